@@ -1,0 +1,47 @@
+/**
+ * A handler can clean up by listening to `req.signal`. Listeners added to a request's signal are
+ * wrapped so the timeline shows when they ran, as a cleanup.
+ */
+
+import type { RequestContext, RequestTracker } from "./request-tracker.ts";
+
+type Listener = EventListenerOrEventListenerObject;
+
+export function installAbortListenerTracking(tracker: RequestTracker) {
+  const signals = new WeakMap<object, RequestContext>();
+  const wrappers = new WeakMap<object, Listener>();
+  const target = EventTarget.prototype;
+  const add = target.addEventListener;
+  const remove = target.removeEventListener;
+
+  target.addEventListener = function (this: EventTarget, type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions) {
+    const ctx = type === "abort" && listener ? signals.get(this) : undefined;
+    if (!ctx || !listener) return add.call(this, type, listener, options);
+    let wrapper = wrappers.get(listener);
+    if (!wrapper) {
+      const original = listener;
+      wrapper = function (this: unknown, event: Event) {
+        try {
+          if (typeof original === "function") original.call(this, event);
+          else original.handleEvent(event);
+        } finally {
+          tracker.cleanedUp(ctx, "abort-listener");
+        }
+      };
+      wrappers.set(listener, wrapper);
+    }
+    return add.call(this, type, wrapper, options);
+  };
+
+  target.removeEventListener = function (this: EventTarget, type: string, listener: Listener | null, options?: boolean | EventListenerOptions) {
+    const wrapper = listener ? wrappers.get(listener) : undefined;
+    return remove.call(this, type, wrapper ?? listener, options);
+  };
+
+  return {
+    /** Follow the listeners the snippet adds to this request's signal from now on. */
+    watch(signal: AbortSignal, ctx: RequestContext): void {
+      signals.set(signal, ctx);
+    },
+  };
+}

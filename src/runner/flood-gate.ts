@@ -1,0 +1,75 @@
+/**
+ * Flood control for one stream's events: a token bucket that admits events one by one while a
+ * stream is moderate, and past that folds them into counts for a fixed window, so a handler that
+ * writes a million chunks produces a few thousand events, not a million.
+ */
+
+export interface FloodGateOptions {
+  /** Events admitted in a burst before folding starts. */
+  burst: number;
+  /** Events admitted per second once the burst is spent. */
+  perSecond: number;
+  /** How long one folding window lasts, in ms. */
+  foldWindowMs: number;
+}
+
+/** What was folded during one window. */
+export interface Fold {
+  count: number;
+  bytes: number;
+  /** Time of the first folded event. */
+  since: number;
+  /** Time of the last folded event. */
+  until: number;
+}
+
+export const defaultFloodGate: FloodGateOptions = { burst: 2_000, perSecond: 4_000, foldWindowMs: 250 };
+
+export function createFloodGate(options: FloodGateOptions = defaultFloodGate) {
+  let tokens = options.burst;
+  let refilledAt = 0;
+  let foldUntil = -Infinity;
+  let fold: Fold | undefined;
+
+  /** Closes the current fold, if any, and returns it for the caller to record. */
+  function takeFold(): Fold | undefined {
+    const done = fold;
+    fold = undefined;
+    return done;
+  }
+
+  return {
+    /**
+     * Whether an event at `now` of `bytes` bytes should be recorded on its own. When it should not,
+     * it has been counted into the current fold. `onFoldClosed` receives a fold that ended before
+     * this event, so it lands in the timeline before the event itself.
+     */
+    admit(now: number, bytes: number, onFoldClosed: (fold: Fold) => void): boolean {
+      if (now < foldUntil) {
+        if (fold) {
+          fold.count++;
+          fold.bytes += bytes;
+          fold.until = now;
+        } else {
+          fold = { count: 1, bytes, since: now, until: now };
+        }
+        return false;
+      }
+      if (fold) onFoldClosed(takeFold()!);
+      if (refilledAt === 0) refilledAt = now;
+      tokens = Math.min(options.burst, tokens + ((now - refilledAt) / 1000) * options.perSecond);
+      refilledAt = now;
+      if (tokens >= 1) {
+        tokens--;
+        return true;
+      }
+      foldUntil = now + options.foldWindowMs;
+      fold = { count: 1, bytes, since: now, until: now };
+      return false;
+    },
+    /** Ends folding now (the stream ended): returns what was still being folded. */
+    flush: takeFold,
+  };
+}
+
+export type FloodGate = ReturnType<typeof createFloodGate>;

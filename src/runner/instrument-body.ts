@@ -1,0 +1,239 @@
+/**
+ * Sees every write a response body produces, without changing how Bun streams it.
+ *
+ * The runner replaces the global `Response` and `ReadableStream` with subclasses that wrap what
+ * they are given: an async iterable body becomes a pass-through iterator (Bun still drives it and
+ * still calls its `return()` on disconnect, so `finally` runs exactly when it would have), and a
+ * ReadableStream source gets a controller that records `enqueue`/`write` and a `cancel` that
+ * records when the user's cleanup returned. Both subclasses answer `instanceof` for native
+ * instances too, so user code that checks types behaves as without the playground.
+ */
+
+import { NativeReadableStream, NativeResponse } from "./native-globals.ts";
+import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
+import { callerLine } from "./snippet-paths.ts";
+
+/** How a Response's body was followed, looked up by the fetch wrapper when the handler returns. */
+export type BodyKind = { kind: "stream" } | { kind: "whole"; value: unknown } | { kind: "none" };
+
+export interface BodyInstrumentation {
+  /**
+   * What kind of body a Response returned by a handler carries; undefined for a Response the
+   * playground did not see being built (`Response.json()`, a proxied `fetch()`).
+   */
+  bodyOf(response: Response): BodyKind | undefined;
+  /** Called when a Response is constructed with a function that is not an async generator function. */
+  onFunctionBody(line: number | undefined): void;
+}
+
+type Source = UnderlyingDefaultSource<unknown> & { type?: string; pull?: (controller: unknown) => unknown; start?: (controller: unknown) => unknown };
+
+export function installBodyInstrumentation(tracker: RequestTracker, readable: (stack: string | undefined) => string | undefined, warn: (line: number | undefined) => void): BodyInstrumentation {
+  const bodies = new WeakMap<Response, BodyKind>();
+  /** Streams the playground already follows, so a Response over one does not wrap it twice. */
+  const followed = new WeakSet<object>();
+
+  function followIterator(ctx: RequestContext, inner: AsyncIterator<unknown>, createdAt: number | undefined): AsyncIterableIterator<unknown> {
+    /** Set once the body ended, failed or was cancelled: Bun calls return() after a normal end too. */
+    let over = false;
+    let lastYieldAt: number | undefined;
+    const wrapper: AsyncIterableIterator<unknown> = {
+      [Symbol.asyncIterator]() {
+        return wrapper;
+      },
+      next() {
+        // Bun pulls the next value once the previous one has drained to the socket: the gap is backpressure.
+        const waitedMs = lastYieldAt === undefined ? undefined : performance.now() - lastYieldAt;
+        // Re-enter the request's context: Bun resumes the generator from outside it.
+        return requestStorage.run(ctx, () => inner.next()).then(
+          (result) => {
+            if (result.done) {
+              over = true;
+              tracker.end(ctx);
+            } else {
+              tracker.write(ctx, result.value, "yield", waitedMs);
+              lastYieldAt = performance.now();
+            }
+            return result;
+          },
+          (error: unknown) => {
+            if (!over) tracker.error(ctx, error, "body", readable);
+            over = true;
+            throw error;
+          },
+        );
+      },
+      return(value?: unknown) {
+        if (over) return typeof inner.return === "function" ? inner.return(value) : Promise.resolve({ done: true, value });
+        over = true;
+        tracker.cancel(ctx, "the client went away; Bun called return() on the body");
+        if (typeof inner.return !== "function") return Promise.resolve({ done: true, value });
+        const done = requestStorage.run(ctx, () => inner.return!(value));
+        tracker.cleanup(ctx, "generator-finally", done, "generator", createdAt, "the generator's finally (it runs when the generator next resumes)");
+        return done;
+      },
+    };
+    return wrapper;
+  }
+
+  function followForeignStream(ctx: RequestContext, stream: ReadableStream<unknown>): AsyncIterableIterator<unknown> {
+    const reader = stream.getReader();
+    const wrapper: AsyncIterableIterator<unknown> = {
+      [Symbol.asyncIterator]() {
+        return wrapper;
+      },
+      async next() {
+        const result = await reader.read();
+        if (result.done) {
+          tracker.end(ctx);
+          return { done: true, value: undefined };
+        }
+        tracker.write(ctx, result.value, "pipe");
+        return { done: false, value: result.value };
+      },
+      async return() {
+        tracker.cancel(ctx, "the client went away");
+        await reader.cancel();
+        return { done: true, value: undefined };
+      },
+    };
+    return wrapper;
+  }
+
+  /** Wraps a ReadableStream source so its writes and cancel are recorded against `ctx`. */
+  function followSource(ctx: RequestContext, source: Source): Source {
+    let cancelled = false;
+    let reportedLateWrite = false;
+    const isDirect = source.type === "direct";
+    const via = isDirect ? "write" : "enqueue";
+    const wrapController = (controller: Record<string, unknown> & object): object => {
+      const method = isDirect ? "write" : "enqueue";
+      const original = controller[method];
+      if (typeof original !== "function") return controller;
+      const recordingWrite = (chunk: unknown) => {
+        if (cancelled) {
+          if (!reportedLateWrite) {
+            reportedLateWrite = true;
+            tracker.writeAfterCancel(ctx, callerLine());
+          }
+        } else {
+          tracker.write(ctx, chunk, via);
+        }
+        return Reflect.apply(original, controller, [chunk]);
+      };
+      return new Proxy(controller, {
+        get(target, key) {
+          if (key === method) return recordingWrite;
+          if (!isDirect && key === "close") {
+            return () => {
+              tracker.end(ctx);
+              return (target as unknown as ReadableStreamDefaultController).close();
+            };
+          }
+          if (isDirect && (key === "end" || key === "close")) {
+            return (...args: unknown[]) => {
+              if (!cancelled) tracker.end(ctx);
+              return Reflect.apply(Reflect.get(target, key) as (...a: unknown[]) => unknown, target, args);
+            };
+          }
+          if (!isDirect && key === "error") {
+            return (reason: unknown) => {
+              tracker.error(ctx, reason, "body", readable);
+              return (target as unknown as ReadableStreamDefaultController).error(reason);
+            };
+          }
+          const value: unknown = Reflect.get(target, key);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    };
+    const call = (fn: ((controller: unknown) => unknown) | undefined, controller: object) => {
+      if (!fn) return undefined;
+      return requestStorage.run(ctx, () => {
+        try {
+          const result = fn.call(source, wrapController(controller as Record<string, unknown>));
+          if (result instanceof Promise) {
+            return result.catch((error: unknown) => {
+              tracker.error(ctx, error, "body", readable);
+              throw error;
+            });
+          }
+          return result;
+        } catch (error) {
+          tracker.error(ctx, error, "body", readable);
+          throw error;
+        }
+      });
+    };
+    const createdAt = callerLine();
+    const wrapped: Source = {
+      type: source.type,
+      start: source.start ? (controller: unknown) => call(source.start, controller as object) : undefined,
+      pull: source.pull ? (controller: unknown) => call(source.pull, controller as object) : undefined,
+      cancel: (reason: unknown) => {
+        cancelled = true;
+        tracker.cancel(ctx, reason);
+        if (!source.cancel) return undefined;
+        const done = requestStorage.run(ctx, async () => source.cancel!.call(source, reason));
+        tracker.cleanup(ctx, "stream-cancel", done, "stream", createdAt, "the stream's cancel()");
+        return done;
+      },
+    };
+    return wrapped;
+  }
+
+  class PlaygroundReadableStream<R = unknown> extends NativeReadableStream<R> {
+    constructor(source?: UnderlyingDefaultSource<R> | null, strategy?: QueuingStrategy<R>) {
+      const ctx = requestStorage.getStore();
+      const follow = ctx !== undefined && source !== null && typeof source === "object";
+      super(follow ? (followSource(ctx, source as Source) as UnderlyingDefaultSource<R>) : (source ?? undefined), strategy);
+      if (follow) followed.add(this);
+    }
+    static override [Symbol.hasInstance](value: unknown): boolean {
+      return value instanceof NativeReadableStream;
+    }
+  }
+
+  class PlaygroundResponse extends NativeResponse {
+    constructor(body?: unknown, init?: ResponseInit) {
+      const ctx = requestStorage.getStore();
+      let kind: BodyKind = body === null || body === undefined ? { kind: "none" } : { kind: "whole", value: body };
+      let actual = body;
+      if (ctx && body !== null && typeof body === "object") {
+        if (body instanceof NativeReadableStream) {
+          kind = { kind: "stream" };
+          if (!followed.has(body)) actual = followForeignStream(ctx, body);
+        } else if (Symbol.asyncIterator in body) {
+          kind = { kind: "stream" };
+          const iterable = body as AsyncIterable<unknown>;
+          actual = followIterator(ctx, iterable[Symbol.asyncIterator](), callerLine());
+        }
+      } else if (typeof body === "function") {
+        if (Object.prototype.toString.call(body) === "[object AsyncGeneratorFunction]") {
+          if (ctx) {
+            kind = { kind: "stream" };
+            actual = followIterator(ctx, (body as () => AsyncIterator<unknown>)(), callerLine());
+          }
+        } else {
+          // Bun sends a plain function's source text as the body (Bun 1.4): almost never what was meant.
+          warn(callerLine());
+        }
+      }
+      super(actual as BodyInit, init);
+      bodies.set(this, kind);
+    }
+    static override [Symbol.hasInstance](value: unknown): boolean {
+      return value instanceof NativeResponse;
+    }
+  }
+
+  globalThis.ReadableStream = PlaygroundReadableStream as typeof ReadableStream;
+  globalThis.Response = PlaygroundResponse as typeof Response;
+
+  return {
+    bodyOf(response: Response): BodyKind | undefined {
+      return bodies.get(response);
+    },
+    onFunctionBody: warn,
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * Wraps a snippet version's handlers for `server.reload`: every request gets a context (lane,
+ * version, id) that the body, timers and console use, and its response head, errors and abort
+ * are recorded. The wrapped handlers close over their version, so a stream opened before a reload
+ * keeps reporting the version that opened it.
+ */
+
+import type { Server } from "bun";
+import { NativeResponse } from "./native-globals.ts";
+import type { BodyInstrumentation } from "./instrument-body.ts";
+import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
+import type { FetchHandler, SnippetHandlers } from "./snippet-loader.ts";
+
+/** The request header a probe client uses to name its lane. It is removed before the snippet sees the request. */
+export const laneHeader = "x-playground-lane";
+
+export interface HandlerInstrumentation {
+  tracker: RequestTracker;
+  bodies: BodyInstrumentation;
+  readable: (stack: string | undefined) => string | undefined;
+  /** Starts following the abort listeners the snippet adds to this request's signal. */
+  watchSignal: (signal: AbortSignal, ctx: RequestContext) => void;
+}
+
+/** What `server.reload` takes. */
+export interface ReloadOptions {
+  fetch: (request: Request, server: Server<unknown>) => Promise<Response>;
+  routes: Record<string, unknown>;
+  error: (error: Error) => Response;
+}
+
+function headerObject(headers: Headers): Record<string, string> {
+  const object: Record<string, string> = {};
+  headers.forEach((value, key) => {
+    object[key] = value;
+  });
+  return object;
+}
+
+function errorResponse(error: unknown, readable: HandlerInstrumentation["readable"]): Response {
+  const text = error instanceof Error ? (readable(error.stack) ?? `${error.name}: ${error.message}`) : String(error);
+  return new NativeResponse(text, { status: 500, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+export function instrumentHandlers(version: number, handlers: SnippetHandlers, deps: HandlerInstrumentation): ReloadOptions {
+  const { tracker, bodies, readable } = deps;
+
+  async function respond(ctx: RequestContext, produce: () => unknown): Promise<Response> {
+    let result: unknown;
+    try {
+      result = await requestStorage.run(ctx, produce);
+    } catch (error) {
+      tracker.error(ctx, error, "handler", readable);
+      result = await answerError(ctx, error);
+    }
+    if (!(result instanceof NativeResponse)) {
+      const message = `the handler returned ${result === undefined ? "undefined" : typeof result} instead of a Response`;
+      tracker.error(ctx, new TypeError(message), "handler", readable);
+      result = await answerError(ctx, new TypeError(message));
+    }
+    let response = result as Response;
+    let body = bodies.bodyOf(response);
+    if (body === undefined && response.body) {
+      // Response.json(), a proxied fetch(): rebuild it around the same stream so its writes are seen.
+      response = requestStorage.run(ctx, () => new Response(response.body, response));
+      body = bodies.bodyOf(response);
+    }
+    const kind = body?.kind ?? "none";
+    tracker.response(ctx, response.status, headerObject(response.headers), kind);
+    if (kind === "whole" && body?.kind === "whole") tracker.whole(ctx, body.value);
+    else if (kind === "none") tracker.whole(ctx, undefined);
+    return response;
+  }
+
+  async function answerError(ctx: RequestContext, error: unknown): Promise<Response> {
+    if (!handlers.error) return errorResponse(error, readable);
+    try {
+      const answer = await requestStorage.run(ctx, () => handlers.error!(error instanceof Error ? error : new Error(String(error))));
+      if (answer instanceof NativeResponse) return answer;
+    } catch (secondary) {
+      tracker.error(ctx, secondary, "handler", readable);
+    }
+    return errorResponse(error, readable);
+  }
+
+  function begin(request: Request, server: Server<unknown>): RequestContext {
+    const lane = Number(request.headers.get(laneHeader)) || 0;
+    request.headers.delete(laneHeader);
+    const url = new URL(request.url);
+    const ctx = tracker.begin(request.method, url.pathname + url.search, lane, version, request.signal);
+    deps.watchSignal(request.signal, ctx);
+    if (handlers.idleTimeout !== undefined) server.timeout(request, handlers.idleTimeout);
+    return ctx;
+  }
+
+  function wrap(handler: FetchHandler): (request: Request, server: Server<unknown>) => Promise<Response> {
+    return (request, server) => {
+      const ctx = begin(request, server);
+      return respond(ctx, () => handler(request, server));
+    };
+  }
+
+  /** A route's static Response becomes a handler returning a copy, so its requests show up too. */
+  function wrapRouteValue(value: unknown): unknown {
+    if (typeof value === "function") return wrap(value as FetchHandler);
+    if (value instanceof NativeResponse) return wrap(() => value.clone());
+    if (value !== null && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([method, inner]) => [method, wrapRouteValue(inner)]));
+    }
+    return value;
+  }
+
+  const routes = Object.fromEntries(Object.entries(handlers.routes ?? {}).map(([path, value]) => [path, wrapRouteValue(value)]));
+  const notFound: FetchHandler = () => new NativeResponse("Not Found", { status: 404 });
+
+  return {
+    fetch: wrap(handlers.fetch ?? notFound),
+    routes,
+    // Errors are caught inside the wrapped handlers; this only runs if the playground itself fails.
+    error: (error) => errorResponse(error, readable),
+  };
+}

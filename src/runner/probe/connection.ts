@@ -1,0 +1,115 @@
+/**
+ * One request of a probe client, recorded from `open` to `disconnect`: the response head, every
+ * body read, the SSE events in it, and exactly one `disconnect` at the end, however it ends.
+ */
+
+import type { ChunkEvent, ClientKind, DisconnectBy } from "../protocol.ts";
+import { chunkPreview } from "../preview.ts";
+import { createGatedEmitter } from "./gated-emitter.ts";
+import { headerRecord } from "./http-fields.ts";
+import type { SseRecorder } from "./sse-recorder.ts";
+import type { ProbeEventSink } from "./types.ts";
+
+export interface ConnectionOptions extends ProbeEventSink {
+  /** Which client this connection belongs to, for the `open` event. */
+  client: ClientKind;
+  url: string;
+  method: string;
+  headers: [string, string][];
+  body?: string | undefined;
+  /** 1 for the first connection, then one more per reconnect. */
+  attempt: number;
+  /** Why a response is refused without reading its body, or undefined to read it. */
+  refuse?: ((response: Response) => string | undefined) | undefined;
+  /** The recorder to parse an accepted response's body as SSE with, or undefined for chunks only. */
+  recorderFor: (response: Response) => SseRecorder | undefined;
+}
+
+/** How a connection ended. */
+export interface ConnectionEnd {
+  by: DisconnectBy;
+  /** The response was refused (see `refuse`); its body was not read. */
+  refused: boolean;
+}
+
+/** An error's message, led by its code when the message does not already say it (Bun's `ConnectionRefused`). */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = "code" in error && typeof error.code === "string" ? error.code : undefined;
+  return code === undefined || error.message.includes(code) ? error.message : `${code}: ${error.message}`;
+}
+
+export function openConnection(options: ConnectionOptions) {
+  const { lane, now, emit } = options;
+  const abort = new AbortController();
+  const chunkEvents = createGatedEmitter<ChunkEvent>({ of: "chunk", lane, emit, floodGate: options.floodGate });
+  let recorder: SseRecorder | undefined;
+  let bytes = 0;
+  let chunks = 0;
+  let end: ConnectionEnd | undefined;
+
+  /** Records the end, once: whatever ends the connection first is what the timeline shows. */
+  function finish(by: DisconnectBy, message?: string, refused = false): ConnectionEnd {
+    if (end) return end;
+    end = { by, refused };
+    // Folds first, so every chunk and event the client received is on the timeline before the end.
+    chunkEvents.flush();
+    recorder?.reset();
+    emit({ t: now(), lane, side: "client", kind: "disconnect", by, ...(message === undefined ? {} : { message }), bytes, chunks });
+    return end;
+  }
+
+  async function run(): Promise<ConnectionEnd> {
+    const sentAt = now();
+    try {
+      const response = await fetch(options.url, {
+        method: options.method,
+        headers: options.headers,
+        body: options.body,
+        signal: abort.signal,
+      });
+      if (end) return end;
+      const t = now();
+      emit({ t, lane, side: "client", kind: "headers", status: response.status, headers: headerRecord(response.headers), ttfbMs: t - sentAt });
+      const refusal = options.refuse?.(response);
+      if (refusal !== undefined) {
+        const refused = finish("error", refusal, true);
+        abort.abort();
+        return refused;
+      }
+      recorder = options.recorderFor(response);
+      if (response.body) {
+        const reader = response.body.getReader();
+        for (let read = await reader.read(); !read.done && !end; read = await reader.read()) {
+          const value = read.value;
+          const t = now();
+          bytes += value.byteLength;
+          chunks++;
+          chunkEvents.record(t, value.byteLength, () => ({ t, lane, side: "client", kind: "chunk", bytes: value.byteLength, text: chunkPreview(value) }));
+          recorder?.feed(value);
+        }
+      }
+      return finish("server");
+    } catch (error) {
+      // After `close()` the abort it caused rejects the pending fetch or read; the end is recorded.
+      if (end) return end;
+      return finish("error", describeError(error));
+    }
+  }
+
+  emit({ t: now(), lane, side: "client", kind: "open", client: options.client, method: options.method, url: options.url, attempt: options.attempt });
+  const ended = run();
+
+  return {
+    /** Settles once the connection is over and its `disconnect` has been emitted. */
+    ended,
+    /** Disconnects now (`by: "client"`); does nothing once the connection has ended. */
+    close(): void {
+      if (end) return;
+      finish("client");
+      abort.abort();
+    },
+  };
+}
+
+export type Connection = ReturnType<typeof openConnection>;

@@ -1,0 +1,97 @@
+/**
+ * A client that behaves like the browser's `EventSource`: it reconnects when the stream ends or
+ * breaks, after the stream's `retry:` time, sending `Last-Event-ID`, and gives up for good when
+ * the server answers with anything but a 200 `text/event-stream`.
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-eventsource-interface
+ */
+
+import type { ReconnectEvent } from "../protocol.ts";
+import { openConnection, type Connection } from "./connection.ts";
+import { laneHeader, mergeHeaders, mimeEssence } from "./http-fields.ts";
+import { createSseRecorder } from "./sse-recorder.ts";
+import type { Probe, ProbeOptions } from "./types.ts";
+
+/** The reconnection time before the stream sets one; the spec leaves it to the user agent. */
+export const defaultRetryMs = 3_000;
+
+/** `setTimeout` fires at once for delays past 2^31 - 1 ms, and `retry:` may be any digit string. */
+const longestTimerMs = 2 ** 31 - 1;
+
+/**
+ * The spec sends the last event id encoded as UTF-8. `fetch` takes a header value as a byte string
+ * (one character per byte): given the id as is, Bun 1.4.5 sends "é" as the Latin-1 byte E9 and
+ * rejects "🌍" outright.
+ */
+function utf8ByteString(text: string): string {
+  return Buffer.from(text, "utf8").toString("latin1");
+}
+
+/** Why a response "fails the connection" (no reconnect), or undefined when it is a stream to read. */
+function refusal(response: Response): string | undefined {
+  if (response.status === 204) return "HTTP 204: the server asked the client not to reconnect";
+  if (response.status !== 200) return `HTTP ${response.status}: an EventSource reads only a 200 response, so it will not reconnect`;
+  const type = mimeEssence(response.headers);
+  if (type !== "text/event-stream") return `expected text/event-stream, got ${type ?? "no content-type"}`;
+  return undefined;
+}
+
+export function openEventSourceClient(options: ProbeOptions): Probe {
+  const { lane, now, emit } = options;
+  const sink = { lane, now, emit, floodGate: options.floodGate };
+  const recorder = createSseRecorder(sink);
+  let connection: Connection | undefined;
+  let stopped = false;
+  let cancelWait: (() => void) | undefined;
+
+  /** Resolves true after `ms`, or false as soon as the client is disconnected. */
+  function waitToReconnect(ms: number): Promise<boolean> {
+    const { promise, resolve } = Promise.withResolvers<boolean>();
+    const timer = setTimeout(() => resolve(true), ms);
+    cancelWait = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    return promise;
+  }
+
+  function connect(attempt: number): Connection {
+    return openConnection({
+      ...sink,
+      client: "eventsource",
+      url: options.url,
+      method: "GET",
+      headers: mergeHeaders(
+        { accept: "text/event-stream", "cache-control": "no-cache" },
+        options.headers ?? {},
+        recorder.lastEventId === "" ? {} : { "last-event-id": utf8ByteString(recorder.lastEventId) },
+        { [laneHeader]: String(lane) },
+      ),
+      attempt,
+      refuse: refusal,
+      recorderFor: () => recorder,
+    });
+  }
+
+  async function run(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      connection = connect(attempt);
+      const end = await connection.ended;
+      if (stopped || end.by === "client" || end.refused) return;
+      const delayMs = Math.min(recorder.retryMs ?? options.defaultRetryMs ?? defaultRetryMs, longestTimerMs);
+      if (!(await waitToReconnect(delayMs)) || stopped) return;
+      const reconnect: ReconnectEvent = { t: now(), lane, side: "client", kind: "reconnect", delayMs };
+      if (recorder.lastEventId !== "") reconnect.lastEventId = recorder.lastEventId;
+      emit(reconnect);
+    }
+  }
+
+  const done = run();
+  return {
+    disconnect(): void {
+      stopped = true;
+      cancelWait?.();
+      connection?.close();
+    },
+    done,
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Emits one kind of client event through a flood gate: one by one while the stream is moderate,
+ * as `folded` counts past that. Nothing is dropped; an event is either emitted or counted.
+ */
+
+import type { ClientEvent, FoldedEvent } from "../protocol.ts";
+import { createFloodGate, defaultFloodGate, type Fold, type FloodGateOptions } from "../flood-gate.ts";
+import type { ProbeEmit } from "./types.ts";
+
+export interface GatedEmitterOptions {
+  /** The kind the folds are of. */
+  of: FoldedEvent["of"];
+  /** The lane the folded events land on. */
+  lane: number;
+  /** Receives the admitted events and the folds. */
+  emit: ProbeEmit;
+  /** `defaultFloodGate` when left out. */
+  floodGate?: FloodGateOptions | undefined;
+}
+
+export function createGatedEmitter<E extends ClientEvent>(options: GatedEmitterOptions) {
+  const { of, lane, emit } = options;
+  const gateOptions = options.floodGate ?? defaultFloodGate;
+  const gate = createFloodGate(gateOptions);
+  let closeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function emitFold(fold: Fold): void {
+    emit({ t: fold.until, lane, side: "client", kind: "folded", of, count: fold.count, bytes: fold.bytes, since: fold.since });
+  }
+
+  function flush(): void {
+    if (closeTimer !== undefined) clearTimeout(closeTimer);
+    closeTimer = undefined;
+    const fold = gate.flush();
+    if (fold) emitFold(fold);
+  }
+
+  return {
+    /**
+     * Emits the event `make` builds at `t`, or counts it into the current fold. `make` runs only for
+     * events that are emitted, so a folded chunk costs no text preview.
+     */
+    record(t: number, bytes: number, make: () => E): void {
+      if (gate.admit(t, bytes, emitFold)) {
+        emit(make());
+        return;
+      }
+      // The gate closes a fold only when a later event arrives. Without this timer a burst followed
+      // by silence would stay off the timeline until the stream ended.
+      closeTimer ??= setTimeout(flush, gateOptions.foldWindowMs);
+    },
+    /** Emits what is still being folded (the stream ended, or is about to be reported as ended). */
+    flush,
+  };
+}
+
+export type GatedEmitter<E extends ClientEvent> = ReturnType<typeof createGatedEmitter<E>>;

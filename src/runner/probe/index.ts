@@ -1,0 +1,23 @@
+/** The probe clients: what a client of the snippet's server receives, as timeline events. */
+
+import { openEventSourceClient } from "./eventsource-client.ts";
+import { openStreamClient } from "./stream-client.ts";
+import type { Probe, ProbeOptions } from "./types.ts";
+
+export type { Probe, ProbeEmit, ProbeEventSink, ProbeOptions } from "./types.ts";
+export { createSseRecorder, type SseRecorder } from "./sse-recorder.ts";
+export { laneHeader } from "./http-fields.ts";
+export { defaultRetryMs } from "./eventsource-client.ts";
+export { openEventSourceClient, openStreamClient };
+
+/** Opens the client `options.client` names; it starts connecting at once. */
+export function openProbe(options: ProbeOptions): Probe {
+  switch (options.client) {
+    case "stream":
+      return openStreamClient(options);
+    case "eventsource":
+      return openEventSourceClient(options);
+  }
+  const _never: never = options.client;
+  throw new Error(`Unknown probe client: ${String(_never)}`);
+}

@@ -1,0 +1,49 @@
+/**
+ * The probe clients' shared shapes: what opening a probe takes and what it gives back.
+ *
+ * Types only.
+ */
+
+import type { ClientEvent, ClientKind, FoldedEvent } from "../protocol.ts";
+import type { FloodGateOptions } from "../flood-gate.ts";
+
+/** Where a probe client's timeline events go, in the order they happened. */
+export type ProbeEmit = (event: ClientEvent | FoldedEvent) => void;
+
+/** What a probe client needs to record one lane of the timeline. */
+export interface ProbeEventSink {
+  /** Client number (1-based): the lane every event lands on. */
+  lane: number;
+  /** The host clock, in ms; every event's `t` is read from it when the event happens. */
+  now: () => number;
+  /** Receives the events. */
+  emit: ProbeEmit;
+  /** Flood control for chunk and SSE events; `defaultFloodGate` when left out. */
+  floodGate?: FloodGateOptions | undefined;
+}
+
+export interface ProbeOptions extends ProbeEventSink {
+  /** The URL to request, usually the runner's address plus a path. */
+  url: string;
+  /** Which client to behave like. */
+  client: ClientKind;
+  /** Request method for the `stream` client; `GET` when left out. The `eventsource` client always uses `GET`. */
+  method?: string | undefined;
+  /** Extra request headers. For `eventsource` they are added to (and may replace) its `Accept` and `Cache-Control`. */
+  headers?: Record<string, string> | undefined;
+  /** Request body for the `stream` client. */
+  body?: string | undefined;
+  /** `eventsource` only: ms to wait before reconnecting until the stream sends `retry:`; 3000 when left out. */
+  defaultRetryMs?: number | undefined;
+}
+
+export interface Probe {
+  /** Close the connection now (and cancel a pending reconnect). */
+  disconnect(): void;
+  /**
+   * Settles when the client is finished: the stream ended or failed (`stream`), or the client was
+   * disconnected or failed the connection (`eventsource`). Never rejects for network trouble;
+   * that arrives as a `disconnect` event.
+   */
+  done: Promise<void>;
+}

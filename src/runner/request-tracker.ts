@@ -1,0 +1,277 @@
+/**
+ * The life of every request the runner serves, from `request` to the moment nothing it started is
+ * still running: writes, end, errors, abort, cancel, cleanup, and what leaked.
+ *
+ * A request is "finished" when its body ended, failed or was cancelled. It is "settled" when, on top
+ * of that, every cleanup it started has completed (or the grace period ran out and the cleanup was
+ * reported as leaked) and its timers were checked.
+ */
+
+import { AsyncLocalStorage } from "node:async_hooks";
+import { createFloodGate, type Fold, type FloodGate } from "./flood-gate.ts";
+import { nativeClearTimeout, nativeSetTimeout } from "./native-globals.ts";
+import { chunkBytes, chunkPreview } from "./preview.ts";
+import type { CleanupVia, LeakKind, RunnerProducedEvent, ServerEvent, WriteVia } from "./protocol.ts";
+import { snippetPosition } from "./snippet-paths.ts";
+
+/** A timer created while serving a request. */
+export interface TrackedTimer {
+  kind: "interval" | "timeout";
+  line: number | undefined;
+  createdAt: number;
+  delayMs: number;
+}
+
+/** Everything the runner knows about one request in flight. */
+export interface RequestContext {
+  readonly requestId: number;
+  readonly lane: number;
+  readonly version: number;
+  readonly startedAt: number;
+  abortedAt: number | undefined;
+  writes: number;
+  bytes: number;
+  /** Timers created under this request and still alive. */
+  readonly timers: Set<TrackedTimer>;
+  /** Cleanups started and not yet completed or reported as leaked. */
+  pendingCleanups: number;
+  phase: "handling" | "streaming" | "finished" | "settled";
+  readonly gate: FloodGate;
+}
+
+/** Which request the code running now belongs to. */
+export const requestStorage = new AsyncLocalStorage<RequestContext>();
+
+export interface RequestTrackerOptions {
+  now: () => number;
+  emit: (event: RunnerProducedEvent) => void;
+  /** How long a started cleanup may take before it is reported as leaked. */
+  cleanupGraceMs: number;
+}
+
+/** Distributes `Omit` over a union, so each event keeps its own fields. */
+type WithoutCommon<E> = E extends ServerEvent ? Omit<E, "t" | "lane" | "side" | "requestId" | "version"> : never;
+
+/** Time after a body finishes for synchronous and abort-driven cleanup to run before timers are checked. */
+const settleMs = 100;
+
+export function createRequestTracker(options: RequestTrackerOptions) {
+  const { now, emit } = options;
+  let graceMs = options.cleanupGraceMs;
+  let nextRequestId = 1;
+  const open = new Set<RequestContext>();
+  const settleWaiters = new Set<() => void>();
+
+  function record(ctx: RequestContext, fields: WithoutCommon<ServerEvent>, t = now()): void {
+    emit({ t, lane: ctx.lane, side: "server", requestId: ctx.requestId, version: ctx.version, ...fields } as ServerEvent);
+  }
+
+  function recordFold(ctx: RequestContext, fold: Fold): void {
+    emit({
+      t: fold.until,
+      lane: ctx.lane,
+      side: "server",
+      kind: "folded",
+      requestId: ctx.requestId,
+      of: "write",
+      count: fold.count,
+      bytes: fold.bytes,
+      since: fold.since,
+    });
+  }
+
+  function leak(ctx: RequestContext, what: LeakKind, line: number | undefined, detail: string): void {
+    record(ctx, { kind: "leak", what, line, detail });
+  }
+
+  function settle(ctx: RequestContext): void {
+    if (ctx.phase === "settled") return;
+    for (const timer of ctx.timers) {
+      if (timer.kind === "interval") {
+        leak(ctx, "interval", timer.line, `an interval (every ${timer.delayMs} ms) created while serving this request is still running after it ended`);
+      }
+    }
+    const timeouts = [...ctx.timers].filter((timer) => timer.kind === "timeout");
+    ctx.phase = "settled";
+    open.delete(ctx);
+    if (timeouts.length > 0) {
+      // A pending timeout may be a deliberate delayed task; call it a leak only if it outlives the grace period.
+      nativeSetTimeout(() => {
+        for (const timer of timeouts) {
+          if (ctx.timers.has(timer)) {
+            leak(ctx, "timeout", timer.line, `a timeout (${timer.delayMs} ms) created while serving this request is still pending ${Math.round(now() - timer.createdAt)} ms later`);
+          }
+        }
+      }, graceMs).unref();
+    }
+    if (open.size === 0) for (const wake of settleWaiters) wake();
+  }
+
+  function maybeSettle(ctx: RequestContext): void {
+    if (ctx.phase !== "finished" || ctx.pendingCleanups > 0) return;
+    nativeSetTimeout(() => settle(ctx), settleMs);
+  }
+
+  function finish(ctx: RequestContext): void {
+    if (ctx.phase === "finished" || ctx.phase === "settled") return;
+    const fold = ctx.gate.flush();
+    if (fold) recordFold(ctx, fold);
+    ctx.phase = "finished";
+    maybeSettle(ctx);
+  }
+
+  return {
+    /** A request arrived. */
+    begin(method: string, path: string, lane: number, version: number, signal: AbortSignal): RequestContext {
+      const ctx: RequestContext = {
+        requestId: nextRequestId++,
+        lane,
+        version,
+        startedAt: now(),
+        abortedAt: undefined,
+        writes: 0,
+        bytes: 0,
+        timers: new Set(),
+        pendingCleanups: 0,
+        phase: "handling",
+        gate: createFloodGate(),
+      };
+      open.add(ctx);
+      record(ctx, { kind: "request", method, path }, ctx.startedAt);
+      signal.addEventListener(
+        "abort",
+        () => {
+          ctx.abortedAt = now();
+          record(ctx, { kind: "abort" }, ctx.abortedAt);
+          if (ctx.phase === "handling") {
+            // The client left before the handler returned: the handler may still be running.
+            ctx.pendingCleanups++;
+            nativeSetTimeout(() => {
+              ctx.pendingCleanups--;
+              if (ctx.phase === "handling") {
+                leak(ctx, "handler", undefined, `the handler had not returned a response ${graceMs} ms after the client left`);
+                ctx.phase = "finished";
+              }
+              maybeSettle(ctx);
+            }, graceMs).unref();
+          }
+        },
+        { once: true },
+      );
+      return ctx;
+    },
+
+    /** The handler returned its response. */
+    response(ctx: RequestContext, status: number, headers: Record<string, string>, body: "stream" | "whole" | "none"): void {
+      record(ctx, { kind: "response", status, headers, body });
+      if (body === "stream") {
+        if (ctx.phase === "handling") ctx.phase = "streaming";
+      }
+    },
+
+    /** The body produced a chunk. Hot path: keep it lean. */
+    write(ctx: RequestContext, chunk: unknown, via: WriteVia, waitedMs?: number): void {
+      const t = now();
+      const bytes = chunkBytes(chunk);
+      ctx.writes++;
+      ctx.bytes += bytes;
+      if (ctx.gate.admit(t, bytes, (fold) => recordFold(ctx, fold))) {
+        record(ctx, { kind: "write", bytes, text: chunkPreview(chunk), via, waitedMs }, t);
+      }
+    },
+
+    /** A whole (non-streaming) body was sent. */
+    whole(ctx: RequestContext, chunk: unknown): void {
+      if (chunk !== null && chunk !== undefined) this.write(ctx, chunk, "body");
+      record(ctx, { kind: "end", writes: ctx.writes, bytes: ctx.bytes });
+      finish(ctx);
+    },
+
+    end(ctx: RequestContext): void {
+      if (ctx.phase === "finished" || ctx.phase === "settled") return;
+      const fold = ctx.gate.flush();
+      if (fold) recordFold(ctx, fold);
+      record(ctx, { kind: "end", writes: ctx.writes, bytes: ctx.bytes });
+      finish(ctx);
+    },
+
+    error(ctx: RequestContext, error: unknown, during: "handler" | "body", readable: (stack: string | undefined) => string | undefined): void {
+      const err = error instanceof Error ? error : new Error(String(error));
+      const position = snippetPosition(err.stack);
+      record(ctx, { kind: "error", message: err.message, line: position?.line, column: position?.column, stack: readable(err.stack), during });
+      if (during === "body") finish(ctx);
+    },
+
+    /** The handler failed or returned no response: nothing more will be written. */
+    abandon(ctx: RequestContext): void {
+      finish(ctx);
+    },
+
+    /** The body was cancelled (the client went away). */
+    cancel(ctx: RequestContext, reason: unknown): void {
+      record(ctx, { kind: "cancel", reason: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason ?? "") });
+      finish(ctx);
+    },
+
+    /**
+     * The user's cleanup code started; `done` settles when it has finished. If it does not within
+     * the grace period, it is reported as a leak of `what` (created at `line`), and still recorded
+     * as a cleanup when it does finish later.
+     */
+    cleanup(ctx: RequestContext, via: CleanupVia, done: Promise<unknown>, what: LeakKind, line: number | undefined, waitingFor: string): void {
+      const from = ctx.abortedAt ?? now();
+      let leaked = false;
+      ctx.pendingCleanups++;
+      const grace = nativeSetTimeout(() => {
+        leaked = true;
+        leak(ctx, what, line, `${waitingFor} has not finished ${graceMs} ms after the client left`);
+        ctx.pendingCleanups--;
+        maybeSettle(ctx);
+      }, graceMs);
+      grace.unref();
+      const completed = () => {
+        record(ctx, { kind: "cleanup", afterMs: now() - from, via });
+        if (leaked) return;
+        nativeClearTimeout(grace);
+        ctx.pendingCleanups--;
+        maybeSettle(ctx);
+      };
+      // A cleanup that throws still finished; the error itself is reported by whoever awaited it.
+      done.then(completed, completed);
+    },
+
+    /** A synchronous cleanup (an abort listener) just ran. */
+    cleanedUp(ctx: RequestContext, via: CleanupVia): void {
+      record(ctx, { kind: "cleanup", afterMs: now() - (ctx.abortedAt ?? now()), via });
+    },
+
+    /** Writes after the client left: the write loop does not know it is talking to nobody. */
+    writeAfterCancel(ctx: RequestContext, line: number | undefined): void {
+      leak(ctx, "stream", line, "the stream keeps writing after the client left (write() returns 0 and the loop goes on)");
+    },
+
+    /** Resolves when every request has settled, or after `timeoutMs`, with how many are still open. */
+    settled(timeoutMs: number): Promise<number> {
+      if (open.size === 0) return Promise.resolve(0);
+      const { promise, resolve } = Promise.withResolvers<number>();
+      const wake = () => {
+        settleWaiters.delete(wake);
+        nativeClearTimeout(timer);
+        resolve(open.size);
+      };
+      const timer = nativeSetTimeout(wake, timeoutMs);
+      settleWaiters.add(wake);
+      return promise;
+    },
+
+    get inFlight(): number {
+      return open.size;
+    },
+
+    setCleanupGrace(ms: number): void {
+      graceMs = ms;
+    },
+  };
+}
+
+export type RequestTracker = ReturnType<typeof createRequestTracker>;

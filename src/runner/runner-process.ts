@@ -1,0 +1,160 @@
+/**
+ * The runner: a child process that owns one `Bun.serve` on 127.0.0.1 for its whole life and swaps
+ * each newly loaded snippet version in with `server.reload`. It reports everything it sees to the
+ * host over IPC. The host restarts it when it stops answering; nothing here needs to survive that.
+ *
+ * Started by the supervisor as `bun runner-process.ts`, with `PLAYGROUND_RUNNER_PORT` naming the
+ * port to keep (0 for any).
+ */
+
+import { writeSync } from "node:fs";
+import { installAbortListenerTracking } from "./abort-listeners.ts";
+import { installConsoleCapture } from "./console-capture.ts";
+import { installBodyInstrumentation } from "./instrument-body.ts";
+import { instrumentHandlers } from "./instrument-handler.ts";
+import { parseHostMessage } from "./messages.ts";
+import { nativeBunServe, nativeProcessExit, nativeSetInterval, nativeSetTimeout } from "./native-globals.ts";
+import type { HostMessage, LoadResult, RunnerMessage, RunnerPayload, RunnerProducedEvent } from "./protocol.ts";
+import { createRequestTracker } from "./request-tracker.ts";
+import { exitMarker } from "./runner-exit.ts";
+import { createSnippetLoader } from "./snippet-loader.ts";
+import { installTimerTracking } from "./timer-tracking.ts";
+import { callerLine, readableStack, snippetPosition } from "./snippet-paths.ts";
+
+const heartbeatMs = 100;
+/** Events are sent in batches: at most this long after the first one of a batch. */
+const batchDelayMs = 4;
+const batchMax = 2_000;
+
+let clockOffset = 0;
+const now = () => performance.now() + clockOffset;
+let nextMessageId = 1;
+
+function send(payload: RunnerPayload, replyId?: number): void {
+  const message: RunnerMessage = { id: nextMessageId++, replyId, payload };
+  process.send!(message);
+}
+
+let batch: RunnerProducedEvent[] = [];
+let batchTimer: ReturnType<typeof setTimeout> | undefined;
+function flush(): void {
+  batchTimer = undefined;
+  if (batch.length === 0) return;
+  const events = batch;
+  batch = [];
+  send({ type: "events", events });
+}
+function emit(event: RunnerProducedEvent): void {
+  batch.push(event);
+  if (batch.length >= batchMax) flush();
+  else batchTimer ??= nativeSetTimeout(flush, batchDelayMs);
+}
+
+let snippetPath = "snippet.ts";
+const readable = (stack: string | undefined) => readableStack(stack, snippetPath);
+
+const tracker = createRequestTracker({ now, emit, cleanupGraceMs: 3_000 });
+installTimerTracking(now);
+installConsoleCapture(now, emit);
+const bodies = installBodyInstrumentation(tracker, readable, (line) =>
+  emit({
+    t: now(),
+    lane: 0,
+    side: "runner",
+    kind: "log",
+    level: "warn",
+    text: "new Response() was given a function that is not an async generator function: Bun sends its source text as the body",
+    line,
+  }),
+);
+const abortListeners = installAbortListenerTracking(tracker);
+
+function listen(port: number) {
+  return nativeBunServe({
+    port,
+    hostname: "127.0.0.1",
+    fetch: () => new Response("No snippet is loaded yet.", { status: 503 }),
+  });
+}
+
+const wantedPort = Number(process.env.PLAYGROUND_RUNNER_PORT ?? 0);
+let server: ReturnType<typeof listen>;
+try {
+  server = listen(wantedPort);
+} catch {
+  // The port we had is taken by now: any port is better than none; the host reports the change.
+  server = listen(0);
+}
+
+const loader = createSnippetLoader({ server: () => server, topLevelTimeoutMs: 5_000 });
+
+async function load(version: number, source: string, path: string): Promise<LoadResult> {
+  const started = performance.now();
+  snippetPath = path;
+  const loaded = await loader.load(version, source, path);
+  if (!loaded.ok) return loaded;
+  server.reload(instrumentHandlers(version, loaded.handlers, { tracker, bodies, readable, watchSignal: abortListeners.watch }) as never);
+  return { ok: true, form: loaded.form, notices: loaded.notices, loadMs: performance.now() - started };
+}
+
+async function handle(message: HostMessage): Promise<void> {
+  const { payload } = message;
+  switch (payload.type) {
+    case "load":
+      send({ type: "load-result", version: payload.version, result: await load(payload.version, payload.source, payload.path) }, message.id);
+      return;
+    case "clock-ping":
+      send({ type: "clock-pong", runnerNow: performance.now() }, message.id);
+      return;
+    case "clock-set":
+      clockOffset = payload.offsetMs;
+      send({ type: "ack" }, message.id);
+      return;
+    case "configure":
+      tracker.setCleanupGrace(payload.cleanupGraceMs);
+      send({ type: "ack" }, message.id);
+      return;
+    case "settle": {
+      const open = await tracker.settled(payload.timeoutMs);
+      flush();
+      send({ type: "settled", open }, message.id);
+      return;
+    }
+    default: {
+      const unknown: never = payload;
+      throw new Error(`unknown host message ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+process.on("message", (value: unknown) => {
+  const message = parseHostMessage(value);
+  if (!message) {
+    emit({ t: now(), lane: 0, side: "runner", kind: "uncaught", message: `the runner ignored a malformed message from the host: ${JSON.stringify(value)}` });
+    return;
+  }
+  handle(message).catch((error: unknown) => reportUncaught(error));
+});
+
+function reportUncaught(error: unknown): void {
+  const err = error instanceof Error ? error : new Error(String(error));
+  emit({ t: now(), lane: 0, side: "runner", kind: "uncaught", message: `${err.name}: ${err.message}`, line: snippetPosition(err.stack)?.line, stack: readable(err.stack) });
+}
+// A throw in a snippet's timer or a rejected promise nobody awaited must not end the runner.
+process.on("uncaughtException", reportUncaught);
+process.on("unhandledRejection", reportUncaught);
+
+// The host learns why the runner went away from a line on stderr: it is written synchronously,
+// so it arrives even though the process is gone a moment later (IPC would be lost).
+process.exit = ((code?: number | string | null) => {
+  const status = Number(code ?? process.exitCode ?? 0) || 0;
+  flush();
+  writeSync(2, `${exitMarker}${JSON.stringify({ code: status, line: callerLine() })}\n`);
+  nativeProcessExit(status);
+}) as typeof process.exit;
+
+nativeSetInterval(() => {
+  send({ type: "heartbeat", loadedModules: loader.loadedModules, inFlight: tracker.inFlight });
+}, heartbeatMs);
+
+send({ type: "ready", port: server.port ?? 0, pid: process.pid });

@@ -1,0 +1,56 @@
+/**
+ * Each loaded version of a snippet is a virtual module at a path beside the snippet's own file
+ * (`events.v3.snippet.ts` next to `events.ts`), so its imports resolve from the snippet's folder
+ * and stack traces carry its exact lines. Nothing is written at that path.
+ */
+
+import { basename, dirname, extname, join } from "node:path";
+
+const virtualSuffix = /\.v(\d+)\.snippet\.[cm]?[jt]sx?$/;
+
+/** The virtual module path for one version of a snippet. */
+export function virtualSnippetPath(snippetPath: string, version: number): string {
+  const ext = extname(snippetPath) || ".ts";
+  const name = basename(snippetPath, extname(snippetPath));
+  return join(dirname(snippetPath), `${name}.v${version}.snippet${ext}`);
+}
+
+/** Matches every virtual snippet path, for the loader plugin. */
+export const virtualSnippetFilter = virtualSuffix;
+
+/** A place in the snippet's own source. */
+export interface SnippetPosition {
+  line: number;
+  column: number;
+  version: number;
+}
+
+const framePattern = /([^\s()]+\.v(\d+)\.snippet\.[cm]?[jt]sx?):(\d+):(\d+)/;
+const framePatternGlobal = new RegExp(framePattern.source, "g");
+
+/** The first stack frame that is in a snippet, as a position in its source. */
+export function snippetPosition(stack: string | undefined): SnippetPosition | undefined {
+  if (!stack) return undefined;
+  const match = framePattern.exec(stack);
+  if (!match) return undefined;
+  return { version: Number(match[2]), line: Number(match[3]), column: Number(match[4]) };
+}
+
+/**
+ * A stack trace as the user should read it: virtual paths become the snippet's own file name,
+ * and frames inside the playground itself are dropped.
+ */
+export function readableStack(stack: string | undefined, snippetPath: string): string | undefined {
+  if (!stack) return undefined;
+  const name = basename(snippetPath);
+  return stack
+    .split("\n")
+    .filter((line) => !/^\s+at /.test(line) || framePattern.test(line) || !line.includes("/src/runner/"))
+    .map((line) => line.replace(framePatternGlobal, (_all, _path, _v, row, col) => `${name}:${row}:${col}`))
+    .join("\n");
+}
+
+/** The snippet line that called the current function's caller, from a fresh stack. */
+export function callerLine(): number | undefined {
+  return snippetPosition(new Error().stack)?.line;
+}

@@ -1,0 +1,344 @@
+/**
+ * The host's handle on the runner process: starts it, puts it on the host's clock, loads snippet
+ * versions into it, and keeps it alive. A runner that stops answering heartbeats (a blocked event
+ * loop), calls `process.exit` or crashes is replaced by a new one on the same port, which reloads
+ * the last version that loaded. A runner that has imported many versions is replaced while idle,
+ * since every import stays in memory for good.
+ */
+
+import type { Subprocess } from "bun";
+import { fileURLToPath } from "node:url";
+import { parseRunnerMessage } from "./messages.ts";
+import type {
+  HostMessage,
+  HostPayload,
+  LoadedEvent,
+  LoadErrorEvent,
+  RestartCause,
+  RunnerMessage,
+  RunnerPayload,
+  TimelineEvent,
+} from "./protocol.ts";
+import { parseExitNote, type ExitNote } from "./runner-exit.ts";
+
+export interface RunnerOptions {
+  /** Receives every event: the runner's own, its load results, restarts and its output. */
+  onEvent: (event: TimelineEvent) => void;
+  /** The host's clock, in ms. Every event is stamped on it. */
+  now?: () => number;
+  /** Port to serve on; 0 picks a free one, which is then kept across restarts. */
+  port?: number;
+  /** How long a cleanup may take before it is reported as leaked. */
+  cleanupGraceMs?: number;
+  /** Silence, in ms, after which the runner counts as blocked and is restarted. */
+  watchdogMs?: number;
+  /** Imported versions after which the runner is replaced at the next load when idle. */
+  recycleAfterLoads?: number;
+}
+
+/** A version that loaded, kept so a new runner can serve it again. */
+interface GoodVersion {
+  version: number;
+  source: string;
+  path: string;
+}
+
+const runnerEntry = fileURLToPath(new URL("./runner-process.ts", import.meta.url));
+const heartbeatCheckMs = 100;
+const clockSamples = 8;
+/** Restarts within this window count towards a crash loop. */
+const crashLoopWindowMs = 5_000;
+const crashLoopRestarts = 3;
+
+class RunnerLost extends Error {}
+
+export function createRunner(options: RunnerOptions) {
+  const now = options.now ?? (() => performance.now());
+  const emit = options.onEvent;
+  const watchdogMs = options.watchdogMs ?? 800;
+  const recycleAfterLoads = options.recycleAfterLoads ?? 500;
+  const cleanupGraceMs = options.cleanupGraceMs ?? 3_000;
+
+  let child: Subprocess<"ignore", "pipe", "pipe"> | undefined;
+  let port = options.port ?? 0;
+  let nextId = 1;
+  let nextVersion = 1;
+  let lastGood: GoodVersion | undefined;
+  let loading: number | undefined;
+  let lastHeartbeat = 0;
+  let loadedModules = 0;
+  let inFlight = 0;
+  let stopping = false;
+  let killedBecause: RestartCause | undefined;
+  let exitNote: ExitNote | undefined;
+  let watchdog: ReturnType<typeof setInterval> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  /** Settles when the latest restart has finished (or at once, when none is under way). */
+  let restarting: Promise<void> = Promise.resolve();
+  const restarts: number[] = [];
+  const replies = new Map<number, { resolve: (payload: RunnerPayload) => void; reject: (error: Error) => void }>();
+  /** Requests seen starting and not yet ended, newest last: named when the runner blocks. */
+  const openRequests = new Map<number, string>();
+  let ready = Promise.withResolvers<void>();
+  let exited = Promise.withResolvers<void>();
+
+  function runnerLog(level: "stdout" | "stderr", text: string): void {
+    emit({ t: now(), lane: 0, side: "runner", kind: "log", level, text });
+  }
+
+  function onMessage(value: unknown): void {
+    const message = parseRunnerMessage(value);
+    if (!message) {
+      runnerLog("stderr", `the host ignored a malformed message from the runner: ${JSON.stringify(value)?.slice(0, 200)}`);
+      return;
+    }
+    lastHeartbeat = now();
+    route(message);
+  }
+
+  function route(message: RunnerMessage): void {
+    const { payload } = message;
+    if (message.replyId !== undefined) {
+      replies.get(message.replyId)?.resolve(payload);
+      replies.delete(message.replyId);
+      return;
+    }
+    switch (payload.type) {
+      case "events":
+        for (const event of payload.events) {
+          followRequests(event);
+          emit(event);
+        }
+        return;
+      case "heartbeat":
+        loadedModules = payload.loadedModules;
+        inFlight = payload.inFlight;
+        return;
+      case "ready":
+        port = payload.port;
+        ready.resolve();
+        return;
+      case "exiting":
+      case "load-result":
+      case "clock-pong":
+      case "ack":
+      case "settled":
+        return;
+      default: {
+        const unknown: never = payload;
+        runnerLog("stderr", `unexpected message from the runner: ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  function followRequests(event: TimelineEvent): void {
+    if (event.side !== "server") return;
+    if (event.kind === "request") openRequests.set(event.requestId, `${event.method} ${event.path} (request ${event.requestId}, v${event.version})`);
+    else if (event.kind === "end" || event.kind === "cancel" || event.kind === "abort" || (event.kind === "error" && event.during === "body")) {
+      openRequests.delete(event.requestId);
+    }
+  }
+
+  function request(payload: HostPayload): Promise<RunnerPayload> {
+    const target = child;
+    if (!target) return Promise.reject(new RunnerLost("the runner is not running"));
+    const message: HostMessage = { id: nextId++, payload };
+    const { promise, resolve, reject } = Promise.withResolvers<RunnerPayload>();
+    replies.set(message.id, { resolve, reject });
+    target.send(message);
+    return promise;
+  }
+
+  async function pipeLines(stream: ReadableStream<Uint8Array>, level: "stdout" | "stderr"): Promise<void> {
+    const decoder = new TextDecoder();
+    let pending = "";
+    for await (const chunk of stream) {
+      pending += decoder.decode(chunk, { stream: true });
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) {
+        const note = level === "stderr" ? parseExitNote(line) : undefined;
+        if (note) exitNote = note;
+        else runnerLog(level, line);
+      }
+    }
+    if (pending) runnerLog(level, pending);
+  }
+
+  async function syncClock(): Promise<void> {
+    let best = { rtt: Infinity, offset: 0 };
+    for (let i = 0; i < clockSamples; i++) {
+      const sent = now();
+      const reply = await request({ type: "clock-ping" });
+      const received = now();
+      if (reply.type !== "clock-pong") continue;
+      const rtt = received - sent;
+      // The reading was taken somewhere in the round trip; the shortest trip bounds the error best.
+      if (rtt < best.rtt) best = { rtt, offset: (sent + received) / 2 - reply.runnerNow };
+    }
+    await request({ type: "clock-set", offsetMs: best.offset });
+  }
+
+  async function spawn(): Promise<void> {
+    ready = Promise.withResolvers<void>();
+    exited = Promise.withResolvers<void>();
+    killedBecause = undefined;
+    exitNote = undefined;
+    const process = Bun.spawn([globalThis.process.execPath, runnerEntry], {
+      env: { ...globalThis.process.env, PLAYGROUND_RUNNER_PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+      ipc: onMessage,
+      onExit: (_process, code, signal) => onExit(code, signal),
+    });
+    child = process;
+    void pipeLines(process.stdout, "stdout");
+    void pipeLines(process.stderr, "stderr");
+    const died = exited.promise.then(() => {
+      throw new RunnerLost("the runner exited while starting");
+    });
+    await Promise.race([ready.promise, died]);
+    lastHeartbeat = now();
+    await syncClock();
+    await request({ type: "configure", cleanupGraceMs });
+  }
+
+  function describeExit(code: number | null, signal: number | null | string): { cause: RestartCause; reason: string; line?: number | undefined } {
+    const during = loading !== undefined ? `while loading v${loading}` : openRequests.size > 0 ? `while serving ${[...openRequests.values()].at(-1)}` : "";
+    if (killedBecause === "blocked") {
+      return { cause: "blocked", reason: `the runner did not answer for ${watchdogMs} ms ${during} (a blocked event loop, e.g. while (true) {})`.replace("  ", " ") };
+    }
+    if (exitNote) {
+      const at = exitNote.line === undefined ? "" : ` at line ${exitNote.line}`;
+      return { cause: "exit", reason: `the snippet called process.exit(${exitNote.code})${at} ${during}`.trim(), line: exitNote.line };
+    }
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    return { cause: "crash", reason: `the runner ${how} ${during}`.trim() };
+  }
+
+  async function onExit(code: number | null, signal: number | null | string): Promise<void> {
+    child = undefined;
+    exited.resolve();
+    const lost = describeExit(code, signal);
+    for (const reply of replies.values()) reply.reject(new RunnerLost(lost.reason));
+    replies.clear();
+    openRequests.clear();
+    if (stopping || killedBecause === "recycle") return;
+    restarting = restart(lost.cause, lost.reason, lost.line);
+    await restarting;
+  }
+
+  async function restart(cause: RestartCause, reason: string, line: number | undefined): Promise<void> {
+    const at = now();
+    restarts.push(at);
+    while (restarts.length > 0 && restarts[0]! < at - crashLoopWindowMs) restarts.shift();
+    const looping = restarts.length >= crashLoopRestarts;
+    try {
+      await spawn();
+      let version: number | undefined;
+      if (lastGood && !looping) {
+        const result = await request({ type: "load", version: lastGood.version, source: lastGood.source, path: lastGood.path });
+        if (result.type === "load-result" && result.result.ok) version = lastGood.version;
+      }
+      const then = version !== undefined ? `; restarted and reloaded v${version}` : looping ? `; restarted ${restarts.length} times in ${crashLoopWindowMs / 1000} s, so v${lastGood?.version} is not reloaded until the next load` : "; restarted";
+      emit({ t: now(), lane: 0, side: "runner", kind: "restarted", cause, reason: reason + then, version, line });
+    } catch (error) {
+      if (stopping) return;
+      // The new runner died too: its own exit handler restarts again.
+      runnerLog("stderr", `restarting the runner failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  function checkHeartbeat(): void {
+    if (!child || stopping || now() - lastHeartbeat < watchdogMs) return;
+    killedBecause = "blocked";
+    child.kill("SIGKILL");
+  }
+
+  async function recycle(): Promise<void> {
+    const old = child;
+    if (!old) return;
+    killedBecause = "recycle";
+    const gone = exited.promise;
+    old.kill("SIGTERM");
+    await gone;
+    const modules = loadedModules;
+    await spawn();
+    emit({ t: now(), lane: 0, side: "runner", kind: "restarted", cause: "recycle", reason: `the runner had imported ${modules} snippet versions and was idle; replaced by a fresh one` });
+  }
+
+  async function loadNow(source: string, path: string): Promise<LoadedEvent | LoadErrorEvent> {
+    const version = nextVersion++;
+    await restarting;
+    if (loadedModules >= recycleAfterLoads && inFlight === 0) await recycle();
+    const started = now();
+    loading = version;
+    try {
+      const reply = await request({ type: "load", version, source, path, serving: lastGood?.version });
+      if (reply.type !== "load-result") throw new Error(`unexpected reply ${reply.type}`);
+      const { result } = reply;
+      if (result.ok) {
+        lastGood = { version, source, path };
+        return { t: now(), lane: 0, side: "runner", kind: "loaded", version, form: result.form, notices: result.notices, loadMs: now() - started, url: `http://127.0.0.1:${port}/` };
+      }
+      return { t: now(), lane: 0, side: "runner", kind: "load-error", version, failure: result.failure, message: result.message, line: result.line, column: result.column, module: result.module, serving: lastGood?.version };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { t: now(), lane: 0, side: "runner", kind: "load-error", version, failure: "runner-lost", message, line: exitNote?.line, serving: lastGood?.version };
+    } finally {
+      loading = undefined;
+    }
+  }
+
+  return {
+    /** Starts the runner process; resolves once it serves and is on the host's clock. */
+    async start(): Promise<void> {
+      stopping = false;
+      await spawn();
+      watchdog = setInterval(checkHeartbeat, heartbeatCheckMs);
+    },
+
+    /** Loads a new version of the snippet. The event is also passed to `onEvent`. */
+    load(source: string, path: string): Promise<LoadedEvent | LoadErrorEvent> {
+      const result = queue.then(() => loadNow(source, path));
+      queue = result.catch(() => undefined);
+      return result.then((event) => {
+        emit(event);
+        return event;
+      });
+    },
+
+    /** Waits until no request is open and every cleanup has finished or been reported; returns how many are still open. */
+    async settle(timeoutMs: number): Promise<number> {
+      await restarting;
+      const reply = await request({ type: "settle", timeoutMs });
+      return reply.type === "settled" ? reply.open : 0;
+    },
+
+    /** Stops the runner for good. */
+    async stop(): Promise<void> {
+      stopping = true;
+      clearInterval(watchdog);
+      const target = child;
+      if (!target) return;
+      const gone = exited.promise;
+      target.kill("SIGTERM");
+      await gone;
+    },
+
+    get url(): string {
+      return `http://127.0.0.1:${port}/`;
+    },
+    get port(): number {
+      return port;
+    },
+    get pid(): number | undefined {
+      return child?.pid;
+    },
+    /** The version serving new requests, if any loaded. */
+    get serving(): number | undefined {
+      return lastGood?.version;
+    },
+  };
+}
+
+export type Runner = ReturnType<typeof createRunner>;
