@@ -11,6 +11,8 @@ function withoutEnvelope(event: Recorded) {
   return rest;
 }
 
+type Received = ReturnType<typeof withoutEnvelope>;
+
 function record(chunks: Uint8Array[], floodGate?: FloodGateOptions) {
   const events: Recorded[] = [];
   const recorder = createSseRecorder({ lane: 1, now: () => 0, emit: (event) => events.push(event), floodGate });
@@ -44,7 +46,7 @@ const stream = encode(
     "data: never finished\n",
 );
 
-const expected = [
+const expected: Received[] = [
   { kind: "sse-comment", text: "hello comment" },
   { kind: "sse-retry", ms: 1500 },
   { kind: "sse", event: "greeting", id: "1", data: "héllo 🌍" },
@@ -111,6 +113,26 @@ describe("sse recorder", () => {
       { kind: "sse", event: "message", data: "ab" },
       { kind: "sse", event: "message", data: "ab" },
       { kind: "folded", of: "sse", count: 97, bytes: 97 * 2, since: 0 },
+    ]);
+  });
+
+  test("emits a fold once its window is over, even when no event follows", async () => {
+    const folded = Promise.withResolvers<Recorded>();
+    const events: Recorded[] = [];
+    const recorder = createSseRecorder({
+      lane: 1,
+      now: () => performance.now(),
+      emit(event) {
+        events.push(event);
+        if (event.kind === "folded") folded.resolve(event);
+      },
+      floodGate: { burst: 1, perSecond: 0, foldWindowMs: 5 },
+    });
+    recorder.feed(encode("data: a\n\ndata: b\n\ndata: c\n\n"));
+    await folded.promise;
+    expect(events.map(withoutEnvelope)).toEqual([
+      { kind: "sse", event: "message", data: "a" },
+      { kind: "folded", of: "sse", count: 2, bytes: 2, since: expect.any(Number) },
     ]);
   });
 });

@@ -25,6 +25,7 @@ export function visibleText(text: string, max = 80): string {
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+const contentType = (headers: Record<string, string>) => (headers["content-type"] ? ` ${headers["content-type"]}` : "");
 const at = (line: number | undefined) => (line === undefined ? "" : ` (line ${line})`);
 
 /** The detail column, and the colour the kind is shown in. */
@@ -50,7 +51,7 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: C
     case "request":
       return { detail: `${event.method} ${event.path} → v${event.version}`, colour: "blue" };
     case "response":
-      return { detail: `${event.status} ${event.headers["content-type"] ?? ""} (${event.body} body)`, colour: "blue" };
+      return { detail: `${event.status}${contentType(event.headers)} (${event.body} body)`, colour: "blue" };
     case "write": {
       const waited = event.waitedMs !== undefined && event.waitedMs >= 1 ? `, waited ${ms(event.waitedMs)}` : "";
       return { detail: `${event.bytes} B by ${event.via}${waited} ${visibleText(event.text)}`, colour: "reset" };
@@ -72,7 +73,7 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: C
     case "open":
       return { detail: `${event.client} ${event.method} ${event.url}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}`, colour: "cyan" };
     case "headers":
-      return { detail: `${event.status} ${event.headers["content-type"] ?? ""}, first byte after ${ms(event.ttfbMs)}`, colour: "cyan" };
+      return { detail: `${event.status}${contentType(event.headers)}, first byte after ${ms(event.ttfbMs)}`, colour: "cyan" };
     case "chunk":
       return { detail: `${event.bytes} B ${visibleText(event.text)}`, colour: "reset" };
     case "sse":

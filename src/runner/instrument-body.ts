@@ -78,6 +78,7 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
 
   function followForeignStream(ctx: RequestContext, stream: ReadableStream<unknown>): AsyncIterableIterator<unknown> {
     const reader = stream.getReader();
+    let over = false;
     const wrapper: AsyncIterableIterator<unknown> = {
       [Symbol.asyncIterator]() {
         return wrapper;
@@ -85,6 +86,7 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
       async next() {
         const result = await reader.read();
         if (result.done) {
+          over = true;
           tracker.end(ctx);
           return { done: true, value: undefined };
         }
@@ -92,8 +94,11 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
         return { done: false, value: result.value };
       },
       async return() {
-        tracker.cancel(ctx, "the client went away");
-        await reader.cancel();
+        if (!over) {
+          over = true;
+          tracker.cancel(ctx, "the client went away");
+          await reader.cancel();
+        }
         return { done: true, value: undefined };
       },
     };
@@ -221,6 +226,18 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
       }
       super(actual as BodyInit, init);
       bodies.set(this, kind);
+    }
+    // A static route's Response is served as a copy per request: the copy has the same kind of body.
+    override clone(): Response {
+      const copy = super.clone();
+      const kind = bodies.get(this);
+      if (kind && kind.kind !== "stream") bodies.set(copy, kind);
+      return copy;
+    }
+    static override json(data: unknown, init?: ResponseInit | number): Response {
+      const response = NativeResponse.json(data, init as ResponseInit);
+      bodies.set(response, { kind: "whole", value: JSON.stringify(data) });
+      return response;
     }
     static override [Symbol.hasInstance](value: unknown): boolean {
       return value instanceof NativeResponse;

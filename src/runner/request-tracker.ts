@@ -85,7 +85,8 @@ export function createRequestTracker(options: RequestTrackerOptions) {
   }
 
   function settle(ctx: RequestContext): void {
-    if (ctx.phase === "settled") return;
+    // A cleanup may have started after the settle was scheduled (a cancel begins one right after).
+    if (ctx.phase === "settled" || ctx.pendingCleanups > 0) return;
     for (const timer of ctx.timers) {
       if (timer.kind === "interval") {
         leak(ctx, "interval", timer.line, `an interval (every ${timer.delayMs} ms) created while serving this request is still running after it ended`);

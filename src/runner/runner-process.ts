@@ -46,7 +46,8 @@ function flush(): void {
 }
 function emit(event: RunnerProducedEvent): void {
   batch.push(event);
-  if (batch.length >= batchMax) flush();
+  // A request is sent at once: if its handler blocks the event loop, the host can still name it.
+  if (batch.length >= batchMax || event.kind === "request") flush();
   else batchTimer ??= nativeSetTimeout(flush, batchDelayMs);
 }
 

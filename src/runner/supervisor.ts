@@ -145,7 +145,13 @@ export function createRunner(options: RunnerOptions) {
     const message: HostMessage = { id: nextId++, payload };
     const { promise, resolve, reject } = Promise.withResolvers<RunnerPayload>();
     replies.set(message.id, { resolve, reject });
-    target.send(message);
+    try {
+      target.send(message);
+    } catch (error) {
+      // The channel closes a moment before the exit is reported: the runner is going away.
+      replies.delete(message.id);
+      reject(new RunnerLost(error instanceof Error ? error.message : String(error)));
+    }
     return promise;
   }
 
@@ -310,8 +316,17 @@ export function createRunner(options: RunnerOptions) {
     /** Waits until no request is open and every cleanup has finished or been reported; returns how many are still open. */
     async settle(timeoutMs: number): Promise<number> {
       await restarting;
-      const reply = await request({ type: "settle", timeoutMs });
-      return reply.type === "settled" ? reply.open : 0;
+      const gone = exited.promise;
+      try {
+        const reply = await request({ type: "settle", timeoutMs });
+        return reply.type === "settled" ? reply.open : 0;
+      } catch (error) {
+        if (!(error instanceof RunnerLost)) throw error;
+        // Everything that was open died with the runner; wait for its replacement to be serving.
+        await gone;
+        await restarting;
+        return 0;
+      }
     },
 
     /** Stops the runner for good. */

@@ -5,7 +5,6 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-eventsource-interface
  */
 
-import type { ReconnectEvent } from "../protocol.ts";
 import { openConnection, type Connection } from "./connection.ts";
 import { laneHeader, mergeHeaders, mimeEssence } from "./http-fields.ts";
 import { createSseRecorder } from "./sse-recorder.ts";
@@ -14,7 +13,7 @@ import type { Probe, ProbeOptions } from "./types.ts";
 /** The reconnection time before the stream sets one; the spec leaves it to the user agent. */
 export const defaultRetryMs = 3_000;
 
-/** `setTimeout` fires at once for delays past 2^31 - 1 ms, and `retry:` may be any digit string. */
+/** `retry:` may be any digit string, and Bun 1.4.5 (as Node) turns a delay past 2^31 - 1 ms into 1 ms. */
 const longestTimerMs = 2 ** 31 - 1;
 
 /**
@@ -79,9 +78,8 @@ export function openEventSourceClient(options: ProbeOptions): Probe {
       if (stopped || end.by === "client" || end.refused) return;
       const delayMs = Math.min(recorder.retryMs ?? options.defaultRetryMs ?? defaultRetryMs, longestTimerMs);
       if (!(await waitToReconnect(delayMs)) || stopped) return;
-      const reconnect: ReconnectEvent = { t: now(), lane, side: "client", kind: "reconnect", delayMs };
-      if (recorder.lastEventId !== "") reconnect.lastEventId = recorder.lastEventId;
-      emit(reconnect);
+      const lastEventId = recorder.lastEventId;
+      emit({ t: now(), lane, side: "client", kind: "reconnect", ...(lastEventId === "" ? {} : { lastEventId }), delayMs });
     }
   }
 
