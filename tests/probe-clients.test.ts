@@ -87,6 +87,7 @@ describe("stream client", () => {
     const chunks = log.ofKind("chunk");
     const [headers] = log.ofKind("headers");
     const { date: _date, ...headerFields } = headers?.headers ?? {};
+    // Bun 1.4.5 sends a stream that was complete before the response left with a content-length.
     expect(headerFields).toEqual({ "content-type": "text/plain", "x-custom": "yes", "content-length": "13" });
     expect(log.events.filter((event) => event.kind !== "chunk")).toEqual([
       { t: 0, lane: 2, side: "client", kind: "open", client: "stream", method: "GET", url: server.url.href, attempt: 1 },
@@ -296,6 +297,7 @@ describe("eventsource client", () => {
     // the request heads byte for byte.
     const requestHeads: string[] = [];
     const events = "id: é🌍\ndata: x\n\n";
+    const firstSocket = Promise.withResolvers<{ end(): void }>();
     const listener = Bun.listen({
       hostname,
       port: 0,
@@ -308,15 +310,21 @@ describe("eventsource client", () => {
           }
           const chunk = Buffer.from(events);
           socket.write("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n");
-          // One chunk, then the socket closes without the chunked body's last chunk.
-          socket.end(Buffer.concat([Buffer.from(`${chunk.byteLength.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]));
+          // One chunk; the test closes the socket later, without the chunked body's last chunk.
+          socket.write(Buffer.concat([Buffer.from(`${chunk.byteLength.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]));
+          firstSocket.resolve(socket);
         },
       },
     });
     try {
       const url = `http://${hostname}:${listener.port}/`;
       const log = createEventLog();
-      await probe(log, { url, client: "eventsource", defaultRetryMs: 5 }).done;
+      const client = probe(log, { url, client: "eventsource", defaultRetryMs: 5 });
+      // Closing only once the chunk has been read: Bun 1.4.5 may drop bytes that arrive together
+      // with the close, as the reader's first read then rejects.
+      await log.first("sse");
+      (await firstSocket.promise).end();
+      await client.done;
       expect(outline(log.events)).toEqual([
         { kind: "open", client: "eventsource", method: "GET", url, attempt: 1 },
         { kind: "headers", status: 200, contentType: "text/event-stream" },

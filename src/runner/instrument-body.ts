@@ -26,7 +26,13 @@ export interface BodyInstrumentation {
   onFunctionBody(line: number | undefined): void;
 }
 
-type Source = UnderlyingDefaultSource<unknown> & { type?: string; pull?: (controller: unknown) => unknown; start?: (controller: unknown) => unknown };
+/** A ReadableStream source as user code writes it: default or `type: "direct"`. */
+interface Source {
+  type?: string | undefined;
+  start?: ((controller: unknown) => unknown) | undefined;
+  pull?: ((controller: unknown) => unknown) | undefined;
+  cancel?: ((reason: unknown) => unknown) | undefined;
+}
 
 export function installBodyInstrumentation(tracker: RequestTracker, readable: (stack: string | undefined) => string | undefined, warn: (line: number | undefined) => void): BodyInstrumentation {
   const bodies = new WeakMap<Response, BodyKind>();
@@ -119,7 +125,7 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
         if (cancelled) {
           if (!reportedLateWrite) {
             reportedLateWrite = true;
-            tracker.writeAfterCancel(ctx, callerLine());
+            tracker.writeAfterCancel(ctx, via, callerLine());
           }
         } else {
           tracker.write(ctx, chunk, via);
@@ -191,7 +197,9 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
     constructor(source?: UnderlyingDefaultSource<R> | null, strategy?: QueuingStrategy<R>) {
       const ctx = requestStorage.getStore();
       const follow = ctx !== undefined && source !== null && typeof source === "object";
-      super(follow ? (followSource(ctx, source as Source) as UnderlyingDefaultSource<R>) : (source ?? undefined), strategy);
+      // Direct sources are outside the standard typings; Bun's constructor takes both kinds.
+      const given = (follow ? followSource(ctx, source as Source) : (source ?? undefined)) as UnderlyingSource<R> | undefined;
+      super(given, strategy);
       if (follow) followed.add(this);
     }
     static override [Symbol.hasInstance](value: unknown): boolean {

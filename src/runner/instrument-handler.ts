@@ -8,11 +8,10 @@
 import type { Server } from "bun";
 import { NativeResponse } from "./native-globals.ts";
 import type { BodyInstrumentation } from "./instrument-body.ts";
+import { laneHeader } from "./probe/http-fields.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
 import type { FetchHandler, SnippetHandlers } from "./snippet-loader.ts";
 
-/** The request header a probe client uses to name its lane. It is removed before the snippet sees the request. */
-export const laneHeader = "x-playground-lane";
 
 export interface HandlerInstrumentation {
   tracker: RequestTracker;

@@ -247,8 +247,9 @@ export function createRequestTracker(options: RequestTrackerOptions) {
     },
 
     /** Writes after the client left: the write loop does not know it is talking to nobody. */
-    writeAfterCancel(ctx: RequestContext, line: number | undefined): void {
-      leak(ctx, "stream", line, "the stream keeps writing after the client left (write() returns 0 and the loop goes on)");
+    writeAfterCancel(ctx: RequestContext, via: WriteVia, line: number | undefined): void {
+      const consequence = via === "write" ? "write() returns 0 and the loop goes on" : "enqueue() throws on a cancelled stream";
+      leak(ctx, "stream", line, `the stream keeps writing after the client left (${consequence})`);
     },
 
     /** Resolves when every request has settled, or after `timeoutMs`, with how many are still open. */

@@ -32,7 +32,7 @@ export interface ConnectionEnd {
   refused: boolean;
 }
 
-/** An error's message, led by its code when the message does not already say it (Bun's `ConnectionRefused`). */
+/** An error's message, led by its code (`ECONNREFUSED`) when the message does not already say it. */
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = "code" in error && typeof error.code === "string" ? error.code : undefined;
