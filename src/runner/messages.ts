@@ -20,7 +20,7 @@ const hostChecks: Record<HostPayload["type"], (p: Fields) => boolean> = {
   load: (p) => isNumber(p.version) && typeof p.source === "string" && typeof p.path === "string",
   "clock-ping": () => true,
   "clock-set": (p) => isNumber(p.offsetMs),
-  configure: (p) => isNumber(p.cleanupGraceMs),
+  configure: (p) => isNumber(p.cleanupGraceMs) && isNumber(p.topLevelTimeoutMs),
   settle: (p) => isNumber(p.timeoutMs),
 };
 
@@ -32,7 +32,7 @@ const runnerChecks: Record<RunnerPayload["type"], (p: Fields) => boolean> = {
   settled: (p) => isNumber(p.open),
   // Events are produced by the runner's own instrumentation; each is an object with a kind.
   events: (p) => Array.isArray(p.events) && p.events.every((e) => isObject(e) && typeof e.kind === "string" && isNumber(e.t)),
-  heartbeat: (p) => isNumber(p.loadedModules) && isNumber(p.inFlight),
+  heartbeat: (p) => isNumber(p.inFlight),
   exiting: (p) => isNumber(p.code),
 };
 

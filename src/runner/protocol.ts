@@ -362,7 +362,13 @@ export type HostPayload =
   | { type: "clock-ping" }
   /** The offset to add to the runner's clock to read the host's. */
   | { type: "clock-set"; offsetMs: number }
-  | { type: "configure"; cleanupGraceMs: number }
+  | {
+      type: "configure";
+      /** How long a started cleanup may take before it is reported as leaked. */
+      cleanupGraceMs: number;
+      /** How long a snippet's top-level code may await before its load is given up. */
+      topLevelTimeoutMs: number;
+    }
   /** Answer once every request has finished and its cleanup is done or declared leaked. */
   | { type: "settle"; timeoutMs: number };
 
@@ -389,7 +395,7 @@ export type RunnerPayload =
   | { type: "settled"; open: number }
   /** A batch of events, already on the host's clock. */
   | { type: "events"; events: RunnerProducedEvent[] }
-  | { type: "heartbeat"; loadedModules: number; inFlight: number }
+  | { type: "heartbeat"; inFlight: number }
   /** Sent just before the snippet's `process.exit` takes effect. */
   | { type: "exiting"; code: number; line?: number | undefined };
 

@@ -113,6 +113,7 @@ async function handle(message: HostMessage): Promise<void> {
       return;
     case "configure":
       tracker.setCleanupGrace(payload.cleanupGraceMs);
+      loader.setTopLevelTimeout(payload.topLevelTimeoutMs);
       send({ type: "ack" }, message.id);
       return;
     case "settle": {
@@ -155,7 +156,7 @@ process.exit = ((code?: number | string | null) => {
 }) as typeof process.exit;
 
 nativeSetInterval(() => {
-  send({ type: "heartbeat", loadedModules: loader.loadedModules, inFlight: tracker.inFlight });
+  send({ type: "heartbeat", inFlight: tracker.inFlight });
 }, heartbeatMs);
 
 send({ type: "ready", port: server.port ?? 0, pid: process.pid });

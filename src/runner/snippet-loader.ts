@@ -39,7 +39,7 @@ export interface SnippetLoaderOptions {
 
 export function createSnippetLoader(options: SnippetLoaderOptions) {
   const sources = new Map<string, string>();
-  let loadedModules = 0;
+  let topLevelTimeoutMs = options.topLevelTimeoutMs;
 
   Bun.plugin({
     name: "stream-playground-snippets",
@@ -58,7 +58,7 @@ export function createSnippetLoader(options: SnippetLoaderOptions) {
   async function importWithTimeout(path: string): Promise<Record<string, unknown>> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = nativeSetTimeout(() => reject(new TopLevelTimeout(options.topLevelTimeoutMs)), options.topLevelTimeoutMs);
+      timer = nativeSetTimeout(() => reject(new TopLevelTimeout(topLevelTimeoutMs)), topLevelTimeoutMs);
     });
     try {
       return (await Promise.race([import(path), timeout])) as Record<string, unknown>;
@@ -72,7 +72,6 @@ export function createSnippetLoader(options: SnippetLoaderOptions) {
     async load(version: number, source: string, snippetPath: string): Promise<SnippetLoad> {
       const path = virtualSnippetPath(snippetPath, version);
       sources.set(path, source);
-      loadedModules++;
       const serveCalls: CapturedServe[] = [];
       let exports: Record<string, unknown>;
       const restore = captureServeCalls(serveCalls, options.server);
@@ -87,10 +86,10 @@ export function createSnippetLoader(options: SnippetLoaderOptions) {
       return findHandlers(exports, serveCalls, source, options.server().url.href);
     },
 
-    /** How many snippet modules this process has imported; each stays in memory for good. */
-    get loadedModules(): number {
-      return loadedModules;
+    setTopLevelTimeout(ms: number): void {
+      topLevelTimeoutMs = ms;
     },
+
   };
 }
 

@@ -30,6 +30,8 @@ export interface RunnerOptions {
   port?: number;
   /** How long a cleanup may take before it is reported as leaked. */
   cleanupGraceMs?: number;
+  /** How long a snippet's top-level code may await before its load is given up. */
+  topLevelTimeoutMs?: number;
   /** Silence, in ms, after which the runner counts as blocked and is restarted. */
   watchdogMs?: number;
   /** Imported versions after which the runner is replaced at the next load when idle. */
@@ -58,6 +60,7 @@ export function createRunner(options: RunnerOptions) {
   const watchdogMs = options.watchdogMs ?? 800;
   const recycleAfterLoads = options.recycleAfterLoads ?? 500;
   const cleanupGraceMs = options.cleanupGraceMs ?? 3_000;
+  const topLevelTimeoutMs = options.topLevelTimeoutMs ?? 5_000;
 
   let child: Subprocess<"ignore", "pipe", "pipe"> | undefined;
   let port = options.port ?? 0;
@@ -66,7 +69,8 @@ export function createRunner(options: RunnerOptions) {
   let lastGood: GoodVersion | undefined;
   let loading: number | undefined;
   let lastHeartbeat = 0;
-  let loadedModules = 0;
+  /** Snippet versions the current runner process has imported (each stays in its memory). */
+  let importedByRunner = 0;
   let inFlight = 0;
   let stopping = false;
   let killedBecause: RestartCause | undefined;
@@ -111,7 +115,6 @@ export function createRunner(options: RunnerOptions) {
         }
         return;
       case "heartbeat":
-        loadedModules = payload.loadedModules;
         inFlight = payload.inFlight;
         return;
       case "ready":
@@ -188,6 +191,7 @@ export function createRunner(options: RunnerOptions) {
   async function spawn(): Promise<void> {
     ready = Promise.withResolvers<void>();
     exited = Promise.withResolvers<void>();
+    importedByRunner = 0;
     killedBecause = undefined;
     exitNote = undefined;
     const process = Bun.spawn([globalThis.process.execPath, runnerEntry], {
@@ -205,7 +209,7 @@ export function createRunner(options: RunnerOptions) {
     await Promise.race([ready.promise, died]);
     lastHeartbeat = now();
     await syncClock();
-    await request({ type: "configure", cleanupGraceMs });
+    await request({ type: "configure", cleanupGraceMs, topLevelTimeoutMs });
   }
 
   function describeExit(code: number | null, signal: number | null | string): { cause: RestartCause; reason: string; line?: number | undefined } {
@@ -242,6 +246,7 @@ export function createRunner(options: RunnerOptions) {
       await spawn();
       let version: number | undefined;
       if (lastGood && !looping) {
+        importedByRunner++;
         const result = await request({ type: "load", version: lastGood.version, source: lastGood.source, path: lastGood.path });
         if (result.type === "load-result" && result.result.ok) version = lastGood.version;
       }
@@ -267,17 +272,23 @@ export function createRunner(options: RunnerOptions) {
     const gone = exited.promise;
     old.kill("SIGTERM");
     await gone;
-    const modules = loadedModules;
+    const modules = importedByRunner;
     await spawn();
+    // The new version may fail to load: the last good one must be serving before it is tried.
+    if (lastGood) {
+      importedByRunner++;
+      await request({ type: "load", version: lastGood.version, source: lastGood.source, path: lastGood.path });
+    }
     emit({ t: now(), lane: 0, side: "runner", kind: "restarted", cause: "recycle", reason: `the runner had imported ${modules} snippet versions and was idle; replaced by a fresh one` });
   }
 
   async function loadNow(source: string, path: string): Promise<LoadedEvent | LoadErrorEvent> {
     const version = nextVersion++;
     await restarting;
-    if (loadedModules >= recycleAfterLoads && inFlight === 0) await recycle();
+    if (importedByRunner >= recycleAfterLoads && inFlight === 0 && openRequests.size === 0) await recycle();
     const started = now();
     loading = version;
+    importedByRunner++;
     try {
       const reply = await request({ type: "load", version, source, path, serving: lastGood?.version });
       if (reply.type !== "load-result") throw new Error(`unexpected reply ${reply.type}`);
