@@ -52,7 +52,16 @@ const clockSamples = 8;
 const crashLoopWindowMs = 5_000;
 const crashLoopRestarts = 3;
 
-class RunnerLost extends Error {}
+/** The runner went away while a request to it was open. */
+class RunnerLost extends Error {
+  constructor(
+    message: string,
+    /** Snippet line the cause points at, when known (where `process.exit` was called). */
+    readonly line?: number | undefined,
+  ) {
+    super(message);
+  }
+}
 
 export function createRunner(options: RunnerOptions) {
   const now = options.now ?? (() => performance.now());
@@ -229,7 +238,7 @@ export function createRunner(options: RunnerOptions) {
     child = undefined;
     exited.resolve();
     const lost = describeExit(code, signal);
-    for (const reply of replies.values()) reply.reject(new RunnerLost(lost.reason));
+    for (const reply of replies.values()) reply.reject(new RunnerLost(lost.reason, lost.line));
     replies.clear();
     openRequests.clear();
     if (stopping || killedBecause === "recycle") return;
@@ -289,6 +298,7 @@ export function createRunner(options: RunnerOptions) {
     const started = now();
     loading = version;
     importedByRunner++;
+    const gone = exited.promise;
     try {
       const reply = await request({ type: "load", version, source, path, serving: lastGood?.version });
       if (reply.type !== "load-result") throw new Error(`unexpected reply ${reply.type}`);
@@ -300,7 +310,13 @@ export function createRunner(options: RunnerOptions) {
       return { t: now(), lane: 0, side: "runner", kind: "load-error", version, failure: result.failure, message: result.message, line: result.line, column: result.column, module: result.module, serving: lastGood?.version };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { t: now(), lane: 0, side: "runner", kind: "load-error", version, failure: "runner-lost", message, line: exitNote?.line, serving: lastGood?.version };
+      const line = error instanceof RunnerLost ? error.line : undefined;
+      if (error instanceof RunnerLost) {
+        // Answer once the last good version serves again, so the caller never meets a dead port.
+        await gone;
+        await restarting;
+      }
+      return { t: now(), lane: 0, side: "runner", kind: "load-error", version, failure: "runner-lost", message, line, serving: lastGood?.version };
     } finally {
       loading = undefined;
     }

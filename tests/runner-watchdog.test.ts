@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { createRunner, type Runner } from "../src/runner/supervisor.ts";
+import { createEventLog, kind } from "./support/event-log.ts";
+import { inlineSnippetPath } from "./support/timeline.ts";
+
+let runner: Runner | undefined;
+afterEach(async () => {
+  await runner?.stop();
+  runner = undefined;
+});
+
+async function startRunner() {
+  const log = createEventLog();
+  runner = createRunner({ onEvent: log.push });
+  await runner.start();
+  return { runner, log };
+}
+
+const spinOrExit = `export default function (req: Request) {
+  const path = new URL(req.url).pathname;
+  if (path === "/spin") {
+    while (true) {}
+  }
+  if (path === "/exit") {
+    process.exit(3);
+  }
+  return new Response("fine");
+}`;
+
+/** A request whose connection the runner's death resets. */
+const doomed = (url: string) => fetch(url).then(
+  () => "answered",
+  () => "reset",
+);
+
+describe("watchdog", () => {
+  test("a handler that blocks the event loop is detected, the runner restarted on the same port, the snippet reloaded", async () => {
+    const { runner, log } = await startRunner();
+    await runner.load(spinOrExit, inlineSnippetPath);
+    const port = runner.port;
+    const restarted = log.next(kind("restarted"));
+    const started = performance.now();
+    expect(await doomed(`${runner.url}spin`)).toBe("reset");
+    const event = await restarted;
+    // Detection within a second is the contract; the restart itself adds a few ms.
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(event).toMatchObject({ cause: "blocked", version: 1 });
+    expect(event.reason).toContain("GET /spin");
+    expect(runner.port).toBe(port);
+    expect(await (await fetch(runner.url)).text()).toBe("fine");
+  });
+
+  test("process.exit is reported with its line and the runner comes back", async () => {
+    const { runner, log } = await startRunner();
+    await runner.load(spinOrExit, inlineSnippetPath);
+    const restarted = log.next(kind("restarted"));
+    expect(await doomed(`${runner.url}exit`)).toBe("reset");
+    expect(await restarted).toMatchObject({ cause: "exit", line: 7, version: 1 });
+    expect(await (await fetch(runner.url)).text()).toBe("fine");
+  });
+
+  test("top-level code that blocks fails its load and the last good version serves again", async () => {
+    const { runner, log } = await startRunner();
+    await runner.load(`export default () => new Response("good");`, inlineSnippetPath);
+    const restarted = log.next(kind("restarted"));
+    const failed = await runner.load(`while (true) {}\nexport default () => new Response("never");`, inlineSnippetPath);
+    expect(failed).toMatchObject({ kind: "load-error", failure: "runner-lost", serving: 1 });
+    expect(await restarted).toMatchObject({ cause: "blocked", version: 1 });
+    expect(await (await fetch(runner.url)).text()).toBe("good");
+  });
+
+  test("process.exit at the top level fails the load with its line", async () => {
+    const { runner } = await startRunner();
+    await runner.load(`export default () => new Response("good");`, inlineSnippetPath);
+    const failed = await runner.load(`\nprocess.exit(1);\nexport default () => new Response("never");`, inlineSnippetPath);
+    expect(failed).toMatchObject({ kind: "load-error", failure: "runner-lost", line: 2, serving: 1 });
+    expect(await (await fetch(runner.url)).text()).toBe("good");
+  });
+
+  test("a throw in a snippet's timer is reported and the runner keeps serving", async () => {
+    const { runner, log } = await startRunner();
+    const uncaught = log.next(kind("uncaught"));
+    await runner.load(`setTimeout(() => {\n  throw new Error("late failure");\n}, 1);\nexport default () => new Response("still here");`, inlineSnippetPath);
+    expect(await uncaught).toMatchObject({ message: "Error: late failure", line: 2 });
+    expect(await (await fetch(runner.url)).text()).toBe("still here");
+  });
+});
