@@ -1,0 +1,60 @@
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { fixture } from "./support/timeline.ts";
+
+const cli = join(import.meta.dir, "..", "src", "runner", "trace-cli.ts");
+
+async function trace(...args: string[]) {
+  const child = Bun.spawn([process.execPath, cli, ...args], { stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  return { stdout, stderr, code };
+}
+
+describe("trace command", () => {
+  test("--json prints one event per line with t, lane, side and kind, ending with the summary", async () => {
+    const { stdout, code } = await trace(fixture("generator.ts"), "--json");
+    expect(code).toBe(0);
+    const lines = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { t: unknown; lane: unknown; side: unknown; kind: unknown });
+    // Plain values, not asymmetric matchers: Bun 1.4's toMatchObject writes matchers into the received object.
+    const shapes = new Set(lines.map((l) => JSON.stringify([typeof l.t, typeof l.lane, ["runner", "server", "client"].includes(String(l.side)), typeof l.kind])));
+    expect([...shapes]).toEqual([JSON.stringify(["number", "number", true, "string"])]);
+    expect(lines[0]!.kind).toBe("loaded");
+    expect(lines.at(-1)).toMatchObject({
+      kind: "summary",
+      counts: { loaded: 1, open: 1, request: 1, response: 1, write: 2, headers: 1, chunk: 2, end: 1, disconnect: 1, log: 1 },
+    });
+    const times = lines.map((line) => (line as { t: number }).t);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  test("a snippet that does not load prints the error and exits 1", async () => {
+    const { stdout, code } = await trace(fixture("syntax-error.ts"), "--json");
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout.trim().split("\n")[0]!)).toMatchObject({ kind: "load-error", failure: "syntax", line: 2, column: 13, message: "Unexpected ;" });
+  });
+
+  test("the readable timeline has a line per event with aligned columns", async () => {
+    const { stdout, code } = await trace(fixture("generator.ts"), "--disconnect-after", "1000");
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^\s+\d+\.\d{3}\s+-\s+runner\s+loaded\s+v1 \(default-function\)/);
+    expect(lines.some((line) => /^\s+\d+\.\d{3}\s+1\s+client\s+chunk\s+6 B "hello\\n"$/.test(line))).toBe(true);
+    // No colours when the output is not a terminal.
+    expect(stdout).not.toContain("\x1b[");
+  });
+
+  test("POST with headers and a body reaches the handler", async () => {
+    const { stdout } = await trace(fixture("bun-serve.ts"), "--path", "/items", "--method", "POST", "--header", "content-type: text/plain", "--body", "ink", "--json");
+    const chunks = stdout.trim().split("\n").map((line) => JSON.parse(line)).filter((e) => e.kind === "chunk");
+    expect(chunks.map((c) => c.text).join("")).toBe("created ink");
+  });
+
+  test("bad arguments explain themselves and exit 2", async () => {
+    const { stderr, code } = await trace(fixture("generator.ts"), "--client", "websocket");
+    expect(code).toBe(2);
+    expect(stderr).toContain("--client is stream or eventsource");
+  });
+});
