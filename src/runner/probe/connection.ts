@@ -36,7 +36,9 @@ export interface ConnectionEnd {
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = "code" in error && typeof error.code === "string" ? error.code : undefined;
-  return code === undefined || error.message.includes(code) ? error.message : `${code}: ${error.message}`;
+  // Bun 1.4 appends advice about fetch's `verbose` option, which means nothing to someone reading a timeline.
+  const message = error.message.replace(/\s*For more information, pass `verbose: true`.*$/s, "");
+  return code === undefined || message.includes(code) ? message : `${code}: ${message}`;
 }
 
 export function openConnection(options: ConnectionOptions) {
