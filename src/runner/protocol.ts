@@ -83,8 +83,11 @@ export type WriteVia =
 /** Who ended a client's connection. */
 export type DisconnectBy = "client" | "server" | "error";
 
-/** The probe client kinds. */
-export type ClientKind = "stream" | "eventsource";
+/**
+ * The client kinds: `stream` and `eventsource` are probe clients in the host; `browser` is the
+ * page's own `EventSource`, reaching the runner through the host.
+ */
+export type ClientKind = "stream" | "eventsource" | "browser";
 
 /** Log levels of captured console output; `stdout`/`stderr` are raw writes to the process streams. */
 export type LogLevel = "log" | "info" | "warn" | "error" | "debug" | "stdout" | "stderr";
@@ -401,3 +404,76 @@ export type RunnerPayload =
 
 export type HostMessage = Envelope<HostPayload>;
 export type RunnerMessage = Envelope<RunnerPayload>;
+
+// --- page <-> host -----------------------------------------------------------------------------
+
+/** The request the UI's client controls describe. */
+export interface ClientRequest {
+  client: ClientKind;
+  /** Path and query on the runner. */
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  /** Request body, for `stream` clients. */
+  body?: string | undefined;
+  /** How many clients, each on its own lane. */
+  clients: number;
+  /** Disconnect each client this long after it opened. */
+  disconnectAfterMs?: number | undefined;
+}
+
+/** Page → host. */
+export type PagePayload =
+  /** Load a new version of the snippet. `path` is its file, when it has one. */
+  | { type: "load"; source: string; path?: string | undefined }
+  /** Open clients against the runner. `browser` clients get lanes and a URL; the page opens them itself. */
+  | { type: "connect"; request: ClientRequest }
+  /** Disconnect one lane, or every client when no lane is named. */
+  | { type: "disconnect"; lane?: number | undefined }
+  /** Forget the recorded timeline (the runner keeps serving). */
+  | { type: "clear" }
+  /** Clock sync: the host answers with its clock. */
+  | { type: "clock-ping" }
+  /** Events the page's own browser clients recorded, already on the host's clock. */
+  | { type: "browser-events"; events: ClientEvent[] };
+
+/** What the host tells a page when it connects, and again when something about the runner changes. */
+export interface HostStatus {
+  /** Where the runner serves. */
+  runnerUrl: string;
+  /** The version serving new requests, if any loaded. */
+  serving?: number | undefined;
+  /** Host clock at the moment the timeline began (the zero of the time axis). */
+  timelineStart: number;
+}
+
+/** Host → page. */
+export type HostToPagePayload =
+  | { type: "status"; status: HostStatus }
+  /** Events in time order as they arrive; batched, never one per message. */
+  | { type: "events"; events: TimelineEvent[] }
+  /** The timeline was cleared (by any page). */
+  | { type: "cleared"; status: HostStatus }
+  | { type: "load-result"; event: LoadedEvent | LoadErrorEvent }
+  /** Lanes given to the clients a `connect` opened; for `browser` clients, the URL each should open. */
+  | { type: "connected"; lanes: { lane: number; url: string }[] }
+  | { type: "clock-pong"; hostNow: number }
+  | { type: "ack" }
+  /** A request failed; `message` says why in plain words. */
+  | { type: "failed"; message: string };
+
+export type PageMessage = Envelope<PagePayload>;
+export type HostToPageMessage = Envelope<HostToPagePayload>;
+
+/** One example (a lesson) as the host serves it at `/examples/index.json`. */
+export interface ExampleInfo {
+  /** The file name without extension, e.g. `03-sse-generator`. */
+  id: string;
+  title: string;
+  /** The snippet. */
+  source: string;
+  /** The lesson text, rendered from its Markdown; empty when the example has none. */
+  lessonHtml: string;
+  /** The request the lesson suggests (path, client kind, …), to fill the client controls. */
+  request: Partial<ClientRequest>;
+}

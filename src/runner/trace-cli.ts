@@ -3,9 +3,9 @@
  * timeline. Exits 0 when the snippet loaded, 1 when it did not, 2 on a usage error.
  */
 
-import { parseArgs } from "node:util";
 import { formatTimeline } from "./format-timeline.ts";
-import type { ClientKind } from "./protocol.ts";
+import { timelineJsonLines } from "./timeline-file.ts";
+import { parseTraceArgs } from "./trace-options.ts";
 import { traceSnippet } from "./trace.ts";
 
 const usage = `usage: npm run trace -- <snippet.ts> [options]
@@ -27,72 +27,20 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function number(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) fail(`--${name} takes a number of milliseconds, not "${value}"`);
-  return parsed;
-}
-
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      path: { type: "string" },
-      client: { type: "string" },
-      clients: { type: "string" },
-      method: { type: "string" },
-      header: { type: "string", multiple: true },
-      body: { type: "string" },
-      duration: { type: "string" },
-      "disconnect-after": { type: "string" },
-      "cleanup-grace": { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-} catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
-}
-const { values, positionals } = parsed;
-if (values.help) {
+const parsed = parseTraceArgs(process.argv.slice(2));
+if (!parsed.ok) fail(parsed.message);
+const { args } = parsed;
+if (args.help) {
   console.log(usage);
   process.exit(0);
 }
-const [snippetPath] = positionals;
-if (!snippetPath || positionals.length > 1) fail("give exactly one snippet file");
-if (!(await Bun.file(snippetPath).exists())) fail(`no such file: ${snippetPath}`);
-const client = values.client ?? "stream";
-if (client !== "stream" && client !== "eventsource") fail(`--client is stream or eventsource, not "${client}"`);
-
-const headers: Record<string, string> = {};
-for (const header of values.header ?? []) {
-  const colon = header.indexOf(":");
-  if (colon <= 0) fail(`--header takes K:V, not "${header}"`);
-  headers[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
-}
+if (!args.snippetPath) fail("give exactly one snippet file");
+if (!(await Bun.file(args.snippetPath).exists())) fail(`no such file: ${args.snippetPath}`);
 
 const stop = new AbortController();
 process.once("SIGINT", () => stop.abort());
 
-const result = await traceSnippet({
-  snippetPath,
-  path: values.path,
-  client: client as ClientKind,
-  clients: number(values.clients, "clients"),
-  method: values.method,
-  headers,
-  body: values.body,
-  durationMs: number(values.duration, "duration"),
-  disconnectAfterMs: number(values["disconnect-after"], "disconnect-after"),
-  cleanupGraceMs: number(values["cleanup-grace"], "cleanup-grace"),
-  stop: stop.signal,
-});
+const result = await traceSnippet({ ...args, snippetPath: args.snippetPath, stop: stop.signal });
 
-if (values.json) {
-  process.stdout.write(result.events.map((event) => JSON.stringify(event)).join("\n") + "\n");
-} else {
-  process.stdout.write(formatTimeline(result.events, process.stdout.isTTY === true) + "\n");
-}
+process.stdout.write(args.json ? timelineJsonLines(result.events) : formatTimeline(result.events, process.stdout.isTTY === true) + "\n");
 process.exit(result.load.kind === "loaded" ? 0 : 1);

@@ -6,8 +6,9 @@
 
 import { resolve } from "node:path";
 import { openProbe, type Probe } from "./probe/index.ts";
-import type { ClientKind, LoadedEvent, LoadErrorEvent, SummaryEvent, TimelineEvent } from "./protocol.ts";
+import type { ClientKind, LoadedEvent, LoadErrorEvent, TimelineEvent } from "./protocol.ts";
 import { createRunner } from "./supervisor.ts";
+import { rebaseTimeline } from "./timeline-file.ts";
 
 export interface TraceOptions {
   /** The snippet's file. Its folder is where imports resolve from. */
@@ -65,7 +66,7 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
     if (load.kind === "loaded") await probe(runner.url, client, options, record);
     // Cleanup can only be waited for where it can happen: give it the grace period and a little more.
     await runner.settle(cleanupGraceMs + 500);
-    return { load, events: finish(events, began) };
+    return { load, events: rebaseTimeline(events, began) };
   } finally {
     await runner.stop();
   }
@@ -100,15 +101,4 @@ async function probe(base: string, client: ClientKind, options: TraceOptions, re
   for (const p of probes) p.disconnect();
   await allDone;
   for (const timer of timers) clearTimeout(timer);
-}
-
-/** Sorts by time, rebases every time onto the trace's start, and appends the summary. */
-function finish(events: TimelineEvent[], began: number): TimelineEvent[] {
-  const rebased = events
-    .map((event) => (event.kind === "folded" ? { ...event, t: event.t - began, since: event.since - began } : { ...event, t: event.t - began }))
-    .sort((a, b) => a.t - b.t);
-  const counts: Record<string, number> = {};
-  for (const event of rebased) counts[event.kind] = (counts[event.kind] ?? 0) + 1;
-  const summary: SummaryEvent = { t: rebased.at(-1)?.t ?? 0, lane: 0, side: "runner", kind: "summary", counts };
-  return [...rebased, summary];
 }

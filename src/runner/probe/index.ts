@@ -17,6 +17,8 @@ export function openProbe(options: ProbeOptions): Probe {
       return openStreamClient(options);
     case "eventsource":
       return openEventSourceClient(options);
+    case "browser":
+      throw new Error("browser clients are opened by the page itself, not by the host");
   }
   const _never: never = options.client;
   throw new Error(`Unknown probe client: ${String(_never)}`);

@@ -1,0 +1,73 @@
+/**
+ * `npm run bench`: measures the runner against its anchors in the same run and prints each figure
+ * with its goal. A report, not a test: a missed goal still exits 0; only a benchmark that crashes
+ * makes the exit code non-zero.
+ *
+ *   npm run bench                    aligned table
+ *   npm run bench -- --json          one JSON object per figure per line
+ *   npm run bench -- --only NAME     one benchmark (by its name or one of its figures' names)
+ */
+
+import { parseArgs } from "node:util";
+import { measureLoadLatency } from "./load-latency.ts";
+import { figureJson, formatTable, type Crash } from "./report.ts";
+import { measureRestart } from "./restart.ts";
+import { measureThroughput, throughput1k, throughput64k } from "./throughput.ts";
+import { measureTimestampError } from "./timestamps.ts";
+import type { Benchmark, Figure } from "./types.ts";
+
+const benchmarks: Benchmark[] = [
+  { name: "load-latency", figures: ["load-latency-p50", "load-latency-p95"], run: measureLoadLatency },
+  { name: throughput64k.name, figures: [throughput64k.name], run: () => measureThroughput(throughput64k) },
+  { name: throughput1k.name, figures: [throughput1k.name], run: () => measureThroughput(throughput1k) },
+  { name: "timestamp-error", figures: ["timestamp-error-median"], run: measureTimestampError },
+  { name: "runner-restart", figures: ["runner-restart-ms"], run: measureRestart },
+];
+
+const usage = `usage: npm run bench -- [--json] [--only NAME]
+
+  --json        one JSON object per line: {"name","value","unit","goal","ok",...}
+  --only NAME   run one benchmark; NAME is one of:
+                ${benchmarks.map((b) => [b.name, ...b.figures.filter((f) => f !== b.name)].join(" | ")).join("\n                ")}`;
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${usage}`);
+  process.exit(2);
+}
+
+let options: { json?: boolean | undefined; only?: string | undefined; help?: boolean | undefined };
+try {
+  options = parseArgs({ options: { json: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean", short: "h" } } }).values;
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
+if (options.help) {
+  console.log(usage);
+  process.exit(0);
+}
+
+const only = options.only;
+const selected = only === undefined ? benchmarks : benchmarks.filter((b) => b.name === only || b.figures.includes(only));
+if (selected.length === 0) fail(`unknown benchmark "${only}"`);
+
+const figures: Figure[] = [];
+const crashes: Crash[] = [];
+for (const benchmark of selected) {
+  // Progress goes to stderr so stdout holds only the report.
+  process.stderr.write(`bench: ${benchmark.name} … `);
+  const started = performance.now();
+  try {
+    const reported = await benchmark.run();
+    const wanted = only === undefined || only === benchmark.name ? reported : reported.filter((f) => f.name === only);
+    figures.push(...wanted);
+    if (options.json) for (const figure of wanted) console.log(figureJson(figure));
+    process.stderr.write(`${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    crashes.push({ benchmark: benchmark.name, message });
+    process.stderr.write(`crashed\n${error instanceof Error ? (error.stack ?? message) : message}\n`);
+  }
+}
+
+if (!options.json) console.log(formatTable(figures, crashes));
+process.exit(crashes.length > 0 ? 1 : 0);

@@ -1,0 +1,136 @@
+/**
+ * `throughput-ratio-64k` / `throughput-ratio-1k`: 1 GiB streamed by an async generator through the
+ * instrumented runner and read by a probe client (the path `trace` takes), against the same
+ * generator module served by a bare `Bun.serve` in its own `bun` process and read by a bare
+ * `fetch`. Both are read from this process; runs alternate plain, instrumented, plain, … so
+ * noise on this shared machine falls on both alike.
+ */
+
+import { join } from "node:path";
+import { openProbe } from "../src/runner/probe/index.ts";
+import type { DisconnectEvent, TimelineEvent } from "../src/runner/protocol.ts";
+import { createRunner } from "../src/runner/supervisor.ts";
+import { announcedPort } from "./child-output.ts";
+import { createFigure } from "./figure.ts";
+import { median } from "./stats.ts";
+import type { Figure } from "./types.ts";
+
+export interface ThroughputCase {
+  name: string;
+  chunkBytes: number;
+  totalBytes: number;
+  /** Lowest acceptable instrumented / plain ratio. */
+  goal: number;
+}
+
+export const throughput64k: ThroughputCase = { name: "throughput-ratio-64k", chunkBytes: 64 * 1024, totalBytes: 1024 ** 3, goal: 0.9 };
+export const throughput1k: ThroughputCase = { name: "throughput-ratio-1k", chunkBytes: 1024, totalBytes: 1024 ** 3, goal: 0.7 };
+
+const repetitions = 3;
+/** One run taking longer than this is a hang, not a slow run. */
+const runTimeoutMs = 120_000;
+const fixtures = join(import.meta.dir, "fixtures");
+const generatorPath = join(fixtures, "chunk-stream.ts");
+const MiB = 1024 ** 2;
+
+/** One run: bytes received and how long from the request to the last byte. */
+interface Run {
+  bytes: number;
+  ms: number;
+  /** Timeline events the run produced (instrumented runs only). */
+  events?: number | undefined;
+  /** Why the stream ended early, when the runner was restarted under it. */
+  cutOff?: string | undefined;
+}
+
+/** A stream the runner did not deliver whole counts as nothing delivered: the user saw it fail. */
+const mibPerSecond = (run: Run) => (run.cutOff !== undefined ? 0 : run.bytes / MiB / (run.ms / 1000));
+
+async function readPlain(url: string): Promise<Run> {
+  const started = performance.now();
+  const response = await fetch(url, { signal: AbortSignal.timeout(runTimeoutMs) });
+  if (!response.body) throw new Error(`${url} answered without a body`);
+  const reader = response.body.getReader();
+  let bytes = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) bytes += read.value.byteLength;
+  return { bytes, ms: performance.now() - started };
+}
+
+/** Reads `url` with a probe client, recording into `events` as `traceSnippet` does. */
+async function readTraced(url: string, events: TimelineEvent[]): Promise<Run> {
+  let disconnect: DisconnectEvent | undefined;
+  const started = performance.now();
+  const probe = openProbe({
+    lane: 1,
+    url,
+    client: "stream",
+    now: () => performance.now(),
+    emit: (event) => {
+      events.push(event);
+      if (event.kind === "disconnect") disconnect = event;
+    },
+  });
+  const timer = setTimeout(() => probe.disconnect(), runTimeoutMs);
+  await probe.done;
+  const ms = performance.now() - started;
+  clearTimeout(timer);
+  if (disconnect?.by === "server") return { bytes: disconnect.bytes, ms };
+  // A restart under the stream is the runner failing the benchmark, not the benchmark failing.
+  const restarted = events.find((event) => event.kind === "restarted");
+  if (restarted?.kind === "restarted") return { bytes: disconnect?.bytes ?? 0, ms, cutOff: `${restarted.cause}: ${restarted.reason}` };
+  throw new Error(`the traced stream did not end normally: ${JSON.stringify(disconnect)}`);
+}
+
+export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
+  const query = `?chunk=${c.chunkBytes}&total=${c.totalBytes}`;
+  const plainServer = Bun.spawn([process.execPath, join(fixtures, "plain-server-fixture.ts")], { stdin: "ignore", stdout: "pipe", stderr: "inherit" });
+  let events: TimelineEvent[] = [];
+  const runner = createRunner({ onEvent: (event) => events.push(event) });
+  try {
+    const plainUrl = `http://127.0.0.1:${await announcedPort(plainServer.stdout, 10_000)}/${query}`;
+    await runner.start();
+    const loaded = await runner.load(await Bun.file(generatorPath).text(), generatorPath);
+    if (loaded.kind !== "loaded") throw new Error(`the generator did not load: ${loaded.message}`);
+    const tracedUrl = `${runner.url}${query}`;
+
+    const plain: Run[] = [];
+    const traced: Run[] = [];
+    for (let i = 0; i < repetitions; i++) {
+      Bun.gc(true);
+      plain.push(await readPlain(plainUrl));
+      events = [];
+      Bun.gc(true);
+      const run = await readTraced(tracedUrl, events);
+      // Let the runner's last events and cleanup arrive before the next plain run starts.
+      await runner.settle(5_000);
+      traced.push({ ...run, events: events.length });
+    }
+    for (const run of [...plain, ...traced]) {
+      if (run.cutOff === undefined && run.bytes !== c.totalBytes) throw new Error(`a run received ${run.bytes} bytes instead of ${c.totalBytes}`);
+    }
+    const cutOff = traced.filter((run) => run.cutOff !== undefined);
+
+    const plainRates = plain.map(mibPerSecond);
+    const tracedRates = traced.map(mibPerSecond);
+    const plainMedian = median(plainRates);
+    const tracedMedian = median(tracedRates);
+    const eventCount = median(traced.map((run) => run.events ?? 0));
+    return [
+      createFigure({
+        name: c.name,
+        value: tracedMedian / plainMedian,
+        unit: "x",
+        goal: { op: ">=", limit: c.goal },
+        anchor: { label: "plain Bun.serve", value: plainMedian, unit: "MiB/s", samples: plainRates },
+        samples: tracedRates,
+        note: [
+          `traced ${tracedMedian.toFixed(0)} MiB/s; ${c.totalBytes / MiB} MiB in ${c.chunkBytes} B chunks; ${eventCount} events per traced run`,
+          ...(cutOff.length === 0 ? [] : [`${cutOff.length} of ${repetitions} traced runs cut off (counted as 0 MiB/s), e.g. after ${cutOff[0]!.bytes} bytes, runner restarted: ${cutOff[0]!.cutOff}`]),
+        ].join("; "),
+      }),
+    ];
+  } finally {
+    plainServer.kill();
+    await Promise.all([runner.stop(), plainServer.exited]);
+  }
+}

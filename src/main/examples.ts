@@ -1,0 +1,50 @@
+/**
+ * The examples menu: every `assets/examples/NN-name.ts` with its lesson `NN-name.md` beside it.
+ * A lesson names the request it is meant to be tried with in an HTML comment the reader never
+ * sees, in the `trace` command's words:
+ *
+ *     <!-- try: --path /events --client eventsource --duration 5000 -->
+ */
+
+import { Glob } from "bun";
+import { basename, join } from "node:path";
+import type { ClientRequest, ExampleInfo } from "../runner/protocol.ts";
+import { parseTraceArgs, splitWords, type TraceArgs } from "../runner/trace-options.ts";
+
+export const examplesDir = join(import.meta.dir, "..", "..", "assets", "examples");
+
+/** The options in a lesson's `<!-- try: … -->` line, if it has one. */
+export function lessonTryArgs(markdown: string): TraceArgs | undefined {
+  const line = /<!--\s*try:(.*?)-->/s.exec(markdown)?.[1];
+  if (line === undefined) return undefined;
+  const parsed = parseTraceArgs(splitWords(line.trim()));
+  if (!parsed.ok) throw new Error(`the lesson's try line is not valid: ${parsed.message}`);
+  return parsed.args;
+}
+
+function requestFrom(args: TraceArgs | undefined): Partial<ClientRequest> {
+  if (!args) return {};
+  const request: Partial<ClientRequest> = { headers: args.headers };
+  if (args.path !== undefined) request.path = args.path;
+  if (args.client !== undefined) request.client = args.client;
+  if (args.method !== undefined) request.method = args.method;
+  if (args.body !== undefined) request.body = args.body;
+  if (args.clients !== undefined) request.clients = args.clients;
+  if (args.disconnectAfterMs !== undefined) request.disconnectAfterMs = args.disconnectAfterMs;
+  return request;
+}
+
+/** Every example, in file-name order. */
+export async function listExamples(dir = examplesDir): Promise<ExampleInfo[]> {
+  const files = [...new Glob("*.ts").scanSync({ cwd: dir })].sort();
+  return Promise.all(
+    files.map(async (file) => {
+      const id = basename(file, ".ts");
+      const source = await Bun.file(join(dir, file)).text();
+      const lessonFile = Bun.file(join(dir, `${id}.md`));
+      const markdown = (await lessonFile.exists()) ? await lessonFile.text() : "";
+      const title = /^#\s+(.+)$/m.exec(markdown)?.[1]?.trim() ?? id.replace(/^\d+-/, "").replaceAll("-", " ");
+      return { id, title, source, lessonHtml: markdown ? Bun.markdown.html(markdown) : "", request: requestFrom(lessonTryArgs(markdown)) };
+    }),
+  );
+}

@@ -1,0 +1,307 @@
+/**
+ * One playground session: the runner, the clients pointed at it, and the timeline every page is
+ * shown. Pages talk to it with `PagePayload` requests (each answered exactly once, with its id as
+ * `replyId`) and receive events in batches, the buffered timeline first when they connect.
+ *
+ * `clear` starts the timeline again: it disconnects every client, resets lane numbers to 1, and
+ * drops the late events (aborts, cleanups, leaks) of requests that began before it, so lane 1 of
+ * the new timeline never shows the old lane 1's ending.
+ */
+
+import { isAbsolute, join } from "node:path";
+import { openProbe, type Probe } from "../runner/probe/index.ts";
+import type {
+  ClientRequest,
+  HostStatus,
+  HostToPageMessage,
+  HostToPagePayload,
+  PageMessage,
+  PagePayload,
+  TimelineEvent,
+} from "../runner/protocol.ts";
+import { createRunner, type RunnerOptions } from "../runner/supervisor.ts";
+import { createEventBatcher, defaultBatchMaxPending } from "./event-batcher.ts";
+import { createEventBuffer } from "./event-buffer.ts";
+import { checkPageMessage } from "./page-messages.ts";
+import { ensureWorkspaceDir, untitledSnippetName } from "./workspace.ts";
+
+/** Where the session sends a page's messages; the host wraps a WebSocket in one. */
+export interface PageConnection {
+  send(text: string): void;
+}
+
+export interface SessionOptions {
+  /** Folder untitled snippets are loaded from; `<os tmpdir>/stream-playground` when left out. */
+  workspaceDir?: string | undefined;
+  /** Runner settings (port, cleanup grace, watchdog…). */
+  runner?: Omit<RunnerOptions, "onEvent" | "now"> | undefined;
+  /** Events kept for pages that connect later; the newest are kept. */
+  bufferCapacity?: number | undefined;
+  /** The longest an event waits before it is sent to the pages. */
+  batchIntervalMs?: number | undefined;
+  /** A batch this large is sent at once. */
+  batchMaxPending?: number | undefined;
+}
+
+/** A probe client the session opened, with its scheduled disconnect. */
+interface OpenProbe {
+  probe: Probe;
+  timer?: ReturnType<typeof setTimeout> | undefined;
+}
+
+export function createSession(options: SessionOptions = {}) {
+  const now = () => performance.now();
+  const buffer = createEventBuffer(options.bufferCapacity);
+  const batcher = createEventBatcher({
+    intervalMs: options.batchIntervalMs,
+    maxPending: options.batchMaxPending,
+    flush: (events) => broadcast({ type: "events", events }),
+  });
+  const runner = createRunner({ ...options.runner, now, onEvent: record });
+  const pages = new Set<PageConnection>();
+  const probes = new Map<number, OpenProbe>();
+  /** Lanes given to the page's own EventSource clients; aborting one ends its proxied streams. */
+  const browserLanes = new Map<number, AbortController>();
+  /** Requests the current runner process has begun. */
+  let seenRequests = new Set<number>();
+  /** Requests begun before the last `clear`: their late events belong to the forgotten timeline. */
+  let staleRequests = new Set<number>();
+  /** Bumped by `clear`, so a probe of the old timeline cannot add to the new one. */
+  let generation = 0;
+  let nextLane = 1;
+  let nextMessageId = 1;
+  let timelineStart = now();
+  let untitledPath = "";
+
+  function status(): HostStatus {
+    return { runnerUrl: runner.url, serving: runner.serving, timelineStart };
+  }
+
+  function envelope(payload: HostToPagePayload, replyId?: number): string {
+    const message: HostToPageMessage = { id: nextMessageId++, ...(replyId === undefined ? {} : { replyId }), payload };
+    return JSON.stringify(message);
+  }
+
+  function broadcast(payload: HostToPagePayload): void {
+    if (pages.size === 0) return;
+    const text = envelope(payload);
+    for (const page of pages) page.send(text);
+  }
+
+  /** Sends a message that must follow the events recorded so far. */
+  function broadcastAfterEvents(payload: HostToPagePayload): void {
+    batcher.flush();
+    broadcast(payload);
+  }
+
+  function requestIdOf(event: TimelineEvent): number | undefined {
+    if (event.side === "server" || event.kind === "folded" || event.kind === "log") return event.requestId;
+    return undefined;
+  }
+
+  function record(event: TimelineEvent): void {
+    const requestId = requestIdOf(event);
+    if (requestId !== undefined && staleRequests.has(requestId)) return;
+    if (event.kind === "request") seenRequests.add(event.requestId);
+    buffer.push(event);
+    batcher.add(event);
+    if (event.kind === "restarted") {
+      // A new process numbers its requests from 1 again; the old ones died with it.
+      seenRequests = new Set();
+      staleRequests = new Set();
+      broadcastAfterEvents({ type: "status", status: status() });
+    }
+  }
+
+  /** The runner's address for `path`. Joined as text: `new URL("//elsewhere/", base)` would leave the runner. */
+  function runnerUrlFor(path: string): string {
+    return new URL(runner.url).origin + path;
+  }
+
+  function allocateLanes(count: number): number[] {
+    const lanes = Array.from({ length: count }, (_, i) => nextLane + i);
+    nextLane += count;
+    return lanes;
+  }
+
+  function openProbeOn(lane: number, request: ClientRequest, url: string): void {
+    const ownGeneration = generation;
+    const probe = openProbe({
+      lane,
+      url,
+      client: request.client,
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      now,
+      emit: (event) => {
+        if (generation === ownGeneration) record(event);
+      },
+    });
+    const entry: OpenProbe = { probe };
+    if (request.disconnectAfterMs !== undefined) entry.timer = setTimeout(() => probe.disconnect(), request.disconnectAfterMs);
+    probes.set(lane, entry);
+    void probe.done.then(() => {
+      clearTimeout(entry.timer);
+      if (probes.get(lane) === entry) probes.delete(lane);
+    });
+  }
+
+  function connect(request: ClientRequest): HostToPagePayload {
+    const lanes = allocateLanes(request.clients);
+    if (request.client === "browser") {
+      for (const lane of lanes) browserLanes.set(lane, new AbortController());
+      return { type: "connected", lanes: lanes.map((lane) => ({ lane, url: `/lane/${lane}${request.path}` })) };
+    }
+    const url = runnerUrlFor(request.path);
+    for (const lane of lanes) openProbeOn(lane, request, url);
+    return { type: "connected", lanes: lanes.map((lane) => ({ lane, url })) };
+  }
+
+  /** Disconnects the probe on `lane` and retires the browser lane, so its EventSource cannot reconnect. */
+  function disconnectLane(lane: number, abortBrowserStreams: boolean): void {
+    const entry = probes.get(lane);
+    if (entry) {
+      clearTimeout(entry.timer);
+      entry.probe.disconnect();
+      probes.delete(lane);
+    }
+    const browser = browserLanes.get(lane);
+    if (browser) {
+      // The page closes its own EventSource and records how it ended; cutting the proxied stream
+      // first would make the page record a server-side ending that did not happen. Only `clear`
+      // (whose timeline is gone anyway) and `stop` cut them.
+      if (abortBrowserStreams) browser.abort();
+      browserLanes.delete(lane);
+    }
+  }
+
+  function disconnectAll(abortBrowserStreams: boolean): void {
+    for (const lane of new Set([...probes.keys(), ...browserLanes.keys()])) disconnectLane(lane, abortBrowserStreams);
+  }
+
+  function clear(): HostToPagePayload {
+    generation++;
+    disconnectAll(true);
+    for (const id of seenRequests) staleRequests.add(id);
+    seenRequests = new Set();
+    buffer.clear();
+    batcher.discard();
+    nextLane = 1;
+    timelineStart = now();
+    return { type: "cleared", status: status() };
+  }
+
+  async function load(source: string, path: string | undefined): Promise<HostToPagePayload> {
+    const snippetPath = path ?? untitledPath;
+    if (!isAbsolute(snippetPath)) return { type: "failed", message: `load: the snippet's path must be absolute, not ${JSON.stringify(snippetPath)}` };
+    const event = await runner.load(source, snippetPath);
+    broadcastAfterEvents({ type: "status", status: status() });
+    return { type: "load-result", event };
+  }
+
+  async function answer(payload: PagePayload): Promise<HostToPagePayload> {
+    switch (payload.type) {
+      case "load":
+        return load(payload.source, payload.path);
+      case "connect":
+        return connect(payload.request);
+      case "disconnect":
+        if (payload.lane === undefined) disconnectAll(false);
+        else disconnectLane(payload.lane, false);
+        return { type: "ack" };
+      case "clear":
+        return clear();
+      case "clock-ping":
+        return { type: "clock-pong", hostNow: now() };
+      case "browser-events":
+        for (const event of payload.events) record(event);
+        return { type: "ack" };
+    }
+    const _never: never = payload;
+    return { type: "failed", message: `unknown message ${JSON.stringify(_never)}` };
+  }
+
+  async function handle(page: PageConnection, message: PageMessage): Promise<void> {
+    let reply: HostToPagePayload;
+    try {
+      reply = await answer(message.payload);
+    } catch (error) {
+      reply = { type: "failed", message: `${message.payload.type}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    if (reply.type === "cleared") {
+      // Every page learns of the clear; the page that asked gets it as its reply.
+      const text = envelope(reply, message.id);
+      for (const other of pages) if (other !== page) other.send(envelope(reply));
+      page.send(text);
+      return;
+    }
+    page.send(envelope(reply, message.id));
+  }
+
+  return {
+    /** Prepares the workspace folder and starts the runner; resolves once it serves. */
+    async start(): Promise<void> {
+      untitledPath = join(await ensureWorkspaceDir(options.workspaceDir), untitledSnippetName);
+      await runner.start();
+    },
+
+    /** A page connected: it gets the status, then the buffered timeline, then live events. */
+    attach(page: PageConnection): void {
+      // Events still pending are already in the buffer: send them to the other pages first, so
+      // the new page gets each event exactly once.
+      batcher.flush();
+      pages.add(page);
+      page.send(envelope({ type: "status", status: status() }));
+      const events = buffer.snapshot();
+      const step = options.batchMaxPending ?? defaultBatchMaxPending;
+      for (let i = 0; i < events.length; i += step) page.send(envelope({ type: "events", events: events.slice(i, i + step) }));
+    },
+
+    detach(page: PageConnection): void {
+      pages.delete(page);
+    },
+
+    /** A message from a page, as it arrived: text is parsed and checked; anything else is refused. */
+    receive(page: PageConnection, data: string | Uint8Array): void {
+      if (typeof data !== "string") {
+        page.send(envelope({ type: "failed", message: "messages must be JSON text, not binary" }));
+        return;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(data);
+      } catch (error) {
+        page.send(envelope({ type: "failed", message: `a message was not JSON: ${error instanceof Error ? error.message : String(error)}` }));
+        return;
+      }
+      const check = checkPageMessage(value);
+      if (!check.ok) {
+        page.send(envelope({ type: "failed", message: `malformed message: ${check.problem}` }, check.id));
+        return;
+      }
+      void handle(page, check.message);
+    },
+
+    /** The abort signal of a live browser lane, or undefined when the lane has no browser client. */
+    browserLane(lane: number): AbortSignal | undefined {
+      return browserLanes.get(lane)?.signal;
+    },
+
+    status,
+
+    get runnerUrl(): string {
+      return runner.url;
+    },
+
+    /** Disconnects every client and stops the runner. */
+    async stop(): Promise<void> {
+      disconnectAll(true);
+      batcher.discard();
+      pages.clear();
+      await runner.stop();
+    },
+  };
+}
+
+export type Session = ReturnType<typeof createSession>;

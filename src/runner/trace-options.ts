@@ -1,0 +1,86 @@
+/**
+ * The `trace` command's options, parsed from arguments. A lesson's "try" line uses the same
+ * words, so the UI, the tests and the terminal read a suggested request the same way.
+ */
+
+import { parseArgs } from "node:util";
+import type { ClientKind } from "./protocol.ts";
+
+export interface TraceArgs {
+  snippetPath: string | undefined;
+  path: string | undefined;
+  client: ClientKind | undefined;
+  clients: number | undefined;
+  method: string | undefined;
+  headers: Record<string, string>;
+  body: string | undefined;
+  durationMs: number | undefined;
+  disconnectAfterMs: number | undefined;
+  cleanupGraceMs: number | undefined;
+  json: boolean;
+  help: boolean;
+}
+
+export type TraceArgsResult = { ok: true; args: TraceArgs } | { ok: false; message: string };
+
+function number(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${name} takes a non-negative number, not "${value}"`);
+  return parsed;
+}
+
+/** Splits a line of options as a shell would for simple words and "quoted strings". */
+export function splitWords(line: string): string[] {
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : (m[2] ?? m[3]!)));
+}
+
+export function parseTraceArgs(argv: readonly string[]): TraceArgsResult {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        path: { type: "string" },
+        client: { type: "string" },
+        clients: { type: "string" },
+        method: { type: "string" },
+        header: { type: "string", multiple: true },
+        body: { type: "string" },
+        duration: { type: "string" },
+        "disconnect-after": { type: "string" },
+        "cleanup-grace": { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (positionals.length > 1) throw new Error("give exactly one snippet file");
+    const client = values.client;
+    if (client !== undefined && client !== "stream" && client !== "eventsource") throw new Error(`--client is stream or eventsource, not "${client}"`);
+    const headers: Record<string, string> = {};
+    for (const header of values.header ?? []) {
+      const colon = header.indexOf(":");
+      if (colon <= 0) throw new Error(`--header takes K:V, not "${header}"`);
+      headers[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
+    }
+    return {
+      ok: true,
+      args: {
+        snippetPath: positionals[0],
+        path: values.path,
+        client,
+        clients: number(values.clients, "clients"),
+        method: values.method,
+        headers,
+        body: values.body,
+        durationMs: number(values.duration, "duration"),
+        disconnectAfterMs: number(values["disconnect-after"], "disconnect-after"),
+        cleanupGraceMs: number(values["cleanup-grace"], "cleanup-grace"),
+        json: values.json === true,
+        help: values.help === true,
+      },
+    };
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The client controls: what to request (path, method, headers, body), with which client (fetch
+ * stream, EventSource in the host, or the page's own EventSource), how many, and when to let go.
+ */
+
+import type { ClientKind, ClientRequest } from "../runner/protocol.ts";
+import { byId } from "./dom.ts";
+
+export interface ClientControlsOptions {
+  onConnect: (request: ClientRequest) => void;
+  onDisconnectAll: () => void;
+}
+
+/** `Name: value` lines into a header object; blank lines and lines without a colon are skipped. */
+export function parseHeaderLines(text: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+export function createClientControls(options: ClientControlsOptions) {
+  const form = byId("client-form", HTMLFormElement);
+  const kind = byId("client-kind", HTMLSelectElement);
+  const method = byId("client-method", HTMLSelectElement);
+  const path = byId("client-path", HTMLInputElement);
+  const count = byId("client-count", HTMLInputElement);
+  const disconnectAfter = byId("client-disconnect-after", HTMLInputElement);
+  const headers = byId("client-headers", HTMLTextAreaElement);
+  const body = byId("client-body", HTMLTextAreaElement);
+  const disconnectAll = byId("disconnect-all", HTMLButtonElement);
+
+  // EventSource can only GET; say so by disabling what does not apply.
+  const syncKind = () => {
+    const isStream = kind.value === "stream";
+    method.disabled = !isStream;
+    body.disabled = !isStream;
+    if (!isStream) method.value = "GET";
+  };
+  kind.addEventListener("change", syncKind);
+  syncKind();
+
+  form.addEventListener("submit", (submit) => {
+    submit.preventDefault();
+    const after = Number(disconnectAfter.value);
+    options.onConnect({
+      client: kind.value as ClientKind,
+      path: path.value.startsWith("/") ? path.value : `/${path.value}`,
+      method: method.value,
+      headers: parseHeaderLines(headers.value),
+      body: body.value === "" || method.value === "GET" ? undefined : body.value,
+      clients: Math.max(1, Math.min(50, Math.floor(Number(count.value)) || 1)),
+      disconnectAfterMs: disconnectAfter.value !== "" && after > 0 ? after : undefined,
+    });
+  });
+  disconnectAll.addEventListener("click", options.onDisconnectAll);
+
+  return {
+    /** Fills the controls from an example's suggested request. */
+    set(request: Partial<ClientRequest>): void {
+      if (request.client) kind.value = request.client;
+      if (request.path) path.value = request.path;
+      if (request.method) method.value = request.method;
+      if (request.headers) headers.value = Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`).join("\n");
+      body.value = request.body ?? "";
+      count.value = String(request.clients ?? 1);
+      disconnectAfter.value = request.disconnectAfterMs === undefined ? "" : String(request.disconnectAfterMs);
+      syncKind();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The snippet editor: Monaco with TypeScript and Bun's types. Ctrl/Cmd+S runs the snippet; load
+ * errors, runtime errors and leaks become markers at their lines.
+ */
+
+import type * as Monaco from "monaco-editor";
+import type { LoadErrorEvent, TimelineEvent } from "../../runner/protocol.ts";
+import type { MonacoApi } from "./monaco-loader.ts";
+
+export interface EditorOptions {
+  initialSource: string;
+  /** Ctrl/Cmd+S or the Run button. */
+  onRun: () => void;
+  /** Any edit. */
+  onChange: () => void;
+}
+
+const owner = "stream-playground";
+
+function themeFor(dark: boolean): string {
+  return dark ? "vs-dark" : "vs";
+}
+
+export function createEditor(monaco: MonacoApi, container: HTMLElement, options: EditorOptions) {
+  const model = monaco.editor.createModel(options.initialSource, "typescript", monaco.Uri.parse("file:///snippet.ts"));
+  const scheme = matchMedia("(prefers-color-scheme: dark)");
+  const editor = monaco.editor.create(container, {
+    model,
+    automaticLayout: true,
+    minimap: { enabled: false },
+    fontSize: 13,
+    scrollBeyondLastLine: false,
+    theme: themeFor(scheme.matches),
+    tabSize: 2,
+    ariaLabel: "Snippet editor",
+  });
+  scheme.addEventListener("change", () => monaco.editor.setTheme(themeFor(scheme.matches)));
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, options.onRun);
+  model.onDidChangeContent(options.onChange);
+
+  const lineRange = (line: number, column = 1): Monaco.IRange => ({
+    startLineNumber: line,
+    startColumn: column,
+    endLineNumber: line,
+    endColumn: Math.max(column + 1, model.getLineMaxColumn(Math.min(line, model.getLineCount()))),
+  });
+
+  /** Markers for what the runner found, replaced as a whole each time. */
+  function setMarkers(markers: Monaco.editor.IMarkerData[]): void {
+    monaco.editor.setModelMarkers(model, owner, markers);
+  }
+
+  return {
+    get source(): string {
+      return model.getValue();
+    },
+    set source(value: string) {
+      model.setValue(value);
+    },
+    focus: () => editor.focus(),
+    /** Shows a load error at its line (line 1 when it has none). */
+    showLoadError(event: LoadErrorEvent): void {
+      setMarkers([{ ...lineRange(event.line ?? 1, event.column ?? 1), severity: monaco.MarkerSeverity.Error, message: `${event.failure}: ${event.message}`, source: "load" }]);
+    },
+    /** Markers for runtime errors, leaks and warnings among `events`, for the version now in the editor. */
+    showRuntimeMarkers(events: readonly TimelineEvent[], version: number | undefined): void {
+      const markers: Monaco.editor.IMarkerData[] = [];
+      const seen = new Set<string>();
+      const add = (line: number | undefined, severity: Monaco.MarkerSeverity, message: string, source: string) => {
+        if (line === undefined) return;
+        const key = `${line}:${message}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        markers.push({ ...lineRange(line), severity, message, source });
+      };
+      for (const event of events) {
+        if (event.kind === "loaded" && event.version === version) {
+          for (const notice of event.notices) add(notice.line, monaco.MarkerSeverity.Warning, notice.message, "notice");
+        }
+        if (event.kind === "uncaught") add(event.line, monaco.MarkerSeverity.Error, event.message, "runtime");
+        else if (event.kind === "error" && event.version === version) add(event.line, monaco.MarkerSeverity.Error, `${event.message} (thrown in the ${event.during})`, "runtime");
+        else if (event.kind === "leak" && event.version === version) add(event.line, monaco.MarkerSeverity.Warning, `leak (${event.what}): ${event.detail}`, "leak");
+      }
+      setMarkers(markers);
+    },
+    clearMarkers: () => setMarkers([]),
+    revealLine(line: number): void {
+      editor.revealLineInCenter(line);
+      editor.setPosition({ lineNumber: line, column: 1 });
+    },
+  };
+}
+
+export type SnippetEditor = ReturnType<typeof createEditor>;

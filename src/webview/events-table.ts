@@ -1,0 +1,214 @@
+/**
+ * Every event as a row of an HTML table (time, lane, side, kind, detail), filterable by lane,
+ * side, kind and text, with its selection synced to the timeline. Only the rows in view exist in
+ * the DOM, so a hundred thousand events scroll as easily as ten.
+ */
+
+import { describeEvent } from "../runner/format-timeline.ts";
+import type { Side, TimelineEvent } from "../runner/protocol.ts";
+import { element } from "./dom.ts";
+import type { EventStore } from "./event-store.ts";
+
+export interface EventsTableOptions {
+  onSelect: (event: TimelineEvent | undefined) => void;
+}
+
+const rowHeight = 22;
+const overscan = 10;
+
+interface Filter {
+  lane: number | undefined;
+  side: Side | undefined;
+  kind: string | undefined;
+  text: string;
+}
+
+function labelled(label: string, control: HTMLElement): HTMLLabelElement {
+  const wrapper = element("label", { class: "filter" });
+  wrapper.append(element("span", {}, label), control);
+  return wrapper;
+}
+
+export function createEventsTable(container: HTMLElement, store: EventStore, options: EventsTableOptions) {
+  const filter: Filter = { lane: undefined, side: undefined, kind: undefined, text: "" };
+  /** Indices into store.events of the rows that pass the filter. */
+  let rows: number[] = [];
+  let selected: TimelineEvent | undefined;
+  let stickToBottom = true;
+  const lanesSeen = new Set<number>();
+  const kindsSeen = new Set<string>();
+
+  const laneSelect = element("select", { "aria-label": "Filter by lane" });
+  const sideSelect = element("select", { "aria-label": "Filter by side" });
+  const kindSelect = element("select", { "aria-label": "Filter by kind" });
+  const textInput = element("input", { type: "search", placeholder: "text", "aria-label": "Filter by text" });
+  const count = element("span", { class: "row-count", "aria-live": "polite" });
+  for (const [value, text] of [["", "all sides"], ["runner", "runner"], ["server", "server"], ["client", "client"]] as const) {
+    sideSelect.append(element("option", { value }, text));
+  }
+  laneSelect.append(element("option", { value: "" }, "all lanes"));
+  kindSelect.append(element("option", { value: "" }, "all kinds"));
+  const filters = element("div", { class: "table-filters" });
+  filters.append(labelled("Lane", laneSelect), labelled("Side", sideSelect), labelled("Kind", kindSelect), labelled("Find", textInput), count);
+
+  const scroller = element("div", { class: "table-scroller", tabindex: "0", "aria-label": "Events, use arrow keys to move the selection" });
+  const table = element("table", { class: "events-table", role: "table", "aria-label": "Events" });
+  const head = element("thead");
+  const headRow = element("tr");
+  for (const title of ["Time (ms)", "Lane", "Side", "Kind", "Detail"]) headRow.append(element("th", { scope: "col" }, title));
+  head.append(headRow);
+  const body = element("tbody");
+  table.append(head, body);
+  scroller.append(table);
+  container.append(filters, scroller);
+
+  function matches(event: TimelineEvent): boolean {
+    if (filter.lane !== undefined && event.lane !== filter.lane) return false;
+    if (filter.side !== undefined && event.side !== filter.side) return false;
+    if (filter.kind !== undefined && event.kind !== filter.kind) return false;
+    if (filter.text && !describeEvent(event).detail.toLowerCase().includes(filter.text)) return false;
+    return true;
+  }
+
+  function noteOptions(event: TimelineEvent): void {
+    if (!lanesSeen.has(event.lane)) {
+      lanesSeen.add(event.lane);
+      const options = [...lanesSeen].sort((a, b) => a - b);
+      const value = laneSelect.value;
+      laneSelect.replaceChildren(element("option", { value: "" }, "all lanes"), ...options.map((lane) => element("option", { value: String(lane) }, lane === 0 ? "runner (0)" : `client ${lane}`)));
+      laneSelect.value = value;
+    }
+    if (!kindsSeen.has(event.kind)) {
+      kindsSeen.add(event.kind);
+      const value = kindSelect.value;
+      kindSelect.replaceChildren(element("option", { value: "" }, "all kinds"), ...[...kindsSeen].sort().map((kind) => element("option", { value: kind }, kind)));
+      kindSelect.value = value;
+    }
+  }
+
+  function refilter(): void {
+    rows = [];
+    store.events.forEach((event, index) => {
+      if (matches(event)) rows.push(index);
+    });
+    render();
+  }
+
+  function rowFor(index: number): HTMLTableRowElement {
+    const event = store.events[index]!;
+    const { detail, colour } = describeEvent(event);
+    const tr = element("tr", { "data-index": String(index), class: `side-${event.side} tone-${colour}` });
+    if (event === selected) tr.setAttribute("aria-selected", "true");
+    tr.append(
+      element("td", { class: "num" }, (event.t - store.timelineStart).toFixed(3)),
+      element("td", { class: "num" }, event.lane === 0 ? "–" : String(event.lane)),
+      element("td", {}, event.side),
+      element("td", { class: "kind" }, event.kind),
+      element("td", { class: "detail", title: detail }, detail.replace(/\n\s*/g, " · ")),
+    );
+    return tr;
+  }
+
+  function render(): void {
+    const first = Math.max(0, Math.floor(scroller.scrollTop / rowHeight) - overscan);
+    const visible = Math.ceil(scroller.clientHeight / rowHeight) + overscan * 2;
+    const last = Math.min(rows.length, first + visible);
+    const top = element("tr", { class: "spacer", "aria-hidden": "true" });
+    top.style.height = `${first * rowHeight}px`;
+    const bottom = element("tr", { class: "spacer", "aria-hidden": "true" });
+    bottom.style.height = `${(rows.length - last) * rowHeight}px`;
+    const rendered: HTMLTableRowElement[] = [];
+    for (let i = first; i < last; i++) rendered.push(rowFor(rows[i]!));
+    body.replaceChildren(top, ...rendered, bottom);
+    count.textContent = rows.length === store.events.length ? `${rows.length} events` : `${rows.length} of ${store.events.length} events`;
+  }
+
+  function scrollToRow(position: number): void {
+    const top = position * rowHeight;
+    if (top < scroller.scrollTop || top + rowHeight > scroller.scrollTop + scroller.clientHeight - rowHeight) {
+      scroller.scrollTop = top - scroller.clientHeight / 2;
+    }
+  }
+
+  function select(event: TimelineEvent | undefined, notify: boolean): void {
+    selected = event;
+    if (event) {
+      const index = store.events.indexOf(event);
+      const position = rows.indexOf(index);
+      if (position !== -1) {
+        stickToBottom = false;
+        scrollToRow(position);
+      }
+    }
+    render();
+    if (notify) options.onSelect(event);
+  }
+
+  laneSelect.addEventListener("change", () => {
+    filter.lane = laneSelect.value === "" ? undefined : Number(laneSelect.value);
+    refilter();
+  });
+  sideSelect.addEventListener("change", () => {
+    filter.side = sideSelect.value === "" ? undefined : (sideSelect.value as Side);
+    refilter();
+  });
+  kindSelect.addEventListener("change", () => {
+    filter.kind = kindSelect.value || undefined;
+    refilter();
+  });
+  textInput.addEventListener("input", () => {
+    filter.text = textInput.value.trim().toLowerCase();
+    refilter();
+  });
+  scroller.addEventListener("scroll", () => {
+    stickToBottom = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - rowHeight;
+    render();
+  });
+  body.addEventListener("click", (click) => {
+    const row = (click.target as HTMLElement).closest("tr[data-index]");
+    if (row) select(store.events[Number(row.getAttribute("data-index"))], true);
+  });
+  scroller.addEventListener("keydown", (key) => {
+    if (key.key !== "ArrowDown" && key.key !== "ArrowUp") return;
+    key.preventDefault();
+    const current = selected ? rows.indexOf(store.events.indexOf(selected)) : -1;
+    const next = Math.min(rows.length - 1, Math.max(0, current + (key.key === "ArrowDown" ? 1 : -1)));
+    const index = rows[next];
+    if (index !== undefined) select(store.events[index], true);
+  });
+  new ResizeObserver(render).observe(scroller);
+
+  store.subscribe({
+    appended(from) {
+      for (let index = from; index < store.events.length; index++) {
+        const event = store.events[index]!;
+        noteOptions(event);
+        if (matches(event)) rows.push(index);
+      }
+      render();
+      if (stickToBottom) scroller.scrollTop = scroller.scrollHeight;
+    },
+    cleared() {
+      rows = [];
+      selected = undefined;
+      lanesSeen.clear();
+      kindsSeen.clear();
+      laneSelect.replaceChildren(element("option", { value: "" }, "all lanes"));
+      kindSelect.replaceChildren(element("option", { value: "" }, "all kinds"));
+      stickToBottom = true;
+      render();
+    },
+  });
+  render();
+
+  return {
+    /** Selects an event chosen elsewhere (the timeline) without echoing it back. */
+    select: (event: TimelineEvent | undefined) => select(event, false),
+    /** Shows only one lane (or all, with undefined). */
+    showLane(lane: number | undefined): void {
+      laneSelect.value = lane === undefined ? "" : String(lane);
+      filter.lane = lane;
+      refilter();
+    },
+  };
+}

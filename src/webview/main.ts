@@ -1,0 +1,288 @@
+/**
+ * The page: editor on the left; client controls, the timeline and the panels on the right. It
+ * talks to the host over one WebSocket; everything it shows comes from the event store.
+ */
+
+import type { ClientEvent, ClientRequest, HostStatus, HostToPagePayload, TimelineEvent } from "../runner/protocol.ts";
+import { rebaseTimeline, timelineJsonLines } from "../runner/timeline-file.ts";
+import { openBrowserEventSource, type BrowserEventSource } from "./browser-clients.ts";
+import { createClientControls } from "./client-controls.ts";
+import { createConsolePanel } from "./console-panel.ts";
+import { createDetailsPanel } from "./details-panel.ts";
+import { byId, element } from "./dom.ts";
+import { createEditor, type SnippetEditor } from "./editor/create-editor.ts";
+import { addBunTypes, loadMonaco } from "./editor/monaco-loader.ts";
+import { createEventStore } from "./event-store.ts";
+import { createEventsTable } from "./events-table.ts";
+import { loadExamples, type Example } from "./examples-menu.ts";
+import { createHostConnection } from "./host-connection.ts";
+import { createRawView } from "./raw-view.ts";
+import { mountTimeline } from "./timeline-panel.ts";
+import { createTrailingDebounce } from "./trailing-debounce.ts";
+
+const draftKey = "stream-playground:draft";
+const autoRunKey = "stream-playground:auto-run";
+const autoRunDelayMs = 800;
+
+const defaultSnippet = `// A streaming handler. Edit it, press Ctrl+S (or Run), then Connect.
+export default function (req: Request) {
+  async function* body() {
+    try {
+      for (let i = 1; i <= 5; i++) {
+        yield \`tick \${i}\\n\`;
+        await Bun.sleep(200);
+      }
+    } finally {
+      console.log("the generator finished");
+    }
+  }
+  return new Response(body(), { headers: { "content-type": "text/plain" } });
+}
+`;
+
+const store = createEventStore();
+let status: HostStatus | undefined;
+let editor: SnippetEditor | undefined;
+let lastLoad: { version: number; at: number; ms: number } | undefined;
+const browserClients = new Map<number, BrowserEventSource>();
+const statusLine = byId("status", HTMLSpanElement);
+
+function say(text: string, tone: "ok" | "error" | "" = ""): void {
+  statusLine.textContent = text;
+  statusLine.className = `status ${tone}`;
+}
+
+function describeServing(): string {
+  if (!status) return "Connecting to the host…";
+  if (status.serving === undefined) return `No snippet loaded · runner at ${status.runnerUrl}`;
+  const loaded = lastLoad?.version === status.serving ? ` · loaded ${new Date(lastLoad.at).toLocaleTimeString()} in ${lastLoad.ms.toFixed(1)} ms` : "";
+  return `v${status.serving} live${loaded} · ${status.runnerUrl}`;
+}
+
+const connection = createHostConnection({
+  onState(state) {
+    if (state === "closed") say("Lost the host; reconnecting…", "error");
+    else if (state === "open") say(describeServing());
+  },
+  onPush: handlePush,
+});
+
+function handlePush(payload: HostToPagePayload): void {
+  switch (payload.type) {
+    case "status":
+      if (!status || status.timelineStart !== payload.status.timelineStart) store.clear(payload.status.timelineStart);
+      status = payload.status;
+      say(describeServing(), status.serving === undefined ? "" : "ok");
+      return;
+    case "cleared":
+      status = payload.status;
+      store.clear(payload.status.timelineStart);
+      return;
+    case "events":
+      store.append(payload.events);
+      learnEventNames(payload.events);
+      return;
+    case "load-result":
+    case "connected":
+    case "clock-pong":
+    case "ack":
+    case "failed":
+      return;
+    default: {
+      const _never: never = payload;
+      console.warn("unexpected message from the host", _never);
+    }
+  }
+}
+
+/** The page's own EventSource hears only the event types it listens for: learn them from the wire. */
+function learnEventNames(events: readonly TimelineEvent[]): void {
+  if (browserClients.size === 0) return;
+  for (const event of events) {
+    if (event.kind !== "write" || !browserClients.has(event.lane)) continue;
+    for (const match of event.text.matchAll(/^event:\s?(.*)$/gm)) browserClients.get(event.lane)?.listen(match[1]!.trim());
+  }
+}
+
+async function run(): Promise<void> {
+  if (!editor) return;
+  const source = editor.source;
+  localStorage.setItem(draftKey, source);
+  say("Loading…");
+  const reply = await connection.request({ type: "load", source });
+  if (reply.type === "failed") return say(reply.message, "error");
+  if (reply.type !== "load-result") return;
+  const event = reply.event;
+  if (event.kind === "loaded") {
+    lastLoad = { version: event.version, at: Date.now(), ms: event.loadMs };
+    status = status && { ...status, serving: event.version };
+    editor.showRuntimeMarkers(store.events, event.version);
+    say(describeServing() + (event.notices.length ? ` · ${event.notices.length} notice(s)` : ""), "ok");
+  } else {
+    editor.showLoadError(event);
+    const where = event.line === undefined ? "" : ` at line ${event.line}${event.column === undefined ? "" : `:${event.column}`}`;
+    const serving = event.serving === undefined ? "nothing is serving" : `v${event.serving} keeps serving`;
+    say(`v${event.version} did not load (${event.failure}${where}): ${event.message} — ${serving}`, "error");
+  }
+}
+
+async function connect(request: ClientRequest): Promise<void> {
+  const reply = await connection.request({ type: "connect", request });
+  if (reply.type === "failed") return say(reply.message, "error");
+  if (reply.type !== "connected") return;
+  for (const { lane, url } of reply.lanes) {
+    if (request.client === "browser") {
+      const client = openBrowserEventSource({ lane, url, hostNow: connection.hostNow, emit: (events: ClientEvent[]) => void connection.request({ type: "browser-events", events }) });
+      browserClients.set(lane, client);
+      if (request.disconnectAfterMs !== undefined) setTimeout(() => disconnect(lane), request.disconnectAfterMs);
+    }
+    addLaneChip(lane, request);
+  }
+}
+
+function disconnect(lane?: number): void {
+  for (const [id, client] of browserClients) {
+    if (lane === undefined || lane === id) {
+      client.close();
+      browserClients.delete(id);
+    }
+  }
+  void connection.request({ type: "disconnect", lane });
+  if (lane === undefined) byId("lanes", HTMLDivElement).replaceChildren();
+  else document.querySelector(`[data-lane="${lane}"]`)?.remove();
+}
+
+function addLaneChip(lane: number, request: ClientRequest): void {
+  const chip = element("span", { class: "lane-chip", "data-lane": String(lane) }, `#${lane} ${request.client} ${request.method} ${request.path}`);
+  const close = element("button", { type: "button", "aria-label": `Disconnect client ${lane}`, title: "Disconnect" }, "×");
+  close.addEventListener("click", () => disconnect(lane));
+  chip.append(close);
+  byId("lanes", HTMLDivElement).append(chip);
+}
+
+function download(name: string, blob: Blob): void {
+  const link = element("a", { href: URL.createObjectURL(blob), download: name });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+const details = createDetailsPanel(byId("details", HTMLElement), () => store.timelineStart);
+const timeline = mountTimeline(byId("timeline", HTMLDivElement), byId("tooltip", HTMLDivElement), store, {
+  onSelect(event) {
+    table.select(event);
+    details.show(event);
+  },
+});
+const table = createEventsTable(byId("panel-events", HTMLDivElement), store, {
+  onSelect(event) {
+    timeline.select(event);
+    details.show(event);
+  },
+});
+createRawView(byId("panel-raw", HTMLDivElement), store);
+createConsolePanel(byId("panel-console", HTMLDivElement), store, (line) => editor?.revealLine(line));
+const controls = createClientControls({ onConnect: (request) => void connect(request), onDisconnectAll: () => disconnect() });
+
+// Runtime errors and leaks become editor markers as they arrive, once per frame at most.
+store.subscribe({
+  appended() {
+    editor?.showRuntimeMarkers(store.events, status?.serving);
+  },
+  cleared() {
+    browserClients.clear();
+    byId("lanes", HTMLDivElement).replaceChildren();
+  },
+});
+
+function setupTabs(): void {
+  const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
+  const choose = (tab: HTMLButtonElement) => {
+    for (const other of tabs) {
+      const chosen = other === tab;
+      other.setAttribute("aria-selected", String(chosen));
+      other.tabIndex = chosen ? 0 : -1;
+      const panel = document.getElementById(other.getAttribute("aria-controls") ?? "");
+      if (panel) panel.hidden = !chosen;
+    }
+  };
+  tabs.forEach((tab, index) => {
+    tab.addEventListener("click", () => choose(tab));
+    tab.addEventListener("keydown", (key) => {
+      if (key.key !== "ArrowRight" && key.key !== "ArrowLeft") return;
+      const next = tabs[(index + (key.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length]!;
+      next.focus();
+      choose(next);
+    });
+  });
+}
+
+function setupToolbar(): void {
+  byId("run", HTMLButtonElement).addEventListener("click", () => void run());
+  byId("clear", HTMLButtonElement).addEventListener("click", () => void connection.request({ type: "clear" }));
+  byId("export-json", HTMLButtonElement).addEventListener("click", () => {
+    const lines = timelineJsonLines(rebaseTimeline(store.events, store.timelineStart));
+    download("timeline.jsonl", new Blob([lines], { type: "application/x-ndjson" }));
+    byId("export-menu", HTMLDetailsElement).open = false;
+  });
+  byId("export-png", HTMLButtonElement).addEventListener("click", async () => {
+    download("timeline.png", await timeline.toPng());
+    byId("export-menu", HTMLDetailsElement).open = false;
+  });
+}
+
+async function setupExamples(): Promise<void> {
+  const select = byId("examples", HTMLSelectElement);
+  let examples: Example[];
+  try {
+    examples = await loadExamples();
+  } catch (error) {
+    select.title = `examples unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    return;
+  }
+  for (const example of examples) select.append(element("option", { value: example.id }, example.title));
+  select.addEventListener("change", () => {
+    const example = examples.find((e) => e.id === select.value);
+    select.value = "";
+    if (!example || !editor) return;
+    // Opening an example never loses the user's own snippet: it stays as the draft.
+    if (editor.source !== example.source) localStorage.setItem(draftKey, editor.source);
+    editor.source = example.source;
+    controls.set(example.request);
+    const lesson = byId("lesson", HTMLElement);
+    lesson.hidden = example.lessonHtml === "";
+    lesson.innerHTML = example.lessonHtml;
+    void run();
+  });
+}
+
+async function setupEditor(): Promise<void> {
+  const monaco = await loadMonaco();
+  const autoRun = byId("auto-run", HTMLInputElement);
+  autoRun.checked = localStorage.getItem(autoRunKey) === "true";
+  autoRun.addEventListener("change", () => localStorage.setItem(autoRunKey, String(autoRun.checked)));
+  const debounce = createTrailingDebounce(() => void run(), autoRunDelayMs);
+  editor = createEditor(monaco, byId("editor", HTMLDivElement), {
+    initialSource: localStorage.getItem(draftKey) ?? defaultSnippet,
+    onRun: () => {
+      debounce.cancel();
+      void run();
+    },
+    onChange: () => {
+      if (autoRun.checked) debounce.call();
+    },
+  });
+  document.body.dataset.editorReady = "true";
+  // Types only improve completions; the editor works without them.
+  await addBunTypes(monaco).catch((error: unknown) => console.warn("Bun's types did not load", error));
+  document.body.dataset.typesReady = "true";
+}
+
+setupTabs();
+setupToolbar();
+void setupExamples();
+setupEditor()
+  .then(() => {
+    // The first run loads whatever the editor holds, so Connect works straight away.
+    if (status?.serving === undefined) void run();
+  })
+  .catch((error: unknown) => say(`The editor failed to start: ${error instanceof Error ? error.message : String(error)}`, "error"));

@@ -1,0 +1,214 @@
+/**
+ * Which client chunk each server write arrived in, for one lane.
+ *
+ * The nth server request of a lane (by requestId) pairs with the nth client connection (`open`, by
+ * time). Within a pair both sides count bytes: a write covering bytes [a, b) arrived in the chunk
+ * whose cumulative range contains byte b − 1. Folded writes and chunks advance the counts without
+ * links of their own.
+ *
+ * In-order events link incrementally, O(1) amortized each. Anything out of order (a request id
+ * below the last, an open or a chunk earlier than the last, a write earlier than the request's
+ * last) marks the lane for a rebuild, which `settle()` does once per batch.
+ */
+
+/** What the links are drawn between; the lane writes `link` and `linkCount` on it. */
+export interface LinkEnd<M> {
+  link: M | undefined;
+  linkCount: number;
+}
+
+interface ByteItem<M> {
+  t: number;
+  bytes: number;
+  /** Cumulative byte offset after this item, within its stream. */
+  end: number;
+  /** `undefined` for folded items: they advance the offsets but have no link. */
+  mark: M | undefined;
+}
+
+interface ServerStream<M> {
+  requestId: number;
+  items: ByteItem<M>[];
+  /** Items before this index are linked (or can never be). */
+  linked: number;
+  pair: Connection<M> | undefined;
+}
+
+/** One client connection (an `open`), and the request it was paired with. */
+export interface Connection<M> {
+  readonly openT: number;
+  /** The request the nth open was paired with, once both exist. */
+  requestId: number | undefined;
+  items: ByteItem<M>[];
+  /** The chunk the next write's search starts from. */
+  cursor: number;
+  pair: ServerStream<M> | undefined;
+}
+
+const lastOf = <T>(items: readonly T[]): T | undefined => items[items.length - 1];
+
+function pushItem<M>(items: ByteItem<M>[], t: number, bytes: number, mark: M | undefined): void {
+  items.push({ t, bytes, end: (lastOf(items)?.end ?? 0) + bytes, mark });
+}
+
+function recount<M>(items: ByteItem<M>[]): void {
+  items.sort((a, b) => a.t - b.t); // stable: ties keep arrival order
+  let end = 0;
+  for (const item of items) item.end = end += item.bytes;
+}
+
+export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: M) => void) {
+  const requestIds: number[] = [];
+  const seenRequests = new Set<number>();
+  let highestRequestId: number | undefined;
+  const servers = new Map<number, ServerStream<M>>();
+  let connections: Connection<M>[] = [];
+  /** Client bytes that arrived before any open on the lane. */
+  let orphans: ByteItem<M>[] = [];
+  let dirty = false;
+
+  function serverStream(requestId: number): ServerStream<M> {
+    let stream = servers.get(requestId);
+    if (stream === undefined) {
+      stream = { requestId, items: [], linked: 0, pair: undefined };
+      servers.set(requestId, stream);
+    }
+    return stream;
+  }
+
+  function advance(server: ServerStream<M>, connection: Connection<M>): void {
+    const writes = server.items;
+    const chunks = connection.items;
+    const covered = lastOf(chunks)?.end ?? 0;
+    let i = server.linked;
+    let j = connection.cursor;
+    while (i < writes.length) {
+      const write = writes[i]!;
+      if (write.bytes > 0) {
+        const lastByte = write.end - 1;
+        if (lastByte >= covered) break;
+        while (chunks[j]!.end <= lastByte) j++;
+        const chunk = chunks[j]!;
+        if (write.mark !== undefined && chunk.mark !== undefined) {
+          write.mark.link = chunk.mark;
+          chunk.mark.linkCount++;
+          onLink(write.mark, chunk.mark);
+        }
+      }
+      i++;
+    }
+    server.linked = i;
+    connection.cursor = j;
+  }
+
+  function pair(index: number): void {
+    const requestId = requestIds[index];
+    const connection = connections[index];
+    if (requestId === undefined || connection === undefined) return;
+    const server = serverStream(requestId);
+    server.pair = connection;
+    connection.pair = server;
+    connection.requestId = requestId;
+    advance(server, connection);
+  }
+
+  function rebuild(): void {
+    dirty = false;
+    const clientItems = [...orphans, ...connections.flatMap((c) => c.items)].sort((a, b) => a.t - b.t);
+    for (const item of clientItems) if (item.mark !== undefined) item.mark.linkCount = 0;
+    for (const server of servers.values()) {
+      for (const item of server.items) if (item.mark !== undefined) item.mark.link = undefined;
+      recount(server.items);
+      server.linked = 0;
+      server.pair = undefined;
+    }
+    requestIds.sort((a, b) => a - b);
+    connections = connections.sort((a, b) => a.openT - b.openT);
+    orphans = [];
+    for (const connection of connections) {
+      connection.items = [];
+      connection.cursor = 0;
+      connection.pair = undefined;
+      connection.requestId = undefined;
+    }
+    let c = -1;
+    for (const item of clientItems) {
+      while (c + 1 < connections.length && connections[c + 1]!.openT <= item.t) c++;
+      (connections[c]?.items ?? orphans).push(item);
+    }
+    for (const connection of connections) recount(connection.items);
+    for (let index = 0; index < Math.min(requestIds.length, connections.length); index++) pair(index);
+  }
+
+  return {
+    /** A server `request` event. */
+    addRequest(requestId: number): void {
+      if (seenRequests.has(requestId)) return;
+      seenRequests.add(requestId);
+      if (highestRequestId !== undefined && requestId < highestRequestId) dirty = true;
+      else highestRequestId = requestId;
+      requestIds.push(requestId);
+      serverStream(requestId);
+      if (!dirty) pair(requestIds.length - 1);
+    },
+
+    /** A server `write` (with its mark) or a folded run of writes (without). */
+    addServerBytes(requestId: number, t: number, bytes: number, mark: M | undefined): void {
+      const server = serverStream(requestId);
+      const last = lastOf(server.items);
+      if (last !== undefined && t < last.t) dirty = true;
+      pushItem(server.items, t, bytes, mark);
+      if (!dirty && server.pair !== undefined) advance(server, server.pair);
+    },
+
+    /** A client `open`; returns its connection. */
+    addOpen(t: number): Connection<M> {
+      const last = lastOf(connections);
+      if (last !== undefined && t < last.openT) dirty = true;
+      if (orphans.some((item) => item.t >= t)) dirty = true;
+      const connection: Connection<M> = { openT: t, requestId: undefined, items: [], cursor: 0, pair: undefined };
+      connections.push(connection);
+      if (!dirty) pair(connections.length - 1);
+      return connection;
+    },
+
+    /** A client `chunk` (with its mark) or a folded run of chunks (without). */
+    addClientBytes(t: number, bytes: number, mark: M | undefined): void {
+      const connection = lastOf(connections);
+      if (connection === undefined) {
+        orphans.push({ t, bytes, end: 0, mark });
+        return;
+      }
+      const last = lastOf(connection.items);
+      if (t < connection.openT || (last !== undefined && t < last.t)) dirty = true;
+      pushItem(connection.items, t, bytes, mark);
+      if (!dirty && connection.pair !== undefined) advance(connection.pair, connection);
+    },
+
+    /** The connection a client event at `t` belongs to: the last open at or before it. */
+    connectionAt(t: number): Connection<M> | undefined {
+      let lo = 0;
+      let hi = connections.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (connections[mid]!.openT <= t) lo = mid + 1;
+        else hi = mid;
+      }
+      return connections[lo - 1];
+    },
+
+    /** The request with the highest id so far, for folded writes that name none. */
+    get lastRequestId(): number | undefined {
+      return highestRequestId;
+    },
+
+    /** Rebuilds the lane's links if something arrived out of order; true when it did. */
+    settle(): boolean {
+      if (!dirty) return false;
+      rebuild();
+      return true;
+    },
+  };
+}
+
+export type LaneLinks<M extends LinkEnd<M>> = ReturnType<typeof createLaneLinks<M>>;

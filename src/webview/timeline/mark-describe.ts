@@ -1,0 +1,100 @@
+/** How each event kind looks on the timeline: its colour role, its label and its size. */
+
+import type { TimelineEvent } from "../../runner/protocol.ts";
+import type { MarkRole } from "./timeline-types.ts";
+
+export interface MarkLook {
+  role: MarkRole;
+  label: string;
+  /** 0..1, see `TimelineMark.size`. */
+  size: number;
+}
+
+const lifecycleSize = 0.9;
+const pointSize = 0.55;
+
+/** 1 B → 0.25, 1 MiB and more → 1, logarithmic in between. */
+export function sizeForBytes(bytes: number): number {
+  if (!(bytes > 0)) return 0.25;
+  return 0.25 + 0.75 * Math.min(1, Math.log2(bytes) / 20);
+}
+
+/** `6 B`, `1.5 KiB`, `2.0 MiB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** `4 ms`, `0.61 ms`, `1.2 s`. */
+export function formatDuration(ms: number): string {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s`;
+  if (ms >= 10) return `${Math.round(ms)} ms`;
+  return `${Number(ms.toPrecision(2))} ms`;
+}
+
+const lineSuffix = (line: number | undefined) => (line === undefined ? "" : `, line ${line}`);
+
+function clip(text: string, max = 40): string {
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+export function describeEvent(event: TimelineEvent): MarkLook {
+  switch (event.kind) {
+    case "loaded":
+      return { role: "load", label: `v${event.version} loaded`, size: 1 };
+    case "load-error":
+      return { role: "error", label: `v${event.version} failed: ${event.failure}${lineSuffix(event.line)}`, size: 1 };
+    case "restarted":
+      return { role: "load", label: `restarted (${event.cause})`, size: 1 };
+    case "log":
+      return { role: event.level === "error" || event.level === "stderr" ? "error" : "log", label: clip(event.text), size: 0.4 };
+    case "uncaught":
+      return { role: "error", label: `uncaught: ${clip(event.message)}`, size: 1 };
+    case "summary":
+      return { role: "lifecycle", label: "summary", size: lifecycleSize };
+    case "request":
+      return { role: "lifecycle", label: `${event.method} ${clip(event.path, 24)} → v${event.version}`, size: lifecycleSize };
+    case "response":
+      return { role: "lifecycle", label: `${event.status}`, size: lifecycleSize };
+    case "write":
+      return { role: "write", label: formatBytes(event.bytes), size: sizeForBytes(event.bytes) };
+    case "end":
+      return { role: "lifecycle", label: `end, ${event.writes} writes`, size: lifecycleSize };
+    case "error":
+      return { role: "error", label: `error: ${clip(event.message)}${lineSuffix(event.line)}`, size: 1 };
+    case "abort":
+      return { role: "abort", label: "abort", size: pointSize };
+    case "cancel":
+      return { role: "abort", label: "cancel", size: pointSize };
+    case "cleanup":
+      return { role: "cleanup", label: `cleanup after ${formatDuration(event.afterMs)}`, size: 1 };
+    case "leak":
+      return { role: "leak", label: `leak: ${event.what}${lineSuffix(event.line)}`, size: 1 };
+    case "folded":
+      return { role: "folded", label: `×${event.count} ${event.of}`, size: sizeForBytes(event.bytes) };
+    case "open":
+      return { role: "lifecycle", label: event.attempt > 1 ? `open #${event.attempt}` : "open", size: lifecycleSize };
+    case "headers":
+      return { role: "lifecycle", label: `${event.status} after ${formatDuration(event.ttfbMs)}`, size: lifecycleSize };
+    case "chunk":
+      return { role: "chunk", label: formatBytes(event.bytes), size: sizeForBytes(event.bytes) };
+    case "sse":
+      return { role: "sse", label: event.event, size: pointSize };
+    case "sse-comment":
+      return { role: "log", label: `: ${clip(event.text, 20)}`, size: 0.4 };
+    case "sse-retry":
+      return { role: "lifecycle", label: `retry ${formatDuration(event.ms)}`, size: pointSize };
+    case "sse-invalid":
+      return { role: "error", label: `invalid SSE: ${event.type}`, size: 1 };
+    case "disconnect":
+      return { role: event.by === "error" ? "error" : "lifecycle", label: `disconnect by ${event.by}`, size: lifecycleSize };
+    case "reconnect":
+      return { role: "lifecycle", label: `reconnect after ${formatDuration(event.delayMs)}`, size: lifecycleSize };
+    default: {
+      const _never: never = event;
+      return _never;
+    }
+  }
+}
