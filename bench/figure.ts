@@ -15,14 +15,19 @@ export interface FigureInput {
 }
 
 export function createFigure(input: FigureInput): Figure {
-  const { goal, anchor, ...rest } = input;
-  const ok = goal === undefined ? null : goal.op === "<=" ? input.value <= goal.limit : input.value >= goal.limit;
-  const ratio = anchor !== undefined && anchor.unit === input.unit && anchor.value !== 0 ? input.value / anchor.value : undefined;
+  const { name, value, unit, goal, anchor, samples, parts, note } = input;
+  const ratio = anchor !== undefined && anchor.unit === unit && anchor.value !== 0 ? value / anchor.value : undefined;
+  // Built field by field so the JSON reads in the documented order and leaves out what is absent.
   return {
-    ...rest,
+    name,
+    value,
+    unit,
     goal: goal === undefined ? null : `${goal.op} ${goal.limit}`,
-    ok,
+    ok: goal === undefined ? null : goal.op === "<=" ? value <= goal.limit : value >= goal.limit,
     ...(anchor === undefined ? {} : { anchor }),
     ...(ratio === undefined ? {} : { ratio }),
+    ...(samples === undefined ? {} : { samples }),
+    ...(parts === undefined ? {} : { parts }),
+    ...(note === undefined ? {} : { note }),
   };
 }

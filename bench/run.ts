@@ -54,18 +54,18 @@ const figures: Figure[] = [];
 const crashes: Crash[] = [];
 for (const benchmark of selected) {
   // Progress goes to stderr so stdout holds only the report.
-  process.stderr.write(`bench: ${benchmark.name} … `);
+  process.stderr.write(`bench: ${benchmark.name} …\n`);
   const started = performance.now();
   try {
     const reported = await benchmark.run();
     const wanted = only === undefined || only === benchmark.name ? reported : reported.filter((f) => f.name === only);
     figures.push(...wanted);
     if (options.json) for (const figure of wanted) console.log(figureJson(figure));
-    process.stderr.write(`${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(`bench: ${benchmark.name} took ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     crashes.push({ benchmark: benchmark.name, message });
-    process.stderr.write(`crashed\n${error instanceof Error ? (error.stack ?? message) : message}\n`);
+    process.stderr.write(`bench: ${benchmark.name} crashed\n${error instanceof Error ? (error.stack ?? message) : message}\n`);
   }
 }
 

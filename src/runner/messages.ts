@@ -39,13 +39,14 @@ const runnerChecks: Record<RunnerPayload["type"], (p: Fields) => boolean> = {
 export function parseHostMessage(value: unknown): HostMessage | undefined {
   const message = envelope(value);
   if (!message) return undefined;
-  const check = hostChecks[message.payload.type as HostPayload["type"]];
-  return check?.(message.payload) ? (message as unknown as HostMessage) : undefined;
+  const type = message.payload.type as HostPayload["type"];
+  // Own properties only: "toString" or "constructor" must not find the prototype's functions.
+  return Object.hasOwn(hostChecks, type) && hostChecks[type](message.payload) ? (message as unknown as HostMessage) : undefined;
 }
 
 export function parseRunnerMessage(value: unknown): RunnerMessage | undefined {
   const message = envelope(value);
   if (!message) return undefined;
-  const check = runnerChecks[message.payload.type as RunnerPayload["type"]];
-  return check?.(message.payload) ? (message as unknown as RunnerMessage) : undefined;
+  const type = message.payload.type as RunnerPayload["type"];
+  return Object.hasOwn(runnerChecks, type) && runnerChecks[type](message.payload) ? (message as unknown as RunnerMessage) : undefined;
 }

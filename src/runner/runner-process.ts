@@ -155,6 +155,11 @@ process.exit = ((code?: number | string | null) => {
   nativeProcessExit(status);
 }) as typeof process.exit;
 
+// The host owns this process: when it goes (even killed without a chance to stop us), so do we.
+process.on("disconnect", () => nativeProcessExit(0));
+// Ctrl+C in a terminal reaches the whole process group; the host decides when the runner stops.
+process.on("SIGINT", () => {});
+
 nativeSetInterval(() => {
   send({ type: "heartbeat", inFlight: tracker.inFlight });
 }, heartbeatMs);

@@ -241,6 +241,17 @@ export function createTimelineModel(initialStart = 0) {
 
   /** Links, requests, spans and loads: what an event adds beyond its mark. */
   function derive(event: TimelineEvent, mark: Mark, into: Row): void {
+    if (event.kind === "folded") {
+      const links = lane(event.lane).links;
+      if (event.side === "server" && event.of === "write") {
+        const requestId = event.requestId ?? links.lastRequestId;
+        if (requestId !== undefined) links.addServerBytes(requestId, event.t, event.bytes, undefined);
+      } else if (event.side === "client" && event.of === "chunk") {
+        links.addClientBytes(event.t, event.bytes, undefined);
+      }
+      if (event.side === "client") mark.connection = links.connectionAt(event.t);
+      return;
+    }
     if (event.side === "server") {
       const found = request(event, into);
       const links = lane(event.lane).links;
@@ -280,17 +291,6 @@ export function createTimelineModel(initialStart = 0) {
       }
       return;
     }
-    if (event.kind === "folded") {
-      const links = lane(event.lane).links;
-      if (event.side === "server" && event.of === "write") {
-        const requestId = event.requestId ?? links.lastRequestId;
-        if (requestId !== undefined) links.addServerBytes(requestId, event.t, event.bytes, undefined);
-      } else if (event.side === "client" && event.of === "chunk") {
-        links.addClientBytes(event.t, event.bytes, undefined);
-      }
-      if (event.side === "client") mark.connection = links.connectionAt(event.t);
-      return;
-    }
     if (event.side === "client") {
       const links = lane(event.lane).links;
       if (event.kind === "open") mark.connection = links.addOpen(event.t);
@@ -300,8 +300,9 @@ export function createTimelineModel(initialStart = 0) {
       }
       return;
     }
-    if (event.kind === "loaded" || (event.kind === "restarted" && event.version !== undefined)) {
-      loads.push({ t: event.t, version: event.version });
+    const loadedVersion = event.kind === "loaded" || event.kind === "restarted" ? event.version : undefined;
+    if (loadedVersion !== undefined) {
+      loads.push({ t: event.t, version: loadedVersion });
       staleFromCache = new Map();
     }
   }

@@ -1,0 +1,197 @@
+/**
+ * The host for browser mode: one `Bun.serve` on 127.0.0.1 that serves the page, Monaco, the
+ * editor's type definitions and the examples, bridges pages to the session over `/ws`, and proxies the page's own
+ * EventSource clients to the runner under `/lane/<N>/…`. Every request passes the access guard.
+ */
+
+import type { Server } from "bun";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createAccessGuard } from "./access-guard.ts";
+import { createEditorTypesCache } from "./editor-types.ts";
+import { listExamples } from "./examples.ts";
+import { parseLanePath, proxyToLane } from "./lane-proxy.ts";
+import { createSession, type PageConnection, type SessionOptions } from "./session.ts";
+import { serveFileInside } from "./static-files.ts";
+import { buildWebview, type WebviewBundle } from "./webview-bundle.ts";
+
+/** The project's root folder: the default home of the page, Monaco and the type definitions. */
+export const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface HostOptions {
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number | undefined;
+  /** The page's script entry; `src/webview/main.ts` when left out. */
+  webviewEntry?: string | undefined;
+  /** The page itself; `src/webview/index.html` when left out. */
+  indexHtml?: string | undefined;
+  /** Where Monaco and the type packages are installed; the project's `node_modules` when left out. */
+  nodeModules?: string | undefined;
+  /** Settings of the session (the runner, the workspace folder, batching). */
+  session?: SessionOptions | undefined;
+  /** Where the host reports trouble that is not a request's (a failed build); `console.error` when left out. */
+  log?: ((line: string) => void) | undefined;
+}
+
+/** What a WebSocket carries from its upgrade to its close. */
+interface SocketData {
+  page?: PageConnection | undefined;
+}
+
+const noStore = "no-store";
+/** Monaco and the type packages change only with `npm install`; the origin (its port) usually changes per launch. */
+const longCache = "public, max-age=604800";
+/** A replay of a full buffer is tens of MB; a page too slow for more than this is closed and reconnects. */
+const pageBackpressureLimit = 256 * 1024 * 1024;
+
+/** Fields every response of the host's own carries. */
+const commonHeaders = { "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY" };
+
+function text(status: number, body: string): Response {
+  return new Response(body, { status, headers: { ...commonHeaders, "content-type": "text/plain;charset=utf-8", "cache-control": noStore } });
+}
+
+function withHeaders(response: Response, headers: Record<string, string>): Response {
+  for (const [name, value] of Object.entries({ ...commonHeaders, ...headers })) response.headers.set(name, value);
+  return response;
+}
+
+function buildFailedPage(message: string): Response {
+  return text(500, `Stream Playground could not build its page, so there is nothing to show yet.\n\n${message}\n\nFix the error and start the playground again.\n`);
+}
+
+export async function startHost(options: HostOptions = {}) {
+  const webviewEntry = options.webviewEntry ?? join(projectRoot, "src/webview/main.ts");
+  const indexHtml = options.indexHtml ?? join(projectRoot, "src/webview/index.html");
+  const nodeModules = options.nodeModules ?? join(projectRoot, "node_modules");
+  const monacoRoot = join(nodeModules, "monaco-editor/min");
+  const log = options.log ?? ((line: string) => console.error(line));
+  const session = createSession(options.session);
+  const editorTypes = createEditorTypesCache(nodeModules);
+  const building = buildWebview(webviewEntry, projectRoot);
+
+  const server = Bun.serve<SocketData>({
+    hostname: "127.0.0.1",
+    port: options.port ?? 0,
+    fetch: route,
+    websocket: {
+      backpressureLimit: pageBackpressureLimit,
+      closeOnBackpressureLimit: true,
+      open(ws) {
+        const page: PageConnection = {
+          send(message) {
+            // A reply can be ready after the page has gone; there is no one left to tell.
+            if (ws.readyState === WebSocket.OPEN) ws.send(message);
+          },
+        };
+        ws.data.page = page;
+        session.attach(page);
+      },
+      message(ws, message) {
+        if (ws.data.page) session.receive(ws.data.page, message);
+      },
+      close(ws) {
+        if (ws.data.page) session.detach(ws.data.page);
+      },
+    },
+    error(error) {
+      log(`host: ${error.stack ?? error.message}`);
+      return text(500, `The playground's host failed on this request: ${error.message}\n`);
+    },
+  });
+  const guard = createAccessGuard({ port: server.port ?? 0 });
+
+  async function route(request: Request, server: Server<SocketData>): Promise<Response | undefined> {
+    const url = new URL(request.url);
+    const decision = guard.check(request, url.pathname === "/ws");
+    if (!decision.allowed) return withHeaders(decision.response, {});
+    if (url.pathname === "/ws") {
+      return server.upgrade(request, { data: {} }) ? undefined : text(400, "/ws expects a WebSocket upgrade\n");
+    }
+    const lane = parseLanePath(url.pathname, url.search);
+    if (lane) {
+      const signal = session.browserLane(lane.lane);
+      if (!signal) return text(404, `Lane ${lane.lane} has no browser client: connect one from the page first.\n`);
+      // An event stream may be quiet for longer than Bun.serve's 10 s idle timeout.
+      server.timeout(request, 0);
+      return proxyToLane(request, { runnerOrigin: new URL(session.runnerUrl).origin, lane: lane.lane, path: lane.path, signal });
+    }
+    if (request.method !== "GET" && request.method !== "HEAD") return text(405, `${request.method} is not supported here\n`);
+    if (url.pathname.startsWith("/monaco/")) return withHeaders(await serveFileInside(monacoRoot, url.pathname.slice("/monaco/".length), longCache), {});
+    switch (url.pathname) {
+      case "/":
+        return page(await building);
+      case "/app.js":
+        return script(await building);
+      case "/app.css":
+        return styles(await building);
+      case "/health":
+        return withHeaders(Response.json({ ok: true, runnerUrl: session.runnerUrl }), { "cache-control": noStore });
+      case "/examples/index.json":
+        return examples();
+      case "/types/bun.json":
+        return withHeaders(new Response(await editorTypes.get(), { headers: { "content-type": "application/json" } }), { "cache-control": longCache });
+    }
+    return text(404, `Not found: ${url.pathname}\n`);
+  }
+
+  async function examples(): Promise<Response> {
+    try {
+      return withHeaders(Response.json(await listExamples()), { "cache-control": noStore });
+    } catch (error) {
+      return text(500, `The examples could not be read: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+
+  async function page(bundle: WebviewBundle): Promise<Response> {
+    if (!bundle.ok) return buildFailedPage(bundle.message);
+    const file = Bun.file(indexHtml);
+    if (!(await file.exists())) return buildFailedPage(`The page ${indexHtml} is missing.`);
+    return new Response(file, { headers: { ...commonHeaders, "content-type": "text/html;charset=utf-8", "cache-control": noStore } });
+  }
+
+  function script(bundle: WebviewBundle): Response {
+    if (!bundle.ok) return buildFailedPage(bundle.message);
+    return new Response(bundle.js, { headers: { ...commonHeaders, "content-type": "text/javascript;charset=utf-8", "cache-control": noStore } });
+  }
+
+  async function styles(bundle: WebviewBundle): Promise<Response> {
+    if (!bundle.ok) return buildFailedPage(bundle.message);
+    const parts = bundle.css === undefined ? [] : [bundle.css];
+    const appCss = bundle.appCss === undefined ? undefined : Bun.file(bundle.appCss);
+    if (appCss && (await appCss.exists())) parts.push(await appCss.text());
+    if (parts.length === 0) return text(404, "The page has no styles: its script imports no CSS and there is no app.css beside it.\n");
+    return new Response(parts.join("\n"), { headers: { ...commonHeaders, "content-type": "text/css;charset=utf-8", "cache-control": noStore } });
+  }
+
+  try {
+    const [bundle] = await Promise.all([building, session.start()]);
+    if (!bundle.ok) log(`The page did not build; it shows this error instead:\n${bundle.message}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  async function stop(): Promise<void> {
+    await server.stop(true);
+    await session.stop();
+  }
+
+  return {
+    /** Open this: it trades the token for the cookie and lands on the page. */
+    launchUrl: guard.launchUrl,
+    /** `http://127.0.0.1:PORT` */
+    origin: `http://127.0.0.1:${server.port}`,
+    /** The name of the cookie the launch URL sets. */
+    cookieName: guard.cookieName,
+    port: server.port ?? 0,
+    /** The address the server is bound to: always `127.0.0.1`. */
+    hostname: server.hostname ?? "",
+    session,
+    /** Closes every page and client connection and stops the runner. */
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+export type Host = Awaited<ReturnType<typeof startHost>>;

@@ -1,0 +1,46 @@
+/**
+ * Browser mode, as `npm run start:web` (and, for now, `npm start`) runs it: start the host, print
+ * the launch URL on a line of its own, open a browser, and stop the runner cleanly on Ctrl+C.
+ */
+
+import { startHost, type Host } from "./host-server.ts";
+import { openBrowser } from "./open-browser.ts";
+
+export interface LaunchOptions {
+  argv?: readonly string[] | undefined;
+  env?: Record<string, string | undefined> | undefined;
+}
+
+/** The port to listen on: `PORT`, or 0 for any free one. */
+function readPort(value: string | undefined): number {
+  if (value === undefined || value === "") return 0;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number (0 for any free one), not ${JSON.stringify(value)}`);
+  return port;
+}
+
+export async function launchWebHost(options: LaunchOptions = {}): Promise<void> {
+  const argv = options.argv ?? process.argv.slice(2);
+  const env = options.env ?? process.env;
+  let host: Host;
+  try {
+    host = await startHost({ port: readPort(env.PORT) });
+  } catch (error) {
+    console.error(`The playground could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  // Scripts and tests look for exactly this line.
+  console.log(`Stream Playground: ${host.launchUrl}`);
+  if (!env.CI && !argv.includes("--no-open")) openBrowser(host.launchUrl, (line) => console.log(line), env);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`Stopping the playground (${signal})…`);
+    await host.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}

@@ -1,0 +1,343 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createEventBatcher } from "../src/main/event-batcher.ts";
+import { startHost } from "../src/main/host-server.ts";
+import type { ClientRequest, HostToPageMessage, HostToPagePayload, PagePayload, TimelineEvent } from "../src/runner/protocol.ts";
+import { kindsOf, ofKind, receivedText } from "./support/timeline.ts";
+
+/** A host with a page of its own (untitled snippets load from the same temporary folder). */
+async function startTestHost() {
+  const dir = await mkdtemp(join(tmpdir(), "host-bridge-"));
+  await writeFile(join(dir, "main.ts"), `document.title = "test page";\n`);
+  const host = await startHost({ port: 0, webviewEntry: join(dir, "main.ts"), indexHtml: join(dir, "index.html"), session: { workspaceDir: dir }, log: () => {} });
+  return Object.assign(host, {
+    async [Symbol.asyncDispose]() {
+      await host.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  });
+}
+
+type TestHost = Awaited<ReturnType<typeof startTestHost>>;
+
+async function letIn(host: TestHost): Promise<string> {
+  const response = await fetch(host.launchUrl, { redirect: "manual" });
+  return (response.headers.get("set-cookie") ?? "").split(";", 1)[0]!;
+}
+
+/** A page's side of the WebSocket: what it received, its requests' replies, and waits on both. */
+async function openPage(host: TestHost, cookie: string) {
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, { headers: { cookie, origin: host.origin } } as unknown as string[]);
+  const messages: HostToPageMessage[] = [];
+  const events: TimelineEvent[] = [];
+  const watchers = new Set<() => void>();
+  let nextId = 1;
+  let closed = false;
+  ws.addEventListener("message", (message) => {
+    // The host is the code under test; what it sends is parsed, not validated, here.
+    const parsed = JSON.parse(String(message.data)) as HostToPageMessage;
+    messages.push(parsed);
+    if (parsed.payload.type === "events") events.push(...parsed.payload.events);
+    if (parsed.payload.type === "cleared") events.length = 0;
+    for (const watch of [...watchers]) watch();
+  });
+  ws.addEventListener("close", () => {
+    closed = true;
+    for (const watch of [...watchers]) watch();
+  });
+  const { promise: opened, resolve, reject } = Promise.withResolvers<void>();
+  ws.addEventListener("open", () => resolve());
+  ws.addEventListener("error", () => reject(new Error("the WebSocket did not open")));
+  await opened;
+
+  /** Resolves with `read()`'s first result that is not undefined, re-read on every message. */
+  function until<T>(read: () => T | undefined): Promise<T> {
+    const { promise, resolve } = Promise.withResolvers<T>();
+    const watch = () => {
+      const value = read();
+      if (value === undefined) return;
+      watchers.delete(watch);
+      resolve(value);
+    };
+    watchers.add(watch);
+    watch();
+    return promise;
+  }
+
+  return {
+    messages,
+    events,
+    until,
+    get closed() {
+      return closed;
+    },
+    /** Sends raw text, as a broken page might. */
+    sendRaw(text: string | Uint8Array): void {
+      ws.send(text);
+    },
+    /** Sends a request and resolves with the reply to it. */
+    async request(payload: PagePayload): Promise<HostToPagePayload> {
+      const id = nextId++;
+      ws.send(JSON.stringify({ id, payload }));
+      return (await until(() => messages.find((m) => m.replyId === id)))?.payload;
+    },
+    /** The first event received (so far or later) that matches. */
+    event<E extends TimelineEvent>(match: (event: TimelineEvent) => event is E): Promise<E> {
+      return until(() => events.find(match));
+    },
+    close(): void {
+      ws.close();
+    },
+  };
+}
+
+const is =
+  <K extends TimelineEvent["kind"]>(kind: K, lane?: number, extra: (event: Extract<TimelineEvent, { kind: K }>) => boolean = () => true) =>
+  (event: TimelineEvent): event is Extract<TimelineEvent, { kind: K }> =>
+    event.kind === kind && (lane === undefined || event.lane === lane) && extra(event as Extract<TimelineEvent, { kind: K }>);
+
+const streamClient = (path = "/", more: Partial<ClientRequest> = {}): PagePayload => ({
+  type: "connect",
+  request: { client: "stream", path, method: "GET", headers: {}, clients: 1, ...more },
+});
+
+const twoLines = `export default () => new Response(async function* () {
+  yield "hello\\n";
+  yield "world\\n";
+}, { headers: { "content-type": "text/plain" } });`;
+
+/** Writes one line that shows what reached it, then waits until the client goes away. */
+const parked = `export default (req) => new Response(async function* () {
+  yield "cookie=" + req.headers.get("cookie") + " last=" + req.headers.get("last-event-id") + " path=" + new URL(req.url).pathname + "\\n";
+  try {
+    await new Promise((resolve) => req.signal.addEventListener("abort", resolve));
+  } finally {
+    console.log("parked stream cleaned up");
+  }
+}, { headers: { "content-type": "text/event-stream" } });`;
+
+describe("loading", () => {
+  test("a load is answered with its load-result and every page gets the new status", async () => {
+    await using host = await startTestHost();
+    const page = await openPage(host, await letIn(host));
+    const reply = await page.request({ type: "load", source: twoLines });
+    expect(reply.type === "load-result" && { kind: reply.event.kind, version: reply.event.version }).toEqual({ kind: "loaded", version: 1 });
+    const status = await page.until(() => page.messages.findLast((m) => m.payload.type === "status" && m.payload.status.serving === 1));
+    expect(status.payload).toEqual({ type: "status", status: { runnerUrl: host.session.runnerUrl, serving: 1, timelineStart: host.session.status().timelineStart } });
+  });
+
+  test("a load that fails is a load-error result, and a relative path is refused", async () => {
+    await using host = await startTestHost();
+    const page = await openPage(host, await letIn(host));
+    const failed = await page.request({ type: "load", source: `export default () => new Response("x" +);` });
+    const relative = await page.request({ type: "load", source: twoLines, path: "relative/snippet.ts" });
+    expect({
+      failed: failed.type === "load-result" && failed.event.kind === "load-error" && failed.event.failure,
+      relative,
+    }).toEqual({ failed: "syntax", relative: { type: "failed", message: `load: the snippet's path must be absolute, not "relative/snippet.ts"` } });
+  });
+});
+
+describe("clients", () => {
+  test("a stream client's server and client events arrive in batches on lane 1", async () => {
+    await using host = await startTestHost();
+    const page = await openPage(host, await letIn(host));
+    await page.request({ type: "load", source: twoLines });
+    const connected = await page.request(streamClient("/hello"));
+    expect(connected).toEqual({ type: "connected", lanes: [{ lane: 1, url: `${new URL(host.session.runnerUrl).origin}/hello` }] });
+    await page.event(is("disconnect", 1));
+    await page.event(is("end", 1));
+    expect({
+      server: kindsOf(page.events, "server", 1),
+      client: kindsOf(page.events, "client", 1),
+      text: receivedText(page.events, 1),
+      path: ofKind(page.events, "request", 1)[0]?.path,
+    }).toEqual({
+      server: ["request", "response", "write", "write", "end"],
+      client: ["open", "headers", "chunk", "disconnect"],
+      text: "hello\nworld\n",
+      path: "/hello",
+    });
+  });
+
+  test("disconnect ends a client: the client and the server both record it", async () => {
+    await using host = await startTestHost();
+    const page = await openPage(host, await letIn(host));
+    await page.request({ type: "load", source: parked });
+    await page.request(streamClient());
+    await page.event(is("chunk", 1));
+    expect(await page.request({ type: "disconnect", lane: 1 })).toEqual({ type: "ack" });
+    const disconnect = await page.event(is("disconnect", 1));
+    const abort = await page.event(is("abort", 1));
+    await page.event(is("cleanup", 1, (e) => e.via === "generator-finally"));
+    expect({ by: disconnect.by, cleanups: ofKind(page.events, "cleanup", 1).map((e) => e.via).sort(), abortRequest: abort.requestId }).toEqual({
+      by: "client",
+      cleanups: ["abort-listener", "generator-finally"],
+      abortRequest: ofKind(page.events, "request", 1)[0]!.requestId,
+    });
+  });
+
+  test("disconnectAfterMs disconnects the client by itself", async () => {
+    await using host = await startTestHost();
+    const page = await openPage(host, await letIn(host));
+    await page.request({ type: "load", source: parked });
+    await page.request(streamClient("/", { disconnectAfterMs: 50 }));
+    const disconnect = await page.event(is("disconnect", 1));
+    expect(disconnect.by).toBe("client");
+  });
+
+  test("clear empties the timeline, tells every page, and lanes start again at 1", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const page = await openPage(host, cookie);
+    const other = await openPage(host, cookie);
+    await page.request({ type: "load", source: parked });
+    await page.request(streamClient());
+    await page.request(streamClient());
+    await page.event(is("chunk", 2));
+    const before = host.session.status().timelineStart;
+    const cleared = await page.request({ type: "clear" });
+    const otherCleared = await other.until(() => other.messages.find((m) => m.payload.type === "cleared"));
+    expect(cleared.type === "cleared" && cleared.status.timelineStart > before).toBe(true);
+    expect(otherCleared.payload).toEqual(cleared);
+    expect(await page.request(streamClient())).toEqual({ type: "connected", lanes: [{ lane: 1, url: `${new URL(host.session.runnerUrl).origin}/` }] });
+    await page.event(is("chunk", 1));
+    // The old streams' aborts and cleanups belong to the forgotten timeline: only the new lane 1 shows.
+    await page.request({ type: "disconnect" });
+    await page.event(is("cleanup", 1, (e) => e.via === "generator-finally"));
+    const requestIds = page.events.flatMap((e) => (e.side === "server" ? [e.requestId] : []));
+    expect({ lanes: [...new Set(page.events.map((e) => e.lane))], requests: [...new Set(requestIds)].length }).toEqual({ lanes: [1], requests: 1 });
+  });
+
+  test("a page that connects later is shown the buffered timeline", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const first = await openPage(host, cookie);
+    await first.request({ type: "load", source: twoLines });
+    await first.request(streamClient());
+    await first.event(is("disconnect", 1));
+    await first.event(is("end", 1));
+    const later = await openPage(host, cookie);
+    await later.until(() => (later.events.length >= first.events.length ? true : undefined));
+    expect(later.messages[0]?.payload.type).toBe("status");
+    expect(later.events).toEqual(first.events);
+  });
+
+  test("a browser client gets a same-origin lane URL that streams the runner's response on its lane", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const page = await openPage(host, cookie);
+    await page.request({ type: "load", source: parked });
+    const connected = await page.request({ type: "connect", request: { client: "browser", path: "/events?x=1", method: "GET", headers: {}, clients: 2 } });
+    expect(connected).toEqual({ type: "connected", lanes: [{ lane: 1, url: "/lane/1/events?x=1" }, { lane: 2, url: "/lane/2/events?x=1" }] });
+
+    const abort = new AbortController();
+    const response = await fetch(`${host.origin}/lane/2/events?x=1`, { headers: { cookie, "last-event-id": "7" }, signal: abort.signal });
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    expect({
+      status: response.status,
+      type: response.headers.get("content-type"),
+      // The first line arrives while the stream is still open: nothing is buffered on the way.
+      text: new TextDecoder().decode(first.value),
+    }).toEqual({ status: 200, type: "text/event-stream", text: "cookie=null last=7 path=/events\n" });
+    const request = await page.event(is("request", 2));
+    expect({ method: request.method, path: request.path }).toEqual({ method: "GET", path: "/events?x=1" });
+    abort.abort();
+    const cleanup = await page.event(is("cleanup", 2, (e) => e.via === "generator-finally"));
+    expect(cleanup.requestId).toBe(request.requestId);
+  });
+
+  test("a lane with no browser client is not proxied", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const response = await fetch(`${host.origin}/lane/5/`, { headers: { cookie } });
+    expect(response.status).toBe(404);
+  });
+
+  test("a path that looks like another host still goes to the runner", async () => {
+    await using host = await startTestHost();
+    const page = await openPage(host, await letIn(host));
+    expect(await page.request(streamClient("//elsewhere.example/"))).toEqual({
+      type: "connected",
+      lanes: [{ lane: 1, url: `${new URL(host.session.runnerUrl).origin}//elsewhere.example/` }],
+    });
+  });
+
+  test("clock-ping is answered with the host's clock", async () => {
+    await using host = await startTestHost();
+    const page = await openPage(host, await letIn(host));
+    const before = performance.now();
+    const pong = await page.request({ type: "clock-ping" });
+    expect(pong.type === "clock-pong" && pong.hostNow >= before && pong.hostNow <= performance.now()).toBe(true);
+  });
+
+  test("browser-events are checked, recorded and broadcast", async () => {
+    await using host = await startTestHost();
+    const page = await openPage(host, await letIn(host));
+    const chunk: TimelineEvent = { t: performance.now(), lane: 1, side: "client", kind: "chunk", bytes: 3, text: "abc" };
+    expect(await page.request({ type: "browser-events", events: [chunk] })).toEqual({ type: "ack" });
+    expect(await page.event(is("chunk", 1))).toEqual(chunk);
+  });
+});
+
+describe("malformed messages", () => {
+  test("each is answered with failed and the socket stays open", async () => {
+    await using host = await startTestHost();
+    const page = await openPage(host, await letIn(host));
+    const failures = () => page.messages.filter((m) => m.payload.type === "failed").map((m) => ({ replyId: m.replyId, ...m.payload }));
+    page.sendRaw("not json");
+    page.sendRaw(new Uint8Array([1, 2, 3]));
+    page.sendRaw(JSON.stringify({ payload: { type: "clear" } }));
+    page.sendRaw(JSON.stringify({ id: 101, payload: { type: "toString" } }));
+    page.sendRaw(JSON.stringify({ id: 102, payload: { type: "connect", request: { client: "stream", path: "elsewhere/", method: "GET", headers: {}, clients: 1 } } }));
+    page.sendRaw(JSON.stringify({ id: 103, payload: { type: "browser-events", events: [{ t: 1, lane: 1, side: "server", kind: "chunk" }] } }));
+    await page.until(() => (failures().length === 6 ? true : undefined));
+    expect(failures()).toEqual([
+      { replyId: undefined, type: "failed", message: "a message was not JSON: JSON Parse error: Unexpected identifier \"not\"" },
+      { replyId: undefined, type: "failed", message: "messages must be JSON text, not binary" },
+      { replyId: undefined, type: "failed", message: "malformed message: a message must be an object with a numeric id" },
+      { replyId: 101, type: "failed", message: `malformed message: unknown message type "toString"` },
+      { replyId: 102, type: "failed", message: "malformed message: connect: request.path must start with /" },
+      { replyId: 103, type: "failed", message: `malformed message: browser-events.events[0] is not a client event: {"t":1,"lane":1,"side":"server","kind":"chunk"}` },
+    ]);
+    expect((await page.request({ type: "clock-ping" })).type).toBe("clock-pong");
+    expect(page.closed).toBe(false);
+  });
+});
+
+describe("batching", () => {
+  test("a flood of 200,000 chunks reaches the page in far fewer messages than events", async () => {
+    await using host = await startTestHost();
+    const page = await openPage(host, await letIn(host));
+    await page.request({ type: "load", source: `export default () => new Response(async function* () { for (let i = 0; i < 200_000; i++) yield "x"; });` });
+    const before = page.messages.length;
+    await page.request(streamClient());
+    await page.event(is("disconnect", 1));
+    await page.event(is("end", 1));
+    const eventMessages = page.messages.slice(before).filter((m) => m.payload.type === "events").length;
+    const folded = ofKind(page.events, "folded");
+    const written = ofKind(page.events, "write").length + folded.filter((e) => e.of === "write").reduce((n, e) => n + e.count, 0);
+    expect(written).toBe(200_000);
+    expect(eventMessages * 20).toBeLessThan(page.events.length);
+  }, 30_000);
+
+  test("a batch is sent at once when it reaches maxPending, the rest after the interval", async () => {
+    const batches: number[] = [];
+    const { promise: rest, resolve } = Promise.withResolvers<void>();
+    const batcher = createEventBatcher({
+      intervalMs: 10,
+      maxPending: 5_000,
+      flush: (events) => {
+        batches.push(events.length);
+        if (batches.length === 3) resolve();
+      },
+    });
+    for (let i = 0; i < 12_000; i++) batcher.add({ t: i, lane: 1, side: "client", kind: "chunk", bytes: 1, text: "x" });
+    expect(batches).toEqual([5_000, 5_000]);
+    await rest;
+    expect(batches).toEqual([5_000, 5_000, 2_000]);
+  });
+});

@@ -1,0 +1,252 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startHost } from "../src/main/host-server.ts";
+
+const testPage = {
+  "main.ts": `document.title = "test page";\n`,
+  "index.html": `<!doctype html><script type="module" src="/app.js"></script>\n`,
+};
+
+/** A host serving a page of its own (these `files`), so these tests do not depend on src/webview. */
+async function startTestHost(files: Record<string, string> = testPage, log: (line: string) => void = () => {}) {
+  const dir = await mkdtemp(join(tmpdir(), "host-security-"));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  const host = await startHost({ port: 0, webviewEntry: join(dir, "main.ts"), indexHtml: join(dir, "index.html"), session: { workspaceDir: dir }, log });
+  return Object.assign(host, {
+    async [Symbol.asyncDispose]() {
+      await host.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  });
+}
+
+type TestHost = Awaited<ReturnType<typeof startTestHost>>;
+
+/** Follows the launch URL by hand; returns the cookie it sets, as a `Cookie` header. */
+async function letIn(host: TestHost): Promise<string> {
+  const response = await fetch(host.launchUrl, { redirect: "manual" });
+  const setCookie = response.headers.get("set-cookie") ?? "";
+  return setCookie.split(";", 1)[0]!;
+}
+
+/** Sends `head` as written (no URL normalisation by a client) and returns the status code. */
+async function rawStatus(port: number, head: string): Promise<number> {
+  const { promise, resolve, reject } = Promise.withResolvers<number>();
+  let received = "";
+  await Bun.connect({
+    hostname: "127.0.0.1",
+    port,
+    socket: {
+      open: (socket) => void socket.write(head),
+      data(socket, data) {
+        received += data.toString();
+        const status = /^HTTP\/1\.1 (\d{3})/.exec(received);
+        if (status) {
+          resolve(Number(status[1]));
+          socket.end();
+        }
+      },
+      close: () => reject(new Error(`connection closed after ${JSON.stringify(received)}`)),
+      error: (_socket, error) => reject(error),
+    },
+  });
+  return promise;
+}
+
+/** Opens a WebSocket with `headers`; resolves with whether the upgrade was accepted. */
+function webSocketOutcome(url: string, headers: Record<string, string>): Promise<"open" | "refused"> {
+  const { promise, resolve } = Promise.withResolvers<"open" | "refused">();
+  // Bun's WebSocket takes request headers as a second-argument option.
+  const ws = new WebSocket(url, { headers } as unknown as string[]);
+  ws.addEventListener("open", () => {
+    resolve("open");
+    ws.close();
+  });
+  ws.addEventListener("error", () => resolve("refused"));
+  ws.addEventListener("close", () => resolve("refused"));
+  return promise;
+}
+
+describe("the token and the cookie", () => {
+  test("a request with no token and no cookie is refused with an explanation", async () => {
+    await using host = await startTestHost();
+    const response = await fetch(`${host.origin}/`);
+    expect({ status: response.status, text: await response.text() }).toEqual({
+      status: 403,
+      text: "Forbidden: this browser has not been let in\nOpen the URL printed by npm start (or npm run start:web); it carries the secret that lets this browser in.\n",
+    });
+  });
+
+  test("a wrong token is refused and sets no cookie", async () => {
+    await using host = await startTestHost();
+    const response = await fetch(`${host.origin}/?token=not-the-token`, { redirect: "manual" });
+    expect({ status: response.status, cookie: response.headers.get("set-cookie") }).toEqual({ status: 403, cookie: null });
+  });
+
+  test("the right token sets an HttpOnly SameSite=Strict cookie named for the port and redirects without the token", async () => {
+    await using host = await startTestHost();
+    const token = new URL(host.launchUrl).searchParams.get("token");
+    const response = await fetch(`${host.origin}/health?token=${token}&x=1`, { redirect: "manual" });
+    expect({ status: response.status, location: response.headers.get("location"), cookie: response.headers.get("set-cookie") }).toEqual({
+      status: 303,
+      location: "/health?x=1",
+      cookie: `stream-playground-${host.port}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+    });
+    expect(host.cookieName).toBe(`stream-playground-${host.port}`);
+  });
+
+  test("the cookie alone then lets requests in", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const response = await fetch(`${host.origin}/health`, { headers: { cookie } });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: { ok: true, runnerUrl: host.session.runnerUrl } });
+    const page = await fetch(`${host.origin}/`, { headers: { cookie } });
+    expect({ status: page.status, type: page.headers.get("content-type"), cache: page.headers.get("cache-control") }).toEqual({
+      status: 200,
+      type: "text/html;charset=utf-8",
+      cache: "no-store",
+    });
+  });
+
+  test("a cookie with the wrong value is refused", async () => {
+    await using host = await startTestHost();
+    const response = await fetch(`${host.origin}/health`, { headers: { cookie: `${host.cookieName}=guess` } });
+    expect(response.status).toBe(403);
+  });
+});
+
+describe("host and origin", () => {
+  test("a foreign Host header is refused even with the cookie (DNS rebinding)", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    // Bun's fetch sends a Host header given in `headers` as it is.
+    const response = await fetch(`${host.origin}/health`, { headers: { cookie, host: `attacker.example:${host.port}` } });
+    expect(response.status).toBe(403);
+  });
+
+  test("localhost with the right port is accepted as a Host", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const response = await fetch(`${host.origin}/health`, { headers: { cookie, host: `localhost:${host.port}` } });
+    expect(response.status).toBe(200);
+  });
+
+  test("a request from a foreign Origin is refused even with the cookie", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const foreign = await fetch(`${host.origin}/health`, { headers: { cookie, origin: "http://attacker.example" } });
+    const ownOrigin = await fetch(`${host.origin}/health`, { headers: { cookie, origin: host.origin } });
+    expect({ foreign: foreign.status, ownOrigin: ownOrigin.status }).toEqual({ foreign: 403, ownOrigin: 200 });
+  });
+
+  test("the server listens on 127.0.0.1 only", async () => {
+    await using host = await startTestHost();
+    expect({ hostname: host.hostname, origin: host.origin }).toEqual({ hostname: "127.0.0.1", origin: `http://127.0.0.1:${host.port}` });
+  });
+});
+
+describe("the WebSocket", () => {
+  test("an upgrade without the cookie is refused", async () => {
+    await using host = await startTestHost();
+    expect(await webSocketOutcome(`ws://127.0.0.1:${host.port}/ws`, { origin: host.origin })).toBe("refused");
+  });
+
+  test("an upgrade with the cookie but a foreign or missing Origin is refused", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const url = `ws://127.0.0.1:${host.port}/ws`;
+    expect({
+      foreign: await webSocketOutcome(url, { cookie, origin: "http://attacker.example" }),
+      missing: await webSocketOutcome(url, { cookie }),
+    }).toEqual({ foreign: "refused", missing: "refused" });
+  });
+
+  test("an upgrade with the cookie and the page's Origin opens", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    expect(await webSocketOutcome(`ws://127.0.0.1:${host.port}/ws`, { cookie, origin: host.origin })).toBe("open");
+  });
+});
+
+describe("static files", () => {
+  test("monaco files are served with their content type and a long cache", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const response = await fetch(`${host.origin}/monaco/vs/loader.js`, { headers: { cookie } });
+    expect({ status: response.status, type: response.headers.get("content-type"), cache: response.headers.get("cache-control") }).toEqual({
+      status: 200,
+      type: "text/javascript;charset=utf-8",
+      cache: "public, max-age=604800",
+    });
+  });
+
+  test.each([
+    ["a raw ../", "/monaco/../package.json"],
+    ["a raw ../../", "/monaco/vs/../../../package.json"],
+    ["an encoded slash", "/monaco/..%2F..%2Fpackage.json"],
+    ["encoded dots", "/monaco/%2e%2e/%2e%2e/package.json"],
+    ["a backslash", "/monaco/..%5C..%5Cpackage.json"],
+  ])("a path that climbs out of monaco with %s is refused", async (_name, path) => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const status = await rawStatus(host.port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`);
+    expect([403, 404]).toContain(status);
+  });
+
+  test("the page's script is built in memory and not cached", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const response = await fetch(`${host.origin}/app.js`, { headers: { cookie } });
+    const body = await response.text();
+    expect({ status: response.status, cache: response.headers.get("cache-control"), hasCode: body.includes(`document.title = "test page"`) }).toEqual({
+      status: 200,
+      cache: "no-store",
+      hasCode: true,
+    });
+  });
+
+  test("styles the script imports and an app.css beside it are both served at /app.css", async () => {
+    await using host = await startTestHost({
+      "main.ts": `import "./theme.css";\ndocument.title = "styled";\n`,
+      "theme.css": `body { color: red; }\n`,
+      "app.css": `main { color: blue; }\n`,
+    });
+    const cookie = await letIn(host);
+    const response = await fetch(`${host.origin}/app.css`, { headers: { cookie } });
+    const css = await response.text();
+    expect({ status: response.status, type: response.headers.get("content-type"), imported: css.includes("color: red"), beside: css.includes("color: blue") }).toEqual({
+      status: 200,
+      type: "text/css;charset=utf-8",
+      imported: true,
+      beside: true,
+    });
+  });
+
+  test("a page that does not build is a 500 that says what failed, and the host keeps running", async () => {
+    const logged: string[] = [];
+    await using host = await startTestHost({ "main.ts": `import "./missing-module.ts";\n` }, (line) => logged.push(line));
+    const cookie = await letIn(host);
+    const page = await fetch(`${host.origin}/`, { headers: { cookie } });
+    const text = await page.text();
+    expect({ status: page.status, saysWhat: text.includes(`Could not resolve: "./missing-module.ts"`), logged: logged.length }).toEqual({ status: 500, saysWhat: true, logged: 1 });
+    expect((await fetch(`${host.origin}/health`, { headers: { cookie } })).status).toBe(200);
+  });
+
+  test("the editor's type definitions are one JSON object keyed by file URL", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const response = await fetch(`${host.origin}/types/bun.json`, { headers: { cookie } });
+    const files = (await response.json()) as Record<string, string>;
+    const keys = Object.keys(files);
+    expect({
+      status: response.status,
+      bunIndex: typeof files["file:///node_modules/bun-types/index.d.ts"],
+      nodeIndex: typeof files["file:///node_modules/@types/node/index.d.ts"],
+      allDeclarations: keys.every((key) => key.startsWith("file:///node_modules/") && key.endsWith(".d.ts")),
+      docs: keys.some((key) => key.includes("/bun-types/docs/")),
+      otherTypeScriptVersions: keys.some((key) => /\/ts\d+\.\d+\//.test(key)),
+    }).toEqual({ status: 200, bunIndex: "string", nodeIndex: "string", allDeclarations: true, docs: false, otherTypeScriptVersions: false });
+  });
+});

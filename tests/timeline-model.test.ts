@@ -1,0 +1,499 @@
+import { describe, expect, test } from "bun:test";
+import type {
+  AbortEvent,
+  CancelEvent,
+  ChunkEvent,
+  CleanupEvent,
+  FoldedEvent,
+  LeakEvent,
+  LoadedEvent,
+  LogEvent,
+  OpenEvent,
+  RequestEvent,
+  SseEvent,
+  TimelineEvent,
+  WriteEvent,
+} from "../src/runner/protocol.ts";
+import { createTimelineModel, visibleMarks, markNear, type TimelineModel } from "../src/webview/timeline/index.ts";
+
+// --- event builders ----------------------------------------------------------------------------
+
+const loaded = (t: number, version: number): LoadedEvent => ({
+  t,
+  lane: 0,
+  side: "runner",
+  kind: "loaded",
+  version,
+  form: "default-function",
+  notices: [],
+  loadMs: 1,
+  url: "http://127.0.0.1:1/",
+});
+const open = (t: number, lane: number, attempt = 1): OpenEvent => ({
+  t,
+  lane,
+  side: "client",
+  kind: "open",
+  client: "stream",
+  method: "GET",
+  url: "http://127.0.0.1:1/",
+  attempt,
+});
+const request = (t: number, lane: number, requestId: number, version = 1): RequestEvent => ({
+  t,
+  lane,
+  side: "server",
+  kind: "request",
+  requestId,
+  version,
+  method: "GET",
+  path: "/",
+});
+const write = (t: number, lane: number, requestId: number, bytes: number, version = 1): WriteEvent => ({
+  t,
+  lane,
+  side: "server",
+  kind: "write",
+  requestId,
+  version,
+  bytes,
+  text: "x".repeat(bytes),
+  via: "yield",
+});
+const chunk = (t: number, lane: number, bytes: number): ChunkEvent => ({ t, lane, side: "client", kind: "chunk", bytes, text: "x".repeat(bytes) });
+const sse = (t: number, lane: number, event: string): SseEvent => ({ t, lane, side: "client", kind: "sse", event, data: "hi" });
+const log = (t: number, lane: number, text: string, requestId?: number): LogEvent => ({ t, lane, side: "runner", kind: "log", level: "log", text, requestId, line: 8 });
+const abort = (t: number, lane: number, requestId: number): AbortEvent => ({ t, lane, side: "server", kind: "abort", requestId, version: 1 });
+const cancel = (t: number, lane: number, requestId: number): CancelEvent => ({
+  t,
+  lane,
+  side: "server",
+  kind: "cancel",
+  requestId,
+  version: 1,
+  reason: "the client went away",
+});
+const cleanup = (t: number, lane: number, requestId: number, afterMs: number): CleanupEvent => ({
+  t,
+  lane,
+  side: "server",
+  kind: "cleanup",
+  requestId,
+  version: 1,
+  afterMs,
+  via: "generator-finally",
+});
+const leak = (t: number, lane: number, requestId: number, what: LeakEvent["what"], line: number): LeakEvent => ({
+  t,
+  lane,
+  side: "server",
+  kind: "leak",
+  requestId,
+  version: 1,
+  what,
+  line,
+  detail: `${what} still running`,
+});
+const folded = (t: number, lane: number, side: "server" | "client", of: FoldedEvent["of"], count: number, bytes: number, since: number, requestId?: number): FoldedEvent => ({
+  t,
+  lane,
+  side,
+  kind: "folded",
+  of,
+  count,
+  bytes,
+  since,
+  requestId,
+});
+
+// --- projections, so whole-object assertions stay readable ------------------------------------
+
+function modelOf(...batches: TimelineEvent[][]): TimelineModel {
+  const model = createTimelineModel(0);
+  for (const batch of batches) model.append(batch);
+  return model;
+}
+
+const rowsOf = (model: TimelineModel) =>
+  model.rows.map((row) => ({ index: row.index, label: row.label, marks: row.marks.map((mark) => `${mark.kind}@${mark.t}`) }));
+
+const linksOf = (model: TimelineModel, lane?: number) => model.links(lane).map((link) => [link.write.t, link.chunk.t]);
+
+const spansOf = (model: TimelineModel) =>
+  model.spans().map((span) => ({
+    lane: span.lane,
+    requestId: span.requestId,
+    start: span.start,
+    abort: span.abort,
+    cancel: span.cancel,
+    end: span.end,
+    outcome: span.outcome,
+    label: span.label,
+  }));
+
+/** A small deterministic PRNG (mulberry32), so failures reproduce. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 100 writes of 10 B (t = 100..199) and four chunks of 95, 305, 350 and 250 B. */
+function coalesced(lane = 1): { server: TimelineEvent[]; client: TimelineEvent[] } {
+  const server: TimelineEvent[] = [request(10, lane, lane)];
+  for (let i = 0; i < 100; i++) server.push(write(100 + i, lane, lane, 10));
+  const client: TimelineEvent[] = [open(5, lane), chunk(150.5, lane, 95), chunk(170.5, lane, 305), chunk(190.5, lane, 350), chunk(220, lane, 250)];
+  return { server, client };
+}
+
+/** Which chunk (0..3) each of the 100 writes of `coalesced` must link to. */
+const coalescedTargets = [...Array<number>(9).fill(150.5), ...Array<number>(31).fill(170.5), ...Array<number>(35).fill(190.5), ...Array<number>(25).fill(220)];
+
+// --- tests -------------------------------------------------------------------------------------
+
+describe("rows", () => {
+  test("the runner row exists before any event", () => {
+    expect(rowsOf(createTimelineModel(0))).toEqual([{ index: 0, label: "runner", marks: [] }]);
+  });
+
+  test("each client lane gets a server row above a client row, in lane order", () => {
+    const model = modelOf([loaded(1, 1), open(2, 3), request(3, 3, 1), log(4, 3, "hello", 1), chunk(5, 1, 4), sse(6, 1, "greeting")]);
+    expect(rowsOf(model)).toEqual([
+      { index: 0, label: "runner", marks: ["loaded@1"] },
+      { index: 1, label: "client 1 · server", marks: [] },
+      { index: 2, label: "client 1 · client", marks: ["chunk@5", "sse@6"] },
+      { index: 3, label: "client 3 · server", marks: ["request@3", "log@4"] },
+      { index: 4, label: "client 3 · client", marks: ["open@2"] },
+    ]);
+  });
+
+  test("server events of requests no client made get a lane 0 server row", () => {
+    const model = modelOf([request(1, 0, 1), write(2, 0, 1, 3)]);
+    expect(rowsOf(model)).toEqual([
+      { index: 0, label: "runner", marks: [] },
+      { index: 1, label: "no client · server", marks: ["request@1", "write@2"] },
+    ]);
+  });
+
+  test("marks carry role, size, label and request", () => {
+    const model = modelOf([request(1, 1, 7), write(2, 1, 7, 1), write(3, 1, 7, 1024 * 1024), open(0.5, 1), sse(4, 1, "greeting"), leak(5, 1, 7, "interval", 4)]);
+    const looks = [...model.rows[1]!.marks, ...model.rows[2]!.marks].map((mark) => ({
+      kind: mark.kind,
+      role: mark.role,
+      size: mark.size,
+      label: mark.label,
+      requestId: mark.requestId,
+    }));
+    expect(looks).toEqual([
+      { kind: "request", role: "lifecycle", size: 0.9, label: "GET / → v1", requestId: 7 },
+      { kind: "write", role: "write", size: 0.25, label: "1 B", requestId: 7 },
+      { kind: "write", role: "write", size: 1, label: "1.0 MiB", requestId: 7 },
+      { kind: "leak", role: "leak", size: 1, label: "leak: interval, line 4", requestId: 7 },
+      { kind: "open", role: "lifecycle", size: 0.9, label: "open", requestId: 7 },
+      { kind: "sse", role: "sse", size: 0.55, label: "greeting", requestId: 7 },
+    ]);
+  });
+
+  test("clear forgets everything and moves the axis's zero", () => {
+    const model = modelOf([loaded(1, 1), open(2, 1), request(3, 1, 1)]);
+    model.clear(500);
+    expect({ start: model.timelineStart, count: model.eventCount, rows: rowsOf(model), links: linksOf(model) }).toEqual({
+      start: 500,
+      count: 0,
+      rows: [{ index: 0, label: "runner", marks: [] }],
+      links: [],
+    });
+  });
+});
+
+describe("write → chunk links", () => {
+  test("100 writes coalesced into 4 chunks give 100 links fanning into the right chunks", () => {
+    const { server, client } = coalesced();
+    const model = modelOf([...client, ...server].sort((a, b) => a.t - b.t));
+    expect(linksOf(model)).toEqual(coalescedTargets.map((chunkT, i) => [100 + i, chunkT]));
+    expect(model.rows[2]!.marks.filter((mark) => mark.kind === "chunk").map((mark) => mark.linkCount)).toEqual([9, 31, 35, 25]);
+  });
+
+  test("links do not depend on which side's batch arrives first", () => {
+    const { server, client } = coalesced();
+    expect(linksOf(modelOf(client, server))).toEqual(linksOf(modelOf(server, client)));
+    expect(linksOf(modelOf(client, server))).toHaveLength(100);
+  });
+
+  test("a reconnect pairs the second request with the second open, counting bytes from zero", () => {
+    const model = modelOf([
+      open(1, 1, 1),
+      request(2, 1, 1),
+      write(3, 1, 1, 5),
+      chunk(4, 1, 5),
+      { t: 5, lane: 1, side: "client", kind: "disconnect", by: "server", bytes: 5, chunks: 1 },
+      { t: 6, lane: 1, side: "client", kind: "reconnect", delayMs: 1 },
+      open(7, 1, 2),
+      request(8, 1, 2),
+      write(9, 1, 2, 3),
+      write(10, 1, 2, 3),
+      chunk(11, 1, 6),
+    ]);
+    expect(linksOf(model)).toEqual([
+      [3, 4],
+      [9, 11],
+      [10, 11],
+    ]);
+    expect(model.rows[2]!.marks.map((mark) => [mark.kind, mark.requestId])).toEqual([
+      ["open", 1],
+      ["chunk", 1],
+      ["disconnect", 1],
+      ["reconnect", 1],
+      ["open", 2],
+      ["chunk", 2],
+    ]);
+  });
+
+  test("lanes pair their own requests even when request ids interleave across lanes", () => {
+    const model = modelOf([open(1, 1), open(1.5, 2), request(2, 2, 1), request(3, 1, 2), write(4, 1, 2, 4), write(5, 2, 1, 2), chunk(6, 2, 2), chunk(7, 1, 4)]);
+    expect({ one: linksOf(model, 1), two: linksOf(model, 2) }).toEqual({ one: [[4, 7]], two: [[5, 6]] });
+  });
+
+  test("folded writes and chunks advance the byte offsets without links of their own", () => {
+    const model = modelOf([
+      open(1, 1),
+      request(2, 1, 1),
+      ...[3, 4, 5, 6, 7].map((t) => write(t, 1, 1, 10)),
+      chunk(8, 1, 50),
+      folded(20, 1, "server", "write", 100, 1000, 10, 1),
+      folded(21, 1, "client", "chunk", 90, 1000, 11),
+      write(30, 1, 1, 10),
+      write(31, 1, 1, 10),
+      chunk(32, 1, 20),
+    ]);
+    expect(linksOf(model)).toEqual([
+      [3, 8],
+      [4, 8],
+      [5, 8],
+      [6, 8],
+      [7, 8],
+      [30, 32],
+      [31, 32],
+    ]);
+  });
+
+  test("a write after a folded run links to the chunk holding its last byte", () => {
+    const chunks = Array.from({ length: 10 }, (_, i) => chunk(50 + i, 1, 101));
+    const model = modelOf([open(1, 1), request(2, 1, 1), folded(20, 1, "server", "write", 100, 1000, 10, 1), write(30, 1, 1, 10), ...chunks]);
+    expect(linksOf(model)).toEqual([[30, 59]]);
+  });
+
+  test("the row's link reach covers its longest link", () => {
+    const { server, client } = coalesced();
+    // The write at 109 arrived in the chunk at 170.5.
+    expect(modelOf(server, client).rows[1]!.linkReach).toBe(61.5);
+  });
+});
+
+describe("spans", () => {
+  test("abort → cancel → cleanup is one span ending at the cleanup", () => {
+    const model = modelOf([open(1, 1), request(2, 1, 1), abort(177, 1, 1), cancel(177.5, 1, 1), cleanup(1029, 1, 1, 852)]);
+    expect(spansOf(model)).toEqual([
+      { lane: 1, requestId: 1, start: 177, abort: 177, cancel: 177.5, end: 1029, outcome: "cleanup", label: "cleanup after 852 ms" },
+    ]);
+  });
+
+  test("without a cleanup the span ends at the last leak, and names every leak", () => {
+    const model = modelOf([request(28, 1, 1), abort(128, 1, 1), cancel(129, 1, 1), leak(130, 1, 1, "stream", 6), leak(229, 1, 1, "interval", 4)]);
+    expect(spansOf(model)).toEqual([
+      {
+        lane: 1,
+        requestId: 1,
+        start: 128,
+        abort: 128,
+        cancel: 129,
+        end: 229,
+        outcome: "leak",
+        label: "leak: stream, line 6; leak: interval, line 4",
+      },
+    ]);
+  });
+
+  test("an abort with nothing after it yet is a pending span", () => {
+    const model = modelOf([request(1, 2, 4), abort(10, 2, 4)]);
+    expect(spansOf(model)).toEqual([
+      { lane: 2, requestId: 4, start: 10, abort: 10, cancel: undefined, end: undefined, outcome: "pending", label: "waiting for cleanup" },
+    ]);
+  });
+
+  test("a leak after a normal end starts its span at the end", () => {
+    const end: TimelineEvent = { t: 50, lane: 1, side: "server", kind: "end", requestId: 1, version: 1, writes: 0, bytes: 0 };
+    const model = modelOf([request(1, 1, 1), end, leak(3050, 1, 1, "interval", 4)]);
+    expect(spansOf(model).map((span) => [span.start, span.end, span.outcome])).toEqual([[50, 3050, "leak"]]);
+  });
+});
+
+describe("stale versions", () => {
+  const events = (): TimelineEvent[] => [
+    loaded(0, 1),
+    open(5, 1),
+    request(10, 1, 1, 1),
+    write(20, 1, 1, 3, 1),
+    chunk(21, 1, 3),
+    loaded(50, 2),
+    write(60, 1, 1, 3, 1),
+    chunk(61, 1, 3),
+    open(65, 2),
+    request(70, 2, 2, 2),
+    write(80, 2, 2, 3, 2),
+  ];
+
+  test("a request's marks are stale from the moment a newer version loaded", () => {
+    const model = modelOf(events());
+    const staleness = model.rows.flatMap((row) => row.marks.map((mark) => `${mark.kind}@${mark.t}:${model.staleVersion(mark) ?? "-"}`));
+    expect(staleness).toEqual([
+      "loaded@0:-",
+      "loaded@50:-",
+      "request@10:-",
+      "write@20:-",
+      "write@60:1",
+      "open@5:-",
+      "chunk@21:-",
+      "chunk@61:1",
+      "request@70:-",
+      "write@80:-",
+      "open@65:-",
+    ]);
+    expect([model.staleFrom(1), model.staleFrom(2)]).toEqual([50, undefined]);
+  });
+
+  test("a load that arrives after the request's events still makes them stale", () => {
+    const all = events();
+    const model = modelOf(all.filter((event) => event.kind !== "loaded"), all.filter((event) => event.kind === "loaded"));
+    const write60 = model.rows[1]!.marks.find((mark) => mark.t === 60)!;
+    expect(model.staleVersion(write60)).toBe(1);
+  });
+
+  test("requests list their version and extent per server row", () => {
+    const model = modelOf(events());
+    const requests = model.rows.flatMap((row) => row.requests.map((r) => ({ lane: r.lane, requestId: r.requestId, version: r.version, start: r.start, end: r.end })));
+    expect(requests).toEqual([
+      { lane: 1, requestId: 1, version: 1, start: 10, end: 60 },
+      { lane: 2, requestId: 2, version: 2, start: 70, end: 80 },
+    ]);
+  });
+});
+
+describe("out-of-order append", () => {
+  /** Two lanes, reconnects, folded runs, spans: every t distinct. */
+  function scenario(): TimelineEvent[] {
+    const events: TimelineEvent[] = [loaded(0.1, 1)];
+    let t = 1;
+    let requestId = 1;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      for (const lane of [1, 2]) {
+        const id = requestId++;
+        events.push(open((t += 0.37), lane, attempt), request((t += 0.37), lane, id));
+        for (let i = 0; i < 20; i++) events.push(write((t += 0.37), lane, id, 3 + (i % 4)));
+        events.push(folded((t += 0.37), lane, "server", "write", 10, 40, t - 0.2, id));
+        for (let i = 0; i < 7; i++) events.push(chunk((t += 0.37), lane, 8));
+        events.push(folded((t += 0.37), lane, "client", "chunk", 5, 40 + 90 - 56, t - 0.2));
+        events.push(write((t += 0.37), lane, id, 5), chunk((t += 0.37), lane, 5));
+        events.push(abort((t += 0.37), lane, id), cancel((t += 0.37), lane, id), cleanup((t += 0.37), lane, id, 0.7));
+      }
+      events.push(loaded((t += 0.37), attempt + 1));
+    }
+    return events;
+  }
+
+  const snapshot = (model: TimelineModel) => ({
+    rows: rowsOf(model),
+    links: linksOf(model),
+    spans: spansOf(model),
+    requests: model.rows.flatMap((row) => row.marks.map((mark) => mark.requestId)),
+    linkCounts: model.rows.flatMap((row) => row.marks.map((mark) => mark.linkCount)),
+  });
+
+  test("the in-order scenario links the writes whose last byte reached an unfolded chunk", () => {
+    // Per request: the 12 writes ending within the first 56 B (7 chunks of 8 B), and the last one.
+    expect(linksOf(modelOf(scenario()))).toHaveLength(6 * 13);
+  });
+
+  test("shuffled batches give the same model as in-order ones", () => {
+    const expected = snapshot(modelOf(scenario()));
+    for (let seed = 1; seed <= 30; seed++) {
+      const next = random(seed);
+      const events = scenario();
+      // Swap neighbours within a small window, then cut into random batches.
+      for (let i = 0; i < events.length * 2; i++) {
+        const a = Math.floor(next() * events.length);
+        const b = Math.min(events.length - 1, a + 1 + Math.floor(next() * (seed % 5 === 0 ? 60 : 6)));
+        [events[a], events[b]] = [events[b]!, events[a]!];
+      }
+      const batches: TimelineEvent[][] = [];
+      for (let i = 0; i < events.length; ) {
+        const size = 1 + Math.floor(next() * 40);
+        batches.push(events.slice(i, i + size));
+        i += size;
+      }
+      expect(snapshot(modelOf(...batches))).toEqual(expected);
+    }
+  });
+
+  test("a late event lands in time order among the row's marks", () => {
+    const model = modelOf([write(1, 1, 1, 1), write(3, 1, 1, 1), write(5, 1, 1, 1)], [write(4, 1, 1, 1), write(2, 1, 1, 1)], [write(0.5, 1, 1, 1)]);
+    expect(model.rows[1]!.marks.map((mark) => mark.t)).toEqual([0.5, 1, 2, 3, 4, 5]);
+  });
+});
+
+describe("queries", () => {
+  function randomModel(seed: number): TimelineModel {
+    const next = random(seed);
+    const events: TimelineEvent[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const t = Math.round(next() * 10_000) / 10;
+      const lane = 1 + Math.floor(next() * 3);
+      if (next() < 0.05) events.push(folded(t, lane, "client", "chunk", 10, 100, t - next() * 50));
+      else events.push(chunk(t, lane, 1 + Math.floor(next() * 100)));
+    }
+    const model = createTimelineModel(0);
+    for (let i = 0; i < events.length; i += 100) model.append(events.slice(i, i + 100));
+    return model;
+  }
+
+  test("visible marks match a brute-force filter on random data", () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const model = randomModel(seed);
+      const next = random(seed * 7);
+      for (let q = 0; q < 200; q++) {
+        const from = next() * 1100 - 50;
+        const to = from + next() * (q % 2 === 0 ? 5 : 400);
+        for (const row of model.rows) {
+          const brute = row.marks.filter((mark) => mark.t >= from && mark.start <= to);
+          expect(visibleMarks(row, from, to)).toEqual(brute);
+        }
+      }
+    }
+  });
+
+  test("rows stay sorted by time", () => {
+    const model = randomModel(9);
+    for (const row of model.rows) expect(row.marks.every((mark, i) => i === 0 || row.marks[i - 1]!.t <= mark.t)).toBe(true);
+  });
+
+  test("markNear finds the nearest point mark, and folded spans when no point is near", () => {
+    const model = modelOf([chunk(10, 1, 1), chunk(12, 1, 1), folded(40, 1, "client", "chunk", 9, 90, 20)]);
+    const row = model.rows[2]!;
+    expect([markNear(row, 11.2, 1)?.t, markNear(row, 30, 1)?.kind, markNear(row, 15, 1)?.t, markNear(row, 50, 1)?.t]).toEqual([
+      12,
+      "folded",
+      undefined,
+      undefined,
+    ]);
+  });
+
+  test("markOf finds the mark of an appended event", () => {
+    const event = chunk(3, 1, 1);
+    const model = modelOf([event]);
+    expect(model.markOf(event)?.t).toBe(3);
+  });
+});
