@@ -12,10 +12,17 @@ export interface FigureInput {
   samples?: number[] | undefined;
   parts?: Record<string, number> | undefined;
   note?: string | undefined;
+  /**
+   * Why the figure misses its goal whatever its value, e.g. a run the system under test did not
+   * finish. Shown first in the note.
+   */
+  failed?: string | undefined;
 }
 
 export function createFigure(input: FigureInput): Figure {
-  const { name, value, unit, goal, anchor, samples, parts, note } = input;
+  const { name, value, unit, goal, anchor, samples, parts, failed } = input;
+  const note = [failed, input.note].filter((text) => text !== undefined).join("; ") || undefined;
+  const met = goal === undefined ? null : goal.op === "<=" ? value <= goal.limit : value >= goal.limit;
   const ratio = anchor !== undefined && anchor.unit === unit && anchor.value !== 0 ? value / anchor.value : undefined;
   // Built field by field so the JSON reads in the documented order and leaves out what is absent.
   return {
@@ -23,7 +30,7 @@ export function createFigure(input: FigureInput): Figure {
     value,
     unit,
     goal: goal === undefined ? null : `${goal.op} ${goal.limit}`,
-    ok: goal === undefined ? null : goal.op === "<=" ? value <= goal.limit : value >= goal.limit,
+    ok: failed !== undefined ? false : met,
     ...(anchor === undefined ? {} : { anchor }),
     ...(ratio === undefined ? {} : { ratio }),
     ...(samples === undefined ? {} : { samples }),

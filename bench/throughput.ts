@@ -123,10 +123,11 @@ export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
         goal: { op: ">=", limit: c.goal },
         anchor: { label: "plain Bun.serve", value: plainMedian, unit: "MiB/s", samples: plainRates },
         samples: tracedRates,
-        note: [
-          `traced ${tracedMedian.toFixed(0)} MiB/s; ${c.totalBytes / MiB} MiB in ${c.chunkBytes} B chunks; ${eventCount} events per traced run`,
-          ...(cutOff.length === 0 ? [] : [`${cutOff.length} of ${repetitions} traced runs cut off (counted as 0 MiB/s), e.g. after ${cutOff[0]!.bytes} bytes, runner restarted: ${cutOff[0]!.cutOff}`]),
-        ].join("; "),
+        note: `traced ${tracedMedian.toFixed(0)} MiB/s; ${c.totalBytes / MiB} MiB in ${c.chunkBytes} B chunks; ${eventCount} events per traced run`,
+        failed:
+          cutOff.length === 0
+            ? undefined
+            : `${cutOff.length} of ${repetitions} traced runs cut off (counted as 0 MiB/s): after ${(cutOff[0]!.bytes / MiB).toFixed(0)} MiB the runner was restarted (${cutOff[0]!.cutOff})`,
       }),
     ];
   } finally {

@@ -32,7 +32,8 @@ export async function measureTimestampError(): Promise<Figure[]> {
   const client: number[] = [];
   const server: number[] = [];
   for (let i = 0; i < repetitions; i++) {
-    const { load, events } = await traceSnippet({ snippetPath: tickerPath });
+    // The ticker ends after 2 s by itself; the duration only stops a trace that hangs.
+    const { load, events } = await traceSnippet({ snippetPath: tickerPath, durationMs: 20_000 });
     if (load.kind !== "loaded") throw new Error(`the ticker did not load: ${load.message}`);
     client.push(median(gapErrors(timesOf(events, "chunk"))));
     server.push(median(gapErrors(timesOf(events, "write"))));

@@ -2,8 +2,11 @@
 // never ends on its own: each message is "data: ..." lines followed by a blank line.
 import type { Server } from "bun";
 
-/** How long the stream stays quiet between ticks: longer than Bun's 10 s idle timeout. */
-const tickEveryMs = 15_000;
+/**
+ * How long the stream stays quiet between ticks: longer than Bun's idle timeout (10 s, counted in
+ * 4 s steps, so it strikes between 8 and 12 s after the last write).
+ */
+const tickEveryMs = 13_000;
 
 export default {
   routes: {
@@ -14,7 +17,8 @@ export default {
         server.timeout(req, 0);
       }
 
-      // Resolves when the client goes away, so a tick wait does not outlive the connection.
+      // Resolves when the client goes away, so the generator does not sit out a 13 s sleep for a
+      // client that has left (lesson 07 is about why that matters).
       const clientLeft = new Promise((resolve) => req.signal.addEventListener("abort", resolve, { once: true }));
 
       return new Response(
@@ -30,4 +34,6 @@ export default {
       );
     },
   },
+  // Every other path. (`bun file.ts` serves a default export only when it has a fetch.)
+  fetch: () => new Response("Not found", { status: 404 }),
 };

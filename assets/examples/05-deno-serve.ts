@@ -2,7 +2,7 @@
 // The handler streams the current time, once a second, as bytes.
 Deno.serve((_req: Request) => {
   const encoder = new TextEncoder();
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {

@@ -83,4 +83,6 @@ export default {
       return new Response(stream, { headers: sse });
     },
   },
+  // Every other path. (`bun file.ts` serves a default export only when it has a fetch.)
+  fetch: () => new Response("Not found", { status: 404 }),
 };

@@ -27,4 +27,6 @@ export default {
         }),
       ),
   },
+  // Every other path. (`bun file.ts` serves a default export only when it has a fetch.)
+  fetch: () => new Response("Not found", { status: 404 }),
 };

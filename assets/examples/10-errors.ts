@@ -38,4 +38,6 @@ export default {
         { headers: ndjson },
       ),
   },
+  // Every other path. (`bun file.ts` serves a default export only when it has a fetch.)
+  fetch: () => new Response("Not found", { status: 404 }),
 };

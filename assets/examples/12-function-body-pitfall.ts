@@ -20,4 +20,6 @@ export default {
     // ... or the async generator function itself, which Bun calls for you.
     "/also-fixed": () => new Response(countdown),
   },
+  // Every other path. (`bun file.ts` serves a default export only when it has a fetch.)
+  fetch: () => new Response("Not found", { status: 404 }),
 };

@@ -129,6 +129,8 @@ export async function startHost(options: HostOptions = {}) {
         return withHeaders(Response.json({ ok: true, runnerUrl: session.runnerUrl }), { "cache-control": noStore });
       case "/examples/index.json":
         return examples();
+      case "/assets/icon.svg":
+        return withHeaders(await serveFileInside(join(projectRoot, "assets"), "icon.svg", longCache), {});
       case "/types/bun.json":
         return withHeaders(new Response(await editorTypes.get(), { headers: { "content-type": "application/json" } }), { "cache-control": longCache });
     }

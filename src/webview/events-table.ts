@@ -86,10 +86,22 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     }
   }
 
+  /**
+   * Adds a row in time order. Events from the runner and from the clients arrive in separate
+   * batches, so a new one usually belongs near the end, rarely at it: search back from there.
+   */
+  function insertRow(index: number): void {
+    const t = store.events[index]!.t;
+    let position = rows.length;
+    while (position > 0 && store.events[rows[position - 1]!]!.t > t) position--;
+    if (position === rows.length) rows.push(index);
+    else rows.splice(position, 0, index);
+  }
+
   function refilter(): void {
     rows = [];
     store.events.forEach((event, index) => {
-      if (matches(event)) rows.push(index);
+      if (matches(event)) insertRow(index);
     });
     render();
   }
@@ -183,7 +195,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
       for (let index = from; index < store.events.length; index++) {
         const event = store.events[index]!;
         noteOptions(event);
-        if (matches(event)) rows.push(index);
+        if (matches(event)) insertRow(index);
       }
       render();
       if (stickToBottom) scroller.scrollTop = scroller.scrollHeight;

@@ -168,6 +168,7 @@ function download(name: string, blob: Blob): void {
 
 const details = createDetailsPanel(byId("details", HTMLElement), () => store.timelineStart);
 const timeline = mountTimeline(byId("timeline", HTMLDivElement), byId("tooltip", HTMLDivElement), store, {
+  now: connection.hostNow,
   onSelect(event) {
     table.select(event);
     details.show(event);

@@ -20,8 +20,18 @@ export interface ExportOptions {
   port?: number | undefined;
   /** What the exported file will be called, for the header's run line; `server.ts` when left out. */
   fileName?: string | undefined;
-  /** Path (and query) for the header's `curl` line; guessed from the snippet's routes when left out. */
-  tryPath?: string | undefined;
+  /** The request for the header's `curl` line (a lesson's suggested one); guessed from the snippet's routes when left out. */
+  tryRequest?: TryRequest | undefined;
+}
+
+/** A request to try the exported server with. */
+export interface TryRequest {
+  /** Path and query, e.g. `/events`. */
+  path: string;
+  /** `GET` when left out. */
+  method?: string | undefined;
+  headers?: Record<string, string> | undefined;
+  body?: string | undefined;
 }
 
 export type ExportResult =

@@ -3,6 +3,24 @@
 import type { TimelineEvent } from "../../runner/protocol.ts";
 import type { MarkRole } from "./timeline-types.ts";
 
+/** Every role, in drawing order (later roles are drawn on top). */
+export const markRoles: readonly MarkRole[] = [
+  "lifecycle",
+  "log",
+  "folded",
+  "chunk",
+  "write",
+  "sse",
+  "abort",
+  "cleanup",
+  "load",
+  "error",
+  "leak",
+];
+
+/** Each role's position in `markRoles`. */
+export const roleIds = Object.fromEntries(markRoles.map((role, i) => [role, i])) as Record<MarkRole, number>;
+
 export interface MarkLook {
   role: MarkRole;
   label: string;

@@ -1,29 +1,31 @@
 /**
  * Binary searches over a row's marks (sorted by `t`): what is visible in a time range and what is
- * under the pointer. Nothing here allocates per mark.
+ * under the pointer. They read the row's `times` column; nothing here allocates per mark.
  */
 
 import type { TimelineMark, TimelineRow } from "./timeline-types.ts";
 
 /** Index of the first mark with `t >= time` (`marks.length` when none). */
-export function firstAtOrAfter(marks: readonly TimelineMark[], time: number): number {
+export function firstAtOrAfter(row: TimelineRow, time: number): number {
+  const times = row.times;
   let lo = 0;
-  let hi = marks.length;
+  let hi = row.marks.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (marks[mid]!.t < time) lo = mid + 1;
+    if (times[mid]! < time) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /** Index of the first mark with `t > time` (`marks.length` when none). */
-export function firstAfter(marks: readonly TimelineMark[], time: number): number {
+export function firstAfter(row: TimelineRow, time: number): number {
+  const times = row.times;
   let lo = 0;
-  let hi = marks.length;
+  let hi = row.marks.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (marks[mid]!.t <= time) lo = mid + 1;
+    if (times[mid]! <= time) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -35,7 +37,7 @@ export function firstAfter(marks: readonly TimelineMark[], time: number): number
  * drawing spans skips those with `start > to`.
  */
 export function visibleIndexRange(row: TimelineRow, from: number, to: number): [lo: number, hi: number] {
-  return [firstAtOrAfter(row.marks, from), firstAfter(row.marks, to + row.maxMarkDuration)];
+  return [firstAtOrAfter(row, from), firstAfter(row, to + row.maxMarkDuration)];
 }
 
 /** Exactly the marks of the row that overlap `[from, to]`: `t >= from` and `start <= to`. */
@@ -57,8 +59,8 @@ export function markNear(row: TimelineRow, time: number, tolerance: number): Tim
   const marks = row.marks;
   let best: TimelineMark | undefined;
   let bestDistance = Infinity;
-  const lo = firstAtOrAfter(marks, time - tolerance);
-  const hi = firstAfter(marks, time + tolerance);
+  const lo = firstAtOrAfter(row, time - tolerance);
+  const hi = firstAfter(row, time + tolerance);
   for (let i = lo; i < hi; i++) {
     const mark = marks[i]!;
     if (mark.start !== mark.t) continue;
@@ -70,7 +72,7 @@ export function markNear(row: TimelineRow, time: number, tolerance: number): Tim
     }
   }
   if (best !== undefined || row.maxMarkDuration === 0) return best;
-  const spanHi = firstAfter(marks, time + tolerance + row.maxMarkDuration);
+  const spanHi = firstAfter(row, time + tolerance + row.maxMarkDuration);
   for (let i = lo; i < spanHi; i++) {
     const mark = marks[i]!;
     if (mark.start !== mark.t && mark.start - tolerance <= time && time <= mark.t + tolerance) return mark;

@@ -9,7 +9,7 @@
 
 import type { TimelineEvent } from "../../runner/protocol.ts";
 import { createLaneLinks, type Connection, type LaneLinks } from "./byte-links.ts";
-import { describeEvent } from "./mark-describe.ts";
+import { describeEvent, roleIds } from "./mark-describe.ts";
 import { firstAfter } from "./mark-search.ts";
 import type {
   MarkRole,
@@ -48,6 +48,10 @@ class Mark implements TimelineMark {
 class Row implements TimelineRow {
   index = 0;
   marks: Mark[] = [];
+  times = new Float64Array(64);
+  starts = new Float64Array(64);
+  roleIds = new Uint8Array(64);
+  sizes = new Float32Array(64);
   maxMarkDuration = 0;
   spans: Span[] = [];
   requests: Request[] = [];
@@ -60,6 +64,30 @@ class Row implements TimelineRow {
     readonly side: RowSide,
     readonly label: string,
   ) {}
+
+  /** Copies marks[from..] into the columns, growing them as needed. */
+  syncColumns(from: number): void {
+    const count = this.marks.length;
+    if (count > this.times.length) {
+      const capacity = Math.max(count, this.times.length * 2);
+      const grow = <A extends Float64Array | Float32Array | Uint8Array>(old: A, make: (n: number) => A): A => {
+        const next = make(capacity);
+        next.set(old);
+        return next;
+      };
+      this.times = grow(this.times, (n) => new Float64Array(n));
+      this.starts = grow(this.starts, (n) => new Float64Array(n));
+      this.roleIds = grow(this.roleIds, (n) => new Uint8Array(n));
+      this.sizes = grow(this.sizes, (n) => new Float32Array(n));
+    }
+    for (let i = from; i < count; i++) {
+      const mark = this.marks[i]!;
+      this.times[i] = mark.t;
+      this.starts[i] = mark.start;
+      this.roleIds[i] = roleIds[mark.role];
+      this.sizes[i] = mark.size;
+    }
+  }
 }
 
 class Request implements TimelineRequest {
@@ -144,11 +172,14 @@ function mergeIncoming(row: Row): void {
   if (first === undefined) return;
   const last = marks[marks.length - 1];
   if (last === undefined || last.t <= first.t) {
+    const from = marks.length;
     for (const mark of batch) marks.push(mark);
+    row.syncColumns(from);
     return;
   }
   // Marks already in the row go before new ones at equal times: they arrived first.
-  const tail = marks.splice(firstAfter(marks, first.t));
+  const from = firstAfter(row, first.t);
+  const tail = marks.splice(from);
   let i = 0;
   let j = 0;
   while (i < tail.length || j < batch.length) {
@@ -162,6 +193,7 @@ function mergeIncoming(row: Row): void {
       j++;
     }
   }
+  row.syncColumns(from);
 }
 
 export function createTimelineModel(initialStart = 0) {

@@ -30,21 +30,6 @@ export type MarkRole =
   | "log"
   | "load";
 
-/** Every role, in drawing order (later roles are drawn on top). */
-export const markRoles: readonly MarkRole[] = [
-  "lifecycle",
-  "log",
-  "folded",
-  "chunk",
-  "write",
-  "sse",
-  "abort",
-  "cleanup",
-  "load",
-  "error",
-  "leak",
-];
-
 /** One horizontal row of the timeline: lane 0's runner row, or one side of a lane. */
 export interface TimelineRow {
   /** Position from the top, 0-based. Changes when a lane with a smaller number appears. */
@@ -57,6 +42,15 @@ export interface TimelineRow {
   readonly label: string;
   /** Every mark of the row, sorted by `t` (ties keep arrival order). */
   readonly marks: readonly TimelineMark[];
+  /**
+   * The marks' `t`, `start`, role (as an index into `markRoles`) and `size`, column by column, so
+   * scans over many marks read contiguous memory instead of chasing one object per mark. Entry i
+   * describes `marks[i]`; the arrays are longer than `marks`, so read only below `marks.length`.
+   */
+  readonly times: Float64Array;
+  readonly starts: Float64Array;
+  readonly roleIds: Uint8Array;
+  readonly sizes: Float32Array;
   /** The longest `t - start` of any mark in the row (folded spans), for range queries. */
   readonly maxMarkDuration: number;
   /** Abort → cancel → cleanup/leak spans of the row's requests, sorted by `start`. */

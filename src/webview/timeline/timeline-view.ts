@@ -8,7 +8,8 @@
 
 import type { TimelineEvent } from "../../runner/protocol.ts";
 import { markNear } from "./mark-search.ts";
-import { axisHeight, createTimelineRenderer, plotGeometry, type FrameStats, type RowBox } from "./timeline-draw.ts";
+import { axisHeight, plotGeometry, type FrameStats, type RowBox } from "./frame.ts";
+import { createTimelineRenderer } from "./timeline-draw.ts";
 import type { TimelineModel } from "./timeline-model.ts";
 import { readTheme } from "./timeline-theme.ts";
 import type { TimelineMark } from "./timeline-types.ts";
@@ -129,9 +130,20 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
     if (label !== ariaLabel) canvas.setAttribute("aria-label", (ariaLabel = label));
   }
 
+  /** Keeps at least a tenth of the view on the recorded time, so panning cannot lose the events. */
+  function keepNearEvents(next: TimeRange): TimeRange {
+    if (model.eventCount === 0) return next;
+    const first = Math.min(model.timelineStart, model.firstT);
+    const last = Math.max(model.lastT, options.now?.() ?? -Infinity);
+    const keep = (next.to - next.from) * 0.1;
+    if (next.to < first + keep) return panBy(next, first + keep - next.to);
+    if (next.from > last - keep) return panBy(next, last - keep - next.from);
+    return next;
+  }
+
   /** Pan and zoom by the user: follow-live ends. */
   function moveTo(next: TimeRange): void {
-    range = next;
+    range = keepNearEvents(next);
     setFollowing(false);
     invalidate();
   }
@@ -156,7 +168,8 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
 
   function fit(): void {
     if (model.eventCount === 0) return moveTo({ from: model.timelineStart, to: model.timelineStart + 1000 });
-    moveTo(fitRange(Math.min(model.firstT, model.timelineStart), model.lastT));
+    // Fit the events themselves: the quiet time before the first one says nothing.
+    moveTo(fitRange(model.firstT, model.lastT));
   }
 
   function scrollRowIntoView(mark: TimelineMark): void {

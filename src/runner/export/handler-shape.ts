@@ -1,0 +1,95 @@
+/**
+ * Where the snippet declares its handler, found in its syntax: the same forms the playground's
+ * loader accepts (`snippet-loader.ts`), located so they can be edited in place.
+ */
+
+import type { SnippetForm } from "../protocol.ts";
+import { ExportRefusal } from "./refusal.ts";
+import { findAll, isMemberCall, resolveValue, type SnippetSyntax, skipParentheses, ts } from "./snippet-syntax.ts";
+
+/** A `Bun.serve(...)` or `Deno.serve(...)` call. */
+export interface ServeCall {
+  api: "Bun" | "Deno";
+  call: ts.CallExpression;
+}
+
+/** How the snippet's default export is written. */
+export type DefaultExport =
+  /** `export default function name?(…) {…}` */
+  | { kind: "function-declaration"; node: ts.FunctionDeclaration }
+  /** `export default <expression>` */
+  | { kind: "expression"; node: ts.ExportAssignment }
+  /** `export { name as default }` */
+  | { kind: "specifier"; node: ts.ExportSpecifier; declaration: ts.ExportDeclaration };
+
+export type HandlerShape =
+  | { form: "default-function" | "default-object"; defaultExport: DefaultExport; serveCalls: ServeCall[]; value: ts.Node }
+  | { form: "bun-serve" | "deno-serve"; serve: ServeCall; defaultExport: DefaultExport | undefined; serveCalls: ServeCall[] };
+
+/**
+ * Finds the handler of the form the playground loaded the snippet as. `form` comes from the
+ * playground's own load, so the export never guesses differently from what ran.
+ */
+export function findHandlerShape(syntax: SnippetSyntax, form: SnippetForm): HandlerShape {
+  const serveCalls = findAll(syntax.file, (node): node is ts.CallExpression => isMemberCall(node, "Bun", "serve") || isMemberCall(node, "Deno", "serve")).map(
+    (call): ServeCall => ({ api: isMemberCall(call, "Bun", "serve") ? "Bun" : "Deno", call }),
+  );
+  const defaultExport = findDefaultExport(syntax);
+  switch (form) {
+    case "bun-serve":
+    case "deno-serve": {
+      const api = form === "bun-serve" ? "Bun" : "Deno";
+      const serve = serveCalls.find((call) => call.api === api);
+      if (!serve) throw notFound(`a ${api}.serve() call`);
+      return { form, serve, defaultExport, serveCalls };
+    }
+    case "default-function":
+    case "default-object": {
+      if (!defaultExport) throw notFound("the default export");
+      return { form, defaultExport, serveCalls, value: defaultValue(defaultExport) };
+    }
+  }
+  const _never: never = form;
+  throw new Error(`unknown form ${String(_never)}`);
+}
+
+function notFound(what: string): ExportRefusal {
+  return new ExportRefusal("unsupported", `the playground served this snippet, but the export could not find ${what} in its source (is it built at run time?)`);
+}
+
+function findDefaultExport(syntax: SnippetSyntax): DefaultExport | undefined {
+  for (const statement of syntax.file.statements) {
+    if (ts.isExportAssignment(statement) && !statement.isExportEquals) return { kind: "expression", node: statement };
+    if (ts.isFunctionDeclaration(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword) && hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) {
+      return { kind: "function-declaration", node: statement };
+    }
+    if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      const specifier = statement.exportClause.elements.find((element) => element.name.text === "default");
+      if (specifier) return { kind: "specifier", node: specifier, declaration: statement };
+    }
+  }
+  return undefined;
+}
+
+export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((modifier) => modifier.kind === kind);
+}
+
+/** What the default export is, followed through a name to its declaration where the snippet shows it. */
+function defaultValue(defaultExport: DefaultExport): ts.Node {
+  switch (defaultExport.kind) {
+    case "function-declaration":
+      return defaultExport.node;
+    case "expression":
+      return resolveValue(defaultExport.node.expression);
+    case "specifier":
+      return resolveValue(defaultExport.node.propertyName ?? defaultExport.node.name) ;
+  }
+}
+
+/** The object literal a default export or a serve call's options are, when written inline (or as a const). */
+export function objectLiteral(node: ts.Node | undefined): ts.ObjectLiteralExpression | undefined {
+  if (!node) return undefined;
+  const value = ts.isExpression(node) ? resolveValue(skipParentheses(node)) : node;
+  return ts.isObjectLiteralExpression(value) ? value : undefined;
+}

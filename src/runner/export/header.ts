@@ -1,0 +1,63 @@
+/**
+ * The comment at the top of the exported file: what it is, how to run it, a `curl` line to try
+ * it, and every change and note, so the file explains itself without the playground.
+ */
+
+import type { ExportTarget, TryRequest } from "./types.ts";
+
+export interface HeaderContent {
+  target: ExportTarget;
+  fileName: string;
+  snippetName: string;
+  port: number;
+  tryRequest: TryRequest;
+  /** Flags besides `--allow-net` that `deno run` needs. */
+  permissions: string[];
+  /** Already rendered, e.g. `line 12: Bun.sleep(ms) became …`. */
+  changes: string[];
+  notes: string[];
+}
+
+const width = 100;
+
+export function renderHeader(content: HeaderContent): string {
+  const runtime = content.target === "bun" ? "Bun" : "Deno";
+  const run = content.target === "bun" ? `bun ${content.fileName}` : `deno run ${["--allow-net", ...content.permissions].join(" ")} ${content.fileName}`;
+  const lines = [
+    `${content.fileName}: a standalone ${runtime} server, exported from Stream Playground (${content.snippetName}).`,
+    "",
+    `Run it:  ${run}`,
+    `Try it:  ${curlLine(content.tryRequest, content.port)}`,
+  ];
+  if (content.changes.length > 0) lines.push("", `Changed for ${runtime}:`, ...content.changes.flatMap(bullet));
+  if (content.notes.length > 0) lines.push("", "Good to know:", ...content.notes.flatMap(bullet));
+  return lines.map((line) => (line === "" ? "//" : `// ${line}`)).join("\n") + "\n\n";
+}
+
+/** `curl -N [-X POST] [-H 'k: v'] [-d '…'] http://localhost:PORT/path`, quoted for a POSIX shell. */
+export function curlLine(request: TryRequest, port: number): string {
+  const quote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+  const path = request.path.startsWith("/") ? request.path : `/${request.path}`;
+  const words = ["curl", "-N"];
+  if (request.method && request.method.toUpperCase() !== "GET") words.push("-X", request.method.toUpperCase());
+  for (const [name, value] of Object.entries(request.headers ?? {})) words.push("-H", quote(`${name}: ${value}`));
+  if (request.body !== undefined) words.push("-d", quote(request.body));
+  words.push(quote(`http://localhost:${port}${path}`));
+  return words.join(" ");
+}
+
+/** `- text`, wrapped to the width with the continuation indented under the text. */
+function bullet(text: string): string[] {
+  const words = text.split(" ");
+  const out: string[] = [];
+  let line = "-";
+  for (const word of words) {
+    if (line.length + 1 + word.length > width - 3 && line.trim() !== "-") {
+      out.push(line);
+      line = " ";
+    }
+    line += ` ${word}`;
+  }
+  out.push(line);
+  return out;
+}

@@ -1,0 +1,24 @@
+/**
+ * Loads a snippet the way the playground does, in a runner of its own: the export refuses what
+ * does not load there, and checks that the file it wrote loads too.
+ */
+
+import type { LoadedEvent, LoadErrorEvent } from "../protocol.ts";
+import { createRunner } from "../supervisor.ts";
+
+export function createLoadCheck() {
+  // The runner's own events (logs of the snippet's top-level code) are not the export's business.
+  const runner = createRunner({ onEvent: () => {} });
+  let started: Promise<void> | undefined;
+  return {
+    /** Loads `source` as the snippet at `path`; the result is what the playground would report. */
+    async load(source: string, path: string): Promise<LoadedEvent | LoadErrorEvent> {
+      started ??= runner.start();
+      await started;
+      return runner.load(source, path);
+    },
+    async close(): Promise<void> {
+      if (started) await runner.stop();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * The request the header's `curl` line makes. A path the snippet names (a route, or a
+ * `pathname === "/events"` test) whose code streams is the one worth trying, an SSE one first;
+ * otherwise `/`, or the first route when there is nothing else to ask for.
+ */
+
+import { declarationOf, type SnippetSyntax, ts, walk } from "./snippet-syntax.ts";
+import type { TryRequest } from "./types.ts";
+
+interface Candidate {
+  path: string;
+  /** The method a per-method route answers when it does not answer GET. */
+  method?: string | undefined;
+  /** 2: SSE, 1: streams, 0: neither. */
+  streams: number;
+  /** From a `routes` table, which answers nothing else when there is no fetch. */
+  route: boolean;
+}
+
+export function guessTryRequest(syntax: SnippetSyntax): TryRequest {
+  const candidates: Candidate[] = [];
+  let hasFetch = false;
+  walk(syntax.file, (node) => {
+    if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === "routes" && ts.isObjectLiteralExpression(node.initializer)) {
+      for (const route of node.initializer.properties) {
+        const key = route.name && (ts.isStringLiteral(route.name) || ts.isNoSubstitutionTemplateLiteral(route.name)) ? route.name.text : undefined;
+        if (key?.startsWith("/")) candidates.push({ path: concretePath(key), method: routeMethod(route), streams: streaming(route), route: true });
+      }
+    }
+    if ((ts.isMethodDeclaration(node) || ts.isPropertyAssignment(node)) && ts.isIdentifier(node.name) && (node.name.text === "fetch" || node.name.text === "handler")) hasFetch = true;
+    if (ts.isBinaryExpression(node) && isEquality(node.operatorToken.kind)) {
+      const literal = [node.left, node.right].find((side) => ts.isStringLiteral(side) && side.text.startsWith("/"));
+      const other = literal === node.left ? node.right : node.left;
+      if (literal && ts.isStringLiteral(literal) && other.getText().includes("pathname")) candidates.push({ path: literal.text, streams: streaming(branchOf(node)), route: false });
+    }
+    if (ts.isCaseClause(node) && ts.isStringLiteral(node.expression) && node.expression.text.startsWith("/") && node.parent.parent.expression.getText().includes("pathname")) {
+      candidates.push({ path: node.expression.text, streams: streaming(node), route: false });
+    }
+  });
+  const best = [...candidates].sort((a, b) => b.streams - a.streams)[0];
+  const onlyRoutes = !hasFetch && candidates.length > 0 && candidates.every((c) => c.route);
+  const chosen = best && best.streams > 0 ? best : onlyRoutes && !candidates.some((c) => c.path === "/") ? candidates[0] : undefined;
+  return chosen ? { path: chosen.path, method: chosen.method } : { path: "/" };
+}
+
+/** `{ POST(req) {…} }`: a route for other methods than GET is tried with its first one. */
+function routeMethod(route: ts.ObjectLiteralElementLike): string | undefined {
+  if (!ts.isPropertyAssignment(route) || !ts.isObjectLiteralExpression(route.initializer)) return undefined;
+  const methods = route.initializer.properties.map((p) => (p.name && ts.isIdentifier(p.name) ? p.name.text : undefined)).filter((m) => m !== undefined);
+  return methods.includes("GET") ? undefined : methods[0];
+}
+
+/** `/users/:id` → `/users/1`, `/files/*` → `/files/`: a path the route answers. */
+function concretePath(pattern: string): string {
+  return pattern.replace(/:[^/]+/g, "1").replace(/\*$/, "");
+}
+
+function isEquality(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.EqualsEqualsEqualsToken || kind === ts.SyntaxKind.EqualsEqualsToken;
+}
+
+/** The code a path test guards: the `then` branch of the `if` it is in, else its statement. */
+function branchOf(node: ts.Node): ts.Node {
+  for (let at: ts.Node = node; at.parent; at = at.parent) {
+    if (ts.isIfStatement(at.parent) && at.parent.expression === at) return at.parent.thenStatement;
+    if (ts.isConditionalExpression(at.parent) && at.parent.condition === at) return at.parent.whenTrue;
+    if (ts.isStatement(at.parent)) return at.parent;
+  }
+  return node;
+}
+
+/** 2 when `node` sends SSE (its content type is in it, or in a const it names), 1 when it streams. */
+function streaming(node: ts.Node, followNames = true): number {
+  let level = 0;
+  walk(node, (inner) => {
+    if (ts.isStringLiteralLike(inner) && inner.text.includes("text/event-stream")) level = 2;
+    else if (level === 0 && isStreamingSyntax(inner)) level = 1;
+    else if (followNames && level < 2 && ts.isIdentifier(inner)) {
+      const declaration = declarationOf(inner.text, inner);
+      if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && streaming(declaration.initializer, false) === 2) level = 2;
+    }
+  });
+  return level;
+}
+
+function isStreamingSyntax(node: ts.Node): boolean {
+  if ((ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node)) && node.asteriskToken) return true;
+  return ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "ReadableStream";
+}

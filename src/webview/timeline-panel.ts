@@ -1,0 +1,59 @@
+/**
+ * The timeline on the page: the canvas view fed from the event store, its Fit / Follow buttons,
+ * and a tooltip with the hovered event's detail.
+ */
+
+import { describeEvent } from "../runner/format-timeline.ts";
+import type { TimelineEvent } from "../runner/protocol.ts";
+import { byId } from "./dom.ts";
+import type { EventStore } from "./event-store.ts";
+import { createTimelineModel, createTimelineView } from "./timeline/index.ts";
+
+export interface TimelinePanelOptions {
+  onSelect: (event: TimelineEvent | undefined) => void;
+  /** The host's clock, for the "now" line. */
+  now: () => number;
+}
+
+export function mountTimeline(container: HTMLElement, tooltip: HTMLElement, store: EventStore, options: TimelinePanelOptions) {
+  const follow = byId("timeline-follow", HTMLButtonElement);
+  const fit = byId("timeline-fit", HTMLButtonElement);
+  const model = createTimelineModel(store.timelineStart);
+  const view = createTimelineView(container, model, {
+    now: options.now,
+    onSelect: options.onSelect,
+    onFollowChange: (following) => follow.setAttribute("aria-pressed", String(following)),
+    onHover(event, x, y) {
+      if (!event) {
+        tooltip.hidden = true;
+        return;
+      }
+      const { detail } = describeEvent(event);
+      tooltip.textContent = `${(event.t - store.timelineStart).toFixed(3)} ms · ${event.side} ${event.kind}${event.lane ? ` · lane ${event.lane}` : ""}\n${detail}`;
+      tooltip.hidden = false;
+      // Keep the tooltip inside the window, beside the pointer.
+      const box = tooltip.getBoundingClientRect();
+      tooltip.style.left = `${Math.min(x + 14, innerWidth - box.width - 8)}px`;
+      tooltip.style.top = `${Math.min(y + 14, innerHeight - box.height - 8)}px`;
+    },
+  });
+  view.canvas.setAttribute("aria-label", "Timeline");
+  follow.addEventListener("click", () => view.follow(!view.following));
+  fit.addEventListener("click", () => view.fit());
+  container.addEventListener("pointerleave", () => (tooltip.hidden = true));
+
+  store.subscribe({
+    appended(from) {
+      model.append(store.events.slice(from));
+    },
+    cleared(start) {
+      model.clear(start);
+    },
+  });
+
+  return {
+    select: (event: TimelineEvent | undefined) => view.select(event),
+    toPng: () => view.toPng(),
+    view,
+  };
+}

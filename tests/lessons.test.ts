@@ -1,0 +1,397 @@
+/**
+ * The examples menu is a short course: every lesson's text makes promises about what its snippet
+ * does in the timeline. Each test traces a lesson with the options of its own `<!-- try: … -->`
+ * line (plus, where the text says "now request …", an override) and checks those promises.
+ */
+
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { examplesDir, lessonTryArgs, listExamples } from "../src/main/examples.ts";
+import type { TimelineEvent } from "../src/runner/protocol.ts";
+import { createRunner } from "../src/runner/supervisor.ts";
+import { traceSnippet, type TraceOptions, type TraceResult } from "../src/runner/trace.ts";
+import { kindsOf, ofKind, only, receivedText } from "./support/timeline.ts";
+
+/** Traces lesson `id` as its try line says, with `overrides` on top. */
+async function traceLesson(id: string, overrides: Omit<TraceOptions, "snippetPath" | "source"> = {}): Promise<TraceResult> {
+  const args = lessonTryArgs(await Bun.file(join(examplesDir, `${id}.md`)).text());
+  if (!args) throw new Error(`${id}.md has no try line`);
+  const { snippetPath: _snippetPath, json: _json, help: _help, ...options } = args;
+  const result = await traceSnippet({ ...options, snippetPath: join(examplesDir, `${id}.ts`), ...overrides });
+  if (result.load.kind !== "loaded") throw new Error(`${id}.ts did not load: ${result.load.message}`);
+  return result;
+}
+
+/** An event without its time and place, for whole-object comparisons. */
+function fields(event: TimelineEvent): Record<string, unknown> {
+  const { t: _t, lane: _lane, side: _side, ...rest } = event;
+  return rest;
+}
+
+/** The client's SSE events (messages, comments, retries) as fields. */
+function sseOf(events: readonly TimelineEvent[]): Record<string, unknown>[] {
+  return events.filter((e) => e.kind === "sse" || e.kind === "sse-comment" || e.kind === "sse-retry").map(fields);
+}
+
+/** Differences between consecutive times. */
+function gaps(times: readonly number[]): number[] {
+  return times.slice(1).map((t, i) => t - times[i]!);
+}
+
+const MiB = 1024 * 1024;
+
+describe("the examples menu", () => {
+  test("lessons are numbered 01 to 13, each with a title, a valid try line and a snippet that loads without notices", async () => {
+    const examples = await listExamples();
+    expect(examples.map((e) => e.id.slice(0, 3))).toEqual(Array.from({ length: 13 }, (_, i) => `${String(i + 1).padStart(2, "0")}-`));
+    const runner = createRunner({ onEvent: () => {}, cleanupGraceMs: 3_000 });
+    await runner.start();
+    try {
+      for (const example of examples) {
+        const markdown = await Bun.file(join(examplesDir, `${example.id}.md`)).text();
+        // "# Title", a blank line, the try line the reader never sees, then the text.
+        expect(markdown).toMatch(/^# \S.*\n\n<!-- try: [^\n]+ -->\n\n\S/);
+        expect(lessonTryArgs(markdown)).toBeDefined();
+        // The try line stays an HTML comment in the rendered lesson: the reader never sees it.
+        expect(example.lessonHtml).toContain("\n<!-- try:");
+        const load = await runner.load(example.source, join(examplesDir, `${example.id}.ts`));
+        // Only the pitfall lesson is meant to draw a notice.
+        const notices = load.kind === "loaded" ? load.notices.length : undefined;
+        expect({ id: example.id, kind: load.kind, notices }).toEqual({ id: example.id, kind: "loaded", notices: example.id.startsWith("12-") ? 1 : 0 });
+      }
+    } finally {
+      await runner.stop();
+    }
+  });
+});
+
+describe("01: an async generator function as the body", () => {
+  test("the string and then the bytes arrive as two chunks about 100 ms apart", async () => {
+    const { events } = await traceLesson("01-generator-body");
+    expect(kindsOf(events, "server", 1)).toEqual(["request", "response", "write", "write", "end"]);
+    const chunks = ofKind(events, "chunk", 1);
+    expect(chunks.map((c) => c.text)).toEqual(["Hello from a generator!\n", "And these are bytes, 100 ms later.\n"]);
+    const [gap] = gaps(chunks.map((c) => c.t));
+    expect(gap).toBeGreaterThanOrEqual(80);
+    expect(gap).toBeLessThan(400);
+    expect(only(events, "disconnect").by).toBe("server");
+  });
+});
+
+describe("02: any async iterable as the body", () => {
+  test("each value of the iterator is a write and a chunk, 300 ms apart, then the end", async () => {
+    const { events } = await traceLesson("02-async-iterable");
+    expect(receivedText(events)).toBe("5...\n4...\n3...\n2...\n1...\nliftoff!\n");
+    expect(ofKind(events, "write").length).toBe(6);
+    // The sleeps are on the server: its writes are 300 ms apart; the client's reads may jitter.
+    for (const gap of gaps(ofKind(events, "write").map((w) => w.t))) expect(gap).toBeGreaterThanOrEqual(280);
+    const chunks = ofKind(events, "chunk");
+    expect(chunks.at(-1)!.t - chunks[0]!.t).toBeGreaterThan(1_200);
+    expect(only(events, "end")).toMatchObject({ writes: 6, bytes: 34 });
+    // Bun calls return() after a normal end too; the iterator has nothing left to clean up then.
+    expect(ofKind(events, "log")).toEqual([]);
+  });
+
+  test("a client leaving early makes Bun call return(): abort, cancel, its log, cleanup", async () => {
+    const { events } = await traceLesson("02-async-iterable", { disconnectAfterMs: 700 });
+    const writes = ofKind(events, "write").length;
+    expect(writes).toBeGreaterThanOrEqual(1);
+    expect(writes).toBeLessThan(6);
+    expect(kindsOf(events, "server", 1)).toEqual(["request", "response", ...Array<string>(writes).fill("write"), "abort", "cancel", "cleanup"]);
+    expect(only(events, "disconnect").by).toBe("client");
+    expect(only(events, "log").text).toBe(`countdown cancelled before ${5 - writes}`);
+  });
+});
+
+describe("03: SSE from a generator, and the idle timeout", () => {
+  test(
+    "without server.timeout Bun closes the quiet stream before its first tick; with it the tick arrives at 13 s",
+    async () => {
+      // Both at once, so the test waits for the idle close only once.
+      const durationMs = 14_000;
+      const [unfixed, fixed] = await Promise.all([traceLesson("03-sse-generator", { durationMs }), traceLesson("03-sse-generator", { path: "/events", durationMs })]);
+      const connected = { kind: "sse", event: "connected", data: "hello" };
+
+      expect(sseOf(unfixed.events)).toEqual([connected]);
+      const closed = only(unfixed.events, "disconnect");
+      expect(closed.by).toBe("error");
+      // Bun checks idle connections in 4 s steps: the 10 s limit lands 8 to 12 s after the last write.
+      const openedAt = only(unfixed.events, "open").t;
+      expect(closed.t - openedAt).toBeGreaterThan(7_500);
+      expect(closed.t - openedAt).toBeLessThan(12_800);
+      expect(only(unfixed.events, "abort").t).toBeLessThan(closed.t);
+      expect(ofKind(unfixed.events, "log").some((log) => log.text.includes("timed out a request after 10 seconds"))).toBe(true);
+
+      const ticks = ofKind(fixed.events, "sse");
+      expect(ticks.map((e) => e.data.replace(/ at .*/, ""))).toEqual(["hello", "tick 1"]);
+      expect(ticks[1]!.t - ticks[0]!.t).toBeGreaterThan(12_500);
+      expect(only(fixed.events, "disconnect").by).toBe("client");
+      expect(ofKind(fixed.events, "log")).toEqual([]);
+    },
+    25_000,
+  );
+});
+
+describe("04: SSE from a ReadableStream", () => {
+  test("numbered ticks arrive until the client leaves; cancel clears the interval and nothing leaks", async () => {
+    const { events } = await traceLesson("04-sse-readable-stream");
+    const ticks = ofKind(events, "write").length - 1;
+    expect(ticks).toBeGreaterThanOrEqual(2);
+    expect(sseOf(events)).toEqual([
+      { kind: "sse", event: "connected", data: "hello" },
+      ...Array.from({ length: ticks }, (_, i) => ({ kind: "sse", event: "message", id: String(i + 1), data: `tick ${i + 1}` })),
+    ]);
+    const reason = "AbortError: The connection was closed.";
+    expect(only(events, "cancel").reason).toBe(reason);
+    expect(only(events, "cleanup").via).toBe("stream-cancel");
+    expect(only(events, "log").text).toBe(`stopped after ${ticks} ticks: ${reason}`);
+    expect(ofKind(events, "leak")).toEqual([]);
+  });
+});
+
+describe("05: the same stream written for Deno", () => {
+  test("Deno.serve runs as is: the time as bytes once a second, cleared in cancel", async () => {
+    const { load, events } = await traceLesson("05-deno-serve");
+    expect(load).toMatchObject({ kind: "loaded", form: "deno-serve", notices: [] });
+    const chunks = ofKind(events, "chunk");
+    expect(chunks.length).toBe(4);
+    for (const chunk of chunks) expect(chunk.text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\n$/);
+    for (const gap of gaps(ofKind(events, "write").map((w) => w.t))) expect(gap).toBeGreaterThan(900);
+    for (const gap of gaps(chunks.map((c) => c.t))) expect(gap).toBeGreaterThan(500);
+    expect(ofKind(events, "write").map((w) => w.via)).toEqual(["enqueue", "enqueue", "enqueue", "enqueue"]);
+    expect(only(events, "cleanup").via).toBe("stream-cancel");
+    expect(ofKind(events, "leak")).toEqual([]);
+  });
+});
+
+describe("06: every SSE field", () => {
+  test("each field is written in the wire format and parsed by the client as the lesson describes", async () => {
+    const { events } = await traceLesson("06-sse-fields");
+    const firstStream = ofKind(events, "write").filter((w) => w.requestId === 1);
+    expect(firstStream.map((w) => w.text).join("")).toBe(
+      "retry: 1000\n\n" +
+        ": ping: a comment, which the client ignores\n\n" +
+        "data: 42\n\n" +
+        "data: two lines\ndata: of text\n\n" +
+        "data: bytes, decoded as UTF-8\n\n" +
+        'event: score\nid: 1\ndata: {"home":1,"away":0}\n\n' +
+        'event: score\nid: 2\ndata: {"home":1,"away":1}\n\n',
+    );
+    expect(sseOf(events)).toEqual([
+      { kind: "sse-retry", ms: 1000 },
+      { kind: "sse-comment", text: "ping: a comment, which the client ignores" },
+      { kind: "sse", event: "message", data: "42" },
+      { kind: "sse", event: "message", data: "two lines\nof text" },
+      { kind: "sse", event: "message", data: "bytes, decoded as UTF-8" },
+      { kind: "sse", event: "score", id: "1", data: '{"home":1,"away":0}' },
+      { kind: "sse", event: "score", id: "2", data: '{"home":1,"away":1}' },
+      { kind: "sse", event: "final", id: "3", data: '{"home":2,"away":1}' },
+    ]);
+  });
+
+  test("the client reconnects after the retry delay with Last-Event-ID, and a 204 stops it", async () => {
+    const { events } = await traceLesson("06-sse-fields");
+    expect(ofKind(events, "reconnect").map(fields)).toEqual([
+      { kind: "reconnect", lastEventId: "2", delayMs: 1000 },
+      { kind: "reconnect", lastEventId: "3", delayMs: 1000 },
+    ]);
+    expect(ofKind(events, "response").map((r) => r.status)).toEqual([200, 200, 204]);
+    expect(ofKind(events, "disconnect").map((d) => d.by)).toEqual(["server", "server", "error"]);
+    expect(ofKind(events, "disconnect")[2]?.message).toContain("HTTP 204");
+    expect(ofKind(events, "open").length).toBe(3);
+  });
+});
+
+describe("07: cleanup when the client leaves", () => {
+  test("/slow-finally: the generator's finally runs only when its sleep ends, after one more yield", async () => {
+    const { events } = await traceLesson("07-cleanup");
+    expect(kindsOf(events, "server", 1)).toEqual(["request", "response", "write", "abort", "cancel", "write", "cleanup"]);
+    const cleanup = only(events, "cleanup");
+    expect(cleanup.via).toBe("generator-finally");
+    // Left at 500 ms, in a 2 s sleep that began at 0: the finally waits about 1.5 s.
+    expect(cleanup.afterMs).toBeGreaterThan(1_000);
+    expect(cleanup.afterMs).toBeLessThan(2_500);
+    expect(only(events, "log")).toMatchObject({ text: "slow-finally: cleaned up", line: 31 });
+  });
+
+  test("/fixed: a sleep that ends on req.signal runs the finally at once", async () => {
+    const { events } = await traceLesson("07-cleanup", { path: "/fixed" });
+    const cleanups = ofKind(events, "cleanup");
+    expect(cleanups.map((c) => c.via)).toEqual(["abort-listener", "generator-finally"]);
+    expect(cleanups[1]!.afterMs).toBeLessThan(200);
+    expect(only(events, "log")).toMatchObject({ text: "fixed: cleaned up", line: 47 });
+    expect(ofKind(events, "leak")).toEqual([]);
+  });
+
+  test("/leaky: the interval and the stream it writes to leak, each reported with its line", async () => {
+    const { events } = await traceLesson("07-cleanup", { path: "/leaky" });
+    expect(ofKind(events, "leak").map(({ what, line }) => ({ what, line }))).toEqual([
+      { what: "stream", line: 60 },
+      { what: "interval", line: 59 },
+    ]);
+    const uncaught = ofKind(events, "uncaught");
+    expect(uncaught.length).toBeGreaterThanOrEqual(1);
+    for (const error of uncaught) expect({ message: error.message, line: error.line }).toEqual({ message: "TypeError: Invalid state: Controller is already closed", line: 60 });
+  });
+
+  test("/direct: the write loop goes on after the client left, reported at its write() line", async () => {
+    const { events } = await traceLesson("07-cleanup", { path: "/direct" });
+    expect(only(events, "cancel").reason).toBe("AbortError: The connection was closed.");
+    expect(only(events, "leak")).toMatchObject({ what: "stream", line: 75 });
+  });
+});
+
+describe("08: coalescing", () => {
+  const lines = Array.from({ length: 100 }, (_, i) => `line ${i + 1}\n`).join("");
+
+  test("/burst: 100 yields without an await arrive as a few chunks", async () => {
+    const { events } = await traceLesson("08-coalescing");
+    expect(ofKind(events, "write").length).toBe(100);
+    expect(ofKind(events, "chunk").length).toBeLessThanOrEqual(10);
+    expect(receivedText(events)).toBe(lines);
+  });
+
+  test("/paced: with an await after each yield, each line is a chunk of its own", async () => {
+    const { events } = await traceLesson("08-coalescing", { path: "/paced" });
+    expect(ofKind(events, "write").length).toBe(100);
+    // 100 on a quiet machine; a busy one may read a few lines together.
+    expect(ofKind(events, "chunk").length).toBeGreaterThanOrEqual(50);
+    expect(receivedText(events)).toBe(lines);
+  });
+});
+
+describe("09: backpressure", () => {
+  /** The most the server had written beyond what the client had received, at any write. */
+  function mostAhead(events: readonly TimelineEvent[]): number {
+    let written = 0;
+    let received = 0;
+    let most = 0;
+    for (const event of events) {
+      if (event.kind === "write") most = Math.max(most, (written += event.bytes) - received);
+      if (event.kind === "chunk") received += event.bytes;
+    }
+    return most;
+  }
+
+  test("/generator: every yield waits for the client, and the server stays a few MiB ahead", async () => {
+    const { events } = await traceLesson("09-backpressure");
+    const writes = ofKind(events, "write");
+    expect(writes.length).toBe(64);
+    expect(writes[0]!.waitedMs).toBeUndefined();
+    const waits = writes.slice(1).map((w) => w.waitedMs);
+    for (const waited of waits) expect(typeof waited).toBe("number");
+    // The waits are the transfer itself: they add up to most of the time from first write to end.
+    const waited = waits.reduce((sum: number, ms) => sum + (ms ?? 0), 0);
+    expect(waited).toBeGreaterThan(0.5 * (only(events, "end").t - writes[0]!.t));
+    expect(waits.filter((ms) => (ms ?? 0) > 1).length).toBeGreaterThanOrEqual(8);
+    // 6 to 10 MiB measured on a 2-core machine, loaded or not.
+    expect(mostAhead(events)).toBeLessThan(16 * MiB);
+    expect(only(events, "disconnect")).toMatchObject({ by: "server", bytes: 64 * MiB });
+  });
+
+  test("/enqueue-all: nothing waits, and all 64 MiB are queued before the client reads any", async () => {
+    const { events } = await traceLesson("09-backpressure", { path: "/enqueue-all" });
+    const writes = ofKind(events, "write");
+    expect(writes.length).toBe(64);
+    expect(writes.every((w) => w.waitedMs === undefined)).toBe(true);
+    expect(writes.at(-1)!.t).toBeLessThan(ofKind(events, "chunk")[0]!.t);
+    expect(mostAhead(events)).toBe(64 * MiB);
+  });
+});
+
+describe("10: errors mid-stream", () => {
+  test("/export: the throw is recorded with its line and the client's connection breaks", async () => {
+    const { events } = await traceLesson("10-errors");
+    expect(receivedText(events)).toBe('{"id":1,"name":"row 1"}\n{"id":2,"name":"row 2"}\n{"id":3,"name":"row 3"}\n');
+    expect(only(events, "error")).toMatchObject({ message: "lost the database connection", line: 8, during: "body" });
+    expect(only(events, "disconnect").by).toBe("error");
+    expect(ofKind(events, "end")).toEqual([]);
+    expect(ofKind(events, "log").some((log) => log.text.includes("lost the database connection"))).toBe(true);
+  });
+
+  test("/export-caught: catching in the body ends the stream cleanly with an error line", async () => {
+    const { events } = await traceLesson("10-errors", { path: "/export-caught" });
+    expect(ofKind(events, "chunk").at(-1)?.text).toBe('{"error":"lost the database connection"}\n');
+    expect(ofKind(events, "error")).toEqual([]);
+    expect(only(events, "end").writes).toBe(4);
+    expect(only(events, "disconnect").by).toBe("server");
+  });
+});
+
+describe("11: reconnect lab", () => {
+  /** Per lane: the ids received, and the Last-Event-ID each reconnect sent after the id before it. */
+  function lanes(events: readonly TimelineEvent[]) {
+    return [1, 2, 3].map((lane) => {
+      const ids: number[] = [];
+      const resumes: { lastEventId: string | undefined; lastSeen: number | undefined }[] = [];
+      for (const event of events) {
+        if (event.lane !== lane) continue;
+        if (event.kind === "sse") ids.push(Number(event.id));
+        if (event.kind === "reconnect") resumes.push({ lastEventId: event.lastEventId, lastSeen: ids.at(-1) });
+      }
+      return { ids, resumes };
+    });
+  }
+
+  test("each of the three clients resumes after its Last-Event-ID: every lane counts up without a gap or a repeat", async () => {
+    const { events } = await traceLesson("11-reconnect-lab");
+    for (const { ids, resumes } of lanes(events)) {
+      expect(ids.length).toBeGreaterThanOrEqual(4);
+      expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
+      expect(resumes.length).toBeGreaterThanOrEqual(1);
+      for (const { lastEventId, lastSeen } of resumes) expect(lastEventId).toBe(String(lastSeen));
+    }
+  });
+
+  test("?off-by-one: after every reconnect, the lane gets the last event again", async () => {
+    const { events } = await traceLesson("11-reconnect-lab", { path: "/numbers?off-by-one" });
+    for (const { ids, resumes } of lanes(events)) {
+      expect(resumes.length).toBeGreaterThanOrEqual(1);
+      const repeats = ids.filter((id, i) => i > 0 && id === ids[i - 1]).length;
+      // Every reconnect that got at least one event back starts with a repeat.
+      expect(repeats).toBeGreaterThanOrEqual(1);
+      expect([...new Set(ids)]).toEqual(Array.from({ length: new Set(ids).size }, (_, i) => i + 1));
+    }
+  });
+});
+
+describe("12: the function-body pitfall", () => {
+  test("the notice names the line when the snippet loads, and /broken sends the arrow's source text", async () => {
+    const { load, events } = await traceLesson("12-function-body-pitfall");
+    if (load.kind !== "loaded") throw new Error("not loaded");
+    expect(load.notices.map(({ line, column }) => ({ line, column }))).toEqual([{ line: 15, column: 22 }]);
+    expect(load.notices[0]!.message).toContain("source text");
+    expect(only(events, "log")).toMatchObject({ level: "warn", line: 15 });
+    expect(only(events, "response")).toMatchObject({ status: 200, body: "whole" });
+    expect(only(events, "chunk").text).toBe("() => countdown()");
+  });
+
+  test("/fixed and /also-fixed stream the countdown in four chunks", async () => {
+    for (const path of ["/fixed", "/also-fixed"]) {
+      const { events } = await traceLesson("12-function-body-pitfall", { path });
+      expect(ofKind(events, "chunk").map((c) => c.text)).toEqual(["3...\n", "2...\n", "1...\n", "liftoff!\n"]);
+    }
+  });
+});
+
+describe("13: POST a prompt, stream the answer", () => {
+  test("the JSON body reaches the handler and every token arrives as an sse event of its own", async () => {
+    const { events } = await traceLesson("13-post-llm-stream");
+    expect(only(events, "request")).toMatchObject({ method: "POST", path: "/v1/completions" });
+    expect(only(events, "log").text).toBe("prompt: Why is the sky blue?");
+    const messages = ofKind(events, "sse");
+    expect(messages.every((m) => m.event === "message")).toBe(true);
+    expect(messages.at(-1)?.data).toBe("[DONE]");
+    const tokens = messages.slice(0, -1).map((m) => (JSON.parse(m.data) as { token: string }).token);
+    const answer = 'You asked: "Why is the sky blue?". This answer streams one token at a time.';
+    expect(tokens).toEqual(answer.split(" ").map((word, i) => (i === 0 ? word : ` ${word}`)));
+    // 15 tokens 50 ms apart: streamed over most of a second, not sent in one piece.
+    expect(messages.at(-1)!.t - messages[0]!.t).toBeGreaterThan(500);
+  });
+
+  test("a body without a prompt is answered 400", async () => {
+    const { events } = await traceLesson("13-post-llm-stream", { body: "{}" });
+    expect(only(events, "headers").status).toBe(400);
+    expect(receivedText(events)).toBe('{"error":"send a JSON body like {\\"prompt\\": \\"...\\"}"}');
+  });
+});
