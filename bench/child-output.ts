@@ -19,7 +19,7 @@ export async function announcedPort(stdout: ReadableStream<Uint8Array>, timeoutM
   } finally {
     clearTimeout(timer);
   }
-  void drain(reader);
+  drain(reader).catch((error: unknown) => console.error(`bench: reading a server's stdout failed: ${error instanceof Error ? error.message : String(error)}`));
   const line = text.slice(0, text.indexOf("\n"));
   const port = portOf(parseJson(line));
   if (port === undefined) throw new Error(`expected {"port": N} as the server's first line, got ${JSON.stringify(line)}`);

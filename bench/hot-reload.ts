@@ -31,7 +31,7 @@ export async function measureHotReload(options: HotReloadOptions): Promise<numbe
   const dir = await mkdtemp(join(tmpdir(), "stream-playground-bench-hot-"));
   const file = join(dir, "server.ts");
   await Bun.write(file, serverSource(0));
-  const child = Bun.spawn([process.execPath, "--hot", file], { cwd: dir, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const child = Bun.spawn([process.execPath, "--hot", file], { cwd: dir, stdin: "ignore", stdout: "pipe", stderr: "inherit" });
   try {
     const url = `http://127.0.0.1:${await announcedPort(child.stdout, 10_000)}/`;
     const samples: number[] = [];

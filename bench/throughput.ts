@@ -43,6 +43,8 @@ interface Run {
   cutOff?: string | undefined;
 }
 
+const range = (values: readonly number[]) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
+
 /** A stream the runner did not deliver whole counts as nothing delivered: the user saw it fail. */
 const mibPerSecond = (run: Run) => (run.cutOff !== undefined ? 0 : run.bytes / MiB / (run.ms / 1000));
 
@@ -56,8 +58,8 @@ async function readPlain(url: string): Promise<Run> {
   return { bytes, ms: performance.now() - started };
 }
 
-/** Reads `url` with a probe client, recording into `events` as `traceSnippet` does. */
-async function readTraced(url: string, events: TimelineEvent[]): Promise<Run> {
+/** Reads `url` with a probe client, recording into `events` as `traceSnippet` does; `disconnect` says how it ended. */
+async function readTraced(url: string, events: TimelineEvent[]): Promise<Run & { disconnect: DisconnectEvent | undefined }> {
   let disconnect: DisconnectEvent | undefined;
   const started = performance.now();
   const probe = openProbe({
@@ -74,10 +76,19 @@ async function readTraced(url: string, events: TimelineEvent[]): Promise<Run> {
   await probe.done;
   const ms = performance.now() - started;
   clearTimeout(timer);
-  if (disconnect?.by === "server") return { bytes: disconnect.bytes, ms };
-  // A restart under the stream is the runner failing the benchmark, not the benchmark failing.
+  return { bytes: disconnect?.bytes ?? 0, ms, disconnect };
+}
+
+/**
+ * A stream that ended early because the runner was restarted under it is the runner failing the
+ * benchmark, not the benchmark failing: it is reported as cut off. Call once the runner has
+ * settled, since the `restarted` event comes after the new runner is up, well after the reset.
+ */
+function classify(run: Run & { disconnect: DisconnectEvent | undefined }, events: readonly TimelineEvent[]): Run {
+  const { disconnect, ...measured } = run;
+  if (disconnect?.by === "server") return measured;
   const restarted = events.find((event) => event.kind === "restarted");
-  if (restarted?.kind === "restarted") return { bytes: disconnect?.bytes ?? 0, ms, cutOff: `${restarted.cause}: ${restarted.reason}` };
+  if (restarted?.kind === "restarted") return { ...measured, cutOff: `${restarted.cause}: ${restarted.reason}` };
   throw new Error(`the traced stream did not end normally: ${JSON.stringify(disconnect)}`);
 }
 
@@ -101,9 +112,9 @@ export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
       events = [];
       Bun.gc(true);
       const run = await readTraced(tracedUrl, events);
-      // Let the runner's last events and cleanup arrive before the next plain run starts.
+      // Let the runner's last events and cleanup (or its restart) arrive before the next plain run starts.
       await runner.settle(5_000);
-      traced.push({ ...run, events: events.length });
+      traced.push({ ...classify(run, events), events: events.length });
     }
     for (const run of [...plain, ...traced]) {
       if (run.cutOff === undefined && run.bytes !== c.totalBytes) throw new Error(`a run received ${run.bytes} bytes instead of ${c.totalBytes}`);
@@ -123,7 +134,8 @@ export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
         goal: { op: ">=", limit: c.goal },
         anchor: { label: "plain Bun.serve", value: plainMedian, unit: "MiB/s", samples: plainRates },
         samples: tracedRates,
-        note: `traced ${tracedMedian.toFixed(0)} MiB/s; ${c.totalBytes / MiB} MiB in ${c.chunkBytes} B chunks; ${eventCount} events per traced run`,
+        // The spread says how far to trust the ratio: on a busy machine one side's runs can differ 2x.
+        note: `traced ${tracedMedian.toFixed(0)} MiB/s; runs: plain ${range(plainRates)}, traced ${range(tracedRates)} MiB/s; ${c.totalBytes / MiB} MiB in ${c.chunkBytes} B chunks; ${eventCount} events per traced run`,
         failed:
           cutOff.length === 0
             ? undefined

@@ -22,20 +22,25 @@ function gapErrors(times: readonly number[]): number[] {
 }
 
 function timesOf(events: readonly TimelineEvent[], kind: "chunk" | "write"): number[] {
+  if (events.some((event) => event.kind === "folded")) throw new Error(`flood control folded events of a ${ticks}-write stream`);
   const times = events.filter((event) => event.kind === kind).map((event) => event.t);
-  // Fewer than one event per tick means reads were merged or events folded: the gaps would not be the writes'.
-  if (times.length !== ticks) throw new Error(`expected ${ticks} ${kind} events, got ${times.length}`);
+  if (times.length < 2) throw new Error(`expected ${ticks} ${kind} events, got ${times.length}`);
   return times;
 }
 
 export async function measureTimestampError(): Promise<Figure[]> {
   const client: number[] = [];
   const server: number[] = [];
+  // A read that carries two writes means a stall of a tick or more: the ticker catching up, or a busy client.
+  let mergedReads = 0;
   for (let i = 0; i < repetitions; i++) {
     // The ticker ends after 2 s by itself; the duration only stops a trace that hangs.
     const { load, events } = await traceSnippet({ snippetPath: tickerPath, durationMs: 20_000 });
     if (load.kind !== "loaded") throw new Error(`the ticker did not load: ${load.message}`);
-    client.push(median(gapErrors(timesOf(events, "chunk"))));
+    // Merged reads stay in: the figure is about what the client's timeline shows.
+    const chunks = timesOf(events, "chunk");
+    mergedReads += ticks - chunks.length;
+    client.push(median(gapErrors(chunks)));
     server.push(median(gapErrors(timesOf(events, "write"))));
   }
   return [
@@ -46,7 +51,10 @@ export async function measureTimestampError(): Promise<Figure[]> {
       goal: { op: "<=", limit: 1 },
       anchor: { label: "server write gaps", value: median(server), unit: "ms", samples: server },
       samples: client,
-      note: `${ticks} writes ${everyMs} ms apart, ${repetitions} traces; median of each trace's median`,
+      note: [
+        `${ticks} writes ${everyMs} ms apart, ${repetitions} traces; median of each trace's median`,
+        ...(mergedReads > 0 ? [`${mergedReads} fewer client reads than writes (a stall merged writes into one read)`] : []),
+      ].join("; "),
     }),
   ];
 }

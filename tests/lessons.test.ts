@@ -40,6 +40,9 @@ function gaps(times: readonly number[]): number[] {
 
 const MiB = 1024 * 1024;
 
+/** A trace takes up to a few seconds, more on a loaded machine: past bun test's default of 5 s. */
+const traceTimeoutMs = 20_000;
+
 describe("the examples menu", () => {
   test("lessons are numbered 01 to 13, each with a title, a valid try line and a snippet that loads without notices", async () => {
     const examples = await listExamples();
@@ -62,7 +65,7 @@ describe("the examples menu", () => {
     } finally {
       await runner.stop();
     }
-  });
+  }, traceTimeoutMs);
 });
 
 describe("01: an async generator function as the body", () => {
@@ -75,7 +78,7 @@ describe("01: an async generator function as the body", () => {
     expect(gap).toBeGreaterThanOrEqual(80);
     expect(gap).toBeLessThan(400);
     expect(only(events, "disconnect").by).toBe("server");
-  });
+  }, traceTimeoutMs);
 });
 
 describe("02: any async iterable as the body", () => {
@@ -90,7 +93,7 @@ describe("02: any async iterable as the body", () => {
     expect(only(events, "end")).toMatchObject({ writes: 6, bytes: 34 });
     // Bun calls return() after a normal end too; the iterator has nothing left to clean up then.
     expect(ofKind(events, "log")).toEqual([]);
-  });
+  }, traceTimeoutMs);
 
   test("a client leaving early makes Bun call return(): abort, cancel, its log, cleanup", async () => {
     const { events } = await traceLesson("02-async-iterable", { disconnectAfterMs: 700 });
@@ -100,7 +103,7 @@ describe("02: any async iterable as the body", () => {
     expect(kindsOf(events, "server", 1)).toEqual(["request", "response", ...Array<string>(writes).fill("write"), "abort", "cancel", "cleanup"]);
     expect(only(events, "disconnect").by).toBe("client");
     expect(only(events, "log").text).toBe(`countdown cancelled before ${5 - writes}`);
-  });
+  }, traceTimeoutMs);
 });
 
 describe("03: SSE from a generator, and the idle timeout", () => {
@@ -112,14 +115,15 @@ describe("03: SSE from a generator, and the idle timeout", () => {
       const [unfixed, fixed] = await Promise.all([traceLesson("03-sse-generator", { durationMs }), traceLesson("03-sse-generator", { path: "/events", durationMs })]);
       const connected = { kind: "sse", event: "connected", data: "hello" };
 
-      expect(sseOf(unfixed.events)).toEqual([connected]);
-      const closed = only(unfixed.events, "disconnect");
+      // The first connection's story; when the close comes early, the client may already have reconnected.
+      const closed = ofKind(unfixed.events, "disconnect")[0]!;
       expect(closed.by).toBe("error");
+      expect(sseOf(unfixed.events.filter((e) => e.t < closed.t))).toEqual([connected]);
       // Bun checks idle connections in 4 s steps: the 10 s limit lands 8 to 12 s after the last write.
-      const openedAt = only(unfixed.events, "open").t;
+      const openedAt = ofKind(unfixed.events, "open")[0]!.t;
       expect(closed.t - openedAt).toBeGreaterThan(7_500);
       expect(closed.t - openedAt).toBeLessThan(12_800);
-      expect(only(unfixed.events, "abort").t).toBeLessThan(closed.t);
+      expect(ofKind(unfixed.events, "abort")[0]!.t).toBeLessThan(closed.t + 1_000);
       expect(ofKind(unfixed.events, "log").some((log) => log.text.includes("timed out a request after 10 seconds"))).toBe(true);
 
       const ticks = ofKind(fixed.events, "sse");
@@ -146,7 +150,7 @@ describe("04: SSE from a ReadableStream", () => {
     expect(only(events, "cleanup").via).toBe("stream-cancel");
     expect(only(events, "log").text).toBe(`stopped after ${ticks} ticks: ${reason}`);
     expect(ofKind(events, "leak")).toEqual([]);
-  });
+  }, traceTimeoutMs);
 });
 
 describe("05: the same stream written for Deno", () => {
@@ -154,14 +158,17 @@ describe("05: the same stream written for Deno", () => {
     const { load, events } = await traceLesson("05-deno-serve");
     expect(load).toMatchObject({ kind: "loaded", form: "deno-serve", notices: [] });
     const chunks = ofKind(events, "chunk");
-    expect(chunks.length).toBe(4);
+    // Four on a quiet machine (at 0, 1, 2 and 3 s; the client leaves at 3.5 s). A loaded one may
+    // take long enough to answer the request that the fourth falls after the client left.
+    expect(chunks.length).toBeGreaterThanOrEqual(3);
+    expect(chunks.length).toBeLessThanOrEqual(4);
     for (const chunk of chunks) expect(chunk.text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\n$/);
     for (const gap of gaps(ofKind(events, "write").map((w) => w.t))) expect(gap).toBeGreaterThan(900);
     for (const gap of gaps(chunks.map((c) => c.t))) expect(gap).toBeGreaterThan(500);
-    expect(ofKind(events, "write").map((w) => w.via)).toEqual(["enqueue", "enqueue", "enqueue", "enqueue"]);
+    expect(ofKind(events, "write").map((w) => w.via)).toEqual(chunks.map(() => "enqueue"));
     expect(only(events, "cleanup").via).toBe("stream-cancel");
     expect(ofKind(events, "leak")).toEqual([]);
-  });
+  }, traceTimeoutMs);
 });
 
 describe("06: every SSE field", () => {
@@ -187,7 +194,7 @@ describe("06: every SSE field", () => {
       { kind: "sse", event: "score", id: "2", data: '{"home":1,"away":1}' },
       { kind: "sse", event: "final", id: "3", data: '{"home":2,"away":1}' },
     ]);
-  });
+  }, traceTimeoutMs);
 
   test("the client reconnects after the retry delay with Last-Event-ID, and a 204 stops it", async () => {
     const { events } = await traceLesson("06-sse-fields");
@@ -199,7 +206,7 @@ describe("06: every SSE field", () => {
     expect(ofKind(events, "disconnect").map((d) => d.by)).toEqual(["server", "server", "error"]);
     expect(ofKind(events, "disconnect")[2]?.message).toContain("HTTP 204");
     expect(ofKind(events, "open").length).toBe(3);
-  });
+  }, traceTimeoutMs);
 });
 
 describe("07: cleanup when the client leaves", () => {
@@ -212,7 +219,7 @@ describe("07: cleanup when the client leaves", () => {
     expect(cleanup.afterMs).toBeGreaterThan(1_000);
     expect(cleanup.afterMs).toBeLessThan(2_500);
     expect(only(events, "log")).toMatchObject({ text: "slow-finally: cleaned up", line: 31 });
-  });
+  }, traceTimeoutMs);
 
   test("/fixed: a sleep that ends on req.signal runs the finally at once", async () => {
     const { events } = await traceLesson("07-cleanup", { path: "/fixed" });
@@ -221,7 +228,7 @@ describe("07: cleanup when the client leaves", () => {
     expect(cleanups[1]!.afterMs).toBeLessThan(200);
     expect(only(events, "log")).toMatchObject({ text: "fixed: cleaned up", line: 47 });
     expect(ofKind(events, "leak")).toEqual([]);
-  });
+  }, traceTimeoutMs);
 
   test("/leaky: the interval and the stream it writes to leak, each reported with its line", async () => {
     const { events } = await traceLesson("07-cleanup", { path: "/leaky" });
@@ -232,13 +239,13 @@ describe("07: cleanup when the client leaves", () => {
     const uncaught = ofKind(events, "uncaught");
     expect(uncaught.length).toBeGreaterThanOrEqual(1);
     for (const error of uncaught) expect({ message: error.message, line: error.line }).toEqual({ message: "TypeError: Invalid state: Controller is already closed", line: 60 });
-  });
+  }, traceTimeoutMs);
 
   test("/direct: the write loop goes on after the client left, reported at its write() line", async () => {
     const { events } = await traceLesson("07-cleanup", { path: "/direct" });
     expect(only(events, "cancel").reason).toBe("AbortError: The connection was closed.");
     expect(only(events, "leak")).toMatchObject({ what: "stream", line: 75 });
-  });
+  }, traceTimeoutMs);
 });
 
 describe("08: coalescing", () => {
@@ -249,7 +256,7 @@ describe("08: coalescing", () => {
     expect(ofKind(events, "write").length).toBe(100);
     expect(ofKind(events, "chunk").length).toBeLessThanOrEqual(10);
     expect(receivedText(events)).toBe(lines);
-  });
+  }, traceTimeoutMs);
 
   test("/paced: with an await after each yield, each line is a chunk of its own", async () => {
     const { events } = await traceLesson("08-coalescing", { path: "/paced" });
@@ -257,7 +264,7 @@ describe("08: coalescing", () => {
     // 100 on a quiet machine; a busy one may read a few lines together.
     expect(ofKind(events, "chunk").length).toBeGreaterThanOrEqual(50);
     expect(receivedText(events)).toBe(lines);
-  });
+  }, traceTimeoutMs);
 });
 
 describe("09: backpressure", () => {
@@ -287,7 +294,7 @@ describe("09: backpressure", () => {
     // 6 to 10 MiB measured on a 2-core machine, loaded or not.
     expect(mostAhead(events)).toBeLessThan(16 * MiB);
     expect(only(events, "disconnect")).toMatchObject({ by: "server", bytes: 64 * MiB });
-  });
+  }, traceTimeoutMs);
 
   test("/enqueue-all: nothing waits, and all 64 MiB are queued before the client reads any", async () => {
     const { events } = await traceLesson("09-backpressure", { path: "/enqueue-all" });
@@ -296,7 +303,7 @@ describe("09: backpressure", () => {
     expect(writes.every((w) => w.waitedMs === undefined)).toBe(true);
     expect(writes.at(-1)!.t).toBeLessThan(ofKind(events, "chunk")[0]!.t);
     expect(mostAhead(events)).toBe(64 * MiB);
-  });
+  }, traceTimeoutMs);
 });
 
 describe("10: errors mid-stream", () => {
@@ -307,7 +314,7 @@ describe("10: errors mid-stream", () => {
     expect(only(events, "disconnect").by).toBe("error");
     expect(ofKind(events, "end")).toEqual([]);
     expect(ofKind(events, "log").some((log) => log.text.includes("lost the database connection"))).toBe(true);
-  });
+  }, traceTimeoutMs);
 
   test("/export-caught: catching in the body ends the stream cleanly with an error line", async () => {
     const { events } = await traceLesson("10-errors", { path: "/export-caught" });
@@ -315,7 +322,7 @@ describe("10: errors mid-stream", () => {
     expect(ofKind(events, "error")).toEqual([]);
     expect(only(events, "end").writes).toBe(4);
     expect(only(events, "disconnect").by).toBe("server");
-  });
+  }, traceTimeoutMs);
 });
 
 describe("11: reconnect lab", () => {
@@ -341,7 +348,7 @@ describe("11: reconnect lab", () => {
       expect(resumes.length).toBeGreaterThanOrEqual(1);
       for (const { lastEventId, lastSeen } of resumes) expect(lastEventId).toBe(String(lastSeen));
     }
-  });
+  }, traceTimeoutMs);
 
   test("?off-by-one: after every reconnect, the lane gets the last event again", async () => {
     const { events } = await traceLesson("11-reconnect-lab", { path: "/numbers?off-by-one" });
@@ -352,7 +359,7 @@ describe("11: reconnect lab", () => {
       expect(repeats).toBeGreaterThanOrEqual(1);
       expect([...new Set(ids)]).toEqual(Array.from({ length: new Set(ids).size }, (_, i) => i + 1));
     }
-  });
+  }, traceTimeoutMs);
 });
 
 describe("12: the function-body pitfall", () => {
@@ -364,14 +371,14 @@ describe("12: the function-body pitfall", () => {
     expect(only(events, "log")).toMatchObject({ level: "warn", line: 15 });
     expect(only(events, "response")).toMatchObject({ status: 200, body: "whole" });
     expect(only(events, "chunk").text).toBe("() => countdown()");
-  });
+  }, traceTimeoutMs);
 
   test("/fixed and /also-fixed stream the countdown in four chunks", async () => {
     for (const path of ["/fixed", "/also-fixed"]) {
       const { events } = await traceLesson("12-function-body-pitfall", { path });
       expect(ofKind(events, "chunk").map((c) => c.text)).toEqual(["3...\n", "2...\n", "1...\n", "liftoff!\n"]);
     }
-  });
+  }, traceTimeoutMs);
 });
 
 describe("13: POST a prompt, stream the answer", () => {
@@ -387,11 +394,11 @@ describe("13: POST a prompt, stream the answer", () => {
     expect(tokens).toEqual(answer.split(" ").map((word, i) => (i === 0 ? word : ` ${word}`)));
     // 15 tokens 50 ms apart: streamed over most of a second, not sent in one piece.
     expect(messages.at(-1)!.t - messages[0]!.t).toBeGreaterThan(500);
-  });
+  }, traceTimeoutMs);
 
   test("a body without a prompt is answered 400", async () => {
     const { events } = await traceLesson("13-post-llm-stream", { body: "{}" });
     expect(only(events, "headers").status).toBe(400);
     expect(receivedText(events)).toBe('{"error":"send a JSON body like {\\"prompt\\": \\"...\\"}"}');
-  });
+  }, traceTimeoutMs);
 });

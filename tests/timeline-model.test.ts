@@ -14,7 +14,7 @@ import type {
   TimelineEvent,
   WriteEvent,
 } from "../src/runner/protocol.ts";
-import { createTimelineModel, visibleMarks, markNear, type TimelineModel } from "../src/webview/timeline/index.ts";
+import { createTimelineModel, markNear, markRoles, visibleMarks, type TimelineModel } from "../src/webview/timeline/index.ts";
 
 // --- event builders ----------------------------------------------------------------------------
 
@@ -491,9 +491,27 @@ describe("queries", () => {
     ]);
   });
 
-  test("markOf finds the mark of an appended event", () => {
+  test("markOf finds the mark of an appended event, or of an equal copy of it", () => {
     const event = chunk(3, 1, 1);
-    const model = modelOf([event]);
-    expect(model.markOf(event)?.t).toBe(3);
+    const log8 = log(3, 1, "hi", 1);
+    const model = modelOf([chunk(2, 1, 1), event, sse(3, 1, "x"), log8]);
+    expect([model.markOf(event)?.event, model.markOf(structuredClone(event))?.event, model.markOf(structuredClone(log8))?.event, model.markOf(chunk(4, 1, 1))]).toEqual([
+      event,
+      event,
+      log8,
+      undefined,
+    ]);
+  });
+
+  test("the typed columns mirror the marks after late merges", () => {
+    const model = modelOf([chunk(5, 1, 1), chunk(9, 1, 1000)], [folded(7, 1, "client", "chunk", 3, 30, 6), sse(1, 1, "x")]);
+    const row = model.rows[2]!;
+    const columns = row.marks.map((_, i) => [row.times[i], row.starts[i], markRoles[row.roleIds[i]!], row.sizes[i]]);
+    expect(columns).toEqual(row.marks.map((mark) => [mark.t, mark.start, mark.role, Math.fround(mark.size)]));
+    expect(markRoles.map((role, i) => [role, row.roleCounts[i]]).filter(([, count]) => count !== 0)).toEqual([
+      ["folded", 1],
+      ["chunk", 2],
+      ["sse", 1],
+    ]);
   });
 });

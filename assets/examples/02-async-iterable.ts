@@ -8,9 +8,11 @@ function countdown(from: number, everyMs: number): AsyncIterable<string> {
       let n = from;
       return {
         async next() {
-          if (n < 0) return { done: true, value: undefined };
           // Wait between lines, but not before the first one.
-          if (n < from) await Bun.sleep(everyMs);
+          if (n >= 0 && n < from) await Bun.sleep(everyMs);
+          // Finished, or stopped by return() during the wait: unlike a generator, a hand-written
+          // iterator can be asked to return() while a next() is still running.
+          if (n < 0) return { done: true, value: undefined };
           const line = n === 0 ? "liftoff!\n" : `${n}...\n`;
           n--;
           return { done: false, value: line };

@@ -34,6 +34,9 @@ interface Source {
   cancel?: ((reason: unknown) => unknown) | undefined;
 }
 
+/** Longest run of body pulls without giving the event loop a turn. */
+const maxBusyMs = 50;
+
 export function installBodyInstrumentation(tracker: RequestTracker, readable: (stack: string | undefined) => string | undefined, warn: (line: number | undefined) => void): BodyInstrumentation {
   const bodies = new WeakMap<Response, BodyKind>();
   /** Streams the playground already follows, so a Response over one does not wrap it twice. */
@@ -43,31 +46,42 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
     /** Set once the body ended, failed or was cancelled: Bun calls return() after a normal end too. */
     let over = false;
     let lastYieldAt: number | undefined;
+    let waitedMs: number | undefined;
+    let lastPauseAt = tracker.now();
+    // Made once per stream, not per chunk: this is the hot path of every generator body.
+    const pull = () => requestStorage.run(ctx, () => inner.next());
+    const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const settled = (result: IteratorResult<unknown>) => {
+      if (result.done) {
+        over = true;
+        tracker.end(ctx);
+      } else {
+        const t = tracker.now();
+        tracker.write(ctx, result.value, "yield", waitedMs, t);
+        lastYieldAt = t;
+      }
+      return result;
+    };
+    const failed = (error: unknown): never => {
+      if (!over) tracker.error(ctx, error, "body", readable);
+      over = true;
+      throw error;
+    };
     const wrapper: AsyncIterableIterator<unknown> = {
       [Symbol.asyncIterator]() {
         return wrapper;
       },
       next() {
+        const now = tracker.now();
         // Bun pulls the next value once the previous one has drained to the socket: the gap is backpressure.
-        const waitedMs = lastYieldAt === undefined ? undefined : performance.now() - lastYieldAt;
-        // Re-enter the request's context: Bun resumes the generator from outside it.
-        return requestStorage.run(ctx, () => inner.next()).then(
-          (result) => {
-            if (result.done) {
-              over = true;
-              tracker.end(ctx);
-            } else {
-              tracker.write(ctx, result.value, "yield", waitedMs);
-              lastYieldAt = performance.now();
-            }
-            return result;
-          },
-          (error: unknown) => {
-            if (!over) tracker.error(ctx, error, "body", readable);
-            over = true;
-            throw error;
-          },
-        );
+        waitedMs = lastYieldAt === undefined ? undefined : now - lastYieldAt;
+        // Bun 1.4 feeds a fast body to the socket without returning to the event loop, which would
+        // starve timers (the snippet's, and the runner's heartbeat). Let the loop turn now and then.
+        if (now - lastPauseAt >= maxBusyMs) {
+          lastPauseAt = now;
+          return pause().then(pull).then(settled, failed);
+        }
+        return pull().then(settled, failed);
       },
       return(value?: unknown) {
         if (over) return typeof inner.return === "function" ? inner.return(value) : Promise.resolve({ done: true, value });

@@ -122,6 +122,9 @@ export function createRequestTracker(options: RequestTrackerOptions) {
   }
 
   return {
+    /** The clock events are stamped with (the host's). */
+    now,
+
     /** A request arrived. */
     begin(method: string, path: string, lane: number, version: number, signal: AbortSignal): RequestContext {
       const ctx: RequestContext = {
@@ -170,9 +173,8 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       }
     },
 
-    /** The body produced a chunk. Hot path: keep it lean. */
-    write(ctx: RequestContext, chunk: unknown, via: WriteVia, waitedMs?: number): void {
-      const t = now();
+    /** The body produced a chunk at `t`. Hot path: keep it lean. */
+    write(ctx: RequestContext, chunk: unknown, via: WriteVia, waitedMs?: number, t = now()): void {
       const bytes = chunkBytes(chunk);
       ctx.writes++;
       ctx.bytes += bytes;

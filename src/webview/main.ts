@@ -116,6 +116,7 @@ async function run(): Promise<void> {
   if (event.kind === "loaded") {
     lastLoad = { version: event.version, at: Date.now(), ms: event.loadMs };
     status = status && { ...status, serving: event.version };
+    editor.clearLoadError();
     editor.showRuntimeMarkers(store.events, event.version);
     say(describeServing() + (event.notices.length ? ` · ${event.notices.length} notice(s)` : ""), "ok");
   } else {

@@ -37,7 +37,6 @@ export function mountTimeline(container: HTMLElement, tooltip: HTMLElement, stor
       tooltip.style.top = `${Math.min(y + 14, innerHeight - box.height - 8)}px`;
     },
   });
-  view.canvas.setAttribute("aria-label", "Timeline");
   follow.addEventListener("click", () => view.follow(!view.following));
   fit.addEventListener("click", () => view.fit());
   container.addEventListener("pointerleave", () => (tooltip.hidden = true));

@@ -88,8 +88,8 @@ function noteExtraServeCalls(syntax: SnippetSyntax, shape: HandlerShape, notes: 
 
 /** Adds code at the end of the file, after a blank line. */
 export function append(syntax: SnippetSyntax, edits: TextEdits, text: string): void {
-  const { source } = syntax;
-  const ending = source.endsWith("\n") ? "\n" : "\n\n";
-  edits.insert(source.length, `${ending}${text}`);
+  const { source, eol } = syntax;
+  const ending = source.endsWith("\n") ? eol : eol + eol;
+  edits.insert(source.length, ending + text.replaceAll("\n", eol));
 }
 

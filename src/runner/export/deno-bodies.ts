@@ -66,6 +66,7 @@ function bodyKind(body: ts.Expression): BodyKind {
   if (ts.isCallExpression(value)) {
     const callee = skipParentheses(value.expression);
     // ReadableStream.from(…), stream.pipeThrough(…): streams of whatever they are fed.
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === "pipeThrough" && isNewOf(value.arguments[0], "TextEncoderStream")) return "other";
     if (ts.isPropertyAccessExpression(callee) && (callee.name.text === "from" || callee.name.text === "pipeThrough")) return "stream";
     const fn = resolveValue(callee);
     if (isFunction(fn)) {
@@ -95,5 +96,10 @@ function streamCarriesBytes(stream: ts.NewExpression): boolean {
 function isBytes(chunk: ts.Expression): boolean {
   const value = skipParentheses(chunk);
   if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === "encode") return true;
-  return ts.isNewExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === "Uint8Array";
+  return isNewOf(value, "Uint8Array");
+}
+
+/** `new Name(…)`. */
+function isNewOf(node: ts.Expression | undefined, name: string): boolean {
+  return node !== undefined && ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name;
 }

@@ -30,7 +30,8 @@ export function convertDenoServeToBun(syntax: SnippetSyntax, edits: TextEdits, s
 
   const callee = call.expression as ts.PropertyAccessExpression;
   edits.replace(startOf(syntax, callee.expression), callee.expression.end, "Bun");
-  changes.push({ text: "Deno.serve() became Bun.serve(), with the handler as its fetch", at: startOf(syntax, call) });
+  const onErrorNote = options && findProperty(options, "onError") ? " and onError as its error" : "";
+  changes.push({ text: `Deno.serve() became Bun.serve(), with the handler as its fetch${onErrorNote}`, at: startOf(syntax, call) });
 
   if (!options || (options.properties.length === 0 && second)) {
     // Deno.serve(handler) or Deno.serve({}, handler) → Bun.serve({ port, fetch: handler })
@@ -56,14 +57,17 @@ export function convertDenoServeToBun(syntax: SnippetSyntax, edits: TextEdits, s
   }
   if (!second) return port;
   // Deno.serve({ … }, handler) → Bun.serve({ …, fetch: handler }): the handler's text moves into the object.
+  const { eol } = syntax;
   const last = options.properties.at(-1);
   const multiLine = last !== undefined && syntax.source.slice(startOf(syntax, options), startOf(syntax, last)).includes("\n");
-  const afterLast = last ? last.end + (/^\s*,/.exec(syntax.source.slice(last.end))?.[0].length ?? 0) : startOf(syntax, options) + 1;
+  const trailingComma = last ? /^\s*,/.exec(syntax.source.slice(last.end))?.[0] : undefined;
+  const afterLast = last ? last.end + (trailingComma?.length ?? 0) : startOf(syntax, options) + 1;
   const indent = last ? (/^[ \t]*/.exec(syntax.source.slice(syntax.source.lastIndexOf("\n", startOf(syntax, last)) + 1))?.[0] ?? "") : "";
   const closeIndent = /^[ \t]*/.exec(syntax.source.slice(syntax.source.lastIndexOf("\n", startOf(syntax, options)) + 1))?.[0] ?? "";
-  const separator = !last ? " " : multiLine ? `,\n${indent}` : ", ";
+  const comma = trailingComma ? "" : ",";
+  const separator = !last ? " " : multiLine ? `${comma}${eol}${indent}` : `${comma} `;
   edits.replace(afterLast, startOf(syntax, second), `${separator}fetch: `);
-  edits.insert(second.end, multiLine ? `,\n${closeIndent}}` : " }");
+  edits.insert(second.end, multiLine ? `,${eol}${closeIndent}}` : " }");
   return port;
 }
 

@@ -15,7 +15,7 @@ import { findProperty, portOf, propertyValue, removeProperty, renameKey, setPort
 import { choosePort, type PortChoice } from "./port.ts";
 import { unsupportedAt } from "./refusal.ts";
 import { declarationOf, findAll, freeName, propertyName, type SnippetSyntax, startOf, textOf, ts } from "./snippet-syntax.ts";
-import type { Remark, TargetBuild } from "./target-build.ts";
+import type { TargetBuild } from "./target-build.ts";
 import { createTextEdits } from "./text-edits.ts";
 
 /** Bun.serve options with no Deno counterpart that change how the server behaves: refused. */

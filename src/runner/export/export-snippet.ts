@@ -21,7 +21,7 @@ import type { ExportOptions, ExportResult } from "./types.ts";
 
 export async function exportSnippetNow(options: ExportOptions): Promise<ExportResult> {
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65536)) {
-    return { ok: false, error: { kind: "unsupported", message: `port must be a whole number from 1 to 65535, not ${options.port}` } };
+    return { ok: false, error: { kind: "invalid-options", message: `port must be a whole number from 1 to 65535, not ${options.port}` } };
   }
   const check = createLoadCheck();
   try {
@@ -92,10 +92,11 @@ function assemble(syntax: SnippetSyntax, build: TargetBuild, options: ExportOpti
       notes,
     });
     const lines = header.split("\n").length - 1;
+    const headerText = header.replaceAll("\n", syntax.eol);
     if (lines === headerLines || round === 3) {
       return {
-        code: shebang + header + body.code.slice(shebang.length),
-        checkCode: shebang + header + checkBody.code.slice(shebang.length),
+        code: shebang + headerText + body.code.slice(shebang.length),
+        checkCode: shebang + headerText + checkBody.code.slice(shebang.length),
         changes,
         notes,
       };

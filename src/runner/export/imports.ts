@@ -57,6 +57,9 @@ export function checkImports(syntax: SnippetSyntax, snippetPath: string, target:
       throw unsupportedAt(syntax, site.specifier, `"${spec}" is part of the playground itself, which a standalone server cannot import`);
     }
     const relativePath = spec.startsWith("./") || spec.startsWith("../") || spec.startsWith("/");
+    if (relativePath && target === "deno" && /\.(html|css)$/.test(spec)) {
+      throw unsupportedAt(syntax, site.specifier, `importing "${spec}" is Bun's bundler at work (HTML and CSS imports); Deno cannot import it. Export for Bun instead`);
+    }
     if (relativePath) {
       notes.push({ text: `"${spec}" is a file of the snippet's own (in ${folder}): copy it beside the exported file`, at });
       if (target === "deno") convertRelativeForDeno(syntax, edits, site, spec, resolved, folder, changes);

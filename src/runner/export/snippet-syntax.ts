@@ -16,6 +16,8 @@ export interface SnippetSyntax {
   names: ReadonlySet<string>;
   /** Whether the snippet is TypeScript (so added code may carry types). */
   typed: boolean;
+  /** The snippet's line ending, which added lines use too. */
+  eol: "\n" | "\r\n";
 }
 
 export function parseSnippet(source: string, path: string): SnippetSyntax {
@@ -27,7 +29,7 @@ export function parseSnippet(source: string, path: string): SnippetSyntax {
   walk(file, (node) => {
     if (ts.isIdentifier(node)) names.add(node.text);
   });
-  return { source, file, names, typed: kind === ts.ScriptKind.TSX };
+  return { source, file, names, typed: kind === ts.ScriptKind.TSX, eol: source.includes("\r\n") ? "\r\n" : "\n" };
 }
 
 /** Visits `node` and every node below it, parents first, in source order. */
@@ -61,9 +63,9 @@ export function textOf(syntax: SnippetSyntax, node: ts.Node): string {
 }
 
 /** `preferred`, or `preferred2`, `preferred3`, … whichever the snippet does not use yet. */
-export function freeName(syntax: SnippetSyntax, preferred: string, taken: ReadonlySet<string> = new Set()): string {
+export function freeName(syntax: SnippetSyntax, preferred: string): string {
   let name = preferred;
-  for (let n = 2; syntax.names.has(name) || taken.has(name); n++) name = `${preferred}${n}`;
+  for (let n = 2; syntax.names.has(name); n++) name = `${preferred}${n}`;
   return name;
 }
 

@@ -53,7 +53,9 @@ export type ExportErrorKind =
   /** The snippet uses something the target runtime has no faithful equivalent for. */
   | "unsupported"
   /** The export produced a file that does not load: a bug in the export, reported rather than written. */
-  | "broken-output";
+  | "broken-output"
+  /** The options asked for something impossible (a port outside 1–65535). */
+  | "invalid-options";
 
 export interface ExportError {
   kind: ExportErrorKind;

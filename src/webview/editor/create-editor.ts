@@ -45,9 +45,12 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
     endColumn: Math.max(column + 1, model.getLineMaxColumn(Math.min(line, model.getLineCount()))),
   });
 
-  /** Markers for what the runner found, replaced as a whole each time. */
-  function setMarkers(markers: Monaco.editor.IMarkerData[]): void {
-    monaco.editor.setModelMarkers(model, owner, markers);
+  /** The latest load's error, shown until a load succeeds; runtime markers never hide it. */
+  let loadError: Monaco.editor.IMarkerData | undefined;
+  let runtime: Monaco.editor.IMarkerData[] = [];
+
+  function render(): void {
+    monaco.editor.setModelMarkers(model, owner, loadError ? [loadError, ...runtime] : runtime);
   }
 
   return {
@@ -60,7 +63,13 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
     focus: () => editor.focus(),
     /** Shows a load error at its line (line 1 when it has none). */
     showLoadError(event: LoadErrorEvent): void {
-      setMarkers([{ ...lineRange(event.line ?? 1, event.column ?? 1), severity: monaco.MarkerSeverity.Error, message: `${event.failure}: ${event.message}`, source: "load" }]);
+      loadError = { ...lineRange(event.line ?? 1, event.column ?? 1), severity: monaco.MarkerSeverity.Error, message: `${event.failure}: ${event.message}`, source: "load" };
+      render();
+    },
+    /** The snippet loaded: its earlier load error no longer applies. */
+    clearLoadError(): void {
+      loadError = undefined;
+      render();
     },
     /** Markers for runtime errors, leaks and warnings among `events`, for the version now in the editor. */
     showRuntimeMarkers(events: readonly TimelineEvent[], version: number | undefined): void {
@@ -81,9 +90,9 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
         else if (event.kind === "error" && event.version === version) add(event.line, monaco.MarkerSeverity.Error, `${event.message} (thrown in the ${event.during})`, "runtime");
         else if (event.kind === "leak" && event.version === version) add(event.line, monaco.MarkerSeverity.Warning, `leak (${event.what}): ${event.detail}`, "leak");
       }
-      setMarkers(markers);
+      runtime = markers;
+      render();
     },
-    clearMarkers: () => setMarkers([]),
     revealLine(line: number): void {
       editor.revealLineInCenter(line);
       editor.setPosition({ lineNumber: line, column: 1 });

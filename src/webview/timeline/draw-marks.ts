@@ -103,9 +103,12 @@ export function createMarkPainter(raster: MarkRaster) {
           case "folded":
             raster.rect(x - 1, top, 2, h, colour);
             break;
-          case "sse":
-            raster.diamond(x, mid, Math.min(4, h / 3), colour);
+          case "sse": {
+            // Low in the row, so the chunk it was parsed from still shows above it.
+            const r = Math.min(3.5, h / 4);
+            raster.diamond(x, top + h - r, r, colour);
             break;
+          }
           case "error":
           case "leak":
             raster.diamond(x, mid, Math.min(5.5, h / 2.4), colour);

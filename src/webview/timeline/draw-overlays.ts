@@ -177,6 +177,7 @@ export function createOverlayPainter() {
       const { starts, roleIds: roles } = box.row;
       const markLabels = (kinds: readonly MarkRole[]) => {
         const wanted = kinds.map((role) => roleIds[role]);
+        if (!wanted.some((role) => box.row.roleCounts[role]! > 0)) return;
         for (let i = lo; i < hi; i++) {
           if (!wanted.includes(roles[i]!) || starts[i]! > frame.to) continue;
           const at = xOf(frame, starts[i]!) - 2;
@@ -190,8 +191,9 @@ export function createOverlayPainter() {
       if (shown <= labelPasses[0]!.maxMarks) markLabels(labelPasses[0]!.roles);
       for (const span of box.row.spans) {
         if (span.start > frame.to) break;
-        // A leak span's marks carry the leak labels.
-        if (span.outcome !== "leak") put(span.label, xOf(frame, span.start) - 2, span.outcome === "cleanup" ? theme.roles.cleanup : theme.muted);
+        // A leak span's marks carry the leak labels. A span begun off screen keeps its label at the left edge.
+        if (span.outcome === "leak" || (span.end ?? Infinity) < frame.from) continue;
+        put(span.label, Math.max(frame.left, xOf(frame, span.start) - 2), span.outcome === "cleanup" ? theme.roles.cleanup : theme.muted);
       }
       if (box.row.side === "server") {
         for (const request of box.row.requests) {

@@ -8,193 +8,18 @@
  */
 
 import type { TimelineEvent } from "../../runner/protocol.ts";
-import { createLaneLinks, type Connection, type LaneLinks } from "./byte-links.ts";
+import { createLaneLinks, type LaneLinks } from "./byte-links.ts";
 import { describeEvent, roleIds } from "./mark-describe.ts";
-import { firstAfter } from "./mark-search.ts";
-import type {
-  MarkRole,
-  RowSide,
-  SpanOutcome,
-  TimelineLink,
-  TimelineMark,
-  TimelineRequest,
-  TimelineRow,
-  TimelineSpan,
-} from "./timeline-types.ts";
-
-class Mark implements TimelineMark {
-  link: Mark | undefined = undefined;
-  linkCount = 0;
-  /** For client events: the connection (open) they belong to. */
-  connection: Connection<Mark> | undefined = undefined;
-  constructor(
-    readonly event: TimelineEvent,
-    readonly role: MarkRole,
-    readonly t: number,
-    readonly start: number,
-    readonly row: Row,
-    readonly size: number,
-    readonly label: string,
-    private readonly ownRequestId: number | undefined,
-  ) {}
-  get kind(): TimelineEvent["kind"] {
-    return this.event.kind;
-  }
-  get requestId(): number | undefined {
-    return this.ownRequestId ?? this.connection?.requestId;
-  }
-}
-
-class Row implements TimelineRow {
-  index = 0;
-  marks: Mark[] = [];
-  times = new Float64Array(64);
-  starts = new Float64Array(64);
-  roleIds = new Uint8Array(64);
-  sizes = new Float32Array(64);
-  maxMarkDuration = 0;
-  spans: Span[] = [];
-  requests: Request[] = [];
-  linkReach = 0;
-  /** This batch's marks, merged into `marks` at the end of `append`. */
-  incoming: Mark[] = [];
-  reorder = false;
-  constructor(
-    readonly lane: number,
-    readonly side: RowSide,
-    readonly label: string,
-  ) {}
-
-  /** Copies marks[from..] into the columns, growing them as needed. */
-  syncColumns(from: number): void {
-    const count = this.marks.length;
-    if (count > this.times.length) {
-      const capacity = Math.max(count, this.times.length * 2);
-      const grow = <A extends Float64Array | Float32Array | Uint8Array>(old: A, make: (n: number) => A): A => {
-        const next = make(capacity);
-        next.set(old);
-        return next;
-      };
-      this.times = grow(this.times, (n) => new Float64Array(n));
-      this.starts = grow(this.starts, (n) => new Float64Array(n));
-      this.roleIds = grow(this.roleIds, (n) => new Uint8Array(n));
-      this.sizes = grow(this.sizes, (n) => new Float32Array(n));
-    }
-    for (let i = from; i < count; i++) {
-      const mark = this.marks[i]!;
-      this.times[i] = mark.t;
-      this.starts[i] = mark.start;
-      this.roleIds[i] = roleIds[mark.role];
-      this.sizes[i] = mark.size;
-    }
-  }
-}
-
-class Request implements TimelineRequest {
-  abort: number | undefined;
-  cancel: number | undefined;
-  ended: number | undefined;
-  cleanup: { t: number; afterMs: number; label: string } | undefined;
-  leaks: { t: number; label: string }[] = [];
-  span: Span | undefined;
-  constructor(
-    readonly lane: number,
-    readonly requestId: number,
-    readonly version: number,
-    public start: number,
-    public end: number,
-  ) {}
-}
-
-class Span implements TimelineSpan {
-  constructor(private readonly request: Request) {}
-  get lane(): number {
-    return this.request.lane;
-  }
-  get requestId(): number {
-    return this.request.requestId;
-  }
-  get abort(): number | undefined {
-    return this.request.abort;
-  }
-  get cancel(): number | undefined {
-    return this.request.cancel;
-  }
-  get start(): number {
-    const { abort, cancel, cleanup, ended, leaks } = this.request;
-    if (abort !== undefined || cancel !== undefined) return Math.min(abort ?? Infinity, cancel ?? Infinity);
-    if (cleanup !== undefined) return cleanup.t - cleanup.afterMs;
-    const firstLeak = Math.min(...leaks.map((leak) => leak.t));
-    return ended !== undefined && ended <= firstLeak ? ended : firstLeak;
-  }
-  get end(): number | undefined {
-    const { cleanup, leaks } = this.request;
-    if (cleanup === undefined && leaks.length === 0) return undefined;
-    return Math.max(cleanup?.t ?? -Infinity, ...leaks.map((leak) => leak.t));
-  }
-  get outcome(): SpanOutcome {
-    if (this.request.leaks.length > 0) return "leak";
-    return this.request.cleanup === undefined ? "pending" : "cleanup";
-  }
-  get label(): string {
-    const { cleanup, leaks } = this.request;
-    if (leaks.length > 0) return leaks.map((leak) => leak.label).join("; ");
-    return cleanup?.label ?? "waiting for cleanup";
-  }
-}
+import { firstAtOrAfter } from "./mark-search.ts";
+import { Mark, mergeIncoming, Request, Row, rowLabel, sideOrder, Span } from "./timeline-rows.ts";
+import type { RowSide, TimelineLink, TimelineMark, TimelineRow, TimelineSpan } from "./timeline-types.ts";
 
 interface Lane {
   links: LaneLinks<Mark>;
   requests: Map<number, Request>;
 }
 
-const sideOrder: Record<RowSide, number> = { runner: 0, server: 1, client: 2 };
-const byT = (a: { t: number }, b: { t: number }) => a.t - b.t;
 const byStart = (a: { start: number }, b: { start: number }) => a.start - b.start;
-
-function rowLabel(lane: number, side: RowSide): string {
-  if (lane === 0) return side === "runner" ? "runner" : `no client · ${side}`;
-  return `client ${lane} · ${side}`;
-}
-
-/** Merges a batch (arrival order) into a row's sorted marks in O(batch + displaced marks). */
-function mergeIncoming(row: Row): void {
-  const batch = row.incoming;
-  row.incoming = [];
-  for (let i = 1; i < batch.length; i++) {
-    if (batch[i]!.t < batch[i - 1]!.t) {
-      batch.sort(byT); // stable, and near-linear on nearly sorted input
-      break;
-    }
-  }
-  const marks = row.marks;
-  const first = batch[0];
-  if (first === undefined) return;
-  const last = marks[marks.length - 1];
-  if (last === undefined || last.t <= first.t) {
-    const from = marks.length;
-    for (const mark of batch) marks.push(mark);
-    row.syncColumns(from);
-    return;
-  }
-  // Marks already in the row go before new ones at equal times: they arrived first.
-  const from = firstAfter(row, first.t);
-  const tail = marks.splice(from);
-  let i = 0;
-  let j = 0;
-  while (i < tail.length || j < batch.length) {
-    const a = tail[i];
-    const b = batch[j];
-    if (b === undefined || (a !== undefined && a.t <= b.t)) {
-      marks.push(a!);
-      i++;
-    } else {
-      marks.push(b);
-      j++;
-    }
-  }
-  row.syncColumns(from);
-}
 
 export function createTimelineModel(initialStart = 0) {
   let timelineStart = initialStart;
@@ -391,6 +216,7 @@ export function createTimelineModel(initialStart = 0) {
         const mark = new Mark(event, look.role, event.t, start, into, look.size, look.label, ownRequestId);
         derive(event, mark, into);
         into.incoming.push(mark);
+        into.roleCounts[roleIds[look.role]]!++;
         touched.add(into);
         touchedLanes.add(event.lane);
         markByEvent.set(event, mark);
@@ -437,9 +263,19 @@ export function createTimelineModel(initialStart = 0) {
       for (const listener of listeners) listener();
     },
 
-    /** The mark drawn for an event that was appended. */
+    /**
+     * The mark drawn for an event that was appended: the same object, or an equal one (same lane,
+     * side, kind and time), as an event that went through JSON would be.
+     */
     markOf(event: TimelineEvent): TimelineMark | undefined {
-      return markByEvent.get(event);
+      const known = markByEvent.get(event);
+      if (known !== undefined) return known;
+      const into = rowByKey.get(event.lane * 3 + sideOrder[event.side === "runner" && event.lane > 0 ? "server" : event.side]);
+      if (into === undefined) return undefined;
+      for (let i = firstAtOrAfter(into, event.t); i < into.marks.length && into.marks[i]!.t === event.t; i++) {
+        if (into.marks[i]!.kind === event.kind) return into.marks[i];
+      }
+      return undefined;
     },
 
     /** Every write → chunk link, of one lane or of all, in write order per lane. */

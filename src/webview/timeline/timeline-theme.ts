@@ -21,7 +21,7 @@ export interface TimelineTheme {
   /** Hatching over requests a newer version had replaced. */
   stale: string;
   roles: Record<MarkRole, string>;
-  /** CSS font family for labels. */
+  /** CSS font family for labels (`--tl-font`). */
   font: string;
 }
 
@@ -95,6 +95,6 @@ export function readTheme(container: HTMLElement, darkScheme: boolean): Timeline
     now: read("now", base.now),
     stale: read("stale", base.stale),
     roles,
-    font: read("font", style.fontFamily || "system-ui, sans-serif"),
+    font: read("font", 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'),
   };
 }

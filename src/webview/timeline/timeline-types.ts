@@ -51,6 +51,8 @@ export interface TimelineRow {
   readonly starts: Float64Array;
   readonly roleIds: Uint8Array;
   readonly sizes: Float32Array;
+  /** How many marks of each role the row holds, indexed like `markRoles`. */
+  readonly roleCounts: Int32Array;
   /** The longest `t - start` of any mark in the row (folded spans), for range queries. */
   readonly maxMarkDuration: number;
   /** Abort → cancel → cleanup/leak spans of the row's requests, sorted by `start`. */

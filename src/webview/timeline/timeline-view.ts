@@ -79,7 +79,10 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
   function followRange(): TimeRange {
     if (model.eventCount === 0) return { from: model.timelineStart, to: model.timelineStart + 1000 };
     const first = Math.min(model.timelineStart, model.firstT);
-    const last = Math.max(model.lastT, first + 1);
+    // Keep the "now" line in view too, unless the host has been idle long enough to push the
+    // latest events out.
+    const now = options.now?.() ?? -Infinity;
+    const last = Math.max(model.lastT, Math.min(now, model.lastT + followWidth * 0.5), first + 1);
     const margin = 0.04;
     if ((last - first) * (1 + margin) <= followWidth) return { from: first, to: first + (last - first) * (1 + margin) };
     return { from: last + followWidth * margin - followWidth, to: last + followWidth * margin };
@@ -186,7 +189,12 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
     const unit = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? height : 1;
     const dx = event.deltaX * unit;
     const dy = event.deltaY * unit;
-    const { scale } = plotGeometry(width, range);
+    const { left, scale } = plotGeometry(width, range);
+    // Over the row labels the wheel scrolls the rows, as it would a list.
+    if (event.clientX - canvas.getBoundingClientRect().left < left && !event.ctrlKey) {
+      scrollY += dy;
+      return invalidate();
+    }
     if (event.shiftKey && !event.ctrlKey) return moveTo(panBy(range, (dy || dx) / scale));
     if (Math.abs(dx) > Math.abs(dy)) return moveTo(panBy(range, dx / scale));
     if (dy === 0) return;
@@ -317,7 +325,13 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
     invalidate();
   });
   // The "now" line moves on its own; twice a second is enough to keep it honest.
-  const nowTimer = options.now === undefined ? undefined : setInterval(invalidate, 500);
+  const nowTimer =
+    options.now === undefined
+      ? undefined
+      : setInterval(() => {
+          const now = options.now?.() ?? 0;
+          if (following || (now >= range.from && now <= range.to)) invalidate();
+        }, 500);
   invalidate();
 
   return {

@@ -1,0 +1,180 @@
+/**
+ * The objects the model is made of: marks, rows (with typed columns mirroring their marks),
+ * requests and their spans. They implement the read-only types of `timeline-types.ts`; only the
+ * model changes them.
+ */
+
+import type { TimelineEvent } from "../../runner/protocol.ts";
+import type { Connection } from "./byte-links.ts";
+import { markRoles, roleIds } from "./mark-describe.ts";
+import { firstAfter } from "./mark-search.ts";
+import type { MarkRole, RowSide, SpanOutcome, TimelineMark, TimelineRequest, TimelineRow, TimelineSpan } from "./timeline-types.ts";
+
+export class Mark implements TimelineMark {
+  link: Mark | undefined = undefined;
+  linkCount = 0;
+  /** For client events: the connection (open) they belong to. */
+  connection: Connection<Mark> | undefined = undefined;
+  constructor(
+    readonly event: TimelineEvent,
+    readonly role: MarkRole,
+    readonly t: number,
+    readonly start: number,
+    readonly row: Row,
+    readonly size: number,
+    readonly label: string,
+    private readonly ownRequestId: number | undefined,
+  ) {}
+  get kind(): TimelineEvent["kind"] {
+    return this.event.kind;
+  }
+  get requestId(): number | undefined {
+    return this.ownRequestId ?? this.connection?.requestId;
+  }
+}
+
+export class Row implements TimelineRow {
+  index = 0;
+  marks: Mark[] = [];
+  times = new Float64Array(64);
+  starts = new Float64Array(64);
+  roleIds = new Uint8Array(64);
+  sizes = new Float32Array(64);
+  roleCounts = new Int32Array(markRoles.length);
+  maxMarkDuration = 0;
+  spans: Span[] = [];
+  requests: Request[] = [];
+  linkReach = 0;
+  /** This batch's marks, merged into `marks` at the end of `append`. */
+  incoming: Mark[] = [];
+  reorder = false;
+  constructor(
+    readonly lane: number,
+    readonly side: RowSide,
+    readonly label: string,
+  ) {}
+
+  /** Copies marks[from..] into the columns, growing them as needed. */
+  syncColumns(from: number): void {
+    const count = this.marks.length;
+    if (count > this.times.length) {
+      const capacity = Math.max(count, this.times.length * 2);
+      const grow = <A extends Float64Array | Float32Array | Uint8Array>(old: A, make: (n: number) => A): A => {
+        const next = make(capacity);
+        next.set(old);
+        return next;
+      };
+      this.times = grow(this.times, (n) => new Float64Array(n));
+      this.starts = grow(this.starts, (n) => new Float64Array(n));
+      this.roleIds = grow(this.roleIds, (n) => new Uint8Array(n));
+      this.sizes = grow(this.sizes, (n) => new Float32Array(n));
+    }
+    for (let i = from; i < count; i++) {
+      const mark = this.marks[i]!;
+      this.times[i] = mark.t;
+      this.starts[i] = mark.start;
+      this.roleIds[i] = roleIds[mark.role];
+      this.sizes[i] = mark.size;
+    }
+  }
+}
+
+export class Request implements TimelineRequest {
+  abort: number | undefined;
+  cancel: number | undefined;
+  ended: number | undefined;
+  cleanup: { t: number; afterMs: number; label: string } | undefined;
+  leaks: { t: number; label: string }[] = [];
+  span: Span | undefined;
+  constructor(
+    readonly lane: number,
+    readonly requestId: number,
+    readonly version: number,
+    public start: number,
+    public end: number,
+  ) {}
+}
+
+export class Span implements TimelineSpan {
+  constructor(private readonly request: Request) {}
+  get lane(): number {
+    return this.request.lane;
+  }
+  get requestId(): number {
+    return this.request.requestId;
+  }
+  get abort(): number | undefined {
+    return this.request.abort;
+  }
+  get cancel(): number | undefined {
+    return this.request.cancel;
+  }
+  get start(): number {
+    const { abort, cancel, cleanup, ended, leaks } = this.request;
+    if (abort !== undefined || cancel !== undefined) return Math.min(abort ?? Infinity, cancel ?? Infinity);
+    if (cleanup !== undefined) return cleanup.t - cleanup.afterMs;
+    const firstLeak = Math.min(...leaks.map((leak) => leak.t));
+    return ended !== undefined && ended <= firstLeak ? ended : firstLeak;
+  }
+  get end(): number | undefined {
+    const { cleanup, leaks } = this.request;
+    if (cleanup === undefined && leaks.length === 0) return undefined;
+    return Math.max(cleanup?.t ?? -Infinity, ...leaks.map((leak) => leak.t));
+  }
+  get outcome(): SpanOutcome {
+    if (this.request.leaks.length > 0) return "leak";
+    return this.request.cleanup === undefined ? "pending" : "cleanup";
+  }
+  get label(): string {
+    const { cleanup, leaks } = this.request;
+    if (leaks.length > 0) return leaks.map((leak) => leak.label).join("; ");
+    return cleanup?.label ?? "waiting for cleanup";
+  }
+}
+
+export const sideOrder: Record<RowSide, number> = { runner: 0, server: 1, client: 2 };
+const byT = (a: { t: number }, b: { t: number }) => a.t - b.t;
+
+export function rowLabel(lane: number, side: RowSide): string {
+  if (lane === 0) return side === "runner" ? "runner" : `no client · ${side}`;
+  return `client ${lane} · ${side}`;
+}
+
+/** Merges a batch (arrival order) into a row's sorted marks in O(batch + displaced marks). */
+export function mergeIncoming(row: Row): void {
+  const batch = row.incoming;
+  row.incoming = [];
+  for (let i = 1; i < batch.length; i++) {
+    if (batch[i]!.t < batch[i - 1]!.t) {
+      batch.sort(byT); // stable, and near-linear on nearly sorted input
+      break;
+    }
+  }
+  const marks = row.marks;
+  const first = batch[0];
+  if (first === undefined) return;
+  const last = marks[marks.length - 1];
+  if (last === undefined || last.t <= first.t) {
+    const from = marks.length;
+    for (const mark of batch) marks.push(mark);
+    row.syncColumns(from);
+    return;
+  }
+  // Marks already in the row go before new ones at equal times: they arrived first.
+  const from = firstAfter(row, first.t);
+  const tail = marks.splice(from);
+  let i = 0;
+  let j = 0;
+  while (i < tail.length || j < batch.length) {
+    const a = tail[i];
+    const b = batch[j];
+    if (b === undefined || (a !== undefined && a.t <= b.t)) {
+      marks.push(a!);
+      i++;
+    } else {
+      marks.push(b);
+      j++;
+    }
+  }
+  row.syncColumns(from);
+}

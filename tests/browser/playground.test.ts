@@ -1,0 +1,206 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { startHost, type Host } from "../../src/main/host-server.ts";
+import { artifactsDir, launchChromium } from "./chromium.ts";
+
+let host: Host;
+let browser: Browser;
+let context: BrowserContext | undefined;
+
+// One browser for the file; a fresh host (and runner) for every test, so no test sees another's lanes.
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+beforeEach(async () => {
+  host = await startHost({ port: 0 });
+});
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+  await host.stop();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openPlayground(colorScheme: "light" | "dark" = "light"): Promise<Page> {
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme, acceptDownloads: true });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: host.origin });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error("page error:", error.message));
+  await page.goto(host.launchUrl);
+  await page.waitForSelector("body[data-editor-ready]");
+  // The page loads what the editor holds when it starts; tests begin once that is live.
+  await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
+  return page;
+}
+
+/** The version the status bar says is live. */
+async function liveVersion(page: Page): Promise<number> {
+  return Number(/v(\d+) live/.exec((await page.textContent("#status")) ?? "")?.[1] ?? 0);
+}
+
+/**
+ * Replaces the editor's text the way people bring code in, pasted from the docs through the
+ * clipboard (typed text would be re-indented and get its brackets closed twice), then runs it
+ * with Ctrl+S.
+ */
+async function pasteAndRun(page: Page, source: string): Promise<void> {
+  const before = await liveVersion(page);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), source);
+  await page.click(".monaco-editor .view-lines");
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("ControlOrMeta+V");
+  await page.waitForFunction((text) => window.monaco!.editor.getModels()[0]!.getValue() === text, source);
+  await page.keyboard.press("ControlOrMeta+S");
+  await page.waitForFunction((version) => {
+    const status = document.getElementById("status")?.textContent ?? "";
+    return status.includes("did not load") || Number(/v(\d+) live/.exec(status)?.[1] ?? 0) > version;
+  }, before);
+}
+
+/** Text of every table row, as `lane side kind detail`. */
+function tableRows(page: Page): Promise<string[]> {
+  return page.$$eval(".events-table tr[data-index]", (rows) => rows.map((row) => [...row.querySelectorAll("td")].slice(1).map((td) => td.textContent).join(" ")));
+}
+
+async function waitForRow(page: Page, pattern: RegExp): Promise<void> {
+  await page.waitForFunction(
+    (source) => [...document.querySelectorAll(".events-table tr[data-index]")].some((row) => new RegExp(source).test([...row.querySelectorAll("td")].slice(1).map((td) => td.textContent).join(" "))),
+    pattern.source,
+  );
+}
+
+async function showOnly(page: Page, filter: { lane?: string; kind?: string }): Promise<void> {
+  if (filter.lane !== undefined) await page.selectOption('[aria-label="Filter by lane"]', filter.lane);
+  if (filter.kind !== undefined) await page.selectOption('[aria-label="Filter by kind"]', filter.kind);
+}
+
+const ticker = `export default function (req: Request) {
+  async function* body() {
+    for (let i = 1; i <= 3; i++) {
+      yield "tick " + i + "\\n";
+      await Bun.sleep(50);
+    }
+  }
+  return new Response(body(), { headers: { "content-type": "text/plain" } });
+}
+`;
+
+describe("the playground in Chromium", () => {
+  test("a pasted snippet runs, and a client's writes and chunks show in the table and the timeline", async () => {
+    const page = await openPlayground();
+    await pasteAndRun(page, ticker);
+    await page.click("#connect");
+    await waitForRow(page, /^1 client disconnect by server/);
+    const rows = await tableRows(page);
+    const lane1 = rows.filter((row) => row.startsWith("1 ")).map((row) => row.split(" ").slice(1, 3).join(" "));
+    expect(lane1.filter((row) => row.startsWith("server"))).toEqual(["server request", "server response", "server write", "server write", "server write", "server end"]);
+    expect(lane1.filter((row) => row === "client chunk").length).toBe(3);
+    // The canvas says what it shows: events on the runner row and the client's server and client rows.
+    const label = await page.getAttribute(".timeline canvas", "aria-label");
+    expect(label).toMatch(/^Timeline of \d+ events on 3 rows/);
+    await page.screenshot({ path: join(artifactsDir, "playground-run.png") });
+  });
+
+  test("a syntax error becomes a marker at its line while the last good version keeps serving", async () => {
+    const page = await openPlayground();
+    await pasteAndRun(page, ticker);
+    const good = await liveVersion(page);
+    await pasteAndRun(page, `export default function () {\n  const broken = ;\n  return new Response("never");\n}\n`);
+    expect(await page.textContent("#status")).toContain(`syntax at line 2`);
+    expect(await page.textContent("#status")).toContain(`v${good} keeps serving`);
+    const markers = await page.evaluate(() => window.monaco!.editor.getModelMarkers({}).map((m) => ({ line: m.startLineNumber, message: m.message })));
+    expect(markers).toEqual([{ line: 2, message: "syntax: Unexpected ;" }]);
+    await page.click("#connect");
+    await waitForRow(page, /client disconnect/);
+    await showOnly(page, { kind: "chunk" });
+    expect((await tableRows(page)).map((row) => row.replace(/^\d+ client chunk \d+ B /, ""))).toEqual(['"tick 1\\n"', '"tick 2\\n"', '"tick 3\\n"']);
+    await page.screenshot({ path: join(artifactsDir, "playground-syntax-error.png") });
+  });
+
+  test("SSE fields arrive parsed and their details show the wire text", async () => {
+    const page = await openPlayground("dark");
+    await pasteAndRun(
+      page,
+      `export default () => new Response(async function* () {
+  yield ": ping\\n\\nretry: 2000\\n\\n";
+  yield "event: greeting\\nid: 7\\ndata: hello\\ndata: world\\n\\n";
+}, { headers: { "content-type": "text/event-stream" } });
+`,
+    );
+    await page.click("#connect");
+    await waitForRow(page, /client disconnect/);
+    const sse = (await tableRows(page)).filter((row) => / client sse/.test(row)).map((row) => row.replace(/^\d+ client /, ""));
+    expect(sse).toEqual(["sse-comment \"ping\"", "sse-retry 2000.0 ms", 'sse greeting #7 "hello\\nworld"']);
+    await page.click('.events-table tr[data-index]:has(td.kind:text-is("sse"))');
+    await expect(page.locator("#details h3").textContent()).resolves.toContain("sse · client · lane 1");
+    expect(await page.locator("#details pre.wire").allTextContents()).toEqual(["greeting", "7", "hello␊\nworld"]);
+    await page.screenshot({ path: join(artifactsDir, "playground-sse-dark.png") });
+  });
+
+  test("disconnecting shows the abort, the cancel and the cleanup", async () => {
+    const page = await openPlayground();
+    await pasteAndRun(
+      page,
+      `export default () => {
+  let timer: ReturnType<typeof setInterval>;
+  return new Response(new ReadableStream({
+    start(controller) { timer = setInterval(() => controller.enqueue("tick\\n"), 40); },
+    cancel() { clearInterval(timer); },
+  }));
+};
+`,
+    );
+    await page.click("#connect");
+    await waitForRow(page, /^1 client chunk/);
+    await page.click('button[aria-label="Disconnect client 1"]');
+    // The table draws only the rows in view: narrow it to what this test is about, as a person would.
+    await page.selectOption('[aria-label="Filter by side"]', "server");
+    await waitForRow(page, /^1 server cleanup stream-cancel finished/);
+    await page.selectOption('[aria-label="Filter by side"]', "");
+    const lifecycle = (await tableRows(page)).filter((row) => /^1 (server (abort|cancel|cleanup|leak)|client disconnect)/.test(row)).map((row) => row.split(" ").slice(1, 3).join(" "));
+    expect(lifecycle).toEqual(["client disconnect", "server abort", "server cancel", "server cleanup"]);
+  });
+
+  test("the page's own EventSource receives events through the host", async () => {
+    const page = await openPlayground();
+    await pasteAndRun(
+      page,
+      `export default () => new Response(async function* () {
+  yield "retry: 100000\\n\\n";
+  for (let i = 1; i <= 3; i++) yield "id: " + i + "\\ndata: n" + i + "\\n\\n";
+}, { headers: { "content-type": "text/event-stream" } });
+`,
+    );
+    await page.selectOption("#client-kind", "browser");
+    await page.click("#connect");
+    await waitForRow(page, /^1 client sse message #3/);
+    const rows = (await tableRows(page)).filter((row) => /^1 client (open|sse)/.test(row)).map((row) => row.replace(/^1 client /, ""));
+    expect(rows.slice(0, 4).map((row) => row.split(" ").slice(0, 3).join(" "))).toEqual(["open browser GET", 'sse message #1', 'sse message #2', 'sse message #3']);
+    await page.click("#disconnect-all");
+  });
+
+  test("the timeline exports as trace --json lines ending with a summary", async () => {
+    const page = await openPlayground();
+    await page.click("#connect");
+    await waitForRow(page, /client disconnect/);
+    await page.click("#export-menu summary");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-json")]);
+    const text = await Bun.file((await download.path())!).text();
+    const lines = text.trim().split("\n").map((line) => JSON.parse(line) as { kind: string; t: number });
+    expect(lines.at(-1)!.kind).toBe("summary");
+    expect(lines.some((line) => line.kind === "chunk")).toBe(true);
+    const times = lines.map((line) => line.t);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  test("the host refuses a page without the launch token", async () => {
+    context = await browser.newContext();
+    const page = await context.newPage();
+    const response = await page.goto(host.origin + "/");
+    expect(response?.status()).toBe(403);
+    expect(await page.textContent("body")).toContain("npm start");
+  });
+});
