@@ -111,6 +111,25 @@ const payloadReaders: { [K in PagePayload["type"]]: (p: Fields) => Extract<PageP
     }
     return { type: "browser-events", events };
   },
+  export: (p) => {
+    if (!isString(p.source)) return "export.source must be a string";
+    if (p.target !== "bun" && p.target !== "deno") return "export.target must be bun or deno";
+    if (!isOptional(p.port, isNumber)) return "export.port must be a number when present";
+    const tryRequest = p.tryRequest;
+    if (tryRequest !== undefined) {
+      if (!isObject(tryRequest) || !isString(tryRequest.path)) return "export.tryRequest must have a path when present";
+      if (!isOptional(tryRequest.method, isString) || !isOptional(tryRequest.body, isString)) return "export.tryRequest.method and body must be strings";
+      if (tryRequest.headers !== undefined && !isStringRecord(tryRequest.headers)) return "export.tryRequest.headers must map names to strings";
+      return {
+        type: "export",
+        source: p.source,
+        target: p.target,
+        port: p.port,
+        tryRequest: { path: tryRequest.path, method: tryRequest.method, body: tryRequest.body, headers: tryRequest.headers === undefined ? undefined : copyRecord(tryRequest.headers) },
+      };
+    }
+    return { type: "export", source: p.source, target: p.target, port: p.port };
+  },
 };
 
 /** Reads a message from a page, saying what is wrong when it is not one. */

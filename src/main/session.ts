@@ -9,6 +9,7 @@
  */
 
 import { isAbsolute, join } from "node:path";
+import { exportSnippet } from "../runner/export/index.ts";
 import { openProbe, type Probe } from "../runner/probe/index.ts";
 import type {
   ClientRequest,
@@ -217,6 +218,10 @@ export function createSession(options: SessionOptions = {}) {
       case "browser-events":
         for (const event of payload.events) record(event);
         return { type: "ack" };
+      case "export": {
+        const { source, target, port, tryRequest } = payload;
+        return { type: "exported", result: await exportSnippet({ source, path: untitledPath, target, port, tryRequest }) };
+      }
     }
     const _never: never = payload;
     return { type: "failed", message: `unknown message ${JSON.stringify(_never)}` };

@@ -129,6 +129,9 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
   function followSource(ctx: RequestContext, source: Source): Source {
     let cancelled = false;
     let reportedLateWrite = false;
+    /** The pull() under way, for a direct stream: its loop may outlive the client. */
+    let pulling: Promise<unknown> | undefined;
+    const createdAt = callerLine();
     const isDirect = source.type === "direct";
     const via = isDirect ? "write" : "enqueue";
     const wrapController = (controller: Record<string, unknown> & object): object => {
@@ -139,7 +142,8 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
         if (cancelled) {
           if (!reportedLateWrite) {
             reportedLateWrite = true;
-            tracker.writeAfterCancel(ctx, via, callerLine());
+            // A callback in tail position leaves no frame of its own (JSC tail calls): fall back to the stream's line.
+            tracker.writeAfterCancel(ctx, via, callerLine() ?? createdAt);
           }
         } else {
           tracker.write(ctx, chunk, via);
@@ -190,14 +194,31 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
         }
       });
     };
-    const createdAt = callerLine();
     const wrapped: Source = {
       type: source.type,
       start: source.start ? (controller: unknown) => call(source.start, controller as object) : undefined,
-      pull: source.pull ? (controller: unknown) => call(source.pull, controller as object) : undefined,
+      pull: source.pull
+        ? (controller: unknown) => {
+            const result = call(source.pull, controller as object);
+            if (isDirect && result instanceof Promise) {
+              pulling = result;
+              const clear = () => {
+                if (pulling === result) pulling = undefined;
+              };
+              result.then(clear, clear);
+            }
+            return result;
+          }
+        : undefined,
       cancel: (reason: unknown) => {
         cancelled = true;
         tracker.cancel(ctx, reason);
+        if (pulling) {
+          tracker.holdUntil(ctx, pulling, () => {
+            if (!reportedLateWrite) tracker.writeAfterCancel(ctx, via, createdAt);
+            reportedLateWrite = true;
+          });
+        }
         if (!source.cancel) return undefined;
         const done = requestStorage.run(ctx, async () => source.cancel!.call(source, reason));
         tracker.cleanup(ctx, "stream-cancel", done, "stream", createdAt, "the stream's cancel()");
@@ -244,6 +265,7 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
         } else {
           // Bun sends a plain function's source text as the body (Bun 1.4): almost never what was meant.
           warn(callerLine());
+          if (ctx) kind = { kind: "whole", value: Function.prototype.toString.call(body) };
         }
       }
       super(actual as BodyInit, init);

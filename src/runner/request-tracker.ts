@@ -47,6 +47,8 @@ export interface RequestTrackerOptions {
   emit: (event: RunnerProducedEvent) => void;
   /** How long a started cleanup may take before it is reported as leaked. */
   cleanupGraceMs: number;
+  /** Told of each request as it begins, before its handler runs. */
+  onRequest?: (request: { requestId: number; method: string; path: string; version: number }) => void;
 }
 
 /** Distributes `Omit` over a union, so each event keeps its own fields. */
@@ -113,6 +115,28 @@ export function createRequestTracker(options: RequestTrackerOptions) {
     nativeSetTimeout(() => settle(ctx), settleMs);
   }
 
+  /** Keeps `ctx` unsettled until `done` settles (`onDone`) or the grace period ends (`onGrace`, once). */
+  function hold(ctx: RequestContext, done: Promise<unknown>, onDone: () => void, onGrace: () => void): void {
+    let late = false;
+    ctx.pendingCleanups++;
+    const grace = nativeSetTimeout(() => {
+      late = true;
+      onGrace();
+      ctx.pendingCleanups--;
+      maybeSettle(ctx);
+    }, graceMs);
+    grace.unref();
+    const completed = () => {
+      onDone();
+      if (late) return;
+      nativeClearTimeout(grace);
+      ctx.pendingCleanups--;
+      maybeSettle(ctx);
+    };
+    // Code that throws still finished; the error itself is reported by whoever awaited it.
+    done.then(completed, completed);
+  }
+
   function finish(ctx: RequestContext): void {
     if (ctx.phase === "finished" || ctx.phase === "settled") return;
     const fold = ctx.gate.flush();
@@ -141,6 +165,7 @@ export function createRequestTracker(options: RequestTrackerOptions) {
         gate: createFloodGate(),
       };
       open.add(ctx);
+      options.onRequest?.({ requestId: ctx.requestId, method, path, version });
       record(ctx, { kind: "request", method, path }, ctx.startedAt);
       signal.addEventListener(
         "abort",
@@ -223,24 +248,21 @@ export function createRequestTracker(options: RequestTrackerOptions) {
      */
     cleanup(ctx: RequestContext, via: CleanupVia, done: Promise<unknown>, what: LeakKind, line: number | undefined, waitingFor: string): void {
       const from = ctx.abortedAt ?? now();
-      let leaked = false;
-      ctx.pendingCleanups++;
-      const grace = nativeSetTimeout(() => {
-        leaked = true;
-        leak(ctx, what, line, `${waitingFor} has not finished ${graceMs} ms after the client left`);
-        ctx.pendingCleanups--;
-        maybeSettle(ctx);
-      }, graceMs);
-      grace.unref();
-      const completed = () => {
-        record(ctx, { kind: "cleanup", afterMs: now() - from, via });
-        if (leaked) return;
-        nativeClearTimeout(grace);
-        ctx.pendingCleanups--;
-        maybeSettle(ctx);
-      };
-      // A cleanup that throws still finished; the error itself is reported by whoever awaited it.
-      done.then(completed, completed);
+      hold(
+        ctx,
+        done,
+        () => record(ctx, { kind: "cleanup", afterMs: now() - from, via }),
+        () => leak(ctx, what, line, `${waitingFor} has not finished ${graceMs} ms after the client left`),
+      );
+    },
+
+    /**
+     * Code the request started is still running after the client left (a direct stream's pull
+     * loop): the request is not settled until `running` settles, or the grace period ends and
+     * `onGrace` reports what it must.
+     */
+    holdUntil(ctx: RequestContext, running: Promise<unknown>, onGrace: () => void): void {
+      hold(ctx, running, () => {}, onGrace);
     },
 
     /** A synchronous cleanup (an abort listener) just ran. */

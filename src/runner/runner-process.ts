@@ -7,7 +7,6 @@
  * port to keep (0 for any).
  */
 
-import { writeSync } from "node:fs";
 import { installAbortListenerTracking } from "./abort-listeners.ts";
 import { installConsoleCapture } from "./console-capture.ts";
 import { installBodyInstrumentation } from "./instrument-body.ts";
@@ -16,7 +15,7 @@ import { parseHostMessage } from "./messages.ts";
 import { nativeBunServe, nativeProcessExit, nativeSetInterval, nativeSetTimeout } from "./native-globals.ts";
 import type { HostMessage, LoadResult, RunnerMessage, RunnerPayload, RunnerProducedEvent } from "./protocol.ts";
 import { createRequestTracker } from "./request-tracker.ts";
-import { exitMarker } from "./runner-exit.ts";
+import { writeNote } from "./runner-notes.ts";
 import { createSnippetLoader } from "./snippet-loader.ts";
 import { installTimerTracking } from "./timer-tracking.ts";
 import { callerLine, readableStack, snippetPosition } from "./snippet-paths.ts";
@@ -46,15 +45,15 @@ function flush(): void {
 }
 function emit(event: RunnerProducedEvent): void {
   batch.push(event);
-  // A request is sent at once: if its handler blocks the event loop, the host can still name it.
-  if (batch.length >= batchMax || event.kind === "request") flush();
+  if (batch.length >= batchMax) flush();
   else batchTimer ??= nativeSetTimeout(flush, batchDelayMs);
 }
 
 let snippetPath = "snippet.ts";
 const readable = (stack: string | undefined) => readableStack(stack, snippetPath);
 
-const tracker = createRequestTracker({ now, emit, cleanupGraceMs: 3_000 });
+// Each request is noted before its handler runs: if the handler blocks the event loop, the host can still name it.
+const tracker = createRequestTracker({ now, emit, cleanupGraceMs: 3_000, onRequest: (request) => writeNote({ kind: "request", ...request }) });
 installTimerTracking(now);
 installConsoleCapture(now, emit);
 const bodies = installBodyInstrumentation(tracker, readable, (line) =>
@@ -146,12 +145,12 @@ function reportUncaught(error: unknown): void {
 process.on("uncaughtException", reportUncaught);
 process.on("unhandledRejection", reportUncaught);
 
-// The host learns why the runner went away from a line on stderr: it is written synchronously,
+// The host learns why the runner went away from a note on stderr: it is written synchronously,
 // so it arrives even though the process is gone a moment later (IPC would be lost).
 process.exit = ((code?: number | string | null) => {
   const status = Number(code ?? process.exitCode ?? 0) || 0;
   flush();
-  writeSync(2, `${exitMarker}${JSON.stringify({ code: status, line: callerLine() })}\n`);
+  writeNote({ kind: "exit", code: status, line: callerLine() });
   nativeProcessExit(status);
 }) as typeof process.exit;
 

@@ -19,7 +19,7 @@ import type {
   RunnerPayload,
   TimelineEvent,
 } from "./protocol.ts";
-import { parseExitNote, type ExitNote } from "./runner-exit.ts";
+import { parseNote } from "./runner-notes.ts";
 
 export interface RunnerOptions {
   /** Receives every event: the runner's own, its load results, restarts and its output. */
@@ -84,7 +84,7 @@ export function createRunner(options: RunnerOptions) {
   let inFlight = 0;
   let stopping = false;
   let killedBecause: RestartCause | undefined;
-  let exitNote: ExitNote | undefined;
+  let exitNote: { code: number; line: number | undefined } | undefined;
   let watchdog: ReturnType<typeof setInterval> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   /** Settles when the latest restart has finished (or at once, when none is under way). */
@@ -93,6 +93,8 @@ export function createRunner(options: RunnerOptions) {
   const replies = new Map<number, { resolve: (payload: RunnerPayload) => void; reject: (error: Error) => void }>();
   /** Requests seen starting and not yet ended, newest last: named when the runner blocks. */
   const openRequests = new Map<number, string>();
+  /** Requests whose end arrived (over IPC) perhaps before their start note (over stderr). */
+  const endedRequests = new Set<number>();
   let ready = Promise.withResolvers<void>();
   let exited = Promise.withResolvers<void>();
 
@@ -146,9 +148,12 @@ export function createRunner(options: RunnerOptions) {
 
   function followRequests(event: TimelineEvent): void {
     if (event.side !== "server") return;
-    if (event.kind === "request") openRequests.set(event.requestId, `${event.method} ${event.path} (request ${event.requestId}, v${event.version})`);
-    else if (event.kind === "end" || event.kind === "cancel" || event.kind === "abort" || (event.kind === "error" && event.during === "body")) {
-      openRequests.delete(event.requestId);
+    if (event.kind === "end" || event.kind === "cancel" || event.kind === "abort" || (event.kind === "error" && event.during === "body")) {
+      if (!openRequests.delete(event.requestId)) {
+        endedRequests.add(event.requestId);
+        // Only a race between the two channels leaves an id here; keep the set from growing.
+        if (endedRequests.size > 1_000) endedRequests.clear();
+      }
     }
   }
 
@@ -176,9 +181,10 @@ export function createRunner(options: RunnerOptions) {
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
       for (const line of lines) {
-        const note = level === "stderr" ? parseExitNote(line) : undefined;
-        if (note) exitNote = note;
-        else runnerLog(level, line);
+        const note = level === "stderr" ? parseNote(line) : undefined;
+        if (!note) runnerLog(level, line);
+        else if (note.kind === "exit") exitNote = { code: note.code, line: note.line };
+        else if (!endedRequests.delete(note.requestId)) openRequests.set(note.requestId, `${note.method} ${note.path} (request ${note.requestId}, v${note.version})`);
       }
     }
     if (pending) runnerLog(level, pending);
@@ -242,6 +248,7 @@ export function createRunner(options: RunnerOptions) {
     for (const reply of replies.values()) reply.reject(new RunnerLost(lost.reason, lost.line));
     replies.clear();
     openRequests.clear();
+    endedRequests.clear();
     if (stopping || killedBecause === "recycle") return;
     restarting = restart(lost.cause, lost.reason, lost.line);
     await restarting;

@@ -42,5 +42,7 @@ process.once("SIGINT", () => stop.abort());
 
 const result = await traceSnippet({ ...args, snippetPath: args.snippetPath, stop: stop.signal });
 
-process.stdout.write(args.json ? timelineJsonLines(result.events) : formatTimeline(result.events, process.stdout.isTTY === true) + "\n");
+const output = args.json ? timelineJsonLines(result.events) : formatTimeline(result.events, process.stdout.isTTY === true) + "\n";
+// Exit only once a pipe has taken everything: exiting at once would cut the output at the pipe's buffer.
+await new Promise<void>((resolve) => process.stdout.write(output, () => resolve()));
 process.exit(result.load.kind === "loaded" ? 0 : 1);

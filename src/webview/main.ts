@@ -3,7 +3,7 @@
  * talks to the host over one WebSocket; everything it shows comes from the event store.
  */
 
-import type { ClientEvent, ClientRequest, HostStatus, HostToPagePayload, TimelineEvent } from "../runner/protocol.ts";
+import type { ClientEvent, ClientRequest, ExportTarget, HostStatus, HostToPagePayload, TimelineEvent, TryRequest } from "../runner/protocol.ts";
 import { rebaseTimeline, timelineJsonLines } from "../runner/timeline-file.ts";
 import { openBrowserEventSource, type BrowserEventSource } from "./browser-clients.ts";
 import { createClientControls } from "./client-controls.ts";
@@ -45,6 +45,8 @@ let status: HostStatus | undefined;
 let editor: SnippetEditor | undefined;
 let lastLoad: { version: number; at: number; ms: number } | undefined;
 const browserClients = new Map<number, BrowserEventSource>();
+/** The request the open lesson suggests, for the exported file's `curl` line. */
+let suggestedRequest: TryRequest | undefined;
 const statusLine = byId("status", HTMLSpanElement);
 
 function say(text: string, tone: "ok" | "error" | "" = ""): void {
@@ -83,6 +85,7 @@ function handlePush(payload: HostToPagePayload): void {
       learnEventNames(payload.events);
       return;
     case "load-result":
+    case "exported":
     case "connected":
     case "clock-pong":
     case "ack":
@@ -226,10 +229,33 @@ function setupToolbar(): void {
     download("timeline.jsonl", new Blob([lines], { type: "application/x-ndjson" }));
     byId("export-menu", HTMLDetailsElement).open = false;
   });
+  for (const target of ["bun", "deno"] as const) {
+    byId(`export-${target}`, HTMLButtonElement).addEventListener("click", () => {
+      byId("export-menu", HTMLDetailsElement).open = false;
+      void exportServerFile(target);
+    });
+  }
   byId("export-png", HTMLButtonElement).addEventListener("click", async () => {
     download("timeline.png", await timeline.toPng());
     byId("export-menu", HTMLDetailsElement).open = false;
   });
+}
+
+/** Exports the editor's snippet as a standalone server file and downloads it, or says why not. */
+async function exportServerFile(target: ExportTarget): Promise<void> {
+  if (!editor) return;
+  say(`Exporting for ${target === "bun" ? "Bun" : "Deno"}…`);
+  const reply = await connection.request({ type: "export", source: editor.source, target, tryRequest: suggestedRequest });
+  if (reply.type === "failed") return say(reply.message, "error");
+  if (reply.type !== "exported") return;
+  const { result } = reply;
+  if (!result.ok) {
+    const where = result.error.line === undefined ? "" : ` (line ${result.error.line}${result.error.column === undefined ? "" : `:${result.error.column}`})`;
+    return say(`Not exported for ${target}${where}: ${result.error.message}`, "error");
+  }
+  download("server.ts", new Blob([result.code], { type: "text/typescript" }));
+  const changed = result.changes.length ? ` · ${result.changes.length} change(s) listed in its header` : "";
+  say(`Exported server.ts for ${target === "bun" ? "Bun" : "Deno"}${changed}`, "ok");
 }
 
 async function setupExamples(): Promise<void> {
@@ -250,6 +276,7 @@ async function setupExamples(): Promise<void> {
     if (editor.source !== example.source) localStorage.setItem(draftKey, editor.source);
     editor.source = example.source;
     controls.set(example.request);
+    suggestedRequest = example.request.path === undefined ? undefined : { path: example.request.path, method: example.request.method, headers: example.request.headers, body: example.request.body };
     const lesson = byId("lesson", HTMLElement);
     lesson.hidden = example.lessonHtml === "";
     lesson.innerHTML = example.lessonHtml;

@@ -196,6 +196,19 @@ describe("the playground in Chromium", () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
+  test("the snippet exports as a standalone Bun server file that keeps the user's code", async () => {
+    const page = await openPlayground();
+    await pasteAndRun(page, ticker);
+    await page.click("#export-menu summary");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-bun")]);
+    expect(download.suggestedFilename()).toBe("server.ts");
+    const code = await Bun.file((await download.path())!).text();
+    expect(code).toContain(ticker.trim().split("\n").slice(1).join("\n"));
+    expect(code).toMatch(/Bun\.serve\(\{/);
+    expect(code).toContain("curl -N http://localhost:");
+    expect(await page.textContent("#status")).toContain("Exported server.ts for Bun");
+  });
+
   test("the host refuses a page without the launch token", async () => {
     context = await browser.newContext();
     const page = await context.newPage();

@@ -5,7 +5,7 @@
  */
 
 import { declarationOf, type SnippetSyntax, ts, walk } from "./snippet-syntax.ts";
-import type { TryRequest } from "./types.ts";
+import type { TryRequest } from "../protocol.ts";
 
 interface Candidate {
   path: string;

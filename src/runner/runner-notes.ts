@@ -1,0 +1,41 @@
+/**
+ * Notes the runner writes to stderr synchronously, for the moments IPC cannot be trusted: a
+ * snippet calling `process.exit` (the process is gone before an IPC message leaves), and a request
+ * about to enter a handler (which may block the event loop for good, so a queued IPC message would
+ * never be sent). The supervisor reads them from the stderr pipe and keeps them out of the logs.
+ */
+
+import { writeSync } from "node:fs";
+
+/** Starts every note; a NUL keeps it from matching anything a snippet would print itself. */
+const noteMarker = "\u0000stream-playground:";
+
+export type RunnerNote =
+  | { kind: "exit"; code: number; line?: number | undefined }
+  | { kind: "request"; requestId: number; method: string; path: string; version: number };
+
+/** Writes a note now, before anything else can happen. */
+export function writeNote(note: RunnerNote): void {
+  writeSync(2, `${noteMarker}${JSON.stringify(note)}\n`);
+}
+
+const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+
+/** The note in one line of the runner's stderr, if the line is one. */
+export function parseNote(line: string): RunnerNote | undefined {
+  if (!line.startsWith(noteMarker)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line.slice(noteMarker.length));
+  } catch {
+    // Not ours after all (a snippet printing the marker): treat it as ordinary output.
+    return undefined;
+  }
+  if (value === null || typeof value !== "object") return undefined;
+  const note = value as Record<string, unknown>;
+  if (note.kind === "exit" && isNumber(note.code)) return { kind: "exit", code: note.code, line: isNumber(note.line) ? note.line : undefined };
+  if (note.kind === "request" && isNumber(note.requestId) && typeof note.method === "string" && typeof note.path === "string" && isNumber(note.version)) {
+    return { kind: "request", requestId: note.requestId, method: note.method, path: note.path, version: note.version };
+  }
+  return undefined;
+}
