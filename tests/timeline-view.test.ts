@@ -217,7 +217,11 @@ describe("timeline view", () => {
     expect(await pixel()).toEqual([13, 17, 23, 255]);
     await page.screenshot({ path: join(artifactsDir, "timeline-view-dark.png") });
     await page.emulateMedia({ colorScheme: "light" });
-    await page.evaluate(() => (window as unknown as Harness).frame());
+    // The scheme's change event arrives on its own schedule; wait for the repaint it causes.
+    await page.waitForFunction(() => {
+      const [r, g, b] = (window as unknown as Harness).view.canvas.getContext("2d")!.getImageData(600, 480, 1, 1).data;
+      return r === 255 && g === 255 && b === 255;
+    });
     expect(await pixel()).toEqual([255, 255, 255, 255]);
   });
 

@@ -49,6 +49,8 @@ const runnerEntry = fileURLToPath(new URL("./runner-process.ts", import.meta.url
 /** How often the watchdog looks; small, so detection lands close to `watchdogMs`. */
 const heartbeatCheckMs = 25;
 const clockSamples = 8;
+/** A runner that is not serving this long after it was spawned is killed and counts as crashed. */
+const startTimeoutMs = 10_000;
 /** Restarts within this window count towards a crash loop. */
 const crashLoopWindowMs = 5_000;
 const crashLoopRestarts = 3;
@@ -83,6 +85,8 @@ export function createRunner(options: RunnerOptions) {
   let importedByRunner = 0;
   let inFlight = 0;
   let stopping = false;
+  /** Between spawning a runner and its `ready`: the watchdog leaves it alone. */
+  let starting = false;
   let killedBecause: RestartCause | undefined;
   let exitNote: { code: number; line: number | undefined } | undefined;
   let watchdog: ReturnType<typeof setInterval> | undefined;
@@ -217,12 +221,23 @@ export function createRunner(options: RunnerOptions) {
       onExit: (_process, code, signal) => onExit(code, signal),
     });
     child = process;
+    starting = true;
     void pipeLines(process.stdout, "stdout");
     void pipeLines(process.stderr, "stderr");
     const died = exited.promise.then(() => {
       throw new RunnerLost("the runner exited while starting");
     });
-    await Promise.race([ready.promise, died]);
+    const { promise: tooSlow, reject: giveUp } = Promise.withResolvers<never>();
+    const startTimer = setTimeout(() => {
+      process.kill("SIGKILL");
+      giveUp(new RunnerLost(`the runner did not start within ${startTimeoutMs} ms`));
+    }, startTimeoutMs);
+    try {
+      await Promise.race([ready.promise, died, tooSlow]);
+    } finally {
+      clearTimeout(startTimer);
+      starting = false;
+    }
     lastHeartbeat = now();
     await syncClock();
     await request({ type: "configure", cleanupGraceMs, topLevelTimeoutMs });
@@ -283,7 +298,8 @@ export function createRunner(options: RunnerOptions) {
     lastCheckAt = at;
     // A check that itself ran late means the host was busy: heartbeats may be waiting unread in
     // the IPC channel, so give them a turn before judging the runner.
-    if (late || !child || stopping || at - lastHeartbeat < watchdogMs) return;
+    // A starting runner has not sent a heartbeat yet; its start has a timeout of its own.
+    if (late || starting || !child || stopping || at - lastHeartbeat < watchdogMs) return;
     killedBecause = "blocked";
     child.kill("SIGKILL");
   }

@@ -15,12 +15,16 @@ export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   return node;
 }
 
-/** Text with `\r`, `\n`, tabs and other control characters made visible, for raw wire views. */
+/**
+ * Text with `\r`, `\n`, tabs and other control characters written out as escapes, for raw wire
+ * views; a line break still follows each `\n` so the text keeps its shape. (Escapes, not the
+ * Unicode control pictures, which many monospace fonts lack.)
+ */
 export function showControlCharacters(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]/g, (c) => {
-    if (c === "\r") return "␍";
-    if (c === "\n") return "␊\n";
-    if (c === "\t") return "␉";
+    if (c === "\r") return "\\r";
+    if (c === "\n") return "\\n\n";
+    if (c === "\t") return "\\t";
     return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
   });
 }

@@ -136,7 +136,7 @@ describe("the playground in Chromium", () => {
     expect(sse).toEqual(["sse-comment \"ping\"", "sse-retry 2000.0 ms", 'sse greeting #7 "hello\\nworld"']);
     await page.click('.events-table tr[data-index]:has(td.kind:text-is("sse"))');
     await expect(page.locator("#details h3").textContent()).resolves.toContain("sse · client · lane 1");
-    expect(await page.locator("#details pre.wire").allTextContents()).toEqual(["greeting", "7", "hello␊\nworld"]);
+    expect(await page.locator("#details pre.wire").allTextContents()).toEqual(["greeting", "7", "hello\\n\nworld"]);
     await page.screenshot({ path: join(artifactsDir, "playground-sse-dark.png") });
   });
 
