@@ -4,8 +4,22 @@
  * would run detached from the terminal and never show anything.
  */
 
+/** Chromium-family browsers that can show the page as an app window (`--app=URL`), in order of preference. */
+const appBrowsers = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge"];
+
 /** Tries to open `url`; reports one line through `say` when it cannot (it never throws). */
 export function openBrowser(url: string, say: (line: string) => void, env: Record<string, string | undefined> = process.env): void {
+  // An app window (no tabs, no address bar) is the closest thing to the desktop app.
+  const hasDisplay = process.platform !== "linux" || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+  const app = hasDisplay ? appBrowsers.map((name) => Bun.which(name)).find((path) => path !== null) : undefined;
+  if (app) {
+    try {
+      Bun.spawn([app, `--app=${url}`], { stdio: ["ignore", "ignore", "ignore"] }).unref();
+      return;
+    } catch {
+      // Fall through to the system's default browser.
+    }
+  }
   const opener = process.platform === "darwin" ? "open" : process.platform === "linux" ? "xdg-open" : undefined;
   if (opener === undefined) {
     say(`Opening a browser is not supported on ${process.platform}: open the URL above yourself.`);

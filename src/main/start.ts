@@ -1,28 +1,42 @@
 /**
- * `npm start`: the desktop window is a later piece of work (the Electrobun shell), so for now this
- * says why no window opens and serves the playground in a browser, exactly as `start:web` does.
+ * `npm start`: the desktop app where Electrobun can run, and otherwise the playground in a browser,
+ * after one line saying why. `--web` (or `npm run start:web`) always uses the browser.
  */
 
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { startDesktop } from "./desktop/start-desktop.ts";
 import { projectRoot } from "./host-server.ts";
+import { chooseLaunchMode } from "./launch-mode.ts";
 import { launchWebHost } from "./launch-web.ts";
 
 /** Electrobun's folder of native binaries for this platform, e.g. `dist-linux-x64`. */
-function electrobunDist(): string {
+function electrobunCoreDir(): string {
   const os = process.platform === "darwin" ? "macos" : process.platform === "win32" ? "win" : process.platform;
-  return `node_modules/electrobun/dist-${os}-${process.arch}`;
+  return join(projectRoot, "node_modules", "electrobun", `dist-${os}-${process.arch}`);
 }
 
-/** One sentence: why the desktop window is not started. */
-function whyNoDesktopWindow(): string {
-  const missing: string[] = [];
-  const dist = electrobunDist();
-  if (!existsSync(join(projectRoot, dist))) missing.push(`the Electrobun binaries (${dist}) are not installed`);
-  if (process.platform === "linux" && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) missing.push("no display is set (DISPLAY / WAYLAND_DISPLAY)");
-  const reason = missing.length > 0 ? missing.join(" and ") : "the desktop shell is not built yet";
-  return `Desktop window not started: ${reason}; serving the playground in the browser instead.`;
+/** WebKitGTK 4.1 in one of the places Linux distributions put shared libraries. */
+function hasWebkitGtk(): boolean {
+  const dirs = ["/usr/lib", "/usr/lib64", `/usr/lib/${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux-gnu`];
+  return dirs.some((dir) => existsSync(dir) && readdirSync(dir).some((name) => name.startsWith("libwebkit2gtk-4.1.so")));
 }
 
-console.log(whyNoDesktopWindow());
-await launchWebHost();
+const mode = chooseLaunchMode({
+  platform: process.platform,
+  env: process.env,
+  forceBrowser: process.argv.includes("--web"),
+  electrobunCore: existsSync(electrobunCoreDir()),
+  webkitGtk: process.platform === "linux" ? hasWebkitGtk() : true,
+});
+
+if (mode.mode === "desktop") {
+  const failure = await startDesktop({ downloadCore: mode.downloadCore });
+  if (failure !== undefined) {
+    console.log(`Desktop app not started: ${failure}; serving the playground in the browser instead.`);
+    await launchWebHost();
+  }
+} else {
+  console.log(`Desktop app not started: ${mode.reason}; serving the playground in the browser instead.`);
+  await launchWebHost();
+}

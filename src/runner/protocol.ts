@@ -436,8 +436,69 @@ export type PagePayload =
   | { type: "clock-ping" }
   /** Events the page's own browser clients recorded, already on the host's clock. */
   | { type: "browser-events"; events: ClientEvent[] }
+  /** Start a new untitled snippet. */
+  | { type: "file-new" }
+  /** Open a file by path (typed, or picked from a listing). */
+  | { type: "file-open"; path: string }
+  /** Open a file with the system's dialog (desktop only). */
+  | { type: "file-open-dialog" }
+  /** List a folder (the workspace folder when none is named). */
+  | { type: "file-list"; dir?: string | undefined }
+  /** Save the document; `path` saves it as a new file (Save As). */
+  | { type: "file-save"; id: string; source: string; path?: string | undefined }
+  /** Save As with the system's dialog (desktop only). */
+  | { type: "file-save-dialog"; id: string; source: string }
+  /** The editor's unsaved text, sent after a pause in typing so nothing is lost in a crash. */
+  | { type: "draft"; id: string; source: string }
+  /** The file changed on disk while the editor had unsaved edits: keep the editor's text, or take the disk's. */
+  | { type: "file-conflict-resolve"; id: string; keep: "mine" | "theirs" }
+  | { type: "settings-set"; settings: Partial<Settings> }
   /** Export the editor's snippet as a standalone server file. */
   | { type: "export"; source: string; target: ExportTarget; port?: number | undefined; tryRequest?: TryRequest | undefined };
+
+/** A snippet as the editor holds it: a real file, or an untitled one kept in the workspace folder. */
+export interface SnippetDocument {
+  /** Stable for the document's life; also its draft's name in the workspace. */
+  id: string;
+  /** The file on disk; for an untitled snippet, its file in the workspace folder. */
+  path: string;
+  /** File name for titles and menus, e.g. `events.ts` or `Untitled 2`. */
+  name: string;
+  untitled: boolean;
+  /** The text, with any unsaved edits (restored from the draft after a restart). */
+  source: string;
+  /** Unsaved edits differ from the file on disk. */
+  dirty: boolean;
+}
+
+/** What persists between launches. */
+export interface Settings {
+  theme: "system" | "light" | "dark";
+  autoRun: boolean;
+  defaultClient: ClientKind;
+  /** The desktop window's last size and place. */
+  window?: { width: number; height: number; x: number; y: number } | undefined;
+}
+
+/** One entry of a folder listing, for opening files in browser mode. */
+export interface FileEntry {
+  name: string;
+  path: string;
+  directory: boolean;
+}
+
+/** The files side of a session: what the page needs to restore itself. */
+export interface WorkspaceState {
+  /** Where untitled snippets, drafts and settings live. */
+  workspaceDir: string;
+  /** The document the editor shows. */
+  document: SnippetDocument;
+  /** Recently opened files, newest first. */
+  recent: string[];
+  settings: Settings;
+  /** True in the desktop app: Open and Save As use the system's dialogs. */
+  nativeDialogs: boolean;
+}
 
 /** What the host tells a page when it connects, and again when something about the runner changes. */
 export interface HostStatus {
@@ -461,6 +522,16 @@ export type HostToPagePayload =
   | { type: "connected"; lanes: { lane: number; url: string }[] }
   | { type: "clock-pong"; hostNow: number }
   | { type: "exported"; result: ExportResult }
+  /** Sent when a page connects: the document to show, recent files, settings. */
+  | { type: "workspace"; workspace: WorkspaceState }
+  /** The document now open (after new, open, save, save as, or a resolved conflict). */
+  | { type: "document"; document: SnippetDocument; recent: string[] }
+  /** The open file changed on disk. Without unsaved edits the editor takes it; with them, `conflict` asks the user. */
+  | { type: "file-changed"; id: string; source: string; conflict: boolean }
+  | { type: "file-list"; dir: string; parent?: string | undefined; entries: FileEntry[] }
+  | { type: "settings"; settings: Settings }
+  /** A dialog was closed without choosing anything. */
+  | { type: "cancelled" }
   | { type: "ack" }
   /** A request failed; `message` says why in plain words. */
   | { type: "failed"; message: string };

@@ -104,6 +104,8 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
       if (matches(event)) insertRow(index);
     });
     render();
+    // A table that was showing the newest rows keeps showing them under the new filter.
+    if (stickToBottom) scroller.scrollTop = scroller.scrollHeight;
   }
 
   function rowFor(index: number): HTMLTableRowElement {

@@ -3,12 +3,13 @@
  * talks to the host over one WebSocket; everything it shows comes from the event store.
  */
 
-import type { ClientEvent, ClientRequest, ExportTarget, HostStatus, HostToPagePayload, TimelineEvent, TryRequest } from "../runner/protocol.ts";
+import type { ClientEvent, ClientRequest, ExportTarget, HostStatus, HostToPagePayload, TimelineEvent, TryRequest, WorkspaceState } from "../runner/protocol.ts";
 import { rebaseTimeline, timelineJsonLines } from "../runner/timeline-file.ts";
 import { openBrowserEventSource, type BrowserEventSource } from "./browser-clients.ts";
 import { createClientControls } from "./client-controls.ts";
 import { createConsolePanel } from "./console-panel.ts";
 import { createDetailsPanel } from "./details-panel.ts";
+import { createDocuments } from "./documents.ts";
 import { byId, element } from "./dom.ts";
 import { createEditor, type SnippetEditor } from "./editor/create-editor.ts";
 import { addBunTypes, loadMonaco } from "./editor/monaco-loader.ts";
@@ -16,31 +17,16 @@ import { createEventStore } from "./event-store.ts";
 import { createEventsTable } from "./events-table.ts";
 import { loadExamples, type Example } from "./examples-menu.ts";
 import { createHostConnection } from "./host-connection.ts";
+import { createPageSettings } from "./page-settings.ts";
 import { createRawView } from "./raw-view.ts";
 import { mountTimeline } from "./timeline-panel.ts";
 import { createTrailingDebounce } from "./trailing-debounce.ts";
 
-const draftKey = "stream-playground:draft";
-const autoRunKey = "stream-playground:auto-run";
 const autoRunDelayMs = 800;
 
-const defaultSnippet = `// A streaming handler. Edit it, press Ctrl+S (or Run), then Connect.
-export default function (req: Request) {
-  async function* body() {
-    try {
-      for (let i = 1; i <= 5; i++) {
-        yield \`tick \${i}\\n\`;
-        await Bun.sleep(200);
-      }
-    } finally {
-      console.log("the generator finished");
-    }
-  }
-  return new Response(body(), { headers: { "content-type": "text/plain" } });
-}
-`;
-
 const store = createEventStore();
+/** The files side of the session, as the host sent it when the page connected. */
+let pendingWorkspace: WorkspaceState | undefined;
 let status: HostStatus | undefined;
 let editor: SnippetEditor | undefined;
 let lastLoad: { version: number; at: number; ms: number } | undefined;
@@ -84,6 +70,21 @@ function handlePush(payload: HostToPagePayload): void {
       store.append(payload.events);
       learnEventNames(payload.events);
       return;
+    case "workspace":
+      pendingWorkspace = payload.workspace;
+      settings.apply(payload.workspace.settings);
+      if (editor) restoreWorkspace();
+      return;
+    case "file-changed":
+      documents.fileChanged(payload.id, payload.source, payload.conflict);
+      if (!payload.conflict) void run();
+      return;
+    case "settings":
+      settings.apply(payload.settings);
+      return;
+    case "document":
+    case "file-list":
+    case "cancelled":
     case "load-result":
     case "exported":
     case "connected":
@@ -110,9 +111,8 @@ function learnEventNames(events: readonly TimelineEvent[]): void {
 async function run(): Promise<void> {
   if (!editor) return;
   const source = editor.source;
-  localStorage.setItem(draftKey, source);
   say("Loading…");
-  const reply = await connection.request({ type: "load", source });
+  const reply = await connection.request({ type: "load", source, path: openPath() });
   if (reply.type === "failed") return say(reply.message, "error");
   if (reply.type !== "load-result") return;
   const event = reply.event;
@@ -131,6 +131,7 @@ async function run(): Promise<void> {
 }
 
 async function connect(request: ClientRequest): Promise<void> {
+  settings.rememberClient(request.client);
   const reply = await connection.request({ type: "connect", request });
   if (reply.type === "failed") return say(reply.message, "error");
   if (reply.type !== "connected") return;
@@ -186,6 +187,22 @@ const table = createEventsTable(byId("panel-events", HTMLDivElement), store, {
 });
 createRawView(byId("panel-raw", HTMLDivElement), store);
 createConsolePanel(byId("panel-console", HTMLDivElement), store, (line) => editor?.revealLine(line));
+const settings = createPageSettings({
+  save: (changes) => void connection.request({ type: "settings-set", settings: changes }),
+  onTheme(dark) {
+    editor?.setDark(dark);
+    timeline.view.refreshTheme();
+  },
+});
+const documents = createDocuments({
+  connection,
+  getSource: () => editor?.source,
+  setSource: (source) => {
+    if (editor) editor.source = source;
+  },
+  say,
+  onOpened: () => void run(),
+});
 const controls = createClientControls({ onConnect: (request) => void connect(request), onDisconnectAll: () => disconnect() });
 
 // Runtime errors and leaks become editor markers as they arrive, once per frame at most.
@@ -272,34 +289,45 @@ async function setupExamples(): Promise<void> {
     const example = examples.find((e) => e.id === select.value);
     select.value = "";
     if (!example || !editor) return;
-    // Opening an example never loses the user's own snippet: it stays as the draft.
-    if (editor.source !== example.source) localStorage.setItem(draftKey, editor.source);
-    editor.source = example.source;
+    // Opening an example never loses the user's own snippet: the example becomes a new untitled one.
+    void documents.openAsNew(example.source).then(() => void run());
     controls.set(example.request);
     suggestedRequest = example.request.path === undefined ? undefined : { path: example.request.path, method: example.request.method, headers: example.request.headers, body: example.request.body };
     const lesson = byId("lesson", HTMLElement);
     lesson.hidden = example.lessonHtml === "";
     lesson.innerHTML = example.lessonHtml;
-    void run();
   });
+}
+
+/** The open document's file, so its imports resolve from its own folder. */
+function openPath(): string | undefined {
+  return documents.path;
+}
+
+/** Puts the host's document into the editor (once both have arrived) and runs it. */
+function restoreWorkspace(): void {
+  if (!pendingWorkspace || !editor) return;
+  documents.restore(pendingWorkspace);
+  if (status?.serving === undefined) void run();
 }
 
 async function setupEditor(): Promise<void> {
   const monaco = await loadMonaco();
-  const autoRun = byId("auto-run", HTMLInputElement);
-  autoRun.checked = localStorage.getItem(autoRunKey) === "true";
-  autoRun.addEventListener("change", () => localStorage.setItem(autoRunKey, String(autoRun.checked)));
   const debounce = createTrailingDebounce(() => void run(), autoRunDelayMs);
   editor = createEditor(monaco, byId("editor", HTMLDivElement), {
-    initialSource: localStorage.getItem(draftKey) ?? defaultSnippet,
+    initialSource: pendingWorkspace?.document.source ?? "",
     onRun: () => {
       debounce.cancel();
+      documents.saveForRun();
       void run();
     },
     onChange: () => {
-      if (autoRun.checked) debounce.call();
+      documents.edited();
+      if (settings.autoRun) debounce.call();
     },
   });
+  editor.setDark(document.documentElement.dataset.theme === "dark" || (document.documentElement.dataset.theme !== "light" && matchMedia("(prefers-color-scheme: dark)").matches));
+  restoreWorkspace();
   document.body.dataset.editorReady = "true";
   // Types only improve completions; the editor works without them.
   await addBunTypes(monaco).catch((error: unknown) => console.warn("Bun's types did not load", error));
@@ -309,9 +337,4 @@ async function setupEditor(): Promise<void> {
 setupTabs();
 setupToolbar();
 void setupExamples();
-setupEditor()
-  .then(() => {
-    // The first run loads whatever the editor holds, so Connect works straight away.
-    if (status?.serving === undefined) void run();
-  })
-  .catch((error: unknown) => say(`The editor failed to start: ${error instanceof Error ? error.message : String(error)}`, "error"));
+setupEditor().catch((error: unknown) => say(`The editor failed to start: ${error instanceof Error ? error.message : String(error)}`, "error"));

@@ -23,18 +23,16 @@ function themeFor(dark: boolean): string {
 
 export function createEditor(monaco: MonacoApi, container: HTMLElement, options: EditorOptions) {
   const model = monaco.editor.createModel(options.initialSource, "typescript", monaco.Uri.parse("file:///snippet.ts"));
-  const scheme = matchMedia("(prefers-color-scheme: dark)");
   const editor = monaco.editor.create(container, {
     model,
     automaticLayout: true,
     minimap: { enabled: false },
     fontSize: 13,
     scrollBeyondLastLine: false,
-    theme: themeFor(scheme.matches),
+    theme: themeFor(matchMedia("(prefers-color-scheme: dark)").matches),
     tabSize: 2,
     ariaLabel: "Snippet editor",
   });
-  scheme.addEventListener("change", () => monaco.editor.setTheme(themeFor(scheme.matches)));
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, options.onRun);
   model.onDidChangeContent(options.onChange);
 
@@ -61,6 +59,8 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
       model.setValue(value);
     },
     focus: () => editor.focus(),
+    /** Follows the page's theme (the user's choice, or the system's). */
+    setDark: (dark: boolean) => monaco.editor.setTheme(themeFor(dark)),
     /** Shows a load error at its line (line 1 when it has none). */
     showLoadError(event: LoadErrorEvent): void {
       loadError = { ...lineRange(event.line ?? 1, event.column ?? 1), severity: monaco.MarkerSeverity.Error, message: `${event.failure}: ${event.message}`, source: "load" };

@@ -1,0 +1,258 @@
+/**
+ * The snippet as a file: the File menu (new, open, save, save as, recent), the document's name and
+ * dirty marker in the toolbar and the window title, drafts sent to the host after a pause in
+ * typing (so a crash loses nothing), the bar that asks what to do when the file changed on disk,
+ * and, in browser mode, a small dialog for choosing a path.
+ */
+
+import type { FileEntry, HostToPagePayload, SnippetDocument, WorkspaceState } from "../runner/protocol.ts";
+import { byId, element } from "./dom.ts";
+import type { HostConnection } from "./host-connection.ts";
+import { createTrailingDebounce } from "./trailing-debounce.ts";
+
+export interface DocumentsOptions {
+  connection: HostConnection;
+  /** The editor's text now, and a way to replace it. */
+  getSource: () => string | undefined;
+  setSource: (source: string) => void;
+  say: (text: string, tone?: "ok" | "error") => void;
+  /** A document was opened or reloaded from disk: run it. */
+  onOpened: () => void;
+}
+
+const draftDelayMs = 400;
+
+export function createDocuments(options: DocumentsOptions) {
+  const { connection, say } = options;
+  let current: SnippetDocument | undefined;
+  let nativeDialogs = false;
+  let workspaceDir = "";
+  /** The text last known to match the file on disk, to tell whether edits are unsaved. */
+  let savedSource: string | undefined;
+  let conflictSource: string | undefined;
+
+  const name = byId("document-name", HTMLSpanElement);
+  const recentList = byId("recent-files", HTMLDivElement);
+  const menu = byId("file-menu", HTMLDetailsElement);
+  const conflict = byId("conflict", HTMLDivElement);
+
+  const draft = createTrailingDebounce(() => {
+    const source = options.getSource();
+    if (current && source !== undefined) void connection.request({ type: "draft", id: current.id, source });
+  }, draftDelayMs);
+
+  function dirty(): boolean {
+    const source = options.getSource();
+    return current !== undefined && source !== undefined && (current.untitled ? false : source !== savedSource);
+  }
+
+  function showName(): void {
+    if (!current) return;
+    const marker = dirty() ? " •" : "";
+    name.replaceChildren(element("span", { title: current.path }, current.name), ...(marker ? [element("span", { class: "dirty", "aria-label": "unsaved changes" }, "•")] : []));
+    document.title = `${current.name}${marker} — Stream Playground`;
+  }
+
+  function showRecent(recent: readonly string[]): void {
+    recentList.replaceChildren(
+      ...recent.map((path) => {
+        const button = element("button", { type: "button", role: "menuitem", title: path }, path.split("/").at(-1) ?? path);
+        button.addEventListener("click", () => void run({ type: "file-open", path }));
+        return button;
+      }),
+    );
+  }
+
+  function open(doc: SnippetDocument): void {
+    current = doc;
+    savedSource = doc.dirty ? undefined : doc.source;
+    conflict.hidden = true;
+    if (options.getSource() !== doc.source) options.setSource(doc.source);
+    showName();
+  }
+
+  /** Sends a file request and applies its answer. */
+  async function run(payload: Parameters<HostConnection["request"]>[0]): Promise<void> {
+    menu.open = false;
+    const reply = await connection.request(payload);
+    apply(reply);
+  }
+
+  function apply(reply: HostToPagePayload): void {
+    switch (reply.type) {
+      case "document":
+        open(reply.document);
+        if (!reply.document.dirty) savedSource = reply.document.source;
+        showRecent(reply.recent);
+        say(`${reply.document.name} ${payload(reply.document)}`, "ok");
+        options.onOpened();
+        return;
+      case "file-list":
+        dialog.show(reply.dir, reply.parent, reply.entries);
+        return;
+      case "failed":
+        say(reply.message, "error");
+        return;
+      case "cancelled":
+        return;
+      default:
+        return;
+    }
+  }
+
+  const payload = (doc: SnippetDocument) => (doc.untitled ? "(untitled, kept in the workspace)" : doc.dirty ? "(with unsaved edits)" : "");
+
+  // --- the path dialog (browser mode) -------------------------------------------------------------
+
+  const dialog = createPathDialog(async (path, purpose) => {
+    if (!current) return;
+    if (purpose === "open") await run({ type: "file-open", path });
+    else await run({ type: "file-save", id: current.id, source: options.getSource() ?? "", path });
+  }, (dir) => void run({ type: "file-list", dir }));
+
+  function startFileDialog(purpose: "open" | "save"): void {
+    menu.open = false;
+    const folder = current && !current.untitled ? current.path.slice(0, current.path.lastIndexOf("/")) : workspaceDir;
+    dialog.begin(purpose, purpose === "save" && current ? `${folder}/${current.untitled ? "snippet.ts" : current.name}` : "");
+    void run({ type: "file-list", dir: folder });
+  }
+
+  byId("file-new", HTMLButtonElement).addEventListener("click", () => void run({ type: "file-new" }));
+  byId("file-open", HTMLButtonElement).addEventListener("click", () => (nativeDialogs ? void run({ type: "file-open-dialog" }) : startFileDialog("open")));
+  byId("file-save", HTMLButtonElement).addEventListener("click", () => save());
+  byId("file-save-as", HTMLButtonElement).addEventListener("click", () => saveAs());
+  byId("conflict-mine", HTMLButtonElement).addEventListener("click", () => current && void run({ type: "file-conflict-resolve", id: current.id, keep: "mine" }));
+  byId("conflict-theirs", HTMLButtonElement).addEventListener("click", () => current && void run({ type: "file-conflict-resolve", id: current.id, keep: "theirs" }));
+
+  function save(): void {
+    if (!current) return;
+    if (current.untitled) return saveAs();
+    void run({ type: "file-save", id: current.id, source: options.getSource() ?? "" });
+  }
+
+  function saveAs(): void {
+    if (!current) return;
+    if (nativeDialogs) void run({ type: "file-save-dialog", id: current.id, source: options.getSource() ?? "" });
+    else startFileDialog("save");
+  }
+
+  return {
+    /** The host's workspace, when a page connects. */
+    restore(workspace: WorkspaceState): void {
+      nativeDialogs = workspace.nativeDialogs;
+      workspaceDir = workspace.workspaceDir;
+      open(workspace.document);
+      showRecent(workspace.recent);
+    },
+    /** The open file changed on disk. */
+    fileChanged(id: string, source: string, isConflict: boolean): void {
+      if (!current || current.id !== id) return;
+      if (!isConflict) {
+        savedSource = source;
+        options.setSource(source);
+        showName();
+        say(`${current.name} changed on disk and was reloaded`, "ok");
+        return;
+      }
+      conflictSource = source;
+      byId("conflict-text", HTMLSpanElement).textContent = `${current.name} changed on disk while you have unsaved edits here.`;
+      conflict.hidden = false;
+    },
+    /** Every edit: mark dirty now, send the draft after a pause. */
+    edited(): void {
+      showName();
+      draft.call();
+    },
+    /** Ctrl/Cmd+S: a file is written to disk; an untitled snippet is kept in the workspace. */
+    saveForRun(): void {
+      if (!current) return;
+      draft.cancel();
+      const source = options.getSource() ?? "";
+      if (current.untitled) void connection.request({ type: "draft", id: current.id, source });
+      else void connection.request({ type: "file-save", id: current.id, source }).then((reply) => {
+        if (reply.type === "document") {
+          savedSource = reply.document.source;
+          showName();
+        } else if (reply.type === "failed") say(reply.message, "error");
+      });
+    },
+    /** Opens `source` (an example) as a new untitled snippet, so the user's own is never overwritten. */
+    async openAsNew(source: string): Promise<void> {
+      const reply = await connection.request({ type: "file-new" });
+      if (reply.type !== "document") return apply(reply);
+      open({ ...reply.document, source });
+      showRecent(reply.recent);
+      void connection.request({ type: "draft", id: reply.document.id, source });
+    },
+    /** The open document's file (in the workspace folder when untitled). */
+    get path(): string | undefined {
+      return current?.path;
+    },
+    get conflictPending(): boolean {
+      return conflictSource !== undefined && !conflict.hidden;
+    },
+  };
+}
+
+/** Choosing a path in browser mode: a listing to click through, and a field for any path. */
+function createPathDialog(choose: (path: string, purpose: "open" | "save") => Promise<void>, list: (dir: string) => void) {
+  const dialog = byId("file-dialog", HTMLDialogElement);
+  const title = byId("file-dialog-title", HTMLHeadingElement);
+  const pathInput = byId("file-dialog-path", HTMLInputElement);
+  const listing = byId("file-dialog-list", HTMLUListElement);
+  const error = byId("file-dialog-error", HTMLParagraphElement);
+  const ok = byId("file-dialog-ok", HTMLButtonElement);
+  let purpose: "open" | "save" = "open";
+
+  dialog.addEventListener("close", () => {
+    if (dialog.returnValue !== "ok") return;
+    const path = pathInput.value.trim();
+    if (path) void choose(path, purpose);
+  });
+  pathInput.addEventListener("keydown", (key) => {
+    // Enter on a folder's path lists it instead of choosing it.
+    if (key.key === "Enter" && pathInput.value.endsWith("/")) {
+      key.preventDefault();
+      list(pathInput.value);
+    }
+  });
+
+  function entryButton(entry: FileEntry | { name: string; path: string; directory: true }): HTMLLIElement {
+    const item = element("li");
+    const button = element("button", { type: "button" }, entry.directory ? `${entry.name}/` : entry.name);
+    button.addEventListener("click", () => {
+      if (entry.directory) list(entry.path);
+      else pathInput.value = entry.path;
+    });
+    button.addEventListener("dblclick", () => {
+      if (entry.directory) return;
+      pathInput.value = entry.path;
+      dialog.close("ok");
+    });
+    item.append(button);
+    return item;
+  }
+
+  return {
+    begin(next: "open" | "save", suggested: string): void {
+      purpose = next;
+      title.textContent = next === "open" ? "Open a snippet" : "Save the snippet as";
+      ok.textContent = next === "open" ? "Open" : "Save";
+      pathInput.value = suggested;
+      error.textContent = "";
+      listing.replaceChildren();
+      if (!dialog.open) dialog.showModal();
+      pathInput.focus();
+    },
+    show(dir: string, parent: string | undefined, entries: readonly FileEntry[]): void {
+      if (!dialog.open) return;
+      const items = entries.map(entryButton);
+      if (parent) items.unshift(entryButton({ name: "..", path: parent, directory: true }));
+      listing.replaceChildren(...items);
+      if (purpose === "open" && !pathInput.value) pathInput.value = `${dir}/`;
+      if (purpose === "save") pathInput.value = `${dir}/${pathInput.value.split("/").at(-1) ?? "snippet.ts"}`;
+    },
+  };
+}
+
+export type Documents = ReturnType<typeof createDocuments>;

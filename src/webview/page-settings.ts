@@ -1,0 +1,55 @@
+/**
+ * The settings the page shows and the host keeps: theme (system, light, dark), auto-run, and the
+ * default client. The theme is applied at once to the page, the editor and the timeline.
+ */
+
+import type { ClientKind, Settings } from "../runner/protocol.ts";
+import { byId } from "./dom.ts";
+
+export interface PageSettingsOptions {
+  save: (settings: Partial<Settings>) => void;
+  /** The effective theme changed (a choice, or the system's, when following it). */
+  onTheme: (dark: boolean) => void;
+}
+
+export function createPageSettings(options: PageSettingsOptions) {
+  const themeSelect = byId("theme", HTMLSelectElement);
+  const autoRun = byId("auto-run", HTMLInputElement);
+  const clientKind = byId("client-kind", HTMLSelectElement);
+  const systemDark = matchMedia("(prefers-color-scheme: dark)");
+  let theme: Settings["theme"] = "system";
+
+  function applyTheme(): void {
+    if (theme === "system") delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+    options.onTheme(theme === "dark" || (theme === "system" && systemDark.matches));
+  }
+
+  systemDark.addEventListener("change", () => {
+    if (theme === "system") applyTheme();
+  });
+  themeSelect.addEventListener("change", () => {
+    theme = themeSelect.value as Settings["theme"];
+    applyTheme();
+    options.save({ theme });
+  });
+  autoRun.addEventListener("change", () => options.save({ autoRun: autoRun.checked }));
+
+  return {
+    apply(settings: Settings): void {
+      theme = settings.theme;
+      themeSelect.value = theme;
+      autoRun.checked = settings.autoRun;
+      clientKind.value = settings.defaultClient;
+      clientKind.dispatchEvent(new Event("change"));
+      applyTheme();
+    },
+    /** Remembers the client kind last connected with, as the default for next time. */
+    rememberClient(kind: ClientKind): void {
+      options.save({ defaultClient: kind });
+    },
+    get autoRun(): boolean {
+      return autoRun.checked;
+    },
+  };
+}
