@@ -14,7 +14,7 @@ import type { Figure } from "./types.ts";
 
 const repetitions = 3;
 /** How often the supervisor checks for silence (`heartbeatCheckMs` in src/runner/supervisor.ts). */
-const checkIntervalMs = 100;
+const checkIntervalMs = 25;
 /** A restart slower than this is a hang, not a slow restart. */
 const giveUpMs = 10_000;
 const snippetPath = join(import.meta.dir, "fixtures", "inline.ts");

@@ -15,6 +15,7 @@ import { measureRestart } from "./restart.ts";
 import { measureThroughput, throughput1k, throughput64k } from "./throughput.ts";
 import { measureTimestampError } from "./timestamps.ts";
 import type { Benchmark, Figure } from "./types.ts";
+import { measureUi } from "./ui.ts";
 
 const benchmarks: Benchmark[] = [
   { name: "load-latency", figures: ["load-latency-p50", "load-latency-p95"], run: measureLoadLatency },
@@ -22,6 +23,7 @@ const benchmarks: Benchmark[] = [
   { name: throughput1k.name, figures: [throughput1k.name], run: () => measureThroughput(throughput1k) },
   { name: "timestamp-error", figures: ["timestamp-error-median"], run: measureTimestampError },
   { name: "runner-restart", figures: ["runner-restart-ms"], run: measureRestart },
+  { name: "ui", figures: ["ui-ready-ms", "ui-frame-p95-flood", "ui-frame-p95-100k"], run: measureUi },
 ];
 
 const usage = `usage: npm run bench -- [--json] [--only NAME]

@@ -6,7 +6,6 @@
 
 import type { Server } from "bun";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createAccessGuard } from "./access-guard.ts";
 import { createEditorTypesCache } from "./editor-types.ts";
 import { listExamples } from "./examples.ts";
@@ -14,9 +13,10 @@ import { parseLanePath, proxyToLane } from "./lane-proxy.ts";
 import { createSession, type PageConnection, type SessionOptions } from "./session.ts";
 import { serveFileInside } from "./static-files.ts";
 import { buildWebview, type WebviewBundle } from "./webview-bundle.ts";
+import { projectRoot } from "./project-root.ts";
 
 /** The project's root folder: the default home of the page, Monaco and the type definitions. */
-export const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
+export { projectRoot };
 
 export interface HostOptions {
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */

@@ -5,7 +5,9 @@
  * not name reaches the buffer or the other pages.
  */
 
+import { isAbsolute } from "node:path";
 import type { ClientEvent, ClientKind, ClientRequest, DisconnectBy, PageMessage, PagePayload } from "../runner/protocol.ts";
+import { isDocumentId, maxSnippetBytes, readSettingsPatch } from "./files/index.ts";
 
 type Fields = Record<string, unknown>;
 
@@ -14,6 +16,9 @@ export type PageMessageCheck = { ok: true; message: PageMessage } | { ok: false;
 
 /** More clients than this in one `connect` is a mistake, not a test. */
 export const maxClientsPerConnect = 100;
+
+/** Longer than any path a file system takes (Linux's PATH_MAX is 4096). */
+export const maxPathLength = 4096;
 
 const clientKinds: readonly ClientKind[] = ["stream", "eventsource", "browser"];
 const disconnectBys: readonly DisconnectBy[] = ["client", "server", "error"];
@@ -25,6 +30,14 @@ const isLane = (value: unknown): value is number => Number.isSafeInteger(value) 
 const isOptional = <T>(value: unknown, check: (value: unknown) => value is T): value is T | undefined => value === undefined || check(value);
 const isOneOf = <T extends string>(value: unknown, allowed: readonly T[]): value is T => allowed.includes(value as T);
 const isStringRecord = (value: unknown): value is Record<string, string> => isObject(value) && Object.values(value).every(isString);
+
+/** An absolute path of a sane length: the host has no current folder a relative one could mean. */
+const isAbsolutePath = (value: unknown): value is string => isString(value) && value.length <= maxPathLength && !value.includes("\0") && isAbsolute(value);
+/** A snippet's text, at most the size of a file the playground would open. */
+const isSource = (value: unknown): value is string => isString(value) && value.length <= maxSnippetBytes;
+const sourceProblem = `must be a string of at most ${maxSnippetBytes} characters`;
+const pathProblem = `must be an absolute path (at most ${maxPathLength} characters)`;
+const idProblem = "must be a document id";
 
 /** A string map copied into a Map first, so a key named `__proto__` stays a plain field. */
 const copyRecord = (value: Record<string, string>): Record<string, string> => Object.fromEntries(new Map(Object.entries(value)));
@@ -110,6 +123,35 @@ const payloadReaders: { [K in PagePayload["type"]]: (p: Fields) => Extract<PageP
       events.push(event);
     }
     return { type: "browser-events", events };
+  },
+  "file-new": () => ({ type: "file-new" }),
+  "file-open": (p) => (isAbsolutePath(p.path) ? { type: "file-open", path: p.path } : `file-open.path ${pathProblem}`),
+  "file-open-dialog": () => ({ type: "file-open-dialog" }),
+  "file-list": (p) => (isOptional(p.dir, isAbsolutePath) ? { type: "file-list", dir: p.dir } : `file-list.dir ${pathProblem} when present`),
+  "file-save": (p) => {
+    if (!isDocumentId(p.id)) return `file-save.id ${idProblem}`;
+    if (!isSource(p.source)) return `file-save.source ${sourceProblem}`;
+    if (!isOptional(p.path, isAbsolutePath)) return `file-save.path ${pathProblem} when present`;
+    return { type: "file-save", id: p.id, source: p.source, path: p.path };
+  },
+  "file-save-dialog": (p) => {
+    if (!isDocumentId(p.id)) return `file-save-dialog.id ${idProblem}`;
+    if (!isSource(p.source)) return `file-save-dialog.source ${sourceProblem}`;
+    return { type: "file-save-dialog", id: p.id, source: p.source };
+  },
+  draft: (p) => {
+    if (!isDocumentId(p.id)) return `draft.id ${idProblem}`;
+    if (!isSource(p.source)) return `draft.source ${sourceProblem}`;
+    return { type: "draft", id: p.id, source: p.source };
+  },
+  "file-conflict-resolve": (p) => {
+    if (!isDocumentId(p.id)) return `file-conflict-resolve.id ${idProblem}`;
+    if (p.keep !== "mine" && p.keep !== "theirs") return "file-conflict-resolve.keep must be mine or theirs";
+    return { type: "file-conflict-resolve", id: p.id, keep: p.keep };
+  },
+  "settings-set": (p) => {
+    const settings = readSettingsPatch(p.settings);
+    return isString(settings) ? `settings-set: ${settings}` : { type: "settings-set", settings };
   },
   export: (p) => {
     if (!isString(p.source)) return "export.source must be a string";

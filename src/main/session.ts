@@ -6,9 +6,14 @@
  * `clear` starts the timeline again: it disconnects every client, resets lane numbers to 1, and
  * drops the late events (aborts, cleanups, leaks) of requests that began before it, so lane 1 of
  * the new timeline never shows the old lane 1's ending.
+ *
+ * The files side (the open document, drafts, recent files, settings; see `files/`) lives in the
+ * workspace folder. A page gets the `workspace` when it connects; when another program changes the
+ * open file and the document has no unsaved edits, every page gets `file-changed` and the new text
+ * is loaded, as a `load` would.
  */
 
-import { isAbsolute, join } from "node:path";
+import { isAbsolute } from "node:path";
 import { exportSnippet } from "../runner/export/index.ts";
 import { openProbe, type Probe } from "../runner/probe/index.ts";
 import type {
@@ -18,13 +23,16 @@ import type {
   HostToPagePayload,
   PageMessage,
   PagePayload,
+  SnippetDocument,
   TimelineEvent,
+  WorkspaceState,
 } from "../runner/protocol.ts";
 import { createRunner, type RunnerOptions } from "../runner/supervisor.ts";
 import { createEventBatcher, defaultBatchMaxPending } from "./event-batcher.ts";
 import { createEventBuffer } from "./event-buffer.ts";
+import { FilesError, openWorkspaceFiles, type FileChange, type FileDialogs, type WorkspaceFiles } from "./files/index.ts";
 import { checkPageMessage } from "./page-messages.ts";
-import { ensureWorkspaceDir, untitledSnippetName } from "./workspace.ts";
+import { ensureWorkspaceDir, resolveWorkspaceDir } from "./workspace.ts";
 
 /** Where the session sends a page's messages; the host wraps a WebSocket in one. */
 export interface PageConnection {
@@ -32,8 +40,17 @@ export interface PageConnection {
 }
 
 export interface SessionOptions {
-  /** Folder untitled snippets are loaded from; `<os tmpdir>/stream-playground` when left out. */
+  /**
+   * The workspace: untitled snippets, drafts, settings, the last session. When left out,
+   * `STREAM_PLAYGROUND_HOME`, else the user's data folder (see `workspace.ts`).
+   */
   workspaceDir?: string | undefined;
+  /** The system's Open and Save dialogs (the desktop app); without them `nativeDialogs` is false. */
+  dialogs?: FileDialogs | undefined;
+  /** Called with the window title (`events.ts • — Stream Playground`) when the document's name or dirty state changes. */
+  onTitle?: ((title: string) => void) | undefined;
+  /** Quiet time after a burst of changes to the open file before it is read again; 50 ms when left out. */
+  watchDebounceMs?: number | undefined;
   /** Runner settings (port, cleanup grace, watchdog…). */
   runner?: Omit<RunnerOptions, "onEvent" | "now"> | undefined;
   /** Events kept for pages that connect later; the newest are kept. */
@@ -72,7 +89,13 @@ export function createSession(options: SessionOptions = {}) {
   let nextLane = 1;
   let nextMessageId = 1;
   let timelineStart = now();
-  let untitledPath = "";
+  let files: WorkspaceFiles | undefined;
+
+  /** The workspace, once `start` has opened it. */
+  function workspaceFiles(): WorkspaceFiles {
+    if (!files) throw new Error("the session is still starting; try again in a moment");
+    return files;
+  }
 
   function status(): HostStatus {
     return { runnerUrl: runner.url, serving: runner.serving, timelineStart };
@@ -194,11 +217,31 @@ export function createSession(options: SessionOptions = {}) {
   }
 
   async function load(source: string, path: string | undefined): Promise<HostToPagePayload> {
-    const snippetPath = path ?? untitledPath;
+    // Untitled snippets load from their real file in the workspace, so relative imports resolve there.
+    const snippetPath = path ?? workspaceFiles().document().path;
     if (!isAbsolute(snippetPath)) return { type: "failed", message: `load: the snippet's path must be absolute, not ${JSON.stringify(snippetPath)}` };
     const event = await runner.load(source, snippetPath);
     broadcastAfterEvents({ type: "status", status: status() });
     return { type: "load-result", event };
+  }
+
+  /** Loads text no page asked for (a file changed on disk): every page gets the result. */
+  async function loadForEveryPage(source: string, path: string): Promise<void> {
+    try {
+      broadcast(await load(source, path));
+    } catch (error) {
+      broadcast({ type: "failed", message: `loading the changed ${path} failed: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+
+  function onFileChange(change: FileChange): void {
+    broadcast({ type: "file-changed", id: change.document.id, source: change.source, conflict: change.conflict });
+    if (!change.conflict) void loadForEveryPage(change.source, change.document.path);
+  }
+
+  /** The reply to a dialog or a save that may be cancelled. */
+  function documentReply(document: SnippetDocument | undefined): HostToPagePayload {
+    return document ? { type: "document", document, recent: workspaceFiles().recent() } : { type: "cancelled" };
   }
 
   async function answer(payload: PagePayload): Promise<HostToPagePayload> {
@@ -220,8 +263,32 @@ export function createSession(options: SessionOptions = {}) {
         return { type: "ack" };
       case "export": {
         const { source, target, port, tryRequest } = payload;
-        return { type: "exported", result: await exportSnippet({ source, path: untitledPath, target, port, tryRequest }) };
+        return { type: "exported", result: await exportSnippet({ source, path: workspaceFiles().document().path, target, port, tryRequest }) };
       }
+      case "file-new":
+        return documentReply(await workspaceFiles().newDocument());
+      case "file-open":
+        return documentReply(await workspaceFiles().open(payload.path));
+      case "file-open-dialog":
+        return documentReply(await workspaceFiles().openWithDialog());
+      case "file-list": {
+        const { dir, parent, entries } = await workspaceFiles().list(payload.dir);
+        return { type: "file-list", dir, parent, entries };
+      }
+      case "file-save":
+        return documentReply(await workspaceFiles().save(payload.id, payload.source, payload.path));
+      case "file-save-dialog":
+        return documentReply(await workspaceFiles().saveWithDialog(payload.id, payload.source));
+      case "draft":
+        await workspaceFiles().draft(payload.id, payload.source);
+        return { type: "ack" };
+      case "file-conflict-resolve": {
+        const document = await workspaceFiles().resolveConflict(payload.id, payload.keep);
+        if (payload.keep === "theirs") void loadForEveryPage(document.source, document.path);
+        return documentReply(document);
+      }
+      case "settings-set":
+        return { type: "settings", settings: await workspaceFiles().setSettings(payload.settings) };
     }
     const _never: never = payload;
     return { type: "failed", message: `unknown message ${JSON.stringify(_never)}` };
@@ -232,10 +299,13 @@ export function createSession(options: SessionOptions = {}) {
     try {
       reply = await answer(message.payload);
     } catch (error) {
-      reply = { type: "failed", message: `${message.payload.type}: ${error instanceof Error ? error.message : String(error)}` };
+      // A FilesError's message is already a sentence for the user; others get the request's name.
+      const text = error instanceof FilesError ? error.message : `${message.payload.type}: ${error instanceof Error ? error.message : String(error)}`;
+      reply = { type: "failed", message: text };
     }
-    if (reply.type === "cleared") {
-      // Every page learns of the clear; the page that asked gets it as its reply.
+    if (reply.type === "cleared" || reply.type === "document" || reply.type === "settings") {
+      // Every page learns of the clear, the document now open and the settings; the page that
+      // asked gets it as its reply.
       const text = envelope(reply, message.id);
       for (const other of pages) if (other !== page) other.send(envelope(reply));
       page.send(text);
@@ -247,7 +317,11 @@ export function createSession(options: SessionOptions = {}) {
   return {
     /** Prepares the workspace folder and starts the runner; resolves once it serves. */
     async start(): Promise<void> {
-      untitledPath = join(await ensureWorkspaceDir(options.workspaceDir), untitledSnippetName);
+      const workspaceDir = await ensureWorkspaceDir(resolveWorkspaceDir(options.workspaceDir));
+      files = await openWorkspaceFiles({ workspaceDir, dialogs: options.dialogs, onTitle: options.onTitle, onFileChange, watchDebounceMs: options.watchDebounceMs });
+      for (const warning of files.warnings) console.error(`workspace: ${warning}`);
+      // Pages that connected while the workspace was opening have not had it yet.
+      broadcast({ type: "workspace", workspace: files.state() });
       await runner.start();
     },
 
@@ -258,6 +332,7 @@ export function createSession(options: SessionOptions = {}) {
       batcher.flush();
       pages.add(page);
       page.send(envelope({ type: "status", status: status() }));
+      if (files) page.send(envelope({ type: "workspace", workspace: files.state() }));
       const events = buffer.snapshot();
       const step = options.batchMaxPending ?? defaultBatchMaxPending;
       for (let i = 0; i < events.length; i += step) page.send(envelope({ type: "events", events: events.slice(i, i + step) }));
@@ -299,11 +374,27 @@ export function createSession(options: SessionOptions = {}) {
       return runner.url;
     },
 
-    /** Disconnects every client and stops the runner. */
+    /** The files side as a page sees it, once started. */
+    workspace(): WorkspaceState | undefined {
+      return files?.state();
+    },
+
+    /** True when the open file has edits not saved to it: the desktop app asks before quitting. */
+    hasUnsavedChanges(): boolean {
+      return files?.hasUnsavedChanges() ?? false;
+    },
+
+    /** Saves the open file's unsaved edits to it (an untitled snippet is kept in the workspace anyway). */
+    async saveAll(): Promise<void> {
+      await files?.saveAll();
+    },
+
+    /** Disconnects every client, stops watching the open file and stops the runner. */
     async stop(): Promise<void> {
       disconnectAll(true);
       batcher.discard();
       pages.clear();
+      await files?.close();
       await runner.stop();
     },
   };

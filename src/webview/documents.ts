@@ -71,9 +71,14 @@ export function createDocuments(options: DocumentsOptions) {
     showName();
   }
 
-  /** Sends a file request and applies its answer. */
+  /** Sends a file request and applies its answer; edits not yet sent as a draft go first. */
   async function run(payload: Parameters<HostConnection["request"]>[0]): Promise<void> {
     menu.open = false;
+    if (draft.pending) {
+      draft.cancel();
+      const source = options.getSource();
+      if (current && source !== undefined) await connection.request({ type: "draft", id: current.id, source });
+    }
     const reply = await connection.request(payload);
     apply(reply);
   }
@@ -178,6 +183,11 @@ export function createDocuments(options: DocumentsOptions) {
     },
     /** Opens `source` (an example) as a new untitled snippet, so the user's own is never overwritten. */
     async openAsNew(source: string): Promise<void> {
+      if (draft.pending) {
+        draft.cancel();
+        const mine = options.getSource();
+        if (current && mine !== undefined) await connection.request({ type: "draft", id: current.id, source: mine });
+      }
       const reply = await connection.request({ type: "file-new" });
       if (reply.type !== "document") return apply(reply);
       open({ ...reply.document, source });

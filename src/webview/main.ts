@@ -120,7 +120,7 @@ async function run(): Promise<void> {
     lastLoad = { version: event.version, at: Date.now(), ms: event.loadMs };
     status = status && { ...status, serving: event.version };
     editor.clearLoadError();
-    editor.showRuntimeMarkers(store.events, event.version);
+    editor.noteEvents(store.events, event.version);
     say(describeServing() + (event.notices.length ? ` · ${event.notices.length} notice(s)` : ""), "ok");
   } else {
     editor.showLoadError(event);
@@ -185,7 +185,7 @@ const table = createEventsTable(byId("panel-events", HTMLDivElement), store, {
     details.show(event);
   },
 });
-createRawView(byId("panel-raw", HTMLDivElement), store);
+const rawView = createRawView(byId("panel-raw", HTMLDivElement), store);
 createConsolePanel(byId("panel-console", HTMLDivElement), store, (line) => editor?.revealLine(line));
 const settings = createPageSettings({
   save: (changes) => void connection.request({ type: "settings-set", settings: changes }),
@@ -207,8 +207,8 @@ const controls = createClientControls({ onConnect: (request) => void connect(req
 
 // Runtime errors and leaks become editor markers as they arrive, once per frame at most.
 store.subscribe({
-  appended() {
-    editor?.showRuntimeMarkers(store.events, status?.serving);
+  appended(from) {
+    editor?.noteEvents(store.events.slice(from), status?.serving);
   },
   cleared() {
     browserClients.clear();
@@ -226,6 +226,8 @@ function setupTabs(): void {
       const panel = document.getElementById(other.getAttribute("aria-controls") ?? "");
       if (panel) panel.hidden = !chosen;
     }
+    // Hidden panels skip their work; the raw stream catches up when it is shown.
+    if (tab.id === "tab-raw") rawView.show();
   };
   tabs.forEach((tab, index) => {
     tab.addEventListener("click", () => choose(tab));

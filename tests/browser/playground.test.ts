@@ -1,10 +1,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startHost, type Host } from "../../src/main/host-server.ts";
 import { artifactsDir, launchChromium } from "./chromium.ts";
 
 let host: Host;
+let workspaceDir: string;
 let browser: Browser;
 let context: BrowserContext | undefined;
 
@@ -13,12 +16,14 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 beforeEach(async () => {
-  host = await startHost({ port: 0 });
+  workspaceDir = mkdtempSync(join(tmpdir(), "playground-browser-"));
+  host = await startHost({ port: 0, session: { workspaceDir } });
 });
 afterEach(async () => {
   await context?.close();
   context = undefined;
   await host.stop();
+  rmSync(workspaceDir, { recursive: true, force: true });
 });
 afterAll(async () => {
   await browser?.close();

@@ -4,6 +4,8 @@
  */
 
 export type FilesErrorKind =
+  /** A path that is not absolute: the host has no current folder it could be relative to. */
+  | "relative-path"
   /** Nothing at the path. */
   | "not-found"
   /** A folder where a file was expected. */
@@ -42,7 +44,9 @@ export function errorCode(error: unknown): string | undefined {
 export function describeFsError(error: unknown, path: string, what: "file" | "folder"): FilesError {
   const code = errorCode(error);
   if (code === "ENOENT") return new FilesError("not-found", `There is no ${what} at ${path}.`);
-  if (code === "ENOTDIR") return new FilesError(what === "folder" ? "not-a-folder" : "not-found", `${path} is not a ${what}: part of the path is a file.`);
+  if (code === "ENOTDIR") {
+    return what === "folder" ? new FilesError("not-a-folder", `${path} is not a folder.`) : new FilesError("not-found", `There is no file at ${path}: part of its path is a file.`);
+  }
   if (code === "EISDIR") return new FilesError("not-a-file", `${path} is a folder, not a file.`);
   if (code === "EACCES" || code === "EPERM") return new FilesError("unreadable", `Permission denied for ${path}.`);
   const reason = error instanceof Error ? error.message : String(error);

@@ -8,9 +8,17 @@ import { basename, dirname, extname, join } from "node:path";
 /** The file types the playground lists, opens and saves. */
 export const snippetExtensions: readonly string[] = [".ts", ".tsx", ".js", ".mjs", ".mts"];
 
-/** A file name the playground treats as a snippet (dotfiles never are). */
+/** The largest file the playground opens, and the largest source a page may send. */
+export const maxSnippetBytes = 4 * 1024 * 1024;
+
+/** True when `path` ends in one of the snippet extensions. */
+export function hasSnippetExtension(path: string): boolean {
+  return snippetExtensions.includes(extname(path).toLowerCase());
+}
+
+/** A name a folder listing shows as a snippet (dotfiles never are). */
 export function isSnippetName(name: string): boolean {
-  return !name.startsWith(".") && snippetExtensions.includes(extname(name).toLowerCase());
+  return !name.startsWith(".") && hasSnippetExtension(name);
 }
 
 const untitledPattern = /^untitled-([1-9]\d{0,8})\.ts$/;

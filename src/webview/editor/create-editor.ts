@@ -46,6 +46,9 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
   /** The latest load's error, shown until a load succeeds; runtime markers never hide it. */
   let loadError: Monaco.editor.IMarkerData | undefined;
   let runtime: Monaco.editor.IMarkerData[] = [];
+  /** The version the runtime markers are for, and what they already show. */
+  let markersVersion: number | undefined;
+  const seen = new Set<string>();
 
   function render(): void {
     monaco.editor.setModelMarkers(model, owner, loadError ? [loadError, ...runtime] : runtime);
@@ -71,27 +74,32 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
       loadError = undefined;
       render();
     },
-    /** Markers for runtime errors, leaks and warnings among `events`, for the version now in the editor. */
-    showRuntimeMarkers(events: readonly TimelineEvent[], version: number | undefined): void {
-      const markers: Monaco.editor.IMarkerData[] = [];
-      const seen = new Set<string>();
+    /**
+     * Markers for runtime errors, leaks and load notices among `events`, for `version`. Called with
+     * each batch of new events as it arrives; a different version starts the markers afresh.
+     */
+    noteEvents(events: readonly TimelineEvent[], version: number | undefined): void {
+      if (version !== markersVersion) {
+        markersVersion = version;
+        runtime = [];
+        seen.clear();
+      }
+      const before = runtime.length;
       const add = (line: number | undefined, severity: Monaco.MarkerSeverity, message: string, source: string) => {
         if (line === undefined) return;
         const key = `${line}:${message}`;
         if (seen.has(key)) return;
         seen.add(key);
-        markers.push({ ...lineRange(line), severity, message, source });
+        runtime.push({ ...lineRange(line), severity, message, source });
       };
       for (const event of events) {
         if (event.kind === "loaded" && event.version === version) {
           for (const notice of event.notices) add(notice.line, monaco.MarkerSeverity.Warning, notice.message, "notice");
-        }
-        if (event.kind === "uncaught") add(event.line, monaco.MarkerSeverity.Error, event.message, "runtime");
+        } else if (event.kind === "uncaught") add(event.line, monaco.MarkerSeverity.Error, event.message, "runtime");
         else if (event.kind === "error" && event.version === version) add(event.line, monaco.MarkerSeverity.Error, `${event.message} (thrown in the ${event.during})`, "runtime");
         else if (event.kind === "leak" && event.version === version) add(event.line, monaco.MarkerSeverity.Warning, `leak (${event.what}): ${event.detail}`, "leak");
       }
-      runtime = markers;
-      render();
+      if (runtime.length !== before || events.length === 0) render();
     },
     revealLine(line: number): void {
       editor.revealLineInCenter(line);

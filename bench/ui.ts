@@ -1,0 +1,163 @@
+/**
+ * The UI's figures, in real Chromium against `npm run start:web`:
+ * - `ui-ready-ms`: from starting the host to an editor ready for typing, against a bare Bun.serve
+ *   process serving an empty page to the same browser (the cost of any local page at all).
+ * - `ui-frame-p95-flood`: p95 time between animation frames while a handler's clients produce
+ *   20,000 events a second for 5 s, against the same page's frames at rest.
+ * - `ui-frame-p95-100k`: p95 time between frames while panning and zooming the ~100,000 events the
+ *   flood left behind, against the same page at rest.
+ */
+
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../tests/browser/chromium.ts";
+import { createFigure } from "./figure.ts";
+import { median, percentile } from "./stats.ts";
+import type { Figure } from "./types.ts";
+
+const root = join(import.meta.dir, "..");
+const readyRuns = 3;
+
+/** Spawns a server process and resolves with the URL it prints on a line matching `pattern`. */
+async function spawnServer(command: string[], env: Record<string, string | undefined>, pattern: RegExp): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = Bun.spawn(command, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const chunk of child.stdout) {
+    text += decoder.decode(chunk, { stream: true });
+    const url = pattern.exec(text)?.[1];
+    if (url) {
+      return {
+        url,
+        stop: async () => {
+          child.kill("SIGTERM");
+          await child.exited;
+        },
+      };
+    }
+  }
+  throw new Error(`${command.join(" ")} ended without printing its URL: ${text}`);
+}
+
+/** `npm run start:web`, as the README starts it, without opening a browser of its own. */
+function startWeb() {
+  return spawnServer([process.execPath, join(root, "src/main/start-web.ts"), "--no-open"], { PORT: "0", CI: "1" }, /^Stream Playground: (\S+)$/m);
+}
+
+/** Times from spawning a server to `ready` in a page of the same browser. */
+async function timePage(browser: Browser, start: () => ReturnType<typeof spawnServer>, ready: (page: Page) => Promise<unknown>): Promise<number> {
+  const page = await browser.newPage();
+  const started = performance.now();
+  const server = await start();
+  try {
+    await page.goto(server.url);
+    await ready(page);
+    return performance.now() - started;
+  } finally {
+    await page.close();
+    await server.stop();
+  }
+}
+
+const timeReady = (browser: Browser) => timePage(browser, startWeb, (page) => page.waitForSelector("body[data-editor-ready]", { timeout: 30_000 }));
+
+/** A process serving an empty page, loaded in the same browser: the floor under any local page. */
+const timeBarePage = (browser: Browser) =>
+  timePage(
+    browser,
+    () => spawnServer([process.execPath, join(import.meta.dir, "fixtures", "blank-page-fixture.ts")], {}, /^(http\S+)$/m),
+    (page) => page.waitForLoadState("load"),
+  );
+
+/** Frame intervals in the page over `ms`, while `work` runs. */
+async function frameIntervals(page: Page, ms: number, work: () => Promise<void> = async () => {}): Promise<number[]> {
+  const measuring = page.evaluate(
+    (duration) =>
+      new Promise<number[]>((resolve) => {
+        const intervals: number[] = [];
+        let last = performance.now();
+        const end = last + duration;
+        const frame = (now: number) => {
+          intervals.push(now - last);
+          last = now;
+          if (now < end) requestAnimationFrame(frame);
+          else resolve(intervals.slice(1));
+        };
+        requestAnimationFrame(frame);
+      }),
+    ms,
+  );
+  await work();
+  return measuring;
+}
+
+const flooder = `// 5 clients × 2,000 writes a second, each write also a client chunk: ~20,000 events a second.
+export default () => new Response(async function* () {
+  const end = performance.now() + 5_000;
+  while (performance.now() < end) {
+    for (let i = 0; i < 20; i++) yield "x";
+    await Bun.sleep(10);
+  }
+});
+`;
+
+async function measureFrames(browser: Browser): Promise<Figure[]> {
+  const web = await startWeb();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  try {
+    await page.goto(web.url);
+    await page.waitForSelector("body[data-editor-ready]");
+    await page.waitForFunction(() => /v\d+ live/.test(document.getElementById("status")?.textContent ?? ""));
+    const rest = await frameIntervals(page, 2_000);
+    await page.evaluate((source) => window.monaco!.editor.getModels()[0]!.setValue(source), flooder);
+    await page.click("#run");
+    await page.waitForFunction(() => /v2 live/.test(document.getElementById("status")?.textContent ?? ""));
+    await page.fill("#client-count", "5");
+    const flood = await frameIntervals(page, 5_000, () => page.click("#connect"));
+    await page.waitForFunction(() => (document.querySelector(".row-count")?.textContent ?? "").match(/^(\d+)/)?.[1] !== undefined);
+    const events = Number(/(\d+) events/.exec((await page.textContent(".row-count")) ?? "")?.[1] ?? 0);
+    // Pan and zoom over everything: wheel events at the timeline, as a person scrolls.
+    const box = (await page.locator(".timeline canvas").boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.click("#timeline-fit");
+    const panZoom = await frameIntervals(page, 3_000, async () => {
+      for (let i = 0; i < 60; i++) {
+        await page.mouse.wheel(0, i % 20 < 10 ? -120 : 120);
+        await page.mouse.wheel(120, 0);
+      }
+    });
+    const restP95 = percentile(rest, 95);
+    const anchor = { label: "same page at rest, p95", value: restP95, unit: "ms" };
+    return [
+      createFigure({ name: "ui-frame-p95-flood", value: percentile(flood, 95), unit: "ms", goal: { op: "<=", limit: 33 }, anchor, note: `${flood.length} frames over 5 s while 5 clients streamed; aim 16 ms` }),
+      createFigure({ name: "ui-frame-p95-100k", value: percentile(panZoom, 95), unit: "ms", goal: { op: "<=", limit: 16 }, anchor, note: `${events} events in the table; ${panZoom.length} frames of wheel zoom and pan` }),
+    ];
+  } finally {
+    await page.close();
+    await web.stop();
+  }
+}
+
+export async function measureUi(): Promise<Figure[]> {
+  const browser = await launchChromium();
+  try {
+    const ready: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i < readyRuns; i++) {
+      bare.push(await timeBarePage(browser));
+      ready.push(await timeReady(browser));
+    }
+    const readyFigure = createFigure({
+      name: "ui-ready-ms",
+      value: median(ready),
+      unit: "ms",
+      goal: { op: "<=", limit: 2_000 },
+      anchor: { label: "bare Bun.serve page", value: median(bare), unit: "ms", samples: bare },
+      samples: ready,
+      note: "start:web spawned → Monaco editor ready in an already-open Chromium",
+    });
+    return [readyFigure, ...(await measureFrames(browser))];
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * A folder's entries for the page's Open list (browser mode has no system dialog): folders first,
+ * then snippet files, each group by name; no dotfiles (which also hides the temporary files of
+ * atomic writes).
+ */
+
+import { readdir, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import type { FileEntry } from "../../runner/protocol.ts";
+import { describeFsError } from "./files-error.ts";
+import { isSnippetName } from "./snippet-names.ts";
+
+export interface FolderListing {
+  dir: string;
+  /** The folder above, absent at the root. */
+  parent?: string | undefined;
+  entries: FileEntry[];
+}
+
+const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+
+/** Whether a symlink leads to a folder, a file, or nowhere (a broken link is left out). */
+async function linkKind(path: string): Promise<"directory" | "file" | undefined> {
+  try {
+    return (await stat(path)).isDirectory() ? "directory" : "file";
+  } catch {
+    // A broken or unreadable link is not something to open; listing it would only fail later.
+    return undefined;
+  }
+}
+
+/** Lists `dir`, leaving out the names in `hidden` (the workspace hides its drafts folder). */
+export async function listFolder(dir: string, hidden: ReadonlySet<string> = new Set()): Promise<FolderListing> {
+  const folder = resolve(dir);
+  let names;
+  try {
+    names = await readdir(folder, { withFileTypes: true });
+  } catch (error) {
+    throw describeFsError(error, folder, "folder");
+  }
+  const entries: FileEntry[] = [];
+  for (const entry of names) {
+    if (entry.name.startsWith(".") || hidden.has(entry.name)) continue;
+    const path = join(folder, entry.name);
+    const kind = entry.isSymbolicLink() ? await linkKind(path) : entry.isDirectory() ? "directory" : entry.isFile() ? "file" : undefined;
+    if (kind === "directory") entries.push({ name: entry.name, path, directory: true });
+    else if (kind === "file" && isSnippetName(entry.name)) entries.push({ name: entry.name, path, directory: false });
+  }
+  entries.sort((a, b) => Number(b.directory) - Number(a.directory) || byName.compare(a.name, b.name));
+  const parent = dirname(folder);
+  return parent === folder ? { dir: folder, entries } : { dir: folder, parent, entries };
+}

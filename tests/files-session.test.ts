@@ -1,0 +1,653 @@
+import { describe, expect, test } from "bun:test";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defaultSettings, starterSnippet, type FileDialogs } from "../src/main/files/index.ts";
+import { startHost } from "../src/main/host-server.ts";
+import type { SessionOptions } from "../src/main/session.ts";
+import type { HostToPageMessage, HostToPagePayload, PagePayload, SnippetDocument, WorkspaceState } from "../src/runner/protocol.ts";
+
+/** A temporary folder, removed with everything in it when the test ends. */
+async function tempDir(prefix: string) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A page of the host's own, kept apart from the workspace so it does not show in its listing. */
+async function testPage(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "files-page-"));
+  await writeFile(join(dir, "main.ts"), `document.title = "test page";\n`);
+  return dir;
+}
+
+/** A host whose session keeps its workspace in `workspaceDir`. */
+async function startFilesHost(workspaceDir: string, session: Omit<SessionOptions, "workspaceDir"> = {}) {
+  const pageDir = await testPage();
+  const host = await startHost({ port: 0, webviewEntry: join(pageDir, "main.ts"), indexHtml: join(pageDir, "index.html"), session: { ...session, workspaceDir }, log: () => {} });
+  return Object.assign(host, {
+    async [Symbol.asyncDispose]() {
+      await host.stop();
+      await rm(pageDir, { recursive: true, force: true });
+    },
+  });
+}
+
+/** What a page needs to reach a host: an in-process one, or the fixture's. */
+interface HostAddress {
+  launchUrl: string;
+  origin: string;
+  port: number;
+}
+
+/** A page's side of the WebSocket: everything received, requests with their replies, pushes. */
+async function openPage(host: HostAddress) {
+  const letIn = await fetch(host.launchUrl, { redirect: "manual" });
+  const cookie = (letIn.headers.get("set-cookie") ?? "").split(";", 1)[0]!;
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, { headers: { cookie, origin: host.origin } } as unknown as string[]);
+  const messages: HostToPageMessage[] = [];
+  const watchers = new Set<() => void>();
+  let nextId = 1;
+  ws.addEventListener("message", (message) => {
+    // The host is the code under test; what it sends is parsed, not validated, here.
+    messages.push(JSON.parse(String(message.data)) as HostToPageMessage);
+    for (const watch of [...watchers]) watch();
+  });
+  const { promise: opened, resolve, reject } = Promise.withResolvers<void>();
+  ws.addEventListener("open", () => resolve());
+  ws.addEventListener("error", () => reject(new Error("the WebSocket did not open")));
+  await opened;
+
+  function until<T>(read: () => T | undefined): Promise<T> {
+    const { promise, resolve } = Promise.withResolvers<T>();
+    const watch = () => {
+      const value = read();
+      if (value === undefined) return;
+      watchers.delete(watch);
+      resolve(value);
+    };
+    watchers.add(watch);
+    watch();
+    return promise;
+  }
+
+  /** Pushes (messages that answer no request) of one type, from index `from` on. */
+  function pushes<T extends HostToPagePayload["type"]>(type: T, from = 0): Extract<HostToPagePayload, { type: T }>[] {
+    return messages.slice(from).flatMap((m) => (m.replyId === undefined && m.payload.type === type ? [m.payload as Extract<HostToPagePayload, { type: T }>] : []));
+  }
+
+  return {
+    messages,
+    until,
+    pushes,
+    /** The first push of `type` at or after message index `from`, now or when it arrives. */
+    push<T extends HostToPagePayload["type"]>(type: T, from = 0): Promise<Extract<HostToPagePayload, { type: T }>> {
+      return until(() => pushes(type, from)[0]);
+    },
+    /** The workspace the host sent when the page connected. */
+    async workspace(): Promise<WorkspaceState> {
+      return (await until(() => pushes("workspace")[0])).workspace;
+    },
+    /** Sends without waiting; returns the id, for `reply`. */
+    send(payload: PagePayload): number {
+      const id = nextId++;
+      ws.send(JSON.stringify({ id, payload }));
+      return id;
+    },
+    reply(id: number): Promise<HostToPagePayload> {
+      return until(() => messages.find((m) => m.replyId === id)?.payload);
+    },
+    request(payload: PagePayload): Promise<HostToPagePayload> {
+      return this.reply(this.send(payload));
+    },
+    /** Sends a request whose reply must be `document`, and returns the document. */
+    async document(payload: PagePayload): Promise<SnippetDocument> {
+      const reply = await this.request(payload);
+      if (reply.type !== "document") throw new Error(`expected a document, got ${JSON.stringify(reply)}`);
+      return reply.document;
+    },
+    close(): void {
+      ws.close();
+    },
+  };
+}
+
+const read = (path: string) => readFile(path, "utf8");
+const handler = (text: string) => `export default () => new Response(${JSON.stringify(text)});\n`;
+
+/** `count` snippet files in `dir`, named f01.ts, f02.ts, … */
+async function snippetFiles(dir: string, count: number): Promise<string[]> {
+  const paths = Array.from({ length: count }, (_, i) => join(dir, `f${String(i + 1).padStart(2, "0")}.ts`));
+  for (const path of paths) await writeFile(path, handler(path));
+  return paths;
+}
+
+describe("documents", () => {
+  test("a first launch opens Untitled 1 with the starter snippet, kept in the workspace folder", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    const state = await page.workspace();
+    const untitled = join(workspace.dir, "untitled-1.ts");
+    expect(state).toEqual({
+      workspaceDir: workspace.dir,
+      document: { id: state.document.id, path: untitled, name: "Untitled 1", untitled: true, source: starterSnippet, dirty: false },
+      recent: [],
+      settings: defaultSettings,
+      nativeDialogs: false,
+    });
+    expect({ file: await read(untitled), session: JSON.parse(await read(join(workspace.dir, "session.json"))) }).toEqual({
+      file: starterSnippet,
+      session: { document: { id: state.document.id, path: untitled, untitled: true }, recent: [] },
+    });
+  });
+
+  test("an untitled snippet loads from its file in the workspace, so relative imports resolve there", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await writeFile(join(workspace.dir, "greeting.ts"), `export const greeting = "hello from the workspace";\n`);
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    await page.workspace();
+    const reply = await page.request({ type: "load", source: `import { greeting } from "./greeting.ts";\nexport default () => new Response(greeting);\n` });
+    expect(reply.type === "load-result" && reply.event.kind).toBe("loaded");
+    expect(await (await fetch(host.session.runnerUrl)).text()).toBe("hello from the workspace");
+  });
+
+  test("new opens the next untitled snippet; one left as it started is not kept", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    const first = (await page.workspace()).document;
+    expect(await page.request({ type: "draft", id: first.id, source: "// mine\n" })).toEqual({ type: "ack" });
+    const second = await page.document({ type: "file-new" });
+    const third = await page.document({ type: "file-new" });
+    expect({ second, third: { ...third, id: third.id === second.id ? "same id" : "new id" }, files: (await readdir(workspace.dir)).filter((n) => n.endsWith(".ts")).sort() }).toEqual({
+      second: { id: second.id, path: join(workspace.dir, "untitled-2.ts"), name: "Untitled 2", untitled: true, source: starterSnippet, dirty: false },
+      // Untitled 2 was never touched, so the new one takes its place.
+      third: { id: "new id", path: join(workspace.dir, "untitled-2.ts"), name: "Untitled 2", untitled: true, source: starterSnippet, dirty: false },
+      files: ["untitled-1.ts", "untitled-2.ts"],
+    });
+  });
+
+  test("open reads a file, save writes it, save as moves the document to a new file and keeps its id", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    const events = join(project.dir, "events.ts");
+    const copy = join(project.dir, "copy.ts");
+    await writeFile(events, handler("one"));
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    await page.workspace();
+    const opened = await page.request({ type: "file-open", path: events });
+    const id = opened.type === "document" ? opened.document.id : "";
+    expect(opened).toEqual({ type: "document", document: { id, path: events, name: "events.ts", untitled: false, source: handler("one"), dirty: false }, recent: [events] });
+    expect(await page.request({ type: "file-save", id, source: handler("two") })).toEqual({
+      type: "document",
+      document: { id, path: events, name: "events.ts", untitled: false, source: handler("two"), dirty: false },
+      recent: [events],
+    });
+    expect(await page.request({ type: "file-save", id, source: handler("three"), path: copy })).toEqual({
+      type: "document",
+      document: { id, path: copy, name: "copy.ts", untitled: false, source: handler("three"), dirty: false },
+      recent: [copy, events],
+    });
+    expect({ events: await read(events), copy: await read(copy), names: (await readdir(project.dir)).sort() }).toEqual({
+      events: handler("two"),
+      copy: handler("three"),
+      names: ["copy.ts", "events.ts"],
+    });
+  });
+
+  test("saving an untitled snippet asks for a path in browser mode; save as then makes it a file", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    const { id } = (await page.workspace()).document;
+    const target = join(project.dir, "saved.ts");
+    expect(await page.request({ type: "file-save", id, source: "// one\n" })).toEqual({
+      type: "failed",
+      message: "Untitled 1 has no file of its own yet: give a path to save it to (Save As).",
+    });
+    expect(await page.document({ type: "file-save", id, source: "// one\n", path: target })).toEqual({
+      id,
+      path: target,
+      name: "saved.ts",
+      untitled: false,
+      source: "// one\n",
+      dirty: false,
+    });
+    expect({ saved: await read(target), workspace: (await readdir(workspace.dir)).filter((n) => n.endsWith(".ts")) }).toEqual({ saved: "// one\n", workspace: [] });
+  });
+
+  test("open refuses what is not a snippet, a missing file, a folder, a relative path; a stale id is refused", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    await writeFile(join(project.dir, "notes.txt"), "text");
+    await mkdir(join(project.dir, "folder.ts"));
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    await page.workspace();
+    const replies = [
+      await page.request({ type: "file-open", path: join(project.dir, "notes.txt") }),
+      await page.request({ type: "file-open", path: join(project.dir, "missing.ts") }),
+      await page.request({ type: "file-open", path: join(project.dir, "folder.ts") }),
+      await page.request({ type: "file-open", path: "relative/events.ts" }),
+      await page.request({ type: "draft", id: "not-the-open-one", source: "x" }),
+    ];
+    expect(replies).toEqual([
+      { type: "failed", message: "notes.txt is not a snippet: the playground opens and saves .ts, .tsx, .js, .mjs, .mts files." },
+      { type: "failed", message: `There is no file at ${join(project.dir, "missing.ts")}.` },
+      { type: "failed", message: `${join(project.dir, "folder.ts")} is a folder, not a file.` },
+      { type: "failed", message: "malformed message: file-open.path must be an absolute path (at most 4096 characters)" },
+      { type: "failed", message: "That document is no longer open (Untitled 1 is); reload the page to see it." },
+    ]);
+  });
+
+  test("with system dialogs, open and save as use them, and a closed dialog is cancelled", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    const events = join(project.dir, "events.ts");
+    await writeFile(events, handler("one"));
+    const answers = { open: [events, undefined], save: [join(project.dir, "saved.ts"), undefined] };
+    const asked: string[] = [];
+    const dialogs: FileDialogs = {
+      openFile: async () => answers.open.shift(),
+      saveFile: async (suggestedName) => {
+        asked.push(suggestedName);
+        return answers.save.shift();
+      },
+    };
+    await using host = await startFilesHost(workspace.dir, { dialogs });
+    const page = await openPage(host);
+    const state = await page.workspace();
+    const untitledId = state.document.id;
+    // Save on an untitled snippet is Save As: the dialog asks where.
+    const saved = await page.request({ type: "file-save", id: untitledId, source: "// saved\n" });
+    const cancelledSave = await page.request({ type: "file-save-dialog", id: untitledId, source: "// again\n" });
+    const opened = await page.request({ type: "file-open-dialog" });
+    const cancelledOpen = await page.request({ type: "file-open-dialog" });
+    expect({ nativeDialogs: state.nativeDialogs, saved: saved.type === "document" && saved.document.path, cancelledSave, opened: opened.type === "document" && opened.document.path, cancelledOpen, asked }).toEqual({
+      nativeDialogs: true,
+      saved: join(project.dir, "saved.ts"),
+      cancelledSave: { type: "cancelled" },
+      opened: events,
+      cancelledOpen: { type: "cancelled" },
+      asked: ["untitled-1.ts", "saved.ts"],
+    });
+  });
+
+  test("in browser mode the dialog requests fail", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    const { id } = (await page.workspace()).document;
+    expect([await page.request({ type: "file-open-dialog" }), await page.request({ type: "file-save-dialog", id, source: "x" })]).toEqual([
+      { type: "failed", message: "no system dialogs in browser mode" },
+      { type: "failed", message: "no system dialogs in browser mode" },
+    ]);
+  });
+});
+
+describe("drafts", () => {
+  test("an untitled snippet's draft is its own file; an opened file's goes to drafts/<id>.ts until it matches the file again", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    const events = join(project.dir, "events.ts");
+    await writeFile(events, handler("disk"));
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    const untitled = (await page.workspace()).document;
+    await page.request({ type: "draft", id: untitled.id, source: "// typed\n" });
+    const untitledText = await read(untitled.path);
+    const { id } = await page.document({ type: "file-open", path: events });
+    await page.request({ type: "draft", id, source: handler("edited") });
+    const draftsDir = join(workspace.dir, "drafts");
+    const whileEdited = { draft: await read(join(draftsDir, `${id}.ts`)), index: JSON.parse(await read(join(draftsDir, "index.json"))), file: await read(events) };
+    await page.request({ type: "draft", id, source: handler("disk") });
+    expect({ untitledText, whileEdited, afterUndo: { names: await readdir(draftsDir), index: JSON.parse(await read(join(draftsDir, "index.json"))) } }).toEqual({
+      untitledText: "// typed\n",
+      whileEdited: { draft: handler("edited"), index: { [id]: events }, file: handler("disk") },
+      afterUndo: { names: ["index.json"], index: {} },
+    });
+  });
+
+  test("a host killed mid-edit comes back with the last draft it received, dirty", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    const events = join(project.dir, "events.ts");
+    await writeFile(events, handler("disk"));
+    const pageDir = await testPage();
+    const child = Bun.spawn([process.execPath, join(import.meta.dir, "fixtures/files-host-fixture.ts"), pageDir], {
+      env: { ...process.env, STREAM_PLAYGROUND_HOME: workspace.dir },
+      stdout: "pipe",
+      stderr: "inherit",
+    });
+    try {
+      const reader = child.stdout.getReader();
+      const address = JSON.parse(new TextDecoder().decode((await reader.read()).value)) as HostAddress;
+      const page = await openPage(address);
+      await page.workspace();
+      const { id } = await page.document({ type: "file-open", path: events });
+      const drafts = Array.from({ length: 20 }, (_, i) => handler(`edit ${i + 1}`));
+      const ids = drafts.map((source) => page.send({ type: "draft", id, source }));
+      // Killed with drafts still arriving: the tenth is on disk, later ones may be too.
+      await page.reply(ids[9]!);
+      child.kill("SIGKILL");
+      await child.exited;
+
+      await using host = await startFilesHost(workspace.dir);
+      const restored = (await (await openPage(host)).workspace()).document;
+      expect({ ...restored, source: drafts.indexOf(restored.source) >= 9 ? "edit 10 or later" : restored.source }).toEqual({
+        id,
+        path: events,
+        name: "events.ts",
+        untitled: false,
+        source: "edit 10 or later",
+        dirty: true,
+      });
+      expect(await read(events)).toBe(handler("disk"));
+    } finally {
+      child.kill("SIGKILL");
+      await rm(pageDir, { recursive: true, force: true });
+    }
+  });
+
+  test("after a restart the last document comes back, and reopening a file brings its draft back", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    const [first, second] = await snippetFiles(project.dir, 2);
+    let firstId = "";
+    {
+      await using host = await startFilesHost(workspace.dir);
+      const page = await openPage(host);
+      await page.workspace();
+      firstId = (await page.document({ type: "file-open", path: first! })).id;
+      await page.request({ type: "draft", id: firstId, source: "// unsaved\n" });
+      await page.document({ type: "file-open", path: second! });
+    }
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    const state = await page.workspace();
+    expect({ document: { ...state.document, id: "" }, recent: state.recent }).toEqual({
+      document: { id: "", path: second!, name: "f02.ts", untitled: false, source: handler(second!), dirty: false },
+      recent: [second!, first!],
+    });
+    expect(await page.document({ type: "file-open", path: first! })).toEqual({ id: firstId, path: first!, name: "f01.ts", untitled: false, source: "// unsaved\n", dirty: true });
+  });
+
+  test("a file deleted while the playground was closed comes back from its draft as an untitled snippet that says so", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    const gone = join(project.dir, "gone.ts");
+    await writeFile(gone, handler("disk"));
+    let id = "";
+    {
+      await using host = await startFilesHost(workspace.dir);
+      const page = await openPage(host);
+      await page.workspace();
+      id = (await page.document({ type: "file-open", path: gone })).id;
+      await page.request({ type: "draft", id, source: "// rescued\n" });
+    }
+    await rm(gone);
+    await using host = await startFilesHost(workspace.dir);
+    const state = await (await openPage(host)).workspace();
+    const untitled = join(workspace.dir, "untitled-1.ts");
+    expect({ document: state.document, file: await read(untitled), drafts: await readdir(join(workspace.dir, "drafts")) }).toEqual({
+      document: { id, path: untitled, name: "gone.ts (deleted)", untitled: true, source: "// rescued\n", dirty: false },
+      file: "// rescued\n",
+      drafts: ["index.json"],
+    });
+  });
+});
+
+describe("watching the open file", () => {
+  test("a change by another program is taken when there are no edits, and the runner serves it, whether written in place or renamed over", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    const served = join(project.dir, "served.ts");
+    await writeFile(served, handler("one"));
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    await page.workspace();
+    const { id } = await page.document({ type: "file-open", path: served });
+    const changes: { how: string; pushed: HostToPagePayload; loaded: string; serves: string }[] = [];
+    const edits: [string, () => Promise<void>][] = [
+      ["in place", () => writeFile(served, handler("two"))],
+      // As many editors save: a new file renamed over the old one (a new inode).
+      ["renamed over", async () => {
+        await writeFile(join(project.dir, ".served.ts.swp"), handler("three"));
+        await rename(join(project.dir, ".served.ts.swp"), served);
+      }],
+      ["in place after the rename", () => writeFile(served, handler("four"))],
+    ];
+    for (const [how, edit] of edits) {
+      const from = page.messages.length;
+      await edit();
+      const pushed = await page.push("file-changed", from);
+      const loaded = await page.push("load-result", from);
+      changes.push({ how, pushed, loaded: loaded.event.kind, serves: await (await fetch(host.session.runnerUrl)).text() });
+    }
+    expect(changes).toEqual([
+      { how: "in place", pushed: { type: "file-changed", id, source: handler("two"), conflict: false }, loaded: "loaded", serves: "two" },
+      { how: "renamed over", pushed: { type: "file-changed", id, source: handler("three"), conflict: false }, loaded: "loaded", serves: "three" },
+      { how: "in place after the rename", pushed: { type: "file-changed", id, source: handler("four"), conflict: false }, loaded: "loaded", serves: "four" },
+    ]);
+    expect(host.session.workspace()?.document).toEqual({ id, path: served, name: "served.ts", untitled: false, source: handler("four"), dirty: false });
+  });
+
+  test("with unsaved edits a change is a conflict that overwrites nothing; mine keeps the edits, theirs takes the file and loads it", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    const events = join(project.dir, "events.ts");
+    await writeFile(events, handler("disk"));
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    await page.workspace();
+    const { id } = await page.document({ type: "file-open", path: events });
+    const draft = join(workspace.dir, "drafts", `${id}.ts`);
+    await page.request({ type: "draft", id, source: handler("mine") });
+
+    let from = page.messages.length;
+    await writeFile(events, handler("theirs"));
+    const conflict = await page.push("file-changed", from);
+    const untouched = await read(draft);
+    const mine = await page.request({ type: "file-conflict-resolve", id, keep: "mine" });
+    const keptDraft = await read(draft);
+
+    await writeFile(events, handler("theirs again"));
+    await page.push("file-changed", from + 1);
+    from = page.messages.length;
+    const theirs = await page.request({ type: "file-conflict-resolve", id, keep: "theirs" });
+    const loaded = await page.push("load-result", from);
+    expect({ conflict, untouched, mine, keptDraft, theirs, loaded: loaded.event.kind, serves: await (await fetch(host.session.runnerUrl)).text(), drafts: await readdir(join(workspace.dir, "drafts")) }).toEqual({
+      conflict: { type: "file-changed", id, source: handler("theirs"), conflict: true },
+      untouched: handler("mine"),
+      mine: { type: "document", document: { id, path: events, name: "events.ts", untitled: false, source: handler("mine"), dirty: true }, recent: [events] },
+      keptDraft: handler("mine"),
+      theirs: { type: "document", document: { id, path: events, name: "events.ts", untitled: false, source: handler("theirs again"), dirty: false }, recent: [events] },
+      loaded: "loaded",
+      serves: "theirs again",
+      drafts: ["index.json"],
+    });
+  });
+
+  test("a file deleted while open keeps its text in a draft: it is dirty, and a restart brings the text back", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    const events = join(project.dir, "events.ts");
+    await writeFile(events, handler("only copy"));
+    const dirty = Promise.withResolvers<void>();
+    let id = "";
+    {
+      await using host = await startFilesHost(workspace.dir, { onTitle: (title) => title.includes("•") && dirty.resolve() });
+      const page = await openPage(host);
+      await page.workspace();
+      id = (await page.document({ type: "file-open", path: events })).id;
+      await rm(events);
+      await dirty.promise;
+      expect({ unsaved: host.session.hasUnsavedChanges(), draft: await read(join(workspace.dir, "drafts", `${id}.ts`)) }).toEqual({ unsaved: true, draft: handler("only copy") });
+    }
+    await using host = await startFilesHost(workspace.dir);
+    expect((await (await openPage(host)).workspace()).document).toEqual({
+      id,
+      path: join(workspace.dir, "untitled-1.ts"),
+      name: "events.ts (deleted)",
+      untitled: true,
+      source: handler("only copy"),
+      dirty: false,
+    });
+  });
+
+  test("a burst of writes is looked at once, after the last of them (a trailing debounce)", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    const events = join(project.dir, "events.ts");
+    await writeFile(events, handler("0"));
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    await page.workspace();
+    const { id } = await page.document({ type: "file-open", path: events });
+    for (let i = 1; i <= 20; i++) await writeFile(events, handler(String(i)));
+    await page.push("file-changed");
+    // A later change is the marker: a second look at the burst would have come before it.
+    await writeFile(events, handler("marker"));
+    await page.push("file-changed", page.messages.findIndex((m) => m.payload.type === "file-changed") + 1);
+    expect(page.pushes("file-changed")).toEqual([
+      { type: "file-changed", id, source: handler("20"), conflict: false },
+      { type: "file-changed", id, source: handler("marker"), conflict: false },
+    ]);
+  });
+
+  test("our own saves cause no file-changed", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    const events = join(project.dir, "events.ts");
+    await writeFile(events, handler("one"));
+    // A short debounce, so the saves' own events are looked at before the outside change below.
+    await using host = await startFilesHost(workspace.dir, { watchDebounceMs: 5 });
+    const page = await openPage(host);
+    await page.workspace();
+    const { id } = await page.document({ type: "file-open", path: events });
+    for (const text of ["two", "three", "four"]) await page.request({ type: "file-save", id, source: handler(text) });
+    // An outside change is the marker: had a save been taken for one, its file-changed (with our
+    // own text) would have come first.
+    await writeFile(events, handler("outside"));
+    await page.push("file-changed");
+    expect(page.pushes("file-changed")).toEqual([{ type: "file-changed", id, source: handler("outside"), conflict: false }]);
+  });
+});
+
+describe("settings and recent files", () => {
+  test("settings-set merges, tells every page, and the settings persist across sessions", async () => {
+    await using workspace = await tempDir("files-ws-");
+    {
+      await using host = await startFilesHost(workspace.dir);
+      const page = await openPage(host);
+      const other = await openPage(host);
+      await page.workspace();
+      expect(await page.request({ type: "settings-set", settings: { theme: "dark" } })).toEqual({ type: "settings", settings: { ...defaultSettings, theme: "dark" } });
+      const window = { width: 1200, height: 800, x: 10, y: -20 };
+      expect(await page.request({ type: "settings-set", settings: { autoRun: true, window } })).toEqual({
+        type: "settings",
+        settings: { theme: "dark", autoRun: true, defaultClient: "stream", window },
+      });
+      await other.until(() => (other.pushes("settings").length === 2 ? true : undefined));
+    }
+    await using host = await startFilesHost(workspace.dir);
+    expect((await (await openPage(host)).workspace()).settings).toEqual({ theme: "dark", autoRun: true, defaultClient: "stream", window: { width: 1200, height: 800, x: 10, y: -20 } });
+  });
+
+  test("a setting that does not check out is refused and nothing changes", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    await page.workspace();
+    const send = (settings: unknown) => page.request({ type: "settings-set", settings } as PagePayload);
+    expect([await send({ theme: "blue" }), await send({ autoRun: "yes" }), await send({ window: { width: 0, height: 1, x: 0, y: 0 } }), await send({ fontSize: 12 })]).toEqual([
+      { type: "failed", message: "malformed message: settings-set: settings.theme must be one of system, light, dark" },
+      { type: "failed", message: "malformed message: settings-set: settings.autoRun must be true or false" },
+      { type: "failed", message: "malformed message: settings-set: settings.window must be { width, height, x, y } in whole pixels (width and height 1 or more, all within ±100000)" },
+      { type: "failed", message: "malformed message: settings-set: settings.fontSize is not a setting" },
+    ]);
+    expect(host.session.workspace()?.settings).toEqual(defaultSettings);
+  });
+
+  test("recent files are newest first, each once, at most 10, only real files, and they persist", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    const files = await snippetFiles(project.dir, 12);
+    {
+      await using host = await startFilesHost(workspace.dir);
+      const page = await openPage(host);
+      await page.workspace();
+      for (const path of files) await page.document({ type: "file-open", path });
+      await page.document({ type: "file-open", path: files[4]! });
+      // An untitled snippet is no recent file.
+      const reply = await page.request({ type: "file-new" });
+      expect(reply.type === "document" && reply.recent).toEqual([4, 11, 10, 9, 8, 7, 6, 5, 3, 2].map((i) => files[i]!));
+    }
+    await rm(files[11]!);
+    await using host = await startFilesHost(workspace.dir);
+    expect((await (await openPage(host)).workspace()).recent).toEqual([4, 10, 9, 8, 7, 6, 5, 3, 2].map((i) => files[i]!));
+  });
+});
+
+describe("folders", () => {
+  test("file-list shows folders first, then snippets by name, no dotfiles, with the parent", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    for (const folder of ["src", "lib", ".git"]) await mkdir(join(project.dir, folder));
+    for (const name of ["b.ts", "a10.js", "a2.mjs", "c.tsx", "d.mts", "notes.txt", "package.json", ".hidden.ts", ".b.ts.0123456789ab.partial"]) await writeFile(join(project.dir, name), "");
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    await page.workspace();
+    const entry = (name: string, directory = false) => ({ name, path: join(project.dir, name), directory });
+    expect(await page.request({ type: "file-list", dir: project.dir })).toEqual({
+      type: "file-list",
+      dir: project.dir,
+      parent: tmpdir(),
+      entries: [entry("lib", true), entry("src", true), entry("a2.mjs"), entry("a10.js"), entry("b.ts"), entry("c.tsx"), entry("d.mts")],
+    });
+  });
+
+  test("file-list of the workspace is the default and hides its drafts; a missing folder or a file is refused", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    await page.workspace();
+    const file = join(workspace.dir, "untitled-1.ts");
+    expect([
+      await page.request({ type: "file-list" }),
+      await page.request({ type: "file-list", dir: join(workspace.dir, "missing") }),
+      await page.request({ type: "file-list", dir: file }),
+    ]).toEqual([
+      { type: "file-list", dir: workspace.dir, parent: tmpdir(), entries: [{ name: "untitled-1.ts", path: file, directory: false }] },
+      { type: "failed", message: `There is no folder at ${join(workspace.dir, "missing")}.` },
+      { type: "failed", message: `${file} is not a folder.` },
+    ]);
+  });
+});
+
+describe("the window title", () => {
+  test("onTitle follows the document's name and marks unsaved edits", async () => {
+    await using workspace = await tempDir("files-ws-");
+    await using project = await tempDir("files-project-");
+    const events = join(project.dir, "events.ts");
+    await writeFile(events, handler("disk"));
+    const titles: string[] = [];
+    await using host = await startFilesHost(workspace.dir, { onTitle: (title) => titles.push(title) });
+    const page = await openPage(host);
+    await page.workspace();
+    const { id } = await page.document({ type: "file-open", path: events });
+    await page.request({ type: "draft", id, source: handler("edited") });
+    await page.request({ type: "draft", id, source: handler("edited more") });
+    const unsaved = host.session.hasUnsavedChanges();
+    await host.session.saveAll();
+    expect({ titles, unsaved, saved: host.session.hasUnsavedChanges(), file: await read(events) }).toEqual({
+      titles: ["Untitled 1 — Stream Playground", "events.ts — Stream Playground", "events.ts • — Stream Playground", "events.ts — Stream Playground"],
+      unsaved: true,
+      saved: false,
+      file: handler("edited more"),
+    });
+  });
+});
