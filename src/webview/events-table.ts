@@ -15,6 +15,8 @@ export interface EventsTableOptions {
 
 const rowHeight = 22;
 const overscan = 10;
+/** Rows streaming in are drawn at most this often: faster than that nobody can read them. */
+const streamingRenderMs = 100;
 
 interface Filter {
   lane: number | undefined;
@@ -86,26 +88,46 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     }
   }
 
+  const timeOf = (index: number) => store.events[index]!.t;
+
   /**
-   * Adds a row in time order. Events from the runner and from the clients arrive in separate
-   * batches, so a new one usually belongs near the end, rarely at it: search back from there.
+   * Adds new rows in time order. Events from the runner and from the clients arrive in separate
+   * batches, so new ones interleave with the last rows: sort the new ones, find where the earliest
+   * belongs, and merge from there (not one walk back per row, which is quadratic in a flood).
    */
-  function insertRow(index: number): void {
-    const t = store.events[index]!.t;
-    let position = rows.length;
-    while (position > 0 && store.events[rows[position - 1]!]!.t > t) position--;
-    if (position === rows.length) rows.push(index);
-    else rows.splice(position, 0, index);
+  function insertRows(added: number[]): void {
+    if (added.length === 0) return;
+    added.sort((a, b) => timeOf(a) - timeOf(b));
+    const first = timeOf(added[0]!);
+    let low = 0;
+    let high = rows.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (timeOf(rows[middle]!) <= first) low = middle + 1;
+      else high = middle;
+    }
+    if (low === rows.length) {
+      for (const index of added) rows.push(index);
+      return;
+    }
+    const tail = rows.splice(low);
+    let i = 0;
+    let j = 0;
+    while (i < tail.length || j < added.length) {
+      if (j >= added.length || (i < tail.length && timeOf(tail[i]!) <= timeOf(added[j]!))) rows.push(tail[i++]!);
+      else rows.push(added[j++]!);
+    }
   }
 
   function refilter(): void {
     rows = [];
+    const matching: number[] = [];
     store.events.forEach((event, index) => {
-      if (matches(event)) insertRow(index);
+      if (matches(event)) matching.push(index);
     });
-    render();
+    insertRows(matching);
     // A table that was showing the newest rows keeps showing them under the new filter.
-    if (stickToBottom) scroller.scrollTop = scroller.scrollHeight;
+    render();
   }
 
   function rowFor(index: number): HTMLTableRowElement {
@@ -123,24 +145,42 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     return tr;
   }
 
+  // Scroll position and height are kept from events, never read while drawing: a read right after
+  // the DOM changed would force the whole page's layout, every frame of a flood.
+  let scrollTop = 0;
+  let viewportHeight = 0;
+  let renderTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The scroll position that shows the last row. */
+  const bottom = () => Math.max(0, (rows.length + 1) * rowHeight - viewportHeight);
+
+  function scheduleRender(): void {
+    renderTimer ??= setTimeout(render, streamingRenderMs);
+  }
+
   function render(): void {
-    const first = Math.max(0, Math.floor(scroller.scrollTop / rowHeight) - overscan);
-    const visible = Math.ceil(scroller.clientHeight / rowHeight) + overscan * 2;
+    clearTimeout(renderTimer);
+    renderTimer = undefined;
+    if (stickToBottom) scrollTop = bottom();
+    const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+    const visible = Math.ceil(viewportHeight / rowHeight) + overscan * 2;
     const last = Math.min(rows.length, first + visible);
     const top = element("tr", { class: "spacer", "aria-hidden": "true" });
     top.style.height = `${first * rowHeight}px`;
-    const bottom = element("tr", { class: "spacer", "aria-hidden": "true" });
-    bottom.style.height = `${(rows.length - last) * rowHeight}px`;
+    const bottomSpacer = element("tr", { class: "spacer", "aria-hidden": "true" });
+    bottomSpacer.style.height = `${(rows.length - last) * rowHeight}px`;
     const rendered: HTMLTableRowElement[] = [];
     for (let i = first; i < last; i++) rendered.push(rowFor(rows[i]!));
-    body.replaceChildren(top, ...rendered, bottom);
+    body.replaceChildren(top, ...rendered, bottomSpacer);
+    if (stickToBottom) scroller.scrollTop = scrollTop;
     count.textContent = rows.length === store.events.length ? `${rows.length} events` : `${rows.length} of ${store.events.length} events`;
   }
 
   function scrollToRow(position: number): void {
     const top = position * rowHeight;
-    if (top < scroller.scrollTop || top + rowHeight > scroller.scrollTop + scroller.clientHeight - rowHeight) {
-      scroller.scrollTop = top - scroller.clientHeight / 2;
+    if (top < scrollTop || top + rowHeight > scrollTop + viewportHeight - rowHeight) {
+      scrollTop = Math.max(0, top - viewportHeight / 2);
+      scroller.scrollTop = scrollTop;
     }
   }
 
@@ -175,7 +215,8 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     refilter();
   });
   scroller.addEventListener("scroll", () => {
-    stickToBottom = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - rowHeight;
+    scrollTop = scroller.scrollTop;
+    stickToBottom = scrollTop >= bottom() - rowHeight;
     render();
   });
   body.addEventListener("click", (click) => {
@@ -190,17 +231,21 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     const index = rows[next];
     if (index !== undefined) select(store.events[index], true);
   });
-  new ResizeObserver(render).observe(scroller);
+  new ResizeObserver((entries) => {
+    viewportHeight = entries.at(-1)?.contentRect.height ?? viewportHeight;
+    render();
+  }).observe(scroller);
 
   store.subscribe({
     appended(from) {
+      const added: number[] = [];
       for (let index = from; index < store.events.length; index++) {
         const event = store.events[index]!;
         noteOptions(event);
-        if (matches(event)) insertRow(index);
+        if (matches(event)) added.push(index);
       }
-      render();
-      if (stickToBottom) scroller.scrollTop = scroller.scrollHeight;
+      insertRows(added);
+      scheduleRender();
     },
     cleared() {
       rows = [];

@@ -426,7 +426,7 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
 
     /** A folder's folders and snippets; the workspace folder (without its drafts) when none is named. */
     list(dir?: string): Promise<FolderListing> {
-      return dir === undefined || resolve(dir) === workspaceDir ? listFolder(workspaceDir, new Set([draftsFolderName])) : listFolder(dir);
+      return dir === undefined || resolve(dir) === workspaceDir ? listFolder(workspaceDir, new Set([draftsFolderName, "node_modules"])) : listFolder(dir);
     },
 
     /** Merges `patch` into the settings and saves them. */

@@ -101,11 +101,13 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
     });
   }
 
+  /** The container's size, kept by the ResizeObserver: reading it per frame would force a layout. */
+  let containerSize = { width: 0, height: 0 };
+
   function resize(): boolean {
-    const rect = container.getBoundingClientRect();
     const nextDpr = window.devicePixelRatio || 1;
-    const w = Math.max(0, Math.floor(rect.width));
-    const h = Math.max(0, Math.floor(rect.height));
+    const w = Math.max(0, Math.floor(containerSize.width));
+    const h = Math.max(0, Math.floor(containerSize.height));
     if (w === width && h === height && nextDpr === dpr) return false;
     width = w;
     height = h;
@@ -311,11 +313,16 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
   canvas.addEventListener("pointerleave", onPointerLeave);
   canvas.addEventListener("keydown", onKeyDown);
   darkScheme.addEventListener("change", onSchemeChange);
-  const resizeObserver = new ResizeObserver(() => {
+  const resizeObserver = new ResizeObserver((entries) => {
+    const box = entries.at(-1)?.contentRect;
+    if (box) containerSize = { width: box.width, height: box.height };
     // Resizing clears the canvas; drawing now, before the browser paints, avoids a blank flash.
     if (resize()) render();
   });
   resizeObserver.observe(container);
+  // The first size, before the observer's first report.
+  const initial = container.getBoundingClientRect();
+  containerSize = { width: initial.width, height: initial.height };
   const unsubscribe = model.subscribe(() => {
     if (model.eventCount === 0) {
       selected = undefined;
