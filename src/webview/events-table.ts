@@ -37,6 +37,8 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   let rows: number[] = [];
   let selected: TimelineEvent | undefined;
   let stickToBottom = true;
+  /** Events handed to the table so far (the store may already hold more, not yet announced). */
+  let seen = 0;
   const lanesSeen = new Set<number>();
   const kindsSeen = new Set<string>();
 
@@ -123,7 +125,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     rows = [];
     const matching: number[] = [];
     store.events.forEach((event, index) => {
-      if (matches(event)) matching.push(index);
+      if (index < seen && matches(event)) matching.push(index);
     });
     insertRows(matching);
     // A table that was showing the newest rows keeps showing them under the new filter.
@@ -173,7 +175,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     for (let i = first; i < last; i++) rendered.push(rowFor(rows[i]!));
     body.replaceChildren(top, ...rendered, bottomSpacer);
     if (stickToBottom) scroller.scrollTop = scrollTop;
-    count.textContent = rows.length === store.events.length ? `${rows.length} events` : `${rows.length} of ${store.events.length} events`;
+    count.textContent = rows.length === seen ? `${rows.length} events` : `${rows.length} of ${seen} events`;
   }
 
   function scrollToRow(position: number): void {
@@ -245,10 +247,12 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
         if (matches(event)) added.push(index);
       }
       insertRows(added);
+      seen = store.events.length;
       scheduleRender();
     },
     cleared() {
       rows = [];
+      seen = 0;
       selected = undefined;
       lanesSeen.clear();
       kindsSeen.clear();

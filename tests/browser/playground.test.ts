@@ -215,6 +215,27 @@ describe("the playground in Chromium", () => {
     expect(await page.textContent("#status")).toContain("Exported server.ts for Bun");
   });
 
+  test("save as writes a real file, edits mark it unsaved, and Ctrl+S writes them", async () => {
+    const page = await openPlayground();
+    await pasteAndRun(page, ticker);
+    const file = join(workspaceDir, "saved-snippet.ts");
+    await page.click("#file-menu summary");
+    await page.click("#file-save-as");
+    await page.fill("#file-dialog-path", file);
+    await page.click("#file-dialog-ok");
+    await page.waitForFunction(() => document.getElementById("document-name")?.textContent === "saved-snippet.ts");
+    expect(await Bun.file(file).text()).toBe(ticker);
+    expect(await page.title()).toBe("saved-snippet.ts — Stream Playground");
+
+    await page.click(".monaco-editor .view-lines");
+    await page.keyboard.press("ControlOrMeta+End");
+    await page.keyboard.insertText("// edited\n");
+    await page.waitForFunction(() => document.title === "saved-snippet.ts • — Stream Playground");
+    await page.keyboard.press("ControlOrMeta+S");
+    await page.waitForFunction(() => document.title === "saved-snippet.ts — Stream Playground");
+    expect(await Bun.file(file).text()).toBe(`${ticker}// edited\n`);
+  });
+
   test("the host refuses a page without the launch token", async () => {
     context = await browser.newContext();
     const page = await context.newPage();
