@@ -25,6 +25,7 @@ import type {
   PagePayload,
   SnippetDocument,
   TimelineEvent,
+  Settings,
   WorkspaceState,
 } from "../runner/protocol.ts";
 import { createRunner, type RunnerOptions } from "../runner/supervisor.ts";
@@ -387,6 +388,11 @@ export function createSession(options: SessionOptions = {}) {
     /** Saves the open file's unsaved edits to it (an untitled snippet is kept in the workspace anyway). */
     async saveAll(): Promise<void> {
       await files?.saveAll();
+    },
+
+    /** Changes and persists settings from the host's side (the desktop window's size and place). */
+    async updateSettings(patch: Partial<Settings>): Promise<void> {
+      await files?.setSettings(patch);
     },
 
     /** Disconnects every client, stops watching the open file and stops the runner. */

@@ -33,7 +33,7 @@ const host = await startHost({
 });
 
 function openWindow(): BrowserWindow {
-  const frame = host.session.settings().window ?? defaultFrame;
+  const frame = host.session.workspace()?.settings.window ?? defaultFrame;
   const opened = new BrowserWindow({ title: "Stream Playground", url: host.launchUrl, frame });
   opened.on("close", () => {
     window = undefined;
@@ -45,8 +45,10 @@ function openWindow(): BrowserWindow {
 /** Quits for real: remembers the window's place and stops the host (and with it the runner). */
 function quitNow(): void {
   quitting = true;
-  if (window) host.session.updateSettings({ window: window.getFrame() });
-  void host.stop().finally(() => Utils.quit());
+  const frame = window?.getFrame();
+  void (frame ? host.session.updateSettings({ window: frame }) : Promise.resolve())
+    .then(() => host.stop())
+    .finally(() => Utils.quit());
 }
 
 /** Asks about unsaved edits, then saves, keeps them as a draft, or goes back to editing. */
