@@ -1,115 +1,16 @@
 import { describe, expect, test } from "bun:test";
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultSettings, starterSnippet, type FileDialogs } from "../src/main/files/index.ts";
-import { startHost } from "../src/main/host-server.ts";
 import type { SessionOptions } from "../src/main/session.ts";
-import type { HostToPageMessage, HostToPagePayload, PagePayload, SnippetDocument, WorkspaceState } from "../src/runner/protocol.ts";
+import type { HostToPagePayload, PagePayload } from "../src/runner/protocol.ts";
+import { openPage } from "./support/page-socket.ts";
+import { createTempDir } from "./support/temp-dir.ts";
+import { createTestPage, startTestHost, type HostAddress } from "./support/test-host.ts";
 
-/** A temporary folder, removed with everything in it when the test ends. */
-async function tempDir(prefix: string) {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  return { dir, [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) };
-}
-
-/** A page of the host's own, kept apart from the workspace so it does not show in its listing. */
-async function testPage(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "files-page-"));
-  await writeFile(join(dir, "main.ts"), `document.title = "test page";\n`);
-  return dir;
-}
-
-/** A host whose session keeps its workspace in `workspaceDir`. */
-async function startFilesHost(workspaceDir: string, session: Omit<SessionOptions, "workspaceDir"> = {}) {
-  const pageDir = await testPage();
-  const host = await startHost({ port: 0, webviewEntry: join(pageDir, "main.ts"), indexHtml: join(pageDir, "index.html"), session: { ...session, workspaceDir }, log: () => {} });
-  return Object.assign(host, {
-    async [Symbol.asyncDispose]() {
-      await host.stop();
-      await rm(pageDir, { recursive: true, force: true });
-    },
-  });
-}
-
-/** What a page needs to reach a host: an in-process one, or the fixture's. */
-interface HostAddress {
-  launchUrl: string;
-  origin: string;
-  port: number;
-}
-
-/** A page's side of the WebSocket: everything received, requests with their replies, pushes. */
-async function openPage(host: HostAddress) {
-  const letIn = await fetch(host.launchUrl, { redirect: "manual" });
-  const cookie = (letIn.headers.get("set-cookie") ?? "").split(";", 1)[0]!;
-  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, { headers: { cookie, origin: host.origin } } as unknown as string[]);
-  const messages: HostToPageMessage[] = [];
-  const watchers = new Set<() => void>();
-  let nextId = 1;
-  ws.addEventListener("message", (message) => {
-    // The host is the code under test; what it sends is parsed, not validated, here.
-    messages.push(JSON.parse(String(message.data)) as HostToPageMessage);
-    for (const watch of [...watchers]) watch();
-  });
-  const { promise: opened, resolve, reject } = Promise.withResolvers<void>();
-  ws.addEventListener("open", () => resolve());
-  ws.addEventListener("error", () => reject(new Error("the WebSocket did not open")));
-  await opened;
-
-  function until<T>(read: () => T | undefined): Promise<T> {
-    const { promise, resolve } = Promise.withResolvers<T>();
-    const watch = () => {
-      const value = read();
-      if (value === undefined) return;
-      watchers.delete(watch);
-      resolve(value);
-    };
-    watchers.add(watch);
-    watch();
-    return promise;
-  }
-
-  /** Pushes (messages that answer no request) of one type, from index `from` on. */
-  function pushes<T extends HostToPagePayload["type"]>(type: T, from = 0): Extract<HostToPagePayload, { type: T }>[] {
-    return messages.slice(from).flatMap((m) => (m.replyId === undefined && m.payload.type === type ? [m.payload as Extract<HostToPagePayload, { type: T }>] : []));
-  }
-
-  return {
-    messages,
-    until,
-    pushes,
-    /** The first push of `type` at or after message index `from`, now or when it arrives. */
-    push<T extends HostToPagePayload["type"]>(type: T, from = 0): Promise<Extract<HostToPagePayload, { type: T }>> {
-      return until(() => pushes(type, from)[0]);
-    },
-    /** The workspace the host sent when the page connected. */
-    async workspace(): Promise<WorkspaceState> {
-      return (await until(() => pushes("workspace")[0])).workspace;
-    },
-    /** Sends without waiting; returns the id, for `reply`. */
-    send(payload: PagePayload): number {
-      const id = nextId++;
-      ws.send(JSON.stringify({ id, payload }));
-      return id;
-    },
-    reply(id: number): Promise<HostToPagePayload> {
-      return until(() => messages.find((m) => m.replyId === id)?.payload);
-    },
-    request(payload: PagePayload): Promise<HostToPagePayload> {
-      return this.reply(this.send(payload));
-    },
-    /** Sends a request whose reply must be `document`, and returns the document. */
-    async document(payload: PagePayload): Promise<SnippetDocument> {
-      const reply = await this.request(payload);
-      if (reply.type !== "document") throw new Error(`expected a document, got ${JSON.stringify(reply)}`);
-      return reply.document;
-    },
-    close(): void {
-      ws.close();
-    },
-  };
-}
+/** A host whose session keeps its workspace in `workspaceDir`, apart from the host's own page. */
+const startFilesHost = (workspaceDir: string, session: Omit<SessionOptions, "workspaceDir"> = {}) => startTestHost({ session: { ...session, workspaceDir } });
 
 const read = (path: string) => readFile(path, "utf8");
 const handler = (text: string) => `export default () => new Response(${JSON.stringify(text)});\n`;
@@ -121,9 +22,38 @@ async function snippetFiles(dir: string, count: number): Promise<string[]> {
   return paths;
 }
 
+/**
+ * A workspace, a project folder holding `name` (a handler serving `text`), a host, and a page that
+ * has opened that file; `await using` stops the host and removes both folders.
+ */
+async function startWithFileOpen(name: string, text: string, session: Omit<SessionOptions, "workspaceDir"> = {}) {
+  const owned: AsyncDisposable[] = [];
+  // In reverse, as `await using` would: the host stops before its folders go.
+  const dispose = async () => {
+    for (const resource of owned.reverse()) await resource[Symbol.asyncDispose]();
+  };
+  try {
+    const workspace = await createTempDir("files-ws-");
+    owned.push(workspace);
+    const project = await createTempDir("files-project-");
+    owned.push(project);
+    const path = join(project.dir, name);
+    await writeFile(path, handler(text));
+    const host = await startFilesHost(workspace.dir, session);
+    owned.push(host);
+    const page = await openPage(host);
+    await page.workspace();
+    const { id } = await page.document({ type: "file-open", path });
+    return { workspaceDir: workspace.dir, projectDir: project.dir, path, host, page, id, [Symbol.asyncDispose]: dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
 describe("documents", () => {
   test("a first launch opens Untitled 1 with the starter snippet, kept in the workspace folder", async () => {
-    await using workspace = await tempDir("files-ws-");
+    await using workspace = await createTempDir("files-ws-");
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     const state = await page.workspace();
@@ -142,7 +72,7 @@ describe("documents", () => {
   });
 
   test("an untitled snippet loads from its file in the workspace, so relative imports resolve there", async () => {
-    await using workspace = await tempDir("files-ws-");
+    await using workspace = await createTempDir("files-ws-");
     await writeFile(join(workspace.dir, "greeting.ts"), `export const greeting = "hello from the workspace";\n`);
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
@@ -153,7 +83,7 @@ describe("documents", () => {
   });
 
   test("new opens the next untitled snippet; one left as it started is not kept", async () => {
-    await using workspace = await tempDir("files-ws-");
+    await using workspace = await createTempDir("files-ws-");
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     const first = (await page.workspace()).document;
@@ -169,8 +99,8 @@ describe("documents", () => {
   });
 
   test("open reads a file, save writes it, save as moves the document to a new file and keeps its id", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
+    await using workspace = await createTempDir("files-ws-");
+    await using project = await createTempDir("files-project-");
     const events = join(project.dir, "events.ts");
     const copy = join(project.dir, "copy.ts");
     await writeFile(events, handler("one"));
@@ -198,8 +128,8 @@ describe("documents", () => {
   });
 
   test("saving an untitled snippet asks for a path in browser mode; save as then makes it a file", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
+    await using workspace = await createTempDir("files-ws-");
+    await using project = await createTempDir("files-project-");
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     const { id } = (await page.workspace()).document;
@@ -220,8 +150,8 @@ describe("documents", () => {
   });
 
   test("open refuses what is not a snippet, a missing file, a folder, a relative path; a stale id is refused", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
+    await using workspace = await createTempDir("files-ws-");
+    await using project = await createTempDir("files-project-");
     await writeFile(join(project.dir, "notes.txt"), "text");
     await mkdir(join(project.dir, "folder.ts"));
     await using host = await startFilesHost(workspace.dir);
@@ -244,8 +174,8 @@ describe("documents", () => {
   });
 
   test("with system dialogs, open and save as use them, and a closed dialog is cancelled", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
+    await using workspace = await createTempDir("files-ws-");
+    await using project = await createTempDir("files-project-");
     const events = join(project.dir, "events.ts");
     await writeFile(events, handler("one"));
     const answers = { open: [events, undefined], save: [join(project.dir, "saved.ts"), undefined] };
@@ -277,7 +207,7 @@ describe("documents", () => {
   });
 
   test("in browser mode the dialog requests fail", async () => {
-    await using workspace = await tempDir("files-ws-");
+    await using workspace = await createTempDir("files-ws-");
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     const { id } = (await page.workspace()).document;
@@ -290,8 +220,8 @@ describe("documents", () => {
 
 describe("drafts", () => {
   test("an untitled snippet's draft is its own file; an opened file's goes to drafts/<id>.ts until it matches the file again", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
+    await using workspace = await createTempDir("files-ws-");
+    await using project = await createTempDir("files-project-");
     const events = join(project.dir, "events.ts");
     await writeFile(events, handler("disk"));
     await using host = await startFilesHost(workspace.dir);
@@ -312,12 +242,12 @@ describe("drafts", () => {
   });
 
   test("a host killed mid-edit comes back with the last draft it received, dirty", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
+    await using workspace = await createTempDir("files-ws-");
+    await using project = await createTempDir("files-project-");
     const events = join(project.dir, "events.ts");
     await writeFile(events, handler("disk"));
-    const pageDir = await testPage();
-    const child = Bun.spawn([process.execPath, join(import.meta.dir, "fixtures/files-host-fixture.ts"), pageDir], {
+    await using pageFiles = await createTestPage();
+    const child = Bun.spawn([process.execPath, join(import.meta.dir, "fixtures/files-host-fixture.ts"), pageFiles.dir], {
       env: { ...process.env, STREAM_PLAYGROUND_HOME: workspace.dir },
       stdout: "pipe",
       stderr: "inherit",
@@ -348,13 +278,12 @@ describe("drafts", () => {
       expect(await read(events)).toBe(handler("disk"));
     } finally {
       child.kill("SIGKILL");
-      await rm(pageDir, { recursive: true, force: true });
     }
   });
 
   test("after a restart the last document comes back, and reopening a file brings its draft back", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
+    await using workspace = await createTempDir("files-ws-");
+    await using project = await createTempDir("files-project-");
     const [first, second] = await snippetFiles(project.dir, 2);
     let firstId = "";
     {
@@ -376,8 +305,8 @@ describe("drafts", () => {
   });
 
   test("a file deleted while the playground was closed comes back from its draft as an untitled snippet that says so", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
+    await using workspace = await createTempDir("files-ws-");
+    await using project = await createTempDir("files-project-");
     const gone = join(project.dir, "gone.ts");
     await writeFile(gone, handler("disk"));
     let id = "";
@@ -402,21 +331,15 @@ describe("drafts", () => {
 
 describe("watching the open file", () => {
   test("a change by another program is taken when there are no edits, and the runner serves it, whether written in place or renamed over", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
-    const served = join(project.dir, "served.ts");
-    await writeFile(served, handler("one"));
-    await using host = await startFilesHost(workspace.dir);
-    const page = await openPage(host);
-    await page.workspace();
-    const { id } = await page.document({ type: "file-open", path: served });
+    await using opened = await startWithFileOpen("served.ts", "one");
+    const { projectDir, path: served, host, page, id } = opened;
     const changes: { how: string; pushed: HostToPagePayload; loaded: string; serves: string }[] = [];
     const edits: [string, () => Promise<void>][] = [
       ["in place", () => writeFile(served, handler("two"))],
       // As many editors save: a new file renamed over the old one (a new inode).
       ["renamed over", async () => {
-        await writeFile(join(project.dir, ".served.ts.swp"), handler("three"));
-        await rename(join(project.dir, ".served.ts.swp"), served);
+        await writeFile(join(projectDir, ".served.ts.swp"), handler("three"));
+        await rename(join(projectDir, ".served.ts.swp"), served);
       }],
       ["in place after the rename", () => writeFile(served, handler("four"))],
     ];
@@ -436,15 +359,9 @@ describe("watching the open file", () => {
   });
 
   test("with unsaved edits a change is a conflict that overwrites nothing; mine keeps the edits, theirs takes the file and loads it", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
-    const events = join(project.dir, "events.ts");
-    await writeFile(events, handler("disk"));
-    await using host = await startFilesHost(workspace.dir);
-    const page = await openPage(host);
-    await page.workspace();
-    const { id } = await page.document({ type: "file-open", path: events });
-    const draft = join(workspace.dir, "drafts", `${id}.ts`);
+    await using opened = await startWithFileOpen("events.ts", "disk");
+    const { workspaceDir, path: events, host, page, id } = opened;
+    const draft = join(workspaceDir, "drafts", `${id}.ts`);
     await page.request({ type: "draft", id, source: handler("mine") });
 
     let from = page.messages.length;
@@ -459,7 +376,7 @@ describe("watching the open file", () => {
     from = page.messages.length;
     const theirs = await page.request({ type: "file-conflict-resolve", id, keep: "theirs" });
     const loaded = await page.push("load-result", from);
-    expect({ conflict, untouched, mine, keptDraft, theirs, loaded: loaded.event.kind, serves: await (await fetch(host.session.runnerUrl)).text(), drafts: await readdir(join(workspace.dir, "drafts")) }).toEqual({
+    expect({ conflict, untouched, mine, keptDraft, theirs, loaded: loaded.event.kind, serves: await (await fetch(host.session.runnerUrl)).text(), drafts: await readdir(join(workspaceDir, "drafts")) }).toEqual({
       conflict: { type: "file-changed", id, source: handler("theirs"), conflict: true },
       untouched: handler("mine"),
       mine: { type: "document", document: { id, path: events, name: "events.ts", untitled: false, source: handler("mine"), dirty: true }, recent: [events] },
@@ -472,8 +389,8 @@ describe("watching the open file", () => {
   });
 
   test("a file deleted while open keeps its text in a draft: it is dirty, and a restart brings the text back", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
+    await using workspace = await createTempDir("files-ws-");
+    await using project = await createTempDir("files-project-");
     const events = join(project.dir, "events.ts");
     await writeFile(events, handler("only copy"));
     const dirty = Promise.withResolvers<void>();
@@ -499,14 +416,8 @@ describe("watching the open file", () => {
   });
 
   test("a burst of writes is looked at once, after the last of them (a trailing debounce)", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
-    const events = join(project.dir, "events.ts");
-    await writeFile(events, handler("0"));
-    await using host = await startFilesHost(workspace.dir);
-    const page = await openPage(host);
-    await page.workspace();
-    const { id } = await page.document({ type: "file-open", path: events });
+    await using opened = await startWithFileOpen("events.ts", "0");
+    const { path: events, page, id } = opened;
     for (let i = 1; i <= 20; i++) await writeFile(events, handler(String(i)));
     await page.push("file-changed");
     // A later change is the marker: a second look at the burst would have come before it.
@@ -519,15 +430,9 @@ describe("watching the open file", () => {
   });
 
   test("our own saves cause no file-changed", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
-    const events = join(project.dir, "events.ts");
-    await writeFile(events, handler("one"));
     // A short debounce, so the saves' own events are looked at before the outside change below.
-    await using host = await startFilesHost(workspace.dir, { watchDebounceMs: 5 });
-    const page = await openPage(host);
-    await page.workspace();
-    const { id } = await page.document({ type: "file-open", path: events });
+    await using opened = await startWithFileOpen("events.ts", "one", { watchDebounceMs: 5 });
+    const { path: events, page, id } = opened;
     for (const text of ["two", "three", "four"]) await page.request({ type: "file-save", id, source: handler(text) });
     // An outside change is the marker: had a save been taken for one, its file-changed (with our
     // own text) would have come first.
@@ -539,7 +444,7 @@ describe("watching the open file", () => {
 
 describe("settings and recent files", () => {
   test("settings-set merges, tells every page, and the settings persist across sessions", async () => {
-    await using workspace = await tempDir("files-ws-");
+    await using workspace = await createTempDir("files-ws-");
     {
       await using host = await startFilesHost(workspace.dir);
       const page = await openPage(host);
@@ -558,7 +463,7 @@ describe("settings and recent files", () => {
   });
 
   test("a setting that does not check out is refused and nothing changes", async () => {
-    await using workspace = await tempDir("files-ws-");
+    await using workspace = await createTempDir("files-ws-");
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     await page.workspace();
@@ -573,8 +478,8 @@ describe("settings and recent files", () => {
   });
 
   test("recent files are newest first, each once, at most 10, only real files, and they persist", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
+    await using workspace = await createTempDir("files-ws-");
+    await using project = await createTempDir("files-project-");
     const files = await snippetFiles(project.dir, 12);
     {
       await using host = await startFilesHost(workspace.dir);
@@ -594,8 +499,8 @@ describe("settings and recent files", () => {
 
 describe("folders", () => {
   test("file-list shows folders first, then snippets by name, no dotfiles, with the parent", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
+    await using workspace = await createTempDir("files-ws-");
+    await using project = await createTempDir("files-project-");
     for (const folder of ["src", "lib", ".git"]) await mkdir(join(project.dir, folder));
     for (const name of ["b.ts", "a10.js", "a2.mjs", "c.tsx", "d.mts", "notes.txt", "package.json", ".hidden.ts", ".b.ts.0123456789ab.partial"]) await writeFile(join(project.dir, name), "");
     await using host = await startFilesHost(workspace.dir);
@@ -611,7 +516,7 @@ describe("folders", () => {
   });
 
   test("file-list of the workspace is the default and hides its drafts; a missing folder or a file is refused", async () => {
-    await using workspace = await tempDir("files-ws-");
+    await using workspace = await createTempDir("files-ws-");
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     await page.workspace();
@@ -630,15 +535,9 @@ describe("folders", () => {
 
 describe("the window title", () => {
   test("onTitle follows the document's name and marks unsaved edits", async () => {
-    await using workspace = await tempDir("files-ws-");
-    await using project = await tempDir("files-project-");
-    const events = join(project.dir, "events.ts");
-    await writeFile(events, handler("disk"));
     const titles: string[] = [];
-    await using host = await startFilesHost(workspace.dir, { onTitle: (title) => titles.push(title) });
-    const page = await openPage(host);
-    await page.workspace();
-    const { id } = await page.document({ type: "file-open", path: events });
+    await using opened = await startWithFileOpen("events.ts", "disk", { onTitle: (title) => titles.push(title) });
+    const { path: events, host, page, id } = opened;
     await page.request({ type: "draft", id, source: handler("edited") });
     await page.request({ type: "draft", id, source: handler("edited more") });
     const unsaved = host.session.hasUnsavedChanges();

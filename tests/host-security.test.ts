@@ -1,35 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startHost } from "../src/main/host-server.ts";
-
-const testPage = {
-  "main.ts": `document.title = "test page";\n`,
-  "index.html": `<!doctype html><script type="module" src="/app.js"></script>\n`,
-};
-
-/** A host serving a page of its own (these `files`), so these tests do not depend on src/webview. */
-async function startTestHost(files: Record<string, string> = testPage, log: (line: string) => void = () => {}) {
-  const dir = await mkdtemp(join(tmpdir(), "host-security-"));
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-  const host = await startHost({ port: 0, webviewEntry: join(dir, "main.ts"), indexHtml: join(dir, "index.html"), session: { workspaceDir: dir }, log });
-  return Object.assign(host, {
-    async [Symbol.asyncDispose]() {
-      await host.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  });
-}
-
-type TestHost = Awaited<ReturnType<typeof startTestHost>>;
-
-/** Follows the launch URL by hand; returns the cookie it sets, as a `Cookie` header. */
-async function letIn(host: TestHost): Promise<string> {
-  const response = await fetch(host.launchUrl, { redirect: "manual" });
-  const setCookie = response.headers.get("set-cookie") ?? "";
-  return setCookie.split(";", 1)[0]!;
-}
+import { letIn, startTestHost } from "./support/test-host.ts";
 
 /** Sends `head` as written (no URL normalisation by a client) and returns the status code. */
 async function rawStatus(port: number, head: string): Promise<number> {
@@ -209,9 +179,11 @@ describe("static files", () => {
 
   test("styles the script imports and an app.css beside it are both served at /app.css", async () => {
     await using host = await startTestHost({
-      "main.ts": `import "./theme.css";\ndocument.title = "styled";\n`,
-      "theme.css": `body { color: red; }\n`,
-      "app.css": `main { color: blue; }\n`,
+      files: {
+        "main.ts": `import "./theme.css";\ndocument.title = "styled";\n`,
+        "theme.css": `body { color: red; }\n`,
+        "app.css": `main { color: blue; }\n`,
+      },
     });
     const cookie = await letIn(host);
     const response = await fetch(`${host.origin}/app.css`, { headers: { cookie } });
@@ -226,7 +198,7 @@ describe("static files", () => {
 
   test("a page that does not build is a 500 that says what failed, and the host keeps running", async () => {
     const logged: string[] = [];
-    await using host = await startTestHost({ "main.ts": `import "./missing-module.ts";\n` }, (line) => logged.push(line));
+    await using host = await startTestHost({ files: { "main.ts": `import "./missing-module.ts";\n` }, log: (line) => logged.push(line) });
     const cookie = await letIn(host);
     const page = await fetch(`${host.origin}/`, { headers: { cookie } });
     const text = await page.text();

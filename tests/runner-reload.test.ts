@@ -1,21 +1,11 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { openProbe } from "../src/runner/probe/index.ts";
-import { createRunner, type Runner } from "../src/runner/supervisor.ts";
-import { createEventLog, kind } from "./support/event-log.ts";
+import { kind } from "./support/event-log.ts";
+import { runnerPerTest } from "./support/test-runner.ts";
 import { inlineSnippetPath, ofKind } from "./support/timeline.ts";
 
-let runner: Runner | undefined;
-afterEach(async () => {
-  await runner?.stop();
-  runner = undefined;
-});
-
-async function startRunner() {
-  const log = createEventLog();
-  runner = createRunner({ onEvent: log.push, topLevelTimeoutMs: 300 });
-  await runner.start();
-  return { runner, log };
-}
+const startTestRunner = runnerPerTest();
+const startRunner = () => startTestRunner({ topLevelTimeoutMs: 300 });
 
 /** One request; resolves with the body text. */
 async function get(url: string): Promise<string> {
@@ -82,9 +72,7 @@ describe("reload", () => {
   });
 
   test("the runner is recycled when idle after many imports, keeping its port and the live version", async () => {
-    const log = createEventLog();
-    runner = createRunner({ onEvent: log.push, recycleAfterLoads: 3 });
-    await runner.start();
+    const { runner, log } = await startTestRunner({ recycleAfterLoads: 3 });
     const port = runner.port;
     const firstPid = runner.pid;
     for (let i = 0; i < 3; i++) await runner.load(`export default () => new Response("${i}");`, inlineSnippetPath);

@@ -1,20 +1,9 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { createRunner, type Runner } from "../src/runner/supervisor.ts";
-import { createEventLog, kind } from "./support/event-log.ts";
+import { describe, expect, test } from "bun:test";
+import { kind } from "./support/event-log.ts";
+import { runnerPerTest } from "./support/test-runner.ts";
 import { inlineSnippetPath } from "./support/timeline.ts";
 
-let runner: Runner | undefined;
-afterEach(async () => {
-  await runner?.stop();
-  runner = undefined;
-});
-
-async function startRunner() {
-  const log = createEventLog();
-  runner = createRunner({ onEvent: log.push });
-  await runner.start();
-  return { runner, log };
-}
+const startRunner = runnerPerTest();
 
 const spinOrExit = `export default function (req: Request) {
   const path = new URL(req.url).pathname;
