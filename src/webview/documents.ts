@@ -89,14 +89,15 @@ export function createDocuments(options: DocumentsOptions) {
         open(reply.document);
         if (!reply.document.dirty) savedSource = reply.document.source;
         showRecent(reply.recent);
-        say(`${reply.document.name} ${payload(reply.document)}`, "ok");
+        say(`${reply.document.name} ${documentState(reply.document)}`, "ok");
         options.onOpened();
         return;
       case "file-list":
         dialog.show(reply.dir, reply.parent, reply.entries);
         return;
       case "failed":
-        say(reply.message, "error");
+        // With the path dialog open, the answer belongs there (a folder that does not exist, …).
+        if (!dialog.showError(reply.message)) say(reply.message, "error");
         return;
       case "cancelled":
         return;
@@ -105,7 +106,7 @@ export function createDocuments(options: DocumentsOptions) {
     }
   }
 
-  const payload = (doc: SnippetDocument) => (doc.untitled ? "(untitled, kept in the workspace)" : doc.dirty ? "(with unsaved edits)" : "");
+  const documentState = (doc: SnippetDocument) => (doc.untitled ? "(untitled, kept in the workspace)" : doc.dirty ? "(with unsaved edits)" : "");
 
   // --- the path dialog (browser mode) -------------------------------------------------------------
 
@@ -254,8 +255,15 @@ function createPathDialog(choose: (path: string, purpose: "open" | "save") => Pr
       if (!dialog.open) dialog.showModal();
       pathInput.focus();
     },
+    /** Shows a failure in the dialog; false when the dialog is not open to show it. */
+    showError(message: string): boolean {
+      if (!dialog.open) return false;
+      error.textContent = message;
+      return true;
+    },
     show(dir: string, parent: string | undefined, entries: readonly FileEntry[]): void {
       if (!dialog.open) return;
+      error.textContent = "";
       const items = entries.map(entryButton);
       if (parent) items.unshift(entryButton({ name: "..", path: parent, directory: true }));
       listing.replaceChildren(...items);

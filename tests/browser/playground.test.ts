@@ -221,6 +221,11 @@ describe("the playground in Chromium", () => {
     const file = join(workspaceDir, "saved-snippet.ts");
     await page.click("#file-menu summary");
     await page.click("#file-save-as");
+    // A folder that does not exist is explained in the dialog itself.
+    await page.fill("#file-dialog-path", join(workspaceDir, "no-such-folder") + "/");
+    await page.press("#file-dialog-path", "Enter");
+    await page.waitForFunction(() => (document.getElementById("file-dialog-error")?.textContent ?? "") !== "");
+    expect(await page.isVisible("#file-dialog")).toBe(true);
     await page.fill("#file-dialog-path", file);
     await page.click("#file-dialog-ok");
     await page.waitForFunction(() => document.getElementById("document-name")?.textContent === "saved-snippet.ts");
