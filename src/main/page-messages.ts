@@ -189,8 +189,3 @@ export function checkPageMessage(value: unknown): PageMessageCheck {
   return { ok: true, message: { id, replyId: value.replyId, payload: result } };
 }
 
-/** Reads a message from a page, or undefined when it is not one. */
-export function parsePageMessage(value: unknown): PageMessage | undefined {
-  const check = checkPageMessage(value);
-  return check.ok ? check.message : undefined;
-}

@@ -22,8 +22,6 @@ export interface BodyInstrumentation {
    * playground did not see being built (`Response.json()`, a proxied `fetch()`).
    */
   bodyOf(response: Response): BodyKind | undefined;
-  /** Called when a Response is constructed with a function that is not an async generator function. */
-  onFunctionBody(line: number | undefined): void;
 }
 
 /** A ReadableStream source as user code writes it: default or `type: "direct"`. */
@@ -295,6 +293,5 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
     bodyOf(response: Response): BodyKind | undefined {
       return bodies.get(response);
     },
-    onFunctionBody: warn,
   };
 }

@@ -11,10 +11,3 @@ export const NativeResponse = globalThis.Response;
 export const NativeReadableStream = globalThis.ReadableStream;
 export const nativeBunServe = Bun.serve;
 export const nativeProcessExit = process.exit.bind(process);
-export const nativeConsole = {
-  log: console.log.bind(console),
-  info: console.info.bind(console),
-  warn: console.warn.bind(console),
-  error: console.error.bind(console),
-  debug: console.debug.bind(console),
-};

@@ -230,11 +230,6 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       if (during === "body") finish(ctx);
     },
 
-    /** The handler failed or returned no response: nothing more will be written. */
-    abandon(ctx: RequestContext): void {
-      finish(ctx);
-    },
-
     /** The body was cancelled (the client went away). */
     cancel(ctx: RequestContext, reason: unknown): void {
       record(ctx, { kind: "cancel", reason: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason ?? "") });

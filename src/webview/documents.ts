@@ -29,7 +29,6 @@ export function createDocuments(options: DocumentsOptions) {
   let workspaceDir = "";
   /** The text last known to match the file on disk, to tell whether edits are unsaved. */
   let savedSource: string | undefined;
-  let conflictSource: string | undefined;
 
   const name = byId("document-name", HTMLSpanElement);
   const recentList = byId("recent-files", HTMLDivElement);
@@ -71,14 +70,18 @@ export function createDocuments(options: DocumentsOptions) {
     showName();
   }
 
+  /** Sends edits still waiting for the pause in typing now: the document is about to change. */
+  async function flushDraft(): Promise<void> {
+    if (!draft.pending) return;
+    draft.cancel();
+    const source = options.getSource();
+    if (current && source !== undefined) await connection.request({ type: "draft", id: current.id, source });
+  }
+
   /** Sends a file request and applies its answer; edits not yet sent as a draft go first. */
   async function run(payload: Parameters<HostConnection["request"]>[0]): Promise<void> {
     menu.open = false;
-    if (draft.pending) {
-      draft.cancel();
-      const source = options.getSource();
-      if (current && source !== undefined) await connection.request({ type: "draft", id: current.id, source });
-    }
+    await flushDraft();
     const reply = await connection.request(payload);
     apply(reply);
   }
@@ -160,7 +163,6 @@ export function createDocuments(options: DocumentsOptions) {
         say(`${current.name} changed on disk and was reloaded`, "ok");
         return;
       }
-      conflictSource = source;
       byId("conflict-text", HTMLSpanElement).textContent = `${current.name} changed on disk while you have unsaved edits here.`;
       conflict.hidden = false;
     },
@@ -184,11 +186,7 @@ export function createDocuments(options: DocumentsOptions) {
     },
     /** Opens `source` (an example) as a new untitled snippet, so the user's own is never overwritten. */
     async openAsNew(source: string): Promise<void> {
-      if (draft.pending) {
-        draft.cancel();
-        const mine = options.getSource();
-        if (current && mine !== undefined) await connection.request({ type: "draft", id: current.id, source: mine });
-      }
+      await flushDraft();
       const reply = await connection.request({ type: "file-new" });
       if (reply.type !== "document") return apply(reply);
       open({ ...reply.document, source });
@@ -198,9 +196,6 @@ export function createDocuments(options: DocumentsOptions) {
     /** The open document's file (in the workspace folder when untitled). */
     get path(): string | undefined {
       return current?.path;
-    },
-    get conflictPending(): boolean {
-      return conflictSource !== undefined && !conflict.hidden;
     },
   };
 }

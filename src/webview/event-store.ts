@@ -8,11 +8,18 @@ import type { TimelineEvent } from "../runner/protocol.ts";
 export interface EventStoreListener {
   /** Events `[from, events.length)` are new. */
   appended(from: number): void;
-  /** Everything was dropped; the timeline now starts at `timelineStart`. */
-  cleared(timelineStart: number): void;
+  /**
+   * Everything was dropped and the timeline now starts at `timelineStart`: the user cleared it, or
+   * (`trimmed`) the store dropped its oldest events and announces the rest again as new.
+   */
+  cleared(timelineStart: number, why: "cleared" | "trimmed"): void;
 }
 
-export function createEventStore() {
+/** Events kept at most; past it the oldest are dropped down to `keepAfterTrim` (as many as the host replays). */
+export const maxEvents = 400_000;
+const keepAfterTrim = 300_000;
+
+export function createEventStore(limits = { maxEvents, keepAfterTrim }) {
   const events: TimelineEvent[] = [];
   const listeners = new Set<EventStoreListener>();
   let notifiedUpTo = 0;
@@ -34,13 +41,20 @@ export function createEventStore() {
     },
     append(batch: readonly TimelineEvent[]): void {
       for (const event of batch) events.push(event);
+      if (events.length > limits.maxEvents) {
+        // A long flood must not grow the page without bound. Dropping the oldest shifts every
+        // index, so the views rebuild from what is kept: rare (every 100,000 events at most).
+        events.splice(0, events.length - limits.keepAfterTrim);
+        notifiedUpTo = 0;
+        for (const listener of listeners) listener.cleared(timelineStart, "trimmed");
+      }
       frame ??= requestAnimationFrame(notify);
     },
     clear(start: number): void {
       events.length = 0;
       notifiedUpTo = 0;
       timelineStart = start;
-      for (const listener of listeners) listener.cleared(start);
+      for (const listener of listeners) listener.cleared(start, "cleared");
     },
     subscribe(listener: EventStoreListener): () => void {
       listeners.add(listener);

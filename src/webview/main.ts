@@ -210,7 +210,9 @@ store.subscribe({
   appended(from) {
     editor?.noteEvents(store.events.slice(from), status?.serving);
   },
-  cleared() {
+  cleared(_start, why) {
+    // A trim keeps the clients; only clearing the timeline lets them go.
+    if (why === "trimmed") return;
     browserClients.clear();
     byId("lanes", HTMLDivElement).replaceChildren();
   },
