@@ -6,7 +6,7 @@
  */
 
 import { join } from "node:path";
-import type { RequestEvent, RestartedEvent, TimelineEvent } from "../src/runner/protocol.ts";
+import type { RequestEvent, RestartedEvent, TimelineEvent } from "../src/contract/index.ts";
 import { createRunner } from "../src/runner/supervisor.ts";
 import { createFigure } from "./figure.ts";
 import { median } from "./stats.ts";

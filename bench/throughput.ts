@@ -8,7 +8,7 @@
 
 import { join } from "node:path";
 import { openProbe } from "../src/runner/probe/index.ts";
-import type { DisconnectEvent, TimelineEvent } from "../src/runner/protocol.ts";
+import type { DisconnectEvent, TimelineEvent } from "../src/contract/index.ts";
 import { createRunner } from "../src/runner/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
 import { createFigure } from "./figure.ts";

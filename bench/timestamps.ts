@@ -6,7 +6,7 @@
  */
 
 import { join } from "node:path";
-import type { TimelineEvent } from "../src/runner/protocol.ts";
+import type { TimelineEvent } from "../src/contract/index.ts";
 import { traceSnippet } from "../src/runner/trace.ts";
 import { createFigure } from "./figure.ts";
 import { everyMs, ticks } from "./fixtures/ticker.ts";

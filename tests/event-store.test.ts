@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { TimelineEvent } from "../src/runner/protocol.ts";
+import type { TimelineEvent } from "../src/contract/index.ts";
 import { createEventStore } from "../src/webview/event-store.ts";
 
 // The store announces new events once per animation frame; this file runs outside a browser.

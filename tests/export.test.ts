@@ -7,7 +7,7 @@ import { basename, join } from "node:path";
 import { examplesDir, lessonTryArgs } from "../src/main/examples.ts";
 import { exportSnippet, type ExportResult, type ExportTarget } from "../src/runner/export/index.ts";
 import { openProbe } from "../src/runner/probe/index.ts";
-import type { DisconnectBy, TimelineEvent } from "../src/runner/protocol.ts";
+import type { DisconnectBy, TimelineEvent } from "../src/contract/index.ts";
 import { traceSnippet } from "../src/runner/trace.ts";
 import { bunOnly, bunServeWithPort, defaultFunction, exportFixtures, type FixtureRequest, quietSse, syntaxError } from "./fixtures/export/snippets.ts";
 

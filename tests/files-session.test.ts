@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultSettings, starterSnippet, type FileDialogs } from "../src/main/files/index.ts";
 import type { SessionOptions } from "../src/main/session.ts";
-import type { HostToPagePayload, PagePayload } from "../src/runner/protocol.ts";
+import type { HostToPagePayload, PagePayload } from "../src/contract/index.ts";
 import { openPage } from "./support/page-socket.ts";
 import { createTempDir } from "./support/temp-dir.ts";
 import { createTestPage, startTestHost, type HostAddress } from "./support/test-host.ts";

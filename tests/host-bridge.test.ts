@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createEventBatcher } from "../src/main/event-batcher.ts";
-import type { ClientRequest, PagePayload, TimelineEvent } from "../src/runner/protocol.ts";
+import type { ClientRequest, PagePayload, TimelineEvent } from "../src/contract/index.ts";
 import { openPage } from "./support/page-socket.ts";
 import { letIn, startTestHost } from "./support/test-host.ts";
 import { kindsOf, ofKind, receivedText } from "./support/timeline.ts";

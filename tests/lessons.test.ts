@@ -7,7 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { examplesDir, lessonTryArgs, listExamples } from "../src/main/examples.ts";
-import type { TimelineEvent } from "../src/runner/protocol.ts";
+import type { TimelineEvent } from "../src/contract/index.ts";
 import { createRunner } from "../src/runner/supervisor.ts";
 import { traceSnippet, type TraceOptions, type TraceResult } from "../src/runner/trace.ts";
 import { kindsOf, ofKind, only, receivedText } from "./support/timeline.ts";

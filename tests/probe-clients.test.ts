@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { ClientEvent, FoldedEvent } from "../src/runner/protocol.ts";
+import type { ClientEvent, FoldedEvent } from "../src/contract/index.ts";
 import { laneHeader, openProbe, type ProbeOptions } from "../src/runner/probe/index.ts";
 
 type Recorded = ClientEvent | FoldedEvent;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { TimelineEvent } from "../src/runner/protocol.ts";
+import type { TimelineEvent } from "../src/contract/index.ts";
 import { ofKind, traceSource } from "./support/timeline.ts";
 
 const GiB = 1024 ** 3;

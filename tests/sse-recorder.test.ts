@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { ClientEvent, FoldedEvent } from "../src/runner/protocol.ts";
+import type { ClientEvent, FoldedEvent } from "../src/contract/index.ts";
 import { createSseRecorder } from "../src/runner/probe/sse-recorder.ts";
 import type { FloodGateOptions } from "../src/runner/flood-gate.ts";
 

@@ -13,7 +13,7 @@ import type {
   SseEvent,
   TimelineEvent,
   WriteEvent,
-} from "../src/runner/protocol.ts";
+} from "../src/contract/index.ts";
 import { createTimelineModel, markNear, markRoles, visibleMarks, type TimelineModel } from "../src/webview/timeline/index.ts";
 
 // --- event builders ----------------------------------------------------------------------------

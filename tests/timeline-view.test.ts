@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import type { TimelineEvent } from "../src/runner/protocol.ts";
+import type { TimelineEvent } from "../src/contract/index.ts";
 import { artifactsDir, launchChromium } from "./browser/chromium.ts";
 
 // The page: the timeline alone in a full-window container, bundled for the browser as the app is.

@@ -5,7 +5,7 @@
  * message per interval plus one per `maxPending` events, never one message per event.
  */
 
-import type { TimelineEvent } from "../runner/protocol.ts";
+import type { TimelineEvent } from "../contract/index.ts";
 
 export interface EventBatcherOptions {
   /** The longest an event waits before it is sent. */

@@ -3,7 +3,7 @@
  * order they arrived. A ring, so a long session costs the same memory as a short full one.
  */
 
-import type { TimelineEvent } from "../runner/protocol.ts";
+import type { TimelineEvent } from "../contract/index.ts";
 
 /** Events kept for a page that connects (or reloads) later. */
 export const defaultBufferCapacity = 300_000;

@@ -8,7 +8,7 @@
 
 import { Glob } from "bun";
 import { basename, join } from "node:path";
-import type { ClientRequest, ExampleInfo } from "../runner/protocol.ts";
+import type { ClientRequest, ExampleInfo } from "../contract/index.ts";
 import { parseTraceArgs, splitWords, type TraceArgs } from "../runner/trace-options.ts";
 
 export const examplesDir = join(import.meta.dir, "..", "..", "assets", "examples");

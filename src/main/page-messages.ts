@@ -6,7 +6,7 @@
  */
 
 import { isAbsolute } from "node:path";
-import type { ClientEvent, ClientKind, ClientRequest, DisconnectBy, PageMessage, PagePayload } from "../runner/protocol.ts";
+import type { ClientEvent, ClientKind, ClientRequest, DisconnectBy, PageMessage, PagePayload } from "../contract/index.ts";
 import { isDocumentId, maxSnippetBytes, readSettingsPatch } from "./files/index.ts";
 
 type Fields = Record<string, unknown>;

@@ -27,7 +27,7 @@ import type {
   TimelineEvent,
   Settings,
   WorkspaceState,
-} from "../runner/protocol.ts";
+} from "../contract/index.ts";
 import { createRunner, type RunnerOptions } from "../runner/supervisor.ts";
 import { createEventBatcher, defaultBatchMaxPending } from "./event-batcher.ts";
 import { createEventBuffer } from "./event-buffer.ts";

@@ -3,7 +3,7 @@
  * detail), coloured when printing to a terminal.
  */
 
-import type { TimelineEvent } from "./protocol.ts";
+import type { TimelineEvent } from "../contract/index.ts";
 
 const colours = {
   reset: "\x1b[0m",

@@ -3,7 +3,7 @@
  * one of these has looked at it; a message that fails the check is reported, never trusted.
  */
 
-import type { HostMessage, HostPayload, RunnerMessage, RunnerPayload } from "./protocol.ts";
+import type { HostMessage, HostPayload, RunnerMessage, RunnerPayload } from "../contract/index.ts";
 
 type Fields = Record<string, unknown>;
 

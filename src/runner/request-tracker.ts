@@ -11,7 +11,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createFloodGate, type Fold, type FloodGate } from "./flood-gate.ts";
 import { nativeClearTimeout, nativeSetTimeout } from "./native-globals.ts";
 import { chunkBytes, chunkPreview } from "./preview.ts";
-import type { CleanupVia, LeakKind, RunnerProducedEvent, ServerEvent, WriteVia } from "./protocol.ts";
+import type { CleanupVia, LeakKind, RunnerProducedEvent, ServerEvent, WriteVia } from "../contract/index.ts";
 import { snippetPosition } from "./snippet-paths.ts";
 
 /** A timer created while serving a request. */

@@ -13,7 +13,7 @@ import { installBodyInstrumentation } from "./instrument-body.ts";
 import { instrumentHandlers } from "./instrument-handler.ts";
 import { parseHostMessage } from "./messages.ts";
 import { nativeBunServe, nativeProcessExit, nativeSetInterval, nativeSetTimeout } from "./native-globals.ts";
-import type { HostMessage, LoadResult, RunnerMessage, RunnerPayload, RunnerProducedEvent } from "./protocol.ts";
+import type { HostMessage, LoadResult, RunnerMessage, RunnerPayload, RunnerProducedEvent } from "../contract/index.ts";
 import { createRequestTracker } from "./request-tracker.ts";
 import { writeNote } from "./runner-notes.ts";
 import { createSnippetLoader } from "./snippet-loader.ts";

@@ -8,7 +8,7 @@
  */
 
 import type { Server } from "bun";
-import type { LoadFailure, Notice, SnippetForm } from "./protocol.ts";
+import type { LoadFailure, Notice, SnippetForm } from "../contract/index.ts";
 import { findPitfalls } from "./snippet-pitfalls.ts";
 import { captureServeCalls, type CapturedServe } from "./serve-capture.ts";
 import { snippetPosition, virtualSnippetFilter, virtualSnippetPath } from "./snippet-paths.ts";

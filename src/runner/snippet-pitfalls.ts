@@ -1,6 +1,6 @@
 /** Mistakes in a snippet that load fine and then do something surprising, found in its source. */
 
-import type { Notice } from "./protocol.ts";
+import type { Notice } from "../contract/index.ts";
 
 /**
  * `new Response(() => gen())` or `new Response(function () {…})`: Bun 1.4 streams an async

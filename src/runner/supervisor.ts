@@ -18,7 +18,7 @@ import type {
   RunnerMessage,
   RunnerPayload,
   TimelineEvent,
-} from "./protocol.ts";
+} from "../contract/index.ts";
 import { parseNote } from "./runner-notes.ts";
 
 export interface RunnerOptions {

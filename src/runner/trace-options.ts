@@ -4,7 +4,7 @@
  */
 
 import { parseArgs } from "node:util";
-import type { ClientKind } from "./protocol.ts";
+import type { ClientKind } from "../contract/index.ts";
 
 export interface TraceArgs {
   snippetPath: string | undefined;

@@ -6,7 +6,7 @@
 
 import { resolve } from "node:path";
 import { openProbe, type Probe } from "./probe/index.ts";
-import type { ClientKind, LoadedEvent, LoadErrorEvent, TimelineEvent } from "./protocol.ts";
+import type { ClientKind, LoadedEvent, LoadErrorEvent, TimelineEvent } from "../contract/index.ts";
 import { createRunner } from "./supervisor.ts";
 import { rebaseTimeline } from "./timeline-file.ts";
 

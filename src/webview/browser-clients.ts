@@ -4,7 +4,7 @@
  * host on the shared clock, so they land in the timeline beside everything else.
  */
 
-import type { ClientEvent } from "../runner/protocol.ts";
+import type { ClientEvent } from "../contract/index.ts";
 
 export interface BrowserClientOptions {
   lane: number;

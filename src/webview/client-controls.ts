@@ -3,7 +3,7 @@
  * stream, EventSource in the host, or the page's own EventSource), how many, and when to let go.
  */
 
-import type { ClientKind, ClientRequest } from "../runner/protocol.ts";
+import type { ClientKind, ClientRequest } from "../contract/index.ts";
 import { byId } from "./dom.ts";
 
 export interface ClientControlsOptions {

@@ -1,6 +1,6 @@
 /** The snippet's console output and uncaught errors, with the time, lane and line of each. */
 
-import type { TimelineEvent } from "../runner/protocol.ts";
+import type { TimelineEvent } from "../contract/index.ts";
 import { element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 

@@ -1,7 +1,7 @@
 /** Everything about one event: its fields, headers, SSE fields and text with the wire bytes visible. */
 
 import { describeEvent } from "../runner/format-timeline.ts";
-import type { TimelineEvent } from "../runner/protocol.ts";
+import type { TimelineEvent } from "../contract/index.ts";
 import { element, showControlCharacters } from "./dom.ts";
 
 export function createDetailsPanel(container: HTMLElement, timelineStart: () => number) {

@@ -5,7 +5,7 @@
  * and, in browser mode, a small dialog for choosing a path.
  */
 
-import type { FileEntry, HostToPagePayload, SnippetDocument, WorkspaceState } from "../runner/protocol.ts";
+import type { FileEntry, HostToPagePayload, SnippetDocument, WorkspaceState } from "../contract/index.ts";
 import { byId, element } from "./dom.ts";
 import type { HostConnection } from "./host-connection.ts";
 import { createTrailingDebounce } from "./trailing-debounce.ts";

@@ -3,7 +3,7 @@
  * most once per animation frame: a flood of events costs one render per frame, not one per event.
  */
 
-import type { TimelineEvent } from "../runner/protocol.ts";
+import type { TimelineEvent } from "../contract/index.ts";
 
 export interface EventStoreListener {
   /** Events `[from, events.length)` are new. */

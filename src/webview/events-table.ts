@@ -5,7 +5,7 @@
  */
 
 import { describeEvent } from "../runner/format-timeline.ts";
-import type { Side, TimelineEvent } from "../runner/protocol.ts";
+import type { Side, TimelineEvent } from "../contract/index.ts";
 import { element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 

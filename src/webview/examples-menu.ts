@@ -1,6 +1,6 @@
 /** The examples (lessons) the host serves, checked before the page trusts their shape. */
 
-import type { ExampleInfo } from "../runner/protocol.ts";
+import type { ExampleInfo } from "../contract/index.ts";
 
 export type Example = ExampleInfo;
 

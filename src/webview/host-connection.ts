@@ -4,7 +4,7 @@
  * It reconnects by itself when the host restarts or the socket drops.
  */
 
-import type { HostToPageMessage, HostToPagePayload, PageMessage, PagePayload } from "../runner/protocol.ts";
+import type { HostToPageMessage, HostToPagePayload, PageMessage, PagePayload } from "../contract/index.ts";
 
 export type ConnectionState = "connecting" | "open" | "closed";
 

@@ -3,7 +3,7 @@
  * talks to the host over one WebSocket; everything it shows comes from the event store.
  */
 
-import type { ClientEvent, ClientRequest, ExportTarget, HostStatus, HostToPagePayload, TimelineEvent, TryRequest, WorkspaceState } from "../runner/protocol.ts";
+import type { ClientEvent, ClientRequest, ExportTarget, HostStatus, HostToPagePayload, TimelineEvent, TryRequest, WorkspaceState } from "../contract/index.ts";
 import { rebaseTimeline, timelineJsonLines } from "../runner/timeline-file.ts";
 import { openBrowserEventSource, type BrowserEventSource } from "./browser-clients.ts";
 import { createClientControls } from "./client-controls.ts";

@@ -3,7 +3,7 @@
  * default client. The theme is applied at once to the page, the editor and the timeline.
  */
 
-import type { ClientKind, Settings } from "../runner/protocol.ts";
+import type { ClientKind, Settings } from "../contract/index.ts";
 import { byId } from "./dom.ts";
 
 export interface PageSettingsOptions {

@@ -4,7 +4,7 @@
  */
 
 import { describeEvent } from "../runner/format-timeline.ts";
-import type { TimelineEvent } from "../runner/protocol.ts";
+import type { TimelineEvent } from "../contract/index.ts";
 import { byId } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 import { createTimelineModel, createTimelineView } from "./timeline/index.ts";

@@ -1,6 +1,6 @@
 /** Collects events from a live runner and lets a test await the one it expects, instead of sleeping. */
 
-import type { TimelineEvent } from "../../src/runner/protocol.ts";
+import type { TimelineEvent } from "../../src/contract/index.ts";
 
 export function createEventLog() {
   const events: TimelineEvent[] = [];

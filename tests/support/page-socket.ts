@@ -1,6 +1,6 @@
 /** A page's side of the host's WebSocket, for tests: what it received, its requests' replies, and waits on both. */
 
-import type { HostToPageMessage, HostToPagePayload, PagePayload, SnippetDocument, TimelineEvent, WorkspaceState } from "../../src/runner/protocol.ts";
+import type { HostToPageMessage, HostToPagePayload, PagePayload, SnippetDocument, TimelineEvent, WorkspaceState } from "../../src/contract/index.ts";
 import { letIn, type HostAddress } from "./test-host.ts";
 
 type PayloadOfType<T extends HostToPagePayload["type"]> = Extract<HostToPagePayload, { type: T }>;

@@ -1,7 +1,7 @@
 /** Helpers for asserting on timelines: trace inline snippet sources and pick events apart. */
 
 import { join } from "node:path";
-import type { TimelineEvent } from "../../src/runner/protocol.ts";
+import type { TimelineEvent } from "../../src/contract/index.ts";
 import { traceSnippet, type TraceOptions, type TraceResult } from "../../src/runner/trace.ts";
 
 /** Inline snippets are traced as if they lived here, so imports resolve from the project. */

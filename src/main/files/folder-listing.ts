@@ -6,7 +6,7 @@
 
 import { readdir, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import type { FileEntry } from "../../runner/protocol.ts";
+import type { FileEntry } from "../../contract/index.ts";
 import { describeFsError } from "./files-error.ts";
 import { isSnippetName } from "./snippet-names.ts";
 

@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import type { ClientKind, Settings } from "../../runner/protocol.ts";
+import type { ClientKind, Settings } from "../../contract/index.ts";
 import { readJsonFile, writeJsonFile } from "./json-file.ts";
 
 export const defaultSettings: Settings = { theme: "system", autoRun: false, defaultClient: "stream" };

@@ -15,7 +15,7 @@
 
 import { readdir, readFile, stat, unlink } from "node:fs/promises";
 import { basename, isAbsolute, resolve } from "node:path";
-import type { SnippetDocument, Settings, WorkspaceState } from "../../runner/protocol.ts";
+import type { SnippetDocument, Settings, WorkspaceState } from "../../contract/index.ts";
 import { removeLeftoverTempFiles, writeFileAtomic } from "./atomic-write.ts";
 import { newDocumentId } from "./document-id.ts";
 import { createDraftStore, draftsFolderName } from "./drafts.ts";

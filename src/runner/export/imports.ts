@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
-import type { ExportTarget } from "../protocol.ts";
+import type { ExportTarget } from "../../contract/index.ts";
 import { unsupportedAt } from "./refusal.ts";
 import { type SnippetSyntax, startOf, ts } from "./snippet-syntax.ts";
 import type { Remark } from "./target-build.ts";

@@ -3,7 +3,7 @@
  * does not load there, and checks that the file it wrote loads too.
  */
 
-import type { LoadedEvent, LoadErrorEvent } from "../protocol.ts";
+import type { LoadedEvent, LoadErrorEvent } from "../../contract/index.ts";
 import { createRunner } from "../supervisor.ts";
 
 export function createLoadCheck() {

@@ -3,7 +3,7 @@
  * body read, the SSE events in it, and exactly one `disconnect` at the end, however it ends.
  */
 
-import type { ChunkEvent, ClientKind, DisconnectBy } from "../protocol.ts";
+import type { ChunkEvent, ClientKind, DisconnectBy } from "../../contract/index.ts";
 import { chunkPreview } from "../preview.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { headerRecord } from "./http-fields.ts";

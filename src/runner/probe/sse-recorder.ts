@@ -7,7 +7,7 @@
  */
 
 import { createParser } from "eventsource-parser";
-import type { SseEvent } from "../protocol.ts";
+import type { SseEvent } from "../../contract/index.ts";
 import { chunkBytes } from "../preview.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import type { ProbeEventSink } from "./types.ts";

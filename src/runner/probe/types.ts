@@ -4,7 +4,7 @@
  * Types only.
  */
 
-import type { ClientEvent, ClientKind, FoldedEvent } from "../protocol.ts";
+import type { ClientEvent, ClientKind, FoldedEvent } from "../../contract/index.ts";
 import type { FloodGateOptions } from "../flood-gate.ts";
 
 /** Where a probe client's timeline events go, in the order they happened. */

@@ -4,7 +4,7 @@
  */
 
 import type * as Monaco from "monaco-editor";
-import type { LoadErrorEvent, TimelineEvent } from "../../runner/protocol.ts";
+import type { LoadErrorEvent, TimelineEvent } from "../../contract/index.ts";
 import type { MonacoApi } from "./monaco-loader.ts";
 
 export interface EditorOptions {

@@ -7,7 +7,7 @@
  * late events are merged into place.
  */
 
-import type { TimelineEvent } from "../../runner/protocol.ts";
+import type { TimelineEvent } from "../../contract/index.ts";
 import { createLaneLinks, type LaneLinks } from "./byte-links.ts";
 import { describeEvent, roleIds } from "./mark-describe.ts";
 import { firstAtOrAfter } from "./mark-search.ts";

@@ -4,7 +4,7 @@
  * model changes them.
  */
 
-import type { TimelineEvent } from "../../runner/protocol.ts";
+import type { TimelineEvent } from "../../contract/index.ts";
 import type { Connection } from "./byte-links.ts";
 import { markRoles, roleIds } from "./mark-describe.ts";
 import { firstAfter } from "./mark-search.ts";

@@ -6,7 +6,7 @@
  * references across frames.
  */
 
-import type { Side, TimelineEvent, TimelineKind } from "../../runner/protocol.ts";
+import type { Side, TimelineEvent, TimelineKind } from "../../contract/index.ts";
 
 /** Which sub-row of a lane a mark sits in. Lane 0's runner events sit in the `runner` sub-row. */
 export type RowSide = Side;

@@ -6,7 +6,7 @@
  * interaction), never once per event.
  */
 
-import type { TimelineEvent } from "../../runner/protocol.ts";
+import type { TimelineEvent } from "../../contract/index.ts";
 import { markNear } from "./mark-search.ts";
 import { axisHeight, plotGeometry, type FrameStats, type RowBox } from "./frame.ts";
 import { createTimelineRenderer } from "./timeline-draw.ts";

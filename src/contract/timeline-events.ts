@@ -1,0 +1,336 @@
+/**
+ * The timeline: one discriminated union of everything that happened, on the host's clock. What
+ * `trace --json` prints, what the UI receives, and what the runner reports.
+ */
+
+/** Which party an event describes. */
+export type Side = "runner" | "server" | "client";
+
+/** How a snippet declared its handler. */
+export type SnippetForm =
+  /** `export default function (req, server) {…}` or an arrow. */
+  | "default-function"
+  /** `export default { fetch, routes, error }`, Bun's server-file convention. */
+  | "default-object"
+  /** A top-level `Bun.serve({...})` call. */
+  | "bun-serve"
+  /** A top-level `Deno.serve(...)` call. */
+  | "deno-serve";
+
+/** Something about a snippet worth telling its author that did not stop it from loading. */
+export interface Notice {
+  /** Plain-language explanation, one sentence or two. */
+  message: string;
+  /** 1-based line in the snippet's own source, when the notice is about a place. */
+  line?: number | undefined;
+  /** 1-based column in the snippet's own source. */
+  column?: number | undefined;
+}
+
+/** Why a load failed. */
+export type LoadFailure =
+  /** The source does not parse. */
+  | "syntax"
+  /** An import could not be resolved. */
+  | "module-not-found"
+  /** The top-level code threw (or rejected). */
+  | "top-level-throw"
+  /** The top-level code awaited something that did not settle in time. */
+  | "top-level-timeout"
+  /** The module loaded, but declared no handler in any known form. */
+  | "no-handler"
+  /** The top-level code blocked the event loop, or called `process.exit`, and the runner was restarted. */
+  | "runner-lost";
+
+/** Why the runner process was restarted. */
+export type RestartCause =
+  /** The event loop stopped answering heartbeats (`while (true) {}` and the like). */
+  | "blocked"
+  /** The snippet called `process.exit`. */
+  | "exit"
+  /** The process died on its own (a crash or a signal). */
+  | "crash"
+  /** Planned: the module registry had grown past its budget and the runner was idle. */
+  | "recycle";
+
+/** What kept running after the request it belonged to had ended. `handler`: the handler never returned. */
+export type LeakKind = "interval" | "timeout" | "generator" | "stream" | "handler";
+
+/** How the user's cleanup code was reached. */
+export type CleanupVia =
+  /** An async generator body's `finally` block completed. */
+  | "generator-finally"
+  /** A ReadableStream source's `cancel()` returned (and its promise settled). */
+  | "stream-cancel"
+  /** A listener the handler put on `req.signal` ran. */
+  | "abort-listener";
+
+/** How a body write was produced. */
+export type WriteVia =
+  /** A value yielded by an async iterable body. */
+  | "yield"
+  /** `controller.enqueue` on a ReadableStream. */
+  | "enqueue"
+  /** `controller.write` on a `type: "direct"` ReadableStream. */
+  | "write"
+  /** A whole non-streaming body (a string, bytes, a Blob). */
+  | "body"
+  /** A chunk read from a stream the playground did not create (a piped or fetched body). */
+  | "pipe";
+
+/** Who ended a client's connection. */
+export type DisconnectBy = "client" | "server" | "error";
+
+/**
+ * The client kinds: `stream` and `eventsource` are probe clients in the host; `browser` is the
+ * page's own `EventSource`, reaching the runner through the host.
+ */
+export type ClientKind = "stream" | "eventsource" | "browser";
+
+/** Log levels of captured console output; `stdout`/`stderr` are raw writes to the process streams. */
+export type LogLevel = "log" | "info" | "warn" | "error" | "debug" | "stdout" | "stderr";
+
+/** Fields every timeline event has. */
+interface EventAt<S extends Side, K extends string> {
+  /** Milliseconds on the host's clock (fractional). `trace` prints them relative to its start. */
+  t: number;
+  /** Client number (1-based), or 0 for the runner and for requests no probe client made. */
+  lane: number;
+  side: S;
+  kind: K;
+}
+
+/** Fields every server event has: which request, served by which snippet version. */
+interface ServerEventAt<K extends string> extends EventAt<"server", K> {
+  /** Runner-wide request number, unique across reloads (restarts begin a new range). */
+  requestId: number;
+  /** The snippet version that served the request. Streams opened before a reload keep theirs. */
+  version: number;
+}
+
+// --- runner lane -------------------------------------------------------------------------------
+
+export interface LoadedEvent extends EventAt<"runner", "loaded"> {
+  version: number;
+  form: SnippetForm;
+  notices: Notice[];
+  /** Time from handing the source to the runner to the new handler being live. */
+  loadMs: number;
+  /** Where the runner serves, e.g. `http://127.0.0.1:41234/`. */
+  url: string;
+}
+
+export interface LoadErrorEvent extends EventAt<"runner", "load-error"> {
+  version: number;
+  failure: LoadFailure;
+  message: string;
+  /** 1-based line in the snippet's own source, when known. */
+  line?: number | undefined;
+  /** 1-based column in the snippet's own source, when known. */
+  column?: number | undefined;
+  /** The module that could not be found, for `module-not-found`. */
+  module?: string | undefined;
+  /** The version still serving, if any. */
+  serving?: number | undefined;
+}
+
+export interface RestartedEvent extends EventAt<"runner", "restarted"> {
+  cause: RestartCause;
+  /** A sentence: what happened and what was done about it. */
+  reason: string;
+  /** The version reloaded after the restart, if any. */
+  version?: number | undefined;
+  /** Snippet line the cause points at (where `process.exit` was called), when known. */
+  line?: number | undefined;
+}
+
+export interface LogEvent extends EventAt<"runner", "log"> {
+  level: LogLevel;
+  text: string;
+  /** The request whose handling printed this, when it can be told. */
+  requestId?: number | undefined;
+  /** Snippet line of the console call, when known. */
+  line?: number | undefined;
+}
+
+/** An error outside any request: a throw in a timer callback, an unhandled rejection. */
+export interface UncaughtEvent extends EventAt<"runner", "uncaught"> {
+  message: string;
+  line?: number | undefined;
+  stack?: string | undefined;
+}
+
+/** The last event of a trace: how many events of each kind it saw. */
+export interface SummaryEvent extends EventAt<"runner", "summary"> {
+  counts: Record<string, number>;
+}
+
+// --- server lanes ------------------------------------------------------------------------------
+
+export interface RequestEvent extends ServerEventAt<"request"> {
+  method: string;
+  /** Path and query. */
+  path: string;
+}
+
+export interface ResponseEvent extends ServerEventAt<"response"> {
+  status: number;
+  headers: Record<string, string>;
+  /** What the body is: a stream the playground follows write by write, or a whole value. */
+  body: "stream" | "whole" | "none";
+}
+
+export interface WriteEvent extends ServerEventAt<"write"> {
+  bytes: number;
+  /** The start of the chunk as text (a preview, at most a few hundred characters). */
+  text: string;
+  via: WriteVia;
+  /** How long the previous write waited for the client to drain (async iterable bodies). */
+  waitedMs?: number | undefined;
+}
+
+export interface EndEvent extends ServerEventAt<"end"> {
+  /** Writes and bytes the body produced in all. */
+  writes: number;
+  bytes: number;
+}
+
+export interface ServerErrorEvent extends ServerEventAt<"error"> {
+  message: string;
+  line?: number | undefined;
+  column?: number | undefined;
+  stack?: string | undefined;
+  /** Thrown before the response began (the handler itself) or mid-stream (the body). */
+  during: "handler" | "body";
+}
+
+export interface AbortEvent extends ServerEventAt<"abort"> {}
+
+export interface CancelEvent extends ServerEventAt<"cancel"> {
+  reason: string;
+}
+
+export interface CleanupEvent extends ServerEventAt<"cleanup"> {
+  /** From the client going away (or the cancel, when there was no abort) to the cleanup finishing. */
+  afterMs: number;
+  via: CleanupVia;
+}
+
+export interface LeakEvent extends ServerEventAt<"leak"> {
+  what: LeakKind;
+  /** Snippet line that created the leaked thing, when known. */
+  line?: number | undefined;
+  /** A sentence saying what is still running and since when. */
+  detail: string;
+}
+
+/** Events of one kind that flood control counted instead of recording one by one. */
+export interface FoldedEvent extends EventAt<Side, "folded"> {
+  requestId?: number | undefined;
+  /** The kind that was folded. */
+  of: "write" | "chunk" | "sse" | "log";
+  count: number;
+  bytes: number;
+  /** Time of the first folded event; `t` is the time of the last. */
+  since: number;
+}
+
+// --- client lanes ------------------------------------------------------------------------------
+
+export interface OpenEvent extends EventAt<"client", "open"> {
+  client: ClientKind;
+  method: string;
+  url: string;
+  /** 1 for the first connection, then one more per reconnect. */
+  attempt: number;
+}
+
+export interface HeadersEvent extends EventAt<"client", "headers"> {
+  status: number;
+  headers: Record<string, string>;
+  /** From the request being sent to the response head arriving. */
+  ttfbMs: number;
+}
+
+export interface ChunkEvent extends EventAt<"client", "chunk"> {
+  bytes: number;
+  /** The chunk as text, exact up to the preview limit. */
+  text: string;
+}
+
+export interface SseEvent extends EventAt<"client", "sse"> {
+  /** The event type; `message` when the server named none. */
+  event: string;
+  /** The `id` field of this event, if it had one. */
+  id?: string | undefined;
+  data: string;
+}
+
+export interface SseCommentEvent extends EventAt<"client", "sse-comment"> {
+  text: string;
+}
+
+export interface SseRetryEvent extends EventAt<"client", "sse-retry"> {
+  ms: number;
+}
+
+export interface SseInvalidEvent extends EventAt<"client", "sse-invalid"> {
+  /** The parser's error kind, e.g. `unknown-field`, `invalid-retry`. */
+  type: string;
+  /** The offending line as received. */
+  line: string;
+  message: string;
+}
+
+export interface DisconnectEvent extends EventAt<"client", "disconnect"> {
+  by: DisconnectBy;
+  /** The error, for `by: "error"`. */
+  message?: string | undefined;
+  bytes: number;
+  chunks: number;
+}
+
+export interface ReconnectEvent extends EventAt<"client", "reconnect"> {
+  /** The `Last-Event-ID` header the reconnect sends, if any. */
+  lastEventId?: string | undefined;
+  /** How long the client waited before reconnecting (the stream's `retry:` or the default). */
+  delayMs: number;
+}
+
+export type RunnerLaneEvent =
+  | LoadedEvent
+  | LoadErrorEvent
+  | RestartedEvent
+  | LogEvent
+  | UncaughtEvent
+  | SummaryEvent;
+
+export type ServerEvent =
+  | RequestEvent
+  | ResponseEvent
+  | WriteEvent
+  | EndEvent
+  | ServerErrorEvent
+  | AbortEvent
+  | CancelEvent
+  | CleanupEvent
+  | LeakEvent;
+
+export type ClientEvent =
+  | OpenEvent
+  | HeadersEvent
+  | ChunkEvent
+  | SseEvent
+  | SseCommentEvent
+  | SseRetryEvent
+  | SseInvalidEvent
+  | DisconnectEvent
+  | ReconnectEvent;
+
+/** One thing that happened, on the one clock. The UI and `trace --json` speak exactly this. */
+export type TimelineEvent = RunnerLaneEvent | ServerEvent | ClientEvent | FoldedEvent;
+
+export type TimelineKind = TimelineEvent["kind"];
+
+/** Events the runner process produces itself (the host adds load results, restarts and clients). */
+export type RunnerProducedEvent = ServerEvent | FoldedEvent | LogEvent | UncaughtEvent;
