@@ -20,6 +20,7 @@ import type {
   TimelineEvent,
 } from "../contract/index.ts";
 import { parseNote } from "./runner-notes.ts";
+import { runnerBunPath } from "./runner-bun.ts";
 
 export interface RunnerOptions {
   /** Receives every event: the runner's own, its load results, restarts and its output. */
@@ -214,9 +215,12 @@ export function createRunner(options: RunnerOptions) {
     importedByRunner = 0;
     killedBecause = undefined;
     exitNote = undefined;
-    const process = Bun.spawn([globalThis.process.execPath, runnerEntry], {
+    const process = Bun.spawn([runnerBunPath(), runnerEntry], {
       env: { ...globalThis.process.env, PLAYGROUND_RUNNER_PORT: String(port) },
       stdio: ["ignore", "pipe", "pipe"],
+      // The host and the runner may be different Bun versions (the desktop app's host runs on
+      // Electrobun's); only JSON is understood by both ends.
+      serialization: "json",
       ipc: onMessage,
       onExit: (_process, code, signal) => onExit(code, signal),
     });
