@@ -173,7 +173,7 @@ describe("documents", () => {
     ]);
   });
 
-  test("with system dialogs, open and save as use them, and a closed dialog is cancelled", async () => {
+  test("with system dialogs, open and save as use them, starting where the snippets are, and a closed dialog is cancelled", async () => {
     await using workspace = await createTempDir("files-ws-");
     await using project = await createTempDir("files-project-");
     const events = join(project.dir, "events.ts");
@@ -181,18 +181,25 @@ describe("documents", () => {
     const answers = { open: [events, undefined], save: [join(project.dir, "saved.ts"), undefined] };
     const asked: string[] = [];
     const dialogs: FileDialogs = {
-      openFile: async () => answers.open.shift(),
-      saveFile: async (suggestedName) => {
-        asked.push(suggestedName);
+      openFile: async ({ startIn }) => {
+        asked.push(`open in ${startIn}`);
+        return answers.open.shift();
+      },
+      saveFile: async ({ suggestedName, startIn }) => {
+        asked.push(`save ${suggestedName} in ${startIn}`);
         return answers.save.shift();
+      },
+      confirmReplace: async (path) => {
+        throw new Error(`nothing existed, yet replacing ${path} was asked`);
       },
     };
     await using host = await startFilesHost(workspace.dir, { dialogs });
     const page = await openPage(host);
     const state = await page.workspace();
     const untitledId = state.document.id;
-    // Save on an untitled snippet is Save As: the dialog asks where.
+    // Save on an untitled snippet is Save As: the dialog asks where, starting in the workspace.
     const saved = await page.request({ type: "file-save", id: untitledId, source: "// saved\n" });
+    // Now a file in the project: the dialogs start in its folder.
     const cancelledSave = await page.request({ type: "file-save-dialog", id: untitledId, source: "// again\n" });
     const opened = await page.request({ type: "file-open-dialog" });
     const cancelledOpen = await page.request({ type: "file-open-dialog" });
@@ -202,7 +209,37 @@ describe("documents", () => {
       cancelledSave: { type: "cancelled" },
       opened: events,
       cancelledOpen: { type: "cancelled" },
-      asked: ["untitled-1.ts", "saved.ts"],
+      asked: [`save untitled-1.ts in ${workspace.dir}`, `save saved.ts in ${project.dir}`, `open in ${project.dir}`, `open in ${project.dir}`],
+    });
+  });
+
+  test("save as onto an existing file replaces it only when the user agrees", async () => {
+    await using workspace = await createTempDir("files-ws-");
+    await using project = await createTempDir("files-project-");
+    const taken = join(project.dir, "taken.ts");
+    await writeFile(taken, "// someone else's\n");
+    const replies = [false, true];
+    const questions: string[] = [];
+    const dialogs: FileDialogs = {
+      openFile: async () => undefined,
+      saveFile: async () => taken,
+      confirmReplace: async (path) => {
+        questions.push(path);
+        return replies.shift() ?? false;
+      },
+    };
+    await using host = await startFilesHost(workspace.dir, { dialogs });
+    const page = await openPage(host);
+    const { id } = (await page.workspace()).document;
+    const declined = await page.request({ type: "file-save-dialog", id, source: "// mine\n" });
+    const afterDecline = await read(taken);
+    const agreed = await page.request({ type: "file-save-dialog", id, source: "// mine\n" });
+    expect({ declined, afterDecline, agreed: agreed.type === "document" && agreed.document.path, after: await read(taken), questions }).toEqual({
+      declined: { type: "cancelled" },
+      afterDecline: "// someone else's\n",
+      agreed: taken,
+      after: "// mine\n",
+      questions: [taken, taken],
     });
   });
 

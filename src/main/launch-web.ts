@@ -1,10 +1,11 @@
 /**
- * Browser mode, as `npm run start:web` (and, for now, `npm start`) runs it: start the host, print
+ * Browser mode, as `npm run start:web` (and `npm start` where the desktop app cannot run) runs it: start the host, print
  * the launch URL on a line of its own, open a browser, and stop the runner cleanly on Ctrl+C.
  */
 
 import { startHost, type Host } from "./host-server.ts";
 import { openBrowser } from "./open-browser.ts";
+import { watchParent } from "./parent-watch.ts";
 
 export interface LaunchOptions {
   argv?: readonly string[] | undefined;
@@ -41,6 +42,7 @@ export async function launchWebHost(options: LaunchOptions = {}): Promise<void> 
     await host.stop();
     process.exit(0);
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(signal));
+  // SIGTERM to npm ends npm without passing it on: this process is orphaned, and stops too.
+  watchParent({ onGone: () => void stop("npm went away") });
 }

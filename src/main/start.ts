@@ -1,14 +1,19 @@
 /**
- * `npm start`: the desktop app where Electrobun can run, and otherwise the playground in a browser,
- * after one line saying why. `--web` (or `npm run start:web`) always uses the browser.
+ * `npm start`: the desktop app where it can run, and otherwise the playground in a browser, after
+ * one line saying why. `--web` (or `npm run start:web`) always uses the browser; `--verbose` shows
+ * everything the desktop app prints.
+ *
+ * Whatever mode it is in, Ctrl+C, SIGTERM, SIGHUP, or npm going away ends every process it started.
  */
 
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { startDesktop } from "./desktop/start-desktop.ts";
-import { projectRoot } from "./host-server.ts";
+import { launchDesktop } from "./desktop/launch-desktop.ts";
+import { projectRoot } from "./project-root.ts";
 import { chooseLaunchMode } from "./launch-mode.ts";
 import { launchWebHost } from "./launch-web.ts";
+import { watchParent } from "./parent-watch.ts";
+import { resolveWorkspaceDir } from "./workspace.ts";
 
 /** Electrobun's folder of native binaries for this platform, e.g. `dist-linux-x64`. */
 function electrobunCoreDir(): string {
@@ -22,6 +27,7 @@ function hasWebkitGtk(): boolean {
   return dirs.some((dir) => existsSync(dir) && readdirSync(dir).some((name) => name.startsWith("libwebkit2gtk-4.1.so")));
 }
 
+const say = (line: string) => console.log(line);
 const mode = chooseLaunchMode({
   platform: process.platform,
   env: process.env,
@@ -30,13 +36,34 @@ const mode = chooseLaunchMode({
   webkitGtk: process.platform === "linux" ? hasWebkitGtk() : true,
 });
 
-if (mode.mode === "desktop") {
-  const failure = await startDesktop({ downloadCore: mode.downloadCore });
-  if (failure !== undefined) {
-    console.log(`Desktop app not started: ${failure}; serving the playground in the browser instead.`);
-    await launchWebHost();
-  }
-} else {
-  console.log(`Desktop app not started: ${mode.reason}; serving the playground in the browser instead.`);
+if (mode.mode === "browser") {
+  say(`Desktop app not started: ${mode.reason}; serving the playground in the browser instead.`);
   await launchWebHost();
+} else {
+  const stopping = new AbortController();
+  const stop = () => stopping.abort();
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop);
+  const unwatch = watchParent({ onGone: stop });
+
+  const desktop = await launchDesktop({
+    projectRoot,
+    logDir: resolveWorkspaceDir(undefined),
+    downloadCore: mode.downloadCore,
+    verbose: process.argv.includes("--verbose"),
+    env: process.env,
+    say,
+    signal: stopping.signal,
+  });
+  if (stopping.signal.aborted) process.exit(0);
+  if (!desktop.ok) {
+    // The browser mode below installs its own stop handling.
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(signal, stop);
+    unwatch();
+    say(`Desktop app not started: ${desktop.reason}; serving the playground in the browser instead. (Details: ${desktop.logFile})`);
+    await launchWebHost();
+  } else {
+    say(`Stream Playground: desktop app running; Ctrl+C quits it (log: ${desktop.logFile})`);
+    const code = await desktop.run.ended;
+    process.exit(stopping.signal.aborted ? 0 : code);
+  }
 }

@@ -4,49 +4,93 @@
  * so nothing that tests or browser mode load may reach it.
  */
 
-import Electrobun, { BrowserWindow, Utils } from "electrobun/bun";
-import { basename } from "node:path";
+import Electrobun, { BrowserWindow, Screen, Utils } from "electrobun/bun";
+import { join } from "node:path";
+import { windowTitle, type FileDialogs } from "../files/index.ts";
 import { startHost } from "../host-server.ts";
+import { projectRoot } from "../project-root.ts";
+import { applyLinuxWindowLook } from "./linux-window.ts";
 import { desktopReadyLine } from "./start-desktop.ts";
+import { placeWindow, type Frame } from "./window-frame.ts";
 
-const defaultFrame = { x: 80, y: 60, width: 1440, height: 900 };
+const appTitle = "Stream Playground";
 
 let window: BrowserWindow | undefined;
+/** The window's last size and place, kept as it changes: a closed window can no longer be asked. */
+let lastFrame: Frame | undefined;
 let quitting = false;
+/** Quit by a signal (Ctrl+C on `npm start`, a logout): nothing to ask, unsaved edits stay drafts. */
+let signalled = false;
+
+/** The system's dialogs. Electrobun 1.18.1 has no save dialog: a folder is picked, the file keeps its name. */
+const dialogs: FileDialogs = {
+  async openFile({ startIn }) {
+    const [path] = await Utils.openFileDialog({
+      startingFolder: startIn,
+      canChooseFiles: true,
+      canChooseDirectory: false,
+      allowsMultipleSelection: false,
+      // GTK reads each entry as a glob pattern.
+      allowedFileTypes: "*.ts,*.tsx,*.js,*.mjs,*.mts",
+    });
+    return path ? path : undefined;
+  },
+  async saveFile({ suggestedName, startIn }) {
+    const [folder] = await Utils.openFileDialog({ startingFolder: startIn, canChooseFiles: false, canChooseDirectory: true, allowsMultipleSelection: false });
+    return folder ? join(folder, suggestedName) : undefined;
+  },
+  async confirmReplace(path) {
+    const { response } = await Utils.showMessageBox({
+      type: "question",
+      title: "Replace file?",
+      message: `${path} already exists. Replace it?`,
+      buttons: ["Replace", "Cancel"],
+      defaultId: 1,
+      cancelId: 1,
+    });
+    return response === 0;
+  },
+};
 
 const host = await startHost({
   port: 0,
-  session: {
-    dialogs: {
-      async openFile() {
-        const [path] = await Utils.openFileDialog({ canChooseFiles: true, canChooseDirectory: false, allowsMultipleSelection: false, allowedFileTypes: "ts,tsx,js,mjs,mts" });
-        return path ? path : undefined;
-      },
-      // Electrobun 1.18.1 has no save dialog: pick a folder, and the file keeps its suggested name.
-      async saveFile(suggestedName: string) {
-        const [folder] = await Utils.openFileDialog({ canChooseFiles: false, canChooseDirectory: true, allowsMultipleSelection: false });
-        return folder ? `${folder}/${basename(suggestedName)}` : undefined;
-      },
-    },
-    onTitle: (title: string) => window?.setTitle(title),
-  },
+  session: { dialogs, onTitle: (title: string) => window?.setTitle(title) },
 });
 
+function currentTitle(): string {
+  const document = host.session.workspace()?.document;
+  return document ? windowTitle(document) : appTitle;
+}
+
 function openWindow(): BrowserWindow {
-  const frame = host.session.workspace()?.settings.window ?? defaultFrame;
-  const opened = new BrowserWindow({ title: "Stream Playground", url: host.launchUrl, frame });
+  const frame = placeWindow(lastFrame ?? host.session.workspace()?.settings.window, Screen.getAllDisplays());
+  lastFrame = frame;
+  const opened = new BrowserWindow({ title: currentTitle(), url: host.launchUrl, frame });
+  opened.on("resize", (event) => {
+    const { x, y, width, height } = (event as { data: Frame }).data;
+    lastFrame = { x, y, width, height };
+  });
+  opened.on("move", (event) => {
+    const { x, y } = (event as { data: { x: number; y: number } }).data;
+    if (lastFrame) lastFrame = { ...lastFrame, x, y };
+  });
   opened.on("close", () => {
     window = undefined;
     if (!quitting) Utils.quit();
   });
+  if (process.platform === "linux") {
+    const problems = applyLinuxWindowLook({ window: opened.ptr, iconPath: join(projectRoot, "assets", "icon.png"), instanceName: "stream-playground", className: appTitle });
+    for (const problem of problems) console.error(`Stream Playground: ${problem}`);
+  }
   return opened;
 }
 
 /** Quits for real: remembers the window's place and stops the host (and with it the runner). */
 function quitNow(): void {
   quitting = true;
-  const frame = window?.getFrame();
+  const frame = window?.getFrame() ?? lastFrame;
   void (frame ? host.session.updateSettings({ window: frame }) : Promise.resolve())
+    .catch((error: unknown) => console.error(`Stream Playground: the window's place was not saved: ${error instanceof Error ? error.message : String(error)}`))
     .then(() => host.stop())
     .finally(() => Utils.quit());
 }
@@ -68,11 +112,14 @@ async function askBeforeQuitting(): Promise<void> {
   window ??= openWindow();
 }
 
+// Electrobun turns SIGTERM and SIGINT into a quit; this runs first, so that quit asks nothing.
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.prependListener(signal, () => (signalled = true));
+
 Electrobun.events.on("before-quit", (event: { response?: { allow: boolean } }) => {
   if (quitting) return;
   // The answer must be given now, the question takes a while: hold the quit and ask.
   event.response = { allow: false };
-  if (host.session.hasUnsavedChanges()) void askBeforeQuitting();
+  if (!signalled && host.session.hasUnsavedChanges()) void askBeforeQuitting();
   else quitNow();
 });
 

@@ -1,46 +1,109 @@
 /**
- * Starts the desktop app with Electrobun's own command (`electrobun dev`), which builds it and,
- * on the first start, downloads Electrobun's native core. If the app does not come up, the reason
- * is returned so `npm start` can say it and serve the browser instead.
+ * `npm start`'s desktop half: build the app when needed, launch it in a process group of its own,
+ * and watch its output for the line that says the window is open. The start is bounded: an app
+ * that exits first, says it failed, or shows no window in time is ended and reported in one line,
+ * so `npm start` can serve the browser instead. Once open, the app runs until it quits or `stop()`
+ * ends it (Ctrl+C, SIGTERM, the terminal going away), group and all.
  */
 
-import { join } from "node:path";
-import { projectRoot } from "../host-server.ts";
+import type { AppProcess } from "./app-process.ts";
 
 /** The desktop app prints this once its window is open; until then a failure means "fall back". */
 export const desktopReadyLine = "Stream Playground: desktop window open";
+/** The desktop app prints this, with the reason, when it cannot start (see `index.ts`). */
+export const desktopFailureLine = "Stream Playground: desktop app failed:";
 
-export interface StartDesktopOptions {
-  /** Electrobun's native core is missing and will be downloaded first. */
-  downloadCore: boolean;
+export type DesktopStart = { ok: true } | { ok: false; reason: string };
+
+export interface DesktopRunOptions {
+  /** Starts the app's processes. */
+  launch: () => AppProcess;
+  /** How long the window may take to open before the start counts as failed. */
+  readyTimeoutMs: number;
+  /** How long the app may take to quit after being asked before its whole group is killed. */
+  quitGraceMs: number;
+  /** Every line the app prints. */
+  onLine: (line: string) => void;
+  setTimeout?: typeof globalThis.setTimeout;
+  clearTimeout?: typeof globalThis.clearTimeout;
 }
 
-/** Runs the desktop app until it quits. Returns undefined when it ran, or why it could not start. */
-export async function startDesktop(options: StartDesktopOptions): Promise<string | undefined> {
-  if (options.downloadCore) console.log("Fetching Electrobun's native core for the desktop app (first start only)…");
-  const cli = join(projectRoot, "node_modules", "electrobun", "bin", "electrobun.cjs");
-  const child = Bun.spawn([process.execPath, cli, "dev"], {
-    cwd: projectRoot,
-    env: { ...process.env, STREAM_PLAYGROUND_ROOT: projectRoot },
-    stdio: ["inherit", "pipe", "pipe"],
-  });
+export interface DesktopRun {
+  /** Settles once: the window opened, or the start failed (and the app was ended). */
+  readonly started: Promise<DesktopStart>;
+  /** Settles with the launcher's exit code once every process of the app has ended. */
+  readonly ended: Promise<number>;
+  /** Asks the app to quit, then ends its group if it has not within the grace. Settles when it has ended. */
+  stop(): Promise<number>;
+}
+
+/** The last line that looks like an error, to say in one line why a start failed. */
+function errorLine(lines: readonly string[]): string | undefined {
+  // Harmless under Xvfb and on many desktops: not a reason.
+  return lines.findLast((line) => /error|fail|cannot|not found|denied|abort/i.test(line) && !line.includes("GLXBadWindow"))?.trim();
+}
+
+export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
+  const setTimer = options.setTimeout ?? globalThis.setTimeout;
+  const clearTimer = options.clearTimeout ?? globalThis.clearTimeout;
+  const app = options.launch();
+  const started = Promise.withResolvers<DesktopStart>();
   let opened = false;
-  let lastError = "";
-  const relay = async (stream: ReadableStream<Uint8Array>, write: (text: string) => void) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) {
-      const text = decoder.decode(chunk, { stream: true });
-      if (text.includes(desktopReadyLine)) opened = true;
-      const errorLine = text.split("\n").findLast((line) => /error|fail|cannot|could not/i.test(line));
-      if (errorLine) lastError = errorLine.trim();
-      write(text);
-    }
+  let settled = false;
+  let failure: string | undefined;
+  const recent: string[] = [];
+
+  const settle = (result: DesktopStart) => {
+    if (settled) return;
+    settled = true;
+    clearTimer(readyTimer);
+    started.resolve(result);
   };
-  await Promise.all([
-    relay(child.stdout, (text) => process.stdout.write(text)),
-    relay(child.stderr, (text) => process.stderr.write(text)),
-    child.exited,
-  ]);
-  if (opened) return undefined;
-  return `electrobun dev exited with code ${child.exitCode}${lastError ? ` (${lastError})` : ""}`;
+
+  const readyTimer = setTimer(() => {
+    settle({ ok: false, reason: `the desktop window did not open within ${Math.round(options.readyTimeoutMs / 1000)} s` });
+    app.kill();
+  }, options.readyTimeoutMs);
+
+  const reading = (async () => {
+    for await (const line of app.lines) {
+      options.onLine(line);
+      if (opened) continue;
+      recent.push(line);
+      if (recent.length > 50) recent.shift();
+      if (line.includes(desktopReadyLine)) {
+        opened = true;
+        settle({ ok: true });
+      } else if (line.includes(desktopFailureLine)) {
+        failure = line.slice(line.indexOf(desktopFailureLine) + desktopFailureLine.length).trim();
+      }
+    }
+  })();
+
+  const ended = app.exited.then(async (code) => {
+    // Helpers the app left in its group (accessibility services re-parented to init) end with it,
+    // and with them the last holders of its output pipes: then every line has been read.
+    app.kill();
+    await reading;
+    if (!opened) {
+      const why = failure ?? errorLine(recent);
+      settle({ ok: false, reason: failure ?? `the desktop app exited with code ${code} before its window opened${why ? ` (${why})` : ""}` });
+    }
+    return code;
+  });
+
+  return {
+    started: started.promise,
+    ended,
+    stop(): Promise<number> {
+      if (!opened) {
+        settle({ ok: false, reason: "stopped before the window opened" });
+        app.kill();
+        return ended;
+      }
+      app.terminate();
+      const grace = setTimer(() => app.kill(), options.quitGraceMs);
+      return ended.finally(() => clearTimer(grace));
+    },
+  };
 }

@@ -14,6 +14,8 @@ export type FilesErrorKind =
   | "not-a-folder"
   /** The operating system refused (permissions, a broken link, …). */
   | "unreadable"
+  /** Writing failed: a folder that is gone, no permission, a full disk. */
+  | "unwritable"
   /** Not a snippet: the playground opens and saves `.ts`, `.tsx`, `.js`, `.mjs` and `.mts` files. */
   | "unsupported-type"
   /** Larger than a snippet could sensibly be. */
@@ -51,4 +53,14 @@ export function describeFsError(error: unknown, path: string, what: "file" | "fo
   if (code === "EACCES" || code === "EPERM") return new FilesError("unreadable", `Permission denied for ${path}.`);
   const reason = error instanceof Error ? error.message : String(error);
   return new FilesError("unreadable", `Could not read ${path}: ${reason}`);
+}
+
+/** A system error from writing `path`, as a FilesError with a sentence a user can act on. */
+export function describeWriteError(error: unknown, path: string): FilesError {
+  const code = errorCode(error);
+  if (code === "ENOENT" || code === "ENOTDIR") return new FilesError("unwritable", `Could not write ${path}: its folder does not exist.`);
+  if (code === "EISDIR") return new FilesError("not-a-file", `${path} is a folder, not a file.`);
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS") return new FilesError("unwritable", `Could not write ${path}: permission denied.`);
+  if (code === "ENOSPC") return new FilesError("unwritable", `Could not write ${path}: the disk is full.`);
+  return new FilesError("unwritable", `Could not write ${path}: ${error instanceof Error ? error.message : String(error)}`);
 }

@@ -14,12 +14,12 @@
  */
 
 import { readdir, readFile, stat, unlink } from "node:fs/promises";
-import { basename, isAbsolute, resolve } from "node:path";
+import { basename, dirname, isAbsolute, resolve } from "node:path";
 import type { SnippetDocument, Settings, WorkspaceState } from "../../contract/index.ts";
 import { removeLeftoverTempFiles, writeFileAtomic } from "./atomic-write.ts";
 import { newDocumentId } from "./document-id.ts";
 import { createDraftStore, draftsFolderName } from "./drafts.ts";
-import { describeFsError, errorCode, FilesError } from "./files-error.ts";
+import { describeFsError, describeWriteError, errorCode, FilesError } from "./files-error.ts";
 import { defaultWatchDebounceMs, watchFile, type FileWatch } from "./file-watcher.ts";
 import { listFolder, type FolderListing } from "./folder-listing.ts";
 import { withRecentFile } from "./recent-files.ts";
@@ -31,9 +31,12 @@ import { windowTitle } from "./window-title.ts";
 
 /** The desktop app's system dialogs. Each resolves with undefined when the user cancels. */
 export interface FileDialogs {
-  openFile(): Promise<string | undefined>;
-  /** `suggestedName` is the document's file name, e.g. `events.ts` or `untitled-2.ts`. */
-  saveFile(suggestedName: string): Promise<string | undefined>;
+  /** Picks a file to open; `startIn` is the folder shown first. */
+  openFile(options: { startIn: string }): Promise<string | undefined>;
+  /** Picks where to save; `suggestedName` is the file name offered, e.g. `events.ts` or `server.ts`. */
+  saveFile(options: { suggestedName: string; startIn: string }): Promise<string | undefined>;
+  /** The chosen file exists already: may it be replaced? */
+  confirmReplace(path: string): Promise<boolean>;
 }
 
 /** The open file changed on disk, made by another program. */
@@ -324,7 +327,19 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
     if (!options.dialogs) {
       throw new FilesError("needs-path", `${document.name} has no file of its own yet: give a path to save it to (Save As).`);
     }
-    return options.dialogs.saveFile(basename(document.path));
+    return chooseSavePath(options.dialogs, basename(document.path), document.path);
+  }
+
+  /** Where dialogs start: the open file's folder, else the workspace, never wherever the app runs from. */
+  function dialogFolder(): string {
+    return current.untitled ? workspaceDir : dirname(current.path);
+  }
+
+  /** Asks where to save; a file that exists (other than `ownPath`) is replaced only when the user agrees. */
+  async function chooseSavePath(dialogs: FileDialogs, suggestedName: string, ownPath?: string): Promise<string | undefined> {
+    const path = await dialogs.saveFile({ suggestedName, startIn: dialogFolder() });
+    if (path === undefined || path === ownPath || !(await isFile(path))) return path;
+    return (await dialogs.confirmReplace(path)) ? path : undefined;
   }
 
   return {
@@ -362,7 +377,7 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
     /** Opens the file the system dialog picks; undefined when the user cancelled. */
     async openWithDialog(): Promise<SnippetDocument | undefined> {
       if (!options.dialogs) throw new FilesError("no-dialogs", "no system dialogs in browser mode");
-      const path = await options.dialogs.openFile();
+      const path = await options.dialogs.openFile({ startIn: dialogFolder() });
       return path === undefined ? undefined : serial(() => open(path));
     },
 
@@ -386,8 +401,26 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
     /** Save As with the system dialog; undefined when the user cancelled. */
     async saveWithDialog(id: string, source: string): Promise<SnippetDocument | undefined> {
       if (!options.dialogs) throw new FilesError("no-dialogs", "no system dialogs in browser mode");
-      const path = await options.dialogs.saveFile(basename(openDocument(id).path));
+      const document = openDocument(id);
+      const path = await chooseSavePath(options.dialogs, basename(document.path), document.path);
       return path === undefined ? undefined : serial(async () => saveAs(openDocument(id), source, path));
+    },
+
+    /**
+     * Writes `content` (an exported server file, a timeline) to a file the user picks with the
+     * system dialog, which never replaces a file without asking. Returns the path written, or
+     * undefined when the user cancelled; a failed write throws a FilesError that says why.
+     */
+    async saveCopy(suggestedName: string, content: string | Uint8Array): Promise<string | undefined> {
+      if (!options.dialogs) throw new FilesError("no-dialogs", "no system dialogs in browser mode");
+      const path = await chooseSavePath(options.dialogs, suggestedName);
+      if (path === undefined) return undefined;
+      try {
+        await writeFileAtomic(path, content);
+      } catch (error) {
+        throw describeWriteError(error, path);
+      }
+      return path;
     },
 
     /** Keeps the editor's unsaved text: an untitled snippet's own file, or an opened file's draft. */
