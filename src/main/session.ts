@@ -91,6 +91,8 @@ export function createSession(options: SessionOptions = {}) {
   let nextMessageId = 1;
   let timelineStart = now();
   let files: WorkspaceFiles | undefined;
+  /** Pages attached since the session started: a window that reloads or reopens counts again. */
+  let pagesAttached = 0;
 
   /** The workspace, once `start` has opened it. */
   function workspaceFiles(): WorkspaceFiles {
@@ -332,11 +334,17 @@ export function createSession(options: SessionOptions = {}) {
       // the new page gets each event exactly once.
       batcher.flush();
       pages.add(page);
+      pagesAttached++;
       page.send(envelope({ type: "status", status: status() }));
       if (files) page.send(envelope({ type: "workspace", workspace: files.state() }));
       const events = buffer.snapshot();
       const step = options.batchMaxPending ?? defaultBatchMaxPending;
       for (let i = 0; i < events.length; i += step) page.send(envelope({ type: "events", events: events.slice(i, i + step) }));
+    },
+
+    /** How many times a page has attached; the desktop app waits for its reopened window's page. */
+    get pagesAttached(): number {
+      return pagesAttached;
     },
 
     detach(page: PageConnection): void {

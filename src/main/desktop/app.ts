@@ -95,8 +95,22 @@ function quitNow(): void {
     .finally(() => Utils.quit());
 }
 
+/** Resolves once a page has attached after `since` attaches, or after `timeoutMs` anyway. */
+async function pageAttached(since: number, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (host.session.pagesAttached <= since && performance.now() < deadline) await Bun.sleep(25);
+}
+
 /** Asks about unsaved edits, then saves, keeps them as a draft, or goes back to editing. */
 async function askBeforeQuitting(): Promise<void> {
+  if (!window) {
+    // The quit came from closing the window, which Electrobun has already destroyed. Open the new
+    // one first and let its page load, then ask: with electrobun 1.18.1 on Linux, a window opened
+    // after the question crashes Bun (1.3.13), and one opened under it never loads its page.
+    const since = host.session.pagesAttached;
+    window = openWindow();
+    await pageAttached(since, 5_000);
+  }
   const { response } = await Utils.showMessageBox({
     type: "question",
     title: "Unsaved changes",
@@ -108,8 +122,7 @@ async function askBeforeQuitting(): Promise<void> {
   });
   if (response === 0) await host.session.saveAll();
   if (response === 0 || response === 1) return quitNow();
-  // Cancel: the window is gone when the quit came from closing it; bring it back, edits and all.
-  window ??= openWindow();
+  // Cancel: the window (reopened above, when the quit came from closing it) stays, edits and all.
 }
 
 // Electrobun turns SIGTERM and SIGINT into a quit; this runs first, so that quit asks nothing.
@@ -122,6 +135,22 @@ Electrobun.events.on("before-quit", (event: { response?: { allow: boolean } }) =
   if (!signalled && host.session.hasUnsavedChanges()) void askBeforeQuitting();
   else quitNow();
 });
+
+/** The app quits with the `npm start` that launched it, even one killed without a chance to say so. */
+function quitWithLauncher(pid: number): void {
+  const timer = setInterval(() => {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      clearInterval(timer);
+      signalled = true;
+      Utils.quit();
+    }
+  }, 1_000);
+}
+
+const launchedBy = Number(process.env.STREAM_PLAYGROUND_LAUNCHED_BY);
+if (Number.isSafeInteger(launchedBy) && launchedBy > 0) quitWithLauncher(launchedBy);
 
 window = openWindow();
 console.log(desktopReadyLine);

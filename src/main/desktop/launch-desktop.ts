@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { locateAppBundle } from "./app-bundle.ts";
 import { spawnApp } from "./app-process.ts";
 import { ensureAppBuilt } from "./build-app.ts";
-import { runDesktopApp, type DesktopRun } from "./start-desktop.ts";
+import { desktopReadyLine, runDesktopApp, type DesktopRun } from "./start-desktop.ts";
 
 export interface LaunchDesktopOptions {
   projectRoot: string;
@@ -62,13 +62,13 @@ export async function launchDesktop(options: LaunchDesktopOptions): Promise<Laun
       spawnApp({
         command: [bundle.launcher],
         cwd: bundle.launcherCwd,
-        env: { ...options.env, STREAM_PLAYGROUND_ROOT: options.projectRoot },
+        env: { ...options.env, STREAM_PLAYGROUND_ROOT: options.projectRoot, STREAM_PLAYGROUND_LAUNCHED_BY: String(process.pid) },
       }),
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
     quitGraceMs: 5_000,
-    onLine(line) {
+    onLine(line, opened) {
       appendFileSync(logFile, `${line}\n`);
-      if (options.verbose || isForTerminal(line)) options.say(line);
+      if (options.verbose || (opened && isForTerminal(line)) || line.includes(desktopReadyLine)) options.say(line);
     },
   });
   options.signal.addEventListener("abort", () => void run.stop(), { once: true });

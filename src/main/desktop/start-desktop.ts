@@ -22,8 +22,8 @@ export interface DesktopRunOptions {
   readyTimeoutMs: number;
   /** How long the app may take to quit after being asked before its whole group is killed. */
   quitGraceMs: number;
-  /** Every line the app prints. */
-  onLine: (line: string) => void;
+  /** Every line the app prints; `opened` once its window is open (before then, a failure names the line that matters). */
+  onLine: (line: string, opened: boolean) => void;
   setTimeout?: typeof globalThis.setTimeout;
   clearTimeout?: typeof globalThis.clearTimeout;
 }
@@ -67,7 +67,7 @@ export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
 
   const reading = (async () => {
     for await (const line of app.lines) {
-      options.onLine(line);
+      options.onLine(line, opened);
       if (opened) continue;
       recent.push(line);
       if (recent.length > 50) recent.shift();

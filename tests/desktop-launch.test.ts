@@ -1,0 +1,221 @@
+import { describe, expect, test } from "bun:test";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { buildStamp, isBuildCurrent, locateAppBundle } from "../src/main/desktop/app-bundle.ts";
+import type { AppProcess } from "../src/main/desktop/app-process.ts";
+import { desktopFailureLine, desktopReadyLine, runDesktopApp } from "../src/main/desktop/start-desktop.ts";
+import { fallbackFrame, placeWindow } from "../src/main/desktop/window-frame.ts";
+import { watchParent } from "../src/main/parent-watch.ts";
+import { createTempDir } from "./support/temp-dir.ts";
+
+/** An app process driven by the test: it prints what it is told and exits when told. */
+function createFakeApp() {
+  const lines: string[] = [];
+  let wake: (() => void) | undefined;
+  let done = false;
+  const exit = Promise.withResolvers<number>();
+  const calls: string[] = [];
+  const app: AppProcess = {
+    lines: (async function* () {
+      while (true) {
+        const line = lines.shift();
+        if (line !== undefined) yield line;
+        else if (done) return;
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
+    })(),
+    exited: exit.promise,
+    terminate: () => calls.push("terminate"),
+    kill: () => calls.push("kill"),
+  };
+  return {
+    app,
+    calls,
+    print(line: string) {
+      lines.push(line);
+      wake?.();
+    },
+    exit(code: number) {
+      done = true;
+      wake?.();
+      exit.resolve(code);
+    },
+  };
+}
+
+/** Timers the test fires by hand. */
+function createManualTimers() {
+  const pending = new Map<number, () => void>();
+  let next = 1;
+  return {
+    setTimeout: ((callback: () => void) => {
+      const id = next++;
+      pending.set(id, callback);
+      return id;
+    }) as unknown as typeof setTimeout,
+    clearTimeout: ((id: number) => void pending.delete(id)) as unknown as typeof clearTimeout,
+    /** Fires every pending timer once. */
+    fireAll() {
+      const callbacks = [...pending.values()];
+      pending.clear();
+      for (const callback of callbacks) callback();
+    },
+    get pending() {
+      return pending.size;
+    },
+  };
+}
+
+function start(fake: ReturnType<typeof createFakeApp>, timers = createManualTimers()) {
+  const seen: string[] = [];
+  const run = runDesktopApp({ launch: () => fake.app, readyTimeoutMs: 30_000, quitGraceMs: 5_000, onLine: (line) => seen.push(line), ...timers });
+  return { run, seen, timers };
+}
+
+describe("starting the desktop app", () => {
+  test("the window's line means started; every line is passed on; a quit ends it and its group", async () => {
+    const fake = createFakeApp();
+    const { run, seen } = start(fake);
+    fake.print("Launcher starting on linux...");
+    fake.print(desktopReadyLine);
+    expect(await run.started).toEqual({ ok: true });
+    fake.exit(0);
+    expect({ code: await run.ended, seen, calls: fake.calls }).toEqual({ code: 0, seen: ["Launcher starting on linux...", desktopReadyLine], calls: ["kill"] });
+  });
+
+  test("an app that says it failed is reported with its own reason", async () => {
+    const fake = createFakeApp();
+    const { run } = start(fake);
+    fake.print(`${desktopFailureLine} cannot find the playground's files`);
+    fake.exit(0);
+    expect(await run.started).toEqual({ ok: false, reason: "cannot find the playground's files" });
+  });
+
+  test("an app that exits before its window opened is reported with its last error line", async () => {
+    const fake = createFakeApp();
+    const { run } = start(fake);
+    fake.print("error: libwebkit2gtk-4.1.so.0: cannot open shared object file");
+    fake.print("bye");
+    fake.exit(1);
+    expect(await run.started).toEqual({
+      ok: false,
+      reason: "the desktop app exited with code 1 before its window opened (error: libwebkit2gtk-4.1.so.0: cannot open shared object file)",
+    });
+  });
+
+  test("a window that does not open in time ends the app and says so", async () => {
+    const fake = createFakeApp();
+    const { run, timers } = start(fake);
+    timers.fireAll();
+    expect({ started: await run.started, calls: fake.calls }).toEqual({ started: { ok: false, reason: "the desktop window did not open within 30 s" }, calls: ["kill"] });
+  });
+
+  test("stop asks the app to quit, and ends its group when it does not within the grace", async () => {
+    const fake = createFakeApp();
+    const { run, timers } = start(fake);
+    fake.print(desktopReadyLine);
+    await run.started;
+    const stopped = run.stop();
+    expect(fake.calls).toEqual(["terminate"]);
+    timers.fireAll();
+    expect(fake.calls).toEqual(["terminate", "kill"]);
+    fake.exit(143);
+    expect(await stopped).toBe(143);
+  });
+
+  test("stop before the window opened ends the group at once", async () => {
+    const fake = createFakeApp();
+    const { run } = start(fake);
+    const stopped = run.stop();
+    fake.exit(137);
+    expect({ started: await run.started, code: await stopped, calls: fake.calls[0] }).toEqual({
+      started: { ok: false, reason: "stopped before the window opened" },
+      code: 137,
+      calls: "kill",
+    });
+  });
+});
+
+describe("where the window opens", () => {
+  const screen = { workArea: { x: 0, y: 0, width: 1280, height: 800 }, isPrimary: true };
+
+  test("a first start centres a window that fits the screen's work area", () => {
+    expect(placeWindow(undefined, [screen])).toEqual({ x: 51, y: 32, width: 1178, height: 736 });
+  });
+
+  test("a large screen gets the preferred size", () => {
+    expect(placeWindow(undefined, [{ workArea: { x: 0, y: 27, width: 2560, height: 1413 }, isPrimary: true }])).toEqual({ x: 560, y: 284, width: 1440, height: 900 });
+  });
+
+  test("the saved frame comes back when it is on a screen", () => {
+    const saved = { x: 10, y: 20, width: 900, height: 700 };
+    expect(placeWindow(saved, [screen])).toEqual(saved);
+  });
+
+  test("a saved frame on a screen that is gone is replaced", () => {
+    expect(placeWindow({ x: 3000, y: 20, width: 900, height: 700 }, [screen])).toEqual({ x: 51, y: 32, width: 1178, height: 736 });
+  });
+
+  test("with no screen information the saved frame, else a fixed one, is used", () => {
+    const saved = { x: 10, y: 20, width: 900, height: 700 };
+    expect([placeWindow(saved, []), placeWindow(undefined, [])]).toEqual([saved, fallbackFrame]);
+  });
+});
+
+describe("the app's build on disk", () => {
+  test("the launcher's place follows Electrobun's layout on each OS", () => {
+    const base = { projectRoot: "/p", appName: "Stream Playground", arch: "x64" };
+    expect([
+      locateAppBundle({ ...base, env: "dev", platform: "linux" }),
+      locateAppBundle({ ...base, env: "stable", platform: "win32" }).launcher,
+      locateAppBundle({ ...base, env: "dev", platform: "darwin" }).launcher,
+    ]).toEqual([
+      {
+        folder: "/p/build/dev-linux-x64/StreamPlayground-dev",
+        launcher: "/p/build/dev-linux-x64/StreamPlayground-dev/bin/launcher",
+        launcherCwd: "/p/build/dev-linux-x64/StreamPlayground-dev/bin",
+        stampFile: "/p/build/dev-linux-x64/stream-playground-build.json",
+      },
+      "/p/build/stable-win-x64/StreamPlayground/bin/launcher.exe",
+      "/p/build/dev-macos-x64/Stream Playground-dev.app/Contents/MacOS/launcher",
+    ]);
+  });
+
+  test("a build is current only with its launcher and the stamp of the same inputs", async () => {
+    await using dir = await createTempDir("bundle-");
+    const input = join(dir.dir, "electrobun.config.ts");
+    await writeFile(input, "one");
+    const bundle = { folder: dir.dir, launcher: join(dir.dir, "launcher"), launcherCwd: dir.dir, stampFile: join(dir.dir, "stamp.json") };
+    const stamp = buildStamp([input]);
+    const noLauncher = isBuildCurrent(bundle, stamp);
+    await writeFile(bundle.launcher, "");
+    const noStamp = isBuildCurrent(bundle, stamp);
+    await writeFile(bundle.stampFile, JSON.stringify({ stamp }));
+    const current = isBuildCurrent(bundle, stamp);
+    await writeFile(input, "two");
+    const changed = isBuildCurrent(bundle, buildStamp([input]));
+    await writeFile(bundle.stampFile, "{not json");
+    const broken = isBuildCurrent(bundle, stamp);
+    expect({ noLauncher, noStamp, current, changed, broken }).toEqual({ noLauncher: false, noStamp: false, current: true, changed: false, broken: false });
+  });
+});
+
+describe("watching the parent process", () => {
+  test("reports once when the parent changes, and not before", () => {
+    let parent = 100;
+    let tick: (() => void) | undefined;
+    let stopped = 0;
+    let gone = 0;
+    watchParent({
+      onGone: () => gone++,
+      parentPid: () => parent,
+      setInterval: ((callback: () => void) => ((tick = callback), 1)) as unknown as typeof setInterval,
+      clearInterval: (() => stopped++) as unknown as typeof clearInterval,
+    });
+    tick!();
+    const before = gone;
+    parent = 1;
+    tick!();
+    expect({ before, gone, stopped }).toEqual({ before: 0, gone: 1, stopped: 1 });
+  });
+});

@@ -1,0 +1,226 @@
+/**
+ * The desktop app in a real window, for end-to-end tests: an Xvfb display of the test's own, and
+ * `npm start` in its own session, process group and D-Bus (as the desktop harness's README says a
+ * desktop test must run). Everything it starts carries a marker in its environment, so a test can
+ * prove that nothing it started is still running, whoever re-parented it.
+ *
+ * Where there is no Electrobun core (a fresh clone elsewhere), no Xvfb or no xdotool, the desktop
+ * tests are skipped with one line that says why: see `desktopUnavailable`.
+ */
+
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+
+export const projectRoot = join(import.meta.dir, "..", "..");
+/** The harness's own WM_DELETE_WINDOW sender (Xvfb has no window manager to close windows). */
+export const closeWindowScript = join(projectRoot, "..", "shared", "desktop-harness", "close-window.py");
+/** Windows of the app are found by their class, which the app sets to its name. */
+export const appWindowClass = "Stream Playground";
+
+const coreLauncher = join(projectRoot, "node_modules", "electrobun", `dist-linux-${process.arch}`, "launcher");
+
+/** Why the desktop tests cannot run here, or undefined when they can. */
+export function desktopUnavailable(): string | undefined {
+  if (process.platform !== "linux") return `the desktop tests run on Linux under Xvfb, not on ${process.platform}`;
+  if (!existsSync(coreLauncher)) return "Electrobun's native core is not installed (bash ../shared/desktop-harness/build-core.sh node_modules/electrobun)";
+  for (const command of ["Xvfb", "dbus-run-session", "xdotool", "import", "xprop"]) {
+    if (Bun.which(command) === null) return `${command} is not installed (see ../shared/desktop-harness/README.md)`;
+  }
+  if (!existsSync(closeWindowScript)) return `${closeWindowScript} is missing`;
+  return undefined;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until `check` returns something other than undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  while (true) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Runs a command to completion and returns its stdout; a failure throws with its stderr. */
+export function run(command: string[], env: Record<string, string | undefined> = process.env): string {
+  const result = Bun.spawnSync(command, { env, stdio: ["ignore", "pipe", "pipe"] });
+  if (result.exitCode !== 0) throw new Error(`${command.join(" ")} exited with ${result.exitCode}: ${result.stderr.toString().trim()}`);
+  return result.stdout.toString();
+}
+
+/** A display of the test's own: `Xvfb -displayfd` picks a free number and tells it. */
+export async function startXvfb(size = "1280x800x24") {
+  const xvfb = Bun.spawn(["Xvfb", "-displayfd", "1", "-screen", "0", size, "-nolisten", "tcp"], { stdio: ["ignore", "pipe", "ignore"] });
+  const reader = xvfb.stdout.getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("Xvfb exited before it said which display it took");
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  const display = `:${text.trim()}`;
+  return {
+    display,
+    async [Symbol.asyncDispose]() {
+      xvfb.kill("SIGKILL");
+      await xvfb.exited;
+    },
+  };
+}
+
+/** Processes whose environment carries `marker`: everything a session started, wherever it went. */
+export function processesWith(marker: string): { pid: number; command: string }[] {
+  const found: { pid: number; command: string }[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/environ`, "latin1").includes(marker)) continue;
+      // A zombie has ended; it only waits for its parent to notice.
+      if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${entry}/stat`, "latin1"))) continue;
+      found.push({ pid: Number(entry), command: readFileSync(`/proc/${entry}/cmdline`, "latin1").replaceAll("\0", " ").trim() });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+export interface DesktopSessionOptions {
+  display: string;
+  /** HOME for the app (WebKit keeps its profile there). */
+  home: string;
+  /** STREAM_PLAYGROUND_HOME: the workspace, settings and desktop.log. */
+  workspace: string;
+  /** Arguments after `npm start --`. */
+  args?: string[] | undefined;
+  env?: Record<string, string | undefined> | undefined;
+}
+
+/** `npm start` under `dbus-run-session`, in a process group of its own. */
+export function startDesktopSession(options: DesktopSessionOptions) {
+  const marker = `STREAM_PLAYGROUND_TEST_MARK=${crypto.randomUUID()}`;
+  const [markName, markValue] = marker.split("=") as [string, string];
+  const env = {
+    ...process.env,
+    CI: undefined,
+    DISPLAY: options.display,
+    WAYLAND_DISPLAY: undefined,
+    HOME: options.home,
+    STREAM_PLAYGROUND_HOME: options.workspace,
+    NO_AT_BRIDGE: "1",
+    PORT: "0",
+    ...options.env,
+    [markName]: markValue,
+  };
+  const child: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(["dbus-run-session", "--", "npm", "start", "--silent", "--", "--no-open", ...(options.args ?? [])], {
+    cwd: projectRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const lines: string[] = [];
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    let pending = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) {
+      pending += decoder.decode(chunk, { stream: true });
+      const parts = pending.split("\n");
+      pending = parts.pop() ?? "";
+      lines.push(...parts);
+    }
+    if (pending) lines.push(pending);
+  };
+  void pump(child.stdout);
+  void pump(child.stderr);
+  const xenv = { ...process.env, DISPLAY: options.display };
+
+  const session = {
+    marker,
+    /** Every line `npm start` printed so far (stdout and stderr). */
+    lines,
+    exited: child.exited,
+    /** Waits for a line matching `pattern` and returns it. */
+    waitForLine(pattern: RegExp, timeoutMs: number): Promise<string> {
+      return waitFor(`a line matching ${pattern} (so far: ${lines.slice(-8).join(" | ")})`, () => lines.find((line) => pattern.test(line)), timeoutMs);
+    },
+    /** The app's visible window, once there is one. */
+    waitForWindow(timeoutMs: number): Promise<string> {
+      return waitFor(
+        "the app's window",
+        () => {
+          const result = Bun.spawnSync(["xdotool", "search", "--onlyvisible", "--class", appWindowClass], { env: xenv, stdio: ["ignore", "pipe", "ignore"] });
+          return result.stdout.toString().trim().split("\n").find(Boolean);
+        },
+        timeoutMs,
+      );
+    },
+    /** The window's title as the X server has it (`_NET_WM_NAME`, UTF-8). */
+    windowTitle(window: string): string {
+      const text = run(["xprop", "-id", window, "_NET_WM_NAME"], xenv);
+      return /= "(.*)"$/m.exec(text)?.[1] ?? "";
+    },
+    windowClass(window: string): string {
+      return run(["xprop", "-id", window, "WM_CLASS"], xenv).replace(/^WM_CLASS\(STRING\) = /, "").trim();
+    },
+    windowGeometry(window: string): { x: number; y: number; width: number; height: number } {
+      const text = run(["xdotool", "getwindowgeometry", "--shell", window], xenv);
+      const value = (name: string) => Number(new RegExp(`^${name}=(\\d+)`, "m").exec(text)?.[1]);
+      return { x: value("X"), y: value("Y"), width: value("WIDTH"), height: value("HEIGHT") };
+    },
+    /** The whole screen, as a person would see it. */
+    screenshot(path: string): void {
+      run(["import", "-window", "root", path], xenv);
+    },
+    xdotool(...args: string[]): string {
+      return run(["xdotool", ...args], xenv);
+    },
+    /** Closes the window as a window manager's close button would: the app runs its own close handling. */
+    closeWindow(): void {
+      run([closeWindowScript, appWindowClass], xenv);
+    },
+    /** The `npm` process, as a terminal user's `kill` would find it. */
+    npmPid(): number {
+      const found = processesWith(marker).find((p) => /(^|\/)npm( |$)/.test(p.command.split(" ")[0] ?? "") || p.command.startsWith("npm "));
+      if (!found) throw new Error(`npm is not running (running: ${processesWith(marker).map((p) => p.command).join(" | ")})`);
+      return found.pid;
+    },
+    /** Waits until no process that `npm start` started is left, or fails naming them. */
+    async waitUntilAllEnded(timeoutMs: number): Promise<void> {
+      await waitFor(
+        "every process npm start started to end",
+        () => {
+          // dbus-run-session and its bus are the test's, not npm's: they stay until the test ends them.
+          const left = processesWith(marker).filter((p) => !/dbus-run-session|dbus-daemon|at-spi/.test(p.command));
+          return left.length === 0 ? true : undefined;
+        },
+        timeoutMs,
+      ).catch((error: unknown) => {
+        const left = processesWith(marker).map((p) => `${p.pid} ${p.command.slice(0, 100)}`);
+        throw new Error(`${error instanceof Error ? error.message : String(error)}; still running: ${left.join("; ")}`);
+      });
+    },
+    /** Ends everything the session started, by group and then by marker. */
+    async [Symbol.asyncDispose](): Promise<void> {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // The group is gone already.
+      }
+      for (const { pid } of processesWith(marker)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // Gone.
+        }
+      }
+      await child.exited;
+    },
+  };
+  return session;
+}
+
+export type DesktopSession = ReturnType<typeof startDesktopSession>;
