@@ -6,10 +6,10 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { artifactsDir } from "./browser/chromium.ts";
 import { createTempDir } from "./support/temp-dir.ts";
-import { desktopUnavailable, processesWith, run, startDesktopSession, startXvfb, type DesktopSession } from "./support/desktop-session.ts";
+import { desktopUnavailable, processesWith, projectRoot, run, startDesktopSession, startXvfb, waitFor, type DesktopSession, type DesktopSessionOptions } from "./support/desktop-session.ts";
 
 const unavailable = desktopUnavailable();
 if (unavailable) console.log(`desktop tests skipped: ${unavailable}`);
@@ -39,7 +39,7 @@ async function freshProfile() {
   };
 }
 
-function start(profile: { home: string; workspace: string }, extra: { args?: string[]; env?: Record<string, string | undefined> } = {}): DesktopSession {
+function start(profile: { home: string; workspace: string }, extra: Partial<Pick<DesktopSessionOptions, "args" | "env" | "command" | "cwd">> = {}): DesktopSession {
   return startDesktopSession({ display: xvfb!.display, home: profile.home, workspace: profile.workspace, ...extra });
 }
 
@@ -142,4 +142,21 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await app.waitUntilAllEnded(15_000);
     expect({ runner: before.some((c) => c.includes("runner-process.ts")), app: mode === "browser" || before.some((c) => c.includes("launcher")) }).toEqual({ runner: true, app: true });
   }, 120_000);
+
+  test("npm run build:desktop makes a self-contained app folder whose launcher opens the playground", async () => {
+    await using profile = await freshProfile();
+    const build = Bun.spawnSync(["npm", "run", "--silent", "build:desktop"], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const output = build.stdout.toString();
+    expect({ code: build.exitCode, stderr: build.stderr.toString() }).toEqual({ code: 0, stderr: "" });
+    const launcher = /^Run it with: (.*)$/m.exec(output)?.[1];
+    expect(launcher).toBe(join(projectRoot, "build", "app", "dev-linux-x64", "StreamPlayground-dev", "bin", "launcher"));
+    // Nothing points it at the project: it must find its own files, and run snippets on its own Bun.
+    await using app = start(profile, { command: [launcher!], cwd: dirname(launcher!), env: { STREAM_PLAYGROUND_ROOT: undefined } });
+    const window = await app.waitForWindow(windowTimeoutMs);
+    const runner = await waitFor("the app's runner", () => processesWith(app.marker).find((p) => p.command.includes("runner-process.ts"))?.command, 30_000);
+    expect({ title: app.windowTitle(window), runnerFromTheApp: runner.startsWith(join(dirname(launcher!), "..", "Resources", "app", "node_modules", "bun", "bin", "bun.exe")) }).toEqual({
+      title: "Untitled 1 — Stream Playground",
+      runnerFromTheApp: true,
+    });
+  }, 180_000);
 });

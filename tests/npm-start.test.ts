@@ -1,12 +1,15 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { processesWith, waitFor } from "./support/desktop-session.ts";
 
 const root = join(import.meta.dir, "..");
 let child: Subprocess<"ignore", "pipe", "pipe"> | undefined;
+let marker = "";
 
 afterEach(async () => {
-  child?.kill("SIGTERM");
+  // Whatever the test left, by marker: npm does not pass signals on, so its child may outlive it.
+  for (const { pid } of processesWith(marker)) process.kill(pid, "SIGKILL");
   await child?.exited;
   child = undefined;
 });
@@ -27,10 +30,15 @@ async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp): P
 }
 
 describe("npm start on a machine that cannot open the desktop app", () => {
-  test("says why in one line, falls back to browser mode, and the printed URL serves the page", async () => {
+  test("says why in one line, falls back to browser mode, the printed URL serves the page, and SIGTERM to npm ends it all", async () => {
     // No display and no CI flag: the reason must come from the machine, not from being told.
     const { DISPLAY: _display, WAYLAND_DISPLAY: _wayland, CI: _ci, ...env } = process.env;
-    child = Bun.spawn(["npm", "start", "--silent", "--", "--no-open"], { cwd: root, env: { ...env, PORT: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+    marker = `STREAM_PLAYGROUND_TEST_MARK=${crypto.randomUUID()}`;
+    child = Bun.spawn(["npm", "start", "--silent", "--", "--no-open"], {
+      cwd: root,
+      env: { ...env, PORT: "0", STREAM_PLAYGROUND_TEST_MARK: marker.split("=")[1] },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const lines = (await readUntil(child.stdout, /^Stream Playground: http:\/\/127\.0\.0\.1:\d+\/\?token=/)).filter((line) => !line.startsWith("npm warn"));
     expect(lines[0]).toBe("Desktop app not started: there is no display (DISPLAY and WAYLAND_DISPLAY are unset); serving the playground in the browser instead.");
     const url = lines.at(-1)!.slice("Stream Playground: ".length);
@@ -41,5 +49,10 @@ describe("npm start on a machine that cannot open the desktop app", () => {
     const page = await fetch(new URL(launch.headers.get("location")!, url), { headers: { cookie } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("<title>Stream Playground</title>");
-  }, 30_000);
+    // npm, its shell, the host and the runner are running; SIGTERM to npm must end every one.
+    const running = processesWith(marker).map((p) => p.command);
+    child.kill("SIGTERM");
+    await waitFor("every process npm start started to end", () => (processesWith(marker).length === 0 ? true : undefined), 15_000);
+    expect(running.some((command) => command.includes("runner-process.ts"))).toBe(true);
+  }, 40_000);
 });

@@ -97,10 +97,13 @@ export interface DesktopSessionOptions {
   workspace: string;
   /** Arguments after `npm start --`. */
   args?: string[] | undefined;
+  /** What to run instead of `npm start` (a built app's launcher), and where. */
+  command?: string[] | undefined;
+  cwd?: string | undefined;
   env?: Record<string, string | undefined> | undefined;
 }
 
-/** `npm start` under `dbus-run-session`, in a process group of its own. */
+/** `npm start` (or another command) under `dbus-run-session`, in a process group of its own. */
 export function startDesktopSession(options: DesktopSessionOptions) {
   const marker = `STREAM_PLAYGROUND_TEST_MARK=${crypto.randomUUID()}`;
   const [markName, markValue] = marker.split("=") as [string, string];
@@ -116,8 +119,9 @@ export function startDesktopSession(options: DesktopSessionOptions) {
     ...options.env,
     [markName]: markValue,
   };
-  const child: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(["dbus-run-session", "--", "npm", "start", "--silent", "--", "--no-open", ...(options.args ?? [])], {
-    cwd: projectRoot,
+  const command = options.command ?? ["npm", "start", "--silent", "--", "--no-open", ...(options.args ?? [])];
+  const child: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(["dbus-run-session", "--", ...command], {
+    cwd: options.cwd ?? projectRoot,
     env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

@@ -22,6 +22,8 @@ export interface EnsureBuiltOptions {
   timeoutMs: number;
   /** Ends the build when aborted (`npm start` was told to stop). */
   signal?: AbortSignal | undefined;
+  /** Build even when the build on disk is current (a self-contained app also carries every source file). */
+  force?: boolean | undefined;
   /** Extra environment for the build (`STREAM_PLAYGROUND_APP` for a self-contained one). */
   extraEnv?: Record<string, string> | undefined;
 }
@@ -35,7 +37,7 @@ function lastErrorLine(lines: readonly string[]): string | undefined {
 
 export async function ensureAppBuilt(options: EnsureBuiltOptions): Promise<BuildResult> {
   const stamp = buildStamp(buildInputs(options.projectRoot));
-  if (isBuildCurrent(options.bundle, stamp)) return { ok: true, built: false };
+  if (!options.force && isBuildCurrent(options.bundle, stamp)) return { ok: true, built: false };
   options.onBuilding();
   const cli = join(options.projectRoot, "node_modules", "electrobun", "bin", "electrobun.cjs");
   const build = spawnApp({
