@@ -8,6 +8,9 @@
  *   npm run bench -- --only NAME     one benchmark (by its name or one of its figures' names)
  */
 
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { measureLoadLatency } from "./load-latency.ts";
 import { figureJson, formatTable, type Crash } from "./report.ts";
@@ -52,6 +55,11 @@ const only = options.only;
 const selected = only === undefined ? benchmarks : benchmarks.filter((b) => b.name === only || b.figures.includes(only));
 if (selected.length === 0) fail(`unknown benchmark "${only}"`);
 
+// Benchmarks, like tests, never touch the user's workspace: every host and runner they start
+// (and every process those start) inherits a temporary one.
+const workspace = mkdtempSync(join(tmpdir(), "stream-playground-bench-"));
+process.env.STREAM_PLAYGROUND_HOME = workspace;
+
 const figures: Figure[] = [];
 const crashes: Crash[] = [];
 for (const benchmark of selected) {
@@ -71,5 +79,6 @@ for (const benchmark of selected) {
   }
 }
 
+rmSync(workspace, { recursive: true, force: true });
 if (!options.json) console.log(formatTable(figures, crashes));
 process.exit(crashes.length > 0 ? 1 : 0);
