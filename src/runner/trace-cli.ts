@@ -4,7 +4,7 @@
  */
 
 import { formatTimeline } from "./format-timeline.ts";
-import { timelineJsonLines } from "./timeline-file.ts";
+import { timelineJsonLines } from "../contract/timeline-file.ts";
 import { parseTraceArgs } from "./trace-options.ts";
 import { traceSnippet } from "./trace.ts";
 

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { openProbe, type Probe } from "./probe/index.ts";
 import type { ClientKind, LoadedEvent, LoadErrorEvent, TimelineEvent } from "../contract/index.ts";
 import { createRunner } from "./supervisor.ts";
-import { rebaseTimeline } from "./timeline-file.ts";
+import { rebaseTimeline } from "../contract/timeline-file.ts";
 
 export interface TraceOptions {
   /** The snippet's file. Its folder is where imports resolve from. */
