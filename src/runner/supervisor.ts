@@ -55,6 +55,8 @@ export interface RunnerOptions {
    * lost runner: it is killed and restarted.
    */
   replyTimeoutMs?: number;
+  /** The runner's script; `runner-process.ts` when left out (tests hand in runners that misbehave). */
+  entry?: string;
 }
 
 /** A version that loaded, kept so a new runner can serve it again. */
@@ -219,7 +221,7 @@ export function createRunner(options: RunnerOptions) {
     killedBecause = undefined;
     unanswered = undefined;
     exitNote = undefined;
-    const process = Bun.spawn([runnerBunPath(), runnerEntry], {
+    const process = Bun.spawn([runnerBunPath(), options.entry ?? runnerEntry], {
       env: { ...globalThis.process.env, PLAYGROUND_RUNNER_PORT: String(port) },
       stdio: ["ignore", "pipe", "pipe"],
       // The host and the runner may be different Bun versions (the desktop app's host runs on
