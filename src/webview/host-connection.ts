@@ -69,7 +69,9 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
       pushes: { checks: hostPushChecks, onPush: options.onPush },
       onProblem: (problem) => console.error(`a message from the host was not understood: ${problem}`),
     });
+    let wasOpen = false;
     ws.onopen = () => {
+      wasOpen = true;
       backoffMs = 250;
       options.onState("open");
       opened.resolve(end);
@@ -92,8 +94,9 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
     };
     ws.onclose = () => {
       options.onState("closed");
-      end.close(new RequestError("closed", "", "the connection to the host was lost"));
-      opened = Promise.withResolvers();
+      end.close(new Error("the connection to the host was lost"));
+      // Requests waiting for a connection that never opened keep waiting for the next one.
+      if (wasOpen) opened = Promise.withResolvers();
       setTimeout(connect, backoffMs);
       backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
     };
