@@ -249,9 +249,9 @@ describe("what arrives unasked", () => {
       answers: [{ id: 1, replyId: 7, error: { kind: "malformed", message: `malformed message: unknown message type "toString"` } }],
       problems: [
         "runner: malformed message: a message must be an object with a numeric id",
-        "runner: the host answered request 99, which was never sent",
+        "runner: the host answered request 99, which was not waiting for a reply",
         // The runner's answer reaches the host's end, which never sent request 7 either.
-        "host: the runner answered request 7, which was never sent",
+        "host: the runner answered request 7, which was not waiting for a reply",
       ],
     });
   });

@@ -55,7 +55,7 @@ export interface EndpointOptions<Sends extends RequestMap<Sends>, Answers extend
   send: (message: Envelope<unknown> | ReplyEnvelope<unknown>) => void;
   /** The checks of the requests this side sends: their replies are checked when they arrive. */
   sends?: RequestChecks<Sends> | undefined;
-  /** Time limits of the requests this side sends, in ms: `default`, and per type where it differs. */
+  /** Time limits of the requests this side sends, in ms: `default`, and per type where it differs. 30 s when left out. */
   timeouts?: { default: number } & { [K in TypeOf<Sends>]?: number } | undefined;
   /** The requests this side answers: their checks and their handlers. */
   answers?: { checks: RequestChecks<Answers>; handlers: Handlers<Answers> } | undefined;
@@ -100,6 +100,9 @@ type Fields = Record<string, unknown>;
 
 const isFields = (value: unknown): value is Fields => value !== null && typeof value === "object" && !Array.isArray(value);
 
+/** Timed-out requests remembered, so their late replies are told apart from stray ones. */
+const maxRemembered = 1_000;
+
 const defaultTimers: EndpointTimers = {
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
@@ -114,6 +117,8 @@ export function createEndpoint<
   const timers = options.timers ?? defaultTimers;
   const onProblem = options.onProblem ?? (() => {});
   const pending = new Map<number, Pending>();
+  /** Requests that timed out, newest last: a reply that comes after all has been answered already. */
+  const timedOut = new Set<number>();
   let nextId = 1;
   let closedBy: Error | undefined;
 
@@ -148,7 +153,11 @@ export function createEndpoint<
     const { promise, resolve, reject } = Promise.withResolvers<ReplyTo<Sends, K>>();
     const ms = timeoutOf(type, requestOptions?.timeoutMs);
     const timer = timers.setTimeout(() => {
-      if (settle(id)) reject(new RequestError("timeout", type, `${options.peer} did not answer ${JSON.stringify(type)} within ${ms} ms`));
+      if (!settle(id)) return;
+      timedOut.add(id);
+      // Only the recent ones can still be answered late; the set must not grow for good.
+      if (timedOut.size > maxRemembered) timedOut.delete(timedOut.values().next().value!);
+      reject(new RequestError("timeout", type, `${options.peer} did not answer ${JSON.stringify(type)} within ${ms} ms`));
     }, ms);
     pending.set(id, { type, resolve: resolve as (reply: unknown) => void, reject, timer });
     const payload = { ...fields, type } as RequestPayload<Sends, K>;
@@ -168,9 +177,9 @@ export function createEndpoint<
   function receiveReply(message: Fields, replyId: number): void {
     const entry = settle(replyId);
     if (!entry) {
-      // A reply to a request that already timed out was answered once, with the timeout.
-      if (replyId < nextId) return;
-      onProblem(`${options.peer} answered request ${replyId}, which was never sent`);
+      // A request that timed out was answered once already, with the timeout.
+      if (timedOut.delete(replyId)) return;
+      onProblem(`${options.peer} answered request ${replyId}, which was not waiting for a reply`);
       return;
     }
     if (Object.hasOwn(message, "error")) {
