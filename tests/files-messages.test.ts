@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { checkPageMessage } from "../src/main/page-messages.ts";
+import { pageRequestChecks, runCheck, type Check, type PageRequests, type TypeOf } from "../src/contract/index.ts";
 
 const id = "0b6f8a8e-3f7e-4c53-9f41-2a1f5f0c8d11";
-const check = (payload: unknown) => checkPageMessage({ id: 7, payload });
+const check = (payload: { type: TypeOf<PageRequests> } & Record<string, unknown>) => runCheck<unknown>(pageRequestChecks[payload.type].request as Check<unknown>, payload);
 
-describe("file messages from a page", () => {
+describe("file requests from a page", () => {
   test("well-formed ones are rebuilt field by field, extra fields dropped", () => {
     expect([
       check({ type: "file-new", extra: 1 }),
@@ -15,18 +15,18 @@ describe("file messages from a page", () => {
       check({ type: "file-conflict-resolve", id, keep: "theirs" }),
       check({ type: "settings-set", settings: { theme: "light", defaultClient: "eventsource" } }),
     ]).toEqual([
-      { ok: true, message: { id: 7, replyId: undefined, payload: { type: "file-new" } } },
-      { ok: true, message: { id: 7, replyId: undefined, payload: { type: "file-open", path: "/home/me/events.ts" } } },
-      { ok: true, message: { id: 7, replyId: undefined, payload: { type: "file-list", dir: undefined } } },
-      { ok: true, message: { id: 7, replyId: undefined, payload: { type: "file-save", id, source: "x", path: "/home/me/copy.ts" } } },
-      { ok: true, message: { id: 7, replyId: undefined, payload: { type: "draft", id, source: "x" } } },
-      { ok: true, message: { id: 7, replyId: undefined, payload: { type: "file-conflict-resolve", id, keep: "theirs" } } },
-      { ok: true, message: { id: 7, replyId: undefined, payload: { type: "settings-set", settings: { theme: "light", defaultClient: "eventsource" } } } },
+      { ok: true, value: {} },
+      { ok: true, value: { path: "/home/me/events.ts" } },
+      { ok: true, value: {} },
+      { ok: true, value: { id, source: "x", path: "/home/me/copy.ts" } },
+      { ok: true, value: { id, source: "x" } },
+      { ok: true, value: { id, keep: "theirs" } },
+      { ok: true, value: { settings: { theme: "light", defaultClient: "eventsource" } } },
     ]);
   });
 
   test("relative or oversized paths, ids that are not file names, huge sources and unknown choices are refused", () => {
-    const problem = (payload: unknown) => {
+    const problem = (payload: { type: TypeOf<PageRequests> } & Record<string, unknown>) => {
       const result = check(payload);
       return result.ok ? "accepted" : result.problem;
     };
@@ -43,19 +43,21 @@ describe("file messages from a page", () => {
       problem({ type: "file-conflict-resolve", id, keep: "both" }),
       problem({ type: "settings-set", settings: [] }),
       problem({ type: "settings-set", settings: { defaultClient: "curl" } }),
+      problem({ type: "settings-set", settings: JSON.parse(`{"__proto__": {"theme": "dark"}}`) }),
     ]).toEqual([
-      "file-open.path must be an absolute path (at most 4096 characters)",
-      "file-open.path must be an absolute path (at most 4096 characters)",
-      "file-open.path must be an absolute path (at most 4096 characters)",
-      "file-list.dir must be an absolute path (at most 4096 characters) when present",
-      "file-save.id must be a document id",
-      "file-save.path must be an absolute path (at most 4096 characters) when present",
-      "draft.source must be a string of at most 4194304 characters",
-      "draft.source must be a string of at most 4194304 characters",
-      "file-save-dialog.source must be a string of at most 4194304 characters",
-      "file-conflict-resolve.keep must be mine or theirs",
-      "settings-set: settings must be an object",
-      "settings-set: settings.defaultClient must be one of stream, eventsource, browser",
+      "path must be an absolute path (at most 4096 characters)",
+      "path must be an absolute path (at most 4096 characters)",
+      "path must be an absolute path (at most 4096 characters)",
+      "dir must be an absolute path (at most 4096 characters)",
+      "id must be a document id",
+      "path must be an absolute path (at most 4096 characters)",
+      "source must be a string of at most 4194304 characters",
+      "source must be a string",
+      "source must be a string",
+      "keep must be one of mine, theirs",
+      "settings must be an object",
+      "settings.defaultClient must be one of stream, eventsource, browser",
+      "settings.__proto__ is not a setting",
     ]);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultSettings, starterSnippet, type FileDialogs } from "../src/main/files/index.ts";
 import type { SessionOptions } from "../src/main/session.ts";
-import type { HostToPagePayload, PagePayload } from "../src/contract/index.ts";
+import type { HostPushes, PageRequests, PushPayload } from "../src/contract/index.ts";
 import { openPage } from "./support/page-socket.ts";
 import { createTempDir } from "./support/temp-dir.ts";
 import { createTestPage, startTestHost, type HostAddress } from "./support/test-host.ts";
@@ -43,7 +43,7 @@ async function startWithFileOpen(name: string, text: string, session: Omit<Sessi
     owned.push(host);
     const page = await openPage(host);
     await page.workspace();
-    const { id } = await page.document({ type: "file-open", path });
+    const { id } = await page.document("file-open", { path });
     return { workspaceDir: workspace.dir, projectDir: project.dir, path, host, page, id, [Symbol.asyncDispose]: dispose };
   } catch (error) {
     await dispose();
@@ -77,8 +77,8 @@ describe("documents", () => {
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     await page.workspace();
-    const reply = await page.request({ type: "load", source: `import { greeting } from "./greeting.ts";\nexport default () => new Response(greeting);\n` });
-    expect(reply.type === "load-result" && reply.event.kind).toBe("loaded");
+    const reply = await page.request("load", { source: `import { greeting } from "./greeting.ts";\nexport default () => new Response(greeting);\n` });
+    expect(reply.kind).toBe("loaded");
     expect(await (await fetch(host.session.runnerUrl)).text()).toBe("hello from the workspace");
   });
 
@@ -87,9 +87,9 @@ describe("documents", () => {
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     const first = (await page.workspace()).document;
-    expect(await page.request({ type: "draft", id: first.id, source: "// mine\n" })).toEqual({ type: "ack" });
-    const second = await page.document({ type: "file-new" });
-    const third = await page.document({ type: "file-new" });
+    expect(await page.request("draft", { id: first.id, source: "// mine\n" })).toEqual({});
+    const second = await page.document("file-new", {});
+    const third = await page.document("file-new", {});
     expect({ second, third: { ...third, id: third.id === second.id ? "same id" : "new id" }, files: (await readdir(workspace.dir)).filter((n) => n.endsWith(".ts")).sort() }).toEqual({
       second: { id: second.id, path: join(workspace.dir, "untitled-2.ts"), name: "Untitled 2", untitled: true, source: starterSnippet, dirty: false },
       // Untitled 2 was never touched, so the new one takes its place.
@@ -107,15 +107,15 @@ describe("documents", () => {
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     await page.workspace();
-    const opened = await page.request({ type: "file-open", path: events });
+    const opened = await page.request("file-open", { path: events });
     const id = opened.type === "document" ? opened.document.id : "";
     expect(opened).toEqual({ type: "document", document: { id, path: events, name: "events.ts", untitled: false, source: handler("one"), dirty: false }, recent: [events] });
-    expect(await page.request({ type: "file-save", id, source: handler("two") })).toEqual({
+    expect(await page.request("file-save", { id, source: handler("two") })).toEqual({
       type: "document",
       document: { id, path: events, name: "events.ts", untitled: false, source: handler("two"), dirty: false },
       recent: [events],
     });
-    expect(await page.request({ type: "file-save", id, source: handler("three"), path: copy })).toEqual({
+    expect(await page.request("file-save", { id, source: handler("three"), path: copy })).toEqual({
       type: "document",
       document: { id, path: copy, name: "copy.ts", untitled: false, source: handler("three"), dirty: false },
       recent: [copy, events],
@@ -134,11 +134,10 @@ describe("documents", () => {
     const page = await openPage(host);
     const { id } = (await page.workspace()).document;
     const target = join(project.dir, "saved.ts");
-    expect(await page.request({ type: "file-save", id, source: "// one\n" })).toEqual({
-      type: "failed",
-      message: "Untitled 1 has no file of its own yet: give a path to save it to (Save As).",
+    expect(await page.outcome("file-save", { id, source: "// one\n" })).toEqual({
+      error: { kind: "failed", message: "Untitled 1 has no file of its own yet: give a path to save it to (Save As)." },
     });
-    expect(await page.document({ type: "file-save", id, source: "// one\n", path: target })).toEqual({
+    expect(await page.document("file-save", { id, source: "// one\n", path: target })).toEqual({
       id,
       path: target,
       name: "saved.ts",
@@ -158,18 +157,18 @@ describe("documents", () => {
     const page = await openPage(host);
     await page.workspace();
     const replies = [
-      await page.request({ type: "file-open", path: join(project.dir, "notes.txt") }),
-      await page.request({ type: "file-open", path: join(project.dir, "missing.ts") }),
-      await page.request({ type: "file-open", path: join(project.dir, "folder.ts") }),
-      await page.request({ type: "file-open", path: "relative/events.ts" }),
-      await page.request({ type: "draft", id: "not-the-open-one", source: "x" }),
+      await page.outcome("file-open", { path: join(project.dir, "notes.txt") }),
+      await page.outcome("file-open", { path: join(project.dir, "missing.ts") }),
+      await page.outcome("file-open", { path: join(project.dir, "folder.ts") }),
+      await page.outcome("file-open", { path: "relative/events.ts" }),
+      await page.outcome("draft", { id: "not-the-open-one", source: "x" }),
     ];
     expect(replies).toEqual([
-      { type: "failed", message: "notes.txt is not a snippet: the playground opens and saves .ts, .tsx, .js, .mjs, .mts files." },
-      { type: "failed", message: `There is no file at ${join(project.dir, "missing.ts")}.` },
-      { type: "failed", message: `${join(project.dir, "folder.ts")} is a folder, not a file.` },
-      { type: "failed", message: "malformed message: file-open.path must be an absolute path (at most 4096 characters)" },
-      { type: "failed", message: "That document is no longer open (Untitled 1 is); reload the page to see it." },
+      { error: { kind: "failed", message: "notes.txt is not a snippet: the playground opens and saves .ts, .tsx, .js, .mjs, .mts files." } },
+      { error: { kind: "failed", message: `There is no file at ${join(project.dir, "missing.ts")}.` } },
+      { error: { kind: "failed", message: `${join(project.dir, "folder.ts")} is a folder, not a file.` } },
+      { error: { kind: "malformed", message: "malformed message: file-open.path must be an absolute path (at most 4096 characters)" } },
+      { error: { kind: "failed", message: "That document is no longer open (Untitled 1 is); reload the page to see it." } },
     ]);
   });
 
@@ -198,11 +197,11 @@ describe("documents", () => {
     const state = await page.workspace();
     const untitledId = state.document.id;
     // Save on an untitled snippet is Save As: the dialog asks where, starting in the workspace.
-    const saved = await page.request({ type: "file-save", id: untitledId, source: "// saved\n" });
+    const saved = await page.request("file-save", { id: untitledId, source: "// saved\n" });
     // Now a file in the project: the dialogs start in its folder.
-    const cancelledSave = await page.request({ type: "file-save-dialog", id: untitledId, source: "// again\n" });
-    const opened = await page.request({ type: "file-open-dialog" });
-    const cancelledOpen = await page.request({ type: "file-open-dialog" });
+    const cancelledSave = await page.request("file-save-dialog", { id: untitledId, source: "// again\n" });
+    const opened = await page.request("file-open-dialog", {});
+    const cancelledOpen = await page.request("file-open-dialog", {});
     expect({ nativeDialogs: state.nativeDialogs, saved: saved.type === "document" && saved.document.path, cancelledSave, opened: opened.type === "document" && opened.document.path, cancelledOpen, asked }).toEqual({
       nativeDialogs: true,
       saved: join(project.dir, "saved.ts"),
@@ -231,9 +230,9 @@ describe("documents", () => {
     await using host = await startFilesHost(workspace.dir, { dialogs });
     const page = await openPage(host);
     const { id } = (await page.workspace()).document;
-    const declined = await page.request({ type: "file-save-dialog", id, source: "// mine\n" });
+    const declined = await page.request("file-save-dialog", { id, source: "// mine\n" });
     const afterDecline = await read(taken);
-    const agreed = await page.request({ type: "file-save-dialog", id, source: "// mine\n" });
+    const agreed = await page.request("file-save-dialog", { id, source: "// mine\n" });
     expect({ declined, afterDecline, agreed: agreed.type === "document" && agreed.document.path, after: await read(taken), questions }).toEqual({
       declined: { type: "cancelled" },
       afterDecline: "// someone else's\n",
@@ -248,9 +247,9 @@ describe("documents", () => {
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     const { id } = (await page.workspace()).document;
-    expect([await page.request({ type: "file-open-dialog" }), await page.request({ type: "file-save-dialog", id, source: "x" })]).toEqual([
-      { type: "failed", message: "no system dialogs in browser mode" },
-      { type: "failed", message: "no system dialogs in browser mode" },
+    expect([await page.outcome("file-open-dialog", {}), await page.outcome("file-save-dialog", { id, source: "x" })]).toEqual([
+      { error: { kind: "failed", message: "no system dialogs in browser mode" } },
+      { error: { kind: "failed", message: "no system dialogs in browser mode" } },
     ]);
   });
 });
@@ -264,13 +263,13 @@ describe("drafts", () => {
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     const untitled = (await page.workspace()).document;
-    await page.request({ type: "draft", id: untitled.id, source: "// typed\n" });
+    await page.request("draft", { id: untitled.id, source: "// typed\n" });
     const untitledText = await read(untitled.path);
-    const { id } = await page.document({ type: "file-open", path: events });
-    await page.request({ type: "draft", id, source: handler("edited") });
+    const { id } = await page.document("file-open", { path: events });
+    await page.request("draft", { id, source: handler("edited") });
     const draftsDir = join(workspace.dir, "drafts");
     const whileEdited = { draft: await read(join(draftsDir, `${id}.ts`)), index: JSON.parse(await read(join(draftsDir, "index.json"))), file: await read(events) };
-    await page.request({ type: "draft", id, source: handler("disk") });
+    await page.request("draft", { id, source: handler("disk") });
     expect({ untitledText, whileEdited, afterUndo: { names: await readdir(draftsDir), index: JSON.parse(await read(join(draftsDir, "index.json"))) } }).toEqual({
       untitledText: "// typed\n",
       whileEdited: { draft: handler("edited"), index: { [id]: events }, file: handler("disk") },
@@ -294,9 +293,9 @@ describe("drafts", () => {
       const address = JSON.parse(new TextDecoder().decode((await reader.read()).value)) as HostAddress;
       const page = await openPage(address);
       await page.workspace();
-      const { id } = await page.document({ type: "file-open", path: events });
+      const { id } = await page.document("file-open", { path: events });
       const drafts = Array.from({ length: 20 }, (_, i) => handler(`edit ${i + 1}`));
-      const ids = drafts.map((source) => page.send({ type: "draft", id, source }));
+      const ids = drafts.map((source) => page.send("draft", { id, source }));
       // Killed with drafts still arriving: the tenth is on disk, later ones may be too.
       await page.reply(ids[9]!);
       child.kill("SIGKILL");
@@ -327,9 +326,9 @@ describe("drafts", () => {
       await using host = await startFilesHost(workspace.dir);
       const page = await openPage(host);
       await page.workspace();
-      firstId = (await page.document({ type: "file-open", path: first! })).id;
-      await page.request({ type: "draft", id: firstId, source: "// unsaved\n" });
-      await page.document({ type: "file-open", path: second! });
+      firstId = (await page.document("file-open", { path: first! })).id;
+      await page.request("draft", { id: firstId, source: "// unsaved\n" });
+      await page.document("file-open", { path: second! });
     }
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
@@ -338,7 +337,7 @@ describe("drafts", () => {
       document: { id: "", path: second!, name: "f02.ts", untitled: false, source: handler(second!), dirty: false },
       recent: [second!, first!],
     });
-    expect(await page.document({ type: "file-open", path: first! })).toEqual({ id: firstId, path: first!, name: "f01.ts", untitled: false, source: "// unsaved\n", dirty: true });
+    expect(await page.document("file-open", { path: first! })).toEqual({ id: firstId, path: first!, name: "f01.ts", untitled: false, source: "// unsaved\n", dirty: true });
   });
 
   test("a file deleted while the playground was closed comes back from its draft as an untitled snippet that says so", async () => {
@@ -351,8 +350,8 @@ describe("drafts", () => {
       await using host = await startFilesHost(workspace.dir);
       const page = await openPage(host);
       await page.workspace();
-      id = (await page.document({ type: "file-open", path: gone })).id;
-      await page.request({ type: "draft", id, source: "// rescued\n" });
+      id = (await page.document("file-open", { path: gone })).id;
+      await page.request("draft", { id, source: "// rescued\n" });
     }
     await rm(gone);
     await using host = await startFilesHost(workspace.dir);
@@ -370,7 +369,7 @@ describe("watching the open file", () => {
   test("a change by another program is taken when there are no edits, and the runner serves it, whether written in place or renamed over", async () => {
     await using opened = await startWithFileOpen("served.ts", "one");
     const { projectDir, path: served, host, page, id } = opened;
-    const changes: { how: string; pushed: HostToPagePayload; loaded: string; serves: string }[] = [];
+    const changes: { how: string; pushed: PushPayload<HostPushes>; loaded: string; serves: string }[] = [];
     const edits: [string, () => Promise<void>][] = [
       ["in place", () => writeFile(served, handler("two"))],
       // As many editors save: a new file renamed over the old one (a new inode).
@@ -399,19 +398,19 @@ describe("watching the open file", () => {
     await using opened = await startWithFileOpen("events.ts", "disk");
     const { workspaceDir, path: events, host, page, id } = opened;
     const draft = join(workspaceDir, "drafts", `${id}.ts`);
-    await page.request({ type: "draft", id, source: handler("mine") });
+    await page.request("draft", { id, source: handler("mine") });
 
     let from = page.messages.length;
     await writeFile(events, handler("theirs"));
     const conflict = await page.push("file-changed", from);
     const untouched = await read(draft);
-    const mine = await page.request({ type: "file-conflict-resolve", id, keep: "mine" });
+    const mine = await page.request("file-conflict-resolve", { id, keep: "mine" });
     const keptDraft = await read(draft);
 
     await writeFile(events, handler("theirs again"));
     await page.push("file-changed", from + 1);
     from = page.messages.length;
-    const theirs = await page.request({ type: "file-conflict-resolve", id, keep: "theirs" });
+    const theirs = await page.request("file-conflict-resolve", { id, keep: "theirs" });
     const loaded = await page.push("load-result", from);
     expect({ conflict, untouched, mine, keptDraft, theirs, loaded: loaded.event.kind, serves: await (await fetch(host.session.runnerUrl)).text(), drafts: await readdir(join(workspaceDir, "drafts")) }).toEqual({
       conflict: { type: "file-changed", id, source: handler("theirs"), conflict: true },
@@ -436,7 +435,7 @@ describe("watching the open file", () => {
       await using host = await startFilesHost(workspace.dir, { onTitle: (title) => title.includes("•") && dirty.resolve() });
       const page = await openPage(host);
       await page.workspace();
-      id = (await page.document({ type: "file-open", path: events })).id;
+      id = (await page.document("file-open", { path: events })).id;
       await rm(events);
       await dirty.promise;
       expect({ unsaved: host.session.hasUnsavedChanges(), draft: await read(join(workspace.dir, "drafts", `${id}.ts`)) }).toEqual({ unsaved: true, draft: handler("only copy") });
@@ -459,7 +458,7 @@ describe("watching the open file", () => {
     await page.push("file-changed");
     // A later change is the marker: a second look at the burst would have come before it.
     await writeFile(events, handler("marker"));
-    await page.push("file-changed", page.messages.findIndex((m) => m.payload.type === "file-changed") + 1);
+    await page.push("file-changed", page.messages.findIndex((m) => m.payload?.type === "file-changed") + 1);
     expect(page.pushes("file-changed")).toEqual([
       { type: "file-changed", id, source: handler("20"), conflict: false },
       { type: "file-changed", id, source: handler("marker"), conflict: false },
@@ -470,7 +469,7 @@ describe("watching the open file", () => {
     // A short debounce, so the saves' own events are looked at before the outside change below.
     await using opened = await startWithFileOpen("events.ts", "one", { watchDebounceMs: 5 });
     const { path: events, page, id } = opened;
-    for (const text of ["two", "three", "four"]) await page.request({ type: "file-save", id, source: handler(text) });
+    for (const text of ["two", "three", "four"]) await page.request("file-save", { id, source: handler(text) });
     // An outside change is the marker: had a save been taken for one, its file-changed (with our
     // own text) would have come first.
     await writeFile(events, handler("outside"));
@@ -487,10 +486,9 @@ describe("settings and recent files", () => {
       const page = await openPage(host);
       const other = await openPage(host);
       await page.workspace();
-      expect(await page.request({ type: "settings-set", settings: { theme: "dark" } })).toEqual({ type: "settings", settings: { ...defaultSettings, theme: "dark" } });
+      expect(await page.request("settings-set", { settings: { theme: "dark" } })).toEqual({ settings: { ...defaultSettings, theme: "dark" } });
       const window = { width: 1200, height: 800, x: 10, y: -20 };
-      expect(await page.request({ type: "settings-set", settings: { autoRun: true, window } })).toEqual({
-        type: "settings",
+      expect(await page.request("settings-set", { settings: { autoRun: true, window } })).toEqual({
         settings: { theme: "dark", autoRun: true, defaultClient: "stream", window },
       });
       await other.until(() => (other.pushes("settings").length === 2 ? true : undefined));
@@ -504,12 +502,13 @@ describe("settings and recent files", () => {
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     await page.workspace();
-    const send = (settings: unknown) => page.request({ type: "settings-set", settings } as PagePayload);
+    const send = (settings: unknown) => page.outcome("settings-set", { settings } as PageRequests["settings-set"]["request"]);
+    const malformed = (message: string) => ({ error: { kind: "malformed" as const, message: `malformed message: settings-set.settings.${message}` } });
     expect([await send({ theme: "blue" }), await send({ autoRun: "yes" }), await send({ window: { width: 0, height: 1, x: 0, y: 0 } }), await send({ fontSize: 12 })]).toEqual([
-      { type: "failed", message: "malformed message: settings-set: settings.theme must be one of system, light, dark" },
-      { type: "failed", message: "malformed message: settings-set: settings.autoRun must be true or false" },
-      { type: "failed", message: "malformed message: settings-set: settings.window must be { width, height, x, y } in whole pixels (width and height 1 or more, all within ±100000)" },
-      { type: "failed", message: "malformed message: settings-set: settings.fontSize is not a setting" },
+      malformed("theme must be one of system, light, dark"),
+      malformed("autoRun must be true or false"),
+      malformed("window must be { width, height, x, y } in whole pixels (width and height 1 or more, all within ±100000)"),
+      malformed("fontSize is not a setting"),
     ]);
     expect(host.session.workspace()?.settings).toEqual(defaultSettings);
   });
@@ -522,10 +521,10 @@ describe("settings and recent files", () => {
       await using host = await startFilesHost(workspace.dir);
       const page = await openPage(host);
       await page.workspace();
-      for (const path of files) await page.document({ type: "file-open", path });
-      await page.document({ type: "file-open", path: files[4]! });
+      for (const path of files) await page.document("file-open", { path });
+      await page.document("file-open", { path: files[4]! });
       // An untitled snippet is no recent file.
-      const reply = await page.request({ type: "file-new" });
+      const reply = await page.request("file-new", {});
       expect(reply.type === "document" && reply.recent).toEqual([4, 11, 10, 9, 8, 7, 6, 5, 3, 2].map((i) => files[i]!));
     }
     await rm(files[11]!);
@@ -544,8 +543,7 @@ describe("folders", () => {
     const page = await openPage(host);
     await page.workspace();
     const entry = (name: string, directory = false) => ({ name, path: join(project.dir, name), directory });
-    expect(await page.request({ type: "file-list", dir: project.dir })).toEqual({
-      type: "file-list",
+    expect(await page.request("file-list", { dir: project.dir })).toEqual({
       dir: project.dir,
       parent: tmpdir(),
       entries: [entry("lib", true), entry("src", true), entry("a2.mjs"), entry("a10.js"), entry("b.ts"), entry("c.tsx"), entry("d.mts")],
@@ -559,13 +557,13 @@ describe("folders", () => {
     await page.workspace();
     const file = join(workspace.dir, "untitled-1.ts");
     expect([
-      await page.request({ type: "file-list" }),
-      await page.request({ type: "file-list", dir: join(workspace.dir, "missing") }),
-      await page.request({ type: "file-list", dir: file }),
+      await page.outcome("file-list", {}),
+      await page.outcome("file-list", { dir: join(workspace.dir, "missing") }),
+      await page.outcome("file-list", { dir: file }),
     ]).toEqual([
-      { type: "file-list", dir: workspace.dir, parent: tmpdir(), entries: [{ name: "untitled-1.ts", path: file, directory: false }] },
-      { type: "failed", message: `There is no folder at ${join(workspace.dir, "missing")}.` },
-      { type: "failed", message: `${file} is not a folder.` },
+      { reply: { dir: workspace.dir, parent: tmpdir(), entries: [{ name: "untitled-1.ts", path: file, directory: false }] } },
+      { error: { kind: "failed", message: `There is no folder at ${join(workspace.dir, "missing")}.` } },
+      { error: { kind: "failed", message: `${file} is not a folder.` } },
     ]);
   });
 });
@@ -575,8 +573,8 @@ describe("the window title", () => {
     const titles: string[] = [];
     await using opened = await startWithFileOpen("events.ts", "disk", { onTitle: (title) => titles.push(title) });
     const { path: events, host, page, id } = opened;
-    await page.request({ type: "draft", id, source: handler("edited") });
-    await page.request({ type: "draft", id, source: handler("edited more") });
+    await page.request("draft", { id, source: handler("edited") });
+    await page.request("draft", { id, source: handler("edited more") });
     const unsaved = host.session.hasUnsavedChanges();
     await host.session.saveAll();
     expect({ titles, unsaved, saved: host.session.hasUnsavedChanges(), file: await read(events) }).toEqual({

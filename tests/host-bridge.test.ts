@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createEventBatcher } from "../src/main/event-batcher.ts";
-import type { ClientRequest, PagePayload, TimelineEvent } from "../src/contract/index.ts";
+import type { ClientRequest, PageRequests, TimelineEvent } from "../src/contract/index.ts";
 import { openPage } from "./support/page-socket.ts";
 import { letIn, startTestHost } from "./support/test-host.ts";
 import { kindsOf, ofKind, receivedText } from "./support/timeline.ts";
@@ -10,8 +10,7 @@ const is =
   (event: TimelineEvent): event is Extract<TimelineEvent, { kind: K }> =>
     event.kind === kind && (lane === undefined || event.lane === lane) && extra(event as Extract<TimelineEvent, { kind: K }>);
 
-const streamClient = (path = "/", more: Partial<ClientRequest> = {}): PagePayload => ({
-  type: "connect",
+const streamClient = (path = "/", more: Partial<ClientRequest> = {}): PageRequests["connect"]["request"] => ({
   request: { client: "stream", path, method: "GET", headers: {}, clients: 1, ...more },
 });
 
@@ -34,21 +33,21 @@ describe("loading", () => {
   test("a load is answered with its load-result and every page gets the new status", async () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
-    const reply = await page.request({ type: "load", source: twoLines });
-    expect(reply.type === "load-result" && { kind: reply.event.kind, version: reply.event.version }).toEqual({ kind: "loaded", version: 1 });
-    const status = await page.until(() => page.messages.findLast((m) => m.payload.type === "status" && m.payload.status.serving === 1));
+    const reply = await page.request("load", { source: twoLines });
+    expect({ kind: reply.kind, version: reply.version }).toEqual({ kind: "loaded", version: 1 });
+    const status = await page.until(() => page.messages.findLast((m) => m.payload?.type === "status" && m.payload.status.serving === 1));
     expect(status.payload).toEqual({ type: "status", status: { runnerUrl: host.session.runnerUrl, serving: 1, timelineStart: host.session.status().timelineStart } });
   });
 
   test("a load that fails is a load-error result, and a relative path is refused", async () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
-    const failed = await page.request({ type: "load", source: `export default () => new Response("x" +);` });
-    const relative = await page.request({ type: "load", source: twoLines, path: "relative/snippet.ts" });
+    const failed = await page.request("load", { source: `export default () => new Response("x" +);` });
+    const relative = await page.outcome("load", { source: twoLines, path: "relative/snippet.ts" });
     expect({
-      failed: failed.type === "load-result" && failed.event.kind === "load-error" && failed.event.failure,
+      failed: failed.kind === "load-error" && failed.failure,
       relative,
-    }).toEqual({ failed: "syntax", relative: { type: "failed", message: `load: the snippet's path must be absolute, not "relative/snippet.ts"` } });
+    }).toEqual({ failed: "syntax", relative: { error: { kind: "failed", message: `load: the snippet's path must be absolute, not "relative/snippet.ts"` } } });
   });
 });
 
@@ -56,9 +55,9 @@ describe("clients", () => {
   test("a stream client's server and client events arrive in batches on lane 1", async () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
-    await page.request({ type: "load", source: twoLines });
-    const connected = await page.request(streamClient("/hello"));
-    expect(connected).toEqual({ type: "connected", lanes: [{ lane: 1, url: `${new URL(host.session.runnerUrl).origin}/hello` }] });
+    await page.request("load", { source: twoLines });
+    const connected = await page.request("connect", streamClient("/hello"));
+    expect(connected).toEqual({ lanes: [{ lane: 1, url: `${new URL(host.session.runnerUrl).origin}/hello` }] });
     await page.event(is("disconnect", 1));
     await page.event(is("end", 1));
     expect({
@@ -77,10 +76,10 @@ describe("clients", () => {
   test("disconnect ends a client: the client and the server both record it", async () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
-    await page.request({ type: "load", source: parked });
-    await page.request(streamClient());
+    await page.request("load", { source: parked });
+    await page.request("connect", streamClient());
     await page.event(is("chunk", 1));
-    expect(await page.request({ type: "disconnect", lane: 1 })).toEqual({ type: "ack" });
+    expect(await page.request("disconnect", { lane: 1 })).toEqual({});
     const disconnect = await page.event(is("disconnect", 1));
     const abort = await page.event(is("abort", 1));
     await page.event(is("cleanup", 1, (e) => e.via === "generator-finally"));
@@ -94,8 +93,8 @@ describe("clients", () => {
   test("disconnectAfterMs disconnects the client by itself", async () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
-    await page.request({ type: "load", source: parked });
-    await page.request(streamClient("/", { disconnectAfterMs: 50 }));
+    await page.request("load", { source: parked });
+    await page.request("connect", streamClient("/", { disconnectAfterMs: 50 }));
     const disconnect = await page.event(is("disconnect", 1));
     expect(disconnect.by).toBe("client");
   });
@@ -105,19 +104,20 @@ describe("clients", () => {
     const cookie = await letIn(host);
     const page = await openPage(host, cookie);
     const other = await openPage(host, cookie);
-    await page.request({ type: "load", source: parked });
-    await page.request(streamClient());
-    await page.request(streamClient());
+    await page.request("load", { source: parked });
+    await page.request("connect", streamClient());
+    await page.request("connect", streamClient());
     await page.event(is("chunk", 2));
     const before = host.session.status().timelineStart;
-    const cleared = await page.request({ type: "clear" });
-    const otherCleared = await other.until(() => other.messages.find((m) => m.payload.type === "cleared"));
-    expect(cleared.type === "cleared" && cleared.status.timelineStart > before).toBe(true);
-    expect(otherCleared.payload).toEqual(cleared);
-    expect(await page.request(streamClient())).toEqual({ type: "connected", lanes: [{ lane: 1, url: `${new URL(host.session.runnerUrl).origin}/` }] });
+    const cleared = await page.request("clear", {});
+    const otherCleared = await other.push("cleared");
+    expect(cleared.status.timelineStart > before).toBe(true);
+    expect(otherCleared).toEqual({ type: "cleared", ...cleared });
+    expect(page.pushes("cleared")).toEqual([]);
+    expect(await page.request("connect", streamClient())).toEqual({ lanes: [{ lane: 1, url: `${new URL(host.session.runnerUrl).origin}/` }] });
     await page.event(is("chunk", 1));
     // The old streams' aborts and cleanups belong to the forgotten timeline: only the new lane 1 shows.
-    await page.request({ type: "disconnect" });
+    await page.request("disconnect", {});
     await page.event(is("cleanup", 1, (e) => e.via === "generator-finally"));
     const requestIds = page.events.flatMap((e) => (e.side === "server" ? [e.requestId] : []));
     expect({ lanes: [...new Set(page.events.map((e) => e.lane))], requests: [...new Set(requestIds)].length }).toEqual({ lanes: [1], requests: 1 });
@@ -127,13 +127,13 @@ describe("clients", () => {
     await using host = await startTestHost();
     const cookie = await letIn(host);
     const first = await openPage(host, cookie);
-    await first.request({ type: "load", source: twoLines });
-    await first.request(streamClient());
+    await first.request("load", { source: twoLines });
+    await first.request("connect", streamClient());
     await first.event(is("disconnect", 1));
     await first.event(is("end", 1));
     const later = await openPage(host, cookie);
     await later.until(() => (later.events.length >= first.events.length ? true : undefined));
-    expect(later.messages[0]?.payload.type).toBe("status");
+    expect(later.messages[0]?.payload?.type).toBe("status");
     expect(later.events).toEqual(first.events);
   });
 
@@ -141,9 +141,9 @@ describe("clients", () => {
     await using host = await startTestHost();
     const cookie = await letIn(host);
     const page = await openPage(host, cookie);
-    await page.request({ type: "load", source: parked });
-    const connected = await page.request({ type: "connect", request: { client: "browser", path: "/events?x=1", method: "GET", headers: {}, clients: 2 } });
-    expect(connected).toEqual({ type: "connected", lanes: [{ lane: 1, url: "/lane/1/events?x=1" }, { lane: 2, url: "/lane/2/events?x=1" }] });
+    await page.request("load", { source: parked });
+    const connected = await page.request("connect", { request: { client: "browser", path: "/events?x=1", method: "GET", headers: {}, clients: 2 } });
+    expect(connected).toEqual({ lanes: [{ lane: 1, url: "/lane/1/events?x=1" }, { lane: 2, url: "/lane/2/events?x=1" }] });
 
     const abort = new AbortController();
     const response = await fetch(`${host.origin}/lane/2/events?x=1`, { headers: { cookie, "last-event-id": "7" }, signal: abort.signal });
@@ -172,8 +172,7 @@ describe("clients", () => {
   test("a path that looks like another host still goes to the runner", async () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
-    expect(await page.request(streamClient("//elsewhere.example/"))).toEqual({
-      type: "connected",
+    expect(await page.request("connect", streamClient("//elsewhere.example/"))).toEqual({
       lanes: [{ lane: 1, url: `${new URL(host.session.runnerUrl).origin}//elsewhere.example/` }],
     });
   });
@@ -182,24 +181,27 @@ describe("clients", () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
     const before = performance.now();
-    const pong = await page.request({ type: "clock-ping" });
-    expect(pong.type === "clock-pong" && pong.hostNow >= before && pong.hostNow <= performance.now()).toBe(true);
+    const pong = await page.request("clock-ping", {});
+    expect(pong.now >= before && pong.now <= performance.now()).toBe(true);
   });
 
   test("browser-events are checked, recorded and broadcast", async () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
     const chunk: TimelineEvent = { t: performance.now(), lane: 1, side: "client", kind: "chunk", bytes: 3, text: "abc" };
-    expect(await page.request({ type: "browser-events", events: [chunk] })).toEqual({ type: "ack" });
+    expect(await page.request("browser-events", { events: [chunk] })).toEqual({});
     expect(await page.event(is("chunk", 1))).toEqual(chunk);
   });
 });
 
 describe("malformed messages", () => {
-  test("each is answered with failed and the socket stays open", async () => {
+  test("each is answered, with an error for its id when it has one, and the socket stays open", async () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
-    const failures = () => page.messages.filter((m) => m.payload.type === "failed").map((m) => ({ replyId: m.replyId, ...m.payload }));
+    const failures = () =>
+      page.messages.flatMap((m): ({ push: string } | { replyId: number | undefined; kind: string; message: string })[] =>
+        m.payload?.type === "failed" ? [{ push: m.payload.message }] : m.error ? [{ replyId: m.replyId, ...m.error }] : [],
+      );
     page.sendRaw("not json");
     page.sendRaw(new Uint8Array([1, 2, 3]));
     page.sendRaw(JSON.stringify({ payload: { type: "clear" } }));
@@ -208,14 +210,14 @@ describe("malformed messages", () => {
     page.sendRaw(JSON.stringify({ id: 103, payload: { type: "browser-events", events: [{ t: 1, lane: 1, side: "server", kind: "chunk" }] } }));
     await page.until(() => (failures().length === 6 ? true : undefined));
     expect(failures()).toEqual([
-      { replyId: undefined, type: "failed", message: "a message was not JSON: JSON Parse error: Unexpected identifier \"not\"" },
-      { replyId: undefined, type: "failed", message: "messages must be JSON text, not binary" },
-      { replyId: undefined, type: "failed", message: "malformed message: a message must be an object with a numeric id" },
-      { replyId: 101, type: "failed", message: `malformed message: unknown message type "toString"` },
-      { replyId: 102, type: "failed", message: "malformed message: connect: request.path must start with /" },
-      { replyId: 103, type: "failed", message: `malformed message: browser-events.events[0] is not a client event: {"t":1,"lane":1,"side":"server","kind":"chunk"}` },
+      { push: "a message was not JSON: JSON Parse error: Unexpected identifier \"not\"" },
+      { push: "messages must be JSON text, not binary" },
+      { push: "malformed message: a message must be an object with a numeric id" },
+      { replyId: 101, kind: "malformed", message: `malformed message: unknown message type "toString"` },
+      { replyId: 102, kind: "malformed", message: "malformed message: connect.request.path must start with /" },
+      { replyId: 103, kind: "malformed", message: `malformed message: browser-events.events[0].side must be "client"` },
     ]);
-    expect((await page.request({ type: "clock-ping" })).type).toBe("clock-pong");
+    expect(typeof (await page.request("clock-ping", {})).now).toBe("number");
     expect(page.closed).toBe(false);
   });
 });
@@ -224,12 +226,12 @@ describe("batching", () => {
   test("a flood of 200,000 chunks reaches the page in far fewer messages than events", async () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
-    await page.request({ type: "load", source: `export default () => new Response(async function* () { for (let i = 0; i < 200_000; i++) yield "x"; });` });
+    await page.request("load", { source: `export default () => new Response(async function* () { for (let i = 0; i < 200_000; i++) yield "x"; });` });
     const before = page.messages.length;
-    await page.request(streamClient());
+    await page.request("connect", streamClient());
     await page.event(is("disconnect", 1));
     await page.event(is("end", 1));
-    const eventMessages = page.messages.slice(before).filter((m) => m.payload.type === "events").length;
+    const eventMessages = page.messages.slice(before).filter((m) => m.payload?.type === "events").length;
     const folded = ofKind(page.events, "folded");
     const written = ofKind(page.events, "write").length + folded.filter((e) => e.of === "write").reduce((n, e) => n + e.count, 0);
     expect(written).toBe(200_000);

@@ -3,10 +3,12 @@
  * data, so a result crosses to the page as is.
  */
 
-import type { LoadFailure } from "./timeline-events.ts";
+import { array, integer, literal, object, oneOf, optional, record, string, tagged, type Check } from "./check.ts";
+import { loadFailures, type LoadFailure } from "./timeline-events.ts";
 
-/** The runtime the exported file is for. */
-export type ExportTarget = "bun" | "deno";
+/** The runtimes an exported file can be for. */
+export const exportTargets = ["bun", "deno"] as const;
+export type ExportTarget = (typeof exportTargets)[number];
 
 export interface ExportOptions {
   /** The snippet as the playground has it. */
@@ -45,15 +47,17 @@ export type ExportResult =
   | { ok: false; error: ExportError };
 
 /** Why an export was refused. */
-export type ExportErrorKind =
+export const exportErrorKinds = [
   /** The snippet does not load in the playground: `failure` says how, and the position where. */
-  | "load"
+  "load",
   /** The snippet uses something the target runtime has no faithful equivalent for. */
-  | "unsupported"
+  "unsupported",
   /** The export produced a file that does not load: a bug in the export, reported rather than written. */
-  | "broken-output"
+  "broken-output",
   /** The options asked for something impossible (a port outside 1–65535). */
-  | "invalid-options";
+  "invalid-options",
+] as const;
+export type ExportErrorKind = (typeof exportErrorKinds)[number];
 
 export interface ExportError {
   kind: ExportErrorKind;
@@ -66,3 +70,15 @@ export interface ExportError {
   /** For `load`: how the load failed, as the playground reports it. */
   failure?: LoadFailure | undefined;
 }
+
+const position = optional(integer(1));
+
+export const tryRequestCheck: Check<TryRequest> = object({ path: string, method: optional(string), headers: optional(record(string)), body: optional(string) });
+
+export const exportResultCheck: Check<ExportResult> = tagged("ok", {
+  true: object({ ok: literal(true), code: string, changes: array(string), notes: array(string) }),
+  false: object({
+    ok: literal(false),
+    error: object({ kind: oneOf(exportErrorKinds), message: string, line: position, column: position, failure: optional(oneOf(loadFailures)) }),
+  }),
+});

@@ -1,11 +1,21 @@
 /**
- * The contract: everything that crosses a process or page boundary. It imports no process folder
- * (`src/runner`, `src/main`, `src/webview`), so every side can depend on it and on nothing else.
+ * The contract: everything that crosses a process or page boundary, with the checks that what
+ * arrives is what it claims to be, and the endpoint that carries requests and replies. It imports
+ * no process folder (`src/runner`, `src/main`, `src/webview`) and nothing from Node, so every side,
+ * the page included, can depend on it and on nothing else.
  */
 
-export type * from "./envelope.ts";
-export type * from "./export.ts";
-export type * from "./files.ts";
-export type * from "./page-messages.ts";
-export type * from "./runner-messages.ts";
-export type * from "./timeline-events.ts";
+export * from "./check.ts";
+export * from "./clock-sync.ts";
+export * from "./describe-event.ts";
+export * from "./endpoint.ts";
+export * from "./envelope.ts";
+export * from "./error-message.ts";
+export * from "./export.ts";
+export * from "./files.ts";
+export * from "./host-cookie.ts";
+export * from "./page-messages.ts";
+export * from "./runner-messages.ts";
+export * from "./timeline-checks.ts";
+export * from "./timeline-events.ts";
+export * from "./timeline-file.ts";

@@ -1,9 +1,31 @@
-/** Messages between a page and the host, over the page's WebSocket. */
+/**
+ * Messages between a page and the host, over the page's WebSocket: what a page asks and what each
+ * request is answered with, and what the host pushes to every page.
+ *
+ * A new request type is one entry in `PageRequests` and one in `pageRequestChecks` (the compiler
+ * asks for the second, and for the session's handler).
+ */
 
-import type { Envelope } from "./envelope.ts";
-import type { ExportResult, ExportTarget, TryRequest } from "./export.ts";
-import type { FileEntry, Settings, SnippetDocument, WorkspaceState } from "./files.ts";
-import type { ClientEvent, ClientKind, LoadedEvent, LoadErrorEvent, TimelineEvent } from "./timeline-events.ts";
+import { array, boolean, integer, literal, number, object, oneOf, optional, record, refine, string, tagged, type Check } from "./check.ts";
+import { emptyCheck, type Empty, type PushChecks, type RequestChecks } from "./envelope.ts";
+import { exportResultCheck, exportTargets, tryRequestCheck, type ExportResult, type ExportTarget, type TryRequest } from "./export.ts";
+import {
+  absolutePathCheck,
+  documentIdCheck,
+  folderListingCheck,
+  settingsCheck,
+  settingsPatchCheck,
+  snippetDocumentCheck,
+  sourceCheck,
+  workspaceStateCheck,
+  type FolderListing,
+  type Settings,
+  type SnippetDocument,
+  type WorkspaceState,
+} from "./files.ts";
+import { clockReadingCheck, type ClockReading } from "./clock-sync.ts";
+import { clientEventCheck, timelineEventCheck } from "./timeline-checks.ts";
+import { clientKinds, type ClientEvent, type ClientKind, type LoadedEvent, type LoadErrorEvent, type TimelineEvent } from "./timeline-events.ts";
 
 /** The request the UI's client controls describe. */
 export interface ClientRequest {
@@ -20,41 +42,6 @@ export interface ClientRequest {
   disconnectAfterMs?: number | undefined;
 }
 
-/** Page → host. */
-export type PagePayload =
-  /** Load a new version of the snippet. `path` is its file, when it has one. */
-  | { type: "load"; source: string; path?: string | undefined }
-  /** Open clients against the runner. `browser` clients get lanes and a URL; the page opens them itself. */
-  | { type: "connect"; request: ClientRequest }
-  /** Disconnect one lane, or every client when no lane is named. */
-  | { type: "disconnect"; lane?: number | undefined }
-  /** Forget the recorded timeline (the runner keeps serving). */
-  | { type: "clear" }
-  /** Clock sync: the host answers with its clock. */
-  | { type: "clock-ping" }
-  /** Events the page's own browser clients recorded, already on the host's clock. */
-  | { type: "browser-events"; events: ClientEvent[] }
-  /** Start a new untitled snippet. */
-  | { type: "file-new" }
-  /** Open a file by path (typed, or picked from a listing). */
-  | { type: "file-open"; path: string }
-  /** Open a file with the system's dialog (desktop only). */
-  | { type: "file-open-dialog" }
-  /** List a folder (the workspace folder when none is named). */
-  | { type: "file-list"; dir?: string | undefined }
-  /** Save the document; `path` saves it as a new file (Save As). */
-  | { type: "file-save"; id: string; source: string; path?: string | undefined }
-  /** Save As with the system's dialog (desktop only). */
-  | { type: "file-save-dialog"; id: string; source: string }
-  /** The editor's unsaved text, sent after a pause in typing so nothing is lost in a crash. */
-  | { type: "draft"; id: string; source: string }
-  /** The file changed on disk while the editor had unsaved edits: keep the editor's text, or take the disk's. */
-  | { type: "file-conflict-resolve"; id: string; keep: "mine" | "theirs" }
-  | { type: "settings-set"; settings: Partial<Settings> }
-  /** Export the editor's snippet as a standalone server file. */
-  | { type: "export"; source: string; target: ExportTarget; port?: number | undefined; tryRequest?: TryRequest | undefined };
-
-
 /** What the host tells a page when it connects, and again when something about the runner changes. */
 export interface HostStatus {
   /** Where the runner serves. */
@@ -65,34 +52,87 @@ export interface HostStatus {
   timelineStart: number;
 }
 
-/** Host → page. */
-export type HostToPagePayload =
-  | { type: "status"; status: HostStatus }
-  /** Events in time order as they arrive; batched, never one per message. */
-  | { type: "events"; events: TimelineEvent[] }
-  /** The timeline was cleared (by any page). */
-  | { type: "cleared"; status: HostStatus }
-  | { type: "load-result"; event: LoadedEvent | LoadErrorEvent }
-  /** Lanes given to the clients a `connect` opened; for `browser` clients, the URL each should open. */
-  | { type: "connected"; lanes: { lane: number; url: string }[] }
-  | { type: "clock-pong"; hostNow: number }
-  | { type: "exported"; result: ExportResult }
-  /** Sent when a page connects: the document to show, recent files, settings. */
-  | { type: "workspace"; workspace: WorkspaceState }
-  /** The document now open (after new, open, save, save as, or a resolved conflict). */
-  | { type: "document"; document: SnippetDocument; recent: string[] }
-  /** The open file changed on disk. Without unsaved edits the editor takes it; with them, `conflict` asks the user. */
-  | { type: "file-changed"; id: string; source: string; conflict: boolean }
-  | { type: "file-list"; dir: string; parent?: string | undefined; entries: FileEntry[] }
-  | { type: "settings"; settings: Settings }
-  /** A dialog was closed without choosing anything. */
-  | { type: "cancelled" }
-  | { type: "ack" }
-  /** A request failed; `message` says why in plain words. */
-  | { type: "failed"; message: string };
+/** A load's outcome, as the timeline records it. */
+export type LoadOutcome = LoadedEvent | LoadErrorEvent;
 
-export type PageMessage = Envelope<PagePayload>;
-export type HostToPageMessage = Envelope<HostToPagePayload>;
+/** The document now open, and the recent files. */
+export interface OpenedDocument {
+  document: SnippetDocument;
+  recent: string[];
+}
+
+/** The answer to a file request that may open a document: the document, or a dialog closed without a choice. */
+export type DocumentReply = ({ type: "document" } & OpenedDocument) | { type: "cancelled" };
+
+/** Lanes given to the clients a `connect` opened; for `browser` clients, the URL each should open. */
+export interface ConnectedLanes {
+  lanes: { lane: number; url: string }[];
+}
+
+/** The fields of an `export` request. */
+export interface ExportRequest {
+  source: string;
+  target: ExportTarget;
+  port?: number | undefined;
+  tryRequest?: TryRequest | undefined;
+}
+
+/** Page → host requests, and what each is answered with. */
+export interface PageRequests {
+  /** Load a new version of the snippet. `path` is its file, when it has one. */
+  load: { request: { source: string; path?: string | undefined }; reply: LoadOutcome };
+  /** Open clients against the runner. `browser` clients get lanes and a URL; the page opens them itself. */
+  connect: { request: { request: ClientRequest }; reply: ConnectedLanes };
+  /** Disconnect one lane, or every client when no lane is named. */
+  disconnect: { request: { lane?: number | undefined }; reply: Empty };
+  /** Forget the recorded timeline (the runner keeps serving). Every other page gets `cleared`. */
+  clear: { request: Empty; reply: { status: HostStatus } };
+  /** Clock sync: the host answers with its clock. */
+  "clock-ping": { request: Empty; reply: ClockReading };
+  /** Events the page's own browser clients recorded, already on the host's clock. */
+  "browser-events": { request: { events: ClientEvent[] }; reply: Empty };
+  /** Start a new untitled snippet. */
+  "file-new": { request: Empty; reply: DocumentReply };
+  /** Open a file by path (typed, or picked from a listing). */
+  "file-open": { request: { path: string }; reply: DocumentReply };
+  /** Open a file with the system's dialog (desktop only). */
+  "file-open-dialog": { request: Empty; reply: DocumentReply };
+  /** List a folder (the workspace folder when none is named). */
+  "file-list": { request: { dir?: string | undefined }; reply: FolderListing };
+  /** Save the document; `path` saves it as a new file (Save As). */
+  "file-save": { request: { id: string; source: string; path?: string | undefined }; reply: DocumentReply };
+  /** Save As with the system's dialog (desktop only). */
+  "file-save-dialog": { request: { id: string; source: string }; reply: DocumentReply };
+  /** The editor's unsaved text, sent after a pause in typing so nothing is lost in a crash. */
+  draft: { request: { id: string; source: string }; reply: Empty };
+  /** The file changed on disk while the editor had unsaved edits: keep the editor's text, or take the disk's. */
+  "file-conflict-resolve": { request: { id: string; keep: "mine" | "theirs" }; reply: DocumentReply };
+  /** Change some settings; every other page gets `settings`. */
+  "settings-set": { request: { settings: Partial<Settings> }; reply: { settings: Settings } };
+  /** Export the editor's snippet as a standalone server file. */
+  export: { request: ExportRequest; reply: ExportResult };
+}
+
+/** Host → page pushes. */
+export interface HostPushes {
+  status: { status: HostStatus };
+  /** Events in time order as they arrive; batched, never one per message. */
+  events: { events: TimelineEvent[] };
+  /** Another page cleared the timeline. */
+  cleared: { status: HostStatus };
+  /** A load no page asked for (the open file changed on disk). */
+  "load-result": { event: LoadOutcome };
+  /** Sent when a page connects: the document to show, recent files, settings. */
+  workspace: { workspace: WorkspaceState };
+  /** Another page opened a document (new, open, save as, a resolved conflict). */
+  document: OpenedDocument;
+  /** The open file changed on disk. Without unsaved edits the editor takes it; with them, `conflict` asks the user. */
+  "file-changed": { id: string; source: string; conflict: boolean };
+  /** Another page changed the settings. */
+  settings: { settings: Settings };
+  /** Something the host could not answer as a reply: a message that was not JSON, or a background load that failed. */
+  failed: { message: string };
+}
 
 /** One example (a lesson) as the host serves it at `/examples/index.json`. */
 export interface ExampleInfo {
@@ -107,3 +147,70 @@ export interface ExampleInfo {
   request: Partial<ClientRequest>;
 }
 
+// --- checks -----------------------------------------------------------------------------------
+
+/** More clients than this in one `connect` is a mistake, not a test. */
+export const maxClientsPerConnect = 100;
+
+/** A lane number: 1 or more. */
+const lane = integer(1);
+
+export const clientRequestCheck: Check<ClientRequest> = object({
+  client: oneOf(clientKinds),
+  // A path that is not rooted could name another host once joined to the runner's address.
+  path: refine(string, (path) => path.startsWith("/"), "must start with /"),
+  method: refine(string, (method) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method), "must be an HTTP method name"),
+  headers: record(string),
+  body: optional(string),
+  clients: integer(1, maxClientsPerConnect),
+  disconnectAfterMs: optional(refine(number, (ms) => ms >= 0, "must be a number of ms")),
+});
+
+/** A page's browser clients record client events on their own lanes (never lane 0, the runner's). */
+const browserEventCheck: Check<ClientEvent> = refine(clientEventCheck, (event) => event.lane >= 1, "must be on a client's lane (1 or more)");
+
+export const hostStatusCheck: Check<HostStatus> = object({ runnerUrl: string, serving: optional(integer(1)), timelineStart: number });
+
+const loadOutcomeCheck = refine(timelineEventCheck, (event) => event.kind === "loaded" || event.kind === "load-error", "must be a loaded or load-error event") as Check<LoadOutcome>;
+
+const documentReplyCheck: Check<DocumentReply> = tagged("type", {
+  document: object({ type: literal("document"), document: snippetDocumentCheck, recent: array(string) }),
+  cancelled: object({ type: literal("cancelled") }),
+});
+
+export const pageRequestChecks: RequestChecks<PageRequests> = {
+  load: {
+    request: object({ source: string, path: optional(refine(string, (path) => path !== "", "must be a file path")) }),
+    reply: loadOutcomeCheck,
+  },
+  connect: { request: object({ request: clientRequestCheck }), reply: object({ lanes: array(object({ lane, url: string })) }) },
+  disconnect: { request: object({ lane: optional(lane) }), reply: emptyCheck },
+  clear: { request: emptyCheck, reply: object({ status: hostStatusCheck }) },
+  "clock-ping": { request: emptyCheck, reply: clockReadingCheck },
+  "browser-events": { request: object({ events: array(browserEventCheck) }), reply: emptyCheck },
+  "file-new": { request: emptyCheck, reply: documentReplyCheck },
+  "file-open": { request: object({ path: absolutePathCheck }), reply: documentReplyCheck },
+  "file-open-dialog": { request: emptyCheck, reply: documentReplyCheck },
+  "file-list": { request: object({ dir: optional(absolutePathCheck) }), reply: folderListingCheck },
+  "file-save": { request: object({ id: documentIdCheck, source: sourceCheck, path: optional(absolutePathCheck) }), reply: documentReplyCheck },
+  "file-save-dialog": { request: object({ id: documentIdCheck, source: sourceCheck }), reply: documentReplyCheck },
+  draft: { request: object({ id: documentIdCheck, source: sourceCheck }), reply: emptyCheck },
+  "file-conflict-resolve": { request: object({ id: documentIdCheck, keep: oneOf(["mine", "theirs"]) }), reply: documentReplyCheck },
+  "settings-set": { request: object({ settings: settingsPatchCheck }), reply: object({ settings: settingsCheck }) },
+  export: {
+    request: object({ source: string, target: oneOf(exportTargets), port: optional(number), tryRequest: optional(tryRequestCheck) }),
+    reply: exportResultCheck,
+  },
+};
+
+export const hostPushChecks: PushChecks<HostPushes> = {
+  status: object({ status: hostStatusCheck }),
+  events: object({ events: array(timelineEventCheck) }),
+  cleared: object({ status: hostStatusCheck }),
+  "load-result": object({ event: loadOutcomeCheck }),
+  workspace: object({ workspace: workspaceStateCheck }),
+  document: object({ document: snippetDocumentCheck, recent: array(string) }),
+  "file-changed": object({ id: documentIdCheck, source: string, conflict: boolean }),
+  settings: object({ settings: settingsCheck }),
+  failed: object({ message: string }),
+};

@@ -1,35 +1,25 @@
-/** Messages between the host and the runner process. */
+/**
+ * Messages between the host and the runner process, over IPC (JSON): what the host asks and what
+ * each request is answered with, and what the runner pushes by itself.
+ */
 
-import type { Envelope } from "./envelope.ts";
-import type { LoadFailure, Notice, RunnerProducedEvent, SnippetForm } from "./timeline-events.ts";
+import { array, integer, literal, number, object, oneOf, optional, string, tagged, type Check } from "./check.ts";
+import { clockReadingCheck, type ClockReading } from "./clock-sync.ts";
+import { emptyCheck, type Empty, type PushChecks, type RequestChecks } from "./envelope.ts";
+import { noticeCheck, runnerProducedEventCheck } from "./timeline-checks.ts";
+import { loadFailures, snippetForms, type LoadFailure, type Notice, type RunnerProducedEvent, type SnippetForm } from "./timeline-events.ts";
 
-/** Host → runner. */
-export type HostPayload =
-  | {
-      type: "load";
-      version: number;
-      source: string;
-      /**
-       * Where the snippet lives. Imports resolve from its folder and stack traces name it.
-       * Untitled snippets get a path in the workspace folder.
-       */
-      path: string;
-      /** The last good version, for the notice and the error's `serving` field. */
-      serving?: number | undefined;
-    }
-  /** Clock sync: the runner answers with its own clock reading. */
-  | { type: "clock-ping" }
-  /** The offset to add to the runner's clock to read the host's. */
-  | { type: "clock-set"; offsetMs: number }
-  | {
-      type: "configure";
-      /** How long a started cleanup may take before it is reported as leaked. */
-      cleanupGraceMs: number;
-      /** How long a snippet's top-level code may await before its load is given up. */
-      topLevelTimeoutMs: number;
-    }
-  /** Answer once every request has finished and its cleanup is done or declared leaked. */
-  | { type: "settle"; timeoutMs: number };
+export interface LoadRequest {
+  version: number;
+  source: string;
+  /**
+   * Where the snippet lives. Imports resolve from its folder and stack traces name it.
+   * Untitled snippets get a path in the workspace folder.
+   */
+  path: string;
+  /** The last good version, for the notice and the error's `serving` field. */
+  serving?: number | undefined;
+}
 
 /** What a load produced, as the runner reports it. */
 export type LoadResult =
@@ -38,25 +28,62 @@ export type LoadResult =
       ok: false;
       failure: LoadFailure;
       message: string;
+      /** 1-based line in the snippet's own source, when known. */
       line?: number | undefined;
       column?: number | undefined;
+      /** The module that could not be found, for `module-not-found`. */
       module?: string | undefined;
     };
 
-/** Runner → host. */
-export type RunnerPayload =
-  /** Sent once the server listens. */
-  | { type: "ready"; port: number; pid: number }
-  | { type: "load-result"; version: number; result: LoadResult }
-  | { type: "clock-pong"; runnerNow: number }
-  | { type: "ack" }
-  /** Answers `settle`: how many requests were still open when it gave up (0 when all settled). */
-  | { type: "settled"; open: number }
-  /** A batch of events, already on the host's clock. */
-  | { type: "events"; events: RunnerProducedEvent[] }
-  | { type: "heartbeat"; inFlight: number }
-  /** Sent just before the snippet's `process.exit` takes effect. */
-  | { type: "exiting"; code: number; line?: number | undefined };
+export interface RunnerSettings {
+  /** How long a started cleanup may take before it is reported as leaked. */
+  cleanupGraceMs: number;
+  /** How long a snippet's top-level code may await before its load is given up. */
+  topLevelTimeoutMs: number;
+}
 
-export type HostMessage = Envelope<HostPayload>;
-export type RunnerMessage = Envelope<RunnerPayload>;
+/** Host → runner requests, and what each is answered with. */
+export interface RunnerRequests {
+  /** Load a new version of the snippet; the previous one keeps serving when it does not load. */
+  load: { request: LoadRequest; reply: LoadResult };
+  /** Clock sync: the runner answers with its own clock reading. */
+  "clock-ping": { request: Empty; reply: ClockReading };
+  /** The offset to add to the runner's clock to read the host's. */
+  "clock-set": { request: { offsetMs: number }; reply: Empty };
+  configure: { request: RunnerSettings; reply: Empty };
+  /** Answer once every request has finished and its cleanup is done or declared leaked; `open` counts those still open when it gave up. */
+  settle: { request: { timeoutMs: number }; reply: { open: number } };
+}
+
+/**
+ * Runner → host pushes. (The runner's own exit is not among them: it writes a note to stderr,
+ * which arrives even though the process is gone a moment later.)
+ */
+export interface RunnerPushes {
+  /** Sent once the server listens. */
+  ready: { port: number; pid: number };
+  /** A batch of events, already on the host's clock. */
+  events: { events: RunnerProducedEvent[] };
+  heartbeat: { inFlight: number };
+}
+
+const position = optional(integer(1));
+
+export const loadResultCheck: Check<LoadResult> = tagged("ok", {
+  true: object({ ok: literal(true), form: oneOf(snippetForms), notices: array(noticeCheck), loadMs: number }),
+  false: object({ ok: literal(false), failure: oneOf(loadFailures), message: string, line: position, column: position, module: optional(string) }),
+});
+
+export const runnerRequestChecks: RequestChecks<RunnerRequests> = {
+  load: { request: object({ version: integer(1), source: string, path: string, serving: optional(integer(1)) }), reply: loadResultCheck },
+  "clock-ping": { request: emptyCheck, reply: clockReadingCheck },
+  "clock-set": { request: object({ offsetMs: number }), reply: emptyCheck },
+  configure: { request: object({ cleanupGraceMs: number, topLevelTimeoutMs: number }), reply: emptyCheck },
+  settle: { request: object({ timeoutMs: number }), reply: object({ open: integer(0) }) },
+};
+
+export const runnerPushChecks: PushChecks<RunnerPushes> = {
+  ready: object({ port: integer(0, 65_535), pid: integer(1) }),
+  events: object({ events: array(runnerProducedEventCheck) }),
+  heartbeat: object({ inFlight: integer(0) }),
+};

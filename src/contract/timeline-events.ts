@@ -4,18 +4,21 @@
  */
 
 /** Which party an event describes. */
-export type Side = "runner" | "server" | "client";
+export const sides = ["runner", "server", "client"] as const;
+export type Side = (typeof sides)[number];
 
 /** How a snippet declared its handler. */
-export type SnippetForm =
+export const snippetForms = [
   /** `export default function (req, server) {…}` or an arrow. */
-  | "default-function"
+  "default-function",
   /** `export default { fetch, routes, error }`, Bun's server-file convention. */
-  | "default-object"
+  "default-object",
   /** A top-level `Bun.serve({...})` call. */
-  | "bun-serve"
+  "bun-serve",
   /** A top-level `Deno.serve(...)` call. */
-  | "deno-serve";
+  "deno-serve",
+] as const;
+export type SnippetForm = (typeof snippetForms)[number];
 
 /** Something about a snippet worth telling its author that did not stop it from loading. */
 export interface Notice {
@@ -28,67 +31,98 @@ export interface Notice {
 }
 
 /** Why a load failed. */
-export type LoadFailure =
+export const loadFailures = [
   /** The source does not parse. */
-  | "syntax"
+  "syntax",
   /** An import could not be resolved. */
-  | "module-not-found"
+  "module-not-found",
   /** The top-level code threw (or rejected). */
-  | "top-level-throw"
+  "top-level-throw",
   /** The top-level code awaited something that did not settle in time. */
-  | "top-level-timeout"
+  "top-level-timeout",
   /** The module loaded, but declared no handler in any known form. */
-  | "no-handler"
-  /** The top-level code blocked the event loop, or called `process.exit`, and the runner was restarted. */
-  | "runner-lost";
+  "no-handler",
+  /** The module declared handlers Bun refused (`server.reload` threw: a route without a leading `/`, …). */
+  "invalid-handler",
+  /**
+   * The runner went away or stopped answering while loading (top-level code that blocked the
+   * event loop, called `process.exit`, or a load that was not answered in time); it was restarted.
+   */
+  "runner-lost",
+] as const;
+export type LoadFailure = (typeof loadFailures)[number];
 
 /** Why the runner process was restarted. */
-export type RestartCause =
+export const restartCauses = [
   /** The event loop stopped answering heartbeats (`while (true) {}` and the like). */
-  | "blocked"
+  "blocked",
+  /** The runner kept its heartbeat but did not answer a request in time. */
+  "unanswered",
   /** The snippet called `process.exit`. */
-  | "exit"
+  "exit",
   /** The process died on its own (a crash or a signal). */
-  | "crash"
+  "crash",
   /** Planned: the module registry had grown past its budget and the runner was idle. */
-  | "recycle";
+  "recycle",
+] as const;
+export type RestartCause = (typeof restartCauses)[number];
 
 /** What kept running after the request it belonged to had ended. `handler`: the handler never returned. */
-export type LeakKind = "interval" | "timeout" | "generator" | "stream" | "handler";
+export const leakKinds = ["interval", "timeout", "generator", "stream", "handler"] as const;
+export type LeakKind = (typeof leakKinds)[number];
 
 /** How the user's cleanup code was reached. */
-export type CleanupVia =
+export const cleanupVias = [
   /** An async generator body's `finally` block completed. */
-  | "generator-finally"
+  "generator-finally",
   /** A ReadableStream source's `cancel()` returned (and its promise settled). */
-  | "stream-cancel"
+  "stream-cancel",
   /** A listener the handler put on `req.signal` ran. */
-  | "abort-listener";
+  "abort-listener",
+] as const;
+export type CleanupVia = (typeof cleanupVias)[number];
 
 /** How a body write was produced. */
-export type WriteVia =
+export const writeVias = [
   /** A value yielded by an async iterable body. */
-  | "yield"
+  "yield",
   /** `controller.enqueue` on a ReadableStream. */
-  | "enqueue"
+  "enqueue",
   /** `controller.write` on a `type: "direct"` ReadableStream. */
-  | "write"
+  "write",
   /** A whole non-streaming body (a string, bytes, a Blob). */
-  | "body"
+  "body",
   /** A chunk read from a stream the playground did not create (a piped or fetched body). */
-  | "pipe";
+  "pipe",
+] as const;
+export type WriteVia = (typeof writeVias)[number];
 
 /** Who ended a client's connection. */
-export type DisconnectBy = "client" | "server" | "error";
+export const disconnectBys = ["client", "server", "error"] as const;
+export type DisconnectBy = (typeof disconnectBys)[number];
 
 /**
  * The client kinds: `stream` and `eventsource` are probe clients in the host; `browser` is the
  * page's own `EventSource`, reaching the runner through the host.
  */
-export type ClientKind = "stream" | "eventsource" | "browser";
+export const clientKinds = ["stream", "eventsource", "browser"] as const;
+export type ClientKind = (typeof clientKinds)[number];
 
 /** Log levels of captured console output; `stdout`/`stderr` are raw writes to the process streams. */
-export type LogLevel = "log" | "info" | "warn" | "error" | "debug" | "stdout" | "stderr";
+export const logLevels = ["log", "info", "warn", "error", "debug", "stdout", "stderr"] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/** What a response's body is: a stream the playground follows write by write, a whole value, or nothing. */
+export const bodyKinds = ["stream", "whole", "none"] as const;
+export type BodyKind = (typeof bodyKinds)[number];
+
+/** Where a server error was thrown: before the response began (the handler itself) or mid-stream (the body). */
+export const errorPhases = ["handler", "body"] as const;
+export type ErrorPhase = (typeof errorPhases)[number];
+
+/** The kinds of events flood control folds. */
+export const foldableKinds = ["write", "chunk", "sse", "log"] as const;
+export type FoldableKind = (typeof foldableKinds)[number];
 
 /** Fields every timeline event has. */
 interface EventAt<S extends Side, K extends string> {
@@ -177,7 +211,7 @@ export interface ResponseEvent extends ServerEventAt<"response"> {
   status: number;
   headers: Record<string, string>;
   /** What the body is: a stream the playground follows write by write, or a whole value. */
-  body: "stream" | "whole" | "none";
+  body: BodyKind;
 }
 
 export interface WriteEvent extends ServerEventAt<"write"> {
@@ -201,7 +235,7 @@ export interface ServerErrorEvent extends ServerEventAt<"error"> {
   column?: number | undefined;
   stack?: string | undefined;
   /** Thrown before the response began (the handler itself) or mid-stream (the body). */
-  during: "handler" | "body";
+  during: ErrorPhase;
 }
 
 export interface AbortEvent extends ServerEventAt<"abort"> {}
@@ -228,7 +262,7 @@ export interface LeakEvent extends ServerEventAt<"leak"> {
 export interface FoldedEvent extends EventAt<Side, "folded"> {
   requestId?: number | undefined;
   /** The kind that was folded. */
-  of: "write" | "chunk" | "sse" | "log";
+  of: FoldableKind;
   count: number;
   bytes: number;
   /** Time of the first folded event; `t` is the time of the last. */

@@ -11,6 +11,7 @@
  */
 
 import { timingSafeEqual } from "node:crypto";
+import { hostCookieName } from "../contract/index.ts";
 
 export interface AccessGuardOptions {
   /** The port the host listens on; cookies are shared by every port of a host, so the name carries it. */
@@ -45,7 +46,8 @@ export function createAccessGuard(options: AccessGuardOptions) {
   const { port } = options;
   const token = options.token ?? createLaunchToken();
   const secret = Buffer.from(token);
-  const cookieName = `stream-playground-${port}`;
+  // The runner strips every cookie of this name's prefix before a snippet sees a request.
+  const cookieName = hostCookieName(port);
   const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const origins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 

@@ -1,7 +1,8 @@
 /**
  * One playground session: the runner, the clients pointed at it, and the timeline every page is
- * shown. Pages talk to it with `PagePayload` requests (each answered exactly once, with its id as
- * `replyId`) and receive events in batches, the buffered timeline first when they connect.
+ * shown. Each page has an endpoint of its own (see `contract/endpoint.ts`): its `PageRequests` are
+ * each answered exactly once, with the reply or an error, and it receives `HostPushes`, events in
+ * batches, the buffered timeline first when it connects.
  *
  * `clear` starts the timeline again: it disconnects every client, resets lane numbers to 1, and
  * drops the late events (aborts, cleanups, leaks) of requests that began before it, so lane 1 of
@@ -16,23 +17,31 @@
 import { isAbsolute } from "node:path";
 import { exportSnippet } from "../runner/export/index.ts";
 import { openProbe, type Probe } from "../runner/probe/index.ts";
-import type {
-  ClientRequest,
-  HostStatus,
-  HostToPageMessage,
-  HostToPagePayload,
-  PageMessage,
-  PagePayload,
-  SnippetDocument,
-  TimelineEvent,
-  Settings,
-  WorkspaceState,
+import {
+  createEndpoint,
+  errorMessage,
+  pageRequestChecks,
+  type ClientRequest,
+  type ConnectedLanes,
+  type DocumentReply,
+  type Endpoint,
+  type Handlers,
+  type HostPushes,
+  type HostStatus,
+  type LoadOutcome,
+  type NoPushes,
+  type NoRequests,
+  type PageRequests,
+  type Settings,
+  type SnippetDocument,
+  type TimelineEvent,
+  type TypeOf,
+  type WorkspaceState,
 } from "../contract/index.ts";
 import { createRunner, type RunnerOptions } from "../runner/supervisor.ts";
 import { createEventBatcher, defaultBatchMaxPending } from "./event-batcher.ts";
 import { createEventBuffer } from "./event-buffer.ts";
 import { FilesError, openWorkspaceFiles, type FileChange, type FileDialogs, type WorkspaceFiles } from "./files/index.ts";
-import { checkPageMessage } from "./page-messages.ts";
 import { ensureWorkspaceDir, resolveWorkspaceDir } from "./workspace.ts";
 
 /** Where the session sends a page's messages; the host wraps a WebSocket in one. */
@@ -74,10 +83,11 @@ export function createSession(options: SessionOptions = {}) {
   const batcher = createEventBatcher({
     intervalMs: options.batchIntervalMs,
     maxPending: options.batchMaxPending,
-    flush: (events) => broadcast({ type: "events", events }),
+    flush: (events) => broadcast("events", { events }),
   });
   const runner = createRunner({ ...options.runner, now, onEvent: record });
-  const pages = new Set<PageConnection>();
+  /** Every page connected, with its end of the connection. */
+  const pages = new Map<PageConnection, Endpoint<NoRequests, HostPushes>>();
   const probes = new Map<number, OpenProbe>();
   /** Lanes given to the page's own EventSource clients; aborting one ends its proxied streams. */
   const browserLanes = new Map<number, AbortController>();
@@ -88,7 +98,6 @@ export function createSession(options: SessionOptions = {}) {
   /** Bumped by `clear`, so a probe of the old timeline cannot add to the new one. */
   let generation = 0;
   let nextLane = 1;
-  let nextMessageId = 1;
   let timelineStart = now();
   let files: WorkspaceFiles | undefined;
   /** Pages attached since the session started: a window that reloads or reopens counts again. */
@@ -104,21 +113,15 @@ export function createSession(options: SessionOptions = {}) {
     return { runnerUrl: runner.url, serving: runner.serving, timelineStart };
   }
 
-  function envelope(payload: HostToPagePayload, replyId?: number): string {
-    const message: HostToPageMessage = { id: nextMessageId++, ...(replyId === undefined ? {} : { replyId }), payload };
-    return JSON.stringify(message);
+  /** Pushes to every page but `except` (the page that asked, which gets the same news as its reply). */
+  function broadcast<K extends TypeOf<HostPushes>>(type: K, fields: HostPushes[K], except?: PageConnection): void {
+    for (const [page, end] of pages) if (page !== except) end.push(type, fields);
   }
 
-  function broadcast(payload: HostToPagePayload): void {
-    if (pages.size === 0) return;
-    const text = envelope(payload);
-    for (const page of pages) page.send(text);
-  }
-
-  /** Sends a message that must follow the events recorded so far. */
-  function broadcastAfterEvents(payload: HostToPagePayload): void {
+  /** Pushes what must follow the events recorded so far. */
+  function broadcastAfterEvents<K extends TypeOf<HostPushes>>(type: K, fields: HostPushes[K]): void {
     batcher.flush();
-    broadcast(payload);
+    broadcast(type, fields);
   }
 
   function requestIdOf(event: TimelineEvent): number | undefined {
@@ -136,7 +139,7 @@ export function createSession(options: SessionOptions = {}) {
       // A new process numbers its requests from 1 again; the old ones died with it.
       seenRequests = new Set();
       staleRequests = new Set();
-      broadcastAfterEvents({ type: "status", status: status() });
+      broadcastAfterEvents("status", { status: status() });
     }
   }
 
@@ -174,15 +177,15 @@ export function createSession(options: SessionOptions = {}) {
     });
   }
 
-  function connect(request: ClientRequest): HostToPagePayload {
+  function connect(request: ClientRequest): ConnectedLanes {
     const lanes = allocateLanes(request.clients);
     if (request.client === "browser") {
       for (const lane of lanes) browserLanes.set(lane, new AbortController());
-      return { type: "connected", lanes: lanes.map((lane) => ({ lane, url: `/lane/${lane}${request.path}` })) };
+      return { lanes: lanes.map((lane) => ({ lane, url: `/lane/${lane}${request.path}` })) };
     }
     const url = runnerUrlFor(request.path);
     for (const lane of lanes) openProbeOn(lane, request, url);
-    return { type: "connected", lanes: lanes.map((lane) => ({ lane, url })) };
+    return { lanes: lanes.map((lane) => ({ lane, url })) };
   }
 
   /** Disconnects the probe on `lane` and retires the browser lane, so its EventSource cannot reconnect. */
@@ -207,7 +210,7 @@ export function createSession(options: SessionOptions = {}) {
     for (const lane of new Set([...probes.keys(), ...browserLanes.keys()])) disconnectLane(lane, abortBrowserStreams);
   }
 
-  function clear(): HostToPagePayload {
+  function clear(): HostStatus {
     generation++;
     disconnectAll(true);
     for (const id of seenRequests) staleRequests.add(id);
@@ -216,105 +219,101 @@ export function createSession(options: SessionOptions = {}) {
     batcher.discard();
     nextLane = 1;
     timelineStart = now();
-    return { type: "cleared", status: status() };
+    return status();
   }
 
-  async function load(source: string, path: string | undefined): Promise<HostToPagePayload> {
+  async function load(source: string, path: string | undefined): Promise<LoadOutcome> {
     // Untitled snippets load from their real file in the workspace, so relative imports resolve there.
     const snippetPath = path ?? workspaceFiles().document().path;
-    if (!isAbsolute(snippetPath)) return { type: "failed", message: `load: the snippet's path must be absolute, not ${JSON.stringify(snippetPath)}` };
+    if (!isAbsolute(snippetPath)) throw new Error(`the snippet's path must be absolute, not ${JSON.stringify(snippetPath)}`);
     const event = await runner.load(source, snippetPath);
-    broadcastAfterEvents({ type: "status", status: status() });
-    return { type: "load-result", event };
+    broadcastAfterEvents("status", { status: status() });
+    return event;
   }
 
   /** Loads text no page asked for (a file changed on disk): every page gets the result. */
   async function loadForEveryPage(source: string, path: string): Promise<void> {
     try {
-      broadcast(await load(source, path));
+      broadcast("load-result", { event: await load(source, path) });
     } catch (error) {
-      broadcast({ type: "failed", message: `loading the changed ${path} failed: ${error instanceof Error ? error.message : String(error)}` });
+      broadcast("failed", { message: `loading the changed ${path} failed: ${errorMessage(error)}` });
     }
   }
 
   function onFileChange(change: FileChange): void {
-    broadcast({ type: "file-changed", id: change.document.id, source: change.source, conflict: change.conflict });
+    broadcast("file-changed", { id: change.document.id, source: change.source, conflict: change.conflict });
     if (!change.conflict) void loadForEveryPage(change.source, change.document.path);
   }
 
-  /** The reply to a dialog or a save that may be cancelled. */
-  function documentReply(document: SnippetDocument | undefined): HostToPagePayload {
-    return document ? { type: "document", document, recent: workspaceFiles().recent() } : { type: "cancelled" };
+  /**
+   * The reply to a request that may open a document (or be cancelled in its dialog). Every other
+   * page learns of the document now open.
+   */
+  function documentReply(page: PageConnection, document: SnippetDocument | undefined): DocumentReply {
+    if (!document) return { type: "cancelled" };
+    const recent = workspaceFiles().recent();
+    broadcast("document", { document, recent }, page);
+    return { type: "document", document, recent };
   }
 
-  async function answer(payload: PagePayload): Promise<HostToPagePayload> {
-    switch (payload.type) {
-      case "load":
-        return load(payload.source, payload.path);
-      case "connect":
-        return connect(payload.request);
-      case "disconnect":
-        if (payload.lane === undefined) disconnectAll(false);
-        else disconnectLane(payload.lane, false);
-        return { type: "ack" };
-      case "clear":
-        return clear();
-      case "clock-ping":
-        return { type: "clock-pong", hostNow: now() };
-      case "browser-events":
-        for (const event of payload.events) record(event);
-        return { type: "ack" };
-      case "export": {
-        const { source, target, port, tryRequest } = payload;
-        return { type: "exported", result: await exportSnippet({ source, path: workspaceFiles().document().path, target, port, tryRequest }) };
-      }
-      case "file-new":
-        return documentReply(await workspaceFiles().newDocument());
-      case "file-open":
-        return documentReply(await workspaceFiles().open(payload.path));
-      case "file-open-dialog":
-        return documentReply(await workspaceFiles().openWithDialog());
-      case "file-list": {
-        const { dir, parent, entries } = await workspaceFiles().list(payload.dir);
-        return { type: "file-list", dir, parent, entries };
-      }
-      case "file-save":
-        return documentReply(await workspaceFiles().save(payload.id, payload.source, payload.path));
-      case "file-save-dialog":
-        return documentReply(await workspaceFiles().saveWithDialog(payload.id, payload.source));
-      case "draft":
-        await workspaceFiles().draft(payload.id, payload.source);
-        return { type: "ack" };
-      case "file-conflict-resolve": {
-        const document = await workspaceFiles().resolveConflict(payload.id, payload.keep);
-        if (payload.keep === "theirs") void loadForEveryPage(document.source, document.path);
-        return documentReply(document);
-      }
-      case "settings-set":
-        return { type: "settings", settings: await workspaceFiles().setSettings(payload.settings) };
-    }
-    const _never: never = payload;
-    return { type: "failed", message: `unknown message ${JSON.stringify(_never)}` };
+  /** What answers each request a page sends; the compiler asks for a handler for every request type. */
+  function handlersFor(page: PageConnection): Handlers<PageRequests> {
+    return {
+      load: (request) => load(request.source, request.path),
+      connect: (request) => connect(request.request),
+      disconnect: (request) => {
+        if (request.lane === undefined) disconnectAll(false);
+        else disconnectLane(request.lane, false);
+        return {};
+      },
+      clear: () => {
+        const status = clear();
+        broadcast("cleared", { status }, page);
+        return { status };
+      },
+      "clock-ping": () => ({ now: now() }),
+      "browser-events": (request) => {
+        for (const event of request.events) record(event);
+        return {};
+      },
+      export: (request) => {
+        const { source, target, port, tryRequest } = request;
+        return exportSnippet({ source, path: workspaceFiles().document().path, target, port, tryRequest });
+      },
+      "file-new": async () => documentReply(page, await workspaceFiles().newDocument()),
+      "file-open": async (request) => documentReply(page, await workspaceFiles().open(request.path)),
+      "file-open-dialog": async () => documentReply(page, await workspaceFiles().openWithDialog()),
+      "file-list": (request) => workspaceFiles().list(request.dir),
+      "file-save": async (request) => documentReply(page, await workspaceFiles().save(request.id, request.source, request.path)),
+      "file-save-dialog": async (request) => documentReply(page, await workspaceFiles().saveWithDialog(request.id, request.source)),
+      draft: async (request) => {
+        await workspaceFiles().draft(request.id, request.source);
+        return {};
+      },
+      "file-conflict-resolve": async (request) => {
+        const document = await workspaceFiles().resolveConflict(request.id, request.keep);
+        if (request.keep === "theirs") void loadForEveryPage(document.source, document.path);
+        return documentReply(page, document);
+      },
+      "settings-set": async (request) => {
+        const settings = await workspaceFiles().setSettings(request.settings);
+        broadcast("settings", { settings }, page);
+        return { settings };
+      },
+    };
   }
 
-  async function handle(page: PageConnection, message: PageMessage): Promise<void> {
-    let reply: HostToPagePayload;
-    try {
-      reply = await answer(message.payload);
-    } catch (error) {
+  function endpointFor(page: PageConnection): Endpoint<NoRequests, HostPushes> {
+    const end: Endpoint<NoRequests, HostPushes> = createEndpoint<NoRequests, PageRequests, HostPushes, NoPushes>({
+      peer: "the page",
+      send: (message) => page.send(JSON.stringify(message)),
+      answers: { checks: pageRequestChecks, handlers: handlersFor(page) },
       // A FilesError's message is already a sentence for the user; others get the request's name.
-      const text = error instanceof FilesError ? error.message : `${message.payload.type}: ${error instanceof Error ? error.message : String(error)}`;
-      reply = { type: "failed", message: text };
-    }
-    if (reply.type === "cleared" || reply.type === "document" || reply.type === "settings") {
-      // Every page learns of the clear, the document now open and the settings; the page that
-      // asked gets it as its reply.
-      const text = envelope(reply, message.id);
-      for (const other of pages) if (other !== page) other.send(envelope(reply));
-      page.send(text);
-      return;
-    }
-    page.send(envelope(reply, message.id));
+      describeFailure: (type, error) => (error instanceof FilesError ? error.message : `${type}: ${errorMessage(error)}`),
+      // Nothing to answer (no id): the page is told all the same.
+      onProblem: (problem) => end.push("failed", { message: problem }),
+    });
+    return end;
   }
 
   return {
@@ -324,7 +323,7 @@ export function createSession(options: SessionOptions = {}) {
       files = await openWorkspaceFiles({ workspaceDir, dialogs: options.dialogs, onTitle: options.onTitle, onFileChange, watchDebounceMs: options.watchDebounceMs });
       for (const warning of files.warnings) console.error(`workspace: ${warning}`);
       // Pages that connected while the workspace was opening have not had it yet.
-      broadcast({ type: "workspace", workspace: files.state() });
+      broadcast("workspace", { workspace: files.state() });
       await runner.start();
     },
 
@@ -333,13 +332,14 @@ export function createSession(options: SessionOptions = {}) {
       // Events still pending are already in the buffer: send them to the other pages first, so
       // the new page gets each event exactly once.
       batcher.flush();
-      pages.add(page);
+      const end = endpointFor(page);
+      pages.set(page, end);
       pagesAttached++;
-      page.send(envelope({ type: "status", status: status() }));
-      if (files) page.send(envelope({ type: "workspace", workspace: files.state() }));
+      end.push("status", { status: status() });
+      if (files) end.push("workspace", { workspace: files.state() });
       const events = buffer.snapshot();
       const step = options.batchMaxPending ?? defaultBatchMaxPending;
-      for (let i = 0; i < events.length; i += step) page.send(envelope({ type: "events", events: events.slice(i, i + step) }));
+      for (let i = 0; i < events.length; i += step) end.push("events", { events: events.slice(i, i + step) });
     },
 
     /** How many times a page has attached; the desktop app waits for its reopened window's page. */
@@ -348,28 +348,26 @@ export function createSession(options: SessionOptions = {}) {
     },
 
     detach(page: PageConnection): void {
+      pages.get(page)?.close(new Error("the page went away"));
       pages.delete(page);
     },
 
     /** A message from a page, as it arrived: text is parsed and checked; anything else is refused. */
     receive(page: PageConnection, data: string | Uint8Array): void {
+      const end = pages.get(page);
+      if (!end) return;
       if (typeof data !== "string") {
-        page.send(envelope({ type: "failed", message: "messages must be JSON text, not binary" }));
+        end.push("failed", { message: "messages must be JSON text, not binary" });
         return;
       }
       let value: unknown;
       try {
         value = JSON.parse(data);
       } catch (error) {
-        page.send(envelope({ type: "failed", message: `a message was not JSON: ${error instanceof Error ? error.message : String(error)}` }));
+        end.push("failed", { message: `a message was not JSON: ${errorMessage(error)}` });
         return;
       }
-      const check = checkPageMessage(value);
-      if (!check.ok) {
-        page.send(envelope({ type: "failed", message: `malformed message: ${check.problem}` }, check.id));
-        return;
-      }
-      void handle(page, check.message);
+      end.receive(value);
     },
 
     /** The abort signal of a live browser lane, or undefined when the lane has no browser client. */
@@ -407,6 +405,7 @@ export function createSession(options: SessionOptions = {}) {
     async stop(): Promise<void> {
       disconnectAll(true);
       batcher.discard();
+      for (const end of pages.values()) end.close(new Error("the session stopped"));
       pages.clear();
       await files?.close();
       await runner.stop();

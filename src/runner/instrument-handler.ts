@@ -9,6 +9,7 @@ import type { Server } from "bun";
 import { NativeResponse } from "./native-globals.ts";
 import type { BodyInstrumentation } from "./instrument-body.ts";
 import { laneHeader } from "./probe/http-fields.ts";
+import { guardRequest } from "./request-guard.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
 import type { FetchHandler, SnippetHandlers } from "./snippet-loader.ts";
 
@@ -94,6 +95,9 @@ export function instrumentHandlers(version: number, handlers: SnippetHandlers, d
 
   function wrap(handler: FetchHandler): (request: Request, server: Server<unknown>) => Promise<Response> {
     return (request, server) => {
+      // A request for another Host is refused before any snippet code runs; the host's cookies never reach it.
+      const refused = guardRequest(request, server.port);
+      if (refused) return Promise.resolve(refused);
       const ctx = begin(request, server);
       return respond(ctx, () => handler(request, server));
     };

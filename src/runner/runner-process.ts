@@ -11,10 +11,12 @@ import { installAbortListenerTracking } from "./abort-listeners.ts";
 import { installConsoleCapture } from "./console-capture.ts";
 import { installBodyInstrumentation } from "./instrument-body.ts";
 import { instrumentHandlers } from "./instrument-handler.ts";
-import { parseHostMessage } from "./messages.ts";
-import { nativeBunServe, nativeProcessExit, nativeSetInterval, nativeSetTimeout } from "./native-globals.ts";
-import type { HostMessage, LoadResult, RunnerMessage, RunnerPayload, RunnerProducedEvent } from "../contract/index.ts";
-import { createRequestTracker } from "./request-tracker.ts";
+import { nativeBunServe, nativeClearTimeout, nativeProcessExit, nativeSetInterval, nativeSetTimeout } from "./native-globals.ts";
+import { createEndpoint, runnerRequestChecks, type LoadResult, type NoRequests, type RunnerPushes, type RunnerRequests, type RunnerProducedEvent } from "../contract/index.ts";
+import { loadSnippetVersion } from "./load-version.ts";
+import { installProcessGuard } from "./process-guard.ts";
+import { guardRequest } from "./request-guard.ts";
+import { createRequestTracker, requestStorage } from "./request-tracker.ts";
 import { writeNote } from "./runner-notes.ts";
 import { createSnippetLoader } from "./snippet-loader.ts";
 import { installTimerTracking } from "./timer-tracking.ts";
@@ -27,12 +29,6 @@ const batchMax = 2_000;
 
 let clockOffset = 0;
 const now = () => performance.now() + clockOffset;
-let nextMessageId = 1;
-
-function send(payload: RunnerPayload, replyId?: number): void {
-  const message: RunnerMessage = { id: nextMessageId++, replyId, payload };
-  process.send!(message);
-}
 
 let batch: RunnerProducedEvent[] = [];
 let batchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -41,7 +37,7 @@ function flush(): void {
   if (batch.length === 0) return;
   const events = batch;
   batch = [];
-  send({ type: "events", events });
+  host.push("events", { events });
 }
 function emit(event: RunnerProducedEvent): void {
   batch.push(event);
@@ -73,7 +69,7 @@ function listen(port: number) {
   return nativeBunServe({
     port,
     hostname: "127.0.0.1",
-    fetch: () => new Response("No snippet is loaded yet.", { status: 503 }),
+    fetch: (request, self): Response => guardRequest(request, self.port) ?? new Response("No snippet is loaded yet.", { status: 503 }),
   });
 }
 
@@ -88,54 +84,48 @@ try {
 
 const loader = createSnippetLoader({ server: () => server, topLevelTimeoutMs: 5_000 });
 
-async function load(version: number, source: string, path: string): Promise<LoadResult> {
-  const started = performance.now();
+function load(version: number, source: string, path: string): Promise<LoadResult> {
   snippetPath = path;
-  const loaded = await loader.load(version, source, path);
-  if (!loaded.ok) return loaded;
-  server.reload(instrumentHandlers(version, loaded.handlers, { tracker, bodies, readable, watchSignal: abortListeners.watch }) as never);
-  return { ok: true, form: loaded.form, notices: loaded.notices, loadMs: performance.now() - started };
+  return loadSnippetVersion({
+    version,
+    source,
+    path,
+    loader,
+    reload: (handlers) => server.reload(instrumentHandlers(version, handlers, { tracker, bodies, readable, watchSignal: abortListeners.watch }) as never),
+  });
 }
 
-async function handle(message: HostMessage): Promise<void> {
-  const { payload } = message;
-  switch (payload.type) {
-    case "load":
-      send({ type: "load-result", version: payload.version, result: await load(payload.version, payload.source, payload.path) }, message.id);
-      return;
-    case "clock-ping":
-      send({ type: "clock-pong", runnerNow: performance.now() }, message.id);
-      return;
-    case "clock-set":
-      clockOffset = payload.offsetMs;
-      send({ type: "ack" }, message.id);
-      return;
-    case "configure":
-      tracker.setCleanupGrace(payload.cleanupGraceMs);
-      loader.setTopLevelTimeout(payload.topLevelTimeoutMs);
-      send({ type: "ack" }, message.id);
-      return;
-    case "settle": {
-      const open = await tracker.settled(payload.timeoutMs);
-      flush();
-      send({ type: "settled", open }, message.id);
-      return;
-    }
-    default: {
-      const unknown: never = payload;
-      throw new Error(`unknown host message ${JSON.stringify(unknown)}`);
-    }
-  }
-}
-
-process.on("message", (value: unknown) => {
-  const message = parseHostMessage(value);
-  if (!message) {
-    emit({ t: now(), lane: 0, side: "runner", kind: "uncaught", message: `the runner ignored a malformed message from the host: ${JSON.stringify(value)}` });
-    return;
-  }
-  handle(message).catch((error: unknown) => reportUncaught(error));
+// Every request from the host is answered exactly once: with its reply, or with an error when it is
+// malformed or its handler throws. The runner never asks the host anything.
+const host = createEndpoint<NoRequests, RunnerRequests, RunnerPushes>({
+  peer: "the host",
+  send: (message) => process.send!(message),
+  answers: {
+    checks: runnerRequestChecks,
+    handlers: {
+      load: (request) => load(request.version, request.source, request.path),
+      "clock-ping": () => ({ now: performance.now() }),
+      "clock-set": (request) => {
+        clockOffset = request.offsetMs;
+        return {};
+      },
+      configure: (request) => {
+        tracker.setCleanupGrace(request.cleanupGraceMs);
+        loader.setTopLevelTimeout(request.topLevelTimeoutMs);
+        return {};
+      },
+      settle: async (request) => {
+        const open = await tracker.settled(request.timeoutMs);
+        flush();
+        return { open };
+      },
+    },
+  },
+  onProblem: (problem) => emit({ t: now(), lane: 0, side: "runner", kind: "uncaught", message: `the runner could not take a message from the host: ${problem}` }),
+  timers: { setTimeout: (callback, ms) => nativeSetTimeout(callback, ms), clearTimeout: (handle) => nativeClearTimeout(handle as ReturnType<typeof setTimeout>) },
 });
+
+process.on("message", (value: unknown) => host.receive(value));
 
 function reportUncaught(error: unknown): void {
   const err = error instanceof Error ? error : new Error(String(error));
@@ -160,7 +150,9 @@ process.on("disconnect", () => nativeProcessExit(0));
 process.on("SIGINT", () => {});
 
 nativeSetInterval(() => {
-  send({ type: "heartbeat", inFlight: tracker.inFlight });
+  host.push("heartbeat", { inFlight: tracker.inFlight });
 }, heartbeatMs);
 
-send({ type: "ready", port: server.port ?? 0, pid: process.pid });
+installProcessGuard({ hostPid: process.ppid, report: (text, line) => emit({ t: now(), lane: requestStorage.getStore()?.lane ?? 0, side: "runner", kind: "log", level: "error", text, line, requestId: requestStorage.getStore()?.requestId }) });
+
+host.push("ready", { port: server.port ?? 0, pid: process.pid });

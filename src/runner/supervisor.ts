@@ -1,23 +1,35 @@
 /**
  * The host's handle on the runner process: starts it, puts it on the host's clock, loads snippet
  * versions into it, and keeps it alive. A runner that stops answering heartbeats (a blocked event
- * loop), calls `process.exit` or crashes is replaced by a new one on the same port, which reloads
- * the last version that loaded. A runner that has imported many versions is replaced while idle,
- * since every import stays in memory for good.
+ * loop), calls `process.exit`, crashes, or leaves a request unanswered past its time limit is
+ * replaced by a new one on the same port, which reloads the last version that loaded. A runner
+ * that has imported many versions is replaced while idle, since every import stays in memory for
+ * good.
+ *
+ * Every load is answered, whatever the snippet does: with `loaded`, or with `load-error` once the
+ * last good version serves again.
  */
 
 import type { Subprocess } from "bun";
 import { fileURLToPath } from "node:url";
-import { parseRunnerMessage } from "./messages.ts";
-import type {
-  HostMessage,
-  HostPayload,
-  LoadedEvent,
-  LoadErrorEvent,
-  RestartCause,
-  RunnerMessage,
-  RunnerPayload,
-  TimelineEvent,
+import {
+  createEndpoint,
+  errorMessage,
+  RequestError,
+  runnerPushChecks,
+  runnerRequestChecks,
+  syncClock,
+  type Endpoint,
+  type LoadedEvent,
+  type LoadErrorEvent,
+  type NoPushes,
+  type NoRequests,
+  type PushPayload,
+  type RestartCause,
+  type RunnerPushes,
+  type RunnerRequests,
+  type TimelineEvent,
+  type TypeOf,
 } from "../contract/index.ts";
 import { parseNote } from "./runner-notes.ts";
 import { runnerBunPath } from "./runner-bun.ts";
@@ -37,6 +49,14 @@ export interface RunnerOptions {
   watchdogMs?: number;
   /** Imported versions after which the runner is replaced at the next load when idle. */
   recycleAfterLoads?: number;
+  /**
+   * How long the runner may take to answer a request, on top of the time the request itself
+   * allows (a load's top-level timeout, a settle's wait). A request unanswered past it counts as a
+   * lost runner: it is killed and restarted.
+   */
+  replyTimeoutMs?: number;
+  /** The runner's script; `runner-process.ts` when left out (tests hand in runners that misbehave). */
+  entry?: string;
 }
 
 /** A version that loaded, kept so a new runner can serve it again. */
@@ -56,7 +76,10 @@ const startTimeoutMs = 10_000;
 const crashLoopWindowMs = 5_000;
 const crashLoopRestarts = 3;
 
-/** The runner went away while a request to it was open. */
+/** A SIGTERM'd runner that has not exited after this long is killed. */
+const stopGraceMs = 2_000;
+
+/** The runner went away (or was given up on) while a request to it was open. */
 class RunnerLost extends Error {
   constructor(
     message: string,
@@ -74,10 +97,12 @@ export function createRunner(options: RunnerOptions) {
   const recycleAfterLoads = options.recycleAfterLoads ?? 500;
   const cleanupGraceMs = options.cleanupGraceMs ?? 3_000;
   const topLevelTimeoutMs = options.topLevelTimeoutMs ?? 5_000;
+  const replyTimeoutMs = options.replyTimeoutMs ?? 10_000;
 
   let child: Subprocess<"ignore", "pipe", "pipe"> | undefined;
+  /** The current runner's end of IPC. */
+  let runnerEnd: Endpoint<RunnerRequests, NoPushes> | undefined;
   let port = options.port ?? 0;
-  let nextId = 1;
   let nextVersion = 1;
   let lastGood: GoodVersion | undefined;
   let loading: number | undefined;
@@ -89,13 +114,16 @@ export function createRunner(options: RunnerOptions) {
   /** Between spawning a runner and its `ready`: the watchdog leaves it alone. */
   let starting = false;
   let killedBecause: RestartCause | undefined;
+  /** For `unanswered`: the request that went unanswered, and its time limit. */
+  let unanswered: string | undefined;
+  /** Why `stop` was called, for a request still open when it was. */
+  let stopReason = "the runner was stopped";
   let exitNote: { code: number; line: number | undefined } | undefined;
   let watchdog: ReturnType<typeof setInterval> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   /** Settles when the latest restart has finished (or at once, when none is under way). */
   let restarting: Promise<void> = Promise.resolve();
   const restarts: number[] = [];
-  const replies = new Map<number, { resolve: (payload: RunnerPayload) => void; reject: (error: Error) => void }>();
   /** Requests seen starting and not yet ended, newest last: named when the runner blocks. */
   const openRequests = new Map<number, string>();
   /** Requests whose end arrived (over IPC) perhaps before their start note (over stderr). */
@@ -107,46 +135,24 @@ export function createRunner(options: RunnerOptions) {
     emit({ t: now(), lane: 0, side: "runner", kind: "log", level, text });
   }
 
-  function onMessage(value: unknown): void {
-    const message = parseRunnerMessage(value);
-    if (!message) {
-      runnerLog("stderr", `the host ignored a malformed message from the runner: ${JSON.stringify(value)?.slice(0, 200)}`);
-      return;
-    }
-    lastHeartbeat = now();
-    route(message);
-  }
-
-  function route(message: RunnerMessage): void {
-    const { payload } = message;
-    if (message.replyId !== undefined) {
-      replies.get(message.replyId)?.resolve(payload);
-      replies.delete(message.replyId);
-      return;
-    }
-    switch (payload.type) {
+  function onPush(push: PushPayload<RunnerPushes>): void {
+    switch (push.type) {
       case "events":
-        for (const event of payload.events) {
+        for (const event of push.events) {
           followRequests(event);
           emit(event);
         }
         return;
       case "heartbeat":
-        inFlight = payload.inFlight;
+        inFlight = push.inFlight;
         return;
       case "ready":
-        port = payload.port;
+        port = push.port;
         ready.resolve();
         return;
-      case "exiting":
-      case "load-result":
-      case "clock-pong":
-      case "ack":
-      case "settled":
-        return;
       default: {
-        const unknown: never = payload;
-        runnerLog("stderr", `unexpected message from the runner: ${JSON.stringify(unknown)}`);
+        const unknown: never = push;
+        runnerLog("stderr", `unexpected push from the runner: ${JSON.stringify(unknown)}`);
       }
     }
   }
@@ -162,20 +168,27 @@ export function createRunner(options: RunnerOptions) {
     }
   }
 
-  function request(payload: HostPayload): Promise<RunnerPayload> {
+  /**
+   * Asks the current runner. Anything but a reply (a timeout, an error, a malformed reply) leaves
+   * the runner in a state nobody knows, so it counts as lost: it is killed, the restart reloads
+   * the last good version, and the caller gets a `RunnerLost`.
+   */
+  async function request<K extends TypeOf<RunnerRequests>>(type: K, fields: RunnerRequests[K]["request"], timeoutMs?: number): Promise<RunnerRequests[K]["reply"]> {
     const target = child;
-    if (!target) return Promise.reject(new RunnerLost("the runner is not running"));
-    const message: HostMessage = { id: nextId++, payload };
-    const { promise, resolve, reject } = Promise.withResolvers<RunnerPayload>();
-    replies.set(message.id, { resolve, reject });
+    const end = runnerEnd;
+    if (!target || !end) throw new RunnerLost("the runner is not running");
     try {
-      target.send(message);
+      return await end.request(type, fields, { timeoutMs });
     } catch (error) {
-      // The channel closes a moment before the exit is reported: the runner is going away.
-      replies.delete(message.id);
-      reject(new RunnerLost(error instanceof Error ? error.message : String(error)));
+      // A `RunnerLost` (the runner exited while this was open) is already what the caller needs.
+      if (!(error instanceof RequestError)) throw error;
+      if (error.kind !== "closed" && child === target && !stopping) {
+        killedBecause ??= "unanswered";
+        unanswered ??= error.message;
+        target.kill("SIGKILL");
+      }
+      throw new RunnerLost(error.message);
     }
-    return promise;
   }
 
   async function pipeLines(stream: ReadableStream<Uint8Array>, level: "stdout" | "stderr"): Promise<void> {
@@ -195,18 +208,10 @@ export function createRunner(options: RunnerOptions) {
     if (pending) runnerLog(level, pending);
   }
 
-  async function syncClock(): Promise<void> {
-    let best = { rtt: Infinity, offset: 0 };
-    for (let i = 0; i < clockSamples; i++) {
-      const sent = now();
-      const reply = await request({ type: "clock-ping" });
-      const received = now();
-      if (reply.type !== "clock-pong") continue;
-      const rtt = received - sent;
-      // The reading was taken somewhere in the round trip; the shortest trip bounds the error best.
-      if (rtt < best.rtt) best = { rtt, offset: (sent + received) / 2 - reply.runnerNow };
-    }
-    await request({ type: "clock-set", offsetMs: best.offset });
+  /** Puts the runner on the host's clock: it adds the offset to its own readings. */
+  async function putOnHostClock(): Promise<void> {
+    const measured = await syncClock({ request: (type, fields) => request(type, fields) }, { samples: clockSamples, now });
+    await request("clock-set", { offsetMs: -measured.offsetMs });
   }
 
   async function spawn(): Promise<void> {
@@ -214,17 +219,32 @@ export function createRunner(options: RunnerOptions) {
     exited = Promise.withResolvers<void>();
     importedByRunner = 0;
     killedBecause = undefined;
+    unanswered = undefined;
     exitNote = undefined;
-    const process = Bun.spawn([runnerBunPath(), runnerEntry], {
+    const process = Bun.spawn([runnerBunPath(), options.entry ?? runnerEntry], {
       env: { ...globalThis.process.env, PLAYGROUND_RUNNER_PORT: String(port) },
       stdio: ["ignore", "pipe", "pipe"],
       // The host and the runner may be different Bun versions (the desktop app's host runs on
       // Electrobun's); only JSON is understood by both ends.
       serialization: "json",
-      ipc: onMessage,
+      ipc: (value: unknown) => {
+        // Any message shows the runner's event loop is turning.
+        lastHeartbeat = now();
+        end.receive(value);
+      },
       onExit: (_process, code, signal) => onExit(code, signal),
     });
+    const end = createEndpoint<RunnerRequests, NoRequests, NoPushes, RunnerPushes>({
+      peer: "the runner",
+      // Throws once the channel has closed, a moment before the exit is reported: the runner is going away.
+      send: (message) => process.send(message),
+      sends: runnerRequestChecks,
+      timeouts: { default: replyTimeoutMs, load: topLevelTimeoutMs + replyTimeoutMs },
+      pushes: { checks: runnerPushChecks, onPush },
+      onProblem: (problem) => runnerLog("stderr", `the host ignored a message from the runner: ${problem.slice(0, 300)}`),
+    });
     child = process;
+    runnerEnd = end;
     starting = true;
     void pipeLines(process.stdout, "stdout");
     void pipeLines(process.stderr, "stderr");
@@ -243,12 +263,14 @@ export function createRunner(options: RunnerOptions) {
       starting = false;
     }
     lastHeartbeat = now();
-    await syncClock();
-    await request({ type: "configure", cleanupGraceMs, topLevelTimeoutMs });
+    await putOnHostClock();
+    await request("configure", { cleanupGraceMs, topLevelTimeoutMs });
   }
 
   function describeExit(code: number | null, signal: number | null | string): { cause: RestartCause; reason: string; line?: number | undefined } {
     const during = loading !== undefined ? `while loading v${loading}` : openRequests.size > 0 ? `while serving ${[...openRequests.values()].at(-1)}` : "";
+    if (stopping) return { cause: "crash", reason: `${stopReason} ${during}`.trim() };
+    if (killedBecause === "unanswered") return { cause: "unanswered", reason: `${unanswered ?? "the runner did not answer in time"} ${during}`.trim() };
     if (killedBecause === "blocked") {
       return { cause: "blocked", reason: `the runner did not answer for ${watchdogMs} ms ${during} (a blocked event loop, e.g. while (true) {})`.replace("  ", " ") };
     }
@@ -262,10 +284,10 @@ export function createRunner(options: RunnerOptions) {
 
   async function onExit(code: number | null, signal: number | null | string): Promise<void> {
     child = undefined;
-    exited.resolve();
     const lost = describeExit(code, signal);
-    for (const reply of replies.values()) reply.reject(new RunnerLost(lost.reason, lost.line));
-    replies.clear();
+    runnerEnd?.close(new RunnerLost(lost.reason, lost.line));
+    runnerEnd = undefined;
+    exited.resolve();
     openRequests.clear();
     endedRequests.clear();
     if (stopping || killedBecause === "recycle") return;
@@ -283,15 +305,15 @@ export function createRunner(options: RunnerOptions) {
       let version: number | undefined;
       if (lastGood && !looping) {
         importedByRunner++;
-        const result = await request({ type: "load", version: lastGood.version, source: lastGood.source, path: lastGood.path });
-        if (result.type === "load-result" && result.result.ok) version = lastGood.version;
+        const result = await request("load", { version: lastGood.version, source: lastGood.source, path: lastGood.path });
+        if (result.ok) version = lastGood.version;
       }
       const then = version !== undefined ? `; restarted and reloaded v${version}` : looping ? `; restarted ${restarts.length} times in ${crashLoopWindowMs / 1000} s, so v${lastGood?.version} is not reloaded until the next load` : "; restarted";
       emit({ t: now(), lane: 0, side: "runner", kind: "restarted", cause, reason: reason + then, version, line });
     } catch (error) {
       if (stopping) return;
       // The new runner died too: its own exit handler restarts again.
-      runnerLog("stderr", `restarting the runner failed: ${error instanceof Error ? error.message : String(error)}`);
+      runnerLog("stderr", `restarting the runner failed: ${errorMessage(error)}`);
     }
   }
 
@@ -320,7 +342,7 @@ export function createRunner(options: RunnerOptions) {
     // The new version may fail to load: the last good one must be serving before it is tried.
     if (lastGood) {
       importedByRunner++;
-      await request({ type: "load", version: lastGood.version, source: lastGood.source, path: lastGood.path });
+      await request("load", { version: lastGood.version, source: lastGood.source, path: lastGood.path });
     }
     emit({ t: now(), lane: 0, side: "runner", kind: "restarted", cause: "recycle", reason: `the runner had imported ${modules} snippet versions and was idle; replaced by a fresh one` });
   }
@@ -334,16 +356,14 @@ export function createRunner(options: RunnerOptions) {
     importedByRunner++;
     const gone = exited.promise;
     try {
-      const reply = await request({ type: "load", version, source, path, serving: lastGood?.version });
-      if (reply.type !== "load-result") throw new Error(`unexpected reply ${reply.type}`);
-      const { result } = reply;
+      const result = await request("load", { version, source, path, serving: lastGood?.version });
       if (result.ok) {
         lastGood = { version, source, path };
         return { t: now(), lane: 0, side: "runner", kind: "loaded", version, form: result.form, notices: result.notices, loadMs: now() - started, url: `http://127.0.0.1:${port}/` };
       }
       return { t: now(), lane: 0, side: "runner", kind: "load-error", version, failure: result.failure, message: result.message, line: result.line, column: result.column, module: result.module, serving: lastGood?.version };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       const line = error instanceof RunnerLost ? error.line : undefined;
       if (error instanceof RunnerLost) {
         // Answer once the last good version serves again, so the caller never meets a dead port.
@@ -379,8 +399,7 @@ export function createRunner(options: RunnerOptions) {
       await restarting;
       const gone = exited.promise;
       try {
-        const reply = await request({ type: "settle", timeoutMs });
-        return reply.type === "settled" ? reply.open : 0;
+        return (await request("settle", { timeoutMs }, timeoutMs + replyTimeoutMs)).open;
       } catch (error) {
         if (!(error instanceof RunnerLost)) throw error;
         // Everything that was open died with the runner; wait for its replacement to be serving.
@@ -390,15 +409,21 @@ export function createRunner(options: RunnerOptions) {
       }
     },
 
-    /** Stops the runner for good. */
-    async stop(): Promise<void> {
+    /**
+     * Stops the runner for good; a request still open (a load) is answered as lost, with `reason`.
+     * A runner that does not exit on SIGTERM within a moment is killed.
+     */
+    async stop(reason = "the runner was stopped"): Promise<void> {
       stopping = true;
+      stopReason = reason;
       clearInterval(watchdog);
       const target = child;
       if (!target) return;
       const gone = exited.promise;
       target.kill("SIGTERM");
+      const stubborn = setTimeout(() => target.kill("SIGKILL"), stopGraceMs);
       await gone;
+      clearTimeout(stubborn);
     },
 
     get url(): string {

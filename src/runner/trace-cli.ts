@@ -4,7 +4,7 @@
  */
 
 import { formatTimeline } from "./format-timeline.ts";
-import { timelineJsonLines } from "./timeline-file.ts";
+import { timelineJsonLines } from "../contract/timeline-file.ts";
 import { parseTraceArgs } from "./trace-options.ts";
 import { traceSnippet } from "./trace.ts";
 
@@ -17,7 +17,9 @@ const usage = `usage: npm run trace -- <snippet.ts> [options]
   --method POST           request method (stream client)
   --header K:V            request header, repeatable
   --body TEXT             request body (stream client)
-  --duration MS           stop recording after MS (eventsource default: 5000)
+  --duration MS           end the trace MS after it starts, whatever the snippet does: a load
+                          still running is given up, clients are disconnected, and the server's
+                          cleanup then gets the cleanup grace (eventsource default: 5000)
   --disconnect-after MS   disconnect each client MS after it opened
   --cleanup-grace MS      how long server cleanup may take before it counts as leaked (default 3000)
   --json                  one JSON object per line instead of the readable timeline`;

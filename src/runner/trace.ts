@@ -2,13 +2,18 @@
  * `traceSnippet`: load a snippet into a fresh runner, point probe clients at it, record both sides
  * on one clock until the streams end (or a time limit), let the server's cleanup finish, and hand
  * back the timeline. The `trace` command prints it; the tests assert on it.
+ *
+ * The duration bounds the whole trace, whatever the snippet does: when it runs out, a runner still
+ * starting or a load still running is given up (the load is answered with a load error that says
+ * so), and clients still connected are disconnected. Only the server's cleanup then gets its grace
+ * period, and the runner a moment to exit.
  */
 
 import { resolve } from "node:path";
 import { openProbe, type Probe } from "./probe/index.ts";
 import type { ClientKind, LoadedEvent, LoadErrorEvent, TimelineEvent } from "../contract/index.ts";
 import { createRunner } from "./supervisor.ts";
-import { rebaseTimeline } from "./timeline-file.ts";
+import { rebaseTimeline } from "../contract/timeline-file.ts";
 
 export interface TraceOptions {
   /** The snippet's file. Its folder is where imports resolve from. */
@@ -23,12 +28,14 @@ export interface TraceOptions {
   method?: string | undefined;
   headers?: Record<string, string> | undefined;
   body?: string | undefined;
-  /** Stop recording after this long, disconnecting clients still connected. */
+  /** End the trace this long after it began: a load still running is given up, clients still connected are disconnected. */
   durationMs?: number | undefined;
   /** Disconnect every client this long after it opened. */
   disconnectAfterMs?: number | undefined;
   /** How long the server's cleanup may take before it counts as leaked. */
   cleanupGraceMs?: number | undefined;
+  /** How long the snippet's top-level code may await before its load is given up. */
+  topLevelTimeoutMs?: number | undefined;
   /** Reconnect delay for `eventsource` clients until the stream sends `retry:`. */
   defaultRetryMs?: number | undefined;
   /** Ends the recording early, as if the duration had passed (Ctrl+C in the terminal). */
@@ -59,20 +66,58 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
     options.onEvent?.(event);
   };
 
-  const runner = createRunner({ onEvent: record, cleanupGraceMs });
-  await runner.start();
+  const durationMs = options.durationMs ?? (client === "eventsource" ? defaultEventSourceDurationMs : undefined);
+  const end = endOfTrace(durationMs, options.stop);
+  const runner = createRunner({ onEvent: record, cleanupGraceMs, topLevelTimeoutMs: options.topLevelTimeoutMs });
   try {
-    const load = await runner.load(source, snippetPath);
-    if (load.kind === "loaded") await probe(runner.url, client, options, record);
+    // Whichever comes first: the runner serving, or the end of the trace (which stops the runner).
+    const starting = runner.start();
+    const started = await Promise.race([starting.then(() => true), end.reached.then(() => false)]);
+    if (!started) {
+      await runner.stop(end.reason());
+      await starting.catch(() => undefined);
+      const load: LoadErrorEvent = { t: performance.now(), lane: 0, side: "runner", kind: "load-error", version: 1, failure: "runner-lost", message: `${end.reason()} before the runner started` };
+      record(load);
+      return { load, events: rebaseTimeline(events, began) };
+    }
+    const loading = runner.load(source, snippetPath);
+    const answered = await Promise.race([loading.then(() => true), end.reached.then(() => false)]);
+    // Stopping the runner answers the load still running with a load error, which names the reason.
+    if (!answered) await runner.stop(end.reason());
+    const load = await loading;
+    if (load.kind === "loaded") await probe(runner.url, client, options, end, record);
     // Cleanup can only be waited for where it can happen: give it the grace period and a little more.
-    await runner.settle(cleanupGraceMs + 500);
+    if (answered) await runner.settle(cleanupGraceMs + 500);
     return { load, events: rebaseTimeline(events, began) };
   } finally {
+    end.cancel();
     await runner.stop();
   }
 }
 
-async function probe(base: string, client: ClientKind, options: TraceOptions, record: (event: TimelineEvent) => void): Promise<void> {
+/** The end of a trace: its duration running out, or `stop` aborting; never, when neither is given. */
+function endOfTrace(durationMs: number | undefined, stop: AbortSignal | undefined) {
+  const { promise: reached, resolve } = Promise.withResolvers<void>();
+  let why = "the trace was stopped";
+  const timer = durationMs === undefined ? undefined : setTimeout(() => {
+    why = `the trace's --duration of ${durationMs} ms ran out`;
+    resolve();
+  }, durationMs);
+  const onStop = () => resolve();
+  stop?.addEventListener("abort", onStop, { once: true });
+  if (stop?.aborted) resolve();
+  return {
+    reached,
+    /** Why the trace ended, as the start of a sentence. */
+    reason: () => why,
+    cancel(): void {
+      clearTimeout(timer);
+      stop?.removeEventListener("abort", onStop);
+    },
+  };
+}
+
+async function probe(base: string, client: ClientKind, options: TraceOptions, end: ReturnType<typeof endOfTrace>, record: (event: TimelineEvent) => void): Promise<void> {
   const url = new URL(options.path ?? "/", base).href;
   const count = Math.max(1, options.clients ?? 1);
   const probes: Probe[] = [];
@@ -92,12 +137,8 @@ async function probe(base: string, client: ClientKind, options: TraceOptions, re
     probes.push(opened);
     if (options.disconnectAfterMs !== undefined) timers.push(setTimeout(() => opened.disconnect(), options.disconnectAfterMs));
   }
-  const durationMs = options.durationMs ?? (client === "eventsource" ? defaultEventSourceDurationMs : undefined);
   const allDone = Promise.all(probes.map((p) => p.done));
-  const { promise: timeUp, resolve: endNow } = Promise.withResolvers<void>();
-  if (durationMs !== undefined) timers.push(setTimeout(endNow, durationMs));
-  options.stop?.addEventListener("abort", () => endNow(), { once: true });
-  await Promise.race([allDone, timeUp]);
+  await Promise.race([allDone, end.reached]);
   for (const p of probes) p.disconnect();
   await allDone;
   for (const timer of timers) clearTimeout(timer);

@@ -1,6 +1,6 @@
 /** Everything about one event: its fields, headers, SSE fields and text with the wire bytes visible. */
 
-import { describeEvent } from "../runner/format-timeline.ts";
+import { describeEvent } from "../contract/describe-event.ts";
 import type { TimelineEvent } from "../contract/index.ts";
 import { element, showControlCharacters } from "./dom.ts";
 

@@ -5,7 +5,7 @@
  * and, in browser mode, a small dialog for choosing a path.
  */
 
-import type { FileEntry, HostToPagePayload, SnippetDocument, WorkspaceState } from "../contract/index.ts";
+import { errorMessage, type DocumentReply, type FileEntry, type FolderListing, type PageRequests, type SnippetDocument, type WorkspaceState } from "../contract/index.ts";
 import { byId, element } from "./dom.ts";
 import type { HostConnection } from "./host-connection.ts";
 import { createTrailingDebounce } from "./trailing-debounce.ts";
@@ -22,6 +22,9 @@ export interface DocumentsOptions {
 
 const draftDelayMs = 400;
 
+/** The file requests whose reply is a document (or a cancelled dialog). */
+type DocumentRequest = "file-new" | "file-open" | "file-open-dialog" | "file-save" | "file-save-dialog" | "file-conflict-resolve";
+
 export function createDocuments(options: DocumentsOptions) {
   const { connection, say } = options;
   let current: SnippetDocument | undefined;
@@ -37,8 +40,14 @@ export function createDocuments(options: DocumentsOptions) {
 
   const draft = createTrailingDebounce(() => {
     const source = options.getSource();
-    if (current && source !== undefined) void connection.request({ type: "draft", id: current.id, source });
+    if (current && source !== undefined) void connection.request("draft", { id: current.id, source }).catch(report);
   }, draftDelayMs);
+
+  /** A request that got no reply: the path dialog shows it when it is open (a folder that does not exist, …), else the status line. */
+  function report(error: unknown): void {
+    const message = errorMessage(error);
+    if (!dialog.showError(message)) say(message, "error");
+  }
 
   function dirty(): boolean {
     const source = options.getSource();
@@ -56,7 +65,7 @@ export function createDocuments(options: DocumentsOptions) {
     recentList.replaceChildren(
       ...recent.map((path) => {
         const button = element("button", { type: "button", role: "menuitem", title: path }, path.split("/").at(-1) ?? path);
-        button.addEventListener("click", () => void run({ type: "file-open", path }));
+        button.addEventListener("click", () => void run("file-open", { path }));
         return button;
       }),
     );
@@ -75,38 +84,37 @@ export function createDocuments(options: DocumentsOptions) {
     if (!draft.pending) return;
     draft.cancel();
     const source = options.getSource();
-    if (current && source !== undefined) await connection.request({ type: "draft", id: current.id, source });
+    if (current && source !== undefined) await connection.request("draft", { id: current.id, source });
   }
 
   /** Sends a file request and applies its answer; edits not yet sent as a draft go first. */
-  async function run(payload: Parameters<HostConnection["request"]>[0]): Promise<void> {
+  async function run<K extends DocumentRequest>(type: K, fields: PageRequests[K]["request"]): Promise<void> {
     menu.open = false;
-    await flushDraft();
-    const reply = await connection.request(payload);
-    apply(reply);
+    try {
+      await flushDraft();
+      apply((await connection.request(type, fields)) as DocumentReply);
+    } catch (error) {
+      report(error);
+    }
   }
 
-  function apply(reply: HostToPagePayload): void {
-    switch (reply.type) {
-      case "document":
-        open(reply.document);
-        if (!reply.document.dirty) savedSource = reply.document.source;
-        showRecent(reply.recent);
-        say(`${reply.document.name} ${documentState(reply.document)}`, "ok");
-        options.onOpened();
-        return;
-      case "file-list":
-        dialog.show(reply.dir, reply.parent, reply.entries);
-        return;
-      case "failed":
-        // With the path dialog open, the answer belongs there (a folder that does not exist, …).
-        if (!dialog.showError(reply.message)) say(reply.message, "error");
-        return;
-      case "cancelled":
-        return;
-      default:
-        return;
+  /** Lists a folder in the path dialog. */
+  async function list(dir: string | undefined): Promise<void> {
+    try {
+      const listing: FolderListing = await connection.request("file-list", { dir });
+      dialog.show(listing.dir, listing.parent, listing.entries);
+    } catch (error) {
+      report(error);
     }
+  }
+
+  function apply(reply: DocumentReply): void {
+    if (reply.type === "cancelled") return;
+    open(reply.document);
+    if (!reply.document.dirty) savedSource = reply.document.source;
+    showRecent(reply.recent);
+    say(`${reply.document.name} ${documentState(reply.document)}`, "ok");
+    options.onOpened();
   }
 
   const documentState = (doc: SnippetDocument) => (doc.untitled ? "(untitled, kept in the workspace)" : doc.dirty ? "(with unsaved edits)" : "");
@@ -115,33 +123,33 @@ export function createDocuments(options: DocumentsOptions) {
 
   const dialog = createPathDialog(async (path, purpose) => {
     if (!current) return;
-    if (purpose === "open") await run({ type: "file-open", path });
-    else await run({ type: "file-save", id: current.id, source: options.getSource() ?? "", path });
-  }, (dir) => void run({ type: "file-list", dir }));
+    if (purpose === "open") await run("file-open", { path });
+    else await run("file-save", { id: current.id, source: options.getSource() ?? "", path });
+  }, (dir) => void list(dir));
 
   function startFileDialog(purpose: "open" | "save"): void {
     menu.open = false;
     const folder = current && !current.untitled ? current.path.slice(0, current.path.lastIndexOf("/")) : workspaceDir;
     dialog.begin(purpose, purpose === "save" && current ? `${folder}/${current.untitled ? "snippet.ts" : current.name}` : "");
-    void run({ type: "file-list", dir: folder });
+    void list(folder);
   }
 
-  byId("file-new", HTMLButtonElement).addEventListener("click", () => void run({ type: "file-new" }));
-  byId("file-open", HTMLButtonElement).addEventListener("click", () => (nativeDialogs ? void run({ type: "file-open-dialog" }) : startFileDialog("open")));
+  byId("file-new", HTMLButtonElement).addEventListener("click", () => void run("file-new", {}));
+  byId("file-open", HTMLButtonElement).addEventListener("click", () => (nativeDialogs ? void run("file-open-dialog", {}) : startFileDialog("open")));
   byId("file-save", HTMLButtonElement).addEventListener("click", () => save());
   byId("file-save-as", HTMLButtonElement).addEventListener("click", () => saveAs());
-  byId("conflict-mine", HTMLButtonElement).addEventListener("click", () => current && void run({ type: "file-conflict-resolve", id: current.id, keep: "mine" }));
-  byId("conflict-theirs", HTMLButtonElement).addEventListener("click", () => current && void run({ type: "file-conflict-resolve", id: current.id, keep: "theirs" }));
+  byId("conflict-mine", HTMLButtonElement).addEventListener("click", () => current && void run("file-conflict-resolve", { id: current.id, keep: "mine" }));
+  byId("conflict-theirs", HTMLButtonElement).addEventListener("click", () => current && void run("file-conflict-resolve", { id: current.id, keep: "theirs" }));
 
   function save(): void {
     if (!current) return;
     if (current.untitled) return saveAs();
-    void run({ type: "file-save", id: current.id, source: options.getSource() ?? "" });
+    void run("file-save", { id: current.id, source: options.getSource() ?? "" });
   }
 
   function saveAs(): void {
     if (!current) return;
-    if (nativeDialogs) void run({ type: "file-save-dialog", id: current.id, source: options.getSource() ?? "" });
+    if (nativeDialogs) void run("file-save-dialog", { id: current.id, source: options.getSource() ?? "" });
     else startFileDialog("save");
   }
 
@@ -176,22 +184,27 @@ export function createDocuments(options: DocumentsOptions) {
       if (!current) return;
       draft.cancel();
       const source = options.getSource() ?? "";
-      if (current.untitled) void connection.request({ type: "draft", id: current.id, source });
-      else void connection.request({ type: "file-save", id: current.id, source }).then((reply) => {
-        if (reply.type === "document") {
+      if (current.untitled) void connection.request("draft", { id: current.id, source }).catch(report);
+      else
+        void connection.request("file-save", { id: current.id, source }).then((reply) => {
+          if (reply.type !== "document") return;
           savedSource = reply.document.source;
           showName();
-        } else if (reply.type === "failed") say(reply.message, "error");
-      });
+        }, report);
     },
     /** Opens `source` (an example) as a new untitled snippet, so the user's own is never overwritten. */
     async openAsNew(source: string): Promise<void> {
       await flushDraft();
-      const reply = await connection.request({ type: "file-new" });
-      if (reply.type !== "document") return apply(reply);
+      let reply: DocumentReply;
+      try {
+        reply = await connection.request("file-new", {});
+      } catch (error) {
+        return report(error);
+      }
+      if (reply.type !== "document") return;
       open({ ...reply.document, source });
       showRecent(reply.recent);
-      void connection.request({ type: "draft", id: reply.document.id, source });
+      void connection.request("draft", { id: reply.document.id, source }).catch(report);
     },
     /** The open document's file (in the workspace folder when untitled). */
     get path(): string | undefined {

@@ -1,46 +1,86 @@
 /**
- * The page's one WebSocket to the host: requests that await a reply, pushes from the host, and the
- * page's clock offset to the host's (so the page's own clients stamp events on the shared clock).
- * It reconnects by itself when the host restarts or the socket drops.
+ * The page's one WebSocket to the host: requests that await a reply (each with a time limit),
+ * pushes from the host, and the page's clock offset to the host's (so the page's own clients stamp
+ * events on the shared clock). It reconnects by itself when the host restarts or the socket drops;
+ * requests still waiting then fail with a clear error.
  */
 
-import type { HostToPageMessage, HostToPagePayload, PageMessage, PagePayload } from "../contract/index.ts";
+import {
+  createEndpoint,
+  hostPushChecks,
+  pageRequestChecks,
+  RequestError,
+  syncClock,
+  type Endpoint,
+  type HostPushes,
+  type NoPushes,
+  type NoRequests,
+  type PageRequests,
+  type PushPayload,
+  type ReplyTo,
+  type TypeOf,
+} from "../contract/index.ts";
 
 export type ConnectionState = "connecting" | "open" | "closed";
 
 export interface HostConnectionOptions {
-  /** Pushes that are not replies: status, events, cleared. */
-  onPush: (payload: HostToPagePayload) => void;
+  /** Pushes: status, events, cleared, … */
+  onPush: (push: PushPayload<HostPushes>) => void;
   onState: (state: ConnectionState) => void;
 }
 
 const maxBackoffMs = 5_000;
 
-function isHostMessage(value: unknown): value is HostToPageMessage {
-  if (value === null || typeof value !== "object") return false;
-  const { id, payload } = value as { id?: unknown; payload?: unknown };
-  return typeof id === "number" && payload !== null && typeof payload === "object" && typeof (payload as { type?: unknown }).type === "string";
+/**
+ * How long a request may wait for its reply. A load may wait behind other loads and a runner
+ * restart; a system dialog waits for the person using it.
+ */
+const timeouts = {
+  default: 15_000,
+  load: 60_000,
+  export: 60_000,
+  "file-open-dialog": 60 * 60_000,
+  "file-save-dialog": 60 * 60_000,
+} as const;
+
+export interface HostConnection {
+  /** Sends a request; resolves with its reply, or rejects with a `RequestError` (timed out, refused, failed, connection lost). */
+  request<K extends TypeOf<PageRequests>>(type: K, fields: PageRequests[K]["request"]): Promise<ReplyTo<PageRequests, K>>;
+  /** The host's clock now, as well as the page can tell. */
+  hostNow(): number;
 }
 
-export function createHostConnection(options: HostConnectionOptions) {
-  let socket: WebSocket | undefined;
-  let nextId = 1;
+export function createHostConnection(options: HostConnectionOptions): HostConnection {
   let backoffMs = 250;
   let offsetMs = 0;
-  const replies = new Map<number, (payload: HostToPagePayload) => void>();
-  let opened = Promise.withResolvers<void>();
+  /** The open connection's endpoint; replaced on every reconnect. */
+  let opened = Promise.withResolvers<Endpoint<PageRequests, NoPushes>>();
 
   function connect(): void {
     options.onState("connecting");
     const url = new URL("/ws", location.href);
     url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
     const ws = new WebSocket(url);
-    socket = ws;
+    const end = createEndpoint<PageRequests, NoRequests, NoPushes, HostPushes>({
+      peer: "the host",
+      send: (message) => ws.send(JSON.stringify(message)),
+      sends: pageRequestChecks,
+      timeouts,
+      pushes: { checks: hostPushChecks, onPush: options.onPush },
+      onProblem: (problem) => console.error(`a message from the host was not understood: ${problem}`),
+    });
+    let wasOpen = false;
     ws.onopen = () => {
+      wasOpen = true;
       backoffMs = 250;
       options.onState("open");
-      opened.resolve();
-      void syncClock();
+      opened.resolve(end);
+      void syncClock(end, { samples: 5, now: () => performance.now() }).then(
+        (measured) => {
+          offsetMs = measured.offsetMs;
+        },
+        (error: unknown) => console.error("clock sync with the host failed", error),
+      );
     };
     ws.onmessage = (message) => {
       let value: unknown;
@@ -50,52 +90,36 @@ export function createHostConnection(options: HostConnectionOptions) {
         console.error("the host sent something that is not JSON", error);
         return;
       }
-      if (!isHostMessage(value)) return;
-      if (value.replyId !== undefined) {
-        replies.get(value.replyId)?.(value.payload);
-        replies.delete(value.replyId);
-      } else {
-        options.onPush(value.payload);
-      }
+      end.receive(value);
     };
     ws.onclose = () => {
       options.onState("closed");
-      for (const reply of replies.values()) reply({ type: "failed", message: "the connection to the host was lost" });
-      replies.clear();
-      opened = Promise.withResolvers<void>();
+      end.close(new Error("the connection to the host was lost"));
+      // Requests waiting for a connection that never opened keep waiting for the next one.
+      if (wasOpen) opened = Promise.withResolvers();
       setTimeout(connect, backoffMs);
       backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
     };
   }
 
-  async function request(payload: PagePayload): Promise<HostToPagePayload> {
-    await opened.promise;
-    const message: PageMessage = { id: nextId++, payload };
-    const { promise, resolve } = Promise.withResolvers<HostToPagePayload>();
-    replies.set(message.id, resolve);
-    socket?.send(JSON.stringify(message));
+  /** The open connection, or a rejection when none opens within `ms`. */
+  function openWithin(type: string, ms: number): Promise<Endpoint<PageRequests, NoPushes>> {
+    const { promise, resolve, reject } = Promise.withResolvers<Endpoint<PageRequests, NoPushes>>();
+    const timer = setTimeout(() => reject(new RequestError("timeout", type, `no connection to the host within ${ms} ms`)), ms);
+    void opened.promise.then((end) => {
+      clearTimeout(timer);
+      resolve(end);
+    });
     return promise;
-  }
-
-  /** The shortest of a few round trips bounds the error of the offset best. */
-  async function syncClock(): Promise<void> {
-    let best = { rtt: Infinity, offset: 0 };
-    for (let i = 0; i < 5; i++) {
-      const sent = performance.now();
-      const reply = await request({ type: "clock-ping" });
-      const received = performance.now();
-      if (reply.type !== "clock-pong") return;
-      if (received - sent < best.rtt) best = { rtt: received - sent, offset: reply.hostNow - (sent + received) / 2 };
-    }
-    offsetMs = best.offset;
   }
 
   connect();
   return {
-    request,
-    /** The host's clock now, as well as the page can tell. */
+    async request(type, fields) {
+      const limit = (timeouts as Record<string, number>)[type] ?? timeouts.default;
+      const end = await openWithin(type, limit);
+      return end.request(type, fields);
+    },
     hostNow: () => performance.now() + offsetMs,
   };
 }
-
-export type HostConnection = ReturnType<typeof createHostConnection>;

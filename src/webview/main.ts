@@ -3,8 +3,21 @@
  * talks to the host over one WebSocket; everything it shows comes from the event store.
  */
 
-import type { ClientEvent, ClientRequest, ExportTarget, HostStatus, HostToPagePayload, TimelineEvent, TryRequest, WorkspaceState } from "../contract/index.ts";
-import { rebaseTimeline, timelineJsonLines } from "../runner/timeline-file.ts";
+import {
+  errorMessage,
+  type ClientEvent,
+  type ClientRequest,
+  type ExportResult,
+  type ExportTarget,
+  type HostPushes,
+  type HostStatus,
+  type LoadOutcome,
+  type PushPayload,
+  type TimelineEvent,
+  type TryRequest,
+  type WorkspaceState,
+} from "../contract/index.ts";
+import { rebaseTimeline, timelineJsonLines } from "../contract/timeline-file.ts";
 import { openBrowserEventSource, type BrowserEventSource } from "./browser-clients.ts";
 import { createClientControls } from "./client-controls.ts";
 import { createConsolePanel } from "./console-panel.ts";
@@ -55,7 +68,7 @@ const connection = createHostConnection({
   onPush: handlePush,
 });
 
-function handlePush(payload: HostToPagePayload): void {
+function handlePush(payload: PushPayload<HostPushes>): void {
   switch (payload.type) {
     case "status":
       if (!status || status.timelineStart !== payload.status.timelineStart) store.clear(payload.status.timelineStart);
@@ -63,8 +76,7 @@ function handlePush(payload: HostToPagePayload): void {
       say(describeServing(), status.serving === undefined ? "" : "ok");
       return;
     case "cleared":
-      status = payload.status;
-      store.clear(payload.status.timelineStart);
+      cleared(payload.status);
       return;
     case "events":
       store.append(payload.events);
@@ -82,15 +94,13 @@ function handlePush(payload: HostToPagePayload): void {
     case "settings":
       settings.apply(payload.settings);
       return;
-    case "document":
-    case "file-list":
-    case "cancelled":
     case "load-result":
-    case "exported":
-    case "connected":
-    case "clock-pong":
-    case "ack":
+      showLoad(payload.event);
+      return;
     case "failed":
+      say(payload.message, "error");
+      return;
+    case "document":
       return;
     default: {
       const _never: never = payload;
@@ -108,14 +118,33 @@ function learnEventNames(events: readonly TimelineEvent[]): void {
   }
 }
 
+/** The timeline was cleared (by this page or another). */
+function cleared(next: HostStatus): void {
+  status = next;
+  store.clear(next.timelineStart);
+}
+
+/** Says what a request that got no reply went through, in the status line. */
+function sayFailure(error: unknown): void {
+  say(errorMessage(error), "error");
+}
+
 async function run(): Promise<void> {
   if (!editor) return;
   const source = editor.source;
   say("Loading…");
-  const reply = await connection.request({ type: "load", source, path: openPath() });
-  if (reply.type === "failed") return say(reply.message, "error");
-  if (reply.type !== "load-result") return;
-  const event = reply.event;
+  let event: LoadOutcome;
+  try {
+    event = await connection.request("load", { source, path: openPath() });
+  } catch (error) {
+    return sayFailure(error);
+  }
+  showLoad(event);
+}
+
+/** A load's outcome: the status line, and the editor's marker for a load error. */
+function showLoad(event: LoadOutcome): void {
+  if (!editor) return;
   if (event.kind === "loaded") {
     lastLoad = { version: event.version, at: Date.now(), ms: event.loadMs };
     status = status && { ...status, serving: event.version };
@@ -132,12 +161,15 @@ async function run(): Promise<void> {
 
 async function connect(request: ClientRequest): Promise<void> {
   settings.rememberClient(request.client);
-  const reply = await connection.request({ type: "connect", request });
-  if (reply.type === "failed") return say(reply.message, "error");
-  if (reply.type !== "connected") return;
-  for (const { lane, url } of reply.lanes) {
+  let lanes: { lane: number; url: string }[];
+  try {
+    ({ lanes } = await connection.request("connect", { request }));
+  } catch (error) {
+    return sayFailure(error);
+  }
+  for (const { lane, url } of lanes) {
     if (request.client === "browser") {
-      const client = openBrowserEventSource({ lane, url, hostNow: connection.hostNow, emit: (events: ClientEvent[]) => void connection.request({ type: "browser-events", events }) });
+      const client = openBrowserEventSource({ lane, url, hostNow: connection.hostNow, emit: (events: ClientEvent[]) => void connection.request("browser-events", { events }).catch(sayFailure) });
       browserClients.set(lane, client);
       if (request.disconnectAfterMs !== undefined) setTimeout(() => disconnect(lane), request.disconnectAfterMs);
     }
@@ -152,7 +184,7 @@ function disconnect(lane?: number): void {
       browserClients.delete(id);
     }
   }
-  void connection.request({ type: "disconnect", lane });
+  void connection.request("disconnect", { lane }).catch(sayFailure);
   if (lane === undefined) byId("lanes", HTMLDivElement).replaceChildren();
   else document.querySelector(`[data-lane="${lane}"]`)?.remove();
 }
@@ -188,7 +220,7 @@ const table = createEventsTable(byId("panel-events", HTMLDivElement), store, {
 const rawView = createRawView(byId("panel-raw", HTMLDivElement), store);
 createConsolePanel(byId("panel-console", HTMLDivElement), store, (line) => editor?.revealLine(line));
 const settings = createPageSettings({
-  save: (changes) => void connection.request({ type: "settings-set", settings: changes }),
+  save: (changes) => void connection.request("settings-set", { settings: changes }).catch(sayFailure),
   onTheme(dark) {
     editor?.setDark(dark);
     timeline.view.refreshTheme();
@@ -244,7 +276,9 @@ function setupTabs(): void {
 
 function setupToolbar(): void {
   byId("run", HTMLButtonElement).addEventListener("click", () => void run());
-  byId("clear", HTMLButtonElement).addEventListener("click", () => void connection.request({ type: "clear" }));
+  byId("clear", HTMLButtonElement).addEventListener("click", () => {
+    connection.request("clear", {}).then((reply) => cleared(reply.status), sayFailure);
+  });
   byId("export-json", HTMLButtonElement).addEventListener("click", () => {
     const lines = timelineJsonLines(rebaseTimeline(store.events, store.timelineStart));
     download("timeline.jsonl", new Blob([lines], { type: "application/x-ndjson" }));
@@ -266,10 +300,12 @@ function setupToolbar(): void {
 async function exportServerFile(target: ExportTarget): Promise<void> {
   if (!editor) return;
   say(`Exporting for ${target === "bun" ? "Bun" : "Deno"}…`);
-  const reply = await connection.request({ type: "export", source: editor.source, target, tryRequest: suggestedRequest });
-  if (reply.type === "failed") return say(reply.message, "error");
-  if (reply.type !== "exported") return;
-  const { result } = reply;
+  let result: ExportResult;
+  try {
+    result = await connection.request("export", { source: editor.source, target, tryRequest: suggestedRequest });
+  } catch (error) {
+    return sayFailure(error);
+  }
   if (!result.ok) {
     const where = result.error.line === undefined ? "" : ` (line ${result.error.line}${result.error.column === undefined ? "" : `:${result.error.column}`})`;
     return say(`Not exported for ${target}${where}: ${result.error.message}`, "error");

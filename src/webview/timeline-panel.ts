@@ -3,7 +3,7 @@
  * and a tooltip with the hovered event's detail.
  */
 
-import { describeEvent } from "../runner/format-timeline.ts";
+import { describeEvent } from "../contract/describe-event.ts";
 import type { TimelineEvent } from "../contract/index.ts";
 import { byId } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";

@@ -8,8 +8,7 @@ import { basename, dirname, extname, join } from "node:path";
 /** The file types the playground lists, opens and saves. */
 export const snippetExtensions: readonly string[] = [".ts", ".tsx", ".js", ".mjs", ".mts"];
 
-/** The largest file the playground opens, and the largest source a page may send. */
-export const maxSnippetBytes = 4 * 1024 * 1024;
+export { maxSnippetBytes } from "../../contract/index.ts";
 
 /** True when `path` ends in one of the snippet extensions. */
 export function hasSnippetExtension(path: string): boolean {

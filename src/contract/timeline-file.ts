@@ -3,7 +3,7 @@
  * closing `summary`. The trace command and the UI's JSON export both produce exactly this.
  */
 
-import type { SummaryEvent, TimelineEvent } from "../contract/index.ts";
+import type { SummaryEvent, TimelineEvent } from "./timeline-events.ts";
 
 /** Sorts by time, rebases every time onto `start`, and appends the summary. */
 export function rebaseTimeline(events: readonly TimelineEvent[], start: number): TimelineEvent[] {

@@ -1,0 +1,86 @@
+/**
+ * How each timeline event reads in one line: the detail the `trace` command prints after its kind,
+ * and the colour it is shown in. The page's table, tooltips and details say the same.
+ */
+
+import type { TimelineEvent } from "./timeline-events.ts";
+
+/** The colours an event's kind is shown in. */
+export type EventColour = "reset" | "dim" | "red" | "green" | "yellow" | "blue" | "magenta" | "cyan";
+
+/** Shows `\r`, `\n` and other control characters, so the wire format can be read. */
+export function visibleText(text: string, max = 80): string {
+  const shown = JSON.stringify(text.length > max ? text.slice(0, max) : text).slice(1, -1);
+  return text.length > max ? `"${shown}"…` : `"${shown}"`;
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const contentType = (headers: Record<string, string>) => (headers["content-type"] ? ` ${headers["content-type"]}` : "");
+const at = (line: number | undefined) => (line === undefined ? "" : ` (line ${line})`);
+
+/** The detail column, and the colour the kind is shown in. */
+export function describeEvent(event: TimelineEvent): { detail: string; colour: EventColour } {
+  switch (event.kind) {
+    case "loaded": {
+      const notices = event.notices.map((n) => `\n      notice${at(n.line)}: ${n.message}`).join("");
+      return { detail: `v${event.version} (${event.form}) in ${ms(event.loadMs)}, serving ${event.url}${notices}`, colour: "green" };
+    }
+    case "load-error": {
+      const where = event.line === undefined ? "" : ` at ${event.line}:${event.column ?? 1}`;
+      const serving = event.serving === undefined ? "nothing is serving" : `v${event.serving} keeps serving`;
+      return { detail: `v${event.version} ${event.failure}${where}: ${event.message} (${serving})`, colour: "red" };
+    }
+    case "restarted":
+      return { detail: `${event.cause}: ${event.reason}`, colour: "red" };
+    case "log":
+      return { detail: `${event.level}${at(event.line)}: ${event.text}`, colour: event.level === "error" || event.level === "stderr" ? "yellow" : "dim" };
+    case "uncaught":
+      return { detail: `${event.message}${at(event.line)}`, colour: "red" };
+    case "summary":
+      return { detail: Object.entries(event.counts).map(([kind, count]) => `${kind} ${count}`).join(", "), colour: "dim" };
+    case "request":
+      return { detail: `${event.method} ${event.path} → v${event.version}`, colour: "blue" };
+    case "response":
+      return { detail: `${event.status}${contentType(event.headers)} (${event.body} body)`, colour: "blue" };
+    case "write": {
+      const waited = event.waitedMs !== undefined && event.waitedMs >= 1 ? `, waited ${ms(event.waitedMs)}` : "";
+      return { detail: `${event.bytes} B by ${event.via}${waited} ${visibleText(event.text)}`, colour: "reset" };
+    }
+    case "end":
+      return { detail: `${event.writes} writes, ${event.bytes} B`, colour: "blue" };
+    case "error":
+      return { detail: `${event.during}${at(event.line)}: ${event.message}`, colour: "red" };
+    case "abort":
+      return { detail: "req.signal aborted: the client went away", colour: "yellow" };
+    case "cancel":
+      return { detail: event.reason, colour: "yellow" };
+    case "cleanup":
+      return { detail: `${event.via} finished ${ms(event.afterMs)} after the client left`, colour: "green" };
+    case "leak":
+      return { detail: `${event.what}${at(event.line)}: ${event.detail}`, colour: "red" };
+    case "folded":
+      return { detail: `${event.count} ${event.of} events (${event.bytes} B) over ${ms(event.t - event.since)}, folded`, colour: "dim" };
+    case "open":
+      return { detail: `${event.client} ${event.method} ${event.url}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}`, colour: "cyan" };
+    case "headers":
+      return { detail: `${event.status}${contentType(event.headers)}, first byte after ${ms(event.ttfbMs)}`, colour: "cyan" };
+    case "chunk":
+      return { detail: `${event.bytes} B ${visibleText(event.text)}`, colour: "reset" };
+    case "sse":
+      return { detail: `${event.event}${event.id === undefined ? "" : ` #${event.id}`} ${visibleText(event.data)}`, colour: "magenta" };
+    case "sse-comment":
+      return { detail: visibleText(event.text), colour: "dim" };
+    case "sse-retry":
+      return { detail: ms(event.ms), colour: "magenta" };
+    case "sse-invalid":
+      return { detail: `${event.type}: ${visibleText(event.line)}`, colour: "red" };
+    case "disconnect":
+      return { detail: `by ${event.by}${event.message ? `: ${event.message}` : ""} after ${event.chunks} chunks, ${event.bytes} B`, colour: event.by === "error" ? "red" : "cyan" };
+    case "reconnect":
+      return { detail: `after ${ms(event.delayMs)}${event.lastEventId ? `, Last-Event-ID: ${event.lastEventId}` : ""}`, colour: "cyan" };
+    default: {
+      const _never: never = event;
+      return { detail: JSON.stringify(_never), colour: "reset" };
+    }
+  }
+}

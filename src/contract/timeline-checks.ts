@@ -1,0 +1,123 @@
+/**
+ * Checks for timeline events, one per kind, built from the same lists their types are derived
+ * from. Each event is rebuilt from its own fields, so nothing the contract does not name travels on.
+ */
+
+import { array, integer, literal, number, object, oneOf, optional, record, string, tagged, type Check } from "./check.ts";
+import {
+  bodyKinds,
+  cleanupVias,
+  clientKinds,
+  disconnectBys,
+  errorPhases,
+  foldableKinds,
+  leakKinds,
+  loadFailures,
+  logLevels,
+  restartCauses,
+  sides,
+  snippetForms,
+  writeVias,
+  type ClientEvent,
+  type Notice,
+  type RunnerProducedEvent,
+  type TimelineEvent,
+  type TimelineKind,
+} from "./timeline-events.ts";
+
+/** 1-based line or column. */
+const position = optional(integer(1));
+
+export const noticeCheck: Check<Notice> = object({ message: string, line: position, column: position });
+
+const at = <const S extends string, const K extends string>(side: S, kind: K) => ({ t: number, lane: integer(0), side: literal(side), kind: literal(kind) });
+const serverAt = <const K extends string>(kind: K) => ({ ...at("server", kind), requestId: integer(0), version: integer(0) });
+
+type EventOfKind<K extends TimelineKind> = Extract<TimelineEvent, { kind: K }>;
+
+/** One check per kind: a new kind of event does not compile until it has one. */
+const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
+  loaded: object({ ...at("runner", "loaded"), version: integer(1), form: oneOf(snippetForms), notices: array(noticeCheck), loadMs: number, url: string }),
+  "load-error": object({
+    ...at("runner", "load-error"),
+    version: integer(1),
+    failure: oneOf(loadFailures),
+    message: string,
+    line: position,
+    column: position,
+    module: optional(string),
+    serving: optional(integer(1)),
+  }),
+  restarted: object({ ...at("runner", "restarted"), cause: oneOf(restartCauses), reason: string, version: optional(integer(1)), line: position }),
+  log: object({ ...at("runner", "log"), level: oneOf(logLevels), text: string, requestId: optional(integer(0)), line: position }),
+  uncaught: object({ ...at("runner", "uncaught"), message: string, line: position, stack: optional(string) }),
+  summary: object({ ...at("runner", "summary"), counts: record(number) }),
+
+  request: object({ ...serverAt("request"), method: string, path: string }),
+  response: object({ ...serverAt("response"), status: integer(0, 999), headers: record(string), body: oneOf(bodyKinds) }),
+  write: object({ ...serverAt("write"), bytes: integer(0), text: string, via: oneOf(writeVias), waitedMs: optional(number) }),
+  end: object({ ...serverAt("end"), writes: integer(0), bytes: integer(0) }),
+  error: object({ ...serverAt("error"), message: string, line: position, column: position, stack: optional(string), during: oneOf(errorPhases) }),
+  abort: object(serverAt("abort")),
+  cancel: object({ ...serverAt("cancel"), reason: string }),
+  cleanup: object({ ...serverAt("cleanup"), afterMs: number, via: oneOf(cleanupVias) }),
+  leak: object({ ...serverAt("leak"), what: oneOf(leakKinds), line: position, detail: string }),
+  folded: object({
+    t: number,
+    lane: integer(0),
+    side: oneOf(sides),
+    kind: literal("folded"),
+    requestId: optional(integer(0)),
+    of: oneOf(foldableKinds),
+    count: integer(0),
+    bytes: integer(0),
+    since: number,
+  }),
+
+  open: object({ ...at("client", "open"), client: oneOf(clientKinds), method: string, url: string, attempt: integer(1) }),
+  headers: object({ ...at("client", "headers"), status: integer(0, 999), headers: record(string), ttfbMs: number }),
+  chunk: object({ ...at("client", "chunk"), bytes: integer(0), text: string }),
+  sse: object({ ...at("client", "sse"), event: string, id: optional(string), data: string }),
+  "sse-comment": object({ ...at("client", "sse-comment"), text: string }),
+  "sse-retry": object({ ...at("client", "sse-retry"), ms: number }),
+  "sse-invalid": object({ ...at("client", "sse-invalid"), type: string, line: string, message: string }),
+  disconnect: object({ ...at("client", "disconnect"), by: oneOf(disconnectBys), message: optional(string), bytes: integer(0), chunks: integer(0) }),
+  reconnect: object({ ...at("client", "reconnect"), lastEventId: optional(string), delayMs: number }),
+};
+
+/** Any timeline event. */
+export const timelineEventCheck: Check<TimelineEvent> = tagged("kind", eventChecks);
+
+/** The checks of some kinds only. */
+function pick<K extends TimelineKind>(kinds: readonly K[]): Record<string, Check<EventOfKind<K>>> {
+  return Object.fromEntries(kinds.map((kind) => [kind, eventChecks[kind]]));
+}
+
+/** Fails to compile when `Listed` leaves out a kind of `All`. */
+type Complete<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
+
+const runnerProducedKinds = [
+  "request",
+  "response",
+  "write",
+  "end",
+  "error",
+  "abort",
+  "cancel",
+  "cleanup",
+  "leak",
+  "folded",
+  "log",
+  "uncaught",
+] as const satisfies readonly RunnerProducedEvent["kind"][];
+const runnerProducedComplete: Complete<RunnerProducedEvent["kind"], (typeof runnerProducedKinds)[number]> = true;
+
+/** An event the runner process may produce itself: a server event, a log, an uncaught error, a fold. */
+export const runnerProducedEventCheck: Check<RunnerProducedEvent> = tagged("kind", pick(runnerProducedKinds));
+
+const clientEventKinds = ["open", "headers", "chunk", "sse", "sse-comment", "sse-retry", "sse-invalid", "disconnect", "reconnect"] as const satisfies readonly ClientEvent["kind"][];
+const clientKindsComplete: Complete<ClientEvent["kind"], (typeof clientEventKinds)[number]> = true;
+void runnerProducedComplete, clientKindsComplete;
+
+/** An event a client records. */
+export const clientEventCheck: Check<ClientEvent> = tagged("kind", pick(clientEventKinds));
