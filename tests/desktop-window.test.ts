@@ -5,9 +5,14 @@
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import type { TimelineEvent } from "../src/contract/index.ts";
+import { starterSnippet } from "../src/main/files/index.ts";
+import { traceSnippet } from "../src/runner/trace.ts";
+import { quitQuestionText } from "../src/webview/quit-dialog.ts";
 import { artifactsDir } from "./browser/chromium.ts";
+import { measurePage } from "./support/page-layout.ts";
 import { createTempDir } from "./support/temp-dir.ts";
 import { desktopUnavailable, processesWith, projectRoot, run, startDesktopSession, startXvfb, waitFor, type DesktopSession, type DesktopSessionOptions } from "./support/desktop-session.ts";
 
@@ -60,21 +65,31 @@ function appIconSize(): string {
   return `${png.readUInt32BE(16)} x ${png.readUInt32BE(20)}`;
 }
 
+/** Waits until the page's modal question is up: its backdrop darkens the page behind it. */
+async function waitForQuestion(app: DesktopSession, window: string): Promise<void> {
+  const shot = join(artifactsDir, "desktop-question.png");
+  const brightness = () => {
+    app.screenshot(shot);
+    const { x, y } = app.windowGeometry(window);
+    const hex = pixel(shot, x + 20, y + 700);
+    return Number.parseInt(hex.slice(1, 3), 16) + Number.parseInt(hex.slice(3, 5), 16) + Number.parseInt(hex.slice(5, 7), 16);
+  };
+  await waitFor("the quit question in the page", () => (brightness() < 600 ? true : undefined), 15_000);
+}
+
 describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => {
   test("npm start opens the window with the app's title, class and icon, and it shows the editor and the page", async () => {
     await using profile = await freshProfile();
     await using app = start(profile);
     const window = await app.waitForWindow(windowTimeoutMs);
-    // The page needs a moment after the window maps: wait until the editor has drawn its text.
+    // The page says when its editor is ready for typing; then it has drawn.
+    await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
     mkdirSync(artifactsDir, { recursive: true });
     const shot = join(artifactsDir, "desktop-window.png");
     const geometry = app.windowGeometry(window);
     const editor = { x: geometry.x + 20, y: geometry.y + 60, width: 420, height: 200 };
-    const deadline = performance.now() + 30_000;
-    do {
-      await Bun.sleep(250);
-      app.screenshot(shot);
-    } while (colours(shot, editor) < 20 && performance.now() < deadline);
+    // WebKit paints a frame or more after the page says it is ready; a busy machine takes longer.
+    await waitFor("the editor's text on the screen", () => (app.screenshot(shot), colours(shot, editor) >= 20 ? true : undefined), 15_000).catch(() => undefined);
     expect({
       title: app.windowTitle(window),
       windowClass: app.windowClass(window),
@@ -83,7 +98,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       geometry,
       editorDrawn: colours(shot, editor) >= 20,
       toolbarDrawn: colours(shot, { x: geometry.x, y: geometry.y, width: geometry.width, height: 46 }) >= 10,
-      lines: app.lines.filter((line) => line.startsWith("Stream Playground:")).map((line) => line.replace(/\(log: .*\)$/, "(log)")),
+      lines: app.lines.filter((line) => line.startsWith("Stream Playground:")).map((line) => line.replace(/\(log: .*\)$/, "(log)").replace(/\(\d+ ms after/, "(N ms after")),
     }).toEqual({
       title: "Untitled 1 — Stream Playground",
       windowClass: '"stream-playground", "Stream Playground"',
@@ -91,7 +106,11 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       geometry: { x: 51, y: 32, width: 1178, height: 736 },
       editorDrawn: true,
       toolbarDrawn: true,
-      lines: ["Stream Playground: desktop window open", "Stream Playground: desktop app running; Ctrl+C quits it (log)"],
+      lines: [
+        "Stream Playground: desktop window open",
+        "Stream Playground: desktop app running; Ctrl+C quits it (log)",
+        "Stream Playground: editor ready (N ms after the page began loading)",
+      ],
     });
   }, 120_000);
 
@@ -101,12 +120,13 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     {
       await using app = start(profile);
       const window = await app.waitForWindow(windowTimeoutMs);
+      await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
       app.xdotool("windowsize", window, String(moved.width), String(moved.height));
       app.xdotool("windowmove", window, String(moved.x), String(moved.y));
       await Bun.sleep(500);
       // Nothing unsaved (an untitled snippet is its own file): closing the window quits.
       app.closeWindow();
-      expect(await app.exited).toBe(0);
+      expect(await app.exitedWithin(20_000)).toBe(0);
     }
     const saved = JSON.parse(readFileSync(join(profile.workspace, "settings.json"), "utf8")).window;
     await using again = start(profile);
@@ -158,5 +178,84 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       title: "Untitled 1 — Stream Playground",
       runnerFromTheApp: true,
     });
+  }, 180_000);
+
+  test("a snippet runs in the window, a client's events reach the page, and the page exports them through the system's dialog", async () => {
+    await using profile = await freshProfile();
+    await using out = await createTempDir("desktop-export-");
+    await using app = start(profile);
+    const window = await app.waitForWindow(windowTimeoutMs);
+    await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
+    const { width, height } = app.windowGeometry(window);
+    const controls = await measurePage({ width, height }, ["#connect", "#export-menu > summary"]);
+    const menu = await measurePage({ width, height }, ["#export-json"], `document.getElementById("export-menu").open = true`);
+    app.click(window, controls["#connect"]!);
+    // The starter snippet streams five ticks 200 ms apart; give the stream time to end.
+    await Bun.sleep(3_000);
+    app.click(window, controls["#export-menu > summary"]!);
+    await Bun.sleep(300);
+    app.click(window, menu["#export-json"]!);
+    const dialog = await app.waitForWindowNamed("Open File", 15_000);
+    // GTK's chooser: Ctrl+L opens the location field; a folder's path and Enter choose it.
+    app.xdotool("key", "--window", dialog, "ctrl+l");
+    app.xdotool("type", "--delay", "15", `${out.dir}/`);
+    app.xdotool("key", "Return");
+    const exported = join(out.dir, "timeline.jsonl");
+    const text = await waitFor("the exported timeline", () => (existsSync(exported) ? readFileSync(exported, "utf8") : undefined), 15_000);
+    const events = text.trim().split("\n").map((line) => JSON.parse(line) as TimelineEvent);
+    // The oracle: the same snippet traced by the trace command's engine, with the same client.
+    const oracle = await traceSnippet({ snippetPath: join(profile.workspace, "oracle.ts"), source: starterSnippet, path: "/", client: "stream" });
+    const laneKinds = (list: readonly TimelineEvent[]) => list.filter((event) => event.lane === 1).map((event) => `${event.side} ${event.kind}`).sort();
+    expect({ kinds: laneKinds(events), chunks: events.filter((e) => e.kind === "chunk").map((e) => (e.kind === "chunk" ? e.text : "")) }).toEqual({
+      kinds: laneKinds(oracle.events),
+      chunks: ["tick 1\n", "tick 2\n", "tick 3\n", "tick 4\n", "tick 5\n"],
+    });
+    app.screenshot(join(artifactsDir, "desktop-exported.png"));
+  }, 180_000);
+
+  test("closing with unsaved edits asks in the window: Cancel keeps editing, Keep as draft quits and the edit comes back", async () => {
+    await using profile = await freshProfile();
+    await using project = await createTempDir("desktop-project-");
+    const file = join(project.dir, "events.ts");
+    const original = `export default () => new Response("from the file\\n");\n`;
+    writeFileSync(file, original);
+    writeFileSync(join(profile.workspace, "session.json"), JSON.stringify({ document: { id: crypto.randomUUID(), path: file, untitled: false }, recent: [file] }));
+    const question = await measurePage(
+      { width: 1178, height: 736 },
+      ["#quit-cancel", "#quit-draft"],
+      `document.getElementById("quit-dialog-text").textContent = ${JSON.stringify(quitQuestionText("events.ts"))}; document.getElementById("quit-dialog").showModal()`,
+    );
+    {
+      await using app = start(profile);
+      const window = await app.waitForWindow(windowTimeoutMs);
+      await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
+      app.click(window, { x: 300, y: 300 });
+      app.xdotool("type", "--delay", "80", "// edited");
+      await waitFor("the unsaved marker in the title", () => (app.windowTitle(window).includes("•") ? true : undefined), 10_000);
+
+      const readyLines = () => app.lines.filter((line) => line.startsWith("Stream Playground: editor ready")).length;
+      // Close, as a window manager's close button does: the window comes back with the question.
+      app.closeWindow();
+      await waitFor("the reopened window's page", () => (readyLines() === 2 ? true : undefined), 20_000);
+      const reopened = await app.waitForWindow(10_000);
+      await waitForQuestion(app, reopened);
+      app.click(reopened, question["#quit-cancel"]!);
+      await Bun.sleep(1_000);
+      const afterCancel = { title: app.windowTitle(reopened), exited: (await app.exitedWithin(0)) !== "still running" };
+      app.closeWindow();
+      await waitFor("the reopened window's page", () => (readyLines() === 3 ? true : undefined), 20_000);
+      const again = await app.waitForWindow(10_000);
+      await waitForQuestion(app, again);
+      app.click(again, question["#quit-draft"]!);
+      expect({ afterCancel, exit: await app.exitedWithin(20_000), onDisk: readFileSync(file, "utf8") }).toEqual({
+        afterCancel: { title: "events.ts • — Stream Playground", exited: false },
+        exit: 0,
+        onDisk: original,
+      });
+    }
+    await using again = start(profile);
+    const window = await again.waitForWindow(windowTimeoutMs);
+    await again.waitForLine(/^Stream Playground: editor ready/, 30_000);
+    expect(again.windowTitle(window)).toBe("events.ts • — Stream Playground");
   }, 180_000);
 });

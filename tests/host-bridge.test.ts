@@ -36,7 +36,7 @@ describe("loading", () => {
     const reply = await page.request("load", { source: twoLines });
     expect({ kind: reply.kind, version: reply.version }).toEqual({ kind: "loaded", version: 1 });
     const status = await page.until(() => page.messages.findLast((m) => m.payload?.type === "status" && m.payload.status.serving === 1));
-    expect(status.payload).toEqual({ type: "status", status: { runnerUrl: host.session.runnerUrl, serving: 1, timelineStart: host.session.status().timelineStart } });
+    expect(status.payload).toEqual({ type: "status", status: { runnerUrl: host.session.runnerUrl, serving: 1, timelineStart: host.session.status().timelineStart, clients: [] } });
   });
 
   test("a load that fails is a load-error result, and a relative path is refused", async () => {

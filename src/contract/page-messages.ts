@@ -42,7 +42,16 @@ export interface ClientRequest {
   disconnectAfterMs?: number | undefined;
 }
 
-/** What the host tells a page when it connects, and again when something about the runner changes. */
+/** A client the host keeps open: a page shows one chip per lane, and a page that (re)loads gets them back. */
+export interface LiveClient {
+  lane: number;
+  client: ClientKind;
+  method: string;
+  /** Path and query on the runner. */
+  path: string;
+}
+
+/** What the host tells a page when it connects, and again when something about the runner or its clients changes. */
 export interface HostStatus {
   /** Where the runner serves. */
   runnerUrl: string;
@@ -50,7 +59,27 @@ export interface HostStatus {
   serving?: number | undefined;
   /** Host clock at the moment the timeline began (the zero of the time axis). */
   timelineStart: number;
+  /** The clients still open, by lane. */
+  clients: LiveClient[];
 }
+
+/** What the user chose when the desktop window was closed with unsaved edits. */
+export const quitChoices = ["save", "draft", "cancel"] as const;
+export type QuitChoice = (typeof quitChoices)[number];
+
+/** Largest file a page may hand the host to write (a timeline of a few hundred thousand events). */
+export const maxSaveCopyBytes = 96 * 1024 * 1024;
+
+/** Text, or bytes as base64, to write to a file the user picks with the system's dialog. */
+export interface SaveCopyRequest {
+  /** The file name the dialog offers, e.g. `server.ts` or `timeline.png`; a name, not a path. */
+  suggestedName: string;
+  text?: string | undefined;
+  base64?: string | undefined;
+}
+
+/** Where the file was written, or the dialog was closed without a choice. */
+export type SaveCopyReply = { type: "saved"; path: string } | { type: "cancelled" };
 
 /** A load's outcome, as the timeline records it. */
 export type LoadOutcome = LoadedEvent | LoadErrorEvent;
@@ -111,6 +140,12 @@ export interface PageRequests {
   "settings-set": { request: { settings: Partial<Settings> }; reply: { settings: Settings } };
   /** Export the editor's snippet as a standalone server file. */
   export: { request: ExportRequest; reply: ExportResult };
+  /** Write an export where the user picks with the system's dialog, never replacing a file without asking (desktop only). */
+  "save-copy": { request: SaveCopyRequest; reply: SaveCopyReply };
+  /** The page's editor is ready for typing, this long after the page began loading. */
+  "page-ready": { request: { editorReadyMs: number }; reply: Empty };
+  /** The user's answer to `quit-requested`. */
+  "quit-answer": { request: { choice: QuitChoice }; reply: Empty };
 }
 
 /** Host → page pushes. */
@@ -132,6 +167,8 @@ export interface HostPushes {
   settings: { settings: Settings };
   /** Something the host could not answer as a reply: a message that was not JSON, or a background load that failed. */
   failed: { message: string };
+  /** The desktop window was closed with unsaved edits in `documentName`: ask, and answer with `quit-answer`. */
+  "quit-requested": { documentName: string };
 }
 
 /** One example (a lesson) as the host serves it at `/examples/index.json`. */
@@ -169,7 +206,24 @@ export const clientRequestCheck: Check<ClientRequest> = object({
 /** A page's browser clients record client events on their own lanes (never lane 0, the runner's). */
 const browserEventCheck: Check<ClientEvent> = refine(clientEventCheck, (event) => event.lane >= 1, "must be on a client's lane (1 or more)");
 
-export const hostStatusCheck: Check<HostStatus> = object({ runnerUrl: string, serving: optional(integer(1)), timelineStart: number });
+const liveClientCheck: Check<LiveClient> = object({ lane, client: oneOf(clientKinds), method: string, path: string });
+export const hostStatusCheck: Check<HostStatus> = object({ runnerUrl: string, serving: optional(integer(1)), timelineStart: number, clients: array(liveClientCheck) });
+
+/** A file name with no folder in it: the dialog decides the folder. */
+const fileName = refine(string, (name) => name.length > 0 && name.length <= 255 && !/[/\\\0]/.test(name) && name !== "." && name !== "..", "must be a file name without a folder");
+const saveCopyRequestCheck: Check<SaveCopyRequest> = refine(
+  object({
+    suggestedName: fileName,
+    text: optional(refine(string, (text) => text.length <= maxSaveCopyBytes, `must be at most ${maxSaveCopyBytes} characters`)),
+    base64: optional(refine(string, (text) => text.length <= (maxSaveCopyBytes / 3) * 4 + 4 && /^[A-Za-z0-9+/]*={0,2}$/.test(text), "must be base64 of at most the size limit")),
+  }),
+  (request) => (request.text === undefined) !== (request.base64 === undefined),
+  "must carry either text or base64, not both",
+);
+const saveCopyReplyCheck: Check<SaveCopyReply> = tagged("type", {
+  saved: object({ type: literal("saved"), path: string }),
+  cancelled: object({ type: literal("cancelled") }),
+});
 
 const loadOutcomeCheck = refine(timelineEventCheck, (event) => event.kind === "loaded" || event.kind === "load-error", "must be a loaded or load-error event") as Check<LoadOutcome>;
 
@@ -201,6 +255,9 @@ export const pageRequestChecks: RequestChecks<PageRequests> = {
     request: object({ source: string, target: oneOf(exportTargets), port: optional(number), tryRequest: optional(tryRequestCheck) }),
     reply: exportResultCheck,
   },
+  "save-copy": { request: saveCopyRequestCheck, reply: saveCopyReplyCheck },
+  "page-ready": { request: object({ editorReadyMs: refine(number, (ms) => ms >= 0, "must be a number of ms") }), reply: emptyCheck },
+  "quit-answer": { request: object({ choice: oneOf(quitChoices) }), reply: emptyCheck },
 };
 
 export const hostPushChecks: PushChecks<HostPushes> = {
@@ -213,4 +270,5 @@ export const hostPushChecks: PushChecks<HostPushes> = {
   "file-changed": object({ id: documentIdCheck, source: string, conflict: boolean }),
   settings: object({ settings: settingsCheck }),
   failed: object({ message: string }),
+  "quit-requested": object({ documentName: string }),
 };

@@ -28,10 +28,12 @@ import {
   type Handlers,
   type HostPushes,
   type HostStatus,
+  type LiveClient,
   type LoadOutcome,
   type NoPushes,
   type NoRequests,
   type PageRequests,
+  type QuitChoice,
   type Settings,
   type SnippetDocument,
   type TimelineEvent,
@@ -69,13 +71,26 @@ export interface SessionOptions {
   batchIntervalMs?: number | undefined;
   /** A batch this large is sent at once. */
   batchMaxPending?: number | undefined;
+  /** A page's editor became ready for typing, `editorReadyMs` after it began loading (the desktop app says so). */
+  onPageReady?: ((editorReadyMs: number) => void) | undefined;
 }
 
 /** A probe client the session opened, with its scheduled disconnect. */
 interface OpenProbe {
   probe: Probe;
+  client: LiveClient;
   timer?: ReturnType<typeof setTimeout> | undefined;
 }
+
+/** A lane given to a page's own EventSource: the page that owns it, and what ends its proxied streams. */
+interface BrowserLane {
+  page: PageConnection;
+  client: LiveClient;
+  controller: AbortController;
+}
+
+/** How long a quit question waits for a page's answer before the edits are kept as a draft. */
+const quitAnswerTimeoutMs = 10 * 60_000;
 
 export function createSession(options: SessionOptions = {}) {
   const now = () => performance.now();
@@ -89,8 +104,10 @@ export function createSession(options: SessionOptions = {}) {
   /** Every page connected, with its end of the connection. */
   const pages = new Map<PageConnection, Endpoint<NoRequests, HostPushes>>();
   const probes = new Map<number, OpenProbe>();
-  /** Lanes given to the page's own EventSource clients; aborting one ends its proxied streams. */
-  const browserLanes = new Map<number, AbortController>();
+  /** Lanes given to the pages' own EventSource clients; aborting one ends its proxied streams. */
+  const browserLanes = new Map<number, BrowserLane>();
+  /** The quit question now asked, answered by the first page that answers. */
+  let quitQuestion: ReturnType<typeof Promise.withResolvers<QuitChoice>> | undefined;
   /** Requests the current runner process has begun. */
   let seenRequests = new Set<number>();
   /** Requests begun before the last `clear`: their late events belong to the forgotten timeline. */
@@ -100,8 +117,6 @@ export function createSession(options: SessionOptions = {}) {
   let nextLane = 1;
   let timelineStart = now();
   let files: WorkspaceFiles | undefined;
-  /** Pages attached since the session started: a window that reloads or reopens counts again. */
-  let pagesAttached = 0;
 
   /** The workspace, once `start` has opened it. */
   function workspaceFiles(): WorkspaceFiles {
@@ -110,7 +125,8 @@ export function createSession(options: SessionOptions = {}) {
   }
 
   function status(): HostStatus {
-    return { runnerUrl: runner.url, serving: runner.serving, timelineStart };
+    const clients = [...[...probes.values()].map((entry) => entry.client), ...[...browserLanes.values()].map((entry) => entry.client)].sort((a, b) => a.lane - b.lane);
+    return { runnerUrl: runner.url, serving: runner.serving, timelineStart, clients };
   }
 
   /** Pushes to every page but `except` (the page that asked, which gets the same news as its reply). */
@@ -154,6 +170,10 @@ export function createSession(options: SessionOptions = {}) {
     return lanes;
   }
 
+  function liveClient(lane: number, request: ClientRequest): LiveClient {
+    return { lane, client: request.client, method: request.method, path: request.path };
+  }
+
   function openProbeOn(lane: number, request: ClientRequest, url: string): void {
     const ownGeneration = generation;
     const probe = openProbe({
@@ -168,24 +188,31 @@ export function createSession(options: SessionOptions = {}) {
         if (generation === ownGeneration) record(event);
       },
     });
-    const entry: OpenProbe = { probe };
+    const entry: OpenProbe = { probe, client: liveClient(lane, request) };
     if (request.disconnectAfterMs !== undefined) entry.timer = setTimeout(() => probe.disconnect(), request.disconnectAfterMs);
     probes.set(lane, entry);
     void probe.done.then(() => {
       clearTimeout(entry.timer);
-      if (probes.get(lane) === entry) probes.delete(lane);
+      if (probes.get(lane) !== entry) return;
+      probes.delete(lane);
+      // The lane's chip goes when its client has ended, on every page.
+      broadcastAfterEvents("status", { status: status() });
     });
   }
 
-  function connect(request: ClientRequest): ConnectedLanes {
+  function connect(page: PageConnection, request: ClientRequest): ConnectedLanes {
     const lanes = allocateLanes(request.clients);
+    let connected: ConnectedLanes;
     if (request.client === "browser") {
-      for (const lane of lanes) browserLanes.set(lane, new AbortController());
-      return { lanes: lanes.map((lane) => ({ lane, url: `/lane/${lane}${request.path}` })) };
+      for (const lane of lanes) browserLanes.set(lane, { page, client: liveClient(lane, request), controller: new AbortController() });
+      connected = { lanes: lanes.map((lane) => ({ lane, url: `/lane/${lane}${request.path}` })) };
+    } else {
+      const url = runnerUrlFor(request.path);
+      for (const lane of lanes) openProbeOn(lane, request, url);
+      connected = { lanes: lanes.map((lane) => ({ lane, url })) };
     }
-    const url = runnerUrlFor(request.path);
-    for (const lane of lanes) openProbeOn(lane, request, url);
-    return { lanes: lanes.map((lane) => ({ lane, url })) };
+    broadcastAfterEvents("status", { status: status() });
+    return connected;
   }
 
   /** Disconnects the probe on `lane` and retires the browser lane, so its EventSource cannot reconnect. */
@@ -201,7 +228,7 @@ export function createSession(options: SessionOptions = {}) {
       // The page closes its own EventSource and records how it ended; cutting the proxied stream
       // first would make the page record a server-side ending that did not happen. Only `clear`
       // (whose timeline is gone anyway) and `stop` cut them.
-      if (abortBrowserStreams) browser.abort();
+      if (abortBrowserStreams) browser.controller.abort();
       browserLanes.delete(lane);
     }
   }
@@ -260,10 +287,11 @@ export function createSession(options: SessionOptions = {}) {
   function handlersFor(page: PageConnection): Handlers<PageRequests> {
     return {
       load: (request) => load(request.source, request.path),
-      connect: (request) => connect(request.request),
+      connect: (request) => connect(page, request.request),
       disconnect: (request) => {
         if (request.lane === undefined) disconnectAll(false);
         else disconnectLane(request.lane, false);
+        broadcastAfterEvents("status", { status: status() });
         return {};
       },
       clear: () => {
@@ -300,6 +328,19 @@ export function createSession(options: SessionOptions = {}) {
         broadcast("settings", { settings }, page);
         return { settings };
       },
+      "save-copy": async (request) => {
+        const content = request.text ?? Buffer.from(request.base64 ?? "", "base64");
+        const path = await workspaceFiles().saveCopy(request.suggestedName, content);
+        return path === undefined ? { type: "cancelled" } : { type: "saved", path };
+      },
+      "page-ready": (request) => {
+        options.onPageReady?.(request.editorReadyMs);
+        return {};
+      },
+      "quit-answer": (request) => {
+        quitQuestion?.resolve(request.choice);
+        return {};
+      },
     };
   }
 
@@ -334,7 +375,6 @@ export function createSession(options: SessionOptions = {}) {
       batcher.flush();
       const end = endpointFor(page);
       pages.set(page, end);
-      pagesAttached++;
       end.push("status", { status: status() });
       if (files) end.push("workspace", { workspace: files.state() });
       const events = buffer.snapshot();
@@ -342,14 +382,29 @@ export function createSession(options: SessionOptions = {}) {
       for (let i = 0; i < events.length; i += step) end.push("events", { events: events.slice(i, i + step) });
     },
 
-    /** How many times a page has attached; the desktop app waits for its reopened window's page. */
-    get pagesAttached(): number {
-      return pagesAttached;
-    },
-
     detach(page: PageConnection): void {
       pages.get(page)?.close(new Error("the page went away"));
       pages.delete(page);
+      // The page's own EventSources went with it.
+      const owned = [...browserLanes].filter(([, entry]) => entry.page === page).map(([lane]) => lane);
+      for (const lane of owned) disconnectLane(lane, true);
+      if (owned.length > 0) broadcastAfterEvents("status", { status: status() });
+    },
+
+    /**
+     * Asks the pages what to do with unsaved edits before quitting (the desktop window was closed),
+     * and resolves with the first answer: `draft` when no page answers within the bound.
+     */
+    askToQuit(): Promise<QuitChoice> {
+      if (quitQuestion) return quitQuestion.promise;
+      const question = Promise.withResolvers<QuitChoice>();
+      quitQuestion = question;
+      const timer = setTimeout(() => question.resolve("draft"), quitAnswerTimeoutMs);
+      broadcast("quit-requested", { documentName: files?.state().document.name ?? "the snippet" });
+      return question.promise.finally(() => {
+        clearTimeout(timer);
+        if (quitQuestion === question) quitQuestion = undefined;
+      });
     },
 
     /** A message from a page, as it arrived: text is parsed and checked; anything else is refused. */
@@ -372,7 +427,7 @@ export function createSession(options: SessionOptions = {}) {
 
     /** The abort signal of a live browser lane, or undefined when the lane has no browser client. */
     browserLane(lane: number): AbortSignal | undefined {
-      return browserLanes.get(lane)?.signal;
+      return browserLanes.get(lane)?.controller.signal;
     },
 
     status,

@@ -30,6 +30,9 @@ import { createEventStore } from "./event-store.ts";
 import { createEventsTable } from "./events-table.ts";
 import { loadExamples, type Example } from "./examples-menu.ts";
 import { createHostConnection } from "./host-connection.ts";
+import { createLaneChips } from "./lane-chips.ts";
+import { createQuitDialog } from "./quit-dialog.ts";
+import { createFileSaver, describeSave } from "./save-file.ts";
 import { createPageSettings } from "./page-settings.ts";
 import { createRawView } from "./raw-view.ts";
 import { mountTimeline } from "./timeline-panel.ts";
@@ -73,6 +76,8 @@ function handlePush(payload: PushPayload<HostPushes>): void {
     case "status":
       if (!status || status.timelineStart !== payload.status.timelineStart) store.clear(payload.status.timelineStart);
       status = payload.status;
+      chips.show(status.clients);
+      forgetEndedBrowserClients(status);
       say(describeServing(), status.serving === undefined ? "" : "ok");
       return;
     case "cleared":
@@ -100,6 +105,9 @@ function handlePush(payload: PushPayload<HostPushes>): void {
     case "failed":
       say(payload.message, "error");
       return;
+    case "quit-requested":
+      quitDialog.ask(payload.documentName);
+      return;
     case "document":
       return;
     default: {
@@ -122,6 +130,18 @@ function learnEventNames(events: readonly TimelineEvent[]): void {
 function cleared(next: HostStatus): void {
   status = next;
   store.clear(next.timelineStart);
+  chips.show(next.clients);
+  forgetEndedBrowserClients(next);
+}
+
+/** The page's own EventSources whose lanes the host no longer keeps (cleared, or disconnected elsewhere). */
+function forgetEndedBrowserClients(next: HostStatus): void {
+  const live = new Set(next.clients.map((client) => client.lane));
+  for (const [lane, client] of browserClients) {
+    if (live.has(lane)) continue;
+    client.close();
+    browserClients.delete(lane);
+  }
 }
 
 /** Says what a request that got no reply went through, in the status line. */
@@ -173,7 +193,6 @@ async function connect(request: ClientRequest): Promise<void> {
       browserClients.set(lane, client);
       if (request.disconnectAfterMs !== undefined) setTimeout(() => disconnect(lane), request.disconnectAfterMs);
     }
-    addLaneChip(lane, request);
   }
 }
 
@@ -184,23 +203,18 @@ function disconnect(lane?: number): void {
       browserClients.delete(id);
     }
   }
+  // The chips follow the host's status, which every page gets once the lane is gone.
   void connection.request("disconnect", { lane }).catch(sayFailure);
-  if (lane === undefined) byId("lanes", HTMLDivElement).replaceChildren();
-  else document.querySelector(`[data-lane="${lane}"]`)?.remove();
 }
 
-function addLaneChip(lane: number, request: ClientRequest): void {
-  const chip = element("span", { class: "lane-chip", "data-lane": String(lane) }, `#${lane} ${request.client} ${request.method} ${request.path}`);
-  const close = element("button", { type: "button", "aria-label": `Disconnect client ${lane}`, title: "Disconnect" }, "×");
-  close.addEventListener("click", () => disconnect(lane));
-  chip.append(close);
-  byId("lanes", HTMLDivElement).append(chip);
-}
+const chips = createLaneChips(byId("lanes", HTMLDivElement), { onDisconnect: (lane) => disconnect(lane) });
+const fileSaver = createFileSaver({ connection, nativeDialogs: () => pendingWorkspace?.nativeDialogs ?? false });
+const quitDialog = createQuitDialog((choice) => void connection.request("quit-answer", { choice }).catch(sayFailure));
 
-function download(name: string, blob: Blob): void {
-  const link = element("a", { href: URL.createObjectURL(blob), download: name });
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+/** Saves an export and says in the status line where it went, or why it did not. */
+async function saveExport(name: string, content: Blob, what: string): Promise<void> {
+  const { text, tone } = describeSave(await fileSaver.save(name, content), what);
+  say(text, tone);
 }
 
 const details = createDetailsPanel(byId("details", HTMLElement), () => store.timelineStart);
@@ -242,11 +256,8 @@ store.subscribe({
   appended(from) {
     editor?.noteEvents(store.events.slice(from), status?.serving);
   },
-  cleared(_start, why) {
-    // A trim keeps the clients; only clearing the timeline lets them go.
-    if (why === "trimmed") return;
-    browserClients.clear();
-    byId("lanes", HTMLDivElement).replaceChildren();
+  cleared() {
+    // The clients (and their chips) follow the host's status, which comes with every clear.
   },
 });
 
@@ -280,9 +291,9 @@ function setupToolbar(): void {
     connection.request("clear", {}).then((reply) => cleared(reply.status), sayFailure);
   });
   byId("export-json", HTMLButtonElement).addEventListener("click", () => {
-    const lines = timelineJsonLines(rebaseTimeline(store.events, store.timelineStart));
-    download("timeline.jsonl", new Blob([lines], { type: "application/x-ndjson" }));
     byId("export-menu", HTMLDetailsElement).open = false;
+    const lines = timelineJsonLines(rebaseTimeline(store.events, store.timelineStart));
+    void saveExport("timeline.jsonl", new Blob([lines], { type: "application/x-ndjson" }), "timeline.jsonl");
   });
   for (const target of ["bun", "deno"] as const) {
     byId(`export-${target}`, HTMLButtonElement).addEventListener("click", () => {
@@ -291,8 +302,8 @@ function setupToolbar(): void {
     });
   }
   byId("export-png", HTMLButtonElement).addEventListener("click", async () => {
-    download("timeline.png", await timeline.toPng());
     byId("export-menu", HTMLDetailsElement).open = false;
+    await saveExport("timeline.png", await timeline.toPng(), "timeline.png");
   });
 }
 
@@ -310,9 +321,10 @@ async function exportServerFile(target: ExportTarget): Promise<void> {
     const where = result.error.line === undefined ? "" : ` (line ${result.error.line}${result.error.column === undefined ? "" : `:${result.error.column}`})`;
     return say(`Not exported for ${target}${where}: ${result.error.message}`, "error");
   }
-  download("server.ts", new Blob([result.code], { type: "text/typescript" }));
-  const changed = result.changes.length ? ` · ${result.changes.length} change(s) listed in its header` : "";
-  say(`Exported server.ts for ${target === "bun" ? "Bun" : "Deno"}${changed}`, "ok");
+  const outcome = await fileSaver.save("server.ts", new Blob([result.code], { type: "text/typescript" }));
+  const { text, tone } = describeSave(outcome, `server.ts for ${target === "bun" ? "Bun" : "Deno"}`);
+  const changed = outcome.saved && result.changes.length ? ` · ${result.changes.length} change(s) listed in its header` : "";
+  say(text + changed, tone);
 }
 
 async function setupExamples(): Promise<void> {
@@ -349,6 +361,17 @@ function restoreWorkspace(): void {
   if (!pendingWorkspace || !editor) return;
   documents.restore(pendingWorkspace);
   if (status?.serving === undefined) void run();
+  reportReady();
+}
+
+let reportedReady = false;
+/** The editor is ready for typing once it shows the host's document: say so, once. */
+function reportReady(): void {
+  if (reportedReady) return;
+  reportedReady = true;
+  document.body.dataset.editorReady = "true";
+  // The desktop app reports when its window is ready for typing (and `npm run bench` times it).
+  void connection.request("page-ready", { editorReadyMs: performance.now() }).catch(sayFailure);
 }
 
 async function setupEditor(): Promise<void> {
@@ -368,7 +391,6 @@ async function setupEditor(): Promise<void> {
   });
   editor.setDark(document.documentElement.dataset.theme === "dark" || (document.documentElement.dataset.theme !== "light" && matchMedia("(prefers-color-scheme: dark)").matches));
   restoreWorkspace();
-  document.body.dataset.editorReady = "true";
   // Types only improve completions; the editor works without them.
   await addBunTypes(monaco).catch((error: unknown) => console.warn("Bun's types did not load", error));
   document.body.dataset.typesReady = "true";

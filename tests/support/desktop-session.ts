@@ -24,7 +24,7 @@ const coreLauncher = join(projectRoot, "node_modules", "electrobun", `dist-linux
 export function desktopUnavailable(): string | undefined {
   if (process.platform !== "linux") return `the desktop tests run on Linux under Xvfb, not on ${process.platform}`;
   if (!existsSync(coreLauncher)) return "Electrobun's native core is not installed (bash ../shared/desktop-harness/build-core.sh node_modules/electrobun)";
-  for (const command of ["Xvfb", "dbus-run-session", "xdotool", "import", "xprop"]) {
+  for (const command of ["Xvfb", "dbus-run-session", "xdotool", "import", "xprop", "xwininfo", "convert"]) {
     if (Bun.which(command) === null) return `${command} is not installed (see ../shared/desktop-harness/README.md)`;
   }
   if (!existsSync(closeWindowScript)) return `${closeWindowScript} is missing`;
@@ -147,6 +147,10 @@ export function startDesktopSession(options: DesktopSessionOptions) {
     /** Every line `npm start` printed so far (stdout and stderr). */
     lines,
     exited: child.exited,
+    /** The exit code once `npm start` has ended, or "still running" after `timeoutMs`. */
+    exitedWithin(timeoutMs: number): Promise<number | "still running"> {
+      return Promise.race([child.exited, Bun.sleep(timeoutMs).then(() => "still running" as const)]);
+    },
     /** Waits for a line matching `pattern` and returns it. */
     waitForLine(pattern: RegExp, timeoutMs: number): Promise<string> {
       return waitFor(`a line matching ${pattern} (so far: ${lines.slice(-8).join(" | ")})`, () => lines.find((line) => pattern.test(line)), timeoutMs);
@@ -182,9 +186,27 @@ export function startDesktopSession(options: DesktopSessionOptions) {
     xdotool(...args: string[]): string {
       return run(["xdotool", ...args], xenv);
     },
+    /** A left click at `point`, in the window's own coordinates (which also gives the page focus). */
+    click(window: string, point: { x: number; y: number }): void {
+      run(["xdotool", "mousemove", "--window", window, String(point.x), String(point.y), "click", "1"], xenv);
+    },
+    /** A top-level window with exactly this title (a dialog), once there is one. */
+    waitForWindowNamed(title: string, timeoutMs: number): Promise<string> {
+      return waitFor(
+        `a window named ${JSON.stringify(title)}`,
+        () => {
+          const tree = run(["xwininfo", "-root", "-tree"], xenv);
+          return new RegExp(`^\\s*(0x[0-9a-f]+) "${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}":`, "m").exec(tree)?.[1];
+        },
+        timeoutMs,
+      );
+    },
     /** Closes the window as a window manager's close button would: the app runs its own close handling. */
     closeWindow(): void {
-      run([closeWindowScript, appWindowClass], xenv);
+      // The script can fail after sending, naming a window that is already gone: that is success.
+      const result = Bun.spawnSync([closeWindowScript, appWindowClass], { env: xenv, stdio: ["ignore", "pipe", "pipe"] });
+      const output = result.stdout.toString() + result.stderr.toString();
+      if (result.exitCode !== 0 && !output.includes("BadWindow")) throw new Error(`close-window.py failed: ${output.trim()}`);
     },
     /** The `npm` process, as a terminal user's `kill` would find it. */
     npmPid(): number {

@@ -14,11 +14,15 @@ import { desktopReadyLine } from "./start-desktop.ts";
 import { placeWindow, type Frame } from "./window-frame.ts";
 
 const appTitle = "Stream Playground";
+/** How long after a window closed a new one is opened in its place (see `confirmQuit`). */
+const windowReopenDelayMs = 400;
 
 let window: BrowserWindow | undefined;
 /** The window's last size and place, kept as it changes: a closed window can no longer be asked. */
 let lastFrame: Frame | undefined;
 let quitting = false;
+/** Pages whose editor became ready: a reopened window's page counts when it is ready for the question. */
+let pagesReady = 0;
 /** Quit by a signal (Ctrl+C on `npm start`, a logout): nothing to ask, unsaved edits stay drafts. */
 let signalled = false;
 
@@ -54,7 +58,15 @@ const dialogs: FileDialogs = {
 
 const host = await startHost({
   port: 0,
-  session: { dialogs, onTitle: (title: string) => window?.setTitle(title) },
+  session: {
+    dialogs,
+    onTitle: (title: string) => window?.setTitle(title),
+    onPageReady(editorReadyMs: number) {
+      pagesReady++;
+      // `npm start` shows this line; `npm run bench` times the window by it.
+      console.log(`Stream Playground: editor ready (${Math.round(editorReadyMs)} ms after the page began loading)`);
+    },
+  },
 });
 
 function currentTitle(): string {
@@ -95,34 +107,30 @@ function quitNow(): void {
     .finally(() => Utils.quit());
 }
 
-/** Resolves once a page has attached after `since` attaches, or after `timeoutMs` anyway. */
-async function pageAttached(since: number, timeoutMs: number): Promise<void> {
+/** Resolves once a page has become ready after `since` had, or after `timeoutMs` anyway. */
+async function pageReady(since: number, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  while (host.session.pagesAttached <= since && performance.now() < deadline) await Bun.sleep(25);
+  while (pagesReady <= since && performance.now() < deadline) await Bun.sleep(25);
 }
 
-/** Asks about unsaved edits, then saves, keeps them as a draft, or goes back to editing. */
-async function askBeforeQuitting(): Promise<void> {
+/**
+ * Asks, in the page, whether to save unsaved edits, keep them as a draft, or go back to editing.
+ * A window closed by the user is gone by now (Electrobun destroys it), so a new one opens first
+ * and the question is asked in it. (Electrobun 1.18.1's native message box was tried: a window
+ * opened after it crashes Bun 1.3.13, and one opened under it never draws its page.)
+ */
+async function confirmQuit(): Promise<void> {
   if (!window) {
-    // The quit came from closing the window, which Electrobun has already destroyed. Open the new
-    // one first and let its page load, then ask: with electrobun 1.18.1 on Linux, a window opened
-    // after the question crashes Bun (1.3.13), and one opened under it never loads its page.
-    const since = host.session.pagesAttached;
+    // Electrobun destroys the closed window on GTK's next idle turn; a window created before that
+    // sometimes never loads its page (seen with electrobun 1.18.1 under Xvfb).
+    await Bun.sleep(windowReopenDelayMs);
+    const since = pagesReady;
     window = openWindow();
-    await pageAttached(since, 5_000);
+    await pageReady(since, 10_000);
   }
-  const { response } = await Utils.showMessageBox({
-    type: "question",
-    title: "Unsaved changes",
-    message: "Save your changes before quitting?",
-    detail: "Unsaved edits are also kept as a draft and come back the next time you start the playground.",
-    buttons: ["Save", "Keep as draft", "Cancel"],
-    defaultId: 0,
-    cancelId: 2,
-  });
-  if (response === 0) await host.session.saveAll();
-  if (response === 0 || response === 1) return quitNow();
-  // Cancel: the window (reopened above, when the quit came from closing it) stays, edits and all.
+  const choice = await host.session.askToQuit();
+  if (choice === "save") await host.session.saveAll();
+  if (choice !== "cancel") quitNow();
 }
 
 // Electrobun turns SIGTERM and SIGINT into a quit; this runs first, so that quit asks nothing.
@@ -132,8 +140,12 @@ Electrobun.events.on("before-quit", (event: { response?: { allow: boolean } }) =
   if (quitting) return;
   // The answer must be given now, the question takes a while: hold the quit and ask.
   event.response = { allow: false };
-  if (!signalled && host.session.hasUnsavedChanges()) void askBeforeQuitting();
-  else quitNow();
+  if (!signalled && host.session.hasUnsavedChanges()) {
+    void confirmQuit().catch((error: unknown) => {
+      console.error(`Stream Playground: asking before quitting failed (${error instanceof Error ? error.message : String(error)}); the edits stay as a draft`);
+      quitNow();
+    });
+  } else quitNow();
 });
 
 /** The app quits with the `npm start` that launched it, even one killed without a chance to say so. */

@@ -1,0 +1,36 @@
+/**
+ * One chip per client the host keeps open, drawn from the host's status: a page that reloads (or a
+ * desktop window that reopens) shows the same chips, and a client that ended loses its chip on
+ * every page at once.
+ */
+
+import type { LiveClient } from "../contract/index.ts";
+import { element } from "./dom.ts";
+
+export interface LaneChipsOptions {
+  /** The chip's × was pressed. */
+  onDisconnect: (lane: number) => void;
+}
+
+export function createLaneChips(container: HTMLElement, options: LaneChipsOptions) {
+  let shown = "";
+  return {
+    /** Shows exactly these clients; unchanged lists leave the DOM alone. */
+    show(clients: readonly LiveClient[]): void {
+      const key = JSON.stringify(clients);
+      if (key === shown) return;
+      shown = key;
+      container.replaceChildren(
+        ...clients.map(({ lane, client, method, path }) => {
+          const chip = element("span", { class: "lane-chip", "data-lane": String(lane) }, `#${lane} ${client} ${method} ${path}`);
+          const close = element("button", { type: "button", "aria-label": `Disconnect client ${lane}`, title: "Disconnect" }, "×");
+          close.addEventListener("click", () => options.onDisconnect(lane));
+          chip.append(close);
+          return chip;
+        }),
+      );
+    },
+  };
+}
+
+export type LaneChips = ReturnType<typeof createLaneChips>;
