@@ -10,7 +10,6 @@
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, sep } from "node:path";
-import ts from "typescript";
 import type { ModuleTypes } from "../contract/editor-types.ts";
 import { editorTypePackages } from "./editor-types.ts";
 
@@ -67,7 +66,9 @@ async function declarationsIn(dir: string): Promise<Map<string, string>> {
 }
 
 /** Bare package names a declaration file imports or references. */
-function importedPackages(text: string): string[] {
+async function importedPackages(text: string): Promise<string[]> {
+  // Loaded on first use (~200 ms), as the export does: most sessions never import a package.
+  const { default: ts } = await import("typescript");
   const info = ts.preProcessFile(text, true, true);
   const names = [...info.importedFiles, ...info.typeReferenceDirectives].map((ref) => packageNameOf(ref.fileName));
   return names.filter((name): name is string => name !== undefined);
@@ -106,7 +107,7 @@ async function collectPackageTypes(name: string, dir: string, limits: ModuleType
     files[`file:///node_modules/${editorName}/package.json`] = resolutionFields(await Bun.file(join(packageDir, "package.json")).text());
     for (const [rel, text] of declarations) {
       files[`file:///node_modules/${editorName}/${rel}`] = text;
-      for (const imported of importedPackages(text)) queue.push({ name: imported, from: packageDir });
+      for (const imported of await importedPackages(text)) queue.push({ name: imported, from: packageDir });
     }
   }
   return files;

@@ -15,13 +15,12 @@
 
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import ts from "typescript";
 import type { CompilerOptionValue, EditorTypes } from "../contract/editor-types.ts";
 import { denoEditorDeclarations } from "./editor-deno-types.ts";
 
 /**
  * The options snippets are checked with, in tsconfig form: the tests give the same object to
- * `tsc`, the host parses it with TypeScript for the editor.
+ * `tsc`, and the editor gets it as TypeScript parses it (`editorCompilerOptions`).
  */
 export const snippetCompilerOptions = {
   lib: ["ESNext"],
@@ -86,24 +85,30 @@ export async function collectEditorTypes(nodeModules: string): Promise<Record<st
 
 /**
  * `snippetCompilerOptions` as TypeScript parses them (enums as numbers, `lib` as file names), for
- * Monaco's TypeScript, which takes parsed options. `typeRoots` lets its `types: ["bun-types"]`
- * resolve in the editor's file system, where the packages live under `file:///node_modules`.
+ * Monaco's TypeScript, which takes parsed options; tests/editor-types.test.ts checks that
+ * TypeScript parses the tsconfig form to exactly these. Written out rather than parsed here: the
+ * host loads TypeScript (~200 ms) only when a feature needs it. `typeRoots` lets
+ * `types: ["bun-types"]` resolve in the editor's file system, where packages live under
+ * `file:///node_modules`.
  */
-export function editorCompilerOptions(): Record<string, CompilerOptionValue> {
-  const { options, errors } = ts.convertCompilerOptionsFromJson(snippetCompilerOptions, "/");
-  if (errors.length > 0) throw new Error(`the snippet compiler options do not parse: ${errors.map((e) => ts.flattenDiagnosticMessageText(e.messageText, " ")).join("; ")}`);
-  const parsed: Record<string, CompilerOptionValue> = { typeRoots: ["file:///node_modules"] };
-  for (const [name, value] of Object.entries(options)) {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") parsed[name] = value;
-    else if (Array.isArray(value) && value.every((item) => typeof item === "string")) parsed[name] = value;
-    else throw new Error(`compiler option ${name} did not parse to a plain value`);
-  }
-  return parsed;
-}
+export const editorCompilerOptions: Record<string, CompilerOptionValue> = {
+  typeRoots: ["file:///node_modules"],
+  lib: ["lib.esnext.d.ts"],
+  target: 99, // ScriptTarget.ESNext
+  module: 200, // ModuleKind.Preserve
+  moduleDetection: 3, // ModuleDetectionKind.Force
+  moduleResolution: 100, // ModuleResolutionKind.Bundler
+  allowImportingTsExtensions: true,
+  types: ["bun-types"],
+  strict: true,
+  noImplicitAny: false,
+  skipLibCheck: true,
+  noEmit: true,
+};
 
 /** Everything `GET /types/editor.json` answers. */
 export async function buildEditorTypes(nodeModules: string): Promise<EditorTypes> {
-  return { compilerOptions: editorCompilerOptions(), files: await collectEditorTypes(nodeModules) };
+  return { compilerOptions: editorCompilerOptions, files: await collectEditorTypes(nodeModules) };
 }
 
 /**
