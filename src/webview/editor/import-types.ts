@@ -100,13 +100,13 @@ export function createImportTypes(monaco: MonacoApi, model: Monaco.editor.ITextM
   async function check(): Promise<void> {
     const version = model.getVersionId();
     try {
-      await checkImports();
+      await checkImports(version);
     } finally {
       options.onChecked?.(version);
     }
   }
 
-  async function checkImports(): Promise<void> {
+  async function checkImports(version: number): Promise<void> {
     const path = options.snippetPath();
     // Without Bun's types (not loaded yet, or failed) every name looks wrong; wait for them.
     if (path === undefined || defaults.getDiagnosticsOptions().noSemanticValidation) return;
@@ -118,7 +118,8 @@ export function createImportTypes(monaco: MonacoApi, model: Monaco.editor.ITextM
     }
     const unresolved = await unresolvedImports();
     const replies = await Promise.all(unresolved.map((item) => answer(item.specifier, path)));
-    if (model.isDisposed() || options.snippetPath() !== path) return;
+    // Edited meanwhile: these ranges are stale, and the edit has scheduled the next check.
+    if (model.isDisposed() || model.getVersionId() !== version || options.snippetPath() !== path) return;
     const markers: Monaco.editor.IMarkerData[] = [];
     unresolved.forEach((item, i) => {
       const reply = replies[i];
