@@ -5,8 +5,10 @@ import type { Subprocess } from "bun";
 const root = join(import.meta.dir, "..");
 let child: Subprocess<"ignore", "pipe", "pipe"> | undefined;
 
+// npm runs the host in a child of its own: ending npm alone would leave the host and its runner
+// behind, so the test starts npm as a process group and ends the whole group.
 afterEach(async () => {
-  child?.kill("SIGTERM");
+  if (child) process.kill(-child.pid, "SIGTERM");
   await child?.exited;
   child = undefined;
 });
@@ -30,7 +32,7 @@ describe("npm start on a machine that cannot open the desktop app", () => {
   test("says why in one line, falls back to browser mode, and the printed URL serves the page", async () => {
     // No display and no CI flag: the reason must come from the machine, not from being told.
     const { DISPLAY: _display, WAYLAND_DISPLAY: _wayland, CI: _ci, ...env } = process.env;
-    child = Bun.spawn(["npm", "start", "--silent", "--", "--no-open"], { cwd: root, env: { ...env, PORT: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+    child = Bun.spawn(["npm", "start", "--silent", "--", "--no-open"], { cwd: root, env: { ...env, PORT: "0" }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     const lines = (await readUntil(child.stdout, /^Stream Playground: http:\/\/127\.0\.0\.1:\d+\/\?token=/)).filter((line) => !line.startsWith("npm warn"));
     expect(lines[0]).toBe("Desktop app not started: there is no display (DISPLAY and WAYLAND_DISPLAY are unset); serving the playground in the browser instead.");
     const url = lines.at(-1)!.slice("Stream Playground: ".length);
