@@ -4,13 +4,16 @@
  * each, `file:///node_modules/<pkg>/<path>`, so their `/// <reference>`s and imports resolve), plus
  * the playground's `Deno` global.
  *
- * The options are the ones `bun check` uses for a file outside any project (what `bun init`
- * writes): `lib: ["ESNext"]` and no DOM. That matters: bun-types defers to the DOM's
+ * The options follow those `bun check` uses for a file outside any project (what `bun init`
+ * writes), above all `lib: ["ESNext"]` and no DOM. That matters: bun-types defers to the DOM's
  * declarations of `Response`, `ReadableStream`, `Headers` … whenever the DOM lib is loaded
- * (`UseLibDomIfAvailable` in bun-types' globals.d.ts), and the DOM's `BodyInit` has none of the
- * bodies Bun accepts besides the standard ones: async generator functions, async iterables
+ * (`UseLibDomIfAvailable` in bun-types 1.4's globals.d.ts), and the DOM's `BodyInit` has none of
+ * the bodies Bun accepts besides the standard ones: async generator functions, async iterables
  * (Node's `Readable` among them), `type: "direct"` streams. With the DOM lib, Bun's own
- * documented snippets were errors; with Bun's options, tsc and the editor accept them.
+ * documented snippets were errors; with Bun's options, tsc and the editor accept them. Where
+ * `bun init` is stricter than the runtime, the editor follows the runtime: no
+ * `verbatimModuleSyntax` (Bun drops an import only used as a type, `import { Server } from "bun"`),
+ * and implicit `any` allowed.
  */
 
 import { stat } from "node:fs/promises";

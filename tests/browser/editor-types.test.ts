@@ -56,7 +56,7 @@ interface MarkerView {
  * Puts `source` into the editor and waits until Monaco's markers are those of this text: asks
  * TypeScript's worker for the diagnostics Monaco shows (less the codes it is told to ignore), waits
  * for the markers to match them in number, and for the editor's import check of this version.
- * Returns the errors and warnings on screen.
+ * Returns the errors and warnings on screen, in the order of the text.
  */
 async function markersFor(page: Page, source: string): Promise<MarkerView[]> {
   const { expected, version } = await page.evaluate(async (text) => {
@@ -88,7 +88,8 @@ async function markersFor(page: Page, source: string): Promise<MarkerView[]> {
     return monaco.editor
       .getModelMarkers({ resource: monaco.Uri.parse("file:///snippet.ts") })
       .filter((m) => m.severity >= monaco.MarkerSeverity.Warning)
-      .map((m) => ({ line: m.startLineNumber, column: m.startColumn, owner: m.owner, message: m.message }));
+      .map((m) => ({ line: m.startLineNumber, column: m.startColumn, owner: m.owner, message: m.message }))
+      .sort((a, b) => a.line - b.line || a.column - b.column);
   });
 }
 
@@ -241,7 +242,7 @@ describe("imports in the editor, resolved from the snippet's folder", () => {
     writeFileSync(join(dir, path), text);
   };
 
-  test("an installed package brings its types, an untyped one is quiet, a missing one is an error with the loader's message", async () => {
+  test("an installed package brings its types, an untyped one and a JSON file are quiet, missing ones are errors with the loader's message", async () => {
     await withHost(
       (dir) => {
         write(dir, "node_modules/tiny-stream/package.json", JSON.stringify({ name: "tiny-stream", main: "index.js", types: "index.d.ts" }));
@@ -249,6 +250,7 @@ describe("imports in the editor, resolved from the snippet's folder", () => {
         write(dir, "node_modules/tiny-stream/index.d.ts", `/** One tick, labelled. */\nexport declare function tick(label: string): \`tick: \${string}\`;\n`);
         write(dir, "node_modules/plain-js/package.json", JSON.stringify({ name: "plain-js", main: "index.js" }));
         write(dir, "node_modules/plain-js/index.js", "export default 42;\n");
+        write(dir, "settings.json", `{ "greeting": "hi" }\n`);
       },
       async (host, dir) => {
         const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -257,18 +259,22 @@ describe("imports in the editor, resolved from the snippet's folder", () => {
           const source = [
             `import { tick } from "tiny-stream";`,
             `import answer from "plain-js";`,
+            `import settings from "./settings.json";`,
             `import { missing } from "not-installed";`,
+            `import { gone } from "./gone.ts";`,
             `const label: number = tick("a");`,
-            "export default () => new Response(`${label} ${answer} ${missing}`);",
+            "export default () => new Response(`${label} ${answer} ${settings} ${missing} ${gone}`);",
             "",
           ].join("\n");
-          // The first check fetches the package's types from the host; once they are in, the same
-          // text is checked against them.
-          await markersFor(page, source);
+          // The editor's import check fetches the package's types from the host; once they are in,
+          // the same text is checked against them.
+          await page.evaluate((text) => window.monaco!.editor.getModel(window.monaco!.Uri.parse("file:///snippet.ts"))!.setValue(text), source);
+          await page.waitForFunction(() => "file:///node_modules/tiny-stream/index.d.ts" in window.monaco!.typescript.typescriptDefaults.getExtraLibs(), undefined, { timeout: 15_000 });
           const markers = await markersFor(page, source);
           expect(markers).toEqual([
-            { line: 3, column: 25, owner: "stream-playground-imports", message: `Cannot find package 'not-installed' imported from ${dir}` },
-            { line: 4, column: 7, owner: "typescript", message: "Type '`tick: ${string}`' is not assignable to type 'number'." },
+            { line: 4, column: 25, owner: "stream-playground-imports", message: `Cannot find package 'not-installed' imported from ${dir}` },
+            { line: 5, column: 22, owner: "stream-playground-imports", message: `Cannot find module './gone.ts' imported from ${dir}` },
+            { line: 6, column: 7, owner: "typescript", message: "Type '`tick: ${string}`' is not assignable to type 'number'." },
           ]);
           expect(await hoverText(page, 1, 11, "One tick")).toContain("One tick, labelled.");
         } finally {

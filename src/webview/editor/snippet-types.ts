@@ -17,12 +17,12 @@ import type { MonacoApi } from "./monaco-loader.ts";
 const typesTimeoutMs = 30_000;
 
 /**
- * "Cannot find module" (2307, and 2792, its variant that suggests another moduleResolution): the
- * editor sees only the declarations it was given, while the runner resolves imports from the
- * snippet's folder. Whether an import resolves is asked of the host instead (import-types.ts),
- * which reports the modules that really are missing.
+ * "Cannot find module" (2307; 2792, its variant that suggests another moduleResolution; 2732, its
+ * variant for a `.json` file): the editor sees only the declarations it was given, while the runner
+ * resolves imports from the snippet's folder. Whether an import resolves is asked of the host
+ * instead (import-types.ts), which reports the modules that really are missing.
  */
-export const unresolvedModuleCodes = [2307, 2792];
+export const unresolvedModuleCodes = [2307, 2792, 2732];
 
 async function fetchEditorTypes(): Promise<EditorTypes> {
   const response = await fetch("/types/editor.json", { signal: AbortSignal.timeout(typesTimeoutMs) });
