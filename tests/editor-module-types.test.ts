@@ -114,8 +114,8 @@ describe("what an import resolves to, from the snippet's folder", () => {
   });
 
   test("limits bound a reply: past the package count the imports are left out, past the size the package is untyped", async () => {
-    const onePackage = await resolveModuleTypes("tiny-stream", snippet, { maxChars: 1_000_000, maxPackages: 1 });
-    const tooBig = await resolveModuleTypes("tiny-stream", snippet, { maxChars: 10, maxPackages: 60 });
+    const onePackage = await resolveModuleTypes("tiny-stream", snippet, { maxBytes: 1_000_000, maxPackages: 1 });
+    const tooBig = await resolveModuleTypes("tiny-stream", snippet, { maxBytes: 10, maxPackages: 60 });
     expect([onePackage.kind === "package" ? Object.keys(onePackage.files).sort() : onePackage, tooBig]).toEqual([
       ["file:///node_modules/tiny-stream/index.d.ts", "file:///node_modules/tiny-stream/package.json"],
       { kind: "untyped" },

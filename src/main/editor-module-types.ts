@@ -15,13 +15,13 @@ import { editorTypePackages } from "./editor-types.ts";
 
 /** Bounds on one reply, so a package with a huge dependency tree cannot stall the editor. */
 export interface ModuleTypesLimits {
-  /** Declaration text in one reply, in characters. */
-  maxChars: number;
+  /** Declaration files in one reply, in bytes. */
+  maxBytes: number;
   /** Packages in one reply (the imported one and the packages its declarations import). */
   maxPackages: number;
 }
 
-export const defaultModuleTypesLimits: ModuleTypesLimits = { maxChars: 24_000_000, maxPackages: 60 };
+export const defaultModuleTypesLimits: ModuleTypesLimits = { maxBytes: 24_000_000, maxPackages: 60 };
 
 const declarationFile = /\.d\.[cm]?ts$/;
 
@@ -55,14 +55,21 @@ function resolutionFields(packageJson: string): string {
   return JSON.stringify(Object.fromEntries(Object.entries(parsed).filter(([key]) => fields.includes(key))));
 }
 
-/** Every declaration file in a package's folder, not those of its nested node_modules. */
-async function declarationsIn(dir: string): Promise<Map<string, string>> {
+/**
+ * Every declaration file in a package's folder, not those of its nested node_modules; undefined
+ * as soon as they pass `budget` bytes, before reading the rest.
+ */
+async function declarationsIn(dir: string, budget: number): Promise<{ files: Map<string, string>; bytes: number } | undefined> {
   const files = new Map<string, string>();
+  let bytes = 0;
   for await (const rel of new Bun.Glob("**/*.d.{ts,mts,cts}").scan({ cwd: dir, onlyFiles: true })) {
     if (rel.split(/[\\/]/).includes("node_modules")) continue;
-    files.set(rel.split(sep).join("/"), await Bun.file(join(dir, rel)).text());
+    const file = Bun.file(join(dir, rel));
+    bytes += file.size;
+    if (bytes > budget) return undefined;
+    files.set(rel.split(sep).join("/"), await file.text());
   }
-  return files;
+  return { files, bytes };
 }
 
 /** Bare package names a declaration file imports or references. */
@@ -80,7 +87,7 @@ async function importedPackages(text: string): Promise<string[]> {
  */
 async function collectPackageTypes(name: string, dir: string, limits: ModuleTypesLimits): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
-  let chars = 0;
+  let bytes = 0;
   let packages = 0;
   // The editor has these already; `bun` is declared by bun-types.
   const seen = new Set<string>([...editorTypePackages, "bun"]);
@@ -88,24 +95,24 @@ async function collectPackageTypes(name: string, dir: string, limits: ModuleType
   for (let item = queue.shift(); item && packages < limits.maxPackages; item = queue.shift()) {
     if (seen.has(item.name)) continue;
     seen.add(item.name);
+    const budget = limits.maxBytes - bytes;
     let packageDir = findPackageDir(item.name, item.from);
-    let declarations = packageDir ? await declarationsIn(packageDir) : new Map<string, string>();
+    let declarations = packageDir ? await declarationsIn(packageDir, budget) : undefined;
     let editorName = item.name;
-    if (declarations.size === 0) {
+    if (declarations?.files.size === 0 || !packageDir) {
       const typesName = typesPackageName(item.name);
       if (seen.has(typesName)) continue;
-      packageDir = findPackageDir(typesName, item.from);
-      declarations = packageDir ? await declarationsIn(packageDir) : new Map();
-      editorName = typesName;
       seen.add(typesName);
+      packageDir = findPackageDir(typesName, item.from);
+      declarations = packageDir ? await declarationsIn(packageDir, budget) : undefined;
+      editorName = typesName;
     }
-    if (!packageDir || declarations.size === 0) continue;
-    const size = [...declarations.values()].reduce((sum, text) => sum + text.length, 0);
-    if (chars + size > limits.maxChars) continue;
-    chars += size;
+    // No declarations, or more than the reply has room for.
+    if (!packageDir || !declarations || declarations.files.size === 0) continue;
+    bytes += declarations.bytes;
     packages++;
     files[`file:///node_modules/${editorName}/package.json`] = resolutionFields(await Bun.file(join(packageDir, "package.json")).text());
-    for (const [rel, text] of declarations) {
+    for (const [rel, text] of declarations.files) {
       files[`file:///node_modules/${editorName}/${rel}`] = text;
       for (const imported of await importedPackages(text)) queue.push({ name: imported, from: packageDir });
     }
