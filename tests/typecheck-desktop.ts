@@ -18,8 +18,11 @@ await tsc.exited;
 
 /** One diagnostic per line that starts with `path(line,col): error`; continuation lines follow it. */
 const diagnostics = output.split("\n").filter((line) => /^\S.*\(\d+,\d+\): error TS\d+/.test(line));
-const upstream = diagnostics.filter((line) => line.startsWith("node_modules/electrobun/"));
-const ours = diagnostics.filter((line) => !line.startsWith("node_modules/electrobun/"));
+// tsc prints real paths: where node_modules is a link to a shared install (a git worktree's),
+// electrobun's files show as `../elsewhere/node_modules/electrobun/…`.
+const isUpstream = (line: string) => /^(?:\.\.\/)*(?:[^(]*\/)?node_modules\/electrobun\//.test(line);
+const upstream = diagnostics.filter(isUpstream);
+const ours = diagnostics.filter((line) => !isUpstream(line));
 
 if (upstream.length > 0) console.log(`desktop type-check: ${upstream.length} error(s) inside electrobun's own sources, not ours to fix`);
 if (ours.length > 0 || (diagnostics.length === 0 && tsc.exitCode !== 0)) {
