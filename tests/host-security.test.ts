@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { letIn, startTestHost } from "./support/test-host.ts";
+import { parseEditorTypes } from "../src/contract/editor-types.ts";
 
 /** Sends `head` as written (no URL normalisation by a client) and returns the status code. */
 async function rawStatus(port: number, head: string): Promise<number> {
@@ -206,19 +207,24 @@ describe("static files", () => {
     expect((await fetch(`${host.origin}/health`, { headers: { cookie } })).status).toBe(200);
   });
 
-  test("the editor's type definitions are one JSON object keyed by file URL", async () => {
+  test("the editor's types are its compiler options and declaration files keyed by file URL, revalidated by ETag", async () => {
     await using host = await startTestHost();
     const cookie = await letIn(host);
-    const response = await fetch(`${host.origin}/types/bun.json`, { headers: { cookie } });
-    const files = (await response.json()) as Record<string, string>;
+    const response = await fetch(`${host.origin}/types/editor.json`, { headers: { cookie } });
+    const { compilerOptions, files } = parseEditorTypes(await response.json());
     const keys = Object.keys(files);
+    const etag = response.headers.get("etag") ?? "";
+    const again = await fetch(`${host.origin}/types/editor.json`, { headers: { cookie, "if-none-match": etag } });
     expect({
       status: response.status,
+      cacheControl: response.headers.get("cache-control"),
+      lib: compilerOptions.lib,
       bunIndex: typeof files["file:///node_modules/bun-types/index.d.ts"],
       nodeIndex: typeof files["file:///node_modules/@types/node/index.d.ts"],
-      allDeclarations: keys.every((key) => key.startsWith("file:///node_modules/") && key.endsWith(".d.ts")),
+      allDeclarations: keys.every((key) => /^file:\/\/\/(node_modules|stream-playground)\/.+\.d\.ts$/.test(key)),
       docs: keys.some((key) => key.includes("/bun-types/docs/")),
       otherTypeScriptVersions: keys.some((key) => /\/ts\d+\.\d+\//.test(key)),
-    }).toEqual({ status: 200, bunIndex: "string", nodeIndex: "string", allDeclarations: true, docs: false, otherTypeScriptVersions: false });
+      revalidated: again.status,
+    }).toEqual({ status: 200, cacheControl: "no-cache", lib: ["lib.esnext.d.ts"], bunIndex: "string", nodeIndex: "string", allDeclarations: true, docs: false, otherTypeScriptVersions: false, revalidated: 304 });
   });
 });

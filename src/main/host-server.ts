@@ -7,6 +7,7 @@
 import type { Server } from "bun";
 import { join } from "node:path";
 import { createAccessGuard } from "./access-guard.ts";
+import { serveModuleTypes } from "./editor-module-types.ts";
 import { createEditorTypesCache } from "./editor-types.ts";
 import { listExamples } from "./examples.ts";
 import { parseLanePath, proxyToLane } from "./lane-proxy.ts";
@@ -131,8 +132,10 @@ export async function startHost(options: HostOptions = {}) {
         return examples();
       case "/assets/icon.svg":
         return withHeaders(await serveFileInside(join(projectRoot, "assets"), "icon.svg", longCache), {});
-      case "/types/bun.json":
-        return withHeaders(new Response(await editorTypes.get(), { headers: { "content-type": "application/json" } }), { "cache-control": longCache });
+      case "/types/editor.json":
+        return withHeaders(await editorTypes.serve(request), {});
+      case "/types/module":
+        return withHeaders(await serveModuleTypes(url), {});
     }
     return text(404, `Not found: ${url.pathname}\n`);
   }

@@ -25,7 +25,8 @@ import { createDetailsPanel } from "./details-panel.ts";
 import { createDocuments } from "./documents.ts";
 import { byId, element } from "./dom.ts";
 import { createEditor, type SnippetEditor } from "./editor/create-editor.ts";
-import { addBunTypes, loadMonaco } from "./editor/monaco-loader.ts";
+import { loadMonaco } from "./editor/monaco-loader.ts";
+import { requestSnippetTypes } from "./editor/snippet-types.ts";
 import { createEventStore } from "./event-store.ts";
 import { createEventsTable } from "./events-table.ts";
 import { loadExamples, type Example } from "./examples-menu.ts";
@@ -375,7 +376,9 @@ function reportReady(): void {
 }
 
 async function setupEditor(): Promise<void> {
+  const types = requestSnippetTypes();
   const monaco = await loadMonaco();
+  types.prepare(monaco);
   const debounce = createTrailingDebounce(() => void run(), autoRunDelayMs);
   editor = createEditor(monaco, byId("editor", HTMLDivElement), {
     initialSource: pendingWorkspace?.document.source ?? "",
@@ -388,11 +391,12 @@ async function setupEditor(): Promise<void> {
       documents.edited();
       if (settings.autoRun) debounce.call();
     },
+    snippetPath: openPath,
   });
   editor.setDark(document.documentElement.dataset.theme === "dark" || (document.documentElement.dataset.theme !== "light" && matchMedia("(prefers-color-scheme: dark)").matches));
   restoreWorkspace();
-  // Types only improve completions; the editor works without them.
-  await addBunTypes(monaco).catch((error: unknown) => console.warn("Bun's types did not load", error));
+  // The editor works without the types: it checks only syntax then.
+  await types.apply(monaco).catch((error: unknown) => console.warn("Bun's types did not load", error));
   document.body.dataset.typesReady = "true";
 }
 

@@ -1,10 +1,12 @@
 /**
- * The snippet editor: Monaco with TypeScript and Bun's types. Ctrl/Cmd+S runs the snippet; load
+ * The snippet editor: Monaco with TypeScript and Bun's types (snippet-types.ts), and the types of
+ * the packages installed beside the snippet (import-types.ts). Ctrl/Cmd+S runs the snippet; load
  * errors, runtime errors and leaks become markers at their lines.
  */
 
 import type * as Monaco from "monaco-editor";
 import type { LoadErrorEvent, TimelineEvent } from "../../contract/index.ts";
+import { createImportTypes } from "./import-types.ts";
 import type { MonacoApi } from "./monaco-loader.ts";
 
 export interface EditorOptions {
@@ -13,6 +15,8 @@ export interface EditorOptions {
   onRun: () => void;
   /** Any edit. */
   onChange: () => void;
+  /** The snippet's file: its imports resolve from its folder, in the runner and in the editor. */
+  snippetPath: () => string | undefined;
 }
 
 const owner = "stream-playground";
@@ -35,6 +39,13 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
   });
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, options.onRun);
   model.onDidChangeContent(options.onChange);
+  createImportTypes(monaco, model, {
+    snippetPath: options.snippetPath,
+    // A state others can wait for, as for data-editor-ready.
+    onChecked: (version) => {
+      container.dataset.importsChecked = String(version);
+    },
+  });
 
   const lineRange = (line: number, column = 1): Monaco.IRange => ({
     startLineNumber: line,
