@@ -15,7 +15,13 @@ export type SnippetForm =
   /** A top-level `Bun.serve({...})` call. */
   | "bun-serve"
   /** A top-level `Deno.serve(...)` call. */
-  | "deno-serve";
+  | "deno-serve"
+  /** `export default app` where `app` is a framework's app (Hono, Elysia, h3, itty-router): an object of its own class with a `fetch` method, served as a fetch handler. */
+  | "default-app"
+  /** `Bun.serve` called by a library on the snippet's behalf at the top level: Elysia's `app.listen(port)`, h3's `serve(app)`. */
+  | "library-serve"
+  /** A `node:http` server listening at the top level: `createServer(handler).listen(port)`, or a framework that makes one (Express's `app.listen(port)`). */
+  | "node-http";
 
 /** Something about a snippet worth telling its author that did not stop it from loading. */
 export interface Notice {
@@ -63,7 +69,9 @@ export type CleanupVia =
   /** A ReadableStream source's `cancel()` returned (and its promise settled). */
   | "stream-cancel"
   /** A listener the handler put on `req.signal` ran. */
-  | "abort-listener";
+  | "abort-listener"
+  /** A `close` (or `aborted`) listener the handler put on a `node:http` request or response ran after the client left. */
+  | "close-listener";
 
 /** How a body write was produced. */
 export type WriteVia =
@@ -76,7 +84,9 @@ export type WriteVia =
   /** A whole non-streaming body (a string, bytes, a Blob). */
   | "body"
   /** A chunk read from a stream the playground did not create (a piped or fetched body). */
-  | "pipe";
+  | "pipe"
+  /** `res.write(chunk)` or `res.end(chunk)` on a `node:http` response (Express's `res.send` ends up here too). */
+  | "res-write";
 
 /** Who ended a client's connection. */
 export type DisconnectBy = "client" | "server" | "error";

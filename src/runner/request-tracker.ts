@@ -267,7 +267,8 @@ export function createRequestTracker(options: RequestTrackerOptions) {
 
     /** Writes after the client left: the write loop does not know it is talking to nobody. */
     writeAfterCancel(ctx: RequestContext, via: WriteVia, line: number | undefined): void {
-      const consequence = via === "write" ? "write() returns 0 and the loop goes on" : "enqueue() throws on a cancelled stream";
+      const consequence =
+        via === "write" ? "write() returns 0 and the loop goes on" : via === "res-write" ? "res.write() returns false and the bytes go nowhere" : "enqueue() throws on a cancelled stream";
       leak(ctx, "stream", line, `the stream keeps writing after the client left (${consequence})`);
     },
 

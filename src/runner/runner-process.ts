@@ -14,6 +14,7 @@ import { instrumentHandlers } from "./instrument-handler.ts";
 import { parseHostMessage } from "./messages.ts";
 import { nativeBunServe, nativeProcessExit, nativeSetInterval, nativeSetTimeout } from "./native-globals.ts";
 import type { HostMessage, LoadResult, RunnerMessage, RunnerPayload, RunnerProducedEvent } from "../contract/index.ts";
+import { createNodeHttpBridge } from "./node-http-bridge.ts";
 import { createRequestTracker } from "./request-tracker.ts";
 import { writeNote } from "./runner-notes.ts";
 import { createSnippetLoader } from "./snippet-loader.ts";
@@ -86,7 +87,8 @@ try {
   server = listen(0);
 }
 
-const loader = createSnippetLoader({ server: () => server, topLevelTimeoutMs: 5_000 });
+const nodeHttp = createNodeHttpBridge({ tracker, readable, server: () => server });
+const loader = createSnippetLoader({ server: () => server, topLevelTimeoutMs: 5_000, nodeHttp });
 
 async function load(version: number, source: string, path: string): Promise<LoadResult> {
   const started = performance.now();
@@ -94,6 +96,7 @@ async function load(version: number, source: string, path: string): Promise<Load
   const loaded = await loader.load(version, source, path);
   if (!loaded.ok) return loaded;
   server.reload(instrumentHandlers(version, loaded.handlers, { tracker, bodies, readable, watchSignal: abortListeners.watch }) as never);
+  loader.activate(version);
   return { ok: true, form: loaded.form, notices: loaded.notices, loadMs: performance.now() - started };
 }
 
@@ -158,6 +161,9 @@ process.exit = ((code?: number | string | null) => {
 process.on("disconnect", () => nativeProcessExit(0));
 // Ctrl+C in a terminal reaches the whole process group; the host decides when the runner stops.
 process.on("SIGINT", () => {});
+// The host stops the runner with SIGTERM. Listening first, this ends it even when a snippet's
+// library listens too and would only shut its server down (h3's serve does, graceful for 5 s).
+process.on("SIGTERM", () => nativeProcessExit(0));
 
 nativeSetInterval(() => {
   send({ type: "heartbeat", inFlight: tracker.inFlight });

@@ -48,6 +48,10 @@ export function findHandlerShape(syntax: SnippetSyntax, form: SnippetForm): Hand
       if (!defaultExport) throw notFound("the default export");
       return { form, defaultExport, serveCalls, value: defaultValue(defaultExport) };
     }
+    case "default-app":
+    case "library-serve":
+    case "node-http":
+      throw new ExportRefusal("unsupported", `not yet: ${form}`);
   }
   const _never: never = form;
   throw new Error(`unknown form ${String(_never)}`);
