@@ -55,7 +55,7 @@ const readable = (stack: string | undefined) => readableStack(stack, snippetPath
 
 // Each request is noted before its handler runs: if the handler blocks the event loop, the host can still name it.
 const tracker = createRequestTracker({ now, emit, cleanupGraceMs: 3_000, onRequest: (request) => writeNote({ kind: "request", ...request }) });
-installTimerTracking(now);
+installTimerTracking(now, tracker);
 installConsoleCapture(now, emit);
 const bodies = installBodyInstrumentation(tracker, readable, (line) =>
   emit({
