@@ -20,7 +20,7 @@ import type {
   TimelineEvent,
 } from "../contract/index.ts";
 import { parseNote } from "./runner-notes.ts";
-import { runnerBunPath } from "./runner-bun.ts";
+import { runnerBunFlags, runnerBunPath } from "./runner-bun.ts";
 
 export interface RunnerOptions {
   /** Receives every event: the runner's own, its load results, restarts and its output. */
@@ -215,7 +215,7 @@ export function createRunner(options: RunnerOptions) {
     importedByRunner = 0;
     killedBecause = undefined;
     exitNote = undefined;
-    const process = Bun.spawn([runnerBunPath(), runnerEntry], {
+    const process = Bun.spawn([runnerBunPath(), ...runnerBunFlags, runnerEntry], {
       env: { ...globalThis.process.env, PLAYGROUND_RUNNER_PORT: String(port) },
       stdio: ["ignore", "pipe", "pipe"],
       // The host and the runner may be different Bun versions (the desktop app's host runs on
