@@ -209,6 +209,14 @@ describe("node:http", () => {
     expect(receivedText(events)).toBe("ok");
   }, traceTimeoutMs);
 
+  test("a response may stay quiet longer than Bun.serve's 10 s idle timeout, as under Bun's node:http", async () => {
+    const { events } = await traceSource(
+      `import http from "node:http";\nhttp.createServer((req, res) => {\n  res.write("before ");\n  setTimeout(() => res.end("after 13 s"), 13_000);\n}).listen(8001);\n`,
+    );
+    expect(receivedText(events)).toBe("before after 13 s");
+    expect(only(events, "disconnect").by).toBe("server");
+  }, 30_000);
+
   test("listen() after the top-level code ran is refused with a reason", async () => {
     const { events } = await traceSource(
       `import http from "node:http";\nexport default () => {\n  http.createServer().listen(9000);\n  return new Response("unreachable");\n};\n`,

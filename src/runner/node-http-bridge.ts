@@ -145,7 +145,9 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions) {
     handlerFor(listen: CapturedListen): FetchHandler {
       const internal = Reflect.apply(originalAddress, listen.server, []) as AddressInfo | string | null;
       const port = internal !== null && typeof internal === "object" ? internal.port : undefined;
-      return async (request: Request) => {
+      return async (request: Request, runnerServer: Server<unknown>) => {
+        // Bun's node:http has no idle timeout (it starts its Bun.serve with idleTimeout 0): the relay adds none either.
+        runnerServer.timeout(request, 0);
         const ctx = requestStorage.getStore();
         if (!ctx || port === undefined) throw new Error("the snippet's node:http server is not listening");
         const key = `${secret}.${ctx.requestId}`;
@@ -162,6 +164,8 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions) {
             signal: request.signal,
             // The bytes the snippet wrote, as it wrote them: no decompression on the way.
             decompress: false,
+            // A stream may stay quiet for as long as the snippet likes, as it could with node:http.
+            timeout: false,
             duplex: "half",
           } as RequestInit);
           const relayed = new Headers();
