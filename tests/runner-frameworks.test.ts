@@ -54,6 +54,7 @@ describe("Hono", () => {
     ["export default { fetch: app.fetch }", "export default { fetch: app.fetch };", "default-object"],
     ["export default app.fetch", "export default app.fetch;", "default-function"],
     ["Bun.serve({ port, fetch: app.fetch })", "Bun.serve({ port: 3000, fetch: app.fetch });", "bun-serve"],
+    ["Deno.serve(app.fetch)", "Deno.serve(app.fetch);", "deno-serve"],
   ] as const)("%s serves the app", async (_name, serving, form) => {
     const { load, events } = await traceSource(`import { Hono } from "hono";\nconst app = new Hono();\napp.get("/", (c) => c.text("hi from hono"));\n${serving}\n`);
     expect({ kind: load.kind, form: load.kind === "loaded" ? load.form : undefined, text: receivedText(events) }).toEqual({ kind: "loaded", form, text: "hi from hono" });
@@ -262,6 +263,31 @@ describe("Elysia", () => {
     expect(only(events, "end")).toMatchObject({ writes: 3, bytes: 6 });
   }, traceTimeoutMs);
 
+  test("a generator route cut short: Elysia's own listener on req.signal is not counted as the snippet's cleanup", async () => {
+    const { events } = await traceSource(
+      [
+        `import { Elysia } from "elysia";`,
+        `new Elysia()`,
+        `  .get("/", async function* () {`,
+        `    try {`,
+        `      for (let i = 0; ; i++) {`,
+        `        yield \`tick \${i}\\n\`;`,
+        `        await Bun.sleep(40);`,
+        `      }`,
+        `    } finally {`,
+        `      console.log("generator cleaned up");`,
+        `    }`,
+        `  })`,
+        `  .listen(3000);`,
+      ].join("\n"),
+      { disconnectAfterMs: 100 },
+    );
+    expect(ofKind(events, "cleanup")).toEqual([]);
+    expect(only(events, "abort").lane).toBe(1);
+    // Elysia returns the generator when the client leaves; its finally runs at the next resume.
+    expect(only(events, "log")).toMatchObject({ text: "generator cleaned up", line: 10, lane: 1 });
+  }, traceTimeoutMs);
+
   test("export default app serves as a framework app", async () => {
     const { load, events } = await traceSource(`import { Elysia } from "elysia";\nexport default new Elysia().get("/", () => "hi from elysia");\n`);
     expect({ kind: load.kind, form: load.kind === "loaded" ? load.form : undefined, text: receivedText(events) }).toEqual({ kind: "loaded", form: "default-app", text: "hi from elysia" });
@@ -274,6 +300,11 @@ describe("itty-router and h3", () => {
     expect(load.form).toBe("default-app");
     expect(writesOf(events)).toEqual(["a\n", "b\n"]);
     expect(ofKind(events, "chunk", 1).map((c) => c.text)).toEqual(["a\n", "b\n"]);
+  }, traceTimeoutMs);
+
+  test("export default { ...router } serves its fetch; the spread routes array is not Bun's routes, as Bun leaves it", async () => {
+    const { load, events } = await traceSource(`import { AutoRouter } from "itty-router";\nconst router = AutoRouter();\nrouter.get("/", () => "spread router");\nexport default { ...router };\n`);
+    expect({ kind: load.kind, form: load.kind === "loaded" ? load.form : undefined, text: receivedText(events) }).toEqual({ kind: "loaded", form: "default-object", text: '"spread router"' });
   }, traceTimeoutMs);
 
   test("h3's serve(app, { port }) is served, with a notice about where, not about the options it passes", async () => {
