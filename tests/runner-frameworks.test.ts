@@ -218,6 +218,31 @@ describe("node:http", () => {
     expect(only(events, "disconnect").by).toBe("server");
   }, 30_000);
 
+  test("the handler sees the client's request headers, not the runner's context header", async () => {
+    const { events } = await traceSource(
+      `import http from "node:http";\nhttp.createServer((req, res) => res.end(JSON.stringify({ raw: req.rawHeaders.filter((_, i) => i % 2 === 0).map((h) => h.toLowerCase()).sort(), custom: req.headers["x-custom"] }))).listen(8001);\n`,
+      { headers: { "x-custom": "kept" } },
+    );
+    const seen = JSON.parse(receivedText(events)) as { raw: string[]; custom: string };
+    expect(seen.custom).toBe("kept");
+    expect(seen.raw.filter((name) => name.startsWith("x-stream-playground"))).toEqual([]);
+  }, traceTimeoutMs);
+
+  test("the snippet's server, reached on its own loopback port without the runner, answers 421", async () => {
+    const { events } = await traceSource(
+      [
+        `import http from "node:http";`,
+        `const server = http.createServer((req, res) => res.end("served"));`,
+        `server.listen(8001);`,
+        `const internal = http.Server.prototype.address.call(server) as { port: number };`,
+        `const answer = await fetch(\`http://127.0.0.1:\${internal.port}/\`);`,
+        `console.log(answer.status);`,
+      ].join("\n"),
+    );
+    expect(only(events, "log").text).toBe("421");
+    expect(receivedText(events)).toBe("served");
+  }, traceTimeoutMs);
+
   test("listen() after the top-level code ran is refused with a reason", async () => {
     const { events } = await traceSource(
       `import http from "node:http";\nexport default () => {\n  http.createServer().listen(9000);\n  return new Response("unreachable");\n};\n`,
