@@ -243,6 +243,16 @@ describe("node:http", () => {
     expect(receivedText(events)).toBe("served");
   }, traceTimeoutMs);
 
+  test("a node:https server is a load error that says why, at its line", async () => {
+    const { load } = await traceSource(`import https from "node:https";\n\nhttps.createServer({}, (req, res) => res.end("x")).listen(8443);\n`);
+    expect(load).toMatchObject({
+      kind: "load-error",
+      failure: "top-level-throw",
+      line: 3,
+      message: "Error: node:https servers are not served in the playground: it serves plain HTTP on 127.0.0.1; use createServer from node:http",
+    });
+  }, traceTimeoutMs);
+
   test("listen() after the top-level code ran is refused with a reason", async () => {
     const { events } = await traceSource(
       `import http from "node:http";\nexport default () => {\n  http.createServer().listen(9000);\n  return new Response("unreachable");\n};\n`,
