@@ -18,7 +18,14 @@ export interface CapturedServers {
 }
 
 export type FoundHandlers =
-  | { ok: true; form: SnippetForm; handlers: SnippetHandlers; notices: Notice[]; served?: CapturedListen | undefined }
+  | {
+      ok: true;
+      form: SnippetForm;
+      handlers: SnippetHandlers;
+      notices: Notice[];
+      /** For `node-http`: the server whose requests the handlers relay. */
+      served?: CapturedListen | undefined;
+    }
   | { ok: false };
 
 export interface FindHandlersOptions {

@@ -34,7 +34,9 @@ export interface CapturedListen {
 }
 
 export interface NodeHttpBridgeOptions {
+  /** Records each relayed request's response, writes, end, cancel and cleanup. */
   tracker: RequestTracker;
+  /** A stack trace in the snippet's own file names, for a handler that throws. */
   readable: (stack: string | undefined) => string | undefined;
   /** The runner's server, whose address a captured server reports as its own. */
   server: () => Server<unknown>;
