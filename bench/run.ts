@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { measureLoadLatency } from "./load-latency.ts";
+import { measureNodeHttpRelay } from "./node-http-relay.ts";
 import { figureJson, formatTable, type Crash } from "./report.ts";
 import { measureRestart } from "./restart.ts";
 import { measureThroughput, throughput1k, throughput64k } from "./throughput.ts";
@@ -26,6 +27,7 @@ const benchmarks: Benchmark[] = [
   { name: throughput1k.name, figures: [throughput1k.name], run: () => measureThroughput(throughput1k) },
   { name: "timestamp-error", figures: ["timestamp-error-median"], run: measureTimestampError },
   { name: "runner-restart", figures: ["runner-restart-ms"], run: measureRestart },
+  { name: "node-http-relay", figures: ["node-http-relay-throughput", "node-http-relay-latency-p50"], run: measureNodeHttpRelay },
   { name: "ui", figures: ["ui-ready-ms", "ui-frame-p95-flood", "ui-frame-p95-100k"], run: measureUi },
 ];
 

@@ -2,7 +2,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import type { Subprocess } from "bun";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { examplesDir, lessonTryArgs } from "../src/main/examples.ts";
 import { exportSnippet, type ExportResult, type ExportTarget } from "../src/runner/export/index.ts";
@@ -21,7 +20,9 @@ const fixtureDir = join(import.meta.dir, "fixtures", "export");
 // --- running an exported file ------------------------------------------------------------------
 
 const running: Subprocess[] = [];
-const scratch = mkdtempSync(join(tmpdir(), "export-test-"));
+// Inside the project, as a user keeps an exported file where its packages are installed (lesson 14
+// imports hono); Bun runs it with --no-install, so nothing is fetched that the folder lacks.
+const scratch = mkdtempSync(join(fixtureDir, ".exported-"));
 
 afterEach(async () => {
   const children = running.splice(0);
@@ -51,7 +52,7 @@ async function runExported(target: ExportTarget, code: string, name: string, por
   const dir = mkdtempSync(join(scratch, `${name}-${target}-`));
   const file = join(dir, "server.ts");
   await Bun.write(file, code);
-  const command = target === "bun" ? [process.execPath, file] : [denoBinary(), "run", "--allow-net", "--allow-env", file];
+  const command = target === "bun" ? [process.execPath, "--no-install", file] : [denoBinary(), "run", "--allow-net", "--allow-env", file];
   const child = Bun.spawn(command, { cwd: dir, stdout: "ignore", stderr: "pipe", env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(scratch, "deno-cache") } });
   running.push(child);
   // Deno compiles the file first; both get 10 s, polled every 25 ms.

@@ -44,9 +44,9 @@ const MiB = 1024 * 1024;
 const traceTimeoutMs = 20_000;
 
 describe("the examples menu", () => {
-  test("lessons are numbered 01 to 13, each with a title, a valid try line and a snippet that loads without notices", async () => {
+  test("lessons are numbered 01 to 14, each with a title, a valid try line and a snippet that loads without notices", async () => {
     const examples = await listExamples();
-    expect(examples.map((e) => e.id.slice(0, 3))).toEqual(Array.from({ length: 13 }, (_, i) => `${String(i + 1).padStart(2, "0")}-`));
+    expect(examples.map((e) => e.id.slice(0, 3))).toEqual(Array.from({ length: 14 }, (_, i) => `${String(i + 1).padStart(2, "0")}-`));
     const runner = createRunner({ onEvent: () => {}, cleanupGraceMs: 3_000 });
     await runner.start();
     try {
@@ -400,5 +400,31 @@ describe("13: POST a prompt, stream the answer", () => {
     const { events } = await traceLesson("13-post-llm-stream", { body: "{}" });
     expect(only(events, "headers").status).toBe(400);
     expect(receivedText(events)).toBe('{"error":"send a JSON body like {\\"prompt\\": \\"...\\"}"}');
+  }, traceTimeoutMs);
+});
+
+describe("14: a framework's SSE helper, Hono's streamSSE", () => {
+  test("/clock: each writeSSE is a write and an sse event; the client leaving is abort, cancel, then onAbort as the cleanup", async () => {
+    const { load, events } = await traceLesson("14-hono-sse");
+    expect(load.kind === "loaded" && load.form).toBe("default-app");
+    const writes = ofKind(events, "write", 1);
+    const received = ofKind(events, "sse", 1);
+    // Left at 1.2 s with a write every 500 ms: three events (two, on a machine too busy to keep time).
+    expect(received.length).toBeGreaterThanOrEqual(2);
+    expect(received.map(({ event, id }) => ({ event, id }))).toEqual(received.map((_, i) => ({ event: "time-update", id: String(i) })));
+    expect(received.map((e) => e.data)).toEqual(writes.slice(0, received.length).map((w) => /^data: (.*)$/m.exec(w.text)?.[1] ?? w.text));
+    const leaving = events.filter((e) => e.lane === 1 && ["disconnect", "abort", "cancel", "cleanup"].includes(e.kind)).map((e) => e.kind);
+    expect(leaving).toEqual(["disconnect", "abort", "cancel", "cleanup"]);
+    expect(only(events, "cleanup").via).toBe("stream-cancel");
+    expect(only(events, "log")).toMatchObject({ text: "clock: the client left", line: 11 });
+    expect(ofKind(events, "leak")).toEqual([]);
+  }, traceTimeoutMs);
+
+  test("/forever: the loop from Hono's docs goes on after the client left, and is reported at its sleep", async () => {
+    const { events } = await traceLesson("14-hono-sse", { path: "/forever" });
+    expect(only(events, "cleanup").via).toBe("stream-cancel");
+    const leak = only(events, "leak");
+    expect({ what: leak.what, line: leak.line }).toEqual({ what: "timeout", line: 28 });
+    expect(leak.detail).toContain("after the client left");
   }, traceTimeoutMs);
 });

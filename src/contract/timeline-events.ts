@@ -17,6 +17,12 @@ export const snippetForms = [
   "bun-serve",
   /** A top-level `Deno.serve(...)` call. */
   "deno-serve",
+  /** `export default app` where `app` is a framework's app (Hono, Elysia, h3, itty-router): an object of its own class with a `fetch` method, served as a fetch handler. */
+  "default-app",
+  /** `Bun.serve` called by a library on the snippet's behalf at the top level: Elysia's `app.listen(port)`, h3's `serve(app)`. */
+  "library-serve",
+  /** A `node:http` server listening at the top level: `createServer(handler).listen(port)`, or a framework that makes one (Express's `app.listen(port)`). */
+  "node-http",
 ] as const;
 export type SnippetForm = (typeof snippetForms)[number];
 
@@ -79,6 +85,8 @@ export const cleanupVias = [
   "stream-cancel",
   /** A listener the handler put on `req.signal` ran. */
   "abort-listener",
+  /** A `close` (or `aborted`) listener the handler put on a `node:http` request or response ran after the client left. */
+  "close-listener",
 ] as const;
 export type CleanupVia = (typeof cleanupVias)[number];
 
@@ -94,6 +102,8 @@ export const writeVias = [
   "body",
   /** A chunk read from a stream the playground did not create (a piped or fetched body). */
   "pipe",
+  /** `res.write(chunk)` or `res.end(chunk)` on a `node:http` response (Express's `res.send` ends up here too). */
+  "res-write",
 ] as const;
 export type WriteVia = (typeof writeVias)[number];
 

@@ -1,9 +1,10 @@
 /**
- * A handler can clean up by listening to `req.signal`. Listeners added to a request's signal are
- * wrapped so the timeline shows when they ran, as a cleanup.
+ * A handler can clean up by listening to `req.signal`. Listeners the snippet's own code adds to a
+ * request's signal are wrapped so the timeline shows when they ran, as a cleanup.
  */
 
 import type { RequestContext, RequestTracker } from "./request-tracker.ts";
+import { calledBySnippet } from "./snippet-paths.ts";
 
 type Listener = EventListenerOrEventListenerObject;
 
@@ -16,7 +17,8 @@ export function installAbortListenerTracking(tracker: RequestTracker) {
 
   target.addEventListener = function (this: EventTarget, type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions) {
     const ctx = type === "abort" && listener ? signals.get(this) : undefined;
-    if (!ctx || !listener) return add.call(this, type, listener, options);
+    // A framework's own listener (Elysia closes its stream from one) is not the snippet's cleanup.
+    if (!ctx || !listener || !calledBySnippet()) return add.call(this, type, listener, options);
     let wrapper = wrappers.get(listener);
     if (!wrapper) {
       const original = listener;

@@ -174,6 +174,11 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
         },
       });
     };
+    // After a cancel the stream is gone and Bun drops what its source throws (a pull that closes
+    // the controller again, as Hono's streaming helpers do): it is not an error the client sees.
+    const failed = (error: unknown) => {
+      if (!cancelled) tracker.error(ctx, error, "body", readable);
+    };
     const call = (fn: ((controller: unknown) => unknown) | undefined, controller: object) => {
       if (!fn) return undefined;
       return requestStorage.run(ctx, () => {
@@ -181,13 +186,13 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
           const result = fn.call(source, wrapController(controller as Record<string, unknown>));
           if (result instanceof Promise) {
             return result.catch((error: unknown) => {
-              tracker.error(ctx, error, "body", readable);
+              failed(error);
               throw error;
             });
           }
           return result;
         } catch (error) {
-          tracker.error(ctx, error, "body", readable);
+          failed(error);
           throw error;
         }
       });

@@ -9,6 +9,7 @@ import type { Server } from "bun";
 import { NativeResponse } from "./native-globals.ts";
 import type { BodyInstrumentation } from "./instrument-body.ts";
 import { laneHeader } from "./probe/http-fields.ts";
+import { isRecordedElsewhere } from "./recorded-elsewhere.ts";
 import { guardRequest } from "./request-guard.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
 import type { FetchHandler, SnippetHandlers } from "./snippet-loader.ts";
@@ -59,6 +60,7 @@ export function instrumentHandlers(version: number, handlers: SnippetHandlers, d
       result = await answerError(ctx, new TypeError(message));
     }
     let response = result as Response;
+    if (isRecordedElsewhere(response)) return response;
     let body = bodies.bodyOf(response);
     if (body === undefined && response.body) {
       // Response.json(), a proxied fetch(): rebuild it around the same stream so its writes are seen.

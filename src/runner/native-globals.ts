@@ -10,4 +10,5 @@ export const nativeClearInterval = globalThis.clearInterval;
 export const NativeResponse = globalThis.Response;
 export const NativeReadableStream = globalThis.ReadableStream;
 export const nativeBunServe = Bun.serve;
+export const nativeFetch = globalThis.fetch;
 export const nativeProcessExit = process.exit.bind(process);

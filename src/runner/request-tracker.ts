@@ -35,6 +35,10 @@ export interface RequestContext {
   readonly timers: Set<TrackedTimer>;
   /** Cleanups started and not yet completed or reported as leaked. */
   pendingCleanups: number;
+  /** Set once a timer created after the client left was reported: one report tells the story. */
+  reportedLateTimer?: boolean;
+  /** Settling waits once for the timeouts pending when the client left: `waiting` while it does, then `waited`. */
+  timeoutWait?: "waiting" | "waited";
   phase: "handling" | "streaming" | "finished" | "settled";
   readonly gate: FloodGate;
 }
@@ -89,6 +93,7 @@ export function createRequestTracker(options: RequestTrackerOptions) {
   function settle(ctx: RequestContext): void {
     // A cleanup may have started after the settle was scheduled (a cancel begins one right after).
     if (ctx.phase === "settled" || ctx.pendingCleanups > 0) return;
+    if (waitForTimeouts(ctx)) return;
     for (const timer of ctx.timers) {
       if (timer.kind === "interval") {
         leak(ctx, "interval", timer.line, `an interval (every ${timer.delayMs} ms) created while serving this request is still running after it ended`);
@@ -108,6 +113,26 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       }, graceMs).unref();
     }
     if (open.size === 0) for (const wake of settleWaiters) wake();
+  }
+
+  /**
+   * After the client left, a pending timeout may be the sleep of a loop that does not notice (it
+   * creates the next one when it fires). Settling waits for the ones pending now, once, within the
+   * grace period, so such a loop shows itself before the request counts as settled.
+   */
+  function waitForTimeouts(ctx: RequestContext): boolean {
+    if (ctx.timeoutWait === "waiting") return true;
+    if (ctx.abortedAt === undefined || ctx.timeoutWait === "waited") return false;
+    const due = [...ctx.timers].filter((timer) => timer.kind === "timeout").map((timer) => timer.createdAt + timer.delayMs);
+    if (due.length === 0) return false;
+    ctx.timeoutWait = "waiting";
+    const waitMs = Math.min(Math.max(...due) - now(), graceMs);
+    // A little past the due time, so what the timeout's callback starts has run.
+    nativeSetTimeout(() => {
+      ctx.timeoutWait = "waited";
+      settle(ctx);
+    }, Math.max(0, waitMs) + settleMs).unref();
+    return true;
   }
 
   function maybeSettle(ctx: RequestContext): void {
@@ -265,9 +290,22 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       record(ctx, { kind: "cleanup", afterMs: now() - (ctx.abortedAt ?? now()), via });
     },
 
+    /**
+     * A timer was created for a request after its client left and its body was cancelled: code
+     * serving it is still running. Hono's documented `while (true) { writeSSE(); sleep() }` loop
+     * goes on for ever, since its writes to the gone client fail quietly. Reported once per request.
+     */
+    timerCreated(ctx: RequestContext, timer: TrackedTimer): void {
+      if (ctx.abortedAt === undefined || ctx.reportedLateTimer || (ctx.phase !== "finished" && ctx.phase !== "settled")) return;
+      ctx.reportedLateTimer = true;
+      const what = timer.kind === "interval" ? `an interval (every ${timer.delayMs} ms)` : `a timeout (${timer.delayMs} ms)`;
+      leak(ctx, timer.kind, timer.line, `${what} was created ${Math.round(now() - ctx.abortedAt)} ms after the client left: code serving this request is still running (a loop that does not check whether the client is gone?)`);
+    },
+
     /** Writes after the client left: the write loop does not know it is talking to nobody. */
     writeAfterCancel(ctx: RequestContext, via: WriteVia, line: number | undefined): void {
-      const consequence = via === "write" ? "write() returns 0 and the loop goes on" : "enqueue() throws on a cancelled stream";
+      const consequence =
+        via === "write" ? "write() returns 0 and the loop goes on" : via === "res-write" ? "res.write() returns false and the bytes go nowhere" : "enqueue() throws on a cancelled stream";
       leak(ctx, "stream", line, `the stream keeps writing after the client left (${consequence})`);
     },
 

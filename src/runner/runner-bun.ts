@@ -15,3 +15,10 @@ const projectBun = fileURLToPath(new URL("../../node_modules/bun/bin/bun.exe", i
 export function runnerBunPath(): string {
   return existsSync(projectBun) ? projectBun : process.execPath;
 }
+
+/**
+ * Flags for the runner's Bun. `--no-install`: where a snippet's folder has no `node_modules`, Bun
+ * would otherwise fetch whatever it imports from the npm registry, unpinned, during the load; the
+ * playground resolves packages from the snippet's folder only, and says how to install a missing one.
+ */
+export const runnerBunFlags = ["--no-install"] as const;

@@ -14,6 +14,7 @@ import { instrumentHandlers } from "./instrument-handler.ts";
 import { nativeBunServe, nativeClearTimeout, nativeProcessExit, nativeSetInterval, nativeSetTimeout } from "./native-globals.ts";
 import { createEndpoint, runnerRequestChecks, type LoadResult, type NoRequests, type RunnerPushes, type RunnerRequests, type RunnerProducedEvent } from "../contract/index.ts";
 import { loadSnippetVersion } from "./load-version.ts";
+import { createNodeHttpBridge } from "./node-http-bridge.ts";
 import { installProcessGuard } from "./process-guard.ts";
 import { guardRequest } from "./request-guard.ts";
 import { createRequestTracker, requestStorage } from "./request-tracker.ts";
@@ -50,7 +51,7 @@ const readable = (stack: string | undefined) => readableStack(stack, snippetPath
 
 // Each request is noted before its handler runs: if the handler blocks the event loop, the host can still name it.
 const tracker = createRequestTracker({ now, emit, cleanupGraceMs: 3_000, onRequest: (request) => writeNote({ kind: "request", ...request }) });
-installTimerTracking(now);
+installTimerTracking(now, tracker);
 installConsoleCapture(now, emit);
 const bodies = installBodyInstrumentation(tracker, readable, (line) =>
   emit({
@@ -82,7 +83,8 @@ try {
   server = listen(0);
 }
 
-const loader = createSnippetLoader({ server: () => server, topLevelTimeoutMs: 5_000 });
+const nodeHttp = createNodeHttpBridge({ tracker, readable, server: () => server });
+const loader = createSnippetLoader({ server: () => server, topLevelTimeoutMs: 5_000, nodeHttp });
 
 function load(version: number, source: string, path: string): Promise<LoadResult> {
   snippetPath = path;
@@ -91,7 +93,11 @@ function load(version: number, source: string, path: string): Promise<LoadResult
     source,
     path,
     loader,
-    reload: (handlers) => server.reload(instrumentHandlers(version, handlers, { tracker, bodies, readable, watchSignal: abortListeners.watch }) as never),
+    reload: (handlers) => {
+      server.reload(instrumentHandlers(version, handlers, { tracker, bodies, readable, watchSignal: abortListeners.watch }) as never);
+      // Only a version Bun took: one it refused must not take over the node:http bridge.
+      loader.activate(version);
+    },
   });
 }
 
@@ -148,6 +154,9 @@ process.exit = ((code?: number | string | null) => {
 process.on("disconnect", () => nativeProcessExit(0));
 // Ctrl+C in a terminal reaches the whole process group; the host decides when the runner stops.
 process.on("SIGINT", () => {});
+// The host stops the runner with SIGTERM. Listening first, this ends it even when a snippet's
+// library listens too and would only shut its server down (h3's serve does, graceful for 5 s).
+process.on("SIGTERM", () => nativeProcessExit(0));
 
 nativeSetInterval(() => {
   host.push("heartbeat", { inFlight: tracker.inFlight });

@@ -6,15 +6,24 @@
  */
 
 import type { Server } from "bun";
+import { nativeBunServe } from "./native-globals.ts";
 import type { FetchHandler, SnippetHandlers } from "./snippet-loader.ts";
-import { callerLine } from "./snippet-paths.ts";
+import { calledBySnippet, callerLine } from "./snippet-paths.ts";
 
 /** One captured `Bun.serve`/`Deno.serve` call. */
 export interface CapturedServe {
   api: "Bun" | "Deno";
+  /**
+   * `snippet`: the snippet's own code made the call. `library`: a package did, on the snippet's
+   * behalf (Elysia's `listen`, h3's `serve`), with options the snippet may never have written.
+   */
+  by: "snippet" | "library";
   handlers: SnippetHandlers;
   /** Options given that the playground does not honour (port, hostname, tls, …). */
   ignoredOptions: string[];
+  /** The port asked for, when it was a number. */
+  port: number | undefined;
+  /** The snippet line the call came from (through any library frames). */
   line: number | undefined;
 }
 
@@ -31,10 +40,11 @@ function fn<T>(value: unknown): T | undefined {
   return typeof value === "function" ? (value as T) : undefined;
 }
 
-function captureBun(options: unknown, line: number | undefined): CapturedServe {
+function captureBun(options: unknown, line: number | undefined, by: CapturedServe["by"]): CapturedServe {
   const o = asObject(options);
   return {
     api: "Bun",
+    by,
     handlers: {
       fetch: fn<FetchHandler>(o.fetch)?.bind(o),
       routes: (o.routes ?? o.static) as Record<string, unknown> | undefined,
@@ -42,6 +52,7 @@ function captureBun(options: unknown, line: number | undefined): CapturedServe {
       idleTimeout: typeof o.idleTimeout === "number" ? o.idleTimeout : undefined,
     },
     ignoredOptions: ignoredBunOptions.filter((key) => o[key] !== undefined),
+    port: typeof o.port === "number" ? o.port : typeof o.port === "string" && /^\d+$/.test(o.port) ? Number(o.port) : undefined,
     line,
   };
 }
@@ -58,6 +69,7 @@ function captureDeno(args: unknown[], line: number | undefined, server: () => Se
   onListen?.(address);
   return {
     api: "Deno",
+    by: "snippet",
     handlers: {
       fetch: handler
         ? (request, bunServer) => {
@@ -68,6 +80,7 @@ function captureDeno(args: unknown[], line: number | undefined, server: () => Se
       error: onError ? (error) => onError(error) : undefined,
     },
     ignoredOptions: ignoredDenoOptions.filter((key) => options[key] !== undefined),
+    port: typeof options.port === "number" ? options.port : undefined,
     line,
   };
 }
@@ -83,21 +96,41 @@ function denoServer(server: Server<unknown>) {
   };
 }
 
+/** Set while the runtime itself starts a server for the playground (see `serveNatively`). */
+let native = false;
+
+/**
+ * Runs `start` with the real `Bun.serve`: Bun's `node:http` calls `Bun.serve` inside
+ * `server.listen()`, and the playground lets that internal server start for real (on a loopback
+ * port of its own) instead of capturing it.
+ */
+export function serveNatively<T>(start: () => T): T {
+  const before = native;
+  native = true;
+  try {
+    return start();
+  } finally {
+    native = before;
+  }
+}
+
 /**
  * Routes `Bun.serve`/`Deno.serve` into `calls` until the returned function is called. Outside a
  * load, both throw an error that explains why.
  */
 export function captureServeCalls(calls: CapturedServe[], server: () => Server<unknown>): () => void {
   const bun = Bun as unknown as { serve: unknown };
-  bun.serve = (options: unknown) => {
-    calls.push(captureBun(options, callerLine()));
+  bun.serve = function (this: unknown, options: unknown) {
+    if (native) return Reflect.apply(nativeBunServe, Bun, [options]);
+    calls.push(captureBun(options, callerLine(), calledBySnippet() ? "snippet" : "library"));
     return server();
   };
   const deno = { serve: (...args: unknown[]) => (calls.push(captureDeno(args, callerLine(), server)), denoServer(server())) };
   Object.assign(globalThis, { Deno: deno });
   return () => {
     // A server started later (from a handler) would escape the playground and could bind every interface.
-    bun.serve = () => {
+    bun.serve = function (this: unknown, options: unknown) {
+      if (native) return Reflect.apply(nativeBunServe, Bun, [options]);
       throw new Error("Bun.serve() is only served when called at the top level of a snippet");
     };
     Object.assign(globalThis, {

@@ -1,14 +1,20 @@
 /**
  * Loads one version of a snippet as a module and finds its handler, in whichever form it was
- * written: a default export (function or `{ fetch, routes, error }` object), a top-level
- * `Bun.serve({...})`, or a top-level `Deno.serve(...)`.
+ * written (`find-handlers.ts`): a default export (function, framework app or
+ * `{ fetch, routes, error }` object), a top-level `Bun.serve({...})` or `Deno.serve(...)`, a
+ * `node:http` server that listens, or a server a library starts.
  *
  * The source is served to Bun's module loader through a plugin at a virtual path beside the
  * snippet's file, so imports resolve from its folder and error positions are the snippet's own.
  */
 
 import type { Server } from "bun";
+import type http from "node:http";
+import { dirname } from "node:path";
 import type { LoadFailure, Notice, SnippetForm } from "../contract/index.ts";
+import { findHandlers } from "./find-handlers.ts";
+import type { CapturedListen, NodeHttpBridge } from "./node-http-bridge.ts";
+import { missingPackageMessage } from "./package-hint.ts";
 import { findPitfalls } from "./snippet-pitfalls.ts";
 import { captureServeCalls, type CapturedServe } from "./serve-capture.ts";
 import { snippetPosition, virtualSnippetFilter, virtualSnippetPath } from "./snippet-paths.ts";
@@ -35,11 +41,15 @@ export interface SnippetLoaderOptions {
   server: () => Server<unknown>;
   /** How long top-level code may await before the load is given up. */
   topLevelTimeoutMs: number;
+  /** Serves the snippet's `node:http` servers through the runner's server. */
+  nodeHttp: NodeHttpBridge;
 }
 
 export function createSnippetLoader(options: SnippetLoaderOptions) {
   const sources = new Map<string, string>();
   let topLevelTimeoutMs = options.topLevelTimeoutMs;
+  /** The node:http servers each version started, until a later version is serving. */
+  const nodeServers = new Map<number, http.Server[]>();
 
   Bun.plugin({
     name: "stream-playground-snippets",
@@ -73,17 +83,48 @@ export function createSnippetLoader(options: SnippetLoaderOptions) {
       const path = virtualSnippetPath(snippetPath, version);
       sources.set(path, source);
       const serveCalls: CapturedServe[] = [];
+      const listens: CapturedListen[] = [];
       let exports: Record<string, unknown>;
       const restore = captureServeCalls(serveCalls, options.server);
+      const restoreListen = options.nodeHttp.capture(listens);
       try {
         exports = await importWithTimeout(path);
       } catch (error) {
-        return describeLoadError(error, source);
+        options.nodeHttp.close(listens.map((listen) => listen.server));
+        return describeLoadError(error, source, snippetPath);
       } finally {
+        restoreListen();
         restore();
         sources.delete(path);
       }
-      return findHandlers(exports, serveCalls, source, options.server().url.href);
+      const notices = findPitfalls(source);
+      const found = findHandlers({ exports, captured: { serveCalls, listens }, url: options.server().url.href, nodeHttp: options.nodeHttp }, notices);
+      // Servers of this version that are not served would only hold a port.
+      options.nodeHttp.close(listens.filter((listen) => !found.ok || listen !== found.served).map((listen) => listen.server));
+      if (!found.ok) {
+        return {
+          ok: false,
+          failure: "no-handler",
+          message:
+            "no handler found: export a default function (req, server) => Response, export default { fetch } or a framework's app, call Bun.serve({ fetch }) or Deno.serve(handler), or listen with a node:http server",
+          line: 1,
+          column: 1,
+        };
+      }
+      if (found.served) nodeServers.set(version, [found.served.server]);
+      return { ok: true, form: found.form, handlers: found.handlers, notices: found.notices };
+    },
+
+    /**
+     * `version` is serving now: node:http servers of earlier versions stop taking connections
+     * (their open streams run to their end, as streams of a replaced fetch handler do).
+     */
+    activate(version: number): void {
+      for (const [other, servers] of nodeServers) {
+        if (other === version) continue;
+        options.nodeHttp.close(servers);
+        nodeServers.delete(other);
+      }
     },
 
     setTopLevelTimeout(ms: number): void {
@@ -99,64 +140,8 @@ class TopLevelTimeout extends Error {
   }
 }
 
-function findHandlers(exports: Record<string, unknown>, serveCalls: CapturedServe[], source: string, url: string): SnippetLoad {
-  const notices: Notice[] = findPitfalls(source);
-  const fallback = exports.default;
-  const [first, ...extra] = serveCalls;
-  if (first) {
-    for (const call of extra) {
-      notices.push({ message: `only the first ${first.api}.serve() call is served; this one is ignored`, line: call.line });
-    }
-    if (fallback !== undefined) {
-      notices.push({ message: `the default export is ignored because the snippet calls ${first.api}.serve()` });
-    }
-    for (const option of first.ignoredOptions) {
-      notices.push({ message: ignoredOptionMessage(option, first, url), line: first.line });
-    }
-    return { ok: true, form: first.api === "Bun" ? "bun-serve" : "deno-serve", handlers: first.handlers, notices };
-  }
-  if (typeof fallback === "function") {
-    return { ok: true, form: "default-function", handlers: { fetch: fallback as FetchHandler }, notices };
-  }
-  if (fallback !== null && typeof fallback === "object") {
-    const object = fallback as Record<string, unknown>;
-    if (typeof object.fetch === "function" || (object.routes !== null && typeof object.routes === "object")) {
-      for (const option of ["port", "hostname", "unix", "tls", "websocket"]) {
-        if (object[option] !== undefined) notices.push({ message: ignoredOptionMessage(option, undefined, url) });
-      }
-      return {
-        ok: true,
-        form: "default-object",
-        handlers: {
-          fetch: typeof object.fetch === "function" ? (object.fetch as FetchHandler).bind(object) : undefined,
-          routes: object.routes as Record<string, unknown> | undefined,
-          error: typeof object.error === "function" ? (object.error as (error: Error) => unknown).bind(object) : undefined,
-          idleTimeout: typeof object.idleTimeout === "number" ? object.idleTimeout : undefined,
-        },
-        notices,
-      };
-    }
-  }
-  return {
-    ok: false,
-    failure: "no-handler",
-    message:
-      "no handler found: export a default function (req, server) => Response, export default { fetch }, or call Bun.serve({ fetch }) or Deno.serve(handler)",
-    line: 1,
-    column: 1,
-  };
-}
-
-function ignoredOptionMessage(option: string, call: CapturedServe | undefined, url: string): string {
-  const where = call ? `${call.api}.serve()` : "the default export";
-  if (option === "port" || option === "hostname") {
-    return `${where}'s ${option} is ignored in the playground: it serves this snippet at ${url}`;
-  }
-  return `${where}'s ${option} option is not supported in the playground and is ignored`;
-}
-
 /** Turns whatever `import()` threw into a load failure with a position in the snippet. */
-function describeLoadError(error: unknown, source: string): SnippetLoad {
+function describeLoadError(error: unknown, source: string, snippetPath: string): SnippetLoad {
   if (error instanceof TopLevelTimeout) {
     return { ok: false, failure: "top-level-timeout", message: error.message };
   }
@@ -171,7 +156,7 @@ function describeLoadError(error: unknown, source: string): SnippetLoad {
     return {
       ok: false,
       failure: "module-not-found",
-      message: `cannot find module '${error.specifier}'`,
+      message: missingPackageMessage(error.specifier, dirname(snippetPath)) ?? `cannot find module '${error.specifier}'`,
       module: error.specifier,
       line,
       column: line === undefined ? undefined : 1,

@@ -54,3 +54,17 @@ export function readableStack(stack: string | undefined, snippetPath: string): s
 export function callerLine(): number | undefined {
   return snippetPosition(new Error().stack)?.line;
 }
+
+/**
+ * Whether the function that called the current one was the snippet's own code, not a library
+ * the snippet uses (Elysia's `listen` calling `Bun.serve`, Elysia's own listener on `req.signal`).
+ * Native frames between them (`new Promise`, `forEach`) are skipped: JSC's proper tail calls drop
+ * an arrow like `(resolve) => signal.addEventListener("abort", resolve)` from the stack, leaving
+ * the native caller of the arrow where the snippet's frame was.
+ */
+export function calledBySnippet(): boolean {
+  const frames = (new Error().stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+  // Frame 0 is this function, frame 1 the function asking, frame 2 on its callers.
+  const caller = frames.slice(2).find((frame) => !/\(native[:)]|\[native code\]/.test(frame));
+  return caller !== undefined && framePattern.test(caller);
+}

@@ -32,7 +32,7 @@ import {
   type TypeOf,
 } from "../contract/index.ts";
 import { parseNote } from "./runner-notes.ts";
-import { runnerBunPath } from "./runner-bun.ts";
+import { runnerBunFlags, runnerBunPath } from "./runner-bun.ts";
 
 export interface RunnerOptions {
   /** Receives every event: the runner's own, its load results, restarts and its output. */
@@ -221,7 +221,7 @@ export function createRunner(options: RunnerOptions) {
     killedBecause = undefined;
     unanswered = undefined;
     exitNote = undefined;
-    const process = Bun.spawn([runnerBunPath(), options.entry ?? runnerEntry], {
+    const process = Bun.spawn([runnerBunPath(), ...runnerBunFlags, options.entry ?? runnerEntry], {
       env: { ...globalThis.process.env, PLAYGROUND_RUNNER_PORT: String(port) },
       stdio: ["ignore", "pipe", "pipe"],
       // The host and the runner may be different Bun versions (the desktop app's host runs on

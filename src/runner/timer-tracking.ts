@@ -5,12 +5,12 @@
  */
 
 import { nativeClearInterval, nativeClearTimeout, nativeSetInterval, nativeSetTimeout } from "./native-globals.ts";
-import { requestStorage, type RequestContext, type TrackedTimer } from "./request-tracker.ts";
+import { requestStorage, type RequestContext, type RequestTracker, type TrackedTimer } from "./request-tracker.ts";
 import { callerLine } from "./snippet-paths.ts";
 
 type TimerHandle = ReturnType<typeof setTimeout>;
 
-export function installTimerTracking(now: () => number): void {
+export function installTimerTracking(now: () => number, tracker: Pick<RequestTracker, "timerCreated">): void {
   const owners = new WeakMap<object, { ctx: RequestContext; timer: TrackedTimer }>();
 
   function forget(handle: unknown): void {
@@ -25,6 +25,7 @@ export function installTimerTracking(now: () => number): void {
     const timer: TrackedTimer = { kind, line: callerLine(), createdAt: now(), delayMs: Number(delay) || 0 };
     ctx.timers.add(timer);
     owners.set(handle as object, { ctx, timer });
+    tracker.timerCreated(ctx, timer);
   }
 
   const setTimeoutTracked = (callback: (...args: unknown[]) => void, delay?: number, ...args: unknown[]) => {

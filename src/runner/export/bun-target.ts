@@ -8,6 +8,7 @@ import { unexportDefault } from "./default-export.ts";
 import type { HandlerShape, ServeCall } from "./handler-shape.ts";
 import { objectLiteral } from "./handler-shape.ts";
 import { portOf, setPort } from "./object-literal.ts";
+import { setListenPort } from "./listen-port.ts";
 import { choosePort, type PortChoice } from "./port.ts";
 import { type SnippetSyntax, startOf, textOf } from "./snippet-syntax.ts";
 import type { Remark, TargetBuild } from "./target-build.ts";
@@ -33,6 +34,20 @@ export function buildForBun(syntax: SnippetSyntax, shape: HandlerShape, requeste
       if (object && ownPort && port.rewrite) setPort(syntax, edits, object, port.port);
       const options = ownPort || port.computed ? name : `{ ...${name}, port: ${port.port} }`;
       append(syntax, edits, `// Serve the default export (fetch, routes, error, …), as the playground did.\nBun.serve(${options});\n`);
+      break;
+    }
+    case "default-app": {
+      port = choosePort(requestedPort, undefined);
+      const name = unexportDefault(syntax, edits, shape.defaultExport, "app");
+      // Bound, as Bun calls a default export's fetch: with the app as `this`, and the server as its second argument.
+      append(syntax, edits, `// Serve the app, as the playground did.\nBun.serve({ port: ${port.port}, fetch: ${name}.fetch.bind(${name}) });\n`);
+      break;
+    }
+    case "node-http":
+    case "library-serve": {
+      // The snippet starts its own server, which Bun runs as written: only the port may change.
+      port = setListenPort(syntax, edits, shape.listen, requestedPort);
+      unexportIgnoredDefault(syntax, edits, shape, notes);
       break;
     }
     case "bun-serve": {
@@ -69,17 +84,18 @@ function setServePort(syntax: SnippetSyntax, edits: TextEdits, serve: ServeCall,
  * A default export beside a serve call is not served by the playground; in a Bun entry file a
  * default export with `fetch` would start a second server on the same port, so it stays a local.
  */
-function unexportIgnoredDefault(syntax: SnippetSyntax, edits: TextEdits, shape: HandlerShape & { form: "bun-serve" | "deno-serve" }, notes: Remark[]): void {
+function unexportIgnoredDefault(syntax: SnippetSyntax, edits: TextEdits, shape: HandlerShape & { form: "bun-serve" | "deno-serve" | "node-http" | "library-serve" }, notes: Remark[]): void {
   if (!shape.defaultExport) return;
   const name = unexportDefault(syntax, edits, shape.defaultExport, "unusedDefault");
+  const served = "serve" in shape ? `the snippet calls ${shape.serve.api}.serve()` : "the snippet starts a server of its own";
   notes.push({
-    text: `the default export is now the local ${name}, not served: the snippet calls ${shape.serve.api}.serve(), which the playground served instead, and Bun would start a second server for it`,
+    text: `the default export is now the local ${name}, not served: ${served}, which the playground served instead, and Bun would start a second server for it`,
     at: startOf(syntax, shape.defaultExport.node),
   });
 }
 
 function noteExtraServeCalls(syntax: SnippetSyntax, shape: HandlerShape, notes: Remark[]): void {
-  const served = shape.form === "bun-serve" || shape.form === "deno-serve" ? shape.serve.call : undefined;
+  const served = "serve" in shape ? shape.serve.call : undefined;
   const extra = shape.serveCalls.filter((call) => call.call !== served);
   for (const call of extra) {
     notes.push({ text: `the playground served only the first serve call; this ${call.api}.serve() is left as written and may need a port of its own`, at: startOf(syntax, call.call) });

@@ -13,7 +13,8 @@ import { isReference } from "./handler-params.ts";
 import { type HandlerShape, objectLiteral, type ServeCall } from "./handler-shape.ts";
 import { findProperty, portOf, propertyValue, removeProperty, renameKey, setPort } from "./object-literal.ts";
 import { choosePort, type PortChoice } from "./port.ts";
-import { unsupportedAt } from "./refusal.ts";
+import { ExportRefusal, unsupportedAt } from "./refusal.ts";
+import { setListenPort } from "./listen-port.ts";
 import { declarationOf, findAll, freeName, propertyName, type SnippetSyntax, startOf, textOf, ts } from "./snippet-syntax.ts";
 import type { TargetBuild } from "./target-build.ts";
 import { createTextEdits } from "./text-edits.ts";
@@ -50,6 +51,29 @@ export function buildForDeno(syntax: SnippetSyntax, shape: HandlerShape, request
     case "deno-serve":
       port = setDenoServePort(syntax, out, shape.serve, requestedPort);
       break;
+    case "default-app": {
+      port = choosePort(requestedPort, undefined);
+      const name = unexportDefault(syntax, out.edits, shape.defaultExport, "app");
+      // Deno.serve passes (request, info); frameworks that run on Deno take that as app.fetch's arguments.
+      tail = `// Serve the app, as the playground did.\nDeno.serve({ port: ${port.port} }, ${name}.fetch.bind(${name}));\n`;
+      out.changes.push({ text: `the default export became ${name}, whose fetch is served by the Deno.serve() call at the end` });
+      break;
+    }
+    case "node-http": {
+      // Deno runs node:http servers (and Express) itself: the server stays as written.
+      port = setListenPort(syntax, out.edits, shape.listen, requestedPort);
+      out.permissions.add("--allow-env");
+      notes.push({ text: "deno run needs --allow-env here: node:http servers and their packages read process.env (Express reads NODE_ENV)" });
+      break;
+    }
+    case "library-serve": {
+      const message =
+        "the server is started by a library through Bun.serve (Elysia's listen(), h3's serve()), which Deno does not have: export for Bun, or serve the app's fetch with Deno.serve(app.fetch) and export that";
+      const callee = shape.listen?.expression;
+      // At `listen` in a chain (`new Elysia().get(…).listen(3000)`), not at the chain's first line.
+      if (callee) throw unsupportedAt(syntax, ts.isPropertyAccessExpression(callee) ? callee.name : callee, message);
+      throw new ExportRefusal("unsupported", message);
+    }
     case "default-function": {
       port = choosePort(requestedPort, undefined);
       handlers.push(shape.value);

@@ -42,7 +42,9 @@ export async function exportSnippetNow(options: ExportOptions): Promise<ExportRe
     if (build.port.computed) build.notes.push({ text: `the snippet computes its port, which stays as written; the curl line assumes ${build.port.port}` });
 
     const file = assemble(syntax, build, options);
-    const expectedForm = options.target === "bun" ? "bun-serve" : "deno-serve";
+    // A snippet that starts its own server keeps it; everything else gets the target's serve call.
+    const keepsItsServer = loaded.form === "node-http" || loaded.form === "library-serve";
+    const expectedForm = keepsItsServer ? loaded.form : options.target === "bun" ? "bun-serve" : "deno-serve";
     const checked = await check.load(file.checkCode, options.path);
     if (checked.kind === "load-error" || checked.form !== expectedForm) {
       const why = checked.kind === "load-error" ? `${checked.message}${checked.line ? ` (line ${checked.line})` : ""}` : `it loads as ${checked.form}, not ${expectedForm}`;

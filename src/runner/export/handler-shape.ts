@@ -23,8 +23,15 @@ export type DefaultExport =
   | { kind: "specifier"; node: ts.ExportSpecifier; declaration: ts.ExportDeclaration };
 
 export type HandlerShape =
-  | { form: "default-function" | "default-object"; defaultExport: DefaultExport; serveCalls: ServeCall[]; value: ts.Node }
-  | { form: "bun-serve" | "deno-serve"; serve: ServeCall; defaultExport: DefaultExport | undefined; serveCalls: ServeCall[] };
+  | { form: "default-function" | "default-object" | "default-app"; defaultExport: DefaultExport; serveCalls: ServeCall[]; value: ts.Node }
+  | { form: "bun-serve" | "deno-serve"; serve: ServeCall; defaultExport: DefaultExport | undefined; serveCalls: ServeCall[] }
+  | {
+      form: "node-http" | "library-serve";
+      /** The call that starts the server (`server.listen(8001)`, `app.listen(3000)`, h3's `serve(app)`), when the source shows it. */
+      listen: ts.CallExpression | undefined;
+      defaultExport: DefaultExport | undefined;
+      serveCalls: ServeCall[];
+    };
 
 /**
  * Finds the handler of the form the playground loaded the snippet as. `form` comes from the
@@ -44,13 +51,31 @@ export function findHandlerShape(syntax: SnippetSyntax, form: SnippetForm): Hand
       return { form, serve, defaultExport, serveCalls };
     }
     case "default-function":
-    case "default-object": {
+    case "default-object":
+    case "default-app": {
       if (!defaultExport) throw notFound("the default export");
       return { form, defaultExport, serveCalls, value: defaultValue(defaultExport) };
     }
+    case "library-serve":
+    case "node-http":
+      return { form, listen: findListenCall(syntax, form), defaultExport, serveCalls };
   }
   const _never: never = form;
   throw new Error(`unknown form ${String(_never)}`);
+}
+
+/**
+ * The first call that starts a server the way the form says: `.listen(...)` for node:http (and
+ * Elysia), or a `serve(...)` other than `Bun.serve`/`Deno.serve` for a library (h3's).
+ */
+function findListenCall(syntax: SnippetSyntax, form: "node-http" | "library-serve"): ts.CallExpression | undefined {
+  return findAll(syntax.file, (node): node is ts.CallExpression => {
+    if (!ts.isCallExpression(node)) return false;
+    const callee = node.expression;
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+    if (name === "listen" && ts.isPropertyAccessExpression(callee)) return true;
+    return form === "library-serve" && name === "serve" && !isMemberCall(node, "Bun", "serve") && !isMemberCall(node, "Deno", "serve");
+  })[0];
 }
 
 function notFound(what: string): ExportRefusal {

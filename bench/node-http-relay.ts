@@ -1,0 +1,99 @@
+/**
+ * `node-http-relay-throughput` and `node-http-relay-latency-p50`: what serving a snippet's
+ * node:http server through the runner's relay costs. The same server module
+ * (`fixtures/node-http-stream.ts`) is read through the runner (traced, as `trace` reads it) and
+ * run plainly by `bun` in its own process (the anchor); runs alternate so noise falls on both.
+ */
+
+import { join } from "node:path";
+import { createRunner } from "../src/runner/supervisor.ts";
+import { announcedPort } from "./child-output.ts";
+import { createFigure } from "./figure.ts";
+import { median, percentile } from "./stats.ts";
+import type { Figure } from "./types.ts";
+
+const fixtures = join(import.meta.dir, "fixtures");
+const serverPath = join(fixtures, "node-http-stream.ts");
+const MiB = 1024 ** 2;
+const bulk = { chunk: 64 * 1024, total: 256 * MiB };
+const ticks = { count: 50, gap: 20 };
+const repetitions = 3;
+const runTimeoutMs = 120_000;
+
+async function readBulk(url: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url, { signal: AbortSignal.timeout(runTimeoutMs) });
+  const reader = response.body!.getReader();
+  let bytes = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) bytes += read.value.byteLength;
+  if (bytes !== bulk.total) throw new Error(`${url} sent ${bytes} bytes instead of ${bulk.total}`);
+  return bytes / MiB / ((performance.now() - started) / 1000);
+}
+
+/** Arrival delay of every tick line: when it was read minus when the server wrote it, both epoch ms. */
+async function readTicks(url: string): Promise<number[]> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(runTimeoutMs) });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const delays: number[] = [];
+  let pending = "";
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    const arrived = performance.timeOrigin + performance.now();
+    pending += decoder.decode(read.value, { stream: true });
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) delays.push(arrived - Number(line));
+  }
+  return delays;
+}
+
+export async function measureNodeHttpRelay(): Promise<Figure[]> {
+  const plain = Bun.spawn([process.execPath, join(fixtures, "node-http-plain-fixture.ts")], { stdin: "ignore", stdout: "pipe", stderr: "inherit" });
+  const runner = createRunner({ onEvent: () => {} });
+  try {
+    const plainBase = `http://127.0.0.1:${await announcedPort(plain.stdout, 10_000)}`;
+    await runner.start();
+    const loaded = await runner.load(await Bun.file(serverPath).text(), serverPath);
+    if (loaded.kind !== "loaded") throw new Error(`the node:http server did not load: ${loaded.message}`);
+    const tracedBase = runner.url.replace(/\/$/, "");
+    const bulkQuery = `/bulk?chunk=${bulk.chunk}&total=${bulk.total}`;
+    const tickQuery = `/ticks?count=${ticks.count}&gap=${ticks.gap}`;
+
+    const rates = { plain: [] as number[], traced: [] as number[] };
+    const delays = { plain: [] as number[], traced: [] as number[] };
+    for (let i = 0; i < repetitions; i++) {
+      rates.plain.push(await readBulk(plainBase + bulkQuery));
+      rates.traced.push(await readBulk(tracedBase + bulkQuery));
+      await runner.settle(5_000);
+      delays.plain.push(...(await readTicks(plainBase + tickQuery)));
+      delays.traced.push(...(await readTicks(tracedBase + tickQuery)));
+      await runner.settle(5_000);
+    }
+    const plainRate = median(rates.plain);
+    const tracedRate = median(rates.traced);
+    const plainDelay = percentile(delays.plain, 50);
+    const tracedDelay = percentile(delays.traced, 50);
+    return [
+      createFigure({
+        name: "node-http-relay-throughput",
+        value: tracedRate / plainRate,
+        unit: "x",
+        goal: { op: ">=", limit: 0.5 },
+        anchor: { label: "the node:http server run by plain bun", value: plainRate, unit: "MiB/s", samples: rates.plain },
+        samples: rates.traced,
+        note: `traced ${tracedRate.toFixed(0)} MiB/s through the relay; ${bulk.total / MiB} MiB in ${bulk.chunk / 1024} KiB res.write calls`,
+      }),
+      createFigure({
+        name: "node-http-relay-latency-p50",
+        value: tracedDelay,
+        unit: "ms",
+        goal: { op: "<=", limit: 2 },
+        anchor: { label: "the node:http server run by plain bun", value: plainDelay, unit: "ms", samples: [percentile(delays.plain, 95)] },
+        note: `res.write to the client's read, ${delays.traced.length} writes ${ticks.gap} ms apart; p95 traced ${percentile(delays.traced, 95).toFixed(2)} ms, plain ${percentile(delays.plain, 95).toFixed(2)} ms`,
+      }),
+    ];
+  } finally {
+    plain.kill();
+    await Promise.all([runner.stop(), plain.exited]);
+  }
+}
