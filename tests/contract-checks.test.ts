@@ -8,6 +8,7 @@ import {
   runnerPushChecks,
   runnerRequestChecks,
   timelineEventCheck,
+  writeVias,
   type Check,
   type TimelineEvent,
 } from "../src/contract/index.ts";
@@ -39,7 +40,7 @@ describe("checks of what crosses a boundary", () => {
 
   test("a problem deep inside says its whole path", () => {
     const events = [{ t: 1, lane: 1, side: "server", kind: "write", requestId: 1, version: 1, bytes: 3, text: "abc", via: "carrier-pigeon" }];
-    expect(problemOf(runnerPushChecks.events, { events })).toBe("events[0].via must be one of yield, enqueue, write, body, pipe");
+    expect(problemOf(runnerPushChecks.events, { events })).toBe(`events[0].via must be one of ${writeVias.join(", ")}`);
   });
 
   test("a kind that is a prototype member finds nothing", () => {

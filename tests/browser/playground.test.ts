@@ -98,7 +98,9 @@ describe("the playground in Chromium", () => {
     const page = await openPlayground();
     await pasteAndRun(page, ticker);
     await page.click("#connect");
+    // Both ends of the stream: the client's disconnect and the server's end travel separately.
     await waitForRow(page, /^1 client disconnect by server/);
+    await waitForRow(page, /^1 server end/);
     const rows = await tableRows(page);
     const lane1 = rows.filter((row) => row.startsWith("1 ")).map((row) => row.split(" ").slice(1, 3).join(" "));
     expect(lane1.filter((row) => row.startsWith("server"))).toEqual(["server request", "server response", "server write", "server write", "server write", "server end"]);
