@@ -19,6 +19,7 @@ import { measureRestart } from "./restart.ts";
 import { measureThroughput, throughput1k, throughput64k } from "./throughput.ts";
 import { measureTimestampError } from "./timestamps.ts";
 import type { Benchmark, Figure } from "./types.ts";
+import { measureDesktop } from "./desktop.ts";
 import { measureUi } from "./ui.ts";
 
 const benchmarks: Benchmark[] = [
@@ -29,6 +30,7 @@ const benchmarks: Benchmark[] = [
   { name: "runner-restart", figures: ["runner-restart-ms"], run: measureRestart },
   { name: "node-http-relay", figures: ["node-http-relay-throughput", "node-http-relay-latency-p50"], run: measureNodeHttpRelay },
   { name: "ui", figures: ["ui-ready-ms", "ui-frame-p95-flood", "ui-frame-p95-100k"], run: measureUi },
+  { name: "desktop", figures: ["desktop-ready-ms"], run: measureDesktop },
 ];
 
 const usage = `usage: npm run bench -- [--json] [--only NAME]

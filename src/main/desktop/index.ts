@@ -26,6 +26,15 @@ function projectRoot(): string {
   throw new Error(`cannot find the playground's files (src/main/desktop/app.ts) above ${import.meta.dir}; set STREAM_PLAYGROUND_ROOT`);
 }
 
+// electrobun 1.18.1's `electrobun/bun` imports three.js and Babylon.js for its WebGPU helpers,
+// eagerly: about a second of a start. The app uses no WebGPU, so they load as empty modules.
+Bun.plugin({
+  name: "no-webgpu-engines",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/](three|@babylonjs[\\/]core)[\\/]/ }, () => ({ contents: "export {};", loader: "js" }));
+  },
+});
+
 try {
   await import(join(projectRoot(), "src", "main", "desktop", "app.ts"));
 } catch (error) {

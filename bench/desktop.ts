@@ -1,0 +1,89 @@
+/**
+ * `desktop-ready-ms`: from `npm start` to the editor ready for typing in the desktop window (the
+ * page reports it, and the app prints `editor ready`), beside the same page in Chromium from
+ * `npm run start:web` in the same run, interleaved. The app's build is made once before timing:
+ * a first start builds it, later starts only launch it.
+ *
+ * Runs where the desktop tests run (Electrobun's core, Xvfb); elsewhere it reports why not.
+ */
+
+import { join } from "node:path";
+import { launchChromium } from "../tests/browser/chromium.ts";
+import { desktopUnavailable, startDesktopSession, startXvfb } from "../tests/support/desktop-session.ts";
+import { createTempDir } from "../tests/support/temp-dir.ts";
+import { createFigure } from "./figure.ts";
+import { median } from "./stats.ts";
+import type { Figure } from "./types.ts";
+
+const runs = 3;
+const root = join(import.meta.dir, "..");
+
+/** One `npm start` in the window: ms from spawning npm to the page's `editor ready`. */
+async function timeDesktop(display: string): Promise<number> {
+  await using home = await createTempDir("bench-desktop-home-");
+  await using workspace = await createTempDir("bench-desktop-ws-");
+  const started = performance.now();
+  await using app = startDesktopSession({ display, home: home.dir, workspace: workspace.dir });
+  await app.waitForLine(/^Stream Playground: editor ready/, 60_000);
+  const elapsed = performance.now() - started;
+  // Quit as a person would, so the next start measures a cold app, not one still ending.
+  process.kill(app.npmPid(), "SIGTERM");
+  await app.waitUntilAllEnded(15_000);
+  return elapsed;
+}
+
+/** `npm run start:web` into an already-open Chromium: ms from spawning it to the editor ready. */
+async function timeBrowser(browser: Awaited<ReturnType<typeof launchChromium>>): Promise<number> {
+  const page = await browser.newPage();
+  const started = performance.now();
+  const child = Bun.spawn(["npm", "run", "--silent", "start:web", "--", "--no-open"], { cwd: root, env: { ...process.env, PORT: "0", CI: "1" }, stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    let text = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stdout) {
+      text += decoder.decode(chunk, { stream: true });
+      const url = /^Stream Playground: (\S+)$/m.exec(text)?.[1];
+      if (!url) continue;
+      await page.goto(url);
+      await page.waitForSelector("body[data-editor-ready]", { timeout: 30_000 });
+      return performance.now() - started;
+    }
+    throw new Error(`start:web ended without printing its URL: ${text}`);
+  } finally {
+    await page.close();
+    child.kill("SIGTERM");
+    await child.exited;
+  }
+}
+
+export async function measureDesktop(): Promise<Figure[]> {
+  const unavailable = desktopUnavailable();
+  if (unavailable) {
+    return [createFigure({ name: "desktop-ready-ms", value: Number.NaN, unit: "ms", goal: { op: "<=", limit: 1_000 }, failed: `not measured: ${unavailable}` })];
+  }
+  await using xvfb = await startXvfb();
+  const browser = await launchChromium();
+  try {
+    // The first start may build the app: not a start a person makes twice.
+    await timeDesktop(xvfb.display);
+    const desktop: number[] = [];
+    const web: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      desktop.push(await timeDesktop(xvfb.display));
+      web.push(await timeBrowser(browser));
+    }
+    return [
+      createFigure({
+        name: "desktop-ready-ms",
+        value: median(desktop),
+        unit: "ms",
+        goal: { op: "<=", limit: 1_000 },
+        anchor: { label: "the same page in Chromium (start:web → editor ready)", value: median(web), unit: "ms", samples: web },
+        samples: desktop,
+        note: "npm start spawned → the window's editor ready for typing, under Xvfb; the build was made before timing",
+      }),
+    ];
+  } finally {
+    await browser.close();
+  }
+}
