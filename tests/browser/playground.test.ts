@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startHost, type Host } from "../../src/main/host-server.ts";
 import { artifactsDir, launchChromium } from "./chromium.ts";
+import { liveVersion, pasteAndRun, showOnly, tableRows, waitForRow } from "./playground-page.ts";
 
 let host: Host;
 let workspaceDir: string;
@@ -39,47 +40,6 @@ async function openPlayground(colorScheme: "light" | "dark" = "light"): Promise<
   // The page loads what the editor holds when it starts; tests begin once that is live.
   await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
   return page;
-}
-
-/** The version the status bar says is live. */
-async function liveVersion(page: Page): Promise<number> {
-  return Number(/v(\d+) live/.exec((await page.textContent("#status")) ?? "")?.[1] ?? 0);
-}
-
-/**
- * Replaces the editor's text the way people bring code in, pasted from the docs through the
- * clipboard (typed text would be re-indented and get its brackets closed twice), then runs it
- * with Ctrl+S.
- */
-async function pasteAndRun(page: Page, source: string): Promise<void> {
-  const before = await liveVersion(page);
-  await page.evaluate((text) => navigator.clipboard.writeText(text), source);
-  await page.click(".monaco-editor .view-lines");
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.press("ControlOrMeta+V");
-  await page.waitForFunction((text) => window.monaco!.editor.getModels()[0]!.getValue() === text, source);
-  await page.keyboard.press("ControlOrMeta+S");
-  await page.waitForFunction((version) => {
-    const status = document.getElementById("status")?.textContent ?? "";
-    return status.includes("did not load") || Number(/v(\d+) live/.exec(status)?.[1] ?? 0) > version;
-  }, before);
-}
-
-/** Text of every table row, as `lane side kind detail`. */
-function tableRows(page: Page): Promise<string[]> {
-  return page.$$eval(".events-table tr[data-index]", (rows) => rows.map((row) => [...row.querySelectorAll("td")].slice(1).map((td) => td.textContent).join(" ")));
-}
-
-async function waitForRow(page: Page, pattern: RegExp): Promise<void> {
-  await page.waitForFunction(
-    (source) => [...document.querySelectorAll(".events-table tr[data-index]")].some((row) => new RegExp(source).test([...row.querySelectorAll("td")].slice(1).map((td) => td.textContent).join(" "))),
-    pattern.source,
-  );
-}
-
-async function showOnly(page: Page, filter: { lane?: string; kind?: string }): Promise<void> {
-  if (filter.lane !== undefined) await page.selectOption('[aria-label="Filter by lane"]', filter.lane);
-  if (filter.kind !== undefined) await page.selectOption('[aria-label="Filter by kind"]', filter.kind);
 }
 
 const ticker = `export default function (req: Request) {

@@ -1,0 +1,82 @@
+/**
+ * Framework apps pasted into the page as their docs write them, run with Ctrl+S, and connected from
+ * the client controls: both sides reach the table, as for a plain handler. The snippet is an
+ * untitled one, so its imports resolve through the workspace's link to the playground's packages.
+ */
+
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { startHost, type Host } from "../../src/main/host-server.ts";
+import { launchChromium } from "./chromium.ts";
+import { pasteAndRun, showOnly, tableRows, waitForRow } from "./playground-page.ts";
+
+const fixtures = join(import.meta.dir, "..", "fixtures", "frameworks");
+
+let host: Host;
+let workspaceDir: string;
+let browser: Browser;
+let context: BrowserContext | undefined;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+beforeEach(async () => {
+  workspaceDir = mkdtempSync(join(tmpdir(), "playground-frameworks-"));
+  host = await startHost({ port: 0, session: { workspaceDir } });
+});
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+  await host.stop();
+  rmSync(workspaceDir, { recursive: true, force: true });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openPlayground(): Promise<Page> {
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: host.origin });
+  const page = await context.newPage();
+  await page.goto(host.launchUrl);
+  await page.waitForSelector("body[data-editor-ready]");
+  await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
+  return page;
+}
+
+/** Connects one client to `path`, disconnecting it after `ms`. */
+async function connect(page: Page, path: string, ms: number): Promise<void> {
+  await page.fill("#client-path", path);
+  await page.fill("#client-disconnect-after", String(ms));
+  await page.click("#connect");
+}
+
+describe("framework apps pasted into the page", () => {
+  test.each([
+    ["Hono's streamSSE", "hono.ts", "/sse", /^1 client sse /],
+    ["Express with res.write and req.on('close')", "express.ts", "/events", /^1 client sse /],
+    ["node:http createServer().listen()", "node-http.ts", "/", /^1 client chunk /],
+    ["Elysia's generator route and listen()", "elysia.ts", "/count", /^1 client chunk /],
+  ] as const)("%s loads, streams, and shows both sides", async (_name, file, path, clientRow) => {
+    const page = await openPlayground();
+    await pasteAndRun(page, readFileSync(join(fixtures, file), "utf8"));
+    expect(await page.textContent("#status")).toMatch(/v2 live/);
+    await connect(page, path, 600);
+    await waitForRow(page, clientRow);
+    await waitForRow(page, /^1 client disconnect /);
+    // The table shows the rows in view: filter it to each kind in turn, as a person would.
+    const lane1Has = async (kind: string) => {
+      await showOnly(page, { lane: "1", kind });
+      return (await tableRows(page)).some((row) => row.startsWith(`1 `) && row.split(" ")[2] === kind);
+    };
+    expect({
+      request: await lane1Has("request"),
+      write: await lane1Has("write"),
+      clientData: (await lane1Has("chunk")) && (clientRow.source.includes("sse") ? await lane1Has("sse") : true),
+      errorMarkers: await page.evaluate(() => window.monaco!.editor.getModelMarkers({}).filter((m) => m.severity === 8).map((m) => m.message)),
+    }).toEqual({ request: true, write: true, clientData: true, errorMarkers: [] });
+  }, 60_000);
+});
