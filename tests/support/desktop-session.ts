@@ -8,7 +8,7 @@
  * tests are skipped with one line that says why: see `desktopUnavailable`.
  */
 
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 
@@ -229,8 +229,13 @@ export function startDesktopSession(options: DesktopSessionOptions) {
         throw new Error(`${error instanceof Error ? error.message : String(error)}; still running: ${left.join("; ")}`);
       });
     },
-    /** Ends everything the session started, by group and then by marker. */
+    /** Ends everything the session started, by group and then by marker; keeps its output for people to read. */
     async [Symbol.asyncDispose](): Promise<void> {
+      const logs = join(projectRoot, "artifacts", "desktop-logs");
+      mkdirSync(logs, { recursive: true });
+      const name = marker.slice(-8);
+      writeFileSync(join(logs, `${name}-npm-start.log`), `${lines.join("\n")}\n`);
+      if (existsSync(join(options.workspace, "desktop.log"))) copyFileSync(join(options.workspace, "desktop.log"), join(logs, `${name}-desktop.log`));
       try {
         process.kill(-child.pid, "SIGKILL");
       } catch {

@@ -16,6 +16,8 @@ import { placeWindow, type Frame } from "./window-frame.ts";
 const appTitle = "Stream Playground";
 /** How long after a window closed a new one is opened in its place (see `confirmQuit`). */
 const windowReopenDelayMs = 400;
+/** A window whose page has not said it is ready after this long is loaded again, once. */
+const pageLoadPatienceMs = 20_000;
 
 let window: BrowserWindow | undefined;
 /** The window's last size and place, kept as it changes: a closed window can no longer be asked. */
@@ -90,11 +92,26 @@ function openWindow(): BrowserWindow {
     window = undefined;
     if (!quitting) Utils.quit();
   });
+  watchPageLoad(opened);
   if (process.platform === "linux") {
     const problems = applyLinuxWindowLook({ window: opened.ptr, iconPath: join(projectRoot, "assets", "icon.png"), instanceName: "stream-playground", className: appTitle });
     for (const problem of problems) console.error(`Stream Playground: ${problem}`);
   }
   return opened;
+}
+
+/**
+ * Loads the window's page again if it has not become ready in time: under heavy load WebKitGTK has
+ * been seen to leave a new window's page blank, and a blank window is the one thing a person
+ * cannot do anything about.
+ */
+function watchPageLoad(opened: BrowserWindow): void {
+  const since = pagesReady;
+  setTimeout(() => {
+    if (pagesReady > since || window !== opened || quitting) return;
+    console.error(`Stream Playground: the window's page did not load within ${pageLoadPatienceMs / 1000} s; loading it again`);
+    opened.webview.loadURL(host.launchUrl);
+  }, pageLoadPatienceMs);
 }
 
 /** Quits for real: remembers the window's place and stops the host (and with it the runner). */
