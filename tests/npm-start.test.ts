@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { processesWith, waitFor } from "./support/desktop-session.ts";
+import { collectLines } from "./support/lines.ts";
 
 const root = join(import.meta.dir, "..");
 let child: Subprocess<"ignore", "pipe", "pipe"> | undefined;
@@ -14,21 +15,6 @@ afterEach(async () => {
   child = undefined;
 });
 
-/** Reads stdout until a line matches, returning every line read so far. */
-async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp): Promise<string[]> {
-  const lines: string[] = [];
-  let pending = "";
-  const decoder = new TextDecoder();
-  for await (const chunk of stream) {
-    pending += decoder.decode(chunk, { stream: true });
-    const parts = pending.split("\n");
-    pending = parts.pop() ?? "";
-    lines.push(...parts);
-    if (parts.some((line) => pattern.test(line))) return lines;
-  }
-  throw new Error(`the output ended without a line matching ${pattern}: ${lines.join("\n")}`);
-}
-
 describe("npm start on a machine that cannot open the desktop app", () => {
   test("says why in one line, falls back to browser mode, the printed URL serves the page, and SIGTERM to npm ends it all", async () => {
     // No display and no CI flag: the reason must come from the machine, not from being told.
@@ -39,7 +25,10 @@ describe("npm start on a machine that cannot open the desktop app", () => {
       env: { ...env, PORT: "0", STREAM_PLAYGROUND_TEST_MARK: marker.split("=")[1] },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const lines = (await readUntil(child.stdout, /^Stream Playground: http:\/\/127\.0\.0\.1:\d+\/\?token=/)).filter((line) => !line.startsWith("npm warn"));
+    const output: string[] = [];
+    void collectLines(child.stdout, output);
+    await waitFor("the launch URL", () => (output.some((line) => /^Stream Playground: http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(line)) ? true : undefined), 30_000);
+    const lines = output.filter((line) => !line.startsWith("npm warn"));
     expect(lines[0]).toBe("Desktop app not started: there is no display (DISPLAY and WAYLAND_DISPLAY are unset); serving the playground in the browser instead.");
     const url = lines.at(-1)!.slice("Stream Playground: ".length);
     // As a browser does: the launch URL sets the session cookie and redirects to the page.

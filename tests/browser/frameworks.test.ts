@@ -4,48 +4,15 @@
  * untitled one, so its imports resolve through the workspace's link to the playground's packages.
  */
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startHost, type Host } from "../../src/main/host-server.ts";
-import { launchChromium } from "./chromium.ts";
-import { pasteAndRun, showOnly, tableRows, waitForRow } from "./playground-page.ts";
+import type { Page } from "playwright-core";
+import { pasteAndRun, showOnly, tableRows, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 
 const fixtures = join(import.meta.dir, "..", "fixtures", "frameworks");
 
-let host: Host;
-let workspaceDir: string;
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-beforeEach(async () => {
-  workspaceDir = mkdtempSync(join(tmpdir(), "playground-frameworks-"));
-  host = await startHost({ port: 0, session: { workspaceDir } });
-});
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  await host.stop();
-  rmSync(workspaceDir, { recursive: true, force: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function openPlayground(): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: host.origin });
-  const page = await context.newPage();
-  await page.goto(host.launchUrl);
-  await page.waitForSelector("body[data-editor-ready]");
-  await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
-  return page;
-}
+const playground = usePlaygroundInChromium();
 
 /** Connects one client to `path`, disconnecting it after `ms`. */
 async function connect(page: Page, path: string, ms: number): Promise<void> {
@@ -61,7 +28,7 @@ describe("framework apps pasted into the page", () => {
     ["node:http createServer().listen()", "node-http.ts", "/", /^1 client chunk /],
     ["Elysia's generator route and listen()", "elysia.ts", "/count", /^1 client chunk /],
   ] as const)("%s loads, streams, and shows both sides", async (_name, file, path, clientRow) => {
-    const page = await openPlayground();
+    const page = await playground.open();
     await pasteAndRun(page, readFileSync(join(fixtures, file), "utf8"));
     expect(await page.textContent("#status")).toMatch(/v2 live/);
     await connect(page, path, 600);

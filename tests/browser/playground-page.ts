@@ -1,6 +1,67 @@
 /** Driving the playground's page in Chromium as a person does: paste, run, read the events table. */
 
-import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { startHost, type Host } from "../../src/main/host-server.ts";
+import { launchChromium } from "./chromium.ts";
+
+/**
+ * One Chromium for the test file and a fresh host (and runner, and workspace) for every test, so no
+ * test sees another's lanes. Call at the top of a test file; it registers the hooks.
+ */
+export function usePlaygroundInChromium() {
+  let host: Host | undefined;
+  let workspaceDir: string | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  beforeEach(async () => {
+    workspaceDir = mkdtempSync(join(tmpdir(), "playground-browser-"));
+    host = await startHost({ port: 0, session: { workspaceDir } });
+  });
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+    await host?.stop();
+    if (workspaceDir) rmSync(workspaceDir, { recursive: true, force: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started: use it inside a test`);
+    return value;
+  };
+  return {
+    get host(): Host {
+      return started(host, "the host");
+    },
+    get workspaceDir(): string {
+      return started(workspaceDir, "the workspace");
+    },
+    /** A fresh browser context of the test's own (closed after the test), for pages outside the playground's. */
+    async newContext(options: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> {
+      context = await started(browser, "Chromium").newContext(options);
+      return context;
+    },
+    /** The playground's page, let in by the launch URL, once the snippet it starts with is live. */
+    async open(colorScheme: "light" | "dark" = "light"): Promise<Page> {
+      const ready = await this.newContext({ viewport: { width: 1440, height: 900 }, colorScheme, acceptDownloads: true });
+      await ready.grantPermissions(["clipboard-read", "clipboard-write"], { origin: this.host.origin });
+      const page = await ready.newPage();
+      page.on("pageerror", (error) => console.error("page error:", error.message));
+      await page.goto(this.host.launchUrl);
+      await page.waitForSelector("body[data-editor-ready]");
+      await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
+      return page;
+    },
+  };
+}
 
 /** The version the status bar says is live. */
 export async function liveVersion(page: Page): Promise<number> {

@@ -1,46 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startHost, type Host } from "../../src/main/host-server.ts";
-import { artifactsDir, launchChromium } from "./chromium.ts";
-import { liveVersion, pasteAndRun, showOnly, tableRows, waitForRow } from "./playground-page.ts";
+import type { Page } from "playwright-core";
+import { artifactsDir } from "./chromium.ts";
+import { liveVersion, pasteAndRun, showOnly, tableRows, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 
-let host: Host;
-let workspaceDir: string;
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-// One browser for the file; a fresh host (and runner) for every test, so no test sees another's lanes.
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-beforeEach(async () => {
-  workspaceDir = mkdtempSync(join(tmpdir(), "playground-browser-"));
-  host = await startHost({ port: 0, session: { workspaceDir } });
-});
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  await host.stop();
-  rmSync(workspaceDir, { recursive: true, force: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function openPlayground(colorScheme: "light" | "dark" = "light"): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme, acceptDownloads: true });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: host.origin });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  await page.goto(host.launchUrl);
-  await page.waitForSelector("body[data-editor-ready]");
-  // The page loads what the editor holds when it starts; tests begin once that is live.
-  await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
-  return page;
-}
+const playground = usePlaygroundInChromium();
+const openPlayground = (colorScheme: "light" | "dark" = "light") => playground.open(colorScheme);
 
 const ticker = `export default function (req: Request) {
   async function* body() {
@@ -180,11 +145,11 @@ describe("the playground in Chromium", () => {
   test("save as writes a real file, edits mark it unsaved, and Ctrl+S writes them", async () => {
     const page = await openPlayground();
     await pasteAndRun(page, ticker);
-    const file = join(workspaceDir, "saved-snippet.ts");
+    const file = join(playground.workspaceDir, "saved-snippet.ts");
     await page.click("#file-menu summary");
     await page.click("#file-save-as");
     // A folder that does not exist is explained in the dialog itself.
-    await page.fill("#file-dialog-path", join(workspaceDir, "no-such-folder") + "/");
+    await page.fill("#file-dialog-path", join(playground.workspaceDir, "no-such-folder") + "/");
     await page.press("#file-dialog-path", "Enter");
     await page.waitForFunction(() => (document.getElementById("file-dialog-error")?.textContent ?? "") !== "");
     expect(await page.isVisible("#file-dialog")).toBe(true);
@@ -204,9 +169,9 @@ describe("the playground in Chromium", () => {
   });
 
   test("the host refuses a page without the launch token", async () => {
-    context = await browser.newContext();
+    const context = await playground.newContext();
     const page = await context.newPage();
-    const response = await page.goto(host.origin + "/");
+    const response = await page.goto(playground.host.origin + "/");
     expect(response?.status()).toBe(403);
     expect(await page.textContent("body")).toContain("npm start");
   });

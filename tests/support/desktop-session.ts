@@ -11,6 +11,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { collectLines } from "./lines.ts";
 
 export const projectRoot = join(import.meta.dir, "..", "..");
 /** The harness's own WM_DELETE_WINDOW sender (Xvfb has no window manager to close windows). */
@@ -127,19 +128,8 @@ export function startDesktopSession(options: DesktopSessionOptions) {
     detached: true,
   });
   const lines: string[] = [];
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    let pending = "";
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) {
-      pending += decoder.decode(chunk, { stream: true });
-      const parts = pending.split("\n");
-      pending = parts.pop() ?? "";
-      lines.push(...parts);
-    }
-    if (pending) lines.push(pending);
-  };
-  void pump(child.stdout);
-  void pump(child.stderr);
+  void collectLines(child.stdout, lines);
+  void collectLines(child.stderr, lines);
   const xenv = { ...process.env, DISPLAY: options.display };
 
   const session = {
