@@ -23,7 +23,8 @@ export function openBrowserEventSource(options: BrowserClientOptions) {
   const emit = (event: ClientEvent) => options.emit([event]);
 
   const onMessage = (message: MessageEvent) => {
-    emit({ t: hostNow(), lane, side: "client", kind: "sse", event: message.type, id: message.lastEventId || undefined, data: String(message.data) });
+    // The browser says only what the event carries: `lastEventId`, not whether its own block set it.
+    emit({ t: hostNow(), lane, side: "client", kind: "sse", event: message.type, lastEventId: message.lastEventId, data: String(message.data) });
   };
   source.addEventListener("message", onMessage);
 
