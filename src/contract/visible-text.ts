@@ -41,6 +41,20 @@ export function escapeInvisible(text: string): string {
   return text.replace(invisibleAll, escapeCharacter);
 }
 
+/**
+ * JSON text with every invisible character inside its strings written as `\uFEFF` (a pair of
+ * escapes past the first plane): the same JSON value, and what it holds can be seen in an editor.
+ * `JSON.stringify` already escapes C0 controls and lone surrogates; outside strings its output is
+ * ASCII, so only strings change.
+ */
+export function escapeInvisibleInJson(json: string): string {
+  return json.replace(invisibleAll, (character) => {
+    let escaped = "";
+    for (let i = 0; i < character.length; i++) escaped += `\\u${character.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0")}`;
+    return escaped;
+  });
+}
+
 /** A run of text as is, or one invisible character written out. */
 export interface VisiblePiece {
   text: string;
