@@ -238,7 +238,7 @@ const settings = createPageSettings({
   save: (changes) => void connection.request("settings-set", { settings: changes }).catch(sayFailure),
   onTheme(dark) {
     editor?.setDark(dark);
-    timeline.view.refreshTheme();
+    timeline.view.setDark(dark);
   },
 });
 const documents = createDocuments({
