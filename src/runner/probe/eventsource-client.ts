@@ -6,7 +6,8 @@
  */
 
 import { openConnection, type Connection } from "./connection.ts";
-import { laneHeader, mergeHeaders, mimeEssence } from "./http-fields.ts";
+import { eventSourceRefusal } from "./eventsource-refusal.ts";
+import { laneHeader, mergeHeaders } from "./http-fields.ts";
 import { createSseRecorder, defaultRetryMs } from "./sse-recorder.ts";
 import type { Probe, ProbeOptions } from "./types.ts";
 
@@ -22,15 +23,6 @@ const longestTimerMs = 2 ** 31 - 1;
  */
 function utf8ByteString(text: string): string {
   return Buffer.from(text, "utf8").toString("latin1");
-}
-
-/** Why a response "fails the connection" (no reconnect), or undefined when it is a stream to read. */
-function refusal(response: Response): string | undefined {
-  if (response.status === 204) return "HTTP 204: the server asked the client not to reconnect";
-  if (response.status !== 200) return `HTTP ${response.status}: an EventSource reads only a 200 response, so it will not reconnect`;
-  const type = mimeEssence(response.headers);
-  if (type !== "text/event-stream") return `expected text/event-stream, got ${type ?? "no content-type"}`;
-  return undefined;
 }
 
 export function openEventSourceClient(options: ProbeOptions): Probe {
@@ -66,7 +58,7 @@ export function openEventSourceClient(options: ProbeOptions): Probe {
         { [laneHeader]: String(lane) },
       ),
       attempt,
-      refuse: refusal,
+      refuse: eventSourceRefusal,
       recorderFor: () => recorder,
     });
   }
