@@ -29,10 +29,16 @@ export function appendVisible(parent: HTMLElement, text: string): void {
       parent.append(piece.text);
       continue;
     }
-    parent.append(element("span", { class: "esc" }, piece.text));
-    if (piece.text === "\\n") parent.append("\n");
+    // The line break goes inside the escape's own span: one node a line, not two. Cloned, not
+    // created: a long raw stream has thousands.
+    escapeSpan ??= element("span", { class: "esc" });
+    const span = escapeSpan.cloneNode() as HTMLSpanElement;
+    span.textContent = piece.text === "\\n" ? "\\n\n" : piece.text;
+    parent.append(span);
   }
 }
+
+let escapeSpan: HTMLSpanElement | undefined;
 
 /** Appends bytes as `appendVisible` does text, with each byte that is not UTF-8 written `\xC3`. */
 export function appendVisibleBytes(parent: HTMLElement, bytes: Uint8Array): void {

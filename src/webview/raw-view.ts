@@ -13,6 +13,8 @@ import { chunkItem, rawHexRows, rawSegments, type RawItem } from "./raw-stream.t
 const maxBytes = 128 * 1024;
 /** A stream still arriving is redrawn at most this often. */
 const redrawMs = 150;
+/** Line ends per block: blocks out of view skip layout (`content-visibility: auto`), so a long stream costs what a screenful does. */
+const linesPerBlock = 48;
 
 interface LaneBytes {
   items: RawItem[];
@@ -33,7 +35,7 @@ export function createRawView(container: HTMLElement, store: EventStore) {
   const mode = element("select", { "aria-label": "Show the raw stream as" });
   mode.append(element("option", { value: "text" }, "Text"), element("option", { value: "hex" }, "Hex"));
   const note = element("span", { class: "raw-note" });
-  const pre = element("pre", { class: "raw-stream", tabindex: "0", "aria-label": "Raw bytes received" });
+  const pre = element("div", { class: "raw-stream", tabindex: "0", role: "document", "aria-label": "Raw bytes received" });
   const bar = element("div", { class: "raw-bar" });
   bar.append(element("label", {}, "Client "), picker, element("label", {}, "as "), mode, note);
   container.append(bar, pre);
@@ -42,32 +44,67 @@ export function createRawView(container: HTMLElement, store: EventStore) {
   /** How long the last draw took, in ms: decoding plus building the DOM. */
   let lastDrawMs = 0;
 
+  /** A new block of the drawing, appended to the view. */
+  function newBlock(): HTMLElement {
+    const block = element("div", { class: "raw-block" });
+    pre.append(block);
+    return block;
+  }
+
   function drawText(items: readonly RawItem[]): void {
+    let block = newBlock();
+    let lines = 0;
     for (const segment of rawSegments(items)) {
       switch (segment.kind) {
-        case "text":
-          appendVisible(pre, segment.text);
+        case "text": {
+          // Cut long text at line ends into blocks of `linesPerBlock` lines.
+          let from = 0;
+          while (from < segment.text.length) {
+            let end = from;
+            for (let found = 0; found < linesPerBlock - lines; found++) {
+              const next = segment.text.indexOf("\n", end);
+              if (next === -1) {
+                end = segment.text.length;
+                break;
+              }
+              end = next + 1;
+              lines++;
+            }
+            appendVisible(block, segment.text.slice(from, end));
+            from = end;
+            if (lines >= linesPerBlock) {
+              block = newBlock();
+              lines = 0;
+            }
+          }
           break;
+        }
         case "bytes":
-          pre.append(element("span", { class: "esc bad-byte", title: segment.why }, Array.from(segment.bytes, byteEscape).join("")));
+          block.append(element("span", { class: "esc bad-byte", title: segment.why }, Array.from(segment.bytes, byteEscape).join("")));
           break;
         case "edge":
-          pre.append(element("span", { class: "chunk-edge", title: segment.title, "data-chunk": String(segment.index) }));
+          block.append(element("span", { class: "chunk-edge", title: segment.title, "data-chunk": String(segment.index) }));
           break;
         case "split":
-          pre.append(element("span", { class: "split-char", title: segment.title }, segment.text));
+          block.append(element("span", { class: "split-char", title: segment.title }, segment.text));
           break;
         case "note":
-          pre.append(element("span", { class: "raw-gap" }, `\n⟨${segment.text}⟩\n`));
+          block.append(element("span", { class: "raw-gap" }, `\n⟨${segment.text}⟩\n`));
           break;
       }
     }
   }
 
   function drawHex(items: readonly RawItem[]): void {
+    let block = newBlock();
+    let lines = 0;
     for (const row of rawHexRows(items)) {
+      if (lines++ === linesPerBlock) {
+        block = newBlock();
+        lines = 1;
+      }
       if ("note" in row) {
-        pre.append(element("span", { class: "raw-gap" }, `⟨${row.note}⟩\n`));
+        block.append(element("span", { class: "raw-gap" }, `⟨${row.note}⟩\n`));
         continue;
       }
       const line = element("span", { class: "hex-row" });
@@ -87,7 +124,7 @@ export function createRawView(container: HTMLElement, store: EventStore) {
         count++;
       }
       line.append(hexText + "   ".repeat(16 - count), element("span", { class: "hex-ascii" }, ascii), "\n");
-      pre.append(line);
+      block.append(line);
     }
   }
 
