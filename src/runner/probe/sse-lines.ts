@@ -7,13 +7,21 @@
 const CR = 13;
 const LF = 10;
 
-/** The next CR or LF at or after `from`, or -1. */
-function nextLineEnd(text: string, from: number): number {
-  const cr = text.indexOf("\r", from);
-  const lf = text.indexOf("\n", from);
-  if (cr === -1) return lf;
-  if (lf === -1) return cr;
-  return Math.min(cr, lf);
+/**
+ * Finds the line ends of one text in order. Each search remembers where the next CR and the next
+ * LF are, so a text with no CR at all is not searched to its end once per line.
+ */
+function lineEnds(text: string) {
+  let cr = text.indexOf("\r");
+  let lf = text.indexOf("\n");
+  /** The next CR or LF at or after `from`, or -1. */
+  return (from: number): number => {
+    if (cr !== -1 && cr < from) cr = text.indexOf("\r", from);
+    if (lf !== -1 && lf < from) lf = text.indexOf("\n", from);
+    if (cr === -1) return lf;
+    if (lf === -1) return cr;
+    return Math.min(cr, lf);
+  };
 }
 
 export function createLineSplitter() {
@@ -28,7 +36,8 @@ export function createLineSplitter() {
       if (text === "") return;
       let from = afterCr && text.charCodeAt(0) === LF ? 1 : 0;
       afterCr = false;
-      for (let end = nextLineEnd(text, from); end !== -1; end = nextLineEnd(text, from)) {
+      const nextLineEnd = lineEnds(text);
+      for (let end = nextLineEnd(from); end !== -1; end = nextLineEnd(from)) {
         const piece = text.slice(from, end);
         const whole = held.length === 0 ? piece : held.join("") + piece;
         held = [];

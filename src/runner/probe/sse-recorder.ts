@@ -53,8 +53,14 @@ export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOpti
   let decoder = createStreamDecoder();
   /** The next line is the stream's first: the one a BOM may begin. */
   let firstLine = true;
-  /** The line being parsed, without a leading BOM: the retry value's digits are read from it. */
-  let currentLine = "";
+  /**
+   * Whole lines not yet handed to the parser, each with its line end: they go to it together at
+   * the end of a block or of a chunk, or before the recorder says something of its own, so every
+   * event keeps its place in the stream.
+   */
+  let unfed: string[] = [];
+  /** The values of `retry` lines fed but not yet reported by the parser, in order: one report each. */
+  const retryValues: string[] = [];
   /** The current block's lines (up to the preview limit), and whether it has a field that is not a comment or `retry`. */
   let block: string[] = [];
   let blockChars = 0;
@@ -74,18 +80,23 @@ export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOpti
     },
     onEvent(message) {
       dispatched = true;
-      const event: DispatchedEvent = { event: message.event ?? "message", ...(message.id === undefined ? {} : { id: message.id }), lastEventId, data: message.data };
+      const { id, data } = message;
+      const event = message.event ?? "message";
+      const last = lastEventId;
       if (options.onDispatch) {
-        options.onDispatch(event);
+        options.onDispatch(id === undefined ? { event, lastEventId: last, data } : { event, id, lastEventId: last, data });
         return;
       }
       const t = now();
-      sseEvents.record(t, chunkBytes(message.data), () => ({ t, lane, side: "client", kind: "sse", ...event }));
+      // Built field by field, not spread: this runs for every event of a flood.
+      sseEvents.record(t, chunkBytes(data), () =>
+        id === undefined ? { t, lane, side: "client", kind: "sse", event, lastEventId: last, data } : { t, lane, side: "client", kind: "sse", event, id, lastEventId: last, data },
+      );
     },
     onRetry(ms) {
-      const value = fieldOf(currentLine)?.value ?? "";
+      const value = retryValues.shift() ?? "";
       if (BigInt(value) > largestRetry) {
-        invalid("invalid-retry", currentLine, `Invalid \`retry\` value: "${value}" does not fit in 64 bits, so the browser ignores it`);
+        invalid("invalid-retry", `retry: ${value}`, `Invalid \`retry\` value: "${value}" does not fit in 64 bits, so the browser ignores it`);
         return;
       }
       retryMs = ms;
@@ -95,6 +106,7 @@ export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOpti
       emit({ t: now(), lane, side: "client", kind: "sse-comment", text });
     },
     onError(error) {
+      if (error.type === "invalid-retry") retryValues.shift();
       // eventsource-parser 4.1.3 calls an empty value invalid; Chromium goes back to its default.
       if (error.type === "invalid-retry" && error.value === "") {
         retryMs = undefined;
@@ -117,6 +129,13 @@ export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOpti
     blockHasFields = false;
   }
 
+  function feedParser(): void {
+    if (unfed.length === 0) return;
+    const text = unfed.join("");
+    unfed = [];
+    parser.feed(text);
+  }
+
   function takeLine(received: string): void {
     let line = received;
     let fed = received;
@@ -128,11 +147,11 @@ export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOpti
       // put in front is what it strips instead.
       else if (line.startsWith("\xEF\xBB\xBF")) fed = `\uFEFF${line}`;
     }
-    currentLine = line;
     if (line === "") {
+      unfed.push(`${fed}\n`);
       dispatched = false;
       idSet = false;
-      parser.feed(`${fed}\n`);
+      feedParser();
       if (!dispatched && idSet) noEvent("id-only");
       else if (!dispatched && blockHasFields) noEvent("no-data");
       endBlock();
@@ -142,19 +161,30 @@ export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOpti
       block.push(line);
       blockChars += line.length + 1;
     }
+    // Only `id` and `retry` lines need a closer look; `data:` and `event:` lines, most of a stream, do not.
+    const first = line.charCodeAt(0);
+    if (first !== 105 && first !== 114) {
+      if (first !== 58) blockHasFields = true;
+      unfed.push(`${fed}\n`);
+      return;
+    }
     const field = fieldOf(line);
     if (field !== undefined && field.field !== "retry") blockHasFields = true;
+    if (field?.field === "retry") retryValues.push(field.value);
     if (field?.field === "id" && field.value.includes("\0")) {
+      // What the lines before it did comes first.
+      feedParser();
       const kept = lastEventId === "" ? "stays empty" : `stays "${lastEventId}"`;
       invalid("id-with-null", line, `An \`id\` containing U+0000 NULL is ignored: lastEventId ${kept}`);
     }
-    parser.feed(`${fed}\n`);
+    unfed.push(`${fed}\n`);
   }
 
   return {
     /** Feeds the next bytes of the body, cut anywhere (even inside a character or a CRLF). */
     feed(bytes: Uint8Array): void {
       lines.feed(decoder.decode(bytes, { stream: true }), takeLine);
+      feedParser();
     },
     /**
      * The stream ended (or is being dropped for a reconnect): emits what the flood gate still
@@ -162,12 +192,14 @@ export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOpti
      * the recorder for a new stream. The last event id and retry are kept.
      */
     reset(): void {
+      feedParser();
       sseEvents.flush();
       const partial = lines.partial + decoder.decode();
       if (blockHasFields || partial !== "") noEvent("unfinished", partial.length > previewChars ? partial.slice(0, previewChars) : partial);
       parser.reset();
       decoder = createStreamDecoder();
       lines.reset();
+      retryValues.length = 0;
       firstLine = true;
       endBlock();
     },
