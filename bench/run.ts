@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { measureLoadLatency } from "./load-latency.ts";
 import { measureNodeHttpRelay } from "./node-http-relay.ts";
 import { figureJson, formatTable, type Crash } from "./report.ts";
+import { measureRawView } from "./raw-view.ts";
 import { measureRestart } from "./restart.ts";
 import { measureThroughput, throughput1k, throughput64k } from "./throughput.ts";
 import { measureTimestampError } from "./timestamps.ts";
@@ -31,6 +32,7 @@ const benchmarks: Benchmark[] = [
   { name: "node-http-relay", figures: ["node-http-relay-throughput", "node-http-relay-latency-p50"], run: measureNodeHttpRelay },
   { name: "ui", figures: ["ui-ready-ms", "ui-frame-p95-flood", "ui-frame-p95-100k"], run: measureUi },
   { name: "desktop", figures: ["desktop-ready-ms"], run: measureDesktop },
+  { name: "raw-view", figures: ["raw-view-decode-ms", "raw-view-draw-ms"], run: measureRawView },
 ];
 
 const usage = `usage: npm run bench -- [--json] [--only NAME]

@@ -162,6 +162,28 @@ describe("clients", () => {
     expect(cleanup.requestId).toBe(request.requestId);
   });
 
+  test("a browser lane's stream waits for the page to listen for an event type it has not heard yet", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const page = await openPage(host, cookie);
+    await page.request("load", {
+      source: `export default () => new Response("event: score\\ndata: 1\\n\\n", { headers: { "content-type": "text/event-stream" } });`,
+    });
+    await page.request("connect", { request: { client: "browser", path: "/", method: "GET", headers: {}, clients: 1 } });
+    let delivered = false;
+    const body = fetch(`${host.origin}/lane/1/`, { headers: { cookie } }).then(async (response) => {
+      const text = await response.text();
+      delivered = true;
+      return text;
+    });
+    const asked = await page.push("browser-listen");
+    expect({ asked, delivered }).toEqual({ asked: { type: "browser-listen", lane: 1, types: ["score"] }, delivered: false });
+    await page.request("browser-listening", { lane: 1, types: ["score"] });
+    expect(await body).toBe("event: score\ndata: 1\n\n");
+    const ended = await page.event(is("disconnect", 1));
+    expect({ by: ended.by, bytes: ended.bytes, chunks: ended.chunks }).toEqual({ by: "server", bytes: 22, chunks: 1 });
+  });
+
   test("a lane with no browser client is not proxied", async () => {
     await using host = await startTestHost();
     const cookie = await letIn(host);

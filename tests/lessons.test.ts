@@ -113,7 +113,7 @@ describe("03: SSE from a generator, and the idle timeout", () => {
       // Both at once, so the test waits for the idle close only once.
       const durationMs = 14_000;
       const [unfixed, fixed] = await Promise.all([traceLesson("03-sse-generator", { durationMs }), traceLesson("03-sse-generator", { path: "/events", durationMs })]);
-      const connected = { kind: "sse", event: "connected", data: "hello" };
+      const connected = { kind: "sse", event: "connected", lastEventId: "", data: "hello" };
 
       // The first connection's story; when the close comes early, the client may already have reconnected.
       const closed = ofKind(unfixed.events, "disconnect")[0]!;
@@ -142,8 +142,8 @@ describe("04: SSE from a ReadableStream", () => {
     const ticks = ofKind(events, "write").length - 1;
     expect(ticks).toBeGreaterThanOrEqual(2);
     expect(sseOf(events)).toEqual([
-      { kind: "sse", event: "connected", data: "hello" },
-      ...Array.from({ length: ticks }, (_, i) => ({ kind: "sse", event: "message", id: String(i + 1), data: `tick ${i + 1}` })),
+      { kind: "sse", event: "connected", lastEventId: "", data: "hello" },
+      ...Array.from({ length: ticks }, (_, i) => ({ kind: "sse", event: "message", id: String(i + 1), lastEventId: String(i + 1), data: `tick ${i + 1}` })),
     ]);
     const reason = "AbortError: The connection was closed.";
     expect(only(events, "cancel").reason).toBe(reason);
@@ -187,12 +187,12 @@ describe("06: every SSE field", () => {
     expect(sseOf(events)).toEqual([
       { kind: "sse-retry", ms: 1000 },
       { kind: "sse-comment", text: "ping: a comment, which the client ignores" },
-      { kind: "sse", event: "message", data: "42" },
-      { kind: "sse", event: "message", data: "two lines\nof text" },
-      { kind: "sse", event: "message", data: "bytes, decoded as UTF-8" },
-      { kind: "sse", event: "score", id: "1", data: '{"home":1,"away":0}' },
-      { kind: "sse", event: "score", id: "2", data: '{"home":1,"away":1}' },
-      { kind: "sse", event: "final", id: "3", data: '{"home":2,"away":1}' },
+      { kind: "sse", event: "message", lastEventId: "", data: "42" },
+      { kind: "sse", event: "message", lastEventId: "", data: "two lines\nof text" },
+      { kind: "sse", event: "message", lastEventId: "", data: "bytes, decoded as UTF-8" },
+      { kind: "sse", event: "score", id: "1", lastEventId: "1", data: '{"home":1,"away":0}' },
+      { kind: "sse", event: "score", id: "2", lastEventId: "2", data: '{"home":1,"away":1}' },
+      { kind: "sse", event: "final", id: "3", lastEventId: "3", data: '{"home":2,"away":1}' },
     ]);
   }, traceTimeoutMs);
 
@@ -348,6 +348,18 @@ describe("11: reconnect lab", () => {
       expect(resumes.length).toBeGreaterThanOrEqual(1);
       for (const { lastEventId, lastSeen } of resumes) expect(lastEventId).toBe(String(lastSeen));
     }
+  }, traceTimeoutMs);
+
+  test("?cut: the event a connection ends inside is dropped with its id, asked for again, and the lane has no gap", async () => {
+    const { events } = await traceLesson("11-reconnect-lab", { path: "/numbers?cut" });
+    for (const { ids, resumes } of lanes(events)) {
+      expect(resumes.length).toBeGreaterThanOrEqual(1);
+      expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
+      for (const { lastEventId, lastSeen } of resumes) expect(lastEventId).toBe(String(lastSeen));
+    }
+    const dropped = events.filter((e) => e.kind === "sse-no-event");
+    expect(dropped.length).toBeGreaterThanOrEqual(3);
+    for (const event of dropped) expect(event).toMatchObject({ reason: "unfinished", block: expect.stringMatching(/^id: (\d+)\ndata: event \1$/) });
   }, traceTimeoutMs);
 
   test("?off-by-one: after every reconnect, the lane gets the last event again", async () => {

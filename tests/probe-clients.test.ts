@@ -208,9 +208,9 @@ describe("stream client", () => {
     expect(outline(log.events)).toEqual([
       { kind: "open", client: "stream", method: "GET", url: server.url.href, attempt: 1 },
       { kind: "headers", status: 200, contentType: "text/event-stream; charset=utf-8" },
-      { kind: "sse", event: "tick", id: "1", data: "a" },
+      { kind: "sse", event: "tick", id: "1", lastEventId: "1", data: "a" },
       { kind: "sse-comment", text: "ping" },
-      { kind: "sse", event: "message", data: "b" },
+      { kind: "sse", event: "message", lastEventId: "1", data: "b" },
       { kind: "disconnect", by: "server", bytes: body.length, chunks: 1 },
     ]);
   });
@@ -283,7 +283,8 @@ describe("eventsource client", () => {
       { kind: "open", client: "eventsource", method: "GET", url: server.url.href, attempt: 1 },
       { kind: "headers", status: 200, contentType: "text/event-stream" },
       { kind: "sse-retry", ms: 50 },
-      { kind: "sse", event: "message", id: "1", data: "a" },
+      { kind: "sse", event: "message", id: "1", lastEventId: "1", data: "a" },
+      { kind: "sse-no-event", reason: "id-only", block: "id: 2", lastEventId: "2" },
       { kind: "disconnect", by: "server", bytes: body.length, chunks: 1 },
       { kind: "reconnect", lastEventId: "2", delayMs: 50 },
       { kind: "open", client: "eventsource", method: "GET", url: server.url.href, attempt: 2 },
@@ -328,7 +329,7 @@ describe("eventsource client", () => {
       expect(outline(log.events)).toEqual([
         { kind: "open", client: "eventsource", method: "GET", url, attempt: 1 },
         { kind: "headers", status: 200, contentType: "text/event-stream" },
-        { kind: "sse", event: "message", id: "é🌍", data: "x" },
+        { kind: "sse", event: "message", id: "é🌍", lastEventId: "é🌍", data: "x" },
         { kind: "disconnect", by: "error", message: expect.stringContaining("ECONNRESET"), bytes: 20, chunks: 1 },
         { kind: "reconnect", lastEventId: "é🌍", delayMs: 5 },
         { kind: "open", client: "eventsource", method: "GET", url, attempt: 2 },
@@ -377,7 +378,7 @@ describe("eventsource client", () => {
     expect(outline(log.events)).toEqual([
       { kind: "open", client: "eventsource", method: "GET", url: server.url.href, attempt: 1 },
       { kind: "headers", status: 200, contentType: "text/event-stream" },
-      { kind: "sse", event: "message", data: "hello" },
+      { kind: "sse", event: "message", lastEventId: "", data: "hello" },
       { kind: "disconnect", by: "client", bytes: 13, chunks: 1 },
     ]);
   });
@@ -397,7 +398,7 @@ describe("eventsource client", () => {
       { kind: "open", client: "eventsource", method: "GET", url: server.url.href, attempt: 1 },
       { kind: "headers", status: 200, contentType: "text/event-stream" },
       { kind: "sse-retry", ms: 600000 },
-      { kind: "sse", event: "message", data: "once" },
+      { kind: "sse", event: "message", lastEventId: "", data: "once" },
       { kind: "disconnect", by: "server", bytes: 26, chunks: 1 },
     ]);
   });

@@ -61,7 +61,7 @@ const write = (t: number, lane: number, requestId: number, bytes: number, versio
   via: "yield",
 });
 const chunk = (t: number, lane: number, bytes: number): ChunkEvent => ({ t, lane, side: "client", kind: "chunk", bytes, text: "x".repeat(bytes) });
-const sse = (t: number, lane: number, event: string): SseEvent => ({ t, lane, side: "client", kind: "sse", event, data: "hi" });
+const sse = (t: number, lane: number, event: string): SseEvent => ({ t, lane, side: "client", kind: "sse", event, lastEventId: "", data: "hi" });
 const log = (t: number, lane: number, text: string, requestId?: number): LogEvent => ({ t, lane, side: "runner", kind: "log", level: "log", text, requestId, line: 8 });
 const abort = (t: number, lane: number, requestId: number): AbortEvent => ({ t, lane, side: "server", kind: "abort", requestId, version: 1 });
 const cancel = (t: number, lane: number, requestId: number): CancelEvent => ({

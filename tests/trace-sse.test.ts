@@ -20,10 +20,10 @@ describe("SSE through the runner", () => {
       // eventsource-parser drops the one space after the colon, as it does for fields.
       { kind: "sse-comment", text: "keep-alive" },
       { kind: "sse-retry", ms: 1500 },
-      { kind: "sse", event: "greeting", id: "7", data: "hello\nworld" },
+      { kind: "sse", event: "greeting", id: "7", lastEventId: "7", data: "hello\nworld" },
       { kind: "sse-invalid", type: "unknown-field", line: "bogus: field", message: 'Unknown field "bogus"' },
       { kind: "sse-invalid", type: "invalid-retry", line: "retry: soon", message: 'Invalid `retry` value: "soon"' },
-      { kind: "sse", event: "message", data: "after noise" },
+      { kind: "sse", event: "message", lastEventId: "7", data: "after noise" },
     ]);
   });
 

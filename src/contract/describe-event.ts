@@ -3,16 +3,24 @@
  * and the colour it is shown in. The page's table, tooltips and details say the same.
  */
 
-import type { TimelineEvent } from "./timeline-events.ts";
+import type { SseEvent, SseNoEventEvent, TimelineEvent } from "./timeline-events.ts";
+import { escapeInvisible, visiblePreview, visibleText } from "./visible-text.ts";
+
+export { visibleText };
 
 /** The colours an event's kind is shown in. */
 export type EventColour = "reset" | "dim" | "red" | "green" | "yellow" | "blue" | "magenta" | "cyan";
 
-/** Shows `\r`, `\n` and other control characters, so the wire format can be read. */
-export function visibleText(text: string, max = 80): string {
-  const shown = JSON.stringify(text.length > max ? text.slice(0, max) : text).slice(1, -1);
-  return text.length > max ? `"${shown}"…` : `"${shown}"`;
+/** `#7`: what `MessageEvent.lastEventId` is, whether this event's block or an earlier one set it; nothing when it is empty. */
+function lastEventIdLabel(event: SseEvent): string {
+  return event.lastEventId === "" ? "" : ` #${escapeInvisible(event.lastEventId)}`;
 }
+
+const noEventReasons: Record<SseNoEventEvent["reason"], (event: SseNoEventEvent) => string> = {
+  "id-only": (event) => (event.lastEventId === "" ? "id reset, no data: no event fired" : `lastEventId is now ${visibleText(event.lastEventId, 40)}, no data: no event fired`),
+  "no-data": () => "no data: no event fired",
+  unfinished: () => "the stream ended before the blank line: not dispatched",
+};
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const contentType = (headers: Record<string, string>) => (headers["content-type"] ? ` ${headers["content-type"]}` : "");
@@ -44,7 +52,7 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
       return { detail: `${event.status}${contentType(event.headers)} (${event.body} body)`, colour: "blue" };
     case "write": {
       const waited = event.waitedMs !== undefined && event.waitedMs >= 1 ? `, waited ${ms(event.waitedMs)}` : "";
-      return { detail: `${event.bytes} B by ${event.via}${waited} ${visibleText(event.text)}`, colour: "reset" };
+      return { detail: `${event.bytes} B by ${event.via}${waited} ${visiblePreview(event)}`, colour: "reset" };
     }
     case "end":
       return { detail: `${event.writes} writes, ${event.bytes} B`, colour: "blue" };
@@ -65,19 +73,21 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
     case "headers":
       return { detail: `${event.status}${contentType(event.headers)}, first byte after ${ms(event.ttfbMs)}`, colour: "cyan" };
     case "chunk":
-      return { detail: `${event.bytes} B ${visibleText(event.text)}`, colour: "reset" };
+      return { detail: `${event.bytes} B ${visiblePreview(event)}`, colour: "reset" };
     case "sse":
-      return { detail: `${event.event}${event.id === undefined ? "" : ` #${event.id}`} ${visibleText(event.data)}`, colour: "magenta" };
+      return { detail: `${escapeInvisible(event.event)}${lastEventIdLabel(event)} ${visibleText(event.data)}`, colour: "magenta" };
+    case "sse-no-event":
+      return { detail: `${noEventReasons[event.reason](event)} ${visibleText(event.block, 60)}`, colour: event.reason === "unfinished" ? "yellow" : "dim" };
     case "sse-comment":
       return { detail: visibleText(event.text), colour: "dim" };
     case "sse-retry":
-      return { detail: ms(event.ms), colour: "magenta" };
+      return { detail: event.reset ? `${ms(event.ms)}: an empty retry goes back to the default` : ms(event.ms), colour: "magenta" };
     case "sse-invalid":
       return { detail: `${event.type}: ${visibleText(event.line)}`, colour: "red" };
     case "disconnect":
       return { detail: `by ${event.by}${event.message ? `: ${event.message}` : ""} after ${event.chunks} chunks, ${event.bytes} B`, colour: event.by === "error" ? "red" : "cyan" };
     case "reconnect":
-      return { detail: `after ${ms(event.delayMs)}${event.lastEventId ? `, Last-Event-ID: ${event.lastEventId}` : ""}`, colour: "cyan" };
+      return { detail: `after ${ms(event.delayMs)}${event.lastEventId ? `, Last-Event-ID: ${visibleText(event.lastEventId, 40)}` : ", no Last-Event-ID"}`, colour: "cyan" };
     default: {
       const _never: never = event;
       return { detail: JSON.stringify(_never), colour: "reset" };

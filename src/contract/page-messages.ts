@@ -120,6 +120,8 @@ export interface PageRequests {
   "clock-ping": { request: Empty; reply: ClockReading };
   /** Events the page's own browser clients recorded, already on the host's clock. */
   "browser-events": { request: { events: ClientEvent[] }; reply: Empty };
+  /** The page's EventSource on `lane` listens for these event types now (the answer to `browser-listen`). */
+  "browser-listening": { request: { lane: number; types: string[] }; reply: Empty };
   /** Start a new untitled snippet. */
   "file-new": { request: Empty; reply: DocumentReply };
   /** Open a file by path (typed, or picked from a listing). */
@@ -169,6 +171,11 @@ export interface HostPushes {
   failed: { message: string };
   /** The desktop window was closed with unsaved edits in `documentName`: ask, and answer with `quit-answer`. */
   "quit-requested": { documentName: string };
+  /**
+   * The stream of the page's EventSource on `lane` is about to deliver events of these types: listen
+   * for them, and answer with `browser-listening` (the bytes wait for it, within a bound).
+   */
+  "browser-listen": { lane: number; types: string[] };
 }
 
 /** One example (a lesson) as the host serves it at `/examples/index.json`. */
@@ -242,6 +249,7 @@ export const pageRequestChecks: RequestChecks<PageRequests> = {
   clear: { request: emptyCheck, reply: object({ status: hostStatusCheck }) },
   "clock-ping": { request: emptyCheck, reply: clockReadingCheck },
   "browser-events": { request: object({ events: array(browserEventCheck) }), reply: emptyCheck },
+  "browser-listening": { request: object({ lane, types: array(string, 1000) }), reply: emptyCheck },
   "file-new": { request: emptyCheck, reply: documentReplyCheck },
   "file-open": { request: object({ path: absolutePathCheck }), reply: documentReplyCheck },
   "file-open-dialog": { request: emptyCheck, reply: documentReplyCheck },
@@ -271,4 +279,5 @@ export const hostPushChecks: PushChecks<HostPushes> = {
   settings: object({ settings: settingsCheck }),
   failed: object({ message: string }),
   "quit-requested": object({ documentName: string }),
+  "browser-listen": object({ lane, types: array(string) }),
 };

@@ -3,7 +3,7 @@
  * from. Each event is rebuilt from its own fields, so nothing the contract does not name travels on.
  */
 
-import { array, integer, literal, number, object, oneOf, optional, record, string, tagged, type Check } from "./check.ts";
+import { array, boolean, integer, literal, number, object, oneOf, optional, record, string, tagged, type Check } from "./check.ts";
 import {
   bodyKinds,
   cleanupVias,
@@ -17,6 +17,7 @@ import {
   restartCauses,
   sides,
   snippetForms,
+  sseNoEventReasons,
   writeVias,
   type ClientEvent,
   type Notice,
@@ -55,7 +56,7 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
 
   request: object({ ...serverAt("request"), method: string, path: string }),
   response: object({ ...serverAt("response"), status: integer(0, 999), headers: record(string), body: oneOf(bodyKinds) }),
-  write: object({ ...serverAt("write"), bytes: integer(0), text: string, via: oneOf(writeVias), waitedMs: optional(number) }),
+  write: object({ ...serverAt("write"), bytes: integer(0), text: string, via: oneOf(writeVias), base64: optional(string), waitedMs: optional(number) }),
   end: object({ ...serverAt("end"), writes: integer(0), bytes: integer(0) }),
   error: object({ ...serverAt("error"), message: string, line: position, column: position, stack: optional(string), during: oneOf(errorPhases) }),
   abort: object(serverAt("abort")),
@@ -76,11 +77,12 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
 
   open: object({ ...at("client", "open"), client: oneOf(clientKinds), method: string, url: string, attempt: integer(1) }),
   headers: object({ ...at("client", "headers"), status: integer(0, 999), headers: record(string), ttfbMs: number }),
-  chunk: object({ ...at("client", "chunk"), bytes: integer(0), text: string }),
-  sse: object({ ...at("client", "sse"), event: string, id: optional(string), data: string }),
+  chunk: object({ ...at("client", "chunk"), bytes: integer(0), text: string, base64: optional(string) }),
+  sse: object({ ...at("client", "sse"), event: string, id: optional(string), lastEventId: string, data: string }),
   "sse-comment": object({ ...at("client", "sse-comment"), text: string }),
-  "sse-retry": object({ ...at("client", "sse-retry"), ms: number }),
+  "sse-retry": object({ ...at("client", "sse-retry"), ms: number, reset: optional(boolean) }),
   "sse-invalid": object({ ...at("client", "sse-invalid"), type: string, line: string, message: string }),
+  "sse-no-event": object({ ...at("client", "sse-no-event"), reason: oneOf(sseNoEventReasons), block: string, lastEventId: string }),
   disconnect: object({ ...at("client", "disconnect"), by: oneOf(disconnectBys), message: optional(string), bytes: integer(0), chunks: integer(0) }),
   reconnect: object({ ...at("client", "reconnect"), lastEventId: optional(string), delayMs: number }),
 };
@@ -115,7 +117,7 @@ const runnerProducedComplete: Complete<RunnerProducedEvent["kind"], (typeof runn
 /** An event the runner process may produce itself: a server event, a log, an uncaught error, a fold. */
 export const runnerProducedEventCheck: Check<RunnerProducedEvent> = tagged("kind", pick(runnerProducedKinds));
 
-const clientEventKinds = ["open", "headers", "chunk", "sse", "sse-comment", "sse-retry", "sse-invalid", "disconnect", "reconnect"] as const satisfies readonly ClientEvent["kind"][];
+const clientEventKinds = ["open", "headers", "chunk", "sse", "sse-comment", "sse-retry", "sse-invalid", "sse-no-event", "disconnect", "reconnect"] as const satisfies readonly ClientEvent["kind"][];
 const clientKindsComplete: Complete<ClientEvent["kind"], (typeof clientEventKinds)[number]> = true;
 void runnerProducedComplete, clientKindsComplete;
 

@@ -130,6 +130,21 @@ export type BodyKind = (typeof bodyKinds)[number];
 export const errorPhases = ["handler", "body"] as const;
 export type ErrorPhase = (typeof errorPhases)[number];
 
+/**
+ * Why an SSE block fired no event. The browser dispatches a block only when a blank line ends it
+ * and it had a `data` field; every other block still does something, or nothing, worth seeing.
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dispatchMessage
+ */
+export const sseNoEventReasons = [
+  /** The block had an `id` but no `data`: the last event id changed (for later events and `Last-Event-ID`), no event fired. */
+  "id-only",
+  /** The block had fields but no `data` and no usable `id`: no event fired, and its `event` type was dropped. */
+  "no-data",
+  /** The stream ended before the blank line that ends the block: the browser dropped it, with its data, type and id. */
+  "unfinished",
+] as const;
+export type SseNoEventReason = (typeof sseNoEventReasons)[number];
+
 /** The kinds of events flood control folds. */
 export const foldableKinds = ["write", "chunk", "sse", "log"] as const;
 export type FoldableKind = (typeof foldableKinds)[number];
@@ -229,6 +244,12 @@ export interface WriteEvent extends ServerEventAt<"write"> {
   /** The start of the chunk as text (a preview, at most a few hundred characters). */
   text: string;
   via: WriteVia;
+  /**
+   * The bytes `text` was decoded from, as base64, present only when they are not UTF-8 text on
+   * their own: a character cut at either end of the chunk, or bytes that are not UTF-8 at all
+   * (`text` shows U+FFFD for each). Without it, `text` encoded as UTF-8 is those bytes exactly.
+   */
+  base64?: string | undefined;
   /** How long the previous write waited for the client to drain (async iterable bodies). */
   waitedMs?: number | undefined;
 }
@@ -298,16 +319,35 @@ export interface HeadersEvent extends EventAt<"client", "headers"> {
 
 export interface ChunkEvent extends EventAt<"client", "chunk"> {
   bytes: number;
-  /** The chunk as text, exact up to the preview limit. */
+  /** The chunk as text, exact up to the preview limit (a leading U+FEFF is kept). */
   text: string;
+  /** See `WriteEvent.base64`. */
+  base64?: string | undefined;
 }
 
 export interface SseEvent extends EventAt<"client", "sse"> {
   /** The event type; `message` when the server named none. */
   event: string;
-  /** The `id` field of this event, if it had one. */
+  /**
+   * The `id` field of this event's own block, if it had one. Known for the host's clients only: a
+   * browser's `MessageEvent` does not say whether its block set the id.
+   */
   id?: string | undefined;
+  /**
+   * The browser's `MessageEvent.lastEventId`: the last id the stream set, by this block or an
+   * earlier one (blocks without data included); `""` when none was set or an empty `id:` reset it.
+   */
+  lastEventId: string;
   data: string;
+}
+
+/** An SSE block that fired no event, and what the browser did with it instead. */
+export interface SseNoEventEvent extends EventAt<"client", "sse-no-event"> {
+  reason: SseNoEventReason;
+  /** The block's lines as received, joined with `\n` (a preview); for `unfinished`, up to where the stream ended. */
+  block: string;
+  /** The last event id after the block: the id an `id-only` block set, unchanged by the others. */
+  lastEventId: string;
 }
 
 export interface SseCommentEvent extends EventAt<"client", "sse-comment"> {
@@ -316,10 +356,19 @@ export interface SseCommentEvent extends EventAt<"client", "sse-comment"> {
 
 export interface SseRetryEvent extends EventAt<"client", "sse-retry"> {
   ms: number;
+  /**
+   * Set by an empty `retry` field: Chromium goes back to its default reconnection time (the spec
+   * says nothing of an empty value), so the client does too and `ms` is that default.
+   */
+  reset?: boolean | undefined;
 }
 
 export interface SseInvalidEvent extends EventAt<"client", "sse-invalid"> {
-  /** The parser's error kind, e.g. `unknown-field`, `invalid-retry`. */
+  /**
+   * What is wrong: the parser's `unknown-field` or `invalid-retry` (a `retry` value that is not
+   * digits, or too large for the browser), or `id-with-null` (an `id` containing U+0000, which the
+   * browser ignores).
+   */
   type: string;
   /** The offending line as received. */
   line: string;
@@ -368,6 +417,7 @@ export type ClientEvent =
   | SseCommentEvent
   | SseRetryEvent
   | SseInvalidEvent
+  | SseNoEventEvent
   | DisconnectEvent
   | ReconnectEvent;
 

@@ -4,6 +4,7 @@
  */
 
 import type { SummaryEvent, TimelineEvent } from "./timeline-events.ts";
+import { escapeInvisibleInJson } from "./visible-text.ts";
 
 /** Sorts by time, rebases every time onto `start`, and appends the summary. */
 export function rebaseTimeline(events: readonly TimelineEvent[], start: number): TimelineEvent[] {
@@ -17,7 +18,7 @@ export function rebaseTimeline(events: readonly TimelineEvent[], start: number):
   return [...rebased, summary];
 }
 
-/** One JSON object per line. */
+/** One JSON object per line, with invisible characters in its strings written as escapes (`\uFEFF`). */
 export function timelineJsonLines(events: readonly TimelineEvent[]): string {
-  return events.map((event) => JSON.stringify(event)).join("\n") + "\n";
+  return events.map((event) => escapeInvisibleInJson(JSON.stringify(event))).join("\n") + "\n";
 }

@@ -111,11 +111,11 @@ export async function startHost(options: HostOptions = {}) {
     }
     const lane = parseLanePath(url.pathname, url.search);
     if (lane) {
-      const signal = session.browserLane(lane.lane);
-      if (!signal) return text(404, `Lane ${lane.lane} has no browser client: connect one from the page first.\n`);
+      const browser = session.browserLane(lane.lane);
+      if (!browser) return text(404, `Lane ${lane.lane} has no browser client: connect one from the page first.\n`);
       // An event stream may be quiet for longer than Bun.serve's 10 s idle timeout.
       server.timeout(request, 0);
-      return proxyToLane(request, { runnerOrigin: new URL(session.runnerUrl).origin, lane: lane.lane, path: lane.path, signal });
+      return proxyToLane(request, { runnerOrigin: new URL(session.runnerUrl).origin, lane: lane.lane, path: lane.path, ...browser });
     }
     if (request.method !== "GET" && request.method !== "HEAD") return text(405, `${request.method} is not supported here\n`);
     if (url.pathname.startsWith("/monaco/")) return withHeaders(await serveFileInside(monacoRoot, url.pathname.slice("/monaco/".length), longCache), {});

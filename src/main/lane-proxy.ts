@@ -4,7 +4,7 @@
  * streams back as the runner writes it; nothing is buffered.
  */
 
-import { laneHeader } from "../runner/probe/index.ts";
+import { laneHeader, type LaneTap } from "../runner/probe/index.ts";
 
 /** What a lane request goes to. */
 export interface LaneTarget {
@@ -15,6 +15,8 @@ export interface LaneTarget {
   path: string;
   /** Aborted when the session retires the lane (a `clear`): ends the proxied stream. */
   signal: AbortSignal;
+  /** Records the request, its response and its body on the lane's timeline, as they pass. */
+  tap?: LaneTap | undefined;
 }
 
 /** Fields that describe one hop, not the message (RFC 9110 §7.6.1), plus what must not cross. */
@@ -55,6 +57,7 @@ export async function proxyToLane(request: Request, target: LaneTarget): Promise
   const headers = copyHeaders(request.headers, notForwarded);
   headers.set(laneHeader, String(target.lane));
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  const tapped = target.tap?.connect(target.runnerOrigin + target.path, request);
   let upstream: Response;
   try {
     upstream = await fetch(target.runnerOrigin + target.path, {
@@ -72,6 +75,7 @@ export async function proxyToLane(request: Request, target: LaneTarget): Promise
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    tapped?.failed(`the playground could not reach the runner: ${message}`);
     return new Response(`The playground could not reach the runner for lane ${target.lane}: ${message}\n`, {
       status: 502,
       headers: { "content-type": "text/plain;charset=utf-8" },
@@ -80,5 +84,7 @@ export async function proxyToLane(request: Request, target: LaneTarget): Promise
   const returned = copyHeaders(upstream.headers, notReturned);
   // Opened in a tab, a snippet's HTML must not run as the playground's own origin.
   returned.set("content-security-policy", "sandbox");
-  return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: returned });
+  tapped?.response(upstream);
+  const body = tapped ? tapped.body(upstream.body) : upstream.body;
+  return new Response(body, { status: upstream.status, statusText: upstream.statusText, headers: returned });
 }

@@ -16,7 +16,7 @@
 
 import { isAbsolute } from "node:path";
 import { exportSnippet } from "../runner/export/index.ts";
-import { openProbe, type Probe } from "../runner/probe/index.ts";
+import { createLaneTap, openProbe, type LaneTap, type Probe } from "../runner/probe/index.ts";
 import {
   createEndpoint,
   errorMessage,
@@ -87,6 +87,8 @@ interface BrowserLane {
   page: PageConnection;
   client: LiveClient;
   controller: AbortController;
+  /** What the host sees of the lane's requests: everything but the events the page reports. */
+  tap: LaneTap;
 }
 
 /** How long a quit question waits for a page's answer before the edits are kept as a draft. */
@@ -200,11 +202,24 @@ export function createSession(options: SessionOptions = {}) {
     });
   }
 
+  /** Records a page's EventSource from the lane proxy; the page is asked to listen for each new event type. */
+  function tapLane(page: PageConnection, lane: number): LaneTap {
+    const ownGeneration = generation;
+    return createLaneTap({
+      lane,
+      now,
+      emit: (event) => {
+        if (generation === ownGeneration) record(event);
+      },
+      askToListen: (types) => pages.get(page)?.push("browser-listen", { lane, types }),
+    });
+  }
+
   function connect(page: PageConnection, request: ClientRequest): ConnectedLanes {
     const lanes = allocateLanes(request.clients);
     let connected: ConnectedLanes;
     if (request.client === "browser") {
-      for (const lane of lanes) browserLanes.set(lane, { page, client: liveClient(lane, request), controller: new AbortController() });
+      for (const lane of lanes) browserLanes.set(lane, { page, client: liveClient(lane, request), controller: new AbortController(), tap: tapLane(page, lane) });
       connected = { lanes: lanes.map((lane) => ({ lane, url: `/lane/${lane}${request.path}` })) };
     } else {
       const url = runnerUrlFor(request.path);
@@ -302,6 +317,10 @@ export function createSession(options: SessionOptions = {}) {
       "clock-ping": () => ({ now: now() }),
       "browser-events": (request) => {
         for (const event of request.events) record(event);
+        return {};
+      },
+      "browser-listening": (request) => {
+        browserLanes.get(request.lane)?.tap.listening(request.types);
         return {};
       },
       export: (request) => {
@@ -425,9 +444,10 @@ export function createSession(options: SessionOptions = {}) {
       end.receive(value);
     },
 
-    /** The abort signal of a live browser lane, or undefined when the lane has no browser client. */
-    browserLane(lane: number): AbortSignal | undefined {
-      return browserLanes.get(lane)?.controller.signal;
+    /** What a live browser lane's proxied requests need: the signal that ends them, and the tap that records them. */
+    browserLane(lane: number): { signal: AbortSignal; tap: LaneTap } | undefined {
+      const entry = browserLanes.get(lane);
+      return entry && { signal: entry.controller.signal, tap: entry.tap };
     },
 
     status,

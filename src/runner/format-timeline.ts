@@ -25,7 +25,7 @@ export function formatTimeline(events: readonly TimelineEvent[], colour: boolean
       const { detail, colour: c } = describeEvent(event);
       const time = event.t.toFixed(3).padStart(10);
       const lane = event.lane === 0 ? "   -" : String(event.lane).padStart(4);
-      return `${paint("dim", time)} ${lane}  ${event.side.padEnd(6)}  ${paint(c, event.kind.padEnd(11))} ${detail}`;
+      return `${paint("dim", time)} ${lane}  ${event.side.padEnd(6)}  ${paint(c, event.kind.padEnd(12))} ${detail}`;
     })
     .join("\n");
 }

@@ -229,7 +229,7 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       ctx.writes++;
       ctx.bytes += bytes;
       if (ctx.gate.admit(t, bytes, (fold) => recordFold(ctx, fold))) {
-        record(ctx, { kind: "write", bytes, text: chunkPreview(chunk), via, waitedMs }, t);
+        record(ctx, { kind: "write", bytes, ...chunkPreview(chunk), via, waitedMs }, t);
       }
     },
 

@@ -1,7 +1,9 @@
 /**
  * The page's own `EventSource`, for comparing a real browser's behaviour with the probe clients.
- * It connects through the host (same origin) on a lane the host gave it, and its events go to the
- * host on the shared clock, so they land in the timeline beside everything else.
+ * It connects through the host (same origin) on a lane the host gave it. The host records what
+ * passes its proxy (requests, reconnects with their `Last-Event-ID`, chunks, comments, `retry`,
+ * blocks that fire no event, how each connection ended); the page reports what only the browser
+ * knows: the events it dispatched, as their `MessageEvent`s say, on the host's clock.
  */
 
 import type { ClientEvent } from "../contract/index.ts";
@@ -16,43 +18,30 @@ export interface BrowserClientOptions {
 export function openBrowserEventSource(options: BrowserClientOptions) {
   const { lane, hostNow } = options;
   const source = new EventSource(options.url);
-  const named = new Set<string>();
-  let attempt = 1;
-  let connected = false;
-  let errorAt: number | undefined;
-  const emit = (event: ClientEvent) => options.emit([event]);
+  const named = new Set<string>(["message"]);
 
   const onMessage = (message: MessageEvent) => {
-    emit({ t: hostNow(), lane, side: "client", kind: "sse", event: message.type, id: message.lastEventId || undefined, data: String(message.data) });
+    // The browser says only what the event carries: `lastEventId`, not whether its own block set it.
+    options.emit([{ t: hostNow(), lane, side: "client", kind: "sse", event: message.type, lastEventId: message.lastEventId, data: String(message.data) }]);
   };
   source.addEventListener("message", onMessage);
 
-  source.addEventListener("open", () => {
-    if (attempt > 1) {
-      emit({ t: hostNow(), lane, side: "client", kind: "reconnect", lastEventId: undefined, delayMs: errorAt === undefined ? 0 : hostNow() - errorAt });
-    }
-    connected = true;
-    emit({ t: hostNow(), lane, side: "client", kind: "open", client: "browser", method: "GET", url: options.url, attempt });
-  });
-  source.addEventListener("error", () => {
-    if (connected) emit({ t: hostNow(), lane, side: "client", kind: "disconnect", by: source.readyState === EventSource.CLOSED ? "error" : "server", bytes: 0, chunks: 0 });
-    connected = false;
-    errorAt = hostNow();
-    attempt++;
-  });
-
   return {
     lane,
-    /** Listens for a named event type too (EventSource only delivers the types it listens for). */
-    listen(type: string): void {
-      if (named.has(type) || type === "message") return;
-      named.add(type);
-      source.addEventListener(type, onMessage as EventListener);
+    /**
+     * Listens for named event types too: an EventSource delivers only the types it has listeners
+     * for. The host asks before the bytes that complete such an event reach the page.
+     */
+    listen(types: readonly string[]): void {
+      for (const type of types) {
+        if (named.has(type)) continue;
+        named.add(type);
+        source.addEventListener(type, onMessage as EventListener);
+      }
     },
+    /** Closes the EventSource; the host records the disconnect when the browser drops the stream. */
     close(): void {
       source.close();
-      if (connected) emit({ t: hostNow(), lane, side: "client", kind: "disconnect", by: "client", bytes: 0, chunks: 0 });
-      connected = false;
     },
   };
 }

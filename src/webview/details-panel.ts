@@ -2,7 +2,38 @@
 
 import { describeEvent } from "../contract/describe-event.ts";
 import type { TimelineEvent } from "../contract/index.ts";
-import { element, showControlCharacters } from "./dom.ts";
+import { fromBase64 } from "../contract/utf8-bytes.ts";
+import { appendVisible, appendVisibleBytes, element } from "./dom.ts";
+
+/** `63 61 66 C3`: bytes as hex, for the bytes a preview carries. */
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).toUpperCase().padStart(2, "0")).join(" ");
+}
+
+/** One field's value: wire text with its invisible characters written out, objects as JSON. */
+function fieldValue(event: TimelineEvent, key: string, value: unknown): HTMLElement {
+  const dd = element("dd");
+  const bytes = "base64" in event && typeof event.base64 === "string" ? fromBase64(event.base64) : undefined;
+  if (key === "base64" && bytes) {
+    dd.append(element("pre", { class: "wire", title: "The bytes the text preview was decoded from" }, hex(bytes)));
+  } else if (key === "text" && bytes) {
+    // The text has U+FFFD where the bytes are not UTF-8; the bytes say which they were.
+    const pre = element("pre", { class: "wire" });
+    appendVisibleBytes(pre, bytes);
+    dd.append(pre);
+  } else if (value === "") {
+    dd.append(element("span", { class: "details-empty-value" }, "(empty)"));
+  } else if (typeof value === "string") {
+    const pre = element("pre", { class: "wire" });
+    appendVisible(pre, value);
+    dd.append(pre);
+  } else if (value !== null && typeof value === "object") {
+    dd.append(element("pre", {}, JSON.stringify(value, null, 2)));
+  } else {
+    dd.textContent = String(value);
+  }
+  return dd;
+}
 
 export function createDetailsPanel(container: HTMLElement, timelineStart: () => number) {
   const empty = element("p", { class: "details-empty" }, "Select an event in the timeline or the table to see its details.");
@@ -20,16 +51,7 @@ export function createDetailsPanel(container: HTMLElement, timelineStart: () => 
       const list = element("dl", { class: "details-fields" });
       for (const [key, value] of Object.entries(event)) {
         if (key === "t" || key === "lane" || key === "side" || key === "kind" || value === undefined) continue;
-        list.append(element("dt", {}, key));
-        const dd = element("dd");
-        if (typeof value === "string") {
-          dd.append(element("pre", { class: "wire" }, showControlCharacters(value)));
-        } else if (value !== null && typeof value === "object") {
-          dd.append(element("pre", {}, JSON.stringify(value, null, 2)));
-        } else {
-          dd.textContent = String(value);
-        }
-        list.append(dd);
+        list.append(element("dt", {}, key === "base64" ? "bytes (hex)" : key), fieldValue(event, key, value));
       }
       container.replaceChildren(title, summary, list);
     },

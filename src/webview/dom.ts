@@ -1,5 +1,8 @@
 /** Small DOM helpers the panels share. */
 
+import { byteEscape, utf8Pieces } from "../contract/utf8-bytes.ts";
+import { visiblePieces } from "../contract/visible-text.ts";
+
 /** Creates an element with attributes and, optionally, text. */
 export function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -16,15 +19,31 @@ export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
 }
 
 /**
- * Text with `\r`, `\n`, tabs and other control characters written out as escapes, for raw wire
- * views; a line break still follows each `\n` so the text keeps its shape. (Escapes, not the
- * Unicode control pictures, which many monospace fonts lack.)
+ * Appends `text` with invisible characters written out (`\r`, `\n`, `\uFEFF`, …) as escapes styled
+ * apart from the text, so a literal backslash in the text never reads as one; a line break still
+ * follows each `\n`, so wire text keeps its shape.
  */
-export function showControlCharacters(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => {
-    if (c === "\r") return "\\r";
-    if (c === "\n") return "\\n\n";
-    if (c === "\t") return "\\t";
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
-  });
+export function appendVisible(parent: HTMLElement, text: string): void {
+  for (const piece of visiblePieces(text)) {
+    if (!piece.escape) {
+      parent.append(piece.text);
+      continue;
+    }
+    // The line break goes inside the escape's own span: one node a line, not two. Cloned, not
+    // created: a long raw stream has thousands.
+    escapeSpan ??= element("span", { class: "esc" });
+    const span = escapeSpan.cloneNode() as HTMLSpanElement;
+    span.textContent = piece.text === "\\n" ? "\\n\n" : piece.text;
+    parent.append(span);
+  }
+}
+
+let escapeSpan: HTMLSpanElement | undefined;
+
+/** Appends bytes as `appendVisible` does text, with each byte that is not UTF-8 written `\xC3`. */
+export function appendVisibleBytes(parent: HTMLElement, bytes: Uint8Array): void {
+  for (const piece of utf8Pieces(bytes)) {
+    if ("text" in piece) appendVisible(parent, piece.text);
+    else parent.append(element("span", { class: "esc bad-byte", title: "not UTF-8" }, [...piece.invalid].map(byteEscape).join("")));
+  }
 }

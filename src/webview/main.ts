@@ -86,7 +86,6 @@ function handlePush(payload: PushPayload<HostPushes>): void {
       return;
     case "events":
       store.append(payload.events);
-      learnEventNames(payload.events);
       return;
     case "workspace":
       pendingWorkspace = payload.workspace;
@@ -109,21 +108,20 @@ function handlePush(payload: PushPayload<HostPushes>): void {
     case "quit-requested":
       quitDialog.ask(payload.documentName);
       return;
+    case "browser-listen": {
+      // Only the page that owns the lane has its EventSource; the host asks that page alone.
+      const client = browserClients.get(payload.lane);
+      if (!client) return;
+      client.listen(payload.types);
+      void connection.request("browser-listening", { lane: payload.lane, types: payload.types }).catch(sayFailure);
+      return;
+    }
     case "document":
       return;
     default: {
       const _never: never = payload;
       console.warn("unexpected message from the host", _never);
     }
-  }
-}
-
-/** The page's own EventSource hears only the event types it listens for: learn them from the wire. */
-function learnEventNames(events: readonly TimelineEvent[]): void {
-  if (browserClients.size === 0) return;
-  for (const event of events) {
-    if (event.kind !== "write" || !browserClients.has(event.lane)) continue;
-    for (const match of event.text.matchAll(/^event:\s?(.*)$/gm)) browserClients.get(event.lane)?.listen(match[1]!.trim());
   }
 }
 
@@ -238,7 +236,7 @@ const settings = createPageSettings({
   save: (changes) => void connection.request("settings-set", { settings: changes }).catch(sayFailure),
   onTheme(dark) {
     editor?.setDark(dark);
-    timeline.view.refreshTheme();
+    timeline.view.setDark(dark);
   },
 });
 const documents = createDocuments({

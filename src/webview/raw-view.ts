@@ -1,62 +1,211 @@
 /**
- * The raw stream per client: every byte a lane received, in order, with `\r` and `\n` made
- * visible, so the SSE wire format can be read as it arrived.
+ * The raw stream per client: every byte a lane received, in order, decoded as one stream (a
+ * character split across chunks shows whole), with each chunk's start marked, invisible
+ * characters written out, and bytes that are not UTF-8 shown as bytes; or the same bytes in hex.
  */
 
-import { element, showControlCharacters } from "./dom.ts";
+import { byteEscape } from "../contract/utf8-bytes.ts";
+import { appendVisible, element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
+import { chunkItem, rawHexRows, rawSegments, type RawItem } from "./raw-stream.ts";
 
-/** Characters kept per lane; a stream larger than this shows its end. */
-const maxChars = 100_000;
+/** Bytes kept per lane; a stream larger than this shows its end. */
+const maxBytes = 128 * 1024;
+/** A stream still arriving is redrawn at most this often. */
+const redrawMs = 150;
+/** Line ends per block: blocks out of view skip layout (`content-visibility: auto`), so a long stream costs what a screenful does. */
+const linesPerBlock = 48;
+
+interface LaneBytes {
+  items: RawItem[];
+  /** Bytes the items hold. */
+  bytes: number;
+  /** Chunks received so far (folded ones too), to number the next one. */
+  chunks: number;
+  /** Chunks dropped from the front to stay within `maxBytes`. */
+  dropped: number;
+}
+
+function hex2(byte: number): string {
+  return byte.toString(16).toUpperCase().padStart(2, "0");
+}
 
 export function createRawView(container: HTMLElement, store: EventStore) {
   const picker = element("select", { "aria-label": "Client lane for the raw stream" });
+  const mode = element("select", { "aria-label": "Show the raw stream as" });
+  mode.append(element("option", { value: "text" }, "Text"), element("option", { value: "hex" }, "Hex"));
   const note = element("span", { class: "raw-note" });
-  const pre = element("pre", { class: "raw-stream", tabindex: "0", "aria-label": "Raw bytes received" });
+  const pre = element("div", { class: "raw-stream", tabindex: "0", role: "document", "aria-label": "Raw bytes received" });
   const bar = element("div", { class: "raw-bar" });
-  bar.append(element("label", {}, "Client "), picker, note);
+  bar.append(element("label", {}, "Client "), picker, element("label", {}, "as "), mode, note);
   container.append(bar, pre);
-  const text = new Map<number, string>();
-  const folded = new Map<number, number>();
+  const lanes = new Map<number, LaneBytes>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** How long the last draw took, in ms: decoding plus building the DOM. */
+  let lastDrawMs = 0;
+
+  /** A new block of the drawing, appended to the view. */
+  function newBlock(): HTMLElement {
+    const block = element("div", { class: "raw-block" });
+    pre.append(block);
+    return block;
+  }
+
+  function drawText(items: readonly RawItem[]): void {
+    let block = newBlock();
+    let lines = 0;
+    for (const segment of rawSegments(items)) {
+      switch (segment.kind) {
+        case "text": {
+          // Cut long text at line ends into blocks of `linesPerBlock` lines.
+          let from = 0;
+          while (from < segment.text.length) {
+            let end = from;
+            for (let found = 0; found < linesPerBlock - lines; found++) {
+              const next = segment.text.indexOf("\n", end);
+              if (next === -1) {
+                end = segment.text.length;
+                break;
+              }
+              end = next + 1;
+              lines++;
+            }
+            appendVisible(block, segment.text.slice(from, end));
+            from = end;
+            if (lines >= linesPerBlock) {
+              block = newBlock();
+              lines = 0;
+            }
+          }
+          break;
+        }
+        case "bytes":
+          block.append(element("span", { class: "esc bad-byte", title: segment.why }, Array.from(segment.bytes, byteEscape).join("")));
+          break;
+        case "edge":
+          block.append(element("span", { class: "chunk-edge", title: segment.title, "data-chunk": String(segment.index) }));
+          break;
+        case "split":
+          block.append(element("span", { class: "split-char", title: segment.title }, segment.text));
+          break;
+        case "note":
+          block.append(element("span", { class: "raw-gap" }, `\n⟨${segment.text}⟩\n`));
+          break;
+      }
+    }
+  }
+
+  function drawHex(items: readonly RawItem[]): void {
+    let block = newBlock();
+    let lines = 0;
+    for (const row of rawHexRows(items)) {
+      if (lines++ === linesPerBlock) {
+        block = newBlock();
+        lines = 1;
+      }
+      if ("note" in row) {
+        block.append(element("span", { class: "raw-gap" }, `⟨${row.note}⟩\n`));
+        continue;
+      }
+      const line = element("span", { class: "hex-row" });
+      line.append(element("span", { class: "hex-offset" }, row.offset.toString(16).padStart(8, "0")), "  ");
+      let ascii = "";
+      let hexText = "";
+      let count = 0;
+      for (const cell of row.cells) {
+        if ("edge" in cell) {
+          line.append(hexText);
+          hexText = "";
+          line.append(element("span", { class: "chunk-edge", title: cell.edge }));
+          continue;
+        }
+        hexText += `${hex2(cell.byte)} `;
+        ascii += cell.byte >= 0x20 && cell.byte < 0x7f ? String.fromCharCode(cell.byte) : "·";
+        count++;
+      }
+      line.append(hexText + "   ".repeat(16 - count), element("span", { class: "hex-ascii" }, ascii), "\n");
+      block.append(line);
+    }
+  }
 
   /** Draws the chosen lane, but only while the panel can be seen: a hidden one costs nothing. */
   function show(): void {
+    clearTimeout(timer);
+    timer = undefined;
     if (container.hidden) return;
-    const lane = Number(picker.value);
-    pre.textContent = showControlCharacters(text.get(lane) ?? "");
-    const skipped = folded.get(lane);
-    note.textContent = skipped ? `${skipped} chunks were folded by flood control and are not shown` : "";
+    const started = performance.now();
+    const lane = lanes.get(Number(picker.value));
+    pre.replaceChildren();
+    if (lane) {
+      if (mode.value === "hex") drawHex(lane.items);
+      else drawText(lane.items);
+    }
+    const dropped = lane?.dropped ? `the first ${lane.dropped} chunks are no longer kept` : "";
+    note.textContent = dropped;
+    lastDrawMs = performance.now() - started;
+  }
+
+  function laneOf(number: number): LaneBytes {
+    let lane = lanes.get(number);
+    if (!lane) {
+      lane = { items: [], bytes: 0, chunks: 0, dropped: 0 };
+      lanes.set(number, lane);
+      picker.append(element("option", { value: String(number) }, `#${number}`));
+    }
+    return lane;
+  }
+
+  /** Keeps the newest `maxBytes` of a lane. */
+  function trim(lane: LaneBytes): void {
+    let drop = 0;
+    while (lane.bytes > maxBytes && drop < lane.items.length - 1) {
+      const item = lane.items[drop++]!;
+      if (item.kind === "chunk") {
+        lane.bytes -= item.bytes.length;
+        lane.dropped++;
+      }
+    }
+    if (drop > 0) lane.items.splice(0, drop);
   }
 
   picker.addEventListener("change", show);
+  mode.addEventListener("change", show);
   store.subscribe({
     appended(from) {
-      // Gather each lane's new text first: one join per lane per frame, not one copy per chunk.
-      const added = new Map<number, string[]>();
+      const changed = new Set<number>();
       for (let i = from; i < store.events.length; i++) {
         const event = store.events[i]!;
         if (event.side !== "client") continue;
         if (event.kind === "chunk") {
-          if (!text.has(event.lane) && !added.has(event.lane)) picker.append(element("option", { value: String(event.lane) }, `#${event.lane}`));
-          const parts = added.get(event.lane) ?? [];
-          parts.push(event.text);
-          added.set(event.lane, parts);
+          const lane = laneOf(event.lane);
+          lane.chunks++;
+          const item = chunkItem(event, lane.chunks, event.t - store.timelineStart);
+          lane.items.push(item);
+          if (item.kind === "chunk") lane.bytes += item.bytes.length;
+          changed.add(event.lane);
         } else if (event.kind === "folded" && event.of === "chunk") {
-          folded.set(event.lane, (folded.get(event.lane) ?? 0) + event.count);
+          const lane = laneOf(event.lane);
+          lane.chunks += event.count;
+          lane.items.push({ kind: "folded", count: event.count, bytes: event.bytes });
+          changed.add(event.lane);
+        } else if (event.kind === "open" && event.attempt > 1 && lanes.has(event.lane)) {
+          laneOf(event.lane).items.push({ kind: "connection", attempt: event.attempt });
         }
       }
-      for (const [lane, parts] of added) {
-        const joined = (text.get(lane) ?? "") + parts.join("");
-        text.set(lane, joined.length > maxChars ? joined.slice(-maxChars) : joined);
-      }
-      if (added.size > 0) show();
+      for (const number of changed) trim(laneOf(number));
+      if (changed.has(Number(picker.value))) timer ??= setTimeout(show, redrawMs);
     },
     cleared() {
-      text.clear();
-      folded.clear();
+      lanes.clear();
       picker.replaceChildren();
       show();
     },
   });
-  return { show };
+  return {
+    show,
+    /** How long the last draw took, in ms. */
+    get lastDrawMs(): number {
+      return lastDrawMs;
+    },
+  };
 }

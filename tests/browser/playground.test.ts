@@ -68,7 +68,7 @@ describe("the playground in Chromium", () => {
     expect(sse).toEqual(["sse-comment \"ping\"", "sse-retry 2000.0 ms", 'sse greeting #7 "hello\\nworld"']);
     await page.click('.events-table tr[data-index]:has(td.kind:text-is("sse"))');
     await expect(page.locator("#details h3").textContent()).resolves.toContain("sse · client · lane 1");
-    expect(await page.locator("#details pre.wire").allTextContents()).toEqual(["greeting", "7", "hello\\n\nworld"]);
+    expect(await page.locator("#details pre.wire").allTextContents()).toEqual(["greeting", "7", "7", "hello\\n\nworld"]);
     await page.screenshot({ path: join(artifactsDir, "playground-sse-dark.png") });
   });
 
@@ -110,8 +110,9 @@ describe("the playground in Chromium", () => {
     await page.selectOption("#client-kind", "browser");
     await page.click("#connect");
     await waitForRow(page, /^1 client sse message #3/);
-    const rows = (await tableRows(page)).filter((row) => /^1 client (open|sse)/.test(row)).map((row) => row.replace(/^1 client /, ""));
-    expect(rows.slice(0, 4).map((row) => row.split(" ").slice(0, 3).join(" "))).toEqual(["open browser GET", 'sse message #1', 'sse message #2', 'sse message #3']);
+    const rows = (await tableRows(page)).filter((row) => /^1 client (open|headers|sse|sse-retry) /.test(row)).map((row) => row.replace(/^1 client /, ""));
+    // The host records the request, its head and the retry it relayed; the page, the events its EventSource dispatched.
+    expect(rows.slice(0, 6).map((row) => row.split(" ").slice(0, 3).join(" "))).toEqual(["open browser GET", "headers 200 text/event-stream,", "sse-retry 100000.0 ms", "sse message #1", "sse message #2", "sse message #3"]);
     await page.click("#disconnect-all");
   });
 

@@ -87,7 +87,7 @@ export function openConnection(options: ConnectionOptions) {
           const t = now();
           bytes += value.byteLength;
           chunks++;
-          chunkEvents.record(t, value.byteLength, () => ({ t, lane, side: "client", kind: "chunk", bytes: value.byteLength, text: chunkPreview(value) }));
+          chunkEvents.record(t, value.byteLength, () => ({ t, lane, side: "client", kind: "chunk", bytes: value.byteLength, ...chunkPreview(value) }));
           recorder?.feed(value);
         }
       }

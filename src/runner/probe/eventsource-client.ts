@@ -6,12 +6,12 @@
  */
 
 import { openConnection, type Connection } from "./connection.ts";
-import { laneHeader, mergeHeaders, mimeEssence } from "./http-fields.ts";
-import { createSseRecorder } from "./sse-recorder.ts";
+import { eventSourceRefusal } from "./eventsource-refusal.ts";
+import { laneHeader, mergeHeaders } from "./http-fields.ts";
+import { createSseRecorder, defaultRetryMs } from "./sse-recorder.ts";
 import type { Probe, ProbeOptions } from "./types.ts";
 
-/** The reconnection time before the stream sets one; the spec leaves it to the user agent. */
-export const defaultRetryMs = 3_000;
+export { defaultRetryMs };
 
 /** `retry:` may be any digit string, and Bun 1.4.5 (as Node) turns a delay past 2^31 - 1 ms into 1 ms. */
 const longestTimerMs = 2 ** 31 - 1;
@@ -25,19 +25,11 @@ function utf8ByteString(text: string): string {
   return Buffer.from(text, "utf8").toString("latin1");
 }
 
-/** Why a response "fails the connection" (no reconnect), or undefined when it is a stream to read. */
-function refusal(response: Response): string | undefined {
-  if (response.status === 204) return "HTTP 204: the server asked the client not to reconnect";
-  if (response.status !== 200) return `HTTP ${response.status}: an EventSource reads only a 200 response, so it will not reconnect`;
-  const type = mimeEssence(response.headers);
-  if (type !== "text/event-stream") return `expected text/event-stream, got ${type ?? "no content-type"}`;
-  return undefined;
-}
-
 export function openEventSourceClient(options: ProbeOptions): Probe {
   const { lane, now, emit } = options;
   const sink = { lane, now, emit, floodGate: options.floodGate };
-  const recorder = createSseRecorder(sink);
+  const firstRetryMs = options.defaultRetryMs ?? defaultRetryMs;
+  const recorder = createSseRecorder(sink, { defaultRetryMs: firstRetryMs });
   let connection: Connection | undefined;
   let stopped = false;
   let cancelWait: (() => void) | undefined;
@@ -66,7 +58,7 @@ export function openEventSourceClient(options: ProbeOptions): Probe {
         { [laneHeader]: String(lane) },
       ),
       attempt,
-      refuse: refusal,
+      refuse: eventSourceRefusal,
       recorderFor: () => recorder,
     });
   }
@@ -76,7 +68,7 @@ export function openEventSourceClient(options: ProbeOptions): Probe {
       connection = connect(attempt);
       const end = await connection.ended;
       if (stopped || end.by === "client" || end.refused) return;
-      const delayMs = Math.min(recorder.retryMs ?? options.defaultRetryMs ?? defaultRetryMs, longestTimerMs);
+      const delayMs = Math.min(recorder.retryMs ?? firstRetryMs, longestTimerMs);
       if (!(await waitToReconnect(delayMs)) || stopped) return;
       const lastEventId = recorder.lastEventId;
       emit({ t: now(), lane, side: "client", kind: "reconnect", ...(lastEventId === "" ? {} : { lastEventId }), delayMs });

@@ -8,6 +8,7 @@ export type { Probe, ProbeEmit, ProbeEventSink, ProbeOptions } from "./types.ts"
 export { createSseRecorder, type SseRecorder } from "./sse-recorder.ts";
 export { laneHeader } from "./http-fields.ts";
 export { defaultRetryMs } from "./eventsource-client.ts";
+export { createLaneTap, type LaneTap, type LaneTapConnection } from "./lane-tap.ts";
 export { openEventSourceClient, openStreamClient };
 
 /** Opens the client `options.client` names; it starts connecting at once. */

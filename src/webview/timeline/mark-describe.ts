@@ -1,6 +1,7 @@
 /** How each event kind looks on the timeline: its colour role, its label and its size. */
 
 import type { TimelineEvent } from "../../contract/index.ts";
+import { escapeInvisible } from "../../contract/visible-text.ts";
 import type { MarkRole } from "./timeline-types.ts";
 
 /** Every role, in drawing order (later roles are drawn on top). */
@@ -99,7 +100,11 @@ export function describeEvent(event: TimelineEvent): MarkLook {
     case "chunk":
       return { role: "chunk", label: formatBytes(event.bytes), size: sizeForBytes(event.bytes) };
     case "sse":
-      return { role: "sse", label: event.event, size: pointSize };
+      return { role: "sse", label: `${clip(escapeInvisible(event.event), 24)}${event.lastEventId === "" ? "" : ` #${clip(escapeInvisible(event.lastEventId), 12)}`}`, size: pointSize };
+    case "sse-no-event":
+      return event.reason === "id-only"
+        ? { role: "sse", label: event.lastEventId === "" ? "id reset" : `id → ${clip(escapeInvisible(event.lastEventId), 12)}`, size: 0.4 }
+        : { role: event.reason === "unfinished" ? "abort" : "log", label: event.reason === "unfinished" ? "unfinished event dropped" : "no data", size: 0.4 };
     case "sse-comment":
       return { role: "log", label: `: ${clip(event.text, 20)}`, size: 0.4 };
     case "sse-retry":

@@ -48,7 +48,10 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
   const ctx: CanvasRenderingContext2D = context;
   const renderer = createTimelineRenderer();
   const darkScheme = matchMedia("(prefers-color-scheme: dark)");
-  let theme = readTheme(container, darkScheme.matches);
+  /** The page's theme once it has said (`setDark`): the user may pick dark on a light system. */
+  let pageDark: boolean | undefined;
+  const isDark = () => pageDark ?? darkScheme.matches;
+  let theme = readTheme(container, isDark());
 
   let width = 0;
   let height = 0;
@@ -301,7 +304,7 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
   }
 
   function onSchemeChange(): void {
-    theme = readTheme(container, darkScheme.matches);
+    theme = readTheme(container, isDark());
     invalidate();
   }
 
@@ -371,6 +374,11 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
     },
     /** Re-reads the `--tl-*` colours, after the page changed them. */
     refreshTheme: onSchemeChange,
+    /** Follows the page's theme from now on (its defaults for colours the page's CSS leaves out), and redraws. */
+    setDark(dark: boolean): void {
+      pageDark = dark;
+      onSchemeChange();
+    },
     /** Redraws on the next frame. */
     invalidate,
     /** What the last frame drew and how long it took, in ms. */

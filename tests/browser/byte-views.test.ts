@@ -1,0 +1,157 @@
+/**
+ * Every byte as it was, and every part of the page in the theme the user picked: the table,
+ * details and Raw stream of a stream full of awkward bytes, and the whole page in Dark on a light
+ * system.
+ */
+
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { TimelineEvent } from "../../src/contract/index.ts";
+import { startHost, type Host } from "../../src/main/host-server.ts";
+import { openPage } from "../support/page-socket.ts";
+import { artifactsDir, launchChromium } from "./chromium.ts";
+
+let host: Host;
+let workspaceDir: string;
+let browser: Browser;
+let context: BrowserContext | undefined;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+beforeEach(async () => {
+  workspaceDir = mkdtempSync(join(tmpdir(), "playground-bytes-"));
+  host = await startHost({ port: 0, session: { workspaceDir } });
+});
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+  await host.stop();
+  rmSync(workspaceDir, { recursive: true, force: true });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A stream whose chunks cut a character in two, begin with a BOM, and carry bytes that are not UTF-8. */
+const awkwardStream = `export default () => new Response(async function* () {
+  yield new TextEncoder().encode("retry: 100000\\nid: 1\\ndata: caf");
+  await Bun.sleep(40);
+  yield new Uint8Array([0xc3]);
+  await Bun.sleep(40);
+  yield new Uint8Array([0xa9, 0x0a, 0x0a]);
+  await Bun.sleep(40);
+  yield "\\uFEFFdata: three\\n\\n";
+  await Bun.sleep(40);
+  yield "data: zero\\u200Bwidth\\n\\nid: 2\\n\\n";
+  await Bun.sleep(40);
+  yield new Uint8Array([0x64, 0x61, 0x74, 0x61, 0x3a, 0x20, 0xff, 0x0a, 0x0a]);
+}, { headers: { "content-type": "text/event-stream" } });
+`;
+
+async function openPlayground(): Promise<{ page: Page; socket: Awaited<ReturnType<typeof openPage>> }> {
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: "light" });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error("page error:", error.message));
+  await page.goto(host.launchUrl);
+  await page.waitForSelector("body[data-editor-ready]");
+  await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
+  return { page, socket: await openPage(host) };
+}
+
+/** Loads `source` for every page, connects one client of `kind` from the page's controls, and waits for it to end. */
+async function connectAndEnd(page: Page, socket: Awaited<ReturnType<typeof openPage>>, source: string, kind: string): Promise<void> {
+  const loaded = await socket.request("load", { source });
+  if (loaded.kind !== "loaded") throw new Error(`did not load: ${loaded.message}`);
+  await page.selectOption("#client-kind", kind);
+  await page.click("#connect");
+  await socket.event((e): e is Extract<TimelineEvent, { kind: "disconnect" }> => e.kind === "disconnect");
+}
+
+/** Table rows of one kind, as `detail` text. */
+async function detailsOf(page: Page, kind: string): Promise<string[]> {
+  await page.selectOption('[aria-label="Filter by kind"]', kind);
+  return page.$$eval(".events-table tr[data-index] td.detail", (cells) => cells.map((cell) => cell.textContent ?? ""));
+}
+
+describe("bytes as they were", () => {
+  test("the table writes out invisible characters and shows bytes that are not UTF-8 as \\xNN, and each event's lastEventId", async () => {
+    const { page, socket } = await openPlayground();
+    await connectAndEnd(page, socket, awkwardStream, "stream");
+    expect(await detailsOf(page, "chunk")).toEqual([
+      '29 B "retry: 100000\\nid: 1\\ndata: caf"',
+      '1 B "\\xC3"',
+      '3 B "\\xA9\\n\\n"',
+      '16 B "\\uFEFFdata: three\\n\\n"',
+      '27 B "data: zero\\u200Bwidth\\n\\nid: 2\\n\\n"',
+      '9 B "data: \\xFF\\n\\n"',
+    ]);
+    expect(await detailsOf(page, "sse")).toEqual(['message #1 "café"', 'message #1 "zero\\u200Bwidth"', 'message #2 "\uFFFD"']);
+    // A BOM at the start of a later chunk is part of its line: the browser reads a field named "\uFEFFdata", and fires nothing.
+    expect(await detailsOf(page, "sse-invalid")).toEqual(['unknown-field: "\\uFEFFdata: three"']);
+    expect(await detailsOf(page, "sse-no-event")).toEqual(['no data: no event fired "\\uFEFFdata: three"', 'lastEventId is now "2", no data: no event fired "id: 2"']);
+  });
+
+  test("the raw stream decodes the lane as one stream: a split character shows whole at the chunk edge; hex shows the bytes", async () => {
+    const { page, socket } = await openPlayground();
+    await connectAndEnd(page, socket, awkwardStream, "stream");
+    await page.click("#tab-raw");
+    await page.waitForFunction(() => document.querySelectorAll(".raw-stream .chunk-edge").length === 6);
+    const text = await page.$eval(".raw-stream", (view) => ({
+      split: [...view.querySelectorAll(".split-char")].map((span) => ({ text: span.textContent, title: span.getAttribute("title") })),
+      escapes: [...view.querySelectorAll(".esc")].map((span) => span.textContent?.trimEnd()),
+      edges: [...view.querySelectorAll(".chunk-edge")].map((span) => span.getAttribute("title")?.replace(/ at .*/, "")),
+    }));
+    expect(text).toEqual({
+      split: [{ text: "é", title: "one character in 2 bytes, split across chunks 2 and 3" }],
+      escapes: ["\\n", "\\n", "\\n", "\\n", "\\uFEFF", "\\n", "\\n", "\\u200B", "\\n", "\\n", "\\n", "\\n", "\\xFF", "\\n", "\\n"],
+      edges: ["chunk 1: 29 B", "chunk 2: 1 B", "chunk 3: 3 B", "chunk 4: 16 B", "chunk 5: 27 B", "chunk 6: 9 B"],
+    });
+    await page.selectOption('[aria-label="Show the raw stream as"]', "hex");
+    const rows = await page.$$eval(".raw-stream .hex-row", (lines) => lines.map((line) => line.textContent ?? ""));
+    // The second row: the first chunk's end, the edge, C3, the edge, A9 0A; the ASCII column after.
+    expect(rows[1]).toBe("00000010  3A 20 31 0A 64 61 74 61 3A 20 63 61 66 C3 A9 0A : 1·data: caf···\n");
+    await page.screenshot({ path: join(artifactsDir, "raw-stream-hex.png") });
+  });
+
+  test("details show a chunk's bytes and what is not UTF-8 in them", async () => {
+    const { page, socket } = await openPlayground();
+    await connectAndEnd(page, socket, awkwardStream, "stream");
+    await page.selectOption('[aria-label="Filter by kind"]', "chunk");
+    await page.click(".events-table tr[data-index] >> nth=1");
+    const fields = await page.$$eval("#details dl dt, #details dl dd", (cells) => cells.map((cell) => cell.textContent));
+    expect(fields).toEqual(["bytes", "1", "text", "\\xC3", "bytes (hex)", "C3"]);
+  });
+});
+
+describe("the dark theme", () => {
+  test("picked on a light system, it reaches every part of the page, the timeline's lane bands included", async () => {
+    const { page, socket } = await openPlayground();
+    await page.selectOption("#theme", "dark");
+    await connectAndEnd(page, socket, awkwardStream, "eventsource");
+    // Open a lesson too, so its panel is on the page.
+    await page.selectOption("#examples", "11-reconnect-lab");
+    await page.waitForSelector("#lesson:not([hidden])");
+    await page.click("#timeline-fit");
+    const light = await page.evaluate(() => {
+      const luminance = (colour: string) => {
+        const match = /rgba?\(([\d.]+), ([\d.]+), ([\d.]+)(?:, ([\d.]+))?\)/.exec(colour);
+        if (!match || Number(match[4] ?? 1) < 0.5) return 0;
+        return (0.2126 * Number(match[1]) + 0.7152 * Number(match[2]) + 0.0722 * Number(match[3])) / 255;
+      };
+      const elements = [...document.querySelectorAll<HTMLElement>("body *")].filter((el) => !el.closest(".monaco-editor") && el.getBoundingClientRect().width > 0);
+      const lightBackgrounds = elements.filter((el) => luminance(getComputedStyle(el).backgroundColor) > 0.55).map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className}`);
+      // The canvas's left edge: the lane bands and the gutter, where the lane labels are written.
+      const canvas = document.querySelector<HTMLCanvasElement>(".timeline canvas")!;
+      const column = canvas.getContext("2d")!.getImageData(2, 0, 1, canvas.height).data;
+      let lightPixels = 0;
+      for (let i = 0; i < column.length; i += 4) if ((0.2126 * column[i]! + 0.7152 * column[i + 1]! + 0.0722 * column[i + 2]!) / 255 > 0.4) lightPixels++;
+      return { lightBackgrounds, lightPixels };
+    });
+    expect(light).toEqual({ lightBackgrounds: [], lightPixels: 0 });
+    await page.screenshot({ path: join(artifactsDir, "playground-dark-on-light-system.png") });
+  });
+});
