@@ -8,7 +8,7 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { pasteAndRun, showOnly, tableRows, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
+import { pasteAndRun, showOnly, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 
 const fixtures = join(import.meta.dir, "..", "fixtures", "frameworks");
 
@@ -37,7 +37,11 @@ describe("framework apps pasted into the page", () => {
     // The table shows the rows in view: filter it to each kind in turn, as a person would.
     const lane1Has = async (kind: string) => {
       await showOnly(page, { lane: "1", kind });
-      return (await tableRows(page)).some((row) => row.startsWith(`1 `) && row.split(" ")[2] === kind);
+      // The table redraws a moment after its filter changes.
+      return waitForRow(page, new RegExp(`^1 \\S+ ${kind} `), 5_000).then(
+        () => true,
+        () => false,
+      );
     };
     expect({
       request: await lane1Has("request"),

@@ -92,10 +92,12 @@ export function tableRows(page: Page): Promise<string[]> {
   return page.$$eval(".events-table tr[data-index]", (rows) => rows.map((row) => [...row.querySelectorAll("td")].slice(1).map((td) => td.textContent).join(" ")));
 }
 
-export async function waitForRow(page: Page, pattern: RegExp): Promise<void> {
+/** Waits until a row's text (`lane side kind detail`) matches `pattern`; `timeoutMs` is Playwright's 30 s when left out. */
+export async function waitForRow(page: Page, pattern: RegExp, timeoutMs?: number): Promise<void> {
   await page.waitForFunction(
     (source) => [...document.querySelectorAll(".events-table tr[data-index]")].some((row) => new RegExp(source).test([...row.querySelectorAll("td")].slice(1).map((td) => td.textContent).join(" "))),
     pattern.source,
+    timeoutMs === undefined ? undefined : { timeout: timeoutMs },
   );
 }
 
