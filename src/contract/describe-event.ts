@@ -3,6 +3,7 @@
  * and the colour it is shown in. The page's table, tooltips and details say the same.
  */
 
+import { describeWebSocketEvent } from "./describe-websocket-event.ts";
 import type { TimelineEvent } from "./timeline-events.ts";
 
 /** The colours an event's kind is shown in. */
@@ -49,7 +50,7 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
     case "end":
       return { detail: `${event.writes} writes, ${event.bytes} B`, colour: "blue" };
     case "error":
-      return { detail: `${event.during}${at(event.line)}: ${event.message}`, colour: "red" };
+      return { detail: `${event.handler === undefined ? event.during : `${event.handler} handler`}${at(event.line)}: ${event.message}`, colour: "red" };
     case "abort":
       return { detail: "req.signal aborted: the client went away", colour: "yellow" };
     case "cancel":
@@ -78,6 +79,14 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
       return { detail: `by ${event.by}${event.message ? `: ${event.message}` : ""} after ${event.chunks} chunks, ${event.bytes} B`, colour: event.by === "error" ? "red" : "cyan" };
     case "reconnect":
       return { detail: `after ${ms(event.delayMs)}${event.lastEventId ? `, Last-Event-ID: ${event.lastEventId}` : ""}`, colour: "cyan" };
+    case "ws-open":
+    case "ws-message":
+    case "ws-send":
+    case "ws-drain":
+    case "ws-close":
+    case "ws-publish":
+    case "ws-error":
+      return describeWebSocketEvent(event, (text) => visibleText(text));
     default: {
       const _never: never = event;
       return { detail: JSON.stringify(_never), colour: "reset" };

@@ -8,7 +8,7 @@
 
 import type { Notice, SnippetForm } from "../contract/index.ts";
 import type { CapturedListen, NodeHttpBridge } from "./node-http-bridge.ts";
-import type { CapturedServe } from "./serve-capture.ts";
+import { websocketOption, type CapturedServe } from "./serve-capture.ts";
 import type { FetchHandler, SnippetHandlers } from "./snippet-loader.ts";
 
 /** What the snippet's top-level code started while it ran. */
@@ -86,7 +86,7 @@ export function findHandlers({ exports, captured, url, nodeHttp }: FindHandlersO
     // Bun takes `routes` only as an object of paths; an array (`{ ...router }` spreads one in) it leaves alone.
     const routes = object.routes !== null && typeof object.routes === "object" && !Array.isArray(object.routes) ? (object.routes as Record<string, unknown>) : undefined;
     if (fetch || routes) {
-      for (const option of ["port", "hostname", "unix", "tls", "websocket"]) {
+      for (const option of ["port", "hostname", "unix", "tls"]) {
         if (object[option] !== undefined) notices.push({ message: ignoredOptionMessage(option, "the default export", url) });
       }
       return {
@@ -97,6 +97,7 @@ export function findHandlers({ exports, captured, url, nodeHttp }: FindHandlersO
           routes,
           error: typeof object.error === "function" ? (object.error as (error: Error) => unknown).bind(object) : undefined,
           idleTimeout: typeof object.idleTimeout === "number" ? object.idleTimeout : undefined,
+          websocket: websocketOption(object.websocket),
         },
         notices,
       };
