@@ -42,6 +42,7 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
     case "request":
       return { detail: `${event.method} ${event.path} → v${event.version}`, colour: "blue" };
     case "response":
+      if (event.status === 101) return { detail: `101 Switching Protocols: upgraded to ${event.headers.upgrade ?? "another protocol"}`, colour: "blue" };
       return { detail: `${event.status}${contentType(event.headers)} (${event.body} body)`, colour: "blue" };
     case "write": {
       const waited = event.waitedMs !== undefined && event.waitedMs >= 1 ? `, waited ${ms(event.waitedMs)}` : "";

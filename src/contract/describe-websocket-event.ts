@@ -26,9 +26,9 @@ export function describeWebSocketEvent(event: WebSocketEvent, visible: (text: st
   if (event.side === "server") {
     switch (event.kind) {
       case "ws-open":
-        return { detail: `open handler of v${event.version}${event.data === undefined ? "" : `, ws.data ${event.data}`}`, colour: "blue" };
+        return { detail: `opened, served by v${event.version}${event.data === undefined ? "" : `, ws.data ${event.data}`}`, colour: "blue" };
       case "ws-message":
-        return { detail: `${describePayload(event, visible)} → message handler of v${event.version}`, colour: "reset" };
+        return { detail: `${describePayload(event, visible)} → v${event.version}`, colour: "reset" };
       case "ws-send":
         return { detail: `${describePayload(event, visible)} by ${event.via}${event.topic === undefined ? "" : ` to ${visible(event.topic)}`}, returned ${describeSendResult(event.result)}`, colour: event.result === 0 ? "red" : event.result < 0 ? "yellow" : "reset" };
       case "ws-drain":

@@ -16,7 +16,7 @@
 
 import { isAbsolute } from "node:path";
 import { exportSnippet } from "../runner/export/index.ts";
-import { openProbe, type Probe } from "../runner/probe/index.ts";
+import { openProbe, parseHex, type MessageChannel, type Probe } from "../runner/probe/index.ts";
 import {
   createEndpoint,
   errorMessage,
@@ -183,6 +183,9 @@ export function createSession(options: SessionOptions = {}) {
       method: request.method,
       headers: request.headers,
       body: request.body,
+      protocols: request.protocols,
+      send: request.send,
+      sendEveryMs: request.sendEveryMs,
       now,
       emit: (event) => {
         if (generation === ownGeneration) record(event);
@@ -231,6 +234,14 @@ export function createSession(options: SessionOptions = {}) {
       if (abortBrowserStreams) browser.controller.abort();
       browserLanes.delete(lane);
     }
+  }
+
+  /** The WebSocket on `lane`, or an error that says why there is none. */
+  function socketOn(lane: number): MessageChannel {
+    const entry = probes.get(lane);
+    if (!entry) throw new Error(`lane ${lane} has no open client`);
+    if (!entry.probe.messages) throw new Error(`lane ${lane} is a ${entry.client.client} client, not a WebSocket`);
+    return entry.probe.messages;
   }
 
   function disconnectAll(abortBrowserStreams: boolean): void {
@@ -292,6 +303,21 @@ export function createSession(options: SessionOptions = {}) {
         if (request.lane === undefined) disconnectAll(false);
         else disconnectLane(request.lane, false);
         broadcastAfterEvents("status", { status: status() });
+        return {};
+      },
+      "ws-send": (request) => {
+        const socket = socketOn(request.lane);
+        if (request.hex === undefined) {
+          socket.send(request.text ?? "");
+          return {};
+        }
+        const parsed = parseHex(request.hex);
+        if (!parsed.ok) throw new Error(parsed.message);
+        socket.send(parsed.bytes);
+        return {};
+      },
+      "ws-close": (request) => {
+        socketOn(request.lane).close(request.code, request.reason);
         return {};
       },
       clear: () => {

@@ -9,6 +9,7 @@ export type { MessageChannel, Probe, ProbeEmit, ProbeEventSink, ProbeOptions } f
 export { createSseRecorder, type SseRecorder } from "./sse-recorder.ts";
 export { laneHeader } from "./http-fields.ts";
 export { defaultRetryMs } from "./eventsource-client.ts";
+export { parseHex } from "../ws-payload.ts";
 export { openEventSourceClient, openStreamClient, openWebSocketClient };
 
 /** Opens the client `options.client` names; it starts connecting at once. */
