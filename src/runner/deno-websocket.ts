@@ -40,7 +40,8 @@ export class DenoWebSocket {
   readonly CLOSED = 3;
 
   readyState = 0;
-  binaryType: "blob" | "arraybuffer" = "blob";
+  // Deno 2 hands server sockets out with "arraybuffer" (measured with deno 2.9), not the browser's "blob".
+  binaryType: "blob" | "arraybuffer" = "arraybuffer";
   readonly extensions = "";
   onopen: ((event: Event) => unknown) | null = null;
   onmessage: ((event: MessageEvent) => unknown) | null = null;
