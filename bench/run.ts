@@ -20,6 +20,7 @@ import { measureThroughput, throughput1k, throughput64k } from "./throughput.ts"
 import { measureTimestampError } from "./timestamps.ts";
 import type { Benchmark, Figure } from "./types.ts";
 import { measureUi } from "./ui.ts";
+import { measureWebSocketEcho } from "./ws-echo.ts";
 
 const benchmarks: Benchmark[] = [
   { name: "load-latency", figures: ["load-latency-p50", "load-latency-p95"], run: measureLoadLatency },
@@ -28,6 +29,7 @@ const benchmarks: Benchmark[] = [
   { name: "timestamp-error", figures: ["timestamp-error-median"], run: measureTimestampError },
   { name: "runner-restart", figures: ["runner-restart-ms"], run: measureRestart },
   { name: "node-http-relay", figures: ["node-http-relay-throughput", "node-http-relay-latency-p50"], run: measureNodeHttpRelay },
+  { name: "ws-echo-ratio", figures: ["ws-echo-ratio"], run: measureWebSocketEcho },
   { name: "ui", figures: ["ui-ready-ms", "ui-frame-p95-flood", "ui-frame-p95-100k"], run: measureUi },
 ];
 
