@@ -439,3 +439,20 @@ describe("Deno.upgradeWebSocket", () => {
     expect(await (await fetch(new URL("/early", runner.url))).text()).toBe("InvalidStateError");
   });
 });
+
+describe("not supported yet", () => {
+  test("a node:http server with 'upgrade' listeners loads with a notice that says so, at its listen line", async () => {
+    const { runner } = await startRunner();
+    const load = await runner.load(
+      `import { createServer } from "node:http";\nconst server = createServer((req, res) => res.end("http"));\nserver.on("upgrade", (req, socket) => socket.destroy());\nserver.listen(8001);\n`,
+      inlineSnippetPath,
+    );
+    expect(load.kind === "loaded" && load.notices.filter((notice) => notice.message.startsWith("WebSockets on a node:http server"))).toEqual([
+      {
+        message:
+          "WebSockets on a node:http server (its 'upgrade' listeners, as the ws package adds) are not supported yet: the playground relays its HTTP requests only. Bun.serve's websocket option, Hono's upgradeWebSocket and Elysia's .ws() are",
+        line: 4,
+      },
+    ]);
+  });
+});

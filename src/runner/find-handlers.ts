@@ -59,6 +59,13 @@ export function findHandlers({ exports, captured, url, nodeHttp }: FindHandlersO
       notices.push({ message: `listen()'s port ${listen.port} is ignored in the playground: it serves this snippet at ${url}`, line: listen.line });
     }
     if (fallback !== undefined) notices.push({ message: "the default export is ignored because the snippet starts a node:http server" });
+    // The ws package (and socket.io) upgrade through the server's 'upgrade' event, which the relay never raises.
+    if (listen.server.listenerCount("upgrade") > 0) {
+      notices.push({
+        message: "WebSockets on a node:http server (its 'upgrade' listeners, as the ws package adds) are not supported yet: the playground relays its HTTP requests only. Bun.serve's websocket option, Hono's upgradeWebSocket and Elysia's .ws() are",
+        line: listen.line,
+      });
+    }
     return { ok: true, form: "node-http", handlers: { fetch: nodeHttp.handlerFor(listen) }, notices, served: listen };
   }
 
