@@ -21,9 +21,9 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const startRunner = runnerPerTest();
 
 const snippets = {
-  echo: fixture("documented/bun-websocket-echo.ts"),
-  closeCodes: fixture("../websocket/close-codes.ts"),
-  chat: fixture("../websocket/chat.ts"),
+  echo: fixture("websocket/bun-guide-echo.ts"),
+  closeCodes: fixture("websocket/close-codes.ts"),
+  chat: fixture("websocket/chat.ts"),
 };
 
 /** Exports `path` for `target` on a free port and runs it; `await using` stops it. */

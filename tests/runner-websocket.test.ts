@@ -15,7 +15,7 @@ import { bareSession, nextMessage, nextOnServer, openSocket } from "./support/we
 
 const startRunner = runnerPerTest();
 const documented = (name: string) => fixture(`documented/${name}`);
-const websocketFixture = (name: string) => fixture(`../websocket/${name}`);
+const websocketFixture = (name: string) => fixture(`websocket/${name}`);
 
 /** Text of the messages one side of a lane sent or received, in order. */
 function texts(events: readonly TimelineEvent[], side: "server" | "client", kindName: "ws-message" | "ws-send", lane = 1): string[] {
@@ -55,7 +55,7 @@ export default {
 
 describe("echo", () => {
   test("the echo server from Bun's WebSocket guide answers each message, as plain Bun does, with both sides on the timeline", async () => {
-    const path = documented("bun-websocket-echo.ts");
+    const path = websocketFixture("bun-guide-echo.ts");
     const { load, events } = await traceSnippet({ snippetPath: path, client: "websocket", send: ["hello", "world"], durationMs: 1_000 });
     expect(load).toMatchObject({ kind: "loaded", form: "bun-serve", notices: [] });
     await using oracle = await startOracle(path);
@@ -74,9 +74,9 @@ describe("echo", () => {
       { kind: "ws-close", code: 1000, reason: "", wasClean: true },
     ]);
     expect(ofKind(events, "log").map((log) => ({ text: log.text.replace(/:\d+$/, ":PORT"), line: log.line, lane: log.lane }))).toEqual([
-      { text: "Listening on 127.0.0.1:PORT", line: 27, lane: 0 },
-      { text: "Received hello", line: 20, lane: 1 },
-      { text: "Received world", line: 20, lane: 1 },
+      { text: "Listening on 127.0.0.1:PORT", line: 28, lane: 0 },
+      { text: "Received hello", line: 21, lane: 1 },
+      { text: "Received world", line: 21, lane: 1 },
     ]);
   }, 20_000);
 

@@ -47,7 +47,7 @@ describe("trace --client websocket", () => {
   }, 20_000);
 
   test("--send repeats, --send-every paces the messages round and round, and --protocol is offered", async () => {
-    const { stdout, code } = await trace(fixture("documented/bun-websocket-echo.ts"), "--client", "websocket", "--send", "a", "--send", "b", "--send-every", "100", "--protocol", "chat", "--duration", "450", "--json");
+    const { stdout, code } = await trace(fixture("websocket/bun-guide-echo.ts"), "--client", "websocket", "--send", "a", "--send", "b", "--send-every", "100", "--protocol", "chat", "--duration", "450", "--json");
     expect(code).toBe(0);
     const events = stdout.trim().split("\n").map((line) => JSON.parse(line) as { kind: string; side: string; text?: string; protocol?: string; t: number });
     const sent = events.filter((e) => e.kind === "ws-send" && e.side === "client");

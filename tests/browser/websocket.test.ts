@@ -12,6 +12,7 @@ import { startHost, type Host } from "../../src/main/host-server.ts";
 import { artifactsDir, launchChromium } from "./chromium.ts";
 
 const documented = (name: string) => readFileSync(join(import.meta.dir, "..", "fixtures", "snippets", "documented", name), "utf8");
+const websocketFixture = (name: string) => readFileSync(join(import.meta.dir, "..", "fixtures", "snippets", "websocket", name), "utf8");
 
 let host: Host;
 let workspaceDir: string;
@@ -84,7 +85,7 @@ async function connectWebSocket(page: Page, path: string): Promise<void> {
 describe("a WebSocket lane in Chromium", () => {
   test("a message typed into the lane's box is echoed by the guide's server, and Close sends its code and reason", async () => {
     const page = await openPlayground();
-    await pasteAndRun(page, documented("bun-websocket-echo.ts"));
+    await pasteAndRun(page, websocketFixture("bun-guide-echo.ts"));
     await connectWebSocket(page, "/");
     await page.fill('.ws-box[data-lane="1"] .ws-message', "hello from the box");
     await page.press('.ws-box[data-lane="1"] .ws-message', "Enter");
@@ -124,7 +125,7 @@ describe("a WebSocket lane in Chromium", () => {
 
   test("a bad hex message is refused in the box, and nothing is sent", async () => {
     const page = await openPlayground();
-    await pasteAndRun(page, documented("bun-websocket-echo.ts"));
+    await pasteAndRun(page, websocketFixture("bun-guide-echo.ts"));
     await connectWebSocket(page, "/");
     await page.check('.ws-box[data-lane="1"] .ws-hex');
     await page.fill('.ws-box[data-lane="1"] .ws-message', "abc");
