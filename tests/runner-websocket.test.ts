@@ -246,6 +246,20 @@ describe("reload with sockets open", () => {
     await Promise.all([socket.done, fresh.done]);
   });
 
+  test("a runner due to be replaced for its imports waits while a socket is open, so the socket is not dropped", async () => {
+    const { runner, log } = await startRunner({ recycleAfterLoads: 2 });
+    await runner.load(echo("v1"), inlineSnippetPath);
+    const socket = await openSocket(log, runner.url, 1);
+    await nextOnServer(log, "ws-open", 1);
+    for (const label of ["v2", "v3", "v4"]) expect((await runner.load(echo(label), inlineSnippetPath)).kind).toBe("loaded");
+    const reply = nextMessage(log, 1);
+    socket.messages.send("still here");
+    expect((await reply).text).toBe("v4: still here");
+    expect(ofKind(log.events, "restarted")).toEqual([]);
+    socket.disconnect();
+    await socket.done;
+  });
+
   test("a version without a websocket option leaves the last handlers serving open sockets, as Bun's reload does", async () => {
     const { runner, log } = await startRunner();
     await runner.load(echo("v1"), inlineSnippetPath);
