@@ -123,6 +123,26 @@ describe("a WebSocket lane in Chromium", () => {
     expect(label).toMatch(/on 3 rows/);
   }, 60_000);
 
+  test("the chat lesson fills the controls (three clients, a message every 400 ms) and Connect opens three lanes, each with its box", async () => {
+    const page = await openPlayground();
+    await page.selectOption("#examples", "15-websocket-chat");
+    await page.waitForFunction(() => /v\d+ live/.test(document.getElementById("status")?.textContent ?? "") && document.getElementById("lesson")?.hidden === false);
+    expect({
+      kind: await page.inputValue("#client-kind"),
+      path: await page.inputValue("#client-path"),
+      clients: await page.inputValue("#client-count"),
+      send: await page.inputValue("#client-ws-send"),
+      every: await page.inputValue("#client-ws-every"),
+    }).toEqual({ kind: "websocket", path: "/chat", clients: "3", send: "hello, room", every: "400" });
+    await page.click("#connect");
+    await page.waitForSelector('.ws-box[data-lane="3"]');
+    // The table draws only the rows in view: find the publishes among the many messages.
+    await page.fill('[aria-label="Filter by text"]', 'ws.publish to "room", 2 subscribers');
+    for (const lane of [1, 2, 3]) await waitForRow(page, new RegExp(`^${lane} server ws-publish ws\\.publish to "room", 2 subscribers`));
+    await page.click("#disconnect-all");
+    await page.waitForSelector(".ws-box", { state: "detached" });
+  }, 60_000);
+
   test("a bad hex message is refused in the box, and nothing is sent", async () => {
     const page = await openPlayground();
     await pasteAndRun(page, websocketFixture("bun-guide-echo.ts"));
