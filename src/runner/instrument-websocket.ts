@@ -156,31 +156,34 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
     }
   }
 
-  function recordSend(conn: Connection, data: unknown, result: number, via: WsSendVia, topic?: string, payload?: WsPayload): void {
+  /** Hot path: the preview is made only for an event flood control lets through. */
+  function recordSend(conn: Connection, data: unknown, result: number, via: WsSendVia, topic?: string, published?: { bytes: number; payload: () => WsPayload }): void {
     const t = now();
-    const bytes = payload?.bytes ?? payloadBytes(data);
+    const bytes = published?.bytes ?? payloadBytes(data);
     if (!conn.sent.admit(t, bytes)) return;
     const binary = via === "sendBinary" || (via !== "sendText" && typeof data !== "string");
-    tracker.record(conn.ctx, { kind: "ws-send", ...(payload ?? payloadOf(data, bytes, binary)), result, via, topic }, t, running ?? conn.version);
+    tracker.record(conn.ctx, { kind: "ws-send", ...(published?.payload() ?? payloadOf(data, bytes, binary)), result, via, topic }, t, running ?? conn.version);
   }
 
   /** A publish: the event on the publisher's lane, and a `ws-send` on the lane of every socket it reached. */
   function recordPublish(publisher: Connection | undefined, by: "ws" | "server", topic: string, data: unknown, result: number, binary: boolean): void {
     const t = now();
     const bytes = payloadBytes(data);
+    let preview: WsPayload | undefined;
+    const payload = () => (preview ??= payloadOf(data, bytes, binary));
     const skip = by === "ws" && active?.snippet.publishToSelf !== true ? publisher : undefined;
     const reached = [...(subscribers.get(topic) ?? [])].filter((conn) => conn !== skip && !conn.closed);
-    const payload = payloadOf(data, bytes, binary);
-    const fields = { kind: "ws-publish" as const, ...payload, topic, subscribers: reached.length, result, by };
-    const ctx = publisher?.ctx ?? requestStorage.getStore();
+    const fields = () => ({ kind: "ws-publish" as const, ...payload(), topic, subscribers: reached.length, result, by });
+    const ctx = requestStorage.getStore();
     if (publisher) {
-      if (publisher.published.admit(t, bytes)) tracker.record(publisher.ctx, fields, t, running ?? publisher.version);
+      if (publisher.published.admit(t, bytes)) tracker.record(publisher.ctx, fields(), t, running ?? publisher.version);
     } else if (ctx) {
-      tracker.record(ctx, fields, t, running ?? ctx.version);
+      // server.publish while serving a request or a socket: on that lane.
+      tracker.record(ctx, fields(), t, running ?? ctx.version);
     } else if (serverGate.admit(t, bytes)) {
-      emit({ t, lane: 0, side: "server", requestId: 0, version: active?.version ?? 0, ...fields });
+      emit({ t, lane: 0, side: "server", requestId: 0, version: active?.version ?? 0, ...fields() });
     }
-    for (const conn of reached) recordSend(conn, data, result, "publish", topic, payload);
+    for (const conn of reached) recordSend(conn, data, result, "publish", topic, { bytes, payload });
   }
 
   /** Wraps `ServerWebSocket`'s methods once, from the first socket (its class is not exported). */
