@@ -17,7 +17,7 @@ import type { Figure } from "./types.ts";
 
 const messageBytes = 1024;
 const messages = 100_000;
-const repetitions = 5;
+const repetitions = 7;
 const goal = 0.8;
 /** One run taking longer than this is a hang, not a slow run. */
 const runTimeoutMs = 60_000;
@@ -67,7 +67,11 @@ async function runTraced(url: string): Promise<Run> {
     events++;
     if (event.side !== "client") return;
     if (event.kind === "ws-open") opened.resolve();
-    if (event.kind === "ws-close") opened.reject(new Error(`the traced socket closed: ${JSON.stringify(event)}`));
+    if (event.kind === "ws-close") {
+      const closed = new Error(`the traced socket closed after ${echoed} of ${messages} echoes: ${JSON.stringify(event)}`);
+      opened.reject(closed);
+      done.reject(closed);
+    }
     const arrived = event.kind === "ws-message" ? 1 : event.kind === "folded" && event.of === "ws-message" ? event.count : 0;
     if (arrived === 0) return;
     echoed += arrived;
@@ -89,7 +93,13 @@ const range = (values: readonly number[]) => `${Math.min(...values).toFixed(0)}â
 export async function measureWebSocketEcho(): Promise<Figure[]> {
   const plainServer = Bun.spawn([process.execPath, join(fixtures, "ws-echo-plain-fixture.ts")], { stdin: "ignore", stdout: "pipe", stderr: "inherit" });
   let runnerEvents = 0;
-  const runner = createRunner({ onEvent: () => runnerEvents++ });
+  const restarts: string[] = [];
+  const runner = createRunner({
+    onEvent: (event) => {
+      runnerEvents++;
+      if (event.kind === "restarted") restarts.push(`${event.cause}: ${event.reason}`);
+    },
+  });
   try {
     const plainUrl = `ws://127.0.0.1:${await announcedPort(plainServer.stdout, 10_000)}/`;
     await runner.start();
@@ -104,7 +114,11 @@ export async function measureWebSocketEcho(): Promise<Figure[]> {
       plain.push(await runPlain(plainUrl));
       Bun.gc(true);
       runnerEvents = 0;
-      const run = await runTraced(tracedUrl);
+      const run = await runTraced(tracedUrl).catch((error: unknown) => {
+        // Say what happened to the runner, when something did: a run cut off by a restart is the runner failing.
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(restarts.length > 0 ? `${message}; the runner was restarted: ${restarts.join("; ")}` : message);
+      });
       // The server's side of the run (its events and the socket's close) settles before the next plain run.
       await runner.settle(5_000);
       traced.push({ ...run, events: (run.events ?? 0) + runnerEvents });

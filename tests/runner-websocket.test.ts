@@ -418,6 +418,33 @@ describe("flood control", () => {
   }, 20_000);
 });
 
+describe("a busy socket is not a blocked runner", () => {
+  test("messages that keep the runner busy past the watchdog's limit, handled one after another, do not get it restarted", async () => {
+    const { runner, log } = await startRunner();
+    await runner.load(
+      `export default {
+  fetch: (req, server) => (server.upgrade(req) ? undefined : new Response("no")),
+  websocket: {
+    message(ws, message) {
+      // 60 ms of work per message, 24 messages in one burst: about 1.4 s without a timer running.
+      const until = performance.now() + 60;
+      while (performance.now() < until);
+      ws.send("done " + message);
+    },
+  },
+};`,
+      inlineSnippetPath,
+    );
+    const socket = await openSocket(log, runner.url, 1);
+    const last = log.next((e): e is Extract<TimelineEvent, { kind: "ws-message" }> => e.kind === "ws-message" && e.side === "client" && e.text === "done 24");
+    for (let i = 1; i <= 24; i++) socket.messages.send(String(i));
+    await last;
+    expect(ofKind(log.events, "restarted")).toEqual([]);
+    socket.disconnect();
+    await socket.done;
+  });
+});
+
 describe("Deno.upgradeWebSocket", () => {
   test("Deno's documented upgrade runs as written: the socket's listeners answer, traced like Bun's handlers", async () => {
     const { load, events } = await traceSnippet({ snippetPath: documented("deno-upgrade-websocket.ts"), client: "websocket", send: ["ping", "other"], durationMs: 1_000 });

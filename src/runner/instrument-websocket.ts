@@ -36,6 +36,8 @@ export interface WebSocketInstrumentationOptions {
   emit: (event: RunnerProducedEvent) => void;
   /** Tells the runner an error was recorded here, so it does not report it again as uncaught. */
   reported: (error: unknown) => void;
+  /** Called for every message: the runner's event loop is turning, even when its timers wait. */
+  pulse?: (() => void) | undefined;
 }
 
 /** Bun's options for WebSockets, taken from the snippet's `websocket` as written (Bun checks them). */
@@ -276,6 +278,7 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
         return invoke(conn, "open", version, () => call("open", ws)) as void;
       },
       message(ws, message) {
+        options.pulse?.();
         const conn = connections.get(ws);
         if (!conn) return call("message", ws, message) as void;
         // A Deno socket's listeners belong to the version that created it.
