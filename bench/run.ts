@@ -22,6 +22,7 @@ import { measureTimestampError } from "./timestamps.ts";
 import type { Benchmark, Figure } from "./types.ts";
 import { measureDesktop } from "./desktop.ts";
 import { measureUi } from "./ui.ts";
+import { measureWebSocketEcho } from "./ws-echo.ts";
 
 const benchmarks: Benchmark[] = [
   { name: "load-latency", figures: ["load-latency-p50", "load-latency-p95"], run: measureLoadLatency },
@@ -30,6 +31,7 @@ const benchmarks: Benchmark[] = [
   { name: "timestamp-error", figures: ["timestamp-error-median"], run: measureTimestampError },
   { name: "runner-restart", figures: ["runner-restart-ms"], run: measureRestart },
   { name: "node-http-relay", figures: ["node-http-relay-throughput", "node-http-relay-latency-p50"], run: measureNodeHttpRelay },
+  { name: "ws-echo-ratio", figures: ["ws-echo-ratio"], run: measureWebSocketEcho },
   { name: "ui", figures: ["ui-ready-ms", "ui-frame-p95-flood", "ui-frame-p95-100k"], run: measureUi },
   { name: "desktop", figures: ["desktop-ready-ms"], run: measureDesktop },
   { name: "raw-view", figures: ["raw-view-decode-ms", "raw-view-draw-ms"], run: measureRawView },

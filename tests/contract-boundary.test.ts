@@ -63,6 +63,8 @@ describe("the contract boundary", () => {
       "src/runner/probe/http-fields.ts",
       // Notes on stderr: the runner writes them, the supervisor reads them.
       "src/runner/runner-notes.ts",
+      // WebSocket messages read the same on both sides: the runner's handlers and the probe client.
+      "src/runner/ws-payload.ts",
     ]);
   });
 });

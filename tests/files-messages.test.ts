@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { pageRequestChecks, runCheck, type Check, type PageRequests, type TypeOf } from "../src/contract/index.ts";
+import { clientKinds, pageRequestChecks, runCheck, type Check, type PageRequests, type TypeOf } from "../src/contract/index.ts";
 
 const id = "0b6f8a8e-3f7e-4c53-9f41-2a1f5f0c8d11";
 const check = (payload: { type: TypeOf<PageRequests> } & Record<string, unknown>) => runCheck<unknown>(pageRequestChecks[payload.type].request as Check<unknown>, payload);
@@ -56,7 +56,7 @@ describe("file requests from a page", () => {
       "source must be a string",
       "keep must be one of mine, theirs",
       "settings must be an object",
-      "settings.defaultClient must be one of stream, eventsource, browser",
+      `settings.defaultClient must be one of ${clientKinds.join(", ")}`,
       "settings.__proto__ is not a setting",
     ]);
   });

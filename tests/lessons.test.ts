@@ -7,10 +7,13 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { examplesDir, lessonTryArgs, listExamples } from "../src/main/examples.ts";
-import type { TimelineEvent } from "../src/contract/index.ts";
+import type { ServerWsOpenEvent, TimelineEvent } from "../src/contract/index.ts";
 import { createRunner } from "../src/runner/supervisor.ts";
 import { traceSnippet, type TraceOptions, type TraceResult } from "../src/runner/trace.ts";
 import { kindsOf, ofKind, only, receivedText } from "./support/timeline.ts";
+import { openProbe } from "../src/runner/probe/index.ts";
+import { createEventLog } from "./support/event-log.ts";
+import { nextOnServer, openSocket } from "./support/websocket-clients.ts";
 
 /** Traces lesson `id` as its try line says, with `overrides` on top. */
 async function traceLesson(id: string, overrides: Omit<TraceOptions, "snippetPath" | "source"> = {}): Promise<TraceResult> {
@@ -44,9 +47,9 @@ const MiB = 1024 * 1024;
 const traceTimeoutMs = 20_000;
 
 describe("the examples menu", () => {
-  test("lessons are numbered 01 to 14, each with a title, a valid try line and a snippet that loads without notices", async () => {
+  test("lessons are numbered 01 to 15, each with a title, a valid try line and a snippet that loads without notices", async () => {
     const examples = await listExamples();
-    expect(examples.map((e) => e.id.slice(0, 3))).toEqual(Array.from({ length: 14 }, (_, i) => `${String(i + 1).padStart(2, "0")}-`));
+    expect(examples.map((e) => e.id.slice(0, 3))).toEqual(Array.from({ length: 15 }, (_, i) => `${String(i + 1).padStart(2, "0")}-`));
     const runner = createRunner({ onEvent: () => {}, cleanupGraceMs: 3_000 });
     await runner.start();
     try {
@@ -438,5 +441,57 @@ describe("14: a framework's SSE helper, Hono's streamSSE", () => {
     const leak = only(events, "leak");
     expect({ what: leak.what, line: leak.line }).toEqual({ what: "timeout", line: 28 });
     expect(leak.detail).toContain("after the client left");
+  }, traceTimeoutMs);
+});
+
+describe("15: WebSocket or SSE, a chat over pub/sub", () => {
+  test("three clients chat: each hello reaches the other two and never its sender, and a join reaches only who was there", async () => {
+    const { events } = await traceLesson("15-websocket-chat");
+    const opened = events.filter((e): e is ServerWsOpenEvent => e.kind === "ws-open" && e.side === "server");
+    const nameOf = (lane: number) => (JSON.parse(opened.find((e) => e.lane === lane)?.data ?? "{}") as { name: string }).name;
+    const received = (lane: number) => ofKind(events, "ws-message", lane).filter((e) => e.side === "client").map((e) => e.text);
+    const names = [1, 2, 3].map(nameOf);
+    expect([...names].sort()).toEqual(["guest 1", "guest 2", "guest 3"]);
+    for (const [index, name] of names.entries()) {
+      const lane = index + 1;
+      const hellos = received(lane).filter((text) => text.endsWith(": hello, room"));
+      expect(hellos.some((text) => text.startsWith(`${name}:`))).toBe(false);
+      // Two rounds at least after all three joined, each from both others.
+      for (const other of names.filter((n) => n !== name)) expect(hellos.filter((text) => text.startsWith(`${other}:`)).length).toBeGreaterThanOrEqual(2);
+    }
+    const joins = (name: string) => received(names.indexOf(name) + 1).filter((text) => text.endsWith(" joined"));
+    expect({ first: joins("guest 1"), last: joins("guest 3") }).toEqual({ first: ["guest 1 joined", "guest 2 joined", "guest 3 joined"], last: ["guest 3 joined"] });
+    // Once all three are in the room, every ws.publish reaches the two others.
+    const allIn = Math.max(...ofKind(events, "ws-open").filter((e) => e.side === "server").map((e) => e.t));
+    const publishes = ofKind(events, "ws-publish").filter((e) => e.by === "ws" && e.t > allIn + 100);
+    expect(publishes.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(publishes.map((e) => e.subscribers))).toEqual(new Set([2]));
+    expect(ofKind(events, "ws-close").filter((e) => e.side === "client").map((e) => e.code)).toEqual([1000, 1000, 1000]);
+    expect({ errors: ofKind(events, "error"), leaks: ofKind(events, "leak") }).toEqual({ errors: [], leaks: [] });
+  }, traceTimeoutMs);
+
+  test("an EventSource on /feed hears the room, one way", async () => {
+    const log = createEventLog();
+    const runner = createRunner({ onEvent: log.push, cleanupGraceMs: 3_000 });
+    await runner.start();
+    try {
+      const path = join(examplesDir, "15-websocket-chat.ts");
+      await runner.load(await Bun.file(path).text(), path);
+      const feedOpen = nextOnServer(log, "response", 1);
+      const feed = openProbe({ lane: 1, url: new URL("/feed", runner.url).href, client: "eventsource", now: () => performance.now(), emit: log.push });
+      await feedOpen;
+      const socket = await openSocket(log, runner.url, 2, "/chat?name=ann");
+      const heard = log.next((e): e is Extract<TimelineEvent, { kind: "sse" }> => e.kind === "sse" && e.data === "ann: anyone here?");
+      socket.messages.send("anyone here?");
+      await heard;
+      socket.disconnect();
+      await socket.done;
+      await log.next((e): e is Extract<TimelineEvent, { kind: "sse" }> => e.kind === "sse" && e.data === "ann left");
+      feed.disconnect();
+      await feed.done;
+      expect(ofKind(log.events, "sse", 1).map((e) => e.data)).toEqual(["ann joined", "ann: anyone here?", "ann left"]);
+    } finally {
+      await runner.stop();
+    }
   }, traceTimeoutMs);
 });

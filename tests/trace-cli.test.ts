@@ -53,8 +53,8 @@ describe("trace command", () => {
   });
 
   test("bad arguments explain themselves and exit 2", async () => {
-    const { stderr, code } = await trace(fixture("generator.ts"), "--client", "websocket");
+    const { stderr, code } = await trace(fixture("generator.ts"), "--client", "carrier-pigeon");
     expect(code).toBe(2);
-    expect(stderr).toContain("--client is stream or eventsource");
+    expect(stderr).toContain("--client is stream, eventsource or websocket");
   });
 });

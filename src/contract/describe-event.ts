@@ -4,6 +4,7 @@
  */
 
 import type { SseEvent, SseNoEventEvent, TimelineEvent } from "./timeline-events.ts";
+import { describeWebSocketEvent } from "./describe-websocket-event.ts";
 import { escapeInvisible, visiblePreview, visibleText } from "./visible-text.ts";
 
 export { visibleText };
@@ -49,6 +50,7 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
     case "request":
       return { detail: `${event.method} ${event.path} → v${event.version}`, colour: "blue" };
     case "response":
+      if (event.status === 101) return { detail: `101 Switching Protocols: upgraded to ${event.headers.upgrade ?? "another protocol"}`, colour: "blue" };
       return { detail: `${event.status}${contentType(event.headers)} (${event.body} body)`, colour: "blue" };
     case "write": {
       const waited = event.waitedMs !== undefined && event.waitedMs >= 1 ? `, waited ${ms(event.waitedMs)}` : "";
@@ -57,7 +59,7 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
     case "end":
       return { detail: `${event.writes} writes, ${event.bytes} B`, colour: "blue" };
     case "error":
-      return { detail: `${event.during}${at(event.line)}: ${event.message}`, colour: "red" };
+      return { detail: `${event.handler === undefined ? event.during : `${event.handler} handler`}${at(event.line)}: ${event.message}`, colour: "red" };
     case "abort":
       return { detail: "req.signal aborted: the client went away", colour: "yellow" };
     case "cancel":
@@ -88,6 +90,14 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
       return { detail: `by ${event.by}${event.message ? `: ${event.message}` : ""} after ${event.chunks} chunks, ${event.bytes} B`, colour: event.by === "error" ? "red" : "cyan" };
     case "reconnect":
       return { detail: `after ${ms(event.delayMs)}${event.lastEventId ? `, Last-Event-ID: ${visibleText(event.lastEventId, 40)}` : ", no Last-Event-ID"}`, colour: "cyan" };
+    case "ws-open":
+    case "ws-message":
+    case "ws-send":
+    case "ws-drain":
+    case "ws-close":
+    case "ws-publish":
+    case "ws-error":
+      return describeWebSocketEvent(event, (text) => visibleText(text));
     default: {
       const _never: never = event;
       return { detail: JSON.stringify(_never), colour: "reset" };

@@ -19,3 +19,5 @@ export * from "./runner-messages.ts";
 export * from "./timeline-checks.ts";
 export * from "./timeline-events.ts";
 export * from "./timeline-file.ts";
+export * from "./websocket-checks.ts";
+export * from "./websocket-events.ts";

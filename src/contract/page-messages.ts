@@ -40,6 +40,26 @@ export interface ClientRequest {
   clients: number;
   /** Disconnect each client this long after it opened. */
   disconnectAfterMs?: number | undefined;
+  /** `websocket` clients: the subprotocols to offer. */
+  protocols?: string[] | undefined;
+  /** `websocket` clients: text messages to send once open. */
+  send?: string[] | undefined;
+  /** `websocket` clients: send one message every this many ms, round and round, instead of all at once. */
+  sendEveryMs?: number | undefined;
+}
+
+/** A message for a lane's WebSocket: text, or binary written as hex (`de ad be ef`). */
+export interface WsSendRequest {
+  lane: number;
+  text?: string | undefined;
+  hex?: string | undefined;
+}
+
+/** Closes a lane's WebSocket with a code (1000, or 3000–4999) and a reason. */
+export interface WsCloseRequest {
+  lane: number;
+  code?: number | undefined;
+  reason?: string | undefined;
 }
 
 /** A client the host keeps open: a page shows one chip per lane, and a page that (re)loads gets them back. */
@@ -114,6 +134,10 @@ export interface PageRequests {
   connect: { request: { request: ClientRequest }; reply: ConnectedLanes };
   /** Disconnect one lane, or every client when no lane is named. */
   disconnect: { request: { lane?: number | undefined }; reply: Empty };
+  /** Send a message on a lane's WebSocket; refused when the lane has none, or it is not open. */
+  "ws-send": { request: WsSendRequest; reply: Empty };
+  /** Close a lane's WebSocket with a code and a reason. */
+  "ws-close": { request: WsCloseRequest; reply: Empty };
   /** Forget the recorded timeline (the runner keeps serving). Every other page gets `cleared`. */
   clear: { request: Empty; reply: { status: HostStatus } };
   /** Clock sync: the host answers with its clock. */
@@ -208,6 +232,24 @@ export const clientRequestCheck: Check<ClientRequest> = object({
   body: optional(string),
   clients: integer(1, maxClientsPerConnect),
   disconnectAfterMs: optional(refine(number, (ms) => ms >= 0, "must be a number of ms")),
+  protocols: optional(array(refine(string, (name) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name), "must be a subprotocol name (a token)"), 16)),
+  send: optional(array(string, 1_000)),
+  sendEveryMs: optional(refine(number, (ms) => ms > 0, "must be a number of ms above 0")),
+});
+
+/** Hex digits in pairs, spaces and colons between them allowed. */
+const hexText = refine(string, (text) => /^(?:0x)?[0-9a-fA-F\s:]*$/.test(text) && text.replace(/^0x|[\s:]/g, "").length % 2 === 0, "must be hex, two digits per byte");
+
+const wsSendRequestCheck: Check<WsSendRequest> = refine(
+  object({ lane, text: optional(string), hex: optional(hexText) }),
+  (request) => (request.text === undefined) !== (request.hex === undefined),
+  "must carry either text or hex, not both",
+);
+const wsCloseRequestCheck: Check<WsCloseRequest> = object({
+  lane,
+  code: optional(integer(1000, 4999)),
+  // The close frame holds 125 bytes: the code's 2 and a reason of 123 (RFC 6455 §5.5).
+  reason: optional(refine(string, (reason) => new TextEncoder().encode(reason).byteLength <= 123, "must be at most 123 bytes of UTF-8")),
 });
 
 /** A page's browser clients record client events on their own lanes (never lane 0, the runner's). */
@@ -246,6 +288,8 @@ export const pageRequestChecks: RequestChecks<PageRequests> = {
   },
   connect: { request: object({ request: clientRequestCheck }), reply: object({ lanes: array(object({ lane, url: string })) }) },
   disconnect: { request: object({ lane: optional(lane) }), reply: emptyCheck },
+  "ws-send": { request: wsSendRequestCheck, reply: emptyCheck },
+  "ws-close": { request: wsCloseRequestCheck, reply: emptyCheck },
   clear: { request: emptyCheck, reply: object({ status: hostStatusCheck }) },
   "clock-ping": { request: emptyCheck, reply: clockReadingCheck },
   "browser-events": { request: object({ events: array(browserEventCheck) }), reply: emptyCheck },

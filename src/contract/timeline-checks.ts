@@ -25,6 +25,8 @@ import {
   type TimelineEvent,
   type TimelineKind,
 } from "./timeline-events.ts";
+import { clientWsChecks, serverWsChecks, wsEventChecks } from "./websocket-checks.ts";
+import { wsHandlerNames } from "./websocket-events.ts";
 
 /** 1-based line or column. */
 const position = optional(integer(1));
@@ -58,7 +60,7 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
   response: object({ ...serverAt("response"), status: integer(0, 999), headers: record(string), body: oneOf(bodyKinds) }),
   write: object({ ...serverAt("write"), bytes: integer(0), text: string, via: oneOf(writeVias), base64: optional(string), waitedMs: optional(number) }),
   end: object({ ...serverAt("end"), writes: integer(0), bytes: integer(0) }),
-  error: object({ ...serverAt("error"), message: string, line: position, column: position, stack: optional(string), during: oneOf(errorPhases) }),
+  error: object({ ...serverAt("error"), message: string, line: position, column: position, stack: optional(string), during: oneOf(errorPhases), handler: optional(oneOf(wsHandlerNames)) }),
   abort: object(serverAt("abort")),
   cancel: object({ ...serverAt("cancel"), reason: string }),
   cleanup: object({ ...serverAt("cleanup"), afterMs: number, via: oneOf(cleanupVias) }),
@@ -85,14 +87,15 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
   "sse-no-event": object({ ...at("client", "sse-no-event"), reason: oneOf(sseNoEventReasons), block: string, lastEventId: string }),
   disconnect: object({ ...at("client", "disconnect"), by: oneOf(disconnectBys), message: optional(string), bytes: integer(0), chunks: integer(0) }),
   reconnect: object({ ...at("client", "reconnect"), lastEventId: optional(string), delayMs: number }),
+  ...wsEventChecks,
 };
 
 /** Any timeline event. */
 export const timelineEventCheck: Check<TimelineEvent> = tagged("kind", eventChecks);
 
-/** The checks of some kinds only. */
-function pick<K extends TimelineKind>(kinds: readonly K[]): Record<string, Check<EventOfKind<K>>> {
-  return Object.fromEntries(kinds.map((kind) => [kind, eventChecks[kind]]));
+/** The checks of some kinds only; `sideChecks` replaces those of kinds both sides have with one side's. */
+function pick<E extends TimelineEvent>(kinds: readonly E["kind"][], sideChecks: Record<string, Check<unknown>>): Record<string, Check<E>> {
+  return Object.fromEntries(kinds.map((kind) => [kind, (Object.hasOwn(sideChecks, kind) ? sideChecks[kind] : eventChecks[kind]) as Check<E>]));
 }
 
 /** Fails to compile when `Listed` leaves out a kind of `All`. */
@@ -111,15 +114,37 @@ const runnerProducedKinds = [
   "folded",
   "log",
   "uncaught",
+  "ws-open",
+  "ws-message",
+  "ws-send",
+  "ws-drain",
+  "ws-close",
+  "ws-publish",
 ] as const satisfies readonly RunnerProducedEvent["kind"][];
 const runnerProducedComplete: Complete<RunnerProducedEvent["kind"], (typeof runnerProducedKinds)[number]> = true;
 
 /** An event the runner process may produce itself: a server event, a log, an uncaught error, a fold. */
-export const runnerProducedEventCheck: Check<RunnerProducedEvent> = tagged("kind", pick(runnerProducedKinds));
+export const runnerProducedEventCheck: Check<RunnerProducedEvent> = tagged("kind", pick<RunnerProducedEvent>(runnerProducedKinds, serverWsChecks));
 
-const clientEventKinds = ["open", "headers", "chunk", "sse", "sse-comment", "sse-retry", "sse-invalid", "sse-no-event", "disconnect", "reconnect"] as const satisfies readonly ClientEvent["kind"][];
+const clientEventKinds = [
+  "open",
+  "headers",
+  "chunk",
+  "sse",
+  "sse-comment",
+  "sse-retry",
+  "sse-invalid",
+  "sse-no-event",
+  "disconnect",
+  "reconnect",
+  "ws-open",
+  "ws-send",
+  "ws-message",
+  "ws-close",
+  "ws-error",
+] as const satisfies readonly ClientEvent["kind"][];
 const clientKindsComplete: Complete<ClientEvent["kind"], (typeof clientEventKinds)[number]> = true;
 void runnerProducedComplete, clientKindsComplete;
 
 /** An event a client records. */
-export const clientEventCheck: Check<ClientEvent> = tagged("kind", pick(clientEventKinds));
+export const clientEventCheck: Check<ClientEvent> = tagged("kind", pick<ClientEvent>(clientEventKinds, clientWsChecks));

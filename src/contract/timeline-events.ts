@@ -3,6 +3,8 @@
  * `trace --json` prints, what the UI receives, and what the runner reports.
  */
 
+import type { ClientWebSocketEvent, ServerWebSocketEvent, WsHandlerName } from "./websocket-events.ts";
+
 /** Which party an event describes. */
 export const sides = ["runner", "server", "client"] as const;
 export type Side = (typeof sides)[number];
@@ -112,10 +114,10 @@ export const disconnectBys = ["client", "server", "error"] as const;
 export type DisconnectBy = (typeof disconnectBys)[number];
 
 /**
- * The client kinds: `stream` and `eventsource` are probe clients in the host; `browser` is the
- * page's own `EventSource`, reaching the runner through the host.
+ * The client kinds: `stream`, `eventsource` and `websocket` are probe clients in the host;
+ * `browser` is the page's own `EventSource`, reaching the runner through the host.
  */
-export const clientKinds = ["stream", "eventsource", "browser"] as const;
+export const clientKinds = ["stream", "eventsource", "browser", "websocket"] as const;
 export type ClientKind = (typeof clientKinds)[number];
 
 /** Log levels of captured console output; `stdout`/`stderr` are raw writes to the process streams. */
@@ -126,8 +128,8 @@ export type LogLevel = (typeof logLevels)[number];
 export const bodyKinds = ["stream", "whole", "none"] as const;
 export type BodyKind = (typeof bodyKinds)[number];
 
-/** Where a server error was thrown: before the response began (the handler itself) or mid-stream (the body). */
-export const errorPhases = ["handler", "body"] as const;
+/** Where a server error was thrown: before the response began (the handler itself), mid-stream (the body), or in a `websocket` handler. */
+export const errorPhases = ["handler", "body", "websocket"] as const;
 export type ErrorPhase = (typeof errorPhases)[number];
 
 /**
@@ -146,11 +148,11 @@ export const sseNoEventReasons = [
 export type SseNoEventReason = (typeof sseNoEventReasons)[number];
 
 /** The kinds of events flood control folds. */
-export const foldableKinds = ["write", "chunk", "sse", "log"] as const;
+export const foldableKinds = ["write", "chunk", "sse", "log", "ws-message", "ws-send", "ws-publish"] as const;
 export type FoldableKind = (typeof foldableKinds)[number];
 
 /** Fields every timeline event has. */
-interface EventAt<S extends Side, K extends string> {
+export interface EventAt<S extends Side, K extends string> {
   /** Milliseconds on the host's clock (fractional). `trace` prints them relative to its start. */
   t: number;
   /** Client number (1-based), or 0 for the runner and for requests no probe client made. */
@@ -160,7 +162,7 @@ interface EventAt<S extends Side, K extends string> {
 }
 
 /** Fields every server event has: which request, served by which snippet version. */
-interface ServerEventAt<K extends string> extends EventAt<"server", K> {
+export interface ServerEventAt<K extends string> extends EventAt<"server", K> {
   /** Runner-wide request number, unique across reloads (restarts begin a new range). */
   requestId: number;
   /** The snippet version that served the request. Streams opened before a reload keep theirs. */
@@ -265,8 +267,10 @@ export interface ServerErrorEvent extends ServerEventAt<"error"> {
   line?: number | undefined;
   column?: number | undefined;
   stack?: string | undefined;
-  /** Thrown before the response began (the handler itself) or mid-stream (the body). */
+  /** Thrown before the response began (the handler itself), mid-stream (the body), or in a `websocket` handler. */
   during: ErrorPhase;
+  /** For `websocket`: which handler threw (or rejected). */
+  handler?: WsHandlerName | undefined;
 }
 
 export interface AbortEvent extends ServerEventAt<"abort"> {}
@@ -407,7 +411,8 @@ export type ServerEvent =
   | AbortEvent
   | CancelEvent
   | CleanupEvent
-  | LeakEvent;
+  | LeakEvent
+  | ServerWebSocketEvent;
 
 export type ClientEvent =
   | OpenEvent
@@ -419,7 +424,8 @@ export type ClientEvent =
   | SseInvalidEvent
   | SseNoEventEvent
   | DisconnectEvent
-  | ReconnectEvent;
+  | ReconnectEvent
+  | ClientWebSocketEvent;
 
 /** One thing that happened, on the one clock. The UI and `trace --json` speak exactly this. */
 export type TimelineEvent = RunnerLaneEvent | ServerEvent | ClientEvent | FoldedEvent;

@@ -83,10 +83,9 @@ export const denoEditorDeclarations = `declare namespace Deno {
   }
 
   /**
-   * Upgrades a request to a WebSocket.
-   *
-   * @deprecated Not available in the playground, which traces HTTP responses: the call throws
-   * here. The snippet runs as written under Deno (Export → Deno).
+   * Upgrades a request to a WebSocket: return \`response\` from the handler, and talk over
+   * \`socket\` (\`onopen\`, \`onmessage\`, \`send\`, \`close\`). Throws when the request does not ask
+   * for a WebSocket (\`Upgrade: websocket\`). The playground traces both sides of the socket.
    */
   function upgradeWebSocket(request: Request, options?: UpgradeWebSocketOptions): WebSocketUpgrade;
 }

@@ -31,6 +31,9 @@ function requestFrom(args: TraceArgs | undefined): Partial<ClientRequest> {
   if (args.body !== undefined) request.body = args.body;
   if (args.clients !== undefined) request.clients = args.clients;
   if (args.disconnectAfterMs !== undefined) request.disconnectAfterMs = args.disconnectAfterMs;
+  if (args.send !== undefined) request.send = args.send;
+  if (args.protocols !== undefined) request.protocols = args.protocols;
+  if (args.sendEveryMs !== undefined) request.sendEveryMs = args.sendEveryMs;
   return request;
 }
 

@@ -16,7 +16,7 @@
 
 import { isAbsolute } from "node:path";
 import { exportSnippet } from "../runner/export/index.ts";
-import { createLaneTap, openProbe, type LaneTap, type Probe } from "../runner/probe/index.ts";
+import { createLaneTap, openProbe, parseHex, type LaneTap, type MessageChannel, type Probe } from "../runner/probe/index.ts";
 import {
   createEndpoint,
   errorMessage,
@@ -185,6 +185,9 @@ export function createSession(options: SessionOptions = {}) {
       method: request.method,
       headers: request.headers,
       body: request.body,
+      protocols: request.protocols,
+      send: request.send,
+      sendEveryMs: request.sendEveryMs,
       now,
       emit: (event) => {
         if (generation === ownGeneration) record(event);
@@ -248,6 +251,14 @@ export function createSession(options: SessionOptions = {}) {
     }
   }
 
+  /** The WebSocket on `lane`, or an error that says why there is none. */
+  function socketOn(lane: number): MessageChannel {
+    const entry = probes.get(lane);
+    if (!entry) throw new Error(`lane ${lane} has no open client`);
+    if (!entry.probe.messages) throw new Error(`lane ${lane} is a ${entry.client.client} client, not a WebSocket`);
+    return entry.probe.messages;
+  }
+
   function disconnectAll(abortBrowserStreams: boolean): void {
     for (const lane of new Set([...probes.keys(), ...browserLanes.keys()])) disconnectLane(lane, abortBrowserStreams);
   }
@@ -307,6 +318,21 @@ export function createSession(options: SessionOptions = {}) {
         if (request.lane === undefined) disconnectAll(false);
         else disconnectLane(request.lane, false);
         broadcastAfterEvents("status", { status: status() });
+        return {};
+      },
+      "ws-send": (request) => {
+        const socket = socketOn(request.lane);
+        if (request.hex === undefined) {
+          socket.send(request.text ?? "");
+          return {};
+        }
+        const parsed = parseHex(request.hex);
+        if (!parsed.ok) throw new Error(parsed.message);
+        socket.send(parsed.bytes);
+        return {};
+      },
+      "ws-close": (request) => {
+        socketOn(request.lane).close(request.code, request.reason);
         return {};
       },
       clear: () => {

@@ -8,7 +8,7 @@
 
 import type { Notice, SnippetForm } from "../contract/index.ts";
 import type { CapturedListen, NodeHttpBridge } from "./node-http-bridge.ts";
-import type { CapturedServe } from "./serve-capture.ts";
+import { websocketOption, type CapturedServe } from "./serve-capture.ts";
 import type { FetchHandler, SnippetHandlers } from "./snippet-loader.ts";
 
 /** What the snippet's top-level code started while it ran. */
@@ -59,6 +59,13 @@ export function findHandlers({ exports, captured, url, nodeHttp }: FindHandlersO
       notices.push({ message: `listen()'s port ${listen.port} is ignored in the playground: it serves this snippet at ${url}`, line: listen.line });
     }
     if (fallback !== undefined) notices.push({ message: "the default export is ignored because the snippet starts a node:http server" });
+    // The ws package (and socket.io) upgrade through the server's 'upgrade' event, which the relay never raises.
+    if (listen.server.listenerCount("upgrade") > 0) {
+      notices.push({
+        message: "WebSockets on a node:http server (its 'upgrade' listeners, as the ws package adds) are not supported yet: the playground relays its HTTP requests only. Bun.serve's websocket option, Hono's upgradeWebSocket and Elysia's .ws() are",
+        line: listen.line,
+      });
+    }
     return { ok: true, form: "node-http", handlers: { fetch: nodeHttp.handlerFor(listen) }, notices, served: listen };
   }
 
@@ -86,7 +93,7 @@ export function findHandlers({ exports, captured, url, nodeHttp }: FindHandlersO
     // Bun takes `routes` only as an object of paths; an array (`{ ...router }` spreads one in) it leaves alone.
     const routes = object.routes !== null && typeof object.routes === "object" && !Array.isArray(object.routes) ? (object.routes as Record<string, unknown>) : undefined;
     if (fetch || routes) {
-      for (const option of ["port", "hostname", "unix", "tls", "websocket"]) {
+      for (const option of ["port", "hostname", "unix", "tls"]) {
         if (object[option] !== undefined) notices.push({ message: ignoredOptionMessage(option, "the default export", url) });
       }
       return {
@@ -97,6 +104,7 @@ export function findHandlers({ exports, captured, url, nodeHttp }: FindHandlersO
           routes,
           error: typeof object.error === "function" ? (object.error as (error: Error) => unknown).bind(object) : undefined,
           idleTimeout: typeof object.idleTimeout === "number" ? object.idleTimeout : undefined,
+          websocket: websocketOption(object.websocket),
         },
         notices,
       };

@@ -5,9 +5,10 @@
  * keeps reporting the version that opened it.
  */
 
-import type { Server } from "bun";
+import type { Server, WebSocketHandler } from "bun";
 import { NativeResponse } from "./native-globals.ts";
 import type { BodyInstrumentation } from "./instrument-body.ts";
+import type { WebSocketInstrumentation } from "./instrument-websocket.ts";
 import { laneHeader } from "./probe/http-fields.ts";
 import { isRecordedElsewhere } from "./recorded-elsewhere.ts";
 import { guardRequest } from "./request-guard.ts";
@@ -21,13 +22,16 @@ export interface HandlerInstrumentation {
   readable: (stack: string | undefined) => string | undefined;
   /** Starts following the abort listeners the snippet adds to this request's signal. */
   watchSignal: (signal: AbortSignal, ctx: RequestContext) => void;
+  websockets: WebSocketInstrumentation;
 }
 
 /** What `server.reload` takes. */
 export interface ReloadOptions {
-  fetch: (request: Request, server: Server<unknown>) => Promise<Response>;
+  /** Resolves with nothing for a request that became a WebSocket: Bun answers it with the 101 itself. */
+  fetch: (request: Request, server: Server<unknown>) => Promise<Response | undefined>;
   routes: Record<string, unknown>;
   error: (error: Error) => Response;
+  websocket: WebSocketHandler<unknown>;
 }
 
 function headerObject(headers: Headers): Record<string, string> {
@@ -46,13 +50,20 @@ function errorResponse(error: unknown, readable: HandlerInstrumentation["readabl
 export function instrumentHandlers(version: number, handlers: SnippetHandlers, deps: HandlerInstrumentation): ReloadOptions {
   const { tracker, bodies, readable } = deps;
 
-  async function respond(ctx: RequestContext, produce: () => unknown): Promise<Response> {
+  async function respond(ctx: RequestContext, request: Request, produce: () => unknown): Promise<Response | undefined> {
     let result: unknown;
     try {
       result = await requestStorage.run(ctx, produce);
     } catch (error) {
       tracker.error(ctx, error, "handler", readable);
       result = await answerError(ctx, error);
+    }
+    // After an upgrade Bun ignores what the handler returns (Bun's own upgrade example goes on to return a Response).
+    if (ctx.websocket) return undefined;
+    const deno = deps.websockets.denoUpgradeOf(result);
+    if (deno) {
+      if (deps.websockets.upgradeDeno(ctx, request, deno)) return undefined;
+      result = new NativeResponse("the request could not be upgraded to a WebSocket", { status: 400 });
     }
     if (!(result instanceof NativeResponse)) {
       const message = `the handler returned ${result === undefined ? "undefined" : typeof result} instead of a Response`;
@@ -95,13 +106,13 @@ export function instrumentHandlers(version: number, handlers: SnippetHandlers, d
     return ctx;
   }
 
-  function wrap(handler: FetchHandler): (request: Request, server: Server<unknown>) => Promise<Response> {
+  function wrap(handler: FetchHandler): (request: Request, server: Server<unknown>) => Promise<Response | undefined> {
     return (request, server) => {
       // A request for another Host is refused before any snippet code runs; the host's cookies never reach it.
       const refused = guardRequest(request, server.port);
       if (refused) return Promise.resolve(refused);
       const ctx = begin(request, server);
-      return respond(ctx, () => handler(request, server));
+      return respond(ctx, request, () => handler(request, server));
     };
   }
 
@@ -123,5 +134,6 @@ export function instrumentHandlers(version: number, handlers: SnippetHandlers, d
     routes,
     // Errors are caught inside the wrapped handlers; this only runs if the playground itself fails.
     error: (error) => errorResponse(error, readable),
+    websocket: deps.websockets.handlerFor(version, handlers.websocket),
   };
 }

@@ -11,7 +11,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createFloodGate, type Fold, type FloodGate } from "./flood-gate.ts";
 import { nativeClearTimeout, nativeSetTimeout } from "./native-globals.ts";
 import { chunkBytes, chunkPreview } from "./preview.ts";
-import type { CleanupVia, LeakKind, RunnerProducedEvent, ServerEvent, WriteVia } from "../contract/index.ts";
+import type { CleanupVia, FoldableKind, LeakKind, RunnerProducedEvent, ServerEvent, WriteVia } from "../contract/index.ts";
 import { snippetPosition } from "./snippet-paths.ts";
 
 /** A timer created while serving a request. */
@@ -41,6 +41,8 @@ export interface RequestContext {
   timeoutWait?: "waiting" | "waited";
   phase: "handling" | "streaming" | "finished" | "settled";
   readonly gate: FloodGate;
+  /** Set once the request was upgraded to a WebSocket: it lasts until the socket closes, and Bun's abort at the close is not the client leaving mid-request. */
+  websocket?: boolean;
 }
 
 /** Which request the code running now belongs to. */
@@ -56,7 +58,7 @@ export interface RequestTrackerOptions {
 }
 
 /** Distributes `Omit` over a union, so each event keeps its own fields. */
-type WithoutCommon<E> = E extends ServerEvent ? Omit<E, "t" | "lane" | "side" | "requestId" | "version"> : never;
+export type WithoutCommon<E> = E extends ServerEvent ? Omit<E, "t" | "lane" | "side" | "requestId" | "version"> : never;
 
 /** Time after a body finishes for synchronous and abort-driven cleanup to run before timers are checked. */
 const settleMs = 100;
@@ -68,18 +70,18 @@ export function createRequestTracker(options: RequestTrackerOptions) {
   const open = new Set<RequestContext>();
   const settleWaiters = new Set<() => void>();
 
-  function record(ctx: RequestContext, fields: WithoutCommon<ServerEvent>, t = now()): void {
-    emit({ t, lane: ctx.lane, side: "server", requestId: ctx.requestId, version: ctx.version, ...fields } as ServerEvent);
+  function record(ctx: RequestContext, fields: WithoutCommon<ServerEvent>, t = now(), version = ctx.version): void {
+    emit({ t, lane: ctx.lane, side: "server", requestId: ctx.requestId, version, ...fields } as ServerEvent);
   }
 
-  function recordFold(ctx: RequestContext, fold: Fold): void {
+  function recordFold(ctx: RequestContext, fold: Fold, of: FoldableKind = "write"): void {
     emit({
       t: fold.until,
       lane: ctx.lane,
       side: "server",
       kind: "folded",
       requestId: ctx.requestId,
-      of: "write",
+      of,
       count: fold.count,
       bytes: fold.bytes,
       since: fold.since,
@@ -94,9 +96,10 @@ export function createRequestTracker(options: RequestTrackerOptions) {
     // A cleanup may have started after the settle was scheduled (a cancel begins one right after).
     if (ctx.phase === "settled" || ctx.pendingCleanups > 0) return;
     if (waitForTimeouts(ctx)) return;
+    const served = ctx.websocket ? "this WebSocket is still running after it closed" : "this request is still running after it ended";
     for (const timer of ctx.timers) {
       if (timer.kind === "interval") {
-        leak(ctx, "interval", timer.line, `an interval (every ${timer.delayMs} ms) created while serving this request is still running after it ended`);
+        leak(ctx, "interval", timer.line, `an interval (every ${timer.delayMs} ms) created while serving ${served}`);
       }
     }
     const timeouts = [...ctx.timers].filter((timer) => timer.kind === "timeout");
@@ -195,6 +198,8 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       signal.addEventListener(
         "abort",
         () => {
+          // Bun aborts an upgraded request's signal when its socket closes; the close is recorded instead.
+          if (ctx.websocket) return;
           ctx.abortedAt = now();
           record(ctx, { kind: "abort" }, ctx.abortedAt);
           if (ctx.phase === "handling") {
@@ -221,6 +226,30 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       if (body === "stream") {
         if (ctx.phase === "handling") ctx.phase = "streaming";
       }
+    },
+
+    /** Records an event of `ctx` (a WebSocket's events name the version whose handler ran, which may be newer than the request's). */
+    record,
+
+    /** Records what flood control folded of `ctx`'s events of kind `of`. */
+    fold(ctx: RequestContext, fold: Fold, of: FoldableKind): void {
+      recordFold(ctx, fold, of);
+    },
+
+    /** The request became a WebSocket: it stays open until `closed`, whatever its handler returns. */
+    upgraded(ctx: RequestContext): void {
+      ctx.websocket = true;
+      if (ctx.phase === "handling") ctx.phase = "streaming";
+    },
+
+    /**
+     * The WebSocket closed at `t`: as for a client that left a stream, timers it started are given
+     * their chance to finish and then reported as leaks, and any created later are reported as
+     * still running after it ended.
+     */
+    closed(ctx: RequestContext, t = now()): void {
+      ctx.abortedAt ??= t;
+      finish(ctx);
     },
 
     /** The body produced a chunk at `t`. Hot path: keep it lean. */

@@ -7,6 +7,7 @@
 
 import type { Server } from "bun";
 import { nativeBunServe } from "./native-globals.ts";
+import { upgradeWebSocket } from "./deno-websocket.ts";
 import type { FetchHandler, SnippetHandlers } from "./snippet-loader.ts";
 import { calledBySnippet, callerLine } from "./snippet-paths.ts";
 
@@ -29,7 +30,7 @@ export interface CapturedServe {
 
 type Options = Record<string, unknown>;
 
-const ignoredBunOptions = ["port", "hostname", "unix", "tls", "websocket", "reusePort", "ipv6Only"];
+const ignoredBunOptions = ["port", "hostname", "unix", "tls", "reusePort", "ipv6Only"];
 const ignoredDenoOptions = ["port", "hostname", "cert", "key", "path"];
 
 function asObject(value: unknown): Options {
@@ -38,6 +39,11 @@ function asObject(value: unknown): Options {
 
 function fn<T>(value: unknown): T | undefined {
   return typeof value === "function" ? (value as T) : undefined;
+}
+
+/** Bun's `websocket` option, when it is an object of handlers (Bun itself checks what is in it). */
+export function websocketOption(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
 }
 
 function captureBun(options: unknown, line: number | undefined, by: CapturedServe["by"]): CapturedServe {
@@ -50,6 +56,7 @@ function captureBun(options: unknown, line: number | undefined, by: CapturedServ
       routes: (o.routes ?? o.static) as Record<string, unknown> | undefined,
       error: fn<(error: Error) => unknown>(o.error)?.bind(o),
       idleTimeout: typeof o.idleTimeout === "number" ? o.idleTimeout : undefined,
+      websocket: websocketOption(o.websocket),
     },
     ignoredOptions: ignoredBunOptions.filter((key) => o[key] !== undefined),
     port: typeof o.port === "number" ? o.port : typeof o.port === "string" && /^\d+$/.test(o.port) ? Number(o.port) : undefined,
@@ -125,7 +132,7 @@ export function captureServeCalls(calls: CapturedServe[], server: () => Server<u
     calls.push(captureBun(options, callerLine(), calledBySnippet() ? "snippet" : "library"));
     return server();
   };
-  const deno = { serve: (...args: unknown[]) => (calls.push(captureDeno(args, callerLine(), server)), denoServer(server())) };
+  const deno = { serve: (...args: unknown[]) => (calls.push(captureDeno(args, callerLine(), server)), denoServer(server())), upgradeWebSocket };
   Object.assign(globalThis, { Deno: deno });
   return () => {
     // A server started later (from a handler) would escape the playground and could bind every interface.
@@ -138,6 +145,7 @@ export function captureServeCalls(calls: CapturedServe[], server: () => Server<u
         serve() {
           throw new Error("Deno.serve() is only served when called at the top level of a snippet");
         },
+        upgradeWebSocket,
       },
     });
   };

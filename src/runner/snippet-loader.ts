@@ -30,6 +30,8 @@ export interface SnippetHandlers {
   error?: ((error: Error) => unknown) | undefined;
   /** Seconds; applied per request with `server.timeout`, since it cannot change on a live server. */
   idleTimeout?: number | undefined;
+  /** Bun's `websocket` option: the handlers and options of upgraded requests. */
+  websocket?: Record<string, unknown> | undefined;
 }
 
 export type SnippetLoad =

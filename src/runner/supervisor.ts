@@ -159,7 +159,8 @@ export function createRunner(options: RunnerOptions) {
 
   function followRequests(event: TimelineEvent): void {
     if (event.side !== "server") return;
-    if (event.kind === "end" || event.kind === "cancel" || event.kind === "abort" || (event.kind === "error" && event.during === "body")) {
+    // A request upgraded to a WebSocket ends when its socket closes.
+    if (event.kind === "end" || event.kind === "cancel" || event.kind === "abort" || event.kind === "ws-close" || (event.kind === "error" && event.during === "body")) {
       if (!openRequests.delete(event.requestId)) {
         endedRequests.add(event.requestId);
         // Only a race between the two channels leaves an id here; keep the set from growing.

@@ -11,15 +11,21 @@ import { traceSnippet } from "./trace.ts";
 const usage = `usage: npm run trace -- <snippet.ts> [options]
 
   --path /events          path (and query) the clients request (default /)
-  --client stream|eventsource
-                          fetch and read the body (default), or behave like an EventSource
+  --client stream|eventsource|websocket
+                          fetch and read the body (default), behave like an EventSource, or open
+                          a WebSocket (ws://) and trace its messages both ways
   --clients N             how many clients, each on its own lane (default 1)
   --method POST           request method (stream client)
   --header K:V            request header, repeatable
   --body TEXT             request body (stream client)
+  --send TEXT             websocket: a text message to send once open, repeatable (in order)
+  --send-every MS         websocket: send one message every MS ms, round and round, instead of
+                          all at once
+  --protocol NAME         websocket: a subprotocol to offer, repeatable
   --duration MS           end the trace MS after it starts, whatever the snippet does: a load
                           still running is given up, clients are disconnected, and the server's
-                          cleanup then gets the cleanup grace (eventsource default: 5000)
+                          cleanup then gets the cleanup grace (eventsource default: 5000,
+                          websocket default: 2000, when the clients close with 1000)
   --disconnect-after MS   disconnect each client MS after it opened
   --cleanup-grace MS      how long server cleanup may take before it counts as leaked (default 3000)
   --json                  one JSON object per line instead of the readable timeline`;

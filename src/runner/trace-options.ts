@@ -17,6 +17,9 @@ export interface TraceArgs {
   durationMs: number | undefined;
   disconnectAfterMs: number | undefined;
   cleanupGraceMs: number | undefined;
+  protocols: string[] | undefined;
+  send: string[] | undefined;
+  sendEveryMs: number | undefined;
   json: boolean;
   help: boolean;
 }
@@ -50,13 +53,20 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgsResult {
         duration: { type: "string" },
         "disconnect-after": { type: "string" },
         "cleanup-grace": { type: "string" },
+        send: { type: "string", multiple: true },
+        "send-every": { type: "string" },
+        protocol: { type: "string", multiple: true },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
     if (positionals.length > 1) throw new Error("give exactly one snippet file");
     const client = values.client;
-    if (client !== undefined && client !== "stream" && client !== "eventsource") throw new Error(`--client is stream or eventsource, not "${client}"`);
+    if (client !== undefined && client !== "stream" && client !== "eventsource" && client !== "websocket") throw new Error(`--client is stream, eventsource or websocket, not "${client}"`);
+    const forWebSocket = ["send", "send-every", "protocol"].filter((name) => values[name as "send"] !== undefined);
+    if (forWebSocket.length > 0 && client !== "websocket") throw new Error(`--${forWebSocket[0]} is for --client websocket`);
+    const sendEveryMs = number(values["send-every"], "send-every");
+    if (sendEveryMs === 0) throw new Error("--send-every takes a number of ms above 0");
     const headers: Record<string, string> = {};
     for (const header of values.header ?? []) {
       const colon = header.indexOf(":");
@@ -76,6 +86,9 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgsResult {
         durationMs: number(values.duration, "duration"),
         disconnectAfterMs: number(values["disconnect-after"], "disconnect-after"),
         cleanupGraceMs: number(values["cleanup-grace"], "cleanup-grace"),
+        protocols: values.protocol,
+        send: values.send,
+        sendEveryMs,
         json: values.json === true,
         help: values.help === true,
       },

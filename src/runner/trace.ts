@@ -38,6 +38,12 @@ export interface TraceOptions {
   topLevelTimeoutMs?: number | undefined;
   /** Reconnect delay for `eventsource` clients until the stream sends `retry:`. */
   defaultRetryMs?: number | undefined;
+  /** `websocket` clients: subprotocols to offer. */
+  protocols?: string[] | undefined;
+  /** `websocket` clients: text messages to send once open. */
+  send?: string[] | undefined;
+  /** `websocket` clients: send one message every this many ms (round and round) instead of all at once. */
+  sendEveryMs?: number | undefined;
   /** Ends the recording early, as if the duration had passed (Ctrl+C in the terminal). */
   stop?: AbortSignal | undefined;
   /** Receives events as they happen (on the host clock, not rebased). */
@@ -53,6 +59,15 @@ export interface TraceResult {
 
 /** EventSource clients reconnect for ever; without a duration, a trace of them stops after this. */
 export const defaultEventSourceDurationMs = 5_000;
+/** A WebSocket stays open until someone closes it; without a duration, the clients close after this. */
+export const defaultWebSocketDurationMs = 2_000;
+
+/** The duration a trace of `client` gets when none is given. */
+function defaultDurationMs(client: ClientKind): number | undefined {
+  if (client === "eventsource") return defaultEventSourceDurationMs;
+  if (client === "websocket") return defaultWebSocketDurationMs;
+  return undefined;
+}
 
 export async function traceSnippet(options: TraceOptions): Promise<TraceResult> {
   const snippetPath = resolve(options.snippetPath);
@@ -66,7 +81,7 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
     options.onEvent?.(event);
   };
 
-  const durationMs = options.durationMs ?? (client === "eventsource" ? defaultEventSourceDurationMs : undefined);
+  const durationMs = options.durationMs ?? defaultDurationMs(client);
   const end = endOfTrace(durationMs, options.stop);
   const runner = createRunner({ onEvent: record, cleanupGraceMs, topLevelTimeoutMs: options.topLevelTimeoutMs });
   try {
@@ -131,6 +146,9 @@ async function probe(base: string, client: ClientKind, options: TraceOptions, en
       headers: options.headers,
       body: options.body,
       defaultRetryMs: options.defaultRetryMs,
+      protocols: options.protocols,
+      send: options.send,
+      sendEveryMs: options.sendEveryMs,
       now: () => performance.now(),
       emit: record,
     });

@@ -1,6 +1,7 @@
 /**
  * The client controls: what to request (path, method, headers, body), with which client (fetch
- * stream, EventSource in the host, or the page's own EventSource), how many, and when to let go.
+ * stream, EventSource in the host, the page's own EventSource, or a WebSocket in the host), how
+ * many, and when to let go. A WebSocket also takes messages to send once open and subprotocols.
  */
 
 import type { ClientKind, ClientRequest } from "../contract/index.ts";
@@ -32,13 +33,19 @@ export function createClientControls(options: ClientControlsOptions) {
   const headers = byId("client-headers", HTMLTextAreaElement);
   const body = byId("client-body", HTMLTextAreaElement);
   const disconnectAll = byId("disconnect-all", HTMLButtonElement);
+  const wsSend = byId("client-ws-send", HTMLTextAreaElement);
+  const wsProtocols = byId("client-ws-protocols", HTMLInputElement);
+  const wsEvery = byId("client-ws-every", HTMLInputElement);
+  const wsOnly = [...form.querySelectorAll<HTMLElement>(".ws-only")];
 
-  // EventSource can only GET; say so by disabling what does not apply.
+  // EventSource and WebSocket can only GET; say so by disabling what does not apply.
   const syncKind = () => {
     const isStream = kind.value === "stream";
     method.disabled = !isStream;
     body.disabled = !isStream;
     if (!isStream) method.value = "GET";
+    const isWebSocket = kind.value === "websocket";
+    for (const part of wsOnly) part.hidden = !isWebSocket;
   };
   kind.addEventListener("change", syncKind);
   syncKind();
@@ -46,6 +53,10 @@ export function createClientControls(options: ClientControlsOptions) {
   form.addEventListener("submit", (submit) => {
     submit.preventDefault();
     const after = Number(disconnectAfter.value);
+    const isWebSocket = kind.value === "websocket";
+    const every = Number(wsEvery.value);
+    const messages = wsSend.value.split("\n").filter((line) => line !== "");
+    const protocols = wsProtocols.value.split(",").map((name) => name.trim()).filter((name) => name !== "");
     options.onConnect({
       client: kind.value as ClientKind,
       path: path.value.startsWith("/") ? path.value : `/${path.value}`,
@@ -54,6 +65,13 @@ export function createClientControls(options: ClientControlsOptions) {
       body: body.value === "" || method.value === "GET" ? undefined : body.value,
       clients: Math.max(1, Math.min(50, Math.floor(Number(count.value)) || 1)),
       disconnectAfterMs: disconnectAfter.value !== "" && after > 0 ? after : undefined,
+      ...(isWebSocket
+        ? {
+            send: messages.length > 0 ? messages : undefined,
+            protocols: protocols.length > 0 ? protocols : undefined,
+            sendEveryMs: wsEvery.value !== "" && every > 0 ? every : undefined,
+          }
+        : {}),
     });
   });
   disconnectAll.addEventListener("click", options.onDisconnectAll);
@@ -68,6 +86,9 @@ export function createClientControls(options: ClientControlsOptions) {
       body.value = request.body ?? "";
       count.value = String(request.clients ?? 1);
       disconnectAfter.value = request.disconnectAfterMs === undefined ? "" : String(request.disconnectAfterMs);
+      wsSend.value = (request.send ?? []).join("\n");
+      wsProtocols.value = (request.protocols ?? []).join(", ");
+      wsEvery.value = request.sendEveryMs === undefined ? "" : String(request.sendEveryMs);
       syncKind();
     },
   };

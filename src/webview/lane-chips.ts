@@ -10,6 +10,8 @@ import { element } from "./dom.ts";
 export interface LaneChipsOptions {
   /** The chip's × was pressed. */
   onDisconnect: (lane: number) => void;
+  /** Something to show inside a client's chip (a WebSocket's message box), or undefined. */
+  extra?: ((client: LiveClient) => HTMLElement | undefined) | undefined;
 }
 
 export function createLaneChips(container: HTMLElement, options: LaneChipsOptions) {
@@ -21,8 +23,11 @@ export function createLaneChips(container: HTMLElement, options: LaneChipsOption
       if (key === shown) return;
       shown = key;
       container.replaceChildren(
-        ...clients.map(({ lane, client, method, path }) => {
+        ...clients.map((live) => {
+          const { lane, client, method, path } = live;
           const chip = element("span", { class: "lane-chip", "data-lane": String(lane) }, `#${lane} ${client} ${method} ${path}`);
+          const extra = options.extra?.(live);
+          if (extra) chip.append(extra);
           const close = element("button", { type: "button", "aria-label": `Disconnect client ${lane}`, title: "Disconnect" }, "×");
           close.addEventListener("click", () => options.onDisconnect(lane));
           chip.append(close);

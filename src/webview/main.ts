@@ -32,6 +32,7 @@ import { createEventsTable } from "./events-table.ts";
 import { loadExamples, type Example } from "./examples-menu.ts";
 import { createHostConnection } from "./host-connection.ts";
 import { createLaneChips } from "./lane-chips.ts";
+import { createWsLaneBoxes } from "./ws-lane-box.ts";
 import { createQuitDialog } from "./quit-dialog.ts";
 import { createFileSaver, describeSave } from "./save-file.ts";
 import { createPageSettings } from "./page-settings.ts";
@@ -77,6 +78,7 @@ function handlePush(payload: PushPayload<HostPushes>): void {
     case "status":
       if (!status || status.timelineStart !== payload.status.timelineStart) store.clear(payload.status.timelineStart);
       status = payload.status;
+      wsBoxes.keepOnly(status.clients.map((client) => client.lane));
       chips.show(status.clients);
       forgetEndedBrowserClients(status);
       say(describeServing(), status.serving === undefined ? "" : "ok");
@@ -206,7 +208,21 @@ function disconnect(lane?: number): void {
   void connection.request("disconnect", { lane }).catch(sayFailure);
 }
 
-const chips = createLaneChips(byId("lanes", HTMLDivElement), { onDisconnect: (lane) => disconnect(lane) });
+const wsBoxes = createWsLaneBoxes({
+  onSend: (lane, message) =>
+    connection.request("ws-send", { lane, ...message }).then(
+      () => true,
+      (error: unknown) => {
+        sayFailure(error);
+        return false;
+      },
+    ),
+  onClose: (lane, code, reason) => void connection.request("ws-close", { lane, code, reason: reason === "" ? undefined : reason }).catch(sayFailure),
+});
+const chips = createLaneChips(byId("lanes", HTMLDivElement), {
+  onDisconnect: (lane) => disconnect(lane),
+  extra: (client) => (client.client === "websocket" ? wsBoxes.boxFor(client.lane) : undefined),
+});
 const fileSaver = createFileSaver({ connection, nativeDialogs: () => pendingWorkspace?.nativeDialogs ?? false });
 const quitDialog = createQuitDialog((choice) => void connection.request("quit-answer", { choice }).catch(sayFailure));
 

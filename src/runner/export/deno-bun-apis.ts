@@ -107,7 +107,7 @@ export function refuseDirectStreams(syntax: SnippetSyntax): void {
  * Bun passes the server as a handler's second argument; Deno passes connection info there.
  * `server.timeout(req, n);` is dropped (Deno keeps quiet connections open); any other use is refused.
  */
-export function convertServerParameter(syntax: SnippetSyntax, out: DenoConversion, handler: ts.Node | undefined, removed: Set<ts.Node>): void {
+export function convertServerParameter(syntax: SnippetSyntax, out: DenoConversion, handler: ts.Node | undefined, removed: Set<ts.Node>, provided: ReadonlySet<string> = new Set()): void {
   const fn = handlerFunction(handler);
   const server = fn ? secondParameter(fn) : undefined;
   if (!server) return;
@@ -124,6 +124,8 @@ export function convertServerParameter(syntax: SnippetSyntax, out: DenoConversio
       continue;
     }
     const access = ts.isPropertyAccessExpression(use.parent) && use.parent.expression === use ? use.parent : undefined;
+    // The second argument is a helper's server with these methods (the websocket helper's upgrade and publish).
+    if (access && provided.has(access.name.text)) continue;
     const what = access ? `${use.text}.${access.name.text}` : use.text;
     const why =
       access?.name.text === "requestIP"

@@ -8,6 +8,8 @@ import { append } from "./bun-target.ts";
 import { convertBunApis, convertImportMeta, convertServerParameter, type DenoConversion, refuseDirectStreams } from "./deno-bun-apis.ts";
 import { wrapStreamedBodies } from "./deno-bodies.ts";
 import { asBytesHelper, withRoutesHelper } from "./deno-helpers.ts";
+import { checkWebSocketOption, helperServerMethods } from "./deno-websocket.ts";
+import { bunWebSocketHelper } from "./deno-websocket-helper.ts";
 import { unexportDefault } from "./default-export.ts";
 import { isReference } from "./handler-params.ts";
 import { type HandlerShape, objectLiteral, type ServeCall } from "./handler-shape.ts";
@@ -21,7 +23,6 @@ import { createTextEdits } from "./text-edits.ts";
 
 /** Bun.serve options with no Deno counterpart that change how the server behaves: refused. */
 const refusedOptions: Record<string, string> = {
-  websocket: "Deno upgrades WebSockets with Deno.upgradeWebSocket(req) inside the handler, a different shape",
   tls: "Deno.serve takes cert and key as strings instead",
   unix: "Deno.serve listens on a Unix socket through its path option, with a different shape",
   reusePort: "Deno.serve has reusePort only as an unstable option",
@@ -39,8 +40,8 @@ const droppedOptions: Record<string, string> = {
 export function buildForDeno(syntax: SnippetSyntax, shape: HandlerShape, requestedPort: number | undefined): TargetBuild {
   const out: DenoConversion = { edits: createTextEdits(syntax.source), changes: [], notes: [], permissions: new Set() };
   const notes = out.notes;
-  const helpers = new Set<"asBytes" | "withRoutes">();
-  const names = { asBytes: freeName(syntax, "asBytes"), withRoutes: freeName(syntax, "withRoutes") };
+  const helpers = new Set<"asBytes" | "withRoutes" | "bunWebSocket">();
+  const names = { asBytes: freeName(syntax, "asBytes"), withRoutes: freeName(syntax, "withRoutes"), bunWebSocket: freeName(syntax, "bunWebSocket"), webSocketHub: freeName(syntax, "webSocketHub") };
   const handlers: ts.Node[] = [];
   let port: PortChoice;
   let servedCallee: ts.Node | undefined;
@@ -96,14 +97,21 @@ export function buildForDeno(syntax: SnippetSyntax, shape: HandlerShape, request
         }
       }
       const name = unexportDefault(syntax, out.edits, shape.defaultExport, "app");
-      const routed = !object || findProperty(object, "routes") !== undefined || findProperty(object, "static") !== undefined;
+      const websocket = object ? findProperty(object, "websocket") : undefined;
+      if (websocket) {
+        checkWebSocketOption(syntax, out, websocket);
+        helpers.add("bunWebSocket");
+      }
+      const routed = !object || websocket !== undefined || findProperty(object, "routes") !== undefined || findProperty(object, "static") !== undefined;
       const hasError = !object || findProperty(object, "error") !== undefined;
       const hasFetch = !object || findProperty(object, "fetch") !== undefined;
       if (routed) {
         helpers.add("withRoutes");
-        const options = ownPort !== undefined || port.computed ? name : `{ ...${name}, port: ${port.port} }`;
-        tail = `// Serve the default export (routes, fetch, error), as the playground did.\nDeno.serve(${names.withRoutes}(${options}));\n`;
+        const own = ownPort !== undefined || port.computed ? name : `{ ...${name}, port: ${port.port} }`;
+        const options = websocket ? `${names.bunWebSocket}(${own})` : own;
+        tail = `// Serve the default export (routes, fetch, error${websocket ? ", websocket" : ""}), as the playground did.\nDeno.serve(${names.withRoutes}(${options}));\n`;
         out.changes.push({ text: `the default export became ${name}; its routes are served by ${names.withRoutes}(), added at the end, since Deno.serve has no routes` });
+        if (websocket) out.changes.push({ text: websocketChange(names.bunWebSocket) });
       } else {
         const onError = hasError ? `, onError: (error) => ${name}.error(error)` : "";
         const handler = hasFetch ? `(req) => ${name}.fetch(req)` : "() => new Response(null, { status: 404 })";
@@ -113,10 +121,11 @@ export function buildForDeno(syntax: SnippetSyntax, shape: HandlerShape, request
       break;
     }
     case "bun-serve": {
-      const converted = convertBunServe(syntax, out, shape.serve, requestedPort, names.withRoutes);
+      const converted = convertBunServe(syntax, out, shape.serve, requestedPort, names);
       port = converted.port;
       handlers.push(...converted.handlers);
       if (converted.routed) helpers.add("withRoutes");
+      if (converted.websocket) helpers.add("bunWebSocket");
       servedCallee = shape.serve.call.expression;
       break;
     }
@@ -127,7 +136,9 @@ export function buildForDeno(syntax: SnippetSyntax, shape: HandlerShape, request
   }
 
   const removed = new Set<ts.Node>();
-  for (const handler of handlers) convertServerParameter(syntax, out, handler, removed);
+  // With the websocket helper, fetch's second argument is the helper's server, which can upgrade and publish.
+  const provided = helpers.has("bunWebSocket") ? helperServerMethods : new Set<string>();
+  for (const handler of handlers) convertServerParameter(syntax, out, handler, removed, provided);
   convertBunApis(syntax, out, servedCallee);
   convertImportMeta(syntax, out);
   if (wrapStreamedBodies(syntax, out, names.asBytes)) helpers.add("asBytes");
@@ -135,6 +146,7 @@ export function buildForDeno(syntax: SnippetSyntax, shape: HandlerShape, request
   const added = [
     tail,
     helpers.has("withRoutes") ? withRoutesHelper(names.withRoutes, syntax.typed) : "",
+    helpers.has("bunWebSocket") ? bunWebSocketHelper(names.bunWebSocket, names.webSocketHub, syntax.typed) : "",
     helpers.has("asBytes") ? asBytesHelper(names.asBytes, syntax.typed) : "",
   ].filter((text) => text !== "");
   if (added.length > 0) append(syntax, out.edits, added.join("\n"));
@@ -164,8 +176,9 @@ function convertBunServe(
   out: DenoConversion,
   serve: ServeCall,
   requested: number | undefined,
-  withRoutes: string,
-): { port: PortChoice; handlers: ts.Node[]; routed: boolean } {
+  names: { withRoutes: string; bunWebSocket: string; webSocketHub: string },
+): { port: PortChoice; handlers: ts.Node[]; routed: boolean; websocket: boolean } {
+  const { withRoutes } = names;
   const { call } = serve;
   const [first] = call.arguments;
   const options = objectLiteral(first);
@@ -180,13 +193,30 @@ function convertBunServe(
       out.changes.push({ text: `the ${name} option was removed: ${droppedOptions[name]}`, at: startOf(syntax, property) });
     }
   }
-  const routed = findProperty(options, "routes") !== undefined || findProperty(options, "static") !== undefined;
-  const callee = call.expression as ts.PropertyAccessExpression;
+  const websocket = findProperty(options, "websocket");
+  if (websocket) checkWebSocketOption(syntax, out, websocket);
+  const routed = websocket !== undefined || findProperty(options, "routes") !== undefined || findProperty(options, "static") !== undefined;
+  const callee = call.expression as ts.PropertyAccessExpression | ts.Identifier;
   if (routed) {
     out.edits.replace(startOf(syntax, callee), callee.end, "Deno.serve");
-    out.edits.insert(first.getFullStart(), `${withRoutes}(`);
-    out.edits.insert(first.end, ")");
-    out.changes.push({ text: `Bun.serve() became Deno.serve(); its routes are served by ${withRoutes}(), added at the end, since Deno.serve has no routes`, at: startOf(syntax, call) });
+    out.edits.insert(first.getFullStart(), websocket ? `${withRoutes}(${names.bunWebSocket}(` : `${withRoutes}(`);
+    out.edits.insert(first.end, websocket ? "))" : ")");
+    const hasRoutes = findProperty(options, "routes") !== undefined || findProperty(options, "static") !== undefined;
+    out.changes.push({
+      text: hasRoutes
+        ? `Bun.serve() became Deno.serve(); its routes are served by ${withRoutes}(), added at the end, since Deno.serve has no routes`
+        : `Bun.serve() became Deno.serve(), its options turned into Deno.serve's by ${withRoutes}(), added at the end`,
+      at: startOf(syntax, call),
+    });
+    if (websocket) out.changes.push({ text: websocketChange(names.bunWebSocket), at: startOf(syntax, websocket) });
+  } else if (ts.isIdentifier(callee)) {
+    // `serve` imported from "bun": the import itself is refused (or kept, when type-only) with the imports.
+    out.edits.replace(startOf(syntax, callee), callee.end, "Deno.serve");
+    const fetch = findProperty(options, "fetch");
+    const error = findProperty(options, "error");
+    if (fetch) renameKey(syntax, out.edits, fetch, "handler");
+    if (error) renameKey(syntax, out.edits, error, "onError");
+    out.changes.push({ text: `serve() became Deno.serve(), with fetch as its handler${error ? " and error as its onError" : ""}`, at: startOf(syntax, call) });
   } else {
     out.edits.replace(startOf(syntax, callee.expression), callee.expression.end, "Deno");
     const fetch = findProperty(options, "fetch");
@@ -195,8 +225,12 @@ function convertBunServe(
     if (error) renameKey(syntax, out.edits, error, "onError");
     out.changes.push({ text: `Bun.serve() became Deno.serve(), with fetch as its handler${error ? " and error as its onError" : ""}`, at: startOf(syntax, call) });
   }
-  convertServerUses(syntax, out, call);
-  return { port, handlers: objectHandlers(options), routed };
+  convertServerUses(syntax, out, call, websocket ? names.webSocketHub : undefined);
+  return { port, handlers: objectHandlers(options), routed, websocket: websocket !== undefined };
+}
+
+function websocketChange(helper: string): string {
+  return `the websocket handlers are served on Deno.upgradeWebSocket by ${helper}(), added at the end: server.upgrade() and server.publish() in fetch, and Bun's data, send, close and topics on each socket`;
 }
 
 function refuseOptions(syntax: SnippetSyntax, object: ts.ObjectLiteralExpression): void {
@@ -226,7 +260,7 @@ function objectHandlers(object: ts.ObjectLiteralExpression): ts.Node[] {
  * What Bun.serve returns, where the snippet keeps it: `server.port`, `server.hostname`, `server.url`
  * and `server.stop()` have Deno counterparts on what Deno.serve returns; anything else is refused.
  */
-function convertServerUses(syntax: SnippetSyntax, out: DenoConversion, call: ts.CallExpression): void {
+function convertServerUses(syntax: SnippetSyntax, out: DenoConversion, call: ts.CallExpression, webSocketHub: string | undefined): void {
   const parent = call.parent;
   if (!ts.isVariableDeclaration(parent) || !ts.isIdentifier(parent.name)) return;
   const name = parent.name.text;
@@ -242,12 +276,15 @@ function convertServerUses(syntax: SnippetSyntax, out: DenoConversion, call: ts.
       hostname: `${name}.addr.hostname`,
       url: `new URL(\`http://localhost:\${${name}.addr.port}/\`)`,
       stop: `${name}.shutdown`,
+      // The websocket helper's topics stand in for Bun's server's.
+      ...(webSocketHub === undefined ? {} : { publish: `${webSocketHub}().publish`, subscriberCount: `${webSocketHub}().subscriberCount` }),
     };
     const replacement = replacements[property];
     if (replacement === undefined) {
       throw unsupportedAt(syntax, access, `${name}.${property} is part of Bun's server, which Deno.serve() does not return; export for Bun instead`);
     }
     out.edits.replace(startOf(syntax, access), access.end, replacement);
-    out.changes.push({ text: `${name}.${property} became ${replacement}, as Deno's server has it`, at: startOf(syntax, access) });
+    const why = property === "publish" || property === "subscriberCount" ? "the websocket helper's, since Deno's server has no topics" : "as Deno's server has it";
+    out.changes.push({ text: `${name}.${property} became ${replacement}, ${why}`, at: startOf(syntax, access) });
   }
 }

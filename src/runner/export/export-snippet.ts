@@ -16,7 +16,7 @@ import { ExportRefusal } from "./refusal.ts";
 import { parseSnippet, type SnippetSyntax } from "./snippet-syntax.ts";
 import type { Remark, TargetBuild } from "./target-build.ts";
 import type { AppliedEdits } from "./text-edits.ts";
-import { guessTryRequest } from "./try-path.ts";
+import { guessTryRequest, servesWebSockets } from "./try-path.ts";
 import type { ExportOptions, ExportResult } from "../../contract/index.ts";
 
 export async function exportSnippetNow(options: ExportOptions): Promise<ExportResult> {
@@ -90,6 +90,7 @@ function assemble(syntax: SnippetSyntax, build: TargetBuild, options: ExportOpti
       port: build.port.port,
       tryRequest: options.tryRequest ?? guessTryRequest(syntax),
       permissions: build.permissions,
+      websocket: servesWebSockets(syntax),
       changes,
       notes,
     });

@@ -38,8 +38,10 @@ export type HandlerShape =
  * playground's own load, so the export never guesses differently from what ran.
  */
 export function findHandlerShape(syntax: SnippetSyntax, form: SnippetForm): HandlerShape {
-  const serveCalls = findAll(syntax.file, (node): node is ts.CallExpression => isMemberCall(node, "Bun", "serve") || isMemberCall(node, "Deno", "serve")).map(
-    (call): ServeCall => ({ api: isMemberCall(call, "Bun", "serve") ? "Bun" : "Deno", call }),
+  const importedServe = bunServeImports(syntax);
+  const isBunServe = (node: ts.Node) => isMemberCall(node, "Bun", "serve") || (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && importedServe.has(node.expression.text));
+  const serveCalls = findAll(syntax.file, (node): node is ts.CallExpression => isBunServe(node) || isMemberCall(node, "Deno", "serve")).map(
+    (call): ServeCall => ({ api: isBunServe(call) ? "Bun" : "Deno", call }),
   );
   const defaultExport = findDefaultExport(syntax);
   switch (form) {
@@ -62,6 +64,18 @@ export function findHandlerShape(syntax: SnippetSyntax, form: SnippetForm): Hand
   }
   const _never: never = form;
   throw new Error(`unknown form ${String(_never)}`);
+}
+
+/** Local names of `serve` imported from "bun" (`import { serve } from "bun"`, as Bun's API reference writes it). */
+function bunServeImports(syntax: SnippetSyntax): Set<string> {
+  const names = new Set<string>();
+  for (const statement of syntax.file.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || statement.moduleSpecifier.text !== "bun") continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (!bindings || !ts.isNamedImports(bindings)) continue;
+    for (const element of bindings.elements) if ((element.propertyName ?? element.name).text === "serve" && !element.isTypeOnly) names.add(element.name.text);
+  }
+  return names;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface HeaderContent {
   tryRequest: TryRequest;
   /** Flags besides `--allow-net` that `deno run` needs. */
   permissions: string[];
+  /** The snippet serves WebSockets: the try line opens one instead of running curl. */
+  websocket?: boolean | undefined;
   /** Already rendered, e.g. `line 12: Bun.sleep(ms) became …`. */
   changes: string[];
   notes: string[];
@@ -27,7 +29,7 @@ export function renderHeader(content: HeaderContent): string {
     `${content.fileName}: a standalone ${runtime} server, exported from Stream Playground (${content.snippetName}).`,
     "",
     `Run it:  ${run}`,
-    `Try it:  ${curlLine(content.tryRequest, content.port)}`,
+    `Try it:  ${content.websocket ? webSocketLine(content.target, content.tryRequest, content.port) : curlLine(content.tryRequest, content.port)}`,
   ];
   if (content.changes.length > 0) lines.push("", `Changed for ${runtime}:`, ...content.changes.flatMap(bullet));
   if (content.notes.length > 0) lines.push("", "Good to know:", ...content.notes.flatMap(bullet));
@@ -44,6 +46,13 @@ export function curlLine(request: TryRequest, port: number): string {
   if (request.body !== undefined) words.push("-d", quote(request.body));
   words.push(quote(`http://localhost:${port}${path}`));
   return words.join(" ");
+}
+
+/** A one-line WebSocket client in the target's own runtime: it sends "hello" once open and prints what arrives. */
+export function webSocketLine(target: ExportTarget, request: TryRequest, port: number): string {
+  const path = request.path.startsWith("/") ? request.path : `/${request.path}`;
+  const code = `const ws = new WebSocket(${JSON.stringify(`ws://localhost:${port}${path}`)}); ws.onopen = () => ws.send("hello"); ws.onmessage = (event) => console.log(event.data);`;
+  return `${target === "bun" ? "bun -e" : "deno eval"} '${code.replaceAll("'", "'\\''")}'`;
 }
 
 /** `- text`, wrapped to the width with the continuation indented under the text. */

@@ -1,6 +1,7 @@
 /**
  * The request the header's `curl` line makes. A path the snippet names (a route, or a
- * `pathname === "/events"` test) whose code streams is the one worth trying, an SSE one first;
+ * `pathname === "/events"` test) whose code streams is the one worth trying, an SSE one first (for
+ * a snippet that serves WebSockets, the one that upgrades);
  * otherwise `/`, or the first route when there is nothing else to ask for.
  */
 
@@ -15,6 +16,18 @@ interface Candidate {
   streams: number;
   /** From a `routes` table, which answers nothing else when there is no fetch. */
   route: boolean;
+  /** Its code upgrades to a WebSocket. */
+  upgrades?: boolean;
+}
+
+/** Whether the snippet serves WebSockets: Bun's `websocket` option, or Deno's `upgradeWebSocket`. */
+export function servesWebSockets(syntax: SnippetSyntax): boolean {
+  let found = false;
+  walk(syntax.file, (node) => {
+    if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node) || ts.isMethodDeclaration(node)) && ts.isIdentifier(node.name) && node.name.text === "websocket") found = true;
+    if (ts.isPropertyAccessExpression(node) && node.name.text === "upgradeWebSocket") found = true;
+  });
+  return found;
 }
 
 export function guessTryRequest(syntax: SnippetSyntax): TryRequest {
@@ -24,19 +37,22 @@ export function guessTryRequest(syntax: SnippetSyntax): TryRequest {
     if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === "routes" && ts.isObjectLiteralExpression(node.initializer)) {
       for (const route of node.initializer.properties) {
         const key = route.name && (ts.isStringLiteral(route.name) || ts.isNoSubstitutionTemplateLiteral(route.name)) ? route.name.text : undefined;
-        if (key?.startsWith("/")) candidates.push({ path: concretePath(key), method: routeMethod(route), streams: streaming(route), route: true });
+        if (key?.startsWith("/")) candidates.push({ path: concretePath(key), method: routeMethod(route), streams: streaming(route), route: true, upgrades: upgrading(route) });
       }
     }
     if ((ts.isMethodDeclaration(node) || ts.isPropertyAssignment(node)) && ts.isIdentifier(node.name) && (node.name.text === "fetch" || node.name.text === "handler")) hasFetch = true;
     if (ts.isBinaryExpression(node) && isEquality(node.operatorToken.kind)) {
       const literal = [node.left, node.right].find((side) => ts.isStringLiteral(side) && side.text.startsWith("/"));
       const other = literal === node.left ? node.right : node.left;
-      if (literal && ts.isStringLiteral(literal) && other.getText().includes("pathname")) candidates.push({ path: literal.text, streams: streaming(branchOf(node)), route: false });
+      if (literal && ts.isStringLiteral(literal) && other.getText().includes("pathname")) candidates.push({ path: literal.text, streams: streaming(branchOf(node)), route: false, upgrades: upgrading(branchOf(node)) });
     }
     if (ts.isCaseClause(node) && ts.isStringLiteral(node.expression) && node.expression.text.startsWith("/") && node.parent.parent.expression.getText().includes("pathname")) {
       candidates.push({ path: node.expression.text, streams: streaming(node), route: false });
     }
   });
+  // A snippet that serves WebSockets is tried with one (see the header), on the path that upgrades.
+  const upgrader = servesWebSockets(syntax) ? candidates.find((c) => c.upgrades) : undefined;
+  if (upgrader) return { path: upgrader.path };
   const best = [...candidates].sort((a, b) => b.streams - a.streams)[0];
   const onlyRoutes = !hasFetch && candidates.length > 0 && candidates.every((c) => c.route);
   const chosen = best && best.streams > 0 ? best : onlyRoutes && !candidates.some((c) => c.path === "/") ? candidates[0] : undefined;
@@ -81,6 +97,15 @@ function streaming(node: ts.Node, followNames = true): number {
     }
   });
   return level;
+}
+
+/** Whether `node` upgrades to a WebSocket: `server.upgrade(req)`, `Deno.upgradeWebSocket(req)`. */
+function upgrading(node: ts.Node): boolean {
+  let found = false;
+  walk(node, (inner) => {
+    if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && ["upgrade", "upgradeWebSocket"].includes(inner.expression.name.text)) found = true;
+  });
+  return found;
 }
 
 function isStreamingSyntax(node: ts.Node): boolean {

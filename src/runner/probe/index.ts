@@ -2,14 +2,16 @@
 
 import { openEventSourceClient } from "./eventsource-client.ts";
 import { openStreamClient } from "./stream-client.ts";
+import { openWebSocketClient } from "./websocket-client.ts";
 import type { Probe, ProbeOptions } from "./types.ts";
 
-export type { Probe, ProbeEmit, ProbeEventSink, ProbeOptions } from "./types.ts";
+export type { MessageChannel, Probe, ProbeEmit, ProbeEventSink, ProbeOptions } from "./types.ts";
 export { createSseRecorder, type SseRecorder } from "./sse-recorder.ts";
 export { laneHeader } from "./http-fields.ts";
 export { defaultRetryMs } from "./eventsource-client.ts";
 export { createLaneTap, type LaneTap, type LaneTapConnection } from "./lane-tap.ts";
-export { openEventSourceClient, openStreamClient };
+export { parseHex } from "../ws-payload.ts";
+export { openEventSourceClient, openStreamClient, openWebSocketClient };
 
 /** Opens the client `options.client` names; it starts connecting at once. */
 export function openProbe(options: ProbeOptions): Probe {
@@ -18,6 +20,8 @@ export function openProbe(options: ProbeOptions): Probe {
       return openStreamClient(options);
     case "eventsource":
       return openEventSourceClient(options);
+    case "websocket":
+      return openWebSocketClient(options);
     case "browser":
       throw new Error("browser clients are opened by the page itself, not by the host");
   }

@@ -35,6 +35,20 @@ export interface ProbeOptions extends ProbeEventSink {
   body?: string | undefined;
   /** `eventsource` only: ms to wait before reconnecting until the stream sends `retry:`; 3000 when left out. */
   defaultRetryMs?: number | undefined;
+  /** `websocket` only: the subprotocols to offer (`Sec-WebSocket-Protocol`). */
+  protocols?: string[] | undefined;
+  /** `websocket` only: text messages to send once the socket opens, in order. */
+  send?: string[] | undefined;
+  /** `websocket` only: send the messages one at a time this many ms apart, round and round, instead of all at once. */
+  sendEveryMs?: number | undefined;
+}
+
+/** What a `websocket` probe can do besides disconnecting. */
+export interface MessageChannel {
+  /** Sends a text (string) or binary (bytes) message; throws when the socket is not open. */
+  send(data: string | Uint8Array): void;
+  /** Starts the closing handshake; throws for a code the protocol does not allow (RFC 6455 §7.4). */
+  close(code?: number, reason?: string): void;
 }
 
 export interface Probe {
@@ -46,4 +60,6 @@ export interface Probe {
    * that arrives as a `disconnect` event.
    */
   done: Promise<void>;
+  /** For `websocket` probes: sending and closing with a code. */
+  messages?: MessageChannel | undefined;
 }

@@ -107,7 +107,7 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
         if (event.kind === "loaded" && event.version === version) {
           for (const notice of event.notices) add(notice.line, monaco.MarkerSeverity.Warning, notice.message, "notice");
         } else if (event.kind === "uncaught") add(event.line, monaco.MarkerSeverity.Error, event.message, "runtime");
-        else if (event.kind === "error" && event.version === version) add(event.line, monaco.MarkerSeverity.Error, `${event.message} (thrown in the ${event.during})`, "runtime");
+        else if (event.kind === "error" && event.version === version) add(event.line, monaco.MarkerSeverity.Error, `${event.message} (thrown in the ${event.handler === undefined ? event.during : `websocket ${event.handler} handler`})`, "runtime");
         else if (event.kind === "leak" && event.version === version) add(event.line, monaco.MarkerSeverity.Warning, `leak (${event.what}): ${event.detail}`, "leak");
       }
       if (runtime.length !== before || events.length === 0) render();

@@ -58,6 +58,7 @@ export function createOverlayPainter() {
       const client = clientBelow(frame, box);
       const bottom = client === undefined ? box.top + box.height : client.top + client.height;
       for (const request of box.row.requests) {
+        if (request.websocket) continue;
         if (request.start > frame.to) break;
         const since = model.staleFrom(request.version);
         if (since === undefined || since > request.end || request.end < frame.from) continue;
@@ -198,6 +199,7 @@ export function createOverlayPainter() {
       if (box.row.side === "server") {
         for (const request of box.row.requests) {
           if (request.start > frame.to) break;
+          if (request.websocket) continue;
           const since = model.staleFrom(request.version);
           if (since === undefined || since > request.end || request.end < frame.from) continue;
           put(`v${request.version} (stale)`, Math.max(frame.left, xOf(frame, Math.max(since, request.start))), theme.muted);

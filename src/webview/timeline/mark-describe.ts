@@ -115,9 +115,29 @@ export function describeEvent(event: TimelineEvent): MarkLook {
       return { role: event.by === "error" ? "error" : "lifecycle", label: `disconnect by ${event.by}`, size: lifecycleSize };
     case "reconnect":
       return { role: "lifecycle", label: `reconnect after ${formatDuration(event.delayMs)}`, size: lifecycleSize };
+    case "ws-open":
+      return { role: "lifecycle", label: event.side === "server" ? `ws open v${event.version}` : "ws open", size: lifecycleSize };
+    // What a side sent is drawn as a write, what it received as a chunk, on either row.
+    case "ws-send":
+      return { role: "write", label: messageLabel(event), size: sizeForBytes(event.bytes) };
+    case "ws-message":
+      return { role: "chunk", label: messageLabel(event), size: sizeForBytes(event.bytes) };
+    case "ws-drain":
+      return { role: "cleanup", label: "drain", size: pointSize };
+    case "ws-close":
+      return { role: event.code === 1000 || event.code === 1001 || event.code === 1005 ? "lifecycle" : "abort", label: `ws close ${event.code}`, size: lifecycleSize };
+    case "ws-publish":
+      return { role: "sse", label: `publish ${clip(event.topic, 16)} → ${event.subscribers}`, size: pointSize };
+    case "ws-error":
+      return { role: "error", label: `ws error: ${clip(event.message)}`, size: 1 };
     default: {
       const _never: never = event;
       return _never;
     }
   }
+}
+
+/** A message's text, or its size when it is binary. */
+function messageLabel(payload: { binary: boolean; bytes: number; text: string }): string {
+  return payload.binary ? `${formatBytes(payload.bytes)} binary` : `"${clip(payload.text, 24)}"`;
 }

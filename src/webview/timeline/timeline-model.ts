@@ -1,7 +1,8 @@
 /**
  * The timeline's data, derived incrementally from the events: rows (lane 0's runner row, then a
- * server row above a client row per lane), one mark per event, write → chunk links, per-request
- * abort → cancel → cleanup/leak spans, and which requests a newer version had replaced.
+ * server row above a client row per lane), one mark per event, write → chunk links, WebSocket
+ * messages linked to their other side, per-request abort → cancel → cleanup/leak spans, and which
+ * requests a newer version had replaced.
  *
  * Pure: no DOM. `append` costs O(new events) amortized when events come roughly in time order;
  * late events are merged into place.
@@ -16,6 +17,13 @@ import type { RowSide, TimelineLink, TimelineMark, TimelineRow, TimelineSpan } f
 
 interface Lane {
   links: LaneLinks<Mark>;
+  /**
+   * WebSocket messages, paired as bytes are but one unit per message (the nth sent is the nth
+   * received, in order on one connection): server `ws-send` → client `ws-message`, and client
+   * `ws-send` → server `ws-message` (linked from the server's mark, where links are drawn from).
+   */
+  toClient: LaneLinks<Mark>;
+  toServer: LaneLinks<Mark>;
   requests: Map<number, Request>;
 }
 
@@ -58,7 +66,7 @@ export function createTimelineModel(initialStart = 0) {
         const reach = Math.abs(chunk.t - write.t);
         if (reach > write.row.linkReach) write.row.linkReach = reach;
       };
-      found = { links: createLaneLinks<Mark>(onLink), requests: new Map() };
+      found = { links: createLaneLinks<Mark>(onLink), toClient: createLaneLinks<Mark>(onLink), toServer: createLaneLinks<Mark>(onLink), requests: new Map() };
       lanes.set(number, found);
     }
     return found;
@@ -99,22 +107,43 @@ export function createTimelineModel(initialStart = 0) {
   /** Links, requests, spans and loads: what an event adds beyond its mark. */
   function derive(event: TimelineEvent, mark: Mark, into: Row): void {
     if (event.kind === "folded") {
-      const links = lane(event.lane).links;
+      const { links, toClient, toServer } = lane(event.lane);
       if (event.side === "server" && event.of === "write") {
         const requestId = event.requestId ?? links.lastRequestId;
         if (requestId !== undefined) links.addServerBytes(requestId, event.t, event.bytes, undefined);
       } else if (event.side === "client" && event.of === "chunk") {
         links.addClientBytes(event.t, event.bytes, undefined);
+      } else if (event.side === "server" && (event.of === "ws-send" || event.of === "ws-message")) {
+        const messages = event.of === "ws-send" ? toClient : toServer;
+        const requestId = event.requestId ?? messages.lastRequestId;
+        if (requestId !== undefined) messages.addServerBytes(requestId, event.t, event.count, undefined);
+      } else if (event.side === "client" && (event.of === "ws-message" || event.of === "ws-send")) {
+        (event.of === "ws-message" ? toClient : toServer).addClientBytes(event.t, event.count, undefined);
       }
       if (event.side === "client") mark.connection = links.connectionAt(event.t);
       return;
     }
     if (event.side === "server") {
       const found = request(event, into);
-      const links = lane(event.lane).links;
+      const { links, toClient, toServer } = lane(event.lane);
       switch (event.kind) {
         case "request":
           links.addRequest(event.requestId);
+          toClient.addRequest(event.requestId);
+          toServer.addRequest(event.requestId);
+          break;
+        case "ws-open":
+          found.websocket = true;
+          break;
+        case "ws-send":
+          toClient.addServerBytes(event.requestId, event.t, 1, mark);
+          break;
+        case "ws-message":
+          toServer.addServerBytes(event.requestId, event.t, 1, mark);
+          break;
+        case "ws-drain":
+        case "ws-close":
+        case "ws-publish":
           break;
         case "write":
           links.addServerBytes(event.requestId, event.t, event.bytes, mark);
@@ -149,10 +178,15 @@ export function createTimelineModel(initialStart = 0) {
       return;
     }
     if (event.side === "client") {
-      const links = lane(event.lane).links;
-      if (event.kind === "open") mark.connection = links.addOpen(event.t);
-      else {
+      const { links, toClient, toServer } = lane(event.lane);
+      if (event.kind === "open") {
+        mark.connection = links.addOpen(event.t);
+        toClient.addOpen(event.t);
+        toServer.addOpen(event.t);
+      } else {
         if (event.kind === "chunk") links.addClientBytes(event.t, event.bytes, mark);
+        else if (event.kind === "ws-message") toClient.addClientBytes(event.t, 1, mark);
+        else if (event.kind === "ws-send") toServer.addClientBytes(event.t, 1, mark);
         mark.connection = links.connectionAt(event.t);
       }
       return;
@@ -235,7 +269,10 @@ export function createTimelineModel(initialStart = 0) {
       }
       for (const number of touchedLanes) {
         const found = lanes.get(number);
-        if (found === undefined || !found.links.settle()) continue;
+        if (found === undefined) continue;
+        found.toClient.settle();
+        found.toServer.settle();
+        if (!found.links.settle()) continue;
         // Opens arrived late: client events may belong to another connection than first thought.
         const clientRow = rowByKey.get(number * 3 + sideOrder.client);
         if (clientRow === undefined) continue;
@@ -278,7 +315,7 @@ export function createTimelineModel(initialStart = 0) {
       return undefined;
     },
 
-    /** Every write → chunk link, of one lane or of all, in write order per lane. */
+    /** Every write → chunk link (and WebSocket message link), of one lane or of all, in time order per lane. */
     links(laneNumber?: number): TimelineLink[] {
       const found: TimelineLink[] = [];
       for (const r of rows) {
@@ -303,7 +340,7 @@ export function createTimelineModel(initialStart = 0) {
     staleVersion(mark: TimelineMark): number | undefined {
       if (mark.requestId === undefined) return undefined;
       const found = lanes.get(mark.row.lane)?.requests.get(mark.requestId);
-      if (found === undefined) return undefined;
+      if (found === undefined || found.websocket) return undefined;
       const from = staleFrom(found.version);
       return from !== undefined && mark.t >= from ? found.version : undefined;
     },

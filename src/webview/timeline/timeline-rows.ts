@@ -86,6 +86,7 @@ export class Request implements TimelineRequest {
   cleanup: { t: number; afterMs: number; label: string } | undefined;
   leaks: { t: number; label: string }[] = [];
   span: Span | undefined;
+  websocket = false;
   constructor(
     readonly lane: number,
     readonly requestId: number,

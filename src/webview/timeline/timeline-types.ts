@@ -85,9 +85,13 @@ export interface TimelineMark {
   readonly label: string;
   /** The request this mark belongs to: its own for server events, the paired one for client events. */
   readonly requestId: number | undefined;
-  /** For server writes: the client chunk the write's last byte arrived in. */
+  /**
+   * For server writes: the client chunk the write's last byte arrived in. For WebSocket messages,
+   * on the server's mark of each: a server `ws-send` links to the client's `ws-message`, a server
+   * `ws-message` to the client's `ws-send`.
+   */
   readonly link: TimelineMark | undefined;
-  /** For client chunks: how many server writes ended in this chunk. */
+  /** For client chunks: how many server writes ended in this chunk (1 for a linked WebSocket message). */
   readonly linkCount: number;
 }
 
@@ -121,6 +125,8 @@ export interface TimelineRequest {
   readonly requestId: number;
   /** The snippet version that served it. */
   readonly version: number;
+  /** It became a WebSocket: Bun gives open sockets each new version's handlers, so it is never stale. */
+  readonly websocket: boolean;
   /** First and last event times of the request. */
   readonly start: number;
   readonly end: number;
