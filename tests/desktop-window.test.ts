@@ -196,6 +196,9 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await Bun.sleep(300);
     app.click(window, menu["#export-json"]!);
     const dialog = await app.waitForWindowNamed("Open File", 15_000);
+    // The dialog belongs to the window: window managers keep it above the window and centre it there.
+    const transientFor = await waitFor("the dialog's WM_TRANSIENT_FOR", () => /window id # (0x[0-9a-f]+)/.exec(run(["xprop", "-id", dialog, "WM_TRANSIENT_FOR"], { ...process.env, DISPLAY: xvfb!.display }))?.[1], 5_000);
+    expect(Number(transientFor)).toBe(Number(window));
     // GTK's chooser: Ctrl+L opens the location field; a folder's path and Enter choose it.
     app.xdotool("key", "--window", dialog, "ctrl+l");
     app.xdotool("type", "--delay", "15", `${out.dir}/`);

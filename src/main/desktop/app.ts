@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { windowTitle, type FileDialogs } from "../files/index.ts";
 import { startHost } from "../host-server.ts";
 import { projectRoot } from "../project-root.ts";
+import { withDialogParent } from "./dialog-parent.ts";
 import { applyLinuxWindowLook } from "./linux-window.ts";
 import { desktopReadyLine } from "./start-desktop.ts";
 import { placeWindow, type Frame } from "./window-frame.ts";
@@ -31,32 +32,37 @@ let signalled = false;
 /** The system's dialogs. Electrobun 1.18.1 has no save dialog: a folder is picked, the file keeps its name. */
 const dialogs: FileDialogs = {
   async openFile({ startIn }) {
-    const [path] = await Utils.openFileDialog({
+    const [path] = await underWindow(() => Utils.openFileDialog({
       startingFolder: startIn,
       canChooseFiles: true,
       canChooseDirectory: false,
       allowsMultipleSelection: false,
       // GTK reads each entry as a glob pattern.
       allowedFileTypes: "*.ts,*.tsx,*.js,*.mjs,*.mts",
-    });
+    }));
     return path ? path : undefined;
   },
   async saveFile({ suggestedName, startIn }) {
-    const [folder] = await Utils.openFileDialog({ startingFolder: startIn, canChooseFiles: false, canChooseDirectory: true, allowsMultipleSelection: false });
+    const [folder] = await underWindow(() => Utils.openFileDialog({ startingFolder: startIn, canChooseFiles: false, canChooseDirectory: true, allowsMultipleSelection: false }));
     return folder ? join(folder, suggestedName) : undefined;
   },
   async confirmReplace(path) {
-    const { response } = await Utils.showMessageBox({
-      type: "question",
-      title: "Replace file?",
-      message: `${path} already exists. Replace it?`,
-      buttons: ["Replace", "Cancel"],
-      defaultId: 1,
-      cancelId: 1,
-    });
+    const { response } = await underWindow(() =>
+      Utils.showMessageBox({
+        type: "question",
+        title: "Replace file?",
+        message: `${path} already exists. Replace it?`,
+        buttons: ["Replace", "Cancel"],
+        defaultId: 1,
+        cancelId: 1,
+      }),
+    );
     return response === 0;
   },
 };
+
+/** Runs a dialog call with the dialog tied to the app's window. */
+const underWindow = <T>(run: () => Promise<T>) => withDialogParent(window?.ptr, run);
 
 const host = await startHost({
   port: 0,

@@ -40,9 +40,21 @@ function setIcon(window: Pointer, iconPath: string): void {
   }
 }
 
-function setWindowClass(window: Pointer, instanceName: string, className: string): void {
+/** The X window id of a realized GtkWindow. */
+export function x11WindowOf(window: Pointer): bigint {
   const gtk = dlopen("libgtk-3.so.0", { gtk_widget_get_window: { args: [FFIType.ptr], returns: FFIType.ptr } });
   const gdk = dlopen("libgdk-3.so.0", { gdk_x11_window_get_xid: { args: [FFIType.ptr], returns: FFIType.u64 } });
+  try {
+    const gdkWindow = gtk.symbols.gtk_widget_get_window(window);
+    if (gdkWindow === null) throw new Error("the window is not realized yet");
+    return BigInt(gdk.symbols.gdk_x11_window_get_xid(gdkWindow));
+  } finally {
+    gtk.close();
+    gdk.close();
+  }
+}
+
+function setWindowClass(window: Pointer, instanceName: string, className: string): void {
   const x11 = dlopen("libX11.so.6", {
     XOpenDisplay: { args: [FFIType.ptr], returns: FFIType.ptr },
     XSetClassHint: { args: [FFIType.ptr, FFIType.u64, FFIType.ptr], returns: FFIType.i32 },
@@ -50,9 +62,7 @@ function setWindowClass(window: Pointer, instanceName: string, className: string
     XCloseDisplay: { args: [FFIType.ptr], returns: FFIType.i32 },
   });
   try {
-    const gdkWindow = gtk.symbols.gtk_widget_get_window(window);
-    if (gdkWindow === null) throw new Error("the window is not realized yet");
-    const xid = gdk.symbols.gdk_x11_window_get_xid(gdkWindow);
+    const xid = x11WindowOf(window);
     const display = x11.symbols.XOpenDisplay(null);
     if (display === null) throw new Error("cannot open the X display");
     try {
@@ -65,8 +75,6 @@ function setWindowClass(window: Pointer, instanceName: string, className: string
       x11.symbols.XCloseDisplay(display);
     }
   } finally {
-    gtk.close();
-    gdk.close();
     x11.close();
   }
 }
