@@ -26,6 +26,8 @@ let lastFrame: Frame | undefined;
 let quitting = false;
 /** Pages whose editor became ready: a reopened window's page counts when it is ready for the question. */
 let pagesReady = 0;
+/** Waiting for the next page to become ready (see `nextPageReady`). */
+let readyWaiters: (() => void)[] = [];
 /** Quit by a signal (Ctrl+C on `npm start`, a logout): nothing to ask, unsaved edits stay drafts. */
 let signalled = false;
 
@@ -71,6 +73,8 @@ const host = await startHost({
     onTitle: (title: string) => window?.setTitle(title),
     onPageReady(editorReadyMs: number) {
       pagesReady++;
+      for (const wake of readyWaiters) wake();
+      readyWaiters = [];
       // `npm start` shows this line; `npm run bench` times the window by it.
       console.log(`Stream Playground: editor ready (${Math.round(editorReadyMs)} ms after the page began loading)`);
     },
@@ -130,10 +134,12 @@ function quitNow(): void {
     .finally(() => Utils.quit());
 }
 
-/** Resolves once a page has become ready after `since` had, or after `timeoutMs` anyway. */
-async function pageReady(since: number, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (pagesReady <= since && performance.now() < deadline) await Bun.sleep(25);
+/** Resolves when the next page becomes ready, or after `timeoutMs` anyway. */
+function nextPageReady(timeoutMs: number): Promise<void> {
+  const { promise, resolve } = Promise.withResolvers<void>();
+  readyWaiters.push(resolve);
+  const timer = setTimeout(resolve, timeoutMs);
+  return promise.finally(() => clearTimeout(timer));
 }
 
 /**
@@ -147,9 +153,9 @@ async function confirmQuit(): Promise<void> {
     // Electrobun destroys the closed window on GTK's next idle turn; a window created before that
     // sometimes never loads its page (seen with electrobun 1.18.1 under Xvfb).
     await Bun.sleep(windowReopenDelayMs);
-    const since = pagesReady;
+    const ready = nextPageReady(10_000);
     window = openWindow();
-    await pageReady(since, 10_000);
+    await ready;
   }
   const choice = await host.session.askToQuit();
   if (choice === "save") await host.session.saveAll();

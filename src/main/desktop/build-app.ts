@@ -8,6 +8,7 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildInputs, buildStamp, isBuildCurrent, type AppBundle } from "./app-bundle.ts";
 import { spawnApp } from "./app-process.ts";
+import { lastErrorLine } from "./start-desktop.ts";
 
 export interface EnsureBuiltOptions {
   projectRoot: string;
@@ -29,11 +30,6 @@ export interface EnsureBuiltOptions {
 }
 
 export type BuildResult = { ok: true; built: boolean } | { ok: false; reason: string };
-
-/** The last line of the log that looks like an error, to name a failure in one line. */
-function lastErrorLine(lines: readonly string[]): string | undefined {
-  return lines.findLast((line) => /error|fail|cannot|not found|denied/i.test(line))?.trim();
-}
 
 export async function ensureAppBuilt(options: EnsureBuiltOptions): Promise<BuildResult> {
   const stamp = buildStamp(buildInputs(options.projectRoot));

@@ -37,8 +37,8 @@ export interface DesktopRun {
   stop(): Promise<number>;
 }
 
-/** The last line that looks like an error, to say in one line why a start failed. */
-function errorLine(lines: readonly string[]): string | undefined {
+/** The last line that looks like an error, to say in one line why a start or a build failed. */
+export function lastErrorLine(lines: readonly string[]): string | undefined {
   // Harmless under Xvfb and on many desktops: not a reason.
   return lines.findLast((line) => /error|fail|cannot|not found|denied|abort/i.test(line) && !line.includes("GLXBadWindow"))?.trim();
 }
@@ -86,7 +86,7 @@ export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
     app.kill();
     await reading;
     if (!opened) {
-      const why = failure ?? errorLine(recent);
+      const why = failure ?? lastErrorLine(recent);
       settle({ ok: false, reason: failure ?? `the desktop app exited with code ${code} before its window opened${why ? ` (${why})` : ""}` });
     }
     return code;
