@@ -301,7 +301,8 @@ export const traceSettingsCheck: Check<TraceSettings> = partialObject(
 );
 
 export const expectationFileCheck: Check<ExpectationFile> = (value) => {
-  if (Array.isArray(value)) return { expect: array(expectationCheck)(value) };
+  // A bare list is a file of expectations alone.
+  if (Array.isArray(value)) return expectationFileCheck({ expect: value });
   if (!isPlainObject(value)) throw new CheckProblem(`must be an object with an "expect" list`);
   const stray = Object.keys(value).find((key) => key !== "version" && key !== "trace" && key !== "expect" && key !== "$schema");
   if (stray !== undefined) throw new CheckProblem(`is not part of an expectation file (it has version, trace and expect)`, [stray]);

@@ -50,7 +50,7 @@ const ms = (t: number) => `${t.toFixed(1)} ms`;
 /** `sse at 24.1 ms, lane 1: connected "hello"`, on one line. */
 export function describeEventBriefly(event: TimelineEvent): string {
   const detail = describeEvent(event).detail.replace(/\n\s*/g, " · ");
-  const clipped = detail.length > 90 ? `${detail.slice(0, 89)}…` : detail;
+  const clipped = detail.length > 140 ? `${detail.slice(0, 139)}…` : detail;
   return `${event.kind} at ${ms(event.t)}${event.lane === 0 ? "" : `, lane ${event.lane}`}: ${clipped}`;
 }
 

@@ -21,7 +21,8 @@ export function formatReport(evaluation: Evaluation, options: ReportOptions = {}
   for (const result of evaluation.results) {
     const mark = result.ok ? paint("32", "✓") : paint("31", "✗");
     const number = String(result.index + 1).padStart(width);
-    const indent = " ".repeat(width + 5);
+    // Under the name: two spaces, the mark, a space, the number, two spaces.
+    const indent = " ".repeat(width + 6);
     lines.push(`  ${mark} ${number}  ${result.ok ? result.name : paint("1", result.name)}`);
     lines.push(`${indent}${result.summary}`);
     for (const difference of result.differences) lines.push(`${indent}  ${paint("33", difference)}`);

@@ -65,9 +65,13 @@ export function createReadPacer(options: ReadPacerOptions) {
     if (pausedBy.size === 1) emit({ t: now(), lane, side: "client", kind: "reading", state: "paused", cause });
   }
 
+  /** The stall's own end lifts only the stall; Resume on the chip lifts every pause, a stall for good included. */
   function resume(cause: ReadingCause): void {
-    if (closed || !pausedBy.delete(cause)) return;
-    if (pausedBy.size > 0) return;
+    if (closed) return;
+    const wasPaused = pausedBy.size > 0;
+    if (cause === "user") pausedBy.clear();
+    else pausedBy.delete(cause);
+    if (!wasPaused || pausedBy.size > 0) return;
     emit({ t: now(), lane, side: "client", kind: "reading", state: "resumed", cause });
     wakeAll();
   }
