@@ -41,17 +41,26 @@ export const fail = (summary: string, events: EventRef[] = [], differences: stri
 /** Events as `ref`s of one role. */
 export const refs = (role: EventRole, events: readonly TimelineEvent[]): EventRef[] => events.map((event) => ({ role, event }));
 
+/** How many characters a field's text and a wanted plain value have in common at their start: among misses, the one that is nearly right. */
+function sharedStart(actual: unknown, wanted: unknown): number {
+  if (typeof actual !== "string" || typeof wanted !== "string") return 0;
+  let shared = 0;
+  while (shared < actual.length && shared < wanted.length && actual[shared] === wanted[shared]) shared++;
+  return shared;
+}
+
 /**
  * Why nothing matched `pattern` among `candidates`: the event that came nearest (the fewest fields
  * wrong, the right kind first, the earliest among equals) and how it differs; or, when no event
  * of the kind is there at all, which kinds were.
  */
 export function nearestMiss(pattern: EventPattern, candidates: readonly TimelineEvent[], lead: string): Outcome {
-  let best: { event: TimelineEvent; failing: string[]; score: number } | undefined;
+  let best: { event: TimelineEvent; failing: string[]; score: number; likeness: number } | undefined;
   for (const event of candidates) {
     const failing = failingKeys(event, pattern);
     const score = failing.length + (failing.includes("kind") ? 1_000 : 0);
-    if (best === undefined || score < best.score) best = { event, failing, score };
+    const likeness = failing.reduce((sum, key) => sum + sharedStart(fieldAt(event, key), pattern[key]), 0);
+    if (best === undefined || score < best.score || (score === best.score && likeness > best.likeness)) best = { event, failing, score, likeness };
   }
   if (best === undefined) return fail(`${lead}: there were no events to look at`);
   if (best.failing.includes("kind")) {
