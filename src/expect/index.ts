@@ -10,3 +10,4 @@ export { describeExpectation, describeEventBriefly } from "./describe-expectatio
 export { describeMatcher, describePattern, fieldAt, matchesField, matchesPattern } from "./match-event.ts";
 export { formatReport, type ReportOptions } from "./report.ts";
 export { deriveExpectations, type DeriveOptions } from "./derive.ts";
+export { traceSettingsOf } from "./trace-settings-of.ts";
