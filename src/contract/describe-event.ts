@@ -106,7 +106,8 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
     case "reading":
       return { detail: `${event.state} reading (${event.cause === "stall" ? "the lane's stall setting" : "from the lane's chip"})`, colour: event.state === "paused" ? "yellow" : "cyan" };
     case "disconnect":
-      return { detail: `by ${event.by}${event.message ? `: ${event.message}` : ""} after ${event.chunks} chunks, ${event.bytes} B`, colour: event.by === "error" ? "red" : event.by === "drop" ? "yellow" : "cyan" };
+      if (event.by === "drop") return { detail: `dropped after ${event.chunks} chunks, ${event.bytes} B, as the lane's setting says: no clean close`, colour: "yellow" };
+      return { detail: `by ${event.by}${event.message ? `: ${event.message}` : ""} after ${event.chunks} chunks, ${event.bytes} B`, colour: event.by === "error" ? "red" : "cyan" };
     case "reconnect":
       return { detail: `after ${ms(event.delayMs)}${event.lastEventId ? `, Last-Event-ID: ${visibleText(event.lastEventId, 40)}` : ", no Last-Event-ID"}`, colour: "cyan" };
     case "ws-open":
