@@ -305,7 +305,11 @@ const documents = createDocuments({
     if (editor) editor.source = source;
   },
   say,
-  onOpened: () => void run(),
+  onOpened: () => {
+    // A snippet opened from the File menu is for editing: back to live, where it runs.
+    viewer.close();
+    void run();
+  },
 });
 const controls = createClientControls({ onConnect: (request) => void connect(request), onDisconnectAll: () => disconnect() });
 
@@ -411,6 +415,7 @@ async function setupExamples(): Promise<void> {
     const example = examples.find((e) => e.id === select.value);
     select.value = "";
     if (!example || !editor) return;
+    viewer.close();
     // Opening an example never loses the user's own snippet: the example becomes a new untitled one.
     void documents.openAsNew(example.source).then(() => void run());
     controls.set(example.request);

@@ -9,6 +9,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { parseRecording } from "../../src/contract/index.ts";
+import { formatDuration } from "../../src/webview/timeline/mark-describe.ts";
 import { artifactsDir } from "./chromium.ts";
 import { pasteAndRun, showOnly, tableRows, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 import { createTempDir } from "../support/temp-dir.ts";
@@ -147,8 +148,12 @@ describe("recordings", () => {
       scroller.style.height = "";
       scroller.parentElement!.style.height = "";
     });
-    // The same timeline: its canvas says how many events on how many rows it shows.
-    expect((await page.getAttribute(".timeline canvas", "aria-label"))?.split(", showing")[0]).toBe(label?.split(", showing")[0]);
+    // The same timeline: its canvas says how many events on how many rows it shows, and the time
+    // range is the one shown when the recording was made.
+    const reopened = await page.getAttribute(".timeline canvas", "aria-label");
+    expect(reopened?.split(", showing")[0]).toBe(label?.split(", showing")[0]);
+    const view = read.recording.header!.view!;
+    expect(reopened).toContain(`showing ${formatDuration(Math.max(0, view.from))} to ${formatDuration(view.to)}.`);
     // The source, read-only, in place of the editor; nothing that would change the live session is offered.
     // The version serving last is shown first; the other is a choice away.
     expect(await page.$$eval("#recording-source li", (lines) => lines.map((line) => line.textContent).join("\n"))).toBe(sseTicks.trimEnd());
@@ -156,9 +161,12 @@ describe("recordings", () => {
     expect(await page.isVisible("#editor")).toBe(false);
     expect(await page.isDisabled("#run")).toBe(true);
     expect(await page.isDisabled("#connect")).toBe(true);
-    // The details work as live.
+    // The details work as live, and so does the raw stream.
     await page.click('.events-table tr[data-index]:has(td.kind:text-is("sse"))');
     await expect(page.locator("#details h3").textContent()).resolves.toMatch(/^sse · client · lane [12] · /);
+    await page.click("#tab-raw");
+    await expect(page.locator("#panel-raw").textContent()).resolves.toContain("data: tick 3");
+    await page.click("#tab-events");
     await page.screenshot({ path: join(artifactsDir, "recording-open.png") });
 
     await page.click("#recording-close");
