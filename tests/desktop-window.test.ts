@@ -255,12 +255,24 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     const toolbar = await measurePage({ width, height }, ["#file-menu > summary", "#export-menu > summary"]);
     const fileMenu = await measurePage({ width, height }, ["#file-open-recording"], `document.getElementById("file-menu").open = true`);
     const exportMenu = await measurePage({ width, height }, ["#export-json"], `document.getElementById("export-menu").open = true`);
+    const bar = (await measurePage({ width, height }, ["#recording-bar"], `document.getElementById("recording-bar").hidden = false`))["#recording-bar"]!;
     app.click(window, toolbar["#file-menu > summary"]!);
     await Bun.sleep(300);
     app.click(window, fileMenu["#file-open-recording"]!);
     chooseIn(app, await app.waitForWindowNamed("Open File", 15_000), recording);
+    // The recording's bar, tinted blue, is up once the page shows it (over the editor, which is white).
+    const shot = join(artifactsDir, "desktop-recording-bar.png");
+    const { x, y } = app.windowGeometry(window);
+    await waitFor(
+      "the recording's bar in the window",
+      () => {
+        app.screenshot(shot);
+        const hex = pixel(shot, x + 8, y + bar.y);
+        return Number.parseInt(hex.slice(5, 7), 16) - Number.parseInt(hex.slice(1, 3), 16) > 15 ? true : undefined;
+      },
+      15_000,
+    );
     // What the window shows now, exported as the timeline JSON: the recording's events, as they were.
-    await Bun.sleep(1_000);
     app.click(window, toolbar["#export-menu > summary"]!);
     await Bun.sleep(300);
     app.click(window, exportMenu["#export-json"]!);
