@@ -54,9 +54,9 @@ export function laneRequestsOf(run: TraceRun): LaneRequest[] {
   return Array.from({ length: request.clients }, (_, i) => ({ lane: i + 1, request }));
 }
 
-/** The run in a few words, for the report's first line: `eventsource × 2, GET /events`. */
+/** The run in a few words, for the report's first line: `eventsource × 2, GET /events` (a URL is named beside it already). */
 export function describeRun(run: TraceRun): string {
   const client = run.client ?? (run.url !== undefined && /^wss?:/i.test(run.url) ? "websocket" : "stream");
   const count = (run.clients ?? 1) > 1 ? ` × ${run.clients}` : "";
-  return `${client}${count}, ${run.method ?? "GET"} ${run.url ?? run.path ?? "/"}`;
+  return `${client}${count}, ${run.method ?? "GET"}${run.url === undefined ? ` ${run.path ?? "/"}` : ""}`;
 }
