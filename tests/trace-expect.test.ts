@@ -102,6 +102,25 @@ describe("trace --url", () => {
     expect(readable.stdout).toContain(`client  open         stream GET ${url} (server side not visible)`);
   });
 
+  test("an expectation file can name the URL itself, and its JSON lines' values are matched", async () => {
+    await using server = Bun.serve({ port: 0, fetch: () => new Response('{"done":false}\n{"done":true}\n', { headers: { "content-type": "application/jsonl" } }) });
+    await using dir = await createTempDir("trace-expect-url-");
+    const file = join(dir.dir, "api.expect.json");
+    await Bun.write(
+      file,
+      JSON.stringify({
+        trace: { url: server.url.href },
+        expect: [{ happens: { kind: "json-line", "value.done": true } }, { happens: { kind: "json-line", "value.done": "yes" } }],
+      }),
+    );
+    const { stdout, code } = await trace("--expect", file);
+    const report = stdout.slice(stdout.indexOf("Checking"));
+    expect(code).toBe(1);
+    expect(report.split("\n")[0]).toBe(`Checking 2 expectations from ${file} against ${server.url.href} (stream, GET):`);
+    expect(marks(report).map((line) => line.trim())).toEqual(["✓ 1  json-line with value.done true", '✗ 2  json-line with value.done "yes"']);
+    expect(report).toContain('value.done is false, wanted "yes"');
+  });
+
   test("a server that cannot be reached: the error on the timeline, exit 1", async () => {
     // A port nothing listens on: one a server just gave back.
     const server = Bun.serve({ port: 0, fetch: () => new Response("") });
