@@ -161,7 +161,8 @@ describe("recordings", () => {
     expect(await page.isVisible("#editor")).toBe(false);
     expect(await page.isDisabled("#run")).toBe(true);
     expect(await page.isDisabled("#connect")).toBe(true);
-    // The details work as live, and so does the raw stream.
+    // The details work as live, and so does the raw stream. (Filtered first: the table draws only the rows in view.)
+    await showOnly(page, { kind: "sse" });
     await page.click('.events-table tr[data-index]:has(td.kind:text-is("sse"))');
     await expect(page.locator("#details h3").textContent()).resolves.toMatch(/^sse · client · lane [12] · /);
     await page.click("#tab-raw");
