@@ -42,8 +42,12 @@ describe("the contract boundary", () => {
     expect(await importsBreaking("src/contract", (imported) => imported.startsWith("src/contract/"))).toEqual([]);
   });
 
-  test("the page imports only the contract and itself (and the editor's package)", async () => {
-    expect(await importsBreaking("src/webview", (imported) => imported.startsWith("src/webview/") || imported.startsWith("src/contract/") || imported === "monaco-editor")).toEqual([]);
+  test("the page imports only the contract, the expectations and itself (and the editor's package)", async () => {
+    expect(await importsBreaking("src/webview", (imported) => imported.startsWith("src/webview/") || imported.startsWith("src/contract/") || imported.startsWith("src/expect/") || imported === "monaco-editor")).toEqual([]);
+  });
+
+  test("the expectations import only the contract and themselves, so the page, the trace command and the tests share them", async () => {
+    expect(await importsBreaking("src/expect", (imported) => imported.startsWith("src/expect/") || imported.startsWith("src/contract/"))).toEqual([]);
   });
 
   test("the host imports from the runner folder only its host-side entry points", async () => {

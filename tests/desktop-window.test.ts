@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { TimelineEvent } from "../src/contract/index.ts";
+import { parseRecording, type TimelineEvent } from "../src/contract/index.ts";
 import { starterSnippet } from "../src/main/files/index.ts";
 import { traceSnippet } from "../src/runner/trace.ts";
 import { quitQuestionText } from "../src/webview/quit-dialog.ts";
@@ -215,6 +215,77 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     });
     app.screenshot(join(artifactsDir, "desktop-exported.png"));
   }, 180_000);
+
+  test("a recording exported from the window opens in another start of the app, on a fresh profile, and shows the same timeline", async () => {
+    await using out = await createTempDir("desktop-recording-");
+    const chooseIn = (app: DesktopSession, dialog: string, path: string) => {
+      // GTK's chooser: Ctrl+L opens the location field; a path and Enter choose it.
+      app.xdotool("key", "--window", dialog, "ctrl+l");
+      app.xdotool("type", "--delay", "15", path);
+      app.xdotool("key", "Return");
+    };
+    let recording: string;
+    {
+      await using profile = await freshProfile();
+      await using app = start(profile);
+      const window = await app.waitForWindow(windowTimeoutMs);
+      await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
+      const { width, height } = app.windowGeometry(window);
+      const controls = await measurePage({ width, height }, ["#connect", "#export-menu > summary"]);
+      const menu = await measurePage({ width, height }, ["#export-recording"], `document.getElementById("export-menu").open = true`);
+      app.click(window, controls["#connect"]!);
+      // The starter snippet streams five ticks 200 ms apart; give the stream time to end.
+      await Bun.sleep(3_000);
+      app.click(window, controls["#export-menu > summary"]!);
+      await Bun.sleep(300);
+      app.click(window, menu["#export-recording"]!);
+      chooseIn(app, await app.waitForWindowNamed("Open File", 15_000), `${out.dir}/`);
+      const file = join(out.dir, "untitled-1.recording.jsonl");
+      await waitFor("the exported recording", () => (existsSync(file) ? true : undefined), 15_000);
+      recording = file;
+    }
+    const read = parseRecording(readFileSync(recording, "utf8"));
+    if (!read.ok) throw new Error(read.problem);
+    expect(read.recording.header?.versions.map((version) => version.source)).toEqual([starterSnippet]);
+    expect(read.recording.events.filter((event) => event.kind === "chunk").map((event) => (event.kind === "chunk" ? event.text : ""))).toEqual(["tick 1\n", "tick 2\n", "tick 3\n", "tick 4\n", "tick 5\n"]);
+
+    // Another machine: another profile and workspace, another host and runner; only the file goes along.
+    await using profile = await freshProfile();
+    await using app = start(profile);
+    const window = await app.waitForWindow(windowTimeoutMs);
+    await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
+    const { width, height } = app.windowGeometry(window);
+    const toolbar = await measurePage({ width, height }, ["#file-menu > summary", "#export-menu > summary"]);
+    const fileMenu = await measurePage({ width, height }, ["#file-open-recording"], `document.getElementById("file-menu").open = true`);
+    const exportMenu = await measurePage({ width, height }, ["#export-json"], `document.getElementById("export-menu").open = true`);
+    const bar = (await measurePage({ width, height }, ["#recording-bar"], `document.getElementById("recording-bar").hidden = false`))["#recording-bar"]!;
+    app.click(window, toolbar["#file-menu > summary"]!);
+    await Bun.sleep(300);
+    app.click(window, fileMenu["#file-open-recording"]!);
+    chooseIn(app, await app.waitForWindowNamed("Open File", 15_000), recording);
+    // The recording's bar, tinted blue, is up once the page shows it (over the editor, which is white).
+    const shot = join(artifactsDir, "desktop-recording-bar.png");
+    const { x, y } = app.windowGeometry(window);
+    await waitFor(
+      "the recording's bar in the window",
+      () => {
+        app.screenshot(shot);
+        const hex = pixel(shot, x + 8, y + bar.y);
+        return Number.parseInt(hex.slice(5, 7), 16) - Number.parseInt(hex.slice(1, 3), 16) > 15 ? true : undefined;
+      },
+      15_000,
+    );
+    // What the window shows now, exported as the timeline JSON: the recording's events, as they were.
+    app.click(window, toolbar["#export-menu > summary"]!);
+    await Bun.sleep(300);
+    app.click(window, exportMenu["#export-json"]!);
+    chooseIn(app, await app.waitForWindowNamed("Open File", 15_000), `${out.dir}/`);
+    const shown = join(out.dir, "timeline.jsonl");
+    const text = await waitFor("the shown timeline, exported", () => (existsSync(shown) ? readFileSync(shown, "utf8") : undefined), 15_000);
+    const events: TimelineEvent[] = text.trim().split("\n").map((line) => JSON.parse(line) as TimelineEvent).filter((event) => event.kind !== "summary");
+    expect(events).toEqual(read.recording.events);
+    app.screenshot(join(artifactsDir, "desktop-recording-reopened.png"));
+  }, 300_000);
 
   test("closing with unsaved edits asks in the window: Cancel keeps editing, Keep as draft quits and the edit comes back", async () => {
     await using profile = await freshProfile();

@@ -236,7 +236,7 @@ describe("malformed messages", () => {
       { push: "messages must be JSON text, not binary" },
       { push: "malformed message: a message must be an object with a numeric id" },
       { replyId: 101, kind: "malformed", message: `malformed message: unknown message type "toString"` },
-      { replyId: 102, kind: "malformed", message: "malformed message: connect.request.path must start with /" },
+      { replyId: 102, kind: "malformed", message: "malformed message: connect.request.path must start with / (a path on the snippet's server) or be an http:, https:, ws: or wss: URL" },
       { replyId: 103, kind: "malformed", message: `malformed message: browser-events.events[0].side must be "client"` },
     ]);
     expect(typeof (await page.request("clock-ping", {})).now).toBe("number");

@@ -307,6 +307,46 @@ describe("09: backpressure", () => {
     expect(writes.at(-1)!.t).toBeLessThan(ofKind(events, "chunk")[0]!.t);
     expect(mostAhead(events)).toBe(64 * MiB);
   }, traceTimeoutMs);
+
+  /** Traced with a client that stops reading at once, for 1.5 s: what the server did meanwhile. */
+  async function stalled(path: string) {
+    const { events } = await traceLesson("09-backpressure", { path, slow: { stallAfterMs: 0, stallMs: 1_500 } });
+    const [paused, resumed] = ofKind(events, "reading");
+    expect([paused?.state, resumed?.state]).toEqual(["paused", "resumed"]);
+    // Half a second for the buffers between to fill: far more than 64 MiB take at full speed.
+    const writesWhilePaused = ofKind(events, "write").filter((write) => write.t > paused!.t + 500 && write.t < resumed!.t);
+    return { events, resumed: resumed!, writesWhilePaused };
+  }
+
+  for (const path of ["/generator", "/pull"]) {
+    test(`${path}, read by a client that stops reading: the server stops writing once the buffers are full, and goes on when it reads again`, async () => {
+      const { events, resumed, writesWhilePaused } = await stalled(path);
+      expect(writesWhilePaused).toEqual([]);
+      const writes = ofKind(events, "write");
+      expect(writes.filter((write) => write.t < resumed.t).length).toBeLessThan(32);
+      expect(only(events, "disconnect")).toMatchObject({ by: "server", bytes: 64 * MiB });
+      if (path === "/generator") expect(Math.max(...writes.map((write) => write.waitedMs ?? 0))).toBeGreaterThan(1_000);
+    }, traceTimeoutMs);
+  }
+
+  test("/enqueue-all, read by a client that stops reading: all 64 MiB were written before it read any", async () => {
+    const { events, resumed } = await stalled("/enqueue-all");
+    expect(ofKind(events, "write").every((write) => write.t < resumed.t)).toBe(true);
+    expect(ofKind(events, "chunk").every((chunk) => chunk.t > resumed.t)).toBe(true);
+  }, traceTimeoutMs);
+
+  test("/ws, read by a client that stops reading: send returns -1, the feed waits for drain, and drain comes once it reads again", async () => {
+    const { events } = await traceLesson("09-backpressure", { path: "/ws", client: "websocket", slow: { stallAfterMs: 200, stallMs: 1_000 }, durationMs: 3_000 });
+    const [paused, resumed] = ofKind(events, "reading");
+    const sends = ofKind(events, "ws-send").filter((event) => event.side === "server");
+    const backedUp = sends.find((send) => send.result === -1);
+    expect(backedUp).toBeDefined();
+    expect(backedUp!.t).toBeGreaterThan(paused!.t);
+    expect(backedUp!.t).toBeLessThan(resumed!.t);
+    expect(ofKind(events, "ws-drain").some((drain) => drain.t > resumed!.t)).toBe(true);
+    expect({ sent: sends.length, received: ofKind(events, "ws-message").filter((event) => event.side === "client").length }).toEqual({ sent: 64, received: 64 });
+    expect(ofKind(events, "leak")).toEqual([]);
+  }, traceTimeoutMs);
 });
 
 describe("10: errors mid-stream", () => {

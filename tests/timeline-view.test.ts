@@ -99,12 +99,13 @@ type Harness = {
 const harness = (page: Page) => page.evaluateHandle(() => window as unknown as Harness);
 
 async function show(page: Page, events: readonly TimelineEvent[]): Promise<void> {
+  // Passed as unknown: Playwright's argument types recurse without end through a JSON value's type.
   await page.evaluate(async (batch) => {
     const w = window as unknown as Harness;
-    w.model.append(batch);
+    w.model.append(batch as TimelineEvent[]);
     await w.frame();
     await w.frame();
-  }, events as TimelineEvent[]);
+  }, events as unknown);
 }
 
 /** Where the mark of the event at time `t` in row `row` is drawn, in page coordinates. */
@@ -204,9 +205,9 @@ describe("timeline view", () => {
     const range = await page.evaluate((chunk) => {
       const w = window as unknown as Harness;
       w.view.setRange(70, 80);
-      w.view.select(chunk);
+      w.view.select(chunk as TimelineEvent);
       return w.view.range;
-    }, scenario[6]!);
+    }, scenario[6] as unknown);
     expect(range.from < 40 && range.to > 40).toBe(true);
   });
 

@@ -3,7 +3,9 @@
  * and the colour it is shown in. The page's table, tooltips and details say the same.
  */
 
-import type { SseEvent, SseNoEventEvent, TimelineEvent } from "./timeline-events.ts";
+import { describeBehaviour } from "./client-behaviour.ts";
+import type { JsonLineEvent } from "./json-line-events.ts";
+import type { OpenEvent, SseEvent, SseNoEventEvent, TimelineEvent } from "./timeline-events.ts";
 import { describeWebSocketEvent } from "./describe-websocket-event.ts";
 import { escapeInvisible, visiblePreview, visibleText } from "./visible-text.ts";
 
@@ -22,6 +24,19 @@ const noEventReasons: Record<SseNoEventEvent["reason"], (event: SseNoEventEvent)
   "no-data": () => "no data: no event fired",
   unfinished: () => "the stream ended before the blank line: not dispatched",
 };
+
+/** `line 3: {"done":false}`, the line as written, its invisible characters escaped; or why it is not JSON. */
+function describeJsonLine(event: JsonLineEvent): string {
+  const text = escapeInvisible(event.text.length > 80 ? `${event.text.slice(0, 80)}…` : event.text);
+  if (event.error !== undefined) return `line ${event.line} is not JSON (${event.error}): ${text}`;
+  return `line ${event.line}: ${text}${event.value === undefined ? ` (${event.bytes} B, too long to keep its value)` : ""}`;
+}
+
+/** What else an `open` says: the server's side it cannot see, and how the client misbehaves. */
+function openNotes(event: OpenEvent): string {
+  const notes = [...(event.external ? ["server side not visible"] : []), ...(event.slow ? [describeBehaviour(event.slow)] : [])];
+  return notes.length === 0 ? "" : ` (${notes.join("; ")})`;
+}
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const contentType = (headers: Record<string, string>) => (headers["content-type"] ? ` ${headers["content-type"]}` : "");
@@ -71,7 +86,7 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
     case "folded":
       return { detail: `${event.count} ${event.of} events (${event.bytes} B) over ${ms(event.t - event.since)}, folded`, colour: "dim" };
     case "open":
-      return { detail: `${event.client} ${event.method} ${event.url}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}`, colour: "cyan" };
+      return { detail: `${event.client} ${event.method} ${event.url}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}${openNotes(event)}`, colour: "cyan" };
     case "headers":
       return { detail: `${event.status}${contentType(event.headers)}, first byte after ${ms(event.ttfbMs)}`, colour: "cyan" };
     case "chunk":
@@ -86,7 +101,12 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
       return { detail: event.reset ? `${ms(event.ms)}: an empty retry goes back to the default` : ms(event.ms), colour: "magenta" };
     case "sse-invalid":
       return { detail: `${event.type}: ${visibleText(event.line)}`, colour: "red" };
+    case "json-line":
+      return { detail: describeJsonLine(event), colour: event.error === undefined ? "magenta" : "yellow" };
+    case "reading":
+      return { detail: `${event.state} reading (${event.cause === "stall" ? "the lane's stall setting" : "from the lane's chip"})`, colour: event.state === "paused" ? "yellow" : "cyan" };
     case "disconnect":
+      if (event.by === "drop") return { detail: `dropped after ${event.chunks} chunks, ${event.bytes} B, as the lane's setting says: no clean close`, colour: "yellow" };
       return { detail: `by ${event.by}${event.message ? `: ${event.message}` : ""} after ${event.chunks} chunks, ${event.bytes} B`, colour: event.by === "error" ? "red" : "cyan" };
     case "reconnect":
       return { detail: `after ${ms(event.delayMs)}${event.lastEventId ? `, Last-Event-ID: ${visibleText(event.lastEventId, 40)}` : ", no Last-Event-ID"}`, colour: "cyan" };

@@ -6,7 +6,7 @@
  * asks for the second, and for the session's handler).
  */
 
-import { array, boolean, integer, literal, number, object, oneOf, optional, record, refine, string, tagged, type Check } from "./check.ts";
+import { array, boolean, integer, literal, number, object, oneOf, optional, refine, string, tagged, type Check } from "./check.ts";
 import { emptyCheck, type Empty, type PushChecks, type RequestChecks } from "./envelope.ts";
 import { exportResultCheck, exportTargets, tryRequestCheck, type ExportResult, type ExportTarget, type TryRequest } from "./export.ts";
 import {
@@ -23,30 +23,12 @@ import {
   type SnippetDocument,
   type WorkspaceState,
 } from "./files.ts";
+import { clientBehaviourCheck, type ClientBehaviour } from "./client-behaviour.ts";
+import { clientRequestCheck, type ClientRequest } from "./client-request.ts";
 import { clockReadingCheck, type ClockReading } from "./clock-sync.ts";
+import { recordingFileReplyCheck, recordingSourcesCheck, type RecordingFileReply, type RecordingSources } from "./recording-file.ts";
 import { clientEventCheck, timelineEventCheck } from "./timeline-checks.ts";
 import { clientKinds, type ClientEvent, type ClientKind, type LoadedEvent, type LoadErrorEvent, type TimelineEvent } from "./timeline-events.ts";
-
-/** The request the UI's client controls describe. */
-export interface ClientRequest {
-  client: ClientKind;
-  /** Path and query on the runner. */
-  path: string;
-  method: string;
-  headers: Record<string, string>;
-  /** Request body, for `stream` clients. */
-  body?: string | undefined;
-  /** How many clients, each on its own lane. */
-  clients: number;
-  /** Disconnect each client this long after it opened. */
-  disconnectAfterMs?: number | undefined;
-  /** `websocket` clients: the subprotocols to offer. */
-  protocols?: string[] | undefined;
-  /** `websocket` clients: text messages to send once open. */
-  send?: string[] | undefined;
-  /** `websocket` clients: send one message every this many ms, round and round, instead of all at once. */
-  sendEveryMs?: number | undefined;
-}
 
 /** A message for a lane's WebSocket: text, or binary written as hex (`de ad be ef`). */
 export interface WsSendRequest {
@@ -67,8 +49,12 @@ export interface LiveClient {
   lane: number;
   client: ClientKind;
   method: string;
-  /** Path and query on the runner. */
+  /** Path and query on the runner, or another server's URL. */
   path: string;
+  /** How a slow client reads, when it is one. */
+  slow?: ClientBehaviour | undefined;
+  /** A slow client's reading is paused (from its chip, or by its stall setting). */
+  paused?: boolean | undefined;
 }
 
 /** What the host tells a page when it connects, and again when something about the runner or its clients changes. */
@@ -138,6 +124,12 @@ export interface PageRequests {
   "ws-send": { request: WsSendRequest; reply: Empty };
   /** Close a lane's WebSocket with a code and a reason. */
   "ws-close": { request: WsCloseRequest; reply: Empty };
+  /** Pause or resume a slow client's reading; refused for a lane whose client is not a slow one. */
+  "lane-reading": { request: { lane: number; paused: boolean }; reply: Empty };
+  /** What a recording of the timeline needs from the host: the source of these versions, and each lane's request. */
+  "recording-sources": { request: { versions: number[] }; reply: RecordingSources };
+  /** Open a recording with the system's dialog (desktop only): its text, to be read by the page. */
+  "recording-open-dialog": { request: Empty; reply: RecordingFileReply };
   /** Forget the recorded timeline (the runner keeps serving). Every other page gets `cleared`. */
   clear: { request: Empty; reply: { status: HostStatus } };
   /** Clock sync: the host answers with its clock. */
@@ -217,25 +209,8 @@ export interface ExampleInfo {
 
 // --- checks -----------------------------------------------------------------------------------
 
-/** More clients than this in one `connect` is a mistake, not a test. */
-export const maxClientsPerConnect = 100;
-
 /** A lane number: 1 or more. */
 const lane = integer(1);
-
-export const clientRequestCheck: Check<ClientRequest> = object({
-  client: oneOf(clientKinds),
-  // A path that is not rooted could name another host once joined to the runner's address.
-  path: refine(string, (path) => path.startsWith("/"), "must start with /"),
-  method: refine(string, (method) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method), "must be an HTTP method name"),
-  headers: record(string),
-  body: optional(string),
-  clients: integer(1, maxClientsPerConnect),
-  disconnectAfterMs: optional(refine(number, (ms) => ms >= 0, "must be a number of ms")),
-  protocols: optional(array(refine(string, (name) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name), "must be a subprotocol name (a token)"), 16)),
-  send: optional(array(string, 1_000)),
-  sendEveryMs: optional(refine(number, (ms) => ms > 0, "must be a number of ms above 0")),
-});
 
 /** Hex digits in pairs, spaces and colons between them allowed. */
 const hexText = refine(string, (text) => /^(?:0x)?[0-9a-fA-F\s:]*$/.test(text) && text.replace(/^0x|[\s:]/g, "").length % 2 === 0, "must be hex, two digits per byte");
@@ -255,7 +230,7 @@ const wsCloseRequestCheck: Check<WsCloseRequest> = object({
 /** A page's browser clients record client events on their own lanes (never lane 0, the runner's). */
 const browserEventCheck: Check<ClientEvent> = refine(clientEventCheck, (event) => event.lane >= 1, "must be on a client's lane (1 or more)");
 
-const liveClientCheck: Check<LiveClient> = object({ lane, client: oneOf(clientKinds), method: string, path: string });
+const liveClientCheck: Check<LiveClient> = object({ lane, client: oneOf(clientKinds), method: string, path: string, slow: optional(clientBehaviourCheck), paused: optional(boolean) });
 export const hostStatusCheck: Check<HostStatus> = object({ runnerUrl: string, serving: optional(integer(1)), timelineStart: number, clients: array(liveClientCheck) });
 
 /** A file name with no folder in it: the dialog decides the folder. */
@@ -290,6 +265,9 @@ export const pageRequestChecks: RequestChecks<PageRequests> = {
   disconnect: { request: object({ lane: optional(lane) }), reply: emptyCheck },
   "ws-send": { request: wsSendRequestCheck, reply: emptyCheck },
   "ws-close": { request: wsCloseRequestCheck, reply: emptyCheck },
+  "lane-reading": { request: object({ lane, paused: boolean }), reply: emptyCheck },
+  "recording-sources": { request: object({ versions: array(integer(1), 10_000) }), reply: recordingSourcesCheck },
+  "recording-open-dialog": { request: emptyCheck, reply: recordingFileReplyCheck },
   clear: { request: emptyCheck, reply: object({ status: hostStatusCheck }) },
   "clock-ping": { request: emptyCheck, reply: clockReadingCheck },
   "browser-events": { request: object({ events: array(browserEventCheck) }), reply: emptyCheck },

@@ -25,6 +25,8 @@ import {
   type TimelineEvent,
   type TimelineKind,
 } from "./timeline-events.ts";
+import { clientBehaviourCheck, readingEventCheck } from "./client-behaviour.ts";
+import { jsonLineCheck } from "./json-line-events.ts";
 import { clientWsChecks, serverWsChecks, wsEventChecks } from "./websocket-checks.ts";
 import { wsHandlerNames } from "./websocket-events.ts";
 
@@ -77,7 +79,7 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
     since: number,
   }),
 
-  open: object({ ...at("client", "open"), client: oneOf(clientKinds), method: string, url: string, attempt: integer(1) }),
+  open: object({ ...at("client", "open"), client: oneOf(clientKinds), method: string, url: string, attempt: integer(1), external: optional(boolean), slow: optional(clientBehaviourCheck) }),
   headers: object({ ...at("client", "headers"), status: integer(0, 999), headers: record(string), ttfbMs: number }),
   chunk: object({ ...at("client", "chunk"), bytes: integer(0), text: string, base64: optional(string) }),
   sse: object({ ...at("client", "sse"), event: string, id: optional(string), lastEventId: string, data: string }),
@@ -85,6 +87,8 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
   "sse-retry": object({ ...at("client", "sse-retry"), ms: number, reset: optional(boolean) }),
   "sse-invalid": object({ ...at("client", "sse-invalid"), type: string, line: string, message: string }),
   "sse-no-event": object({ ...at("client", "sse-no-event"), reason: oneOf(sseNoEventReasons), block: string, lastEventId: string }),
+  "json-line": jsonLineCheck,
+  reading: readingEventCheck,
   disconnect: object({ ...at("client", "disconnect"), by: oneOf(disconnectBys), message: optional(string), bytes: integer(0), chunks: integer(0) }),
   reconnect: object({ ...at("client", "reconnect"), lastEventId: optional(string), delayMs: number }),
   ...wsEventChecks,
@@ -135,6 +139,8 @@ const clientEventKinds = [
   "sse-retry",
   "sse-invalid",
   "sse-no-event",
+  "json-line",
+  "reading",
   "disconnect",
   "reconnect",
   "ws-open",

@@ -3,6 +3,8 @@
  * `trace --json` prints, what the UI receives, and what the runner reports.
  */
 
+import type { ClientBehaviour, ReadingEvent } from "./client-behaviour.ts";
+import type { JsonLineEvent } from "./json-line-events.ts";
 import type { ClientWebSocketEvent, ServerWebSocketEvent, WsHandlerName } from "./websocket-events.ts";
 
 /** Which party an event describes. */
@@ -109,8 +111,11 @@ export const writeVias = [
 ] as const;
 export type WriteVia = (typeof writeVias)[number];
 
-/** Who ended a client's connection. */
-export const disconnectBys = ["client", "server", "error"] as const;
+/**
+ * Who ended a client's connection. `drop`: the client dropped it on purpose, as a broken network
+ * would, by its lane's `dropAfterBytes` setting (see `ClientBehaviour`).
+ */
+export const disconnectBys = ["client", "server", "error", "drop"] as const;
 export type DisconnectBy = (typeof disconnectBys)[number];
 
 /**
@@ -148,7 +153,7 @@ export const sseNoEventReasons = [
 export type SseNoEventReason = (typeof sseNoEventReasons)[number];
 
 /** The kinds of events flood control folds. */
-export const foldableKinds = ["write", "chunk", "sse", "log", "ws-message", "ws-send", "ws-publish"] as const;
+export const foldableKinds = ["write", "chunk", "sse", "json-line", "log", "ws-message", "ws-send", "ws-publish"] as const;
 export type FoldableKind = (typeof foldableKinds)[number];
 
 /** Fields every timeline event has. */
@@ -312,6 +317,10 @@ export interface OpenEvent extends EventAt<"client", "open"> {
   url: string;
   /** 1 for the first connection, then one more per reconnect. */
   attempt: number;
+  /** The URL is not the playground's runner (another app, a staging server): the server's side of this lane is not recorded. */
+  external?: boolean | undefined;
+  /** How this client reads: slow, stalling or dropping (see `ClientBehaviour`); absent for a client that reads at full speed. */
+  slow?: ClientBehaviour | undefined;
 }
 
 export interface HeadersEvent extends EventAt<"client", "headers"> {
@@ -423,6 +432,8 @@ export type ClientEvent =
   | SseRetryEvent
   | SseInvalidEvent
   | SseNoEventEvent
+  | JsonLineEvent
+  | ReadingEvent
   | DisconnectEvent
   | ReconnectEvent
   | ClientWebSocketEvent;

@@ -34,6 +34,9 @@ function requestFrom(args: TraceArgs | undefined): Partial<ClientRequest> {
   if (args.send !== undefined) request.send = args.send;
   if (args.protocols !== undefined) request.protocols = args.protocols;
   if (args.sendEveryMs !== undefined) request.sendEveryMs = args.sendEveryMs;
+  if (args.slow !== undefined) request.slow = args.slow;
+  // Another server's URL takes the path's place, as in the client controls.
+  if (args.url !== undefined) request.path = args.url;
   return request;
 }
 

@@ -14,12 +14,13 @@
  * is loaded, as a `load` would.
  */
 
-import { isAbsolute } from "node:path";
+import { dirname, isAbsolute } from "node:path";
 import { exportSnippet } from "../runner/export/index.ts";
 import { createLaneTap, openProbe, parseHex, type LaneTap, type MessageChannel, type Probe } from "../runner/probe/index.ts";
 import {
   createEndpoint,
   errorMessage,
+  isOutsideUrl,
   pageRequestChecks,
   type ClientRequest,
   type ConnectedLanes,
@@ -43,7 +44,8 @@ import {
 import { createRunner, type RunnerOptions } from "../runner/supervisor.ts";
 import { createEventBatcher, defaultBatchMaxPending } from "./event-batcher.ts";
 import { createEventBuffer } from "./event-buffer.ts";
-import { FilesError, openWorkspaceFiles, type FileChange, type FileDialogs, type WorkspaceFiles } from "./files/index.ts";
+import { FilesError, openRecordingWithDialog, openWorkspaceFiles, type FileChange, type FileDialogs, type WorkspaceFiles } from "./files/index.ts";
+import { createRecordingLedger } from "./recording-ledger.ts";
 import { ensureWorkspaceDir, resolveWorkspaceDir } from "./workspace.ts";
 
 /** Where the session sends a page's messages; the host wraps a WebSocket in one. */
@@ -106,6 +108,8 @@ export function createSession(options: SessionOptions = {}) {
   /** Every page connected, with its end of the connection. */
   const pages = new Map<PageConnection, Endpoint<NoRequests, HostPushes>>();
   const probes = new Map<number, OpenProbe>();
+  /** The sources and lane requests a recording of the timeline needs. */
+  const ledger = createRecordingLedger();
   /** Lanes given to the pages' own EventSource clients; aborting one ends its proxied streams. */
   const browserLanes = new Map<number, BrowserLane>();
   /** The quit question now asked, answered by the first page that answers. */
@@ -173,11 +177,13 @@ export function createSession(options: SessionOptions = {}) {
   }
 
   function liveClient(lane: number, request: ClientRequest): LiveClient {
-    return { lane, client: request.client, method: request.method, path: request.path };
+    return { lane, client: request.client, method: request.method, path: request.path, ...(request.slow ? { slow: request.slow, paused: false } : {}) };
   }
 
   function openProbeOn(lane: number, request: ClientRequest, url: string): void {
     const ownGeneration = generation;
+    /** Set once the probe is open; a reading event comes from a timer, never while it opens. */
+    let entry: OpenProbe | undefined;
     const probe = openProbe({
       lane,
       url,
@@ -188,17 +194,26 @@ export function createSession(options: SessionOptions = {}) {
       protocols: request.protocols,
       send: request.send,
       sendEveryMs: request.sendEveryMs,
+      external: isOutsideUrl(request.path),
+      slow: request.slow,
       now,
       emit: (event) => {
-        if (generation === ownGeneration) record(event);
+        if (generation !== ownGeneration) return;
+        record(event);
+        // A stall pauses and resumes on its own: the lane's chip shows which it is.
+        if (event.kind === "reading" && entry !== undefined && probes.get(lane) === entry) {
+          entry.client = { ...entry.client, paused: event.state === "paused" };
+          broadcastAfterEvents("status", { status: status() });
+        }
       },
     });
-    const entry: OpenProbe = { probe, client: liveClient(lane, request) };
-    if (request.disconnectAfterMs !== undefined) entry.timer = setTimeout(() => probe.disconnect(), request.disconnectAfterMs);
-    probes.set(lane, entry);
+    const opened: OpenProbe = { probe, client: liveClient(lane, request) };
+    entry = opened;
+    if (request.disconnectAfterMs !== undefined) opened.timer = setTimeout(() => probe.disconnect(), request.disconnectAfterMs);
+    probes.set(lane, opened);
     void probe.done.then(() => {
-      clearTimeout(entry.timer);
-      if (probes.get(lane) !== entry) return;
+      clearTimeout(opened.timer);
+      if (probes.get(lane) !== opened) return;
       probes.delete(lane);
       // The lane's chip goes when its client has ended, on every page.
       broadcastAfterEvents("status", { status: status() });
@@ -225,10 +240,11 @@ export function createSession(options: SessionOptions = {}) {
       for (const lane of lanes) browserLanes.set(lane, { page, client: liveClient(lane, request), controller: new AbortController(), tap: tapLane(page, lane) });
       connected = { lanes: lanes.map((lane) => ({ lane, url: `/lane/${lane}${request.path}` })) };
     } else {
-      const url = runnerUrlFor(request.path);
+      const url = isOutsideUrl(request.path) ? request.path : runnerUrlFor(request.path);
       for (const lane of lanes) openProbeOn(lane, request, url);
       connected = { lanes: lanes.map((lane) => ({ lane, url })) };
     }
+    for (const lane of lanes) ledger.noteLane(lane, request);
     broadcastAfterEvents("status", { status: status() });
     return connected;
   }
@@ -271,6 +287,7 @@ export function createSession(options: SessionOptions = {}) {
     buffer.clear();
     batcher.discard();
     nextLane = 1;
+    ledger.clearLanes();
     timelineStart = now();
     return status();
   }
@@ -280,6 +297,7 @@ export function createSession(options: SessionOptions = {}) {
     const snippetPath = path ?? workspaceFiles().document().path;
     if (!isAbsolute(snippetPath)) throw new Error(`the snippet's path must be absolute, not ${JSON.stringify(snippetPath)}`);
     const event = await runner.load(source, snippetPath);
+    ledger.noteVersion(event.version, source, snippetPath);
     broadcastAfterEvents("status", { status: status() });
     return event;
   }
@@ -334,6 +352,19 @@ export function createSession(options: SessionOptions = {}) {
       "ws-close": (request) => {
         socketOn(request.lane).close(request.code, request.reason);
         return {};
+      },
+      "lane-reading": (request) => {
+        const entry = probes.get(request.lane);
+        if (!entry) throw new Error(`lane ${request.lane} has no open client`);
+        if (!entry.probe.reading) throw new Error(`lane ${request.lane}'s client reads at full speed: only a slow client can be paused (open one with slow-client settings)`);
+        if (request.paused) entry.probe.reading.pause();
+        else entry.probe.reading.resume();
+        return {};
+      },
+      "recording-sources": (request) => ledger.sources(request.versions),
+      "recording-open-dialog": () => {
+        const document = workspaceFiles().document();
+        return openRecordingWithDialog(options.dialogs, document.untitled ? workspaceFiles().workspaceDir : dirname(document.path));
       },
       clear: () => {
         const status = clear();

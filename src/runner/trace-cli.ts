@@ -1,16 +1,26 @@
 /**
- * `npm run trace -- <snippet.ts> [options]`: trace a snippet from the terminal and print its
- * timeline. Exits 0 when the snippet loaded, 1 when it did not, 2 on a usage error.
+ * `npm run trace -- <snippet.ts> [options]` (or `--url URL`): trace a snippet, or any server, from
+ * the terminal and print its timeline; with `--expect FILE`, check the timeline against an
+ * expectation file and print a report. Exits 0 when the snippet loaded (and every expectation
+ * held), 1 when not, 2 on a usage error or an expectation file that is not valid.
  */
 
-import { formatTimeline } from "./format-timeline.ts";
+import { basename } from "node:path";
+import { parseExpectationFile, recordingFormat, recordingJsonLines, type ExpectationFile, type RecordingHeader, type TimelineEvent } from "../contract/index.ts";
 import { timelineJsonLines } from "../contract/timeline-file.ts";
+import { evaluateExpectations, formatReport } from "../expect/index.ts";
+import { formatTimeline } from "./format-timeline.ts";
 import { parseTraceArgs } from "./trace-options.ts";
+import { describeRun, laneRequestsOf, mergeTraceSettings } from "./trace-settings.ts";
 import { traceSnippet } from "./trace.ts";
+import { reachedServer, traceUrl, urlProblem } from "./trace-url.ts";
 
 const usage = `usage: npm run trace -- <snippet.ts> [options]
+       npm run trace -- --url http://localhost:8080/events [options]
 
   --path /events          path (and query) the clients request (default /)
+  --url URL               trace another server instead of a snippet (http:, https:, ws:, wss:):
+                          only the client side is seen
   --client stream|eventsource|websocket
                           fetch and read the body (default), behave like an EventSource, or open
                           a WebSocket (ws://) and trace its messages both ways
@@ -28,11 +38,29 @@ const usage = `usage: npm run trace -- <snippet.ts> [options]
                           websocket default: 2000, when the clients close with 1000)
   --disconnect-after MS   disconnect each client MS after it opened
   --cleanup-grace MS      how long server cleanup may take before it counts as leaked (default 3000)
-  --json                  one JSON object per line instead of the readable timeline`;
+
+ slow and flaky clients:
+  --read-rate RATE        read at most RATE bytes a second (65536, 64KiB, 1MB): the server waits
+  --stall-after MS        stop reading MS after the client opens...
+  --stall-for MS          ...for MS (left out: for good, until the trace ends)
+  --drop-after-bytes N    drop the connection after N bytes of the body, as a broken network
+                          would (an EventSource reconnects)
+
+ output:
+  --json                  one JSON object per line instead of the readable timeline
+  --expect FILE           check the timeline against an expectation file and print a report;
+                          exit 1 when an expectation does not hold
+  --record FILE           also write the timeline as a recording the playground opens
+                          (File → Open recording)`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${usage}`);
   process.exit(2);
+}
+
+/** Writes and waits until a pipe has taken it all: exiting at once would cut the output at the pipe's buffer. */
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise<void>((resolve) => stream.write(text, () => resolve()));
 }
 
 const parsed = parseTraceArgs(process.argv.slice(2));
@@ -42,15 +70,78 @@ if (args.help) {
   console.log(usage);
   process.exit(0);
 }
-if (!args.snippetPath) fail("give exactly one snippet file");
-if (!(await Bun.file(args.snippetPath).exists())) fail(`no such file: ${args.snippetPath}`);
+
+let expectations: ExpectationFile | undefined;
+if (args.expectPath !== undefined) {
+  const file = Bun.file(args.expectPath);
+  if (!(await file.exists())) fail(`no such expectation file: ${args.expectPath}`);
+  const read = parseExpectationFile(await file.text());
+  if (!read.ok) {
+    console.error(`${args.expectPath} is not a valid expectation file: ${read.problem}`);
+    process.exit(2);
+  }
+  expectations = read.file;
+}
+
+const run = mergeTraceSettings(expectations?.trace, args);
+if (run.url === undefined && !args.snippetPath) fail("give a snippet file, or --url for another server");
+if (run.url !== undefined && args.snippetPath) fail("give a snippet file or --url, not both");
+if (run.url !== undefined) {
+  const problem = urlProblem(run.url);
+  if (problem !== undefined) fail(`--url: ${problem}`);
+}
+if (args.snippetPath && !(await Bun.file(args.snippetPath).exists())) fail(`no such file: ${args.snippetPath}`);
 
 const stop = new AbortController();
 process.once("SIGINT", () => stop.abort());
 
-const result = await traceSnippet({ ...args, snippetPath: args.snippetPath, stop: stop.signal });
+let events: TimelineEvent[];
+/** Whether the trace itself worked: the snippet loaded, or the server answered. */
+let traced: boolean;
+const versions: RecordingHeader["versions"] = [];
+if (run.url !== undefined) {
+  ({ events } = await traceUrl({ ...run, url: run.url, stop: stop.signal }));
+  traced = reachedServer(events);
+} else {
+  const snippetPath = args.snippetPath!;
+  const source = await Bun.file(snippetPath).text();
+  const result = await traceSnippet({ ...run, snippetPath, source, stop: stop.signal });
+  events = result.events;
+  traced = result.load.kind === "loaded";
+  versions.push({ version: result.load.version, source, path: snippetPath });
+}
 
-const output = args.json ? timelineJsonLines(result.events) : formatTimeline(result.events, process.stdout.isTTY === true) + "\n";
-// Exit only once a pipe has taken everything: exiting at once would cut the output at the pipe's buffer.
-await new Promise<void>((resolve) => process.stdout.write(output, () => resolve()));
-process.exit(result.load.kind === "loaded" ? 0 : 1);
+if (args.recordPath !== undefined) {
+  const header: RecordingHeader = {
+    format: recordingFormat,
+    version: 1,
+    recordedAt: new Date().toISOString(),
+    by: "trace",
+    title: run.url ?? basename(args.snippetPath!),
+    versions,
+    lanes: laneRequestsOf(run),
+  };
+  await Bun.write(args.recordPath, recordingJsonLines(header, events));
+}
+
+const timeline = () => (args.json ? timelineJsonLines(events) : formatTimeline(events, process.stdout.isTTY === true) + "\n");
+
+if (expectations === undefined) {
+  await write(process.stdout, timeline());
+  process.exit(traced ? 0 : 1);
+}
+
+const evaluation = evaluateExpectations(expectations.expect, events);
+const target = run.url ?? basename(args.snippetPath!);
+const count = expectations.expect.length;
+const title = `Checking ${count} expectation${count === 1 ? "" : "s"} from ${args.expectPath} against ${target} (${describeRun(run)}):\n\n`;
+const report = title + formatReport(evaluation, { colour: (args.json ? process.stderr : process.stdout).isTTY === true }) + "\n";
+if (args.json) {
+  // The timeline stays clean JSON on stdout; the report goes beside it.
+  await write(process.stdout, timeline());
+  await write(process.stderr, report);
+} else {
+  // A run that holds says so briefly; one that does not shows the timeline it was checked against.
+  await write(process.stdout, (evaluation.ok ? "" : `${timeline()}\n`) + report);
+}
+process.exit(traced && evaluation.ok ? 0 : 1);

@@ -4,7 +4,7 @@
  */
 
 import { parseArgs } from "node:util";
-import type { ClientKind } from "../contract/index.ts";
+import { parseByteSize, type ClientBehaviour, type ClientKind } from "../contract/index.ts";
 
 export interface TraceArgs {
   snippetPath: string | undefined;
@@ -20,6 +20,14 @@ export interface TraceArgs {
   protocols: string[] | undefined;
   send: string[] | undefined;
   sendEveryMs: number | undefined;
+  /** Another server to point the clients at, instead of a snippet. */
+  url: string | undefined;
+  /** How the clients misbehave: `--read-rate`, `--stall-after`, `--stall-for`, `--drop-after-bytes`. */
+  slow: ClientBehaviour | undefined;
+  /** An expectation file to check the timeline against. */
+  expectPath: string | undefined;
+  /** Where to write the timeline as a recording the playground opens. */
+  recordPath: string | undefined;
   json: boolean;
   help: boolean;
 }
@@ -36,6 +44,31 @@ function number(value: string | undefined, name: string): number | undefined {
 /** Splits a line of options as a shell would for simple words and "quoted strings". */
 export function splitWords(line: string): string[] {
   return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : (m[2] ?? m[3]!)));
+}
+
+/** The slow-client options, or undefined when none is given. */
+function slowOptions(values: Record<string, string | boolean | string[] | undefined>): ClientBehaviour | undefined {
+  const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+  const rate = text("read-rate");
+  const drop = text("drop-after-bytes");
+  const behaviour: ClientBehaviour = {};
+  if (rate !== undefined) {
+    const bytes = parseByteSize(rate);
+    if (bytes === undefined || bytes < 1) throw new Error(`--read-rate takes bytes a second, such as 65536, 64KiB or 1MB, not "${rate}"`);
+    behaviour.readBytesPerSecond = bytes;
+  }
+  const stallAfter = number(text("stall-after"), "stall-after");
+  const stallFor = number(text("stall-for"), "stall-for");
+  if (stallFor !== undefined && stallAfter === undefined) throw new Error("--stall-for needs --stall-after: when the stall begins");
+  if (stallFor === 0) throw new Error("--stall-for takes a number of ms above 0 (leave it out to stop reading for good)");
+  if (stallAfter !== undefined) behaviour.stallAfterMs = stallAfter;
+  if (stallFor !== undefined) behaviour.stallMs = stallFor;
+  if (drop !== undefined) {
+    const bytes = parseByteSize(drop);
+    if (bytes === undefined) throw new Error(`--drop-after-bytes takes a number of bytes, such as 100 or 4KiB, not "${drop}"`);
+    behaviour.dropAfterBytes = bytes;
+  }
+  return Object.keys(behaviour).length === 0 ? undefined : behaviour;
 }
 
 export function parseTraceArgs(argv: readonly string[]): TraceArgsResult {
@@ -56,17 +89,27 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgsResult {
         send: { type: "string", multiple: true },
         "send-every": { type: "string" },
         protocol: { type: "string", multiple: true },
+        url: { type: "string" },
+        "read-rate": { type: "string" },
+        "stall-after": { type: "string" },
+        "stall-for": { type: "string" },
+        "drop-after-bytes": { type: "string" },
+        expect: { type: "string" },
+        record: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
     if (positionals.length > 1) throw new Error("give exactly one snippet file");
-    const client = values.client;
+    // A ws:// or wss:// URL can only be a WebSocket's.
+    const client = values.client ?? (values.url !== undefined && /^wss?:/i.test(values.url) ? "websocket" : undefined);
     if (client !== undefined && client !== "stream" && client !== "eventsource" && client !== "websocket") throw new Error(`--client is stream, eventsource or websocket, not "${client}"`);
     const forWebSocket = ["send", "send-every", "protocol"].filter((name) => values[name as "send"] !== undefined);
     if (forWebSocket.length > 0 && client !== "websocket") throw new Error(`--${forWebSocket[0]} is for --client websocket`);
     const sendEveryMs = number(values["send-every"], "send-every");
     if (sendEveryMs === 0) throw new Error("--send-every takes a number of ms above 0");
+    if (positionals.length > 0 && values.url !== undefined) throw new Error("give a snippet file or --url, not both");
+    const slow = slowOptions(values);
     const headers: Record<string, string> = {};
     for (const header of values.header ?? []) {
       const colon = header.indexOf(":");
@@ -89,6 +132,10 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgsResult {
         protocols: values.protocol,
         send: values.send,
         sendEveryMs,
+        url: values.url,
+        slow,
+        expectPath: values.expect,
+        recordPath: values.record,
         json: values.json === true,
         help: values.help === true,
       },

@@ -10,18 +10,13 @@
  */
 
 import { resolve } from "node:path";
-import { openProbe, type Probe } from "./probe/index.ts";
-import type { ClientKind, LoadedEvent, LoadErrorEvent, TimelineEvent } from "../contract/index.ts";
+import type { ClientBehaviour, ClientKind, LoadedEvent, LoadErrorEvent, TimelineEvent } from "../contract/index.ts";
 import { createRunner } from "./supervisor.ts";
 import { rebaseTimeline } from "../contract/timeline-file.ts";
+import { endOfTrace, probeClients } from "./trace-probes.ts";
 
-export interface TraceOptions {
-  /** The snippet's file. Its folder is where imports resolve from. */
-  snippetPath: string;
-  /** The source to load; read from `snippetPath` when left out. */
-  source?: string | undefined;
-  /** Path (and query) the clients request. */
-  path?: string | undefined;
+/** How the clients of a trace behave: the same for a snippet and for a URL. */
+export interface TraceClientOptions {
   client?: ClientKind | undefined;
   /** How many clients, each on its own lane. */
   clients?: number | undefined;
@@ -32,10 +27,6 @@ export interface TraceOptions {
   durationMs?: number | undefined;
   /** Disconnect every client this long after it opened. */
   disconnectAfterMs?: number | undefined;
-  /** How long the server's cleanup may take before it counts as leaked. */
-  cleanupGraceMs?: number | undefined;
-  /** How long the snippet's top-level code may await before its load is given up. */
-  topLevelTimeoutMs?: number | undefined;
   /** Reconnect delay for `eventsource` clients until the stream sends `retry:`. */
   defaultRetryMs?: number | undefined;
   /** `websocket` clients: subprotocols to offer. */
@@ -44,10 +35,25 @@ export interface TraceOptions {
   send?: string[] | undefined;
   /** `websocket` clients: send one message every this many ms (round and round) instead of all at once. */
   sendEveryMs?: number | undefined;
+  /** Slow and flaky clients: read at a rate, stall, drop the connection (see `ClientBehaviour`). */
+  slow?: ClientBehaviour | undefined;
   /** Ends the recording early, as if the duration had passed (Ctrl+C in the terminal). */
   stop?: AbortSignal | undefined;
   /** Receives events as they happen (on the host clock, not rebased). */
   onEvent?: ((event: TimelineEvent) => void) | undefined;
+}
+
+export interface TraceOptions extends TraceClientOptions {
+  /** The snippet's file. Its folder is where imports resolve from. */
+  snippetPath: string;
+  /** The source to load; read from `snippetPath` when left out. */
+  source?: string | undefined;
+  /** Path (and query) the clients request. */
+  path?: string | undefined;
+  /** How long the server's cleanup may take before it counts as leaked. */
+  cleanupGraceMs?: number | undefined;
+  /** How long the snippet's top-level code may await before its load is given up. */
+  topLevelTimeoutMs?: number | undefined;
 }
 
 export interface TraceResult {
@@ -63,7 +69,7 @@ export const defaultEventSourceDurationMs = 5_000;
 export const defaultWebSocketDurationMs = 2_000;
 
 /** The duration a trace of `client` gets when none is given. */
-function defaultDurationMs(client: ClientKind): number | undefined {
+export function defaultDurationMs(client: ClientKind): number | undefined {
   if (client === "eventsource") return defaultEventSourceDurationMs;
   if (client === "websocket") return defaultWebSocketDurationMs;
   return undefined;
@@ -100,7 +106,7 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
     // Stopping the runner answers the load still running with a load error, which names the reason.
     if (!answered) await runner.stop(end.reason());
     const load = await loading;
-    if (load.kind === "loaded") await probe(runner.url, client, options, end, record);
+    if (load.kind === "loaded") await probeClients({ url: new URL(options.path ?? "/", runner.url).href, client, options, end, record });
     // Cleanup can only be waited for where it can happen: give it the grace period and a little more.
     if (answered) await runner.settle(cleanupGraceMs + 500);
     return { load, events: rebaseTimeline(events, began) };
@@ -108,56 +114,4 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
     end.cancel();
     await runner.stop();
   }
-}
-
-/** The end of a trace: its duration running out, or `stop` aborting; never, when neither is given. */
-function endOfTrace(durationMs: number | undefined, stop: AbortSignal | undefined) {
-  const { promise: reached, resolve } = Promise.withResolvers<void>();
-  let why = "the trace was stopped";
-  const timer = durationMs === undefined ? undefined : setTimeout(() => {
-    why = `the trace's --duration of ${durationMs} ms ran out`;
-    resolve();
-  }, durationMs);
-  const onStop = () => resolve();
-  stop?.addEventListener("abort", onStop, { once: true });
-  if (stop?.aborted) resolve();
-  return {
-    reached,
-    /** Why the trace ended, as the start of a sentence. */
-    reason: () => why,
-    cancel(): void {
-      clearTimeout(timer);
-      stop?.removeEventListener("abort", onStop);
-    },
-  };
-}
-
-async function probe(base: string, client: ClientKind, options: TraceOptions, end: ReturnType<typeof endOfTrace>, record: (event: TimelineEvent) => void): Promise<void> {
-  const url = new URL(options.path ?? "/", base).href;
-  const count = Math.max(1, options.clients ?? 1);
-  const probes: Probe[] = [];
-  const timers: ReturnType<typeof setTimeout>[] = [];
-  for (let lane = 1; lane <= count; lane++) {
-    const opened = openProbe({
-      lane,
-      url,
-      client,
-      method: options.method,
-      headers: options.headers,
-      body: options.body,
-      defaultRetryMs: options.defaultRetryMs,
-      protocols: options.protocols,
-      send: options.send,
-      sendEveryMs: options.sendEveryMs,
-      now: () => performance.now(),
-      emit: record,
-    });
-    probes.push(opened);
-    if (options.disconnectAfterMs !== undefined) timers.push(setTimeout(() => opened.disconnect(), options.disconnectAfterMs));
-  }
-  const allDone = Promise.all(probes.map((p) => p.done));
-  await Promise.race([allDone, end.reached]);
-  for (const p of probes) p.disconnect();
-  await allDone;
-  for (const timer of timers) clearTimeout(timer);
 }

@@ -2,10 +2,12 @@
  * The client controls: what to request (path, method, headers, body), with which client (fetch
  * stream, EventSource in the host, the page's own EventSource, or a WebSocket in the host), how
  * many, and when to let go. A WebSocket also takes messages to send once open and subprotocols.
+ * The path may be another server's whole URL; any host client may be slow or flaky.
  */
 
-import type { ClientKind, ClientRequest } from "../contract/index.ts";
+import { isOutsideUrl, type ClientKind, type ClientRequest } from "../contract/index.ts";
 import { byId } from "./dom.ts";
+import { createSlowClientControls } from "./slow-client-controls.ts";
 
 export interface ClientControlsOptions {
   onConnect: (request: ClientRequest) => void;
@@ -37,6 +39,7 @@ export function createClientControls(options: ClientControlsOptions) {
   const wsProtocols = byId("client-ws-protocols", HTMLInputElement);
   const wsEvery = byId("client-ws-every", HTMLInputElement);
   const wsOnly = [...form.querySelectorAll<HTMLElement>(".ws-only")];
+  const slow = createSlowClientControls();
 
   // EventSource and WebSocket can only GET; say so by disabling what does not apply.
   const syncKind = () => {
@@ -46,37 +49,63 @@ export function createClientControls(options: ClientControlsOptions) {
     if (!isStream) method.value = "GET";
     const isWebSocket = kind.value === "websocket";
     for (const part of wsOnly) part.hidden = !isWebSocket;
+    slow.setEnabled(kind.value !== "browser");
   };
   kind.addEventListener("change", syncKind);
   syncKind();
 
-  form.addEventListener("submit", (submit) => {
-    submit.preventDefault();
+  /** The request the controls describe, or the field that does not make sense and why. */
+  function read(): { ok: true; request: ClientRequest } | { ok: false; field: HTMLInputElement; message: string } {
     const after = Number(disconnectAfter.value);
     const isWebSocket = kind.value === "websocket";
     const every = Number(wsEvery.value);
     const messages = wsSend.value.split("\n").filter((line) => line !== "");
     const protocols = wsProtocols.value.split(",").map((name) => name.trim()).filter((name) => name !== "");
-    options.onConnect({
-      client: kind.value as ClientKind,
-      path: path.value.startsWith("/") ? path.value : `/${path.value}`,
-      method: method.value,
-      headers: parseHeaderLines(headers.value),
-      body: body.value === "" || method.value === "GET" ? undefined : body.value,
-      clients: Math.max(1, Math.min(50, Math.floor(Number(count.value)) || 1)),
-      disconnectAfterMs: disconnectAfter.value !== "" && after > 0 ? after : undefined,
-      ...(isWebSocket
-        ? {
-            send: messages.length > 0 ? messages : undefined,
-            protocols: protocols.length > 0 ? protocols : undefined,
-            sendEveryMs: wsEvery.value !== "" && every > 0 ? every : undefined,
-          }
-        : {}),
-    });
+    const slowness = kind.value === "browser" ? { ok: true as const, slow: undefined } : slow.read();
+    if (!slowness.ok) return slowness;
+    const target = path.value.trim();
+    return {
+      ok: true,
+      request: {
+        client: kind.value as ClientKind,
+        // A path on the snippet's server, or another server's whole URL.
+        path: isOutsideUrl(target) || target.startsWith("/") ? target : `/${target}`,
+        method: method.value,
+        headers: parseHeaderLines(headers.value),
+        body: body.value === "" || method.value === "GET" ? undefined : body.value,
+        clients: Math.max(1, Math.min(50, Math.floor(Number(count.value)) || 1)),
+        disconnectAfterMs: disconnectAfter.value !== "" && after > 0 ? after : undefined,
+        ...(isWebSocket
+          ? {
+              send: messages.length > 0 ? messages : undefined,
+              protocols: protocols.length > 0 ? protocols : undefined,
+              sendEveryMs: wsEvery.value !== "" && every > 0 ? every : undefined,
+            }
+          : {}),
+        ...(slowness.slow === undefined ? {} : { slow: slowness.slow }),
+      },
+    };
+  }
+
+  form.addEventListener("submit", (submit) => {
+    submit.preventDefault();
+    const described = read();
+    if (!described.ok) {
+      described.field.setCustomValidity(described.message);
+      described.field.closest("details")?.setAttribute("open", "");
+      described.field.reportValidity();
+      return;
+    }
+    options.onConnect(described.request);
   });
   disconnectAll.addEventListener("click", options.onDisconnectAll);
 
   return {
+    /** The request the controls describe now, or undefined while a field does not make sense. */
+    current(): ClientRequest | undefined {
+      const now = read();
+      return now.ok ? now.request : undefined;
+    },
     /** Fills the controls from an example's suggested request. */
     set(request: Partial<ClientRequest>): void {
       if (request.client) kind.value = request.client;
@@ -89,6 +118,7 @@ export function createClientControls(options: ClientControlsOptions) {
       wsSend.value = (request.send ?? []).join("\n");
       wsProtocols.value = (request.protocols ?? []).join(", ");
       wsEvery.value = request.sendEveryMs === undefined ? "" : String(request.sendEveryMs);
+      slow.set(request.slow);
       syncKind();
     },
   };

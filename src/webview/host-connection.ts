@@ -41,6 +41,7 @@ const timeouts = {
   export: 60_000,
   "file-open-dialog": 60 * 60_000,
   "file-save-dialog": 60 * 60_000,
+  "recording-open-dialog": 60 * 60_000,
 } as const;
 
 export interface HostConnection {

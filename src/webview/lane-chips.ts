@@ -4,7 +4,7 @@
  * every page at once.
  */
 
-import type { LiveClient } from "../contract/index.ts";
+import { describeBehaviour, isOutsideUrl, type LiveClient } from "../contract/index.ts";
 import { element } from "./dom.ts";
 
 export interface LaneChipsOptions {
@@ -25,7 +25,8 @@ export function createLaneChips(container: HTMLElement, options: LaneChipsOption
       container.replaceChildren(
         ...clients.map((live) => {
           const { lane, client, method, path } = live;
-          const chip = element("span", { class: "lane-chip", "data-lane": String(lane) }, `#${lane} ${client} ${method} ${path}`);
+          const notes = [...(isOutsideUrl(path) ? ["server side not visible"] : []), ...(live.slow ? [describeBehaviour(live.slow)] : [])];
+          const chip = element("span", { class: "lane-chip", "data-lane": String(lane) }, `#${lane} ${client} ${method} ${path}${notes.map((note) => ` · ${note}`).join("")}`);
           const extra = options.extra?.(live);
           if (extra) chip.append(extra);
           const close = element("button", { type: "button", "aria-label": `Disconnect client ${lane}`, title: "Disconnect" }, "×");

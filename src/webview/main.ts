@@ -32,6 +32,9 @@ import { createEventsTable } from "./events-table.ts";
 import { loadExamples, type Example } from "./examples-menu.ts";
 import { createHostConnection } from "./host-connection.ts";
 import { createLaneChips } from "./lane-chips.ts";
+import { readingToggle } from "./lane-reading-toggle.ts";
+import { createRecordingFiles } from "./recording-files.ts";
+import { createRecordingViewer } from "./recording-viewer.ts";
 import { createWsLaneBoxes } from "./ws-lane-box.ts";
 import { createQuitDialog } from "./quit-dialog.ts";
 import { createFileSaver, describeSave } from "./save-file.ts";
@@ -76,7 +79,7 @@ const connection = createHostConnection({
 function handlePush(payload: PushPayload<HostPushes>): void {
   switch (payload.type) {
     case "status":
-      if (!status || status.timelineStart !== payload.status.timelineStart) store.clear(payload.status.timelineStart);
+      if (!status || status.timelineStart !== payload.status.timelineStart) resetLive(payload.status.timelineStart);
       status = payload.status;
       wsBoxes.keepOnly(status.clients.map((client) => client.lane));
       chips.show(status.clients);
@@ -87,7 +90,9 @@ function handlePush(payload: PushPayload<HostPushes>): void {
       cleared(payload.status);
       return;
     case "events":
-      store.append(payload.events);
+      // While a recording is shown, the live timeline goes on aside.
+      if (viewer.active) viewer.holdLive(payload.events);
+      else store.append(payload.events);
       return;
     case "workspace":
       pendingWorkspace = payload.workspace;
@@ -127,10 +132,16 @@ function handlePush(payload: PushPayload<HostPushes>): void {
   }
 }
 
+/** The live timeline starts again at `start`: on show, or aside while a recording is shown. */
+function resetLive(start: number): void {
+  if (viewer.active) viewer.resetLive(start);
+  else store.clear(start);
+}
+
 /** The timeline was cleared (by this page or another). */
 function cleared(next: HostStatus): void {
   status = next;
-  store.clear(next.timelineStart);
+  resetLive(next.timelineStart);
   chips.show(next.clients);
   forgetEndedBrowserClients(next);
 }
@@ -221,7 +232,16 @@ const wsBoxes = createWsLaneBoxes({
 });
 const chips = createLaneChips(byId("lanes", HTMLDivElement), {
   onDisconnect: (lane) => disconnect(lane),
-  extra: (client) => (client.client === "websocket" ? wsBoxes.boxFor(client.lane) : undefined),
+  extra: (client) => {
+    const parts = [
+      readingToggle(client, (lane, paused) => void connection.request("lane-reading", { lane, paused }).catch(sayFailure)),
+      client.client === "websocket" ? wsBoxes.boxFor(client.lane) : undefined,
+    ].filter((part) => part !== undefined);
+    if (parts.length <= 1) return parts[0];
+    const both = element("span", { class: "lane-extras" });
+    both.append(...parts);
+    return both;
+  },
 });
 const fileSaver = createFileSaver({ connection, nativeDialogs: () => pendingWorkspace?.nativeDialogs ?? false });
 const quitDialog = createQuitDialog((choice) => void connection.request("quit-answer", { choice }).catch(sayFailure));
@@ -234,7 +254,8 @@ async function saveExport(name: string, content: Blob, what: string): Promise<vo
 
 const details = createDetailsPanel(byId("details", HTMLElement), () => store.timelineStart);
 const timeline = mountTimeline(byId("timeline", HTMLDivElement), byId("tooltip", HTMLDivElement), store, {
-  now: connection.hostNow,
+  // A recording has no "now"; the viewer exists by the time the timeline first draws.
+  now: () => (viewer.active ? undefined : connection.hostNow()),
   onSelect(event) {
     table.select(event);
     details.show(event);
@@ -247,7 +268,29 @@ const table = createEventsTable(byId("panel-events", HTMLDivElement), store, {
   },
 });
 const rawView = createRawView(byId("panel-raw", HTMLDivElement), store);
-createConsolePanel(byId("panel-console", HTMLDivElement), store, (line) => editor?.revealLine(line));
+createConsolePanel(byId("panel-console", HTMLDivElement), store, (line) => (viewer.active ? viewer.revealLine(line) : editor?.revealLine(line)));
+const viewer = createRecordingViewer({
+  store,
+  view: timeline.view,
+  onModeChange(viewing) {
+    // A recording is read-only: nothing that would change the live session, nor the user's snippet, is offered.
+    byId("recording-source", HTMLDivElement).hidden = !viewing;
+    for (const id of ["run", "clear", "connect", "disconnect-all", "export-bun", "export-deno"]) byId(id, HTMLButtonElement).disabled = viewing;
+    table.select(undefined);
+    details.show(undefined);
+  },
+});
+const recordings = createRecordingFiles({
+  connection,
+  viewer,
+  events: () => store.events,
+  timelineStart: () => store.timelineStart,
+  range: () => timeline.view.range,
+  controls: () => controls.current(),
+  documentName: () => documents.path?.split("/").at(-1),
+  nativeDialogs: () => pendingWorkspace?.nativeDialogs ?? false,
+  say,
+});
 const settings = createPageSettings({
   save: (changes) => void connection.request("settings-set", { settings: changes }).catch(sayFailure),
   onTheme(dark) {
@@ -262,14 +305,19 @@ const documents = createDocuments({
     if (editor) editor.source = source;
   },
   say,
-  onOpened: () => void run(),
+  onOpened: () => {
+    // A snippet opened from the File menu is for editing: back to live, where it runs.
+    viewer.close();
+    void run();
+  },
 });
 const controls = createClientControls({ onConnect: (request) => void connect(request), onDisconnectAll: () => disconnect() });
 
-// Runtime errors and leaks become editor markers as they arrive, once per frame at most.
+// Runtime errors and leaks become editor markers as they arrive, once per frame at most (a
+// recording's are not the user's snippet's).
 store.subscribe({
   appended(from) {
-    editor?.noteEvents(store.events.slice(from), status?.serving);
+    if (!viewer.active) editor?.noteEvents(store.events.slice(from), status?.serving);
   },
   cleared() {
     // The clients (and their chips) follow the host's status, which comes with every clear.
@@ -307,7 +355,8 @@ function setupToolbar(): void {
   });
   byId("export-json", HTMLButtonElement).addEventListener("click", () => {
     byId("export-menu", HTMLDetailsElement).open = false;
-    const lines = timelineJsonLines(rebaseTimeline(store.events, store.timelineStart));
+    // A recording's events are already in ms since its start.
+    const lines = timelineJsonLines(rebaseTimeline(store.events, viewer.active ? 0 : store.timelineStart));
     void saveExport("timeline.jsonl", new Blob([lines], { type: "application/x-ndjson" }), "timeline.jsonl");
   });
   for (const target of ["bun", "deno"] as const) {
@@ -319,6 +368,16 @@ function setupToolbar(): void {
   byId("export-png", HTMLButtonElement).addEventListener("click", async () => {
     byId("export-menu", HTMLDetailsElement).open = false;
     await saveExport("timeline.png", await timeline.toPng(), "timeline.png");
+  });
+  byId("export-recording", HTMLButtonElement).addEventListener("click", () => {
+    byId("export-menu", HTMLDetailsElement).open = false;
+    const name = recordings.recordingName();
+    recordings.recordingText().then((text) => saveExport(name, new Blob([text], { type: "application/x-ndjson" }), name), sayFailure);
+  });
+  byId("export-expectations", HTMLButtonElement).addEventListener("click", () => {
+    byId("export-menu", HTMLDetailsElement).open = false;
+    const name = recordings.expectationsName();
+    recordings.expectationsText().then((text) => saveExport(name, new Blob([text], { type: "text/plain" }), name), sayFailure);
   });
 }
 
@@ -356,6 +415,7 @@ async function setupExamples(): Promise<void> {
     const example = examples.find((e) => e.id === select.value);
     select.value = "";
     if (!example || !editor) return;
+    viewer.close();
     // Opening an example never loses the user's own snippet: the example becomes a new untitled one.
     void documents.openAsNew(example.source).then(() => void run());
     controls.set(example.request);

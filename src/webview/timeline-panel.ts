@@ -11,8 +11,8 @@ import { createTimelineModel, createTimelineView } from "./timeline/index.ts";
 
 export interface TimelinePanelOptions {
   onSelect: (event: TimelineEvent | undefined) => void;
-  /** The host's clock, for the "now" line. */
-  now: () => number;
+  /** The host's clock, for the "now" line; undefined while there is no "now" (a recording is shown). */
+  now: () => number | undefined;
 }
 
 export function mountTimeline(container: HTMLElement, tooltip: HTMLElement, store: EventStore, options: TimelinePanelOptions) {

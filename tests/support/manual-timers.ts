@@ -20,6 +20,8 @@ export function createManualTimers() {
 
   return {
     timers,
+    /** The clock the timers run on, in ms from 0. */
+    now: () => now,
     /** Timers set and not yet fired or cleared. */
     get pending(): number {
       return due.size;

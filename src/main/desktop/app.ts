@@ -33,14 +33,14 @@ let signalled = false;
 
 /** The system's dialogs. Electrobun 1.18.1 has no save dialog: a folder is picked, the file keeps its name. */
 const dialogs: FileDialogs = {
-  async openFile({ startIn }) {
+  async openFile({ startIn, fileTypes }) {
     const [path] = await underWindow(() => Utils.openFileDialog({
       startingFolder: startIn,
       canChooseFiles: true,
       canChooseDirectory: false,
       allowsMultipleSelection: false,
       // GTK reads each entry as a glob pattern.
-      allowedFileTypes: "*.ts,*.tsx,*.js,*.mjs,*.mts",
+      allowedFileTypes: (fileTypes ?? ["*.ts", "*.tsx", "*.js", "*.mjs", "*.mts"]).join(","),
     }));
     return path ? path : undefined;
   },

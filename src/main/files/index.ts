@@ -7,4 +7,5 @@ export { defaultSettings } from "./settings.ts";
 export { maxSnippetBytes } from "./snippet-names.ts";
 export { starterSnippet } from "./starter-snippet.ts";
 export { windowTitle } from "./window-title.ts";
+export { openRecordingWithDialog, recordingFileTypes } from "./recording-open.ts";
 export { openWorkspaceFiles, type FileChange, type FileDialogs, type WorkspaceFiles, type WorkspaceFilesOptions } from "./workspace-files.ts";

@@ -3,12 +3,20 @@
  * body read, the SSE events in it, and exactly one `disconnect` at the end, however it ends.
  */
 
-import type { ChunkEvent, ClientKind, DisconnectBy } from "../../contract/index.ts";
+import { formatByteSize, type ChunkEvent, type ClientBehaviour, type ClientKind, type DisconnectBy } from "../../contract/index.ts";
 import { chunkPreview } from "../preview.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { headerRecord } from "./http-fields.ts";
-import type { SseRecorder } from "./sse-recorder.ts";
+import type { ReadPacer } from "./read-pacer.ts";
 import type { ProbeEventSink } from "./types.ts";
+
+/** What reads a body beside the chunks: SSE events, JSON lines. */
+export interface BodyRecorder {
+  /** The next bytes of the body, cut anywhere. */
+  feed(bytes: Uint8Array): void;
+  /** The connection ended; `complete` when the body ended as the server meant it to (not broken or dropped). */
+  reset(complete?: boolean): void;
+}
 
 export interface ConnectionOptions extends ProbeEventSink {
   /** Which client this connection belongs to, for the `open` event. */
@@ -21,8 +29,12 @@ export interface ConnectionOptions extends ProbeEventSink {
   attempt: number;
   /** Why a response is refused without reading its body, or undefined to read it. */
   refuse?: ((response: Response) => string | undefined) | undefined;
-  /** The recorder to parse an accepted response's body as SSE with, or undefined for chunks only. */
-  recorderFor: (response: Response) => SseRecorder | undefined;
+  /** The recorder to parse an accepted response's body with (SSE, JSON lines), or undefined for chunks only. */
+  recorderFor: (response: Response) => BodyRecorder | undefined;
+  /** Another server than the playground's runner: its side is not recorded (see `OpenEvent.external`). */
+  external?: boolean | undefined;
+  /** A slow client: its settings (for the `open` event), the pacer its reads wait for, and where it drops the connection. */
+  slow?: { behaviour: ClientBehaviour; pacer: ReadPacer } | undefined;
 }
 
 /** How a connection ended. */
@@ -45,7 +57,9 @@ export function openConnection(options: ConnectionOptions) {
   const { lane, now, emit } = options;
   const abort = new AbortController();
   const chunkEvents = createGatedEmitter<ChunkEvent>({ of: "chunk", lane, emit, floodGate: options.floodGate });
-  let recorder: SseRecorder | undefined;
+  let recorder: BodyRecorder | undefined;
+  const dropAfterBytes = options.slow?.behaviour.dropAfterBytes;
+  const pacer = options.slow?.pacer;
   let bytes = 0;
   let chunks = 0;
   let end: ConnectionEnd | undefined;
@@ -56,9 +70,25 @@ export function openConnection(options: ConnectionOptions) {
     end = { by, refused };
     // Folds first, so every chunk and event the client received is on the timeline before the end.
     chunkEvents.flush();
-    recorder?.reset();
+    recorder?.reset(by === "server");
     emit({ t: now(), lane, side: "client", kind: "disconnect", by, ...(message === undefined ? {} : { message }), bytes, chunks });
     return end;
+  }
+
+  /** One piece of the body, as the client read it. */
+  function take(value: Uint8Array): void {
+    const t = now();
+    bytes += value.byteLength;
+    chunks++;
+    chunkEvents.record(t, value.byteLength, () => ({ t, lane, side: "client", kind: "chunk", bytes: value.byteLength, ...chunkPreview(value) }));
+    recorder?.feed(value);
+  }
+
+  /** Drops the connection as a broken network would, by the lane's `dropAfterBytes`. */
+  function drop(): ConnectionEnd {
+    const dropped = finish("drop", `dropped after ${formatByteSize(bytes)} of the body, by the lane's setting`);
+    abort.abort();
+    return dropped;
   }
 
   async function run(): Promise<ConnectionEnd> {
@@ -82,13 +112,25 @@ export function openConnection(options: ConnectionOptions) {
       recorder = options.recorderFor(response);
       if (response.body) {
         const reader = response.body.getReader();
+        if (dropAfterBytes === 0) return drop();
+        if (pacer && !(await pacer.ready())) return end ?? finish("client");
         for (let read = await reader.read(); !read.done && !end; read = await reader.read()) {
-          const value = read.value;
-          const t = now();
-          bytes += value.byteLength;
-          chunks++;
-          chunkEvents.record(t, value.byteLength, () => ({ t, lane, side: "client", kind: "chunk", bytes: value.byteLength, ...chunkPreview(value) }));
-          recorder?.feed(value);
+          if (pacer === undefined && dropAfterBytes === undefined) {
+            take(read.value);
+            continue;
+          }
+          // A slow client takes what arrived a slice at a time, and asks for more only when it may read again.
+          let rest = read.value;
+          while (rest.byteLength > 0 && !end) {
+            let size = pacer ? await pacer.take(rest.byteLength) : rest.byteLength;
+            if (end) break;
+            if (size === 0) return finish("client");
+            if (dropAfterBytes !== undefined) size = Math.min(size, dropAfterBytes - bytes);
+            take(rest.subarray(0, size));
+            rest = rest.subarray(size);
+            if (dropAfterBytes !== undefined && bytes >= dropAfterBytes) return drop();
+          }
+          if (pacer && !end && !(await pacer.ready())) return end ?? finish("client");
         }
       }
       return finish("server");
@@ -99,7 +141,19 @@ export function openConnection(options: ConnectionOptions) {
     }
   }
 
-  emit({ t: now(), lane, side: "client", kind: "open", client: options.client, method: options.method, url: options.url, attempt: options.attempt });
+  emit({
+    t: now(),
+    lane,
+    side: "client",
+    kind: "open",
+    client: options.client,
+    method: options.method,
+    url: options.url,
+    attempt: options.attempt,
+    ...(options.external ? { external: true } : {}),
+    ...(options.slow ? { slow: options.slow.behaviour } : {}),
+  });
+  pacer?.start();
   const ended = run();
 
   return {

@@ -8,6 +8,7 @@
 import { openConnection, type Connection } from "./connection.ts";
 import { eventSourceRefusal } from "./eventsource-refusal.ts";
 import { laneHeader, mergeHeaders } from "./http-fields.ts";
+import { slowClientFor } from "./slow-client.ts";
 import { createSseRecorder, defaultRetryMs } from "./sse-recorder.ts";
 import type { Probe, ProbeOptions } from "./types.ts";
 
@@ -30,6 +31,8 @@ export function openEventSourceClient(options: ProbeOptions): Probe {
   const sink = { lane, now, emit, floodGate: options.floodGate };
   const firstRetryMs = options.defaultRetryMs ?? defaultRetryMs;
   const recorder = createSseRecorder(sink, { defaultRetryMs: firstRetryMs });
+  // One for the lane, across reconnects: a pause from the chip holds every connection.
+  const slow = slowClientFor(options);
   let connection: Connection | undefined;
   let stopped = false;
   let cancelWait: (() => void) | undefined;
@@ -55,9 +58,11 @@ export function openEventSourceClient(options: ProbeOptions): Probe {
         { accept: "text/event-stream", "cache-control": "no-cache" },
         options.headers ?? {},
         recorder.lastEventId === "" ? {} : { "last-event-id": utf8ByteString(recorder.lastEventId) },
-        { [laneHeader]: String(lane) },
+        options.external ? {} : { [laneHeader]: String(lane) },
       ),
       attempt,
+      external: options.external,
+      slow,
       refuse: eventSourceRefusal,
       recorderFor: () => recorder,
     });
@@ -67,6 +72,7 @@ export function openEventSourceClient(options: ProbeOptions): Probe {
     for (let attempt = 1; ; attempt++) {
       connection = connect(attempt);
       const end = await connection.ended;
+      // A dropped connection is a network error to an EventSource: it reconnects.
       if (stopped || end.by === "client" || end.refused) return;
       const delayMs = Math.min(recorder.retryMs ?? firstRetryMs, longestTimerMs);
       if (!(await waitToReconnect(delayMs)) || stopped) return;
@@ -75,13 +81,15 @@ export function openEventSourceClient(options: ProbeOptions): Probe {
     }
   }
 
-  const done = run();
+  const done = run().then(() => slow?.pacer.close());
   return {
     disconnect(): void {
       stopped = true;
       cancelWait?.();
       connection?.close();
+      slow?.pacer.close();
     },
     done,
+    reading: slow?.pacer,
   };
 }

@@ -4,7 +4,7 @@
  * Types only.
  */
 
-import type { ClientEvent, ClientKind, FoldedEvent } from "../../contract/index.ts";
+import type { ClientBehaviour, ClientEvent, ClientKind, FoldedEvent } from "../../contract/index.ts";
 import type { FloodGateOptions } from "../flood-gate.ts";
 
 /** Where a probe client's timeline events go, in the order they happened. */
@@ -41,6 +41,20 @@ export interface ProbeOptions extends ProbeEventSink {
   send?: string[] | undefined;
   /** `websocket` only: send the messages one at a time this many ms apart, round and round, instead of all at once. */
   sendEveryMs?: number | undefined;
+  /**
+   * The URL is another server than the playground's runner: no lane header goes to it, and the
+   * `open` event says its side is not visible.
+   */
+  external?: boolean | undefined;
+  /** A slow or flaky client: how it reads (see `ClientBehaviour`); it can then be paused and resumed. */
+  slow?: ClientBehaviour | undefined;
+}
+
+/** Pausing a slow client's reading, from its lane's chip. */
+export interface ReadingControl {
+  pause(): void;
+  resume(): void;
+  readonly paused: boolean;
 }
 
 /** What a `websocket` probe can do besides disconnecting. */
@@ -62,4 +76,6 @@ export interface Probe {
   done: Promise<void>;
   /** For `websocket` probes: sending and closing with a code. */
   messages?: MessageChannel | undefined;
+  /** For slow clients (`ProbeOptions.slow`): pausing and resuming their reading. */
+  reading?: ReadingControl | undefined;
 }

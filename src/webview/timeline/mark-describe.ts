@@ -111,7 +111,14 @@ export function describeEvent(event: TimelineEvent): MarkLook {
       return { role: "lifecycle", label: `retry ${formatDuration(event.ms)}`, size: pointSize };
     case "sse-invalid":
       return { role: "error", label: `invalid SSE: ${event.type}`, size: 1 };
+    case "json-line":
+      return event.error === undefined
+        ? { role: "sse", label: clip(escapeInvisible(event.text), 24), size: pointSize }
+        : { role: "error", label: `line ${event.line}: not JSON`, size: 1 };
+    case "reading":
+      return { role: event.state === "paused" ? "abort" : "lifecycle", label: `${event.state === "paused" ? "paused" : "resumed"} reading`, size: pointSize };
     case "disconnect":
+      if (event.by === "drop") return { role: "abort", label: "dropped", size: lifecycleSize };
       return { role: event.by === "error" ? "error" : "lifecycle", label: `disconnect by ${event.by}`, size: lifecycleSize };
     case "reconnect":
       return { role: "lifecycle", label: `reconnect after ${formatDuration(event.delayMs)}`, size: lifecycleSize };

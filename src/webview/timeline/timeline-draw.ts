@@ -104,6 +104,9 @@ export function createTimelineRenderer() {
       ctx.fillRect(left, Math.round(box.top), scene.width - left, 1);
     });
     ctx.globalAlpha = 1;
+    ctx.fillStyle = theme.muted;
+    ctx.textBaseline = "middle";
+    for (const box of boxes) if (box.row.note !== undefined && isVisible(frame, box)) ctx.fillText(box.row.note, left + 12, box.top + box.height / 2);
   }
 
   function nowLine(frame: Frame): void {

@@ -180,6 +180,8 @@ export function createTimelineModel(initialStart = 0) {
     if (event.side === "client") {
       const { links, toClient, toServer } = lane(event.lane);
       if (event.kind === "open") {
+        // Another server's side is not recorded: its row says so instead of staying blank.
+        if (event.external) row(event.lane, "server").note = `server side not visible: ${event.url} is not the playground's server`;
         mark.connection = links.addOpen(event.t);
         toClient.addOpen(event.t);
         toServer.addOpen(event.t);

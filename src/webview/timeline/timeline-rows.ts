@@ -35,6 +35,7 @@ export class Mark implements TimelineMark {
 
 export class Row implements TimelineRow {
   index = 0;
+  note: string | undefined = undefined;
   marks: Mark[] = [];
   times = new Float64Array(64);
   starts = new Float64Array(64);

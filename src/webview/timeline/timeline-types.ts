@@ -40,6 +40,11 @@ export interface TimelineRow {
   readonly side: RowSide;
   /** What the view prints in the gutter, e.g. `client 1 · server`. */
   readonly label: string;
+  /**
+   * A line written across the row, for a row that stays empty on purpose: `server side not
+   * visible` on the server row of a lane whose client targets another server.
+   */
+  readonly note: string | undefined;
   /** Every mark of the row, sorted by `t` (ties keep arrival order). */
   readonly marks: readonly TimelineMark[];
   /**

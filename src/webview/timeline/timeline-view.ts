@@ -23,8 +23,11 @@ export interface TimelineViewOptions {
   onSelect?: (event: TimelineEvent | undefined) => void;
   /** Follow-live mode turned on or off (by a key, a pan or zoom, or the API). */
   onFollowChange?: (following: boolean) => void;
-  /** The host clock, for the "now" line; without it the line sits at the latest event. */
-  now?: () => number;
+  /**
+   * The host clock, for the "now" line; without it the line sits at the latest event. Undefined
+   * from it means there is no "now" (a recording is shown).
+   */
+  now?: () => number | undefined;
   /** The window follow-live keeps once the timeline is longer than it. Default 10 s. */
   followWidthMs?: number;
 }
@@ -127,7 +130,7 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
     const started = performance.now();
     if (following) range = followRange();
     layout();
-    const now = options.now?.() ?? (model.eventCount > 0 ? model.lastT : undefined);
+    const now = options.now ? options.now() : model.eventCount > 0 ? model.lastT : undefined;
     const stats = renderer.draw(ctx, { model, theme, width, height, dpr, range, boxes, selected, hovered, now, following });
     lastStats = { ...stats, ms: performance.now() - started };
     const label =

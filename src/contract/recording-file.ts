@@ -1,0 +1,139 @@
+/**
+ * Recordings: a timeline saved to be opened again, on this machine or another. The file is JSON
+ * Lines: a header (what made it, the snippet's source for every version the timeline mentions,
+ * each lane's request, the client controls, the view), then the events exactly as `trace --json`
+ * writes them (`t` in ms since the timeline began). A `trace --json` file, which has no header, is
+ * read the same way; it only lacks the sources and settings.
+ */
+
+import { array, CheckProblem, integer, literal, number, object, optional, string, tagged, type Check } from "./check.ts";
+import { clientRequestCheck, type ClientRequest } from "./client-request.ts";
+import { timelineEventCheck } from "./timeline-checks.ts";
+import type { TimelineEvent } from "./timeline-events.ts";
+import { timelineJsonLines } from "./timeline-file.ts";
+import { escapeInvisibleInJson } from "./visible-text.ts";
+
+/** The header's `format`: what tells a recording from any other JSON lines. */
+export const recordingFormat = "stream-playground-recording";
+
+/** The source of one version of the snippet. */
+export interface VersionSource {
+  version: number;
+  source: string;
+  /** The snippet's file when it ran, for its name. */
+  path?: string | undefined;
+}
+
+/** The request a lane's client made. */
+export interface LaneRequest {
+  lane: number;
+  request: ClientRequest;
+}
+
+/** The view when the recording was made: the time range shown, in ms since the timeline began. */
+export interface RecordingView {
+  from: number;
+  to: number;
+}
+
+export interface RecordingHeader {
+  format: typeof recordingFormat;
+  version: 1;
+  /** When it was made, ISO 8601. */
+  recordedAt: string;
+  /** What made it: `the playground`, `trace`. */
+  by: string;
+  /** What it is of: the snippet's file name, or the URL the clients requested. */
+  title?: string | undefined;
+  /** The snippet's source for every version the timeline mentions (those the maker still had). */
+  versions: VersionSource[];
+  /** Each lane's request. */
+  lanes: LaneRequest[];
+  /** The client controls as they were set. */
+  controls?: ClientRequest | undefined;
+  view?: RecordingView | undefined;
+}
+
+/** A recording as read: its header (none for a `trace --json` file) and its events. */
+export interface Recording {
+  header?: RecordingHeader | undefined;
+  events: TimelineEvent[];
+}
+
+/** What the host asks for a recording: each version's source, and each lane's request. */
+export interface RecordingSources {
+  versions: VersionSource[];
+  lanes: LaneRequest[];
+}
+
+/** A recording file the user chose with the system's dialog: its name and text, or nothing chosen. */
+export type RecordingFileReply = { type: "opened"; name: string; text: string } | { type: "cancelled" };
+
+/** Events a recording may hold: as many as the page keeps. */
+export const maxRecordingEvents = 400_000;
+
+const versionSourceCheck: Check<VersionSource> = object({ version: integer(1), source: string, path: optional(string) });
+const laneRequestCheck: Check<LaneRequest> = object({ lane: integer(1), request: clientRequestCheck });
+
+export const recordingSourcesCheck: Check<RecordingSources> = object({ versions: array(versionSourceCheck), lanes: array(laneRequestCheck) });
+
+export const recordingFileReplyCheck: Check<RecordingFileReply> = tagged("type", {
+  opened: object({ type: literal("opened"), name: string, text: string }),
+  cancelled: object({ type: literal("cancelled") }),
+});
+
+export const recordingHeaderCheck: Check<RecordingHeader> = object({
+  format: literal(recordingFormat),
+  version: literal(1),
+  recordedAt: string,
+  by: string,
+  title: optional(string),
+  versions: array(versionSourceCheck),
+  lanes: array(laneRequestCheck),
+  controls: optional(clientRequestCheck),
+  view: optional(object({ from: number, to: number })),
+});
+
+/** The file's text: the header, then one event per line. */
+export function recordingJsonLines(header: RecordingHeader, events: readonly TimelineEvent[]): string {
+  return `${escapeInvisibleInJson(JSON.stringify(header))}\n${timelineJsonLines(events)}`;
+}
+
+const isFields = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * Reads a recording, or a `trace --json` file: the header when the first line is one, and every
+ * event, checked. A problem names the line it is on.
+ */
+export function parseRecording(text: string): { ok: true; recording: Recording } | { ok: false; problem: string } {
+  const events: TimelineEvent[] = [];
+  let header: RecordingHeader | undefined;
+  let lineNumber = 0;
+  let seenContent = false;
+  for (const line of text.split("\n")) {
+    lineNumber++;
+    if (line.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      return { ok: false, problem: `line ${lineNumber} is not JSON (${error instanceof Error ? error.message : String(error)}): a recording has one JSON object per line` };
+    }
+    try {
+      if (!seenContent && isFields(value) && Object.hasOwn(value, "format")) header = recordingHeaderCheck(value);
+      else {
+        const event = timelineEventCheck(value);
+        // The closing summary is counted from the events, never shown as one.
+        if (event.kind !== "summary") events.push(event);
+      }
+    } catch (error) {
+      if (!(error instanceof CheckProblem)) throw error;
+      const what = !seenContent && isFields(value) && Object.hasOwn(value, "format") ? "the header" : "an event";
+      return { ok: false, problem: `line ${lineNumber}, ${what}: ${error.message}` };
+    }
+    seenContent = true;
+    if (events.length > maxRecordingEvents) return { ok: false, problem: `it has more than ${maxRecordingEvents.toLocaleString("en")} events, more than the page keeps` };
+  }
+  if (!seenContent) return { ok: false, problem: "it is empty" };
+  return { ok: true, recording: { header, events } };
+}

@@ -1,0 +1,153 @@
+/**
+ * Recordings in and out of the page: Export → Recording (the timeline's events, the source of every
+ * version they mention, each lane's request, the client controls and the view), Export →
+ * Expectations (what the timeline already meets, as an expectation file), and File → Open
+ * recording or a file dropped onto the window (a recording, or any `trace --json` output).
+ */
+
+import {
+  errorMessage,
+  parseRecording,
+  rebaseTimeline,
+  recordingFormat,
+  recordingJsonLines,
+  type ClientRequest,
+  type RecordingHeader,
+  type TimelineEvent,
+} from "../contract/index.ts";
+import { deriveExpectations, traceSettingsOf } from "../expect/index.ts";
+import { byId } from "./dom.ts";
+import type { HostConnection } from "./host-connection.ts";
+import type { RecordingViewer } from "./recording-viewer.ts";
+
+export interface RecordingFilesOptions {
+  connection: HostConnection;
+  viewer: RecordingViewer;
+  /** The live timeline: its events and where it began (host clock). */
+  events: () => readonly TimelineEvent[];
+  timelineStart: () => number;
+  /** The time range the timeline shows (host clock), for the recording's view. */
+  range: () => { from: number; to: number };
+  /** The client controls as set. */
+  controls: () => ClientRequest | undefined;
+  /** The open snippet's file name (`events.ts`), for titles and suggested names. */
+  documentName: () => string | undefined;
+  /** The system's dialogs are there (the desktop app). */
+  nativeDialogs: () => boolean;
+  say: (text: string, tone?: "ok" | "error" | "") => void;
+}
+
+/** The versions a timeline's events name: loads, restarts and every server event's. */
+function versionsIn(events: readonly TimelineEvent[]): number[] {
+  const found = new Set<number>();
+  for (const event of events) if ("version" in event && typeof event.version === "number" && event.version > 0) found.add(event.version);
+  return [...found].sort((a, b) => a - b);
+}
+
+const baseName = (name: string | undefined) => (name ?? "stream").replace(/\.[cm]?[jt]sx?$/, "").replace(/[^\w.-]+/g, "-") || "stream";
+
+export function createRecordingFiles(options: RecordingFilesOptions) {
+  const { connection, viewer, say } = options;
+
+  /** Reads a file's text as a recording and shows it, or says what is wrong with it. */
+  function openText(name: string, text: string): void {
+    const read = parseRecording(text);
+    if (!read.ok) return say(`${name} is not a recording the playground can open: ${read.problem}`, "error");
+    viewer.open(read.recording, name);
+    say(`Showing the recording ${name}; Back to live returns to the running snippet.`, "ok");
+  }
+
+  async function openFile(file: File): Promise<void> {
+    try {
+      openText(file.name, await file.text());
+    } catch (error) {
+      say(`${file.name} could not be read: ${errorMessage(error)}`, "error");
+    }
+  }
+
+  /** The recording's file: the open recording's as it is (with the view now), or the live timeline with its sources. */
+  async function recordingText(): Promise<string> {
+    const { from, to } = options.range();
+    const shown = viewer.recording;
+    if (shown) {
+      const header: RecordingHeader = shown.header
+        ? { ...shown.header, view: { from, to } }
+        : { format: recordingFormat, version: 1, recordedAt: new Date().toISOString(), by: "the playground", title: shown.name, versions: [], lanes: [], view: { from, to } };
+      return recordingJsonLines(header, shown.events);
+    }
+    const start = options.timelineStart();
+    const events = options.events();
+    const sources = await connection.request("recording-sources", { versions: versionsIn(events) });
+    const controls = options.controls();
+    const header: RecordingHeader = {
+      format: recordingFormat,
+      version: 1,
+      recordedAt: new Date().toISOString(),
+      by: "the playground",
+      title: options.documentName(),
+      versions: sources.versions,
+      lanes: sources.lanes,
+      ...(controls ? { controls } : {}),
+      view: { from: from - start, to: to - start },
+    };
+    return recordingJsonLines(header, rebaseTimeline(events, start));
+  }
+
+  /** The expectations the shown timeline meets, as an expectation file's text. */
+  async function expectationsText(): Promise<string> {
+    const shown = viewer.recording;
+    const events = shown ? shown.events : rebaseTimeline(options.events(), options.timelineStart());
+    const lanes = shown ? (shown.header?.lanes ?? []) : (await connection.request("recording-sources", { versions: [] })).lanes;
+    const file = deriveExpectations(events, { trace: traceSettingsOf(lanes, events) });
+    return `${JSON.stringify(file, null, 2)}\n`;
+  }
+
+  // File → Open recording: the system's dialog in the desktop app, the browser's file picker elsewhere.
+  const input = byId("recording-file-input", HTMLInputElement);
+  input.addEventListener("change", () => {
+    const file = input.files?.[0];
+    input.value = "";
+    if (file) void openFile(file);
+  });
+  byId("file-open-recording", HTMLButtonElement).addEventListener("click", () => {
+    byId("file-menu", HTMLDetailsElement).open = false;
+    if (!options.nativeDialogs()) return input.click();
+    connection.request("recording-open-dialog", {}).then(
+      (reply) => {
+        if (reply.type === "opened") openText(reply.name, reply.text);
+      },
+      (error: unknown) => say(errorMessage(error), "error"),
+    );
+  });
+
+  // A file dropped anywhere on the window.
+  const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes("Files") === true;
+  document.addEventListener("dragover", (event) => {
+    if (!carriesFiles(event)) return;
+    // Without this the browser (or the desktop window) would navigate to the file.
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = "copy";
+    document.body.dataset.dropping = "true";
+  });
+  document.addEventListener("dragleave", (event) => {
+    if (event.relatedTarget === null) document.body.dataset.dropping = "";
+  });
+  document.addEventListener("drop", (event) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    document.body.dataset.dropping = "";
+    const file = event.dataTransfer?.files[0];
+    if (file) void openFile(file);
+  });
+
+  return {
+    openText,
+    recordingText,
+    expectationsText,
+    /** Suggested file names for the exports. */
+    recordingName: () => `${baseName(viewer.recording?.name.replace(/\.recording\.jsonl$|\.jsonl?$/, "") ?? options.documentName())}.recording.jsonl`,
+    expectationsName: () => `${baseName(viewer.recording?.name.replace(/\.recording\.jsonl$|\.jsonl?$/, "") ?? options.documentName())}.expect.json`,
+  };
+}
+
+export type RecordingFiles = ReturnType<typeof createRecordingFiles>;

@@ -1,0 +1,75 @@
+/** The expectations a timeline meets, as the page saves them: they hold for the timeline they came from. */
+
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { parseExpectationFile, type LaneRequest } from "../src/contract/index.ts";
+import { deriveExpectations, evaluateExpectations, traceSettingsOf } from "../src/expect/index.ts";
+import { examplesDir } from "../src/main/examples.ts";
+import { traceSnippet, type TraceOptions } from "../src/runner/trace.ts";
+
+/** Lessons traced as a person would try them, each a different kind of stream. */
+const lessons: { id: string; options: Omit<TraceOptions, "snippetPath"> }[] = [
+  { id: "01-generator-body", options: {} },
+  { id: "04-sse-readable-stream", options: { path: "/events", client: "eventsource", clients: 2, disconnectAfterMs: 1_100 } },
+  { id: "10-errors", options: { path: "/export" } },
+  { id: "15-websocket-chat", options: { client: "websocket", path: "/chat?name=ada", send: ["hi"], durationMs: 600 } },
+];
+
+describe("expectations derived from a timeline", () => {
+  for (const { id, options } of lessons) {
+    test(`${id}: every one derived holds, and the file reads back as it was written`, async () => {
+      const { events } = await traceSnippet({ snippetPath: join(examplesDir, `${id}.ts`), ...options });
+      const file = deriveExpectations(events);
+      expect(file.expect.length).toBeGreaterThan(2);
+      const evaluation = evaluateExpectations(file.expect, events);
+      expect(evaluation.results.filter((result) => !result.ok)).toEqual([]);
+      expect(parseExpectationFile(JSON.stringify(file))).toEqual({ ok: true, file });
+    }, 20_000);
+  }
+
+  test("what a two-lane SSE stream with a client that leaves gets", async () => {
+    const { events } = await traceSnippet({ snippetPath: join(examplesDir, "04-sse-readable-stream.ts"), path: "/events", client: "eventsource", clients: 2, disconnectAfterMs: 1_100 });
+    expect(deriveExpectations(events).expect.map((expectation) => expectation.name)).toEqual([
+      "nothing went wrong",
+      "each stream opens, answers, sends its data and ends",
+      "the first sse comes soon after the client opens",
+      'at least 1 "connected" event on each lane',
+      'at least 2 "message" events on each lane',
+      "every lane got the same SSE events",
+      "SSE events keep coming",
+      "cleanup runs soon after the client leaves",
+      "every request ends on the version that opened it",
+    ]);
+  }, 20_000);
+
+  test("a lesson whose handler throws gets no 'nothing went wrong' for errors, but keeps the rest", async () => {
+    const { events } = await traceSnippet({ snippetPath: join(examplesDir, "10-errors.ts"), path: "/export" });
+    const never = deriveExpectations(events).expect.find((expectation) => "never" in expectation);
+    expect(never).toEqual({ name: "nothing went wrong", never: { kind: { oneOf: ["uncaught", "leak", "load-error", "restarted", "sse-invalid", "ws-error"] } } });
+  }, 20_000);
+});
+
+describe("trace settings from the lanes' requests", () => {
+  test("the first lane's request, for as many clients as there were lanes, with a duration that covers the recording", () => {
+    const request = { client: "browser" as const, path: "/events", method: "GET", headers: { accept: "text/event-stream" }, clients: 2, disconnectAfterMs: 900 };
+    const lanes: LaneRequest[] = [
+      { lane: 1, request },
+      { lane: 2, request },
+    ];
+    const events = [
+      { t: 10, lane: 1, side: "client", kind: "open", client: "browser", method: "GET", url: "/lane/1/events", attempt: 1 },
+      { t: 1_234, lane: 2, side: "client", kind: "disconnect", by: "client", bytes: 0, chunks: 0 },
+    ] as const;
+    expect(traceSettingsOf(lanes, [...events])).toEqual({ path: "/events", client: "eventsource", clients: 2, headers: { accept: "text/event-stream" }, durationMs: 1_800, disconnectAfterMs: 900 });
+    expect(traceSettingsOf([{ lane: 1, request: { ...request, client: "stream", path: "http://localhost:8080/x", method: "POST", body: "hi", slow: { dropAfterBytes: 10 } } }], [])).toEqual({
+      url: "http://localhost:8080/x",
+      client: "stream",
+      method: "POST",
+      headers: { accept: "text/event-stream" },
+      body: "hi",
+      disconnectAfterMs: 900,
+      slow: { dropAfterBytes: 10 },
+    });
+    expect(traceSettingsOf([], [])).toBeUndefined();
+  });
+});
