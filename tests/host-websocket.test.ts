@@ -58,8 +58,13 @@ describe("websocket clients through the host", () => {
   test("what cannot be sent is refused with a reason, and nothing reaches the runner", async () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
-    await page.request("load", { source: echo });
+    // Plain requests get a body that never ends, so lane 1 is still an open stream client when
+    // the WebSocket requests name it.
+    const echoOrOpenStream = echo.replace('new Response("no", { status: 426 })', "new Response(new ReadableStream({ pull: () => new Promise(() => {}) }))");
+    expect(echoOrOpenStream).not.toBe(echo);
+    await page.request("load", { source: echoOrOpenStream });
     await page.request("connect", { request: { client: "stream", path: "/", method: "GET", headers: {}, clients: 1 } });
+    await page.until(() => (host.session.status().clients.some((c) => c.lane === 1) ? true : undefined));
     const outcomes = {
       notSocket: await page.outcome("ws-send", { lane: 1, text: "x" }),
       noLane: await page.outcome("ws-send", { lane: 9, text: "x" }),
