@@ -38,7 +38,10 @@ import { createFileSaver, describeSave } from "./save-file.ts";
 import { createPageSettings } from "./page-settings.ts";
 import { createRawView } from "./raw-view.ts";
 import { mountTimeline } from "./timeline-panel.ts";
+import { markStartup } from "./startup-marks.ts";
 import { createTrailingDebounce } from "./trailing-debounce.ts";
+
+markStartup("page-script");
 
 const autoRunDelayMs = 800;
 
@@ -90,6 +93,7 @@ function handlePush(payload: PushPayload<HostPushes>): void {
       store.append(payload.events);
       return;
     case "workspace":
+      markStartup("workspace-received");
       pendingWorkspace = payload.workspace;
       settings.apply(payload.workspace.settings);
       if (editor) restoreWorkspace();
@@ -384,6 +388,7 @@ let reportedReady = false;
 function reportReady(): void {
   if (reportedReady) return;
   reportedReady = true;
+  markStartup("editor-ready");
   document.body.dataset.editorReady = "true";
   // The desktop app reports when its window is ready for typing (and `npm run bench` times it).
   void connection.request("page-ready", { editorReadyMs: performance.now() }).catch(sayFailure);
@@ -392,6 +397,7 @@ function reportReady(): void {
 async function setupEditor(): Promise<void> {
   const types = requestSnippetTypes();
   const monaco = await loadMonaco();
+  markStartup("monaco-loaded");
   types.prepare(monaco);
   const debounce = createTrailingDebounce(() => void run(), autoRunDelayMs);
   editor = createEditor(monaco, byId("editor", HTMLDivElement), {
@@ -407,10 +413,14 @@ async function setupEditor(): Promise<void> {
     },
     snippetPath: openPath,
   });
+  markStartup("editor-created");
   editor.setDark(document.documentElement.dataset.theme === "dark" || (document.documentElement.dataset.theme !== "light" && matchMedia("(prefers-color-scheme: dark)").matches));
   restoreWorkspace();
   // The editor works without the types: it checks only syntax then.
-  await types.apply(monaco).catch((error: unknown) => console.warn("Bun's types did not load", error));
+  await types.apply(monaco).then(
+    () => markStartup("types-applied"),
+    (error: unknown) => console.warn("Bun's types did not load", error),
+  );
   document.body.dataset.typesReady = "true";
 }
 
