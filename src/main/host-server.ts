@@ -10,6 +10,7 @@ import { createAccessGuard } from "./access-guard.ts";
 import { serveModuleTypes } from "./editor-module-types.ts";
 import { createEditorTypesCache } from "./editor-types.ts";
 import { listExamples } from "./examples.ts";
+import { monacoPreloads, withPreloads } from "./monaco-preload.ts";
 import { parseLanePath, proxyToLane } from "./lane-proxy.ts";
 import { createSession, type PageConnection, type SessionOptions } from "./session.ts";
 import { serveFileInside } from "./static-files.ts";
@@ -32,6 +33,12 @@ export interface HostOptions {
   session?: SessionOptions | undefined;
   /** Where the host reports trouble that is not a request's (a failed build); `console.error` when left out. */
   log?: ((line: string) => void) | undefined;
+  /**
+   * Called with the launch URL as soon as the host listens, before the page's build and the runner
+   * are ready: a page opened then is served as soon as its parts are (the page waits for its build,
+   * a load waits for the runner), so a browser or window can start loading it at once.
+   */
+  onListening?: ((launchUrl: string) => void) | undefined;
 }
 
 /** What a WebSocket carries from its upgrade to its close. */
@@ -70,6 +77,10 @@ export async function startHost(options: HostOptions = {}) {
   const session = createSession(options.session);
   const editorTypes = createEditorTypesCache(nodeModules);
   const building = buildWebview(webviewEntry, projectRoot);
+  const preloads = monacoPreloads(monacoRoot).catch((error: unknown) => {
+    log(`host: the page will load Monaco without preload hints: ${error instanceof Error ? error.message : String(error)}`);
+    return { scripts: [], styles: [] };
+  });
 
   const server = Bun.serve<SocketData>({
     hostname: "127.0.0.1",
@@ -101,6 +112,7 @@ export async function startHost(options: HostOptions = {}) {
     },
   });
   const guard = createAccessGuard({ port: server.port ?? 0 });
+  options.onListening?.(guard.launchUrl);
 
   async function route(request: Request, server: Server<SocketData>): Promise<Response | undefined> {
     const url = new URL(request.url);
@@ -152,7 +164,8 @@ export async function startHost(options: HostOptions = {}) {
     if (!bundle.ok) return buildFailedPage(bundle.message);
     const file = Bun.file(indexHtml);
     if (!(await file.exists())) return buildFailedPage(`The page ${indexHtml} is missing.`);
-    return new Response(file, { headers: { ...commonHeaders, "content-type": "text/html;charset=utf-8", "cache-control": noStore } });
+    const html = withPreloads(await file.text(), await preloads);
+    return new Response(html, { headers: { ...commonHeaders, "content-type": "text/html;charset=utf-8", "cache-control": noStore } });
   }
 
   function script(bundle: WebviewBundle): Response {
