@@ -77,6 +77,11 @@ export async function startHost(options: HostOptions = {}) {
   const session = createSession(options.session);
   const editorTypes = createEditorTypesCache(nodeModules);
   const building = buildWebview(webviewEntry, projectRoot);
+  /** The build's outcome once it is known; the page itself does not wait for it (its script does). */
+  let built: WebviewBundle | undefined;
+  void building.then((bundle) => {
+    built = bundle;
+  });
   const preloads = monacoPreloads(monacoRoot).catch((error: unknown) => {
     log(`host: the page will load Monaco without preload hints: ${error instanceof Error ? error.message : String(error)}`);
     return { scripts: [], styles: [] };
@@ -133,7 +138,9 @@ export async function startHost(options: HostOptions = {}) {
     if (url.pathname.startsWith("/monaco/")) return withHeaders(await serveFileInside(monacoRoot, url.pathname.slice("/monaco/".length), longCache), {});
     switch (url.pathname) {
       case "/":
-        return page(await building);
+        // A build that already failed shows why; one still running is waited for by the page's
+        // script alone, so the page's other files (Monaco) load meanwhile.
+        return page(built?.ok === false ? built.message : undefined);
       case "/app.js":
         return script(await building);
       case "/app.css":
@@ -160,8 +167,8 @@ export async function startHost(options: HostOptions = {}) {
     }
   }
 
-  async function page(bundle: WebviewBundle): Promise<Response> {
-    if (!bundle.ok) return buildFailedPage(bundle.message);
+  async function page(buildFailure: string | undefined): Promise<Response> {
+    if (buildFailure !== undefined) return buildFailedPage(buildFailure);
     const file = Bun.file(indexHtml);
     if (!(await file.exists())) return buildFailedPage(`The page ${indexHtml} is missing.`);
     const html = withPreloads(await file.text(), await preloads);
@@ -169,7 +176,11 @@ export async function startHost(options: HostOptions = {}) {
   }
 
   function script(bundle: WebviewBundle): Response {
-    if (!bundle.ok) return buildFailedPage(bundle.message);
+    if (!bundle.ok) {
+      // The page was served before the build failed: it shows the failure where it would have shown itself.
+      const show = `document.body.replaceChildren(Object.assign(document.createElement("pre"), { textContent: ${JSON.stringify(`Stream Playground could not build its page.\n\n${bundle.message}`)} }));`;
+      return new Response(show, { headers: { ...commonHeaders, "content-type": "text/javascript;charset=utf-8", "cache-control": noStore } });
+    }
     return new Response(bundle.js, { headers: { ...commonHeaders, "content-type": "text/javascript;charset=utf-8", "cache-control": noStore } });
   }
 
