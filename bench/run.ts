@@ -21,6 +21,7 @@ import { measureThroughput, throughput1k, throughput64k } from "./throughput.ts"
 import { measureTimestampError } from "./timestamps.ts";
 import type { Benchmark, Figure } from "./types.ts";
 import { measureDesktop } from "./desktop.ts";
+import { measureReloadMemory, measureStreamMemory } from "./memory.ts";
 import { measureUi } from "./ui.ts";
 import { measureWebSocketEcho } from "./ws-echo.ts";
 
@@ -35,6 +36,8 @@ const benchmarks: Benchmark[] = [
   { name: "ui", figures: ["ui-ready-ms", "ui-frame-p95-flood", "ui-frame-p95-100k"], run: measureUi },
   { name: "desktop", figures: ["desktop-ready-ms"], run: measureDesktop },
   { name: "raw-view", figures: ["raw-view-decode-ms", "raw-view-draw-ms"], run: measureRawView },
+  { name: "memory-1gib-peak-mb", figures: ["memory-1gib-peak-mb"], run: measureStreamMemory },
+  { name: "memory-reloads-mb", figures: ["memory-reloads-mb"], run: measureReloadMemory },
 ];
 
 const usage = `usage: npm run bench -- [--json] [--only NAME]
