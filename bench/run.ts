@@ -29,7 +29,7 @@ const benchmarks: Benchmark[] = [
   { name: "load-latency", figures: ["load-latency-p50", "load-latency-p95"], run: measureLoadLatency },
   { name: throughput64k.name, figures: [throughput64k.name], run: () => measureThroughput(throughput64k) },
   { name: throughput1k.name, figures: [throughput1k.name], run: () => measureThroughput(throughput1k) },
-  { name: "timestamp-error", figures: ["timestamp-error-median"], run: measureTimestampError },
+  { name: "timestamp-error", figures: ["timestamp-error-median", "timestamp-delay-median"], run: measureTimestampError },
   { name: "runner-restart", figures: ["runner-restart-ms"], run: measureRestart },
   { name: "node-http-relay", figures: ["node-http-relay-throughput", "node-http-relay-latency-p50"], run: measureNodeHttpRelay },
   { name: "ws-echo-ratio", figures: ["ws-echo-ratio"], run: measureWebSocketEcho },
