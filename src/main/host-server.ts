@@ -14,7 +14,7 @@ import { monacoPreloads, withPreloads } from "./monaco-preload.ts";
 import { parseLanePath, proxyToLane } from "./lane-proxy.ts";
 import { createSession, type PageConnection, type SessionOptions } from "./session.ts";
 import { serveFileInside } from "./static-files.ts";
-import { buildWebview, type WebviewBundle } from "./webview-bundle.ts";
+import { buildWebview, sourceMapPath, type WebviewBundle } from "./webview-bundle.ts";
 import { projectRoot } from "./project-root.ts";
 
 /** The project's root folder: the default home of the page, Monaco and the type definitions. */
@@ -145,6 +145,8 @@ export async function startHost(options: HostOptions = {}) {
         return script(await building);
       case "/app.css":
         return styles(await building);
+      case sourceMapPath:
+        return sourceMap(await building);
       case "/health":
         return withHeaders(Response.json({ ok: true, runnerUrl: session.runnerUrl }), { "cache-control": noStore });
       case "/examples/index.json":
@@ -182,6 +184,11 @@ export async function startHost(options: HostOptions = {}) {
       return new Response(show, { headers: { ...commonHeaders, "content-type": "text/javascript;charset=utf-8", "cache-control": noStore } });
     }
     return new Response(bundle.js, { headers: { ...commonHeaders, "content-type": "text/javascript;charset=utf-8", "cache-control": noStore } });
+  }
+
+  function sourceMap(bundle: WebviewBundle): Response {
+    if (!bundle.ok || bundle.map === undefined) return text(404, "The page's script has no source map.\n");
+    return new Response(bundle.map, { headers: { ...commonHeaders, "content-type": "application/json;charset=utf-8", "cache-control": noStore } });
   }
 
   async function styles(bundle: WebviewBundle): Promise<Response> {
