@@ -19,17 +19,31 @@ export interface FigureInput {
   failed?: string | undefined;
 }
 
+/** The limit a goal sets in this run: fixed, or from the anchor measured beside the figure. */
+function limitOf(goal: Goal, anchor: Anchor | undefined): number {
+  if (goal.of === undefined) return goal.limit;
+  if (anchor === undefined) throw new Error(`a goal set against the anchor needs an anchor`);
+  return goal.of === "anchor-times" ? anchor.value * goal.limit : anchor.value + goal.limit;
+}
+
+function goalText(goal: Goal): string {
+  if (goal.of === "anchor-times") return `${goal.op} ${goal.limit}x anchor`;
+  if (goal.of === "anchor-plus") return `${goal.op} anchor + ${goal.limit}`;
+  return `${goal.op} ${goal.limit}`;
+}
+
 export function createFigure(input: FigureInput): Figure {
   const { name, value, unit, goal, anchor, samples, parts, failed } = input;
   const note = [failed, input.note].filter((text) => text !== undefined).join("; ") || undefined;
-  const met = goal === undefined ? null : goal.op === "<=" ? value <= goal.limit : value >= goal.limit;
+  const limit = goal === undefined ? undefined : limitOf(goal, anchor);
+  const met = goal === undefined || limit === undefined ? null : goal.op === "<=" ? value <= limit : value >= limit;
   const ratio = anchor !== undefined && anchor.unit === unit && anchor.value !== 0 ? value / anchor.value : undefined;
   // Built field by field so the JSON reads in the documented order and leaves out what is absent.
   return {
     name,
     value,
     unit,
-    goal: goal === undefined ? null : `${goal.op} ${goal.limit}`,
+    goal: goal === undefined ? null : goalText(goal),
     ok: failed !== undefined ? false : met,
     ...(anchor === undefined ? {} : { anchor }),
     ...(ratio === undefined ? {} : { ratio }),

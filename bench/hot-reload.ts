@@ -17,35 +17,33 @@ console.log(JSON.stringify({ port: server.port }));
 `;
 }
 
-export interface HotReloadOptions {
-  /** Measured reloads. */
-  reloads: number;
-  /** Reloads done first and not measured. */
-  warmup: number;
-  /** Give up on one reload after this long. */
-  timeoutMs: number;
-}
-
-/** Milliseconds from each write to the first response from the new version. */
-export async function measureHotReload(options: HotReloadOptions): Promise<number[]> {
+/** A `bun --hot` server to reload one version at a time; `await using` stops it and removes its file. */
+export async function startHotServer() {
   const dir = await mkdtemp(join(tmpdir(), "stream-playground-bench-hot-"));
   const file = join(dir, "server.ts");
   await Bun.write(file, serverSource(0));
   const child = Bun.spawn([process.execPath, "--hot", file], { cwd: dir, stdin: "ignore", stdout: "pipe", stderr: "inherit" });
-  try {
-    const url = `http://127.0.0.1:${await announcedPort(child.stdout, 10_000)}/`;
-    const samples: number[] = [];
-    for (let version = 1; version <= options.warmup + options.reloads; version++) {
-      const started = performance.now();
-      await Bun.write(file, serverSource(version));
-      await pollUntil(url, `v${version}`, started + options.timeoutMs);
-      const took = performance.now() - started;
-      if (version > options.warmup) samples.push(took);
-    }
-    return samples;
-  } finally {
+  const stop = async () => {
     child.kill();
     await child.exited;
     await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const url = `http://127.0.0.1:${await announcedPort(child.stdout, 10_000)}/`;
+    let version = 0;
+    return {
+      /** Writes the next version and resolves with the ms until it answered; throws after `timeoutMs`. */
+      async reload(timeoutMs: number): Promise<number> {
+        version++;
+        const started = performance.now();
+        await Bun.write(file, serverSource(version));
+        await pollUntil(url, `v${version}`, started + timeoutMs);
+        return performance.now() - started;
+      },
+      [Symbol.asyncDispose]: stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
   }
 }

@@ -21,6 +21,7 @@ import { measureThroughput, throughput1k, throughput64k } from "./throughput.ts"
 import { measureTimestampError } from "./timestamps.ts";
 import type { Benchmark, Figure } from "./types.ts";
 import { measureDesktop } from "./desktop.ts";
+import { measureReloadMemory, measureStreamMemory } from "./memory.ts";
 import { measureUi } from "./ui.ts";
 import { measureWebSocketEcho } from "./ws-echo.ts";
 
@@ -28,13 +29,15 @@ const benchmarks: Benchmark[] = [
   { name: "load-latency", figures: ["load-latency-p50", "load-latency-p95"], run: measureLoadLatency },
   { name: throughput64k.name, figures: [throughput64k.name], run: () => measureThroughput(throughput64k) },
   { name: throughput1k.name, figures: [throughput1k.name], run: () => measureThroughput(throughput1k) },
-  { name: "timestamp-error", figures: ["timestamp-error-median"], run: measureTimestampError },
+  { name: "timestamp-error", figures: ["timestamp-error-median", "timestamp-delay-median"], run: measureTimestampError },
   { name: "runner-restart", figures: ["runner-restart-ms"], run: measureRestart },
   { name: "node-http-relay", figures: ["node-http-relay-throughput", "node-http-relay-latency-p50"], run: measureNodeHttpRelay },
   { name: "ws-echo-ratio", figures: ["ws-echo-ratio"], run: measureWebSocketEcho },
   { name: "ui", figures: ["ui-ready-ms", "ui-frame-p95-flood", "ui-frame-p95-100k"], run: measureUi },
   { name: "desktop", figures: ["desktop-ready-ms"], run: measureDesktop },
   { name: "raw-view", figures: ["raw-view-decode-ms", "raw-view-draw-ms"], run: measureRawView },
+  { name: "memory-1gib-peak-mb", figures: ["memory-1gib-peak-mb"], run: measureStreamMemory },
+  { name: "memory-reloads-mb", figures: ["memory-reloads-mb"], run: measureReloadMemory },
 ];
 
 const usage = `usage: npm run bench -- [--json] [--only NAME]

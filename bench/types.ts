@@ -8,10 +8,16 @@
 /** Which way a goal points. */
 export type Comparison = "<=" | ">=";
 
-/** What a figure should be: `value <op> limit`. */
+/**
+ * What a figure should be: `value <op> limit`, or, for a goal set against the anchor measured in
+ * the same run, `value <op> anchor × limit` (`of: "anchor-times"`) or `value <op> anchor + limit`
+ * (`of: "anchor-plus"`).
+ */
 export interface Goal {
   op: Comparison;
   limit: number;
+  /** Left out for a fixed limit. */
+  of?: "anchor-times" | "anchor-plus" | undefined;
 }
 
 /** The same quantity measured on something to compare against, in the same run. */
@@ -31,7 +37,7 @@ export interface Figure {
   value: number;
   /** `ms`, `x` (a ratio), `MiB/s`, … */
   unit: string;
-  /** The goal as text, e.g. `<= 10` or `>= 0.9`; null for a figure printed for information only. */
+  /** The goal as text, e.g. `<= 10`, `>= 0.9`, `<= 1.05x anchor` or `<= anchor + 0.1`; null for a figure printed for information only. */
   goal: string | null;
   /** Whether the goal is met; null when there is no goal. */
   ok: boolean | null;

@@ -1,7 +1,8 @@
 /**
  * The UI's figures, in real Chromium against `npm run start:web`:
- * - `ui-ready-ms`: from starting the host to an editor ready for typing, against a bare Bun.serve
- *   process serving an empty page to the same browser (the cost of any local page at all).
+ * - `ui-ready-ms`: from starting the host to an editor ready for typing (by the page's own clock),
+ *   split into where the time went, against a bare Bun.serve process serving an empty page to the
+ *   same browser (the cost of any local page at all).
  * - `ui-frame-p95-flood`: p95 time between animation frames while a handler's clients produce
  *   20,000 events a second for 5 s, against the same page's frames at rest.
  * - `ui-frame-p95-100k`: p95 time between frames while panning and zooming the ~100,000 events the
@@ -13,13 +14,18 @@ import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "../tests/browser/chromium.ts";
 import { createFigure } from "./figure.ts";
 import { median, percentile } from "./stats.ts";
+import type { StartupMark } from "../src/webview/startup-marks.ts";
 import type { Figure } from "./types.ts";
 
 const root = join(import.meta.dir, "..");
-const readyRuns = 3;
+const readyRuns = 5;
 
-/** Spawns a server process and resolves with the URL it prints on a line matching `pattern`. */
-async function spawnServer(command: string[], env: Record<string, string | undefined>, pattern: RegExp): Promise<{ url: string; stop: () => Promise<void> }> {
+/** Spawns a server process and resolves with the URL it prints on a line matching `pattern`, and when it printed it. */
+async function spawnServer(
+  command: string[],
+  env: Record<string, string | undefined>,
+  pattern: RegExp,
+): Promise<{ url: string; printedAt: number; stop: () => Promise<void> }> {
   const child = Bun.spawn(command, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
   const decoder = new TextDecoder();
   let text = "";
@@ -29,6 +35,7 @@ async function spawnServer(command: string[], env: Record<string, string | undef
     if (url) {
       return {
         url,
+        printedAt: performance.now(),
         stop: async () => {
           child.kill("SIGTERM");
           await child.exited;
@@ -44,30 +51,64 @@ function startWeb() {
   return spawnServer([process.execPath, join(root, "src/main/start-web.ts"), "--no-open"], { PORT: "0", CI: "1" }, /^Stream Playground: (\S+)$/m);
 }
 
-/** Times from spawning a server to `ready` in a page of the same browser. */
-async function timePage(browser: Browser, start: () => ReturnType<typeof spawnServer>, ready: (page: Page) => Promise<unknown>): Promise<number> {
+/** One start of the playground into a page: when each part of it was done, in ms from the spawn. */
+interface ReadyTiming {
+  /** The page's editor ready for typing, by the page's own clock. */
+  ready: number;
+  /** When this process saw the page say so (through the browser's automation, which lags a busy page). */
+  observed: number;
+  parts: Record<string, number>;
+}
+
+/**
+ * Times `npm run start:web` to an editor ready for typing, by the page's own clock: its
+ * `startup:editor-ready` mark, put on this process's clock through the two clocks' common origin
+ * (both count from the epoch), as `desktop-ready-ms` takes the window's own word for it.
+ */
+async function timeReady(browser: Browser): Promise<ReadyTiming> {
+  const page = await browser.newPage();
+  const spawnedAt = performance.now();
+  const web = await startWeb();
+  try {
+    // "commit": the page's own milestones say when it is ready; the load event is not one of them.
+    await page.goto(web.url, { waitUntil: "commit" });
+    await page.waitForSelector("body[data-editor-ready]", { timeout: 30_000 });
+    const observed = performance.now() - spawnedAt;
+    const timing = await page.evaluate(() => ({ origin: performance.timeOrigin, marks: performance.getEntriesByType("mark").map((mark) => ({ name: mark.name, at: mark.startTime })) }));
+    // A page time on this process's clock, in ms from the spawn.
+    const fromSpawn = (pageMs: number) => timing.origin + pageMs - (performance.timeOrigin + spawnedAt);
+    const mark = (name: StartupMark) => {
+      const found = timing.marks.find((entry) => entry.name === `startup:${name}`);
+      if (!found) throw new Error(`the page did not mark startup:${name}`);
+      return fromSpawn(found.at);
+    };
+    const printed = web.printedAt - spawnedAt;
+    const [script, monaco, created, ready] = [mark("page-script"), mark("monaco-loaded"), mark("editor-created"), mark("editor-ready")];
+    return {
+      ready,
+      observed,
+      parts: { host: printed, page: script - printed, monaco: monaco - script, editor: created - monaco, document: ready - created },
+    };
+  } finally {
+    await page.close();
+    await web.stop();
+  }
+}
+
+/** A process serving an empty page, loaded in the same browser: the floor under any local page. */
+async function timeBarePage(browser: Browser): Promise<number> {
   const page = await browser.newPage();
   const started = performance.now();
-  const server = await start();
+  const server = await spawnServer([process.execPath, join(import.meta.dir, "fixtures", "blank-page-fixture.ts")], {}, /^(http\S+)$/m);
   try {
     await page.goto(server.url);
-    await ready(page);
+    await page.waitForLoadState("load");
     return performance.now() - started;
   } finally {
     await page.close();
     await server.stop();
   }
 }
-
-const timeReady = (browser: Browser) => timePage(browser, startWeb, (page) => page.waitForSelector("body[data-editor-ready]", { timeout: 30_000 }));
-
-/** A process serving an empty page, loaded in the same browser: the floor under any local page. */
-const timeBarePage = (browser: Browser) =>
-  timePage(
-    browser,
-    () => spawnServer([process.execPath, join(import.meta.dir, "fixtures", "blank-page-fixture.ts")], {}, /^(http\S+)$/m),
-    (page) => page.waitForLoadState("load"),
-  );
 
 /** Frame intervals in the page over `ms`, while `work` runs. */
 async function frameIntervals(page: Page, ms: number, work: () => Promise<void> = async () => {}): Promise<number[]> {
@@ -141,20 +182,23 @@ async function measureFrames(browser: Browser): Promise<Figure[]> {
 export async function measureUi(): Promise<Figure[]> {
   const browser = await launchChromium();
   try {
-    const ready: number[] = [];
+    const ready: ReadyTiming[] = [];
     const bare: number[] = [];
     for (let i = 0; i < readyRuns; i++) {
       bare.push(await timeBarePage(browser));
       ready.push(await timeReady(browser));
     }
+    const partNames = Object.keys(ready[0]!.parts);
     const readyFigure = createFigure({
       name: "ui-ready-ms",
-      value: median(ready),
+      value: median(ready.map((run) => run.ready)),
       unit: "ms",
-      goal: { op: "<=", limit: 2_000 },
+      goal: { op: "<=", limit: 1_000 },
       anchor: { label: "bare Bun.serve page", value: median(bare), unit: "ms", samples: bare },
-      samples: ready,
-      note: "start:web spawned → Monaco editor ready in an already-open Chromium",
+      samples: ready.map((run) => run.ready),
+      // Each part's median: they need not add up to the median of the whole.
+      parts: Object.fromEntries(partNames.map((name) => [name, median(ready.map((run) => run.parts[name]!))])),
+      note: `start:web spawned → the page's editor ready for typing by its own clock, in an already-open Chromium; median of ${readyRuns}; seen by the test driver after ${median(ready.map((run) => run.observed)).toFixed(0)} ms (median; it lags a busy page)`,
     });
     return [readyFigure, ...(await measureFrames(browser))];
   } finally {

@@ -10,10 +10,11 @@ import { createAccessGuard } from "./access-guard.ts";
 import { serveModuleTypes } from "./editor-module-types.ts";
 import { createEditorTypesCache } from "./editor-types.ts";
 import { listExamples } from "./examples.ts";
+import { monacoPreloads, withPreloads } from "./monaco-preload.ts";
 import { parseLanePath, proxyToLane } from "./lane-proxy.ts";
 import { createSession, type PageConnection, type SessionOptions } from "./session.ts";
 import { serveFileInside } from "./static-files.ts";
-import { buildWebview, type WebviewBundle } from "./webview-bundle.ts";
+import { buildWebview, sourceMapPath, type WebviewBundle } from "./webview-bundle.ts";
 import { projectRoot } from "./project-root.ts";
 
 /** The project's root folder: the default home of the page, Monaco and the type definitions. */
@@ -32,6 +33,12 @@ export interface HostOptions {
   session?: SessionOptions | undefined;
   /** Where the host reports trouble that is not a request's (a failed build); `console.error` when left out. */
   log?: ((line: string) => void) | undefined;
+  /**
+   * Called with the launch URL as soon as the host listens, before the page's build and the runner
+   * are ready: a page opened then is served as soon as its parts are (the page waits for its build,
+   * a load waits for the runner), so a browser or window can start loading it at once.
+   */
+  onListening?: ((launchUrl: string) => void) | undefined;
 }
 
 /** What a WebSocket carries from its upgrade to its close. */
@@ -70,6 +77,15 @@ export async function startHost(options: HostOptions = {}) {
   const session = createSession(options.session);
   const editorTypes = createEditorTypesCache(nodeModules);
   const building = buildWebview(webviewEntry, projectRoot);
+  /** The build's outcome once it is known; the page itself does not wait for it (its script does). */
+  let built: WebviewBundle | undefined;
+  void building.then((bundle) => {
+    built = bundle;
+  });
+  const preloads = monacoPreloads(monacoRoot).catch((error: unknown) => {
+    log(`host: the page will load Monaco without preload hints: ${error instanceof Error ? error.message : String(error)}`);
+    return { scripts: [], styles: [] };
+  });
 
   const server = Bun.serve<SocketData>({
     hostname: "127.0.0.1",
@@ -101,6 +117,7 @@ export async function startHost(options: HostOptions = {}) {
     },
   });
   const guard = createAccessGuard({ port: server.port ?? 0 });
+  options.onListening?.(guard.launchUrl);
 
   async function route(request: Request, server: Server<SocketData>): Promise<Response | undefined> {
     const url = new URL(request.url);
@@ -121,11 +138,15 @@ export async function startHost(options: HostOptions = {}) {
     if (url.pathname.startsWith("/monaco/")) return withHeaders(await serveFileInside(monacoRoot, url.pathname.slice("/monaco/".length), longCache), {});
     switch (url.pathname) {
       case "/":
-        return page(await building);
+        // A build that already failed shows why; one still running is waited for by the page's
+        // script alone, so the page's other files (Monaco) load meanwhile.
+        return page(built?.ok === false ? built.message : undefined);
       case "/app.js":
         return script(await building);
       case "/app.css":
         return styles(await building);
+      case sourceMapPath:
+        return sourceMap(await building);
       case "/health":
         return withHeaders(Response.json({ ok: true, runnerUrl: session.runnerUrl }), { "cache-control": noStore });
       case "/examples/index.json":
@@ -148,16 +169,26 @@ export async function startHost(options: HostOptions = {}) {
     }
   }
 
-  async function page(bundle: WebviewBundle): Promise<Response> {
-    if (!bundle.ok) return buildFailedPage(bundle.message);
+  async function page(buildFailure: string | undefined): Promise<Response> {
+    if (buildFailure !== undefined) return buildFailedPage(buildFailure);
     const file = Bun.file(indexHtml);
     if (!(await file.exists())) return buildFailedPage(`The page ${indexHtml} is missing.`);
-    return new Response(file, { headers: { ...commonHeaders, "content-type": "text/html;charset=utf-8", "cache-control": noStore } });
+    const html = withPreloads(await file.text(), await preloads);
+    return new Response(html, { headers: { ...commonHeaders, "content-type": "text/html;charset=utf-8", "cache-control": noStore } });
   }
 
   function script(bundle: WebviewBundle): Response {
-    if (!bundle.ok) return buildFailedPage(bundle.message);
+    if (!bundle.ok) {
+      // The page was served before the build failed: it shows the failure where it would have shown itself.
+      const show = `document.body.replaceChildren(Object.assign(document.createElement("pre"), { textContent: ${JSON.stringify(`Stream Playground could not build its page.\n\n${bundle.message}`)} }));`;
+      return new Response(show, { headers: { ...commonHeaders, "content-type": "text/javascript;charset=utf-8", "cache-control": noStore } });
+    }
     return new Response(bundle.js, { headers: { ...commonHeaders, "content-type": "text/javascript;charset=utf-8", "cache-control": noStore } });
+  }
+
+  function sourceMap(bundle: WebviewBundle): Response {
+    if (!bundle.ok || bundle.map === undefined) return text(404, "The page's script has no source map.\n");
+    return new Response(bundle.map, { headers: { ...commonHeaders, "content-type": "application/json;charset=utf-8", "cache-control": noStore } });
   }
 
   async function styles(bundle: WebviewBundle): Promise<Response> {

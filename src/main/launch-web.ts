@@ -25,14 +25,20 @@ export async function launchWebHost(options: LaunchOptions = {}): Promise<void> 
   const env = options.env ?? process.env;
   let host: Host;
   try {
-    host = await startHost({ port: readPort(env.PORT) });
+    host = await startHost({
+      port: readPort(env.PORT),
+      // The URL goes out as soon as the host listens: the browser loads the page (Monaco is most
+      // of it) while the runner starts, and the page's first load waits for the runner.
+      onListening(launchUrl) {
+        // Scripts and tests look for exactly this line.
+        console.log(`Stream Playground: ${launchUrl}`);
+        if (!env.CI && !argv.includes("--no-open")) openBrowser(launchUrl, (line) => console.log(line), env);
+      },
+    });
   } catch (error) {
     console.error(`The playground could not start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
-  // Scripts and tests look for exactly this line.
-  console.log(`Stream Playground: ${host.launchUrl}`);
-  if (!env.CI && !argv.includes("--no-open")) openBrowser(host.launchUrl, (line) => console.log(line), env);
 
   let stopping = false;
   const stop = async (signal: string) => {

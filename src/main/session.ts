@@ -123,6 +123,13 @@ export function createSession(options: SessionOptions = {}) {
   let nextLane = 1;
   let timelineStart = now();
   let files: WorkspaceFiles | undefined;
+  /**
+   * Settles once `start` has opened the workspace and the runner serves. A page may connect before
+   * (the host listens first, so the page loads meanwhile); its loads and clients wait for this.
+   */
+  const started = Promise.withResolvers<void>();
+  // A failed start is reported by `start` itself; requests waiting on it get the failure as their error.
+  started.promise.catch(() => {});
 
   /** The workspace, once `start` has opened it. */
   function workspaceFiles(): WorkspaceFiles {
@@ -233,7 +240,9 @@ export function createSession(options: SessionOptions = {}) {
     });
   }
 
-  function connect(page: PageConnection, request: ClientRequest): ConnectedLanes {
+  async function connect(page: PageConnection, request: ClientRequest): Promise<ConnectedLanes> {
+    // A probe's URL is the runner's, which has its port once the runner serves.
+    await started.promise;
     const lanes = allocateLanes(request.clients);
     let connected: ConnectedLanes;
     if (request.client === "browser") {
@@ -293,6 +302,7 @@ export function createSession(options: SessionOptions = {}) {
   }
 
   async function load(source: string, path: string | undefined): Promise<LoadOutcome> {
+    await started.promise;
     // Untitled snippets load from their real file in the workspace, so relative imports resolve there.
     const snippetPath = path ?? workspaceFiles().document().path;
     if (!isAbsolute(snippetPath)) throw new Error(`the snippet's path must be absolute, not ${JSON.stringify(snippetPath)}`);
@@ -436,12 +446,20 @@ export function createSession(options: SessionOptions = {}) {
   return {
     /** Prepares the workspace folder and starts the runner; resolves once it serves. */
     async start(): Promise<void> {
-      const workspaceDir = await ensureWorkspaceDir(resolveWorkspaceDir(options.workspaceDir));
-      files = await openWorkspaceFiles({ workspaceDir, dialogs: options.dialogs, onTitle: options.onTitle, onFileChange, watchDebounceMs: options.watchDebounceMs });
-      for (const warning of files.warnings) console.error(`workspace: ${warning}`);
-      // Pages that connected while the workspace was opening have not had it yet.
-      broadcast("workspace", { workspace: files.state() });
-      await runner.start();
+      try {
+        const workspaceDir = await ensureWorkspaceDir(resolveWorkspaceDir(options.workspaceDir));
+        files = await openWorkspaceFiles({ workspaceDir, dialogs: options.dialogs, onTitle: options.onTitle, onFileChange, watchDebounceMs: options.watchDebounceMs });
+        for (const warning of files.warnings) console.error(`workspace: ${warning}`);
+        // Pages that connected while the workspace was opening have not had it yet.
+        broadcast("workspace", { workspace: files.state() });
+        await runner.start();
+      } catch (error) {
+        started.reject(error);
+        throw error;
+      }
+      started.resolve();
+      // Pages that connected while the runner was starting were told of no port yet.
+      broadcastAfterEvents("status", { status: status() });
     },
 
     /** A page connected: it gets the status, then the buffered timeline, then live events. */

@@ -98,6 +98,8 @@ export function createSnippetLoader(options: SnippetLoaderOptions) {
         restoreListen();
         restore();
         sources.delete(path);
+        // Nothing imports a version again: out of the registry, it is freed once nothing of it runs.
+        delete require.cache[path];
       }
       const notices = findPitfalls(source);
       const found = findHandlers({ exports, captured: { serveCalls, listens }, url: options.server().url.href, nodeHttp: options.nodeHttp }, notices);

@@ -26,7 +26,8 @@ import { createDocuments } from "./documents.ts";
 import { byId, element } from "./dom.ts";
 import { createEditor, type SnippetEditor } from "./editor/create-editor.ts";
 import { loadMonaco } from "./editor/monaco-loader.ts";
-import { requestSnippetTypes } from "./editor/snippet-types.ts";
+import { checkSyntaxOnly, loadSnippetTypes } from "./editor/snippet-types.ts";
+import { holdMonacoWorkers } from "./editor/worker-gate.ts";
 import { createEventStore } from "./event-store.ts";
 import { createEventsTable } from "./events-table.ts";
 import { loadExamples, type Example } from "./examples-menu.ts";
@@ -41,7 +42,10 @@ import { createFileSaver, describeSave } from "./save-file.ts";
 import { createPageSettings } from "./page-settings.ts";
 import { createRawView } from "./raw-view.ts";
 import { mountTimeline } from "./timeline-panel.ts";
+import { markStartup } from "./startup-marks.ts";
 import { createTrailingDebounce } from "./trailing-debounce.ts";
+
+markStartup("page-script");
 
 const autoRunDelayMs = 800;
 
@@ -95,6 +99,7 @@ function handlePush(payload: PushPayload<HostPushes>): void {
       else store.append(payload.events);
       return;
     case "workspace":
+      markStartup("workspace-received");
       pendingWorkspace = payload.workspace;
       settings.apply(payload.workspace.settings);
       if (editor) restoreWorkspace();
@@ -444,15 +449,30 @@ let reportedReady = false;
 function reportReady(): void {
   if (reportedReady) return;
   reportedReady = true;
+  markStartup("editor-ready");
   document.body.dataset.editorReady = "true";
   // The desktop app reports when its window is ready for typing (and `npm run bench` times it).
   void connection.request("page-ready", { editorReadyMs: performance.now() }).catch(sayFailure);
 }
 
+/** Resolves once the page has painted what it shows now (or soon, in a tab the browser does not paint). */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, paintWaitMs);
+  });
+}
+const paintWaitMs = 200;
+/** How long Monaco's workers wait for Bun's types before starting without them (syntax checks only). */
+const workersWaitForTypesMs = 5_000;
+
 async function setupEditor(): Promise<void> {
-  const types = requestSnippetTypes();
   const monaco = await loadMonaco();
-  types.prepare(monaco);
+  markStartup("monaco-loaded");
+  // First what typing needs; Bun's types and the workers once the editor is on screen.
+  const workersMayStart = Promise.withResolvers<void>();
+  holdMonacoWorkers(workersMayStart.promise);
+  checkSyntaxOnly(monaco);
   const debounce = createTrailingDebounce(() => void run(), autoRunDelayMs);
   editor = createEditor(monaco, byId("editor", HTMLDivElement), {
     initialSource: pendingWorkspace?.document.source ?? "",
@@ -467,10 +487,17 @@ async function setupEditor(): Promise<void> {
     },
     snippetPath: openPath,
   });
+  markStartup("editor-created");
   editor.setDark(document.documentElement.dataset.theme === "dark" || (document.documentElement.dataset.theme !== "light" && matchMedia("(prefers-color-scheme: dark)").matches));
   restoreWorkspace();
+  await afterPaint();
+  setTimeout(() => workersMayStart.resolve(), workersWaitForTypesMs);
   // The editor works without the types: it checks only syntax then.
-  await types.apply(monaco).catch((error: unknown) => console.warn("Bun's types did not load", error));
+  await loadSnippetTypes(monaco).then(
+    () => markStartup("types-applied"),
+    (error: unknown) => console.warn("Bun's types did not load", error),
+  );
+  workersMayStart.resolve();
   document.body.dataset.typesReady = "true";
 }
 

@@ -3,10 +3,10 @@
  * compiler options and the declarations of bun-types, @types/node, undici-types and the
  * playground's `Deno`, all from the host.
  *
- * The request starts with the page, beside Monaco's own files, and normally arrives first: then
- * everything is in place before the editor's model exists, and the TypeScript worker starts once,
- * already with Bun's types. If the types are late, the editor opens without waiting for them and
- * checks only syntax until they arrive, rather than marking every `Bun` and `Response` as unknown.
+ * They come after the editor can be typed into: the editor opens checking only syntax (rather than
+ * marking every `Bun` and `Response` as unknown), and `loadSnippetTypes` then fetches the types
+ * (~4 MB) and turns the semantic checks on. Monaco's TypeScript worker is held back until then
+ * (worker-gate.ts), so it starts once, already with Bun's types.
  */
 
 import type * as Monaco from "monaco-editor";
@@ -39,37 +39,13 @@ function applyTypes(monaco: MonacoApi, types: EditorTypes): void {
   defaults.setDiagnosticsOptions({ ...defaults.getDiagnosticsOptions(), noSemanticValidation: false, diagnosticCodesToIgnore: unresolvedModuleCodes });
 }
 
-/** Starts loading the types now; `prepare` and `apply` put them into Monaco once it has loaded. */
-export function requestSnippetTypes() {
-  const request = fetchEditorTypes();
-  let arrived: EditorTypes | undefined;
-  let applied = false;
-  request.then(
-    (types) => {
-      arrived = types;
-    },
-    // `apply` reports the failure; this only keeps it from being unhandled before then.
-    () => {},
-  );
-
-  return {
-    /** Before the editor's model exists: the types if they are here, else syntax checks only until they are. */
-    prepare(monaco: MonacoApi): void {
-      if (arrived) {
-        applyTypes(monaco, arrived);
-        applied = true;
-        return;
-      }
-      const defaults = monaco.typescript.typescriptDefaults;
-      defaults.setDiagnosticsOptions({ ...defaults.getDiagnosticsOptions(), noSemanticValidation: true });
-    },
-    /** Resolves once the types are in the editor; rejects if they could not be loaded. */
-    async apply(monaco: MonacoApi): Promise<void> {
-      const types = await request;
-      if (!applied) applyTypes(monaco, types);
-      applied = true;
-    },
-  };
+/** Before the editor's model exists: syntax checks only, until `loadSnippetTypes` has put the types in. */
+export function checkSyntaxOnly(monaco: MonacoApi): void {
+  const defaults = monaco.typescript.typescriptDefaults;
+  defaults.setDiagnosticsOptions({ ...defaults.getDiagnosticsOptions(), noSemanticValidation: true });
 }
 
-export type SnippetTypes = ReturnType<typeof requestSnippetTypes>;
+/** Fetches the types and puts them into Monaco; rejects if they could not be loaded. */
+export async function loadSnippetTypes(monaco: MonacoApi): Promise<void> {
+  applyTypes(monaco, await fetchEditorTypes());
+}

@@ -1,0 +1,85 @@
+/**
+ * What the page fetches to load Monaco, named up front: `editor.main` pulls in its modules a level
+ * at a time (its own file, then the chunks it names, then theirs), each level after the last has
+ * been fetched and run. Listed in the page's `<head>` as preloads, they are all fetched at once
+ * while the page itself loads, and compiled as they arrive.
+ *
+ * The list is read from the build's own `define("id", [deps], …)` headers, so it follows whatever
+ * chunks the installed Monaco has.
+ */
+
+import { open } from "node:fs/promises";
+import { join, posix } from "node:path";
+
+/** Monaco's entry module, as the page's loader asks for it. */
+export const monacoEntry = "vs/editor/editor.main";
+
+/** Enough of a file to hold its `define(…)` header (the longest in Monaco 0.57 is ~500 bytes). */
+const headerBytes = 4096;
+
+async function readHeader(path: string): Promise<string | undefined> {
+  const file = await open(path).catch(() => undefined);
+  if (!file) return undefined;
+  try {
+    const buffer = Buffer.alloc(headerBytes);
+    const { bytesRead } = await file.read(buffer, 0, headerBytes, 0);
+    return buffer.toString("utf8", 0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
+/** The module ids a `define("id", ["dep", …], …)` header names, relative ones resolved against `id`. */
+export function definedDependencies(id: string, header: string): string[] {
+  const match = /^define\(\s*"[^"]*"\s*,\s*\[([^\]]*)\]/.exec(header);
+  if (!match) return [];
+  const deps: string[] = [];
+  for (const quoted of match[1]!.matchAll(/"([^"]*)"/g)) {
+    // A loader plugin (`vs/nls.messages-loader!`) is a module too; its resource part is not a file.
+    const dep = quoted[1]!.split("!")[0]!;
+    if (dep === "" || dep === "exports" || dep === "require" || dep === "module") continue;
+    deps.push(dep.startsWith(".") ? posix.join(posix.dirname(id), dep) : dep);
+  }
+  return deps;
+}
+
+/**
+ * The URL paths (under `/monaco/`) of every script `editor.main` loads before Monaco's API is
+ * defined, and its stylesheet; empty when the build is not where it should be (the page then
+ * loads Monaco without the hints).
+ */
+export async function monacoPreloads(monacoRoot: string): Promise<{ scripts: string[]; styles: string[] }> {
+  const seen = new Set<string>();
+  const scripts: string[] = [];
+  const pending = [monacoEntry];
+  while (pending.length > 0) {
+    const id = pending.shift()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const header = await readHeader(join(monacoRoot, `${id}.js`));
+    if (header === undefined) continue;
+    scripts.push(`/monaco/${id}.js`);
+    pending.push(...definedDependencies(id, header));
+  }
+  if (scripts.length === 0) return { scripts: [], styles: [] };
+  // editor.main adds this stylesheet when it runs; the editor lays itself out with it.
+  return { scripts, styles: [`/monaco/${monacoEntry}.css`] };
+}
+
+/**
+ * `html` with preload hints put at the end of its `<head>`, in the order the page needs them:
+ * Monaco's loader and the page's own script (which opens the connection to the host and asks for
+ * Monaco) before Monaco's stylesheet and modules. A browser fetches only a few files from one host
+ * at a time: listed after the modules, the loader (which the page's script waits for) came last.
+ */
+export function withPreloads(html: string, preloads: { scripts: string[]; styles: string[] }, pageScript = "/app.js"): string {
+  if (preloads.scripts.length === 0) return html;
+  const links = [
+    `<link rel="preload" as="script" href="/monaco/vs/loader.js" />`,
+    `<link rel="modulepreload" href="${pageScript}" />`,
+    ...preloads.styles.map((href) => `<link rel="preload" as="style" href="${href}" />`),
+    ...preloads.scripts.map((href) => `<link rel="preload" as="script" href="${href}" />`),
+  ];
+  const at = html.indexOf("</head>");
+  return at === -1 ? html : `${html.slice(0, at)}    ${links.join("\n    ")}\n  ${html.slice(at)}`;
+}
