@@ -5,14 +5,17 @@
  *   same browser (the cost of any local page at all).
  * - `ui-frame-p95-flood`: p95 time between animation frames while a handler's clients produce
  *   20,000 events a second for 5 s, against the same page's frames at rest.
- * - `ui-frame-p95-100k`: p95 time between frames while panning and zooming the ~100,000 events the
- *   flood left behind, against the same page at rest.
+ * - `ui-frame-p95-1m`: p95 time between frames while panning and zooming a timeline of 1,000,000
+ *   events (a recording opened with File → Open recording), against the same page at rest.
  */
 
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "../tests/browser/chromium.ts";
 import { createFigure } from "./figure.ts";
+import { writeTickerRecording } from "./fixtures/million-events.ts";
 import { median, percentile } from "./stats.ts";
 import type { StartupMark } from "../src/webview/startup-marks.ts";
 import type { Figure } from "./types.ts";
@@ -142,40 +145,63 @@ export default () => new Response(async function* () {
 });
 `;
 
+/** Wheel zoom in and out and sideways pan over the timeline's middle, as a person scrolls it. */
+async function panAndZoom(page: Page): Promise<number[]> {
+  const box = (await page.locator(".timeline canvas").boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.click("#timeline-fit");
+  return frameIntervals(page, 3_000, async () => {
+    for (let i = 0; i < 60; i++) {
+      await page.mouse.wheel(0, i % 20 < 10 ? -120 : 120);
+      await page.mouse.wheel(120, 0);
+    }
+  });
+}
+
+const rowCount = async (page: Page) => Number(((await page.textContent(".row-count")) ?? "").replace(/[^\d]/g, ""));
+
 async function measureFrames(browser: Browser): Promise<Figure[]> {
   const web = await startWeb();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const folder = mkdtempSync(join(tmpdir(), "stream-playground-bench-recording-"));
   try {
+    const recording = join(folder, "ticker-1m.jsonl");
+    const written = await writeTickerRecording(recording, { events: 1_000_000 });
     await page.goto(web.url);
     await page.waitForSelector("body[data-editor-ready]");
     await page.waitForFunction(() => /v\d+ live/.test(document.getElementById("status")?.textContent ?? ""));
     const rest = await frameIntervals(page, 2_000);
+    const restP95 = percentile(rest, 95);
+    const anchor = { label: "same page at rest, p95", value: restP95, unit: "ms" };
+
     await page.evaluate((source) => window.monaco!.editor.getModels()[0]!.setValue(source), flooder);
     await page.click("#run");
     await page.waitForFunction(() => /v2 live/.test(document.getElementById("status")?.textContent ?? ""));
     await page.fill("#client-count", "10");
     const flood = await frameIntervals(page, 5_000, () => page.click("#connect"));
-    await page.waitForFunction(() => (document.querySelector(".row-count")?.textContent ?? "").match(/^(\d+)/)?.[1] !== undefined);
-    const events = Number(/(\d+) events/.exec((await page.textContent(".row-count")) ?? "")?.[1] ?? 0);
-    // Pan and zoom over everything: wheel events at the timeline, as a person scrolls.
-    const box = (await page.locator(".timeline canvas").boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.click("#timeline-fit");
-    const panZoom = await frameIntervals(page, 3_000, async () => {
-      for (let i = 0; i < 60; i++) {
-        await page.mouse.wheel(0, i % 20 < 10 ? -120 : 120);
-        await page.mouse.wheel(120, 0);
-      }
-    });
-    const restP95 = percentile(rest, 95);
-    const anchor = { label: "same page at rest, p95", value: restP95, unit: "ms" };
+
+    const opening = performance.now();
+    await page.setInputFiles("#recording-file-input", recording);
+    await page.waitForFunction((count) => (document.querySelector(".row-count")?.textContent ?? "").replace(/[^\d]/g, "") === String(count), written, { timeout: 120_000 });
+    const openMs = performance.now() - opening;
+    const shown = await rowCount(page);
+    const heapMb = await page.evaluate(() => ((performance as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1e6);
+    const million = await panAndZoom(page);
     return [
       createFigure({ name: "ui-frame-p95-flood", value: percentile(flood, 95), unit: "ms", goal: { op: "<=", limit: 33 }, anchor, note: `${flood.length} frames over 5 s while 10 clients streamed; aim 16 ms` }),
-      createFigure({ name: "ui-frame-p95-100k", value: percentile(panZoom, 95), unit: "ms", goal: { op: "<=", limit: 16 }, anchor, note: `${events} events in the table; ${panZoom.length} frames of wheel zoom and pan; a frame can be no shorter than the display's period, which the page at rest shows` }),
+      createFigure({
+        name: "ui-frame-p95-1m",
+        value: percentile(million, 95),
+        unit: "ms",
+        goal: { op: "<=", limit: 1.05, of: "anchor-times" },
+        anchor,
+        note: `${shown.toLocaleString("en")} events in the timeline and table (a recording of 10 SSE clients, opened in ${(openMs / 1000).toFixed(1)} s; JS heap ${heapMb.toFixed(0)} MB); ${million.length} frames of wheel zoom and pan over 3 s; a frame can be no shorter than the display's period, which the page at rest shows`,
+      }),
     ];
   } finally {
     await page.close();
     await web.stop();
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import {
   describeEvent,
+  maxRecordingEvents,
   parseRecording,
   recordingFormat,
   recordingJsonLines,
@@ -93,5 +94,12 @@ describe("the new events, as they read", () => {
       { label: "client 1 · server", note: "server side not visible: http://localhost:8080/api is not the playground's server" },
       { label: "client 1 · client", note: undefined },
     ]);
+  });
+
+  test("a recording opens with as many events as the page keeps, and one more is refused", () => {
+    const line = `${JSON.stringify(events[5])}\n`;
+    const full = parseRecording(line.repeat(maxRecordingEvents));
+    expect(full.ok && full.recording.events.length).toBe(1_000_000);
+    expect(parseRecording(line.repeat(maxRecordingEvents + 1))).toEqual({ ok: false, problem: "it has more than 1,000,000 events, more than the page keeps" });
   });
 });

@@ -70,7 +70,7 @@ export interface RecordingSources {
 export type RecordingFileReply = { type: "opened"; name: string; text: string } | { type: "cancelled" };
 
 /** Events a recording may hold: as many as the page keeps. */
-export const maxRecordingEvents = 400_000;
+export const maxRecordingEvents = 1_000_000;
 
 const versionSourceCheck: Check<VersionSource> = object({ version: integer(1), source: string, path: optional(string) });
 const laneRequestCheck: Check<LaneRequest> = object({ lane: integer(1), request: clientRequestCheck });

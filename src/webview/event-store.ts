@@ -16,7 +16,7 @@ export interface EventStoreListener {
 }
 
 /** Events kept at most; past it the oldest are dropped down to `keepAfterTrim` (as many as the host replays). */
-export const maxEvents = 400_000;
+export const maxEvents = 1_000_000;
 const keepAfterTrim = 300_000;
 
 export function createEventStore(limits = { maxEvents, keepAfterTrim }) {
@@ -43,7 +43,7 @@ export function createEventStore(limits = { maxEvents, keepAfterTrim }) {
       for (const event of batch) events.push(event);
       if (events.length > limits.maxEvents) {
         // A long flood must not grow the page without bound. Dropping the oldest shifts every
-        // index, so the views rebuild from what is kept: rare (every 100,000 events at most).
+        // index, so the views rebuild from what is kept: rare (every 700,000 events at most).
         events.splice(0, events.length - limits.keepAfterTrim);
         notifiedUpTo = 0;
         for (const listener of listeners) listener.cleared(timelineStart, "trimmed");
