@@ -16,7 +16,7 @@
 
 import { dirname, isAbsolute } from "node:path";
 import { exportSnippet } from "../runner/export/index.ts";
-import { createLaneTap, openProbe, parseHex, type LaneTap, type MessageChannel, type Probe } from "../runner/probe/index.ts";
+import { createLaneTap, createReadMemoryGuard, openProbe, parseHex, type LaneTap, type MessageChannel, type Probe } from "../runner/probe/index.ts";
 import {
   createEndpoint,
   errorMessage,
@@ -108,6 +108,8 @@ export function createSession(options: SessionOptions = {}) {
   /** Every page connected, with its end of the connection. */
   const pages = new Map<PageConnection, Endpoint<NoRequests, HostPushes>>();
   const probes = new Map<number, OpenProbe>();
+  /** One for all the host's clients: what they read together is what the host holds. */
+  const readGuard = createReadMemoryGuard();
   /** The sources and lane requests a recording of the timeline needs. */
   const ledger = createRecordingLedger();
   /** Lanes given to the pages' own EventSource clients; aborting one ends its proxied streams. */
@@ -204,6 +206,7 @@ export function createSession(options: SessionOptions = {}) {
       external: isOutsideUrl(request.path),
       slow: request.slow,
       now,
+      readGuard,
       emit: (event) => {
         if (generation !== ownGeneration) return;
         record(event);

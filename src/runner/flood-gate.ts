@@ -74,6 +74,10 @@ export function createFloodGate(options: FloodGateOptions = defaultFloodGate) {
       fold = { count: 1, bytes, since: now, until: now };
       return false;
     },
+    /** Whether an event at `now` would be folded: the stream is inside a folding window. */
+    folding(now: number): boolean {
+      return now < foldUntil;
+    },
     /** Ends folding now (the stream ended): returns what was still being folded. */
     flush: takeFold,
   };

@@ -41,6 +41,8 @@ export interface RequestContext {
   timeoutWait?: "waiting" | "waited";
   phase: "handling" | "streaming" | "finished" | "settled";
   readonly gate: FloodGate;
+  /** Records a fold the gate closed: made once per request, not once per write. */
+  readonly onFold: (fold: Fold) => void;
   /** Set once the request was upgraded to a WebSocket: it lasts until the socket closes, and Bun's abort at the close is not the client leaving mid-request. */
   websocket?: boolean;
 }
@@ -191,6 +193,7 @@ export function createRequestTracker(options: RequestTrackerOptions) {
         pendingCleanups: 0,
         phase: "handling",
         gate: createFloodGate(),
+        onFold: (fold) => recordFold(ctx, fold),
       };
       open.add(ctx);
       options.onRequest?.({ requestId: ctx.requestId, method, path, version });
@@ -257,7 +260,7 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       const bytes = chunkBytes(chunk);
       ctx.writes++;
       ctx.bytes += bytes;
-      if (ctx.gate.admit(t, bytes, (fold) => recordFold(ctx, fold))) {
+      if (ctx.gate.admit(t, bytes, ctx.onFold)) {
         record(ctx, { kind: "write", bytes, ...chunkPreview(chunk), via, waitedMs }, t);
       }
     },

@@ -4,7 +4,7 @@
  */
 
 import type { ClientKind, TimelineEvent } from "../contract/index.ts";
-import { openProbe, type Probe } from "./probe/index.ts";
+import { createReadMemoryGuard, openProbe, type Probe } from "./probe/index.ts";
 import type { TraceClientOptions } from "./trace.ts";
 
 /** The end of a trace: its duration running out, or `stop` aborting; never, when neither is given. */
@@ -47,6 +47,7 @@ export async function probeClients({ url, client, options, end, record, external
   const count = Math.max(1, options.clients ?? 1);
   const probes: Probe[] = [];
   const timers: ReturnType<typeof setTimeout>[] = [];
+  const readGuard = createReadMemoryGuard();
   for (let lane = 1; lane <= count; lane++) {
     const opened = openProbe({
       lane,
@@ -61,6 +62,7 @@ export async function probeClients({ url, client, options, end, record, external
       sendEveryMs: options.sendEveryMs,
       external,
       slow: options.slow,
+      readGuard,
       now: () => performance.now(),
       emit: record,
     });

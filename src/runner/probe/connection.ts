@@ -82,6 +82,7 @@ export function openConnection(options: ConnectionOptions) {
     chunks++;
     chunkEvents.record(t, value.byteLength, () => ({ t, lane, side: "client", kind: "chunk", bytes: value.byteLength, ...chunkPreview(value) }));
     recorder?.feed(value);
+    options.readGuard?.read(value.byteLength);
   }
 
   /** Drops the connection as a broken network would, by the lane's `dropAfterBytes`. */

@@ -28,7 +28,7 @@ function utf8ByteString(text: string): string {
 
 export function openEventSourceClient(options: ProbeOptions): Probe {
   const { lane, now, emit } = options;
-  const sink = { lane, now, emit, floodGate: options.floodGate };
+  const sink = { lane, now, emit, floodGate: options.floodGate, readGuard: options.readGuard };
   const firstRetryMs = options.defaultRetryMs ?? defaultRetryMs;
   const recorder = createSseRecorder(sink, { defaultRetryMs: firstRetryMs });
   // One for the lane, across reconnects: a pause from the chip holds every connection.

@@ -9,6 +9,7 @@ export type { MessageChannel, Probe, ProbeEmit, ProbeEventSink, ProbeOptions } f
 export { createSseRecorder, type SseRecorder } from "./sse-recorder.ts";
 export { laneHeader } from "./http-fields.ts";
 export { defaultRetryMs } from "./eventsource-client.ts";
+export { createReadMemoryGuard, type ReadMemoryGuard } from "./read-memory-guard.ts";
 export { createLaneTap, type LaneTap, type LaneTapConnection } from "./lane-tap.ts";
 export { parseHex } from "../ws-payload.ts";
 export { openEventSourceClient, openStreamClient, openWebSocketClient };

@@ -6,6 +6,7 @@
 
 import type { ClientBehaviour, ClientEvent, ClientKind, FoldedEvent } from "../../contract/index.ts";
 import type { FloodGateOptions } from "../flood-gate.ts";
+import type { ReadMemoryGuard } from "./read-memory-guard.ts";
 
 /** Where a probe client's timeline events go, in the order they happened. */
 export type ProbeEmit = (event: ClientEvent | FoldedEvent) => void;
@@ -20,6 +21,8 @@ export interface ProbeEventSink {
   emit: ProbeEmit;
   /** Flood control for chunk and SSE events; `defaultFloodGate` when left out. */
   floodGate?: FloodGateOptions | undefined;
+  /** Told of every body chunk read, so a process reading large streams gives their buffers back. */
+  readGuard?: ReadMemoryGuard | undefined;
 }
 
 export interface ProbeOptions extends ProbeEventSink {
