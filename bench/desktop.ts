@@ -1,7 +1,8 @@
 /**
  * `desktop-ready-ms`: from `npm start` to the editor ready for typing in the desktop window (the
  * page reports it, and the app prints `editor ready`), beside the same page in Chromium from
- * `npm run start:web` in the same run, interleaved. The app's build is made once before timing:
+ * `npm run start:web` in the same run, interleaved. The goal is the window's own cost: at most a
+ * tenth more than the browser, since npm, Bun, the host and the page are the same in both. The app's build is made once before timing:
  * a first start builds it, later starts only launch it.
  *
  * Runs where the desktop tests run (Electrobun's core, Xvfb); elsewhere it reports why not.
@@ -59,7 +60,7 @@ async function timeBrowser(browser: Awaited<ReturnType<typeof launchChromium>>):
 export async function measureDesktop(): Promise<Figure[]> {
   const unavailable = desktopUnavailable();
   if (unavailable) {
-    return [createFigure({ name: "desktop-ready-ms", value: Number.NaN, unit: "ms", goal: { op: "<=", limit: 1_000 }, failed: `not measured: ${unavailable}` })];
+    return [createFigure({ name: "desktop-ready-ms", value: Number.NaN, unit: "ms", failed: `not measured: ${unavailable}` })];
   }
   await using xvfb = await startXvfb();
   const browser = await launchChromium();
@@ -77,7 +78,8 @@ export async function measureDesktop(): Promise<Figure[]> {
         name: "desktop-ready-ms",
         value: median(desktop),
         unit: "ms",
-        goal: { op: "<=", limit: 1_000 },
+        // The window's own cost: npm, Bun and the page are the same as the browser's.
+        goal: { op: "<=", limit: 1.1, of: "anchor-times" },
         anchor: { label: "the same page in Chromium (start:web → editor ready)", value: median(web), unit: "ms", samples: web },
         samples: desktop,
         note: "npm start spawned → the window's editor ready for typing, under Xvfb; the build was made before timing",

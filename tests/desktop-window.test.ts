@@ -154,7 +154,9 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await using app = start(profile, mode === "browser" ? { args: ["--web"] } : {});
     if (mode === "desktop") await app.waitForWindow(windowTimeoutMs);
     else await app.waitForLine(/^Stream Playground: http:/, 30_000);
-    // Something to end: the runner, and in the desktop app the launcher, its Bun and WebKit.
+    // Something to end: the runner (the URL and the window come before it is up), and in the
+    // desktop app the launcher, its Bun and WebKit.
+    await waitFor("the runner", () => processesWith(app.marker).some((p) => p.command.includes("runner-process.ts")) || undefined, 30_000);
     const before = processesWith(app.marker).map((p) => p.command);
     const npm = app.npmPid();
     if (how === "SIGTERM to npm") process.kill(npm, "SIGTERM");

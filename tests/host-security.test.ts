@@ -166,16 +166,20 @@ describe("static files", () => {
     expect([403, 404]).toContain(status);
   });
 
-  test("the page's script is built in memory and not cached", async () => {
+  test("the page's script is built in memory, minified, not cached, and its source map is served apart", async () => {
     await using host = await startTestHost();
     const cookie = await letIn(host);
     const response = await fetch(`${host.origin}/app.js`, { headers: { cookie } });
     const body = await response.text();
-    expect({ status: response.status, cache: response.headers.get("cache-control"), hasCode: body.includes(`document.title = "test page"`) }).toEqual({
+    const mapUrl = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(body)?.[1];
+    expect({ status: response.status, cache: response.headers.get("cache-control"), hasCode: /document\.title\s*=\s*"test page"/.test(body), mapUrl }).toEqual({
       status: 200,
       cache: "no-store",
       hasCode: true,
+      mapUrl: "/app.js.map",
     });
+    const map = (await (await fetch(`${host.origin}${mapUrl}`, { headers: { cookie } })).json()) as { sources: string[]; sourcesContent?: string[] };
+    expect(map.sources.some((source) => source.endsWith("main.ts"))).toBe(true);
   });
 
   test("styles the script imports and an app.css beside it are both served at /app.css", async () => {
@@ -189,7 +193,7 @@ describe("static files", () => {
     const cookie = await letIn(host);
     const response = await fetch(`${host.origin}/app.css`, { headers: { cookie } });
     const css = await response.text();
-    expect({ status: response.status, type: response.headers.get("content-type"), imported: css.includes("color: red"), beside: css.includes("color: blue") }).toEqual({
+    expect({ status: response.status, type: response.headers.get("content-type"), imported: /color:\s*red/.test(css), beside: /color:\s*blue/.test(css) }).toEqual({
       status: 200,
       type: "text/css;charset=utf-8",
       imported: true,

@@ -23,32 +23,37 @@ function readPort(value: string | undefined): number {
 export async function launchWebHost(options: LaunchOptions = {}): Promise<void> {
   const argv = options.argv ?? process.argv.slice(2);
   const env = options.env ?? process.env;
-  let host: Host;
-  try {
-    host = await startHost({
-      port: readPort(env.PORT),
-      // The URL goes out as soon as the host listens: the browser loads the page (Monaco is most
-      // of it) while the runner starts, and the page's first load waits for the runner.
-      onListening(launchUrl) {
-        // Scripts and tests look for exactly this line.
-        console.log(`Stream Playground: ${launchUrl}`);
-        if (!env.CI && !argv.includes("--no-open")) openBrowser(launchUrl, (line) => console.log(line), env);
-      },
-    });
-  } catch (error) {
-    console.error(`The playground could not start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  }
+  const starting = startHost({
+    port: readPort(env.PORT),
+    // The URL goes out as soon as the host listens: the browser loads the page (Monaco is most
+    // of it) while the runner starts, and the page's first load waits for the runner.
+    onListening(launchUrl) {
+      // Scripts and tests look for exactly this line.
+      console.log(`Stream Playground: ${launchUrl}`);
+      if (!env.CI && !argv.includes("--no-open")) openBrowser(launchUrl, (line) => console.log(line), env);
+    },
+  });
 
+  // Listening for the end before the host has started: its URL is out while its runner starts,
+  // and whoever saw it may end the playground at once.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`Stopping the playground (${signal})…`);
-    await host.stop();
+    // A host still starting is waited for, so that its runner is ended with it.
+    const host: Host | undefined = await starting.catch(() => undefined);
+    await host?.stop();
     process.exit(0);
   };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(signal));
   // SIGTERM to npm ends npm without passing it on: this process is orphaned, and stops too.
   watchParent({ onGone: () => void stop("npm went away") });
+
+  try {
+    await starting;
+  } catch (error) {
+    console.error(`The playground could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
 }

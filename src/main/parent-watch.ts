@@ -15,12 +15,18 @@ export interface ParentWatchOptions {
   clearInterval?: typeof globalThis.clearInterval;
 }
 
+/**
+ * The parent this process was started by, read as the process starts: a watch begun later still
+ * notices a parent that went away before it began.
+ */
+const parentAtStart = process.ppid;
+
 /** Starts watching; returns a function that stops it. */
 export function watchParent(options: ParentWatchOptions): () => void {
   const parentPid = options.parentPid ?? (() => process.ppid);
   const every = options.setInterval ?? globalThis.setInterval;
   const stopEvery = options.clearInterval ?? globalThis.clearInterval;
-  const first = parentPid();
+  const first = options.parentPid ? parentPid() : parentAtStart;
   const timer = every(() => {
     if (parentPid() === first) return;
     stopEvery(timer);
