@@ -4,37 +4,15 @@
  * system.
  */
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import type { TimelineEvent } from "../../src/contract/index.ts";
-import { startHost, type Host } from "../../src/main/host-server.ts";
 import { openPage } from "../support/page-socket.ts";
-import { artifactsDir, launchChromium } from "./chromium.ts";
+import { artifactsDir } from "./chromium.ts";
+import { usePlaygroundInChromium } from "./playground-page.ts";
 
-let host: Host;
-let workspaceDir: string;
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-beforeEach(async () => {
-  workspaceDir = mkdtempSync(join(tmpdir(), "playground-bytes-"));
-  host = await startHost({ port: 0, session: { workspaceDir } });
-});
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  await host.stop();
-  rmSync(workspaceDir, { recursive: true, force: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const playground = usePlaygroundInChromium();
 
 /** A stream whose chunks cut a character in two, begin with a BOM, and carry bytes that are not UTF-8. */
 const awkwardStream = `export default () => new Response(async function* () {
@@ -53,13 +31,8 @@ const awkwardStream = `export default () => new Response(async function* () {
 `;
 
 async function openPlayground(): Promise<{ page: Page; socket: Awaited<ReturnType<typeof openPage>> }> {
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: "light" });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  await page.goto(host.launchUrl);
-  await page.waitForSelector("body[data-editor-ready]");
-  await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
-  return { page, socket: await openPage(host) };
+  const page = await playground.open();
+  return { page, socket: await openPage(playground.host) };
 }
 
 /** Loads `source` for every page, connects one client of `kind` from the page's controls, and waits for it to end. */

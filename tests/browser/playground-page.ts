@@ -92,13 +92,21 @@ export function tableRows(page: Page): Promise<string[]> {
   return page.$$eval(".events-table tr[data-index]", (rows) => rows.map((row) => [...row.querySelectorAll("td")].slice(1).map((td) => td.textContent).join(" ")));
 }
 
-/** Waits until a row's text (`lane side kind detail`) matches `pattern`; `timeoutMs` is Playwright's 30 s when left out. */
+/**
+ * Waits until a row's text (`lane side kind detail`) matches `pattern`; `timeoutMs` is Playwright's
+ * 30 s when left out. On a timeout the error lists the rows the table does show.
+ */
 export async function waitForRow(page: Page, pattern: RegExp, timeoutMs?: number): Promise<void> {
-  await page.waitForFunction(
-    (source) => [...document.querySelectorAll(".events-table tr[data-index]")].some((row) => new RegExp(source).test([...row.querySelectorAll("td")].slice(1).map((td) => td.textContent).join(" "))),
-    pattern.source,
-    timeoutMs === undefined ? undefined : { timeout: timeoutMs },
-  );
+  try {
+    await page.waitForFunction(
+      (source) => [...document.querySelectorAll(".events-table tr[data-index]")].some((row) => new RegExp(source).test([...row.querySelectorAll("td")].slice(1).map((td) => td.textContent).join(" "))),
+      pattern.source,
+      timeoutMs === undefined ? undefined : { timeout: timeoutMs },
+    );
+  } catch (error) {
+    const rows = await tableRows(page).catch(() => ["(the page could not be read)"]);
+    throw new Error(`no row matches ${pattern}; the table shows:\n${rows.join("\n")}`, { cause: error });
+  }
 }
 
 export async function showOnly(page: Page, filter: { lane?: string; kind?: string }): Promise<void> {

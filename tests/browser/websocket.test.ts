@@ -3,75 +3,17 @@
  * connected from the controls, messages typed into the lane's box, and the echo in the table.
  */
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startHost, type Host } from "../../src/main/host-server.ts";
-import { artifactsDir, launchChromium } from "./chromium.ts";
+import { artifactsDir } from "./chromium.ts";
+import type { Page } from "playwright-core";
+import { pasteAndRun, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 
 const documented = (name: string) => readFileSync(join(import.meta.dir, "..", "fixtures", "snippets", "documented", name), "utf8");
 const websocketFixture = (name: string) => readFileSync(join(import.meta.dir, "..", "fixtures", "snippets", "websocket", name), "utf8");
 
-let host: Host;
-let workspaceDir: string;
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-beforeEach(async () => {
-  workspaceDir = mkdtempSync(join(tmpdir(), "playground-websocket-"));
-  host = await startHost({ port: 0, session: { workspaceDir } });
-});
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  await host.stop();
-  rmSync(workspaceDir, { recursive: true, force: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function openPlayground(): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: host.origin });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  await page.goto(host.launchUrl);
-  await page.waitForSelector("body[data-editor-ready]");
-  await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
-  return page;
-}
-
-/** Pastes `source` over the editor's text, as people bring code from the docs, and runs it. */
-async function pasteAndRun(page: Page, source: string): Promise<void> {
-  const before = Number(/v(\d+) live/.exec((await page.textContent("#status")) ?? "")?.[1] ?? 0);
-  await page.evaluate((text) => navigator.clipboard.writeText(text), source);
-  await page.click(".monaco-editor .view-lines");
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.press("ControlOrMeta+V");
-  await page.waitForFunction((text) => window.monaco!.editor.getModels()[0]!.getValue() === text, source);
-  await page.keyboard.press("ControlOrMeta+S");
-  await page.waitForFunction((version) => Number(/v(\d+) live/.exec(document.getElementById("status")?.textContent ?? "")?.[1] ?? 0) > version, before);
-}
-
-/** Waits for a table row (`lane side kind detail`) matching `pattern`. */
-async function waitForRow(page: Page, pattern: RegExp): Promise<void> {
-  try {
-    await page.waitForFunction(
-      (source) => [...document.querySelectorAll(".events-table tr[data-index]")].some((row) => new RegExp(source).test([...row.querySelectorAll("td")].slice(1).map((td) => td.textContent).join(" "))),
-      pattern.source,
-      { timeout: 10_000 },
-    );
-  } catch (error) {
-    const rows = await page.$$eval(".events-table tr[data-index]", (found) => found.map((row) => [...row.querySelectorAll("td")].slice(1).map((td) => td.textContent).join(" ")));
-    throw new Error(`no row matches ${pattern}; the table has:\n${rows.join("\n")}`, { cause: error });
-  }
-}
+const playground = usePlaygroundInChromium();
 
 /** Connects one `websocket` client on `path` from the controls. */
 async function connectWebSocket(page: Page, path: string): Promise<void> {
@@ -84,7 +26,7 @@ async function connectWebSocket(page: Page, path: string): Promise<void> {
 
 describe("a WebSocket lane in Chromium", () => {
   test("a message typed into the lane's box is echoed by the guide's server, and Close sends its code and reason", async () => {
-    const page = await openPlayground();
+    const page = await playground.open();
     await pasteAndRun(page, websocketFixture("bun-guide-echo.ts"));
     await connectWebSocket(page, "/");
     await page.fill('.ws-box[data-lane="1"] .ws-message', "hello from the box");
@@ -111,7 +53,7 @@ describe("a WebSocket lane in Chromium", () => {
   }, 60_000);
 
   test("the upgrade example from Bun's Server API page, pasted verbatim, takes a /chat client: both sides on the timeline", async () => {
-    const page = await openPlayground();
+    const page = await playground.open();
     await pasteAndRun(page, documented("bun-upgrade-chat.ts").split("\n").slice(1).join("\n"));
     await connectWebSocket(page, "/chat");
     await page.fill('.ws-box[data-lane="1"] .ws-message', "hello");
@@ -124,7 +66,7 @@ describe("a WebSocket lane in Chromium", () => {
   }, 60_000);
 
   test("the chat lesson fills the controls (three clients, a message every 400 ms) and Connect opens three lanes, each with its box", async () => {
-    const page = await openPlayground();
+    const page = await playground.open();
     await page.selectOption("#examples", "15-websocket-chat");
     await page.waitForFunction(() => /v\d+ live/.test(document.getElementById("status")?.textContent ?? "") && document.getElementById("lesson")?.hidden === false);
     expect({
@@ -144,7 +86,7 @@ describe("a WebSocket lane in Chromium", () => {
   }, 60_000);
 
   test("a bad hex message is refused in the box, and nothing is sent", async () => {
-    const page = await openPlayground();
+    const page = await playground.open();
     await pasteAndRun(page, websocketFixture("bun-guide-echo.ts"));
     await connectWebSocket(page, "/");
     await page.check('.ws-box[data-lane="1"] .ws-hex');
