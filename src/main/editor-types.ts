@@ -95,18 +95,15 @@ export async function collectEditorTypes(nodeModules: string): Promise<Record<st
  * `file:///node_modules`.
  */
 export const editorCompilerOptions: Record<string, CompilerOptionValue> = {
+  // The flags and lists TypeScript takes as they are written.
+  ...snippetCompilerOptions,
+  types: [...snippetCompilerOptions.types],
   typeRoots: ["file:///node_modules"],
   lib: ["lib.esnext.d.ts"],
   target: 99, // ScriptTarget.ESNext
   module: 200, // ModuleKind.Preserve
   moduleDetection: 3, // ModuleDetectionKind.Force
   moduleResolution: 100, // ModuleResolutionKind.Bundler
-  allowImportingTsExtensions: true,
-  types: ["bun-types"],
-  strict: true,
-  noImplicitAny: false,
-  skipLibCheck: true,
-  noEmit: true,
 };
 
 /** Everything `GET /types/editor.json` answers. */

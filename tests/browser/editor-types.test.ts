@@ -36,6 +36,16 @@ async function withHost<T>(prepare: (workspaceDir: string) => void, use: (host: 
   }
 }
 
+/** A browser context of the test's own, closed whatever happens. */
+async function withContext<T>(use: (context: BrowserContext) => Promise<T>): Promise<T> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    return await use(context);
+  } finally {
+    await context.close();
+  }
+}
+
 async function openPage(context: BrowserContext, host: Host): Promise<Page> {
   const page = await context.newPage();
   page.on("pageerror", (error) => console.error("page error:", error.message));
@@ -119,8 +129,7 @@ describe("the editor's types in Chromium", () => {
     await withHost(
       () => {},
       async (host) => {
-        const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-        try {
+        await withContext(async (context) => {
           const page = await openPage(context, host);
           // The options Monaco's TypeScript was given are valid for it (an unknown lib or a bad enum would show here).
           const optionErrors = await page.evaluate(async () => {
@@ -132,9 +141,7 @@ describe("the editor's types in Chromium", () => {
           const results: Record<string, MarkerView[]> = {};
           for (const snippet of corpus) results[snippet.name] = await markersFor(page, snippet.source);
           expect(results).toEqual(Object.fromEntries(corpus.map((snippet) => [snippet.name, []])));
-        } finally {
-          await context.close();
-        }
+        });
       },
     );
   }, 240_000);
@@ -143,8 +150,7 @@ describe("the editor's types in Chromium", () => {
     await withHost(
       () => {},
       async (host) => {
-        const context = await browser.newContext();
-        try {
+        await withContext(async (context) => {
           const page = await openPage(context, host);
           const markers = await markersFor(page, mistakenSnippet);
           expect(markers.map(({ line, column, owner }) => ({ line, column, owner }))).toEqual([
@@ -153,9 +159,7 @@ describe("the editor's types in Chromium", () => {
           ]);
           expect(markers[0]!.message).toContain("Type 'string' is not assignable to type 'number'");
           expect(markers[1]!.message).toContain("Argument of type '42' is not assignable to parameter of type 'BodyInit | null | undefined'");
-        } finally {
-          await context.close();
-        }
+        });
       },
     );
   }, 60_000);
@@ -164,8 +168,7 @@ describe("the editor's types in Chromium", () => {
     await withHost(
       () => {},
       async (host) => {
-        const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-        try {
+        await withContext(async (context) => {
           const page = await openPage(context, host);
           await markersFor(page, `Bun.serve({\n  fetch: () => new Response("hi"),\n});\n`);
           const docs = await hoverText(page, 1, 6, "high-performance");
@@ -182,9 +185,7 @@ describe("the editor's types in Chromium", () => {
           });
           expect(deprecated).toEqual([]);
           expect(await hoverText(page, 1, 28, "Upgrades a request to a WebSocket")).toContain("The playground traces both sides of the socket.");
-        } finally {
-          await context.close();
-        }
+        });
       },
     );
   }, 60_000);
@@ -193,8 +194,7 @@ describe("the editor's types in Chromium", () => {
     await withHost(
       () => {},
       async (host) => {
-        const context = await browser.newContext();
-        try {
+        await withContext(async (context) => {
           let release = () => {};
           const held = new Promise<void>((resolve) => {
             release = resolve;
@@ -228,9 +228,7 @@ describe("the editor's types in Chromium", () => {
             mistakes: (await markersFor(page, mistakenSnippet)).map((m) => m.line),
             consoleErrors,
           }).toEqual({ before: { semantic: false, markers: 0 }, starter: [], mistakes: [2, 3], consoleErrors: [] });
-        } finally {
-          await context.close();
-        }
+        });
       },
     );
   }, 60_000);
@@ -253,8 +251,7 @@ describe("imports in the editor, resolved from the snippet's folder", () => {
         write(dir, "settings.json", `{ "greeting": "hi" }\n`);
       },
       async (host, dir) => {
-        const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-        try {
+        await withContext(async (context) => {
           const page = await openPage(context, host);
           const source = [
             `import { tick } from "tiny-stream";`,
@@ -277,9 +274,7 @@ describe("imports in the editor, resolved from the snippet's folder", () => {
             { line: 6, column: 7, owner: "typescript", message: "Type '`tick: ${string}`' is not assignable to type 'number'." },
           ]);
           expect(await hoverText(page, 1, 11, "One tick")).toContain("One tick, labelled.");
-        } finally {
-          await context.close();
-        }
+        });
       },
     );
   }, 60_000);
