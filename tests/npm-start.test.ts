@@ -38,7 +38,9 @@ describe("npm start on a machine that cannot open the desktop app", () => {
     const page = await fetch(new URL(launch.headers.get("location")!, url), { headers: { cookie } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("<title>Stream Playground</title>");
-    // npm, its shell, the host and the runner are running; SIGTERM to npm must end every one.
+    // npm, its shell, the host and the runner (up shortly after the URL) are running; SIGTERM to
+    // npm must end every one.
+    await waitFor("the runner", () => (processesWith(marker).some((p) => p.command.includes("runner-process.ts")) ? true : undefined), 30_000);
     const running = processesWith(marker).map((p) => p.command);
     child.kill("SIGTERM");
     await waitFor("every process npm start started to end", () => (processesWith(marker).length === 0 ? true : undefined), 15_000);

@@ -52,6 +52,11 @@ export interface HostConnection {
   request<K extends TypeOf<PageRequests>>(type: K, fields: PageRequests[K]["request"]): Promise<ReplyTo<PageRequests, K>>;
   /** The host's clock now, as well as the page can tell. */
   hostNow(): number;
+  /**
+   * Measures the clock offset again, before the page stamps events of its own (a browser lane):
+   * the page is quiet then, so the round trips are short. Resolves either way; a failure is logged.
+   */
+  syncClock(): Promise<void>;
 }
 
 export function createHostConnection(options: HostConnectionOptions): HostConnection {
@@ -59,6 +64,8 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
   let offsetMs = 0;
   /** The offset measured over the shortest round trip on this connection. */
   let best: ClockOffset | undefined;
+  /** Syncs over the open connection; nothing to do before one opens. */
+  let sync: () => Promise<void> = async () => {};
   /** The open connection's endpoint; replaced on every reconnect. */
   let opened = Promise.withResolvers<Endpoint<PageRequests, NoPushes>>();
 
@@ -83,7 +90,7 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
       opened.resolve(end);
       // A new connection may be to a restarted host, whose clock is another.
       best = undefined;
-      const sync = () =>
+      sync = () =>
         syncClock(end, { samples: 5, now: () => performance.now() }).then(
           (measured) => {
             // Both clocks are monotonic and run at the same rate: the trip that was shortest ever
@@ -109,6 +116,7 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
     };
     ws.onclose = () => {
       options.onState("closed");
+      sync = async () => {};
       end.close(new Error("the connection to the host was lost"));
       // Requests waiting for a connection that never opened keep waiting for the next one.
       if (wasOpen) opened = Promise.withResolvers();
@@ -136,5 +144,6 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
       return end.request(type, fields);
     },
     hostNow: () => performance.now() + offsetMs,
+    syncClock: () => sync(),
   };
 }

@@ -199,6 +199,8 @@ function showLoad(event: LoadOutcome): void {
 async function connect(request: ClientRequest): Promise<void> {
   settings.rememberClient(request.client);
   let lanes: { lane: number; url: string }[];
+  // The page's own clients are stamped on its clock put on the host's: measured afresh first.
+  if (request.client === "browser") await connection.syncClock();
   try {
     ({ lanes } = await connection.request("connect", { request }));
   } catch (error) {
