@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import { createRunner } from "../src/runner/supervisor.ts";
+import { createRunner } from "../src/supervisor/supervisor.ts";
 import { createFigure } from "./figure.ts";
 import { startHotServer } from "./hot-reload.ts";
 import { pollUntil } from "./poll-until.ts";

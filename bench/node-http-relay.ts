@@ -6,7 +6,7 @@
  */
 
 import { join } from "node:path";
-import { createRunner } from "../src/runner/supervisor.ts";
+import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
 import { createFigure } from "./figure.ts";
 import { median, percentile } from "./stats.ts";

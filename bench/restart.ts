@@ -7,13 +7,13 @@
 
 import { join } from "node:path";
 import type { RequestEvent, RestartedEvent, TimelineEvent } from "../src/contract/index.ts";
-import { createRunner } from "../src/runner/supervisor.ts";
+import { createRunner } from "../src/supervisor/supervisor.ts";
 import { createFigure } from "./figure.ts";
 import { median } from "./stats.ts";
 import type { Figure } from "./types.ts";
 
 const repetitions = 3;
-/** How often the supervisor checks for silence (`heartbeatCheckMs` in src/runner/supervisor.ts). */
+/** How often the supervisor checks for silence (`heartbeatCheckMs` in src/supervisor/supervisor.ts). */
 const checkIntervalMs = 25;
 /** A restart slower than this is a hang, not a slow restart. */
 const giveUpMs = 10_000;

@@ -8,9 +8,9 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { openProbe } from "../src/runner/probe/index.ts";
+import { openProbe } from "../src/clients/index.ts";
 import type { DisconnectEvent, TimelineEvent } from "../src/contract/index.ts";
-import { createRunner } from "../src/runner/supervisor.ts";
+import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
 import { createFigure } from "./figure.ts";
 import { describeSpread, runPairs } from "./pairs.ts";

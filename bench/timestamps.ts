@@ -12,7 +12,7 @@
 
 import { join } from "node:path";
 import type { TimelineEvent } from "../src/contract/index.ts";
-import { traceSnippet } from "../src/runner/trace.ts";
+import { traceSnippet } from "../src/supervisor/trace.ts";
 import { announcedPort } from "./child-output.ts";
 import { createFigure } from "./figure.ts";
 import { everyMs, ticks } from "./fixtures/ticker.ts";

@@ -8,8 +8,8 @@
 
 import { join } from "node:path";
 import type { TimelineEvent } from "../src/contract/index.ts";
-import { openProbe } from "../src/runner/probe/index.ts";
-import { createRunner } from "../src/runner/supervisor.ts";
+import { openProbe } from "../src/clients/index.ts";
+import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
 import { createFigure } from "./figure.ts";
 import { median } from "./stats.ts";

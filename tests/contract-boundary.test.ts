@@ -1,3 +1,9 @@
+/**
+ * Folders are processes: a folder under `src/` may import only the folders its code can reach where
+ * it runs (see ARCHITECTURE.md). The compiler keeps the DOM out of the Bun side and Bun out of the
+ * page; this keeps each folder to its own layer.
+ */
+
 import { describe, expect, test } from "bun:test";
 import { Glob } from "bun";
 import { dirname, join, relative, resolve } from "node:path";
@@ -5,10 +11,27 @@ import { dirname, join, relative, resolve } from "node:path";
 const root = join(import.meta.dir, "..");
 const transpiler = new Bun.Transpiler({ loader: "ts" });
 
+/** What each folder under `src/` may import from `src/`, besides itself. */
+const allowedFolders: Record<string, readonly string[]> = {
+  contract: [],
+  shared: ["contract"],
+  runner: ["contract", "shared"],
+  clients: ["contract", "shared"],
+  supervisor: ["contract", "shared", "clients"],
+  export: ["contract", "supervisor"],
+  expect: ["contract"],
+  cli: ["contract", "shared", "expect", "supervisor", "export"],
+  testing: ["contract", "expect", "supervisor"],
+  main: ["contract", "shared", "clients", "supervisor", "export"],
+  webview: ["contract", "expect"],
+};
+
 /** Every import of a file: relative ones as project paths (`src/runner/x.ts`), others as written. */
 async function importsOf(file: string): Promise<string[]> {
   const source = await Bun.file(join(root, file)).text();
-  return transpiler.scanImports(source).map(({ path }) => (path.startsWith(".") ? relative(root, resolve(dirname(join(root, file)), path)) : path));
+  return transpiler
+    .scanImports(source)
+    .map(({ path }) => (path.startsWith(".") ? relative(root, resolve(dirname(join(root, file)), path)) : path));
 }
 
 async function filesUnder(folder: string): Promise<string[]> {
@@ -17,58 +40,34 @@ async function filesUnder(folder: string): Promise<string[]> {
   return files.sort();
 }
 
-/** Every project file reachable by imports from `starts`. */
-async function reachable(starts: string[]): Promise<Set<string>> {
-  const seen = new Set<string>();
-  const todo = [...starts];
-  while (todo.length > 0) {
-    const file = todo.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    for (const imported of await importsOf(file)) if (imported.startsWith("src/")) todo.push(imported);
+/** The folder under `src/` a project path is in (`runner` for `src/runner/x.ts`). */
+const folderOf = (path: string): string | undefined => /^src\/([^/]+)\//.exec(path)?.[1];
+
+describe("folders are processes", () => {
+  test("every folder under src/ has a rule", async () => {
+    const folders = new Set((await filesUnder("src")).map((file) => folderOf(file)));
+    expect([...folders].sort()).toEqual(Object.keys(allowedFolders).sort());
+  });
+
+  for (const [folder, allowed] of Object.entries(allowedFolders)) {
+    test(`src/${folder} imports only ${allowed.length === 0 ? "itself" : `itself and ${allowed.join(", ")}`}`, async () => {
+      const breaking: string[][] = [];
+      for (const file of await filesUnder(`src/${folder}`)) {
+        for (const imported of await importsOf(file)) {
+          const target = folderOf(imported);
+          if (imported.startsWith("src/") && target !== folder && !allowed.includes(target ?? "")) breaking.push([file, imported]);
+        }
+      }
+      expect(breaking).toEqual([]);
+    });
   }
-  return seen;
-}
 
-/** `[file, import]` for every import of the files under `folder` that `allowed` refuses. */
-async function importsBreaking(folder: string, allowed: (imported: string) => boolean): Promise<string[][]> {
-  const breaking: string[][] = [];
-  for (const file of await filesUnder(folder)) for (const imported of await importsOf(file)) if (!allowed(imported)) breaking.push([file, imported]);
-  return breaking;
-}
-
-describe("the contract boundary", () => {
-  test("the contract imports only itself: no process folder, nothing from Node or Bun, so the page can use it", async () => {
-    expect(await importsBreaking("src/contract", (imported) => imported.startsWith("src/contract/"))).toEqual([]);
-  });
-
-  test("the page imports only the contract, the expectations and itself (and the editor's package)", async () => {
-    expect(await importsBreaking("src/webview", (imported) => imported.startsWith("src/webview/") || imported.startsWith("src/contract/") || imported.startsWith("src/expect/") || imported === "monaco-editor")).toEqual([]);
-  });
-
-  test("the expectations import only the contract and themselves, so the page, the trace command and the tests share them", async () => {
-    expect(await importsBreaking("src/expect", (imported) => imported.startsWith("src/expect/") || imported.startsWith("src/contract/"))).toEqual([]);
-  });
-
-  test("the host imports from the runner folder only its host-side entry points", async () => {
-    const entryPoints = ["src/runner/supervisor.ts", "src/runner/probe/index.ts", "src/runner/export/index.ts", "src/runner/trace-options.ts", "src/runner/format-timeline.ts"];
-    expect(await importsBreaking("src/main", (imported) => !imported.startsWith("src/runner/") || entryPoints.includes(imported))).toEqual([]);
-  });
-
-  test("nothing that runs inside the runner process is loaded by the host, but for the helpers both sides share", async () => {
-    const insideRunner = await reachable(["src/runner/runner-process.ts"]);
-    const host = await reachable(await filesUnder("src/main"));
-    const shared = [...insideRunner].filter((file) => host.has(file) && !file.startsWith("src/contract/")).sort();
-    expect(shared).toEqual([
-      // Flood control: the runner folds its writes, the probe clients their chunks.
-      "src/runner/flood-gate.ts",
-      "src/runner/preview.ts",
-      // The lane header: probes set it, the runner reads it.
-      "src/runner/probe/http-fields.ts",
-      // Notes on stderr: the runner writes them, the supervisor reads them.
-      "src/runner/runner-notes.ts",
-      // WebSocket messages read the same on both sides: the runner's handlers and the probe client.
-      "src/runner/ws-payload.ts",
-    ]);
+  test("the contract and the page import nothing from Node or Bun: the contract runs on every side", async () => {
+    const runtimeImport = (path: string) => path.startsWith("node:") || path === "bun" || path.startsWith("bun:");
+    const breaking: string[][] = [];
+    for (const folder of ["src/contract", "src/expect", "src/webview"]) {
+      for (const file of await filesUnder(folder)) for (const imported of await importsOf(file)) if (runtimeImport(imported)) breaking.push([file, imported]);
+    }
+    expect(breaking).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import {
   type Check,
   type TimelineEvent,
 } from "../src/contract/index.ts";
-import { traceSnippet } from "../src/runner/trace.ts";
+import { traceSnippet } from "../src/supervisor/trace.ts";
 import { fixture } from "./support/timeline.ts";
 
 const problemOf = <T>(check: Check<T>, value: unknown) => {

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseRecording, type TimelineEvent } from "../src/contract/index.ts";
 import { starterSnippet } from "../src/main/files/index.ts";
-import { traceSnippet } from "../src/runner/trace.ts";
+import { traceSnippet } from "../src/supervisor/trace.ts";
 import { quitQuestionText } from "../src/webview/quit-dialog.ts";
 import { artifactsDir } from "./browser/chromium.ts";
 import { measurePage } from "./support/page-layout.ts";

@@ -7,7 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { createRunner } from "../src/runner/supervisor.ts";
+import { createRunner } from "../src/supervisor/supervisor.ts";
 
 const folder = join(import.meta.dir, "fixtures", "snippets", "documented");
 

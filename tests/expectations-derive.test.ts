@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parseExpectationFile, type LaneRequest } from "../src/contract/index.ts";
 import { deriveExpectations, evaluateExpectations, traceSettingsOf } from "../src/expect/index.ts";
 import { examplesDir } from "../src/main/examples.ts";
-import { traceSnippet, type TraceOptions } from "../src/runner/trace.ts";
+import { traceSnippet, type TraceOptions } from "../src/supervisor/trace.ts";
 
 /** Lessons traced as a person would try them, each a different kind of stream. */
 const lessons: { id: string; options: Omit<TraceOptions, "snippetPath"> }[] = [

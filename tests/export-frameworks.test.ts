@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ExportTarget } from "../src/contract/index.ts";
-import { exportSnippet } from "../src/runner/export/index.ts";
+import { exportSnippet } from "../src/export/index.ts";
 import { freePort, runExported } from "./support/exported-server.ts";
 import { answerOf, startOracle } from "./support/oracle.ts";
 

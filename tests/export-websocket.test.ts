@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExportTarget } from "../src/contract/index.ts";
-import { exportSnippet } from "../src/runner/export/index.ts";
+import { exportSnippet } from "../src/export/index.ts";
 import { freePort, runExported } from "./support/exported-server.ts";
 import { runnerPerTest } from "./support/test-runner.ts";
 import { fixture } from "./support/timeline.ts";

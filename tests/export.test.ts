@@ -4,17 +4,17 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { createRequire } from "node:module";
 import { basename, join } from "node:path";
 import { examplesDir, lessonTryArgs } from "../src/main/examples.ts";
-import { exportSnippet, type ExportResult, type ExportTarget } from "../src/runner/export/index.ts";
-import { openProbe } from "../src/runner/probe/index.ts";
+import { exportSnippet, type ExportResult, type ExportTarget } from "../src/export/index.ts";
+import { openProbe } from "../src/clients/index.ts";
 import type { DisconnectBy, TimelineEvent } from "../src/contract/index.ts";
-import { traceSnippet } from "../src/runner/trace.ts";
+import { traceSnippet } from "../src/supervisor/trace.ts";
 import { bunOnly, bunServeWithPort, defaultFunction, exportFixtures, type FixtureRequest, quietSse, syntaxError } from "./fixtures/export/snippets.ts";
 
 /** How long the playground's trace records a stream that does not end by itself. */
 const windowMs = 1_500;
 /** How far the exported server's pacing may drift from the playground's, per write. */
 const timingToleranceMs = 400;
-const exportCli = join(import.meta.dir, "..", "src", "runner", "export-cli.ts");
+const exportCli = join(import.meta.dir, "..", "src", "cli", "export-cli.ts");
 const fixtureDir = join(import.meta.dir, "fixtures", "export");
 
 // --- running an exported file ------------------------------------------------------------------

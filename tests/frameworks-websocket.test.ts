@@ -6,7 +6,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { traceSnippet } from "../src/runner/trace.ts";
+import { traceSnippet } from "../src/supervisor/trace.ts";
 import { startOracle } from "./support/oracle.ts";
 import { kindsOf, ofKind } from "./support/timeline.ts";
 import { bareSession } from "./support/websocket-clients.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { ClientEvent, FoldedEvent, JsonLineEvent } from "../src/contract/index.ts";
-import { openProbe } from "../src/runner/probe/index.ts";
-import { createJsonLinesRecorder } from "../src/runner/probe/json-lines-recorder.ts";
+import { openProbe } from "../src/clients/index.ts";
+import { createJsonLinesRecorder } from "../src/clients/json-lines-recorder.ts";
 
 type Recorded = ClientEvent | FoldedEvent;
 const encoder = new TextEncoder();

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { TimelineEvent } from "../src/contract/index.ts";
-import { createLaneTap } from "../src/runner/probe/index.ts";
+import { createLaneTap } from "../src/clients/index.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);
 

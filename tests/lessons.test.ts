@@ -8,10 +8,10 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { examplesDir, lessonTryArgs, listExamples } from "../src/main/examples.ts";
 import type { ServerWsOpenEvent, TimelineEvent } from "../src/contract/index.ts";
-import { createRunner } from "../src/runner/supervisor.ts";
-import { traceSnippet, type TraceOptions, type TraceResult } from "../src/runner/trace.ts";
+import { createRunner } from "../src/supervisor/supervisor.ts";
+import { traceSnippet, type TraceOptions, type TraceResult } from "../src/supervisor/trace.ts";
 import { kindsOf, ofKind, only, receivedText } from "./support/timeline.ts";
-import { openProbe } from "../src/runner/probe/index.ts";
+import { openProbe } from "../src/clients/index.ts";
 import { createEventLog } from "./support/event-log.ts";
 import { nextOnServer, openSocket } from "./support/websocket-clients.ts";
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { ClientEvent, FoldedEvent } from "../src/contract/index.ts";
-import { laneHeader, openProbe, type ProbeOptions } from "../src/runner/probe/index.ts";
+import { laneHeader } from "../src/contract/index.ts";
+import { openProbe, type ProbeOptions } from "../src/clients/index.ts";
 
 type Recorded = ClientEvent | FoldedEvent;
 type Kind = Recorded["kind"];

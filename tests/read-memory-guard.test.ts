@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import { createReadMemoryGuard, type ReadMemoryGuardOptions } from "../src/runner/probe/read-memory-guard.ts";
+import { createReadMemoryGuard, type ReadMemoryGuardOptions } from "../src/clients/read-memory-guard.ts";
 
 const MiB = 1024 ** 2;
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { fixture, kindsOf, ofKind, only, traceSource } from "./support/timeline.ts";
-import { traceSnippet } from "../src/runner/trace.ts";
+import { traceSnippet } from "../src/supervisor/trace.ts";
 
 describe("cleanup when the client goes away", () => {
   test("a generator's finally is recorded when it next resumes, after the wait", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { fixture, only, receivedText, traceSource } from "./support/timeline.ts";
-import { traceSnippet } from "../src/runner/trace.ts";
+import { traceSnippet } from "../src/supervisor/trace.ts";
 
 /** Traces a snippet and returns what the client received and how it loaded. */
 async function serve(source: string, path = "/", extra: { method?: string; body?: string } = {}) {

@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { TimelineEvent } from "../src/contract/index.ts";
-import { traceSnippet, type TraceOptions } from "../src/runner/trace.ts";
+import { traceSnippet, type TraceOptions } from "../src/supervisor/trace.ts";
 import { createTempDir } from "./support/temp-dir.ts";
 import { runnerPerTest } from "./support/test-runner.ts";
 import { kindsOf, ofKind, only, receivedText, traceSource } from "./support/timeline.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { createEndpoint, runnerRequestChecks, type LoadResult, type NoPushes, type NoRequests, type RunnerRequests, type TimelineEvent } from "../src/contract/index.ts";
-import { runnerBunPath } from "../src/runner/runner-bun.ts";
+import { runnerBunPath } from "../src/supervisor/runner-bun.ts";
 import { kind } from "./support/event-log.ts";
 import { runnerPerTest } from "./support/test-runner.ts";
 import { inlineSnippetPath } from "./support/timeline.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { openProbe } from "../src/runner/probe/index.ts";
+import { openProbe } from "../src/clients/index.ts";
 import { kind } from "./support/event-log.ts";
 import { runnerPerTest } from "./support/test-runner.ts";
 import { inlineSnippetPath, ofKind } from "./support/timeline.ts";

@@ -9,7 +9,7 @@ import type { TimelineEvent } from "../src/contract/index.ts";
 import { kind } from "./support/event-log.ts";
 import { startOracle } from "./support/oracle.ts";
 import { runnerPerTest } from "./support/test-runner.ts";
-import { traceSnippet } from "../src/runner/trace.ts";
+import { traceSnippet } from "../src/supervisor/trace.ts";
 import { fixture, inlineSnippetPath, kindsOf, ofKind, only, traceSource } from "./support/timeline.ts";
 import { bareSession, nextMessage, nextOnServer, openSocket } from "./support/websocket-clients.ts";
 

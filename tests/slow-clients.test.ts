@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { ReadingEvent, TimelineEvent } from "../src/contract/index.ts";
-import { createReadPacer } from "../src/runner/probe/read-pacer.ts";
+import { createReadPacer } from "../src/clients/read-pacer.ts";
 import { createManualTimers } from "./support/manual-timers.ts";
 import { ofKind, traceSource } from "./support/timeline.ts";
 

@@ -2,8 +2,8 @@
 
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { createReadPacer } from "../src/runner/probe/read-pacer.ts";
-import { openSlowLink } from "../src/runner/probe/slow-link.ts";
+import { createReadPacer } from "../src/clients/read-pacer.ts";
+import { openSlowLink } from "../src/clients/slow-link.ts";
 import { ofKind, traceSource } from "./support/timeline.ts";
 
 const tlsDir = join(import.meta.dir, "fixtures", "tls");

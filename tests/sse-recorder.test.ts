@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { ClientEvent, FoldedEvent } from "../src/contract/index.ts";
-import { createSseRecorder } from "../src/runner/probe/sse-recorder.ts";
-import type { FloodGateOptions } from "../src/runner/flood-gate.ts";
+import { createSseRecorder } from "../src/clients/sse-recorder.ts";
+import type { FloodGateOptions } from "../src/shared/flood-gate.ts";
 
 type Recorded = ClientEvent | FoldedEvent;
 

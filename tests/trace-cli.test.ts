@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { fixture } from "./support/timeline.ts";
 
-const cli = join(import.meta.dir, "..", "src", "runner", "trace-cli.ts");
+const cli = join(import.meta.dir, "..", "src", "cli", "trace-cli.ts");
 
 async function trace(...args: string[]) {
   const child = Bun.spawn([process.execPath, cli, ...args], { stdout: "pipe", stderr: "pipe" });

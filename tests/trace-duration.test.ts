@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { traceSnippet } from "../src/runner/trace.ts";
+import { traceSnippet } from "../src/supervisor/trace.ts";
 import { fixture, inlineSnippetPath, kindsOf, ofKind } from "./support/timeline.ts";
 
-const cli = join(import.meta.dir, "..", "src", "runner", "trace-cli.ts");
+const cli = join(import.meta.dir, "..", "src", "cli", "trace-cli.ts");
 
 describe("trace --duration bounds the whole trace", () => {
   test("a load still running when the duration runs out is given up and answered with a load error", async () => {

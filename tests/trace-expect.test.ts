@@ -7,10 +7,10 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { parseRecording, type TimelineEvent } from "../src/contract/index.ts";
 import { examplesDir } from "../src/main/examples.ts";
-import { parseTraceArgs } from "../src/runner/trace-options.ts";
+import { parseTraceArgs } from "../src/shared/trace-options.ts";
 import { createTempDir } from "./support/temp-dir.ts";
 
-const cli = join(import.meta.dir, "..", "src", "runner", "trace-cli.ts");
+const cli = join(import.meta.dir, "..", "src", "cli", "trace-cli.ts");
 const lesson = join(examplesDir, "04-sse-readable-stream.ts");
 const lessonExpectations = join(examplesDir, "04-sse-readable-stream.expect.json");
 

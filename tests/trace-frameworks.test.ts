@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { TimelineEvent } from "../src/contract/index.ts";
 import { ofKind, only } from "./support/timeline.ts";
 
-const cli = join(import.meta.dir, "..", "src", "runner", "trace-cli.ts");
+const cli = join(import.meta.dir, "..", "src", "cli", "trace-cli.ts");
 const frameworks = join(import.meta.dir, "fixtures", "frameworks");
 const traceTimeoutMs = 20_000;
 

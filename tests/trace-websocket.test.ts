@@ -5,10 +5,10 @@
 
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { parseTraceArgs } from "../src/runner/trace-options.ts";
+import { parseTraceArgs } from "../src/shared/trace-options.ts";
 import { fixture } from "./support/timeline.ts";
 
-const cli = join(import.meta.dir, "..", "src", "runner", "trace-cli.ts");
+const cli = join(import.meta.dir, "..", "src", "cli", "trace-cli.ts");
 
 async function trace(...args: string[]) {
   const child = Bun.spawn([process.execPath, cli, ...args], { stdout: "pipe", stderr: "pipe" });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createTrailingDebounce } from "../src/webview/trailing-debounce.ts";
+import { createTrailingDebounce } from "../src/contract/trailing-debounce.ts";
 
 describe("trailing debounce", () => {
   test("a burst of calls runs the function once, after the last call", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { cutTail, fromBase64, utf8Pieces } from "../src/contract/utf8-bytes.ts";
 import { escapeInvisible, escapeInvisibleInJson, visiblePieces, visiblePreview, visibleText } from "../src/contract/visible-text.ts";
-import { chunkPreview, previewChars } from "../src/runner/preview.ts";
+import { chunkPreview, previewChars } from "../src/shared/preview.ts";
 
 /** Random bytes weighted toward UTF-8's awkward parts: leads, continuations, and bytes that never appear. */
 function randomBytes(length: number, seed: number): Uint8Array {

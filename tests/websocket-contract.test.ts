@@ -6,7 +6,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { clientEventCheck, runCheck, runnerPushChecks, timelineEventCheck, type Check } from "../src/contract/index.ts";
-import { traceSnippet } from "../src/runner/trace.ts";
+import { traceSnippet } from "../src/supervisor/trace.ts";
 import { fixture } from "./support/timeline.ts";
 
 const problemOf = <T>(check: Check<T>, value: unknown) => {

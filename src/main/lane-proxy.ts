@@ -4,7 +4,8 @@
  * streams back as the runner writes it; nothing is buffered.
  */
 
-import { laneHeader, type LaneTap } from "../runner/probe/index.ts";
+import { laneHeader } from "../contract/index.ts";
+import type { LaneTap } from "../clients/index.ts";
 
 /** What a lane request goes to. */
 export interface LaneTarget {

@@ -9,7 +9,7 @@ import type { Server, WebSocketHandler } from "bun";
 import { NativeResponse } from "./native-globals.ts";
 import type { BodyInstrumentation } from "./instrument-body.ts";
 import type { WebSocketInstrumentation } from "./instrument-websocket.ts";
-import { laneHeader } from "./probe/http-fields.ts";
+import { laneHeader } from "../contract/index.ts";
 import { isRecordedElsewhere } from "./recorded-elsewhere.ts";
 import { guardRequest } from "./request-guard.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";

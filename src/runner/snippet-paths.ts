@@ -26,6 +26,8 @@ export interface SnippetPosition {
 }
 
 const framePattern = /([^\s()]+\.v(\d+)\.snippet\.[cm]?[jt]sx?):(\d+):(\d+)/;
+/** The playground's own sources (the runner, and the shared code and contract it runs), whose frames a user's stack leaves out. */
+const playgroundSources = `${dirname(dirname(import.meta.path))}/`;
 const framePatternGlobal = new RegExp(framePattern.source, "g");
 
 /** The first stack frame that is in a snippet, as a position in its source. */
@@ -45,7 +47,7 @@ export function readableStack(stack: string | undefined, snippetPath: string): s
   const name = basename(snippetPath);
   return stack
     .split("\n")
-    .filter((line) => !/^\s+at /.test(line) || framePattern.test(line) || !line.includes("/src/runner/"))
+    .filter((line) => !/^\s+at /.test(line) || framePattern.test(line) || !line.includes(playgroundSources))
     .map((line) => line.replace(framePatternGlobal, (_all, _path, _v, row, col) => `${name}:${row}:${col}`))
     .join("\n");
 }

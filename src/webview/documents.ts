@@ -8,7 +8,7 @@
 import { errorMessage, type DocumentReply, type FileEntry, type FolderListing, type PageRequests, type SnippetDocument, type WorkspaceState } from "../contract/index.ts";
 import { byId, element } from "./dom.ts";
 import type { HostConnection } from "./host-connection.ts";
-import { createTrailingDebounce } from "./trailing-debounce.ts";
+import { createTrailingDebounce } from "../contract/trailing-debounce.ts";
 
 export interface DocumentsOptions {
   connection: HostConnection;

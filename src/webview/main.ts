@@ -43,7 +43,7 @@ import { createPageSettings } from "./page-settings.ts";
 import { createRawView } from "./raw-view.ts";
 import { mountTimeline } from "./timeline-panel.ts";
 import { markStartup } from "./startup-marks.ts";
-import { createTrailingDebounce } from "./trailing-debounce.ts";
+import { createTrailingDebounce } from "../contract/trailing-debounce.ts";
 
 markStartup("page-script");
 

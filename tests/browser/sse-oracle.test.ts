@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { TimelineEvent } from "../../src/contract/index.ts";
 import { startHost, type Host } from "../../src/main/host-server.ts";
-import { openProbe } from "../../src/runner/probe/index.ts";
+import { openProbe } from "../../src/clients/index.ts";
 import { sseStreamCases, type SseStreamCase } from "../fixtures/sse-streams.ts";
 import { openPage } from "../support/page-socket.ts";
 import { launchChromium } from "./chromium.ts";

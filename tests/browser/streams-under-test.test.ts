@@ -184,7 +184,7 @@ describe("recordings", () => {
     await using dir = await createTempDir("recording-drop-");
     const snippet = join(dir.dir, "ticks.ts");
     await Bun.write(snippet, sseTicks);
-    const traced = Bun.spawnSync([process.execPath, join(import.meta.dir, "..", "..", "src", "runner", "trace-cli.ts"), snippet, "--json"]);
+    const traced = Bun.spawnSync([process.execPath, join(import.meta.dir, "..", "..", "src", "cli", "trace-cli.ts"), snippet, "--json"]);
     const text = traced.stdout.toString();
     const page = await playground.open();
     const transfer = await page.evaluateHandle((content) => {
@@ -237,7 +237,7 @@ describe("expectations from the timeline", () => {
     ]);
     const snippet = join(dir.dir, "ticks.ts");
     await Bun.write(snippet, sseTicks);
-    const checked = Bun.spawnSync([process.execPath, join(import.meta.dir, "..", "..", "src", "runner", "trace-cli.ts"), snippet, "--expect", expectations]);
+    const checked = Bun.spawnSync([process.execPath, join(import.meta.dir, "..", "..", "src", "cli", "trace-cli.ts"), snippet, "--expect", expectations]);
     expect({ code: checked.exitCode, last: checked.stdout.toString().trimEnd().split("\n").at(-1) }).toEqual({ code: 0, last: "All 7 expectations held." });
   }, 30_000);
 });

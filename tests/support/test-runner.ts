@@ -1,7 +1,7 @@
 /** Runners for tests: each test starts its own, and an afterEach stops it whether the test passed or not. */
 
 import { afterEach } from "bun:test";
-import { createRunner, type Runner, type RunnerOptions } from "../../src/runner/supervisor.ts";
+import { createRunner, type Runner, type RunnerOptions } from "../../src/supervisor/supervisor.ts";
 import { createEventLog } from "./event-log.ts";
 
 /**

@@ -2,7 +2,7 @@
 
 import { join } from "node:path";
 import type { TimelineEvent } from "../../src/contract/index.ts";
-import { traceSnippet, type TraceOptions, type TraceResult } from "../../src/runner/trace.ts";
+import { traceSnippet, type TraceOptions, type TraceResult } from "../../src/supervisor/trace.ts";
 
 /** Inline snippets are traced as if they lived here, so imports resolve from the project. */
 export const inlineSnippetPath = join(import.meta.dir, "..", "fixtures", "snippets", "inline.ts");

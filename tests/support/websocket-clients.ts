@@ -1,7 +1,7 @@
 /** WebSocket clients for tests: a probe on a lane of a test runner, and a bare one for an oracle. */
 
 import type { TimelineEvent } from "../../src/contract/index.ts";
-import { openProbe, type MessageChannel, type Probe } from "../../src/runner/probe/index.ts";
+import { openProbe, type MessageChannel, type Probe } from "../../src/clients/index.ts";
 import { kind } from "./event-log.ts";
 
 interface LiveLog {

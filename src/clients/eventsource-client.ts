@@ -7,7 +7,8 @@
 
 import { openConnection, type Connection } from "./connection.ts";
 import { eventSourceRefusal } from "./eventsource-refusal.ts";
-import { laneHeader, mergeHeaders } from "./http-fields.ts";
+import { laneHeader } from "../contract/index.ts";
+import { mergeHeaders } from "./http-fields.ts";
 import { slowClientFor } from "./slow-client.ts";
 import { createSseRecorder, defaultRetryMs } from "./sse-recorder.ts";
 import type { Probe, ProbeOptions } from "./types.ts";

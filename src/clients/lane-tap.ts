@@ -10,9 +10,9 @@
  * waits (within a bound) until it says it does.
  */
 
-import type { ChunkEvent, DisconnectBy } from "../../contract/index.ts";
-import { errorMessage } from "../../contract/error-message.ts";
-import { chunkPreview } from "../preview.ts";
+import type { ChunkEvent, DisconnectBy } from "../contract/index.ts";
+import { errorMessage } from "../contract/error-message.ts";
+import { chunkPreview } from "../shared/preview.ts";
 import { eventSourceRefusal } from "./eventsource-refusal.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { headerRecord, mimeEssence } from "./http-fields.ts";

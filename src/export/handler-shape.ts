@@ -3,7 +3,7 @@
  * loader accepts (`snippet-loader.ts`), located so they can be edited in place.
  */
 
-import type { SnippetForm } from "../../contract/index.ts";
+import type { SnippetForm } from "../contract/index.ts";
 import { ExportRefusal } from "./refusal.ts";
 import { findAll, isMemberCall, resolveValue, type SnippetSyntax, skipParentheses, ts } from "./snippet-syntax.ts";
 

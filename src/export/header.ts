@@ -3,7 +3,7 @@
  * it, and every change and note, so the file explains itself without the playground.
  */
 
-import type { ExportTarget, TryRequest } from "../../contract/index.ts";
+import type { ExportTarget, TryRequest } from "../contract/index.ts";
 
 export interface HeaderContent {
   target: ExportTarget;

@@ -10,10 +10,10 @@ import { parseExpectationFile, recordingFormat, recordingJsonLines, type Expecta
 import { timelineJsonLines } from "../contract/timeline-file.ts";
 import { evaluateExpectations, formatReport } from "../expect/index.ts";
 import { formatTimeline } from "./format-timeline.ts";
-import { parseTraceArgs } from "./trace-options.ts";
+import { parseTraceArgs } from "../shared/trace-options.ts";
 import { describeRun, laneRequestsOf, mergeTraceSettings } from "./trace-settings.ts";
-import { traceSnippet } from "./trace.ts";
-import { reachedServer, traceUrl, urlProblem } from "./trace-url.ts";
+import { traceSnippet } from "../supervisor/trace.ts";
+import { reachedServer, traceUrl, urlProblem } from "../supervisor/trace-url.ts";
 
 const usage = `usage: npm run trace -- <snippet.ts> [options]
        npm run trace -- --url http://localhost:8080/events [options]

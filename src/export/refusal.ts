@@ -3,7 +3,7 @@
  * result's `error` by `exportSnippet`.
  */
 
-import type { ExportError, ExportErrorKind } from "../../contract/index.ts";
+import type { ExportError, ExportErrorKind } from "../contract/index.ts";
 import { positionOf, type SnippetSyntax, startOf, ts } from "./snippet-syntax.ts";
 
 export class ExportRefusal extends Error {

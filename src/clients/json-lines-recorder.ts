@@ -9,8 +9,8 @@
  * @see https://github.com/ndjson/ndjson-spec#31-serialization
  */
 
-import { jsonValue, maxJsonLineValueBytes, runCheck, type JsonLineEvent, type JsonValue } from "../../contract/index.ts";
-import { chunkBytes, previewChars } from "../preview.ts";
+import { jsonValue, maxJsonLineValueBytes, runCheck, type JsonLineEvent, type JsonValue } from "../contract/index.ts";
+import { chunkBytes, previewChars } from "../shared/preview.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import type { ProbeEventSink } from "./types.ts";
 

@@ -6,7 +6,7 @@
  */
 
 import { declarationOf, type SnippetSyntax, ts, walk } from "./snippet-syntax.ts";
-import type { TryRequest } from "../../contract/index.ts";
+import type { TryRequest } from "../contract/index.ts";
 
 interface Candidate {
   path: string;

@@ -5,9 +5,9 @@
  * when the host starts.
  */
 
-import type { ExportOptions, ExportResult } from "../../contract/index.ts";
+import type { ExportOptions, ExportResult } from "../contract/index.ts";
 
-export type { ExportError, ExportErrorKind, ExportOptions, ExportResult, ExportTarget, TryRequest } from "../../contract/index.ts";
+export type { ExportError, ExportErrorKind, ExportOptions, ExportResult, ExportTarget, TryRequest } from "../contract/index.ts";
 
 export async function exportSnippet(options: ExportOptions): Promise<ExportResult> {
   const { exportSnippetNow } = await import("./export-snippet.ts");

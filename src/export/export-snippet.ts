@@ -17,7 +17,7 @@ import { parseSnippet, type SnippetSyntax } from "./snippet-syntax.ts";
 import type { Remark, TargetBuild } from "./target-build.ts";
 import type { AppliedEdits } from "./text-edits.ts";
 import { guessTryRequest, servesWebSockets } from "./try-path.ts";
-import type { ExportOptions, ExportResult } from "../../contract/index.ts";
+import type { ExportOptions, ExportResult } from "../contract/index.ts";
 
 export async function exportSnippetNow(options: ExportOptions): Promise<ExportResult> {
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65536)) {

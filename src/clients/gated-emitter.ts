@@ -3,8 +3,8 @@
  * as `folded` counts past that. Nothing is dropped; an event is either emitted or counted.
  */
 
-import type { ClientEvent, FoldedEvent } from "../../contract/index.ts";
-import { createFloodGate, defaultFloodGate, type Fold, type FloodGateOptions } from "../flood-gate.ts";
+import type { ClientEvent, FoldedEvent } from "../contract/index.ts";
+import { createFloodGate, defaultFloodGate, type Fold, type FloodGateOptions } from "../shared/flood-gate.ts";
 import type { ProbeEmit } from "./types.ts";
 
 export interface GatedEmitterOptions {

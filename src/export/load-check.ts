@@ -3,8 +3,8 @@
  * does not load there, and checks that the file it wrote loads too.
  */
 
-import type { LoadedEvent, LoadErrorEvent } from "../../contract/index.ts";
-import { createRunner } from "../supervisor.ts";
+import type { LoadedEvent, LoadErrorEvent } from "../contract/index.ts";
+import { createRunner } from "../supervisor/supervisor.ts";
 
 export function createLoadCheck() {
   // The runner's own events (logs of the snippet's top-level code) are not the export's business.

@@ -4,10 +4,10 @@
  * and exactly one `ws-close` at the end, however it ends.
  */
 
-import { errorMessage, formatByteSize, type ClientWsMessageEvent, type ClientWsSendEvent } from "../../contract/index.ts";
-import { payloadBytes, payloadOf } from "../ws-payload.ts";
+import { errorMessage, formatByteSize, laneHeader, type ClientWsMessageEvent, type ClientWsSendEvent } from "../contract/index.ts";
+import { payloadBytes, payloadOf } from "../shared/ws-payload.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
-import { laneHeader, mergeHeaders } from "./http-fields.ts";
+import { mergeHeaders } from "./http-fields.ts";
 import { slowClientFor } from "./slow-client.ts";
 import { openSlowLink, type SlowLink } from "./slow-link.ts";
 import type { Probe, ProbeOptions } from "./types.ts";

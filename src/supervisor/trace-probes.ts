@@ -4,7 +4,7 @@
  */
 
 import type { ClientKind, TimelineEvent } from "../contract/index.ts";
-import { createReadMemoryGuard, openProbe, type Probe } from "./probe/index.ts";
+import { createReadMemoryGuard, openProbe, type Probe } from "../clients/index.ts";
 import type { TraceClientOptions } from "./trace.ts";
 
 /** The end of a trace: its duration running out, or `stop` aborting; never, when neither is given. */

@@ -1,6 +1,6 @@
 /** A probe's slow-client parts, when its options ask for one: its settings and the pacer its reads wait for. */
 
-import type { ClientBehaviour } from "../../contract/index.ts";
+import type { ClientBehaviour } from "../contract/index.ts";
 import { createReadPacer, type ReadPacer } from "./read-pacer.ts";
 import type { ProbeOptions } from "./types.ts";
 

@@ -6,7 +6,7 @@
 
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { exportSnippet, type ExportTarget } from "./export/index.ts";
+import { exportSnippet, type ExportTarget } from "../export/index.ts";
 
 const usage = `usage: npm run export -- <snippet.ts> [options]
 

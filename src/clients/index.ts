@@ -7,11 +7,10 @@ import type { Probe, ProbeOptions } from "./types.ts";
 
 export type { MessageChannel, Probe, ProbeEmit, ProbeEventSink, ProbeOptions } from "./types.ts";
 export { createSseRecorder, type SseRecorder } from "./sse-recorder.ts";
-export { laneHeader } from "./http-fields.ts";
 export { defaultRetryMs } from "./eventsource-client.ts";
 export { createReadMemoryGuard, type ReadMemoryGuard } from "./read-memory-guard.ts";
 export { createLaneTap, type LaneTap, type LaneTapConnection } from "./lane-tap.ts";
-export { parseHex } from "../ws-payload.ts";
+export { parseHex } from "../shared/ws-payload.ts";
 export { openEventSourceClient, openStreamClient, openWebSocketClient };
 
 /** Opens the client `options.client` names; it starts connecting at once. */

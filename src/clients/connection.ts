@@ -3,8 +3,8 @@
  * body read, the SSE events in it, and exactly one `disconnect` at the end, however it ends.
  */
 
-import { formatByteSize, type ChunkEvent, type ClientBehaviour, type ClientKind, type DisconnectBy } from "../../contract/index.ts";
-import { chunkPreview } from "../preview.ts";
+import { formatByteSize, type ChunkEvent, type ClientBehaviour, type ClientKind, type DisconnectBy } from "../contract/index.ts";
+import { chunkPreview } from "../shared/preview.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { headerRecord } from "./http-fields.ts";
 import type { ReadPacer } from "./read-pacer.ts";

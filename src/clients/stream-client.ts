@@ -4,9 +4,9 @@
  * JSON Lines body into `json-line` events.
  */
 
-import { isJsonLinesType } from "../../contract/index.ts";
+import { isJsonLinesType, laneHeader } from "../contract/index.ts";
 import { openConnection } from "./connection.ts";
-import { laneHeader, mergeHeaders, mimeEssence } from "./http-fields.ts";
+import { mergeHeaders, mimeEssence } from "./http-fields.ts";
 import { createJsonLinesRecorder } from "./json-lines-recorder.ts";
 import { slowClientFor } from "./slow-client.ts";
 import { createSseRecorder } from "./sse-recorder.ts";

@@ -31,7 +31,7 @@ import {
   type TimelineEvent,
   type TypeOf,
 } from "../contract/index.ts";
-import { parseNote } from "./runner-notes.ts";
+import { parseNote } from "../shared/runner-notes.ts";
 import { runnerBunFlags, runnerBunPath } from "./runner-bun.ts";
 
 export interface RunnerOptions {
@@ -66,7 +66,7 @@ interface GoodVersion {
   path: string;
 }
 
-const runnerEntry = fileURLToPath(new URL("./runner-process.ts", import.meta.url));
+const runnerEntry = fileURLToPath(new URL("../runner/runner-process.ts", import.meta.url));
 /** How often the watchdog looks; small, so detection lands close to `watchdogMs`. */
 const heartbeatCheckMs = 25;
 const clockSamples = 8;

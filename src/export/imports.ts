@@ -9,14 +9,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
-import type { ExportTarget } from "../../contract/index.ts";
+import type { ExportTarget } from "../contract/index.ts";
 import { unsupportedAt } from "./refusal.ts";
 import { type SnippetSyntax, startOf, ts } from "./snippet-syntax.ts";
 import type { Remark } from "./target-build.ts";
 import type { TextEdits } from "./text-edits.ts";
 
 /** The playground's own source: a snippet importing from here would not run anywhere else. */
-const playgroundSource = resolve(import.meta.dir, "..", "..");
+const playgroundSource = resolve(import.meta.dir, "..");
 
 interface ImportSite {
   statement: ts.ImportDeclaration | ts.ExportDeclaration;
@@ -56,7 +56,7 @@ export function checkImports(syntax: SnippetSyntax, snippetPath: string, target:
     if (resolved && (resolved === playgroundSource || resolved.startsWith(playgroundSource + sep))) {
       throw unsupportedAt(syntax, site.specifier, `"${spec}" is part of the playground itself, which a standalone server cannot import`);
     }
-    const relativePath = spec.startsWith("./") || spec.startsWith("../") || spec.startsWith("/");
+    const relativePath = spec.startsWith(".//") || spec.startsWith("../clients/") || spec.startsWith("/");
     if (relativePath && target === "deno" && /\.(html|css)$/.test(spec)) {
       throw unsupportedAt(syntax, site.specifier, `importing "${spec}" is Bun's bundler at work (HTML and CSS imports); Deno cannot import it. Export for Bun instead`);
     }

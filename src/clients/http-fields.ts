@@ -1,12 +1,6 @@
 /** Reading and writing the HTTP header fields the probe clients care about. */
 
 /**
- * Request header that tells the runner which lane a request belongs to, so server events land
- * beside the client's. The runner strips it before the snippet sees the request.
- */
-export const laneHeader = "x-playground-lane";
-
-/**
  * Merges header layers; a later layer replaces a same-named field of an earlier one, whatever
  * the letter case. Names and values are not checked here: `fetch` rejects bad ones, and that
  * rejection is reported as the connection's error.

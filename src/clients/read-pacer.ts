@@ -7,7 +7,7 @@
  * Each change between reading and not reading is a `reading` event on the client's lane.
  */
 
-import type { ClientBehaviour, ReadingCause, ReadingEvent } from "../../contract/index.ts";
+import type { ClientBehaviour, ReadingCause, ReadingEvent } from "../contract/index.ts";
 
 /** Timers, injectable so a test can move time by hand. */
 export interface PacerTimers {
