@@ -6,7 +6,7 @@
 import type { RequestContext, RequestTracker } from "./request-tracker.ts";
 import { calledBySnippet } from "./snippet-paths.ts";
 
-type Listener = EventListenerOrEventListenerObject;
+type Listener = Bun.EventListenerOrEventListenerObject;
 
 export function installAbortListenerTracking(tracker: RequestTracker) {
   const signals = new WeakMap<object, RequestContext>();
@@ -18,7 +18,8 @@ export function installAbortListenerTracking(tracker: RequestTracker) {
   target.addEventListener = function (this: EventTarget, type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions) {
     const ctx = type === "abort" && listener ? signals.get(this) : undefined;
     // A framework's own listener (Elysia closes its stream from one) is not the snippet's cleanup.
-    if (!ctx || !listener || !calledBySnippet()) return add.call(this, type, listener, options);
+    // `null` is a listener the runtime ignores; Node's typings, which Bun's extend, leave it out.
+    if (!ctx || !listener || !calledBySnippet()) return add.call(this, type, listener as Listener, options);
     let wrapper = wrappers.get(listener);
     if (!wrapper) {
       const original = listener;
@@ -37,7 +38,7 @@ export function installAbortListenerTracking(tracker: RequestTracker) {
 
   target.removeEventListener = function (this: EventTarget, type: string, listener: Listener | null, options?: boolean | EventListenerOptions) {
     const wrapper = listener ? wrappers.get(listener) : undefined;
-    return remove.call(this, type, wrapper ?? listener, options);
+    return remove.call(this, type, (wrapper ?? listener) as Listener, options);
   };
 
   return {

@@ -236,11 +236,11 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
   }
 
   class PlaygroundReadableStream<R = unknown> extends NativeReadableStream<R> {
-    constructor(source?: UnderlyingDefaultSource<R> | null, strategy?: QueuingStrategy<R>) {
+    constructor(source?: Bun.UnderlyingSource<R> | null, strategy?: QueuingStrategy<R>) {
       const ctx = requestStorage.getStore();
       const follow = ctx !== undefined && source !== null && typeof source === "object";
       // Direct sources are outside the standard typings; Bun's constructor takes both kinds.
-      const given = (follow ? followSource(ctx, source as Source) : (source ?? undefined)) as UnderlyingSource<R> | undefined;
+      const given = (follow ? followSource(ctx, source as Source) : (source ?? undefined)) as Bun.UnderlyingSource<R> | undefined;
       super(given, strategy);
       if (follow) followed.add(this);
     }
@@ -275,12 +275,13 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
           if (ctx) kind = { kind: "whole", value: Function.prototype.toString.call(body) };
         }
       }
-      super(actual as BodyInit, init);
+      super(actual as Bun.BodyInit, init);
       bodies.set(this, kind);
     }
     // A static route's Response is served as a copy per request: the copy has the same kind of body.
     override clone(): Response {
-      const copy = super.clone();
+      // Node's typings, which Bun's extend, give `clone` undici's `Response`; it is Bun's.
+      const copy = super.clone() as Response;
       const kind = bodies.get(this);
       if (kind && kind.kind !== "stream") bodies.set(copy, kind);
       return copy;

@@ -82,7 +82,7 @@ interface Serving {
 function headerRecord(headers: unknown): Record<string, string> {
   if (headers === undefined || headers === null) return {};
   const record: Record<string, string> = {};
-  new Headers(headers as HeadersInit).forEach((value, key) => (record[key] = value));
+  new Headers(headers as Bun.HeadersInit).forEach((value, key) => (record[key] = value));
   return record;
 }
 

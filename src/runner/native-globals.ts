@@ -7,8 +7,15 @@ export const nativeSetTimeout = globalThis.setTimeout;
 export const nativeClearTimeout = globalThis.clearTimeout;
 export const nativeSetInterval = globalThis.setInterval;
 export const nativeClearInterval = globalThis.clearInterval;
+/**
+ * Typed as the one constructor the runner subclasses: Node's typings, which Bun's extend, add a
+ * byte-source overload that a generic subclass cannot extend.
+ */
+export const NativeReadableStream = globalThis.ReadableStream as unknown as {
+  readonly prototype: ReadableStream;
+  new <R = unknown>(source?: Bun.UnderlyingSource<R>, strategy?: QueuingStrategy<R>): ReadableStream<R>;
+};
 export const NativeResponse = globalThis.Response;
-export const NativeReadableStream = globalThis.ReadableStream;
 export const nativeBunServe = Bun.serve;
 export const nativeFetch = globalThis.fetch;
 export const nativeProcessExit = process.exit.bind(process);
