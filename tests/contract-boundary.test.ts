@@ -62,6 +62,17 @@ describe("folders are processes", () => {
     });
   }
 
+  test("a folder is imported only through its face, index.ts", async () => {
+    const breaking: string[][] = [];
+    for (const file of await filesUnder("src")) {
+      for (const imported of await importsOf(file)) {
+        const target = folderOf(imported);
+        if (target !== undefined && target !== folderOf(file) && imported !== `src/${target}/index.ts`) breaking.push([file, imported]);
+      }
+    }
+    expect(breaking).toEqual([]);
+  });
+
   test("the contract and the page import nothing from Node or Bun: the contract runs on every side", async () => {
     const runtimeImport = (path: string) => path.startsWith("node:") || path === "bun" || path.startsWith("bun:");
     const breaking: string[][] = [];

@@ -3,8 +3,7 @@
  * detail), coloured when printing to a terminal.
  */
 
-import { describeEvent, type EventColour } from "../contract/describe-event.ts";
-import type { TimelineEvent } from "../contract/index.ts";
+import { describeEvent, type EventColour, type TimelineEvent } from "../contract/index.ts";
 
 const colours: Record<EventColour, string> = {
   reset: "\x1b[0m",

@@ -6,14 +6,12 @@
  */
 
 import { basename } from "node:path";
-import { parseExpectationFile, recordingFormat, recordingJsonLines, type ExpectationFile, type RecordingHeader, type TimelineEvent } from "../contract/index.ts";
-import { timelineJsonLines } from "../contract/timeline-file.ts";
+import { parseExpectationFile, recordingFormat, recordingJsonLines, type ExpectationFile, type RecordingHeader, type TimelineEvent, timelineJsonLines } from "../contract/index.ts";
 import { evaluateExpectations, formatReport } from "../expect/index.ts";
 import { formatTimeline } from "./format-timeline.ts";
-import { parseTraceArgs } from "../shared/trace-options.ts";
+import { parseTraceArgs } from "../shared/index.ts";
 import { describeRun, laneRequestsOf, mergeTraceSettings } from "./trace-settings.ts";
-import { traceSnippet } from "../supervisor/trace.ts";
-import { reachedServer, traceUrl, urlProblem } from "../supervisor/trace-url.ts";
+import { traceSnippet, reachedServer, traceUrl, urlProblem } from "../supervisor/index.ts";
 
 const usage = `usage: npm run trace -- <snippet.ts> [options]
        npm run trace -- --url http://localhost:8080/events [options]

@@ -4,8 +4,8 @@
  */
 
 import type { ClientRequest, LaneRequest, TraceSettings } from "../contract/index.ts";
-import type { TraceClientOptions } from "../supervisor/trace.ts";
-import type { TraceArgs } from "../shared/trace-options.ts";
+import type { TraceClientOptions } from "../supervisor/index.ts";
+import type { TraceArgs } from "../shared/index.ts";
 
 export interface TraceRun extends TraceClientOptions {
   /** The snippet's path on its server, for a snippet. */

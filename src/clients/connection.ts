@@ -4,7 +4,7 @@
  */
 
 import { formatByteSize, type ChunkEvent, type ClientBehaviour, type ClientKind, type DisconnectBy } from "../contract/index.ts";
-import { chunkPreview } from "../shared/preview.ts";
+import { chunkPreview } from "../shared/index.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { headerRecord } from "./http-fields.ts";
 import type { ReadPacer } from "./read-pacer.ts";

@@ -4,7 +4,7 @@
  */
 
 import type { ClientEvent, FoldedEvent } from "../contract/index.ts";
-import { createFloodGate, defaultFloodGate, type Fold, type FloodGateOptions } from "../shared/flood-gate.ts";
+import { createFloodGate, defaultFloodGate, type Fold, type FloodGateOptions } from "../shared/index.ts";
 import type { ProbeEmit } from "./types.ts";
 
 export interface GatedEmitterOptions {

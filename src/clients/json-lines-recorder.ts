@@ -10,7 +10,7 @@
  */
 
 import { jsonValue, maxJsonLineValueBytes, runCheck, type JsonLineEvent, type JsonValue } from "../contract/index.ts";
-import { chunkBytes, previewChars } from "../shared/preview.ts";
+import { chunkBytes, previewChars } from "../shared/index.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import type { ProbeEventSink } from "./types.ts";
 

@@ -10,9 +10,8 @@
  * waits (within a bound) until it says it does.
  */
 
-import type { ChunkEvent, DisconnectBy } from "../contract/index.ts";
-import { errorMessage } from "../contract/error-message.ts";
-import { chunkPreview } from "../shared/preview.ts";
+import { type ChunkEvent, type DisconnectBy, errorMessage } from "../contract/index.ts";
+import { chunkPreview } from "../shared/index.ts";
 import { eventSourceRefusal } from "./eventsource-refusal.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { headerRecord, mimeEssence } from "./http-fields.ts";

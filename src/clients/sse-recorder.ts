@@ -13,7 +13,7 @@
 
 import { createParser } from "eventsource-parser";
 import type { SseEvent, SseNoEventReason } from "../contract/index.ts";
-import { chunkBytes, previewChars } from "../shared/preview.ts";
+import { chunkBytes, previewChars } from "../shared/index.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { createLineSplitter, fieldOf } from "./sse-lines.ts";
 import type { ProbeEventSink } from "./types.ts";

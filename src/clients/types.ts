@@ -5,7 +5,7 @@
  */
 
 import type { ClientBehaviour, ClientEvent, ClientKind, FoldedEvent } from "../contract/index.ts";
-import type { FloodGateOptions } from "../shared/flood-gate.ts";
+import type { FloodGateOptions } from "../shared/index.ts";
 import type { ReadMemoryGuard } from "./read-memory-guard.ts";
 
 /** Where a probe client's timeline events go, in the order they happened. */

@@ -5,7 +5,7 @@
  */
 
 import { errorMessage, formatByteSize, laneHeader, type ClientWsMessageEvent, type ClientWsSendEvent } from "../contract/index.ts";
-import { payloadBytes, payloadOf } from "../shared/ws-payload.ts";
+import { payloadBytes, payloadOf } from "../shared/index.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { mergeHeaders } from "./http-fields.ts";
 import { slowClientFor } from "./slow-client.ts";

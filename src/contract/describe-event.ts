@@ -9,7 +9,6 @@ import type { OpenEvent, SseEvent, SseNoEventEvent, TimelineEvent } from "./time
 import { describeWebSocketEvent } from "./describe-websocket-event.ts";
 import { escapeInvisible, visiblePreview, visibleText } from "./visible-text.ts";
 
-export { visibleText };
 
 /** The colours an event's kind is shown in. */
 export type EventColour = "reset" | "dim" | "red" | "green" | "yellow" | "blue" | "magenta" | "cyan";

@@ -7,23 +7,7 @@
  */
 
 import { runCheck } from "./check.ts";
-import type {
-  Envelope,
-  NoPushes,
-  NoRequests,
-  PushChecks,
-  PushMap,
-  PushPayload,
-  RemoteError,
-  ReplyEnvelope,
-  ReplyTo,
-  RequestChecks,
-  RequestErrorKind,
-  RequestMap,
-  RequestPayload,
-  TypeOf,
-} from "./envelope.ts";
-import { remoteErrorCheck } from "./envelope.ts";
+import { type Envelope, type NoPushes, type NoRequests, type PushChecks, type PushMap, type PushPayload, type RemoteError, type ReplyEnvelope, type ReplyTo, type RequestChecks, type RequestErrorKind, type RequestMap, type RequestPayload, type TypeOf, remoteErrorCheck } from "./envelope.ts";
 import { errorMessage } from "./error-message.ts";
 
 /** A request that got no reply: timed out, refused, failed on the other side, or cut off. */

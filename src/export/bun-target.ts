@@ -5,8 +5,7 @@
 
 import { convertDenoServeToBun } from "./deno-serve-to-bun.ts";
 import { unexportDefault } from "./default-export.ts";
-import type { HandlerShape, ServeCall } from "./handler-shape.ts";
-import { objectLiteral } from "./handler-shape.ts";
+import { type HandlerShape, type ServeCall, objectLiteral } from "./handler-shape.ts";
 import { portOf, setPort } from "./object-literal.ts";
 import { setListenPort } from "./listen-port.ts";
 import { choosePort, type PortChoice } from "./port.ts";

@@ -4,7 +4,7 @@
  */
 
 import type { LoadedEvent, LoadErrorEvent } from "../contract/index.ts";
-import { createRunner } from "../supervisor/supervisor.ts";
+import { createRunner } from "../supervisor/index.ts";
 
 export function createLoadCheck() {
   // The runner's own events (logs of the snippet's top-level code) are not the export's business.

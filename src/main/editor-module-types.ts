@@ -10,7 +10,7 @@
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, sep } from "node:path";
-import type { ModuleTypes } from "../contract/editor-types.ts";
+import type { ModuleTypes } from "../contract/index.ts";
 import { editorTypePackages } from "./editor-types.ts";
 
 /** Bounds on one reply, so a package with a huge dependency tree cannot stall the editor. */

@@ -18,7 +18,7 @@
 
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { CompilerOptionValue, EditorTypes } from "../contract/editor-types.ts";
+import type { CompilerOptionValue, EditorTypes } from "../contract/index.ts";
 import { denoEditorDeclarations } from "./editor-deno-types.ts";
 
 /**

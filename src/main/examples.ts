@@ -9,7 +9,7 @@
 import { Glob } from "bun";
 import { basename, join } from "node:path";
 import type { ClientRequest, ExampleInfo } from "../contract/index.ts";
-import { parseTraceArgs, splitWords, type TraceArgs } from "../shared/trace-options.ts";
+import { parseTraceArgs, splitWords, type TraceArgs } from "../shared/index.ts";
 
 export const examplesDir = join(import.meta.dir, "..", "..", "assets", "examples");
 

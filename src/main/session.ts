@@ -16,7 +16,8 @@
 
 import { dirname, isAbsolute } from "node:path";
 import { exportSnippet } from "../export/index.ts";
-import { createLaneTap, createReadMemoryGuard, openProbe, parseHex, type LaneTap, type MessageChannel, type Probe } from "../clients/index.ts";
+import { createLaneTap, createReadMemoryGuard, openProbe, type LaneTap, type MessageChannel, type Probe } from "../clients/index.ts";
+import { parseHex } from "../shared/index.ts";
 import {
   createEndpoint,
   errorMessage,
@@ -41,7 +42,7 @@ import {
   type TypeOf,
   type WorkspaceState,
 } from "../contract/index.ts";
-import { createRunner, type RunnerOptions } from "../supervisor/supervisor.ts";
+import { createRunner, type RunnerOptions } from "../supervisor/index.ts";
 import { createEventBatcher, defaultBatchMaxPending } from "./event-batcher.ts";
 import { createEventBuffer } from "./event-buffer.ts";
 import { FilesError, openRecordingWithDialog, openWorkspaceFiles, type FileChange, type FileDialogs, type WorkspaceFiles } from "./files/index.ts";

@@ -4,7 +4,7 @@
  */
 
 import { format } from "node:util";
-import { createFloodGate } from "../shared/flood-gate.ts";
+import { createFloodGate } from "../shared/index.ts";
 import type { LogLevel, RunnerProducedEvent } from "../contract/index.ts";
 import { requestStorage } from "./request-tracker.ts";
 import { callerLine } from "./snippet-paths.ts";

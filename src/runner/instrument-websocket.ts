@@ -20,11 +20,10 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import type { FoldableKind, RunnerProducedEvent, WsHandlerName, WsPayload, WsSendVia } from "../contract/index.ts";
 import { denoUpgradeOf, type DenoUpgrade, type DenoWebSocket } from "./deno-websocket.ts";
-import { createFloodGate, defaultFloodGate, type Fold } from "../shared/flood-gate.ts";
+import { createFloodGate, defaultFloodGate, type Fold, payloadBytes, payloadOf } from "../shared/index.ts";
 import { nativeClearTimeout, nativeSetTimeout } from "./native-globals.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
 import { snippetPosition } from "./snippet-paths.ts";
-import { payloadBytes, payloadOf } from "../shared/ws-payload.ts";
 
 /** The snippet's `websocket` option, as it wrote it. */
 export type SnippetWebSocket = Record<string, unknown>;

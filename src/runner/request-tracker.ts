@@ -8,9 +8,8 @@
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createFloodGate, type Fold, type FloodGate } from "../shared/flood-gate.ts";
+import { createFloodGate, type Fold, type FloodGate, chunkBytes, chunkPreview } from "../shared/index.ts";
 import { nativeClearTimeout, nativeSetTimeout } from "./native-globals.ts";
-import { chunkBytes, chunkPreview } from "../shared/preview.ts";
 import type { CleanupVia, FoldableKind, LeakKind, RunnerProducedEvent, ServerEvent, WriteVia } from "../contract/index.ts";
 import { snippetPosition } from "./snippet-paths.ts";
 

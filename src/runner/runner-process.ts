@@ -19,7 +19,7 @@ import { createNodeHttpBridge } from "./node-http-bridge.ts";
 import { installProcessGuard } from "./process-guard.ts";
 import { guardRequest } from "./request-guard.ts";
 import { createRequestTracker, requestStorage } from "./request-tracker.ts";
-import { writeNote } from "../shared/runner-notes.ts";
+import { writeNote } from "../shared/index.ts";
 import { createSnippetLoader } from "./snippet-loader.ts";
 import { installTimerTracking } from "./timer-tracking.ts";
 import { callerLine, readableStack, snippetPosition } from "./snippet-paths.ts";

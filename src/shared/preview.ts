@@ -1,6 +1,6 @@
 /** Text previews of body chunks, kept short so a 64 KiB chunk costs no more than a small one. */
 
-import { cutTail } from "../contract/utf8-bytes.ts";
+import { cutTail } from "../contract/index.ts";
 
 /** Characters of a chunk kept as its text in the timeline. */
 export const previewChars = 1024;

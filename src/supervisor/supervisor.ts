@@ -31,7 +31,7 @@ import {
   type TimelineEvent,
   type TypeOf,
 } from "../contract/index.ts";
-import { parseNote } from "../shared/runner-notes.ts";
+import { parseNote } from "../shared/index.ts";
 import { runnerBunFlags, runnerBunPath } from "./runner-bun.ts";
 
 export interface RunnerOptions {

@@ -3,8 +3,7 @@
  * what they receive. Only the client side can be seen: every lane's `open` says so.
  */
 
-import { rebaseTimeline } from "../contract/timeline-file.ts";
-import type { TimelineEvent } from "../contract/index.ts";
+import { rebaseTimeline, type TimelineEvent } from "../contract/index.ts";
 import { defaultDurationMs, type TraceClientOptions } from "./trace.ts";
 import { endOfTrace, probeClients } from "./trace-probes.ts";
 

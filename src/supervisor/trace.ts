@@ -10,9 +10,8 @@
  */
 
 import { resolve } from "node:path";
-import type { ClientBehaviour, ClientKind, LoadedEvent, LoadErrorEvent, TimelineEvent } from "../contract/index.ts";
+import { type ClientBehaviour, type ClientKind, type LoadedEvent, type LoadErrorEvent, type TimelineEvent, rebaseTimeline } from "../contract/index.ts";
 import { createRunner } from "./supervisor.ts";
-import { rebaseTimeline } from "../contract/timeline-file.ts";
 import { endOfTrace, probeClients } from "./trace-probes.ts";
 
 /** How the clients of a trace behave: the same for a snippet and for a URL. */

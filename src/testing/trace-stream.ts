@@ -6,8 +6,7 @@
 import { resolve } from "node:path";
 import { evaluateExpectations, type Evaluation } from "../expect/index.ts";
 import type { Expectation, LoadedEvent, LoadErrorEvent, TimelineEvent } from "../contract/index.ts";
-import { traceSnippet, type TraceClientOptions } from "../supervisor/trace.ts";
-import { traceUrl } from "../supervisor/trace-url.ts";
+import { traceSnippet, type TraceClientOptions, traceUrl } from "../supervisor/index.ts";
 
 export interface SnippetTarget {
   /** The snippet's file; its folder is where its imports resolve from. */

@@ -1,8 +1,6 @@
 /** Everything about one event: its fields, headers, SSE fields and text with the wire bytes visible. */
 
-import { describeEvent } from "../contract/describe-event.ts";
-import type { TimelineEvent } from "../contract/index.ts";
-import { fromBase64 } from "../contract/utf8-bytes.ts";
+import { describeEvent, type TimelineEvent, fromBase64 } from "../contract/index.ts";
 import { appendVisible, appendVisibleBytes, element } from "./dom.ts";
 
 /** `63 61 66 C3`: bytes as hex, for the bytes a preview carries. */

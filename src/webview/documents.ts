@@ -5,10 +5,9 @@
  * and, in browser mode, a small dialog for choosing a path.
  */
 
-import { errorMessage, type DocumentReply, type FileEntry, type FolderListing, type PageRequests, type SnippetDocument, type WorkspaceState } from "../contract/index.ts";
+import { errorMessage, type DocumentReply, type FileEntry, type FolderListing, type PageRequests, type SnippetDocument, type WorkspaceState, createTrailingDebounce } from "../contract/index.ts";
 import { byId, element } from "./dom.ts";
 import type { HostConnection } from "./host-connection.ts";
-import { createTrailingDebounce } from "../contract/trailing-debounce.ts";
 
 export interface DocumentsOptions {
   connection: HostConnection;

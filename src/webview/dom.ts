@@ -1,7 +1,6 @@
 /** Small DOM helpers the panels share. */
 
-import { byteEscape, utf8Pieces } from "../contract/utf8-bytes.ts";
-import { visiblePieces } from "../contract/visible-text.ts";
+import { byteEscape, utf8Pieces, visiblePieces } from "../contract/index.ts";
 
 /** Creates an element with attributes and, optionally, text. */
 export function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {

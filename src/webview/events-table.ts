@@ -4,8 +4,7 @@
  * the DOM, so a hundred thousand events scroll as easily as ten.
  */
 
-import { describeEvent } from "../contract/describe-event.ts";
-import type { Side, TimelineEvent } from "../contract/index.ts";
+import { describeEvent, type Side, type TimelineEvent } from "../contract/index.ts";
 import { element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 

@@ -3,21 +3,7 @@
  * talks to the host over one WebSocket; everything it shows comes from the event store.
  */
 
-import {
-  errorMessage,
-  type ClientEvent,
-  type ClientRequest,
-  type ExportResult,
-  type ExportTarget,
-  type HostPushes,
-  type HostStatus,
-  type LoadOutcome,
-  type PushPayload,
-  type TimelineEvent,
-  type TryRequest,
-  type WorkspaceState,
-} from "../contract/index.ts";
-import { rebaseTimeline, timelineJsonLines } from "../contract/timeline-file.ts";
+import { errorMessage, type ClientEvent, type ClientRequest, type ExportResult, type ExportTarget, type HostPushes, type HostStatus, type LoadOutcome, type PushPayload, type TimelineEvent, type TryRequest, type WorkspaceState, rebaseTimeline, timelineJsonLines, createTrailingDebounce } from "../contract/index.ts";
 import { openBrowserEventSource, type BrowserEventSource } from "./browser-clients.ts";
 import { createClientControls } from "./client-controls.ts";
 import { createConsolePanel } from "./console-panel.ts";
@@ -43,7 +29,6 @@ import { createPageSettings } from "./page-settings.ts";
 import { createRawView } from "./raw-view.ts";
 import { mountTimeline } from "./timeline-panel.ts";
 import { markStartup } from "./startup-marks.ts";
-import { createTrailingDebounce } from "../contract/trailing-debounce.ts";
 
 markStartup("page-script");
 

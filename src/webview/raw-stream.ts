@@ -5,8 +5,7 @@
  * control) is said where it is missing. Pure: the raw view draws what this gives.
  */
 
-import type { ChunkEvent } from "../contract/index.ts";
-import { cutTail, fromBase64, readSequence, sequenceLength, utf8Pieces } from "../contract/utf8-bytes.ts";
+import { type ChunkEvent, cutTail, fromBase64, readSequence, sequenceLength, utf8Pieces } from "../contract/index.ts";
 
 /** What a lane received, in order. */
 export type RawItem =

@@ -4,7 +4,7 @@
  * characters written out, and bytes that are not UTF-8 shown as bytes; or the same bytes in hex.
  */
 
-import { byteEscape } from "../contract/utf8-bytes.ts";
+import { byteEscape } from "../contract/index.ts";
 import { appendVisible, element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 import { chunkItem, rawHexRows, rawSegments, type RawItem } from "./raw-stream.ts";

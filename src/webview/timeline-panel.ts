@@ -3,8 +3,7 @@
  * and a tooltip with the hovered event's detail.
  */
 
-import { describeEvent } from "../contract/describe-event.ts";
-import type { TimelineEvent } from "../contract/index.ts";
+import { describeEvent, type TimelineEvent } from "../contract/index.ts";
 import { byId } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 import { createTimelineModel, createTimelineView } from "./timeline/index.ts";

@@ -12,7 +12,7 @@
 
 import { watch, type FSWatcher } from "node:fs";
 import { basename, dirname } from "node:path";
-import { createTrailingDebounce } from "../../contract/trailing-debounce.ts";
+import { createTrailingDebounce } from "../../contract/index.ts";
 import { errorCode } from "./files-error.ts";
 
 export const defaultWatchDebounceMs = 50;

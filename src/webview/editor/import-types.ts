@@ -12,7 +12,7 @@
  */
 
 import type * as Monaco from "monaco-editor";
-import { parseModuleTypes, type ModuleTypes } from "../../contract/editor-types.ts";
+import { parseModuleTypes, type ModuleTypes } from "../../contract/index.ts";
 import type { MonacoApi } from "./monaco-loader.ts";
 import { unresolvedModuleCodes } from "./snippet-types.ts";
 

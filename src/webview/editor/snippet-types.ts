@@ -10,7 +10,7 @@
  */
 
 import type * as Monaco from "monaco-editor";
-import { parseEditorTypes, type EditorTypes } from "../../contract/editor-types.ts";
+import { parseEditorTypes, type EditorTypes } from "../../contract/index.ts";
 import type { MonacoApi } from "./monaco-loader.ts";
 
 /** How long the page waits for the types before giving up on them. */

@@ -1,7 +1,6 @@
 /** How each event kind looks on the timeline: its colour role, its label and its size. */
 
-import type { TimelineEvent } from "../../contract/index.ts";
-import { escapeInvisible } from "../../contract/visible-text.ts";
+import { type TimelineEvent, escapeInvisible } from "../../contract/index.ts";
 import type { MarkRole } from "./timeline-types.ts";
 
 /** Every role, in drawing order (later roles are drawn on top). */

@@ -1,0 +1,11 @@
+/**
+ * Code the runner process and the host side (host, CLI) both run: flood control, chunk previews,
+ * WebSocket messages as text or hex, the runner's stderr notes, and the `trace` command's words,
+ * which a lesson's try line uses too. Bun's APIs, no DOM.
+ */
+
+export { createFloodGate, defaultFloodGate, type FloodGate, type FloodGateOptions, type Fold } from "./flood-gate.ts";
+export { chunkBytes, type ChunkPreview, chunkPreview, previewChars } from "./preview.ts";
+export { parseNote, type RunnerNote, writeNote } from "./runner-notes.ts";
+export { parseTraceArgs, splitWords, type TraceArgs, type TraceArgsResult } from "./trace-options.ts";
+export { bytesOf, hexPreview, hexPreviewBytes, parseHex, payloadBytes, payloadOf } from "./ws-payload.ts";
