@@ -14,18 +14,21 @@ import { usePlaygroundInChromium } from "./playground-page.ts";
 
 const playground = usePlaygroundInChromium();
 
-/** A stream whose chunks cut a character in two, begin with a BOM, and carry bytes that are not UTF-8. */
+/**
+ * A stream whose chunks cut a character in two, begin with a BOM, and carry bytes that are not
+ * UTF-8; written far enough apart that a busy machine still reads them as six chunks.
+ */
 const awkwardStream = `export default () => new Response(async function* () {
   yield new TextEncoder().encode("retry: 100000\\nid: 1\\ndata: caf");
-  await Bun.sleep(40);
+  await Bun.sleep(150);
   yield new Uint8Array([0xc3]);
-  await Bun.sleep(40);
+  await Bun.sleep(150);
   yield new Uint8Array([0xa9, 0x0a, 0x0a]);
-  await Bun.sleep(40);
+  await Bun.sleep(150);
   yield "\\uFEFFdata: three\\n\\n";
-  await Bun.sleep(40);
+  await Bun.sleep(150);
   yield "data: zero\\u200Bwidth\\n\\nid: 2\\n\\n";
-  await Bun.sleep(40);
+  await Bun.sleep(150);
   yield new Uint8Array([0x64, 0x61, 0x74, 0x61, 0x3a, 0x20, 0xff, 0x0a, 0x0a]);
 }, { headers: { "content-type": "text/event-stream" } });
 `;
