@@ -13,16 +13,20 @@ export async function announcedPort(stdout: ReadableStream<Uint8Array>, timeoutM
   try {
     while (!text.includes("\n")) {
       const read = await Promise.race([reader.read(), timedOut.promise]);
-      if (read.done) throw new Error(`the server exited before announcing its port; it printed: ${JSON.stringify(text)}`);
+      if (read.done)
+        throw new Error(`the server exited before announcing its port; it printed: ${JSON.stringify(text)}`);
       text += decoder.decode(read.value, { stream: true });
     }
   } finally {
     clearTimeout(timer);
   }
-  drain(reader).catch((error: unknown) => console.error(`bench: reading a server's stdout failed: ${error instanceof Error ? error.message : String(error)}`));
+  drain(reader).catch((error: unknown) =>
+    console.error(`bench: reading a server's stdout failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
   const line = text.slice(0, text.indexOf("\n"));
   const port = portOf(parseJson(line));
-  if (port === undefined) throw new Error(`expected {"port": N} as the server's first line, got ${JSON.stringify(line)}`);
+  if (port === undefined)
+    throw new Error(`expected {"port": N} as the server's first line, got ${JSON.stringify(line)}`);
   return port;
 }
 

@@ -37,7 +37,11 @@ async function timeDesktop(display: string): Promise<number> {
 async function timeBrowser(browser: Awaited<ReturnType<typeof launchChromium>>): Promise<number> {
   const page = await browser.newPage();
   const started = performance.now();
-  const child = Bun.spawn(["npm", "run", "--silent", "start:web", "--", "--no-open"], { cwd: root, env: { ...process.env, PORT: "0", CI: "1" }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = Bun.spawn(["npm", "run", "--silent", "start:web", "--", "--no-open"], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", CI: "1" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   try {
     let text = "";
     const decoder = new TextDecoder();
@@ -60,7 +64,9 @@ async function timeBrowser(browser: Awaited<ReturnType<typeof launchChromium>>):
 export async function measureDesktop(): Promise<Figure[]> {
   const unavailable = desktopUnavailable();
   if (unavailable) {
-    return [createFigure({ name: "desktop-ready-ms", value: Number.NaN, unit: "ms", failed: `not measured: ${unavailable}` })];
+    return [
+      createFigure({ name: "desktop-ready-ms", value: Number.NaN, unit: "ms", failed: `not measured: ${unavailable}` }),
+    ];
   }
   await using xvfb = await startXvfb();
   const browser = await launchChromium();
@@ -80,7 +86,12 @@ export async function measureDesktop(): Promise<Figure[]> {
         unit: "ms",
         // The window's own cost: npm, Bun and the page are the same as the browser's.
         goal: { op: "<=", limit: 1.1, of: "anchor-times" },
-        anchor: { label: "the same page in Chromium (start:web → editor ready)", value: median(web), unit: "ms", samples: web },
+        anchor: {
+          label: "the same page in Chromium (start:web → editor ready)",
+          value: median(web),
+          unit: "ms",
+          samples: web,
+        },
         samples: desktop,
         note: "npm start spawned → the window's editor ready for typing, under Xvfb; the build was made before timing",
       }),

@@ -22,7 +22,12 @@ export async function startHotServer() {
   const dir = await mkdtemp(join(tmpdir(), "stream-playground-bench-hot-"));
   const file = join(dir, "server.ts");
   await Bun.write(file, serverSource(0));
-  const child = Bun.spawn([process.execPath, "--hot", file], { cwd: dir, stdin: "ignore", stdout: "pipe", stderr: "inherit" });
+  const child = Bun.spawn([process.execPath, "--hot", file], {
+    cwd: dir,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   const stop = async () => {
     child.kill();
     await child.exited;

@@ -52,10 +52,15 @@ async function hostPeakDuringStream(): Promise<{ before: number; peak: number; r
   const hostSamples = sampleEvery(sampleMs, () => residentMb(host.pid));
   const runnerSamples = sampleEvery(sampleMs, () => residentMb(runnerPid));
   const from = host.page.events.length;
-  const { lanes } = await host.page.request("connect", { request: { client: "stream", path: `/?chunk=${chunkBytes}&total=${GiB}`, method: "GET", headers: {}, clients: 1 } });
+  const { lanes } = await host.page.request("connect", {
+    request: { client: "stream", path: `/?chunk=${chunkBytes}&total=${GiB}`, method: "GET", headers: {}, clients: 1 },
+  });
   const lane = lanes[0]!.lane;
-  const ended = await host.page.event((event: TimelineEvent): event is DisconnectEvent => event.kind === "disconnect" && event.lane === lane);
-  if (ended.by !== "server" || ended.bytes !== GiB) throw new Error(`the stream did not end whole: ${JSON.stringify(ended)}`);
+  const ended = await host.page.event(
+    (event: TimelineEvent): event is DisconnectEvent => event.kind === "disconnect" && event.lane === lane,
+  );
+  if (ended.by !== "server" || ended.bytes !== GiB)
+    throw new Error(`the stream did not end whole: ${JSON.stringify(ended)}`);
   await Bun.sleep(afterStreamMs);
   const peak = Math.max(...hostSamples.stop());
   const runnerPeak = Math.max(...runnerSamples.stop());
@@ -64,10 +69,18 @@ async function hostPeakDuringStream(): Promise<{ before: number; peak: number; r
 
 /** A bare Bun process's memory while it reads 1 GiB from a bare `Bun.serve`. */
 async function bareReaderPeak(): Promise<number> {
-  const server = Bun.spawn([process.execPath, join(fixtures, "plain-server-fixture.ts")], { stdin: "ignore", stdout: "pipe", stderr: "inherit" });
+  const server = Bun.spawn([process.execPath, join(fixtures, "plain-server-fixture.ts")], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   try {
     const url = `http://127.0.0.1:${await announcedPort(server.stdout, 10_000)}/?chunk=${chunkBytes}&total=${GiB}`;
-    const reader = Bun.spawn([process.execPath, join(fixtures, "plain-reader-fixture.ts"), url], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+    const reader = Bun.spawn([process.execPath, join(fixtures, "plain-reader-fixture.ts"), url], {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "inherit",
+    });
     try {
       const lines = linesOf(reader.stdout);
       if ((await lines.next()).value !== "ready") throw new Error("the bare reader did not start");
@@ -96,8 +109,7 @@ async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<stri
   let pending = "";
   for await (const chunk of stream) {
     pending += decoder.decode(chunk, { stream: true });
-    let at: number;
-    while ((at = pending.indexOf("\n")) !== -1) {
+    for (let at = pending.indexOf("\n"); at !== -1; at = pending.indexOf("\n")) {
       yield pending.slice(0, at);
       pending = pending.slice(at + 1);
     }
@@ -105,7 +117,16 @@ async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<stri
 }
 
 export async function measureStreamMemory(): Promise<Figure[]> {
-  if (!canMeasureMemory) return [createFigure({ name: "memory-1gib-peak-mb", value: Number.NaN, unit: "MB", goal: { op: "<=", limit: 50 }, failed: "not measured: process memory is read from Linux's /proc" })];
+  if (!canMeasureMemory)
+    return [
+      createFigure({
+        name: "memory-1gib-peak-mb",
+        value: Number.NaN,
+        unit: "MB",
+        goal: { op: "<=", limit: 50 },
+        failed: "not measured: process memory is read from Linux's /proc",
+      }),
+    ];
   const bare = await bareReaderPeak();
   const host = await hostPeakDuringStream();
   return [
@@ -133,7 +154,9 @@ export default (req: Request, server: Bun.Server<undefined>) => {
 
 /** Opens `count` streams on the host's runner and waits until each has its first chunk. */
 async function openHeldStreams(host: WebHost, count: number): Promise<void> {
-  const { lanes } = await host.page.request("connect", { request: { client: "stream", path: "/hold", method: "GET", headers: {}, clients: count } });
+  const { lanes } = await host.page.request("connect", {
+    request: { client: "stream", path: "/hold", method: "GET", headers: {}, clients: count },
+  });
   const waiting = new Set(lanes.map((lane) => lane.lane));
   await host.page.until(() => {
     for (const event of host.page.events) if (event.kind === "chunk") waiting.delete(event.lane);
@@ -141,7 +164,13 @@ async function openHeldStreams(host: WebHost, count: number): Promise<void> {
   });
 }
 
-async function playgroundAfterReloads(): Promise<{ before: number; after: number; host: number; runner: number; recycled: boolean }> {
+async function playgroundAfterReloads(): Promise<{
+  before: number;
+  after: number;
+  host: number;
+  runner: number;
+  recycled: boolean;
+}> {
   await using host = await startWebHost();
   const path = join(fixtures, "inline.ts");
   const first = await host.page.request("load", { source: holdingSource(0), path });
@@ -165,7 +194,13 @@ async function playgroundAfterReloads(): Promise<{ before: number; after: number
   const runnerNow = host.runnerPid();
   const after = await restingMb(() => both(runnerNow), 1_000);
   const hostAfter = await restingMb(() => residentMb(host.pid), 200);
-  return { before, after, host: hostAfter - hostBefore, runner: after - hostAfter - (before - hostBefore), recycled: runnerNow !== runnerPid };
+  return {
+    before,
+    after,
+    host: hostAfter - hostBefore,
+    runner: after - hostAfter - (before - hostBefore),
+    recycled: runnerNow !== runnerPid,
+  };
 }
 
 /** `bun --hot` reloading a file `reloads` times while `openStreams` streams stay open: its memory growth. */
@@ -173,11 +208,21 @@ async function hotReloadGrowth(): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "stream-playground-bench-hot-memory-"));
   const file = join(dir, "server.ts");
   const serverSource = (version: number) => `// version ${version}
-const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: ${holdingSource(version).split("\n").slice(1).join("\n").replace(/^export default /, "").replace(/;\s*$/, "")} });
+const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: ${holdingSource(version)
+    .split("\n")
+    .slice(1)
+    .join("\n")
+    .replace(/^export default /, "")
+    .replace(/;\s*$/, "")} });
 console.log(JSON.stringify({ port: server.port }));
 `;
   await Bun.write(file, serverSource(0));
-  const child = Bun.spawn([process.execPath, "--hot", file], { cwd: dir, stdin: "ignore", stdout: "pipe", stderr: "inherit" });
+  const child = Bun.spawn([process.execPath, "--hot", file], {
+    cwd: dir,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   const controllers: AbortController[] = [];
   try {
     const base = `http://127.0.0.1:${await announcedPort(child.stdout, 10_000)}`;
@@ -204,7 +249,16 @@ console.log(JSON.stringify({ port: server.port }));
 }
 
 export async function measureReloadMemory(): Promise<Figure[]> {
-  if (!canMeasureMemory) return [createFigure({ name: "memory-reloads-mb", value: Number.NaN, unit: "MB", goal: { op: "<=", limit: 20 }, failed: "not measured: process memory is read from Linux's /proc" })];
+  if (!canMeasureMemory)
+    return [
+      createFigure({
+        name: "memory-reloads-mb",
+        value: Number.NaN,
+        unit: "MB",
+        goal: { op: "<=", limit: 20 },
+        failed: "not measured: process memory is read from Linux's /proc",
+      }),
+    ];
   const hot = await hotReloadGrowth();
   const playground = await playgroundAfterReloads();
   return [

@@ -48,7 +48,11 @@ async function readTicks(url: string): Promise<number[]> {
 }
 
 export async function measureNodeHttpRelay(): Promise<Figure[]> {
-  const plain = Bun.spawn([process.execPath, join(fixtures, "node-http-plain-fixture.ts")], { stdin: "ignore", stdout: "pipe", stderr: "inherit" });
+  const plain = Bun.spawn([process.execPath, join(fixtures, "node-http-plain-fixture.ts")], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   const runner = createRunner({ onEvent: () => {} });
   try {
     const plainBase = `http://127.0.0.1:${await announcedPort(plain.stdout, 10_000)}`;
@@ -79,7 +83,12 @@ export async function measureNodeHttpRelay(): Promise<Figure[]> {
         value: tracedRate / plainRate,
         unit: "x",
         goal: { op: ">=", limit: 0.5 },
-        anchor: { label: "the node:http server run by plain bun", value: plainRate, unit: "MiB/s", samples: rates.plain },
+        anchor: {
+          label: "the node:http server run by plain bun",
+          value: plainRate,
+          unit: "MiB/s",
+          samples: rates.plain,
+        },
         samples: rates.traced,
         note: `traced ${tracedRate.toFixed(0)} MiB/s through the relay; ${bulk.total / MiB} MiB in ${bulk.chunk / 1024} KiB res.write calls`,
       }),
@@ -88,7 +97,12 @@ export async function measureNodeHttpRelay(): Promise<Figure[]> {
         value: tracedDelay,
         unit: "ms",
         goal: { op: "<=", limit: 2 },
-        anchor: { label: "the node:http server run by plain bun", value: plainDelay, unit: "ms", samples: [percentile(delays.plain, 95)] },
+        anchor: {
+          label: "the node:http server run by plain bun",
+          value: plainDelay,
+          unit: "ms",
+          samples: [percentile(delays.plain, 95)],
+        },
         note: `res.write to the client's read, ${delays.traced.length} writes ${ticks.gap} ms apart; p95 traced ${percentile(delays.traced, 95).toFixed(2)} ms, plain ${percentile(delays.plain, 95).toFixed(2)} ms`,
       }),
     ];

@@ -8,6 +8,7 @@ export async function pollUntil(url: string, expected: string, deadline: number)
   for (let polls = 1; ; polls++) {
     const text = await (await fetch(url)).text();
     if (text === expected) return polls;
-    if (performance.now() > deadline) throw new Error(`${url} still answered ${JSON.stringify(text)} instead of ${JSON.stringify(expected)}`);
+    if (performance.now() > deadline)
+      throw new Error(`${url} still answered ${JSON.stringify(text)} instead of ${JSON.stringify(expected)}`);
   }
 }

@@ -82,7 +82,10 @@ async function measureDraw(): Promise<Figure> {
     await page.click("#connect");
     const ended = await socket.event((e): e is Extract<typeof e, { kind: "disconnect" }> => e.kind === "disconnect");
     await page.click("#tab-raw");
-    await page.waitForFunction((count) => document.querySelectorAll(".raw-stream .chunk-edge").length >= count, ended.chunks);
+    await page.waitForFunction(
+      (count) => document.querySelectorAll(".raw-stream .chunk-edge").length >= count,
+      ended.chunks,
+    );
     const times = await page.evaluate((runs) => {
       const pre = document.querySelector<HTMLElement>(".raw-stream")!;
       const mode = document.querySelector<HTMLSelectElement>('[aria-label="Show the raw stream as"]')!;
@@ -112,7 +115,12 @@ async function measureDraw(): Promise<Figure> {
       value: percentile(times.draw, 50),
       unit: "ms",
       goal: { op: "<=", limit: 50 },
-      anchor: { label: "the same text as one plain text node", value: median(times.plain), unit: "ms", samples: times.plain },
+      anchor: {
+        label: "the same text as one plain text node",
+        value: median(times.plain),
+        unit: "ms",
+        samples: times.plain,
+      },
       samples: times.draw,
       parts: { "decode and DOM": median(times.build), layout: median(times.draw) - median(times.build) },
       note: `${ended.chunks} chunks, ${ended.bytes} B, ${times.nodes} nodes drawn; median of ${runs} redraws (p95 ${percentile(times.draw, 95).toFixed(1)} ms)`,

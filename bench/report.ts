@@ -36,13 +36,23 @@ function anchorText(figure: Figure): string {
 }
 
 function remarks(figure: Figure): string {
-  const parts = figure.parts ? Object.entries(figure.parts).map(([name, value]) => `${name} ${formatNumber(value)} ${figure.unit}`) : [];
+  const parts = figure.parts
+    ? Object.entries(figure.parts).map(([name, value]) => `${name} ${formatNumber(value)} ${figure.unit}`)
+    : [];
   return [...parts, figure.note ?? ""].filter((text) => text !== "").join("; ");
 }
 
 export function formatTable(figures: readonly Figure[], crashes: readonly Crash[]): string {
   const header = ["figure", "value", "unit", "goal", "ok", "anchor", "notes"];
-  const rows = figures.map((f) => [f.name, formatNumber(f.value), f.unit, f.goal ?? "-", verdict(f), anchorText(f), remarks(f)]);
+  const rows = figures.map((f) => [
+    f.name,
+    formatNumber(f.value),
+    f.unit,
+    f.goal ?? "-",
+    verdict(f),
+    anchorText(f),
+    remarks(f),
+  ]);
   for (const crash of crashes) rows.push([crash.benchmark, "-", "", "", "CRASH", "", crash.message]);
   const table = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
@@ -50,7 +60,13 @@ export function formatTable(figures: readonly Figure[], crashes: readonly Crash[
   const numeric = new Set([1]);
   const lines = table.map((row) =>
     row
-      .map((cell, column) => (column === row.length - 1 ? cell : numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .map((cell, column) =>
+        column === row.length - 1
+          ? cell
+          : numeric.has(column)
+            ? cell.padStart(widths[column]!)
+            : cell.padEnd(widths[column]!),
+      )
       .join("  ")
       .trimEnd(),
   );

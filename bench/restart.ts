@@ -61,13 +61,17 @@ async function measureOnce(phaseMs: number): Promise<Restart> {
       () => "reset",
     );
     const gaveUp = Promise.withResolvers<never>();
-    giveUp = setTimeout(() => gaveUp.reject(new Error(`no restart within ${giveUpMs} ms of blocking the runner`)), giveUpMs);
+    giveUp = setTimeout(
+      () => gaveUp.reject(new Error(`no restart within ${giveUpMs} ms of blocking the runner`)),
+      giveUpMs,
+    );
     // The runner sends a request's event at once so it arrives before a block; if it ever did not, the send time is the next best start.
     const started = await Promise.race([request.promise, restarted.promise, gaveUp.promise]);
     const blockedAt = started.kind === "request" ? started.t : sentAt;
     const event = await Promise.race([restarted.promise, gaveUp.promise]);
     await doomed;
-    if (event.cause !== "blocked") throw new Error(`expected a restart for a blocked runner, got ${event.cause}: ${event.reason}`);
+    if (event.cause !== "blocked")
+      throw new Error(`expected a restart for a blocked runner, got ${event.cause}: ${event.reason}`);
     const exitAt = exitSeenAt ?? event.t;
     return { detectMs: exitAt - blockedAt, respawnMs: event.t - exitAt, totalMs: event.t - blockedAt };
   } finally {

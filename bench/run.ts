@@ -29,9 +29,17 @@ const benchmarks: Benchmark[] = [
   { name: "load-latency", figures: ["load-latency-p50", "load-latency-p95"], run: measureLoadLatency },
   { name: throughput64k.name, figures: [throughput64k.name], run: () => measureThroughput(throughput64k) },
   { name: throughput1k.name, figures: [throughput1k.name], run: () => measureThroughput(throughput1k) },
-  { name: "timestamp-error", figures: ["timestamp-error-median", "timestamp-delay-median"], run: measureTimestampError },
+  {
+    name: "timestamp-error",
+    figures: ["timestamp-error-median", "timestamp-delay-median"],
+    run: measureTimestampError,
+  },
   { name: "runner-restart", figures: ["runner-restart-ms"], run: measureRestart },
-  { name: "node-http-relay", figures: ["node-http-relay-throughput", "node-http-relay-latency-p50"], run: measureNodeHttpRelay },
+  {
+    name: "node-http-relay",
+    figures: ["node-http-relay-throughput", "node-http-relay-latency-p50"],
+    run: measureNodeHttpRelay,
+  },
   { name: "ws-echo-ratio", figures: ["ws-echo-ratio"], run: measureWebSocketEcho },
   { name: "ui", figures: ["ui-ready-ms", "ui-frame-p95-flood", "ui-frame-p95-1m"], run: measureUi },
   { name: "desktop", figures: ["desktop-ready-ms"], run: measureDesktop },
@@ -53,7 +61,9 @@ function fail(message: string): never {
 
 let options: { json?: boolean | undefined; only?: string | undefined; help?: boolean | undefined };
 try {
-  options = parseArgs({ options: { json: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean", short: "h" } } }).values;
+  options = parseArgs({
+    options: { json: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean", short: "h" } },
+  }).values;
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }
@@ -63,7 +73,8 @@ if (options.help) {
 }
 
 const only = options.only;
-const selected = only === undefined ? benchmarks : benchmarks.filter((b) => b.name === only || b.figures.includes(only));
+const selected =
+  only === undefined ? benchmarks : benchmarks.filter((b) => b.name === only || b.figures.includes(only));
 if (selected.length === 0) fail(`unknown benchmark "${only}"`);
 
 // Benchmarks, like tests, never touch the user's workspace: every host and runner they start
@@ -86,7 +97,9 @@ for (const benchmark of selected) {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     crashes.push({ benchmark: benchmark.name, message });
-    process.stderr.write(`bench: ${benchmark.name} crashed\n${error instanceof Error ? (error.stack ?? message) : message}\n`);
+    process.stderr.write(
+      `bench: ${benchmark.name} crashed\n${error instanceof Error ? (error.stack ?? message) : message}\n`,
+    );
   }
 }
 

@@ -25,8 +25,18 @@ export interface ThroughputCase {
   goal: number;
 }
 
-export const throughput64k: ThroughputCase = { name: "throughput-ratio-64k", chunkBytes: 64 * 1024, totalBytes: 1024 ** 3, goal: 0.95 };
-export const throughput1k: ThroughputCase = { name: "throughput-ratio-1k", chunkBytes: 1024, totalBytes: 1024 ** 3, goal: 0.85 };
+export const throughput64k: ThroughputCase = {
+  name: "throughput-ratio-64k",
+  chunkBytes: 64 * 1024,
+  totalBytes: 1024 ** 3,
+  goal: 0.95,
+};
+export const throughput1k: ThroughputCase = {
+  name: "throughput-ratio-1k",
+  chunkBytes: 1024,
+  totalBytes: 1024 ** 3,
+  goal: 0.85,
+};
 
 /** Interleaved plain/traced pairs; the figure is the median of their ratios. */
 const pairs = 7;
@@ -62,7 +72,10 @@ async function readPlain(url: string): Promise<Run> {
 }
 
 /** Reads `url` with a probe client, recording into `events` as `traceSnippet` does; `disconnect` says how it ended. */
-async function readTraced(url: string, events: TimelineEvent[]): Promise<Run & { disconnect: DisconnectEvent | undefined }> {
+async function readTraced(
+  url: string,
+  events: TimelineEvent[],
+): Promise<Run & { disconnect: DisconnectEvent | undefined }> {
   let disconnect: DisconnectEvent | undefined;
   const started = performance.now();
   const probe = openProbe({
@@ -112,7 +125,11 @@ const clockTicksPerSecond = 100;
 
 export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
   const query = `?chunk=${c.chunkBytes}&total=${c.totalBytes}`;
-  const plainServer = Bun.spawn([process.execPath, join(fixtures, "plain-server-fixture.ts")], { stdin: "ignore", stdout: "pipe", stderr: "inherit" });
+  const plainServer = Bun.spawn([process.execPath, join(fixtures, "plain-server-fixture.ts")], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   let events: TimelineEvent[] = [];
   const runner = createRunner({ onEvent: (event) => events.push(event) });
   try {
@@ -127,7 +144,11 @@ export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
     /** CPU seconds each server spent per GiB, per run: steadier than wall time on a busy machine. */
     const serverCpu = { plain: [] as number[], traced: [] as number[] };
     const gib = c.totalBytes / 1024 ** 3;
-    const withCpu = async <R extends Run>(pid: number | undefined, into: number[], run: () => Promise<R>): Promise<R> => {
+    const withCpu = async <R extends Run>(
+      pid: number | undefined,
+      into: number[],
+      run: () => Promise<R>,
+    ): Promise<R> => {
       const before = cpuSeconds(pid);
       const result = await run();
       const after = cpuSeconds(pid);
@@ -156,7 +177,8 @@ export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
       },
     });
     for (const run of [...plain, ...traced]) {
-      if (run.cutOff === undefined && run.bytes !== c.totalBytes) throw new Error(`a run received ${run.bytes} bytes instead of ${c.totalBytes}`);
+      if (run.cutOff === undefined && run.bytes !== c.totalBytes)
+        throw new Error(`a run received ${run.bytes} bytes instead of ${c.totalBytes}`);
     }
     const cutOff = traced.filter((run) => run.cutOff !== undefined);
     const eventCount = median(traced.map((run) => run.events ?? 0));

@@ -39,7 +39,8 @@ function delays(text: string, stampedAt: number): number[] {
 }
 
 function eventsOf(events: readonly TimelineEvent[], kind: "chunk" | "write") {
-  if (events.some((event) => event.kind === "folded")) throw new Error(`flood control folded events of a ${ticks}-write stream`);
+  if (events.some((event) => event.kind === "folded"))
+    throw new Error(`flood control folded events of a ${ticks}-write stream`);
   const found = events.flatMap((event) => (event.kind === kind ? [event] : []));
   if (found.length < 2) throw new Error(`expected ${ticks} ${kind} events, got ${found.length}`);
   return found;
@@ -62,7 +63,11 @@ async function readPlain(url: string): Promise<{ gaps: number[]; delays: number[
 }
 
 export async function measureTimestampError(): Promise<Figure[]> {
-  const plainServer = Bun.spawn([process.execPath, join(fixtures, "plain-ticker-fixture.ts")], { stdin: "ignore", stdout: "pipe", stderr: "inherit" });
+  const plainServer = Bun.spawn([process.execPath, join(fixtures, "plain-ticker-fixture.ts")], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   try {
     const plainUrl = `http://127.0.0.1:${await announcedPort(plainServer.stdout, 10_000)}/`;
     const client: number[] = [];
@@ -77,7 +82,11 @@ export async function measureTimestampError(): Promise<Figure[]> {
       // The ticker ends after 2 s by itself; the duration only stops a trace that hangs.
       // As recorded, on this process's clock (the result's are rebased to the trace's start); `timeOrigin` puts them on the epoch.
       const events: TimelineEvent[] = [];
-      const { load } = await traceSnippet({ snippetPath: tickerPath, durationMs: 20_000, onEvent: (event) => events.push(event) });
+      const { load } = await traceSnippet({
+        snippetPath: tickerPath,
+        durationMs: 20_000,
+        onEvent: (event) => events.push(event),
+      });
       if (load.kind !== "loaded") throw new Error(`the ticker did not load: ${load.message}`);
       const chunks = eventsOf(events, "chunk");
       const writes = eventsOf(events, "write");
@@ -92,7 +101,8 @@ export async function measureTimestampError(): Promise<Figure[]> {
       plainGaps.push(median(plain.gaps));
     }
     const traces = `${ticks} writes ${everyMs} ms apart, ${repetitions} traces each beside a bare read; median of each one's median`;
-    const merged = mergedReads > 0 ? [`${mergedReads} fewer client reads than writes (a stall merged writes into one read)`] : [];
+    const merged =
+      mergedReads > 0 ? [`${mergedReads} fewer client reads than writes (a stall merged writes into one read)`] : [];
     return [
       createFigure({
         name: "timestamp-error-median",
@@ -108,7 +118,12 @@ export async function measureTimestampError(): Promise<Figure[]> {
         value: median(chunkDelay),
         unit: "ms",
         goal: { op: "<=", limit: 0.1, of: "anchor-plus" },
-        anchor: { label: "a bare fetch from a bare Bun.serve: write → read", value: median(plainDelay), unit: "ms", samples: plainDelay },
+        anchor: {
+          label: "a bare fetch from a bare Bun.serve: write → read",
+          value: median(plainDelay),
+          unit: "ms",
+          samples: plainDelay,
+        },
         samples: chunkDelay,
         parts: { write: median(writeDelay) },
         note: `write → the chunk event's time on the client side; "write" is write → the write event's own time on the server side; ${traces}`,

@@ -29,7 +29,11 @@ async function spawnServer(
   env: Record<string, string | undefined>,
   pattern: RegExp,
 ): Promise<{ url: string; printedAt: number; stop: () => Promise<void> }> {
-  const child = Bun.spawn(command, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = Bun.spawn(command, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const decoder = new TextDecoder();
   let text = "";
   for await (const chunk of child.stdout) {
@@ -51,7 +55,11 @@ async function spawnServer(
 
 /** `npm run start:web`, as the README starts it, without opening a browser of its own. */
 function startWeb() {
-  return spawnServer([process.execPath, join(root, "src/main/start-web.ts"), "--no-open"], { PORT: "0", CI: "1" }, /^Stream Playground: (\S+)$/m);
+  return spawnServer(
+    [process.execPath, join(root, "src/main/start-web.ts"), "--no-open"],
+    { PORT: "0", CI: "1" },
+    /^Stream Playground: (\S+)$/m,
+  );
 }
 
 /** One start of the playground into a page: when each part of it was done, in ms from the spawn. */
@@ -77,7 +85,10 @@ async function timeReady(browser: Browser): Promise<ReadyTiming> {
     await page.goto(web.url, { waitUntil: "commit" });
     await page.waitForSelector("body[data-editor-ready]", { timeout: 30_000 });
     const observed = performance.now() - spawnedAt;
-    const timing = await page.evaluate(() => ({ origin: performance.timeOrigin, marks: performance.getEntriesByType("mark").map((mark) => ({ name: mark.name, at: mark.startTime })) }));
+    const timing = await page.evaluate(() => ({
+      origin: performance.timeOrigin,
+      marks: performance.getEntriesByType("mark").map((mark) => ({ name: mark.name, at: mark.startTime })),
+    }));
     // A page time on this process's clock, in ms from the spawn.
     const fromSpawn = (pageMs: number) => timing.origin + pageMs - (performance.timeOrigin + spawnedAt);
     const mark = (name: StartupMark) => {
@@ -86,11 +97,22 @@ async function timeReady(browser: Browser): Promise<ReadyTiming> {
       return fromSpawn(found.at);
     };
     const printed = web.printedAt - spawnedAt;
-    const [script, monaco, created, ready] = [mark("page-script"), mark("monaco-loaded"), mark("editor-created"), mark("editor-ready")];
+    const [script, monaco, created, ready] = [
+      mark("page-script"),
+      mark("monaco-loaded"),
+      mark("editor-created"),
+      mark("editor-ready"),
+    ];
     return {
       ready,
       observed,
-      parts: { host: printed, page: script - printed, monaco: monaco - script, editor: created - monaco, document: ready - created },
+      parts: {
+        host: printed,
+        page: script - printed,
+        monaco: monaco - script,
+        editor: created - monaco,
+        document: ready - created,
+      },
     };
   } finally {
     await page.close();
@@ -102,7 +124,11 @@ async function timeReady(browser: Browser): Promise<ReadyTiming> {
 async function timeBarePage(browser: Browser): Promise<number> {
   const page = await browser.newPage();
   const started = performance.now();
-  const server = await spawnServer([process.execPath, join(import.meta.dir, "fixtures", "blank-page-fixture.ts")], {}, /^(http\S+)$/m);
+  const server = await spawnServer(
+    [process.execPath, join(import.meta.dir, "fixtures", "blank-page-fixture.ts")],
+    {},
+    /^(http\S+)$/m,
+  );
   try {
     await page.goto(server.url);
     await page.waitForLoadState("load");
@@ -182,13 +208,26 @@ async function measureFrames(browser: Browser): Promise<Figure[]> {
 
     const opening = performance.now();
     await page.setInputFiles("#recording-file-input", recording);
-    await page.waitForFunction((count) => (document.querySelector(".row-count")?.textContent ?? "").replace(/[^\d]/g, "") === String(count), written, { timeout: 120_000 });
+    await page.waitForFunction(
+      (count) => (document.querySelector(".row-count")?.textContent ?? "").replace(/[^\d]/g, "") === String(count),
+      written,
+      { timeout: 120_000 },
+    );
     const openMs = performance.now() - opening;
     const shown = await rowCount(page);
-    const heapMb = await page.evaluate(() => ((performance as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1e6);
+    const heapMb = await page.evaluate(
+      () => ((performance as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1e6,
+    );
     const million = await panAndZoom(page);
     return [
-      createFigure({ name: "ui-frame-p95-flood", value: percentile(flood, 95), unit: "ms", goal: { op: "<=", limit: 33 }, anchor, note: `${flood.length} frames over 5 s while 10 clients streamed; aim 16 ms` }),
+      createFigure({
+        name: "ui-frame-p95-flood",
+        value: percentile(flood, 95),
+        unit: "ms",
+        goal: { op: "<=", limit: 33 },
+        anchor,
+        note: `${flood.length} frames over 5 s while 10 clients streamed; aim 16 ms`,
+      }),
       createFigure({
         name: "ui-frame-p95-1m",
         value: percentile(million, 95),

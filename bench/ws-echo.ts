@@ -68,11 +68,14 @@ async function runTraced(url: string): Promise<Run> {
     if (event.side !== "client") return;
     if (event.kind === "ws-open") opened.resolve();
     if (event.kind === "ws-close") {
-      const closed = new Error(`the traced socket closed after ${echoed} of ${messages} echoes: ${JSON.stringify(event)}`);
+      const closed = new Error(
+        `the traced socket closed after ${echoed} of ${messages} echoes: ${JSON.stringify(event)}`,
+      );
       opened.reject(closed);
       done.reject(closed);
     }
-    const arrived = event.kind === "ws-message" ? 1 : event.kind === "folded" && event.of === "ws-message" ? event.count : 0;
+    const arrived =
+      event.kind === "ws-message" ? 1 : event.kind === "folded" && event.of === "ws-message" ? event.count : 0;
     if (arrived === 0) return;
     echoed += arrived;
     // A fold is reported up to 250 ms after its last message; its `t` is when that message arrived.
@@ -91,7 +94,11 @@ async function runTraced(url: string): Promise<Run> {
 const range = (values: readonly number[]) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
 
 export async function measureWebSocketEcho(): Promise<Figure[]> {
-  const plainServer = Bun.spawn([process.execPath, join(fixtures, "ws-echo-plain-fixture.ts")], { stdin: "ignore", stdout: "pipe", stderr: "inherit" });
+  const plainServer = Bun.spawn([process.execPath, join(fixtures, "ws-echo-plain-fixture.ts")], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   let runnerEvents = 0;
   const restarts: string[] = [];
   const runner = createRunner({

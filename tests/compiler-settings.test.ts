@@ -5,7 +5,7 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import ts from "typescript";
 
 const root = join(import.meta.dir, "..");
@@ -27,8 +27,14 @@ function diagnosticsFor(tsconfig: string, folder: string, line: string): string[
   host.fileExists = (file) => file === probe || ts.sys.fileExists(file);
   host.readFile = (file) => (file === probe ? `${line}\nexport {};\n` : readFile(file));
   host.getSourceFile = (file, language, onError) =>
-    file === probe ? ts.createSourceFile(file, `${line}\nexport {};\n`, language) : getSourceFile(file, language, onError);
-  const program = ts.createProgram({ rootNames: [probe], options: { ...config.options, configFilePath: configPath }, host });
+    file === probe
+      ? ts.createSourceFile(file, `${line}\nexport {};\n`, language)
+      : getSourceFile(file, language, onError);
+  const program = ts.createProgram({
+    rootNames: [probe],
+    options: { ...config.options, configFilePath: configPath },
+    host,
+  });
   return ts
     .getPreEmitDiagnostics(program, program.getSourceFile(probe))
     .filter((diagnostic) => diagnostic.file?.fileName === probe)
@@ -44,16 +50,18 @@ describe("each side compiles with its own runtime's API and no other", () => {
   });
 
   test("the host may use Bun and not the DOM", () => {
-    expect(diagnosticsFor("tsconfig.json", "src/main", "const element: HTMLElement | undefined = undefined; void element;")).toEqual([
-      expect.stringContaining("Cannot find name 'HTMLElement'"),
-    ]);
+    expect(
+      diagnosticsFor("tsconfig.json", "src/main", "const element: HTMLElement | undefined = undefined; void element;"),
+    ).toEqual([expect.stringContaining("Cannot find name 'HTMLElement'")]);
   });
 
   test("the page may use the DOM and not Bun", () => {
-    expect(diagnosticsFor("src/webview/tsconfig.json", "src/webview", "const body = document.body; void body;")).toEqual([]);
-    expect(diagnosticsFor("src/webview/tsconfig.json", "src/webview", "const served = Bun.serve; void served;")).toEqual([
-      expect.stringContaining("Cannot find name 'Bun'"),
-    ]);
+    expect(
+      diagnosticsFor("src/webview/tsconfig.json", "src/webview", "const body = document.body; void body;"),
+    ).toEqual([]);
+    expect(
+      diagnosticsFor("src/webview/tsconfig.json", "src/webview", "const served = Bun.serve; void served;"),
+    ).toEqual([expect.stringContaining("Cannot find name 'Bun'")]);
     expect(diagnosticsFor("src/webview/tsconfig.json", "src/webview", "const pid = process.pid; void pid;")).toEqual([
       expect.stringContaining("Cannot find name 'process'"),
     ]);
@@ -61,10 +69,26 @@ describe("each side compiles with its own runtime's API and no other", () => {
 
   test("every file under src/ is checked by the settings of the side it runs on; the contract by both", () => {
     const foldersIn = (tsconfig: string) => {
-      const config = ts.getParsedCommandLineOfConfigFile(join(root, tsconfig), undefined, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
-      return new Set(config?.fileNames.map((file) => /\/src\/([^/]+)\//.exec(file)?.[1]).filter((folder) => folder !== undefined));
+      const config = ts.getParsedCommandLineOfConfigFile(join(root, tsconfig), undefined, {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: () => {},
+      });
+      return new Set(
+        config?.fileNames.map((file) => /\/src\/([^/]+)\//.exec(file)?.[1]).filter((folder) => folder !== undefined),
+      );
     };
     expect([...foldersIn("src/webview/tsconfig.json")].sort()).toEqual(["contract", "expect", "webview"]);
-    expect([...foldersIn("tsconfig.json")].sort()).toEqual(["cli", "clients", "contract", "expect", "export", "main", "runner", "shared", "supervisor", "testing"]);
+    expect([...foldersIn("tsconfig.json")].sort()).toEqual([
+      "cli",
+      "clients",
+      "contract",
+      "expect",
+      "export",
+      "main",
+      "runner",
+      "shared",
+      "supervisor",
+      "testing",
+    ]);
   });
 });

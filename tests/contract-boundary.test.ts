@@ -36,7 +36,8 @@ async function importsOf(file: string): Promise<string[]> {
 
 async function filesUnder(folder: string): Promise<string[]> {
   const files: string[] = [];
-  for await (const file of new Glob(`${folder}/**/*.ts`).scan({ cwd: root })) if (!file.endsWith(".d.ts")) files.push(file);
+  for await (const file of new Glob(`${folder}/**/*.ts`).scan({ cwd: root }))
+    if (!file.endsWith(".d.ts")) files.push(file);
   return files.sort();
 }
 
@@ -55,7 +56,8 @@ describe("folders are processes", () => {
       for (const file of await filesUnder(`src/${folder}`)) {
         for (const imported of await importsOf(file)) {
           const target = folderOf(imported);
-          if (imported.startsWith("src/") && target !== folder && !allowed.includes(target ?? "")) breaking.push([file, imported]);
+          if (imported.startsWith("src/") && target !== folder && !allowed.includes(target ?? ""))
+            breaking.push([file, imported]);
         }
       }
       expect(breaking).toEqual([]);
@@ -67,7 +69,8 @@ describe("folders are processes", () => {
     for (const file of await filesUnder("src")) {
       for (const imported of await importsOf(file)) {
         const target = folderOf(imported);
-        if (target !== undefined && target !== folderOf(file) && imported !== `src/${target}/index.ts`) breaking.push([file, imported]);
+        if (target !== undefined && target !== folderOf(file) && imported !== `src/${target}/index.ts`)
+          breaking.push([file, imported]);
       }
     }
     expect(breaking).toEqual([]);
@@ -77,7 +80,8 @@ describe("folders are processes", () => {
     const runtimeImport = (path: string) => path.startsWith("node:") || path === "bun" || path.startsWith("bun:");
     const breaking: string[][] = [];
     for (const folder of ["src/contract", "src/expect", "src/webview"]) {
-      for (const file of await filesUnder(folder)) for (const imported of await importsOf(file)) if (runtimeImport(imported)) breaking.push([file, imported]);
+      for (const file of await filesUnder(folder))
+        for (const imported of await importsOf(file)) if (runtimeImport(imported)) breaking.push([file, imported]);
     }
     expect(breaking).toEqual([]);
   });

@@ -22,7 +22,15 @@ const problemOf = <T>(check: Check<T>, value: unknown) => {
 
 describe("checks of what crosses a boundary", () => {
   test("a well-formed request passes, rebuilt without the fields the contract does not name", () => {
-    expect(runCheck(runnerRequestChecks.load.request, { type: "load", version: 2, source: "x", path: "/a.ts", injected: "dropped" })).toEqual({
+    expect(
+      runCheck(runnerRequestChecks.load.request, {
+        type: "load",
+        version: 2,
+        source: "x",
+        path: "/a.ts",
+        injected: "dropped",
+      }),
+    ).toEqual({
       ok: true,
       value: { version: 2, source: "x", path: "/a.ts" },
     });
@@ -31,7 +39,12 @@ describe("checks of what crosses a boundary", () => {
   test.each([
     ["a missing field", runnerRequestChecks.load.request, { version: 1, source: "x" }, "path must be a string"],
     ["a wrong field type", runnerRequestChecks["clock-set"].request, { offsetMs: "3" }, "offsetMs must be a number"],
-    ["a number that is not finite", runnerRequestChecks.settle.request, { timeoutMs: Number.NaN }, "timeoutMs must be a number"],
+    [
+      "a number that is not finite",
+      runnerRequestChecks.settle.request,
+      { timeoutMs: Number.NaN },
+      "timeoutMs must be a number",
+    ],
     ["not an object", runnerRequestChecks.settle.request, "hello", "must be an object"],
     ["an array for an object", runnerRequestChecks.settle.request, [1], "must be an object"],
   ])("%s is refused, saying where", (_name, check: Check<unknown>, value, problem) => {
@@ -39,12 +52,27 @@ describe("checks of what crosses a boundary", () => {
   });
 
   test("a problem deep inside says its whole path", () => {
-    const events = [{ t: 1, lane: 1, side: "server", kind: "write", requestId: 1, version: 1, bytes: 3, text: "abc", via: "carrier-pigeon" }];
+    const events = [
+      {
+        t: 1,
+        lane: 1,
+        side: "server",
+        kind: "write",
+        requestId: 1,
+        version: 1,
+        bytes: 3,
+        text: "abc",
+        via: "carrier-pigeon",
+      },
+    ];
     expect(problemOf(runnerPushChecks.events, { events })).toBe(`events[0].via must be one of ${writeVias.join(", ")}`);
   });
 
   test("a kind that is a prototype member finds nothing", () => {
-    expect([problemOf(timelineEventCheck, { kind: "toString", t: 1 }), problemOf(timelineEventCheck, { kind: "constructor" })]).toEqual([
+    expect([
+      problemOf(timelineEventCheck, { kind: "toString", t: 1 }),
+      problemOf(timelineEventCheck, { kind: "constructor" }),
+    ]).toEqual([
       expect.stringMatching(/^kind must be one of loaded, load-error, /),
       expect.stringMatching(/^kind must be one of loaded, load-error, /),
     ]);
@@ -52,23 +80,50 @@ describe("checks of what crosses a boundary", () => {
 
   test("a header named __proto__ stays a plain field and changes no prototype", () => {
     const headers = JSON.parse(`{"__proto__": "x", "content-type": "text/plain"}`) as unknown;
-    const result = runCheck(clientEventCheck, { t: 1, lane: 1, side: "client", kind: "headers", status: 200, headers, ttfbMs: 1 });
+    const result = runCheck(clientEventCheck, {
+      t: 1,
+      lane: 1,
+      side: "client",
+      kind: "headers",
+      status: 200,
+      headers,
+      ttfbMs: 1,
+    });
     if (!result.ok || result.value.kind !== "headers") throw new Error(`not accepted: ${JSON.stringify(result)}`);
-    expect({ prototype: Object.getPrototypeOf(result.value.headers) === Object.prototype, keys: Object.keys(result.value.headers) }).toEqual({
+    expect({
+      prototype: Object.getPrototypeOf(result.value.headers) === Object.prototype,
+      keys: Object.keys(result.value.headers),
+    }).toEqual({
       prototype: true,
       keys: ["__proto__", "content-type"],
     });
   });
 
   test("the load failures a load-error may carry are the list the type is built from", () => {
-    const event = (failure: string) => ({ t: 1, lane: 0, side: "runner", kind: "load-error", version: 1, failure, message: "m" });
-    expect(loadFailures.map((failure) => problemOf(timelineEventCheck, event(failure)))).toEqual(loadFailures.map(() => "accepted"));
-    expect(problemOf(timelineEventCheck, event("cosmic-rays"))).toBe(`failure must be one of ${loadFailures.join(", ")}`);
+    const event = (failure: string) => ({
+      t: 1,
+      lane: 0,
+      side: "runner",
+      kind: "load-error",
+      version: 1,
+      failure,
+      message: "m",
+    });
+    expect(loadFailures.map((failure) => problemOf(timelineEventCheck, event(failure)))).toEqual(
+      loadFailures.map(() => "accepted"),
+    );
+    expect(problemOf(timelineEventCheck, event("cosmic-rays"))).toBe(
+      `failure must be one of ${loadFailures.join(", ")}`,
+    );
   });
 
   test("every event a real trace records passes the event check unchanged", async () => {
     const trace = await traceSnippet({ snippetPath: fixture("stream-interval.ts"), durationMs: 400 });
-    const sse = await traceSnippet({ snippetPath: join(import.meta.dir, "../assets/examples/03-sse-generator.ts"), client: "eventsource", durationMs: 400 });
+    const sse = await traceSnippet({
+      snippetPath: join(import.meta.dir, "../assets/examples/03-sse-generator.ts"),
+      client: "eventsource",
+      durationMs: 400,
+    });
     const events: TimelineEvent[] = [...trace.events, ...sse.events];
     const rejected = events.flatMap((event) => {
       const result = runCheck(timelineEventCheck, event);

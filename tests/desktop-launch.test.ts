@@ -68,7 +68,13 @@ function createManualTimers() {
 
 function start(fake: ReturnType<typeof createFakeApp>, timers = createManualTimers()) {
   const seen: string[] = [];
-  const run = runDesktopApp({ launch: () => fake.app, readyTimeoutMs: 30_000, quitGraceMs: 5_000, onLine: (line) => seen.push(line), ...timers });
+  const run = runDesktopApp({
+    launch: () => fake.app,
+    readyTimeoutMs: 30_000,
+    quitGraceMs: 5_000,
+    onLine: (line) => seen.push(line),
+    ...timers,
+  });
   return { run, seen, timers };
 }
 
@@ -80,7 +86,11 @@ describe("starting the desktop app", () => {
     fake.print(desktopReadyLine);
     expect(await run.started).toEqual({ ok: true });
     fake.exit(0);
-    expect({ code: await run.ended, seen, calls: fake.calls }).toEqual({ code: 0, seen: ["Launcher starting on linux...", desktopReadyLine], calls: ["kill"] });
+    expect({ code: await run.ended, seen, calls: fake.calls }).toEqual({
+      code: 0,
+      seen: ["Launcher starting on linux...", desktopReadyLine],
+      calls: ["kill"],
+    });
   });
 
   test("an app that says it failed is reported with its own reason", async () => {
@@ -99,7 +109,8 @@ describe("starting the desktop app", () => {
     fake.exit(1);
     expect(await run.started).toEqual({
       ok: false,
-      reason: "the desktop app exited with code 1 before its window opened (error: libwebkit2gtk-4.1.so.0: cannot open shared object file)",
+      reason:
+        "the desktop app exited with code 1 before its window opened (error: libwebkit2gtk-4.1.so.0: cannot open shared object file)",
     });
   });
 
@@ -107,7 +118,10 @@ describe("starting the desktop app", () => {
     const fake = createFakeApp();
     const { run, timers } = start(fake);
     timers.fireAll();
-    expect({ started: await run.started, calls: fake.calls }).toEqual({ started: { ok: false, reason: "the desktop window did not open within 30 s" }, calls: ["kill"] });
+    expect({ started: await run.started, calls: fake.calls }).toEqual({
+      started: { ok: false, reason: "the desktop window did not open within 30 s" },
+      calls: ["kill"],
+    });
   });
 
   test("stop asks the app to quit, and ends its group when it does not within the grace", async () => {
@@ -144,7 +158,9 @@ describe("where the window opens", () => {
   });
 
   test("a large screen gets the preferred size", () => {
-    expect(placeWindow(undefined, [{ workArea: { x: 0, y: 27, width: 2560, height: 1413 }, isPrimary: true }])).toEqual({ x: 560, y: 284, width: 1440, height: 900 });
+    expect(placeWindow(undefined, [{ workArea: { x: 0, y: 27, width: 2560, height: 1413 }, isPrimary: true }])).toEqual(
+      { x: 560, y: 284, width: 1440, height: 900 },
+    );
   });
 
   test("the saved frame comes back when it is on a screen", () => {
@@ -153,7 +169,12 @@ describe("where the window opens", () => {
   });
 
   test("a saved frame on a screen that is gone is replaced", () => {
-    expect(placeWindow({ x: 3000, y: 20, width: 900, height: 700 }, [screen])).toEqual({ x: 51, y: 32, width: 1178, height: 736 });
+    expect(placeWindow({ x: 3000, y: 20, width: 900, height: 700 }, [screen])).toEqual({
+      x: 51,
+      y: 32,
+      width: 1178,
+      height: 736,
+    });
   });
 
   test("with no screen information the saved frame, else a fixed one, is used", () => {
@@ -185,7 +206,12 @@ describe("the app's build on disk", () => {
     await using dir = await createTempDir("bundle-");
     const input = join(dir.dir, "electrobun.config.ts");
     await writeFile(input, "one");
-    const bundle = { folder: dir.dir, launcher: join(dir.dir, "launcher"), launcherCwd: dir.dir, stampFile: join(dir.dir, "stamp.json") };
+    const bundle = {
+      folder: dir.dir,
+      launcher: join(dir.dir, "launcher"),
+      launcherCwd: dir.dir,
+      stampFile: join(dir.dir, "stamp.json"),
+    };
     const stamp = buildStamp([input]);
     const noLauncher = isBuildCurrent(bundle, stamp);
     await writeFile(bundle.launcher, "");
@@ -196,7 +222,13 @@ describe("the app's build on disk", () => {
     const changed = isBuildCurrent(bundle, buildStamp([input]));
     await writeFile(bundle.stampFile, "{not json");
     const broken = isBuildCurrent(bundle, stamp);
-    expect({ noLauncher, noStamp, current, changed, broken }).toEqual({ noLauncher: false, noStamp: false, current: true, changed: false, broken: false });
+    expect({ noLauncher, noStamp, current, changed, broken }).toEqual({
+      noLauncher: false,
+      noStamp: false,
+      current: true,
+      changed: false,
+      broken: false,
+    });
   });
 });
 
@@ -209,7 +241,10 @@ describe("watching the parent process", () => {
     watchParent({
       onGone: () => gone++,
       parentPid: () => parent,
-      setInterval: ((callback: () => void) => ((tick = callback), 1)) as unknown as typeof setInterval,
+      setInterval: ((callback: () => void) => {
+        tick = callback;
+        return 1;
+      }) as unknown as typeof setInterval,
       clearInterval: (() => stopped++) as unknown as typeof clearInterval,
     });
     tick!();

@@ -14,7 +14,17 @@ import { quitQuestionText } from "../src/webview/quit-dialog.ts";
 import { artifactsDir } from "./browser/chromium.ts";
 import { measurePage } from "./support/page-layout.ts";
 import { createTempDir } from "./support/temp-dir.ts";
-import { desktopUnavailable, processesWith, projectRoot, run, startDesktopSession, startXvfb, waitFor, type DesktopSession, type DesktopSessionOptions } from "./support/desktop-session.ts";
+import {
+  desktopUnavailable,
+  processesWith,
+  projectRoot,
+  run,
+  startDesktopSession,
+  startXvfb,
+  waitFor,
+  type DesktopSession,
+  type DesktopSessionOptions,
+} from "./support/desktop-session.ts";
 
 const unavailable = desktopUnavailable();
 if (unavailable) console.log(`desktop tests skipped: ${unavailable}`);
@@ -44,13 +54,27 @@ async function freshProfile() {
   };
 }
 
-function start(profile: { home: string; workspace: string }, extra: Partial<Pick<DesktopSessionOptions, "args" | "env" | "command" | "cwd">> = {}): DesktopSession {
+function start(
+  profile: { home: string; workspace: string },
+  extra: Partial<Pick<DesktopSessionOptions, "args" | "env" | "command" | "cwd">> = {},
+): DesktopSession {
   return startDesktopSession({ display: xvfb!.display, home: profile.home, workspace: profile.workspace, ...extra });
 }
 
 /** Unique colours in a part of a screenshot: a blank or black area has one or two. */
 function colours(shot: string, region: { x: number; y: number; width: number; height: number }): number {
-  return Number(run(["convert", shot, "-crop", `${region.width}x${region.height}+${region.x}+${region.y}`, "+repage", "-format", "%k", "info:"]).trim());
+  return Number(
+    run([
+      "convert",
+      shot,
+      "-crop",
+      `${region.width}x${region.height}+${region.x}+${region.y}`,
+      "+repage",
+      "-format",
+      "%k",
+      "info:",
+    ]).trim(),
+  );
 }
 
 /** The colour of one pixel of a screenshot, as `#rrggbb`. */
@@ -72,7 +96,9 @@ async function waitForQuestion(app: DesktopSession, window: string): Promise<voi
     app.screenshot(shot);
     const { x, y } = app.windowGeometry(window);
     const hex = pixel(shot, x + 20, y + 700);
-    return Number.parseInt(hex.slice(1, 3), 16) + Number.parseInt(hex.slice(3, 5), 16) + Number.parseInt(hex.slice(5, 7), 16);
+    return (
+      Number.parseInt(hex.slice(1, 3), 16) + Number.parseInt(hex.slice(3, 5), 16) + Number.parseInt(hex.slice(5, 7), 16)
+    );
   };
   await waitFor("the quit question in the page", () => (brightness() < 600 ? true : undefined), 15_000);
 }
@@ -89,16 +115,27 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     const geometry = app.windowGeometry(window);
     const editor = { x: geometry.x + 20, y: geometry.y + 60, width: 420, height: 200 };
     // WebKit paints a frame or more after the page says it is ready; a busy machine takes longer.
-    await waitFor("the editor's text on the screen", () => (app.screenshot(shot), colours(shot, editor) >= 20 ? true : undefined), 15_000).catch(() => undefined);
+    await waitFor(
+      "the editor's text on the screen",
+      () => {
+        app.screenshot(shot);
+        return colours(shot, editor) >= 20 ? true : undefined;
+      },
+      15_000,
+    ).catch(() => undefined);
     expect({
       title: app.windowTitle(window),
       windowClass: app.windowClass(window),
-      icon: /Icon \((\d+ x \d+)\)/.exec(run(["xprop", "-id", window, "-len", "8", "_NET_WM_ICON"], { ...process.env, DISPLAY: xvfb!.display }))?.[1],
+      icon: /Icon \((\d+ x \d+)\)/.exec(
+        run(["xprop", "-id", window, "-len", "8", "_NET_WM_ICON"], { ...process.env, DISPLAY: xvfb!.display }),
+      )?.[1],
       // A window that fits the 1280×800 screen, centred.
       geometry,
       editorDrawn: colours(shot, editor) >= 20,
       toolbarDrawn: colours(shot, { x: geometry.x, y: geometry.y, width: geometry.width, height: 46 }) >= 10,
-      lines: app.lines.filter((line) => line.startsWith("Stream Playground:")).map((line) => line.replace(/\(log: .*\)$/, "(log)").replace(/\(\d+ ms after/, "(N ms after")),
+      lines: app.lines
+        .filter((line) => line.startsWith("Stream Playground:"))
+        .map((line) => line.replace(/\(log: .*\)$/, "(log)").replace(/\(\d+ ms after/, "(N ms after")),
     }).toEqual({
       title: "Untitled 1 — Stream Playground",
       windowClass: '"stream-playground", "Stream Playground"',
@@ -140,7 +177,9 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await using app = start(profile, { env: { DISPLAY: ":987" } });
     const url = await app.waitForLine(/^Stream Playground: http:\/\/127\.0\.0\.1:\d+\/\?token=/, 30_000);
     const reason = app.lines.find((line) => line.startsWith("Desktop app not started:"));
-    expect(reason).toMatch(/^Desktop app not started: the desktop app exited with code \d+ before its window opened \(.*cannot open display: :987\); serving the playground in the browser instead\. \(Details: .*desktop\.log\)$/);
+    expect(reason).toMatch(
+      /^Desktop app not started: the desktop app exited with code \d+ before its window opened \(.*cannot open display: :987\); serving the playground in the browser instead\. \(Details: .*desktop\.log\)$/,
+    );
     const launch = await fetch(url.slice("Stream Playground: ".length), { redirect: "manual" });
     expect(launch.status).toBe(303);
   }, 60_000);
@@ -149,34 +188,63 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     ["SIGTERM to npm", "desktop"],
     ["Ctrl+C (SIGINT to npm's process group)", "desktop"],
     ["SIGTERM to npm", "browser"],
-  ] as const)("%s ends every process npm start started (%s mode)", async (how, mode) => {
-    await using profile = await freshProfile();
-    await using app = start(profile, mode === "browser" ? { args: ["--web"] } : {});
-    if (mode === "desktop") await app.waitForWindow(windowTimeoutMs);
-    else await app.waitForLine(/^Stream Playground: http:/, 30_000);
-    // Something to end: the runner (the URL and the window come before it is up), and in the
-    // desktop app the launcher, its Bun and WebKit.
-    await waitFor("the runner", () => processesWith(app.marker).some((p) => p.command.includes("runner-process.ts")) || undefined, 30_000);
-    const before = processesWith(app.marker).map((p) => p.command);
-    const npm = app.npmPid();
-    if (how === "SIGTERM to npm") process.kill(npm, "SIGTERM");
-    else process.kill(-Number(readFileSync(`/proc/${npm}/stat`, "latin1").split(") ")[1]!.split(" ")[2]), "SIGINT");
-    await app.waitUntilAllEnded(15_000);
-    expect({ runner: before.some((c) => c.includes("runner-process.ts")), app: mode === "browser" || before.some((c) => c.includes("launcher")) }).toEqual({ runner: true, app: true });
-  }, 120_000);
+  ] as const)(
+    "%s ends every process npm start started (%s mode)",
+    async (how, mode) => {
+      await using profile = await freshProfile();
+      await using app = start(profile, mode === "browser" ? { args: ["--web"] } : {});
+      if (mode === "desktop") await app.waitForWindow(windowTimeoutMs);
+      else await app.waitForLine(/^Stream Playground: http:/, 30_000);
+      // Something to end: the runner (the URL and the window come before it is up), and in the
+      // desktop app the launcher, its Bun and WebKit.
+      await waitFor(
+        "the runner",
+        () => processesWith(app.marker).some((p) => p.command.includes("runner-process.ts")) || undefined,
+        30_000,
+      );
+      const before = processesWith(app.marker).map((p) => p.command);
+      const npm = app.npmPid();
+      if (how === "SIGTERM to npm") process.kill(npm, "SIGTERM");
+      else process.kill(-Number(readFileSync(`/proc/${npm}/stat`, "latin1").split(") ")[1]!.split(" ")[2]), "SIGINT");
+      await app.waitUntilAllEnded(15_000);
+      expect({
+        runner: before.some((c) => c.includes("runner-process.ts")),
+        app: mode === "browser" || before.some((c) => c.includes("launcher")),
+      }).toEqual({ runner: true, app: true });
+    },
+    120_000,
+  );
 
   test("npm run build:desktop makes a self-contained app folder whose launcher opens the playground", async () => {
     await using profile = await freshProfile();
-    const build = Bun.spawnSync(["npm", "run", "--silent", "build:desktop"], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const build = Bun.spawnSync(["npm", "run", "--silent", "build:desktop"], {
+      cwd: projectRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const output = build.stdout.toString();
     expect({ code: build.exitCode, stderr: build.stderr.toString() }).toEqual({ code: 0, stderr: "" });
     const launcher = /^Run it with: (.*)$/m.exec(output)?.[1];
-    expect(launcher).toBe(join(projectRoot, "build", "app", "dev-linux-x64", "StreamPlayground-dev", "bin", "launcher"));
+    expect(launcher).toBe(
+      join(projectRoot, "build", "app", "dev-linux-x64", "StreamPlayground-dev", "bin", "launcher"),
+    );
     // Nothing points it at the project: it must find its own files, and run snippets on its own Bun.
-    await using app = start(profile, { command: [launcher!], cwd: dirname(launcher!), env: { STREAM_PLAYGROUND_ROOT: undefined } });
+    await using app = start(profile, {
+      command: [launcher!],
+      cwd: dirname(launcher!),
+      env: { STREAM_PLAYGROUND_ROOT: undefined },
+    });
     const window = await app.waitForWindow(windowTimeoutMs);
-    const runner = await waitFor("the app's runner", () => processesWith(app.marker).find((p) => p.command.includes("runner-process.ts"))?.command, 30_000);
-    expect({ title: app.windowTitle(window), runnerFromTheApp: runner.startsWith(join(dirname(launcher!), "..", "Resources", "app", "node_modules", "bun", "bin", "bun.exe")) }).toEqual({
+    const runner = await waitFor(
+      "the app's runner",
+      () => processesWith(app.marker).find((p) => p.command.includes("runner-process.ts"))?.command,
+      30_000,
+    );
+    expect({
+      title: app.windowTitle(window),
+      runnerFromTheApp: runner.startsWith(
+        join(dirname(launcher!), "..", "Resources", "app", "node_modules", "bun", "bin", "bun.exe"),
+      ),
+    }).toEqual({
       title: "Untitled 1 — Stream Playground",
       runnerFromTheApp: true,
     });
@@ -190,7 +258,11 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
     const { width, height } = app.windowGeometry(window);
     const controls = await measurePage({ width, height }, ["#connect", "#export-menu > summary"]);
-    const menu = await measurePage({ width, height }, ["#export-json"], `document.getElementById("export-menu").open = true`);
+    const menu = await measurePage(
+      { width, height },
+      ["#export-json"],
+      `document.getElementById("export-menu").open = true`,
+    );
     app.click(window, controls["#connect"]!);
     // The starter snippet streams five ticks 200 ms apart; give the stream time to end.
     await Bun.sleep(3_000);
@@ -199,19 +271,45 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     app.click(window, menu["#export-json"]!);
     const dialog = await app.waitForWindowNamed("Open File", 15_000);
     // The dialog belongs to the window: window managers keep it above the window and centre it there.
-    const transientFor = await waitFor("the dialog's WM_TRANSIENT_FOR", () => /window id # (0x[0-9a-f]+)/.exec(run(["xprop", "-id", dialog, "WM_TRANSIENT_FOR"], { ...process.env, DISPLAY: xvfb!.display }))?.[1], 5_000);
+    const transientFor = await waitFor(
+      "the dialog's WM_TRANSIENT_FOR",
+      () =>
+        /window id # (0x[0-9a-f]+)/.exec(
+          run(["xprop", "-id", dialog, "WM_TRANSIENT_FOR"], { ...process.env, DISPLAY: xvfb!.display }),
+        )?.[1],
+      5_000,
+    );
     expect(Number(transientFor)).toBe(Number(window));
     // GTK's chooser: Ctrl+L opens the location field; a folder's path and Enter choose it.
     app.xdotool("key", "--window", dialog, "ctrl+l");
     app.xdotool("type", "--delay", "15", `${out.dir}/`);
     app.xdotool("key", "Return");
     const exported = join(out.dir, "timeline.jsonl");
-    const text = await waitFor("the exported timeline", () => (existsSync(exported) ? readFileSync(exported, "utf8") : undefined), 15_000);
-    const events = text.trim().split("\n").map((line) => JSON.parse(line) as TimelineEvent);
+    const text = await waitFor(
+      "the exported timeline",
+      () => (existsSync(exported) ? readFileSync(exported, "utf8") : undefined),
+      15_000,
+    );
+    const events = text
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as TimelineEvent);
     // The oracle: the same snippet traced by the trace command's engine, with the same client.
-    const oracle = await traceSnippet({ snippetPath: join(profile.workspace, "oracle.ts"), source: starterSnippet, path: "/", client: "stream" });
-    const laneKinds = (list: readonly TimelineEvent[]) => list.filter((event) => event.lane === 1).map((event) => `${event.side} ${event.kind}`).sort();
-    expect({ kinds: laneKinds(events), chunks: events.filter((e) => e.kind === "chunk").map((e) => (e.kind === "chunk" ? e.text : "")) }).toEqual({
+    const oracle = await traceSnippet({
+      snippetPath: join(profile.workspace, "oracle.ts"),
+      source: starterSnippet,
+      path: "/",
+      client: "stream",
+    });
+    const laneKinds = (list: readonly TimelineEvent[]) =>
+      list
+        .filter((event) => event.lane === 1)
+        .map((event) => `${event.side} ${event.kind}`)
+        .sort();
+    expect({
+      kinds: laneKinds(events),
+      chunks: events.filter((e) => e.kind === "chunk").map((e) => (e.kind === "chunk" ? e.text : "")),
+    }).toEqual({
       kinds: laneKinds(oracle.events),
       chunks: ["tick 1\n", "tick 2\n", "tick 3\n", "tick 4\n", "tick 5\n"],
     });
@@ -234,7 +332,11 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
       const { width, height } = app.windowGeometry(window);
       const controls = await measurePage({ width, height }, ["#connect", "#export-menu > summary"]);
-      const menu = await measurePage({ width, height }, ["#export-recording"], `document.getElementById("export-menu").open = true`);
+      const menu = await measurePage(
+        { width, height },
+        ["#export-recording"],
+        `document.getElementById("export-menu").open = true`,
+      );
       app.click(window, controls["#connect"]!);
       // The starter snippet streams five ticks 200 ms apart; give the stream time to end.
       await Bun.sleep(3_000);
@@ -249,7 +351,11 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     const read = parseRecording(readFileSync(recording, "utf8"));
     if (!read.ok) throw new Error(read.problem);
     expect(read.recording.header?.versions.map((version) => version.source)).toEqual([starterSnippet]);
-    expect(read.recording.events.filter((event) => event.kind === "chunk").map((event) => (event.kind === "chunk" ? event.text : ""))).toEqual(["tick 1\n", "tick 2\n", "tick 3\n", "tick 4\n", "tick 5\n"]);
+    expect(
+      read.recording.events
+        .filter((event) => event.kind === "chunk")
+        .map((event) => (event.kind === "chunk" ? event.text : "")),
+    ).toEqual(["tick 1\n", "tick 2\n", "tick 3\n", "tick 4\n", "tick 5\n"]);
 
     // Another machine: another profile and workspace, another host and runner; only the file goes along.
     await using profile = await freshProfile();
@@ -258,9 +364,23 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
     const { width, height } = app.windowGeometry(window);
     const toolbar = await measurePage({ width, height }, ["#file-menu > summary", "#export-menu > summary"]);
-    const fileMenu = await measurePage({ width, height }, ["#file-open-recording"], `document.getElementById("file-menu").open = true`);
-    const exportMenu = await measurePage({ width, height }, ["#export-json"], `document.getElementById("export-menu").open = true`);
-    const bar = (await measurePage({ width, height }, ["#recording-bar"], `document.getElementById("recording-bar").hidden = false`))["#recording-bar"]!;
+    const fileMenu = await measurePage(
+      { width, height },
+      ["#file-open-recording"],
+      `document.getElementById("file-menu").open = true`,
+    );
+    const exportMenu = await measurePage(
+      { width, height },
+      ["#export-json"],
+      `document.getElementById("export-menu").open = true`,
+    );
+    const bar = (
+      await measurePage(
+        { width, height },
+        ["#recording-bar"],
+        `document.getElementById("recording-bar").hidden = false`,
+      )
+    )["#recording-bar"]!;
     app.click(window, toolbar["#file-menu > summary"]!);
     await Bun.sleep(300);
     app.click(window, fileMenu["#file-open-recording"]!);
@@ -283,8 +403,16 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     app.click(window, exportMenu["#export-json"]!);
     chooseIn(app, await app.waitForWindowNamed("Open File", 15_000), `${out.dir}/`);
     const shown = join(out.dir, "timeline.jsonl");
-    const text = await waitFor("the shown timeline, exported", () => (existsSync(shown) ? readFileSync(shown, "utf8") : undefined), 15_000);
-    const events: TimelineEvent[] = text.trim().split("\n").map((line) => JSON.parse(line) as TimelineEvent).filter((event) => event.kind !== "summary");
+    const text = await waitFor(
+      "the shown timeline, exported",
+      () => (existsSync(shown) ? readFileSync(shown, "utf8") : undefined),
+      15_000,
+    );
+    const events: TimelineEvent[] = text
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as TimelineEvent)
+      .filter((event) => event.kind !== "summary");
     expect(events).toEqual(read.recording.events);
     app.screenshot(join(artifactsDir, "desktop-recording-reopened.png"));
   }, 300_000);
@@ -295,7 +423,10 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     const file = join(project.dir, "events.ts");
     const original = `export default () => new Response("from the file\\n");\n`;
     writeFileSync(file, original);
-    writeFileSync(join(profile.workspace, "session.json"), JSON.stringify({ document: { id: crypto.randomUUID(), path: file, untitled: false }, recent: [file] }));
+    writeFileSync(
+      join(profile.workspace, "session.json"),
+      JSON.stringify({ document: { id: crypto.randomUUID(), path: file, untitled: false }, recent: [file] }),
+    );
     const question = await measurePage(
       { width: 1178, height: 736 },
       ["#quit-cancel", "#quit-draft"],
@@ -307,7 +438,11 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
       app.click(window, { x: 300, y: 300 });
       app.xdotool("type", "--delay", "80", "// edited");
-      await waitFor("the unsaved marker in the title", () => (app.windowTitle(window).includes("•") ? true : undefined), 10_000);
+      await waitFor(
+        "the unsaved marker in the title",
+        () => (app.windowTitle(window).includes("•") ? true : undefined),
+        10_000,
+      );
 
       const readyLines = () => app.lines.filter((line) => line.startsWith("Stream Playground: editor ready")).length;
       // Close, as a window manager's close button does: the window comes back with the question.

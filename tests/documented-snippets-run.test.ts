@@ -30,7 +30,9 @@ async function firstChunk(url: string): Promise<{ status: number; text: string }
 
 describe("the documented snippets in the runner", () => {
   test("each loads and streams its first chunk", async () => {
-    const names = readdirSync(folder).filter((name) => name.endsWith(".ts")).sort();
+    const names = readdirSync(folder)
+      .filter((name) => name.endsWith(".ts"))
+      .sort();
     const runner = createRunner({ onEvent: () => {}, cleanupGraceMs: 3_000 });
     await runner.start();
     const results: Record<string, unknown> = {};
@@ -48,6 +50,10 @@ describe("the documented snippets in the runner", () => {
     } finally {
       await runner.stop();
     }
-    expect(results).toEqual(Object.fromEntries(names.map((name) => [name, { load: "loaded", status: requests[name]?.status ?? 200, body: true }])));
+    expect(results).toEqual(
+      Object.fromEntries(
+        names.map((name) => [name, { load: "loaded", status: requests[name]?.status ?? 200, body: true }]),
+      ),
+    );
   }, 60_000);
 });

@@ -21,7 +21,17 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "module-types-"));
   snippet = join(dir, "app", "snippet.ts");
   write("app/helper.ts", "export const x = 1;\n");
-  write("node_modules/tiny-stream/package.json", JSON.stringify({ name: "tiny-stream", version: "1.0.0", description: "left out", main: "index.js", types: "index.d.ts", scripts: { test: "x" } }));
+  write(
+    "node_modules/tiny-stream/package.json",
+    JSON.stringify({
+      name: "tiny-stream",
+      version: "1.0.0",
+      description: "left out",
+      main: "index.js",
+      types: "index.d.ts",
+      scripts: { test: "x" },
+    }),
+  );
   write("node_modules/tiny-stream/index.js", "export const tick = (label) => `tick: ${label}`;\n");
   write("node_modules/tiny-stream/index.d.ts", tinyStreamTypes);
   write("node_modules/tiny-stream/node_modules/other/index.d.ts", "export {};\n");
@@ -33,7 +43,13 @@ beforeAll(() => {
   write("node_modules/legacy/index.js", "module.exports = 1;\n");
   write("node_modules/@types/legacy/package.json", JSON.stringify({ name: "@types/legacy", types: "index.d.ts" }));
   write("node_modules/@types/legacy/index.d.ts", "declare const legacy: number;\nexport = legacy;\n");
-  write("node_modules/@scope/kit/package.json", JSON.stringify({ name: "@scope/kit", exports: { ".": { types: "./dist/index.d.mts", import: "./dist/index.mjs" } } }));
+  write(
+    "node_modules/@scope/kit/package.json",
+    JSON.stringify({
+      name: "@scope/kit",
+      exports: { ".": { types: "./dist/index.d.mts", import: "./dist/index.mjs" } },
+    }),
+  );
   write("node_modules/@scope/kit/dist/index.mjs", "export const kit = 1;\n");
   write("node_modules/@scope/kit/dist/index.d.mts", "export declare const kit: number;\n");
 });
@@ -43,7 +59,20 @@ afterAll(() => {
 
 describe("package names of import specifiers", () => {
   test("bare specifiers name their package; relative, absolute and URL ones none", () => {
-    const specifiers = ["hono", "hono/streaming", "@hono/node-server", "@hono/node-server/serve-static", "./x.ts", "../x", "/abs/x", "node:fs", "bun:sqlite", "jsr:@std/http", "https://esm.sh/x", "@scope"];
+    const specifiers = [
+      "hono",
+      "hono/streaming",
+      "@hono/node-server",
+      "@hono/node-server/serve-static",
+      "./x.ts",
+      "../x",
+      "/abs/x",
+      "node:fs",
+      "bun:sqlite",
+      "jsr:@std/http",
+      "https://esm.sh/x",
+      "@scope",
+    ];
     expect(Object.fromEntries(specifiers.map((s) => [s, packageNameOf(s) ?? null]))).toEqual({
       hono: "hono",
       "hono/streaming": "hono",
@@ -67,7 +96,12 @@ describe("what an import resolves to, from the snippet's folder", () => {
       kind: "package",
       name: "tiny-stream",
       files: {
-        "file:///node_modules/tiny-stream/package.json": JSON.stringify({ name: "tiny-stream", version: "1.0.0", main: "index.js", types: "index.d.ts" }),
+        "file:///node_modules/tiny-stream/package.json": JSON.stringify({
+          name: "tiny-stream",
+          version: "1.0.0",
+          main: "index.js",
+          types: "index.d.ts",
+        }),
         "file:///node_modules/tiny-stream/index.d.ts": tinyStreamTypes,
         "file:///node_modules/tick-format/package.json": JSON.stringify({ name: "tick-format", types: "index.d.ts" }),
         "file:///node_modules/tick-format/index.d.ts": tickFormatTypes,
@@ -90,7 +124,10 @@ describe("what an import resolves to, from the snippet's folder", () => {
       kind: "package",
       name: "legacy",
       files: {
-        "file:///node_modules/@types/legacy/package.json": JSON.stringify({ name: "@types/legacy", types: "index.d.ts" }),
+        "file:///node_modules/@types/legacy/package.json": JSON.stringify({
+          name: "@types/legacy",
+          types: "index.d.ts",
+        }),
         "file:///node_modules/@types/legacy/index.d.ts": "declare const legacy: number;\nexport = legacy;\n",
       },
     });
@@ -98,16 +135,25 @@ describe("what an import resolves to, from the snippet's folder", () => {
 
   test("a scoped package with .d.mts declarations behind exports", async () => {
     const reply = await resolveModuleTypes("@scope/kit", snippet);
-    expect(reply.kind === "package" ? Object.keys(reply.files).sort() : reply).toEqual(["file:///node_modules/@scope/kit/dist/index.d.mts", "file:///node_modules/@scope/kit/package.json"]);
+    expect(reply.kind === "package" ? Object.keys(reply.files).sort() : reply).toEqual([
+      "file:///node_modules/@scope/kit/dist/index.d.mts",
+      "file:///node_modules/@scope/kit/package.json",
+    ]);
   });
 
   test("an untyped package and an existing relative file resolve without types", async () => {
-    expect([await resolveModuleTypes("plain-js", snippet), await resolveModuleTypes("./helper.ts", snippet)]).toEqual([{ kind: "untyped" }, { kind: "untyped" }]);
+    expect([await resolveModuleTypes("plain-js", snippet), await resolveModuleTypes("./helper.ts", snippet)]).toEqual([
+      { kind: "untyped" },
+      { kind: "untyped" },
+    ]);
   });
 
   test("a package that is not installed, or a file that does not exist, is missing with the resolver's message", async () => {
     const appDir = join(dir, "app");
-    expect([await resolveModuleTypes("not-installed", snippet), await resolveModuleTypes("./nope.ts", snippet)]).toEqual([
+    expect([
+      await resolveModuleTypes("not-installed", snippet),
+      await resolveModuleTypes("./nope.ts", snippet),
+    ]).toEqual([
       { kind: "missing", message: `Cannot find package 'not-installed' imported from ${appDir}` },
       { kind: "missing", message: `Cannot find module './nope.ts' imported from ${appDir}` },
     ]);
@@ -124,11 +170,16 @@ describe("what an import resolves to, from the snippet's folder", () => {
 });
 
 describe("GET /types/module", () => {
-  const ask = (query: Record<string, string>) => serveModuleTypes(new URL(`http://127.0.0.1/types/module?${new URLSearchParams(query)}`));
+  const ask = (query: Record<string, string>) =>
+    serveModuleTypes(new URL(`http://127.0.0.1/types/module?${new URLSearchParams(query)}`));
 
   test("answers JSON, never cached", async () => {
     const response = await ask({ specifier: "plain-js", from: snippet });
-    expect({ status: response.status, cache: response.headers.get("cache-control"), body: await response.json() }).toEqual({ status: 200, cache: "no-store", body: { kind: "untyped" } });
+    expect({
+      status: response.status,
+      cache: response.headers.get("cache-control"),
+      body: await response.json(),
+    }).toEqual({ status: 200, cache: "no-store", body: { kind: "untyped" } });
   });
 
   test("refuses a request without a specifier or with a relative snippet path, saying which", async () => {
@@ -145,6 +196,9 @@ describe("GET /types/module", () => {
 
   test("a snippet folder that does not exist makes every import missing", async () => {
     const response = await ask({ specifier: "plain-js", from: join(dir, "gone", "snippet.ts") });
-    expect(await response.json()).toEqual({ kind: "missing", message: `the snippet's folder ${join(dir, "gone")} does not exist` });
+    expect(await response.json()).toEqual({
+      kind: "missing",
+      message: `the snippet's folder ${join(dir, "gone")} does not exist`,
+    });
   });
 });

@@ -28,7 +28,9 @@ function createProgram(sources: Map<string, string>, json: Record<string, unknow
   const { getSourceFile, fileExists, readFile } = host;
   host.getSourceFile = (fileName, language, ...rest) => {
     const text = files.get(fileName);
-    return text === undefined ? getSourceFile.call(host, fileName, language, ...rest) : ts.createSourceFile(fileName, text, language);
+    return text === undefined
+      ? getSourceFile.call(host, fileName, language, ...rest)
+      : ts.createSourceFile(fileName, text, language);
   };
   host.fileExists = (fileName) => files.has(fileName) || fileExists.call(host, fileName);
   host.readFile = (fileName) => files.get(fileName) ?? readFile.call(host, fileName);
@@ -41,7 +43,10 @@ function errorsOf(program: ts.Program, fileName: string): string[] {
   if (!file) throw new Error(`${fileName} is not in the program`);
   return [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]
     .filter((d) => d.category === ts.DiagnosticCategory.Error)
-    .map((d) => `line ${file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`);
+    .map(
+      (d) =>
+        `line ${file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`,
+    );
 }
 
 function virtualPath(index: number): string {
@@ -61,7 +66,13 @@ describe("snippets as tsc checks them with bun-types and the editor's options", 
       lessons: names.filter((name) => name.startsWith("assets/examples/")).length,
       bun: names.filter((name) => /documented\/(bun|node)-/.test(name)).length >= 8,
       deno: names.filter((name) => /documented\/deno-/.test(name)).length >= 4,
-    }).toEqual({ starter: true, lessons: readdirSync(join(import.meta.dir, "..", "assets", "examples")).filter((name) => name.endsWith(".ts")).length, bun: true, deno: true });
+    }).toEqual({
+      starter: true,
+      lessons: readdirSync(join(import.meta.dir, "..", "assets", "examples")).filter((name) => name.endsWith(".ts"))
+        .length,
+      bun: true,
+      deno: true,
+    });
   });
 
   test("every snippet type-checks without an error", () => {
@@ -82,8 +93,13 @@ describe("snippets as tsc checks them with bun-types and the editor's options", 
   test("with the DOM lib, as the editor had it, Bun's generator bodies are errors", () => {
     const generator = corpus.find((snippet) => snippet.name.endsWith("01-generator-body.ts"))!;
     const path = virtualPath(0);
-    const program = createProgram(new Map([[path, generator.source]]), { ...snippetCompilerOptions, lib: ["ESNext", "DOM", "DOM.Iterable"] });
-    expect(errorsOf(program, path).map((error) => error.replace(/'[^']*AsyncGenerator[^']*'/, "'AsyncGenerator'"))).toEqual([
+    const program = createProgram(new Map([[path, generator.source]]), {
+      ...snippetCompilerOptions,
+      lib: ["ESNext", "DOM", "DOM.Iterable"],
+    });
+    expect(
+      errorsOf(program, path).map((error) => error.replace(/'[^']*AsyncGenerator[^']*'/, "'AsyncGenerator'")),
+    ).toEqual([
       "line 6: Argument of type 'AsyncGenerator' is not assignable to parameter of type 'BodyInit | null | undefined'.",
     ]);
   }, 60_000);
@@ -93,20 +109,35 @@ describe("the playground's Deno declarations", () => {
   test("type-check on their own", () => {
     const program = createProgram(new Map(), { ...snippetCompilerOptions, skipLibCheck: false });
     const file = program.getSourceFile(denoPath)!;
-    expect(program.getSemanticDiagnostics(file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, " "))).toEqual([]);
+    expect(
+      program.getSemanticDiagnostics(file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")),
+    ).toEqual([]);
   }, 60_000);
 
   test("declare only what the runner provides: a handler's info has no `completed`", () => {
     const path = virtualPath(0);
-    const program = createProgram(new Map([[path, `Deno.serve((req, info) => {\n  void info.completed;\n  return new Response(info.remoteAddr.hostname);\n});\n`]]));
-    expect(errorsOf(program, path)).toEqual(["line 2: Property 'completed' does not exist on type 'ServeHandlerInfo'."]);
+    const program = createProgram(
+      new Map([
+        [
+          path,
+          `Deno.serve((req, info) => {\n  void info.completed;\n  return new Response(info.remoteAddr.hostname);\n});\n`,
+        ],
+      ]),
+    );
+    expect(errorsOf(program, path)).toEqual([
+      "line 2: Property 'completed' does not exist on type 'ServeHandlerInfo'.",
+    ]);
   }, 60_000);
 });
 
 describe("where Deno and Bun differ, the editor says what holds here", () => {
   test("a timer typed as a number, as Deno's docs write it, is told that Bun's setInterval returns a Timer", () => {
     const path = virtualPath(0);
-    const program = createProgram(new Map([[path, `let timer: number | undefined;\ntimer = setInterval(() => {}, 1000);\nclearInterval(timer);\n`]]));
+    const program = createProgram(
+      new Map([
+        [path, `let timer: number | undefined;\ntimer = setInterval(() => {}, 1000);\nclearInterval(timer);\n`],
+      ]),
+    );
     expect(errorsOf(program, path)).toEqual(["line 2: Type 'Timeout' is not assignable to type 'number'."]);
   }, 60_000);
 });
@@ -114,9 +145,17 @@ describe("where Deno and Bun differ, the editor says what holds here", () => {
 describe("what the editor is given", () => {
   test("the compiler options are the tsconfig options as TypeScript parses them, with the editor's type root", () => {
     const { options, errors } = ts.convertCompilerOptionsFromJson(snippetCompilerOptions, root);
-    expect({ errors, options: editorCompilerOptions as ts.CompilerOptions }).toEqual({ errors: [], options: { ...options, typeRoots: ["file:///node_modules"] } });
+    expect({ errors, options: editorCompilerOptions as ts.CompilerOptions }).toEqual({
+      errors: [],
+      options: { ...options, typeRoots: ["file:///node_modules"] },
+    });
     // Bun's values, not merely some: ESNext without the DOM, a module with imports kept as written.
-    expect({ lib: options.lib, target: options.target, module: options.module, moduleResolution: options.moduleResolution }).toEqual({
+    expect({
+      lib: options.lib,
+      target: options.target,
+      module: options.module,
+      moduleResolution: options.moduleResolution,
+    }).toEqual({
       lib: ["lib.esnext.d.ts"],
       target: ts.ScriptTarget.ESNext,
       module: ts.ModuleKind.Preserve,
@@ -136,16 +175,26 @@ describe("what the editor is given", () => {
       // Copies the editor leaves out: @types/bun is bun-types again (an older version another package
       // depends on, reached through bun-types' own `import "bun"`, which the editor answers with
       // bun-types' `declare module "bun"`), and nested node_modules hold other versions of a package.
-      .filter((fileName) => !fileName.startsWith(`${realNodeModules}@types/bun/`) && !fileName.slice(realNodeModules.length).includes("/node_modules/"))
+      .filter(
+        (fileName) =>
+          !fileName.startsWith(`${realNodeModules}@types/bun/`) &&
+          !fileName.slice(realNodeModules.length).includes("/node_modules/"),
+      )
       .map(editorPath);
     const editorFiles = await collectEditorTypes(nodeModules);
     const missing = loadedByTsc.filter((path) => !(path in editorFiles));
     // Extra files are roots of the editor's program: harmless only if they are modules that declare no globals.
-    const extra = Object.keys(editorFiles).filter((path) => !loadedByTsc.includes(path) && path !== "file:///stream-playground/deno.d.ts");
+    const extra = Object.keys(editorFiles).filter(
+      (path) => !loadedByTsc.includes(path) && path !== "file:///stream-playground/deno.d.ts",
+    );
     const addsGlobals = extra.filter((path) => {
       const file = ts.createSourceFile(path, editorFiles[path]!, ts.ScriptTarget.ESNext, true);
       return !ts.isExternalModule(file) || /\bdeclare\s+global\b/.test(editorFiles[path]!);
     });
-    expect({ missing, addsGlobals, deno: typeof editorFiles["file:///stream-playground/deno.d.ts"] }).toEqual({ missing: [], addsGlobals: [], deno: "string" });
+    expect({ missing, addsGlobals, deno: typeof editorFiles["file:///stream-playground/deno.d.ts"] }).toEqual({
+      missing: [],
+      addsGlobals: [],
+      deno: "string",
+    });
   }, 60_000);
 });

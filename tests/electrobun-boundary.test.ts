@@ -11,7 +11,8 @@ describe("the electrobun boundary", () => {
     for await (const file of new Glob("src/**/*.ts").scan({ cwd: root })) {
       if (file.endsWith(".d.ts")) continue;
       const imports = transpiler.scanImports(await Bun.file(join(root, file)).text());
-      if (imports.some((entry) => entry.path === "electrobun" || entry.path.startsWith("electrobun/"))) importers.push(file);
+      if (imports.some((entry) => entry.path === "electrobun" || entry.path.startsWith("electrobun/")))
+        importers.push(file);
     }
     expect(importers).toEqual(["src/main/desktop/app.ts"]);
   });

@@ -33,7 +33,9 @@ function handlers(overrides: Partial<Handlers<RunnerRequests>> = {}): Handlers<R
  * The host's end and the runner's end of one connection, as the supervisor and the runner make
  * them. Messages cross as JSON, a turn of the event loop later, and every one is kept in `wire`.
  */
-function connect(options: { answer?: Partial<Handlers<RunnerRequests>>; timeouts?: { default: number; load?: number } } = {}) {
+function connect(
+  options: { answer?: Partial<Handlers<RunnerRequests>>; timeouts?: { default: number; load?: number } } = {},
+) {
   const manual = createManualTimers();
   const wire: { from: "host" | "runner"; message: Record<string, unknown> }[] = [];
   const problems: string[] = [];
@@ -59,12 +61,15 @@ function connect(options: { answer?: Partial<Handlers<RunnerRequests>>; timeouts
     onProblem: (problem) => problems.push(`runner: ${problem}`),
     timers: manual.timers,
   });
-  const replies = () => wire.filter((w) => w.from === "runner" && w.message.replyId !== undefined).map((w) => w.message.replyId);
+  const replies = () =>
+    wire.filter((w) => w.from === "runner" && w.message.replyId !== undefined).map((w) => w.message.replyId);
   return { host, runner, manual, wire, problems, pushes, replies };
 }
 
 /** What a promise settled with, as a value to compare. */
-async function settled<T>(promise: Promise<T>): Promise<{ reply: T } | { error: { kind: string; type: string; message: string } }> {
+async function settled<T>(
+  promise: Promise<T>,
+): Promise<{ reply: T } | { error: { kind: string; type: string; message: string } }> {
   try {
     return { reply: await promise };
   } catch (error) {
@@ -117,7 +122,10 @@ describe("requests and replies", () => {
         settle: () => Promise.reject(new Error("settling failed")),
       },
     });
-    expect([await settled(host.request("load", { version: 1, source: "", path: "/s.ts" })), await settled(host.request("settle", { timeoutMs: 1 }))]).toEqual([
+    expect([
+      await settled(host.request("load", { version: 1, source: "", path: "/s.ts" })),
+      await settled(host.request("settle", { timeoutMs: 1 })),
+    ]).toEqual([
       { error: { kind: "failed", type: "load", message: "server.reload refused it" } },
       { error: { kind: "failed", type: "settle", message: "settling failed" } },
     ]);
@@ -135,7 +143,13 @@ describe("requests and replies", () => {
     });
     const malformed = await settled(host.request("load", { version: 0, source: "", path: "/s.ts" }));
     expect({ malformed, ran }).toEqual({
-      malformed: { error: { kind: "malformed", type: "load", message: "malformed message: load.version must be a whole number of at least 1" } },
+      malformed: {
+        error: {
+          kind: "malformed",
+          type: "load",
+          message: "malformed message: load.version must be a whole number of at least 1",
+        },
+      },
       ran: false,
     });
   });
@@ -149,7 +163,9 @@ describe("requests and replies", () => {
         },
       },
     });
-    const outcomes = await Promise.all([1, 2, 0, 4].map((version) => settled(host.request("load", { version, source: "", path: "/s.ts" }))));
+    const outcomes = await Promise.all(
+      [1, 2, 0, 4].map((version) => settled(host.request("load", { version, source: "", path: "/s.ts" }))),
+    );
     await turn();
     // Each id once; the order follows how soon each handler finished.
     expect({ kinds: outcomes.map((o) => ("error" in o ? o.error.kind : "reply")), replies: replies().sort() }).toEqual({
@@ -161,7 +177,11 @@ describe("requests and replies", () => {
   test("a reply that does not match its request's type is refused", async () => {
     const { host } = connect({ answer: { settle: () => ({ open: -1 }) } });
     expect(await settled(host.request("settle", { timeoutMs: 1 }))).toEqual({
-      error: { kind: "malformed", type: "settle", message: `the runner sent a malformed reply to "settle": reply.open must be a whole number of at least 0` },
+      error: {
+        kind: "malformed",
+        type: "settle",
+        message: `the runner sent a malformed reply to "settle": reply.open must be a whole number of at least 0`,
+      },
     });
   });
 });
@@ -169,7 +189,10 @@ describe("requests and replies", () => {
 describe("time limits", () => {
   test("a request with no reply rejects after its type's time limit; a late reply is ignored", async () => {
     const late = Promise.withResolvers<LoadResult>();
-    const { host, manual, problems } = connect({ answer: { load: () => late.promise }, timeouts: { default: 100, load: 5_000 } });
+    const { host, manual, problems } = connect({
+      answer: { load: () => late.promise },
+      timeouts: { default: 100, load: 5_000 },
+    });
     const load = settled(host.request("load", { version: 1, source: "", path: "/s.ts" }));
     const settle = settled(host.request("settle", { timeoutMs: 1 }));
     await turn();
@@ -178,7 +201,14 @@ describe("time limits", () => {
     manual.advance(1);
     late.resolve(loaded);
     await turn();
-    expect({ pendingBefore, load: await load, settle: await settle, pendingAfter: host.pending, problems, timers: manual.pending }).toEqual({
+    expect({
+      pendingBefore,
+      load: await load,
+      settle: await settle,
+      pendingAfter: host.pending,
+      problems,
+      timers: manual.pending,
+    }).toEqual({
       pendingBefore: 1,
       load: { error: { kind: "timeout", type: "load", message: `the runner did not answer "load" within 5000 ms` } },
       settle: { reply: { open: 0 } },
@@ -194,7 +224,9 @@ describe("time limits", () => {
     manual.advance(1_000);
     expect(host.pending).toBe(1);
     manual.advance(500);
-    expect(await settle).toEqual({ error: { kind: "timeout", type: "settle", message: `the runner did not answer "settle" within 1500 ms` } });
+    expect(await settle).toEqual({
+      error: { kind: "timeout", type: "settle", message: `the runner did not answer "settle" within 1500 ms` },
+    });
   });
 });
 
@@ -206,7 +238,11 @@ describe("the connection going away", () => {
     const later = host.request("settle", { timeoutMs: 1 });
     await expect(later).rejects.toThrow("the runner exited with code 1");
     await expect(waiting).rejects.toThrow("the runner exited with code 1");
-    expect({ pending: host.pending, timers: manual.pending, pushed: host.push("clock-set" as never, {} as never) }).toEqual({ pending: 0, timers: 0, pushed: false });
+    expect({
+      pending: host.pending,
+      timers: manual.pending,
+      pushed: host.push("clock-set" as never, {} as never),
+    }).toEqual({ pending: 0, timers: 0, pushed: false });
   });
 
   test("a transport that throws on send fails the request at once", async () => {
@@ -246,7 +282,13 @@ describe("what arrives unasked", () => {
     runner.receive({ id: 8, replyId: 99, reply: {} });
     await turn();
     expect({ answers: wire.map((w) => w.message), problems }).toEqual({
-      answers: [{ id: 1, replyId: 7, error: { kind: "malformed", message: `malformed message: unknown message type "toString"` } }],
+      answers: [
+        {
+          id: 1,
+          replyId: 7,
+          error: { kind: "malformed", message: `malformed message: unknown message type "toString"` },
+        },
+      ],
       problems: [
         "runner: malformed message: a message must be an object with a numeric id",
         "runner: the host answered request 99, which was not waiting for a reply",

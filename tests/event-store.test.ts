@@ -3,16 +3,30 @@ import type { TimelineEvent } from "../src/contract/index.ts";
 import { createEventStore } from "../src/webview/event-store.ts";
 
 // The store announces new events once per animation frame; this file runs outside a browser.
-globalThis.requestAnimationFrame ??= (callback: FrameRequestCallback) => Number(setTimeout(() => callback(performance.now()), 0));
+globalThis.requestAnimationFrame ??= (callback: FrameRequestCallback) =>
+  Number(setTimeout(() => callback(performance.now()), 0));
 
-const log = (t: number): TimelineEvent => ({ t, lane: 0, side: "runner", kind: "log", level: "log", text: `event ${t}` });
+const log = (t: number): TimelineEvent => ({
+  t,
+  lane: 0,
+  side: "runner",
+  kind: "log",
+  level: "log",
+  text: `event ${t}`,
+});
 
 describe("the page's event store", () => {
   test("announces a burst of appends once, from the first new event", async () => {
     const store = createEventStore();
     const announced: number[] = [];
     const { promise, resolve } = Promise.withResolvers<void>();
-    store.subscribe({ appended: (from) => (announced.push(from), resolve()), cleared: () => {} });
+    store.subscribe({
+      appended: (from) => {
+        announced.push(from);
+        resolve();
+      },
+      cleared: () => {},
+    });
     store.append([log(1), log(2)]);
     store.append([log(3)]);
     await promise;
@@ -25,7 +39,10 @@ describe("the page's event store", () => {
     const heard: string[] = [];
     const { promise, resolve } = Promise.withResolvers<void>();
     store.subscribe({
-      appended: (from) => (heard.push(`appended from ${from}`), resolve()),
+      appended: (from) => {
+        heard.push(`appended from ${from}`);
+        resolve();
+      },
       cleared: (_start, why) => heard.push(why),
     });
     store.append(Array.from({ length: 12 }, (_, i) => log(i)));

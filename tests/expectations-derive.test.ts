@@ -10,7 +10,10 @@ import { traceSnippet, type TraceOptions } from "../src/supervisor/trace.ts";
 /** Lessons traced as a person would try them, each a different kind of stream. */
 const lessons: { id: string; options: Omit<TraceOptions, "snippetPath"> }[] = [
   { id: "01-generator-body", options: {} },
-  { id: "04-sse-readable-stream", options: { path: "/events", client: "eventsource", clients: 2, disconnectAfterMs: 1_100 } },
+  {
+    id: "04-sse-readable-stream",
+    options: { path: "/events", client: "eventsource", clients: 2, disconnectAfterMs: 1_100 },
+  },
   { id: "10-errors", options: { path: "/export" } },
   { id: "15-websocket-chat", options: { client: "websocket", path: "/chat?name=ada", send: ["hi"], durationMs: 600 } },
 ];
@@ -28,7 +31,13 @@ describe("expectations derived from a timeline", () => {
   }
 
   test("what a two-lane SSE stream with a client that leaves gets", async () => {
-    const { events } = await traceSnippet({ snippetPath: join(examplesDir, "04-sse-readable-stream.ts"), path: "/events", client: "eventsource", clients: 2, disconnectAfterMs: 1_100 });
+    const { events } = await traceSnippet({
+      snippetPath: join(examplesDir, "04-sse-readable-stream.ts"),
+      path: "/events",
+      client: "eventsource",
+      clients: 2,
+      disconnectAfterMs: 1_100,
+    });
     expect(deriveExpectations(events).expect.map((expectation) => expectation.name)).toEqual([
       "nothing went wrong",
       "each stream opens, answers, sends its data and ends",
@@ -45,23 +54,66 @@ describe("expectations derived from a timeline", () => {
   test("a lesson whose handler throws gets no 'nothing went wrong' for errors, but keeps the rest", async () => {
     const { events } = await traceSnippet({ snippetPath: join(examplesDir, "10-errors.ts"), path: "/export" });
     const never = deriveExpectations(events).expect.find((expectation) => "never" in expectation);
-    expect(never).toEqual({ name: "nothing went wrong", never: { kind: { oneOf: ["uncaught", "leak", "load-error", "restarted", "sse-invalid", "ws-error"] } } });
+    expect(never).toEqual({
+      name: "nothing went wrong",
+      never: { kind: { oneOf: ["uncaught", "leak", "load-error", "restarted", "sse-invalid", "ws-error"] } },
+    });
   }, 20_000);
 });
 
 describe("trace settings from the lanes' requests", () => {
   test("the first lane's request, for as many clients as there were lanes, with a duration that covers the recording", () => {
-    const request = { client: "browser" as const, path: "/events", method: "GET", headers: { accept: "text/event-stream" }, clients: 2, disconnectAfterMs: 900 };
+    const request = {
+      client: "browser" as const,
+      path: "/events",
+      method: "GET",
+      headers: { accept: "text/event-stream" },
+      clients: 2,
+      disconnectAfterMs: 900,
+    };
     const lanes: LaneRequest[] = [
       { lane: 1, request },
       { lane: 2, request },
     ];
     const events = [
-      { t: 10, lane: 1, side: "client", kind: "open", client: "browser", method: "GET", url: "/lane/1/events", attempt: 1 },
+      {
+        t: 10,
+        lane: 1,
+        side: "client",
+        kind: "open",
+        client: "browser",
+        method: "GET",
+        url: "/lane/1/events",
+        attempt: 1,
+      },
       { t: 1_234, lane: 2, side: "client", kind: "disconnect", by: "client", bytes: 0, chunks: 0 },
     ] as const;
-    expect(traceSettingsOf(lanes, [...events])).toEqual({ path: "/events", client: "eventsource", clients: 2, headers: { accept: "text/event-stream" }, durationMs: 1_800, disconnectAfterMs: 900 });
-    expect(traceSettingsOf([{ lane: 1, request: { ...request, client: "stream", path: "http://localhost:8080/x", method: "POST", body: "hi", slow: { dropAfterBytes: 10 } } }], [])).toEqual({
+    expect(traceSettingsOf(lanes, [...events])).toEqual({
+      path: "/events",
+      client: "eventsource",
+      clients: 2,
+      headers: { accept: "text/event-stream" },
+      durationMs: 1_800,
+      disconnectAfterMs: 900,
+    });
+    expect(
+      traceSettingsOf(
+        [
+          {
+            lane: 1,
+            request: {
+              ...request,
+              client: "stream",
+              path: "http://localhost:8080/x",
+              method: "POST",
+              body: "hi",
+              slow: { dropAfterBytes: 10 },
+            },
+          },
+        ],
+        [],
+      ),
+    ).toEqual({
       url: "http://localhost:8080/x",
       client: "stream",
       method: "POST",

@@ -40,53 +40,87 @@ async function expectServesLikeTheOracle(target: ExportTarget, fixture: string, 
   const port = freePort();
   const result = await exportSnippet({ source: await Bun.file(path).text(), path, target, port });
   if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.error)}`);
-  const permissions = /^\/\/ Run it: {2}deno run (.*) server\.ts$/m.exec(result.code)?.[1]?.split(" ").filter((flag) => flag !== "--allow-net");
+  const permissions = /^\/\/ Run it: {2}deno run (.*) server\.ts$/m
+    .exec(result.code)?.[1]
+    ?.split(" ")
+    .filter((flag) => flag !== "--allow-net");
   await using exported = await runExported({ target, code: result.code, port, scratch, permissions });
   await using oracle = await startOracle(path);
   for (const requestPath of paths) {
-    const [fromFile, plain] = await Promise.all([answerOf(new URL(requestPath, exported.url).href), answerOf(new URL(requestPath, oracle.url).href)]);
+    const [fromFile, plain] = await Promise.all([
+      answerOf(new URL(requestPath, exported.url).href),
+      answerOf(new URL(requestPath, oracle.url).href),
+    ]);
     // Deno spells a charset its own way (RFC 9110 §8.3.2: case-insensitive).
-    const lower = (answer: typeof plain) => ({ ...answer, headers: Object.fromEntries(Object.entries(answer.headers).map(([name, value]) => [name, value.toLowerCase()])) });
+    const lower = (answer: typeof plain) => ({
+      ...answer,
+      headers: Object.fromEntries(Object.entries(answer.headers).map(([name, value]) => [name, value.toLowerCase()])),
+    });
     expect({ path: requestPath, ...lower(fromFile) }).toEqual({ path: requestPath, ...lower(plain) });
   }
 }
 
 describe("framework snippets exported for bun", () => {
-  test.each(cases.map((c) => [c.fixture, c] as const))("%s runs under bun and answers as the oracle", async (_name, { fixture, paths }) => {
-    await expectServesLikeTheOracle("bun", fixture, paths);
-  }, exportTimeoutMs);
+  test.each(cases.map((c) => [c.fixture, c] as const))(
+    "%s runs under bun and answers as the oracle",
+    async (_name, { fixture, paths }) => {
+      await expectServesLikeTheOracle("bun", fixture, paths);
+    },
+    exportTimeoutMs,
+  );
 });
 
 describe("framework snippets exported for deno", () => {
-  test.each(cases.map((c) => [c.fixture, c] as const))("%s runs under deno and answers as the oracle, or is refused at its line", async (_name, { fixture, paths, deno }) => {
-    if (deno === "runs") {
-      await expectServesLikeTheOracle("deno", fixture, paths);
-      return;
-    }
-    const path = join(frameworks, fixture);
-    const result = await exportSnippet({ source: await Bun.file(path).text(), path, target: "deno" });
-    expect(result.ok ? "exported" : { kind: result.error.kind, line: result.error.line, why: result.error.message.includes("Bun.serve") }).toEqual({
-      kind: "unsupported",
-      line: deno.refusedAt,
-      why: true,
-    });
-  }, exportTimeoutMs);
+  test.each(cases.map((c) => [c.fixture, c] as const))(
+    "%s runs under deno and answers as the oracle, or is refused at its line",
+    async (_name, { fixture, paths, deno }) => {
+      if (deno === "runs") {
+        await expectServesLikeTheOracle("deno", fixture, paths);
+        return;
+      }
+      const path = join(frameworks, fixture);
+      const result = await exportSnippet({ source: await Bun.file(path).text(), path, target: "deno" });
+      expect(
+        result.ok
+          ? "exported"
+          : { kind: result.error.kind, line: result.error.line, why: result.error.message.includes("Bun.serve") },
+      ).toEqual({
+        kind: "unsupported",
+        line: deno.refusedAt,
+        why: true,
+      });
+    },
+    exportTimeoutMs,
+  );
 });
 
 describe("the exported file keeps the snippet's own server", () => {
-  test("node:http: only the port in listen() changes", async () => {
-    const path = join(frameworks, "node-http.ts");
-    const source = await Bun.file(path).text();
-    const result = await exportSnippet({ source, path, target: "bun", port: 4321 });
-    if (!result.ok) throw new Error(result.error.message);
-    expect(result.code.slice(result.code.indexOf("\n\n") + 2)).toBe(source.replace("server.listen(8001)", "server.listen(4321)"));
-  }, exportTimeoutMs);
+  test(
+    "node:http: only the port in listen() changes",
+    async () => {
+      const path = join(frameworks, "node-http.ts");
+      const source = await Bun.file(path).text();
+      const result = await exportSnippet({ source, path, target: "bun", port: 4321 });
+      if (!result.ok) throw new Error(result.error.message);
+      expect(result.code.slice(result.code.indexOf("\n\n") + 2)).toBe(
+        source.replace("server.listen(8001)", "server.listen(4321)"),
+      );
+    },
+    exportTimeoutMs,
+  );
 
-  test("node:http without a port asked for keeps the snippet's, and the curl line uses it", async () => {
-    const path = join(frameworks, "node-http.ts");
-    const source = await Bun.file(path).text();
-    const result = await exportSnippet({ source, path, target: "bun" });
-    if (!result.ok) throw new Error(result.error.message);
-    expect([result.code.slice(result.code.indexOf("\n\n") + 2), result.code.split("\n")[3]]).toEqual([source, "// Try it:  curl -N http://localhost:8001/"]);
-  }, exportTimeoutMs);
+  test(
+    "node:http without a port asked for keeps the snippet's, and the curl line uses it",
+    async () => {
+      const path = join(frameworks, "node-http.ts");
+      const source = await Bun.file(path).text();
+      const result = await exportSnippet({ source, path, target: "bun" });
+      if (!result.ok) throw new Error(result.error.message);
+      expect([result.code.slice(result.code.indexOf("\n\n") + 2), result.code.split("\n")[3]]).toEqual([
+        source,
+        "// Try it:  curl -N http://localhost:8001/",
+      ]);
+    },
+    exportTimeoutMs,
+  );
 });

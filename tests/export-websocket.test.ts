@@ -31,7 +31,13 @@ async function exported(path: string, target: ExportTarget) {
   const port = freePort();
   const result = await exportSnippet({ source: readFileSync(path, "utf8"), path, target, port });
   if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.error)}`);
-  const server = await runExported({ target, code: result.code, port, scratch, permissions: target === "deno" ? ["--allow-env"] : [] });
+  const server = await runExported({
+    target,
+    code: result.code,
+    port,
+    scratch,
+    permissions: target === "deno" ? ["--allow-env"] : [],
+  });
   return { result, url: server.url, [Symbol.asyncDispose]: () => server[Symbol.asyncDispose]() };
 }
 
@@ -57,11 +63,15 @@ async function chat(url: string): Promise<BareSession[]> {
       messages.push(String(event.data));
       if (messages.length === 1) welcomed.resolve();
     });
-    socket.addEventListener("close", (event) => closed.resolve({ code: event.code, reason: event.reason, wasClean: event.wasClean }));
+    socket.addEventListener("close", (event) =>
+      closed.resolve({ code: event.code, reason: event.reason, wasClean: event.wasClean }),
+    );
     return { socket, messages, closed: closed.promise, welcomed: welcomed.promise };
   });
   await Promise.all(sockets.map((s) => s.welcomed));
-  const relayed = sockets.slice(1).map((s) => new Promise<void>((resolve) => s.socket.addEventListener("message", () => resolve(), { once: true })));
+  const relayed = sockets
+    .slice(1)
+    .map((s) => new Promise<void>((resolve) => s.socket.addEventListener("message", () => resolve(), { once: true })));
   sockets[0]!.socket.send("hi");
   await Promise.all(relayed);
   for (const close of opened) close();
@@ -71,16 +81,24 @@ async function chat(url: string): Promise<BareSession[]> {
 describe("exported WebSocket servers serve what the playground served", () => {
   for (const target of ["bun", "deno"] as const) {
     test(`the guide's echo server, for ${target}`, async () => {
-      const reference = await inRunner(snippets.echo, (url) => bareSession(url, ["hello", "world"], 2, { code: 1000, reason: "" }));
+      const reference = await inRunner(snippets.echo, (url) =>
+        bareSession(url, ["hello", "world"], 2, { code: 1000, reason: "" }),
+      );
       await using run = await exported(snippets.echo, target);
       expect(await bareSession(run.url, ["hello", "world"], 2, { code: 1000, reason: "" })).toEqual(reference);
       expect(reference.messages).toEqual(["You said: hello", "You said: world"]);
     }, 60_000);
 
     test(`close codes from either end, for ${target}`, async () => {
-      const reference = await inRunner(snippets.closeCodes, async (url) => [await bareSession(url, ["ping"], 1, { code: 4001, reason: "client bye" }), await bareSession(url, ["close-me"], 0)]);
+      const reference = await inRunner(snippets.closeCodes, async (url) => [
+        await bareSession(url, ["ping"], 1, { code: 4001, reason: "client bye" }),
+        await bareSession(url, ["close-me"], 0),
+      ]);
       await using run = await exported(snippets.closeCodes, target);
-      expect([await bareSession(run.url, ["ping"], 1, { code: 4001, reason: "client bye" }), await bareSession(run.url, ["close-me"], 0)]).toEqual(reference);
+      expect([
+        await bareSession(run.url, ["ping"], 1, { code: 4001, reason: "client bye" }),
+        await bareSession(run.url, ["close-me"], 0),
+      ]).toEqual(reference);
       expect(reference[1]!.close).toEqual({ code: 4002, reason: "server says bye", wasClean: true });
     }, 60_000);
 
@@ -88,7 +106,11 @@ describe("exported WebSocket servers serve what the playground served", () => {
       const reference = await inRunner(snippets.chat, chat);
       await using run = await exported(snippets.chat, target);
       expect(await chat(run.url)).toEqual(reference);
-      expect(reference.map((s) => s.messages)).toEqual([["welcome, ann"], ["welcome, bob", "ann: hi"], ["welcome, cy", "ann: hi"]]);
+      expect(reference.map((s) => s.messages)).toEqual([
+        ["welcome, ann"],
+        ["welcome, bob", "ann: hi"],
+        ["welcome, cy", "ann: hi"],
+      ]);
     }, 60_000);
   }
 });
@@ -98,20 +120,29 @@ describe("the exported file", () => {
     const source = readFileSync(snippets.echo, "utf8");
     const result = await exportSnippet({ source, path: snippets.echo, target: "bun", port: 4321 });
     if (!result.ok) throw new Error(result.error.message);
-    expect(result.code).toContain(source.slice(source.indexOf("  websocket: {"), source.indexOf("console.log(`Listening")));
-    expect(result.code).toContain(`// Try it:  bun -e 'const ws = new WebSocket("ws://localhost:4321/"); ws.onopen = () => ws.send("hello"); ws.onmessage = (event) => console.log(event.data);'`);
+    expect(result.code).toContain(
+      source.slice(source.indexOf("  websocket: {"), source.indexOf("console.log(`Listening")),
+    );
+    expect(result.code).toContain(
+      `// Try it:  bun -e 'const ws = new WebSocket("ws://localhost:4321/"); ws.onopen = () => ws.send("hello"); ws.onmessage = (event) => console.log(event.data);'`,
+    );
   });
 
   test("for deno says what changed: the serve call, the helper, and the options that have no effect", async () => {
     const source = `Bun.serve({\n  fetch: (req, server) => (server.upgrade(req) ? undefined : new Response("no")),\n  websocket: {\n    idleTimeout: 30,\n    message(ws, message) {\n      ws.send(message);\n    },\n  },\n});\n`;
     const result = await exportSnippet({ source, path: fixture("inline.ts"), target: "deno", port: 4321 });
     if (!result.ok) throw new Error(result.error.message);
-    expect({ changes: result.changes.map((c) => c.replace(/^line \d+: /, "")), notes: result.notes.map((n) => n.replace(/^line \d+: /, "")) }).toEqual({
+    expect({
+      changes: result.changes.map((c) => c.replace(/^line \d+: /, "")),
+      notes: result.notes.map((n) => n.replace(/^line \d+: /, "")),
+    }).toEqual({
       changes: [
         "Bun.serve() became Deno.serve(), its options turned into Deno.serve's by withRoutes(), added at the end",
         "the websocket handlers are served on Deno.upgradeWebSocket by bunWebSocket(), added at the end: server.upgrade() and server.publish() in fetch, and Bun's data, send, close and topics on each socket",
       ],
-      notes: ["websocket.idleTimeout has no effect under Deno: Deno closes a socket only when it stops answering Deno's own pings"],
+      notes: [
+        "websocket.idleTimeout has no effect under Deno: Deno closes a socket only when it stops answering Deno's own pings",
+      ],
     });
   });
 });
@@ -121,18 +152,39 @@ describe("what deno cannot run is refused at its line", () => {
     const result = await exportSnippet({ source, path: fixture("inline.ts"), target: "deno" });
     return result.ok ? "exported" : { kind: result.error.kind, line: result.error.line, message: result.error.message };
   };
-  const serve = (websocket: string) => `export default {\n  fetch: (req, server) => (server.upgrade(req) ? undefined : new Response("no")),\n  websocket: {\n${websocket}\n  },\n};\n`;
+  const serve = (websocket: string) =>
+    `export default {\n  fetch: (req, server) => (server.upgrade(req) ? undefined : new Response("no")),\n  websocket: {\n${websocket}\n  },\n};\n`;
 
   test.each([
-    ["a drain handler", serve("    message(ws) {},\n    drain(ws) {},"), 5, "Bun's websocket drain handler has no Deno equivalent: Deno's WebSocket has no drain event: send() never reports backpressure. Export for Bun instead"],
-    ["ws.ping()", serve("    message(ws) {\n      ws.ping();\n    },"), 5, "ws.ping is part of Bun's ServerWebSocket with no Deno equivalent: Deno's WebSocket sends no pings of its own choosing. Export for Bun instead"],
-    ["ws.remoteAddress", serve("    open: (socket) => console.log(socket.remoteAddress),"), 4, "socket.remoteAddress is part of Bun's ServerWebSocket with no Deno equivalent: Deno gives the address to Deno.serve's handler (info.remoteAddr), not to the socket. Export for Bun instead"],
+    [
+      "a drain handler",
+      serve("    message(ws) {},\n    drain(ws) {},"),
+      5,
+      "Bun's websocket drain handler has no Deno equivalent: Deno's WebSocket has no drain event: send() never reports backpressure. Export for Bun instead",
+    ],
+    [
+      "ws.ping()",
+      serve("    message(ws) {\n      ws.ping();\n    },"),
+      5,
+      "ws.ping is part of Bun's ServerWebSocket with no Deno equivalent: Deno's WebSocket sends no pings of its own choosing. Export for Bun instead",
+    ],
+    [
+      "ws.remoteAddress",
+      serve("    open: (socket) => console.log(socket.remoteAddress),"),
+      4,
+      "socket.remoteAddress is part of Bun's ServerWebSocket with no Deno equivalent: Deno gives the address to Deno.serve's handler (info.remoteAddr), not to the socket. Export for Bun instead",
+    ],
   ])("%s", async (_name, source, line, message) => {
     expect(await refusal(source)).toEqual({ kind: "unsupported", line, message });
   });
 
   test("handlers kept elsewhere are refused where the option names them", async () => {
     const source = `const handlers = makeHandlers();\nfunction makeHandlers() { return { message() {} }; }\nexport default { fetch: (req, server) => (server.upgrade(req) ? undefined : new Response("no")), websocket: handlers };\n`;
-    expect(await refusal(source)).toEqual({ kind: "unsupported", line: 3, message: "the websocket handlers are not written out here, so the export cannot tell whether Deno can run them; export for Bun instead" });
+    expect(await refusal(source)).toEqual({
+      kind: "unsupported",
+      line: 3,
+      message:
+        "the websocket handlers are not written out here, so the export cannot tell whether Deno can run them; export for Bun instead",
+    });
   });
 });

@@ -8,7 +8,15 @@ import { exportSnippet, type ExportResult, type ExportTarget } from "../src/expo
 import { openProbe } from "../src/clients/index.ts";
 import type { DisconnectBy, TimelineEvent } from "../src/contract/index.ts";
 import { traceSnippet } from "../src/supervisor/trace.ts";
-import { bunOnly, bunServeWithPort, defaultFunction, exportFixtures, type FixtureRequest, quietSse, syntaxError } from "./fixtures/export/snippets.ts";
+import {
+  bunOnly,
+  bunServeWithPort,
+  defaultFunction,
+  exportFixtures,
+  type FixtureRequest,
+  quietSse,
+  syntaxError,
+} from "./fixtures/export/snippets.ts";
 
 /** How long the playground's trace records a stream that does not end by itself. */
 const windowMs = 1_500;
@@ -34,7 +42,9 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The deno binary the `deno` package ships (its own resolver links it from the platform package). */
 function denoBinary(): string {
-  const resolved: unknown = (createRequire(import.meta.url)("deno/install_api.cjs") as { runInstall(): unknown }).runInstall();
+  const resolved: unknown = (
+    createRequire(import.meta.url)("deno/install_api.cjs") as { runInstall(): unknown }
+  ).runInstall();
   if (typeof resolved !== "string") throw new Error("the deno package did not give a binary path");
   return resolved;
 }
@@ -52,14 +62,26 @@ async function runExported(target: ExportTarget, code: string, name: string, por
   const dir = mkdtempSync(join(scratch, `${name}-${target}-`));
   const file = join(dir, "server.ts");
   await Bun.write(file, code);
-  const command = target === "bun" ? [process.execPath, "--no-install", file] : [denoBinary(), "run", "--allow-net", "--allow-env", file];
-  const child = Bun.spawn(command, { cwd: dir, stdout: "ignore", stderr: "pipe", env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(scratch, "deno-cache") } });
+  const command =
+    target === "bun"
+      ? [process.execPath, "--no-install", file]
+      : [denoBinary(), "run", "--allow-net", "--allow-env", file];
+  const child = Bun.spawn(command, {
+    cwd: dir,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(scratch, "deno-cache") },
+  });
   running.push(child);
   // Deno compiles the file first; both get 10 s, polled every 25 ms.
   for (let attempt = 0; attempt < 400; attempt++) {
-    if (child.exitCode !== null) throw new Error(`${target} exited with ${child.exitCode}: ${await new Response(child.stderr).text()}`);
+    if (child.exitCode !== null)
+      throw new Error(`${target} exited with ${child.exitCode}: ${await new Response(child.stderr).text()}`);
     const open = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } }).then(
-      (socket) => (socket.end(), true),
+      (socket) => {
+        socket.end();
+        return true;
+      },
       () => false,
     );
     if (open) return `http://127.0.0.1:${port}`;
@@ -89,18 +111,28 @@ const maskTimes = (text: string) => text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d
 
 function received(events: readonly TimelineEvent[]): Received {
   const opened = events.find((e) => e.kind === "open" && e.lane === 1)?.t ?? 0;
-  const result: Received = { status: undefined, contentType: undefined, text: "", bytes: 0, sse: [], endedBy: undefined, arrivals: [] };
+  const result: Received = {
+    status: undefined,
+    contentType: undefined,
+    text: "",
+    bytes: 0,
+    sse: [],
+    endedBy: undefined,
+    arrivals: [],
+  };
   for (const event of events) {
     if (event.lane !== 1) continue;
     // Charset names are case-insensitive (RFC 9110 §8.3.2): Bun says utf-8 where Deno says UTF-8.
-    if (event.kind === "headers") [result.status, result.contentType] = [event.status, event.headers["content-type"]?.toLowerCase()];
+    if (event.kind === "headers")
+      [result.status, result.contentType] = [event.status, event.headers["content-type"]?.toLowerCase()];
     if (event.kind === "chunk" || (event.kind === "folded" && event.of === "chunk")) {
       result.bytes += event.bytes;
       result.arrivals.push({ bytes: result.bytes, ms: event.t - opened });
     }
     if (event.kind === "folded" && event.of === "chunk") result.text = undefined;
     if (event.kind === "chunk" && result.text !== undefined) {
-      result.text = new TextEncoder().encode(event.text).byteLength === event.bytes ? result.text + event.text : undefined;
+      result.text =
+        new TextEncoder().encode(event.text).byteLength === event.bytes ? result.text + event.text : undefined;
     }
     if (event.kind === "sse") result.sse.push({ event: event.event, id: event.id, data: maskTimes(event.data) });
     if (event.kind === "disconnect") result.endedBy = event.by;
@@ -111,7 +143,13 @@ function received(events: readonly TimelineEvent[]): Received {
 
 /** What the playground's own trace of the snippet received: the reference an export must match. */
 async function traceReference(source: string, snippetPath: string, request: FixtureRequest): Promise<Received> {
-  const { load, events } = await traceSnippet({ snippetPath, source, ...request, client: "stream", disconnectAfterMs: windowMs });
+  const { load, events } = await traceSnippet({
+    snippetPath,
+    source,
+    ...request,
+    client: "stream",
+    disconnectAfterMs: windowMs,
+  });
   if (load.kind !== "loaded") throw new Error(`the snippet did not load: ${load.message}`);
   return received(events);
 }
@@ -153,12 +191,22 @@ async function probeExported(base: string, request: FixtureRequest, reference: R
  */
 function expectSameStream(exported: Received, reference: Received, random: boolean, sourceText = false): void {
   const cut = reference.endedBy === "client" || random;
-  const chars = random && exported.text !== undefined && reference.text !== undefined ? Math.min(exported.text.length, reference.text.length) : (reference.text?.length ?? 0);
+  const chars =
+    random && exported.text !== undefined && reference.text !== undefined
+      ? Math.min(exported.text.length, reference.text.length)
+      : (reference.text?.length ?? 0);
   const events = random ? Math.min(exported.sse.length, reference.sse.length) : reference.sse.length;
   const shape = (r: Received, whole: boolean) => ({
     status: r.status,
     contentType: r.contentType,
-    text: r.text === undefined ? `${r.bytes} bytes` : sourceText ? r.text.replace(/\s+/g, "") : whole ? r.text : r.text.slice(0, chars),
+    text:
+      r.text === undefined
+        ? `${r.bytes} bytes`
+        : sourceText
+          ? r.text.replace(/\s+/g, "")
+          : whole
+            ? r.text
+            : r.text.slice(0, chars),
     sse: whole ? r.sse : r.sse.slice(0, events),
     endedBy: cut ? "either" : r.endedBy,
   });
@@ -170,12 +218,23 @@ function expectSameStream(exported: Received, reference: Received, random: boole
   const [fromReference, fromExported] = [since(reference), since(exported)];
   const drift = reference.arrivals
     .filter((arrival) => arrival.bytes <= exported.bytes && !random)
-    .map((arrival) => ({ bytes: arrival.bytes, reference: fromReference(arrival.ms), exported: fromExported(exported.arrivals.find((a) => a.bytes >= arrival.bytes)?.ms ?? Infinity) }))
+    .map((arrival) => ({
+      bytes: arrival.bytes,
+      reference: fromReference(arrival.ms),
+      exported: fromExported(exported.arrivals.find((a) => a.bytes >= arrival.bytes)?.ms ?? Infinity),
+    }))
     .filter((pair) => Math.abs(pair.exported - pair.reference) > timingToleranceMs);
   expect(drift).toEqual([]);
 }
 
-async function expectExportServesTheSame(target: ExportTarget, result: ExportSuccess, name: string, port: number, requests: { request: FixtureRequest; reference: Received }[], random: boolean) {
+async function expectExportServesTheSame(
+  target: ExportTarget,
+  result: ExportSuccess,
+  name: string,
+  port: number,
+  requests: { request: FixtureRequest; reference: Received }[],
+  random: boolean,
+) {
   // A function body is sent as its source text, which Deno's transpiler has respaced (the export says so in a note).
   const sourceText = result.notes.some((note) => note.includes("sends the function's source text"));
   const base = await runExported(target, result.code, name, port);
@@ -204,11 +263,18 @@ const examples: Case[] = readdirSync(examplesDir)
       name: basename(file, ".ts"),
       path,
       source: readFileSync(path, "utf8"),
-      requests: [{ path: tryArgs?.path ?? "/", method: tryArgs?.method, headers: tryArgs?.headers, body: tryArgs?.body }],
+      requests: [
+        { path: tryArgs?.path ?? "/", method: tryArgs?.method, headers: tryArgs?.headers, body: tryArgs?.body },
+      ],
     };
   });
 
-const fixtures: Case[] = exportFixtures.map((fixture) => ({ name: fixture.name, path: join(fixtureDir, `${fixture.name}.ts`), source: fixture.source, requests: fixture.requests }));
+const fixtures: Case[] = exportFixtures.map((fixture) => ({
+  name: fixture.name,
+  path: join(fixtureDir, `${fixture.name}.ts`),
+  source: fixture.source,
+  requests: fixture.requests,
+}));
 
 for (const item of [...examples, ...fixtures]) {
   describe(`${item.name}, exported`, () => {
@@ -218,7 +284,8 @@ for (const item of [...examples, ...fixtures]) {
 
     beforeAll(async () => {
       references = [];
-      for (const request of item.requests) references.push({ request, reference: await traceReference(item.source, item.path, request) });
+      for (const request of item.requests)
+        references.push({ request, reference: await traceReference(item.source, item.path, request) });
     }, 30_000);
 
     test("for bun serves what the playground traced", async () => {
@@ -234,7 +301,10 @@ for (const item of [...examples, ...fixtures]) {
       if (!result.ok) {
         if (mustRunOnDeno) throw new Error(`refused: ${JSON.stringify(result.error)}`);
         const { kind, line } = result.error;
-        expect({ kind, lineInSnippet: line !== undefined && line >= 1 && line <= item.source.split("\n").length }).toEqual({ kind: "unsupported", lineInSnippet: true });
+        expect({
+          kind,
+          lineInSnippet: line !== undefined && line >= 1 && line <= item.source.split("\n").length,
+        }).toEqual({ kind: "unsupported", lineInSnippet: true });
         return;
       }
       await expectExportServesTheSame("deno", result, item.name, port, references, random);
@@ -251,14 +321,29 @@ const withoutHeader = (code: string) => code.slice(code.indexOf("\n\n") + 2);
 
 describe("the exported file", () => {
   test("keeps the snippet's code and comments byte for byte, naming the default export and serving it", async () => {
-    const result = await exportSnippet({ source: defaultFunction.source, path: fixturePath("default-function"), target: "bun", port: 4123 });
+    const result = await exportSnippet({
+      source: defaultFunction.source,
+      path: fixturePath("default-function"),
+      target: "bun",
+      port: 4123,
+    });
     if (!result.ok) throw new Error(result.error.message);
     const expected = `${defaultFunction.source.replace("export default function (req", "function handler(req")}\n// Serve the default export, as the playground did.\nBun.serve({ port: 4123, fetch: handler });\n`;
-    expect({ code: withoutHeader(result.code), changes: result.changes, notes: result.notes }).toEqual({ code: expected, changes: [], notes: [] });
+    expect({ code: withoutHeader(result.code), changes: result.changes, notes: result.notes }).toEqual({
+      code: expected,
+      changes: [],
+      notes: [],
+    });
   }, 15_000);
 
   test("says how to run and try it in its header", async () => {
-    const result = await exportSnippet({ source: exportFixtures[1]!.source, path: fixturePath("routes"), target: "deno", port: 4124, fileName: "events.ts" });
+    const result = await exportSnippet({
+      source: exportFixtures[1]!.source,
+      path: fixturePath("routes"),
+      target: "deno",
+      port: 4124,
+      fileName: "events.ts",
+    });
     if (!result.ok) throw new Error(result.error.message);
     expect(result.code.split("\n").slice(0, 4)).toEqual([
       "// events.ts: a standalone Deno server, exported from Stream Playground (routes.ts).",
@@ -269,15 +354,27 @@ describe("the exported file", () => {
   }, 15_000);
 
   test("changes only the port of the snippet's own Bun.serve", async () => {
-    const result = await exportSnippet({ source: bunServeWithPort.source, path: fixturePath("bun-serve"), target: "bun", port: 4125 });
+    const result = await exportSnippet({
+      source: bunServeWithPort.source,
+      path: fixturePath("bun-serve"),
+      target: "bun",
+      port: 4125,
+    });
     if (!result.ok) throw new Error(result.error.message);
     expect(withoutHeader(result.code)).toBe(bunServeWithPort.source.replace("port: 8080", "port: 4125"));
   }, 15_000);
 
   test("keeps the snippet's own port when none is asked for", async () => {
-    const result = await exportSnippet({ source: bunServeWithPort.source, path: fixturePath("bun-serve"), target: "bun" });
+    const result = await exportSnippet({
+      source: bunServeWithPort.source,
+      path: fixturePath("bun-serve"),
+      target: "bun",
+    });
     if (!result.ok) throw new Error(result.error.message);
-    expect([withoutHeader(result.code), result.code.split("\n")[3]]).toEqual([bunServeWithPort.source, "// Try it:  curl -N http://localhost:8080/"]);
+    expect([withoutHeader(result.code), result.code.split("\n")[3]]).toEqual([
+      bunServeWithPort.source,
+      "// Try it:  curl -N http://localhost:8080/",
+    ]);
   }, 15_000);
 
   test("warns that bun closes a stream quiet for longer than its idle timeout", async () => {
@@ -286,7 +383,9 @@ describe("the exported file", () => {
     expect(result.notes).toEqual([
       "line 19: Bun closes a connection after 10 s without a write (Bun.serve's idleTimeout, 10 s by default). This server streams (an SSE endpoint) and can stay quiet for 15 s at setInterval(…), so a client is cut off before the next write. To keep such streams open, call server.timeout(req, 0) in the handler before returning the stream, or set idleTimeout (in seconds, at most 255) in the server's options.",
     ]);
-    expect(result.code.split("\n")[18]).toBe('        timer = setInterval(() => controller.enqueue("data: tick\\n\\n"), 15_000);');
+    expect(result.code.split("\n")[18]).toBe(
+      '        timer = setInterval(() => controller.enqueue("data: tick\\n\\n"), 15_000);',
+    );
   }, 15_000);
 
   test("does not warn when server.timeout(req, 0) turns the idle timeout off", async () => {
@@ -296,20 +395,37 @@ describe("the exported file", () => {
   }, 15_000);
 
   test("for deno lists every change, with its line in the exported file", async () => {
-    const result = await exportSnippet({ source: bunServeWithPort.source, path: fixturePath("bun-serve"), target: "deno", port: 4128 });
+    const result = await exportSnippet({
+      source: bunServeWithPort.source,
+      path: fixturePath("bun-serve"),
+      target: "deno",
+      port: 4128,
+    });
     if (!result.ok) throw new Error(result.error.message);
     const lines = result.code.split("\n");
     const lineOf = (change: string) => lines[Number(/^line (\d+):/.exec(change)?.[1]) - 1]?.trim();
     expect(result.changes.map((change) => [change, lineOf(change)])).toEqual([
       ["line 18: Bun.serve() became Deno.serve(), with fetch as its handler", "const server = Deno.serve({"],
-      ["line 19: the idleTimeout option was removed: Deno does not close a connection for being quiet, so there is no idle timeout to set", "port: 4128,"],
+      [
+        "line 19: the idleTimeout option was removed: Deno does not close a connection for being quiet, so there is no idle timeout to set",
+        "port: 4128,",
+      ],
       [
         "line 21: server.timeout(req, 0) was removed: Deno does not close a connection for being quiet, so there is no idle timeout to turn off",
         "/* server.timeout(req, 0) removed: Deno has no idle timeout to turn off */",
       ],
-      ["line 27: Bun.sleep(ms) became a setTimeout promise: Deno has no Bun.sleep", "await new Promise((resolve) => setTimeout(resolve, 30));"],
-      ["line 31: the streamed body goes through asBytes(), which encodes strings as UTF-8: Deno streams bytes only, where Bun also takes strings", "return new Response(asBytes(stream));"],
-      ["line 35: server.url became new URL(`http://localhost:${server.addr.port}/`), as Deno's server has it", "console.log(`Listening on ${new URL(`http://localhost:${server.addr.port}/`)}`);"],
+      [
+        "line 27: Bun.sleep(ms) became a setTimeout promise: Deno has no Bun.sleep",
+        "await new Promise((resolve) => setTimeout(resolve, 30));",
+      ],
+      [
+        "line 31: the streamed body goes through asBytes(), which encodes strings as UTF-8: Deno streams bytes only, where Bun also takes strings",
+        "return new Response(asBytes(stream));",
+      ],
+      [
+        "line 35: server.url became new URL(`http://localhost:${server.addr.port}/`), as Deno's server has it",
+        "console.log(`Listening on ${new URL(`http://localhost:${server.addr.port}/`)}`);",
+      ],
     ]);
   }, 15_000);
 });
@@ -323,20 +439,27 @@ describe("what deno cannot run", () => {
   test("Bun.file is refused at its place, with Deno's way to read files", async () => {
     expect(await refused(bunOnly.file)).toEqual({
       kind: "unsupported",
-      message: "Bun.file is Bun's own API: Deno reads files with Deno.open() or Deno.readFile(), which return other types and need --allow-read. Export for Bun, or rewrite it by hand",
+      message:
+        "Bun.file is Bun's own API: Deno reads files with Deno.open() or Deno.readFile(), which return other types and need --allow-read. Export for Bun, or rewrite it by hand",
       line: 1,
       column: 35,
     });
   }, 15_000);
 
   test("bun:sqlite is refused at its import", async () => {
-    expect(await refused(bunOnly.sqlite)).toEqual({ kind: "unsupported", message: "\"bun:sqlite\" is Bun's own module, which Deno does not have; export for Bun instead", line: 1, column: 26 });
+    expect(await refused(bunOnly.sqlite)).toEqual({
+      kind: "unsupported",
+      message: '"bun:sqlite" is Bun\'s own module, which Deno does not have; export for Bun instead',
+      line: 1,
+      column: 26,
+    });
   }, 15_000);
 
   test('a type: "direct" stream is refused at its type', async () => {
     expect(await refused(bunOnly.direct)).toEqual({
       kind: "unsupported",
-      message: 'a type: "direct" ReadableStream (controller.write/flush) is Bun\'s own; Deno streams standard ReadableStreams only. Rewrite it with pull() and controller.enqueue(), or export for Bun',
+      message:
+        'a type: "direct" ReadableStream (controller.write/flush) is Bun\'s own; Deno streams standard ReadableStreams only. Rewrite it with pull() and controller.enqueue(), or export for Bun',
       line: 4,
       column: 7,
     });
@@ -344,7 +467,12 @@ describe("what deno cannot run", () => {
 
   test("server.requestIP is refused, since deno's info param has no drop-in equivalent", async () => {
     const error = await refused(bunOnly.requestIP);
-    expect(typeof error === "object" && [error.kind, error.line, error.column, error.message.split(":")[0]]).toEqual(["unsupported", 1, 60, "server.requestIP is Bun's server API"]);
+    expect(typeof error === "object" && [error.kind, error.line, error.column, error.message.split(":")[0]]).toEqual([
+      "unsupported",
+      1,
+      60,
+      "server.requestIP is Bun's server API",
+    ]);
   }, 15_000);
 });
 
@@ -352,7 +480,11 @@ describe("what deno cannot run", () => {
 
 async function runCli(...args: string[]) {
   const child = Bun.spawn([process.execPath, exportCli, ...args], { stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   return { stdout, stderr, code };
 }
 
@@ -366,14 +498,21 @@ async function snippetFile(name: string, source: string): Promise<string> {
 describe("bad input", () => {
   test("a snippet that does not load is refused with the load error", async () => {
     const result = await exportSnippet({ source: syntaxError, path: fixturePath("broken"), target: "bun" });
-    expect(result).toEqual({ ok: false, error: { kind: "load", failure: "syntax", message: "Unexpected ;", line: 2, column: 13 } });
+    expect(result).toEqual({
+      ok: false,
+      error: { kind: "load", failure: "syntax", message: "Unexpected ;", line: 2, column: 13 },
+    });
   }, 15_000);
 
   test("the command writes no file for it and exits 1", async () => {
     const snippet = await snippetFile("broken.ts", syntaxError);
     const out = join(scratch, "never-written.ts");
     const { stderr, code } = await runCli(snippet, "--target", "deno", "-o", out);
-    expect({ code, stderr: stderr.trim(), written: existsSync(out) }).toEqual({ code: 1, stderr: `${snippet}:2:13: not exported: Unexpected ;`, written: false });
+    expect({ code, stderr: stderr.trim(), written: existsSync(out) }).toEqual({
+      code: 1,
+      stderr: `${snippet}:2:13: not exported: Unexpected ;`,
+      written: false,
+    });
   }, 15_000);
 });
 

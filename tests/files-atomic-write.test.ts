@@ -41,7 +41,11 @@ describe("atomic writes", () => {
       await child.exited;
       const text = await readFile(path, "utf8");
       const index = atomicWriteContents.indexOf(text as (typeof atomicWriteContents)[number]);
-      expect({ round, complete: index !== -1, length: text.length }).toEqual({ round, complete: true, length: atomicWriteContents[index]?.length ?? -1 });
+      expect({ round, complete: index !== -1, length: text.length }).toEqual({
+        round,
+        complete: true,
+        length: atomicWriteContents[index]?.length ?? -1,
+      });
       seen.add(index);
     }
     const leftovers = (await readdir(folder.dir)).filter(isAtomicTempName);
@@ -71,7 +75,12 @@ describe("atomic writes", () => {
     const fresh = join(folder.dir, "private.json");
     await writeFileAtomic(fresh, "{}", 0o600);
     const mode = async (path: string) => (await Bun.file(path).stat()).mode & 0o777;
-    expect({ text: await readFile(existing, "utf8"), mode: await mode(existing), fresh: await mode(fresh), names: (await readdir(folder.dir)).sort() }).toEqual({
+    expect({
+      text: await readFile(existing, "utf8"),
+      mode: await mode(existing),
+      fresh: await mode(fresh),
+      names: (await readdir(folder.dir)).sort(),
+    }).toEqual({
       text: "new",
       mode: 0o755,
       fresh: 0o600,

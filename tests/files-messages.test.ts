@@ -1,8 +1,16 @@
 import { describe, expect, test } from "bun:test";
-import { clientKinds, pageRequestChecks, runCheck, type Check, type PageRequests, type TypeOf } from "../src/contract/index.ts";
+import {
+  clientKinds,
+  pageRequestChecks,
+  runCheck,
+  type Check,
+  type PageRequests,
+  type TypeOf,
+} from "../src/contract/index.ts";
 
 const id = "0b6f8a8e-3f7e-4c53-9f41-2a1f5f0c8d11";
-const check = (payload: { type: TypeOf<PageRequests> } & Record<string, unknown>) => runCheck<unknown>(pageRequestChecks[payload.type].request as Check<unknown>, payload);
+const check = (payload: { type: TypeOf<PageRequests> } & Record<string, unknown>) =>
+  runCheck<unknown>(pageRequestChecks[payload.type].request as Check<unknown>, payload);
 
 describe("file requests from a page", () => {
   test("well-formed ones are rebuilt field by field, extra fields dropped", () => {

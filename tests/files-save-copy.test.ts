@@ -62,7 +62,9 @@ describe("saving a copy (exports) with the system dialog", () => {
     const { dialogs } = scriptedDialogs({ save: [missing], replace: [] });
     const files = await openWorkspaceFiles({ workspaceDir: workspace.dir, dialogs });
     try {
-      await expect(files.saveCopy("server.ts", "x")).rejects.toThrow(`Could not write ${missing}: its folder does not exist.`);
+      await expect(files.saveCopy("server.ts", "x")).rejects.toThrow(
+        `Could not write ${missing}: its folder does not exist.`,
+      );
     } finally {
       await files.close();
     }

@@ -10,7 +10,8 @@ import { createTempDir } from "./support/temp-dir.ts";
 import { createTestPage, startTestHost, type HostAddress } from "./support/test-host.ts";
 
 /** A host whose session keeps its workspace in `workspaceDir`, apart from the host's own page. */
-const startFilesHost = (workspaceDir: string, session: Omit<SessionOptions, "workspaceDir"> = {}) => startTestHost({ session: { ...session, workspaceDir } });
+const startFilesHost = (workspaceDir: string, session: Omit<SessionOptions, "workspaceDir"> = {}) =>
+  startTestHost({ session: { ...session, workspaceDir } });
 
 const read = (path: string) => readFile(path, "utf8");
 const handler = (text: string) => `export default () => new Response(${JSON.stringify(text)});\n`;
@@ -44,7 +45,15 @@ async function startWithFileOpen(name: string, text: string, session: Omit<Sessi
     const page = await openPage(host);
     await page.workspace();
     const { id } = await page.document("file-open", { path });
-    return { workspaceDir: workspace.dir, projectDir: project.dir, path, host, page, id, [Symbol.asyncDispose]: dispose };
+    return {
+      workspaceDir: workspace.dir,
+      projectDir: project.dir,
+      path,
+      host,
+      page,
+      id,
+      [Symbol.asyncDispose]: dispose,
+    };
   } catch (error) {
     await dispose();
     throw error;
@@ -60,12 +69,22 @@ describe("documents", () => {
     const untitled = join(workspace.dir, "untitled-1.ts");
     expect(state).toEqual({
       workspaceDir: workspace.dir,
-      document: { id: state.document.id, path: untitled, name: "Untitled 1", untitled: true, source: starterSnippet, dirty: false },
+      document: {
+        id: state.document.id,
+        path: untitled,
+        name: "Untitled 1",
+        untitled: true,
+        source: starterSnippet,
+        dirty: false,
+      },
       recent: [],
       settings: defaultSettings,
       nativeDialogs: false,
     });
-    expect({ file: await read(untitled), session: JSON.parse(await read(join(workspace.dir, "session.json"))) }).toEqual({
+    expect({
+      file: await read(untitled),
+      session: JSON.parse(await read(join(workspace.dir, "session.json"))),
+    }).toEqual({
       file: starterSnippet,
       session: { document: { id: state.document.id, path: untitled, untitled: true }, recent: [] },
     });
@@ -77,7 +96,9 @@ describe("documents", () => {
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     await page.workspace();
-    const reply = await page.request("load", { source: `import { greeting } from "./greeting.ts";\nexport default () => new Response(greeting);\n` });
+    const reply = await page.request("load", {
+      source: `import { greeting } from "./greeting.ts";\nexport default () => new Response(greeting);\n`,
+    });
     expect(reply.kind).toBe("loaded");
     expect(await (await fetch(host.session.runnerUrl)).text()).toBe("hello from the workspace");
   });
@@ -90,10 +111,28 @@ describe("documents", () => {
     expect(await page.request("draft", { id: first.id, source: "// mine\n" })).toEqual({});
     const second = await page.document("file-new", {});
     const third = await page.document("file-new", {});
-    expect({ second, third: { ...third, id: third.id === second.id ? "same id" : "new id" }, files: (await readdir(workspace.dir)).filter((n) => n.endsWith(".ts")).sort() }).toEqual({
-      second: { id: second.id, path: join(workspace.dir, "untitled-2.ts"), name: "Untitled 2", untitled: true, source: starterSnippet, dirty: false },
+    expect({
+      second,
+      third: { ...third, id: third.id === second.id ? "same id" : "new id" },
+      files: (await readdir(workspace.dir)).filter((n) => n.endsWith(".ts")).sort(),
+    }).toEqual({
+      second: {
+        id: second.id,
+        path: join(workspace.dir, "untitled-2.ts"),
+        name: "Untitled 2",
+        untitled: true,
+        source: starterSnippet,
+        dirty: false,
+      },
       // Untitled 2 was never touched, so the new one takes its place.
-      third: { id: "new id", path: join(workspace.dir, "untitled-2.ts"), name: "Untitled 2", untitled: true, source: starterSnippet, dirty: false },
+      third: {
+        id: "new id",
+        path: join(workspace.dir, "untitled-2.ts"),
+        name: "Untitled 2",
+        untitled: true,
+        source: starterSnippet,
+        dirty: false,
+      },
       files: ["untitled-1.ts", "untitled-2.ts"],
     });
   });
@@ -109,7 +148,11 @@ describe("documents", () => {
     await page.workspace();
     const opened = await page.request("file-open", { path: events });
     const id = opened.type === "document" ? opened.document.id : "";
-    expect(opened).toEqual({ type: "document", document: { id, path: events, name: "events.ts", untitled: false, source: handler("one"), dirty: false }, recent: [events] });
+    expect(opened).toEqual({
+      type: "document",
+      document: { id, path: events, name: "events.ts", untitled: false, source: handler("one"), dirty: false },
+      recent: [events],
+    });
     expect(await page.request("file-save", { id, source: handler("two") })).toEqual({
       type: "document",
       document: { id, path: events, name: "events.ts", untitled: false, source: handler("two"), dirty: false },
@@ -145,7 +188,10 @@ describe("documents", () => {
       source: "// one\n",
       dirty: false,
     });
-    expect({ saved: await read(target), workspace: (await readdir(workspace.dir)).filter((n) => n.endsWith(".ts")) }).toEqual({ saved: "// one\n", workspace: [] });
+    expect({
+      saved: await read(target),
+      workspace: (await readdir(workspace.dir)).filter((n) => n.endsWith(".ts")),
+    }).toEqual({ saved: "// one\n", workspace: [] });
   });
 
   test("open refuses what is not a snippet, a missing file, a folder, a relative path; a stale id is refused", async () => {
@@ -164,11 +210,26 @@ describe("documents", () => {
       await page.outcome("draft", { id: "not-the-open-one", source: "x" }),
     ];
     expect(replies).toEqual([
-      { error: { kind: "failed", message: "notes.txt is not a snippet: the playground opens and saves .ts, .tsx, .js, .mjs, .mts files." } },
+      {
+        error: {
+          kind: "failed",
+          message: "notes.txt is not a snippet: the playground opens and saves .ts, .tsx, .js, .mjs, .mts files.",
+        },
+      },
       { error: { kind: "failed", message: `There is no file at ${join(project.dir, "missing.ts")}.` } },
       { error: { kind: "failed", message: `${join(project.dir, "folder.ts")} is a folder, not a file.` } },
-      { error: { kind: "malformed", message: "malformed message: file-open.path must be an absolute path (at most 4096 characters)" } },
-      { error: { kind: "failed", message: "That document is no longer open (Untitled 1 is); reload the page to see it." } },
+      {
+        error: {
+          kind: "malformed",
+          message: "malformed message: file-open.path must be an absolute path (at most 4096 characters)",
+        },
+      },
+      {
+        error: {
+          kind: "failed",
+          message: "That document is no longer open (Untitled 1 is); reload the page to see it.",
+        },
+      },
     ]);
   });
 
@@ -202,13 +263,25 @@ describe("documents", () => {
     const cancelledSave = await page.request("file-save-dialog", { id: untitledId, source: "// again\n" });
     const opened = await page.request("file-open-dialog", {});
     const cancelledOpen = await page.request("file-open-dialog", {});
-    expect({ nativeDialogs: state.nativeDialogs, saved: saved.type === "document" && saved.document.path, cancelledSave, opened: opened.type === "document" && opened.document.path, cancelledOpen, asked }).toEqual({
+    expect({
+      nativeDialogs: state.nativeDialogs,
+      saved: saved.type === "document" && saved.document.path,
+      cancelledSave,
+      opened: opened.type === "document" && opened.document.path,
+      cancelledOpen,
+      asked,
+    }).toEqual({
       nativeDialogs: true,
       saved: join(project.dir, "saved.ts"),
       cancelledSave: { type: "cancelled" },
       opened: events,
       cancelledOpen: { type: "cancelled" },
-      asked: [`save untitled-1.ts in ${workspace.dir}`, `save saved.ts in ${project.dir}`, `open in ${project.dir}`, `open in ${project.dir}`],
+      asked: [
+        `save untitled-1.ts in ${workspace.dir}`,
+        `save saved.ts in ${project.dir}`,
+        `open in ${project.dir}`,
+        `open in ${project.dir}`,
+      ],
     });
   });
 
@@ -233,7 +306,13 @@ describe("documents", () => {
     const declined = await page.request("file-save-dialog", { id, source: "// mine\n" });
     const afterDecline = await read(taken);
     const agreed = await page.request("file-save-dialog", { id, source: "// mine\n" });
-    expect({ declined, afterDecline, agreed: agreed.type === "document" && agreed.document.path, after: await read(taken), questions }).toEqual({
+    expect({
+      declined,
+      afterDecline,
+      agreed: agreed.type === "document" && agreed.document.path,
+      after: await read(taken),
+      questions,
+    }).toEqual({
       declined: { type: "cancelled" },
       afterDecline: "// someone else's\n",
       agreed: taken,
@@ -247,7 +326,10 @@ describe("documents", () => {
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     const { id } = (await page.workspace()).document;
-    expect([await page.outcome("file-open-dialog", {}), await page.outcome("file-save-dialog", { id, source: "x" })]).toEqual([
+    expect([
+      await page.outcome("file-open-dialog", {}),
+      await page.outcome("file-save-dialog", { id, source: "x" }),
+    ]).toEqual([
       { error: { kind: "failed", message: "no system dialogs in browser mode" } },
       { error: { kind: "failed", message: "no system dialogs in browser mode" } },
     ]);
@@ -268,9 +350,17 @@ describe("drafts", () => {
     const { id } = await page.document("file-open", { path: events });
     await page.request("draft", { id, source: handler("edited") });
     const draftsDir = join(workspace.dir, "drafts");
-    const whileEdited = { draft: await read(join(draftsDir, `${id}.ts`)), index: JSON.parse(await read(join(draftsDir, "index.json"))), file: await read(events) };
+    const whileEdited = {
+      draft: await read(join(draftsDir, `${id}.ts`)),
+      index: JSON.parse(await read(join(draftsDir, "index.json"))),
+      file: await read(events),
+    };
     await page.request("draft", { id, source: handler("disk") });
-    expect({ untitledText, whileEdited, afterUndo: { names: await readdir(draftsDir), index: JSON.parse(await read(join(draftsDir, "index.json"))) } }).toEqual({
+    expect({
+      untitledText,
+      whileEdited,
+      afterUndo: { names: await readdir(draftsDir), index: JSON.parse(await read(join(draftsDir, "index.json"))) },
+    }).toEqual({
       untitledText: "// typed\n",
       whileEdited: { draft: handler("edited"), index: { [id]: events }, file: handler("disk") },
       afterUndo: { names: ["index.json"], index: {} },
@@ -283,11 +373,14 @@ describe("drafts", () => {
     const events = join(project.dir, "events.ts");
     await writeFile(events, handler("disk"));
     await using pageFiles = await createTestPage();
-    const child = Bun.spawn([process.execPath, join(import.meta.dir, "fixtures/files-host-fixture.ts"), pageFiles.dir], {
-      env: { ...process.env, STREAM_PLAYGROUND_HOME: workspace.dir },
-      stdout: "pipe",
-      stderr: "inherit",
-    });
+    const child = Bun.spawn(
+      [process.execPath, join(import.meta.dir, "fixtures/files-host-fixture.ts"), pageFiles.dir],
+      {
+        env: { ...process.env, STREAM_PLAYGROUND_HOME: workspace.dir },
+        stdout: "pipe",
+        stderr: "inherit",
+      },
+    );
     try {
       const reader = child.stdout.getReader();
       const address = JSON.parse(new TextDecoder().decode((await reader.read()).value)) as HostAddress;
@@ -303,7 +396,10 @@ describe("drafts", () => {
 
       await using host = await startFilesHost(workspace.dir);
       const restored = (await (await openPage(host)).workspace()).document;
-      expect({ ...restored, source: drafts.indexOf(restored.source) >= 9 ? "edit 10 or later" : restored.source }).toEqual({
+      expect({
+        ...restored,
+        source: drafts.indexOf(restored.source) >= 9 ? "edit 10 or later" : restored.source,
+      }).toEqual({
         id,
         path: events,
         name: "events.ts",
@@ -337,7 +433,14 @@ describe("drafts", () => {
       document: { id: "", path: second!, name: "f02.ts", untitled: false, source: handler(second!), dirty: false },
       recent: [second!, first!],
     });
-    expect(await page.document("file-open", { path: first! })).toEqual({ id: firstId, path: first!, name: "f01.ts", untitled: false, source: "// unsaved\n", dirty: true });
+    expect(await page.document("file-open", { path: first! })).toEqual({
+      id: firstId,
+      path: first!,
+      name: "f01.ts",
+      untitled: false,
+      source: "// unsaved\n",
+      dirty: true,
+    });
   });
 
   test("a file deleted while the playground was closed comes back from its draft as an untitled snippet that says so", async () => {
@@ -357,7 +460,11 @@ describe("drafts", () => {
     await using host = await startFilesHost(workspace.dir);
     const state = await (await openPage(host)).workspace();
     const untitled = join(workspace.dir, "untitled-1.ts");
-    expect({ document: state.document, file: await read(untitled), drafts: await readdir(join(workspace.dir, "drafts")) }).toEqual({
+    expect({
+      document: state.document,
+      file: await read(untitled),
+      drafts: await readdir(join(workspace.dir, "drafts")),
+    }).toEqual({
       document: { id, path: untitled, name: "gone.ts (deleted)", untitled: true, source: "// rescued\n", dirty: false },
       file: "// rescued\n",
       drafts: ["index.json"],
@@ -373,10 +480,13 @@ describe("watching the open file", () => {
     const edits: [string, () => Promise<void>][] = [
       ["in place", () => writeFile(served, handler("two"))],
       // As many editors save: a new file renamed over the old one (a new inode).
-      ["renamed over", async () => {
-        await writeFile(join(projectDir, ".served.ts.swp"), handler("three"));
-        await rename(join(projectDir, ".served.ts.swp"), served);
-      }],
+      [
+        "renamed over",
+        async () => {
+          await writeFile(join(projectDir, ".served.ts.swp"), handler("three"));
+          await rename(join(projectDir, ".served.ts.swp"), served);
+        },
+      ],
       ["in place after the rename", () => writeFile(served, handler("four"))],
     ];
     for (const [how, edit] of edits) {
@@ -384,14 +494,41 @@ describe("watching the open file", () => {
       await edit();
       const pushed = await page.push("file-changed", from);
       const loaded = await page.push("load-result", from);
-      changes.push({ how, pushed, loaded: loaded.event.kind, serves: await (await fetch(host.session.runnerUrl)).text() });
+      changes.push({
+        how,
+        pushed,
+        loaded: loaded.event.kind,
+        serves: await (await fetch(host.session.runnerUrl)).text(),
+      });
     }
     expect(changes).toEqual([
-      { how: "in place", pushed: { type: "file-changed", id, source: handler("two"), conflict: false }, loaded: "loaded", serves: "two" },
-      { how: "renamed over", pushed: { type: "file-changed", id, source: handler("three"), conflict: false }, loaded: "loaded", serves: "three" },
-      { how: "in place after the rename", pushed: { type: "file-changed", id, source: handler("four"), conflict: false }, loaded: "loaded", serves: "four" },
+      {
+        how: "in place",
+        pushed: { type: "file-changed", id, source: handler("two"), conflict: false },
+        loaded: "loaded",
+        serves: "two",
+      },
+      {
+        how: "renamed over",
+        pushed: { type: "file-changed", id, source: handler("three"), conflict: false },
+        loaded: "loaded",
+        serves: "three",
+      },
+      {
+        how: "in place after the rename",
+        pushed: { type: "file-changed", id, source: handler("four"), conflict: false },
+        loaded: "loaded",
+        serves: "four",
+      },
     ]);
-    expect(host.session.workspace()?.document).toEqual({ id, path: served, name: "served.ts", untitled: false, source: handler("four"), dirty: false });
+    expect(host.session.workspace()?.document).toEqual({
+      id,
+      path: served,
+      name: "served.ts",
+      untitled: false,
+      source: handler("four"),
+      dirty: false,
+    });
   });
 
   test("with unsaved edits a change is a conflict that overwrites nothing; mine keeps the edits, theirs takes the file and loads it", async () => {
@@ -412,12 +549,36 @@ describe("watching the open file", () => {
     from = page.messages.length;
     const theirs = await page.request("file-conflict-resolve", { id, keep: "theirs" });
     const loaded = await page.push("load-result", from);
-    expect({ conflict, untouched, mine, keptDraft, theirs, loaded: loaded.event.kind, serves: await (await fetch(host.session.runnerUrl)).text(), drafts: await readdir(join(workspaceDir, "drafts")) }).toEqual({
+    expect({
+      conflict,
+      untouched,
+      mine,
+      keptDraft,
+      theirs,
+      loaded: loaded.event.kind,
+      serves: await (await fetch(host.session.runnerUrl)).text(),
+      drafts: await readdir(join(workspaceDir, "drafts")),
+    }).toEqual({
       conflict: { type: "file-changed", id, source: handler("theirs"), conflict: true },
       untouched: handler("mine"),
-      mine: { type: "document", document: { id, path: events, name: "events.ts", untitled: false, source: handler("mine"), dirty: true }, recent: [events] },
+      mine: {
+        type: "document",
+        document: { id, path: events, name: "events.ts", untitled: false, source: handler("mine"), dirty: true },
+        recent: [events],
+      },
       keptDraft: handler("mine"),
-      theirs: { type: "document", document: { id, path: events, name: "events.ts", untitled: false, source: handler("theirs again"), dirty: false }, recent: [events] },
+      theirs: {
+        type: "document",
+        document: {
+          id,
+          path: events,
+          name: "events.ts",
+          untitled: false,
+          source: handler("theirs again"),
+          dirty: false,
+        },
+        recent: [events],
+      },
       loaded: "loaded",
       serves: "theirs again",
       drafts: ["index.json"],
@@ -432,13 +593,18 @@ describe("watching the open file", () => {
     const dirty = Promise.withResolvers<void>();
     let id = "";
     {
-      await using host = await startFilesHost(workspace.dir, { onTitle: (title) => title.includes("•") && dirty.resolve() });
+      await using host = await startFilesHost(workspace.dir, {
+        onTitle: (title) => title.includes("•") && dirty.resolve(),
+      });
       const page = await openPage(host);
       await page.workspace();
       id = (await page.document("file-open", { path: events })).id;
       await rm(events);
       await dirty.promise;
-      expect({ unsaved: host.session.hasUnsavedChanges(), draft: await read(join(workspace.dir, "drafts", `${id}.ts`)) }).toEqual({ unsaved: true, draft: handler("only copy") });
+      expect({
+        unsaved: host.session.hasUnsavedChanges(),
+        draft: await read(join(workspace.dir, "drafts", `${id}.ts`)),
+      }).toEqual({ unsaved: true, draft: handler("only copy") });
     }
     await using host = await startFilesHost(workspace.dir);
     expect((await (await openPage(host)).workspace()).document).toEqual({
@@ -474,7 +640,9 @@ describe("watching the open file", () => {
     // own text) would have come first.
     await writeFile(events, handler("outside"));
     await page.push("file-changed");
-    expect(page.pushes("file-changed")).toEqual([{ type: "file-changed", id, source: handler("outside"), conflict: false }]);
+    expect(page.pushes("file-changed")).toEqual([
+      { type: "file-changed", id, source: handler("outside"), conflict: false },
+    ]);
   });
 });
 
@@ -486,7 +654,9 @@ describe("settings and recent files", () => {
       const page = await openPage(host);
       const other = await openPage(host);
       await page.workspace();
-      expect(await page.request("settings-set", { settings: { theme: "dark" } })).toEqual({ settings: { ...defaultSettings, theme: "dark" } });
+      expect(await page.request("settings-set", { settings: { theme: "dark" } })).toEqual({
+        settings: { ...defaultSettings, theme: "dark" },
+      });
       const window = { width: 1200, height: 800, x: 10, y: -20 };
       expect(await page.request("settings-set", { settings: { autoRun: true, window } })).toEqual({
         settings: { theme: "dark", autoRun: true, defaultClient: "stream", window },
@@ -494,7 +664,12 @@ describe("settings and recent files", () => {
       await other.until(() => (other.pushes("settings").length === 2 ? true : undefined));
     }
     await using host = await startFilesHost(workspace.dir);
-    expect((await (await openPage(host)).workspace()).settings).toEqual({ theme: "dark", autoRun: true, defaultClient: "stream", window: { width: 1200, height: 800, x: 10, y: -20 } });
+    expect((await (await openPage(host)).workspace()).settings).toEqual({
+      theme: "dark",
+      autoRun: true,
+      defaultClient: "stream",
+      window: { width: 1200, height: 800, x: 10, y: -20 },
+    });
   });
 
   test("a setting that does not check out is refused and nothing changes", async () => {
@@ -502,12 +677,22 @@ describe("settings and recent files", () => {
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     await page.workspace();
-    const send = (settings: unknown) => page.outcome("settings-set", { settings } as PageRequests["settings-set"]["request"]);
-    const malformed = (message: string) => ({ error: { kind: "malformed" as const, message: `malformed message: settings-set.settings.${message}` } });
-    expect([await send({ theme: "blue" }), await send({ autoRun: "yes" }), await send({ window: { width: 0, height: 1, x: 0, y: 0 } }), await send({ fontSize: 12 })]).toEqual([
+    const send = (settings: unknown) =>
+      page.outcome("settings-set", { settings } as PageRequests["settings-set"]["request"]);
+    const malformed = (message: string) => ({
+      error: { kind: "malformed" as const, message: `malformed message: settings-set.settings.${message}` },
+    });
+    expect([
+      await send({ theme: "blue" }),
+      await send({ autoRun: "yes" }),
+      await send({ window: { width: 0, height: 1, x: 0, y: 0 } }),
+      await send({ fontSize: 12 }),
+    ]).toEqual([
       malformed("theme must be one of system, light, dark"),
       malformed("autoRun must be true or false"),
-      malformed("window must be { width, height, x, y } in whole pixels (width and height 1 or more, all within ±100000)"),
+      malformed(
+        "window must be { width, height, x, y } in whole pixels (width and height 1 or more, all within ±100000)",
+      ),
       malformed("fontSize is not a setting"),
     ]);
     expect(host.session.workspace()?.settings).toEqual(defaultSettings);
@@ -529,7 +714,9 @@ describe("settings and recent files", () => {
     }
     await rm(files[11]!);
     await using host = await startFilesHost(workspace.dir);
-    expect((await (await openPage(host)).workspace()).recent).toEqual([4, 10, 9, 8, 7, 6, 5, 3, 2].map((i) => files[i]!));
+    expect((await (await openPage(host)).workspace()).recent).toEqual(
+      [4, 10, 9, 8, 7, 6, 5, 3, 2].map((i) => files[i]!),
+    );
   });
 });
 
@@ -538,7 +725,18 @@ describe("folders", () => {
     await using workspace = await createTempDir("files-ws-");
     await using project = await createTempDir("files-project-");
     for (const folder of ["src", "lib", ".git"]) await mkdir(join(project.dir, folder));
-    for (const name of ["b.ts", "a10.js", "a2.mjs", "c.tsx", "d.mts", "notes.txt", "package.json", ".hidden.ts", ".b.ts.0123456789ab.partial"]) await writeFile(join(project.dir, name), "");
+    for (const name of [
+      "b.ts",
+      "a10.js",
+      "a2.mjs",
+      "c.tsx",
+      "d.mts",
+      "notes.txt",
+      "package.json",
+      ".hidden.ts",
+      ".b.ts.0123456789ab.partial",
+    ])
+      await writeFile(join(project.dir, name), "");
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     await page.workspace();
@@ -546,7 +744,15 @@ describe("folders", () => {
     expect(await page.request("file-list", { dir: project.dir })).toEqual({
       dir: project.dir,
       parent: tmpdir(),
-      entries: [entry("lib", true), entry("src", true), entry("a2.mjs"), entry("a10.js"), entry("b.ts"), entry("c.tsx"), entry("d.mts")],
+      entries: [
+        entry("lib", true),
+        entry("src", true),
+        entry("a2.mjs"),
+        entry("a10.js"),
+        entry("b.ts"),
+        entry("c.tsx"),
+        entry("d.mts"),
+      ],
     });
   });
 
@@ -561,7 +767,13 @@ describe("folders", () => {
       await page.outcome("file-list", { dir: join(workspace.dir, "missing") }),
       await page.outcome("file-list", { dir: file }),
     ]).toEqual([
-      { reply: { dir: workspace.dir, parent: tmpdir(), entries: [{ name: "untitled-1.ts", path: file, directory: false }] } },
+      {
+        reply: {
+          dir: workspace.dir,
+          parent: tmpdir(),
+          entries: [{ name: "untitled-1.ts", path: file, directory: false }],
+        },
+      },
       { error: { kind: "failed", message: `There is no folder at ${join(workspace.dir, "missing")}.` } },
       { error: { kind: "failed", message: `${file} is not a folder.` } },
     ]);
@@ -578,7 +790,12 @@ describe("the window title", () => {
     const unsaved = host.session.hasUnsavedChanges();
     await host.session.saveAll();
     expect({ titles, unsaved, saved: host.session.hasUnsavedChanges(), file: await read(events) }).toEqual({
-      titles: ["Untitled 1 — Stream Playground", "events.ts — Stream Playground", "events.ts • — Stream Playground", "events.ts — Stream Playground"],
+      titles: [
+        "Untitled 1 — Stream Playground",
+        "events.ts — Stream Playground",
+        "events.ts • — Stream Playground",
+        "events.ts — Stream Playground",
+      ],
       unsaved: true,
       saved: false,
       file: handler("edited more"),

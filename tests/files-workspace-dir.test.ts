@@ -31,14 +31,21 @@ describe("where the workspace lives", () => {
       explicit: resolveWorkspaceDir("/explicit", { env, platform: "linux", home }),
       fromEnv: resolveWorkspaceDir(undefined, { env, platform: "linux", home }),
       fallback: resolveWorkspaceDir(undefined, { env: {}, platform: "linux", home }),
-    }).toEqual({ explicit: "/explicit", fromEnv: "/custom/home", fallback: "/home/someone/.local/share/stream-playground" });
+    }).toEqual({
+      explicit: "/explicit",
+      fromEnv: "/custom/home",
+      fallback: "/home/someone/.local/share/stream-playground",
+    });
   });
 
   test("the folder is made private to the user", async () => {
     const parent = await mkdtemp(join(tmpdir(), "files-dir-"));
     try {
       const dir = await ensureWorkspaceDir(join(parent, "nested", "workspace"));
-      expect({ dir, mode: (await stat(dir)).mode & 0o777 }).toEqual({ dir: join(parent, "nested", "workspace"), mode: 0o700 });
+      expect({ dir, mode: (await stat(dir)).mode & 0o777 }).toEqual({
+        dir: join(parent, "nested", "workspace"),
+        mode: 0o700,
+      });
     } finally {
       await rm(parent, { recursive: true, force: true });
     }

@@ -24,25 +24,43 @@ const cases: Case[] = [
   {
     fixture: "express.ts",
     form: "node-http",
-    requests: [{ path: "/json" }, { path: "/missing" }, { path: "/echo", init: { method: "POST", headers: { "content-type": "text/plain" }, body: "pen" } }],
+    requests: [
+      { path: "/json" },
+      { path: "/missing" },
+      { path: "/echo", init: { method: "POST", headers: { "content-type": "text/plain" }, body: "pen" } },
+    ],
   },
   { fixture: "node-http.ts", form: "node-http", requests: [{ path: "/" }, { path: "/stream" }] },
   { fixture: "elysia.ts", form: "library-serve", requests: [{ path: "/" }, { path: "/count" }, { path: "/missing" }] },
-  { fixture: "itty-router.ts", form: "default-app", requests: [{ path: "/" }, { path: "/stream" }, { path: "/missing" }] },
+  {
+    fixture: "itty-router.ts",
+    form: "default-app",
+    requests: [{ path: "/" }, { path: "/stream" }, { path: "/missing" }],
+  },
   { fixture: "h3.ts", form: "default-app", requests: [{ path: "/" }, { path: "/stream" }, { path: "/missing" }] },
 ];
 
 describe("framework apps answer as under plain Bun", () => {
-  test.each(cases.map((c) => [c.fixture, c] as const))("%s", async (_name, { fixture, form, requests }) => {
-    const path = join(frameworks, fixture);
-    const { runner } = await startRunner();
-    const load = await runner.load(await Bun.file(path).text(), path);
-    expect({ kind: load.kind, form: load.kind === "loaded" ? load.form : load.message }).toEqual({ kind: "loaded", form });
-    await using oracle = await startOracle(path);
-    for (const { path: requestPath, init } of requests) {
-      const [played, plain] = await Promise.all([answerOf(new URL(requestPath, runner.url).href, init), answerOf(new URL(requestPath, oracle.url).href, init)]);
-      // Whole answers side by side, so a difference names the request it is in.
-      expect({ path: requestPath, ...played }).toEqual({ path: requestPath, ...plain });
-    }
-  }, 30_000);
+  test.each(cases.map((c) => [c.fixture, c] as const))(
+    "%s",
+    async (_name, { fixture, form, requests }) => {
+      const path = join(frameworks, fixture);
+      const { runner } = await startRunner();
+      const load = await runner.load(await Bun.file(path).text(), path);
+      expect({ kind: load.kind, form: load.kind === "loaded" ? load.form : load.message }).toEqual({
+        kind: "loaded",
+        form,
+      });
+      await using oracle = await startOracle(path);
+      for (const { path: requestPath, init } of requests) {
+        const [played, plain] = await Promise.all([
+          answerOf(new URL(requestPath, runner.url).href, init),
+          answerOf(new URL(requestPath, oracle.url).href, init),
+        ]);
+        // Whole answers side by side, so a difference names the request it is in.
+        expect({ path: requestPath, ...played }).toEqual({ path: requestPath, ...plain });
+      }
+    },
+    30_000,
+  );
 });

@@ -19,13 +19,29 @@ describe.each([
 ] as const)("%s", (_name, file, form, expected) => {
   test("is traced on both sides and answers as under plain Bun", async () => {
     const path = join(frameworks, file);
-    const { load, events } = await traceSnippet({ snippetPath: path, path: "/ws", client: "websocket", send: ["hi"], durationMs: 1_000 });
+    const { load, events } = await traceSnippet({
+      snippetPath: path,
+      path: "/ws",
+      client: "websocket",
+      send: ["hi"],
+      durationMs: 1_000,
+    });
     expect(load).toMatchObject({ kind: "loaded", form });
     await using oracle = await startOracle(path);
     const plain = await bareSession(new URL("/ws", oracle.url).href, ["hi"], 2, { code: 1000, reason: "" });
-    const received = ofKind(events, "ws-message").filter((e) => e.side === "client").map((e) => e.text);
+    const received = ofKind(events, "ws-message")
+      .filter((e) => e.side === "client")
+      .map((e) => e.text);
     expect({ traced: received, plain: plain.messages }).toEqual({ traced: [...expected], plain: [...expected] });
-    expect(kindsOf(events, "server", 1)).toEqual(["request", "response", "ws-open", "ws-send", "ws-message", "ws-send", "ws-close"]);
+    expect(kindsOf(events, "server", 1)).toEqual([
+      "request",
+      "response",
+      "ws-open",
+      "ws-send",
+      "ws-message",
+      "ws-send",
+      "ws-close",
+    ]);
     expect(ofKind(events, "error")).toEqual([]);
   }, 30_000);
 });

@@ -6,9 +6,15 @@ import { letIn, startTestHost } from "./support/test-host.ts";
 import { kindsOf, ofKind, receivedText } from "./support/timeline.ts";
 
 const is =
-  <K extends TimelineEvent["kind"]>(kind: K, lane?: number, extra: (event: Extract<TimelineEvent, { kind: K }>) => boolean = () => true) =>
+  <K extends TimelineEvent["kind"]>(
+    kind: K,
+    lane?: number,
+    extra: (event: Extract<TimelineEvent, { kind: K }>) => boolean = () => true,
+  ) =>
   (event: TimelineEvent): event is Extract<TimelineEvent, { kind: K }> =>
-    event.kind === kind && (lane === undefined || event.lane === lane) && extra(event as Extract<TimelineEvent, { kind: K }>);
+    event.kind === kind &&
+    (lane === undefined || event.lane === lane) &&
+    extra(event as Extract<TimelineEvent, { kind: K }>);
 
 const streamClient = (path = "/", more: Partial<ClientRequest> = {}): PageRequests["connect"]["request"] => ({
   request: { client: "stream", path, method: "GET", headers: {}, clients: 1, ...more },
@@ -35,8 +41,18 @@ describe("loading", () => {
     const page = await openPage(host, await letIn(host));
     const reply = await page.request("load", { source: twoLines });
     expect({ kind: reply.kind, version: reply.version }).toEqual({ kind: "loaded", version: 1 });
-    const status = await page.until(() => page.messages.findLast((m) => m.payload?.type === "status" && m.payload.status.serving === 1));
-    expect(status.payload).toEqual({ type: "status", status: { runnerUrl: host.session.runnerUrl, serving: 1, timelineStart: host.session.status().timelineStart, clients: [] } });
+    const status = await page.until(() =>
+      page.messages.findLast((m) => m.payload?.type === "status" && m.payload.status.serving === 1),
+    );
+    expect(status.payload).toEqual({
+      type: "status",
+      status: {
+        runnerUrl: host.session.runnerUrl,
+        serving: 1,
+        timelineStart: host.session.status().timelineStart,
+        clients: [],
+      },
+    });
   });
 
   test("a load that fails is a load-error result, and a relative path is refused", async () => {
@@ -47,7 +63,12 @@ describe("loading", () => {
     expect({
       failed: failed.kind === "load-error" && failed.failure,
       relative,
-    }).toEqual({ failed: "syntax", relative: { error: { kind: "failed", message: `load: the snippet's path must be absolute, not "relative/snippet.ts"` } } });
+    }).toEqual({
+      failed: "syntax",
+      relative: {
+        error: { kind: "failed", message: `load: the snippet's path must be absolute, not "relative/snippet.ts"` },
+      },
+    });
   });
 });
 
@@ -83,7 +104,13 @@ describe("clients", () => {
     const disconnect = await page.event(is("disconnect", 1));
     const abort = await page.event(is("abort", 1));
     await page.event(is("cleanup", 1, (e) => e.via === "generator-finally"));
-    expect({ by: disconnect.by, cleanups: ofKind(page.events, "cleanup", 1).map((e) => e.via).sort(), abortRequest: abort.requestId }).toEqual({
+    expect({
+      by: disconnect.by,
+      cleanups: ofKind(page.events, "cleanup", 1)
+        .map((e) => e.via)
+        .sort(),
+      abortRequest: abort.requestId,
+    }).toEqual({
       by: "client",
       cleanups: ["abort-listener", "generator-finally"],
       abortRequest: ofKind(page.events, "request", 1)[0]!.requestId,
@@ -114,13 +141,18 @@ describe("clients", () => {
     expect(cleared.status.timelineStart > before).toBe(true);
     expect(otherCleared).toEqual({ type: "cleared", ...cleared });
     expect(page.pushes("cleared")).toEqual([]);
-    expect(await page.request("connect", streamClient())).toEqual({ lanes: [{ lane: 1, url: `${new URL(host.session.runnerUrl).origin}/` }] });
+    expect(await page.request("connect", streamClient())).toEqual({
+      lanes: [{ lane: 1, url: `${new URL(host.session.runnerUrl).origin}/` }],
+    });
     await page.event(is("chunk", 1));
     // The old streams' aborts and cleanups belong to the forgotten timeline: only the new lane 1 shows.
     await page.request("disconnect", {});
     await page.event(is("cleanup", 1, (e) => e.via === "generator-finally"));
     const requestIds = page.events.flatMap((e) => (e.side === "server" ? [e.requestId] : []));
-    expect({ lanes: [...new Set(page.events.map((e) => e.lane))], requests: [...new Set(requestIds)].length }).toEqual({ lanes: [1], requests: 1 });
+    expect({ lanes: [...new Set(page.events.map((e) => e.lane))], requests: [...new Set(requestIds)].length }).toEqual({
+      lanes: [1],
+      requests: 1,
+    });
   });
 
   test("a page that connects later is shown the buffered timeline", async () => {
@@ -142,11 +174,21 @@ describe("clients", () => {
     const cookie = await letIn(host);
     const page = await openPage(host, cookie);
     await page.request("load", { source: parked });
-    const connected = await page.request("connect", { request: { client: "browser", path: "/events?x=1", method: "GET", headers: {}, clients: 2 } });
-    expect(connected).toEqual({ lanes: [{ lane: 1, url: "/lane/1/events?x=1" }, { lane: 2, url: "/lane/2/events?x=1" }] });
+    const connected = await page.request("connect", {
+      request: { client: "browser", path: "/events?x=1", method: "GET", headers: {}, clients: 2 },
+    });
+    expect(connected).toEqual({
+      lanes: [
+        { lane: 1, url: "/lane/1/events?x=1" },
+        { lane: 2, url: "/lane/2/events?x=1" },
+      ],
+    });
 
     const abort = new AbortController();
-    const response = await fetch(`${host.origin}/lane/2/events?x=1`, { headers: { cookie, "last-event-id": "7" }, signal: abort.signal });
+    const response = await fetch(`${host.origin}/lane/2/events?x=1`, {
+      headers: { cookie, "last-event-id": "7" },
+      signal: abort.signal,
+    });
     const reader = response.body!.getReader();
     const first = await reader.read();
     expect({
@@ -169,7 +211,9 @@ describe("clients", () => {
     await page.request("load", {
       source: `export default () => new Response("event: score\\ndata: 1\\n\\n", { headers: { "content-type": "text/event-stream" } });`,
     });
-    await page.request("connect", { request: { client: "browser", path: "/", method: "GET", headers: {}, clients: 1 } });
+    await page.request("connect", {
+      request: { client: "browser", path: "/", method: "GET", headers: {}, clients: 1 },
+    });
     let delivered = false;
     const body = fetch(`${host.origin}/lane/1/`, { headers: { cookie } }).then(async (response) => {
       const text = await response.text();
@@ -177,7 +221,10 @@ describe("clients", () => {
       return text;
     });
     const asked = await page.push("browser-listen");
-    expect({ asked, delivered }).toEqual({ asked: { type: "browser-listen", lane: 1, types: ["score"] }, delivered: false });
+    expect({ asked, delivered }).toEqual({
+      asked: { type: "browser-listen", lane: 1, types: ["score"] },
+      delivered: false,
+    });
     await page.request("browser-listening", { lane: 1, types: ["score"] });
     expect(await body).toBe("event: score\ndata: 1\n\n");
     const ended = await page.event(is("disconnect", 1));
@@ -210,7 +257,14 @@ describe("clients", () => {
   test("browser-events are checked, recorded and broadcast", async () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
-    const chunk: TimelineEvent = { t: performance.now(), lane: 1, side: "client", kind: "chunk", bytes: 3, text: "abc" };
+    const chunk: TimelineEvent = {
+      t: performance.now(),
+      lane: 1,
+      side: "client",
+      kind: "chunk",
+      bytes: 3,
+      text: "abc",
+    };
     expect(await page.request("browser-events", { events: [chunk] })).toEqual({});
     expect(await page.event(is("chunk", 1))).toEqual(chunk);
   });
@@ -221,22 +275,45 @@ describe("malformed messages", () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
     const failures = () =>
-      page.messages.flatMap((m): ({ push: string } | { replyId: number | undefined; kind: string; message: string })[] =>
-        m.payload?.type === "failed" ? [{ push: m.payload.message }] : m.error ? [{ replyId: m.replyId, ...m.error }] : [],
+      page.messages.flatMap(
+        (m): ({ push: string } | { replyId: number | undefined; kind: string; message: string })[] =>
+          m.payload?.type === "failed"
+            ? [{ push: m.payload.message }]
+            : m.error
+              ? [{ replyId: m.replyId, ...m.error }]
+              : [],
       );
     page.sendRaw("not json");
     page.sendRaw(new Uint8Array([1, 2, 3]));
     page.sendRaw(JSON.stringify({ payload: { type: "clear" } }));
     page.sendRaw(JSON.stringify({ id: 101, payload: { type: "toString" } }));
-    page.sendRaw(JSON.stringify({ id: 102, payload: { type: "connect", request: { client: "stream", path: "elsewhere/", method: "GET", headers: {}, clients: 1 } } }));
-    page.sendRaw(JSON.stringify({ id: 103, payload: { type: "browser-events", events: [{ t: 1, lane: 1, side: "server", kind: "chunk" }] } }));
+    page.sendRaw(
+      JSON.stringify({
+        id: 102,
+        payload: {
+          type: "connect",
+          request: { client: "stream", path: "elsewhere/", method: "GET", headers: {}, clients: 1 },
+        },
+      }),
+    );
+    page.sendRaw(
+      JSON.stringify({
+        id: 103,
+        payload: { type: "browser-events", events: [{ t: 1, lane: 1, side: "server", kind: "chunk" }] },
+      }),
+    );
     await page.until(() => (failures().length === 6 ? true : undefined));
     expect(failures()).toEqual([
-      { push: "a message was not JSON: JSON Parse error: Unexpected identifier \"not\"" },
+      { push: 'a message was not JSON: JSON Parse error: Unexpected identifier "not"' },
       { push: "messages must be JSON text, not binary" },
       { push: "malformed message: a message must be an object with a numeric id" },
       { replyId: 101, kind: "malformed", message: `malformed message: unknown message type "toString"` },
-      { replyId: 102, kind: "malformed", message: "malformed message: connect.request.path must start with / (a path on the snippet's server) or be an http:, https:, ws: or wss: URL" },
+      {
+        replyId: 102,
+        kind: "malformed",
+        message:
+          "malformed message: connect.request.path must start with / (a path on the snippet's server) or be an http:, https:, ws: or wss: URL",
+      },
       { replyId: 103, kind: "malformed", message: `malformed message: browser-events.events[0].side must be "client"` },
     ]);
     expect(typeof (await page.request("clock-ping", {})).now).toBe("number");
@@ -248,14 +325,17 @@ describe("batching", () => {
   test("a flood of 200,000 chunks reaches the page in far fewer messages than events", async () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
-    await page.request("load", { source: `export default () => new Response(async function* () { for (let i = 0; i < 200_000; i++) yield "x"; });` });
+    await page.request("load", {
+      source: `export default () => new Response(async function* () { for (let i = 0; i < 200_000; i++) yield "x"; });`,
+    });
     const before = page.messages.length;
     await page.request("connect", streamClient());
     await page.event(is("disconnect", 1));
     await page.event(is("end", 1));
     const eventMessages = page.messages.slice(before).filter((m) => m.payload?.type === "events").length;
     const folded = ofKind(page.events, "folded");
-    const written = ofKind(page.events, "write").length + folded.filter((e) => e.of === "write").reduce((n, e) => n + e.count, 0);
+    const written =
+      ofKind(page.events, "write").length + folded.filter((e) => e.of === "write").reduce((n, e) => n + e.count, 0);
     expect(written).toBe(200_000);
     expect(eventMessages * 20).toBeLessThan(page.events.length);
   }, 30_000);

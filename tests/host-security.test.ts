@@ -53,14 +53,21 @@ describe("the token and the cookie", () => {
   test("a wrong token is refused and sets no cookie", async () => {
     await using host = await startTestHost();
     const response = await fetch(`${host.origin}/?token=not-the-token`, { redirect: "manual" });
-    expect({ status: response.status, cookie: response.headers.get("set-cookie") }).toEqual({ status: 403, cookie: null });
+    expect({ status: response.status, cookie: response.headers.get("set-cookie") }).toEqual({
+      status: 403,
+      cookie: null,
+    });
   });
 
   test("the right token sets an HttpOnly SameSite=Strict cookie named for the port and redirects without the token", async () => {
     await using host = await startTestHost();
     const token = new URL(host.launchUrl).searchParams.get("token");
     const response = await fetch(`${host.origin}/health?token=${token}&x=1`, { redirect: "manual" });
-    expect({ status: response.status, location: response.headers.get("location"), cookie: response.headers.get("set-cookie") }).toEqual({
+    expect({
+      status: response.status,
+      location: response.headers.get("location"),
+      cookie: response.headers.get("set-cookie"),
+    }).toEqual({
       status: 303,
       location: "/health?x=1",
       cookie: `stream-playground-${host.port}=${token}; HttpOnly; SameSite=Strict; Path=/`,
@@ -72,9 +79,16 @@ describe("the token and the cookie", () => {
     await using host = await startTestHost();
     const cookie = await letIn(host);
     const response = await fetch(`${host.origin}/health`, { headers: { cookie } });
-    expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: { ok: true, runnerUrl: host.session.runnerUrl } });
+    expect({ status: response.status, body: await response.json() }).toEqual({
+      status: 200,
+      body: { ok: true, runnerUrl: host.session.runnerUrl },
+    });
     const page = await fetch(`${host.origin}/`, { headers: { cookie } });
-    expect({ status: page.status, type: page.headers.get("content-type"), cache: page.headers.get("cache-control") }).toEqual({
+    expect({
+      status: page.status,
+      type: page.headers.get("content-type"),
+      cache: page.headers.get("cache-control"),
+    }).toEqual({
       status: 200,
       type: "text/html;charset=utf-8",
       cache: "no-store",
@@ -93,7 +107,9 @@ describe("host and origin", () => {
     await using host = await startTestHost();
     const cookie = await letIn(host);
     // Bun's fetch sends a Host header given in `headers` as it is.
-    const response = await fetch(`${host.origin}/health`, { headers: { cookie, host: `attacker.example:${host.port}` } });
+    const response = await fetch(`${host.origin}/health`, {
+      headers: { cookie, host: `attacker.example:${host.port}` },
+    });
     expect(response.status).toBe(403);
   });
 
@@ -114,7 +130,10 @@ describe("host and origin", () => {
 
   test("the server listens on 127.0.0.1 only", async () => {
     await using host = await startTestHost();
-    expect({ hostname: host.hostname, origin: host.origin }).toEqual({ hostname: "127.0.0.1", origin: `http://127.0.0.1:${host.port}` });
+    expect({ hostname: host.hostname, origin: host.origin }).toEqual({
+      hostname: "127.0.0.1",
+      origin: `http://127.0.0.1:${host.port}`,
+    });
   });
 });
 
@@ -146,7 +165,11 @@ describe("static files", () => {
     await using host = await startTestHost();
     const cookie = await letIn(host);
     const response = await fetch(`${host.origin}/monaco/vs/loader.js`, { headers: { cookie } });
-    expect({ status: response.status, type: response.headers.get("content-type"), cache: response.headers.get("cache-control") }).toEqual({
+    expect({
+      status: response.status,
+      type: response.headers.get("content-type"),
+      cache: response.headers.get("cache-control"),
+    }).toEqual({
       status: 200,
       type: "text/javascript;charset=utf-8",
       cache: "public, max-age=604800",
@@ -162,7 +185,10 @@ describe("static files", () => {
   ])("a path that climbs out of monaco with %s is refused", async (_name, path) => {
     await using host = await startTestHost();
     const cookie = await letIn(host);
-    const status = await rawStatus(host.port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`);
+    const status = await rawStatus(
+      host.port,
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`,
+    );
     expect([403, 404]).toContain(status);
   });
 
@@ -172,13 +198,21 @@ describe("static files", () => {
     const response = await fetch(`${host.origin}/app.js`, { headers: { cookie } });
     const body = await response.text();
     const mapUrl = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(body)?.[1];
-    expect({ status: response.status, cache: response.headers.get("cache-control"), hasCode: /document\.title\s*=\s*"test page"/.test(body), mapUrl }).toEqual({
+    expect({
+      status: response.status,
+      cache: response.headers.get("cache-control"),
+      hasCode: /document\.title\s*=\s*"test page"/.test(body),
+      mapUrl,
+    }).toEqual({
       status: 200,
       cache: "no-store",
       hasCode: true,
       mapUrl: "/app.js.map",
     });
-    const map = (await (await fetch(`${host.origin}${mapUrl}`, { headers: { cookie } })).json()) as { sources: string[]; sourcesContent?: string[] };
+    const map = (await (await fetch(`${host.origin}${mapUrl}`, { headers: { cookie } })).json()) as {
+      sources: string[];
+      sourcesContent?: string[];
+    };
     expect(map.sources.some((source) => source.endsWith("main.ts"))).toBe(true);
   });
 
@@ -193,7 +227,12 @@ describe("static files", () => {
     const cookie = await letIn(host);
     const response = await fetch(`${host.origin}/app.css`, { headers: { cookie } });
     const css = await response.text();
-    expect({ status: response.status, type: response.headers.get("content-type"), imported: /color:\s*red/.test(css), beside: /color:\s*blue/.test(css) }).toEqual({
+    expect({
+      status: response.status,
+      type: response.headers.get("content-type"),
+      imported: /color:\s*red/.test(css),
+      beside: /color:\s*blue/.test(css),
+    }).toEqual({
       status: 200,
       type: "text/css;charset=utf-8",
       imported: true,
@@ -203,11 +242,18 @@ describe("static files", () => {
 
   test("a page that does not build is a 500 that says what failed, and the host keeps running", async () => {
     const logged: string[] = [];
-    await using host = await startTestHost({ files: { "main.ts": `import "./missing-module.ts";\n` }, log: (line) => logged.push(line) });
+    await using host = await startTestHost({
+      files: { "main.ts": `import "./missing-module.ts";\n` },
+      log: (line) => logged.push(line),
+    });
     const cookie = await letIn(host);
     const page = await fetch(`${host.origin}/`, { headers: { cookie } });
     const text = await page.text();
-    expect({ status: page.status, saysWhat: text.includes(`Could not resolve: "./missing-module.ts"`), logged: logged.length }).toEqual({ status: 500, saysWhat: true, logged: 1 });
+    expect({
+      status: page.status,
+      saysWhat: text.includes(`Could not resolve: "./missing-module.ts"`),
+      logged: logged.length,
+    }).toEqual({ status: 500, saysWhat: true, logged: 1 });
     expect((await fetch(`${host.origin}/health`, { headers: { cookie } })).status).toBe(200);
   });
 
@@ -229,6 +275,16 @@ describe("static files", () => {
       docs: keys.some((key) => key.includes("/bun-types/docs/")),
       otherTypeScriptVersions: keys.some((key) => /\/ts\d+\.\d+\//.test(key)),
       revalidated: again.status,
-    }).toEqual({ status: 200, cacheControl: "no-cache", lib: ["lib.esnext.d.ts"], bunIndex: "string", nodeIndex: "string", allDeclarations: true, docs: false, otherTypeScriptVersions: false, revalidated: 304 });
+    }).toEqual({
+      status: 200,
+      cacheControl: "no-cache",
+      lib: ["lib.esnext.d.ts"],
+      bunIndex: "string",
+      nodeIndex: "string",
+      allDeclarations: true,
+      docs: false,
+      otherTypeScriptVersions: false,
+      revalidated: 304,
+    });
   });
 });

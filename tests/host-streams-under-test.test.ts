@@ -6,7 +6,9 @@ import { createRecordingLedger } from "../src/main/recording-ledger.ts";
 import { openPage } from "./support/page-socket.ts";
 import { letIn, startTestHost } from "./support/test-host.ts";
 
-const connect = (request: Partial<ClientRequest>): PageRequests["connect"]["request"] => ({ request: { client: "stream", path: "/", method: "GET", headers: {}, clients: 1, ...request } });
+const connect = (request: Partial<ClientRequest>): PageRequests["connect"]["request"] => ({
+  request: { client: "stream", path: "/", method: "GET", headers: {}, clients: 1, ...request },
+});
 
 const endless = `export default () => new Response(async function* () {
   for (let i = 0; ; i++) {
@@ -26,12 +28,18 @@ describe("a slow lane", () => {
     const page = await openPage(host, await letIn(host));
     await page.request("load", { source: endless });
     await page.request("connect", connect({ slow: { readBytesPerSecond: 65_536 } }));
-    expect(host.session.status().clients).toEqual([{ lane: 1, client: "stream", method: "GET", path: "/", slow: { readBytesPerSecond: 65_536 }, paused: false }]);
+    expect(host.session.status().clients).toEqual([
+      { lane: 1, client: "stream", method: "GET", path: "/", slow: { readBytesPerSecond: 65_536 }, paused: false },
+    ]);
     await page.request("lane-reading", { lane: 1, paused: true });
-    await page.until(() => page.messages.find((m) => m.payload?.type === "status" && m.payload.status.clients[0]?.paused === true));
+    await page.until(() =>
+      page.messages.find((m) => m.payload?.type === "status" && m.payload.status.clients[0]?.paused === true),
+    );
     await page.request("lane-reading", { lane: 1, paused: false });
     await page.until(() => eventsOf(page).filter((event) => event.kind === "reading").length === 2 || undefined);
-    const reading = eventsOf(page).flatMap((event) => (event.kind === "reading" ? [{ state: event.state, cause: event.cause }] : []));
+    const reading = eventsOf(page).flatMap((event) =>
+      event.kind === "reading" ? [{ state: event.state, cause: event.cause }] : [],
+    );
     expect(reading).toEqual([
       { state: "paused", cause: "user" },
       { state: "resumed", cause: "user" },
@@ -45,9 +53,15 @@ describe("a slow lane", () => {
     await page.request("load", { source: endless });
     await page.request("connect", connect({}));
     expect(await page.outcome("lane-reading", { lane: 1, paused: true })).toEqual({
-      error: { kind: "failed", message: "lane-reading: lane 1's client reads at full speed: only a slow client can be paused (open one with slow-client settings)" },
+      error: {
+        kind: "failed",
+        message:
+          "lane-reading: lane 1's client reads at full speed: only a slow client can be paused (open one with slow-client settings)",
+      },
     });
-    expect(await page.outcome("lane-reading", { lane: 9, paused: true })).toEqual({ error: { kind: "failed", message: "lane-reading: lane 9 has no open client" } });
+    expect(await page.outcome("lane-reading", { lane: 9, paused: true })).toEqual({
+      error: { kind: "failed", message: "lane-reading: lane 9 has no open client" },
+    });
     await page.request("disconnect", {});
   });
 
@@ -55,17 +69,28 @@ describe("a slow lane", () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
     expect(await page.outcome("connect", connect({ client: "browser", slow: { stallAfterMs: 10 } }))).toEqual({
-      error: { kind: "malformed", message: "malformed message: connect.request slow and flaky settings are for the host's clients (stream, eventsource, websocket), not the browser's own EventSource" },
+      error: {
+        kind: "malformed",
+        message:
+          "malformed message: connect.request slow and flaky settings are for the host's clients (stream, eventsource, websocket), not the browser's own EventSource",
+      },
     });
     expect(await page.outcome("connect", connect({ client: "browser", path: "http://localhost:9/" }))).toEqual({
-      error: { kind: "malformed", message: "malformed message: connect.request client browser reaches only the snippet's server (through the host): use the eventsource client for another server" },
+      error: {
+        kind: "malformed",
+        message:
+          "malformed message: connect.request client browser reaches only the snippet's server (through the host): use the eventsource client for another server",
+      },
     });
   });
 });
 
 describe("a lane against another server", () => {
   test("requests the URL as given, without the lane header, and its open says the server side is not visible", async () => {
-    await using other = Bun.serve({ port: 0, fetch: (request) => new Response(`lane header: ${request.headers.get("x-playground-lane")}\n`) });
+    await using other = Bun.serve({
+      port: 0,
+      fetch: (request) => new Response(`lane header: ${request.headers.get("x-playground-lane")}\n`),
+    });
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
     const url = new URL("/elsewhere?x=1", other.url).href;
@@ -92,7 +117,10 @@ describe("recording sources", () => {
         { version: 1, source: `export default () => new Response("one");`, path },
         { version: 2, source: `export default () => new Response("two");`, path },
       ],
-      lanes: [1, 2].map((lane) => ({ lane, request: { client: "stream", path: "/a", method: "GET", headers: {}, clients: 2 } })),
+      lanes: [1, 2].map((lane) => ({
+        lane,
+        request: { client: "stream", path: "/a", method: "GET", headers: {}, clients: 2 },
+      })),
     });
     // A cleared timeline numbers its lanes from 1 again: the old lanes' requests go.
     await page.request("clear", {});
@@ -102,7 +130,9 @@ describe("recording sources", () => {
   test("opening a recording with the system's dialog is for the desktop app", async () => {
     await using host = await startTestHost();
     const page = await openPage(host, await letIn(host));
-    expect(await page.outcome("recording-open-dialog", {})).toEqual({ error: { kind: "failed", message: "no system dialogs in browser mode" } });
+    expect(await page.outcome("recording-open-dialog", {})).toEqual({
+      error: { kind: "failed", message: "no system dialogs in browser mode" },
+    });
   });
 });
 

@@ -22,8 +22,10 @@ const websocketClient = (more: Partial<ClientRequest> = {}): PageRequests["conne
   request: { client: "websocket", path: "/", method: "GET", headers: {}, clients: 1, ...more },
 });
 
-const clientMessage = (lane: number, text: string) => (event: TimelineEvent): event is Extract<TimelineEvent, { kind: "ws-message" }> =>
-  event.kind === "ws-message" && event.side === "client" && event.lane === lane && event.text === text;
+const clientMessage =
+  (lane: number, text: string) =>
+  (event: TimelineEvent): event is Extract<TimelineEvent, { kind: "ws-message" }> =>
+    event.kind === "ws-message" && event.side === "client" && event.lane === lane && event.text === text;
 
 describe("websocket clients through the host", () => {
   test("connect sends the request's messages; ws-send sends text and hex; ws-close closes with its code and reason", async () => {
@@ -44,9 +46,16 @@ describe("websocket clients through the host", () => {
     await page.event((e): e is TimelineEvent => e.kind === "log" && e.lane === 1);
 
     const close = (side: "server" | "client") => ofKind(page.events, "ws-close").find((e) => e.side === side);
-    expect({ server: close("server"), client: close("client") }).toMatchObject({ server: { code: 4000, reason: "done here" }, client: { code: 4000, reason: "done here", wasClean: true } });
+    expect({ server: close("server"), client: close("client") }).toMatchObject({
+      server: { code: 4000, reason: "done here" },
+      client: { code: 4000, reason: "done here", wasClean: true },
+    });
     expect(ofKind(page.events, "ws-open").find((e) => e.side === "client")).toMatchObject({ protocol: "chat" });
-    expect(ofKind(page.events, "ws-send").filter((e) => e.side === "client").map((e) => ({ text: e.text, binary: e.binary }))).toEqual([
+    expect(
+      ofKind(page.events, "ws-send")
+        .filter((e) => e.side === "client")
+        .map((e) => ({ text: e.text, binary: e.binary })),
+    ).toEqual([
       { text: "first", binary: false },
       { text: "typed", binary: false },
       { text: "ca fe", binary: true },
@@ -60,7 +69,10 @@ describe("websocket clients through the host", () => {
     const page = await openPage(host, await letIn(host));
     // Plain requests get a body that never ends, so lane 1 is still an open stream client when
     // the WebSocket requests name it.
-    const echoOrOpenStream = echo.replace('new Response("no", { status: 426 })', "new Response(new ReadableStream({ pull: () => new Promise(() => {}) }))");
+    const echoOrOpenStream = echo.replace(
+      'new Response("no", { status: 426 })',
+      "new Response(new ReadableStream({ pull: () => new Promise(() => {}) }))",
+    );
     expect(echoOrOpenStream).not.toBe(echo);
     await page.request("load", { source: echoOrOpenStream });
     await page.request("connect", { request: { client: "stream", path: "/", method: "GET", headers: {}, clients: 1 } });
@@ -75,9 +87,18 @@ describe("websocket clients through the host", () => {
     expect(outcomes).toEqual({
       notSocket: { error: { kind: "failed", message: "ws-send: lane 1 is a stream client, not a WebSocket" } },
       noLane: { error: { kind: "failed", message: "ws-send: lane 9 has no open client" } },
-      badHex: { error: { kind: "malformed", message: "malformed message: ws-send.hex must be hex, two digits per byte" } },
-      both: { error: { kind: "malformed", message: "malformed message: ws-send.must carry either text or hex, not both" } },
-      badCode: { error: { kind: "malformed", message: "malformed message: ws-close.code must be a whole number from 1000 to 4999" } },
+      badHex: {
+        error: { kind: "malformed", message: "malformed message: ws-send.hex must be hex, two digits per byte" },
+      },
+      both: {
+        error: { kind: "malformed", message: "malformed message: ws-send.must carry either text or hex, not both" },
+      },
+      badCode: {
+        error: {
+          kind: "malformed",
+          message: "malformed message: ws-close.code must be a whole number from 1000 to 4999",
+        },
+      },
     });
   });
 });

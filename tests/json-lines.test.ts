@@ -30,28 +30,60 @@ const body = encoder.encode(
 describe("the JSON-lines recorder", () => {
   test("each line is an event with its number, size, text and parsed value; a blank line makes none; a line that is not JSON says why", () => {
     expect(record([body])).toEqual([
-      { kind: "json-line", line: 1, bytes: 48, text: '{"model":"llama3","response":"Hé","done":false}', value: { model: "llama3", response: "Hé", done: false } },
-      { kind: "json-line", line: 2, bytes: 38, text: '{"response":"ll€ 🌍","done":false}', value: { response: "ll€ 🌍", done: false } },
-      { kind: "json-line", line: 4, bytes: 15, text: "not json at all", error: 'JSON Parse error: Unexpected identifier "not"' },
-      { kind: "json-line", line: 5, bytes: 48, text: '{"response":"","done":true,"total_duration":123}', value: { response: "", done: true, total_duration: 123 } },
+      {
+        kind: "json-line",
+        line: 1,
+        bytes: 48,
+        text: '{"model":"llama3","response":"Hé","done":false}',
+        value: { model: "llama3", response: "Hé", done: false },
+      },
+      {
+        kind: "json-line",
+        line: 2,
+        bytes: 38,
+        text: '{"response":"ll€ 🌍","done":false}',
+        value: { response: "ll€ 🌍", done: false },
+      },
+      {
+        kind: "json-line",
+        line: 4,
+        bytes: 15,
+        text: "not json at all",
+        error: 'JSON Parse error: Unexpected identifier "not"',
+      },
+      {
+        kind: "json-line",
+        line: 5,
+        bytes: 48,
+        text: '{"response":"","done":true,"total_duration":123}',
+        value: { response: "", done: true, total_duration: 123 },
+      },
     ]);
   });
 
   test("the values are what JSON.parse gives for each non-blank line (the oracle)", () => {
-    const lines = new TextDecoder().decode(body).split("\n").map((line) => line.replace(/\r$/, ""));
-    const oracle = lines.filter((line) => line.trim() !== "").map((line) => {
-      try {
-        return { value: JSON.parse(line) as unknown };
-      } catch {
-        return { error: true };
-      }
-    });
-    expect(record([body]).map((event) => ("value" in event ? { value: event.value as unknown } : { error: true }))).toEqual(oracle);
+    const lines = new TextDecoder()
+      .decode(body)
+      .split("\n")
+      .map((line) => line.replace(/\r$/, ""));
+    const oracle = lines
+      .filter((line) => line.trim() !== "")
+      .map((line) => {
+        try {
+          return { value: JSON.parse(line) as unknown };
+        } catch {
+          return { error: true };
+        }
+      });
+    expect(
+      record([body]).map((event) => ("value" in event ? { value: event.value as unknown } : { error: true })),
+    ).toEqual(oracle);
   });
 
   test("cut at every byte, even inside a character or between CR and LF, it reads the same", () => {
     const whole = record([body]);
-    for (let at = 1; at < body.byteLength; at++) expect({ at, events: record(cutAt(body, at)) }).toEqual({ at, events: whole });
+    for (let at = 1; at < body.byteLength; at++)
+      expect({ at, events: record(cutAt(body, at)) }).toEqual({ at, events: whole });
   });
 
   test("fed one byte at a time, it reads the same", () => {
@@ -77,7 +109,12 @@ describe("the JSON-lines recorder", () => {
   test("a line longer than 64 KiB keeps its text preview and size but not its value", () => {
     const long = JSON.stringify({ text: "x".repeat(70_000) });
     const [event] = record([encoder.encode(`${long}\n`)]) as Omit<JsonLineEvent, "t" | "lane" | "side">[];
-    expect({ bytes: event!.bytes, textLength: event!.text.length, hasValue: "value" in event!, error: event!.error }).toEqual({ bytes: 70_011, textLength: 1024, hasValue: false, error: undefined });
+    expect({
+      bytes: event!.bytes,
+      textLength: event!.text.length,
+      hasValue: "value" in event!,
+      error: event!.error,
+    }).toEqual({ bytes: 70_011, textLength: 1024, hasValue: false, error: undefined });
   });
 });
 
@@ -101,17 +138,43 @@ describe("the stream client on an NDJSON body", () => {
           ),
       });
       const events: Recorded[] = [];
-      const probe = openProbe({ lane: 1, url: server.url.href, client: "stream", now: () => performance.now(), emit: (event) => events.push(event) });
+      const probe = openProbe({
+        lane: 1,
+        url: server.url.href,
+        client: "stream",
+        now: () => performance.now(),
+        emit: (event) => events.push(event),
+      });
       await probe.done;
-      const kinds = events.map((event) => (event.kind === "json-line" ? `line ${event.line}: ${JSON.stringify(event.value)}` : event.kind));
-      expect(kinds).toEqual(["open", "headers", "chunk", 'line 1: {"i":1}', "chunk", 'line 2: {"i":2}', 'line 3: {"i":3}', "disconnect"]);
+      const kinds = events.map((event) =>
+        event.kind === "json-line" ? `line ${event.line}: ${JSON.stringify(event.value)}` : event.kind,
+      );
+      expect(kinds).toEqual([
+        "open",
+        "headers",
+        "chunk",
+        'line 1: {"i":1}',
+        "chunk",
+        'line 2: {"i":2}',
+        'line 3: {"i":3}',
+        "disconnect",
+      ]);
     });
   }
 
   test("a text/plain body of the same bytes makes no json-line events", async () => {
-    await using server = Bun.serve({ port: 0, fetch: () => new Response('{"i":1}\n', { headers: { "content-type": "text/plain" } }) });
+    await using server = Bun.serve({
+      port: 0,
+      fetch: () => new Response('{"i":1}\n', { headers: { "content-type": "text/plain" } }),
+    });
     const events: Recorded[] = [];
-    await openProbe({ lane: 1, url: server.url.href, client: "stream", now: () => performance.now(), emit: (event) => events.push(event) }).done;
+    await openProbe({
+      lane: 1,
+      url: server.url.href,
+      client: "stream",
+      now: () => performance.now(),
+      emit: (event) => events.push(event),
+    }).done;
     expect(events.map((event) => event.kind)).toEqual(["open", "headers", "chunk", "disconnect"]);
   });
 });

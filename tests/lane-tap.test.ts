@@ -7,7 +7,8 @@ const encode = (text: string) => new TextEncoder().encode(text);
 /** An event without its time and lane, for whole-object comparisons. */
 function fields(event: TimelineEvent) {
   const { t: _t, lane: _lane, side: _side, ...rest } = event;
-  if (rest.kind === "headers") return { kind: rest.kind, status: rest.status, contentType: rest.headers["content-type"] };
+  if (rest.kind === "headers")
+    return { kind: rest.kind, status: rest.status, contentType: rest.headers["content-type"] };
   if (rest.kind === "reconnect") return { kind: rest.kind, lastEventId: rest.lastEventId };
   return rest;
 }
@@ -15,7 +16,11 @@ function fields(event: TimelineEvent) {
 /** A body the test writes into, chunk by chunk, as a server would. */
 function writableBody() {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const stream = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+  const stream = new ReadableStream<Uint8Array>({
+    start: (c) => {
+      controller = c;
+    },
+  });
   return { stream, write: (text: string) => controller.enqueue(encode(text)), end: () => controller.close() };
 }
 
@@ -39,8 +44,12 @@ function tapLane(listenTimeoutMs = 60_000) {
   });
   /** The browser's next request on the lane, with its `Last-Event-ID` (as the bytes Bun hands over, one character each). */
   function request(lastEventId?: string) {
-    const headers: Record<string, string> = lastEventId === undefined ? {} : { "last-event-id": Buffer.from(lastEventId, "utf8").toString("latin1") };
-    const connection = tap.connect("http://127.0.0.1:9/events", new Request("http://127.0.0.1:8/lane/3/events", { headers }));
+    const headers: Record<string, string> =
+      lastEventId === undefined ? {} : { "last-event-id": Buffer.from(lastEventId, "utf8").toString("latin1") };
+    const connection = tap.connect(
+      "http://127.0.0.1:9/events",
+      new Request("http://127.0.0.1:8/lane/3/events", { headers }),
+    );
     const body = writableBody();
     const response = new Response(body.stream, { headers: { "content-type": "text/event-stream" } });
     connection.response(response);
@@ -98,7 +107,9 @@ describe("the lane tap", () => {
     await settle();
     expect(delivered).toBe(false);
     lane.tap.listening(["final"]);
-    expect(new TextDecoder().decode((await held).value)).toBe("event: score\ndata: 1\n\nevent: score\ndata: 2\n\nevent: final\ndata: 3\n\n");
+    expect(new TextDecoder().decode((await held).value)).toBe(
+      "event: score\ndata: 1\n\nevent: score\ndata: 2\n\nevent: final\ndata: 3\n\n",
+    );
     // Types the page listens for are not asked for again.
     write("event: score\ndata: 4\n\n");
     await reader.read();
@@ -130,7 +141,13 @@ describe("the lane tap", () => {
     expect(connection.body(response.body)).toBeNull();
     expect(lane.outline().slice(1)).toEqual([
       { kind: "headers", status: 204, contentType: undefined },
-      { kind: "disconnect", by: "error", message: "HTTP 204: the server asked the client not to reconnect", bytes: 0, chunks: 0 },
+      {
+        kind: "disconnect",
+        by: "error",
+        message: "HTTP 204: the server asked the client not to reconnect",
+        bytes: 0,
+        chunks: 0,
+      },
     ]);
   });
 });

@@ -20,7 +20,10 @@ export function findLeftovers(marker: string): Leftover[] {
     try {
       if (!readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(marker)) continue;
       if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${entry}/stat`, "latin1"))) continue;
-      found.push({ pid: Number(entry), command: readFileSync(`/proc/${entry}/cmdline`, "latin1").replaceAll("\0", " ").trim() });
+      found.push({
+        pid: Number(entry),
+        command: readFileSync(`/proc/${entry}/cmdline`, "latin1").replaceAll("\0", " ").trim(),
+      });
     } catch {
       // It ended while we looked.
     }

@@ -16,7 +16,10 @@ import { createEventLog } from "./support/event-log.ts";
 import { nextOnServer, openSocket } from "./support/websocket-clients.ts";
 
 /** Traces lesson `id` as its try line says, with `overrides` on top. */
-async function traceLesson(id: string, overrides: Omit<TraceOptions, "snippetPath" | "source"> = {}): Promise<TraceResult> {
+async function traceLesson(
+  id: string,
+  overrides: Omit<TraceOptions, "snippetPath" | "source"> = {},
+): Promise<TraceResult> {
   const args = lessonTryArgs(await Bun.file(join(examplesDir, `${id}.md`)).text());
   if (!args) throw new Error(`${id}.md has no try line`);
   const { snippetPath: _snippetPath, json: _json, help: _help, ...options } = args;
@@ -47,227 +50,315 @@ const MiB = 1024 * 1024;
 const traceTimeoutMs = 20_000;
 
 describe("the examples menu", () => {
-  test("lessons are numbered 01 to 15, each with a title, a valid try line and a snippet that loads without notices", async () => {
-    const examples = await listExamples();
-    expect(examples.map((e) => e.id.slice(0, 3))).toEqual(Array.from({ length: 15 }, (_, i) => `${String(i + 1).padStart(2, "0")}-`));
-    const runner = createRunner({ onEvent: () => {}, cleanupGraceMs: 3_000 });
-    await runner.start();
-    try {
-      for (const example of examples) {
-        const markdown = await Bun.file(join(examplesDir, `${example.id}.md`)).text();
-        // "# Title", a blank line, the try line the reader never sees, then the text.
-        expect(markdown).toMatch(/^# \S.*\n\n<!-- try: [^\n]+ -->\n\n\S/);
-        expect(lessonTryArgs(markdown)).toBeDefined();
-        // The try line stays an HTML comment in the rendered lesson: the reader never sees it.
-        expect(example.lessonHtml).toContain("\n<!-- try:");
-        const load = await runner.load(example.source, join(examplesDir, `${example.id}.ts`));
-        // Only the pitfall lesson is meant to draw a notice.
-        const notices = load.kind === "loaded" ? load.notices.length : undefined;
-        expect({ id: example.id, kind: load.kind, notices }).toEqual({ id: example.id, kind: "loaded", notices: example.id.startsWith("12-") ? 1 : 0 });
-      }
-    } finally {
-      await runner.stop();
-    }
-  }, traceTimeoutMs);
-});
-
-describe("01: an async generator function as the body", () => {
-  test("the string and then the bytes arrive as two chunks about 100 ms apart", async () => {
-    const { events } = await traceLesson("01-generator-body");
-    expect(kindsOf(events, "server", 1)).toEqual(["request", "response", "write", "write", "end"]);
-    const chunks = ofKind(events, "chunk", 1);
-    expect(chunks.map((c) => c.text)).toEqual(["Hello from a generator!\n", "And these are bytes, 100 ms later.\n"]);
-    const [gap] = gaps(chunks.map((c) => c.t));
-    expect(gap).toBeGreaterThanOrEqual(80);
-    expect(gap).toBeLessThan(400);
-    expect(only(events, "disconnect").by).toBe("server");
-  }, traceTimeoutMs);
-});
-
-describe("02: any async iterable as the body", () => {
-  test("each value of the iterator is a write and a chunk, 300 ms apart, then the end", async () => {
-    const { events } = await traceLesson("02-async-iterable");
-    expect(receivedText(events)).toBe("5...\n4...\n3...\n2...\n1...\nliftoff!\n");
-    expect(ofKind(events, "write").length).toBe(6);
-    // The sleeps are on the server: its writes are 300 ms apart; the client's reads may jitter.
-    for (const gap of gaps(ofKind(events, "write").map((w) => w.t))) expect(gap).toBeGreaterThanOrEqual(280);
-    const chunks = ofKind(events, "chunk");
-    expect(chunks.at(-1)!.t - chunks[0]!.t).toBeGreaterThan(1_200);
-    expect(only(events, "end")).toMatchObject({ writes: 6, bytes: 34 });
-    // Bun calls return() after a normal end too; the iterator has nothing left to clean up then.
-    expect(ofKind(events, "log")).toEqual([]);
-  }, traceTimeoutMs);
-
-  test("a client leaving early makes Bun call return(): abort, cancel, its log, cleanup", async () => {
-    const { events } = await traceLesson("02-async-iterable", { disconnectAfterMs: 700 });
-    const writes = ofKind(events, "write").length;
-    expect(writes).toBeGreaterThanOrEqual(1);
-    expect(writes).toBeLessThan(6);
-    expect(kindsOf(events, "server", 1)).toEqual(["request", "response", ...Array<string>(writes).fill("write"), "abort", "cancel", "cleanup"]);
-    expect(only(events, "disconnect").by).toBe("client");
-    expect(only(events, "log").text).toBe(`countdown cancelled before ${5 - writes}`);
-  }, traceTimeoutMs);
-});
-
-describe("03: SSE from a generator, and the idle timeout", () => {
   test(
-    "without server.timeout Bun closes the quiet stream before its first tick; with it the tick arrives at 13 s",
+    "lessons are numbered 01 to 15, each with a title, a valid try line and a snippet that loads without notices",
     async () => {
-      // Both at once, so the test waits for the idle close only once.
-      const durationMs = 14_000;
-      const [unfixed, fixed] = await Promise.all([traceLesson("03-sse-generator", { durationMs }), traceLesson("03-sse-generator", { path: "/events", durationMs })]);
-      const connected = { kind: "sse", event: "connected", lastEventId: "", data: "hello" };
-
-      // The first connection's story; when the close comes early, the client may already have reconnected.
-      const closed = ofKind(unfixed.events, "disconnect")[0]!;
-      expect(closed.by).toBe("error");
-      expect(sseOf(unfixed.events.filter((e) => e.t < closed.t))).toEqual([connected]);
-      // Bun checks idle connections in 4 s steps: the 10 s limit lands 8 to 12 s after the last write.
-      const openedAt = ofKind(unfixed.events, "open")[0]!.t;
-      expect(closed.t - openedAt).toBeGreaterThan(7_500);
-      expect(closed.t - openedAt).toBeLessThan(12_800);
-      expect(ofKind(unfixed.events, "abort")[0]!.t).toBeLessThan(closed.t + 1_000);
-      expect(ofKind(unfixed.events, "log").some((log) => log.text.includes("timed out a request after 10 seconds"))).toBe(true);
-
-      const ticks = ofKind(fixed.events, "sse");
-      expect(ticks.map((e) => e.data.replace(/ at .*/, ""))).toEqual(["hello", "tick 1"]);
-      expect(ticks[1]!.t - ticks[0]!.t).toBeGreaterThan(12_500);
-      expect(only(fixed.events, "disconnect").by).toBe("client");
-      expect(ofKind(fixed.events, "log")).toEqual([]);
+      const examples = await listExamples();
+      expect(examples.map((e) => e.id.slice(0, 3))).toEqual(
+        Array.from({ length: 15 }, (_, i) => `${String(i + 1).padStart(2, "0")}-`),
+      );
+      const runner = createRunner({ onEvent: () => {}, cleanupGraceMs: 3_000 });
+      await runner.start();
+      try {
+        for (const example of examples) {
+          const markdown = await Bun.file(join(examplesDir, `${example.id}.md`)).text();
+          // "# Title", a blank line, the try line the reader never sees, then the text.
+          expect(markdown).toMatch(/^# \S.*\n\n<!-- try: [^\n]+ -->\n\n\S/);
+          expect(lessonTryArgs(markdown)).toBeDefined();
+          // The try line stays an HTML comment in the rendered lesson: the reader never sees it.
+          expect(example.lessonHtml).toContain("\n<!-- try:");
+          const load = await runner.load(example.source, join(examplesDir, `${example.id}.ts`));
+          // Only the pitfall lesson is meant to draw a notice.
+          const notices = load.kind === "loaded" ? load.notices.length : undefined;
+          expect({ id: example.id, kind: load.kind, notices }).toEqual({
+            id: example.id,
+            kind: "loaded",
+            notices: example.id.startsWith("12-") ? 1 : 0,
+          });
+        }
+      } finally {
+        await runner.stop();
+      }
     },
-    25_000,
+    traceTimeoutMs,
   );
 });
 
-describe("04: SSE from a ReadableStream", () => {
-  test("numbered ticks arrive until the client leaves; cancel clears the interval and nothing leaks", async () => {
-    const { events } = await traceLesson("04-sse-readable-stream");
-    const ticks = ofKind(events, "write").length - 1;
-    expect(ticks).toBeGreaterThanOrEqual(2);
-    expect(sseOf(events)).toEqual([
-      { kind: "sse", event: "connected", lastEventId: "", data: "hello" },
-      ...Array.from({ length: ticks }, (_, i) => ({ kind: "sse", event: "message", id: String(i + 1), lastEventId: String(i + 1), data: `tick ${i + 1}` })),
+describe("01: an async generator function as the body", () => {
+  test(
+    "the string and then the bytes arrive as two chunks about 100 ms apart",
+    async () => {
+      const { events } = await traceLesson("01-generator-body");
+      expect(kindsOf(events, "server", 1)).toEqual(["request", "response", "write", "write", "end"]);
+      const chunks = ofKind(events, "chunk", 1);
+      expect(chunks.map((c) => c.text)).toEqual(["Hello from a generator!\n", "And these are bytes, 100 ms later.\n"]);
+      const [gap] = gaps(chunks.map((c) => c.t));
+      expect(gap).toBeGreaterThanOrEqual(80);
+      expect(gap).toBeLessThan(400);
+      expect(only(events, "disconnect").by).toBe("server");
+    },
+    traceTimeoutMs,
+  );
+});
+
+describe("02: any async iterable as the body", () => {
+  test(
+    "each value of the iterator is a write and a chunk, 300 ms apart, then the end",
+    async () => {
+      const { events } = await traceLesson("02-async-iterable");
+      expect(receivedText(events)).toBe("5...\n4...\n3...\n2...\n1...\nliftoff!\n");
+      expect(ofKind(events, "write").length).toBe(6);
+      // The sleeps are on the server: its writes are 300 ms apart; the client's reads may jitter.
+      for (const gap of gaps(ofKind(events, "write").map((w) => w.t))) expect(gap).toBeGreaterThanOrEqual(280);
+      const chunks = ofKind(events, "chunk");
+      expect(chunks.at(-1)!.t - chunks[0]!.t).toBeGreaterThan(1_200);
+      expect(only(events, "end")).toMatchObject({ writes: 6, bytes: 34 });
+      // Bun calls return() after a normal end too; the iterator has nothing left to clean up then.
+      expect(ofKind(events, "log")).toEqual([]);
+    },
+    traceTimeoutMs,
+  );
+
+  test(
+    "a client leaving early makes Bun call return(): abort, cancel, its log, cleanup",
+    async () => {
+      const { events } = await traceLesson("02-async-iterable", { disconnectAfterMs: 700 });
+      const writes = ofKind(events, "write").length;
+      expect(writes).toBeGreaterThanOrEqual(1);
+      expect(writes).toBeLessThan(6);
+      expect(kindsOf(events, "server", 1)).toEqual([
+        "request",
+        "response",
+        ...Array<string>(writes).fill("write"),
+        "abort",
+        "cancel",
+        "cleanup",
+      ]);
+      expect(only(events, "disconnect").by).toBe("client");
+      expect(only(events, "log").text).toBe(`countdown cancelled before ${5 - writes}`);
+    },
+    traceTimeoutMs,
+  );
+});
+
+describe("03: SSE from a generator, and the idle timeout", () => {
+  test("without server.timeout Bun closes the quiet stream before its first tick; with it the tick arrives at 13 s", async () => {
+    // Both at once, so the test waits for the idle close only once.
+    const durationMs = 14_000;
+    const [unfixed, fixed] = await Promise.all([
+      traceLesson("03-sse-generator", { durationMs }),
+      traceLesson("03-sse-generator", { path: "/events", durationMs }),
     ]);
-    const reason = "AbortError: The connection was closed.";
-    expect(only(events, "cancel").reason).toBe(reason);
-    expect(only(events, "cleanup").via).toBe("stream-cancel");
-    expect(only(events, "log").text).toBe(`stopped after ${ticks} ticks: ${reason}`);
-    expect(ofKind(events, "leak")).toEqual([]);
-  }, traceTimeoutMs);
+    const connected = { kind: "sse", event: "connected", lastEventId: "", data: "hello" };
+
+    // The first connection's story; when the close comes early, the client may already have reconnected.
+    const closed = ofKind(unfixed.events, "disconnect")[0]!;
+    expect(closed.by).toBe("error");
+    expect(sseOf(unfixed.events.filter((e) => e.t < closed.t))).toEqual([connected]);
+    // Bun checks idle connections in 4 s steps: the 10 s limit lands 8 to 12 s after the last write.
+    const openedAt = ofKind(unfixed.events, "open")[0]!.t;
+    expect(closed.t - openedAt).toBeGreaterThan(7_500);
+    expect(closed.t - openedAt).toBeLessThan(12_800);
+    expect(ofKind(unfixed.events, "abort")[0]!.t).toBeLessThan(closed.t + 1_000);
+    expect(ofKind(unfixed.events, "log").some((log) => log.text.includes("timed out a request after 10 seconds"))).toBe(
+      true,
+    );
+
+    const ticks = ofKind(fixed.events, "sse");
+    expect(ticks.map((e) => e.data.replace(/ at .*/, ""))).toEqual(["hello", "tick 1"]);
+    expect(ticks[1]!.t - ticks[0]!.t).toBeGreaterThan(12_500);
+    expect(only(fixed.events, "disconnect").by).toBe("client");
+    expect(ofKind(fixed.events, "log")).toEqual([]);
+  }, 25_000);
+});
+
+describe("04: SSE from a ReadableStream", () => {
+  test(
+    "numbered ticks arrive until the client leaves; cancel clears the interval and nothing leaks",
+    async () => {
+      const { events } = await traceLesson("04-sse-readable-stream");
+      const ticks = ofKind(events, "write").length - 1;
+      expect(ticks).toBeGreaterThanOrEqual(2);
+      expect(sseOf(events)).toEqual([
+        { kind: "sse", event: "connected", lastEventId: "", data: "hello" },
+        ...Array.from({ length: ticks }, (_, i) => ({
+          kind: "sse",
+          event: "message",
+          id: String(i + 1),
+          lastEventId: String(i + 1),
+          data: `tick ${i + 1}`,
+        })),
+      ]);
+      const reason = "AbortError: The connection was closed.";
+      expect(only(events, "cancel").reason).toBe(reason);
+      expect(only(events, "cleanup").via).toBe("stream-cancel");
+      expect(only(events, "log").text).toBe(`stopped after ${ticks} ticks: ${reason}`);
+      expect(ofKind(events, "leak")).toEqual([]);
+    },
+    traceTimeoutMs,
+  );
 });
 
 describe("05: the same stream written for Deno", () => {
-  test("Deno.serve runs as is: the time as bytes once a second, cleared in cancel", async () => {
-    const { load, events } = await traceLesson("05-deno-serve");
-    expect(load).toMatchObject({ kind: "loaded", form: "deno-serve", notices: [] });
-    const chunks = ofKind(events, "chunk");
-    // Four on a quiet machine (at 0, 1, 2 and 3 s; the client leaves at 3.5 s). A loaded one may
-    // take long enough to answer the request that the fourth falls after the client left.
-    expect(chunks.length).toBeGreaterThanOrEqual(3);
-    expect(chunks.length).toBeLessThanOrEqual(4);
-    for (const chunk of chunks) expect(chunk.text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\n$/);
-    for (const gap of gaps(ofKind(events, "write").map((w) => w.t))) expect(gap).toBeGreaterThan(900);
-    for (const gap of gaps(chunks.map((c) => c.t))) expect(gap).toBeGreaterThan(500);
-    expect(ofKind(events, "write").map((w) => w.via)).toEqual(chunks.map(() => "enqueue"));
-    expect(only(events, "cleanup").via).toBe("stream-cancel");
-    expect(ofKind(events, "leak")).toEqual([]);
-  }, traceTimeoutMs);
+  test(
+    "Deno.serve runs as is: the time as bytes once a second, cleared in cancel",
+    async () => {
+      const { load, events } = await traceLesson("05-deno-serve");
+      expect(load).toMatchObject({ kind: "loaded", form: "deno-serve", notices: [] });
+      const chunks = ofKind(events, "chunk");
+      // Four on a quiet machine (at 0, 1, 2 and 3 s; the client leaves at 3.5 s). A loaded one may
+      // take long enough to answer the request that the fourth falls after the client left.
+      expect(chunks.length).toBeGreaterThanOrEqual(3);
+      expect(chunks.length).toBeLessThanOrEqual(4);
+      for (const chunk of chunks) expect(chunk.text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\n$/);
+      for (const gap of gaps(ofKind(events, "write").map((w) => w.t))) expect(gap).toBeGreaterThan(900);
+      for (const gap of gaps(chunks.map((c) => c.t))) expect(gap).toBeGreaterThan(500);
+      expect(ofKind(events, "write").map((w) => w.via)).toEqual(chunks.map(() => "enqueue"));
+      expect(only(events, "cleanup").via).toBe("stream-cancel");
+      expect(ofKind(events, "leak")).toEqual([]);
+    },
+    traceTimeoutMs,
+  );
 });
 
 describe("06: every SSE field", () => {
-  test("each field is written in the wire format and parsed by the client as the lesson describes", async () => {
-    const { events } = await traceLesson("06-sse-fields");
-    const firstStream = ofKind(events, "write").filter((w) => w.requestId === 1);
-    expect(firstStream.map((w) => w.text).join("")).toBe(
-      "retry: 1000\n\n" +
-        ": ping: a comment, which the client ignores\n\n" +
-        "data: 42\n\n" +
-        "data: two lines\ndata: of text\n\n" +
-        "data: bytes, decoded as UTF-8\n\n" +
-        'event: score\nid: 1\ndata: {"home":1,"away":0}\n\n' +
-        'event: score\nid: 2\ndata: {"home":1,"away":1}\n\n',
-    );
-    expect(sseOf(events)).toEqual([
-      { kind: "sse-retry", ms: 1000 },
-      { kind: "sse-comment", text: "ping: a comment, which the client ignores" },
-      { kind: "sse", event: "message", lastEventId: "", data: "42" },
-      { kind: "sse", event: "message", lastEventId: "", data: "two lines\nof text" },
-      { kind: "sse", event: "message", lastEventId: "", data: "bytes, decoded as UTF-8" },
-      { kind: "sse", event: "score", id: "1", lastEventId: "1", data: '{"home":1,"away":0}' },
-      { kind: "sse", event: "score", id: "2", lastEventId: "2", data: '{"home":1,"away":1}' },
-      { kind: "sse", event: "final", id: "3", lastEventId: "3", data: '{"home":2,"away":1}' },
-    ]);
-  }, traceTimeoutMs);
+  test(
+    "each field is written in the wire format and parsed by the client as the lesson describes",
+    async () => {
+      const { events } = await traceLesson("06-sse-fields");
+      const firstStream = ofKind(events, "write").filter((w) => w.requestId === 1);
+      expect(firstStream.map((w) => w.text).join("")).toBe(
+        "retry: 1000\n\n" +
+          ": ping: a comment, which the client ignores\n\n" +
+          "data: 42\n\n" +
+          "data: two lines\ndata: of text\n\n" +
+          "data: bytes, decoded as UTF-8\n\n" +
+          'event: score\nid: 1\ndata: {"home":1,"away":0}\n\n' +
+          'event: score\nid: 2\ndata: {"home":1,"away":1}\n\n',
+      );
+      expect(sseOf(events)).toEqual([
+        { kind: "sse-retry", ms: 1000 },
+        { kind: "sse-comment", text: "ping: a comment, which the client ignores" },
+        { kind: "sse", event: "message", lastEventId: "", data: "42" },
+        { kind: "sse", event: "message", lastEventId: "", data: "two lines\nof text" },
+        { kind: "sse", event: "message", lastEventId: "", data: "bytes, decoded as UTF-8" },
+        { kind: "sse", event: "score", id: "1", lastEventId: "1", data: '{"home":1,"away":0}' },
+        { kind: "sse", event: "score", id: "2", lastEventId: "2", data: '{"home":1,"away":1}' },
+        { kind: "sse", event: "final", id: "3", lastEventId: "3", data: '{"home":2,"away":1}' },
+      ]);
+    },
+    traceTimeoutMs,
+  );
 
-  test("the client reconnects after the retry delay with Last-Event-ID, and a 204 stops it", async () => {
-    const { events } = await traceLesson("06-sse-fields");
-    expect(ofKind(events, "reconnect").map(fields)).toEqual([
-      { kind: "reconnect", lastEventId: "2", delayMs: 1000 },
-      { kind: "reconnect", lastEventId: "3", delayMs: 1000 },
-    ]);
-    expect(ofKind(events, "response").map((r) => r.status)).toEqual([200, 200, 204]);
-    expect(ofKind(events, "disconnect").map((d) => d.by)).toEqual(["server", "server", "error"]);
-    expect(ofKind(events, "disconnect")[2]?.message).toContain("HTTP 204");
-    expect(ofKind(events, "open").length).toBe(3);
-  }, traceTimeoutMs);
+  test(
+    "the client reconnects after the retry delay with Last-Event-ID, and a 204 stops it",
+    async () => {
+      const { events } = await traceLesson("06-sse-fields");
+      expect(ofKind(events, "reconnect").map(fields)).toEqual([
+        { kind: "reconnect", lastEventId: "2", delayMs: 1000 },
+        { kind: "reconnect", lastEventId: "3", delayMs: 1000 },
+      ]);
+      expect(ofKind(events, "response").map((r) => r.status)).toEqual([200, 200, 204]);
+      expect(ofKind(events, "disconnect").map((d) => d.by)).toEqual(["server", "server", "error"]);
+      expect(ofKind(events, "disconnect")[2]?.message).toContain("HTTP 204");
+      expect(ofKind(events, "open").length).toBe(3);
+    },
+    traceTimeoutMs,
+  );
 });
 
 describe("07: cleanup when the client leaves", () => {
-  test("/slow-finally: the generator's finally runs only when its sleep ends, after one more yield", async () => {
-    const { events } = await traceLesson("07-cleanup");
-    expect(kindsOf(events, "server", 1)).toEqual(["request", "response", "write", "abort", "cancel", "write", "cleanup"]);
-    const cleanup = only(events, "cleanup");
-    expect(cleanup.via).toBe("generator-finally");
-    // Left at 500 ms, in a 2 s sleep that began at 0: the finally waits about 1.5 s.
-    expect(cleanup.afterMs).toBeGreaterThan(1_000);
-    expect(cleanup.afterMs).toBeLessThan(2_500);
-    expect(only(events, "log")).toMatchObject({ text: "slow-finally: cleaned up", line: 31 });
-  }, traceTimeoutMs);
+  test(
+    "/slow-finally: the generator's finally runs only when its sleep ends, after one more yield",
+    async () => {
+      const { events } = await traceLesson("07-cleanup");
+      expect(kindsOf(events, "server", 1)).toEqual([
+        "request",
+        "response",
+        "write",
+        "abort",
+        "cancel",
+        "write",
+        "cleanup",
+      ]);
+      const cleanup = only(events, "cleanup");
+      expect(cleanup.via).toBe("generator-finally");
+      // Left at 500 ms, in a 2 s sleep that began at 0: the finally waits about 1.5 s.
+      expect(cleanup.afterMs).toBeGreaterThan(1_000);
+      expect(cleanup.afterMs).toBeLessThan(2_500);
+      expect(only(events, "log")).toMatchObject({ text: "slow-finally: cleaned up", line: 31 });
+    },
+    traceTimeoutMs,
+  );
 
-  test("/fixed: a sleep that ends on req.signal runs the finally at once", async () => {
-    const { events } = await traceLesson("07-cleanup", { path: "/fixed" });
-    const cleanups = ofKind(events, "cleanup");
-    expect(cleanups.map((c) => c.via)).toEqual(["abort-listener", "generator-finally"]);
-    expect(cleanups[1]!.afterMs).toBeLessThan(200);
-    expect(only(events, "log")).toMatchObject({ text: "fixed: cleaned up", line: 47 });
-    expect(ofKind(events, "leak")).toEqual([]);
-  }, traceTimeoutMs);
+  test(
+    "/fixed: a sleep that ends on req.signal runs the finally at once",
+    async () => {
+      const { events } = await traceLesson("07-cleanup", { path: "/fixed" });
+      const cleanups = ofKind(events, "cleanup");
+      expect(cleanups.map((c) => c.via)).toEqual(["abort-listener", "generator-finally"]);
+      expect(cleanups[1]!.afterMs).toBeLessThan(200);
+      expect(only(events, "log")).toMatchObject({ text: "fixed: cleaned up", line: 47 });
+      expect(ofKind(events, "leak")).toEqual([]);
+    },
+    traceTimeoutMs,
+  );
 
-  test("/leaky: the interval and the stream it writes to leak, each reported with its line", async () => {
-    const { events } = await traceLesson("07-cleanup", { path: "/leaky" });
-    expect(ofKind(events, "leak").map(({ what, line }) => ({ what, line }))).toEqual([
-      { what: "stream", line: 60 },
-      { what: "interval", line: 59 },
-    ]);
-    const uncaught = ofKind(events, "uncaught");
-    expect(uncaught.length).toBeGreaterThanOrEqual(1);
-    for (const error of uncaught) expect({ message: error.message, line: error.line }).toEqual({ message: "TypeError: Invalid state: Controller is already closed", line: 60 });
-  }, traceTimeoutMs);
+  test(
+    "/leaky: the interval and the stream it writes to leak, each reported with its line",
+    async () => {
+      const { events } = await traceLesson("07-cleanup", { path: "/leaky" });
+      expect(ofKind(events, "leak").map(({ what, line }) => ({ what, line }))).toEqual([
+        { what: "stream", line: 60 },
+        { what: "interval", line: 59 },
+      ]);
+      const uncaught = ofKind(events, "uncaught");
+      expect(uncaught.length).toBeGreaterThanOrEqual(1);
+      for (const error of uncaught)
+        expect({ message: error.message, line: error.line }).toEqual({
+          message: "TypeError: Invalid state: Controller is already closed",
+          line: 60,
+        });
+    },
+    traceTimeoutMs,
+  );
 
-  test("/direct: the write loop goes on after the client left, reported at its write() line", async () => {
-    const { events } = await traceLesson("07-cleanup", { path: "/direct" });
-    expect(only(events, "cancel").reason).toBe("AbortError: The connection was closed.");
-    expect(only(events, "leak")).toMatchObject({ what: "stream", line: 75 });
-  }, traceTimeoutMs);
+  test(
+    "/direct: the write loop goes on after the client left, reported at its write() line",
+    async () => {
+      const { events } = await traceLesson("07-cleanup", { path: "/direct" });
+      expect(only(events, "cancel").reason).toBe("AbortError: The connection was closed.");
+      expect(only(events, "leak")).toMatchObject({ what: "stream", line: 75 });
+    },
+    traceTimeoutMs,
+  );
 });
 
 describe("08: coalescing", () => {
   const lines = Array.from({ length: 100 }, (_, i) => `line ${i + 1}\n`).join("");
 
-  test("/burst: 100 yields without an await arrive as a few chunks", async () => {
-    const { events } = await traceLesson("08-coalescing");
-    expect(ofKind(events, "write").length).toBe(100);
-    expect(ofKind(events, "chunk").length).toBeLessThanOrEqual(10);
-    expect(receivedText(events)).toBe(lines);
-  }, traceTimeoutMs);
+  test(
+    "/burst: 100 yields without an await arrive as a few chunks",
+    async () => {
+      const { events } = await traceLesson("08-coalescing");
+      expect(ofKind(events, "write").length).toBe(100);
+      expect(ofKind(events, "chunk").length).toBeLessThanOrEqual(10);
+      expect(receivedText(events)).toBe(lines);
+    },
+    traceTimeoutMs,
+  );
 
-  test("/paced: with an await after each yield, each line is a chunk of its own", async () => {
-    const { events } = await traceLesson("08-coalescing", { path: "/paced" });
-    expect(ofKind(events, "write").length).toBe(100);
-    // 100 on a quiet machine; a busy one may read a few lines together.
-    expect(ofKind(events, "chunk").length).toBeGreaterThanOrEqual(50);
-    expect(receivedText(events)).toBe(lines);
-  }, traceTimeoutMs);
+  test(
+    "/paced: with an await after each yield, each line is a chunk of its own",
+    async () => {
+      const { events } = await traceLesson("08-coalescing", { path: "/paced" });
+      expect(ofKind(events, "write").length).toBe(100);
+      // 100 on a quiet machine; a busy one may read a few lines together.
+      expect(ofKind(events, "chunk").length).toBeGreaterThanOrEqual(50);
+      expect(receivedText(events)).toBe(lines);
+    },
+    traceTimeoutMs,
+  );
 });
 
 describe("09: backpressure", () => {
@@ -277,36 +368,47 @@ describe("09: backpressure", () => {
     let received = 0;
     let most = 0;
     for (const event of events) {
-      if (event.kind === "write") most = Math.max(most, (written += event.bytes) - received);
+      if (event.kind === "write") {
+        written += event.bytes;
+        most = Math.max(most, written - received);
+      }
       if (event.kind === "chunk") received += event.bytes;
     }
     return most;
   }
 
-  test("/generator: every yield waits for the client, and the server stays a few MiB ahead", async () => {
-    const { events } = await traceLesson("09-backpressure");
-    const writes = ofKind(events, "write");
-    expect(writes.length).toBe(64);
-    expect(writes[0]!.waitedMs).toBeUndefined();
-    const waits = writes.slice(1).map((w) => w.waitedMs);
-    for (const waited of waits) expect(typeof waited).toBe("number");
-    // The waits are the transfer itself: they add up to most of the time from first write to end.
-    const waited = waits.reduce((sum: number, ms) => sum + (ms ?? 0), 0);
-    expect(waited).toBeGreaterThan(0.5 * (only(events, "end").t - writes[0]!.t));
-    expect(waits.filter((ms) => (ms ?? 0) > 1).length).toBeGreaterThanOrEqual(8);
-    // 6 to 10 MiB measured on a 2-core machine, loaded or not.
-    expect(mostAhead(events)).toBeLessThan(16 * MiB);
-    expect(only(events, "disconnect")).toMatchObject({ by: "server", bytes: 64 * MiB });
-  }, traceTimeoutMs);
+  test(
+    "/generator: every yield waits for the client, and the server stays a few MiB ahead",
+    async () => {
+      const { events } = await traceLesson("09-backpressure");
+      const writes = ofKind(events, "write");
+      expect(writes.length).toBe(64);
+      expect(writes[0]!.waitedMs).toBeUndefined();
+      const waits = writes.slice(1).map((w) => w.waitedMs);
+      for (const waited of waits) expect(typeof waited).toBe("number");
+      // The waits are the transfer itself: they add up to most of the time from first write to end.
+      const waited = waits.reduce((sum: number, ms) => sum + (ms ?? 0), 0);
+      expect(waited).toBeGreaterThan(0.5 * (only(events, "end").t - writes[0]!.t));
+      expect(waits.filter((ms) => (ms ?? 0) > 1).length).toBeGreaterThanOrEqual(8);
+      // 6 to 10 MiB measured on a 2-core machine, loaded or not.
+      expect(mostAhead(events)).toBeLessThan(16 * MiB);
+      expect(only(events, "disconnect")).toMatchObject({ by: "server", bytes: 64 * MiB });
+    },
+    traceTimeoutMs,
+  );
 
-  test("/enqueue-all: nothing waits, and all 64 MiB are queued before the client reads any", async () => {
-    const { events } = await traceLesson("09-backpressure", { path: "/enqueue-all" });
-    const writes = ofKind(events, "write");
-    expect(writes.length).toBe(64);
-    expect(writes.every((w) => w.waitedMs === undefined)).toBe(true);
-    expect(writes.at(-1)!.t).toBeLessThan(ofKind(events, "chunk")[0]!.t);
-    expect(mostAhead(events)).toBe(64 * MiB);
-  }, traceTimeoutMs);
+  test(
+    "/enqueue-all: nothing waits, and all 64 MiB are queued before the client reads any",
+    async () => {
+      const { events } = await traceLesson("09-backpressure", { path: "/enqueue-all" });
+      const writes = ofKind(events, "write");
+      expect(writes.length).toBe(64);
+      expect(writes.every((w) => w.waitedMs === undefined)).toBe(true);
+      expect(writes.at(-1)!.t).toBeLessThan(ofKind(events, "chunk")[0]!.t);
+      expect(mostAhead(events)).toBe(64 * MiB);
+    },
+    traceTimeoutMs,
+  );
 
   /** Traced with a client that stops reading at once, for 1.5 s: what the server did meanwhile. */
   async function stalled(path: string) {
@@ -314,58 +416,89 @@ describe("09: backpressure", () => {
     const [paused, resumed] = ofKind(events, "reading");
     expect([paused?.state, resumed?.state]).toEqual(["paused", "resumed"]);
     // Half a second for the buffers between to fill: far more than 64 MiB take at full speed.
-    const writesWhilePaused = ofKind(events, "write").filter((write) => write.t > paused!.t + 500 && write.t < resumed!.t);
+    const writesWhilePaused = ofKind(events, "write").filter(
+      (write) => write.t > paused!.t + 500 && write.t < resumed!.t,
+    );
     return { events, resumed: resumed!, writesWhilePaused };
   }
 
   for (const path of ["/generator", "/pull"]) {
-    test(`${path}, read by a client that stops reading: the server stops writing once the buffers are full, and goes on when it reads again`, async () => {
-      const { events, resumed, writesWhilePaused } = await stalled(path);
-      expect(writesWhilePaused).toEqual([]);
-      const writes = ofKind(events, "write");
-      expect(writes.filter((write) => write.t < resumed.t).length).toBeLessThan(32);
-      expect(only(events, "disconnect")).toMatchObject({ by: "server", bytes: 64 * MiB });
-      if (path === "/generator") expect(Math.max(...writes.map((write) => write.waitedMs ?? 0))).toBeGreaterThan(1_000);
-    }, traceTimeoutMs);
+    test(
+      `${path}, read by a client that stops reading: the server stops writing once the buffers are full, and goes on when it reads again`,
+      async () => {
+        const { events, resumed, writesWhilePaused } = await stalled(path);
+        expect(writesWhilePaused).toEqual([]);
+        const writes = ofKind(events, "write");
+        expect(writes.filter((write) => write.t < resumed.t).length).toBeLessThan(32);
+        expect(only(events, "disconnect")).toMatchObject({ by: "server", bytes: 64 * MiB });
+        if (path === "/generator")
+          expect(Math.max(...writes.map((write) => write.waitedMs ?? 0))).toBeGreaterThan(1_000);
+      },
+      traceTimeoutMs,
+    );
   }
 
-  test("/enqueue-all, read by a client that stops reading: all 64 MiB were written before it read any", async () => {
-    const { events, resumed } = await stalled("/enqueue-all");
-    expect(ofKind(events, "write").every((write) => write.t < resumed.t)).toBe(true);
-    expect(ofKind(events, "chunk").every((chunk) => chunk.t > resumed.t)).toBe(true);
-  }, traceTimeoutMs);
+  test(
+    "/enqueue-all, read by a client that stops reading: all 64 MiB were written before it read any",
+    async () => {
+      const { events, resumed } = await stalled("/enqueue-all");
+      expect(ofKind(events, "write").every((write) => write.t < resumed.t)).toBe(true);
+      expect(ofKind(events, "chunk").every((chunk) => chunk.t > resumed.t)).toBe(true);
+    },
+    traceTimeoutMs,
+  );
 
-  test("/ws, read by a client that stops reading: send returns -1, the feed waits for drain, and drain comes once it reads again", async () => {
-    const { events } = await traceLesson("09-backpressure", { path: "/ws", client: "websocket", slow: { stallAfterMs: 200, stallMs: 1_000 }, durationMs: 3_000 });
-    const [paused, resumed] = ofKind(events, "reading");
-    const sends = ofKind(events, "ws-send").filter((event) => event.side === "server");
-    const backedUp = sends.find((send) => send.result === -1);
-    expect(backedUp).toBeDefined();
-    expect(backedUp!.t).toBeGreaterThan(paused!.t);
-    expect(backedUp!.t).toBeLessThan(resumed!.t);
-    expect(ofKind(events, "ws-drain").some((drain) => drain.t > resumed!.t)).toBe(true);
-    expect({ sent: sends.length, received: ofKind(events, "ws-message").filter((event) => event.side === "client").length }).toEqual({ sent: 64, received: 64 });
-    expect(ofKind(events, "leak")).toEqual([]);
-  }, traceTimeoutMs);
+  test(
+    "/ws, read by a client that stops reading: send returns -1, the feed waits for drain, and drain comes once it reads again",
+    async () => {
+      const { events } = await traceLesson("09-backpressure", {
+        path: "/ws",
+        client: "websocket",
+        slow: { stallAfterMs: 200, stallMs: 1_000 },
+        durationMs: 3_000,
+      });
+      const [paused, resumed] = ofKind(events, "reading");
+      const sends = ofKind(events, "ws-send").filter((event) => event.side === "server");
+      const backedUp = sends.find((send) => send.result === -1);
+      expect(backedUp).toBeDefined();
+      expect(backedUp!.t).toBeGreaterThan(paused!.t);
+      expect(backedUp!.t).toBeLessThan(resumed!.t);
+      expect(ofKind(events, "ws-drain").some((drain) => drain.t > resumed!.t)).toBe(true);
+      expect({
+        sent: sends.length,
+        received: ofKind(events, "ws-message").filter((event) => event.side === "client").length,
+      }).toEqual({ sent: 64, received: 64 });
+      expect(ofKind(events, "leak")).toEqual([]);
+    },
+    traceTimeoutMs,
+  );
 });
 
 describe("10: errors mid-stream", () => {
-  test("/export: the throw is recorded with its line and the client's connection breaks", async () => {
-    const { events } = await traceLesson("10-errors");
-    expect(receivedText(events)).toBe('{"id":1,"name":"row 1"}\n{"id":2,"name":"row 2"}\n{"id":3,"name":"row 3"}\n');
-    expect(only(events, "error")).toMatchObject({ message: "lost the database connection", line: 8, during: "body" });
-    expect(only(events, "disconnect").by).toBe("error");
-    expect(ofKind(events, "end")).toEqual([]);
-    expect(ofKind(events, "log").some((log) => log.text.includes("lost the database connection"))).toBe(true);
-  }, traceTimeoutMs);
+  test(
+    "/export: the throw is recorded with its line and the client's connection breaks",
+    async () => {
+      const { events } = await traceLesson("10-errors");
+      expect(receivedText(events)).toBe('{"id":1,"name":"row 1"}\n{"id":2,"name":"row 2"}\n{"id":3,"name":"row 3"}\n');
+      expect(only(events, "error")).toMatchObject({ message: "lost the database connection", line: 8, during: "body" });
+      expect(only(events, "disconnect").by).toBe("error");
+      expect(ofKind(events, "end")).toEqual([]);
+      expect(ofKind(events, "log").some((log) => log.text.includes("lost the database connection"))).toBe(true);
+    },
+    traceTimeoutMs,
+  );
 
-  test("/export-caught: catching in the body ends the stream cleanly with an error line", async () => {
-    const { events } = await traceLesson("10-errors", { path: "/export-caught" });
-    expect(ofKind(events, "chunk").at(-1)?.text).toBe('{"error":"lost the database connection"}\n');
-    expect(ofKind(events, "error")).toEqual([]);
-    expect(only(events, "end").writes).toBe(4);
-    expect(only(events, "disconnect").by).toBe("server");
-  }, traceTimeoutMs);
+  test(
+    "/export-caught: catching in the body ends the stream cleanly with an error line",
+    async () => {
+      const { events } = await traceLesson("10-errors", { path: "/export-caught" });
+      expect(ofKind(events, "chunk").at(-1)?.text).toBe('{"error":"lost the database connection"}\n');
+      expect(ofKind(events, "error")).toEqual([]);
+      expect(only(events, "end").writes).toBe(4);
+      expect(only(events, "disconnect").by).toBe("server");
+    },
+    traceTimeoutMs,
+  );
 });
 
 describe("11: reconnect lab", () => {
@@ -383,155 +516,237 @@ describe("11: reconnect lab", () => {
     });
   }
 
-  test("each of the three clients resumes after its Last-Event-ID: every lane counts up without a gap or a repeat", async () => {
-    const { events } = await traceLesson("11-reconnect-lab");
-    for (const { ids, resumes } of lanes(events)) {
-      expect(ids.length).toBeGreaterThanOrEqual(4);
-      expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
-      expect(resumes.length).toBeGreaterThanOrEqual(1);
-      for (const { lastEventId, lastSeen } of resumes) expect(lastEventId).toBe(String(lastSeen));
-    }
-  }, traceTimeoutMs);
+  test(
+    "each of the three clients resumes after its Last-Event-ID: every lane counts up without a gap or a repeat",
+    async () => {
+      const { events } = await traceLesson("11-reconnect-lab");
+      for (const { ids, resumes } of lanes(events)) {
+        expect(ids.length).toBeGreaterThanOrEqual(4);
+        expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
+        expect(resumes.length).toBeGreaterThanOrEqual(1);
+        for (const { lastEventId, lastSeen } of resumes) expect(lastEventId).toBe(String(lastSeen));
+      }
+    },
+    traceTimeoutMs,
+  );
 
-  test("?cut: the event a connection ends inside is dropped with its id, asked for again, and the lane has no gap", async () => {
-    const { events } = await traceLesson("11-reconnect-lab", { path: "/numbers?cut" });
-    for (const { ids, resumes } of lanes(events)) {
-      expect(resumes.length).toBeGreaterThanOrEqual(1);
-      expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
-      for (const { lastEventId, lastSeen } of resumes) expect(lastEventId).toBe(String(lastSeen));
-    }
-    const dropped = events.filter((e) => e.kind === "sse-no-event");
-    expect(dropped.length).toBeGreaterThanOrEqual(3);
-    for (const event of dropped) expect(event).toMatchObject({ reason: "unfinished", block: expect.stringMatching(/^id: (\d+)\ndata: event \1$/) });
-  }, traceTimeoutMs);
+  test(
+    "?cut: the event a connection ends inside is dropped with its id, asked for again, and the lane has no gap",
+    async () => {
+      const { events } = await traceLesson("11-reconnect-lab", { path: "/numbers?cut" });
+      for (const { ids, resumes } of lanes(events)) {
+        expect(resumes.length).toBeGreaterThanOrEqual(1);
+        expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
+        for (const { lastEventId, lastSeen } of resumes) expect(lastEventId).toBe(String(lastSeen));
+      }
+      const dropped = events.filter((e) => e.kind === "sse-no-event");
+      expect(dropped.length).toBeGreaterThanOrEqual(3);
+      for (const event of dropped)
+        expect(event).toMatchObject({
+          reason: "unfinished",
+          block: expect.stringMatching(/^id: (\d+)\ndata: event \1$/),
+        });
+    },
+    traceTimeoutMs,
+  );
 
-  test("?off-by-one: after every reconnect, the lane gets the last event again", async () => {
-    const { events } = await traceLesson("11-reconnect-lab", { path: "/numbers?off-by-one" });
-    for (const { ids, resumes } of lanes(events)) {
-      expect(resumes.length).toBeGreaterThanOrEqual(1);
-      const repeats = ids.filter((id, i) => i > 0 && id === ids[i - 1]).length;
-      // Every reconnect that got at least one event back starts with a repeat.
-      expect(repeats).toBeGreaterThanOrEqual(1);
-      expect([...new Set(ids)]).toEqual(Array.from({ length: new Set(ids).size }, (_, i) => i + 1));
-    }
-  }, traceTimeoutMs);
+  test(
+    "?off-by-one: after every reconnect, the lane gets the last event again",
+    async () => {
+      const { events } = await traceLesson("11-reconnect-lab", { path: "/numbers?off-by-one" });
+      for (const { ids, resumes } of lanes(events)) {
+        expect(resumes.length).toBeGreaterThanOrEqual(1);
+        const repeats = ids.filter((id, i) => i > 0 && id === ids[i - 1]).length;
+        // Every reconnect that got at least one event back starts with a repeat.
+        expect(repeats).toBeGreaterThanOrEqual(1);
+        expect([...new Set(ids)]).toEqual(Array.from({ length: new Set(ids).size }, (_, i) => i + 1));
+      }
+    },
+    traceTimeoutMs,
+  );
 });
 
 describe("12: the function-body pitfall", () => {
-  test("the notice names the line when the snippet loads, and /broken sends the arrow's source text", async () => {
-    const { load, events } = await traceLesson("12-function-body-pitfall");
-    if (load.kind !== "loaded") throw new Error("not loaded");
-    expect(load.notices.map(({ line, column }) => ({ line, column }))).toEqual([{ line: 15, column: 22 }]);
-    expect(load.notices[0]!.message).toContain("source text");
-    expect(only(events, "log")).toMatchObject({ level: "warn", line: 15 });
-    expect(only(events, "response")).toMatchObject({ status: 200, body: "whole" });
-    expect(only(events, "chunk").text).toBe("() => countdown()");
-  }, traceTimeoutMs);
+  test(
+    "the notice names the line when the snippet loads, and /broken sends the arrow's source text",
+    async () => {
+      const { load, events } = await traceLesson("12-function-body-pitfall");
+      if (load.kind !== "loaded") throw new Error("not loaded");
+      expect(load.notices.map(({ line, column }) => ({ line, column }))).toEqual([{ line: 15, column: 22 }]);
+      expect(load.notices[0]!.message).toContain("source text");
+      expect(only(events, "log")).toMatchObject({ level: "warn", line: 15 });
+      expect(only(events, "response")).toMatchObject({ status: 200, body: "whole" });
+      expect(only(events, "chunk").text).toBe("() => countdown()");
+    },
+    traceTimeoutMs,
+  );
 
-  test("/fixed and /also-fixed stream the countdown in four chunks", async () => {
-    for (const path of ["/fixed", "/also-fixed"]) {
-      const { events } = await traceLesson("12-function-body-pitfall", { path });
-      expect(ofKind(events, "chunk").map((c) => c.text)).toEqual(["3...\n", "2...\n", "1...\n", "liftoff!\n"]);
-    }
-  }, traceTimeoutMs);
+  test(
+    "/fixed and /also-fixed stream the countdown in four chunks",
+    async () => {
+      for (const path of ["/fixed", "/also-fixed"]) {
+        const { events } = await traceLesson("12-function-body-pitfall", { path });
+        expect(ofKind(events, "chunk").map((c) => c.text)).toEqual(["3...\n", "2...\n", "1...\n", "liftoff!\n"]);
+      }
+    },
+    traceTimeoutMs,
+  );
 });
 
 describe("13: POST a prompt, stream the answer", () => {
-  test("the JSON body reaches the handler and every token arrives as an sse event of its own", async () => {
-    const { events } = await traceLesson("13-post-llm-stream");
-    expect(only(events, "request")).toMatchObject({ method: "POST", path: "/v1/completions" });
-    expect(only(events, "log").text).toBe("prompt: Why is the sky blue?");
-    const messages = ofKind(events, "sse");
-    expect(messages.every((m) => m.event === "message")).toBe(true);
-    expect(messages.at(-1)?.data).toBe("[DONE]");
-    const tokens = messages.slice(0, -1).map((m) => (JSON.parse(m.data) as { token: string }).token);
-    const answer = 'You asked: "Why is the sky blue?". This answer streams one token at a time.';
-    expect(tokens).toEqual(answer.split(" ").map((word, i) => (i === 0 ? word : ` ${word}`)));
-    // 15 tokens 50 ms apart: streamed over most of a second, not sent in one piece.
-    expect(messages.at(-1)!.t - messages[0]!.t).toBeGreaterThan(500);
-  }, traceTimeoutMs);
+  test(
+    "the JSON body reaches the handler and every token arrives as an sse event of its own",
+    async () => {
+      const { events } = await traceLesson("13-post-llm-stream");
+      expect(only(events, "request")).toMatchObject({ method: "POST", path: "/v1/completions" });
+      expect(only(events, "log").text).toBe("prompt: Why is the sky blue?");
+      const messages = ofKind(events, "sse");
+      expect(messages.every((m) => m.event === "message")).toBe(true);
+      expect(messages.at(-1)?.data).toBe("[DONE]");
+      const tokens = messages.slice(0, -1).map((m) => (JSON.parse(m.data) as { token: string }).token);
+      const answer = 'You asked: "Why is the sky blue?". This answer streams one token at a time.';
+      expect(tokens).toEqual(answer.split(" ").map((word, i) => (i === 0 ? word : ` ${word}`)));
+      // 15 tokens 50 ms apart: streamed over most of a second, not sent in one piece.
+      expect(messages.at(-1)!.t - messages[0]!.t).toBeGreaterThan(500);
+    },
+    traceTimeoutMs,
+  );
 
-  test("a body without a prompt is answered 400", async () => {
-    const { events } = await traceLesson("13-post-llm-stream", { body: "{}" });
-    expect(only(events, "headers").status).toBe(400);
-    expect(receivedText(events)).toBe('{"error":"send a JSON body like {\\"prompt\\": \\"...\\"}"}');
-  }, traceTimeoutMs);
+  test(
+    "a body without a prompt is answered 400",
+    async () => {
+      const { events } = await traceLesson("13-post-llm-stream", { body: "{}" });
+      expect(only(events, "headers").status).toBe(400);
+      expect(receivedText(events)).toBe('{"error":"send a JSON body like {\\"prompt\\": \\"...\\"}"}');
+    },
+    traceTimeoutMs,
+  );
 });
 
 describe("14: a framework's SSE helper, Hono's streamSSE", () => {
-  test("/clock: each writeSSE is a write and an sse event; the client leaving is abort, cancel, then onAbort as the cleanup", async () => {
-    const { load, events } = await traceLesson("14-hono-sse");
-    expect(load.kind === "loaded" && load.form).toBe("default-app");
-    const writes = ofKind(events, "write", 1);
-    const received = ofKind(events, "sse", 1);
-    // Left at 1.2 s with a write every 500 ms: three events (two, on a machine too busy to keep time).
-    expect(received.length).toBeGreaterThanOrEqual(2);
-    expect(received.map(({ event, id }) => ({ event, id }))).toEqual(received.map((_, i) => ({ event: "time-update", id: String(i) })));
-    expect(received.map((e) => e.data)).toEqual(writes.slice(0, received.length).map((w) => /^data: (.*)$/m.exec(w.text)?.[1] ?? w.text));
-    const leaving = events.filter((e) => e.lane === 1 && ["disconnect", "abort", "cancel", "cleanup"].includes(e.kind)).map((e) => e.kind);
-    expect(leaving).toEqual(["disconnect", "abort", "cancel", "cleanup"]);
-    expect(only(events, "cleanup").via).toBe("stream-cancel");
-    expect(only(events, "log")).toMatchObject({ text: "clock: the client left", line: 11 });
-    expect(ofKind(events, "leak")).toEqual([]);
-  }, traceTimeoutMs);
+  test(
+    "/clock: each writeSSE is a write and an sse event; the client leaving is abort, cancel, then onAbort as the cleanup",
+    async () => {
+      const { load, events } = await traceLesson("14-hono-sse");
+      expect(load.kind === "loaded" && load.form).toBe("default-app");
+      const writes = ofKind(events, "write", 1);
+      const received = ofKind(events, "sse", 1);
+      // Left at 1.2 s with a write every 500 ms: three events (two, on a machine too busy to keep time).
+      expect(received.length).toBeGreaterThanOrEqual(2);
+      expect(received.map(({ event, id }) => ({ event, id }))).toEqual(
+        received.map((_, i) => ({ event: "time-update", id: String(i) })),
+      );
+      expect(received.map((e) => e.data)).toEqual(
+        writes.slice(0, received.length).map((w) => /^data: (.*)$/m.exec(w.text)?.[1] ?? w.text),
+      );
+      const leaving = events
+        .filter((e) => e.lane === 1 && ["disconnect", "abort", "cancel", "cleanup"].includes(e.kind))
+        .map((e) => e.kind);
+      expect(leaving).toEqual(["disconnect", "abort", "cancel", "cleanup"]);
+      expect(only(events, "cleanup").via).toBe("stream-cancel");
+      expect(only(events, "log")).toMatchObject({ text: "clock: the client left", line: 11 });
+      expect(ofKind(events, "leak")).toEqual([]);
+    },
+    traceTimeoutMs,
+  );
 
-  test("/forever: the loop from Hono's docs goes on after the client left, and is reported at its sleep", async () => {
-    const { events } = await traceLesson("14-hono-sse", { path: "/forever" });
-    expect(only(events, "cleanup").via).toBe("stream-cancel");
-    const leak = only(events, "leak");
-    expect({ what: leak.what, line: leak.line }).toEqual({ what: "timeout", line: 28 });
-    expect(leak.detail).toContain("after the client left");
-  }, traceTimeoutMs);
+  test(
+    "/forever: the loop from Hono's docs goes on after the client left, and is reported at its sleep",
+    async () => {
+      const { events } = await traceLesson("14-hono-sse", { path: "/forever" });
+      expect(only(events, "cleanup").via).toBe("stream-cancel");
+      const leak = only(events, "leak");
+      expect({ what: leak.what, line: leak.line }).toEqual({ what: "timeout", line: 28 });
+      expect(leak.detail).toContain("after the client left");
+    },
+    traceTimeoutMs,
+  );
 });
 
 describe("15: WebSocket or SSE, a chat over pub/sub", () => {
-  test("three clients chat: each hello reaches the other two and never its sender, and a join reaches only who was there", async () => {
-    const { events } = await traceLesson("15-websocket-chat");
-    const opened = events.filter((e): e is ServerWsOpenEvent => e.kind === "ws-open" && e.side === "server");
-    const nameOf = (lane: number) => (JSON.parse(opened.find((e) => e.lane === lane)?.data ?? "{}") as { name: string }).name;
-    const received = (lane: number) => ofKind(events, "ws-message", lane).filter((e) => e.side === "client").map((e) => e.text);
-    const names = [1, 2, 3].map(nameOf);
-    expect([...names].sort()).toEqual(["guest 1", "guest 2", "guest 3"]);
-    for (const [index, name] of names.entries()) {
-      const lane = index + 1;
-      const hellos = received(lane).filter((text) => text.endsWith(": hello, room"));
-      expect(hellos.some((text) => text.startsWith(`${name}:`))).toBe(false);
-      // Two rounds at least after all three joined, each from both others.
-      for (const other of names.filter((n) => n !== name)) expect(hellos.filter((text) => text.startsWith(`${other}:`)).length).toBeGreaterThanOrEqual(2);
-    }
-    const joins = (name: string) => received(names.indexOf(name) + 1).filter((text) => text.endsWith(" joined"));
-    expect({ first: joins("guest 1"), last: joins("guest 3") }).toEqual({ first: ["guest 1 joined", "guest 2 joined", "guest 3 joined"], last: ["guest 3 joined"] });
-    // Once all three are in the room, every ws.publish reaches the two others.
-    const allIn = Math.max(...ofKind(events, "ws-open").filter((e) => e.side === "server").map((e) => e.t));
-    const publishes = ofKind(events, "ws-publish").filter((e) => e.by === "ws" && e.t > allIn + 100);
-    expect(publishes.length).toBeGreaterThanOrEqual(6);
-    expect(new Set(publishes.map((e) => e.subscribers))).toEqual(new Set([2]));
-    expect(ofKind(events, "ws-close").filter((e) => e.side === "client").map((e) => e.code)).toEqual([1000, 1000, 1000]);
-    expect({ errors: ofKind(events, "error"), leaks: ofKind(events, "leak") }).toEqual({ errors: [], leaks: [] });
-  }, traceTimeoutMs);
+  test(
+    "three clients chat: each hello reaches the other two and never its sender, and a join reaches only who was there",
+    async () => {
+      const { events } = await traceLesson("15-websocket-chat");
+      const opened = events.filter((e): e is ServerWsOpenEvent => e.kind === "ws-open" && e.side === "server");
+      const nameOf = (lane: number) =>
+        (JSON.parse(opened.find((e) => e.lane === lane)?.data ?? "{}") as { name: string }).name;
+      const received = (lane: number) =>
+        ofKind(events, "ws-message", lane)
+          .filter((e) => e.side === "client")
+          .map((e) => e.text);
+      const names = [1, 2, 3].map(nameOf);
+      expect([...names].sort()).toEqual(["guest 1", "guest 2", "guest 3"]);
+      for (const [index, name] of names.entries()) {
+        const lane = index + 1;
+        const hellos = received(lane).filter((text) => text.endsWith(": hello, room"));
+        expect(hellos.some((text) => text.startsWith(`${name}:`))).toBe(false);
+        // Two rounds at least after all three joined, each from both others.
+        for (const other of names.filter((n) => n !== name))
+          expect(hellos.filter((text) => text.startsWith(`${other}:`)).length).toBeGreaterThanOrEqual(2);
+      }
+      const joins = (name: string) => received(names.indexOf(name) + 1).filter((text) => text.endsWith(" joined"));
+      expect({ first: joins("guest 1"), last: joins("guest 3") }).toEqual({
+        first: ["guest 1 joined", "guest 2 joined", "guest 3 joined"],
+        last: ["guest 3 joined"],
+      });
+      // Once all three are in the room, every ws.publish reaches the two others.
+      const allIn = Math.max(
+        ...ofKind(events, "ws-open")
+          .filter((e) => e.side === "server")
+          .map((e) => e.t),
+      );
+      const publishes = ofKind(events, "ws-publish").filter((e) => e.by === "ws" && e.t > allIn + 100);
+      expect(publishes.length).toBeGreaterThanOrEqual(6);
+      expect(new Set(publishes.map((e) => e.subscribers))).toEqual(new Set([2]));
+      expect(
+        ofKind(events, "ws-close")
+          .filter((e) => e.side === "client")
+          .map((e) => e.code),
+      ).toEqual([1000, 1000, 1000]);
+      expect({ errors: ofKind(events, "error"), leaks: ofKind(events, "leak") }).toEqual({ errors: [], leaks: [] });
+    },
+    traceTimeoutMs,
+  );
 
-  test("an EventSource on /feed hears the room, one way", async () => {
-    const log = createEventLog();
-    const runner = createRunner({ onEvent: log.push, cleanupGraceMs: 3_000 });
-    await runner.start();
-    try {
-      const path = join(examplesDir, "15-websocket-chat.ts");
-      await runner.load(await Bun.file(path).text(), path);
-      const feedOpen = nextOnServer(log, "response", 1);
-      const feed = openProbe({ lane: 1, url: new URL("/feed", runner.url).href, client: "eventsource", now: () => performance.now(), emit: log.push });
-      await feedOpen;
-      const socket = await openSocket(log, runner.url, 2, "/chat?name=ann");
-      const heard = log.next((e): e is Extract<TimelineEvent, { kind: "sse" }> => e.kind === "sse" && e.data === "ann: anyone here?");
-      socket.messages.send("anyone here?");
-      await heard;
-      socket.disconnect();
-      await socket.done;
-      await log.next((e): e is Extract<TimelineEvent, { kind: "sse" }> => e.kind === "sse" && e.data === "ann left");
-      feed.disconnect();
-      await feed.done;
-      expect(ofKind(log.events, "sse", 1).map((e) => e.data)).toEqual(["ann joined", "ann: anyone here?", "ann left"]);
-    } finally {
-      await runner.stop();
-    }
-  }, traceTimeoutMs);
+  test(
+    "an EventSource on /feed hears the room, one way",
+    async () => {
+      const log = createEventLog();
+      const runner = createRunner({ onEvent: log.push, cleanupGraceMs: 3_000 });
+      await runner.start();
+      try {
+        const path = join(examplesDir, "15-websocket-chat.ts");
+        await runner.load(await Bun.file(path).text(), path);
+        const feedOpen = nextOnServer(log, "response", 1);
+        const feed = openProbe({
+          lane: 1,
+          url: new URL("/feed", runner.url).href,
+          client: "eventsource",
+          now: () => performance.now(),
+          emit: log.push,
+        });
+        await feedOpen;
+        const socket = await openSocket(log, runner.url, 2, "/chat?name=ann");
+        const heard = log.next(
+          (e): e is Extract<TimelineEvent, { kind: "sse" }> => e.kind === "sse" && e.data === "ann: anyone here?",
+        );
+        socket.messages.send("anyone here?");
+        await heard;
+        socket.disconnect();
+        await socket.done;
+        await log.next((e): e is Extract<TimelineEvent, { kind: "sse" }> => e.kind === "sse" && e.data === "ann left");
+        feed.disconnect();
+        await feed.done;
+        expect(ofKind(log.events, "sse", 1).map((e) => e.data)).toEqual([
+          "ann joined",
+          "ann: anyone here?",
+          "ann left",
+        ]);
+      } finally {
+        await runner.stop();
+      }
+    },
+    traceTimeoutMs,
+  );
 });

@@ -27,9 +27,16 @@ describe("npm start on a machine that cannot open the desktop app", () => {
     });
     const output: string[] = [];
     void collectLines(child.stdout, output);
-    await waitFor("the launch URL", () => (output.some((line) => /^Stream Playground: http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(line)) ? true : undefined), 30_000);
+    await waitFor(
+      "the launch URL",
+      () =>
+        output.some((line) => /^Stream Playground: http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(line)) ? true : undefined,
+      30_000,
+    );
     const lines = output.filter((line) => !line.startsWith("npm warn"));
-    expect(lines[0]).toBe("Desktop app not started: there is no display (DISPLAY and WAYLAND_DISPLAY are unset); serving the playground in the browser instead.");
+    expect(lines[0]).toBe(
+      "Desktop app not started: there is no display (DISPLAY and WAYLAND_DISPLAY are unset); serving the playground in the browser instead.",
+    );
     const url = lines.at(-1)!.slice("Stream Playground: ".length);
     // As a browser does: the launch URL sets the session cookie and redirects to the page.
     const launch = await fetch(url, { redirect: "manual" });
@@ -40,10 +47,18 @@ describe("npm start on a machine that cannot open the desktop app", () => {
     expect(await page.text()).toContain("<title>Stream Playground</title>");
     // npm, its shell, the host and the runner (up shortly after the URL) are running; SIGTERM to
     // npm must end every one.
-    await waitFor("the runner", () => (processesWith(marker).some((p) => p.command.includes("runner-process.ts")) ? true : undefined), 30_000);
+    await waitFor(
+      "the runner",
+      () => (processesWith(marker).some((p) => p.command.includes("runner-process.ts")) ? true : undefined),
+      30_000,
+    );
     const running = processesWith(marker).map((p) => p.command);
     child.kill("SIGTERM");
-    await waitFor("every process npm start started to end", () => (processesWith(marker).length === 0 ? true : undefined), 15_000);
+    await waitFor(
+      "every process npm start started to end",
+      () => (processesWith(marker).length === 0 ? true : undefined),
+      15_000,
+    );
     expect(running.some((command) => command.includes("runner-process.ts"))).toBe(true);
   }, 40_000);
 });

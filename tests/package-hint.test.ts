@@ -32,6 +32,9 @@ describe("the hint for an import that did not resolve", () => {
 
   test("a package that is installed (the path inside it is wrong) and a relative file get none", () => {
     const here = join(import.meta.dir, "fixtures", "frameworks");
-    expect([missingPackageMessage("hono/no-such-entry", here), missingPackageMessage("./missing.ts", here)]).toEqual([undefined, undefined]);
+    expect([missingPackageMessage("hono/no-such-entry", here), missingPackageMessage("./missing.ts", here)]).toEqual([
+      undefined,
+      undefined,
+    ]);
   });
 });

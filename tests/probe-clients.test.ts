@@ -43,7 +43,9 @@ function outline(events: Recorded[]) {
     .filter((event) => event.kind !== "chunk")
     .map((event) => {
       const { t: _t, lane: _lane, side: _side, ...rest } = event;
-      return rest.kind === "headers" ? { kind: rest.kind, status: rest.status, contentType: rest.headers["content-type"] } : rest;
+      return rest.kind === "headers"
+        ? { kind: rest.kind, status: rest.status, contentType: rest.headers["content-type"] }
+        : rest;
     });
 }
 
@@ -51,7 +53,10 @@ function receivedText(events: Recorded[]): string {
   return events.map((event) => (event.kind === "chunk" ? event.text : "")).join("");
 }
 
-function probe(log: ReturnType<typeof createEventLog>, options: Partial<ProbeOptions> & Pick<ProbeOptions, "url" | "client">) {
+function probe(
+  log: ReturnType<typeof createEventLog>,
+  options: Partial<ProbeOptions> & Pick<ProbeOptions, "url" | "client">,
+) {
   return openProbe({ lane: 1, now: () => performance.now(), emit: log.emit, ...options });
 }
 
@@ -91,7 +96,16 @@ describe("stream client", () => {
     // Bun 1.4.5 sends a stream that was complete before the response left with a content-length.
     expect(headerFields).toEqual({ "content-type": "text/plain", "x-custom": "yes", "content-length": "13" });
     expect(log.events.filter((event) => event.kind !== "chunk")).toEqual([
-      { t: 0, lane: 2, side: "client", kind: "open", client: "stream", method: "GET", url: server.url.href, attempt: 1 },
+      {
+        t: 0,
+        lane: 2,
+        side: "client",
+        kind: "open",
+        client: "stream",
+        method: "GET",
+        url: server.url.href,
+        attempt: 1,
+      },
       { t: 40, lane: 2, side: "client", kind: "headers", status: 200, headers: headers?.headers ?? {}, ttfbMs: 40 },
       { t: 40, lane: 2, side: "client", kind: "disconnect", by: "server", bytes: 13, chunks: chunks.length },
     ]);
@@ -124,7 +138,12 @@ describe("stream client", () => {
       headers: { "content-type": "application/json", "X-Playground-Lane": "99" },
       body: JSON.stringify({ hello: "world" }),
     }).done;
-    expect(await seen.promise).toEqual({ method: "POST", contentType: "application/json", lane: "3", body: { hello: "world" } });
+    expect(await seen.promise).toEqual({
+      method: "POST",
+      contentType: "application/json",
+      lane: "3",
+      body: { hello: "world" },
+    });
     expect(outline(log.events)).toEqual([
       { kind: "open", client: "stream", method: "POST", url: server.url.href, attempt: 1 },
       { kind: "headers", status: 200, contentType: "text/plain;charset=utf-8" },
@@ -190,7 +209,8 @@ describe("stream client", () => {
 
   test("records an invalid request as a disconnect by error", async () => {
     const log = createEventLog();
-    await probe(log, { url: "http://127.0.0.1:9/", client: "stream", method: "GET", body: "a GET cannot have a body" }).done;
+    await probe(log, { url: "http://127.0.0.1:9/", client: "stream", method: "GET", body: "a GET cannot have a body" })
+      .done;
     expect(outline(log.events)).toEqual([
       { kind: "open", client: "stream", method: "GET", url: "http://127.0.0.1:9/", attempt: 1 },
       { kind: "disconnect", by: "error", message: expect.stringContaining("cannot have body"), bytes: 0, chunks: 0 },
@@ -237,7 +257,11 @@ describe("stream client", () => {
       },
     });
     const log = createEventLog();
-    await probe(log, { url: server.url.href, client: "stream", floodGate: { burst: 20, perSecond: 200, foldWindowMs: 10 } }).done;
+    await probe(log, {
+      url: server.url.href,
+      client: "stream",
+      floodGate: { burst: 20, perSecond: 200, foldWindowMs: 10 },
+    }).done;
 
     const chunks = log.ofKind("chunk");
     const folds = log.ofKind("folded");
@@ -290,7 +314,13 @@ describe("eventsource client", () => {
       { kind: "reconnect", lastEventId: "2", delayMs: 50 },
       { kind: "open", client: "eventsource", method: "GET", url: server.url.href, attempt: 2 },
       { kind: "headers", status: 204, contentType: undefined },
-      { kind: "disconnect", by: "error", message: "HTTP 204: the server asked the client not to reconnect", bytes: 0, chunks: 0 },
+      {
+        kind: "disconnect",
+        by: "error",
+        message: "HTTP 204: the server asked the client not to reconnect",
+        bytes: 0,
+        chunks: 0,
+      },
     ]);
   });
 
@@ -313,7 +343,9 @@ describe("eventsource client", () => {
           const chunk = Buffer.from(events);
           socket.write("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n");
           // One chunk; the test closes the socket later, without the chunked body's last chunk.
-          socket.write(Buffer.concat([Buffer.from(`${chunk.byteLength.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]));
+          socket.write(
+            Buffer.concat([Buffer.from(`${chunk.byteLength.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]),
+          );
           firstSocket.resolve(socket);
         },
       },
@@ -335,7 +367,13 @@ describe("eventsource client", () => {
         { kind: "reconnect", lastEventId: "é🌍", delayMs: 5 },
         { kind: "open", client: "eventsource", method: "GET", url, attempt: 2 },
         { kind: "headers", status: 204, contentType: undefined },
-        { kind: "disconnect", by: "error", message: "HTTP 204: the server asked the client not to reconnect", bytes: 0, chunks: 0 },
+        {
+          kind: "disconnect",
+          by: "error",
+          message: "HTTP 204: the server asked the client not to reconnect",
+          bytes: 0,
+          chunks: 0,
+        },
       ]);
       expect(requestHeads.map((head) => /^last-event-id: (.*)\r$/im.exec(head)?.[1] ?? null)).toEqual([null, "é🌍"]);
     } finally {
@@ -368,7 +406,9 @@ describe("eventsource client", () => {
       port: 0,
       hostname,
       fetch(request) {
-        return new Response(openEndedBody("data: hello\n\n", request), { headers: { "content-type": "text/event-stream" } });
+        return new Response(openEndedBody("data: hello\n\n", request), {
+          headers: { "content-type": "text/event-stream" },
+        });
       },
     });
     const log = createEventLog();

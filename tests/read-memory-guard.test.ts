@@ -24,7 +24,12 @@ function fakeProcess(collectMs = 1) {
     spacing: 10,
   };
   /** Reads `bytes` in 64 KiB chunks over `ms`, each chunk leaving `garbagePerChunk` behind. */
-  const read = (guard: ReturnType<typeof createReadMemoryGuard>, bytes: number, ms: number, garbagePerChunk: number) => {
+  const read = (
+    guard: ReturnType<typeof createReadMemoryGuard>,
+    bytes: number,
+    ms: number,
+    garbagePerChunk: number,
+  ) => {
     const chunks = bytes / (64 * 1024);
     for (let i = 0; i < chunks; i++) {
       state.clock += ms / chunks;

@@ -14,12 +14,60 @@ import { describeEvent as markLook } from "../src/webview/timeline/mark-describe
 import { createTimelineModel } from "../src/webview/timeline/index.ts";
 
 const events: TimelineEvent[] = [
-  { t: 100, lane: 0, side: "runner", kind: "loaded", version: 1, form: "default-function", notices: [], loadMs: 1, url: "http://127.0.0.1:1/" },
-  { t: 110, lane: 1, side: "client", kind: "open", client: "stream", method: "GET", url: "http://localhost:8080/api", attempt: 1, external: true, slow: { readBytesPerSecond: 65_536, stallAfterMs: 500, stallMs: 2000, dropAfterBytes: 1024 } },
-  { t: 120, lane: 1, side: "client", kind: "json-line", line: 1, bytes: 12, text: '{"a":"\uFEFF"}', value: { a: "\uFEFF" } },
-  { t: 125, lane: 1, side: "client", kind: "json-line", line: 2, bytes: 3, text: "nah", error: "JSON Parse error: Unexpected identifier \"nah\"" },
+  {
+    t: 100,
+    lane: 0,
+    side: "runner",
+    kind: "loaded",
+    version: 1,
+    form: "default-function",
+    notices: [],
+    loadMs: 1,
+    url: "http://127.0.0.1:1/",
+  },
+  {
+    t: 110,
+    lane: 1,
+    side: "client",
+    kind: "open",
+    client: "stream",
+    method: "GET",
+    url: "http://localhost:8080/api",
+    attempt: 1,
+    external: true,
+    slow: { readBytesPerSecond: 65_536, stallAfterMs: 500, stallMs: 2000, dropAfterBytes: 1024 },
+  },
+  {
+    t: 120,
+    lane: 1,
+    side: "client",
+    kind: "json-line",
+    line: 1,
+    bytes: 12,
+    text: '{"a":"\uFEFF"}',
+    value: { a: "\uFEFF" },
+  },
+  {
+    t: 125,
+    lane: 1,
+    side: "client",
+    kind: "json-line",
+    line: 2,
+    bytes: 3,
+    text: "nah",
+    error: 'JSON Parse error: Unexpected identifier "nah"',
+  },
   { t: 130, lane: 1, side: "client", kind: "reading", state: "paused", cause: "stall" },
-  { t: 140, lane: 1, side: "client", kind: "disconnect", by: "drop", message: "dropped after 1 KiB of the body, by the lane's setting", bytes: 1024, chunks: 2 },
+  {
+    t: 140,
+    lane: 1,
+    side: "client",
+    kind: "disconnect",
+    by: "drop",
+    message: "dropped after 1 KiB of the body, by the lane's setting",
+    bytes: 1024,
+    chunks: 2,
+  },
 ];
 
 const header: RecordingHeader = {
@@ -29,7 +77,19 @@ const header: RecordingHeader = {
   by: "the playground",
   title: "events.ts",
   versions: [{ version: 1, source: "export default () => new Response('\uFEFF');\n", path: "/tmp/events.ts" }],
-  lanes: [{ lane: 1, request: { client: "stream", path: "http://localhost:8080/api", method: "GET", headers: {}, clients: 1, slow: { readBytesPerSecond: 65_536 } } }],
+  lanes: [
+    {
+      lane: 1,
+      request: {
+        client: "stream",
+        path: "http://localhost:8080/api",
+        method: "GET",
+        headers: {},
+        clients: 1,
+        slow: { readBytesPerSecond: 65_536 },
+      },
+    },
+  ],
   view: { from: 0, to: 50 },
 };
 
@@ -39,12 +99,18 @@ describe("recording files", () => {
     const text = recordingJsonLines(header, timeline);
     expect(text).toContain("\\uFEFF");
     expect(text).not.toContain("\uFEFF");
-    expect(parseRecording(text)).toEqual({ ok: true, recording: { header, events: timeline.filter((event) => event.kind !== "summary") } });
+    expect(parseRecording(text)).toEqual({
+      ok: true,
+      recording: { header, events: timeline.filter((event) => event.kind !== "summary") },
+    });
   });
 
   test("trace --json output reads as events without a header", () => {
     const timeline = rebaseTimeline(events, 100);
-    expect(parseRecording(timelineJsonLines(timeline))).toEqual({ ok: true, recording: { header: undefined, events: timeline.slice(0, -1) } });
+    expect(parseRecording(timelineJsonLines(timeline))).toEqual({
+      ok: true,
+      recording: { header: undefined, events: timeline.slice(0, -1) },
+    });
   });
 
   test("what is not a recording is refused with the line it is on", () => {
@@ -57,7 +123,11 @@ describe("recording files", () => {
       parseRecording(`${good}${JSON.stringify(header)}\n`),
     ]).toEqual([
       { ok: false, problem: "it is empty" },
-      { ok: false, problem: "line 1 is not JSON (JSON Parse error: Unexpected identifier \"not\"): a recording has one JSON object per line" },
+      {
+        ok: false,
+        problem:
+          'line 1 is not JSON (JSON Parse error: Unexpected identifier "not"): a recording has one JSON object per line',
+      },
       { ok: false, problem: "line 8, an event: line must be a whole number of at least 1" },
       { ok: false, problem: "line 1, the header: version must be 1" },
       // A header anywhere but first is not one: it is checked as an event, and is not one.
@@ -69,7 +139,11 @@ describe("recording files", () => {
 describe("the new events, as they read", () => {
   test("in the table and the trace: a JSON line, a line that is not JSON, a pause, a drop, an open to another server by a slow client", () => {
     expect(events.slice(1).map((event) => describeEvent(event))).toEqual([
-      { detail: "stream GET http://localhost:8080/api (server side not visible; reads ≤ 64 KiB/s, stalls at 500 ms for 2000 ms, drops after 1 KiB)", colour: "cyan" },
+      {
+        detail:
+          "stream GET http://localhost:8080/api (server side not visible; reads ≤ 64 KiB/s, stalls at 500 ms for 2000 ms, drops after 1 KiB)",
+        colour: "cyan",
+      },
       { detail: 'line 1: {"a":"\\uFEFF"}', colour: "magenta" },
       { detail: 'line 2 is not JSON (JSON Parse error: Unexpected identifier "nah"): nah', colour: "yellow" },
       { detail: "paused reading (the lane's stall setting)", colour: "yellow" },
@@ -91,7 +165,10 @@ describe("the new events, as they read", () => {
     model.append(events);
     expect(model.rows.map((row) => ({ label: row.label, note: row.note }))).toEqual([
       { label: "runner", note: undefined },
-      { label: "client 1 · server", note: "server side not visible: http://localhost:8080/api is not the playground's server" },
+      {
+        label: "client 1 · server",
+        note: "server side not visible: http://localhost:8080/api is not the playground's server",
+      },
       { label: "client 1 · client", note: undefined },
     ]);
   });
@@ -100,6 +177,9 @@ describe("the new events, as they read", () => {
     const line = `${JSON.stringify(events[5])}\n`;
     const full = parseRecording(line.repeat(maxRecordingEvents));
     expect(full.ok && full.recording.events.length).toBe(1_000_000);
-    expect(parseRecording(line.repeat(maxRecordingEvents + 1))).toEqual({ ok: false, problem: "it has more than 1,000,000 events, more than the page keeps" });
+    expect(parseRecording(line.repeat(maxRecordingEvents + 1))).toEqual({
+      ok: false,
+      problem: "it has more than 1,000,000 events, more than the page keeps",
+    });
   });
 });

@@ -18,7 +18,12 @@ const child = Bun.spawn([process.execPath, "test", "--timeout", "30000", ...proc
   cwd: new URL("..", import.meta.url).pathname,
   stdout: "inherit",
   stderr: "pipe",
-  env: { ...process.env, STREAM_PLAYGROUND_HOME: home, STREAM_PLAYGROUND_TEST_RUN: runMarker.split("=")[1], FORCE_COLOR: process.stdout.isTTY ? "1" : "0" },
+  env: {
+    ...process.env,
+    STREAM_PLAYGROUND_HOME: home,
+    STREAM_PLAYGROUND_TEST_RUN: runMarker.split("=")[1],
+    FORCE_COLOR: process.stdout.isTTY ? "1" : "0",
+  },
 });
 
 // bun test reports on stderr; pass it through and keep the counts.
@@ -33,7 +38,9 @@ const code = await child.exited;
 const leftovers = await endLeftovers(runMarker, 5_000);
 rmSync(home, { recursive: true, force: true });
 if (leftovers.length > 0) {
-  console.error(`\nThe tests left ${leftovers.length} process(es) running (now killed):\n${leftovers.map((p) => `  ${p.pid} ${p.command.slice(0, 160)}`).join("\n")}`);
+  console.error(
+    `\nThe tests left ${leftovers.length} process(es) running (now killed):\n${leftovers.map((p) => `  ${p.pid} ${p.command.slice(0, 160)}`).join("\n")}`,
+  );
 }
 const count = (word: string) => Number(new RegExp(`^\\s*(\\d+) ${word}$`, "m").exec(tail)?.[1] ?? 0);
 const passed = count("pass");

@@ -5,7 +5,15 @@ import { traceSnippet } from "../src/supervisor/trace.ts";
 describe("cleanup when the client goes away", () => {
   test("a generator's finally is recorded when it next resumes, after the wait", async () => {
     const { events } = await traceSnippet({ snippetPath: fixture("parked-generator.ts"), disconnectAfterMs: 100 });
-    expect(kindsOf(events, "server", 1)).toEqual(["request", "response", "write", "abort", "cancel", "write", "cleanup"]);
+    expect(kindsOf(events, "server", 1)).toEqual([
+      "request",
+      "response",
+      "write",
+      "abort",
+      "cancel",
+      "write",
+      "cleanup",
+    ]);
     const cleanup = only(events, "cleanup");
     expect(cleanup.via).toBe("generator-finally");
     // The generator sleeps 1 s between yields: its finally waits for that sleep to end.
@@ -109,13 +117,20 @@ describe("errors", () => {
     const { events } = await traceSource(`export default () => {\n  throw new Error("handler failed");\n};`);
     expect(only(events, "error")).toMatchObject({ message: "handler failed", line: 2, during: "handler" });
     expect(only(events, "headers").status).toBe(500);
-    expect(ofKind(events, "chunk").map((c) => c.text).join("")).toContain("inline.ts:2:");
+    expect(
+      ofKind(events, "chunk")
+        .map((c) => c.text)
+        .join(""),
+    ).toContain("inline.ts:2:");
   });
 });
 
 describe("console", () => {
   test("logs carry their request's lane and the snippet line", async () => {
-    const { events } = await traceSource(`console.info("loading");\nexport default () => {\n  console.warn("serving");\n  return new Response("ok");\n};`, { clients: 2 });
+    const { events } = await traceSource(
+      `console.info("loading");\nexport default () => {\n  console.warn("serving");\n  return new Response("ok");\n};`,
+      { clients: 2 },
+    );
     const logs = ofKind(events, "log").map(({ level, text, lane, line }) => ({ level, text, lane, line }));
     expect(logs.sort((a, b) => a.lane - b.lane)).toEqual([
       { level: "info", text: "loading", lane: 0, line: 1 },

@@ -6,13 +6,23 @@ import { traceSnippet } from "../src/supervisor/trace.ts";
 async function serve(source: string, path = "/", extra: { method?: string; body?: string } = {}) {
   const { load, events } = await traceSource(source, { path, ...extra });
   if (load.kind !== "loaded") throw new Error(`did not load: ${load.message}`);
-  return { form: load.form, notices: load.notices, status: only(events, "headers").status, text: receivedText(events), events };
+  return {
+    form: load.form,
+    notices: load.notices,
+    status: only(events, "headers").status,
+    text: receivedText(events),
+    events,
+  };
 }
 
 describe("default export forms", () => {
   test("a default function declaration serves", async () => {
     const result = await serve(`export default function (req: Request) { return new Response("fn " + req.method); }`);
-    expect({ form: result.form, status: result.status, text: result.text }).toEqual({ form: "default-function", status: 200, text: "fn GET" });
+    expect({ form: result.form, status: result.status, text: result.text }).toEqual({
+      form: "default-function",
+      status: 200,
+      text: "fn GET",
+    });
   });
 
   test("an async arrow serves and receives the real server", async () => {
@@ -34,7 +44,13 @@ describe("default export forms", () => {
     const route = await serve(source, "/hello/ada");
     const fallback = await serve(source, "/other");
     const failing = await serve(source, "/boom");
-    expect([route.form, route.text, fallback.text, failing.status, failing.text]).toEqual(["default-object", "hi ada", "fetch", 418, "handled boom"]);
+    expect([route.form, route.text, fallback.text, failing.status, failing.text]).toEqual([
+      "default-object",
+      "hi ada",
+      "fetch",
+      418,
+      "handled boom",
+    ]);
   });
 });
 
@@ -66,7 +82,9 @@ describe("Bun.serve as written in Bun's docs", () => {
     const { load } = await traceSnippet({ snippetPath: fixture("bun-serve.ts") });
     if (load.kind !== "loaded") throw new Error(load.message);
     expect(load.form).toBe("bun-serve");
-    expect(load.notices).toEqual([{ message: `Bun.serve()'s port is ignored in the playground: it serves this snippet at ${load.url}`, line: 1 }]);
+    expect(load.notices).toEqual([
+      { message: `Bun.serve()'s port is ignored in the playground: it serves this snippet at ${load.url}`, line: 1 },
+    ]);
   });
 
   test("idleTimeout applies to each request", async () => {
@@ -80,7 +98,9 @@ describe("Bun.serve as written in Bun's docs", () => {
   }, 15_000);
 
   test("error handles a throw from fetch", async () => {
-    const result = await serve(`Bun.serve({ fetch() { throw new Error("nope"); }, error: (e: Error) => new Response("sorry: " + e.message, { status: 503 }) });`);
+    const result = await serve(
+      `Bun.serve({ fetch() { throw new Error("nope"); }, error: (e: Error) => new Response("sorry: " + e.message, { status: 503 }) });`,
+    );
     expect([result.status, result.text]).toEqual([503, "sorry: nope"]);
     expect(only(result.events, "error")).toMatchObject({ message: "nope", line: 1, during: "handler" });
   });
@@ -97,7 +117,9 @@ describe("Deno.serve", () => {
   });
 
   test("the handler gets remoteAddr as Deno passes it", async () => {
-    const result = await serve(`Deno.serve((_req: Request, info: any) => new Response(info.remoteAddr.transport + " " + info.remoteAddr.hostname));`);
+    const result = await serve(
+      `Deno.serve((_req: Request, info: any) => new Response(info.remoteAddr.transport + " " + info.remoteAddr.hostname));`,
+    );
     expect(result.text).toBe("tcp 127.0.0.1");
   });
 });
@@ -105,18 +127,28 @@ describe("Deno.serve", () => {
 describe("imports", () => {
   test("node: and bun: builtins and installed packages resolve", async () => {
     const { events } = await traceSnippet({ snippetPath: fixture("imports.ts") });
-    expect(JSON.parse(receivedText(events))).toEqual({ host: "string", two: 2, parser: "function", ip: "127.0.0.1", pending: "number" });
+    expect(JSON.parse(receivedText(events))).toEqual({
+      host: "string",
+      two: 2,
+      parser: "function",
+      ip: "127.0.0.1",
+      pending: "number",
+    });
   });
 
   test("a relative import resolves from the snippet's folder", async () => {
-    const result = await serve(`import { greeting } from "./greeting.ts";\nexport default () => new Response(greeting);`);
+    const result = await serve(
+      `import { greeting } from "./greeting.ts";\nexport default () => new Response(greeting);`,
+    );
     expect(result.text).toBe("hello from a module beside the snippet");
   });
 });
 
 describe("pitfalls", () => {
   test("new Response(() => gen()) is flagged at load with its line", async () => {
-    const { load } = await traceSource(`async function* gen() { yield "x"; }\n\nexport default () => new Response(() => gen());`);
+    const { load } = await traceSource(
+      `async function* gen() { yield "x"; }\n\nexport default () => new Response(() => gen());`,
+    );
     if (load.kind !== "loaded") throw new Error(load.message);
     expect(load.notices).toHaveLength(1);
     expect(load.notices[0]).toMatchObject({ line: 3 });

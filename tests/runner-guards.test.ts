@@ -28,7 +28,9 @@ const signalling = (target: string) => `export default () => {
 /** One HTTP/1.1 request with exactly the `Host` given, as a DNS-rebinding page's browser would send it. */
 function rawRequest(port: number, host: string): Promise<string> {
   const { promise, resolve, reject } = Promise.withResolvers<string>();
-  const socket = connect(port, "127.0.0.1", () => socket.end(`GET /secret HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`));
+  const socket = connect(port, "127.0.0.1", () =>
+    socket.end(`GET /secret HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`),
+  );
   let received = "";
   socket.on("data", (chunk) => (received += chunk.toString()));
   socket.on("end", () => resolve(received));
@@ -38,11 +40,34 @@ function rawRequest(port: number, host: string): Promise<string> {
 
 describe("the playground's own processes are off limits", () => {
   test.each([
-    ["the host", "process.ppid", () => `process.kill(${process.pid}) is refused: that is the playground's host process.`],
-    ["the runner itself", "process.pid", (runnerPid: number) => `process.kill(${runnerPid}) is refused: that is the playground's runner, the process serving this snippet.`],
-    ["the runner's own process group (0)", "0", () => "process.kill(0) is refused: 0 means the runner's own process group, which the playground's host belongs to."],
-    ["every process (-1)", "-1", () => "process.kill(-1) is refused: -1 means every process you may signal, the playground's own included."],
-    ["the host's process group", String(-ownProcessGroup()), () => `process.kill(${-ownProcessGroup()}) is refused: ${-ownProcessGroup()} means the process group of the playground's host or runner.`],
+    [
+      "the host",
+      "process.ppid",
+      () => `process.kill(${process.pid}) is refused: that is the playground's host process.`,
+    ],
+    [
+      "the runner itself",
+      "process.pid",
+      (runnerPid: number) =>
+        `process.kill(${runnerPid}) is refused: that is the playground's runner, the process serving this snippet.`,
+    ],
+    [
+      "the runner's own process group (0)",
+      "0",
+      () =>
+        "process.kill(0) is refused: 0 means the runner's own process group, which the playground's host belongs to.",
+    ],
+    [
+      "every process (-1)",
+      "-1",
+      () => "process.kill(-1) is refused: -1 means every process you may signal, the playground's own included.",
+    ],
+    [
+      "the host's process group",
+      String(-ownProcessGroup()),
+      () =>
+        `process.kill(${-ownProcessGroup()}) is refused: ${-ownProcessGroup()} means the process group of the playground's host or runner.`,
+    ],
   ])("signalling %s is refused at the snippet's line and shown on the timeline", async (_name, target, message) => {
     const { runner, log } = await startRunner();
     await runner.load(signalling(target), inlineSnippetPath);
@@ -58,19 +83,29 @@ describe("the playground's own processes are off limits", () => {
 
   test("a refusal the snippet does not catch is the request's error event, with its line", async () => {
     const { runner, log } = await startRunner();
-    await runner.load(`export default () => {\n  process.kill(process.ppid);\n  return new Response("unreachable");\n};`, inlineSnippetPath);
+    await runner.load(
+      `export default () => {\n  process.kill(process.ppid);\n  return new Response("unreachable");\n};`,
+      inlineSnippetPath,
+    );
     const error = log.next(kind("error"));
     const response = await fetch(runner.url);
     expect({ status: response.status, error: await error }).toMatchObject({
       status: 500,
-      error: { during: "handler", line: 2, message: `process.kill(${process.pid}) is refused: that is the playground's host process. A snippet may signal processes it started, not the playground's own.` },
+      error: {
+        during: "handler",
+        line: 2,
+        message: `process.kill(${process.pid}) is refused: that is the playground's host process. A snippet may signal processes it started, not the playground's own.`,
+      },
     });
   });
 
   test("at the top level, the refusal fails the load at its line and the previous version keeps serving", async () => {
     const { runner } = await startRunner();
     await runner.load(`export default () => new Response("good");`, inlineSnippetPath);
-    const failed = await runner.load(`// signal the host\nprocess.kill(process.ppid, "SIGTERM");\nexport default () => new Response("never");`, inlineSnippetPath);
+    const failed = await runner.load(
+      `// signal the host\nprocess.kill(process.ppid, "SIGTERM");\nexport default () => new Response("never");`,
+      inlineSnippetPath,
+    );
     expect(failed).toMatchObject({ kind: "load-error", failure: "top-level-throw", line: 2, serving: 1 });
     expect(await (await fetch(runner.url)).text()).toBe("good");
   });
@@ -117,7 +152,11 @@ describe("requests the runner refuses or cleans", () => {
     const { runner, log } = await startRunner();
     await runner.load(echo, inlineSnippetPath);
     const port = runner.port;
-    const [rebound, own, localhost] = await Promise.all([rawRequest(port, `attacker.example:${port}`), rawRequest(port, `127.0.0.1:${port}`), rawRequest(port, `LOCALHOST:${port}`)]);
+    const [rebound, own, localhost] = await Promise.all([
+      rawRequest(port, `attacker.example:${port}`),
+      rawRequest(port, `127.0.0.1:${port}`),
+      rawRequest(port, `LOCALHOST:${port}`),
+    ]);
     await runner.settle(1_000);
     expect({
       rebound: [rebound.split("\r\n")[0], rebound.slice(rebound.indexOf("\r\n\r\n") + 4)],
@@ -126,7 +165,10 @@ describe("requests the runner refuses or cleans", () => {
       // Only the two allowed requests reached the snippet.
       requests: ofKind(log.events, "request").length,
     }).toEqual({
-      rebound: ["HTTP/1.1 403 Forbidden", `Forbidden: the playground's runner answers only to 127.0.0.1:${port} and localhost:${port}, not "attacker.example:${port}".\n`],
+      rebound: [
+        "HTTP/1.1 403 Forbidden",
+        `Forbidden: the playground's runner answers only to 127.0.0.1:${port} and localhost:${port}, not "attacker.example:${port}".\n`,
+      ],
       own: "HTTP/1.1 200 OK",
       localhost: "HTTP/1.1 200 OK",
       requests: 2,
@@ -142,10 +184,20 @@ describe("requests the runner refuses or cleans", () => {
   test("the host's cookies never reach the snippet, nor the timeline", async () => {
     const { runner, log } = await startRunner();
     await runner.load(echo, inlineSnippetPath);
-    const withOthers = await (await fetch(runner.url, { headers: { cookie: "stream-playground-4321=launch-secret; theme=dark; stream-playground-1=other-secret" } })).text();
-    const onlyHost = await (await fetch(runner.url, { headers: { cookie: "stream-playground-4321=launch-secret" } })).text();
+    const withOthers = await (
+      await fetch(runner.url, {
+        headers: { cookie: "stream-playground-4321=launch-secret; theme=dark; stream-playground-1=other-secret" },
+      })
+    ).text();
+    const onlyHost = await (
+      await fetch(runner.url, { headers: { cookie: "stream-playground-4321=launch-secret" } })
+    ).text();
     await runner.settle(1_000);
-    expect({ withOthers, onlyHost, leaked: JSON.stringify(log.events).includes("secret") }).toEqual({ withOthers: "cookie=theme=dark", onlyHost: "cookie=null", leaked: false });
+    expect({ withOthers, onlyHost, leaked: JSON.stringify(log.events).includes("secret") }).toEqual({
+      withOthers: "cookie=theme=dark",
+      onlyHost: "cookie=null",
+      leaked: false,
+    });
   });
 
   test("cookie and host rules, one by one", () => {

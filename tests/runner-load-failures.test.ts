@@ -1,6 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { createEndpoint, runnerRequestChecks, type LoadResult, type NoPushes, type NoRequests, type RunnerRequests, type TimelineEvent } from "../src/contract/index.ts";
+import {
+  createEndpoint,
+  runnerRequestChecks,
+  type LoadResult,
+  type NoPushes,
+  type NoRequests,
+  type RunnerRequests,
+  type TimelineEvent,
+} from "../src/contract/index.ts";
 import { runnerBunPath } from "../src/supervisor/runner-bun.ts";
 import { kind } from "./support/event-log.ts";
 import { runnerPerTest } from "./support/test-runner.ts";
@@ -13,16 +21,40 @@ const good = `export default () => new Response("good");`;
 /** Every way a load can fail, with what its load-error says. */
 const failures: [string, string, Record<string, unknown>][] = [
   ["a syntax error", `export default () => {\n  return new Response("bad" +);\n};`, { failure: "syntax", line: 2 }],
-  ["a missing module", `import x from "no-such-module-here";\nexport default () => new Response(x);`, { failure: "module-not-found", module: "no-such-module-here", line: 1 }],
-  ["a throw at the top level", `\n\nthrow new Error("not ready");\nexport default () => new Response("x");`, { failure: "top-level-throw", message: "Error: not ready", line: 3 }],
-  ["an await at the top level that never settles", `await new Promise(() => {});\nexport default () => new Response("x");`, { failure: "top-level-timeout" }],
+  [
+    "a missing module",
+    `import x from "no-such-module-here";\nexport default () => new Response(x);`,
+    { failure: "module-not-found", module: "no-such-module-here", line: 1 },
+  ],
+  [
+    "a throw at the top level",
+    `\n\nthrow new Error("not ready");\nexport default () => new Response("x");`,
+    { failure: "top-level-throw", message: "Error: not ready", line: 3 },
+  ],
+  [
+    "an await at the top level that never settles",
+    `await new Promise(() => {});\nexport default () => new Response("x");`,
+    { failure: "top-level-timeout" },
+  ],
   ["no handler", `export const value = 1;`, { failure: "no-handler", line: 1 }],
-  ["top-level code that blocks the event loop", `while (true) {}\nexport default () => new Response("never");`, { failure: "runner-lost" }],
-  ["process.exit at the top level", `\nprocess.exit(1);\nexport default () => new Response("never");`, { failure: "runner-lost", line: 2 }],
+  [
+    "top-level code that blocks the event loop",
+    `while (true) {}\nexport default () => new Response("never");`,
+    { failure: "runner-lost" },
+  ],
+  [
+    "process.exit at the top level",
+    `\nprocess.exit(1);\nexport default () => new Response("never");`,
+    { failure: "runner-lost", line: 2 },
+  ],
   [
     "a route Bun refuses in server.reload",
     `export default {\n  routes: {\n    "api": () => new Response("x"),\n  },\n};`,
-    { failure: "invalid-handler", message: `Bun refused the snippet's handlers: Invalid route "api". Path must start with '/'`, line: 3 },
+    {
+      failure: "invalid-handler",
+      message: `Bun refused the snippet's handlers: Invalid route "api". Path must start with '/'`,
+      line: 3,
+    },
   ],
 ];
 
@@ -40,22 +72,50 @@ describe("every load is answered", () => {
     }
     // A later load is not stuck behind any of them.
     const after = await runner.load(`export default () => new Response("after");`, inlineSnippetPath);
-    expect(outcomes.map(({ name, event, serves }) => ({ name, serves, answers: loadEventsOf(log.events, event.version).length, event: event.kind }))).toEqual(
-      failures.map(([name]) => ({ name, serves: "good", answers: 1, event: "load-error" })),
-    );
-    outcomes.forEach(({ event }, index) => expect(event).toMatchObject({ kind: "load-error", serving: 1, ...failures[index]![2] }));
-    expect({ after: after.kind, serves: await (await fetch(runner.url)).text() }).toEqual({ after: "loaded", serves: "after" });
+    expect(
+      outcomes.map(({ name, event, serves }) => ({
+        name,
+        serves,
+        answers: loadEventsOf(log.events, event.version).length,
+        event: event.kind,
+      })),
+    ).toEqual(failures.map(([name]) => ({ name, serves: "good", answers: 1, event: "load-error" })));
+    outcomes.forEach(({ event }, index) => {
+      expect(event).toMatchObject({ kind: "load-error", serving: 1, ...failures[index]![2] });
+    });
+    expect({ after: after.kind, serves: await (await fetch(runner.url)).text() }).toEqual({
+      after: "loaded",
+      serves: "after",
+    });
   }, 20_000);
 
   test("a load the runner does not answer in time counts as a lost runner: restarted, the last good version reloaded, a load-error", async () => {
-    const { runner, log } = await startRunner({ entry: join(import.meta.dir, "fixtures/silent-runner-fixture.ts"), topLevelTimeoutMs: 100, replyTimeoutMs: 200 });
+    const { runner, log } = await startRunner({
+      entry: join(import.meta.dir, "fixtures/silent-runner-fixture.ts"),
+      topLevelTimeoutMs: 100,
+      replyTimeoutMs: 200,
+    });
     expect((await runner.load(good, inlineSnippetPath)).kind).toBe("loaded");
     const firstPid = runner.pid;
     const restarted = log.next(kind("restarted"));
     const failed = await runner.load(good, inlineSnippetPath);
-    expect(failed).toMatchObject({ kind: "load-error", version: 2, failure: "runner-lost", message: `the runner did not answer "load" within 300 ms`, serving: 1 });
-    expect(await restarted).toMatchObject({ cause: "unanswered", version: 1, reason: `the runner did not answer "load" within 300 ms while loading v2; restarted and reloaded v1` });
-    expect({ pidChanged: runner.pid !== firstPid, serves: await (await fetch(runner.url)).text(), answers: loadEventsOf(log.events, 2).length }).toEqual({
+    expect(failed).toMatchObject({
+      kind: "load-error",
+      version: 2,
+      failure: "runner-lost",
+      message: `the runner did not answer "load" within 300 ms`,
+      serving: 1,
+    });
+    expect(await restarted).toMatchObject({
+      cause: "unanswered",
+      version: 1,
+      reason: `the runner did not answer "load" within 300 ms while loading v2; restarted and reloaded v1`,
+    });
+    expect({
+      pidChanged: runner.pid !== firstPid,
+      serves: await (await fetch(runner.url)).text(),
+      answers: loadEventsOf(log.events, 2).length,
+    }).toEqual({
       pidChanged: true,
       serves: "v1",
       answers: 1,
@@ -79,11 +139,17 @@ describe("the runner process itself", () => {
         end.receive(value);
       },
     });
-    const end = createEndpoint<RunnerRequests, NoRequests, NoPushes, NoPushes>({ peer: "the runner", send: (message) => child.send(message), sends: runnerRequestChecks, timeouts: { default: 10_000 } });
+    const end = createEndpoint<RunnerRequests, NoRequests, NoPushes, NoPushes>({
+      peer: "the runner",
+      send: (message) => child.send(message),
+      sends: runnerRequestChecks,
+      timeouts: { default: 10_000 },
+    });
     try {
       const port = await ready;
       await end.request("configure", { cleanupGraceMs: 100, topLevelTimeoutMs: 300 });
-      const load = (version: number, source: string) => end.request("load", { version, source, path: inlineSnippetPath });
+      const load = (version: number, source: string) =>
+        end.request("load", { version, source, path: inlineSnippetPath });
       const results: LoadResult[] = [await load(1, good)];
       // The ones that end the process (blocking, process.exit) are the supervisor's to answer.
       const survivable = failures.filter(([, , expected]) => expected.failure !== "runner-lost");

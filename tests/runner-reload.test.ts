@@ -29,11 +29,20 @@ describe("reload", () => {
     await firstChunk;
     const port = runner.port;
     expect((await runner.load(ticker("v2", 2, 1), inlineSnippetPath)).kind).toBe("loaded");
-    const fresh = openProbe({ lane: 2, url: runner.url, client: "stream", now: () => performance.now(), emit: log.push });
+    const fresh = openProbe({
+      lane: 2,
+      url: runner.url,
+      client: "stream",
+      now: () => performance.now(),
+      emit: log.push,
+    });
     await Promise.all([old.done, fresh.done]);
 
     const versionsOn = (lane: number) => [...new Set(ofKind(log.events, "write", lane).map((w) => w.version))];
-    const textOn = (lane: number) => ofKind(log.events, "chunk", lane).map((c) => c.text).join("");
+    const textOn = (lane: number) =>
+      ofKind(log.events, "chunk", lane)
+        .map((c) => c.text)
+        .join("");
     expect({ lane1: versionsOn(1), lane2: versionsOn(2) }).toEqual({ lane1: [1], lane2: [2] });
     expect(textOn(1)).toBe("v1 0\nv1 1\nv1 2\nv1 3\nv1 4\nv1 5\n");
     expect(textOn(2)).toBe("v2 0\nv2 1\n");
@@ -50,10 +59,22 @@ describe("reload", () => {
   });
 
   test.each([
-    ["a missing module, named", `import x from "no-such-module-here";\nexport default () => new Response(x);`, { failure: "module-not-found", module: "no-such-module-here", line: 1 }],
-    ["a throw at the top level", `const ready = false;\n\nif (!ready) throw new Error("not ready");\nexport default () => new Response("x");`, { failure: "top-level-throw", message: "Error: not ready", line: 3 }],
+    [
+      "a missing module, named",
+      `import x from "no-such-module-here";\nexport default () => new Response(x);`,
+      { failure: "module-not-found", module: "no-such-module-here", line: 1 },
+    ],
+    [
+      "a throw at the top level",
+      `const ready = false;\n\nif (!ready) throw new Error("not ready");\nexport default () => new Response("x");`,
+      { failure: "top-level-throw", message: "Error: not ready", line: 3 },
+    ],
     ["no handler", `export const value = 1;`, { failure: "no-handler", line: 1, column: 1 }],
-    ["an await that never settles", `await new Promise(() => {});\nexport default () => new Response("x");`, { failure: "top-level-timeout" }],
+    [
+      "an await that never settles",
+      `await new Promise(() => {});\nexport default () => new Response("x");`,
+      { failure: "top-level-timeout" },
+    ],
   ])("%s is a load error", async (_name, source, expected) => {
     const { runner } = await startRunner();
     expect(await runner.load(source, inlineSnippetPath)).toMatchObject({ kind: "load-error", ...expected });

@@ -17,10 +17,11 @@ const spinOrExit = `export default function (req: Request) {
 }`;
 
 /** A request whose connection the runner's death resets. */
-const doomed = (url: string) => fetch(url).then(
-  () => "answered",
-  () => "reset",
-);
+const doomed = (url: string) =>
+  fetch(url).then(
+    () => "answered",
+    () => "reset",
+  );
 
 describe("watchdog", () => {
   test("a handler that blocks the event loop is detected, the runner restarted on the same port, the snippet reloaded", async () => {
@@ -61,7 +62,10 @@ describe("watchdog", () => {
   test("process.exit at the top level fails the load with its line", async () => {
     const { runner } = await startRunner();
     await runner.load(`export default () => new Response("good");`, inlineSnippetPath);
-    const failed = await runner.load(`\nprocess.exit(1);\nexport default () => new Response("never");`, inlineSnippetPath);
+    const failed = await runner.load(
+      `\nprocess.exit(1);\nexport default () => new Response("never");`,
+      inlineSnippetPath,
+    );
     expect(failed).toMatchObject({ kind: "load-error", failure: "runner-lost", line: 2, serving: 1 });
     expect(await (await fetch(runner.url)).text()).toBe("good");
   });
@@ -69,7 +73,10 @@ describe("watchdog", () => {
   test("a throw in a snippet's timer is reported and the runner keeps serving", async () => {
     const { runner, log } = await startRunner();
     const uncaught = log.next(kind("uncaught"));
-    await runner.load(`setTimeout(() => {\n  throw new Error("late failure");\n}, 1);\nexport default () => new Response("still here");`, inlineSnippetPath);
+    await runner.load(
+      `setTimeout(() => {\n  throw new Error("late failure");\n}, 1);\nexport default () => new Response("still here");`,
+      inlineSnippetPath,
+    );
     expect(await uncaught).toMatchObject({ message: "Error: late failure", line: 2 });
     expect(await (await fetch(runner.url)).text()).toBe("still here");
   });

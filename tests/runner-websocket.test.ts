@@ -18,15 +18,28 @@ const documented = (name: string) => fixture(`documented/${name}`);
 const websocketFixture = (name: string) => fixture(`websocket/${name}`);
 
 /** Text of the messages one side of a lane sent or received, in order. */
-function texts(events: readonly TimelineEvent[], side: "server" | "client", kindName: "ws-message" | "ws-send", lane = 1): string[] {
-  return events.filter((e) => e.side === side && e.kind === kindName && e.lane === lane).map((e) => ("text" in e ? e.text : ""));
+function texts(
+  events: readonly TimelineEvent[],
+  side: "server" | "client",
+  kindName: "ws-message" | "ws-send",
+  lane = 1,
+): string[] {
+  return events
+    .filter((e) => e.side === side && e.kind === kindName && e.lane === lane)
+    .map((e) => ("text" in e ? e.text : ""));
 }
 
 type ServerOf<K extends TimelineEvent["kind"]> = Extract<TimelineEvent, { kind: K; side: "server" }>;
 
 /** The server's events of one kind (and lane), typed. */
-function onServer<K extends TimelineEvent["kind"]>(events: readonly TimelineEvent[], kindName: K, lane?: number): ServerOf<K>[] {
-  return events.filter((e): e is ServerOf<K> => e.kind === kindName && e.side === "server" && (lane === undefined || e.lane === lane));
+function onServer<K extends TimelineEvent["kind"]>(
+  events: readonly TimelineEvent[],
+  kindName: K,
+  lane?: number,
+): ServerOf<K>[] {
+  return events.filter(
+    (e): e is ServerOf<K> => e.kind === kindName && e.side === "server" && (lane === undefined || e.lane === lane),
+  );
 }
 
 /** Server events before client events, each in time order: the runner's arrive in batches, so arrival order is not time order. */
@@ -37,7 +50,13 @@ function bySide(events: readonly TimelineEvent[]): TimelineEvent[] {
 
 /** A server's or client's WebSocket event without time and place, for whole-object comparisons. */
 function fields(event: TimelineEvent): Record<string, unknown> {
-  const { t: _t, lane: _lane, side: _side, requestId: _requestId, ...rest } = event as TimelineEvent & { requestId?: number };
+  const {
+    t: _t,
+    lane: _lane,
+    side: _side,
+    requestId: _requestId,
+    ...rest
+  } = event as TimelineEvent & { requestId?: number };
   return rest;
 }
 
@@ -56,13 +75,35 @@ export default {
 describe("echo", () => {
   test("the echo server from Bun's WebSocket guide answers each message, as plain Bun does, with both sides on the timeline", async () => {
     const path = websocketFixture("bun-guide-echo.ts");
-    const { load, events } = await traceSnippet({ snippetPath: path, client: "websocket", send: ["hello", "world"], durationMs: 1_000 });
+    const { load, events } = await traceSnippet({
+      snippetPath: path,
+      client: "websocket",
+      send: ["hello", "world"],
+      durationMs: 1_000,
+    });
     expect(load).toMatchObject({ kind: "loaded", form: "bun-serve", notices: [] });
     await using oracle = await startOracle(path);
     const plain = await bareSession(oracle.url, ["hello", "world"], 2, { code: 1000, reason: "" });
 
-    expect(kindsOf(events, "server", 1)).toEqual(["request", "response", "ws-open", "ws-message", "ws-send", "ws-message", "ws-send", "ws-close"]);
-    expect(kindsOf(events, "client", 1)).toEqual(["open", "ws-open", "ws-send", "ws-send", "ws-message", "ws-message", "ws-close"]);
+    expect(kindsOf(events, "server", 1)).toEqual([
+      "request",
+      "response",
+      "ws-open",
+      "ws-message",
+      "ws-send",
+      "ws-message",
+      "ws-send",
+      "ws-close",
+    ]);
+    expect(kindsOf(events, "client", 1)).toEqual([
+      "open",
+      "ws-open",
+      "ws-send",
+      "ws-send",
+      "ws-message",
+      "ws-message",
+      "ws-close",
+    ]);
     expect(texts(events, "client", "ws-message")).toEqual(plain.messages);
     expect(texts(events, "server", "ws-message")).toEqual(["hello", "world"]);
     expect(onServer(events, "ws-send").map(fields)).toEqual([
@@ -73,7 +114,13 @@ describe("echo", () => {
       { kind: "ws-close", version: 1, code: 1000, reason: "" },
       { kind: "ws-close", code: 1000, reason: "", wasClean: true },
     ]);
-    expect(ofKind(events, "log").map((log) => ({ text: log.text.replace(/:\d+$/, ":PORT"), line: log.line, lane: log.lane }))).toEqual([
+    expect(
+      ofKind(events, "log").map((log) => ({
+        text: log.text.replace(/:\d+$/, ":PORT"),
+        line: log.line,
+        lane: log.lane,
+      })),
+    ).toEqual([
       { text: "Listening on 127.0.0.1:PORT", line: 28, lane: 0 },
       { text: "Received hello", line: 21, lane: 1 },
       { text: "Received world", line: 21, lane: 1 },
@@ -81,9 +128,19 @@ describe("echo", () => {
   }, 20_000);
 
   test("the upgrade example from Bun's Server API reference, pasted verbatim, is served on /chat and its fall-through Response is ignored, as Bun ignores it", async () => {
-    const { events } = await traceSnippet({ snippetPath: documented("bun-upgrade-chat.ts"), path: "/chat", client: "websocket", send: ["hello"], durationMs: 1_000 });
+    const { events } = await traceSnippet({
+      snippetPath: documented("bun-upgrade-chat.ts"),
+      path: "/chat",
+      client: "websocket",
+      send: ["hello"],
+      durationMs: 1_000,
+    });
     expect(only(events, "response")).toMatchObject({ status: 101, body: "none" });
-    expect(fields(only(onServer(events, "ws-open"), "ws-open"))).toEqual({ kind: "ws-open", version: 1, data: '{"user":"John Doe"}' });
+    expect(fields(only(onServer(events, "ws-open"), "ws-open"))).toEqual({
+      kind: "ws-open",
+      version: 1,
+      data: '{"user":"John Doe"}',
+    });
     expect(ofKind(events, "log").map((log) => ({ text: log.text, line: log.line }))).toEqual([
       { text: "Client connected", line: 6 },
       { text: "Client sent message hello", line: 9 },
@@ -102,27 +159,47 @@ describe("echo", () => {
       };`,
       { path: "/ws", client: "websocket", send: ["shout"], durationMs: 1_000 },
     );
-    expect(only(events, "response").headers).toEqual({ upgrade: "websocket", connection: "Upgrade", "x-room": "lobby" });
+    expect(only(events, "response").headers).toEqual({
+      upgrade: "websocket",
+      connection: "Upgrade",
+      "x-room": "lobby",
+    });
     expect(texts(events, "client", "ws-message")).toEqual(["SHOUT"]);
     expect(onServer(events, "ws-send").map((e) => e.via)).toEqual(["sendText"]);
   }, 20_000);
 
   test("binary messages travel as binary frames and show as hex", async () => {
     const { runner, log } = await startRunner();
-    await runner.load(`export default { fetch: (req, server) => server.upgrade(req) ? undefined : new Response("no"), websocket: { message: (ws, m) => ws.sendBinary(m) } };`, inlineSnippetPath);
+    await runner.load(
+      `export default { fetch: (req, server) => server.upgrade(req) ? undefined : new Response("no"), websocket: { message: (ws, m) => ws.sendBinary(m) } };`,
+      inlineSnippetPath,
+    );
     const socket = await openSocket(log, runner.url, 1);
     const reply = nextMessage(log, 1);
     const received = nextOnServer(log, "ws-message", 1);
     socket.messages.send(new Uint8Array([0xde, 0xad, 0xbe, 0xef]));
     expect(fields(await reply)).toEqual({ kind: "ws-message", bytes: 4, binary: true, text: "de ad be ef" });
-    expect(fields(await received)).toEqual({ kind: "ws-message", version: 1, bytes: 4, binary: true, text: "de ad be ef" });
+    expect(fields(await received)).toEqual({
+      kind: "ws-message",
+      version: 1,
+      bytes: 4,
+      binary: true,
+      text: "de ad be ef",
+    });
     socket.disconnect();
     await socket.done;
   });
 
   test("a fetch handler whose version has no websocket option cannot upgrade, with Bun's error at its line", async () => {
-    const { events } = await traceSource(`export default (req, server) => {\n  server.upgrade(req);\n  return new Response("unreachable");\n};`, { client: "websocket", durationMs: 1_000 });
-    expect(only(events, "error")).toMatchObject({ message: 'To enable websocket support, set the "websocket" object in Bun.serve({})', line: 2, during: "handler" });
+    const { events } = await traceSource(
+      `export default (req, server) => {\n  server.upgrade(req);\n  return new Response("unreachable");\n};`,
+      { client: "websocket", durationMs: 1_000 },
+    );
+    expect(only(events, "error")).toMatchObject({
+      message: 'To enable websocket support, set the "websocket" object in Bun.serve({})',
+      line: 2,
+      during: "handler",
+    });
     expect(only(events, "ws-close")).toMatchObject({ side: "client", code: 1006, wasClean: false });
   }, 20_000);
 });
@@ -143,13 +220,41 @@ describe("pub/sub across clients", () => {
     const announced = [1, 2, 3].map((lane) => nextMessage(log, lane));
     const lastDelivery = nextOnServer(log, "ws-send", 3, (e) => e.text === "announcement: tea");
     const answer = await (await fetch(new URL("/announce", runner.url), { method: "POST", body: "tea" })).text();
-    expect((await Promise.all(announced)).map((e) => e.text)).toEqual(["announcement: tea", "announcement: tea", "announcement: tea"]);
+    expect((await Promise.all(announced)).map((e) => e.text)).toEqual([
+      "announcement: tea",
+      "announcement: tea",
+      "announcement: tea",
+    ]);
     expect(answer).toBe("reached 17 bytes");
     await lastDelivery;
 
-    expect(ofKind(log.events, "ws-publish").map((e): Record<string, unknown> => ({ lane: e.lane, ...fields(e) }))).toEqual([
-      { lane: 1, kind: "ws-publish", version: 1, bytes: 7, binary: false, text: "ann: hi", topic: "chat", subscribers: 2, result: 7, by: "ws" },
-      { lane: 0, kind: "ws-publish", version: 1, bytes: 17, binary: false, text: "announcement: tea", topic: "chat", subscribers: 3, result: 17, by: "server" },
+    expect(
+      ofKind(log.events, "ws-publish").map((e): Record<string, unknown> => ({ lane: e.lane, ...fields(e) })),
+    ).toEqual([
+      {
+        lane: 1,
+        kind: "ws-publish",
+        version: 1,
+        bytes: 7,
+        binary: false,
+        text: "ann: hi",
+        topic: "chat",
+        subscribers: 2,
+        result: 7,
+        by: "ws",
+      },
+      {
+        lane: 0,
+        kind: "ws-publish",
+        version: 1,
+        bytes: 17,
+        binary: false,
+        text: "announcement: tea",
+        topic: "chat",
+        subscribers: 3,
+        result: 17,
+        by: "server",
+      },
     ]);
     const deliveries = onServer(log.events, "ws-send")
       .filter((e) => e.via === "publish")
@@ -202,7 +307,9 @@ describe("close codes both ways", () => {
     const plain = await bareSession(oracle.url, ["close-me"], 0);
 
     expect(plain.close).toEqual({ code: 4002, reason: "server says bye", wasClean: true });
-    expect(bySide(ofKind(log.events, "ws-close")).map((e): Record<string, unknown> => ({ side: e.side, ...fields(e) }))).toEqual([
+    expect(
+      bySide(ofKind(log.events, "ws-close")).map((e): Record<string, unknown> => ({ side: e.side, ...fields(e) })),
+    ).toEqual([
       { side: "server", kind: "ws-close", version: 1, code: 4002, reason: "server says bye" },
       { side: "client", kind: "ws-close", ...plain.close },
     ]);
@@ -239,8 +346,14 @@ describe("reload with sockets open", () => {
     const fresh = await openSocket(log, runner.url, 2);
     await Promise.all([served, freshOpen]);
 
-    const server = (name: "ws-message" | "ws-send" | "ws-open", lane = 1) => onServer(log.events, name, lane).map((e) => e.version);
-    expect({ open: server("ws-open"), messages: server("ws-message"), sends: server("ws-send"), fresh: server("ws-open", 2) }).toEqual({ open: [1], messages: [1, 2], sends: [1, 2], fresh: [2] });
+    const server = (name: "ws-message" | "ws-send" | "ws-open", lane = 1) =>
+      onServer(log.events, name, lane).map((e) => e.version);
+    expect({
+      open: server("ws-open"),
+      messages: server("ws-message"),
+      sends: server("ws-send"),
+      fresh: server("ws-open", 2),
+    }).toEqual({ open: [1], messages: [1, 2], sends: [1, 2], fresh: [2] });
     expect(ofKind(log.events, "ws-close")).toEqual([]);
     for (const open of [socket, fresh]) open.disconnect();
     await Promise.all([socket.done, fresh.done]);
@@ -251,7 +364,8 @@ describe("reload with sockets open", () => {
     await runner.load(echo("v1"), inlineSnippetPath);
     const socket = await openSocket(log, runner.url, 1);
     await nextOnServer(log, "ws-open", 1);
-    for (const label of ["v2", "v3", "v4"]) expect((await runner.load(echo(label), inlineSnippetPath)).kind).toBe("loaded");
+    for (const label of ["v2", "v3", "v4"])
+      expect((await runner.load(echo(label), inlineSnippetPath)).kind).toBe("loaded");
     const reply = nextMessage(log, 1);
     socket.messages.send("still here");
     expect((await reply).text).toBe("v4: still here");
@@ -291,7 +405,14 @@ describe("errors in handlers", () => {
     const socket = await openSocket(log, runner.url, 1);
     const failed = log.next(kind("error"));
     socket.messages.send("boom");
-    expect(fields(await failed)).toMatchObject({ kind: "error", version: 1, message: "boom in message", line: 5, during: "websocket", handler: "message" });
+    expect(fields(await failed)).toMatchObject({
+      kind: "error",
+      version: 1,
+      message: "boom in message",
+      line: 5,
+      during: "websocket",
+      handler: "message",
+    });
     const reply = nextMessage(log, 1);
     socket.messages.send("after");
     expect((await reply).text).toBe("ok: after");
@@ -352,7 +473,10 @@ describe("backpressure", () => {
       inlineSnippetPath,
     );
     const socket = await openSocket(log, runner.url, 1);
-    const drained = log.next((e): e is Extract<TimelineEvent, { kind: "ws-message" }> => e.kind === "ws-message" && e.side === "client" && e.text === "drained");
+    const drained = log.next(
+      (e): e is Extract<TimelineEvent, { kind: "ws-message" }> =>
+        e.kind === "ws-message" && e.side === "client" && e.text === "drained",
+    );
     const sentDrained = nextOnServer(log, "ws-send", 1, (e) => e.text === "drained");
     socket.messages.send("go");
     await Promise.all([drained, sentDrained]);
@@ -386,7 +510,11 @@ describe("leaks", () => {
 };`;
 
   test("an interval a socket started and nobody cleared is a leak at its line once the socket closed", async () => {
-    const { events } = await traceSource(ticking("// forgot clearInterval"), { client: "websocket", durationMs: 300, cleanupGraceMs: 300 });
+    const { events } = await traceSource(ticking("// forgot clearInterval"), {
+      client: "websocket",
+      durationMs: 300,
+      cleanupGraceMs: 300,
+    });
     const leak = only(events, "leak");
     expect({ what: leak.what, line: leak.line, lane: leak.lane }).toEqual({ what: "interval", line: 5, lane: 1 });
     expect(leak.detail).toContain("WebSocket is still running after it closed");
@@ -394,7 +522,11 @@ describe("leaks", () => {
   }, 20_000);
 
   test("clearing it in close leaves nothing behind", async () => {
-    const { events } = await traceSource(ticking("clearInterval(ws.data.timer);"), { client: "websocket", durationMs: 300, cleanupGraceMs: 300 });
+    const { events } = await traceSource(ticking("clearInterval(ws.data.timer);"), {
+      client: "websocket",
+      durationMs: 300,
+      cleanupGraceMs: 300,
+    });
     expect(ofKind(events, "leak")).toEqual([]);
     expect(texts(events, "client", "ws-message").length).toBeGreaterThanOrEqual(3);
   }, 20_000);
@@ -411,8 +543,14 @@ describe("flood control", () => {
       { client: "websocket", durationMs: 1_500 },
     );
     const count = (side: "server" | "client", of: "ws-send" | "ws-message") =>
-      events.filter((e) => e.side === side && e.kind === of).length + ofKind(events, "folded").filter((e) => e.side === side && e.of === of).reduce((n, e) => n + e.count, 0);
-    expect({ sent: count("server", "ws-send"), received: count("client", "ws-message") }).toEqual({ sent: total, received: total });
+      events.filter((e) => e.side === side && e.kind === of).length +
+      ofKind(events, "folded")
+        .filter((e) => e.side === side && e.of === of)
+        .reduce((n, e) => n + e.count, 0);
+    expect({ sent: count("server", "ws-send"), received: count("client", "ws-message") }).toEqual({
+      sent: total,
+      received: total,
+    });
     expect(ofKind(events, "folded").length).toBeGreaterThan(0);
     expect(events.length).toBeLessThan(total);
   }, 20_000);
@@ -436,7 +574,10 @@ describe("a busy socket is not a blocked runner", () => {
       inlineSnippetPath,
     );
     const socket = await openSocket(log, runner.url, 1);
-    const last = log.next((e): e is Extract<TimelineEvent, { kind: "ws-message" }> => e.kind === "ws-message" && e.side === "client" && e.text === "done 24");
+    const last = log.next(
+      (e): e is Extract<TimelineEvent, { kind: "ws-message" }> =>
+        e.kind === "ws-message" && e.side === "client" && e.text === "done 24",
+    );
     for (let i = 1; i <= 24; i++) socket.messages.send(String(i));
     await last;
     expect(ofKind(log.events, "restarted")).toEqual([]);
@@ -447,10 +588,23 @@ describe("a busy socket is not a blocked runner", () => {
 
 describe("Deno.upgradeWebSocket", () => {
   test("Deno's documented upgrade runs as written: the socket's listeners answer, traced like Bun's handlers", async () => {
-    const { load, events } = await traceSnippet({ snippetPath: documented("deno-upgrade-websocket.ts"), client: "websocket", send: ["ping", "other"], durationMs: 1_000 });
+    const { load, events } = await traceSnippet({
+      snippetPath: documented("deno-upgrade-websocket.ts"),
+      client: "websocket",
+      send: ["ping", "other"],
+      durationMs: 1_000,
+    });
     expect(load).toMatchObject({ kind: "loaded", form: "deno-serve" });
     expect(texts(events, "client", "ws-message")).toEqual(["pong"]);
-    expect(kindsOf(events, "server", 1)).toEqual(["request", "response", "ws-open", "ws-message", "ws-send", "ws-message", "ws-close"]);
+    expect(kindsOf(events, "server", 1)).toEqual([
+      "request",
+      "response",
+      "ws-open",
+      "ws-message",
+      "ws-send",
+      "ws-message",
+      "ws-close",
+    ]);
     expect(ofKind(events, "log").map((log) => log.text)).toEqual(["a client connected"]);
   }, 20_000);
 
@@ -476,7 +630,10 @@ describe("Deno.upgradeWebSocket", () => {
       inlineSnippetPath,
     );
     const plain = await fetch(runner.url);
-    expect({ status: plain.status, text: await plain.text() }).toEqual({ status: 400, text: "Invalid Header: 'upgrade' header must contain 'websocket'" });
+    expect({ status: plain.status, text: await plain.text() }).toEqual({
+      status: 400,
+      text: "Invalid Header: 'upgrade' header must contain 'websocket'",
+    });
     expect(await (await fetch(new URL("/early", runner.url))).text()).toBe("InvalidStateError");
   });
 });
@@ -488,7 +645,10 @@ describe("not supported yet", () => {
       `import { createServer } from "node:http";\nconst server = createServer((req, res) => res.end("http"));\nserver.on("upgrade", (req, socket) => socket.destroy());\nserver.listen(8001);\n`,
       inlineSnippetPath,
     );
-    expect(load.kind === "loaded" && load.notices.filter((notice) => notice.message.startsWith("WebSockets on a node:http server"))).toEqual([
+    expect(
+      load.kind === "loaded" &&
+        load.notices.filter((notice) => notice.message.startsWith("WebSockets on a node:http server")),
+    ).toEqual([
       {
         message:
           "WebSockets on a node:http server (its 'upgrade' listeners, as the ws package adds) are not supported yet: the playground relays its HTTP requests only. Bun.serve's websocket option, Hono's upgradeWebSocket and Elysia's .ws() are",

@@ -10,7 +10,13 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 function pacerWith(behaviour: Parameters<typeof createReadPacer>[0]["behaviour"]) {
   const clock = createManualTimers();
   const events: Omit<ReadingEvent, "lane" | "side" | "kind">[] = [];
-  const pacer = createReadPacer({ behaviour, lane: 1, now: clock.now, emit: ({ t, state, cause }) => events.push({ t, state, cause }), timers: clock.timers });
+  const pacer = createReadPacer({
+    behaviour,
+    lane: 1,
+    now: clock.now,
+    emit: ({ t, state, cause }) => events.push({ t, state, cause }),
+    timers: clock.timers,
+  });
   return { clock, events, pacer };
 }
 
@@ -117,7 +123,8 @@ describe("the read pacer", () => {
   });
 });
 
-const between = (events: readonly TimelineEvent[], from: number, to: number) => events.filter((event) => event.t > from && event.t < to);
+const between = (events: readonly TimelineEvent[], from: number, to: number) =>
+  events.filter((event) => event.t > from && event.t < to);
 
 describe("a slow client against a snippet", () => {
   test("reading at 1 MiB/s, it takes 2 MiB in slices of a twentieth of a second's worth, over at least two seconds", async () => {
@@ -130,9 +137,14 @@ describe("a slow client against a snippet", () => {
     );
     const chunks = ofKind(events, "chunk");
     const slice = Math.round((1024 * 1024) / 20);
-    expect({ bytes: chunks.reduce((sum, chunk) => sum + chunk.bytes, 0), largest: Math.max(...chunks.map((chunk) => chunk.bytes)) <= slice }).toEqual({ bytes: 2 * 1024 * 1024, largest: true });
+    expect({
+      bytes: chunks.reduce((sum, chunk) => sum + chunk.bytes, 0),
+      largest: Math.max(...chunks.map((chunk) => chunk.bytes)) <= slice,
+    }).toEqual({ bytes: 2 * 1024 * 1024, largest: true });
     // The pacer lets no more than one slice go at once: 2 MiB take at least (2 MiB − a slice) / rate.
-    expect(chunks.at(-1)!.t - chunks[0]!.t).toBeGreaterThanOrEqual(((2 * 1024 * 1024 - slice) / (1024 * 1024)) * 1000 - 1);
+    expect(chunks.at(-1)!.t - chunks[0]!.t).toBeGreaterThanOrEqual(
+      ((2 * 1024 * 1024 - slice) / (1024 * 1024)) * 1000 - 1,
+    );
     expect(ofKind(events, "open")[0]!.slow).toEqual({ readBytesPerSecond: 1024 * 1024 });
   }, 20_000);
 
@@ -162,15 +174,30 @@ describe("a slow client against a snippet", () => {
 }), { headers: { "content-type": "text/event-stream" } });`,
       { slow: { dropAfterBytes: first.length + 12 } },
     );
-    const client = events.filter((event) => event.side === "client").map(({ t: _t, lane: _lane, side: _side, ...rest }) => rest);
+    const client = events
+      .filter((event) => event.side === "client")
+      .map(({ t: _t, lane: _lane, side: _side, ...rest }) => rest);
     expect(client.slice(2)).toEqual([
       { kind: "chunk", bytes: 32, text: `${first}event: b\ndat` },
       { kind: "sse", event: "a", lastEventId: "", data: "one" },
       { kind: "sse-no-event", reason: "unfinished", block: "event: b\ndat", lastEventId: "" },
-      { kind: "disconnect", by: "drop", message: "dropped after 32 B of the body, by the lane's setting", bytes: 32, chunks: 1 },
+      {
+        kind: "disconnect",
+        by: "drop",
+        message: "dropped after 32 B of the body, by the lane's setting",
+        bytes: 32,
+        chunks: 1,
+      },
     ]);
     // (A stream's start() enqueues before the handler returns its response: the write comes first.)
-    expect(events.filter((event) => event.side === "server").map((event) => event.kind)).toEqual(["request", "write", "response", "abort", "cancel", "cleanup"]);
+    expect(events.filter((event) => event.side === "server").map((event) => event.kind)).toEqual([
+      "request",
+      "write",
+      "response",
+      "abort",
+      "cancel",
+      "cleanup",
+    ]);
   });
 
   test("an EventSource whose connection is dropped reconnects, sending the last id it had", async () => {
@@ -191,7 +218,11 @@ describe("a slow client against a snippet", () => {
     expect(reconnects.length).toBeGreaterThanOrEqual(2);
     // Each connection got 1 whole event before the drop cut the 2nd: the ids keep climbing.
     expect(reconnects.slice(0, 2).map((event) => event.lastEventId)).toEqual(["1", "2"]);
-    expect(ofKind(events, "disconnect").slice(0, 3).map((event) => event.by)).toEqual(["drop", "drop", "drop"]);
+    expect(
+      ofKind(events, "disconnect")
+        .slice(0, 3)
+        .map((event) => event.by),
+    ).toEqual(["drop", "drop", "drop"]);
   });
 });
 
@@ -223,6 +254,9 @@ export default {
     expect(backedUp!.t).toBeLessThan(resumed.t);
     expect(ofKind(events, "ws-drain").some((event) => event.t > resumed.t)).toBe(true);
     const received = ofKind(events, "ws-message").filter((event) => event.side === "client");
-    expect({ received: received.length, allAfterResume: received.every((event) => event.t > resumed.t) }).toEqual({ received: 40, allAfterResume: true });
+    expect({ received: received.length, allAfterResume: received.every((event) => event.t > resumed.t) }).toEqual({
+      received: 40,
+      allAfterResume: true,
+    });
   }, 30_000);
 });

@@ -16,7 +16,8 @@ function secureEcho() {
     port: 0,
     hostname: "localhost",
     tls: { cert, key },
-    fetch: (request, server) => (server.upgrade(request) ? undefined : new Response("WebSockets only", { status: 400 })),
+    fetch: (request, server) =>
+      server.upgrade(request) ? undefined : new Response("WebSockets only", { status: 400 }),
     websocket: { message: (ws, message) => void ws.send(`echo: ${String(message)}`) },
   });
 }
@@ -100,7 +101,9 @@ describe("a WebSocket client that drops", () => {
 };`,
       { client: "websocket", slow: { dropAfterBytes: 20 }, durationMs: 2_000 },
     );
-    const client = events.filter((event) => event.side === "client" && event.kind.startsWith("ws-")).map(({ t: _t, lane: _lane, side: _side, ...rest }) => rest);
+    const client = events
+      .filter((event) => event.side === "client" && event.kind.startsWith("ws-"))
+      .map(({ t: _t, lane: _lane, side: _side, ...rest }) => rest);
     expect(client).toEqual([
       { kind: "ws-open", protocol: "", extensions: "" },
       { kind: "ws-message", bytes: 9, binary: false, text: "message 1" },

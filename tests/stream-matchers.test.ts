@@ -21,11 +21,17 @@ describe("traceStream and the stream matchers", () => {
   test("a snippet's timeline meets the matchers that hold, and .not turns them round", async () => {
     const timeline = await traceStream({ snippet: inlineSnippetPath, source: ticker, clients: 2 });
     expect(timeline.load?.kind).toBe("loaded");
-    expect(timeline).toHaveEvent({ kind: "sse", event: "hello" }, { after: { kind: "open" }, withinMs: 1_000, eachLane: true });
+    expect(timeline).toHaveEvent(
+      { kind: "sse", event: "hello" },
+      { after: { kind: "open" }, withinMs: 1_000, eachLane: true },
+    );
     expect(timeline).toHaveEvent({ kind: "sse", data: { match: "^tick \\d$" } }, { count: 3, eachLane: true });
     expect(timeline).toHaveNoEvent({ kind: "leak" });
     expect(timeline).not.toHaveEvent({ kind: "sse", event: "bye" });
-    expect(timeline).toHaveEventsInOrder([{ kind: "open" }, { kind: "sse", event: "hello" }, { kind: "end" }, { kind: "disconnect", by: "server" }], { eachLane: true });
+    expect(timeline).toHaveEventsInOrder(
+      [{ kind: "open" }, { kind: "sse", event: "hello" }, { kind: "end" }, { kind: "disconnect", by: "server" }],
+      { eachLane: true },
+    );
     expect(timeline).toHaveSameEventsOnEveryLane({ kind: "sse" }, { compare: ["event", "data"] });
     expect(timeline).toEndOnItsVersion();
     expect(timeline).toHaveEventsAtMostApart({ kind: "sse" }, 5_000);
@@ -45,11 +51,20 @@ describe("traceStream and the stream matchers", () => {
   }, 20_000);
 
   test("any URL: the client side of another server, NDJSON lines matched by their values", async () => {
-    await using server = Bun.serve({ port: 0, fetch: () => new Response('{"token":"Hel","done":false}\n{"token":"lo","done":true}\n', { headers: { "content-type": "application/x-ndjson" } }) });
+    await using server = Bun.serve({
+      port: 0,
+      fetch: () =>
+        new Response('{"token":"Hel","done":false}\n{"token":"lo","done":true}\n', {
+          headers: { "content-type": "application/x-ndjson" },
+        }),
+    });
     const timeline = await traceStream({ url: server.url.href });
     expect(timeline.load).toBeUndefined();
     expect(timeline).toHaveEvent({ kind: "open", external: true });
-    expect(timeline).toHaveEventsInOrder([{ kind: "json-line", "value.token": "Hel" }, { kind: "json-line", "value.done": true }]);
+    expect(timeline).toHaveEventsInOrder([
+      { kind: "json-line", "value.token": "Hel" },
+      { kind: "json-line", "value.done": true },
+    ]);
     expect(timeline).toHaveNoEvent({ kind: "json-line", error: { exists: true } });
   });
 

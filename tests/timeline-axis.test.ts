@@ -4,7 +4,9 @@ import { centreOn, fitRange, maxWidth, minWidth, panBy, zoomAround } from "../sr
 
 describe("time axis", () => {
   test("steps are 1, 2 or 5 × 10ⁿ ms, the smallest at least the minimum", () => {
-    expect([0.013, 0.3, 1, 1.01, 3, 7, 40, 180, 999, 4200].map(niceStep)).toEqual([0.02, 0.5, 1, 2, 5, 10, 50, 200, 1000, 5000]);
+    expect([0.013, 0.3, 1, 1.01, 3, 7, 40, 180, 999, 4200].map(niceStep)).toEqual([
+      0.02, 0.5, 1, 2, 5, 10, 50, 200, 1000, 5000,
+    ]);
   });
 
   test("ticks cover the range at multiples of the step", () => {
@@ -13,14 +15,14 @@ describe("time axis", () => {
   });
 
   test("labels show as many decimals as the step needs, and seconds from 1 s steps on", () => {
-    expect([formatTick(0, 100), formatTick(250, 50), formatTick(12.25, 0.05), formatTick(1500, 500), formatTick(3000, 1000), formatTick(-1500, 500)]).toEqual([
-      "0",
-      "250 ms",
-      "12.25 ms",
-      "1500 ms",
-      "3 s",
-      "-1500 ms",
-    ]);
+    expect([
+      formatTick(0, 100),
+      formatTick(250, 50),
+      formatTick(12.25, 0.05),
+      formatTick(1500, 500),
+      formatTick(3000, 1000),
+      formatTick(-1500, 500),
+    ]).toEqual(["0", "250 ms", "12.25 ms", "1500 ms", "3 s", "-1500 ms"]);
     expect([formatTick(2500, 2000), formatTick(1200, 100)]).toEqual(["3 s", "1200 ms"]);
   });
 });

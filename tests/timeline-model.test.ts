@@ -14,7 +14,13 @@ import type {
   TimelineEvent,
   WriteEvent,
 } from "../src/contract/index.ts";
-import { createTimelineModel, markNear, markRoles, visibleMarks, type TimelineModel } from "../src/webview/timeline/index.ts";
+import {
+  createTimelineModel,
+  markNear,
+  markRoles,
+  visibleMarks,
+  type TimelineModel,
+} from "../src/webview/timeline/index.ts";
 
 // --- event builders ----------------------------------------------------------------------------
 
@@ -60,10 +66,41 @@ const write = (t: number, lane: number, requestId: number, bytes: number, versio
   text: "x".repeat(bytes),
   via: "yield",
 });
-const chunk = (t: number, lane: number, bytes: number): ChunkEvent => ({ t, lane, side: "client", kind: "chunk", bytes, text: "x".repeat(bytes) });
-const sse = (t: number, lane: number, event: string): SseEvent => ({ t, lane, side: "client", kind: "sse", event, lastEventId: "", data: "hi" });
-const log = (t: number, lane: number, text: string, requestId?: number): LogEvent => ({ t, lane, side: "runner", kind: "log", level: "log", text, requestId, line: 8 });
-const abort = (t: number, lane: number, requestId: number): AbortEvent => ({ t, lane, side: "server", kind: "abort", requestId, version: 1 });
+const chunk = (t: number, lane: number, bytes: number): ChunkEvent => ({
+  t,
+  lane,
+  side: "client",
+  kind: "chunk",
+  bytes,
+  text: "x".repeat(bytes),
+});
+const sse = (t: number, lane: number, event: string): SseEvent => ({
+  t,
+  lane,
+  side: "client",
+  kind: "sse",
+  event,
+  lastEventId: "",
+  data: "hi",
+});
+const log = (t: number, lane: number, text: string, requestId?: number): LogEvent => ({
+  t,
+  lane,
+  side: "runner",
+  kind: "log",
+  level: "log",
+  text,
+  requestId,
+  line: 8,
+});
+const abort = (t: number, lane: number, requestId: number): AbortEvent => ({
+  t,
+  lane,
+  side: "server",
+  kind: "abort",
+  requestId,
+  version: 1,
+});
 const cancel = (t: number, lane: number, requestId: number): CancelEvent => ({
   t,
   lane,
@@ -94,7 +131,16 @@ const leak = (t: number, lane: number, requestId: number, what: LeakEvent["what"
   line,
   detail: `${what} still running`,
 });
-const folded = (t: number, lane: number, side: "server" | "client", of: FoldedEvent["of"], count: number, bytes: number, since: number, requestId?: number): FoldedEvent => ({
+const folded = (
+  t: number,
+  lane: number,
+  side: "server" | "client",
+  of: FoldedEvent["of"],
+  count: number,
+  bytes: number,
+  since: number,
+  requestId?: number,
+): FoldedEvent => ({
   t,
   lane,
   side,
@@ -115,7 +161,11 @@ function modelOf(...batches: TimelineEvent[][]): TimelineModel {
 }
 
 const rowsOf = (model: TimelineModel) =>
-  model.rows.map((row) => ({ index: row.index, label: row.label, marks: row.marks.map((mark) => `${mark.kind}@${mark.t}`) }));
+  model.rows.map((row) => ({
+    index: row.index,
+    label: row.label,
+    marks: row.marks.map((mark) => `${mark.kind}@${mark.t}`),
+  }));
 
 const linksOf = (model: TimelineModel, lane?: number) => model.links(lane).map((link) => [link.write.t, link.chunk.t]);
 
@@ -146,12 +196,23 @@ function random(seed: number): () => number {
 function coalesced(lane = 1): { server: TimelineEvent[]; client: TimelineEvent[] } {
   const server: TimelineEvent[] = [request(10, lane, lane)];
   for (let i = 0; i < 100; i++) server.push(write(100 + i, lane, lane, 10));
-  const client: TimelineEvent[] = [open(5, lane), chunk(150.5, lane, 95), chunk(170.5, lane, 305), chunk(190.5, lane, 350), chunk(220, lane, 250)];
+  const client: TimelineEvent[] = [
+    open(5, lane),
+    chunk(150.5, lane, 95),
+    chunk(170.5, lane, 305),
+    chunk(190.5, lane, 350),
+    chunk(220, lane, 250),
+  ];
   return { server, client };
 }
 
 /** Which chunk (0..3) each of the 100 writes of `coalesced` must link to. */
-const coalescedTargets = [...Array<number>(9).fill(150.5), ...Array<number>(31).fill(170.5), ...Array<number>(35).fill(190.5), ...Array<number>(25).fill(220)];
+const coalescedTargets = [
+  ...Array<number>(9).fill(150.5),
+  ...Array<number>(31).fill(170.5),
+  ...Array<number>(35).fill(190.5),
+  ...Array<number>(25).fill(220),
+];
 
 // --- tests -------------------------------------------------------------------------------------
 
@@ -161,7 +222,14 @@ describe("rows", () => {
   });
 
   test("each client lane gets a server row above a client row, in lane order", () => {
-    const model = modelOf([loaded(1, 1), open(2, 3), request(3, 3, 1), log(4, 3, "hello", 1), chunk(5, 1, 4), sse(6, 1, "greeting")]);
+    const model = modelOf([
+      loaded(1, 1),
+      open(2, 3),
+      request(3, 3, 1),
+      log(4, 3, "hello", 1),
+      chunk(5, 1, 4),
+      sse(6, 1, "greeting"),
+    ]);
     expect(rowsOf(model)).toEqual([
       { index: 0, label: "runner", marks: ["loaded@1"] },
       { index: 1, label: "client 1 · server", marks: [] },
@@ -180,7 +248,14 @@ describe("rows", () => {
   });
 
   test("marks carry role, size, label and request", () => {
-    const model = modelOf([request(1, 1, 7), write(2, 1, 7, 1), write(3, 1, 7, 1024 * 1024), open(0.5, 1), sse(4, 1, "greeting"), leak(5, 1, 7, "interval", 4)]);
+    const model = modelOf([
+      request(1, 1, 7),
+      write(2, 1, 7, 1),
+      write(3, 1, 7, 1024 * 1024),
+      open(0.5, 1),
+      sse(4, 1, "greeting"),
+      leak(5, 1, 7, "interval", 4),
+    ]);
     const looks = [...model.rows[1]!.marks, ...model.rows[2]!.marks].map((mark) => ({
       kind: mark.kind,
       role: mark.role,
@@ -201,12 +276,14 @@ describe("rows", () => {
   test("clear forgets everything and moves the axis's zero", () => {
     const model = modelOf([loaded(1, 1), open(2, 1), request(3, 1, 1)]);
     model.clear(500);
-    expect({ start: model.timelineStart, count: model.eventCount, rows: rowsOf(model), links: linksOf(model) }).toEqual({
-      start: 500,
-      count: 0,
-      rows: [{ index: 0, label: "runner", marks: [] }],
-      links: [],
-    });
+    expect({ start: model.timelineStart, count: model.eventCount, rows: rowsOf(model), links: linksOf(model) }).toEqual(
+      {
+        start: 500,
+        count: 0,
+        rows: [{ index: 0, label: "runner", marks: [] }],
+        links: [],
+      },
+    );
   });
 });
 
@@ -215,7 +292,9 @@ describe("write → chunk links", () => {
     const { server, client } = coalesced();
     const model = modelOf([...client, ...server].sort((a, b) => a.t - b.t));
     expect(linksOf(model)).toEqual(coalescedTargets.map((chunkT, i) => [100 + i, chunkT]));
-    expect(model.rows[2]!.marks.filter((mark) => mark.kind === "chunk").map((mark) => mark.linkCount)).toEqual([9, 31, 35, 25]);
+    expect(model.rows[2]!.marks.filter((mark) => mark.kind === "chunk").map((mark) => mark.linkCount)).toEqual([
+      9, 31, 35, 25,
+    ]);
   });
 
   test("links do not depend on which side's batch arrives first", () => {
@@ -254,7 +333,16 @@ describe("write → chunk links", () => {
   });
 
   test("lanes pair their own requests even when request ids interleave across lanes", () => {
-    const model = modelOf([open(1, 1), open(1.5, 2), request(2, 2, 1), request(3, 1, 2), write(4, 1, 2, 4), write(5, 2, 1, 2), chunk(6, 2, 2), chunk(7, 1, 4)]);
+    const model = modelOf([
+      open(1, 1),
+      open(1.5, 2),
+      request(2, 2, 1),
+      request(3, 1, 2),
+      write(4, 1, 2, 4),
+      write(5, 2, 1, 2),
+      chunk(6, 2, 2),
+      chunk(7, 1, 4),
+    ]);
     expect({ one: linksOf(model, 1), two: linksOf(model, 2) }).toEqual({ one: [[4, 7]], two: [[5, 6]] });
   });
 
@@ -283,7 +371,13 @@ describe("write → chunk links", () => {
 
   test("a write after a folded run links to the chunk holding its last byte", () => {
     const chunks = Array.from({ length: 10 }, (_, i) => chunk(50 + i, 1, 101));
-    const model = modelOf([open(1, 1), request(2, 1, 1), folded(20, 1, "server", "write", 100, 1000, 10, 1), write(30, 1, 1, 10), ...chunks]);
+    const model = modelOf([
+      open(1, 1),
+      request(2, 1, 1),
+      folded(20, 1, "server", "write", 100, 1000, 10, 1),
+      write(30, 1, 1, 10),
+      ...chunks,
+    ]);
     expect(linksOf(model)).toEqual([[30, 59]]);
   });
 
@@ -296,14 +390,35 @@ describe("write → chunk links", () => {
 
 describe("spans", () => {
   test("abort → cancel → cleanup is one span ending at the cleanup", () => {
-    const model = modelOf([open(1, 1), request(2, 1, 1), abort(177, 1, 1), cancel(177.5, 1, 1), cleanup(1029, 1, 1, 852)]);
+    const model = modelOf([
+      open(1, 1),
+      request(2, 1, 1),
+      abort(177, 1, 1),
+      cancel(177.5, 1, 1),
+      cleanup(1029, 1, 1, 852),
+    ]);
     expect(spansOf(model)).toEqual([
-      { lane: 1, requestId: 1, start: 177, abort: 177, cancel: 177.5, end: 1029, outcome: "cleanup", label: "cleanup after 852 ms" },
+      {
+        lane: 1,
+        requestId: 1,
+        start: 177,
+        abort: 177,
+        cancel: 177.5,
+        end: 1029,
+        outcome: "cleanup",
+        label: "cleanup after 852 ms",
+      },
     ]);
   });
 
   test("without a cleanup the span ends at the last leak, and names every leak", () => {
-    const model = modelOf([request(28, 1, 1), abort(128, 1, 1), cancel(129, 1, 1), leak(130, 1, 1, "stream", 6), leak(229, 1, 1, "interval", 4)]);
+    const model = modelOf([
+      request(28, 1, 1),
+      abort(128, 1, 1),
+      cancel(129, 1, 1),
+      leak(130, 1, 1, "stream", 6),
+      leak(229, 1, 1, "interval", 4),
+    ]);
     expect(spansOf(model)).toEqual([
       {
         lane: 1,
@@ -321,12 +436,30 @@ describe("spans", () => {
   test("an abort with nothing after it yet is a pending span", () => {
     const model = modelOf([request(1, 2, 4), abort(10, 2, 4)]);
     expect(spansOf(model)).toEqual([
-      { lane: 2, requestId: 4, start: 10, abort: 10, cancel: undefined, end: undefined, outcome: "pending", label: "waiting for cleanup" },
+      {
+        lane: 2,
+        requestId: 4,
+        start: 10,
+        abort: 10,
+        cancel: undefined,
+        end: undefined,
+        outcome: "pending",
+        label: "waiting for cleanup",
+      },
     ]);
   });
 
   test("a leak after a normal end starts its span at the end", () => {
-    const end: TimelineEvent = { t: 50, lane: 1, side: "server", kind: "end", requestId: 1, version: 1, writes: 0, bytes: 0 };
+    const end: TimelineEvent = {
+      t: 50,
+      lane: 1,
+      side: "server",
+      kind: "end",
+      requestId: 1,
+      version: 1,
+      writes: 0,
+      bytes: 0,
+    };
     const model = modelOf([request(1, 1, 1), end, leak(3050, 1, 1, "interval", 4)]);
     expect(spansOf(model).map((span) => [span.start, span.end, span.outcome])).toEqual([[50, 3050, "leak"]]);
   });
@@ -349,7 +482,9 @@ describe("stale versions", () => {
 
   test("a request's marks are stale from the moment a newer version loaded", () => {
     const model = modelOf(events());
-    const staleness = model.rows.flatMap((row) => row.marks.map((mark) => `${mark.kind}@${mark.t}:${model.staleVersion(mark) ?? "-"}`));
+    const staleness = model.rows.flatMap((row) =>
+      row.marks.map((mark) => `${mark.kind}@${mark.t}:${model.staleVersion(mark) ?? "-"}`),
+    );
     expect(staleness).toEqual([
       "loaded@0:-",
       "loaded@50:-",
@@ -368,14 +503,25 @@ describe("stale versions", () => {
 
   test("a load that arrives after the request's events still makes them stale", () => {
     const all = events();
-    const model = modelOf(all.filter((event) => event.kind !== "loaded"), all.filter((event) => event.kind === "loaded"));
+    const model = modelOf(
+      all.filter((event) => event.kind !== "loaded"),
+      all.filter((event) => event.kind === "loaded"),
+    );
     const write60 = model.rows[1]!.marks.find((mark) => mark.t === 60)!;
     expect(model.staleVersion(write60)).toBe(1);
   });
 
   test("requests list their version and extent per server row", () => {
     const model = modelOf(events());
-    const requests = model.rows.flatMap((row) => row.requests.map((r) => ({ lane: r.lane, requestId: r.requestId, version: r.version, start: r.start, end: r.end })));
+    const requests = model.rows.flatMap((row) =>
+      row.requests.map((r) => ({
+        lane: r.lane,
+        requestId: r.requestId,
+        version: r.version,
+        start: r.start,
+        end: r.end,
+      })),
+    );
     expect(requests).toEqual([
       { lane: 1, requestId: 1, version: 1, start: 10, end: 60 },
       { lane: 2, requestId: 2, version: 2, start: 70, end: 80 },
@@ -388,19 +534,24 @@ describe("out-of-order append", () => {
   function scenario(): TimelineEvent[] {
     const events: TimelineEvent[] = [loaded(0.1, 1)];
     let t = 1;
+    /** The next time, 0.37 ms on. */
+    const next = (): number => {
+      t += 0.37;
+      return t;
+    };
     let requestId = 1;
     for (let attempt = 1; attempt <= 3; attempt++) {
       for (const lane of [1, 2]) {
         const id = requestId++;
-        events.push(open((t += 0.37), lane, attempt), request((t += 0.37), lane, id));
-        for (let i = 0; i < 20; i++) events.push(write((t += 0.37), lane, id, 3 + (i % 4)));
-        events.push(folded((t += 0.37), lane, "server", "write", 10, 40, t - 0.2, id));
-        for (let i = 0; i < 7; i++) events.push(chunk((t += 0.37), lane, 8));
-        events.push(folded((t += 0.37), lane, "client", "chunk", 5, 40 + 90 - 56, t - 0.2));
-        events.push(write((t += 0.37), lane, id, 5), chunk((t += 0.37), lane, 5));
-        events.push(abort((t += 0.37), lane, id), cancel((t += 0.37), lane, id), cleanup((t += 0.37), lane, id, 0.7));
+        events.push(open(next(), lane, attempt), request(next(), lane, id));
+        for (let i = 0; i < 20; i++) events.push(write(next(), lane, id, 3 + (i % 4)));
+        events.push(folded(next(), lane, "server", "write", 10, 40, t - 0.2, id));
+        for (let i = 0; i < 7; i++) events.push(chunk(next(), lane, 8));
+        events.push(folded(next(), lane, "client", "chunk", 5, 40 + 90 - 56, t - 0.2));
+        events.push(write(next(), lane, id, 5), chunk(next(), lane, 5));
+        events.push(abort(next(), lane, id), cancel(next(), lane, id), cleanup(next(), lane, id, 0.7));
       }
-      events.push(loaded((t += 0.37), attempt + 1));
+      events.push(loaded(next(), attempt + 1));
     }
     return events;
   }
@@ -440,7 +591,11 @@ describe("out-of-order append", () => {
   });
 
   test("a late event lands in time order among the row's marks", () => {
-    const model = modelOf([write(1, 1, 1, 1), write(3, 1, 1, 1), write(5, 1, 1, 1)], [write(4, 1, 1, 1), write(2, 1, 1, 1)], [write(0.5, 1, 1, 1)]);
+    const model = modelOf(
+      [write(1, 1, 1, 1), write(3, 1, 1, 1), write(5, 1, 1, 1)],
+      [write(4, 1, 1, 1), write(2, 1, 1, 1)],
+      [write(0.5, 1, 1, 1)],
+    );
     expect(model.rows[1]!.marks.map((mark) => mark.t)).toEqual([0.5, 1, 2, 3, 4, 5]);
   });
 });
@@ -477,34 +632,38 @@ describe("queries", () => {
 
   test("rows stay sorted by time", () => {
     const model = randomModel(9);
-    for (const row of model.rows) expect(row.marks.every((mark, i) => i === 0 || row.marks[i - 1]!.t <= mark.t)).toBe(true);
+    for (const row of model.rows)
+      expect(row.marks.every((mark, i) => i === 0 || row.marks[i - 1]!.t <= mark.t)).toBe(true);
   });
 
   test("markNear finds the nearest point mark, and folded spans when no point is near", () => {
     const model = modelOf([chunk(10, 1, 1), chunk(12, 1, 1), folded(40, 1, "client", "chunk", 9, 90, 20)]);
     const row = model.rows[2]!;
-    expect([markNear(row, 11.2, 1)?.t, markNear(row, 30, 1)?.kind, markNear(row, 15, 1)?.t, markNear(row, 50, 1)?.t]).toEqual([
-      12,
-      "folded",
-      undefined,
-      undefined,
-    ]);
+    expect([
+      markNear(row, 11.2, 1)?.t,
+      markNear(row, 30, 1)?.kind,
+      markNear(row, 15, 1)?.t,
+      markNear(row, 50, 1)?.t,
+    ]).toEqual([12, "folded", undefined, undefined]);
   });
 
   test("markOf finds the mark of an appended event, or of an equal copy of it", () => {
     const event = chunk(3, 1, 1);
     const log8 = log(3, 1, "hi", 1);
     const model = modelOf([chunk(2, 1, 1), event, sse(3, 1, "x"), log8]);
-    expect([model.markOf(event)?.event, model.markOf(structuredClone(event))?.event, model.markOf(structuredClone(log8))?.event, model.markOf(chunk(4, 1, 1))]).toEqual([
-      event,
-      event,
-      log8,
-      undefined,
-    ]);
+    expect([
+      model.markOf(event)?.event,
+      model.markOf(structuredClone(event))?.event,
+      model.markOf(structuredClone(log8))?.event,
+      model.markOf(chunk(4, 1, 1)),
+    ]).toEqual([event, event, log8, undefined]);
   });
 
   test("the typed columns mirror the marks after late merges", () => {
-    const model = modelOf([chunk(5, 1, 1), chunk(9, 1, 1000)], [folded(7, 1, "client", "chunk", 3, 30, 6), sse(1, 1, "x")]);
+    const model = modelOf(
+      [chunk(5, 1, 1), chunk(9, 1, 1000)],
+      [folded(7, 1, "client", "chunk", 3, 30, 6), sse(1, 1, "x")],
+    );
     const row = model.rows[2]!;
     const columns = row.marks.map((_, i) => [row.times[i], row.starts[i], markRoles[row.roleIds[i]!], row.sizes[i]]);
     expect(columns).toEqual(row.marks.map((mark) => [mark.t, mark.start, mark.role, Math.fround(mark.size)]));

@@ -41,7 +41,10 @@ let html: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "timeline-view-"));
   writeFileSync(join(dir, "entry.js"), entrySource);
-  const [build, launched] = await Promise.all([Bun.build({ entrypoints: [join(dir, "entry.js")], target: "browser" }), launchChromium()]);
+  const [build, launched] = await Promise.all([
+    Bun.build({ entrypoints: [join(dir, "entry.js")], target: "browser" }),
+    launchChromium(),
+  ]);
   browser = launched;
   if (!build.success) throw new AggregateError(build.logs, "the timeline did not bundle");
   const script = await build.outputs[0]!.text();
@@ -67,18 +70,57 @@ async function openTimeline(colorScheme: "light" | "dark" = "light"): Promise<Pa
 
 /** A lane's request whose three writes arrived in one chunk, and a reload that made it stale. */
 const scenario: TimelineEvent[] = [
-  { t: 1, lane: 0, side: "runner", kind: "loaded", version: 1, form: "default-function", notices: [], loadMs: 1, url: "http://127.0.0.1:1/" },
-  { t: 10, lane: 1, side: "client", kind: "open", client: "stream", method: "GET", url: "http://127.0.0.1:1/", attempt: 1 },
+  {
+    t: 1,
+    lane: 0,
+    side: "runner",
+    kind: "loaded",
+    version: 1,
+    form: "default-function",
+    notices: [],
+    loadMs: 1,
+    url: "http://127.0.0.1:1/",
+  },
+  {
+    t: 10,
+    lane: 1,
+    side: "client",
+    kind: "open",
+    client: "stream",
+    method: "GET",
+    url: "http://127.0.0.1:1/",
+    attempt: 1,
+  },
   { t: 12, lane: 1, side: "server", kind: "request", requestId: 1, version: 1, method: "GET", path: "/" },
   { t: 20, lane: 1, side: "server", kind: "write", requestId: 1, version: 1, bytes: 5, text: "hello", via: "yield" },
   { t: 22, lane: 1, side: "server", kind: "write", requestId: 1, version: 1, bytes: 5, text: "hello", via: "yield" },
   { t: 24, lane: 1, side: "server", kind: "write", requestId: 1, version: 1, bytes: 5, text: "hello", via: "yield" },
   { t: 40, lane: 1, side: "client", kind: "chunk", bytes: 15, text: "hellohellohello" },
-  { t: 50, lane: 0, side: "runner", kind: "loaded", version: 2, form: "default-function", notices: [], loadMs: 1, url: "http://127.0.0.1:1/" },
+  {
+    t: 50,
+    lane: 0,
+    side: "runner",
+    kind: "loaded",
+    version: 2,
+    form: "default-function",
+    notices: [],
+    loadMs: 1,
+    url: "http://127.0.0.1:1/",
+  },
   { t: 60, lane: 1, side: "client", kind: "disconnect", by: "client", bytes: 15, chunks: 1 },
   { t: 61, lane: 1, side: "server", kind: "abort", requestId: 1, version: 1 },
   { t: 62, lane: 1, side: "server", kind: "cancel", requestId: 1, version: 1, reason: "the client went away" },
-  { t: 90, lane: 1, side: "server", kind: "leak", requestId: 1, version: 1, what: "interval", line: 4, detail: "an interval is still running" },
+  {
+    t: 90,
+    lane: 1,
+    side: "server",
+    kind: "leak",
+    requestId: 1,
+    version: 1,
+    what: "interval",
+    line: 4,
+    detail: "an interval is still running",
+  },
 ];
 
 type Harness = {
@@ -111,14 +153,20 @@ async function show(page: Page, events: readonly TimelineEvent[]): Promise<void>
 /** Where the mark of the event at time `t` in row `row` is drawn, in page coordinates. */
 async function markPosition(page: Page, row: number, t: number): Promise<{ x: number; y: number }> {
   const w = await harness(page);
-  return w.evaluate((w, [row, t]) => {
-    const { from, to } = w.view.range;
-    const rect = w.view.canvas.getBoundingClientRect();
-    const rows = w.model.rows.length;
-    const height = Math.max(18, Math.min(34, Math.floor((rect.height - 24) / rows)));
-    // The gutter is 136 px, the right margin 12; marks sit in the row below its 12 px label band.
-    return { x: rect.left + 136 + ((t - from) * (rect.width - 148)) / (to - from), y: rect.top + 24 + row * height + 12 + (height - 15) / 2 };
-  }, [row, t] as const);
+  return w.evaluate(
+    (w, [row, t]) => {
+      const { from, to } = w.view.range;
+      const rect = w.view.canvas.getBoundingClientRect();
+      const rows = w.model.rows.length;
+      const height = Math.max(18, Math.min(34, Math.floor((rect.height - 24) / rows)));
+      // The gutter is 136 px, the right margin 12; marks sit in the row below its 12 px label band.
+      return {
+        x: rect.left + 136 + ((t - from) * (rect.width - 148)) / (to - from),
+        y: rect.top + 24 + row * height + 12 + (height - 15) / 2,
+      };
+    },
+    [row, t] as const,
+  );
 }
 
 describe("timeline view", () => {
@@ -136,7 +184,8 @@ describe("timeline view", () => {
       size: [1200, 500],
       tabIndex: 0,
       role: "img",
-      label: "Timeline of 12 events on 3 rows, showing 0 ms to 94 ms, following live. Scroll or +/- to zoom, drag or arrow keys to pan, f to fit, l to follow.",
+      label:
+        "Timeline of 12 events on 3 rows, showing 0 ms to 94 ms, following live. Scroll or +/- to zoom, drag or arrow keys to pan, f to fit, l to follow.",
       links: 3,
     });
     await page.screenshot({ path: join(artifactsDir, "timeline-view-light.png") });
@@ -155,7 +204,11 @@ describe("timeline view", () => {
     await page.mouse.move(500, 300, { steps: 4 });
     await page.mouse.up();
     const after = await (await harness(page)).evaluate((w) => ({ range: w.view.range, calls: w.calls }));
-    expect(after.calls.filter((call) => !call.startsWith("hover -"))).toEqual(["hover leak", "select leak", "follow false"]);
+    expect(after.calls.filter((call) => !call.startsWith("hover -"))).toEqual([
+      "hover leak",
+      "select leak",
+      "follow false",
+    ]);
     expect(after.range.from).toBeGreaterThan(before.from);
   });
 
@@ -214,7 +267,10 @@ describe("timeline view", () => {
   test("colours follow the colour scheme", async () => {
     const page = await openTimeline("dark");
     await show(page, scenario);
-    const pixel = () => page.evaluate(() => [...(window as unknown as Harness).view.canvas.getContext("2d")!.getImageData(600, 480, 1, 1).data]);
+    const pixel = () =>
+      page.evaluate(() => [
+        ...(window as unknown as Harness).view.canvas.getContext("2d")!.getImageData(600, 480, 1, 1).data,
+      ]);
     expect(await pixel()).toEqual([13, 17, 23, 255]);
     await page.screenshot({ path: join(artifactsDir, "timeline-view-dark.png") });
     await page.emulateMedia({ colorScheme: "light" });

@@ -6,7 +6,11 @@ const cli = join(import.meta.dir, "..", "src", "cli", "trace-cli.ts");
 
 async function trace(...args: string[]) {
   const child = Bun.spawn([process.execPath, cli, ...args], { stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   return { stdout, stderr, code };
 }
 
@@ -19,12 +23,32 @@ describe("trace command", () => {
       .split("\n")
       .map((line) => JSON.parse(line) as { t: unknown; lane: unknown; side: unknown; kind: unknown });
     // Plain values, not asymmetric matchers: Bun 1.4's toMatchObject writes matchers into the received object.
-    const shapes = new Set(lines.map((l) => JSON.stringify([typeof l.t, typeof l.lane, ["runner", "server", "client"].includes(String(l.side)), typeof l.kind])));
+    const shapes = new Set(
+      lines.map((l) =>
+        JSON.stringify([
+          typeof l.t,
+          typeof l.lane,
+          ["runner", "server", "client"].includes(String(l.side)),
+          typeof l.kind,
+        ]),
+      ),
+    );
     expect([...shapes]).toEqual([JSON.stringify(["number", "number", true, "string"])]);
     expect(lines[0]!.kind).toBe("loaded");
     expect(lines.at(-1)).toMatchObject({
       kind: "summary",
-      counts: { loaded: 1, open: 1, request: 1, response: 1, write: 2, headers: 1, chunk: 2, end: 1, disconnect: 1, log: 1 },
+      counts: {
+        loaded: 1,
+        open: 1,
+        request: 1,
+        response: 1,
+        write: 2,
+        headers: 1,
+        chunk: 2,
+        end: 1,
+        disconnect: 1,
+        log: 1,
+      },
     });
     const times = lines.map((line) => (line as { t: number }).t);
     expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -33,7 +57,13 @@ describe("trace command", () => {
   test("a snippet that does not load prints the error and exits 1", async () => {
     const { stdout, code } = await trace(fixture("syntax-error.ts"), "--json");
     expect(code).toBe(1);
-    expect(JSON.parse(stdout.trim().split("\n")[0]!)).toMatchObject({ kind: "load-error", failure: "syntax", line: 2, column: 13, message: "Unexpected ;" });
+    expect(JSON.parse(stdout.trim().split("\n")[0]!)).toMatchObject({
+      kind: "load-error",
+      failure: "syntax",
+      line: 2,
+      column: 13,
+      message: "Unexpected ;",
+    });
   });
 
   test("the readable timeline has a line per event with aligned columns", async () => {
@@ -47,8 +77,23 @@ describe("trace command", () => {
   });
 
   test("POST with headers and a body reaches the handler", async () => {
-    const { stdout } = await trace(fixture("bun-serve.ts"), "--path", "/items", "--method", "POST", "--header", "content-type: text/plain", "--body", "ink", "--json");
-    const chunks = stdout.trim().split("\n").map((line) => JSON.parse(line)).filter((e) => e.kind === "chunk");
+    const { stdout } = await trace(
+      fixture("bun-serve.ts"),
+      "--path",
+      "/items",
+      "--method",
+      "POST",
+      "--header",
+      "content-type: text/plain",
+      "--body",
+      "ink",
+      "--json",
+    );
+    const chunks = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line))
+      .filter((e) => e.kind === "chunk");
     expect(chunks.map((c) => c.text).join("")).toBe("created ink");
   });
 

@@ -8,20 +8,37 @@ const cli = join(import.meta.dir, "..", "src", "cli", "trace-cli.ts");
 describe("trace --duration bounds the whole trace", () => {
   test("a load still running when the duration runs out is given up and answered with a load error", async () => {
     // The top-level timeout is a minute: only the duration can end this trace.
-    const result = await traceSnippet({ snippetPath: fixture("never-loads.ts"), durationMs: 300, cleanupGraceMs: 100, topLevelTimeoutMs: 60_000 });
-    expect(result.load).toMatchObject({ kind: "load-error", version: 1, failure: "runner-lost", message: "the trace's --duration of 300 ms ran out while loading v1" });
+    const result = await traceSnippet({
+      snippetPath: fixture("never-loads.ts"),
+      durationMs: 300,
+      cleanupGraceMs: 100,
+      topLevelTimeoutMs: 60_000,
+    });
+    expect(result.load).toMatchObject({
+      kind: "load-error",
+      version: 1,
+      failure: "runner-lost",
+      message: "the trace's --duration of 300 ms ran out while loading v1",
+    });
     expect(result.events.map((e) => e.kind)).toEqual(["load-error", "summary"]);
   }, 20_000);
 
   test("the trace command exits once the duration is up, long before the load could have answered", async () => {
     const started = performance.now();
-    const child = Bun.spawn([process.execPath, cli, fixture("never-loads.ts"), "--duration", "300", "--cleanup-grace", "100", "--json"], { stdout: "pipe", stderr: "pipe" });
+    const child = Bun.spawn(
+      [process.execPath, cli, fixture("never-loads.ts"), "--duration", "300", "--cleanup-grace", "100", "--json"],
+      { stdout: "pipe", stderr: "pipe" },
+    );
     const [stdout, code] = await Promise.all([new Response(child.stdout).text(), child.exited]);
     const elapsed = performance.now() - started;
     const first = JSON.parse(stdout.trim().split("\n")[0]!);
     expect({ code, first: { kind: first.kind, failure: first.failure, message: first.message } }).toEqual({
       code: 1,
-      first: { kind: "load-error", failure: "runner-lost", message: "the trace's --duration of 300 ms ran out while loading v1" },
+      first: {
+        kind: "load-error",
+        failure: "runner-lost",
+        message: "the trace's --duration of 300 ms ran out while loading v1",
+      },
     });
     // Without the bound it would have waited for the 5 s top-level timeout.
     expect(elapsed).toBeLessThan(5_000);

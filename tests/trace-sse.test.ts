@@ -43,7 +43,11 @@ describe("SSE through the runner", () => {
     expect(ids.slice(0, 6)).toEqual(["1", "2", "3", "4", "5", "6"]);
     const reconnects = ofKind(events, "reconnect");
     expect(reconnects[0]).toMatchObject({ lastEventId: "3", delayMs: 50 });
-    expect(ofKind(events, "log").slice(0, 2).map((e) => e.text)).toEqual(["last-event-id 0", "last-event-id 3"]);
+    expect(
+      ofKind(events, "log")
+        .slice(0, 2)
+        .map((e) => e.text),
+    ).toEqual(["last-event-id 0", "last-event-id 3"]);
     expect(only(events, "loaded").kind).toBe("loaded");
   });
 });

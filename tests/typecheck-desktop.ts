@@ -8,11 +8,14 @@
 import { join } from "node:path";
 
 const root = join(import.meta.dir, "..");
-const tsc = Bun.spawn([join(root, "node_modules", ".bin", "tsc"), "-p", join(root, "tsconfig.desktop.json"), "--pretty", "false"], {
-  cwd: root,
-  stdout: "pipe",
-  stderr: "pipe",
-});
+const tsc = Bun.spawn(
+  [join(root, "node_modules", ".bin", "tsc"), "-p", join(root, "tsconfig.desktop.json"), "--pretty", "false"],
+  {
+    cwd: root,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+);
 const output = (await new Response(tsc.stdout).text()) + (await new Response(tsc.stderr).text());
 await tsc.exited;
 
@@ -23,7 +26,8 @@ const isUpstream = (line: string) => /^(?:\.\.\/)*(?:[^/(]+\/)*node_modules\/ele
 const upstream = diagnostics.filter(isUpstream);
 const ours = diagnostics.filter((line) => !isUpstream(line));
 
-if (upstream.length > 0) console.log(`desktop type-check: ${upstream.length} error(s) inside electrobun's own sources, not ours to fix`);
+if (upstream.length > 0)
+  console.log(`desktop type-check: ${upstream.length} error(s) inside electrobun's own sources, not ours to fix`);
 if (ours.length > 0 || (diagnostics.length === 0 && tsc.exitCode !== 0)) {
   console.error(ours.length > 0 ? ours.join("\n") : output);
   console.error(`desktop type-check failed: ${ours.length} error(s) in our files`);

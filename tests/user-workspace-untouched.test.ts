@@ -31,8 +31,14 @@ async function homeWithWorkspace() {
   const home = await createTempDir("user-home-");
   const workspace = join(home.dir, "data", "stream-playground");
   mkdirSync(workspace, { recursive: true });
-  writeFileSync(join(workspace, "untitled-1.ts"), "// the user's own snippet\nexport default () => new Response('mine');\n");
-  writeFileSync(join(workspace, "settings.json"), JSON.stringify({ theme: "dark", autoRun: true, defaultClient: "eventsource" }));
+  writeFileSync(
+    join(workspace, "untitled-1.ts"),
+    "// the user's own snippet\nexport default () => new Response('mine');\n",
+  );
+  writeFileSync(
+    join(workspace, "settings.json"),
+    JSON.stringify({ theme: "dark", autoRun: true, defaultClient: "eventsource" }),
+  );
   writeFileSync(join(workspace, "session.json"), JSON.stringify({ recent: [] }));
   return { ...home, workspace };
 }
@@ -48,15 +54,26 @@ describe("the user's workspace", () => {
     await using home = await homeWithWorkspace();
     const before = snapshot(home.workspace);
     // A part of the suite that writes snippets, drafts and settings, run as `npm test` runs it.
-    const run = Bun.spawnSync([process.execPath, join(root, "tests", "run.ts"), "tests/files-session.test.ts"], { cwd: root, env: userEnv(home.dir), stdio: ["ignore", "pipe", "pipe"] });
-    expect({ passed: /PASS tests: \d+ passed, 0 failed/.test(run.stdout.toString()), workspace: snapshot(home.workspace) }).toEqual({ passed: true, workspace: before });
+    const run = Bun.spawnSync([process.execPath, join(root, "tests", "run.ts"), "tests/files-session.test.ts"], {
+      cwd: root,
+      env: userEnv(home.dir),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    expect({
+      passed: /PASS tests: \d+ passed, 0 failed/.test(run.stdout.toString()),
+      workspace: snapshot(home.workspace),
+    }).toEqual({ passed: true, workspace: before });
   }, 120_000);
 
   test("npm run bench leaves a workspace it was not given untouched", async () => {
     await using home = await homeWithWorkspace();
     const before = snapshot(home.workspace);
     // The UI benchmark is the one that starts the host as `npm run start:web` does, and types into the editor.
-    const run = Bun.spawnSync([process.execPath, join(root, "bench", "run.ts"), "--only", "ui", "--json"], { cwd: root, env: userEnv(home.dir), stdio: ["ignore", "pipe", "pipe"] });
+    const run = Bun.spawnSync([process.execPath, join(root, "bench", "run.ts"), "--only", "ui", "--json"], {
+      cwd: root,
+      env: userEnv(home.dir),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     expect({ code: run.exitCode, workspace: snapshot(home.workspace) }).toEqual({ code: 0, workspace: before });
   }, 240_000);
 });
@@ -64,10 +81,17 @@ describe("the user's workspace", () => {
 describe("processes a run leaves behind", () => {
   test("are found by the run's marker wherever they went, and ended", async () => {
     const marker = `STREAM_PLAYGROUND_TEST_RUN=${crypto.randomUUID()}`;
-    const child = Bun.spawn(["sleep", "30"], { env: { ...process.env, STREAM_PLAYGROUND_TEST_RUN: marker.split("=")[1] }, stdio: ["ignore", "ignore", "ignore"] });
+    const child = Bun.spawn(["sleep", "30"], {
+      env: { ...process.env, STREAM_PLAYGROUND_TEST_RUN: marker.split("=")[1] },
+      stdio: ["ignore", "ignore", "ignore"],
+    });
     const found = findLeftovers(marker).map((p) => p.pid);
     const ended = (await endLeftovers(marker, 0)).map((p) => p.pid);
     await child.exited;
-    expect({ found, ended, after: findLeftovers(marker) }).toEqual({ found: [child.pid], ended: [child.pid], after: [] });
+    expect({ found, ended, after: findLeftovers(marker) }).toEqual({
+      found: [child.pid],
+      ended: [child.pid],
+      after: [],
+    });
   });
 });

@@ -1,20 +1,30 @@
 import { describe, expect, test } from "bun:test";
 import { cutTail, fromBase64, utf8Pieces } from "../src/contract/utf8-bytes.ts";
-import { escapeInvisible, escapeInvisibleInJson, visiblePieces, visiblePreview, visibleText } from "../src/contract/visible-text.ts";
+import {
+  escapeInvisible,
+  escapeInvisibleInJson,
+  visiblePieces,
+  visiblePreview,
+  visibleText,
+} from "../src/contract/visible-text.ts";
 import { chunkPreview, previewChars } from "../src/shared/preview.ts";
 
 /** Random bytes weighted toward UTF-8's awkward parts: leads, continuations, and bytes that never appear. */
 function randomBytes(length: number, seed: number): Uint8Array {
   let state = seed;
   const next = () => (state = (state * 1103515245 + 12345) & 0x7fffffff);
-  const palette = [0x61, 0x0a, 0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xbb];
+  const palette = [
+    0x61, 0x0a, 0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xbb,
+  ];
   return Uint8Array.from({ length }, () => palette[next() % palette.length]!);
 }
 
 describe("invisible characters", () => {
   test("a BOM, zero-width and bidi characters, odd spaces, controls and lone surrogates are written out", () => {
     const text = "\uFEFFa\u200Bb\u200D\u202Ec\u2066\u00A0\u3000\u0000\u007F\u0085\u2028\uD800\u{E0041}\u00AD";
-    expect(escapeInvisible(text)).toBe("\\uFEFFa\\u200Bb\\u200D\\u202Ec\\u2066\\u00A0\\u3000\\u0000\\u007F\\u0085\\u2028\\uD800\\u{E0041}\\u00AD");
+    expect(escapeInvisible(text)).toBe(
+      "\\uFEFFa\\u200Bb\\u200D\\u202Ec\\u2066\\u00A0\\u3000\\u0000\\u007F\\u0085\\u2028\\uD800\\u{E0041}\\u00AD",
+    );
   });
 
   test("CR, LF and tab read as themselves; printable text, non-ASCII and emoji are left alone", () => {
@@ -40,7 +50,10 @@ describe("invisible characters", () => {
   test("JSON keeps its value and shows what it holds", () => {
     const value = { text: "\uFEFF\u200Bx\u2028\u{E0041}\u0001", plain: "é🌍" };
     const json = escapeInvisibleInJson(JSON.stringify(value));
-    expect({ parsed: JSON.parse(json), visible: /[\uFEFF\u200B\u2028\u0001]|\u{E0041}/u.test(json) }).toEqual({ parsed: value, visible: false });
+    expect({ parsed: JSON.parse(json), visible: /[\uFEFF\u200B\u2028\u0001]|\u{E0041}/u.test(json) }).toEqual({
+      parsed: value,
+      visible: false,
+    });
     expect(json).toBe('{"text":"\\uFEFF\\u200Bx\\u2028\\uDB40\\uDC41\\u0001","plain":"é🌍"}');
   });
 });
@@ -62,7 +75,10 @@ describe("bytes as they were", () => {
       const bytes = randomBytes(1 + (seed % 9), seed);
       const streamed = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes, { stream: true });
       const held = cutTail(bytes);
-      expect({ seed, streamed }).toEqual({ seed, streamed: new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, bytes.length - held)) });
+      expect({ seed, streamed }).toEqual({
+        seed,
+        streamed: new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, bytes.length - held)),
+      });
     }
   });
 
@@ -86,14 +102,20 @@ describe("chunk previews", () => {
   test("text that is UTF-8 carries no bytes, and a cut the preview makes itself is not shown as a bad byte", () => {
     const long = new TextEncoder().encode("é".repeat(3000));
     const preview = chunkPreview(long);
-    expect({ base64: preview.base64, length: preview.text.length }).toEqual({ base64: undefined, length: previewChars });
-    const cutInside = new TextEncoder().encode("a" + "é".repeat(3000));
+    expect({ base64: preview.base64, length: preview.text.length }).toEqual({
+      base64: undefined,
+      length: previewChars,
+    });
+    const cutInside = new TextEncoder().encode(`a${"é".repeat(3000)}`);
     expect(chunkPreview(cutInside).base64).toBeUndefined();
   });
 
   test("bytes that are not UTF-8 come along, at most a preview's worth", () => {
     const binary = new Uint8Array(70_000).fill(0xff);
     const preview = chunkPreview(binary);
-    expect({ bytes: fromBase64(preview.base64!).length, text: preview.text.length }).toEqual({ bytes: previewChars, text: previewChars });
+    expect({ bytes: fromBase64(preview.base64!).length, text: preview.text.length }).toEqual({
+      bytes: previewChars,
+      text: previewChars,
+    });
   });
 });

@@ -15,7 +15,17 @@ const problemOf = <T>(check: Check<T>, value: unknown) => {
 };
 
 const clientOpen = { t: 1, lane: 1, side: "client", kind: "ws-open", protocol: "chat", extensions: "" };
-const serverMessage = { t: 2, lane: 1, side: "server", kind: "ws-message", requestId: 1, version: 2, bytes: 2, binary: false, text: "hi" };
+const serverMessage = {
+  t: 2,
+  lane: 1,
+  side: "server",
+  kind: "ws-message",
+  requestId: 1,
+  version: 2,
+  bytes: 2,
+  binary: false,
+  text: "hi",
+};
 
 describe("WebSocket event checks", () => {
   test("the same kind on either side is checked against that side's fields", () => {
@@ -49,12 +59,32 @@ describe("WebSocket event checks", () => {
   });
 
   test("a send's result is the bytes, −1 or 0, and a close code fits the protocol's range", () => {
-    const send = { t: 3, lane: 1, side: "server", kind: "ws-send", requestId: 1, version: 1, bytes: 4, binary: true, text: "de ad be ef", result: -1, via: "sendBinary" };
+    const send = {
+      t: 3,
+      lane: 1,
+      side: "server",
+      kind: "ws-send",
+      requestId: 1,
+      version: 1,
+      bytes: 4,
+      binary: true,
+      text: "de ad be ef",
+      result: -1,
+      via: "sendBinary",
+    };
     expect({
       backpressure: problemOf(timelineEventCheck, send),
       belowMinusOne: problemOf(timelineEventCheck, { ...send, result: -2 }),
       unknownVia: problemOf(timelineEventCheck, { ...send, via: "yell" }),
-      closeCode: problemOf(timelineEventCheck, { t: 4, lane: 1, side: "client", kind: "ws-close", code: 70_000, reason: "", wasClean: true }),
+      closeCode: problemOf(timelineEventCheck, {
+        t: 4,
+        lane: 1,
+        side: "client",
+        kind: "ws-close",
+        code: 70_000,
+        reason: "",
+        wasClean: true,
+      }),
     }).toEqual({
       backpressure: "accepted",
       belowMinusOne: "result must be a whole number of at least -1",
@@ -64,8 +94,16 @@ describe("WebSocket event checks", () => {
   });
 
   test("every event of a traced socket passes the timeline's check unchanged", async () => {
-    const { events } = await traceSnippet({ snippetPath: fixture("websocket/chat.ts"), path: "/?name=ann", client: "websocket", clients: 2, send: ["hi"], durationMs: 500 });
+    const { events } = await traceSnippet({
+      snippetPath: fixture("websocket/chat.ts"),
+      path: "/?name=ann",
+      client: "websocket",
+      clients: 2,
+      send: ["hi"],
+      durationMs: 500,
+    });
     expect(events.filter((event) => event.kind.startsWith("ws-")).length).toBeGreaterThan(8);
-    for (const event of events) expect(runCheck(timelineEventCheck, JSON.parse(JSON.stringify(event)))).toEqual({ ok: true, value: event });
+    for (const event of events)
+      expect(runCheck(timelineEventCheck, JSON.parse(JSON.stringify(event)))).toEqual({ ok: true, value: event });
   }, 20_000);
 });

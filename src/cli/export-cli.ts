@@ -48,7 +48,8 @@ const snippetPath = positionals[0]!;
 const target = values.target ?? "bun";
 if (target !== "bun" && target !== "deno") fail(`--target is bun or deno, not "${target}"`);
 const port = values.port === undefined ? undefined : Number(values.port);
-if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) fail(`--port takes a port from 1 to 65535, not "${values.port}"`);
+if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
+  fail(`--port takes a port from 1 to 65535, not "${values.port}"`);
 const snippet = Bun.file(snippetPath);
 if (!(await snippet.exists())) fail(`no such file: ${snippetPath}`);
 const out = values.out === "-" ? undefined : values.out;
@@ -64,14 +65,19 @@ const result = await exportSnippet({
 
 if (!result.ok) {
   const { error } = result;
-  const where = error.line === undefined ? snippetPath : `${snippetPath}:${error.line}${error.column === undefined ? "" : `:${error.column}`}`;
+  const where =
+    error.line === undefined
+      ? snippetPath
+      : `${snippetPath}:${error.line}${error.column === undefined ? "" : `:${error.column}`}`;
   console.error(`${where}: not exported: ${error.message}`);
   process.exit(1);
 }
 if (out) {
   await Bun.write(out, result.code);
   const runtime = target === "bun" ? "Bun" : "Deno";
-  console.error(`wrote ${out} for ${runtime}${result.changes.length > 0 ? `, with ${result.changes.length} change${result.changes.length === 1 ? "" : "s"} listed in its header` : ""}`);
+  console.error(
+    `wrote ${out} for ${runtime}${result.changes.length > 0 ? `, with ${result.changes.length} change${result.changes.length === 1 ? "" : "s"} listed in its header` : ""}`,
+  );
 } else {
   process.stdout.write(result.code);
 }

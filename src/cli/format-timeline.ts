@@ -18,7 +18,8 @@ const colours: Record<EventColour, string> = {
 
 /** One line per event; `colour` adds ANSI colours. */
 export function formatTimeline(events: readonly TimelineEvent[], colour: boolean): string {
-  const paint = (c: EventColour, text: string) => (colour && c !== "reset" ? `${colours[c]}${text}${colours.reset}` : text);
+  const paint = (c: EventColour, text: string) =>
+    colour && c !== "reset" ? `${colours[c]}${text}${colours.reset}` : text;
   return events
     .map((event) => {
       const { detail, colour: c } = describeEvent(event);

@@ -6,7 +6,15 @@
  */
 
 import { basename } from "node:path";
-import { parseExpectationFile, recordingFormat, recordingJsonLines, type ExpectationFile, type RecordingHeader, type TimelineEvent, timelineJsonLines } from "../contract/index.ts";
+import {
+  parseExpectationFile,
+  recordingFormat,
+  recordingJsonLines,
+  type ExpectationFile,
+  type RecordingHeader,
+  type TimelineEvent,
+  timelineJsonLines,
+} from "../contract/index.ts";
 import { evaluateExpectations, formatReport } from "../expect/index.ts";
 import { formatTimeline } from "./format-timeline.ts";
 import { parseTraceArgs } from "../shared/index.ts";
@@ -122,7 +130,8 @@ if (args.recordPath !== undefined) {
   await Bun.write(args.recordPath, recordingJsonLines(header, events));
 }
 
-const timeline = () => (args.json ? timelineJsonLines(events) : formatTimeline(events, process.stdout.isTTY === true) + "\n");
+const timeline = () =>
+  args.json ? timelineJsonLines(events) : `${formatTimeline(events, process.stdout.isTTY === true)}\n`;
 
 if (expectations === undefined) {
   await write(process.stdout, timeline());
@@ -133,7 +142,7 @@ const evaluation = evaluateExpectations(expectations.expect, events);
 const target = run.url ?? basename(args.snippetPath!);
 const count = expectations.expect.length;
 const title = `Checking ${count} expectation${count === 1 ? "" : "s"} from ${args.expectPath} against ${target} (${describeRun(run)}):\n\n`;
-const report = title + formatReport(evaluation, { colour: (args.json ? process.stderr : process.stdout).isTTY === true }) + "\n";
+const report = `${title + formatReport(evaluation, { colour: (args.json ? process.stderr : process.stdout).isTTY === true })}\n`;
 if (args.json) {
   // The timeline stays clean JSON on stdout; the report goes beside it.
   await write(process.stdout, timeline());

@@ -3,7 +3,13 @@
  * body read, the SSE events in it, and exactly one `disconnect` at the end, however it ends.
  */
 
-import { formatByteSize, type ChunkEvent, type ClientBehaviour, type ClientKind, type DisconnectBy } from "../contract/index.ts";
+import {
+  formatByteSize,
+  type ChunkEvent,
+  type ClientBehaviour,
+  type ClientKind,
+  type DisconnectBy,
+} from "../contract/index.ts";
 import { chunkPreview } from "../shared/index.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { headerRecord } from "./http-fields.ts";
@@ -71,7 +77,16 @@ export function openConnection(options: ConnectionOptions) {
     // Folds first, so every chunk and event the client received is on the timeline before the end.
     chunkEvents.flush();
     recorder?.reset(by === "server");
-    emit({ t: now(), lane, side: "client", kind: "disconnect", by, ...(message === undefined ? {} : { message }), bytes, chunks });
+    emit({
+      t: now(),
+      lane,
+      side: "client",
+      kind: "disconnect",
+      by,
+      ...(message === undefined ? {} : { message }),
+      bytes,
+      chunks,
+    });
     return end;
   }
 
@@ -80,7 +95,14 @@ export function openConnection(options: ConnectionOptions) {
     const t = now();
     bytes += value.byteLength;
     chunks++;
-    chunkEvents.record(t, value.byteLength, () => ({ t, lane, side: "client", kind: "chunk", bytes: value.byteLength, ...chunkPreview(value) }));
+    chunkEvents.record(t, value.byteLength, () => ({
+      t,
+      lane,
+      side: "client",
+      kind: "chunk",
+      bytes: value.byteLength,
+      ...chunkPreview(value),
+    }));
     recorder?.feed(value);
     options.readGuard?.read(value.byteLength);
   }
@@ -103,7 +125,15 @@ export function openConnection(options: ConnectionOptions) {
       });
       if (end) return end;
       const t = now();
-      emit({ t, lane, side: "client", kind: "headers", status: response.status, headers: headerRecord(response.headers), ttfbMs: t - sentAt });
+      emit({
+        t,
+        lane,
+        side: "client",
+        kind: "headers",
+        status: response.status,
+        headers: headerRecord(response.headers),
+        ttfbMs: t - sentAt,
+      });
       const refusal = options.refuse?.(response);
       if (refusal !== undefined) {
         const refused = finish("error", refusal, true);

@@ -78,7 +78,14 @@ export function openEventSourceClient(options: ProbeOptions): Probe {
       const delayMs = Math.min(recorder.retryMs ?? firstRetryMs, longestTimerMs);
       if (!(await waitToReconnect(delayMs)) || stopped) return;
       const lastEventId = recorder.lastEventId;
-      emit({ t: now(), lane, side: "client", kind: "reconnect", ...(lastEventId === "" ? {} : { lastEventId }), delayMs });
+      emit({
+        t: now(),
+        lane,
+        side: "client",
+        kind: "reconnect",
+        ...(lastEventId === "" ? {} : { lastEventId }),
+        delayMs,
+      });
     }
   }
 

@@ -25,7 +25,16 @@ export function createGatedEmitter<E extends ClientEvent>(options: GatedEmitterO
   let closeTimer: ReturnType<typeof setTimeout> | undefined;
 
   function emitFold(fold: Fold): void {
-    emit({ t: fold.until, lane, side: "client", kind: "folded", of, count: fold.count, bytes: fold.bytes, since: fold.since });
+    emit({
+      t: fold.until,
+      lane,
+      side: "client",
+      kind: "folded",
+      of,
+      count: fold.count,
+      bytes: fold.bytes,
+      since: fold.since,
+    });
   }
 
   function flush(): void {

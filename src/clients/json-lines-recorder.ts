@@ -26,12 +26,19 @@ function parseLine(text: string, bytes: number): { value?: JsonValue; error?: st
   }
   if (bytes > maxJsonLineValueBytes) return {};
   const checked = runCheck(jsonValue, parsed);
-  return checked.ok ? { value: checked.value } : { error: `parsed, but it cannot be shown as JSON: the value ${checked.problem}` };
+  return checked.ok
+    ? { value: checked.value }
+    : { error: `parsed, but it cannot be shown as JSON: the value ${checked.problem}` };
 }
 
 export function createJsonLinesRecorder(sink: ProbeEventSink) {
   const { lane, now } = sink;
-  const lineEvents = createGatedEmitter<JsonLineEvent>({ of: "json-line", lane, emit: sink.emit, floodGate: sink.floodGate });
+  const lineEvents = createGatedEmitter<JsonLineEvent>({
+    of: "json-line",
+    lane,
+    emit: sink.emit,
+    floodGate: sink.floodGate,
+  });
   // A leading BOM is dropped (RFC 8259 §8.1 lets a parser ignore it); bad bytes become U+FFFD.
   let decoder = new TextDecoder("utf-8");
   /** The start of a line still arriving, in pieces: joined once its end comes. */
@@ -45,7 +52,16 @@ export function createJsonLinesRecorder(sink: ProbeEventSink) {
     const line = lineNumber;
     const t = now();
     const bytes = chunkBytes(text);
-    lineEvents.record(t, bytes, () => ({ t, lane, side: "client", kind: "json-line", line, bytes, text: text.length > previewChars ? text.slice(0, previewChars) : text, ...parseLine(text, bytes) }));
+    lineEvents.record(t, bytes, () => ({
+      t,
+      lane,
+      side: "client",
+      kind: "json-line",
+      line,
+      bytes,
+      text: text.length > previewChars ? text.slice(0, previewChars) : text,
+      ...parseLine(text, bytes),
+    }));
   }
 
   /** A line the connection ended inside: its text so far, and why it has no value. */
@@ -53,7 +69,16 @@ export function createJsonLinesRecorder(sink: ProbeEventSink) {
     const line = ++lineNumber;
     const t = now();
     const bytes = chunkBytes(text);
-    lineEvents.record(t, bytes, () => ({ t, lane, side: "client", kind: "json-line", line, bytes, text: text.length > previewChars ? text.slice(0, previewChars) : text, error: "cut off: the connection ended inside this line" }));
+    lineEvents.record(t, bytes, () => ({
+      t,
+      lane,
+      side: "client",
+      kind: "json-line",
+      line,
+      bytes,
+      text: text.length > previewChars ? text.slice(0, previewChars) : text,
+      error: "cut off: the connection ended inside this line",
+    }));
   }
 
   function take(text: string): void {

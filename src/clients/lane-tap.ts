@@ -90,7 +90,14 @@ export function createLaneTap(options: LaneTapOptions) {
     const sentAt = now();
     if (attempt > 1) {
       const header = request.headers.get("last-event-id");
-      emit({ t: sentAt, lane, side: "client", kind: "reconnect", ...(header === null ? {} : { lastEventId: headerText(header) }), delayMs: lastEnd === undefined ? 0 : sentAt - lastEnd });
+      emit({
+        t: sentAt,
+        lane,
+        side: "client",
+        kind: "reconnect",
+        ...(header === null ? {} : { lastEventId: headerText(header) }),
+        delayMs: lastEnd === undefined ? 0 : sentAt - lastEnd,
+      });
     }
     emit({ t: sentAt, lane, side: "client", kind: "open", client: "browser", method: request.method, url, attempt });
     const chunkEvents = createGatedEmitter<ChunkEvent>({ of: "chunk", lane, emit, floodGate: options.floodGate });
@@ -107,13 +114,30 @@ export function createLaneTap(options: LaneTapOptions) {
       if (eventStream) recorder.reset();
       const t = now();
       lastEnd = t;
-      emit({ t, lane, side: "client", kind: "disconnect", by, ...(message === undefined ? {} : { message }), bytes, chunks });
+      emit({
+        t,
+        lane,
+        side: "client",
+        kind: "disconnect",
+        by,
+        ...(message === undefined ? {} : { message }),
+        bytes,
+        chunks,
+      });
     }
 
     return {
       response(response) {
         const t = now();
-        emit({ t, lane, side: "client", kind: "headers", status: response.status, headers: headerRecord(response.headers), ttfbMs: t - sentAt });
+        emit({
+          t,
+          lane,
+          side: "client",
+          kind: "headers",
+          status: response.status,
+          headers: headerRecord(response.headers),
+          ttfbMs: t - sentAt,
+        });
         refusal = eventSourceRefusal(response);
         eventStream = refusal === undefined && mimeEssence(response.headers) === "text/event-stream";
       },
@@ -142,7 +166,14 @@ export function createLaneTap(options: LaneTapOptions) {
             const t = now();
             bytes += value.byteLength;
             chunks++;
-            chunkEvents.record(t, value.byteLength, () => ({ t, lane, side: "client", kind: "chunk", bytes: value.byteLength, ...chunkPreview(value) }));
+            chunkEvents.record(t, value.byteLength, () => ({
+              t,
+              lane,
+              side: "client",
+              kind: "chunk",
+              bytes: value.byteLength,
+              ...chunkPreview(value),
+            }));
             if (eventStream) {
               unheard = [];
               recorder.feed(value);

@@ -28,7 +28,10 @@ export interface ReadPacerOptions {
 /** A second's worth of reading is handed over in this many slices. */
 const slicesPerSecond = 20;
 
-const realTimers: PacerTimers = { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) };
+const realTimers: PacerTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 export function createReadPacer(options: ReadPacerOptions) {
   const { behaviour, lane, now, emit } = options;

@@ -44,7 +44,14 @@ export async function openSlowLink(options: SlowLinkOptions): Promise<SlowLink> 
   const { pacer } = options;
 
   const server = net.createServer((client) => {
-    const upstream = secure ? tls.connect({ host: hostname, port, servername: net.isIP(hostname) ? undefined : hostname, ca: options.ca === undefined ? undefined : [...tls.rootCertificates, options.ca] }) : net.connect({ host: hostname, port });
+    const upstream = secure
+      ? tls.connect({
+          host: hostname,
+          port,
+          servername: net.isIP(hostname) ? undefined : hostname,
+          ca: options.ca === undefined ? undefined : [...tls.rootCertificates, options.ca],
+        })
+      : net.connect({ host: hostname, port });
     sockets.add(client).add(upstream);
     client.pipe(upstream);
     /** What the server sent, handed to the client in order, slice by slice. */

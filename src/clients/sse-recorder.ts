@@ -69,7 +69,8 @@ export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOpti
   let dispatched = false;
   let idSet = false;
 
-  const invalid = (type: string, line: string, message: string) => emit({ t: now(), lane, side: "client", kind: "sse-invalid", type, line, message });
+  const invalid = (type: string, line: string, message: string) =>
+    emit({ t: now(), lane, side: "client", kind: "sse-invalid", type, line, message });
 
   const parser = createParser({
     // Called for every block with a valid `id` field, data or not, before its event: the spec's
@@ -84,19 +85,27 @@ export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOpti
       const event = message.event ?? "message";
       const last = lastEventId;
       if (options.onDispatch) {
-        options.onDispatch(id === undefined ? { event, lastEventId: last, data } : { event, id, lastEventId: last, data });
+        options.onDispatch(
+          id === undefined ? { event, lastEventId: last, data } : { event, id, lastEventId: last, data },
+        );
         return;
       }
       const t = now();
       // Built field by field, not spread: this runs for every event of a flood.
       sseEvents.record(t, chunkBytes(data), () =>
-        id === undefined ? { t, lane, side: "client", kind: "sse", event, lastEventId: last, data } : { t, lane, side: "client", kind: "sse", event, id, lastEventId: last, data },
+        id === undefined
+          ? { t, lane, side: "client", kind: "sse", event, lastEventId: last, data }
+          : { t, lane, side: "client", kind: "sse", event, id, lastEventId: last, data },
       );
     },
     onRetry(ms) {
       const value = retryValues.shift() ?? "";
       if (BigInt(value) > largestRetry) {
-        invalid("invalid-retry", `retry: ${value}`, `Invalid \`retry\` value: "${value}" does not fit in 64 bits, so the browser ignores it`);
+        invalid(
+          "invalid-retry",
+          `retry: ${value}`,
+          `Invalid \`retry\` value: "${value}" does not fit in 64 bits, so the browser ignores it`,
+        );
         return;
       }
       retryMs = ms;
@@ -110,7 +119,14 @@ export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOpti
       // eventsource-parser 4.1.3 calls an empty value invalid; Chromium goes back to its default.
       if (error.type === "invalid-retry" && error.value === "") {
         retryMs = undefined;
-        emit({ t: now(), lane, side: "client", kind: "sse-retry", ms: options.defaultRetryMs ?? defaultRetryMs, reset: true });
+        emit({
+          t: now(),
+          lane,
+          side: "client",
+          kind: "sse-retry",
+          ms: options.defaultRetryMs ?? defaultRetryMs,
+          reset: true,
+        });
         return;
       }
       invalid(error.type, error.line ?? "", error.message);
@@ -120,7 +136,15 @@ export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOpti
   function noEvent(reason: SseNoEventReason, partial = ""): void {
     const lines = partial === "" ? block : [...block, partial];
     const text = lines.join("\n");
-    emit({ t: now(), lane, side: "client", kind: "sse-no-event", reason, block: text.length > previewChars ? text.slice(0, previewChars) : text, lastEventId });
+    emit({
+      t: now(),
+      lane,
+      side: "client",
+      kind: "sse-no-event",
+      reason,
+      block: text.length > previewChars ? text.slice(0, previewChars) : text,
+      lastEventId,
+    });
   }
 
   function endBlock(): void {
@@ -195,7 +219,8 @@ export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOpti
       feedParser();
       sseEvents.flush();
       const partial = lines.partial + decoder.decode();
-      if (blockHasFields || partial !== "") noEvent("unfinished", partial.length > previewChars ? partial.slice(0, previewChars) : partial);
+      if (blockHasFields || partial !== "")
+        noEvent("unfinished", partial.length > previewChars ? partial.slice(0, previewChars) : partial);
       parser.reset();
       decoder = createStreamDecoder();
       lines.reset();

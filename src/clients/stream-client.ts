@@ -13,7 +13,13 @@ import { createSseRecorder } from "./sse-recorder.ts";
 import type { Probe, ProbeOptions } from "./types.ts";
 
 export function openStreamClient(options: ProbeOptions): Probe {
-  const sink = { lane: options.lane, now: options.now, emit: options.emit, floodGate: options.floodGate, readGuard: options.readGuard };
+  const sink = {
+    lane: options.lane,
+    now: options.now,
+    emit: options.emit,
+    floodGate: options.floodGate,
+    readGuard: options.readGuard,
+  };
   const slow = slowClientFor(options);
   const connection = openConnection({
     ...sink,

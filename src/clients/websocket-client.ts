@@ -4,7 +4,13 @@
  * and exactly one `ws-close` at the end, however it ends.
  */
 
-import { errorMessage, formatByteSize, laneHeader, type ClientWsMessageEvent, type ClientWsSendEvent } from "../contract/index.ts";
+import {
+  errorMessage,
+  formatByteSize,
+  laneHeader,
+  type ClientWsMessageEvent,
+  type ClientWsSendEvent,
+} from "../contract/index.ts";
 import { payloadBytes, payloadOf } from "../shared/index.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { mergeHeaders } from "./http-fields.ts";
@@ -26,7 +32,12 @@ export function webSocketUrl(url: string): string {
 export function openWebSocketClient(options: ProbeOptions): Probe {
   const { lane, now, emit } = options;
   const url = webSocketUrl(options.url);
-  const received = createGatedEmitter<ClientWsMessageEvent>({ of: "ws-message", lane, emit, floodGate: options.floodGate });
+  const received = createGatedEmitter<ClientWsMessageEvent>({
+    of: "ws-message",
+    lane,
+    emit,
+    floodGate: options.floodGate,
+  });
   const sent = createGatedEmitter<ClientWsSendEvent>({ of: "ws-send", lane, emit, floodGate: options.floodGate });
   const slow = slowClientFor(options);
   const dropAfterBytes = slow?.behaviour.dropAfterBytes;
@@ -40,9 +51,22 @@ export function openWebSocketClient(options: ProbeOptions): Probe {
   let sendTimer: ReturnType<typeof setInterval> | undefined;
   let dropTimer: ReturnType<typeof setTimeout> | undefined;
 
-  emit({ t: now(), lane, side: "client", kind: "open", client: "websocket", method: "GET", url, attempt: 1, ...(options.external ? { external: true } : {}), ...(slow ? { slow: slow.behaviour } : {}) });
+  emit({
+    t: now(),
+    lane,
+    side: "client",
+    kind: "open",
+    client: "websocket",
+    method: "GET",
+    url,
+    attempt: 1,
+    ...(options.external ? { external: true } : {}),
+    ...(slow ? { slow: slow.behaviour } : {}),
+  });
   slow?.pacer.start();
-  const headers = Object.fromEntries(mergeHeaders(options.headers ?? {}, options.external ? {} : { [laneHeader]: String(lane) }));
+  const headers = Object.fromEntries(
+    mergeHeaders(options.headers ?? {}, options.external ? {} : { [laneHeader]: String(lane) }),
+  );
 
   /** Records the end once: whatever ends the connection first is what the timeline shows. */
   function finish(code: number, reason: string, wasClean: boolean): void {
@@ -66,7 +90,10 @@ export function openWebSocketClient(options: ProbeOptions): Probe {
 
   function send(data: string | Uint8Array): void {
     if (socket === undefined || socket.readyState !== WebSocket.OPEN) {
-      const state = socket === undefined ? "still connecting" : (["still connecting", "open", "closing", "closed"][socket.readyState] ?? "not open");
+      const state =
+        socket === undefined
+          ? "still connecting"
+          : (["still connecting", "open", "closing", "closed"][socket.readyState] ?? "not open");
       throw new Error(`the WebSocket on lane ${lane} is ${state}: nothing was sent`);
     }
     const t = now();
@@ -97,14 +124,25 @@ export function openWebSocketClient(options: ProbeOptions): Probe {
     let opened: WebSocket;
     try {
       // Bun's WebSocket takes headers beside the protocols; the DOM typings know only the protocols.
-      opened = new WebSocket(address, { headers: connectHeaders, protocols: options.protocols ?? [] } as unknown as string[]);
+      opened = new WebSocket(address, {
+        headers: connectHeaders,
+        protocols: options.protocols ?? [],
+      } as unknown as string[]);
     } catch (error) {
-      return fail(errorMessage(error));
+      fail(errorMessage(error));
+      return;
     }
     socket = opened;
     opened.binaryType = "arraybuffer";
     opened.addEventListener("open", () => {
-      emit({ t: now(), lane, side: "client", kind: "ws-open", protocol: opened.protocol, extensions: opened.extensions });
+      emit({
+        t: now(),
+        lane,
+        side: "client",
+        kind: "ws-open",
+        protocol: opened.protocol,
+        extensions: opened.extensions,
+      });
       if (closeWanted) return close(closeWanted.code, closeWanted.reason);
       const messages = options.send ?? [];
       if (messages.length === 0) return;
@@ -127,12 +165,21 @@ export function openWebSocketClient(options: ProbeOptions): Probe {
       received.record(t, bytes, () => ({ t, lane, side: "client", kind: "ws-message", ...payloadOf(data, bytes) }));
       receivedBytes += bytes;
       if (dropAfterBytes !== undefined && receivedBytes >= dropAfterBytes) {
-        emit({ t: now(), lane, side: "client", kind: "ws-error", message: `dropped after ${formatByteSize(receivedBytes)} of messages, by the lane's setting` });
+        emit({
+          t: now(),
+          lane,
+          side: "client",
+          kind: "ws-error",
+          message: `dropped after ${formatByteSize(receivedBytes)} of messages, by the lane's setting`,
+        });
         terminate();
       }
     });
     opened.addEventListener("error", (event: Event) => {
-      const message = "message" in event && typeof event.message === "string" && event.message !== "" ? event.message : "the WebSocket failed";
+      const message =
+        "message" in event && typeof event.message === "string" && event.message !== ""
+          ? event.message
+          : "the WebSocket failed";
       emit({ t: now(), lane, side: "client", kind: "ws-error", message });
     });
     opened.addEventListener("close", (event: CloseEvent) => finish(event.code, event.reason, event.wasClean));

@@ -40,7 +40,8 @@ export type Checked<C> = C extends Check<infer T> ? T : never;
 
 type Fields = Record<string, unknown>;
 
-const isFields = (value: unknown): value is Fields => value !== null && typeof value === "object" && !Array.isArray(value);
+const isFields = (value: unknown): value is Fields =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** Runs `check` on a part of a value, so a problem says where it is. */
 function inside<T>(key: string | number, check: Check<T>, value: unknown): T {
@@ -82,7 +83,11 @@ export const boolean: Check<boolean> = (value) => {
 export function integer(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): Check<number> {
   return (value) => {
     if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
-      throw new CheckProblem(max === Number.MAX_SAFE_INTEGER ? `must be a whole number of at least ${min}` : `must be a whole number from ${min} to ${max}`);
+      throw new CheckProblem(
+        max === Number.MAX_SAFE_INTEGER
+          ? `must be a whole number of at least ${min}`
+          : `must be a whole number from ${min} to ${max}`,
+      );
     }
     return value as number;
   };

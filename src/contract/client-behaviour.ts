@@ -5,7 +5,7 @@
  * not being called, a WebSocket `send` returning −1, the abort and cleanup of a dropped stream).
  */
 
-import { integer, literal, number, object, oneOf, optional, partialObject, refine, type Check } from "./check.ts";
+import { integer, literal, number, object, oneOf, partialObject, refine, type Check } from "./check.ts";
 import type { EventAt } from "./timeline-events.ts";
 
 /** How a lane's client misbehaves. Every field is optional; `{}` is a client that can be paused from its chip and otherwise reads at full speed. */
@@ -93,8 +93,14 @@ export function formatByteSize(bytes: number): string {
 /** What a lane's client does, in a few words: `reads ≤ 64 KiB/s, stalls at 500 ms for 2000 ms, drops after 1 KiB`. */
 export function describeBehaviour(behaviour: ClientBehaviour): string {
   const parts: string[] = [];
-  if (behaviour.readBytesPerSecond !== undefined) parts.push(`reads ≤ ${formatByteSize(behaviour.readBytesPerSecond)}/s`);
-  if (behaviour.stallAfterMs !== undefined) parts.push(behaviour.stallMs === undefined ? `stops reading at ${behaviour.stallAfterMs} ms` : `stalls at ${behaviour.stallAfterMs} ms for ${behaviour.stallMs} ms`);
+  if (behaviour.readBytesPerSecond !== undefined)
+    parts.push(`reads ≤ ${formatByteSize(behaviour.readBytesPerSecond)}/s`);
+  if (behaviour.stallAfterMs !== undefined)
+    parts.push(
+      behaviour.stallMs === undefined
+        ? `stops reading at ${behaviour.stallAfterMs} ms`
+        : `stalls at ${behaviour.stallAfterMs} ms for ${behaviour.stallMs} ms`,
+    );
   if (behaviour.dropAfterBytes !== undefined) parts.push(`drops after ${formatByteSize(behaviour.dropAfterBytes)}`);
   return parts.length === 0 ? "pausable" : parts.join(", ");
 }

@@ -45,20 +45,33 @@ const clientRequestFields = object({
   client: oneOf(clientKinds),
   // A path that is not rooted could name another host once joined to the runner's address; another
   // server is named by a whole URL instead.
-  path: refine(string, (path) => path.startsWith("/") || isOutsideUrl(path), "must start with / (a path on the snippet's server) or be an http:, https:, ws: or wss: URL"),
+  path: refine(
+    string,
+    (path) => path.startsWith("/") || isOutsideUrl(path),
+    "must start with / (a path on the snippet's server) or be an http:, https:, ws: or wss: URL",
+  ),
   method: refine(string, (method) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method), "must be an HTTP method name"),
   headers: record(string),
   body: optional(string),
   clients: integer(1, maxClientsPerConnect),
   disconnectAfterMs: optional(refine(number, (ms) => ms >= 0, "must be a number of ms")),
-  protocols: optional(array(refine(string, (name) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name), "must be a subprotocol name (a token)"), 16)),
+  protocols: optional(
+    array(
+      refine(string, (name) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name), "must be a subprotocol name (a token)"),
+      16,
+    ),
+  ),
   send: optional(array(string, 1_000)),
   sendEveryMs: optional(refine(number, (ms) => ms > 0, "must be a number of ms above 0")),
   slow: optional(clientBehaviourCheck),
 });
 
 export const clientRequestCheck: Check<ClientRequest> = refine(
-  refine(clientRequestFields, (request) => request.client !== "browser" || !isOutsideUrl(request.path), "client browser reaches only the snippet's server (through the host): use the eventsource client for another server"),
+  refine(
+    clientRequestFields,
+    (request) => request.client !== "browser" || !isOutsideUrl(request.path),
+    "client browser reaches only the snippet's server (through the host): use the eventsource client for another server",
+  ),
   (request) => request.client !== "browser" || request.slow === undefined,
   "slow and flaky settings are for the host's clients (stream, eventsource, websocket), not the browser's own EventSource",
 );

@@ -9,7 +9,6 @@ import type { OpenEvent, SseEvent, SseNoEventEvent, TimelineEvent } from "./time
 import { describeWebSocketEvent } from "./describe-websocket-event.ts";
 import { escapeInvisible, visiblePreview, visibleText } from "./visible-text.ts";
 
-
 /** The colours an event's kind is shown in. */
 export type EventColour = "reset" | "dim" | "red" | "green" | "yellow" | "blue" | "magenta" | "cyan";
 
@@ -19,7 +18,10 @@ function lastEventIdLabel(event: SseEvent): string {
 }
 
 const noEventReasons: Record<SseNoEventEvent["reason"], (event: SseNoEventEvent) => string> = {
-  "id-only": (event) => (event.lastEventId === "" ? "id reset, no data: no event fired" : `lastEventId is now ${visibleText(event.lastEventId, 40)}, no data: no event fired`),
+  "id-only": (event) =>
+    event.lastEventId === ""
+      ? "id reset, no data: no event fired"
+      : `lastEventId is now ${visibleText(event.lastEventId, 40)}, no data: no event fired`,
   "no-data": () => "no data: no event fired",
   unfinished: () => "the stream ended before the blank line: not dispatched",
 };
@@ -33,7 +35,10 @@ function describeJsonLine(event: JsonLineEvent): string {
 
 /** What else an `open` says: the server's side it cannot see, and how the client misbehaves. */
 function openNotes(event: OpenEvent): string {
-  const notes = [...(event.external ? ["server side not visible"] : []), ...(event.slow ? [describeBehaviour(event.slow)] : [])];
+  const notes = [
+    ...(event.external ? ["server side not visible"] : []),
+    ...(event.slow ? [describeBehaviour(event.slow)] : []),
+  ];
   return notes.length === 0 ? "" : ` (${notes.join("; ")})`;
 }
 
@@ -46,7 +51,10 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
   switch (event.kind) {
     case "loaded": {
       const notices = event.notices.map((n) => `\n      notice${at(n.line)}: ${n.message}`).join("");
-      return { detail: `v${event.version} (${event.form}) in ${ms(event.loadMs)}, serving ${event.url}${notices}`, colour: "green" };
+      return {
+        detail: `v${event.version} (${event.form}) in ${ms(event.loadMs)}, serving ${event.url}${notices}`,
+        colour: "green",
+      };
     }
     case "load-error": {
       const where = event.line === undefined ? "" : ` at ${event.line}:${event.column ?? 1}`;
@@ -56,15 +64,27 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
     case "restarted":
       return { detail: `${event.cause}: ${event.reason}`, colour: "red" };
     case "log":
-      return { detail: `${event.level}${at(event.line)}: ${event.text}`, colour: event.level === "error" || event.level === "stderr" ? "yellow" : "dim" };
+      return {
+        detail: `${event.level}${at(event.line)}: ${event.text}`,
+        colour: event.level === "error" || event.level === "stderr" ? "yellow" : "dim",
+      };
     case "uncaught":
       return { detail: `${event.message}${at(event.line)}`, colour: "red" };
     case "summary":
-      return { detail: Object.entries(event.counts).map(([kind, count]) => `${kind} ${count}`).join(", "), colour: "dim" };
+      return {
+        detail: Object.entries(event.counts)
+          .map(([kind, count]) => `${kind} ${count}`)
+          .join(", "),
+        colour: "dim",
+      };
     case "request":
       return { detail: `${event.method} ${event.path} → v${event.version}`, colour: "blue" };
     case "response":
-      if (event.status === 101) return { detail: `101 Switching Protocols: upgraded to ${event.headers.upgrade ?? "another protocol"}`, colour: "blue" };
+      if (event.status === 101)
+        return {
+          detail: `101 Switching Protocols: upgraded to ${event.headers.upgrade ?? "another protocol"}`,
+          colour: "blue",
+        };
       return { detail: `${event.status}${contentType(event.headers)} (${event.body} body)`, colour: "blue" };
     case "write": {
       const waited = event.waitedMs !== undefined && event.waitedMs >= 1 ? `, waited ${ms(event.waitedMs)}` : "";
@@ -73,7 +93,10 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
     case "end":
       return { detail: `${event.writes} writes, ${event.bytes} B`, colour: "blue" };
     case "error":
-      return { detail: `${event.handler === undefined ? event.during : `${event.handler} handler`}${at(event.line)}: ${event.message}`, colour: "red" };
+      return {
+        detail: `${event.handler === undefined ? event.during : `${event.handler} handler`}${at(event.line)}: ${event.message}`,
+        colour: "red",
+      };
     case "abort":
       return { detail: "req.signal aborted: the client went away", colour: "yellow" };
     case "cancel":
@@ -83,32 +106,63 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
     case "leak":
       return { detail: `${event.what}${at(event.line)}: ${event.detail}`, colour: "red" };
     case "folded":
-      return { detail: `${event.count} ${event.of} events (${event.bytes} B) over ${ms(event.t - event.since)}, folded`, colour: "dim" };
+      return {
+        detail: `${event.count} ${event.of} events (${event.bytes} B) over ${ms(event.t - event.since)}, folded`,
+        colour: "dim",
+      };
     case "open":
-      return { detail: `${event.client} ${event.method} ${event.url}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}${openNotes(event)}`, colour: "cyan" };
+      return {
+        detail: `${event.client} ${event.method} ${event.url}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}${openNotes(event)}`,
+        colour: "cyan",
+      };
     case "headers":
-      return { detail: `${event.status}${contentType(event.headers)}, first byte after ${ms(event.ttfbMs)}`, colour: "cyan" };
+      return {
+        detail: `${event.status}${contentType(event.headers)}, first byte after ${ms(event.ttfbMs)}`,
+        colour: "cyan",
+      };
     case "chunk":
       return { detail: `${event.bytes} B ${visiblePreview(event)}`, colour: "reset" };
     case "sse":
-      return { detail: `${escapeInvisible(event.event)}${lastEventIdLabel(event)} ${visibleText(event.data)}`, colour: "magenta" };
+      return {
+        detail: `${escapeInvisible(event.event)}${lastEventIdLabel(event)} ${visibleText(event.data)}`,
+        colour: "magenta",
+      };
     case "sse-no-event":
-      return { detail: `${noEventReasons[event.reason](event)} ${visibleText(event.block, 60)}`, colour: event.reason === "unfinished" ? "yellow" : "dim" };
+      return {
+        detail: `${noEventReasons[event.reason](event)} ${visibleText(event.block, 60)}`,
+        colour: event.reason === "unfinished" ? "yellow" : "dim",
+      };
     case "sse-comment":
       return { detail: visibleText(event.text), colour: "dim" };
     case "sse-retry":
-      return { detail: event.reset ? `${ms(event.ms)}: an empty retry goes back to the default` : ms(event.ms), colour: "magenta" };
+      return {
+        detail: event.reset ? `${ms(event.ms)}: an empty retry goes back to the default` : ms(event.ms),
+        colour: "magenta",
+      };
     case "sse-invalid":
       return { detail: `${event.type}: ${visibleText(event.line)}`, colour: "red" };
     case "json-line":
       return { detail: describeJsonLine(event), colour: event.error === undefined ? "magenta" : "yellow" };
     case "reading":
-      return { detail: `${event.state} reading (${event.cause === "stall" ? "the lane's stall setting" : "from the lane's chip"})`, colour: event.state === "paused" ? "yellow" : "cyan" };
+      return {
+        detail: `${event.state} reading (${event.cause === "stall" ? "the lane's stall setting" : "from the lane's chip"})`,
+        colour: event.state === "paused" ? "yellow" : "cyan",
+      };
     case "disconnect":
-      if (event.by === "drop") return { detail: `dropped after ${event.chunks} chunks, ${event.bytes} B, as the lane's setting says: no clean close`, colour: "yellow" };
-      return { detail: `by ${event.by}${event.message ? `: ${event.message}` : ""} after ${event.chunks} chunks, ${event.bytes} B`, colour: event.by === "error" ? "red" : "cyan" };
+      if (event.by === "drop")
+        return {
+          detail: `dropped after ${event.chunks} chunks, ${event.bytes} B, as the lane's setting says: no clean close`,
+          colour: "yellow",
+        };
+      return {
+        detail: `by ${event.by}${event.message ? `: ${event.message}` : ""} after ${event.chunks} chunks, ${event.bytes} B`,
+        colour: event.by === "error" ? "red" : "cyan",
+      };
     case "reconnect":
-      return { detail: `after ${ms(event.delayMs)}${event.lastEventId ? `, Last-Event-ID: ${visibleText(event.lastEventId, 40)}` : ", no Last-Event-ID"}`, colour: "cyan" };
+      return {
+        detail: `after ${ms(event.delayMs)}${event.lastEventId ? `, Last-Event-ID: ${visibleText(event.lastEventId, 40)}` : ", no Last-Event-ID"}`,
+        colour: "cyan",
+      };
     case "ws-open":
     case "ws-message":
     case "ws-send":

@@ -22,22 +22,37 @@ function closeDetail(code: number, reason: string, visible: (text: string) => st
   return `code ${code}${reason === "" ? "" : ` ${visible(reason)}`}`;
 }
 
-export function describeWebSocketEvent(event: WebSocketEvent, visible: (text: string) => string): { detail: string; colour: EventColour } {
+export function describeWebSocketEvent(
+  event: WebSocketEvent,
+  visible: (text: string) => string,
+): { detail: string; colour: EventColour } {
   if (event.side === "server") {
     switch (event.kind) {
       case "ws-open":
-        return { detail: `opened, served by v${event.version}${event.data === undefined ? "" : `, ws.data ${event.data}`}`, colour: "blue" };
+        return {
+          detail: `opened, served by v${event.version}${event.data === undefined ? "" : `, ws.data ${event.data}`}`,
+          colour: "blue",
+        };
       case "ws-message":
         return { detail: `${describePayload(event, visible)} → v${event.version}`, colour: "reset" };
       case "ws-send":
-        return { detail: `${describePayload(event, visible)} by ${event.via}${event.topic === undefined ? "" : ` to ${visible(event.topic)}`}, returned ${describeSendResult(event.result)}`, colour: event.result === 0 ? "red" : event.result < 0 ? "yellow" : "reset" };
+        return {
+          detail: `${describePayload(event, visible)} by ${event.via}${event.topic === undefined ? "" : ` to ${visible(event.topic)}`}, returned ${describeSendResult(event.result)}`,
+          colour: event.result === 0 ? "red" : event.result < 0 ? "yellow" : "reset",
+        };
       case "ws-drain":
         return { detail: "drain: the backpressure cleared", colour: "green" };
       case "ws-close":
-        return { detail: closeDetail(event.code, event.reason, visible), colour: normalCloses.has(event.code) ? "blue" : "yellow" };
+        return {
+          detail: closeDetail(event.code, event.reason, visible),
+          colour: normalCloses.has(event.code) ? "blue" : "yellow",
+        };
       case "ws-publish": {
         const who = event.by === "ws" ? "ws.publish" : "server.publish";
-        return { detail: `${who} to ${visible(event.topic)}, ${event.subscribers} subscriber${event.subscribers === 1 ? "" : "s"}: ${describePayload(event, visible)}, returned ${describeSendResult(event.result)}`, colour: "magenta" };
+        return {
+          detail: `${who} to ${visible(event.topic)}, ${event.subscribers} subscriber${event.subscribers === 1 ? "" : "s"}: ${describePayload(event, visible)}, returned ${describeSendResult(event.result)}`,
+          colour: "magenta",
+        };
       }
       default: {
         const _never: never = event;
@@ -47,13 +62,19 @@ export function describeWebSocketEvent(event: WebSocketEvent, visible: (text: st
   }
   switch (event.kind) {
     case "ws-open":
-      return { detail: `protocol ${event.protocol === "" ? "none" : visible(event.protocol)}${event.extensions === "" ? "" : `, extensions ${visible(event.extensions)}`}`, colour: "cyan" };
+      return {
+        detail: `protocol ${event.protocol === "" ? "none" : visible(event.protocol)}${event.extensions === "" ? "" : `, extensions ${visible(event.extensions)}`}`,
+        colour: "cyan",
+      };
     case "ws-send":
       return { detail: describePayload(event, visible), colour: "reset" };
     case "ws-message":
       return { detail: describePayload(event, visible), colour: "magenta" };
     case "ws-close":
-      return { detail: `${closeDetail(event.code, event.reason, visible)}, ${event.wasClean ? "clean" : "not clean"}`, colour: event.wasClean && normalCloses.has(event.code) ? "cyan" : "yellow" };
+      return {
+        detail: `${closeDetail(event.code, event.reason, visible)}, ${event.wasClean ? "clean" : "not clean"}`,
+        colour: event.wasClean && normalCloses.has(event.code) ? "cyan" : "yellow",
+      };
     case "ws-error":
       return { detail: event.message, colour: "red" };
     default: {

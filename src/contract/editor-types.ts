@@ -29,7 +29,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function isOptionValue(value: unknown): value is CompilerOptionValue {
-  return ["string", "number", "boolean"].includes(typeof value) || (Array.isArray(value) && value.every((item) => typeof item === "string"));
+  return (
+    ["string", "number", "boolean"].includes(typeof value) ||
+    (Array.isArray(value) && value.every((item) => typeof item === "string"))
+  );
 }
 
 function stringRecord(value: unknown, what: string): Record<string, string> {

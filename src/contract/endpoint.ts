@@ -7,7 +7,23 @@
  */
 
 import { runCheck } from "./check.ts";
-import { type Envelope, type NoPushes, type NoRequests, type PushChecks, type PushMap, type PushPayload, type RemoteError, type ReplyEnvelope, type ReplyTo, type RequestChecks, type RequestErrorKind, type RequestMap, type RequestPayload, type TypeOf, remoteErrorCheck } from "./envelope.ts";
+import {
+  type Envelope,
+  type NoPushes,
+  type NoRequests,
+  type PushChecks,
+  type PushMap,
+  type PushPayload,
+  type RemoteError,
+  type ReplyEnvelope,
+  type ReplyTo,
+  type RequestChecks,
+  type RequestErrorKind,
+  type RequestMap,
+  type RequestPayload,
+  type TypeOf,
+  remoteErrorCheck,
+} from "./envelope.ts";
 import { errorMessage } from "./error-message.ts";
 
 /** A request that got no reply: timed out, refused, failed on the other side, or cut off. */
@@ -30,9 +46,15 @@ export interface EndpointTimers {
 }
 
 /** What answers one request type: its fields in, its reply (or a promise of it) out. */
-export type Handlers<M extends RequestMap<M>> = { [K in TypeOf<M>]: (request: M[K]["request"]) => M[K]["reply"] | Promise<M[K]["reply"]> };
+export type Handlers<M extends RequestMap<M>> = {
+  [K in TypeOf<M>]: (request: M[K]["request"]) => M[K]["reply"] | Promise<M[K]["reply"]>;
+};
 
-export interface EndpointOptions<Sends extends RequestMap<Sends>, Answers extends RequestMap<Answers>, PushesIn extends PushMap<PushesIn>> {
+export interface EndpointOptions<
+  Sends extends RequestMap<Sends>,
+  Answers extends RequestMap<Answers>,
+  PushesIn extends PushMap<PushesIn>,
+> {
   /** Who is at the other end, for error messages: `the runner`, `the host`. */
   peer: string;
   /** Hands one message to the transport. A throw means the transport is gone. */
@@ -40,7 +62,7 @@ export interface EndpointOptions<Sends extends RequestMap<Sends>, Answers extend
   /** The checks of the requests this side sends: their replies are checked when they arrive. */
   sends?: RequestChecks<Sends> | undefined;
   /** Time limits of the requests this side sends, in ms: `default`, and per type where it differs. 30 s when left out. */
-  timeouts?: { default: number } & { [K in TypeOf<Sends>]?: number } | undefined;
+  timeouts?: ({ default: number } & { [K in TypeOf<Sends>]?: number }) | undefined;
   /** The requests this side answers: their checks and their handlers. */
   answers?: { checks: RequestChecks<Answers>; handlers: Handlers<Answers> } | undefined;
   /** The pushes this side receives: their checks and where they go. */
@@ -62,7 +84,11 @@ export interface RequestOptions {
 
 export interface Endpoint<Sends extends RequestMap<Sends>, PushesOut extends PushMap<PushesOut>> {
   /** Sends a request; resolves with its reply, or rejects with a `RequestError`. */
-  request<K extends TypeOf<Sends>>(type: K, fields: Sends[K]["request"], options?: RequestOptions): Promise<ReplyTo<Sends, K>>;
+  request<K extends TypeOf<Sends>>(
+    type: K,
+    fields: Sends[K]["request"],
+    options?: RequestOptions,
+  ): Promise<ReplyTo<Sends, K>>;
   /** Sends a push. False when the transport is gone. */
   push<K extends TypeOf<PushesOut>>(type: K, fields: PushesOut[K]): boolean;
   /** One message from the transport, as it arrived (parsed, not yet checked). */
@@ -82,7 +108,8 @@ interface Pending {
 
 type Fields = Record<string, unknown>;
 
-const isFields = (value: unknown): value is Fields => value !== null && typeof value === "object" && !Array.isArray(value);
+const isFields = (value: unknown): value is Fields =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** Timed-out requests remembered, so their late replies are told apart from stray ones. */
 const maxRemembered = 1_000;
@@ -131,7 +158,11 @@ export function createEndpoint<
     return byType?.[type] ?? options.timeouts?.default ?? 30_000;
   }
 
-  function request<K extends TypeOf<Sends>>(type: K, fields: Sends[K]["request"], requestOptions?: RequestOptions): Promise<ReplyTo<Sends, K>> {
+  function request<K extends TypeOf<Sends>>(
+    type: K,
+    fields: Sends[K]["request"],
+    requestOptions?: RequestOptions,
+  ): Promise<ReplyTo<Sends, K>> {
     if (closedBy) return Promise.reject(closedBy);
     const id = nextId++;
     const { promise, resolve, reject } = Promise.withResolvers<ReplyTo<Sends, K>>();
@@ -141,7 +172,9 @@ export function createEndpoint<
       timedOut.add(id);
       // Only the recent ones can still be answered late; the set must not grow for good.
       if (timedOut.size > maxRemembered) timedOut.delete(timedOut.values().next().value!);
-      reject(new RequestError("timeout", type, `${options.peer} did not answer ${JSON.stringify(type)} within ${ms} ms`));
+      reject(
+        new RequestError("timeout", type, `${options.peer} did not answer ${JSON.stringify(type)} within ${ms} ms`),
+      );
     }, ms);
     pending.set(id, { type, resolve: resolve as (reply: unknown) => void, reject, timer });
     const payload = { ...fields, type } as RequestPayload<Sends, K>;
@@ -149,7 +182,13 @@ export function createEndpoint<
       options.send({ id, payload });
     } catch (error) {
       settle(id);
-      reject(new RequestError("closed", type, `could not send ${JSON.stringify(type)} to ${options.peer}: ${errorMessage(error)}`));
+      reject(
+        new RequestError(
+          "closed",
+          type,
+          `could not send ${JSON.stringify(type)} to ${options.peer}: ${errorMessage(error)}`,
+        ),
+      );
     }
     return promise;
   }
@@ -168,23 +207,42 @@ export function createEndpoint<
     }
     if (Object.hasOwn(message, "error")) {
       const error = runCheck(remoteErrorCheck, message.error);
-      if (!error.ok) entry.reject(new RequestError("malformed", entry.type, `${options.peer} sent a malformed error for ${JSON.stringify(entry.type)}: ${error.problem}`));
+      if (!error.ok)
+        entry.reject(
+          new RequestError(
+            "malformed",
+            entry.type,
+            `${options.peer} sent a malformed error for ${JSON.stringify(entry.type)}: ${error.problem}`,
+          ),
+        );
       else entry.reject(new RequestError(error.value.kind, entry.type, error.value.message));
       return;
     }
     const checks = options.sends as Record<string, { reply: (value: unknown) => unknown }> | undefined;
     const check = checks?.[entry.type]?.reply;
     if (!check) {
-      entry.reject(new RequestError("malformed", entry.type, `no check for the reply to ${JSON.stringify(entry.type)}`));
+      entry.reject(
+        new RequestError("malformed", entry.type, `no check for the reply to ${JSON.stringify(entry.type)}`),
+      );
       return;
     }
     const checked = runCheck(check, message.reply);
     if (checked.ok) entry.resolve(checked.value);
-    else entry.reject(new RequestError("malformed", entry.type, `${options.peer} sent a malformed reply to ${JSON.stringify(entry.type)}: reply.${checked.problem}`));
+    else
+      entry.reject(
+        new RequestError(
+          "malformed",
+          entry.type,
+          `${options.peer} sent a malformed reply to ${JSON.stringify(entry.type)}: reply.${checked.problem}`,
+        ),
+      );
   }
 
   async function answer(id: number, type: string, payload: Fields): Promise<void> {
-    const answers = options.answers as { checks: Record<string, { request: (value: unknown) => unknown }>; handlers: Record<string, (request: unknown) => unknown> };
+    const answers = options.answers as {
+      checks: Record<string, { request: (value: unknown) => unknown }>;
+      handlers: Record<string, (request: unknown) => unknown>;
+    };
     const checked = runCheck(answers.checks[type]!.request, payload);
     if (!checked.ok) {
       reply(id, { error: { kind: "malformed", message: `malformed message: ${type}.${checked.problem}` } });
@@ -208,7 +266,8 @@ export function createEndpoint<
     }
     const id = value.id as number;
     if (value.replyId !== undefined) {
-      if (!Number.isSafeInteger(value.replyId)) onProblem("malformed message: replyId must be a whole number when present");
+      if (!Number.isSafeInteger(value.replyId))
+        onProblem("malformed message: replyId must be a whole number when present");
       else receiveReply(value, value.replyId as number);
       return;
     }
@@ -227,7 +286,10 @@ export function createEndpoint<
       else options.pushes!.onPush({ ...(checked.value as object), type } as PushPayload<PushesIn>);
       return;
     }
-    const problem = typeof type === "string" ? `unknown message type ${JSON.stringify(type)}` : "payload must be an object with a string type";
+    const problem =
+      typeof type === "string"
+        ? `unknown message type ${JSON.stringify(type)}`
+        : "payload must be an object with a string type";
     // Whoever sent it may be waiting for an answer: a side that answers requests gives one.
     if (answers) reply(id, { error: { kind: "malformed", message: `malformed message: ${problem}` } });
     else onProblem(`malformed message: ${problem}`);

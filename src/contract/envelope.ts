@@ -27,7 +27,9 @@ export type NoPushes = Record<never, object>;
 export type TypeOf<M> = keyof M & string;
 
 /** The payload of request `K`: its type and its fields. */
-export type RequestPayload<M extends RequestMap<M>, K extends TypeOf<M> = TypeOf<M>> = { [T in K]: { type: T } & M[T]["request"] }[K];
+export type RequestPayload<M extends RequestMap<M>, K extends TypeOf<M> = TypeOf<M>> = {
+  [T in K]: { type: T } & M[T]["request"];
+}[K];
 
 /** The payload of push `K`. */
 export type PushPayload<M extends PushMap<M>, K extends TypeOf<M> = TypeOf<M>> = { [T in K]: { type: T } & M[T] }[K];
@@ -62,7 +64,9 @@ export interface RemoteError {
 }
 
 /** The answer to request `replyId`: its reply, or why there is none. */
-export type ReplyEnvelope<R> = { id: number; replyId: number; reply: R } | { id: number; replyId: number; error: RemoteError };
+export type ReplyEnvelope<R> =
+  | { id: number; replyId: number; reply: R }
+  | { id: number; replyId: number; error: RemoteError };
 
 /** No fields: a request that needs none, or a reply that says only that the request was done. */
 export type Empty = Record<string, never>;
@@ -72,7 +76,9 @@ export const emptyCheck: Check<Empty> = object({});
 export const remoteErrorCheck: Check<RemoteError> = object({ kind: oneOf(requestErrorKinds), message: string });
 
 /** The checks of a request map: each request's fields, and its reply. */
-export type RequestChecks<M extends RequestMap<M>> = { [K in keyof M]: { request: Check<M[K]["request"]>; reply: Check<M[K]["reply"]> } };
+export type RequestChecks<M extends RequestMap<M>> = {
+  [K in keyof M]: { request: Check<M[K]["request"]>; reply: Check<M[K]["reply"]> };
+};
 
 /** The checks of a push map. */
 export type PushChecks<M extends PushMap<M>> = { [K in keyof M]: Check<M[K]> };

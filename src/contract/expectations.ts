@@ -19,7 +19,21 @@
  * names what was meant, not an expectation that silently never matches.
  */
 
-import { array, boolean, CheckProblem, integer, number, object, oneOf, optional, partialObject, record, refine, string, type Check } from "./check.ts";
+import {
+  array,
+  boolean,
+  CheckProblem,
+  integer,
+  number,
+  object,
+  oneOf,
+  optional,
+  partialObject,
+  record,
+  refine,
+  string,
+  type Check,
+} from "./check.ts";
 import { clientBehaviourCheck, type ClientBehaviour } from "./client-behaviour.ts";
 import { jsonValue, type JsonValue } from "./json-value.ts";
 import { clientKinds, type ClientKind, type TimelineKind } from "./timeline-events.ts";
@@ -97,10 +111,23 @@ export interface SteadyExpectation extends ExpectationBase {
   maxGapMs: number;
 }
 
-export type Expectation = HappensExpectation | NeverExpectation | InOrderExpectation | SameOnEveryLaneExpectation | EndsOnItsVersionExpectation | SteadyExpectation;
+export type Expectation =
+  | HappensExpectation
+  | NeverExpectation
+  | InOrderExpectation
+  | SameOnEveryLaneExpectation
+  | EndsOnItsVersionExpectation
+  | SteadyExpectation;
 
 /** The key that says which check an expectation is: exactly one per expectation. */
-export const expectationTypes = ["happens", "never", "inOrder", "sameOnEveryLane", "endsOnItsVersion", "steady"] as const;
+export const expectationTypes = [
+  "happens",
+  "never",
+  "inOrder",
+  "sameOnEveryLane",
+  "endsOnItsVersion",
+  "steady",
+] as const;
 export type ExpectationType = (typeof expectationTypes)[number];
 
 /** How to run the trace the expectations are checked against; the command line's options win over these. */
@@ -133,9 +160,11 @@ export interface ExpectationFile {
 // --- checks -----------------------------------------------------------------------------------
 
 const kindList = timelineKinds.join(", ");
-const isKind = (value: unknown): value is TimelineKind => typeof value === "string" && (timelineKinds as readonly string[]).includes(value);
+const isKind = (value: unknown): value is TimelineKind =>
+  typeof value === "string" && (timelineKinds as readonly string[]).includes(value);
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** The regular expression a `match` operator holds, or the problem with it. */
 export function compileMatch(source: string, flags = ""): RegExp {
@@ -160,18 +189,27 @@ const fieldMatcher: Check<FieldMatcher> = (value) => {
   const range = keys.every((key) => key === "min" || key === "max");
   if (range && keys.length > 0) {
     const checked = partialObject({ min: number, max: number }, "")(value);
-    if (checked.min !== undefined && checked.max !== undefined && checked.min > checked.max) throw new CheckProblem(`has min ${checked.min} above max ${checked.max}`);
+    if (checked.min !== undefined && checked.max !== undefined && checked.min > checked.max)
+      throw new CheckProblem(`has min ${checked.min} above max ${checked.max}`);
     return checked;
   }
   if (keys.includes("flags") && !keys.includes("match")) throw new CheckProblem("has flags without match");
   const operators = keys.filter((key) => key !== "flags");
-  if (operators.length !== 1) throw new CheckProblem(`must have exactly one operator (min and max may go together), not ${operators.length === 0 ? "none" : operators.join(" and ")}`);
+  if (operators.length !== 1)
+    throw new CheckProblem(
+      `must have exactly one operator (min and max may go together), not ${operators.length === 0 ? "none" : operators.join(" and ")}`,
+    );
   // A lone min or max went the range's way above; any other mix was refused.
   switch (operators[0] as Exclude<MatcherOperator, "min" | "max">) {
     case "equals":
       return object({ equals: jsonValue })(value);
     case "match": {
-      const checked = object({ match: string, flags: optional(refine(string, (flags) => /^[dgimsuvy]*$/.test(flags), "must be regular expression flags (such as i, m, s)")) })(value);
+      const checked = object({
+        match: string,
+        flags: optional(
+          refine(string, (flags) => /^[dgimsuvy]*$/.test(flags), "must be regular expression flags (such as i, m, s)"),
+        ),
+      })(value);
       try {
         compileMatch(checked.match, checked.flags);
       } catch (error) {
@@ -203,11 +241,24 @@ function patternKinds(pattern: Record<string, unknown>): TimelineKind[] {
 /** A `kind` matcher names only kinds that exist: `"sse"`, `{"oneOf": [...]}`, `{"not": "log"}`. */
 function checkKindMatcher(kind: FieldMatcher): void {
   if (isPlainObject(kind) && ("match" in kind || "includes" in kind || "exists" in kind)) return;
-  const named = typeof kind === "string" ? [kind] : isPlainObject(kind) && "oneOf" in kind ? kind.oneOf : isPlainObject(kind) && "not" in kind ? [kind.not] : undefined;
-  if (named === undefined) throw new CheckProblem(`must be a kind, or {"oneOf": [kinds]}: one of ${kindList}`, ["kind"]);
+  const named =
+    typeof kind === "string"
+      ? [kind]
+      : isPlainObject(kind) && "oneOf" in kind
+        ? kind.oneOf
+        : isPlainObject(kind) && "not" in kind
+          ? [kind.not]
+          : undefined;
+  if (named === undefined)
+    throw new CheckProblem(`must be a kind, or {"oneOf": [kinds]}: one of ${kindList}`, ["kind"]);
   named.forEach((name, index) => {
     if (isPlainObject(name) || isKind(name)) return;
-    const at = typeof kind === "string" ? ["kind"] : isPlainObject(kind) && "oneOf" in kind ? ["kind", "oneOf", index] : ["kind", "not"];
+    const at =
+      typeof kind === "string"
+        ? ["kind"]
+        : isPlainObject(kind) && "oneOf" in kind
+          ? ["kind", "oneOf", index]
+          : ["kind", "not"];
     throw new CheckProblem(`${JSON.stringify(name)} is not a kind of event; the kinds are ${kindList}`, at);
   });
 }
@@ -231,7 +282,8 @@ export const eventPatternCheck: Check<EventPattern> = (value) => {
 const count: Check<Count> = (value) => {
   if (typeof value === "number") return integer(0)(value);
   const checked = partialObject({ min: integer(0), max: integer(0) }, "is not part of a count (min, max)")(value);
-  if (checked.min !== undefined && checked.max !== undefined && checked.min > checked.max) throw new CheckProblem(`has min ${checked.min} above max ${checked.max}`);
+  if (checked.min !== undefined && checked.max !== undefined && checked.min > checked.max)
+    throw new CheckProblem(`has min ${checked.min} above max ${checked.max}`);
   return checked;
 };
 
@@ -240,18 +292,34 @@ const eachLane = optional(boolean);
 
 const expectationChecks: { [K in ExpectationType]: Check<Extract<Expectation, Record<K, unknown>>> } = {
   happens: refine(
-    object({ name, happens: eventPatternCheck, count: optional(count), after: optional(eventPatternCheck), withinMs: optional(nonNegative), eachLane }),
+    object({
+      name,
+      happens: eventPatternCheck,
+      count: optional(count),
+      after: optional(eventPatternCheck),
+      withinMs: optional(nonNegative),
+      eachLane,
+    }),
     (expectation) => expectation.withinMs === undefined || expectation.after !== undefined,
     `withinMs counts from an "after" event: add one, such as "after": {"kind": "open"}`,
   ),
   never: object({ name, never: eventPatternCheck, eachLane }),
-  inOrder: object({ name, inOrder: refine(array(eventPatternCheck, 100), (steps) => steps.length >= 2, "must list at least two patterns"), withinMs: optional(nonNegative), eachLane }),
+  inOrder: object({
+    name,
+    inOrder: refine(array(eventPatternCheck, 100), (steps) => steps.length >= 2, "must list at least two patterns"),
+    withinMs: optional(nonNegative),
+    eachLane,
+  }),
   sameOnEveryLane: object({ name, sameOnEveryLane: eventPatternCheck, compare: optional(array(string, 50)) }),
   endsOnItsVersion: object({
     name,
     endsOnItsVersion: (value: unknown) => (value === true ? true : eventPatternCheck(value)),
   }),
-  steady: object({ name, steady: eventPatternCheck, maxGapMs: refine(number, (ms) => ms > 0, "must be a number of ms above 0") }),
+  steady: object({
+    name,
+    steady: eventPatternCheck,
+    maxGapMs: refine(number, (ms) => ms > 0, "must be a number of ms above 0"),
+  }),
 };
 
 /** The keys each type of expectation may have. */
@@ -268,11 +336,19 @@ export const expectationCheck: Check<Expectation> = (value) => {
   if (!isPlainObject(value)) throw new CheckProblem("must be an object");
   const types = expectationTypes.filter((type) => Object.hasOwn(value, type));
   if (types.length !== 1) {
-    throw new CheckProblem(types.length === 0 ? `says nothing to check: give one of ${expectationTypes.join(", ")}` : `must check one thing, not ${types.join(" and ")}: make them separate expectations`);
+    throw new CheckProblem(
+      types.length === 0
+        ? `says nothing to check: give one of ${expectationTypes.join(", ")}`
+        : `must check one thing, not ${types.join(" and ")}: make them separate expectations`,
+    );
   }
   const type = types[0]!;
   const stray = Object.keys(value).find((key) => !allowedKeys[type].includes(key));
-  if (stray !== undefined) throw new CheckProblem(`is not an option of a "${type}" expectation (its options: ${allowedKeys[type].join(", ")})`, [stray]);
+  if (stray !== undefined)
+    throw new CheckProblem(
+      `is not an option of a "${type}" expectation (its options: ${allowedKeys[type].join(", ")})`,
+      [stray],
+    );
   return expectationChecks[type](value);
 };
 
@@ -302,10 +378,15 @@ export const expectationFileCheck: Check<ExpectationFile> = (value) => {
   // A bare list is a file of expectations alone.
   if (Array.isArray(value)) return expectationFileCheck({ expect: value });
   if (!isPlainObject(value)) throw new CheckProblem(`must be an object with an "expect" list`);
-  const stray = Object.keys(value).find((key) => key !== "version" && key !== "trace" && key !== "expect" && key !== "$schema");
-  if (stray !== undefined) throw new CheckProblem(`is not part of an expectation file (it has version, trace and expect)`, [stray]);
+  const stray = Object.keys(value).find(
+    (key) => key !== "version" && key !== "trace" && key !== "expect" && key !== "$schema",
+  );
+  if (stray !== undefined)
+    throw new CheckProblem(`is not part of an expectation file (it has version, trace and expect)`, [stray]);
   const checked = object({
-    version: optional(refine(integer(1), (version) => version === 1, "must be 1: this playground reads version 1 of the format")),
+    version: optional(
+      refine(integer(1), (version) => version === 1, "must be 1: this playground reads version 1 of the format"),
+    ),
     trace: optional(traceSettingsCheck),
     expect: refine(array(expectationCheck, 1_000), (list) => list.length > 0, "must list at least one expectation"),
   })(value);
@@ -313,7 +394,9 @@ export const expectationFileCheck: Check<ExpectationFile> = (value) => {
 };
 
 /** Reads an expectation file's text: the expectations, or a problem that says where the file is wrong. */
-export function parseExpectationFile(text: string): { ok: true; file: ExpectationFile } | { ok: false; problem: string } {
+export function parseExpectationFile(
+  text: string,
+): { ok: true; file: ExpectationFile } | { ok: false; problem: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -73,12 +73,23 @@ export interface ExportError {
 
 const position = optional(integer(1));
 
-export const tryRequestCheck: Check<TryRequest> = object({ path: string, method: optional(string), headers: optional(record(string)), body: optional(string) });
+export const tryRequestCheck: Check<TryRequest> = object({
+  path: string,
+  method: optional(string),
+  headers: optional(record(string)),
+  body: optional(string),
+});
 
 export const exportResultCheck: Check<ExportResult> = tagged("ok", {
   true: object({ ok: literal(true), code: string, changes: array(string), notes: array(string) }),
   false: object({
     ok: literal(false),
-    error: object({ kind: oneOf(exportErrorKinds), message: string, line: position, column: position, failure: optional(oneOf(loadFailures)) }),
+    error: object({
+      kind: oneOf(exportErrorKinds),
+      message: string,
+      line: position,
+      column: position,
+      failure: optional(oneOf(loadFailures)),
+    }),
   }),
 });

@@ -1,6 +1,18 @@
 /** Snippets as files: documents, settings, folder listings, the workspace a page restores. */
 
-import { array, boolean, describedAs, integer, object, oneOf, optional, partialObject, refine, string, type Check } from "./check.ts";
+import {
+  array,
+  boolean,
+  describedAs,
+  integer,
+  object,
+  oneOf,
+  optional,
+  partialObject,
+  refine,
+  string,
+  type Check,
+} from "./check.ts";
 import { clientKinds, type ClientKind } from "./timeline-events.ts";
 
 /** A snippet as the editor holds it: a real file, or an untitled one kept in the workspace folder. */
@@ -91,18 +103,36 @@ export function isDocumentId(value: unknown): value is string {
  * platform's own rules.
  */
 export function isAbsolutePath(value: unknown): value is string {
-  return typeof value === "string" && value.length <= maxPathLength && !value.includes("\0") && /^(?:\/|[A-Za-z]:[\\/]|\\\\)/.test(value);
+  return (
+    typeof value === "string" &&
+    value.length <= maxPathLength &&
+    !value.includes("\0") &&
+    /^(?:\/|[A-Za-z]:[\\/]|\\\\)/.test(value)
+  );
 }
 
 export const documentIdCheck: Check<string> = refine(string, isDocumentId, "must be a document id");
-export const absolutePathCheck: Check<string> = refine(string, isAbsolutePath, `must be an absolute path (at most ${maxPathLength} characters)`);
+export const absolutePathCheck: Check<string> = refine(
+  string,
+  isAbsolutePath,
+  `must be an absolute path (at most ${maxPathLength} characters)`,
+);
 /** A snippet's text, at most the size of a file the playground would open. */
-export const sourceCheck: Check<string> = refine(string, (source) => source.length <= maxSnippetBytes, `must be a string of at most ${maxSnippetBytes} characters`);
+export const sourceCheck: Check<string> = refine(
+  string,
+  (source) => source.length <= maxSnippetBytes,
+  `must be a string of at most ${maxSnippetBytes} characters`,
+);
 
 const coordinate = (min: number) => integer(min, maxWindowCoordinate);
 
 export const windowPlaceCheck: Check<WindowPlace> = describedAs(
-  object({ width: coordinate(1), height: coordinate(1), x: coordinate(-maxWindowCoordinate), y: coordinate(-maxWindowCoordinate) }),
+  object({
+    width: coordinate(1),
+    height: coordinate(1),
+    x: coordinate(-maxWindowCoordinate),
+    y: coordinate(-maxWindowCoordinate),
+  }),
   `must be { width, height, x, y } in whole pixels (width and height 1 or more, all within ±${maxWindowCoordinate})`,
 );
 
@@ -119,7 +149,14 @@ export const settingsCheck: Check<Settings> = object({ ...settingFieldChecks, wi
 /** Some settings to change: every field optional, and a name that is not a setting refused. */
 export const settingsPatchCheck: Check<Partial<Settings>> = partialObject(settingFieldChecks, "is not a setting");
 
-export const snippetDocumentCheck: Check<SnippetDocument> = object({ id: documentIdCheck, path: string, name: string, untitled: boolean, source: string, dirty: boolean });
+export const snippetDocumentCheck: Check<SnippetDocument> = object({
+  id: documentIdCheck,
+  path: string,
+  name: string,
+  untitled: boolean,
+  source: string,
+  dirty: boolean,
+});
 
 export const folderListingCheck: Check<FolderListing> = object({
   dir: string,

@@ -11,7 +11,14 @@ import { jsonValue, type JsonValue } from "./json-value.ts";
 import type { EventAt } from "./timeline-events.ts";
 
 /** The media types read as JSON lines (parameters such as `charset` are ignored). */
-export const jsonLinesMediaTypes = ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonl", "application/jsonlines", "application/x-jsonlines"] as const;
+export const jsonLinesMediaTypes = [
+  "application/x-ndjson",
+  "application/ndjson",
+  "application/jsonl",
+  "application/x-jsonl",
+  "application/jsonlines",
+  "application/x-jsonlines",
+] as const;
 export type JsonLinesMediaType = (typeof jsonLinesMediaTypes)[number];
 
 /** Whether a MIME essence (`application/x-ndjson`, lowercase, no parameters) names JSON lines. */

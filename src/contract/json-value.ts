@@ -40,5 +40,7 @@ export function sameJson(a: unknown, b: unknown): boolean {
   const aKeys = Object.keys(a);
   const bFields = b as Record<string, unknown>;
   if (aKeys.length !== Object.keys(b).length) return false;
-  return aKeys.every((key) => Object.hasOwn(bFields, key) && sameJson((a as Record<string, unknown>)[key], bFields[key]));
+  return aKeys.every(
+    (key) => Object.hasOwn(bFields, key) && sameJson((a as Record<string, unknown>)[key], bFields[key]),
+  );
 }

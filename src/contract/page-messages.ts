@@ -6,9 +6,29 @@
  * asks for the second, and for the session's handler).
  */
 
-import { array, boolean, integer, literal, number, object, oneOf, optional, refine, string, tagged, type Check } from "./check.ts";
+import {
+  array,
+  boolean,
+  integer,
+  literal,
+  number,
+  object,
+  oneOf,
+  optional,
+  refine,
+  string,
+  tagged,
+  type Check,
+} from "./check.ts";
 import { emptyCheck, type Empty, type PushChecks, type RequestChecks } from "./envelope.ts";
-import { exportResultCheck, exportTargets, tryRequestCheck, type ExportResult, type ExportTarget, type TryRequest } from "./export.ts";
+import {
+  exportResultCheck,
+  exportTargets,
+  tryRequestCheck,
+  type ExportResult,
+  type ExportTarget,
+  type TryRequest,
+} from "./export.ts";
 import {
   absolutePathCheck,
   documentIdCheck,
@@ -26,9 +46,21 @@ import {
 import { clientBehaviourCheck, type ClientBehaviour } from "./client-behaviour.ts";
 import { clientRequestCheck, type ClientRequest } from "./client-request.ts";
 import { clockReadingCheck, type ClockReading } from "./clock-sync.ts";
-import { recordingFileReplyCheck, recordingSourcesCheck, type RecordingFileReply, type RecordingSources } from "./recording-file.ts";
+import {
+  recordingFileReplyCheck,
+  recordingSourcesCheck,
+  type RecordingFileReply,
+  type RecordingSources,
+} from "./recording-file.ts";
 import { clientEventCheck, timelineEventCheck } from "./timeline-checks.ts";
-import { clientKinds, type ClientEvent, type ClientKind, type LoadedEvent, type LoadErrorEvent, type TimelineEvent } from "./timeline-events.ts";
+import {
+  clientKinds,
+  type ClientEvent,
+  type ClientKind,
+  type LoadedEvent,
+  type LoadErrorEvent,
+  type TimelineEvent,
+} from "./timeline-events.ts";
 
 /** A message for a lane's WebSocket: text, or binary written as hex (`de ad be ef`). */
 export interface WsSendRequest {
@@ -213,7 +245,11 @@ export interface ExampleInfo {
 const lane = integer(1);
 
 /** Hex digits in pairs, spaces and colons between them allowed. */
-const hexText = refine(string, (text) => /^(?:0x)?[0-9a-fA-F\s:]*$/.test(text) && text.replace(/^0x|[\s:]/g, "").length % 2 === 0, "must be hex, two digits per byte");
+const hexText = refine(
+  string,
+  (text) => /^(?:0x)?[0-9a-fA-F\s:]*$/.test(text) && text.replace(/^0x|[\s:]/g, "").length % 2 === 0,
+  "must be hex, two digits per byte",
+);
 
 const wsSendRequestCheck: Check<WsSendRequest> = refine(
   object({ lane, text: optional(string), hex: optional(hexText) }),
@@ -224,22 +260,56 @@ const wsCloseRequestCheck: Check<WsCloseRequest> = object({
   lane,
   code: optional(integer(1000, 4999)),
   // The close frame holds 125 bytes: the code's 2 and a reason of 123 (RFC 6455 §5.5).
-  reason: optional(refine(string, (reason) => new TextEncoder().encode(reason).byteLength <= 123, "must be at most 123 bytes of UTF-8")),
+  reason: optional(
+    refine(
+      string,
+      (reason) => new TextEncoder().encode(reason).byteLength <= 123,
+      "must be at most 123 bytes of UTF-8",
+    ),
+  ),
 });
 
 /** A page's browser clients record client events on their own lanes (never lane 0, the runner's). */
-const browserEventCheck: Check<ClientEvent> = refine(clientEventCheck, (event) => event.lane >= 1, "must be on a client's lane (1 or more)");
+const browserEventCheck: Check<ClientEvent> = refine(
+  clientEventCheck,
+  (event) => event.lane >= 1,
+  "must be on a client's lane (1 or more)",
+);
 
-const liveClientCheck: Check<LiveClient> = object({ lane, client: oneOf(clientKinds), method: string, path: string, slow: optional(clientBehaviourCheck), paused: optional(boolean) });
-export const hostStatusCheck: Check<HostStatus> = object({ runnerUrl: string, serving: optional(integer(1)), timelineStart: number, clients: array(liveClientCheck) });
+const liveClientCheck: Check<LiveClient> = object({
+  lane,
+  client: oneOf(clientKinds),
+  method: string,
+  path: string,
+  slow: optional(clientBehaviourCheck),
+  paused: optional(boolean),
+});
+export const hostStatusCheck: Check<HostStatus> = object({
+  runnerUrl: string,
+  serving: optional(integer(1)),
+  timelineStart: number,
+  clients: array(liveClientCheck),
+});
 
 /** A file name with no folder in it: the dialog decides the folder. */
-const fileName = refine(string, (name) => name.length > 0 && name.length <= 255 && !/[/\\\0]/.test(name) && name !== "." && name !== "..", "must be a file name without a folder");
+const fileName = refine(
+  string,
+  (name) => name.length > 0 && name.length <= 255 && !/[/\\\0]/.test(name) && name !== "." && name !== "..",
+  "must be a file name without a folder",
+);
 const saveCopyRequestCheck: Check<SaveCopyRequest> = refine(
   object({
     suggestedName: fileName,
-    text: optional(refine(string, (text) => text.length <= maxSaveCopyBytes, `must be at most ${maxSaveCopyBytes} characters`)),
-    base64: optional(refine(string, (text) => text.length <= (maxSaveCopyBytes / 3) * 4 + 4 && /^[A-Za-z0-9+/]*={0,2}$/.test(text), "must be base64 of at most the size limit")),
+    text: optional(
+      refine(string, (text) => text.length <= maxSaveCopyBytes, `must be at most ${maxSaveCopyBytes} characters`),
+    ),
+    base64: optional(
+      refine(
+        string,
+        (text) => text.length <= (maxSaveCopyBytes / 3) * 4 + 4 && /^[A-Za-z0-9+/]*={0,2}$/.test(text),
+        "must be base64 of at most the size limit",
+      ),
+    ),
   }),
   (request) => (request.text === undefined) !== (request.base64 === undefined),
   "must carry either text or base64, not both",
@@ -249,7 +319,11 @@ const saveCopyReplyCheck: Check<SaveCopyReply> = tagged("type", {
   cancelled: object({ type: literal("cancelled") }),
 });
 
-const loadOutcomeCheck = refine(timelineEventCheck, (event) => event.kind === "loaded" || event.kind === "load-error", "must be a loaded or load-error event") as Check<LoadOutcome>;
+const loadOutcomeCheck = refine(
+  timelineEventCheck,
+  (event) => event.kind === "loaded" || event.kind === "load-error",
+  "must be a loaded or load-error event",
+) as Check<LoadOutcome>;
 
 const documentReplyCheck: Check<DocumentReply> = tagged("type", {
   document: object({ type: literal("document"), document: snippetDocumentCheck, recent: array(string) }),
@@ -261,7 +335,10 @@ export const pageRequestChecks: RequestChecks<PageRequests> = {
     request: object({ source: string, path: optional(refine(string, (path) => path !== "", "must be a file path")) }),
     reply: loadOutcomeCheck,
   },
-  connect: { request: object({ request: clientRequestCheck }), reply: object({ lanes: array(object({ lane, url: string })) }) },
+  connect: {
+    request: object({ request: clientRequestCheck }),
+    reply: object({ lanes: array(object({ lane, url: string })) }),
+  },
   disconnect: { request: object({ lane: optional(lane) }), reply: emptyCheck },
   "ws-send": { request: wsSendRequestCheck, reply: emptyCheck },
   "ws-close": { request: wsCloseRequestCheck, reply: emptyCheck },
@@ -276,17 +353,31 @@ export const pageRequestChecks: RequestChecks<PageRequests> = {
   "file-open": { request: object({ path: absolutePathCheck }), reply: documentReplyCheck },
   "file-open-dialog": { request: emptyCheck, reply: documentReplyCheck },
   "file-list": { request: object({ dir: optional(absolutePathCheck) }), reply: folderListingCheck },
-  "file-save": { request: object({ id: documentIdCheck, source: sourceCheck, path: optional(absolutePathCheck) }), reply: documentReplyCheck },
+  "file-save": {
+    request: object({ id: documentIdCheck, source: sourceCheck, path: optional(absolutePathCheck) }),
+    reply: documentReplyCheck,
+  },
   "file-save-dialog": { request: object({ id: documentIdCheck, source: sourceCheck }), reply: documentReplyCheck },
   draft: { request: object({ id: documentIdCheck, source: sourceCheck }), reply: emptyCheck },
-  "file-conflict-resolve": { request: object({ id: documentIdCheck, keep: oneOf(["mine", "theirs"]) }), reply: documentReplyCheck },
+  "file-conflict-resolve": {
+    request: object({ id: documentIdCheck, keep: oneOf(["mine", "theirs"]) }),
+    reply: documentReplyCheck,
+  },
   "settings-set": { request: object({ settings: settingsPatchCheck }), reply: object({ settings: settingsCheck }) },
   export: {
-    request: object({ source: string, target: oneOf(exportTargets), port: optional(number), tryRequest: optional(tryRequestCheck) }),
+    request: object({
+      source: string,
+      target: oneOf(exportTargets),
+      port: optional(number),
+      tryRequest: optional(tryRequestCheck),
+    }),
     reply: exportResultCheck,
   },
   "save-copy": { request: saveCopyRequestCheck, reply: saveCopyReplyCheck },
-  "page-ready": { request: object({ editorReadyMs: refine(number, (ms) => ms >= 0, "must be a number of ms") }), reply: emptyCheck },
+  "page-ready": {
+    request: object({ editorReadyMs: refine(number, (ms) => ms >= 0, "must be a number of ms") }),
+    reply: emptyCheck,
+  },
   "quit-answer": { request: object({ choice: oneOf(quitChoices) }), reply: emptyCheck },
 };
 

@@ -6,7 +6,18 @@
  * read the same way; it only lacks the sources and settings.
  */
 
-import { array, CheckProblem, integer, literal, number, object, optional, string, tagged, type Check } from "./check.ts";
+import {
+  array,
+  CheckProblem,
+  integer,
+  literal,
+  number,
+  object,
+  optional,
+  string,
+  tagged,
+  type Check,
+} from "./check.ts";
 import { clientRequestCheck, type ClientRequest } from "./client-request.ts";
 import { timelineEventCheck } from "./timeline-checks.ts";
 import type { TimelineEvent } from "./timeline-events.ts";
@@ -72,10 +83,17 @@ export type RecordingFileReply = { type: "opened"; name: string; text: string } 
 /** Events a recording may hold: as many as the page keeps. */
 export const maxRecordingEvents = 1_000_000;
 
-const versionSourceCheck: Check<VersionSource> = object({ version: integer(1), source: string, path: optional(string) });
+const versionSourceCheck: Check<VersionSource> = object({
+  version: integer(1),
+  source: string,
+  path: optional(string),
+});
 const laneRequestCheck: Check<LaneRequest> = object({ lane: integer(1), request: clientRequestCheck });
 
-export const recordingSourcesCheck: Check<RecordingSources> = object({ versions: array(versionSourceCheck), lanes: array(laneRequestCheck) });
+export const recordingSourcesCheck: Check<RecordingSources> = object({
+  versions: array(versionSourceCheck),
+  lanes: array(laneRequestCheck),
+});
 
 export const recordingFileReplyCheck: Check<RecordingFileReply> = tagged("type", {
   opened: object({ type: literal("opened"), name: string, text: string }),
@@ -99,7 +117,8 @@ export function recordingJsonLines(header: RecordingHeader, events: readonly Tim
   return `${escapeInvisibleInJson(JSON.stringify(header))}\n${timelineJsonLines(events)}`;
 }
 
-const isFields = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+const isFields = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
 
 /**
  * Reads a recording, or a `trace --json` file: the header when the first line is one, and every
@@ -117,7 +136,10 @@ export function parseRecording(text: string): { ok: true; recording: Recording }
     try {
       value = JSON.parse(line);
     } catch (error) {
-      return { ok: false, problem: `line ${lineNumber} is not JSON (${error instanceof Error ? error.message : String(error)}): a recording has one JSON object per line` };
+      return {
+        ok: false,
+        problem: `line ${lineNumber} is not JSON (${error instanceof Error ? error.message : String(error)}): a recording has one JSON object per line`,
+      };
     }
     try {
       if (!seenContent && isFields(value) && Object.hasOwn(value, "format")) header = recordingHeaderCheck(value);
@@ -132,7 +154,11 @@ export function parseRecording(text: string): { ok: true; recording: Recording }
       return { ok: false, problem: `line ${lineNumber}, ${what}: ${error.message}` };
     }
     seenContent = true;
-    if (events.length > maxRecordingEvents) return { ok: false, problem: `it has more than ${maxRecordingEvents.toLocaleString("en")} events, more than the page keeps` };
+    if (events.length > maxRecordingEvents)
+      return {
+        ok: false,
+        problem: `it has more than ${maxRecordingEvents.toLocaleString("en")} events, more than the page keeps`,
+      };
   }
   if (!seenContent) return { ok: false, problem: "it is empty" };
   return { ok: true, recording: { header, events } };

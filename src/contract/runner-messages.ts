@@ -7,7 +7,14 @@ import { array, integer, literal, number, object, oneOf, optional, string, tagge
 import { clockReadingCheck, type ClockReading } from "./clock-sync.ts";
 import { emptyCheck, type Empty, type PushChecks, type RequestChecks } from "./envelope.ts";
 import { noticeCheck, runnerProducedEventCheck } from "./timeline-checks.ts";
-import { loadFailures, snippetForms, type LoadFailure, type Notice, type RunnerProducedEvent, type SnippetForm } from "./timeline-events.ts";
+import {
+  loadFailures,
+  snippetForms,
+  type LoadFailure,
+  type Notice,
+  type RunnerProducedEvent,
+  type SnippetForm,
+} from "./timeline-events.ts";
 
 export interface LoadRequest {
   version: number;
@@ -71,11 +78,21 @@ const position = optional(integer(1));
 
 export const loadResultCheck: Check<LoadResult> = tagged("ok", {
   true: object({ ok: literal(true), form: oneOf(snippetForms), notices: array(noticeCheck), loadMs: number }),
-  false: object({ ok: literal(false), failure: oneOf(loadFailures), message: string, line: position, column: position, module: optional(string) }),
+  false: object({
+    ok: literal(false),
+    failure: oneOf(loadFailures),
+    message: string,
+    line: position,
+    column: position,
+    module: optional(string),
+  }),
 });
 
 export const runnerRequestChecks: RequestChecks<RunnerRequests> = {
-  load: { request: object({ version: integer(1), source: string, path: string, serving: optional(integer(1)) }), reply: loadResultCheck },
+  load: {
+    request: object({ version: integer(1), source: string, path: string, serving: optional(integer(1)) }),
+    reply: loadResultCheck,
+  },
   "clock-ping": { request: emptyCheck, reply: clockReadingCheck },
   "clock-set": { request: object({ offsetMs: number }), reply: emptyCheck },
   configure: { request: object({ cleanupGraceMs: number, topLevelTimeoutMs: number }), reply: emptyCheck },

@@ -3,7 +3,20 @@
  * from. Each event is rebuilt from its own fields, so nothing the contract does not name travels on.
  */
 
-import { array, boolean, integer, literal, number, object, oneOf, optional, record, string, tagged, type Check } from "./check.ts";
+import {
+  array,
+  boolean,
+  integer,
+  literal,
+  number,
+  object,
+  oneOf,
+  optional,
+  record,
+  string,
+  tagged,
+  type Check,
+} from "./check.ts";
 import {
   bodyKinds,
   cleanupVias,
@@ -35,14 +48,30 @@ const position = optional(integer(1));
 
 export const noticeCheck: Check<Notice> = object({ message: string, line: position, column: position });
 
-const at = <const S extends string, const K extends string>(side: S, kind: K) => ({ t: number, lane: integer(0), side: literal(side), kind: literal(kind) });
-const serverAt = <const K extends string>(kind: K) => ({ ...at("server", kind), requestId: integer(0), version: integer(0) });
+const at = <const S extends string, const K extends string>(side: S, kind: K) => ({
+  t: number,
+  lane: integer(0),
+  side: literal(side),
+  kind: literal(kind),
+});
+const serverAt = <const K extends string>(kind: K) => ({
+  ...at("server", kind),
+  requestId: integer(0),
+  version: integer(0),
+});
 
 type EventOfKind<K extends TimelineKind> = Extract<TimelineEvent, { kind: K }>;
 
 /** One check per kind: a new kind of event does not compile until it has one. */
 const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
-  loaded: object({ ...at("runner", "loaded"), version: integer(1), form: oneOf(snippetForms), notices: array(noticeCheck), loadMs: number, url: string }),
+  loaded: object({
+    ...at("runner", "loaded"),
+    version: integer(1),
+    form: oneOf(snippetForms),
+    notices: array(noticeCheck),
+    loadMs: number,
+    url: string,
+  }),
   "load-error": object({
     ...at("runner", "load-error"),
     version: integer(1),
@@ -53,16 +82,48 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
     module: optional(string),
     serving: optional(integer(1)),
   }),
-  restarted: object({ ...at("runner", "restarted"), cause: oneOf(restartCauses), reason: string, version: optional(integer(1)), line: position }),
-  log: object({ ...at("runner", "log"), level: oneOf(logLevels), text: string, requestId: optional(integer(0)), line: position }),
+  restarted: object({
+    ...at("runner", "restarted"),
+    cause: oneOf(restartCauses),
+    reason: string,
+    version: optional(integer(1)),
+    line: position,
+  }),
+  log: object({
+    ...at("runner", "log"),
+    level: oneOf(logLevels),
+    text: string,
+    requestId: optional(integer(0)),
+    line: position,
+  }),
   uncaught: object({ ...at("runner", "uncaught"), message: string, line: position, stack: optional(string) }),
   summary: object({ ...at("runner", "summary"), counts: record(number) }),
 
   request: object({ ...serverAt("request"), method: string, path: string }),
-  response: object({ ...serverAt("response"), status: integer(0, 999), headers: record(string), body: oneOf(bodyKinds) }),
-  write: object({ ...serverAt("write"), bytes: integer(0), text: string, via: oneOf(writeVias), base64: optional(string), waitedMs: optional(number) }),
+  response: object({
+    ...serverAt("response"),
+    status: integer(0, 999),
+    headers: record(string),
+    body: oneOf(bodyKinds),
+  }),
+  write: object({
+    ...serverAt("write"),
+    bytes: integer(0),
+    text: string,
+    via: oneOf(writeVias),
+    base64: optional(string),
+    waitedMs: optional(number),
+  }),
   end: object({ ...serverAt("end"), writes: integer(0), bytes: integer(0) }),
-  error: object({ ...serverAt("error"), message: string, line: position, column: position, stack: optional(string), during: oneOf(errorPhases), handler: optional(oneOf(wsHandlerNames)) }),
+  error: object({
+    ...serverAt("error"),
+    message: string,
+    line: position,
+    column: position,
+    stack: optional(string),
+    during: oneOf(errorPhases),
+    handler: optional(oneOf(wsHandlerNames)),
+  }),
   abort: object(serverAt("abort")),
   cancel: object({ ...serverAt("cancel"), reason: string }),
   cleanup: object({ ...serverAt("cleanup"), afterMs: number, via: oneOf(cleanupVias) }),
@@ -79,17 +140,36 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
     since: number,
   }),
 
-  open: object({ ...at("client", "open"), client: oneOf(clientKinds), method: string, url: string, attempt: integer(1), external: optional(boolean), slow: optional(clientBehaviourCheck) }),
+  open: object({
+    ...at("client", "open"),
+    client: oneOf(clientKinds),
+    method: string,
+    url: string,
+    attempt: integer(1),
+    external: optional(boolean),
+    slow: optional(clientBehaviourCheck),
+  }),
   headers: object({ ...at("client", "headers"), status: integer(0, 999), headers: record(string), ttfbMs: number }),
   chunk: object({ ...at("client", "chunk"), bytes: integer(0), text: string, base64: optional(string) }),
   sse: object({ ...at("client", "sse"), event: string, id: optional(string), lastEventId: string, data: string }),
   "sse-comment": object({ ...at("client", "sse-comment"), text: string }),
   "sse-retry": object({ ...at("client", "sse-retry"), ms: number, reset: optional(boolean) }),
   "sse-invalid": object({ ...at("client", "sse-invalid"), type: string, line: string, message: string }),
-  "sse-no-event": object({ ...at("client", "sse-no-event"), reason: oneOf(sseNoEventReasons), block: string, lastEventId: string }),
+  "sse-no-event": object({
+    ...at("client", "sse-no-event"),
+    reason: oneOf(sseNoEventReasons),
+    block: string,
+    lastEventId: string,
+  }),
   "json-line": jsonLineCheck,
   reading: readingEventCheck,
-  disconnect: object({ ...at("client", "disconnect"), by: oneOf(disconnectBys), message: optional(string), bytes: integer(0), chunks: integer(0) }),
+  disconnect: object({
+    ...at("client", "disconnect"),
+    by: oneOf(disconnectBys),
+    message: optional(string),
+    bytes: integer(0),
+    chunks: integer(0),
+  }),
   reconnect: object({ ...at("client", "reconnect"), lastEventId: optional(string), delayMs: number }),
   ...wsEventChecks,
 };
@@ -98,8 +178,13 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
 export const timelineEventCheck: Check<TimelineEvent> = tagged("kind", eventChecks);
 
 /** The checks of some kinds only; `sideChecks` replaces those of kinds both sides have with one side's. */
-function pick<E extends TimelineEvent>(kinds: readonly E["kind"][], sideChecks: Record<string, Check<unknown>>): Record<string, Check<E>> {
-  return Object.fromEntries(kinds.map((kind) => [kind, (Object.hasOwn(sideChecks, kind) ? sideChecks[kind] : eventChecks[kind]) as Check<E>]));
+function pick<E extends TimelineEvent>(
+  kinds: readonly E["kind"][],
+  sideChecks: Record<string, Check<unknown>>,
+): Record<string, Check<E>> {
+  return Object.fromEntries(
+    kinds.map((kind) => [kind, (Object.hasOwn(sideChecks, kind) ? sideChecks[kind] : eventChecks[kind]) as Check<E>]),
+  );
 }
 
 /** Fails to compile when `Listed` leaves out a kind of `All`. */
@@ -128,7 +213,10 @@ const runnerProducedKinds = [
 const runnerProducedComplete: Complete<RunnerProducedEvent["kind"], (typeof runnerProducedKinds)[number]> = true;
 
 /** An event the runner process may produce itself: a server event, a log, an uncaught error, a fold. */
-export const runnerProducedEventCheck: Check<RunnerProducedEvent> = tagged("kind", pick<RunnerProducedEvent>(runnerProducedKinds, serverWsChecks));
+export const runnerProducedEventCheck: Check<RunnerProducedEvent> = tagged(
+  "kind",
+  pick<RunnerProducedEvent>(runnerProducedKinds, serverWsChecks),
+);
 
 const clientEventKinds = [
   "open",
@@ -150,7 +238,7 @@ const clientEventKinds = [
   "ws-error",
 ] as const satisfies readonly ClientEvent["kind"][];
 const clientKindsComplete: Complete<ClientEvent["kind"], (typeof clientEventKinds)[number]> = true;
-void runnerProducedComplete, clientKindsComplete;
+void [runnerProducedComplete, clientKindsComplete];
 
 /** An event a client records. */
 export const clientEventCheck: Check<ClientEvent> = tagged("kind", pick<ClientEvent>(clientEventKinds, clientWsChecks));

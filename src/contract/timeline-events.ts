@@ -153,7 +153,16 @@ export const sseNoEventReasons = [
 export type SseNoEventReason = (typeof sseNoEventReasons)[number];
 
 /** The kinds of events flood control folds. */
-export const foldableKinds = ["write", "chunk", "sse", "json-line", "log", "ws-message", "ws-send", "ws-publish"] as const;
+export const foldableKinds = [
+  "write",
+  "chunk",
+  "sse",
+  "json-line",
+  "log",
+  "ws-message",
+  "ws-send",
+  "ws-publish",
+] as const;
 export type FoldableKind = (typeof foldableKinds)[number];
 
 /** Fields every timeline event has. */
@@ -403,13 +412,7 @@ export interface ReconnectEvent extends EventAt<"client", "reconnect"> {
   delayMs: number;
 }
 
-export type RunnerLaneEvent =
-  | LoadedEvent
-  | LoadErrorEvent
-  | RestartedEvent
-  | LogEvent
-  | UncaughtEvent
-  | SummaryEvent;
+export type RunnerLaneEvent = LoadedEvent | LoadErrorEvent | RestartedEvent | LogEvent | UncaughtEvent | SummaryEvent;
 
 export type ServerEvent =
   | RequestEvent

@@ -10,7 +10,11 @@ import { escapeInvisibleInJson } from "./visible-text.ts";
 export function rebaseTimeline(events: readonly TimelineEvent[], start: number): TimelineEvent[] {
   const rebased = events
     .filter((event) => event.kind !== "summary")
-    .map((event) => (event.kind === "folded" ? { ...event, t: event.t - start, since: event.since - start } : { ...event, t: event.t - start }))
+    .map((event) =>
+      event.kind === "folded"
+        ? { ...event, t: event.t - start, since: event.since - start }
+        : { ...event, t: event.t - start },
+    )
     .sort((a, b) => a.t - b.t);
   const counts: Record<string, number> = {};
   for (const event of rebased) counts[event.kind] = (counts[event.kind] ?? 0) + 1;
@@ -20,5 +24,5 @@ export function rebaseTimeline(events: readonly TimelineEvent[], start: number):
 
 /** One JSON object per line, with invisible characters in its strings written as escapes (`\uFEFF`). */
 export function timelineJsonLines(events: readonly TimelineEvent[]): string {
-  return events.map((event) => escapeInvisibleInJson(JSON.stringify(event))).join("\n") + "\n";
+  return `${events.map((event) => escapeInvisibleInJson(JSON.stringify(event))).join("\n")}\n`;
 }

@@ -13,7 +13,9 @@ import { byteEscape, fromBase64, utf8Pieces } from "./utf8-bytes.ts";
  * joiners, bidi marks, embeddings and isolates, soft hyphen, tags), line and paragraph separators,
  * spaces other than U+0020, lone surrogates, and the fillers that render blank.
  */
-const invisible = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u00A0\u2000-\u200A\u202F\u205F\u3000\u034F\u115F\u1160\u3164\uFFA0]/u;
+const invisible =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each code point is matched on its own, combining or not.
+  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u00A0\u2000-\u200A\u202F\u205F\u3000\u034F\u115F\u1160\u3164\uFFA0]/u;
 const invisibleAll = new RegExp(invisible.source, "gu");
 
 /** True when `text` has a character that `escapeInvisible` would write out. */
@@ -50,7 +52,8 @@ export function escapeInvisible(text: string): string {
 export function escapeInvisibleInJson(json: string): string {
   return json.replace(invisibleAll, (character) => {
     let escaped = "";
-    for (let i = 0; i < character.length; i++) escaped += `\\u${character.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0")}`;
+    for (let i = 0; i < character.length; i++)
+      escaped += `\\u${character.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0")}`;
     return escaped;
   });
 }

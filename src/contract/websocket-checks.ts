@@ -12,8 +12,20 @@ import {
   type WebSocketEvent,
 } from "./websocket-events.ts";
 
-const clientAt = <const K extends string>(kind: K) => ({ t: number, lane: integer(0), side: literal("client"), kind: literal(kind) });
-const serverAt = <const K extends string>(kind: K) => ({ t: number, lane: integer(0), side: literal("server"), kind: literal(kind), requestId: integer(0), version: integer(0) });
+const clientAt = <const K extends string>(kind: K) => ({
+  t: number,
+  lane: integer(0),
+  side: literal("client"),
+  kind: literal(kind),
+});
+const serverAt = <const K extends string>(kind: K) => ({
+  t: number,
+  lane: integer(0),
+  side: literal("server"),
+  kind: literal(kind),
+  requestId: integer(0),
+  version: integer(0),
+});
 const payload = { bytes: integer(0), binary: boolean, text: string };
 /** A close code as the protocol carries it (RFC 6455 §7.4), or 1005/1006 as reported when none was. */
 const closeCode = integer(0, 4999);
@@ -25,10 +37,23 @@ type ClientOfKind<K extends ClientWebSocketEvent["kind"]> = Extract<ClientWebSoc
 export const serverWsChecks: { [K in ServerWebSocketEvent["kind"]]: Check<ServerOfKind<K>> } = {
   "ws-open": object({ ...serverAt("ws-open"), data: optional(string) }),
   "ws-message": object({ ...serverAt("ws-message"), ...payload }),
-  "ws-send": object({ ...serverAt("ws-send"), ...payload, result: integer(-1), via: oneOf(wsSendVias), topic: optional(string) }),
+  "ws-send": object({
+    ...serverAt("ws-send"),
+    ...payload,
+    result: integer(-1),
+    via: oneOf(wsSendVias),
+    topic: optional(string),
+  }),
   "ws-drain": object(serverAt("ws-drain")),
   "ws-close": object({ ...serverAt("ws-close"), code: closeCode, reason: string }),
-  "ws-publish": object({ ...serverAt("ws-publish"), ...payload, topic: string, subscribers: integer(0), result: integer(-1), by: oneOf(wsPublishers) }),
+  "ws-publish": object({
+    ...serverAt("ws-publish"),
+    ...payload,
+    topic: string,
+    subscribers: integer(0),
+    result: integer(-1),
+    by: oneOf(wsPublishers),
+  }),
 };
 
 /** A client's WebSocket events, one check per kind. */

@@ -107,9 +107,20 @@ export interface ClientWsErrorEvent extends EventAt<"client", "ws-error"> {
   message: string;
 }
 
-export type ServerWebSocketEvent = ServerWsOpenEvent | ServerWsMessageEvent | ServerWsSendEvent | ServerWsDrainEvent | ServerWsCloseEvent | ServerWsPublishEvent;
+export type ServerWebSocketEvent =
+  | ServerWsOpenEvent
+  | ServerWsMessageEvent
+  | ServerWsSendEvent
+  | ServerWsDrainEvent
+  | ServerWsCloseEvent
+  | ServerWsPublishEvent;
 
-export type ClientWebSocketEvent = ClientWsOpenEvent | ClientWsSendEvent | ClientWsMessageEvent | ClientWsCloseEvent | ClientWsErrorEvent;
+export type ClientWebSocketEvent =
+  | ClientWsOpenEvent
+  | ClientWsSendEvent
+  | ClientWsMessageEvent
+  | ClientWsCloseEvent
+  | ClientWsErrorEvent;
 
 export type WebSocketEvent = ServerWebSocketEvent | ClientWebSocketEvent;
 

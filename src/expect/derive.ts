@@ -6,12 +6,27 @@
  * holds for the timeline it came from.
  */
 
-import type { EventPattern, Expectation, ExpectationFile, TimelineEvent, TimelineKind, TraceSettings } from "../contract/index.ts";
+import type {
+  EventPattern,
+  Expectation,
+  ExpectationFile,
+  TimelineEvent,
+  TimelineKind,
+  TraceSettings,
+} from "../contract/index.ts";
 import { evaluateExpectations } from "./evaluate.ts";
 import { createTimelineIndex } from "./timeline-index.ts";
 
 /** Kinds that mean something went wrong; a timeline without them gets a `never` for those. */
-const troubleKinds = ["error", "uncaught", "leak", "load-error", "restarted", "sse-invalid", "ws-error"] as const satisfies readonly TimelineKind[];
+const troubleKinds = [
+  "error",
+  "uncaught",
+  "leak",
+  "load-error",
+  "restarted",
+  "sse-invalid",
+  "ws-error",
+] as const satisfies readonly TimelineKind[];
 
 /** What a client receives as data, by preference: parsed events before the raw chunks. */
 const dataKinds = ["sse", "json-line", "ws-message", "chunk"] as const satisfies readonly TimelineKind[];
@@ -30,7 +45,8 @@ function dataKindOf(events: readonly TimelineEvent[]): (typeof dataKinds)[number
   return dataKinds.find((kind) => events.some((event) => event.kind === kind && event.side === "client"));
 }
 
-const sameList = (lists: readonly unknown[][]) => lists.every((list) => JSON.stringify(list) === JSON.stringify(lists[0]));
+const sameList = (lists: readonly unknown[][]) =>
+  lists.every((list) => JSON.stringify(list) === JSON.stringify(lists[0]));
 
 /** The order each lane's stream went in: open, the response, its data, its end. */
 function laneOrder(events: readonly TimelineEvent[]): EventPattern[] {
@@ -41,7 +57,9 @@ function laneOrder(events: readonly TimelineEvent[]): EventPattern[] {
   if (wsOpen) steps.push({ kind: "ws-open", side: "client" });
   const data = dataKindOf(events);
   if (data !== undefined) steps.push(data === "ws-message" ? { kind: data, side: "client" } : { kind: data });
-  const end = events.findLast((event) => event.kind === "disconnect" || (event.kind === "ws-close" && event.side === "client"));
+  const end = events.findLast(
+    (event) => event.kind === "disconnect" || (event.kind === "ws-close" && event.side === "client"),
+  );
   if (end?.kind === "disconnect") steps.push({ kind: "disconnect", by: end.by });
   else if (end?.kind === "ws-close") steps.push({ kind: "ws-close", side: "client", code: end.code });
   return steps;
@@ -58,50 +76,110 @@ export function deriveExpectations(events: readonly TimelineEvent[], options: De
   const candidates: Expectation[] = [];
 
   const absent = troubleKinds.filter((kind) => !index.events.some((event) => event.kind === kind));
-  if (absent.length > 0) candidates.push({ name: "nothing went wrong", never: { kind: absent.length === 1 ? absent[0]! : { oneOf: [...absent] } } });
-  if (index.events.some((event) => event.kind === "json-line") && !index.events.some((event) => event.kind === "json-line" && event.error !== undefined)) {
+  if (absent.length > 0)
+    candidates.push({
+      name: "nothing went wrong",
+      never: { kind: absent.length === 1 ? absent[0]! : { oneOf: [...absent] } },
+    });
+  if (
+    index.events.some((event) => event.kind === "json-line") &&
+    !index.events.some((event) => event.kind === "json-line" && event.error !== undefined)
+  ) {
     candidates.push({ name: "every JSON line is JSON", never: { kind: "json-line", error: { exists: true } } });
   }
 
   if (lanes.length > 0) {
     const orders = lanes.map(({ events: own }) => laneOrder(own));
-    if (sameList(orders)) candidates.push({ name: "each stream opens, answers, sends its data and ends", inOrder: orders[0]!, eachLane: true });
-    else lanes.forEach(({ lane }, i) => candidates.push({ name: `lane ${lane}'s stream opens, answers, sends its data and ends`, inOrder: orders[i]!.map((step) => ({ ...step, lane })) }));
+    if (sameList(orders))
+      candidates.push({
+        name: "each stream opens, answers, sends its data and ends",
+        inOrder: orders[0]!,
+        eachLane: true,
+      });
+    else
+      lanes.forEach(({ lane }, i) => {
+        candidates.push({
+          name: `lane ${lane}'s stream opens, answers, sends its data and ends`,
+          inOrder: orders[i]!.map((step) => ({ ...step, lane })),
+        });
+      });
 
     // How soon the first data came, with room to spare.
     const data = dataKindOf(index.events);
     if (data !== undefined) {
       const waits = lanes.flatMap(({ events: own }) => {
         const open = firstOf(own, "open");
-        const first = own.find((event) => event.kind === data && event.side === "client" && open !== undefined && event.t >= open.t);
+        const first = own.find(
+          (event) => event.kind === data && event.side === "client" && open !== undefined && event.t >= open.t,
+        );
         return open && first ? [first.t - open.t] : [];
       });
       if (waits.length === lanes.length) {
-        candidates.push({ name: `the first ${data} comes soon after the client opens`, happens: { kind: data, side: "client" }, after: { kind: "open", attempt: 1 }, withinMs: roomy(Math.max(...waits)), eachLane: true });
+        candidates.push({
+          name: `the first ${data} comes soon after the client opens`,
+          happens: { kind: data, side: "client" },
+          after: { kind: "open", attempt: 1 },
+          withinMs: roomy(Math.max(...waits)),
+          eachLane: true,
+        });
       }
     }
 
     // How many events of each SSE type, and JSON lines, every lane got at least.
-    const sseTypes = [...new Set(index.events.flatMap((event) => (event.kind === "sse" ? [event.event] : [])))].slice(0, 5);
+    const sseTypes = [...new Set(index.events.flatMap((event) => (event.kind === "sse" ? [event.event] : [])))].slice(
+      0,
+      5,
+    );
     for (const type of sseTypes) {
-      const min = Math.min(...lanes.map(({ events: own }) => own.filter((event) => event.kind === "sse" && event.event === type).length));
-      if (min > 0) candidates.push({ name: `at least ${min} "${type}" event${min === 1 ? "" : "s"} on each lane`, happens: { kind: "sse", event: type }, count: { min }, eachLane: true });
+      const min = Math.min(
+        ...lanes.map(({ events: own }) => own.filter((event) => event.kind === "sse" && event.event === type).length),
+      );
+      if (min > 0)
+        candidates.push({
+          name: `at least ${min} "${type}" event${min === 1 ? "" : "s"} on each lane`,
+          happens: { kind: "sse", event: type },
+          count: { min },
+          eachLane: true,
+        });
     }
     const lines = Math.min(...lanes.map(({ events: own }) => own.filter((event) => event.kind === "json-line").length));
-    if (lines > 0) candidates.push({ name: `at least ${lines} JSON line${lines === 1 ? "" : "s"} on each lane`, happens: { kind: "json-line" }, count: { min: lines }, eachLane: true });
+    if (lines > 0)
+      candidates.push({
+        name: `at least ${lines} JSON line${lines === 1 ? "" : "s"} on each lane`,
+        happens: { kind: "json-line" },
+        count: { min: lines },
+        eachLane: true,
+      });
 
     if (lanes.length > 1) {
-      if (sseTypes.length > 0) candidates.push({ name: "every lane got the same SSE events", sameOnEveryLane: { kind: "sse" }, compare: ["event", "data"] });
-      else if (lines > 0) candidates.push({ name: "every lane got the same JSON lines", sameOnEveryLane: { kind: "json-line" }, compare: ["text"] });
+      if (sseTypes.length > 0)
+        candidates.push({
+          name: "every lane got the same SSE events",
+          sameOnEveryLane: { kind: "sse" },
+          compare: ["event", "data"],
+        });
+      else if (lines > 0)
+        candidates.push({
+          name: "every lane got the same JSON lines",
+          sameOnEveryLane: { kind: "json-line" },
+          compare: ["text"],
+        });
     }
 
     // A steady stream of events: no gap much longer than the longest seen.
-    if (sseTypes.length > 0 && lanes.every(({ events: own }) => own.filter((event) => event.kind === "sse").length >= 3)) {
+    if (
+      sseTypes.length > 0 &&
+      lanes.every(({ events: own }) => own.filter((event) => event.kind === "sse").length >= 3)
+    ) {
       const gaps = lanes.flatMap(({ events: own }) => {
         const times = own.filter((event) => event.kind === "sse").map((event) => event.t);
         return times.slice(1).map((t, i) => t - times[i]!);
       });
-      candidates.push({ name: "SSE events keep coming", steady: { kind: "sse" }, maxGapMs: roomy(Math.max(...gaps), 1.5, 100) });
+      candidates.push({
+        name: "SSE events keep coming",
+        steady: { kind: "sse" },
+        maxGapMs: roomy(Math.max(...gaps), 1.5, 100),
+      });
     }
 
     // Cleanup soon after a client left.
@@ -111,11 +189,18 @@ export function deriveExpectations(events: readonly TimelineEvent[], options: De
       return left && cleanup ? [cleanup.t - left.t] : [];
     });
     if (cleanupWaits.length > 0) {
-      candidates.push({ name: "cleanup runs soon after the client leaves", happens: { kind: "cleanup" }, after: { kind: "disconnect", by: "client" }, withinMs: roomy(Math.max(...cleanupWaits)), eachLane: cleanupWaits.length === lanes.length });
+      candidates.push({
+        name: "cleanup runs soon after the client leaves",
+        happens: { kind: "cleanup" },
+        after: { kind: "disconnect", by: "client" },
+        withinMs: roomy(Math.max(...cleanupWaits)),
+        eachLane: cleanupWaits.length === lanes.length,
+      });
     }
   }
 
-  if (index.events.some((event) => event.kind === "request")) candidates.push({ name: "every request ends on the version that opened it", endsOnItsVersion: true });
+  if (index.events.some((event) => event.kind === "request"))
+    candidates.push({ name: "every request ends on the version that opened it", endsOnItsVersion: true });
 
   // Only what holds: a guess above that this timeline does not meet is left out.
   const { results } = evaluateExpectations(candidates, index.events);

@@ -26,7 +26,12 @@ export function describeExpectation(expectation: Expectation): string {
   const lanes = "eachLane" in expectation && expectation.eachLane ? ", on each lane" : "";
   if ("happens" in expectation) {
     const count = describeCount(expectation.count);
-    const after = expectation.after === undefined ? "" : expectation.withinMs === undefined ? ` after ${describePattern(expectation.after)}` : ` within ${expectation.withinMs} ms after ${describePattern(expectation.after)}`;
+    const after =
+      expectation.after === undefined
+        ? ""
+        : expectation.withinMs === undefined
+          ? ` after ${describePattern(expectation.after)}`
+          : ` within ${expectation.withinMs} ms after ${describePattern(expectation.after)}`;
     return `${count === undefined ? "" : `${count} × `}${describePattern(expectation.happens)}${after}${lanes}`;
   }
   if ("never" in expectation) return `no ${describePattern(expectation.never)}${lanes}`;
@@ -39,7 +44,10 @@ export function describeExpectation(expectation: Expectation): string {
     return `every lane got the same ${describePattern(expectation.sameOnEveryLane)}${fields}`;
   }
   if ("endsOnItsVersion" in expectation) {
-    const which = expectation.endsOnItsVersion === true ? "every request" : `every ${describePattern(expectation.endsOnItsVersion)}`;
+    const which =
+      expectation.endsOnItsVersion === true
+        ? "every request"
+        : `every ${describePattern(expectation.endsOnItsVersion)}`;
     return `${which} ends on the version that opened it`;
   }
   return `${describePattern(expectation.steady)} at most ${expectation.maxGapMs} ms apart`;

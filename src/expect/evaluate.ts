@@ -28,8 +28,15 @@ function check(expectation: Expectation, index: TimelineIndex): Outcome {
 }
 
 /** Checks each expectation against `events` (any order; they are sorted by time first). */
-export function evaluateExpectations(expectations: readonly Expectation[], events: readonly TimelineEvent[]): Evaluation {
+export function evaluateExpectations(
+  expectations: readonly Expectation[],
+  events: readonly TimelineEvent[],
+): Evaluation {
   const index = createTimelineIndex(events.filter((event) => event.kind !== "summary"));
-  const results = expectations.map((expectation, i) => ({ index: i, name: expectation.name ?? describeExpectation(expectation), ...check(expectation, index) }));
+  const results = expectations.map((expectation, i) => ({
+    index: i,
+    name: expectation.name ?? describeExpectation(expectation),
+    ...check(expectation, index),
+  }));
   return { ok: results.every((result) => result.ok), results };
 }

@@ -35,11 +35,22 @@ export interface ExpectationResult {
 /** What a single check gives back; the evaluator adds the index and the name. */
 export type Outcome = Omit<ExpectationResult, "index" | "name">;
 
-export const pass = (summary: string, events: EventRef[] = []): Outcome => ({ ok: true, summary, events, differences: [] });
-export const fail = (summary: string, events: EventRef[] = [], differences: string[] = []): Outcome => ({ ok: false, summary, events, differences });
+export const pass = (summary: string, events: EventRef[] = []): Outcome => ({
+  ok: true,
+  summary,
+  events,
+  differences: [],
+});
+export const fail = (summary: string, events: EventRef[] = [], differences: string[] = []): Outcome => ({
+  ok: false,
+  summary,
+  events,
+  differences,
+});
 
 /** Events as `ref`s of one role. */
-export const refs = (role: EventRole, events: readonly TimelineEvent[]): EventRef[] => events.map((event) => ({ role, event }));
+export const refs = (role: EventRole, events: readonly TimelineEvent[]): EventRef[] =>
+  events.map((event) => ({ role, event }));
 
 /** How many characters a field's text and a wanted plain value have in common at their start: among misses, the one that is nearly right. */
 function sharedStart(actual: unknown, wanted: unknown): number {
@@ -60,13 +71,22 @@ export function nearestMiss(pattern: EventPattern, candidates: readonly Timeline
     const failing = failingKeys(event, pattern);
     const score = failing.length + (failing.includes("kind") ? 1_000 : 0);
     const likeness = failing.reduce((sum, key) => sum + sharedStart(fieldAt(event, key), pattern[key]), 0);
-    if (best === undefined || score < best.score || (score === best.score && likeness > best.likeness)) best = { event, failing, score, likeness };
+    if (best === undefined || score < best.score || (score === best.score && likeness > best.likeness))
+      best = { event, failing, score, likeness };
   }
   if (best === undefined) return fail(`${lead}: there were no events to look at`);
   if (best.failing.includes("kind")) {
     const kinds = [...new Set(candidates.map((event) => event.kind))] as TimelineKind[];
-    return fail(`${lead}: no ${describePattern({ kind: pattern.kind! })} at all (the kinds there: ${kinds.join(", ")})`);
+    return fail(
+      `${lead}: no ${describePattern({ kind: pattern.kind! })} at all (the kinds there: ${kinds.join(", ")})`,
+    );
   }
-  const differences = best.failing.map((key) => `${key} is ${describeValue(fieldAt(best.event, key))}, wanted ${describeMatcher(pattern[key]!)}`);
-  return fail(`${lead}; nearest: ${describeEventBriefly(best.event)}`, [{ role: "nearest", event: best.event }], differences);
+  const differences = best.failing.map(
+    (key) => `${key} is ${describeValue(fieldAt(best.event, key))}, wanted ${describeMatcher(pattern[key]!)}`,
+  );
+  return fail(
+    `${lead}; nearest: ${describeEventBriefly(best.event)}`,
+    [{ role: "nearest", event: best.event }],
+    differences,
+  );
 }

@@ -5,7 +5,8 @@
 
 import { compileMatch, sameJson, type EventPattern, type FieldMatcher, type TimelineEvent } from "../contract/index.ts";
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
 
 /**
  * The value at `path` in an event: a field (`data`), or a dotted path into one (`value.done`,
@@ -98,7 +99,16 @@ export function describeMatcher(matcher: FieldMatcher): string {
 /** A pattern in words: `sse with event "update"`, `any event with lane 2`, `leak`. */
 export function describePattern(pattern: EventPattern): string {
   const kind = pattern.kind;
-  const kindText = kind === undefined ? "any event" : typeof kind === "string" ? kind : isPlainObject(kind) && "oneOf" in kind ? kind.oneOf.map(String).join(" or ") : `an event whose kind is ${describeMatcher(kind)}`;
+  const kindText =
+    kind === undefined
+      ? "any event"
+      : typeof kind === "string"
+        ? kind
+        : isPlainObject(kind) && "oneOf" in kind
+          ? kind.oneOf.map(String).join(" or ")
+          : `an event whose kind is ${describeMatcher(kind)}`;
   const rest = Object.keys(pattern).filter((key) => key !== "kind");
-  return rest.length === 0 ? kindText : `${kindText} with ${rest.map((key) => `${key} ${describeMatcher(pattern[key]!)}`).join(", ")}`;
+  return rest.length === 0
+    ? kindText
+    : `${kindText} with ${rest.map((key) => `${key} ${describeMatcher(pattern[key]!)}`).join(", ")}`;
 }

@@ -28,10 +28,17 @@ export function formatReport(evaluation: Evaluation, options: ReportOptions = {}
     for (const difference of result.differences) lines.push(`${indent}  ${paint("33", difference)}`);
     // A failure lists what broke it; a pass's summary is enough.
     const listed = result.ok ? [] : result.events.filter((ref) => ref.role === "match" || ref.role === "offender");
-    if (listed.length > 1) for (const ref of listed.slice(0, listedEvents)) lines.push(`${indent}  ${paint("2", `${ref.role === "match" ? "·" : "!"} ${describeEventBriefly(ref.event)}`)}`);
+    if (listed.length > 1)
+      for (const ref of listed.slice(0, listedEvents))
+        lines.push(
+          `${indent}  ${paint("2", `${ref.role === "match" ? "·" : "!"} ${describeEventBriefly(ref.event)}`)}`,
+        );
   }
   const held = evaluation.results.filter((result) => result.ok).length;
   const total = evaluation.results.length;
-  const closing = held === total ? paint("32", `All ${total} expectation${total === 1 ? "" : "s"} held.`) : paint("31", `${held} of ${total} expectations held; ${total - held} did not.`);
+  const closing =
+    held === total
+      ? paint("32", `All ${total} expectation${total === 1 ? "" : "s"} held.`)
+      : paint("31", `${held} of ${total} expectations held; ${total - held} did not.`);
   return `${lines.join("\n")}\n\n${closing}`;
 }

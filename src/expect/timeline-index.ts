@@ -16,9 +16,18 @@ export function createTimelineIndex(unsorted: readonly TimelineEvent[]) {
   const position = new Map<TimelineEvent, number>(events.map((event, i) => [event, i]));
   const opened = new Set(events.filter((event) => event.kind === "open").map((event) => event.lane));
   /** Lanes with a client: those with an `open`, else any lane above 0 that has client events. */
-  const clientLanes = [...(opened.size > 0 ? opened : new Set(events.filter((event) => event.side === "client" && event.lane > 0).map((event) => event.lane)))].sort((a, b) => a - b);
+  const clientLanes = [
+    ...(opened.size > 0
+      ? opened
+      : new Set(events.filter((event) => event.side === "client" && event.lane > 0).map((event) => event.lane))),
+  ].sort((a, b) => a - b);
   const whole: Scope = { label: "", events };
-  const byLane = new Map<number, Scope>(clientLanes.map((lane) => [lane, { label: `lane ${lane}: `, lane, events: events.filter((event) => event.lane === lane) }]));
+  const byLane = new Map<number, Scope>(
+    clientLanes.map((lane) => [
+      lane,
+      { label: `lane ${lane}: `, lane, events: events.filter((event) => event.lane === lane) },
+    ]),
+  );
 
   return {
     events: events as readonly TimelineEvent[],
@@ -30,7 +39,9 @@ export function createTimelineIndex(unsorted: readonly TimelineEvent[]) {
     /** The events of `scope` after `anchor`, on its lane (on any lane, for lane 0's events). */
     after(anchor: TimelineEvent, scope: Scope): TimelineEvent[] {
       const from = position.get(anchor) ?? -1;
-      return scope.events.filter((event) => (position.get(event) ?? -1) > from && (anchor.lane === 0 || event.lane === anchor.lane));
+      return scope.events.filter(
+        (event) => (position.get(event) ?? -1) > from && (anchor.lane === 0 || event.lane === anchor.lane),
+      );
     },
     /** One lane's events (empty for a lane that has none). */
     lane(lane: number): readonly TimelineEvent[] {

@@ -15,7 +15,10 @@ function durationOf(events: readonly TimelineEvent[]): number | undefined {
 }
 
 /** Settings from the first lane's request, for as many clients as there were lanes. */
-export function traceSettingsOf(lanes: readonly LaneRequest[], events: readonly TimelineEvent[]): TraceSettings | undefined {
+export function traceSettingsOf(
+  lanes: readonly LaneRequest[],
+  events: readonly TimelineEvent[],
+): TraceSettings | undefined {
   const first = lanes[0]?.request;
   if (first === undefined) return undefined;
   const outside = isOutsideUrl(first.path);

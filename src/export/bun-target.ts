@@ -13,7 +13,11 @@ import { type SnippetSyntax, startOf, textOf } from "./snippet-syntax.ts";
 import type { Remark, TargetBuild } from "./target-build.ts";
 import { createTextEdits, type TextEdits } from "./text-edits.ts";
 
-export function buildForBun(syntax: SnippetSyntax, shape: HandlerShape, requestedPort: number | undefined): TargetBuild {
+export function buildForBun(
+  syntax: SnippetSyntax,
+  shape: HandlerShape,
+  requestedPort: number | undefined,
+): TargetBuild {
   const edits = createTextEdits(syntax.source);
   const changes: Remark[] = [];
   const notes: Remark[] = [];
@@ -22,7 +26,11 @@ export function buildForBun(syntax: SnippetSyntax, shape: HandlerShape, requeste
     case "default-function": {
       port = choosePort(requestedPort, undefined);
       const name = unexportDefault(syntax, edits, shape.defaultExport, "handler");
-      append(syntax, edits, `// Serve the default export, as the playground did.\nBun.serve({ port: ${port.port}, fetch: ${name} });\n`);
+      append(
+        syntax,
+        edits,
+        `// Serve the default export, as the playground did.\nBun.serve({ port: ${port.port}, fetch: ${name} });\n`,
+      );
       break;
     }
     case "default-object": {
@@ -32,14 +40,22 @@ export function buildForBun(syntax: SnippetSyntax, shape: HandlerShape, requeste
       const ownPort = object !== undefined && portOf(object) !== undefined;
       if (object && ownPort && port.rewrite) setPort(syntax, edits, object, port.port);
       const options = ownPort || port.computed ? name : `{ ...${name}, port: ${port.port} }`;
-      append(syntax, edits, `// Serve the default export (fetch, routes, error, …), as the playground did.\nBun.serve(${options});\n`);
+      append(
+        syntax,
+        edits,
+        `// Serve the default export (fetch, routes, error, …), as the playground did.\nBun.serve(${options});\n`,
+      );
       break;
     }
     case "default-app": {
       port = choosePort(requestedPort, undefined);
       const name = unexportDefault(syntax, edits, shape.defaultExport, "app");
       // Bound, as Bun calls a default export's fetch: with the app as `this`, and the server as its second argument.
-      append(syntax, edits, `// Serve the app, as the playground did.\nBun.serve({ port: ${port.port}, fetch: ${name}.fetch.bind(${name}) });\n`);
+      append(
+        syntax,
+        edits,
+        `// Serve the app, as the playground did.\nBun.serve({ port: ${port.port}, fetch: ${name}.fetch.bind(${name}) });\n`,
+      );
       break;
     }
     case "node-http":
@@ -65,7 +81,12 @@ export function buildForBun(syntax: SnippetSyntax, shape: HandlerShape, requeste
 }
 
 /** Sets the port of `Bun.serve(options)`: in the options object when it is written out, else around it. */
-function setServePort(syntax: SnippetSyntax, edits: TextEdits, serve: ServeCall, requested: number | undefined): PortChoice {
+function setServePort(
+  syntax: SnippetSyntax,
+  edits: TextEdits,
+  serve: ServeCall,
+  requested: number | undefined,
+): PortChoice {
   const [options] = serve.call.arguments;
   const object = objectLiteral(options);
   if (object) {
@@ -74,7 +95,8 @@ function setServePort(syntax: SnippetSyntax, edits: TextEdits, serve: ServeCall,
     return port;
   }
   const port = choosePort(requested, undefined);
-  if (options) edits.replace(startOf(syntax, options), options.end, `{ ...${textOf(syntax, options)}, port: ${port.port} }`);
+  if (options)
+    edits.replace(startOf(syntax, options), options.end, `{ ...${textOf(syntax, options)}, port: ${port.port} }`);
   else edits.insert(serve.call.arguments.pos, `{ port: ${port.port} }`);
   return port;
 }
@@ -83,10 +105,16 @@ function setServePort(syntax: SnippetSyntax, edits: TextEdits, serve: ServeCall,
  * A default export beside a serve call is not served by the playground; in a Bun entry file a
  * default export with `fetch` would start a second server on the same port, so it stays a local.
  */
-function unexportIgnoredDefault(syntax: SnippetSyntax, edits: TextEdits, shape: HandlerShape & { form: "bun-serve" | "deno-serve" | "node-http" | "library-serve" }, notes: Remark[]): void {
+function unexportIgnoredDefault(
+  syntax: SnippetSyntax,
+  edits: TextEdits,
+  shape: HandlerShape & { form: "bun-serve" | "deno-serve" | "node-http" | "library-serve" },
+  notes: Remark[],
+): void {
   if (!shape.defaultExport) return;
   const name = unexportDefault(syntax, edits, shape.defaultExport, "unusedDefault");
-  const served = "serve" in shape ? `the snippet calls ${shape.serve.api}.serve()` : "the snippet starts a server of its own";
+  const served =
+    "serve" in shape ? `the snippet calls ${shape.serve.api}.serve()` : "the snippet starts a server of its own";
   notes.push({
     text: `the default export is now the local ${name}, not served: ${served}, which the playground served instead, and Bun would start a second server for it`,
     at: startOf(syntax, shape.defaultExport.node),
@@ -97,7 +125,10 @@ function noteExtraServeCalls(syntax: SnippetSyntax, shape: HandlerShape, notes: 
   const served = "serve" in shape ? shape.serve.call : undefined;
   const extra = shape.serveCalls.filter((call) => call.call !== served);
   for (const call of extra) {
-    notes.push({ text: `the playground served only the first serve call; this ${call.api}.serve() is left as written and may need a port of its own`, at: startOf(syntax, call.call) });
+    notes.push({
+      text: `the playground served only the first serve call; this ${call.api}.serve() is left as written and may need a port of its own`,
+      at: startOf(syntax, call.call),
+    });
   }
 }
 
@@ -107,4 +138,3 @@ export function append(syntax: SnippetSyntax, edits: TextEdits, text: string): v
   const ending = source.endsWith("\n") ? eol : eol + eol;
   edits.insert(source.length, ending + text.replaceAll("\n", eol));
 }
-

@@ -9,7 +9,12 @@ import { freeName, type SnippetSyntax, startOf, ts } from "./snippet-syntax.ts";
 import type { TextEdits } from "./text-edits.ts";
 
 /** Rewrites the default export as a local declaration and returns the name it now has. */
-export function unexportDefault(syntax: SnippetSyntax, edits: TextEdits, defaultExport: DefaultExport, preferred: string): string {
+export function unexportDefault(
+  syntax: SnippetSyntax,
+  edits: TextEdits,
+  defaultExport: DefaultExport,
+  preferred: string,
+): string {
   const { source } = syntax;
   switch (defaultExport.kind) {
     case "function-declaration": {
@@ -24,7 +29,9 @@ export function unexportDefault(syntax: SnippetSyntax, edits: TextEdits, default
       if (node.name) return node.name.text;
       const name = freeName(syntax, preferred);
       // `function (req)` / `function* (req)` → `function handler(req)`: the gap before "(" takes the name.
-      const afterKeyword = node.asteriskToken ? node.asteriskToken.end : source.indexOf("function", defaultKeyword?.end ?? startOf(syntax, node)) + "function".length;
+      const afterKeyword = node.asteriskToken
+        ? node.asteriskToken.end
+        : source.indexOf("function", defaultKeyword?.end ?? startOf(syntax, node)) + "function".length;
       const open = source.indexOf("(", afterKeyword);
       edits.replace(afterKeyword, open, ` ${name}`);
       return name;

@@ -26,7 +26,11 @@ type BodyKind =
 /** Wraps every string-carrying streamed body in `helper(…)`; returns whether any was. */
 export function wrapStreamedBodies(syntax: SnippetSyntax, out: DenoConversion, helper: string): boolean {
   let wrapped = false;
-  for (const response of findAll(syntax.file, (n): n is ts.NewExpression => ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === "Response")) {
+  for (const response of findAll(
+    syntax.file,
+    (n): n is ts.NewExpression =>
+      ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === "Response",
+  )) {
     const body = response.arguments?.[0];
     if (!body) continue;
     const kind = bodyKind(body);
@@ -51,7 +55,10 @@ export function wrapStreamedBodies(syntax: SnippetSyntax, out: DenoConversion, h
     } else {
       out.edits.insert(at, `${helper}(`);
       out.edits.insert(body.end, ")");
-      out.changes.push({ text: `the streamed body goes through ${helper}(), which encodes strings as UTF-8: Deno streams bytes only, where Bun also takes strings`, at });
+      out.changes.push({
+        text: `the streamed body goes through ${helper}(), which encodes strings as UTF-8: Deno streams bytes only, where Bun also takes strings`,
+        at,
+      });
     }
   }
   return wrapped;
@@ -66,8 +73,14 @@ function bodyKind(body: ts.Expression): BodyKind {
   if (ts.isCallExpression(value)) {
     const callee = skipParentheses(value.expression);
     // ReadableStream.from(…), stream.pipeThrough(…): streams of whatever they are fed.
-    if (ts.isPropertyAccessExpression(callee) && callee.name.text === "pipeThrough" && isNewOf(value.arguments[0], "TextEncoderStream")) return "other";
-    if (ts.isPropertyAccessExpression(callee) && (callee.name.text === "from" || callee.name.text === "pipeThrough")) return "stream";
+    if (
+      ts.isPropertyAccessExpression(callee) &&
+      callee.name.text === "pipeThrough" &&
+      isNewOf(value.arguments[0], "TextEncoderStream")
+    )
+      return "other";
+    if (ts.isPropertyAccessExpression(callee) && (callee.name.text === "from" || callee.name.text === "pipeThrough"))
+      return "stream";
     const fn = resolveValue(callee);
     if (isFunction(fn)) {
       if (fn.asteriskToken) return "iterable";
@@ -82,24 +95,40 @@ function bodyKind(body: ts.Expression): BodyKind {
 type FunctionValue = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
 
 function isFunction(node: ts.Node): node is FunctionValue {
-  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node);
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node)
+  );
 }
 
 /** `new ReadableStream<Uint8Array>(…)`, or a stream whose every enqueue is plainly bytes. */
 function streamCarriesBytes(stream: ts.NewExpression): boolean {
   const typeArgument = stream.typeArguments?.[0];
   if (typeArgument) return /^Uint8Array\b/.test(typeArgument.getText());
-  const enqueued = findAll(stream, (n): n is ts.CallExpression => ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === "enqueue").map((call) => call.arguments[0]);
+  const enqueued = findAll(
+    stream,
+    (n): n is ts.CallExpression =>
+      ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === "enqueue",
+  ).map((call) => call.arguments[0]);
   return enqueued.length > 0 && enqueued.every((chunk) => chunk !== undefined && isBytes(chunk));
 }
 
 function isBytes(chunk: ts.Expression): boolean {
   const value = skipParentheses(chunk);
-  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === "encode") return true;
+  if (
+    ts.isCallExpression(value) &&
+    ts.isPropertyAccessExpression(value.expression) &&
+    value.expression.name.text === "encode"
+  )
+    return true;
   return isNewOf(value, "Uint8Array");
 }
 
 /** `new Name(…)`. */
 function isNewOf(node: ts.Expression | undefined, name: string): boolean {
-  return node !== undefined && ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name;
+  return (
+    node !== undefined && ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name
+  );
 }

@@ -92,5 +92,6 @@ function ${name}(options: {
 /** The helper as written, or with its types taken out for a JavaScript snippet. */
 export function typedOrNot(typed: boolean, code: string): string {
   if (typed) return code;
-  return ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ESNext, module: ts.ModuleKind.ESNext } }).outputText;
+  return ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ESNext, module: ts.ModuleKind.ESNext } })
+    .outputText;
 }

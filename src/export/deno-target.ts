@@ -5,7 +5,13 @@
  */
 
 import { append } from "./bun-target.ts";
-import { convertBunApis, convertImportMeta, convertServerParameter, type DenoConversion, refuseDirectStreams } from "./deno-bun-apis.ts";
+import {
+  convertBunApis,
+  convertImportMeta,
+  convertServerParameter,
+  type DenoConversion,
+  refuseDirectStreams,
+} from "./deno-bun-apis.ts";
 import { wrapStreamedBodies } from "./deno-bodies.ts";
 import { asBytesHelper, withRoutesHelper } from "./deno-helpers.ts";
 import { checkWebSocketOption, helperServerMethods } from "./deno-websocket.ts";
@@ -17,7 +23,16 @@ import { findProperty, portOf, propertyValue, removeProperty, renameKey, setPort
 import { choosePort, type PortChoice } from "./port.ts";
 import { ExportRefusal, unsupportedAt } from "./refusal.ts";
 import { setListenPort } from "./listen-port.ts";
-import { declarationOf, findAll, freeName, propertyName, type SnippetSyntax, startOf, textOf, ts } from "./snippet-syntax.ts";
+import {
+  declarationOf,
+  findAll,
+  freeName,
+  propertyName,
+  type SnippetSyntax,
+  startOf,
+  textOf,
+  ts,
+} from "./snippet-syntax.ts";
 import type { TargetBuild } from "./target-build.ts";
 import { createTextEdits } from "./text-edits.ts";
 
@@ -37,11 +52,20 @@ const droppedOptions: Record<string, string> = {
   id: "Deno.serve has no server ids",
 };
 
-export function buildForDeno(syntax: SnippetSyntax, shape: HandlerShape, requestedPort: number | undefined): TargetBuild {
+export function buildForDeno(
+  syntax: SnippetSyntax,
+  shape: HandlerShape,
+  requestedPort: number | undefined,
+): TargetBuild {
   const out: DenoConversion = { edits: createTextEdits(syntax.source), changes: [], notes: [], permissions: new Set() };
   const notes = out.notes;
   const helpers = new Set<"asBytes" | "withRoutes" | "bunWebSocket">();
-  const names = { asBytes: freeName(syntax, "asBytes"), withRoutes: freeName(syntax, "withRoutes"), bunWebSocket: freeName(syntax, "bunWebSocket"), webSocketHub: freeName(syntax, "webSocketHub") };
+  const names = {
+    asBytes: freeName(syntax, "asBytes"),
+    withRoutes: freeName(syntax, "withRoutes"),
+    bunWebSocket: freeName(syntax, "bunWebSocket"),
+    webSocketHub: freeName(syntax, "webSocketHub"),
+  };
   const handlers: ts.Node[] = [];
   let port: PortChoice;
   let servedCallee: ts.Node | undefined;
@@ -57,14 +81,18 @@ export function buildForDeno(syntax: SnippetSyntax, shape: HandlerShape, request
       const name = unexportDefault(syntax, out.edits, shape.defaultExport, "app");
       // Deno.serve passes (request, info); frameworks that run on Deno take that as app.fetch's arguments.
       tail = `// Serve the app, as the playground did.\nDeno.serve({ port: ${port.port} }, ${name}.fetch.bind(${name}));\n`;
-      out.changes.push({ text: `the default export became ${name}, whose fetch is served by the Deno.serve() call at the end` });
+      out.changes.push({
+        text: `the default export became ${name}, whose fetch is served by the Deno.serve() call at the end`,
+      });
       break;
     }
     case "node-http": {
       // Deno runs node:http servers (and Express) itself: the server stays as written.
       port = setListenPort(syntax, out.edits, shape.listen, requestedPort);
       out.permissions.add("--allow-env");
-      notes.push({ text: "deno run needs --allow-env here: node:http servers and their packages read process.env (Express reads NODE_ENV)" });
+      notes.push({
+        text: "deno run needs --allow-env here: node:http servers and their packages read process.env (Express reads NODE_ENV)",
+      });
       break;
     }
     case "library-serve": {
@@ -93,7 +121,11 @@ export function buildForDeno(syntax: SnippetSyntax, shape: HandlerShape, request
         if (ownPort !== undefined && port.rewrite) setPort(syntax, out.edits, object, port.port);
         for (const property of object.properties) {
           const name = propertyName(property);
-          if (name !== undefined && name in droppedOptions) notes.push({ text: `${name} has no effect under Deno: ${droppedOptions[name]}`, at: startOf(syntax, property) });
+          if (name !== undefined && name in droppedOptions)
+            notes.push({
+              text: `${name} has no effect under Deno: ${droppedOptions[name]}`,
+              at: startOf(syntax, property),
+            });
         }
       }
       const name = unexportDefault(syntax, out.edits, shape.defaultExport, "app");
@@ -102,7 +134,11 @@ export function buildForDeno(syntax: SnippetSyntax, shape: HandlerShape, request
         checkWebSocketOption(syntax, out, websocket);
         helpers.add("bunWebSocket");
       }
-      const routed = !object || websocket !== undefined || findProperty(object, "routes") !== undefined || findProperty(object, "static") !== undefined;
+      const routed =
+        !object ||
+        websocket !== undefined ||
+        findProperty(object, "routes") !== undefined ||
+        findProperty(object, "static") !== undefined;
       const hasError = !object || findProperty(object, "error") !== undefined;
       const hasFetch = !object || findProperty(object, "fetch") !== undefined;
       if (routed) {
@@ -110,7 +146,9 @@ export function buildForDeno(syntax: SnippetSyntax, shape: HandlerShape, request
         const own = ownPort !== undefined || port.computed ? name : `{ ...${name}, port: ${port.port} }`;
         const options = websocket ? `${names.bunWebSocket}(${own})` : own;
         tail = `// Serve the default export (routes, fetch, error${websocket ? ", websocket" : ""}), as the playground did.\nDeno.serve(${names.withRoutes}(${options}));\n`;
-        out.changes.push({ text: `the default export became ${name}; its routes are served by ${names.withRoutes}(), added at the end, since Deno.serve has no routes` });
+        out.changes.push({
+          text: `the default export became ${name}; its routes are served by ${names.withRoutes}(), added at the end, since Deno.serve has no routes`,
+        });
         if (websocket) out.changes.push({ text: websocketChange(names.bunWebSocket) });
       } else {
         const onError = hasError ? `, onError: (error) => ${name}.error(error)` : "";
@@ -132,7 +170,10 @@ export function buildForDeno(syntax: SnippetSyntax, shape: HandlerShape, request
   }
   if (shape.defaultExport && (shape.form === "bun-serve" || shape.form === "deno-serve")) {
     const name = unexportDefault(syntax, out.edits, shape.defaultExport, "unusedDefault");
-    notes.push({ text: `the default export is now the local ${name}, not served: the playground served the ${shape.serve.api}.serve() call instead`, at: startOf(syntax, shape.defaultExport.node) });
+    notes.push({
+      text: `the default export is now the local ${name}, not served: the playground served the ${shape.serve.api}.serve() call instead`,
+      at: startOf(syntax, shape.defaultExport.node),
+    });
   }
 
   const removed = new Set<ts.Node>();
@@ -154,7 +195,12 @@ export function buildForDeno(syntax: SnippetSyntax, shape: HandlerShape, request
 }
 
 /** Sets the port of `Deno.serve(...)` in whichever of its three shapes it is called. */
-function setDenoServePort(syntax: SnippetSyntax, out: DenoConversion, serve: ServeCall, requested: number | undefined): PortChoice {
+function setDenoServePort(
+  syntax: SnippetSyntax,
+  out: DenoConversion,
+  serve: ServeCall,
+  requested: number | undefined,
+): PortChoice {
   const [first] = serve.call.arguments;
   const options = objectLiteral(first);
   if (first && options && ts.isObjectLiteralExpression(first)) {
@@ -182,7 +228,12 @@ function convertBunServe(
   const { call } = serve;
   const [first] = call.arguments;
   const options = objectLiteral(first);
-  if (!first || !options) throw unsupportedAt(syntax, call, "Bun.serve's options are not written out here, so the export cannot tell how to convert them; export for Bun instead");
+  if (!first || !options)
+    throw unsupportedAt(
+      syntax,
+      call,
+      "Bun.serve's options are not written out here, so the export cannot tell how to convert them; export for Bun instead",
+    );
   refuseOptions(syntax, options);
   const port = choosePort(requested, portOf(options));
   if (port.rewrite) setPort(syntax, out.edits, options, port.port);
@@ -190,12 +241,18 @@ function convertBunServe(
     const name = propertyName(property);
     if (name !== undefined && name in droppedOptions) {
       removeProperty(syntax, out.edits, property);
-      out.changes.push({ text: `the ${name} option was removed: ${droppedOptions[name]}`, at: startOf(syntax, property) });
+      out.changes.push({
+        text: `the ${name} option was removed: ${droppedOptions[name]}`,
+        at: startOf(syntax, property),
+      });
     }
   }
   const websocket = findProperty(options, "websocket");
   if (websocket) checkWebSocketOption(syntax, out, websocket);
-  const routed = websocket !== undefined || findProperty(options, "routes") !== undefined || findProperty(options, "static") !== undefined;
+  const routed =
+    websocket !== undefined ||
+    findProperty(options, "routes") !== undefined ||
+    findProperty(options, "static") !== undefined;
   const callee = call.expression as ts.PropertyAccessExpression | ts.Identifier;
   if (routed) {
     out.edits.replace(startOf(syntax, callee), callee.end, "Deno.serve");
@@ -216,14 +273,20 @@ function convertBunServe(
     const error = findProperty(options, "error");
     if (fetch) renameKey(syntax, out.edits, fetch, "handler");
     if (error) renameKey(syntax, out.edits, error, "onError");
-    out.changes.push({ text: `serve() became Deno.serve(), with fetch as its handler${error ? " and error as its onError" : ""}`, at: startOf(syntax, call) });
+    out.changes.push({
+      text: `serve() became Deno.serve(), with fetch as its handler${error ? " and error as its onError" : ""}`,
+      at: startOf(syntax, call),
+    });
   } else {
     out.edits.replace(startOf(syntax, callee.expression), callee.expression.end, "Deno");
     const fetch = findProperty(options, "fetch");
     const error = findProperty(options, "error");
     if (fetch) renameKey(syntax, out.edits, fetch, "handler");
     if (error) renameKey(syntax, out.edits, error, "onError");
-    out.changes.push({ text: `Bun.serve() became Deno.serve(), with fetch as its handler${error ? " and error as its onError" : ""}`, at: startOf(syntax, call) });
+    out.changes.push({
+      text: `Bun.serve() became Deno.serve(), with fetch as its handler${error ? " and error as its onError" : ""}`,
+      at: startOf(syntax, call),
+    });
   }
   convertServerUses(syntax, out, call, websocket ? names.webSocketHub : undefined);
   return { port, handlers: objectHandlers(options), routed, websocket: websocket !== undefined };
@@ -236,8 +299,18 @@ function websocketChange(helper: string): string {
 function refuseOptions(syntax: SnippetSyntax, object: ts.ObjectLiteralExpression): void {
   for (const property of object.properties) {
     const name = propertyName(property);
-    if (ts.isSpreadAssignment(property)) throw unsupportedAt(syntax, property, "the options are spread from elsewhere, so the export cannot tell which of them Deno supports; export for Bun instead");
-    if (name !== undefined && name in refusedOptions) throw unsupportedAt(syntax, property, `Bun.serve's ${name} option has no faithful Deno equivalent: ${refusedOptions[name]}. Export for Bun instead`);
+    if (ts.isSpreadAssignment(property))
+      throw unsupportedAt(
+        syntax,
+        property,
+        "the options are spread from elsewhere, so the export cannot tell which of them Deno supports; export for Bun instead",
+      );
+    if (name !== undefined && name in refusedOptions)
+      throw unsupportedAt(
+        syntax,
+        property,
+        `Bun.serve's ${name} option has no faithful Deno equivalent: ${refusedOptions[name]}. Export for Bun instead`,
+      );
   }
 }
 
@@ -250,7 +323,8 @@ function objectHandlers(object: ts.ObjectLiteralExpression): ts.Node[] {
   for (const route of routes?.properties ?? []) {
     const value = propertyValue(route);
     const methods = objectLiteral(value as ts.Node | undefined);
-    if (methods) for (const method of methods.properties) handlers.push(...[propertyValue(method)].filter((v) => v !== undefined));
+    if (methods)
+      for (const method of methods.properties) handlers.push(...[propertyValue(method)].filter((v) => v !== undefined));
     else if (value) handlers.push(value);
   }
   return handlers;
@@ -260,15 +334,32 @@ function objectHandlers(object: ts.ObjectLiteralExpression): ts.Node[] {
  * What Bun.serve returns, where the snippet keeps it: `server.port`, `server.hostname`, `server.url`
  * and `server.stop()` have Deno counterparts on what Deno.serve returns; anything else is refused.
  */
-function convertServerUses(syntax: SnippetSyntax, out: DenoConversion, call: ts.CallExpression, webSocketHub: string | undefined): void {
+function convertServerUses(
+  syntax: SnippetSyntax,
+  out: DenoConversion,
+  call: ts.CallExpression,
+  webSocketHub: string | undefined,
+): void {
   const parent = call.parent;
   if (!ts.isVariableDeclaration(parent) || !ts.isIdentifier(parent.name)) return;
   const name = parent.name.text;
-  const uses = findAll(syntax.file, (node): node is ts.Identifier => ts.isIdentifier(node) && node.text === name && node !== parent.name && isReference(node) && declarationOf(name, node) === parent);
+  const uses = findAll(
+    syntax.file,
+    (node): node is ts.Identifier =>
+      ts.isIdentifier(node) &&
+      node.text === name &&
+      node !== parent.name &&
+      isReference(node) &&
+      declarationOf(name, node) === parent,
+  );
   for (const use of uses) {
     const access = use.parent;
     if (!ts.isPropertyAccessExpression(access) || access.expression !== use) {
-      throw unsupportedAt(syntax, use, `${name} is Bun's server, which Deno.serve() does not return; export for Bun instead`);
+      throw unsupportedAt(
+        syntax,
+        use,
+        `${name} is Bun's server, which Deno.serve() does not return; export for Bun instead`,
+      );
     }
     const property = access.name.text;
     const replacements: Record<string, string> = {
@@ -277,14 +368,23 @@ function convertServerUses(syntax: SnippetSyntax, out: DenoConversion, call: ts.
       url: `new URL(\`http://localhost:\${${name}.addr.port}/\`)`,
       stop: `${name}.shutdown`,
       // The websocket helper's topics stand in for Bun's server's.
-      ...(webSocketHub === undefined ? {} : { publish: `${webSocketHub}().publish`, subscriberCount: `${webSocketHub}().subscriberCount` }),
+      ...(webSocketHub === undefined
+        ? {}
+        : { publish: `${webSocketHub}().publish`, subscriberCount: `${webSocketHub}().subscriberCount` }),
     };
     const replacement = replacements[property];
     if (replacement === undefined) {
-      throw unsupportedAt(syntax, access, `${name}.${property} is part of Bun's server, which Deno.serve() does not return; export for Bun instead`);
+      throw unsupportedAt(
+        syntax,
+        access,
+        `${name}.${property} is part of Bun's server, which Deno.serve() does not return; export for Bun instead`,
+      );
     }
     out.edits.replace(startOf(syntax, access), access.end, replacement);
-    const why = property === "publish" || property === "subscriberCount" ? "the websocket helper's, since Deno's server has no topics" : "as Deno's server has it";
+    const why =
+      property === "publish" || property === "subscriberCount"
+        ? "the websocket helper's, since Deno's server has no topics"
+        : "as Deno's server has it";
     out.changes.push({ text: `${name}.${property} became ${replacement}, ${why}`, at: startOf(syntax, access) });
   }
 }

@@ -72,55 +72,118 @@ const droppedOptions: Record<string, string> = {
  * Checks the `websocket` option (an object of handlers written out in place) and notes what is
  * dropped; throws a refusal at anything the helper cannot do as Bun does.
  */
-export function checkWebSocketOption(syntax: SnippetSyntax, out: DenoConversion, property: ts.ObjectLiteralElementLike): void {
+export function checkWebSocketOption(
+  syntax: SnippetSyntax,
+  out: DenoConversion,
+  property: ts.ObjectLiteralElementLike,
+): void {
   const value = propertyValue(property);
   const object = value && ts.isExpression(value) ? resolveObject(value) : undefined;
-  if (!object) throw unsupportedAt(syntax, property, "the websocket handlers are not written out here, so the export cannot tell whether Deno can run them; export for Bun instead");
+  if (!object)
+    throw unsupportedAt(
+      syntax,
+      property,
+      "the websocket handlers are not written out here, so the export cannot tell whether Deno can run them; export for Bun instead",
+    );
   for (const member of object.properties) {
-    if (ts.isSpreadAssignment(member)) throw unsupportedAt(syntax, member, "the websocket handlers are spread from elsewhere, so the export cannot tell whether Deno can run them; export for Bun instead");
+    if (ts.isSpreadAssignment(member))
+      throw unsupportedAt(
+        syntax,
+        member,
+        "the websocket handlers are spread from elsewhere, so the export cannot tell whether Deno can run them; export for Bun instead",
+      );
     const name = propertyName(member);
-    if (name === undefined) throw unsupportedAt(syntax, member, "a websocket option with a computed name cannot be checked; export for Bun instead");
-    if (name in handlerRefusals) throw unsupportedAt(syntax, member, `Bun's websocket ${name} handler has no Deno equivalent: ${handlerRefusals[name]}. Export for Bun instead`);
+    if (name === undefined)
+      throw unsupportedAt(
+        syntax,
+        member,
+        "a websocket option with a computed name cannot be checked; export for Bun instead",
+      );
+    if (name in handlerRefusals)
+      throw unsupportedAt(
+        syntax,
+        member,
+        `Bun's websocket ${name} handler has no Deno equivalent: ${handlerRefusals[name]}. Export for Bun instead`,
+      );
     if (name in droppedOptions) {
-      out.notes.push({ text: `websocket.${name} has no effect under Deno: ${droppedOptions[name]}`, at: startOf(syntax, member) });
+      out.notes.push({
+        text: `websocket.${name} has no effect under Deno: ${droppedOptions[name]}`,
+        at: startOf(syntax, member),
+      });
       continue;
     }
     if (name === "data" || name === "publishToSelf") continue;
-    if (!handlerNames.has(name)) throw unsupportedAt(syntax, member, `websocket.${name} is not one of Bun's websocket options the export knows how to convert; export for Bun instead`);
+    if (!handlerNames.has(name))
+      throw unsupportedAt(
+        syntax,
+        member,
+        `websocket.${name} is not one of Bun's websocket options the export knows how to convert; export for Bun instead`,
+      );
     const fn = handlerFunction(propertyValue(member) as ts.Node | undefined);
-    if (!fn) throw unsupportedAt(syntax, member, `the websocket ${name} handler is not written out here, so the export cannot tell what it does with the socket; export for Bun instead`);
+    if (!fn)
+      throw unsupportedAt(
+        syntax,
+        member,
+        `the websocket ${name} handler is not written out here, so the export cannot tell what it does with the socket; export for Bun instead`,
+      );
     checkSocketUses(syntax, fn, name === "error" ? 1 : 0);
   }
 }
 
 function resolveObject(node: ts.Expression): ts.ObjectLiteralExpression | undefined {
   let inner: ts.Node = node;
-  while (ts.isParenthesizedExpression(inner) || ts.isAsExpression(inner) || ts.isSatisfiesExpression(inner)) inner = inner.expression;
+  while (ts.isParenthesizedExpression(inner) || ts.isAsExpression(inner) || ts.isSatisfiesExpression(inner))
+    inner = inner.expression;
   if (ts.isIdentifier(inner)) {
     const declaration = declarationOf(inner.text, inner);
-    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) return resolveObject(declaration.initializer);
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer)
+      return resolveObject(declaration.initializer);
   }
   return ts.isObjectLiteralExpression(inner) ? inner : undefined;
 }
 
 /** Every `ws.something` a handler reads through its socket parameter must be one the helper's socket has. */
-function checkSocketUses(syntax: SnippetSyntax, fn: ts.SignatureDeclaration & { body?: ts.Node | undefined }, index: number): void {
+function checkSocketUses(
+  syntax: SnippetSyntax,
+  fn: ts.SignatureDeclaration & { body?: ts.Node | undefined },
+  index: number,
+): void {
   const parameter = fn.parameters[index];
   if (!parameter || !fn.body) return;
   if (!ts.isIdentifier(parameter.name)) {
     const taken = findAll(parameter.name, (node): node is ts.BindingElement => ts.isBindingElement(node));
     for (const element of taken) {
-      const name = element.propertyName ? propertyName(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
-      if (name === undefined || !socketMembers.has(name)) throw unsupportedAt(syntax, element, `the socket's ${name ?? "members"} have no Deno equivalent here; export for Bun instead`);
+      const name = element.propertyName
+        ? propertyName(element.propertyName)
+        : ts.isIdentifier(element.name)
+          ? element.name.text
+          : undefined;
+      if (name === undefined || !socketMembers.has(name))
+        throw unsupportedAt(
+          syntax,
+          element,
+          `the socket's ${name ?? "members"} have no Deno equivalent here; export for Bun instead`,
+        );
     }
     return;
   }
   const name = parameter.name.text;
-  const accesses = findAll(fn.body, (node): node is ts.PropertyAccessExpression => ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name && declarationOf(name, node.expression) === parameter);
+  const accesses = findAll(
+    fn.body,
+    (node): node is ts.PropertyAccessExpression =>
+      ts.isPropertyAccessExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === name &&
+      declarationOf(name, node.expression) === parameter,
+  );
   for (const access of accesses) {
     const member = access.name.text;
     if (socketMembers.has(member)) continue;
     const why = socketRefusals[member];
-    throw unsupportedAt(syntax, access, `${name}.${member} is part of Bun's ServerWebSocket with no Deno equivalent${why ? `: ${why}` : ""}. Export for Bun instead`);
+    throw unsupportedAt(
+      syntax,
+      access,
+      `${name}.${member} is part of Bun's ServerWebSocket with no Deno equivalent${why ? `: ${why}` : ""}. Export for Bun instead`,
+    );
   }
 }

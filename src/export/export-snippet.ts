@@ -21,17 +21,30 @@ import type { ExportOptions, ExportResult } from "../contract/index.ts";
 
 export async function exportSnippetNow(options: ExportOptions): Promise<ExportResult> {
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65536)) {
-    return { ok: false, error: { kind: "invalid-options", message: `port must be a whole number from 1 to 65535, not ${options.port}` } };
+    return {
+      ok: false,
+      error: { kind: "invalid-options", message: `port must be a whole number from 1 to 65535, not ${options.port}` },
+    };
   }
   const check = createLoadCheck();
   try {
     const loaded = await check.load(options.source, options.path);
     if (loaded.kind === "load-error") {
-      return { ok: false, error: { kind: "load", failure: loaded.failure, message: loaded.message, line: loaded.line, column: loaded.column } };
+      return {
+        ok: false,
+        error: {
+          kind: "load",
+          failure: loaded.failure,
+          message: loaded.message,
+          line: loaded.line,
+          column: loaded.column,
+        },
+      };
     }
     const syntax = parseSnippet(options.source, options.path);
     const shape = findHandlerShape(syntax, loaded.form);
-    const build = options.target === "bun" ? buildForBun(syntax, shape, options.port) : buildForDeno(syntax, shape, options.port);
+    const build =
+      options.target === "bun" ? buildForBun(syntax, shape, options.port) : buildForDeno(syntax, shape, options.port);
     const imports = checkImports(syntax, options.path, options.target, build.edits);
     build.changes.push(...imports.changes);
     build.notes.push(...imports.notes);
@@ -39,7 +52,10 @@ export async function exportSnippetNow(options: ExportOptions): Promise<ExportRe
       const idle = idleTimeoutNote(syntax);
       if (idle) build.notes.push(idle);
     }
-    if (build.port.computed) build.notes.push({ text: `the snippet computes its port, which stays as written; the curl line assumes ${build.port.port}` });
+    if (build.port.computed)
+      build.notes.push({
+        text: `the snippet computes its port, which stays as written; the curl line assumes ${build.port.port}`,
+      });
 
     const file = assemble(syntax, build, options);
     // A snippet that starts its own server keeps it; everything else gets the target's serve call.
@@ -47,8 +63,17 @@ export async function exportSnippetNow(options: ExportOptions): Promise<ExportRe
     const expectedForm = keepsItsServer ? loaded.form : options.target === "bun" ? "bun-serve" : "deno-serve";
     const checked = await check.load(file.checkCode, options.path);
     if (checked.kind === "load-error" || checked.form !== expectedForm) {
-      const why = checked.kind === "load-error" ? `${checked.message}${checked.line ? ` (line ${checked.line})` : ""}` : `it loads as ${checked.form}, not ${expectedForm}`;
-      return { ok: false, error: { kind: "broken-output", message: `the exported file does not load in the playground: ${why}. This is a bug in the export; the snippet itself is fine` } };
+      const why =
+        checked.kind === "load-error"
+          ? `${checked.message}${checked.line ? ` (line ${checked.line})` : ""}`
+          : `it loads as ${checked.form}, not ${expectedForm}`;
+      return {
+        ok: false,
+        error: {
+          kind: "broken-output",
+          message: `the exported file does not load in the playground: ${why}. This is a bug in the export; the snippet itself is fine`,
+        },
+      };
     }
     return { ok: true, code: file.code, changes: file.changes, notes: file.notes };
   } catch (error) {

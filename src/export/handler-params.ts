@@ -12,7 +12,13 @@ export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.A
 export function handlerFunction(value: ts.Node | undefined): FunctionNode | undefined {
   if (!value) return undefined;
   const resolved = ts.isExpression(value) ? resolveValue(skipParentheses(value)) : value;
-  if (ts.isFunctionDeclaration(resolved) || ts.isFunctionExpression(resolved) || ts.isArrowFunction(resolved) || ts.isMethodDeclaration(resolved)) return resolved;
+  if (
+    ts.isFunctionDeclaration(resolved) ||
+    ts.isFunctionExpression(resolved) ||
+    ts.isArrowFunction(resolved) ||
+    ts.isMethodDeclaration(resolved)
+  )
+    return resolved;
   return undefined;
 }
 
@@ -30,7 +36,13 @@ export function secondParameter(fn: FunctionNode): SecondParameter | undefined {
   if (!ts.isIdentifier(parameter.name)) return { parameter, uses: [], pattern: parameter.name };
   const name = parameter.name.text;
   const body = fn.body;
-  const uses = body ? findAll(body, (node): node is ts.Identifier => ts.isIdentifier(node) && node.text === name && isReference(node) && declarationOf(name, node) === parameter) : [];
+  const uses = body
+    ? findAll(
+        body,
+        (node): node is ts.Identifier =>
+          ts.isIdentifier(node) && node.text === name && isReference(node) && declarationOf(name, node) === parameter,
+      )
+    : [];
   return { parameter, uses, pattern: undefined };
 }
 
@@ -38,8 +50,19 @@ export function secondParameter(fn: FunctionNode): SecondParameter | undefined {
 export function isReference(node: ts.Identifier): boolean {
   const parent = node.parent;
   if (ts.isPropertyAccessExpression(parent) && parent.name === node) return false;
-  if ((ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.name === node) return false;
-  if ((ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isFunctionDeclaration(parent) || ts.isBindingElement(parent)) && parent.name === node) return false;
+  if (
+    (ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent)) &&
+    parent.name === node
+  )
+    return false;
+  if (
+    (ts.isVariableDeclaration(parent) ||
+      ts.isParameter(parent) ||
+      ts.isFunctionDeclaration(parent) ||
+      ts.isBindingElement(parent)) &&
+    parent.name === node
+  )
+    return false;
   if (ts.isTypeReferenceNode(parent) || ts.isQualifiedName(parent)) return false;
   return true;
 }
@@ -47,7 +70,8 @@ export function isReference(node: ts.Identifier): boolean {
 /** `server.timeout(req, n);` as a statement of its own, which the Deno export can drop. */
 export function timeoutStatement(use: ts.Identifier): ts.ExpressionStatement | undefined {
   const access = use.parent;
-  if (!ts.isPropertyAccessExpression(access) || access.expression !== use || access.name.text !== "timeout") return undefined;
+  if (!ts.isPropertyAccessExpression(access) || access.expression !== use || access.name.text !== "timeout")
+    return undefined;
   const call = access.parent;
   if (!ts.isCallExpression(call) || call.expression !== access) return undefined;
   return ts.isExpressionStatement(call.parent) ? call.parent : undefined;

@@ -23,8 +23,18 @@ export type DefaultExport =
   | { kind: "specifier"; node: ts.ExportSpecifier; declaration: ts.ExportDeclaration };
 
 export type HandlerShape =
-  | { form: "default-function" | "default-object" | "default-app"; defaultExport: DefaultExport; serveCalls: ServeCall[]; value: ts.Node }
-  | { form: "bun-serve" | "deno-serve"; serve: ServeCall; defaultExport: DefaultExport | undefined; serveCalls: ServeCall[] }
+  | {
+      form: "default-function" | "default-object" | "default-app";
+      defaultExport: DefaultExport;
+      serveCalls: ServeCall[];
+      value: ts.Node;
+    }
+  | {
+      form: "bun-serve" | "deno-serve";
+      serve: ServeCall;
+      defaultExport: DefaultExport | undefined;
+      serveCalls: ServeCall[];
+    }
   | {
       form: "node-http" | "library-serve";
       /** The call that starts the server (`server.listen(8001)`, `app.listen(3000)`, h3's `serve(app)`), when the source shows it. */
@@ -39,10 +49,13 @@ export type HandlerShape =
  */
 export function findHandlerShape(syntax: SnippetSyntax, form: SnippetForm): HandlerShape {
   const importedServe = bunServeImports(syntax);
-  const isBunServe = (node: ts.Node) => isMemberCall(node, "Bun", "serve") || (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && importedServe.has(node.expression.text));
-  const serveCalls = findAll(syntax.file, (node): node is ts.CallExpression => isBunServe(node) || isMemberCall(node, "Deno", "serve")).map(
-    (call): ServeCall => ({ api: isBunServe(call) ? "Bun" : "Deno", call }),
-  );
+  const isBunServe = (node: ts.Node) =>
+    isMemberCall(node, "Bun", "serve") ||
+    (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && importedServe.has(node.expression.text));
+  const serveCalls = findAll(
+    syntax.file,
+    (node): node is ts.CallExpression => isBunServe(node) || isMemberCall(node, "Deno", "serve"),
+  ).map((call): ServeCall => ({ api: isBunServe(call) ? "Bun" : "Deno", call }));
   const defaultExport = findDefaultExport(syntax);
   switch (form) {
     case "bun-serve":
@@ -70,10 +83,16 @@ export function findHandlerShape(syntax: SnippetSyntax, form: SnippetForm): Hand
 function bunServeImports(syntax: SnippetSyntax): Set<string> {
   const names = new Set<string>();
   for (const statement of syntax.file.statements) {
-    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || statement.moduleSpecifier.text !== "bun") continue;
+    if (
+      !ts.isImportDeclaration(statement) ||
+      !ts.isStringLiteral(statement.moduleSpecifier) ||
+      statement.moduleSpecifier.text !== "bun"
+    )
+      continue;
     const bindings = statement.importClause?.namedBindings;
     if (!bindings || !ts.isNamedImports(bindings)) continue;
-    for (const element of bindings.elements) if ((element.propertyName ?? element.name).text === "serve" && !element.isTypeOnly) names.add(element.name.text);
+    for (const element of bindings.elements)
+      if ((element.propertyName ?? element.name).text === "serve" && !element.isTypeOnly) names.add(element.name.text);
   }
   return names;
 }
@@ -86,23 +105,44 @@ function findListenCall(syntax: SnippetSyntax, form: "node-http" | "library-serv
   return findAll(syntax.file, (node): node is ts.CallExpression => {
     if (!ts.isCallExpression(node)) return false;
     const callee = node.expression;
-    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+    const name = ts.isPropertyAccessExpression(callee)
+      ? callee.name.text
+      : ts.isIdentifier(callee)
+        ? callee.text
+        : undefined;
     if (name === "listen" && ts.isPropertyAccessExpression(callee)) return true;
-    return form === "library-serve" && name === "serve" && !isMemberCall(node, "Bun", "serve") && !isMemberCall(node, "Deno", "serve");
+    return (
+      form === "library-serve" &&
+      name === "serve" &&
+      !isMemberCall(node, "Bun", "serve") &&
+      !isMemberCall(node, "Deno", "serve")
+    );
   })[0];
 }
 
 function notFound(what: string): ExportRefusal {
-  return new ExportRefusal("unsupported", `the playground served this snippet, but the export could not find ${what} in its source (is it built at run time?)`);
+  return new ExportRefusal(
+    "unsupported",
+    `the playground served this snippet, but the export could not find ${what} in its source (is it built at run time?)`,
+  );
 }
 
 function findDefaultExport(syntax: SnippetSyntax): DefaultExport | undefined {
   for (const statement of syntax.file.statements) {
     if (ts.isExportAssignment(statement) && !statement.isExportEquals) return { kind: "expression", node: statement };
-    if (ts.isFunctionDeclaration(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword) && hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) {
+    if (
+      ts.isFunctionDeclaration(statement) &&
+      hasModifier(statement, ts.SyntaxKind.ExportKeyword) &&
+      hasModifier(statement, ts.SyntaxKind.DefaultKeyword)
+    ) {
       return { kind: "function-declaration", node: statement };
     }
-    if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+    if (
+      ts.isExportDeclaration(statement) &&
+      !statement.moduleSpecifier &&
+      statement.exportClause &&
+      ts.isNamedExports(statement.exportClause)
+    ) {
       const specifier = statement.exportClause.elements.find((element) => element.name.text === "default");
       if (specifier) return { kind: "specifier", node: specifier, declaration: statement };
     }
@@ -122,7 +162,7 @@ function defaultValue(defaultExport: DefaultExport): ts.Node {
     case "expression":
       return resolveValue(defaultExport.node.expression);
     case "specifier":
-      return resolveValue(defaultExport.node.propertyName ?? defaultExport.node.name) ;
+      return resolveValue(defaultExport.node.propertyName ?? defaultExport.node.name);
   }
 }
 

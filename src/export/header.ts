@@ -24,7 +24,10 @@ const width = 100;
 
 export function renderHeader(content: HeaderContent): string {
   const runtime = content.target === "bun" ? "Bun" : "Deno";
-  const run = content.target === "bun" ? `bun ${content.fileName}` : `deno run ${["--allow-net", ...content.permissions].join(" ")} ${content.fileName}`;
+  const run =
+    content.target === "bun"
+      ? `bun ${content.fileName}`
+      : `deno run ${["--allow-net", ...content.permissions].join(" ")} ${content.fileName}`;
   const lines = [
     `${content.fileName}: a standalone ${runtime} server, exported from Stream Playground (${content.snippetName}).`,
     "",
@@ -33,7 +36,7 @@ export function renderHeader(content: HeaderContent): string {
   ];
   if (content.changes.length > 0) lines.push("", `Changed for ${runtime}:`, ...content.changes.flatMap(bullet));
   if (content.notes.length > 0) lines.push("", "Good to know:", ...content.notes.flatMap(bullet));
-  return lines.map((line) => (line === "" ? "//" : `// ${line}`)).join("\n") + "\n\n";
+  return `${lines.map((line) => (line === "" ? "//" : `// ${line}`)).join("\n")}\n\n`;
 }
 
 /** `curl -N [-X POST] [-H 'k: v'] [-d '…'] http://localhost:PORT/path`, quoted for a POSIX shell. */

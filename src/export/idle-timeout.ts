@@ -6,7 +6,16 @@
  * `idleTimeout` that covers it.
  */
 
-import { constantNumber, findAll, isMemberCall, type SnippetSyntax, startOf, textOf, ts, walk } from "./snippet-syntax.ts";
+import {
+  constantNumber,
+  findAll,
+  isMemberCall,
+  type SnippetSyntax,
+  startOf,
+  textOf,
+  ts,
+  walk,
+} from "./snippet-syntax.ts";
 import type { Remark } from "./target-build.ts";
 
 /** Bun.serve's idleTimeout default, in seconds (Bun 1.4). */
@@ -26,7 +35,10 @@ export function idleTimeoutNote(syntax: SnippetSyntax): Remark | undefined {
   if (limit === "covered") return undefined;
   const callee = textOf(syntax, gap.call.expression);
   const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
-  const setting = limit === bunIdleTimeoutSeconds ? `after ${limit} s without a write (Bun.serve's idleTimeout, ${limit} s by default)` : `after ${limit} s without a write (the idleTimeout this snippet sets)`;
+  const setting =
+    limit === bunIdleTimeoutSeconds
+      ? `after ${limit} s without a write (Bun.serve's idleTimeout, ${limit} s by default)`
+      : `after ${limit} s without a write (the idleTimeout this snippet sets)`;
   return {
     text:
       `Bun closes a connection ${setting}. This server streams (${stream}) and can stay quiet for ${seconds(gap.ms)} ` +
@@ -41,20 +53,35 @@ function streamEvidence(syntax: SnippetSyntax): string | undefined {
   const found = new Set<string>();
   walk(syntax.file, (node) => {
     if (ts.isStringLiteralLike(node) && node.text.includes("text/event-stream")) found.add("an SSE endpoint");
-    else if ((ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) && node.asteriskToken) found.add("a generator body");
-    else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "ReadableStream") found.add("a ReadableStream body");
-    else if ((ts.isMethodDeclaration(node) || ts.isPropertyAssignment(node)) && ts.isComputedPropertyName(node.name) && textOf(syntax, node.name.expression) === "Symbol.asyncIterator") {
+    else if (
+      (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) &&
+      node.asteriskToken
+    )
+      found.add("a generator body");
+    else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "ReadableStream")
+      found.add("a ReadableStream body");
+    else if (
+      (ts.isMethodDeclaration(node) || ts.isPropertyAssignment(node)) &&
+      ts.isComputedPropertyName(node.name) &&
+      textOf(syntax, node.name.expression) === "Symbol.asyncIterator"
+    ) {
       found.add("an async iterable body");
     }
   });
-  return ["an SSE endpoint", "a generator body", "a ReadableStream body", "an async iterable body"].find((evidence) => found.has(evidence));
+  return ["an SSE endpoint", "a generator body", "a ReadableStream body", "an async iterable body"].find((evidence) =>
+    found.has(evidence),
+  );
 }
 
 /** The longest wait written as a constant: `Bun.sleep(ms)`, `setTimeout(fn, ms)`, `setInterval(fn, ms)`. */
 function longestGap(syntax: SnippetSyntax): QuietGap | undefined {
   let longest: QuietGap | undefined;
   for (const call of findAll(syntax.file, ts.isCallExpression)) {
-    const delay = isMemberCall(call, "Bun", "sleep") ? call.arguments[0] : isTimer(call) ? call.arguments[1] : undefined;
+    const delay = isMemberCall(call, "Bun", "sleep")
+      ? call.arguments[0]
+      : isTimer(call)
+        ? call.arguments[1]
+        : undefined;
     const ms = delay ? constantNumber(delay) : undefined;
     if (ms !== undefined && (!longest || ms > longest.ms)) longest = { ms, call };
   }
@@ -62,7 +89,10 @@ function longestGap(syntax: SnippetSyntax): QuietGap | undefined {
 }
 
 function isTimer(call: ts.CallExpression): boolean {
-  return ts.isIdentifier(call.expression) && (call.expression.text === "setTimeout" || call.expression.text === "setInterval");
+  return (
+    ts.isIdentifier(call.expression) &&
+    (call.expression.text === "setTimeout" || call.expression.text === "setInterval")
+  );
 }
 
 /**

@@ -27,7 +27,11 @@ interface ImportSite {
 function importSites(syntax: SnippetSyntax): ImportSite[] {
   const sites: ImportSite[] = [];
   for (const statement of syntax.file.statements) {
-    if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) &&
+      statement.moduleSpecifier &&
+      ts.isStringLiteral(statement.moduleSpecifier)
+    ) {
       sites.push({ statement, specifier: statement.moduleSpecifier, typeOnly: isTypeOnly(statement) });
     }
   }
@@ -45,7 +49,12 @@ export interface ImportOutcome {
   notes: Remark[];
 }
 
-export function checkImports(syntax: SnippetSyntax, snippetPath: string, target: ExportTarget, edits: TextEdits): ImportOutcome {
+export function checkImports(
+  syntax: SnippetSyntax,
+  snippetPath: string,
+  target: ExportTarget,
+  edits: TextEdits,
+): ImportOutcome {
   const changes: Remark[] = [];
   const notes: Remark[] = [];
   const folder = dirname(resolve(snippetPath));
@@ -54,14 +63,25 @@ export function checkImports(syntax: SnippetSyntax, snippetPath: string, target:
     const at = startOf(syntax, site.statement);
     const resolved = resolveFrom(spec, folder);
     if (resolved && (resolved === playgroundSource || resolved.startsWith(playgroundSource + sep))) {
-      throw unsupportedAt(syntax, site.specifier, `"${spec}" is part of the playground itself, which a standalone server cannot import`);
+      throw unsupportedAt(
+        syntax,
+        site.specifier,
+        `"${spec}" is part of the playground itself, which a standalone server cannot import`,
+      );
     }
     const relativePath = spec.startsWith(".//") || spec.startsWith("../clients/") || spec.startsWith("/");
     if (relativePath && target === "deno" && /\.(html|css)$/.test(spec)) {
-      throw unsupportedAt(syntax, site.specifier, `importing "${spec}" is Bun's bundler at work (HTML and CSS imports); Deno cannot import it. Export for Bun instead`);
+      throw unsupportedAt(
+        syntax,
+        site.specifier,
+        `importing "${spec}" is Bun's bundler at work (HTML and CSS imports); Deno cannot import it. Export for Bun instead`,
+      );
     }
     if (relativePath) {
-      notes.push({ text: `"${spec}" is a file of the snippet's own (in ${folder}): copy it beside the exported file`, at });
+      notes.push({
+        text: `"${spec}" is a file of the snippet's own (in ${folder}): copy it beside the exported file`,
+        at,
+      });
       if (target === "deno") convertRelativeForDeno(syntax, edits, site, spec, resolved, folder, changes);
       continue;
     }
@@ -80,7 +100,10 @@ export function checkImports(syntax: SnippetSyntax, snippetPath: string, target:
     const npm = npmSpecifier(spec, folder);
     // Bun cannot load npm: specifiers, so the playground's check of the output runs without this edit.
     edits.replaceForTarget(...specifierRange, npm);
-    changes.push({ text: `"${spec}" became "${npm}", the version the playground ran with: Deno fetches npm packages by that prefix`, at });
+    changes.push({
+      text: `"${spec}" became "${npm}", the version the playground ran with: Deno fetches npm packages by that prefix`,
+      at,
+    });
   }
   return { changes, notes };
 }
@@ -95,30 +118,60 @@ function resolveFrom(spec: string, folder: string): string | undefined {
 }
 
 /** Deno needs the file's extension, which Bun lets a relative import leave out. */
-function convertRelativeForDeno(syntax: SnippetSyntax, edits: TextEdits, site: ImportSite, spec: string, resolved: string | undefined, folder: string, changes: Remark[]): void {
+function convertRelativeForDeno(
+  syntax: SnippetSyntax,
+  edits: TextEdits,
+  site: ImportSite,
+  spec: string,
+  resolved: string | undefined,
+  folder: string,
+  changes: Remark[],
+): void {
   if (!resolved || extname(spec) !== "" || spec.startsWith("/")) return;
   let withExtension = relative(folder, resolved).split(sep).join("/");
   if (!withExtension.startsWith(".")) withExtension = `./${withExtension}`;
   edits.replace(startOf(syntax, site.specifier) + 1, site.specifier.end - 1, withExtension);
-  changes.push({ text: `"${spec}" became "${withExtension}": Deno needs the file's extension`, at: startOf(syntax, site.statement) });
+  changes.push({
+    text: `"${spec}" became "${withExtension}": Deno needs the file's extension`,
+    at: startOf(syntax, site.statement),
+  });
 }
 
 /** `import { type Server } from "bun"` → `import type { Server } from "bun"`: Deno drops type-only imports; anything else from Bun is refused. */
-function convertBunModuleForDeno(syntax: SnippetSyntax, edits: TextEdits, site: ImportSite, spec: string, changes: Remark[]): void {
+function convertBunModuleForDeno(
+  syntax: SnippetSyntax,
+  edits: TextEdits,
+  site: ImportSite,
+  spec: string,
+  changes: Remark[],
+): void {
   if (site.typeOnly) return;
   const statement = site.statement;
   const clause = ts.isImportDeclaration(statement) ? statement.importClause : undefined;
   const bindings = clause?.namedBindings;
-  const allTypes = clause !== undefined && clause.name === undefined && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((element) => element.isTypeOnly);
+  const allTypes =
+    clause !== undefined &&
+    clause.name === undefined &&
+    bindings !== undefined &&
+    ts.isNamedImports(bindings) &&
+    bindings.elements.length > 0 &&
+    bindings.elements.every((element) => element.isTypeOnly);
   if (!allTypes || !clause || !bindings || !ts.isNamedImports(bindings)) {
-    throw unsupportedAt(syntax, site.specifier, `"${spec}" is Bun's own module, which Deno does not have; export for Bun instead`);
+    throw unsupportedAt(
+      syntax,
+      site.specifier,
+      `"${spec}" is Bun's own module, which Deno does not have; export for Bun instead`,
+    );
   }
   edits.insert(startOf(syntax, clause), "type ");
   for (const element of bindings.elements) {
     const typeKeyword = element.getFirstToken(syntax.file);
     if (typeKeyword) edits.remove(startOf(syntax, typeKeyword), startOf(syntax, element.propertyName ?? element.name));
   }
-  changes.push({ text: `the import from "${spec}" became import type: Deno skips type-only imports, but would try to load "${spec}" for the other kind`, at: startOf(syntax, statement) });
+  changes.push({
+    text: `the import from "${spec}" became import type: Deno skips type-only imports, but would try to load "${spec}" for the other kind`,
+    at: startOf(syntax, statement),
+  });
 }
 
 /** `eventsource-parser` → `npm:eventsource-parser@4.1.3`, with the version installed beside the snippet. */
@@ -137,7 +190,8 @@ function installedVersion(name: string, folder: string): string | undefined {
     const manifest = join(dir, "node_modules", name, "package.json");
     if (existsSync(manifest)) {
       const parsed: unknown = JSON.parse(readFileSync(manifest, "utf8"));
-      const version = parsed !== null && typeof parsed === "object" ? (parsed as { version?: unknown }).version : undefined;
+      const version =
+        parsed !== null && typeof parsed === "object" ? (parsed as { version?: unknown }).version : undefined;
       return typeof version === "string" ? version : undefined;
     }
     if (dirname(dir) === dir) return undefined;

@@ -7,7 +7,14 @@
 
 import type { ExportOptions, ExportResult } from "../contract/index.ts";
 
-export type { ExportError, ExportErrorKind, ExportOptions, ExportResult, ExportTarget, TryRequest } from "../contract/index.ts";
+export type {
+  ExportError,
+  ExportErrorKind,
+  ExportOptions,
+  ExportResult,
+  ExportTarget,
+  TryRequest,
+} from "../contract/index.ts";
 
 export async function exportSnippet(options: ExportOptions): Promise<ExportResult> {
   const { exportSnippetNow } = await import("./export-snippet.ts");

@@ -9,11 +9,19 @@ import { choosePort, defaultPort, type PortChoice } from "./port.ts";
 import { constantNumber, type SnippetSyntax, startOf, ts } from "./snippet-syntax.ts";
 import type { TextEdits } from "./text-edits.ts";
 
-export function setListenPort(syntax: SnippetSyntax, edits: TextEdits, call: ts.CallExpression | undefined, requested: number | undefined): PortChoice {
+export function setListenPort(
+  syntax: SnippetSyntax,
+  edits: TextEdits,
+  call: ts.CallExpression | undefined,
+  requested: number | undefined,
+): PortChoice {
   if (!call) return { port: requested ?? defaultPort, rewrite: false, computed: true };
   const args = call.arguments;
   // An options object that names the port: listen({ port }), serve(app, { port }).
-  const options = args.find((arg): arg is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(arg) && findProperty(arg, "port") !== undefined);
+  const options = args.find(
+    (arg): arg is ts.ObjectLiteralExpression =>
+      ts.isObjectLiteralExpression(arg) && findProperty(arg, "port") !== undefined,
+  );
   if (options) {
     const port = choosePort(requested, portOf(options));
     if (port.rewrite) setPort(syntax, edits, options, port.port);
@@ -25,7 +33,8 @@ export function setListenPort(syntax: SnippetSyntax, edits: TextEdits, call: ts.
     // listen(port, …): a number, a const that names one, or something computed at run time.
     const named = constantNumber(first);
     const port = choosePort(requested, named ?? "dynamic");
-    if (requested !== undefined && named !== requested) edits.replace(startOf(syntax, first), first.end, String(port.port));
+    if (requested !== undefined && named !== requested)
+      edits.replace(startOf(syntax, first), first.end, String(port.port));
     return port;
   }
   if (isListen) {

@@ -6,12 +6,17 @@
 import { propertyName, type SnippetSyntax, startOf, ts } from "./snippet-syntax.ts";
 import type { TextEdits } from "./text-edits.ts";
 
-export function findProperty(object: ts.ObjectLiteralExpression, name: string): ts.ObjectLiteralElementLike | undefined {
+export function findProperty(
+  object: ts.ObjectLiteralExpression,
+  name: string,
+): ts.ObjectLiteralElementLike | undefined {
   return object.properties.find((property) => propertyName(property) === name);
 }
 
 /** The value of a `name: value` or `name() {}` property: the expression, or the method itself. */
-export function propertyValue(property: ts.ObjectLiteralElementLike | undefined): ts.Expression | ts.MethodDeclaration | undefined {
+export function propertyValue(
+  property: ts.ObjectLiteralElementLike | undefined,
+): ts.Expression | ts.MethodDeclaration | undefined {
   if (!property) return undefined;
   if (ts.isPropertyAssignment(property)) return property.initializer;
   if (ts.isShorthandPropertyAssignment(property)) return property.name;
@@ -27,7 +32,12 @@ export function portOf(object: ts.ObjectLiteralExpression): number | "dynamic" |
 }
 
 /** Sets `port` to `port`: edits the value if the property is there, adds it as the first property if not. */
-export function setPort(syntax: SnippetSyntax, edits: TextEdits, object: ts.ObjectLiteralExpression, port: number): void {
+export function setPort(
+  syntax: SnippetSyntax,
+  edits: TextEdits,
+  object: ts.ObjectLiteralExpression,
+  port: number,
+): void {
   const existing = findProperty(object, "port");
   if (existing && ts.isPropertyAssignment(existing)) {
     edits.replace(startOf(syntax, existing.initializer), existing.initializer.end, String(port));
@@ -39,7 +49,12 @@ export function setPort(syntax: SnippetSyntax, edits: TextEdits, object: ts.Obje
 }
 
 /** Adds `text` (`name: value`) before the object's first property, in the object's own layout. */
-export function addFirstProperty(syntax: SnippetSyntax, edits: TextEdits, object: ts.ObjectLiteralExpression, text: string): void {
+export function addFirstProperty(
+  syntax: SnippetSyntax,
+  edits: TextEdits,
+  object: ts.ObjectLiteralExpression,
+  text: string,
+): void {
   const first = object.properties[0];
   const open = startOf(syntax, object);
   if (!first) {
@@ -54,10 +69,16 @@ export function addFirstProperty(syntax: SnippetSyntax, edits: TextEdits, object
 }
 
 /** Renames a property's key, keeping its value: `fetch(req) {}` → `handler(req) {}`, `{ fetch }` → `{ handler: fetch }`. */
-export function renameKey(syntax: SnippetSyntax, edits: TextEdits, property: ts.ObjectLiteralElementLike, to: string): void {
+export function renameKey(
+  syntax: SnippetSyntax,
+  edits: TextEdits,
+  property: ts.ObjectLiteralElementLike,
+  to: string,
+): void {
   const name = property.name;
   if (!name) return;
-  if (ts.isShorthandPropertyAssignment(property)) edits.replace(startOf(syntax, name), name.end, `${to}: ${property.name.text}`);
+  if (ts.isShorthandPropertyAssignment(property))
+    edits.replace(startOf(syntax, name), name.end, `${to}: ${property.name.text}`);
   else edits.replace(startOf(syntax, name), name.end, to);
 }
 
@@ -73,6 +94,7 @@ export function removeProperty(syntax: SnippetSyntax, edits: TextEdits, property
   // From the end of the line before (keeping a comment there, which belongs to the property above).
   let start = property.getFullStart();
   const lineBreak = source.indexOf("\n", start);
-  if (lineBreak !== -1 && lineBreak < startOf(syntax, property)) start = source[lineBreak - 1] === "\r" ? lineBreak - 1 : lineBreak;
+  if (lineBreak !== -1 && lineBreak < startOf(syntax, property))
+    start = source[lineBreak - 1] === "\r" ? lineBreak - 1 : lineBreak;
   edits.remove(start, end);
 }

@@ -4,7 +4,7 @@
  */
 
 import type { ExportError, ExportErrorKind } from "../contract/index.ts";
-import { positionOf, type SnippetSyntax, startOf, ts } from "./snippet-syntax.ts";
+import { positionOf, type SnippetSyntax, startOf, type ts } from "./snippet-syntax.ts";
 
 export class ExportRefusal extends Error {
   constructor(

@@ -76,14 +76,25 @@ export function isMemberCall(node: ts.Node, object: string, name: string): boole
 
 /** `object.name`, with both as plain identifiers. */
 export function isMemberAccess(node: ts.Node, object: string, name: string): node is ts.PropertyAccessExpression {
-  return ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === object && node.name.text === name;
+  return (
+    ts.isPropertyAccessExpression(node) &&
+    ts.isIdentifier(node.expression) &&
+    node.expression.text === object &&
+    node.name.text === name
+  );
 }
 
 /** The static name of a property (`fetch`, `"fetch"`, `fetch() {}`), if it has one. */
 export function propertyName(property: ts.ObjectLiteralElementLike | ts.PropertyName): string | undefined {
   const name = ts.isPropertyName(property) ? property : property.name;
   if (name === undefined) return undefined;
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (
+    ts.isIdentifier(name) ||
+    ts.isStringLiteral(name) ||
+    ts.isNumericLiteral(name) ||
+    ts.isNoSubstitutionTemplateLiteral(name)
+  )
+    return name.text;
   return undefined;
 }
 
@@ -91,12 +102,19 @@ export function propertyName(property: ts.ObjectLiteralElementLike | ts.Property
 export function declarationOf(name: string, from: ts.Node): ts.Node | undefined {
   for (let scope: ts.Node | undefined = from.parent; scope; scope = scope.parent) {
     if (ts.isFunctionLike(scope)) {
-      for (const parameter of scope.parameters) if (ts.isIdentifier(parameter.name) && parameter.name.text === name) return parameter;
+      for (const parameter of scope.parameters)
+        if (ts.isIdentifier(parameter.name) && parameter.name.text === name) return parameter;
     }
-    const statements = ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) ? scope.statements : ts.isCaseClause(scope) || ts.isDefaultClause(scope) ? scope.statements : undefined;
+    const statements =
+      ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope)
+        ? scope.statements
+        : ts.isCaseClause(scope) || ts.isDefaultClause(scope)
+          ? scope.statements
+          : undefined;
     if (!statements) continue;
     for (const statement of statements) {
-      if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) return statement;
+      if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name)
+        return statement;
       if (ts.isVariableStatement(statement)) {
         for (const declaration of statement.declarationList.declarations) {
           if (ts.isIdentifier(declaration.name) && declaration.name.text === name) return declaration;
@@ -113,13 +131,20 @@ export function resolveValue(node: ts.Expression, depth = 0): ts.Node {
   if (!ts.isIdentifier(inner) || depth > 4) return inner;
   const declaration = declarationOf(inner.text, inner);
   if (declaration && ts.isFunctionDeclaration(declaration)) return declaration;
-  if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) return resolveValue(declaration.initializer, depth + 1);
+  if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer)
+    return resolveValue(declaration.initializer, depth + 1);
   return inner;
 }
 
 export function skipParentheses(node: ts.Expression): ts.Expression {
   let inner = node;
-  while (ts.isParenthesizedExpression(inner) || ts.isAsExpression(inner) || ts.isSatisfiesExpression(inner) || ts.isNonNullExpression(inner)) inner = inner.expression;
+  while (
+    ts.isParenthesizedExpression(inner) ||
+    ts.isAsExpression(inner) ||
+    ts.isSatisfiesExpression(inner) ||
+    ts.isNonNullExpression(inner)
+  )
+    inner = inner.expression;
   return inner;
 }
 
@@ -133,7 +158,12 @@ export function constantNumber(node: ts.Expression, depth = 0): number | undefin
   }
   if (ts.isIdentifier(inner) && depth < 4) {
     const declaration = declarationOf(inner.text, inner);
-    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) {
+    if (
+      declaration &&
+      ts.isVariableDeclaration(declaration) &&
+      declaration.initializer &&
+      ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const
+    ) {
       return constantNumber(declaration.initializer, depth + 1);
     }
     return undefined;

@@ -24,7 +24,12 @@ interface Candidate {
 export function servesWebSockets(syntax: SnippetSyntax): boolean {
   let found = false;
   walk(syntax.file, (node) => {
-    if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node) || ts.isMethodDeclaration(node)) && ts.isIdentifier(node.name) && node.name.text === "websocket") found = true;
+    if (
+      (ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node) || ts.isMethodDeclaration(node)) &&
+      ts.isIdentifier(node.name) &&
+      node.name.text === "websocket"
+    )
+      found = true;
     if (ts.isPropertyAccessExpression(node) && node.name.text === "upgradeWebSocket") found = true;
   });
   return found;
@@ -34,19 +39,50 @@ export function guessTryRequest(syntax: SnippetSyntax): TryRequest {
   const candidates: Candidate[] = [];
   let hasFetch = false;
   walk(syntax.file, (node) => {
-    if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === "routes" && ts.isObjectLiteralExpression(node.initializer)) {
+    if (
+      ts.isPropertyAssignment(node) &&
+      ts.isIdentifier(node.name) &&
+      node.name.text === "routes" &&
+      ts.isObjectLiteralExpression(node.initializer)
+    ) {
       for (const route of node.initializer.properties) {
-        const key = route.name && (ts.isStringLiteral(route.name) || ts.isNoSubstitutionTemplateLiteral(route.name)) ? route.name.text : undefined;
-        if (key?.startsWith("/")) candidates.push({ path: concretePath(key), method: routeMethod(route), streams: streaming(route), route: true, upgrades: upgrading(route) });
+        const key =
+          route.name && (ts.isStringLiteral(route.name) || ts.isNoSubstitutionTemplateLiteral(route.name))
+            ? route.name.text
+            : undefined;
+        if (key?.startsWith("/"))
+          candidates.push({
+            path: concretePath(key),
+            method: routeMethod(route),
+            streams: streaming(route),
+            route: true,
+            upgrades: upgrading(route),
+          });
       }
     }
-    if ((ts.isMethodDeclaration(node) || ts.isPropertyAssignment(node)) && ts.isIdentifier(node.name) && (node.name.text === "fetch" || node.name.text === "handler")) hasFetch = true;
+    if (
+      (ts.isMethodDeclaration(node) || ts.isPropertyAssignment(node)) &&
+      ts.isIdentifier(node.name) &&
+      (node.name.text === "fetch" || node.name.text === "handler")
+    )
+      hasFetch = true;
     if (ts.isBinaryExpression(node) && isEquality(node.operatorToken.kind)) {
       const literal = [node.left, node.right].find((side) => ts.isStringLiteral(side) && side.text.startsWith("/"));
       const other = literal === node.left ? node.right : node.left;
-      if (literal && ts.isStringLiteral(literal) && other.getText().includes("pathname")) candidates.push({ path: literal.text, streams: streaming(branchOf(node)), route: false, upgrades: upgrading(branchOf(node)) });
+      if (literal && ts.isStringLiteral(literal) && other.getText().includes("pathname"))
+        candidates.push({
+          path: literal.text,
+          streams: streaming(branchOf(node)),
+          route: false,
+          upgrades: upgrading(branchOf(node)),
+        });
     }
-    if (ts.isCaseClause(node) && ts.isStringLiteral(node.expression) && node.expression.text.startsWith("/") && node.parent.parent.expression.getText().includes("pathname")) {
+    if (
+      ts.isCaseClause(node) &&
+      ts.isStringLiteral(node.expression) &&
+      node.expression.text.startsWith("/") &&
+      node.parent.parent.expression.getText().includes("pathname")
+    ) {
       candidates.push({ path: node.expression.text, streams: streaming(node), route: false });
     }
   });
@@ -55,14 +91,17 @@ export function guessTryRequest(syntax: SnippetSyntax): TryRequest {
   if (upgrader) return { path: upgrader.path };
   const best = [...candidates].sort((a, b) => b.streams - a.streams)[0];
   const onlyRoutes = !hasFetch && candidates.length > 0 && candidates.every((c) => c.route);
-  const chosen = best && best.streams > 0 ? best : onlyRoutes && !candidates.some((c) => c.path === "/") ? candidates[0] : undefined;
+  const chosen =
+    best && best.streams > 0 ? best : onlyRoutes && !candidates.some((c) => c.path === "/") ? candidates[0] : undefined;
   return chosen ? { path: chosen.path, method: chosen.method } : { path: "/" };
 }
 
 /** `{ POST(req) {…} }`: a route for other methods than GET is tried with its first one. */
 function routeMethod(route: ts.ObjectLiteralElementLike): string | undefined {
   if (!ts.isPropertyAssignment(route) || !ts.isObjectLiteralExpression(route.initializer)) return undefined;
-  const methods = route.initializer.properties.map((p) => (p.name && ts.isIdentifier(p.name) ? p.name.text : undefined)).filter((m) => m !== undefined);
+  const methods = route.initializer.properties
+    .map((p) => (p.name && ts.isIdentifier(p.name) ? p.name.text : undefined))
+    .filter((m) => m !== undefined);
   return methods.includes("GET") ? undefined : methods[0];
 }
 
@@ -93,7 +132,13 @@ function streaming(node: ts.Node, followNames = true): number {
     else if (level === 0 && isStreamingSyntax(inner)) level = 1;
     else if (followNames && level < 2 && ts.isIdentifier(inner)) {
       const declaration = declarationOf(inner.text, inner);
-      if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && streaming(declaration.initializer, false) === 2) level = 2;
+      if (
+        declaration &&
+        ts.isVariableDeclaration(declaration) &&
+        declaration.initializer &&
+        streaming(declaration.initializer, false) === 2
+      )
+        level = 2;
     }
   });
   return level;
@@ -103,7 +148,12 @@ function streaming(node: ts.Node, followNames = true): number {
 function upgrading(node: ts.Node): boolean {
   let found = false;
   walk(node, (inner) => {
-    if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && ["upgrade", "upgradeWebSocket"].includes(inner.expression.name.text)) found = true;
+    if (
+      ts.isCallExpression(inner) &&
+      ts.isPropertyAccessExpression(inner.expression) &&
+      ["upgrade", "upgradeWebSocket"].includes(inner.expression.name.text)
+    )
+      found = true;
   });
   return found;
 }

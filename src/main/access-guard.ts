@@ -30,7 +30,13 @@ export function createLaunchToken(): string {
 
 function refuse(reason: string): AccessDecision {
   const text = `Forbidden: ${reason}\nOpen the URL printed by npm start (or npm run start:web); it carries the secret that lets this browser in.\n`;
-  return { allowed: false, response: new Response(text, { status: 403, headers: { "content-type": "text/plain;charset=utf-8", "cache-control": "no-store" } }) };
+  return {
+    allowed: false,
+    response: new Response(text, {
+      status: 403,
+      headers: { "content-type": "text/plain;charset=utf-8", "cache-control": "no-store" },
+    }),
+  };
 }
 
 /** The value of one cookie in a `Cookie` header, or undefined. */
@@ -67,26 +73,36 @@ export function createAccessGuard(options: AccessGuardOptions) {
     /** Checks one request; `websocket` when it is the `/ws` upgrade, which must carry an `Origin`. */
     check(request: Request, websocket = false): AccessDecision {
       const host = request.headers.get("host")?.toLowerCase();
-      if (host === undefined || !hosts.has(host)) return refuse(`this server answers only to 127.0.0.1:${port} and localhost:${port}, not ${JSON.stringify(host ?? "")}`);
+      if (host === undefined || !hosts.has(host))
+        return refuse(
+          `this server answers only to 127.0.0.1:${port} and localhost:${port}, not ${JSON.stringify(host ?? "")}`,
+        );
       const origin = request.headers.get("origin");
-      if (origin !== null && !origins.has(origin.toLowerCase())) return refuse(`requests from ${origin} are not accepted`);
+      if (origin !== null && !origins.has(origin.toLowerCase()))
+        return refuse(`requests from ${origin} are not accepted`);
       if (websocket && origin === null) return refuse("a WebSocket must come from the playground's own page");
 
       const url = new URL(request.url);
       const offered = url.searchParams.get("token");
       if (offered !== null) {
-        if (!isSecret(offered)) return refuse("that token is not this launch's (the host makes a new one each time it starts)");
+        if (!isSecret(offered))
+          return refuse("that token is not this launch's (the host makes a new one each time it starts)");
         url.searchParams.delete("token");
         const location = url.pathname + url.search;
         return {
           allowed: false,
           response: new Response(null, {
             status: 303,
-            headers: { location, "set-cookie": `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`, "cache-control": "no-store" },
+            headers: {
+              location,
+              "set-cookie": `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+              "cache-control": "no-store",
+            },
           }),
         };
       }
-      if (!isSecret(readCookie(request.headers.get("cookie"), cookieName))) return refuse("this browser has not been let in");
+      if (!isSecret(readCookie(request.headers.get("cookie"), cookieName)))
+        return refuse("this browser has not been let in");
       return { allowed: true };
     },
   };

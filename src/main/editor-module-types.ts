@@ -23,8 +23,6 @@ export interface ModuleTypesLimits {
 
 export const defaultModuleTypesLimits: ModuleTypesLimits = { maxBytes: 24_000_000, maxPackages: 60 };
 
-const declarationFile = /\.d\.[cm]?ts$/;
-
 /** `hono` for `hono/streaming`, `@scope/pkg` for `@scope/pkg/sub`; undefined for relative, absolute and URL specifiers. */
 export function packageNameOf(specifier: string): string | undefined {
   if (/^[./]/.test(specifier) || /^[a-z][a-z0-9+.-]*:/i.test(specifier)) return undefined;
@@ -59,7 +57,10 @@ function resolutionFields(packageJson: string): string {
  * Every declaration file in a package's folder, not those of its nested node_modules; undefined
  * as soon as they pass `budget` bytes, before reading the rest.
  */
-async function declarationsIn(dir: string, budget: number): Promise<{ files: Map<string, string>; bytes: number } | undefined> {
+async function declarationsIn(
+  dir: string,
+  budget: number,
+): Promise<{ files: Map<string, string>; bytes: number } | undefined> {
   const files = new Map<string, string>();
   let bytes = 0;
   for await (const rel of new Bun.Glob("**/*.d.{ts,mts,cts}").scan({ cwd: dir, onlyFiles: true })) {
@@ -85,7 +86,11 @@ async function importedPackages(text: string): Promise<string[]> {
  * The declarations of package `name` as found from `dir` (its own, or its `@types` package), and of
  * the packages they import, by editor path. Empty when it has none.
  */
-async function collectPackageTypes(name: string, dir: string, limits: ModuleTypesLimits): Promise<Record<string, string>> {
+async function collectPackageTypes(
+  name: string,
+  dir: string,
+  limits: ModuleTypesLimits,
+): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   let bytes = 0;
   let packages = 0;
@@ -111,7 +116,9 @@ async function collectPackageTypes(name: string, dir: string, limits: ModuleType
     if (!packageDir || !declarations || declarations.files.size === 0) continue;
     bytes += declarations.bytes;
     packages++;
-    files[`file:///node_modules/${editorName}/package.json`] = resolutionFields(await Bun.file(join(packageDir, "package.json")).text());
+    files[`file:///node_modules/${editorName}/package.json`] = resolutionFields(
+      await Bun.file(join(packageDir, "package.json")).text(),
+    );
     for (const [rel, text] of declarations.files) {
       files[`file:///node_modules/${editorName}/${rel}`] = text;
       for (const imported of await importedPackages(text)) queue.push({ name: imported, from: packageDir });
@@ -121,7 +128,11 @@ async function collectPackageTypes(name: string, dir: string, limits: ModuleType
 }
 
 /** What `specifier`, imported by the snippet at `from`, resolves to, with the types the editor needs. */
-export async function resolveModuleTypes(specifier: string, from: string, limits = defaultModuleTypesLimits): Promise<ModuleTypes> {
+export async function resolveModuleTypes(
+  specifier: string,
+  from: string,
+  limits = defaultModuleTypesLimits,
+): Promise<ModuleTypes> {
   const dir = dirname(from);
   const name = packageNameOf(specifier);
   const packageDir = name === undefined ? undefined : findPackageDir(name, dir);
@@ -142,15 +153,23 @@ export async function serveModuleTypes(url: URL, limits = defaultModuleTypesLimi
   const specifier = url.searchParams.get("specifier");
   const from = url.searchParams.get("from");
   const headers = { "cache-control": "no-store" };
-  if (!specifier || specifier.length > 1000) return new Response("specifier must be a module specifier\n", { status: 400, headers });
-  if (!from || !isAbsolute(from)) return new Response("from must be the snippet's absolute path\n", { status: 400, headers });
+  if (!specifier || specifier.length > 1000)
+    return new Response("specifier must be a module specifier\n", { status: 400, headers });
+  if (!from || !isAbsolute(from))
+    return new Response("from must be the snippet's absolute path\n", { status: 400, headers });
   if (!(await stat(dirname(from)).catch(() => undefined))?.isDirectory()) {
-    return Response.json({ kind: "missing", message: `the snippet's folder ${dirname(from)} does not exist` } satisfies ModuleTypes, { headers });
+    return Response.json(
+      { kind: "missing", message: `the snippet's folder ${dirname(from)} does not exist` } satisfies ModuleTypes,
+      { headers },
+    );
   }
   try {
     return Response.json(await resolveModuleTypes(specifier, from, limits), { headers });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return new Response(`the types of ${specifier} could not be read from ${dirname(from)}: ${message}\n`, { status: 500, headers });
+    return new Response(`the types of ${specifier} could not be read from ${dirname(from)}: ${message}\n`, {
+      status: 500,
+      headers,
+    });
   }
 }

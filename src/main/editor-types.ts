@@ -77,7 +77,8 @@ export async function collectEditorTypes(nodeModules: string): Promise<Record<st
     if (!(await stat(dir).catch(() => undefined))?.isDirectory()) continue;
     for await (const rel of glob.scan({ cwd: dir, onlyFiles: true })) {
       const parts = rel.split(/[\\/]/);
-      if (parts[0] === "docs" || otherTypeScriptVersion.test(parts[0] ?? "") || parts.includes("node_modules")) continue;
+      if (parts[0] === "docs" || otherTypeScriptVersion.test(parts[0] ?? "") || parts.includes("node_modules"))
+        continue;
       if (optInFiles[name]?.includes(parts.join("/"))) continue;
       files.set(`file:///node_modules/${name}/${parts.join("/")}`, await Bun.file(join(dir, rel)).text());
     }

@@ -50,7 +50,13 @@ export async function listExamples(dir = examplesDir): Promise<ExampleInfo[]> {
       const lessonFile = Bun.file(join(dir, `${id}.md`));
       const markdown = (await lessonFile.exists()) ? await lessonFile.text() : "";
       const title = /^#\s+(.+)$/m.exec(markdown)?.[1]?.trim() ?? id.replace(/^\d+-/, "").replaceAll("-", " ");
-      return { id, title, source, lessonHtml: markdown ? Bun.markdown.html(markdown) : "", request: requestFrom(lessonTryArgs(markdown)) };
+      return {
+        id,
+        title,
+        source,
+        lessonHtml: markdown ? Bun.markdown.html(markdown) : "",
+        request: requestFrom(lessonTryArgs(markdown)),
+      };
     }),
   );
 }

@@ -53,10 +53,17 @@ const longCache = "public, max-age=604800";
 const pageBackpressureLimit = 256 * 1024 * 1024;
 
 /** Fields every response of the host's own carries. */
-const commonHeaders = { "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY" };
+const commonHeaders = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+};
 
 function text(status: number, body: string): Response {
-  return new Response(body, { status, headers: { ...commonHeaders, "content-type": "text/plain;charset=utf-8", "cache-control": noStore } });
+  return new Response(body, {
+    status,
+    headers: { ...commonHeaders, "content-type": "text/plain;charset=utf-8", "cache-control": noStore },
+  });
 }
 
 function withHeaders(response: Response, headers: Record<string, string>): Response {
@@ -65,7 +72,10 @@ function withHeaders(response: Response, headers: Record<string, string>): Respo
 }
 
 function buildFailedPage(message: string): Response {
-  return text(500, `Stream Playground could not build its page, so there is nothing to show yet.\n\n${message}\n\nFix the error and start the playground again.\n`);
+  return text(
+    500,
+    `Stream Playground could not build its page, so there is nothing to show yet.\n\n${message}\n\nFix the error and start the playground again.\n`,
+  );
 }
 
 export async function startHost(options: HostOptions = {}) {
@@ -83,7 +93,9 @@ export async function startHost(options: HostOptions = {}) {
     built = bundle;
   });
   const preloads = monacoPreloads(monacoRoot).catch((error: unknown) => {
-    log(`host: the page will load Monaco without preload hints: ${error instanceof Error ? error.message : String(error)}`);
+    log(
+      `host: the page will load Monaco without preload hints: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return { scripts: [], styles: [] };
   });
 
@@ -132,10 +144,17 @@ export async function startHost(options: HostOptions = {}) {
       if (!browser) return text(404, `Lane ${lane.lane} has no browser client: connect one from the page first.\n`);
       // An event stream may be quiet for longer than Bun.serve's 10 s idle timeout.
       server.timeout(request, 0);
-      return proxyToLane(request, { runnerOrigin: new URL(session.runnerUrl).origin, lane: lane.lane, path: lane.path, ...browser });
+      return proxyToLane(request, {
+        runnerOrigin: new URL(session.runnerUrl).origin,
+        lane: lane.lane,
+        path: lane.path,
+        ...browser,
+      });
     }
-    if (request.method !== "GET" && request.method !== "HEAD") return text(405, `${request.method} is not supported here\n`);
-    if (url.pathname.startsWith("/monaco/")) return withHeaders(await serveFileInside(monacoRoot, url.pathname.slice("/monaco/".length), longCache), {});
+    if (request.method !== "GET" && request.method !== "HEAD")
+      return text(405, `${request.method} is not supported here\n`);
+    if (url.pathname.startsWith("/monaco/"))
+      return withHeaders(await serveFileInside(monacoRoot, url.pathname.slice("/monaco/".length), longCache), {});
     switch (url.pathname) {
       case "/":
         // A build that already failed shows why; one still running is waited for by the page's
@@ -174,21 +193,29 @@ export async function startHost(options: HostOptions = {}) {
     const file = Bun.file(indexHtml);
     if (!(await file.exists())) return buildFailedPage(`The page ${indexHtml} is missing.`);
     const html = withPreloads(await file.text(), await preloads);
-    return new Response(html, { headers: { ...commonHeaders, "content-type": "text/html;charset=utf-8", "cache-control": noStore } });
+    return new Response(html, {
+      headers: { ...commonHeaders, "content-type": "text/html;charset=utf-8", "cache-control": noStore },
+    });
   }
 
   function script(bundle: WebviewBundle): Response {
     if (!bundle.ok) {
       // The page was served before the build failed: it shows the failure where it would have shown itself.
       const show = `document.body.replaceChildren(Object.assign(document.createElement("pre"), { textContent: ${JSON.stringify(`Stream Playground could not build its page.\n\n${bundle.message}`)} }));`;
-      return new Response(show, { headers: { ...commonHeaders, "content-type": "text/javascript;charset=utf-8", "cache-control": noStore } });
+      return new Response(show, {
+        headers: { ...commonHeaders, "content-type": "text/javascript;charset=utf-8", "cache-control": noStore },
+      });
     }
-    return new Response(bundle.js, { headers: { ...commonHeaders, "content-type": "text/javascript;charset=utf-8", "cache-control": noStore } });
+    return new Response(bundle.js, {
+      headers: { ...commonHeaders, "content-type": "text/javascript;charset=utf-8", "cache-control": noStore },
+    });
   }
 
   function sourceMap(bundle: WebviewBundle): Response {
     if (!bundle.ok || bundle.map === undefined) return text(404, "The page's script has no source map.\n");
-    return new Response(bundle.map, { headers: { ...commonHeaders, "content-type": "application/json;charset=utf-8", "cache-control": noStore } });
+    return new Response(bundle.map, {
+      headers: { ...commonHeaders, "content-type": "application/json;charset=utf-8", "cache-control": noStore },
+    });
   }
 
   async function styles(bundle: WebviewBundle): Promise<Response> {
@@ -196,8 +223,11 @@ export async function startHost(options: HostOptions = {}) {
     const parts = bundle.css === undefined ? [] : [bundle.css];
     const appCss = bundle.appCss === undefined ? undefined : Bun.file(bundle.appCss);
     if (appCss && (await appCss.exists())) parts.push(await appCss.text());
-    if (parts.length === 0) return text(404, "The page has no styles: its script imports no CSS and there is no app.css beside it.\n");
-    return new Response(parts.join("\n"), { headers: { ...commonHeaders, "content-type": "text/css;charset=utf-8", "cache-control": noStore } });
+    if (parts.length === 0)
+      return text(404, "The page has no styles: its script imports no CSS and there is no app.css beside it.\n");
+    return new Response(parts.join("\n"), {
+      headers: { ...commonHeaders, "content-type": "text/css;charset=utf-8", "cache-control": noStore },
+    });
   }
 
   try {

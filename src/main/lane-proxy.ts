@@ -21,7 +21,17 @@ export interface LaneTarget {
 }
 
 /** Fields that describe one hop, not the message (RFC 9110 §7.6.1), plus what must not cross. */
-const hopByHop = ["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"];
+const hopByHop = [
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+];
 
 /**
  * Request fields kept from the runner: `host` is the runner's own, `cookie` holds the host's

@@ -16,8 +16,7 @@ export interface LaunchFacts {
 
 export type LaunchMode =
   /** Start the desktop app; `downloadCore`: Electrobun fetches its native core on this first start. */
-  | { mode: "desktop"; downloadCore: boolean }
-  | { mode: "browser"; reason: string };
+  { mode: "desktop"; downloadCore: boolean } | { mode: "browser"; reason: string };
 
 export function chooseLaunchMode(facts: LaunchFacts): LaunchMode {
   const { env } = facts;
@@ -27,8 +26,14 @@ export function chooseLaunchMode(facts: LaunchFacts): LaunchMode {
     return { mode: "browser", reason: `the desktop app does not run on ${facts.platform}` };
   }
   if (facts.platform === "linux") {
-    if (!env.DISPLAY && !env.WAYLAND_DISPLAY) return { mode: "browser", reason: "there is no display (DISPLAY and WAYLAND_DISPLAY are unset)" };
-    if (!facts.webkitGtk) return { mode: "browser", reason: "WebKitGTK 4.1 is not installed (Debian/Ubuntu: libwebkit2gtk-4.1-0, libgtk-3-0, libayatana-appindicator3-1)" };
+    if (!env.DISPLAY && !env.WAYLAND_DISPLAY)
+      return { mode: "browser", reason: "there is no display (DISPLAY and WAYLAND_DISPLAY are unset)" };
+    if (!facts.webkitGtk)
+      return {
+        mode: "browser",
+        reason:
+          "WebKitGTK 4.1 is not installed (Debian/Ubuntu: libwebkit2gtk-4.1-0, libgtk-3-0, libayatana-appindicator3-1)",
+      };
   }
   return { mode: "desktop", downloadCore: !facts.electrobunCore };
 }

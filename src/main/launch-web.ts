@@ -16,7 +16,8 @@ export interface LaunchOptions {
 function readPort(value: string | undefined): number {
   if (value === undefined || value === "") return 0;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number (0 for any free one), not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`PORT must be a port number (0 for any free one), not ${JSON.stringify(value)}`);
   return port;
 }
 

@@ -72,7 +72,11 @@ export async function monacoPreloads(monacoRoot: string): Promise<{ scripts: str
  * Monaco) before Monaco's stylesheet and modules. A browser fetches only a few files from one host
  * at a time: listed after the modules, the loader (which the page's script waits for) came last.
  */
-export function withPreloads(html: string, preloads: { scripts: string[]; styles: string[] }, pageScript = "/app.js"): string {
+export function withPreloads(
+  html: string,
+  preloads: { scripts: string[]; styles: string[] },
+  pageScript = "/app.js",
+): string {
   if (preloads.scripts.length === 0) return html;
   const links = [
     `<link rel="preload" as="script" href="/monaco/vs/loader.js" />`,

@@ -8,7 +8,11 @@
 const appBrowsers = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge"];
 
 /** Tries to open `url`; reports one line through `say` when it cannot (it never throws). */
-export function openBrowser(url: string, say: (line: string) => void, env: Record<string, string | undefined> = process.env): void {
+export function openBrowser(
+  url: string,
+  say: (line: string) => void,
+  env: Record<string, string | undefined> = process.env,
+): void {
   // An app window (no tabs, no address bar) is the closest thing to the desktop app.
   const hasDisplay = process.platform !== "linux" || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
   const app = hasDisplay ? appBrowsers.map((name) => Bun.which(name)).find((path) => path !== null) : undefined;
@@ -43,6 +47,8 @@ export function openBrowser(url: string, say: (line: string) => void, env: Recor
     });
     child.unref();
   } catch (error) {
-    say(`${opener} could not be started (${error instanceof Error ? error.message : String(error)}): open the URL above yourself.`);
+    say(
+      `${opener} could not be started (${error instanceof Error ? error.message : String(error)}): open the URL above yourself.`,
+    );
   }
 }

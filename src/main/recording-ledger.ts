@@ -46,7 +46,9 @@ export function createRecordingLedger(options: RecordingLedgerOptions = {}) {
     /** The sources of `wanted` (those still kept) and every lane's request. */
     sources(wanted: readonly number[]): RecordingSources {
       const found = wanted.flatMap((version) => versions.get(version) ?? []);
-      const laneRequests: LaneRequest[] = [...lanes].sort(([a], [b]) => a - b).map(([lane, request]) => ({ lane, request }));
+      const laneRequests: LaneRequest[] = [...lanes]
+        .sort(([a], [b]) => a - b)
+        .map(([lane, request]) => ({ lane, request }));
       return { versions: found.sort((a, b) => a.version - b.version), lanes: laneRequests };
     },
   };

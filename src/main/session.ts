@@ -16,7 +16,14 @@
 
 import { dirname, isAbsolute } from "node:path";
 import { exportSnippet } from "../export/index.ts";
-import { createLaneTap, createReadMemoryGuard, openProbe, type LaneTap, type MessageChannel, type Probe } from "../clients/index.ts";
+import {
+  createLaneTap,
+  createReadMemoryGuard,
+  openProbe,
+  type LaneTap,
+  type MessageChannel,
+  type Probe,
+} from "../clients/index.ts";
 import { parseHex } from "../shared/index.ts";
 import {
   createEndpoint,
@@ -45,7 +52,14 @@ import {
 import { createRunner, type RunnerOptions } from "../supervisor/index.ts";
 import { createEventBatcher, defaultBatchMaxPending } from "./event-batcher.ts";
 import { createEventBuffer } from "./event-buffer.ts";
-import { FilesError, openRecordingWithDialog, openWorkspaceFiles, type FileChange, type FileDialogs, type WorkspaceFiles } from "./files/index.ts";
+import {
+  FilesError,
+  openRecordingWithDialog,
+  openWorkspaceFiles,
+  type FileChange,
+  type FileDialogs,
+  type WorkspaceFiles,
+} from "./files/index.ts";
 import { createRecordingLedger } from "./recording-ledger.ts";
 import { ensureWorkspaceDir, resolveWorkspaceDir } from "./workspace.ts";
 
@@ -141,7 +155,10 @@ export function createSession(options: SessionOptions = {}) {
   }
 
   function status(): HostStatus {
-    const clients = [...[...probes.values()].map((entry) => entry.client), ...[...browserLanes.values()].map((entry) => entry.client)].sort((a, b) => a.lane - b.lane);
+    const clients = [
+      ...[...probes.values()].map((entry) => entry.client),
+      ...[...browserLanes.values()].map((entry) => entry.client),
+    ].sort((a, b) => a.lane - b.lane);
     return { runnerUrl: runner.url, serving: runner.serving, timelineStart, clients };
   }
 
@@ -187,7 +204,13 @@ export function createSession(options: SessionOptions = {}) {
   }
 
   function liveClient(lane: number, request: ClientRequest): LiveClient {
-    return { lane, client: request.client, method: request.method, path: request.path, ...(request.slow ? { slow: request.slow, paused: false } : {}) };
+    return {
+      lane,
+      client: request.client,
+      method: request.method,
+      path: request.path,
+      ...(request.slow ? { slow: request.slow, paused: false } : {}),
+    };
   }
 
   function openProbeOn(lane: number, request: ClientRequest, url: string): void {
@@ -220,7 +243,8 @@ export function createSession(options: SessionOptions = {}) {
     });
     const opened: OpenProbe = { probe, client: liveClient(lane, request) };
     entry = opened;
-    if (request.disconnectAfterMs !== undefined) opened.timer = setTimeout(() => probe.disconnect(), request.disconnectAfterMs);
+    if (request.disconnectAfterMs !== undefined)
+      opened.timer = setTimeout(() => probe.disconnect(), request.disconnectAfterMs);
     probes.set(lane, opened);
     void probe.done.then(() => {
       clearTimeout(opened.timer);
@@ -250,7 +274,13 @@ export function createSession(options: SessionOptions = {}) {
     const lanes = allocateLanes(request.clients);
     let connected: ConnectedLanes;
     if (request.client === "browser") {
-      for (const lane of lanes) browserLanes.set(lane, { page, client: liveClient(lane, request), controller: new AbortController(), tap: tapLane(page, lane) });
+      for (const lane of lanes)
+        browserLanes.set(lane, {
+          page,
+          client: liveClient(lane, request),
+          controller: new AbortController(),
+          tap: tapLane(page, lane),
+        });
       connected = { lanes: lanes.map((lane) => ({ lane, url: `/lane/${lane}${request.path}` })) };
     } else {
       const url = isOutsideUrl(request.path) ? request.path : runnerUrlFor(request.path);
@@ -309,7 +339,8 @@ export function createSession(options: SessionOptions = {}) {
     await started.promise;
     // Untitled snippets load from their real file in the workspace, so relative imports resolve there.
     const snippetPath = path ?? workspaceFiles().document().path;
-    if (!isAbsolute(snippetPath)) throw new Error(`the snippet's path must be absolute, not ${JSON.stringify(snippetPath)}`);
+    if (!isAbsolute(snippetPath))
+      throw new Error(`the snippet's path must be absolute, not ${JSON.stringify(snippetPath)}`);
     const event = await runner.load(source, snippetPath);
     ledger.noteVersion(event.version, source, snippetPath);
     broadcastAfterEvents("status", { status: status() });
@@ -370,7 +401,10 @@ export function createSession(options: SessionOptions = {}) {
       "lane-reading": (request) => {
         const entry = probes.get(request.lane);
         if (!entry) throw new Error(`lane ${request.lane} has no open client`);
-        if (!entry.probe.reading) throw new Error(`lane ${request.lane}'s client reads at full speed: only a slow client can be paused (open one with slow-client settings)`);
+        if (!entry.probe.reading)
+          throw new Error(
+            `lane ${request.lane}'s client reads at full speed: only a slow client can be paused (open one with slow-client settings)`,
+          );
         if (request.paused) entry.probe.reading.pause();
         else entry.probe.reading.resume();
         return {};
@@ -378,7 +412,10 @@ export function createSession(options: SessionOptions = {}) {
       "recording-sources": (request) => ledger.sources(request.versions),
       "recording-open-dialog": () => {
         const document = workspaceFiles().document();
-        return openRecordingWithDialog(options.dialogs, document.untitled ? workspaceFiles().workspaceDir : dirname(document.path));
+        return openRecordingWithDialog(
+          options.dialogs,
+          document.untitled ? workspaceFiles().workspaceDir : dirname(document.path),
+        );
       },
       clear: () => {
         const status = clear();
@@ -402,8 +439,10 @@ export function createSession(options: SessionOptions = {}) {
       "file-open": async (request) => documentReply(page, await workspaceFiles().open(request.path)),
       "file-open-dialog": async () => documentReply(page, await workspaceFiles().openWithDialog()),
       "file-list": (request) => workspaceFiles().list(request.dir),
-      "file-save": async (request) => documentReply(page, await workspaceFiles().save(request.id, request.source, request.path)),
-      "file-save-dialog": async (request) => documentReply(page, await workspaceFiles().saveWithDialog(request.id, request.source)),
+      "file-save": async (request) =>
+        documentReply(page, await workspaceFiles().save(request.id, request.source, request.path)),
+      "file-save-dialog": async (request) =>
+        documentReply(page, await workspaceFiles().saveWithDialog(request.id, request.source)),
       draft: async (request) => {
         await workspaceFiles().draft(request.id, request.source);
         return {};
@@ -440,7 +479,8 @@ export function createSession(options: SessionOptions = {}) {
       send: (message) => page.send(JSON.stringify(message)),
       answers: { checks: pageRequestChecks, handlers: handlersFor(page) },
       // A FilesError's message is already a sentence for the user; others get the request's name.
-      describeFailure: (type, error) => (error instanceof FilesError ? error.message : `${type}: ${errorMessage(error)}`),
+      describeFailure: (type, error) =>
+        error instanceof FilesError ? error.message : `${type}: ${errorMessage(error)}`,
       // Nothing to answer (no id): the page is told all the same.
       onProblem: (problem) => end.push("failed", { message: problem }),
     });
@@ -452,7 +492,13 @@ export function createSession(options: SessionOptions = {}) {
     async start(): Promise<void> {
       try {
         const workspaceDir = await ensureWorkspaceDir(resolveWorkspaceDir(options.workspaceDir));
-        files = await openWorkspaceFiles({ workspaceDir, dialogs: options.dialogs, onTitle: options.onTitle, onFileChange, watchDebounceMs: options.watchDebounceMs });
+        files = await openWorkspaceFiles({
+          workspaceDir,
+          dialogs: options.dialogs,
+          onTitle: options.onTitle,
+          onFileChange,
+          watchDebounceMs: options.watchDebounceMs,
+        });
         for (const warning of files.warnings) console.error(`workspace: ${warning}`);
         // Pages that connected while the workspace was opening have not had it yet.
         broadcast("workspace", { workspace: files.state() });

@@ -24,7 +24,9 @@ function electrobunCoreDir(): string {
 /** WebKitGTK 4.1 in one of the places Linux distributions put shared libraries. */
 function hasWebkitGtk(): boolean {
   const dirs = ["/usr/lib", "/usr/lib64", `/usr/lib/${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux-gnu`];
-  return dirs.some((dir) => existsSync(dir) && readdirSync(dir).some((name) => name.startsWith("libwebkit2gtk-4.1.so")));
+  return dirs.some(
+    (dir) => existsSync(dir) && readdirSync(dir).some((name) => name.startsWith("libwebkit2gtk-4.1.so")),
+  );
 }
 
 const say = (line: string) => console.log(line);
@@ -59,7 +61,9 @@ if (mode.mode === "browser") {
     // The browser mode below installs its own stop handling.
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(signal, stop);
     unwatch();
-    say(`Desktop app not started: ${desktop.reason}; serving the playground in the browser instead. (Details: ${desktop.logFile})`);
+    say(
+      `Desktop app not started: ${desktop.reason}; serving the playground in the browser instead. (Details: ${desktop.logFile})`,
+    );
     await launchWebHost();
   } else {
     say(`Stream Playground: desktop app running; Ctrl+C quits it (log: ${desktop.logFile})`);

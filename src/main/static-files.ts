@@ -30,7 +30,8 @@ export function resolveInside(root: string, urlPath: string): string | undefined
 /** Serves `urlPath` from `root` with its content type: 403 for paths that try to leave, 404 when missing. */
 export async function serveFileInside(root: string, urlPath: string, cacheControl: string): Promise<Response> {
   const path = resolveInside(root, urlPath);
-  if (path === undefined) return new Response("Forbidden: not a file of this folder\n", { status: 403, headers: plainText });
+  if (path === undefined)
+    return new Response("Forbidden: not a file of this folder\n", { status: 403, headers: plainText });
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) return new Response("Not found\n", { status: 404, headers: plainText });
   const file = Bun.file(path);

@@ -30,13 +30,27 @@ export async function buildWebview(entry: string, root = process.cwd()): Promise
     // `throw: false`: Bun 1.4 rejects with an AggregateError by default; the result keeps every log.
     // Minified, with the source map apart: the page's script is ~100 KiB instead of ~800 KiB (most
     // of it an inline map) for the browser to fetch and scan at every start; devtools fetch the map.
-    result = await Bun.build({ entrypoints: [entry], target: "browser", format: "esm", sourcemap: "external", minify: true, metafile: true, throw: false });
+    result = await Bun.build({
+      entrypoints: [entry],
+      target: "browser",
+      format: "esm",
+      sourcemap: "external",
+      minify: true,
+      metafile: true,
+      throw: false,
+    });
   } catch (error) {
-    return { ok: false, message: `building ${relative(root, entry)} failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      message: `building ${relative(root, entry)} failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   if (!result.success) {
     const errors = result.logs.filter((log) => log.level === "error").map((log) => describeLog(log, root));
-    return { ok: false, message: `building ${relative(root, entry)} failed:\n${errors.join("\n") || "(the bundler gave no reason)"}` };
+    return {
+      ok: false,
+      message: `building ${relative(root, entry)} failed:\n${errors.join("\n") || "(the bundler gave no reason)"}`,
+    };
   }
   const script = result.outputs.find((output) => output.kind === "entry-point");
   if (!script) return { ok: false, message: `building ${relative(root, entry)} produced no script` };

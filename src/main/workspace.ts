@@ -44,10 +44,13 @@ export function resolveWorkspaceDir(explicit: string | undefined, context: DataD
 export async function ensureWorkspaceDir(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const info = await stat(dir);
-  if (!info.isDirectory()) throw new Error(`The workspace ${dir} is not a folder. Set STREAM_PLAYGROUND_HOME to a folder of your own.`);
+  if (!info.isDirectory())
+    throw new Error(`The workspace ${dir} is not a folder. Set STREAM_PLAYGROUND_HOME to a folder of your own.`);
   const uid = process.getuid?.();
   if (uid !== undefined && info.uid !== uid) {
-    throw new Error(`The workspace ${dir} belongs to another user. Set STREAM_PLAYGROUND_HOME to a folder of your own.`);
+    throw new Error(
+      `The workspace ${dir} belongs to another user. Set STREAM_PLAYGROUND_HOME to a folder of your own.`,
+    );
   }
   await linkProjectPackages(dir);
   return dir;
@@ -66,6 +69,8 @@ async function linkProjectPackages(dir: string): Promise<void> {
   if (existing || !(await stat(packages).catch(() => undefined))) return;
   await symlink(packages, link, "dir").catch((error: unknown) => {
     // Only a convenience: without it, snippets in the workspace can still import builtins.
-    console.warn(`Packages will not resolve for untitled snippets: ${error instanceof Error ? error.message : String(error)}`);
+    console.warn(
+      `Packages will not resolve for untitled snippets: ${error instanceof Error ? error.message : String(error)}`,
+    );
   });
 }

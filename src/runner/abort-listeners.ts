@@ -15,7 +15,12 @@ export function installAbortListenerTracking(tracker: RequestTracker) {
   const add = target.addEventListener;
   const remove = target.removeEventListener;
 
-  target.addEventListener = function (this: EventTarget, type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions) {
+  target.addEventListener = function (
+    this: EventTarget,
+    type: string,
+    listener: Listener | null,
+    options?: boolean | AddEventListenerOptions,
+  ) {
     const ctx = type === "abort" && listener ? signals.get(this) : undefined;
     // A framework's own listener (Elysia closes its stream from one) is not the snippet's cleanup.
     // `null` is a listener the runtime ignores; Node's typings, which Bun's extend, leave it out.
@@ -36,7 +41,12 @@ export function installAbortListenerTracking(tracker: RequestTracker) {
     return add.call(this, type, wrapper, options);
   };
 
-  target.removeEventListener = function (this: EventTarget, type: string, listener: Listener | null, options?: boolean | EventListenerOptions) {
+  target.removeEventListener = function (
+    this: EventTarget,
+    type: string,
+    listener: Listener | null,
+    options?: boolean | EventListenerOptions,
+  ) {
     const wrapper = listener ? wrappers.get(listener) : undefined;
     return remove.call(this, type, (wrapper ?? listener) as Listener, options);
   };

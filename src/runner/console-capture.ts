@@ -18,12 +18,31 @@ export function installConsoleCapture(now: () => number, emit: (event: RunnerPro
       const t = now();
       const text = format(...args);
       const admitted = gate.admit(t, text.length, (fold) =>
-        emit({ t: fold.until, lane: 0, side: "runner", kind: "folded", of: "log", count: fold.count, bytes: fold.bytes, since: fold.since }),
+        emit({
+          t: fold.until,
+          lane: 0,
+          side: "runner",
+          kind: "folded",
+          of: "log",
+          count: fold.count,
+          bytes: fold.bytes,
+          since: fold.since,
+        }),
       );
       if (!admitted) return;
       const ctx = requestStorage.getStore();
-      emit({ t, lane: ctx?.lane ?? 0, side: "runner", kind: "log", level, text, requestId: ctx?.requestId, line: callerLine() });
+      emit({
+        t,
+        lane: ctx?.lane ?? 0,
+        side: "runner",
+        kind: "log",
+        level,
+        text,
+        requestId: ctx?.requestId,
+        line: callerLine(),
+      });
     };
   }
-  console.trace = (...args: unknown[]) => console.log(format(...args), "\n" + (new Error().stack ?? "").split("\n").slice(2).join("\n"));
+  console.trace = (...args: unknown[]) =>
+    console.log(format(...args), `\n${(new Error().stack ?? "").split("\n").slice(2).join("\n")}`);
 }

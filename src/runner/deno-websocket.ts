@@ -71,11 +71,17 @@ export class DenoWebSocket {
 
   removeEventListener(type: string, listener: Listener | null): void {
     const list = this.listeners.get(type);
-    if (list) this.listeners.set(type, list.filter((entry) => entry.listener !== listener));
+    if (list)
+      this.listeners.set(
+        type,
+        list.filter((entry) => entry.listener !== listener),
+      );
   }
 
   dispatchEvent(event: Event): boolean {
-    const handler = { open: this.onopen, message: this.onmessage, close: this.onclose, error: this.onerror }[event.type];
+    const handler = { open: this.onopen, message: this.onmessage, close: this.onclose, error: this.onerror }[
+      event.type
+    ];
     const run = (listener: Listener) => {
       try {
         if (typeof listener === "function") listener.call(this, event);
@@ -93,7 +99,8 @@ export class DenoWebSocket {
   }
 
   send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
-    if (this.readyState === DenoWebSocket.CONNECTING) throw new DOMException("'readyState' not OPEN", "InvalidStateError");
+    if (this.readyState === DenoWebSocket.CONNECTING)
+      throw new DOMException("'readyState' not OPEN", "InvalidStateError");
     const ws = this.ws;
     if (!ws || this.readyState !== DenoWebSocket.OPEN) return;
     if (data instanceof Blob) {
@@ -105,7 +112,10 @@ export class DenoWebSocket {
 
   close(code?: number, reason?: string): void {
     if (code !== undefined && code !== 1000 && !(code >= 3000 && code <= 4999)) {
-      throw new DOMException(`The close code must be either 1000 or in the range of 3000 to 4999, received ${code}`, "InvalidAccessError");
+      throw new DOMException(
+        `The close code must be either 1000 or in the range of 3000 to 4999, received ${code}`,
+        "InvalidAccessError",
+      );
     }
     if (this.readyState >= DenoWebSocket.CLOSING) return;
     this.readyState = DenoWebSocket.CLOSING;
@@ -136,7 +146,10 @@ export class DenoWebSocket {
 }
 
 /** `Deno.upgradeWebSocket(req, options)`. */
-export function upgradeWebSocket(request: Request, options: { protocol?: string; idleTimeout?: number } = {}): { socket: DenoWebSocket; response: Response } {
+export function upgradeWebSocket(
+  request: Request,
+  options: { protocol?: string; idleTimeout?: number } = {},
+): { socket: DenoWebSocket; response: Response } {
   const upgrade = request.headers.get("upgrade");
   if (upgrade === null || !upgrade.split(",").some((token) => token.trim().toLowerCase() === "websocket")) {
     throw new TypeError("Invalid Header: 'upgrade' header must contain 'websocket'");

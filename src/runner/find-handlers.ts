@@ -37,7 +37,10 @@ export interface FindHandlersOptions {
 }
 
 /** Finds the handler; `notices` receives what the author should know about how it is served. */
-export function findHandlers({ exports, captured, url, nodeHttp }: FindHandlersOptions, notices: Notice[]): FoundHandlers {
+export function findHandlers(
+  { exports, captured, url, nodeHttp }: FindHandlersOptions,
+  notices: Notice[],
+): FoundHandlers {
   const fallback = exports.default;
   const own = captured.serveCalls.filter((call) => call.by === "snippet");
   const byLibrary = captured.serveCalls.filter((call) => call.by === "library");
@@ -45,24 +48,44 @@ export function findHandlers({ exports, captured, url, nodeHttp }: FindHandlersO
 
   const [first, ...extra] = own;
   if (first) {
-    for (const call of extra) notices.push({ message: `only the first ${first.api}.serve() call is served; this one is ignored`, line: call.line });
-    for (const call of [...byLibrary, ...captured.listens]) notices.push({ message: `only the snippet's ${first.api}.serve() call is served; the server started here is ignored`, line: call.line });
-    if (fallback !== undefined) notices.push({ message: `the default export is ignored because the snippet calls ${first.api}.serve()` });
-    for (const option of first.ignoredOptions) notices.push({ message: ignoredOptionMessage(option, `${first.api}.serve()`, url), line: first.line });
+    for (const call of extra)
+      notices.push({
+        message: `only the first ${first.api}.serve() call is served; this one is ignored`,
+        line: call.line,
+      });
+    for (const call of [...byLibrary, ...captured.listens])
+      notices.push({
+        message: `only the snippet's ${first.api}.serve() call is served; the server started here is ignored`,
+        line: call.line,
+      });
+    if (fallback !== undefined)
+      notices.push({ message: `the default export is ignored because the snippet calls ${first.api}.serve()` });
+    for (const option of first.ignoredOptions)
+      notices.push({ message: ignoredOptionMessage(option, `${first.api}.serve()`, url), line: first.line });
     return { ok: true, form: first.api === "Bun" ? "bun-serve" : "deno-serve", handlers: first.handlers, notices };
   }
 
   if (listen) {
-    for (const other of extraListens) notices.push({ message: "only the first server that listens is served; this one is ignored", line: other.line });
-    for (const call of byLibrary) notices.push({ message: "only the node:http server is served; the server started here is ignored", line: call.line });
+    for (const other of extraListens)
+      notices.push({ message: "only the first server that listens is served; this one is ignored", line: other.line });
+    for (const call of byLibrary)
+      notices.push({
+        message: "only the node:http server is served; the server started here is ignored",
+        line: call.line,
+      });
     if (listen.port !== undefined) {
-      notices.push({ message: `listen()'s port ${listen.port} is ignored in the playground: it serves this snippet at ${url}`, line: listen.line });
+      notices.push({
+        message: `listen()'s port ${listen.port} is ignored in the playground: it serves this snippet at ${url}`,
+        line: listen.line,
+      });
     }
-    if (fallback !== undefined) notices.push({ message: "the default export is ignored because the snippet starts a node:http server" });
+    if (fallback !== undefined)
+      notices.push({ message: "the default export is ignored because the snippet starts a node:http server" });
     // The ws package (and socket.io) upgrade through the server's 'upgrade' event, which the relay never raises.
     if (listen.server.listenerCount("upgrade") > 0) {
       notices.push({
-        message: "WebSockets on a node:http server (its 'upgrade' listeners, as the ws package adds) are not supported yet: the playground relays its HTTP requests only. Bun.serve's websocket option, Hono's upgradeWebSocket and Elysia's .ws() are",
+        message:
+          "WebSockets on a node:http server (its 'upgrade' listeners, as the ws package adds) are not supported yet: the playground relays its HTTP requests only. Bun.serve's websocket option, Hono's upgradeWebSocket and Elysia's .ws() are",
         line: listen.line,
       });
     }
@@ -71,11 +94,16 @@ export function findHandlers({ exports, captured, url, nodeHttp }: FindHandlersO
 
   const [library, ...extraLibrary] = byLibrary;
   if (library) {
-    for (const call of extraLibrary) notices.push({ message: "only the first server started is served; this one is ignored", line: call.line });
+    for (const call of extraLibrary)
+      notices.push({ message: "only the first server started is served; this one is ignored", line: call.line });
     // The library chose the options; only where it would have listened is worth saying.
     const instead = library.port === undefined ? "" : `, not on port ${library.port}`;
-    notices.push({ message: `the server started here is served by the playground at ${url}${instead}`, line: library.line });
-    if (fallback !== undefined) notices.push({ message: "the default export is ignored because the snippet starts a server" });
+    notices.push({
+      message: `the server started here is served by the playground at ${url}${instead}`,
+      line: library.line,
+    });
+    if (fallback !== undefined)
+      notices.push({ message: "the default export is ignored because the snippet starts a server" });
     return { ok: true, form: "library-serve", handlers: library.handlers, notices };
   }
 
@@ -91,10 +119,14 @@ export function findHandlers({ exports, captured, url, nodeHttp }: FindHandlersO
       return { ok: true, form: "default-app", handlers: { fetch: fetch.bind(object) }, notices };
     }
     // Bun takes `routes` only as an object of paths; an array (`{ ...router }` spreads one in) it leaves alone.
-    const routes = object.routes !== null && typeof object.routes === "object" && !Array.isArray(object.routes) ? (object.routes as Record<string, unknown>) : undefined;
+    const routes =
+      object.routes !== null && typeof object.routes === "object" && !Array.isArray(object.routes)
+        ? (object.routes as Record<string, unknown>)
+        : undefined;
     if (fetch || routes) {
       for (const option of ["port", "hostname", "unix", "tls"]) {
-        if (object[option] !== undefined) notices.push({ message: ignoredOptionMessage(option, "the default export", url) });
+        if (object[option] !== undefined)
+          notices.push({ message: ignoredOptionMessage(option, "the default export", url) });
       }
       return {
         ok: true,
@@ -102,7 +134,8 @@ export function findHandlers({ exports, captured, url, nodeHttp }: FindHandlersO
         handlers: {
           fetch: fetch?.bind(object),
           routes,
-          error: typeof object.error === "function" ? (object.error as (error: Error) => unknown).bind(object) : undefined,
+          error:
+            typeof object.error === "function" ? (object.error as (error: Error) => unknown).bind(object) : undefined,
           idleTimeout: typeof object.idleTimeout === "number" ? object.idleTimeout : undefined,
           websocket: websocketOption(object.websocket),
         },

@@ -35,12 +35,20 @@ interface Source {
 /** Longest run of body pulls without giving the event loop a turn. */
 const maxBusyMs = 50;
 
-export function installBodyInstrumentation(tracker: RequestTracker, readable: (stack: string | undefined) => string | undefined, warn: (line: number | undefined) => void): BodyInstrumentation {
+export function installBodyInstrumentation(
+  tracker: RequestTracker,
+  readable: (stack: string | undefined) => string | undefined,
+  warn: (line: number | undefined) => void,
+): BodyInstrumentation {
   const bodies = new WeakMap<Response, BodyKind>();
   /** Streams the playground already follows, so a Response over one does not wrap it twice. */
   const followed = new WeakSet<object>();
 
-  function followIterator(ctx: RequestContext, inner: AsyncIterator<unknown>, createdAt: number | undefined): AsyncIterableIterator<unknown> {
+  function followIterator(
+    ctx: RequestContext,
+    inner: AsyncIterator<unknown>,
+    createdAt: number | undefined,
+  ): AsyncIterableIterator<unknown> {
     /** Set once the body ended, failed or was cancelled: Bun calls return() after a normal end too. */
     let over = false;
     let lastYieldAt: number | undefined;
@@ -86,12 +94,20 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
         return pull().then(settled, failed);
       },
       return(value?: unknown) {
-        if (over) return typeof inner.return === "function" ? inner.return(value) : Promise.resolve({ done: true, value });
+        if (over)
+          return typeof inner.return === "function" ? inner.return(value) : Promise.resolve({ done: true, value });
         over = true;
         tracker.cancel(ctx, "the client went away; Bun called return() on the body");
         if (typeof inner.return !== "function") return Promise.resolve({ done: true, value });
         const done = requestStorage.run(ctx, () => inner.return!(value));
-        tracker.cleanup(ctx, "generator-finally", done, "generator", createdAt, "the generator's finally (it runs when the generator next resumes)");
+        tracker.cleanup(
+          ctx,
+          "generator-finally",
+          done,
+          "generator",
+          createdAt,
+          "the generator's finally (it runs when the generator next resumes)",
+        );
         return done;
       },
     };
@@ -240,7 +256,9 @@ export function installBodyInstrumentation(tracker: RequestTracker, readable: (s
       const ctx = requestStorage.getStore();
       const follow = ctx !== undefined && source !== null && typeof source === "object";
       // Direct sources are outside the standard typings; Bun's constructor takes both kinds.
-      const given = (follow ? followSource(ctx, source as Source) : (source ?? undefined)) as Bun.UnderlyingSource<R> | undefined;
+      const given = (follow ? followSource(ctx, source as Source) : (source ?? undefined)) as
+        | Bun.UnderlyingSource<R>
+        | undefined;
       super(given, strategy);
       if (follow) followed.add(this);
     }

@@ -15,7 +15,6 @@ import { guardRequest } from "./request-guard.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
 import type { FetchHandler, SnippetHandlers } from "./snippet-loader.ts";
 
-
 export interface HandlerInstrumentation {
   tracker: RequestTracker;
   bodies: BodyInstrumentation;
@@ -47,7 +46,11 @@ function errorResponse(error: unknown, readable: HandlerInstrumentation["readabl
   return new NativeResponse(text, { status: 500, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
-export function instrumentHandlers(version: number, handlers: SnippetHandlers, deps: HandlerInstrumentation): ReloadOptions {
+export function instrumentHandlers(
+  version: number,
+  handlers: SnippetHandlers,
+  deps: HandlerInstrumentation,
+): ReloadOptions {
   const { tracker, bodies, readable } = deps;
 
   async function respond(ctx: RequestContext, request: Request, produce: () => unknown): Promise<Response | undefined> {
@@ -88,7 +91,9 @@ export function instrumentHandlers(version: number, handlers: SnippetHandlers, d
   async function answerError(ctx: RequestContext, error: unknown): Promise<Response> {
     if (!handlers.error) return errorResponse(error, readable);
     try {
-      const answer = await requestStorage.run(ctx, () => handlers.error!(error instanceof Error ? error : new Error(String(error))));
+      const answer = await requestStorage.run(ctx, () =>
+        handlers.error!(error instanceof Error ? error : new Error(String(error))),
+      );
       if (answer instanceof NativeResponse) return answer;
     } catch (secondary) {
       tracker.error(ctx, secondary, "handler", readable);
@@ -126,7 +131,9 @@ export function instrumentHandlers(version: number, handlers: SnippetHandlers, d
     return value;
   }
 
-  const routes = Object.fromEntries(Object.entries(handlers.routes ?? {}).map(([path, value]) => [path, wrapRouteValue(value)]));
+  const routes = Object.fromEntries(
+    Object.entries(handlers.routes ?? {}).map(([path, value]) => [path, wrapRouteValue(value)]),
+  );
   const notFound: FetchHandler = () => new NativeResponse("Not Found", { status: 404 });
 
   return {

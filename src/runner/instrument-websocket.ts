@@ -40,7 +40,15 @@ export interface WebSocketInstrumentationOptions {
 }
 
 /** Bun's options for WebSockets, taken from the snippet's `websocket` as written (Bun checks them). */
-const optionKeys = ["maxPayloadLength", "backpressureLimit", "closeOnBackpressureLimit", "idleTimeout", "publishToSelf", "sendPings", "perMessageDeflate"];
+const optionKeys = [
+  "maxPayloadLength",
+  "backpressureLimit",
+  "closeOnBackpressureLimit",
+  "idleTimeout",
+  "publishToSelf",
+  "sendPings",
+  "perMessageDeflate",
+];
 
 /** What travels in `data` from `server.upgrade` to `open`. */
 class PendingUpgrade {
@@ -81,7 +89,9 @@ interface Serving {
 function headerRecord(headers: unknown): Record<string, string> {
   if (headers === undefined || headers === null) return {};
   const record: Record<string, string> = {};
-  new Headers(headers as Bun.HeadersInit).forEach((value, key) => (record[key] = value));
+  new Headers(headers as Bun.HeadersInit).forEach((value, key) => {
+    record[key] = value;
+  });
   return record;
 }
 
@@ -108,7 +118,19 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
   /** The version of the handler running synchronously right now, for what it sends. */
   let running: number | undefined;
   let patchedPrototype = false;
-  const serverGate = createGate((fold) => emit({ t: fold.until, lane: 0, side: "server", kind: "folded", requestId: 0, of: "ws-publish", count: fold.count, bytes: fold.bytes, since: fold.since }));
+  const serverGate = createGate((fold) =>
+    emit({
+      t: fold.until,
+      lane: 0,
+      side: "server",
+      kind: "folded",
+      requestId: 0,
+      of: "ws-publish",
+      count: fold.count,
+      bytes: fold.bytes,
+      since: fold.since,
+    }),
+  );
 
   function createGate(onFold: (fold: Fold) => void): Gate {
     const gate = createFloodGate();
@@ -137,7 +159,20 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
     options.reported(error);
     const err = error instanceof Error ? error : new Error(String(error));
     const position = snippetPosition(err.stack);
-    tracker.record(ctx, { kind: "error", message: err.message, line: position?.line, column: position?.column, stack: options.readable(err.stack), during: "websocket", handler }, now(), version);
+    tracker.record(
+      ctx,
+      {
+        kind: "error",
+        message: err.message,
+        line: position?.line,
+        column: position?.column,
+        stack: options.readable(err.stack),
+        during: "websocket",
+        handler,
+      },
+      now(),
+      version,
+    );
   }
 
   /** Runs a snippet handler in the connection's context; what it throws or rejects with is recorded, then goes where it would have gone. */
@@ -147,7 +182,8 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
     running = version;
     try {
       const result = requestStorage.run(conn.ctx, call);
-      if (result instanceof Promise) result.then(undefined, (error: unknown) => reportError(conn.ctx, handler, version, error));
+      if (result instanceof Promise)
+        result.then(undefined, (error: unknown) => reportError(conn.ctx, handler, version, error));
       return result;
     } catch (error) {
       reportError(conn.ctx, handler, version, error);
@@ -158,23 +194,49 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
   }
 
   /** Hot path: the preview is made only for an event flood control lets through. */
-  function recordSend(conn: Connection, data: unknown, result: number, via: WsSendVia, topic?: string, published?: { bytes: number; payload: () => WsPayload }): void {
+  function recordSend(
+    conn: Connection,
+    data: unknown,
+    result: number,
+    via: WsSendVia,
+    topic?: string,
+    published?: { bytes: number; payload: () => WsPayload },
+  ): void {
     const t = now();
     const bytes = published?.bytes ?? payloadBytes(data);
     if (!conn.sent.admit(t, bytes)) return;
     const binary = via === "sendBinary" || (via !== "sendText" && typeof data !== "string");
-    tracker.record(conn.ctx, { kind: "ws-send", ...(published?.payload() ?? payloadOf(data, bytes, binary)), result, via, topic }, t, running ?? conn.version);
+    tracker.record(
+      conn.ctx,
+      { kind: "ws-send", ...(published?.payload() ?? payloadOf(data, bytes, binary)), result, via, topic },
+      t,
+      running ?? conn.version,
+    );
   }
 
   /** A publish: the event on the publisher's lane, and a `ws-send` on the lane of every socket it reached. */
-  function recordPublish(publisher: Connection | undefined, by: "ws" | "server", topic: string, data: unknown, result: number, binary: boolean): void {
+  function recordPublish(
+    publisher: Connection | undefined,
+    by: "ws" | "server",
+    topic: string,
+    data: unknown,
+    result: number,
+    binary: boolean,
+  ): void {
     const t = now();
     const bytes = payloadBytes(data);
     let preview: WsPayload | undefined;
     const payload = () => (preview ??= payloadOf(data, bytes, binary));
     const skip = by === "ws" && active?.snippet.publishToSelf !== true ? publisher : undefined;
     const reached = [...(subscribers.get(topic) ?? [])].filter((conn) => conn !== skip && !conn.closed);
-    const fields = () => ({ kind: "ws-publish" as const, ...payload(), topic, subscribers: reached.length, result, by });
+    const fields = () => ({
+      kind: "ws-publish" as const,
+      ...payload(),
+      topic,
+      subscribers: reached.length,
+      result,
+      by,
+    });
     const ctx = requestStorage.getStore();
     if (publisher) {
       if (publisher.published.admit(t, bytes)) tracker.record(publisher.ctx, fields(), t, running ?? publisher.version);
@@ -206,7 +268,15 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
       proto[name] = function (this: object, topic: unknown, data: unknown, compress: unknown) {
         const result = native.call(this, topic, data, compress) as number;
         const conn = connections.get(this);
-        if (conn) recordPublish(conn, "ws", String(topic), data, result, name === "publishBinary" || (name === "publish" && typeof data !== "string"));
+        if (conn)
+          recordPublish(
+            conn,
+            "ws",
+            String(topic),
+            data,
+            result,
+            name === "publishBinary" || (name === "publish" && typeof data !== "string"),
+          );
         return result;
       };
     }
@@ -218,7 +288,10 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
         const name = String(topic);
         conn.topics.add(name);
         let members = subscribers.get(name);
-        if (!members) subscribers.set(name, (members = new Set()));
+        if (!members) {
+          members = new Set();
+          subscribers.set(name, members);
+        }
         members.add(conn);
       }
       return result;
@@ -260,7 +333,16 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
     connections.set(ws, conn);
     const t = now();
     tracker.upgraded(ctx);
-    tracker.record(ctx, { kind: "response", status: 101, headers: { upgrade: "websocket", connection: "Upgrade", ...pending.headers }, body: "none" }, t);
+    tracker.record(
+      ctx,
+      {
+        kind: "response",
+        status: 101,
+        headers: { upgrade: "websocket", connection: "Upgrade", ...pending.headers },
+        body: "none",
+      },
+      t,
+    );
     tracker.record(ctx, { kind: "ws-open", data: dataPreview(pending.data) }, t, version);
     return conn;
   }
@@ -268,7 +350,8 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
   /** Bun's `websocket` for one version: it calls `serving`'s handlers, or a Deno socket's listeners. */
   function handlerFor(serving: Omit<Serving, "handler">): WebSocketHandler<unknown> {
     const { version, snippet } = serving;
-    const call = (name: string, ws: ServerWebSocket<unknown>, ...args: unknown[]) => (snippet[name] as ((...a: unknown[]) => unknown) | undefined)?.call(snippet, ws, ...args);
+    const call = (name: string, ws: ServerWebSocket<unknown>, ...args: unknown[]) =>
+      (snippet[name] as ((...a: unknown[]) => unknown) | undefined)?.call(snippet, ws, ...args);
     const handler: WebSocketHandler<unknown> = {
       open(ws) {
         const conn = opened(ws, version);
@@ -284,7 +367,8 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
         const served = conn.deno ? conn.ctx.version : version;
         const t = now();
         const bytes = payloadBytes(message);
-        if (conn.received.admit(t, bytes)) tracker.record(conn.ctx, { kind: "ws-message", ...payloadOf(message, bytes) }, t, served);
+        if (conn.received.admit(t, bytes))
+          tracker.record(conn.ctx, { kind: "ws-message", ...payloadOf(message, bytes) }, t, served);
         if (conn.deno) return invoke(conn, "message", served, () => conn.deno!.received(message)) as void;
         return invoke(conn, "message", version, () => call("message", ws, message)) as void;
       },
@@ -323,7 +407,8 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
         return conn ? requestStorage.run(conn.ctx, run) : run();
       };
     }
-    for (const key of optionKeys) if (snippet[key] !== undefined) (handler as Record<string, unknown>)[key] = snippet[key];
+    for (const key of optionKeys)
+      if (snippet[key] !== undefined) (handler as Record<string, unknown>)[key] = snippet[key];
     return handler;
   }
 
@@ -342,8 +427,14 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
         upgrade(request: Request, upgradeOptions?: { data?: unknown; headers?: unknown }): boolean {
           const ctx = requestStorage.getStore();
           if (!ctx || ctx.websocket) return nativeUpgrade(request, upgradeOptions);
-          if (!withWebSocket.has(ctx.version)) throw new TypeError('To enable websocket support, set the "websocket" object in Bun.serve({})');
-          const pending = new PendingUpgrade(ctx, upgradeOptions?.data, headerRecord(upgradeOptions?.headers), undefined);
+          if (!withWebSocket.has(ctx.version))
+            throw new TypeError('To enable websocket support, set the "websocket" object in Bun.serve({})');
+          const pending = new PendingUpgrade(
+            ctx,
+            upgradeOptions?.data,
+            headerRecord(upgradeOptions?.headers),
+            undefined,
+          );
           const upgraded = nativeUpgrade(request, { ...upgradeOptions, data: pending });
           if (upgraded) tracker.upgraded(ctx);
           return upgraded;
@@ -374,9 +465,12 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
      */
     upgradeDeno(ctx: RequestContext, request: Request, upgrade: DenoUpgrade): boolean {
       // A listener that throws is recorded; Deno's other listeners still run, as in an EventTarget.
-      upgrade.socket.onListenerError = (error, type) => reportError(ctx, type === "open" || type === "close" ? type : "message", ctx.version, error);
+      upgrade.socket.onListenerError = (error, type) =>
+        reportError(ctx, type === "open" || type === "close" ? type : "message", ctx.version, error);
       const pending = new PendingUpgrade(ctx, undefined, upgrade.headers, upgrade.socket);
-      const upgraded = requestStorage.run(ctx, () => nativeUpgrade(request, { data: pending, headers: upgrade.headers }));
+      const upgraded = requestStorage.run(ctx, () =>
+        nativeUpgrade(request, { data: pending, headers: upgrade.headers }),
+      );
       if (upgraded) tracker.upgraded(ctx);
       return upgraded;
     },

@@ -31,14 +31,26 @@ export async function loadSnippetVersion(options: LoadVersionOptions): Promise<L
     // The loader turns import errors into failures itself; this is the snippet's code running
     // while its handlers were looked for (a getter on the default export that throws).
     const position = snippetPosition(error instanceof Error ? error.stack : undefined);
-    return { ok: false, failure: "top-level-throw", message: describeThrow(error), line: position?.line, column: position?.column };
+    return {
+      ok: false,
+      failure: "top-level-throw",
+      message: describeThrow(error),
+      line: position?.line,
+      column: position?.column,
+    };
   }
   if (!loaded.ok) return loaded;
   try {
     options.reload(loaded.handlers);
   } catch (error) {
     const line = lineOfRefusal(errorMessage(error), options.source);
-    return { ok: false, failure: "invalid-handler", message: `Bun refused the snippet's handlers: ${errorMessage(error)}`, line, column: line === undefined ? undefined : 1 };
+    return {
+      ok: false,
+      failure: "invalid-handler",
+      message: `Bun refused the snippet's handlers: ${errorMessage(error)}`,
+      line,
+      column: line === undefined ? undefined : 1,
+    };
   }
   return { ok: true, form: loaded.form, notices: loaded.notices, loadMs: now() - started };
 }

@@ -45,7 +45,15 @@ export interface NodeHttpBridgeOptions {
 /** Carries `<secret>.<requestId>` from the runner's server to the snippet's node server. */
 const contextHeader = "x-stream-playground-request";
 /** Headers about one connection, not the message (RFC 9110 §7.6.1): the relay has connections of its own. */
-const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"]);
+const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+]);
 
 const originalListen = http.Server.prototype.listen;
 const originalAddress = http.Server.prototype.address;
@@ -85,7 +93,9 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions) {
       const ctx = key === undefined ? undefined : waiting.get(key);
       if (!ctx || key === undefined) {
         // Someone found the loopback port: it only answers the runner.
-        res.writeHead(421, { "content-type": "text/plain; charset=utf-8" }).end(`This port is internal to Stream Playground; the snippet is served at ${options.server().url.href}\n`);
+        res
+          .writeHead(421, { "content-type": "text/plain; charset=utf-8" })
+          .end(`This port is internal to Stream Playground; the snippet is served at ${options.server().url.href}\n`);
         return true;
       }
       waiting.delete(key);
@@ -125,19 +135,27 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions) {
       const proto = http.Server.prototype as unknown as { listen: (...args: unknown[]) => unknown };
       proto.listen = function (this: http.Server, ...args: unknown[]) {
         if (this instanceof https.Server) {
-          throw new Error("node:https servers are not served in the playground: it serves plain HTTP on 127.0.0.1; use createServer from node:http");
+          throw new Error(
+            "node:https servers are not served in the playground: it serves plain HTTP on 127.0.0.1; use createServer from node:http",
+          );
         }
         const last = args.at(-1);
         const callback = typeof last === "function" ? last : undefined;
         calls.push({ server: this, port: requestedPort(args), line: callerLine() });
         intercept(this);
-        const listening = serveNatively(() => Reflect.apply(originalListen, this, callback ? [{ port: 0, host: "127.0.0.1" }, callback] : [{ port: 0, host: "127.0.0.1" }]));
+        const listening = serveNatively(() =>
+          Reflect.apply(
+            originalListen,
+            this,
+            callback ? [{ port: 0, host: "127.0.0.1" }, callback] : [{ port: 0, host: "127.0.0.1" }],
+          ),
+        );
         // Code that logs `server.address().port` gets where the playground serves it.
         this.address = playgroundAddress as typeof this.address;
         return listening;
       };
       return () => {
-        proto.listen = function () {
+        proto.listen = () => {
           throw new Error("server.listen() is only served when called at the top level of a snippet");
         };
       };
@@ -174,7 +192,13 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions) {
           upstream.headers.forEach((value, name) => {
             if (!hopByHop.has(name)) relayed.append(name, value);
           });
-          return recordedElsewhere(new NativeResponse(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: relayed }));
+          return recordedElsewhere(
+            new NativeResponse(upstream.body, {
+              status: upstream.status,
+              statusText: upstream.statusText,
+              headers: relayed,
+            }),
+          );
         } catch (error) {
           // The client left while the relay was under way: the node side records what that did.
           if (request.signal.aborted) return recordedElsewhere(new NativeResponse(null, { status: 499 }));

@@ -30,7 +30,12 @@ const removeMethods = ["off", "removeListener"] as const;
 
 /** A `res.write`/`res.end` chunk as the bytes it stands for (a string in another encoding is decoded by Node first). */
 function chunkOf(chunk: unknown, encoding: unknown): unknown {
-  if (typeof chunk === "string" && typeof encoding === "string" && Buffer.isEncoding(encoding) && !/^utf-?8$/i.test(encoding)) {
+  if (
+    typeof chunk === "string" &&
+    typeof encoding === "string" &&
+    Buffer.isEncoding(encoding) &&
+    !/^utf-?8$/i.test(encoding)
+  ) {
     return Buffer.from(chunk, encoding);
   }
   return chunk;
@@ -74,55 +79,67 @@ export function followNodeResponse({ tracker, ctx, req, res }: NodeResponseFollo
   };
 
   // Bun's node:http sends the head at writeHead (Bun 1.4: `headersSent` is true right after it).
-  replace(res, "writeHead", (original) =>
-    function (this: unknown, ...args: unknown[]) {
-      const result = Reflect.apply(original, this, args);
-      if (!ending) commit("stream");
-      return result;
-    },
+  replace(
+    res,
+    "writeHead",
+    (original) =>
+      function (this: unknown, ...args: unknown[]) {
+        const result = Reflect.apply(original, this, args);
+        if (!ending) commit("stream");
+        return result;
+      },
   );
-  replace(res, "flushHeaders", (original) =>
-    function (this: unknown, ...args: unknown[]) {
-      commit("stream");
-      return Reflect.apply(original, this, args);
-    },
-  );
-  replace(res, "write", (original) =>
-    function (this: unknown, ...args: unknown[]) {
-      const [chunk, encoding] = args;
-      if (cancelled || res.destroyed) {
-        if (!reportedLateWrite) {
-          reportedLateWrite = true;
-          tracker.writeAfterCancel(ctx, "res-write", callerLine());
-        }
-      } else if (!over) {
+  replace(
+    res,
+    "flushHeaders",
+    (original) =>
+      function (this: unknown, ...args: unknown[]) {
         commit("stream");
-        tracker.write(ctx, chunkOf(chunk, encoding), "res-write");
-      }
-      return Reflect.apply(original, this, args);
-    },
-  );
-  replace(res, "end", (original) =>
-    function (this: unknown, ...args: unknown[]) {
-      const [first, encoding] = args;
-      const chunk = typeof first === "function" ? undefined : chunkOf(first, encoding);
-      if (!over && !cancelled && !res.destroyed) {
-        over = true;
-        if (!committed) {
-          commit(isEmpty(chunk) ? "none" : "whole");
-          tracker.whole(ctx, isEmpty(chunk) ? undefined : chunk);
-        } else {
-          if (!isEmpty(chunk)) tracker.write(ctx, chunk, "res-write");
-          tracker.end(ctx);
-        }
-      }
-      ending = true;
-      try {
         return Reflect.apply(original, this, args);
-      } finally {
-        ending = false;
-      }
-    },
+      },
+  );
+  replace(
+    res,
+    "write",
+    (original) =>
+      function (this: unknown, ...args: unknown[]) {
+        const [chunk, encoding] = args;
+        if (cancelled || res.destroyed) {
+          if (!reportedLateWrite) {
+            reportedLateWrite = true;
+            tracker.writeAfterCancel(ctx, "res-write", callerLine());
+          }
+        } else if (!over) {
+          commit("stream");
+          tracker.write(ctx, chunkOf(chunk, encoding), "res-write");
+        }
+        return Reflect.apply(original, this, args);
+      },
+  );
+  replace(
+    res,
+    "end",
+    (original) =>
+      function (this: unknown, ...args: unknown[]) {
+        const [first, encoding] = args;
+        const chunk = typeof first === "function" ? undefined : chunkOf(first, encoding);
+        if (!over && !cancelled && !res.destroyed) {
+          over = true;
+          if (!committed) {
+            commit(isEmpty(chunk) ? "none" : "whole");
+            tracker.whole(ctx, isEmpty(chunk) ? undefined : chunk);
+          } else {
+            if (!isEmpty(chunk)) tracker.write(ctx, chunk, "res-write");
+            tracker.end(ctx);
+          }
+        }
+        ending = true;
+        try {
+          return Reflect.apply(original, this, args);
+        } finally {
+          ending = false;
+        }
+      },
   );
 
   const clientLeft = () => {

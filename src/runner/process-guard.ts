@@ -39,7 +39,10 @@ export function processGroupOf(pid: number): number | undefined {
 }
 
 /** Why signalling `target` is refused, or undefined when it is allowed. */
-export function refusalFor(target: number, own: { runnerPid: number; hostPid: number; groups: () => ReadonlySet<number> }): string | undefined {
+export function refusalFor(
+  target: number,
+  own: { runnerPid: number; hostPid: number; groups: () => ReadonlySet<number> },
+): string | undefined {
   if (target === own.runnerPid) return "that is the playground's runner, the process serving this snippet";
   if (target === own.hostPid) return "that is the playground's host process";
   if (target === 0) return "0 means the runner's own process group, which the playground's host belongs to";
@@ -59,7 +62,10 @@ export function installProcessGuard(options: ProcessGuardOptions): void {
     runnerPid,
     hostPid: options.hostPid,
     // Read on the first negative pid only: most snippets never signal a group.
-    groups: () => (groups ??= new Set([groupOf(runnerPid), groupOf(options.hostPid)].filter((group): group is number => group !== undefined))),
+    groups: () =>
+      (groups ??= new Set(
+        [groupOf(runnerPid), groupOf(options.hostPid)].filter((group): group is number => group !== undefined),
+      )),
   };
 
   process.kill = ((pid: number, signal?: string | number) => {

@@ -10,7 +10,14 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createFloodGate, type Fold, type FloodGate, chunkBytes, chunkPreview } from "../shared/index.ts";
 import { nativeClearTimeout, nativeSetTimeout } from "./native-globals.ts";
-import type { CleanupVia, FoldableKind, LeakKind, RunnerProducedEvent, ServerEvent, WriteVia } from "../contract/index.ts";
+import type {
+  CleanupVia,
+  FoldableKind,
+  LeakKind,
+  RunnerProducedEvent,
+  ServerEvent,
+  WriteVia,
+} from "../contract/index.ts";
 import { snippetPosition } from "./snippet-paths.ts";
 
 /** A timer created while serving a request. */
@@ -97,7 +104,9 @@ export function createRequestTracker(options: RequestTrackerOptions) {
     // A cleanup may have started after the settle was scheduled (a cancel begins one right after).
     if (ctx.phase === "settled" || ctx.pendingCleanups > 0) return;
     if (waitForTimeouts(ctx)) return;
-    const served = ctx.websocket ? "this WebSocket is still running after it closed" : "this request is still running after it ended";
+    const served = ctx.websocket
+      ? "this WebSocket is still running after it closed"
+      : "this request is still running after it ended";
     for (const timer of ctx.timers) {
       if (timer.kind === "interval") {
         leak(ctx, "interval", timer.line, `an interval (every ${timer.delayMs} ms) created while serving ${served}`);
@@ -111,7 +120,12 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       nativeSetTimeout(() => {
         for (const timer of timeouts) {
           if (ctx.timers.has(timer)) {
-            leak(ctx, "timeout", timer.line, `a timeout (${timer.delayMs} ms) created while serving this request is still pending ${Math.round(now() - timer.createdAt)} ms later`);
+            leak(
+              ctx,
+              "timeout",
+              timer.line,
+              `a timeout (${timer.delayMs} ms) created while serving this request is still pending ${Math.round(now() - timer.createdAt)} ms later`,
+            );
           }
         }
       }, graceMs).unref();
@@ -127,7 +141,9 @@ export function createRequestTracker(options: RequestTrackerOptions) {
   function waitForTimeouts(ctx: RequestContext): boolean {
     if (ctx.timeoutWait === "waiting") return true;
     if (ctx.abortedAt === undefined || ctx.timeoutWait === "waited") return false;
-    const due = [...ctx.timers].filter((timer) => timer.kind === "timeout").map((timer) => timer.createdAt + timer.delayMs);
+    const due = [...ctx.timers]
+      .filter((timer) => timer.kind === "timeout")
+      .map((timer) => timer.createdAt + timer.delayMs);
     if (due.length === 0) return false;
     ctx.timeoutWait = "waiting";
     const waitMs = Math.min(Math.max(...due) - now(), graceMs);
@@ -210,7 +226,12 @@ export function createRequestTracker(options: RequestTrackerOptions) {
             nativeSetTimeout(() => {
               ctx.pendingCleanups--;
               if (ctx.phase === "handling") {
-                leak(ctx, "handler", undefined, `the handler had not returned a response ${graceMs} ms after the client left`);
+                leak(
+                  ctx,
+                  "handler",
+                  undefined,
+                  `the handler had not returned a response ${graceMs} ms after the client left`,
+                );
                 ctx.phase = "finished";
               }
               maybeSettle(ctx);
@@ -223,7 +244,12 @@ export function createRequestTracker(options: RequestTrackerOptions) {
     },
 
     /** The handler returned its response. */
-    response(ctx: RequestContext, status: number, headers: Record<string, string>, body: "stream" | "whole" | "none"): void {
+    response(
+      ctx: RequestContext,
+      status: number,
+      headers: Record<string, string>,
+      body: "stream" | "whole" | "none",
+    ): void {
       record(ctx, { kind: "response", status, headers, body });
       if (body === "stream") {
         if (ctx.phase === "handling") ctx.phase = "streaming";
@@ -279,16 +305,31 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       finish(ctx);
     },
 
-    error(ctx: RequestContext, error: unknown, during: "handler" | "body", readable: (stack: string | undefined) => string | undefined): void {
+    error(
+      ctx: RequestContext,
+      error: unknown,
+      during: "handler" | "body",
+      readable: (stack: string | undefined) => string | undefined,
+    ): void {
       const err = error instanceof Error ? error : new Error(String(error));
       const position = snippetPosition(err.stack);
-      record(ctx, { kind: "error", message: err.message, line: position?.line, column: position?.column, stack: readable(err.stack), during });
+      record(ctx, {
+        kind: "error",
+        message: err.message,
+        line: position?.line,
+        column: position?.column,
+        stack: readable(err.stack),
+        during,
+      });
       if (during === "body") finish(ctx);
     },
 
     /** The body was cancelled (the client went away). */
     cancel(ctx: RequestContext, reason: unknown): void {
-      record(ctx, { kind: "cancel", reason: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason ?? "") });
+      record(ctx, {
+        kind: "cancel",
+        reason: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason ?? ""),
+      });
       finish(ctx);
     },
 
@@ -297,7 +338,14 @@ export function createRequestTracker(options: RequestTrackerOptions) {
      * the grace period, it is reported as a leak of `what` (created at `line`), and still recorded
      * as a cleanup when it does finish later.
      */
-    cleanup(ctx: RequestContext, via: CleanupVia, done: Promise<unknown>, what: LeakKind, line: number | undefined, waitingFor: string): void {
+    cleanup(
+      ctx: RequestContext,
+      via: CleanupVia,
+      done: Promise<unknown>,
+      what: LeakKind,
+      line: number | undefined,
+      waitingFor: string,
+    ): void {
       const from = ctx.abortedAt ?? now();
       hold(
         ctx,
@@ -327,16 +375,27 @@ export function createRequestTracker(options: RequestTrackerOptions) {
      * goes on for ever, since its writes to the gone client fail quietly. Reported once per request.
      */
     timerCreated(ctx: RequestContext, timer: TrackedTimer): void {
-      if (ctx.abortedAt === undefined || ctx.reportedLateTimer || (ctx.phase !== "finished" && ctx.phase !== "settled")) return;
+      if (ctx.abortedAt === undefined || ctx.reportedLateTimer || (ctx.phase !== "finished" && ctx.phase !== "settled"))
+        return;
       ctx.reportedLateTimer = true;
-      const what = timer.kind === "interval" ? `an interval (every ${timer.delayMs} ms)` : `a timeout (${timer.delayMs} ms)`;
-      leak(ctx, timer.kind, timer.line, `${what} was created ${Math.round(now() - ctx.abortedAt)} ms after the client left: code serving this request is still running (a loop that does not check whether the client is gone?)`);
+      const what =
+        timer.kind === "interval" ? `an interval (every ${timer.delayMs} ms)` : `a timeout (${timer.delayMs} ms)`;
+      leak(
+        ctx,
+        timer.kind,
+        timer.line,
+        `${what} was created ${Math.round(now() - ctx.abortedAt)} ms after the client left: code serving this request is still running (a loop that does not check whether the client is gone?)`,
+      );
     },
 
     /** Writes after the client left: the write loop does not know it is talking to nobody. */
     writeAfterCancel(ctx: RequestContext, via: WriteVia, line: number | undefined): void {
       const consequence =
-        via === "write" ? "write() returns 0 and the loop goes on" : via === "res-write" ? "res.write() returns false and the bytes go nowhere" : "enqueue() throws on a cancelled stream";
+        via === "write"
+          ? "write() returns 0 and the loop goes on"
+          : via === "res-write"
+            ? "res.write() returns false and the bytes go nowhere"
+            : "enqueue() throws on a cancelled stream";
       leak(ctx, "stream", line, `the stream keeps writing after the client left (${consequence})`);
     },
 

@@ -12,8 +12,22 @@ import { installConsoleCapture } from "./console-capture.ts";
 import { installBodyInstrumentation } from "./instrument-body.ts";
 import { instrumentHandlers } from "./instrument-handler.ts";
 import { createWebSocketInstrumentation } from "./instrument-websocket.ts";
-import { nativeBunServe, nativeClearTimeout, nativeProcessExit, nativeSetInterval, nativeSetTimeout } from "./native-globals.ts";
-import { createEndpoint, runnerRequestChecks, type LoadResult, type NoRequests, type RunnerPushes, type RunnerRequests, type RunnerProducedEvent } from "../contract/index.ts";
+import {
+  nativeBunServe,
+  nativeClearTimeout,
+  nativeProcessExit,
+  nativeSetInterval,
+  nativeSetTimeout,
+} from "./native-globals.ts";
+import {
+  createEndpoint,
+  runnerRequestChecks,
+  type LoadResult,
+  type NoRequests,
+  type RunnerPushes,
+  type RunnerRequests,
+  type RunnerProducedEvent,
+} from "../contract/index.ts";
 import { loadSnippetVersion } from "./load-version.ts";
 import { createNodeHttpBridge } from "./node-http-bridge.ts";
 import { installProcessGuard } from "./process-guard.ts";
@@ -44,14 +58,19 @@ function flush(): void {
 function emit(event: RunnerProducedEvent): void {
   batch.push(event);
   if (batch.length >= batchMax) flush();
-  else batchTimer ??= nativeSetTimeout(flush, batchDelayMs);
+  else if (batchTimer === undefined) batchTimer = nativeSetTimeout(flush, batchDelayMs);
 }
 
 let snippetPath = "snippet.ts";
 const readable = (stack: string | undefined) => readableStack(stack, snippetPath);
 
 // Each request is noted before its handler runs: if the handler blocks the event loop, the host can still name it.
-const tracker = createRequestTracker({ now, emit, cleanupGraceMs: 3_000, onRequest: (request) => writeNote({ kind: "request", ...request }) });
+const tracker = createRequestTracker({
+  now,
+  emit,
+  cleanupGraceMs: 3_000,
+  onRequest: (request) => writeNote({ kind: "request", ...request }),
+});
 installTimerTracking(now, tracker);
 installConsoleCapture(now, emit);
 const bodies = installBodyInstrumentation(tracker, readable, (line) =>
@@ -82,7 +101,8 @@ function listen(port: number) {
   return nativeBunServe({
     port,
     hostname: "127.0.0.1",
-    fetch: (request, self): Response => guardRequest(request, self.port) ?? new Response("No snippet is loaded yet.", { status: 503 }),
+    fetch: (request, self): Response =>
+      guardRequest(request, self.port) ?? new Response("No snippet is loaded yet.", { status: 503 }),
   });
 }
 
@@ -107,7 +127,13 @@ function load(version: number, source: string, path: string): Promise<LoadResult
     path,
     loader,
     reload: (handlers) => {
-      const options = instrumentHandlers(version, handlers, { tracker, bodies, readable, watchSignal: abortListeners.watch, websockets });
+      const options = instrumentHandlers(version, handlers, {
+        tracker,
+        bodies,
+        readable,
+        watchSignal: abortListeners.watch,
+        websockets,
+      });
       server.reload(options as never);
       // Only a version Bun took: one it refused must not take over the node:http bridge.
       loader.activate(version);
@@ -142,8 +168,18 @@ const host = createEndpoint<NoRequests, RunnerRequests, RunnerPushes>({
       },
     },
   },
-  onProblem: (problem) => emit({ t: now(), lane: 0, side: "runner", kind: "uncaught", message: `the runner could not take a message from the host: ${problem}` }),
-  timers: { setTimeout: (callback, ms) => nativeSetTimeout(callback, ms), clearTimeout: (handle) => nativeClearTimeout(handle as ReturnType<typeof setTimeout>) },
+  onProblem: (problem) =>
+    emit({
+      t: now(),
+      lane: 0,
+      side: "runner",
+      kind: "uncaught",
+      message: `the runner could not take a message from the host: ${problem}`,
+    }),
+  timers: {
+    setTimeout: (callback, ms) => nativeSetTimeout(callback, ms),
+    clearTimeout: (handle) => nativeClearTimeout(handle as ReturnType<typeof setTimeout>),
+  },
 });
 
 process.on("message", (value: unknown) => host.receive(value));
@@ -151,7 +187,15 @@ process.on("message", (value: unknown) => host.receive(value));
 function reportUncaught(error: unknown): void {
   if (error !== null && typeof error === "object" && reportedErrors.has(error)) return;
   const err = error instanceof Error ? error : new Error(String(error));
-  emit({ t: now(), lane: 0, side: "runner", kind: "uncaught", message: `${err.name}: ${err.message}`, line: snippetPosition(err.stack)?.line, stack: readable(err.stack) });
+  emit({
+    t: now(),
+    lane: 0,
+    side: "runner",
+    kind: "uncaught",
+    message: `${err.name}: ${err.message}`,
+    line: snippetPosition(err.stack)?.line,
+    stack: readable(err.stack),
+  });
 }
 // A throw in a snippet's timer or a rejected promise nobody awaited must not end the runner.
 process.on("uncaughtException", reportUncaught);
@@ -190,6 +234,19 @@ function pulse(): void {
   if (performance.now() - lastHeartbeatAt >= heartbeatMs) heartbeat();
 }
 
-installProcessGuard({ hostPid: process.ppid, report: (text, line) => emit({ t: now(), lane: requestStorage.getStore()?.lane ?? 0, side: "runner", kind: "log", level: "error", text, line, requestId: requestStorage.getStore()?.requestId }) });
+installProcessGuard({
+  hostPid: process.ppid,
+  report: (text, line) =>
+    emit({
+      t: now(),
+      lane: requestStorage.getStore()?.lane ?? 0,
+      side: "runner",
+      kind: "log",
+      level: "error",
+      text,
+      line,
+      requestId: requestStorage.getStore()?.requestId,
+    }),
+});
 
 host.push("ready", { port: server.port ?? 0, pid: process.pid });

@@ -59,12 +59,20 @@ function captureBun(options: unknown, line: number | undefined, by: CapturedServ
       websocket: websocketOption(o.websocket),
     },
     ignoredOptions: ignoredBunOptions.filter((key) => o[key] !== undefined),
-    port: typeof o.port === "number" ? o.port : typeof o.port === "string" && /^\d+$/.test(o.port) ? Number(o.port) : undefined,
+    port:
+      typeof o.port === "number"
+        ? o.port
+        : typeof o.port === "string" && /^\d+$/.test(o.port)
+          ? Number(o.port)
+          : undefined,
     line,
   };
 }
 
-type DenoHandler = (request: Request, info: { remoteAddr: { transport: "tcp"; hostname: string; port: number } }) => unknown;
+type DenoHandler = (
+  request: Request,
+  info: { remoteAddr: { transport: "tcp"; hostname: string; port: number } },
+) => unknown;
 
 function captureDeno(args: unknown[], line: number | undefined, server: () => Server<unknown>): CapturedServe {
   const [first, second] = args;
@@ -81,7 +89,9 @@ function captureDeno(args: unknown[], line: number | undefined, server: () => Se
       fetch: handler
         ? (request, bunServer) => {
             const ip = bunServer.requestIP(request);
-            return handler(request, { remoteAddr: { transport: "tcp", hostname: ip?.address ?? "127.0.0.1", port: ip?.port ?? 0 } });
+            return handler(request, {
+              remoteAddr: { transport: "tcp", hostname: ip?.address ?? "127.0.0.1", port: ip?.port ?? 0 },
+            });
           }
         : undefined,
       error: onError ? (error) => onError(error) : undefined,
@@ -132,7 +142,13 @@ export function captureServeCalls(calls: CapturedServe[], server: () => Server<u
     calls.push(captureBun(options, callerLine(), calledBySnippet() ? "snippet" : "library"));
     return server();
   };
-  const deno = { serve: (...args: unknown[]) => (calls.push(captureDeno(args, callerLine(), server)), denoServer(server())), upgradeWebSocket };
+  const deno = {
+    serve: (...args: unknown[]) => {
+      calls.push(captureDeno(args, callerLine(), server));
+      return denoServer(server());
+    },
+    upgradeWebSocket,
+  };
   Object.assign(globalThis, { Deno: deno });
   return () => {
     // A server started later (from a handler) would escape the playground and could bind every interface.

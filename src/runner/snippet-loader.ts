@@ -36,7 +36,14 @@ export interface SnippetHandlers {
 
 export type SnippetLoad =
   | { ok: true; form: SnippetForm; handlers: SnippetHandlers; notices: Notice[] }
-  | { ok: false; failure: LoadFailure; message: string; line?: number | undefined; column?: number | undefined; module?: string | undefined };
+  | {
+      ok: false;
+      failure: LoadFailure;
+      message: string;
+      line?: number | undefined;
+      column?: number | undefined;
+      module?: string | undefined;
+    };
 
 export interface SnippetLoaderOptions {
   /** The runner's server, handed to snippets that call `Bun.serve` and to `Deno.serve`'s `onListen`. */
@@ -102,9 +109,14 @@ export function createSnippetLoader(options: SnippetLoaderOptions) {
         delete require.cache[path];
       }
       const notices = findPitfalls(source);
-      const found = findHandlers({ exports, captured: { serveCalls, listens }, url: options.server().url.href, nodeHttp: options.nodeHttp }, notices);
+      const found = findHandlers(
+        { exports, captured: { serveCalls, listens }, url: options.server().url.href, nodeHttp: options.nodeHttp },
+        notices,
+      );
       // Servers of this version that are not served would only hold a port.
-      options.nodeHttp.close(listens.filter((listen) => !found.ok || listen !== found.served).map((listen) => listen.server));
+      options.nodeHttp.close(
+        listens.filter((listen) => !found.ok || listen !== found.served).map((listen) => listen.server),
+      );
       if (!found.ok) {
         return {
           ok: false,
@@ -134,7 +146,6 @@ export function createSnippetLoader(options: SnippetLoaderOptions) {
     setTopLevelTimeout(ms: number): void {
       topLevelTimeoutMs = ms;
     },
-
   };
 }
 
@@ -153,14 +164,21 @@ function describeLoadError(error: unknown, source: string, snippetPath: string):
   if (built.length > 0) {
     const [first] = built;
     const more = built.length > 1 ? ` (and ${built.length - 1} more)` : "";
-    return { ok: false, failure: "syntax", message: `${first!.message}${more}`, line: first!.line, column: first!.column };
+    return {
+      ok: false,
+      failure: "syntax",
+      message: `${first!.message}${more}`,
+      line: first!.line,
+      column: first!.column,
+    };
   }
   if (isResolveMessage(error)) {
     const line = lineOfImport(source, error.specifier);
     return {
       ok: false,
       failure: "module-not-found",
-      message: missingPackageMessage(error.specifier, dirname(snippetPath)) ?? `cannot find module '${error.specifier}'`,
+      message:
+        missingPackageMessage(error.specifier, dirname(snippetPath)) ?? `cannot find module '${error.specifier}'`,
       module: error.specifier,
       line,
       column: line === undefined ? undefined : 1,
@@ -168,7 +186,13 @@ function describeLoadError(error: unknown, source: string, snippetPath: string):
   }
   const err = error instanceof Error ? error : new Error(String(error));
   const position = snippetPosition(err.stack);
-  return { ok: false, failure: "top-level-throw", message: `${err.name}: ${err.message}`, line: position?.line, column: position?.column };
+  return {
+    ok: false,
+    failure: "top-level-throw",
+    message: `${err.name}: ${err.message}`,
+    line: position?.line,
+    column: position?.column,
+  };
 }
 
 interface PositionedMessage {
@@ -192,7 +216,12 @@ function buildMessages(error: unknown): PositionedMessage[] {
 }
 
 function isResolveMessage(error: unknown): error is { specifier: string } {
-  return error !== null && typeof error === "object" && (error as { name?: unknown }).name === "ResolveMessage" && typeof (error as { specifier?: unknown }).specifier === "string";
+  return (
+    error !== null &&
+    typeof error === "object" &&
+    (error as { name?: unknown }).name === "ResolveMessage" &&
+    typeof (error as { specifier?: unknown }).specifier === "string"
+  );
 }
 
 function lineOfImport(source: string, specifier: string): number | undefined {

@@ -43,7 +43,10 @@ function bytesPreview(bytes: Uint8Array): ChunkPreview {
   // Not UTF-8 on its own (a character cut by the chunk's own ends, bytes that are not UTF-8, or a
   // real U+FFFD): the bytes themselves go along, so the page can show them as they were.
   const kept = head(bytes, previewChars);
-  return { text: decoder.decode(kept), base64: Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength).toString("base64") };
+  return {
+    text: decoder.decode(kept),
+    base64: Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength).toString("base64"),
+  };
 }
 
 /** The start of a chunk as text, with its bytes when they are not UTF-8 text on their own. */

@@ -33,8 +33,15 @@ export function parseNote(line: string): RunnerNote | undefined {
   }
   if (value === null || typeof value !== "object") return undefined;
   const note = value as Record<string, unknown>;
-  if (note.kind === "exit" && isNumber(note.code)) return { kind: "exit", code: note.code, line: isNumber(note.line) ? note.line : undefined };
-  if (note.kind === "request" && isNumber(note.requestId) && typeof note.method === "string" && typeof note.path === "string" && isNumber(note.version)) {
+  if (note.kind === "exit" && isNumber(note.code))
+    return { kind: "exit", code: note.code, line: isNumber(note.line) ? note.line : undefined };
+  if (
+    note.kind === "request" &&
+    isNumber(note.requestId) &&
+    typeof note.method === "string" &&
+    typeof note.path === "string" &&
+    isNumber(note.version)
+  ) {
     return { kind: "request", requestId: note.requestId, method: note.method, path: note.path, version: note.version };
   }
   return undefined;

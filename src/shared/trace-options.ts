@@ -43,7 +43,9 @@ function number(value: string | undefined, name: string): number | undefined {
 
 /** Splits a line of options as a shell would for simple words and "quoted strings". */
 export function splitWords(line: string): string[] {
-  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : (m[2] ?? m[3]!)));
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)].map((m) =>
+    m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : (m[2] ?? m[3]!),
+  );
 }
 
 /** The slow-client options, or undefined when none is given. */
@@ -54,18 +56,22 @@ function slowOptions(values: Record<string, string | boolean | string[] | undefi
   const behaviour: ClientBehaviour = {};
   if (rate !== undefined) {
     const bytes = parseByteSize(rate);
-    if (bytes === undefined || bytes < 1) throw new Error(`--read-rate takes bytes a second, such as 65536, 64KiB or 1MB, not "${rate}"`);
+    if (bytes === undefined || bytes < 1)
+      throw new Error(`--read-rate takes bytes a second, such as 65536, 64KiB or 1MB, not "${rate}"`);
     behaviour.readBytesPerSecond = bytes;
   }
   const stallAfter = number(text("stall-after"), "stall-after");
   const stallFor = number(text("stall-for"), "stall-for");
-  if (stallFor !== undefined && stallAfter === undefined) throw new Error("--stall-for needs --stall-after: when the stall begins");
-  if (stallFor === 0) throw new Error("--stall-for takes a number of ms above 0 (leave it out to stop reading for good)");
+  if (stallFor !== undefined && stallAfter === undefined)
+    throw new Error("--stall-for needs --stall-after: when the stall begins");
+  if (stallFor === 0)
+    throw new Error("--stall-for takes a number of ms above 0 (leave it out to stop reading for good)");
   if (stallAfter !== undefined) behaviour.stallAfterMs = stallAfter;
   if (stallFor !== undefined) behaviour.stallMs = stallFor;
   if (drop !== undefined) {
     const bytes = parseByteSize(drop);
-    if (bytes === undefined) throw new Error(`--drop-after-bytes takes a number of bytes, such as 100 or 4KiB, not "${drop}"`);
+    if (bytes === undefined)
+      throw new Error(`--drop-after-bytes takes a number of bytes, such as 100 or 4KiB, not "${drop}"`);
     behaviour.dropAfterBytes = bytes;
   }
   return Object.keys(behaviour).length === 0 ? undefined : behaviour;
@@ -103,9 +109,11 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgsResult {
     if (positionals.length > 1) throw new Error("give exactly one snippet file");
     // A ws:// or wss:// URL can only be a WebSocket's.
     const client = values.client ?? (values.url !== undefined && /^wss?:/i.test(values.url) ? "websocket" : undefined);
-    if (client !== undefined && client !== "stream" && client !== "eventsource" && client !== "websocket") throw new Error(`--client is stream, eventsource or websocket, not "${client}"`);
+    if (client !== undefined && client !== "stream" && client !== "eventsource" && client !== "websocket")
+      throw new Error(`--client is stream, eventsource or websocket, not "${client}"`);
     const forWebSocket = ["send", "send-every", "protocol"].filter((name) => values[name as "send"] !== undefined);
-    if (forWebSocket.length > 0 && client !== "websocket") throw new Error(`--${forWebSocket[0]} is for --client websocket`);
+    if (forWebSocket.length > 0 && client !== "websocket")
+      throw new Error(`--${forWebSocket[0]} is for --client websocket`);
     const sendEveryMs = number(values["send-every"], "send-every");
     if (sendEveryMs === 0) throw new Error("--send-every takes a number of ms above 0");
     if (positionals.length > 0 && values.url !== undefined) throw new Error("give a snippet file or --url, not both");

@@ -5,5 +5,13 @@
  */
 
 export { createRunner, type Runner, type RunnerOptions } from "./supervisor.ts";
-export { defaultDurationMs, defaultEventSourceDurationMs, defaultWebSocketDurationMs, type TraceClientOptions, type TraceOptions, type TraceResult, traceSnippet } from "./trace.ts";
+export {
+  defaultDurationMs,
+  defaultEventSourceDurationMs,
+  defaultWebSocketDurationMs,
+  type TraceClientOptions,
+  type TraceOptions,
+  type TraceResult,
+  traceSnippet,
+} from "./trace.ts";
 export { reachedServer, traceUrl, urlProblem, type UrlTraceOptions, type UrlTraceResult } from "./trace-url.ts";

@@ -160,7 +160,13 @@ export function createRunner(options: RunnerOptions) {
   function followRequests(event: TimelineEvent): void {
     if (event.side !== "server") return;
     // A request upgraded to a WebSocket ends when its socket closes.
-    if (event.kind === "end" || event.kind === "cancel" || event.kind === "abort" || event.kind === "ws-close" || (event.kind === "error" && event.during === "body")) {
+    if (
+      event.kind === "end" ||
+      event.kind === "cancel" ||
+      event.kind === "abort" ||
+      event.kind === "ws-close" ||
+      (event.kind === "error" && event.during === "body")
+    ) {
       if (!openRequests.delete(event.requestId)) {
         endedRequests.add(event.requestId);
         // Only a race between the two channels leaves an id here; keep the set from growing.
@@ -174,7 +180,11 @@ export function createRunner(options: RunnerOptions) {
    * the runner in a state nobody knows, so it counts as lost: it is killed, the restart reloads
    * the last good version, and the caller gets a `RunnerLost`.
    */
-  async function request<K extends TypeOf<RunnerRequests>>(type: K, fields: RunnerRequests[K]["request"], timeoutMs?: number): Promise<RunnerRequests[K]["reply"]> {
+  async function request<K extends TypeOf<RunnerRequests>>(
+    type: K,
+    fields: RunnerRequests[K]["request"],
+    timeoutMs?: number,
+  ): Promise<RunnerRequests[K]["reply"]> {
     const target = child;
     const end = runnerEnd;
     if (!target || !end) throw new RunnerLost("the runner is not running");
@@ -203,7 +213,8 @@ export function createRunner(options: RunnerOptions) {
         const note = level === "stderr" ? parseNote(line) : undefined;
         if (!note) runnerLog(level, line);
         else if (note.kind === "exit") exitNote = { code: note.code, line: note.line };
-        else if (!endedRequests.delete(note.requestId)) openRequests.set(note.requestId, `${note.method} ${note.path} (request ${note.requestId}, v${note.version})`);
+        else if (!endedRequests.delete(note.requestId))
+          openRequests.set(note.requestId, `${note.method} ${note.path} (request ${note.requestId}, v${note.version})`);
       }
     }
     if (pending) runnerLog(level, pending);
@@ -211,7 +222,10 @@ export function createRunner(options: RunnerOptions) {
 
   /** Puts the runner on the host's clock: it adds the offset to its own readings. */
   async function putOnHostClock(): Promise<void> {
-    const measured = await syncClock({ request: (type, fields) => request(type, fields) }, { samples: clockSamples, now });
+    const measured = await syncClock(
+      { request: (type, fields) => request(type, fields) },
+      { samples: clockSamples, now },
+    );
     await request("clock-set", { offsetMs: -measured.offsetMs });
   }
 
@@ -242,7 +256,8 @@ export function createRunner(options: RunnerOptions) {
       sends: runnerRequestChecks,
       timeouts: { default: replyTimeoutMs, load: topLevelTimeoutMs + replyTimeoutMs },
       pushes: { checks: runnerPushChecks, onPush },
-      onProblem: (problem) => runnerLog("stderr", `the host ignored a message from the runner: ${problem.slice(0, 300)}`),
+      onProblem: (problem) =>
+        runnerLog("stderr", `the host ignored a message from the runner: ${problem.slice(0, 300)}`),
     });
     child = process;
     runnerEnd = end;
@@ -268,16 +283,36 @@ export function createRunner(options: RunnerOptions) {
     await request("configure", { cleanupGraceMs, topLevelTimeoutMs });
   }
 
-  function describeExit(code: number | null, signal: number | null | string): { cause: RestartCause; reason: string; line?: number | undefined } {
-    const during = loading !== undefined ? `while loading v${loading}` : openRequests.size > 0 ? `while serving ${[...openRequests.values()].at(-1)}` : "";
+  function describeExit(
+    code: number | null,
+    signal: number | null | string,
+  ): { cause: RestartCause; reason: string; line?: number | undefined } {
+    const during =
+      loading !== undefined
+        ? `while loading v${loading}`
+        : openRequests.size > 0
+          ? `while serving ${[...openRequests.values()].at(-1)}`
+          : "";
     if (stopping) return { cause: "crash", reason: `${stopReason} ${during}`.trim() };
-    if (killedBecause === "unanswered") return { cause: "unanswered", reason: `${unanswered ?? "the runner did not answer in time"} ${during}`.trim() };
+    if (killedBecause === "unanswered")
+      return { cause: "unanswered", reason: `${unanswered ?? "the runner did not answer in time"} ${during}`.trim() };
     if (killedBecause === "blocked") {
-      return { cause: "blocked", reason: `the runner did not answer for ${watchdogMs} ms ${during} (a blocked event loop, e.g. while (true) {})`.replace("  ", " ") };
+      return {
+        cause: "blocked",
+        reason:
+          `the runner did not answer for ${watchdogMs} ms ${during} (a blocked event loop, e.g. while (true) {})`.replace(
+            "  ",
+            " ",
+          ),
+      };
     }
     if (exitNote) {
       const at = exitNote.line === undefined ? "" : ` at line ${exitNote.line}`;
-      return { cause: "exit", reason: `the snippet called process.exit(${exitNote.code})${at} ${during}`.trim(), line: exitNote.line };
+      return {
+        cause: "exit",
+        reason: `the snippet called process.exit(${exitNote.code})${at} ${during}`.trim(),
+        line: exitNote.line,
+      };
     }
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     return { cause: "crash", reason: `the runner ${how} ${during}`.trim() };
@@ -306,10 +341,19 @@ export function createRunner(options: RunnerOptions) {
       let version: number | undefined;
       if (lastGood && !looping) {
         importedByRunner++;
-        const result = await request("load", { version: lastGood.version, source: lastGood.source, path: lastGood.path });
+        const result = await request("load", {
+          version: lastGood.version,
+          source: lastGood.source,
+          path: lastGood.path,
+        });
         if (result.ok) version = lastGood.version;
       }
-      const then = version !== undefined ? `; restarted and reloaded v${version}` : looping ? `; restarted ${restarts.length} times in ${crashLoopWindowMs / 1000} s, so v${lastGood?.version} is not reloaded until the next load` : "; restarted";
+      const then =
+        version !== undefined
+          ? `; restarted and reloaded v${version}`
+          : looping
+            ? `; restarted ${restarts.length} times in ${crashLoopWindowMs / 1000} s, so v${lastGood?.version} is not reloaded until the next load`
+            : "; restarted";
       emit({ t: now(), lane: 0, side: "runner", kind: "restarted", cause, reason: reason + then, version, line });
     } catch (error) {
       if (stopping) return;
@@ -345,7 +389,14 @@ export function createRunner(options: RunnerOptions) {
       importedByRunner++;
       await request("load", { version: lastGood.version, source: lastGood.source, path: lastGood.path });
     }
-    emit({ t: now(), lane: 0, side: "runner", kind: "restarted", cause: "recycle", reason: `the runner had imported ${modules} snippet versions and was idle; replaced by a fresh one` });
+    emit({
+      t: now(),
+      lane: 0,
+      side: "runner",
+      kind: "restarted",
+      cause: "recycle",
+      reason: `the runner had imported ${modules} snippet versions and was idle; replaced by a fresh one`,
+    });
   }
 
   async function loadNow(source: string, path: string): Promise<LoadedEvent | LoadErrorEvent> {
@@ -360,9 +411,31 @@ export function createRunner(options: RunnerOptions) {
       const result = await request("load", { version, source, path, serving: lastGood?.version });
       if (result.ok) {
         lastGood = { version, source, path };
-        return { t: now(), lane: 0, side: "runner", kind: "loaded", version, form: result.form, notices: result.notices, loadMs: now() - started, url: `http://127.0.0.1:${port}/` };
+        return {
+          t: now(),
+          lane: 0,
+          side: "runner",
+          kind: "loaded",
+          version,
+          form: result.form,
+          notices: result.notices,
+          loadMs: now() - started,
+          url: `http://127.0.0.1:${port}/`,
+        };
       }
-      return { t: now(), lane: 0, side: "runner", kind: "load-error", version, failure: result.failure, message: result.message, line: result.line, column: result.column, module: result.module, serving: lastGood?.version };
+      return {
+        t: now(),
+        lane: 0,
+        side: "runner",
+        kind: "load-error",
+        version,
+        failure: result.failure,
+        message: result.message,
+        line: result.line,
+        column: result.column,
+        module: result.module,
+        serving: lastGood?.version,
+      };
     } catch (error) {
       const message = errorMessage(error);
       const line = error instanceof RunnerLost ? error.line : undefined;
@@ -371,7 +444,17 @@ export function createRunner(options: RunnerOptions) {
         await gone;
         await restarting;
       }
-      return { t: now(), lane: 0, side: "runner", kind: "load-error", version, failure: "runner-lost", message, line, serving: lastGood?.version };
+      return {
+        t: now(),
+        lane: 0,
+        side: "runner",
+        kind: "load-error",
+        version,
+        failure: "runner-lost",
+        message,
+        line,
+        serving: lastGood?.version,
+      };
     } finally {
       loading = undefined;
     }

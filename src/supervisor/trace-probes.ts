@@ -11,10 +11,13 @@ import type { TraceClientOptions } from "./trace.ts";
 export function endOfTrace(durationMs: number | undefined, stop: AbortSignal | undefined) {
   const { promise: reached, resolve } = Promise.withResolvers<void>();
   let why = "the trace was stopped";
-  const timer = durationMs === undefined ? undefined : setTimeout(() => {
-    why = `the trace's --duration of ${durationMs} ms ran out`;
-    resolve();
-  }, durationMs);
+  const timer =
+    durationMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          why = `the trace's --duration of ${durationMs} ms ran out`;
+          resolve();
+        }, durationMs);
   const onStop = () => resolve();
   stop?.addEventListener("abort", onStop, { once: true });
   if (stop?.aborted) resolve();
@@ -43,7 +46,14 @@ export interface ProbeClientsOptions {
 }
 
 /** Opens the clients, each on its own lane, and resolves once every one has finished or the trace has ended. */
-export async function probeClients({ url, client, options, end, record, external }: ProbeClientsOptions): Promise<void> {
+export async function probeClients({
+  url,
+  client,
+  options,
+  end,
+  record,
+  external,
+}: ProbeClientsOptions): Promise<void> {
   const count = Math.max(1, options.clients ?? 1);
   const probes: Probe[] = [];
   const timers: ReturnType<typeof setTimeout>[] = [];
@@ -67,7 +77,8 @@ export async function probeClients({ url, client, options, end, record, external
       emit: record,
     });
     probes.push(opened);
-    if (options.disconnectAfterMs !== undefined) timers.push(setTimeout(() => opened.disconnect(), options.disconnectAfterMs));
+    if (options.disconnectAfterMs !== undefined)
+      timers.push(setTimeout(() => opened.disconnect(), options.disconnectAfterMs));
   }
   const allDone = Promise.all(probes.map((p) => p.done));
   await Promise.race([allDone, end.reached]);

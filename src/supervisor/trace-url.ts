@@ -28,7 +28,8 @@ export function urlProblem(url: string): string | undefined {
   } catch {
     return `${JSON.stringify(url)} is not a URL (give it whole, e.g. http://localhost:3000/events)`;
   }
-  if (!schemes.includes(parsed.protocol)) return `a client requests http:, https:, ws: or wss: URLs, not ${parsed.protocol}`;
+  if (!schemes.includes(parsed.protocol))
+    return `a client requests http:, https:, ws: or wss: URLs, not ${parsed.protocol}`;
   return undefined;
 }
 

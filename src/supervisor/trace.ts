@@ -10,7 +10,14 @@
  */
 
 import { resolve } from "node:path";
-import { type ClientBehaviour, type ClientKind, type LoadedEvent, type LoadErrorEvent, type TimelineEvent, rebaseTimeline } from "../contract/index.ts";
+import {
+  type ClientBehaviour,
+  type ClientKind,
+  type LoadedEvent,
+  type LoadErrorEvent,
+  type TimelineEvent,
+  rebaseTimeline,
+} from "../contract/index.ts";
 import { createRunner } from "./supervisor.ts";
 import { endOfTrace, probeClients } from "./trace-probes.ts";
 
@@ -96,7 +103,15 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
     if (!started) {
       await runner.stop(end.reason());
       await starting.catch(() => undefined);
-      const load: LoadErrorEvent = { t: performance.now(), lane: 0, side: "runner", kind: "load-error", version: 1, failure: "runner-lost", message: `${end.reason()} before the runner started` };
+      const load: LoadErrorEvent = {
+        t: performance.now(),
+        lane: 0,
+        side: "runner",
+        kind: "load-error",
+        version: 1,
+        failure: "runner-lost",
+        message: `${end.reason()} before the runner started`,
+      };
       record(load);
       return { load, events: rebaseTimeline(events, began) };
     }
@@ -105,7 +120,8 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
     // Stopping the runner answers the load still running with a load error, which names the reason.
     if (!answered) await runner.stop(end.reason());
     const load = await loading;
-    if (load.kind === "loaded") await probeClients({ url: new URL(options.path ?? "/", runner.url).href, client, options, end, record });
+    if (load.kind === "loaded")
+      await probeClients({ url: new URL(options.path ?? "/", runner.url).href, client, options, end, record });
     // Cleanup can only be waited for where it can happen: give it the grace period and a little more.
     if (answered) await runner.settle(cleanupGraceMs + 500);
     return { load, events: rebaseTimeline(events, began) };

@@ -13,7 +13,13 @@
  *     });
  */
 
-export { traceStream, type SnippetTarget, type StreamTimeline, type StreamTraceOptions, type UrlTarget } from "./trace-stream.ts";
+export {
+  traceStream,
+  type SnippetTarget,
+  type StreamTimeline,
+  type StreamTraceOptions,
+  type UrlTarget,
+} from "./trace-stream.ts";
 export { streamMatchers, type HappensOptions, type StreamMatchers, type TimelineLike } from "./stream-matchers.ts";
 export { evaluateExpectations, formatReport, type Evaluation, type ExpectationResult } from "../expect/index.ts";
 export type { EventPattern, Expectation, ExpectationFile, FieldMatcher, TimelineEvent } from "../contract/index.ts";

@@ -38,7 +38,10 @@ export interface StreamMatchers {
   /** No event like `pattern` happens. */
   toHaveNoEvent(pattern: EventPattern, options?: { eachLane?: boolean | undefined }): void;
   /** Events like these happen in this order. */
-  toHaveEventsInOrder(patterns: EventPattern[], options?: { withinMs?: number | undefined; eachLane?: boolean | undefined }): void;
+  toHaveEventsInOrder(
+    patterns: EventPattern[],
+    options?: { withinMs?: number | undefined; eachLane?: boolean | undefined },
+  ): void;
   /** Every client lane got the same events like `pattern`. */
   toHaveSameEventsOnEveryLane(pattern: EventPattern, options?: { compare?: string[] | undefined }): void;
   /** Every request (like `pattern`) ended on the snippet version that opened it. */
@@ -55,7 +58,8 @@ declare module "bun:test" {
 
 function eventsOf(received: unknown): readonly TimelineEvent[] {
   if (Array.isArray(received)) return received as TimelineEvent[];
-  if (received !== null && typeof received === "object" && "events" in received && Array.isArray(received.events)) return received.events as TimelineEvent[];
+  if (received !== null && typeof received === "object" && "events" in received && Array.isArray(received.events))
+    return received.events as TimelineEvent[];
   throw new TypeError("a stream matcher takes what traceStream gave back, or its events");
 }
 
@@ -72,7 +76,8 @@ function check(received: unknown, expectations: readonly Expectation[], isNot: b
   return {
     pass: evaluation.ok,
     message: () => {
-      const what = expectations.length === 1 ? describeExpectation(expectations[0]!) : `${expectations.length} expectations`;
+      const what =
+        expectations.length === 1 ? describeExpectation(expectations[0]!) : `${expectations.length} expectations`;
       return `${isNot ? "expected this not to hold" : "expected"}: ${what}\n\n${formatReport(evaluation)}`;
     },
   };
@@ -84,13 +89,28 @@ export const streamMatchers = {
   toHaveEvent(this: MatcherThis, received: unknown, pattern: EventPattern, options: HappensOptions = {}) {
     return check(received, [{ happens: pattern, ...options }], this.isNot);
   },
-  toHaveNoEvent(this: MatcherThis, received: unknown, pattern: EventPattern, options: { eachLane?: boolean | undefined } = {}) {
+  toHaveNoEvent(
+    this: MatcherThis,
+    received: unknown,
+    pattern: EventPattern,
+    options: { eachLane?: boolean | undefined } = {},
+  ) {
     return check(received, [{ never: pattern, ...options }], this.isNot);
   },
-  toHaveEventsInOrder(this: MatcherThis, received: unknown, patterns: EventPattern[], options: { withinMs?: number | undefined; eachLane?: boolean | undefined } = {}) {
+  toHaveEventsInOrder(
+    this: MatcherThis,
+    received: unknown,
+    patterns: EventPattern[],
+    options: { withinMs?: number | undefined; eachLane?: boolean | undefined } = {},
+  ) {
     return check(received, [{ inOrder: patterns, ...options }], this.isNot);
   },
-  toHaveSameEventsOnEveryLane(this: MatcherThis, received: unknown, pattern: EventPattern, options: { compare?: string[] | undefined } = {}) {
+  toHaveSameEventsOnEveryLane(
+    this: MatcherThis,
+    received: unknown,
+    pattern: EventPattern,
+    options: { compare?: string[] | undefined } = {},
+  ) {
     return check(received, [{ sameOnEveryLane: pattern, ...options }], this.isNot);
   },
   toEndOnItsVersion(this: MatcherThis, received: unknown, pattern?: EventPattern) {
@@ -99,7 +119,11 @@ export const streamMatchers = {
   toHaveEventsAtMostApart(this: MatcherThis, received: unknown, pattern: EventPattern, maxGapMs: number) {
     return check(received, [{ steady: pattern, maxGapMs }], this.isNot);
   },
-  toMeetExpectations(this: MatcherThis, received: unknown, expectations: readonly Expectation[] | ExpectationFile | string) {
+  toMeetExpectations(
+    this: MatcherThis,
+    received: unknown,
+    expectations: readonly Expectation[] | ExpectationFile | string,
+  ) {
     return check(received, expectationsFrom(expectations), this.isNot);
   },
 };

@@ -22,7 +22,17 @@ export function openBrowserEventSource(options: BrowserClientOptions) {
 
   const onMessage = (message: MessageEvent) => {
     // The browser says only what the event carries: `lastEventId`, not whether its own block set it.
-    options.emit([{ t: hostNow(), lane, side: "client", kind: "sse", event: message.type, lastEventId: message.lastEventId, data: String(message.data) }]);
+    options.emit([
+      {
+        t: hostNow(),
+        lane,
+        side: "client",
+        kind: "sse",
+        event: message.type,
+        lastEventId: message.lastEventId,
+        data: String(message.data),
+      },
+    ]);
   };
   source.addEventListener("message", onMessage);
 

@@ -60,7 +60,10 @@ export function createClientControls(options: ClientControlsOptions) {
     const isWebSocket = kind.value === "websocket";
     const every = Number(wsEvery.value);
     const messages = wsSend.value.split("\n").filter((line) => line !== "");
-    const protocols = wsProtocols.value.split(",").map((name) => name.trim()).filter((name) => name !== "");
+    const protocols = wsProtocols.value
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name !== "");
     const slowness = kind.value === "browser" ? { ok: true as const, slow: undefined } : slow.read();
     if (!slowness.ok) return slowness;
     const target = path.value.trim();
@@ -111,7 +114,10 @@ export function createClientControls(options: ClientControlsOptions) {
       if (request.client) kind.value = request.client;
       if (request.path) path.value = request.path;
       if (request.method) method.value = request.method;
-      if (request.headers) headers.value = Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`).join("\n");
+      if (request.headers)
+        headers.value = Object.entries(request.headers)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join("\n");
       body.value = request.body ?? "";
       count.value = String(request.clients ?? 1);
       disconnectAfter.value = request.disconnectAfterMs === undefined ? "" : String(request.disconnectAfterMs);

@@ -17,10 +17,14 @@ export function createConsolePanel(container: HTMLElement, store: EventStore, on
     let line: number | undefined;
     if (event.kind === "log") [level, text, line] = [event.level, event.text, event.line];
     else if (event.kind === "uncaught") [level, text, line] = ["error", event.message, event.line];
-    else if (event.kind === "restarted") [level, text, line] = ["warn", `runner restarted: ${event.reason}`, event.line];
+    else if (event.kind === "restarted")
+      [level, text, line] = ["warn", `runner restarted: ${event.reason}`, event.line];
     else return undefined;
     const item = element("li", { class: `level-${level}` });
-    item.append(element("span", { class: "console-time" }, (event.t - store.timelineStart).toFixed(1)), element("span", { class: "console-lane" }, event.lane === 0 ? "" : `#${event.lane}`));
+    item.append(
+      element("span", { class: "console-time" }, (event.t - store.timelineStart).toFixed(1)),
+      element("span", { class: "console-lane" }, event.lane === 0 ? "" : `#${event.lane}`),
+    );
     if (line !== undefined) {
       const at = element("button", { type: "button", class: "console-line", title: "Show in the editor" }, `:${line}`);
       at.addEventListener("click", () => onReveal(line));

@@ -34,7 +34,11 @@ function fieldValue(event: TimelineEvent, key: string, value: unknown): HTMLElem
 }
 
 export function createDetailsPanel(container: HTMLElement, timelineStart: () => number) {
-  const empty = element("p", { class: "details-empty" }, "Select an event in the timeline or the table to see its details.");
+  const empty = element(
+    "p",
+    { class: "details-empty" },
+    "Select an event in the timeline or the table to see its details.",
+  );
   container.append(empty);
 
   return {
@@ -44,7 +48,11 @@ export function createDetailsPanel(container: HTMLElement, timelineStart: () => 
         return;
       }
       const { detail } = describeEvent(event);
-      const title = element("h3", {}, `${event.kind} · ${event.side}${event.lane ? ` · lane ${event.lane}` : ""} · ${(event.t - timelineStart()).toFixed(3)} ms`);
+      const title = element(
+        "h3",
+        {},
+        `${event.kind} · ${event.side}${event.lane ? ` · lane ${event.lane}` : ""} · ${(event.t - timelineStart()).toFixed(3)} ms`,
+      );
       const summary = element("p", { class: "details-summary" }, detail);
       const list = element("dl", { class: "details-fields" });
       for (const [key, value] of Object.entries(event)) {

@@ -5,7 +5,16 @@
  * and, in browser mode, a small dialog for choosing a path.
  */
 
-import { errorMessage, type DocumentReply, type FileEntry, type FolderListing, type PageRequests, type SnippetDocument, type WorkspaceState, createTrailingDebounce } from "../contract/index.ts";
+import {
+  errorMessage,
+  type DocumentReply,
+  type FileEntry,
+  type FolderListing,
+  type PageRequests,
+  type SnippetDocument,
+  type WorkspaceState,
+  createTrailingDebounce,
+} from "../contract/index.ts";
 import { byId, element } from "./dom.ts";
 import type { HostConnection } from "./host-connection.ts";
 
@@ -22,7 +31,13 @@ export interface DocumentsOptions {
 const draftDelayMs = 400;
 
 /** The file requests whose reply is a document (or a cancelled dialog). */
-type DocumentRequest = "file-new" | "file-open" | "file-open-dialog" | "file-save" | "file-save-dialog" | "file-conflict-resolve";
+type DocumentRequest =
+  | "file-new"
+  | "file-open"
+  | "file-open-dialog"
+  | "file-save"
+  | "file-save-dialog"
+  | "file-conflict-resolve";
 
 export function createDocuments(options: DocumentsOptions) {
   const { connection, say } = options;
@@ -56,14 +71,21 @@ export function createDocuments(options: DocumentsOptions) {
   function showName(): void {
     if (!current) return;
     const marker = dirty() ? " •" : "";
-    name.replaceChildren(element("span", { title: current.path }, current.name), ...(marker ? [element("span", { class: "dirty", "aria-label": "unsaved changes" }, "•")] : []));
+    name.replaceChildren(
+      element("span", { title: current.path }, current.name),
+      ...(marker ? [element("span", { class: "dirty", "aria-label": "unsaved changes" }, "•")] : []),
+    );
     document.title = `${current.name}${marker} — Stream Playground`;
   }
 
   function showRecent(recent: readonly string[]): void {
     recentList.replaceChildren(
       ...recent.map((path) => {
-        const button = element("button", { type: "button", role: "menuitem", title: path }, path.split("/").at(-1) ?? path);
+        const button = element(
+          "button",
+          { type: "button", role: "menuitem", title: path },
+          path.split("/").at(-1) ?? path,
+        );
         button.addEventListener("click", () => void run("file-open", { path }));
         return button;
       }),
@@ -116,33 +138,51 @@ export function createDocuments(options: DocumentsOptions) {
     options.onOpened();
   }
 
-  const documentState = (doc: SnippetDocument) => (doc.untitled ? "(untitled, kept in the workspace)" : doc.dirty ? "(with unsaved edits)" : "");
+  const documentState = (doc: SnippetDocument) =>
+    doc.untitled ? "(untitled, kept in the workspace)" : doc.dirty ? "(with unsaved edits)" : "";
 
   // --- the path dialog (browser mode) -------------------------------------------------------------
 
-  const dialog = createPathDialog(async (path, purpose) => {
-    if (!current) return;
-    if (purpose === "open") await run("file-open", { path });
-    else await run("file-save", { id: current.id, source: options.getSource() ?? "", path });
-  }, (dir) => void list(dir));
+  const dialog = createPathDialog(
+    async (path, purpose) => {
+      if (!current) return;
+      if (purpose === "open") await run("file-open", { path });
+      else await run("file-save", { id: current.id, source: options.getSource() ?? "", path });
+    },
+    (dir) => void list(dir),
+  );
 
   function startFileDialog(purpose: "open" | "save"): void {
     menu.open = false;
     const folder = current && !current.untitled ? current.path.slice(0, current.path.lastIndexOf("/")) : workspaceDir;
-    dialog.begin(purpose, purpose === "save" && current ? `${folder}/${current.untitled ? "snippet.ts" : current.name}` : "");
+    dialog.begin(
+      purpose,
+      purpose === "save" && current ? `${folder}/${current.untitled ? "snippet.ts" : current.name}` : "",
+    );
     void list(folder);
   }
 
   byId("file-new", HTMLButtonElement).addEventListener("click", () => void run("file-new", {}));
-  byId("file-open", HTMLButtonElement).addEventListener("click", () => (nativeDialogs ? void run("file-open-dialog", {}) : startFileDialog("open")));
+  byId("file-open", HTMLButtonElement).addEventListener("click", () =>
+    nativeDialogs ? void run("file-open-dialog", {}) : startFileDialog("open"),
+  );
   byId("file-save", HTMLButtonElement).addEventListener("click", () => save());
   byId("file-save-as", HTMLButtonElement).addEventListener("click", () => saveAs());
-  byId("conflict-mine", HTMLButtonElement).addEventListener("click", () => current && void run("file-conflict-resolve", { id: current.id, keep: "mine" }));
-  byId("conflict-theirs", HTMLButtonElement).addEventListener("click", () => current && void run("file-conflict-resolve", { id: current.id, keep: "theirs" }));
+  byId("conflict-mine", HTMLButtonElement).addEventListener(
+    "click",
+    () => current && void run("file-conflict-resolve", { id: current.id, keep: "mine" }),
+  );
+  byId("conflict-theirs", HTMLButtonElement).addEventListener(
+    "click",
+    () => current && void run("file-conflict-resolve", { id: current.id, keep: "theirs" }),
+  );
 
   function save(): void {
     if (!current) return;
-    if (current.untitled) return saveAs();
+    if (current.untitled) {
+      saveAs();
+      return;
+    }
     void run("file-save", { id: current.id, source: options.getSource() ?? "" });
   }
 
@@ -170,7 +210,8 @@ export function createDocuments(options: DocumentsOptions) {
         say(`${current.name} changed on disk and was reloaded`, "ok");
         return;
       }
-      byId("conflict-text", HTMLSpanElement).textContent = `${current.name} changed on disk while you have unsaved edits here.`;
+      byId("conflict-text", HTMLSpanElement).textContent =
+        `${current.name} changed on disk while you have unsaved edits here.`;
       conflict.hidden = false;
     },
     /** Every edit: mark dirty now, send the draft after a pause. */
@@ -213,7 +254,10 @@ export function createDocuments(options: DocumentsOptions) {
 }
 
 /** Choosing a path in browser mode: a listing to click through, and a field for any path. */
-function createPathDialog(choose: (path: string, purpose: "open" | "save") => Promise<void>, list: (dir: string) => void) {
+function createPathDialog(
+  choose: (path: string, purpose: "open" | "save") => Promise<void>,
+  list: (dir: string) => void,
+) {
   const dialog = byId("file-dialog", HTMLDialogElement);
   const title = byId("file-dialog-title", HTMLHeadingElement);
   const pathInput = byId("file-dialog-path", HTMLInputElement);

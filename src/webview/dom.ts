@@ -3,7 +3,11 @@
 import { byteEscape, utf8Pieces, visiblePieces } from "../contract/index.ts";
 
 /** Creates an element with attributes and, optionally, text. */
-export function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+export function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   if (text !== undefined) node.textContent = text;
@@ -43,6 +47,9 @@ let escapeSpan: HTMLSpanElement | undefined;
 export function appendVisibleBytes(parent: HTMLElement, bytes: Uint8Array): void {
   for (const piece of utf8Pieces(bytes)) {
     if ("text" in piece) appendVisible(parent, piece.text);
-    else parent.append(element("span", { class: "esc bad-byte", title: "not UTF-8" }, [...piece.invalid].map(byteEscape).join("")));
+    else
+      parent.append(
+        element("span", { class: "esc bad-byte", title: "not UTF-8" }, [...piece.invalid].map(byteEscape).join("")),
+      );
   }
 }

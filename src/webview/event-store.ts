@@ -48,7 +48,7 @@ export function createEventStore(limits = { maxEvents, keepAfterTrim }) {
         notifiedUpTo = 0;
         for (const listener of listeners) listener.cleared(timelineStart, "trimmed");
       }
-      frame ??= requestAnimationFrame(notify);
+      if (frame === undefined) frame = requestAnimationFrame(notify);
     },
     clear(start: number): void {
       events.length = 0;

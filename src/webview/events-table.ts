@@ -46,19 +46,35 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   const kindSelect = element("select", { "aria-label": "Filter by kind" });
   const textInput = element("input", { type: "search", placeholder: "text", "aria-label": "Filter by text" });
   const count = element("span", { class: "row-count", "aria-live": "polite" });
-  for (const [value, text] of [["", "all sides"], ["runner", "runner"], ["server", "server"], ["client", "client"]] as const) {
+  for (const [value, text] of [
+    ["", "all sides"],
+    ["runner", "runner"],
+    ["server", "server"],
+    ["client", "client"],
+  ] as const) {
     sideSelect.append(element("option", { value }, text));
   }
   laneSelect.append(element("option", { value: "" }, "all lanes"));
   kindSelect.append(element("option", { value: "" }, "all kinds"));
   const filters = element("div", { class: "table-filters" });
-  filters.append(labelled("Lane", laneSelect), labelled("Side", sideSelect), labelled("Kind", kindSelect), labelled("Find", textInput), count);
+  filters.append(
+    labelled("Lane", laneSelect),
+    labelled("Side", sideSelect),
+    labelled("Kind", kindSelect),
+    labelled("Find", textInput),
+    count,
+  );
 
-  const scroller = element("div", { class: "table-scroller", tabindex: "0", "aria-label": "Events, use arrow keys to move the selection" });
+  const scroller = element("div", {
+    class: "table-scroller",
+    tabindex: "0",
+    "aria-label": "Events, use arrow keys to move the selection",
+  });
   const table = element("table", { class: "events-table", role: "table", "aria-label": "Events" });
   const head = element("thead");
   const headRow = element("tr");
-  for (const title of ["Time (ms)", "Lane", "Side", "Kind", "Detail"]) headRow.append(element("th", { scope: "col" }, title));
+  for (const title of ["Time (ms)", "Lane", "Side", "Kind", "Detail"])
+    headRow.append(element("th", { scope: "col" }, title));
   head.append(headRow);
   const body = element("tbody");
   table.append(head, body);
@@ -78,13 +94,21 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
       lanesSeen.add(event.lane);
       const options = [...lanesSeen].sort((a, b) => a - b);
       const value = laneSelect.value;
-      laneSelect.replaceChildren(element("option", { value: "" }, "all lanes"), ...options.map((lane) => element("option", { value: String(lane) }, lane === 0 ? "runner (0)" : `client ${lane}`)));
+      laneSelect.replaceChildren(
+        element("option", { value: "" }, "all lanes"),
+        ...options.map((lane) =>
+          element("option", { value: String(lane) }, lane === 0 ? "runner (0)" : `client ${lane}`),
+        ),
+      );
       laneSelect.value = value;
     }
     if (!kindsSeen.has(event.kind)) {
       kindsSeen.add(event.kind);
       const value = kindSelect.value;
-      kindSelect.replaceChildren(element("option", { value: "" }, "all kinds"), ...[...kindsSeen].sort().map((kind) => element("option", { value: kind }, kind)));
+      kindSelect.replaceChildren(
+        element("option", { value: "" }, "all kinds"),
+        ...[...kindsSeen].sort().map((kind) => element("option", { value: kind }, kind)),
+      );
       kindSelect.value = value;
     }
   }

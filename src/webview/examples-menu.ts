@@ -7,7 +7,14 @@ export type Example = ExampleInfo;
 function isExample(value: unknown): value is Example {
   if (value === null || typeof value !== "object") return false;
   const { id, title, source, lessonHtml, request } = value as Record<string, unknown>;
-  return typeof id === "string" && typeof title === "string" && typeof source === "string" && typeof lessonHtml === "string" && request !== null && typeof request === "object";
+  return (
+    typeof id === "string" &&
+    typeof title === "string" &&
+    typeof source === "string" &&
+    typeof lessonHtml === "string" &&
+    request !== null &&
+    typeof request === "object"
+  );
 }
 
 export async function loadExamples(): Promise<Example[]> {

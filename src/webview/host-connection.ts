@@ -49,7 +49,10 @@ const timeouts = {
 
 export interface HostConnection {
   /** Sends a request; resolves with its reply, or rejects with a `RequestError` (timed out, refused, failed, connection lost). */
-  request<K extends TypeOf<PageRequests>>(type: K, fields: PageRequests[K]["request"]): Promise<ReplyTo<PageRequests, K>>;
+  request<K extends TypeOf<PageRequests>>(
+    type: K,
+    fields: PageRequests[K]["request"],
+  ): Promise<ReplyTo<PageRequests, K>>;
   /** The host's clock now, as well as the page can tell. */
   hostNow(): number;
   /**
@@ -128,7 +131,10 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
   /** The open connection, or a rejection when none opens within `ms`. */
   function openWithin(type: string, ms: number): Promise<Endpoint<PageRequests, NoPushes>> {
     const { promise, resolve, reject } = Promise.withResolvers<Endpoint<PageRequests, NoPushes>>();
-    const timer = setTimeout(() => reject(new RequestError("timeout", type, `no connection to the host within ${ms} ms`)), ms);
+    const timer = setTimeout(
+      () => reject(new RequestError("timeout", type, `no connection to the host within ${ms} ms`)),
+      ms,
+    );
     void opened.promise.then((end) => {
       clearTimeout(timer);
       resolve(end);

@@ -25,11 +25,22 @@ export function createLaneChips(container: HTMLElement, options: LaneChipsOption
       container.replaceChildren(
         ...clients.map((live) => {
           const { lane, client, method, path } = live;
-          const notes = [...(isOutsideUrl(path) ? ["server side not visible"] : []), ...(live.slow ? [describeBehaviour(live.slow)] : [])];
-          const chip = element("span", { class: "lane-chip", "data-lane": String(lane) }, `#${lane} ${client} ${method} ${path}${notes.map((note) => ` · ${note}`).join("")}`);
+          const notes = [
+            ...(isOutsideUrl(path) ? ["server side not visible"] : []),
+            ...(live.slow ? [describeBehaviour(live.slow)] : []),
+          ];
+          const chip = element(
+            "span",
+            { class: "lane-chip", "data-lane": String(lane) },
+            `#${lane} ${client} ${method} ${path}${notes.map((note) => ` · ${note}`).join("")}`,
+          );
           const extra = options.extra?.(live);
           if (extra) chip.append(extra);
-          const close = element("button", { type: "button", "aria-label": `Disconnect client ${lane}`, title: "Disconnect" }, "×");
+          const close = element(
+            "button",
+            { type: "button", "aria-label": `Disconnect client ${lane}`, title: "Disconnect" },
+            "×",
+          );
           close.addEventListener("click", () => options.onDisconnect(lane));
           chip.append(close);
           return chip;

@@ -8,12 +8,21 @@ import type { LiveClient } from "../contract/index.ts";
 import { element } from "./dom.ts";
 
 /** The button for `client`'s chip, or undefined for a client that reads at full speed. */
-export function readingToggle(client: LiveClient, onToggle: (lane: number, paused: boolean) => void): HTMLButtonElement | undefined {
+export function readingToggle(
+  client: LiveClient,
+  onToggle: (lane: number, paused: boolean) => void,
+): HTMLButtonElement | undefined {
   if (client.slow === undefined) return undefined;
   const paused = client.paused === true;
   const button = element(
     "button",
-    { type: "button", class: "lane-reading", "aria-pressed": String(paused), "aria-label": `${paused ? "Resume" : "Pause"} reading on client ${client.lane}`, title: paused ? "Read again" : "Stop reading: the server's side fills up and waits" },
+    {
+      type: "button",
+      class: "lane-reading",
+      "aria-pressed": String(paused),
+      "aria-label": `${paused ? "Resume" : "Pause"} reading on client ${client.lane}`,
+      title: paused ? "Read again" : "Stop reading: the server's side fills up and waits",
+    },
     paused ? "Resume" : "Pause",
   );
   button.addEventListener("click", () => onToggle(client.lane, !paused));

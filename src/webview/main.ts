@@ -3,7 +3,22 @@
  * talks to the host over one WebSocket; everything it shows comes from the event store.
  */
 
-import { errorMessage, type ClientEvent, type ClientRequest, type ExportResult, type ExportTarget, type HostPushes, type HostStatus, type LoadOutcome, type PushPayload, type TimelineEvent, type TryRequest, type WorkspaceState, rebaseTimeline, timelineJsonLines, createTrailingDebounce } from "../contract/index.ts";
+import {
+  errorMessage,
+  type ClientEvent,
+  type ClientRequest,
+  type ExportResult,
+  type ExportTarget,
+  type HostPushes,
+  type HostStatus,
+  type LoadOutcome,
+  type PushPayload,
+  type TryRequest,
+  type WorkspaceState,
+  rebaseTimeline,
+  timelineJsonLines,
+  createTrailingDebounce,
+} from "../contract/index.ts";
 import { openBrowserEventSource, type BrowserEventSource } from "./browser-clients.ts";
 import { createClientControls } from "./client-controls.ts";
 import { createConsolePanel } from "./console-panel.ts";
@@ -53,7 +68,10 @@ function say(text: string, tone: "ok" | "error" | "" = ""): void {
 function describeServing(): string {
   if (!status) return "Connecting to the host…";
   if (status.serving === undefined) return `No snippet loaded · runner at ${status.runnerUrl}`;
-  const loaded = lastLoad?.version === status.serving ? ` · loaded ${new Date(lastLoad.at).toLocaleTimeString()} in ${lastLoad.ms.toFixed(1)} ms` : "";
+  const loaded =
+    lastLoad?.version === status.serving
+      ? ` · loaded ${new Date(lastLoad.at).toLocaleTimeString()} in ${lastLoad.ms.toFixed(1)} ms`
+      : "";
   return `v${status.serving} live${loaded} · ${status.runnerUrl}`;
 }
 
@@ -175,7 +193,8 @@ function showLoad(event: LoadOutcome): void {
     say(describeServing() + (event.notices.length ? ` · ${event.notices.length} notice(s)` : ""), "ok");
   } else {
     editor.showLoadError(event);
-    const where = event.line === undefined ? "" : ` at line ${event.line}${event.column === undefined ? "" : `:${event.column}`}`;
+    const where =
+      event.line === undefined ? "" : ` at line ${event.line}${event.column === undefined ? "" : `:${event.column}`}`;
     const serving = event.serving === undefined ? "nothing is serving" : `v${event.serving} keeps serving`;
     say(`v${event.version} did not load (${event.failure}${where}): ${event.message} — ${serving}`, "error");
   }
@@ -193,7 +212,12 @@ async function connect(request: ClientRequest): Promise<void> {
   }
   for (const { lane, url } of lanes) {
     if (request.client === "browser") {
-      const client = openBrowserEventSource({ lane, url, hostNow: connection.hostNow, emit: (events: ClientEvent[]) => void connection.request("browser-events", { events }).catch(sayFailure) });
+      const client = openBrowserEventSource({
+        lane,
+        url,
+        hostNow: connection.hostNow,
+        emit: (events: ClientEvent[]) => void connection.request("browser-events", { events }).catch(sayFailure),
+      });
       browserClients.set(lane, client);
       if (request.disconnectAfterMs !== undefined) setTimeout(() => disconnect(lane), request.disconnectAfterMs);
     }
@@ -220,13 +244,17 @@ const wsBoxes = createWsLaneBoxes({
         return false;
       },
     ),
-  onClose: (lane, code, reason) => void connection.request("ws-close", { lane, code, reason: reason === "" ? undefined : reason }).catch(sayFailure),
+  onClose: (lane, code, reason) =>
+    void connection.request("ws-close", { lane, code, reason: reason === "" ? undefined : reason }).catch(sayFailure),
 });
 const chips = createLaneChips(byId("lanes", HTMLDivElement), {
   onDisconnect: (lane) => disconnect(lane),
   extra: (client) => {
     const parts = [
-      readingToggle(client, (lane, paused) => void connection.request("lane-reading", { lane, paused }).catch(sayFailure)),
+      readingToggle(
+        client,
+        (lane, paused) => void connection.request("lane-reading", { lane, paused }).catch(sayFailure),
+      ),
       client.client === "websocket" ? wsBoxes.boxFor(client.lane) : undefined,
     ].filter((part) => part !== undefined);
     if (parts.length <= 1) return parts[0];
@@ -260,14 +288,17 @@ const table = createEventsTable(byId("panel-events", HTMLDivElement), store, {
   },
 });
 const rawView = createRawView(byId("panel-raw", HTMLDivElement), store);
-createConsolePanel(byId("panel-console", HTMLDivElement), store, (line) => (viewer.active ? viewer.revealLine(line) : editor?.revealLine(line)));
+createConsolePanel(byId("panel-console", HTMLDivElement), store, (line) =>
+  viewer.active ? viewer.revealLine(line) : editor?.revealLine(line),
+);
 const viewer = createRecordingViewer({
   store,
   view: timeline.view,
   onModeChange(viewing) {
     // A recording is read-only: nothing that would change the live session, nor the user's snippet, is offered.
     byId("recording-source", HTMLDivElement).hidden = !viewing;
-    for (const id of ["run", "clear", "connect", "disconnect-all", "export-bun", "export-deno"]) byId(id, HTMLButtonElement).disabled = viewing;
+    for (const id of ["run", "clear", "connect", "disconnect-all", "export-bun", "export-deno"])
+      byId(id, HTMLButtonElement).disabled = viewing;
     table.select(undefined);
     details.show(undefined);
   },
@@ -303,7 +334,10 @@ const documents = createDocuments({
     void run();
   },
 });
-const controls = createClientControls({ onConnect: (request) => void connect(request), onDisconnectAll: () => disconnect() });
+const controls = createClientControls({
+  onConnect: (request) => void connect(request),
+  onDisconnectAll: () => disconnect(),
+});
 
 // Runtime errors and leaks become editor markers as they arrive, once per frame at most (a
 // recording's are not the user's snippet's).
@@ -364,12 +398,16 @@ function setupToolbar(): void {
   byId("export-recording", HTMLButtonElement).addEventListener("click", () => {
     byId("export-menu", HTMLDetailsElement).open = false;
     const name = recordings.recordingName();
-    recordings.recordingText().then((text) => saveExport(name, new Blob([text], { type: "application/x-ndjson" }), name), sayFailure);
+    recordings
+      .recordingText()
+      .then((text) => saveExport(name, new Blob([text], { type: "application/x-ndjson" }), name), sayFailure);
   });
   byId("export-expectations", HTMLButtonElement).addEventListener("click", () => {
     byId("export-menu", HTMLDetailsElement).open = false;
     const name = recordings.expectationsName();
-    recordings.expectationsText().then((text) => saveExport(name, new Blob([text], { type: "text/plain" }), name), sayFailure);
+    recordings
+      .expectationsText()
+      .then((text) => saveExport(name, new Blob([text], { type: "text/plain" }), name), sayFailure);
   });
 }
 
@@ -384,12 +422,16 @@ async function exportServerFile(target: ExportTarget): Promise<void> {
     return sayFailure(error);
   }
   if (!result.ok) {
-    const where = result.error.line === undefined ? "" : ` (line ${result.error.line}${result.error.column === undefined ? "" : `:${result.error.column}`})`;
+    const where =
+      result.error.line === undefined
+        ? ""
+        : ` (line ${result.error.line}${result.error.column === undefined ? "" : `:${result.error.column}`})`;
     return say(`Not exported for ${target}${where}: ${result.error.message}`, "error");
   }
   const outcome = await fileSaver.save("server.ts", new Blob([result.code], { type: "text/typescript" }));
   const { text, tone } = describeSave(outcome, `server.ts for ${target === "bun" ? "Bun" : "Deno"}`);
-  const changed = outcome.saved && result.changes.length ? ` · ${result.changes.length} change(s) listed in its header` : "";
+  const changed =
+    outcome.saved && result.changes.length ? ` · ${result.changes.length} change(s) listed in its header` : "";
   say(text + changed, tone);
 }
 
@@ -411,7 +453,15 @@ async function setupExamples(): Promise<void> {
     // Opening an example never loses the user's own snippet: the example becomes a new untitled one.
     void documents.openAsNew(example.source).then(() => void run());
     controls.set(example.request);
-    suggestedRequest = example.request.path === undefined ? undefined : { path: example.request.path, method: example.request.method, headers: example.request.headers, body: example.request.body };
+    suggestedRequest =
+      example.request.path === undefined
+        ? undefined
+        : {
+            path: example.request.path,
+            method: example.request.method,
+            headers: example.request.headers,
+            body: example.request.body,
+          };
     const lesson = byId("lesson", HTMLElement);
     lesson.hidden = example.lessonHtml === "";
     lesson.innerHTML = example.lessonHtml;
@@ -475,7 +525,10 @@ async function setupEditor(): Promise<void> {
     snippetPath: openPath,
   });
   markStartup("editor-created");
-  editor.setDark(document.documentElement.dataset.theme === "dark" || (document.documentElement.dataset.theme !== "light" && matchMedia("(prefers-color-scheme: dark)").matches));
+  editor.setDark(
+    document.documentElement.dataset.theme === "dark" ||
+      (document.documentElement.dataset.theme !== "light" && matchMedia("(prefers-color-scheme: dark)").matches),
+  );
   restoreWorkspace();
   await afterPaint();
   setTimeout(() => workersMayStart.resolve(), workersWaitForTypesMs);
@@ -491,4 +544,6 @@ async function setupEditor(): Promise<void> {
 setupTabs();
 setupToolbar();
 void setupExamples();
-setupEditor().catch((error: unknown) => say(`The editor failed to start: ${error instanceof Error ? error.message : String(error)}`, "error"));
+setupEditor().catch((error: unknown) =>
+  say(`The editor failed to start: ${error instanceof Error ? error.message : String(error)}`, "error"),
+);

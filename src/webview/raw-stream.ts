@@ -72,19 +72,33 @@ export function rawSegments(items: readonly RawItem[]): RawSegment[] {
     }
     if (item.kind === "folded") {
       dropCarry("a character whose rest was folded");
-      segments.push({ kind: "note", text: `${item.count} chunks (${sizeText(item.bytes)}) folded by flood control: not kept` });
+      segments.push({
+        kind: "note",
+        text: `${item.count} chunks (${sizeText(item.bytes)}) folded by flood control: not kept`,
+      });
       continue;
     }
     let body = item.bytes;
-    const edge: RawSegment = { kind: "edge", index: item.index, title: `chunk ${item.index}: ${sizeText(item.total)} at ${item.t.toFixed(3)} ms` };
+    const edge: RawSegment = {
+      kind: "edge",
+      index: item.index,
+      title: `chunk ${item.index}: ${sizeText(item.total)} at ${item.t.toFixed(3)} ms`,
+    };
     if (carry) {
       const length = sequenceLength(carry.bytes[0]!);
       const joined = concat(carry.bytes, body.subarray(0, length - carry.bytes.length));
       const read = readSequence(joined, 0);
       if (read === length) {
         const taken = length - carry.bytes.length;
-        const chunks = carry.from === item.index - 1 ? `chunks ${carry.from} and ${item.index}` : `chunks ${carry.from} to ${item.index}`;
-        segments.push(edge, { kind: "split", text: decoder.decode(joined), title: `one character in ${length} bytes, split across ${chunks}` });
+        const chunks =
+          carry.from === item.index - 1
+            ? `chunks ${carry.from} and ${item.index}`
+            : `chunks ${carry.from} to ${item.index}`;
+        segments.push(edge, {
+          kind: "split",
+          text: decoder.decode(joined),
+          title: `one character in ${length} bytes, split across ${chunks}`,
+        });
         body = body.subarray(taken);
         carry = undefined;
       } else if (read === 0) {
@@ -130,7 +144,12 @@ export function rawHexRows(items: readonly RawItem[]): HexRow[] {
       endRow();
       if (item.kind === "connection") offset = 0;
       else offset += item.bytes;
-      rows.push({ note: item.kind === "connection" ? `reconnected (connection ${item.attempt}): a new stream` : `${item.count} chunks (${sizeText(item.bytes)}) folded by flood control: not kept` });
+      rows.push({
+        note:
+          item.kind === "connection"
+            ? `reconnected (connection ${item.attempt}): a new stream`
+            : `${item.count} chunks (${sizeText(item.bytes)}) folded by flood control: not kept`,
+      });
       continue;
     }
     let edge: string | undefined = `chunk ${item.index}: ${sizeText(item.total)} at ${item.t.toFixed(3)} ms`;

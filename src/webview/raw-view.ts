@@ -35,7 +35,12 @@ export function createRawView(container: HTMLElement, store: EventStore) {
   const mode = element("select", { "aria-label": "Show the raw stream as" });
   mode.append(element("option", { value: "text" }, "Text"), element("option", { value: "hex" }, "Hex"));
   const note = element("span", { class: "raw-note" });
-  const pre = element("div", { class: "raw-stream", tabindex: "0", role: "document", "aria-label": "Raw bytes received" });
+  const pre = element("div", {
+    class: "raw-stream",
+    tabindex: "0",
+    role: "document",
+    "aria-label": "Raw bytes received",
+  });
   const bar = element("div", { class: "raw-bar" });
   bar.append(element("label", {}, "Client "), picker, element("label", {}, "as "), mode, note);
   container.append(bar, pre);
@@ -80,10 +85,18 @@ export function createRawView(container: HTMLElement, store: EventStore) {
           break;
         }
         case "bytes":
-          block.append(element("span", { class: "esc bad-byte", title: segment.why }, Array.from(segment.bytes, byteEscape).join("")));
+          block.append(
+            element(
+              "span",
+              { class: "esc bad-byte", title: segment.why },
+              Array.from(segment.bytes, byteEscape).join(""),
+            ),
+          );
           break;
         case "edge":
-          block.append(element("span", { class: "chunk-edge", title: segment.title, "data-chunk": String(segment.index) }));
+          block.append(
+            element("span", { class: "chunk-edge", title: segment.title, "data-chunk": String(segment.index) }),
+          );
           break;
         case "split":
           block.append(element("span", { class: "split-char", title: segment.title }, segment.text));

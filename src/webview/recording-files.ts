@@ -40,11 +40,13 @@ export interface RecordingFilesOptions {
 /** The versions a timeline's events name: loads, restarts and every server event's. */
 function versionsIn(events: readonly TimelineEvent[]): number[] {
   const found = new Set<number>();
-  for (const event of events) if ("version" in event && typeof event.version === "number" && event.version > 0) found.add(event.version);
+  for (const event of events)
+    if ("version" in event && typeof event.version === "number" && event.version > 0) found.add(event.version);
   return [...found].sort((a, b) => a - b);
 }
 
-const baseName = (name: string | undefined) => (name ?? "stream").replace(/\.[cm]?[jt]sx?$/, "").replace(/[^\w.-]+/g, "-") || "stream";
+const baseName = (name: string | undefined) =>
+  (name ?? "stream").replace(/\.[cm]?[jt]sx?$/, "").replace(/[^\w.-]+/g, "-") || "stream";
 
 export function createRecordingFiles(options: RecordingFilesOptions) {
   const { connection, viewer, say } = options;
@@ -52,7 +54,10 @@ export function createRecordingFiles(options: RecordingFilesOptions) {
   /** Reads a file's text as a recording and shows it, or says what is wrong with it. */
   function openText(name: string, text: string): void {
     const read = parseRecording(text);
-    if (!read.ok) return say(`${name} is not a recording the playground can open: ${read.problem}`, "error");
+    if (!read.ok) {
+      say(`${name} is not a recording the playground can open: ${read.problem}`, "error");
+      return;
+    }
     viewer.open(read.recording, name);
     say(`Showing the recording ${name}; Back to live returns to the running snippet.`, "ok");
   }
@@ -72,7 +77,16 @@ export function createRecordingFiles(options: RecordingFilesOptions) {
     if (shown) {
       const header: RecordingHeader = shown.header
         ? { ...shown.header, view: { from, to } }
-        : { format: recordingFormat, version: 1, recordedAt: new Date().toISOString(), by: "the playground", title: shown.name, versions: [], lanes: [], view: { from, to } };
+        : {
+            format: recordingFormat,
+            version: 1,
+            recordedAt: new Date().toISOString(),
+            by: "the playground",
+            title: shown.name,
+            versions: [],
+            lanes: [],
+            view: { from, to },
+          };
       return recordingJsonLines(header, shown.events);
     }
     const start = options.timelineStart();
@@ -97,7 +111,9 @@ export function createRecordingFiles(options: RecordingFilesOptions) {
   async function expectationsText(): Promise<string> {
     const shown = viewer.recording;
     const events = shown ? shown.events : rebaseTimeline(options.events(), options.timelineStart());
-    const lanes = shown ? (shown.header?.lanes ?? []) : (await connection.request("recording-sources", { versions: [] })).lanes;
+    const lanes = shown
+      ? (shown.header?.lanes ?? [])
+      : (await connection.request("recording-sources", { versions: [] })).lanes;
     const file = deriveExpectations(events, { trace: traceSettingsOf(lanes, events) });
     return `${JSON.stringify(file, null, 2)}\n`;
   }
@@ -145,8 +161,10 @@ export function createRecordingFiles(options: RecordingFilesOptions) {
     recordingText,
     expectationsText,
     /** Suggested file names for the exports. */
-    recordingName: () => `${baseName(viewer.recording?.name.replace(/\.recording\.jsonl$|\.jsonl?$/, "") ?? options.documentName())}.recording.jsonl`,
-    expectationsName: () => `${baseName(viewer.recording?.name.replace(/\.recording\.jsonl$|\.jsonl?$/, "") ?? options.documentName())}.expect.json`,
+    recordingName: () =>
+      `${baseName(viewer.recording?.name.replace(/\.recording\.jsonl$|\.jsonl?$/, "") ?? options.documentName())}.recording.jsonl`,
+    expectationsName: () =>
+      `${baseName(viewer.recording?.name.replace(/\.recording\.jsonl$|\.jsonl?$/, "") ?? options.documentName())}.expect.json`,
   };
 }
 

@@ -24,7 +24,13 @@ export function createRecordingSource(container: HTMLElement) {
       const request = ++shown;
       list.dataset.version = version === undefined ? "" : String(version.version);
       if (version === undefined) {
-        list.replaceChildren(element("li", { class: "source-missing" }, "This timeline carries no source (a trace --json file, or a version the playground no longer had): only its events are shown."));
+        list.replaceChildren(
+          element(
+            "li",
+            { class: "source-missing" },
+            "This timeline carries no source (a trace --json file, or a version the playground no longer had): only its events are shown.",
+          ),
+        );
         return;
       }
       // A file's final line end starts no line of its own.

@@ -28,7 +28,9 @@ export interface OpenRecording extends Recording {
 /** `2025-06-01 14:03`, in the viewer's own time zone. */
 function when(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : `${date.toLocaleDateString()} ${date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;
+  return Number.isNaN(date.getTime())
+    ? iso
+    : `${date.toLocaleDateString()} ${date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;
 }
 
 export function createRecordingViewer(options: RecordingViewerOptions) {
@@ -61,11 +63,20 @@ export function createRecordingViewer(options: RecordingViewerOptions) {
 
   function showVersions(recording: OpenRecording): void {
     const known = recording.header?.versions ?? [];
-    versions.replaceChildren(...known.map((version) => element("option", { value: String(version.version) }, `v${version.version}${version.path ? ` · ${version.path.split("/").at(-1)}` : ""}`)));
+    versions.replaceChildren(
+      ...known.map((version) =>
+        element(
+          "option",
+          { value: String(version.version) },
+          `v${version.version}${version.path ? ` · ${version.path.split("/").at(-1)}` : ""}`,
+        ),
+      ),
+    );
     versions.hidden = known.length < 2;
     // The version that was serving last: the newest one loaded.
     const last = [...recording.events].reverse().find((event) => event.kind === "loaded");
-    const shown = known.find((version) => version.version === (last?.kind === "loaded" ? last.version : undefined)) ?? known.at(-1);
+    const shown =
+      known.find((version) => version.version === (last?.kind === "loaded" ? last.version : undefined)) ?? known.at(-1);
     if (shown) versions.value = String(shown.version);
     void source.show(shown);
   }

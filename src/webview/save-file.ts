@@ -15,7 +15,10 @@ export interface FileSaverOptions {
 }
 
 /** What became of a save: written (where, when the page can know), cancelled, or failed with a reason. */
-export type SaveOutcome = { saved: true; where: string | undefined } | { saved: false; cancelled: true } | { saved: false; cancelled: false; message: string };
+export type SaveOutcome =
+  | { saved: true; where: string | undefined }
+  | { saved: false; cancelled: true }
+  | { saved: false; cancelled: false; message: string };
 
 function download(name: string, blob: Blob): void {
   const link = element("a", { href: URL.createObjectURL(blob), download: name });
@@ -40,8 +43,14 @@ export function createFileSaver(options: FileSaverOptions) {
         return { saved: true, where: undefined };
       }
       try {
-        const text = content.type.startsWith("text/") || content.type === "application/x-ndjson" ? await content.text() : undefined;
-        const reply = await options.connection.request("save-copy", text === undefined ? { suggestedName: name, base64: await base64Of(content) } : { suggestedName: name, text });
+        const text =
+          content.type.startsWith("text/") || content.type === "application/x-ndjson"
+            ? await content.text()
+            : undefined;
+        const reply = await options.connection.request(
+          "save-copy",
+          text === undefined ? { suggestedName: name, base64: await base64Of(content) } : { suggestedName: name, text },
+        );
         return reply.type === "saved" ? { saved: true, where: reply.path } : { saved: false, cancelled: true };
       } catch (error) {
         return { saved: false, cancelled: false, message: errorMessage(error) };
@@ -52,7 +61,11 @@ export function createFileSaver(options: FileSaverOptions) {
 
 /** The status line's sentence for a save's outcome; `what` names the file, e.g. "server.ts for Bun". */
 export function describeSave(outcome: SaveOutcome, what: string): { text: string; tone: "ok" | "error" | "" } {
-  if (outcome.saved) return { text: outcome.where === undefined ? `Exported ${what}` : `Exported ${what} to ${outcome.where}`, tone: "ok" };
+  if (outcome.saved)
+    return {
+      text: outcome.where === undefined ? `Exported ${what}` : `Exported ${what} to ${outcome.where}`,
+      tone: "ok",
+    };
   if (outcome.cancelled) return { text: `Not exported: no place was chosen for ${what}`, tone: "" };
   return { text: `${what} was not saved: ${outcome.message}`, tone: "error" };
 }

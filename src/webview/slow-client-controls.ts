@@ -7,7 +7,9 @@
 import { clientBehaviourCheck, parseByteSize, runCheck, type ClientBehaviour } from "../contract/index.ts";
 import { byId } from "./dom.ts";
 
-export type SlowControlsReading = { ok: true; slow: ClientBehaviour | undefined } | { ok: false; field: HTMLInputElement; message: string };
+export type SlowControlsReading =
+  | { ok: true; slow: ClientBehaviour | undefined }
+  | { ok: false; field: HTMLInputElement; message: string };
 
 export function createSlowClientControls() {
   const section = byId("slow-client", HTMLDetailsElement);
@@ -45,7 +47,16 @@ export function createSlowClientControls() {
       if (length !== undefined) behaviour.stallMs = length;
       if (Object.keys(behaviour).length === 0) return { ok: true, slow: pausable.checked ? {} : undefined };
       const checked = runCheck(clientBehaviourCheck, behaviour);
-      if (!checked.ok) return { ok: false, field: checked.problem.startsWith("stallMs") ? stallFor : checked.problem.startsWith("readBytes") ? rate : stallAfter, message: checked.problem };
+      if (!checked.ok)
+        return {
+          ok: false,
+          field: checked.problem.startsWith("stallMs")
+            ? stallFor
+            : checked.problem.startsWith("readBytes")
+              ? rate
+              : stallAfter,
+          message: checked.problem,
+        };
       return { ok: true, slow: checked.value };
     },
     /** Fills the fields from a request (an example's, or a recording's). */
@@ -60,7 +71,9 @@ export function createSlowClientControls() {
     /** The browser's own EventSource cannot be slowed: the section is off for it. */
     setEnabled(enabled: boolean): void {
       for (const field of [...fields, pausable]) field.disabled = !enabled;
-      section.title = enabled ? "" : "Only the host's clients (fetch stream, EventSource probe, WebSocket) can be slowed";
+      section.title = enabled
+        ? ""
+        : "Only the host's clients (fetch stream, EventSource probe, WebSocket) can be slowed";
     },
   };
 }

@@ -14,7 +14,12 @@ export interface TimelinePanelOptions {
   now: () => number | undefined;
 }
 
-export function mountTimeline(container: HTMLElement, tooltip: HTMLElement, store: EventStore, options: TimelinePanelOptions) {
+export function mountTimeline(
+  container: HTMLElement,
+  tooltip: HTMLElement,
+  store: EventStore,
+  options: TimelinePanelOptions,
+) {
   const follow = byId("timeline-follow", HTMLButtonElement);
   const fit = byId("timeline-fit", HTMLButtonElement);
   const model = createTimelineModel(store.timelineStart);

@@ -23,17 +23,49 @@ export function createWsLaneBoxes(options: WsLaneBoxesOptions) {
   const boxes = new Map<number, HTMLFormElement>();
 
   function create(lane: number): HTMLFormElement {
-    const form = element("form", { class: "ws-box", "data-lane": String(lane), "aria-label": `Messages for client ${lane}` });
-    const message = element("input", { class: "ws-message", placeholder: "message", "aria-label": `Message to send on client ${lane}`, spellcheck: "false", autocomplete: "off" });
-    const hex = element("input", { type: "checkbox", class: "ws-hex", "aria-label": `Send client ${lane}'s message as binary, written in hex` });
-    const hexLabel = element("label", { class: "ws-hex-label", title: "Binary: the message is hex digits, e.g. de ad be ef" });
+    const form = element("form", {
+      class: "ws-box",
+      "data-lane": String(lane),
+      "aria-label": `Messages for client ${lane}`,
+    });
+    const message = element("input", {
+      class: "ws-message",
+      placeholder: "message",
+      "aria-label": `Message to send on client ${lane}`,
+      spellcheck: "false",
+      autocomplete: "off",
+    });
+    const hex = element("input", {
+      type: "checkbox",
+      class: "ws-hex",
+      "aria-label": `Send client ${lane}'s message as binary, written in hex`,
+    });
+    const hexLabel = element("label", {
+      class: "ws-hex-label",
+      title: "Binary: the message is hex digits, e.g. de ad be ef",
+    });
     hexLabel.append(hex, " hex");
     const send = element("button", { type: "submit", class: "ws-send" }, "Send");
-    const code = element("input", { type: "number", class: "ws-code", min: "1000", max: "4999", placeholder: "1000", "aria-label": `Close code for client ${lane}` });
-    const reason = element("input", { class: "ws-reason", placeholder: "reason", "aria-label": `Close reason for client ${lane}`, maxlength: "123" });
+    const code = element("input", {
+      type: "number",
+      class: "ws-code",
+      min: "1000",
+      max: "4999",
+      placeholder: "1000",
+      "aria-label": `Close code for client ${lane}`,
+    });
+    const reason = element("input", {
+      class: "ws-reason",
+      placeholder: "reason",
+      "aria-label": `Close reason for client ${lane}`,
+      maxlength: "123",
+    });
     const close = element("button", { type: "button", class: "ws-close" }, "Close");
 
-    const checkHex = () => message.setCustomValidity(hex.checked && !isHex(message.value) ? "two hex digits per byte, e.g. de ad be ef" : "");
+    const checkHex = () =>
+      message.setCustomValidity(
+        hex.checked && !isHex(message.value) ? "two hex digits per byte, e.g. de ad be ef" : "",
+      );
     message.addEventListener("input", checkHex);
     hex.addEventListener("change", checkHex);
     form.addEventListener("submit", (submit) => {
@@ -46,7 +78,9 @@ export function createWsLaneBoxes(options: WsLaneBoxesOptions) {
         if (sent && message.value === text) message.value = "";
       });
     });
-    close.addEventListener("click", () => options.onClose(lane, code.value === "" ? undefined : Number(code.value), reason.value));
+    close.addEventListener("click", () =>
+      options.onClose(lane, code.value === "" ? undefined : Number(code.value), reason.value),
+    );
     form.append(message, hexLabel, send, code, reason, close);
     return form;
   }
@@ -55,7 +89,10 @@ export function createWsLaneBoxes(options: WsLaneBoxesOptions) {
     /** The box for `lane`, the same element every time. */
     boxFor(lane: number): HTMLFormElement {
       let box = boxes.get(lane);
-      if (!box) boxes.set(lane, (box = create(lane)));
+      if (!box) {
+        box = create(lane);
+        boxes.set(lane, box);
+      }
       return box;
     },
     /** Forgets the boxes of lanes not in `lanes` (their sockets closed). */

@@ -39,7 +39,12 @@ async function openPlayground(): Promise<{ page: Page; socket: Awaited<ReturnTyp
 }
 
 /** Loads `source` for every page, connects one client of `kind` from the page's controls, and waits for it to end. */
-async function connectAndEnd(page: Page, socket: Awaited<ReturnType<typeof openPage>>, source: string, kind: string): Promise<void> {
+async function connectAndEnd(
+  page: Page,
+  socket: Awaited<ReturnType<typeof openPage>>,
+  source: string,
+  kind: string,
+): Promise<void> {
   const loaded = await socket.request("load", { source });
   if (loaded.kind !== "loaded") throw new Error(`did not load: ${loaded.message}`);
   await page.selectOption("#client-kind", kind);
@@ -65,10 +70,17 @@ describe("bytes as they were", () => {
       '27 B "data: zero\\u200Bwidth\\n\\nid: 2\\n\\n"',
       '9 B "data: \\xFF\\n\\n"',
     ]);
-    expect(await detailsOf(page, "sse")).toEqual(['message #1 "café"', 'message #1 "zero\\u200Bwidth"', 'message #2 "\uFFFD"']);
+    expect(await detailsOf(page, "sse")).toEqual([
+      'message #1 "café"',
+      'message #1 "zero\\u200Bwidth"',
+      'message #2 "\uFFFD"',
+    ]);
     // A BOM at the start of a later chunk is part of its line: the browser reads a field named "\uFEFFdata", and fires nothing.
     expect(await detailsOf(page, "sse-invalid")).toEqual(['unknown-field: "\\uFEFFdata: three"']);
-    expect(await detailsOf(page, "sse-no-event")).toEqual(['no data: no event fired "\\uFEFFdata: three"', 'lastEventId is now "2", no data: no event fired "id: 2"']);
+    expect(await detailsOf(page, "sse-no-event")).toEqual([
+      'no data: no event fired "\\uFEFFdata: three"',
+      'lastEventId is now "2", no data: no event fired "id: 2"',
+    ]);
   });
 
   test("the raw stream decodes the lane as one stream: a split character shows whole at the chunk edge; hex shows the bytes", async () => {
@@ -77,13 +89,32 @@ describe("bytes as they were", () => {
     await page.click("#tab-raw");
     await page.waitForFunction(() => document.querySelectorAll(".raw-stream .chunk-edge").length === 6);
     const text = await page.$eval(".raw-stream", (view) => ({
-      split: [...view.querySelectorAll(".split-char")].map((span) => ({ text: span.textContent, title: span.getAttribute("title") })),
+      split: [...view.querySelectorAll(".split-char")].map((span) => ({
+        text: span.textContent,
+        title: span.getAttribute("title"),
+      })),
       escapes: [...view.querySelectorAll(".esc")].map((span) => span.textContent?.trimEnd()),
       edges: [...view.querySelectorAll(".chunk-edge")].map((span) => span.getAttribute("title")?.replace(/ at .*/, "")),
     }));
     expect(text).toEqual({
       split: [{ text: "é", title: "one character in 2 bytes, split across chunks 2 and 3" }],
-      escapes: ["\\n", "\\n", "\\n", "\\n", "\\uFEFF", "\\n", "\\n", "\\u200B", "\\n", "\\n", "\\n", "\\n", "\\xFF", "\\n", "\\n"],
+      escapes: [
+        "\\n",
+        "\\n",
+        "\\n",
+        "\\n",
+        "\\uFEFF",
+        "\\n",
+        "\\n",
+        "\\u200B",
+        "\\n",
+        "\\n",
+        "\\n",
+        "\\n",
+        "\\xFF",
+        "\\n",
+        "\\n",
+      ],
       edges: ["chunk 1: 29 B", "chunk 2: 1 B", "chunk 3: 3 B", "chunk 4: 16 B", "chunk 5: 27 B", "chunk 6: 9 B"],
     });
     await page.selectOption('[aria-label="Show the raw stream as"]', "hex");
@@ -98,7 +129,9 @@ describe("bytes as they were", () => {
     await connectAndEnd(page, socket, awkwardStream, "stream");
     await page.selectOption('[aria-label="Filter by kind"]', "chunk");
     await page.click(".events-table tr[data-index] >> nth=1");
-    const fields = await page.$$eval("#details dl dt, #details dl dd", (cells) => cells.map((cell) => cell.textContent));
+    const fields = await page.$$eval("#details dl dt, #details dl dd", (cells) =>
+      cells.map((cell) => cell.textContent),
+    );
     expect(fields).toEqual(["bytes", "1", "text", "\\xC3", "bytes (hex)", "C3"]);
   });
 });
@@ -118,13 +151,18 @@ describe("the dark theme", () => {
         if (!match || Number(match[4] ?? 1) < 0.5) return 0;
         return (0.2126 * Number(match[1]) + 0.7152 * Number(match[2]) + 0.0722 * Number(match[3])) / 255;
       };
-      const elements = [...document.querySelectorAll<HTMLElement>("body *")].filter((el) => !el.closest(".monaco-editor") && el.getBoundingClientRect().width > 0);
-      const lightBackgrounds = elements.filter((el) => luminance(getComputedStyle(el).backgroundColor) > 0.55).map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className}`);
+      const elements = [...document.querySelectorAll<HTMLElement>("body *")].filter(
+        (el) => !el.closest(".monaco-editor") && el.getBoundingClientRect().width > 0,
+      );
+      const lightBackgrounds = elements
+        .filter((el) => luminance(getComputedStyle(el).backgroundColor) > 0.55)
+        .map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className}`);
       // The canvas's left edge: the lane bands and the gutter, where the lane labels are written.
       const canvas = document.querySelector<HTMLCanvasElement>(".timeline canvas")!;
       const column = canvas.getContext("2d")!.getImageData(2, 0, 1, canvas.height).data;
       let lightPixels = 0;
-      for (let i = 0; i < column.length; i += 4) if ((0.2126 * column[i]! + 0.7152 * column[i + 1]! + 0.0722 * column[i + 2]!) / 255 > 0.4) lightPixels++;
+      for (let i = 0; i < column.length; i += 4)
+        if ((0.2126 * column[i]! + 0.7152 * column[i + 1]! + 0.0722 * column[i + 2]!) / 255 > 0.4) lightPixels++;
       return { lightBackgrounds, lightPixels };
     });
     expect(light).toEqual({ lightBackgrounds: [], lightPixels: 0 });

@@ -10,7 +10,8 @@ export const chromiumPath = "/usr/bin/chromium";
 export const artifactsDir = join(import.meta.dir, "..", "..", "artifacts");
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) throw new Error(`browser tests need Debian's chromium at ${chromiumPath} (apt-get install -y chromium)`);
+  if (!existsSync(chromiumPath))
+    throw new Error(`browser tests need Debian's chromium at ${chromiumPath} (apt-get install -y chromium)`);
   mkdirSync(artifactsDir, { recursive: true });
   return chromium.launch({
     executablePath: chromiumPath,

@@ -24,7 +24,10 @@ afterAll(async () => {
 });
 
 /** A host on a fresh workspace folder (where untitled snippets live, so imports resolve from it). */
-async function withHost<T>(prepare: (workspaceDir: string) => void, use: (host: Host, workspaceDir: string) => Promise<T>): Promise<T> {
+async function withHost<T>(
+  prepare: (workspaceDir: string) => void,
+  use: (host: Host, workspaceDir: string) => Promise<T>,
+): Promise<T> {
   const workspaceDir = mkdtempSync(join(tmpdir(), "editor-types-"));
   prepare(workspaceDir);
   const host = await startHost({ port: 0, session: { workspaceDir } });
@@ -78,13 +81,19 @@ async function markersFor(page: Page, source: string): Promise<MarkerView[]> {
     const ignored = monaco.typescript.typescriptDefaults.getDiagnosticsOptions().diagnosticCodesToIgnore ?? [];
     const diagnostics = [...(await worker.getSyntacticDiagnostics(uri)), ...(await worker.getSemanticDiagnostics(uri))];
     // Category 1 is an error, 0 a warning.
-    return { expected: diagnostics.filter((d) => !ignored.includes(d.code) && (d.category === 0 || d.category === 1)).length, version: model.getVersionId() };
+    return {
+      expected: diagnostics.filter((d) => !ignored.includes(d.code) && (d.category === 0 || d.category === 1)).length,
+      version: model.getVersionId(),
+    };
   }, source);
   await page
     .waitForFunction(
       ([count, checked]) => {
         const monaco = window.monaco!;
-        const markers = monaco.editor.getModelMarkers({ owner: "typescript", resource: monaco.Uri.parse("file:///snippet.ts") });
+        const markers = monaco.editor.getModelMarkers({
+          owner: "typescript",
+          resource: monaco.Uri.parse("file:///snippet.ts"),
+        });
         const typescriptDone = markers.filter((m) => m.severity >= monaco.MarkerSeverity.Warning).length === count;
         return typescriptDone && document.getElementById("editor")?.dataset.importsChecked === String(checked);
       },
@@ -134,8 +143,12 @@ describe("the editor's types in Chromium", () => {
           // The options Monaco's TypeScript was given are valid for it (an unknown lib or a bad enum would show here).
           const optionErrors = await page.evaluate(async () => {
             const monaco = window.monaco!;
-            const worker = await (await monaco.typescript.getTypeScriptWorker())(monaco.Uri.parse("file:///snippet.ts"));
-            return (await worker.getCompilerOptionsDiagnostics("file:///snippet.ts")).map((d) => (typeof d.messageText === "string" ? d.messageText : d.messageText.messageText));
+            const worker = await (await monaco.typescript.getTypeScriptWorker())(
+              monaco.Uri.parse("file:///snippet.ts"),
+            );
+            return (await worker.getCompilerOptionsDiagnostics("file:///snippet.ts")).map((d) =>
+              typeof d.messageText === "string" ? d.messageText : d.messageText.messageText,
+            );
           });
           expect(optionErrors).toEqual([]);
           const results: Record<string, MarkerView[]> = {};
@@ -158,7 +171,9 @@ describe("the editor's types in Chromium", () => {
             { line: 3, column: 23, owner: "typescript" },
           ]);
           expect(markers[0]!.message).toContain("Type 'string' is not assignable to type 'number'");
-          expect(markers[1]!.message).toContain("Argument of type '42' is not assignable to parameter of type 'BodyInit | null | undefined'");
+          expect(markers[1]!.message).toContain(
+            "Argument of type '42' is not assignable to parameter of type 'BodyInit | null | undefined'",
+          );
         });
       },
     );
@@ -181,10 +196,15 @@ describe("the editor's types in Chromium", () => {
             return monaco.editor
               .getModelMarkers({ resource: monaco.Uri.parse("file:///snippet.ts") })
               .filter((m) => m.tags?.includes(monaco.MarkerTag.Deprecated))
-              .map((m) => ({ column: m.startColumn, severity: m.severity === monaco.MarkerSeverity.Hint ? "hint" : m.severity }));
+              .map((m) => ({
+                column: m.startColumn,
+                severity: m.severity === monaco.MarkerSeverity.Hint ? "hint" : m.severity,
+              }));
           });
           expect(deprecated).toEqual([]);
-          expect(await hoverText(page, 1, 28, "Upgrades a request to a WebSocket")).toContain("The playground traces both sides of the socket.");
+          expect(await hoverText(page, 1, 28, "Upgrades a request to a WebSocket")).toContain(
+            "The playground traces both sides of the socket.",
+          );
         });
       },
     );
@@ -215,12 +235,16 @@ describe("the editor's types in Chromium", () => {
             const monaco = window.monaco!;
             return {
               semantic: !monaco.typescript.typescriptDefaults.getDiagnosticsOptions().noSemanticValidation,
-              markers: monaco.editor.getModelMarkers({ resource: monaco.Uri.parse("file:///snippet.ts") }).filter((m) => m.severity >= monaco.MarkerSeverity.Warning).length,
+              markers: monaco.editor
+                .getModelMarkers({ resource: monaco.Uri.parse("file:///snippet.ts") })
+                .filter((m) => m.severity >= monaco.MarkerSeverity.Warning).length,
             };
           });
           release();
           await page.waitForSelector("body[data-types-ready]");
-          const starter = await page.evaluate(() => window.monaco!.editor.getModel(window.monaco!.Uri.parse("file:///snippet.ts"))!.getValue());
+          const starter = await page.evaluate(() =>
+            window.monaco!.editor.getModel(window.monaco!.Uri.parse("file:///snippet.ts"))!.getValue(),
+          );
           expect({
             before,
             starter: await markersFor(page, starter),
@@ -243,9 +267,17 @@ describe("imports in the editor, resolved from the snippet's folder", () => {
   test("an installed package brings its types, an untyped one and a JSON file are quiet, missing ones are errors with the loader's message", async () => {
     await withHost(
       (dir) => {
-        write(dir, "node_modules/tiny-stream/package.json", JSON.stringify({ name: "tiny-stream", main: "index.js", types: "index.d.ts" }));
+        write(
+          dir,
+          "node_modules/tiny-stream/package.json",
+          JSON.stringify({ name: "tiny-stream", main: "index.js", types: "index.d.ts" }),
+        );
         write(dir, "node_modules/tiny-stream/index.js", "export const tick = (label) => `tick: ${label}`;\n");
-        write(dir, "node_modules/tiny-stream/index.d.ts", `/** One tick, labelled. */\nexport declare function tick(label: string): \`tick: \${string}\`;\n`);
+        write(
+          dir,
+          "node_modules/tiny-stream/index.d.ts",
+          `/** One tick, labelled. */\nexport declare function tick(label: string): \`tick: \${string}\`;\n`,
+        );
         write(dir, "node_modules/plain-js/package.json", JSON.stringify({ name: "plain-js", main: "index.js" }));
         write(dir, "node_modules/plain-js/index.js", "export default 42;\n");
         write(dir, "settings.json", `{ "greeting": "hi" }\n`);
@@ -265,13 +297,37 @@ describe("imports in the editor, resolved from the snippet's folder", () => {
           ].join("\n");
           // The editor's import check fetches the package's types from the host; once they are in,
           // the same text is checked against them.
-          await page.evaluate((text) => window.monaco!.editor.getModel(window.monaco!.Uri.parse("file:///snippet.ts"))!.setValue(text), source);
-          await page.waitForFunction(() => "file:///node_modules/tiny-stream/index.d.ts" in window.monaco!.typescript.typescriptDefaults.getExtraLibs(), undefined, { timeout: 15_000 });
+          await page.evaluate(
+            (text) => window.monaco!.editor.getModel(window.monaco!.Uri.parse("file:///snippet.ts"))!.setValue(text),
+            source,
+          );
+          await page.waitForFunction(
+            () =>
+              "file:///node_modules/tiny-stream/index.d.ts" in
+              window.monaco!.typescript.typescriptDefaults.getExtraLibs(),
+            undefined,
+            { timeout: 15_000 },
+          );
           const markers = await markersFor(page, source);
           expect(markers).toEqual([
-            { line: 4, column: 25, owner: "stream-playground-imports", message: `Cannot find package 'not-installed' imported from ${dir}` },
-            { line: 5, column: 22, owner: "stream-playground-imports", message: `Cannot find module './gone.ts' imported from ${dir}` },
-            { line: 6, column: 7, owner: "typescript", message: "Type '`tick: ${string}`' is not assignable to type 'number'." },
+            {
+              line: 4,
+              column: 25,
+              owner: "stream-playground-imports",
+              message: `Cannot find package 'not-installed' imported from ${dir}`,
+            },
+            {
+              line: 5,
+              column: 22,
+              owner: "stream-playground-imports",
+              message: `Cannot find module './gone.ts' imported from ${dir}`,
+            },
+            {
+              line: 6,
+              column: 7,
+              owner: "typescript",
+              message: "Type '`tick: ${string}`' is not assignable to type 'number'.",
+            },
           ]);
           expect(await hoverText(page, 1, 11, "One tick")).toContain("One tick, labelled.");
         });

@@ -27,27 +27,36 @@ describe("framework apps pasted into the page", () => {
     ["Express with res.write and req.on('close')", "express.ts", "/events", /^1 client sse /],
     ["node:http createServer().listen()", "node-http.ts", "/", /^1 client chunk /],
     ["Elysia's generator route and listen()", "elysia.ts", "/count", /^1 client chunk /],
-  ] as const)("%s loads, streams, and shows both sides", async (_name, file, path, clientRow) => {
-    const page = await playground.open();
-    await pasteAndRun(page, readFileSync(join(fixtures, file), "utf8"));
-    expect(await page.textContent("#status")).toMatch(/v2 live/);
-    await connect(page, path, 600);
-    await waitForRow(page, clientRow);
-    await waitForRow(page, /^1 client disconnect /);
-    // The table shows the rows in view: filter it to each kind in turn, as a person would.
-    const lane1Has = async (kind: string) => {
-      await showOnly(page, { lane: "1", kind });
-      // The table redraws a moment after its filter changes.
-      return waitForRow(page, new RegExp(`^1 \\S+ ${kind} `), 5_000).then(
-        () => true,
-        () => false,
-      );
-    };
-    expect({
-      request: await lane1Has("request"),
-      write: await lane1Has("write"),
-      clientData: (await lane1Has("chunk")) && (clientRow.source.includes("sse") ? await lane1Has("sse") : true),
-      errorMarkers: await page.evaluate(() => window.monaco!.editor.getModelMarkers({}).filter((m) => m.severity === 8).map((m) => m.message)),
-    }).toEqual({ request: true, write: true, clientData: true, errorMarkers: [] });
-  }, 60_000);
+  ] as const)(
+    "%s loads, streams, and shows both sides",
+    async (_name, file, path, clientRow) => {
+      const page = await playground.open();
+      await pasteAndRun(page, readFileSync(join(fixtures, file), "utf8"));
+      expect(await page.textContent("#status")).toMatch(/v2 live/);
+      await connect(page, path, 600);
+      await waitForRow(page, clientRow);
+      await waitForRow(page, /^1 client disconnect /);
+      // The table shows the rows in view: filter it to each kind in turn, as a person would.
+      const lane1Has = async (kind: string) => {
+        await showOnly(page, { lane: "1", kind });
+        // The table redraws a moment after its filter changes.
+        return waitForRow(page, new RegExp(`^1 \\S+ ${kind} `), 5_000).then(
+          () => true,
+          () => false,
+        );
+      };
+      expect({
+        request: await lane1Has("request"),
+        write: await lane1Has("write"),
+        clientData: (await lane1Has("chunk")) && (clientRow.source.includes("sse") ? await lane1Has("sse") : true),
+        errorMarkers: await page.evaluate(() =>
+          window
+            .monaco!.editor.getModelMarkers({})
+            .filter((m) => m.severity === 8)
+            .map((m) => m.message),
+        ),
+      }).toEqual({ request: true, write: true, clientData: true, errorMarkers: [] });
+    },
+    60_000,
+  );
 });

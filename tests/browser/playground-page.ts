@@ -51,7 +51,11 @@ export function usePlaygroundInChromium() {
     },
     /** The playground's page, let in by the launch URL, once the snippet it starts with is live. */
     async open(colorScheme: "light" | "dark" = "light"): Promise<Page> {
-      const ready = await this.newContext({ viewport: { width: 1440, height: 900 }, colorScheme, acceptDownloads: true });
+      const ready = await this.newContext({
+        viewport: { width: 1440, height: 900 },
+        colorScheme,
+        acceptDownloads: true,
+      });
       await ready.grantPermissions(["clipboard-read", "clipboard-write"], { origin: this.host.origin });
       const page = await ready.newPage();
       page.on("pageerror", (error) => console.error("page error:", error.message));
@@ -89,7 +93,14 @@ export async function pasteAndRun(page: Page, source: string): Promise<void> {
 
 /** Text of every table row, as `lane side kind detail`. */
 export function tableRows(page: Page): Promise<string[]> {
-  return page.$$eval(".events-table tr[data-index]", (rows) => rows.map((row) => [...row.querySelectorAll("td")].slice(1).map((td) => td.textContent).join(" ")));
+  return page.$$eval(".events-table tr[data-index]", (rows) =>
+    rows.map((row) =>
+      [...row.querySelectorAll("td")]
+        .slice(1)
+        .map((td) => td.textContent)
+        .join(" "),
+    ),
+  );
 }
 
 /**
@@ -99,7 +110,15 @@ export function tableRows(page: Page): Promise<string[]> {
 export async function waitForRow(page: Page, pattern: RegExp, timeoutMs?: number): Promise<void> {
   try {
     await page.waitForFunction(
-      (source) => [...document.querySelectorAll(".events-table tr[data-index]")].some((row) => new RegExp(source).test([...row.querySelectorAll("td")].slice(1).map((td) => td.textContent).join(" "))),
+      (source) =>
+        [...document.querySelectorAll(".events-table tr[data-index]")].some((row) =>
+          new RegExp(source).test(
+            [...row.querySelectorAll("td")]
+              .slice(1)
+              .map((td) => td.textContent)
+              .join(" "),
+          ),
+        ),
       pattern.source,
       timeoutMs === undefined ? undefined : { timeout: timeoutMs },
     );

@@ -1,8 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { artifactsDir } from "./chromium.ts";
-import { liveVersion, pasteAndRun, showOnly, tableRows, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
+import {
+  liveVersion,
+  pasteAndRun,
+  showOnly,
+  tableRows,
+  usePlaygroundInChromium,
+  waitForRow,
+} from "./playground-page.ts";
 
 const playground = usePlaygroundInChromium();
 const openPlayground = (colorScheme: "light" | "dark" = "light") => playground.open(colorScheme);
@@ -28,7 +34,14 @@ describe("the playground in Chromium", () => {
     await waitForRow(page, /^1 server end/);
     const rows = await tableRows(page);
     const lane1 = rows.filter((row) => row.startsWith("1 ")).map((row) => row.split(" ").slice(1, 3).join(" "));
-    expect(lane1.filter((row) => row.startsWith("server"))).toEqual(["server request", "server response", "server write", "server write", "server write", "server end"]);
+    expect(lane1.filter((row) => row.startsWith("server"))).toEqual([
+      "server request",
+      "server response",
+      "server write",
+      "server write",
+      "server write",
+      "server end",
+    ]);
     expect(lane1.filter((row) => row === "client chunk").length).toBe(3);
     // The canvas says what it shows: events on the runner row and the client's server and client rows.
     const label = await page.getAttribute(".timeline canvas", "aria-label");
@@ -43,12 +56,18 @@ describe("the playground in Chromium", () => {
     await pasteAndRun(page, `export default function () {\n  const broken = ;\n  return new Response("never");\n}\n`);
     expect(await page.textContent("#status")).toContain(`syntax at line 2`);
     expect(await page.textContent("#status")).toContain(`v${good} keeps serving`);
-    const markers = await page.evaluate(() => window.monaco!.editor.getModelMarkers({}).map((m) => ({ line: m.startLineNumber, message: m.message })));
+    const markers = await page.evaluate(() =>
+      window.monaco!.editor.getModelMarkers({}).map((m) => ({ line: m.startLineNumber, message: m.message })),
+    );
     expect(markers).toEqual([{ line: 2, message: "syntax: Unexpected ;" }]);
     await page.click("#connect");
     await waitForRow(page, /client disconnect/);
     await showOnly(page, { kind: "chunk" });
-    expect((await tableRows(page)).map((row) => row.replace(/^\d+ client chunk \d+ B /, ""))).toEqual(['"tick 1\\n"', '"tick 2\\n"', '"tick 3\\n"']);
+    expect((await tableRows(page)).map((row) => row.replace(/^\d+ client chunk \d+ B /, ""))).toEqual([
+      '"tick 1\\n"',
+      '"tick 2\\n"',
+      '"tick 3\\n"',
+    ]);
     await page.screenshot({ path: join(artifactsDir, "playground-syntax-error.png") });
   });
 
@@ -64,11 +83,18 @@ describe("the playground in Chromium", () => {
     );
     await page.click("#connect");
     await waitForRow(page, /client disconnect/);
-    const sse = (await tableRows(page)).filter((row) => / client sse/.test(row)).map((row) => row.replace(/^\d+ client /, ""));
-    expect(sse).toEqual(["sse-comment \"ping\"", "sse-retry 2000.0 ms", 'sse greeting #7 "hello\\nworld"']);
+    const sse = (await tableRows(page))
+      .filter((row) => / client sse/.test(row))
+      .map((row) => row.replace(/^\d+ client /, ""));
+    expect(sse).toEqual(['sse-comment "ping"', "sse-retry 2000.0 ms", 'sse greeting #7 "hello\\nworld"']);
     await page.click('.events-table tr[data-index]:has(td.kind:text-is("sse"))');
     await expect(page.locator("#details h3").textContent()).resolves.toContain("sse · client · lane 1");
-    expect(await page.locator("#details pre.wire").allTextContents()).toEqual(["greeting", "7", "7", "hello\\n\nworld"]);
+    expect(await page.locator("#details pre.wire").allTextContents()).toEqual([
+      "greeting",
+      "7",
+      "7",
+      "hello\\n\nworld",
+    ]);
     await page.screenshot({ path: join(artifactsDir, "playground-sse-dark.png") });
   });
 
@@ -91,7 +117,9 @@ describe("the playground in Chromium", () => {
     // The table draws only the rows in view: narrow it to what this test is about, as a person would.
     await page.selectOption('[aria-label="Filter by side"]', "server");
     await waitForRow(page, /^1 server cleanup stream-cancel finished/);
-    const server = (await tableRows(page)).filter((row) => /^1 server (abort|cancel|cleanup|leak)/.test(row)).map((row) => row.split(" ")[2]);
+    const server = (await tableRows(page))
+      .filter((row) => /^1 server (abort|cancel|cleanup|leak)/.test(row))
+      .map((row) => row.split(" ")[2]);
     expect(server).toEqual(["abort", "cancel", "cleanup"]);
     await page.selectOption('[aria-label="Filter by side"]', "client");
     expect((await tableRows(page)).at(-1)).toMatch(/^1 client disconnect by client/);
@@ -110,9 +138,18 @@ describe("the playground in Chromium", () => {
     await page.selectOption("#client-kind", "browser");
     await page.click("#connect");
     await waitForRow(page, /^1 client sse message #3/);
-    const rows = (await tableRows(page)).filter((row) => /^1 client (open|headers|sse|sse-retry) /.test(row)).map((row) => row.replace(/^1 client /, ""));
+    const rows = (await tableRows(page))
+      .filter((row) => /^1 client (open|headers|sse|sse-retry) /.test(row))
+      .map((row) => row.replace(/^1 client /, ""));
     // The host records the request, its head and the retry it relayed; the page, the events its EventSource dispatched.
-    expect(rows.slice(0, 6).map((row) => row.split(" ").slice(0, 3).join(" "))).toEqual(["open browser GET", "headers 200 text/event-stream,", "sse-retry 100000.0 ms", "sse message #1", "sse message #2", "sse message #3"]);
+    expect(rows.slice(0, 6).map((row) => row.split(" ").slice(0, 3).join(" "))).toEqual([
+      "open browser GET",
+      "headers 200 text/event-stream,",
+      "sse-retry 100000.0 ms",
+      "sse message #1",
+      "sse message #2",
+      "sse message #3",
+    ]);
     await page.click("#disconnect-all");
   });
 
@@ -123,7 +160,10 @@ describe("the playground in Chromium", () => {
     await page.click("#export-menu summary");
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-json")]);
     const text = await Bun.file((await download.path())!).text();
-    const lines = text.trim().split("\n").map((line) => JSON.parse(line) as { kind: string; t: number });
+    const lines = text
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { kind: string; t: number });
     expect(lines.at(-1)!.kind).toBe("summary");
     expect(lines.some((line) => line.kind === "chunk")).toBe(true);
     const times = lines.map((line) => line.t);
@@ -150,7 +190,7 @@ describe("the playground in Chromium", () => {
     await page.click("#file-menu summary");
     await page.click("#file-save-as");
     // A folder that does not exist is explained in the dialog itself.
-    await page.fill("#file-dialog-path", join(playground.workspaceDir, "no-such-folder") + "/");
+    await page.fill("#file-dialog-path", `${join(playground.workspaceDir, "no-such-folder")}/`);
     await page.press("#file-dialog-path", "Enter");
     await page.waitForFunction(() => (document.getElementById("file-dialog-error")?.textContent ?? "") !== "");
     expect(await page.isVisible("#file-dialog")).toBe(true);
@@ -172,7 +212,7 @@ describe("the playground in Chromium", () => {
   test("the host refuses a page without the launch token", async () => {
     const context = await playground.newContext();
     const page = await context.newPage();
-    const response = await page.goto(playground.host.origin + "/");
+    const response = await page.goto(`${playground.host.origin}/`);
     expect(response?.status()).toBe(403);
     expect(await page.textContent("body")).toContain("npm start");
   });

@@ -36,7 +36,12 @@ interface Reconnects {
 /** Chunks are written this far apart, so each reaches the client as a read of its own. */
 const chunkGapMs = 15;
 /** Chunks for a snippet: base64 of each, by case, by connection. */
-const casesAsBase64 = Object.fromEntries(sseStreamCases.map((c) => [c.name, c.connections.map((chunks) => chunks.map((bytes) => Buffer.from(bytes).toString("base64")))]));
+const casesAsBase64 = Object.fromEntries(
+  sseStreamCases.map((c) => [
+    c.name,
+    c.connections.map((chunks) => chunks.map((bytes) => Buffer.from(bytes).toString("base64"))),
+  ]),
+);
 
 /** The same streams, served by a snippet for the page's browser client. */
 const streamsSnippet = `const cases: Record<string, string[][]> = ${JSON.stringify(casesAsBase64)};
@@ -71,7 +76,8 @@ function startStreamServer() {
     idleTimeout: 0,
     fetch(request) {
       const url = new URL(request.url);
-      if (url.pathname === "/") return new Response("<!doctype html><title>oracle</title>", { headers: { "content-type": "text/html" } });
+      if (url.pathname === "/")
+        return new Response("<!doctype html><title>oracle</title>", { headers: { "content-type": "text/html" } });
       const [, client, name] = url.pathname.split("/");
       const streamCase = sseStreamCases.find((c) => c.name === name);
       if (!client || !streamCase) return new Response("no such stream\n", { status: 404 });
@@ -114,7 +120,8 @@ function runOracle(page: Page, url: string, types: string[]): Promise<Dispatched
       new Promise<Dispatched[]>((resolve, reject) => {
         const dispatched: Dispatched[] = [];
         const source = new EventSource(url);
-        const record = (event: MessageEvent) => void dispatched.push({ type: event.type, data: String(event.data), lastEventId: event.lastEventId });
+        const record = (event: MessageEvent) =>
+          void dispatched.push({ type: event.type, data: String(event.data), lastEventId: event.lastEventId });
         source.addEventListener("message", record);
         for (const type of types) source.addEventListener(type, record as (event: Event) => void);
         const timer = setTimeout(() => {
@@ -134,10 +141,18 @@ function runOracle(page: Page, url: string, types: string[]): Promise<Dispatched
 /** Runs the host's eventsource probe over a case until the 204 ends it. */
 async function runProbe(url: string) {
   const events: TimelineEvent[] = [];
-  const probe = openProbe({ lane: 1, url, client: "eventsource", now: () => performance.now(), emit: (event) => events.push(event) });
+  const probe = openProbe({
+    lane: 1,
+    url,
+    client: "eventsource",
+    now: () => performance.now(),
+    emit: (event) => events.push(event),
+  });
   await probe.done;
   return {
-    dispatched: events.flatMap((e): Dispatched[] => (e.kind === "sse" ? [{ type: e.event, data: e.data, lastEventId: e.lastEventId }] : [])),
+    dispatched: events.flatMap((e): Dispatched[] =>
+      e.kind === "sse" ? [{ type: e.event, data: e.data, lastEventId: e.lastEventId }] : [],
+    ),
     shown: events.flatMap((e) => (e.kind === "reconnect" ? [e.lastEventId ?? null] : [])),
   };
 }
@@ -193,16 +208,27 @@ afterAll(async () => {
 async function runPageClient(streamCase: SseStreamCase, expectedEvents: Promise<number>) {
   await playground.fill("#client-path", `/${streamCase.name}`);
   await playground.click("#connect");
-  const open = await socket.event((e): e is Extract<TimelineEvent, { kind: "open" }> => e.kind === "open" && e.client === "browser" && e.url.endsWith(`/${streamCase.name}`));
+  const open = await socket.event(
+    (e): e is Extract<TimelineEvent, { kind: "open" }> =>
+      e.kind === "open" && e.client === "browser" && e.url.endsWith(`/${streamCase.name}`),
+  );
   const lane = open.lane;
-  await socket.event((e): e is Extract<TimelineEvent, { kind: "disconnect" }> => e.lane === lane && e.kind === "disconnect" && e.by === "error");
+  await socket.event(
+    (e): e is Extract<TimelineEvent, { kind: "disconnect" }> =>
+      e.lane === lane && e.kind === "disconnect" && e.by === "error",
+  );
   // The page reports its events on its own; give them a moment past the end, but no longer than needed.
   const dispatchedOnLane = () => socket.events.filter((e) => e.lane === lane && e.kind === "sse");
   const expected = await expectedEvents;
-  await Promise.race([socket.until(() => (dispatchedOnLane().length >= expected ? true : undefined)), Bun.sleep(2_000)]);
+  await Promise.race([
+    socket.until(() => (dispatchedOnLane().length >= expected ? true : undefined)),
+    Bun.sleep(2_000),
+  ]);
   const onLane = socket.events.filter((e) => e.lane === lane);
   return {
-    dispatched: onLane.flatMap((e): Dispatched[] => (e.kind === "sse" ? [{ type: e.event, data: e.data, lastEventId: e.lastEventId }] : [])),
+    dispatched: onLane.flatMap((e): Dispatched[] =>
+      e.kind === "sse" ? [{ type: e.event, data: e.data, lastEventId: e.lastEventId }] : [],
+    ),
     reconnects: {
       lastEventIds: onLane.flatMap((e) => (e.kind === "reconnect" ? [e.lastEventId ?? null] : [])),
       delaysMs: onLane.flatMap((e) => (e.kind === "reconnect" ? [e.delayMs] : [])),
@@ -216,7 +242,14 @@ describe("SSE as Chromium's EventSource sees it", () => {
     async (name, streamCase) => {
       const url = (client: string) => new URL(`/${client}/${name}`, streams.server.url).href;
       const oracleRun = runOracle(oraclePage, url("oracle"), streamCase.types);
-      const [oracle, probe, page] = await Promise.all([oracleRun, runProbe(url("probe")), runPageClient(streamCase, oracleRun.then((events) => events.length))]);
+      const [oracle, probe, page] = await Promise.all([
+        oracleRun,
+        runProbe(url("probe")),
+        runPageClient(
+          streamCase,
+          oracleRun.then((events) => events.length),
+        ),
+      ]);
       const oracleReconnects = streams.reconnects("oracle", name);
       const probeReconnects = streams.reconnects("probe", name);
 
@@ -226,7 +259,11 @@ describe("SSE as Chromium's EventSource sees it", () => {
         // The probe's timeline names the header it sent.
         probeShown: probe.shown,
         pageSent: page.reconnects.lastEventIds,
-      }).toEqual({ probeSent: oracleReconnects.lastEventIds, probeShown: oracleReconnects.lastEventIds, pageSent: oracleReconnects.lastEventIds });
+      }).toEqual({
+        probeSent: oracleReconnects.lastEventIds,
+        probeShown: oracleReconnects.lastEventIds,
+        pageSent: oracleReconnects.lastEventIds,
+      });
       expect({
         probe: againstOracle(probeReconnects.delaysMs, oracleReconnects.delaysMs),
         page: againstOracle(page.reconnects.delaysMs, oracleReconnects.delaysMs),

@@ -27,7 +27,9 @@ const sseTicks = `export default () => new Response(async function* () {
 
 /** Text of every table row with its time: `time lane side kind detail`. */
 function rowsWithTimes(page: Page): Promise<string[]> {
-  return page.$$eval(".events-table tr[data-index]", (rows) => rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent).join(" ")));
+  return page.$$eval(".events-table tr[data-index]", (rows) =>
+    rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent).join(" ")),
+  );
 }
 
 /** Makes the table tall enough for every row: it draws only the rows in view. */
@@ -42,7 +44,10 @@ async function showEveryRow(page: Page): Promise<void> {
 /** Every row, once the table has drawn them all (`count` of them). */
 async function allRows(page: Page, count: number): Promise<string[]> {
   await showEveryRow(page);
-  await page.waitForFunction((wanted) => document.querySelectorAll(".events-table tr[data-index]").length === wanted, count);
+  await page.waitForFunction(
+    (wanted) => document.querySelectorAll(".events-table tr[data-index]").length === wanted,
+    count,
+  );
   return rowsWithTimes(page);
 }
 
@@ -50,7 +55,10 @@ describe("a lane against another server", () => {
   test("reads its NDJSON as json-line events, and its chip and open say the server side is not visible", async () => {
     await using server = Bun.serve({
       port: 0,
-      fetch: () => new Response('{"token":"Hel","done":false}\n{"token":"lo","done":true}\n', { headers: { "content-type": "application/x-ndjson" } }),
+      fetch: () =>
+        new Response('{"token":"Hel","done":false}\n{"token":"lo","done":true}\n', {
+          headers: { "content-type": "application/x-ndjson" },
+        }),
     });
     const page = await playground.open();
     const url = new URL("/api/generate", server.url).href;
@@ -58,12 +66,24 @@ describe("a lane against another server", () => {
     await page.click("#connect");
     await waitForRow(page, /^1 client disconnect by server/);
     const rows = (await tableRows(page)).filter((row) => row.startsWith("1 "));
-    expect(rows.map((row) => row.split(" ").slice(1, 3).join(" "))).toEqual(["client open", "client headers", "client chunk", "client json-line", "client json-line", "client disconnect"]);
+    expect(rows.map((row) => row.split(" ").slice(1, 3).join(" "))).toEqual([
+      "client open",
+      "client headers",
+      "client chunk",
+      "client json-line",
+      "client json-line",
+      "client disconnect",
+    ]);
     expect(rows[0]).toBe(`1 client open stream GET ${url} (server side not visible)`);
-    expect(rows.filter((row) => row.includes("json-line"))).toEqual(['1 client json-line line 1: {"token":"Hel","done":false}', '1 client json-line line 2: {"token":"lo","done":true}']);
+    expect(rows.filter((row) => row.includes("json-line"))).toEqual([
+      '1 client json-line line 1: {"token":"Hel","done":false}',
+      '1 client json-line line 2: {"token":"lo","done":true}',
+    ]);
     // The parsed value is in the details.
     await page.click('.events-table tr[data-index]:has(td.kind:text-is("json-line"))');
-    expect(await page.locator("#details dd pre").last().textContent()).toBe(JSON.stringify({ token: "Hel", done: false }, null, 2));
+    expect(await page.locator("#details dd pre").last().textContent()).toBe(
+      JSON.stringify({ token: "Hel", done: false }, null, 2),
+    );
     await page.screenshot({ path: join(artifactsDir, "url-lane.png") });
   });
 });
@@ -105,7 +125,9 @@ describe("a slow lane", () => {
     await page.click("#slow-client summary");
     await page.fill("#client-read-rate", "fast");
     await page.click("#connect");
-    expect(await page.$eval("#client-read-rate", (input) => (input as HTMLInputElement).validationMessage)).toBe("Read at most: a number of bytes, such as 65536, 64KiB or 1MB");
+    expect(await page.$eval("#client-read-rate", (input) => (input as HTMLInputElement).validationMessage)).toBe(
+      "Read at most: a number of bytes, such as 65536, 64KiB or 1MB",
+    );
     expect(await page.locator(".lane-chip").count()).toBe(0);
   });
 });
@@ -120,7 +142,10 @@ describe("recordings", () => {
     await showEveryRow(page);
     await page.waitForFunction(() => {
       const rows = [...document.querySelectorAll(".events-table tr[data-index]")].map((row) => row.textContent ?? "");
-      return rows.filter((row) => row.includes("disconnectby server")).length === 2 && rows.filter((row) => /serverend/.test(row)).length === 2;
+      return (
+        rows.filter((row) => row.includes("disconnectby server")).length === 2 &&
+        rows.filter((row) => /serverend/.test(row)).length === 2
+      );
     });
     const before = await rowsWithTimes(page);
     const label = await page.getAttribute(".timeline canvas", "aria-label");
@@ -145,7 +170,9 @@ describe("recordings", () => {
     const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.click("#file-open-recording")]);
     await chooser.setFiles(file);
     await page.waitForSelector("#recording-bar:not([hidden])");
-    expect(await page.textContent("#recording-title")).toMatch(/^Recording .*\.recording\.jsonl \(.*\) · recorded .* by the playground · \d+ events, 2 lanes · read-only$/);
+    expect(await page.textContent("#recording-title")).toMatch(
+      /^Recording .*\.recording\.jsonl \(.*\) · recorded .* by the playground · \d+ events, 2 lanes · read-only$/,
+    );
     expect(await allRows(page, before.length)).toEqual(before);
     await page.evaluate(() => {
       const scroller = document.querySelector<HTMLElement>(".table-scroller")!;
@@ -160,8 +187,12 @@ describe("recordings", () => {
     expect(reopened).toContain(`showing ${formatDuration(Math.max(0, view.from))} to ${formatDuration(view.to)}.`);
     // The source, read-only, in place of the editor; nothing that would change the live session is offered.
     // The version serving last is shown first; the other is a choice away.
-    expect(await page.$$eval("#recording-source li", (lines) => lines.map((line) => line.textContent).join("\n"))).toBe(sseTicks.trimEnd());
-    expect(await page.$$eval("#recording-version option", (options) => options.map((option) => option.textContent))).toEqual(["v1 · untitled-1.ts", "v2 · untitled-1.ts"]);
+    expect(await page.$$eval("#recording-source li", (lines) => lines.map((line) => line.textContent).join("\n"))).toBe(
+      sseTicks.trimEnd(),
+    );
+    expect(
+      await page.$$eval("#recording-version option", (options) => options.map((option) => option.textContent)),
+    ).toEqual(["v1 · untitled-1.ts", "v2 · untitled-1.ts"]);
     expect(await page.isVisible("#editor")).toBe(false);
     expect(await page.isDisabled("#run")).toBe(true);
     expect(await page.isDisabled("#connect")).toBe(true);
@@ -184,7 +215,12 @@ describe("recordings", () => {
     await using dir = await createTempDir("recording-drop-");
     const snippet = join(dir.dir, "ticks.ts");
     await Bun.write(snippet, sseTicks);
-    const traced = Bun.spawnSync([process.execPath, join(import.meta.dir, "..", "..", "src", "cli", "trace-cli.ts"), snippet, "--json"]);
+    const traced = Bun.spawnSync([
+      process.execPath,
+      join(import.meta.dir, "..", "..", "src", "cli", "trace-cli.ts"),
+      snippet,
+      "--json",
+    ]);
     const text = traced.stdout.toString();
     const page = await playground.open();
     const transfer = await page.evaluateHandle((content) => {
@@ -195,9 +231,16 @@ describe("recordings", () => {
     await page.dispatchEvent("main", "dragover", { dataTransfer: transfer });
     await page.dispatchEvent("main", "drop", { dataTransfer: transfer });
     await page.waitForSelector("#recording-bar:not([hidden])");
-    expect(await page.textContent("#recording-title")).toMatch(/^Recording ticks\.jsonl · a trace --json timeline · \d+ events, 1 lane · read-only$/);
+    expect(await page.textContent("#recording-title")).toMatch(
+      /^Recording ticks\.jsonl · a trace --json timeline · \d+ events, 1 lane · read-only$/,
+    );
     await showOnly(page, { kind: "sse" });
-    expect((await tableRows(page)).map((row) => row.replace(/^1 client sse /, ""))).toEqual(['hello "hi"', 'message #1 "tick 1"', 'message #2 "tick 2"', 'message #3 "tick 3"']);
+    expect((await tableRows(page)).map((row) => row.replace(/^1 client sse /, ""))).toEqual([
+      'hello "hi"',
+      'message #1 "tick 1"',
+      'message #2 "tick 2"',
+      'message #3 "tick 3"',
+    ]);
     expect(await page.textContent("#recording-source")).toContain("carries no source");
   });
 
@@ -205,9 +248,15 @@ describe("recordings", () => {
     const page = await playground.open();
     await page.click("#file-menu summary");
     const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.click("#file-open-recording")]);
-    await chooser.setFiles({ name: "notes.jsonl", mimeType: "application/x-ndjson", buffer: Buffer.from('{"t":1,"lane":0,"side":"runner","kind":"nope"}\n') });
+    await chooser.setFiles({
+      name: "notes.jsonl",
+      mimeType: "application/x-ndjson",
+      buffer: Buffer.from('{"t":1,"lane":0,"side":"runner","kind":"nope"}\n'),
+    });
     await page.waitForFunction(() => document.getElementById("status")?.classList.contains("error"));
-    expect(await page.textContent("#status")).toStartWith("notes.jsonl is not a recording the playground can open: line 1, an event: kind must be one of loaded, load-error,");
+    expect(await page.textContent("#status")).toStartWith(
+      "notes.jsonl is not a recording the playground can open: line 1, an event: kind must be one of loaded, load-error,",
+    );
     expect(await page.isHidden("#recording-bar")).toBe(true);
   });
 });
@@ -237,7 +286,16 @@ describe("expectations from the timeline", () => {
     ]);
     const snippet = join(dir.dir, "ticks.ts");
     await Bun.write(snippet, sseTicks);
-    const checked = Bun.spawnSync([process.execPath, join(import.meta.dir, "..", "..", "src", "cli", "trace-cli.ts"), snippet, "--expect", expectations]);
-    expect({ code: checked.exitCode, last: checked.stdout.toString().trimEnd().split("\n").at(-1) }).toEqual({ code: 0, last: "All 7 expectations held." });
+    const checked = Bun.spawnSync([
+      process.execPath,
+      join(import.meta.dir, "..", "..", "src", "cli", "trace-cli.ts"),
+      snippet,
+      "--expect",
+      expectations,
+    ]);
+    expect({ code: checked.exitCode, last: checked.stdout.toString().trimEnd().split("\n").at(-1) }).toEqual({
+      code: 0,
+      last: "All 7 expectations held.",
+    });
   }, 30_000);
 });

@@ -10,8 +10,10 @@ import { artifactsDir } from "./chromium.ts";
 import type { Page } from "playwright-core";
 import { pasteAndRun, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 
-const documented = (name: string) => readFileSync(join(import.meta.dir, "..", "fixtures", "snippets", "documented", name), "utf8");
-const websocketFixture = (name: string) => readFileSync(join(import.meta.dir, "..", "fixtures", "snippets", "websocket", name), "utf8");
+const documented = (name: string) =>
+  readFileSync(join(import.meta.dir, "..", "fixtures", "snippets", "documented", name), "utf8");
+const websocketFixture = (name: string) =>
+  readFileSync(join(import.meta.dir, "..", "fixtures", "snippets", "websocket", name), "utf8");
 
 const playground = usePlaygroundInChromium();
 
@@ -68,7 +70,11 @@ describe("a WebSocket lane in Chromium", () => {
   test("the chat lesson fills the controls (three clients, a message every 400 ms) and Connect opens three lanes, each with its box", async () => {
     const page = await playground.open();
     await page.selectOption("#examples", "15-websocket-chat");
-    await page.waitForFunction(() => /v\d+ live/.test(document.getElementById("status")?.textContent ?? "") && document.getElementById("lesson")?.hidden === false);
+    await page.waitForFunction(
+      () =>
+        /v\d+ live/.test(document.getElementById("status")?.textContent ?? "") &&
+        document.getElementById("lesson")?.hidden === false,
+    );
     expect({
       kind: await page.inputValue("#client-kind"),
       path: await page.inputValue("#client-path"),
@@ -80,7 +86,8 @@ describe("a WebSocket lane in Chromium", () => {
     await page.waitForSelector('.ws-box[data-lane="3"]');
     // The table draws only the rows in view: find the publishes among the many messages.
     await page.fill('[aria-label="Filter by text"]', 'ws.publish to "room", 2 subscribers');
-    for (const lane of [1, 2, 3]) await waitForRow(page, new RegExp(`^${lane} server ws-publish ws\\.publish to "room", 2 subscribers`));
+    for (const lane of [1, 2, 3])
+      await waitForRow(page, new RegExp(`^${lane} server ws-publish ws\\.publish to "room", 2 subscribers`));
     await page.click("#disconnect-all");
     await page.waitForSelector(".ws-box", { state: "detached" });
   }, 60_000);
@@ -92,9 +99,15 @@ describe("a WebSocket lane in Chromium", () => {
     await page.check('.ws-box[data-lane="1"] .ws-hex');
     await page.fill('.ws-box[data-lane="1"] .ws-message', "abc");
     await page.click('.ws-box[data-lane="1"] .ws-send');
-    const invalid = await page.$eval('.ws-box[data-lane="1"] .ws-message', (input) => (input as HTMLInputElement).validationMessage);
+    const invalid = await page.$eval(
+      '.ws-box[data-lane="1"] .ws-message',
+      (input) => (input as HTMLInputElement).validationMessage,
+    );
     expect(invalid).toBe("two hex digits per byte, e.g. de ad be ef");
-    const sent = await page.$$eval(".events-table tr[data-index]", (rows) => rows.filter((row) => row.textContent?.includes("ws-send")).length);
+    const sent = await page.$$eval(
+      ".events-table tr[data-index]",
+      (rows) => rows.filter((row) => row.textContent?.includes("ws-send")).length,
+    );
     expect(sent).toBe(0);
   }, 60_000);
 });

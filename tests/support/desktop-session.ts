@@ -24,7 +24,8 @@ const coreLauncher = join(projectRoot, "node_modules", "electrobun", `dist-linux
 /** Why the desktop tests cannot run here, or undefined when they can. */
 export function desktopUnavailable(): string | undefined {
   if (process.platform !== "linux") return `the desktop tests run on Linux under Xvfb, not on ${process.platform}`;
-  if (!existsSync(coreLauncher)) return "Electrobun's native core is not installed (bash ../shared/desktop-harness/build-core.sh node_modules/electrobun)";
+  if (!existsSync(coreLauncher))
+    return "Electrobun's native core is not installed (bash ../shared/desktop-harness/build-core.sh node_modules/electrobun)";
   for (const command of ["Xvfb", "dbus-run-session", "xdotool", "import", "xprop", "xwininfo", "convert"]) {
     if (Bun.which(command) === null) return `${command} is not installed (see ../shared/desktop-harness/README.md)`;
   }
@@ -35,7 +36,11 @@ export function desktopUnavailable(): string | undefined {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until `check` returns something other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   while (true) {
     const value = await check();
@@ -48,13 +53,16 @@ export async function waitFor<T>(what: string, check: () => T | undefined | Prom
 /** Runs a command to completion and returns its stdout; a failure throws with its stderr. */
 export function run(command: string[], env: Record<string, string | undefined> = process.env): string {
   const result = Bun.spawnSync(command, { env, stdio: ["ignore", "pipe", "pipe"] });
-  if (result.exitCode !== 0) throw new Error(`${command.join(" ")} exited with ${result.exitCode}: ${result.stderr.toString().trim()}`);
+  if (result.exitCode !== 0)
+    throw new Error(`${command.join(" ")} exited with ${result.exitCode}: ${result.stderr.toString().trim()}`);
   return result.stdout.toString();
 }
 
 /** A display of the test's own: `Xvfb -displayfd` picks a free number and tells it. */
 export async function startXvfb(size = "1280x800x24") {
-  const xvfb = Bun.spawn(["Xvfb", "-displayfd", "1", "-screen", "0", size, "-nolisten", "tcp"], { stdio: ["ignore", "pipe", "ignore"] });
+  const xvfb = Bun.spawn(["Xvfb", "-displayfd", "1", "-screen", "0", size, "-nolisten", "tcp"], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   const reader = xvfb.stdout.getReader();
   let text = "";
   while (!text.includes("\n")) {
@@ -82,7 +90,10 @@ export function processesWith(marker: string): { pid: number; command: string }[
       if (!readFileSync(`/proc/${entry}/environ`, "latin1").includes(marker)) continue;
       // A zombie has ended; it only waits for its parent to notice.
       if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${entry}/stat`, "latin1"))) continue;
-      found.push({ pid: Number(entry), command: readFileSync(`/proc/${entry}/cmdline`, "latin1").replaceAll("\0", " ").trim() });
+      found.push({
+        pid: Number(entry),
+        command: readFileSync(`/proc/${entry}/cmdline`, "latin1").replaceAll("\0", " ").trim(),
+      });
     } catch {
       // The process ended while we looked.
     }
@@ -143,14 +154,21 @@ export function startDesktopSession(options: DesktopSessionOptions) {
     },
     /** Waits for a line matching `pattern` and returns it. */
     waitForLine(pattern: RegExp, timeoutMs: number): Promise<string> {
-      return waitFor(`a line matching ${pattern} (so far: ${lines.slice(-8).join(" | ")})`, () => lines.find((line) => pattern.test(line)), timeoutMs);
+      return waitFor(
+        `a line matching ${pattern} (so far: ${lines.slice(-8).join(" | ")})`,
+        () => lines.find((line) => pattern.test(line)),
+        timeoutMs,
+      );
     },
     /** The app's visible window, once there is one. */
     waitForWindow(timeoutMs: number): Promise<string> {
       return waitFor(
         "the app's window",
         () => {
-          const result = Bun.spawnSync(["xdotool", "search", "--onlyvisible", "--class", appWindowClass], { env: xenv, stdio: ["ignore", "pipe", "ignore"] });
+          const result = Bun.spawnSync(["xdotool", "search", "--onlyvisible", "--class", appWindowClass], {
+            env: xenv,
+            stdio: ["ignore", "pipe", "ignore"],
+          });
           return result.stdout.toString().trim().split("\n").find(Boolean);
         },
         timeoutMs,
@@ -162,7 +180,9 @@ export function startDesktopSession(options: DesktopSessionOptions) {
       return /= "(.*)"$/m.exec(text)?.[1] ?? "";
     },
     windowClass(window: string): string {
-      return run(["xprop", "-id", window, "WM_CLASS"], xenv).replace(/^WM_CLASS\(STRING\) = /, "").trim();
+      return run(["xprop", "-id", window, "WM_CLASS"], xenv)
+        .replace(/^WM_CLASS\(STRING\) = /, "")
+        .trim();
     },
     windowGeometry(window: string): { x: number; y: number; width: number; height: number } {
       const text = run(["xdotool", "getwindowgeometry", "--shell", window], xenv);
@@ -186,7 +206,9 @@ export function startDesktopSession(options: DesktopSessionOptions) {
         `a window named ${JSON.stringify(title)}`,
         () => {
           const tree = run(["xwininfo", "-root", "-tree"], xenv);
-          return new RegExp(`^\\s*(0x[0-9a-f]+) "${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}":`, "m").exec(tree)?.[1];
+          return new RegExp(`^\\s*(0x[0-9a-f]+) "${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}":`, "m").exec(
+            tree,
+          )?.[1];
         },
         timeoutMs,
       );
@@ -194,14 +216,25 @@ export function startDesktopSession(options: DesktopSessionOptions) {
     /** Closes the window as a window manager's close button would: the app runs its own close handling. */
     closeWindow(): void {
       // The script can fail after sending, naming a window that is already gone: that is success.
-      const result = Bun.spawnSync([closeWindowScript, appWindowClass], { env: xenv, stdio: ["ignore", "pipe", "pipe"] });
+      const result = Bun.spawnSync([closeWindowScript, appWindowClass], {
+        env: xenv,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       const output = result.stdout.toString() + result.stderr.toString();
-      if (result.exitCode !== 0 && !output.includes("BadWindow")) throw new Error(`close-window.py failed: ${output.trim()}`);
+      if (result.exitCode !== 0 && !output.includes("BadWindow"))
+        throw new Error(`close-window.py failed: ${output.trim()}`);
     },
     /** The `npm` process, as a terminal user's `kill` would find it. */
     npmPid(): number {
-      const found = processesWith(marker).find((p) => /(^|\/)npm( |$)/.test(p.command.split(" ")[0] ?? "") || p.command.startsWith("npm "));
-      if (!found) throw new Error(`npm is not running (running: ${processesWith(marker).map((p) => p.command).join(" | ")})`);
+      const found = processesWith(marker).find(
+        (p) => /(^|\/)npm( |$)/.test(p.command.split(" ")[0] ?? "") || p.command.startsWith("npm "),
+      );
+      if (!found)
+        throw new Error(
+          `npm is not running (running: ${processesWith(marker)
+            .map((p) => p.command)
+            .join(" | ")})`,
+        );
       return found.pid;
     },
     /** Waits until no process that `npm start` started is left, or fails naming them. */
@@ -225,7 +258,8 @@ export function startDesktopSession(options: DesktopSessionOptions) {
       mkdirSync(logs, { recursive: true });
       const name = marker.slice(-8);
       writeFileSync(join(logs, `${name}-npm-start.log`), `${lines.join("\n")}\n`);
-      if (existsSync(join(options.workspace, "desktop.log"))) copyFileSync(join(options.workspace, "desktop.log"), join(logs, `${name}-desktop.log`));
+      if (existsSync(join(options.workspace, "desktop.log")))
+        copyFileSync(join(options.workspace, "desktop.log"), join(logs, `${name}-desktop.log`));
       try {
         process.kill(-child.pid, "SIGKILL");
       } catch {

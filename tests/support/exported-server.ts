@@ -8,7 +8,9 @@ import type { ExportTarget } from "../../src/contract/index.ts";
 
 /** The deno binary the `deno` package ships (its own resolver links it from the platform package). */
 export function denoBinary(): string {
-  const resolved: unknown = (createRequire(import.meta.url)("deno/install_api.cjs") as { runInstall(): unknown }).runInstall();
+  const resolved: unknown = (
+    createRequire(import.meta.url)("deno/install_api.cjs") as { runInstall(): unknown }
+  ).runInstall();
   if (typeof resolved !== "string") throw new Error("the deno package did not give a binary path");
   return resolved;
 }
@@ -30,11 +32,20 @@ const listenTimeoutMs = 30_000;
  * Packages resolve from `scratch` upwards, as from the folder a user keeps the file in; Bun does
  * not install what is missing (`--no-install`).
  */
-export async function runExported(options: { target: ExportTarget; code: string; port: number; scratch: string; permissions?: string[] }) {
+export async function runExported(options: {
+  target: ExportTarget;
+  code: string;
+  port: number;
+  scratch: string;
+  permissions?: string[];
+}) {
   const dir = mkdtempSync(join(options.scratch, `${options.target}-`));
   const file = join(dir, "server.ts");
   await Bun.write(file, options.code);
-  const command = options.target === "bun" ? [process.execPath, "--no-install", file] : [denoBinary(), "run", "--allow-net", ...(options.permissions ?? []), file];
+  const command =
+    options.target === "bun"
+      ? [process.execPath, "--no-install", file]
+      : [denoBinary(), "run", "--allow-net", ...(options.permissions ?? []), file];
   const child: Subprocess<"ignore", "ignore", "pipe"> = Bun.spawn(command, {
     cwd: dir,
     stdin: "ignore",
@@ -53,7 +64,10 @@ export async function runExported(options: { target: ExportTarget; code: string;
       throw new Error(`${options.target} exited with ${child.exitCode}: ${stderr}`);
     }
     const open = await Bun.connect({ hostname: "127.0.0.1", port: options.port, socket: { data() {} } }).then(
-      (socket) => (socket.end(), true),
+      (socket) => {
+        socket.end();
+        return true;
+      },
       () => false,
     );
     if (open) return { url: `http://127.0.0.1:${options.port}/`, [Symbol.asyncDispose]: stop };

@@ -22,7 +22,10 @@ export async function startOracle(fixture: string) {
   try {
     const reader = child.stdout.getReader();
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the oracle for ${fixture} did not listen within ${startTimeoutMs} ms`)), startTimeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`the oracle for ${fixture} did not listen within ${startTimeoutMs} ms`)),
+        startTimeoutMs,
+      );
     });
     let text = "";
     while (!text.includes("\n")) {
@@ -32,7 +35,8 @@ export async function startOracle(fixture: string) {
     }
     reader.releaseLock();
     const announced: unknown = JSON.parse(text.slice(0, text.indexOf("\n")));
-    const port = announced !== null && typeof announced === "object" ? (announced as { port?: unknown }).port : undefined;
+    const port =
+      announced !== null && typeof announced === "object" ? (announced as { port?: unknown }).port : undefined;
     if (typeof port !== "number") throw new Error(`the oracle announced ${text}`);
     return { url: `http://127.0.0.1:${port}/`, [Symbol.asyncDispose]: stop };
   } catch (error) {
@@ -50,7 +54,10 @@ const framing = new Set(["connection", "keep-alive", "transfer-encoding", "conte
  * What a client receives from `url`: status, the message's headers and the body's bytes as text,
  * with the server's own host written as `<host>` (a 404 page may name the URL it was asked for).
  */
-export async function answerOf(url: string, init?: RequestInit): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+export async function answerOf(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const response = await fetch(url, init);
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {

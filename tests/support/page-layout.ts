@@ -19,7 +19,11 @@ export interface Point {
  * The centres of `selectors` in a page of `viewport` size. `prepare` runs in the page first (to
  * open a menu or a dialog whose contents are measured).
  */
-export async function measurePage(viewport: { width: number; height: number }, selectors: readonly string[], prepare?: string): Promise<Record<string, Point>> {
+export async function measurePage(
+  viewport: { width: number; height: number },
+  selectors: readonly string[],
+  prepare?: string,
+): Promise<Record<string, Point>> {
   const workspaceDir = await mkdtemp(join(tmpdir(), "page-layout-"));
   const host = await startHost({ port: 0, session: { workspaceDir } });
   const browser = await launchChromium();

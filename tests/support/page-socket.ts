@@ -1,6 +1,17 @@
 /** A page's side of the host's WebSocket, for tests: what it received, its requests' outcomes, and waits on both. */
 
-import type { DocumentReply, HostPushes, PageRequests, PushPayload, RemoteError, ReplyTo, SnippetDocument, TimelineEvent, TypeOf, WorkspaceState } from "../../src/contract/index.ts";
+import type {
+  DocumentReply,
+  HostPushes,
+  PageRequests,
+  PushPayload,
+  RemoteError,
+  ReplyTo,
+  SnippetDocument,
+  TimelineEvent,
+  TypeOf,
+  WorkspaceState,
+} from "../../src/contract/index.ts";
 import { letIn, type HostAddress } from "./test-host.ts";
 
 /** A message as the host sent it: a push (`payload`) or the answer to a request (`replyId`, then `reply` or `error`). */
@@ -41,7 +52,11 @@ export async function openPage(host: HostAddress, cookie?: string) {
     messages.push(parsed);
     if (parsed.payload?.type === "events") events.push(...parsed.payload.events);
     // Another page's clear arrives as a push, this page's own as its reply: either empties the timeline.
-    if (parsed.payload?.type === "cleared" || (parsed.replyId !== undefined && sentTypes.get(parsed.replyId) === "clear" && parsed.reply !== undefined)) events.length = 0;
+    if (
+      parsed.payload?.type === "cleared" ||
+      (parsed.replyId !== undefined && sentTypes.get(parsed.replyId) === "clear" && parsed.reply !== undefined)
+    )
+      events.length = 0;
     notify();
   });
   ws.addEventListener("close", () => {
@@ -95,7 +110,10 @@ export async function openPage(host: HostAddress, cookie?: string) {
   }
 
   /** Sends a request and resolves with its reply; an error answer throws. */
-  async function request<K extends TypeOf<PageRequests>>(type: K, fields: PageRequests[K]["request"]): Promise<ReplyTo<PageRequests, K>> {
+  async function request<K extends TypeOf<PageRequests>>(
+    type: K,
+    fields: PageRequests[K]["request"],
+  ): Promise<ReplyTo<PageRequests, K>> {
     const got = await outcome(type, fields);
     if ("error" in got) throw new Error(`${type} got an error: ${got.error.kind}: ${got.error.message}`);
     return got.reply;
@@ -125,10 +143,15 @@ export async function openPage(host: HostAddress, cookie?: string) {
       return (await until(() => pushes("workspace")[0])).workspace;
     },
     /** Sends a request whose reply must be a document, and returns the document. */
-    async document<K extends "file-new" | "file-open" | "file-save" | "file-save-dialog" | "file-open-dialog" | "file-conflict-resolve">(
-      type: K,
-      fields: PageRequests[K]["request"],
-    ): Promise<SnippetDocument> {
+    async document<
+      K extends
+        | "file-new"
+        | "file-open"
+        | "file-save"
+        | "file-save-dialog"
+        | "file-open-dialog"
+        | "file-conflict-resolve",
+    >(type: K, fields: PageRequests[K]["request"]): Promise<SnippetDocument> {
       const answer = (await request(type, fields)) as DocumentReply;
       if (answer.type !== "document") throw new Error(`expected a document, got ${JSON.stringify(answer)}`);
       return answer.document;

@@ -21,7 +21,9 @@ const folders = ["assets/examples", "tests/fixtures/snippets/documented"];
 export async function loadSnippetCorpus(): Promise<CorpusSnippet[]> {
   const snippets: CorpusSnippet[] = [{ name: "the starter snippet", source: starterSnippet }];
   for (const folder of folders) {
-    for (const file of readdirSync(join(root, folder)).filter((name) => name.endsWith(".ts")).sort()) {
+    for (const file of readdirSync(join(root, folder))
+      .filter((name) => name.endsWith(".ts"))
+      .sort()) {
       snippets.push({ name: `${folder}/${file}`, source: await Bun.file(join(root, folder, file)).text() });
     }
   }

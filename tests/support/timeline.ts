@@ -10,21 +10,33 @@ export const inlineSnippetPath = join(import.meta.dir, "..", "fixtures", "snippe
 export const fixture = (name: string) => join(import.meta.dir, "..", "fixtures", "snippets", name);
 
 /** Traces `source` (a snippet written inline in a test). */
-export function traceSource(source: string, options: Omit<TraceOptions, "snippetPath" | "source"> = {}): Promise<TraceResult> {
+export function traceSource(
+  source: string,
+  options: Omit<TraceOptions, "snippetPath" | "source"> = {},
+): Promise<TraceResult> {
   return traceSnippet({ snippetPath: inlineSnippetPath, source, ...options });
 }
 
 type EventOfKind<K extends TimelineEvent["kind"]> = Extract<TimelineEvent, { kind: K }>;
 
 /** Every event of one kind, typed. */
-export function ofKind<K extends TimelineEvent["kind"]>(events: readonly TimelineEvent[], kind: K, lane?: number): EventOfKind<K>[] {
+export function ofKind<K extends TimelineEvent["kind"]>(
+  events: readonly TimelineEvent[],
+  kind: K,
+  lane?: number,
+): EventOfKind<K>[] {
   return events.filter((e): e is EventOfKind<K> => e.kind === kind && (lane === undefined || e.lane === lane));
 }
 
 /** The one event of a kind; fails the test if there is not exactly one. */
-export function only<K extends TimelineEvent["kind"]>(events: readonly TimelineEvent[], kind: K, lane?: number): EventOfKind<K> {
+export function only<K extends TimelineEvent["kind"]>(
+  events: readonly TimelineEvent[],
+  kind: K,
+  lane?: number,
+): EventOfKind<K> {
   const found = ofKind(events, kind, lane);
-  if (found.length !== 1) throw new Error(`expected one ${kind} event, found ${found.length}: ${JSON.stringify(found).slice(0, 500)}`);
+  if (found.length !== 1)
+    throw new Error(`expected one ${kind} event, found ${found.length}: ${JSON.stringify(found).slice(0, 500)}`);
   return found[0]!;
 }
 

@@ -51,7 +51,12 @@ export function locateAppBundle(options: AppBundleOptions): AppBundle {
   if (os === "macos") {
     const folder = join(envFolder, `${options.appName}${suffix}.app`);
     const launcherCwd = join(folder, "Contents", "MacOS");
-    return { folder, launcher: join(launcherCwd, "launcher"), launcherCwd, stampFile: join(envFolder, "stream-playground-build.json") };
+    return {
+      folder,
+      launcher: join(launcherCwd, "launcher"),
+      launcherCwd,
+      stampFile: join(envFolder, "stream-playground-build.json"),
+    };
   }
   const folder = join(envFolder, `${options.appName.replaceAll(" ", "")}${suffix}`);
   const launcherCwd = join(folder, "bin");

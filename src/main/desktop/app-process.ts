@@ -87,7 +87,8 @@ export function spawnApp(options: SpawnAppOptions): AppProcess {
     terminate: () => signal(child.pid, "SIGTERM"),
     kill: () => {
       // Windows has no process groups to signal: taskkill ends the launcher's tree.
-      if (process.platform === "win32") Bun.spawnSync(["taskkill", "/T", "/F", "/PID", String(child.pid)], { stdio: ["ignore", "ignore", "ignore"] });
+      if (process.platform === "win32")
+        Bun.spawnSync(["taskkill", "/T", "/F", "/PID", String(child.pid)], { stdio: ["ignore", "ignore", "ignore"] });
       else signal(-child.pid, "SIGKILL");
     },
   };

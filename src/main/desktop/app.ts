@@ -34,18 +34,27 @@ let signalled = false;
 /** The system's dialogs. Electrobun 1.18.1 has no save dialog: a folder is picked, the file keeps its name. */
 const dialogs: FileDialogs = {
   async openFile({ startIn, fileTypes }) {
-    const [path] = await underWindow(() => Utils.openFileDialog({
-      startingFolder: startIn,
-      canChooseFiles: true,
-      canChooseDirectory: false,
-      allowsMultipleSelection: false,
-      // GTK reads each entry as a glob pattern.
-      allowedFileTypes: (fileTypes ?? ["*.ts", "*.tsx", "*.js", "*.mjs", "*.mts"]).join(","),
-    }));
+    const [path] = await underWindow(() =>
+      Utils.openFileDialog({
+        startingFolder: startIn,
+        canChooseFiles: true,
+        canChooseDirectory: false,
+        allowsMultipleSelection: false,
+        // GTK reads each entry as a glob pattern.
+        allowedFileTypes: (fileTypes ?? ["*.ts", "*.tsx", "*.js", "*.mjs", "*.mts"]).join(","),
+      }),
+    );
     return path ? path : undefined;
   },
   async saveFile({ suggestedName, startIn }) {
-    const [folder] = await underWindow(() => Utils.openFileDialog({ startingFolder: startIn, canChooseFiles: false, canChooseDirectory: true, allowsMultipleSelection: false }));
+    const [folder] = await underWindow(() =>
+      Utils.openFileDialog({
+        startingFolder: startIn,
+        canChooseFiles: false,
+        canChooseDirectory: true,
+        allowsMultipleSelection: false,
+      }),
+    );
     return folder ? join(folder, suggestedName) : undefined;
   },
   async confirmReplace(path) {
@@ -104,7 +113,12 @@ function openWindow(): BrowserWindow {
   });
   watchPageLoad(opened);
   if (process.platform === "linux") {
-    const problems = applyLinuxWindowLook({ window: opened.ptr, iconPath: join(projectRoot, "assets", "icon.png"), instanceName: "stream-playground", className: appTitle });
+    const problems = applyLinuxWindowLook({
+      window: opened.ptr,
+      iconPath: join(projectRoot, "assets", "icon.png"),
+      instanceName: "stream-playground",
+      className: appTitle,
+    });
     for (const problem of problems) console.error(`Stream Playground: ${problem}`);
   }
   return opened;
@@ -119,7 +133,9 @@ function watchPageLoad(opened: BrowserWindow): void {
   const since = pagesReady;
   setTimeout(() => {
     if (pagesReady > since || window !== opened || quitting) return;
-    console.error(`Stream Playground: the window's page did not load within ${pageLoadPatienceMs / 1000} s; loading it again`);
+    console.error(
+      `Stream Playground: the window's page did not load within ${pageLoadPatienceMs / 1000} s; loading it again`,
+    );
     opened.webview.loadURL(host.launchUrl);
   }, pageLoadPatienceMs);
 }
@@ -129,7 +145,11 @@ function quitNow(): void {
   quitting = true;
   const frame = window?.getFrame() ?? lastFrame;
   void (frame ? host.session.updateSettings({ window: frame }) : Promise.resolve())
-    .catch((error: unknown) => console.error(`Stream Playground: the window's place was not saved: ${error instanceof Error ? error.message : String(error)}`))
+    .catch((error: unknown) =>
+      console.error(
+        `Stream Playground: the window's place was not saved: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    )
     .then(() => host.stop())
     .finally(() => Utils.quit());
 }
@@ -171,7 +191,9 @@ Electrobun.events.on("before-quit", (event: { response?: { allow: boolean } }) =
   event.response = { allow: false };
   if (!signalled && host.session.hasUnsavedChanges()) {
     void confirmQuit().catch((error: unknown) => {
-      console.error(`Stream Playground: asking before quitting failed (${error instanceof Error ? error.message : String(error)}); the edits stay as a draft`);
+      console.error(
+        `Stream Playground: asking before quitting failed (${error instanceof Error ? error.message : String(error)}); the edits stay as a draft`,
+      );
       quitNow();
     });
   } else quitNow();

@@ -23,7 +23,9 @@ export async function withDialogParent<T>(window: Pointer | null | undefined, ru
       const request: DialogParentRequest = { parent: String(parent), pid: process.pid, existing: existing.map(String) };
       worker.postMessage(request);
     } catch (error) {
-      console.error(`Stream Playground: the dialog will not be tied to the window: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(
+        `Stream Playground: the dialog will not be tied to the window: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   try {

@@ -23,7 +23,9 @@ function projectRoot(): string {
     if (existsSync(join(dir, "src", "main", "desktop", "app.ts"))) return dir;
     if (dirname(dir) === dir) break;
   }
-  throw new Error(`cannot find the playground's files (src/main/desktop/app.ts) above ${import.meta.dir}; set STREAM_PLAYGROUND_ROOT`);
+  throw new Error(
+    `cannot find the playground's files (src/main/desktop/app.ts) above ${import.meta.dir}; set STREAM_PLAYGROUND_ROOT`,
+  );
 }
 
 // electrobun 1.18.1's `electrobun/bun` imports three.js and Babylon.js for its WebGPU helpers,
@@ -31,7 +33,10 @@ function projectRoot(): string {
 Bun.plugin({
   name: "no-webgpu-engines",
   setup(build) {
-    build.onLoad({ filter: /[\\/]node_modules[\\/](three|@babylonjs[\\/]core)[\\/]/ }, () => ({ contents: "export {};", loader: "js" }));
+    build.onLoad({ filter: /[\\/]node_modules[\\/](three|@babylonjs[\\/]core)[\\/]/ }, () => ({
+      contents: "export {};",
+      loader: "js",
+    }));
   },
 });
 

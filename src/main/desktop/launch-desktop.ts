@@ -28,7 +28,9 @@ export interface LaunchDesktopOptions {
   readyTimeoutMs?: number | undefined;
 }
 
-export type LaunchDesktopResult = { ok: true; run: DesktopRun; logFile: string } | { ok: false; reason: string; logFile: string };
+export type LaunchDesktopResult =
+  | { ok: true; run: DesktopRun; logFile: string }
+  | { ok: false; reason: string; logFile: string };
 
 /** The app's display name, as `electrobun.config.ts` gives it. */
 const appName = "Stream Playground";
@@ -53,7 +55,11 @@ export async function launchDesktop(options: LaunchDesktopOptions): Promise<Laun
     // A first build also fetches Electrobun's core from GitHub, which may be slow or unreachable.
     timeoutMs: options.downloadCore ? 10 * 60_000 : 3 * 60_000,
     onBuilding: () =>
-      options.say(options.downloadCore ? "Building the desktop app; fetching Electrobun's native core first (first start only)…" : "Building the desktop app (first start, or after an update)…"),
+      options.say(
+        options.downloadCore
+          ? "Building the desktop app; fetching Electrobun's native core first (first start only)…"
+          : "Building the desktop app (first start, or after an update)…",
+      ),
   });
   if (!built.ok) return { ok: false, reason: built.reason, logFile };
   if (options.signal.aborted) return { ok: false, reason: "stopped before the window opened", logFile };
@@ -62,7 +68,11 @@ export async function launchDesktop(options: LaunchDesktopOptions): Promise<Laun
       spawnApp({
         command: [bundle.launcher],
         cwd: bundle.launcherCwd,
-        env: { ...options.env, STREAM_PLAYGROUND_ROOT: options.projectRoot, STREAM_PLAYGROUND_LAUNCHED_BY: String(process.pid) },
+        env: {
+          ...options.env,
+          STREAM_PLAYGROUND_ROOT: options.projectRoot,
+          STREAM_PLAYGROUND_LAUNCHED_BY: String(process.pid),
+        },
       }),
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
     quitGraceMs: 5_000,

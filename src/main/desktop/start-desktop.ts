@@ -40,7 +40,9 @@ export interface DesktopRun {
 /** The last line that looks like an error, to say in one line why a start or a build failed. */
 export function lastErrorLine(lines: readonly string[]): string | undefined {
   // Harmless under Xvfb and on many desktops: not a reason.
-  return lines.findLast((line) => /error|fail|cannot|not found|denied|abort/i.test(line) && !line.includes("GLXBadWindow"))?.trim();
+  return lines
+    .findLast((line) => /error|fail|cannot|not found|denied|abort/i.test(line) && !line.includes("GLXBadWindow"))
+    ?.trim();
 }
 
 export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
@@ -61,7 +63,10 @@ export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
   };
 
   const readyTimer = setTimer(() => {
-    settle({ ok: false, reason: `the desktop window did not open within ${Math.round(options.readyTimeoutMs / 1000)} s` });
+    settle({
+      ok: false,
+      reason: `the desktop window did not open within ${Math.round(options.readyTimeoutMs / 1000)} s`,
+    });
     app.kill();
   }, options.readyTimeoutMs);
 
@@ -87,7 +92,10 @@ export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
     await reading;
     if (!opened) {
       const why = failure ?? lastErrorLine(recent);
-      settle({ ok: false, reason: failure ?? `the desktop app exited with code ${code} before its window opened${why ? ` (${why})` : ""}` });
+      settle({
+        ok: false,
+        reason: failure ?? `the desktop app exited with code ${code} before its window opened${why ? ` (${why})` : ""}`,
+      });
     }
     return code;
   });

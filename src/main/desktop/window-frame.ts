@@ -45,5 +45,10 @@ export function placeWindow(saved: Frame | undefined, screens: readonly ScreenAr
   const area = primary.workArea;
   const width = Math.min(preferredSize.width, Math.round(area.width * 0.92));
   const height = Math.min(preferredSize.height, Math.round(area.height * 0.92));
-  return { x: area.x + Math.round((area.width - width) / 2), y: area.y + Math.round((area.height - height) / 2), width, height };
+  return {
+    x: area.x + Math.round((area.width - width) / 2),
+    y: area.y + Math.round((area.height - height) / 2),
+    width,
+    height,
+  };
 }

@@ -10,10 +10,26 @@ const x11 = dlopen("libX11.so.6", {
   XOpenDisplay: { args: [FFIType.ptr], returns: FFIType.ptr },
   XCloseDisplay: { args: [FFIType.ptr], returns: FFIType.i32 },
   XDefaultRootWindow: { args: [FFIType.ptr], returns: FFIType.u64 },
-  XQueryTree: { args: [FFIType.ptr, FFIType.u64, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
+  XQueryTree: {
+    args: [FFIType.ptr, FFIType.u64, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr],
+    returns: FFIType.i32,
+  },
   XInternAtom: { args: [FFIType.ptr, FFIType.cstring, FFIType.i32], returns: FFIType.u64 },
   XGetWindowProperty: {
-    args: [FFIType.ptr, FFIType.u64, FFIType.u64, FFIType.i64, FFIType.i64, FFIType.i32, FFIType.u64, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr],
+    args: [
+      FFIType.ptr,
+      FFIType.u64,
+      FFIType.u64,
+      FFIType.i64,
+      FFIType.i64,
+      FFIType.i32,
+      FFIType.u64,
+      FFIType.ptr,
+      FFIType.ptr,
+      FFIType.ptr,
+      FFIType.ptr,
+      FFIType.ptr,
+    ],
     returns: FFIType.i32,
   },
   XSetTransientForHint: { args: [FFIType.ptr, FFIType.u64, FFIType.u64], returns: FFIType.i32 },
@@ -46,7 +62,8 @@ export function openX11Display(): X11Display {
       const parentOut = new BigUint64Array(1);
       const childrenOut = new BigUint64Array(1);
       const countOut = new Uint32Array(1);
-      if (x11.symbols.XQueryTree(display, root, ptr(rootOut), ptr(parentOut), ptr(childrenOut), ptr(countOut)) === 0) return [];
+      if (x11.symbols.XQueryTree(display, root, ptr(rootOut), ptr(parentOut), ptr(childrenOut), ptr(countOut)) === 0)
+        return [];
       const count = countOut[0]!;
       const children = Number(childrenOut[0]) as Pointer;
       if (count === 0 || !children) return [];
@@ -60,7 +77,20 @@ export function openX11Display(): X11Display {
       const itemsOut = new BigUint64Array(1);
       const afterOut = new BigUint64Array(1);
       const dataOut = new BigUint64Array(1);
-      const status = x11.symbols.XGetWindowProperty(display, window, pidAtom, 0, 1, 0, cardinal, ptr(typeOut), ptr(formatOut), ptr(itemsOut), ptr(afterOut), ptr(dataOut));
+      const status = x11.symbols.XGetWindowProperty(
+        display,
+        window,
+        pidAtom,
+        0,
+        1,
+        0,
+        cardinal,
+        ptr(typeOut),
+        ptr(formatOut),
+        ptr(itemsOut),
+        ptr(afterOut),
+        ptr(dataOut),
+      );
       const data = Number(dataOut[0]) as Pointer;
       if (status !== 0 || !data) return undefined;
       // Format 32 properties come back as C longs: 8 bytes on 64-bit Linux.

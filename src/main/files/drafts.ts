@@ -25,8 +25,14 @@ export async function createDraftStore(workspaceDir: string) {
   const index = new Map<string, string>();
   const stored = await readJsonFile(indexPath);
   const warning = stored.kind === "invalid" ? stored.message : undefined;
-  if (stored.kind === "ok" && stored.value !== null && typeof stored.value === "object" && !Array.isArray(stored.value)) {
-    for (const [id, path] of Object.entries(stored.value)) if (isDocumentId(id) && typeof path === "string" && isAbsolute(path)) index.set(id, path);
+  if (
+    stored.kind === "ok" &&
+    stored.value !== null &&
+    typeof stored.value === "object" &&
+    !Array.isArray(stored.value)
+  ) {
+    for (const [id, path] of Object.entries(stored.value))
+      if (isDocumentId(id) && typeof path === "string" && isAbsolute(path)) index.set(id, path);
   }
 
   const draftPath = (id: string) => join(folder, `${id}.ts`);

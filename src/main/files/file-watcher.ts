@@ -24,7 +24,9 @@ export interface FileWatch {
 /** A watch on `path`, or undefined when there is nothing there to watch (it appeared or went away). */
 function tryWatch(path: string, listener: (event: string, name: string | null) => void): FSWatcher | undefined {
   try {
-    const watcher = watch(path, { persistent: false }, (event, name) => listener(event, name === null ? null : String(name)));
+    const watcher = watch(path, { persistent: false }, (event, name) =>
+      listener(event, name === null ? null : String(name)),
+    );
     // A watch that breaks (its folder deleted) stops; the next settle re-arms what can be.
     watcher.on("error", () => watcher.close());
     return watcher;

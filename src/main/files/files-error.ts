@@ -47,7 +47,9 @@ export function describeFsError(error: unknown, path: string, what: "file" | "fo
   const code = errorCode(error);
   if (code === "ENOENT") return new FilesError("not-found", `There is no ${what} at ${path}.`);
   if (code === "ENOTDIR") {
-    return what === "folder" ? new FilesError("not-a-folder", `${path} is not a folder.`) : new FilesError("not-found", `There is no file at ${path}: part of its path is a file.`);
+    return what === "folder"
+      ? new FilesError("not-a-folder", `${path} is not a folder.`)
+      : new FilesError("not-found", `There is no file at ${path}: part of its path is a file.`);
   }
   if (code === "EISDIR") return new FilesError("not-a-file", `${path} is a folder, not a file.`);
   if (code === "EACCES" || code === "EPERM") return new FilesError("unreadable", `Permission denied for ${path}.`);
@@ -58,9 +60,14 @@ export function describeFsError(error: unknown, path: string, what: "file" | "fo
 /** A system error from writing `path`, as a FilesError with a sentence a user can act on. */
 export function describeWriteError(error: unknown, path: string): FilesError {
   const code = errorCode(error);
-  if (code === "ENOENT" || code === "ENOTDIR") return new FilesError("unwritable", `Could not write ${path}: its folder does not exist.`);
+  if (code === "ENOENT" || code === "ENOTDIR")
+    return new FilesError("unwritable", `Could not write ${path}: its folder does not exist.`);
   if (code === "EISDIR") return new FilesError("not-a-file", `${path} is a folder, not a file.`);
-  if (code === "EACCES" || code === "EPERM" || code === "EROFS") return new FilesError("unwritable", `Could not write ${path}: permission denied.`);
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS")
+    return new FilesError("unwritable", `Could not write ${path}: permission denied.`);
   if (code === "ENOSPC") return new FilesError("unwritable", `Could not write ${path}: the disk is full.`);
-  return new FilesError("unwritable", `Could not write ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  return new FilesError(
+    "unwritable",
+    `Could not write ${path}: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }

@@ -4,6 +4,7 @@
  * atomic writes).
  */
 
+import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { FileEntry } from "../../contract/index.ts";
@@ -32,7 +33,7 @@ async function linkKind(path: string): Promise<"directory" | "file" | undefined>
 /** Lists `dir`, leaving out the names in `hidden` (the workspace hides its drafts folder and its link to the packages). */
 export async function listFolder(dir: string, hidden: ReadonlySet<string> = new Set()): Promise<FolderListing> {
   const folder = resolve(dir);
-  let names;
+  let names: Dirent[];
   try {
     names = await readdir(folder, { withFileTypes: true });
   } catch (error) {
@@ -42,7 +43,13 @@ export async function listFolder(dir: string, hidden: ReadonlySet<string> = new 
   for (const entry of names) {
     if (entry.name.startsWith(".") || hidden.has(entry.name)) continue;
     const path = join(folder, entry.name);
-    const kind = entry.isSymbolicLink() ? await linkKind(path) : entry.isDirectory() ? "directory" : entry.isFile() ? "file" : undefined;
+    const kind = entry.isSymbolicLink()
+      ? await linkKind(path)
+      : entry.isDirectory()
+        ? "directory"
+        : entry.isFile()
+          ? "file"
+          : undefined;
     if (kind === "directory") entries.push({ name: entry.name, path, directory: true });
     else if (kind === "file" && isSnippetName(entry.name)) entries.push({ name: entry.name, path, directory: false });
   }

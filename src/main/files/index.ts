@@ -8,4 +8,10 @@ export { maxSnippetBytes } from "./snippet-names.ts";
 export { starterSnippet } from "./starter-snippet.ts";
 export { windowTitle } from "./window-title.ts";
 export { openRecordingWithDialog, recordingFileTypes } from "./recording-open.ts";
-export { openWorkspaceFiles, type FileChange, type FileDialogs, type WorkspaceFiles, type WorkspaceFilesOptions } from "./workspace-files.ts";
+export {
+  openWorkspaceFiles,
+  type FileChange,
+  type FileDialogs,
+  type WorkspaceFiles,
+  type WorkspaceFilesOptions,
+} from "./workspace-files.ts";

@@ -24,7 +24,10 @@ export async function readJsonFile(path: string): Promise<JsonRead> {
   try {
     return { kind: "ok", value: JSON.parse(text) as unknown };
   } catch (error) {
-    return { kind: "invalid", message: `${path} is not JSON (${error instanceof Error ? error.message : String(error)}); it was ignored.` };
+    return {
+      kind: "invalid",
+      message: `${path} is not JSON (${error instanceof Error ? error.message : String(error)}); it was ignored.`,
+    };
   }
 }
 

@@ -13,7 +13,10 @@ import type { FileDialogs } from "./workspace-files.ts";
 export const recordingFileTypes = ["*.jsonl", "*.ndjson", "*.json"];
 
 /** Asks for a recording with the system's dialog and reads it; `cancelled` when none was chosen. */
-export async function openRecordingWithDialog(dialogs: FileDialogs | undefined, startIn: string): Promise<RecordingFileReply> {
+export async function openRecordingWithDialog(
+  dialogs: FileDialogs | undefined,
+  startIn: string,
+): Promise<RecordingFileReply> {
   if (!dialogs) throw new FilesError("no-dialogs", "no system dialogs in browser mode");
   const path = await dialogs.openFile({ startIn, fileTypes: recordingFileTypes });
   if (path === undefined) return { type: "cancelled" };
@@ -21,7 +24,11 @@ export async function openRecordingWithDialog(dialogs: FileDialogs | undefined, 
     const info = await stat(path);
     if (info.isDirectory()) throw new FilesError("not-a-file", `${path} is a folder, not a file.`);
     // The limit of what a page may send the host to save: a recording the playground wrote fits.
-    if (info.size > maxSaveCopyBytes) throw new FilesError("too-large", `${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB; a recording can be at most ${maxSaveCopyBytes / 1024 / 1024} MB.`);
+    if (info.size > maxSaveCopyBytes)
+      throw new FilesError(
+        "too-large",
+        `${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB; a recording can be at most ${maxSaveCopyBytes / 1024 / 1024} MB.`,
+      );
     return { type: "opened", name: basename(path), text: await readFile(path, "utf8") };
   } catch (error) {
     throw error instanceof FilesError ? error : describeFsError(error, path, "file");

@@ -17,20 +17,31 @@ export interface SessionRecord {
 
 export const sessionFileName = "session.json";
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
 const isAbsolutePath = (value: unknown): value is string => typeof value === "string" && isAbsolute(value);
 
 /** The record from the file's contents; whatever does not check out is left out. */
 export function readSessionRecord(value: unknown): SessionRecord {
   if (!isObject(value)) return { recent: [] };
-  const recent = Array.isArray(value.recent) ? [...new Set(value.recent.filter(isAbsolutePath))].slice(0, maxRecentFiles) : [];
+  const recent = Array.isArray(value.recent)
+    ? [...new Set(value.recent.filter(isAbsolutePath))].slice(0, maxRecentFiles)
+    : [];
   const document = value.document;
-  if (!isObject(document) || !isDocumentId(document.id) || !isAbsolutePath(document.path) || typeof document.untitled !== "boolean") return { recent };
+  if (
+    !isObject(document) ||
+    !isDocumentId(document.id) ||
+    !isAbsolutePath(document.path) ||
+    typeof document.untitled !== "boolean"
+  )
+    return { recent };
   return { document: { id: document.id, path: document.path, untitled: document.untitled }, recent };
 }
 
 /** The last session's record, with a warning when the file was not usable. */
-export async function loadSessionRecord(workspaceDir: string): Promise<{ record: SessionRecord; warning?: string | undefined }> {
+export async function loadSessionRecord(
+  workspaceDir: string,
+): Promise<{ record: SessionRecord; warning?: string | undefined }> {
   const file = await readJsonFile(join(workspaceDir, sessionFileName));
   if (file.kind === "missing") return { record: { recent: [] } };
   if (file.kind === "invalid") return { record: { recent: [] }, warning: file.message };

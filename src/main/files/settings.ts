@@ -12,7 +12,8 @@ export const defaultSettings: Settings = { theme: "system", autoRun: false, defa
 
 /** Settings from the file's contents: every valid field, defaults for the rest. */
 export function readSettings(value: unknown): Settings {
-  const fields = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const fields =
+    value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   const settings: Settings = { ...defaultSettings };
   for (const [key, check] of Object.entries(settingFieldChecks) as [string, Check<unknown>][]) {
     const read = runCheck(check, fields[key]);
@@ -24,7 +25,9 @@ export function readSettings(value: unknown): Settings {
 export const settingsFileName = "settings.json";
 
 /** The saved settings (defaults when there are none), with a warning when the file was not usable. */
-export async function loadSettings(workspaceDir: string): Promise<{ settings: Settings; warning?: string | undefined }> {
+export async function loadSettings(
+  workspaceDir: string,
+): Promise<{ settings: Settings; warning?: string | undefined }> {
   const file = await readJsonFile(join(workspaceDir, settingsFileName));
   if (file.kind === "missing") return { settings: { ...defaultSettings } };
   if (file.kind === "invalid") return { settings: { ...defaultSettings }, warning: file.message };

@@ -25,7 +25,15 @@ import { listFolder, type FolderListing } from "./folder-listing.ts";
 import { withRecentFile } from "./recent-files.ts";
 import { loadSessionRecord, saveSessionRecord } from "./session-file.ts";
 import { loadSettings, saveSettings } from "./settings.ts";
-import { documentName, freeUntitledNumber, hasSnippetExtension, maxSnippetBytes, snippetExtensions, untitledNumber, untitledPath } from "./snippet-names.ts";
+import {
+  documentName,
+  freeUntitledNumber,
+  hasSnippetExtension,
+  maxSnippetBytes,
+  snippetExtensions,
+  untitledNumber,
+  untitledPath,
+} from "./snippet-names.ts";
 import { starterSnippet } from "./starter-snippet.ts";
 import { windowTitle } from "./window-title.ts";
 
@@ -79,8 +87,13 @@ const extensionList = snippetExtensions.join(", ");
 
 /** `path`, normalised, when it can be a snippet's file. */
 function snippetPath(path: string): string {
-  if (!isAbsolute(path)) throw new FilesError("relative-path", `A file path must be absolute, not ${JSON.stringify(path)}.`);
-  if (!hasSnippetExtension(path)) throw new FilesError("unsupported-type", `${basename(path)} is not a snippet: the playground opens and saves ${extensionList} files.`);
+  if (!isAbsolute(path))
+    throw new FilesError("relative-path", `A file path must be absolute, not ${JSON.stringify(path)}.`);
+  if (!hasSnippetExtension(path))
+    throw new FilesError(
+      "unsupported-type",
+      `${basename(path)} is not a snippet: the playground opens and saves ${extensionList} files.`,
+    );
   return resolve(path);
 }
 
@@ -90,7 +103,10 @@ async function readSnippet(path: string): Promise<string> {
     const info = await stat(path);
     if (info.isDirectory()) throw new FilesError("not-a-file", `${path} is a folder, not a file.`);
     if (info.size > maxSnippetBytes) {
-      throw new FilesError("too-large", `${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB; a snippet can be at most ${maxSnippetBytes / 1024 / 1024} MB.`);
+      throw new FilesError(
+        "too-large",
+        `${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB; a snippet can be at most ${maxSnippetBytes / 1024 / 1024} MB.`,
+      );
     }
     return await readFile(path, "utf8");
   } catch (error) {
@@ -139,7 +155,8 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
   const { record, warning } = await loadSessionRecord(workspaceDir);
   if (warning) warnings.push(warning);
   let recent: string[] = [];
-  for (const path of record.recent) if (untitledNumber(workspaceDir, path) === undefined && (await isFile(path))) recent.push(path);
+  for (const path of record.recent)
+    if (untitledNumber(workspaceDir, path) === undefined && (await isFile(path))) recent.push(path);
 
   let watch: FileWatch | undefined;
   let lastTitle: string | undefined;
@@ -185,7 +202,9 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
       serial(() => lookAgain(watched)).catch((error: unknown) => {
         // No page asked for this look, so there is no reply to carry the failure (a draft that
         // could not be removed); the host's log is where it can be seen.
-        console.error(`workspace: looking at ${watched.path} again failed: ${error instanceof Error ? error.message : String(error)}`);
+        console.error(
+          `workspace: looking at ${watched.path} again failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       });
     watch = watchFile(watched.path, () => void look(), options.watchDebounceMs ?? defaultWatchDebounceMs);
   }
@@ -204,10 +223,18 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
     const disk = await readIfUsable(last.path);
     if (last.untitled) {
       if (disk === undefined) return createUntitled(starterSnippet);
-      return { id: last.id, path: last.path, untitled: true, name: documentName(workspaceDir, last.path), source: disk, disk };
+      return {
+        id: last.id,
+        path: last.path,
+        untitled: true,
+        name: documentName(workspaceDir, last.path),
+        source: disk,
+        disk,
+      };
     }
     const draft = await drafts.read(last.id);
-    if (disk !== undefined) return { id: last.id, path: last.path, untitled: false, name: basename(last.path), source: draft ?? disk, disk };
+    if (disk !== undefined)
+      return { id: last.id, path: last.path, untitled: false, name: basename(last.path), source: draft ?? disk, disk };
     if (draft === undefined) return createUntitled(starterSnippet);
     // The file is gone but its unsaved edits are not: keep them as an untitled snippet whose name
     // says what happened (the protocol has no notice field for it).
@@ -219,7 +246,8 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
 
   /** An untitled snippet nobody touched is not worth keeping once another document is open. */
   async function dropIfUntouched(document: OpenDocument): Promise<void> {
-    if (document.untitled && document.source === starterSnippet && document.disk === starterSnippet) await removeIfPresent(document.path);
+    if (document.untitled && document.source === starterSnippet && document.disk === starterSnippet)
+      await removeIfPresent(document.path);
   }
 
   /** Leaves the open document for `next`: watches it, remembers it, retitles. */
@@ -235,7 +263,11 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
   }
 
   function openDocument(id: string): OpenDocument {
-    if (id !== current.id) throw new FilesError("not-open", `That document is no longer open (${current.name} is); reload the page to see it.`);
+    if (id !== current.id)
+      throw new FilesError(
+        "not-open",
+        `That document is no longer open (${current.name} is); reload the page to see it.`,
+      );
     return current;
   }
 
@@ -276,7 +308,14 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
     if (path === current.path) return snapshot();
     const disk = await readSnippet(path);
     if (untitledNumber(workspaceDir, path) !== undefined) {
-      return switchTo({ id: newDocumentId(), path, untitled: true, name: documentName(workspaceDir, path), source: disk, disk });
+      return switchTo({
+        id: newDocumentId(),
+        path,
+        untitled: true,
+        name: documentName(workspaceDir, path),
+        source: disk,
+        disk,
+      });
     }
     const draftId = drafts.idFor(path);
     const draft = draftId === undefined ? undefined : await drafts.read(draftId);
@@ -289,7 +328,8 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
     const path = snippetPath(requested);
     if (path === document.path) return saveInPlace(document, source);
     try {
-      if ((await stat(path)).isDirectory()) throw new FilesError("not-a-file", `${path} is a folder; choose a file name inside it.`);
+      if ((await stat(path)).isDirectory())
+        throw new FilesError("not-a-file", `${path} is a folder; choose a file name inside it.`);
     } catch (error) {
       if (error instanceof FilesError) throw error;
       if (errorCode(error) !== "ENOENT") throw describeFsError(error, path, "file");
@@ -325,7 +365,10 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
   /** Where to save an untitled snippet: the system dialog's answer, or a request for a path. */
   async function askWhereToSave(document: OpenDocument): Promise<string | undefined> {
     if (!options.dialogs) {
-      throw new FilesError("needs-path", `${document.name} has no file of its own yet: give a path to save it to (Save As).`);
+      throw new FilesError(
+        "needs-path",
+        `${document.name} has no file of its own yet: give a path to save it to (Save As).`,
+      );
     }
     return chooseSavePath(options.dialogs, basename(document.path), document.path);
   }
@@ -336,7 +379,11 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
   }
 
   /** Asks where to save; a file that exists (other than `ownPath`) is replaced only when the user agrees. */
-  async function chooseSavePath(dialogs: FileDialogs, suggestedName: string, ownPath?: string): Promise<string | undefined> {
+  async function chooseSavePath(
+    dialogs: FileDialogs,
+    suggestedName: string,
+    ownPath?: string,
+  ): Promise<string | undefined> {
     const path = await dialogs.saveFile({ suggestedName, startIn: dialogFolder() });
     if (path === undefined || path === ownPath || !(await isFile(path))) return path;
     return (await dialogs.confirmReplace(path)) ? path : undefined;
@@ -349,7 +396,13 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
 
     /** What a page needs to show the workspace. */
     state(): WorkspaceState {
-      return { workspaceDir, document: snapshot(), recent: [...recent], settings: { ...settings }, nativeDialogs: options.dialogs !== undefined };
+      return {
+        workspaceDir,
+        document: snapshot(),
+        recent: [...recent],
+        settings: { ...settings },
+        nativeDialogs: options.dialogs !== undefined,
+      };
     },
 
     document(): SnippetDocument {
@@ -459,7 +512,9 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
 
     /** A folder's folders and snippets; the workspace folder (without its drafts) when none is named. */
     list(dir?: string): Promise<FolderListing> {
-      return dir === undefined || resolve(dir) === workspaceDir ? listFolder(workspaceDir, new Set([draftsFolderName, "node_modules"])) : listFolder(dir);
+      return dir === undefined || resolve(dir) === workspaceDir
+        ? listFolder(workspaceDir, new Set([draftsFolderName, "node_modules"]))
+        : listFolder(dir);
     },
 
     /** Merges `patch` into the settings and saves them. */

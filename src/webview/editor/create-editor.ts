@@ -77,7 +77,12 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
     setDark: (dark: boolean) => monaco.editor.setTheme(themeFor(dark)),
     /** Shows a load error at its line (line 1 when it has none). */
     showLoadError(event: LoadErrorEvent): void {
-      loadError = { ...lineRange(event.line ?? 1, event.column ?? 1), severity: monaco.MarkerSeverity.Error, message: `${event.failure}: ${event.message}`, source: "load" };
+      loadError = {
+        ...lineRange(event.line ?? 1, event.column ?? 1),
+        severity: monaco.MarkerSeverity.Error,
+        message: `${event.failure}: ${event.message}`,
+        source: "load",
+      };
       render();
     },
     /** The snippet loaded: its earlier load error no longer applies. */
@@ -107,8 +112,15 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
         if (event.kind === "loaded" && event.version === version) {
           for (const notice of event.notices) add(notice.line, monaco.MarkerSeverity.Warning, notice.message, "notice");
         } else if (event.kind === "uncaught") add(event.line, monaco.MarkerSeverity.Error, event.message, "runtime");
-        else if (event.kind === "error" && event.version === version) add(event.line, monaco.MarkerSeverity.Error, `${event.message} (thrown in the ${event.handler === undefined ? event.during : `websocket ${event.handler} handler`})`, "runtime");
-        else if (event.kind === "leak" && event.version === version) add(event.line, monaco.MarkerSeverity.Warning, `leak (${event.what}): ${event.detail}`, "leak");
+        else if (event.kind === "error" && event.version === version)
+          add(
+            event.line,
+            monaco.MarkerSeverity.Error,
+            `${event.message} (thrown in the ${event.handler === undefined ? event.during : `websocket ${event.handler} handler`})`,
+            "runtime",
+          );
+        else if (event.kind === "leak" && event.version === version)
+          add(event.line, monaco.MarkerSeverity.Warning, `leak (${event.what}): ${event.detail}`, "leak");
       }
       if (runtime.length !== before || events.length === 0) render();
     },

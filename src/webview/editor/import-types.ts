@@ -63,10 +63,20 @@ export function createImportTypes(monaco: MonacoApi, model: Monaco.editor.ITextM
     const diagnostics = await worker.getSemanticDiagnostics(model.uri.toString());
     const found: UnresolvedImport[] = [];
     for (const diagnostic of diagnostics) {
-      if (!unresolvedModuleCodes.includes(diagnostic.code) || diagnostic.start === undefined || diagnostic.length === undefined) continue;
+      if (
+        !unresolvedModuleCodes.includes(diagnostic.code) ||
+        diagnostic.start === undefined ||
+        diagnostic.length === undefined
+      )
+        continue;
       const start = model.getPositionAt(diagnostic.start);
       const end = model.getPositionAt(diagnostic.start + diagnostic.length);
-      const range = { startLineNumber: start.lineNumber, startColumn: start.column, endLineNumber: end.lineNumber, endColumn: end.column };
+      const range = {
+        startLineNumber: start.lineNumber,
+        startColumn: start.column,
+        endLineNumber: end.lineNumber,
+        endColumn: end.column,
+      };
       // The diagnostic spans the specifier's string literal, quotes included.
       const literal = model.getValueInRange(range);
       if (literal.length >= 2) found.push({ specifier: literal.slice(1, -1), range });
@@ -81,7 +91,8 @@ export function createImportTypes(monaco: MonacoApi, model: Monaco.editor.ITextM
         (reply) => {
           if (reply.kind === "package" && folder === folderOf(from)) {
             const present = defaults.getExtraLibs();
-            for (const [path, text] of Object.entries(reply.files)) if (!(path in present)) added.push(defaults.addExtraLib(text, path));
+            for (const [path, text] of Object.entries(reply.files))
+              if (!(path in present)) added.push(defaults.addExtraLib(text, path));
           }
           return reply;
         },
@@ -123,7 +134,13 @@ export function createImportTypes(monaco: MonacoApi, model: Monaco.editor.ITextM
     const markers: Monaco.editor.IMarkerData[] = [];
     unresolved.forEach((item, i) => {
       const reply = replies[i];
-      if (reply?.kind === "missing") markers.push({ ...item.range, severity: monaco.MarkerSeverity.Error, message: reply.message, source: "imports" });
+      if (reply?.kind === "missing")
+        markers.push({
+          ...item.range,
+          severity: monaco.MarkerSeverity.Error,
+          message: reply.message,
+          source: "imports",
+        });
     });
     monaco.editor.setModelMarkers(model, owner, markers);
   }
@@ -132,11 +149,17 @@ export function createImportTypes(monaco: MonacoApi, model: Monaco.editor.ITextM
   function schedule(delay: number): void {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      checking = checking.then(check).catch((error: unknown) => console.warn("checking the snippet's imports failed:", error));
+      checking = checking
+        .then(check)
+        .catch((error: unknown) => console.warn("checking the snippet's imports failed:", error));
     }, delay);
   }
 
-  const subscriptions = [model.onDidChangeContent(() => schedule(delayMs)), defaults.onDidChange(() => schedule(0)), defaults.onDidExtraLibsChange(() => schedule(delayMs))];
+  const subscriptions = [
+    model.onDidChangeContent(() => schedule(delayMs)),
+    defaults.onDidChange(() => schedule(0)),
+    defaults.onDidExtraLibsChange(() => schedule(delayMs)),
+  ];
   schedule(0);
 
   return {

@@ -36,7 +36,11 @@ function applyTypes(monaco: MonacoApi, types: EditorTypes): void {
   // Parsed by the host's TypeScript, the same version as Monaco's: values Monaco's narrower enum
   // declarations do not list (module Preserve, moduleResolution Bundler) are valid there.
   defaults.setCompilerOptions(types.compilerOptions as Monaco.typescript.CompilerOptions);
-  defaults.setDiagnosticsOptions({ ...defaults.getDiagnosticsOptions(), noSemanticValidation: false, diagnosticCodesToIgnore: unresolvedModuleCodes });
+  defaults.setDiagnosticsOptions({
+    ...defaults.getDiagnosticsOptions(),
+    noSemanticValidation: false,
+    diagnosticCodesToIgnore: unresolvedModuleCodes,
+  });
 }
 
 /** Before the editor's model exists: syntax checks only, until `loadSnippetTypes` has put the types in. */

@@ -121,7 +121,7 @@ export function createMarkPainter(raster: MarkRaster) {
             break;
           default: {
             const _never: never = name;
-            return _never;
+            return;
           }
         }
       }
@@ -141,25 +141,60 @@ export function createMarkPainter(raster: MarkRaster) {
     totals.fill(0, 0, columns);
     const lo = frame.lo[index]!;
     const hi = frame.hi[index]!;
-    const binned = binMarks(row.times, row.starts, row.roleIds, lo, hi, frame.from, frame.to, frame.scale, columns, bins, totals);
+    const binned = binMarks(
+      row.times,
+      row.starts,
+      row.roleIds,
+      lo,
+      hi,
+      frame.from,
+      frame.to,
+      frame.scale,
+      columns,
+      bins,
+      totals,
+    );
     frame.stats.binned += binned;
     if (binned < hi - lo) foldedSpans(frame, row.times, row.starts, row.sizes, lo, hi, top, h);
     paintColumns(bins, totals, columns, frame.left, top, h, frame.scene.dpr);
   }
 
-  function foldedSpans(frame: Frame, times: Float64Array, starts: Float64Array, sizes: Float32Array, lo: number, hi: number, top: number, h: number): void {
+  function foldedSpans(
+    frame: Frame,
+    times: Float64Array,
+    starts: Float64Array,
+    sizes: Float32Array,
+    lo: number,
+    hi: number,
+    top: number,
+    h: number,
+  ): void {
     const { from, to, left, scale } = frame;
     for (let i = lo; i < hi; i++) {
       const start = starts[i]!;
       const t = times[i]!;
       if (start === t || start > to) continue;
       const fh = Math.max(3, h * sizes[i]! * 0.8);
-      raster.rect(left + (start - from) * scale, top + h / 2 - fh / 2, Math.max(2, (t - start) * scale), fh, foldedColour);
+      raster.rect(
+        left + (start - from) * scale,
+        top + h / 2 - fh / 2,
+        Math.max(2, (t - start) * scale),
+        fh,
+        foldedColour,
+      );
     }
   }
 
   /** One stacked bar per pixel column, log-scaled so one mark still shows beside thousands. */
-  function paintColumns(counts: Int32Array, sums: Int32Array, columns: number, left: number, top: number, h: number, dpr: number): void {
+  function paintColumns(
+    counts: Int32Array,
+    sums: Int32Array,
+    columns: number,
+    left: number,
+    top: number,
+    h: number,
+    dpr: number,
+  ): void {
     const { pixels, width, height, clipLeft, clipTop } = raster.surface;
     const bottom = Math.min(height, Math.round((top + h) * dpr));
     const rowTop = Math.max(clipTop, Math.round(top * dpr));

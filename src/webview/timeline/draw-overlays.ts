@@ -79,7 +79,8 @@ export function createOverlayPainter() {
         if (span.start > frame.to) break;
         const end = span.end ?? Math.max(model.lastT, frame.scene.now ?? -Infinity);
         if (end < frame.from) continue;
-        const colour = span.outcome === "leak" ? theme.roles.leak : span.outcome === "cleanup" ? theme.roles.cleanup : theme.muted;
+        const colour =
+          span.outcome === "leak" ? theme.roles.leak : span.outcome === "cleanup" ? theme.roles.cleanup : theme.muted;
         const x0 = xOf(frame, span.start);
         const w = Math.max(2, xOf(frame, end) - x0);
         ctx.fillStyle = colour;
@@ -122,7 +123,8 @@ export function createOverlayPainter() {
         ctx.moveTo(xw, y0);
         ctx.lineTo(xc, y1);
         const { selected, hovered } = scene;
-        if (write === selected || chunk === selected || write === hovered || chunk === hovered) highlighted.push(xw, y0, xc, y1);
+        if (write === selected || chunk === selected || write === hovered || chunk === hovered)
+          highlighted.push(xw, y0, xc, y1);
       }
     }
     ctx.strokeStyle = theme.link;
@@ -194,7 +196,11 @@ export function createOverlayPainter() {
         if (span.start > frame.to) break;
         // A leak span's marks carry the leak labels. A span begun off screen keeps its label at the left edge.
         if (span.outcome === "leak" || (span.end ?? Infinity) < frame.from) continue;
-        put(span.label, Math.max(frame.left, xOf(frame, span.start) - 2), span.outcome === "cleanup" ? theme.roles.cleanup : theme.muted);
+        put(
+          span.label,
+          Math.max(frame.left, xOf(frame, span.start) - 2),
+          span.outcome === "cleanup" ? theme.roles.cleanup : theme.muted,
+        );
       }
       if (box.row.side === "server") {
         for (const request of box.row.requests) {
@@ -202,7 +208,11 @@ export function createOverlayPainter() {
           if (request.websocket) continue;
           const since = model.staleFrom(request.version);
           if (since === undefined || since > request.end || request.end < frame.from) continue;
-          put(`v${request.version} (stale)`, Math.max(frame.left, xOf(frame, Math.max(since, request.start))), theme.muted);
+          put(
+            `v${request.version} (stale)`,
+            Math.max(frame.left, xOf(frame, Math.max(since, request.start))),
+            theme.muted,
+          );
         }
       }
       for (const pass of labelPasses.slice(1)) if (shown <= pass.maxMarks) markLabels(pass.roles);

@@ -78,7 +78,8 @@ export function plotGeometry(width: number, range: TimeRange): { left: number; p
 
 export const xOf = (frame: Frame, t: number): number => frame.left + (t - frame.from) * frame.scale;
 
-export const isVisible = (frame: Frame, box: RowBox): boolean => box.top + box.height > axisHeight && box.top < frame.scene.height;
+export const isVisible = (frame: Frame, box: RowBox): boolean =>
+  box.top + box.height > axisHeight && box.top < frame.scene.height;
 
 /** Top of the area marks are drawn in (below the label band, when the row has one). */
 export const barTop = (box: RowBox): number => box.top + (box.height >= labelledRowHeight ? labelBand : 2);

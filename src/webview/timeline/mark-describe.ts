@@ -67,13 +67,21 @@ export function describeEvent(event: TimelineEvent): MarkLook {
     case "restarted":
       return { role: "load", label: `restarted (${event.cause})`, size: 1 };
     case "log":
-      return { role: event.level === "error" || event.level === "stderr" ? "error" : "log", label: clip(event.text), size: 0.4 };
+      return {
+        role: event.level === "error" || event.level === "stderr" ? "error" : "log",
+        label: clip(event.text),
+        size: 0.4,
+      };
     case "uncaught":
       return { role: "error", label: `uncaught: ${clip(event.message)}`, size: 1 };
     case "summary":
       return { role: "lifecycle", label: "summary", size: lifecycleSize };
     case "request":
-      return { role: "lifecycle", label: `${event.method} ${clip(event.path, 24)} → v${event.version}`, size: lifecycleSize };
+      return {
+        role: "lifecycle",
+        label: `${event.method} ${clip(event.path, 24)} → v${event.version}`,
+        size: lifecycleSize,
+      };
     case "response":
       return { role: "lifecycle", label: `${event.status}`, size: lifecycleSize };
     case "write":
@@ -99,11 +107,23 @@ export function describeEvent(event: TimelineEvent): MarkLook {
     case "chunk":
       return { role: "chunk", label: formatBytes(event.bytes), size: sizeForBytes(event.bytes) };
     case "sse":
-      return { role: "sse", label: `${clip(escapeInvisible(event.event), 24)}${event.lastEventId === "" ? "" : ` #${clip(escapeInvisible(event.lastEventId), 12)}`}`, size: pointSize };
+      return {
+        role: "sse",
+        label: `${clip(escapeInvisible(event.event), 24)}${event.lastEventId === "" ? "" : ` #${clip(escapeInvisible(event.lastEventId), 12)}`}`,
+        size: pointSize,
+      };
     case "sse-no-event":
       return event.reason === "id-only"
-        ? { role: "sse", label: event.lastEventId === "" ? "id reset" : `id → ${clip(escapeInvisible(event.lastEventId), 12)}`, size: 0.4 }
-        : { role: event.reason === "unfinished" ? "abort" : "log", label: event.reason === "unfinished" ? "unfinished event dropped" : "no data", size: 0.4 };
+        ? {
+            role: "sse",
+            label: event.lastEventId === "" ? "id reset" : `id → ${clip(escapeInvisible(event.lastEventId), 12)}`,
+            size: 0.4,
+          }
+        : {
+            role: event.reason === "unfinished" ? "abort" : "log",
+            label: event.reason === "unfinished" ? "unfinished event dropped" : "no data",
+            size: 0.4,
+          };
     case "sse-comment":
       return { role: "log", label: `: ${clip(event.text, 20)}`, size: 0.4 };
     case "sse-retry":
@@ -115,14 +135,26 @@ export function describeEvent(event: TimelineEvent): MarkLook {
         ? { role: "sse", label: clip(escapeInvisible(event.text), 24), size: pointSize }
         : { role: "error", label: `line ${event.line}: not JSON`, size: 1 };
     case "reading":
-      return { role: event.state === "paused" ? "abort" : "lifecycle", label: `${event.state === "paused" ? "paused" : "resumed"} reading`, size: pointSize };
+      return {
+        role: event.state === "paused" ? "abort" : "lifecycle",
+        label: `${event.state === "paused" ? "paused" : "resumed"} reading`,
+        size: pointSize,
+      };
     case "disconnect":
       if (event.by === "drop") return { role: "abort", label: "dropped", size: lifecycleSize };
-      return { role: event.by === "error" ? "error" : "lifecycle", label: `disconnect by ${event.by}`, size: lifecycleSize };
+      return {
+        role: event.by === "error" ? "error" : "lifecycle",
+        label: `disconnect by ${event.by}`,
+        size: lifecycleSize,
+      };
     case "reconnect":
       return { role: "lifecycle", label: `reconnect after ${formatDuration(event.delayMs)}`, size: lifecycleSize };
     case "ws-open":
-      return { role: "lifecycle", label: event.side === "server" ? `ws open v${event.version}` : "ws open", size: lifecycleSize };
+      return {
+        role: "lifecycle",
+        label: event.side === "server" ? `ws open v${event.version}` : "ws open",
+        size: lifecycleSize,
+      };
     // What a side sent is drawn as a write, what it received as a chunk, on either row.
     case "ws-send":
       return { role: "write", label: messageLabel(event), size: sizeForBytes(event.bytes) };
@@ -131,7 +163,11 @@ export function describeEvent(event: TimelineEvent): MarkLook {
     case "ws-drain":
       return { role: "cleanup", label: "drain", size: pointSize };
     case "ws-close":
-      return { role: event.code === 1000 || event.code === 1001 || event.code === 1005 ? "lifecycle" : "abort", label: `ws close ${event.code}`, size: lifecycleSize };
+      return {
+        role: event.code === 1000 || event.code === 1001 || event.code === 1005 ? "lifecycle" : "abort",
+        label: `ws close ${event.code}`,
+        size: lifecycleSize,
+      };
     case "ws-publish":
       return { role: "sse", label: `publish ${clip(event.topic, 16)} → ${event.subscribers}`, size: pointSize };
     case "ws-error":

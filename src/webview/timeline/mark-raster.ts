@@ -32,10 +32,10 @@ export function createMarkRaster() {
   /** Fills device pixels `[x0, x1) × [y0, y1)`, clipped. */
   function fill(x0: number, x1: number, y0: number, y1: number, colour: number): void {
     const w = width;
-    const a = x0 < clipLeft ? clipLeft : x0;
-    const b = x1 > w ? w : x1;
-    const c = y0 < clipTop ? clipTop : y0;
-    const d = y1 > height ? height : y1;
+    const a = Math.max(x0, clipLeft);
+    const b = Math.min(x1, w);
+    const c = Math.max(y0, clipTop);
+    const d = Math.min(y1, height);
     if (b <= a || d <= c) return;
     touch(c, d);
     const px = pixels;

@@ -22,7 +22,8 @@ export function ticksFor(from: number, to: number, maxTicks: number): Ticks {
   const first = Math.ceil(from / step);
   const last = Math.floor(to / step);
   // toPrecision drops float noise (0.2 × 63 is 12.600000000000001); `|| 0` turns -0 into 0.
-  for (let i = first; i <= last && values.length <= maxTicks * 2; i++) values.push(Number((i * step).toPrecision(12)) || 0);
+  for (let i = first; i <= last && values.length <= maxTicks * 2; i++)
+    values.push(Number((i * step).toPrecision(12)) || 0);
   return { step, values };
 }
 

@@ -61,7 +61,11 @@ export function createTimelineRenderer() {
     ctx.font = `11px ${theme.font}`;
     ctx.fillStyle = theme.bg;
     ctx.fillRect(0, 0, width, height);
-    const ticks = ticksFor(range.from - model.timelineStart, range.to - model.timelineStart, Math.max(2, Math.floor(plotWidth / 110)));
+    const ticks = ticksFor(
+      range.from - model.timelineStart,
+      range.to - model.timelineStart,
+      Math.max(2, Math.floor(plotWidth / 110)),
+    );
 
     ctx.save();
     ctx.beginPath();
@@ -82,7 +86,11 @@ export function createTimelineRenderer() {
     if (model.eventCount === 0) {
       ctx.fillStyle = theme.muted;
       ctx.textAlign = "center";
-      ctx.fillText("No events yet. Connect a client to see what the server writes and what it receives.", left + plotWidth / 2, axisHeight + 60);
+      ctx.fillText(
+        "No events yet. Connect a client to see what the server writes and what it receives.",
+        left + plotWidth / 2,
+        axisHeight + 60,
+      );
       ctx.textAlign = "start";
     }
     gutter(frame);
@@ -93,9 +101,11 @@ export function createTimelineRenderer() {
   function lanes(frame: Frame, ticks: Ticks, left: number): void {
     const { ctx, theme, boxes, scene } = frame;
     ctx.fillStyle = theme.laneAlt;
-    for (const box of boxes) if (box.laneParity === 1 && isVisible(frame, box)) ctx.fillRect(left, box.top, scene.width - left, box.height);
+    for (const box of boxes)
+      if (box.laneParity === 1 && isVisible(frame, box)) ctx.fillRect(left, box.top, scene.width - left, box.height);
     ctx.fillStyle = theme.grid;
-    for (const tick of ticks.values) ctx.fillRect(Math.round(xAt(frame, tick)), axisHeight, 1, scene.height - axisHeight);
+    for (const tick of ticks.values)
+      ctx.fillRect(Math.round(xAt(frame, tick)), axisHeight, 1, scene.height - axisHeight);
     boxes.forEach((box, i) => {
       if (i === 0 || !isVisible(frame, box)) return;
       // A full line between lanes, a faint one between a lane's server and client rows.
@@ -106,7 +116,9 @@ export function createTimelineRenderer() {
     ctx.globalAlpha = 1;
     ctx.fillStyle = theme.muted;
     ctx.textBaseline = "middle";
-    for (const box of boxes) if (box.row.note !== undefined && isVisible(frame, box)) ctx.fillText(box.row.note, left + 12, box.top + box.height / 2);
+    for (const box of boxes)
+      if (box.row.note !== undefined && isVisible(frame, box))
+        ctx.fillText(box.row.note, left + 12, box.top + box.height / 2);
   }
 
   function nowLine(frame: Frame): void {
@@ -132,10 +144,12 @@ export function createTimelineRenderer() {
     ctx.fillStyle = theme.bg;
     ctx.fillRect(0, axisHeight, left, scene.height - axisHeight);
     ctx.fillStyle = theme.laneAlt;
-    for (const box of boxes) if (box.laneParity === 1 && isVisible(frame, box)) ctx.fillRect(0, box.top, left, box.height);
+    for (const box of boxes)
+      if (box.laneParity === 1 && isVisible(frame, box)) ctx.fillRect(0, box.top, left, box.height);
     ctx.fillStyle = theme.grid;
     boxes.forEach((box, i) => {
-      if (i > 0 && isVisible(frame, box) && box.row.lane !== boxes[i - 1]!.row.lane) ctx.fillRect(0, Math.round(box.top), left, 1);
+      if (i > 0 && isVisible(frame, box) && box.row.lane !== boxes[i - 1]!.row.lane)
+        ctx.fillRect(0, Math.round(box.top), left, 1);
     });
     ctx.fillRect(left - 1, axisHeight, 1, scene.height - axisHeight);
     ctx.textBaseline = "middle";
@@ -179,13 +193,18 @@ export function createTimelineRenderer() {
     }
     ctx.restore();
     ctx.fillStyle = scene.following ? theme.roles.cleanup : theme.muted;
-    ctx.fillText(scene.following ? "● following live" : `${formatDuration(frame.to - frame.from)} shown`, 10, axisHeight / 2);
+    ctx.fillText(
+      scene.following ? "● following live" : `${formatDuration(frame.to - frame.from)} shown`,
+      10,
+      axisHeight / 2,
+    );
   }
 
   return { draw };
 }
 
 /** x of a time relative to the axis's zero. */
-const xAt = (frame: Frame, relative: number): number => frame.left + (relative + frame.model.timelineStart - frame.from) * frame.scale;
+const xAt = (frame: Frame, relative: number): number =>
+  frame.left + (relative + frame.model.timelineStart - frame.from) * frame.scale;
 
 export type TimelineRenderer = ReturnType<typeof createTimelineRenderer>;

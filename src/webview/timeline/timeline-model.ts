@@ -54,7 +54,9 @@ export function createTimelineModel(initialStart = 0) {
     // Client lanes always show both sub-rows, so writes and chunks line up from the start.
     if (lane > 0 && side !== "runner") row(lane, side === "server" ? "client" : "server");
     rows.sort((a, b) => a.lane - b.lane || sideOrder[a.side] - sideOrder[b.side]);
-    rows.forEach((r, index) => (r.index = index));
+    rows.forEach((r, index) => {
+      r.index = index;
+    });
     layoutRevision++;
     return found;
   }
@@ -66,7 +68,12 @@ export function createTimelineModel(initialStart = 0) {
         const reach = Math.abs(chunk.t - write.t);
         if (reach > write.row.linkReach) write.row.linkReach = reach;
       };
-      found = { links: createLaneLinks<Mark>(onLink), toClient: createLaneLinks<Mark>(onLink), toServer: createLaneLinks<Mark>(onLink), requests: new Map() };
+      found = {
+        links: createLaneLinks<Mark>(onLink),
+        toClient: createLaneLinks<Mark>(onLink),
+        toServer: createLaneLinks<Mark>(onLink),
+        requests: new Map(),
+      };
       lanes.set(number, found);
     }
     return found;
@@ -172,7 +179,7 @@ export function createTimelineModel(initialStart = 0) {
           break;
         default: {
           const _never: never = event;
-          return _never;
+          return;
         }
       }
       return;
@@ -181,7 +188,8 @@ export function createTimelineModel(initialStart = 0) {
       const { links, toClient, toServer } = lane(event.lane);
       if (event.kind === "open") {
         // Another server's side is not recorded: its row says so instead of staying blank.
-        if (event.external) row(event.lane, "server").note = `server side not visible: ${event.url} is not the playground's server`;
+        if (event.external)
+          row(event.lane, "server").note = `server side not visible: ${event.url} is not the playground's server`;
         mark.connection = links.addOpen(event.t);
         toClient.addOpen(event.t);
         toServer.addOpen(event.t);
@@ -309,7 +317,9 @@ export function createTimelineModel(initialStart = 0) {
     markOf(event: TimelineEvent): TimelineMark | undefined {
       const known = markByEvent.get(event);
       if (known !== undefined) return known;
-      const into = rowByKey.get(event.lane * 3 + sideOrder[event.side === "runner" && event.lane > 0 ? "server" : event.side]);
+      const into = rowByKey.get(
+        event.lane * 3 + sideOrder[event.side === "runner" && event.lane > 0 ? "server" : event.side],
+      );
       if (into === undefined) return undefined;
       for (let i = firstAtOrAfter(into, event.t); i < into.marks.length && into.marks[i]!.t === event.t; i++) {
         if (into.marks[i]!.kind === event.kind) return into.marks[i];

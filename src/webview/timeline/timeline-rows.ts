@@ -8,7 +8,15 @@ import type { TimelineEvent } from "../../contract/index.ts";
 import type { Connection } from "./byte-links.ts";
 import { markRoles, roleIds } from "./mark-describe.ts";
 import { firstAfter } from "./mark-search.ts";
-import type { MarkRole, RowSide, SpanOutcome, TimelineMark, TimelineRequest, TimelineRow, TimelineSpan } from "./timeline-types.ts";
+import type {
+  MarkRole,
+  RowSide,
+  SpanOutcome,
+  TimelineMark,
+  TimelineRequest,
+  TimelineRow,
+  TimelineSpan,
+} from "./timeline-types.ts";
 
 export class Mark implements TimelineMark {
   link: Mark | undefined = undefined;

@@ -97,7 +97,10 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
   function layout(): void {
     const rows = model.rows;
     const available = Math.max(1, height - axisHeight);
-    const rowHeight = Math.max(minRowHeight, Math.min(preferredRowHeight, Math.floor(available / Math.max(1, rows.length))));
+    const rowHeight = Math.max(
+      minRowHeight,
+      Math.min(preferredRowHeight, Math.floor(available / Math.max(1, rows.length))),
+    );
     scrollY = Math.max(0, Math.min(scrollY, rows.length * rowHeight - available));
     let parity = 0;
     boxes = rows.map((row, i) => {
@@ -131,14 +134,29 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
     if (following) range = followRange();
     layout();
     const now = options.now ? options.now() : model.eventCount > 0 ? model.lastT : undefined;
-    const stats = renderer.draw(ctx, { model, theme, width, height, dpr, range, boxes, selected, hovered, now, following });
+    const stats = renderer.draw(ctx, {
+      model,
+      theme,
+      width,
+      height,
+      dpr,
+      range,
+      boxes,
+      selected,
+      hovered,
+      now,
+      following,
+    });
     lastStats = { ...stats, ms: performance.now() - started };
     const label =
       `Timeline of ${model.eventCount} events on ${model.rows.length} rows, showing ` +
       `${formatDuration(Math.max(0, range.from - model.timelineStart))} to ${formatDuration(Math.max(0, range.to - model.timelineStart))}` +
       (following ? ", following live" : "") +
       ". Scroll or +/- to zoom, drag or arrow keys to pan, f to fit, l to follow.";
-    if (label !== ariaLabel) canvas.setAttribute("aria-label", (ariaLabel = label));
+    if (label !== ariaLabel) {
+      ariaLabel = label;
+      canvas.setAttribute("aria-label", label);
+    }
   }
 
   /** Keeps at least a tenth of the view on the recorded time, so panning cannot lose the events. */
@@ -178,9 +196,9 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
   }
 
   function fit(): void {
-    if (model.eventCount === 0) return moveTo({ from: model.timelineStart, to: model.timelineStart + 1000 });
     // Fit the events themselves: the quiet time before the first one says nothing.
-    moveTo(fitRange(model.firstT, model.lastT));
+    if (model.eventCount === 0) moveTo({ from: model.timelineStart, to: model.timelineStart + 1000 });
+    else moveTo(fitRange(model.firstT, model.lastT));
   }
 
   function scrollRowIntoView(mark: TimelineMark): void {
@@ -201,13 +219,15 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
     // Over the row labels the wheel scrolls the rows, as it would a list.
     if (event.clientX - canvas.getBoundingClientRect().left < left && !event.ctrlKey) {
       scrollY += dy;
-      return invalidate();
+      invalidate();
+    } else if (event.shiftKey && !event.ctrlKey) {
+      moveTo(panBy(range, (dy || dx) / scale));
+    } else if (Math.abs(dx) > Math.abs(dy)) {
+      moveTo(panBy(range, dx / scale));
+    } else if (dy !== 0) {
+      const factor = Math.exp(dy * (event.ctrlKey ? pinchZoomPerPixel : wheelZoomPerPixel));
+      moveTo(zoomAround(range, timeAt(event.clientX), factor));
     }
-    if (event.shiftKey && !event.ctrlKey) return moveTo(panBy(range, (dy || dx) / scale));
-    if (Math.abs(dx) > Math.abs(dy)) return moveTo(panBy(range, dx / scale));
-    if (dy === 0) return;
-    const factor = Math.exp(dy * (event.ctrlKey ? pinchZoomPerPixel : wheelZoomPerPixel));
-    moveTo(zoomAround(range, timeAt(event.clientX), factor));
   }
 
   let drag: { pointerId: number; x: number; y: number; moved: boolean; range: TimeRange; scrollY: number } | undefined;
@@ -393,7 +413,10 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
       if (frame !== 0) cancelAnimationFrame(frame);
       render();
       return new Promise((resolve, reject) => {
-        canvas.toBlob((blob) => (blob === null ? reject(new Error("the canvas could not be encoded as PNG")) : resolve(blob)), "image/png");
+        canvas.toBlob(
+          (blob) => (blob === null ? reject(new Error("the canvas could not be encoded as PNG")) : resolve(blob)),
+          "image/png",
+        );
       });
     },
     destroy(): void {
