@@ -5,11 +5,11 @@
  */
 
 import { findProperty, portOf, propertyValue, renameKey, setPort } from "./object-literal.ts";
-import { handlerFunction, isReference, secondParameter } from "./handler-params.ts";
+import { handlerFunction, referencesTo, secondParameter } from "./handler-params.ts";
 import type { ServeCall } from "./handler-shape.ts";
 import { choosePort, type PortChoice } from "./port.ts";
 import { unsupportedAt } from "./refusal.ts";
-import { declarationOf, findAll, propertyName, type SnippetSyntax, startOf, ts } from "./snippet-syntax.ts";
+import { findAll, propertyName, type SnippetSyntax, startOf, ts } from "./snippet-syntax.ts";
 import type { Remark } from "./target-build.ts";
 import type { TextEdits } from "./text-edits.ts";
 
@@ -126,15 +126,7 @@ function refuseUsedResult(syntax: SnippetSyntax, call: ts.CallExpression): void 
   if (ts.isExpressionStatement(parent)) return;
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) {
     const name = parent.name.text;
-    const used = findAll(
-      syntax.file,
-      (node): node is ts.Identifier =>
-        ts.isIdentifier(node) &&
-        node.text === name &&
-        node !== parent.name &&
-        isReference(node) &&
-        declarationOf(name, node) === parent,
-    );
+    const used = referencesTo(syntax.file, name, parent);
     if (used.length === 0) return;
     throw unsupportedAt(
       syntax,

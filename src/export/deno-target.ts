@@ -17,22 +17,13 @@ import { asBytesHelper, withRoutesHelper } from "./deno-helpers.ts";
 import { checkWebSocketOption, helperServerMethods } from "./deno-websocket.ts";
 import { bunWebSocketHelper } from "./deno-websocket-helper.ts";
 import { unexportDefault } from "./default-export.ts";
-import { isReference } from "./handler-params.ts";
+import { referencesTo } from "./handler-params.ts";
 import { type HandlerShape, objectLiteral, type ServeCall } from "./handler-shape.ts";
 import { findProperty, portOf, propertyValue, removeProperty, renameKey, setPort } from "./object-literal.ts";
 import { choosePort, type PortChoice } from "./port.ts";
 import { ExportRefusal, unsupportedAt } from "./refusal.ts";
 import { setListenPort } from "./listen-port.ts";
-import {
-  declarationOf,
-  findAll,
-  freeName,
-  propertyName,
-  type SnippetSyntax,
-  startOf,
-  textOf,
-  ts,
-} from "./snippet-syntax.ts";
+import { freeName, propertyName, type SnippetSyntax, startOf, textOf, ts } from "./snippet-syntax.ts";
 import type { TargetBuild } from "./target-build.ts";
 import { createTextEdits } from "./text-edits.ts";
 
@@ -343,15 +334,7 @@ function convertServerUses(
   const parent = call.parent;
   if (!ts.isVariableDeclaration(parent) || !ts.isIdentifier(parent.name)) return;
   const name = parent.name.text;
-  const uses = findAll(
-    syntax.file,
-    (node): node is ts.Identifier =>
-      ts.isIdentifier(node) &&
-      node.text === name &&
-      node !== parent.name &&
-      isReference(node) &&
-      declarationOf(name, node) === parent,
-  );
+  const uses = referencesTo(syntax.file, name, parent);
   for (const use of uses) {
     const access = use.parent;
     if (!ts.isPropertyAccessExpression(access) || access.expression !== use) {

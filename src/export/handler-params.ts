@@ -34,16 +34,17 @@ export function secondParameter(fn: FunctionNode): SecondParameter | undefined {
   const parameter = fn.parameters[1];
   if (!parameter) return undefined;
   if (!ts.isIdentifier(parameter.name)) return { parameter, uses: [], pattern: parameter.name };
-  const name = parameter.name.text;
-  const body = fn.body;
-  const uses = body
-    ? findAll(
-        body,
-        (node): node is ts.Identifier =>
-          ts.isIdentifier(node) && node.text === name && isReference(node) && declarationOf(name, node) === parameter,
-      )
-    : [];
+  const uses = fn.body ? referencesTo(fn.body, parameter.name.text, parameter) : [];
   return { parameter, uses, pattern: undefined };
+}
+
+/** Every identifier under `root` that reads the variable or parameter `declaration`, named `name`. */
+export function referencesTo(root: ts.Node, name: string, declaration: ts.Node): ts.Identifier[] {
+  return findAll(
+    root,
+    (node): node is ts.Identifier =>
+      ts.isIdentifier(node) && node.text === name && isReference(node) && declarationOf(name, node) === declaration,
+  );
 }
 
 /** An identifier that reads a variable, not a property name or a declaration of its own. */
