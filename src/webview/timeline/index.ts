@@ -6,4 +6,13 @@ export { markRoles } from "./mark-describe.ts";
 export type { FrameStats } from "./frame.ts";
 export type { TimelineTheme } from "./timeline-theme.ts";
 export type { TimeRange } from "./viewport.ts";
-export type * from "./timeline-types.ts";
+export type {
+  MarkRole,
+  RowSide,
+  SpanOutcome,
+  TimelineLink,
+  TimelineMark,
+  TimelineRequest,
+  TimelineRow,
+  TimelineSpan,
+} from "./timeline-types.ts";
