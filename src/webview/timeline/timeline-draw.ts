@@ -9,7 +9,7 @@
 import { createOverlayPainter } from "./draw-overlays.ts";
 import { createMarkPainter } from "./draw-marks.ts";
 import { axisHeight, isVisible, plotGeometry, type Frame, type FrameStats, type Scene } from "./frame.ts";
-import { formatDuration } from "./mark-describe.ts";
+import { formatDuration } from "./mark-look.ts";
 import { createMarkRaster } from "./mark-raster.ts";
 import { firstAfter, firstAtOrAfter } from "./mark-search.ts";
 import { formatTick, ticksFor, type Ticks } from "./time-axis.ts";

@@ -10,7 +10,7 @@
 
 import type { TimelineEvent } from "../../contract/index.ts";
 import { createLaneLinks, type LaneLinks } from "./byte-links.ts";
-import { describeEvent, roleIds } from "./mark-describe.ts";
+import { markLookOf, roleIds } from "./mark-look.ts";
 import { firstAtOrAfter } from "./mark-search.ts";
 import { Mark, mergeIncoming, Request, Row, rowLabel, sideOrder, Span } from "./timeline-rows.ts";
 import type { RowSide, TimelineLink, TimelineMark, TimelineRow, TimelineSpan } from "./timeline-types.ts";
@@ -286,7 +286,7 @@ export function createTimelineModel(initialStart = 0): TimelineModel {
       const touchedLanes = new Set<number>();
       for (const event of events) {
         const into = rowFor(event);
-        const look = describeEvent(event);
+        const look = markLookOf(event);
         const start = event.kind === "folded" ? Math.min(event.since, event.t) : event.t;
         const ownRequestId = "requestId" in event ? event.requestId : undefined;
         const mark = new Mark(event, look.role, event.t, start, into, look.size, look.label, ownRequestId);

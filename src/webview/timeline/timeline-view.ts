@@ -14,7 +14,7 @@ import type { TimelineModel } from "./timeline-model.ts";
 import { readTheme } from "./timeline-theme.ts";
 import type { TimelineMark } from "./timeline-types.ts";
 import { centreOn, fitRange, panBy, zoomAround, type TimeRange } from "./viewport.ts";
-import { formatDuration } from "./mark-describe.ts";
+import { formatDuration } from "./mark-look.ts";
 
 export interface TimelineViewOptions {
   /** The pointer moved onto a mark (or off every mark: `undefined`); for a tooltip at the pointer. */
