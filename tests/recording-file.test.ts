@@ -10,7 +10,7 @@ import {
   type RecordingHeader,
   type TimelineEvent,
 } from "../src/contract/index.ts";
-import { describeEvent as markLook } from "../src/webview/timeline/mark-describe.ts";
+import { markLookOf } from "../src/webview/timeline/mark-look.ts";
 import { createTimelineModel } from "../src/webview/timeline/index.ts";
 
 const events: TimelineEvent[] = [
@@ -152,7 +152,7 @@ describe("the new events, as they read", () => {
   });
 
   test("on the timeline: JSON lines drawn as SSE events are, the rest as what they mean", () => {
-    expect(events.slice(2).map((event) => markLook(event))).toEqual([
+    expect(events.slice(2).map((event) => markLookOf(event))).toEqual([
       { role: "sse", label: '{"a":"\\uFEFF"}', size: 0.55 },
       { role: "error", label: "line 2: not JSON", size: 1 },
       { role: "abort", label: "paused reading", size: 0.55 },

@@ -15,7 +15,19 @@ export interface BrowserClientOptions {
   emit: (events: ClientEvent[]) => void;
 }
 
-export function openBrowserEventSource(options: BrowserClientOptions) {
+export interface BrowserEventSource {
+  /** The lane the host gave this client. */
+  readonly lane: number;
+  /**
+   * Listens for named event types too: an EventSource delivers only the types it has listeners
+   * for. The host asks before the bytes that complete such an event reach the page.
+   */
+  listen(types: readonly string[]): void;
+  /** Closes the EventSource; the host records the disconnect when the browser drops the stream. */
+  close(): void;
+}
+
+export function openBrowserEventSource(options: BrowserClientOptions): BrowserEventSource {
   const { lane, hostNow } = options;
   const source = new EventSource(options.url);
   const named = new Set<string>(["message"]);
@@ -38,10 +50,6 @@ export function openBrowserEventSource(options: BrowserClientOptions) {
 
   return {
     lane,
-    /**
-     * Listens for named event types too: an EventSource delivers only the types it has listeners
-     * for. The host asks before the bytes that complete such an event reach the page.
-     */
     listen(types: readonly string[]): void {
       for (const type of types) {
         if (named.has(type)) continue;
@@ -49,11 +57,8 @@ export function openBrowserEventSource(options: BrowserClientOptions) {
         source.addEventListener(type, onMessage as EventListener);
       }
     },
-    /** Closes the EventSource; the host records the disconnect when the browser drops the stream. */
     close(): void {
       source.close();
     },
   };
 }
-
-export type BrowserEventSource = ReturnType<typeof openBrowserEventSource>;

@@ -39,7 +39,22 @@ type DocumentRequest =
   | "file-save-dialog"
   | "file-conflict-resolve";
 
-export function createDocuments(options: DocumentsOptions) {
+export interface Documents {
+  /** The host's workspace, when a page connects. */
+  restore(workspace: WorkspaceState): void;
+  /** The open file changed on disk. */
+  fileChanged(id: string, source: string, isConflict: boolean): void;
+  /** Every edit: mark dirty now, send the draft after a pause. */
+  edited(): void;
+  /** Ctrl/Cmd+S: a file is written to disk; an untitled snippet is kept in the workspace. */
+  saveForRun(): void;
+  /** Opens `source` (an example) as a new untitled snippet, so the user's own is never overwritten. */
+  openAsNew(source: string): Promise<void>;
+  /** The open document's file (in the workspace folder when untitled). */
+  readonly path: string | undefined;
+}
+
+export function createDocuments(options: DocumentsOptions): Documents {
   const { connection, say } = options;
   let current: SnippetDocument | undefined;
   let nativeDialogs = false;
@@ -193,14 +208,12 @@ export function createDocuments(options: DocumentsOptions) {
   }
 
   return {
-    /** The host's workspace, when a page connects. */
     restore(workspace: WorkspaceState): void {
       nativeDialogs = workspace.nativeDialogs;
       workspaceDir = workspace.workspaceDir;
       open(workspace.document);
       showRecent(workspace.recent);
     },
-    /** The open file changed on disk. */
     fileChanged(id: string, source: string, isConflict: boolean): void {
       if (!current || current.id !== id) return;
       if (!isConflict) {
@@ -214,12 +227,10 @@ export function createDocuments(options: DocumentsOptions) {
         `${current.name} changed on disk while you have unsaved edits here.`;
       conflict.hidden = false;
     },
-    /** Every edit: mark dirty now, send the draft after a pause. */
     edited(): void {
       showName();
       draft.call();
     },
-    /** Ctrl/Cmd+S: a file is written to disk; an untitled snippet is kept in the workspace. */
     saveForRun(): void {
       if (!current) return;
       draft.cancel();
@@ -232,7 +243,6 @@ export function createDocuments(options: DocumentsOptions) {
           showName();
         }, report);
     },
-    /** Opens `source` (an example) as a new untitled snippet, so the user's own is never overwritten. */
     async openAsNew(source: string): Promise<void> {
       await flushDraft();
       let reply: DocumentReply;
@@ -246,18 +256,27 @@ export function createDocuments(options: DocumentsOptions) {
       showRecent(reply.recent);
       void connection.request("draft", { id: reply.document.id, source }).catch(report);
     },
-    /** The open document's file (in the workspace folder when untitled). */
     get path(): string | undefined {
       return current?.path;
     },
   };
 }
 
+/** The browser mode's dialog for choosing a path. */
+interface PathDialog {
+  /** Opens the dialog to open a snippet or to save it as `suggested`. */
+  begin(purpose: "open" | "save", suggested: string): void;
+  /** Shows a failure in the dialog; false when the dialog is not open to show it. */
+  showError(message: string): boolean;
+  /** Lists `dir`'s entries (with `..` when it has a parent), while the dialog is open. */
+  show(dir: string, parent: string | undefined, entries: readonly FileEntry[]): void;
+}
+
 /** Choosing a path in browser mode: a listing to click through, and a field for any path. */
 function createPathDialog(
   choose: (path: string, purpose: "open" | "save") => Promise<void>,
   list: (dir: string) => void,
-) {
+): PathDialog {
   const dialog = byId("file-dialog", HTMLDialogElement);
   const title = byId("file-dialog-title", HTMLHeadingElement);
   const pathInput = byId("file-dialog-path", HTMLInputElement);
@@ -306,7 +325,6 @@ function createPathDialog(
       if (!dialog.open) dialog.showModal();
       pathInput.focus();
     },
-    /** Shows a failure in the dialog; false when the dialog is not open to show it. */
     showError(message: string): boolean {
       if (!dialog.open) return false;
       error.textContent = message;
@@ -323,5 +341,3 @@ function createPathDialog(
     },
   };
 }
-
-export type Documents = ReturnType<typeof createDocuments>;

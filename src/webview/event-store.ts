@@ -19,7 +19,20 @@ export interface EventStoreListener {
 export const maxEvents = 1_000_000;
 const keepAfterTrim = 300_000;
 
-export function createEventStore(limits = { maxEvents, keepAfterTrim }) {
+export interface EventStore {
+  /** Every event kept, in arrival order: one array throughout, grown and emptied in place. */
+  readonly events: readonly TimelineEvent[];
+  /** Host-clock time the timeline starts at. */
+  readonly timelineStart: number;
+  /** Adds a batch; listeners hear about it on the next animation frame. */
+  append(batch: readonly TimelineEvent[]): void;
+  /** Drops every event; the timeline now starts at `start`. Listeners hear about it at once. */
+  clear(start: number): void;
+  /** Adds a listener; returns the function that removes it. */
+  subscribe(listener: EventStoreListener): () => void;
+}
+
+export function createEventStore(limits = { maxEvents, keepAfterTrim }): EventStore {
   const events: TimelineEvent[] = [];
   const listeners = new Set<EventStoreListener>();
   let notifiedUpTo = 0;
@@ -62,5 +75,3 @@ export function createEventStore(limits = { maxEvents, keepAfterTrim }) {
     },
   };
 }
-
-export type EventStore = ReturnType<typeof createEventStore>;

@@ -14,10 +14,14 @@ export interface LaneChipsOptions {
   extra?: ((client: LiveClient) => HTMLElement | undefined) | undefined;
 }
 
-export function createLaneChips(container: HTMLElement, options: LaneChipsOptions) {
+export interface LaneChips {
+  /** Shows exactly these clients; unchanged lists leave the DOM alone. */
+  show(clients: readonly LiveClient[]): void;
+}
+
+export function createLaneChips(container: HTMLElement, options: LaneChipsOptions): LaneChips {
   let shown = "";
   return {
-    /** Shows exactly these clients; unchanged lists leave the DOM alone. */
     show(clients: readonly LiveClient[]): void {
       const key = JSON.stringify(clients);
       if (key === shown) return;
@@ -49,5 +53,3 @@ export function createLaneChips(container: HTMLElement, options: LaneChipsOption
     },
   };
 }
-
-export type LaneChips = ReturnType<typeof createLaneChips>;

@@ -12,7 +12,16 @@ export interface PageSettingsOptions {
   onTheme: (dark: boolean) => void;
 }
 
-export function createPageSettings(options: PageSettingsOptions) {
+export interface PageSettings {
+  /** Shows the host's settings and applies the theme they choose. */
+  apply(settings: Settings): void;
+  /** Remembers the client kind last connected with, as the default for next time. */
+  rememberClient(kind: ClientKind): void;
+  /** Whether an edit runs the snippet by itself after a pause in typing. */
+  readonly autoRun: boolean;
+}
+
+export function createPageSettings(options: PageSettingsOptions): PageSettings {
   const themeSelect = byId("theme", HTMLSelectElement);
   const autoRun = byId("auto-run", HTMLInputElement);
   const clientKind = byId("client-kind", HTMLSelectElement);
@@ -36,7 +45,7 @@ export function createPageSettings(options: PageSettingsOptions) {
   autoRun.addEventListener("change", () => options.save({ autoRun: autoRun.checked }));
 
   return {
-    apply(settings: Settings): void {
+    apply(settings) {
       theme = settings.theme;
       themeSelect.value = theme;
       autoRun.checked = settings.autoRun;
@@ -44,11 +53,10 @@ export function createPageSettings(options: PageSettingsOptions) {
       clientKind.dispatchEvent(new Event("change"));
       applyTheme();
     },
-    /** Remembers the client kind last connected with, as the default for next time. */
-    rememberClient(kind: ClientKind): void {
+    rememberClient(kind) {
       options.save({ defaultClient: kind });
     },
-    get autoRun(): boolean {
+    get autoRun() {
       return autoRun.checked;
     },
   };

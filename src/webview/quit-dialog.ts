@@ -12,7 +12,12 @@ export function quitQuestionText(documentName: string): string {
   return `${documentName} has changes that are not saved to its file. Unsaved edits are also kept as a draft and come back the next time you start the playground.`;
 }
 
-export function createQuitDialog(answer: (choice: QuitChoice) => void) {
+export interface QuitDialog {
+  /** Asks what to do with `documentName`'s unsaved edits; the answer goes to the callback given at creation. */
+  ask(documentName: string): void;
+}
+
+export function createQuitDialog(answer: (choice: QuitChoice) => void): QuitDialog {
   const dialog = byId("quit-dialog", HTMLDialogElement);
   const text = byId("quit-dialog-text", HTMLParagraphElement);
   dialog.addEventListener("close", () => {
@@ -21,7 +26,7 @@ export function createQuitDialog(answer: (choice: QuitChoice) => void) {
     answer(choice === "save" || choice === "draft" ? choice : "cancel");
   });
   return {
-    ask(documentName: string): void {
+    ask(documentName) {
       text.textContent = quitQuestionText(documentName);
       dialog.returnValue = "";
       if (!dialog.open) dialog.showModal();

@@ -48,7 +48,20 @@ function versionsIn(events: readonly TimelineEvent[]): number[] {
 const baseName = (name: string | undefined) =>
   (name ?? "stream").replace(/\.[cm]?[jt]sx?$/, "").replace(/[^\w.-]+/g, "-") || "stream";
 
-export function createRecordingFiles(options: RecordingFilesOptions) {
+export interface RecordingFiles {
+  /** Reads a file's text as a recording and shows it, or says what is wrong with it. */
+  openText(name: string, text: string): void;
+  /** The recording's file: the open recording's as it is (with the view now), or the live timeline with its sources. */
+  recordingText(): Promise<string>;
+  /** The expectations the shown timeline meets, as an expectation file's text. */
+  expectationsText(): Promise<string>;
+  /** The suggested file name for Export → Recording (`events.recording.jsonl`). */
+  recordingName(): string;
+  /** The suggested file name for Export → Expectations (`events.expect.json`). */
+  expectationsName(): string;
+}
+
+export function createRecordingFiles(options: RecordingFilesOptions): RecordingFiles {
   const { connection, viewer, say } = options;
 
   /** Reads a file's text as a recording and shows it, or says what is wrong with it. */
@@ -160,12 +173,9 @@ export function createRecordingFiles(options: RecordingFilesOptions) {
     openText,
     recordingText,
     expectationsText,
-    /** Suggested file names for the exports. */
     recordingName: () =>
       `${baseName(viewer.recording?.name.replace(/\.recording\.jsonl$|\.jsonl?$/, "") ?? options.documentName())}.recording.jsonl`,
     expectationsName: () =>
       `${baseName(viewer.recording?.name.replace(/\.recording\.jsonl$|\.jsonl?$/, "") ?? options.documentName())}.expect.json`,
   };
 }
-
-export type RecordingFiles = ReturnType<typeof createRecordingFiles>;

@@ -8,7 +8,14 @@ import type { VersionSource } from "../contract/index.ts";
 import { element } from "./dom.ts";
 import { loadMonaco } from "./editor/monaco-loader.ts";
 
-export function createRecordingSource(container: HTMLElement) {
+export interface RecordingSource {
+  /** Shows one version's source; plain text first, coloured once Monaco has it. */
+  show(version: VersionSource | undefined): Promise<void>;
+  /** Scrolls a line into view and marks it (a console line's link). */
+  revealLine(line: number): void;
+}
+
+export function createRecordingSource(container: HTMLElement): RecordingSource {
   const list = element("ol", { class: "source-lines", "aria-label": "The recording's snippet, read-only" });
   container.append(list);
   /** The last version asked for: an earlier, slower colouring must not replace it. */
@@ -19,7 +26,6 @@ export function createRecordingSource(container: HTMLElement) {
   }
 
   return {
-    /** Shows one version's source; plain text first, coloured once Monaco has it. */
     async show(version: VersionSource | undefined): Promise<void> {
       const request = ++shown;
       list.dataset.version = version === undefined ? "" : String(version.version);
@@ -58,7 +64,6 @@ export function createRecordingSource(container: HTMLElement) {
         }),
       );
     },
-    /** Scrolls a line into view and marks it (a console line's link). */
     revealLine(line: number): void {
       const item = list.children[line - 1];
       if (!(item instanceof HTMLElement)) return;
@@ -68,5 +73,3 @@ export function createRecordingSource(container: HTMLElement) {
     },
   };
 }
-
-export type RecordingSource = ReturnType<typeof createRecordingSource>;

@@ -33,7 +33,24 @@ function when(iso: string): string {
     : `${date.toLocaleDateString()} ${date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;
 }
 
-export function createRecordingViewer(options: RecordingViewerOptions) {
+export interface RecordingViewer {
+  /** Shows a recording (or a `trace --json` file) in place of the live timeline. */
+  open(recording: Recording, name: string): void;
+  /** Back to live: the live timeline returns with everything that arrived meanwhile. Nothing happens when none is shown. */
+  close(): void;
+  /** True while a recording is shown. */
+  readonly active: boolean;
+  /** The recording on show. */
+  readonly recording: OpenRecording | undefined;
+  /** Live events that arrived while a recording is shown. */
+  holdLive(events: readonly TimelineEvent[]): void;
+  /** The live timeline was cleared (here or on another page) while a recording is shown. */
+  resetLive(start: number): void;
+  /** Scrolls the recording's source to `line` and marks it (a console line's link). */
+  revealLine(line: number): void;
+}
+
+export function createRecordingViewer(options: RecordingViewerOptions): RecordingViewer {
   const { store, view } = options;
   const bar = byId("recording-bar", HTMLDivElement);
   const title = byId("recording-title", HTMLSpanElement);
@@ -98,7 +115,6 @@ export function createRecordingViewer(options: RecordingViewerOptions) {
   }
 
   return {
-    /** Shows a recording (or a `trace --json` file) in place of the live timeline. */
     open(recording: Recording, name: string): void {
       if (!live) live = { start: store.timelineStart, events: [...store.events] };
       open = { ...recording, name };
@@ -120,21 +136,16 @@ export function createRecordingViewer(options: RecordingViewerOptions) {
     get active(): boolean {
       return open !== undefined;
     },
-    /** The recording on show. */
     get recording(): OpenRecording | undefined {
       return open;
     },
-    /** Live events that arrived while a recording is shown. */
     holdLive(events: readonly TimelineEvent[]): void {
       // One by one: a spread of a large batch would not fit on the stack.
       if (live) for (const event of events) live.events.push(event);
     },
-    /** The live timeline was cleared (here or on another page) while a recording is shown. */
     resetLive(start: number): void {
       if (live) live = { start, events: [] };
     },
     revealLine: (line: number) => source.revealLine(line),
   };
 }
-
-export type RecordingViewer = ReturnType<typeof createRecordingViewer>;

@@ -34,7 +34,12 @@ async function base64Of(blob: Blob): Promise<string> {
   return btoa(binary);
 }
 
-export function createFileSaver(options: FileSaverOptions) {
+export interface FileSaver {
+  /** Saves `content` as `name` (a download, or where the desktop app's dialog says), and tells what became of it. */
+  save(name: string, content: Blob): Promise<SaveOutcome>;
+}
+
+export function createFileSaver(options: FileSaverOptions): FileSaver {
   return {
     async save(name: string, content: Blob): Promise<SaveOutcome> {
       if (!options.nativeDialogs()) {
@@ -69,5 +74,3 @@ export function describeSave(outcome: SaveOutcome, what: string): { text: string
   if (outcome.cancelled) return { text: `Not exported: no place was chosen for ${what}`, tone: "" };
   return { text: `${what} was not saved: ${outcome.message}`, tone: "error" };
 }
-
-export type FileSaver = ReturnType<typeof createFileSaver>;

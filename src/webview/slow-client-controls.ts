@@ -11,7 +11,16 @@ export type SlowControlsReading =
   | { ok: true; slow: ClientBehaviour | undefined }
   | { ok: false; field: HTMLInputElement; message: string };
 
-export function createSlowClientControls() {
+export interface SlowClientControls {
+  /** The behaviour the fields describe; a field that does not make sense is reported on itself. */
+  read(): SlowControlsReading;
+  /** Fills the fields from a request (an example's, or a recording's). */
+  set(slow: ClientBehaviour | undefined): void;
+  /** The browser's own EventSource cannot be slowed: the section is off for it. */
+  setEnabled(enabled: boolean): void;
+}
+
+export function createSlowClientControls(): SlowClientControls {
   const section = byId("slow-client", HTMLDetailsElement);
   const rate = byId("client-read-rate", HTMLInputElement);
   const drop = byId("client-drop-after", HTMLInputElement);
@@ -32,7 +41,6 @@ export function createSlowClientControls() {
   const number = (field: HTMLInputElement) => (field.value.trim() === "" ? undefined : Number(field.value));
 
   return {
-    /** The behaviour the fields describe; a field that does not make sense is reported on itself. */
     read(): SlowControlsReading {
       const readRate = size(rate, "Read at most");
       if (typeof readRate === "object") return { ok: false, field: rate, message: readRate.problem };
@@ -59,7 +67,6 @@ export function createSlowClientControls() {
         };
       return { ok: true, slow: checked.value };
     },
-    /** Fills the fields from a request (an example's, or a recording's). */
     set(slow: ClientBehaviour | undefined): void {
       rate.value = slow?.readBytesPerSecond === undefined ? "" : String(slow.readBytesPerSecond);
       drop.value = slow?.dropAfterBytes === undefined ? "" : String(slow.dropAfterBytes);
@@ -68,7 +75,6 @@ export function createSlowClientControls() {
       pausable.checked = slow !== undefined;
       if (slow !== undefined) section.open = true;
     },
-    /** The browser's own EventSource cannot be slowed: the section is off for it. */
     setEnabled(enabled: boolean): void {
       for (const field of [...fields, pausable]) field.disabled = !enabled;
       section.title = enabled
@@ -77,5 +83,3 @@ export function createSlowClientControls() {
     },
   };
 }
-
-export type SlowClientControls = ReturnType<typeof createSlowClientControls>;

@@ -6,7 +6,7 @@
 import { describeEvent, type TimelineEvent } from "../contract/index.ts";
 import { byId } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
-import { createTimelineModel, createTimelineView } from "./timeline/index.ts";
+import { createTimelineModel, createTimelineView, type TimelineView } from "./timeline/index.ts";
 
 export interface TimelinePanelOptions {
   onSelect: (event: TimelineEvent | undefined) => void;
@@ -14,12 +14,21 @@ export interface TimelinePanelOptions {
   now: () => number | undefined;
 }
 
+export interface TimelinePanel {
+  /** Highlights the event's mark (from the table); `undefined` clears the selection. */
+  select(event: TimelineEvent | undefined): void;
+  /** The timeline as drawn, as a PNG. */
+  toPng(): Promise<Blob>;
+  /** The canvas view itself, for what the panel does not wrap (range, theme, follow). */
+  readonly view: TimelineView;
+}
+
 export function mountTimeline(
   container: HTMLElement,
   tooltip: HTMLElement,
   store: EventStore,
   options: TimelinePanelOptions,
-) {
+): TimelinePanel {
   const follow = byId("timeline-follow", HTMLButtonElement);
   const fit = byId("timeline-fit", HTMLButtonElement);
   const model = createTimelineModel(store.timelineStart);

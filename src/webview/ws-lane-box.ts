@@ -19,7 +19,14 @@ export function isHex(text: string): boolean {
   return /^[0-9a-fA-F]*$/.test(digits) && digits.length % 2 === 0;
 }
 
-export function createWsLaneBoxes(options: WsLaneBoxesOptions) {
+export interface WsLaneBoxes {
+  /** The box for `lane`, the same element every time. */
+  boxFor(lane: number): HTMLFormElement;
+  /** Forgets the boxes of lanes not in `lanes` (their sockets closed). */
+  keepOnly(lanes: readonly number[]): void;
+}
+
+export function createWsLaneBoxes(options: WsLaneBoxesOptions): WsLaneBoxes {
   const boxes = new Map<number, HTMLFormElement>();
 
   function create(lane: number): HTMLFormElement {
@@ -86,7 +93,6 @@ export function createWsLaneBoxes(options: WsLaneBoxesOptions) {
   }
 
   return {
-    /** The box for `lane`, the same element every time. */
     boxFor(lane: number): HTMLFormElement {
       let box = boxes.get(lane);
       if (!box) {
@@ -95,12 +101,9 @@ export function createWsLaneBoxes(options: WsLaneBoxesOptions) {
       }
       return box;
     },
-    /** Forgets the boxes of lanes not in `lanes` (their sockets closed). */
     keepOnly(lanes: readonly number[]): void {
       const live = new Set(lanes);
       for (const lane of boxes.keys()) if (!live.has(lane)) boxes.delete(lane);
     },
   };
 }
-
-export type WsLaneBoxes = ReturnType<typeof createWsLaneBoxes>;

@@ -9,7 +9,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { parseRecording } from "../../src/contract/index.ts";
-import { formatDuration } from "../../src/webview/timeline/mark-describe.ts";
+import { formatDuration } from "../../src/webview/timeline/mark-look.ts";
 import { artifactsDir } from "./chromium.ts";
 import { pasteAndRun, showOnly, tableRows, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 import { createTempDir } from "../support/temp-dir.ts";

@@ -25,7 +25,27 @@ function themeFor(dark: boolean): string {
   return dark ? "vs-dark" : "vs";
 }
 
-export function createEditor(monaco: MonacoApi, container: HTMLElement, options: EditorOptions) {
+export interface SnippetEditor {
+  /** The snippet's text; setting it replaces the whole text. */
+  source: string;
+  /** Moves the keyboard focus into the editor. */
+  focus(): void;
+  /** Follows the page's theme (the user's choice, or the system's). */
+  setDark(dark: boolean): void;
+  /** Shows a load error at its line (line 1 when it has none). */
+  showLoadError(event: LoadErrorEvent): void;
+  /** The snippet loaded: its earlier load error no longer applies. */
+  clearLoadError(): void;
+  /**
+   * Markers for runtime errors, leaks and load notices among `events`, for `version`. Called with
+   * each batch of new events as it arrives; a different version starts the markers afresh.
+   */
+  noteEvents(events: readonly TimelineEvent[], version: number | undefined): void;
+  /** Scrolls `line` to the middle of the editor and puts the cursor at its start (a console line's link). */
+  revealLine(line: number): void;
+}
+
+export function createEditor(monaco: MonacoApi, container: HTMLElement, options: EditorOptions): SnippetEditor {
   const model = monaco.editor.createModel(options.initialSource, "typescript", monaco.Uri.parse("file:///snippet.ts"));
   const editor = monaco.editor.create(container, {
     model,
@@ -73,9 +93,7 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
       model.setValue(value);
     },
     focus: () => editor.focus(),
-    /** Follows the page's theme (the user's choice, or the system's). */
     setDark: (dark: boolean) => monaco.editor.setTheme(themeFor(dark)),
-    /** Shows a load error at its line (line 1 when it has none). */
     showLoadError(event: LoadErrorEvent): void {
       loadError = {
         ...lineRange(event.line ?? 1, event.column ?? 1),
@@ -85,15 +103,10 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
       };
       render();
     },
-    /** The snippet loaded: its earlier load error no longer applies. */
     clearLoadError(): void {
       loadError = undefined;
       render();
     },
-    /**
-     * Markers for runtime errors, leaks and load notices among `events`, for `version`. Called with
-     * each batch of new events as it arrives; a different version starts the markers afresh.
-     */
     noteEvents(events: readonly TimelineEvent[], version: number | undefined): void {
       if (version !== markersVersion) {
         markersVersion = version;
@@ -130,5 +143,3 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
     },
   };
 }
-
-export type SnippetEditor = ReturnType<typeof createEditor>;

@@ -57,7 +57,24 @@ function recount<M>(items: ByteItem<M>[]): void {
   for (const item of items) item.end = end += item.bytes;
 }
 
-export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: M) => void) {
+export interface LaneLinks<M extends LinkEnd<M>> {
+  /** A server `request` event. */
+  addRequest(requestId: number): void;
+  /** A server `write` (with its mark) or a folded run of writes (without). */
+  addServerBytes(requestId: number, t: number, bytes: number, mark: M | undefined): void;
+  /** A client `open`; returns its connection. */
+  addOpen(t: number): Connection<M>;
+  /** A client `chunk` (with its mark) or a folded run of chunks (without). */
+  addClientBytes(t: number, bytes: number, mark: M | undefined): void;
+  /** The connection a client event at `t` belongs to: the last open at or before it. */
+  connectionAt(t: number): Connection<M> | undefined;
+  /** The request with the highest id so far, for folded writes that name none. */
+  readonly lastRequestId: number | undefined;
+  /** Rebuilds the lane's links if something arrived out of order; true when it did. */
+  settle(): boolean;
+}
+
+export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: M) => void): LaneLinks<M> {
   const requestIds: number[] = [];
   const seenRequests = new Set<number>();
   let highestRequestId: number | undefined;
@@ -141,7 +158,6 @@ export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: 
   }
 
   return {
-    /** A server `request` event. */
     addRequest(requestId: number): void {
       if (seenRequests.has(requestId)) return;
       seenRequests.add(requestId);
@@ -152,7 +168,6 @@ export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: 
       if (!dirty) pair(requestIds.length - 1);
     },
 
-    /** A server `write` (with its mark) or a folded run of writes (without). */
     addServerBytes(requestId: number, t: number, bytes: number, mark: M | undefined): void {
       const server = serverStream(requestId);
       const last = lastOf(server.items);
@@ -161,7 +176,6 @@ export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: 
       if (!dirty && server.pair !== undefined) advance(server, server.pair);
     },
 
-    /** A client `open`; returns its connection. */
     addOpen(t: number): Connection<M> {
       const last = lastOf(connections);
       if (last !== undefined && t < last.openT) dirty = true;
@@ -172,7 +186,6 @@ export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: 
       return connection;
     },
 
-    /** A client `chunk` (with its mark) or a folded run of chunks (without). */
     addClientBytes(t: number, bytes: number, mark: M | undefined): void {
       const connection = lastOf(connections);
       if (connection === undefined) {
@@ -185,7 +198,6 @@ export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: 
       if (!dirty && connection.pair !== undefined) advance(connection.pair, connection);
     },
 
-    /** The connection a client event at `t` belongs to: the last open at or before it. */
     connectionAt(t: number): Connection<M> | undefined {
       let lo = 0;
       let hi = connections.length;
@@ -197,12 +209,10 @@ export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: 
       return connections[lo - 1];
     },
 
-    /** The request with the highest id so far, for folded writes that name none. */
     get lastRequestId(): number | undefined {
       return highestRequestId;
     },
 
-    /** Rebuilds the lane's links if something arrived out of order; true when it did. */
     settle(): boolean {
       if (!dirty) return false;
       rebuild();
@@ -210,5 +220,3 @@ export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: 
     },
   };
 }
-
-export type LaneLinks<M extends LinkEnd<M>> = ReturnType<typeof createLaneLinks<M>>;

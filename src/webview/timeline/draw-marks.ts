@@ -7,7 +7,7 @@
  */
 
 import { barHeight, barTop, isVisible, type Frame, type RowBox } from "./frame.ts";
-import { markRoles, roleIds } from "./mark-describe.ts";
+import { markRoles, roleIds } from "./mark-look.ts";
 import type { MarkRaster } from "./mark-raster.ts";
 import type { TimelineTheme } from "./timeline-theme.ts";
 

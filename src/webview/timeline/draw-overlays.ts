@@ -6,7 +6,7 @@
 
 import { barHeight, barTop, clientBelow, isVisible, labelledRowHeight, xOf, type Frame, type RowBox } from "./frame.ts";
 import { firstAfter, firstAtOrAfter } from "./mark-search.ts";
-import { markRoles, roleIds } from "./mark-describe.ts";
+import { markRoles, roleIds } from "./mark-look.ts";
 import type { MarkRole, TimelineMark } from "./timeline-types.ts";
 
 /** Past this many visible links a frame draws none: they would be a solid smear anyway. */

@@ -1,3 +1,27 @@
+export interface MarkRaster {
+  /** Sizes the layer (device pixels) and clears it; marks are clipped to x ≥ left, y ≥ top (CSS). */
+  begin(deviceWidth: number, deviceHeight: number, dpr: number, left: number, clipTopCss: number): void;
+  /** Fills device pixels `[x0, x1) × [y0, y1)` (integers), clipped. */
+  fill(x0: number, x1: number, y0: number, y1: number, colour: number): void;
+  /**
+   * The layer's pixels, for painters that write many pixels themselves: valid until the next
+   * `begin`. Whoever writes rows `[y0, y1)` this way must `touch` them, and stay within the clip.
+   */
+  readonly surface: { pixels: Uint32Array; width: number; height: number; clipLeft: number; clipTop: number };
+  /** Marks device rows `[y0, y1)` as changed, so `blit` copies them. */
+  touch(y0: number, y1: number): void;
+  /** A CSS colour as the layer's pixel value (RGBA bytes, little-endian). `alpha` multiplies it. */
+  colour(css: string, alpha?: number): number;
+  /** Fills `[x, x + w) × [y, y + h)`, at least one device pixel each way. */
+  rect(x: number, y: number, w: number, h: number, colour: number): void;
+  /** A diamond of radius `r` centred on `(cx, cy)`. */
+  diamond(cx: number, cy: number, r: number, colour: number): void;
+  /** A downward triangle with its flat side at `y`. */
+  triangleDown(cx: number, y: number, halfWidth: number, colour: number): void;
+  /** Copies what changed onto `ctx` (whose transform is reset for the copy). */
+  blit(ctx: CanvasRenderingContext2D): void;
+}
+
 /**
  * A pixel layer the marks are drawn into directly, then blitted onto the canvas in one call.
  *
@@ -10,7 +34,7 @@
  * Coordinates are CSS pixels; the layer works in device pixels.
  */
 
-export function createMarkRaster() {
+export function createMarkRaster(): MarkRaster {
   const layer = document.createElement("canvas");
   const layerContext = layer.getContext("2d");
   if (layerContext === null) throw new Error("this browser gives no 2D canvas context");
@@ -55,7 +79,6 @@ export function createMarkRaster() {
   }
 
   return {
-    /** Sizes the layer (device pixels) and clears it; marks are clipped to x ≥ left, y ≥ top (CSS). */
     begin(deviceWidth: number, deviceHeight: number, dpr: number, left: number, clipTopCss: number): void {
       if (deviceWidth !== width || deviceHeight !== height) {
         width = layer.width = Math.max(1, deviceWidth);
@@ -78,20 +101,14 @@ export function createMarkRaster() {
       clipTop = Math.round(clipTopCss * dpr);
     },
 
-    /** Fills device pixels `[x0, x1) × [y0, y1)` (integers), clipped. */
     fill,
 
-    /**
-     * The layer's pixels, for painters that write many pixels themselves: valid until the next
-     * `begin`. Whoever writes rows `[y0, y1)` this way must `touch` them, and stay within the clip.
-     */
     get surface(): { pixels: Uint32Array; width: number; height: number; clipLeft: number; clipTop: number } {
       return { pixels, width, height, clipLeft, clipTop };
     },
 
     touch,
 
-    /** A CSS colour as the layer's pixel value (RGBA bytes, little-endian). `alpha` multiplies it. */
     colour(css: string, alpha = 1): number {
       const key = `${css}|${alpha}`;
       const known = colours.get(key);
@@ -108,7 +125,6 @@ export function createMarkRaster() {
       return value;
     },
 
-    /** Fills `[x, x + w) × [y, y + h)`, at least one device pixel each way. */
     rect(x: number, y: number, w: number, h: number, colour: number): void {
       const x0 = Math.round(x * scale);
       const x1 = Math.round((x + w) * scale);
@@ -117,7 +133,6 @@ export function createMarkRaster() {
       fill(x0, x1 > x0 ? x1 : x0 + 1, y0, y1 > y0 ? y1 : y0 + 1, colour);
     },
 
-    /** A diamond of radius `r` centred on `(cx, cy)`. */
     diamond(cx: number, cy: number, r: number, colour: number): void {
       const x = Math.round(cx * scale);
       const y = Math.round(cy * scale);
@@ -128,7 +143,6 @@ export function createMarkRaster() {
       }
     },
 
-    /** A downward triangle with its flat side at `y`. */
     triangleDown(cx: number, y: number, halfWidth: number, colour: number): void {
       const x = Math.round(cx * scale);
       const y0 = Math.round(y * scale);
@@ -136,7 +150,6 @@ export function createMarkRaster() {
       for (let dy = 0; dy <= half; dy++) fill(x - half + dy, x + half - dy + 1, y0 + dy, y0 + dy + 1, colour);
     },
 
-    /** Copies what changed onto `ctx` (whose transform is reset for the copy). */
     blit(ctx: CanvasRenderingContext2D): void {
       if (image === undefined) return;
       const from = Math.max(0, Math.min(top, previousTop));
@@ -153,5 +166,3 @@ export function createMarkRaster() {
     },
   };
 }
-
-export type MarkRaster = ReturnType<typeof createMarkRaster>;

@@ -9,7 +9,7 @@
 import { createOverlayPainter } from "./draw-overlays.ts";
 import { createMarkPainter } from "./draw-marks.ts";
 import { axisHeight, isVisible, plotGeometry, type Frame, type FrameStats, type Scene } from "./frame.ts";
-import { formatDuration } from "./mark-describe.ts";
+import { formatDuration } from "./mark-look.ts";
 import { createMarkRaster } from "./mark-raster.ts";
 import { firstAfter, firstAtOrAfter } from "./mark-search.ts";
 import { formatTick, ticksFor, type Ticks } from "./time-axis.ts";
@@ -18,7 +18,12 @@ import { formatTick, ticksFor, type Ticks } from "./time-axis.ts";
 const densityThreshold = 0.5;
 const subLabelX = 74;
 
-export function createTimelineRenderer() {
+export interface TimelineRenderer {
+  /** Draws one frame of `scene` onto `ctx`, and says what it drew. */
+  draw(ctx: CanvasRenderingContext2D, scene: Scene): FrameStats;
+}
+
+export function createTimelineRenderer(): TimelineRenderer {
   const raster = createMarkRaster();
   const marks = createMarkPainter(raster);
   const overlays = createOverlayPainter();
@@ -206,5 +211,3 @@ export function createTimelineRenderer() {
 /** x of a time relative to the axis's zero. */
 const xAt = (frame: Frame, relative: number): number =>
   frame.left + (relative + frame.model.timelineStart - frame.from) * frame.scale;
-
-export type TimelineRenderer = ReturnType<typeof createTimelineRenderer>;

@@ -10,7 +10,7 @@
 
 import type { TimelineEvent } from "../../contract/index.ts";
 import { createLaneLinks, type LaneLinks } from "./byte-links.ts";
-import { describeEvent, roleIds } from "./mark-describe.ts";
+import { markLookOf, roleIds } from "./mark-look.ts";
 import { firstAtOrAfter } from "./mark-search.ts";
 import { Mark, mergeIncoming, Request, Row, rowLabel, sideOrder, Span } from "./timeline-rows.ts";
 import type { RowSide, TimelineLink, TimelineMark, TimelineRow, TimelineSpan } from "./timeline-types.ts";
@@ -29,7 +29,46 @@ interface Lane {
 
 const byStart = (a: { start: number }, b: { start: number }) => a.start - b.start;
 
-export function createTimelineModel(initialStart = 0) {
+export interface TimelineModel {
+  /** Host-clock time of the axis's zero. */
+  readonly timelineStart: number;
+  /** Rows from top to bottom. Replaced (not mutated) by `clear`; read it again after changes. */
+  readonly rows: readonly TimelineRow[];
+  /** How many events were appended since the last `clear`. */
+  readonly eventCount: number;
+  /** Earliest event time (or folded span start); `Infinity` when empty. */
+  readonly firstT: number;
+  /** Latest event time; `-Infinity` when empty. */
+  readonly lastT: number;
+  /** Bumped by every `append` and `clear`. */
+  readonly revision: number;
+  /** Bumped when rows are added or removed. */
+  readonly layoutRevision: number;
+  /** Adds a batch of events (roughly in time order; late ones are merged into place). */
+  append(events: readonly TimelineEvent[]): void;
+  /** Forgets everything; the axis's zero becomes `start`. */
+  clear(start: number): void;
+  /**
+   * The mark drawn for an event that was appended: the same object, or an equal one (same lane,
+   * side, kind and time), as an event that went through JSON would be.
+   */
+  markOf(event: TimelineEvent): TimelineMark | undefined;
+  /** Every write → chunk link (and WebSocket message link), of one lane or of all, in time order per lane. */
+  links(laneNumber?: number): TimelineLink[];
+  /** Every span, of one lane or of all. */
+  spans(laneNumber?: number): TimelineSpan[];
+  /**
+   * When requests served by `version` became stale: the time the first newer version loaded,
+   * or `undefined` while none has.
+   */
+  staleFrom(version: number): number | undefined;
+  /** The version that served this mark's request, when a newer one had loaded by the mark's time. */
+  staleVersion(mark: TimelineMark): number | undefined;
+  /** Calls `listener` after every `append` and `clear`; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+}
+
+export function createTimelineModel(initialStart = 0): TimelineModel {
   let timelineStart = initialStart;
   let rows: Row[] = [];
   let rowByKey = new Map<number, Row>();
@@ -219,42 +258,35 @@ export function createTimelineModel(initialStart = 0) {
   row(0, "runner");
 
   return {
-    /** Host-clock time of the axis's zero. */
     get timelineStart(): number {
       return timelineStart;
     },
-    /** Rows from top to bottom. Replaced (not mutated) by `clear`; read it again after changes. */
     get rows(): readonly TimelineRow[] {
       return rows;
     },
     get eventCount(): number {
       return eventCount;
     },
-    /** Earliest event time (or folded span start); `Infinity` when empty. */
     get firstT(): number {
       return firstT;
     },
-    /** Latest event time; `-Infinity` when empty. */
     get lastT(): number {
       return lastT;
     },
-    /** Bumped by every `append` and `clear`. */
     get revision(): number {
       return revision;
     },
-    /** Bumped when rows are added or removed. */
     get layoutRevision(): number {
       return layoutRevision;
     },
 
-    /** Adds a batch of events (roughly in time order; late ones are merged into place). */
     append(events: readonly TimelineEvent[]): void {
       if (events.length === 0) return;
       const touched = new Set<Row>();
       const touchedLanes = new Set<number>();
       for (const event of events) {
         const into = rowFor(event);
-        const look = describeEvent(event);
+        const look = markLookOf(event);
         const start = event.kind === "folded" ? Math.min(event.since, event.t) : event.t;
         const ownRequestId = "requestId" in event ? event.requestId : undefined;
         const mark = new Mark(event, look.role, event.t, start, into, look.size, look.label, ownRequestId);
@@ -292,7 +324,6 @@ export function createTimelineModel(initialStart = 0) {
       for (const listener of listeners) listener();
     },
 
-    /** Forgets everything; the axis's zero becomes `start`. */
     clear(start: number): void {
       timelineStart = start;
       rows = [];
@@ -310,10 +341,6 @@ export function createTimelineModel(initialStart = 0) {
       for (const listener of listeners) listener();
     },
 
-    /**
-     * The mark drawn for an event that was appended: the same object, or an equal one (same lane,
-     * side, kind and time), as an event that went through JSON would be.
-     */
     markOf(event: TimelineEvent): TimelineMark | undefined {
       const known = markByEvent.get(event);
       if (known !== undefined) return known;
@@ -327,7 +354,6 @@ export function createTimelineModel(initialStart = 0) {
       return undefined;
     },
 
-    /** Every write → chunk link (and WebSocket message link), of one lane or of all, in time order per lane. */
     links(laneNumber?: number): TimelineLink[] {
       const found: TimelineLink[] = [];
       for (const r of rows) {
@@ -337,18 +363,12 @@ export function createTimelineModel(initialStart = 0) {
       return found;
     },
 
-    /** Every span, of one lane or of all. */
     spans(laneNumber?: number): TimelineSpan[] {
       return rows.filter((r) => laneNumber === undefined || r.lane === laneNumber).flatMap((r) => r.spans);
     },
 
-    /**
-     * When requests served by `version` became stale: the time the first newer version loaded,
-     * or `undefined` while none has.
-     */
     staleFrom,
 
-    /** The version that served this mark's request, when a newer one had loaded by the mark's time. */
     staleVersion(mark: TimelineMark): number | undefined {
       if (mark.requestId === undefined) return undefined;
       const found = lanes.get(mark.row.lane)?.requests.get(mark.requestId);
@@ -357,12 +377,9 @@ export function createTimelineModel(initialStart = 0) {
       return from !== undefined && mark.t >= from ? found.version : undefined;
     },
 
-    /** Calls `listener` after every `append` and `clear`; returns the unsubscribe function. */
     subscribe(listener: () => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
 }
-
-export type TimelineModel = ReturnType<typeof createTimelineModel>;

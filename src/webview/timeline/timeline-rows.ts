@@ -6,7 +6,7 @@
 
 import type { TimelineEvent } from "../../contract/index.ts";
 import type { Connection } from "./byte-links.ts";
-import { markRoles, roleIds } from "./mark-describe.ts";
+import { markRoles, roleIds } from "./mark-look.ts";
 import { firstAfter } from "./mark-search.ts";
 import type {
   MarkRole,

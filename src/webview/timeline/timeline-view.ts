@@ -14,7 +14,7 @@ import type { TimelineModel } from "./timeline-model.ts";
 import { readTheme } from "./timeline-theme.ts";
 import type { TimelineMark } from "./timeline-types.ts";
 import { centreOn, fitRange, panBy, zoomAround, type TimeRange } from "./viewport.ts";
-import { formatDuration } from "./mark-describe.ts";
+import { formatDuration } from "./mark-look.ts";
 
 export interface TimelineViewOptions {
   /** The pointer moved onto a mark (or off every mark: `undefined`); for a tooltip at the pointer. */
@@ -40,7 +40,40 @@ const wheelZoomPerPixel = 0.0018;
 const pinchZoomPerPixel = 0.01;
 const dragThreshold = 4;
 
-export function createTimelineView(container: HTMLElement, model: TimelineModel, options: TimelineViewOptions = {}) {
+export interface TimelineView {
+  /** The canvas the view draws on, inside its container. */
+  readonly canvas: HTMLCanvasElement;
+  /** Highlights the event's mark and scrolls it into view; `undefined` clears the selection. */
+  select(event: TimelineEvent | undefined): void;
+  /** Turns follow-live on (keeping the current width as its window) or off. */
+  follow(on?: boolean): void;
+  /** True while the view follows live events. */
+  readonly following: boolean;
+  /** Shows every event. Ends follow-live. */
+  fit(): void;
+  /** The visible time range, absolute (host clock, ms). */
+  readonly range: TimeRange;
+  /** Shows `[from, to]` (absolute, host clock). Ends follow-live. */
+  setRange(from: number, to: number): void;
+  /** Re-reads the `--tl-*` colours, after the page changed them. */
+  refreshTheme(): void;
+  /** Follows the page's theme from now on (its defaults for colours the page's CSS leaves out), and redraws. */
+  setDark(dark: boolean): void;
+  /** Redraws on the next frame. */
+  invalidate(): void;
+  /** What the last frame drew and how long it took, in ms. */
+  readonly stats: FrameStats & { ms: number };
+  /** The current view as a PNG. */
+  toPng(): Promise<Blob>;
+  /** Stops drawing and listening (to the model, resizes and the system's theme), and removes the canvas. */
+  destroy(): void;
+}
+
+export function createTimelineView(
+  container: HTMLElement,
+  model: TimelineModel,
+  options: TimelineViewOptions = {},
+): TimelineView {
   const canvas = document.createElement("canvas");
   canvas.tabIndex = 0;
   canvas.setAttribute("role", "img");
@@ -369,7 +402,6 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
 
   return {
     canvas,
-    /** Highlights the event's mark and scrolls it into view; `undefined` clears the selection. */
     select(event: TimelineEvent | undefined): void {
       selected = event === undefined ? undefined : model.markOf(event);
       if (selected !== undefined) {
@@ -380,35 +412,26 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
       }
       invalidate();
     },
-    /** Turns follow-live on (keeping the current width as its window) or off. */
     follow,
     get following(): boolean {
       return following;
     },
-    /** Shows every event. Ends follow-live. */
     fit,
-    /** The visible time range, absolute (host clock, ms). */
     get range(): TimeRange {
       return { ...range };
     },
-    /** Shows `[from, to]` (absolute, host clock). Ends follow-live. */
     setRange(from: number, to: number): void {
       moveTo({ from, to });
     },
-    /** Re-reads the `--tl-*` colours, after the page changed them. */
     refreshTheme: onSchemeChange,
-    /** Follows the page's theme from now on (its defaults for colours the page's CSS leaves out), and redraws. */
     setDark(dark: boolean): void {
       pageDark = dark;
       onSchemeChange();
     },
-    /** Redraws on the next frame. */
     invalidate,
-    /** What the last frame drew and how long it took, in ms. */
     get stats(): FrameStats & { ms: number } {
       return lastStats;
     },
-    /** The current view as a PNG. */
     toPng(): Promise<Blob> {
       if (frame !== 0) cancelAnimationFrame(frame);
       render();
@@ -429,5 +452,3 @@ export function createTimelineView(container: HTMLElement, model: TimelineModel,
     },
   };
 }
-
-export type TimelineView = ReturnType<typeof createTimelineView>;

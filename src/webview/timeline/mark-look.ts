@@ -1,4 +1,4 @@
-/** How each event kind looks on the timeline: its colour role, its label and its size. */
+/** How each event kind's mark looks on the timeline: its colour role, its label and its size. */
 
 import { type TimelineEvent, escapeInvisible } from "../../contract/index.ts";
 import type { MarkRole } from "./timeline-types.ts";
@@ -58,7 +58,11 @@ function clip(text: string, max = 40): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
-export function describeEvent(event: TimelineEvent): MarkLook {
+/**
+ * How `event`'s mark looks on the timeline: its colour role, short label and size. (Its one-line
+ * text for the table and the CLI is the contract's `describeEvent`.)
+ */
+export function markLookOf(event: TimelineEvent): MarkLook {
   switch (event.kind) {
     case "loaded":
       return { role: "load", label: `v${event.version} loaded`, size: 1 };

@@ -1,0 +1,132 @@
+/**
+ * The editor's pane: Monaco started as fast as it can show the host's document (Bun's types and the
+ * language workers come once it is on screen), edits that run the snippet after a pause when
+ * auto-run is on, and the moment the editor is ready for typing, told to the host once.
+ */
+
+import { createTrailingDebounce, type WorkspaceState } from "../contract/index.ts";
+import type { Documents } from "./documents.ts";
+import { byId } from "./dom.ts";
+import { createEditor, type SnippetEditor } from "./editor/create-editor.ts";
+import { loadMonaco } from "./editor/monaco-loader.ts";
+import { checkSyntaxOnly, loadSnippetTypes } from "./editor/snippet-types.ts";
+import { holdMonacoWorkers } from "./editor/worker-gate.ts";
+import type { HostConnection } from "./host-connection.ts";
+import type { PageSettings } from "./page-settings.ts";
+import type { SnippetRuns } from "./snippet-runs.ts";
+import { markStartup } from "./startup-marks.ts";
+import type { StatusLine } from "./status-line.ts";
+
+export interface EditorPaneOptions {
+  connection: HostConnection;
+  statusLine: StatusLine;
+  documents: Documents;
+  settings: PageSettings;
+  runs: SnippetRuns;
+}
+
+export interface EditorPane {
+  /** The editor, once Monaco has loaded. */
+  readonly editor: SnippetEditor | undefined;
+  /** The files side of the session, as the host sent it when the page connected. */
+  readonly workspace: WorkspaceState | undefined;
+  /** The host sent the workspace: its document goes into the editor (once both are there) and runs. */
+  showWorkspace(workspace: WorkspaceState): void;
+}
+
+const autoRunDelayMs = 800;
+/** How long Monaco's workers wait for Bun's types before starting without them (syntax checks only). */
+const workersWaitForTypesMs = 5_000;
+const paintWaitMs = 200;
+
+/** Resolves once the page has painted what it shows now (or soon, in a tab the browser does not paint). */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, paintWaitMs);
+  });
+}
+
+/** Creates the pane and starts the editor in it; a failure to start is said in the status line. */
+export function createEditorPane(options: EditorPaneOptions): EditorPane {
+  const { connection, documents, settings, runs } = options;
+  let editor: SnippetEditor | undefined;
+  let workspace: WorkspaceState | undefined;
+  let reportedReady = false;
+
+  /** The editor is ready for typing once it shows the host's document: say so, once. */
+  function reportReady(): void {
+    if (reportedReady) return;
+    reportedReady = true;
+    markStartup("editor-ready");
+    document.body.dataset.editorReady = "true";
+    // The desktop app reports when its window is ready for typing (and `npm run bench` times it).
+    void connection.request("page-ready", { editorReadyMs: performance.now() }).catch(options.statusLine.sayFailure);
+  }
+
+  /** Puts the host's document into the editor (once both have arrived) and runs it. */
+  function restoreWorkspace(): void {
+    if (!workspace || !editor) return;
+    documents.restore(workspace);
+    if (runs.status?.serving === undefined) void runs.run();
+    reportReady();
+  }
+
+  async function start(): Promise<void> {
+    const monaco = await loadMonaco();
+    markStartup("monaco-loaded");
+    // First what typing needs; Bun's types and the workers once the editor is on screen.
+    const workersMayStart = Promise.withResolvers<void>();
+    holdMonacoWorkers(workersMayStart.promise);
+    checkSyntaxOnly(monaco);
+    const debounce = createTrailingDebounce(() => void runs.run(), autoRunDelayMs);
+    editor = createEditor(monaco, byId("editor", HTMLDivElement), {
+      initialSource: workspace?.document.source ?? "",
+      onRun: () => {
+        debounce.cancel();
+        documents.saveForRun();
+        void runs.run();
+      },
+      onChange: () => {
+        documents.edited();
+        if (settings.autoRun) debounce.call();
+      },
+      snippetPath: () => documents.path,
+    });
+    markStartup("editor-created");
+    editor.setDark(
+      document.documentElement.dataset.theme === "dark" ||
+        (document.documentElement.dataset.theme !== "light" && matchMedia("(prefers-color-scheme: dark)").matches),
+    );
+    restoreWorkspace();
+    await afterPaint();
+    setTimeout(() => workersMayStart.resolve(), workersWaitForTypesMs);
+    // The editor works without the types: it checks only syntax then.
+    await loadSnippetTypes(monaco).then(
+      () => markStartup("types-applied"),
+      (error: unknown) => console.warn("Bun's types did not load", error),
+    );
+    workersMayStart.resolve();
+    document.body.dataset.typesReady = "true";
+  }
+
+  start().catch((error: unknown) =>
+    options.statusLine.say(
+      `The editor failed to start: ${error instanceof Error ? error.message : String(error)}`,
+      "error",
+    ),
+  );
+
+  return {
+    get editor() {
+      return editor;
+    },
+    get workspace() {
+      return workspace;
+    },
+    showWorkspace(next) {
+      workspace = next;
+      if (editor) restoreWorkspace();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The Export menu: the timeline as JSON lines or a PNG, the snippet as a standalone server file
+ * for Bun or Deno, a recording, and the expectations the timeline meets. Each is saved the way the
+ * page saves files (a download, or the desktop app's dialog), and the status line says where.
+ */
+
+import {
+  rebaseTimeline,
+  timelineJsonLines,
+  type ClientRequest,
+  type ExportResult,
+  type ExportTarget,
+  type TryRequest,
+} from "../contract/index.ts";
+import { byId } from "./dom.ts";
+import type { EventStore } from "./event-store.ts";
+import type { HostConnection } from "./host-connection.ts";
+import type { RecordingFiles } from "./recording-files.ts";
+import type { RecordingViewer } from "./recording-viewer.ts";
+import { describeSave, type FileSaver } from "./save-file.ts";
+import type { StatusLine } from "./status-line.ts";
+
+export interface ExportMenuOptions {
+  connection: HostConnection;
+  fileSaver: FileSaver;
+  statusLine: StatusLine;
+  /** The timeline's events, live or a recording's. */
+  store: EventStore;
+  /** Tells whether a recording is shown, whose events are already in ms since its start. */
+  viewer: RecordingViewer;
+  recordings: RecordingFiles;
+  /** The editor's snippet; undefined before the editor has started. */
+  source: () => string | undefined;
+  /** The timeline as drawn, as a PNG. */
+  timelinePng: () => Promise<Blob>;
+}
+
+export interface ExportMenu {
+  /** The request the open lesson suggests (none when it names no path), for the exported server file's `curl` line. */
+  suggestRequest(request: Partial<ClientRequest>): void;
+}
+
+export function createExportMenu(options: ExportMenuOptions): ExportMenu {
+  const { connection, fileSaver, statusLine, store, viewer, recordings } = options;
+  const { sayFailure } = statusLine;
+  const menu = byId("export-menu", HTMLDetailsElement);
+  let suggestedRequest: TryRequest | undefined;
+
+  /** Saves an export and says in the status line where it went, or why it did not. */
+  async function saveExport(name: string, content: Blob, what: string): Promise<void> {
+    const { text, tone } = describeSave(await fileSaver.save(name, content), what);
+    statusLine.say(text, tone);
+  }
+
+  /** Exports the editor's snippet as a standalone server file and downloads it, or says why not. */
+  async function exportServerFile(target: ExportTarget): Promise<void> {
+    const source = options.source();
+    if (source === undefined) return;
+    statusLine.say(`Exporting for ${target === "bun" ? "Bun" : "Deno"}…`);
+    let result: ExportResult;
+    try {
+      result = await connection.request("export", { source, target, tryRequest: suggestedRequest });
+    } catch (error) {
+      return sayFailure(error);
+    }
+    if (!result.ok) {
+      const where =
+        result.error.line === undefined
+          ? ""
+          : ` (line ${result.error.line}${result.error.column === undefined ? "" : `:${result.error.column}`})`;
+      return statusLine.say(`Not exported for ${target}${where}: ${result.error.message}`, "error");
+    }
+    const outcome = await fileSaver.save("server.ts", new Blob([result.code], { type: "text/typescript" }));
+    const { text, tone } = describeSave(outcome, `server.ts for ${target === "bun" ? "Bun" : "Deno"}`);
+    const changed =
+      outcome.saved && result.changes.length ? ` · ${result.changes.length} change(s) listed in its header` : "";
+    statusLine.say(text + changed, tone);
+  }
+
+  /** Wires a menu item: picking it closes the menu first. */
+  function item(id: string, pick: () => void): void {
+    byId(id, HTMLButtonElement).addEventListener("click", () => {
+      menu.open = false;
+      pick();
+    });
+  }
+
+  item("export-json", () => {
+    // A recording's events are already in ms since its start.
+    const lines = timelineJsonLines(rebaseTimeline(store.events, viewer.active ? 0 : store.timelineStart));
+    void saveExport("timeline.jsonl", new Blob([lines], { type: "application/x-ndjson" }), "timeline.jsonl");
+  });
+  for (const target of ["bun", "deno"] as const) item(`export-${target}`, () => void exportServerFile(target));
+  item("export-png", async () => {
+    await saveExport("timeline.png", await options.timelinePng(), "timeline.png");
+  });
+  item("export-recording", () => {
+    const name = recordings.recordingName();
+    recordings
+      .recordingText()
+      .then((text) => saveExport(name, new Blob([text], { type: "application/x-ndjson" }), name), sayFailure);
+  });
+  item("export-expectations", () => {
+    const name = recordings.expectationsName();
+    recordings
+      .expectationsText()
+      .then((text) => saveExport(name, new Blob([text], { type: "text/plain" }), name), sayFailure);
+  });
+
+  return {
+    suggestRequest(request) {
+      suggestedRequest =
+        request.path === undefined
+          ? undefined
+          : { path: request.path, method: request.method, headers: request.headers, body: request.body };
+    },
+  };
+}
