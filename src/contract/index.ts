@@ -89,6 +89,7 @@ export {
   type TypeOf,
 } from "./envelope.ts";
 export { errorMessage } from "./error-message.ts";
+export { type EventAt, type ServerEventAt, type Side, sides } from "./event-at.ts";
 export {
   compileMatch,
   type Count,
@@ -228,7 +229,6 @@ export {
   type EndEvent,
   type ErrorPhase,
   errorPhases,
-  type EventAt,
   type FoldableKind,
   foldableKinds,
   type FoldedEvent,
@@ -255,9 +255,6 @@ export {
   type RunnerProducedEvent,
   type ServerErrorEvent,
   type ServerEvent,
-  type ServerEventAt,
-  type Side,
-  sides,
   type SnippetForm,
   snippetForms,
   type SseCommentEvent,
