@@ -50,7 +50,7 @@ export {
   type ClockSyncOptions,
   syncClock,
 } from "./clock-sync.ts";
-export { describeEvent, type EventColour } from "./describe-event.ts";
+export { describeEvent } from "./describe-event.ts";
 export { describePayload, describeSendResult, describeWebSocketEvent } from "./describe-websocket-event.ts";
 export {
   type CompilerOptionValue,
@@ -90,6 +90,7 @@ export {
 } from "./envelope.ts";
 export { errorMessage } from "./error-message.ts";
 export { type EventAt, type ServerEventAt, type Side, sides } from "./event-at.ts";
+export type { EventColour } from "./event-colour.ts";
 export {
   compileMatch,
   type Count,
