@@ -21,7 +21,7 @@ import { followNodeResponse } from "./node-response-follow.ts";
 import { recordedElsewhere } from "./recorded-elsewhere.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
 import { serveNatively } from "./serve-capture.ts";
-import type { FetchHandler } from "./snippet-loader.ts";
+import type { FetchHandler } from "./snippet-handlers.ts";
 import { callerLine } from "./snippet-paths.ts";
 
 /** One `server.listen(...)` a snippet's top-level code made. */

@@ -19,20 +19,7 @@ import { findPitfalls } from "./snippet-pitfalls.ts";
 import { captureServeCalls, type CapturedServe } from "./serve-capture.ts";
 import { snippetPosition, virtualSnippetFilter, virtualSnippetPath } from "./snippet-paths.ts";
 import { nativeClearTimeout, nativeSetTimeout } from "./native-globals.ts";
-
-/** A request handler as Bun calls it. */
-export type FetchHandler = (request: Request, server: Server<unknown>) => unknown;
-
-/** The handler set a snippet declared, before instrumentation. */
-export interface SnippetHandlers {
-  fetch?: FetchHandler | undefined;
-  routes?: Record<string, unknown> | undefined;
-  error?: ((error: Error) => unknown) | undefined;
-  /** Seconds; applied per request with `server.timeout`, since it cannot change on a live server. */
-  idleTimeout?: number | undefined;
-  /** Bun's `websocket` option: the handlers and options of upgraded requests. */
-  websocket?: Record<string, unknown> | undefined;
-}
+import type { SnippetHandlers } from "./snippet-handlers.ts";
 
 export type SnippetLoad =
   | { ok: true; form: SnippetForm; handlers: SnippetHandlers; notices: Notice[] }
