@@ -275,7 +275,7 @@ export {
 } from "./timeline-events.ts";
 export { rebaseTimeline, timelineJsonLines } from "./timeline-file.ts";
 export { type CommonField, commonFields, eventFields, fieldsOf, timelineKinds } from "./timeline-kinds.ts";
-export { createTrailingDebounce } from "./trailing-debounce.ts";
+export { createTrailingDebounce, type TrailingDebounce } from "./trailing-debounce.ts";
 export {
   byteEscape,
   cutTail,
