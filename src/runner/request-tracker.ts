@@ -396,14 +396,8 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       finish(ctx);
     },
 
-    cleanup(
-      ctx: RequestContext,
-      via: CleanupVia,
-      done: Promise<unknown>,
-      what: LeakKind,
-      line: number | undefined,
-      waitingFor: string,
-    ): void {
+    // Typed by `RequestTracker`'s declaration, which names each parameter.
+    cleanup(ctx, via, done, what, line, waitingFor) {
       const from = ctx.abortedAt ?? now();
       hold(
         ctx,
