@@ -18,7 +18,18 @@ export interface GatedEmitterOptions {
   floodGate?: FloodGateOptions | undefined;
 }
 
-export function createGatedEmitter<E extends ClientEvent>(options: GatedEmitterOptions) {
+/** One kind of client event, emitted or folded. */
+export interface GatedEmitter<E extends ClientEvent> {
+  /**
+   * Emits the event `make` builds at `t`, or counts it into the current fold. `make` runs only for
+   * events that are emitted, so a folded chunk costs no text preview.
+   */
+  record(t: number, bytes: number, make: () => E): void;
+  /** Emits what is still being folded (the stream ended, or is about to be reported as ended). */
+  flush(): void;
+}
+
+export function createGatedEmitter<E extends ClientEvent>(options: GatedEmitterOptions): GatedEmitter<E> {
   const { of, lane, emit } = options;
   const gateOptions = options.floodGate ?? defaultFloodGate;
   const gate = createFloodGate(gateOptions);
@@ -45,10 +56,6 @@ export function createGatedEmitter<E extends ClientEvent>(options: GatedEmitterO
   }
 
   return {
-    /**
-     * Emits the event `make` builds at `t`, or counts it into the current fold. `make` runs only for
-     * events that are emitted, so a folded chunk costs no text preview.
-     */
     record(t: number, bytes: number, make: () => E): void {
       if (gate.admit(t, bytes, emitFold)) {
         emit(make());
@@ -58,9 +65,6 @@ export function createGatedEmitter<E extends ClientEvent>(options: GatedEmitterO
       // by silence would stay off the timeline until the stream ended.
       closeTimer ??= setTimeout(flush, gateOptions.foldWindowMs);
     },
-    /** Emits what is still being folded (the stream ended, or is about to be reported as ended). */
     flush,
   };
 }
-
-export type GatedEmitter<E extends ClientEvent> = ReturnType<typeof createGatedEmitter<E>>;

@@ -31,7 +31,18 @@ function parseLine(text: string, bytes: number): { value?: JsonValue; error?: st
     : { error: `parsed, but it cannot be shown as JSON: the value ${checked.problem}` };
 }
 
-export function createJsonLinesRecorder(sink: ProbeEventSink) {
+/** Turns a JSON Lines body into `json-line` events, one per line. */
+export interface JsonLinesRecorder {
+  /** Feeds the next bytes of the body, cut anywhere (even inside a character). */
+  feed(bytes: Uint8Array): void;
+  /**
+   * The connection ended. When the body was complete, its last line, if it had no line end, is a
+   * line too; when the connection broke or was dropped, that line was cut off, and says so.
+   */
+  reset(complete?: boolean): void;
+}
+
+export function createJsonLinesRecorder(sink: ProbeEventSink): JsonLinesRecorder {
   const { lane, now } = sink;
   const lineEvents = createGatedEmitter<JsonLineEvent>({
     of: "json-line",
@@ -93,14 +104,9 @@ export function createJsonLinesRecorder(sink: ProbeEventSink) {
   }
 
   return {
-    /** Feeds the next bytes of the body, cut anywhere (even inside a character). */
     feed(bytes: Uint8Array): void {
       take(decoder.decode(bytes, { stream: true }));
     },
-    /**
-     * The connection ended. When the body was complete, its last line, if it had no line end, is a
-     * line too; when the connection broke or was dropped, that line was cut off, and says so.
-     */
     reset(complete = true): void {
       take(decoder.decode());
       const rest = held.join("");
@@ -113,5 +119,3 @@ export function createJsonLinesRecorder(sink: ProbeEventSink) {
     },
   };
 }
-
-export type JsonLinesRecorder = ReturnType<typeof createJsonLinesRecorder>;

@@ -46,7 +46,15 @@ function headerText(value: string): string {
   return Buffer.from(value, "latin1").toString("utf8");
 }
 
-export function createLaneTap(options: LaneTapOptions) {
+/** A lane's browser EventSource, seen from the proxy it connects through. */
+export interface LaneTap {
+  /** The browser made a request on the lane (its first, or a reconnect) for `url`. */
+  connect(url: string, request: Request): LaneTapConnection;
+  /** The page listens for these event types now. */
+  listening(types: readonly string[]): void;
+}
+
+export function createLaneTap(options: LaneTapOptions): LaneTap {
   const { lane, now, emit } = options;
   const sink = { lane, now, emit, floodGate: options.floodGate };
   /** Event types the page listens for: `message` always. */
@@ -195,9 +203,7 @@ export function createLaneTap(options: LaneTapOptions) {
   }
 
   return {
-    /** The browser made a request on the lane (its first, or a reconnect) for `url`. */
     connect,
-    /** The page listens for these event types now. */
     listening(types: readonly string[]): void {
       for (const type of types) listened.add(type);
       for (const waiter of waiters) {
@@ -208,5 +214,3 @@ export function createLaneTap(options: LaneTapOptions) {
     },
   };
 }
-
-export type LaneTap = ReturnType<typeof createLaneTap>;

@@ -33,7 +33,29 @@ const realTimers: PacerTimers = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-export function createReadPacer(options: ReadPacerOptions) {
+/** Paces one client's reads: its rate, its stall, and pauses from the lane's chip. */
+export interface ReadPacer {
+  /** The client opened: its stall, if it has one, is counted from now (once per lane, not per reconnect). */
+  start(): void;
+  /** Resolves once reading may go on (at once when it may); false once the pacer has closed. */
+  ready(): Promise<boolean>;
+  /**
+   * Resolves with how many of `available` bytes the client may take now: a slice at the set rate,
+   * after waiting out a pause or stall and the rate; all of them when no rate is set. 0 once the
+   * pacer has closed.
+   */
+  take(available: number): Promise<number>;
+  /** Stops reading until `resume` (the lane's chip). */
+  pause(): void;
+  /** Lifts every pause, a stall for good included (the lane's chip). */
+  resume(): void;
+  /** Whether reading is held back now, by anyone. */
+  readonly paused: boolean;
+  /** The client is done: waiting reads go on (and find it closed), timers stop. */
+  close(): void;
+}
+
+export function createReadPacer(options: ReadPacerOptions): ReadPacer {
   const { behaviour, lane, now, emit } = options;
   const timers = options.timers ?? realTimers;
   const rate = behaviour.readBytesPerSecond;
@@ -100,7 +122,6 @@ export function createReadPacer(options: ReadPacerOptions) {
   }
 
   return {
-    /** The client opened: its stall, if it has one, is counted from now (once per lane, not per reconnect). */
     start(): void {
       if (started || closed) return;
       started = true;
@@ -112,11 +133,6 @@ export function createReadPacer(options: ReadPacerOptions) {
       });
     },
     ready,
-    /**
-     * Resolves with how many of `available` bytes the client may take now: a slice at the set rate,
-     * after waiting out a pause or stall and the rate; all of them when no rate is set. 0 once the
-     * pacer has closed.
-     */
     async take(available: number): Promise<number> {
       for (;;) {
         if (!(await ready())) return 0;
@@ -130,14 +146,11 @@ export function createReadPacer(options: ReadPacerOptions) {
       nextAt = Math.max(nextAt, now()) + (taken / rate) * 1000;
       return taken;
     },
-    /** Stops reading until `resume` (the lane's chip). */
     pause: () => pause("user"),
     resume: () => resume("user"),
-    /** Whether reading is held back now, by anyone. */
     get paused(): boolean {
       return pausedBy.size > 0;
     },
-    /** The client is done: waiting reads go on (and find it closed), timers stop. */
     close(): void {
       if (closed) return;
       closed = true;
@@ -147,5 +160,3 @@ export function createReadPacer(options: ReadPacerOptions) {
     },
   };
 }
-
-export type ReadPacer = ReturnType<typeof createReadPacer>;

@@ -24,14 +24,23 @@ function lineEnds(text: string) {
   };
 }
 
-export function createLineSplitter() {
+/** Cuts text arriving in pieces into lines at CR, LF or CRLF; a CRLF split between two pieces is one line end. */
+export interface LineSplitter {
+  /** Calls `line` with each line `text` completes, without its line end. */
+  feed(text: string, line: (text: string) => void): void;
+  /** The line still arriving (no line end yet), `""` when none. */
+  readonly partial: string;
+  /** Forgets everything: a new stream begins. */
+  reset(): void;
+}
+
+export function createLineSplitter(): LineSplitter {
   /** The start of a line still arriving, in pieces: joined once its end comes, so a long line costs no quadratic copying. */
   let held: string[] = [];
   /** The last piece ended with a CR: an LF at the start of the next one belongs to it. */
   let afterCr = false;
 
   return {
-    /** Calls `line` with each line `text` completes, without its line end. */
     feed(text: string, line: (text: string) => void): void {
       if (text === "") return;
       let from = afterCr && text.charCodeAt(0) === LF ? 1 : 0;
@@ -50,19 +59,15 @@ export function createLineSplitter() {
       }
       if (from < text.length) held.push(text.slice(from));
     },
-    /** The line still arriving (no line end yet), `""` when none. */
     get partial(): string {
       return held.join("");
     },
-    /** Forgets everything: a new stream begins. */
     reset(): void {
       held = [];
       afterCr = false;
     },
   };
 }
-
-export type LineSplitter = ReturnType<typeof createLineSplitter>;
 
 /** A line's field name and value as the spec splits them, or undefined for a comment. */
 export function fieldOf(line: string): { field: string; value: string } | undefined {

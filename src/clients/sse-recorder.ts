@@ -44,7 +44,23 @@ function createStreamDecoder(): TextDecoder {
   return new TextDecoder("utf-8", { ignoreBOM: true });
 }
 
-export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOptions = {}) {
+/** Turns an SSE body into the events a browser's `EventSource` would fire, and the blocks it would not. */
+export interface SseRecorder {
+  /** Feeds the next bytes of the body, cut anywhere (even inside a character or a CRLF). */
+  feed(bytes: Uint8Array): void;
+  /**
+   * The stream ended (or is being dropped for a reconnect): emits what the flood gate still
+   * holds, says what the browser dropped (a block with no blank line after it yet), and readies
+   * the recorder for a new stream. The last event id and retry are kept.
+   */
+  reset(): void;
+  /** The browser's last event id string: what the next event's `lastEventId` is, and what a reconnect sends. */
+  readonly lastEventId: string;
+  /** The last valid `retry:` value in ms, if the stream sent one (an empty `retry` forgets it). */
+  readonly retryMs: number | undefined;
+}
+
+export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOptions = {}): SseRecorder {
   const { lane, now, emit } = sink;
   const sseEvents = createGatedEmitter<SseEvent>({ of: "sse", lane, emit, floodGate: sink.floodGate });
   const lines = createLineSplitter();
@@ -205,16 +221,10 @@ export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOpti
   }
 
   return {
-    /** Feeds the next bytes of the body, cut anywhere (even inside a character or a CRLF). */
     feed(bytes: Uint8Array): void {
       lines.feed(decoder.decode(bytes, { stream: true }), takeLine);
       feedParser();
     },
-    /**
-     * The stream ended (or is being dropped for a reconnect): emits what the flood gate still
-     * holds, says what the browser dropped (a block with no blank line after it yet), and readies
-     * the recorder for a new stream. The last event id and retry are kept.
-     */
     reset(): void {
       feedParser();
       sseEvents.flush();
@@ -228,15 +238,11 @@ export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOpti
       firstLine = true;
       endBlock();
     },
-    /** The browser's last event id string: what the next event's `lastEventId` is, and what a reconnect sends. */
     get lastEventId(): string {
       return lastEventId;
     },
-    /** The last valid `retry:` value in ms, if the stream sent one (an empty `retry` forgets it). */
     get retryMs(): number | undefined {
       return retryMs;
     },
   };
 }
-
-export type SseRecorder = ReturnType<typeof createSseRecorder>;

@@ -6,7 +6,7 @@
  */
 
 import { integer, literal, number, object, oneOf, partialObject, refine, type Check } from "./check.ts";
-import type { EventAt } from "./timeline-events.ts";
+import type { EventAt } from "./event-at.ts";
 
 /** How a lane's client misbehaves. Every field is optional; `{}` is a client that can be paused from its chip and otherwise reads at full speed. */
 export interface ClientBehaviour {

@@ -7,10 +7,8 @@ import { describeBehaviour } from "./client-behaviour.ts";
 import type { JsonLineEvent } from "./json-line-events.ts";
 import type { OpenEvent, SseEvent, SseNoEventEvent, TimelineEvent } from "./timeline-events.ts";
 import { describeWebSocketEvent } from "./describe-websocket-event.ts";
+import type { EventColour } from "./event-colour.ts";
 import { escapeInvisible, visiblePreview, visibleText } from "./visible-text.ts";
-
-/** The colours an event's kind is shown in. */
-export type EventColour = "reset" | "dim" | "red" | "green" | "yellow" | "blue" | "magenta" | "cyan";
 
 /** `#7`: what `MessageEvent.lastEventId` is, whether this event's block or an earlier one set it; nothing when it is empty. */
 function lastEventIdLabel(event: SseEvent): string {

@@ -1,6 +1,6 @@
 /** How each WebSocket event reads in one line (see `describe-event.ts`). */
 
-import type { EventColour } from "./describe-event.ts";
+import type { EventColour } from "./event-colour.ts";
 import type { WebSocketEvent, WsPayload } from "./websocket-events.ts";
 
 /** `12 B text "hello"` or `3 B binary 0a 0b ff`. */

@@ -50,7 +50,7 @@ export {
   type ClockSyncOptions,
   syncClock,
 } from "./clock-sync.ts";
-export { describeEvent, type EventColour } from "./describe-event.ts";
+export { describeEvent } from "./describe-event.ts";
 export { describePayload, describeSendResult, describeWebSocketEvent } from "./describe-websocket-event.ts";
 export {
   type CompilerOptionValue,
@@ -89,6 +89,8 @@ export {
   type TypeOf,
 } from "./envelope.ts";
 export { errorMessage } from "./error-message.ts";
+export { type EventAt, type ServerEventAt, type Side, sides } from "./event-at.ts";
+export type { EventColour } from "./event-colour.ts";
 export {
   compileMatch,
   type Count,
@@ -228,7 +230,6 @@ export {
   type EndEvent,
   type ErrorPhase,
   errorPhases,
-  type EventAt,
   type FoldableKind,
   foldableKinds,
   type FoldedEvent,
@@ -255,9 +256,6 @@ export {
   type RunnerProducedEvent,
   type ServerErrorEvent,
   type ServerEvent,
-  type ServerEventAt,
-  type Side,
-  sides,
   type SnippetForm,
   snippetForms,
   type SseCommentEvent,
@@ -277,7 +275,7 @@ export {
 } from "./timeline-events.ts";
 export { rebaseTimeline, timelineJsonLines } from "./timeline-file.ts";
 export { type CommonField, commonFields, eventFields, fieldsOf, timelineKinds } from "./timeline-kinds.ts";
-export { createTrailingDebounce } from "./trailing-debounce.ts";
+export { createTrailingDebounce, type TrailingDebounce } from "./trailing-debounce.ts";
 export {
   byteEscape,
   cutTail,

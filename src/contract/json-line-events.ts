@@ -8,7 +8,7 @@
 
 import { integer, literal, number, object, optional, string, type Check } from "./check.ts";
 import { jsonValue, type JsonValue } from "./json-value.ts";
-import type { EventAt } from "./timeline-events.ts";
+import type { EventAt } from "./event-at.ts";
 
 /** The media types read as JSON lines (parameters such as `charset` are ignored). */
 export const jsonLinesMediaTypes = [

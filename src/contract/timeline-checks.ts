@@ -28,7 +28,6 @@ import {
   loadFailures,
   logLevels,
   restartCauses,
-  sides,
   snippetForms,
   sseNoEventReasons,
   writeVias,
@@ -38,6 +37,7 @@ import {
   type TimelineEvent,
   type TimelineKind,
 } from "./timeline-events.ts";
+import { sides } from "./event-at.ts";
 import { clientBehaviourCheck, readingEventCheck } from "./client-behaviour.ts";
 import { jsonLineCheck } from "./json-line-events.ts";
 import { clientWsChecks, serverWsChecks, wsEventChecks } from "./websocket-checks.ts";

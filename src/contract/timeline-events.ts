@@ -4,12 +4,9 @@
  */
 
 import type { ClientBehaviour, ReadingEvent } from "./client-behaviour.ts";
+import type { EventAt, ServerEventAt, Side } from "./event-at.ts";
 import type { JsonLineEvent } from "./json-line-events.ts";
 import type { ClientWebSocketEvent, ServerWebSocketEvent, WsHandlerName } from "./websocket-events.ts";
-
-/** Which party an event describes. */
-export const sides = ["runner", "server", "client"] as const;
-export type Side = (typeof sides)[number];
 
 /** How a snippet declared its handler. */
 export const snippetForms = [
@@ -164,24 +161,6 @@ export const foldableKinds = [
   "ws-publish",
 ] as const;
 export type FoldableKind = (typeof foldableKinds)[number];
-
-/** Fields every timeline event has. */
-export interface EventAt<S extends Side, K extends string> {
-  /** Milliseconds on the host's clock (fractional). `trace` prints them relative to its start. */
-  t: number;
-  /** Client number (1-based), or 0 for the runner and for requests no probe client made. */
-  lane: number;
-  side: S;
-  kind: K;
-}
-
-/** Fields every server event has: which request, served by which snippet version. */
-export interface ServerEventAt<K extends string> extends EventAt<"server", K> {
-  /** Runner-wide request number, unique across reloads (restarts begin a new range). */
-  requestId: number;
-  /** The snippet version that served the request. Streams opened before a reload keep theirs. */
-  version: number;
-}
 
 // --- runner lane -------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@
  * Types only, beside their lists; the checks are in `websocket-checks.ts`.
  */
 
-import type { ServerEventAt, EventAt } from "./timeline-events.ts";
+import type { EventAt, ServerEventAt } from "./event-at.ts";
 
 /** How a message to one socket was queued on the server. */
 export const wsSendVias = [

@@ -10,7 +10,21 @@ export interface Scope {
   events: readonly TimelineEvent[];
 }
 
-export function createTimelineIndex(unsorted: readonly TimelineEvent[]) {
+/** A timeline sorted once, with its client lanes and scopes, for every check to look in. */
+export interface TimelineIndex {
+  /** Every event, in time order; events at the same time keep the order they were recorded in. */
+  readonly events: readonly TimelineEvent[];
+  /** Lanes with a client: those with an `open`, else any lane above 0 that has client events. */
+  readonly clientLanes: number[];
+  /** The whole timeline, or each client lane. */
+  scopes(eachLane: boolean): Scope[];
+  /** The events of `scope` after `anchor`, on its lane (on any lane, for lane 0's events). */
+  after(anchor: TimelineEvent, scope: Scope): TimelineEvent[];
+  /** One lane's events (empty for a lane that has none). */
+  lane(lane: number): readonly TimelineEvent[];
+}
+
+export function createTimelineIndex(unsorted: readonly TimelineEvent[]): TimelineIndex {
   // Stable: events at the same time keep the order they were recorded in.
   const events = [...unsorted].sort((a, b) => a.t - b.t);
   const position = new Map<TimelineEvent, number>(events.map((event, i) => [event, i]));
@@ -30,24 +44,19 @@ export function createTimelineIndex(unsorted: readonly TimelineEvent[]) {
   );
 
   return {
-    events: events as readonly TimelineEvent[],
+    events,
     clientLanes,
-    /** The whole timeline, or each client lane. */
     scopes(eachLane: boolean): Scope[] {
       return eachLane ? [...byLane.values()] : [whole];
     },
-    /** The events of `scope` after `anchor`, on its lane (on any lane, for lane 0's events). */
     after(anchor: TimelineEvent, scope: Scope): TimelineEvent[] {
       const from = position.get(anchor) ?? -1;
       return scope.events.filter(
         (event) => (position.get(event) ?? -1) > from && (anchor.lane === 0 || event.lane === anchor.lane),
       );
     },
-    /** One lane's events (empty for a lane that has none). */
     lane(lane: number): readonly TimelineEvent[] {
       return byLane.get(lane)?.events ?? events.filter((event) => event.lane === lane);
     },
   };
 }
-
-export type TimelineIndex = ReturnType<typeof createTimelineIndex>;

@@ -18,7 +18,25 @@ export interface AppliedEdits {
   outputOffset(pos: number): number;
 }
 
-export function createTextEdits(source: string) {
+/** The edits made to one source text so far, and the text with them applied. */
+export interface TextEdits {
+  /** Replaces [start, end) with `text`. */
+  replace(start: number, end: number, text: string): void;
+  /** Inserts `text` at `at`. */
+  insert(at: number, text: string): void;
+  /** Removes [start, end). */
+  remove(start: number, end: number): void;
+  /** A replacement for the target runtime only (the load check in Bun leaves it out). */
+  replaceForTarget(start: number, end: number, text: string): void;
+  /** The edited text, as the target runtime will run it. */
+  apply(): AppliedEdits;
+  /** The edited text without target-only edits: what the playground's runner can load as a check. */
+  applyForCheck(): AppliedEdits;
+  /** Whether an edit already touches [start, end). */
+  touches(start: number, end: number): boolean;
+}
+
+export function createTextEdits(source: string): TextEdits {
   const edits: TextEdit[] = [];
 
   function add(start: number, end: number, text: string, targetOnly = false): void {
@@ -54,17 +72,11 @@ export function createTextEdits(source: string) {
     replace: (start: number, end: number, text: string) => add(start, end, text),
     insert: (at: number, text: string) => add(at, at, text),
     remove: (start: number, end: number) => add(start, end, ""),
-    /** A replacement for the target runtime only (the load check in Bun leaves it out). */
     replaceForTarget: (start: number, end: number, text: string) => add(start, end, text, true),
-    /** The edited text, as the target runtime will run it. */
     apply: () => apply(() => true),
-    /** The edited text without target-only edits: what the playground's runner can load as a check. */
     applyForCheck: () => apply((edit) => !edit.targetOnly),
-    /** Whether an edit already touches [start, end). */
     touches(start: number, end: number): boolean {
       return edits.some((edit) => edit.start < end && start < edit.end);
     },
   };
 }
-
-export type TextEdits = ReturnType<typeof createTextEdits>;

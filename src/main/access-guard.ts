@@ -48,7 +48,19 @@ function readCookie(header: string | null, name: string): string | undefined {
   return undefined;
 }
 
-export function createAccessGuard(options: AccessGuardOptions) {
+/** The host's door: this launch's secret, and the check every request passes. */
+export interface AccessGuard {
+  /** This launch's secret. */
+  readonly token: string;
+  /** The cookie the secret is kept in, named for the host's port. */
+  readonly cookieName: string;
+  /** The URL to open: it sets the cookie and redirects to `/`. */
+  readonly launchUrl: string;
+  /** Checks one request; `websocket` when it is the `/ws` upgrade, which must carry an `Origin`. */
+  check(request: Request, websocket?: boolean): AccessDecision;
+}
+
+export function createAccessGuard(options: AccessGuardOptions): AccessGuard {
   const { port } = options;
   const token = options.token ?? createLaunchToken();
   const secret = Buffer.from(token);
@@ -67,10 +79,8 @@ export function createAccessGuard(options: AccessGuardOptions) {
   return {
     token,
     cookieName,
-    /** The URL to open: it sets the cookie and redirects to `/`. */
     launchUrl: `http://127.0.0.1:${port}/?token=${token}`,
 
-    /** Checks one request; `websocket` when it is the `/ws` upgrade, which must carry an `Origin`. */
     check(request: Request, websocket = false): AccessDecision {
       const host = request.headers.get("host")?.toLowerCase();
       if (host === undefined || !hosts.has(host))
@@ -107,5 +117,3 @@ export function createAccessGuard(options: AccessGuardOptions) {
     },
   };
 }
-
-export type AccessGuard = ReturnType<typeof createAccessGuard>;

@@ -112,12 +112,20 @@ export async function buildEditorTypes(nodeModules: string): Promise<EditorTypes
   return { compilerOptions: editorCompilerOptions, files: await collectEditorTypes(nodeModules) };
 }
 
+/** The editor's typings as JSON, built once and served with an ETag. */
+export interface EditorTypesCache {
+  /** The JSON and its ETag, built on first use (a failed build is tried again next time). */
+  get(): Promise<{ json: string; etag: string }>;
+  /** Answers `GET /types/editor.json`: the JSON, or a 304 when the browser's copy is current. */
+  serve(request: Request): Promise<Response>;
+}
+
 /**
  * Serves `GET /types/editor.json`: builds the JSON once, on first use, and keeps it (a failed build
  * is tried again next time). The browser revalidates with an ETag on every start, so a reply cached
  * from another version of the packages is never used, and an unchanged one costs one 304.
  */
-export function createEditorTypesCache(nodeModules: string) {
+export function createEditorTypesCache(nodeModules: string): EditorTypesCache {
   let built: Promise<{ json: string; etag: string }> | undefined;
   function get(): Promise<{ json: string; etag: string }> {
     if (built) return built;

@@ -19,7 +19,17 @@ export interface EventBatcherOptions {
 export const defaultBatchIntervalMs = 30;
 export const defaultBatchMaxPending = 5_000;
 
-export function createEventBatcher(options: EventBatcherOptions) {
+/** Events on their way to the pages, held for the next batch. */
+export interface EventBatcher {
+  /** Holds `event` for the next batch, starting the interval's timer if none is running. */
+  add(event: TimelineEvent): void;
+  /** Sends what is pending now, so a message that must follow these events comes after them. */
+  flush(): void;
+  /** Forgets what is pending without sending it. */
+  discard(): void;
+}
+
+export function createEventBatcher(options: EventBatcherOptions): EventBatcher {
   const intervalMs = options.intervalMs ?? defaultBatchIntervalMs;
   const maxPending = options.maxPending ?? defaultBatchMaxPending;
   let pending: TimelineEvent[] = [];
@@ -40,9 +50,7 @@ export function createEventBatcher(options: EventBatcherOptions) {
       if (pending.length >= maxPending) flush();
       else timer ??= setTimeout(flush, intervalMs);
     },
-    /** Sends what is pending now, so a message that must follow these events comes after them. */
     flush,
-    /** Forgets what is pending without sending it. */
     discard(): void {
       clearTimeout(timer);
       timer = undefined;
@@ -50,5 +58,3 @@ export function createEventBatcher(options: EventBatcherOptions) {
     },
   };
 }
-
-export type EventBatcher = ReturnType<typeof createEventBatcher>;

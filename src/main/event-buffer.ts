@@ -8,7 +8,19 @@ import type { TimelineEvent } from "../contract/index.ts";
 /** Events kept for a page that connects (or reloads) later. */
 export const defaultBufferCapacity = 300_000;
 
-export function createEventBuffer(capacity = defaultBufferCapacity) {
+/** The latest events, up to a capacity: the oldest make way for new ones. */
+export interface EventBuffer {
+  /** Keeps `event`, dropping the oldest when the buffer is full. */
+  push(event: TimelineEvent): void;
+  /** Every kept event, oldest first. */
+  snapshot(): TimelineEvent[];
+  /** Forgets every event. */
+  clear(): void;
+  /** How many events are kept. */
+  readonly size: number;
+}
+
+export function createEventBuffer(capacity = defaultBufferCapacity): EventBuffer {
   let ring: TimelineEvent[] = [];
   /** Where the oldest event sits once the ring is full (and the next one is written). */
   let head = 0;
@@ -23,7 +35,6 @@ export function createEventBuffer(capacity = defaultBufferCapacity) {
       head = (head + 1) % capacity;
     },
 
-    /** Every kept event, oldest first. */
     snapshot(): TimelineEvent[] {
       return head === 0 ? ring.slice() : [...ring.slice(head), ...ring.slice(0, head)];
     },
@@ -38,5 +49,3 @@ export function createEventBuffer(capacity = defaultBufferCapacity) {
     },
   };
 }
-
-export type EventBuffer = ReturnType<typeof createEventBuffer>;

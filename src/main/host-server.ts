@@ -12,7 +12,7 @@ import { createEditorTypesCache } from "./editor-types.ts";
 import { listExamples } from "./examples.ts";
 import { monacoPreloads, withPreloads } from "./monaco-preload.ts";
 import { parseLanePath, proxyToLane } from "./lane-proxy.ts";
-import { createSession, type PageConnection, type SessionOptions } from "./session.ts";
+import { createSession, type PageConnection, type Session, type SessionOptions } from "./session.ts";
 import { serveFileInside } from "./static-files.ts";
 import { buildWebview, sourceMapPath, type WebviewBundle } from "./webview-bundle.ts";
 import { projectRoot } from "./project-root.ts";
@@ -78,7 +78,25 @@ function buildFailedPage(message: string): Response {
   );
 }
 
-export async function startHost(options: HostOptions = {}) {
+/** A running host: where to open it, its session, and how to stop it. */
+export interface Host extends AsyncDisposable {
+  /** Open this: it trades the token for the cookie and lands on the page. */
+  readonly launchUrl: string;
+  /** `http://127.0.0.1:PORT` */
+  readonly origin: string;
+  /** The name of the cookie the launch URL sets. */
+  readonly cookieName: string;
+  /** The port the host listens on. */
+  readonly port: number;
+  /** The address the server is bound to: always `127.0.0.1`. */
+  readonly hostname: string;
+  /** The playground's state: the runner, the clients and the pages. */
+  readonly session: Session;
+  /** Closes every page and client connection and stops the runner. */
+  stop(): Promise<void>;
+}
+
+export async function startHost(options: HostOptions = {}): Promise<Host> {
   const webviewEntry = options.webviewEntry ?? join(projectRoot, "src/webview/main.ts");
   const indexHtml = options.indexHtml ?? join(projectRoot, "src/webview/index.html");
   const nodeModules = options.nodeModules ?? join(projectRoot, "node_modules");
@@ -244,20 +262,13 @@ export async function startHost(options: HostOptions = {}) {
   }
 
   return {
-    /** Open this: it trades the token for the cookie and lands on the page. */
     launchUrl: guard.launchUrl,
-    /** `http://127.0.0.1:PORT` */
     origin: `http://127.0.0.1:${server.port}`,
-    /** The name of the cookie the launch URL sets. */
     cookieName: guard.cookieName,
     port: server.port ?? 0,
-    /** The address the server is bound to: always `127.0.0.1`. */
     hostname: server.hostname ?? "",
     session,
-    /** Closes every page and client connection and stops the runner. */
     stop,
     [Symbol.asyncDispose]: stop,
   };
 }
-
-export type Host = Awaited<ReturnType<typeof startHost>>;

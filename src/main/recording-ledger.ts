@@ -13,7 +13,19 @@ export interface RecordingLedgerOptions {
   maxSourceChars?: number | undefined;
 }
 
-export function createRecordingLedger(options: RecordingLedgerOptions = {}) {
+/** What a recording needs beyond its events: the sources of the versions and the lanes' requests. */
+export interface RecordingLedger {
+  /** A version was handed to the runner (loaded or not: a load error is on the timeline too). */
+  noteVersion(version: number, source: string, path: string | undefined): void;
+  /** Lane `lane`'s client was made by `request`. */
+  noteLane(lane: number, request: ClientRequest): void;
+  /** The timeline was cleared: its lanes are numbered from 1 again. */
+  clearLanes(): void;
+  /** The sources of `wanted` (those still kept) and every lane's request. */
+  sources(wanted: readonly number[]): RecordingSources;
+}
+
+export function createRecordingLedger(options: RecordingLedgerOptions = {}): RecordingLedger {
   const maxVersions = options.maxVersions ?? 200;
   const maxSourceChars = options.maxSourceChars ?? 32 * 1024 * 1024;
   /** By version, oldest first (a Map keeps insertion order). */
@@ -22,7 +34,6 @@ export function createRecordingLedger(options: RecordingLedgerOptions = {}) {
   const lanes = new Map<number, ClientRequest>();
 
   return {
-    /** A version was handed to the runner (loaded or not: a load error is on the timeline too). */
     noteVersion(version: number, source: string, path: string | undefined): void {
       const earlier = versions.get(version);
       if (earlier) sourceChars -= earlier.source.length;
@@ -39,11 +50,9 @@ export function createRecordingLedger(options: RecordingLedgerOptions = {}) {
     noteLane(lane: number, request: ClientRequest): void {
       lanes.set(lane, request);
     },
-    /** The timeline was cleared: its lanes are numbered from 1 again. */
     clearLanes(): void {
       lanes.clear();
     },
-    /** The sources of `wanted` (those still kept) and every lane's request. */
     sources(wanted: readonly number[]): RecordingSources {
       const found = wanted.flatMap((version) => versions.get(version) ?? []);
       const laneRequests: LaneRequest[] = [...lanes]
@@ -53,5 +62,3 @@ export function createRecordingLedger(options: RecordingLedgerOptions = {}) {
     },
   };
 }
-
-export type RecordingLedger = ReturnType<typeof createRecordingLedger>;

@@ -8,7 +8,13 @@ import { calledBySnippet } from "./snippet-paths.ts";
 
 type Listener = Bun.EventListenerOrEventListenerObject;
 
-export function installAbortListenerTracking(tracker: RequestTracker) {
+/** Which requests' signals the snippet's abort listeners are followed on. */
+export interface AbortListenerTracking {
+  /** Follow the listeners the snippet adds to this request's signal from now on. */
+  watch(signal: AbortSignal, ctx: RequestContext): void;
+}
+
+export function installAbortListenerTracking(tracker: RequestTracker): AbortListenerTracking {
   const signals = new WeakMap<object, RequestContext>();
   const wrappers = new WeakMap<object, Listener>();
   const target = EventTarget.prototype;
@@ -52,7 +58,6 @@ export function installAbortListenerTracking(tracker: RequestTracker) {
   };
 
   return {
-    /** Follow the listeners the snippet adds to this request's signal from now on. */
     watch(signal: AbortSignal, ctx: RequestContext): void {
       signals.set(signal, ctx);
     },

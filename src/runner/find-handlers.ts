@@ -9,7 +9,7 @@
 import type { Notice, SnippetForm } from "../contract/index.ts";
 import type { CapturedListen, NodeHttpBridge } from "./node-http-bridge.ts";
 import { websocketOption, type CapturedServe } from "./serve-capture.ts";
-import type { FetchHandler, SnippetHandlers } from "./snippet-loader.ts";
+import type { FetchHandler, SnippetHandlers } from "./snippet-handlers.ts";
 
 /** What the snippet's top-level code started while it ran. */
 export interface CapturedServers {

@@ -13,7 +13,7 @@ import { laneHeader } from "../contract/index.ts";
 import { isRecordedElsewhere } from "./recorded-elsewhere.ts";
 import { guardRequest } from "./request-guard.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
-import type { FetchHandler, SnippetHandlers } from "./snippet-loader.ts";
+import type { FetchHandler, SnippetHandlers } from "./snippet-handlers.ts";
 
 export interface HandlerInstrumentation {
   tracker: RequestTracker;

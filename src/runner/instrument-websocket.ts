@@ -106,7 +106,24 @@ function dataPreview(data: unknown): string | undefined {
   }
 }
 
-export function createWebSocketInstrumentation(options: WebSocketInstrumentationOptions) {
+/** The runner's WebSockets: upgrades, each version's handlers, and Deno's upgrades, all recorded. */
+export interface WebSocketInstrumentation {
+  /** Wraps `server.upgrade` and `server.publish` on the runner's server. */
+  install(server: Server<unknown>): void;
+  /** What `server.reload` gets as `websocket` for `version`, whose snippet declared `snippet` (or none). */
+  handlerFor(version: number, snippet: SnippetWebSocket | undefined): WebSocketHandler<unknown>;
+  /** `version` is serving now, with the `websocket` it was loaded with. */
+  activate(version: number, snippet: SnippetWebSocket | undefined, handler: WebSocketHandler<unknown>): void;
+  /**
+   * Upgrades a request whose Deno handler returned `Deno.upgradeWebSocket`'s response; false when
+   * it could not be (not a WebSocket request after all).
+   */
+  upgradeDeno(ctx: RequestContext, request: Request, upgrade: DenoUpgrade): boolean;
+  /** The upgrade a Deno handler's response asks for, if it is one. */
+  denoUpgradeOf(response: unknown): DenoUpgrade | undefined;
+}
+
+export function createWebSocketInstrumentation(options: WebSocketInstrumentationOptions): WebSocketInstrumentation {
   const { tracker, emit } = options;
   const now = tracker.now;
   const connections = new WeakMap<object, Connection>();
@@ -419,7 +436,6 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
   let nativeUpgrade: Upgrade = () => false;
 
   return {
-    /** Wraps `server.upgrade` and `server.publish` on the runner's server. */
     install(server: Server<unknown>): void {
       nativeUpgrade = server.upgrade.bind(server) as Upgrade;
       const nativePublish = server.publish.bind(server);
@@ -447,22 +463,16 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
       });
     },
 
-    /** What `server.reload` gets as `websocket` for `version`, whose snippet declared `snippet` (or none). */
     handlerFor(version: number, snippet: SnippetWebSocket | undefined): WebSocketHandler<unknown> {
       if (!snippet) return active?.handler ?? denoOnly;
       withWebSocket.add(version);
       return handlerFor({ version, snippet });
     },
 
-    /** `version` is serving now, with the `websocket` it was loaded with. */
     activate(version: number, snippet: SnippetWebSocket | undefined, handler: WebSocketHandler<unknown>): void {
       if (snippet) active = { version, snippet, handler };
     },
 
-    /**
-     * Upgrades a request whose Deno handler returned `Deno.upgradeWebSocket`'s response; false when
-     * it could not be (not a WebSocket request after all).
-     */
     upgradeDeno(ctx: RequestContext, request: Request, upgrade: DenoUpgrade): boolean {
       // A listener that throws is recorded; Deno's other listeners still run, as in an EventTarget.
       upgrade.socket.onListenerError = (error, type) =>
@@ -475,9 +485,6 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
       return upgraded;
     },
 
-    /** The upgrade a Deno handler's response asks for, if it is one. */
     denoUpgradeOf,
   };
 }
-
-export type WebSocketInstrumentation = ReturnType<typeof createWebSocketInstrumentation>;

@@ -6,7 +6,8 @@
  */
 
 import { errorMessage, type LoadResult } from "../contract/index.ts";
-import type { SnippetHandlers, SnippetLoad } from "./snippet-loader.ts";
+import type { SnippetHandlers } from "./snippet-handlers.ts";
+import type { SnippetLoad } from "./snippet-loader.ts";
 import { snippetPosition } from "./snippet-paths.ts";
 
 export interface LoadVersionOptions {

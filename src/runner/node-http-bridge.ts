@@ -21,7 +21,7 @@ import { followNodeResponse } from "./node-response-follow.ts";
 import { recordedElsewhere } from "./recorded-elsewhere.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
 import { serveNatively } from "./serve-capture.ts";
-import type { FetchHandler } from "./snippet-loader.ts";
+import type { FetchHandler } from "./snippet-handlers.ts";
 import { callerLine } from "./snippet-paths.ts";
 
 /** One `server.listen(...)` a snippet's top-level code made. */
@@ -71,7 +71,21 @@ function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export function createNodeHttpBridge(options: NodeHttpBridgeOptions) {
+/** The snippet's `node:http` servers, served through the runner's one `Bun.serve`. */
+export interface NodeHttpBridge {
+  /**
+   * Captures every `server.listen(...)` until the returned function is called: each server
+   * listens for real on a loopback port of the system's choosing, and is recorded in `calls`.
+   * Outside a load, `listen` throws an error that explains why.
+   */
+  capture(calls: CapturedListen[]): () => void;
+  /** The fetch handler that relays the runner's requests to `listen`'s server. */
+  handlerFor(listen: CapturedListen): FetchHandler;
+  /** Stops `servers` from taking new connections; requests they are still answering run to their end. */
+  close(servers: Iterable<http.Server>): void;
+}
+
+export function createNodeHttpBridge(options: NodeHttpBridgeOptions): NodeHttpBridge {
   const { tracker, readable } = options;
   const secret = crypto.randomUUID();
   /** Requests relayed to a node server that has not picked them up yet. */
@@ -126,11 +140,6 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions) {
   }
 
   return {
-    /**
-     * Captures every `server.listen(...)` until the returned function is called: each server
-     * listens for real on a loopback port of the system's choosing, and is recorded in `calls`.
-     * Outside a load, `listen` throws an error that explains why.
-     */
     capture(calls: CapturedListen[]): () => void {
       const proto = http.Server.prototype as unknown as { listen: (...args: unknown[]) => unknown };
       proto.listen = function (this: http.Server, ...args: unknown[]) {
@@ -161,7 +170,6 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions) {
       };
     },
 
-    /** The fetch handler that relays the runner's requests to `listen`'s server. */
     handlerFor(listen: CapturedListen): FetchHandler {
       const internal = Reflect.apply(originalAddress, listen.server, []) as AddressInfo | string | null;
       const port = internal !== null && typeof internal === "object" ? internal.port : undefined;
@@ -209,7 +217,6 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions) {
       };
     },
 
-    /** Stops `servers` from taking new connections; requests they are still answering run to their end. */
     close(servers: Iterable<http.Server>): void {
       for (const server of servers) {
         if (!server.listening) continue;
@@ -219,8 +226,6 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions) {
     },
   };
 }
-
-export type NodeHttpBridge = ReturnType<typeof createNodeHttpBridge>;
 
 function stripRawHeader(raw: string[]): void {
   for (let i = raw.length - 2; i >= 0; i -= 2) {

@@ -71,7 +71,84 @@ export type WithoutCommon<E> = E extends ServerEvent ? Omit<E, "t" | "lane" | "s
 /** Time after a body finishes for synchronous and abort-driven cleanup to run before timers are checked. */
 const settleMs = 100;
 
-export function createRequestTracker(options: RequestTrackerOptions) {
+/** Every request the runner serves, from its arrival until nothing it started is still running. */
+export interface RequestTracker {
+  /** The clock events are stamped with (the host's). */
+  readonly now: () => number;
+  /** A request arrived. */
+  begin(method: string, path: string, lane: number, version: number, signal: AbortSignal): RequestContext;
+  /** The handler returned its response. */
+  response(
+    ctx: RequestContext,
+    status: number,
+    headers: Record<string, string>,
+    body: "stream" | "whole" | "none",
+  ): void;
+  /** Records an event of `ctx` (a WebSocket's events name the version whose handler ran, which may be newer than the request's). */
+  record(ctx: RequestContext, fields: WithoutCommon<ServerEvent>, t?: number, version?: number): void;
+  /** Records what flood control folded of `ctx`'s events of kind `of`. */
+  fold(ctx: RequestContext, fold: Fold, of: FoldableKind): void;
+  /** The request became a WebSocket: it stays open until `closed`, whatever its handler returns. */
+  upgraded(ctx: RequestContext): void;
+  /**
+   * The WebSocket closed at `t`: as for a client that left a stream, timers it started are given
+   * their chance to finish and then reported as leaks, and any created later are reported as
+   * still running after it ended.
+   */
+  closed(ctx: RequestContext, t?: number): void;
+  /** The body produced a chunk at `t`. Hot path: keep it lean. */
+  write(ctx: RequestContext, chunk: unknown, via: WriteVia, waitedMs?: number, t?: number): void;
+  /** A whole (non-streaming) body was sent. */
+  whole(ctx: RequestContext, chunk: unknown): void;
+  /** The body ended: what flood control still holds is recorded, then the `end`. */
+  end(ctx: RequestContext): void;
+  /** The handler (`during: "handler"`) or the body (`"body"`, which finishes the request) threw; `readable` turns the stack into what the timeline shows. */
+  error(
+    ctx: RequestContext,
+    error: unknown,
+    during: "handler" | "body",
+    readable: (stack: string | undefined) => string | undefined,
+  ): void;
+  /** The body was cancelled (the client went away). */
+  cancel(ctx: RequestContext, reason: unknown): void;
+  /**
+   * The user's cleanup code started; `done` settles when it has finished. If it does not within
+   * the grace period, it is reported as a leak of `what` (created at `line`), and still recorded
+   * as a cleanup when it does finish later.
+   */
+  cleanup(
+    ctx: RequestContext,
+    via: CleanupVia,
+    done: Promise<unknown>,
+    what: LeakKind,
+    line: number | undefined,
+    waitingFor: string,
+  ): void;
+  /**
+   * Code the request started is still running after the client left (a direct stream's pull
+   * loop): the request is not settled until `running` settles, or the grace period ends and
+   * `onGrace` reports what it must.
+   */
+  holdUntil(ctx: RequestContext, running: Promise<unknown>, onGrace: () => void): void;
+  /** A synchronous cleanup (an abort listener) just ran. */
+  cleanedUp(ctx: RequestContext, via: CleanupVia): void;
+  /**
+   * A timer was created for a request after its client left and its body was cancelled: code
+   * serving it is still running. Hono's documented `while (true) { writeSSE(); sleep() }` loop
+   * goes on for ever, since its writes to the gone client fail quietly. Reported once per request.
+   */
+  timerCreated(ctx: RequestContext, timer: TrackedTimer): void;
+  /** Writes after the client left: the write loop does not know it is talking to nobody. */
+  writeAfterCancel(ctx: RequestContext, via: WriteVia, line: number | undefined): void;
+  /** Resolves when every request has settled, or after `timeoutMs`, with how many are still open. */
+  settled(timeoutMs: number): Promise<number>;
+  /** How many requests have not settled yet. */
+  readonly inFlight: number;
+  /** How long a started cleanup may take before it is reported as leaked, from now on. */
+  setCleanupGrace(ms: number): void;
+}
+
+export function createRequestTracker(options: RequestTrackerOptions): RequestTracker {
   const { now, emit } = options;
   let graceMs = options.cleanupGraceMs;
   let nextRequestId = 1;
@@ -191,10 +268,8 @@ export function createRequestTracker(options: RequestTrackerOptions) {
   }
 
   return {
-    /** The clock events are stamped with (the host's). */
     now,
 
-    /** A request arrived. */
     begin(method: string, path: string, lane: number, version: number, signal: AbortSignal): RequestContext {
       const ctx: RequestContext = {
         requestId: nextRequestId++,
@@ -243,7 +318,6 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       return ctx;
     },
 
-    /** The handler returned its response. */
     response(
       ctx: RequestContext,
       status: number,
@@ -256,31 +330,22 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       }
     },
 
-    /** Records an event of `ctx` (a WebSocket's events name the version whose handler ran, which may be newer than the request's). */
     record,
 
-    /** Records what flood control folded of `ctx`'s events of kind `of`. */
     fold(ctx: RequestContext, fold: Fold, of: FoldableKind): void {
       recordFold(ctx, fold, of);
     },
 
-    /** The request became a WebSocket: it stays open until `closed`, whatever its handler returns. */
     upgraded(ctx: RequestContext): void {
       ctx.websocket = true;
       if (ctx.phase === "handling") ctx.phase = "streaming";
     },
 
-    /**
-     * The WebSocket closed at `t`: as for a client that left a stream, timers it started are given
-     * their chance to finish and then reported as leaks, and any created later are reported as
-     * still running after it ended.
-     */
     closed(ctx: RequestContext, t = now()): void {
       ctx.abortedAt ??= t;
       finish(ctx);
     },
 
-    /** The body produced a chunk at `t`. Hot path: keep it lean. */
     write(ctx: RequestContext, chunk: unknown, via: WriteVia, waitedMs?: number, t = now()): void {
       const bytes = chunkBytes(chunk);
       ctx.writes++;
@@ -290,7 +355,6 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       }
     },
 
-    /** A whole (non-streaming) body was sent. */
     whole(ctx: RequestContext, chunk: unknown): void {
       if (chunk !== null && chunk !== undefined) this.write(ctx, chunk, "body");
       record(ctx, { kind: "end", writes: ctx.writes, bytes: ctx.bytes });
@@ -324,7 +388,6 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       if (during === "body") finish(ctx);
     },
 
-    /** The body was cancelled (the client went away). */
     cancel(ctx: RequestContext, reason: unknown): void {
       record(ctx, {
         kind: "cancel",
@@ -333,19 +396,8 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       finish(ctx);
     },
 
-    /**
-     * The user's cleanup code started; `done` settles when it has finished. If it does not within
-     * the grace period, it is reported as a leak of `what` (created at `line`), and still recorded
-     * as a cleanup when it does finish later.
-     */
-    cleanup(
-      ctx: RequestContext,
-      via: CleanupVia,
-      done: Promise<unknown>,
-      what: LeakKind,
-      line: number | undefined,
-      waitingFor: string,
-    ): void {
+    // Typed by `RequestTracker`'s declaration, which names each parameter.
+    cleanup(ctx, via, done, what, line, waitingFor) {
       const from = ctx.abortedAt ?? now();
       hold(
         ctx,
@@ -355,25 +407,14 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       );
     },
 
-    /**
-     * Code the request started is still running after the client left (a direct stream's pull
-     * loop): the request is not settled until `running` settles, or the grace period ends and
-     * `onGrace` reports what it must.
-     */
     holdUntil(ctx: RequestContext, running: Promise<unknown>, onGrace: () => void): void {
       hold(ctx, running, () => {}, onGrace);
     },
 
-    /** A synchronous cleanup (an abort listener) just ran. */
     cleanedUp(ctx: RequestContext, via: CleanupVia): void {
       record(ctx, { kind: "cleanup", afterMs: now() - (ctx.abortedAt ?? now()), via });
     },
 
-    /**
-     * A timer was created for a request after its client left and its body was cancelled: code
-     * serving it is still running. Hono's documented `while (true) { writeSSE(); sleep() }` loop
-     * goes on for ever, since its writes to the gone client fail quietly. Reported once per request.
-     */
     timerCreated(ctx: RequestContext, timer: TrackedTimer): void {
       if (ctx.abortedAt === undefined || ctx.reportedLateTimer || (ctx.phase !== "finished" && ctx.phase !== "settled"))
         return;
@@ -388,7 +429,6 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       );
     },
 
-    /** Writes after the client left: the write loop does not know it is talking to nobody. */
     writeAfterCancel(ctx: RequestContext, via: WriteVia, line: number | undefined): void {
       const consequence =
         via === "write"
@@ -399,7 +439,6 @@ export function createRequestTracker(options: RequestTrackerOptions) {
       leak(ctx, "stream", line, `the stream keeps writing after the client left (${consequence})`);
     },
 
-    /** Resolves when every request has settled, or after `timeoutMs`, with how many are still open. */
     settled(timeoutMs: number): Promise<number> {
       if (open.size === 0) return Promise.resolve(0);
       const { promise, resolve } = Promise.withResolvers<number>();
@@ -422,5 +461,3 @@ export function createRequestTracker(options: RequestTrackerOptions) {
     },
   };
 }
-
-export type RequestTracker = ReturnType<typeof createRequestTracker>;

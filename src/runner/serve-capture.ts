@@ -8,7 +8,7 @@
 import type { Server } from "bun";
 import { nativeBunServe } from "./native-globals.ts";
 import { upgradeWebSocket } from "./deno-websocket.ts";
-import type { FetchHandler, SnippetHandlers } from "./snippet-loader.ts";
+import type { FetchHandler, SnippetHandlers } from "./snippet-handlers.ts";
 import { calledBySnippet, callerLine } from "./snippet-paths.ts";
 
 /** One captured `Bun.serve`/`Deno.serve` call. */

@@ -19,20 +19,7 @@ import { findPitfalls } from "./snippet-pitfalls.ts";
 import { captureServeCalls, type CapturedServe } from "./serve-capture.ts";
 import { snippetPosition, virtualSnippetFilter, virtualSnippetPath } from "./snippet-paths.ts";
 import { nativeClearTimeout, nativeSetTimeout } from "./native-globals.ts";
-
-/** A request handler as Bun calls it. */
-export type FetchHandler = (request: Request, server: Server<unknown>) => unknown;
-
-/** The handler set a snippet declared, before instrumentation. */
-export interface SnippetHandlers {
-  fetch?: FetchHandler | undefined;
-  routes?: Record<string, unknown> | undefined;
-  error?: ((error: Error) => unknown) | undefined;
-  /** Seconds; applied per request with `server.timeout`, since it cannot change on a live server. */
-  idleTimeout?: number | undefined;
-  /** Bun's `websocket` option: the handlers and options of upgraded requests. */
-  websocket?: Record<string, unknown> | undefined;
-}
+import type { SnippetHandlers } from "./snippet-handlers.ts";
 
 export type SnippetLoad =
   | { ok: true; form: SnippetForm; handlers: SnippetHandlers; notices: Notice[] }
@@ -54,7 +41,20 @@ export interface SnippetLoaderOptions {
   nodeHttp: NodeHttpBridge;
 }
 
-export function createSnippetLoader(options: SnippetLoaderOptions) {
+/** Loads versions of the snippet as modules, and retires the servers of versions no longer serving. */
+export interface SnippetLoader {
+  /** Loads `source` as version `version` of the snippet at `snippetPath`. */
+  load(version: number, source: string, snippetPath: string): Promise<SnippetLoad>;
+  /**
+   * `version` is serving now: node:http servers of earlier versions stop taking connections
+   * (their open streams run to their end, as streams of a replaced fetch handler do).
+   */
+  activate(version: number): void;
+  /** How long top-level code may await, for the loads from now on. */
+  setTopLevelTimeout(ms: number): void;
+}
+
+export function createSnippetLoader(options: SnippetLoaderOptions): SnippetLoader {
   const sources = new Map<string, string>();
   let topLevelTimeoutMs = options.topLevelTimeoutMs;
   /** The node:http servers each version started, until a later version is serving. */
@@ -87,7 +87,6 @@ export function createSnippetLoader(options: SnippetLoaderOptions) {
   }
 
   return {
-    /** Loads `source` as version `version` of the snippet at `snippetPath`. */
     async load(version: number, source: string, snippetPath: string): Promise<SnippetLoad> {
       const path = virtualSnippetPath(snippetPath, version);
       sources.set(path, source);
@@ -131,10 +130,6 @@ export function createSnippetLoader(options: SnippetLoaderOptions) {
       return { ok: true, form: found.form, handlers: found.handlers, notices: found.notices };
     },
 
-    /**
-     * `version` is serving now: node:http servers of earlier versions stop taking connections
-     * (their open streams run to their end, as streams of a replaced fetch handler do).
-     */
     activate(version: number): void {
       for (const [other, servers] of nodeServers) {
         if (other === version) continue;

@@ -32,7 +32,21 @@ export interface Fold {
  */
 export const defaultFloodGate: FloodGateOptions = { burst: 1_000, perSecond: 1_000, foldWindowMs: 250 };
 
-export function createFloodGate(options: FloodGateOptions = defaultFloodGate) {
+/** One stream's flood control: which events are recorded one by one, and what was folded. */
+export interface FloodGate {
+  /**
+   * Whether an event at `now` of `bytes` bytes should be recorded on its own. When it should not,
+   * it has been counted into the current fold. `onFoldClosed` receives a fold that ended before
+   * this event, so it lands in the timeline before the event itself.
+   */
+  admit(now: number, bytes: number, onFoldClosed: (fold: Fold) => void): boolean;
+  /** Whether an event at `now` would be folded: the stream is inside a folding window. */
+  folding(now: number): boolean;
+  /** Ends folding now (the stream ended): returns what was still being folded. */
+  flush(): Fold | undefined;
+}
+
+export function createFloodGate(options: FloodGateOptions = defaultFloodGate): FloodGate {
   let tokens = options.burst;
   let refilledAt = 0;
   let foldUntil = -Infinity;
@@ -46,11 +60,6 @@ export function createFloodGate(options: FloodGateOptions = defaultFloodGate) {
   }
 
   return {
-    /**
-     * Whether an event at `now` of `bytes` bytes should be recorded on its own. When it should not,
-     * it has been counted into the current fold. `onFoldClosed` receives a fold that ended before
-     * this event, so it lands in the timeline before the event itself.
-     */
     admit(now: number, bytes: number, onFoldClosed: (fold: Fold) => void): boolean {
       if (now < foldUntil) {
         if (fold) {
@@ -74,13 +83,9 @@ export function createFloodGate(options: FloodGateOptions = defaultFloodGate) {
       fold = { count: 1, bytes, since: now, until: now };
       return false;
     },
-    /** Whether an event at `now` would be folded: the stream is inside a folding window. */
     folding(now: number): boolean {
       return now < foldUntil;
     },
-    /** Ends folding now (the stream ended): returns what was still being folded. */
     flush: takeFold,
   };
 }
-
-export type FloodGate = ReturnType<typeof createFloodGate>;

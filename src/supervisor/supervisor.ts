@@ -90,7 +90,30 @@ class RunnerLost extends Error {
   }
 }
 
-export function createRunner(options: RunnerOptions) {
+/** The host's handle on one runner process, kept alive across restarts on the same port. */
+export interface Runner {
+  /** Starts the runner process; resolves once it serves and is on the host's clock. */
+  start(): Promise<void>;
+  /** Loads a new version of the snippet. The event is also passed to `onEvent`. */
+  load(source: string, path: string): Promise<LoadedEvent | LoadErrorEvent>;
+  /** Waits until no request is open and every cleanup has finished or been reported; returns how many are still open. */
+  settle(timeoutMs: number): Promise<number>;
+  /**
+   * Stops the runner for good; a request still open (a load) is answered as lost, with `reason`.
+   * A runner that does not exit on SIGTERM within a moment is killed.
+   */
+  stop(reason?: string): Promise<void>;
+  /** Where the runner serves, e.g. `http://127.0.0.1:41234/`; the same across restarts. */
+  readonly url: string;
+  /** The port the runner serves on: the one asked for, else 0 until it has started. */
+  readonly port: number;
+  /** The process id of the runner now running, if one is. */
+  readonly pid: number | undefined;
+  /** The version serving new requests, if any loaded. */
+  readonly serving: number | undefined;
+}
+
+export function createRunner(options: RunnerOptions): Runner {
   const now = options.now ?? (() => performance.now());
   const emit = options.onEvent;
   const watchdogMs = options.watchdogMs ?? 800;
@@ -461,14 +484,12 @@ export function createRunner(options: RunnerOptions) {
   }
 
   return {
-    /** Starts the runner process; resolves once it serves and is on the host's clock. */
     async start(): Promise<void> {
       stopping = false;
       await spawn();
       watchdog = setInterval(checkHeartbeat, heartbeatCheckMs);
     },
 
-    /** Loads a new version of the snippet. The event is also passed to `onEvent`. */
     load(source: string, path: string): Promise<LoadedEvent | LoadErrorEvent> {
       const result = queue.then(() => loadNow(source, path));
       queue = result.catch(() => undefined);
@@ -478,7 +499,6 @@ export function createRunner(options: RunnerOptions) {
       });
     },
 
-    /** Waits until no request is open and every cleanup has finished or been reported; returns how many are still open. */
     async settle(timeoutMs: number): Promise<number> {
       await restarting;
       const gone = exited.promise;
@@ -493,10 +513,6 @@ export function createRunner(options: RunnerOptions) {
       }
     },
 
-    /**
-     * Stops the runner for good; a request still open (a load) is answered as lost, with `reason`.
-     * A runner that does not exit on SIGTERM within a moment is killed.
-     */
     async stop(reason = "the runner was stopped"): Promise<void> {
       stopping = true;
       stopReason = reason;
@@ -519,11 +535,8 @@ export function createRunner(options: RunnerOptions) {
     get pid(): number | undefined {
       return child?.pid;
     },
-    /** The version serving new requests, if any loaded. */
     get serving(): number | undefined {
       return lastGood?.version;
     },
   };
 }
-
-export type Runner = ReturnType<typeof createRunner>;

@@ -17,7 +17,23 @@ import { readJsonFile, writeJsonFile } from "./json-file.ts";
 
 export const draftsFolderName = "drafts";
 
-export async function createDraftStore(workspaceDir: string) {
+/** The drafts kept in a workspace, by document id. */
+export interface DraftStore {
+  /** The folder the drafts are kept in. */
+  readonly folder: string;
+  /** Set when the index was not readable (it then starts empty). */
+  readonly warning: string | undefined;
+  /** The draft of document `id`, or undefined when it has none. */
+  read(id: string): Promise<string | undefined>;
+  /** The id of the draft kept for the file at `path`, if there is one. */
+  idFor(path: string): string | undefined;
+  /** Keeps `source` as the draft of document `id`, a draft of the file at `path`. */
+  write(id: string, path: string, source: string): Promise<void>;
+  /** Forgets document `id`'s draft; nothing happens when it has none. */
+  remove(id: string): Promise<void>;
+}
+
+export async function createDraftStore(workspaceDir: string): Promise<DraftStore> {
   const folder = join(workspaceDir, draftsFolderName);
   const indexPath = join(folder, "index.json");
   await mkdir(folder, { recursive: true, mode: 0o700 });
@@ -40,10 +56,8 @@ export async function createDraftStore(workspaceDir: string) {
 
   return {
     folder,
-    /** Set when the index was not readable (it then starts empty). */
     warning,
 
-    /** The draft of document `id`, or undefined when it has none. */
     async read(id: string): Promise<string | undefined> {
       try {
         return await readFile(draftPath(id), "utf8");
@@ -53,7 +67,6 @@ export async function createDraftStore(workspaceDir: string) {
       }
     },
 
-    /** The id of the draft kept for the file at `path`, if there is one. */
     idFor(path: string): string | undefined {
       for (const [id, draftOf] of index) if (draftOf === path) return id;
       return undefined;
@@ -77,5 +90,3 @@ export async function createDraftStore(workspaceDir: string) {
     },
   };
 }
-
-export type DraftStore = Awaited<ReturnType<typeof createDraftStore>>;

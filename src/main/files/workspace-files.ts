@@ -141,8 +141,61 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
+/** The workspace on disk: the open document and its draft, settings, recent files and the folders to pick from. */
+export interface WorkspaceFiles {
+  /** The workspace folder, resolved. */
+  readonly workspaceDir: string;
+  /** Problems met while opening (an unreadable settings file, …): worth logging, not fatal. */
+  readonly warnings: string[];
+  /** What a page needs to show the workspace. */
+  state(): WorkspaceState;
+  /** The open document. */
+  document(): SnippetDocument;
+  /** The recently opened files, newest first. */
+  recent(): string[];
+  /** Opens a new untitled snippet with the starter text. */
+  newDocument(): Promise<SnippetDocument>;
+  /** Opens the file at `path` (with its draft, when it has one). */
+  open(path: string): Promise<SnippetDocument>;
+  /** Opens the file the system dialog picks; undefined when the user cancelled. */
+  openWithDialog(): Promise<SnippetDocument | undefined>;
+  /**
+   * Saves document `id` with `source`: to `path` when given (Save As), else to its own file. An
+   * untitled snippet has none, so it asks the system dialog (undefined when cancelled) or, in
+   * browser mode, fails with `needs-path`.
+   */
+  save(id: string, source: string, path?: string): Promise<SnippetDocument | undefined>;
+  /** Save As with the system dialog; undefined when the user cancelled. */
+  saveWithDialog(id: string, source: string): Promise<SnippetDocument | undefined>;
+  /**
+   * Writes `content` (an exported server file, a timeline) to a file the user picks with the
+   * system dialog, which never replaces a file without asking. Returns the path written, or
+   * undefined when the user cancelled; a failed write throws a FilesError that says why.
+   */
+  saveCopy(suggestedName: string, content: string | Uint8Array): Promise<string | undefined>;
+  /** Keeps the editor's unsaved text: an untitled snippet's own file, or an opened file's draft. */
+  draft(id: string, source: string): Promise<SnippetDocument>;
+  /** Settles a conflict: `theirs` takes the disk's text (the draft goes), `mine` keeps the edits. */
+  resolveConflict(id: string, keep: "mine" | "theirs"): Promise<SnippetDocument>;
+  /** A folder's folders and snippets; the workspace folder (without its drafts) when none is named. */
+  list(dir?: string): Promise<FolderListing>;
+  /** Merges `patch` into the settings and saves them. */
+  setSettings(patch: Partial<Settings>): Promise<Settings>;
+  /** The settings now. */
+  settings(): Settings;
+  /**
+   * True when an opened file has edits not saved to it. (An untitled snippet's edits are in its
+   * own file in the workspace and come back on the next launch, so they do not count.)
+   */
+  hasUnsavedChanges(): boolean;
+  /** Saves the open file's unsaved edits to it (an untitled snippet stays in the workspace). */
+  saveAll(): Promise<void>;
+  /** Stops watching; waits for queued writes to finish. */
+  close(): Promise<void>;
+}
+
 /** Opens the workspace: restores the last session's document (with its draft), settings and recent files. */
-export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
+export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promise<WorkspaceFiles> {
   const workspaceDir = resolve(options.workspaceDir);
   const warnings: string[] = [];
   const drafts = await createDraftStore(workspaceDir);
@@ -391,10 +444,8 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
 
   return {
     workspaceDir,
-    /** Problems met while opening (an unreadable settings file, …): worth logging, not fatal. */
     warnings,
 
-    /** What a page needs to show the workspace. */
     state(): WorkspaceState {
       return {
         workspaceDir,
@@ -413,7 +464,6 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
       return [...recent];
     },
 
-    /** Opens a new untitled snippet with the starter text. */
     newDocument(): Promise<SnippetDocument> {
       return serial(async () => {
         // First, so its number is free again: New after New stays at the same number.
@@ -422,23 +472,16 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
       });
     },
 
-    /** Opens the file at `path` (with its draft, when it has one). */
     open(path: string): Promise<SnippetDocument> {
       return serial(() => open(path));
     },
 
-    /** Opens the file the system dialog picks; undefined when the user cancelled. */
     async openWithDialog(): Promise<SnippetDocument | undefined> {
       if (!options.dialogs) throw new FilesError("no-dialogs", "no system dialogs in browser mode");
       const path = await options.dialogs.openFile({ startIn: dialogFolder() });
       return path === undefined ? undefined : serial(() => open(path));
     },
 
-    /**
-     * Saves document `id` with `source`: to `path` when given (Save As), else to its own file. An
-     * untitled snippet has none, so it asks the system dialog (undefined when cancelled) or, in
-     * browser mode, fails with `needs-path`.
-     */
     async save(id: string, source: string, path?: string): Promise<SnippetDocument | undefined> {
       let target = path;
       if (target === undefined && openDocument(id).untitled) {
@@ -451,7 +494,6 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
       });
     },
 
-    /** Save As with the system dialog; undefined when the user cancelled. */
     async saveWithDialog(id: string, source: string): Promise<SnippetDocument | undefined> {
       if (!options.dialogs) throw new FilesError("no-dialogs", "no system dialogs in browser mode");
       const document = openDocument(id);
@@ -459,11 +501,6 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
       return path === undefined ? undefined : serial(async () => saveAs(openDocument(id), source, path));
     },
 
-    /**
-     * Writes `content` (an exported server file, a timeline) to a file the user picks with the
-     * system dialog, which never replaces a file without asking. Returns the path written, or
-     * undefined when the user cancelled; a failed write throws a FilesError that says why.
-     */
     async saveCopy(suggestedName: string, content: string | Uint8Array): Promise<string | undefined> {
       if (!options.dialogs) throw new FilesError("no-dialogs", "no system dialogs in browser mode");
       const path = await chooseSavePath(options.dialogs, suggestedName);
@@ -476,7 +513,6 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
       return path;
     },
 
-    /** Keeps the editor's unsaved text: an untitled snippet's own file, or an opened file's draft. */
     draft(id: string, source: string): Promise<SnippetDocument> {
       return serial(async () => {
         const document = openDocument(id);
@@ -495,7 +531,6 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
       });
     },
 
-    /** Settles a conflict: `theirs` takes the disk's text (the draft goes), `mine` keeps the edits. */
     resolveConflict(id: string, keep: "mine" | "theirs"): Promise<SnippetDocument> {
       return serial(async () => {
         const document = openDocument(id);
@@ -510,14 +545,12 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
       });
     },
 
-    /** A folder's folders and snippets; the workspace folder (without its drafts) when none is named. */
     list(dir?: string): Promise<FolderListing> {
       return dir === undefined || resolve(dir) === workspaceDir
         ? listFolder(workspaceDir, new Set([draftsFolderName, "node_modules"]))
         : listFolder(dir);
     },
 
-    /** Merges `patch` into the settings and saves them. */
     setSettings(patch: Partial<Settings>): Promise<Settings> {
       return serial(async () => {
         const next: Settings = { ...settings, ...patch };
@@ -531,22 +564,16 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
       return { ...settings };
     },
 
-    /**
-     * True when an opened file has edits not saved to it. (An untitled snippet's edits are in its
-     * own file in the workspace and come back on the next launch, so they do not count.)
-     */
     hasUnsavedChanges(): boolean {
       return !current.untitled && isDirty(current);
     },
 
-    /** Saves the open file's unsaved edits to it (an untitled snippet stays in the workspace). */
     async saveAll(): Promise<void> {
       await serial(async () => {
         if (!current.untitled && isDirty(current)) await saveInPlace(current, current.source);
       });
     },
 
-    /** Stops watching; waits for queued writes to finish. */
     async close(): Promise<void> {
       watch?.close();
       watch = undefined;
@@ -554,5 +581,3 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions) {
     },
   };
 }
-
-export type WorkspaceFiles = Awaited<ReturnType<typeof openWorkspaceFiles>>;
