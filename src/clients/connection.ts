@@ -10,7 +10,7 @@ import {
   type ClientKind,
   type DisconnectBy,
 } from "../contract/index.ts";
-import { chunkPreview } from "../shared/index.ts";
+import { chunkEventOf } from "./chunk-event.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { headerRecord } from "./http-fields.ts";
 import type { ReadPacer } from "./read-pacer.ts";
@@ -95,14 +95,7 @@ export function openConnection(options: ConnectionOptions) {
     const t = now();
     bytes += value.byteLength;
     chunks++;
-    chunkEvents.record(t, value.byteLength, () => ({
-      t,
-      lane,
-      side: "client",
-      kind: "chunk",
-      bytes: value.byteLength,
-      ...chunkPreview(value),
-    }));
+    chunkEvents.record(t, value.byteLength, () => chunkEventOf(t, lane, value));
     recorder?.feed(value);
     options.readGuard?.read(value.byteLength);
   }

@@ -9,7 +9,14 @@
  * @see https://github.com/ndjson/ndjson-spec#31-serialization
  */
 
-import { jsonValue, maxJsonLineValueBytes, runCheck, type JsonLineEvent, type JsonValue } from "../contract/index.ts";
+import {
+  jsonValue,
+  maxJsonLineValueBytes,
+  runCheck,
+  type JsonLineEvent,
+  type JsonValue,
+  errorMessage,
+} from "../contract/index.ts";
 import { chunkBytes, previewChars } from "../shared/index.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import type { ProbeEventSink } from "./types.ts";
@@ -22,7 +29,7 @@ function parseLine(text: string, bytes: number): { value?: JsonValue; error?: st
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    return { error: errorMessage(error) };
   }
   if (bytes > maxJsonLineValueBytes) return {};
   const checked = runCheck(jsonValue, parsed);
@@ -56,40 +63,36 @@ export function createJsonLinesRecorder(sink: ProbeEventSink): JsonLinesRecorder
   let held: string[] = [];
   let lineNumber = 0;
 
+  /** Records line number `line`, `text`, with what `outcome` makes of it (asked only when the event is kept). */
+  function recordLine(
+    line: number,
+    text: string,
+    outcome: (bytes: number) => { value?: JsonValue; error?: string },
+  ): void {
+    const t = now();
+    const bytes = chunkBytes(text);
+    lineEvents.record(t, bytes, () => ({
+      t,
+      lane,
+      side: "client",
+      kind: "json-line",
+      line,
+      bytes,
+      text: text.length > previewChars ? text.slice(0, previewChars) : text,
+      ...outcome(bytes),
+    }));
+  }
+
   function takeLine(received: string): void {
     lineNumber++;
     const text = received.endsWith("\r") ? received.slice(0, -1) : received;
     if (text.trim() === "") return;
-    const line = lineNumber;
-    const t = now();
-    const bytes = chunkBytes(text);
-    lineEvents.record(t, bytes, () => ({
-      t,
-      lane,
-      side: "client",
-      kind: "json-line",
-      line,
-      bytes,
-      text: text.length > previewChars ? text.slice(0, previewChars) : text,
-      ...parseLine(text, bytes),
-    }));
+    recordLine(lineNumber, text, (bytes) => parseLine(text, bytes));
   }
 
   /** A line the connection ended inside: its text so far, and why it has no value. */
   function cutLine(text: string): void {
-    const line = ++lineNumber;
-    const t = now();
-    const bytes = chunkBytes(text);
-    lineEvents.record(t, bytes, () => ({
-      t,
-      lane,
-      side: "client",
-      kind: "json-line",
-      line,
-      bytes,
-      text: text.length > previewChars ? text.slice(0, previewChars) : text,
-      error: "cut off: the connection ended inside this line",
-    }));
+    recordLine(++lineNumber, text, () => ({ error: "cut off: the connection ended inside this line" }));
   }
 
   function take(text: string): void {

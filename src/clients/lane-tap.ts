@@ -11,7 +11,7 @@
  */
 
 import { type ChunkEvent, type DisconnectBy, errorMessage } from "../contract/index.ts";
-import { chunkPreview } from "../shared/index.ts";
+import { chunkEventOf } from "./chunk-event.ts";
 import { eventSourceRefusal } from "./eventsource-refusal.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { headerRecord, mimeEssence } from "./http-fields.ts";
@@ -174,14 +174,7 @@ export function createLaneTap(options: LaneTapOptions): LaneTap {
             const t = now();
             bytes += value.byteLength;
             chunks++;
-            chunkEvents.record(t, value.byteLength, () => ({
-              t,
-              lane,
-              side: "client",
-              kind: "chunk",
-              bytes: value.byteLength,
-              ...chunkPreview(value),
-            }));
+            chunkEvents.record(t, value.byteLength, () => chunkEventOf(t, lane, value));
             if (eventStream) {
               unheard = [];
               recorder.feed(value);
