@@ -203,6 +203,7 @@ export {
 } from "./recording-file.ts";
 export {
   type LoadRequest,
+  type LoadFailed,
   type LoadResult,
   loadResultCheck,
   runnerPushChecks,

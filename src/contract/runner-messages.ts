@@ -28,19 +28,20 @@ export interface LoadRequest {
   serving?: number | undefined;
 }
 
+/** A load that failed: why, and where in the snippet when that is known. */
+export interface LoadFailed {
+  ok: false;
+  failure: LoadFailure;
+  message: string;
+  /** 1-based line in the snippet's own source, when known. */
+  line?: number | undefined;
+  column?: number | undefined;
+  /** The module that could not be found, for `module-not-found`. */
+  module?: string | undefined;
+}
+
 /** What a load produced, as the runner reports it. */
-export type LoadResult =
-  | { ok: true; form: SnippetForm; notices: Notice[]; loadMs: number }
-  | {
-      ok: false;
-      failure: LoadFailure;
-      message: string;
-      /** 1-based line in the snippet's own source, when known. */
-      line?: number | undefined;
-      column?: number | undefined;
-      /** The module that could not be found, for `module-not-found`. */
-      module?: string | undefined;
-    };
+export type LoadResult = { ok: true; form: SnippetForm; notices: Notice[]; loadMs: number } | LoadFailed;
 
 export interface RunnerSettings {
   /** How long a started cleanup may take before it is reported as leaked. */

@@ -11,7 +11,7 @@
 import type { Server } from "bun";
 import type http from "node:http";
 import { dirname } from "node:path";
-import type { LoadFailure, Notice, SnippetForm } from "../contract/index.ts";
+import type { LoadFailed, Notice, SnippetForm } from "../contract/index.ts";
 import { findHandlers } from "./find-handlers.ts";
 import type { CapturedListen, NodeHttpBridge } from "./node-http-bridge.ts";
 import { missingPackageMessage } from "./package-hint.ts";
@@ -21,16 +21,8 @@ import { snippetPosition, virtualSnippetFilter, virtualSnippetPath } from "./sni
 import { nativeClearTimeout, nativeSetTimeout } from "./native-globals.ts";
 import type { SnippetHandlers } from "./snippet-handlers.ts";
 
-export type SnippetLoad =
-  | { ok: true; form: SnippetForm; handlers: SnippetHandlers; notices: Notice[] }
-  | {
-      ok: false;
-      failure: LoadFailure;
-      message: string;
-      line?: number | undefined;
-      column?: number | undefined;
-      module?: string | undefined;
-    };
+/** A version imported and its handler found, or why not. */
+export type SnippetLoad = { ok: true; form: SnippetForm; handlers: SnippetHandlers; notices: Notice[] } | LoadFailed;
 
 export interface SnippetLoaderOptions {
   /** The runner's server, handed to snippets that call `Bun.serve` and to `Deno.serve`'s `onListen`. */

@@ -22,6 +22,7 @@ import {
   type Endpoint,
   type LoadedEvent,
   type LoadErrorEvent,
+  type LoadFailed,
   type NoPushes,
   type NoRequests,
   type PushPayload,
@@ -422,6 +423,11 @@ export function createRunner(options: RunnerOptions): Runner {
     });
   }
 
+  /** The event for a version that did not load; the last good version, if any, still serves. */
+  function loadError(version: number, failed: Omit<LoadFailed, "ok">): LoadErrorEvent {
+    return { t: now(), lane: 0, side: "runner", kind: "load-error", version, ...failed, serving: lastGood?.version };
+  }
+
   async function loadNow(source: string, path: string): Promise<LoadedEvent | LoadErrorEvent> {
     const version = nextVersion++;
     await restarting;
@@ -446,19 +452,8 @@ export function createRunner(options: RunnerOptions): Runner {
           url: `http://127.0.0.1:${port}/`,
         };
       }
-      return {
-        t: now(),
-        lane: 0,
-        side: "runner",
-        kind: "load-error",
-        version,
-        failure: result.failure,
-        message: result.message,
-        line: result.line,
-        column: result.column,
-        module: result.module,
-        serving: lastGood?.version,
-      };
+      const { ok: _failed, ...failed } = result;
+      return loadError(version, failed);
     } catch (error) {
       const message = errorMessage(error);
       const line = error instanceof RunnerLost ? error.line : undefined;
@@ -467,17 +462,7 @@ export function createRunner(options: RunnerOptions): Runner {
         await gone;
         await restarting;
       }
-      return {
-        t: now(),
-        lane: 0,
-        side: "runner",
-        kind: "load-error",
-        version,
-        failure: "runner-lost",
-        message,
-        line,
-        serving: lastGood?.version,
-      };
+      return loadError(version, { failure: "runner-lost", message, line });
     } finally {
       loading = undefined;
     }
