@@ -1,3 +1,4 @@
+import { errorMessage } from "../src/contract/index.ts";
 /** Reading what a spawned benchmark server says about itself on stdout. */
 
 /**
@@ -21,7 +22,7 @@ export async function announcedPort(stdout: ReadableStream<Uint8Array>, timeoutM
     clearTimeout(timer);
   }
   drain(reader).catch((error: unknown) =>
-    console.error(`bench: reading a server's stdout failed: ${error instanceof Error ? error.message : String(error)}`),
+    console.error(`bench: reading a server's stdout failed: ${errorMessage(error)}`),
   );
   const line = text.slice(0, text.indexOf("\n"));
   const port = portOf(parseJson(line));

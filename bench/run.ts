@@ -24,6 +24,7 @@ import { measureDesktop } from "./desktop.ts";
 import { measureReloadMemory, measureStreamMemory } from "./memory.ts";
 import { measureUi } from "./ui.ts";
 import { measureWebSocketEcho } from "./ws-echo.ts";
+import { errorMessage } from "../src/contract/index.ts";
 
 const benchmarks: Benchmark[] = [
   { name: "load-latency", figures: ["load-latency-p50", "load-latency-p95"], run: measureLoadLatency },
@@ -65,7 +66,7 @@ try {
     options: { json: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean", short: "h" } },
   }).values;
 } catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
+  fail(errorMessage(error));
 }
 if (options.help) {
   console.log(usage);
@@ -95,7 +96,7 @@ for (const benchmark of selected) {
     if (options.json) for (const figure of wanted) console.log(figureJson(figure));
     process.stderr.write(`bench: ${benchmark.name} took ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     crashes.push({ benchmark: benchmark.name, message });
     process.stderr.write(
       `bench: ${benchmark.name} crashed\n${error instanceof Error ? (error.stack ?? message) : message}\n`,

@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import type { TimelineEvent } from "../src/contract/index.ts";
+import { type TimelineEvent, errorMessage } from "../src/contract/index.ts";
 import { openProbe } from "../src/clients/index.ts";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
@@ -123,7 +123,7 @@ export async function measureWebSocketEcho(): Promise<Figure[]> {
       runnerEvents = 0;
       const run = await runTraced(tracedUrl).catch((error: unknown) => {
         // Say what happened to the runner, when something did: a run cut off by a restart is the runner failing.
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         throw new Error(restarts.length > 0 ? `${message}; the runner was restarted: ${restarts.join("; ")}` : message);
       });
       // The server's side of the run (its events and the socket's close) settles before the next plain run.

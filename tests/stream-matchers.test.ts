@@ -2,7 +2,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { parseExpectationFile } from "../src/contract/index.ts";
+import { parseExpectationFile, errorMessage } from "../src/contract/index.ts";
 import { examplesDir } from "../src/main/examples.ts";
 import { streamMatchers, traceStream } from "stream-playground/testing";
 import { inlineSnippetPath } from "./support/timeline.ts";
@@ -43,7 +43,7 @@ describe("traceStream and the stream matchers", () => {
     try {
       expect(timeline).toHaveEvent({ kind: "sse", data: "tick 4" });
     } catch (error) {
-      message = error instanceof Error ? error.message : String(error);
+      message = errorMessage(error);
     }
     expect(message).toContain('expected: sse with data "tick 4"');
     expect(message).toContain('✗ 1  sse with data "tick 4"');

@@ -38,6 +38,7 @@ import { clientBehaviourCheck, type ClientBehaviour } from "./client-behaviour.t
 import { jsonValue, type JsonValue } from "./json-value.ts";
 import { clientKinds, type ClientKind, type TimelineKind } from "./timeline-events.ts";
 import { commonFields, eventFields, timelineKinds } from "./timeline-kinds.ts";
+import { errorMessage } from "./error-message.ts";
 
 /** What a field must be. A plain value means "equals"; an object is one operator. */
 export type FieldMatcher =
@@ -171,7 +172,7 @@ export function compileMatch(source: string, flags = ""): RegExp {
   try {
     return new RegExp(source, flags);
   } catch (error) {
-    throw new CheckProblem(`is not a regular expression: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CheckProblem(`is not a regular expression: ${errorMessage(error)}`);
   }
 }
 
@@ -401,7 +402,7 @@ export function parseExpectationFile(
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, problem: `it is not JSON: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, problem: `it is not JSON: ${errorMessage(error)}` };
   }
   try {
     return { ok: true, file: expectationFileCheck(value) };

@@ -23,6 +23,7 @@ import { timelineEventCheck } from "./timeline-checks.ts";
 import type { TimelineEvent } from "./timeline-events.ts";
 import { timelineJsonLines } from "./timeline-file.ts";
 import { escapeInvisibleInJson } from "./visible-text.ts";
+import { errorMessage } from "./error-message.ts";
 
 /** The header's `format`: what tells a recording from any other JSON lines. */
 export const recordingFormat = "stream-playground-recording";
@@ -138,7 +139,7 @@ export function parseRecording(text: string): { ok: true; recording: Recording }
     } catch (error) {
       return {
         ok: false,
-        problem: `line ${lineNumber} is not JSON (${error instanceof Error ? error.message : String(error)}): a recording has one JSON object per line`,
+        problem: `line ${lineNumber} is not JSON (${errorMessage(error)}): a recording has one JSON object per line`,
       };
     }
     try {

@@ -10,7 +10,7 @@
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, sep } from "node:path";
-import type { ModuleTypes } from "../contract/index.ts";
+import { type ModuleTypes, errorMessage } from "../contract/index.ts";
 import { editorTypePackages } from "./editor-types.ts";
 
 /** Bounds on one reply, so a package with a huge dependency tree cannot stall the editor. */
@@ -144,7 +144,7 @@ export async function resolveModuleTypes(
     Bun.resolveSync(specifier, dir);
     return { kind: "untyped" };
   } catch (error) {
-    return { kind: "missing", message: error instanceof Error ? error.message : String(error) };
+    return { kind: "missing", message: errorMessage(error) };
   }
 }
 
@@ -166,7 +166,7 @@ export async function serveModuleTypes(url: URL, limits = defaultModuleTypesLimi
   try {
     return Response.json(await resolveModuleTypes(specifier, from, limits), { headers });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return new Response(`the types of ${specifier} could not be read from ${dirname(from)}: ${message}\n`, {
       status: 500,
       headers,

@@ -16,6 +16,7 @@ import { createSession, type PageConnection, type Session, type SessionOptions }
 import { serveFileInside } from "./static-files.ts";
 import { buildWebview, sourceMapPath, type WebviewBundle } from "./webview-bundle.ts";
 import { projectRoot } from "./project-root.ts";
+import { errorMessage } from "../contract/index.ts";
 
 /** The project's root folder: the default home of the page, Monaco and the type definitions. */
 export { projectRoot };
@@ -111,9 +112,7 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     built = bundle;
   });
   const preloads = monacoPreloads(monacoRoot).catch((error: unknown) => {
-    log(
-      `host: the page will load Monaco without preload hints: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    log(`host: the page will load Monaco without preload hints: ${errorMessage(error)}`);
     return { scripts: [], styles: [] };
   });
 
@@ -202,7 +201,7 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     try {
       return withHeaders(Response.json(await listExamples()), { "cache-control": noStore });
     } catch (error) {
-      return text(500, `The examples could not be read: ${error instanceof Error ? error.message : String(error)}\n`);
+      return text(500, `The examples could not be read: ${errorMessage(error)}\n`);
     }
   }
 

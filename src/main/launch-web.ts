@@ -6,6 +6,7 @@
 import { startHost, type Host } from "./host-server.ts";
 import { openBrowser } from "./open-browser.ts";
 import { watchParent } from "./parent-watch.ts";
+import { errorMessage } from "../contract/index.ts";
 
 export interface LaunchOptions {
   argv?: readonly string[] | undefined;
@@ -54,7 +55,7 @@ export async function launchWebHost(options: LaunchOptions = {}): Promise<void> 
   try {
     await starting;
   } catch (error) {
-    console.error(`The playground could not start: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`The playground could not start: ${errorMessage(error)}`);
     process.exit(1);
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from "../contract/index.ts";
 /**
  * Opens a URL in the user's browser, or says in one line why it did not. On Linux `xdg-open` is
  * only tried with a display: without one it falls back to terminal browsers (w3m, lynx) that
@@ -47,8 +48,6 @@ export function openBrowser(
     });
     child.unref();
   } catch (error) {
-    say(
-      `${opener} could not be started (${error instanceof Error ? error.message : String(error)}): open the URL above yourself.`,
-    );
+    say(`${opener} could not be started (${errorMessage(error)}): open the URL above yourself.`);
   }
 }

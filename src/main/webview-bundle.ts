@@ -4,6 +4,7 @@
  */
 
 import { dirname, join, relative, resolve } from "node:path";
+import { errorMessage } from "../contract/index.ts";
 
 /**
  * What the build produced: the script, the styles it imported, and the `app.css` beside the entry
@@ -42,7 +43,7 @@ export async function buildWebview(entry: string, root = process.cwd()): Promise
   } catch (error) {
     return {
       ok: false,
-      message: `building ${relative(root, entry)} failed: ${error instanceof Error ? error.message : String(error)}`,
+      message: `building ${relative(root, entry)} failed: ${errorMessage(error)}`,
     };
   }
   if (!result.success) {

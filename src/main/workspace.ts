@@ -12,6 +12,7 @@ import { lstat, mkdir, stat, symlink } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { projectRoot } from "./project-root.ts";
+import { errorMessage } from "../contract/index.ts";
 
 /** What decides the default folder; the process's own when left out (tests pass their own). */
 export interface DataDirContext {
@@ -69,8 +70,6 @@ async function linkProjectPackages(dir: string): Promise<void> {
   if (existing || !(await stat(packages).catch(() => undefined))) return;
   await symlink(packages, link, "dir").catch((error: unknown) => {
     // Only a convenience: without it, snippets in the workspace can still import builtins.
-    console.warn(
-      `Packages will not resolve for untitled snippets: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    console.warn(`Packages will not resolve for untitled snippets: ${errorMessage(error)}`);
   });
 }

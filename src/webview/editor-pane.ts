@@ -4,7 +4,7 @@
  * auto-run is on, and the moment the editor is ready for typing, told to the host once.
  */
 
-import { createTrailingDebounce, type WorkspaceState } from "../contract/index.ts";
+import { createTrailingDebounce, type WorkspaceState, errorMessage } from "../contract/index.ts";
 import type { Documents } from "./documents.ts";
 import { byId } from "./dom.ts";
 import { createEditor, type SnippetEditor } from "./editor/create-editor.ts";
@@ -111,10 +111,7 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
   }
 
   start().catch((error: unknown) =>
-    options.statusLine.say(
-      `The editor failed to start: ${error instanceof Error ? error.message : String(error)}`,
-      "error",
-    ),
+    options.statusLine.say(`The editor failed to start: ${errorMessage(error)}`, "error"),
   );
 
   return {

@@ -5,7 +5,7 @@
  */
 
 import type { HostConnection } from "./host-connection.ts";
-import type { HostStatus } from "../contract/index.ts";
+import { type HostStatus, errorMessage } from "../contract/index.ts";
 import { byId, element } from "./dom.ts";
 import { loadExamples, type Example } from "./examples-menu.ts";
 import type { StatusLine } from "./status-line.ts";
@@ -41,7 +41,7 @@ export function createToolbar(options: ToolbarOptions): Toolbar {
     try {
       examples = await loadExamples();
     } catch (error) {
-      select.title = `examples unavailable: ${error instanceof Error ? error.message : String(error)}`;
+      select.title = `examples unavailable: ${errorMessage(error)}`;
       return;
     }
     for (const example of examples) select.append(element("option", { value: example.id }, example.title));

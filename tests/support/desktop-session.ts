@@ -12,6 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { collectLines } from "./lines.ts";
+import { errorMessage } from "../../src/contract/index.ts";
 
 export const projectRoot = join(import.meta.dir, "..", "..");
 /** The harness's own WM_DELETE_WINDOW sender (Xvfb has no window manager to close windows). */
@@ -249,7 +250,7 @@ export function startDesktopSession(options: DesktopSessionOptions) {
         timeoutMs,
       ).catch((error: unknown) => {
         const left = processesWith(marker).map((p) => `${p.pid} ${p.command.slice(0, 100)}`);
-        throw new Error(`${error instanceof Error ? error.message : String(error)}; still running: ${left.join("; ")}`);
+        throw new Error(`${errorMessage(error)}; still running: ${left.join("; ")}`);
       });
     },
     /** Ends everything the session started, by group and then by marker; keeps its output for people to read. */

@@ -13,6 +13,7 @@ import { withDialogParent } from "./dialog-parent.ts";
 import { applyLinuxWindowLook } from "./linux-window.ts";
 import { desktopReadyLine } from "./start-desktop.ts";
 import { placeWindow, type Frame } from "./window-frame.ts";
+import { errorMessage } from "../../contract/index.ts";
 
 const appTitle = "Stream Playground";
 /** How long after a window closed a new one is opened in its place (see `confirmQuit`). */
@@ -146,9 +147,7 @@ function quitNow(): void {
   const frame = window?.getFrame() ?? lastFrame;
   void (frame ? host.session.updateSettings({ window: frame }) : Promise.resolve())
     .catch((error: unknown) =>
-      console.error(
-        `Stream Playground: the window's place was not saved: ${error instanceof Error ? error.message : String(error)}`,
-      ),
+      console.error(`Stream Playground: the window's place was not saved: ${errorMessage(error)}`),
     )
     .then(() => host.stop())
     .finally(() => Utils.quit());
@@ -192,7 +191,7 @@ Electrobun.events.on("before-quit", (event: { response?: { allow: boolean } }) =
   if (!signalled && host.session.hasUnsavedChanges()) {
     void confirmQuit().catch((error: unknown) => {
       console.error(
-        `Stream Playground: asking before quitting failed (${error instanceof Error ? error.message : String(error)}); the edits stay as a draft`,
+        `Stream Playground: asking before quitting failed (${errorMessage(error)}); the edits stay as a draft`,
       );
       quitNow();
     });

@@ -10,6 +10,7 @@ import type { Pointer } from "bun:ffi";
 import type { DialogParentRequest } from "./dialog-parent-worker.ts";
 import { x11WindowOf } from "./linux-window.ts";
 import { openX11Display } from "./x11-windows.ts";
+import { errorMessage } from "../../contract/index.ts";
 
 export async function withDialogParent<T>(window: Pointer | null | undefined, run: () => Promise<T>): Promise<T> {
   let worker: Worker | undefined;
@@ -23,9 +24,7 @@ export async function withDialogParent<T>(window: Pointer | null | undefined, ru
       const request: DialogParentRequest = { parent: String(parent), pid: process.pid, existing: existing.map(String) };
       worker.postMessage(request);
     } catch (error) {
-      console.error(
-        `Stream Playground: the dialog will not be tied to the window: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      console.error(`Stream Playground: the dialog will not be tied to the window: ${errorMessage(error)}`);
     }
   }
   try {

@@ -13,6 +13,7 @@
 
 import { dlopen, FFIType, ptr, type Pointer } from "bun:ffi";
 import { dirname, join } from "node:path";
+import { errorMessage } from "../../contract/index.ts";
 
 export interface LinuxWindowLook {
   /** The GtkWindow* Electrobun created (`BrowserWindow.ptr`). */
@@ -85,12 +86,12 @@ export function applyLinuxWindowLook(look: LinuxWindowLook): string[] {
   try {
     setIcon(look.window, look.iconPath);
   } catch (error) {
-    problems.push(`the window icon was not set: ${error instanceof Error ? error.message : String(error)}`);
+    problems.push(`the window icon was not set: ${errorMessage(error)}`);
   }
   try {
     setWindowClass(look.window, look.instanceName, look.className);
   } catch (error) {
-    problems.push(`the window class was not set: ${error instanceof Error ? error.message : String(error)}`);
+    problems.push(`the window class was not set: ${errorMessage(error)}`);
   }
   return problems;
 }

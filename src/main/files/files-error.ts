@@ -1,3 +1,4 @@
+import { errorMessage } from "../../contract/index.ts";
 /**
  * Why a file request failed. Every one reaches the page as a `failed` reply with `message`, so a
  * message is a plain sentence that names the path.
@@ -53,7 +54,7 @@ export function describeFsError(error: unknown, path: string, what: "file" | "fo
   }
   if (code === "EISDIR") return new FilesError("not-a-file", `${path} is a folder, not a file.`);
   if (code === "EACCES" || code === "EPERM") return new FilesError("unreadable", `Permission denied for ${path}.`);
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   return new FilesError("unreadable", `Could not read ${path}: ${reason}`);
 }
 
@@ -66,8 +67,5 @@ export function describeWriteError(error: unknown, path: string): FilesError {
   if (code === "EACCES" || code === "EPERM" || code === "EROFS")
     return new FilesError("unwritable", `Could not write ${path}: permission denied.`);
   if (code === "ENOSPC") return new FilesError("unwritable", `Could not write ${path}: the disk is full.`);
-  return new FilesError(
-    "unwritable",
-    `Could not write ${path}: ${error instanceof Error ? error.message : String(error)}`,
-  );
+  return new FilesError("unwritable", `Could not write ${path}: ${errorMessage(error)}`);
 }

@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { errorCode } from "./files-error.ts";
+import { errorMessage } from "../../contract/index.ts";
 
 export type JsonRead =
   | { kind: "missing" }
@@ -26,7 +27,7 @@ export async function readJsonFile(path: string): Promise<JsonRead> {
   } catch (error) {
     return {
       kind: "invalid",
-      message: `${path} is not JSON (${error instanceof Error ? error.message : String(error)}); it was ignored.`,
+      message: `${path} is not JSON (${errorMessage(error)}); it was ignored.`,
     };
   }
 }

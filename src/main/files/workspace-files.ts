@@ -15,7 +15,7 @@
 
 import { readdir, readFile, stat, unlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
-import type { SnippetDocument, Settings, WorkspaceState } from "../../contract/index.ts";
+import { type SnippetDocument, type Settings, type WorkspaceState, errorMessage } from "../../contract/index.ts";
 import { removeLeftoverTempFiles, writeFileAtomic } from "./atomic-write.ts";
 import { newDocumentId } from "./document-id.ts";
 import { createDraftStore, draftsFolderName } from "./drafts.ts";
@@ -255,9 +255,7 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
       serial(() => lookAgain(watched)).catch((error: unknown) => {
         // No page asked for this look, so there is no reply to carry the failure (a draft that
         // could not be removed); the host's log is where it can be seen.
-        console.error(
-          `workspace: looking at ${watched.path} again failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        console.error(`workspace: looking at ${watched.path} again failed: ${errorMessage(error)}`);
       });
     watch = watchFile(watched.path, () => void look(), options.watchDebounceMs ?? defaultWatchDebounceMs);
   }
