@@ -4,7 +4,7 @@
  * Types only.
  */
 
-import type { ClientBehaviour, ClientEvent, ClientKind, FoldedEvent } from "../contract/index.ts";
+import type { ClientEvent, ClientKind, ClientRequestSettings, FoldedEvent } from "../contract/index.ts";
 import type { FloodGateOptions } from "../shared/index.ts";
 import type { ReadMemoryGuard } from "./read-memory-guard.ts";
 
@@ -25,32 +25,25 @@ export interface ProbeEventSink {
   readGuard?: ReadMemoryGuard | undefined;
 }
 
-export interface ProbeOptions extends ProbeEventSink {
+/**
+ * What opening a client takes: its lane's request (method and body for `stream`; `eventsource`
+ * always GETs, and its headers are added to, and may replace, its own `Accept` and
+ * `Cache-Control`; protocols and messages for `websocket`), where it goes, and its event sink.
+ */
+export interface ProbeOptions
+  extends ProbeEventSink,
+    Pick<ClientRequestSettings, "method" | "headers" | "body" | "protocols" | "send" | "sendEveryMs" | "slow"> {
   /** The URL to request, usually the runner's address plus a path. */
   url: string;
   /** Which client to behave like. */
   client: ClientKind;
-  /** Request method for the `stream` client; `GET` when left out. The `eventsource` client always uses `GET`. */
-  method?: string | undefined;
-  /** Extra request headers. For `eventsource` they are added to (and may replace) its `Accept` and `Cache-Control`. */
-  headers?: Record<string, string> | undefined;
-  /** Request body for the `stream` client. */
-  body?: string | undefined;
   /** `eventsource` only: ms to wait before reconnecting until the stream sends `retry:`; 3000 when left out. */
   defaultRetryMs?: number | undefined;
-  /** `websocket` only: the subprotocols to offer (`Sec-WebSocket-Protocol`). */
-  protocols?: string[] | undefined;
-  /** `websocket` only: text messages to send once the socket opens, in order. */
-  send?: string[] | undefined;
-  /** `websocket` only: send the messages one at a time this many ms apart, round and round, instead of all at once. */
-  sendEveryMs?: number | undefined;
   /**
    * The URL is another server than the playground's runner: no lane header goes to it, and the
    * `open` event says its side is not visible.
    */
   external?: boolean | undefined;
-  /** A slow or flaky client: how it reads (see `ClientBehaviour`); it can then be paused and resumed. */
-  slow?: ClientBehaviour | undefined;
 }
 
 /** Pausing a slow client's reading, from its lane's chip. */

@@ -1,6 +1,8 @@
 /**
- * The request a client makes, as the page's client controls (and a lesson's try line) describe it:
- * which client, what it requests, and how it behaves.
+ * The request a client makes: which client, what it requests, and how it behaves. This is the one
+ * declaration of a lane's request; the page's client controls, a lesson's try line, an expectation
+ * file's `trace` settings, the `trace` command and `traceStream` all describe clients with its
+ * fields (as `ClientRequestSettings`, where each may be left to its default).
  */
 
 import { array, number, object, oneOf, optional, record, refine, string, integer, type Check } from "./check.ts";
@@ -33,9 +35,30 @@ export interface ClientRequest {
   slow?: ClientBehaviour | undefined;
 }
 
+/** A client request's fields, each optional: what a description of clients gives before defaults fill it in. */
+export type ClientRequestSettings = Partial<ClientRequest>;
+
 /** Whether a client request's `path` is another server's URL rather than a path on the runner. */
 export function isOutsideUrl(path: string): boolean {
   return /^(https?|wss?):\/\//i.test(path);
+}
+
+/** Whether `url` is a WebSocket's (`ws:` or `wss:`), which only a WebSocket client can request. */
+export function isWebSocketUrl(url: string | undefined): boolean {
+  return url !== undefined && /^wss?:/i.test(url);
+}
+
+/** The client that requests `url`: the one `named`, else a WebSocket client for a WebSocket URL, else a stream client. */
+export function clientKindFor<K extends ClientKind>(
+  named: K | undefined,
+  url: string | undefined,
+): K | "websocket" | "stream" {
+  return named ?? (isWebSocketUrl(url) ? "websocket" : "stream");
+}
+
+/** `value` without the fields that are undefined, so it can be spread over defaults. */
+export function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
 
 /** More clients than this in one `connect` is a mistake, not a test. */

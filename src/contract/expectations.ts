@@ -26,7 +26,6 @@ import {
   integer,
   number,
   object,
-  oneOf,
   optional,
   partialObject,
   record,
@@ -34,11 +33,11 @@ import {
   string,
   type Check,
 } from "./check.ts";
-import { clientBehaviourCheck, type ClientBehaviour } from "./client-behaviour.ts";
 import { jsonValue, type JsonValue } from "./json-value.ts";
-import { clientKinds, type ClientKind, type TimelineKind } from "./timeline-events.ts";
+import type { TimelineKind } from "./timeline-events.ts";
 import { commonFields, eventFields, timelineKinds } from "./timeline-kinds.ts";
 import { errorMessage } from "./error-message.ts";
+import { traceSettingsCheck, type TraceSettings } from "./trace-settings.ts";
 
 /** What a field must be. A plain value means "equals"; an object is one operator. */
 export type FieldMatcher =
@@ -130,26 +129,6 @@ export const expectationTypes = [
   "steady",
 ] as const;
 export type ExpectationType = (typeof expectationTypes)[number];
-
-/** How to run the trace the expectations are checked against; the command line's options win over these. */
-export interface TraceSettings {
-  /** Path (and query) on the snippet's server. */
-  path?: string | undefined;
-  /** Any other server instead of a snippet (`http:`, `https:`, `ws:`, `wss:`). */
-  url?: string | undefined;
-  client?: Exclude<ClientKind, "browser"> | undefined;
-  clients?: number | undefined;
-  method?: string | undefined;
-  headers?: Record<string, string> | undefined;
-  body?: string | undefined;
-  durationMs?: number | undefined;
-  disconnectAfterMs?: number | undefined;
-  cleanupGraceMs?: number | undefined;
-  send?: string[] | undefined;
-  sendEveryMs?: number | undefined;
-  protocols?: string[] | undefined;
-  slow?: ClientBehaviour | undefined;
-}
 
 export interface ExpectationFile {
   /** The format's version; 1, the only one so far. */
@@ -352,28 +331,6 @@ export const expectationCheck: Check<Expectation> = (value) => {
     );
   return expectationChecks[type](value);
 };
-
-const traceClientKinds = clientKinds.filter((kind): kind is Exclude<ClientKind, "browser"> => kind !== "browser");
-
-export const traceSettingsCheck: Check<TraceSettings> = partialObject(
-  {
-    path: refine(string, (path) => path.startsWith("/"), "must start with /"),
-    url: refine(string, (url) => /^(https?|wss?):\/\/./i.test(url), "must be an http:, https:, ws: or wss: URL"),
-    client: oneOf(traceClientKinds),
-    clients: integer(1, 100),
-    method: string,
-    headers: record(string),
-    body: string,
-    durationMs: nonNegative,
-    disconnectAfterMs: nonNegative,
-    cleanupGraceMs: nonNegative,
-    send: array(string),
-    sendEveryMs: refine(number, (ms) => ms > 0, "must be a number of ms above 0"),
-    protocols: array(string),
-    slow: clientBehaviourCheck,
-  },
-  "is not a trace setting (path, url, client, clients, method, headers, body, durationMs, disconnectAfterMs, cleanupGraceMs, send, sendEveryMs, protocols, slow)",
-);
 
 export const expectationFileCheck: Check<ExpectationFile> = (value) => {
   // A bare list is a file of expectations alone.

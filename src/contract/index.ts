@@ -41,7 +41,16 @@ export {
   type ReadingState,
   readingStates,
 } from "./client-behaviour.ts";
-export { type ClientRequest, clientRequestCheck, isOutsideUrl, maxClientsPerConnect } from "./client-request.ts";
+export {
+  clientKindFor,
+  type ClientRequest,
+  clientRequestCheck,
+  type ClientRequestSettings,
+  definedFields,
+  isOutsideUrl,
+  isWebSocketUrl,
+  maxClientsPerConnect,
+} from "./client-request.ts";
 export {
   type ClockOffset,
   type ClockPeer,
@@ -112,8 +121,6 @@ export {
   parseExpectationFile,
   type SameOnEveryLaneExpectation,
   type SteadyExpectation,
-  type TraceSettings,
-  traceSettingsCheck,
 } from "./expectations.ts";
 export {
   type ExportError,
@@ -322,3 +329,10 @@ export {
   type WsSendVia,
   wsSendVias,
 } from "./websocket-events.ts";
+export {
+  clientRequestOf,
+  traceClientKinds,
+  type TraceSettings,
+  traceSettingsCheck,
+  traceSettingsFor,
+} from "./trace-settings.ts";

@@ -3,7 +3,7 @@
  * requested (as the page or a recording kept it), and a duration that covers what was recorded.
  */
 
-import { isOutsideUrl, type LaneRequest, type TimelineEvent, type TraceSettings } from "../contract/index.ts";
+import { type LaneRequest, type TimelineEvent, type TraceSettings, traceSettingsFor } from "../contract/index.ts";
 
 /** The last client event's time after the first `open`, rounded up with half a second to spare. */
 function durationOf(events: readonly TimelineEvent[]): number | undefined {
@@ -21,21 +21,6 @@ export function traceSettingsOf(
 ): TraceSettings | undefined {
   const first = lanes[0]?.request;
   if (first === undefined) return undefined;
-  const outside = isOutsideUrl(first.path);
   const durationMs = durationOf(events);
-  return {
-    ...(outside ? { url: first.path } : { path: first.path }),
-    // The terminal has no browser of its own: an EventSource probe behaves as Chromium's does.
-    client: first.client === "browser" ? "eventsource" : first.client,
-    ...(lanes.length > 1 ? { clients: lanes.length } : {}),
-    ...(first.method === "GET" ? {} : { method: first.method }),
-    ...(Object.keys(first.headers).length === 0 ? {} : { headers: first.headers }),
-    ...(first.body === undefined ? {} : { body: first.body }),
-    ...(durationMs === undefined ? {} : { durationMs }),
-    ...(first.disconnectAfterMs === undefined ? {} : { disconnectAfterMs: first.disconnectAfterMs }),
-    ...(first.send === undefined ? {} : { send: first.send }),
-    ...(first.sendEveryMs === undefined ? {} : { sendEveryMs: first.sendEveryMs }),
-    ...(first.protocols === undefined ? {} : { protocols: first.protocols }),
-    ...(first.slow === undefined ? {} : { slow: first.slow }),
-  };
+  return { ...traceSettingsFor(first, lanes.length), ...(durationMs === undefined ? {} : { durationMs }) };
 }

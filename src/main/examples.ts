@@ -8,8 +8,8 @@
 
 import { Glob } from "bun";
 import { basename, join } from "node:path";
-import type { ClientRequest, ExampleInfo } from "../contract/index.ts";
-import { parseTraceArgs, splitWords, type TraceArgs } from "../shared/index.ts";
+import { type ClientRequestSettings, definedFields, type ExampleInfo } from "../contract/index.ts";
+import { parseTraceArgs, splitWords, type TraceArgs, traceSettingsOfArgs } from "../shared/index.ts";
 
 export const examplesDir = join(import.meta.dir, "..", "..", "assets", "examples");
 
@@ -22,22 +22,11 @@ export function lessonTryArgs(markdown: string): TraceArgs | undefined {
   return parsed.args;
 }
 
-function requestFrom(args: TraceArgs | undefined): Partial<ClientRequest> {
+/** The request a lesson's try line describes; another server's URL takes the path's place, as in the client controls. */
+function requestFrom(args: TraceArgs | undefined): ClientRequestSettings {
   if (!args) return {};
-  const request: Partial<ClientRequest> = { headers: args.headers };
-  if (args.path !== undefined) request.path = args.path;
-  if (args.client !== undefined) request.client = args.client;
-  if (args.method !== undefined) request.method = args.method;
-  if (args.body !== undefined) request.body = args.body;
-  if (args.clients !== undefined) request.clients = args.clients;
-  if (args.disconnectAfterMs !== undefined) request.disconnectAfterMs = args.disconnectAfterMs;
-  if (args.send !== undefined) request.send = args.send;
-  if (args.protocols !== undefined) request.protocols = args.protocols;
-  if (args.sendEveryMs !== undefined) request.sendEveryMs = args.sendEveryMs;
-  if (args.slow !== undefined) request.slow = args.slow;
-  // Another server's URL takes the path's place, as in the client controls.
-  if (args.url !== undefined) request.path = args.url;
-  return request;
+  const { url, path, durationMs: _duration, cleanupGraceMs: _grace, ...request } = traceSettingsOfArgs(args);
+  return { ...definedFields(request), ...definedFields({ path: url ?? path }) };
 }
 
 /** Every example, in file-name order. */

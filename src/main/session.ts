@@ -16,14 +16,7 @@
 
 import { dirname, isAbsolute } from "node:path";
 import { exportSnippet } from "../export/index.ts";
-import {
-  createLaneTap,
-  createReadMemoryGuard,
-  openProbe,
-  type LaneTap,
-  type MessageChannel,
-  type Probe,
-} from "../clients/index.ts";
+import { createLaneTap, createReadMemoryGuard, type LaneTap, type MessageChannel } from "../clients/index.ts";
 import { parseHex } from "../shared/index.ts";
 import {
   createEndpoint,
@@ -49,7 +42,7 @@ import {
   type TypeOf,
   type WorkspaceState,
 } from "../contract/index.ts";
-import { createRunner, type RunnerOptions } from "../supervisor/index.ts";
+import { createRunner, type LaneClient, openLaneClient, type RunnerOptions } from "../supervisor/index.ts";
 import { createEventBatcher, defaultBatchMaxPending } from "./event-batcher.ts";
 import { createEventBuffer } from "./event-buffer.ts";
 import {
@@ -92,11 +85,10 @@ export interface SessionOptions {
   onPageReady?: ((editorReadyMs: number) => void) | undefined;
 }
 
-/** A probe client the session opened, with its scheduled disconnect. */
+/** A client the session opened on a lane, with what the pages are shown of it. */
 interface OpenProbe {
-  probe: Probe;
+  opened: LaneClient;
   client: LiveClient;
-  timer?: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** A lane given to a page's own EventSource: the page that owns it, and what ends its proxied streams. */
@@ -217,18 +209,12 @@ export function createSession(options: SessionOptions = {}) {
     const ownGeneration = generation;
     /** Set once the probe is open; a reading event comes from a timer, never while it opens. */
     let entry: OpenProbe | undefined;
-    const probe = openProbe({
+    const { path, ...settings } = request;
+    const laneClient = openLaneClient({
       lane,
       url,
-      client: request.client,
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      protocols: request.protocols,
-      send: request.send,
-      sendEveryMs: request.sendEveryMs,
-      external: isOutsideUrl(request.path),
-      slow: request.slow,
+      request: settings,
+      external: isOutsideUrl(path),
       now,
       readGuard,
       emit: (event) => {
@@ -241,13 +227,10 @@ export function createSession(options: SessionOptions = {}) {
         }
       },
     });
-    const opened: OpenProbe = { probe, client: liveClient(lane, request) };
+    const opened: OpenProbe = { opened: laneClient, client: liveClient(lane, request) };
     entry = opened;
-    if (request.disconnectAfterMs !== undefined)
-      opened.timer = setTimeout(() => probe.disconnect(), request.disconnectAfterMs);
     probes.set(lane, opened);
-    void probe.done.then(() => {
-      clearTimeout(opened.timer);
+    void laneClient.done.then(() => {
       if (probes.get(lane) !== opened) return;
       probes.delete(lane);
       // The lane's chip goes when its client has ended, on every page.
@@ -296,8 +279,7 @@ export function createSession(options: SessionOptions = {}) {
   function disconnectLane(lane: number, abortBrowserStreams: boolean): void {
     const entry = probes.get(lane);
     if (entry) {
-      clearTimeout(entry.timer);
-      entry.probe.disconnect();
+      entry.opened.disconnect();
       probes.delete(lane);
     }
     const browser = browserLanes.get(lane);
@@ -314,8 +296,9 @@ export function createSession(options: SessionOptions = {}) {
   function socketOn(lane: number): MessageChannel {
     const entry = probes.get(lane);
     if (!entry) throw new Error(`lane ${lane} has no open client`);
-    if (!entry.probe.messages) throw new Error(`lane ${lane} is a ${entry.client.client} client, not a WebSocket`);
-    return entry.probe.messages;
+    if (!entry.opened.client.messages)
+      throw new Error(`lane ${lane} is a ${entry.client.client} client, not a WebSocket`);
+    return entry.opened.client.messages;
   }
 
   function disconnectAll(abortBrowserStreams: boolean): void {
@@ -401,12 +384,12 @@ export function createSession(options: SessionOptions = {}) {
       "lane-reading": (request) => {
         const entry = probes.get(request.lane);
         if (!entry) throw new Error(`lane ${request.lane} has no open client`);
-        if (!entry.probe.reading)
+        if (!entry.opened.client.reading)
           throw new Error(
             `lane ${request.lane}'s client reads at full speed: only a slow client can be paused (open one with slow-client settings)`,
           );
-        if (request.paused) entry.probe.reading.pause();
-        else entry.probe.reading.resume();
+        if (request.paused) entry.opened.client.reading.pause();
+        else entry.opened.client.reading.resume();
         return {};
       },
       "recording-sources": (request) => ledger.sources(request.versions),

@@ -7,5 +7,11 @@
 export { createFloodGate, defaultFloodGate, type FloodGate, type FloodGateOptions, type Fold } from "./flood-gate.ts";
 export { chunkBytes, type ChunkPreview, chunkPreview, previewChars } from "./preview.ts";
 export { parseNote, type RunnerNote, writeNote } from "./runner-notes.ts";
-export { parseTraceArgs, splitWords, type TraceArgs, type TraceArgsResult } from "./trace-options.ts";
+export {
+  parseTraceArgs,
+  splitWords,
+  type TraceArgs,
+  type TraceArgsResult,
+  traceSettingsOfArgs,
+} from "./trace-options.ts";
 export { bytesOf, hexPreview, hexPreviewBytes, parseHex, payloadBytes, payloadOf } from "./ws-payload.ts";

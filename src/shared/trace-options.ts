@@ -4,32 +4,39 @@
  */
 
 import { parseArgs } from "node:util";
-import { parseByteSize, type ClientBehaviour, type ClientKind } from "../contract/index.ts";
+import {
+  type ClientBehaviour,
+  errorMessage,
+  isWebSocketUrl,
+  parseByteSize,
+  type TraceSettings,
+  traceClientKinds,
+} from "../contract/index.ts";
 
-export interface TraceArgs {
-  snippetPath: string | undefined;
-  path: string | undefined;
-  client: ClientKind | undefined;
-  clients: number | undefined;
-  method: string | undefined;
+/** The command's options: a trace's settings, and what the command does with the timeline. */
+export interface TraceArgs extends TraceSettings {
   headers: Record<string, string>;
-  body: string | undefined;
-  durationMs: number | undefined;
-  disconnectAfterMs: number | undefined;
-  cleanupGraceMs: number | undefined;
-  protocols: string[] | undefined;
-  send: string[] | undefined;
-  sendEveryMs: number | undefined;
-  /** Another server to point the clients at, instead of a snippet. */
-  url: string | undefined;
-  /** How the clients misbehave: `--read-rate`, `--stall-after`, `--stall-for`, `--drop-after-bytes`. */
-  slow: ClientBehaviour | undefined;
+  /** The snippet's file; none for `--url`. */
+  snippetPath?: string | undefined;
   /** An expectation file to check the timeline against. */
-  expectPath: string | undefined;
+  expectPath?: string | undefined;
   /** Where to write the timeline as a recording the playground opens. */
-  recordPath: string | undefined;
+  recordPath?: string | undefined;
   json: boolean;
   help: boolean;
+}
+
+/** The trace's settings among the command's options, without what the command does with the timeline. */
+export function traceSettingsOfArgs(args: TraceArgs): TraceSettings {
+  const {
+    snippetPath: _snippet,
+    expectPath: _expect,
+    recordPath: _record,
+    json: _json,
+    help: _help,
+    ...settings
+  } = args;
+  return settings;
 }
 
 export type TraceArgsResult = { ok: true; args: TraceArgs } | { ok: false; message: string };
@@ -107,10 +114,12 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgsResult {
       },
     });
     if (positionals.length > 1) throw new Error("give exactly one snippet file");
-    // A ws:// or wss:// URL can only be a WebSocket's.
-    const client = values.client ?? (values.url !== undefined && /^wss?:/i.test(values.url) ? "websocket" : undefined);
-    if (client !== undefined && client !== "stream" && client !== "eventsource" && client !== "websocket")
-      throw new Error(`--client is stream, eventsource or websocket, not "${client}"`);
+    const named = values.client ?? (isWebSocketUrl(values.url) ? "websocket" : undefined);
+    const client = traceClientKinds.find((kind) => kind === named);
+    if (named !== undefined && client === undefined)
+      throw new Error(
+        `--client is ${traceClientKinds.slice(0, -1).join(", ")} or ${traceClientKinds.at(-1)}, not "${named}"`,
+      );
     const forWebSocket = ["send", "send-every", "protocol"].filter((name) => values[name as "send"] !== undefined);
     if (forWebSocket.length > 0 && client !== "websocket")
       throw new Error(`--${forWebSocket[0]} is for --client websocket`);
@@ -149,6 +158,6 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgsResult {
       },
     };
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    return { ok: false, message: errorMessage(error) };
   }
 }

@@ -1,15 +1,16 @@
 /**
  * Driving a runner: the supervisor starts the runner process and keeps it alive, and a trace puts
- * a runner (or any URL) and its clients on one clock. The host, the CLI, the testing import and
+ * a runner (or any URL) and its clients on one clock, and clients open on lanes for the host's
+ * session and for traces alike. The host, the CLI, the testing import and
  * the benchmarks run it.
  */
 
+export { type LaneClient, type LaneClientOptions, openLaneClient, type TraceClientOptions } from "./lanes.ts";
 export { createRunner, type Runner, type RunnerOptions } from "./supervisor.ts";
 export {
   defaultDurationMs,
   defaultEventSourceDurationMs,
   defaultWebSocketDurationMs,
-  type TraceClientOptions,
   type TraceOptions,
   type TraceResult,
   traceSnippet,

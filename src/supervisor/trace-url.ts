@@ -3,9 +3,9 @@
  * what they receive. Only the client side can be seen: every lane's `open` says so.
  */
 
-import { rebaseTimeline, type TimelineEvent } from "../contract/index.ts";
-import { defaultDurationMs, type TraceClientOptions } from "./trace.ts";
-import { endOfTrace, probeClients } from "./trace-probes.ts";
+import { clientKindFor, rebaseTimeline, type TimelineEvent } from "../contract/index.ts";
+import { endOfTrace, runTraceClients, type TraceClientOptions } from "./lanes.ts";
+import { defaultDurationMs } from "./trace.ts";
 
 export interface UrlTraceOptions extends TraceClientOptions {
   /** The URL every client requests: `http:`, `https:`, `ws:` or `wss:`. */
@@ -36,16 +36,18 @@ export function urlProblem(url: string): string | undefined {
 export async function traceUrl(options: UrlTraceOptions): Promise<UrlTraceResult> {
   const problem = urlProblem(options.url);
   if (problem !== undefined) throw new Error(problem);
-  const client = options.client ?? (/^wss?:/.test(options.url) ? "websocket" : "stream");
   const began = performance.now();
   const events: TimelineEvent[] = [];
   const record = (event: TimelineEvent) => {
     events.push(event);
     options.onEvent?.(event);
   };
-  const end = endOfTrace(options.durationMs ?? defaultDurationMs(client), options.stop);
+  const end = endOfTrace(
+    options.durationMs ?? defaultDurationMs(clientKindFor(options.client, options.url)),
+    options.stop,
+  );
   try {
-    await probeClients({ url: options.url, client, options, end, record, external: true });
+    await runTraceClients({ url: options.url, options, end, record, external: true });
   } finally {
     end.cancel();
   }

@@ -11,7 +11,6 @@
 
 import { resolve } from "node:path";
 import {
-  type ClientBehaviour,
   type ClientKind,
   type LoadedEvent,
   type LoadErrorEvent,
@@ -19,35 +18,7 @@ import {
   rebaseTimeline,
 } from "../contract/index.ts";
 import { createRunner } from "./supervisor.ts";
-import { endOfTrace, probeClients } from "./trace-probes.ts";
-
-/** How the clients of a trace behave: the same for a snippet and for a URL. */
-export interface TraceClientOptions {
-  client?: ClientKind | undefined;
-  /** How many clients, each on its own lane. */
-  clients?: number | undefined;
-  method?: string | undefined;
-  headers?: Record<string, string> | undefined;
-  body?: string | undefined;
-  /** End the trace this long after it began: a load still running is given up, clients still connected are disconnected. */
-  durationMs?: number | undefined;
-  /** Disconnect every client this long after it opened. */
-  disconnectAfterMs?: number | undefined;
-  /** Reconnect delay for `eventsource` clients until the stream sends `retry:`. */
-  defaultRetryMs?: number | undefined;
-  /** `websocket` clients: subprotocols to offer. */
-  protocols?: string[] | undefined;
-  /** `websocket` clients: text messages to send once open. */
-  send?: string[] | undefined;
-  /** `websocket` clients: send one message every this many ms (round and round) instead of all at once. */
-  sendEveryMs?: number | undefined;
-  /** Slow and flaky clients: read at a rate, stall, drop the connection (see `ClientBehaviour`). */
-  slow?: ClientBehaviour | undefined;
-  /** Ends the recording early, as if the duration had passed (Ctrl+C in the terminal). */
-  stop?: AbortSignal | undefined;
-  /** Receives events as they happen (on the host clock, not rebased). */
-  onEvent?: ((event: TimelineEvent) => void) | undefined;
-}
+import { endOfTrace, runTraceClients, type TraceClientOptions } from "./lanes.ts";
 
 export interface TraceOptions extends TraceClientOptions {
   /** The snippet's file. Its folder is where imports resolve from. */
@@ -85,7 +56,6 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
   const snippetPath = resolve(options.snippetPath);
   const source = options.source ?? (await Bun.file(snippetPath).text());
   const cleanupGraceMs = options.cleanupGraceMs ?? 3_000;
-  const client = options.client ?? "stream";
   const began = performance.now();
   const events: TimelineEvent[] = [];
   const record = (event: TimelineEvent) => {
@@ -93,7 +63,7 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
     options.onEvent?.(event);
   };
 
-  const durationMs = options.durationMs ?? defaultDurationMs(client);
+  const durationMs = options.durationMs ?? defaultDurationMs(options.client ?? "stream");
   const end = endOfTrace(durationMs, options.stop);
   const runner = createRunner({ onEvent: record, cleanupGraceMs, topLevelTimeoutMs: options.topLevelTimeoutMs });
   try {
@@ -121,7 +91,7 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
     if (!answered) await runner.stop(end.reason());
     const load = await loading;
     if (load.kind === "loaded")
-      await probeClients({ url: new URL(options.path ?? "/", runner.url).href, client, options, end, record });
+      await runTraceClients({ url: new URL(options.path ?? "/", runner.url).href, options, end, record });
     // Cleanup can only be waited for where it can happen: give it the grace period and a little more.
     if (answered) await runner.settle(cleanupGraceMs + 500);
     return { load, events: rebaseTimeline(events, began) };
