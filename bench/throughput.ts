@@ -1,6 +1,6 @@
 /**
  * `throughput-ratio-64k` / `throughput-ratio-1k`: 1 GiB streamed by an async generator through the
- * instrumented runner and read by a probe client (the path `trace` takes), against the same
+ * instrumented runner and read by a client (the path `trace` takes), against the same
  * generator module served by a bare `Bun.serve` in its own `bun` process and read by a bare
  * `fetch`. Both are read from this process, in interleaved pairs (`pairs.ts`); the figure is the
  * median of the pairs' ratios, with their spread, and each server's CPU time per GiB beside it.
@@ -8,7 +8,7 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { openProbe } from "../src/clients/index.ts";
+import { openClient } from "../src/clients/index.ts";
 import type { DisconnectEvent, TimelineEvent } from "../src/contract/index.ts";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
@@ -71,14 +71,14 @@ async function readPlain(url: string): Promise<Run> {
   return { bytes, ms: performance.now() - started };
 }
 
-/** Reads `url` with a probe client, recording into `events` as `traceSnippet` does; `disconnect` says how it ended. */
+/** Reads `url` with a client, recording into `events` as `traceSnippet` does; `disconnect` says how it ended. */
 async function readTraced(
   url: string,
   events: TimelineEvent[],
 ): Promise<Run & { disconnect: DisconnectEvent | undefined }> {
   let disconnect: DisconnectEvent | undefined;
   const started = performance.now();
-  const probe = openProbe({
+  const laneClient = openClient({
     lane: 1,
     url,
     client: "stream",
@@ -88,8 +88,8 @@ async function readTraced(
       if (event.kind === "disconnect") disconnect = event;
     },
   });
-  const timer = setTimeout(() => probe.disconnect(), runTimeoutMs);
-  await probe.done;
+  const timer = setTimeout(() => laneClient.disconnect(), runTimeoutMs);
+  await laneClient.done;
   const ms = performance.now() - started;
   clearTimeout(timer);
   return { bytes: disconnect?.bytes ?? 0, ms, disconnect };

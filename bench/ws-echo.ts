@@ -1,6 +1,6 @@
 /**
  * `ws-echo-ratio`: 1 KiB messages a second echoed by a WebSocket server traced by the runner, read
- * and written by a `websocket` probe client (the path `trace --client websocket` takes), against
+ * and written by a `websocket` client (the path `trace --client websocket` takes), against
  * the same module served by a bare `Bun.serve` in its own `bun` process and a bare `WebSocket`.
  * Each run sends its messages in one burst and ends when the last echo arrives. Runs alternate
  * plain, traced, plain, … so noise on this shared machine falls on both alike.
@@ -8,7 +8,7 @@
 
 import { join } from "node:path";
 import { type TimelineEvent, errorMessage } from "../src/contract/index.ts";
-import { openProbe } from "../src/clients/index.ts";
+import { openClient } from "../src/clients/index.ts";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
 import { createFigure } from "./figure.ts";
@@ -81,13 +81,13 @@ async function runTraced(url: string): Promise<Run> {
     // A fold is reported up to 250 ms after its last message; its `t` is when that message arrived.
     if (echoed === messages) done.resolve(event.t);
   };
-  const probe = openProbe({ lane: 1, url, client: "websocket", now: () => performance.now(), emit: count });
+  const laneClient = openClient({ lane: 1, url, client: "websocket", now: () => performance.now(), emit: count });
   await within(opened.promise, "opening the traced socket");
   const started = performance.now();
-  for (let i = 0; i < messages; i++) probe.messages!.send(payload);
+  for (let i = 0; i < messages; i++) laneClient.messages!.send(payload);
   const finished = await within(done.promise, "a traced run");
-  probe.disconnect();
-  await probe.done;
+  laneClient.disconnect();
+  await laneClient.done;
   return { perSecond: messages / ((finished - started) / 1000), events };
 }
 

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { basename, join } from "node:path";
 import { examplesDir, lessonTryArgs } from "../src/main/examples.ts";
 import { exportSnippet, type ExportResult, type ExportTarget } from "../src/export/index.ts";
-import { openProbe } from "../src/clients/index.ts";
+import { openClient } from "../src/clients/index.ts";
 import type { DisconnectBy, TimelineEvent } from "../src/contract/index.ts";
 import { traceSnippet } from "../src/supervisor/trace.ts";
 import {
@@ -163,7 +163,7 @@ async function probeExported(base: string, request: FixtureRequest, reference: R
   const events: TimelineEvent[] = [];
   const { promise: enough, resolve } = Promise.withResolvers<void>();
   let bytes = 0;
-  const probe = openProbe({
+  const probe = openClient({
     lane: 1,
     url: base + request.path,
     client: "stream",

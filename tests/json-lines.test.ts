@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { ClientEvent, FoldedEvent, JsonLineEvent } from "../src/contract/index.ts";
-import { openProbe } from "../src/clients/index.ts";
+import { openClient } from "../src/clients/index.ts";
 import { createJsonLinesRecorder } from "../src/clients/json-lines-recorder.ts";
 
 type Recorded = ClientEvent | FoldedEvent;
@@ -138,7 +138,7 @@ describe("the stream client on an NDJSON body", () => {
           ),
       });
       const events: Recorded[] = [];
-      const probe = openProbe({
+      const probe = openClient({
         lane: 1,
         url: server.url.href,
         client: "stream",
@@ -168,7 +168,7 @@ describe("the stream client on an NDJSON body", () => {
       fetch: () => new Response('{"i":1}\n', { headers: { "content-type": "text/plain" } }),
     });
     const events: Recorded[] = [];
-    await openProbe({
+    await openClient({
       lane: 1,
       url: server.url.href,
       client: "stream",

@@ -11,7 +11,7 @@ import type { ServerWsOpenEvent, TimelineEvent } from "../src/contract/index.ts"
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { traceSnippet, type TraceOptions, type TraceResult } from "../src/supervisor/trace.ts";
 import { kindsOf, ofKind, only, receivedText } from "./support/timeline.ts";
-import { openProbe } from "../src/clients/index.ts";
+import { openClient } from "../src/clients/index.ts";
 import { createEventLog } from "./support/event-log.ts";
 import { nextOnServer, openSocket } from "./support/websocket-clients.ts";
 
@@ -719,7 +719,7 @@ describe("15: WebSocket or SSE, a chat over pub/sub", () => {
         const path = join(examplesDir, "15-websocket-chat.ts");
         await runner.load(await Bun.file(path).text(), path);
         const feedOpen = nextOnServer(log, "response", 1);
-        const feed = openProbe({
+        const feed = openClient({
           lane: 1,
           url: new URL("/feed", runner.url).href,
           client: "eventsource",

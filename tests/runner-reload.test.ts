@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { openProbe } from "../src/clients/index.ts";
+import { openClient } from "../src/clients/index.ts";
 import { kind } from "./support/event-log.ts";
 import { runnerPerTest } from "./support/test-runner.ts";
 import { inlineSnippetPath, ofKind } from "./support/timeline.ts";
@@ -25,11 +25,17 @@ describe("reload", () => {
     const { runner, log } = await startRunner();
     expect((await runner.load(ticker("v1", 6, 30), inlineSnippetPath)).kind).toBe("loaded");
     const firstChunk = log.next(kind("chunk", 1));
-    const old = openProbe({ lane: 1, url: runner.url, client: "stream", now: () => performance.now(), emit: log.push });
+    const old = openClient({
+      lane: 1,
+      url: runner.url,
+      client: "stream",
+      now: () => performance.now(),
+      emit: log.push,
+    });
     await firstChunk;
     const port = runner.port;
     expect((await runner.load(ticker("v2", 2, 1), inlineSnippetPath)).kind).toBe("loaded");
-    const fresh = openProbe({
+    const fresh = openClient({
       lane: 2,
       url: runner.url,
       client: "stream",

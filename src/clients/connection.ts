@@ -1,5 +1,5 @@
 /**
- * One request of a probe client, recorded from `open` to `disconnect`: the response head, every
+ * One request of a client, recorded from `open` to `disconnect`: the response head, every
  * body read, the SSE events in it, and exactly one `disconnect` at the end, however it ends.
  */
 
@@ -14,7 +14,7 @@ import { chunkEventOf } from "./chunk-event.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { headerRecord } from "./http-fields.ts";
 import type { ReadPacer } from "./read-pacer.ts";
-import type { ProbeEventSink } from "./types.ts";
+import type { ClientEventSink } from "./types.ts";
 
 /** What reads a body beside the chunks: SSE events, JSON lines. */
 export interface BodyRecorder {
@@ -24,7 +24,7 @@ export interface BodyRecorder {
   reset(complete?: boolean): void;
 }
 
-export interface ConnectionOptions extends ProbeEventSink {
+export interface ConnectionOptions extends ClientEventSink {
   /** Which client this connection belongs to, for the `open` event. */
   client: ClientKind;
   url: string;

@@ -11,7 +11,7 @@ import { laneHeader } from "../contract/index.ts";
 import { mergeHeaders } from "./http-fields.ts";
 import { slowClientFor } from "./slow-client.ts";
 import { createSseRecorder, defaultRetryMs } from "./sse-recorder.ts";
-import type { Probe, ProbeOptions } from "./types.ts";
+import type { Client, ClientOptions } from "./types.ts";
 
 export { defaultRetryMs };
 
@@ -27,7 +27,7 @@ function utf8ByteString(text: string): string {
   return Buffer.from(text, "utf8").toString("latin1");
 }
 
-export function openEventSourceClient(options: ProbeOptions): Probe {
+export function openEventSourceClient(options: ClientOptions): Client {
   const { lane, now, emit } = options;
   const sink = { lane, now, emit, floodGate: options.floodGate, readGuard: options.readGuard };
   const firstRetryMs = options.defaultRetryMs ?? defaultRetryMs;

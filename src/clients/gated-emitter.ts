@@ -5,7 +5,7 @@
 
 import type { ClientEvent, FoldedEvent } from "../contract/index.ts";
 import { createFloodGate, defaultFloodGate, type Fold, type FloodGateOptions } from "../shared/index.ts";
-import type { ProbeEmit } from "./types.ts";
+import type { ClientEmit } from "./types.ts";
 
 export interface GatedEmitterOptions {
   /** The kind the folds are of. */
@@ -13,7 +13,7 @@ export interface GatedEmitterOptions {
   /** The lane the folded events land on. */
   lane: number;
   /** Receives the admitted events and the folds. */
-  emit: ProbeEmit;
+  emit: ClientEmit;
   /** `defaultFloodGate` when left out. */
   floodGate?: FloodGateOptions | undefined;
 }

@@ -1,4 +1,4 @@
-/** Reading and writing the HTTP header fields the probe clients care about. */
+/** Reading and writing the HTTP header fields the clients care about. */
 
 /**
  * Merges header layers; a later layer replaces a same-named field of an earlier one, whatever

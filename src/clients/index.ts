@@ -1,11 +1,11 @@
-/** The probe clients: what a client of the snippet's server receives, as timeline events. */
+/** The host's clients: what a client of the snippet's server receives, as timeline events. */
 
 import { openEventSourceClient } from "./eventsource-client.ts";
 import { openStreamClient } from "./stream-client.ts";
 import { openWebSocketClient } from "./websocket-client.ts";
-import type { Probe, ProbeOptions } from "./types.ts";
+import type { Client, ClientOptions } from "./types.ts";
 
-export type { MessageChannel, Probe, ProbeEmit, ProbeEventSink, ProbeOptions } from "./types.ts";
+export type { MessageChannel, Client, ClientEmit, ClientEventSink, ClientOptions } from "./types.ts";
 export { createSseRecorder, type SseRecorder } from "./sse-recorder.ts";
 export { defaultRetryMs } from "./eventsource-client.ts";
 export { createReadMemoryGuard, type ReadMemoryGuard } from "./read-memory-guard.ts";
@@ -13,7 +13,7 @@ export { createLaneTap, type LaneTap, type LaneTapConnection } from "./lane-tap.
 export { openEventSourceClient, openStreamClient, openWebSocketClient };
 
 /** Opens the client `options.client` names; it starts connecting at once. */
-export function openProbe(options: ProbeOptions): Probe {
+export function openClient(options: ClientOptions): Client {
   switch (options.client) {
     case "stream":
       return openStreamClient(options);
@@ -25,5 +25,5 @@ export function openProbe(options: ProbeOptions): Probe {
       throw new Error("browser clients are opened by the page itself, not by the host");
   }
   const _never: never = options.client;
-  throw new Error(`Unknown probe client: ${String(_never)}`);
+  throw new Error(`Unknown client: ${String(_never)}`);
 }

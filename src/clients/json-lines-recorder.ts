@@ -19,7 +19,7 @@ import {
 } from "../contract/index.ts";
 import { chunkBytes, previewChars } from "../shared/index.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
-import type { ProbeEventSink } from "./types.ts";
+import type { ClientEventSink } from "./types.ts";
 
 const LF = "\n";
 
@@ -49,7 +49,7 @@ export interface JsonLinesRecorder {
   reset(complete?: boolean): void;
 }
 
-export function createJsonLinesRecorder(sink: ProbeEventSink): JsonLinesRecorder {
+export function createJsonLinesRecorder(sink: ClientEventSink): JsonLinesRecorder {
   const { lane, now } = sink;
   const lineEvents = createGatedEmitter<JsonLineEvent>({
     of: "json-line",

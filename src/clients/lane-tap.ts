@@ -16,12 +16,12 @@ import { eventSourceRefusal } from "./eventsource-refusal.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { headerRecord, mimeEssence } from "./http-fields.ts";
 import { createSseRecorder } from "./sse-recorder.ts";
-import type { ProbeEventSink } from "./types.ts";
+import type { ClientEventSink } from "./types.ts";
 
 /** How long a chunk waits for the page to listen for a new event type before it goes on anyway. */
 export const defaultListenTimeoutMs = 2_000;
 
-export interface LaneTapOptions extends ProbeEventSink {
+export interface LaneTapOptions extends ClientEventSink {
   /** Asks the page to listen for these event types; it answers through `listening`. */
   askToListen: (types: string[]) => void;
   /** `defaultListenTimeoutMs` when left out. */

@@ -16,7 +16,7 @@ import type { SseEvent, SseNoEventReason } from "../contract/index.ts";
 import { chunkBytes, previewChars } from "../shared/index.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { createLineSplitter, fieldOf } from "./sse-lines.ts";
-import type { ProbeEventSink } from "./types.ts";
+import type { ClientEventSink } from "./types.ts";
 
 /** The reconnection time before the stream sets one; the spec leaves it to the user agent, Chromium waits 3 s. */
 export const defaultRetryMs = 3_000;
@@ -60,7 +60,7 @@ export interface SseRecorder {
   readonly retryMs: number | undefined;
 }
 
-export function createSseRecorder(sink: ProbeEventSink, options: SseRecorderOptions = {}): SseRecorder {
+export function createSseRecorder(sink: ClientEventSink, options: SseRecorderOptions = {}): SseRecorder {
   const { lane, now, emit } = sink;
   const sseEvents = createGatedEmitter<SseEvent>({ of: "sse", lane, emit, floodGate: sink.floodGate });
   const lines = createLineSplitter();

@@ -10,9 +10,9 @@ import { mergeHeaders, mimeEssence } from "./http-fields.ts";
 import { createJsonLinesRecorder } from "./json-lines-recorder.ts";
 import { slowClientFor } from "./slow-client.ts";
 import { createSseRecorder } from "./sse-recorder.ts";
-import type { Probe, ProbeOptions } from "./types.ts";
+import type { Client, ClientOptions } from "./types.ts";
 
-export function openStreamClient(options: ProbeOptions): Probe {
+export function openStreamClient(options: ClientOptions): Client {
   const sink = {
     lane: options.lane,
     now: options.now,

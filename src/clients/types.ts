@@ -1,5 +1,5 @@
 /**
- * The probe clients' shared shapes: what opening a probe takes and what it gives back.
+ * The clients' shared shapes: what opening a client takes and what it gives back.
  *
  * Types only.
  */
@@ -8,17 +8,17 @@ import type { ClientEvent, ClientKind, ClientRequestSettings, FoldedEvent } from
 import type { FloodGateOptions } from "../shared/index.ts";
 import type { ReadMemoryGuard } from "./read-memory-guard.ts";
 
-/** Where a probe client's timeline events go, in the order they happened. */
-export type ProbeEmit = (event: ClientEvent | FoldedEvent) => void;
+/** Where a client's timeline events go, in the order they happened. */
+export type ClientEmit = (event: ClientEvent | FoldedEvent) => void;
 
-/** What a probe client needs to record one lane of the timeline. */
-export interface ProbeEventSink {
+/** What a client needs to record one lane of the timeline. */
+export interface ClientEventSink {
   /** Client number (1-based): the lane every event lands on. */
   lane: number;
   /** The host clock, in ms; every event's `t` is read from it when the event happens. */
   now: () => number;
   /** Receives the events. */
-  emit: ProbeEmit;
+  emit: ClientEmit;
   /** Flood control for chunk and SSE events; `defaultFloodGate` when left out. */
   floodGate?: FloodGateOptions | undefined;
   /** Told of every body chunk read, so a process reading large streams gives their buffers back. */
@@ -30,8 +30,8 @@ export interface ProbeEventSink {
  * always GETs, and its headers are added to, and may replace, its own `Accept` and
  * `Cache-Control`; protocols and messages for `websocket`), where it goes, and its event sink.
  */
-export interface ProbeOptions
-  extends ProbeEventSink,
+export interface ClientOptions
+  extends ClientEventSink,
     Pick<ClientRequestSettings, "method" | "headers" | "body" | "protocols" | "send" | "sendEveryMs" | "slow"> {
   /** The URL to request, usually the runner's address plus a path. */
   url: string;
@@ -53,7 +53,7 @@ export interface ReadingControl {
   readonly paused: boolean;
 }
 
-/** What a `websocket` probe can do besides disconnecting. */
+/** What a `websocket` client can do besides disconnecting. */
 export interface MessageChannel {
   /** Sends a text (string) or binary (bytes) message; throws when the socket is not open. */
   send(data: string | Uint8Array): void;
@@ -61,7 +61,7 @@ export interface MessageChannel {
   close(code?: number, reason?: string): void;
 }
 
-export interface Probe {
+export interface Client {
   /** Close the connection now (and cancel a pending reconnect). */
   disconnect(): void;
   /**
@@ -70,8 +70,8 @@ export interface Probe {
    * that arrives as a `disconnect` event.
    */
   done: Promise<void>;
-  /** For `websocket` probes: sending and closing with a code. */
+  /** For `websocket` clients: sending and closing with a code. */
   messages?: MessageChannel | undefined;
-  /** For slow clients (`ProbeOptions.slow`): pausing and resuming their reading. */
+  /** For slow clients (`ClientOptions.slow`): pausing and resuming their reading. */
   reading?: ReadingControl | undefined;
 }

@@ -16,7 +16,7 @@ import { createGatedEmitter } from "./gated-emitter.ts";
 import { mergeHeaders } from "./http-fields.ts";
 import { slowClientFor } from "./slow-client.ts";
 import { openSlowLink, type SlowLink } from "./slow-link.ts";
-import type { Probe, ProbeOptions } from "./types.ts";
+import type { Client, ClientOptions } from "./types.ts";
 
 /** After asking to close, how long the server gets to answer the closing handshake before the socket is dropped. */
 export const closeHandshakeMs = 3_000;
@@ -29,7 +29,7 @@ export function webSocketUrl(url: string): string {
   return parsed.href;
 }
 
-export function openWebSocketClient(options: ProbeOptions): Probe {
+export function openWebSocketClient(options: ClientOptions): Client {
   const { lane, now, emit } = options;
   const url = webSocketUrl(options.url);
   const received = createGatedEmitter<ClientWsMessageEvent>({

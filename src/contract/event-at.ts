@@ -12,7 +12,7 @@ export type Side = (typeof sides)[number];
 export interface EventAt<S extends Side, K extends string> {
   /** Milliseconds on the host's clock (fractional). `trace` prints them relative to its start. */
   t: number;
-  /** Client number (1-based), or 0 for the runner and for requests no probe client made. */
+  /** Client number (1-based), or 0 for the runner and for requests no client made. */
   lane: number;
   side: S;
   kind: K;

@@ -116,7 +116,7 @@ export const disconnectBys = ["client", "server", "error", "drop"] as const;
 export type DisconnectBy = (typeof disconnectBys)[number];
 
 /**
- * The client kinds: `stream`, `eventsource` and `websocket` are probe clients in the host;
+ * The client kinds: `stream`, `eventsource` and `websocket` are the host's own clients;
  * `browser` is the page's own `EventSource`, reaching the runner through the host.
  */
 export const clientKinds = ["stream", "eventsource", "browser", "websocket"] as const;

@@ -1,7 +1,7 @@
 /**
  * WebSocket events, on both sides of a connection. The server's come from the snippet's
  * `websocket` handlers and the `ServerWebSocket` methods it calls; the client's from a `websocket`
- * probe client. Each kind exists on both sides (`ws-open`, `ws-message`, …): `side` tells them apart.
+ * client. Each kind exists on both sides (`ws-open`, `ws-message`, …): `side` tells them apart.
  *
  * Types only, beside their lists; the checks are in `websocket-checks.ts`.
  */

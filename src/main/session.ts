@@ -86,7 +86,7 @@ export interface SessionOptions {
 }
 
 /** A client the session opened on a lane, with what the pages are shown of it. */
-interface OpenProbe {
+interface SessionLane {
   opened: LaneClient;
   client: LiveClient;
 }
@@ -114,7 +114,7 @@ export function createSession(options: SessionOptions = {}) {
   const runner = createRunner({ ...options.runner, now, onEvent: record });
   /** Every page connected, with its end of the connection. */
   const pages = new Map<PageConnection, Endpoint<NoRequests, HostPushes>>();
-  const probes = new Map<number, OpenProbe>();
+  const laneClients = new Map<number, SessionLane>();
   /** One for all the host's clients: what they read together is what the host holds. */
   const readGuard = createReadMemoryGuard();
   /** The sources and lane requests a recording of the timeline needs. */
@@ -127,7 +127,7 @@ export function createSession(options: SessionOptions = {}) {
   let seenRequests = new Set<number>();
   /** Requests begun before the last `clear`: their late events belong to the forgotten timeline. */
   let staleRequests = new Set<number>();
-  /** Bumped by `clear`, so a probe of the old timeline cannot add to the new one. */
+  /** Bumped by `clear`, so a client of the old timeline cannot add to the new one. */
   let generation = 0;
   let nextLane = 1;
   let timelineStart = now();
@@ -148,7 +148,7 @@ export function createSession(options: SessionOptions = {}) {
 
   function status(): HostStatus {
     const clients = [
-      ...[...probes.values()].map((entry) => entry.client),
+      ...[...laneClients.values()].map((entry) => entry.client),
       ...[...browserLanes.values()].map((entry) => entry.client),
     ].sort((a, b) => a.lane - b.lane);
     return { runnerUrl: runner.url, serving: runner.serving, timelineStart, clients };
@@ -205,10 +205,10 @@ export function createSession(options: SessionOptions = {}) {
     };
   }
 
-  function openProbeOn(lane: number, request: ClientRequest, url: string): void {
+  function openClientOn(lane: number, request: ClientRequest, url: string): void {
     const ownGeneration = generation;
-    /** Set once the probe is open; a reading event comes from a timer, never while it opens. */
-    let entry: OpenProbe | undefined;
+    /** Set once the client is open; a reading event comes from a timer, never while it opens. */
+    let entry: SessionLane | undefined;
     const { path, ...settings } = request;
     const laneClient = openLaneClient({
       lane,
@@ -221,18 +221,18 @@ export function createSession(options: SessionOptions = {}) {
         if (generation !== ownGeneration) return;
         record(event);
         // A stall pauses and resumes on its own: the lane's chip shows which it is.
-        if (event.kind === "reading" && entry !== undefined && probes.get(lane) === entry) {
+        if (event.kind === "reading" && entry !== undefined && laneClients.get(lane) === entry) {
           entry.client = { ...entry.client, paused: event.state === "paused" };
           broadcastAfterEvents("status", { status: status() });
         }
       },
     });
-    const opened: OpenProbe = { opened: laneClient, client: liveClient(lane, request) };
+    const opened: SessionLane = { opened: laneClient, client: liveClient(lane, request) };
     entry = opened;
-    probes.set(lane, opened);
+    laneClients.set(lane, opened);
     void laneClient.done.then(() => {
-      if (probes.get(lane) !== opened) return;
-      probes.delete(lane);
+      if (laneClients.get(lane) !== opened) return;
+      laneClients.delete(lane);
       // The lane's chip goes when its client has ended, on every page.
       broadcastAfterEvents("status", { status: status() });
     });
@@ -252,7 +252,7 @@ export function createSession(options: SessionOptions = {}) {
   }
 
   async function connect(page: PageConnection, request: ClientRequest): Promise<ConnectedLanes> {
-    // A probe's URL is the runner's, which has its port once the runner serves.
+    // A client's URL is the runner's, which has its port once the runner serves.
     await started.promise;
     const lanes = allocateLanes(request.clients);
     let connected: ConnectedLanes;
@@ -267,7 +267,7 @@ export function createSession(options: SessionOptions = {}) {
       connected = { lanes: lanes.map((lane) => ({ lane, url: `/lane/${lane}${request.path}` })) };
     } else {
       const url = isOutsideUrl(request.path) ? request.path : runnerUrlFor(request.path);
-      for (const lane of lanes) openProbeOn(lane, request, url);
+      for (const lane of lanes) openClientOn(lane, request, url);
       connected = { lanes: lanes.map((lane) => ({ lane, url })) };
     }
     for (const lane of lanes) ledger.noteLane(lane, request);
@@ -275,12 +275,12 @@ export function createSession(options: SessionOptions = {}) {
     return connected;
   }
 
-  /** Disconnects the probe on `lane` and retires the browser lane, so its EventSource cannot reconnect. */
+  /** Disconnects the client on `lane` and retires the browser lane, so its EventSource cannot reconnect. */
   function disconnectLane(lane: number, abortBrowserStreams: boolean): void {
-    const entry = probes.get(lane);
+    const entry = laneClients.get(lane);
     if (entry) {
       entry.opened.disconnect();
-      probes.delete(lane);
+      laneClients.delete(lane);
     }
     const browser = browserLanes.get(lane);
     if (browser) {
@@ -294,7 +294,7 @@ export function createSession(options: SessionOptions = {}) {
 
   /** The WebSocket on `lane`, or an error that says why there is none. */
   function socketOn(lane: number): MessageChannel {
-    const entry = probes.get(lane);
+    const entry = laneClients.get(lane);
     if (!entry) throw new Error(`lane ${lane} has no open client`);
     if (!entry.opened.client.messages)
       throw new Error(`lane ${lane} is a ${entry.client.client} client, not a WebSocket`);
@@ -302,7 +302,8 @@ export function createSession(options: SessionOptions = {}) {
   }
 
   function disconnectAll(abortBrowserStreams: boolean): void {
-    for (const lane of new Set([...probes.keys(), ...browserLanes.keys()])) disconnectLane(lane, abortBrowserStreams);
+    for (const lane of new Set([...laneClients.keys(), ...browserLanes.keys()]))
+      disconnectLane(lane, abortBrowserStreams);
   }
 
   function clear(): HostStatus {
@@ -382,7 +383,7 @@ export function createSession(options: SessionOptions = {}) {
         return {};
       },
       "lane-reading": (request) => {
-        const entry = probes.get(request.lane);
+        const entry = laneClients.get(request.lane);
         if (!entry) throw new Error(`lane ${request.lane} has no open client`);
         if (!entry.opened.client.reading)
           throw new Error(

@@ -1,6 +1,6 @@
 /**
  * WebSocket messages as the timeline shows them: text frames as text, binary frames as hex. Used
- * on both sides (the runner's `websocket` handlers and the probe client), so a message reads the
+ * on both sides (the runner's `websocket` handlers and the client), so a message reads the
  * same in the server's row and the client's.
  */
 

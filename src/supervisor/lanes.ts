@@ -10,7 +10,7 @@ import {
   clientKindFor,
   type TimelineEvent,
 } from "../contract/index.ts";
-import { createReadMemoryGuard, openProbe, type Probe, type ReadMemoryGuard } from "../clients/index.ts";
+import { createReadMemoryGuard, openClient, type Client, type ReadMemoryGuard } from "../clients/index.ts";
 
 /** How the clients of a trace behave: the same for a snippet and for a URL. */
 export interface TraceClientOptions extends Omit<ClientRequestSettings, "path"> {
@@ -46,8 +46,8 @@ export interface LaneClientOptions {
 /** A client open on a lane. */
 export interface LaneClient {
   /** The client itself: its messages (WebSocket) and reading controls (slow clients). */
-  readonly client: Probe;
-  /** Settles when the client has finished (see `Probe.done`). */
+  readonly client: Client;
+  /** Settles when the client has finished (see `Client.done`). */
   readonly done: Promise<void>;
   /** Closes the connection now, and cancels the disconnect the request scheduled. */
   disconnect(): void;
@@ -56,7 +56,7 @@ export interface LaneClient {
 /** Opens the client `options.request` names on its lane; it connects at once, and disconnects after the request's `disconnectAfterMs`. */
 export function openLaneClient(options: LaneClientOptions): LaneClient {
   const { request, lane, url, external, defaultRetryMs, now, emit, readGuard } = options;
-  const client = openProbe({ ...request, lane, url, external, defaultRetryMs, now, emit, readGuard });
+  const client = openClient({ ...request, lane, url, external, defaultRetryMs, now, emit, readGuard });
   const timer =
     request.disconnectAfterMs === undefined
       ? undefined

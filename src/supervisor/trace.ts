@@ -1,5 +1,5 @@
 /**
- * `traceSnippet`: load a snippet into a fresh runner, point probe clients at it, record both sides
+ * `traceSnippet`: load a snippet into a fresh runner, point clients at it, record both sides
  * on one clock until the streams end (or a time limit), let the server's cleanup finish, and hand
  * back the timeline. The `trace` command prints it; the tests assert on it.
  *

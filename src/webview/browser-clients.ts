@@ -1,5 +1,5 @@
 /**
- * The page's own `EventSource`, for comparing a real browser's behaviour with the probe clients.
+ * The page's own `EventSource`, for comparing a real browser's behaviour with the clients.
  * It connects through the host (same origin) on a lane the host gave it. The host records what
  * passes its proxy (requests, reconnects with their `Last-Event-ID`, chunks, comments, `retry`,
  * blocks that fire no event, how each connection ended); the page reports what only the browser

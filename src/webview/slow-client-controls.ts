@@ -79,7 +79,7 @@ export function createSlowClientControls(): SlowClientControls {
       for (const field of [...fields, pausable]) field.disabled = !enabled;
       section.title = enabled
         ? ""
-        : "Only the host's clients (fetch stream, EventSource probe, WebSocket) can be slowed";
+        : "Only the host's clients (fetch stream, EventSource client, WebSocket) can be slowed";
     },
   };
 }

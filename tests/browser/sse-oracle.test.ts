@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { TimelineEvent } from "../../src/contract/index.ts";
 import { startHost, type Host } from "../../src/main/host-server.ts";
-import { openProbe } from "../../src/clients/index.ts";
+import { openClient } from "../../src/clients/index.ts";
 import { sseStreamCases, type SseStreamCase } from "../fixtures/sse-streams.ts";
 import { openPage } from "../support/page-socket.ts";
 import { launchChromium } from "./chromium.ts";
@@ -141,7 +141,7 @@ function runOracle(page: Page, url: string, types: string[]): Promise<Dispatched
 /** Runs the host's eventsource probe over a case until the 204 ends it. */
 async function runProbe(url: string) {
   const events: TimelineEvent[] = [];
-  const probe = openProbe({
+  const probe = openClient({
     lane: 1,
     url,
     client: "eventsource",

@@ -1,7 +1,7 @@
 /** WebSocket clients for tests: a probe on a lane of a test runner, and a bare one for an oracle. */
 
 import type { TimelineEvent } from "../../src/contract/index.ts";
-import { openProbe, type MessageChannel, type Probe } from "../../src/clients/index.ts";
+import { openClient, type MessageChannel, type Client } from "../../src/clients/index.ts";
 import { kind } from "./event-log.ts";
 
 interface LiveLog {
@@ -15,12 +15,12 @@ export async function openSocket(
   url: string,
   lane: number,
   path = "/",
-): Promise<Probe & { messages: MessageChannel }> {
+): Promise<Client & { messages: MessageChannel }> {
   const opened = log.next(
     (event): event is TimelineEvent =>
       event.lane === lane && event.side === "client" && (event.kind === "ws-open" || event.kind === "ws-close"),
   );
-  const probe = openProbe({
+  const probe = openClient({
     lane,
     url: new URL(path, url).href,
     client: "websocket",

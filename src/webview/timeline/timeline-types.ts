@@ -34,7 +34,7 @@ export type MarkRole =
 export interface TimelineRow {
   /** Position from the top, 0-based. Changes when a lane with a smaller number appears. */
   readonly index: number;
-  /** Client number (1-based), or 0 for the runner and for requests no probe client made. */
+  /** Client number (1-based), or 0 for the runner and for requests no client made. */
   readonly lane: number;
   /** `server` rows sit above the `client` row of the same lane. */
   readonly side: RowSide;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { ClientEvent, FoldedEvent } from "../src/contract/index.ts";
 import { laneHeader } from "../src/contract/index.ts";
-import { openProbe, type ProbeOptions } from "../src/clients/index.ts";
+import { openClient, type ClientOptions } from "../src/clients/index.ts";
 
 type Recorded = ClientEvent | FoldedEvent;
 type Kind = Recorded["kind"];
@@ -55,9 +55,9 @@ function receivedText(events: Recorded[]): string {
 
 function probe(
   log: ReturnType<typeof createEventLog>,
-  options: Partial<ProbeOptions> & Pick<ProbeOptions, "url" | "client">,
+  options: Partial<ClientOptions> & Pick<ClientOptions, "url" | "client">,
 ) {
-  return openProbe({ lane: 1, now: () => performance.now(), emit: log.emit, ...options });
+  return openClient({ lane: 1, now: () => performance.now(), emit: log.emit, ...options });
 }
 
 /** A body that sends `first`, then stays open until the client goes away. */
@@ -88,7 +88,7 @@ describe("stream client", () => {
       },
     });
     const log = createEventLog();
-    await openProbe({ lane: 2, now: () => clock, emit: log.emit, url: server.url.href, client: "stream" }).done;
+    await openClient({ lane: 2, now: () => clock, emit: log.emit, url: server.url.href, client: "stream" }).done;
 
     const chunks = log.ofKind("chunk");
     const [headers] = log.ofKind("headers");
