@@ -5,7 +5,7 @@ import { openStreamClient } from "./stream-client.ts";
 import { openWebSocketClient } from "./websocket-client.ts";
 import type { Client, ClientOptions } from "./types.ts";
 
-export type { MessageChannel, Client, ClientEmit, ClientEventSink, ClientOptions } from "./types.ts";
+export type { Client, ClientEmit, ClientEventSink, ClientOptions, MessageChannel, ReadingControl } from "./types.ts";
 export { createSseRecorder, type SseRecorder } from "./sse-recorder.ts";
 export { defaultRetryMs } from "./eventsource-client.ts";
 export { createReadMemoryGuard, type ReadMemoryGuard } from "./read-memory-guard.ts";
