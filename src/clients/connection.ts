@@ -59,7 +59,15 @@ function describeError(error: unknown): string {
   return code === undefined || message.includes(code) ? message : `${code}: ${message}`;
 }
 
-export function openConnection(options: ConnectionOptions) {
+/** One request of a client, open from `open` until its `disconnect` is recorded. */
+export interface Connection {
+  /** Settles once the connection is over and its `disconnect` has been emitted. */
+  readonly ended: Promise<ConnectionEnd>;
+  /** Disconnects now (`by: "client"`); does nothing once the connection has ended. */
+  close(): void;
+}
+
+export function openConnection(options: ConnectionOptions): Connection {
   const { lane, now, emit } = options;
   const abort = new AbortController();
   const chunkEvents = createGatedEmitter<ChunkEvent>({ of: "chunk", lane, emit, floodGate: options.floodGate });
@@ -181,9 +189,7 @@ export function openConnection(options: ConnectionOptions) {
   const ended = run();
 
   return {
-    /** Settles once the connection is over and its `disconnect` has been emitted. */
     ended,
-    /** Disconnects now (`by: "client"`); does nothing once the connection has ended. */
     close(): void {
       if (end) return;
       finish("client");
@@ -191,5 +197,3 @@ export function openConnection(options: ConnectionOptions) {
     },
   };
 }
-
-export type Connection = ReturnType<typeof openConnection>;
