@@ -6,6 +6,7 @@
 
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
+import { errorMessage } from "../contract/index.ts";
 import { exportSnippet, type ExportTarget } from "../export/index.ts";
 
 const usage = `usage: npm run export -- <snippet.ts> [options]
@@ -34,7 +35,7 @@ function parse() {
       },
     });
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
+    return fail(errorMessage(error));
   }
 }
 

@@ -4,7 +4,7 @@
  * streams back as the runner writes it; nothing is buffered.
  */
 
-import { laneHeader } from "../contract/index.ts";
+import { errorMessage, laneHeader } from "../contract/index.ts";
 import type { LaneTap } from "../clients/index.ts";
 
 /** What a lane request goes to. */
@@ -85,7 +85,7 @@ export async function proxyToLane(request: Request, target: LaneTarget): Promise
       proxy: false,
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     tapped?.failed(`the playground could not reach the runner: ${message}`);
     return new Response(`The playground could not reach the runner for lane ${target.lane}: ${message}\n`, {
       status: 502,

@@ -43,6 +43,7 @@ Bun.plugin({
 try {
   await import(join(projectRoot(), "src", "main", "desktop", "app.ts"));
 } catch (error) {
+  // Written out rather than imported: this entry is bundled on its own and must stay tiny.
   console.error(`${failureLine} ${error instanceof Error ? error.message : String(error)}`);
   // Electrobun replaces process.exit with its own quit, which ends the native event loop too.
   process.exit(1);
