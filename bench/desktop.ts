@@ -2,7 +2,8 @@
  * `desktop-ready-ms`: from `npm start` to the editor ready for typing in the desktop window (the
  * page reports it, and the app prints `editor ready`), beside the same page in Chromium from
  * `npm run start:web` in the same run, interleaved. The goal is the window's own cost: at most a
- * tenth more than the browser, since npm, Bun, the host and the page are the same in both. The app's build is made once before timing:
+ * tenth more than the browser, since npm, Bun, the host and the page are the same in both. The app's build is made once
+ * before timing:
  * a first start builds it, later starts only launch it.
  *
  * Runs where the desktop tests run (Electrobun's core, Xvfb); elsewhere it reports why not.

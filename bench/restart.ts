@@ -31,7 +31,10 @@ interface Restart {
   totalMs: number;
 }
 
-/** `phaseMs`: a pause before blocking, so repetitions meet the watchdog's 100 ms check at different points, as users would. */
+/**
+ * `phaseMs`: a pause before blocking, so repetitions meet the watchdog's 100 ms check at different points, as users
+ * would.
+ */
 async function measureOnce(phaseMs: number): Promise<Restart> {
   const request = Promise.withResolvers<RequestEvent>();
   const restarted = Promise.withResolvers<RestartedEvent>();
@@ -65,7 +68,8 @@ async function measureOnce(phaseMs: number): Promise<Restart> {
       () => gaveUp.reject(new Error(`no restart within ${giveUpMs} ms of blocking the runner`)),
       giveUpMs,
     );
-    // The runner sends a request's event at once so it arrives before a block; if it ever did not, the send time is the next best start.
+    // The runner sends a request's event at once so it arrives before a block; if it ever did not, the send time is the
+    // next best start.
     const started = await Promise.race([request.promise, restarted.promise, gaveUp.promise]);
     const blockedAt = started.kind === "request" ? started.t : sentAt;
     const event = await Promise.race([restarted.promise, gaveUp.promise]);

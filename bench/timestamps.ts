@@ -80,7 +80,8 @@ export async function measureTimestampError(): Promise<Figure[]> {
     let mergedReads = 0;
     for (let i = 0; i < repetitions; i++) {
       // The ticker ends after 2 s by itself; the duration only stops a trace that hangs.
-      // As recorded, on this process's clock (the result's are rebased to the trace's start); `timeOrigin` puts them on the epoch.
+      // As recorded, on this process's clock (the result's are rebased to the trace's start); `timeOrigin` puts them on
+      // the epoch.
       const events: TimelineEvent[] = [];
       const { load } = await traceSnippet({
         snippetPath: tickerPath,

@@ -37,7 +37,10 @@ export interface Figure {
   value: number;
   /** `ms`, `x` (a ratio), `MiB/s`, … */
   unit: string;
-  /** The goal as text, e.g. `<= 10`, `>= 0.9`, `<= 1.05x anchor` or `<= anchor + 0.1`; null for a figure printed for information only. */
+  /**
+   * The goal as text, e.g. `<= 10`, `>= 0.9`, `<= 1.05x anchor` or `<= anchor + 0.1`; null for a figure printed for
+   * information only.
+   */
   goal: string | null;
   /** Whether the goal is met; null when there is no goal. */
   ok: boolean | null;

@@ -42,7 +42,9 @@ function tapLane(listenTimeoutMs = 60_000) {
     },
     listenTimeoutMs,
   });
-  /** The browser's next request on the lane, with its `Last-Event-ID` (as the bytes Bun hands over, one character each). */
+  /**
+   * The browser's next request on the lane, with its `Last-Event-ID` (as the bytes Bun hands over, one character each).
+   */
   function request(lastEventId?: string) {
     const headers: Record<string, string> =
       lastEventId === undefined ? {} : { "last-event-id": Buffer.from(lastEventId, "utf8").toString("latin1") };

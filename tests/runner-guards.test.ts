@@ -15,7 +15,10 @@ function ownProcessGroup(): number {
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
 }
 
-/** A handler that signals `target` (SIGURG: ignored by default, so a guard that failed would harm nothing) and reports what happened. */
+/**
+ * A handler that signals `target` (SIGURG: ignored by default, so a guard that failed would harm nothing) and reports
+ * what happened.
+ */
 const signalling = (target: string) => `export default () => {
   try {
     process.kill(${target}, "SIGURG");

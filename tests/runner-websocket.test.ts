@@ -42,7 +42,10 @@ function onServer<K extends TimelineEvent["kind"]>(
   );
 }
 
-/** Server events before client events, each in time order: the runner's arrive in batches, so arrival order is not time order. */
+/**
+ * Server events before client events, each in time order: the runner's arrive in batches, so arrival order is not time
+ * order.
+ */
 function bySide(events: readonly TimelineEvent[]): TimelineEvent[] {
   const order = { runner: 0, server: 1, client: 2 };
   return [...events].sort((a, b) => order[a.side] - order[b.side] || a.t - b.t);

@@ -1,4 +1,7 @@
-/** The relay a slow WebSocket client reads through: TLS to a wss:// server, verified, and reading only as its pacer lets it. */
+/**
+ * The relay a slow WebSocket client reads through: TLS to a wss:// server, verified, and reading only as its pacer lets
+ * it.
+ */
 
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";

@@ -23,7 +23,10 @@ export function laneRequestsOf(run: TraceSettings): LaneRequest[] {
   return Array.from({ length: request.clients }, (_, i) => ({ lane: i + 1, request }));
 }
 
-/** The run in a few words, for the report's first line: `eventsource × 2, GET /events` (a URL is named beside it already). */
+/**
+ * The run in a few words, for the report's first line: `eventsource × 2, GET /events` (a URL is named beside it
+ * already).
+ */
 export function describeRun(run: TraceSettings): string {
   const count = (run.clients ?? 1) > 1 ? ` × ${run.clients}` : "";
   return `${clientKindFor(run.client, run.url)}${count}, ${run.method ?? "GET"}${run.url === undefined ? ` ${run.path ?? "/"}` : ""}`;

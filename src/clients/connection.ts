@@ -39,7 +39,10 @@ export interface ConnectionOptions extends ClientEventSink {
   recorderFor: (response: Response) => BodyRecorder | undefined;
   /** Another server than the playground's runner: its side is not recorded (see `OpenEvent.external`). */
   external?: boolean | undefined;
-  /** A slow client: its settings (for the `open` event), the pacer its reads wait for, and where it drops the connection. */
+  /**
+   * A slow client: its settings (for the `open` event), the pacer its reads wait for, and where it drops the
+   * connection.
+   */
   slow?: { behaviour: ClientBehaviour; pacer: ReadPacer } | undefined;
 }
 

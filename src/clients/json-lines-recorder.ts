@@ -23,7 +23,10 @@ import type { ClientEventSink } from "./types.ts";
 
 const LF = "\n";
 
-/** The line's value, or why it has none: not JSON, or a value JSON text can hold but an event cannot (`1e999` parses to Infinity). */
+/**
+ * The line's value, or why it has none: not JSON, or a value JSON text can hold but an event cannot (`1e999` parses to
+ * Infinity).
+ */
 function parseLine(text: string, bytes: number): { value?: JsonValue; error?: string } {
   let parsed: unknown;
   try {

@@ -35,7 +35,10 @@ export interface LineSplitter {
 }
 
 export function createLineSplitter(): LineSplitter {
-  /** The start of a line still arriving, in pieces: joined once its end comes, so a long line costs no quadratic copying. */
+  /**
+   * The start of a line still arriving, in pieces: joined once its end comes, so a long line costs no quadratic
+   * copying.
+   */
   let held: string[] = [];
   /** The last piece ended with a CR: an LF at the start of the next one belongs to it. */
   let afterCr = false;

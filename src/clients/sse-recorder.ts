@@ -77,7 +77,9 @@ export function createSseRecorder(sink: ClientEventSink, options: SseRecorderOpt
   let unfed: string[] = [];
   /** The values of `retry` lines fed but not yet reported by the parser, in order: one report each. */
   const retryValues: string[] = [];
-  /** The current block's lines (up to the preview limit), and whether it has a field that is not a comment or `retry`. */
+  /**
+   * The current block's lines (up to the preview limit), and whether it has a field that is not a comment or `retry`.
+   */
   let block: string[] = [];
   let blockChars = 0;
   let blockHasFields = false;

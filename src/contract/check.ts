@@ -184,7 +184,10 @@ export function partialObject<S extends Shape>(shape: S, unknownProblem: string)
   };
 }
 
-/** `check`, with one sentence for whatever is wrong inside the value (a place reads better whole than by its first bad coordinate). */
+/**
+ * `check`, with one sentence for whatever is wrong inside the value (a place reads better whole than by its first bad
+ * coordinate).
+ */
 export function describedAs<T>(check: Check<T>, problem: string): Check<T> {
   return (value) => {
     try {

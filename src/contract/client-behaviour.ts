@@ -8,13 +8,18 @@
 import { integer, literal, number, object, oneOf, partialObject, refine, type Check } from "./check.ts";
 import type { EventAt } from "./event-at.ts";
 
-/** How a lane's client misbehaves. Every field is optional; `{}` is a client that can be paused from its chip and otherwise reads at full speed. */
+/**
+ * How a lane's client misbehaves. Every field is optional; `{}` is a client that can be paused from its chip and
+ * otherwise reads at full speed.
+ */
 export interface ClientBehaviour {
   /** Read at most this many bytes of the body a second (a WebSocket: of its messages). */
   readBytesPerSecond?: number | undefined;
   /** Stop reading this long after the client first opened. */
   stallAfterMs?: number | undefined;
-  /** How long the stall lasts; left out, reading stays paused until resumed from the lane's chip, or the client ends. */
+  /**
+   * How long the stall lasts; left out, reading stays paused until resumed from the lane's chip, or the client ends.
+   */
   stallMs?: number | undefined;
   /**
    * Drop each connection, as a broken network would (no clean close), once this many bytes of

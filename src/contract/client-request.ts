@@ -48,7 +48,9 @@ export function isWebSocketUrl(url: string | undefined): boolean {
   return url !== undefined && /^wss?:/i.test(url);
 }
 
-/** The client that requests `url`: the one `named`, else a WebSocket client for a WebSocket URL, else a stream client. */
+/**
+ * The client that requests `url`: the one `named`, else a WebSocket client for a WebSocket URL, else a stream client.
+ */
 export function clientKindFor<K extends ClientKind>(
   named: K | undefined,
   url: string | undefined,

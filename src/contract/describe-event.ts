@@ -10,7 +10,10 @@ import { describeWebSocketEvent } from "./describe-websocket-event.ts";
 import type { EventColour } from "./event-colour.ts";
 import { escapeInvisible, visiblePreview, visibleText } from "./visible-text.ts";
 
-/** `#7`: what `MessageEvent.lastEventId` is, whether this event's block or an earlier one set it; nothing when it is empty. */
+/**
+ * `#7`: what `MessageEvent.lastEventId` is, whether this event's block or an earlier one set it; nothing when it is
+ * empty.
+ */
 function lastEventIdLabel(event: SseEvent): string {
   return event.lastEventId === "" ? "" : ` #${escapeInvisible(event.lastEventId)}`;
 }

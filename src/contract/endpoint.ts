@@ -61,7 +61,9 @@ export interface EndpointOptions<
   send: (message: Envelope<unknown> | ReplyEnvelope<unknown>) => void;
   /** The checks of the requests this side sends: their replies are checked when they arrive. */
   sends?: RequestChecks<Sends> | undefined;
-  /** Time limits of the requests this side sends, in ms: `default`, and per type where it differs. 30 s when left out. */
+  /**
+   * Time limits of the requests this side sends, in ms: `default`, and per type where it differs. 30 s when left out.
+   */
   timeouts?: ({ default: number } & { [K in TypeOf<Sends>]?: number }) | undefined;
   /** The requests this side answers: their checks and their handlers. */
   answers?: { checks: RequestChecks<Answers>; handlers: Handlers<Answers> } | undefined;
@@ -72,7 +74,10 @@ export interface EndpointOptions<
    * host words some errors for the user).
    */
   describeFailure?: ((type: string, error: unknown) => string) | undefined;
-  /** Told of anything that arrived and could not be taken: a malformed message with no id to answer, a reply nobody waits for. */
+  /**
+   * Told of anything that arrived and could not be taken: a malformed message with no id to answer, a reply nobody
+   * waits for.
+   */
   onProblem?: ((problem: string) => void) | undefined;
   timers?: EndpointTimers | undefined;
 }

@@ -43,7 +43,10 @@ export interface Envelope<P> {
   payload: P;
 }
 
-/** Why a request has no reply. `failed` and `malformed` come from the side that answers; the others arise where it was asked. */
+/**
+ * Why a request has no reply. `failed` and `malformed` come from the side that answers; the others arise where it was
+ * asked.
+ */
 export const requestErrorKinds = [
   /** The handler threw or rejected. */
   "failed",

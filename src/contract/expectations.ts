@@ -93,14 +93,19 @@ export interface InOrderExpectation extends ExpectationBase {
   eachLane?: boolean | undefined;
 }
 
-/** Every client lane got the same events like this: the same number, with the same `compare` fields in the same order. */
+/**
+ * Every client lane got the same events like this: the same number, with the same `compare` fields in the same order.
+ */
 export interface SameOnEveryLaneExpectation extends ExpectationBase {
   sameOnEveryLane: EventPattern;
   /** The fields compared; every field but times and lanes when left out. */
   compare?: string[] | undefined;
 }
 
-/** Every request like this (true: every request) ended (`end`, `cleanup`, `abort`, `ws-close`…) on the snippet version that opened it. */
+/**
+ * Every request like this (true: every request) ended (`end`, `cleanup`, `abort`, `ws-close`…) on the snippet version
+ * that opened it.
+ */
 export interface EndsOnItsVersionExpectation extends ExpectationBase {
   endsOnItsVersion: true | EventPattern;
 }

@@ -20,7 +20,10 @@ export interface ExportOptions {
   port?: number | undefined;
   /** What the exported file will be called, for the header's run line; `server.ts` when left out. */
   fileName?: string | undefined;
-  /** The request for the header's `curl` line (a lesson's suggested one); guessed from the snippet's routes when left out. */
+  /**
+   * The request for the header's `curl` line (a lesson's suggested one); guessed from the snippet's routes when left
+   * out.
+   */
   tryRequest?: TryRequest | undefined;
 }
 

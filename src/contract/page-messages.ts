@@ -190,7 +190,10 @@ export interface PageRequests {
   "settings-set": { request: { settings: Partial<Settings> }; reply: { settings: Settings } };
   /** Export the editor's snippet as a standalone server file. */
   export: { request: ExportRequest; reply: ExportResult };
-  /** Write an export where the user picks with the system's dialog, never replacing a file without asking (desktop only). */
+  /**
+   * Write an export where the user picks with the system's dialog, never replacing a file without asking (desktop
+   * only).
+   */
   "save-copy": { request: SaveCopyRequest; reply: SaveCopyReply };
   /** The page's editor is ready for typing, this long after the page began loading. */
   "page-ready": { request: { editorReadyMs: number }; reply: Empty };

@@ -59,7 +59,10 @@ export interface RunnerRequests {
   /** The offset to add to the runner's clock to read the host's. */
   "clock-set": { request: { offsetMs: number }; reply: Empty };
   configure: { request: RunnerSettings; reply: Empty };
-  /** Answer once every request has finished and its cleanup is done or declared leaked; `open` counts those still open when it gave up. */
+  /**
+   * Answer once every request has finished and its cleanup is done or declared leaked; `open` counts those still open
+   * when it gave up.
+   */
   settle: { request: { timeoutMs: number }; reply: { open: number } };
 }
 

@@ -18,11 +18,20 @@ export const snippetForms = [
   "bun-serve",
   /** A top-level `Deno.serve(...)` call. */
   "deno-serve",
-  /** `export default app` where `app` is a framework's app (Hono, Elysia, h3, itty-router): an object of its own class with a `fetch` method, served as a fetch handler. */
+  /**
+   * `export default app` where `app` is a framework's app (Hono, Elysia, h3, itty-router): an object of its own class
+   * with a `fetch` method, served as a fetch handler.
+   */
   "default-app",
-  /** `Bun.serve` called by a library on the snippet's behalf at the top level: Elysia's `app.listen(port)`, h3's `serve(app)`. */
+  /**
+   * `Bun.serve` called by a library on the snippet's behalf at the top level: Elysia's `app.listen(port)`, h3's
+   * `serve(app)`.
+   */
   "library-serve",
-  /** A `node:http` server listening at the top level: `createServer(handler).listen(port)`, or a framework that makes one (Express's `app.listen(port)`). */
+  /**
+   * A `node:http` server listening at the top level: `createServer(handler).listen(port)`, or a framework that makes
+   * one (Express's `app.listen(port)`).
+   */
   "node-http",
 ] as const;
 export type SnippetForm = (typeof snippetForms)[number];
@@ -86,7 +95,9 @@ export const cleanupVias = [
   "stream-cancel",
   /** A listener the handler put on `req.signal` ran. */
   "abort-listener",
-  /** A `close` (or `aborted`) listener the handler put on a `node:http` request or response ran after the client left. */
+  /**
+   * A `close` (or `aborted`) listener the handler put on a `node:http` request or response ran after the client left.
+   */
   "close-listener",
 ] as const;
 export type CleanupVia = (typeof cleanupVias)[number];
@@ -130,7 +141,10 @@ export type LogLevel = (typeof logLevels)[number];
 export const bodyKinds = ["stream", "whole", "none"] as const;
 export type BodyKind = (typeof bodyKinds)[number];
 
-/** Where a server error was thrown: before the response began (the handler itself), mid-stream (the body), or in a `websocket` handler. */
+/**
+ * Where a server error was thrown: before the response began (the handler itself), mid-stream (the body), or in a
+ * `websocket` handler.
+ */
 export const errorPhases = ["handler", "body", "websocket"] as const;
 export type ErrorPhase = (typeof errorPhases)[number];
 
@@ -140,7 +154,10 @@ export type ErrorPhase = (typeof errorPhases)[number];
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dispatchMessage
  */
 export const sseNoEventReasons = [
-  /** The block had an `id` but no `data`: the last event id changed (for later events and `Last-Event-ID`), no event fired. */
+  /**
+   * The block had an `id` but no `data`: the last event id changed (for later events and `Last-Event-ID`), no event
+   * fired.
+   */
   "id-only",
   /** The block had fields but no `data` and no usable `id`: no event fired, and its `event` type was dropped. */
   "no-data",
@@ -305,9 +322,15 @@ export interface OpenEvent extends EventAt<"client", "open"> {
   url: string;
   /** 1 for the first connection, then one more per reconnect. */
   attempt: number;
-  /** The URL is not the playground's runner (another app, a staging server): the server's side of this lane is not recorded. */
+  /**
+   * The URL is not the playground's runner (another app, a staging server): the server's side of this lane is not
+   * recorded.
+   */
   external?: boolean | undefined;
-  /** How this client reads: slow, stalling or dropping (see `ClientBehaviour`); absent for a client that reads at full speed. */
+  /**
+   * How this client reads: slow, stalling or dropping (see `ClientBehaviour`); absent for a client that reads at full
+   * speed.
+   */
   slow?: ClientBehaviour | undefined;
 }
 

@@ -16,7 +16,9 @@ export interface TraceSettings extends Partial<Omit<ClientRequest, "client">> {
   url?: string | undefined;
   /** The terminal has no browser of its own: an `eventsource` client behaves as Chromium's does. */
   client?: Exclude<ClientKind, "browser"> | undefined;
-  /** End the trace this long after it began: a load still running is given up, clients still connected are disconnected. */
+  /**
+   * End the trace this long after it began: a load still running is given up, clients still connected are disconnected.
+   */
   durationMs?: number | undefined;
   /** How long the server's cleanup may take before it counts as leaked. */
   cleanupGraceMs?: number | undefined;

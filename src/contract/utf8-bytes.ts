@@ -19,7 +19,10 @@ export function sequenceLength(lead: number): number {
   return 0;
 }
 
-/** Whether `byte` may follow `lead` as its first continuation byte (overlong forms, surrogates and values past U+10FFFF are refused there). */
+/**
+ * Whether `byte` may follow `lead` as its first continuation byte (overlong forms, surrogates and values past U+10FFFF
+ * are refused there).
+ */
 function firstContinues(lead: number, byte: number): boolean {
   if (lead === 0xe0) return byte >= 0xa0 && byte <= 0xbf;
   if (lead === 0xed) return byte >= 0x80 && byte <= 0x9f;

@@ -21,7 +21,10 @@ export const wsSendVias = [
 ] as const;
 export type WsSendVia = (typeof wsSendVias)[number];
 
-/** Who published: a socket (`ws.publish`, which skips the socket itself unless `publishToSelf`) or the server (`server.publish`). */
+/**
+ * Who published: a socket (`ws.publish`, which skips the socket itself unless `publishToSelf`) or the server
+ * (`server.publish`).
+ */
 export const wsPublishers = ["ws", "server"] as const;
 export type WsPublisher = (typeof wsPublishers)[number];
 
@@ -76,7 +79,9 @@ export interface ServerWsPublishEvent extends ServerEventAt<"ws-publish">, WsPay
   topic: string;
   /** How many sockets it was queued to. */
   subscribers: number;
-  /** What the publish returned: bytes, −1 for backpressure on some subscriber, 0 when dropped (or nobody subscribes). */
+  /**
+   * What the publish returned: bytes, −1 for backpressure on some subscriber, 0 when dropped (or nobody subscribes).
+   */
   result: number;
   by: WsPublisher;
 }

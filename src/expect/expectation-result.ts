@@ -9,7 +9,10 @@ import type { EventPattern, TimelineEvent, TimelineKind } from "../contract/inde
 import { describeEventBriefly } from "./describe-expectation.ts";
 import { describeMatcher, describePattern, describeValue, failingKeys, fieldAt } from "./match-event.ts";
 
-/** What an event is to the result: it matched, it is what a time was counted from, it broke the expectation, or it came nearest. */
+/**
+ * What an event is to the result: it matched, it is what a time was counted from, it broke the expectation, or it came
+ * nearest.
+ */
 export const eventRoles = ["match", "anchor", "offender", "nearest"] as const;
 export type EventRole = (typeof eventRoles)[number];
 
@@ -52,7 +55,10 @@ export const fail = (summary: string, events: EventRef[] = [], differences: stri
 export const refs = (role: EventRole, events: readonly TimelineEvent[]): EventRef[] =>
   events.map((event) => ({ role, event }));
 
-/** How many characters a field's text and a wanted plain value have in common at their start: among misses, the one that is nearly right. */
+/**
+ * How many characters a field's text and a wanted plain value have in common at their start: among misses, the one that
+ * is nearly right.
+ */
 function sharedStart(actual: unknown, wanted: unknown): number {
   if (typeof actual !== "string" || typeof wanted !== "string") return 0;
   let shared = 0;

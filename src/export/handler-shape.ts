@@ -37,7 +37,10 @@ export type HandlerShape =
     }
   | {
       form: "node-http" | "library-serve";
-      /** The call that starts the server (`server.listen(8001)`, `app.listen(3000)`, h3's `serve(app)`), when the source shows it. */
+      /**
+       * The call that starts the server (`server.listen(8001)`, `app.listen(3000)`, h3's `serve(app)`), when the source
+       * shows it.
+       */
       listen: ts.CallExpression | undefined;
       defaultExport: DefaultExport | undefined;
       serveCalls: ServeCall[];

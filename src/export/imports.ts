@@ -137,7 +137,10 @@ function convertRelativeForDeno(
   });
 }
 
-/** `import { type Server } from "bun"` → `import type { Server } from "bun"`: Deno drops type-only imports; anything else from Bun is refused. */
+/**
+ * `import { type Server } from "bun"` → `import type { Server } from "bun"`: Deno drops type-only imports; anything
+ * else from Bun is refused.
+ */
 function convertBunModuleForDeno(
   syntax: SnippetSyntax,
   edits: TextEdits,

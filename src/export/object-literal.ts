@@ -68,7 +68,9 @@ export function addFirstProperty(
   edits.insert(firstStart, multiLine ? `${text},\n${indent}` : `${text}, `);
 }
 
-/** Renames a property's key, keeping its value: `fetch(req) {}` → `handler(req) {}`, `{ fetch }` → `{ handler: fetch }`. */
+/**
+ * Renames a property's key, keeping its value: `fetch(req) {}` → `handler(req) {}`, `{ fetch }` → `{ handler: fetch }`.
+ */
 export function renameKey(
   syntax: SnippetSyntax,
   edits: TextEdits,

@@ -148,7 +148,9 @@ export function skipParentheses(node: ts.Expression): ts.Expression {
   return inner;
 }
 
-/** A number the snippet spells out, directly or through consts and simple arithmetic: `15_000`, `TICK_MS`, `15 * 1000`. */
+/**
+ * A number the snippet spells out, directly or through consts and simple arithmetic: `15_000`, `TICK_MS`, `15 * 1000`.
+ */
 export function constantNumber(node: ts.Expression, depth = 0): number | undefined {
   const inner = skipParentheses(node);
   if (ts.isNumericLiteral(inner)) return Number(inner.text);

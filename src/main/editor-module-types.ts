@@ -23,7 +23,9 @@ export interface ModuleTypesLimits {
 
 export const defaultModuleTypesLimits: ModuleTypesLimits = { maxBytes: 24_000_000, maxPackages: 60 };
 
-/** `hono` for `hono/streaming`, `@scope/pkg` for `@scope/pkg/sub`; undefined for relative, absolute and URL specifiers. */
+/**
+ * `hono` for `hono/streaming`, `@scope/pkg` for `@scope/pkg/sub`; undefined for relative, absolute and URL specifiers.
+ */
 export function packageNameOf(specifier: string): string | undefined {
   if (/^[./]/.test(specifier) || /^[a-z][a-z0-9+.-]*:/i.test(specifier)) return undefined;
   const [first = "", second] = specifier.split("/");
@@ -31,7 +33,10 @@ export function packageNameOf(specifier: string): string | undefined {
   return first || undefined;
 }
 
-/** The folder of package `name` as Node's lookup finds it from `dir`: the nearest `node_modules/<name>` with a package.json. */
+/**
+ * The folder of package `name` as Node's lookup finds it from `dir`: the nearest `node_modules/<name>` with a
+ * package.json.
+ */
 function findPackageDir(name: string, dir: string): string | undefined {
   for (let current = dir; ; current = dirname(current)) {
     const candidate = join(current, "node_modules", name);

@@ -22,7 +22,9 @@ export function lessonTryArgs(markdown: string): TraceArgs | undefined {
   return parsed.args;
 }
 
-/** The request a lesson's try line describes; another server's URL takes the path's place, as in the client controls. */
+/**
+ * The request a lesson's try line describes; another server's URL takes the path's place, as in the client controls.
+ */
 function requestFrom(args: TraceArgs | undefined): ClientRequestSettings {
   if (!args) return {};
   const { url, path, durationMs: _duration, cleanupGraceMs: _grace, ...request } = traceSettingsOfArgs(args);

@@ -1,5 +1,6 @@
 /**
- * Browser mode, as `npm run start:web` (and `npm start` where the desktop app cannot run) runs it: start the host, print
+ * Browser mode, as `npm run start:web` (and `npm start` where the desktop app cannot run) runs it: start the host,
+ * print
  * the launch URL on a line of its own, open a browser, and stop the runner cleanly on Ctrl+C.
  */
 

@@ -46,7 +46,9 @@ export interface SessionOptions {
   workspaceDir?: string | undefined;
   /** The system's Open and Save dialogs (the desktop app); without them `nativeDialogs` is false. */
   dialogs?: FileDialogs | undefined;
-  /** Called with the window title (`events.ts • — Stream Playground`) when the document's name or dirty state changes. */
+  /**
+   * Called with the window title (`events.ts • — Stream Playground`) when the document's name or dirty state changes.
+   */
   onTitle?: ((title: string) => void) | undefined;
   /** Quiet time after a burst of changes to the open file before it is read again; 50 ms when left out. */
   watchDebounceMs?: number | undefined;

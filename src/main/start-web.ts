@@ -1,4 +1,6 @@
-/** `npm run start:web`: the playground in a browser tab. `PORT` picks the port; `--no-open` or `CI` skips the browser. */
+/**
+ * `npm run start:web`: the playground in a browser tab. `PORT` picks the port; `--no-open` or `CI` skips the browser.
+ */
 
 import { launchWebHost } from "./launch-web.ts";
 

@@ -192,7 +192,10 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
     );
   }
 
-  /** Runs a snippet handler in the connection's context; what it throws or rejects with is recorded, then goes where it would have gone. */
+  /**
+   * Runs a snippet handler in the connection's context; what it throws or rejects with is recorded, then goes where it
+   * would have gone.
+   */
   function invoke(conn: Connection, handler: WsHandlerName, version: number, call: () => unknown): unknown {
     conn.version = version;
     const before = running;

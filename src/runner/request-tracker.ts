@@ -49,7 +49,10 @@ export interface RequestContext {
   readonly gate: FloodGate;
   /** Records a fold the gate closed: made once per request, not once per write. */
   readonly onFold: (fold: Fold) => void;
-  /** Set once the request was upgraded to a WebSocket: it lasts until the socket closes, and Bun's abort at the close is not the client leaving mid-request. */
+  /**
+   * Set once the request was upgraded to a WebSocket: it lasts until the socket closes, and Bun's abort at the close is
+   * not the client leaving mid-request.
+   */
   websocket?: boolean;
 }
 
@@ -84,7 +87,10 @@ export interface RequestTracker {
     headers: Record<string, string>,
     body: "stream" | "whole" | "none",
   ): void;
-  /** Records an event of `ctx` (a WebSocket's events name the version whose handler ran, which may be newer than the request's). */
+  /**
+   * Records an event of `ctx` (a WebSocket's events name the version whose handler ran, which may be newer than the
+   * request's).
+   */
   record(ctx: RequestContext, fields: WithoutCommon<ServerEvent>, t?: number, version?: number): void;
   /** Records what flood control folded of `ctx`'s events of kind `of`. */
   fold(ctx: RequestContext, fold: Fold, of: FoldableKind): void;
@@ -102,7 +108,10 @@ export interface RequestTracker {
   whole(ctx: RequestContext, chunk: unknown): void;
   /** The body ended: what flood control still holds is recorded, then the `end`. */
   end(ctx: RequestContext): void;
-  /** The handler (`during: "handler"`) or the body (`"body"`, which finishes the request) threw; `readable` turns the stack into what the timeline shows. */
+  /**
+   * The handler (`during: "handler"`) or the body (`"body"`, which finishes the request) threw; `readable` turns the
+   * stack into what the timeline shows.
+   */
   error(
     ctx: RequestContext,
     error: unknown,

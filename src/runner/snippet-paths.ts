@@ -26,7 +26,10 @@ export interface SnippetPosition {
 }
 
 const framePattern = /([^\s()]+\.v(\d+)\.snippet\.[cm]?[jt]sx?):(\d+):(\d+)/;
-/** The playground's own sources (the runner, and the shared code and contract it runs), whose frames a user's stack leaves out. */
+/**
+ * The playground's own sources (the runner, and the shared code and contract it runs), whose frames a user's stack
+ * leaves out.
+ */
 const playgroundSources = `${dirname(dirname(import.meta.path))}/`;
 const framePatternGlobal = new RegExp(framePattern.source, "g");
 

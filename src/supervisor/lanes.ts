@@ -14,7 +14,9 @@ import { createReadMemoryGuard, openClient, type Client, type ReadMemoryGuard } 
 
 /** How the clients of a trace behave: the same for a snippet and for a URL. */
 export interface TraceClientOptions extends Omit<ClientRequestSettings, "path"> {
-  /** End the trace this long after it began: a load still running is given up, clients still connected are disconnected. */
+  /**
+   * End the trace this long after it began: a load still running is given up, clients still connected are disconnected.
+   */
   durationMs?: number | undefined;
   /** Reconnect delay for `eventsource` clients until the stream sends `retry:`. */
   defaultRetryMs?: number | undefined;
@@ -53,7 +55,10 @@ export interface LaneClient {
   disconnect(): void;
 }
 
-/** Opens the client `options.request` names on its lane; it connects at once, and disconnects after the request's `disconnectAfterMs`. */
+/**
+ * Opens the client `options.request` names on its lane; it connects at once, and disconnects after the request's
+ * `disconnectAfterMs`.
+ */
 export function openLaneClient(options: LaneClientOptions): LaneClient {
   const { request, lane, url, external, defaultRetryMs, now, emit, readGuard } = options;
   const client = openClient({ ...request, lane, url, external, defaultRetryMs, now, emit, readGuard });

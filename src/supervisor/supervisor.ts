@@ -97,7 +97,9 @@ export interface Runner {
   start(): Promise<void>;
   /** Loads a new version of the snippet. The event is also passed to `onEvent`. */
   load(source: string, path: string): Promise<LoadedEvent | LoadErrorEvent>;
-  /** Waits until no request is open and every cleanup has finished or been reported; returns how many are still open. */
+  /**
+   * Waits until no request is open and every cleanup has finished or been reported; returns how many are still open.
+   */
   settle(timeoutMs: number): Promise<number>;
   /**
    * Stops the runner for good; a request still open (a load) is answered as lost, with `reason`.

@@ -72,7 +72,10 @@ export function createDocuments(options: DocumentsOptions): Documents {
     if (current && source !== undefined) void connection.request("draft", { id: current.id, source }).catch(report);
   }, draftDelayMs);
 
-  /** A request that got no reply: the path dialog shows it when it is open (a folder that does not exist, …), else the status line. */
+  /**
+   * A request that got no reply: the path dialog shows it when it is open (a folder that does not exist, …), else the
+   * status line.
+   */
   function report(error: unknown): void {
     const message = errorMessage(error);
     if (!dialog.showError(message)) say(message, "error");

@@ -48,7 +48,10 @@ const timeouts = {
 } as const;
 
 export interface HostConnection {
-  /** Sends a request; resolves with its reply, or rejects with a `RequestError` (timed out, refused, failed, connection lost). */
+  /**
+   * Sends a request; resolves with its reply, or rejects with a `RequestError` (timed out, refused, failed, connection
+   * lost).
+   */
   request<K extends TypeOf<PageRequests>>(
     type: K,
     fields: PageRequests[K]["request"],

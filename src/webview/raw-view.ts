@@ -13,7 +13,10 @@ import { chunkItem, rawHexRows, rawSegments, type RawItem } from "./raw-stream.t
 const maxBytes = 128 * 1024;
 /** A stream still arriving is redrawn at most this often. */
 const redrawMs = 150;
-/** Line ends per block: blocks out of view skip layout (`content-visibility: auto`), so a long stream costs what a screenful does. */
+/**
+ * Line ends per block: blocks out of view skip layout (`content-visibility: auto`), so a long stream costs what a
+ * screenful does.
+ */
 const linesPerBlock = 48;
 
 interface LaneBytes {

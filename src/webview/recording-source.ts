@@ -58,7 +58,8 @@ export function createRecordingSource(container: HTMLElement): RecordingSource {
       list.replaceChildren(
         ...lines.map((line) => {
           const item = element("li");
-          // Monaco writes spaces as no-break spaces; the list keeps spaces itself (white-space: pre), and a copy stays the source.
+          // Monaco writes spaces as no-break spaces; the list keeps spaces itself (white-space: pre), and a copy stays
+          // the source.
           item.innerHTML = line.replace(/&nbsp;|&#160;|\u00a0/g, " ");
           return item;
         }),

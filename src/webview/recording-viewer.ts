@@ -36,7 +36,9 @@ function when(iso: string): string {
 export interface RecordingViewer {
   /** Shows a recording (or a `trace --json` file) in place of the live timeline. */
   open(recording: Recording, name: string): void;
-  /** Back to live: the live timeline returns with everything that arrived meanwhile. Nothing happens when none is shown. */
+  /**
+   * Back to live: the live timeline returns with everything that arrived meanwhile. Nothing happens when none is shown.
+   */
   close(): void;
   /** True while a recording is shown. */
   readonly active: boolean;

@@ -7,7 +7,10 @@
 import { element } from "./dom.ts";
 
 export interface WsLaneBoxesOptions {
-  /** Send `text` on `lane`: as text, or as the bytes its hex digits spell when `hex`. Resolves false when it was refused. */
+  /**
+   * Send `text` on `lane`: as text, or as the bytes its hex digits spell when `hex`. Resolves false when it was
+   * refused.
+   */
   onSend: (lane: number, message: { text: string } | { hex: string }) => Promise<boolean>;
   /** Close `lane`'s socket. */
   onClose: (lane: number, code: number | undefined, reason: string) => void;

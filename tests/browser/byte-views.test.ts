@@ -75,7 +75,8 @@ describe("bytes as they were", () => {
       'message #1 "zero\\u200Bwidth"',
       'message #2 "\uFFFD"',
     ]);
-    // A BOM at the start of a later chunk is part of its line: the browser reads a field named "\uFEFFdata", and fires nothing.
+    // A BOM at the start of a later chunk is part of its line: the browser reads a field named "\uFEFFdata", and fires
+    // nothing.
     expect(await detailsOf(page, "sse-invalid")).toEqual(['unknown-field: "\\uFEFFdata: three"']);
     expect(await detailsOf(page, "sse-no-event")).toEqual([
       'no data: no event fired "\\uFEFFdata: three"',

@@ -27,7 +27,10 @@ interface Dispatched {
   lastEventId: string;
 }
 
-/** What each client did on its reconnects: the `Last-Event-ID` of every request after the first (null when none), and the wait before each. */
+/**
+ * What each client did on its reconnects: the `Last-Event-ID` of every request after the first (null when none), and
+ * the wait before each.
+ */
 interface Reconnects {
   lastEventIds: (string | null)[];
   delaysMs: number[];
@@ -64,7 +67,9 @@ export default (req: Request) => {
 };
 `;
 
-/** A header value as text: the browser and the probe send the id as UTF-8, and Bun hands over one character per byte. */
+/**
+ * A header value as text: the browser and the probe send the id as UTF-8, and Bun hands over one character per byte.
+ */
 const headerText = (value: string | null) => (value === null ? null : Buffer.from(value, "latin1").toString("utf8"));
 
 /** The oracle's server: a page to run EventSource in, and the streams, counted per client and case. */
@@ -204,7 +209,10 @@ afterAll(async () => {
   if (workspaceDir) rmSync(workspaceDir, { recursive: true, force: true });
 });
 
-/** Opens the page's browser client on a case from the playground's controls, and gives back what its lane recorded once the 204 ended it. */
+/**
+ * Opens the page's browser client on a case from the playground's controls, and gives back what its lane recorded once
+ * the 204 ended it.
+ */
 async function runPageClient(streamCase: SseStreamCase, expectedEvents: Promise<number>) {
   await playground.fill("#client-path", `/${streamCase.name}`);
   await playground.click("#connect");

@@ -14,7 +14,9 @@ import type {
 } from "../../src/contract/index.ts";
 import { letIn, type HostAddress } from "./test-host.ts";
 
-/** A message as the host sent it: a push (`payload`) or the answer to a request (`replyId`, then `reply` or `error`). */
+/**
+ * A message as the host sent it: a push (`payload`) or the answer to a request (`replyId`, then `reply` or `error`).
+ */
 export interface ReceivedMessage {
   id: number;
   replyId?: number;

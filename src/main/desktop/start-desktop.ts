@@ -22,7 +22,9 @@ export interface DesktopRunOptions {
   readyTimeoutMs: number;
   /** How long the app may take to quit after being asked before its whole group is killed. */
   quitGraceMs: number;
-  /** Every line the app prints; `opened` once its window is open (before then, a failure names the line that matters). */
+  /**
+   * Every line the app prints; `opened` once its window is open (before then, a failure names the line that matters).
+   */
   onLine: (line: string, opened: boolean) => void;
   setTimeout?: typeof globalThis.setTimeout;
   clearTimeout?: typeof globalThis.clearTimeout;

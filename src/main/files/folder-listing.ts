@@ -30,7 +30,9 @@ async function linkKind(path: string): Promise<"directory" | "file" | undefined>
   }
 }
 
-/** Lists `dir`, leaving out the names in `hidden` (the workspace hides its drafts folder and its link to the packages). */
+/**
+ * Lists `dir`, leaving out the names in `hidden` (the workspace hides its drafts folder and its link to the packages).
+ */
 export async function listFolder(dir: string, hidden: ReadonlySet<string> = new Set()): Promise<FolderListing> {
   const folder = resolve(dir);
   let names: Dirent[];

@@ -39,7 +39,10 @@ import { windowTitle } from "./window-title.ts";
 
 /** The desktop app's system dialogs. Each resolves with undefined when the user cancels. */
 export interface FileDialogs {
-  /** Picks a file to open; `startIn` is the folder shown first, `fileTypes` the name patterns offered (snippets when left out). */
+  /**
+   * Picks a file to open; `startIn` is the folder shown first, `fileTypes` the name patterns offered (snippets when
+   * left out).
+   */
   openFile(options: { startIn: string; fileTypes?: string[] | undefined }): Promise<string | undefined>;
   /** Picks where to save; `suggestedName` is the file name offered, e.g. `events.ts` or `server.ts`. */
   saveFile(options: { suggestedName: string; startIn: string }): Promise<string | undefined>;
