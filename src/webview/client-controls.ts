@@ -5,7 +5,7 @@
  * The path may be another server's whole URL; any host client may be slow or flaky.
  */
 
-import { isOutsideUrl, type ClientKind, type ClientRequest } from "../contract/index.ts";
+import { type ClientKind, type ClientRequest, type ClientRequestSettings, isOutsideUrl } from "../contract/index.ts";
 import { byId } from "./dom.ts";
 import { createSlowClientControls } from "./slow-client-controls.ts";
 
@@ -25,7 +25,15 @@ export function parseHeaderLines(text: string): Record<string, string> {
   return headers;
 }
 
-export function createClientControls(options: ClientControlsOptions) {
+/** The client controls: the request the next Connect makes. */
+export interface ClientControls {
+  /** The request the controls describe now, or undefined while a field does not make sense. */
+  current(): ClientRequest | undefined;
+  /** Fills the controls from an example's suggested request. */
+  set(request: ClientRequestSettings): void;
+}
+
+export function createClientControls(options: ClientControlsOptions): ClientControls {
   const form = byId("client-form", HTMLFormElement);
   const kind = byId("client-kind", HTMLSelectElement);
   const method = byId("client-method", HTMLSelectElement);
@@ -104,13 +112,11 @@ export function createClientControls(options: ClientControlsOptions) {
   disconnectAll.addEventListener("click", options.onDisconnectAll);
 
   return {
-    /** The request the controls describe now, or undefined while a field does not make sense. */
-    current(): ClientRequest | undefined {
+    current() {
       const now = read();
       return now.ok ? now.request : undefined;
     },
-    /** Fills the controls from an example's suggested request. */
-    set(request: Partial<ClientRequest>): void {
+    set(request) {
       if (request.client) kind.value = request.client;
       if (request.path) path.value = request.path;
       if (request.method) method.value = request.method;

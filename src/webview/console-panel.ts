@@ -7,7 +7,7 @@ import type { EventStore } from "./event-store.ts";
 /** Lines kept in the panel; older ones scroll away (the events table keeps them all). */
 const maxLines = 2_000;
 
-export function createConsolePanel(container: HTMLElement, store: EventStore, onReveal: (line: number) => void) {
+export function createConsolePanel(container: HTMLElement, store: EventStore, onReveal: (line: number) => void): void {
   const list = element("ol", { class: "console-lines", "aria-label": "Console output", "aria-live": "polite" });
   container.append(list);
 

@@ -33,7 +33,13 @@ function fieldValue(event: TimelineEvent, key: string, value: unknown): HTMLElem
   return dd;
 }
 
-export function createDetailsPanel(container: HTMLElement, timelineStart: () => number) {
+/** The details panel: every field of the event selected, with its one-line description. */
+export interface DetailsPanel {
+  /** Shows `event`'s details, or the hint to select one when undefined. */
+  show(event: TimelineEvent | undefined): void;
+}
+
+export function createDetailsPanel(container: HTMLElement, timelineStart: () => number): DetailsPanel {
   const empty = element(
     "p",
     { class: "details-empty" },
@@ -42,7 +48,7 @@ export function createDetailsPanel(container: HTMLElement, timelineStart: () => 
   container.append(empty);
 
   return {
-    show(event: TimelineEvent | undefined): void {
+    show(event) {
       if (!event) {
         container.replaceChildren(empty);
         return;

@@ -30,7 +30,15 @@ function labelled(label: string, control: HTMLElement): HTMLLabelElement {
   return wrapper;
 }
 
-export function createEventsTable(container: HTMLElement, store: EventStore, options: EventsTableOptions) {
+/** The events table: the store's events as rows, filtered, with the selection shared with the timeline. */
+export interface EventsTable {
+  /** Selects an event chosen elsewhere (the timeline) without echoing it back. */
+  select(event: TimelineEvent | undefined): void;
+  /** Shows only one lane (or all, with undefined). */
+  showLane(lane: number | undefined): void;
+}
+
+export function createEventsTable(container: HTMLElement, store: EventStore, options: EventsTableOptions): EventsTable {
   const filter: Filter = { lane: undefined, side: undefined, kind: undefined, text: "" };
   /** Indices into store.events of the rows that pass the filter. */
   let rows: number[] = [];
@@ -288,10 +296,8 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   render();
 
   return {
-    /** Selects an event chosen elsewhere (the timeline) without echoing it back. */
-    select: (event: TimelineEvent | undefined) => select(event, false),
-    /** Shows only one lane (or all, with undefined). */
-    showLane(lane: number | undefined): void {
+    select: (event) => select(event, false),
+    showLane(lane) {
       laneSelect.value = lane === undefined ? "" : String(lane);
       filter.lane = lane;
       refilter();

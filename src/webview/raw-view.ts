@@ -33,7 +33,15 @@ function hex2(byte: number): string {
   return byte.toString(16).toUpperCase().padStart(2, "0");
 }
 
-export function createRawView(container: HTMLElement, store: EventStore) {
+/** The raw view: one lane's bytes as one stream, as text or hex. */
+export interface RawView {
+  /** Draws the chosen lane now (nothing while the view is hidden). */
+  show(): void;
+  /** How long the last draw took, in ms. */
+  readonly lastDrawMs: number;
+}
+
+export function createRawView(container: HTMLElement, store: EventStore): RawView {
   const picker = element("select", { "aria-label": "Client lane for the raw stream" });
   const mode = element("select", { "aria-label": "Show the raw stream as" });
   mode.append(element("option", { value: "text" }, "Text"), element("option", { value: "hex" }, "Hex"));
@@ -219,8 +227,7 @@ export function createRawView(container: HTMLElement, store: EventStore) {
   });
   return {
     show,
-    /** How long the last draw took, in ms. */
-    get lastDrawMs(): number {
+    get lastDrawMs() {
       return lastDrawMs;
     },
   };

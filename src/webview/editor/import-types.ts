@@ -46,7 +46,17 @@ interface UnresolvedImport {
   range: Monaco.IRange;
 }
 
-export function createImportTypes(monaco: MonacoApi, model: Monaco.editor.ITextModel, options: ImportTypesOptions) {
+/** The types of what the snippet imports, kept in the editor while it is open. */
+export interface ImportTypes {
+  /** Stops following the snippet's imports and takes their types out of the editor. */
+  dispose(): void;
+}
+
+export function createImportTypes(
+  monaco: MonacoApi,
+  model: Monaco.editor.ITextModel,
+  options: ImportTypesOptions,
+): ImportTypes {
   const defaults = monaco.typescript.typescriptDefaults;
   const delayMs = options.delayMs ?? 500;
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -163,7 +173,7 @@ export function createImportTypes(monaco: MonacoApi, model: Monaco.editor.ITextM
   schedule(0);
 
   return {
-    dispose(): void {
+    dispose() {
       clearTimeout(timer);
       for (const subscription of subscriptions) subscription.dispose();
       for (const lib of added) lib.dispose();

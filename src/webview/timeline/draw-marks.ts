@@ -47,7 +47,13 @@ function binMarks(
   return binned;
 }
 
-export function createMarkPainter(raster: MarkRaster) {
+/** Paints the rows' marks, one by one or as density bars, into the raster. */
+export interface MarkPainter {
+  /** Draws every visible row's marks into the raster (the caller blits it). */
+  paint(frame: Frame): void;
+}
+
+export function createMarkPainter(raster: MarkRaster): MarkPainter {
   let bins = new Int32Array(0);
   let totals = new Int32Array(0);
   let coloursFor: TimelineTheme | undefined;
@@ -238,8 +244,7 @@ export function createMarkPainter(raster: MarkRaster) {
   }
 
   return {
-    /** Draws every visible row's marks into the raster (the caller blits it). */
-    paint(frame: Frame): void {
+    paint(frame) {
       colours(frame.theme);
       frame.boxes.forEach((box, index) => {
         if (!isVisible(frame, box)) return;

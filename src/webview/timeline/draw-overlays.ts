@@ -21,7 +21,21 @@ const labelPasses: readonly { roles: readonly MarkRole[]; maxMarks: number }[] =
   { roles: ["write", "chunk"], maxMarks: 100 },
 ];
 
-export function createOverlayPainter() {
+/** Paints what lies over the marks; each draws one layer of a frame. */
+export interface OverlayPainter {
+  /** Requests served by a version older than one loaded since: hatched across their lane. */
+  stale(frame: Frame): void;
+  /** Abort → cancel → cleanup (green) or leak (red): a tinted band with a bar along its foot. */
+  spans(frame: Frame): void;
+  /** Each write to the chunk its last byte arrived in; only where both rows show marks one by one. */
+  links(frame: Frame): void;
+  /** Labels in each row's top band: leaks and errors first, byte counts only when there is room. */
+  labels(frame: Frame): void;
+  /** A ring around the hovered and the selected mark. */
+  highlights(frame: Frame): void;
+}
+
+export function createOverlayPainter(): OverlayPainter {
   let occupancy = new Uint8Array(0);
   let charWidth = 6;
   let measuredFont = "";
