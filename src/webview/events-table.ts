@@ -194,7 +194,8 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   function render(): void {
     clearTimeout(renderTimer);
     renderTimer = undefined;
-    if (stickToBottom) scrollTop = bottom();
+    // Past the last row is nowhere to be: a filter that leaves fewer rows brings the view back to them.
+    scrollTop = stickToBottom ? bottom() : Math.min(scrollTop, bottom());
     const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
     const visible = Math.ceil(viewportHeight / rowHeight) + overscan * 2;
     const last = Math.min(rows.length, first + visible);
