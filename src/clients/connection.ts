@@ -10,9 +10,8 @@ import {
   type ClientKind,
   type DisconnectBy,
 } from "../contract/index.ts";
-import { chunkEventOf } from "./chunk-event.ts";
+import { chunkEventOf, headersEventOf } from "./read-events.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
-import { headerRecord } from "./http-fields.ts";
 import type { ReadPacer } from "./read-pacer.ts";
 import type { ClientEventSink } from "./types.ts";
 
@@ -129,15 +128,7 @@ export function openConnection(options: ConnectionOptions): Connection {
       });
       if (end) return end;
       const t = now();
-      emit({
-        t,
-        lane,
-        side: "client",
-        kind: "headers",
-        status: response.status,
-        headers: headerRecord(response.headers),
-        ttfbMs: t - sentAt,
-      });
+      emit(headersEventOf(t, lane, response, sentAt));
       const refusal = options.refuse?.(response);
       if (refusal !== undefined) {
         const refused = finish("error", refusal, true);

@@ -11,10 +11,10 @@
  */
 
 import { type ChunkEvent, type DisconnectBy, errorMessage } from "../contract/index.ts";
-import { chunkEventOf } from "./chunk-event.ts";
+import { chunkEventOf, headersEventOf } from "./read-events.ts";
 import { eventSourceRefusal } from "./eventsource-refusal.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
-import { headerRecord, mimeEssence } from "./http-fields.ts";
+import { mimeEssence } from "./http-fields.ts";
 import { createSseRecorder } from "./sse-recorder.ts";
 import type { ClientEventSink } from "./types.ts";
 
@@ -137,15 +137,7 @@ export function createLaneTap(options: LaneTapOptions): LaneTap {
     return {
       response(response) {
         const t = now();
-        emit({
-          t,
-          lane,
-          side: "client",
-          kind: "headers",
-          status: response.status,
-          headers: headerRecord(response.headers),
-          ttfbMs: t - sentAt,
-        });
+        emit(headersEventOf(t, lane, response, sentAt));
         refusal = eventSourceRefusal(response);
         eventStream = refusal === undefined && mimeEssence(response.headers) === "text/event-stream";
       },
