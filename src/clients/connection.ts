@@ -10,7 +10,7 @@ import {
   type ClientKind,
   type DisconnectBy,
 } from "../contract/index.ts";
-import { chunkEventOf, headersEventOf } from "./read-events.ts";
+import { chunkEventOf, disconnectEventOf, headersEventOf } from "./read-events.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import type { ReadPacer } from "./read-pacer.ts";
 import type { ClientEventSink } from "./types.ts";
@@ -87,16 +87,7 @@ export function openConnection(options: ConnectionOptions): Connection {
     // Folds first, so every chunk and event the client received is on the timeline before the end.
     chunkEvents.flush();
     recorder?.reset(by === "server");
-    emit({
-      t: now(),
-      lane,
-      side: "client",
-      kind: "disconnect",
-      by,
-      ...(message === undefined ? {} : { message }),
-      bytes,
-      chunks,
-    });
+    emit(disconnectEventOf(now(), lane, { by, message, bytes, chunks }));
     return end;
   }
 

@@ -11,7 +11,7 @@
  */
 
 import { type ChunkEvent, type DisconnectBy, errorMessage } from "../contract/index.ts";
-import { chunkEventOf, headersEventOf } from "./read-events.ts";
+import { chunkEventOf, disconnectEventOf, headersEventOf } from "./read-events.ts";
 import { eventSourceRefusal } from "./eventsource-refusal.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import { mimeEssence } from "./http-fields.ts";
@@ -122,16 +122,7 @@ export function createLaneTap(options: LaneTapOptions): LaneTap {
       if (eventStream) recorder.reset();
       const t = now();
       lastEnd = t;
-      emit({
-        t,
-        lane,
-        side: "client",
-        kind: "disconnect",
-        by,
-        ...(message === undefined ? {} : { message }),
-        bytes,
-        chunks,
-      });
+      emit(disconnectEventOf(t, lane, { by, message, bytes, chunks }));
     }
 
     return {
