@@ -123,15 +123,17 @@ export interface TraceClientsOptions {
 
 /** Opens a trace's clients, each on its own lane, and resolves once every one has finished or the trace has ended. */
 export async function runTraceClients({ url, options, end, record, external }: TraceClientsOptions): Promise<void> {
-  const request = { ...options, client: clientKindFor(options.client, url) };
+  // Only the request's own fields reach the clients; how long the trace lasts and where its events go are the trace's.
+  const { durationMs: _duration, defaultRetryMs, stop: _stop, onEvent: _onEvent, ...settings } = options;
+  const request = { ...settings, client: clientKindFor(settings.client, url) };
   const readGuard = createReadMemoryGuard();
-  const lanes = Array.from({ length: Math.max(1, options.clients ?? 1) }, (_, i) =>
+  const lanes = Array.from({ length: Math.max(1, request.clients ?? 1) }, (_, i) =>
     openLaneClient({
       lane: i + 1,
       request,
       url,
       external,
-      defaultRetryMs: options.defaultRetryMs,
+      defaultRetryMs,
       now: () => performance.now(),
       emit: record,
       readGuard,
