@@ -1,27 +1,45 @@
 /**
- * Sees every write a response body produces, without changing how Bun streams it.
+ * Sees every write a response body hands to the socket, without changing how Bun streams it.
  *
  * The runner replaces the global `Response` and `ReadableStream` with subclasses that wrap what
  * they are given: an async iterable body becomes a pass-through iterator (Bun still drives it and
  * still calls its `return()` on disconnect, so `finally` runs exactly when it would have), and a
- * ReadableStream source gets a controller that records `enqueue`/`write` and a `cancel` that
- * records when the user's cleanup returned. Both subclasses answer `instanceof` for native
- * instances too, so user code that checks types behaves as without the playground.
+ * ReadableStream source gets a controller that sees `enqueue`/`write` and a `cancel` that records
+ * when the user's cleanup returned. Both subclasses answer `instanceof` for native instances too,
+ * so user code that checks types behaves as without the playground.
+ *
+ * Only the body the handler finally returns is the response's: a source's writes count once it
+ * is known to be that body (`body-writes.ts`). Any other body (a TransformStream's readable side,
+ * a `CompressionStream`, a stream a library built around another one) is read through a tap when
+ * the handler returns, and what the tap reads is what goes on the wire.
  */
 
+import { type BodyWrites, createBodyWrites } from "./body-writes.ts";
 import { NativeReadableStream, NativeResponse } from "./native-globals.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
 import { callerLine } from "./snippet-paths.ts";
 
-/** How a Response's body was followed, looked up by the fetch wrapper when the handler returns. */
-export type BodyKind = { kind: "stream" } | { kind: "whole"; value: unknown } | { kind: "none" };
+/** What a Response's body is, as the playground saw it being built. */
+type BodyKind =
+  | { kind: "stream"; origin?: BodyWrites | undefined }
+  | { kind: "whole"; value: unknown }
+  | { kind: "none" };
+
+/** A handler's response as it goes on the wire. */
+export interface WireResponse {
+  /** The Response to hand to Bun: the handler's own, or one around a tap on its body. */
+  response: Response;
+  body: "stream" | "whole" | "none";
+  /** Records the body from here on; call it right after the response head is recorded. */
+  start(): void;
+}
 
 export interface BodyInstrumentation {
   /**
-   * What kind of body a Response returned by a handler carries; undefined for a Response the
-   * playground did not see being built (`Response.json()`, a proxied `fetch()`).
+   * Decides which body is this request's: the source that is the returned Response's body, or a
+   * tap on it. Every other source the request built is a library's internal stream from now on.
    */
-  bodyOf(response: Response): BodyKind | undefined;
+  toWire(ctx: RequestContext, response: Response): WireResponse;
 }
 
 /** A ReadableStream source as user code writes it: default or `type: "direct"`. */
@@ -41,13 +59,29 @@ export function installBodyInstrumentation(
   warn: (line: number | undefined) => void,
 ): BodyInstrumentation {
   const bodies = new WeakMap<Response, BodyKind>();
-  /** Streams the playground already follows, so a Response over one does not wrap it twice. */
-  const followed = new WeakSet<object>();
+  /** The writes of each stream whose source the playground follows. */
+  const followed = new WeakMap<object, BodyWrites>();
+
+  /** The sources each request built that are not known yet to be its body or not. */
+  const undecided = new WeakMap<RequestContext, Set<BodyWrites>>();
+
+  /** The writes of a source `ctx` built: held until the handler returns, dropped if it is built after that. */
+  function writesOf(ctx: RequestContext): BodyWrites {
+    const writes = createBodyWrites({ tracker, ctx, readable });
+    if (ctx.phase !== "handling") writes.discard();
+    else {
+      let sources = undecided.get(ctx);
+      if (!sources) undecided.set(ctx, (sources = new Set()));
+      sources.add(writes);
+    }
+    return writes;
+  }
 
   function followIterator(
     ctx: RequestContext,
     inner: AsyncIterator<unknown>,
     createdAt: number | undefined,
+    writes: BodyWrites,
   ): AsyncIterableIterator<unknown> {
     /** Set once the body ended, failed or was cancelled: Bun calls return() after a normal end too. */
     let over = false;
@@ -60,10 +94,10 @@ export function installBodyInstrumentation(
     const settled = (result: IteratorResult<unknown>) => {
       if (result.done) {
         over = true;
-        tracker.end(ctx);
+        writes.end();
       } else {
         const t = tracker.now();
-        tracker.write(ctx, result.value, "yield", waitedMs, t);
+        writes.write(result.value, "yield", waitedMs, t);
         lastYieldAt = t;
       }
       return result;
@@ -114,7 +148,8 @@ export function installBodyInstrumentation(
     return wrapper;
   }
 
-  function followForeignStream(ctx: RequestContext, stream: ReadableStream<unknown>): AsyncIterableIterator<unknown> {
+  /** Reads a body the playground did not see being written, chunk by chunk as Bun takes it for the socket. */
+  function tapStream(ctx: RequestContext, stream: ReadableStream<unknown>): AsyncIterableIterator<unknown> {
     const reader = stream.getReader();
     let over = false;
     const wrapper: AsyncIterableIterator<unknown> = {
@@ -122,7 +157,14 @@ export function installBodyInstrumentation(
         return wrapper;
       },
       async next() {
-        const result = await reader.read();
+        let result: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          if (!over) tracker.error(ctx, error, "body", readable);
+          over = true;
+          throw error;
+        }
         if (result.done) {
           over = true;
           tracker.end(ctx);
@@ -144,7 +186,7 @@ export function installBodyInstrumentation(
   }
 
   /** Wraps a ReadableStream source so its writes and cancel are recorded against `ctx`. */
-  function followSource(ctx: RequestContext, source: Source): Source {
+  function followSource(ctx: RequestContext, source: Source, writes: BodyWrites): Source {
     let cancelled = false;
     let reportedLateWrite = false;
     /** The pull() under way, for a direct stream: its loop may outlive the client. */
@@ -164,7 +206,7 @@ export function installBodyInstrumentation(
             tracker.writeAfterCancel(ctx, via, callerLine() ?? createdAt);
           }
         } else {
-          tracker.write(ctx, chunk, via);
+          writes.write(chunk, via);
         }
         return Reflect.apply(original, controller, [chunk]);
       };
@@ -173,19 +215,19 @@ export function installBodyInstrumentation(
           if (key === method) return recordingWrite;
           if (!isDirect && key === "close") {
             return () => {
-              tracker.end(ctx);
+              writes.end();
               return (target as unknown as ReadableStreamDefaultController).close();
             };
           }
           if (isDirect && (key === "end" || key === "close")) {
             return (...args: unknown[]) => {
-              if (!cancelled) tracker.end(ctx);
+              if (!cancelled) writes.end();
               return Reflect.apply(Reflect.get(target, key) as (...a: unknown[]) => unknown, target, args);
             };
           }
           if (!isDirect && key === "error") {
             return (reason: unknown) => {
-              tracker.error(ctx, reason, "body", readable);
+              writes.error(reason);
               return (target as unknown as ReadableStreamDefaultController).error(reason);
             };
           }
@@ -197,7 +239,7 @@ export function installBodyInstrumentation(
     // After a cancel the stream is gone and Bun drops what its source throws (a pull that closes
     // the controller again, as Hono's streaming helpers do): it is not an error the client sees.
     const failed = (error: unknown) => {
-      if (!cancelled) tracker.error(ctx, error, "body", readable);
+      if (!cancelled) writes.error(error);
     };
     const call = (fn: ((controller: unknown) => unknown) | undefined, controller: object) => {
       if (!fn) return undefined;
@@ -254,13 +296,13 @@ export function installBodyInstrumentation(
   class PlaygroundReadableStream<R = unknown> extends NativeReadableStream<R> {
     constructor(source?: Bun.UnderlyingSource<R> | null, strategy?: QueuingStrategy<R>) {
       const ctx = requestStorage.getStore();
-      const follow = ctx !== undefined && source !== null && typeof source === "object";
+      const writes = ctx !== undefined && source !== null && typeof source === "object" ? writesOf(ctx) : undefined;
       // Direct sources are outside the standard typings; Bun's constructor takes both kinds.
-      const given = (follow ? followSource(ctx, source as Source) : (source ?? undefined)) as
+      const given = (ctx && writes ? followSource(ctx, source as Source, writes) : (source ?? undefined)) as
         | Bun.UnderlyingSource<R>
         | undefined;
       super(given, strategy);
-      if (follow) followed.add(this);
+      if (writes) followed.set(this, writes);
     }
     static override [Symbol.hasInstance](value: unknown): boolean {
       return value instanceof NativeReadableStream;
@@ -272,20 +314,24 @@ export function installBodyInstrumentation(
       const ctx = requestStorage.getStore();
       let kind: BodyKind = body === null || body === undefined ? { kind: "none" } : { kind: "whole", value: body };
       let actual = body;
-      if (ctx && body !== null && typeof body === "object") {
+      if (body !== null && typeof body === "object") {
         if (body instanceof NativeReadableStream) {
-          kind = { kind: "stream" };
-          if (!followed.has(body)) actual = followForeignStream(ctx, body);
+          kind = { kind: "stream", origin: followed.get(body) };
         } else if (Symbol.asyncIterator in body) {
           kind = { kind: "stream" };
-          const iterable = body as AsyncIterable<unknown>;
-          actual = followIterator(ctx, iterable[Symbol.asyncIterator](), callerLine());
+          if (ctx) {
+            const origin = writesOf(ctx);
+            const iterable = body as AsyncIterable<unknown>;
+            actual = followIterator(ctx, iterable[Symbol.asyncIterator](), callerLine(), origin);
+            kind = { kind: "stream", origin };
+          }
         }
       } else if (typeof body === "function") {
         if (Object.prototype.toString.call(body) === "[object AsyncGeneratorFunction]") {
           if (ctx) {
-            kind = { kind: "stream" };
-            actual = followIterator(ctx, (body as () => AsyncIterator<unknown>)(), callerLine());
+            const origin = writesOf(ctx);
+            actual = followIterator(ctx, (body as () => AsyncIterator<unknown>)(), callerLine(), origin);
+            kind = { kind: "stream", origin };
           }
         } else {
           // Bun sends a plain function's source text as the body (Bun 1.4): almost never what was meant.
@@ -318,8 +364,26 @@ export function installBodyInstrumentation(
   globalThis.Response = PlaygroundResponse as typeof Response;
 
   return {
-    bodyOf(response: Response): BodyKind | undefined {
-      return bodies.get(response);
+    toWire(ctx: RequestContext, response: Response): WireResponse {
+      const kind = bodies.get(response);
+      const sources = undecided.get(ctx);
+      undecided.delete(ctx);
+      const origin = kind?.kind === "stream" ? kind.origin : undefined;
+      // The returned body is a source the handler built, not handed on yet: its own writes are the wire's.
+      const onWire = origin !== undefined && !origin.decided ? origin : undefined;
+      for (const source of sources ?? []) if (source !== onWire) source.discard();
+      if (onWire) return { response, body: "stream", start: () => onWire.bindToWire() };
+      if (kind?.kind === "whole" || kind?.kind === "none" || !response.body) {
+        const value = kind?.kind === "whole" ? kind.value : undefined;
+        return { response, body: value === undefined ? "none" : "whole", start: () => tracker.whole(ctx, value) };
+      }
+      // Any other body (a piped, compressed, fetched or re-wrapped stream): what Bun reads from it is the wire.
+      const tapped = new NativeResponse(tapStream(ctx, response.body) as unknown as Bun.BodyInit, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+      return { response: tapped, body: "stream", start: () => {} };
     },
   };
 }

@@ -73,19 +73,12 @@ export function instrumentHandlers(
       tracker.error(ctx, new TypeError(message), "handler", readable);
       result = await answerError(ctx, new TypeError(message));
     }
-    let response = result as Response;
+    const response = result as Response;
     if (isRecordedElsewhere(response)) return response;
-    let body = bodies.bodyOf(response);
-    if (body === undefined && response.body) {
-      // Response.json(), a proxied fetch(): rebuild it around the same stream so its writes are seen.
-      response = requestStorage.run(ctx, () => new Response(response.body, response));
-      body = bodies.bodyOf(response);
-    }
-    const kind = body?.kind ?? "none";
-    tracker.response(ctx, response.status, headerObject(response.headers), kind);
-    if (kind === "whole" && body?.kind === "whole") tracker.whole(ctx, body.value);
-    else if (kind === "none") tracker.whole(ctx, undefined);
-    return response;
+    const wire = bodies.toWire(ctx, response);
+    tracker.response(ctx, wire.response.status, headerObject(wire.response.headers), wire.body);
+    wire.start();
+    return wire.response;
   }
 
   async function answerError(ctx: RequestContext, error: unknown): Promise<Response> {

@@ -1,0 +1,88 @@
+/**
+ * The writes of one body source (a ReadableStream the snippet or a library built, a generator
+ * given to a Response), drawn only if that source turns out to be what the response hands to the
+ * socket.
+ *
+ * Libraries build streams of their own inside a handler: the AI SDK's object streams, h3's
+ * TransformStream, the plain-text stream in front of a `CompressionStream`. Their chunks never
+ * reach the wire as they are, so they are not the response's writes. A source's writes are held
+ * until the handler returns its response: if the response's body is this source, they are
+ * recorded then (no earlier than the response head, since no body byte goes out before it) and
+ * every later one as it comes; otherwise they are dropped and the response's own body is followed
+ * instead (`instrument-body.ts`).
+ */
+
+import type { WriteVia } from "../contract/index.ts";
+import type { RequestContext, RequestTracker } from "./request-tracker.ts";
+
+export interface BodyWrites {
+  /** A chunk the source produced at `t` (now, when left out). Hot path once on the wire. */
+  write(chunk: unknown, via: WriteVia, waitedMs?: number, t?: number): void;
+  /** The source ended. */
+  end(): void;
+  /** The source failed (its controller's `error()`, a throwing `start` or `pull`). */
+  error(error: unknown): void;
+  /** This source is the response's body: what it wrote so far is recorded now, and the rest as it comes. */
+  bindToWire(): void;
+  /** This source is not the response's body: nothing it writes is a write of the response. */
+  discard(): void;
+  /** Whether this source's writes are the response's (once bound). */
+  readonly onWire: boolean;
+  /** Whether it was bound or discarded already. */
+  readonly decided: boolean;
+}
+
+type Held =
+  | { kind: "write"; chunk: unknown; via: WriteVia; waitedMs: number | undefined; t: number }
+  | { kind: "end" }
+  | { kind: "error"; error: unknown };
+
+export interface BodyWritesOptions {
+  tracker: RequestTracker;
+  /** The request whose handler built the source. */
+  ctx: RequestContext;
+  /** Turns an error's stack into what the timeline shows. */
+  readable: (stack: string | undefined) => string | undefined;
+}
+
+export function createBodyWrites({ tracker, ctx, readable }: BodyWritesOptions): BodyWrites {
+  let state: "held" | "wire" | "discarded" = "held";
+  let held: Held[] = [];
+  return {
+    write(chunk, via, waitedMs, t) {
+      if (state === "wire") tracker.write(ctx, chunk, via, waitedMs, t);
+      else if (state === "held") held.push({ kind: "write", chunk, via, waitedMs, t: t ?? tracker.now() });
+    },
+    end() {
+      if (state === "wire") tracker.end(ctx);
+      else if (state === "held") held.push({ kind: "end" });
+    },
+    error(error) {
+      if (state === "wire") tracker.error(ctx, error, "body", readable);
+      else if (state === "held") held.push({ kind: "error", error });
+    },
+    bindToWire() {
+      if (state !== "held") return;
+      state = "wire";
+      const now = tracker.now();
+      for (const item of held) {
+        // The head went out just now: a chunk written before it reaches the socket after it.
+        if (item.kind === "write") tracker.write(ctx, item.chunk, item.via, undefined, Math.max(item.t, now));
+        else if (item.kind === "end") tracker.end(ctx);
+        else tracker.error(ctx, item.error, "body", readable);
+      }
+      held = [];
+    },
+    discard() {
+      if (state !== "held") return;
+      state = "discarded";
+      held = [];
+    },
+    get onWire() {
+      return state === "wire";
+    },
+    get decided() {
+      return state !== "held";
+    },
+  };
+}
