@@ -70,8 +70,8 @@ export function installBodyInstrumentation(
     const writes = createBodyWrites({ tracker, ctx, readable });
     if (ctx.phase !== "handling") writes.discard();
     else {
-      let sources = undecided.get(ctx);
-      if (!sources) undecided.set(ctx, (sources = new Set()));
+      const sources = undecided.get(ctx) ?? new Set<BodyWrites>();
+      undecided.set(ctx, sources);
       sources.add(writes);
     }
     return writes;
