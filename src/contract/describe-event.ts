@@ -99,7 +99,13 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
         colour: "red",
       };
     case "abort":
-      return { detail: "req.signal aborted: the client went away", colour: "yellow" };
+      return {
+        detail:
+          event.cause === undefined || event.cause === "client-left"
+            ? "req.signal aborted: the client went away"
+            : `req.signal aborted: ${event.detail ?? event.cause}`,
+        colour: event.cause === undefined || event.cause === "client-left" ? "yellow" : "red",
+      };
     case "cancel":
       return { detail: event.reason, colour: "yellow" };
     case "cleanup":
@@ -156,7 +162,7 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
           colour: "yellow",
         };
       return {
-        detail: `by ${event.by}${event.message ? `: ${event.message}` : ""} after ${event.chunks} chunks, ${event.bytes} B`,
+        detail: `by ${event.by}${event.message ? `: ${event.message}` : ""} after ${event.chunks} chunks, ${event.bytes} B${event.causeDetail ? `, because ${event.causeDetail}` : ""}`,
         colour: event.by === "error" ? "red" : "cyan",
       };
     case "reconnect":

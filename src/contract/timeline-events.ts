@@ -127,6 +127,20 @@ export const disconnectBys = ["client", "server", "error", "drop"] as const;
 export type DisconnectBy = (typeof disconnectBys)[number];
 
 /**
+ * Why a request ended before its body did, as the server side knows it. `client-left`: the client
+ * closed the connection. `idle-timeout`: Bun closed it because nothing was written for the
+ * request's idle timeout (the server's `idleTimeout`, 10 s by default, or `server.timeout(req, n)`);
+ * the handler sees the same abort as when a client leaves. `runner-lost`: the runner process
+ * serving it was killed or exited (and is being restarted).
+ */
+export const endCauses = ["client-left", "idle-timeout", "runner-lost"] as const;
+export type EndCause = (typeof endCauses)[number];
+
+/** Where a request's idle timeout came from: the server's `idleTimeout` (or Bun's default), or `server.timeout(req, n)`. */
+export const idleTimeoutSources = ["default", "server", "request"] as const;
+export type IdleTimeoutSource = (typeof idleTimeoutSources)[number];
+
+/**
  * The client kinds: `stream`, `eventsource` and `websocket` are the host's own clients;
  * `browser` is the page's own `EventSource`, reaching the runner through the host.
  */
@@ -283,7 +297,16 @@ export interface ServerErrorEvent extends ServerEventAt<"error"> {
   handler?: WsHandlerName | undefined;
 }
 
-export interface AbortEvent extends ServerEventAt<"abort"> {}
+export interface AbortEvent extends ServerEventAt<"abort"> {
+  /** Why: the client left, Bun's idle timeout, or the runner went away. Recordings made before it was known leave it out. */
+  cause?: EndCause | undefined;
+  /** A sentence for a cause other than `client-left`: what happened, and for an idle timeout the fix. */
+  detail?: string | undefined;
+  /** For `idle-timeout`: the limit in force, in seconds, and where it was set. */
+  idleTimeout?: { seconds: number; source: IdleTimeoutSource } | undefined;
+  /** For `idle-timeout`: how long nothing had been written when Bun closed the connection. */
+  quietMs?: number | undefined;
+}
 
 export interface CancelEvent extends ServerEventAt<"cancel"> {
   reason: string;
@@ -405,6 +428,13 @@ export interface DisconnectEvent extends EventAt<"client", "disconnect"> {
   message?: string | undefined;
   bytes: number;
   chunks: number;
+  /**
+   * Why the server side ended it, when the server's own record of the same request says (Bun's
+   * idle timeout, the runner going away): the two ends of one story.
+   */
+  cause?: Exclude<EndCause, "client-left"> | undefined;
+  /** The server side's sentence for `cause`. */
+  causeDetail?: string | undefined;
 }
 
 export interface ReconnectEvent extends EventAt<"client", "reconnect"> {

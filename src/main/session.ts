@@ -27,7 +27,7 @@ import {
   type TimelineEvent,
   type WorkspaceState,
 } from "../contract/index.ts";
-import { createRunner, type RunnerOptions } from "../supervisor/index.ts";
+import { createEndStory, createRunner, type RunnerOptions } from "../supervisor/index.ts";
 import { type FileChange, type FileDialogs, openWorkspaceFiles, type WorkspaceFiles } from "./files/index.ts";
 import { type BrowserLaneAccess, createLaneRegistry } from "./lane-registry.ts";
 import { pageRequestHandlers } from "./page-requests.ts";
@@ -165,7 +165,14 @@ export function createSession(options: SessionOptions = {}): Session {
     return undefined;
   }
 
+  // A client's reset waits a moment for the server side's cause (an idle timeout, a lost runner).
+  const story = createEndStory({ emit: keep });
+
   function record(event: TimelineEvent): void {
+    story.take(event);
+  }
+
+  function keep(event: TimelineEvent): void {
     const requestId = requestIdOf(event);
     if (requestId !== undefined && staleRequests.has(requestId)) return;
     if (event.kind === "request") seenRequests.add(event.requestId);
@@ -188,6 +195,7 @@ export function createSession(options: SessionOptions = {}): Session {
   }
 
   function clear(): HostStatus {
+    story.flush();
     lanes.clear();
     for (const id of seenRequests) staleRequests.add(id);
     seenRequests = new Set();

@@ -100,7 +100,10 @@ export function instrumentHandlers(
     const url = new URL(request.url);
     const ctx = tracker.begin(request.method, url.pathname + url.search, lane, version, request.signal);
     deps.watchSignal(request.signal, ctx);
-    if (handlers.idleTimeout !== undefined) server.timeout(request, handlers.idleTimeout);
+    if (handlers.idleTimeout !== undefined) {
+      server.timeout(request, handlers.idleTimeout);
+      tracker.setIdleTimeout(ctx, handlers.idleTimeout, "server");
+    }
     return ctx;
   }
 

@@ -12,7 +12,9 @@ import { createFloodGate, type Fold, type FloodGate, chunkBytes, chunkPreview } 
 import { nativeClearTimeout, nativeSetTimeout } from "./native-globals.ts";
 import type {
   CleanupVia,
+  EndCause,
   FoldableKind,
+  IdleTimeoutSource,
   LeakKind,
   RunnerProducedEvent,
   ServerEvent,
@@ -35,12 +37,20 @@ export interface RequestContext {
   readonly version: number;
   readonly startedAt: number;
   abortedAt: number | undefined;
+  /** Why the request's signal aborted, once it did. */
+  abortCause?: EndCause;
+  /** The idle timeout Bun applies to this request's connection (0: none). */
+  idleTimeout: { seconds: number; source: IdleTimeoutSource };
+  /** When the response last put something on the wire (its head or a write), for telling an idle timeout. */
+  lastActivityAt: number;
   writes: number;
   bytes: number;
   /** Timers created under this request and still alive. */
   readonly timers: Set<TrackedTimer>;
   /** Cleanups started and not yet completed or reported as leaked. */
   pendingCleanups: number;
+  /** Set once the body was cancelled. */
+  cancelled?: boolean;
   /** Set once a timer created after the client left was reported: one report tells the story. */
   reportedLateTimer?: boolean;
   /** Settling waits once for the timeouts pending when the client left: `waiting` while it does, then `waited`. */
@@ -64,12 +74,42 @@ export interface RequestTrackerOptions {
   emit: (event: RunnerProducedEvent) => void;
   /** How long a started cleanup may take before it is reported as leaked. */
   cleanupGraceMs: number;
+  /** The idle timeout of the server's connections, in seconds (Bun's default: 10). */
+  idleTimeoutS?: number | undefined;
   /** Told of each request as it begins, before its handler runs. */
-  onRequest?: (request: { requestId: number; method: string; path: string; version: number }) => void;
+  onRequest?: (request: { requestId: number; lane: number; method: string; path: string; version: number }) => void;
 }
 
 /** Distributes `Omit` over a union, so each event keeps its own fields. */
 export type WithoutCommon<E> = E extends ServerEvent ? Omit<E, "t" | "lane" | "side" | "requestId" | "version"> : never;
+
+/**
+ * Why a request's signal aborted at `at`: Bun's idle timeout when nothing went out for at least
+ * the request's limit (Bun's timer is coarse and fires late, never early: the default 10 s closes
+ * a quiet stream at about 12 s), otherwise the client leaving.
+ */
+export function abortCauseOf(ctx: Pick<RequestContext, "idleTimeout" | "lastActivityAt">, at: number): EndCause {
+  const { seconds } = ctx.idleTimeout;
+  return seconds > 0 && at - ctx.lastActivityAt >= seconds * 1_000 ? "idle-timeout" : "client-left";
+}
+
+/** What the timeline says about an idle timeout: what happened, and the cures. */
+export function idleTimeoutDetail(idle: { seconds: number; source: IdleTimeoutSource }, quietMs: number): string {
+  const limit =
+    idle.source === "request"
+      ? `server.timeout(req, ${idle.seconds})`
+      : idle.source === "server"
+        ? `the server's idleTimeout of ${idle.seconds} s`
+        : `Bun's default idleTimeout of ${idle.seconds} s`;
+  return `Bun's idle timeout closed the connection: nothing was written for ${(quietMs / 1_000).toFixed(1)} s (${limit}). The client did not leave. Fix: write a comment line (": ping") and a blank line every few seconds, or call server.timeout(req, 0) for this request`;
+}
+
+/** A cancel's reason, told as what it was: Bun's idle timeout, not the client. */
+function idleCancelReason(reason: string): string {
+  const closed = "Bun's idle timeout closed the connection";
+  if (reason.startsWith("the client went away")) return closed + reason.slice("the client went away".length);
+  return reason === "" || reason === "undefined" ? closed : `${closed} (${reason})`;
+}
 
 /** Time after a body finishes for synchronous and abort-driven cleanup to run before timers are checked. */
 const settleMs = 100;
@@ -102,6 +142,8 @@ export interface RequestTracker {
    * still running after it ended.
    */
   closed(ctx: RequestContext, t?: number): void;
+  /** The idle timeout Bun applies to this request from now on (`server.timeout(req, n)`, the server's `idleTimeout`). */
+  setIdleTimeout(ctx: RequestContext, seconds: number, source: IdleTimeoutSource): void;
   /** The body produced a chunk at `t`. Hot path: keep it lean. */
   write(ctx: RequestContext, chunk: unknown, via: WriteVia, waitedMs?: number, t?: number): void;
   /** A whole (non-streaming) body was sent. */
@@ -159,6 +201,7 @@ export interface RequestTracker {
 
 export function createRequestTracker(options: RequestTrackerOptions): RequestTracker {
   const { now, emit } = options;
+  const idleTimeoutS = options.idleTimeoutS ?? 10;
   let graceMs = options.cleanupGraceMs;
   let nextRequestId = 1;
   const open = new Set<RequestContext>();
@@ -286,6 +329,8 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
         version,
         startedAt: now(),
         abortedAt: undefined,
+        idleTimeout: { seconds: idleTimeoutS, source: "default" },
+        lastActivityAt: 0,
         writes: 0,
         bytes: 0,
         timers: new Set(),
@@ -294,16 +339,32 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
         gate: createFloodGate(),
         onFold: (fold) => recordFold(ctx, fold),
       };
+      ctx.lastActivityAt = ctx.startedAt;
       open.add(ctx);
-      options.onRequest?.({ requestId: ctx.requestId, method, path, version });
+      options.onRequest?.({ requestId: ctx.requestId, lane, method, path, version });
       record(ctx, { kind: "request", method, path }, ctx.startedAt);
       signal.addEventListener(
         "abort",
         () => {
           // Bun aborts an upgraded request's signal when its socket closes; the close is recorded instead.
           if (ctx.websocket) return;
-          ctx.abortedAt = now();
-          record(ctx, { kind: "abort" }, ctx.abortedAt);
+          const at = now();
+          ctx.abortedAt = at;
+          ctx.abortCause = abortCauseOf(ctx, at);
+          if (ctx.abortCause === "idle-timeout") {
+            const quietMs = at - ctx.lastActivityAt;
+            record(
+              ctx,
+              {
+                kind: "abort",
+                cause: "idle-timeout",
+                detail: idleTimeoutDetail(ctx.idleTimeout, quietMs),
+                idleTimeout: { ...ctx.idleTimeout },
+                quietMs,
+              },
+              at,
+            );
+          } else record(ctx, { kind: "abort", cause: "client-left" }, at);
           if (ctx.phase === "handling") {
             // The client left before the handler returned: the handler may still be running.
             ctx.pendingCleanups++;
@@ -333,7 +394,8 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       headers: Record<string, string>,
       body: "stream" | "whole" | "none",
     ): void {
-      record(ctx, { kind: "response", status, headers, body });
+      ctx.lastActivityAt = now();
+      record(ctx, { kind: "response", status, headers, body }, ctx.lastActivityAt);
       if (body === "stream") {
         if (ctx.phase === "handling") ctx.phase = "streaming";
       }
@@ -355,8 +417,13 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       finish(ctx);
     },
 
+    setIdleTimeout(ctx: RequestContext, seconds: number, source: IdleTimeoutSource): void {
+      ctx.idleTimeout = { seconds, source };
+    },
+
     write(ctx: RequestContext, chunk: unknown, via: WriteVia, waitedMs?: number, t = now()): void {
       const bytes = chunkBytes(chunk);
+      ctx.lastActivityAt = t;
       ctx.writes++;
       ctx.bytes += bytes;
       if (ctx.gate.admit(t, bytes, ctx.onFold)) {
@@ -398,10 +465,11 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
     },
 
     cancel(ctx: RequestContext, reason: unknown): void {
-      record(ctx, {
-        kind: "cancel",
-        reason: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason ?? ""),
-      });
+      // A body cancelled through a pipe is cancelled once more at its source: one cancel tells it.
+      if (ctx.cancelled) return;
+      ctx.cancelled = true;
+      const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason ?? "");
+      record(ctx, { kind: "cancel", reason: ctx.abortCause === "idle-timeout" ? idleCancelReason(text) : text });
       finish(ctx);
     },
 

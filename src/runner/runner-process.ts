@@ -115,6 +115,14 @@ try {
   server = listen(0);
 }
 
+// `server.timeout(req, n)` from the snippet changes that request's idle timeout: the timeline needs it to tell
+// Bun closing a quiet connection from a client leaving.
+const setTimeout_ = server.timeout.bind(server);
+server.timeout = (request: Request, seconds: number) => {
+  const ctx = requestStorage.getStore();
+  if (ctx) tracker.setIdleTimeout(ctx, seconds, "request");
+  return setTimeout_(request, seconds);
+};
 websockets.install(server);
 const nodeHttp = createNodeHttpBridge({ tracker, readable, server: () => server });
 const loader = createSnippetLoader({ server: () => server, topLevelTimeoutMs: 5_000, nodeHttp });

@@ -6,7 +6,7 @@
 
 export { createFloodGate, defaultFloodGate, type FloodGate, type FloodGateOptions, type Fold } from "./flood-gate.ts";
 export { chunkBytes, type ChunkPreview, chunkPreview, previewChars } from "./preview.ts";
-export { parseNote, type RunnerNote, writeNote } from "./runner-notes.ts";
+export { isBunIdleTimeoutWarning, parseNote, type RunnerNote, writeNote } from "./runner-notes.ts";
 export {
   parseTraceArgs,
   splitWords,

@@ -12,7 +12,7 @@ const noteMarker = "\u0000stream-playground:";
 
 export type RunnerNote =
   | { kind: "exit"; code: number; line?: number | undefined }
-  | { kind: "request"; requestId: number; method: string; path: string; version: number };
+  | { kind: "request"; requestId: number; lane: number; method: string; path: string; version: number };
 
 /** Writes a note now, before anything else can happen. */
 export function writeNote(note: RunnerNote): void {
@@ -42,7 +42,23 @@ export function parseNote(line: string): RunnerNote | undefined {
     typeof note.path === "string" &&
     isNumber(note.version)
   ) {
-    return { kind: "request", requestId: note.requestId, method: note.method, path: note.path, version: note.version };
+    return {
+      kind: "request",
+      requestId: note.requestId,
+      lane: isNumber(note.lane) ? note.lane : 0,
+      method: note.method,
+      path: note.path,
+      version: note.version,
+    };
   }
   return undefined;
+}
+
+/**
+ * Bun's own line when its idle timeout closes a request (Bun 1.4.5: "Bun.serve() timed out a
+ * request after 10 seconds. Pass `idleTimeout` to configure.", with "10" whatever the request's
+ * limit was). The runner records the abort with its true limit instead, so this line is dropped.
+ */
+export function isBunIdleTimeoutWarning(line: string): boolean {
+  return /Bun\.serve\(\) timed out a request after \d+ seconds?/.test(line);
 }

@@ -5,6 +5,7 @@
  * the benchmarks run it.
  */
 
+export { createEndStory, type EndStory, type EndStoryOptions } from "./end-story.ts";
 export { type LaneClient, type LaneClientOptions, openLaneClient, type TraceClientOptions } from "./lanes.ts";
 export { createRunner, type Runner, type RunnerOptions } from "./supervisor.ts";
 export {

@@ -32,7 +32,7 @@ import {
   type TimelineEvent,
   type TypeOf,
 } from "../contract/index.ts";
-import { parseNote } from "../shared/index.ts";
+import { isBunIdleTimeoutWarning, parseNote } from "../shared/index.ts";
 import { runnerBunFlags, runnerBunPath } from "./runner-bun.ts";
 
 export interface RunnerOptions {
@@ -150,8 +150,8 @@ export function createRunner(options: RunnerOptions): Runner {
   /** Settles when the latest restart has finished (or at once, when none is under way). */
   let restarting: Promise<void> = Promise.resolve();
   const restarts: number[] = [];
-  /** Requests seen starting and not yet ended, newest last: named when the runner blocks. */
-  const openRequests = new Map<number, string>();
+  /** Requests seen starting and not yet ended, newest last: named when the runner blocks, ended when it is lost. */
+  const openRequests = new Map<number, { description: string; lane: number; version: number }>();
   /** Requests whose end arrived (over IPC) perhaps before their start note (over stderr). */
   const endedRequests = new Set<number>();
   let ready = Promise.withResolvers<void>();
@@ -237,10 +237,16 @@ export function createRunner(options: RunnerOptions): Runner {
       pending = lines.pop() ?? "";
       for (const line of lines) {
         const note = level === "stderr" ? parseNote(line) : undefined;
+        // The request's own abort says it, with the limit that really applied.
+        if (level === "stderr" && isBunIdleTimeoutWarning(line)) continue;
         if (!note) runnerLog(level, line);
         else if (note.kind === "exit") exitNote = { code: note.code, line: note.line };
         else if (!endedRequests.delete(note.requestId))
-          openRequests.set(note.requestId, `${note.method} ${note.path} (request ${note.requestId}, v${note.version})`);
+          openRequests.set(note.requestId, {
+            description: `${note.method} ${note.path} (request ${note.requestId}, v${note.version})`,
+            lane: note.lane,
+            version: note.version,
+          });
       }
     }
     if (pending) runnerLog(level, pending);
@@ -317,7 +323,7 @@ export function createRunner(options: RunnerOptions): Runner {
       loading !== undefined
         ? `while loading v${loading}`
         : openRequests.size > 0
-          ? `while serving ${[...openRequests.values()].at(-1)}`
+          ? `while serving ${[...openRequests.values()].at(-1)?.description}`
           : "";
     if (stopping) return { cause: "crash", reason: `${stopReason} ${during}`.trim() };
     if (killedBecause === "unanswered")
@@ -350,6 +356,21 @@ export function createRunner(options: RunnerOptions): Runner {
     runnerEnd?.close(new RunnerLost(lost.reason, lost.line));
     runnerEnd = undefined;
     exited.resolve();
+    if (!stopping) {
+      // Their server side ends here, with the process that served them: the client's reset is this, not the network.
+      for (const [requestId, open] of openRequests) {
+        emit({
+          t: now(),
+          lane: open.lane,
+          side: "server",
+          kind: "abort",
+          requestId,
+          version: open.version,
+          cause: "runner-lost",
+          detail: `the runner serving it went away: ${lost.reason}`,
+        });
+      }
+    }
     openRequests.clear();
     endedRequests.clear();
     if (stopping || killedBecause === "recycle") return;

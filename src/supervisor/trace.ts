@@ -17,6 +17,7 @@ import {
   type TimelineEvent,
   rebaseTimeline,
 } from "../contract/index.ts";
+import { createEndStory } from "./end-story.ts";
 import { createRunner } from "./supervisor.ts";
 import { endOfTrace, runTraceClients, type TraceClientOptions } from "./lanes.ts";
 
@@ -58,10 +59,14 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
   const cleanupGraceMs = options.cleanupGraceMs ?? 3_000;
   const began = performance.now();
   const events: TimelineEvent[] = [];
-  const record = (event: TimelineEvent) => {
-    events.push(event);
-    options.onEvent?.(event);
-  };
+  // A client's reset waits a moment for the server side's cause (an idle timeout, a lost runner).
+  const story = createEndStory({
+    emit: (event) => {
+      events.push(event);
+      options.onEvent?.(event);
+    },
+  });
+  const record = story.take;
 
   const durationMs = options.durationMs ?? defaultDurationMs(options.client ?? "stream");
   const end = endOfTrace(durationMs, options.stop);
@@ -83,6 +88,7 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
         message: `${end.reason()} before the runner started`,
       };
       record(load);
+      story.flush();
       return { load, events: rebaseTimeline(events, began) };
     }
     const loading = runner.load(source, snippetPath);
@@ -94,6 +100,7 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
       await runTraceClients({ url: new URL(options.path ?? "/", runner.url).href, options, end, record });
     // Cleanup can only be waited for where it can happen: give it the grace period and a little more.
     if (answered) await runner.settle(cleanupGraceMs + 500);
+    story.flush();
     return { load, events: rebaseTimeline(events, began) };
   } finally {
     end.cancel();

@@ -1,0 +1,124 @@
+/**
+ * A client's reset and the server's abort of the same lane tell one story: the disconnect carries
+ * the server side's cause, whichever of the two arrives first, and nothing is held for long.
+ */
+
+import { describe, expect, test } from "bun:test";
+import type { AbortEvent, DisconnectEvent, TimelineEvent } from "../src/contract/index.ts";
+import { abortCauseOf } from "../src/runner/request-tracker.ts";
+import { createEndStory } from "../src/supervisor/end-story.ts";
+import { createManualTimers } from "./support/manual-timers.ts";
+
+function story() {
+  const clock = createManualTimers();
+  const emitted: TimelineEvent[] = [];
+  const end = createEndStory({
+    emit: (event) => emitted.push(event),
+    holdMs: 500,
+    setTimer: (run, ms) => clock.timers.setTimeout(run, ms),
+    clearTimer: (timer) => clock.timers.clearTimeout(timer as number),
+  });
+  return { end, emitted, clock };
+}
+
+const reset = (t: number, lane = 1): DisconnectEvent => ({
+  t,
+  lane,
+  side: "client",
+  kind: "disconnect",
+  by: "error",
+  message: "ECONNRESET: The socket connection was closed unexpectedly.",
+  bytes: 13,
+  chunks: 1,
+});
+
+const idleAbort = (t: number, lane = 1): AbortEvent => ({
+  t,
+  lane,
+  side: "server",
+  kind: "abort",
+  requestId: 1,
+  version: 1,
+  cause: "idle-timeout",
+  detail: "Bun's idle timeout closed the connection",
+  idleTimeout: { seconds: 2, source: "request" },
+  quietMs: 4_012,
+});
+
+const linked = {
+  cause: "idle-timeout" as const,
+  causeDetail: "Bun's idle timeout (server.timeout(req, 2)) closed it after 4.0 s without a write",
+};
+
+describe("the end story", () => {
+  test("a reset that comes first waits for the server's abort, and then carries its cause", () => {
+    const { end, emitted } = story();
+    end.take(reset(4_010));
+    expect(emitted).toEqual([]);
+    end.take(idleAbort(4_020));
+    expect(emitted).toEqual([{ ...reset(4_010), ...linked }, idleAbort(4_020)]);
+  });
+
+  test("a reset that comes after the abort carries its cause at once", () => {
+    const { end, emitted } = story();
+    end.take(idleAbort(4_000));
+    end.take(reset(4_030));
+    expect(emitted).toEqual([idleAbort(4_000), { ...reset(4_030), ...linked }]);
+  });
+
+  test("with no cause on its way, the reset goes as it is when the hold runs out", () => {
+    const { end, emitted, clock } = story();
+    end.take(reset(100));
+    clock.advance(499);
+    expect(emitted).toEqual([]);
+    clock.advance(1);
+    expect(emitted).toEqual([reset(100)]);
+    expect(clock.pending).toBe(0);
+  });
+
+  test("an abort long before the reset, or on another lane, is not its cause", () => {
+    const { end, emitted, clock } = story();
+    end.take(idleAbort(1_000));
+    end.take(idleAbort(5_000, 2));
+    end.take(reset(5_000));
+    clock.advance(500);
+    expect(emitted).toEqual([idleAbort(1_000), idleAbort(5_000, 2), reset(5_000)]);
+  });
+
+  test("the lane's next event lets a held reset go first, and a flush lets every one go", () => {
+    const { end, emitted } = story();
+    end.take(reset(10));
+    end.take(reset(10, 2));
+    const reconnect: TimelineEvent = { t: 20, lane: 1, side: "client", kind: "reconnect", delayMs: 3_000 };
+    end.take(reconnect);
+    expect(emitted).toEqual([reset(10), reconnect]);
+    end.flush();
+    expect(emitted).toEqual([reset(10), reconnect, reset(10, 2)]);
+  });
+
+  test("a disconnect the client asked for, or a drop, is never held", () => {
+    const { end, emitted } = story();
+    const left: DisconnectEvent = { ...reset(10), by: "client", message: undefined };
+    const dropped: DisconnectEvent = { ...reset(10, 2), by: "drop" };
+    end.take(left);
+    end.take(dropped);
+    expect(emitted).toEqual([left, dropped]);
+  });
+});
+
+describe("why a request's signal aborted", () => {
+  const at = (seconds: number, lastActivityAt: number) => ({
+    idleTimeout: { seconds, source: "default" as const },
+    lastActivityAt,
+  });
+
+  test("quiet for the whole limit: Bun's idle timeout", () => {
+    expect(abortCauseOf(at(10, 1_000), 13_000)).toBe("idle-timeout");
+    expect(abortCauseOf(at(2, 0), 2_000)).toBe("idle-timeout");
+  });
+
+  test("a write within the limit, or no limit at all: the client left", () => {
+    expect(abortCauseOf(at(10, 5_000), 13_000)).toBe("client-left");
+    expect(abortCauseOf(at(0, 0), 600_000)).toBe("client-left");
+  });
+});
