@@ -95,6 +95,9 @@ export function markLookOf(event: TimelineEvent): MarkLook {
     case "error":
       return { role: "error", label: `error: ${clip(event.message)}${lineSuffix(event.line)}`, size: 1 };
     case "abort":
+      if (event.cause === "idle-timeout")
+        return { role: "error", label: `idle timeout (${event.idleTimeout?.seconds ?? "?"} s)`, size: pointSize };
+      if (event.cause === "runner-lost") return { role: "error", label: "runner lost", size: pointSize };
       return { role: "abort", label: "abort", size: pointSize };
     case "cancel":
       return { role: "abort", label: "cancel", size: pointSize };
@@ -148,7 +151,7 @@ export function markLookOf(event: TimelineEvent): MarkLook {
       if (event.by === "drop") return { role: "abort", label: "dropped", size: lifecycleSize };
       return {
         role: event.by === "error" ? "error" : "lifecycle",
-        label: `disconnect by ${event.by}`,
+        label: `disconnect by ${event.by}${event.cause === "idle-timeout" ? ": idle timeout" : event.cause === "runner-lost" ? ": runner lost" : ""}`,
         size: lifecycleSize,
       };
     case "reconnect":
