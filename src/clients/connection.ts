@@ -10,7 +10,8 @@ import {
   type ClientKind,
   type DisconnectBy,
 } from "../contract/index.ts";
-import { chunkEventOf, disconnectEventOf, headersEventOf } from "./read-events.ts";
+import { acceptedEncodings, type ContentDecoder, contentEncodingOf, createContentDecoder } from "./content-decoder.ts";
+import { chunkEventOf, decodedOf, disconnectEventOf, headersEventOf } from "./read-events.ts";
 import { createGatedEmitter } from "./gated-emitter.ts";
 import type { ReadPacer } from "./read-pacer.ts";
 import type { ClientEventSink } from "./types.ts";
@@ -79,26 +80,52 @@ export function openConnection(options: ConnectionOptions): Connection {
   let bytes = 0;
   let chunks = 0;
   let end: ConnectionEnd | undefined;
+  /** For a body with a `Content-Encoding`: its decoder, and the chunks still being decoded. */
+  let decoder: ContentDecoder | undefined;
+  let decoding: Promise<void> = Promise.resolve();
+  /** Settles once the `disconnect` is out (after the chunks still being decoded). */
+  let closed: Promise<void> = Promise.resolve();
 
   /** Records the end, once: whatever ends the connection first is what the timeline shows. */
   function finish(by: DisconnectBy, message?: string, refused = false): ConnectionEnd {
     if (end) return end;
     end = { by, refused };
-    // Folds first, so every chunk and event the client received is on the timeline before the end.
-    chunkEvents.flush();
-    recorder?.reset(by === "server");
-    emit(disconnectEventOf(now(), lane, { by, message, bytes, chunks }));
+    const totals = { by, message, bytes, chunks };
+    // Stamped once the chunks still being decoded are out: the events read from them come before it.
+    const close = () => {
+      // Folds first, so every chunk and event the client received is on the timeline before the end.
+      chunkEvents.flush();
+      recorder?.reset(by === "server");
+      decoder?.close();
+      emit(disconnectEventOf(now(), lane, totals));
+    };
+    if (decoder) closed = decoding.then(close);
+    else close();
     return end;
   }
 
-  /** One piece of the body, as the client read it. */
+  /** One piece of the body, as the client read it (off the wire: still compressed, if it was). */
   function take(value: Uint8Array): void {
     const t = now();
     bytes += value.byteLength;
     chunks++;
-    chunkEvents.record(t, value.byteLength, () => chunkEventOf(t, lane, value));
-    recorder?.feed(value);
     options.readGuard?.read(value.byteLength);
+    if (!decoder) {
+      chunkEvents.record(t, value.byteLength, () => chunkEventOf(t, lane, value));
+      recorder?.feed(value);
+      return;
+    }
+    const { encoding } = decoder;
+    decoding = decoding
+      .then(() => decoder?.decode(value))
+      .then((decoded) => {
+        if (!decoded) return;
+        chunkEvents.record(t, value.byteLength, () => ({
+          ...chunkEventOf(t, lane, value),
+          decoded: decodedOf(encoding, decoded),
+        }));
+        if (decoded.bytes.byteLength > 0) recorder?.feed(decoded.bytes);
+      });
   }
 
   /** Drops the connection as a broken network would, by the lane's `dropAfterBytes`. */
@@ -111,12 +138,15 @@ export function openConnection(options: ConnectionOptions): Connection {
   async function run(): Promise<ConnectionEnd> {
     const sentAt = now();
     try {
+      const offersEncodings = options.headers.some(([name]) => name.toLowerCase() === "accept-encoding");
       const response = await fetch(options.url, {
         method: options.method,
-        headers: options.headers,
+        // Offered as a browser or Bun's own fetch offers them, and read undecoded: the wire is what is shown.
+        headers: offersEncodings ? options.headers : [...options.headers, ["accept-encoding", acceptedEncodings]],
         body: options.body,
         signal: abort.signal,
-      });
+        decompress: false,
+      } as RequestInit);
       if (end) return end;
       const t = now();
       emit(headersEventOf(t, lane, response, sentAt));
@@ -127,6 +157,8 @@ export function openConnection(options: ConnectionOptions): Connection {
         return refused;
       }
       recorder = options.recorderFor(response);
+      const encoding = contentEncodingOf(response.headers.get("content-encoding"));
+      if (encoding) decoder = createContentDecoder(encoding);
       if (response.body) {
         const reader = response.body.getReader();
         if (dropAfterBytes === 0) return drop();
@@ -171,7 +203,10 @@ export function openConnection(options: ConnectionOptions): Connection {
     ...(options.slow ? { slow: options.slow.behaviour } : {}),
   });
   pacer?.start();
-  const ended = run();
+  const ended = run().then(async (connectionEnd) => {
+    await closed;
+    return connectionEnd;
+  });
 
   return {
     ended,

@@ -45,6 +45,20 @@ function openNotes(event: OpenEvent): string {
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const contentType = (headers: Record<string, string>) => (headers["content-type"] ? ` ${headers["content-type"]}` : "");
+/**
+ * What a `Content-Encoding` on an event stream means for its events: a compressor emits bytes when
+ * its buffer fills or it is flushed, so events arrive late and in clumps (CompressionStream, and
+ * proxies that compress), unless every event is flushed.
+ */
+function encodingNote(headers: Record<string, string>): string {
+  const encoding = headers["content-encoding"];
+  if (!encoding || encoding === "identity") return "";
+  const type = headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
+  const stream = type === "text/event-stream" || type === "application/x-ndjson" || type === "application/jsonl";
+  return stream
+    ? `, ${encoding}-encoded: events are read from the decoded bytes, and arrive only when the compressor flushes (late and in clumps, through CompressionStream or a compressing proxy)`
+    : `, ${encoding}-encoded`;
+}
 const at = (line: number | undefined) => (line === undefined ? "" : ` (line ${line})`);
 
 /** The detail column, and the colour the kind is shown in. */
@@ -124,10 +138,16 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
       };
     case "headers":
       return {
-        detail: `${event.status}${contentType(event.headers)}, first byte after ${ms(event.ttfbMs)}`,
+        detail: `${event.status}${contentType(event.headers)}, first byte after ${ms(event.ttfbMs)}${encodingNote(event.headers)}`,
         colour: "cyan",
       };
     case "chunk":
+      if (event.decoded) {
+        const { encoding, bytes, error } = event.decoded;
+        const decoded =
+          error === undefined ? `${bytes} B ${visiblePreview(event.decoded)}` : `not ${encoding}: ${error}`;
+        return { detail: `${event.bytes} B ${encoding} → ${decoded}`, colour: error === undefined ? "reset" : "red" };
+      }
       return { detail: `${event.bytes} B ${visiblePreview(event)}`, colour: "reset" };
     case "sse":
       return {

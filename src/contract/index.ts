@@ -232,6 +232,8 @@ export {
   type ClientEvent,
   type ClientKind,
   clientKinds,
+  type ContentEncoding,
+  contentEncodings,
   type DisconnectBy,
   disconnectBys,
   type DisconnectEvent,

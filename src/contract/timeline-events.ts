@@ -364,12 +364,30 @@ export interface HeadersEvent extends EventAt<"client", "headers"> {
   ttfbMs: number;
 }
 
+/** The `Content-Encoding`s a client undoes beside the wire bytes. */
+export const contentEncodings = ["gzip", "deflate", "br", "zstd"] as const;
+export type ContentEncoding = (typeof contentEncodings)[number];
+
 export interface ChunkEvent extends EventAt<"client", "chunk"> {
+  /** The bytes as they came off the wire (still compressed, for a body with a `Content-Encoding`). */
   bytes: number;
   /** The chunk as text, exact up to the preview limit (a leading U+FEFF is kept). */
   text: string;
   /** See `WriteEvent.base64`. */
   base64?: string | undefined;
+  /**
+   * For a body with a `Content-Encoding`: what this chunk decoded to (SSE and JSON lines are read
+   * from these bytes). A chunk may decode to nothing yet; `error` once the body could not be decoded.
+   */
+  decoded?:
+    | {
+        encoding: ContentEncoding;
+        bytes: number;
+        text: string;
+        base64?: string | undefined;
+        error?: string | undefined;
+      }
+    | undefined;
 }
 
 export interface SseEvent extends EventAt<"client", "sse"> {

@@ -36,7 +36,7 @@ export const eventFields = {
   folded: ["requestId", "of", "count", "bytes", "since"],
   open: ["client", "method", "url", "attempt", "external", "slow"],
   headers: ["status", "headers", "ttfbMs"],
-  chunk: ["bytes", "text", "base64"],
+  chunk: ["bytes", "text", "base64", "decoded"],
   sse: ["event", "id", "lastEventId", "data"],
   "sse-comment": ["text"],
   "sse-retry": ["ms", "reset"],
