@@ -4,6 +4,7 @@
  * two servers' answers can be compared in.
  */
 
+import http from "node:http";
 import { join } from "node:path";
 
 const oracleFixture = join(import.meta.dir, "..", "fixtures", "frameworks", "oracle-fixture.ts");
@@ -51,18 +52,48 @@ export async function startOracle(fixture: string) {
 const framing = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "date"]);
 
 /**
- * What a client receives from `url`: status, the message's headers and the body's bytes as text,
- * with the server's own host written as `<host>` (a 404 page may name the URL it was asked for).
+ * What a client receives from `url`: status, the message's headers and the body's bytes exactly as
+ * they came off the wire (`node:http` does not decode a `Content-Encoding`, unlike `fetch`), as
+ * text when they are UTF-8 and as base64 when they are not, with the server's own host written as
+ * `<host>` (a 404 page may name the URL it was asked for).
  */
 export async function answerOf(
   url: string,
   init?: RequestInit,
 ): Promise<{ status: number; headers: Record<string, string>; body: string }> {
-  const response = await fetch(url, init);
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    if (!framing.has(name)) headers[name] = value;
-  });
-  const body = await response.text();
-  return { status: response.status, headers, body: body.replaceAll(new URL(url).host, "<host>") };
+  const { promise, resolve, reject } = Promise.withResolvers<{
+    status: number;
+    headers: Record<string, string>;
+    body: string;
+  }>();
+  const requestHeaders = new Headers(init?.headers);
+  const body = typeof init?.body === "string" ? init.body : undefined;
+  const request = http.request(
+    url,
+    { method: init?.method ?? "GET", headers: Object.fromEntries(requestHeaders), timeout: 10_000 },
+    (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", reject);
+      response.on("end", () => {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (!framing.has(name) && value !== undefined)
+            headers[name] = Array.isArray(value) ? value.join(", ") : value;
+        }
+        const bytes = Buffer.concat(chunks);
+        const text = bytes.toString("utf8");
+        const exact = Buffer.from(text, "utf8").equals(bytes);
+        resolve({
+          status: response.statusCode ?? 0,
+          headers,
+          body: exact ? text.replaceAll(new URL(url).host, "<host>") : `base64:${bytes.toString("base64")}`,
+        });
+      });
+    },
+  );
+  request.on("timeout", () => request.destroy(new Error(`no answer from ${url} within 10 s`)));
+  request.on("error", reject);
+  request.end(body);
+  return promise;
 }
