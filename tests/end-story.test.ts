@@ -119,6 +119,32 @@ describe("why a request's signal aborted", () => {
 
   test("a write within the limit, or no limit at all: the client left", () => {
     expect(abortCauseOf(at(10, 5_000), 13_000)).toBe("client-left");
+    expect(abortCauseOf(at(10, 4_100), 13_000)).toBe("client-left");
+    expect(abortCauseOf(at(10, 4_000), 13_000)).toBe("idle-timeout");
     expect(abortCauseOf(at(0, 0), 600_000)).toBe("client-left");
+  });
+});
+
+describe("the client's own disconnect has the last word", () => {
+  test("an abort the runner took for an idle timeout, just after the client left by itself, is the client leaving", () => {
+    const { end, emitted } = story();
+    const left: DisconnectEvent = { ...reset(9_500), by: "client", message: undefined };
+    const cancel: TimelineEvent = {
+      t: 9_502,
+      lane: 1,
+      side: "server",
+      kind: "cancel",
+      requestId: 1,
+      version: 1,
+      reason: "Bun's idle timeout closed the connection; Bun called return() on the body",
+    };
+    end.take(left);
+    end.take(idleAbort(9_501));
+    end.take(cancel);
+    expect(emitted).toEqual([
+      left,
+      { t: 9_501, lane: 1, side: "server", kind: "abort", requestId: 1, version: 1, cause: "client-left" },
+      { ...cancel, reason: "the client went away; Bun called return() on the body" },
+    ]);
   });
 });

@@ -123,7 +123,13 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
     case "cancel":
       return { detail: event.reason, colour: "yellow" };
     case "cleanup":
-      return { detail: `${event.via} finished ${ms(event.afterMs)} after the client left`, colour: "green" };
+      return {
+        detail:
+          event.via === "timer-cleared"
+            ? `the snippet cleared its request's timer ${ms(event.afterMs)} after the client left`
+            : `${event.via} finished ${ms(event.afterMs)} after the client left`,
+        colour: "green",
+      };
     case "leak":
       return { detail: `${event.what}${at(event.line)}: ${event.detail}`, colour: "red" };
     case "folded":

@@ -99,6 +99,11 @@ export const cleanupVias = [
    * A `close` (or `aborted`) listener the handler put on a `node:http` request or response ran after the client left.
    */
   "close-listener",
+  /**
+   * The snippet cleared an interval or timeout its request had started, after the request was
+   * aborted: cleanup reached some other way, such as h3's `onClosed` callback.
+   */
+  "timer-cleared",
 ] as const;
 export type CleanupVia = (typeof cleanupVias)[number];
 

@@ -51,6 +51,8 @@ export interface RequestContext {
   pendingCleanups: number;
   /** Set once the body was cancelled. */
   cancelled?: boolean;
+  /** Set once a cleanup was recorded. */
+  cleanedUp?: boolean;
   /** Set once a timer created after the client left was reported: one report tells the story. */
   reportedLateTimer?: boolean;
   /** Settling waits once for the timeouts pending when the client left: `waiting` while it does, then `waited`. */
@@ -84,13 +86,16 @@ export interface RequestTrackerOptions {
 export type WithoutCommon<E> = E extends ServerEvent ? Omit<E, "t" | "lane" | "side" | "requestId" | "version"> : never;
 
 /**
- * Why a request's signal aborted at `at`: Bun's idle timeout when nothing went out for at least
- * the request's limit (Bun's timer is coarse and fires late, never early: the default 10 s closes
- * a quiet stream at about 12 s), otherwise the client leaving.
+ * Why a request's signal aborted at `at`: Bun's idle timeout when nothing went out for about the
+ * request's limit, otherwise the client leaving. Bun's idle timer is coarse (Bun 1.4.5, measured:
+ * a 2 s limit closed quiet streams after 1.7 to 4.0 s, a 10 s limit after 10.0 to 12.0 s), so a
+ * quiet stretch from a second short of the limit on counts. Where the client's own disconnect is
+ * on the timeline too, the end story (`src/supervisor/end-story.ts`) has the last word.
  */
 export function abortCauseOf(ctx: Pick<RequestContext, "idleTimeout" | "lastActivityAt">, at: number): EndCause {
   const { seconds } = ctx.idleTimeout;
-  return seconds > 0 && at - ctx.lastActivityAt >= seconds * 1_000 ? "idle-timeout" : "client-left";
+  if (seconds <= 0) return "client-left";
+  return at - ctx.lastActivityAt >= Math.max(500, (seconds - 1) * 1_000) ? "idle-timeout" : "client-left";
 }
 
 /** What the timeline says about an idle timeout: what happened, and the cures. */
@@ -479,7 +484,10 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       hold(
         ctx,
         done,
-        () => record(ctx, { kind: "cleanup", afterMs: now() - from, via }),
+        () => {
+          ctx.cleanedUp = true;
+          record(ctx, { kind: "cleanup", afterMs: now() - from, via });
+        },
         () => leak(ctx, what, line, `${waitingFor} has not finished ${graceMs} ms after the client left`),
       );
     },
@@ -489,6 +497,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
     },
 
     cleanedUp(ctx: RequestContext, via: CleanupVia): void {
+      ctx.cleanedUp = true;
       record(ctx, { kind: "cleanup", afterMs: now() - (ctx.abortedAt ?? now()), via });
     },
 

@@ -6,11 +6,14 @@
 
 import { nativeClearInterval, nativeClearTimeout, nativeSetInterval, nativeSetTimeout } from "./native-globals.ts";
 import { requestStorage, type RequestContext, type RequestTracker, type TrackedTimer } from "./request-tracker.ts";
-import { callerLine } from "./snippet-paths.ts";
+import { calledBySnippet, callerLine } from "./snippet-paths.ts";
 
 type TimerHandle = ReturnType<typeof setTimeout>;
 
-export function installTimerTracking(now: () => number, tracker: Pick<RequestTracker, "timerCreated">): void {
+export function installTimerTracking(
+  now: () => number,
+  tracker: Pick<RequestTracker, "timerCreated" | "cleanedUp">,
+): void {
   const owners = new WeakMap<object, { ctx: RequestContext; timer: TrackedTimer }>();
 
   function forget(handle: unknown): void {
@@ -50,11 +53,35 @@ export function installTimerTracking(now: () => number, tracker: Pick<RequestTra
     return handle;
   };
 
+  /** The request a timer belongs to, if that request was aborted and has no cleanup on the timeline yet. */
+  function abortedOwner(handle: unknown): RequestContext | undefined {
+    if (handle === null || typeof handle !== "object") return undefined;
+    const ctx = owners.get(handle)?.ctx;
+    return ctx && ctx.abortedAt !== undefined && !ctx.websocket && !ctx.cleanedUp ? ctx : undefined;
+  }
+
+  /**
+   * The snippet clearing a timer of an aborted request is its cleanup running, however it was
+   * reached (h3's `onClosed`, a framework's own close hook). Seen a turn later, so a clear inside a
+   * cleanup the timeline already follows (a stream's `cancel`, a generator's `finally`, an abort
+   * listener) is told once, as that one.
+   */
+  function cleanupRan(ctx: RequestContext): void {
+    queueMicrotask(() => {
+      if (!ctx.cleanedUp && ctx.pendingCleanups === 0) tracker.cleanedUp(ctx, "timer-cleared");
+    });
+  }
+
+  // `calledBySnippet` is asked here, where the snippet's frame is the caller's caller.
   const clearTimeoutTracked = (handle?: TimerHandle | number | string) => {
+    const ctx = abortedOwner(handle);
+    if (ctx && calledBySnippet()) cleanupRan(ctx);
     forget(handle);
     nativeClearTimeout(handle as TimerHandle);
   };
   const clearIntervalTracked = (handle?: TimerHandle | number | string) => {
+    const ctx = abortedOwner(handle);
+    if (ctx && calledBySnippet()) cleanupRan(ctx);
     forget(handle);
     nativeClearInterval(handle as TimerHandle);
   };

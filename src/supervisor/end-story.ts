@@ -4,6 +4,10 @@
  * (Bun's idle timeout, the runner going away), so the reset on the client's lane and the abort on
  * the server's point at the same thing.
  *
+ * A server abort the runner put down to an idle timeout, on a lane whose client had just
+ * disconnected by itself, is the client leaving after all (Bun's idle timer is coarse, so a quiet
+ * stream a client leaves near the limit looks the same from the server).
+ *
  * The two sides reach the driving process on different paths (the client's in-process, the
  * runner's over IPC in batches), in either order: a disconnect that has no cause yet is held for a
  * moment, and let go as it is when none comes, when its lane has anything else to say, or when
@@ -29,6 +33,9 @@ export interface EndStoryOptions {
 
 type ServerCause = { t: number; cause: Exclude<EndCause, "client-left">; detail: string };
 
+/** How the runner's cancel of a request closed by Bun's idle timeout begins (`request-tracker.ts`). */
+const idleCancel = /^Bun's idle timeout closed the connection/;
+
 /** Longer than the runner's IPC batching and a busy turn of the host's event loop. */
 const defaultHoldMs = 500;
 
@@ -40,6 +47,10 @@ export function createEndStory(options: EndStoryOptions): EndStory {
   /** The latest server-side end with a cause of its own, per lane. */
   const causes = new Map<number, ServerCause>();
   const held = new Map<number, { event: DisconnectEvent; timer: unknown }>();
+  /** When each lane's client last disconnected by itself (or dropped the connection). */
+  const leftAt = new Map<number, number>();
+  /** Requests whose abort was the client leaving after all: their cancel says so too. */
+  const clientLeft = new Set<number>();
 
   function release(lane: number, cause?: ServerCause): void {
     const waiting = held.get(lane);
@@ -51,6 +62,20 @@ export function createEndStory(options: EndStoryOptions): EndStory {
 
   return {
     take(event: TimelineEvent): void {
+      if (event.side === "server" && event.kind === "abort" && event.cause === "idle-timeout") {
+        const left = leftAt.get(event.lane);
+        if (left !== undefined && event.t - left >= 0 && event.t - left <= holdMs) {
+          const { detail: _detail, idleTimeout: _idleTimeout, quietMs: _quietMs, ...abort } = event;
+          clientLeft.add(event.requestId);
+          emit({ ...abort, cause: "client-left" });
+          return;
+        }
+      }
+      if (event.side === "server" && event.kind === "cancel" && clientLeft.has(event.requestId)) {
+        clientLeft.delete(event.requestId);
+        emit({ ...event, reason: event.reason.replace(idleCancel, "the client went away") });
+        return;
+      }
       if (event.side === "server" && event.kind === "abort") {
         if (event.cause !== undefined && event.cause !== "client-left") {
           const cause: ServerCause = { t: event.t, cause: event.cause, detail: shortDetail(event) };
@@ -67,6 +92,8 @@ export function createEndStory(options: EndStoryOptions): EndStory {
       }
       // Anything else on the lane comes after its disconnect: let the disconnect go first.
       release(event.lane);
+      if (event.kind === "disconnect" && (event.by === "client" || event.by === "drop"))
+        leftAt.set(event.lane, event.t);
       if (event.kind !== "disconnect" || event.by === "client" || event.by === "drop") {
         emit(event);
         return;
