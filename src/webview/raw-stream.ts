@@ -35,6 +35,14 @@ export function chunkItem(event: ChunkEvent, index: number, t: number): RawItem 
   return { kind: "chunk", bytes, total: event.bytes, t, index };
 }
 
+/** What a chunk of a compressed body decoded to, as an item of the lane's decoded stream; undefined for a plain body. */
+export function decodedItem(event: ChunkEvent, index: number, t: number): RawItem | undefined {
+  const decoded = event.decoded;
+  if (!decoded) return undefined;
+  const bytes = decoded.base64 === undefined ? encoder.encode(decoded.text) : fromBase64(decoded.base64);
+  return { kind: "chunk", bytes, total: decoded.bytes, t, index };
+}
+
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const joined = new Uint8Array(a.length + b.length);
   joined.set(a);

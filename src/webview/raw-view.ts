@@ -7,7 +7,7 @@
 import { byteEscape } from "../contract/index.ts";
 import { appendVisible, element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
-import { chunkItem, rawHexRows, rawSegments, type RawItem } from "./raw-stream.ts";
+import { chunkItem, decodedItem, rawHexRows, rawSegments, type RawItem } from "./raw-stream.ts";
 
 /** Bytes kept per lane; a stream larger than this shows its end. */
 const maxBytes = 128 * 1024;
@@ -21,6 +21,10 @@ const linesPerBlock = 48;
 
 interface LaneBytes {
   items: RawItem[];
+  /** For a body with a `Content-Encoding`: what each chunk decoded to, in the same order. */
+  decoded: RawItem[];
+  /** The body's encoding, once a chunk said. */
+  encoding?: string | undefined;
   /** Bytes the items hold. */
   bytes: number;
   /** Chunks received so far (folded ones too), to number the next one. */
@@ -44,7 +48,11 @@ export interface RawView {
 export function createRawView(container: HTMLElement, store: EventStore): RawView {
   const picker = element("select", { "aria-label": "Client lane for the raw stream" });
   const mode = element("select", { "aria-label": "Show the raw stream as" });
-  mode.append(element("option", { value: "text" }, "Text"), element("option", { value: "hex" }, "Hex"));
+  mode.append(
+    element("option", { value: "text" }, "Text"),
+    element("option", { value: "hex" }, "Hex"),
+    element("option", { value: "decoded" }, "Decoded"),
+  );
   const note = element("span", { class: "raw-note" });
   const pre = element("div", {
     class: "raw-stream",
@@ -162,17 +170,27 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
     pre.replaceChildren();
     if (lane) {
       if (mode.value === "hex") drawHex(lane.items);
+      else if (mode.value === "decoded" && lane.encoding) drawText(lane.decoded);
       else drawText(lane.items);
     }
-    const dropped = lane?.dropped ? `the first ${lane.dropped} chunks are no longer kept` : "";
-    note.textContent = dropped;
+    const notes = [
+      lane?.encoding === undefined
+        ? mode.value === "decoded"
+          ? "no Content-Encoding: the bytes on the wire are the text"
+          : ""
+        : mode.value === "decoded"
+          ? `decoded from ${lane.encoding}; the wire carried the compressed bytes`
+          : `${lane.encoding} on the wire: choose Decoded to read it`,
+      lane?.dropped ? `the first ${lane.dropped} chunks are no longer kept` : "",
+    ];
+    note.textContent = notes.filter((text) => text !== "").join("; ");
     lastDrawMs = performance.now() - started;
   }
 
   function laneOf(number: number): LaneBytes {
     let lane = lanes.get(number);
     if (!lane) {
-      lane = { items: [], bytes: 0, chunks: 0, dropped: 0 };
+      lane = { items: [], decoded: [], bytes: 0, chunks: 0, dropped: 0 };
       lanes.set(number, lane);
       picker.append(element("option", { value: String(number) }, `#${number}`));
     }
@@ -190,6 +208,12 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
       }
     }
     if (drop > 0) lane.items.splice(0, drop);
+    // The decoded stream keeps the chunks the wire stream still has.
+    const first = lane.items.find((item) => item.kind === "chunk");
+    if (first?.kind === "chunk") {
+      const keep = lane.decoded.findIndex((item) => item.kind === "chunk" && item.index >= first.index);
+      if (keep > 0) lane.decoded.splice(0, keep);
+    }
   }
 
   picker.addEventListener("change", show);
@@ -205,15 +229,22 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
           lane.chunks++;
           const item = chunkItem(event, lane.chunks, event.t - store.timelineStart);
           lane.items.push(item);
+          const decoded = decodedItem(event, lane.chunks, event.t - store.timelineStart);
+          if (decoded) {
+            lane.decoded.push(decoded);
+            lane.encoding = event.decoded?.encoding;
+          }
           if (item.kind === "chunk") lane.bytes += item.bytes.length;
           changed.add(event.lane);
         } else if (event.kind === "folded" && event.of === "chunk") {
           const lane = laneOf(event.lane);
           lane.chunks += event.count;
           lane.items.push({ kind: "folded", count: event.count, bytes: event.bytes });
+          lane.decoded.push({ kind: "folded", count: event.count, bytes: event.bytes });
           changed.add(event.lane);
         } else if (event.kind === "open" && event.attempt > 1 && lanes.has(event.lane)) {
           laneOf(event.lane).items.push({ kind: "connection", attempt: event.attempt });
+          laneOf(event.lane).decoded.push({ kind: "connection", attempt: event.attempt });
         }
       }
       for (const number of changed) trim(laneOf(number));
