@@ -55,7 +55,10 @@ describe("a library's own streams are not the response's writes", () => {
   test("the AI SDK's UI message stream: its SSE lines are the writes, and the end comes after the last", async () => {
     const { events } = await traceSnippet({ snippetPath: join(wire, "ai-sdk-ui-message-stream.ts") });
     const writes = ofKind(events, "write");
-    expect(writes.every((event) => event.via === "pipe" && event.text.startsWith("data: "))).toBe(true);
+    // The SDK's own object streams are neither the wire nor the snippet's: not drawn at all.
+    expect(writes.every((event) => event.via === "pipe" && event.text.startsWith("data: ") && !event.upstream)).toBe(
+      true,
+    );
     expect(writes.at(-1)?.text).toBe("data: [DONE]\n\n");
     const [end] = ofKind(events, "end");
     expect([end?.writes, end?.bytes]).toEqual([writes.length, ofKind(events, "disconnect")[0]?.bytes]);
@@ -83,6 +86,15 @@ describe("a library's own streams are not the response's writes", () => {
     expect(ofKind(events, "sse").map((event) => event.data)).toEqual(["one", "two", "three"]);
     const [end] = ofKind(events, "end");
     expect(ofKind(events, "disconnect").map((event) => event.bytes)).toEqual([end?.bytes ?? -1]);
-    expect(ofKind(events, "write").map((event) => event.via)).toEqual(ofKind(events, "write").map(() => "pipe"));
+    // The server side shows both: what the handler wrote into its stream, and the gzip bytes on the wire.
+    const writes = ofKind(events, "write").map(({ via, upstream, bytes }) => ({ via, upstream, bytes }));
+    expect(writes.filter((write) => write.upstream)).toEqual([
+      { via: "enqueue", upstream: true, bytes: 11 },
+      { via: "enqueue", upstream: true, bytes: 11 },
+      { via: "enqueue", upstream: true, bytes: 13 },
+    ]);
+    const onWire = writes.filter((write) => !write.upstream);
+    expect(onWire.every((write) => write.via === "pipe")).toBe(true);
+    expect(onWire.reduce((sum, write) => sum + write.bytes, 0)).toBe(end?.bytes ?? -1);
   }, 20_000);
 });

@@ -47,7 +47,8 @@ export function wireTotalProblems(events: readonly TimelineEvent[]): string[] {
     { lane: number; writes: number; bytes: number; end?: { writes: number; bytes: number } }
   >();
   for (const event of events) {
-    if (event.side !== "server") continue;
+    // The handler's writes upstream of a transform are not the wire's (`WriteEvent.upstream`).
+    if (event.side !== "server" || ("upstream" in event && event.upstream)) continue;
     if (event.kind === "request") requests.set(event.requestId, { lane: event.lane, writes: 0, bytes: 0 });
     const request = "requestId" in event && event.requestId !== undefined ? requests.get(event.requestId) : undefined;
     if (!request) continue;

@@ -103,6 +103,11 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
       return { detail: `${event.status}${contentType(event.headers)} (${event.body} body)`, colour: "blue" };
     case "write": {
       const waited = event.waitedMs !== undefined && event.waitedMs >= 1 ? `, waited ${ms(event.waitedMs)}` : "";
+      if (event.upstream)
+        return {
+          detail: `${event.bytes} B by ${event.via} into the handler's own stream, upstream of the wire ${visiblePreview(event)}`,
+          colour: "dim",
+        };
       return { detail: `${event.bytes} B by ${event.via}${waited} ${visiblePreview(event)}`, colour: "reset" };
     }
     case "end":
@@ -134,7 +139,7 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
       return { detail: `${event.what}${at(event.line)}: ${event.detail}`, colour: "red" };
     case "folded":
       return {
-        detail: `${event.count} ${event.of} events (${event.bytes} B) over ${ms(event.t - event.since)}, folded`,
+        detail: `${event.count} ${event.upstream ? "upstream " : ""}${event.of} events (${event.bytes} B) over ${ms(event.t - event.since)}, folded`,
         colour: "dim",
       };
     case "open":

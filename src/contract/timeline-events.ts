@@ -283,6 +283,13 @@ export interface WriteEvent extends ServerEventAt<"write"> {
   base64?: string | undefined;
   /** How long the previous write waited for the client to drain (async iterable bodies). */
   waitedMs?: number | undefined;
+  /**
+   * Written by the handler into its own stream that the response's body reads through a
+   * transform (`pipeThrough(new CompressionStream("gzip"))`, `TextEncoderStream`): what the handler
+   * wrote, not what went on the wire. The wire's writes are the body's own; the `end` counts only
+   * those.
+   */
+  upstream?: true | undefined;
 }
 
 export interface EndEvent extends ServerEventAt<"end"> {
@@ -340,6 +347,8 @@ export interface FoldedEvent extends EventAt<Side, "folded"> {
   bytes: number;
   /** Time of the first folded event; `t` is the time of the last. */
   since: number;
+  /** Folded writes were upstream of the wire (see `WriteEvent.upstream`). */
+  upstream?: true | undefined;
 }
 
 // --- client lanes ------------------------------------------------------------------------------

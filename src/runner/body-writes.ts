@@ -8,8 +8,10 @@
  * reach the wire as they are, so they are not the response's writes. A source's writes are held
  * until the handler returns its response: if the response's body is this source, they are
  * recorded then (no earlier than the response head, since no body byte goes out before it) and
- * every later one as it comes; otherwise they are dropped and the response's own body is followed
- * instead (`instrument-body.ts`).
+ * every later one as it comes; otherwise the response's own body is followed instead
+ * (`instrument-body.ts`), and the source's writes are dropped, or, for a stream the snippet built
+ * itself (which a transform such as `CompressionStream` then reads), kept as `upstream` writes:
+ * what the handler wrote, beside what went on the wire.
  */
 
 import type { WriteVia } from "../contract/index.ts";
@@ -24,7 +26,7 @@ export interface BodyWrites {
   error(error: unknown): void;
   /** This source is the response's body: what it wrote so far is recorded now, and the rest as it comes. */
   bindToWire(): void;
-  /** This source is not the response's body: nothing it writes is a write of the response. */
+  /** This source is not the response's body: nothing it writes is a write of the response (see `upstream`). */
   discard(): void;
   /** Whether this source's writes are the response's (once bound). */
   readonly onWire: boolean;
@@ -43,15 +45,18 @@ export interface BodyWritesOptions {
   ctx: RequestContext;
   /** Turns an error's stack into what the timeline shows. */
   readable: (stack: string | undefined) => string | undefined;
+  /** The snippet built this source itself: if it is not the body, its writes are kept as upstream writes. */
+  snippetsOwn?: boolean | undefined;
 }
 
-export function createBodyWrites({ tracker, ctx, readable }: BodyWritesOptions): BodyWrites {
-  let state: "held" | "wire" | "discarded" = "held";
+export function createBodyWrites({ tracker, ctx, readable, snippetsOwn }: BodyWritesOptions): BodyWrites {
+  let state: "held" | "wire" | "upstream" | "discarded" = "held";
   let held: Held[] = [];
   return {
     write(chunk, via, waitedMs, t) {
       if (state === "wire") tracker.write(ctx, chunk, via, waitedMs, t);
       else if (state === "held") held.push({ kind: "write", chunk, via, waitedMs, t: t ?? tracker.now() });
+      else if (state === "upstream") tracker.upstreamWrite(ctx, chunk, via, t);
     },
     end() {
       if (state === "wire") tracker.end(ctx);
@@ -75,7 +80,9 @@ export function createBodyWrites({ tracker, ctx, readable }: BodyWritesOptions):
     },
     discard() {
       if (state !== "held") return;
-      state = "discarded";
+      state = snippetsOwn ? "upstream" : "discarded";
+      if (snippetsOwn)
+        for (const item of held) if (item.kind === "write") tracker.upstreamWrite(ctx, item.chunk, item.via, item.t);
       held = [];
     },
     get onWire() {

@@ -17,7 +17,7 @@
 import { type BodyWrites, createBodyWrites } from "./body-writes.ts";
 import { NativeReadableStream, NativeResponse } from "./native-globals.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
-import { callerLine } from "./snippet-paths.ts";
+import { calledBySnippet, callerLine } from "./snippet-paths.ts";
 
 /** What a Response's body is, as the playground saw it being built. */
 type BodyKind =
@@ -66,8 +66,8 @@ export function installBodyInstrumentation(
   const undecided = new WeakMap<RequestContext, Set<BodyWrites>>();
 
   /** The writes of a source `ctx` built: held until the handler returns, dropped if it is built after that. */
-  function writesOf(ctx: RequestContext): BodyWrites {
-    const writes = createBodyWrites({ tracker, ctx, readable });
+  function writesOf(ctx: RequestContext, snippetsOwn = false): BodyWrites {
+    const writes = createBodyWrites({ tracker, ctx, readable, snippetsOwn });
     if (ctx.phase !== "handling") writes.discard();
     else {
       const sources = undecided.get(ctx) ?? new Set<BodyWrites>();
@@ -296,7 +296,11 @@ export function installBodyInstrumentation(
   class PlaygroundReadableStream<R = unknown> extends NativeReadableStream<R> {
     constructor(source?: Bun.UnderlyingSource<R> | null, strategy?: QueuingStrategy<R>) {
       const ctx = requestStorage.getStore();
-      const writes = ctx !== undefined && source !== null && typeof source === "object" ? writesOf(ctx) : undefined;
+      // Whether the snippet itself wrote `new ReadableStream(...)`: asked here, where its frame is the caller.
+      const writes =
+        ctx !== undefined && source !== null && typeof source === "object"
+          ? writesOf(ctx, calledBySnippet())
+          : undefined;
       // Direct sources are outside the standard typings; Bun's constructor takes both kinds.
       const given = (ctx && writes ? followSource(ctx, source as Source, writes) : (source ?? undefined)) as
         | Bun.UnderlyingSource<R>

@@ -59,6 +59,8 @@ export interface RequestContext {
   timeoutWait?: "waiting" | "waited";
   phase: "handling" | "streaming" | "finished" | "settled";
   readonly gate: FloodGate;
+  /** Flood control for the handler's writes upstream of the wire (see `RequestTracker.upstreamWrite`), made when first needed. */
+  upstreamGate?: FloodGate;
   /** Records a fold the gate closed: made once per request, not once per write. */
   readonly onFold: (fold: Fold) => void;
   /**
@@ -151,6 +153,11 @@ export interface RequestTracker {
   setIdleTimeout(ctx: RequestContext, seconds: number, source: IdleTimeoutSource): void;
   /** The body produced a chunk at `t`. Hot path: keep it lean. */
   write(ctx: RequestContext, chunk: unknown, via: WriteVia, waitedMs?: number, t?: number): void;
+  /**
+   * The handler wrote into its own stream, which the response's body reads through a transform:
+   * recorded as `upstream`, not counted in the body's writes.
+   */
+  upstreamWrite(ctx: RequestContext, chunk: unknown, via: WriteVia, t?: number): void;
   /** A whole (non-streaming) body was sent. */
   whole(ctx: RequestContext, chunk: unknown): void;
   /** The body ended: what flood control still holds is recorded, then the `end`. */
@@ -216,8 +223,9 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
     emit({ t, lane: ctx.lane, side: "server", requestId: ctx.requestId, version, ...fields } as ServerEvent);
   }
 
-  function recordFold(ctx: RequestContext, fold: Fold, of: FoldableKind = "write"): void {
+  function recordFold(ctx: RequestContext, fold: Fold, of: FoldableKind = "write", upstream = false): void {
     emit({
+      ...(upstream ? { upstream: true as const } : {}),
       t: fold.until,
       lane: ctx.lane,
       side: "server",
@@ -320,6 +328,8 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
     if (ctx.phase === "finished" || ctx.phase === "settled") return;
     const fold = ctx.gate.flush();
     if (fold) recordFold(ctx, fold);
+    const upstream = ctx.upstreamGate?.flush();
+    if (upstream) recordFold(ctx, upstream, "write", true);
     ctx.phase = "finished";
     maybeSettle(ctx);
   }
@@ -434,6 +444,13 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       if (ctx.gate.admit(t, bytes, ctx.onFold)) {
         record(ctx, { kind: "write", bytes, ...chunkPreview(chunk), via, waitedMs }, t);
       }
+    },
+
+    upstreamWrite(ctx: RequestContext, chunk: unknown, via: WriteVia, t = now()): void {
+      ctx.upstreamGate ??= createFloodGate();
+      const bytes = chunkBytes(chunk);
+      if (ctx.upstreamGate.admit(t, bytes, (fold) => recordFold(ctx, fold, "write", true)))
+        record(ctx, { kind: "write", bytes, ...chunkPreview(chunk), via, upstream: true }, t);
     },
 
     whole(ctx: RequestContext, chunk: unknown): void {

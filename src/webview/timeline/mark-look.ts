@@ -89,6 +89,9 @@ export function markLookOf(event: TimelineEvent): MarkLook {
     case "response":
       return { role: "lifecycle", label: `${event.status}`, size: lifecycleSize };
     case "write":
+      // The handler's own writes into a transform the body reads through: drawn faint, they are not the wire's.
+      if (event.upstream)
+        return { role: "folded", label: `upstream ${formatBytes(event.bytes)}`, size: sizeForBytes(event.bytes) };
       return { role: "write", label: formatBytes(event.bytes), size: sizeForBytes(event.bytes) };
     case "end":
       return { role: "lifecycle", label: `end, ${event.writes} writes`, size: lifecycleSize };
