@@ -6,34 +6,68 @@
 
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import OpenAI from "openai";
 import { traceSnippet } from "../src/supervisor/trace.ts";
 import { answerOf, startOracle } from "./support/oracle.ts";
 import { runnerPerTest } from "./support/test-runner.ts";
 import { ofKind, traceSource } from "./support/timeline.ts";
 
 const startRunner = runnerPerTest();
-const wire = join(import.meta.dir, "fixtures", "wire");
+const fixtures = join(import.meta.dir, "fixtures");
+const wire = join(fixtures, "wire");
 
 describe("documented streams answer with plain Bun's wire bytes", () => {
+  const chatRequest: RequestInit = {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-test", stream: true, messages: [{ role: "user", content: "hi" }] }),
+  };
   test.each([
-    ["ai-sdk-ui-message-stream.ts", "/"],
-    ["gzip-compression-stream.ts", "/"],
-  ])(
+    ["wire/ai-sdk-ui-message-stream.ts", ["/"]],
+    ["wire/gzip-compression-stream.ts", ["/"]],
+    ["wire/openai-chat-stream.ts", ["/v1/chat/completions"]],
+    ["snippets/documented/bun-file-and-spawn-bodies.ts", ["/file", "/spawn", "/"]],
+  ] as const)(
     "%s",
-    async (fixture, path) => {
-      const file = join(wire, fixture);
+    async (fixture, paths) => {
+      const file = join(fixtures, fixture);
       const { runner } = await startRunner();
       const load = await runner.load(await Bun.file(file).text(), file);
       expect(load.kind).toBe("loaded");
       await using oracle = await startOracle(file);
-      const [played, plain] = await Promise.all([
-        answerOf(new URL(path, runner.url).href),
-        answerOf(new URL(path, oracle.url).href),
-      ]);
-      expect(played).toEqual(plain);
+      for (const path of paths) {
+        const init = path.startsWith("/v1/") ? chatRequest : undefined;
+        const [played, plain] = await Promise.all([
+          answerOf(new URL(path, runner.url).href, init),
+          answerOf(new URL(path, oracle.url).href, init),
+        ]);
+        expect({ path, ...played }).toEqual({ path, ...plain });
+      }
     },
     30_000,
   );
+
+  test("the official openai client reads the same reply through the playground as from plain Bun", async () => {
+    const file = join(wire, "openai-chat-stream.ts");
+    const { runner } = await startRunner();
+    await runner.load(await Bun.file(file).text(), file);
+    await using oracle = await startOracle(file);
+    const read = async (origin: string) => {
+      const client = new OpenAI({ apiKey: "test", baseURL: new URL("/v1", origin).href, maxRetries: 0 });
+      const stream = await client.chat.completions.create({
+        model: "gpt-test",
+        stream: true,
+        messages: [{ role: "user", content: "hi" }],
+      });
+      const parts: { content: string; finish: string | null }[] = [];
+      for await (const chunk of stream)
+        parts.push({ content: chunk.choices[0]?.delta.content ?? "", finish: chunk.choices[0]?.finish_reason ?? null });
+      return parts;
+    };
+    const [played, plain] = await Promise.all([read(runner.url), read(oracle.url)]);
+    expect(played).toEqual(plain);
+    expect(played.map((part) => part.content).join("")).toBe("Hello from a stream.");
+  }, 30_000);
 });
 
 describe("a library's own streams are not the response's writes", () => {

@@ -17,6 +17,7 @@ import type { CapturedListen, NodeHttpBridge } from "./node-http-bridge.ts";
 import { missingPackageMessage } from "./package-hint.ts";
 import { findPitfalls } from "./snippet-pitfalls.ts";
 import { captureServeCalls, type CapturedServe } from "./serve-capture.ts";
+import { withSnippetImportMeta } from "./import-meta.ts";
 import { snippetPosition, virtualSnippetFilter, virtualSnippetPath } from "./snippet-paths.ts";
 import { nativeClearTimeout, nativeSetTimeout } from "./native-globals.ts";
 import type { SnippetHandlers } from "./snippet-handlers.ts";
@@ -81,7 +82,7 @@ export function createSnippetLoader(options: SnippetLoaderOptions): SnippetLoade
   return {
     async load(version: number, source: string, snippetPath: string): Promise<SnippetLoad> {
       const path = virtualSnippetPath(snippetPath, version);
-      sources.set(path, source);
+      sources.set(path, withSnippetImportMeta(source, snippetPath));
       const serveCalls: CapturedServe[] = [];
       const listens: CapturedListen[] = [];
       let exports: Record<string, unknown>;

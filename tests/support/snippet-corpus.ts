@@ -1,7 +1,8 @@
 /**
  * The snippets the editor must accept without an error: every lesson, the starter snippet, and
  * snippets written from Bun's and Deno's documented streaming APIs
- * (tests/fixtures/snippets/documented). Shared by the tsc check and the browser test, so both
+ * (tests/fixtures/snippets/documented) and from the SDKs' and the platform's docs for the wire and
+ * endings tests (tests/fixtures/wire, tests/fixtures/endings). Shared by the tsc check and the browser test, so both
  * judge the same code.
  */
 
@@ -16,7 +17,12 @@ export interface CorpusSnippet {
 }
 
 const root = join(import.meta.dir, "..", "..");
-const folders = ["assets/examples", "tests/fixtures/snippets/documented"];
+const folders = [
+  "assets/examples",
+  "tests/fixtures/snippets/documented",
+  "tests/fixtures/wire",
+  "tests/fixtures/endings",
+];
 
 export async function loadSnippetCorpus(): Promise<CorpusSnippet[]> {
   const snippets: CorpusSnippet[] = [{ name: "the starter snippet", source: starterSnippet }];
