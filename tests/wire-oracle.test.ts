@@ -132,3 +132,24 @@ describe("a library's own streams are not the response's writes", () => {
     expect(onWire.reduce((sum, write) => sum + write.bytes, 0)).toBe(end?.bytes ?? -1);
   }, 20_000);
 });
+
+describe("where a write came from", () => {
+  test("an enqueue and a res.write name the snippet line that made them; a yield names none", async () => {
+    const { events } = await traceSource(`export default () => new Response(new ReadableStream({
+  start(c) {
+    c.enqueue("one\\n");
+    c.enqueue("two\\n");
+    c.close();
+  },
+}));`);
+    expect(ofKind(events, "write").map(({ via, line }) => ({ via, line }))).toEqual([
+      { via: "enqueue", line: 3 },
+      { via: "enqueue", line: 4 },
+    ]);
+    const node = await traceSnippet({ snippetPath: join(fixtures, "frameworks", "node-http.ts"), path: "/stream" });
+    const lines = new Set(ofKind(node.events, "write").map((event) => event.line));
+    expect([...lines].every((line) => typeof line === "number")).toBe(true);
+    const generator = await traceSource(`export default () => new Response(async function* () { yield "a"; });`);
+    expect(ofKind(generator.events, "write").map((event) => event.line)).toEqual([undefined]);
+  }, 20_000);
+});

@@ -105,10 +105,13 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
       const waited = event.waitedMs !== undefined && event.waitedMs >= 1 ? `, waited ${ms(event.waitedMs)}` : "";
       if (event.upstream)
         return {
-          detail: `${event.bytes} B by ${event.via} into the handler's own stream, upstream of the wire ${visiblePreview(event)}`,
+          detail: `${event.bytes} B by ${event.via}${at(event.line)} into the handler's own stream, upstream of the wire ${visiblePreview(event)}`,
           colour: "dim",
         };
-      return { detail: `${event.bytes} B by ${event.via}${waited} ${visiblePreview(event)}`, colour: "reset" };
+      return {
+        detail: `${event.bytes} B by ${event.via}${at(event.line)}${waited} ${visiblePreview(event)}`,
+        colour: "reset",
+      };
     }
     case "end":
       return { detail: `${event.writes} writes, ${event.bytes} B`, colour: "blue" };

@@ -116,6 +116,7 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
     via: oneOf(writeVias),
     base64: optional(string),
     waitedMs: optional(number),
+    line: position,
     upstream: optional(literal(true)),
   }),
   end: object({ ...serverAt("end"), writes: integer(0), bytes: integer(0) }),

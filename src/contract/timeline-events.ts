@@ -284,6 +284,12 @@ export interface WriteEvent extends ServerEventAt<"write"> {
   /** How long the previous write waited for the client to drain (async iterable bodies). */
   waitedMs?: number | undefined;
   /**
+   * The snippet line whose call made this write (`controller.enqueue(…)`, `res.write(…)`, or the
+   * snippet's call into a helper that enqueues, such as Hono's `stream.writeSSE`), when the
+   * snippet's code was on the stack. Not kept while flood control folds a stream's writes.
+   */
+  line?: number | undefined;
+  /**
    * Written by the handler into its own stream that the response's body reads through a
    * transform (`pipeThrough(new CompressionStream("gzip"))`, `TextEncoderStream`): what the handler
    * wrote, not what went on the wire. The wire's writes are the body's own; the `end` counts only

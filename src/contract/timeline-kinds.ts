@@ -26,7 +26,7 @@ export const eventFields = {
   summary: ["counts"],
   request: ["requestId", "version", "method", "path"],
   response: ["requestId", "version", "status", "headers", "body"],
-  write: ["requestId", "version", "bytes", "text", "via", "base64", "waitedMs", "upstream"],
+  write: ["requestId", "version", "bytes", "text", "via", "base64", "waitedMs", "line", "upstream"],
   end: ["requestId", "version", "writes", "bytes"],
   error: ["requestId", "version", "message", "line", "column", "stack", "during", "handler"],
   abort: ["requestId", "version", "cause", "detail", "idleTimeout", "quietMs"],

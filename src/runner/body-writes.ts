@@ -15,11 +15,11 @@
  */
 
 import type { WriteVia } from "../contract/index.ts";
-import type { RequestContext, RequestTracker } from "./request-tracker.ts";
+import type { RequestContext, RequestTracker, WriteAt } from "./request-tracker.ts";
 
 export interface BodyWrites {
-  /** A chunk the source produced at `t` (now, when left out). Hot path once on the wire. */
-  write(chunk: unknown, via: WriteVia, waitedMs?: number, t?: number): void;
+  /** A chunk the source produced (at `at.t`, now when left out). Hot path once on the wire. */
+  write(chunk: unknown, via: WriteVia, at?: WriteAt): void;
   /** The source ended. */
   end(): void;
   /** The source failed (its controller's `error()`, a throwing `start` or `pull`). */
@@ -35,7 +35,7 @@ export interface BodyWrites {
 }
 
 type Held =
-  | { kind: "write"; chunk: unknown; via: WriteVia; waitedMs: number | undefined; t: number }
+  | { kind: "write"; chunk: unknown; via: WriteVia; t: number; line: number | undefined }
   | { kind: "end" }
   | { kind: "error"; error: unknown };
 
@@ -53,10 +53,10 @@ export function createBodyWrites({ tracker, ctx, readable, snippetsOwn }: BodyWr
   let state: "held" | "wire" | "upstream" | "discarded" = "held";
   let held: Held[] = [];
   return {
-    write(chunk, via, waitedMs, t) {
-      if (state === "wire") tracker.write(ctx, chunk, via, waitedMs, t);
-      else if (state === "held") held.push({ kind: "write", chunk, via, waitedMs, t: t ?? tracker.now() });
-      else if (state === "upstream") tracker.upstreamWrite(ctx, chunk, via, t);
+    write(chunk, via, at) {
+      if (state === "wire") tracker.write(ctx, chunk, via, at);
+      else if (state === "held") held.push({ kind: "write", chunk, via, t: at?.t ?? tracker.now(), line: at?.line });
+      else if (state === "upstream") tracker.upstreamWrite(ctx, chunk, via, at);
     },
     end() {
       if (state === "wire") tracker.end(ctx);
@@ -72,7 +72,8 @@ export function createBodyWrites({ tracker, ctx, readable, snippetsOwn }: BodyWr
       const now = tracker.now();
       for (const item of held) {
         // The head went out just now: a chunk written before it reaches the socket after it.
-        if (item.kind === "write") tracker.write(ctx, item.chunk, item.via, undefined, Math.max(item.t, now));
+        if (item.kind === "write")
+          tracker.write(ctx, item.chunk, item.via, { t: Math.max(item.t, now), line: item.line });
         else if (item.kind === "end") tracker.end(ctx);
         else tracker.error(ctx, item.error, "body", readable);
       }
@@ -82,7 +83,8 @@ export function createBodyWrites({ tracker, ctx, readable, snippetsOwn }: BodyWr
       if (state !== "held") return;
       state = snippetsOwn ? "upstream" : "discarded";
       if (snippetsOwn)
-        for (const item of held) if (item.kind === "write") tracker.upstreamWrite(ctx, item.chunk, item.via, item.t);
+        for (const item of held)
+          if (item.kind === "write") tracker.upstreamWrite(ctx, item.chunk, item.via, { t: item.t, line: item.line });
       held = [];
     },
     get onWire() {

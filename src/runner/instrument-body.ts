@@ -97,7 +97,7 @@ export function installBodyInstrumentation(
         writes.end();
       } else {
         const t = tracker.now();
-        writes.write(result.value, "yield", waitedMs, t);
+        writes.write(result.value, "yield", { t, waitedMs });
         lastYieldAt = t;
       }
       return result;
@@ -206,7 +206,9 @@ export function installBodyInstrumentation(
             tracker.writeAfterCancel(ctx, via, callerLine() ?? createdAt);
           }
         } else {
-          writes.write(chunk, via);
+          // The line costs a stack: not taken while the stream's writes are being folded into counts.
+          const t = tracker.now();
+          writes.write(chunk, via, { t, line: ctx.gate.folding(t) ? undefined : callerLine() });
         }
         return Reflect.apply(original, controller, [chunk]);
       };

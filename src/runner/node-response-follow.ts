@@ -111,7 +111,11 @@ export function followNodeResponse({ tracker, ctx, req, res }: NodeResponseFollo
           }
         } else if (!over) {
           commit("stream");
-          tracker.write(ctx, chunkOf(chunk, encoding), "res-write");
+          const t = tracker.now();
+          tracker.write(ctx, chunkOf(chunk, encoding), "res-write", {
+            t,
+            line: ctx.gate.folding(t) ? undefined : callerLine(),
+          });
         }
         return Reflect.apply(original, this, args);
       },
@@ -129,7 +133,7 @@ export function followNodeResponse({ tracker, ctx, req, res }: NodeResponseFollo
             commit(isEmpty(chunk) ? "none" : "whole");
             tracker.whole(ctx, isEmpty(chunk) ? undefined : chunk);
           } else {
-            if (!isEmpty(chunk)) tracker.write(ctx, chunk, "res-write");
+            if (!isEmpty(chunk)) tracker.write(ctx, chunk, "res-write", { line: callerLine() });
             tracker.end(ctx);
           }
         }

@@ -70,6 +70,16 @@ export interface RequestContext {
   websocket?: boolean;
 }
 
+/** When a write happened and what is known of it. */
+export interface WriteAt {
+  /** When the body produced it; now when left out. */
+  t?: number | undefined;
+  /** How long the previous write waited for the client to drain. */
+  waitedMs?: number | undefined;
+  /** The snippet line whose call made it. */
+  line?: number | undefined;
+}
+
 /** Which request the code running now belongs to. */
 export const requestStorage = new AsyncLocalStorage<RequestContext>();
 
@@ -151,13 +161,13 @@ export interface RequestTracker {
   closed(ctx: RequestContext, t?: number): void;
   /** The idle timeout Bun applies to this request from now on (`server.timeout(req, n)`, the server's `idleTimeout`). */
   setIdleTimeout(ctx: RequestContext, seconds: number, source: IdleTimeoutSource): void;
-  /** The body produced a chunk at `t`. Hot path: keep it lean. */
-  write(ctx: RequestContext, chunk: unknown, via: WriteVia, waitedMs?: number, t?: number): void;
+  /** The body produced a chunk (at `at.t`, now when left out). Hot path: keep it lean. */
+  write(ctx: RequestContext, chunk: unknown, via: WriteVia, at?: WriteAt): void;
   /**
    * The handler wrote into its own stream, which the response's body reads through a transform:
    * recorded as `upstream`, not counted in the body's writes.
    */
-  upstreamWrite(ctx: RequestContext, chunk: unknown, via: WriteVia, t?: number): void;
+  upstreamWrite(ctx: RequestContext, chunk: unknown, via: WriteVia, at?: WriteAt): void;
   /** A whole (non-streaming) body was sent. */
   whole(ctx: RequestContext, chunk: unknown): void;
   /** The body ended: what flood control still holds is recorded, then the `end`. */
@@ -436,21 +446,23 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       ctx.idleTimeout = { seconds, source };
     },
 
-    write(ctx: RequestContext, chunk: unknown, via: WriteVia, waitedMs?: number, t = now()): void {
+    write(ctx: RequestContext, chunk: unknown, via: WriteVia, at?: WriteAt): void {
+      const t = at?.t ?? now();
       const bytes = chunkBytes(chunk);
       ctx.lastActivityAt = t;
       ctx.writes++;
       ctx.bytes += bytes;
       if (ctx.gate.admit(t, bytes, ctx.onFold)) {
-        record(ctx, { kind: "write", bytes, ...chunkPreview(chunk), via, waitedMs }, t);
+        record(ctx, { kind: "write", bytes, ...chunkPreview(chunk), via, waitedMs: at?.waitedMs, line: at?.line }, t);
       }
     },
 
-    upstreamWrite(ctx: RequestContext, chunk: unknown, via: WriteVia, t = now()): void {
+    upstreamWrite(ctx: RequestContext, chunk: unknown, via: WriteVia, at?: WriteAt): void {
+      const t = at?.t ?? now();
       ctx.upstreamGate ??= createFloodGate();
       const bytes = chunkBytes(chunk);
       if (ctx.upstreamGate.admit(t, bytes, (fold) => recordFold(ctx, fold, "write", true)))
-        record(ctx, { kind: "write", bytes, ...chunkPreview(chunk), via, upstream: true }, t);
+        record(ctx, { kind: "write", bytes, ...chunkPreview(chunk), via, line: at?.line, upstream: true }, t);
     },
 
     whole(ctx: RequestContext, chunk: unknown): void {

@@ -5,6 +5,7 @@
  * This file only creates the page's parts and connects them; each part's file says what it does.
  */
 
+import type { TimelineEvent } from "../contract/index.ts";
 import { createClientControls } from "./client-controls.ts";
 import { createClientLanes } from "./client-lanes.ts";
 import { createConsolePanel } from "./console-panel.ts";
@@ -98,14 +99,23 @@ const timeline = mountTimeline(byId("timeline", HTMLDivElement), byId("tooltip",
   onSelect(event) {
     table.select(event);
     details.show(event);
+    revealLineOf(event);
   },
 });
 const table = createEventsTable(byId("panel-events", HTMLDivElement), store, {
   onSelect(event) {
     timeline.select(event);
     details.show(event);
+    revealLineOf(event);
   },
 });
+/** An event that names a snippet line (a write, an error, a leak) shows that line in the editor or the recording's source. */
+function revealLineOf(event: TimelineEvent | undefined): void {
+  const line = event && "line" in event && typeof event.line === "number" ? event.line : undefined;
+  if (line === undefined) return;
+  if (viewer.active) viewer.revealLine(line);
+  else pane.editor?.revealLine(line);
+}
 const rawView = createRawView(byId("panel-raw", HTMLDivElement), store);
 createConsolePanel(byId("panel-console", HTMLDivElement), store, (line) =>
   viewer.active ? viewer.revealLine(line) : pane.editor?.revealLine(line),
