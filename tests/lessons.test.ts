@@ -734,9 +734,13 @@ describe("15: WebSocket or SSE, a chat over pub/sub", () => {
         );
         socket.messages.send("anyone here?");
         await heard;
+        // Awaited from before the close: the feed may hear it before the socket's own close is recorded.
+        const left = log.next(
+          (e): e is Extract<TimelineEvent, { kind: "sse" }> => e.kind === "sse" && e.data === "ann left",
+        );
         socket.disconnect();
         await socket.done;
-        await log.next((e): e is Extract<TimelineEvent, { kind: "sse" }> => e.kind === "sse" && e.data === "ann left");
+        await left;
         feed.disconnect();
         await feed.done;
         expect(ofKind(log.events, "sse", 1).map((e) => e.data)).toEqual([
