@@ -38,6 +38,10 @@ const cases: Case[] = [
     requests: [{ path: "/" }, { path: "/stream" }, { path: "/missing" }],
   },
   { fixture: "h3.ts", form: "default-app", requests: [{ path: "/" }, { path: "/stream" }, { path: "/missing" }] },
+  // Fastify's Getting Started, in each form its guide shows.
+  { fixture: "fastify-callback.ts", form: "node-http", requests: [{ path: "/" }, { path: "/missing" }] },
+  { fixture: "fastify-async-start.ts", form: "node-http", requests: [{ path: "/" }] },
+  { fixture: "fastify-stream.ts", form: "node-http", requests: [{ path: "/" }, { path: "/stream" }] },
 ];
 
 describe("framework apps answer as under plain Bun", () => {

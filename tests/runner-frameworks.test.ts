@@ -379,15 +379,50 @@ describe("node:http", () => {
   );
 
   test(
-    "listen() after the top-level code ran is refused with a reason",
+    "listen() from a handler, after the snippet loaded, is refused with a reason",
     async () => {
       const { events } = await traceSource(
         `import http from "node:http";\nexport default () => {\n  http.createServer().listen(9000);\n  return new Response("unreachable");\n};\n`,
       );
       expect(only(events, "error")).toMatchObject({
-        message: "server.listen() is only served when called at the top level of a snippet",
+        message:
+          "server.listen() is only served when called while the snippet loads (at any depth, within 2 s of its top-level code finishing), not later from a handler or a timer",
         line: 3,
       });
+    },
+    traceTimeoutMs,
+  );
+
+  test(
+    "listen() at any depth while the snippet loads is served: from a callback, after an await, from a timer",
+    async () => {
+      const forms = {
+        "after an await in an async start()": `const start = async () => { await Bun.sleep(50); server.listen(3000); };\nstart();`,
+        "from a timer": `setTimeout(() => server.listen(3000), 100);`,
+        "from a promise callback": `Promise.resolve().then(() => server.listen(3000, () => console.log("listening")));`,
+      };
+      const answers: Record<string, unknown> = {};
+      for (const [form, start] of Object.entries(forms)) {
+        const { load, events } = await traceSource(
+          `import http from "node:http";\nconst server = http.createServer((req, res) => res.end("served"));\n${start}\n`,
+        );
+        answers[form] = { load: load.kind, chunks: ofKind(events, "chunk").map((event) => event.text) };
+      }
+      expect(answers).toEqual(
+        Object.fromEntries(Object.keys(forms).map((form) => [form, { load: "loaded", chunks: ["served"] }])),
+      );
+    },
+    traceTimeoutMs,
+  );
+
+  test(
+    "a snippet that starts nothing is a no-handler load error within the late-start wait",
+    async () => {
+      const started = performance.now();
+      const { load } = await traceSource(`const x = 1;\nexport const y = x;\n`);
+      expect(load).toMatchObject({ kind: "load-error", failure: "no-handler" });
+      // The load waits 2 s for a server started late, and no longer.
+      expect(performance.now() - started).toBeLessThan(2_000 + 3_000);
     },
     traceTimeoutMs,
   );

@@ -165,7 +165,9 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions): NodeHttpBr
       };
       return () => {
         proto.listen = () => {
-          throw new Error("server.listen() is only served when called at the top level of a snippet");
+          throw new Error(
+            "server.listen() is only served when called while the snippet loads (at any depth, within 2 s of its top-level code finishing), not later from a handler or a timer",
+          );
         };
       };
     },

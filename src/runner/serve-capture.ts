@@ -154,12 +154,16 @@ export function captureServeCalls(calls: CapturedServe[], server: () => Server<u
     // A server started later (from a handler) would escape the playground and could bind every interface.
     bun.serve = function (this: unknown, options: unknown) {
       if (native) return Reflect.apply(nativeBunServe, Bun, [options]);
-      throw new Error("Bun.serve() is only served when called at the top level of a snippet");
+      throw new Error(
+        "Bun.serve() is only served when called while the snippet loads (at any depth, within 2 s of its top-level code finishing), not later from a handler or a timer",
+      );
     };
     Object.assign(globalThis, {
       Deno: {
         serve() {
-          throw new Error("Deno.serve() is only served when called at the top level of a snippet");
+          throw new Error(
+            "Deno.serve() is only served when called while the snippet loads (at any depth, within 2 s of its top-level code finishing), not later from a handler or a timer",
+          );
         },
         upgradeWebSocket,
       },

@@ -90,6 +90,9 @@ export function createSnippetLoader(options: SnippetLoaderOptions): SnippetLoade
       const restoreListen = options.nodeHttp.capture(listens);
       try {
         exports = await importWithTimeout(path);
+        // Fastify's guide listens from a callback or an async start(): after its own async ready().
+        if (exports.default === undefined && serveCalls.length === 0 && listens.length === 0)
+          await startedLate(serveCalls, listens);
       } catch (error) {
         options.nodeHttp.close(listens.map((listen) => listen.server));
         return describeLoadError(error, source, snippetPath);
@@ -114,7 +117,7 @@ export function createSnippetLoader(options: SnippetLoaderOptions): SnippetLoade
           ok: false,
           failure: "no-handler",
           message:
-            "no handler found: export a default function (req, server) => Response, export default { fetch } or a framework's app, call Bun.serve({ fetch }) or Deno.serve(handler), or listen with a node:http server",
+            "no handler found: export a default function (req, server) => Response, export default { fetch } or a framework's app, call Bun.serve({ fetch }) or Deno.serve(handler), or listen with a node:http server (while the snippet loads: within 2 s of its top-level code finishing)",
           line: 1,
           column: 1,
         };
@@ -135,6 +138,24 @@ export function createSnippetLoader(options: SnippetLoaderOptions): SnippetLoade
       topLevelTimeoutMs = ms;
     },
   };
+}
+
+/** How long a load waits, after the module ran, for a server started from a callback or an async function. */
+const lateStartMs = 2_000;
+/** How often it looks. */
+const lateStartPollMs = 10;
+
+/**
+ * Waits, up to `lateStartMs`, for a `Bun.serve`, `Deno.serve` or `listen()` that the snippet's
+ * top-level code set off without awaiting it (`fastify.listen(opts, callback)`, `start()` with
+ * `await app.listen()` inside, a Nest-style bootstrap), and for a captured `node:http` server to
+ * be listening. A `listen()` at any depth counts, as long as it comes while the snippet loads.
+ */
+async function startedLate(serveCalls: readonly CapturedServe[], listens: readonly CapturedListen[]): Promise<void> {
+  const started = performance.now();
+  const tick = () => new Promise<void>((resolve) => nativeSetTimeout(resolve, lateStartPollMs));
+  while (serveCalls.length === 0 && listens.length === 0 && performance.now() - started < lateStartMs) await tick();
+  while (listens.some((listen) => !listen.server.listening) && performance.now() - started < lateStartMs) await tick();
 }
 
 class TopLevelTimeout extends Error {
