@@ -5,10 +5,12 @@
  */
 
 import { describe, expect, test } from "bun:test";
+import http from "node:http";
 import { join } from "node:path";
 import type { SnippetForm } from "../src/contract/index.ts";
 import { answerOf, startOracle } from "./support/oracle.ts";
 import { runnerPerTest } from "./support/test-runner.ts";
+import { ofKind } from "./support/timeline.ts";
 
 const startRunner = runnerPerTest();
 const frameworks = join(import.meta.dir, "fixtures", "frameworks");
@@ -42,6 +44,7 @@ const cases: Case[] = [
   { fixture: "fastify-callback.ts", form: "node-http", requests: [{ path: "/" }, { path: "/missing" }] },
   { fixture: "fastify-async-start.ts", form: "node-http", requests: [{ path: "/" }] },
   { fixture: "fastify-stream.ts", form: "node-http", requests: [{ path: "/" }, { path: "/stream" }] },
+  { fixture: "koa-stream.ts", form: "node-http", requests: [{ path: "/" }] },
 ];
 
 describe("framework apps answer as under plain Bun", () => {
@@ -67,4 +70,38 @@ describe("framework apps answer as under plain Bun", () => {
     },
     30_000,
   );
+});
+
+/** Opens `url`, reads for `ms`, then closes the connection as a client closing its own does. */
+function readThenLeave(url: string, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, (response) => {
+      response.on("data", () => {});
+      setTimeout(() => {
+        request.destroy();
+        resolve();
+      }, ms);
+    });
+    request.on("error", reject);
+  });
+}
+
+describe("a framework's own error handling sees what it sees under plain Bun", () => {
+  test("a client leaving a Koa stream: the app's error handler gets the same errors", async () => {
+    const path = join(frameworks, "koa-stream.ts");
+    const { runner, log } = await startRunner();
+    await runner.load(await Bun.file(path).text(), path);
+    await using oracle = await startOracle(path);
+    await Promise.all([
+      readThenLeave(new URL("/stream", runner.url).href, 200),
+      readThenLeave(new URL("/stream", oracle.url).href, 200),
+    ]);
+    const koaErrors = (lines: string[]) => lines.filter((line) => line.includes("koaError"));
+    const played = () => koaErrors(ofKind(log.events, "log").map((event) => event.text));
+    // Both sides report within a moment of the close: wait for the plain one, then compare.
+    for (let waited = 0; koaErrors(oracle.printed()).length === 0 && waited < 2_000; waited += 20) await Bun.sleep(20);
+    await Bun.sleep(200);
+    expect(played()).toEqual(koaErrors(oracle.printed()));
+    expect(played()).toEqual(['{"koaError":"Premature close"}']);
+  }, 30_000);
 });

@@ -16,7 +16,7 @@ import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Server } from "bun";
-import { NativeResponse, nativeFetch } from "./native-globals.ts";
+import { NativeReadableStream, NativeResponse } from "./native-globals.ts";
 import { followNodeResponse } from "./node-response-follow.ts";
 import { recordedElsewhere } from "./recorded-elsewhere.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
@@ -56,6 +56,8 @@ const hopByHop = new Set([
 ]);
 
 const originalListen = http.Server.prototype.listen;
+/** Kept from before any snippet runs, which may replace `http.request` for its own reasons. */
+const originalRequest = http.request;
 const originalAddress = http.Server.prototype.address;
 
 /** The port asked for in any of listen's shapes: (port, host?, backlog?, cb?), (options, cb?), (cb?). */
@@ -186,28 +188,8 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions): NodeHttpBr
         const headers = new Headers(request.headers);
         headers.set(contextHeader, key);
         try {
-          const upstream = await nativeFetch(`http://127.0.0.1:${port}${url.pathname}${url.search}`, {
-            method: request.method,
-            headers,
-            body: request.body,
-            redirect: "manual",
-            signal: request.signal,
-            // The bytes the snippet wrote, as it wrote them: no decompression on the way.
-            decompress: false,
-            // A stream may stay quiet for as long as the snippet likes, as it could with node:http.
-            timeout: false,
-            duplex: "half",
-          } as RequestInit);
-          const relayed = new Headers();
-          upstream.headers.forEach((value, name) => {
-            if (!hopByHop.has(name)) relayed.append(name, value);
-          });
           return recordedElsewhere(
-            new NativeResponse(upstream.body, {
-              status: upstream.status,
-              statusText: upstream.statusText,
-              headers: relayed,
-            }),
+            await relay(request, `http://127.0.0.1:${port}${url.pathname}${url.search}`, headers),
           );
         } catch (error) {
           // The client left while the relay was under way: the node side records what that did.
@@ -227,6 +209,72 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions): NodeHttpBr
       }
     },
   };
+}
+
+/**
+ * Relays `request` to the snippet's own server at `target` with `node:http`, and its answer back as
+ * a Response whose body streams with backpressure. The bytes are the snippet's, as it wrote them
+ * (nothing is decompressed), and a quiet stream may stay quiet for as long as it likes. A client
+ * that leaves ends the relay's connection as a client closing its own does (the bytes in flight
+ * read and dropped, then the socket ended), so the snippet's server sees what it would see under
+ * plain Bun: `fetch` would reset the connection instead, and Koa's error handler would get a
+ * `read ECONNRESET` first.
+ */
+function relay(request: Request, target: string, headers: Headers): Promise<Response> {
+  const { promise, resolve, reject } = Promise.withResolvers<Response>();
+  const outgoing = originalRequest(target, { method: request.method, headers: [...headers].flat(), agent: false });
+  let incoming: http.IncomingMessage | undefined;
+  const leave = () => {
+    if (!incoming) {
+      outgoing.destroy();
+      return;
+    }
+    const socket = incoming.socket;
+    incoming.resume();
+    socket.end();
+  };
+  if (request.signal.aborted) leave();
+  else request.signal.addEventListener("abort", leave, { once: true });
+  outgoing.on("error", (error) => {
+    if (!incoming) reject(error);
+  });
+  outgoing.on("response", (response) => {
+    incoming = response;
+    const relayed = new Headers();
+    const raw = response.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      if (!hopByHop.has(raw[i]!.toLowerCase())) relayed.append(raw[i]!, raw[i + 1]!);
+    }
+    const body = new NativeReadableStream<Uint8Array>({
+      start(controller) {
+        response.on("data", (chunk: Buffer) => {
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 1) <= 0) response.pause();
+        });
+        response.on("end", () => controller.close());
+        response.on("error", (error) => controller.error(error));
+      },
+      pull() {
+        response.resume();
+      },
+      cancel: leave,
+    });
+    const empty = request.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
+    resolve(
+      new NativeResponse(empty ? null : body, {
+        status: response.statusCode,
+        statusText: response.statusMessage,
+        headers: relayed,
+      }),
+    );
+  });
+  if (request.body) {
+    (async () => {
+      for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) outgoing.write(chunk);
+      outgoing.end();
+    })().catch((error: unknown) => outgoing.destroy(error instanceof Error ? error : new Error(String(error))));
+  } else outgoing.end();
+  return promise;
 }
 
 function stripRawHeader(raw: string[]): void {

@@ -34,12 +34,22 @@ export async function startOracle(fixture: string) {
       if (done) throw new Error(`the oracle for ${fixture} exited: ${await new Response(child.stderr).text()}`);
       text += new TextDecoder().decode(value);
     }
-    reader.releaseLock();
     const announced: unknown = JSON.parse(text.slice(0, text.indexOf("\n")));
     const port =
       announced !== null && typeof announced === "object" ? (announced as { port?: unknown }).port : undefined;
     if (typeof port !== "number") throw new Error(`the oracle announced ${text}`);
-    return { url: `http://127.0.0.1:${port}/`, [Symbol.asyncDispose]: stop };
+    // What the app prints from here on, for tests that compare it with what it prints in the playground.
+    let output = text.slice(text.indexOf("\n") + 1);
+    void (async () => {
+      for (let read = await reader.read(); !read.done; read = await reader.read())
+        output += new TextDecoder().decode(read.value);
+    })().catch(() => {});
+    return {
+      url: `http://127.0.0.1:${port}/`,
+      /** The lines the app printed after it announced its port (the oracle fixture's own announcements left out). */
+      printed: () => output.split("\n").filter((line) => line !== "" && !line.startsWith('{"port":')),
+      [Symbol.asyncDispose]: stop,
+    };
   } catch (error) {
     await stop();
     throw error;
