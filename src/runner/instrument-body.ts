@@ -40,6 +40,8 @@ export interface BodyInstrumentation {
    * tap on it. Every other source the request built is a library's internal stream from now on.
    */
   toWire(ctx: RequestContext, response: Response): WireResponse;
+  /** Whether `response` was built with a string body (whose content type Bun writes as it sends it). */
+  hasTextBody(response: Response): boolean;
 }
 
 /** A ReadableStream source as user code writes it: default or `type: "direct"`. */
@@ -370,6 +372,11 @@ export function installBodyInstrumentation(
   globalThis.Response = PlaygroundResponse as typeof Response;
 
   return {
+    hasTextBody(response: Response): boolean {
+      const kind = bodies.get(response);
+      return kind?.kind === "whole" && typeof kind.value === "string";
+    },
+
     toWire(ctx: RequestContext, response: Response): WireResponse {
       const kind = bodies.get(response);
       const sources = undecided.get(ctx);

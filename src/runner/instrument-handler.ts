@@ -12,6 +12,7 @@ import type { WebSocketInstrumentation } from "./instrument-websocket.ts";
 import { laneHeader } from "../contract/index.ts";
 import { isRecordedElsewhere } from "./recorded-elsewhere.ts";
 import { guardRequest } from "./request-guard.ts";
+import { staticRoute } from "./static-route.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
 import type { FetchHandler, SnippetHandlers } from "./snippet-handlers.ts";
 
@@ -117,10 +118,10 @@ export function instrumentHandlers(
     };
   }
 
-  /** A route's static Response becomes a handler returning a copy, so its requests show up too. */
+  /** A route's static Response becomes a handler answering as Bun's static route does, so its requests show up too. */
   function wrapRouteValue(value: unknown): unknown {
     if (typeof value === "function") return wrap(value as FetchHandler);
-    if (value instanceof NativeResponse) return wrap(() => value.clone());
+    if (value instanceof NativeResponse) return wrap(staticRoute(value, bodies.hasTextBody(value)));
     if (value !== null && typeof value === "object") {
       return Object.fromEntries(Object.entries(value).map(([method, inner]) => [method, wrapRouteValue(inner)]));
     }
