@@ -609,6 +609,11 @@ describe("Deno.upgradeWebSocket", () => {
       "ws-close",
     ]);
     expect(ofKind(events, "log").map((log) => log.text)).toEqual(["a client connected"]);
+    // Every server event names the version that upgraded the socket, its open included.
+    const versions = events
+      .filter((event) => event.side === "server" && event.lane === 1 && "version" in event)
+      .map((event) => ("version" in event ? event.version : undefined));
+    expect(new Set(versions)).toEqual(new Set([1]));
   }, 20_000);
 
   test("a plain request makes Deno.upgradeWebSocket throw as in Deno, and send before open throws InvalidStateError", async () => {

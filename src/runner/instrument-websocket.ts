@@ -340,9 +340,11 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
     patchPrototype(ws);
     ws.data = pending.data;
     const { ctx } = pending;
+    // A Deno socket's listeners belong to the version that upgraded it, whichever `websocket` Bun calls.
+    const served = pending.deno ? ctx.version : version;
     const conn: Connection = {
       ctx,
-      version,
+      version: served,
       received: connectionGate(ctx, "ws-message"),
       sent: connectionGate(ctx, "ws-send"),
       published: connectionGate(ctx, "ws-publish"),
@@ -363,7 +365,7 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
       },
       t,
     );
-    tracker.record(ctx, { kind: "ws-open", data: dataPreview(pending.data) }, t, version);
+    tracker.record(ctx, { kind: "ws-open", data: dataPreview(pending.data) }, t, served);
     return conn;
   }
 
