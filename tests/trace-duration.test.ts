@@ -64,3 +64,35 @@ describe("trace --duration bounds the whole trace", () => {
     }).toEqual({ load: "loaded", disconnect: ["client"], cleanup: ["generator-finally"], client: "disconnect" });
   }, 20_000);
 });
+
+describe("a trace that runs past its duration says why", () => {
+  test("an Elysia WebSocket trace: the wait for the server's cleanup is announced, and the trace ends within it", async () => {
+    const elysia = join(import.meta.dir, "fixtures", "frameworks", "elysia-ws.ts");
+    const started = performance.now();
+    const child = Bun.spawn(
+      [process.execPath, cli, elysia, "--path", "/ws", "--client", "websocket", "--send", "hi"].concat([
+        "--duration",
+        "1000",
+        "--cleanup-grace",
+        "800",
+        "--json",
+      ]),
+      { stdout: "pipe", stderr: "pipe" },
+    );
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+      child.exited,
+    ]);
+    const elapsed = performance.now() - started;
+    const waits = [...stderr.matchAll(/waiting up to (\d+) ms/g)].map((match) => Number(match[1]));
+    // At most one announcement, naming the wait that follows.
+    expect({ code, announcements: Math.min(waits.length, 2) }).toEqual({
+      code: 0,
+      announcements: waits.length > 0 ? 1 : 0,
+    });
+    // The duration, the wait it printed (if any), and the runner's start (its own load time is in the output).
+    const loaded = JSON.parse(stdout.split("\n")[0]!) as { t: number };
+    expect(elapsed).toBeLessThan(1_000 + (waits[0] ?? 0) + loaded.t + 1_500);
+  }, 30_000);
+});

@@ -111,7 +111,16 @@ if (run.url !== undefined) {
 } else {
   const snippetPath = args.snippetPath!;
   const source = await Bun.file(snippetPath).text();
-  const result = await traceSnippet({ ...run, snippetPath, source, stop: stop.signal });
+  const result = await traceSnippet({
+    ...run,
+    snippetPath,
+    source,
+    stop: stop.signal,
+    onSettling: ({ open, waitMs }) =>
+      console.error(
+        `trace: the clients are done; ${open === 1 ? "1 request is" : `${open} requests are`} still running on the server (timers or cleanup pending): waiting up to ${waitMs} ms for it before reporting what leaked (--cleanup-grace sets this)`,
+      ),
+  });
   events = result.events;
   traced = result.load.kind === "loaded";
   versions.push({ version: result.load.version, source, path: snippetPath });

@@ -32,7 +32,15 @@ export interface TraceOptions extends TraceClientOptions {
   cleanupGraceMs?: number | undefined;
   /** How long the snippet's top-level code may await before its load is given up. */
   topLevelTimeoutMs?: number | undefined;
+  /**
+   * Told when the clients are done but requests are still running on the server, before the trace
+   * waits (up to `waitMs`) for their cleanup: so a trace that runs past its duration says why.
+   */
+  onSettling?: ((settling: { open: number; waitMs: number }) => void) | undefined;
 }
+
+/** How long requests may take to settle on their own once the clients are done, before a trace says it is waiting. */
+const quietSettleMs = 300;
 
 export interface TraceResult {
   /** The load result: `loaded`, or `load-error` when the snippet did not load. */
@@ -99,7 +107,14 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
     if (load.kind === "loaded")
       await runTraceClients({ url: new URL(options.path ?? "/", runner.url).href, options, end, record });
     // Cleanup can only be waited for where it can happen: give it the grace period and a little more.
-    if (answered) await runner.settle(cleanupGraceMs + 500);
+    if (answered) {
+      const open = await runner.settle(quietSettleMs);
+      if (open > 0) {
+        const waitMs = cleanupGraceMs + 200;
+        options.onSettling?.({ open, waitMs });
+        await runner.settle(waitMs);
+      }
+    }
     story.flush();
     return { load, events: rebaseTimeline(events, began) };
   } finally {
