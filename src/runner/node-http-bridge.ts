@@ -220,6 +220,9 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions): NodeHttpBr
  * plain Bun: `fetch` would reset the connection instead, and Koa's error handler would get a
  * `read ECONNRESET` first.
  */
+/** How many bytes of the snippet's answer the relay holds before it pauses reading them. */
+const relayBufferBytes = 1 << 20;
+
 function relay(request: Request, target: string, headers: Headers): Promise<Response> {
   const { promise, resolve, reject } = Promise.withResolvers<Response>();
   const outgoing = originalRequest(target, { method: request.method, headers: [...headers].flat(), agent: false });
@@ -245,20 +248,25 @@ function relay(request: Request, target: string, headers: Headers): Promise<Resp
     for (let i = 0; i + 1 < raw.length; i += 2) {
       if (!hopByHop.has(raw[i]!.toLowerCase())) relayed.append(raw[i]!, raw[i + 1]!);
     }
-    const body = new NativeReadableStream<Uint8Array>({
-      start(controller) {
-        response.on("data", (chunk: Buffer) => {
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 1) <= 0) response.pause();
-        });
-        response.on("end", () => controller.close());
-        response.on("error", (error) => controller.error(error));
+    const body = new NativeReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          response.on("data", (chunk: Buffer) => {
+            controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+            if ((controller.desiredSize ?? 1) <= 0) response.pause();
+          });
+          response.on("end", () => controller.close());
+          response.on("error", (error) => controller.error(error));
+        },
+        pull() {
+          response.resume();
+        },
+        cancel: leave,
+        // Up to 1 MiB waits here before the snippet's server is paused: a chunk at a time would pause and
+        // resume it on every write.
       },
-      pull() {
-        response.resume();
-      },
-      cancel: leave,
-    });
+      { highWaterMark: relayBufferBytes, size: (chunk) => chunk?.byteLength ?? 0 },
+    );
     const empty = request.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
     resolve(
       new NativeResponse(empty ? null : body, {
