@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { createTempDir } from "./support/temp-dir.ts";
 import { fixture } from "./support/timeline.ts";
 
 const cli = join(import.meta.dir, "..", "src", "cli", "trace-cli.ts");
@@ -102,4 +103,45 @@ describe("trace command", () => {
     expect(code).toBe(2);
     expect(stderr).toContain("--client is stream, eventsource or websocket");
   });
+});
+
+describe("trace prints as it happens", () => {
+  test("each --json line reaches a reading process within 300 ms of its event, long before the trace ends", async () => {
+    await using dir = await createTempDir("trace-live-");
+    const snippet = join(dir.dir, "ticks.ts");
+    await Bun.write(
+      snippet,
+      `export default () => new Response(async function* () {
+  for (let i = 1; i <= 5; i++) {
+    yield \`tick \${i}\\n\`;
+    await Bun.sleep(250);
+  }
+});
+`,
+    );
+    const child = Bun.spawn([process.execPath, cli, snippet, "--json"], { stdout: "pipe", stderr: "pipe" });
+    const arrivals: { t: number; kind: string; at: number }[] = [];
+    const decoder = new TextDecoder();
+    let pending = "";
+    for await (const chunk of child.stdout) {
+      const at = performance.now();
+      pending += decoder.decode(chunk, { stream: true });
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      // Each line parses on its own, as it comes.
+      for (const line of lines) {
+        const event = JSON.parse(line) as { t: number; kind: string };
+        arrivals.push({ t: event.t, kind: event.kind, at });
+      }
+    }
+    expect(await child.exited).toBe(0);
+    // The earliest line bounds when the trace's clock began; every line's delay is measured from it.
+    const began = Math.min(...arrivals.map((line) => line.at - line.t));
+    const delays = arrivals.filter((line) => line.kind !== "summary").map((line) => line.at - line.t - began);
+    expect(Math.max(...delays)).toBeLessThan(300);
+    const writes = arrivals.filter((line) => line.kind === "write");
+    expect(writes.length).toBe(5);
+    // The first write reached the reader about a second before the last: not all at the end.
+    expect(writes.at(-1)!.at - writes[0]!.at).toBeGreaterThan(600);
+  }, 20_000);
 });

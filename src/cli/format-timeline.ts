@@ -16,16 +16,24 @@ const colours: Record<EventColour, string> = {
   cyan: "\x1b[36m",
 };
 
-/** One line per event; `colour` adds ANSI colours. */
-export function formatTimeline(events: readonly TimelineEvent[], colour: boolean): string {
+/** One event's line; `colour` adds ANSI colours. */
+export function formatEvent(event: TimelineEvent, colour: boolean): string {
   const paint = (c: EventColour, text: string) =>
     colour && c !== "reset" ? `${colours[c]}${text}${colours.reset}` : text;
-  return events
-    .map((event) => {
-      const { detail, colour: c } = describeEvent(event);
-      const time = event.t.toFixed(3).padStart(10);
-      const lane = event.lane === 0 ? "   -" : String(event.lane).padStart(4);
-      return `${paint("dim", time)} ${lane}  ${event.side.padEnd(6)}  ${paint(c, event.kind.padEnd(12))} ${detail}`;
-    })
-    .join("\n");
+  const { detail, colour: c } = describeEvent(event);
+  const time = event.t.toFixed(3).padStart(10);
+  const lane = event.lane === 0 ? "   -" : String(event.lane).padStart(4);
+  return `${paint("dim", time)} ${lane}  ${event.side.padEnd(6)}  ${paint(c, event.kind.padEnd(12))} ${detail}`;
+}
+
+/** One line per event; `colour` adds ANSI colours. */
+export function formatTimeline(events: readonly TimelineEvent[], colour: boolean): string {
+  return events.map((event) => formatEvent(event, colour)).join("\n");
+}
+
+/**
+ * Whether to colour output on `stream`: only a terminal, and never with `NO_COLOR` set (no-color.org).
+ */
+export function wantsColour(stream: { isTTY?: boolean }): boolean {
+  return stream.isTTY === true && !process.env.NO_COLOR;
 }

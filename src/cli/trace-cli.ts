@@ -16,7 +16,8 @@ import {
   timelineJsonLines,
 } from "../contract/index.ts";
 import { evaluateExpectations, formatReport } from "../expect/index.ts";
-import { formatTimeline } from "./format-timeline.ts";
+import { formatEvent, formatTimeline, wantsColour } from "./format-timeline.ts";
+import { createLiveTimeline } from "./live-timeline.ts";
 import { parseTraceArgs } from "../shared/index.ts";
 import { describeRun, laneRequestsOf, mergeTraceSettings } from "./trace-settings.ts";
 import { traceSnippet, reachedServer, traceUrl, urlProblem } from "../supervisor/index.ts";
@@ -101,18 +102,50 @@ if (args.snippetPath && !(await Bun.file(args.snippetPath).exists())) fail(`no s
 const stop = new AbortController();
 process.once("SIGINT", () => stop.abort());
 
+// Without --expect the timeline is printed as it happens, a line per event, flushed as it goes
+// (so `| jq` and `| grep --line-buffered` see each at once). With --expect the report leads, so
+// the timeline is printed after it, when an expectation fails.
+const began = performance.now();
+/** Set once the reader of stdout has gone (`| head -5`): the trace then ends, as on Ctrl+C. */
+let readerGone = false;
+const readerLeft = (error: unknown) => {
+  if ((error as { code?: unknown } | null)?.code !== "EPIPE") throw error;
+  readerGone = true;
+  stop.abort();
+};
+process.stdout.on("error", readerLeft);
+const print = (text: string) => {
+  if (readerGone) return;
+  try {
+    process.stdout.write(text);
+  } catch (error) {
+    readerLeft(error);
+  }
+};
+const live =
+  expectations === undefined
+    ? createLiveTimeline({
+        write: print,
+        format: (event) =>
+          args.json ? timelineJsonLines([event]).trimEnd() : formatEvent(event, wantsColour(process.stdout)),
+        now: () => performance.now() - began,
+      })
+    : undefined;
+const liveRun = live ? { began, onEvent: (event: TimelineEvent) => live.push({ ...event, t: event.t - began }) } : {};
+
 let events: TimelineEvent[];
 /** Whether the trace itself worked: the snippet loaded, or the server answered. */
 let traced: boolean;
 const versions: RecordingHeader["versions"] = [];
 if (run.url !== undefined) {
-  ({ events } = await traceUrl({ ...run, url: run.url, stop: stop.signal }));
+  ({ events } = await traceUrl({ ...run, ...liveRun, url: run.url, stop: stop.signal }));
   traced = reachedServer(events);
 } else {
   const snippetPath = args.snippetPath!;
   const source = await Bun.file(snippetPath).text();
   const result = await traceSnippet({
     ...run,
+    ...liveRun,
     snippetPath,
     source,
     stop: stop.signal,
@@ -140,10 +173,14 @@ if (args.recordPath !== undefined) {
 }
 
 const timeline = () =>
-  args.json ? timelineJsonLines(events) : `${formatTimeline(events, process.stdout.isTTY === true)}\n`;
+  args.json ? timelineJsonLines(events) : `${formatTimeline(events, wantsColour(process.stdout))}\n`;
 
 if (expectations === undefined) {
-  await write(process.stdout, timeline());
+  // The summary is made from the whole timeline, once it is over.
+  const summary = events.at(-1);
+  if (summary?.kind === "summary") live?.push(summary);
+  live?.finish();
+  if (!readerGone) await write(process.stdout, "");
   process.exit(traced ? 0 : 1);
 }
 
@@ -151,7 +188,7 @@ const evaluation = evaluateExpectations(expectations.expect, events);
 const target = run.url ?? basename(args.snippetPath!);
 const count = expectations.expect.length;
 const title = `Checking ${count} expectation${count === 1 ? "" : "s"} from ${args.expectPath} against ${target} (${describeRun(run)}):\n\n`;
-const report = `${title + formatReport(evaluation, { colour: (args.json ? process.stderr : process.stdout).isTTY === true })}\n`;
+const report = `${title + formatReport(evaluation, { colour: wantsColour(args.json ? process.stderr : process.stdout) })}\n`;
 if (args.json) {
   // The timeline stays clean JSON on stdout; the report goes beside it.
   await write(process.stdout, timeline());

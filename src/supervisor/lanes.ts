@@ -24,6 +24,8 @@ export interface TraceClientOptions extends Omit<ClientRequestSettings, "path"> 
   stop?: AbortSignal | undefined;
   /** Receives events as they happen (on the host clock, not rebased). */
   onEvent?: ((event: TimelineEvent) => void) | undefined;
+  /** The moment (`performance.now()`) the timeline's `t = 0` is; when the trace starts, if left out. */
+  began?: number | undefined;
 }
 
 export interface LaneClientOptions {
@@ -124,7 +126,7 @@ export interface TraceClientsOptions {
 /** Opens a trace's clients, each on its own lane, and resolves once every one has finished or the trace has ended. */
 export async function runTraceClients({ url, options, end, record, external }: TraceClientsOptions): Promise<void> {
   // Only the request's own fields reach the clients; how long the trace lasts and where its events go are the trace's.
-  const { durationMs: _duration, defaultRetryMs, stop: _stop, onEvent: _onEvent, ...settings } = options;
+  const { durationMs: _duration, defaultRetryMs, stop: _stop, onEvent: _onEvent, began: _began, ...settings } = options;
   const request = { ...settings, client: clientKindFor(settings.client, url) };
   const readGuard = createReadMemoryGuard();
   const lanes = Array.from({ length: Math.max(1, request.clients ?? 1) }, (_, i) =>

@@ -36,7 +36,7 @@ export function urlProblem(url: string): string | undefined {
 export async function traceUrl(options: UrlTraceOptions): Promise<UrlTraceResult> {
   const problem = urlProblem(options.url);
   if (problem !== undefined) throw new Error(problem);
-  const began = performance.now();
+  const began = options.began ?? performance.now();
   const events: TimelineEvent[] = [];
   const record = (event: TimelineEvent) => {
     events.push(event);

@@ -65,7 +65,7 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
   const snippetPath = resolve(options.snippetPath);
   const source = options.source ?? (await Bun.file(snippetPath).text());
   const cleanupGraceMs = options.cleanupGraceMs ?? 3_000;
-  const began = performance.now();
+  const began = options.began ?? performance.now();
   const events: TimelineEvent[] = [];
   // A client's reset waits a moment for the server side's cause (an idle timeout, a lost runner).
   const story = createEndStory({
