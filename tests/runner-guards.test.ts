@@ -84,6 +84,21 @@ describe("the playground's own processes are off limits", () => {
     });
   });
 
+  test("a pid object whose valueOf answers the host's pid only the second time is refused, not signalled", async () => {
+    const { runner } = await startRunner();
+    // A pid no process can have (2^22 + 1, above Linux's largest pid_max) for the check, the host's for the kill.
+    await runner.load(
+      signalling(`{ calls: 0, valueOf() { return this.calls++ === 0 ? 4194305 : process.ppid; } }`),
+      inlineSnippetPath,
+    );
+    const response = await fetch(runner.url);
+    // Whatever the first answer was, the number checked is the one signalled: no such process, and the host lives on.
+    expect({ status: response.status, body: await response.text() }).toEqual({
+      status: 403,
+      body: "refused: kill() failed: ESRCH: No such process",
+    });
+  });
+
   test("a refusal the snippet does not catch is the request's error event, with its line", async () => {
     const { runner, log } = await startRunner();
     await runner.load(

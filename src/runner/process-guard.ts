@@ -72,10 +72,12 @@ export function installProcessGuard(options: ProcessGuardOptions): void {
     const target = Number(pid);
     const refusal = Number.isInteger(target) ? refusalFor(target, own) : undefined;
     if (refusal !== undefined) {
-      const text = `process.kill(${String(pid)}) is refused: ${refusal}. A snippet may signal processes it started, not the playground's own.`;
+      const text = `process.kill(${target}) is refused: ${refusal}. A snippet may signal processes it started, not the playground's own.`;
       options.report(text, callerLine());
       throw new Error(text);
     }
-    return nativeKill(pid, signal);
+    // The number that was checked is the one signalled: a pid object whose valueOf answers
+    // differently the second time cannot slip the host's pid past the check.
+    return nativeKill(target, signal);
   }) as typeof process.kill;
 }
