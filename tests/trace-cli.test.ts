@@ -145,3 +145,37 @@ describe("trace prints as it happens", () => {
     expect(writes.at(-1)!.at - writes[0]!.at).toBeGreaterThan(600);
   }, 20_000);
 });
+
+describe("trace output is safe for a terminal", () => {
+  test("ESC, BEL and U+202E from a snippet's output and an expectation's name are written out, not sent raw", async () => {
+    await using dir = await createTempDir("trace-escapes-");
+    const snippet = join(dir.dir, "escapes.ts");
+    await Bun.write(
+      snippet,
+      `export default () => {
+  console.log("\\u001B]0;retitled\\u0007 \\u202Ereversed");
+  return new Response("ok");
+};
+`,
+    );
+    const expectFile = join(dir.dir, "escapes.expect.json");
+    await Bun.write(
+      expectFile,
+      JSON.stringify({
+        version: 1,
+        expect: [{ name: "never \u001B[31mred\u0007 \u202E", happens: { kind: "sse", data: "never" } }],
+      }),
+    );
+    const run = async (...extra: string[]) => {
+      const child = Bun.spawn([process.execPath, cli, snippet, ...extra], { stdout: "pipe", stderr: "pipe" });
+      const [stdout] = await Promise.all([new Response(child.stdout).text(), child.exited]);
+      return stdout;
+    };
+    const timeline = await run();
+    const report = await run("--expect", expectFile);
+    const raw = /[\u001B\u0007\u202E]/;
+    expect({ timeline: raw.test(timeline), report: raw.test(report) }).toEqual({ timeline: false, report: false });
+    expect(timeline).toContain("\\u001B]0;retitled\\u0007 \\u202Ereversed");
+    expect(report).toContain("never \\u001B[31mred\\u0007 \\u202E");
+  }, 20_000);
+});

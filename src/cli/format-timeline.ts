@@ -3,7 +3,7 @@
  * detail), coloured when printing to a terminal.
  */
 
-import { describeEvent, type EventColour, type TimelineEvent } from "../contract/index.ts";
+import { describeEvent, type EventColour, escapeForTerminal, type TimelineEvent } from "../contract/index.ts";
 
 const colours: Record<EventColour, string> = {
   reset: "\x1b[0m",
@@ -23,7 +23,7 @@ export function formatEvent(event: TimelineEvent, colour: boolean): string {
   const { detail, colour: c } = describeEvent(event);
   const time = event.t.toFixed(3).padStart(10);
   const lane = event.lane === 0 ? "   -" : String(event.lane).padStart(4);
-  return `${paint("dim", time)} ${lane}  ${event.side.padEnd(6)}  ${paint(c, event.kind.padEnd(12))} ${detail}`;
+  return `${paint("dim", time)} ${lane}  ${event.side.padEnd(6)}  ${paint(c, event.kind.padEnd(12))} ${escapeForTerminal(detail)}`;
 }
 
 /** One line per event; `colour` adds ANSI colours. */

@@ -301,6 +301,7 @@ export {
 } from "./utf8-bytes.ts";
 export {
   escapeCharacter,
+  escapeForTerminal,
   escapeInvisible,
   escapeInvisibleInJson,
   hasInvisible,

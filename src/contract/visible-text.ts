@@ -44,6 +44,15 @@ export function escapeInvisible(text: string): string {
 }
 
 /**
+ * Text for a terminal: every invisible character written out (an ESC from a snippet's console
+ * cannot retitle the terminal or recolour it, a U+202E cannot reverse the line), the line breaks
+ * kept as line breaks.
+ */
+export function escapeForTerminal(text: string): string {
+  return text.split("\n").map(escapeInvisible).join("\n");
+}
+
+/**
  * JSON text with every invisible character inside its strings written as `\uFEFF` (a pair of
  * escapes past the first plane): the same JSON value, and what it holds can be seen in an editor.
  * `JSON.stringify` already escapes C0 controls and lone surrogates; outside strings its output is

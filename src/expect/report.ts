@@ -3,6 +3,7 @@
  * it (time, lane, event), the fields that differ for a near miss, and a closing count.
  */
 
+import { escapeForTerminal } from "../contract/index.ts";
 import { describeEventBriefly } from "./describe-expectation.ts";
 import type { Evaluation } from "./evaluate.ts";
 
@@ -15,7 +16,9 @@ export interface ReportOptions {
 const listedEvents = 5;
 
 export function formatReport(evaluation: Evaluation, options: ReportOptions = {}): string {
-  const paint = (code: string, text: string) => (options.colour ? `\x1b[${code}m${text}\x1b[0m` : text);
+  // Everything shown comes from an expectation file or a snippet: written out before it is coloured.
+  const paint = (code: string, text: string) =>
+    options.colour ? `\x1b[${code}m${escapeForTerminal(text)}\x1b[0m` : escapeForTerminal(text);
   const width = String(evaluation.results.length).length;
   const lines: string[] = [];
   for (const result of evaluation.results) {
@@ -23,8 +26,8 @@ export function formatReport(evaluation: Evaluation, options: ReportOptions = {}
     const number = String(result.index + 1).padStart(width);
     // Under the name: two spaces, the mark, a space, the number, two spaces.
     const indent = " ".repeat(width + 6);
-    lines.push(`  ${mark} ${number}  ${result.ok ? result.name : paint("1", result.name)}`);
-    lines.push(`${indent}${result.summary}`);
+    lines.push(`  ${mark} ${number}  ${result.ok ? escapeForTerminal(result.name) : paint("1", result.name)}`);
+    lines.push(`${indent}${escapeForTerminal(result.summary)}`);
     for (const difference of result.differences) lines.push(`${indent}  ${paint("33", difference)}`);
     // A failure lists what broke it; a pass's summary is enough.
     const listed = result.ok ? [] : result.events.filter((ref) => ref.role === "match" || ref.role === "offender");
