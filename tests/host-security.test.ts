@@ -113,6 +113,15 @@ describe("host and origin", () => {
     expect(response.status).toBe(403);
   });
 
+  test("a Host header that makes no URL is a 400, not a failure of the host", async () => {
+    await using host = await startTestHost();
+    const status = await rawStatus(
+      host.port,
+      `GET /health HTTP/1.1\r\nHost: 127.0.0.1:${host.port}@evil.com\r\nConnection: close\r\n\r\n`,
+    );
+    expect(status).toBe(400);
+  });
+
   test("localhost with the right port is accepted as a Host", async () => {
     await using host = await startTestHost();
     const cookie = await letIn(host);

@@ -149,7 +149,9 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
   options.onListening?.(guard.launchUrl);
 
   async function route(request: Request, server: Server<SocketData>): Promise<Response | undefined> {
-    const url = new URL(request.url);
+    // Bun builds the URL from the Host header: one like `127.0.0.1:PORT@evil.com` makes no URL at all.
+    const url = URL.parse(request.url);
+    if (!url) return text(400, "The request's Host header does not make a URL: this server answers only to its own.\n");
     const decision = guard.check(request, url.pathname === "/ws");
     if (!decision.allowed) return withHeaders(decision.response, {});
     if (url.pathname === "/ws") {
