@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultSettings, starterSnippet, type FileDialogs } from "../src/main/files/index.ts";
@@ -192,6 +192,28 @@ describe("documents", () => {
       saved: await read(target),
       workspace: (await readdir(workspace.dir)).filter((n) => n.endsWith(".ts")),
     }).toEqual({ saved: "// one\n", workspace: [] });
+  });
+
+  test("open refuses a FIFO and a link to /dev/zero at once, and the host goes on answering", async () => {
+    await using workspace = await createTempDir("files-ws-");
+    await using project = await createTempDir("files-project-");
+    const fifo = join(project.dir, "pipe.ts");
+    const zero = join(project.dir, "zero.ts");
+    Bun.spawnSync(["mkfifo", fifo]);
+    await symlink("/dev/zero", zero);
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    await page.workspace();
+    expect([await page.outcome("file-open", { path: fifo }), await page.outcome("file-open", { path: zero })]).toEqual([
+      { error: { kind: "failed", message: `${fifo} is a pipe, not a file: the playground opens only regular files.` } },
+      {
+        error: { kind: "failed", message: `${zero} is a device, not a file: the playground opens only regular files.` },
+      },
+    ]);
+    // Requests after them are answered as ever.
+    expect(await page.outcome("file-open", { path: join(project.dir, "missing.ts") })).toEqual({
+      error: { kind: "failed", message: `There is no file at ${join(project.dir, "missing.ts")}.` },
+    });
   });
 
   test("open refuses what is not a snippet, a missing file, a folder, a relative path; a stale id is refused", async () => {

@@ -3,9 +3,9 @@
  * the page reads and checks itself, as it does a file dropped onto the window.
  */
 
-import { stat, readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { maxSaveCopyBytes, type RecordingFileReply } from "../../contract/index.ts";
+import { readRegularFile } from "./bounded-read.ts";
 import { describeFsError, FilesError } from "./files-error.ts";
 import type { FileDialogs } from "./workspace-files.ts";
 
@@ -21,15 +21,9 @@ export async function openRecordingWithDialog(
   const path = await dialogs.openFile({ startIn, fileTypes: recordingFileTypes });
   if (path === undefined) return { type: "cancelled" };
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new FilesError("not-a-file", `${path} is a folder, not a file.`);
     // The limit of what a page may send the host to save: a recording the playground wrote fits.
-    if (info.size > maxSaveCopyBytes)
-      throw new FilesError(
-        "too-large",
-        `${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB; a recording can be at most ${maxSaveCopyBytes / 1024 / 1024} MB.`,
-      );
-    return { type: "opened", name: basename(path), text: await readFile(path, "utf8") };
+    const text = await readRegularFile(path, { maxBytes: maxSaveCopyBytes, what: "a recording" });
+    return { type: "opened", name: basename(path), text };
   } catch (error) {
     throw error instanceof FilesError ? error : describeFsError(error, path, "file");
   }

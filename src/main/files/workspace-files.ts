@@ -13,10 +13,11 @@
  * someone else's change).
  */
 
-import { readdir, readFile, stat, unlink } from "node:fs/promises";
+import { readdir, stat, unlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { type SnippetDocument, type Settings, type WorkspaceState, errorMessage } from "../../contract/index.ts";
 import { removeLeftoverTempFiles, writeFileAtomic } from "./atomic-write.ts";
+import { readRegularFile } from "./bounded-read.ts";
 import { newDocumentId } from "./document-id.ts";
 import { createDraftStore, draftsFolderName } from "./drafts.ts";
 import { describeFsError, describeWriteError, errorCode, FilesError } from "./files-error.ts";
@@ -100,18 +101,10 @@ function snippetPath(path: string): string {
   return resolve(path);
 }
 
-/** A snippet file's text, refusing folders and files too large to be a snippet. */
+/** A snippet file's text, refusing folders, pipes, devices and files too large to be a snippet. */
 async function readSnippet(path: string): Promise<string> {
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new FilesError("not-a-file", `${path} is a folder, not a file.`);
-    if (info.size > maxSnippetBytes) {
-      throw new FilesError(
-        "too-large",
-        `${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB; a snippet can be at most ${maxSnippetBytes / 1024 / 1024} MB.`,
-      );
-    }
-    return await readFile(path, "utf8");
+    return await readRegularFile(path, { maxBytes: maxSnippetBytes, what: "a snippet" });
   } catch (error) {
     throw error instanceof FilesError ? error : describeFsError(error, path, "file");
   }
