@@ -99,6 +99,37 @@ describe("the playground's own processes are off limits", () => {
     });
   });
 
+  test("the runner's channel to the host is hidden from the snippet, as under plain bun", async () => {
+    const { runner, log } = await startRunner();
+    await runner.load(
+      `let heard = 0;
+process.on("message", () => heard++);
+export default () => Response.json({
+  send: typeof process.send,
+  disconnect: typeof process.disconnect,
+  channel: typeof process.channel,
+  connected: process.connected,
+  heard,
+});`,
+      inlineSnippetPath,
+    );
+    const answer = await (await fetch(runner.url)).json();
+    expect(answer).toEqual({
+      send: "undefined",
+      disconnect: "undefined",
+      channel: "undefined",
+      connected: false,
+      heard: 0,
+    });
+    // The runner still answers the host: another load goes through.
+    const again = await runner.load(`export default () => new Response("still here");`, inlineSnippetPath);
+    expect({ kind: again.kind, body: await (await fetch(runner.url)).text() }).toEqual({
+      kind: "loaded",
+      body: "still here",
+    });
+    expect(ofKind(log.events, "uncaught")).toEqual([]);
+  });
+
   test("a refusal the snippet does not catch is the request's error event, with its line", async () => {
     const { runner, log } = await startRunner();
     await runner.load(

@@ -152,9 +152,18 @@ function load(version: number, source: string, path: string): Promise<LoadResult
 
 // Every request from the host is answered exactly once: with its reply, or with an error when it is
 // malformed or its handler throws. The runner never asks the host anything.
+// The IPC channel is the playground's own: taken here, before any snippet runs, and then hidden, so
+// snippet code sees what it would under plain `bun` (no parent to send to) and cannot flood the
+// host with messages, read its requests or cut the channel.
+const sendToHost = process.send?.bind(process);
+if (!sendToHost) throw new Error("the runner must be started by the playground, with an IPC channel");
+for (const name of ["send", "disconnect", "channel"] as const)
+  Object.defineProperty(process, name, { value: undefined, configurable: true, writable: true });
+Object.defineProperty(process, "connected", { value: false, configurable: true, writable: true });
+
 const host = createEndpoint<NoRequests, RunnerRequests, RunnerPushes>({
   peer: "the host",
-  send: (message) => process.send!(message),
+  send: (message) => sendToHost(message),
   answers: {
     checks: runnerRequestChecks,
     handlers: {
@@ -191,6 +200,17 @@ const host = createEndpoint<NoRequests, RunnerRequests, RunnerPushes>({
 });
 
 process.on("message", (value: unknown) => host.receive(value));
+// A snippet's own "message" listener would hear the host's requests; under plain `bun` it never hears anything.
+for (const name of ["on", "addListener", "once", "prependListener", "prependOnceListener"] as const) {
+  const original = process[name];
+  Object.defineProperty(process, name, {
+    value: function (this: NodeJS.Process, event: string | symbol, listener: (...args: unknown[]) => void) {
+      return event === "message" ? this : Reflect.apply(original, this, [event, listener]);
+    },
+    configurable: true,
+    writable: true,
+  });
+}
 
 function reportUncaught(error: unknown): void {
   if (error !== null && typeof error === "object" && reportedErrors.has(error)) return;
