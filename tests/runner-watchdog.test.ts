@@ -40,6 +40,39 @@ describe("watchdog", () => {
     expect(await (await fetch(runner.url)).text()).toBe("fine");
   });
 
+  test("a crash loop is one cause repeating: three exits in 5 s stop the reload, two blocks and an exit do not", async () => {
+    const restartsAfter = async (paths: string[]) => {
+      const { runner, log } = await startRunner();
+      await runner.load(spinOrExit, inlineSnippetPath);
+      const events = [];
+      for (const path of paths) {
+        const restarted = log.next(kind("restarted"));
+        await doomed(`${runner.url}${path}`);
+        events.push(await restarted);
+      }
+      const last = events.at(-1)!;
+      const serving = await fetch(runner.url).then((response) => response.status);
+      return {
+        cause: last.cause,
+        version: last.version,
+        sameCause: last.reason.includes("for the same cause"),
+        serving,
+      };
+    };
+    expect(await restartsAfter(["exit", "exit", "exit"])).toEqual({
+      cause: "exit",
+      version: undefined,
+      sameCause: true,
+      serving: 503,
+    });
+    expect(await restartsAfter(["spin", "spin", "exit"])).toEqual({
+      cause: "exit",
+      version: 1,
+      sameCause: false,
+      serving: 200,
+    });
+  }, 30_000);
+
   test("process.exit is reported with its line and the runner comes back", async () => {
     const { runner, log } = await startRunner();
     await runner.load(spinOrExit, inlineSnippetPath);

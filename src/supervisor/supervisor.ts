@@ -149,7 +149,11 @@ export function createRunner(options: RunnerOptions): Runner {
   let queue: Promise<unknown> = Promise.resolve();
   /** Settles when the latest restart has finished (or at once, when none is under way). */
   let restarting: Promise<void> = Promise.resolve();
-  const restarts: number[] = [];
+  /**
+   * Recent restarts, by cause: a crash loop is one cause repeating (a snippet that exits on every
+   * request), so a blocked loop and an exit between them do not add up to one.
+   */
+  const restarts = new Map<RestartCause, number[]>();
   /** Requests seen starting and not yet ended, newest last: named when the runner blocks, ended when it is lost. */
   const openRequests = new Map<number, { description: string; lane: number; version: number }>();
   /** Requests whose end arrived (over IPC) perhaps before their start note (over stderr). */
@@ -380,9 +384,10 @@ export function createRunner(options: RunnerOptions): Runner {
 
   async function restart(cause: RestartCause, reason: string, line: number | undefined): Promise<void> {
     const at = now();
-    restarts.push(at);
-    while (restarts.length > 0 && restarts[0]! < at - crashLoopWindowMs) restarts.shift();
-    const looping = restarts.length >= crashLoopRestarts;
+    const recent = (restarts.get(cause) ?? []).filter((time) => time >= at - crashLoopWindowMs);
+    recent.push(at);
+    restarts.set(cause, recent);
+    const looping = recent.length >= crashLoopRestarts;
     try {
       await spawn();
       let version: number | undefined;
@@ -399,7 +404,7 @@ export function createRunner(options: RunnerOptions): Runner {
         version !== undefined
           ? `; restarted and reloaded v${version}`
           : looping
-            ? `; restarted ${restarts.length} times in ${crashLoopWindowMs / 1000} s, so v${lastGood?.version} is not reloaded until the next load`
+            ? `; restarted ${recent.length} times in ${crashLoopWindowMs / 1000} s for the same cause (${cause}), so v${lastGood?.version} is not reloaded until the next load`
             : "; restarted";
       emit({ t: now(), lane: 0, side: "runner", kind: "restarted", cause, reason: reason + then, version, line });
     } catch (error) {
