@@ -122,6 +122,19 @@ describe("host and origin", () => {
     expect(status).toBe(400);
   });
 
+  test("a request another port's page made (Sec-Fetch-Site same-site or cross-site) is refused, even with the cookie", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const statusWith = async (site: string) =>
+      (await fetch(`${host.origin}/health`, { headers: { cookie, "sec-fetch-site": site } })).status;
+    expect({
+      "same-site": await statusWith("same-site"),
+      "cross-site": await statusWith("cross-site"),
+      "same-origin": await statusWith("same-origin"),
+      none: await statusWith("none"),
+    }).toEqual({ "same-site": 403, "cross-site": 403, "same-origin": 200, none: 200 });
+  });
+
   test("localhost with the right port is accepted as a Host", async () => {
     await using host = await startTestHost();
     const cookie = await letIn(host);

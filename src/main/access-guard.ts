@@ -91,6 +91,13 @@ export function createAccessGuard(options: AccessGuardOptions): AccessGuard {
       if (origin !== null && !origins.has(origin.toLowerCase()))
         return refuse(`requests from ${origin} are not accepted`);
       if (websocket && origin === null) return refuse("a WebSocket must come from the playground's own page");
+      // Browsers send no Origin on a plain GET (`<img src>`, `<script src>`), and treat every port of
+      // 127.0.0.1 as the same site, so SameSite cookies go along: their fetch metadata says where the
+      // request came from. Only the page itself (same-origin) and the user (none: a typed URL, a
+      // launch) are let in; a client without fetch metadata (curl, WebKitGTK) is judged by the rest.
+      const site = request.headers.get("sec-fetch-site");
+      if (site !== null && site !== "same-origin" && site !== "none")
+        return refuse(`requests made by another site's page (${site}) are not accepted`);
 
       const url = new URL(request.url);
       const offered = url.searchParams.get("token");
