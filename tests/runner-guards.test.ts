@@ -216,7 +216,7 @@ describe("requests the runner refuses or cleans", () => {
     }).toEqual({
       rebound: [
         "HTTP/1.1 403 Forbidden",
-        `Forbidden: the playground's runner answers only to 127.0.0.1:${port} and localhost:${port}, not "attacker.example:${port}".\n`,
+        `Forbidden: the playground's runner answers only to 127.0.0.1, localhost, [::1], not "attacker.example:${port}".\n`,
       ],
       own: "HTTP/1.1 200 OK",
       localhost: "HTTP/1.1 200 OK",
@@ -254,11 +254,29 @@ describe("requests the runner refuses or cleans", () => {
       withoutHostCookies("stream-playground-1=a"),
       withoutHostCookies("a=1; stream-playground-2=b;b=2"),
       withoutHostCookies("stream-playgroundish=1"),
-      isOwnHost("127.0.0.1:80", 80),
-      isOwnHost("localhost:80", 80),
-      isOwnHost("127.0.0.1:81", 80),
-      isOwnHost("127.0.0.1", 80),
-      isOwnHost(null, 80),
-    ]).toEqual([undefined, "a=1; b=2", "stream-playgroundish=1", true, true, false, false, false]);
+      isOwnHost("127.0.0.1:80"),
+      isOwnHost("LOCALHOST:80"),
+      // A dev server's proxy passes on its own Host.
+      isOwnHost("localhost:5173"),
+      isOwnHost("[::1]:80"),
+      isOwnHost("127.0.0.1"),
+      isOwnHost("127.0.0.1.attacker.example"),
+      isOwnHost("localhost:80@attacker.example"),
+      isOwnHost("attacker.example:80"),
+      isOwnHost(null),
+    ]).toEqual([
+      undefined,
+      "a=1; b=2",
+      "stream-playgroundish=1",
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * `npm run export -- <snippet.ts> --target bun|deno [-o server.ts] [--port 3000] [--path /events]`:
- * write the snippet as a standalone server file. Exits 0 when it was written, 1 when the export
+ * `stream-playground export <snippet.ts> --target bun|deno [-o server.ts] [--port 3000] [--path /events]`
+ * (`npm run export --` in a checkout): write the snippet as a standalone server file. Exits 0 when it was written, 1 when the export
  * was refused (nothing is written then), 2 on a usage error.
  */
 
@@ -8,23 +8,28 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { errorMessage } from "../contract/index.ts";
 import { exportSnippet, type ExportTarget } from "../export/index.ts";
+import { writeAll } from "./terminal-output.ts";
 
-const usage = `usage: npm run export -- <snippet.ts> [options]
+export const exportUsage = `usage: stream-playground export <snippet.ts> [options]
+
+Writes the snippet as a standalone server file for Bun or Deno, which runs without the playground.
+Exit codes: 0 it was written, 1 the export was refused (nothing is written), 2 a usage error.
 
   --target bun|deno   the runtime the file is for (default bun)
   -o, --out FILE      where to write it; - or none writes to standard output
   --port N            the port it listens on (default: the snippet's own, else 3000)
-  --path /events      the path the header's curl line requests (default: guessed from the snippet)`;
+  --path /events      the path the header's curl line requests (default: guessed from the snippet)
+  --help              this text`;
 
 function fail(message: string): never {
-  console.error(`${message}\n\n${usage}`);
+  console.error(`${message}\n\n${exportUsage}`);
   process.exit(2);
 }
 
-function parse() {
+function parse(argv: readonly string[]) {
   try {
     return parseArgs({
-      args: process.argv.slice(2),
+      args: [...argv],
       allowPositionals: true,
       options: {
         target: { type: "string" },
@@ -39,46 +44,52 @@ function parse() {
   }
 }
 
-const { values, positionals } = parse();
-if (values.help) {
-  console.log(usage);
+/** Runs the command; exits the process with its exit code. */
+export async function exportCommand(argv: readonly string[]): Promise<never> {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    console.log(exportUsage);
+    process.exit(0);
+  }
+  if (positionals.length !== 1) fail("give exactly one snippet file");
+  const snippetPath = positionals[0]!;
+  const target = values.target ?? "bun";
+  if (target !== "bun" && target !== "deno") fail(`--target is bun or deno, not "${target}"`);
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
+    fail(`--port takes a port from 1 to 65535, not "${values.port}"`);
+  const snippet = Bun.file(snippetPath);
+  if (!(await snippet.exists())) fail(`no such file: ${snippetPath}`);
+  const out = values.out === "-" ? undefined : values.out;
+
+  const result = await exportSnippet({
+    source: await snippet.text(),
+    path: snippetPath,
+    target: target as ExportTarget,
+    port,
+    fileName: out ? basename(out) : undefined,
+    tryRequest: values.path === undefined ? undefined : { path: values.path },
+  });
+
+  if (!result.ok) {
+    const { error } = result;
+    const where =
+      error.line === undefined
+        ? snippetPath
+        : `${snippetPath}:${error.line}${error.column === undefined ? "" : `:${error.column}`}`;
+    console.error(`${where}: not exported: ${error.message}`);
+    process.exit(1);
+  }
+  if (out) {
+    await Bun.write(out, result.code);
+    const runtime = target === "bun" ? "Bun" : "Deno";
+    console.error(
+      `wrote ${out} for ${runtime}${result.changes.length > 0 ? `, with ${result.changes.length} change${result.changes.length === 1 ? "" : "s"} listed in its header` : ""}`,
+    );
+  } else {
+    await writeAll(process.stdout, result.code);
+  }
   process.exit(0);
 }
-if (positionals.length !== 1) fail("give exactly one snippet file");
-const snippetPath = positionals[0]!;
-const target = values.target ?? "bun";
-if (target !== "bun" && target !== "deno") fail(`--target is bun or deno, not "${target}"`);
-const port = values.port === undefined ? undefined : Number(values.port);
-if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
-  fail(`--port takes a port from 1 to 65535, not "${values.port}"`);
-const snippet = Bun.file(snippetPath);
-if (!(await snippet.exists())) fail(`no such file: ${snippetPath}`);
-const out = values.out === "-" ? undefined : values.out;
 
-const result = await exportSnippet({
-  source: await snippet.text(),
-  path: snippetPath,
-  target: target as ExportTarget,
-  port,
-  fileName: out ? basename(out) : undefined,
-  tryRequest: values.path === undefined ? undefined : { path: values.path },
-});
-
-if (!result.ok) {
-  const { error } = result;
-  const where =
-    error.line === undefined
-      ? snippetPath
-      : `${snippetPath}:${error.line}${error.column === undefined ? "" : `:${error.column}`}`;
-  console.error(`${where}: not exported: ${error.message}`);
-  process.exit(1);
-}
-if (out) {
-  await Bun.write(out, result.code);
-  const runtime = target === "bun" ? "Bun" : "Deno";
-  console.error(
-    `wrote ${out} for ${runtime}${result.changes.length > 0 ? `, with ${result.changes.length} change${result.changes.length === 1 ? "" : "s"} listed in its header` : ""}`,
-  );
-} else {
-  process.stdout.write(result.code);
-}
+if (import.meta.main) await exportCommand(process.argv.slice(2));

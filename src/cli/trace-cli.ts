@@ -1,13 +1,15 @@
 /**
- * `npm run trace -- <snippet.ts> [options]` (or `--url URL`): trace a snippet, or any server, from
- * the terminal and print its timeline; with `--expect FILE`, check the timeline against an
- * expectation file and print a report. Exits 0 when the snippet loaded (and every expectation
- * held), 1 when not, 2 on a usage error or an expectation file that is not valid.
+ * `stream-playground trace <snippet.ts> [options]` (or `--url URL`; `npm run trace --` in a
+ * checkout): trace a snippet, or any server, from the terminal and print its timeline as it
+ * happens; with `--expect FILE`, check the timeline against an expectation file and print a
+ * report. Exits 0 when the snippet loaded (and every expectation held), 1 when not, 2 on a usage
+ * error or an expectation file that is not valid.
  */
 
 import { basename } from "node:path";
 import {
   parseExpectationFile,
+  rebaseEvent,
   recordingFormat,
   recordingJsonLines,
   type ExpectationFile,
@@ -18,12 +20,17 @@ import {
 import { evaluateExpectations, formatReport } from "../expect/index.ts";
 import { formatEvent, formatTimeline, wantsColour } from "./format-timeline.ts";
 import { createLiveTimeline } from "./live-timeline.ts";
+import { createTerminalOutput, writeAll } from "./terminal-output.ts";
 import { parseTraceArgs } from "../shared/index.ts";
 import { describeRun, laneRequestsOf, mergeTraceSettings } from "./trace-settings.ts";
 import { traceSnippet, reachedServer, traceUrl, urlProblem } from "../supervisor/index.ts";
 
-const usage = `usage: npm run trace -- <snippet.ts> [options]
-       npm run trace -- --url http://localhost:8080/events [options]
+export const traceUsage = `usage: stream-playground trace <snippet.ts> [options]
+       stream-playground trace --url http://localhost:8080/events [options]
+
+Loads the snippet into a fresh runner, points clients at it and prints both sides of every request
+as it happens, then what leaked. Exit codes: 0 the snippet loaded (and every expectation held),
+1 it did not (or an expectation failed), 2 a usage error or an expectation file that is not valid.
 
   --path /events          path (and query) the clients request (default /)
   --url URL               trace another server instead of a snippet (http:, https:, ws:, wss:):
@@ -58,143 +65,130 @@ const usage = `usage: npm run trace -- <snippet.ts> [options]
   --expect FILE           check the timeline against an expectation file and print a report;
                           exit 1 when an expectation does not hold
   --record FILE           also write the timeline as a recording the playground opens
-                          (File → Open recording)`;
+                          (File → Open recording)
+  --help                  this text`;
 
 function fail(message: string): never {
-  console.error(`${message}\n\n${usage}`);
+  console.error(`${message}\n\n${traceUsage}`);
   process.exit(2);
 }
 
-/** Writes and waits until a pipe has taken it all: exiting at once would cut the output at the pipe's buffer. */
-function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
-  return new Promise<void>((resolve) => stream.write(text, () => resolve()));
-}
-
-const parsed = parseTraceArgs(process.argv.slice(2));
-if (!parsed.ok) fail(parsed.message);
-const { args } = parsed;
-if (args.help) {
-  console.log(usage);
-  process.exit(0);
-}
-
-let expectations: ExpectationFile | undefined;
-if (args.expectPath !== undefined) {
-  const file = Bun.file(args.expectPath);
-  if (!(await file.exists())) fail(`no such expectation file: ${args.expectPath}`);
-  const read = parseExpectationFile(await file.text());
-  if (!read.ok) {
-    console.error(`${args.expectPath} is not a valid expectation file: ${read.problem}`);
-    process.exit(2);
+/** Runs the command; exits the process with its exit code. */
+export async function traceCommand(argv: readonly string[]): Promise<never> {
+  const parsed = parseTraceArgs([...argv]);
+  if (!parsed.ok) fail(parsed.message);
+  const { args } = parsed;
+  if (args.help) {
+    console.log(traceUsage);
+    process.exit(0);
   }
-  expectations = read.file;
-}
 
-const run = mergeTraceSettings(expectations?.trace, args);
-if (run.url === undefined && !args.snippetPath) fail("give a snippet file, or --url for another server");
-if (run.url !== undefined && args.snippetPath) fail("give a snippet file or --url, not both");
-if (run.url !== undefined) {
-  const problem = urlProblem(run.url);
-  if (problem !== undefined) fail(`--url: ${problem}`);
-}
-if (args.snippetPath && !(await Bun.file(args.snippetPath).exists())) fail(`no such file: ${args.snippetPath}`);
-
-const stop = new AbortController();
-process.once("SIGINT", () => stop.abort());
-
-// Without --expect the timeline is printed as it happens, a line per event, flushed as it goes
-// (so `| jq` and `| grep --line-buffered` see each at once). With --expect the report leads, so
-// the timeline is printed after it, when an expectation fails.
-const began = performance.now();
-/** Set once the reader of stdout has gone (`| head -5`): the trace then ends, as on Ctrl+C. */
-let readerGone = false;
-const readerLeft = (error: unknown) => {
-  if ((error as { code?: unknown } | null)?.code !== "EPIPE") throw error;
-  readerGone = true;
-  stop.abort();
-};
-process.stdout.on("error", readerLeft);
-const print = (text: string) => {
-  if (readerGone) return;
-  try {
-    process.stdout.write(text);
-  } catch (error) {
-    readerLeft(error);
+  let expectations: ExpectationFile | undefined;
+  if (args.expectPath !== undefined) {
+    const file = Bun.file(args.expectPath);
+    if (!(await file.exists())) fail(`no such expectation file: ${args.expectPath}`);
+    const read = parseExpectationFile(await file.text());
+    if (!read.ok) {
+      console.error(`${args.expectPath} is not a valid expectation file: ${read.problem}`);
+      process.exit(2);
+    }
+    expectations = read.file;
   }
-};
-const live =
-  expectations === undefined
-    ? createLiveTimeline({
-        write: print,
-        format: (event) =>
-          args.json ? timelineJsonLines([event]).trimEnd() : formatEvent(event, wantsColour(process.stdout)),
-        now: () => performance.now() - began,
-      })
-    : undefined;
-const liveRun = live ? { began, onEvent: (event: TimelineEvent) => live.push({ ...event, t: event.t - began }) } : {};
 
-let events: TimelineEvent[];
-/** Whether the trace itself worked: the snippet loaded, or the server answered. */
-let traced: boolean;
-const versions: RecordingHeader["versions"] = [];
-if (run.url !== undefined) {
-  ({ events } = await traceUrl({ ...run, ...liveRun, url: run.url, stop: stop.signal }));
-  traced = reachedServer(events);
-} else {
-  const snippetPath = args.snippetPath!;
-  const source = await Bun.file(snippetPath).text();
-  const result = await traceSnippet({
-    ...run,
-    ...liveRun,
-    snippetPath,
-    source,
-    stop: stop.signal,
-    onSettling: ({ open, waitMs }) =>
-      console.error(
-        `trace: the clients are done; ${open === 1 ? "1 request is" : `${open} requests are`} still running on the server (timers or cleanup pending): waiting up to ${waitMs} ms for it before reporting what leaked (--cleanup-grace sets this)`,
-      ),
-  });
-  events = result.events;
-  traced = result.load.kind === "loaded";
-  versions.push({ version: result.load.version, source, path: snippetPath });
+  const run = mergeTraceSettings(expectations?.trace, args);
+  if (run.url === undefined && !args.snippetPath) fail("give a snippet file, or --url for another server");
+  if (run.url !== undefined && args.snippetPath) fail("give a snippet file or --url, not both");
+  if (run.url !== undefined) {
+    const problem = urlProblem(run.url);
+    if (problem !== undefined) fail(`--url: ${problem}`);
+  }
+  if (args.snippetPath && !(await Bun.file(args.snippetPath).exists())) fail(`no such file: ${args.snippetPath}`);
+
+  const stop = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop.abort());
+
+  // Without --expect the timeline is printed as it happens, a line per event, flushed as it goes
+  // (so `| jq` and `| grep --line-buffered` see each at once). With --expect the report leads, so
+  // the timeline is printed after it, when an expectation fails.
+  const began = performance.now();
+  // A reader of stdout that has gone (`| head -5`) ends the trace, as Ctrl+C does.
+  const output = createTerminalOutput({ onReaderGone: () => stop.abort() });
+  const live =
+    expectations === undefined
+      ? createLiveTimeline({
+          write: output.print,
+          format: (event) =>
+            args.json ? timelineJsonLines([event]).trimEnd() : formatEvent(event, wantsColour(process.stdout)),
+          now: () => performance.now() - began,
+        })
+      : undefined;
+  const liveRun = live ? { began, onEvent: (event: TimelineEvent) => live.push(rebaseEvent(event, began)) } : {};
+
+  let events: TimelineEvent[];
+  /** Whether the trace itself worked: the snippet loaded, or the server answered. */
+  let traced: boolean;
+  const versions: RecordingHeader["versions"] = [];
+  if (run.url !== undefined) {
+    ({ events } = await traceUrl({ ...run, ...liveRun, url: run.url, stop: stop.signal }));
+    traced = reachedServer(events);
+  } else {
+    const snippetPath = args.snippetPath!;
+    const source = await Bun.file(snippetPath).text();
+    const result = await traceSnippet({
+      ...run,
+      ...liveRun,
+      snippetPath,
+      source,
+      stop: stop.signal,
+      onSettling: ({ open, waitMs }) =>
+        console.error(
+          `trace: the clients are done; ${open === 1 ? "1 request is" : `${open} requests are`} still running on the server (timers or cleanup pending): waiting up to ${waitMs} ms for it before reporting what leaked (--cleanup-grace sets this)`,
+        ),
+    });
+    events = result.events;
+    traced = result.load.kind === "loaded";
+    versions.push({ version: result.load.version, source, path: snippetPath });
+  }
+
+  if (args.recordPath !== undefined) {
+    const header: RecordingHeader = {
+      format: recordingFormat,
+      version: 1,
+      recordedAt: new Date().toISOString(),
+      by: "trace",
+      title: run.url ?? basename(args.snippetPath!),
+      versions,
+      lanes: laneRequestsOf(run),
+    };
+    await Bun.write(args.recordPath, recordingJsonLines(header, events));
+  }
+
+  const timeline = () =>
+    args.json ? timelineJsonLines(events) : `${formatTimeline(events, wantsColour(process.stdout))}\n`;
+
+  if (expectations === undefined) {
+    // The summary is made from the whole timeline, once it is over.
+    const summary = events.at(-1);
+    if (summary?.kind === "summary") live?.push(summary);
+    live?.finish();
+    if (!output.readerGone) await writeAll(process.stdout, "");
+    process.exit(traced ? 0 : 1);
+  }
+
+  const evaluation = evaluateExpectations(expectations.expect, events);
+  const target = run.url ?? basename(args.snippetPath!);
+  const count = expectations.expect.length;
+  const title = `Checking ${count} expectation${count === 1 ? "" : "s"} from ${args.expectPath} against ${target} (${describeRun(run)}):\n\n`;
+  const report = `${title + formatReport(evaluation, { colour: wantsColour(args.json ? process.stderr : process.stdout) })}\n`;
+  if (args.json) {
+    // The timeline stays clean JSON on stdout; the report goes beside it.
+    await writeAll(process.stdout, timeline());
+    await writeAll(process.stderr, report);
+  } else {
+    // A run that holds says so briefly; one that does not shows the timeline it was checked against.
+    await writeAll(process.stdout, (evaluation.ok ? "" : `${timeline()}\n`) + report);
+  }
+  process.exit(traced && evaluation.ok ? 0 : 1);
 }
 
-if (args.recordPath !== undefined) {
-  const header: RecordingHeader = {
-    format: recordingFormat,
-    version: 1,
-    recordedAt: new Date().toISOString(),
-    by: "trace",
-    title: run.url ?? basename(args.snippetPath!),
-    versions,
-    lanes: laneRequestsOf(run),
-  };
-  await Bun.write(args.recordPath, recordingJsonLines(header, events));
-}
-
-const timeline = () =>
-  args.json ? timelineJsonLines(events) : `${formatTimeline(events, wantsColour(process.stdout))}\n`;
-
-if (expectations === undefined) {
-  // The summary is made from the whole timeline, once it is over.
-  const summary = events.at(-1);
-  if (summary?.kind === "summary") live?.push(summary);
-  live?.finish();
-  if (!readerGone) await write(process.stdout, "");
-  process.exit(traced ? 0 : 1);
-}
-
-const evaluation = evaluateExpectations(expectations.expect, events);
-const target = run.url ?? basename(args.snippetPath!);
-const count = expectations.expect.length;
-const title = `Checking ${count} expectation${count === 1 ? "" : "s"} from ${args.expectPath} against ${target} (${describeRun(run)}):\n\n`;
-const report = `${title + formatReport(evaluation, { colour: wantsColour(args.json ? process.stderr : process.stdout) })}\n`;
-if (args.json) {
-  // The timeline stays clean JSON on stdout; the report goes beside it.
-  await write(process.stdout, timeline());
-  await write(process.stderr, report);
-} else {
-  // A run that holds says so briefly; one that does not shows the timeline it was checked against.
-  await write(process.stdout, (evaluation.ok ? "" : `${timeline()}\n`) + report);
-}
-process.exit(traced && evaluation.ok ? 0 : 1);
+if (import.meta.main) await traceCommand(process.argv.slice(2));

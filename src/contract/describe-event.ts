@@ -38,6 +38,7 @@ function describeJsonLine(event: JsonLineEvent): string {
 function openNotes(event: OpenEvent): string {
   const notes = [
     ...(event.external ? ["server side not visible"] : []),
+    ...(event.outside !== undefined ? [`outside client from ${event.outside}, as the server saw it`] : []),
     ...(event.slow ? [describeBehaviour(event.slow)] : []),
   ];
   return notes.length === 0 ? "" : ` (${notes.join("; ")})`;
@@ -93,7 +94,10 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
         colour: "dim",
       };
     case "request":
-      return { detail: `${event.method} ${event.path} → v${event.version}`, colour: "blue" };
+      return {
+        detail: `${event.method} ${event.path} → v${event.version}${event.from !== undefined ? ` from ${event.from}` : ""}`,
+        colour: "blue",
+      };
     case "response":
       if (event.status === 101)
         return {

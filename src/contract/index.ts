@@ -169,7 +169,7 @@ export {
   maxJsonLineValueBytes,
 } from "./json-line-events.ts";
 export { type JsonValue, jsonValue, maxJsonDepth, sameJson } from "./json-value.ts";
-export { laneHeader } from "./lane-header.ts";
+export { laneHeader, outsideConnectionOf, outsideLaneOf } from "./lane-header.ts";
 export {
   type ConnectedLanes,
   type DocumentReply,
@@ -287,7 +287,7 @@ export {
   type WriteVia,
   writeVias,
 } from "./timeline-events.ts";
-export { rebaseTimeline, timelineJsonLines } from "./timeline-file.ts";
+export { rebaseEvent, rebaseTimeline, summaryOf, timelineJsonLines } from "./timeline-file.ts";
 export { type CommonField, commonFields, eventFields, fieldsOf, timelineKinds } from "./timeline-kinds.ts";
 export { createTrailingDebounce, type TrailingDebounce } from "./trailing-debounce.ts";
 export {

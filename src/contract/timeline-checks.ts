@@ -102,7 +102,7 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
   uncaught: object({ ...at("runner", "uncaught"), message: string, line: position, stack: optional(string) }),
   summary: object({ ...at("runner", "summary"), counts: record(number) }),
 
-  request: object({ ...serverAt("request"), method: string, path: string }),
+  request: object({ ...serverAt("request"), method: string, path: string, from: optional(string) }),
   response: object({
     ...serverAt("response"),
     status: integer(0, 999),
@@ -159,6 +159,7 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
     url: string,
     attempt: integer(1),
     external: optional(boolean),
+    outside: optional(string),
     slow: optional(clientBehaviourCheck),
   }),
   headers: object({ ...at("client", "headers"), status: integer(0, 999), headers: record(string), ttfbMs: number }),
@@ -237,14 +238,25 @@ const runnerProducedKinds = [
   "ws-drain",
   "ws-close",
   "ws-publish",
+  "open",
 ] as const satisfies readonly RunnerProducedEvent["kind"][];
 const runnerProducedComplete: Complete<RunnerProducedEvent["kind"], (typeof runnerProducedKinds)[number]> = true;
 
-/** An event the runner process may produce itself: a server event, a log, an uncaught error, a fold. */
-export const runnerProducedEventCheck: Check<RunnerProducedEvent> = tagged(
+const runnerProducedShape: Check<RunnerProducedEvent> = tagged(
   "kind",
   pick<RunnerProducedEvent>(runnerProducedKinds, serverWsChecks),
 );
+
+/**
+ * An event the runner process may produce itself: a server event, a log, an uncaught error, a
+ * fold, an outside client's `open`. Its lane may be an outside connection's (`outsideLaneOf`, below
+ * 0), which the runner's driver replaces before the event goes anywhere else.
+ */
+export const runnerProducedEventCheck: Check<RunnerProducedEvent> = (value) => {
+  const lane = (value as { lane?: unknown } | null)?.lane;
+  if (typeof lane !== "number" || !Number.isInteger(lane) || lane >= 0) return runnerProducedShape(value);
+  return { ...runnerProducedShape({ ...(value as object), lane: 0 }), lane };
+};
 
 const clientEventKinds = [
   "open",

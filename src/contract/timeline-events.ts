@@ -261,6 +261,11 @@ export interface RequestEvent extends ServerEventAt<"request"> {
   method: string;
   /** Path and query. */
   path: string;
+  /**
+   * Where a request no playground client made came from (`127.0.0.1:54321`: curl, a browser tab,
+   * the user's own app), as the server saw its socket; absent for the playground's own clients.
+   */
+  from?: string | undefined;
 }
 
 export interface ResponseEvent extends ServerEventAt<"response"> {
@@ -370,6 +375,12 @@ export interface OpenEvent extends EventAt<"client", "open"> {
    * recorded.
    */
   external?: boolean | undefined;
+  /**
+   * A client from outside the playground (curl, a browser tab, the user's own app) connected from
+   * this address. The playground does not drive it, so its side is what the runner saw of its
+   * socket: when it connected and what it asked for.
+   */
+  outside?: string | undefined;
   /**
    * How this client reads: slow, stalling or dropping (see `ClientBehaviour`); absent for a client that reads at full
    * speed.
@@ -516,5 +527,8 @@ export type TimelineEvent = RunnerLaneEvent | ServerEvent | ClientEvent | Folded
 
 export type TimelineKind = TimelineEvent["kind"];
 
-/** Events the runner process produces itself (the host adds load results, restarts and clients). */
-export type RunnerProducedEvent = ServerEvent | FoldedEvent | LogEvent | UncaughtEvent;
+/**
+ * Events the runner process produces itself (the host adds load results, restarts and clients); an
+ * `open` only for a client from outside the playground, whose side the runner sees from its socket.
+ */
+export type RunnerProducedEvent = ServerEvent | FoldedEvent | LogEvent | UncaughtEvent | OpenEvent;

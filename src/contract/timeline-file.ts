@@ -6,20 +6,32 @@
 import type { SummaryEvent, TimelineEvent } from "./timeline-events.ts";
 import { escapeInvisibleInJson } from "./visible-text.ts";
 
+/** One event with its times (`t`, and a fold's `since`) counted from `start`. */
+export function rebaseEvent(event: TimelineEvent, start: number): TimelineEvent {
+  return event.kind === "folded"
+    ? { ...event, t: event.t - start, since: event.since - start }
+    : { ...event, t: event.t - start };
+}
+
+/** The closing `summary` of a timeline: how many events of each kind, at the time of the last. */
+export function summaryOf(events: readonly TimelineEvent[]): SummaryEvent {
+  const counts: Record<string, number> = {};
+  let last = 0;
+  for (const event of events) {
+    if (event.kind === "summary") continue;
+    counts[event.kind] = (counts[event.kind] ?? 0) + 1;
+    last = Math.max(last, event.t);
+  }
+  return { t: last, lane: 0, side: "runner", kind: "summary", counts };
+}
+
 /** Sorts by time, rebases every time onto `start`, and appends the summary. */
 export function rebaseTimeline(events: readonly TimelineEvent[], start: number): TimelineEvent[] {
   const rebased = events
     .filter((event) => event.kind !== "summary")
-    .map((event) =>
-      event.kind === "folded"
-        ? { ...event, t: event.t - start, since: event.since - start }
-        : { ...event, t: event.t - start },
-    )
+    .map((event) => rebaseEvent(event, start))
     .sort((a, b) => a.t - b.t);
-  const counts: Record<string, number> = {};
-  for (const event of rebased) counts[event.kind] = (counts[event.kind] ?? 0) + 1;
-  const summary: SummaryEvent = { t: rebased.at(-1)?.t ?? 0, lane: 0, side: "runner", kind: "summary", counts };
-  return [...rebased, summary];
+  return [...rebased, summaryOf(rebased)];
 }
 
 /** One JSON object per line, with invisible characters in its strings written as escapes (`\uFEFF`). */

@@ -20,3 +20,9 @@ export async function exportSnippet(options: ExportOptions): Promise<ExportResul
   const { exportSnippetNow } = await import("./export-snippet.ts");
   return exportSnippetNow(options);
 }
+
+/** The port a snippet names for itself (`Bun.serve({ port: 8080 })`, `app.listen(3000)`), if it names one. */
+export async function namedPort(source: string, path: string): Promise<number | undefined> {
+  const { namedPortNow } = await import("./named-port.ts");
+  return namedPortNow(source, path);
+}

@@ -15,6 +15,7 @@ import { parseLanePath, proxyToLane } from "./lane-proxy.ts";
 import { createSession, type PageConnection, type Session, type SessionOptions } from "./session.ts";
 import { serveFileInside } from "./static-files.ts";
 import { buildWebview, sourceMapPath, type WebviewBundle } from "./webview-bundle.ts";
+import { dependenciesDir } from "./package-dir.ts";
 import { projectRoot } from "./project-root.ts";
 import { errorMessage } from "../contract/index.ts";
 
@@ -28,7 +29,7 @@ export interface HostOptions {
   webviewEntry?: string | undefined;
   /** The page itself; `src/webview/index.html` when left out. */
   indexHtml?: string | undefined;
-  /** Where Monaco and the type packages are installed; the project's `node_modules` when left out. */
+  /** Where Monaco and the type packages are installed; found by resolution when left out (`package-dir.ts`). */
   nodeModules?: string | undefined;
   /** Settings of the session (the runner, the workspace folder, batching). */
   session?: SessionOptions | undefined;
@@ -100,7 +101,7 @@ export interface Host extends AsyncDisposable {
 export async function startHost(options: HostOptions = {}): Promise<Host> {
   const webviewEntry = options.webviewEntry ?? join(projectRoot, "src/webview/main.ts");
   const indexHtml = options.indexHtml ?? join(projectRoot, "src/webview/index.html");
-  const nodeModules = options.nodeModules ?? join(projectRoot, "node_modules");
+  const nodeModules = options.nodeModules ?? dependenciesDir();
   const monacoRoot = join(nodeModules, "monaco-editor/min");
   const log = options.log ?? ((line: string) => console.error(line));
   const session = createSession(options.session);

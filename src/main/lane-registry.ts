@@ -66,6 +66,8 @@ export interface LaneRegistry {
   browserLane(lane: number): BrowserLaneAccess | undefined;
   /** Every open lane, as the pages show it, in lane order. */
   clients(): LiveClient[];
+  /** A lane for a client the host does not drive: a connection from outside the playground. */
+  reserveLane(): number;
   /** Disconnects every client, cuts the browser lanes' streams, and numbers lanes from 1 again. */
   clear(): void;
 }
@@ -243,6 +245,10 @@ export function createLaneRegistry(options: LaneRegistryOptions): LaneRegistry {
         ...[...hostLanes.values()].map((entry) => entry.client),
         ...[...browserLanes.values()].map((entry) => entry.client),
       ].sort((a, b) => a.lane - b.lane);
+    },
+
+    reserveLane() {
+      return allocateLanes(1)[0]!;
     },
 
     clear() {

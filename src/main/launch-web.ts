@@ -12,6 +12,8 @@ import { errorMessage } from "../contract/index.ts";
 export interface LaunchOptions {
   argv?: readonly string[] | undefined;
   env?: Record<string, string | undefined> | undefined;
+  /** A snippet file to open at start instead of the last session's document. */
+  openPath?: string | undefined;
 }
 
 /** The port to listen on: `PORT`, or 0 for any free one. */
@@ -28,6 +30,7 @@ export async function launchWebHost(options: LaunchOptions = {}): Promise<void> 
   const env = options.env ?? process.env;
   const starting = startHost({
     port: readPort(env.PORT),
+    session: options.openPath === undefined ? undefined : { openPath: options.openPath },
     // The URL goes out as soon as the host listens: the browser loads the page (Monaco is most
     // of it) while the runner starts, and the page's first load waits for the runner.
     onListening(launchUrl) {

@@ -44,6 +44,8 @@ export interface SessionOptions {
    * `STREAM_PLAYGROUND_HOME`, else the user's data folder (see `workspace.ts`).
    */
   workspaceDir?: string | undefined;
+  /** A snippet file to open at start (`stream-playground my-handler.ts`) instead of the last session's document. */
+  openPath?: string | undefined;
   /** The system's Open and Save dialogs (the desktop app); without them `nativeDialogs` is false. */
   dialogs?: FileDialogs | undefined;
   /**
@@ -98,7 +100,13 @@ export interface Session {
 
 export function createSession(options: SessionOptions = {}): Session {
   const now = () => performance.now();
-  const runner = createRunner({ ...options.runner, now, onEvent: record });
+  const runner = createRunner({
+    ...options.runner,
+    now,
+    onEvent: record,
+    // Called for a request from outside only once the runner serves, when the lanes exist.
+    outsideLane: () => lanes.reserveLane(),
+  });
   /** The sources and lane requests a recording of the timeline needs. */
   const ledger = createRecordingLedger();
   const pages = createPages({
@@ -243,6 +251,12 @@ export function createSession(options: SessionOptions = {}): Session {
           watchDebounceMs: options.watchDebounceMs,
         });
         for (const warning of files.warnings) console.error(`workspace: ${warning}`);
+        if (options.openPath !== undefined) {
+          // The last session's document keeps its draft; the file named at start is what the page shows.
+          await files
+            .open(options.openPath)
+            .catch((error: unknown) => console.error(`could not open ${options.openPath}: ${errorMessage(error)}`));
+        }
         // Pages that connected while the workspace was opening have not had it yet.
         pages.broadcast("workspace", { workspace: files.state() });
         await runner.start();

@@ -1,14 +1,16 @@
 /**
- * `npm start`: the desktop app where it can run, and otherwise the playground in a browser, after
- * one line saying why. `--web` (or `npm run start:web`) always uses the browser; `--verbose` shows
+ * `npm start [FILE]` (`stream-playground [FILE]` once installed): the desktop app where it can run,
+ * and otherwise the playground in a browser, after one line saying why; with FILE, open on that
+ * snippet file. `--web` (or `npm run start:web`) always uses the browser; `--verbose` shows
  * everything the desktop app prints.
  *
  * Whatever mode it is in, Ctrl+C, SIGTERM, SIGHUP, or npm going away ends every process it started.
  */
 
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { launchDesktop } from "./desktop/launch-desktop.ts";
+import { packageDir } from "./package-dir.ts";
 import { projectRoot } from "./project-root.ts";
 import { chooseLaunchMode } from "./launch-mode.ts";
 import { launchWebHost } from "./launch-web.ts";
@@ -18,7 +20,7 @@ import { resolveWorkspaceDir } from "./workspace.ts";
 /** Electrobun's folder of native binaries for this platform, e.g. `dist-linux-x64`. */
 function electrobunCoreDir(): string {
   const os = process.platform === "darwin" ? "macos" : process.platform === "win32" ? "win" : process.platform;
-  return join(projectRoot, "node_modules", "electrobun", `dist-${os}-${process.arch}`);
+  return join(packageDir("electrobun"), `dist-${os}-${process.arch}`);
 }
 
 /** WebKitGTK 4.1 in one of the places Linux distributions put shared libraries. */
@@ -30,6 +32,20 @@ function hasWebkitGtk(): boolean {
 }
 
 const say = (line: string) => console.log(line);
+
+/** The snippet file named on the command line, as an absolute path; it must be a file that exists. */
+function fileArgument(args: readonly string[]): string | undefined {
+  const named = args.find((arg) => !arg.startsWith("-"));
+  if (named === undefined) return undefined;
+  const path = resolve(named);
+  if (!existsSync(path)) {
+    console.error(`no such file: ${named}`);
+    process.exit(2);
+  }
+  return path;
+}
+
+const openPath = fileArgument(process.argv.slice(2));
 const mode = chooseLaunchMode({
   platform: process.platform,
   env: process.env,
@@ -40,7 +56,7 @@ const mode = chooseLaunchMode({
 
 if (mode.mode === "browser") {
   say(`Desktop app not started: ${mode.reason}; serving the playground in the browser instead.`);
-  await launchWebHost();
+  await launchWebHost({ openPath });
 } else {
   const stopping = new AbortController();
   const stop = () => stopping.abort();
@@ -52,7 +68,7 @@ if (mode.mode === "browser") {
     logDir: resolveWorkspaceDir(undefined),
     downloadCore: mode.downloadCore,
     verbose: process.argv.includes("--verbose"),
-    env: process.env,
+    env: openPath === undefined ? process.env : { ...process.env, STREAM_PLAYGROUND_OPEN: openPath },
     say,
     signal: stopping.signal,
   });
@@ -64,7 +80,7 @@ if (mode.mode === "browser") {
     say(
       `Desktop app not started: ${desktop.reason}; serving the playground in the browser instead. (Details: ${desktop.logFile})`,
     );
-    await launchWebHost();
+    await launchWebHost({ openPath });
   } else {
     say(`Stream Playground: desktop app running; Ctrl+C quits it (log: ${desktop.logFile})`);
     const code = await desktop.run.ended;

@@ -42,6 +42,8 @@ export function findHandlers(
   notices: Notice[],
 ): FoundHandlers {
   const fallback = exports.default;
+  /** A port the snippet asks for that is the one it is served on (as under `serve --port`) is not ignored. */
+  const servedPort = Number(new URL(url).port);
   const own = captured.serveCalls.filter((call) => call.by === "snippet");
   const byLibrary = captured.serveCalls.filter((call) => call.by === "library");
   const [listen, ...extraListens] = captured.listens;
@@ -60,7 +62,7 @@ export function findHandlers(
       });
     if (fallback !== undefined)
       notices.push({ message: `the default export is ignored because the snippet calls ${first.api}.serve()` });
-    for (const option of first.ignoredOptions)
+    for (const option of first.ignoredOptions.filter((name) => name !== "port" || first.port !== servedPort))
       notices.push({ message: ignoredOptionMessage(option, `${first.api}.serve()`, url), line: first.line });
     return { ok: true, form: first.api === "Bun" ? "bun-serve" : "deno-serve", handlers: first.handlers, notices };
   }
@@ -73,7 +75,7 @@ export function findHandlers(
         message: "only the node:http server is served; the server started here is ignored",
         line: call.line,
       });
-    if (listen.port !== undefined) {
+    if (listen.port !== undefined && listen.port !== servedPort) {
       notices.push({
         message: `listen()'s port ${listen.port} is ignored in the playground: it serves this snippet at ${url}`,
         line: listen.line,
@@ -97,7 +99,7 @@ export function findHandlers(
     for (const call of extraLibrary)
       notices.push({ message: "only the first server started is served; this one is ignored", line: call.line });
     // The library chose the options; only where it would have listened is worth saying.
-    const instead = library.port === undefined ? "" : `, not on port ${library.port}`;
+    const instead = library.port === undefined || library.port === servedPort ? "" : `, not on port ${library.port}`;
     notices.push({
       message: `the server started here is served by the playground at ${url}${instead}`,
       line: library.line,
@@ -125,7 +127,7 @@ export function findHandlers(
         : undefined;
     if (fetch || routes) {
       for (const option of ["port", "hostname", "unix", "tls"]) {
-        if (object[option] !== undefined)
+        if (object[option] !== undefined && !(option === "port" && object[option] === servedPort))
           notices.push({ message: ignoredOptionMessage(option, "the default export", url) });
       }
       return {

@@ -10,6 +10,7 @@ import { NativeResponse } from "./native-globals.ts";
 import type { BodyInstrumentation } from "./instrument-body.ts";
 import type { WebSocketInstrumentation } from "./instrument-websocket.ts";
 import { laneHeader } from "../contract/index.ts";
+import type { OutsideConnections } from "./outside-connections.ts";
 import { isRecordedElsewhere } from "./recorded-elsewhere.ts";
 import { guardRequest } from "./request-guard.ts";
 import { staticRoute } from "./static-route.ts";
@@ -23,6 +24,8 @@ export interface HandlerInstrumentation {
   /** Starts following the abort listeners the snippet adds to this request's signal. */
   watchSignal: (signal: AbortSignal, ctx: RequestContext) => void;
   websockets: WebSocketInstrumentation;
+  /** Gives requests from outside the playground (no lane header) lanes of their own. */
+  outside: OutsideConnections;
 }
 
 /** What `server.reload` takes. */
@@ -96,10 +99,19 @@ export function instrumentHandlers(
   }
 
   function begin(request: Request, server: Server<unknown>): RequestContext {
-    const lane = Number(request.headers.get(laneHeader)) || 0;
+    const named = request.headers.get(laneHeader);
     request.headers.delete(laneHeader);
+    const outside = named === null ? deps.outside.arrived(request, server.requestIP(request)) : undefined;
+    const lane = outside?.lane ?? (Number(named) || 0);
     const url = new URL(request.url);
-    const ctx = tracker.begin(request.method, url.pathname + url.search, lane, version, request.signal);
+    const ctx = tracker.begin({
+      method: request.method,
+      path: url.pathname + url.search,
+      lane,
+      version,
+      signal: request.signal,
+      from: outside?.from,
+    });
     deps.watchSignal(request.signal, ctx);
     if (handlers.idleTimeout !== undefined) {
       server.timeout(request, handlers.idleTimeout);
@@ -111,7 +123,7 @@ export function instrumentHandlers(
   function wrap(handler: FetchHandler): (request: Request, server: Server<unknown>) => Promise<Response | undefined> {
     return (request, server) => {
       // A request for another Host is refused before any snippet code runs; the host's cookies never reach it.
-      const refused = guardRequest(request, server.port);
+      const refused = guardRequest(request);
       if (refused) return Promise.resolve(refused);
       const ctx = begin(request, server);
       return respond(ctx, request, () => handler(request, server));

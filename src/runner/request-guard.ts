@@ -1,7 +1,8 @@
 /**
- * What reaches a snippet's handler. The runner answers only requests addressed to itself: a
- * `Host` other than its own loopback address (a DNS-rebinding page's name resolving to
- * 127.0.0.1 still sends its own) is refused with a 403 before any snippet code runs. And the host's
+ * What reaches a snippet's handler. The runner answers only requests addressed to this machine by
+ * a loopback name: a `Host` of any other name (a DNS-rebinding page's name resolving to 127.0.0.1
+ * still sends its own) is refused with a 403 before any snippet code runs. The port is not held to
+ * the runner's own: a dev server's proxy (Vite's, by default) passes on its own `Host`. And the host's
  * cookies, which a browser sends to every port of 127.0.0.1, are taken out of the request, so a
  * snippet can never log the host's secret into the timeline or an export.
  */
@@ -18,21 +19,25 @@ export function withoutHostCookies(header: string): string | undefined {
   return kept.length === 0 ? undefined : kept.join("; ");
 }
 
-/** True when `host` (the `Host` header) names this runner: `127.0.0.1:PORT` or `localhost:PORT`. */
-export function isOwnHost(host: string | null, port: number | undefined): boolean {
-  if (host === null || port === undefined) return false;
+const loopbackNames = ["127.0.0.1", "localhost", "[::1]"] as const;
+
+/** True when `host` (the `Host` header) names this machine by a loopback name, with any port or none. */
+export function isOwnHost(host: string | null): boolean {
+  if (host === null) return false;
   const name = host.toLowerCase();
-  return name === `127.0.0.1:${port}` || name === `localhost:${port}`;
+  return loopbackNames.some(
+    (own) => name === own || (name.startsWith(`${own}:`) && /^\d{1,5}$/.test(name.slice(own.length + 1))),
+  );
 }
 
 /**
  * Checks a request before the snippet sees it: a refusal to send instead, or undefined once the
  * host's cookies are gone from it and it may go on.
  */
-export function guardRequest(request: Request, port: number | undefined): Response | undefined {
+export function guardRequest(request: Request): Response | undefined {
   const host = request.headers.get("host");
-  if (!isOwnHost(host, port)) {
-    const text = `Forbidden: the playground's runner answers only to 127.0.0.1:${port} and localhost:${port}, not ${JSON.stringify(host ?? "")}.\n`;
+  if (!isOwnHost(host)) {
+    const text = `Forbidden: the playground's runner answers only to ${loopbackNames.join(", ")}, not ${JSON.stringify(host ?? "")}.\n`;
     return new NativeResponse(text, { status: 403, headers: { "content-type": "text/plain;charset=utf-8" } });
   }
   const cookie = request.headers.get("cookie");

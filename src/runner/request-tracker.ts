@@ -132,11 +132,23 @@ function idleCancelReason(reason: string): string {
 const settleMs = 100;
 
 /** Every request the runner serves, from its arrival until nothing it started is still running. */
+/** A request as it arrives, before its handler runs. */
+export interface BeginRequest {
+  method: string;
+  /** Path and query. */
+  path: string;
+  lane: number;
+  version: number;
+  signal: AbortSignal;
+  /** The address of an outside client (see `RequestEvent.from`). */
+  from?: string | undefined;
+}
+
 export interface RequestTracker {
   /** The clock events are stamped with (the host's). */
   readonly now: () => number;
   /** A request arrived. */
-  begin(method: string, path: string, lane: number, version: number, signal: AbortSignal): RequestContext;
+  begin(request: BeginRequest): RequestContext;
   /** The handler returned its response. */
   response(
     ctx: RequestContext,
@@ -347,7 +359,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
   return {
     now,
 
-    begin(method: string, path: string, lane: number, version: number, signal: AbortSignal): RequestContext {
+    begin({ method, path, lane, version, signal, from }: BeginRequest): RequestContext {
       const ctx: RequestContext = {
         requestId: nextRequestId++,
         lane,
@@ -367,7 +379,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       ctx.lastActivityAt = ctx.startedAt;
       open.add(ctx);
       options.onRequest?.({ requestId: ctx.requestId, lane, method, path, version });
-      record(ctx, { kind: "request", method, path }, ctx.startedAt);
+      record(ctx, { kind: "request", method, path, ...(from !== undefined && { from }) }, ctx.startedAt);
       signal.addEventListener(
         "abort",
         () => {

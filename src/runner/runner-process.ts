@@ -30,6 +30,7 @@ import {
 } from "../contract/index.ts";
 import { loadSnippetVersion } from "./load-version.ts";
 import { createNodeHttpBridge } from "./node-http-bridge.ts";
+import { createOutsideConnections } from "./outside-connections.ts";
 import { installProcessGuard } from "./process-guard.ts";
 import { guardRequest } from "./request-guard.ts";
 import { createRequestTracker, requestStorage } from "./request-tracker.ts";
@@ -85,6 +86,7 @@ const bodies = installBodyInstrumentation(tracker, readable, (line) =>
   }),
 );
 const abortListeners = installAbortListenerTracking(tracker);
+const outside = createOutsideConnections({ now, emit });
 /** Errors already recorded where they were thrown (a `websocket` handler), which Bun then reports as uncaught too. */
 const reportedErrors = new WeakSet<object>();
 const websockets = createWebSocketInstrumentation({
@@ -101,8 +103,7 @@ function listen(port: number) {
   return nativeBunServe({
     port,
     hostname: "127.0.0.1",
-    fetch: (request, self): Response =>
-      guardRequest(request, self.port) ?? new Response("No snippet is loaded yet.", { status: 503 }),
+    fetch: (request): Response => guardRequest(request) ?? new Response("No snippet is loaded yet.", { status: 503 }),
   });
 }
 
@@ -141,6 +142,7 @@ function load(version: number, source: string, path: string): Promise<LoadResult
         readable,
         watchSignal: abortListeners.watch,
         websockets,
+        outside,
       });
       server.reload(options as never);
       // Only a version Bun took: one it refused must not take over the node:http bridge.

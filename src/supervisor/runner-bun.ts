@@ -6,14 +6,24 @@
  */
 
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 
-/** `node_modules/bun`'s binary: npm's `bun` package puts the platform's build at `bin/bun.exe` on every OS. */
-const projectBun = fileURLToPath(new URL("../../node_modules/bun/bin/bun.exe", import.meta.url));
+/**
+ * npm's `bun` package's binary (it puts the platform's build at `bin/bun.exe` on every OS), wherever
+ * npm installed the package: in the checkout's `node_modules`, or beside an installed playground.
+ */
+function projectBun(): string | undefined {
+  try {
+    return join(dirname(Bun.resolveSync("bun/package.json", import.meta.dir)), "bin", "bun.exe");
+  } catch {
+    return undefined;
+  }
+}
 
 /** The Bun to spawn the runner with: the project's, else (a checkout without it) this process's own. */
 export function runnerBunPath(): string {
-  return existsSync(projectBun) ? projectBun : process.execPath;
+  const own = projectBun();
+  return own !== undefined && existsSync(own) ? own : process.execPath;
 }
 
 /**

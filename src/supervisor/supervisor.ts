@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import {
   createEndpoint,
   errorMessage,
+  outsideConnectionOf,
   RequestError,
   runnerPushChecks,
   runnerRequestChecks,
@@ -58,6 +59,11 @@ export interface RunnerOptions {
   replyTimeoutMs?: number;
   /** The runner's script; `runner-process.ts` when left out (tests hand in runners that misbehave). */
   entry?: string;
+  /**
+   * A lane for a new connection from outside the playground (curl, a browser tab, the user's app),
+   * which the runner numbers on lanes of its own (`outsideLaneOf`); numbered from 1001 when left out.
+   */
+  outsideLane?: () => number;
 }
 
 /** A version that loaded, kept so a new runner can serve it again. */
@@ -165,10 +171,27 @@ export function createRunner(options: RunnerOptions): Runner {
     emit({ t: now(), lane: 0, side: "runner", kind: "log", level, text });
   }
 
+  /** The lane each outside connection of the current runner process was given. */
+  let outsideLanes = new Map<number, number>();
+  let nextDefaultOutsideLane = 1_001;
+  const newOutsideLane = options.outsideLane ?? (() => nextDefaultOutsideLane++);
+  /** The driver's lane for a runner lane: the same, or the one its outside connection was given. */
+  function laneOf(runnerLane: number): number {
+    const connection = outsideConnectionOf(runnerLane);
+    if (connection === undefined) return runnerLane;
+    let lane = outsideLanes.get(connection);
+    if (lane === undefined) {
+      lane = newOutsideLane();
+      outsideLanes.set(connection, lane);
+    }
+    return lane;
+  }
+
   function onPush(push: PushPayload<RunnerPushes>): void {
     switch (push.type) {
       case "events":
-        for (const event of push.events) {
+        for (const runnerEvent of push.events) {
+          const event = runnerEvent.lane < 0 ? { ...runnerEvent, lane: laneOf(runnerEvent.lane) } : runnerEvent;
           followRequests(event);
           emit(event);
         }
@@ -248,7 +271,7 @@ export function createRunner(options: RunnerOptions): Runner {
         else if (!endedRequests.delete(note.requestId))
           openRequests.set(note.requestId, {
             description: `${note.method} ${note.path} (request ${note.requestId}, v${note.version})`,
-            lane: note.lane,
+            lane: laneOf(note.lane),
             version: note.version,
           });
       }
@@ -269,6 +292,8 @@ export function createRunner(options: RunnerOptions): Runner {
     ready = Promise.withResolvers<void>();
     exited = Promise.withResolvers<void>();
     importedByRunner = 0;
+    // A new runner numbers its outside connections from 1 again.
+    outsideLanes = new Map();
     killedBecause = undefined;
     unanswered = undefined;
     exitNote = undefined;

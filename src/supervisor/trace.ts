@@ -78,7 +78,14 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
 
   const durationMs = options.durationMs ?? defaultDurationMs(options.client ?? "stream");
   const end = endOfTrace(durationMs, options.stop);
-  const runner = createRunner({ onEvent: record, cleanupGraceMs, topLevelTimeoutMs: options.topLevelTimeoutMs });
+  // Connections from outside the trace (curl while it runs) get lanes after the trace's own clients.
+  let lastLane = options.clients ?? 1;
+  const runner = createRunner({
+    onEvent: record,
+    cleanupGraceMs,
+    topLevelTimeoutMs: options.topLevelTimeoutMs,
+    outsideLane: () => ++lastLane,
+  });
   try {
     // Whichever comes first: the runner serving, or the end of the trace (which stops the runner).
     const starting = runner.start();

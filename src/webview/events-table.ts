@@ -47,6 +47,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   /** Events handed to the table so far (the store may already hold more, not yet announced). */
   let seen = 0;
   const lanesSeen = new Set<number>();
+  const outsideLanes = new Set<number>();
   const kindsSeen = new Set<string>();
 
   const laneSelect = element("select", { "aria-label": "Filter by lane" });
@@ -98,6 +99,8 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   }
 
   function noteOptions(event: TimelineEvent): void {
+    // A client from outside the playground opens its lane: it is named as one.
+    if (event.kind === "open" && event.outside !== undefined) outsideLanes.add(event.lane);
     if (!lanesSeen.has(event.lane)) {
       lanesSeen.add(event.lane);
       const options = [...lanesSeen].sort((a, b) => a - b);
@@ -105,7 +108,11 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
       laneSelect.replaceChildren(
         element("option", { value: "" }, "all lanes"),
         ...options.map((lane) =>
-          element("option", { value: String(lane) }, lane === 0 ? "runner (0)" : `client ${lane}`),
+          element(
+            "option",
+            { value: String(lane) },
+            lane === 0 ? "runner (0)" : `${outsideLanes.has(lane) ? "outside" : "client"} ${lane}`,
+          ),
         ),
       );
       laneSelect.value = value;
@@ -287,6 +294,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
       seen = 0;
       selected = undefined;
       lanesSeen.clear();
+      outsideLanes.clear();
       kindsSeen.clear();
       laneSelect.replaceChildren(element("option", { value: "" }, "all lanes"));
       kindSelect.replaceChildren(element("option", { value: "" }, "all kinds"));

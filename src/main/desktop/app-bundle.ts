@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { packageDir } from "../package-dir.ts";
 
 /** Electrobun's names for the platforms it builds for. */
 export type ElectrobunOs = "linux" | "macos" | "win";
@@ -66,14 +67,13 @@ export function locateAppBundle(options: AppBundleOptions): AppBundle {
 
 /** The files a build is made from: a change to any of them means the app must be built again. */
 export function buildInputs(projectRoot: string): string[] {
+  const electrobun = packageDir("electrobun", projectRoot);
   return [
-    "electrobun.config.ts",
-    "src/main/desktop/index.ts",
-    "assets/icon.png",
-    "node_modules/electrobun/package.json",
+    ...["electrobun.config.ts", "src/main/desktop/index.ts", "assets/icon.png"].map((file) => join(projectRoot, file)),
+    join(electrobun, "package.json"),
     // The native core: a different one (a download, or a harness build) is a different app.
-    `node_modules/electrobun/dist-${electrobunOs()}-${process.arch}/launcher${process.platform === "win32" ? ".exe" : ""}`,
-  ].map((file) => join(projectRoot, file));
+    join(electrobun, `dist-${electrobunOs()}-${process.arch}`, `launcher${process.platform === "win32" ? ".exe" : ""}`),
+  ];
 }
 
 /** A digest of the inputs' contents; a missing input counts as its own value. */

@@ -76,9 +76,14 @@ const dialogs: FileDialogs = {
 /** Runs a dialog call with the dialog tied to the app's window. */
 const underWindow = <T>(run: () => Promise<T>) => withDialogParent(window?.ptr, run);
 
+/** The file `stream-playground FILE` named; taken out of the environment the runner inherits. */
+const openPath = process.env.STREAM_PLAYGROUND_OPEN || undefined;
+delete process.env.STREAM_PLAYGROUND_OPEN;
+
 const host = await startHost({
   port: 0,
   session: {
+    openPath,
     dialogs,
     onTitle: (title: string) => window?.setTitle(title),
     onPageReady(editorReadyMs: number) {

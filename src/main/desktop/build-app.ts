@@ -6,6 +6,7 @@
 
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { packageDir } from "../package-dir.ts";
 import { buildInputs, buildStamp, isBuildCurrent, type AppBundle } from "./app-bundle.ts";
 import { spawnApp } from "./app-process.ts";
 import { lastErrorLine } from "./start-desktop.ts";
@@ -35,7 +36,7 @@ export async function ensureAppBuilt(options: EnsureBuiltOptions): Promise<Build
   const stamp = buildStamp(buildInputs(options.projectRoot));
   if (!options.force && isBuildCurrent(options.bundle, stamp)) return { ok: true, built: false };
   options.onBuilding();
-  const cli = join(options.projectRoot, "node_modules", "electrobun", "bin", "electrobun.cjs");
+  const cli = join(packageDir("electrobun", options.projectRoot), "bin", "electrobun.cjs");
   const build = spawnApp({
     command: [process.execPath, cli, "build", `--env=${options.env}`],
     cwd: options.projectRoot,

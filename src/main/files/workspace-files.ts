@@ -21,7 +21,7 @@ import { readRegularFile } from "./bounded-read.ts";
 import { newDocumentId } from "./document-id.ts";
 import { createDraftStore, draftsFolderName } from "./drafts.ts";
 import { describeFsError, describeWriteError, errorCode, FilesError } from "./files-error.ts";
-import { defaultWatchDebounceMs, watchFile, type FileWatch } from "./file-watcher.ts";
+import { defaultWatchDebounceMs, watchFile, type FileWatch } from "../../shared/index.ts";
 import { listFolder, type FolderListing } from "./folder-listing.ts";
 import { withRecentFile } from "./recent-files.ts";
 import { loadSessionRecord, saveSessionRecord } from "./session-file.ts";

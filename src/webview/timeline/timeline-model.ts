@@ -229,6 +229,13 @@ export function createTimelineModel(initialStart = 0): TimelineModel {
         // Another server's side is not recorded: its row says so instead of staying blank.
         if (event.external)
           row(event.lane, "server").note = `server side not visible: ${event.url} is not the playground's server`;
+        // A client the playground does not drive: all it knows of its side is what the server saw.
+        if (event.outside !== undefined) {
+          row(event.lane, "client").note =
+            `outside client from ${event.outside}: its side is what the server saw of its socket`;
+          for (const side of ["server", "client"] as const)
+            row(event.lane, side).label = rowLabel(event.lane, side, true);
+        }
         mark.connection = links.addOpen(event.t);
         toClient.addOpen(event.t);
         toServer.addOpen(event.t);

@@ -60,7 +60,8 @@ export class Row implements TimelineRow {
   constructor(
     readonly lane: number,
     readonly side: RowSide,
-    readonly label: string,
+    /** Its name on the timeline; an outside client's lane is renamed when its `open` arrives. */
+    public label: string,
   ) {}
 
   /** Copies marks[from..] into the columns, growing them as needed. */
@@ -145,9 +146,10 @@ export class Span implements TimelineSpan {
 export const sideOrder: Record<RowSide, number> = { runner: 0, server: 1, client: 2 };
 const byT = (a: { t: number }, b: { t: number }) => a.t - b.t;
 
-export function rowLabel(lane: number, side: RowSide): string {
+/** A row's name: `client 1 · server`; `outside 3 · client` for a client from outside the playground. */
+export function rowLabel(lane: number, side: RowSide, outside = false): string {
   if (lane === 0) return side === "runner" ? "runner" : `no client · ${side}`;
-  return `client ${lane} · ${side}`;
+  return `${outside ? "outside" : "client"} ${lane} · ${side}`;
 }
 
 /** Merges a batch (arrival order) into a row's sorted marks in O(batch + displaced marks). */

@@ -1,5 +1,6 @@
 /**
- * Watches one file for changes made by other programs. It watches the file AND its folder: many
+ * Watches one file for changes made by other programs (the host's open document, the file `serve`
+ * keeps serving). It watches the file AND its folder: many
  * editors save by writing a new file and renaming it over the old one, and on Linux (inotify, Bun
  * 1.4.5) a watch on the file follows the old inode, so after the first such save it never fires
  * again, while the folder's watch reports the rename under the file's name. A save also comes as a
@@ -12,8 +13,9 @@
 
 import { watch, type FSWatcher } from "node:fs";
 import { basename, dirname } from "node:path";
-import { createTrailingDebounce } from "../../contract/index.ts";
-import { errorCode } from "./files-error.ts";
+import { createTrailingDebounce } from "../contract/index.ts";
+
+const errorCode = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
 
 export const defaultWatchDebounceMs = 50;
 
