@@ -166,23 +166,23 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
     process.exit(1);
   }
 
-  async function load(text: string): Promise<void> {
+  /** Loads `text`; the load error's words when it did not load. */
+  async function load(text: string): Promise<string | undefined> {
     const result = await runner.load(text, snippetPath);
-    if (result.kind === "loaded") versions.push({ version: result.version, source: text, path: snippetPath });
+    if (result.kind === "loaded") {
+      versions.push({ version: result.version, source: text, path: snippetPath });
+      return undefined;
+    }
+    return `${result.line === undefined ? "" : `line ${result.line}: `}${result.message}`;
   }
 
-  const first = await load(source).then(
-    () => true,
-    (error: unknown) => {
-      say(`loading failed: ${errorMessage(error)}`);
-      return false;
-    },
-  );
   const url = `http://localhost:${runner.port}/`;
-  if (first)
-    say(
-      `serving ${basename(snippetPath)} on ${url} (also 127.0.0.1); every save reloads it; Ctrl+C stops. Try: curl -N ${url}`,
-    );
+  const problem = await load(source).catch((error: unknown) => errorMessage(error));
+  say(
+    problem === undefined
+      ? `serving ${basename(snippetPath)} on ${url} (also 127.0.0.1); every save reloads it; Ctrl+C stops. Try: curl -N ${url}`
+      : `${basename(snippetPath)} did not load (${problem}); ${url} answers 503 until a save of the file loads; Ctrl+C stops`,
+  );
 
   // Every save of the file loads it again; a version that does not load leaves the last good one serving.
   let reloading: Promise<void> = Promise.resolve();

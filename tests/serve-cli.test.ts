@@ -1,0 +1,257 @@
+/**
+ * `stream-playground serve`: a snippet served to clients the playground does not drive. What they
+ * get is compared with plain Bun serving the same file (read with `node:http`, `fetch` and the
+ * official `openai` client); what the timeline says of them is held to what they got.
+ */
+
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import http from "node:http";
+import OpenAI from "openai";
+import { parseRecording, type TimelineEvent } from "../src/contract/index.ts";
+import { freePort, startCommand } from "./support/command.ts";
+import { waitFor } from "./support/desktop-session.ts";
+import { answerOf, startOracle } from "./support/oracle.ts";
+import { createTempDir } from "./support/temp-dir.ts";
+
+const root = join(import.meta.dir, "..");
+const bin = join(root, "bin", "stream-playground.js");
+const openaiFixture = join(import.meta.dir, "fixtures", "wire", "openai-chat-stream.ts");
+
+const chatRequest = {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ model: "gpt-test", stream: true, messages: [{ role: "user", content: "hi" }] }),
+};
+
+/** `stream-playground serve FILE ARGS` with its own workspace, as a terminal starts it. */
+async function serve(file: string, args: string[], home: string) {
+  const command = startCommand("node", [bin, "serve", file, ...args], {
+    env: { STREAM_PLAYGROUND_HOME: home, NO_COLOR: "1" },
+  });
+  await command.line("stderr", (text) => text.startsWith("serve: serving"));
+  return command;
+}
+
+const eventsOf = (lines: { text: string }[]) =>
+  lines.filter((line) => line.text.startsWith("{")).map((line) => JSON.parse(line.text) as TimelineEvent);
+
+/** The body of a GET as it arrives, chunk by chunk, read with `node:http`. */
+function streamOf(url: string) {
+  const chunks: string[] = [];
+  const firstChunk = Promise.withResolvers<void>();
+  const done = new Promise<string>((resolve, reject) => {
+    http
+      .get(url, (response) => {
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => {
+          chunks.push(chunk);
+          firstChunk.resolve();
+        });
+        response.on("end", () => resolve(chunks.join("")));
+        response.on("error", reject);
+      })
+      .on("error", reject);
+  });
+  return { firstChunk: firstChunk.promise, done };
+}
+
+describe("serve", () => {
+  test("outside clients get plain Bun's bytes, each connection on its own lane, and Ctrl+C ends every process", async () => {
+    await using home = await createTempDir("serve-home-");
+    const port = freePort();
+    await using served = await serve(openaiFixture, ["--port", String(port), "--json"], home.dir);
+    await using oracle = await startOracle(openaiFixture);
+    const origin = `http://localhost:${port}/`;
+
+    // node:http shows the wire bytes; fetch and the openai client read as an app would.
+    const path = "/v1/chat/completions";
+    const [played, plain] = await Promise.all([
+      answerOf(new URL(path, origin).href, chatRequest),
+      answerOf(new URL(path, oracle.url).href, chatRequest),
+    ]);
+    expect(played).toEqual(plain);
+    const fetched = async (base: string) => (await fetch(new URL(path, base), chatRequest)).text();
+    expect(await fetched(origin)).toBe(await fetched(oracle.url));
+    const sdk = async (base: string) => {
+      const client = new OpenAI({ apiKey: "test", baseURL: new URL("/v1", base).href, maxRetries: 0 });
+      const stream = await client.chat.completions.create({
+        model: "gpt-test",
+        stream: true,
+        messages: [{ role: "user", content: "hi" }],
+      });
+      let text = "";
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+      return text;
+    };
+    const [sdkPlayed, sdkPlain] = await Promise.all([sdk(origin), sdk(oracle.url)]);
+    expect(sdkPlayed).toBe(sdkPlain);
+
+    // Three requests, each ended, printed as they happened.
+    await waitFor(
+      "three ended requests",
+      () => (eventsOf(served.stdout).filter((e) => e.kind === "end").length === 3 ? true : undefined),
+      10_000,
+    );
+    const running = served.running().map((p) => p.command);
+    served.interrupt();
+    expect(await served.exited).toBe(0);
+    await waitFor(
+      "every process serve started to end",
+      () => (served.running().length === 0 ? true : undefined),
+      10_000,
+    );
+    expect(running.some((command) => command.includes("runner-process.ts"))).toBe(true);
+
+    const events = eventsOf(served.stdout);
+    const requests = events.filter((event) => event.kind === "request");
+    expect(requests).toHaveLength(3);
+    for (const request of requests) {
+      // Each outside request names where it came from, and its lane opens with that client.
+      expect(request.from).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(request.lane).toBeGreaterThan(0);
+      const opens = events.filter((event) => event.kind === "open" && event.lane === request.lane);
+      expect(opens.map((open) => (open.kind === "open" ? open.outside : undefined))).toEqual([request.from]);
+    }
+    // A lane per connection: as many lanes as client addresses.
+    const lanes = new Set(requests.map((request) => request.lane));
+    expect(lanes.size).toBe(new Set(requests.map((request) => request.from)).size);
+    expect(lanes.size).toBeGreaterThanOrEqual(2);
+    // The server's side of each is what the client got.
+    for (const end of events.filter((event) => event.kind === "end"))
+      expect(end.kind === "end" && end.bytes).toBe(Buffer.byteLength(played.body));
+    expect(events.at(-1)).toMatchObject({ kind: "summary", counts: { request: 3, end: 3, open: lanes.size } });
+  }, 60_000);
+
+  test("every save reloads the file, while a stream opened before the save finishes on its own version", async () => {
+    await using home = await createTempDir("serve-home-");
+    await using folder = await createTempDir("serve-snippet-");
+    const file = join(folder.dir, "ticks.ts");
+    const snippet = (word: string) => `export default {
+  fetch() {
+    const body = async function* () {
+      for (let i = 1; i <= 6; i++) {
+        yield \`data: ${word} \${i}\\n\\n\`;
+        await Bun.sleep(150);
+      }
+    };
+    return new Response(body(), { headers: { "content-type": "text/event-stream" } });
+  },
+};
+`;
+    await Bun.write(file, snippet("one"));
+    const port = freePort();
+    await using served = await serve(file, ["--port", String(port), "--json"], home.dir);
+
+    const first = streamOf(`http://127.0.0.1:${port}/events`);
+    await first.firstChunk;
+    await Bun.write(file, snippet("two"));
+    await waitFor(
+      "v2 to load",
+      () => (eventsOf(served.stdout).some((e) => e.kind === "loaded" && e.version === 2) ? true : undefined),
+      10_000,
+    );
+    const second = await streamOf(`http://127.0.0.1:${port}/events`).done;
+    expect(await first.done).toBe([1, 2, 3, 4, 5, 6].map((i) => `data: one ${i}\n\n`).join(""));
+    expect(second).toBe([1, 2, 3, 4, 5, 6].map((i) => `data: two ${i}\n\n`).join(""));
+
+    served.interrupt();
+    expect(await served.exited).toBe(0);
+    const events = eventsOf(served.stdout);
+    const loadedV2 = events.find((e) => e.kind === "loaded" && e.version === 2)!;
+    const [firstRequest, secondRequest] = events.filter((e) => e.kind === "request");
+    const firstEnd = events.find((e) => e.kind === "end" && e.requestId === firstRequest!.requestId)!;
+    // The reload happened while the first stream was open, and did not end it.
+    expect(firstRequest!.t).toBeLessThan(loadedV2.t);
+    expect(firstEnd.t).toBeGreaterThan(loadedV2.t);
+    expect(firstEnd).toMatchObject({ version: 1, writes: 6 });
+    expect(secondRequest).toMatchObject({ version: 2 });
+    expect(events.some((e) => e.kind === "abort" || e.kind === "restarted")).toBe(false);
+  }, 60_000);
+
+  test("--expect and --record report at Ctrl+C: the recording opens, a broken expectation exits 1", async () => {
+    await using home = await createTempDir("serve-home-");
+    await using folder = await createTempDir("serve-expect-");
+    const expectFile = join(folder.dir, "served.expect.json");
+    const recordFile = join(folder.dir, "served.recording.jsonl");
+    await Bun.write(
+      expectFile,
+      JSON.stringify({
+        version: 1,
+        expect: [
+          { name: "the stream ends", happens: { kind: "end" } },
+          { name: "nobody calls", never: { kind: "request" } },
+        ],
+      }),
+    );
+    const port = freePort();
+    await using served = await serve(
+      openaiFixture,
+      ["--port", String(port), "--expect", expectFile, "--record", recordFile],
+      home.dir,
+    );
+    const answer = await answerOf(`http://127.0.0.1:${port}/v1/chat/completions`, chatRequest);
+    expect(answer.status).toBe(200);
+    await waitFor(
+      "the request to end",
+      () => (served.stdout.some((l) => / end /.test(l.text)) ? true : undefined),
+      10_000,
+    );
+    served.interrupt();
+    expect(await served.exited).toBe(1);
+    const report = served.stderr.map((line) => line.text).join("\n");
+    expect(report).toContain("the stream ends");
+    expect(report).toContain("nobody calls");
+    const recording = parseRecording(await Bun.file(recordFile).text());
+    if (!recording.ok) throw new Error(recording.problem);
+    expect(recording.recording.header?.versions[0]?.source).toBe(await Bun.file(openaiFixture).text());
+    expect(recording.recording.events.filter((event) => event.kind === "request")).toHaveLength(1);
+  }, 60_000);
+
+  test("a file that does not load is said to, answers 503, and serves once a save fixes it", async () => {
+    await using home = await createTempDir("serve-home-");
+    await using folder = await createTempDir("serve-broken-");
+    const file = join(folder.dir, "broken.ts");
+    await Bun.write(file, 'export default () => new Response("fixed";\n');
+    const port = freePort();
+    await using served = startCommand("node", [bin, "serve", file, "--port", String(port)], {
+      env: { STREAM_PLAYGROUND_HOME: home.dir, NO_COLOR: "1" },
+    });
+    expect(await served.line("stderr", (text) => text.includes("broken.ts did not load"))).toContain(
+      'line 1: Expected ")" but found ";"',
+    );
+    expect(await served.line("stdout", (text) => / load-error +v1 syntax at 1:42/.test(text))).toBeDefined();
+    expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(503);
+    await Bun.write(file, 'export default () => new Response("fixed");\n');
+    await served.line("stdout", (text) => / loaded +v2 /.test(text));
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("fixed");
+    served.interrupt();
+    expect(await served.exited).toBe(0);
+  }, 30_000);
+
+  test("a port another server holds is refused with exit 1, saying so", async () => {
+    await using home = await createTempDir("serve-home-");
+    using holder = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("taken") });
+    const command = startCommand("node", [bin, "serve", openaiFixture, "--port", String(holder.port)], {
+      env: { STREAM_PLAYGROUND_HOME: home.dir },
+    });
+    await using _cleanup = command;
+    expect(await command.exited).toBe(1);
+    expect(command.stderr.map((line) => line.text).join("\n")).toContain(`port ${holder.port} is taken`);
+    await waitFor("every process to end", () => (command.running().length === 0 ? true : undefined), 10_000);
+  }, 30_000);
+
+  test("without --port, the port the snippet names is used", async () => {
+    await using home = await createTempDir("serve-home-");
+    await using folder = await createTempDir("serve-named-");
+    const port = freePort();
+    const file = join(folder.dir, "named.ts");
+    await Bun.write(file, `Bun.serve({ port: ${port}, fetch: () => new Response("named port") });\n`);
+    await using served = await serve(file, [], home.dir);
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("named port");
+    // Served where it asked to be, so nothing is said about its port being ignored.
+    served.interrupt();
+    expect(await served.exited).toBe(0);
+    expect(served.stdout.map((line) => line.text).join("\n")).not.toContain("ignored");
+  }, 30_000);
+});
