@@ -217,6 +217,28 @@ const coalescedTargets = [
 // --- tests -------------------------------------------------------------------------------------
 
 describe("rows", () => {
+  test("a client from outside the playground is named as one, its client row saying what is known of it", () => {
+    const model = modelOf([
+      open(1, 1),
+      { ...open(2, 2), outside: "127.0.0.1:50123" },
+      { ...request(3, 2, 1), from: "127.0.0.1:50123" },
+    ]);
+    expect(rowsOf(model).map((row) => row.label)).toEqual([
+      "runner",
+      "client 1 · server",
+      "client 1 · client",
+      "outside 2 · server",
+      "outside 2 · client",
+    ]);
+    expect(model.rows.map((row) => row.note)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      "outside client from 127.0.0.1:50123: its side is what the server saw of its socket",
+    ]);
+  });
+
   test("the runner row exists before any event", () => {
     expect(rowsOf(createTimelineModel(0))).toEqual([{ index: 0, label: "runner", marks: [] }]);
   });
