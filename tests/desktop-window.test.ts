@@ -16,6 +16,7 @@ import { measurePage } from "./support/page-layout.ts";
 import { createTempDir } from "./support/temp-dir.ts";
 import {
   desktopUnavailable,
+  listeningPorts,
   processesWith,
   projectRoot,
   run,
@@ -149,6 +150,44 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
         "Stream Playground: editor ready (N ms after the page began loading)",
       ],
     });
+  }, 120_000);
+
+  test("npm start -- FILE opens the window on that file, whose runner answers a client from outside (its lane: artifacts/desktop-outside-lane.png)", async () => {
+    await using profile = await freshProfile();
+    await using folder = await createTempDir("desktop-file-");
+    const file = join(folder.dir, "outside.ts");
+    writeFileSync(
+      file,
+      `export default () => {
+  const body = async function* () {
+    for (let i = 1; i <= 3; i++) {
+      yield \`data: from outside.ts \${i}\\n\\n\`;
+      await Bun.sleep(200);
+    }
+  };
+  return new Response(body(), { headers: { "content-type": "text/event-stream" } });
+};
+`,
+    );
+    await using app = start(profile, { args: [file] });
+    const window = await app.waitForWindow(windowTimeoutMs);
+    await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
+    expect(app.windowTitle(window)).toBe("outside.ts — Stream Playground");
+    // As curl would: straight to the runner that serves the file, once the page has loaded it.
+    const runner = processesWith(app.marker).find((p) => p.command.includes("runner-process.ts"))!;
+    const [port] = listeningPorts(runner.pid);
+    const body = await waitFor(
+      "the file to serve",
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/events`);
+        return response.status === 200 ? response.text() : undefined;
+      },
+      15_000,
+    );
+    expect(body).toBe("data: from outside.ts 1\n\ndata: from outside.ts 2\n\ndata: from outside.ts 3\n\n");
+    await Bun.sleep(1_000);
+    mkdirSync(artifactsDir, { recursive: true });
+    app.screenshot(join(artifactsDir, "desktop-outside-lane.png"));
   }, 120_000);
 
   test("the window's size and place come back on the next start", async () => {

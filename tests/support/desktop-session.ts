@@ -8,7 +8,7 @@
  * tests are skipped with one line that says why: see `desktopUnavailable`.
  */
 
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { collectLines } from "./lines.ts";
@@ -100,6 +100,29 @@ export function processesWith(marker: string): { pid: number; command: string }[
     }
   }
   return found;
+}
+
+/** The TCP ports process `pid` listens on, read from /proc (its sockets' inodes among the listening ones). */
+export function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+      if (inode) inodes.add(inode);
+    } catch {
+      // The descriptor closed while we looked.
+    }
+  }
+  const ports: number[] = [];
+  for (const table of ["tcp", "tcp6"]) {
+    for (const line of readFileSync(`/proc/${pid}/net/${table}`, "latin1").split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local address, state (0A: listening), inode.
+      if (fields[3] === "0A" && inodes.has(fields[9] ?? "")) ports.push(Number.parseInt(fields[1]!.split(":")[1]!, 16));
+    }
+  }
+  return ports;
 }
 
 export interface DesktopSessionOptions {
