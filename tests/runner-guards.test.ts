@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { waitFor } from "./support/desktop-session.ts";
 import { connect } from "node:net";
 import { refusalFor } from "../src/runner/process-guard.ts";
 import { isOwnHost, withoutHostCookies } from "../src/runner/request-guard.ts";
@@ -57,8 +58,7 @@ describe("the playground's own processes are off limits", () => {
     [
       "the runner's own process group (0)",
       "0",
-      () =>
-        "process.kill(0) is refused: 0 means the runner's own process group, which the playground's host belongs to.",
+      () => "process.kill(0) is refused: 0 means the runner's own process group, the runner included.",
     ],
     [
       "every process (-1)",
@@ -171,6 +171,38 @@ export default () => Response.json({
       inlineSnippetPath,
     );
     expect(await (await fetch(runner.url)).text()).toBe("SIGTERM");
+  });
+
+  test("what a snippet spawns ends with its runner: on a restart and on a stop", async () => {
+    const { runner, log } = await startRunner();
+    // A duration no other process uses, so a scan of /proc finds these and only these.
+    const seconds = `${1000 + Math.floor(Math.random() * 1000)}.${process.pid}`;
+    const sleepers = () =>
+      readdirSync("/proc").filter((entry) => {
+        try {
+          return /^\d+$/.test(entry) && readFileSync(`/proc/${entry}/cmdline`, "latin1") === `sleep\0${seconds}\0`;
+        } catch {
+          return false;
+        }
+      });
+    await runner.load(
+      `for (let i = 0; i < 5; i++) Bun.spawn(["sleep", "${seconds}"]);
+export default () => {
+  setTimeout(() => process.exit(3), 10);
+  return new Response("bye");
+};`,
+      inlineSnippetPath,
+    );
+    // A child is `sleep` once it has exec'd, a moment after Bun.spawn returns.
+    const before = await waitFor("five sleepers", () => (sleepers().length === 5 ? sleepers() : undefined), 5_000);
+    // process.exit: the runner is replaced, and reloading the version spawns five new ones.
+    const restarted = log.next((event) => event.kind === "restarted");
+    await fetch(runner.url);
+    await restarted;
+    await waitFor("the new runner's children", () => (sleepers().length === 5 ? true : undefined), 5_000);
+    expect(sleepers().filter((pid) => before.includes(pid))).toEqual([]);
+    await runner.stop();
+    await waitFor("every child to end with the runner", () => (sleepers().length === 0 ? true : undefined), 5_000);
   });
 
   test("which targets are refused", () => {

@@ -45,7 +45,7 @@ export function refusalFor(
 ): string | undefined {
   if (target === own.runnerPid) return "that is the playground's runner, the process serving this snippet";
   if (target === own.hostPid) return "that is the playground's host process";
-  if (target === 0) return "0 means the runner's own process group, which the playground's host belongs to";
+  if (target === 0) return "0 means the runner's own process group, the runner included";
   if (target === -1) return "-1 means every process you may signal, the playground's own included";
   if (target < 0 && (own.groups().has(-target) || -target === own.runnerPid || -target === own.hostPid)) {
     return `${target} means the process group of the playground's host or runner`;

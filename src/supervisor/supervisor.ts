@@ -4,7 +4,8 @@
  * loop), calls `process.exit`, crashes, or leaves a request unanswered past its time limit is
  * replaced by a new one on the same port, which reloads the last version that loaded. A runner
  * that has imported many versions is replaced while idle, since every import stays in memory for
- * good.
+ * good. The runner leads a process group of its own, and the group goes with it: a restart or a
+ * stop leaves nothing a snippet spawned running.
  *
  * Every load is answered, whatever the snippet does: with `loaded`, or with `load-error` once the
  * last good version serves again.
@@ -308,7 +309,12 @@ export function createRunner(options: RunnerOptions): Runner {
         lastHeartbeat = now();
         end.receive(value);
       },
-      onExit: (_process, code, signal) => onExit(code, signal),
+      // A group of its own, so that whatever the snippet spawns goes when the runner does.
+      detached: true,
+      onExit: (exitedProcess, code, signal) => {
+        endGroup(exitedProcess.pid);
+        return onExit(code, signal);
+      },
     });
     const end = createEndpoint<RunnerRequests, NoRequests, NoPushes, RunnerPushes>({
       peer: "the runner",
@@ -377,6 +383,19 @@ export function createRunner(options: RunnerOptions): Runner {
     }
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     return { cause: "crash", reason: `the runner ${how} ${during}`.trim() };
+  }
+
+  /**
+   * Ends what is left of a runner's process group: the processes its snippets spawned (`sleep`, a
+   * child server) outlive it otherwise. The group's id is the runner's pid, which the system does
+   * not give to another process while the group has members.
+   */
+  function endGroup(pid: number): void {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // Nothing was left in it.
+    }
   }
 
   async function onExit(code: number | null, signal: number | null | string): Promise<void> {
