@@ -75,7 +75,11 @@ export interface RunnerPushes {
   ready: { port: number; pid: number };
   /** A batch of events, already on the host's clock. */
   events: { events: RunnerProducedEvent[] };
-  heartbeat: { inFlight: number };
+  /**
+   * Every 100 ms while the event loop turns; about once a second it also says how much memory the
+   * runner holds (resident, and the JavaScript heap's share), so the host can watch it.
+   */
+  heartbeat: { inFlight: number; memory?: { rssBytes: number; heapBytes: number } | undefined };
 }
 
 const position = optional(integer(1));
@@ -106,5 +110,8 @@ export const runnerRequestChecks: RequestChecks<RunnerRequests> = {
 export const runnerPushChecks: PushChecks<RunnerPushes> = {
   ready: object({ port: integer(0, 65_535), pid: integer(1) }),
   events: object({ events: array(runnerProducedEventCheck) }),
-  heartbeat: object({ inFlight: integer(0) }),
+  heartbeat: object({
+    inFlight: integer(0),
+    memory: optional(object({ rssBytes: integer(0), heapBytes: integer(0) })),
+  }),
 };

@@ -54,6 +54,26 @@ const longCache = "public, max-age=604800";
 /** A replay of a full buffer is tens of MB; a page too slow for more than this is closed and reconnects. */
 const pageBackpressureLimit = 256 * 1024 * 1024;
 
+/**
+ * The page's Content-Security-Policy: its scripts, styles, fonts and workers come from the host
+ * alone, and it talks to the host alone (`connect-src 'self'` covers the page's WebSocket and the
+ * lane proxy). No inline script and no `eval`: an injection that got into the page could not run,
+ * nor send `load` (code run on this machine) from another origin's script. Styles may be inline
+ * (Monaco sets them on its own elements), and images may be `data:`/`blob:` (the timeline's PNG).
+ */
+export const pageContentSecurityPolicy = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
 /** Fields every response of the host's own carries. */
 const commonHeaders = {
   "x-content-type-options": "nosniff",
@@ -214,7 +234,12 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     if (!(await file.exists())) return buildFailedPage(`The page ${indexHtml} is missing.`);
     const html = withPreloads(await file.text(), await preloads);
     return new Response(html, {
-      headers: { ...commonHeaders, "content-type": "text/html;charset=utf-8", "cache-control": noStore },
+      headers: {
+        ...commonHeaders,
+        "content-type": "text/html;charset=utf-8",
+        "cache-control": noStore,
+        "content-security-policy": pageContentSecurityPolicy,
+      },
     });
   }
 

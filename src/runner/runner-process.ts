@@ -249,9 +249,16 @@ process.on("SIGINT", () => {});
 process.on("SIGTERM", () => nativeProcessExit(0));
 
 let lastHeartbeatAt = performance.now();
+/** Memory is read with every tenth heartbeat: once a second is often enough to watch it. */
+const memoryEvery = 10;
+let heartbeats = 0;
 function heartbeat(): void {
   lastHeartbeatAt = performance.now();
-  host.push("heartbeat", { inFlight: tracker.inFlight });
+  const memory =
+    heartbeats++ % memoryEvery === 0
+      ? { rssBytes: process.memoryUsage.rss(), heapBytes: process.memoryUsage().heapUsed }
+      : undefined;
+  host.push("heartbeat", { inFlight: tracker.inFlight, memory });
 }
 nativeSetInterval(heartbeat, heartbeatMs);
 /**

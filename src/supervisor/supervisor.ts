@@ -61,6 +61,12 @@ export interface RunnerOptions {
   /** The runner's script; `runner-process.ts` when left out (tests hand in runners that misbehave). */
   entry?: string;
   /**
+   * Resident memory, in MB, past which the runner is replaced by a fresh one once the requests it
+   * serves have ended (the timeline says so when it crosses it). `STREAM_PLAYGROUND_MEMORY_LIMIT_MB`,
+   * else 2048, when left out.
+   */
+  memoryLimitMb?: number;
+  /**
    * A lane for a new connection from outside the playground (curl, a browser tab, the user's app),
    * which the runner numbers on lanes of its own (`outsideLaneOf`); numbered from 1001 when left out.
    */
@@ -83,6 +89,12 @@ const startTimeoutMs = 10_000;
 /** Restarts within this window count towards a crash loop. */
 const crashLoopWindowMs = 5_000;
 const crashLoopRestarts = 3;
+
+/** The runner's memory limit: `STREAM_PLAYGROUND_MEMORY_LIMIT_MB`, else 2 GB. */
+function defaultMemoryLimitMb(): number {
+  const named = Number(process.env.STREAM_PLAYGROUND_MEMORY_LIMIT_MB);
+  return Number.isFinite(named) && named > 0 ? named : 2_048;
+}
 
 /** A SIGTERM'd runner that has not exited after this long is killed. */
 const stopGraceMs = 2_000;
@@ -131,6 +143,7 @@ export function createRunner(options: RunnerOptions): Runner {
   const cleanupGraceMs = options.cleanupGraceMs ?? 3_000;
   const topLevelTimeoutMs = options.topLevelTimeoutMs ?? 5_000;
   const replyTimeoutMs = options.replyTimeoutMs ?? 10_000;
+  const memoryLimitBytes = (options.memoryLimitMb ?? defaultMemoryLimitMb()) * 1024 * 1024;
 
   let child: Subprocess<"ignore", "pipe", "pipe"> | undefined;
   /** The current runner's end of IPC. */
@@ -172,6 +185,48 @@ export function createRunner(options: RunnerOptions): Runner {
     emit({ t: now(), lane: 0, side: "runner", kind: "log", level, text });
   }
 
+  /** Set once the current runner held more than its limit: it is replaced when next idle. */
+  let overLimit: { rssBytes: number } | undefined;
+  let recycling = false;
+  const mb = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
+
+  function watchMemory(memory: { rssBytes: number; heapBytes: number }): void {
+    if (overLimit === undefined && memory.rssBytes > memoryLimitBytes) {
+      overLimit = { rssBytes: memory.rssBytes };
+      const serving = [...openRequests.values()].map((open) => open.description);
+      const then =
+        serving.length === 0
+          ? "it is replaced by a fresh one now"
+          : `it is replaced by a fresh one once the ${serving.length === 1 ? "request" : `${serving.length} requests`} it serves ${serving.length === 1 ? "has" : "have"} ended: ${serving.slice(0, 5).join(", ")}${serving.length > 5 ? ", …" : ""}`;
+      emit({
+        t: now(),
+        lane: 0,
+        side: "runner",
+        kind: "log",
+        level: "warn",
+        text: `the runner holds ${mb(memory.rssBytes)} (the JavaScript heap ${mb(memory.heapBytes)}), over its limit of ${mb(memoryLimitBytes)} (STREAM_PLAYGROUND_MEMORY_LIMIT_MB); ${then}`,
+      });
+    }
+    if (overLimit !== undefined && !recycling && inFlight === 0 && openRequests.size === 0) {
+      recycling = true;
+      // In the load queue, so that no load goes to a runner on its way out.
+      const held = overLimit.rssBytes;
+      const replaced = queue.then(async () => {
+        if (!child || stopping || overLimit === undefined) return;
+        await restarting;
+        await recycle(
+          `the runner held ${mb(held)}, over its limit of ${mb(memoryLimitBytes)}; replaced by a fresh one`,
+        );
+      });
+      queue = replaced.catch(() => undefined);
+      void replaced
+        .catch((error: unknown) => runnerLog("stderr", `replacing the runner failed: ${errorMessage(error)}`))
+        .finally(() => {
+          recycling = false;
+        });
+    }
+  }
+
   /** The lane each outside connection of the current runner process was given. */
   let outsideLanes = new Map<number, number>();
   let nextDefaultOutsideLane = 1_001;
@@ -199,6 +254,7 @@ export function createRunner(options: RunnerOptions): Runner {
         return;
       case "heartbeat":
         inFlight = push.inFlight;
+        if (push.memory) watchMemory(push.memory);
         return;
       case "ready":
         port = push.port;
@@ -293,6 +349,7 @@ export function createRunner(options: RunnerOptions): Runner {
     ready = Promise.withResolvers<void>();
     exited = Promise.withResolvers<void>();
     importedByRunner = 0;
+    overLimit = undefined;
     // A new runner numbers its outside connections from 1 again.
     outsideLanes = new Map();
     killedBecause = undefined;
@@ -471,7 +528,7 @@ export function createRunner(options: RunnerOptions): Runner {
     child.kill("SIGKILL");
   }
 
-  async function recycle(): Promise<void> {
+  async function recycle(reason?: string): Promise<void> {
     const old = child;
     if (!old) return;
     killedBecause = "recycle";
@@ -491,7 +548,7 @@ export function createRunner(options: RunnerOptions): Runner {
       side: "runner",
       kind: "restarted",
       cause: "recycle",
-      reason: `the runner had imported ${modules} snippet versions and was idle; replaced by a fresh one`,
+      reason: reason ?? `the runner had imported ${modules} snippet versions and was idle; replaced by a fresh one`,
     });
   }
 
