@@ -76,6 +76,7 @@ describe("documents", () => {
         untitled: true,
         source: starterSnippet,
         dirty: false,
+        revision: expect.any(Number),
       },
       recent: [],
       settings: defaultSettings,
@@ -108,7 +109,10 @@ describe("documents", () => {
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
     const first = (await page.workspace()).document;
-    expect(await page.request("draft", { id: first.id, source: "// mine\n" })).toEqual({});
+    expect(await page.request("draft", { id: first.id, source: "// mine\n" })).toEqual({
+      type: "taken",
+      revision: expect.any(Number),
+    });
     const second = await page.document("file-new", {});
     const third = await page.document("file-new", {});
     expect({
@@ -123,6 +127,7 @@ describe("documents", () => {
         untitled: true,
         source: starterSnippet,
         dirty: false,
+        revision: expect.any(Number),
       },
       // Untitled 2 was never touched, so the new one takes its place.
       third: {
@@ -132,6 +137,7 @@ describe("documents", () => {
         untitled: true,
         source: starterSnippet,
         dirty: false,
+        revision: expect.any(Number),
       },
       files: ["untitled-1.ts", "untitled-2.ts"],
     });
@@ -150,17 +156,41 @@ describe("documents", () => {
     const id = opened.type === "document" ? opened.document.id : "";
     expect(opened).toEqual({
       type: "document",
-      document: { id, path: events, name: "events.ts", untitled: false, source: handler("one"), dirty: false },
+      document: {
+        id,
+        path: events,
+        name: "events.ts",
+        untitled: false,
+        source: handler("one"),
+        dirty: false,
+        revision: expect.any(Number),
+      },
       recent: [events],
     });
     expect(await page.request("file-save", { id, source: handler("two") })).toEqual({
       type: "document",
-      document: { id, path: events, name: "events.ts", untitled: false, source: handler("two"), dirty: false },
+      document: {
+        id,
+        path: events,
+        name: "events.ts",
+        untitled: false,
+        source: handler("two"),
+        dirty: false,
+        revision: expect.any(Number),
+      },
       recent: [events],
     });
     expect(await page.request("file-save", { id, source: handler("three"), path: copy })).toEqual({
       type: "document",
-      document: { id, path: copy, name: "copy.ts", untitled: false, source: handler("three"), dirty: false },
+      document: {
+        id,
+        path: copy,
+        name: "copy.ts",
+        untitled: false,
+        source: handler("three"),
+        dirty: false,
+        revision: expect.any(Number),
+      },
       recent: [copy, events],
     });
     expect({ events: await read(events), copy: await read(copy), names: (await readdir(project.dir)).sort() }).toEqual({
@@ -187,6 +217,7 @@ describe("documents", () => {
       untitled: false,
       source: "// one\n",
       dirty: false,
+      revision: expect.any(Number),
     });
     expect({
       saved: await read(target),
@@ -428,6 +459,7 @@ describe("drafts", () => {
         untitled: false,
         source: "edit 10 or later",
         dirty: true,
+        revision: expect.any(Number),
       });
       expect(await read(events)).toBe(handler("disk"));
     } finally {
@@ -452,7 +484,15 @@ describe("drafts", () => {
     const page = await openPage(host);
     const state = await page.workspace();
     expect({ document: { ...state.document, id: "" }, recent: state.recent }).toEqual({
-      document: { id: "", path: second!, name: "f02.ts", untitled: false, source: handler(second!), dirty: false },
+      document: {
+        id: "",
+        path: second!,
+        name: "f02.ts",
+        untitled: false,
+        source: handler(second!),
+        dirty: false,
+        revision: expect.any(Number),
+      },
       recent: [second!, first!],
     });
     expect(await page.document("file-open", { path: first! })).toEqual({
@@ -462,6 +502,7 @@ describe("drafts", () => {
       untitled: false,
       source: "// unsaved\n",
       dirty: true,
+      revision: expect.any(Number),
     });
   });
 
@@ -487,7 +528,15 @@ describe("drafts", () => {
       file: await read(untitled),
       drafts: await readdir(join(workspace.dir, "drafts")),
     }).toEqual({
-      document: { id, path: untitled, name: "gone.ts (deleted)", untitled: true, source: "// rescued\n", dirty: false },
+      document: {
+        id,
+        path: untitled,
+        name: "gone.ts (deleted)",
+        untitled: true,
+        source: "// rescued\n",
+        dirty: false,
+        revision: expect.any(Number),
+      },
       file: "// rescued\n",
       drafts: ["index.json"],
     });
@@ -550,6 +599,7 @@ describe("watching the open file", () => {
       untitled: false,
       source: handler("four"),
       dirty: false,
+      revision: expect.any(Number),
     });
   });
 
@@ -585,7 +635,15 @@ describe("watching the open file", () => {
       untouched: handler("mine"),
       mine: {
         type: "document",
-        document: { id, path: events, name: "events.ts", untitled: false, source: handler("mine"), dirty: true },
+        document: {
+          id,
+          path: events,
+          name: "events.ts",
+          untitled: false,
+          source: handler("mine"),
+          dirty: true,
+          revision: expect.any(Number),
+        },
         recent: [events],
       },
       keptDraft: handler("mine"),
@@ -598,6 +656,7 @@ describe("watching the open file", () => {
           untitled: false,
           source: handler("theirs again"),
           dirty: false,
+          revision: expect.any(Number),
         },
         recent: [events],
       },
@@ -636,6 +695,7 @@ describe("watching the open file", () => {
       untitled: true,
       source: handler("only copy"),
       dirty: false,
+      revision: expect.any(Number),
     });
   });
 
@@ -822,5 +882,83 @@ describe("the window title", () => {
       saved: false,
       file: handler("edited more"),
     });
+  });
+});
+
+describe("two windows on one snippet", () => {
+  test("an edit reaches the other window; an edit made beside it is refused with the host's text, until the window chooses", async () => {
+    await using opened = await startWithFileOpen("shared.ts", "one");
+    const { host, id, path } = opened;
+    const a = opened.page;
+    const b = await openPage(host);
+    const start = (await b.workspace()).document;
+    expect(start.id).toBe(id);
+    const r0 = start.revision;
+
+    // A edits: taken, and B is told.
+    const fromB = b.messages.length;
+    const taken = await a.request("draft", { id, source: handler("a1"), base: r0 });
+    if (taken.type !== "taken") throw new Error("A's edit was not taken");
+    expect(taken.revision).toBeGreaterThan(r0);
+    expect(await b.push("edited", fromB)).toEqual({
+      type: "edited",
+      id,
+      source: handler("a1"),
+      revision: taken.revision,
+    });
+
+    // B had typed on r0 before the push came: refused, with A's text; A's edit is what the host keeps.
+    expect(await b.request("draft", { id, source: handler("b1"), base: r0 })).toEqual({
+      type: "edited-elsewhere",
+      id,
+      source: handler("a1"),
+      revision: taken.revision,
+    });
+    // A save made on r0 is refused the same way, and the file is not written.
+    expect(await b.request("file-save", { id, source: handler("b1"), base: r0 })).toEqual({
+      type: "edited-elsewhere",
+      id,
+      source: handler("a1"),
+      revision: taken.revision,
+    });
+    expect(await read(path)).toBe(handler("one"));
+
+    // B chooses to keep its edits: taken over A's, and A is told.
+    const fromA = a.messages.length;
+    const kept = await b.request("draft", { id, source: handler("b1") });
+    if (kept.type !== "taken") throw new Error("B's kept edit was not taken");
+    expect(kept.revision).toBeGreaterThan(taken.revision);
+    expect(await a.push("edited", fromA)).toEqual({
+      type: "edited",
+      id,
+      source: handler("b1"),
+      revision: kept.revision,
+    });
+
+    // A saves on the revision it now has: written, and a new page opens on what was saved.
+    expect(await a.request("file-save", { id, source: handler("b1"), base: kept.revision })).toMatchObject({
+      type: "document",
+      document: { source: handler("b1"), dirty: false },
+    });
+    expect(await read(path)).toBe(handler("b1"));
+    const c = await openPage(host);
+    expect((await c.workspace()).document.source).toBe(handler("b1"));
+  });
+
+  test("an edit that changes nothing is taken without telling anyone", async () => {
+    await using opened = await startWithFileOpen("same.ts", "one");
+    const { host, id } = opened;
+    const b = await openPage(host);
+    const { revision } = (await b.workspace()).document;
+    const from = b.messages.length;
+    expect(await opened.page.request("draft", { id, source: handler("one"), base: revision })).toEqual({
+      type: "taken",
+      revision,
+    });
+    await opened.page.request("draft", { id, source: handler("two"), base: revision });
+    // The only push B gets is the change.
+    const edited = await b.push("edited", from);
+    expect(b.pushes("edited", from)).toEqual([edited]);
+    expect(edited.source).toBe(handler("two"));
   });
 });

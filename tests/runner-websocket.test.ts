@@ -230,6 +230,9 @@ describe("pub/sub across clients", () => {
     ]);
     expect(answer).toBe("reached 17 bytes");
     await lastDelivery;
+    // The POST came from outside the test's lanes: the server.publish it made is on its lane.
+    const announceLane = ofKind(log.events, "request").find((e) => e.path === "/announce")!.lane;
+    expect(ofKind(log.events, "open").find((e) => e.lane === announceLane)?.outside).toMatch(/^127\.0\.0\.1:\d+$/);
 
     expect(
       ofKind(log.events, "ws-publish").map((e): Record<string, unknown> => ({ lane: e.lane, ...fields(e) })),
@@ -247,7 +250,7 @@ describe("pub/sub across clients", () => {
         by: "ws",
       },
       {
-        lane: 0,
+        lane: announceLane,
         kind: "ws-publish",
         version: 1,
         bytes: 17,

@@ -28,6 +28,12 @@ export interface SnippetDocument {
   source: string;
   /** Unsaved edits differ from the file on disk. */
   dirty: boolean;
+  /**
+   * Counts the changes to `source` from any window (an edit, a save, the file changing on disk).
+   * A window's edits name the revision they were made on; edits made on an older one than the
+   * host's were made beside another window's, and are not taken silently.
+   */
+  revision: number;
 }
 
 export const themes = ["system", "light", "dark"] as const;
@@ -156,6 +162,7 @@ export const snippetDocumentCheck: Check<SnippetDocument> = object({
   untitled: boolean,
   source: string,
   dirty: boolean,
+  revision: integer(1),
 });
 
 export const folderListingCheck: Check<FolderListing> = object({

@@ -173,6 +173,8 @@ export { laneHeader, outsideConnectionOf, outsideLaneOf } from "./lane-header.ts
 export {
   type ConnectedLanes,
   type DocumentReply,
+  type DraftReply,
+  type EditedElsewhere,
   type ExampleInfo,
   type ExportRequest,
   hostPushChecks,

@@ -128,8 +128,25 @@ export interface OpenedDocument {
   recent: string[];
 }
 
-/** The answer to a file request that may open a document: the document, or a dialog closed without a choice. */
-export type DocumentReply = ({ type: "document" } & OpenedDocument) | { type: "cancelled" };
+/**
+ * The snippet was changed in another window since the revision an edit or a save was made on: the
+ * host's text and revision, for the page to ask which to keep. Nothing was written.
+ */
+export interface EditedElsewhere {
+  type: "edited-elsewhere";
+  id: string;
+  source: string;
+  revision: number;
+}
+
+/**
+ * The answer to a file request that may open a document: the document, a dialog closed without a
+ * choice, or (a save) a snippet another window changed meanwhile.
+ */
+export type DocumentReply = ({ type: "document" } & OpenedDocument) | { type: "cancelled" } | EditedElsewhere;
+
+/** The answer to a draft: taken, now at `revision`; or made beside another window's edits. */
+export type DraftReply = { type: "taken"; revision: number } | EditedElsewhere;
 
 /** Lanes given to the clients a `connect` opened; for `browser` clients, the URL each should open. */
 export interface ConnectedLanes {
@@ -179,11 +196,16 @@ export interface PageRequests {
   /** List a folder (the workspace folder when none is named). */
   "file-list": { request: { dir?: string | undefined }; reply: FolderListing };
   /** Save the document; `path` saves it as a new file (Save As). */
-  "file-save": { request: { id: string; source: string; path?: string | undefined }; reply: DocumentReply };
+  /** `base`: the revision the text was edited from; a save onto another window's newer edits is refused. */
+  "file-save": {
+    request: { id: string; source: string; path?: string | undefined; base?: number | undefined };
+    reply: DocumentReply;
+  };
   /** Save As with the system's dialog (desktop only). */
   "file-save-dialog": { request: { id: string; source: string }; reply: DocumentReply };
   /** The editor's unsaved text, sent after a pause in typing so nothing is lost in a crash. */
-  draft: { request: { id: string; source: string }; reply: Empty };
+  /** Unsaved edits, made on revision `base` (any revision when left out: the user chose to keep these). */
+  draft: { request: { id: string; source: string; base?: number | undefined }; reply: DraftReply };
   /** The file changed on disk while the editor had unsaved edits: keep the editor's text, or take the disk's. */
   "file-conflict-resolve": { request: { id: string; keep: "mine" | "theirs" }; reply: DocumentReply };
   /** Change some settings; every other page gets `settings`. */
@@ -214,6 +236,8 @@ export interface HostPushes {
   workspace: { workspace: WorkspaceState };
   /** Another page opened a document (new, open, save as, a resolved conflict). */
   document: OpenedDocument;
+  /** Another window changed the open snippet: its text, now at `revision`. */
+  edited: { id: string; source: string; revision: number };
   /** The open file changed on disk. Without unsaved edits the editor takes it; with them, `conflict` asks the user. */
   "file-changed": { id: string; source: string; conflict: boolean };
   /** Another page changed the settings. */
@@ -328,9 +352,22 @@ const loadOutcomeCheck = refine(
   "must be a loaded or load-error event",
 ) as Check<LoadOutcome>;
 
+const editedElsewhereCheck: Check<EditedElsewhere> = object({
+  type: literal("edited-elsewhere"),
+  id: documentIdCheck,
+  source: string,
+  revision: integer(1),
+});
+
 const documentReplyCheck: Check<DocumentReply> = tagged("type", {
   document: object({ type: literal("document"), document: snippetDocumentCheck, recent: array(string) }),
   cancelled: object({ type: literal("cancelled") }),
+  "edited-elsewhere": editedElsewhereCheck,
+});
+
+const draftReplyCheck: Check<DraftReply> = tagged("type", {
+  taken: object({ type: literal("taken"), revision: integer(1) }),
+  "edited-elsewhere": editedElsewhereCheck,
 });
 
 export const pageRequestChecks: RequestChecks<PageRequests> = {
@@ -357,11 +394,19 @@ export const pageRequestChecks: RequestChecks<PageRequests> = {
   "file-open-dialog": { request: emptyCheck, reply: documentReplyCheck },
   "file-list": { request: object({ dir: optional(absolutePathCheck) }), reply: folderListingCheck },
   "file-save": {
-    request: object({ id: documentIdCheck, source: sourceCheck, path: optional(absolutePathCheck) }),
+    request: object({
+      id: documentIdCheck,
+      source: sourceCheck,
+      path: optional(absolutePathCheck),
+      base: optional(integer(1)),
+    }),
     reply: documentReplyCheck,
   },
   "file-save-dialog": { request: object({ id: documentIdCheck, source: sourceCheck }), reply: documentReplyCheck },
-  draft: { request: object({ id: documentIdCheck, source: sourceCheck }), reply: emptyCheck },
+  draft: {
+    request: object({ id: documentIdCheck, source: sourceCheck, base: optional(integer(1)) }),
+    reply: draftReplyCheck,
+  },
   "file-conflict-resolve": {
     request: object({ id: documentIdCheck, keep: oneOf(["mine", "theirs"]) }),
     reply: documentReplyCheck,
@@ -391,6 +436,7 @@ export const hostPushChecks: PushChecks<HostPushes> = {
   "load-result": object({ event: loadOutcomeCheck }),
   workspace: object({ workspace: workspaceStateCheck }),
   document: object({ document: snippetDocumentCheck, recent: array(string) }),
+  edited: object({ id: documentIdCheck, source: string, revision: integer(1) }),
   "file-changed": object({ id: documentIdCheck, source: string, conflict: boolean }),
   settings: object({ settings: settingsCheck }),
   failed: object({ message: string }),

@@ -9,6 +9,7 @@ import type {
   ClientRequest,
   ConnectedLanes,
   DocumentReply,
+  EditedElsewhere,
   Handlers,
   HostStatus,
   LoadOutcome,
@@ -58,8 +59,9 @@ export function pageRequestHandlers(page: PageConnection, context: PageRequestCo
    * The reply to a request that may open a document (or be cancelled in its dialog). Every other
    * page learns of the document now open.
    */
-  function documentReply(document: SnippetDocument | undefined): DocumentReply {
+  function documentReply(document: SnippetDocument | EditedElsewhere | undefined): DocumentReply {
     if (!document) return { type: "cancelled" };
+    if ("type" in document) return document;
     const recent = workspaceFiles().recent();
     pages.broadcast("document", { document, recent }, page);
     return { type: "document", document, recent };
@@ -125,12 +127,15 @@ export function pageRequestHandlers(page: PageConnection, context: PageRequestCo
     "file-open-dialog": async () => documentReply(await workspaceFiles().openWithDialog()),
     "file-list": (request) => workspaceFiles().list(request.dir),
     "file-save": async (request) =>
-      documentReply(await workspaceFiles().save(request.id, request.source, request.path)),
+      documentReply(await workspaceFiles().save(request.id, request.source, request.path, request.base)),
     "file-save-dialog": async (request) =>
       documentReply(await workspaceFiles().saveWithDialog(request.id, request.source)),
     draft: async (request) => {
-      await workspaceFiles().draft(request.id, request.source);
-      return {};
+      const { reply, changed } = await workspaceFiles().draft(request.id, request.source, request.base);
+      // The other windows on the snippet take the edit, or ask about it if they have edits of their own.
+      if (changed && reply.type === "taken")
+        pages.broadcast("edited", { id: request.id, source: request.source, revision: reply.revision }, page);
+      return reply;
     },
     "file-conflict-resolve": async (request) => {
       const document = await workspaceFiles().resolveConflict(request.id, request.keep);

@@ -1,13 +1,20 @@
 /**
  * The snippet as a file: the File menu (new, open, save, save as, recent), the document's name and
  * dirty marker in the toolbar and the window title, drafts sent to the host after a pause in
- * typing (so a crash loses nothing), the bar that asks what to do when the file changed on disk,
- * and, in browser mode, a small dialog for choosing a path.
+ * typing (so a crash loses nothing), the bar that asks what to do when the file changed on disk or
+ * another window changed the snippet while this one has edits of its own, and, in browser mode, a
+ * small dialog for choosing a path.
+ *
+ * Windows on one snippet stay in step: each edit names the revision it was made on, an edit from
+ * another window replaces the text of a window without edits of its own, and edits made beside
+ * another window's are never taken silently: the window is asked which to keep.
  */
 
 import {
   errorMessage,
   type DocumentReply,
+  type DraftReply,
+  type EditedElsewhere,
   type FileEntry,
   type FolderListing,
   type PageRequests,
@@ -44,6 +51,10 @@ export interface Documents {
   restore(workspace: WorkspaceState): void;
   /** The open file changed on disk. */
   fileChanged(id: string, source: string, isConflict: boolean): void;
+  /** Another window changed the open snippet. */
+  editedElsewhere(id: string, source: string, revision: number): void;
+  /** Another window saved the snippet, or opened another document (new, open, save as). */
+  openedElsewhere(document: SnippetDocument, recent: readonly string[]): void;
   /** Every edit: mark dirty now, send the draft after a pause. */
   edited(): void;
   /** Ctrl/Cmd+S: a file is written to disk; an untitled snippet is kept in the workspace. */
@@ -61,16 +72,44 @@ export function createDocuments(options: DocumentsOptions): Documents {
   let workspaceDir = "";
   /** The text last known to match the file on disk, to tell whether edits are unsaved. */
   let savedSource: string | undefined;
+  /** The host's text and its revision, as this window last knew them: its edits are made on these. */
+  let host: { source: string; revision: number } | undefined;
+  /** What the conflict bar is asking about: the file on disk, or another window's edits. */
+  let conflictWith: "disk" | { source: string; revision: number } | undefined;
 
   const name = byId("document-name", HTMLSpanElement);
   const recentList = byId("recent-files", HTMLDivElement);
   const menu = byId("file-menu", HTMLDetailsElement);
   const conflict = byId("conflict", HTMLDivElement);
 
-  const draft = createTrailingDebounce(() => {
+  const draft = createTrailingDebounce(() => void sendDraft().catch(report), draftDelayMs);
+
+  /** Sends the editor's text as a draft made on the host's revision (any revision when `force`: keep mine). */
+  async function sendDraft(force = false): Promise<void> {
     const source = options.getSource();
-    if (current && source !== undefined) void connection.request("draft", { id: current.id, source }).catch(report);
-  }, draftDelayMs);
+    if (!current || source === undefined) return;
+    const id = current.id;
+    const reply: DraftReply = await connection.request("draft", {
+      id,
+      source,
+      base: force ? undefined : host?.revision,
+    });
+    if (current?.id !== id) return;
+    if (reply.type === "taken") host = { source, revision: reply.revision };
+    else askAboutWindow(reply);
+  }
+
+  /** Another window changed the snippet after this one's edits began: ask which to keep. */
+  function askAboutWindow(theirs: Pick<EditedElsewhere, "source" | "revision">): void {
+    if (!current) return;
+    draft.cancel();
+    conflictWith = { source: theirs.source, revision: theirs.revision };
+    byId("conflict-text", HTMLSpanElement).textContent =
+      `${current.name} was changed in another window while you were editing it here.`;
+    byId("conflict-mine", HTMLButtonElement).textContent = "Keep my edits";
+    byId("conflict-theirs", HTMLButtonElement).textContent = "Use the other window's";
+    conflict.hidden = false;
+  }
 
   /**
    * A request that got no reply: the path dialog shows it when it is open (a folder that does not exist, …), else the
@@ -113,6 +152,8 @@ export function createDocuments(options: DocumentsOptions): Documents {
   function open(doc: SnippetDocument): void {
     current = doc;
     savedSource = doc.dirty ? undefined : doc.source;
+    host = { source: doc.source, revision: doc.revision };
+    conflictWith = undefined;
     conflict.hidden = true;
     if (options.getSource() !== doc.source) options.setSource(doc.source);
     showName();
@@ -122,8 +163,7 @@ export function createDocuments(options: DocumentsOptions): Documents {
   async function flushDraft(): Promise<void> {
     if (!draft.pending) return;
     draft.cancel();
-    const source = options.getSource();
-    if (current && source !== undefined) await connection.request("draft", { id: current.id, source });
+    await sendDraft();
   }
 
   /** Sends a file request and applies its answer; edits not yet sent as a draft go first. */
@@ -149,6 +189,7 @@ export function createDocuments(options: DocumentsOptions): Documents {
 
   function apply(reply: DocumentReply): void {
     if (reply.type === "cancelled") return;
+    if (reply.type === "edited-elsewhere") return askAboutWindow(reply);
     open(reply.document);
     if (!reply.document.dirty) savedSource = reply.document.source;
     showRecent(reply.recent);
@@ -165,7 +206,7 @@ export function createDocuments(options: DocumentsOptions): Documents {
     async (path, purpose) => {
       if (!current) return;
       if (purpose === "open") await run("file-open", { path });
-      else await run("file-save", { id: current.id, source: options.getSource() ?? "", path });
+      else await run("file-save", { id: current.id, source: options.getSource() ?? "", path, base: host?.revision });
     },
     (dir) => void list(dir),
   );
@@ -186,14 +227,25 @@ export function createDocuments(options: DocumentsOptions): Documents {
   );
   byId("file-save", HTMLButtonElement).addEventListener("click", () => save());
   byId("file-save-as", HTMLButtonElement).addEventListener("click", () => saveAs());
-  byId("conflict-mine", HTMLButtonElement).addEventListener(
-    "click",
-    () => current && void run("file-conflict-resolve", { id: current.id, keep: "mine" }),
-  );
-  byId("conflict-theirs", HTMLButtonElement).addEventListener(
-    "click",
-    () => current && void run("file-conflict-resolve", { id: current.id, keep: "theirs" }),
-  );
+  byId("conflict-mine", HTMLButtonElement).addEventListener("click", () => {
+    if (!current) return;
+    if (conflictWith === "disk") return void run("file-conflict-resolve", { id: current.id, keep: "mine" });
+    // My edits go to the host over the other window's, which is then told.
+    conflictWith = undefined;
+    conflict.hidden = true;
+    void sendDraft(true).catch(report);
+  });
+  byId("conflict-theirs", HTMLButtonElement).addEventListener("click", () => {
+    if (!current) return;
+    if (conflictWith === "disk" || conflictWith === undefined)
+      return void run("file-conflict-resolve", { id: current.id, keep: "theirs" });
+    const theirs = conflictWith;
+    conflictWith = undefined;
+    conflict.hidden = true;
+    host = theirs;
+    options.setSource(theirs.source);
+    showName();
+  });
 
   function save(): void {
     if (!current) return;
@@ -201,13 +253,27 @@ export function createDocuments(options: DocumentsOptions): Documents {
       saveAs();
       return;
     }
-    void run("file-save", { id: current.id, source: options.getSource() ?? "" });
+    void run("file-save", { id: current.id, source: options.getSource() ?? "", base: host?.revision });
   }
 
   function saveAs(): void {
     if (!current) return;
     if (nativeDialogs) void run("file-save-dialog", { id: current.id, source: options.getSource() ?? "" });
     else startFileDialog("save");
+  }
+
+  /** Another window changed the snippet: shown here, unless this window has edits of its own to ask about. */
+  function takeEdited(id: string, source: string, revision: number): void {
+    if (!current || current.id !== id) return;
+    // Edits of this window's own not yet with the host were made beside the other window's.
+    if (draft.pending || (conflictWith !== undefined && conflictWith !== "disk")) {
+      askAboutWindow({ source, revision });
+      return;
+    }
+    host = { source, revision };
+    if (options.getSource() !== source) options.setSource(source);
+    showName();
+    say(`${current.name} was changed in another window; this one shows it`, "ok");
   }
 
   return {
@@ -226,23 +292,58 @@ export function createDocuments(options: DocumentsOptions): Documents {
         say(`${current.name} changed on disk and was reloaded`, "ok");
         return;
       }
+      conflictWith = "disk";
       byId("conflict-text", HTMLSpanElement).textContent =
         `${current.name} changed on disk while you have unsaved edits here.`;
+      byId("conflict-mine", HTMLButtonElement).textContent = "Keep my edits";
+      byId("conflict-theirs", HTMLButtonElement).textContent = "Use the file on disk";
       conflict.hidden = false;
+    },
+    editedElsewhere: takeEdited,
+    openedElsewhere(doc: SnippetDocument, recent: readonly string[]): void {
+      showRecent(recent);
+      if (!current) return;
+      if (doc.id === current.id) {
+        // Saved there (or saved as a new file): its text as for an edit, its file and clean state too.
+        const hadOwnEdits = draft.pending || (conflictWith !== undefined && conflictWith !== "disk");
+        current = { ...doc, source: current.source };
+        if (!doc.dirty && !hadOwnEdits) savedSource = doc.source;
+        takeEdited(doc.id, doc.source, doc.revision);
+        return;
+      }
+      if (draft.pending) {
+        // This window's last edits have not reached the host, which now has another document open:
+        // they stay in this editor, and the window says so instead of replacing them.
+        say(
+          `another window opened ${doc.name}; your latest edits to ${current.name} are still here only: save them (File → Save As) before opening ${doc.name} here`,
+          "error",
+        );
+        return;
+      }
+      // The other window runs what it opened; this one shows it.
+      open(doc);
+      say(`another window opened ${doc.name}`, "ok");
     },
     edited(): void {
       showName();
+      // The text another window sent, put in this editor, is the host's already.
+      if (options.getSource() === host?.source) {
+        draft.cancel();
+        return;
+      }
       draft.call();
     },
     saveForRun(): void {
       if (!current) return;
       draft.cancel();
       const source = options.getSource() ?? "";
-      if (current.untitled) void connection.request("draft", { id: current.id, source }).catch(report);
+      if (current.untitled) void sendDraft().catch(report);
       else
-        void connection.request("file-save", { id: current.id, source }).then((reply) => {
+        void connection.request("file-save", { id: current.id, source, base: host?.revision }).then((reply) => {
+          if (reply.type === "edited-elsewhere") return askAboutWindow(reply);
           if (reply.type !== "document") return;
           savedSource = reply.document.source;
+          host = { source: reply.document.source, revision: reply.document.revision };
           showName();
         }, report);
     },
@@ -257,7 +358,12 @@ export function createDocuments(options: DocumentsOptions): Documents {
       if (reply.type !== "document") return;
       open({ ...reply.document, source });
       showRecent(reply.recent);
-      void connection.request("draft", { id: reply.document.id, source }).catch(report);
+      void connection
+        .request("draft", { id: reply.document.id, source, base: reply.document.revision })
+        .then((answer) => {
+          if (answer.type === "taken" && current?.id === reply.document.id)
+            host = { source, revision: answer.revision };
+        }, report);
     },
     get path(): string | undefined {
       return current?.path;

@@ -82,6 +82,9 @@ export function createHostPushHandler(options: HostPushHandlerOptions): HostPush
         options.settings.apply(payload.workspace.settings);
         options.onWorkspace(payload.workspace);
         return;
+      case "edited":
+        options.documents.editedElsewhere(payload.id, payload.source, payload.revision);
+        return;
       case "file-changed":
         options.documents.fileChanged(payload.id, payload.source, payload.conflict);
         if (!payload.conflict) void runs.run();
@@ -102,6 +105,7 @@ export function createHostPushHandler(options: HostPushHandlerOptions): HostPush
         clientLanes.listen(payload.lane, payload.types);
         return;
       case "document":
+        options.documents.openedElsewhere(payload.document, payload.recent);
         return;
       default: {
         const _never: never = payload;

@@ -15,7 +15,14 @@
 
 import { readdir, stat, unlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
-import { type SnippetDocument, type Settings, type WorkspaceState, errorMessage } from "../../contract/index.ts";
+import {
+  type DraftReply,
+  type EditedElsewhere,
+  type SnippetDocument,
+  type Settings,
+  type WorkspaceState,
+  errorMessage,
+} from "../../contract/index.ts";
 import { removeLeftoverTempFiles, writeFileAtomic } from "./atomic-write.ts";
 import { readRegularFile } from "./bounded-read.ts";
 import { newDocumentId } from "./document-id.ts";
@@ -74,6 +81,12 @@ export interface WorkspaceFilesOptions {
   watchDebounceMs?: number | undefined;
 }
 
+/** A draft's answer for the page, and whether the text changed (other windows are then told). */
+export interface DraftOutcome {
+  reply: DraftReply;
+  changed: boolean;
+}
+
 interface OpenDocument {
   id: string;
   path: string;
@@ -85,6 +98,8 @@ interface OpenDocument {
   disk: string;
   /** Set while the file is gone (or unusable): the text is then only in the editor and the draft. */
   missing?: boolean | undefined;
+  /** Bumped with every change to `source` (see `SnippetDocument.revision`). */
+  revision: number;
 }
 
 const extensionList = snippetExtensions.join(", ");
@@ -160,7 +175,16 @@ export interface WorkspaceFiles {
    * untitled snippet has none, so it asks the system dialog (undefined when cancelled) or, in
    * browser mode, fails with `needs-path`.
    */
-  save(id: string, source: string, path?: string): Promise<SnippetDocument | undefined>;
+  /**
+   * Writes the document to its file (or to `path`, Save As). Refused, with the host's text, when
+   * another window changed it after revision `base`.
+   */
+  save(
+    id: string,
+    source: string,
+    path?: string,
+    base?: number,
+  ): Promise<SnippetDocument | EditedElsewhere | undefined>;
   /** Save As with the system dialog; undefined when the user cancelled. */
   saveWithDialog(id: string, source: string): Promise<SnippetDocument | undefined>;
   /**
@@ -170,7 +194,7 @@ export interface WorkspaceFiles {
    */
   saveCopy(suggestedName: string, content: string | Uint8Array): Promise<string | undefined>;
   /** Keeps the editor's unsaved text: an untitled snippet's own file, or an opened file's draft. */
-  draft(id: string, source: string): Promise<SnippetDocument>;
+  draft(id: string, source: string, base?: number): Promise<DraftOutcome>;
   /** Settles a conflict: `theirs` takes the disk's text (the draft goes), `mine` keeps the edits. */
   resolveConflict(id: string, keep: "mine" | "theirs"): Promise<SnippetDocument>;
   /** A folder's folders and snippets; the workspace folder (without its drafts) when none is named. */
@@ -210,6 +234,9 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
   let watch: FileWatch | undefined;
   let lastTitle: string | undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  /** One count for the workspace, so that a revision never means two texts. */
+  let revisions = 0;
+  const nextRevision = () => ++revisions;
   let current = await restore();
   await persist();
   watchCurrent();
@@ -228,8 +255,8 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
   }
 
   function snapshot(document = current): SnippetDocument {
-    const { id, path, name, untitled, source } = document;
-    return { id, path, name, untitled, source, dirty: isDirty(document) };
+    const { id, path, name, untitled, source, revision } = document;
+    return { id, path, name, untitled, source, dirty: isDirty(document), revision };
   }
 
   function announceTitle(): void {
@@ -260,7 +287,15 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
   async function createUntitled(source: string, id = newDocumentId(), name?: string): Promise<OpenDocument> {
     const path = untitledPath(workspaceDir, freeUntitledNumber(workspaceDir, await readdir(workspaceDir)));
     await writeFileAtomic(path, source, 0o600);
-    return { id, path, untitled: true, name: name ?? documentName(workspaceDir, path), source, disk: source };
+    return {
+      id,
+      path,
+      untitled: true,
+      name: name ?? documentName(workspaceDir, path),
+      source,
+      disk: source,
+      revision: nextRevision(),
+    };
   }
 
   /** The last session's document, or a new untitled snippet when there is none to come back to. */
@@ -277,11 +312,20 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
         name: documentName(workspaceDir, last.path),
         source: disk,
         disk,
+        revision: nextRevision(),
       };
     }
     const draft = await drafts.read(last.id);
     if (disk !== undefined)
-      return { id: last.id, path: last.path, untitled: false, name: basename(last.path), source: draft ?? disk, disk };
+      return {
+        id: last.id,
+        path: last.path,
+        untitled: false,
+        name: basename(last.path),
+        source: draft ?? disk,
+        disk,
+        revision: nextRevision(),
+      };
     if (draft === undefined) return createUntitled(starterSnippet);
     // The file is gone but its unsaved edits are not: keep them as an untitled snippet whose name
     // says what happened (the protocol has no notice field for it).
@@ -344,6 +388,7 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
     const conflict = hadEdits && watched.source !== disk;
     if (!conflict) {
       watched.source = disk;
+      watched.revision = nextRevision();
       if (!watched.untitled) await drafts.remove(watched.id);
     }
     announceTitle();
@@ -362,12 +407,21 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
         name: documentName(workspaceDir, path),
         source: disk,
         disk,
+        revision: nextRevision(),
       });
     }
     const draftId = drafts.idFor(path);
     const draft = draftId === undefined ? undefined : await drafts.read(draftId);
     const id = draft === undefined || draftId === undefined ? newDocumentId() : draftId;
-    return switchTo({ id, path, untitled: false, name: basename(path), source: draft ?? disk, disk });
+    return switchTo({
+      id,
+      path,
+      untitled: false,
+      name: basename(path),
+      source: draft ?? disk,
+      disk,
+      revision: nextRevision(),
+    });
   }
 
   /** Writes `source` to `path` and makes that the document's file (Save As), keeping its id. */
@@ -392,7 +446,15 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
     if (document.untitled) await removeIfPresent(document.path);
     else await drafts.remove(document.id);
     const untitled = untitledNumber(workspaceDir, path) !== undefined;
-    return switchTo({ id: document.id, path, untitled, name: documentName(workspaceDir, path), source, disk: source });
+    return switchTo({
+      id: document.id,
+      path,
+      untitled,
+      name: documentName(workspaceDir, path),
+      source,
+      disk: source,
+      revision: source === document.source ? document.revision : nextRevision(),
+    });
   }
 
   async function saveInPlace(document: OpenDocument, source: string): Promise<SnippetDocument> {
@@ -401,12 +463,23 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
     } catch (error) {
       throw describeFsError(error, document.path, "file");
     }
+    if (source !== document.source) document.revision = nextRevision();
     document.source = source;
     document.disk = source;
     document.missing = false;
     if (!document.untitled) await drafts.remove(document.id);
     announceTitle();
     return snapshot();
+  }
+
+  /** Another window's edits came after revision `base`: the host's text, to choose from. */
+  function editedElsewhere(
+    document: OpenDocument,
+    source: string,
+    base: number | undefined,
+  ): EditedElsewhere | undefined {
+    if (base === undefined || base === document.revision || source === document.source) return undefined;
+    return { type: "edited-elsewhere", id: document.id, source: document.source, revision: document.revision };
   }
 
   /** Where to save an untitled snippet: the system dialog's answer, or a request for a path. */
@@ -476,7 +549,12 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
       return path === undefined ? undefined : serial(() => open(path));
     },
 
-    async save(id: string, source: string, path?: string): Promise<SnippetDocument | undefined> {
+    async save(
+      id: string,
+      source: string,
+      path?: string,
+      base?: number,
+    ): Promise<SnippetDocument | EditedElsewhere | undefined> {
       let target = path;
       if (target === undefined && openDocument(id).untitled) {
         target = await askWhereToSave(current);
@@ -484,6 +562,8 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
       }
       return serial(async () => {
         const document = openDocument(id);
+        const conflict = editedElsewhere(document, source, base);
+        if (conflict) return conflict;
         return target === undefined ? saveInPlace(document, source) : saveAs(document, source, target);
       });
     },
@@ -507,9 +587,13 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
       return path;
     },
 
-    draft(id: string, source: string): Promise<SnippetDocument> {
+    draft(id: string, source: string, base?: number): Promise<DraftOutcome> {
       return serial(async () => {
         const document = openDocument(id);
+        const conflict = editedElsewhere(document, source, base);
+        if (conflict) return { reply: conflict, changed: false };
+        const changed = source !== document.source;
+        if (changed) document.revision = nextRevision();
         document.source = source;
         if (document.untitled) {
           await writeFileAtomic(document.path, source, 0o600);
@@ -521,7 +605,7 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
           await drafts.write(id, document.path, source);
         }
         announceTitle();
-        return snapshot();
+        return { reply: { type: "taken", revision: document.revision }, changed };
       });
     },
 
@@ -530,6 +614,7 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
         const document = openDocument(id);
         if (keep === "mine") return snapshot();
         const disk = await readSnippet(document.path);
+        if (disk !== document.source) document.revision = nextRevision();
         document.source = disk;
         document.disk = disk;
         document.missing = false;

@@ -1,0 +1,122 @@
+/**
+ * Two windows on one snippet, in Chromium: an edit in one shows in the other, and edits typed in
+ * both at once are never dropped silently: the window whose edits came second is asked which to
+ * keep, and its choice reaches the other.
+ */
+
+import { describe, expect, test } from "bun:test";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { openPage } from "../support/page-socket.ts";
+import { artifactsDir } from "./chromium.ts";
+import { usePlaygroundInChromium } from "./playground-page.ts";
+
+const playground = usePlaygroundInChromium();
+
+const editorText = (page: Page) => page.evaluate(() => window.monaco!.editor.getModels()[0]!.getValue());
+
+/** Types `text` at the end of the page's editor, as a person would. */
+async function typeAtEnd(page: Page, text: string): Promise<void> {
+  await page.click(".monaco-editor .view-lines");
+  await page.keyboard.press("ControlOrMeta+End");
+  await page.keyboard.type(text);
+}
+
+async function secondWindow(first: Page): Promise<Page> {
+  const page = await first.context().newPage();
+  await page.goto(playground.host.launchUrl);
+  await page.waitForSelector("body[data-editor-ready]");
+  return page;
+}
+
+/** The untitled snippet's file in the workspace: what the host keeps. */
+const kept = () => readFile(join(playground.workspaceDir, "untitled-1.ts"), "utf8");
+
+describe("two windows on one snippet", () => {
+  test("an edit in one window shows in the other, which says so", async () => {
+    const a = await playground.open();
+    const b = await secondWindow(a);
+    await typeAtEnd(a, "\n// typed in A\n");
+    const text = await editorText(a);
+    await b.waitForFunction((expected) => window.monaco!.editor.getModels()[0]!.getValue() === expected, text);
+    await b.waitForFunction(() =>
+      document.getElementById("status")?.textContent?.includes("changed in another window"),
+    );
+    expect(await b.isHidden("#conflict")).toBe(true);
+    expect(await kept()).toBe(text);
+  }, 30_000);
+
+  test("edits typed in both at once: the second window is asked, and its choice reaches the first", async () => {
+    const a = await playground.open();
+    const b = await secondWindow(a);
+    // Both within the pause before a draft goes out: whichever reaches the host second was made
+    // beside the other's.
+    await typeAtEnd(a, "\n// from A\n");
+    await typeAtEnd(b, "\n// from B\n");
+    const asked = await Promise.race([
+      a.waitForSelector("#conflict:not([hidden])").then(() => a),
+      b.waitForSelector("#conflict:not([hidden])").then(() => b),
+    ]);
+    const other = asked === a ? b : a;
+    await asked.screenshot({ path: join(artifactsDir, "two-windows-asked.png") });
+    expect(await asked.textContent("#conflict-text")).toBe(
+      "Untitled 1 was changed in another window while you were editing it here.",
+    );
+    expect(await other.isHidden("#conflict")).toBe(true);
+    // Nothing was taken over the other window's edits meanwhile.
+    const theirs = await editorText(other);
+    expect(await kept()).toBe(theirs);
+
+    const mine = await editorText(asked);
+    expect(mine).not.toBe(theirs);
+    await asked.click("#conflict-mine");
+    await other.waitForFunction((expected) => window.monaco!.editor.getModels()[0]!.getValue() === expected, mine);
+    expect(await asked.isHidden("#conflict")).toBe(true);
+    expect(await kept()).toBe(mine);
+  }, 30_000);
+
+  test("choosing the other window's edits takes them here, and nothing is sent back", async () => {
+    const a = await playground.open();
+    const b = await secondWindow(a);
+    await typeAtEnd(a, "\n// from A\n");
+    await typeAtEnd(b, "\n// from B\n");
+    const asked = await Promise.race([
+      a.waitForSelector("#conflict:not([hidden])").then(() => a),
+      b.waitForSelector("#conflict:not([hidden])").then(() => b),
+    ]);
+    const other = asked === a ? b : a;
+    const theirs = await editorText(other);
+    await asked.click("#conflict-theirs");
+    expect(await editorText(asked)).toBe(theirs);
+    await Bun.sleep(800);
+    expect(await editorText(other)).toBe(theirs);
+    expect(await kept()).toBe(theirs);
+  }, 30_000);
+
+  test("a file opened elsewhere opens in both; a save in one is the other's text, clean", async () => {
+    const a = await playground.open();
+    const b = await secondWindow(a);
+    const path = join(playground.workspaceDir, "shared-events.ts");
+    await writeFile(path, 'export default () => new Response("one");\n');
+    // A third window (a socket, as a page speaks) opens a file: both windows follow.
+    const third = await openPage(playground.host);
+    await third.request("file-open", { path });
+    for (const page of [a, b]) {
+      await page.waitForFunction(() => document.getElementById("document-name")?.textContent === "shared-events.ts");
+      expect(await editorText(page)).toBe('export default () => new Response("one");\n');
+    }
+    await typeAtEnd(a, "// saved from A\n");
+    await a.keyboard.press("ControlOrMeta+S");
+    const saved = await editorText(a);
+    await b.waitForFunction((expected) => window.monaco!.editor.getModels()[0]!.getValue() === expected, saved);
+    await a.waitForFunction(
+      (expected) => document.getElementById("document-name")?.textContent === expected,
+      "shared-events.ts",
+    );
+    expect(await readFile(path, "utf8")).toBe(saved);
+    // Clean in both: no unsaved-edits marker.
+    expect(await b.textContent("#document-name")).toBe("shared-events.ts");
+    expect(await b.isHidden("#conflict")).toBe(true);
+  }, 30_000);
+});
