@@ -16,6 +16,7 @@ import { measureLoadLatency } from "./load-latency.ts";
 import { measureNodeHttpRelay } from "./node-http-relay.ts";
 import { figureJson, formatTable, type Crash } from "./report.ts";
 import { measureRawView } from "./raw-view.ts";
+import { measureRecordingOpen } from "./recording-open.ts";
 import { measureRestart } from "./restart.ts";
 import { measureThroughput, throughput1k, throughput64k } from "./throughput.ts";
 import { measureTimestampError } from "./timestamps.ts";
@@ -45,6 +46,11 @@ const benchmarks: Benchmark[] = [
   { name: "ui", figures: ["ui-ready-ms", "ui-frame-p95-flood", "ui-frame-p95-1m"], run: measureUi },
   { name: "desktop", figures: ["desktop-ready-ms"], run: measureDesktop },
   { name: "raw-view", figures: ["raw-view-decode-ms", "raw-view-draw-ms"], run: measureRawView },
+  {
+    name: "recording-open",
+    figures: ["recording-open-1m-ms", "recording-open-longest-frame-ms"],
+    run: measureRecordingOpen,
+  },
   { name: "memory-1gib-peak-mb", figures: ["memory-1gib-peak-mb"], run: measureStreamMemory },
   { name: "memory-reloads-mb", figures: ["memory-reloads-mb"], run: measureReloadMemory },
 ];

@@ -196,8 +196,13 @@ export {
 } from "./page-messages.ts";
 export {
   type LaneRequest,
+  maxRecordingBytes,
   maxRecordingEvents,
+  recordingWorkerPath,
+  createRecordingReader,
   parseRecording,
+  type RecordingRead,
+  type RecordingReader,
   type Recording,
   type RecordingFileReply,
   recordingFileReplyCheck,

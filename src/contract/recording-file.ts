@@ -84,6 +84,12 @@ export type RecordingFileReply = { type: "opened"; name: string; text: string } 
 /** Events a recording may hold: as many as the page keeps. */
 export const maxRecordingEvents = 1_000_000;
 
+/** The largest recording file the page opens: a million events of the playground's own fit well within it. */
+export const maxRecordingBytes = 512 * 1024 * 1024;
+
+/** Where the host serves the script that reads a recording off the page's thread. */
+export const recordingWorkerPath = "/recording-worker.js";
+
 const versionSourceCheck: Check<VersionSource> = object({
   version: integer(1),
   source: string,
@@ -121,46 +127,107 @@ export function recordingJsonLines(header: RecordingHeader, events: readonly Tim
 const isFields = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
+/** What a piece of a recording's text gave: the header once it is read, and the events it finished. */
+export type RecordingRead =
+  | {
+      ok: true;
+      header?: RecordingHeader | undefined;
+      events: TimelineEvent[];
+      /** Each event's line as it was in the file (checked), for handing on as JSON text. */
+      lines: string[];
+    }
+  | { ok: false; problem: string };
+
 /**
- * Reads a recording, or a `trace --json` file: the header when the first line is one, and every
- * event, checked. A problem names the line it is on.
+ * Reads a recording, or a `trace --json` file, a piece at a time as it arrives (a line may be cut
+ * between pieces): the header when the first line is one, and every event, checked. A problem
+ * names the line it is on; nothing is read after it.
  */
-export function parseRecording(text: string): { ok: true; recording: Recording } | { ok: false; problem: string } {
-  const events: TimelineEvent[] = [];
-  let header: RecordingHeader | undefined;
+export interface RecordingReader {
+  push(text: string): RecordingRead;
+  /** The file ended: its last line, and a problem if it held nothing. */
+  end(): RecordingRead;
+}
+
+export function createRecordingReader(): RecordingReader {
+  let pending = "";
   let lineNumber = 0;
   let seenContent = false;
-  for (const line of text.split("\n")) {
+  let count = 0;
+  let failed: string | undefined;
+
+  function readLine(
+    line: string,
+    into: { events: TimelineEvent[]; lines: string[] },
+    found: { header?: RecordingHeader },
+  ): string | undefined {
     lineNumber++;
-    if (line.trim() === "") continue;
+    if (line.trim() === "") return undefined;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch (error) {
-      return {
-        ok: false,
-        problem: `line ${lineNumber} is not JSON (${errorMessage(error)}): a recording has one JSON object per line`,
-      };
+      return `line ${lineNumber} is not JSON (${errorMessage(error)}): a recording has one JSON object per line`;
     }
+    const isHeader = !seenContent && isFields(value) && Object.hasOwn(value, "format");
     try {
-      if (!seenContent && isFields(value) && Object.hasOwn(value, "format")) header = recordingHeaderCheck(value);
+      if (isHeader) found.header = recordingHeaderCheck(value);
       else {
         const event = timelineEventCheck(value);
         // The closing summary is counted from the events, never shown as one.
-        if (event.kind !== "summary") events.push(event);
+        if (event.kind !== "summary") {
+          into.events.push(event);
+          into.lines.push(line);
+          count++;
+        }
       }
     } catch (error) {
       if (!(error instanceof CheckProblem)) throw error;
-      const what = !seenContent && isFields(value) && Object.hasOwn(value, "format") ? "the header" : "an event";
-      return { ok: false, problem: `line ${lineNumber}, ${what}: ${error.message}` };
+      return `line ${lineNumber}, ${isHeader ? "the header" : "an event"}: ${error.message}`;
     }
     seenContent = true;
-    if (events.length > maxRecordingEvents)
-      return {
-        ok: false,
-        problem: `it has more than ${maxRecordingEvents.toLocaleString("en")} events, more than the page keeps`,
-      };
+    if (count > maxRecordingEvents)
+      return `it has more than ${maxRecordingEvents.toLocaleString("en")} events, more than the page keeps`;
+    return undefined;
   }
-  if (!seenContent) return { ok: false, problem: "it is empty" };
-  return { ok: true, recording: { header, events } };
+
+  function read(lines: string[]): RecordingRead {
+    if (failed !== undefined) return { ok: false, problem: failed };
+    const read = { events: [] as TimelineEvent[], lines: [] as string[] };
+    const found: { header?: RecordingHeader } = {};
+    for (const line of lines) {
+      failed = readLine(line, read, found);
+      if (failed !== undefined) return { ok: false, problem: failed };
+    }
+    return { ok: true, header: found.header, ...read };
+  }
+
+  return {
+    push(text) {
+      const lines = (pending + text).split("\n");
+      pending = lines.pop() ?? "";
+      return read(lines);
+    },
+    end() {
+      const last = read([pending]);
+      pending = "";
+      if (last.ok && !seenContent) return { ok: false, problem: "it is empty" };
+      return last;
+    },
+  };
+}
+
+/**
+ * Reads a whole recording, or a `trace --json` file: the header when the first line is one, and
+ * every event, checked. A problem names the line it is on.
+ */
+export function parseRecording(text: string): { ok: true; recording: Recording } | { ok: false; problem: string } {
+  const reader = createRecordingReader();
+  const body = reader.push(text);
+  if (!body.ok) return body;
+  const last = reader.end();
+  if (!last.ok) return last;
+  const events = body.events;
+  for (const event of last.events) events.push(event);
+  return { ok: true, recording: { header: body.header ?? last.header, events } };
 }

@@ -17,7 +17,7 @@ import { serveFileInside } from "./static-files.ts";
 import { buildWebview, sourceMapPath, type WebviewBundle } from "./webview-bundle.ts";
 import { dependenciesDir } from "./package-dir.ts";
 import { projectRoot } from "./project-root.ts";
-import { errorMessage } from "../contract/index.ts";
+import { errorMessage, recordingWorkerPath } from "../contract/index.ts";
 
 /** The project's root folder: the default home of the page, Monaco and the type definitions. */
 export { projectRoot };
@@ -132,6 +132,10 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
   void building.then((bundle) => {
     built = bundle;
   });
+  /** The recording worker's script, built when a page first opens a recording. */
+  let workerBuild: Promise<WebviewBundle> | undefined;
+  const recordingWorker = () =>
+    (workerBuild ??= buildWebview(join(projectRoot, "src/webview/recording-worker.ts"), projectRoot, undefined));
   const preloads = monacoPreloads(monacoRoot).catch((error: unknown) => {
     log(`host: the page will load Monaco without preload hints: ${errorMessage(error)}`);
     return { scripts: [], styles: [] };
@@ -202,6 +206,8 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
         return page(built?.ok === false ? built.message : undefined);
       case "/app.js":
         return script(await building);
+      case recordingWorkerPath:
+        return script(await recordingWorker());
       case "/app.css":
         return styles(await building);
       case sourceMapPath:

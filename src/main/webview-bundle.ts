@@ -25,7 +25,12 @@ function describeLog(log: BuildMessage | ResolveMessage, root: string): string {
 }
 
 /** Bundles `entry` for the browser. */
-export async function buildWebview(entry: string, root = process.cwd()): Promise<WebviewBundle> {
+export async function buildWebview(
+  entry: string,
+  root = process.cwd(),
+  /** Where the script's source map is served; none is named when undefined (a worker's script). */
+  mapPath: string | undefined = sourceMapPath,
+): Promise<WebviewBundle> {
   let result: Awaited<ReturnType<typeof Bun.build>>;
   try {
     // `throw: false`: Bun 1.4 rejects with an AggregateError by default; the result keeps every log.
@@ -64,7 +69,7 @@ export async function buildWebview(entry: string, root = process.cwd()): Promise
   const js = await script.text();
   return {
     ok: true,
-    js: map ? `${js}\n//# sourceMappingURL=${sourceMapPath}\n` : js,
+    js: map && mapPath !== undefined ? `${js}\n//# sourceMappingURL=${mapPath}\n` : js,
     map: map ? await map.text() : undefined,
     css,
     appCss: inputs.has(appCss) ? undefined : appCss,

@@ -1,4 +1,8 @@
-/** Everything about one event: its fields, headers, SSE fields and text with the wire bytes visible. */
+/**
+ * Everything about one event: its fields, headers, SSE fields and text with the wire bytes visible.
+ * A value too long to lay out at once (a 50 MB log line) shows its start, with a way to save the
+ * whole of it.
+ */
 
 import { describeEvent, type TimelineEvent, fromBase64 } from "../contract/index.ts";
 import { appendVisible, appendVisibleBytes, element } from "./dom.ts";
@@ -8,8 +12,29 @@ function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).toUpperCase().padStart(2, "0")).join(" ");
 }
 
+/** How much of one value the panel lays out: more would hold the page for seconds. */
+export const maxShownChars = 64 * 1024;
+
+/** Saves a value the panel shows only the start of (`log-text.txt`). */
+export type SaveValue = (name: string, text: string) => void;
+
+/** The start of a long value, then how much more there is and a button that saves the whole. */
+function cutValue(pre: HTMLElement, value: string, name: string, save: SaveValue): HTMLElement[] {
+  appendVisible(pre, value.slice(0, maxShownChars));
+  const more = value.length - maxShownChars;
+  const button = element("button", { type: "button", class: "details-save-value" }, "Save the whole value");
+  button.addEventListener("click", () => save(name, value));
+  const note = element(
+    "p",
+    { class: "details-cut" },
+    `… and ${more.toLocaleString("en")} more characters, not shown (${(value.length / 2 ** 20).toFixed(1)} MB in all). `,
+  );
+  note.append(button);
+  return [pre, note];
+}
+
 /** One field's value: wire text with its invisible characters written out, objects as JSON. */
-function fieldValue(event: TimelineEvent, key: string, value: unknown): HTMLElement {
+function fieldValue(event: TimelineEvent, key: string, value: unknown, save: SaveValue): HTMLElement {
   const dd = element("dd");
   const bytes = "base64" in event && typeof event.base64 === "string" ? fromBase64(event.base64) : undefined;
   if (key === "base64" && bytes) {
@@ -23,10 +48,15 @@ function fieldValue(event: TimelineEvent, key: string, value: unknown): HTMLElem
     dd.append(element("span", { class: "details-empty-value" }, "(empty)"));
   } else if (typeof value === "string") {
     const pre = element("pre", { class: "wire" });
-    appendVisible(pre, value);
-    dd.append(pre);
+    if (value.length > maxShownChars) dd.append(...cutValue(pre, value, `${event.kind}-${key}.txt`, save));
+    else {
+      appendVisible(pre, value);
+      dd.append(pre);
+    }
   } else if (value !== null && typeof value === "object") {
-    dd.append(element("pre", {}, JSON.stringify(value, null, 2)));
+    const json = JSON.stringify(value, null, 2);
+    if (json.length > maxShownChars) dd.append(...cutValue(element("pre"), json, `${event.kind}-${key}.json`, save));
+    else dd.append(element("pre", {}, json));
   } else {
     dd.textContent = String(value);
   }
@@ -39,7 +69,7 @@ export interface DetailsPanel {
   show(event: TimelineEvent | undefined): void;
 }
 
-export function createDetailsPanel(container: HTMLElement, timelineStart: () => number): DetailsPanel {
+export function createDetailsPanel(container: HTMLElement, timelineStart: () => number, save: SaveValue): DetailsPanel {
   const empty = element(
     "p",
     { class: "details-empty" },
@@ -59,11 +89,15 @@ export function createDetailsPanel(container: HTMLElement, timelineStart: () => 
         {},
         `${event.kind} · ${event.side}${event.lane ? ` · lane ${event.lane}` : ""} · ${(event.t - timelineStart()).toFixed(3)} ms`,
       );
-      const summary = element("p", { class: "details-summary" }, detail);
+      const summary = element(
+        "p",
+        { class: "details-summary" },
+        detail.length > 1_000 ? `${detail.slice(0, 1_000)}…` : detail,
+      );
       const list = element("dl", { class: "details-fields" });
       for (const [key, value] of Object.entries(event)) {
         if (key === "t" || key === "lane" || key === "side" || key === "kind" || value === undefined) continue;
-        list.append(element("dt", {}, key === "base64" ? "bytes (hex)" : key), fieldValue(event, key, value));
+        list.append(element("dt", {}, key === "base64" ? "bytes (hex)" : key), fieldValue(event, key, value, save));
       }
       container.replaceChildren(title, summary, list);
     },

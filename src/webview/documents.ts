@@ -189,7 +189,10 @@ export function createDocuments(options: DocumentsOptions): Documents {
 
   function apply(reply: DocumentReply): void {
     if (reply.type === "cancelled") return;
-    if (reply.type === "edited-elsewhere") return askAboutWindow(reply);
+    if (reply.type === "edited-elsewhere") {
+      askAboutWindow(reply);
+      return;
+    }
     open(reply.document);
     if (!reply.document.dirty) savedSource = reply.document.source;
     showRecent(reply.recent);

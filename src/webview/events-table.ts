@@ -38,6 +38,9 @@ export interface EventsTable {
   showLane(lane: number | undefined): void;
 }
 
+/** The most of an event's description a row holds (its tooltip included). */
+const maxRowDetail = 2_000;
+
 export function createEventsTable(container: HTMLElement, store: EventStore, options: EventsTableOptions): EventsTable {
   const filter: Filter = { lane: undefined, side: undefined, kind: undefined, text: "" };
   /** Indices into store.events of the rows that pass the filter. */
@@ -172,7 +175,11 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
 
   function rowFor(index: number): HTMLTableRowElement {
     const event = store.events[index]!;
-    const { detail, colour } = describeEvent(event);
+    const described = describeEvent(event);
+    const { colour } = described;
+    // A row shows a line's worth; a 50 MB log line is read whole in the details panel.
+    const detail =
+      described.detail.length > maxRowDetail ? `${described.detail.slice(0, maxRowDetail)}…` : described.detail;
     const tr = element("tr", { "data-index": String(index), class: `side-${event.side} tone-${colour}` });
     if (event === selected) tr.setAttribute("aria-selected", "true");
     tr.append(

@@ -26,7 +26,7 @@ import { createQuitDialog } from "./quit-dialog.ts";
 import { createRawView } from "./raw-view.ts";
 import { createRecordingFiles } from "./recording-files.ts";
 import { createRecordingViewer } from "./recording-viewer.ts";
-import { createFileSaver } from "./save-file.ts";
+import { createFileSaver, describeSave } from "./save-file.ts";
 import { createSnippetRuns } from "./snippet-runs.ts";
 import { markStartup } from "./startup-marks.ts";
 import { createStatusLine } from "./status-line.ts";
@@ -92,7 +92,15 @@ const nativeDialogs = () => pane.workspace?.nativeDialogs ?? false;
 const fileSaver = createFileSaver({ connection, nativeDialogs });
 const quitDialog = createQuitDialog((choice) => void connection.request("quit-answer", { choice }).catch(sayFailure));
 
-const details = createDetailsPanel(byId("details", HTMLElement), () => store.timelineStart);
+const details = createDetailsPanel(
+  byId("details", HTMLElement),
+  () => store.timelineStart,
+  (name, text) =>
+    void fileSaver.save(name, new Blob([text], { type: "text/plain;charset=utf-8" })).then((outcome) => {
+      const { text: said, tone } = describeSave(outcome, name);
+      statusLine.say(said, tone);
+    }),
+);
 const timeline = mountTimeline(byId("timeline", HTMLDivElement), byId("tooltip", HTMLDivElement), store, {
   // A recording has no "now"; the viewer exists by the time the timeline first draws.
   now: () => (viewer.active ? undefined : connection.hostNow()),

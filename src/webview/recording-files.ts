@@ -7,8 +7,9 @@
 
 import {
   errorMessage,
-  parseRecording,
+  maxRecordingBytes,
   rebaseTimeline,
+  recordingWorkerPath,
   recordingFormat,
   recordingJsonLines,
   type ClientRequest,
@@ -19,6 +20,7 @@ import { deriveExpectations, traceSettingsOf } from "../expect/index.ts";
 import { byId } from "./dom.ts";
 import type { HostConnection } from "./host-connection.ts";
 import type { RecordingViewer } from "./recording-viewer.ts";
+import type { RecordingWorkerMessage, RecordingWorkerRequest } from "./recording-worker-messages.ts";
 
 export interface RecordingFilesOptions {
   connection: HostConnection;
@@ -49,7 +51,7 @@ const baseName = (name: string | undefined) =>
   (name ?? "stream").replace(/\.[cm]?[jt]sx?$/, "").replace(/[^\w.-]+/g, "-") || "stream";
 
 export interface RecordingFiles {
-  /** Reads a file's text as a recording and shows it, or says what is wrong with it. */
+  /** Reads a file (or its text) as a recording and shows it as it is read, or says what is wrong with it. */
   openText(name: string, text: string): void;
   /** The recording's file: the open recording's as it is (with the view now), or the live timeline with its sources. */
   recordingText(): Promise<string>;
@@ -64,23 +66,76 @@ export interface RecordingFiles {
 export function createRecordingFiles(options: RecordingFilesOptions): RecordingFiles {
   const { connection, viewer, say } = options;
 
-  /** Reads a file's text as a recording and shows it, or says what is wrong with it. */
-  function openText(name: string, text: string): void {
-    const read = parseRecording(text);
-    if (!read.ok) {
-      say(`${name} is not a recording the playground can open: ${read.problem}`, "error");
+  /** The worker reading the recording being opened, if one is. */
+  let reading: Worker | undefined;
+
+  /**
+   * Reads a recording off the page's thread and shows it as its events arrive; the page stays
+   * responsive meanwhile, and Back to live (or another recording) stops the reading.
+   */
+  function openSource(name: string, source: RecordingWorkerRequest["source"]): void {
+    const size = typeof source === "string" ? source.length : source.size;
+    if (size > maxRecordingBytes) {
+      say(
+        `${name} is not a recording the playground can open: it is ${Math.round(size / 2 ** 20)} MB, more than the ${maxRecordingBytes / 2 ** 20} MB the page reads`,
+        "error",
+      );
       return;
     }
-    viewer.open(read.recording, name);
-    say(`Showing the recording ${name}; Back to live returns to the running snippet.`, "ok");
+    reading?.terminate();
+    let worker: Worker;
+    try {
+      worker = new Worker(recordingWorkerPath, { type: "module" });
+    } catch (error) {
+      say(`${name} could not be read: ${errorMessage(error)}`, "error");
+      return;
+    }
+    reading = worker;
+    const load = viewer.begin(name);
+    say(`Opening the recording ${name}…`, "");
+    const stop = () => {
+      worker.terminate();
+      if (reading === worker) reading = undefined;
+    };
+    worker.onmessage = (message: MessageEvent<RecordingWorkerMessage>) => {
+      const answer = message.data;
+      switch (answer.type) {
+        case "header":
+          load.header(answer.header);
+          return;
+        case "events":
+          if (!load.append(JSON.parse(answer.json) as TimelineEvent[], answer)) stop();
+          return;
+        case "done":
+          stop();
+          load.finish();
+          say(`Showing the recording ${name}; Back to live returns to the running snippet.`, "ok");
+          return;
+        case "failed":
+          stop();
+          load.fail();
+          say(`${name} is not a recording the playground can open: ${answer.problem}`, "error");
+          return;
+        default: {
+          const _never: never = answer;
+          return _never;
+        }
+      }
+    };
+    worker.onerror = (error) => {
+      stop();
+      load.fail();
+      say(`${name} could not be read: ${error.message || "the reader stopped"}`, "error");
+    };
+    worker.postMessage({ source } satisfies RecordingWorkerRequest);
   }
 
-  async function openFile(file: File): Promise<void> {
-    try {
-      openText(file.name, await file.text());
-    } catch (error) {
-      say(`${file.name} could not be read: ${errorMessage(error)}`, "error");
-    }
+  function openText(name: string, text: string): void {
+    openSource(name, text);
+  }
+
+  function openFile(file: File): void {
+    openSource(file.name, file);
   }
 
   /** The recording's file: the open recording's as it is (with the view now), or the live timeline with its sources. */
@@ -136,7 +191,7 @@ export function createRecordingFiles(options: RecordingFilesOptions): RecordingF
   input.addEventListener("change", () => {
     const file = input.files?.[0];
     input.value = "";
-    if (file) void openFile(file);
+    if (file) openFile(file);
   });
   byId("file-open-recording", HTMLButtonElement).addEventListener("click", () => {
     byId("file-menu", HTMLDetailsElement).open = false;
@@ -166,7 +221,7 @@ export function createRecordingFiles(options: RecordingFilesOptions): RecordingF
     event.preventDefault();
     document.body.dataset.dropping = "";
     const file = event.dataTransfer?.files[0];
-    if (file) void openFile(file);
+    if (file) openFile(file);
   });
 
   return {

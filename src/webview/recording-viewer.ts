@@ -7,7 +7,13 @@
  * everything before them, when the recording is closed.
  */
 
-import type { Recording, TimelineEvent, VersionSource } from "../contract/index.ts";
+import {
+  escapeInvisible,
+  type Recording,
+  type RecordingHeader,
+  type TimelineEvent,
+  type VersionSource,
+} from "../contract/index.ts";
 import { byId, element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 import { createRecordingSource } from "./recording-source.ts";
@@ -33,9 +39,29 @@ function when(iso: string): string {
     : `${date.toLocaleDateString()} ${date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;
 }
 
+/**
+ * How many of a recording's events the timeline, the table and the rest take in one frame while it
+ * is read: they take a batch in time proportional to its size, so the page stays responsive.
+ */
+const eventsPerFrame = 8_000;
+
+/** A recording being read, shown as its events arrive. */
+export interface RecordingLoad {
+  /** The file's header, once read. */
+  header(header: RecordingHeader): void;
+  /** More events, and how far the file has been read; false once the viewer no longer shows this load (Back to live). */
+  append(events: readonly TimelineEvent[], progress: { done: number; total: number }): boolean;
+  /** The whole file was read. */
+  finish(): void;
+  /** The file was refused part-way: back to live. */
+  fail(): void;
+}
+
 export interface RecordingViewer {
   /** Shows a recording (or a `trace --json` file) in place of the live timeline. */
   open(recording: Recording, name: string): void;
+  /** Starts showing a recording that is still being read: its events fill in as they arrive. */
+  begin(name: string): RecordingLoad;
   /**
    * Back to live: the live timeline returns with everything that arrived meanwhile. Nothing happens when none is shown.
    */
@@ -62,20 +88,6 @@ export function createRecordingViewer(options: RecordingViewerOptions): Recordin
   let open: OpenRecording | undefined;
   /** The live timeline while a recording is shown: where it started, and its events. */
   let live: { start: number; events: TimelineEvent[] } | undefined;
-  /** The time range to show once the recording's events have reached the timeline. */
-  let pendingRange: { from: number; to: number } | "fit" | undefined;
-
-  store.subscribe({
-    appended() {
-      if (pendingRange === undefined) return;
-      // Subscribed after the timeline, so its model already holds the events.
-      if (pendingRange === "fit") view.fit();
-      else view.setRange(pendingRange.from, pendingRange.to);
-      pendingRange = undefined;
-    },
-    cleared() {},
-  });
-
   function versionOf(number: number): VersionSource | undefined {
     return open?.header?.versions.find((version) => version.version === number);
   }
@@ -105,6 +117,7 @@ export function createRecordingViewer(options: RecordingViewerOptions): Recordin
 
   function close(): void {
     if (!open || !live) return;
+    delete bar.dataset.reading;
     const { start, events } = live;
     open = undefined;
     live = undefined;
@@ -116,24 +129,126 @@ export function createRecordingViewer(options: RecordingViewerOptions): Recordin
     options.onModeChange(false);
   }
 
+  /** A name from the file, its invisible characters written out (a U+202E cannot reorder the bar) and cut short. */
+  const cut = (text: string, max: number) => {
+    const visible = escapeInvisible(text);
+    return visible.length > max ? `${visible.slice(0, max - 1)}…` : visible;
+  };
+
+  /** The bar's text: what the recording is, and how far it has been read. */
+  function describe(recording: OpenRecording, lanes: number, reading: string | undefined): string {
+    const header = recording.header;
+    const made = header ? `recorded ${when(header.recordedAt)} by ${cut(header.by, 40)}` : "a trace --json timeline";
+    const count = `${recording.events.length.toLocaleString("en")} events, ${lanes} lane${lanes === 1 ? "" : "s"}`;
+    const name = cut(recording.name, 80);
+    const titled = header?.title ? ` (${cut(header.title, 80)})` : "";
+    return reading === undefined
+      ? `Recording ${name}${titled} · ${made} · ${count} · read-only`
+      : `Opening ${name}${titled} · ${reading} · ${count} so far`;
+  }
+
+  /** Every load begun; a load no longer the latest (another opened, or Back to live) stops. */
+  let loads = 0;
+
+  function begin(name: string): RecordingLoad {
+    const id = ++loads;
+    if (!live) live = { start: store.timelineStart, events: [...store.events] };
+    const shown: OpenRecording = { name, events: [] };
+    open = shown;
+    const current = () => open === shown && loads === id;
+    /** The client lanes seen so far, counted as events arrive. */
+    const lanes = new Set<number>();
+    title.textContent = describe(shown, 0, "reading");
+    title.title = title.textContent;
+    // Set while the file is being read: the page (and a test) can tell a recording still filling in.
+    bar.dataset.reading = "true";
+    bar.hidden = false;
+    document.body.dataset.recording = "true";
+    showVersions(shown);
+    view.follow(false);
+    // Times are in ms since the recording's timeline began: its zero is 0.
+    store.clear(0);
+    options.onModeChange(true);
+    let fitted = false;
+    /** Events read but not yet handed to the views: `held[handed…]`. */
+    let held: TimelineEvent[] = [];
+    let handed = 0;
+    let pumping = false;
+    /** Hands the views one frame's worth of what was read, then again next frame until none is left. */
+    const pump = () => {
+      pumping = false;
+      if (!current()) return;
+      const slice = held.slice(handed, handed + eventsPerFrame);
+      handed += slice.length;
+      if (handed >= held.length) {
+        held = [];
+        handed = 0;
+      }
+      if (slice.length > 0) store.append(slice);
+      if (!fitted && slice.length > 0) {
+        fitted = true;
+        // The store hands the events to the timeline at the next frame; this runs right after.
+        requestAnimationFrame(() => current() && view.fit());
+      }
+      if (held.length > 0) schedule();
+      else if (finished) showFinished();
+    };
+    const schedule = () => {
+      if (pumping) return;
+      pumping = true;
+      requestAnimationFrame(pump);
+    };
+    let finished = false;
+    const showFinished = () => {
+      delete bar.dataset.reading;
+      title.textContent = describe(shown, lanes.size, undefined);
+      title.title = title.textContent;
+      const range = shown.header?.view;
+      requestAnimationFrame(() => {
+        if (!current()) return;
+        if (range) view.setRange(range.from, range.to);
+        else view.fit();
+      });
+    };
+    return {
+      header(header) {
+        if (!current()) return;
+        shown.header = header;
+        showVersions(shown);
+      },
+      append(events, progress) {
+        if (!current()) return false;
+        // One by one: a spread of a large batch would not fit on the stack.
+        for (const event of events) {
+          shown.events.push(event);
+          held.push(event);
+          if (event.lane > 0) lanes.add(event.lane);
+        }
+        schedule();
+        const percent = progress.total > 0 ? Math.floor((100 * progress.done) / progress.total) : 100;
+        title.textContent = describe(shown, lanes.size, `${percent}% read`);
+        return true;
+      },
+      finish() {
+        if (!current()) return;
+        finished = true;
+        if (held.length === 0) showFinished();
+        else schedule();
+      },
+      fail() {
+        if (current()) close();
+      },
+    };
+  }
+
   return {
     open(recording: Recording, name: string): void {
-      if (!live) live = { start: store.timelineStart, events: [...store.events] };
-      open = { ...recording, name };
-      const header = recording.header;
-      const lanes = new Set(recording.events.filter((event) => event.lane > 0).map((event) => event.lane)).size;
-      const made = header ? `recorded ${when(header.recordedAt)} by ${header.by}` : "a trace --json timeline";
-      title.textContent = `Recording ${name}${header?.title ? ` (${header.title})` : ""} · ${made} · ${recording.events.length} events, ${lanes} lane${lanes === 1 ? "" : "s"} · read-only`;
-      bar.hidden = false;
-      document.body.dataset.recording = "true";
-      showVersions(open);
-      pendingRange = header?.view ?? "fit";
-      view.follow(false);
-      // Times are in ms since the recording's timeline began: its zero is 0.
-      store.clear(0);
-      store.append(recording.events);
-      options.onModeChange(true);
+      const load = begin(name);
+      if (recording.header) load.header(recording.header);
+      load.append(recording.events, { done: 1, total: 1 });
+      load.finish();
     },
+    begin,
     close,
     get active(): boolean {
       return open !== undefined;

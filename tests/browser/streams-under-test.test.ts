@@ -169,7 +169,7 @@ describe("recordings", () => {
     await page.click("#file-menu summary");
     const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.click("#file-open-recording")]);
     await chooser.setFiles(file);
-    await page.waitForSelector("#recording-bar:not([hidden])");
+    await page.waitForSelector("#recording-bar:not([hidden]):not([data-reading])");
     expect(await page.textContent("#recording-title")).toMatch(
       /^Recording .*\.recording\.jsonl \(.*\) · recorded .* by the playground · \d+ events, 2 lanes · read-only$/,
     );
@@ -230,7 +230,7 @@ describe("recordings", () => {
     }, text);
     await page.dispatchEvent("main", "dragover", { dataTransfer: transfer });
     await page.dispatchEvent("main", "drop", { dataTransfer: transfer });
-    await page.waitForSelector("#recording-bar:not([hidden])");
+    await page.waitForSelector("#recording-bar:not([hidden]):not([data-reading])");
     expect(await page.textContent("#recording-title")).toMatch(
       /^Recording ticks\.jsonl · a trace --json timeline · \d+ events, 1 lane · read-only$/,
     );

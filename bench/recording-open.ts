@@ -1,0 +1,142 @@
+/**
+ * Opening a 900,000-event recording in Chromium, through File → Open recording:
+ * - `recording-open-1m-ms`: from choosing the file to the recording shown whole (the bar no longer
+ *   reading), against the same page reading the same file's text and `JSON.parse`-ing every line on
+ *   its own thread, with no checks and nothing drawn (a bare reader).
+ * - `recording-open-longest-frame-ms`: the page's longest task meanwhile (the page is unresponsive
+ *   for that long), against the bare reader's longest task.
+ */
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  recordingFormat,
+  recordingJsonLines,
+  type RecordingHeader,
+  type TimelineEvent,
+} from "../src/contract/index.ts";
+import { startHost } from "../src/main/host-server.ts";
+import { launchChromium } from "../tests/browser/chromium.ts";
+import { createFigure } from "./figure.ts";
+import type { Figure } from "./types.ts";
+
+const eventCount = 900_000;
+
+/** Writes, chunks and SSE events on ten lanes, as a long recorded stream has them. */
+function recordingText(): string {
+  const events: TimelineEvent[] = [];
+  for (let i = 0; events.length < eventCount; i++) {
+    const lane = (i % 10) + 1;
+    const t = i / 20;
+    const text = `data: ${i}\n\n`;
+    events.push({
+      t,
+      lane,
+      side: "server",
+      kind: "write",
+      requestId: lane,
+      version: 1,
+      bytes: text.length,
+      text,
+      via: "enqueue",
+    });
+    events.push({ t: t + 0.01, lane, side: "client", kind: "chunk", bytes: text.length, text });
+    events.push({ t: t + 0.02, lane, side: "client", kind: "sse", event: "message", data: String(i), lastEventId: "" });
+  }
+  const header: RecordingHeader = {
+    format: recordingFormat,
+    version: 1,
+    recordedAt: new Date().toISOString(),
+    by: "bench",
+    versions: [],
+    lanes: [],
+  };
+  return recordingJsonLines(header, events.slice(0, eventCount));
+}
+
+export async function measureRecordingOpen(): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-recording-open-"));
+  const file = join(dir, "long.recording.jsonl");
+  await Bun.write(file, recordingText());
+  const host = await startHost({ port: 0, session: { workspaceDir: dir } });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.addInitScript(() => {
+      const tasks: number[] = [];
+      (window as unknown as { benchTasks: number[] }).benchTasks = tasks;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) tasks.push(entry.duration);
+      }).observe({ type: "longtask", buffered: true });
+    });
+    await page.goto(host.launchUrl);
+    await page.waitForSelector("body[data-editor-ready]");
+    await page.waitForTimeout(1_000);
+    const tasksSince = () =>
+      page.evaluate(() => {
+        const tasks = (window as unknown as { benchTasks: number[] }).benchTasks;
+        return tasks.splice(0, tasks.length);
+      });
+
+    // The anchor: the bare reader, on the page's own thread.
+    await tasksSince();
+    const bare = await page.evaluateHandle(() => {
+      const input = document.createElement("input");
+      input.type = "file";
+      input.id = "bench-bare-reader";
+      document.body.append(input);
+      return input;
+    });
+    await bare.asElement()!.setInputFiles(file);
+    const bareMs = await page.evaluate(async () => {
+      const input = document.getElementById("bench-bare-reader") as HTMLInputElement;
+      const started = performance.now();
+      const text = await input.files![0]!.text();
+      let count = 0;
+      for (const line of text.split("\n")) if (line !== "") count += JSON.parse(line) ? 1 : 0;
+      input.remove();
+      return count > 0 ? performance.now() - started : Number.NaN;
+    });
+    await page.waitForTimeout(500);
+    const bareLongest = Math.max(0, ...(await tasksSince()));
+
+    // The playground: File → Open recording.
+    await page.click("#file-menu summary");
+    const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.click("#file-open-recording")]);
+    const started = Date.now();
+    await chooser.setFiles(file);
+    await page.waitForSelector("#recording-bar:not([hidden]):not([data-reading])", { timeout: 120_000 });
+    const openMs = Date.now() - started;
+    await page.waitForTimeout(500);
+    const tasks = await tasksSince();
+    const longest = Math.max(0, ...tasks);
+    const count = await page.textContent(".row-count");
+    return [
+      createFigure({
+        name: "recording-open-1m-ms",
+        value: openMs,
+        unit: "ms",
+        goal: { op: "<=", limit: 2_000 },
+        anchor: {
+          label: "the page reading the file and JSON.parse-ing each line, unchecked, undrawn",
+          value: bareMs,
+          unit: "ms",
+        },
+        note: `${eventCount.toLocaleString("en")} events (${count}), read off the page's thread and shown as they arrive`,
+      }),
+      createFigure({
+        name: "recording-open-longest-frame-ms",
+        value: longest,
+        unit: "ms",
+        goal: { op: "<=", limit: 100 },
+        anchor: { label: "the bare reader's longest task", value: bareLongest, unit: "ms" },
+        note: `${tasks.length} tasks over 50 ms while it opened`,
+      }),
+    ];
+  } finally {
+    await browser.close();
+    await host.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
