@@ -57,6 +57,10 @@ function fieldValue(event: TimelineEvent, key: string, value: unknown, save: Sav
     const json = JSON.stringify(value, null, 2);
     if (json.length > maxShownChars) dd.append(...cutValue(element("pre"), json, `${event.kind}-${key}.json`, save));
     else dd.append(element("pre", {}, json));
+  } else if (typeof value === "number" && !Number.isInteger(value)) {
+    // A measured time reads as people write it (0.063 ms); the exact value is a hover away.
+    dd.textContent = `${Number(value.toFixed(3))}${/Ms$/.test(key) || key === "t" ? " ms" : ""}`;
+    dd.title = String(value);
   } else {
     dd.textContent = String(value);
   }

@@ -89,6 +89,7 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
       },
       onChange: () => {
         documents.edited();
+        runs.edited();
         if (settings.autoRun) debounce.call();
       },
       snippetPath: () => documents.path,

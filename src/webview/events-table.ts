@@ -97,7 +97,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     if (filter.lane !== undefined && event.lane !== filter.lane) return false;
     if (filter.side !== undefined && event.side !== filter.side) return false;
     if (filter.kind !== undefined && event.kind !== filter.kind) return false;
-    if (filter.text && !describeEvent(event).detail.toLowerCase().includes(filter.text)) return false;
+    if (filter.text && !rowText(event).toLowerCase().includes(filter.text)) return false;
     return true;
   }
 
@@ -173,6 +173,12 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     render();
   }
 
+  /** Every column of an event's row as one text, for Find: time, lane, side, kind and detail. */
+  function rowText(event: TimelineEvent): string {
+    const lane = event.lane === 0 ? "–" : String(event.lane);
+    return `${(event.t - store.timelineStart).toFixed(3)} ${lane} ${event.side} ${event.kind} ${describeEvent(event).detail}`;
+  }
+
   function rowFor(index: number): HTMLTableRowElement {
     const event = store.events[index]!;
     const described = describeEvent(event);
@@ -221,7 +227,9 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     for (let i = first; i < last; i++) rendered.push(rowFor(rows[i]!));
     body.replaceChildren(top, ...rendered, bottomSpacer);
     if (stickToBottom) scroller.scrollTop = scrollTop;
-    count.textContent = rows.length === seen ? `${rows.length} events` : `${rows.length} of ${seen} events`;
+    const events = (n: number) => `${n.toLocaleString("en")} event${n === 1 ? "" : "s"}`;
+    count.textContent =
+      rows.length === seen ? events(rows.length) : `${rows.length.toLocaleString("en")} of ${events(seen)}`;
   }
 
   function scrollToRow(position: number): void {

@@ -66,7 +66,7 @@ export function createHostPushHandler(options: HostPushHandlerOptions): HostPush
         options.wsBoxes.keepOnly(status.clients.map((client) => client.lane));
         chips.show(status.clients);
         clientLanes.forgetEnded(status);
-        statusLine.say(runs.describeServing(), status.serving === undefined ? "" : "ok");
+        statusLine.say(runs.describeServing(), runs.servingTone());
         return;
       }
       case "cleared":

@@ -138,6 +138,8 @@ const viewer = createRecordingViewer({
       byId(id, HTMLButtonElement).disabled = viewing;
     table.select(undefined);
     details.show(undefined);
+    // Back to live: the status line speaks of the live session again.
+    if (!viewing) statusLine.say(runs.describeServing(), runs.servingTone());
   },
 });
 const recordings = createRecordingFiles({

@@ -6,7 +6,7 @@
 import type { HostStatus, LoadOutcome, TimelineEvent } from "../contract/index.ts";
 import type { SnippetEditor } from "./editor/create-editor.ts";
 import type { HostConnection } from "./host-connection.ts";
-import type { StatusLine } from "./status-line.ts";
+import type { StatusLine, StatusTone } from "./status-line.ts";
 
 export interface SnippetRunsOptions {
   connection: HostConnection;
@@ -26,29 +26,62 @@ export interface SnippetRuns {
   showLoad(outcome: LoadOutcome): void;
   /** The host's status as last heard (with a version this page loaded since); undefined before the first. */
   status: HostStatus | undefined;
-  /** The status line's sentence for what serves now: the version, when it loaded and how fast, and where. */
+  /**
+   * The status line's sentence for what serves now: the version, when it loaded and how fast, and
+   * where; and, when the editor's text is not what serves, that it is not (it did not load, or it
+   * was edited since).
+   */
   describeServing(): string;
+  /** The tone for `describeServing`: an error while the editor's text is one that did not load. */
+  servingTone(): StatusTone;
+  /** The editor's text changed: the status line says so when that changes whether it is what serves. */
+  edited(): void;
 }
 
 export function createSnippetRuns(options: SnippetRunsOptions): SnippetRuns {
   const { connection, statusLine } = options;
   let status: HostStatus | undefined;
   let lastLoad: { version: number; at: number; ms: number } | undefined;
+  /** The editor's text as this page last sent it to load, and how that went. */
+  let sent: { source: string; failed?: { version: number; where: string } | undefined } | undefined;
+  /** What the status line last said of the editor's text: serving, failed, edited. */
+  let editorState: ReturnType<typeof editorVersusServing> = "unknown";
+
+  /** Whether the editor's text is what serves: it is, it did not load, it was edited since, or unknown. */
+  function editorVersusServing(): "serving" | "failed" | "edited" | "unknown" {
+    const source = options.editor()?.source;
+    if (!sent || source === undefined) return "unknown";
+    if (source !== sent.source) return "edited";
+    return sent.failed ? "failed" : "serving";
+  }
 
   function describeServing(): string {
     if (!status) return "Connecting to the host…";
-    if (status.serving === undefined) return `No snippet loaded · runner at ${status.runnerUrl}`;
+    editorState = editorVersusServing();
+    const failed = editorState === "failed" && sent?.failed ? sent.failed : undefined;
+    const editor = failed
+      ? ` · not the editor's code: v${failed.version} did not load${failed.where}`
+      : editorState === "edited"
+        ? " · edited since: Run (Ctrl+S) to load"
+        : "";
+    if (status.serving === undefined) return `No snippet loaded · runner at ${status.runnerUrl}${editor}`;
     const loaded =
-      lastLoad?.version === status.serving
+      lastLoad?.version === status.serving && !failed
         ? ` · loaded ${new Date(lastLoad.at).toLocaleTimeString()} in ${lastLoad.ms.toFixed(1)} ms`
         : "";
-    return `v${status.serving} live${loaded} · ${status.runnerUrl}`;
+    return `v${status.serving} live${loaded}${editor} · ${status.runnerUrl}`;
+  }
+
+  function servingTone(): StatusTone {
+    if (editorVersusServing() === "failed") return "error";
+    return status?.serving === undefined ? "" : "ok";
   }
 
   function showLoad(event: LoadOutcome): void {
     const editor = options.editor();
     if (!editor) return;
     if (event.kind === "loaded") {
+      if (sent) sent.failed = undefined;
       lastLoad = { version: event.version, at: Date.now(), ms: event.loadMs };
       status = status && { ...status, serving: event.version };
       editor.clearLoadError();
@@ -58,6 +91,7 @@ export function createSnippetRuns(options: SnippetRunsOptions): SnippetRuns {
       editor.showLoadError(event);
       const where =
         event.line === undefined ? "" : ` at line ${event.line}${event.column === undefined ? "" : `:${event.column}`}`;
+      if (sent) sent.failed = { version: event.version, where };
       const serving = event.serving === undefined ? "nothing is serving" : `v${event.serving} keeps serving`;
       statusLine.say(
         `v${event.version} did not load (${event.failure}${where}): ${event.message} — ${serving}`,
@@ -71,6 +105,7 @@ export function createSnippetRuns(options: SnippetRunsOptions): SnippetRuns {
       const editor = options.editor();
       if (!editor) return;
       const source = editor.source;
+      sent = { source };
       statusLine.say("Loading…");
       let event: LoadOutcome;
       try {
@@ -88,5 +123,11 @@ export function createSnippetRuns(options: SnippetRunsOptions): SnippetRuns {
       status = next;
     },
     describeServing,
+    servingTone,
+    edited() {
+      // Said again only when it changes: typing on does not rewrite the status line every key.
+      if (!status || editorVersusServing() === editorState) return;
+      statusLine.say(describeServing(), servingTone());
+    },
   };
 }

@@ -34,7 +34,11 @@ describe("framework apps pasted into the page", () => {
       await pasteAndRun(page, readFileSync(join(fixtures, file), "utf8"));
       expect(await page.textContent("#status")).toMatch(/v2 live/);
       await connect(page, path, 600);
+      // The table lays out the rows in view only, and more may follow the one waited for: one kind
+      // at a time keeps it in view.
+      await showOnly(page, { kind: clientRow.source.includes("sse") ? "sse" : "chunk" });
       await waitForRow(page, clientRow);
+      await showOnly(page, { kind: "disconnect" });
       await waitForRow(page, /^1 client disconnect /);
       // The table shows the rows in view: filter it to each kind in turn, as a person would.
       const lane1Has = async (kind: string) => {

@@ -86,7 +86,7 @@ describe("recordings, large and hostile", () => {
         })) +
         " by trace · 300,000 events, 10 lanes · read-only",
     );
-    await page.waitForFunction(() => document.querySelector(".row-count")?.textContent === "300000 events");
+    await page.waitForFunction(() => document.querySelector(".row-count")?.textContent === "300,000 events");
   }, 60_000);
 
   test("a file refused part-way returns to live, saying which line", async () => {
