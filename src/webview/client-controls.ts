@@ -5,7 +5,13 @@
  * The path may be another server's whole URL; any host client may be slow or flaky.
  */
 
-import { type ClientKind, type ClientRequest, type ClientRequestSettings, isOutsideUrl } from "../contract/index.ts";
+import {
+  type ClientKind,
+  clientKindFor,
+  type ClientRequest,
+  type ClientRequestSettings,
+  isOutsideUrl,
+} from "../contract/index.ts";
 import { byId } from "./dom.ts";
 import { createSlowClientControls } from "./slow-client-controls.ts";
 
@@ -29,7 +35,10 @@ export function parseHeaderLines(text: string): Record<string, string> {
 export interface ClientControls {
   /** The request the controls describe now, or undefined while a field does not make sense. */
   current(): ClientRequest | undefined;
-  /** Fills the controls from an example's suggested request. */
+  /**
+   * Fills the controls from an example's suggested request: every field, the ones it leaves out at
+   * their defaults, so nothing of an earlier lesson's request (a WebSocket client) carries over.
+   */
   set(request: ClientRequestSettings): void;
 }
 
@@ -117,13 +126,12 @@ export function createClientControls(options: ClientControlsOptions): ClientCont
       return now.ok ? now.request : undefined;
     },
     set(request) {
-      if (request.client) kind.value = request.client;
-      if (request.path) path.value = request.path;
-      if (request.method) method.value = request.method;
-      if (request.headers)
-        headers.value = Object.entries(request.headers)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join("\n");
+      kind.value = clientKindFor(request.client, request.path);
+      path.value = request.path ?? "/";
+      method.value = request.method ?? "GET";
+      headers.value = Object.entries(request.headers ?? {})
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("\n");
       body.value = request.body ?? "";
       count.value = String(request.clients ?? 1);
       disconnectAfter.value = request.disconnectAfterMs === undefined ? "" : String(request.disconnectAfterMs);

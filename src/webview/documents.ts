@@ -31,8 +31,8 @@ export interface DocumentsOptions {
   getSource: () => string | undefined;
   setSource: (source: string) => void;
   say: (text: string, tone?: "ok" | "error") => void;
-  /** A document was opened or reloaded from disk: run it. */
-  onOpened: () => void;
+  /** A document was opened or reloaded from disk: run it. `another` when it is not the one open before (New, Open). */
+  onOpened: (another: boolean) => void;
 }
 
 const draftDelayMs = 400;
@@ -193,11 +193,12 @@ export function createDocuments(options: DocumentsOptions): Documents {
       askAboutWindow(reply);
       return;
     }
+    const another = current?.id !== reply.document.id;
     open(reply.document);
     if (!reply.document.dirty) savedSource = reply.document.source;
     showRecent(reply.recent);
     say(`${reply.document.name} ${documentState(reply.document)}`, "ok");
-    options.onOpened();
+    options.onOpened(another);
   }
 
   const documentState = (doc: SnippetDocument) =>

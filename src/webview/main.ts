@@ -167,7 +167,12 @@ const documents = createDocuments({
     if (pane.editor) pane.editor.source = source;
   },
   say: statusLine.say,
-  onOpened: () => {
+  onOpened: (another) => {
+    // A lesson's text belongs to the lesson's snippet: another document (New, Open) leaves it.
+    if (another) {
+      byId("lesson", HTMLElement).hidden = true;
+      toolbar.leftLesson();
+    }
     // A snippet opened from the File menu is for editing: back to live, where it runs.
     viewer.close();
     void runs.run();
@@ -218,7 +223,7 @@ setupPanelTabs({
     if (tabId === "tab-raw") rawView.show();
   },
 });
-createToolbar({
+const toolbar = createToolbar({
   connection,
   statusLine,
   run: () => void runs.run(),

@@ -26,6 +26,14 @@ export interface ToolbarOptions {
 export interface Toolbar {
   /** Resolves once the Examples menu lists the host's examples, or says in its tooltip why it cannot. */
   readonly examplesListed: Promise<void>;
+  /** Another document than the lesson's is open now: the menu marks no lesson as open. */
+  leftLesson(): void;
+}
+
+/** `7. Cleanup when the client leaves`: the lesson's number (from its file name) and its title. */
+function lessonLabel(example: Example, open: boolean): string {
+  const number = /^(\d+)-/.exec(example.id)?.[1];
+  return `${number === undefined ? "" : `${Number(number)}. `}${example.title}${open ? " (open)" : ""}`;
 }
 
 export function createToolbar(options: ToolbarOptions): Toolbar {
@@ -35,26 +43,45 @@ export function createToolbar(options: ToolbarOptions): Toolbar {
     connection.request("clear", {}).then((reply) => options.onCleared(reply.status), statusLine.sayFailure);
   });
 
+  const select = byId("examples", HTMLSelectElement);
+  let examples: Example[] = [];
+  /** The lesson whose snippet is open, marked in the menu. */
+  let openLesson: string | undefined;
+
+  function label(): void {
+    for (const option of select.options) {
+      const example = examples.find((e) => e.id === option.value);
+      if (example) option.textContent = lessonLabel(example, example.id === openLesson);
+    }
+  }
+
   async function listExamples(): Promise<void> {
-    const select = byId("examples", HTMLSelectElement);
-    let examples: Example[];
     try {
       examples = await loadExamples();
     } catch (error) {
       select.title = `examples unavailable: ${errorMessage(error)}`;
       return;
     }
-    for (const example of examples) select.append(element("option", { value: example.id }, example.title));
+    for (const example of examples)
+      select.append(element("option", { value: example.id }, lessonLabel(example, false)));
     select.addEventListener("change", () => {
       const example = examples.find((e) => e.id === select.value);
       select.value = "";
       if (!example || !options.editorStarted()) return;
       options.openExample(example);
+      openLesson = example.id;
+      label();
       const lesson = byId("lesson", HTMLElement);
       lesson.hidden = example.lessonHtml === "";
       lesson.innerHTML = example.lessonHtml;
     });
   }
 
-  return { examplesListed: listExamples() };
+  return {
+    examplesListed: listExamples(),
+    leftLesson() {
+      openLesson = undefined;
+      label();
+    },
+  };
 }

@@ -1,0 +1,56 @@
+/**
+ * Lessons are self-contained, in Chromium: a lesson sets every client control (nothing of the last
+ * lesson's request carries over), the Examples menu numbers its lessons and marks the open one, and
+ * a new snippet leaves the lesson's text and mark behind.
+ */
+
+import { describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
+
+const playground = usePlaygroundInChromium();
+
+/** The Examples menu's labels, without its prompt. */
+const lessons = (page: Page) =>
+  page.$$eval("#examples option", (options) =>
+    (options as HTMLOptionElement[]).filter((o) => o.value !== "").map((o) => o.textContent),
+  );
+
+describe("lessons", () => {
+  test("each sets its own client: lesson 7 after the WebSocket lesson connects a stream client and works", async () => {
+    const page = await playground.open();
+    await page.selectOption("#examples", "15-websocket-chat");
+    await page.waitForFunction(
+      () => (document.getElementById("client-kind") as HTMLSelectElement).value === "websocket",
+    );
+    expect(await page.inputValue("#client-count")).toBe("3");
+
+    await page.selectOption("#examples", "07-cleanup");
+    await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
+    expect({
+      client: await page.inputValue("#client-kind"),
+      path: await page.inputValue("#client-path"),
+      clients: await page.inputValue("#client-count"),
+      disconnectAfter: await page.inputValue("#client-disconnect-after"),
+    }).toEqual({ client: "stream", path: "/slow-finally", clients: "1", disconnectAfter: "500" });
+    await page.click("#connect");
+    await waitForRow(page, /^1 client headers 200 /);
+    expect(await page.locator(".events-table td.kind:text-is('ws-error')").count()).toBe(0);
+  }, 60_000);
+
+  test("the menu numbers the lessons and marks the open one; a new snippet leaves the lesson behind", async () => {
+    const page = await playground.open();
+    const labels = await lessons(page);
+    expect(labels.length).toBeGreaterThanOrEqual(15);
+    expect(labels.map((label) => Number(/^(\d+)\. /.exec(label ?? "")?.[1]))).toEqual(labels.map((_, i) => i + 1));
+
+    await page.selectOption("#examples", "03-sse-generator");
+    await page.waitForSelector("#lesson:not([hidden])");
+    expect((await lessons(page)).filter((label) => label!.endsWith(" (open)"))).toEqual([`${labels[2]} (open)`]);
+
+    await page.click("#file-menu summary");
+    await page.click("#file-new");
+    await page.waitForSelector("#lesson[hidden]", { state: "attached" });
+    expect((await lessons(page)).filter((label) => label!.endsWith(" (open)"))).toEqual([]);
+  }, 60_000);
+});
