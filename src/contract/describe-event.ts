@@ -205,7 +205,8 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
       };
     case "reconnect":
       return {
-        detail: `after ${ms(event.delayMs)}${event.lastEventId ? `, Last-Event-ID: ${visibleText(event.lastEventId, 40)}` : ", no Last-Event-ID"}`,
+        // The Last-Event-ID first: it is what a reader looks for, and a narrow column cuts the end.
+        detail: `${event.lastEventId ? `Last-Event-ID: ${visibleText(event.lastEventId, 40)}` : "no Last-Event-ID"}, after ${ms(event.delayMs)}`,
         colour: "cyan",
       };
     case "ws-open":

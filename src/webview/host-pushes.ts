@@ -22,6 +22,8 @@ export interface HostPushHandlerOptions {
   store: EventStore;
   /** While it shows a recording, the live timeline goes on aside, in the viewer. */
   viewer: RecordingViewer;
+  /** The live timeline was cleared and is on show: it follows live again, so what comes next is in view. */
+  onLiveCleared?: (() => void) | undefined;
   runs: SnippetRuns;
   statusLine: StatusLine;
   chips: LaneChips;
@@ -53,6 +55,7 @@ export function createHostPushHandler(options: HostPushHandlerOptions): HostPush
   function showCleared(next: HostStatus): void {
     runs.status = next;
     resetLive(next.timelineStart);
+    if (!viewer.active) options.onLiveCleared?.();
     chips.show(next.clients);
     clientLanes.forgetEnded(next);
   }

@@ -172,6 +172,8 @@ const documents = createDocuments({
     if (another) {
       byId("lesson", HTMLElement).hidden = true;
       toolbar.leftLesson();
+      // An exported server file's curl line no longer suggests the lesson's path.
+      exportMenu.suggestRequest({});
     }
     // A snippet opened from the File menu is for editing: back to live, where it runs.
     viewer.close();
@@ -204,6 +206,8 @@ const pushes = createHostPushHandler({
   documents,
   quitDialog,
   onWorkspace: (workspace) => pane.showWorkspace(workspace),
+  // An axis left at "-58500 ms" after Clear would put what comes next out of view.
+  onLiveCleared: () => timeline.view.follow(true),
 });
 
 // Runtime errors and leaks become editor markers as they arrive, once per frame at most (a

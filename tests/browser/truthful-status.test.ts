@@ -65,6 +65,22 @@ describe("the status line tells the truth", () => {
   }, 30_000);
 });
 
+describe("Clear", () => {
+  test("a timeline that was not following live follows again after Clear, so what comes next is in view", async () => {
+    const page = await playground.open();
+    const label = () => page.getAttribute("#timeline canvas", "aria-label");
+    await page.click("#follow-live, button:text-is('Follow live')");
+    await page.waitForFunction(
+      () => !document.querySelector("#timeline canvas")?.getAttribute("aria-label")?.includes("following live"),
+    );
+    await page.click("#clear");
+    await page.waitForFunction(() =>
+      document.querySelector("#timeline canvas")?.getAttribute("aria-label")?.includes("following live"),
+    );
+    expect(await label()).toContain("following live");
+  }, 30_000);
+});
+
 describe("the events table", () => {
   test("Find searches every column; counts read as words; measured times read as people write them", async () => {
     const page = await playground.open();
