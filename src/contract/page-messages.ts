@@ -181,6 +181,11 @@ export interface PageRequests {
   "recording-open-dialog": { request: Empty; reply: RecordingFileReply };
   /** Forget the recorded timeline (the runner keeps serving). Every other page gets `cleared`. */
   clear: { request: Empty; reply: { status: HostStatus } };
+  /**
+   * Restart server: a fresh runner serves the last good version; whatever the snippet left running
+   * (an interval logging for ever, a leaked stream, a child process) ends with the old one.
+   */
+  "restart-runner": { request: Empty; reply: Empty };
   /** Clock sync: the host answers with its clock. */
   "clock-ping": { request: Empty; reply: ClockReading };
   /** Events the page's own browser clients recorded, already on the host's clock. */
@@ -386,6 +391,7 @@ export const pageRequestChecks: RequestChecks<PageRequests> = {
   "recording-sources": { request: object({ versions: array(integer(1), 10_000) }), reply: recordingSourcesCheck },
   "recording-open-dialog": { request: emptyCheck, reply: recordingFileReplyCheck },
   clear: { request: emptyCheck, reply: object({ status: hostStatusCheck }) },
+  "restart-runner": { request: emptyCheck, reply: emptyCheck },
   "clock-ping": { request: emptyCheck, reply: clockReadingCheck },
   "browser-events": { request: object({ events: array(browserEventCheck) }), reply: emptyCheck },
   "browser-listening": { request: object({ lane, types: array(string, 1000) }), reply: emptyCheck },

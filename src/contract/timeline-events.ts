@@ -78,8 +78,10 @@ export const restartCauses = [
   "exit",
   /** The process died on its own (a crash or a signal). */
   "crash",
-  /** Planned: the module registry had grown past its budget and the runner was idle. */
+  /** Planned: the module registry had grown past its budget (or memory past its limit) and the runner was idle. */
   "recycle",
+  /** Asked for (Restart server): whatever the snippet left running is ended, and the last good version serves again. */
+  "requested",
 ] as const;
 export type RestartCause = (typeof restartCauses)[number];
 

@@ -45,6 +45,8 @@ export interface PageRequestContext {
   connect: (page: PageConnection, request: ClientRequest) => Promise<ConnectedLanes>;
   /** Starts the timeline again. */
   clear: () => HostStatus;
+  /** A fresh runner serving the last good version (Restart server). */
+  restartRunner: () => Promise<void>;
   status: () => HostStatus;
   /** Records an event the page saw itself (its own EventSource's). */
   record: (event: TimelineEvent) => void;
@@ -103,6 +105,10 @@ export function pageRequestHandlers(page: PageConnection, context: PageRequestCo
         context.dialogs,
         document.untitled ? workspaceFiles().workspaceDir : dirname(document.path),
       );
+    },
+    "restart-runner": async () => {
+      await context.restartRunner();
+      return {};
     },
     clear: () => {
       const status = context.clear();

@@ -123,6 +123,10 @@ export function createSession(options: SessionOptions = {}): Session {
         loadForEveryPage,
         connect,
         clear,
+        restartRunner: () =>
+          runner.restart(
+            "restarted on request (Restart server): what the snippet left running ended with the old runner",
+          ),
         status,
         record,
         onPageReady: options.onPageReady,

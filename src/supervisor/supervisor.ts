@@ -125,6 +125,11 @@ export interface Runner {
    * A runner that does not exit on SIGTERM within a moment is killed.
    */
   stop(reason?: string): Promise<void>;
+  /**
+   * Replaces the runner by a fresh one on the same port, serving the last good version again: what
+   * the snippet left running (timers, streams, child processes) ends with the old one.
+   */
+  restart(reason: string): Promise<void>;
   /** Where the runner serves, e.g. `http://127.0.0.1:41234/`; the same across restarts. */
   readonly url: string;
   /** The port the runner serves on: the one asked for, else 0 until it has started. */
@@ -418,6 +423,7 @@ export function createRunner(options: RunnerOptions): Runner {
           ? `while serving ${[...openRequests.values()].at(-1)?.description}`
           : "";
     if (stopping) return { cause: "crash", reason: `${stopReason} ${during}`.trim() };
+    if (killedBecause === "requested") return { cause: "requested", reason: "the server was restarted on request" };
     if (killedBecause === "unanswered")
       return { cause: "unanswered", reason: `${unanswered ?? "the runner did not answer in time"} ${during}`.trim() };
     if (killedBecause === "blocked") {
@@ -478,7 +484,7 @@ export function createRunner(options: RunnerOptions): Runner {
     }
     openRequests.clear();
     endedRequests.clear();
-    if (stopping || killedBecause === "recycle") return;
+    if (stopping || killedBecause === "recycle" || killedBecause === "requested") return;
     restarting = restart(lost.cause, lost.reason, lost.line);
     await restarting;
   }
@@ -528,10 +534,10 @@ export function createRunner(options: RunnerOptions): Runner {
     child.kill("SIGKILL");
   }
 
-  async function recycle(reason?: string): Promise<void> {
+  async function recycle(reason?: string, cause: "recycle" | "requested" = "recycle"): Promise<void> {
     const old = child;
     if (!old) return;
-    killedBecause = "recycle";
+    killedBecause = cause;
     const gone = exited.promise;
     old.kill("SIGTERM");
     await gone;
@@ -547,8 +553,9 @@ export function createRunner(options: RunnerOptions): Runner {
       lane: 0,
       side: "runner",
       kind: "restarted",
-      cause: "recycle",
+      cause,
       reason: reason ?? `the runner had imported ${modules} snippet versions and was idle; replaced by a fresh one`,
+      version: cause === "requested" ? lastGood?.version : undefined,
     });
   }
 
@@ -625,6 +632,17 @@ export function createRunner(options: RunnerOptions): Runner {
         await restarting;
         return 0;
       }
+    },
+
+    restart(reason: string): Promise<void> {
+      // In the load queue, so that no load goes to a runner on its way out.
+      const replaced = queue.then(async () => {
+        await restarting;
+        if (!child || stopping) throw new RunnerLost("the runner is not running");
+        await recycle(reason, "requested");
+      });
+      queue = replaced.catch(() => undefined);
+      return replaced;
     },
 
     async stop(reason = "the runner was stopped"): Promise<void> {

@@ -134,7 +134,7 @@ const viewer = createRecordingViewer({
   onModeChange(viewing) {
     // A recording is read-only: nothing that would change the live session, nor the user's snippet, is offered.
     byId("recording-source", HTMLDivElement).hidden = !viewing;
-    for (const id of ["run", "clear", "connect", "disconnect-all", "export-bun", "export-deno"])
+    for (const id of ["run", "restart-server", "clear", "connect", "disconnect-all", "export-bun", "export-deno"])
       byId(id, HTMLButtonElement).disabled = viewing;
     table.select(undefined);
     details.show(undefined);

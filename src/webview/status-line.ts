@@ -18,6 +18,8 @@ export interface StatusLine {
 export function createStatusLine(line: HTMLElement): StatusLine {
   function say(text: string, tone: StatusTone = ""): void {
     line.textContent = text;
+    // A narrow toolbar cuts the line: the whole of it is a hover away.
+    line.title = text;
     line.className = `status ${tone}`;
   }
   return {

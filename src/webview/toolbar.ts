@@ -39,6 +39,24 @@ function lessonLabel(example: Example, open: boolean): string {
 export function createToolbar(options: ToolbarOptions): Toolbar {
   const { connection, statusLine } = options;
   byId("run", HTMLButtonElement).addEventListener("click", () => options.run());
+  const restart = byId("restart-server", HTMLButtonElement);
+  restart.addEventListener("click", () => {
+    restart.disabled = true;
+    statusLine.say("Restarting the server…");
+    connection
+      .request("restart-runner", {})
+      .then(
+        () =>
+          statusLine.say(
+            "Restarted the server: what the snippet left running has ended; the last version serves again",
+            "ok",
+          ),
+        statusLine.sayFailure,
+      )
+      .finally(() => {
+        restart.disabled = false;
+      });
+  });
   byId("clear", HTMLButtonElement).addEventListener("click", () => {
     connection.request("clear", {}).then((reply) => options.onCleared(reply.status), statusLine.sayFailure);
   });

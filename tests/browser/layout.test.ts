@@ -14,6 +14,9 @@ const playground = usePlaygroundInChromium();
 const controls = [
   "#run",
   "#examples",
+  "#theme",
+  "#restart-server",
+  "#export-menu summary",
   "#clear",
   "#client-kind",
   "#client-path",
