@@ -98,7 +98,7 @@ describe("starting the desktop app", () => {
     const { run } = start(fake);
     fake.print(`${desktopFailureLine} cannot find the playground's files`);
     fake.exit(0);
-    expect(await run.started).toEqual({ ok: false, reason: "cannot find the playground's files" });
+    expect(await run.started).toEqual({ ok: false, reason: "cannot find the playground's files", crashed: false });
   });
 
   test("an app that exits before its window opened is reported with its last error line", async () => {
@@ -111,6 +111,19 @@ describe("starting the desktop app", () => {
       ok: false,
       reason:
         "the desktop app exited with code 1 before its window opened (error: libwebkit2gtk-4.1.so.0: cannot open shared object file)",
+      crashed: false,
+    });
+  });
+
+  test("an app killed by a signal before its window opened is reported as a crash, worth another try", async () => {
+    const fake = createFakeApp();
+    const { run } = start(fake);
+    fake.print("Child process terminated by signal: 5");
+    fake.exit(133);
+    expect(await run.started).toEqual({
+      ok: false,
+      reason: "the desktop app exited with code 133 before its window opened",
+      crashed: true,
     });
   });
 

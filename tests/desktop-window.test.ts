@@ -173,14 +173,26 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     const window = await app.waitForWindow(windowTimeoutMs);
     await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
     expect(app.windowTitle(window)).toBe("outside.ts — Stream Playground");
-    // As curl would: straight to the runner that serves the file, once the page has loaded it.
-    const runner = processesWith(app.marker).find((p) => p.command.includes("runner-process.ts"))!;
-    const [port] = listeningPorts(runner.pid);
+    // As curl would: straight to the runner that serves the file, once the page has loaded it. The
+    // runner may still be starting (or listening not yet) when the editor is ready: look again until
+    // one of its processes answers.
+    const portsOf = (pid: number) => {
+      try {
+        return listeningPorts(pid);
+      } catch {
+        return []; // It ended while we looked.
+      }
+    };
     const body = await waitFor(
       "the file to serve",
       async () => {
-        const response = await fetch(`http://127.0.0.1:${port}/events`);
-        return response.status === 200 ? response.text() : undefined;
+        for (const runner of processesWith(app.marker).filter((p) => p.command.includes("runner-process.ts"))) {
+          for (const port of portsOf(runner.pid)) {
+            const response = await fetch(`http://127.0.0.1:${port}/events`).catch(() => undefined);
+            if (response?.status === 200) return response.text();
+          }
+        }
+        return undefined;
       },
       15_000,
     );

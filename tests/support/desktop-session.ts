@@ -184,7 +184,7 @@ export function startDesktopSession(options: DesktopSessionOptions) {
         timeoutMs,
       );
     },
-    /** The app's visible window, once there is one. */
+    /** The app's visible window (one of this session's processes owns it), once there is one. */
     waitForWindow(timeoutMs: number): Promise<string> {
       return waitFor(
         "the app's window",
@@ -193,7 +193,16 @@ export function startDesktopSession(options: DesktopSessionOptions) {
             env: xenv,
             stdio: ["ignore", "pipe", "ignore"],
           });
-          return result.stdout.toString().trim().split("\n").find(Boolean);
+          const windows = result.stdout.toString().trim().split("\n").filter(Boolean);
+          // Only this session's: a window of an earlier session may still be closing on the display.
+          const ours = new Set(processesWith(marker).map((p) => p.pid));
+          return windows.find((window) => {
+            const owner = Bun.spawnSync(["xdotool", "getwindowpid", window], {
+              env: xenv,
+              stdio: ["ignore", "pipe", "ignore"],
+            });
+            return ours.has(Number(owner.stdout.toString().trim()));
+          });
         },
         timeoutMs,
       );

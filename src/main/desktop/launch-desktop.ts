@@ -63,26 +63,39 @@ export async function launchDesktop(options: LaunchDesktopOptions): Promise<Laun
   });
   if (!built.ok) return { ok: false, reason: built.reason, logFile };
   if (options.signal.aborted) return { ok: false, reason: "stopped before the window opened", logFile };
-  const run = runDesktopApp({
-    launch: () =>
-      spawnApp({
-        command: [bundle.launcher],
-        cwd: bundle.launcherCwd,
-        env: {
-          ...options.env,
-          STREAM_PLAYGROUND_ROOT: options.projectRoot,
-          STREAM_PLAYGROUND_LAUNCHED_BY: String(process.pid),
-        },
-      }),
-    readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
-    quitGraceMs: 5_000,
-    onLine(line, opened) {
-      appendFileSync(logFile, `${line}\n`);
-      if (options.verbose || (opened && isForTerminal(line)) || line.includes(desktopReadyLine)) options.say(line);
-    },
-  });
-  options.signal.addEventListener("abort", () => void run.stop(), { once: true });
-  const started = await run.started;
+  const attempt = () => {
+    const run = runDesktopApp({
+      launch: () =>
+        spawnApp({
+          command: [bundle.launcher],
+          cwd: bundle.launcherCwd,
+          env: {
+            ...options.env,
+            STREAM_PLAYGROUND_ROOT: options.projectRoot,
+            STREAM_PLAYGROUND_LAUNCHED_BY: String(process.pid),
+          },
+        }),
+      readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+      quitGraceMs: 5_000,
+      onLine(line, opened) {
+        appendFileSync(logFile, `${line}\n`);
+        if (options.verbose || (opened && isForTerminal(line)) || line.includes(desktopReadyLine)) options.say(line);
+      },
+    });
+    options.signal.addEventListener("abort", () => void run.stop(), { once: true });
+    return run;
+  };
+  let run = attempt();
+  let started = await run.started;
+  if (!started.ok && started.crashed && !options.signal.aborted) {
+    // A crash while the toolkit starts is rare and seldom repeats: one more try before the browser.
+    await run.ended;
+    const again = `the desktop app crashed while starting (${started.reason}); starting it once more`;
+    appendFileSync(logFile, `Stream Playground: ${again}\n`);
+    options.say(`Stream Playground: ${again}…`);
+    run = attempt();
+    started = await run.started;
+  }
   if (!started.ok) {
     await run.ended;
     return { ok: false, reason: started.reason, logFile };

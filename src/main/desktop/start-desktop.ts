@@ -13,7 +13,11 @@ export const desktopReadyLine = "Stream Playground: desktop window open";
 /** The desktop app prints this, with the reason, when it cannot start (see `index.ts`). */
 export const desktopFailureLine = "Stream Playground: desktop app failed:";
 
-export type DesktopStart = { ok: true } | { ok: false; reason: string };
+/**
+ * `crashed`: the app died by a signal before its window opened (the launcher exits with 128 + the
+ * signal), which a native toolkit does now and then while starting; worth one more try.
+ */
+export type DesktopStart = { ok: true } | { ok: false; reason: string; crashed?: boolean };
 
 export interface DesktopRunOptions {
   /** Starts the app's processes. */
@@ -97,6 +101,7 @@ export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
       settle({
         ok: false,
         reason: failure ?? `the desktop app exited with code ${code} before its window opened${why ? ` (${why})` : ""}`,
+        crashed: failure === undefined && code > 128,
       });
     }
     return code;
