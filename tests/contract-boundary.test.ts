@@ -19,11 +19,12 @@ const allowedFolders: Record<string, readonly string[]> = {
   clients: ["contract", "shared"],
   supervisor: ["contract", "shared", "clients"],
   export: ["contract", "supervisor"],
-  expect: ["contract"],
-  cli: ["contract", "shared", "expect", "supervisor", "export"],
+  lenses: ["contract"],
+  expect: ["contract", "lenses"],
+  cli: ["contract", "shared", "lenses", "expect", "supervisor", "export"],
   testing: ["contract", "expect", "supervisor"],
   main: ["contract", "shared", "clients", "supervisor", "export"],
-  webview: ["contract", "expect"],
+  webview: ["contract", "lenses", "expect"],
 };
 
 /** Every import of a file: relative ones as project paths (`src/runner/x.ts`), others as written. */
@@ -79,7 +80,7 @@ describe("folders are processes", () => {
   test("the contract and the page import nothing from Node or Bun: the contract runs on every side", async () => {
     const runtimeImport = (path: string) => path.startsWith("node:") || path === "bun" || path.startsWith("bun:");
     const breaking: string[][] = [];
-    for (const folder of ["src/contract", "src/expect", "src/webview"]) {
+    for (const folder of ["src/contract", "src/lenses", "src/expect", "src/webview"]) {
       for (const file of await filesUnder(folder))
         for (const imported of await importsOf(file)) if (runtimeImport(imported)) breaking.push([file, imported]);
     }
