@@ -164,6 +164,7 @@ describe("OpenAI Chat Completions, against the openai client", () => {
     for (const [stream, rules] of [
       [openAiChat.badJson, ["invalid-json"]],
       [openAiChat.unknownTool, ["unknown-tool-call"]],
+      [openAiChat.lateFinish, ["after-terminator"]],
       // It ends at the error, without `[DONE]`.
       [openAiChat.error, ["error-event", "missing-terminator"]],
     ] as const) {

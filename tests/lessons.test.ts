@@ -13,12 +13,13 @@ import { traceSnippet, type TraceOptions, type TraceResult } from "../src/superv
 import { kindsOf, ofKind, only, receivedText } from "./support/timeline.ts";
 import { openClient } from "../src/clients/index.ts";
 import { createEventLog } from "./support/event-log.ts";
+import { readLanes } from "../src/lenses/index.ts";
 import { nextOnServer, openSocket } from "./support/websocket-clients.ts";
 
-/** Traces lesson `id` as its try line says, with `overrides` on top. */
+/** Traces lesson `id` as its try line says, with `overrides` on top (a changed `source`, as the text suggests). */
 async function traceLesson(
   id: string,
-  overrides: Omit<TraceOptions, "snippetPath" | "source"> = {},
+  overrides: Omit<TraceOptions, "snippetPath"> = {},
 ): Promise<TraceResult> {
   const args = lessonTryArgs(await Bun.file(join(examplesDir, `${id}.md`)).text());
   if (!args) throw new Error(`${id}.md has no try line`);
@@ -619,6 +620,77 @@ describe("13: POST a prompt, stream the answer", () => {
       const { events } = await traceLesson("13-post-llm-stream", { body: "{}" });
       expect(only(events, "headers").status).toBe(400);
       expect(receivedText(events)).toBe('{"error":"send a JSON body like {\\"prompt\\": \\"...\\"}"}');
+    },
+    traceTimeoutMs,
+  );
+
+  test(
+    "the try line's rule, $.token, reads the answer as a client assembles it; without it no lens claims the stream",
+    async () => {
+      const { events } = await traceLesson("13-post-llm-stream");
+      const read = readLanes(events, () => ({ rule: "$.token" })).get(1);
+      expect({ protocol: read?.protocol, text: read?.text, deltas: read?.timing.deltas }).toEqual({
+        protocol: "json-path",
+        text: 'You asked: "Why is the sky blue?". This answer streams one token at a time.',
+        deltas: 15,
+      });
+      expect(readLanes(events).get(1)).toBeUndefined();
+    },
+    traceTimeoutMs,
+  );
+});
+
+describe("16: an LLM's reply, as its client assembles it", () => {
+  const answer =
+    'You asked "Why is the sky blue?". Sunlight scatters off the air\'s molecules, and blue light scatters most. That is why the sky looks blue.';
+
+  test(
+    "the OpenAI lens reads the reply, its usage and a stall of about 400 ms at a sentence's end, with no violation",
+    async () => {
+      const { events } = await traceLesson("16-llm-chat-stream");
+      const read = readLanes(events).get(1);
+      expect({
+        protocol: read?.protocol,
+        text: read?.text,
+        finish: read?.finishReason,
+        usage: read?.usage,
+        complete: read?.complete,
+        violations: read?.violations,
+      }).toEqual({
+        protocol: "openai-chat",
+        text: answer,
+        finish: "stop",
+        usage: { prompt_tokens: 5, completion_tokens: 25, total_tokens: 30 },
+        complete: true,
+        violations: [],
+      });
+      expect(read!.timing.stall!.ms).toBeGreaterThanOrEqual(380);
+      expect(read!.timing.gapP50Ms!).toBeLessThan(200);
+    },
+    traceTimeoutMs,
+  );
+
+  test(
+    "as the text says: without [DONE] the terminator is missing; a finish reason after it comes after the terminator",
+    async () => {
+      const source = await Bun.file(join(examplesDir, "16-llm-chat-stream.ts")).text();
+      const noDone = source.replace('yield "data: [DONE]\\n\\n";', "");
+      const lateFinish = source
+        .replace('yield chunk({}, "stop");\n', "")
+        .replace('yield "data: [DONE]\\n\\n";', 'yield "data: [DONE]\\n\\n";\n            yield chunk({}, "stop");');
+      expect([noDone, lateFinish]).not.toContain(source);
+      const rulesOf = async (changed: string) => {
+        const { events } = await traceLesson("16-llm-chat-stream", { source: changed });
+        return [
+          ...new Set(
+            readLanes(events)
+              .get(1)
+              ?.violations.map((violation) => violation.rule),
+          ),
+        ];
+      };
+      expect(await rulesOf(noDone)).toEqual(["missing-terminator"]);
+      expect(await rulesOf(lateFinish)).toEqual(["after-terminator"]);
     },
     traceTimeoutMs,
   );

@@ -18,7 +18,8 @@ import {
   timelineJsonLines,
 } from "../contract/index.ts";
 import { evaluateExpectations, formatReport } from "../expect/index.ts";
-import { formatEvent, formatTimeline, wantsColour } from "./format-timeline.ts";
+import { formatEvent, wantsColour } from "./format-timeline.ts";
+import { createLensFormat } from "./lane-lenses.ts";
 import { createLiveTimeline } from "./live-timeline.ts";
 import { createTerminalOutput, writeAll } from "./terminal-output.ts";
 import { parseTraceArgs } from "../shared/index.ts";
@@ -60,8 +61,13 @@ as it happens, then what leaked. Exit codes: 0 the snippet loaded (and every exp
   --drop-after-bytes N    drop the connection after N bytes of the body, as a broken network
                           would (an EventSource reconnects)
 
+ LLM and agent streams (OpenAI, Anthropic, Gemini, the AI SDK, MCP, Ollama are recognised):
+  --lens RULE             where the text is in each JSON payload of another stream, such as
+                          '$.choices[0].delta.content'; the lane is read through it
+
  output:
-  --json                  one JSON object per line instead of the readable timeline
+  --json                  one JSON object per line instead of the readable timeline (a lane read
+                          through a lens ends with a "lens" object: its message, timing, violations)
   --expect FILE           check the timeline against an expectation file and print a report;
                           exit 1 when an expectation does not hold
   --record FILE           also write the timeline as a recording the playground opens
@@ -111,14 +117,21 @@ export async function traceCommand(argv: readonly string[]): Promise<never> {
   // (so `| jq` and `| grep --line-buffered` see each at once). With --expect the report leads, so
   // the timeline is printed after it, when an expectation fails.
   const began = performance.now();
+  const lensFormat = () =>
+    createLensFormat({
+      optionsFor: () => ({ requestBody: run.body, rule: run.lens }),
+      json: args.json,
+      colour: wantsColour(process.stdout),
+      formatEvent: (event) =>
+        args.json ? timelineJsonLines([event]).trimEnd() : formatEvent(event, wantsColour(process.stdout)),
+    });
   // A reader of stdout that has gone (`| head -5`) ends the trace, as Ctrl+C does.
   const output = createTerminalOutput({ onReaderGone: () => stop.abort() });
   const live =
     expectations === undefined
       ? createLiveTimeline({
           write: output.print,
-          format: (event) =>
-            args.json ? timelineJsonLines([event]).trimEnd() : formatEvent(event, wantsColour(process.stdout)),
+          format: lensFormat(),
           now: () => performance.now() - began,
         })
       : undefined;
@@ -163,8 +176,10 @@ export async function traceCommand(argv: readonly string[]): Promise<never> {
     await Bun.write(args.recordPath, recordingJsonLines(header, events));
   }
 
-  const timeline = () =>
-    args.json ? timelineJsonLines(events) : `${formatTimeline(events, wantsColour(process.stdout))}\n`;
+  const timeline = () => {
+    const format = lensFormat();
+    return `${events.map(format).join("\n")}\n`;
+  };
 
   if (expectations === undefined) {
     // The summary is made from the whole timeline, once it is over.
@@ -175,7 +190,9 @@ export async function traceCommand(argv: readonly string[]): Promise<never> {
     process.exit(traced ? 0 : 1);
   }
 
-  const evaluation = evaluateExpectations(expectations.expect, events);
+  const evaluation = evaluateExpectations(expectations.expect, events, {
+    lensOptionsFor: () => ({ requestBody: run.body, rule: run.lens }),
+  });
   const target = run.url ?? basename(args.snippetPath!);
   const count = expectations.expect.length;
   const title = `Checking ${count} expectation${count === 1 ? "" : "s"} from ${args.expectPath} against ${target} (${describeRun(run)}):\n\n`;

@@ -33,7 +33,19 @@ export interface ClientRequest {
   sendEveryMs?: number | undefined;
   /** A slow or flaky client (the host's clients only): how it reads; its chip can then pause and resume it. */
   slow?: ClientBehaviour | undefined;
+  /**
+   * Where the text is in each JSON payload of a stream no protocol lens recognises, as a
+   * JSONPath-like rule (`$.choices[0].delta.content`); the lane is then read through it.
+   */
+  lens?: string | undefined;
 }
+
+/** A lens rule: a path from the payload's root, `$`, at most this long. */
+export const lensRuleCheck: Check<string> = refine(
+  string,
+  (rule) => rule.trim().startsWith("$") && rule.length <= 500,
+  "must be a path from the payload, such as $.choices[0].delta.content",
+);
 
 /** A client request's fields, each optional: what a description of clients gives before defaults fill it in. */
 export type ClientRequestSettings = Partial<ClientRequest>;
@@ -89,6 +101,7 @@ const clientRequestFields = object({
   send: optional(array(string, 1_000)),
   sendEveryMs: optional(refine(number, (ms) => ms > 0, "must be a number of ms above 0")),
   slow: optional(clientBehaviourCheck),
+  lens: optional(lensRuleCheck),
 });
 
 export const clientRequestCheck: Check<ClientRequest> = refine(

@@ -116,7 +116,45 @@ export interface SteadyExpectation extends ExpectationBase {
   maxGapMs: number;
 }
 
+/**
+ * The fields of a message a lens assembled, as a `message` expectation names them: the text and
+ * reasoning, the tool calls (`tool.get_weather.city` reaches a call's arguments by the tool's
+ * name), the finish reason and usage, the count and rules of violations, and the timing.
+ */
+export const messageFields = [
+  "protocol",
+  "text",
+  "reasoning",
+  "finishReason",
+  "model",
+  "complete",
+  "violations",
+  "rules",
+  "toolCalls",
+  "tool",
+  "usage",
+  "firstTokenMs",
+  "gapP50Ms",
+  "gapP95Ms",
+  "gapMaxMs",
+  "charsPerSecond",
+  "tokensPerSecond",
+  "deltas",
+] as const;
+export type MessageField = (typeof messageFields)[number];
+
+/**
+ * Each client lane read through a protocol lens assembled a message like this (`"text": {"includes":
+ * "Paris"}`, `"firstTokenMs": {"max": 500}`, `"violations": 0`, `"tool.get_weather.city": "Paris"`);
+ * with `lane`, that lane's. A run whose lanes no lens could read does not hold.
+ */
+export interface MessageExpectation extends ExpectationBase {
+  message: Record<string, FieldMatcher>;
+  lane?: number | undefined;
+}
+
 export type Expectation =
+  | MessageExpectation
   | HappensExpectation
   | NeverExpectation
   | InOrderExpectation
@@ -132,6 +170,7 @@ export const expectationTypes = [
   "sameOnEveryLane",
   "endsOnItsVersion",
   "steady",
+  "message",
 ] as const;
 export type ExpectationType = (typeof expectationTypes)[number];
 
@@ -264,6 +303,19 @@ export const eventPatternCheck: Check<EventPattern> = (value) => {
   return fields;
 };
 
+/** A message pattern: its keys must be fields of an assembled message (their first part, for a dotted key). */
+export const messagePatternCheck: Check<Record<string, FieldMatcher>> = (value) => {
+  const fields = record(fieldMatcher)(value);
+  if (Object.keys(fields).length === 0)
+    throw new CheckProblem(`names nothing to check: give fields of the message (${messageFields.join(", ")})`);
+  for (const key of Object.keys(fields)) {
+    const field = key.split(".", 1)[0]!;
+    if (!(messageFields as readonly string[]).includes(field))
+      throw new CheckProblem(`is not a field of an assembled message (its fields: ${messageFields.join(", ")})`, [key]);
+  }
+  return fields;
+};
+
 const count: Check<Count> = (value) => {
   if (typeof value === "number") return integer(0)(value);
   const checked = partialObject({ min: integer(0), max: integer(0) }, "is not part of a count (min, max)")(value);
@@ -305,6 +357,7 @@ const expectationChecks: { [K in ExpectationType]: Check<Extract<Expectation, Re
     steady: eventPatternCheck,
     maxGapMs: refine(number, (ms) => ms > 0, "must be a number of ms above 0"),
   }),
+  message: object({ name, message: messagePatternCheck, lane: optional(integer(1)) }),
 };
 
 /** The keys each type of expectation may have. */
@@ -315,6 +368,7 @@ const allowedKeys: Record<ExpectationType, readonly string[]> = {
   sameOnEveryLane: ["name", "sameOnEveryLane", "compare"],
   endsOnItsVersion: ["name", "endsOnItsVersion"],
   steady: ["name", "steady", "maxGapMs"],
+  message: ["name", "message", "lane"],
 };
 
 export const expectationCheck: Check<Expectation> = (value) => {

@@ -49,6 +49,7 @@ export {
   definedFields,
   isOutsideUrl,
   isWebSocketUrl,
+  lensRuleCheck,
   maxClientsPerConnect,
 } from "./client-request.ts";
 export {
@@ -121,6 +122,10 @@ export {
   parseExpectationFile,
   type SameOnEveryLaneExpectation,
   type SteadyExpectation,
+  type MessageExpectation,
+  type MessageField,
+  messageFields,
+  messagePatternCheck,
 } from "./expectations.ts";
 export {
   type ExportError,

@@ -5,7 +5,7 @@
 
 import { array, integer, number, partialObject, record, refine, string, oneOf, type Check } from "./check.ts";
 import { clientBehaviourCheck } from "./client-behaviour.ts";
-import { clientKindFor, definedFields, isOutsideUrl, type ClientRequest } from "./client-request.ts";
+import { clientKindFor, definedFields, isOutsideUrl, lensRuleCheck, type ClientRequest } from "./client-request.ts";
 import { clientKinds, type ClientKind } from "./timeline-events.ts";
 
 /** How to run the trace the expectations are checked against; the command line's options win over these. */
@@ -86,6 +86,7 @@ export const traceSettingsCheck: Check<TraceSettings> = partialObject(
     sendEveryMs: refine(number, (ms) => ms > 0, "must be a number of ms above 0"),
     protocols: array(string),
     slow: clientBehaviourCheck,
+    lens: lensRuleCheck,
   },
-  "is not a trace setting (path, url, client, clients, method, headers, body, durationMs, disconnectAfterMs, cleanupGraceMs, send, sendEveryMs, protocols, slow)",
+  "is not a trace setting (path, url, client, clients, method, headers, body, durationMs, disconnectAfterMs, cleanupGraceMs, send, sendEveryMs, protocols, slow, lens)",
 );

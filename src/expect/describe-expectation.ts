@@ -1,7 +1,7 @@
 /** An expectation in words, for the report when it has no name of its own; and events as the report shows them. */
 
 import { describeEvent, type Count, type Expectation, type TimelineEvent } from "../contract/index.ts";
-import { describePattern } from "./match-event.ts";
+import { describeFields, describePattern } from "./match-event.ts";
 
 /**
  * The bounds a count sets. An expectation says something `happens`, so a count without a `min`
@@ -50,6 +50,8 @@ export function describeExpectation(expectation: Expectation): string {
         : `every ${describePattern(expectation.endsOnItsVersion)}`;
     return `${which} ends on the version that opened it`;
   }
+  if ("message" in expectation)
+    return `${expectation.lane === undefined ? "each lane's" : `lane ${expectation.lane}'s`} assembled message has ${describeFields(expectation.message)}`;
   return `${describePattern(expectation.steady)} at most ${expectation.maxGapMs} ms apart`;
 }
 

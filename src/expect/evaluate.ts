@@ -4,6 +4,8 @@
  */
 
 import type { Expectation, TimelineEvent } from "../contract/index.ts";
+import type { LensOptions } from "../lenses/index.ts";
+import { checkMessage } from "./check-message.ts";
 import { checkInOrder, checkHappens, checkNever } from "./check-occurrences.ts";
 import { checkEndsOnItsVersion, checkSameOnEveryLane, checkSteady } from "./check-streams.ts";
 import { describeExpectation } from "./describe-expectation.ts";
@@ -16,7 +18,13 @@ export interface Evaluation {
   results: ExpectationResult[];
 }
 
-function check(expectation: Expectation, index: TimelineIndex): Outcome {
+export interface EvaluateOptions {
+  /** How each lane's stream is read through a lens: its request body, the user's rule. */
+  lensOptionsFor?: ((lane: number) => LensOptions) | undefined;
+}
+
+function check(expectation: Expectation, index: TimelineIndex, options: EvaluateOptions): Outcome {
+  if ("message" in expectation) return checkMessage(expectation, index, options.lensOptionsFor ?? (() => ({})));
   if ("happens" in expectation) return checkHappens(expectation, index);
   if ("never" in expectation) return checkNever(expectation, index);
   if ("inOrder" in expectation) return checkInOrder(expectation, index);
@@ -31,12 +39,13 @@ function check(expectation: Expectation, index: TimelineIndex): Outcome {
 export function evaluateExpectations(
   expectations: readonly Expectation[],
   events: readonly TimelineEvent[],
+  options: EvaluateOptions = {},
 ): Evaluation {
   const index = createTimelineIndex(events.filter((event) => event.kind !== "summary"));
   const results = expectations.map((expectation, i) => ({
     index: i,
     name: expectation.name ?? describeExpectation(expectation),
-    ...check(expectation, index),
+    ...check(expectation, index, options),
   }));
   return { ok: results.every((result) => result.ok), results };
 }

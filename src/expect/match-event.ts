@@ -112,3 +112,10 @@ export function describePattern(pattern: EventPattern): string {
     ? kindText
     : `${kindText} with ${rest.map((key) => `${key} ${describeMatcher(pattern[key]!)}`).join(", ")}`;
 }
+
+/** A pattern's fields alone, without a kind: `text includes "Paris", firstTokenMs at most 500`. */
+export function describeFields(pattern: EventPattern): string {
+  return Object.keys(pattern)
+    .map((key) => `${key} ${describeMatcher(pattern[key]!)}`)
+    .join(", ");
+}

@@ -10,13 +10,7 @@ export {
   recognisePayload,
   recognitionFrames,
 } from "./lens-reader.ts";
-export {
-  describeReading,
-  describeTiming,
-  type LensSummaryField,
-  lensSummary,
-  lensSummaryFields,
-} from "./lens-summary.ts";
+export { describeReading, describeTiming, lensSummary } from "./lens-summary.ts";
 export {
   type DeltaChannel,
   deltaChannels,

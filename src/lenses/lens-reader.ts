@@ -38,6 +38,10 @@ export interface LensReader {
   push(event: TimelineEvent): void;
   /** The lane's reading so far, or undefined while (or because) no protocol is recognised. */
   reading(): LensReading | undefined;
+  /** The reading's protocol so far, without building it. */
+  readonly protocol: LensProtocol | undefined;
+  /** The reading's violations so far, without building it (0 before a protocol is recognised). */
+  readonly violationCount: number;
   /** Why the rule cannot be used, when it cannot. */
   readonly ruleError: string | undefined;
 }
@@ -200,6 +204,12 @@ export function createLensReader(options: LensOptions = {}): LensReader {
   };
 
   return {
+    get protocol() {
+      return recognised?.protocol;
+    },
+    get violationCount() {
+      return recognised?.builder.violationCount ?? 0;
+    },
     get ruleError() {
       return parsedRule && !parsedRule.ok ? parsedRule.error : undefined;
     },

@@ -1,40 +1,17 @@
 /**
- * A reading as plain fields, for what checks it and what prints it: an expectation's `message`
- * pattern matches these fields (`text`, `firstTokenMs`, `violations`, `tool.get_weather.city`), and
+ * A reading as plain fields (the contract's `messageFields`), for what checks it and what prints it:
+ * an expectation's `message` pattern matches these fields (`text`, `firstTokenMs`, `violations`, `tool.get_weather.city`), and
  * `trace` and the page say a reading in the same words.
  */
 
-import type { JsonValue } from "../contract/index.ts";
+import type { JsonValue, MessageField } from "../contract/index.ts";
 import { lensProtocolNames, type LensReading } from "./lens-types.ts";
-
-/** The fields an expectation's `message` pattern can name. */
-export const lensSummaryFields = [
-  "protocol",
-  "text",
-  "reasoning",
-  "finishReason",
-  "model",
-  "complete",
-  "violations",
-  "rules",
-  "toolCalls",
-  "tool",
-  "usage",
-  "firstTokenMs",
-  "gapP50Ms",
-  "gapP95Ms",
-  "gapMaxMs",
-  "charsPerSecond",
-  "tokensPerSecond",
-  "deltas",
-] as const;
-export type LensSummaryField = (typeof lensSummaryFields)[number];
 
 /**
  * The reading's fields: `violations` counts them and `rules` names them; `tool` maps each tool's
  * name to its arguments (the last call of that name), `toolCalls` lists the names in order.
  */
-export function lensSummary(reading: LensReading): Record<LensSummaryField, JsonValue> {
+export function lensSummary(reading: LensReading): Record<MessageField, JsonValue> {
   const tool: Record<string, JsonValue> = {};
   for (const call of reading.toolCalls) tool[call.name] = call.arguments ?? call.argumentsText;
   const { timing } = reading;

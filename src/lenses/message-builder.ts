@@ -67,6 +67,7 @@ export interface ProtocolLens {
   end(t: number): void;
 }
 
+/** What a lens's message is made of so far; `reading` puts it together (and works out the timing) when asked. */
 export interface MessageBuilder {
   text(t: number, text: string): void;
   reasoning(t: number, text: string): void;
@@ -85,6 +86,8 @@ export interface MessageBuilder {
   model(model: string | undefined): void;
   complete(): void;
   readonly isComplete: boolean;
+  /** Violations so far, without building a reading. */
+  readonly violationCount: number;
   rpc(message: LensRpcMessage): void;
   /** The reading so far. */
   reading(extra: { protocol: LensProtocol; recognisedBy: string; requestT?: number | undefined }): LensReading;
@@ -222,6 +225,9 @@ export function createMessageBuilder(): MessageBuilder {
     },
     get isComplete() {
       return complete;
+    },
+    get violationCount() {
+      return violations.length;
     },
     rpc(message) {
       rpc.push(message);

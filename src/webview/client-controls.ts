@@ -40,6 +40,8 @@ export interface ClientControls {
    * their defaults, so nothing of an earlier lesson's request (a WebSocket client) carries over.
    */
   set(request: ClientRequestSettings): void;
+  /** Sets where the next lanes' lens finds the text in a JSON stream (`$.token`); undefined for none. */
+  setLens(rule: string | undefined): void;
 }
 
 export function createClientControls(options: ClientControlsOptions): ClientControls {
@@ -55,6 +57,7 @@ export function createClientControls(options: ClientControlsOptions): ClientCont
   const wsSend = byId("client-ws-send", HTMLTextAreaElement);
   const wsProtocols = byId("client-ws-protocols", HTMLInputElement);
   const wsEvery = byId("client-ws-every", HTMLInputElement);
+  const lens = byId("client-lens", HTMLInputElement);
   const wsOnly = [...form.querySelectorAll<HTMLElement>(".ws-only")];
   const slow = createSlowClientControls();
 
@@ -103,6 +106,7 @@ export function createClientControls(options: ClientControlsOptions): ClientCont
             }
           : {}),
         ...(slowness.slow === undefined ? {} : { slow: slowness.slow }),
+        ...(lens.value.trim() === "" ? {} : { lens: lens.value.trim() }),
       },
     };
   }
@@ -139,7 +143,11 @@ export function createClientControls(options: ClientControlsOptions): ClientCont
       wsProtocols.value = (request.protocols ?? []).join(", ");
       wsEvery.value = request.sendEveryMs === undefined ? "" : String(request.sendEveryMs);
       slow.set(request.slow);
+      lens.value = request.lens ?? "";
       syncKind();
+    },
+    setLens(rule) {
+      lens.value = rule ?? "";
     },
   };
 }

@@ -14,6 +14,8 @@ export interface ClientLanesOptions {
   rememberClient: (kind: ClientKind) => void;
   /** A request got no reply. */
   onFailure: (error: unknown) => void;
+  /** The host gave the request these lanes. */
+  onLanes?: ((lanes: readonly number[], request: ClientRequest) => void) | undefined;
 }
 
 export interface ClientLanes {
@@ -53,6 +55,10 @@ export function createClientLanes(options: ClientLanesOptions): ClientLanes {
       } catch (error) {
         return onFailure(error);
       }
+      options.onLanes?.(
+        lanes.map(({ lane }) => lane),
+        request,
+      );
       for (const { lane, url } of lanes) {
         if (request.client === "browser") {
           const client = openBrowserEventSource({

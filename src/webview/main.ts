@@ -5,7 +5,7 @@
  * This file only creates the page's parts and connects them; each part's file says what it does.
  */
 
-import type { TimelineEvent } from "../contract/index.ts";
+import type { ClientRequest, TimelineEvent } from "../contract/index.ts";
 import { createClientControls } from "./client-controls.ts";
 import { createClientLanes } from "./client-lanes.ts";
 import { createConsolePanel } from "./console-panel.ts";
@@ -19,6 +19,7 @@ import { createExportMenu } from "./export-menu.ts";
 import { createHostConnection } from "./host-connection.ts";
 import { createHostPushHandler } from "./host-pushes.ts";
 import { createLaneChips } from "./lane-chips.ts";
+import { createMessageView } from "./message-view.ts";
 import { readingToggle } from "./lane-reading-toggle.ts";
 import { createPageSettings } from "./page-settings.ts";
 import { setupPanelTabs } from "./panel-tabs.ts";
@@ -54,10 +55,15 @@ const runs = createSnippetRuns({
   path: () => documents.path,
   events: () => store.events,
 });
+/** The request each of this page's lanes was opened with: how its lens reads it (its body, its rule). */
+const liveLaneRequests = new Map<number, ClientRequest>();
 const clientLanes = createClientLanes({
   connection,
   rememberClient: (kind) => settings.rememberClient(kind),
   onFailure: sayFailure,
+  onLanes(lanes, request) {
+    for (const lane of lanes) liveLaneRequests.set(lane, request);
+  },
 });
 
 const wsBoxes = createWsLaneBoxes({
@@ -108,6 +114,7 @@ const timeline = mountTimeline(byId("timeline", HTMLDivElement), byId("tooltip",
     table.select(event);
     details.show(event);
     revealLineOf(event);
+    messageView.setCursor(event);
   },
 });
 const table = createEventsTable(byId("panel-events", HTMLDivElement), store, {
@@ -115,7 +122,27 @@ const table = createEventsTable(byId("panel-events", HTMLDivElement), store, {
     timeline.select(event);
     details.show(event);
     revealLineOf(event);
+    messageView.setCursor(event);
   },
+});
+const messageView = createMessageView(byId("panel-message", HTMLDivElement), store, {
+  tab: byId("tab-message", HTMLButtonElement),
+  requestOf: (lane) =>
+    viewer.active
+      ? viewer.recording?.header?.lanes.find((described) => described.lane === lane)?.request
+      : liveLaneRequests.get(lane),
+  onSelectAt(lane, t) {
+    const event = store.events.find(
+      (candidate) => candidate.lane === lane && candidate.side === "client" && candidate.t >= t,
+    );
+    if (!event) return;
+    timeline.select(event);
+    table.select(event);
+    details.show(event);
+    messageView.setCursor(event);
+  },
+  onMarks: (marks) => timeline.view.setLensMarks(marks),
+  onRule: (rule) => controls.setLens(rule),
 });
 /** An event that names a snippet line (a write, an error, a leak) shows that line in the editor or the recording's source. */
 function revealLineOf(event: TimelineEvent | undefined): void {
@@ -225,6 +252,7 @@ setupPanelTabs({
   // Hidden panels skip their work; the raw stream catches up when it is shown.
   onChoose: (tabId) => {
     if (tabId === "tab-raw") rawView.show();
+    if (tabId === "tab-message") messageView.show();
   },
 });
 const toolbar = createToolbar({

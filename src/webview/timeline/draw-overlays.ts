@@ -33,7 +33,12 @@ export interface OverlayPainter {
   labels(frame: Frame): void;
   /** A ring around the hovered and the selected mark. */
   highlights(frame: Frame): void;
+  /** What protocol lenses found on client rows: the longest stall as an amber band, each violation as a red flag. */
+  lens(frame: Frame): void;
 }
+
+/** A stall shorter than this is not worth a band: a reader would not notice it. */
+const noticeableStallMs = 250;
 
 export function createOverlayPainter(): OverlayPainter {
   let occupancy = new Uint8Array(0);
@@ -250,5 +255,44 @@ export function createOverlayPainter(): OverlayPainter {
     ring(scene.selected, true);
   }
 
-  return { stale, spans, links, labels, highlights };
+  /** What protocol lenses found on client rows: the longest stall as an amber band, each violation as a red flag. */
+  function lens(frame: Frame): void {
+    const { ctx, theme } = frame;
+    const marks = frame.scene.lensMarks;
+    if (marks.length === 0) return;
+    ctx.textBaseline = "alphabetic";
+    for (const box of frame.boxes) {
+      if (box.row.side !== "client" || !isVisible(frame, box)) continue;
+      const found = marks.find((mark) => mark.lane === box.row.lane);
+      if (!found) continue;
+      const top = barTop(box);
+      const h = barHeight(box);
+      const stall = found.stall;
+      if (stall && stall.ms >= noticeableStallMs && stall.t <= frame.to && stall.t + stall.ms >= frame.from) {
+        const x0 = xOf(frame, stall.t);
+        const w = Math.max(2, xOf(frame, stall.t + stall.ms) - x0);
+        ctx.fillStyle = theme.roles.abort;
+        ctx.globalAlpha = 0.16;
+        ctx.fillRect(x0, top, w, h);
+        ctx.globalAlpha = 1;
+        ctx.fillRect(x0, top, w, 2);
+        const text = `stall ${Math.round(stall.ms)} ms`;
+        if (w > ctx.measureText(text).width + 6) ctx.fillText(text, x0 + 3, top + h - 3);
+      }
+      ctx.fillStyle = theme.roles.error;
+      for (const violation of found.violations) {
+        if (violation.t < frame.from || violation.t > frame.to) continue;
+        const x = xOf(frame, violation.t);
+        ctx.beginPath();
+        ctx.moveTo(x - 4, top);
+        ctx.lineTo(x + 4, top);
+        ctx.lineTo(x, top + 7);
+        ctx.closePath();
+        ctx.fill();
+        ctx.fillRect(x - 0.5, top, 1, h);
+      }
+    }
+  }
+
+  return { stale, spans, links, labels, highlights, lens };
 }

@@ -2,7 +2,7 @@
 
 import type { TimelineModel } from "./timeline-model.ts";
 import type { TimelineTheme } from "./timeline-theme.ts";
-import type { TimelineMark, TimelineRow } from "./timeline-types.ts";
+import type { LensLaneMarks, TimelineMark, TimelineRow } from "./timeline-types.ts";
 import type { TimeRange } from "./viewport.ts";
 
 /** Where a row is on screen (CSS pixels, already scrolled). */
@@ -30,6 +30,8 @@ export interface Scene {
   /** Host-clock time of the "now" line, if one is drawn. */
   now: number | undefined;
   following: boolean;
+  /** What the lanes' protocol lenses mark on their client rows. */
+  lensMarks: readonly LensLaneMarks[];
 }
 
 /** What the last frame drew, for tests and tuning. */

@@ -80,6 +80,7 @@ export function createTimelineRenderer(): TimelineRenderer {
     overlays.stale(frame);
     overlays.spans(frame);
     overlays.links(frame);
+    overlays.lens(frame);
     raster.begin(ctx.canvas.width, ctx.canvas.height, dpr, left, axisHeight);
     marks.paint(frame);
     raster.blit(ctx);

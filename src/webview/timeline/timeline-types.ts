@@ -136,3 +136,11 @@ export interface TimelineRequest {
   readonly start: number;
   readonly end: number;
 }
+
+/** What a lane's protocol lens marks on its client row: the longest stall between deltas, and each violation. */
+export interface LensLaneMarks {
+  lane: number;
+  /** The longest gap between deltas: when it began (host clock) and how long it lasted. */
+  stall?: { t: number; ms: number } | undefined;
+  violations: readonly { t: number; rule: string }[];
+}

@@ -12,7 +12,7 @@ import { axisHeight, plotGeometry, type FrameStats, type RowBox } from "./frame.
 import { createTimelineRenderer } from "./timeline-draw.ts";
 import type { TimelineModel } from "./timeline-model.ts";
 import { readTheme } from "./timeline-theme.ts";
-import type { TimelineMark } from "./timeline-types.ts";
+import type { LensLaneMarks, TimelineMark } from "./timeline-types.ts";
 import { centreOn, fitRange, panBy, zoomAround, type TimeRange } from "./viewport.ts";
 import { formatDuration } from "./mark-look.ts";
 
@@ -61,6 +61,8 @@ export interface TimelineView {
   setDark(dark: boolean): void;
   /** Redraws on the next frame. */
   invalidate(): void;
+  /** Marks the lanes' protocol lenses found (stalls, violations) on their client rows. */
+  setLensMarks(marks: readonly LensLaneMarks[]): void;
   /** What the last frame drew and how long it took, in ms. */
   readonly stats: FrameStats & { ms: number };
   /** The current view as a PNG. */
@@ -98,6 +100,7 @@ export function createTimelineView(
   let scrollY = 0;
   let boxes: RowBox[] = [];
   let selected: TimelineMark | undefined;
+  let lensMarks: readonly LensLaneMarks[] = [];
   let hovered: TimelineMark | undefined;
   let frame = 0;
   let ariaLabel = "";
@@ -179,6 +182,7 @@ export function createTimelineView(
       hovered,
       now,
       following,
+      lensMarks,
     });
     lastStats = { ...stats, ms: performance.now() - started };
     const label =
@@ -429,6 +433,10 @@ export function createTimelineView(
       onSchemeChange();
     },
     invalidate,
+    setLensMarks(marks: readonly LensLaneMarks[]): void {
+      lensMarks = marks;
+      invalidate();
+    },
     get stats(): FrameStats & { ms: number } {
       return lastStats;
     },
