@@ -14,13 +14,14 @@ import { kindsOf, ofKind, only, receivedText } from "./support/timeline.ts";
 import { openClient } from "../src/clients/index.ts";
 import { createEventLog } from "./support/event-log.ts";
 import { readLanes } from "../src/lenses/index.ts";
+import Anthropic from "@anthropic-ai/sdk";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { nextOnServer, openSocket } from "./support/websocket-clients.ts";
 
 /** Traces lesson `id` as its try line says, with `overrides` on top (a changed `source`, as the text suggests). */
-async function traceLesson(
-  id: string,
-  overrides: Omit<TraceOptions, "snippetPath"> = {},
-): Promise<TraceResult> {
+async function traceLesson(id: string, overrides: Omit<TraceOptions, "snippetPath"> = {}): Promise<TraceResult> {
   const args = lessonTryArgs(await Bun.file(join(examplesDir, `${id}.md`)).text());
   if (!args) throw new Error(`${id}.md has no try line`);
   const { snippetPath: _snippetPath, json: _json, help: _help, ...options } = args;
@@ -52,11 +53,11 @@ const traceTimeoutMs = 20_000;
 
 describe("the examples menu", () => {
   test(
-    "lessons are numbered 01 to 15, each with a title, a valid try line and a snippet that loads without notices",
+    "lessons are numbered 01 to 18, each with a title, a valid try line and a snippet that loads without notices",
     async () => {
       const examples = await listExamples();
       expect(examples.map((e) => e.id.slice(0, 3))).toEqual(
-        Array.from({ length: 15 }, (_, i) => `${String(i + 1).padStart(2, "0")}-`),
+        Array.from({ length: 18 }, (_, i) => `${String(i + 1).padStart(2, "0")}-`),
       );
       const runner = createRunner({ onEvent: () => {}, cleanupGraceMs: 3_000 });
       await runner.start();
@@ -823,6 +824,145 @@ describe("15: WebSocket or SSE, a chat over pub/sub", () => {
       } finally {
         await runner.stop();
       }
+    },
+    traceTimeoutMs,
+  );
+});
+
+describe("17: a tool call streamed in fragments", () => {
+  /** What `@anthropic-ai/sdk` assembles from the bytes the lane received. */
+  async function sdkMessage(events: readonly TimelineEvent[]) {
+    await using server = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: () => new Response(receivedText(events), { headers: { "content-type": "text/event-stream" } }),
+    });
+    const client = new Anthropic({ baseURL: server.url.href, apiKey: "none", maxRetries: 0 });
+    // Awaited here: the server stops once this function returns.
+    return await client.messages
+      .stream({ model: "pretend-claude", max_tokens: 1024, messages: [{ role: "user", content: "Weather in Paris?" }] })
+      .finalMessage();
+  }
+  const toolInput = (message: Awaited<ReturnType<typeof sdkMessage>>) =>
+    message.content.flatMap((block) => (block.type === "tool_use" ? [{ name: block.name, input: block.input }] : []));
+
+  test(
+    "the lens assembles the text and get_weather's arguments as @anthropic-ai/sdk does, with no violation",
+    async () => {
+      const { events } = await traceLesson("17-tool-call-fragments");
+      const read = readLanes(events).get(1)!;
+      const message = await sdkMessage(events);
+      expect<unknown>({
+        protocol: read.protocol,
+        text: read.text,
+        tools: read.toolCalls.map((call) => ({ name: call.name, input: call.arguments })),
+        finish: read.finishReason,
+        violations: read.violations,
+      }).toEqual({
+        protocol: "anthropic",
+        text: message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join(""),
+        tools: toolInput(message),
+        finish: message.stop_reason!,
+        violations: [],
+      });
+      expect(read.toolCalls[0]!.arguments).toEqual({ city: "Paris", unit: "celsius" });
+      // Seven characters at a time: no fragment was JSON on its own.
+      expect(ofKind(events, "sse").filter((event) => event.data.includes("input_json_delta")).length).toBe(5);
+    },
+    traceTimeoutMs,
+  );
+
+  test(
+    "?mistake: the SDK silently calls the tool with {}, the lens agrees and names out-of-order at the first fragment",
+    async () => {
+      const { events } = await traceLesson("17-tool-call-fragments", { path: "/v1/messages?mistake" });
+      const read = readLanes(events).get(1)!;
+      const message = await sdkMessage(events);
+      expect(toolInput(message)).toEqual([{ name: "get_weather", input: {} }]);
+      expect<unknown>(read.toolCalls.map((call) => ({ name: call.name, input: call.arguments }))).toEqual(
+        toolInput(message),
+      );
+      const firstFragment = ofKind(events, "sse").find((event) => event.data.includes("input_json_delta"))!;
+      expect(read.violations[0]).toEqual({
+        t: firstFragment.t,
+        rule: "out-of-order",
+        message: "`content_block_delta` for block 2 before its `content_block_start`",
+      });
+    },
+    traceTimeoutMs,
+  );
+});
+
+describe("18: an MCP server, and a stream that resumes", () => {
+  /** The official MCP client against the lesson, served by a runner: the tool's text and the messages it heard. */
+  async function callWithSdk(args: { to: number; drop?: boolean }) {
+    const log = createEventLog();
+    const runner = createRunner({ onEvent: log.push, cleanupGraceMs: 3_000 });
+    await runner.start();
+    const client = new Client({ name: "lesson-18", version: "1.0.0" });
+    try {
+      const path = join(examplesDir, "18-mcp-resumption.ts");
+      await runner.load(await Bun.file(path).text(), path);
+      const heard: string[] = [];
+      client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+        heard.push(String(notification.params.data));
+      });
+      await client.connect(new StreamableHTTPClientTransport(new URL("/mcp", runner.url)));
+      const result = await client.callTool({ name: "count", arguments: args });
+      const text = (result.content as { text: string }[]).map((part) => part.text).join("");
+      const requests = ofKind(log.events, "request").map((request) => `${request.method} ${request.path}`);
+      return { text, heard, requests };
+    } finally {
+      await client.close();
+      await runner.stop();
+    }
+  }
+
+  test(
+    "the lens lists each message and the result answering tools/call, as the SDK's client receives them",
+    async () => {
+      const sdk = await callWithSdk({ to: 3 });
+      const { events } = await traceLesson("18-mcp-resumption");
+      const { body } = lessonTryArgs(await Bun.file(join(examplesDir, "18-mcp-resumption.md")).text())!;
+      const read = readLanes(events, () => ({ requestBody: body })).get(1)!;
+      expect({
+        protocol: read.protocol,
+        text: read.text,
+        rpc: read.rpc!.map((message) => `${message.type} ${message.method ?? message.answers}`),
+        complete: read.complete,
+        violations: read.violations,
+      }).toEqual({
+        protocol: "mcp",
+        text: sdk.text,
+        rpc: [...sdk.heard.map(() => "notification notifications/message"), "result tools/call"],
+        complete: true,
+        violations: [],
+      });
+      expect(sdk).toMatchObject({ text: "Counted to 3.", heard: ["counted 1", "counted 2", "counted 3"] });
+    },
+    traceTimeoutMs,
+  );
+
+  test(
+    "drop: the lane's stream ends unanswered; the SDK resumes with Last-Event-ID and hears every message once, then the result",
+    async () => {
+      const body = JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "tools/call",
+        params: { name: "count", arguments: { to: 4, drop: true } },
+      });
+      const { events } = await traceLesson("18-mcp-resumption", { body });
+      const read = readLanes(events, () => ({ requestBody: body })).get(1)!;
+      expect(read.violations.map((violation) => violation.message)).toEqual([
+        "the stream ended without answering tools/call (id 1)",
+      ]);
+      expect(read.rpc!.length).toBe(2);
+
+      const sdk = await callWithSdk({ to: 4, drop: true });
+      expect(sdk.text).toBe("Counted to 4.");
+      expect(sdk.heard).toEqual(["counted 1", "counted 2", "counted 3", "counted 4"]);
+      expect(sdk.requests.filter((request) => request === "GET /mcp").length).toBeGreaterThanOrEqual(1);
     },
     traceTimeoutMs,
   );
