@@ -26,6 +26,13 @@ export const aiSdkUiPartTypes = [
 export function createAiSdkUiLens(builder: MessageBuilder): ProtocolLens {
   let done = false;
   const open = { text: new Set<string>(), reasoning: new Set<string>() };
+  /** Parts and calls whose pieces came without a start: said once each. */
+  const orphans = new Set<string>();
+  const once = (key: string) => {
+    if (orphans.has(key)) return false;
+    orphans.add(key);
+    return true;
+  };
   return {
     frame(frame) {
       if (frame.data.trim() === "[DONE]" && !done) {
@@ -61,6 +68,7 @@ export function createAiSdkUiLens(builder: MessageBuilder): ProtocolLens {
         case "text-end":
         case "reasoning-end": {
           if (!open[channel].has(id)) {
+            if (!once(`${channel}:${id}`)) return;
             builder.violation(frame.t, "out-of-order", `\`${type}\` for part "${id}" before its \`${channel}-start\``);
             return;
           }
@@ -74,6 +82,7 @@ export function createAiSdkUiLens(builder: MessageBuilder): ProtocolLens {
           return;
         case "tool-input-delta":
           if (!builder.hasTool(callId)) {
+            if (!once(`tool:${callId}`)) return;
             builder.violation(
               frame.t,
               "unknown-tool-call",

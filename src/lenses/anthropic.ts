@@ -13,6 +13,8 @@ export function createAnthropicLens(builder: MessageBuilder): ProtocolLens {
   let done = false;
   /** Content blocks by index: their type. */
   const blocks = new Map<number, string>();
+  /** Blocks whose deltas came without a start: said once each. */
+  const orphans = new Set<number>();
   return {
     frame(frame) {
       if (done) {
@@ -80,6 +82,8 @@ export function createAnthropicLens(builder: MessageBuilder): ProtocolLens {
           const delta = objectOf(event.delta);
           const deltaType = stringOf(delta?.type) ?? "";
           if (blockType === undefined) {
+            if (orphans.has(index)) return;
+            orphans.add(index);
             builder.violation(
               frame.t,
               "out-of-order",

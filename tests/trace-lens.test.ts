@@ -1,0 +1,126 @@
+/**
+ * Lenses in the terminal: `trace` prints a violation right after the event that broke the rule and
+ * the assembled message when the lane's stream ends (`--json`: a `lens` object), `--lens RULE` reads
+ * a JSON stream of another shape, and a `message` expectation checks what the lens assembled.
+ */
+
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { parseExpectationFile } from "../src/contract/index.ts";
+import { examplesDir } from "../src/main/examples.ts";
+import { createTempDir } from "./support/temp-dir.ts";
+
+const cli = join(import.meta.dir, "..", "src", "cli", "trace-cli.ts");
+const toolLesson = join(examplesDir, "17-tool-call-fragments.ts");
+const post = ["--method", "POST", "--header", "content-type:application/json", "--body", "{}"];
+
+async function trace(...args: string[]) {
+  const child = Bun.spawn([process.execPath, cli, ...args], {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  return { stdout, stderr, code, lines: stdout.trimEnd().split("\n") };
+}
+
+/** A line's columns: time, lane, side, kind, detail. */
+const columns = (line: string) => /^\s*([\d.]+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(.*)$/.exec(line)?.slice(1);
+
+describe("trace through a lens", () => {
+  test("a violation is printed right after the event that broke the rule, once; the message follows the lane's end", async () => {
+    const { lines, code } = await trace(toolLesson, "--path", "/v1/messages?mistake", ...post);
+    expect(code).toBe(0);
+    const violation = lines.findIndex((line) => line.includes("✗ out-of-order"));
+    const [, lane, side, kind, detail] = columns(lines[violation]!)!;
+    expect({ lane, side, kind, detail }).toEqual({
+      lane: "1",
+      side: "client",
+      kind: "lens",
+      detail: "✗ out-of-order: `content_block_delta` for block 2 before its `content_block_start`",
+    });
+    // Right after the sse event it is about, at the same time.
+    const before = columns(lines[violation - 1]!)!;
+    expect({ kind: before[3], t: before[0] }).toEqual({ kind: "sse", t: columns(lines[violation]!)![0] });
+    expect(lines.filter((line) => line.includes("✗ out-of-order")).length).toBe(2); // live, and in the closing list
+    const end = lines.findIndex((line) => / client {2}lens {9}Anthropic Messages/.test(line));
+    expect(columns(lines[end - 1]!)![3]).toBe("disconnect");
+    expect(lines.slice(end + 1, end + 3).map((line) => line.trim())).toEqual([
+      'text: "Let me check the weather in Paris."',
+      "tool call get_weather({})",
+    ]);
+  }, 30_000);
+
+  test("--json ends each lane read through a lens with a lens object: its message, timing and violations", async () => {
+    const { lines } = await trace(toolLesson, "--path", "/v1/messages", ...post, "--json");
+    const objects = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lens = objects.find((object) => object.kind === "lens")!;
+    expect(lens).toMatchObject({
+      lane: 1,
+      side: "client",
+      protocol: "anthropic",
+      text: "Let me check the weather in Paris.",
+      tool: { get_weather: { city: "Paris", unit: "celsius" } },
+      finishReason: "tool_use",
+      violations: [],
+      complete: true,
+    });
+    expect(objects.indexOf(lens)).toBe(objects.findIndex((object) => object.kind === "disconnect") + 1);
+  }, 30_000);
+
+  test("--lens RULE reads a JSON stream of another shape; an unknown shape without a rule prints no lens", async () => {
+    const lesson = join(examplesDir, "13-post-llm-stream.ts");
+    const args = ["--path", "/v1/completions", "--method", "POST", "--body", '{"prompt":"hi"}'];
+    const ruled = await trace(lesson, ...args, "--lens", "$.token");
+    expect(ruled.lines.find((line) => line.includes("JSON stream (recognised by the rule $.token)"))).toBeDefined();
+    expect(ruled.stdout).toContain('text: "You asked: \\"hi\\". This answer streams one token at a time."');
+    const plain = await trace(lesson, ...args);
+    expect(plain.lines.filter((line) => columns(line)?.[3] === "lens")).toEqual([]);
+  }, 30_000);
+});
+
+describe("a message expectation", () => {
+  test("the file format names the message's fields, and refuses one that is not", () => {
+    const good = parseExpectationFile(
+      JSON.stringify({ expect: [{ message: { "tool.get_weather.city": "Paris", violations: 0 } }] }),
+    );
+    expect(good.ok).toBe(true);
+    const typo = parseExpectationFile(JSON.stringify({ expect: [{ message: { txt: { includes: "Paris" } } }] }));
+    expect(typo).toEqual({
+      ok: false,
+      problem: expect.stringContaining(
+        "expect[0].message.txt is not a field of an assembled message (its fields: protocol, text,",
+      ),
+    });
+  });
+
+  test("holds on the lesson's stream and fails on the mistake, naming what differed", async () => {
+    await using dir = await createTempDir("message-expect-");
+    const file = join(dir.dir, "message.expect.json");
+    await Bun.write(
+      file,
+      JSON.stringify({
+        trace: { method: "POST", body: "{}" },
+        expect: [
+          {
+            name: "get_weather is called for Paris, with no violation",
+            message: { protocol: "anthropic", "tool.get_weather.city": "Paris", violations: 0 },
+          },
+          { message: { firstTokenMs: { max: 5_000 }, text: { includes: "weather" } } },
+        ],
+      }),
+    );
+    const held = await trace(toolLesson, "--path", "/v1/messages", "--expect", file);
+    expect({ code: held.code, closing: held.lines.at(-1) }).toEqual({ code: 0, closing: "All 2 expectations held." });
+
+    const broken = await trace(toolLesson, "--path", "/v1/messages?mistake", "--expect", file);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain("lane 1's message (anthropic) does not match");
+    expect(broken.stdout).toContain('tool.get_weather.city: wanted "Paris", was absent');
+    expect(broken.stdout).toContain("violations: wanted 0, was 1");
+  }, 30_000);
+});
