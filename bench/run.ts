@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { measureLensCost } from "./lens-cost.ts";
 import { measureLoadLatency } from "./load-latency.ts";
 import { measureNodeHttpRelay } from "./node-http-relay.ts";
 import { figureJson, formatTable, type Crash } from "./report.ts";
@@ -52,6 +53,11 @@ const benchmarks: Benchmark[] = [
     run: measureRecordingOpen,
   },
   { name: "memory-1gib-peak-mb", figures: ["memory-1gib-peak-mb"], run: measureStreamMemory },
+  {
+    name: "lens-cost",
+    figures: ["lens-overhead-plain-ratio", "lens-overhead-llm-ratio"],
+    run: measureLensCost,
+  },
   { name: "memory-reloads-mb", figures: ["memory-reloads-mb"], run: measureReloadMemory },
 ];
 

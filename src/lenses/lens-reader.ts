@@ -133,6 +133,8 @@ export function createLensReader(options: LensOptions = {}): LensReader {
   let ended = false;
   let resumptions = 0;
   let folded = 0;
+  /** No signature in the first payloads: nothing more is read until the client opens again. */
+  let idle = false;
 
   const begin = (recognition: Recognition) => {
     const builder = createMessageBuilder();
@@ -176,7 +178,10 @@ export function createLensReader(options: LensOptions = {}): LensReader {
     }
     const recognition = recognisePayload(next, value);
     if (recognition) begin(recognition);
-    else if (looked >= recognitionFrames) pending = [];
+    else if (looked >= recognitionFrames) {
+      pending = [];
+      idle = true;
+    }
   };
 
   const reset = (t: number) => {
@@ -190,6 +195,7 @@ export function createLensReader(options: LensOptions = {}): LensReader {
     bodyCut = false;
     ended = false;
     folded = 0;
+    idle = false;
   };
 
   const endStream = (t: number) => {
@@ -214,6 +220,8 @@ export function createLensReader(options: LensOptions = {}): LensReader {
       return parsedRule && !parsedRule.ok ? parsedRule.error : undefined;
     },
     push(event) {
+      // A stream that showed no signature is left alone until its client opens again: one check an event.
+      if (idle && event.kind !== "open") return;
       if (event.side !== "client") return;
       switch (event.kind) {
         case "open":
