@@ -8,6 +8,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { parseExpectationFile } from "../src/contract/index.ts";
 import { examplesDir } from "../src/main/examples.ts";
+import { anthropic, ollama } from "./fixtures/lens-streams.ts";
 import { createTempDir } from "./support/temp-dir.ts";
 
 const cli = join(import.meta.dir, "..", "src", "cli", "trace-cli.ts");
@@ -82,6 +83,25 @@ describe("trace through a lens", () => {
     expect(plain.lines.filter((line) => columns(line)?.[3] === "lens")).toEqual([]);
   }, 30_000);
 });
+
+test("--url: another server's stream is read through its lens too (Anthropic over SSE, Ollama over NDJSON)", async () => {
+  await using server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch(request) {
+      const stream = new URL(request.url).pathname === "/api/chat" ? ollama.cut : anthropic.overloaded;
+      return new Response(stream.body, { headers: stream.headers });
+    },
+  });
+  const messages = await trace("--url", new URL("/v1/messages", server.url).href, ...post);
+  expect(messages.lines.filter((line) => columns(line)?.[3] === "lens").map((line) => columns(line)![4])).toEqual([
+    "✗ error-event: the stream sent an error: overloaded_error: Overloaded",
+    "Anthropic Messages (recognised by the event name `message_start`), model claude-sonnet-4-5",
+  ]);
+  const chat = await trace("--url", new URL("/api/chat", server.url).href, ...post);
+  expect(chat.stdout).toContain("Ollama chat (recognised by");
+  expect(chat.stdout).toContain("✗ missing-terminator: the stream ended without a line that says `done: true`");
+}, 30_000);
 
 describe("a message expectation", () => {
   test("the file format names the message's fields, and refuses one that is not", () => {
