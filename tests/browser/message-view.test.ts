@@ -6,6 +6,8 @@
 
 import { describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
+import { examplesDir, lessonTryArgs } from "../../src/main/examples.ts";
+import { createTempDir } from "../support/temp-dir.ts";
 import { join } from "node:path";
 import OpenAI from "openai";
 import type { Page } from "playwright-core";
@@ -113,5 +115,53 @@ describe("the Message tab", () => {
     expect(await page.textContent("#panel-message .message-text")).toBe(
       'You asked: "Why is the sky blue?". This answer streams one token at a time.',
     );
+  }, 60_000);
+
+  test("a recording of an MCP exchange, made by trace --record, is read through its lens with the lane's request (lesson 18)", async () => {
+    await using files = await createTempDir("message-recording-");
+    const recording = join(files.dir, "mcp.recording.jsonl");
+    const lesson = join(examplesDir, "18-mcp-resumption.ts");
+    const args = lessonTryArgs(await Bun.file(join(examplesDir, "18-mcp-resumption.md")).text())!;
+    const trace = Bun.spawn(
+      [
+        process.execPath,
+        join(import.meta.dir, "..", "..", "src", "cli", "trace-cli.ts"),
+        lesson,
+        "--path",
+        args.path!,
+        "--method",
+        "POST",
+        "--header",
+        "content-type:application/json",
+        "--body",
+        args.body!,
+        "--record",
+        recording,
+      ],
+      { stdout: "ignore", stderr: "pipe" },
+    );
+    expect(await trace.exited).toBe(0);
+
+    const page = await playground.open();
+    await page.click("#file-menu summary");
+    const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.click("#file-open-recording")]);
+    await chooser.setFiles(recording);
+    await page.waitForSelector("#recording-bar:not([hidden]):not([data-reading])");
+    await openMessageTab(page);
+    await page.waitForFunction(() => document.querySelector("#tab-message")?.textContent?.includes("MCP"));
+    expect({
+      text: await page.textContent("#panel-message .message-text"),
+      rpc: await page.$$eval("#panel-message .message-rpc li", (items) => items.map((item) => item.textContent)),
+      state: await page.textContent("#panel-message .message-state"),
+    }).toEqual({
+      text: "Counted to 3.",
+      rpc: [
+        "notification notifications/message · event answer-1/1",
+        "notification notifications/message · event answer-1/2",
+        "notification notifications/message · event answer-1/3",
+        "result answering tools/call · id 1 · event answer-1/4",
+      ],
+      state: "complete",
+    });
   }, 60_000);
 });
