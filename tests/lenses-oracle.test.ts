@@ -381,6 +381,29 @@ describe("AI SDK UI message stream, against the ai package's readUIMessageStream
   });
 });
 
+test("the AI SDK's own server, streamText with its documented mock model: the lens and readUIMessageStream agree", async () => {
+  const { default: snippet } = await import("./fixtures/wire/ai-sdk-ui-message-stream.ts");
+  const response = snippet.fetch();
+  const stream: LensStream = {
+    name: "streamText().toUIMessageStreamResponse()",
+    headers: Object.fromEntries(response.headers),
+    body: await response.text(),
+  };
+  const message = await readUiMessage(stream);
+  const reading = await lensOf(stream);
+  expect({
+    protocol: reading?.protocol,
+    text: reading?.text,
+    violations: reading?.violations,
+    complete: reading?.complete,
+  }).toEqual({
+    protocol: "ai-sdk-ui",
+    text: message.parts.flatMap((part) => (part.type === "text" ? [part.text] : [])).join(""),
+    violations: [],
+    complete: true,
+  });
+});
+
 describe("Gemini and Ollama, as their API references describe the stream", () => {
   test("Gemini: thought parts are reasoning, text parts the text, a functionCall a tool call; usage from usageMetadata", async () => {
     const reading = await lensOf(gemini.full);
