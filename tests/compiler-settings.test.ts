@@ -67,7 +67,7 @@ describe("each side compiles with its own runtime's API and no other", () => {
     ]);
   });
 
-  test("every file under src/ is checked by the settings of the side it runs on; the contract by both", () => {
+  test("every file under src/ is checked by the settings of the side it runs on; the contract and the lenses by both", () => {
     const foldersIn = (tsconfig: string) => {
       const config = ts.getParsedCommandLineOfConfigFile(join(root, tsconfig), undefined, {
         ...ts.sys,
@@ -77,13 +77,14 @@ describe("each side compiles with its own runtime's API and no other", () => {
         config?.fileNames.map((file) => /\/src\/([^/]+)\//.exec(file)?.[1]).filter((folder) => folder !== undefined),
       );
     };
-    expect([...foldersIn("src/webview/tsconfig.json")].sort()).toEqual(["contract", "expect", "webview"]);
+    expect([...foldersIn("src/webview/tsconfig.json")].sort()).toEqual(["contract", "expect", "lenses", "webview"]);
     expect([...foldersIn("tsconfig.json")].sort()).toEqual([
       "cli",
       "clients",
       "contract",
       "expect",
       "export",
+      "lenses",
       "main",
       "runner",
       "shared",
