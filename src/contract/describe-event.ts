@@ -86,6 +86,8 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
       };
     case "uncaught":
       return { detail: `${event.message}${at(event.line)}`, colour: "red" };
+    case "pitfall":
+      return { detail: `${event.pitfall}${at(event.line)}: ${event.message}`, colour: "yellow" };
     case "summary":
       return {
         detail: Object.entries(event.counts)

@@ -187,6 +187,25 @@ export const sseNoEventReasons = [
 ] as const;
 export type SseNoEventReason = (typeof sseNoEventReasons)[number];
 
+/**
+ * Streaming surprises a run can show, each recognised where it happens and told with its cure (a
+ * `pitfall` event, also a warning at the snippet's line). Never said of code that does not have
+ * the problem.
+ */
+export const pitfallKinds = [
+  /** A stream quiet for longer than its idle timeout was closed: Bun's 10 s here, a proxy's 30–100 s in production. */
+  "idle-timeout",
+  /** A `text/event-stream` response with a `Content-Encoding`: the compressor holds events back and lets them out in clumps. */
+  "compressed-event-stream",
+  /** An SSE block whose data goes on over lines without `data:` (pretty-printed JSON): the browser takes them for unknown fields. */
+  "multi-line-data",
+  /** The snippet wrote to a stream after its client had gone (`enqueue` on a closed controller). */
+  "write-after-close",
+  /** Several clients reconnected at one moment: a server that ends every stream at once, with one fixed `retry`. */
+  "reconnect-storm",
+] as const;
+export type PitfallKind = (typeof pitfallKinds)[number];
+
 /** The kinds of events flood control folds. */
 export const foldableKinds = [
   "write",
@@ -253,6 +272,17 @@ export interface UncaughtEvent extends EventAt<"runner", "uncaught"> {
 }
 
 /** The last event of a trace: how many events of each kind it saw. */
+export interface PitfallEvent extends EventAt<"runner", "pitfall"> {
+  pitfall: PitfallKind;
+  /** What happened and the cure, in a sentence or two. */
+  message: string;
+  /** The request it happened on, and the version serving it, when it is one request's. */
+  requestId?: number | undefined;
+  version?: number | undefined;
+  /** The snippet line that caused it, where there is one. */
+  line?: number | undefined;
+}
+
 export interface SummaryEvent extends EventAt<"runner", "summary"> {
   counts: Record<string, number>;
 }
@@ -495,7 +525,14 @@ export interface ReconnectEvent extends EventAt<"client", "reconnect"> {
   delayMs: number;
 }
 
-export type RunnerLaneEvent = LoadedEvent | LoadErrorEvent | RestartedEvent | LogEvent | UncaughtEvent | SummaryEvent;
+export type RunnerLaneEvent =
+  | LoadedEvent
+  | LoadErrorEvent
+  | RestartedEvent
+  | LogEvent
+  | UncaughtEvent
+  | PitfallEvent
+  | SummaryEvent;
 
 export type ServerEvent =
   | RequestEvent
@@ -533,4 +570,4 @@ export type TimelineKind = TimelineEvent["kind"];
  * Events the runner process produces itself (the host adds load results, restarts and clients); an
  * `open` only for a client from outside the playground, whose side the runner sees from its socket.
  */
-export type RunnerProducedEvent = ServerEvent | FoldedEvent | LogEvent | UncaughtEvent | OpenEvent;
+export type RunnerProducedEvent = ServerEvent | FoldedEvent | LogEvent | UncaughtEvent | PitfallEvent | OpenEvent;

@@ -23,6 +23,7 @@ export const eventFields = {
   restarted: ["cause", "reason", "version", "line"],
   log: ["level", "text", "requestId", "line"],
   uncaught: ["message", "line", "stack"],
+  pitfall: ["pitfall", "message", "requestId", "version", "line"],
   summary: ["counts"],
   request: ["requestId", "version", "method", "path", "from"],
   response: ["requestId", "version", "status", "headers", "body"],

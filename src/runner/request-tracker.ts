@@ -21,6 +21,7 @@ import type {
   WriteVia,
 } from "../contract/index.ts";
 import { snippetPosition } from "./snippet-paths.ts";
+import type { StreamPitfalls } from "./stream-pitfalls.ts";
 
 /** A timer created while serving a request. */
 export interface TrackedTimer {
@@ -92,6 +93,8 @@ export interface RequestTrackerOptions {
   idleTimeoutS?: number | undefined;
   /** Told of each request as it begins, before its handler runs. */
   onRequest?: (request: { requestId: number; lane: number; method: string; path: string; version: number }) => void;
+  /** Told of each response, write, idle timeout and write after close, to tell the surprises among them. */
+  pitfalls?: StreamPitfalls | undefined;
 }
 
 /** Distributes `Omit` over a union, so each event keeps its own fields. */
@@ -234,7 +237,7 @@ export interface RequestTracker {
 }
 
 export function createRequestTracker(options: RequestTrackerOptions): RequestTracker {
-  const { now, emit } = options;
+  const { now, emit, pitfalls } = options;
   const idleTimeoutS = options.idleTimeoutS ?? 10;
   let graceMs = options.cleanupGraceMs;
   let nextRequestId = 1;
@@ -401,6 +404,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
               },
               at,
             );
+            pitfalls?.idleTimeout(ctx, quietMs, ctx.idleTimeout.seconds);
           } else record(ctx, { kind: "abort", cause: "client-left" }, at);
           if (ctx.phase === "handling") {
             // The client left before the handler returned: the handler may still be running.
@@ -433,6 +437,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
     ): void {
       ctx.lastActivityAt = now();
       record(ctx, { kind: "response", status, headers, body }, ctx.lastActivityAt);
+      pitfalls?.response(ctx, headers);
       if (body === "stream") {
         if (ctx.phase === "handling") ctx.phase = "streaming";
       }
@@ -467,6 +472,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       if (ctx.gate.admit(t, bytes, ctx.onFold)) {
         record(ctx, { kind: "write", bytes, ...chunkPreview(chunk), via, waitedMs: at?.waitedMs, line: at?.line }, t);
       }
+      pitfalls?.write(ctx, chunk, at?.line);
     },
 
     upstreamWrite(ctx: RequestContext, chunk: unknown, via: WriteVia, at?: WriteAt): void {
@@ -564,6 +570,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
             ? "res.write() returns false and the bytes go nowhere"
             : "enqueue() throws on a cancelled stream";
       leak(ctx, "stream", line, `the stream keeps writing after the client left (${consequence})`);
+      pitfalls?.writeAfterClose(ctx, line);
     },
 
     settled(timeoutMs: number): Promise<number> {

@@ -37,6 +37,7 @@ import { createRequestTracker, requestStorage } from "./request-tracker.ts";
 import { writeNote } from "../shared/index.ts";
 import { createSnippetLoader } from "./snippet-loader.ts";
 import { installTimerTracking } from "./timer-tracking.ts";
+import { createStreamPitfalls } from "./stream-pitfalls.ts";
 import { callerLine, readableStack, snippetPosition } from "./snippet-paths.ts";
 
 const heartbeatMs = 100;
@@ -66,11 +67,23 @@ let snippetPath = "snippet.ts";
 const readable = (stack: string | undefined) => readableStack(stack, snippetPath);
 
 // Each request is noted before its handler runs: if the handler blocks the event loop, the host can still name it.
+/** Each loaded version's source, for pointing a pitfall at a line when no write names one. */
+const sources = new Map<number, string>();
 const tracker = createRequestTracker({
   now,
   emit,
   cleanupGraceMs: 3_000,
   onRequest: (request) => writeNote({ kind: "request", ...request }),
+  pitfalls: createStreamPitfalls({
+    now,
+    emit,
+    sourceLine(version, pattern) {
+      const lines = sources.get(version)?.split(/\r\n|\r|\n/) ?? [];
+      // Comments say what code does; the line that does it is the one to point at.
+      const index = lines.findIndex((line) => !/^\s*(\/\/|\/?\*)/.test(line) && pattern.test(line));
+      return index === -1 ? undefined : index + 1;
+    },
+  }),
 });
 installTimerTracking(now, tracker);
 installConsoleCapture(now, emit);
@@ -129,6 +142,9 @@ const nodeHttp = createNodeHttpBridge({ tracker, readable, server: () => server 
 const loader = createSnippetLoader({ server: () => server, topLevelTimeoutMs: 5_000, nodeHttp });
 
 function load(version: number, source: string, path: string): Promise<LoadResult> {
+  sources.set(version, source);
+  // Streams of the last versions may still be open; older sources are let go.
+  if (sources.size > 20) sources.delete(sources.keys().next().value!);
   snippetPath = path;
   return loadSnippetVersion({
     version,

@@ -132,6 +132,8 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
             `${event.message} (thrown in the ${event.handler === undefined ? event.during : `websocket ${event.handler} handler`})`,
             "runtime",
           );
+        else if (event.kind === "pitfall" && (event.version === undefined || event.version === version))
+          add(event.line, monaco.MarkerSeverity.Warning, `${event.pitfall}: ${event.message}`, "pitfall");
         else if (event.kind === "leak" && event.version === version)
           add(event.line, monaco.MarkerSeverity.Warning, `leak (${event.what}): ${event.detail}`, "leak");
       }

@@ -78,6 +78,8 @@ export function markLookOf(event: TimelineEvent): MarkLook {
       };
     case "uncaught":
       return { role: "error", label: `uncaught: ${clip(event.message)}`, size: 1 };
+    case "pitfall":
+      return { role: "log", label: event.pitfall, size: 1 };
     case "summary":
       return { role: "lifecycle", label: "summary", size: lifecycleSize };
     case "request":
