@@ -53,11 +53,11 @@ const traceTimeoutMs = 20_000;
 
 describe("the examples menu", () => {
   test(
-    "lessons are numbered 01 to 18, each with a title, a valid try line and a snippet that loads without notices",
+    "lessons are numbered 01 to 23, each with a title, a valid try line and a snippet that loads without notices",
     async () => {
       const examples = await listExamples();
       expect(examples.map((e) => e.id.slice(0, 3))).toEqual(
-        Array.from({ length: 18 }, (_, i) => `${String(i + 1).padStart(2, "0")}-`),
+        Array.from({ length: 23 }, (_, i) => `${String(i + 1).padStart(2, "0")}-`),
       );
       const runner = createRunner({ onEvent: () => {}, cleanupGraceMs: 3_000 });
       await runner.start();
@@ -963,6 +963,124 @@ describe("18: an MCP server, and a stream that resumes", () => {
       expect(sdk.text).toBe("Counted to 4.");
       expect(sdk.heard).toEqual(["counted 1", "counted 2", "counted 3", "counted 4"]);
       expect(sdk.requests.filter((request) => request === "GET /mcp").length).toBeGreaterThanOrEqual(1);
+    },
+    traceTimeoutMs,
+  );
+});
+
+describe("19: idle timeouts", () => {
+  test("/quiet is closed by the 8 s idle timeout before goal! and told as a pitfall; /heartbeat's comments keep it to the end", async () => {
+    const [quiet, kept] = await Promise.all([
+      traceLesson("19-idle-timeout"),
+      traceLesson("19-idle-timeout", { path: "/heartbeat" }),
+    ]);
+    const abort = only(quiet.events, "abort");
+    expect({ cause: abort.cause, limit: abort.idleTimeout?.seconds }).toEqual({ cause: "idle-timeout", limit: 8 });
+    expect(ofKind(quiet.events, "sse").map((e) => e.data)).toEqual(["waiting for the next score"]);
+    expect(only(quiet.events, "disconnect").by).toBe("error");
+    expect(ofKind(quiet.events, "pitfall").map((e) => e.pitfall)).toEqual(["idle-timeout"]);
+
+    expect(ofKind(kept.events, "sse").map((e) => e.data)).toEqual(["waiting for the next score", "goal!"]);
+    expect(ofKind(kept.events, "sse-comment").length).toBe(6);
+    expect(only(kept.events, "disconnect").by).toBe("server");
+    expect(ofKind(kept.events, "pitfall")).toEqual([]);
+  }, 30_000);
+});
+
+describe("20: compression and buffering proxies", () => {
+  /** How long after its write each event reached the client, in ms. */
+  const lateness = (events: readonly TimelineEvent[]) => {
+    const received = ofKind(events, "sse").map((e) => e.t);
+    const written = ofKind(events, "write")
+      .filter((w) => w.text.startsWith("data: update"))
+      .map((w) => w.t);
+    return received.map((t, i) => t - written[i]!);
+  };
+
+  test(
+    "/gzip and /proxied deliver the five events together at the end; /plain each right after its write; only gzip is a pitfall",
+    async () => {
+      const [gzip, proxied, plain] = await Promise.all([
+        traceLesson("20-compression-buffering"),
+        traceLesson("20-compression-buffering", { path: "/proxied" }),
+        traceLesson("20-compression-buffering", { path: "/plain" }),
+      ]);
+      for (const clumped of [gzip, proxied]) {
+        const sse = ofKind(clumped.events, "sse");
+        expect(sse.map((e) => e.data)).toEqual(["update 1", "update 2", "update 3", "update 4", "update 5"]);
+        // All five within a few ms of each other, the first over a second after it was written.
+        expect(sse.at(-1)!.t - sse[0]!.t).toBeLessThan(50);
+        expect(lateness(clumped.events)[0]).toBeGreaterThan(1_000);
+      }
+      expect(Math.max(...lateness(plain.events))).toBeLessThan(100);
+      expect(ofKind(gzip.events, "pitfall").map(({ pitfall, line }) => ({ pitfall, line }))).toEqual([
+        { pitfall: "compressed-event-stream", line: 43 },
+      ]);
+      expect([...ofKind(proxied.events, "pitfall"), ...ofKind(plain.events, "pitfall")]).toEqual([]);
+    },
+    traceTimeoutMs,
+  );
+});
+
+describe("21: multi-line data", () => {
+  test(
+    "/pretty: the event's data is only '{', the other lines are unknown fields, a pitfall at the writing line; /fixed: the whole JSON",
+    async () => {
+      const pretty = await traceLesson("21-multi-line-data");
+      expect(ofKind(pretty.events, "sse").map((e) => e.data)).toEqual(["{"]);
+      expect(ofKind(pretty.events, "sse-invalid").map((e) => e.type)).toEqual(Array(5).fill("unknown-field"));
+      expect(ofKind(pretty.events, "pitfall").map(({ pitfall, line }) => ({ pitfall, line }))).toEqual([
+        { pitfall: "multi-line-data", line: 10 },
+      ]);
+      const fixed = await traceLesson("21-multi-line-data", { path: "/fixed" });
+      expect(ofKind(fixed.events, "sse").map((e) => JSON.parse(e.data))).toEqual([
+        { match: "Lyon – Nantes", home: 2, away: 1, minute: 67 },
+      ]);
+      expect([...ofKind(fixed.events, "sse-invalid"), ...ofKind(fixed.events, "pitfall")]).toEqual([]);
+    },
+    traceTimeoutMs,
+  );
+});
+
+describe("22: writing after the client left", () => {
+  test(
+    "/leaky: after the client leaves, the stream is written, the interval leaks and the pitfall is told; /fixed: cleanup and nothing after",
+    async () => {
+      const leaky = await traceLesson("22-write-after-close");
+      // (The enqueue's own uncaught TypeError comes on the same tick, often after a trace has ended.)
+      expect(ofKind(leaky.events, "leak").map((e) => e.what)).toEqual(expect.arrayContaining(["stream", "interval"]));
+      expect(ofKind(leaky.events, "pitfall").map(({ pitfall, line }) => ({ pitfall, line }))).toEqual([
+        { pitfall: "write-after-close", line: 8 },
+      ]);
+      const fixed = await traceLesson("22-write-after-close", { path: "/fixed" });
+      expect(only(fixed.events, "cleanup").via).toBe("stream-cancel");
+      expect([
+        ...ofKind(fixed.events, "uncaught"),
+        ...ofKind(fixed.events, "leak"),
+        ...ofKind(fixed.events, "pitfall"),
+      ]).toEqual([]);
+    },
+    traceTimeoutMs,
+  );
+});
+
+describe("23: reconnect storms", () => {
+  test(
+    "/herd: five lanes back within a few ms after the same retry, told as a storm at the retry line; /jittered spreads them, no storm",
+    async () => {
+      const herd = await traceLesson("23-reconnect-storm");
+      const back = ofKind(herd.events, "reconnect");
+      expect(back.length).toBe(5);
+      expect(Math.max(...back.map((e) => e.t)) - Math.min(...back.map((e) => e.t))).toBeLessThan(50);
+      expect(ofKind(herd.events, "pitfall").map(({ pitfall, line }) => ({ pitfall, line }))).toEqual([
+        { pitfall: "reconnect-storm", line: 14 },
+      ]);
+
+      const spread = await traceLesson("23-reconnect-storm", { path: "/jittered", durationMs: 3_600 });
+      const times = ofKind(spread.events, "reconnect").map((e) => e.t);
+      expect(times.length).toBeGreaterThanOrEqual(3);
+      expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(200);
+      expect(ofKind(spread.events, "pitfall")).toEqual([]);
     },
     traceTimeoutMs,
   );

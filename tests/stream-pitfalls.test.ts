@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { PitfallEvent, TimelineEvent } from "../src/contract/index.ts";
 import { createStreamPitfalls } from "../src/runner/stream-pitfalls.ts";
 import { traceSnippet } from "../src/supervisor/trace.ts";
+import { createReconnectStorms } from "../src/supervisor/reconnect-storms.ts";
 
 const fixtures = join(import.meta.dir, "fixtures", "snippets", "pitfalls");
 
@@ -129,4 +130,77 @@ describe("each mistake in a snippet, and the same snippet without it", () => {
     expect(quiet).toEqual([{ pitfall: "idle-timeout", line: 16 }]);
     expect(kept).toEqual([]);
   }, 30_000);
+});
+
+describe("reconnect storms, across lanes", () => {
+  const reconnect = (t: number, lane: number, delayMs: number): TimelineEvent => ({
+    t,
+    lane,
+    side: "client",
+    kind: "reconnect",
+    delayMs,
+  });
+
+  test("three or more lanes back within one moment after the same delay: one storm, counting the whole herd", () => {
+    const events: TimelineEvent[] = [];
+    const timers: (() => void)[] = [];
+    const storms = createReconnectStorms({
+      emit: (event) => events.push(event),
+      sourceOf: () => "const a = 1;\n// retry: not this one\nyield `retry: 1000\\n`;",
+      setTimer: (run) => timers.push(run),
+    });
+    storms.take({
+      t: 1,
+      lane: 1,
+      side: "server",
+      kind: "write",
+      requestId: 1,
+      version: 1,
+      bytes: 12,
+      text: "retry: 1000\n",
+      via: "yield",
+    });
+    for (const [t, lane] of [
+      [1000, 1],
+      [1001, 2],
+      [1002, 3],
+      [1003, 4],
+      [1040, 5],
+    ] as const)
+      storms.take(reconnect(t, lane, 1000));
+    // Later reconnects after the same delay belong to no new storm: one is told.
+    for (const [t, lane] of [
+      [3000, 1],
+      [3001, 2],
+      [3002, 3],
+    ] as const)
+      storms.take(reconnect(t, lane, 1000));
+    for (const run of timers) run();
+    const told = events.filter((event) => event.kind === "pitfall");
+    expect(told).toEqual([expect.objectContaining({ pitfall: "reconnect-storm", line: 3, t: 1040, version: 1 })]);
+    expect((told[0] as PitfallEvent).message).toStartWith(
+      "5 clients reconnected within 40.0 ms of each other, each after the same 1000 ms",
+    );
+  });
+
+  test("clients back after delays of their own, or too few, or too far apart, are no storm", () => {
+    const events: TimelineEvent[] = [];
+    const storms = createReconnectStorms({ emit: (event) => events.push(event), setTimer: (run) => run() });
+    for (const [t, lane, delay] of [
+      [1000, 1, 1200],
+      [1001, 2, 2500],
+      [1002, 3, 1800],
+      [1003, 4, 2900],
+    ] as const)
+      storms.take(reconnect(t, lane, delay));
+    storms.take(reconnect(5000, 1, 1000));
+    storms.take(reconnect(5001, 2, 1000));
+    for (const [t, lane] of [
+      [9000, 1],
+      [9100, 2],
+      [9200, 3],
+    ] as const)
+      storms.take(reconnect(t, lane, 1000));
+    expect(events.filter((event) => event.kind === "pitfall")).toEqual([]);
+  });
 });

@@ -24,7 +24,7 @@ import {
 import { evaluateExpectations, formatReport } from "../expect/index.ts";
 import { namedPort } from "../export/index.ts";
 import { watchFile } from "../shared/index.ts";
-import { createEndStory, createRunner } from "../supervisor/index.ts";
+import { createEndStory, createReconnectStorms, createRunner } from "../supervisor/index.ts";
 import { formatEvent, wantsColour } from "./format-timeline.ts";
 import { createLiveTimeline } from "./live-timeline.ts";
 import { createTerminalOutput, writeAll } from "./terminal-output.ts";
@@ -132,7 +132,7 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
   const kept: TimelineEvent[] | undefined = expectations !== undefined || recordPath !== undefined ? [] : undefined;
   /** What the closing summary counts, kept without the events themselves. */
   const summary: SummaryEvent = { t: 0, lane: 0, side: "runner", kind: "summary", counts: {} };
-  const story = createEndStory({
+  const storms = createReconnectStorms({
     emit: (event) => {
       const rebased = rebaseEvent(event, began);
       kept?.push(rebased);
@@ -140,7 +140,9 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
       summary.t = Math.max(summary.t, rebased.t);
       live.push(rebased);
     },
+    sourceOf: (version) => versions.find((loaded) => loaded.version === version)?.source,
   });
+  const story = createEndStory({ emit: storms.take });
   let lastLane = 0;
   const runner = createRunner({
     port,

@@ -198,6 +198,9 @@ export {
   type SaveCopyRequest,
   type WsCloseRequest,
   type WsSendRequest,
+  lessonGroupOf,
+  type LessonGroup,
+  lessonGroups,
 } from "./page-messages.ts";
 export {
   type LaneRequest,

@@ -259,6 +259,19 @@ export interface HostPushes {
 }
 
 /** One example (a lesson) as the host serves it at `/examples/index.json`. */
+/** The parts of the course, each beginning at a lesson number: the Examples menu groups lessons by them. */
+export const lessonGroups = [
+  { from: 1, title: "How streams work" },
+  { from: 16, title: "LLM and agent streams" },
+  { from: 19, title: "Surprises in production" },
+] as const;
+export type LessonGroup = (typeof lessonGroups)[number]["title"];
+
+/** The group of the lesson numbered `number`. */
+export function lessonGroupOf(number: number): LessonGroup {
+  return lessonGroups.findLast((group) => number >= group.from)?.title ?? lessonGroups[0].title;
+}
+
 export interface ExampleInfo {
   /** The file name without extension, e.g. `03-sse-generator`. */
   id: string;

@@ -27,7 +27,7 @@ import {
   type TimelineEvent,
   type WorkspaceState,
 } from "../contract/index.ts";
-import { createEndStory, createRunner, type RunnerOptions } from "../supervisor/index.ts";
+import { createEndStory, createReconnectStorms, createRunner, type RunnerOptions } from "../supervisor/index.ts";
 import { type FileChange, type FileDialogs, openWorkspaceFiles, type WorkspaceFiles } from "./files/index.ts";
 import { type BrowserLaneAccess, createLaneRegistry } from "./lane-registry.ts";
 import { pageRequestHandlers } from "./page-requests.ts";
@@ -178,7 +178,12 @@ export function createSession(options: SessionOptions = {}): Session {
   }
 
   // A client's reset waits a moment for the server side's cause (an idle timeout, a lost runner).
-  const story = createEndStory({ emit: keep });
+  // Clients that all come back at one moment are told as a storm, once every end has its story.
+  const storms = createReconnectStorms({
+    emit: keep,
+    sourceOf: (version) => ledger.sources([version]).versions[0]?.source,
+  });
+  const story = createEndStory({ emit: storms.take });
 
   function record(event: TimelineEvent): void {
     story.take(event);

@@ -17,6 +17,7 @@ import {
   type TimelineEvent,
   rebaseTimeline,
 } from "../contract/index.ts";
+import { createReconnectStorms } from "./reconnect-storms.ts";
 import { createEndStory } from "./end-story.ts";
 import { createRunner } from "./supervisor.ts";
 import { endOfTrace, runTraceClients, type TraceClientOptions } from "./lanes.ts";
@@ -68,12 +69,15 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
   const began = options.began ?? performance.now();
   const events: TimelineEvent[] = [];
   // A client's reset waits a moment for the server side's cause (an idle timeout, a lost runner).
-  const story = createEndStory({
+  // Clients that all come back at one moment are told as a storm, once every end has its story.
+  const storms = createReconnectStorms({
     emit: (event) => {
       events.push(event);
       options.onEvent?.(event);
     },
+    sourceOf: () => source,
   });
+  const story = createEndStory({ emit: storms.take });
   const record = story.take;
 
   const durationMs = options.durationMs ?? defaultDurationMs(options.client ?? "stream");

@@ -5,7 +5,7 @@
  */
 
 import type { HostConnection } from "./host-connection.ts";
-import { type HostStatus, errorMessage } from "../contract/index.ts";
+import { type HostStatus, errorMessage, lessonGroupOf } from "../contract/index.ts";
 import { byId, element } from "./dom.ts";
 import { loadExamples, type Example } from "./examples-menu.ts";
 import type { StatusLine } from "./status-line.ts";
@@ -80,8 +80,19 @@ export function createToolbar(options: ToolbarOptions): Toolbar {
       select.title = `examples unavailable: ${errorMessage(error)}`;
       return;
     }
-    for (const example of examples)
-      select.append(element("option", { value: example.id }, lessonLabel(example, false)));
+    // Grouped as the course is: how streams work, LLM and agent streams, surprises in production.
+    const groups = new Map<string, HTMLOptGroupElement>();
+    for (const example of examples) {
+      const number = Number(/^(\d+)-/.exec(example.id)?.[1] ?? 0);
+      const title = lessonGroupOf(number);
+      let group = groups.get(title);
+      if (!group) {
+        group = element("optgroup", { label: title });
+        groups.set(title, group);
+        select.append(group);
+      }
+      group.append(element("option", { value: example.id }, lessonLabel(example, false)));
+    }
     select.addEventListener("change", () => {
       const example = examples.find((e) => e.id === select.value);
       select.value = "";

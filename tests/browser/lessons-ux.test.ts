@@ -53,4 +53,34 @@ describe("lessons", () => {
     await page.waitForSelector("#lesson[hidden]", { state: "attached" });
     expect((await lessons(page)).filter((label) => label!.endsWith(" (open)"))).toEqual([]);
   }, 60_000);
+
+  test("the menu groups the course; a surprise's pitfall is marked at its line in the editor and listed in the table", async () => {
+    const page = await playground.open();
+    const groups = await page.$$eval("#examples optgroup", (found) =>
+      (found as HTMLOptGroupElement[]).map((group) => ({
+        label: group.label,
+        first: group.querySelector("option")?.textContent,
+      })),
+    );
+    expect(groups.map((group) => group.label)).toEqual([
+      "How streams work",
+      "LLM and agent streams",
+      "Surprises in production",
+    ]);
+    expect(groups.map((group) => Number(/^(\d+)\./.exec(group.first ?? "")?.[1]))).toEqual([1, 16, 19]);
+
+    await page.selectOption("#examples", "21-multi-line-data");
+    await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
+    await page.click("#connect");
+    await waitForRow(page, /^1 runner pitfall multi-line-data \(line 10\)/);
+    const marker = await page.waitForFunction(() =>
+      window.monaco!.editor.getModelMarkers({}).find((found) => found.message.startsWith("multi-line-data:")),
+    );
+    expect(
+      await marker.evaluate((found) => found && { line: found.startLineNumber, severity: found.severity }),
+    ).toEqual({
+      line: 10,
+      severity: 4, // a warning
+    });
+  }, 60_000);
 });

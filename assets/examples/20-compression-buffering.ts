@@ -1,0 +1,50 @@
+// Three ways to send the same five events, 300 ms apart: /plain as they are, /gzip through a
+// compressor, and /proxied through a relay that buffers, as many proxies do.
+
+const encoder = new TextEncoder();
+
+function events(): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    async start(controller) {
+      for (let i = 1; i <= 5; i++) {
+        controller.enqueue(encoder.encode(`data: update ${i}\n\n`));
+        await Bun.sleep(300);
+      }
+      controller.close();
+    },
+  });
+}
+
+/** A relay that passes bytes on in blocks of 4 KiB, or at the end: what a buffering proxy does. */
+function buffering(source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  let held: Uint8Array[] = [];
+  let size = 0;
+  const flush = (controller: TransformStreamDefaultController<Uint8Array>) => {
+    if (size > 0) controller.enqueue(Buffer.concat(held));
+    held = [];
+    size = 0;
+  };
+  return source.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        held.push(chunk);
+        size += chunk.byteLength;
+        if (size >= 4096) flush(controller);
+      },
+      flush,
+    }),
+  );
+}
+
+export default function (req: Request) {
+  const path = new URL(req.url).pathname;
+  if (path === "/gzip")
+    return new Response(events().pipeThrough(new CompressionStream("gzip")), {
+      headers: { "content-type": "text/event-stream", "content-encoding": "gzip" },
+    });
+  if (path === "/proxied") return new Response(buffering(events()), { headers: { "content-type": "text/event-stream" } });
+  // The fix: no compression on the event stream, and no-transform so proxies leave it alone too.
+  return new Response(events(), {
+    headers: { "content-type": "text/event-stream", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
+  });
+}
