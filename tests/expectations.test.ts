@@ -120,7 +120,7 @@ describe("expectation files", () => {
       "it is not JSON: JSON Parse error: Expected '}'",
       "expect must list at least one expectation",
       "expect[0] must check one thing, not happens and never: make them separate expectations",
-      "expect[0] says nothing to check: give one of happens, never, inOrder, sameOnEveryLane, endsOnItsVersion, steady",
+      "expect[0] says nothing to check: give one of happens, never, inOrder, sameOnEveryLane, endsOnItsVersion, steady, message",
       expect.stringContaining(
         'expect[0].happens.kind "sses" is not a kind of event; the kinds are loaded, load-error,',
       ),

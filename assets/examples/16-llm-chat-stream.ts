@@ -32,8 +32,10 @@ export default {
         }
         const question = body.messages.at(-1)?.content ?? "";
         const model = body.model ?? "pretend-1";
-        const id = `chatcmpl-${crypto.randomUUID()}`;
-        const created = Math.floor(Date.now() / 1000);
+        // A real server makes a fresh id and time for each reply; the pretend model keeps them fixed,
+        // so every run of this lesson sends the same bytes.
+        const id = "chatcmpl-pretend";
+        const created = 1_767_225_600;
         const chunk = (delta: object, finish_reason: string | null = null) =>
           `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason }] })}\n\n`;
 

@@ -1,4 +1,4 @@
-// Three ways to send the same five events, 300 ms apart: /plain as they are, /gzip through a
+// Three ways to send the same five events, 250 ms apart: /plain as they are, /gzip through a
 // compressor, and /proxied through a relay that buffers, as many proxies do.
 
 const encoder = new TextEncoder();
@@ -8,7 +8,7 @@ function events(): ReadableStream<Uint8Array> {
     async start(controller) {
       for (let i = 1; i <= 5; i++) {
         controller.enqueue(encoder.encode(`data: update ${i}\n\n`));
-        await Bun.sleep(300);
+        await Bun.sleep(250);
       }
       controller.close();
     },
