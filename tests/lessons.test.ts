@@ -53,11 +53,11 @@ const traceTimeoutMs = 20_000;
 
 describe("the examples menu", () => {
   test(
-    "lessons are numbered 01 to 23, each with a title, a valid try line and a snippet that loads without notices",
+    "lessons are numbered 01 to 24, each with a title, a valid try line and a snippet that loads without notices",
     async () => {
       const examples = await listExamples();
       expect(examples.map((e) => e.id.slice(0, 3))).toEqual(
-        Array.from({ length: 23 }, (_, i) => `${String(i + 1).padStart(2, "0")}-`),
+        Array.from({ length: 24 }, (_, i) => `${String(i + 1).padStart(2, "0")}-`),
       );
       const runner = createRunner({ onEvent: () => {}, cleanupGraceMs: 3_000 });
       await runner.start();
@@ -1081,6 +1081,20 @@ describe("23: reconnect storms", () => {
       expect(times.length).toBeGreaterThanOrEqual(3);
       expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(200);
       expect(ofKind(spread.events, "pitfall")).toEqual([]);
+    },
+    traceTimeoutMs,
+  );
+});
+
+describe("24: six connections per origin", () => {
+  test(
+    "the host's own EventSources have no such limit: all seven lanes open at once and tick (the browser's wait is tests/browser/six-connections.test.ts)",
+    async () => {
+      const { events } = await traceLesson("24-six-connections");
+      const opens = ofKind(events, "open").filter((open) => open.attempt === 1);
+      expect(opens.length).toBe(7);
+      expect(Math.max(...opens.map((e) => e.t)) - Math.min(...opens.map((e) => e.t))).toBeLessThan(500);
+      for (let lane = 1; lane <= 7; lane++) expect(ofKind(events, "sse", lane).length).toBeGreaterThanOrEqual(7);
     },
     traceTimeoutMs,
   );

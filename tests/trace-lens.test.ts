@@ -6,7 +6,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { parseExpectationFile } from "../src/contract/index.ts";
+import { parseExpectationFile, parseRecording } from "../src/contract/index.ts";
 import { examplesDir } from "../src/main/examples.ts";
 import { anthropic, ollama } from "./fixtures/lens-streams.ts";
 import { createTempDir } from "./support/temp-dir.ts";
@@ -71,6 +71,9 @@ describe("trace through a lens", () => {
       complete: true,
     });
     expect(objects.indexOf(lens)).toBe(objects.findIndex((object) => object.kind === "disconnect") + 1);
+    // The output still opens as a recording: the lens line is made again from the events, not read as one.
+    const opened = parseRecording(lines.join("\n"));
+    expect(opened.ok && opened.recording.events.length).toBe(objects.length - 2); // without the lens and the summary
   }, 30_000);
 
   test("--lens RULE reads a JSON stream of another shape; an unknown shape without a rule prints no lens", async () => {

@@ -5,7 +5,7 @@
  * object per lane instead, after its last event.
  */
 
-import { escapeForTerminal, type TimelineEvent } from "../contract/index.ts";
+import { derivedLensKind, escapeForTerminal, type TimelineEvent } from "../contract/index.ts";
 import {
   createLensReader,
   describeReading,
@@ -71,7 +71,7 @@ export function createLaneLenses(options: LaneLensesOptions): LaneLenses {
               t: event.t,
               lane: event.lane,
               side: "client",
-              kind: "lens",
+              kind: derivedLensKind,
               ...lensSummary(reading),
               violations: reading.violations,
               toolCalls: reading.toolCalls,

@@ -222,6 +222,7 @@ export {
   recordingSourcesCheck,
   type RecordingView,
   type VersionSource,
+  derivedLensKind,
 } from "./recording-file.ts";
 export {
   type LoadRequest,

@@ -149,6 +149,9 @@ export interface RecordingReader {
   end(): RecordingRead;
 }
 
+/** The `kind` of the lines `trace --json` prints for a lane's lens, beside its events. */
+export const derivedLensKind = "lens";
+
 export function createRecordingReader(): RecordingReader {
   let pending = "";
   let lineNumber = 0;
@@ -170,6 +173,12 @@ export function createRecordingReader(): RecordingReader {
       return `line ${lineNumber} is not JSON (${errorMessage(error)}): a recording has one JSON object per line`;
     }
     const isHeader = !seenContent && isFields(value) && Object.hasOwn(value, "format");
+    // `trace --json` ends a lane read through a protocol lens with a `lens` line: what the lens made
+    // of the lane's events, made again from them wherever they are shown, so it is not an event.
+    if (!isHeader && isFields(value) && value.kind === derivedLensKind) {
+      seenContent = true;
+      return undefined;
+    }
     try {
       if (isHeader) found.header = recordingHeaderCheck(value);
       else {
