@@ -3,7 +3,8 @@
 
 const encoder = new TextEncoder();
 
-function events(): ReadableStream<Uint8Array> {
+/** The five events, as bytes. */
+function events(): ReadableStream {
   return new ReadableStream({
     async start(controller) {
       for (let i = 1; i <= 5; i++) {
@@ -15,23 +16,22 @@ function events(): ReadableStream<Uint8Array> {
   });
 }
 
-/** A relay that passes bytes on in blocks of 4 KiB, or at the end: what a buffering proxy does. */
-function buffering(source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  let held: Uint8Array[] = [];
-  let size = 0;
-  const flush = (controller: TransformStreamDefaultController<Uint8Array>) => {
-    if (size > 0) controller.enqueue(Buffer.concat(held));
-    held = [];
-    size = 0;
-  };
+/** A relay that passes text on in blocks of 4 KiB, or at the end: what a buffering proxy does. */
+function buffering(source: ReadableStream<Uint8Array>): ReadableStream<string> {
+  const decoder = new TextDecoder();
+  let held = "";
   return source.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
+    new TransformStream<Uint8Array, string>({
       transform(chunk, controller) {
-        held.push(chunk);
-        size += chunk.byteLength;
-        if (size >= 4096) flush(controller);
+        held += decoder.decode(chunk, { stream: true });
+        if (held.length >= 4096) {
+          controller.enqueue(held);
+          held = "";
+        }
       },
-      flush,
+      flush(controller) {
+        if (held !== "") controller.enqueue(held);
+      },
     }),
   );
 }

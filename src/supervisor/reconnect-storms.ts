@@ -47,11 +47,14 @@ export function createReconnectStorms(options: ReconnectStormsOptions): Reconnec
   const told = new Set<number>();
   const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
 
-  /** Tells the storm that began at `first`: every reconnect after the same delay within the window. */
-  function tell(first: number, delayMs: number): void {
-    const herd = recent.filter(
-      (reconnect) => reconnect.delayMs === delayMs && reconnect.t >= first && reconnect.t - first <= windowMs,
-    );
+  /** A storm being counted: the reconnects of its moment, joined by the rest of the herd as it comes. */
+  let counting: { first: number; delayMs: number; herd: { t: number; lane: number; delayMs: number }[] } | undefined;
+
+  /** Tells the storm being counted. */
+  function tell(): void {
+    if (!counting) return;
+    const { first, delayMs, herd } = counting;
+    counting = undefined;
     const lanes = new Set(herd.map((reconnect) => reconnect.lane));
     const last = Math.max(...herd.map((reconnect) => reconnect.t));
     const line = lastVersion === undefined ? undefined : retryLines.get(lastVersion);
@@ -78,15 +81,19 @@ export function createReconnectStorms(options: ReconnectStormsOptions): Reconnec
       }
       if (event.kind !== "reconnect") return;
       const delayMs = Math.round(event.delayMs);
-      // Kept a while longer than one moment, so a herd told a moment later is still all here.
-      recent = recent.filter((earlier) => event.t - earlier.t <= 4 * windowMs);
-      recent.push({ t: event.t, lane: event.lane, delayMs });
-      const herd = recent.filter((earlier) => earlier.delayMs === delayMs && event.t - earlier.t <= windowMs);
-      if (new Set(herd.map((earlier) => earlier.lane)).size < minLanes || told.has(delayMs)) return;
+      const reconnect = { t: event.t, lane: event.lane, delayMs };
+      if (counting?.delayMs === delayMs && event.t - counting.first <= windowMs) {
+        counting.herd.push(reconnect);
+        return;
+      }
+      recent = recent.filter((earlier) => event.t - earlier.t <= windowMs);
+      recent.push(reconnect);
+      const herd = recent.filter((earlier) => earlier.delayMs === delayMs);
+      if (new Set(herd.map((earlier) => earlier.lane)).size < minLanes || told.has(delayMs) || counting) return;
       told.add(delayMs);
-      // The rest of the herd is on its way: it is counted once the moment has passed.
-      const first = herd[0]!.t;
-      setTimer(() => tell(first, delayMs), windowMs);
+      // The rest of the herd is on its way: it is counted until the moment has passed.
+      counting = { first: herd[0]!.t, delayMs, herd };
+      setTimer(tell, windowMs);
     },
   };
 }
