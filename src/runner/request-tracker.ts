@@ -302,15 +302,23 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
 
   /**
    * After the client left, a pending timeout may be the sleep of a loop that does not notice (it
-   * creates the next one when it fires). Settling waits for the ones pending now, once, within the
-   * grace period, so such a loop shows itself before the request counts as settled.
+   * creates the next one when it fires), and a live interval may write to the closed stream on its
+   * next tick. Settling waits for the timeouts pending now and each interval's next tick, once,
+   * within the grace period, so such code shows itself before the request counts as settled.
    */
   function waitForTimeouts(ctx: RequestContext): boolean {
     if (ctx.timeoutWait === "waiting") return true;
     if (ctx.abortedAt === undefined || ctx.timeoutWait === "waited") return false;
+    const at = now();
+    // (A WebSocket's intervals are its own business after it closed: they are reported as they are.)
     const due = [...ctx.timers]
-      .filter((timer) => timer.kind === "timeout")
-      .map((timer) => timer.createdAt + timer.delayMs);
+      .filter((timer) => timer.kind === "timeout" || !ctx.websocket)
+      .map((timer) =>
+        timer.kind === "timeout"
+          ? timer.createdAt + timer.delayMs
+          : timer.createdAt +
+            Math.max(1, Math.ceil((at - timer.createdAt) / Math.max(1, timer.delayMs))) * timer.delayMs,
+      );
     if (due.length === 0) return false;
     ctx.timeoutWait = "waiting";
     const waitMs = Math.min(Math.max(...due) - now(), graceMs);
