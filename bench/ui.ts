@@ -21,7 +21,15 @@ import type { StartupMark } from "../src/webview/startup-marks.ts";
 import type { Figure } from "./types.ts";
 
 const root = join(import.meta.dir, "..");
-const readyRuns = 5;
+/**
+ * `STREAM_PLAYGROUND_BENCH_QUICK=1`: one pass over everything, briefly, for checking what the
+ * benchmark does (a test runs it so), not what it measures.
+ */
+const quick = process.env.STREAM_PLAYGROUND_BENCH_QUICK === "1";
+const readyRuns = quick ? 1 : 5;
+/** How long each frame measurement runs, and how many events the long recording has. */
+const frameMs = { rest: quick ? 500 : 2_000, flood: quick ? 1_000 : 5_000, pan: quick ? 500 : 3_000 };
+const recordingEvents = quick ? 50_000 : 1_000_000;
 
 /** Spawns a server process and resolves with the URL it prints on a line matching `pattern`, and when it printed it. */
 async function spawnServer(
@@ -176,7 +184,7 @@ async function panAndZoom(page: Page): Promise<number[]> {
   const box = (await page.locator(".timeline canvas").boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.click("#timeline-fit");
-  return frameIntervals(page, 3_000, async () => {
+  return frameIntervals(page, frameMs.pan, async () => {
     for (let i = 0; i < 60; i++) {
       await page.mouse.wheel(0, i % 20 < 10 ? -120 : 120);
       await page.mouse.wheel(120, 0);
@@ -192,11 +200,11 @@ async function measureFrames(browser: Browser): Promise<Figure[]> {
   const folder = mkdtempSync(join(tmpdir(), "stream-playground-bench-recording-"));
   try {
     const recording = join(folder, "ticker-1m.jsonl");
-    const written = await writeTickerRecording(recording, { events: 1_000_000 });
+    const written = await writeTickerRecording(recording, { events: recordingEvents });
     await page.goto(web.url);
     await page.waitForSelector("body[data-editor-ready]");
     await page.waitForFunction(() => /v\d+ live/.test(document.getElementById("status")?.textContent ?? ""));
-    const rest = await frameIntervals(page, 2_000);
+    const rest = await frameIntervals(page, frameMs.rest);
     const restP95 = percentile(rest, 95);
     const anchor = { label: "same page at rest, p95", value: restP95, unit: "ms" };
 
@@ -204,7 +212,7 @@ async function measureFrames(browser: Browser): Promise<Figure[]> {
     await page.click("#run");
     await page.waitForFunction(() => /v2 live/.test(document.getElementById("status")?.textContent ?? ""));
     await page.fill("#client-count", "10");
-    const flood = await frameIntervals(page, 5_000, () => page.click("#connect"));
+    const flood = await frameIntervals(page, frameMs.flood, () => page.click("#connect"));
 
     const opening = performance.now();
     await page.setInputFiles("#recording-file-input", recording);
@@ -226,7 +234,7 @@ async function measureFrames(browser: Browser): Promise<Figure[]> {
         unit: "ms",
         goal: { op: "<=", limit: 33 },
         anchor,
-        note: `${flood.length} frames over 5 s while 10 clients streamed; aim 16 ms`,
+        note: `${flood.length} frames over ${frameMs.flood / 1000} s while 10 clients streamed; aim 16 ms`,
       }),
       createFigure({
         name: "ui-frame-p95-1m",
@@ -234,7 +242,7 @@ async function measureFrames(browser: Browser): Promise<Figure[]> {
         unit: "ms",
         goal: { op: "<=", limit: 1.05, of: "anchor-times" },
         anchor,
-        note: `${shown.toLocaleString("en")} events in the timeline and table (a recording of 10 SSE clients, opened in ${(openMs / 1000).toFixed(1)} s; JS heap ${heapMb.toFixed(0)} MB); ${million.length} frames of wheel zoom and pan over 3 s; a frame can be no shorter than the display's period, which the page at rest shows`,
+        note: `${shown.toLocaleString("en")} events in the timeline and table (a recording of 10 SSE clients, opened in ${(openMs / 1000).toFixed(1)} s; JS heap ${heapMb.toFixed(0)} MB); ${million.length} frames of wheel zoom and pan over ${frameMs.pan / 1000} s; a frame can be no shorter than the display's period, which the page at rest shows`,
       }),
     ];
   } finally {

@@ -1068,7 +1068,11 @@ describe("23: reconnect storms", () => {
   test(
     "/herd: five lanes back within a few ms after the same retry, told as a storm at the retry line; /jittered spreads them, no storm",
     async () => {
-      const herd = await traceLesson("23-reconnect-storm");
+      // Long enough for every client's own retry (up to 3 s) after the cut (within 1.5 s).
+      const [herd, spread] = await Promise.all([
+        traceLesson("23-reconnect-storm"),
+        traceLesson("23-reconnect-storm", { path: "/jittered", durationMs: 4_800 }),
+      ]);
       const back = ofKind(herd.events, "reconnect");
       expect(back.length).toBe(5);
       expect(Math.max(...back.map((e) => e.t)) - Math.min(...back.map((e) => e.t))).toBeLessThan(50);
@@ -1076,11 +1080,12 @@ describe("23: reconnect storms", () => {
         { pitfall: "reconnect-storm", line: 14 },
       ]);
 
-      // Long enough for every client's own retry (up to 3 s) after the cut (within 1.5 s).
-      const spread = await traceLesson("23-reconnect-storm", { path: "/jittered", durationMs: 4_800 });
-      const delays = ofKind(spread.events, "reconnect").map((e) => Math.round(e.delayMs));
-      expect(delays.length).toBe(5);
-      expect(new Set(delays).size).toBe(5);
+      // Each lane's first reconnect (a quick one may be cut again and come back a second time).
+      const first = new Map<number, number>();
+      for (const back of ofKind(spread.events, "reconnect"))
+        if (!first.has(back.lane)) first.set(back.lane, Math.round(back.delayMs));
+      expect(first.size).toBe(5);
+      expect(new Set(first.values()).size).toBe(5);
       expect(ofKind(spread.events, "pitfall")).toEqual([]);
     },
     traceTimeoutMs,

@@ -147,6 +147,11 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
     case "leak":
       return { detail: `${event.what}${at(event.line)}: ${event.detail}`, colour: "red" };
     case "folded":
+      if (event.of === "uncaught")
+        return {
+          detail: `${event.count} more of the same uncaught error over ${ms(event.t - event.since)}, folded`,
+          colour: "dim",
+        };
       return {
         detail: `${event.count} ${event.upstream ? "upstream " : ""}${event.of} events (${event.bytes} B) over ${ms(event.t - event.since)}, folded`,
         colour: "dim",

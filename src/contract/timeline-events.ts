@@ -213,6 +213,7 @@ export const foldableKinds = [
   "sse",
   "json-line",
   "log",
+  "uncaught",
   "ws-message",
   "ws-send",
   "ws-publish",

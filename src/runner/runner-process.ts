@@ -38,6 +38,7 @@ import { writeNote } from "../shared/index.ts";
 import { createSnippetLoader } from "./snippet-loader.ts";
 import { installTimerTracking } from "./timer-tracking.ts";
 import { createStreamPitfalls } from "./stream-pitfalls.ts";
+import { createRepeatFold } from "./repeat-fold.ts";
 import { callerLine, readableStack, snippetPosition } from "./snippet-paths.ts";
 
 const heartbeatMs = 100;
@@ -233,16 +234,19 @@ for (const name of ["on", "addListener", "once", "prependListener", "prependOnce
 function reportUncaught(error: unknown): void {
   if (error !== null && typeof error === "object" && reportedErrors.has(error)) return;
   const err = error instanceof Error ? error : new Error(String(error));
-  emit({
-    t: now(),
-    lane: 0,
-    side: "runner",
-    kind: "uncaught",
-    message: `${err.name}: ${err.message}`,
-    line: snippetPosition(err.stack)?.line,
-    stack: readable(err.stack),
-  });
+  const message = `${err.name}: ${err.message}`;
+  const line = snippetPosition(err.stack)?.line;
+  const t = now();
+  if (!uncaughtRepeats.admit(`${line ?? "-"}:${message}`, t)) return;
+  emit({ t, lane: 0, side: "runner", kind: "uncaught", message, line, stack: readable(err.stack) });
 }
+/** A leaked timer that throws on every tick is told a few times, then counted. */
+const uncaughtRepeats = createRepeatFold({
+  of: "uncaught",
+  now,
+  emit,
+  setTimer: (run, ms) => nativeSetTimeout(run, ms).unref(),
+});
 // A throw in a snippet's timer or a rejected promise nobody awaited must not end the runner.
 process.on("uncaughtException", reportUncaught);
 process.on("unhandledRejection", reportUncaught);

@@ -73,7 +73,20 @@ export interface DetailsPanel {
   show(event: TimelineEvent | undefined): void;
 }
 
-export function createDetailsPanel(container: HTMLElement, timelineStart: () => number, save: SaveValue): DetailsPanel {
+/** When the request an event belongs to began: its lane's latest client `open` or server `request` at or before it. */
+export type RequestStartOf = (event: TimelineEvent) => number | undefined;
+
+/** `+212.4 ms`, `+3.21 s`: how long after its request an event came, as people say it. */
+export function sinceRequest(ms: number): string {
+  return ms < 1_000 ? `+${ms.toFixed(1)} ms` : `+${(ms / 1_000).toFixed(2)} s`;
+}
+
+export function createDetailsPanel(
+  container: HTMLElement,
+  timelineStart: () => number,
+  save: SaveValue,
+  requestStartOf: RequestStartOf = () => undefined,
+): DetailsPanel {
   const empty = element(
     "p",
     { class: "details-empty" },
@@ -88,10 +101,15 @@ export function createDetailsPanel(container: HTMLElement, timelineStart: () => 
         return;
       }
       const { detail } = describeEvent(event);
+      const start = event.lane > 0 ? requestStartOf(event) : undefined;
       const title = element(
         "h3",
         {},
-        `${event.kind} · ${event.side}${event.lane ? ` · lane ${event.lane}` : ""} · ${(event.t - timelineStart()).toFixed(3)} ms`,
+        `${event.kind} · ${event.side}${event.lane ? ` · lane ${event.lane}` : ""} · ${
+          start === undefined || event.kind === "open" || event.kind === "request"
+            ? ""
+            : `${sinceRequest(event.t - start)} after its request · `
+        }${(event.t - timelineStart()).toFixed(3)} ms`,
       );
       const summary = element(
         "p",

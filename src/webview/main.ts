@@ -106,6 +106,16 @@ const details = createDetailsPanel(
       const { text: said, tone } = describeSave(outcome, name);
       statusLine.say(said, tone);
     }),
+  (event) => {
+    // Back from the event to its lane's latest open (or, for a lane no client of ours opened, request).
+    const events = store.events;
+    for (let i = events.lastIndexOf(event); i >= 0; i--) {
+      const earlier = events[i]!;
+      if (earlier.lane !== event.lane) continue;
+      if ((earlier.kind === "open" && earlier.side === "client") || earlier.kind === "request") return earlier.t;
+    }
+    return undefined;
+  },
 );
 const timeline = mountTimeline(byId("timeline", HTMLDivElement), byId("tooltip", HTMLDivElement), store, {
   // A recording has no "now"; the viewer exists by the time the timeline first draws.

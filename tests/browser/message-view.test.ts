@@ -68,6 +68,10 @@ describe("the Message tab", () => {
     await page.click("#tab-events");
     await showOnly(page, { kind: "sse" });
     await page.click(".events-table tr[data-index] >> nth=3");
+    // The details say when it came as people count it: after its request.
+    expect(await page.textContent("#details h3")).toMatch(
+      /^sse · client · lane 1 · \+[\d.]+ (ms|s) after its request · [\d.]+ ms$/,
+    );
     await openMessageTab(page);
     const split = await page.$$eval("#panel-message .message-text .message-delta", (spans) => ({
       shown: spans.filter((span) => !span.classList.contains("message-later")).length,
