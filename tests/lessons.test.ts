@@ -48,7 +48,11 @@ function gaps(times: readonly number[]): number[] {
 
 const MiB = 1024 * 1024;
 
-/** A trace takes up to a few seconds, more on a loaded machine: past bun test's default of 5 s. */
+/**
+ * A trace takes up to a few seconds, more on a loaded machine: past bun test's default of 5 s. The
+ * lessons that mostly wait (an idle timeout, reconnects, a pretend model's pauses) run their tests
+ * concurrently, so their waits overlap.
+ */
 const traceTimeoutMs = 20_000;
 
 describe("the examples menu", () => {
@@ -87,7 +91,7 @@ describe("the examples menu", () => {
 });
 
 describe("01: an async generator function as the body", () => {
-  test(
+  test.concurrent(
     "the string and then the bytes arrive as two chunks about 100 ms apart",
     async () => {
       const { events } = await traceLesson("01-generator-body");
@@ -104,7 +108,7 @@ describe("01: an async generator function as the body", () => {
 });
 
 describe("02: any async iterable as the body", () => {
-  test(
+  test.concurrent(
     "each value of the iterator is a write and a chunk, 300 ms apart, then the end",
     async () => {
       const { events } = await traceLesson("02-async-iterable");
@@ -121,7 +125,7 @@ describe("02: any async iterable as the body", () => {
     traceTimeoutMs,
   );
 
-  test(
+  test.concurrent(
     "a client leaving early makes Bun call return(): abort, cancel, its log, cleanup",
     async () => {
       const { events } = await traceLesson("02-async-iterable", { disconnectAfterMs: 700 });
@@ -144,7 +148,7 @@ describe("02: any async iterable as the body", () => {
 });
 
 describe("03: SSE from a generator, and the idle timeout", () => {
-  test("without server.timeout Bun closes the quiet stream before its first tick; with it the tick arrives at 13 s", async () => {
+  test.concurrent("without server.timeout Bun closes the quiet stream before its first tick; with it the tick arrives at 13 s", async () => {
     // Both at once, so the test waits for the idle close only once.
     const durationMs = 14_000;
     const [unfixed, fixed] = await Promise.all([
@@ -176,7 +180,7 @@ describe("03: SSE from a generator, and the idle timeout", () => {
 });
 
 describe("04: SSE from a ReadableStream", () => {
-  test(
+  test.concurrent(
     "numbered ticks arrive until the client leaves; cancel clears the interval and nothing leaks",
     async () => {
       const { events } = await traceLesson("04-sse-readable-stream");
@@ -203,7 +207,7 @@ describe("04: SSE from a ReadableStream", () => {
 });
 
 describe("05: the same stream written for Deno", () => {
-  test(
+  test.concurrent(
     "Deno.serve runs as is: the time as bytes once a second, cleared in cancel",
     async () => {
       const { load, events } = await traceLesson("05-deno-serve");
@@ -519,7 +523,7 @@ describe("11: reconnect lab", () => {
     });
   }
 
-  test(
+  test.concurrent(
     "each of the three clients resumes after its Last-Event-ID: every lane counts up without a gap or a repeat",
     async () => {
       const { events } = await traceLesson("11-reconnect-lab");
@@ -533,7 +537,7 @@ describe("11: reconnect lab", () => {
     traceTimeoutMs,
   );
 
-  test(
+  test.concurrent(
     "?cut: the event a connection ends inside is dropped with its id, asked for again, and the lane has no gap",
     async () => {
       const { events } = await traceLesson("11-reconnect-lab", { path: "/numbers?cut" });
@@ -553,7 +557,7 @@ describe("11: reconnect lab", () => {
     traceTimeoutMs,
   );
 
-  test(
+  test.concurrent(
     "?off-by-one: after every reconnect, the lane gets the last event again",
     async () => {
       const { events } = await traceLesson("11-reconnect-lab", { path: "/numbers?off-by-one" });
@@ -645,7 +649,7 @@ describe("16: an LLM's reply, as its client assembles it", () => {
   const answer =
     'You asked "Why is the sky blue?". Sunlight scatters off the air\'s molecules, and blue light scatters most. That is why the sky looks blue.';
 
-  test(
+  test.concurrent(
     "the OpenAI lens reads the reply, its usage and a stall of about 400 ms at a sentence's end, with no violation",
     async () => {
       const { events } = await traceLesson("16-llm-chat-stream");
@@ -671,7 +675,7 @@ describe("16: an LLM's reply, as its client assembles it", () => {
     traceTimeoutMs,
   );
 
-  test(
+  test.concurrent(
     "as the text says: without [DONE] the terminator is missing; a finish reason after it comes after the terminator",
     async () => {
       const source = await Bun.file(join(examplesDir, "16-llm-chat-stream.ts")).text();
@@ -969,7 +973,7 @@ describe("18: an MCP server, and a stream that resumes", () => {
 });
 
 describe("19: idle timeouts", () => {
-  test("/quiet is closed by the 8 s idle timeout before goal! and told as a pitfall; /heartbeat's comments keep it to the end", async () => {
+  test.concurrent("/quiet is closed by the 8 s idle timeout before goal! and told as a pitfall; /heartbeat's comments keep it to the end", async () => {
     const [quiet, kept] = await Promise.all([
       traceLesson("19-idle-timeout"),
       traceLesson("19-idle-timeout", { path: "/heartbeat" }),
@@ -997,7 +1001,7 @@ describe("20: compression and buffering proxies", () => {
     return received.map((t, i) => t - written[i]!);
   };
 
-  test(
+  test.concurrent(
     "/gzip and /proxied deliver the five events together at the end; /plain each right after its write; only gzip is a pitfall",
     async () => {
       const [gzip, proxied, plain] = await Promise.all([
@@ -1023,7 +1027,7 @@ describe("20: compression and buffering proxies", () => {
 });
 
 describe("21: multi-line data", () => {
-  test(
+  test.concurrent(
     "/pretty: the event's data is only '{', the other lines are unknown fields, a pitfall at the writing line; /fixed: the whole JSON",
     async () => {
       const pretty = await traceLesson("21-multi-line-data");
@@ -1043,7 +1047,7 @@ describe("21: multi-line data", () => {
 });
 
 describe("22: writing after the client left", () => {
-  test(
+  test.concurrent(
     "/leaky: after the client leaves, the stream is written, the interval leaks and the pitfall is told; /fixed: cleanup and nothing after",
     async () => {
       const leaky = await traceLesson("22-write-after-close");
@@ -1093,7 +1097,7 @@ describe("23: reconnect storms", () => {
 });
 
 describe("24: six connections per origin", () => {
-  test(
+  test.concurrent(
     "the host's own EventSources have no such limit: all seven lanes open at once and tick (the browser's wait is tests/browser/six-connections.test.ts)",
     async () => {
       const { events } = await traceLesson("24-six-connections");

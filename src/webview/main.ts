@@ -63,6 +63,8 @@ const clientLanes = createClientLanes({
   onFailure: sayFailure,
   onLanes(lanes, request) {
     for (const lane of lanes) liveLaneRequests.set(lane, request);
+    // A lane's first events may have come before the reply that names its request.
+    messageView.requestsKnown(lanes);
   },
 });
 

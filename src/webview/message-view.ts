@@ -48,6 +48,11 @@ export interface MessageView {
   show(): void;
   /** The timeline's cursor: the selected event, or undefined for the whole message. */
   setCursor(event: TimelineEvent | undefined): void;
+  /**
+   * The requests of these lanes are known now: a lane whose first events came before its request
+   * did is read again, with the request's rule and body.
+   */
+  requestsKnown(lanes: readonly number[]): void;
 }
 
 interface Lane {
@@ -352,6 +357,21 @@ export function createMessageView(container: HTMLElement, store: EventStore, opt
 
   return {
     show,
+    requestsKnown(known) {
+      const again = new Map<number, Lane>();
+      for (const number of known) {
+        const lane = lanes.get(number);
+        if (!lane) continue;
+        lane.rule = ruleOf(number);
+        lane.reader = readerFor(number, lane.rule);
+        again.set(number, lane);
+      }
+      if (again.size === 0) return;
+      // One pass over the store for all of them: they have just connected, so they have few events.
+      for (const event of store.events) if (event.side === "client") again.get(event.lane)?.reader.push(event);
+      show();
+      publishMarks();
+    },
     setCursor(event) {
       cursor = event?.t;
       if (
