@@ -122,10 +122,12 @@ export function createMessageView(container: HTMLElement, store: EventStore, opt
     options.onMarks(marks);
   }
 
+  /** A lane the user picked (in the menu, or by selecting one of its events); until then the newest is shown. */
+  let picked: number | undefined;
+
   /** The lane to show: the one picked, else the newest a lens reads. */
   function chosen(): number | undefined {
-    const picked = Number(picker.value);
-    if (picker.value !== "" && lanes.has(picked)) return picked;
+    if (picked !== undefined && lanes.has(picked)) return picked;
     return [...lanes.keys()].findLast((number) => lanes.get(number)!.reader.protocol !== undefined);
   }
 
@@ -322,7 +324,10 @@ export function createMessageView(container: HTMLElement, store: EventStore, opt
     draw(chosen());
   }
 
-  picker.addEventListener("change", show);
+  picker.addEventListener("change", () => {
+    picked = Number(picker.value);
+    show();
+  });
   rule.addEventListener("change", () => {
     const number = chosen();
     if (number === undefined) return;
@@ -350,6 +355,7 @@ export function createMessageView(container: HTMLElement, store: EventStore, opt
       lanes.clear();
       picker.replaceChildren();
       cursor = undefined;
+      picked = undefined;
       options.onMarks([]);
       show();
     },
@@ -380,7 +386,7 @@ export function createMessageView(container: HTMLElement, store: EventStore, opt
         lanes.has(event.lane) &&
         lanes.get(event.lane)!.reader.protocol !== undefined
       )
-        picker.value = String(event.lane);
+        picked = event.lane;
       show();
     },
   };
