@@ -469,7 +469,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     app.screenshot(join(artifactsDir, "desktop-recording-reopened.png"));
   }, 300_000);
 
-  test("closing with unsaved edits asks in the window: Cancel keeps editing, Keep as draft quits and the edit comes back", async () => {
+  test("closing with unsaved edits asks in the same window, without loading it again: Cancel keeps editing, Keep as draft quits and the edit comes back", async () => {
     await using profile = await freshProfile();
     await using project = await createTempDir("desktop-project-");
     const file = join(project.dir, "events.ts");
@@ -497,21 +497,21 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       );
 
       const readyLines = () => app.lines.filter((line) => line.startsWith("Stream Playground: editor ready")).length;
-      // Close, as a window manager's close button does: the window comes back with the question.
+      // Close, as a window manager's close button does: the same window stays, its page asks.
       app.closeWindow();
-      await waitFor("the reopened window's page", () => (readyLines() === 2 ? true : undefined), 20_000);
-      const reopened = await app.waitForWindow(10_000);
-      await waitForQuestion(app, reopened);
-      app.click(reopened, question["#quit-cancel"]!);
+      await waitForQuestion(app, window);
+      app.click(window, question["#quit-cancel"]!);
       await Bun.sleep(1_000);
-      const afterCancel = { title: app.windowTitle(reopened), exited: (await app.exitedWithin(0)) !== "still running" };
+      const afterCancel = {
+        title: app.windowTitle(window),
+        exited: (await app.exitedWithin(0)) !== "still running",
+        pageLoads: readyLines(),
+      };
       app.closeWindow();
-      await waitFor("the reopened window's page", () => (readyLines() === 3 ? true : undefined), 20_000);
-      const again = await app.waitForWindow(10_000);
-      await waitForQuestion(app, again);
-      app.click(again, question["#quit-draft"]!);
+      await waitForQuestion(app, window);
+      app.click(window, question["#quit-draft"]!);
       expect({ afterCancel, exit: await app.exitedWithin(20_000), onDisk: readFileSync(file, "utf8") }).toEqual({
-        afterCancel: { title: "events.ts • — Stream Playground", exited: false },
+        afterCancel: { title: "events.ts • — Stream Playground", exited: false, pageLoads: 1 },
         exit: 0,
         onDisk: original,
       });

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { windowTitle, type FileDialogs } from "../files/index.ts";
 import { startHost } from "../host-server.ts";
 import { projectRoot } from "../project-root.ts";
+import { holdCloseRequests } from "./close-request.ts";
 import { withDialogParent } from "./dialog-parent.ts";
 import { applyLinuxWindowLook } from "./linux-window.ts";
 import { desktopReadyLine } from "./start-desktop.ts";
@@ -31,6 +32,8 @@ let pagesReady = 0;
 let readyWaiters: (() => void)[] = [];
 /** Quit by a signal (Ctrl+C on `npm start`, a logout): nothing to ask, unsaved edits stay drafts. */
 let signalled = false;
+/** The quit question is up: another close request waits for its answer. */
+let asking = false;
 
 /** The system's dialogs. Electrobun 1.18.1 has no save dialog: a folder is picked, the file keeps its name. */
 const dialogs: FileDialogs = {
@@ -126,6 +129,13 @@ function openWindow(): BrowserWindow {
       className: appTitle,
     });
     for (const problem of problems) console.error(`Stream Playground: ${problem}`);
+    try {
+      const hold = holdCloseRequests(opened.ptr, onCloseRequest);
+      opened.on("close", () => hold.dispose());
+    } catch (error) {
+      // The window then closes as Electrobun closes it, and a new one asks (see `confirmQuit`).
+      console.error(`Stream Playground: closing the window will reopen it to ask: ${errorMessage(error)}`);
+    }
   }
   return opened;
 }
@@ -146,10 +156,14 @@ function watchPageLoad(opened: BrowserWindow): void {
   }, pageLoadPatienceMs);
 }
 
-/** Quits for real: remembers the window's place and stops the host (and with it the runner). */
+/**
+ * Quits for real: remembers the window's place, closes the window (so its page never shows the
+ * host going away) and stops the host (and with it the runner).
+ */
 function quitNow(): void {
   quitting = true;
   const frame = window?.getFrame() ?? lastFrame;
+  window?.close();
   void (frame ? host.session.updateSettings({ window: frame }) : Promise.resolve())
     .catch((error: unknown) =>
       console.error(`Stream Playground: the window's place was not saved: ${errorMessage(error)}`),
@@ -166,10 +180,25 @@ function nextPageReady(timeoutMs: number): Promise<void> {
   return promise.finally(() => clearTimeout(timer));
 }
 
+/** The user asked the window to close, and it is still open: ask there when there are edits to lose. */
+function onCloseRequest(): void {
+  if (quitting || asking) return;
+  if (!host.session.hasUnsavedChanges()) {
+    quitNow();
+    return;
+  }
+  void confirmQuit().catch((error: unknown) => {
+    console.error(
+      `Stream Playground: asking before closing failed (${errorMessage(error)}); the edits stay as a draft`,
+    );
+    quitNow();
+  });
+}
+
 /**
  * Asks, in the page, whether to save unsaved edits, keep them as a draft, or go back to editing.
- * A window closed by the user is gone by now (Electrobun destroys it), so a new one opens first
- * and the question is asked in it. (Electrobun 1.18.1's native message box was tried: a window
+ * Where the window could not be held open (see `close-request.ts`), the window closed by the user
+ * is gone by now (Electrobun destroys it), so a new one opens first and the question is asked in it. (Electrobun 1.18.1's native message box was tried: a window
  * opened after it crashes Bun 1.3.13, and one opened under it never draws its page.)
  */
 async function confirmQuit(): Promise<void> {
@@ -181,9 +210,14 @@ async function confirmQuit(): Promise<void> {
     window = openWindow();
     await ready;
   }
-  const choice = await host.session.askToQuit();
-  if (choice === "save") await host.session.saveAll();
-  if (choice !== "cancel") quitNow();
+  asking = true;
+  try {
+    const choice = await host.session.askToQuit();
+    if (choice === "save") await host.session.saveAll();
+    if (choice !== "cancel") quitNow();
+  } finally {
+    asking = false;
+  }
 }
 
 // Electrobun turns SIGTERM and SIGINT into a quit; this runs first, so that quit asks nothing.
@@ -193,6 +227,7 @@ Electrobun.events.on("before-quit", (event: { response?: { allow: boolean } }) =
   if (quitting) return;
   // The answer must be given now, the question takes a while: hold the quit and ask.
   event.response = { allow: false };
+  if (asking) return;
   if (!signalled && host.session.hasUnsavedChanges()) {
     void confirmQuit().catch((error: unknown) => {
       console.error(
