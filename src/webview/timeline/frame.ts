@@ -3,6 +3,7 @@
 import type { TimelineModel } from "./timeline-model.ts";
 import type { TimelineTheme } from "./timeline-theme.ts";
 import type { LensLaneMarks, TimelineMark, TimelineRow } from "./timeline-types.ts";
+import type { AxisOrigin } from "./framing.ts";
 import type { TimeRange } from "./viewport.ts";
 
 /** Where a row is on screen (CSS pixels, already scrolled). */
@@ -32,6 +33,8 @@ export interface Scene {
   following: boolean;
   /** What the lanes' protocol lenses mark on their client rows. */
   lensMarks: readonly LensLaneMarks[];
+  /** The request the axis counts from (`+212 ms`); undefined: the session's clock (`2 s`). */
+  origin?: AxisOrigin | undefined;
 }
 
 /** What the last frame drew, for tests and tuning. */

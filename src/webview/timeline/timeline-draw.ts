@@ -66,11 +66,8 @@ export function createTimelineRenderer(): TimelineRenderer {
     ctx.font = `11px ${theme.font}`;
     ctx.fillStyle = theme.bg;
     ctx.fillRect(0, 0, width, height);
-    const ticks = ticksFor(
-      range.from - model.timelineStart,
-      range.to - model.timelineStart,
-      Math.max(2, Math.floor(plotWidth / 110)),
-    );
+    const zero = scene.origin?.t ?? model.timelineStart;
+    const ticks = ticksFor(range.from - zero, range.to - zero, Math.max(2, Math.floor(plotWidth / 110)));
 
     ctx.save();
     ctx.beginPath();
@@ -188,10 +185,21 @@ export function createTimelineRenderer(): TimelineRenderer {
     ctx.rect(left, 0, scene.width - left, axisHeight);
     ctx.clip();
     ctx.fillStyle = theme.muted;
+    const origin = scene.origin;
     for (const tick of ticks.values) {
       const x = Math.round(xAt(frame, tick));
       ctx.fillRect(x, axisHeight - 6, 1, 5);
-      ctx.fillText(formatTick(tick, ticks.step), x + 3, axisHeight / 2 - 2);
+      // Counted from a request, the zero names it and the rest say how long after it (or before).
+      const text = formatTick(Math.abs(tick), ticks.step);
+      const label =
+        origin === undefined
+          ? formatTick(tick, ticks.step)
+          : tick === 0
+            ? `0 · ${origin.label}`
+            : `${tick < 0 ? "−" : "+"}${text}`;
+      if (origin !== undefined && tick === 0) ctx.fillStyle = theme.fg;
+      ctx.fillText(label, x + 3, axisHeight / 2 - 2);
+      ctx.fillStyle = theme.muted;
     }
     if (scene.now !== undefined && scene.now >= frame.from && scene.now <= frame.to) {
       ctx.fillStyle = theme.now;
@@ -209,6 +217,6 @@ export function createTimelineRenderer(): TimelineRenderer {
   return { draw };
 }
 
-/** x of a time relative to the axis's zero. */
+/** x of a time relative to the axis's zero: the request it counts from, or the session's start. */
 const xAt = (frame: Frame, relative: number): number =>
-  frame.left + (relative + frame.model.timelineStart - frame.from) * frame.scale;
+  frame.left + (relative + (frame.scene.origin?.t ?? frame.model.timelineStart) - frame.from) * frame.scale;

@@ -14,6 +14,7 @@ import type { TimelineModel } from "./timeline-model.ts";
 import { readTheme } from "./timeline-theme.ts";
 import type { LensLaneMarks, TimelineMark } from "./timeline-types.ts";
 import { centreOn, fitRange, panBy, zoomAround, type TimeRange } from "./viewport.ts";
+import type { AxisOrigin, Framing } from "./framing.ts";
 import { formatDuration } from "./mark-look.ts";
 
 export interface TimelineViewOptions {
@@ -30,6 +31,11 @@ export interface TimelineViewOptions {
   now?: () => number | undefined;
   /** The window follow-live keeps once the timeline is longer than it. Default 10 s. */
   followWidthMs?: number;
+  /**
+   * What follow-live frames, asked on every frame it draws: the latest run of requests (see
+   * `framing.ts`), or undefined for the whole timeline's live end (before any request).
+   */
+  autoFrame?: (context: { now: number | undefined; followWidthMs: number }) => Framing | undefined;
 }
 
 const preferredRowHeight = 34;
@@ -49,8 +55,15 @@ export interface TimelineView {
   follow(on?: boolean): void;
   /** True while the view follows live events. */
   readonly following: boolean;
-  /** Shows every event. Ends follow-live. */
+  /** Shows every event, on the session's clock. Ends follow-live. */
   fit(): void;
+  /**
+   * Shows a framing's range with its axis counting from its request, and scrolls `lane`'s rows into
+   * view when given. Ends follow-live.
+   */
+  frame(framing: Framing, lane?: number): void;
+  /** The request the axis counts from; undefined while it shows the session's clock. */
+  readonly origin: AxisOrigin | undefined;
   /** The visible time range, absolute (host clock, ms). */
   readonly range: TimeRange;
   /** Shows `[from, to]` (absolute, host clock). Ends follow-live. */
@@ -97,6 +110,7 @@ export function createTimelineView(
   let range: TimeRange = { from: model.timelineStart, to: model.timelineStart + 1000 };
   let following = true;
   let followWidth = options.followWidthMs ?? 10_000;
+  let origin: AxisOrigin | undefined;
   let scrollY = 0;
   let boxes: RowBox[] = [];
   let selected: TimelineMark | undefined;
@@ -167,7 +181,11 @@ export function createTimelineView(
     resize();
     if (width === 0 || height === 0) return;
     const started = performance.now();
-    if (following) range = followRange();
+    if (following) {
+      const framed = options.autoFrame?.({ now: options.now?.(), followWidthMs: followWidth });
+      range = framed?.range ?? followRange();
+      origin = framed?.origin;
+    }
     layout();
     const now = options.now ? options.now() : model.eventCount > 0 ? model.lastT : undefined;
     const stats = renderer.draw(ctx, {
@@ -183,11 +201,15 @@ export function createTimelineView(
       now,
       following,
       lensMarks,
+      origin,
     });
     lastStats = { ...stats, ms: performance.now() - started };
+    const shown =
+      origin === undefined
+        ? `${formatDuration(Math.max(0, range.from - model.timelineStart))} to ${formatDuration(Math.max(0, range.to - model.timelineStart))}`
+        : `${signed(range.from - origin.t)} to ${signed(range.to - origin.t)} from ${origin.label}'s request`;
     const label =
-      `Timeline of ${model.eventCount} events on ${model.rows.length} rows, showing ` +
-      `${formatDuration(Math.max(0, range.from - model.timelineStart))} to ${formatDuration(Math.max(0, range.to - model.timelineStart))}` +
+      `Timeline of ${model.eventCount} events on ${model.rows.length} rows, showing ${shown}` +
       (following ? ", following live" : "") +
       ". Scroll or +/- to zoom, drag or arrow keys to pan, f to fit, l to follow.";
     if (label !== ariaLabel) {
@@ -233,9 +255,24 @@ export function createTimelineView(
   }
 
   function fit(): void {
+    origin = undefined;
     // Fit the events themselves: the quiet time before the first one says nothing.
     if (model.eventCount === 0) moveTo({ from: model.timelineStart, to: model.timelineStart + 1000 });
     else moveTo(fitRange(model.firstT, model.lastT));
+  }
+
+  function frameOn(framing: Framing, lane?: number): void {
+    origin = framing.origin;
+    moveTo(framing.range);
+    if (lane === undefined) return;
+    layout();
+    const rows = boxes.filter((box) => box.row.lane === lane);
+    const top = rows[0];
+    const bottom = rows.at(-1);
+    if (top === undefined || bottom === undefined) return;
+    if (top.top < axisHeight) scrollY -= axisHeight - top.top;
+    else if (bottom.top + bottom.height > height)
+      scrollY += Math.min(top.top - axisHeight, bottom.top + bottom.height - height);
   }
 
   function scrollRowIntoView(mark: TimelineMark): void {
@@ -421,6 +458,10 @@ export function createTimelineView(
       return following;
     },
     fit,
+    frame: frameOn,
+    get origin(): AxisOrigin | undefined {
+      return origin;
+    },
     get range(): TimeRange {
       return { ...range };
     },
@@ -459,4 +500,9 @@ export function createTimelineView(
       canvas.remove();
     },
   };
+}
+
+/** `+1.2 s`, `−30 ms`: a time either side of the axis's request. */
+function signed(ms: number): string {
+  return `${ms < 0 ? "−" : "+"}${formatDuration(Math.abs(ms))}`;
 }
