@@ -104,6 +104,18 @@ async function waitForQuestion(app: DesktopSession, window: string): Promise<voi
   await waitFor("the quit question in the page", () => (brightness() < 600 ? true : undefined), 15_000);
 }
 
+/**
+ * Names the file in the page's save sheet, as a person would with the keyboard: the name's stem is
+ * selected when the sheet opens, Tab reaches the folder field, Enter in the name saves.
+ */
+async function nameInSheet(app: DesktopSession, window: string, stem: string, folder: string): Promise<void> {
+  await waitForQuestion(app, window);
+  app.xdotool("type", "--delay", "15", stem);
+  app.xdotool("key", "Tab", "ctrl+a");
+  app.xdotool("type", "--delay", "15", folder);
+  app.xdotool("key", "shift+Tab", "Return");
+}
+
 describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => {
   test("npm start opens the window with the app's title, class and icon, and it shows the editor and the page", async () => {
     await using profile = await freshProfile();
@@ -302,7 +314,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     });
   }, 180_000);
 
-  test("a snippet runs in the window, a client's events reach the page, and the page exports them through the system's dialog", async () => {
+  test("a snippet runs in the window, a client's events reach the page, and the page exports them under the name and in the folder given in its save sheet", async () => {
     await using profile = await freshProfile();
     await using out = await createTempDir("desktop-export-");
     await using app = start(profile);
@@ -321,22 +333,9 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     app.click(window, controls["#export-menu > summary"]!);
     await Bun.sleep(300);
     app.click(window, menu["#export-json"]!);
-    const dialog = await app.waitForWindowNamed("Open File", 15_000);
-    // The dialog belongs to the window: window managers keep it above the window and centre it there.
-    const transientFor = await waitFor(
-      "the dialog's WM_TRANSIENT_FOR",
-      () =>
-        /window id # (0x[0-9a-f]+)/.exec(
-          run(["xprop", "-id", dialog, "WM_TRANSIENT_FOR"], { ...process.env, DISPLAY: xvfb!.display }),
-        )?.[1],
-      5_000,
-    );
-    expect(Number(transientFor)).toBe(Number(window));
-    // GTK's chooser: Ctrl+L opens the location field; a folder's path and Enter choose it.
-    app.xdotool("key", "--window", dialog, "ctrl+l");
-    app.xdotool("type", "--delay", "15", `${out.dir}/`);
-    app.xdotool("key", "Return");
-    const exported = join(out.dir, "timeline.jsonl");
+    await nameInSheet(app, window, "first-run", out.dir);
+    app.screenshot(join(artifactsDir, "desktop-save-sheet.png"));
+    const exported = join(out.dir, "first-run.jsonl");
     const text = await waitFor(
       "the exported timeline",
       () => (existsSync(exported) ? readFileSync(exported, "utf8") : undefined),
@@ -370,10 +369,12 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
 
   test("a recording exported from the window opens in another start of the app, on a fresh profile, and shows the same timeline", async () => {
     await using out = await createTempDir("desktop-recording-");
-    const chooseIn = (app: DesktopSession, dialog: string, path: string) => {
-      // GTK's chooser: Ctrl+L opens the location field; a path and Enter choose it.
+    const chooseIn = async (app: DesktopSession, dialog: string, path: string) => {
+      // GTK's open dialog: Ctrl+L opens the location field; a path and Enter choose it (once the
+      // field's completion has caught up with the typing, or Enter only completes).
       app.xdotool("key", "--window", dialog, "ctrl+l");
       app.xdotool("type", "--delay", "15", path);
+      await Bun.sleep(500);
       app.xdotool("key", "Return");
     };
     let recording: string;
@@ -395,8 +396,8 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       app.click(window, controls["#export-menu > summary"]!);
       await Bun.sleep(300);
       app.click(window, menu["#export-recording"]!);
-      chooseIn(app, await app.waitForWindowNamed("Open File", 15_000), `${out.dir}/`);
-      const file = join(out.dir, "untitled-1.recording.jsonl");
+      await nameInSheet(app, window, "starter", out.dir);
+      const file = join(out.dir, "starter.recording.jsonl");
       await waitFor("the exported recording", () => (existsSync(file) ? true : undefined), 15_000);
       recording = file;
     }
@@ -436,7 +437,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     app.click(window, toolbar["#file-menu > summary"]!);
     await Bun.sleep(300);
     app.click(window, fileMenu["#file-open-recording"]!);
-    chooseIn(app, await app.waitForWindowNamed("Open File", 15_000), recording);
+    await chooseIn(app, await app.waitForWindowNamed("Open File", 15_000), recording);
     // The recording's bar, tinted blue, is up once the page shows it (over the editor, which is white).
     const shot = join(artifactsDir, "desktop-recording-bar.png");
     const { x, y } = app.windowGeometry(window);
@@ -453,8 +454,8 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     app.click(window, toolbar["#export-menu > summary"]!);
     await Bun.sleep(300);
     app.click(window, exportMenu["#export-json"]!);
-    chooseIn(app, await app.waitForWindowNamed("Open File", 15_000), `${out.dir}/`);
-    const shown = join(out.dir, "timeline.jsonl");
+    await nameInSheet(app, window, "shown", out.dir);
+    const shown = join(out.dir, "shown.jsonl");
     const text = await waitFor(
       "the shown timeline, exported",
       () => (existsSync(shown) ? readFileSync(shown, "utf8") : undefined),

@@ -1,80 +1,96 @@
 import { describe, expect, test } from "bun:test";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { openWorkspaceFiles, type FileDialogs } from "../src/main/files/index.ts";
 import { createTempDir } from "./support/temp-dir.ts";
 
-/** Dialogs that answer from lists and record what they were asked. */
-function scriptedDialogs(answers: { save: (string | undefined)[]; replace: boolean[] }) {
-  const asked: string[] = [];
-  const dialogs: FileDialogs = {
-    openFile: async () => undefined,
-    saveFile: async ({ suggestedName, startIn }) => {
-      asked.push(`save ${suggestedName} in ${startIn}`);
-      return answers.save.shift();
-    },
-    confirmReplace: async (path) => {
-      asked.push(`replace ${path}?`);
-      return answers.replace.shift() ?? false;
-    },
-  };
-  return { dialogs, asked };
-}
+/** The desktop app's dialogs, as far as saving goes: there are none, but their presence means desktop mode. */
+const dialogs: FileDialogs = { openFile: async () => undefined };
 
-describe("saving a copy (exports) with the system dialog", () => {
-  test("writes where the user chose, asks before replacing, and a declined replace writes nothing", async () => {
+describe("saving a copy (exports) where the save sheet says", () => {
+  test("writes a new file, leaves one that is there unless replacing was agreed, and writes bytes as they are", async () => {
     await using workspace = await createTempDir("copy-ws-");
     await using target = await createTempDir("copy-target-");
-    const fresh = join(target.dir, "server.ts");
-    const taken = join(target.dir, "taken.ts");
+    const fresh = join(target.dir, "events.server.ts");
+    const taken = join(target.dir, "taken.png");
     await writeFile(taken, "old\n");
-    const { dialogs, asked } = scriptedDialogs({ save: [fresh, taken, taken, undefined], replace: [false, true] });
     const files = await openWorkspaceFiles({ workspaceDir: workspace.dir, dialogs });
     try {
       const results = [
-        await files.saveCopy("server.ts", "export default 1;\n"),
-        await files.saveCopy("taken.ts", "new\n"),
+        await files.saveCopy(fresh, "export default 1;\n", { kind: "server" }),
+        await files.saveCopy(taken, new Uint8Array([0x89, 0x50]), { kind: "image" }),
         await readFile(taken, "utf8"),
-        await files.saveCopy("taken.ts", new TextEncoder().encode("new\n")),
-        await files.saveCopy("server.ts", "never written\n"),
+        await files.saveCopy(taken, new Uint8Array([0x89, 0x50]), { kind: "image", replace: true }),
       ];
-      expect({ results, fresh: await readFile(fresh, "utf8"), taken: await readFile(taken, "utf8"), asked }).toEqual({
-        results: [fresh, undefined, "old\n", taken, undefined],
-        fresh: "export default 1;\n",
-        taken: "new\n",
-        asked: [
-          `save server.ts in ${workspace.dir}`,
-          `save taken.ts in ${workspace.dir}`,
-          `replace ${taken}?`,
-          `save taken.ts in ${workspace.dir}`,
-          `replace ${taken}?`,
-          `save server.ts in ${workspace.dir}`,
+      expect({ results, fresh: await readFile(fresh, "utf8"), taken: [...(await readFile(taken))] }).toEqual({
+        results: [
+          { type: "saved", path: fresh },
+          { type: "exists", path: taken },
+          "old\n",
+          { type: "saved", path: taken },
         ],
+        fresh: "export default 1;\n",
+        taken: [0x89, 0x50],
       });
     } finally {
       await files.close();
     }
   });
 
-  test("a folder that is gone is reported as such, not as a success", async () => {
+  test("each kind starts where it was last saved, kept across launches; before that beside the open file, else at home, never in the workspace", async () => {
     await using workspace = await createTempDir("copy-ws-");
-    const missing = join(workspace.dir, "no-such-folder", "server.ts");
-    const { dialogs } = scriptedDialogs({ save: [missing], replace: [] });
-    const files = await openWorkspaceFiles({ workspaceDir: workspace.dir, dialogs });
+    await using home = await createTempDir("copy-home-");
+    await using exports = await createTempDir("copy-exports-");
+    const open = async () => openWorkspaceFiles({ workspaceDir: workspace.dir, dialogs, homeDir: home.dir });
+    const first = await open();
+    let before: string[];
     try {
-      await expect(files.saveCopy("server.ts", "x")).rejects.toThrow(
+      before = [first.startFolder("server"), first.startFolder("recording")];
+      await first.saveCopy(join(exports.dir, "server.ts"), "x", { kind: "server" });
+    } finally {
+      await first.close();
+    }
+    const second = await open();
+    try {
+      const project = join(home.dir, "project");
+      await mkdir(project);
+      await writeFile(join(project, "events.ts"), "export default () => new Response('hi');\n");
+      await second.open(join(project, "events.ts"));
+      expect({
+        before,
+        after: [second.startFolder("server"), second.startFolder("recording"), second.startFolder("snippet")],
+      }).toEqual({ before: [home.dir, home.dir], after: [exports.dir, project, project] });
+    } finally {
+      await second.close();
+    }
+  });
+
+  test("a folder that is gone, a path that is a folder and a relative path are each said as such", async () => {
+    await using workspace = await createTempDir("copy-ws-");
+    const files = await openWorkspaceFiles({ workspaceDir: workspace.dir, dialogs });
+    const missing = join(workspace.dir, "no-such-folder", "server.ts");
+    try {
+      await expect(files.saveCopy(missing, "x", { kind: "server" })).rejects.toThrow(
         `Could not write ${missing}: its folder does not exist.`,
+      );
+      await expect(files.saveCopy(workspace.dir, "x", { kind: "server" })).rejects.toThrow(
+        `${workspace.dir} is a folder; choose a file name inside it.`,
+      );
+      await expect(files.saveCopy("server.ts", "x", { kind: "server" })).rejects.toThrow(
+        'A file path must be absolute, not "server.ts".',
       );
     } finally {
       await files.close();
     }
   });
 
-  test("without system dialogs (browser mode) it is refused", async () => {
+  test("without system dialogs (browser mode) it is refused: the browser downloads", async () => {
     await using workspace = await createTempDir("copy-ws-");
     const files = await openWorkspaceFiles({ workspaceDir: workspace.dir });
     try {
-      await expect(files.saveCopy("server.ts", "x")).rejects.toThrow("no system dialogs in browser mode");
+      await expect(files.saveCopy(join(workspace.dir, "server.ts"), "x", { kind: "server" })).rejects.toThrow(
+        "no system dialogs in browser mode",
+      );
     } finally {
       await files.close();
     }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { mkdir, readdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultSettings, starterSnippet, type FileDialogs } from "../src/main/files/index.ts";
 import type { SessionOptions } from "../src/main/session.ts";
@@ -81,6 +81,7 @@ describe("documents", () => {
       recent: [],
       settings: defaultSettings,
       nativeDialogs: false,
+      homeDir: homedir(),
     });
     expect({
       file: await read(untitled),
@@ -286,91 +287,53 @@ describe("documents", () => {
     ]);
   });
 
-  test("with system dialogs, open and save as use them, starting where the snippets are, and a closed dialog is cancelled", async () => {
+  test("the system's open dialog starts where snippets were last saved, and saving an untitled snippet needs a path", async () => {
     await using workspace = await createTempDir("files-ws-");
     await using project = await createTempDir("files-project-");
     const events = join(project.dir, "events.ts");
     await writeFile(events, handler("one"));
-    const answers = { open: [events, undefined], save: [join(project.dir, "saved.ts"), undefined] };
+    const answers = [events, undefined];
     const asked: string[] = [];
     const dialogs: FileDialogs = {
       openFile: async ({ startIn }) => {
         asked.push(`open in ${startIn}`);
-        return answers.open.shift();
-      },
-      saveFile: async ({ suggestedName, startIn }) => {
-        asked.push(`save ${suggestedName} in ${startIn}`);
-        return answers.save.shift();
-      },
-      confirmReplace: async (path) => {
-        throw new Error(`nothing existed, yet replacing ${path} was asked`);
+        return answers.shift();
       },
     };
     await using host = await startFilesHost(workspace.dir, { dialogs });
     const page = await openPage(host);
     const state = await page.workspace();
     const untitledId = state.document.id;
-    // Save on an untitled snippet is Save As: the dialog asks where, starting in the workspace.
-    const saved = await page.request("file-save", { id: untitledId, source: "// saved\n" });
-    // Now a file in the project: the dialogs start in its folder.
-    const cancelledSave = await page.request("file-save-dialog", { id: untitledId, source: "// again\n" });
+    // The page's save sheet names the file: without a path there is nothing to save an untitled snippet to.
+    const unnamed = await page.outcome("file-save", { id: untitledId, source: "// saved\n" });
+    const saved = await page.document("file-save", {
+      id: untitledId,
+      source: "// saved\n",
+      path: join(project.dir, "saved.ts"),
+    });
     const opened = await page.request("file-open-dialog", {});
     const cancelledOpen = await page.request("file-open-dialog", {});
     expect({
       nativeDialogs: state.nativeDialogs,
-      saved: saved.type === "document" && saved.document.path,
-      cancelledSave,
+      unnamed,
+      saved: saved.path,
       opened: opened.type === "document" && opened.document.path,
       cancelledOpen,
       asked,
+      settings: JSON.parse(await read(join(workspace.dir, "settings.json"))).folders,
     }).toEqual({
       nativeDialogs: true,
+      unnamed: {
+        error: {
+          kind: "failed",
+          message: "Untitled 1 has no file of its own yet: give a path to save it to (Save As).",
+        },
+      },
       saved: join(project.dir, "saved.ts"),
-      cancelledSave: { type: "cancelled" },
       opened: events,
       cancelledOpen: { type: "cancelled" },
-      asked: [
-        `save untitled-1.ts in ${workspace.dir}`,
-        `save saved.ts in ${project.dir}`,
-        `open in ${project.dir}`,
-        `open in ${project.dir}`,
-      ],
-    });
-  });
-
-  test("save as onto an existing file replaces it only when the user agrees", async () => {
-    await using workspace = await createTempDir("files-ws-");
-    await using project = await createTempDir("files-project-");
-    const taken = join(project.dir, "taken.ts");
-    await writeFile(taken, "// someone else's\n");
-    const replies = [false, true];
-    const questions: string[] = [];
-    const dialogs: FileDialogs = {
-      openFile: async () => undefined,
-      saveFile: async () => taken,
-      confirmReplace: async (path) => {
-        questions.push(path);
-        return replies.shift() ?? false;
-      },
-    };
-    await using host = await startFilesHost(workspace.dir, { dialogs });
-    const page = await openPage(host);
-    const { id } = (await page.workspace()).document;
-    const declined = await page.request("file-save-dialog", { id, source: "// mine\n" });
-    const afterDecline = await read(taken);
-    const agreed = await page.request("file-save-dialog", { id, source: "// mine\n" });
-    expect({
-      declined,
-      afterDecline,
-      agreed: agreed.type === "document" && agreed.document.path,
-      after: await read(taken),
-      questions,
-    }).toEqual({
-      declined: { type: "cancelled" },
-      afterDecline: "// someone else's\n",
-      agreed: taken,
-      after: "// mine\n",
-      questions: [taken, taken],
+      asked: [`open in ${project.dir}`, `open in ${project.dir}`],
+      settings: { snippet: project.dir },
     });
   });
 
@@ -378,11 +341,13 @@ describe("documents", () => {
     await using workspace = await createTempDir("files-ws-");
     await using host = await startFilesHost(workspace.dir);
     const page = await openPage(host);
-    const { id } = (await page.workspace()).document;
+    await page.workspace();
     expect([
       await page.outcome("file-open-dialog", {}),
-      await page.outcome("file-save-dialog", { id, source: "x" }),
+      await page.outcome("recording-open-dialog", {}),
+      await page.outcome("save-copy", { path: join(workspace.dir, "server.ts"), kind: "server", text: "x" }),
     ]).toEqual([
+      { error: { kind: "failed", message: "no system dialogs in browser mode" } },
       { error: { kind: "failed", message: "no system dialogs in browser mode" } },
       { error: { kind: "failed", message: "no system dialogs in browser mode" } },
     ]);

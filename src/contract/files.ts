@@ -39,6 +39,10 @@ export interface SnippetDocument {
 export const themes = ["system", "light", "dark"] as const;
 export type Theme = (typeof themes)[number];
 
+/** The kinds of file the playground writes; a save sheet starts in the folder its kind was last saved to. */
+export const savedFileKinds = ["snippet", "server", "timeline", "recording", "image", "value"] as const;
+export type SavedFileKind = (typeof savedFileKinds)[number];
+
 /** What persists between launches. */
 export interface Settings {
   theme: Theme;
@@ -46,6 +50,8 @@ export interface Settings {
   defaultClient: ClientKind;
   /** The desktop window's last size and place. */
   window?: WindowPlace | undefined;
+  /** The folder each kind of file was last saved to (or a recording opened from). */
+  folders?: Partial<Record<SavedFileKind, string>> | undefined;
 }
 
 /** A window's size and place on the screen, in whole pixels. */
@@ -80,8 +86,10 @@ export interface WorkspaceState {
   /** Recently opened files, newest first. */
   recent: string[];
   settings: Settings;
-  /** True in the desktop app: Open and Save As use the system's dialogs. */
+  /** True in the desktop app: Open uses the system's dialog, and exports are written where the save sheet says. */
   nativeDialogs: boolean;
+  /** Where a save sheet starts when nothing of its kind was saved yet and no file is open: the user's home folder. */
+  homeDir: string;
 }
 
 // --- limits and checks ------------------------------------------------------------------------
@@ -148,9 +156,17 @@ export const settingFieldChecks: { [K in keyof Settings]-?: Check<NonNullable<Se
   autoRun: boolean,
   defaultClient: oneOf(clientKinds),
   window: windowPlaceCheck,
+  folders: partialObject(
+    Object.fromEntries(savedFileKinds.map((kind) => [kind, absolutePathCheck])) as Record<SavedFileKind, Check<string>>,
+    "is not a kind of file",
+  ),
 };
 
-export const settingsCheck: Check<Settings> = object({ ...settingFieldChecks, window: optional(windowPlaceCheck) });
+export const settingsCheck: Check<Settings> = object({
+  ...settingFieldChecks,
+  window: optional(windowPlaceCheck),
+  folders: optional(settingFieldChecks.folders),
+});
 
 /** Some settings to change: every field optional, and a name that is not a setting refused. */
 export const settingsPatchCheck: Check<Partial<Settings>> = partialObject(settingFieldChecks, "is not a setting");
@@ -177,4 +193,5 @@ export const workspaceStateCheck: Check<WorkspaceState> = object({
   recent: array(string),
   settings: settingsCheck,
   nativeDialogs: boolean,
+  homeDir: absolutePathCheck,
 });

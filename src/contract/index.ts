@@ -150,6 +150,8 @@ export {
   maxPathLength,
   maxSnippetBytes,
   maxWindowCoordinate,
+  type SavedFileKind,
+  savedFileKinds,
   settingFieldChecks,
   type Settings,
   settingsCheck,

@@ -33,12 +33,14 @@ import {
   absolutePathCheck,
   documentIdCheck,
   folderListingCheck,
+  savedFileKinds,
   settingsCheck,
   settingsPatchCheck,
   snippetDocumentCheck,
   sourceCheck,
   workspaceStateCheck,
   type FolderListing,
+  type SavedFileKind,
   type Settings,
   type SnippetDocument,
   type WorkspaceState,
@@ -108,16 +110,20 @@ export type QuitChoice = (typeof quitChoices)[number];
 /** Largest file a page may hand the host to write (a timeline of a few hundred thousand events). */
 export const maxSaveCopyBytes = 96 * 1024 * 1024;
 
-/** Text, or bytes as base64, to write to a file the user picks with the system's dialog. */
+/** Text, or bytes as base64, to write where the user chose in the save sheet. */
 export interface SaveCopyRequest {
-  /** The file name the dialog offers, e.g. `server.ts` or `timeline.png`; a name, not a path. */
-  suggestedName: string;
+  /** The file to write, e.g. `/home/ada/exports/server.ts`. */
+  path: string;
+  /** What it is: its folder becomes where the next save of this kind starts. */
+  kind: SavedFileKind;
+  /** The user agreed to replace a file that is there; without it, one that is there is left alone. */
+  replace?: boolean | undefined;
   text?: string | undefined;
   base64?: string | undefined;
 }
 
-/** Where the file was written, or the dialog was closed without a choice. */
-export type SaveCopyReply = { type: "saved"; path: string } | { type: "cancelled" };
+/** Written, or not, because a file is there and replacing it was not agreed to. */
+export type SaveCopyReply = { type: "saved"; path: string } | { type: "exists"; path: string };
 
 /** A load's outcome, as the timeline records it. */
 export type LoadOutcome = LoadedEvent | LoadErrorEvent;
@@ -199,15 +205,14 @@ export interface PageRequests {
   /** Open a file with the system's dialog (desktop only). */
   "file-open-dialog": { request: Empty; reply: DocumentReply };
   /** List a folder (the workspace folder when none is named). */
-  "file-list": { request: { dir?: string | undefined }; reply: FolderListing };
+  /** `all`: every file, not only snippets (the save sheet shows what a name would replace). */
+  "file-list": { request: { dir?: string | undefined; all?: boolean | undefined }; reply: FolderListing };
   /** Save the document; `path` saves it as a new file (Save As). */
   /** `base`: the revision the text was edited from; a save onto another window's newer edits is refused. */
   "file-save": {
     request: { id: string; source: string; path?: string | undefined; base?: number | undefined };
     reply: DocumentReply;
   };
-  /** Save As with the system's dialog (desktop only). */
-  "file-save-dialog": { request: { id: string; source: string }; reply: DocumentReply };
   /** The editor's unsaved text, sent after a pause in typing so nothing is lost in a crash. */
   /** Unsaved edits, made on revision `base` (any revision when left out: the user chose to keep these). */
   draft: { request: { id: string; source: string; base?: number | undefined }; reply: DraftReply };
@@ -217,10 +222,7 @@ export interface PageRequests {
   "settings-set": { request: { settings: Partial<Settings> }; reply: { settings: Settings } };
   /** Export the editor's snippet as a standalone server file. */
   export: { request: ExportRequest; reply: ExportResult };
-  /**
-   * Write an export where the user picks with the system's dialog, never replacing a file without asking (desktop
-   * only).
-   */
+  /** Write an export where the user chose in the save sheet, never replacing a file without their word (desktop only). */
   "save-copy": { request: SaveCopyRequest; reply: SaveCopyReply };
   /** The page's editor is ready for typing, this long after the page began loading. */
   "page-ready": { request: { editorReadyMs: number }; reply: Empty };
@@ -336,15 +338,11 @@ export const hostStatusCheck: Check<HostStatus> = object({
   clients: array(liveClientCheck),
 });
 
-/** A file name with no folder in it: the dialog decides the folder. */
-const fileName = refine(
-  string,
-  (name) => name.length > 0 && name.length <= 255 && !/[/\\\0]/.test(name) && name !== "." && name !== "..",
-  "must be a file name without a folder",
-);
 const saveCopyRequestCheck: Check<SaveCopyRequest> = refine(
   object({
-    suggestedName: fileName,
+    path: absolutePathCheck,
+    kind: oneOf(savedFileKinds),
+    replace: optional(boolean),
     text: optional(
       refine(string, (text) => text.length <= maxSaveCopyBytes, `must be at most ${maxSaveCopyBytes} characters`),
     ),
@@ -361,7 +359,7 @@ const saveCopyRequestCheck: Check<SaveCopyRequest> = refine(
 );
 const saveCopyReplyCheck: Check<SaveCopyReply> = tagged("type", {
   saved: object({ type: literal("saved"), path: string }),
-  cancelled: object({ type: literal("cancelled") }),
+  exists: object({ type: literal("exists"), path: string }),
 });
 
 const loadOutcomeCheck = refine(
@@ -411,7 +409,10 @@ export const pageRequestChecks: RequestChecks<PageRequests> = {
   "file-new": { request: emptyCheck, reply: documentReplyCheck },
   "file-open": { request: object({ path: absolutePathCheck }), reply: documentReplyCheck },
   "file-open-dialog": { request: emptyCheck, reply: documentReplyCheck },
-  "file-list": { request: object({ dir: optional(absolutePathCheck) }), reply: folderListingCheck },
+  "file-list": {
+    request: object({ dir: optional(absolutePathCheck), all: optional(boolean) }),
+    reply: folderListingCheck,
+  },
   "file-save": {
     request: object({
       id: documentIdCheck,
@@ -421,7 +422,6 @@ export const pageRequestChecks: RequestChecks<PageRequests> = {
     }),
     reply: documentReplyCheck,
   },
-  "file-save-dialog": { request: object({ id: documentIdCheck, source: sourceCheck }), reply: documentReplyCheck },
   draft: {
     request: object({ id: documentIdCheck, source: sourceCheck, base: optional(integer(1)) }),
     reply: draftReplyCheck,

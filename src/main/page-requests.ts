@@ -4,7 +4,6 @@
  * endpoint, so every request gets exactly one reply.
  */
 
-import { dirname } from "node:path";
 import type {
   ClientRequest,
   ConnectedLanes,
@@ -99,13 +98,12 @@ export function pageRequestHandlers(page: PageConnection, context: PageRequestCo
       return {};
     },
     "recording-sources": (request) => context.ledger.sources(request.versions),
-    "recording-open-dialog": () => {
-      const document = workspaceFiles().document();
-      return openRecordingWithDialog(
-        context.dialogs,
-        document.untitled ? workspaceFiles().workspaceDir : dirname(document.path),
-      );
-    },
+    "recording-open-dialog": () =>
+      openRecordingWithDialog({
+        dialogs: context.dialogs,
+        startIn: workspaceFiles().startFolder("recording"),
+        onOpened: (folder) => workspaceFiles().rememberFolder("recording", folder),
+      }),
     "restart-runner": async () => {
       await context.restartRunner();
       return {};
@@ -131,11 +129,9 @@ export function pageRequestHandlers(page: PageConnection, context: PageRequestCo
     "file-new": async () => documentReply(await workspaceFiles().newDocument()),
     "file-open": async (request) => documentReply(await workspaceFiles().open(request.path)),
     "file-open-dialog": async () => documentReply(await workspaceFiles().openWithDialog()),
-    "file-list": (request) => workspaceFiles().list(request.dir),
+    "file-list": (request) => workspaceFiles().list(request.dir, { all: request.all }),
     "file-save": async (request) =>
       documentReply(await workspaceFiles().save(request.id, request.source, request.path, request.base)),
-    "file-save-dialog": async (request) =>
-      documentReply(await workspaceFiles().saveWithDialog(request.id, request.source)),
     draft: async (request) => {
       const { reply, changed } = await workspaceFiles().draft(request.id, request.source, request.base);
       // The other windows on the snippet take the edit, or ask about it if they have edits of their own.
@@ -155,8 +151,7 @@ export function pageRequestHandlers(page: PageConnection, context: PageRequestCo
     },
     "save-copy": async (request) => {
       const content = request.text ?? Buffer.from(request.base64 ?? "", "base64");
-      const path = await workspaceFiles().saveCopy(request.suggestedName, content);
-      return path === undefined ? { type: "cancelled" } : { type: "saved", path };
+      return workspaceFiles().saveCopy(request.path, content, { kind: request.kind, replace: request.replace });
     },
     "page-ready": (request) => {
       context.onPageReady?.(request.editorReadyMs);

@@ -24,9 +24,12 @@ import {
 } from "../contract/index.ts";
 import { byId, element } from "./dom.ts";
 import type { HostConnection } from "./host-connection.ts";
+import type { SaveSheet } from "./save-sheet.ts";
 
 export interface DocumentsOptions {
   connection: HostConnection;
+  /** Where Save As asks for the file's name and folder. */
+  saveSheet: SaveSheet;
   /** The editor's text now, and a way to replace it. */
   getSource: () => string | undefined;
   setSource: (source: string) => void;
@@ -38,13 +41,7 @@ export interface DocumentsOptions {
 const draftDelayMs = 400;
 
 /** The file requests whose reply is a document (or a cancelled dialog). */
-type DocumentRequest =
-  | "file-new"
-  | "file-open"
-  | "file-open-dialog"
-  | "file-save"
-  | "file-save-dialog"
-  | "file-conflict-resolve";
+type DocumentRequest = "file-new" | "file-open" | "file-open-dialog" | "file-save" | "file-conflict-resolve";
 
 export interface Documents {
   /** The host's workspace, when a page connects. */
@@ -63,6 +60,8 @@ export interface Documents {
   openAsNew(source: string): Promise<void>;
   /** The open document's file (in the workspace folder when untitled). */
   readonly path: string | undefined;
+  /** The open document is an untitled snippet, kept in the workspace folder. */
+  readonly untitled: boolean;
 }
 
 export function createDocuments(options: DocumentsOptions): Documents {
@@ -207,30 +206,23 @@ export function createDocuments(options: DocumentsOptions): Documents {
   // --- the path dialog (browser mode) -------------------------------------------------------------
 
   const dialog = createPathDialog(
-    async (path, purpose) => {
-      if (!current) return;
-      if (purpose === "open") await run("file-open", { path });
-      else await run("file-save", { id: current.id, source: options.getSource() ?? "", path, base: host?.revision });
-    },
+    (path) => run("file-open", { path }),
     (dir) => void list(dir),
   );
 
-  function startFileDialog(purpose: "open" | "save"): void {
+  function startOpenDialog(): void {
     menu.open = false;
     const folder = current && !current.untitled ? current.path.slice(0, current.path.lastIndexOf("/")) : workspaceDir;
-    dialog.begin(
-      purpose,
-      purpose === "save" && current ? `${folder}/${current.untitled ? "snippet.ts" : current.name}` : "",
-    );
+    dialog.begin();
     void list(folder);
   }
 
   byId("file-new", HTMLButtonElement).addEventListener("click", () => void run("file-new", {}));
   byId("file-open", HTMLButtonElement).addEventListener("click", () =>
-    nativeDialogs ? void run("file-open-dialog", {}) : startFileDialog("open"),
+    nativeDialogs ? void run("file-open-dialog", {}) : startOpenDialog(),
   );
   byId("file-save", HTMLButtonElement).addEventListener("click", () => save());
-  byId("file-save-as", HTMLButtonElement).addEventListener("click", () => saveAs());
+  byId("file-save-as", HTMLButtonElement).addEventListener("click", () => void saveAs());
   byId("conflict-mine", HTMLButtonElement).addEventListener("click", () => {
     if (!current) return;
     if (conflictWith === "disk") return void run("file-conflict-resolve", { id: current.id, keep: "mine" });
@@ -254,16 +246,29 @@ export function createDocuments(options: DocumentsOptions): Documents {
   function save(): void {
     if (!current) return;
     if (current.untitled) {
-      saveAs();
+      void saveAs();
       return;
     }
     void run("file-save", { id: current.id, source: options.getSource() ?? "", base: host?.revision });
   }
 
-  function saveAs(): void {
+  async function saveAs(): Promise<void> {
+    menu.open = false;
     if (!current) return;
-    if (nativeDialogs) void run("file-save-dialog", { id: current.id, source: options.getSource() ?? "" });
-    else startFileDialog("save");
+    const choice = await options.saveSheet.ask({
+      title: `Save ${current.untitled ? "the snippet" : current.name} as`,
+      name: current.untitled ? "snippet.ts" : current.name,
+      kind: "snippet",
+    });
+    // The sheet asked before a file there is replaced; the host writes it.
+    if (choice && current) {
+      await run("file-save", {
+        id: current.id,
+        source: options.getSource() ?? "",
+        path: choice.path,
+        base: host?.revision,
+      });
+    }
   }
 
   /** Another window changed the snippet: shown here, unless this window has edits of its own to ask about. */
@@ -372,36 +377,33 @@ export function createDocuments(options: DocumentsOptions): Documents {
     get path(): string | undefined {
       return current?.path;
     },
+    get untitled(): boolean {
+      return current?.untitled ?? true;
+    },
   };
 }
 
-/** The browser mode's dialog for choosing a path. */
+/** The browser mode's dialog for opening a snippet (saving goes through the save sheet). */
 interface PathDialog {
-  /** Opens the dialog to open a snippet or to save it as `suggested`. */
-  begin(purpose: "open" | "save", suggested: string): void;
+  /** Opens the dialog, its path field empty until a folder is listed. */
+  begin(): void;
   /** Shows a failure in the dialog; false when the dialog is not open to show it. */
   showError(message: string): boolean;
   /** Lists `dir`'s entries (with `..` when it has a parent), while the dialog is open. */
   show(dir: string, parent: string | undefined, entries: readonly FileEntry[]): void;
 }
 
-/** Choosing a path in browser mode: a listing to click through, and a field for any path. */
-function createPathDialog(
-  choose: (path: string, purpose: "open" | "save") => Promise<void>,
-  list: (dir: string) => void,
-): PathDialog {
+/** Choosing a snippet to open in browser mode: a listing to click through, and a field for any path. */
+function createPathDialog(choose: (path: string) => Promise<void>, list: (dir: string) => void): PathDialog {
   const dialog = byId("file-dialog", HTMLDialogElement);
-  const title = byId("file-dialog-title", HTMLHeadingElement);
   const pathInput = byId("file-dialog-path", HTMLInputElement);
   const listing = byId("file-dialog-list", HTMLUListElement);
   const error = byId("file-dialog-error", HTMLParagraphElement);
-  const ok = byId("file-dialog-ok", HTMLButtonElement);
-  let purpose: "open" | "save" = "open";
 
   dialog.addEventListener("close", () => {
     if (dialog.returnValue !== "ok") return;
     const path = pathInput.value.trim();
-    if (path) void choose(path, purpose);
+    if (path) void choose(path);
   });
   pathInput.addEventListener("keydown", (key) => {
     // Enter on a folder's path lists it instead of choosing it.
@@ -428,11 +430,8 @@ function createPathDialog(
   }
 
   return {
-    begin(next: "open" | "save", suggested: string): void {
-      purpose = next;
-      title.textContent = next === "open" ? "Open a snippet" : "Save the snippet as";
-      ok.textContent = next === "open" ? "Open" : "Save";
-      pathInput.value = suggested;
+    begin(): void {
+      pathInput.value = "";
       error.textContent = "";
       listing.replaceChildren();
       if (!dialog.open) dialog.showModal();
@@ -449,8 +448,7 @@ function createPathDialog(
       const items = entries.map(entryButton);
       if (parent) items.unshift(entryButton({ name: "..", path: parent, directory: true }));
       listing.replaceChildren(...items);
-      if (purpose === "open" && !pathInput.value) pathInput.value = `${dir}/`;
-      if (purpose === "save") pathInput.value = `${dir}/${pathInput.value.split("/").at(-1) ?? "snippet.ts"}`;
+      if (!pathInput.value) pathInput.value = `${dir}/`;
     },
   };
 }

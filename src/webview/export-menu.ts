@@ -17,7 +17,7 @@ import type { EventStore } from "./event-store.ts";
 import type { HostConnection } from "./host-connection.ts";
 import type { RecordingFiles } from "./recording-files.ts";
 import type { RecordingViewer } from "./recording-viewer.ts";
-import { describeSave, type FileSaver } from "./save-file.ts";
+import { describeSave, type FileSaver, type SaveRequest } from "./save-file.ts";
 import type { StatusLine } from "./status-line.ts";
 
 export interface ExportMenuOptions {
@@ -33,6 +33,14 @@ export interface ExportMenuOptions {
   source: () => string | undefined;
   /** The timeline as drawn, as a PNG. */
   timelinePng: () => Promise<Blob>;
+  /** The open snippet's file name (`events.ts`), for the exported server file's name. */
+  documentName: () => string | undefined;
+}
+
+/** The name offered for a snippet's server file: `events.server.ts` for `events.ts`; `server.ts` for an untitled one. */
+export function serverFileName(documentName: string | undefined): string {
+  const stem = documentName?.replace(/\.(?:[cm]?[jt]sx?)$/, "");
+  return stem && !/[/\\]/.test(stem) ? `${stem}.server.ts` : "server.ts";
 }
 
 export interface ExportMenu {
@@ -47,8 +55,8 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
   let suggestedRequest: TryRequest | undefined;
 
   /** Saves an export and says in the status line where it went, or why it did not. */
-  async function saveExport(name: string, content: Blob, what: string): Promise<void> {
-    const { text, tone } = describeSave(await fileSaver.save(name, content), what);
+  async function saveExport(request: SaveRequest, content: Blob): Promise<void> {
+    const { text, tone } = describeSave(await fileSaver.save(request, content), request.name);
     statusLine.say(text, tone);
   }
 
@@ -70,8 +78,13 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
           : ` (line ${result.error.line}${result.error.column === undefined ? "" : `:${result.error.column}`})`;
       return statusLine.say(`Not exported for ${target}${where}: ${result.error.message}`, "error");
     }
-    const outcome = await fileSaver.save("server.ts", new Blob([result.code], { type: "text/typescript" }));
-    const { text, tone } = describeSave(outcome, `server.ts for ${target === "bun" ? "Bun" : "Deno"}`);
+    const runtime = target === "bun" ? "Bun" : "Deno";
+    const name = serverFileName(options.documentName());
+    const outcome = await fileSaver.save(
+      { name, kind: "server", what: `the server file for ${runtime}` },
+      new Blob([result.code], { type: "text/typescript" }),
+    );
+    const { text, tone } = describeSave(outcome, `${name} for ${runtime}`);
     const changed =
       outcome.saved && result.changes.length ? ` · ${result.changes.length} change(s) listed in its header` : "";
     statusLine.say(text + changed, tone);
@@ -88,23 +101,40 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
   item("export-json", () => {
     // A recording's events are already in ms since its start.
     const lines = timelineJsonLines(rebaseTimeline(store.events, viewer.active ? 0 : store.timelineStart));
-    void saveExport("timeline.jsonl", new Blob([lines], { type: "application/x-ndjson" }), "timeline.jsonl");
+    void saveExport(
+      { name: "timeline.jsonl", kind: "timeline", what: "the timeline as JSON lines" },
+      new Blob([lines], { type: "application/x-ndjson" }),
+    );
   });
   for (const target of ["bun", "deno"] as const) item(`export-${target}`, () => void exportServerFile(target));
   item("export-png", async () => {
-    await saveExport("timeline.png", await options.timelinePng(), "timeline.png");
+    await saveExport(
+      { name: "timeline.png", kind: "image", what: "the timeline as a picture" },
+      await options.timelinePng(),
+    );
   });
   item("export-recording", () => {
     const name = recordings.recordingName();
     recordings
       .recordingText()
-      .then((text) => saveExport(name, new Blob([text], { type: "application/x-ndjson" }), name), sayFailure);
+      .then(
+        (text) =>
+          saveExport(
+            { name, kind: "recording", what: "the recording" },
+            new Blob([text], { type: "application/x-ndjson" }),
+          ),
+        sayFailure,
+      );
   });
   item("export-expectations", () => {
     const name = recordings.expectationsName();
     recordings
       .expectationsText()
-      .then((text) => saveExport(name, new Blob([text], { type: "text/plain" }), name), sayFailure);
+      .then(
+        (text) =>
+          saveExport({ name, kind: "timeline", what: "the expectations" }, new Blob([text], { type: "text/plain" })),
+        sayFailure,
+      );
   });
 
   return {

@@ -28,6 +28,7 @@ import { createRawView } from "./raw-view.ts";
 import { createRecordingFiles } from "./recording-files.ts";
 import { createRecordingViewer } from "./recording-viewer.ts";
 import { createFileSaver, describeSave } from "./save-file.ts";
+import { createSaveSheet } from "./save-sheet.ts";
 import { createSnippetRuns } from "./snippet-runs.ts";
 import { markStartup } from "./startup-marks.ts";
 import { createStatusLine } from "./status-line.ts";
@@ -97,17 +98,27 @@ const chips = createLaneChips(byId("lanes", HTMLDivElement), {
   },
 });
 const nativeDialogs = () => pane.workspace?.nativeDialogs ?? false;
-const fileSaver = createFileSaver({ connection, nativeDialogs });
+const saveSheet = createSaveSheet({
+  connection,
+  places: () => ({
+    remembered: pane.workspace?.settings.folders ?? {},
+    openFile: documents.untitled ? undefined : documents.path,
+    homeDir: pane.workspace?.homeDir,
+  }),
+});
+const fileSaver = createFileSaver({ connection, nativeDialogs, sheet: saveSheet });
 const quitDialog = createQuitDialog((choice) => void connection.request("quit-answer", { choice }).catch(sayFailure));
 
 const details = createDetailsPanel(
   byId("details", HTMLElement),
   () => store.timelineStart,
   (name, text) =>
-    void fileSaver.save(name, new Blob([text], { type: "text/plain;charset=utf-8" })).then((outcome) => {
-      const { text: said, tone } = describeSave(outcome, name);
-      statusLine.say(said, tone);
-    }),
+    void fileSaver
+      .save({ name, kind: "value", what: "the whole value" }, new Blob([text], { type: "text/plain;charset=utf-8" }))
+      .then((outcome) => {
+        const { text: said, tone } = describeSave(outcome, name);
+        statusLine.say(said, tone);
+      }),
   (event) => {
     // Back from the event to its lane's latest open (or, for a lane no client of ours opened, request).
     const events = store.events;
@@ -201,6 +212,7 @@ const settings = createPageSettings({
 });
 const documents = createDocuments({
   connection,
+  saveSheet,
   getSource: () => pane.editor?.source,
   setSource: (source) => {
     if (pane.editor) pane.editor.source = source;
@@ -232,6 +244,7 @@ const exportMenu = createExportMenu({
   recordings,
   source: () => pane.editor?.source,
   timelinePng: () => timeline.toPng(),
+  documentName: () => (documents.untitled ? undefined : documents.path?.split("/").at(-1)),
 });
 const pushes = createHostPushHandler({
   store,

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { artifactsDir } from "./chromium.ts";
 import {
@@ -183,19 +184,38 @@ describe("the playground in Chromium", () => {
     expect(await page.textContent("#status")).toContain("Exported server.ts for Bun");
   });
 
-  test("save as writes a real file, edits mark it unsaved, and Ctrl+S writes them", async () => {
+  test("save as asks for a name and a folder, asks before replacing a file, and Ctrl+S writes later edits", async () => {
     const page = await openPlayground();
     await pasteAndRun(page, ticker);
     const file = join(playground.workspaceDir, "saved-snippet.ts");
+    await writeFile(file, "// someone else's\n");
     await page.click("#file-menu summary");
     await page.click("#file-save-as");
-    // A folder that does not exist is explained in the dialog itself.
-    await page.fill("#file-dialog-path", `${join(playground.workspaceDir, "no-such-folder")}/`);
-    await page.press("#file-dialog-path", "Enter");
-    await page.waitForFunction(() => (document.getElementById("file-dialog-error")?.textContent ?? "") !== "");
-    expect(await page.isVisible("#file-dialog")).toBe(true);
-    await page.fill("#file-dialog-path", file);
-    await page.click("#file-dialog-ok");
+    // The sheet offers a name, with its stem selected to be typed over.
+    expect(
+      await page.evaluate(() => {
+        const name = document.getElementById("save-sheet-name") as HTMLInputElement;
+        return name.value.slice(name.selectionStart ?? 0, name.selectionEnd ?? 0);
+      }),
+    ).toBe("snippet");
+    await page.keyboard.type("saved-snippet");
+    // A folder that does not exist is explained in the sheet itself.
+    await page.fill("#save-sheet-folder", join(playground.workspaceDir, "no-such-folder"));
+    await page.press("#save-sheet-folder", "Enter");
+    await page.waitForFunction(() => (document.getElementById("save-sheet-error")?.textContent ?? "") !== "");
+    expect(await page.isVisible("#save-sheet")).toBe(true);
+    await page.fill("#save-sheet-folder", playground.workspaceDir);
+    await page.press("#save-sheet-name", "Enter");
+    // The name is taken in that folder: asked, not replaced.
+    await page.waitForFunction(() => document.getElementById("save-sheet-ok")?.textContent === "Replace");
+    expect({
+      question: await page.textContent("#save-sheet-error"),
+      onDisk: await Bun.file(file).text(),
+    }).toEqual({
+      question: '"saved-snippet.ts" is already in this folder. Replace it?',
+      onDisk: "// someone else's\n",
+    });
+    await page.click("#save-sheet-ok");
     await page.waitForFunction(() => document.getElementById("document-name")?.textContent === "saved-snippet.ts");
     expect(await Bun.file(file).text()).toBe(ticker);
     expect(await page.title()).toBe("saved-snippet.ts — Stream Playground");

@@ -145,15 +145,10 @@ export async function openPage(host: HostAddress, cookie?: string) {
       return (await until(() => pushes("workspace")[0])).workspace;
     },
     /** Sends a request whose reply must be a document, and returns the document. */
-    async document<
-      K extends
-        | "file-new"
-        | "file-open"
-        | "file-save"
-        | "file-save-dialog"
-        | "file-open-dialog"
-        | "file-conflict-resolve",
-    >(type: K, fields: PageRequests[K]["request"]): Promise<SnippetDocument> {
+    async document<K extends "file-new" | "file-open" | "file-save" | "file-open-dialog" | "file-conflict-resolve">(
+      type: K,
+      fields: PageRequests[K]["request"],
+    ): Promise<SnippetDocument> {
       const answer = (await request(type, fields)) as DocumentReply;
       if (answer.type !== "document") throw new Error(`expected a document, got ${JSON.stringify(answer)}`);
       return answer.document;

@@ -35,7 +35,7 @@ let signalled = false;
 /** The quit question is up: another close request waits for its answer. */
 let asking = false;
 
-/** The system's dialogs. Electrobun 1.18.1 has no save dialog: a folder is picked, the file keeps its name. */
+/** The system's open dialog. (Electrobun 1.18.1 has no save dialog: the page's save sheet names files.) */
 const dialogs: FileDialogs = {
   async openFile({ startIn, fileTypes }) {
     const [path] = await underWindow(() =>
@@ -49,30 +49,6 @@ const dialogs: FileDialogs = {
       }),
     );
     return path ? path : undefined;
-  },
-  async saveFile({ suggestedName, startIn }) {
-    const [folder] = await underWindow(() =>
-      Utils.openFileDialog({
-        startingFolder: startIn,
-        canChooseFiles: false,
-        canChooseDirectory: true,
-        allowsMultipleSelection: false,
-      }),
-    );
-    return folder ? join(folder, suggestedName) : undefined;
-  },
-  async confirmReplace(path) {
-    const { response } = await underWindow(() =>
-      Utils.showMessageBox({
-        type: "question",
-        title: "Replace file?",
-        message: `${path} already exists. Replace it?`,
-        buttons: ["Replace", "Cancel"],
-        defaultId: 1,
-        cancelId: 1,
-      }),
-    );
-    return response === 0;
   },
 };
 

@@ -1,6 +1,6 @@
 /**
- * A folder's entries for the page's Open list (browser mode has no system dialog): folders first,
- * then snippet files, each group by name; no dotfiles (which also hides the temporary files of
+ * A folder's entries for the page's Open list (browser mode has no system dialog) and save sheet:
+ * folders first, then snippet files (or every file), each group by name; no dotfiles (which also hides the temporary files of
  * atomic writes).
  */
 
@@ -30,10 +30,16 @@ async function linkKind(path: string): Promise<"directory" | "file" | undefined>
   }
 }
 
-/**
- * Lists `dir`, leaving out the names in `hidden` (the workspace hides its drafts folder and its link to the packages).
- */
-export async function listFolder(dir: string, hidden: ReadonlySet<string> = new Set()): Promise<FolderListing> {
+export interface ListFolderOptions {
+  /** Names left out: the workspace hides its drafts folder and its link to the packages. */
+  hidden?: ReadonlySet<string> | undefined;
+  /** Every file, not only snippets: the save sheet shows what a name would replace. */
+  all?: boolean | undefined;
+}
+
+/** Lists `dir`: its folders, and its snippets (or every file). */
+export async function listFolder(dir: string, options: ListFolderOptions = {}): Promise<FolderListing> {
+  const hidden = options.hidden ?? new Set();
   const folder = resolve(dir);
   let names: Dirent[];
   try {
@@ -53,7 +59,8 @@ export async function listFolder(dir: string, hidden: ReadonlySet<string> = new 
           ? "file"
           : undefined;
     if (kind === "directory") entries.push({ name: entry.name, path, directory: true });
-    else if (kind === "file" && isSnippetName(entry.name)) entries.push({ name: entry.name, path, directory: false });
+    else if (kind === "file" && (options.all || isSnippetName(entry.name)))
+      entries.push({ name: entry.name, path, directory: false });
   }
   entries.sort((a, b) => Number(b.directory) - Number(a.directory) || byName.compare(a.name, b.name));
   const parent = dirname(folder);

@@ -14,9 +14,11 @@
  */
 
 import { readdir, stat, unlink } from "node:fs/promises";
+import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import {
   type DraftReply,
+  type SavedFileKind,
   type EditedElsewhere,
   type SnippetDocument,
   type Settings,
@@ -45,18 +47,20 @@ import {
 import { starterSnippet } from "./starter-snippet.ts";
 import { windowTitle } from "./window-title.ts";
 
-/** The desktop app's system dialogs. Each resolves with undefined when the user cancels. */
+/**
+ * The desktop app's system dialogs; resolves with undefined when the user cancels. Saving has no
+ * system dialog here (Electrobun 1.18.1 offers none): the page's save sheet names the file.
+ */
 export interface FileDialogs {
   /**
    * Picks a file to open; `startIn` is the folder shown first, `fileTypes` the name patterns offered (snippets when
    * left out).
    */
   openFile(options: { startIn: string; fileTypes?: string[] | undefined }): Promise<string | undefined>;
-  /** Picks where to save; `suggestedName` is the file name offered, e.g. `events.ts` or `server.ts`. */
-  saveFile(options: { suggestedName: string; startIn: string }): Promise<string | undefined>;
-  /** The chosen file exists already: may it be replaced? */
-  confirmReplace(path: string): Promise<boolean>;
 }
+
+/** What became of an export: written, or not, because a file is there and replacing it was not agreed to. */
+export type SaveCopyOutcome = { type: "saved"; path: string } | { type: "exists"; path: string };
 
 /** The open file changed on disk, made by another program. */
 export interface FileChange {
@@ -73,6 +77,8 @@ export interface WorkspaceFilesOptions {
   workspaceDir: string;
   /** System dialogs, in the desktop app. */
   dialogs?: FileDialogs | undefined;
+  /** Where save sheets and dialogs start when nothing says otherwise; the user's home folder by default. */
+  homeDir?: string | undefined;
   /** Called with the window title whenever the document's name or dirty state changes. */
   onTitle?: ((title: string) => void) | undefined;
   /** Called when another program changed the open file. */
@@ -185,20 +191,29 @@ export interface WorkspaceFiles {
     path?: string,
     base?: number,
   ): Promise<SnippetDocument | EditedElsewhere | undefined>;
-  /** Save As with the system dialog; undefined when the user cancelled. */
-  saveWithDialog(id: string, source: string): Promise<SnippetDocument | undefined>;
   /**
-   * Writes `content` (an exported server file, a timeline) to a file the user picks with the
-   * system dialog, which never replaces a file without asking. Returns the path written, or
-   * undefined when the user cancelled; a failed write throws a FilesError that says why.
+   * Writes `content` (an exported server file, a timeline) to `path`, the file the user named in
+   * the save sheet; a file already there is replaced only with `replace`. Its folder becomes where
+   * the next save of its `kind` starts. A failed write throws a FilesError that says why.
    */
-  saveCopy(suggestedName: string, content: string | Uint8Array): Promise<string | undefined>;
+  saveCopy(
+    path: string,
+    content: string | Uint8Array,
+    options: { kind: SavedFileKind; replace?: boolean | undefined },
+  ): Promise<SaveCopyOutcome>;
+  /** Remembers `folder` as where the next save (or open) of `kind` starts. */
+  rememberFolder(kind: SavedFileKind, folder: string): Promise<void>;
+  /** Where a dialog for `kind` starts: the folder last used for it, else the open file's, else the home folder. */
+  startFolder(kind: SavedFileKind): string;
   /** Keeps the editor's unsaved text: an untitled snippet's own file, or an opened file's draft. */
   draft(id: string, source: string, base?: number): Promise<DraftOutcome>;
   /** Settles a conflict: `theirs` takes the disk's text (the draft goes), `mine` keeps the edits. */
   resolveConflict(id: string, keep: "mine" | "theirs"): Promise<SnippetDocument>;
-  /** A folder's folders and snippets; the workspace folder (without its drafts) when none is named. */
-  list(dir?: string): Promise<FolderListing>;
+  /**
+   * A folder's folders and snippets (every file with `all`); the workspace folder (without its
+   * drafts) when none is named.
+   */
+  list(dir?: string, options?: { all?: boolean | undefined }): Promise<FolderListing>;
   /** Merges `patch` into the settings and saves them. */
   setSettings(patch: Partial<Settings>): Promise<Settings>;
   /** The settings now. */
@@ -217,6 +232,7 @@ export interface WorkspaceFiles {
 /** Opens the workspace: restores the last session's document (with its draft), settings and recent files. */
 export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promise<WorkspaceFiles> {
   const workspaceDir = resolve(options.workspaceDir);
+  const homeDir = resolve(options.homeDir ?? homedir());
   const warnings: string[] = [];
   const drafts = await createDraftStore(workspaceDir);
   if (drafts.warning) warnings.push(drafts.warning);
@@ -482,31 +498,18 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
     return { type: "edited-elsewhere", id: document.id, source: document.source, revision: document.revision };
   }
 
-  /** Where to save an untitled snippet: the system dialog's answer, or a request for a path. */
-  async function askWhereToSave(document: OpenDocument): Promise<string | undefined> {
-    if (!options.dialogs) {
-      throw new FilesError(
-        "needs-path",
-        `${document.name} has no file of its own yet: give a path to save it to (Save As).`,
-      );
-    }
-    return chooseSavePath(options.dialogs, basename(document.path), document.path);
+  /** Where dialogs start for `kind`: where that kind was last used, else the open file's folder, else home. */
+  function startFolder(kind: SavedFileKind): string {
+    return settings.folders?.[kind] ?? (current.untitled ? homeDir : dirname(current.path));
   }
 
-  /** Where dialogs start: the open file's folder, else the workspace, never wherever the app runs from. */
-  function dialogFolder(): string {
-    return current.untitled ? workspaceDir : dirname(current.path);
-  }
-
-  /** Asks where to save; a file that exists (other than `ownPath`) is replaced only when the user agrees. */
-  async function chooseSavePath(
-    dialogs: FileDialogs,
-    suggestedName: string,
-    ownPath?: string,
-  ): Promise<string | undefined> {
-    const path = await dialogs.saveFile({ suggestedName, startIn: dialogFolder() });
-    if (path === undefined || path === ownPath || !(await isFile(path))) return path;
-    return (await dialogs.confirmReplace(path)) ? path : undefined;
+  async function rememberFolder(kind: SavedFileKind, folder: string): Promise<void> {
+    if (settings.folders?.[kind] === folder) return;
+    await serial(async () => {
+      const next: Settings = { ...settings, folders: { ...settings.folders, [kind]: folder } };
+      await saveSettings(workspaceDir, next);
+      settings = next;
+    });
   }
 
   return {
@@ -520,6 +523,7 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
         recent: [...recent],
         settings: { ...settings },
         nativeDialogs: options.dialogs !== undefined,
+        homeDir,
       };
     },
 
@@ -545,7 +549,7 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
 
     async openWithDialog(): Promise<SnippetDocument | undefined> {
       if (!options.dialogs) throw new FilesError("no-dialogs", "no system dialogs in browser mode");
-      const path = await options.dialogs.openFile({ startIn: dialogFolder() });
+      const path = await options.dialogs.openFile({ startIn: startFolder("snippet") });
       return path === undefined ? undefined : serial(() => open(path));
     },
 
@@ -555,11 +559,14 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
       path?: string,
       base?: number,
     ): Promise<SnippetDocument | EditedElsewhere | undefined> {
-      let target = path;
+      const target = path;
       if (target === undefined && openDocument(id).untitled) {
-        target = await askWhereToSave(current);
-        if (target === undefined) return undefined;
+        throw new FilesError(
+          "needs-path",
+          `${openDocument(id).name} has no file of its own yet: give a path to save it to (Save As).`,
+        );
       }
+      if (target !== undefined) await rememberFolder("snippet", dirname(snippetPath(target)));
       return serial(async () => {
         const document = openDocument(id);
         const conflict = editedElsewhere(document, source, base);
@@ -568,24 +575,33 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
       });
     },
 
-    async saveWithDialog(id: string, source: string): Promise<SnippetDocument | undefined> {
+    async saveCopy(path, content, { kind, replace }): Promise<SaveCopyOutcome> {
+      // A browser page downloads its exports: the browser asks where.
       if (!options.dialogs) throw new FilesError("no-dialogs", "no system dialogs in browser mode");
-      const document = openDocument(id);
-      const path = await chooseSavePath(options.dialogs, basename(document.path), document.path);
-      return path === undefined ? undefined : serial(async () => saveAs(openDocument(id), source, path));
+      if (!isAbsolute(path))
+        throw new FilesError("relative-path", `A file path must be absolute, not ${JSON.stringify(path)}.`);
+      const target = resolve(path);
+      try {
+        const existing = await stat(target);
+        if (existing.isDirectory())
+          throw new FilesError("not-a-file", `${target} is a folder; choose a file name inside it.`);
+        if (!replace) return { type: "exists", path: target };
+      } catch (error) {
+        if (error instanceof FilesError) throw error;
+        if (errorCode(error) !== "ENOENT") throw describeFsError(error, target, "file");
+      }
+      try {
+        await writeFileAtomic(target, content);
+      } catch (error) {
+        throw describeWriteError(error, target);
+      }
+      await rememberFolder(kind, dirname(target));
+      return { type: "saved", path: target };
     },
 
-    async saveCopy(suggestedName: string, content: string | Uint8Array): Promise<string | undefined> {
-      if (!options.dialogs) throw new FilesError("no-dialogs", "no system dialogs in browser mode");
-      const path = await chooseSavePath(options.dialogs, suggestedName);
-      if (path === undefined) return undefined;
-      try {
-        await writeFileAtomic(path, content);
-      } catch (error) {
-        throw describeWriteError(error, path);
-      }
-      return path;
-    },
+    rememberFolder,
+
+    startFolder,
 
     draft(id: string, source: string, base?: number): Promise<DraftOutcome> {
       return serial(async () => {
@@ -624,10 +640,10 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
       });
     },
 
-    list(dir?: string): Promise<FolderListing> {
+    list(dir?: string, listOptions: { all?: boolean | undefined } = {}): Promise<FolderListing> {
       return dir === undefined || resolve(dir) === workspaceDir
-        ? listFolder(workspaceDir, new Set([draftsFolderName, "node_modules"]))
-        : listFolder(dir);
+        ? listFolder(workspaceDir, { hidden: new Set([draftsFolderName, "node_modules"]), all: listOptions.all })
+        : listFolder(dir, { all: listOptions.all });
     },
 
     setSettings(patch: Partial<Settings>): Promise<Settings> {
