@@ -14,27 +14,64 @@ const home = mkdtempSync(join(tmpdir(), "stream-playground-tests-"));
 // Inherited by everything the tests start: what still carries it afterwards was left behind.
 const runMarker = `STREAM_PLAYGROUND_TEST_RUN=${crypto.randomUUID()}`;
 
-const child = Bun.spawn([process.execPath, "test", "--timeout", "30000", ...process.argv.slice(2)], {
-  cwd: new URL("..", import.meta.url).pathname,
-  stdout: "inherit",
-  stderr: "pipe",
-  env: {
-    ...process.env,
-    STREAM_PLAYGROUND_HOME: home,
-    STREAM_PLAYGROUND_TEST_RUN: runMarker.split("=")[1],
-    FORCE_COLOR: process.stdout.isTTY ? "1" : "0",
-  },
-});
+/**
+ * Unit and integration files mostly wait (on sockets, timers, child processes), so two run at
+ * once; browser and window tests drive Chromium and WebKit, whose timing the tests watch, so they
+ * run one at a time, after. A run of named files (`npm test -- tests/x.test.ts`) runs them in order.
+ */
+const parallelWorkers = 2;
 
-// bun test reports on stderr; pass it through and keep the counts.
-let tail = "";
-const decoder = new TextDecoder();
-for await (const chunk of child.stderr) {
-  const text = decoder.decode(chunk, { stream: true });
-  process.stderr.write(text);
-  tail = (tail + text).slice(-4_000);
+interface Phase {
+  args: string[];
 }
-const code = await child.exited;
+
+function phases(named: string[]): Phase[] {
+  if (named.length > 0) return [{ args: named }];
+  const all = [...new Bun.Glob("tests/**/*.test.ts").scanSync({ cwd: root })].sort();
+  const onScreen = (file: string) => file.startsWith("tests/browser/") || file.startsWith("tests/desktop-");
+  return [
+    { args: [`--parallel=${parallelWorkers}`, ...all.filter((file) => !onScreen(file)).map((file) => `./${file}`)] },
+    { args: all.filter(onScreen).map((file) => `./${file}`) },
+  ];
+}
+
+const root = new URL("..", import.meta.url).pathname;
+const count = (tail: string, word: string) => Number(new RegExp(`^\\s*(\\d+) ${word}$`, "m").exec(tail)?.[1] ?? 0);
+
+/** Runs one `bun test`, passing its report through, and returns its exit code and counts. */
+async function runPhase(phase: Phase): Promise<{ code: number; passed: number; failed: number }> {
+  const child = Bun.spawn([process.execPath, "test", "--timeout", "30000", ...phase.args], {
+    cwd: root,
+    stdout: "inherit",
+    stderr: "pipe",
+    env: {
+      ...process.env,
+      STREAM_PLAYGROUND_HOME: home,
+      STREAM_PLAYGROUND_TEST_RUN: runMarker.split("=")[1],
+      FORCE_COLOR: process.stdout.isTTY ? "1" : "0",
+    },
+  });
+  // bun test reports on stderr; pass it through and keep the counts.
+  let tail = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of child.stderr) {
+    const text = decoder.decode(chunk, { stream: true });
+    process.stderr.write(text);
+    tail = (tail + text).slice(-4_000);
+  }
+  const code = await child.exited;
+  return { code, passed: count(tail, "pass"), failed: count(tail, "fail") };
+}
+
+let code = 0;
+let passed = 0;
+let failed = 0;
+for (const phase of phases(process.argv.slice(2))) {
+  const result = await runPhase(phase);
+  code ||= result.code;
+  passed += result.passed;
+  failed += result.failed;
+}
 const leftovers = await endLeftovers(runMarker, 5_000);
 rmSync(home, { recursive: true, force: true });
 if (leftovers.length > 0) {
@@ -42,9 +79,6 @@ if (leftovers.length > 0) {
     `\nThe tests left ${leftovers.length} process(es) running (now killed):\n${leftovers.map((p) => `  ${p.pid} ${p.command.slice(0, 160)}`).join("\n")}`,
   );
 }
-const count = (word: string) => Number(new RegExp(`^\\s*(\\d+) ${word}$`, "m").exec(tail)?.[1] ?? 0);
-const passed = count("pass");
-const failed = count("fail");
 const ok = code === 0 && failed === 0 && passed > 0 && leftovers.length === 0;
 console.log(`\n${ok ? "PASS" : "FAIL"} tests: ${passed} passed, ${failed} failed`);
 process.exit(ok ? 0 : 1);
