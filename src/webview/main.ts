@@ -27,6 +27,7 @@ import { createQuitDialog } from "./quit-dialog.ts";
 import { createRawView } from "./raw-view.ts";
 import { createRecordingFiles } from "./recording-files.ts";
 import { createRecordingViewer } from "./recording-viewer.ts";
+import { createRequestsPanel } from "./requests-panel.ts";
 import { createFileSaver, describeSave } from "./save-file.ts";
 import { createSaveSheet } from "./save-sheet.ts";
 import { createSnippetRuns } from "./snippet-runs.ts";
@@ -130,10 +131,31 @@ const details = createDetailsPanel(
     return undefined;
   },
 );
+// Before the timeline: it frames the lanes the request log has read, so the log reads each batch first.
+const requests = createRequestsPanel(byId("panel-requests", HTMLDivElement), store, {
+  tab: byId("tab-requests", HTMLButtonElement),
+  now: () => (viewer.active ? undefined : connection.hostNow()),
+  onSelect(lane) {
+    // Its response head (or, before one came, its open) says the most about a request.
+    const head =
+      store.events.find((event) => event.lane === lane && event.side === "client" && event.kind === "headers") ??
+      store.events.find((event) => event.lane === lane && (event.kind === "open" || event.kind === "request"));
+    table.showLane(lane);
+    if (head) {
+      timeline.select(head);
+      table.select(head);
+      details.show(head);
+      messageView.setCursor(head);
+    }
+    timeline.showLane(lane);
+  },
+});
 const timeline = mountTimeline(byId("timeline", HTMLDivElement), byId("tooltip", HTMLDivElement), store, {
   // A recording has no "now"; the viewer exists by the time the timeline first draws.
   now: () => (viewer.active ? undefined : connection.hostNow()),
+  lanes: () => requests.log.rows,
   onSelect(event) {
+    requests.select(event?.lane);
     table.select(event);
     details.show(event);
     revealLineOf(event);
@@ -142,6 +164,7 @@ const timeline = mountTimeline(byId("timeline", HTMLDivElement), byId("tooltip",
 });
 const table = createEventsTable(byId("panel-events", HTMLDivElement), store, {
   onSelect(event) {
+    requests.select(event?.lane);
     timeline.select(event);
     details.show(event);
     revealLineOf(event);
@@ -232,7 +255,11 @@ const documents = createDocuments({
   },
 });
 const controls = createClientControls({
-  onConnect: (request) => void clientLanes.connect(request),
+  onConnect(request) {
+    // Asked for by the user: the timeline frames the new connections, wherever it was left.
+    timeline.view.follow(true);
+    void clientLanes.connect(request);
+  },
   onDisconnectAll: () => clientLanes.disconnect(),
 });
 const exportMenu = createExportMenu({
@@ -278,6 +305,7 @@ setupPanelTabs({
   onChoose: (tabId) => {
     if (tabId === "tab-raw") rawView.show();
     if (tabId === "tab-message") messageView.show();
+    if (tabId === "tab-requests") requests.show();
   },
 });
 const toolbar = createToolbar({

@@ -1,6 +1,6 @@
 /**
- * The tabs over the bottom panels (Events, Raw stream, Console): a click or the arrow keys choose
- * one, and only the chosen panel is shown.
+ * The tabs over the bottom panels (Events, Requests, Raw stream, Message, Console): a click or the
+ * arrow keys choose one, and only the chosen panel is shown.
  */
 
 export interface PanelTabsOptions {

@@ -1,27 +1,44 @@
 /**
- * The timeline on the page: the canvas view fed from the event store, its Fit / Follow buttons,
- * and a tooltip with the hovered event's detail.
+ * The timeline on the page: the canvas view fed from the event store, its Fit all / Fit last run /
+ * Follow live buttons, and a tooltip with the hovered event's detail. Following, it frames the
+ * latest run of requests (`timeline/framing.ts`): a new connection is zoomed to, a run that ended
+ * is fitted.
  */
 
 import { describeEvent, type TimelineEvent } from "../contract/index.ts";
 import { byId } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
-import { createTimelineModel, createTimelineView, type TimelineView } from "./timeline/index.ts";
+import {
+  createTimelineModel,
+  createTimelineView,
+  frameLane,
+  frameRun,
+  type LaneSpan,
+  latestRun,
+  type TimelineView,
+} from "./timeline/index.ts";
 
 export interface TimelinePanelOptions {
   onSelect: (event: TimelineEvent | undefined) => void;
   /** The host's clock, for the "now" line; undefined while there is no "now" (a recording is shown). */
   now: () => number | undefined;
+  /** Every lane's span, from the request log: what following frames, and what a lane is framed by. */
+  lanes: () => readonly LaneSpan[];
 }
 
 export interface TimelinePanel {
   /** Highlights the event's mark (from the table); `undefined` clears the selection. */
   select(event: TimelineEvent | undefined): void;
+  /** Frames one lane's request, from its start to its latest event, and scrolls its rows into view. Ends follow-live. */
+  showLane(lane: number): void;
   /** The timeline as drawn, as a PNG. */
   toPng(): Promise<Blob>;
   /** The canvas view itself, for what the panel does not wrap (range, theme, follow). */
   readonly view: TimelineView;
 }
+
+const followingTitle = "Following live: the newest requests are zoomed to, and fitted when they end (L)";
+const notFollowingTitle = "Follow the newest requests again: zoom to each new connection, fit them when they end (L)";
 
 export function mountTimeline(
   container: HTMLElement,
@@ -31,11 +48,19 @@ export function mountTimeline(
 ): TimelinePanel {
   const follow = byId("timeline-follow", HTMLButtonElement);
   const fit = byId("timeline-fit", HTMLButtonElement);
+  const fitRun = byId("timeline-fit-run", HTMLButtonElement);
   const model = createTimelineModel(store.timelineStart);
   const view = createTimelineView(container, model, {
     now: options.now,
     onSelect: options.onSelect,
-    onFollowChange: (following) => follow.setAttribute("aria-pressed", String(following)),
+    onFollowChange: (following) => {
+      follow.setAttribute("aria-pressed", String(following));
+      follow.title = following ? followingTitle : notFollowingTitle;
+    },
+    autoFrame({ now, followWidthMs }) {
+      const run = latestRun(options.lanes());
+      return run && frameRun(run, { now, followWidthMs });
+    },
     onHover(event, x, y) {
       if (!event) {
         tooltip.hidden = true;
@@ -52,19 +77,29 @@ export function mountTimeline(
   });
   follow.addEventListener("click", () => view.follow(!view.following));
   fit.addEventListener("click", () => view.fit());
+  fitRun.addEventListener("click", () => {
+    const run = latestRun(options.lanes());
+    if (run) view.frame(frameRun(run, { now: options.now(), followWidthMs: Infinity, whole: true }));
+  });
   container.addEventListener("pointerleave", () => (tooltip.hidden = true));
 
   store.subscribe({
     appended(from) {
       model.append(store.events.slice(from));
+      fitRun.disabled = options.lanes().length === 0;
     },
     cleared(start) {
       model.clear(start);
+      fitRun.disabled = true;
     },
   });
 
   return {
     select: (event: TimelineEvent | undefined) => view.select(event),
+    showLane(lane) {
+      const span = options.lanes().find((candidate) => candidate.lane === lane);
+      if (span) view.frame(frameLane(span, options.now()), lane);
+    },
     toPng: () => view.toPng(),
     view,
   };

@@ -21,13 +21,17 @@ const controls = [
   "#client-kind",
   "#client-path",
   "#connect",
+  "#timeline-fit",
+  "#timeline-fit-run",
+  "#timeline-follow",
   "#tab-events",
+  "#tab-requests",
   "#tab-raw",
   '[aria-label="Filter by text"]',
 ];
 
 describe("the layout", () => {
-  test("resized from 1440 to 1024 and 1920 wide with a lesson open, every control stays uncovered", async () => {
+  test("resized from 1440 to 1024 (640 and 700 high) and 1920 wide with a lesson open, every control stays uncovered", async () => {
     const page = await playground.open();
     await page.selectOption("#examples", "07-cleanup");
     await page.waitForSelector("#lesson:not([hidden])");
@@ -35,6 +39,7 @@ describe("the layout", () => {
     for (const [width, height] of [
       [1024, 700],
       [1920, 1080],
+      [1024, 640],
       [1024, 700],
     ] as const) {
       await page.setViewportSize({ width, height });
@@ -48,9 +53,9 @@ describe("the layout", () => {
           return !(hit !== null && (hit === element || element.contains(hit)));
         });
       }, controls);
-      await page.screenshot({ path: join(artifactsDir, `layout-${width}.png`) });
+      await page.screenshot({ path: join(artifactsDir, `layout-${width}x${height}.png`) });
     }
-    expect(covered).toEqual({ "1024×700": [], "1920×1080": [] });
+    expect(covered).toEqual({ "1024×700": [], "1920×1080": [], "1024×640": [] });
     // The editor follows its column: no wider than the column it is in.
     const [editor, pane] = await page.evaluate(() => [
       document.querySelector(".monaco-editor")!.getBoundingClientRect().width,

@@ -50,6 +50,48 @@ describe("the playground in Chromium", () => {
     await page.screenshot({ path: join(artifactsDir, "playground-run.png") });
   });
 
+  test("the Requests tab lists each client's request and how it ended; choosing one frames it on the timeline", async () => {
+    const page = await openPlayground();
+    await pasteAndRun(page, ticker);
+    await page.fill("#client-count", "2");
+    await page.click("#connect");
+    await page.click("#tab-requests");
+    await page.waitForFunction(
+      () => document.querySelectorAll(".requests-table td.ending.tone-ok").length === 2,
+      undefined,
+      { timeout: 10_000 },
+    );
+    const cells = await page.$$eval(".requests-table tbody tr", (rows) =>
+      rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent)),
+    );
+    expect(
+      cells.map(([lane, status, request, , , received, ending]) => [lane, status, request, received, ending]),
+    ).toEqual([
+      ["#1", "200", "GET /", "21 B", "complete"],
+      ["#2", "200", "GET /", "21 B", "complete"],
+    ]);
+    // Three writes 50 ms apart: a duration in milliseconds, and a first byte after the request.
+    for (const row of cells)
+      expect(row.slice(3, 5)).toEqual([expect.stringMatching(/^\+[\d.]+ ms$/), expect.stringMatching(/^\d+ ms$/)]);
+    const label = () => page.getAttribute(".timeline canvas", "aria-label");
+    // Ended, the run is fitted, counted from its first request, while the view still follows.
+    await page.waitForFunction(() =>
+      /from client [12]'s request, following live/.test(
+        document.querySelector(".timeline canvas")?.getAttribute("aria-label") ?? "",
+      ),
+    );
+    await page.click('.requests-table tr[data-lane="2"]');
+    await page.waitForFunction(() =>
+      /from client 2's request\. /.test(document.querySelector(".timeline canvas")?.getAttribute("aria-label") ?? ""),
+    );
+    // Framed from just before its request to its last event: milliseconds wide, not the session's seconds.
+    expect(await label()).toMatch(/showing −[\d.]+ ms to \+\d+ ms from client 2's request\. /);
+    expect(await page.getAttribute("#timeline-follow", "aria-pressed")).toBe("false");
+    expect(await page.getAttribute('.requests-table tr[data-lane="2"]', "aria-selected")).toBe("true");
+    expect(await page.inputValue('[aria-label="Filter by lane"]')).toBe("2");
+    await page.screenshot({ path: join(artifactsDir, "playground-requests.png") });
+  });
+
   test("a syntax error becomes a marker at its line while the last good version keeps serving", async () => {
     const page = await openPlayground();
     await pasteAndRun(page, ticker);
