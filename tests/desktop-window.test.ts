@@ -117,7 +117,7 @@ async function nameInSheet(app: DesktopSession, window: string, stem: string, fo
 }
 
 describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => {
-  test("npm start opens the window with the app's title, class and icon, and it shows the editor and the page", async () => {
+  test("npm start opens the window with the app's title, class and icon, and it shows the editor and the page; a page whose web process dies is loaded again", async () => {
     await using profile = await freshProfile();
     await using app = start(profile);
     const window = await app.waitForWindow(windowTimeoutMs);
@@ -163,6 +163,23 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
         "Stream Playground: editor ready (N ms after the page began loading)",
       ],
     });
+
+    // The page's web process dies (as WebKit's does when it crashes): the app notices, says so, and
+    // loads the page again in the same window.
+    const webProcesses = processesWith(app.marker).filter((p) => p.command.includes("WebKitWebProcess"));
+    expect(webProcesses.length).toBeGreaterThan(0);
+    for (const { pid } of webProcesses) process.kill(pid, "SIGKILL");
+    await app.waitForLine(/^Stream Playground: the window's page went away/, 15_000);
+    await waitFor(
+      "the page loaded again",
+      () =>
+        app.lines.filter((line) => line.startsWith("Stream Playground: editor ready")).length === 2 ? true : undefined,
+      30_000,
+    );
+    expect(app.windowTitle(window)).toBe("Untitled 1 — Stream Playground");
+    // WebKit paints the page (and its line saying why it was loaded again) a moment after it is ready.
+    await Bun.sleep(1_000);
+    app.screenshot(join(artifactsDir, "desktop-page-reloaded.png"));
   }, 120_000);
 
   test("npm start -- FILE opens the window on that file, whose runner answers a client from outside (its lane: artifacts/desktop-outside-lane.png)", async () => {

@@ -11,6 +11,7 @@ import { serveModuleTypes } from "./editor-module-types.ts";
 import { createEditorTypesCache } from "./editor-types.ts";
 import { listExamples } from "./examples.ts";
 import { monacoPreloads, withPreloads } from "./monaco-preload.ts";
+import { withTheme } from "./page-theme.ts";
 import { parseLanePath, proxyToLane } from "./lane-proxy.ts";
 import { createSession, type PageConnection, type Session, type SessionOptions } from "./session.ts";
 import { serveFileInside } from "./static-files.ts";
@@ -238,7 +239,7 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     if (buildFailure !== undefined) return buildFailedPage(buildFailure);
     const file = Bun.file(indexHtml);
     if (!(await file.exists())) return buildFailedPage(`The page ${indexHtml} is missing.`);
-    const html = withPreloads(await file.text(), await preloads);
+    const html = withTheme(withPreloads(await file.text(), await preloads), session.workspace()?.settings.theme);
     return new Response(html, {
       headers: {
         ...commonHeaders,

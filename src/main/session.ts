@@ -64,6 +64,8 @@ export interface SessionOptions {
   batchMaxPending?: number | undefined;
   /** A page's editor became ready for typing, `editorReadyMs` after it began loading (the desktop app says so). */
   onPageReady?: ((editorReadyMs: number) => void) | undefined;
+  /** A page connected, went away, or sent something (the desktop app watches its page with it; see `page-watch.ts`). */
+  onPageActivity?: ((activity: "attached" | "detached" | "heard") => void) | undefined;
 }
 
 export interface Session {
@@ -278,16 +280,23 @@ export function createSession(options: SessionOptions = {}): Session {
       pages.broadcastAfterEvents("status", { status: status() });
     },
 
-    attach: (page) => pages.attach(page),
+    attach(page) {
+      pages.attach(page);
+      options.onPageActivity?.("attached");
+    },
 
     detach(page) {
       pages.detach(page);
+      options.onPageActivity?.("detached");
       if (lanes.disconnectPage(page)) pages.broadcastAfterEvents("status", { status: status() });
     },
 
     askToQuit: () => quit.ask(),
 
-    receive: (page, data) => pages.receive(page, data),
+    receive(page, data) {
+      options.onPageActivity?.("heard");
+      pages.receive(page, data);
+    },
 
     browserLane: (lane) => lanes.browserLane(lane),
 

@@ -23,6 +23,8 @@ export interface EditorPaneOptions {
   documents: Documents;
   settings: PageSettings;
   runs: SnippetRuns;
+  /** The editor became ready for typing (once). */
+  onReady?: (() => void) | undefined;
 }
 
 export interface EditorPane {
@@ -62,6 +64,7 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
     document.body.dataset.editorReady = "true";
     // The desktop app reports when its window is ready for typing (and `npm run bench` times it).
     void connection.request("page-ready", { editorReadyMs: performance.now() }).catch(options.statusLine.sayFailure);
+    options.onReady?.();
   }
 
   /** Puts the host's document into the editor (once both have arrived) and runs it. */

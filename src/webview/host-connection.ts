@@ -33,6 +33,8 @@ export interface HostConnectionOptions {
 const maxBackoffMs = 5_000;
 /** Clock syncs after the first, once the page has started up and answers promptly. */
 const resyncAfterMs = [1_000, 3_000, 10_000];
+/** How often a page tells the host it is alive (see `src/main/page-watch.ts`). */
+export const heartbeatMs = 5_000;
 
 /**
  * How long a request may wait for its reply. A load may wait behind other loads and a runner
@@ -108,7 +110,16 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
         );
       void sync();
       const timers = resyncAfterMs.map((ms) => setTimeout(() => void sync(), ms));
-      ws.addEventListener("close", () => timers.forEach(clearTimeout), { once: true });
+      // A heartbeat: the desktop app loads a page again that has gone silent (a hung page).
+      const heartbeat = setInterval(() => void end.request("clock-ping", {}).catch(() => {}), heartbeatMs);
+      ws.addEventListener(
+        "close",
+        () => {
+          timers.forEach(clearTimeout);
+          clearInterval(heartbeat);
+        },
+        { once: true },
+      );
     };
     ws.onmessage = (message) => {
       let value: unknown;

@@ -322,4 +322,15 @@ const toolbar = createToolbar({
     exportMenu.suggestRequest(example.request);
   },
 });
-const pane = createEditorPane({ connection, statusLine, documents, settings, runs });
+const pane = createEditorPane({ connection, statusLine, documents, settings, runs, onReady: sayWhyReloaded });
+
+/** The desktop app loaded this page again because the last one died or hung (`?restarted=`): say so, once. */
+function sayWhyReloaded(): void {
+  const url = new URL(location.href);
+  const reason = url.searchParams.get("restarted");
+  if (reason === null) return;
+  url.searchParams.delete("restarted");
+  history.replaceState(null, "", url);
+  const what = reason === "silent" ? "The page stopped responding" : "The page stopped (its web process ended)";
+  statusLine.say(`${what} and was loaded again; your edits were kept.`, "error");
+}

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { windowTitle, type FileDialogs } from "../files/index.ts";
 import { startHost } from "../host-server.ts";
 import { projectRoot } from "../project-root.ts";
+import { createPageWatch, type PageLossReason } from "../page-watch.ts";
 import { holdCloseRequests } from "./close-request.ts";
 import { withDialogParent } from "./dialog-parent.ts";
 import { applyLinuxWindowLook } from "./linux-window.ts";
@@ -21,6 +22,10 @@ const appTitle = "Stream Playground";
 const windowReopenDelayMs = 400;
 /** A window whose page has not said it is ready after this long is loaded again, once. */
 const pageLoadPatienceMs = 20_000;
+/** A page whose connection closed is back within this when it only reloaded. */
+const pageReconnectGraceMs = 5_000;
+/** A connected page that sends nothing (not even its heartbeat, every 5 s) for this long has hung. */
+const pageSilenceMs = 30_000;
 
 let window: BrowserWindow | undefined;
 /** The window's last size and place, kept as it changes: a closed window can no longer be asked. */
@@ -59,9 +64,29 @@ const underWindow = <T>(run: () => Promise<T>) => withDialogParent(window?.ptr, 
 const openPath = process.env.STREAM_PLAYGROUND_OPEN || undefined;
 delete process.env.STREAM_PLAYGROUND_OPEN;
 
+/** Loads the window's page again when it died or hung, saying why in the log and, once loaded, in the page. */
+const pageWatch = createPageWatch({
+  reconnectGraceMs: pageReconnectGraceMs,
+  silenceMs: pageSilenceMs,
+  onLost(reason: PageLossReason) {
+    if (!window || quitting) return;
+    console.error(`Stream Playground: ${pageLossLines[reason]}; loading it again`);
+    window.webview.loadURL(`${host.launchUrl}&restarted=${reason}`);
+  },
+});
+const pageLossLines: Record<PageLossReason, string> = {
+  closed: "the window's page went away (its web process ended)",
+  silent: `the window's page stopped responding for ${pageSilenceMs / 1000} s`,
+};
+
 const host = await startHost({
   port: 0,
   session: {
+    onPageActivity(activity) {
+      if (activity === "attached") pageWatch.attached();
+      else if (activity === "detached") pageWatch.detached();
+      else pageWatch.heard();
+    },
     openPath,
     dialogs,
     onTitle: (title: string) => window?.setTitle(title),
@@ -138,6 +163,7 @@ function watchPageLoad(opened: BrowserWindow): void {
  */
 function quitNow(): void {
   quitting = true;
+  pageWatch.stop();
   const frame = window?.getFrame() ?? lastFrame;
   window?.close();
   void (frame ? host.session.updateSettings({ window: frame }) : Promise.resolve())
