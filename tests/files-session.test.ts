@@ -144,6 +144,35 @@ describe("documents", () => {
     });
   });
 
+  test("lessons open as untitled snippets of their own: browsing them leaves no files behind, and an edited one is kept", async () => {
+    await using workspace = await createTempDir("files-ws-");
+    await using host = await startFilesHost(workspace.dir);
+    const page = await openPage(host);
+    await page.workspace();
+    const untitledFiles = async () =>
+      Promise.all(
+        (await readdir(workspace.dir))
+          .filter((name) => name.endsWith(".ts"))
+          .sort()
+          .map(async (name) => `${name}: ${await read(join(workspace.dir, name))}`),
+      );
+    const lesson = (n: number) => `// lesson ${n}\n`;
+    const first = await page.document("file-new", { source: lesson(7) });
+    const afterFirst = await untitledFiles();
+    await page.document("file-new", { source: lesson(15) });
+    const browsed = await page.document("file-new", { source: lesson(7) });
+    const afterBrowsing = await untitledFiles();
+    await page.request("draft", { id: browsed.id, source: `${lesson(7)}// my change\n` });
+    await page.document("file-new", { source: lesson(11) });
+    expect({ first: first.source, afterFirst, afterBrowsing, afterEdit: await untitledFiles() }).toEqual({
+      first: lesson(7),
+      // The untouched starter snippet went, as it does for New.
+      afterFirst: [`untitled-1.ts: ${lesson(7)}`],
+      afterBrowsing: [`untitled-1.ts: ${lesson(7)}`],
+      afterEdit: [`untitled-1.ts: ${lesson(7)}// my change\n`, `untitled-2.ts: ${lesson(11)}`],
+    });
+  });
+
   test("open reads a file, save writes it, save as moves the document to a new file and keeps its id", async () => {
     await using workspace = await createTempDir("files-ws-");
     await using project = await createTempDir("files-project-");

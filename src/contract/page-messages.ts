@@ -199,7 +199,8 @@ export interface PageRequests {
   /** The page's EventSource on `lane` listens for these event types now (the answer to `browser-listen`). */
   "browser-listening": { request: { lane: number; types: string[] }; reply: Empty };
   /** Start a new untitled snippet. */
-  "file-new": { request: Empty; reply: DocumentReply };
+  /** A new untitled snippet, holding `source` (a lesson's) or the starter. */
+  "file-new": { request: { source?: string | undefined }; reply: DocumentReply };
   /** Open a file by path (typed, or picked from a listing). */
   "file-open": { request: { path: string }; reply: DocumentReply };
   /** Open a file with the system's dialog (desktop only). */
@@ -406,7 +407,7 @@ export const pageRequestChecks: RequestChecks<PageRequests> = {
   "clock-ping": { request: emptyCheck, reply: clockReadingCheck },
   "browser-events": { request: object({ events: array(browserEventCheck) }), reply: emptyCheck },
   "browser-listening": { request: object({ lane, types: array(string, 1000) }), reply: emptyCheck },
-  "file-new": { request: emptyCheck, reply: documentReplyCheck },
+  "file-new": { request: object({ source: optional(sourceCheck) }), reply: documentReplyCheck },
   "file-open": { request: object({ path: absolutePathCheck }), reply: documentReplyCheck },
   "file-open-dialog": { request: emptyCheck, reply: documentReplyCheck },
   "file-list": {

@@ -126,7 +126,7 @@ export function pageRequestHandlers(page: PageConnection, context: PageRequestCo
       const { source, target, port, tryRequest } = request;
       return exportSnippet({ source, path: workspaceFiles().document().path, target, port, tryRequest });
     },
-    "file-new": async () => documentReply(await workspaceFiles().newDocument()),
+    "file-new": async (request) => documentReply(await workspaceFiles().newDocument(request.source)),
     "file-open": async (request) => documentReply(await workspaceFiles().open(request.path)),
     "file-open-dialog": async () => documentReply(await workspaceFiles().openWithDialog()),
     "file-list": (request) => workspaceFiles().list(request.dir, { all: request.all }),

@@ -360,19 +360,13 @@ export function createDocuments(options: DocumentsOptions): Documents {
       await flushDraft();
       let reply: DocumentReply;
       try {
-        reply = await connection.request("file-new", {});
+        reply = await connection.request("file-new", { source });
       } catch (error) {
         return report(error);
       }
       if (reply.type !== "document") return;
-      open({ ...reply.document, source });
+      open(reply.document);
       showRecent(reply.recent);
-      void connection
-        .request("draft", { id: reply.document.id, source, base: reply.document.revision })
-        .then((answer) => {
-          if (answer.type === "taken" && current?.id === reply.document.id)
-            host = { source, revision: answer.revision };
-        }, report);
     },
     get path(): string | undefined {
       return current?.path;

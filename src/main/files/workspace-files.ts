@@ -106,6 +106,8 @@ interface OpenDocument {
   missing?: boolean | undefined;
   /** Bumped with every change to `source` (see `SnippetDocument.revision`). */
   revision: number;
+  /** An untitled snippet's first text (the starter, or a lesson's): while it still holds only that, leaving it drops it. */
+  pristine?: string | undefined;
 }
 
 const extensionList = snippetExtensions.join(", ");
@@ -171,7 +173,12 @@ export interface WorkspaceFiles {
   /** The recently opened files, newest first. */
   recent(): string[];
   /** Opens a new untitled snippet with the starter text. */
-  newDocument(): Promise<SnippetDocument>;
+  /**
+   * A new untitled snippet holding `source` (the starter when left out; a lesson's text, so a lesson
+   * never writes over the user's own). Leaving it untouched drops it, so browsing lessons leaves
+   * no files behind.
+   */
+  newDocument(source?: string): Promise<SnippetDocument>;
   /** Opens the file at `path` (with its draft, when it has one). */
   open(path: string): Promise<SnippetDocument>;
   /** Opens the file the system dialog picks; undefined when the user cancelled. */
@@ -311,6 +318,7 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
       source,
       disk: source,
       revision: nextRevision(),
+      pristine: source,
     };
   }
 
@@ -353,7 +361,8 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
 
   /** An untitled snippet nobody touched is not worth keeping once another document is open. */
   async function dropIfUntouched(document: OpenDocument): Promise<void> {
-    if (document.untitled && document.source === starterSnippet && document.disk === starterSnippet)
+    const pristine = document.pristine ?? starterSnippet;
+    if (document.untitled && document.source === pristine && document.disk === pristine)
       await removeIfPresent(document.path);
   }
 
@@ -535,11 +544,11 @@ export async function openWorkspaceFiles(options: WorkspaceFilesOptions): Promis
       return [...recent];
     },
 
-    newDocument(): Promise<SnippetDocument> {
+    newDocument(source = starterSnippet): Promise<SnippetDocument> {
       return serial(async () => {
         // First, so its number is free again: New after New stays at the same number.
         await dropIfUntouched(current);
-        return switchTo(await createUntitled(starterSnippet));
+        return switchTo(await createUntitled(source));
       });
     },
 
