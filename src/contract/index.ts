@@ -364,3 +364,4 @@ export {
   traceSettingsCheck,
   traceSettingsFor,
 } from "./trace-settings.ts";
+export { type CurlRequest, curlCommand, shellQuote } from "./curl-command.ts";

@@ -3,7 +3,7 @@
  * it, and every change and note, so the file explains itself without the playground.
  */
 
-import type { ExportTarget, TryRequest } from "../contract/index.ts";
+import { curlCommand, type ExportTarget, type TryRequest } from "../contract/index.ts";
 
 export interface HeaderContent {
   target: ExportTarget;
@@ -41,14 +41,8 @@ export function renderHeader(content: HeaderContent): string {
 
 /** `curl -N [-X POST] [-H 'k: v'] [-d '…'] http://localhost:PORT/path`, quoted for a POSIX shell. */
 export function curlLine(request: TryRequest, port: number): string {
-  const quote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
   const path = request.path.startsWith("/") ? request.path : `/${request.path}`;
-  const words = ["curl", "-N"];
-  if (request.method && request.method.toUpperCase() !== "GET") words.push("-X", request.method.toUpperCase());
-  for (const [name, value] of Object.entries(request.headers ?? {})) words.push("-H", quote(`${name}: ${value}`));
-  if (request.body !== undefined) words.push("-d", quote(request.body));
-  words.push(quote(`http://localhost:${port}${path}`));
-  return words.join(" ");
+  return curlCommand({ ...request, url: `http://localhost:${port}${path}` });
 }
 
 /** A one-line WebSocket client in the target's own runtime: it sends "hello" once open and prints what arrives. */

@@ -4,7 +4,7 @@
  * whole of it.
  */
 
-import { describeEvent, type TimelineEvent, fromBase64 } from "../contract/index.ts";
+import { describeEvent, errorMessage, fromBase64, type OpenEvent, type TimelineEvent } from "../contract/index.ts";
 import { appendVisible, appendVisibleBytes, element } from "./dom.ts";
 
 /** `63 61 66 C3`: bytes as hex, for the bytes a preview carries. */
@@ -67,6 +67,18 @@ function fieldValue(event: TimelineEvent, key: string, value: unknown, save: Sav
   return dd;
 }
 
+/** A button that copies a lane's request as a `curl` command line. */
+function copyButton(command: string, say: DetailsPanelOptions["say"]): HTMLButtonElement {
+  const button = element("button", { type: "button", class: "details-copy", title: command }, "Copy as cURL");
+  button.addEventListener("click", () => {
+    navigator.clipboard.writeText(command).then(
+      () => say(`Copied: ${command}`, "ok"),
+      (error: unknown) => say(`Not copied: ${errorMessage(error)}`, "error"),
+    );
+  });
+  return button;
+}
+
 /** The details panel: every field of the event selected, with its one-line description. */
 export interface DetailsPanel {
   /** Shows `event`'s details, or the hint to select one when undefined. */
@@ -81,12 +93,21 @@ export function sinceRequest(ms: number): string {
   return ms < 1_000 ? `+${ms.toFixed(1)} ms` : `+${(ms / 1_000).toFixed(2)} s`;
 }
 
-export function createDetailsPanel(
-  container: HTMLElement,
-  timelineStart: () => number,
-  save: SaveValue,
-  requestStartOf: RequestStartOf = () => undefined,
-): DetailsPanel {
+export interface DetailsPanelOptions {
+  /** The session's start, which event times count from. */
+  timelineStart: () => number;
+  /** Saves a value too long to show whole. */
+  save: SaveValue;
+  /** When an event's request began, for "+212 ms after its request". */
+  requestStartOf?: RequestStartOf | undefined;
+  /** The request a client `open` made, as a `curl` command; undefined where none can be told (a WebSocket). */
+  curlOf?: ((open: OpenEvent) => string | undefined) | undefined;
+  /** Says something in the status line (that a command was copied). */
+  say: (text: string, tone?: "ok" | "error") => void;
+}
+
+export function createDetailsPanel(container: HTMLElement, options: DetailsPanelOptions): DetailsPanel {
+  const { timelineStart, save, requestStartOf = () => undefined } = options;
   const empty = element(
     "p",
     { class: "details-empty" },
@@ -121,7 +142,8 @@ export function createDetailsPanel(
         if (key === "t" || key === "lane" || key === "side" || key === "kind" || value === undefined) continue;
         list.append(element("dt", {}, key === "base64" ? "bytes (hex)" : key), fieldValue(event, key, value, save));
       }
-      container.replaceChildren(title, summary, list);
+      const curl = event.kind === "open" && event.side === "client" ? options.curlOf?.(event) : undefined;
+      container.replaceChildren(title, summary, ...(curl === undefined ? [] : [copyButton(curl, options.say)]), list);
     },
   };
 }

@@ -41,6 +41,33 @@ export interface EventsTable {
 /** The most of an event's description a row holds (its tooltip included). */
 const maxRowDetail = 2_000;
 
+/** The kinds an event stream's lane is read in: with one of these in view, the table shows SSE's own columns. */
+const sseKinds: ReadonlySet<string> = new Set(["sse", "sse-no-event", "sse-comment", "reconnect"]);
+
+const plainColumns = ["Time (ms)", "Lane", "Side", "Kind", "Detail"];
+/** An SSE lane's columns: each event's type and id apart, its data in the last column. */
+const sseColumns = ["Time (ms)", "Lane", "Side", "Kind", "Event", "ID", "Data"];
+
+/** An SSE row's own cells: the event's type, its id (or the Last-Event-ID it carries), and its data. */
+function sseCells(event: TimelineEvent, detail: string): [string, string, string, string] {
+  switch (event.kind) {
+    case "sse":
+      // An id the block did not set itself is the one the stream last set: the Last-Event-ID a reconnect sends.
+      return [
+        event.event,
+        event.id ?? event.lastEventId,
+        event.id === undefined && event.lastEventId ? "Last-Event-ID" : "",
+        event.data,
+      ];
+    case "reconnect":
+      return ["", event.lastEventId ?? "", "Last-Event-ID sent", detail];
+    case "sse-no-event":
+      return ["", event.lastEventId, "Last-Event-ID", detail];
+    default:
+      return ["", "", "", detail];
+  }
+}
+
 export function createEventsTable(container: HTMLElement, store: EventStore, options: EventsTableOptions): EventsTable {
   const filter: Filter = { lane: undefined, side: undefined, kind: undefined, text: "" };
   /** Indices into store.events of the rows that pass the filter. */
@@ -85,9 +112,20 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   const table = element("table", { class: "events-table", role: "table", "aria-label": "Events" });
   const head = element("thead");
   const headRow = element("tr");
-  for (const title of ["Time (ms)", "Lane", "Side", "Kind", "Detail"])
-    headRow.append(element("th", { scope: "col" }, title));
   head.append(headRow);
+  /** Whether the rows are one event stream's, shown with SSE's columns. */
+  let sseView: boolean | undefined;
+  /** Lanes that carried an event stream. */
+  const sseLanes = new Set<number>();
+
+  function setColumns(sse: boolean): void {
+    if (sse === sseView) return;
+    sseView = sse;
+    table.classList.toggle("sse-view", sse);
+    headRow.replaceChildren(
+      ...(sse ? sseColumns : plainColumns).map((title) => element("th", { scope: "col" }, title)),
+    );
+  }
   const body = element("tbody");
   table.append(head, body);
   scroller.append(table);
@@ -163,6 +201,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   }
 
   function refilter(): void {
+    setColumns((filter.lane !== undefined && sseLanes.has(filter.lane)) || sseKinds.has(filter.kind ?? ""));
     rows = [];
     const matching: number[] = [];
     store.events.forEach((event, index) => {
@@ -193,8 +232,15 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
       element("td", { class: "num" }, event.lane === 0 ? "–" : String(event.lane)),
       element("td", {}, event.side),
       element("td", { class: "kind" }, event.kind),
-      element("td", { class: "detail", title: detail }, detail.replace(/\n\s*/g, " · ")),
     );
+    if (sseView) {
+      const [type, id, idTitle, data] = sseCells(event, detail);
+      tr.append(
+        element("td", { class: "sse-event" }, type),
+        element("td", { class: "sse-id", ...(idTitle ? { title: `${idTitle}: ${id}` } : {}) }, id),
+        element("td", { class: "detail", title: data }, data.replace(/\n\s*/g, " · ")),
+      );
+    } else tr.append(element("td", { class: "detail", title: detail }, detail.replace(/\n\s*/g, " · ")));
     return tr;
   }
 
@@ -298,6 +344,11 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
       for (let index = from; index < store.events.length; index++) {
         const event = store.events[index]!;
         noteOptions(event);
+        if (sseKinds.has(event.kind) && !sseLanes.has(event.lane)) {
+          sseLanes.add(event.lane);
+          // The lane shown turned out to be an event stream: its columns change under it.
+          if (filter.lane === event.lane) setColumns(true);
+        }
         if (matches(event)) added.push(index);
       }
       insertRows(added);
@@ -310,6 +361,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
       selected = undefined;
       lanesSeen.clear();
       outsideLanes.clear();
+      sseLanes.clear();
       kindsSeen.clear();
       laneSelect.replaceChildren(element("option", { value: "" }, "all lanes"));
       kindSelect.replaceChildren(element("option", { value: "" }, "all kinds"));
@@ -317,6 +369,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
       render();
     },
   });
+  setColumns(false);
   render();
 
   return {

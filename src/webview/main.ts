@@ -5,7 +5,7 @@
  * This file only creates the page's parts and connects them; each part's file says what it does.
  */
 
-import type { ClientRequest, TimelineEvent } from "../contract/index.ts";
+import { type ClientRequest, curlCommand, type TimelineEvent } from "../contract/index.ts";
 import { createClientControls } from "./client-controls.ts";
 import { createClientLanes } from "./client-lanes.ts";
 import { createConsolePanel } from "./console-panel.ts";
@@ -110,17 +110,16 @@ const saveSheet = createSaveSheet({
 const fileSaver = createFileSaver({ connection, nativeDialogs, sheet: saveSheet });
 const quitDialog = createQuitDialog((choice) => void connection.request("quit-answer", { choice }).catch(sayFailure));
 
-const details = createDetailsPanel(
-  byId("details", HTMLElement),
-  () => store.timelineStart,
-  (name, text) =>
+const details = createDetailsPanel(byId("details", HTMLElement), {
+  timelineStart: () => store.timelineStart,
+  save: (name, text) =>
     void fileSaver
       .save({ name, kind: "value", what: "the whole value" }, new Blob([text], { type: "text/plain;charset=utf-8" }))
       .then((outcome) => {
         const { text: said, tone } = describeSave(outcome, name);
         statusLine.say(said, tone);
       }),
-  (event) => {
+  requestStartOf(event) {
     // Back from the event to its lane's latest open (or, for a lane no client of ours opened, request).
     const events = store.events;
     for (let i = events.lastIndexOf(event); i >= 0; i--) {
@@ -130,7 +129,22 @@ const details = createDetailsPanel(
     }
     return undefined;
   },
-);
+  curlOf(open) {
+    if (open.client === "websocket" || open.outside !== undefined) return undefined;
+    const request = viewer.active
+      ? viewer.recording?.header?.lanes.find((described) => described.lane === open.lane)?.request
+      : liveLaneRequests.get(open.lane);
+    // An EventSource asks for an event stream; the command asks as it did.
+    const accept: Record<string, string> = open.client === "eventsource" ? { accept: "text/event-stream" } : {};
+    return curlCommand({
+      url: open.url,
+      method: open.method,
+      headers: { ...accept, ...request?.headers },
+      body: request?.body,
+    });
+  },
+  say: statusLine.say,
+});
 // Before the timeline: it frames the lanes the request log has read, so the log reads each batch first.
 const requests = createRequestsPanel(byId("panel-requests", HTMLDivElement), store, {
   tab: byId("tab-requests", HTMLButtonElement),

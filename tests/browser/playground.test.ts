@@ -138,7 +138,22 @@ describe("the playground in Chromium", () => {
       "7",
       "hello\\n\nworld",
     ]);
+    // The lane alone is an event stream's: its events' type, id and data get columns of their own.
+    await page.selectOption('select[aria-label="Filter by lane"]', "1");
+    const sseRow = page.locator('.events-table tr[data-index]:has(td.kind:text-is("sse"))');
+    expect({
+      head: await page.locator(".events-table th").allTextContents(),
+      cells: await sseRow.locator("td.sse-event, td.sse-id, td.detail").allTextContents(),
+    }).toEqual({
+      head: ["Time (ms)", "Lane", "Side", "Kind", "Event", "ID", "Data"],
+      cells: ["greeting", "7", "hello · world"],
+    });
     await page.screenshot({ path: join(artifactsDir, "playground-sse-dark.png") });
+    // The lane's request, as a command to try it with outside the playground.
+    await page.click('.events-table tr[data-index]:has(td.kind:text-is("open"))');
+    await page.click("#details .details-copy");
+    await page.waitForFunction(() => document.getElementById("status")?.textContent?.startsWith("Copied"));
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^curl -N http:\/\/127\.0\.0\.1:\d+\/$/);
   });
 
   test("disconnecting shows the abort, the cancel and the cleanup", async () => {
