@@ -17,9 +17,14 @@ const runMarker = `STREAM_PLAYGROUND_TEST_RUN=${crypto.randomUUID()}`;
 /**
  * Unit and integration files mostly wait (on sockets, timers, child processes), so two run at
  * once; browser and window tests drive Chromium and WebKit, whose timing the tests watch, so they
- * run one at a time, after. A run of named files (`npm test -- tests/x.test.ts`) runs them in order.
+ * run one at a time, after (with the few other files whose timing is strict). A run of named files (`npm test -- tests/x.test.ts`) runs them in order.
  */
 const parallelWorkers = 2;
+/**
+ * Files that check wall-clock gaps tight enough (a tick every 500 ms, none later than 800 ms) that
+ * a second worker's load breaks them: they run with the browser tests, one at a time.
+ */
+const timingStrict = new Set(["tests/trace-expect.test.ts"]);
 
 interface Phase {
   args: string[];
@@ -28,7 +33,8 @@ interface Phase {
 function phases(named: string[]): Phase[] {
   if (named.length > 0) return [{ args: named }];
   const all = [...new Bun.Glob("tests/**/*.test.ts").scanSync({ cwd: root })].sort();
-  const onScreen = (file: string) => file.startsWith("tests/browser/") || file.startsWith("tests/desktop-");
+  const onScreen = (file: string) =>
+    file.startsWith("tests/browser/") || file.startsWith("tests/desktop-") || timingStrict.has(file);
   return [
     { args: [`--parallel=${parallelWorkers}`, ...all.filter((file) => !onScreen(file)).map((file) => `./${file}`)] },
     { args: all.filter(onScreen).map((file) => `./${file}`) },
