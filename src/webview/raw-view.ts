@@ -2,22 +2,35 @@
  * The raw stream per client: every byte a lane received, in order, decoded as one stream (a
  * character split across chunks shows whole), with each chunk's start marked, invisible
  * characters written out, and bytes that are not UTF-8 shown as bytes; or the same bytes in hex.
+ * Only the rows in view exist in the DOM, as in the events table, so a lane of any size redraws
+ * in what a screenful costs.
  */
 
-import { byteEscape } from "../contract/index.ts";
 import { appendVisible, element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
-import { chunkItem, decodedItem, rawHexRows, rawSegments, type RawItem } from "./raw-stream.ts";
+import { type RawLine, rawTextLines } from "./raw-lines.ts";
+import {
+  chunkItem,
+  decodedItem,
+  type HexRow,
+  rawHexRows,
+  rawSegments,
+  type RawItem,
+  type RawSegment,
+} from "./raw-stream.ts";
 
 /** Bytes kept per lane; a stream larger than this shows its end. */
 const maxBytes = 128 * 1024;
 /** A stream still arriving is redrawn at most this often. */
 const redrawMs = 150;
-/**
- * Line ends per block: blocks out of view skip layout (`content-visibility: auto`), so a long stream costs what a
- * screenful does.
- */
-const linesPerBlock = 48;
+/** Every row, a line of text or of hex, is this high (`.raw-line` in app.css). */
+const lineHeight = 16;
+/** The space above the first row and below the last (`.raw-stream`'s padding). */
+const padding = 6;
+/** Rows drawn beyond each edge of the view, so a small scroll shows rows already there. */
+const overscan = 10;
+/** A monospace character's width at 12 px, until the page's font has been measured. */
+const defaultCharWidth = 7.2;
 
 interface LaneBytes {
   items: RawItem[];
@@ -45,6 +58,73 @@ export interface RawView {
   readonly lastDrawMs: number;
 }
 
+/** What the view draws: the chosen lane's rows, built once a draw and read again as the view scrolls. */
+type Drawing =
+  | { mode: "text"; segments: RawSegment[]; lines: RawLine[]; columns: number }
+  | { mode: "hex"; rows: HexRow[] };
+
+function drawnRows(drawing: Drawing | undefined): number {
+  if (!drawing) return 0;
+  return drawing.mode === "hex" ? drawing.rows.length : drawing.lines.length;
+}
+
+/** One line of text: each piece as the stream showed it when it was drawn as one text. */
+function textRow(line: RawLine): HTMLElement {
+  const row = element("div", { class: "raw-line" });
+  for (const piece of line) {
+    switch (piece.kind) {
+      case "text":
+        appendVisible(row, piece.text);
+        break;
+      case "bytes":
+        row.append(element("span", { class: "esc bad-byte", title: piece.why }, piece.text));
+        break;
+      case "edge":
+        row.append(element("span", { class: "chunk-edge", title: piece.title, "data-chunk": String(piece.index) }));
+        break;
+      case "split":
+        row.append(element("span", { class: "split-char", title: piece.title }, piece.text));
+        break;
+      case "note":
+        row.append(element("span", { class: "raw-gap" }, piece.text));
+        break;
+      default: {
+        const _never: never = piece;
+        return _never;
+      }
+    }
+  }
+  return row;
+}
+
+/** One hex row: its offset, 16 bytes with the chunk edges among them, and the same bytes as ASCII. */
+function hexRow(hexRow: HexRow): HTMLElement {
+  const row = element("div", { class: "raw-line" });
+  if ("note" in hexRow) {
+    row.append(element("span", { class: "raw-gap" }, `⟨${hexRow.note}⟩\n`));
+    return row;
+  }
+  const line = element("span", { class: "hex-row" });
+  line.append(element("span", { class: "hex-offset" }, hexRow.offset.toString(16).padStart(8, "0")), "  ");
+  let ascii = "";
+  let hexText = "";
+  let count = 0;
+  for (const cell of hexRow.cells) {
+    if ("edge" in cell) {
+      line.append(hexText);
+      hexText = "";
+      line.append(element("span", { class: "chunk-edge", title: cell.edge }));
+      continue;
+    }
+    hexText += `${hex2(cell.byte)} `;
+    ascii += cell.byte >= 0x20 && cell.byte < 0x7f ? String.fromCharCode(cell.byte) : "·";
+    count++;
+  }
+  line.append(hexText + "   ".repeat(16 - count), element("span", { class: "hex-ascii" }, ascii), "\n");
+  row.append(line);
+  return row;
+}
+
 export function createRawView(container: HTMLElement, store: EventStore): RawView {
   const picker = element("select", { "aria-label": "Client lane for the raw stream" });
   const mode = element("select", { "aria-label": "Show the raw stream as" });
@@ -62,102 +142,44 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
   });
   const bar = element("div", { class: "raw-bar" });
   bar.append(element("label", {}, "Client "), picker, element("label", {}, "as "), mode, note);
+  container.classList.add("raw-panel");
   container.append(bar, pre);
   const lanes = new Map<number, LaneBytes>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** How long the last draw took, in ms: decoding plus building the DOM. */
   let lastDrawMs = 0;
+  let drawing: Drawing | undefined;
 
-  /** A new block of the drawing, appended to the view. */
-  function newBlock(): HTMLElement {
-    const block = element("div", { class: "raw-block" });
-    pre.append(block);
-    return block;
+  // The scroll position and the view's size are kept from events, never read while drawing: a read
+  // right after the DOM changed would lay out the whole page again.
+  let scrollTop = 0;
+  /** The view's height and width; until it has been seen, the window's, which is larger. */
+  let viewportHeight = 0;
+  let viewportWidth = 0;
+  let charWidth = defaultCharWidth;
+  let charMeasured = false;
+
+  /** Characters a line holds: the view's width in the font's columns, less one for the chunk marks' slack. */
+  function columns(): number {
+    const width = viewportWidth || window.innerWidth;
+    return Math.max(8, Math.floor(width / charWidth) - 1);
   }
 
-  function drawText(items: readonly RawItem[]): void {
-    let block = newBlock();
-    let lines = 0;
-    for (const segment of rawSegments(items)) {
-      switch (segment.kind) {
-        case "text": {
-          // Cut long text at line ends into blocks of `linesPerBlock` lines.
-          let from = 0;
-          while (from < segment.text.length) {
-            let end = from;
-            for (let found = 0; found < linesPerBlock - lines; found++) {
-              const next = segment.text.indexOf("\n", end);
-              if (next === -1) {
-                end = segment.text.length;
-                break;
-              }
-              end = next + 1;
-              lines++;
-            }
-            appendVisible(block, segment.text.slice(from, end));
-            from = end;
-            if (lines >= linesPerBlock) {
-              block = newBlock();
-              lines = 0;
-            }
-          }
-          break;
-        }
-        case "bytes":
-          block.append(
-            element(
-              "span",
-              { class: "esc bad-byte", title: segment.why },
-              Array.from(segment.bytes, byteEscape).join(""),
-            ),
-          );
-          break;
-        case "edge":
-          block.append(
-            element("span", { class: "chunk-edge", title: segment.title, "data-chunk": String(segment.index) }),
-          );
-          break;
-        case "split":
-          block.append(element("span", { class: "split-char", title: segment.title }, segment.text));
-          break;
-        case "note":
-          block.append(element("span", { class: "raw-gap" }, `\n⟨${segment.text}⟩\n`));
-          break;
-      }
-    }
-  }
-
-  function drawHex(items: readonly RawItem[]): void {
-    let block = newBlock();
-    let lines = 0;
-    for (const row of rawHexRows(items)) {
-      if (lines++ === linesPerBlock) {
-        block = newBlock();
-        lines = 1;
-      }
-      if ("note" in row) {
-        block.append(element("span", { class: "raw-gap" }, `⟨${row.note}⟩\n`));
-        continue;
-      }
-      const line = element("span", { class: "hex-row" });
-      line.append(element("span", { class: "hex-offset" }, row.offset.toString(16).padStart(8, "0")), "  ");
-      let ascii = "";
-      let hexText = "";
-      let count = 0;
-      for (const cell of row.cells) {
-        if ("edge" in cell) {
-          line.append(hexText);
-          hexText = "";
-          line.append(element("span", { class: "chunk-edge", title: cell.edge }));
-          continue;
-        }
-        hexText += `${hex2(cell.byte)} `;
-        ascii += cell.byte >= 0x20 && cell.byte < 0x7f ? String.fromCharCode(cell.byte) : "·";
-        count++;
-      }
-      line.append(hexText + "   ".repeat(16 - count), element("span", { class: "hex-ascii" }, ascii), "\n");
-      block.append(line);
-    }
+  /** Only the rows in view (and `overscan` either side) are in the DOM; spacers keep the scroll height. */
+  function render(): void {
+    const total = drawnRows(drawing);
+    const height = viewportHeight || window.innerHeight;
+    scrollTop = Math.min(scrollTop, Math.max(0, total * lineHeight + 2 * padding - height));
+    const first = Math.max(0, Math.floor((scrollTop - padding) / lineHeight) - overscan);
+    const last = Math.min(total, first + Math.ceil(height / lineHeight) + 2 * overscan);
+    const top = element("div", { class: "raw-spacer", "aria-hidden": "true" });
+    top.style.height = `${first * lineHeight}px`;
+    const bottom = element("div", { class: "raw-spacer", "aria-hidden": "true" });
+    bottom.style.height = `${(total - last) * lineHeight}px`;
+    const rows: HTMLElement[] = [];
+    if (drawing?.mode === "hex") for (let i = first; i < last; i++) rows.push(hexRow(drawing.rows[i]!));
+    else if (drawing) for (let i = first; i < last; i++) rows.push(textRow(drawing.lines[i]!));
+    pre.replaceChildren(top, ...rows, bottom);
   }
 
   /** Draws the chosen lane, but only while the panel can be seen: a hidden one costs nothing. */
@@ -167,12 +189,17 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
     if (container.hidden) return;
     const started = performance.now();
     const lane = lanes.get(Number(picker.value));
-    pre.replaceChildren();
+    drawing = undefined;
     if (lane) {
-      if (mode.value === "hex") drawHex(lane.items);
-      else if (mode.value === "decoded" && lane.encoding) drawText(lane.decoded);
-      else drawText(lane.items);
+      if (mode.value === "hex") drawing = { mode: "hex", rows: rawHexRows(lane.items) };
+      else {
+        const segments = rawSegments(mode.value === "decoded" && lane.encoding ? lane.decoded : lane.items);
+        drawing = { mode: "text", segments, lines: rawTextLines(segments, columns()), columns: columns() };
+      }
     }
+    // How many chunks the drawing holds, for whoever waits for a lane to be drawn whole (its rows are not all in the DOM).
+    pre.dataset.chunks = String(lane?.items.filter((item) => item.kind === "chunk").length ?? 0);
+    render();
     const notes = [
       lane?.encoding === undefined
         ? mode.value === "decoded"
@@ -183,9 +210,39 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
           : `${lane.encoding} on the wire: choose Decoded to read it`,
       lane?.dropped ? `the first ${lane.dropped} chunks are no longer kept` : "",
     ];
-    note.textContent = notes.filter((text) => text !== "").join("; ");
+    const noteText = notes.filter((text) => text !== "").join("; ");
+    // Set only when it changed: new text outside the view's own box would lay out the page around it.
+    if (note.textContent !== noteText) note.textContent = noteText;
     lastDrawMs = performance.now() - started;
   }
+
+  pre.addEventListener("scroll", () => {
+    scrollTop = pre.scrollTop;
+    render();
+  });
+  new ResizeObserver((entries) => {
+    const size = entries.at(-1)?.contentRect;
+    // A hidden panel is measured as nothing: keep what it measured when it was seen.
+    if (!size || size.width === 0 || size.height === 0) return;
+    viewportHeight = size.height;
+    viewportWidth = size.width;
+    // Shown again after being hidden, the view may not be where it was: layout is done here, so reading is free.
+    scrollTop = pre.scrollTop;
+    if (!charMeasured) {
+      // Read once the view is laid out (a resize is reported after layout): the font's column width.
+      const style = getComputedStyle(pre);
+      const context = document.createElement("canvas").getContext("2d");
+      if (context) {
+        context.font = `${style.fontSize} ${style.fontFamily}`;
+        charWidth = context.measureText("0000000000").width / 10 || defaultCharWidth;
+      }
+      charMeasured = true;
+    }
+    if (drawing?.mode === "text" && drawing.columns !== columns()) {
+      drawing = { ...drawing, lines: rawTextLines(drawing.segments, columns()), columns: columns() };
+    }
+    render();
+  }).observe(pre);
 
   function laneOf(number: number): LaneBytes {
     let lane = lanes.get(number);
