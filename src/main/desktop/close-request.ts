@@ -17,8 +17,21 @@ export interface CloseRequests {
   dispose(): void;
 }
 
-/** A symbol from `dlopen` also carries its address, which bun-types leaves out. */
-const addressOf = (symbol: unknown) => (symbol as { readonly ptr: Pointer }).ptr;
+/** A function's address in a shared library (`dlopen` and `dlsym`, as C would ask). */
+function addressOf(library: string, name: string) {
+  const libc = dlopen("libc.so.6", {
+    dlopen: { args: [FFIType.cstring, FFIType.i32], returns: FFIType.ptr },
+    dlsym: { args: [FFIType.ptr, FFIType.cstring], returns: FFIType.ptr },
+  });
+  const cString = (text: string) => ptr(Buffer.from(`${text}\0`, "utf8"));
+  const handle = libc.symbols.dlopen(cString(library), rtldLazy);
+  const address = handle === null ? null : libc.symbols.dlsym(handle, cString(name));
+  if (address === null) throw new Error(`${name} was not found in ${library}`);
+  return address;
+}
+
+/** `RTLD_LAZY`: resolve symbols as they are used. */
+const rtldLazy = 1;
 
 /** `G_SIGNAL_MATCH_ID`: match handlers by signal id alone. */
 const matchById = 1;
@@ -28,10 +41,7 @@ const matchById = 1;
  * nothing, when the window has no `delete-event` handler (not a window Electrobun 1.18.1 made).
  */
 export function holdCloseRequests(window: Pointer, onCloseRequest: () => void): CloseRequests {
-  const gtk = dlopen("libgtk-3.so.0", {
-    gtk_widget_get_type: { args: [], returns: FFIType.u64 },
-    gtk_true: { args: [], returns: FFIType.i32 },
-  });
+  const gtk = dlopen("libgtk-3.so.0", { gtk_widget_get_type: { args: [], returns: FFIType.u64 } });
   const gobject = dlopen("libgobject-2.0.so.0", {
     g_signal_lookup: { args: [FFIType.cstring, FFIType.u64], returns: FFIType.u32 },
     g_signal_handler_find: {
@@ -49,6 +59,7 @@ export function holdCloseRequests(window: Pointer, onCloseRequest: () => void): 
   if (signal === 0) throw new Error("GTK has no delete-event signal");
   const electrobuns = gobject.symbols.g_signal_handler_find(window, matchById, signal, 0, null, null, null);
   if (!electrobuns) throw new Error("the window has no delete-event handler to replace");
+  const keepOpen = addressOf("libgtk-3.so.0", "gtk_true");
   const notify = new JSCallback(() => onCloseRequest(), {
     args: [FFIType.ptr, FFIType.ptr, FFIType.ptr],
     returns: FFIType.void,
@@ -56,6 +67,6 @@ export function holdCloseRequests(window: Pointer, onCloseRequest: () => void): 
   });
   gobject.symbols.g_signal_handler_disconnect(window, electrobuns);
   gobject.symbols.g_signal_connect_data(window, ptr(name), notify.ptr, null, null, 0);
-  gobject.symbols.g_signal_connect_data(window, ptr(name), addressOf(gtk.symbols.gtk_true), null, null, 0);
+  gobject.symbols.g_signal_connect_data(window, ptr(name), keepOpen, null, null, 0);
   return { dispose: () => notify.close() };
 }
