@@ -4,7 +4,7 @@
  * the DOM, so a hundred thousand events scroll as easily as ten.
  */
 
-import { describeEvent, type Side, type TimelineEvent } from "../contract/index.ts";
+import { describeEvent, escapeInvisible, type Side, type TimelineEvent, visibleText } from "../contract/index.ts";
 import { element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 
@@ -41,7 +41,7 @@ export interface EventsTable {
 /** The most of an event's description a row holds (its tooltip included). */
 const maxRowDetail = 2_000;
 
-/** The kinds an event stream's lane is read in: with one of these in view, the table shows SSE's own columns. */
+/** The kinds only an event stream's lane has: a lane with one of them, shown alone, gets SSE's own columns. */
 const sseKinds: ReadonlySet<string> = new Set(["sse", "sse-no-event", "sse-comment", "reconnect"]);
 
 const plainColumns = ["Time (ms)", "Lane", "Side", "Kind", "Detail"];
@@ -53,16 +53,17 @@ function sseCells(event: TimelineEvent, detail: string): [string, string, string
   switch (event.kind) {
     case "sse":
       // An id the block did not set itself is the one the stream last set: the Last-Event-ID a reconnect sends.
+      // Written out as the rest of the table is: what cannot be seen is escaped.
       return [
-        event.event,
-        event.id ?? event.lastEventId,
+        escapeInvisible(event.event),
+        escapeInvisible(event.id ?? event.lastEventId),
         event.id === undefined && event.lastEventId ? "Last-Event-ID" : "",
-        event.data,
+        visibleText(event.data, maxRowDetail),
       ];
     case "reconnect":
-      return ["", event.lastEventId ?? "", "Last-Event-ID sent", detail];
+      return ["", escapeInvisible(event.lastEventId ?? ""), "Last-Event-ID sent", detail];
     case "sse-no-event":
-      return ["", event.lastEventId, "Last-Event-ID", detail];
+      return ["", escapeInvisible(event.lastEventId), "Last-Event-ID", detail];
     default:
       return ["", "", "", detail];
   }
@@ -121,6 +122,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   function setColumns(sse: boolean): void {
     if (sse === sseView) return;
     sseView = sse;
+    drawn = "";
     table.classList.toggle("sse-view", sse);
     headRow.replaceChildren(
       ...(sse ? sseColumns : plainColumns).map((title) => element("th", { scope: "col" }, title)),
@@ -201,7 +203,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   }
 
   function refilter(): void {
-    setColumns((filter.lane !== undefined && sseLanes.has(filter.lane)) || sseKinds.has(filter.kind ?? ""));
+    setColumns(filter.lane !== undefined && sseLanes.has(filter.lane));
     rows = [];
     const matching: number[] = [];
     store.events.forEach((event, index) => {
@@ -257,6 +259,11 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     renderTimer ??= setTimeout(render, streamingRenderMs);
   }
 
+  /** What the DOM shows now: drawn again only when it changes, so a row under the pointer stays the same element. */
+  let drawn = "";
+  /** Counts selections, so a new one is drawn. */
+  let selections = 0;
+
   function render(): void {
     clearTimeout(renderTimer);
     renderTimer = undefined;
@@ -265,6 +272,12 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
     const visible = Math.ceil(viewportHeight / rowHeight) + overscan * 2;
     const last = Math.min(rows.length, first + visible);
+    const showing = `${first} ${last} ${rows.length} ${rows[first]} ${rows[last - 1]} ${selections} ${sseView} ${seen}`;
+    if (showing === drawn) {
+      if (stickToBottom) scroller.scrollTop = scrollTop;
+      return;
+    }
+    drawn = showing;
     const top = element("tr", { class: "spacer", "aria-hidden": "true" });
     top.style.height = `${first * rowHeight}px`;
     const bottomSpacer = element("tr", { class: "spacer", "aria-hidden": "true" });
@@ -288,6 +301,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
 
   function select(event: TimelineEvent | undefined, notify: boolean): void {
     selected = event;
+    selections++;
     if (event) {
       const index = store.events.indexOf(event);
       const position = rows.indexOf(index);
@@ -358,6 +372,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     cleared() {
       rows = [];
       seen = 0;
+      drawn = "";
       selected = undefined;
       lanesSeen.clear();
       outsideLanes.clear();
