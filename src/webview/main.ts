@@ -19,6 +19,7 @@ import { createExportMenu } from "./export-menu.ts";
 import { createHostConnection } from "./host-connection.ts";
 import { createHostPushHandler } from "./host-pushes.ts";
 import { createLaneChips } from "./lane-chips.ts";
+import { createLeftRunningTracker, describeLeftRunning } from "./left-running.ts";
 import { createMessageView } from "./message-view.ts";
 import { readingToggle } from "./lane-reading-toggle.ts";
 import { createPageSettings } from "./page-settings.ts";
@@ -50,8 +51,11 @@ const connection = createHostConnection({
   },
   onPush: (push) => pushes.handle(push),
 });
+/** What older versions left running, offered to end by Restart server. */
+const leftRunning = createLeftRunningTracker();
 const runs = createSnippetRuns({
   connection,
+  leftRunning: (serving) => describeLeftRunning(leftRunning.before(serving)),
   statusLine,
   editor: () => pane.editor,
   path: () => documents.path,
@@ -307,7 +311,15 @@ const pushes = createHostPushHandler({
 // recording's are not the user's snippet's).
 store.subscribe({
   appended(from) {
-    if (!viewer.active) pane.editor?.noteEvents(store.events.slice(from), runs.status?.serving);
+    if (viewer.active) return;
+    const added = store.events.slice(from);
+    pane.editor?.noteEvents(added, runs.status?.serving);
+    // Moving on (a new version, another lesson) offers to end what older versions left running.
+    leftRunning.take(added);
+    for (const event of added) {
+      if (event.kind === "loaded") toolbar.offerRestart(describeLeftRunning(leftRunning.before(event.version)));
+      else if (event.kind === "restarted") toolbar.offerRestart(undefined);
+    }
   },
   cleared() {
     // The clients (and their chips) follow the host's status, which comes with every clear.

@@ -17,6 +17,8 @@ export interface SnippetRunsOptions {
   path: () => string | undefined;
   /** The timeline's events, whose errors and leaks the editor marks once a version loads. */
   events: () => readonly TimelineEvent[];
+  /** What versions before `serving` left running (`v1 left 2 things running`), if anything. */
+  leftRunning?: ((serving: number) => string | undefined) | undefined;
 }
 
 export interface SnippetRuns {
@@ -69,7 +71,9 @@ export function createSnippetRuns(options: SnippetRunsOptions): SnippetRuns {
       lastLoad?.version === status.serving && !failed
         ? ` · loaded ${new Date(lastLoad.at).toLocaleTimeString()} in ${lastLoad.ms.toFixed(1)} ms`
         : "";
-    return `v${status.serving} live${loaded}${editor} · ${status.runnerUrl}`;
+    const left = options.leftRunning?.(status.serving);
+    const offer = left === undefined ? "" : ` · ${left}: Restart server ends them`;
+    return `v${status.serving} live${loaded}${editor}${offer} · ${status.runnerUrl}`;
   }
 
   function servingTone(): StatusTone {

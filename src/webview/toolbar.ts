@@ -28,6 +28,11 @@ export interface Toolbar {
   readonly examplesListed: Promise<void>;
   /** Another document than the lesson's is open now: the menu marks no lesson as open. */
   leftLesson(): void;
+  /**
+   * Offers Restart server for what older versions left running (`v1 left 2 things running`), or
+   * withdraws the offer (undefined).
+   */
+  offerRestart(leftRunning: string | undefined): void;
 }
 
 /** `7. Cleanup when the client leaves`: the lesson's number (from its file name) and its title. */
@@ -40,6 +45,7 @@ export function createToolbar(options: ToolbarOptions): Toolbar {
   const { connection, statusLine } = options;
   byId("run", HTMLButtonElement).addEventListener("click", () => options.run());
   const restart = byId("restart-server", HTMLButtonElement);
+  const restartTitle = restart.title;
   restart.addEventListener("click", () => {
     restart.disabled = true;
     statusLine.say("Restarting the server…");
@@ -111,6 +117,10 @@ export function createToolbar(options: ToolbarOptions): Toolbar {
     leftLesson() {
       openLesson = undefined;
       label();
+    },
+    offerRestart(leftRunning) {
+      restart.classList.toggle("offer", leftRunning !== undefined);
+      restart.title = leftRunning === undefined ? restartTitle : `${leftRunning}: restart the server to end them`;
     },
   };
 }

@@ -6,6 +6,8 @@
 
 import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
+import { join } from "node:path";
+import { artifactsDir } from "./chromium.ts";
 import { usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 
 const playground = usePlaygroundInChromium();
@@ -17,7 +19,7 @@ const lessons = (page: Page) =>
   );
 
 describe("lessons", () => {
-  test("each sets its own client: lesson 7 after the WebSocket lesson connects a stream client and works", async () => {
+  test("each sets its own client: lesson 7 after the WebSocket lesson connects a stream client and works; leaving its leak behind offers Restart server", async () => {
     const page = await playground.open();
     await page.selectOption("#examples", "15-websocket-chat");
     await page.waitForFunction(
@@ -36,6 +38,23 @@ describe("lessons", () => {
     await page.click("#connect");
     await waitForRow(page, /^1 client headers 200 /);
     expect(await page.locator(".events-table td.kind:text-is('ws-error')").count()).toBe(0);
+
+    // Its /leaky route leaves an interval running; moving on to another lesson offers to end it.
+    await page.fill("#client-path", "/leaky");
+    await page.click("#connect");
+    await waitForRow(page, /^2 server leak /);
+    await page.selectOption("#examples", "01-generator-body");
+    await page.waitForSelector("#restart-server.offer");
+    expect({
+      title: await page.getAttribute("#restart-server", "title"),
+      status: await page.textContent("#status"),
+    }).toEqual({
+      title: expect.stringMatching(/^v\d+ left \d+ things? running: restart the server to end them$/),
+      status: expect.stringMatching(/ left \d+ things? running: Restart server ends them · /),
+    });
+    await page.screenshot({ path: join(artifactsDir, "lessons-restart-offer.png") });
+    await page.click("#restart-server");
+    await page.waitForSelector("#restart-server:not(.offer)");
   }, 60_000);
 
   test("the menu numbers the lessons and marks the open one; a new snippet leaves the lesson behind", async () => {
