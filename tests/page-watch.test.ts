@@ -1,34 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { createPageWatch, type PageLossReason, type PageWatchTimers } from "../src/main/page-watch.ts";
-
-/** Timers on a clock the test moves. */
-function fakeTimers() {
-  let now = 0;
-  let next = 0;
-  const pending = new Map<number, { at: number; run: () => void }>();
-  const timers: PageWatchTimers = {
-    setTimeout(run, ms) {
-      pending.set(++next, { at: now + ms, run });
-      return next;
-    },
-    clearTimeout: (id) => pending.delete(id as number),
-  };
-  function advance(ms: number): void {
-    const until = now + ms;
-    for (;;) {
-      const due = [...pending.entries()].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      pending.delete(due[0]);
-      now = due[1].at;
-      due[1].run();
-    }
-    now = until;
-  }
-  return { timers, advance };
-}
+import { createPageWatch, type PageLossReason } from "../src/main/page-watch.ts";
+import { createManualTimers } from "./support/manual-timers.ts";
 
 function watch() {
-  const clock = fakeTimers();
+  const clock = createManualTimers();
   const lost: PageLossReason[] = [];
   const pages = createPageWatch({
     reconnectGraceMs: 5_000,

@@ -5,14 +5,11 @@
  * period and counts as neither.
  */
 
+import type { EndpointTimers } from "../contract/index.ts";
+
 /** Why a page is taken for lost: its connection closed and none came back, or it went silent while connected. */
 export const pageLossReasons = ["closed", "silent"] as const;
 export type PageLossReason = (typeof pageLossReasons)[number];
-
-export interface PageWatchTimers {
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(timer: unknown): void;
-}
 
 export interface PageWatchOptions {
   /** How long after the last page's connection closed before the page counts as gone. */
@@ -21,7 +18,8 @@ export interface PageWatchOptions {
   silenceMs: number;
   /** Called once per loss; the watch starts again when a page connects. */
   onLost(reason: PageLossReason): void;
-  timers?: PageWatchTimers | undefined;
+  /** Real timers when left out; a test's own clock otherwise. */
+  timers?: EndpointTimers | undefined;
 }
 
 export interface PageWatch {
@@ -35,7 +33,7 @@ export interface PageWatch {
   stop(): void;
 }
 
-const realTimers: PageWatchTimers = {
+const realTimers: EndpointTimers = {
   setTimeout: (run, ms) => setTimeout(run, ms),
   clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
 };
