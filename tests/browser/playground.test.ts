@@ -146,7 +146,7 @@ describe("the playground in Chromium", () => {
       cells: await sseRow.locator("td.sse-event, td.sse-id, td.detail").allTextContents(),
     }).toEqual({
       head: ["Time (ms)", "Lane", "Side", "Kind", "Event", "ID", "Data"],
-      cells: ["greeting", "7", "hello · world"],
+      cells: ["greeting", "7", String.raw`"hello\nworld"`],
     });
     await page.screenshot({ path: join(artifactsDir, "playground-sse-dark.png") });
     // The lane's request, as a command to try it with outside the playground.
