@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { buildStamp, isBuildCurrent, locateAppBundle } from "../src/main/desktop/app-bundle.ts";
 import type { AppProcess } from "../src/main/desktop/app-process.ts";
 import { desktopFailureLine, desktopReadyLine, runDesktopApp } from "../src/main/desktop/start-desktop.ts";
+import { gtkThemeFor } from "../src/main/desktop/gtk-theme.ts";
 import { fallbackFrame, placeWindow } from "../src/main/desktop/window-frame.ts";
 import { watchParent } from "../src/main/parent-watch.ts";
 import { createTempDir } from "./support/temp-dir.ts";
@@ -265,5 +266,16 @@ describe("watching the parent process", () => {
     parent = 1;
     tick!();
     expect({ before, gone, stopped }).toEqual({ before: 0, gone: 1, stopped: 1 });
+  });
+});
+
+describe("the GTK theme the app starts with", () => {
+  test("dark for the dark theme, unless the user chose a GTK theme; the desktop's own otherwise", () => {
+    expect([
+      gtkThemeFor("dark", {}),
+      gtkThemeFor("dark", { GTK_THEME: "Yaru" }),
+      gtkThemeFor("light", {}),
+      gtkThemeFor("system", {}),
+    ]).toEqual(["Adwaita:dark", undefined, undefined, undefined]);
   });
 });

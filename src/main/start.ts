@@ -9,7 +9,9 @@
 
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { gtkThemeFor } from "./desktop/gtk-theme.ts";
 import { launchDesktop } from "./desktop/launch-desktop.ts";
+import { loadSettings } from "./files/index.ts";
 import { packageDir } from "./package-dir.ts";
 import { projectRoot } from "./project-root.ts";
 import { chooseLaunchMode } from "./launch-mode.ts";
@@ -63,12 +65,19 @@ if (mode.mode === "browser") {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop);
   const unwatch = watchParent({ onGone: stop });
 
+  const workspaceDir = resolveWorkspaceDir(undefined);
+  // GTK draws before the page does: started in the page's theme, the window never flashes the other.
+  const gtkTheme = gtkThemeFor((await loadSettings(workspaceDir)).settings.theme, process.env);
   const desktop = await launchDesktop({
     projectRoot,
-    logDir: resolveWorkspaceDir(undefined),
+    logDir: workspaceDir,
     downloadCore: mode.downloadCore,
     verbose: process.argv.includes("--verbose"),
-    env: openPath === undefined ? process.env : { ...process.env, STREAM_PLAYGROUND_OPEN: openPath },
+    env: {
+      ...process.env,
+      ...(openPath === undefined ? {} : { STREAM_PLAYGROUND_OPEN: openPath }),
+      ...(gtkTheme === undefined ? {} : { GTK_THEME: gtkTheme }),
+    },
     say,
     signal: stopping.signal,
   });

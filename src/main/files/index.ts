@@ -3,7 +3,7 @@ export { isDocumentId } from "./document-id.ts";
 export { FilesError, type FilesErrorKind } from "./files-error.ts";
 export { listFolder, type FolderListing } from "./folder-listing.ts";
 export { maxRecentFiles } from "./recent-files.ts";
-export { defaultSettings } from "./settings.ts";
+export { defaultSettings, loadSettings } from "./settings.ts";
 export { maxSnippetBytes } from "./snippet-names.ts";
 export { starterSnippet } from "./starter-snippet.ts";
 export { windowTitle } from "./window-title.ts";
