@@ -44,6 +44,19 @@ describe("the status line tells the truth", () => {
     await page.keyboard.type("export default () => new Response('fixed');");
     await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("edited since"));
     expect(await status(page)).toMatch(/^v2 live · (loaded .* · )?edited since: Run \(Ctrl\+S\) to load · http:/);
+    // With Auto-run off, typing loads nothing, however long the pauses between its bursts (each keeps a draft).
+    await showOnly(page, { kind: "loaded" });
+    const loadedBefore = await page.locator(".events-table tr[data-index]").count();
+    await page.click(".monaco-editor .view-lines");
+    await page.keyboard.press("ControlOrMeta+End");
+    for (const more of [" // one", " // two"]) {
+      await page.keyboard.type(more);
+      await page.waitForTimeout(900);
+    }
+    expect({
+      loaded: await page.locator(".events-table tr[data-index]").count(),
+      status: await status(page),
+    }).toEqual({ loaded: loadedBefore, status: expect.stringMatching(/^v2 live · (loaded .* · )?edited since: /) });
     await page.keyboard.press("ControlOrMeta+S");
     await page.waitForFunction(() => /^v4 live · loaded /.test(document.getElementById("status")?.textContent ?? ""));
     expect(await statusIsError(page)).toBe(false);
