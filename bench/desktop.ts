@@ -86,7 +86,7 @@ export async function measureDesktop(): Promise<Figure[]> {
         value: median(desktop),
         unit: "ms",
         // The window's own cost: npm, Bun and the page are the same as the browser's.
-        goal: { op: "<=", limit: 1.1, of: "anchor-times" },
+        goal: { op: "<=", limit: 1.0, of: "anchor-times" },
         anchor: {
           label: "the same page in Chromium (start:web → editor ready)",
           value: median(web),

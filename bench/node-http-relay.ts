@@ -82,7 +82,7 @@ export async function measureNodeHttpRelay(): Promise<Figure[]> {
         name: "node-http-relay-throughput",
         value: tracedRate / plainRate,
         unit: "x",
-        goal: { op: ">=", limit: 0.5 },
+        goal: { op: ">=", limit: 0.9 },
         anchor: {
           label: "the node:http server run by plain bun",
           value: plainRate,
