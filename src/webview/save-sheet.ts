@@ -210,7 +210,11 @@ export function createSaveSheet(options: SaveSheetOptions): SaveSheet {
         resolve(choice);
       };
       if (!dialog.open) dialog.showModal();
-      void list(start);
+      // A remembered folder that is gone since: the sheet starts at home instead.
+      void list(start).then((listed) => {
+        if (!listed && dialog.open && places.homeDir !== undefined && start !== places.homeDir)
+          void list(places.homeDir);
+      });
       nameInput.focus();
       // The name without its extension (`.recording.jsonl` whole) is selected, ready to be typed over.
       const dot = request.name.indexOf(".");
