@@ -6,6 +6,7 @@
  * in what a screenful costs.
  */
 
+import type { ChunkEvent } from "../contract/index.ts";
 import { appendVisible, element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 import { type RawLine, rawTextLines } from "./raw-lines.ts";
@@ -32,10 +33,60 @@ const overscan = 10;
 /** A monospace character's width at 12 px, until the page's font has been measured. */
 const defaultCharWidth = 7.2;
 
+/**
+ * A chunk as a lane keeps it until the lane is drawn, when its bytes are made (once): a recording's
+ * lane may hold hundreds of thousands of chunks, of which only the last `maxBytes` are ever drawn.
+ */
+interface KeptChunk {
+  kind: "chunk";
+  event: ChunkEvent;
+  index: number;
+  t: number;
+  /** Bytes it holds on the wire (for the decoded stream, unused). */
+  size: number;
+  /** The decoded stream's item: what the chunk decoded to. */
+  decoded: boolean;
+  made?: RawItem | undefined;
+}
+
+type KeptItem = KeptChunk | Exclude<RawItem, { kind: "chunk" }>;
+
+/** UTF-8 bytes of `text`, as `TextEncoder` writes it (a lone surrogate as U+FFFD), without writing it. */
+function utf8Length(text: string): number {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) length += 1;
+    else if (unit < 0x800) length += 2;
+    else if (unit >= 0xd800 && unit < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      length += 4;
+      i++;
+    } else length += 3;
+  }
+  return length;
+}
+
+/** A kept chunk of the wire stream: a text one is measured now and written out when drawn; a base64 one is read now. */
+function keptChunk(event: ChunkEvent, index: number, t: number): KeptChunk {
+  if (event.base64 === undefined)
+    return { kind: "chunk", event, index, t, size: utf8Length(event.text), decoded: false };
+  const made = chunkItem(event, index, t);
+  return { kind: "chunk", event, index, t, size: made.kind === "chunk" ? made.bytes.length : 0, decoded: false, made };
+}
+
+/** The item drawn for a kept one. */
+function madeItem(item: KeptItem): RawItem {
+  if (item.kind !== "chunk") return item;
+  item.made ??= item.decoded
+    ? (decodedItem(item.event, item.index, item.t) ?? chunkItem(item.event, item.index, item.t))
+    : chunkItem(item.event, item.index, item.t);
+  return item.made;
+}
+
 interface LaneBytes {
-  items: RawItem[];
+  items: KeptItem[];
   /** For a body with a `Content-Encoding`: what each chunk decoded to, in the same order. */
-  decoded: RawItem[];
+  decoded: KeptItem[];
   /** The body's encoding, once a chunk said. */
   encoding?: string | undefined;
   /** Bytes the items hold. */
@@ -191,9 +242,11 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
     const lane = lanes.get(Number(picker.value));
     drawing = undefined;
     if (lane) {
-      if (mode.value === "hex") drawing = { mode: "hex", rows: rawHexRows(lane.items) };
+      if (mode.value === "hex") drawing = { mode: "hex", rows: rawHexRows(lane.items.map(madeItem)) };
       else {
-        const segments = rawSegments(mode.value === "decoded" && lane.encoding ? lane.decoded : lane.items);
+        const segments = rawSegments(
+          (mode.value === "decoded" && lane.encoding ? lane.decoded : lane.items).map(madeItem),
+        );
         drawing = { mode: "text", segments, lines: rawTextLines(segments, columns()), columns: columns() };
       }
     }
@@ -260,7 +313,7 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
     while (lane.bytes > maxBytes && drop < lane.items.length - 1) {
       const item = lane.items[drop++]!;
       if (item.kind === "chunk") {
-        lane.bytes -= item.bytes.length;
+        lane.bytes -= item.size;
         lane.dropped++;
       }
     }
@@ -284,14 +337,14 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
         if (event.kind === "chunk") {
           const lane = laneOf(event.lane);
           lane.chunks++;
-          const item = chunkItem(event, lane.chunks, event.t - store.timelineStart);
+          const t = event.t - store.timelineStart;
+          const item = keptChunk(event, lane.chunks, t);
           lane.items.push(item);
-          const decoded = decodedItem(event, lane.chunks, event.t - store.timelineStart);
-          if (decoded) {
-            lane.decoded.push(decoded);
-            lane.encoding = event.decoded?.encoding;
+          if (event.decoded) {
+            lane.decoded.push({ kind: "chunk", event, index: lane.chunks, t, size: 0, decoded: true });
+            lane.encoding = event.decoded.encoding;
           }
-          if (item.kind === "chunk") lane.bytes += item.bytes.length;
+          lane.bytes += item.size;
           changed.add(event.lane);
         } else if (event.kind === "folded" && event.of === "chunk") {
           const lane = laneOf(event.lane);

@@ -41,9 +41,12 @@ function when(iso: string): string {
 
 /**
  * How many of a recording's events the timeline, the table and the rest take in one frame while it
- * is read: they take a batch in time proportional to its size, so the page stays responsive.
+ * is read: they take a batch in time proportional to its size, so the count follows how long the
+ * last frames took, aiming at `frameBudgetMs` (fewer, larger batches cost less in all; a frame
+ * much past it leaves the page unresponsive for that long).
  */
-const eventsPerFrame = 8_000;
+const eventsPerFrame = { first: 8_000, least: 2_000, most: 60_000 };
+const frameBudgetMs = 45;
 
 /** A recording being read, shown as its events arrive. */
 export interface RecordingLoad {
@@ -135,10 +138,21 @@ export function createRecordingViewer(options: RecordingViewerOptions): Recordin
     return visible.length > max ? `${visible.slice(0, max - 1)}…` : visible;
   };
 
+  /** What made a recording, as the bar says it; kept, as the bar is written again with every batch read. */
+  let madeBy: { header: RecordingHeader | undefined; text: string } | undefined;
+  function madeText(header: RecordingHeader | undefined): string {
+    if (madeBy === undefined || madeBy.header !== header)
+      madeBy = {
+        header,
+        text: header ? `recorded ${when(header.recordedAt)} by ${cut(header.by, 40)}` : "a trace --json timeline",
+      };
+    return madeBy.text;
+  }
+
   /** The bar's text: what the recording is, and how far it has been read. */
   function describe(recording: OpenRecording, lanes: number, reading: string | undefined): string {
     const header = recording.header;
-    const made = header ? `recorded ${when(header.recordedAt)} by ${cut(header.by, 40)}` : "a trace --json timeline";
+    const made = madeText(header);
     const count = `${recording.events.length.toLocaleString("en")} events, ${lanes} lane${lanes === 1 ? "" : "s"}`;
     const name = cut(recording.name, 80);
     const titled = header?.title ? ` (${cut(header.title, 80)})` : "";
@@ -170,27 +184,33 @@ export function createRecordingViewer(options: RecordingViewerOptions): Recordin
     store.clear(0);
     options.onModeChange(true);
     let fitted = false;
-    /** Events read but not yet handed to the views: `held[handed…]`. */
-    let held: TimelineEvent[] = [];
+    /** Events read but not yet handed to the views: `shown.events[handed…]`. */
     let handed = 0;
     let pumping = false;
+    let perFrame = eventsPerFrame.first;
+    /** When the last batch was handed: the time since is what the frame after it took. */
+    let handedAt: number | undefined;
     /** Hands the views one frame's worth of what was read, then again next frame until none is left. */
-    const pump = () => {
+    const pump = (now: number) => {
       pumping = false;
       if (!current()) return;
-      const slice = held.slice(handed, handed + eventsPerFrame);
-      handed += slice.length;
-      if (handed >= held.length) {
-        held = [];
-        handed = 0;
+      if (handedAt !== undefined) {
+        const took = Math.max(1, now - handedAt);
+        perFrame = Math.round(
+          Math.min(eventsPerFrame.most, Math.max(eventsPerFrame.least, perFrame * Math.min(2, frameBudgetMs / took))),
+        );
       }
+      const slice = shown.events.slice(handed, handed + perFrame);
+      handed += slice.length;
+      // Measured only while a backlog waits: a frame after which nothing was waiting says nothing of a batch's cost.
+      handedAt = handed < shown.events.length ? now : undefined;
       if (slice.length > 0) store.append(slice);
       if (!fitted && slice.length > 0) {
         fitted = true;
         // The store hands the events to the timeline at the next frame; this runs right after.
         requestAnimationFrame(() => current() && view.fit());
       }
-      if (held.length > 0) schedule();
+      if (handed < shown.events.length) schedule();
       else if (finished) showFinished();
     };
     const schedule = () => {
@@ -221,7 +241,6 @@ export function createRecordingViewer(options: RecordingViewerOptions): Recordin
         // One by one: a spread of a large batch would not fit on the stack.
         for (const event of events) {
           shown.events.push(event);
-          held.push(event);
           if (event.lane > 0) lanes.add(event.lane);
         }
         schedule();
@@ -232,7 +251,7 @@ export function createRecordingViewer(options: RecordingViewerOptions): Recordin
       finish() {
         if (!current()) return;
         finished = true;
-        if (held.length === 0) showFinished();
+        if (handed === shown.events.length) showFinished();
         else schedule();
       },
       fail() {
