@@ -46,7 +46,7 @@ function when(iso: string): string {
  * much past it leaves the page unresponsive for that long).
  */
 const eventsPerFrame = { first: 8_000, least: 2_000, most: 60_000 };
-const frameBudgetMs = 45;
+const frameBudgetMs = 30;
 
 /** A recording being read, shown as its events arrive. */
 export interface RecordingLoad {
