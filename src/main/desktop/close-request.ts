@@ -6,7 +6,8 @@
  *
  * Electrobun's handler is taken off the window's `delete-event`. In its place go two handlers, in
  * this order: one that tells this thread (a thread-safe callback, queued to this worker), then
- * GTK's own `gtk_true`, which keeps the window. A close the app decides on later goes through
+ * GTK's own `gtk_true`, which keeps the window. (A thread-safe callback cannot answer, so what GTK
+ * reads as its answer is undefined: either it stops there, keeping the window, or `gtk_true` does.) A close the app decides on later goes through
  * Electrobun's `close()`, which destroys the window without a `delete-event`.
  */
 
