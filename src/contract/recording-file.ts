@@ -132,9 +132,8 @@ export type RecordingRead =
   | {
       ok: true;
       header?: RecordingHeader | undefined;
+      /** The events as checked: rebuilt from the fields the contract names, nothing else of the line. */
       events: TimelineEvent[];
-      /** Each event's line as it was in the file (checked), for handing on as JSON text. */
-      lines: string[];
     }
   | { ok: false; problem: string };
 
@@ -159,11 +158,7 @@ export function createRecordingReader(): RecordingReader {
   let count = 0;
   let failed: string | undefined;
 
-  function readLine(
-    line: string,
-    into: { events: TimelineEvent[]; lines: string[] },
-    found: { header?: RecordingHeader },
-  ): string | undefined {
+  function readLine(line: string, into: TimelineEvent[], found: { header?: RecordingHeader }): string | undefined {
     lineNumber++;
     if (line.trim() === "") return undefined;
     let value: unknown;
@@ -185,8 +180,7 @@ export function createRecordingReader(): RecordingReader {
         const event = timelineEventCheck(value);
         // The closing summary is counted from the events, never shown as one.
         if (event.kind !== "summary") {
-          into.events.push(event);
-          into.lines.push(line);
+          into.push(event);
           count++;
         }
       }
@@ -202,13 +196,13 @@ export function createRecordingReader(): RecordingReader {
 
   function read(lines: string[]): RecordingRead {
     if (failed !== undefined) return { ok: false, problem: failed };
-    const read = { events: [] as TimelineEvent[], lines: [] as string[] };
+    const events: TimelineEvent[] = [];
     const found: { header?: RecordingHeader } = {};
     for (const line of lines) {
-      failed = readLine(line, read, found);
+      failed = readLine(line, events, found);
       if (failed !== undefined) return { ok: false, problem: failed };
     }
-    return { ok: true, header: found.header, ...read };
+    return { ok: true, header: found.header, events };
   }
 
   return {

@@ -5,7 +5,7 @@
  * as `/recording-worker.js`.
  */
 
-import { createRecordingReader, errorMessage } from "../contract/index.ts";
+import { createRecordingReader, errorMessage, type TimelineEvent } from "../contract/index.ts";
 import type { RecordingWorkerMessage, RecordingWorkerRequest } from "./recording-worker-messages.ts";
 
 /** Events per message: few enough that the page takes each batch well within a frame's budget. */
@@ -21,11 +21,11 @@ async function read(request: RecordingWorkerRequest): Promise<void> {
   const total = typeof request.source === "string" ? request.source.length : request.source.size;
   let done = 0;
   let headerSent = false;
-  let batch: string[] = [];
+  let batch: TimelineEvent[] = [];
 
   const send = (final: boolean) => {
     if (batch.length === 0 && !final) return;
-    scope.postMessage({ type: "events", json: `[${batch.join(",")}]`, count: batch.length, done, total });
+    scope.postMessage({ type: "events", json: JSON.stringify(batch), done, total });
     batch = [];
   };
   /** Takes what a piece gave; false once the file is refused. */
@@ -38,8 +38,8 @@ async function read(request: RecordingWorkerRequest): Promise<void> {
       headerSent = true;
       scope.postMessage({ type: "header", header: read.header });
     }
-    for (const line of read.lines) {
-      batch.push(line);
+    for (const event of read.events) {
+      batch.push(event);
       if (batch.length >= batchEvents) send(false);
     }
     return true;

@@ -1,7 +1,8 @@
 /**
  * Recordings that are large or hostile, opened in Chromium: read off the page's thread and shown
- * as they fill in, a value too long to lay out cut with a way to save the whole, a long or
- * bidi-laden title kept in its place, and a half-million-line source shown.
+ * as they fill in, a field the contract does not name left out, a value too long to lay out cut
+ * with a way to save the whole, a long or bidi-laden title kept in its place, and a
+ * half-million-line source shown.
  */
 
 import { describe, expect, test } from "bun:test";
@@ -100,6 +101,22 @@ describe("recordings, large and hostile", () => {
     );
     expect(await page.isHidden("#recording-bar")).toBe(true);
     expect(await page.isDisabled("#connect")).toBe(false);
+  }, 30_000);
+
+  test("a field the contract does not name is left out of the event the page holds", async () => {
+    await using files = await createTempDir("recording-file-");
+    const page = await playground.open();
+    const chunk: TimelineEvent = { t: 1, lane: 1, side: "client", kind: "chunk", bytes: 3, text: "abc" };
+    const text = recordingJsonLines(header(), [chunk]).replace('"kind":"chunk"', '"kind":"chunk","extra":"<script>"');
+    expect(text).toContain('"extra":"<script>"');
+    await openRecording(page, files.dir, "extra.recording.jsonl", text);
+    await opened(page);
+    await showOnly(page, { kind: "chunk" });
+    await page.click(".events-table tr[data-index]");
+    const fields = await page.$$eval("#details dl dt, #details dl dd", (cells) =>
+      cells.map((cell) => cell.textContent),
+    );
+    expect(fields).toEqual(["bytes", "3", "text", "abc"]);
   }, 30_000);
 
   test("a 50 MB log line is shown cut, and Save the whole value saves all of it", async () => {
