@@ -6,7 +6,7 @@
  * Pure: no DOM. `append` costs O(new events).
  */
 
-import type { ClientKind, TimelineEvent } from "../contract/index.ts";
+import { type ClientKind, formatByteSize, type TimelineEvent } from "../contract/index.ts";
 import { formatDuration } from "./timeline/index.ts";
 
 /**
@@ -262,19 +262,6 @@ function endingOf(event: Extract<TimelineEvent, { kind: "disconnect" }>): Reques
 
 // --- as people read it ---------------------------------------------------------------------------
 
-/** `0 B`, `512 B`, `4.3 KB`, `12 MB`: bytes in thousands, as network tools show them. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ["KB", "MB", "GB"] as const;
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
-
 /** `+212 ms`, `+1.2 s`: how long after its request something came. */
 export function formatAfter(ms: number): string {
   return `+${formatDuration(Math.max(0, ms))}`;
@@ -331,7 +318,7 @@ export function requestCells(row: RequestRow, now: number | undefined): RequestC
     request: `${row.method || "?"} ${row.path || "?"}`,
     firstByte: row.firstByteMs === undefined ? "—" : formatAfter(row.firstByteMs),
     duration: formatDuration(Math.max(0, until - row.start)),
-    received: formatBytes(row.bytes),
+    received: formatByteSize(row.bytes),
     ending: `${text}${leaks}`,
     tone: row.leaks > 0 && tone !== "live" ? "error" : tone,
     title: [row.endingDetail, row.outside ? `outside client from ${row.outside}` : undefined]

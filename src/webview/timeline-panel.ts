@@ -15,6 +15,7 @@ import {
   frameRun,
   type LaneSpan,
   latestRun,
+  type Run,
   type TimelineView,
 } from "./timeline/index.ts";
 
@@ -50,6 +51,8 @@ export function mountTimeline(
   const fit = byId("timeline-fit", HTMLButtonElement);
   const fitRun = byId("timeline-fit-run", HTMLButtonElement);
   const model = createTimelineModel(store.timelineStart);
+  /** The latest run of requests, read again only when events arrive: follow-live frames it every frame. */
+  let run: Run | undefined;
   const view = createTimelineView(container, model, {
     now: options.now,
     onSelect: options.onSelect,
@@ -57,10 +60,7 @@ export function mountTimeline(
       follow.setAttribute("aria-pressed", String(following));
       follow.title = following ? followingTitle : notFollowingTitle;
     },
-    autoFrame({ now, followWidthMs }) {
-      const run = latestRun(options.lanes());
-      return run && frameRun(run, { now, followWidthMs });
-    },
+    autoFrame: ({ now, followWidthMs }) => run && frameRun(run, { now, followWidthMs }),
     onHover(event, x, y) {
       if (!event) {
         tooltip.hidden = true;
@@ -78,7 +78,6 @@ export function mountTimeline(
   follow.addEventListener("click", () => view.follow(!view.following));
   fit.addEventListener("click", () => view.fit());
   fitRun.addEventListener("click", () => {
-    const run = latestRun(options.lanes());
     if (run) view.frame(frameRun(run, { now: options.now(), followWidthMs: Infinity, whole: true }));
   });
   container.addEventListener("pointerleave", () => (tooltip.hidden = true));
@@ -86,10 +85,12 @@ export function mountTimeline(
   store.subscribe({
     appended(from) {
       model.append(store.events.slice(from));
-      fitRun.disabled = options.lanes().length === 0;
+      run = latestRun(options.lanes());
+      fitRun.disabled = run === undefined;
     },
     cleared(start) {
       model.clear(start);
+      run = undefined;
       fitRun.disabled = true;
     },
   });
