@@ -8,18 +8,11 @@
 import { byteEscape, escapeCharacter, hasInvisible } from "../contract/index.ts";
 import type { RawSegment } from "./raw-stream.ts";
 
-/** One part of a drawn line. */
-export type RawLinePiece =
-  /** Text as received, its invisible characters (a line end included) still to be written out when drawn. */
-  | { kind: "text"; text: string }
-  /** Bytes that are not UTF-8, already written out (`\xC3`). */
-  | { kind: "bytes"; text: string; why: string }
-  /** Where a chunk begins. */
-  | { kind: "edge"; index: number; title: string }
-  /** A character whose bytes came in more than one chunk. */
-  | { kind: "split"; text: string; title: string }
-  /** Something not shown, or a new connection, on a line of its own. */
-  | { kind: "note"; text: string };
+/**
+ * One part of a drawn line: a segment of the stream, with bytes that are not UTF-8 already written
+ * out (`\xC3`) and text cut to the line.
+ */
+export type RawLinePiece = Exclude<RawSegment, { kind: "bytes" }> | { kind: "bytes"; text: string; why: string };
 
 /** One row of the view. */
 export type RawLine = RawLinePiece[];
