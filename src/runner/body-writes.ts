@@ -20,6 +20,11 @@ import type { RequestContext, RequestTracker, WriteAt } from "./request-tracker.
 export interface BodyWrites {
   /** A chunk the source produced (at `at.t`, now when left out). Hot path once on the wire. */
   write(chunk: unknown, via: WriteVia, at?: WriteAt): void;
+  /**
+   * A chunk written under a flood, counted without a time when the request's flood gate allows
+   * (`RequestTracker.countWrite`); false when it was not, and the caller records it with `write`.
+   */
+  count(chunk: unknown): boolean;
   /** The source ended. */
   end(): void;
   /** The source failed (its controller's `error()`, a throwing `start` or `pull`). */
@@ -57,6 +62,9 @@ export function createBodyWrites({ tracker, ctx, readable, snippetsOwn }: BodyWr
       if (state === "wire") tracker.write(ctx, chunk, via, at);
       else if (state === "held") held.push({ kind: "write", chunk, via, t: at?.t ?? tracker.now(), line: at?.line });
       else if (state === "upstream") tracker.upstreamWrite(ctx, chunk, via, at);
+    },
+    count(chunk) {
+      return state === "wire" && tracker.countWrite(ctx, chunk);
     },
     end() {
       if (state === "wire") tracker.end(ctx);

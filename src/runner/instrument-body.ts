@@ -91,13 +91,14 @@ export function installBodyInstrumentation(
     let waitedMs: number | undefined;
     let lastPauseAt = tracker.now();
     // Made once per stream, not per chunk: this is the hot path of every generator body.
-    const pull = () => requestStorage.run(ctx, () => inner.next());
+    const step = () => inner.next();
+    const pull = () => ctx.enter(step);
     const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
     const settled = (result: IteratorResult<unknown>) => {
       if (result.done) {
         over = true;
         writes.end();
-      } else {
+      } else if (!writes.count(result.value)) {
         const t = tracker.now();
         writes.write(result.value, "yield", { t, waitedMs });
         lastYieldAt = t;
@@ -207,7 +208,7 @@ export function installBodyInstrumentation(
             // A callback in tail position leaves no frame of its own (JSC tail calls): fall back to the stream's line.
             tracker.writeAfterCancel(ctx, via, callerLine() ?? createdAt);
           }
-        } else {
+        } else if (!writes.count(chunk)) {
           // The line costs a stack: not taken while the stream's writes are being folded into counts.
           const t = tracker.now();
           writes.write(chunk, via, { t, line: ctx.gate.folding(t) ? undefined : callerLine() });
@@ -245,11 +246,18 @@ export function installBodyInstrumentation(
     const failed = (error: unknown) => {
       if (!cancelled) writes.error(error);
     };
+    /** The controller Bun gave and its wrapper: pull() is called per chunk with the same controller. */
+    let seen: { controller: object; wrapper: object } | undefined;
+    const wrapperOf = (controller: object): object => {
+      if (seen?.controller !== controller)
+        seen = { controller, wrapper: wrapController(controller as Record<string, unknown>) };
+      return seen.wrapper;
+    };
     const call = (fn: ((controller: unknown) => unknown) | undefined, controller: object) => {
       if (!fn) return undefined;
-      return requestStorage.run(ctx, () => {
+      return ctx.enter(() => {
         try {
-          const result = fn.call(source, wrapController(controller as Record<string, unknown>));
+          const result = fn.call(source, wrapperOf(controller));
           if (result instanceof Promise) {
             return result.catch((error: unknown) => {
               failed(error);

@@ -64,6 +64,8 @@ class PendingUpgrade {
 /** Flood control for one kind of a connection's events; a fold closes after its window even if nothing follows. */
 interface Gate {
   admit(t: number, bytes: number): boolean;
+  /** Counts an event into the fold under way without a time (`FloodGate.count`); false when it must be admitted. */
+  count(bytes: number): boolean;
   flush(): void;
 }
 
@@ -164,6 +166,7 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
         timer ??= nativeSetTimeout(flush, defaultFloodGate.foldWindowMs);
         return false;
       },
+      count: (bytes) => gate.count(bytes),
       flush,
     };
   }
@@ -201,7 +204,7 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
     const before = running;
     running = version;
     try {
-      const result = requestStorage.run(conn.ctx, call);
+      const result = conn.ctx.enter(call);
       if (result instanceof Promise)
         result.then(undefined, (error: unknown) => reportError(conn.ctx, handler, version, error));
       return result;
@@ -222,8 +225,9 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
     topic?: string,
     published?: { bytes: number; payload: () => WsPayload },
   ): void {
-    const t = now();
     const bytes = published?.bytes ?? payloadBytes(data);
+    if (conn.sent.count(bytes)) return;
+    const t = now();
     if (!conn.sent.admit(t, bytes)) return;
     const binary = via === "sendBinary" || (via !== "sendText" && typeof data !== "string");
     tracker.record(
@@ -387,10 +391,12 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
         if (!conn) return call("message", ws, message) as void;
         // A Deno socket's listeners belong to the version that created it.
         const served = conn.deno ? conn.ctx.version : version;
-        const t = now();
         const bytes = payloadBytes(message);
-        if (conn.received.admit(t, bytes))
-          tracker.record(conn.ctx, { kind: "ws-message", ...payloadOf(message, bytes) }, t, served);
+        if (!conn.received.count(bytes)) {
+          const t = now();
+          if (conn.received.admit(t, bytes))
+            tracker.record(conn.ctx, { kind: "ws-message", ...payloadOf(message, bytes) }, t, served);
+        }
         if (conn.deno) return invoke(conn, "message", served, () => conn.deno!.received(message)) as void;
         return invoke(conn, "message", version, () => call("message", ws, message)) as void;
       },

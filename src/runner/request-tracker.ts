@@ -46,6 +46,8 @@ export interface RequestContext {
   lastActivityAt: number;
   writes: number;
   bytes: number;
+  /** Whether the pitfalls watch reads the text of this request's writes; unknown until the first write. */
+  textRead?: boolean;
   /** Timers created under this request and still alive. */
   readonly timers: Set<TrackedTimer>;
   /** Cleanups started and not yet completed or reported as leaked. */
@@ -64,6 +66,12 @@ export interface RequestContext {
   upstreamGate?: FloodGate;
   /** Records a fold the gate closed: made once per request, not once per write. */
   readonly onFold: (fold: Fold) => void;
+  /**
+   * Runs `fn` in this request's context (`requestStorage`) and no other store, as the handler's own
+   * code runs. Made once per request: on a path taken per chunk it costs less than `requestStorage.run`,
+   * which builds the context anew on every call.
+   */
+  readonly enter: <R>(fn: () => R) => R;
   /**
    * Set once the request was upgraded to a WebSocket: it lasts until the socket closes, and Bun's abort at the close is
    * not the client leaving mid-request.
@@ -178,6 +186,12 @@ export interface RequestTracker {
   setIdleTimeout(ctx: RequestContext, seconds: number, source: IdleTimeoutSource): void;
   /** The body produced a chunk (at `at.t`, now when left out). Hot path: keep it lean. */
   write(ctx: RequestContext, chunk: unknown, via: WriteVia, at?: WriteAt): void;
+  /**
+   * A write of the body under a flood, counted without a clock read, an event or a preview when the
+   * request's gate can fold it untimed (`FloodGate.count`) and nothing reads its text; answers
+   * false when it was not counted, and the caller records it with `write`.
+   */
+  countWrite(ctx: RequestContext, chunk: unknown): boolean;
   /**
    * The handler wrote into its own stream, which the response's body reads through a transform:
    * recorded as `upstream`, not counted in the body's writes.
@@ -386,7 +400,10 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
         phase: "handling",
         gate: createFloodGate(),
         onFold: (fold) => recordFold(ctx, fold),
+        enter: (fn) => context(fn),
       };
+      // Taken where Bun calls the server, whose context holds nothing else.
+      const context = requestStorage.run(ctx, AsyncLocalStorage.snapshot);
       ctx.lastActivityAt = ctx.startedAt;
       open.add(ctx);
       options.onRequest?.({ requestId: ctx.requestId, lane, method, path, version });
@@ -480,7 +497,16 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       if (ctx.gate.admit(t, bytes, ctx.onFold)) {
         record(ctx, { kind: "write", bytes, ...chunkPreview(chunk), via, waitedMs: at?.waitedMs, line: at?.line }, t);
       }
-      pitfalls?.write(ctx, chunk, at?.line);
+      ctx.textRead = pitfalls?.write(ctx, chunk, at?.line) ?? false;
+    },
+
+    countWrite(ctx: RequestContext, chunk: unknown): boolean {
+      if (ctx.textRead !== false) return false;
+      const bytes = chunkBytes(chunk);
+      if (!ctx.gate.count(bytes)) return false;
+      ctx.writes++;
+      ctx.bytes += bytes;
+      return true;
     },
 
     upstreamWrite(ctx: RequestContext, chunk: unknown, via: WriteVia, at?: WriteAt): void {

@@ -17,8 +17,12 @@ export interface PitfallRequest {
 export interface StreamPitfalls {
   /** The response's head: remembers whether it is an event stream, and says so if it is compressed. */
   response(request: PitfallRequest, headers: Record<string, string>): void;
-  /** A write of the body (a string or bytes; anything else is not read), by the snippet line that made it. */
-  write(request: PitfallRequest, chunk: unknown, line: number | undefined): void;
+  /**
+   * A write of the body (a string or bytes; anything else is not read), by the snippet line that
+   * made it. Answers whether the watch still reads the text of this request's writes: once it does
+   * not, a write without a line tells it nothing.
+   */
+  write(request: PitfallRequest, chunk: unknown, line: number | undefined): boolean;
   /** Bun's idle timeout closed the request after `quietMs` without a write. */
   idleTimeout(request: PitfallRequest, quietMs: number, limitSeconds: number): void;
   /** The snippet wrote to the stream after its client had gone. */
@@ -114,11 +118,11 @@ export function createStreamPitfalls(options: StreamPitfallsOptions): StreamPitf
 
     write(request, chunk, line) {
       const stream = streams.get(request);
-      if (!stream) return;
+      if (!stream) return false;
       if (line !== undefined) stream.lastLine = line;
-      if (!stream.sse || stream.toldLines) return;
+      if (!stream.sse || stream.toldLines) return false;
       const text = textOf(chunk);
-      if (text === undefined) return;
+      if (text === undefined) return true;
       const lines = (stream.tail + text).split(/\r\n|\r|\n/);
       stream.tail = lines.pop()!.slice(0, maxTail);
       for (const field of lines) {
@@ -140,9 +144,10 @@ export function createStreamPitfalls(options: StreamPitfallsOptions): StreamPitf
             `the data goes on over lines that do not start with "data:" (${JSON.stringify(field.slice(0, 40))}): the browser takes each for an unknown field and drops it, so the event's data is cut. Write "data: " before every line of it, or send the value on one line (JSON.stringify without indentation).`,
           );
           stream.toldLines = true;
-          return;
+          return false;
         }
       }
+      return true;
     },
 
     idleTimeout(request, quietMs, limitSeconds) {

@@ -42,12 +42,28 @@ export interface FloodGate {
   admit(now: number, bytes: number, onFoldClosed: (fold: Fold) => void): boolean;
   /** Whether an event at `now` would be folded: the stream is inside a folding window. */
   folding(now: number): boolean;
+  /**
+   * Counts an event of `bytes` bytes into the current fold without a time, as long as the stream
+   * is folding and the last timed event (`admit`) was fewer than `untimedRun` events ago; answers
+   * false otherwise, and the caller reads the clock and calls `admit`. Under a flood this spares a
+   * clock read per event: every event and byte is still counted, and the fold's end is read at
+   * least once every `untimedRun` events.
+   */
+  count(bytes: number): boolean;
   /** Ends folding now (the stream ended): returns what was still being folded. */
   flush(): Fold | undefined;
 }
 
+/**
+ * Events counted into a fold between two timed ones. A 1 KiB write takes about half a microsecond
+ * on the 2-core machine, so a fold's last time is at most some 15 µs stale, against its 250 ms window.
+ */
+export const untimedRun = 32;
+
 export function createFloodGate(options: FloodGateOptions = defaultFloodGate): FloodGate {
   let tokens = options.burst;
+  /** Events counted without a time since the last `admit`. */
+  let untimed = 0;
   let refilledAt = 0;
   let foldUntil = -Infinity;
   let fold: Fold | undefined;
@@ -61,6 +77,7 @@ export function createFloodGate(options: FloodGateOptions = defaultFloodGate): F
 
   return {
     admit(now: number, bytes: number, onFoldClosed: (fold: Fold) => void): boolean {
+      untimed = 0;
       if (now < foldUntil) {
         if (fold) {
           fold.count++;
@@ -85,6 +102,13 @@ export function createFloodGate(options: FloodGateOptions = defaultFloodGate): F
     },
     folding(now: number): boolean {
       return now < foldUntil;
+    },
+    count(bytes: number): boolean {
+      if (fold === undefined || untimed >= untimedRun) return false;
+      untimed++;
+      fold.count++;
+      fold.bytes += bytes;
+      return true;
     },
     flush: takeFold,
   };
