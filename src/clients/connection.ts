@@ -128,6 +128,19 @@ export function openConnection(options: ConnectionOptions): Connection {
       });
   }
 
+  /**
+   * Gives a chunk's memory back once it was taken, rather than when the collector next runs: a body
+   * read at full speed otherwise leaves its buffers behind (a bare Bun reader of 1 GiB in 64 KiB
+   * chunks peaks ~26 MB up; releasing each, ~12 MB). Everything `take` keeps of a chunk is a copy
+   * (previews are strings, the recorders decode it), so this is safe once `take` has returned
+   * without a decoder, which reads the chunk later. Only a chunk that is its whole buffer is released.
+   */
+  function release(chunk: Uint8Array): void {
+    const { buffer } = chunk;
+    if (buffer instanceof ArrayBuffer && chunk.byteOffset === 0 && buffer.byteLength === chunk.byteLength)
+      buffer.transfer(0);
+  }
+
   /** Drops the connection as a broken network would, by the lane's `dropAfterBytes`. */
   function drop(): ConnectionEnd {
     const dropped = finish("drop", `dropped after ${formatByteSize(bytes)} of the body, by the lane's setting`);
@@ -166,6 +179,7 @@ export function openConnection(options: ConnectionOptions): Connection {
         for (let read = await reader.read(); !read.done && !end; read = await reader.read()) {
           if (pacer === undefined && dropAfterBytes === undefined) {
             take(read.value);
+            if (!decoder) release(read.value);
             continue;
           }
           // A slow client takes what arrived a slice at a time, and asks for more only when it may read again.
