@@ -3,6 +3,9 @@
  * - `ui-ready-ms`: from starting the host to an editor ready for typing (by the page's own clock),
  *   split into where the time went, against a bare Bun.serve process serving an empty page to the
  *   same browser (the cost of any local page at all).
+ * - `ui-ready-warm-ms`: the same, on a launch after the first, with the browser's cache kept from one
+ *   launch to the next (a Chromium profile of its own) and the host on the port it used last, as
+ *   `npm run start:web` runs it without `PORT`; against the first launch into that empty cache.
  * - `ui-frame-p95-flood`: p95 time between animation frames while a handler's clients produce
  *   20,000 events a second for 5 s, against the same page's frames at rest.
  * - `ui-frame-p95-1m`: p95 time between frames while panning and zooming a timeline of 1,000,000
@@ -12,8 +15,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "../tests/browser/chromium.ts";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { chromiumArgs, chromiumPath, launchChromium } from "../tests/browser/chromium.ts";
 import { createFigure } from "./figure.ts";
 import { writeTickerRecording } from "./fixtures/million-events.ts";
 import { median, percentile } from "./stats.ts";
@@ -27,6 +30,8 @@ const root = join(import.meta.dir, "..");
  */
 const quick = process.env.STREAM_PLAYGROUND_BENCH_QUICK === "1";
 const readyRuns = quick ? 1 : 5;
+/** Launches after the first into one browser profile: the warm starts. */
+const warmRuns = quick ? 1 : 5;
 /** How long each frame measurement runs, and how many events the long recording has. */
 const frameMs = { rest: quick ? 500 : 2_000, flood: quick ? 1_000 : 5_000, pan: quick ? 500 : 3_000 };
 const recordingEvents = quick ? 50_000 : 1_000_000;
@@ -39,7 +44,8 @@ async function spawnServer(
 ): Promise<{ url: string; printedAt: number; stop: () => Promise<void> }> {
   const child = Bun.spawn(command, {
     cwd: root,
-    env: { ...process.env, ...env },
+    // A variable set to undefined is left out, not passed on as the text "undefined".
+    env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined)),
     stdio: ["ignore", "pipe", "inherit"],
   });
   const decoder = new TextDecoder();
@@ -61,11 +67,14 @@ async function spawnServer(
   throw new Error(`${command.join(" ")} ended without printing its URL: ${text}`);
 }
 
-/** `npm run start:web`, as the README starts it, without opening a browser of its own. */
-function startWeb() {
+/**
+ * `npm run start:web`, as the README starts it, without opening a browser of its own: on any free
+ * port, or (`remembered`) without `PORT`, on the one the last launch with `home` used.
+ */
+function startWeb(port: { remembered: true; home: string } | { remembered: false } = { remembered: false }) {
   return spawnServer(
     [process.execPath, join(root, "src/main/start-web.ts"), "--no-open"],
-    { PORT: "0", CI: "1" },
+    port.remembered ? { PORT: undefined, CI: "1", STREAM_PLAYGROUND_HOME: port.home } : { PORT: "0", CI: "1" },
     /^Stream Playground: (\S+)$/m,
   );
 }
@@ -84,10 +93,13 @@ interface ReadyTiming {
  * `startup:editor-ready` mark, put on this process's clock through the two clocks' common origin
  * (both count from the epoch), as `desktop-ready-ms` takes the window's own word for it.
  */
-async function timeReady(browser: Browser): Promise<ReadyTiming> {
+async function timeReady(
+  browser: Pick<Browser, "newPage">,
+  port?: Parameters<typeof startWeb>[0],
+): Promise<ReadyTiming> {
   const page = await browser.newPage();
   const spawnedAt = performance.now();
-  const web = await startWeb();
+  const web = await startWeb(port);
   try {
     // "commit": the page's own milestones say when it is ready; the load event is not one of them.
     await page.goto(web.url, { waitUntil: "commit" });
@@ -252,6 +264,36 @@ async function measureFrames(browser: Browser): Promise<Figure[]> {
   }
 }
 
+/**
+ * Launches into one Chromium profile, its cache kept between them as a person's browser keeps it,
+ * each host on the port the one before used: the first into an empty cache, then `warmRuns` more.
+ */
+async function measureWarmStart(): Promise<Figure> {
+  const profile = mkdtempSync(join(tmpdir(), "bench-ui-profile-"));
+  const home = mkdtempSync(join(tmpdir(), "bench-ui-home-"));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args: chromiumArgs });
+  try {
+    const first = await timeReady(context, { remembered: true, home });
+    const warm: ReadyTiming[] = [];
+    for (let i = 0; i < warmRuns; i++) warm.push(await timeReady(context, { remembered: true, home }));
+    const partNames = Object.keys(warm[0]!.parts);
+    return createFigure({
+      name: "ui-ready-warm-ms",
+      value: median(warm.map((run) => run.ready)),
+      unit: "ms",
+      goal: { op: "<=", limit: 450 },
+      anchor: { label: "the first launch into the empty cache", value: first.ready, unit: "ms" },
+      samples: warm.map((run) => run.ready),
+      parts: Object.fromEntries(partNames.map((name) => [name, median(warm.map((run) => run.parts[name]!))])),
+      note: `start:web without PORT spawned → the editor ready, median of the ${warmRuns} launches after the first (${warm.map((run) => run.ready.toFixed(0)).join(", ")} ms), one Chromium profile kept throughout`,
+    });
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
 export async function measureUi(): Promise<Figure[]> {
   const browser = await launchChromium();
   try {
@@ -273,7 +315,7 @@ export async function measureUi(): Promise<Figure[]> {
       parts: Object.fromEntries(partNames.map((name) => [name, median(ready.map((run) => run.parts[name]!))])),
       note: `start:web spawned → the page's editor ready for typing by its own clock, in an already-open Chromium; median of ${readyRuns}; seen by the test driver after ${median(ready.map((run) => run.observed)).toFixed(0)} ms (median; it lags a busy page)`,
     });
-    return [readyFigure, ...(await measureFrames(browser))];
+    return [readyFigure, await measureWarmStart(), ...(await measureFrames(browser))];
   } finally {
     await browser.close();
   }

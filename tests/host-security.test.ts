@@ -1,4 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { dependenciesDir } from "../src/main/package-dir.ts";
 import { letIn, startTestHost } from "./support/test-host.ts";
 import { parseEditorTypes } from "../src/contract/editor-types.ts";
 
@@ -183,18 +186,34 @@ describe("the WebSocket", () => {
 });
 
 describe("static files", () => {
-  test("monaco files are served with their content type and a long cache", async () => {
+  test("monaco's files are served with their content type, checked again on each load, a 304 while unchanged", async () => {
     await using host = await startTestHost();
     const cookie = await letIn(host);
     const response = await fetch(`${host.origin}/monaco/vs/loader.js`, { headers: { cookie } });
+    const etag = response.headers.get("etag");
     expect({
       status: response.status,
       type: response.headers.get("content-type"),
       cache: response.headers.get("cache-control"),
-    }).toEqual({
+      tagged: etag !== null && etag.length > 2,
+    }).toEqual({ status: 200, type: "text/javascript;charset=utf-8", cache: "no-cache", tagged: true });
+    const again = await fetch(`${host.origin}/monaco/vs/loader.js`, {
+      headers: { cookie, "if-none-match": etag! },
+    });
+    expect({ status: again.status, body: await again.text() }).toEqual({ status: 304, body: "" });
+  });
+
+  test("a monaco chunk named by its content's hash is kept by the browser without asking again", async () => {
+    await using host = await startTestHost();
+    const cookie = await letIn(host);
+    const chunk = readdirSync(join(dependenciesDir(), "monaco-editor/min/vs")).find((name) =>
+      /^editor-[A-Za-z0-9_-]{8}\.js$/.test(name),
+    );
+    expect(chunk).toBeDefined();
+    const response = await fetch(`${host.origin}/monaco/vs/${chunk}`, { headers: { cookie } });
+    expect({ status: response.status, cache: response.headers.get("cache-control") }).toEqual({
       status: 200,
-      type: "text/javascript;charset=utf-8",
-      cache: "public, max-age=604800",
+      cache: "public, max-age=31536000, immutable",
     });
   });
 
@@ -214,7 +233,7 @@ describe("static files", () => {
     expect([403, 404]).toContain(status);
   });
 
-  test("the page's script is built in memory, minified, not cached, and its source map is served apart", async () => {
+  test("the page's script is built in memory, minified, checked again on each load, and its source map is served apart", async () => {
     await using host = await startTestHost();
     const cookie = await letIn(host);
     const response = await fetch(`${host.origin}/app.js`, { headers: { cookie } });
@@ -227,10 +246,17 @@ describe("static files", () => {
       mapUrl,
     }).toEqual({
       status: 200,
-      cache: "no-store",
+      cache: "no-cache",
       hasCode: true,
       mapUrl: "/app.js.map",
     });
+    // The build the browser already has is not sent again; a changed one would have another tag.
+    const etag = response.headers.get("etag")!;
+    expect(etag).toBe(`"${Bun.hash(body).toString(36)}"`);
+    const again = await fetch(`${host.origin}/app.js`, { headers: { cookie, "if-none-match": etag } });
+    expect(again.status).toBe(304);
+    const other = await fetch(`${host.origin}/app.js`, { headers: { cookie, "if-none-match": '"another"' } });
+    expect(other.status).toBe(200);
     const map = (await (await fetch(`${host.origin}${mapUrl}`, { headers: { cookie } })).json()) as {
       sources: string[];
       sourcesContent?: string[];

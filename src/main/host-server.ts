@@ -16,7 +16,9 @@ import { parseLanePath, proxyToLane } from "./lane-proxy.ts";
 import { createSession, type PageConnection, type Session, type SessionOptions } from "./session.ts";
 import { serveFileInside } from "./static-files.ts";
 import { buildWebview, sourceMapPath, type WebviewBundle } from "./webview-bundle.ts";
+import { loadHostPort, saveHostPort } from "./files/index.ts";
 import { dependenciesDir } from "./package-dir.ts";
+import { resolveWorkspaceDir } from "./workspace.ts";
 import { projectRoot } from "./project-root.ts";
 import { errorMessage, recordingWorkerPath } from "../contract/index.ts";
 
@@ -24,8 +26,12 @@ import { errorMessage, recordingWorkerPath } from "../contract/index.ts";
 export { projectRoot };
 
 export interface HostOptions {
-  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
-  port?: number | undefined;
+  /**
+   * Port on 127.0.0.1; 0 (the default) picks a free one. `"remembered"`: the port the last launch
+   * with this workspace listened on, when it is free (else any), kept for the next: the page's
+   * origin stays the same, so what the browser cached of it serves the next launch.
+   */
+  port?: number | "remembered" | undefined;
   /** The page's script entry; `src/webview/main.ts` when left out. */
   webviewEntry?: string | undefined;
   /** The page itself; `src/webview/index.html` when left out. */
@@ -50,8 +56,19 @@ interface SocketData {
 }
 
 const noStore = "no-store";
-/** Monaco and the type packages change only with `npm install`; the origin (its port) usually changes per launch. */
-const longCache = "public, max-age=604800";
+/**
+ * A file whose name carries a hash of its content (Monaco's build names its chunks so) never
+ * changes under that name: the browser keeps it without asking again.
+ */
+const immutable = "public, max-age=31536000, immutable";
+/**
+ * Any other file the browser may keep, but checks again (a 304 when it is the same) on every load:
+ * the origin stays the same from launch to launch, and an `npm install` or an edit changes files
+ * under the same names.
+ */
+const revalidate = "no-cache";
+/** Monaco's chunk names end in an 8-character content hash (`editor-BdtEMBbM.js`). */
+const hashedName = /-[A-Za-z0-9_-]{8}\.(js|css)$/;
 /** A replay of a full buffer is tens of MB; a page too slow for more than this is closed and reconnects. */
 const pageBackpressureLimit = 256 * 1024 * 1024;
 
@@ -92,6 +109,34 @@ function text(status: number, body: string): Response {
 function withHeaders(response: Response, headers: Record<string, string>): Response {
   for (const [name, value] of Object.entries({ ...commonHeaders, ...headers })) response.headers.set(name, value);
   return response;
+}
+
+/**
+ * The page's own files (its script, styles, source map), built when the host starts: kept by the
+ * browser and checked again on each load, a 304 while they are what it has, so a launch after an
+ * edit gets the new build and one without gets the cached file and the code compiled from it.
+ */
+function revalidated(request: Request, body: string, contentType: string): Response {
+  const headers = {
+    ...commonHeaders,
+    "content-type": contentType,
+    "cache-control": revalidate,
+    etag: `"${Bun.hash(body).toString(36)}"`,
+  };
+  if (request.headers.get("if-none-match") === headers.etag) return new Response(null, { status: 304, headers });
+  return new Response(body, { headers });
+}
+
+/** Listens on `preferred` (a remembered port) when it can, else on `port`. */
+function listenOn<S>(listen: (port: number) => S, port: number, preferred: number | undefined): S {
+  if (preferred !== undefined) {
+    try {
+      return listen(preferred);
+    } catch {
+      // Taken by another program (or another playground) since: any port will do, as on a first launch.
+    }
+  }
+  return listen(port);
 }
 
 function buildFailedPage(message: string): Response {
@@ -142,35 +187,39 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     return { scripts: [], styles: [] };
   });
 
-  const server = Bun.serve<SocketData>({
-    hostname: "127.0.0.1",
-    port: options.port ?? 0,
-    fetch: route,
-    websocket: {
-      backpressureLimit: pageBackpressureLimit,
-      closeOnBackpressureLimit: true,
-      open(ws) {
-        const page: PageConnection = {
-          send(message) {
-            // A reply can be ready after the page has gone; there is no one left to tell.
-            if (ws.readyState === WebSocket.OPEN) ws.send(message);
-          },
-        };
-        ws.data.page = page;
-        session.attach(page);
+  const workspaceDir = resolveWorkspaceDir(options.session?.workspaceDir);
+  const remembered = options.port === "remembered" ? await loadHostPort(workspaceDir) : undefined;
+  const listen = (port: number) =>
+    Bun.serve<SocketData>({
+      hostname: "127.0.0.1",
+      port,
+      fetch: route,
+      websocket: {
+        backpressureLimit: pageBackpressureLimit,
+        closeOnBackpressureLimit: true,
+        open(ws) {
+          const page: PageConnection = {
+            send(message) {
+              // A reply can be ready after the page has gone; there is no one left to tell.
+              if (ws.readyState === WebSocket.OPEN) ws.send(message);
+            },
+          };
+          ws.data.page = page;
+          session.attach(page);
+        },
+        message(ws, message) {
+          if (ws.data.page) session.receive(ws.data.page, message);
+        },
+        close(ws) {
+          if (ws.data.page) session.detach(ws.data.page);
+        },
       },
-      message(ws, message) {
-        if (ws.data.page) session.receive(ws.data.page, message);
+      error(error) {
+        log(`host: ${error.stack ?? error.message}`);
+        return text(500, `The playground's host failed on this request: ${error.message}\n`);
       },
-      close(ws) {
-        if (ws.data.page) session.detach(ws.data.page);
-      },
-    },
-    error(error) {
-      log(`host: ${error.stack ?? error.message}`);
-      return text(500, `The playground's host failed on this request: ${error.message}\n`);
-    },
-  });
+    });
+  const server = listenOn(listen, typeof options.port === "number" ? options.port : 0, remembered);
   const guard = createAccessGuard({ port: server.port ?? 0 });
   options.onListening?.(guard.launchUrl);
 
@@ -199,26 +248,34 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     if (request.method !== "GET" && request.method !== "HEAD")
       return text(405, `${request.method} is not supported here\n`);
     if (url.pathname.startsWith("/monaco/"))
-      return withHeaders(await serveFileInside(monacoRoot, url.pathname.slice("/monaco/".length), longCache), {});
+      return withHeaders(
+        await serveFileInside(
+          monacoRoot,
+          url.pathname.slice("/monaco/".length),
+          hashedName.test(url.pathname) ? immutable : revalidate,
+          request,
+        ),
+        {},
+      );
     switch (url.pathname) {
       case "/":
         // A build that already failed shows why; one still running is waited for by the page's
         // script alone, so the page's other files (Monaco) load meanwhile.
         return page(built?.ok === false ? built.message : undefined);
       case "/app.js":
-        return script(await building);
+        return script(request, await building);
       case recordingWorkerPath:
-        return script(await recordingWorker());
+        return script(request, await recordingWorker());
       case "/app.css":
-        return styles(await building);
+        return styles(request, await building);
       case sourceMapPath:
-        return sourceMap(await building);
+        return sourceMap(request, await building);
       case "/health":
         return withHeaders(Response.json({ ok: true, runnerUrl: session.runnerUrl }), { "cache-control": noStore });
       case "/examples/index.json":
         return examples();
       case "/assets/icon.svg":
-        return withHeaders(await serveFileInside(join(projectRoot, "assets"), "icon.svg", longCache), {});
+        return withHeaders(await serveFileInside(join(projectRoot, "assets"), "icon.svg", revalidate, request), {});
       case "/types/editor.json":
         return withHeaders(await editorTypes.serve(request), {});
       case "/types/module":
@@ -250,7 +307,7 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     });
   }
 
-  function script(bundle: WebviewBundle): Response {
+  function script(request: Request, bundle: WebviewBundle): Response {
     if (!bundle.ok) {
       // The page was served before the build failed: it shows the failure where it would have shown itself.
       const show = `document.body.replaceChildren(Object.assign(document.createElement("pre"), { textContent: ${JSON.stringify(`Stream Playground could not build its page.\n\n${bundle.message}`)} }));`;
@@ -258,32 +315,31 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
         headers: { ...commonHeaders, "content-type": "text/javascript;charset=utf-8", "cache-control": noStore },
       });
     }
-    return new Response(bundle.js, {
-      headers: { ...commonHeaders, "content-type": "text/javascript;charset=utf-8", "cache-control": noStore },
-    });
+    return revalidated(request, bundle.js, "text/javascript;charset=utf-8");
   }
 
-  function sourceMap(bundle: WebviewBundle): Response {
+  function sourceMap(request: Request, bundle: WebviewBundle): Response {
     if (!bundle.ok || bundle.map === undefined) return text(404, "The page's script has no source map.\n");
-    return new Response(bundle.map, {
-      headers: { ...commonHeaders, "content-type": "application/json;charset=utf-8", "cache-control": noStore },
-    });
+    return revalidated(request, bundle.map, "application/json;charset=utf-8");
   }
 
-  async function styles(bundle: WebviewBundle): Promise<Response> {
+  async function styles(request: Request, bundle: WebviewBundle): Promise<Response> {
     if (!bundle.ok) return buildFailedPage(bundle.message);
     const parts = bundle.css === undefined ? [] : [bundle.css];
     const appCss = bundle.appCss === undefined ? undefined : Bun.file(bundle.appCss);
     if (appCss && (await appCss.exists())) parts.push(await appCss.text());
     if (parts.length === 0)
       return text(404, "The page has no styles: its script imports no CSS and there is no app.css beside it.\n");
-    return new Response(parts.join("\n"), {
-      headers: { ...commonHeaders, "content-type": "text/css;charset=utf-8", "cache-control": noStore },
-    });
+    return revalidated(request, parts.join("\n"), "text/css;charset=utf-8");
   }
 
   try {
     const [bundle] = await Promise.all([building, session.start()]);
+    // The workspace folder exists once the session has started.
+    if (options.port === "remembered" && server.port !== undefined && server.port !== remembered)
+      await saveHostPort(workspaceDir, server.port).catch((error: unknown) =>
+        log(`host: the next launch may listen elsewhere (its port could not be kept): ${errorMessage(error)}`),
+      );
     if (!bundle.ok) log(`The page did not build; it shows this error instead:\n${bundle.message}`);
   } catch (error) {
     await stop();

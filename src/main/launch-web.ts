@@ -16,9 +16,9 @@ export interface LaunchOptions {
   openPath?: string | undefined;
 }
 
-/** The port to listen on: `PORT`, or 0 for any free one. */
-function readPort(value: string | undefined): number {
-  if (value === undefined || value === "") return 0;
+/** The port to listen on: `PORT` (0 for any free one), else the one the last launch used, if it is free. */
+function readPort(value: string | undefined): number | "remembered" {
+  if (value === undefined || value === "") return "remembered";
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`PORT must be a port number (0 for any free one), not ${JSON.stringify(value)}`);

@@ -27,13 +27,28 @@ export function resolveInside(root: string, urlPath: string): string | undefined
   return path.startsWith(base + sep) ? path : undefined;
 }
 
-/** Serves `urlPath` from `root` with its content type: 403 for paths that try to leave, 404 when missing. */
-export async function serveFileInside(root: string, urlPath: string, cacheControl: string): Promise<Response> {
+/**
+ * Serves `urlPath` from `root` with its content type and an entity tag (its size and modification
+ * time), answering 304 when `request` already holds that version: 403 for paths that try to
+ * leave, 404 when missing.
+ */
+export async function serveFileInside(
+  root: string,
+  urlPath: string,
+  cacheControl: string,
+  request?: Request,
+): Promise<Response> {
   const path = resolveInside(root, urlPath);
   if (path === undefined)
     return new Response("Forbidden: not a file of this folder\n", { status: 403, headers: plainText });
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) return new Response("Not found\n", { status: 404, headers: plainText });
   const file = Bun.file(path);
-  return new Response(file, { headers: { "content-type": file.type, "cache-control": cacheControl } });
+  const headers = {
+    "content-type": file.type,
+    "cache-control": cacheControl,
+    etag: `"${info.size.toString(36)}-${Math.trunc(info.mtimeMs).toString(36)}"`,
+  };
+  if (request?.headers.get("if-none-match") === headers.etag) return new Response(null, { status: 304, headers });
+  return new Response(file, { headers });
 }

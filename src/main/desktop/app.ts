@@ -80,7 +80,8 @@ const pageLossLines: Record<PageLossReason, string> = {
 };
 
 const host = await startHost({
-  port: 0,
+  // The window's origin stays the same from launch to launch, and so does what WebKit cached of the page.
+  port: "remembered",
   session: {
     onPageActivity(activity) {
       if (activity === "attached") pageWatch.attached();
