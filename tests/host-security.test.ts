@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { dependenciesDir } from "../src/main/package-dir.ts";
-import { letIn, startTestHost } from "./support/test-host.ts";
+import { defaultPageFiles, letIn, startTestHost } from "./support/test-host.ts";
 import { parseEditorTypes } from "../src/contract/editor-types.ts";
 
 /** Sends `head` as written (no URL normalisation by a client) and returns the status code. */
@@ -201,6 +201,31 @@ describe("static files", () => {
       headers: { cookie, "if-none-match": etag! },
     });
     expect({ status: again.status, body: await again.text() }).toEqual({ status: 304, body: "" });
+  });
+
+  test("the page names monaco's build under the installed version, which the browser keeps for good", async () => {
+    await using host = await startTestHost({
+      files: {
+        ...defaultPageFiles,
+        // As the real page loads Monaco: its loader named unversioned, before the page's own script.
+        "index.html": `<!doctype html><html><head></head><body><script src="/monaco/vs/loader.js"></script><script type="module" src="/app.js"></script></body></html>\n`,
+      },
+    });
+    const cookie = await letIn(host);
+    const { version } = (await Bun.file(join(dependenciesDir(), "monaco-editor/package.json")).json()) as {
+      version: string;
+    };
+    const html = await (await fetch(`${host.origin}/`, { headers: { cookie } })).text();
+    const loader = `/monaco/${version}/vs/loader.js`;
+    expect(html).toContain(`<link rel="preload" as="script" href="${loader}" />`);
+    expect(html).toContain(`<script src="${loader}"></script>`);
+    const response = await fetch(`${host.origin}${loader}`, { headers: { cookie } });
+    const unversioned = await fetch(`${host.origin}/monaco/vs/loader.js`, { headers: { cookie } });
+    expect({
+      status: response.status,
+      cache: response.headers.get("cache-control"),
+      same: (await response.text()) === (await unversioned.text()),
+    }).toEqual({ status: 200, cache: "public, max-age=31536000, immutable", same: true });
   });
 
   test("a monaco chunk named by its content's hash is kept by the browser without asking again", async () => {

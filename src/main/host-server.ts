@@ -10,7 +10,7 @@ import { createAccessGuard } from "./access-guard.ts";
 import { serveModuleTypes } from "./editor-module-types.ts";
 import { createEditorTypesCache } from "./editor-types.ts";
 import { listExamples } from "./examples.ts";
-import { monacoPreloads, withPreloads } from "./monaco-preload.ts";
+import { monacoBase, monacoPreloads, withPreloads } from "./monaco-preload.ts";
 import { withTheme } from "./page-theme.ts";
 import { parseLanePath, proxyToLane } from "./lane-proxy.ts";
 import { createSession, type PageConnection, type Session, type SessionOptions } from "./session.ts";
@@ -57,8 +57,8 @@ interface SocketData {
 
 const noStore = "no-store";
 /**
- * A file whose name carries a hash of its content (Monaco's build names its chunks so) never
- * changes under that name: the browser keeps it without asking again.
+ * A file whose URL changes with its content (Monaco's build under its version's path, and its
+ * chunks, named by their content's hash) is kept by the browser without asking again.
  */
 const immutable = "public, max-age=31536000, immutable";
 /**
@@ -182,10 +182,13 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
   let workerBuild: Promise<WebviewBundle> | undefined;
   const recordingWorker = () =>
     (workerBuild ??= buildWebview(join(projectRoot, "src/webview/recording-worker.ts"), projectRoot, undefined));
-  const preloads = monacoPreloads(monacoRoot).catch((error: unknown) => {
-    log(`host: the page will load Monaco without preload hints: ${errorMessage(error)}`);
-    return { scripts: [], styles: [] };
-  });
+  const monaco = monacoBase(monacoRoot);
+  const preloads = monaco.then(async (base) =>
+    monacoPreloads(monacoRoot, base).catch((error: unknown) => {
+      log(`host: the page will load Monaco without preload hints: ${errorMessage(error)}`);
+      return { loader: `${base}/vs/loader.js`, scripts: [], styles: [] };
+    }),
+  );
 
   const workspaceDir = resolveWorkspaceDir(options.session?.workspaceDir);
   const remembered = options.port === "remembered" ? await loadHostPort(workspaceDir) : undefined;
@@ -247,16 +250,14 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     }
     if (request.method !== "GET" && request.method !== "HEAD")
       return text(405, `${request.method} is not supported here\n`);
-    if (url.pathname.startsWith("/monaco/"))
-      return withHeaders(
-        await serveFileInside(
-          monacoRoot,
-          url.pathname.slice("/monaco/".length),
-          hashedName.test(url.pathname) ? immutable : revalidate,
-          request,
-        ),
-        {},
-      );
+    if (url.pathname.startsWith("/monaco/")) {
+      // Under the installed version's own path a file never changes; under plain /monaco it may.
+      const versioned = `${await monaco}/`;
+      const pinned = versioned !== "/monaco/" && url.pathname.startsWith(versioned);
+      const path = url.pathname.slice(pinned ? versioned.length : "/monaco/".length);
+      const cache = pinned || hashedName.test(path) ? immutable : revalidate;
+      return withHeaders(await serveFileInside(monacoRoot, path, cache, request), {});
+    }
     switch (url.pathname) {
       case "/":
         // A build that already failed shows why; one still running is waited for by the page's

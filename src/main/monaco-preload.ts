@@ -8,8 +8,8 @@
  * chunks the installed Monaco has.
  */
 
-import { open } from "node:fs/promises";
-import { join, posix } from "node:path";
+import { open, readFile } from "node:fs/promises";
+import { dirname, join, posix } from "node:path";
 
 /** Monaco's entry module, as the page's loader asks for it. */
 export const monacoEntry = "vs/editor/editor.main";
@@ -44,11 +44,37 @@ export function definedDependencies(id: string, header: string): string[] {
 }
 
 /**
- * The URL paths (under `/monaco/`) of every script `editor.main` loads before Monaco's API is
- * defined, and its stylesheet; empty when the build is not where it should be (the page then
+ * Where the page finds Monaco's build: `/monaco/<version>`, so a file's URL changes whenever an
+ * `npm install` changes Monaco, and the browser may keep every file under it for good. Plain
+ * `/monaco` when the installed version cannot be read.
+ */
+export async function monacoBase(monacoRoot: string): Promise<string> {
+  try {
+    const { version } = JSON.parse(await readFile(join(dirname(monacoRoot), "package.json"), "utf8")) as {
+      version?: unknown;
+    };
+    if (typeof version === "string" && /^[0-9A-Za-z.+-]+$/.test(version)) return `/monaco/${version}`;
+  } catch {
+    // Not where it should be: the page is served Monaco unversioned, checked again on each load.
+  }
+  return "/monaco";
+}
+
+/** What the page is told to fetch for Monaco, under `base` (`monacoBase`). */
+export interface MonacoPreloads {
+  /** Monaco's AMD loader, which the page runs first. */
+  loader: string;
+  scripts: string[];
+  styles: string[];
+}
+
+/**
+ * The URL paths (under `base`) of every script `editor.main` loads before Monaco's API is
+ * defined, and its stylesheet; no scripts when the build is not where it should be (the page then
  * loads Monaco without the hints).
  */
-export async function monacoPreloads(monacoRoot: string): Promise<{ scripts: string[]; styles: string[] }> {
+export async function monacoPreloads(monacoRoot: string, base = "/monaco"): Promise<MonacoPreloads> {
+  const loader = `${base}/vs/loader.js`;
   const seen = new Set<string>();
   const scripts: string[] = [];
   const pending = [monacoEntry];
@@ -58,12 +84,12 @@ export async function monacoPreloads(monacoRoot: string): Promise<{ scripts: str
     seen.add(id);
     const header = await readHeader(join(monacoRoot, `${id}.js`));
     if (header === undefined) continue;
-    scripts.push(`/monaco/${id}.js`);
+    scripts.push(`${base}/${id}.js`);
     pending.push(...definedDependencies(id, header));
   }
-  if (scripts.length === 0) return { scripts: [], styles: [] };
+  if (scripts.length === 0) return { loader, scripts: [], styles: [] };
   // editor.main adds this stylesheet when it runs; the editor lays itself out with it.
-  return { scripts, styles: [`/monaco/${monacoEntry}.css`] };
+  return { loader, scripts, styles: [`${base}/${monacoEntry}.css`] };
 }
 
 /**
@@ -72,18 +98,16 @@ export async function monacoPreloads(monacoRoot: string): Promise<{ scripts: str
  * Monaco) before Monaco's stylesheet and modules. A browser fetches only a few files from one host
  * at a time: listed after the modules, the loader (which the page's script waits for) came last.
  */
-export function withPreloads(
-  html: string,
-  preloads: { scripts: string[]; styles: string[] },
-  pageScript = "/app.js",
-): string {
-  if (preloads.scripts.length === 0) return html;
+export function withPreloads(html: string, preloads: MonacoPreloads, pageScript = "/app.js"): string {
+  // The page names Monaco's loader unversioned (`/monaco/vs/loader.js`); it is fetched where the build is served.
+  const page = html.replace('src="/monaco/vs/loader.js"', `src="${preloads.loader}"`);
+  if (preloads.scripts.length === 0) return page;
   const links = [
-    `<link rel="preload" as="script" href="/monaco/vs/loader.js" />`,
+    `<link rel="preload" as="script" href="${preloads.loader}" />`,
     `<link rel="modulepreload" href="${pageScript}" />`,
     ...preloads.styles.map((href) => `<link rel="preload" as="style" href="${href}" />`),
     ...preloads.scripts.map((href) => `<link rel="preload" as="script" href="${href}" />`),
   ];
-  const at = html.indexOf("</head>");
-  return at === -1 ? html : `${html.slice(0, at)}    ${links.join("\n    ")}\n  ${html.slice(at)}`;
+  const at = page.indexOf("</head>");
+  return at === -1 ? page : `${page.slice(0, at)}    ${links.join("\n    ")}\n  ${page.slice(at)}`;
 }
