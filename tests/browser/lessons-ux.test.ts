@@ -8,7 +8,7 @@ import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import { join } from "node:path";
 import { artifactsDir } from "./chromium.ts";
-import { usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
+import { openLesson, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 
 const playground = usePlaygroundInChromium();
 
@@ -27,8 +27,7 @@ describe("lessons", () => {
     );
     expect(await page.inputValue("#client-count")).toBe("3");
 
-    await page.selectOption("#examples", "07-cleanup");
-    await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
+    await openLesson(page, "07-cleanup");
     expect({
       client: await page.inputValue("#client-kind"),
       path: await page.inputValue("#client-path"),
@@ -88,8 +87,7 @@ describe("lessons", () => {
     ]);
     expect(groups.map((group) => Number(/^(\d+)\./.exec(group.first ?? "")?.[1]))).toEqual([1, 16, 19]);
 
-    await page.selectOption("#examples", "21-multi-line-data");
-    await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
+    await openLesson(page, "21-multi-line-data");
     await page.click("#connect");
     await waitForRow(page, /^1 runner pitfall multi-line-data \(line 10\)/);
     const marker = await page.waitForFunction(() =>

@@ -11,7 +11,7 @@ import { createTempDir } from "../support/temp-dir.ts";
 import { join } from "node:path";
 import OpenAI from "openai";
 import type { Page } from "playwright-core";
-import { pasteAndRun, showOnly, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
+import { openLesson, pasteAndRun, showOnly, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 
 const playground = usePlaygroundInChromium();
 const artifacts = join(import.meta.dir, "..", "..", "artifacts");
@@ -24,8 +24,7 @@ async function openMessageTab(page: Page): Promise<void> {
 describe("the Message tab", () => {
   test("lesson 16: the reply as the openai client assembles it, its timing, and the stall on the lane (artifacts/message-view.png)", async () => {
     const page = await playground.open();
-    await page.selectOption("#examples", "16-llm-chat-stream");
-    await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
+    await openLesson(page, "16-llm-chat-stream");
     await page.click("#connect");
     await waitForRow(page, /^1 client disconnect /, 20_000);
     await openMessageTab(page);
@@ -86,9 +85,7 @@ describe("the Message tab", () => {
 
   test("a stream without [DONE] says so in the tab, and the violation selects where it happened", async () => {
     const page = await playground.open();
-    await page.selectOption("#examples", "16-llm-chat-stream");
-    await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
-    const source = await page.evaluate(() => window.monaco!.editor.getModels()[0]!.getValue());
+    const source = await openLesson(page, "16-llm-chat-stream");
     const broken = source.replace('yield "data: [DONE]\\n\\n";', "");
     expect(broken).not.toBe(source);
     await pasteAndRun(page, broken);
@@ -109,8 +106,7 @@ describe("the Message tab", () => {
 
   test("a stream of another JSON shape is read through the rule a lesson gives (lesson 13, $.token)", async () => {
     const page = await playground.open();
-    await page.selectOption("#examples", "13-post-llm-stream");
-    await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
+    await openLesson(page, "13-post-llm-stream");
     expect(await page.inputValue("#client-lens")).toBe("$.token");
     await page.click("#connect");
     await waitForRow(page, /^1 client disconnect /, 20_000);

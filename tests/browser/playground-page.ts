@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { examplesDir } from "../../src/main/examples.ts";
 import { startHost, type Host } from "../../src/main/host-server.ts";
 import { launchChromium } from "./chromium.ts";
 
@@ -65,6 +66,23 @@ export function usePlaygroundInChromium() {
       return page;
     },
   };
+}
+
+/**
+ * Chooses lesson `id` from the Examples menu, and waits until the editor holds the lesson's text (as
+ * `assets/examples` has it) and a version newer than the one live before is live: the status said
+ * `live` already, for the document open before.
+ */
+export async function openLesson(page: Page, id: string): Promise<string> {
+  const text = await Bun.file(join(examplesDir, `${id}.ts`)).text();
+  const before = await liveVersion(page);
+  await page.selectOption("#examples", id);
+  await page.waitForFunction((expected) => window.monaco!.editor.getModels()[0]!.getValue() === expected, text);
+  await page.waitForFunction(
+    (version) => Number(/v(\d+) live/.exec(document.getElementById("status")?.textContent ?? "")?.[1] ?? 0) > version,
+    before,
+  );
+  return text;
 }
 
 /** The version the status bar says is live. */
