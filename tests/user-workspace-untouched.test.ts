@@ -82,10 +82,12 @@ describe("the user's workspace", () => {
 describe("processes a run leaves behind", () => {
   test("are found by the run's marker wherever they went, and ended", async () => {
     const marker = `STREAM_PLAYGROUND_TEST_RUN=${crypto.randomUUID()}`;
-    const child = Bun.spawn(["sleep", "30"], {
+    // Its environment shows in /proc only once it has exec'd: it says so before becoming the sleep.
+    const child = Bun.spawn(["sh", "-c", "echo started; exec sleep 30"], {
       env: { ...process.env, STREAM_PLAYGROUND_TEST_RUN: marker.split("=")[1] },
-      stdio: ["ignore", "ignore", "ignore"],
+      stdio: ["ignore", "pipe", "ignore"],
     });
+    await child.stdout.getReader().read();
     const found = findLeftovers(marker).map((p) => p.pid);
     const ended = (await endLeftovers(marker, 0)).map((p) => p.pid);
     await child.exited;
