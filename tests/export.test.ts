@@ -8,6 +8,7 @@ import { exportSnippet, type ExportResult, type ExportTarget } from "../src/expo
 import { openClient } from "../src/clients/index.ts";
 import type { DisconnectBy, TimelineEvent } from "../src/contract/index.ts";
 import { traceSnippet } from "../src/supervisor/trace.ts";
+import { freePort } from "./support/free-port.ts";
 import {
   bunOnly,
   bunServeWithPort,
@@ -47,14 +48,6 @@ function denoBinary(): string {
   ).runInstall();
   if (typeof resolved !== "string") throw new Error("the deno package did not give a binary path");
   return resolved;
-}
-
-/** A port nothing listens on: a fixed-port file cannot be given port 0. */
-function freePort(): number {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const { port } = listener;
-  listener.stop(true);
-  return port;
 }
 
 /** Starts the exported file under its runtime and resolves once its port accepts connections. */

@@ -1077,9 +1077,13 @@ describe("23: reconnect storms", () => {
         traceLesson("23-reconnect-storm"),
         traceLesson("23-reconnect-storm", { path: "/jittered", durationMs: 4_800 }),
       ]);
-      const back = ofKind(herd.events, "reconnect");
+      // Each lane's first return: on a busy machine a lane back early may be cut again and return once more.
+      const firstBack = new Map<number, number>();
+      for (const back of ofKind(herd.events, "reconnect"))
+        if (!firstBack.has(back.lane)) firstBack.set(back.lane, back.t);
+      const back = [...firstBack.values()];
       expect(back.length).toBe(5);
-      expect(Math.max(...back.map((e) => e.t)) - Math.min(...back.map((e) => e.t))).toBeLessThan(50);
+      expect(Math.max(...back) - Math.min(...back)).toBeLessThan(50);
       expect(ofKind(herd.events, "pitfall").map(({ pitfall, line }) => ({ pitfall, line }))).toEqual([
         { pitfall: "reconnect-storm", line: 14 },
       ]);

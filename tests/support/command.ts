@@ -97,10 +97,4 @@ export function startCommand(command: string, args: readonly string[], options: 
   };
 }
 
-/** A port nothing listens on just now. */
-export function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const { port } = probe;
-  probe.stop(true);
-  return port!;
-}
+export { freePort } from "./free-port.ts";

@@ -15,13 +15,7 @@ export function denoBinary(): string {
   return resolved;
 }
 
-/** A port nothing listens on: an exported file listens on a fixed port, so it cannot be given 0. */
-export function freePort(): number {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const { port } = listener;
-  listener.stop(true);
-  return port;
-}
+export { freePort } from "./free-port.ts";
 
 /** How long a file may take to listen: Deno compiles it and fetches its npm packages first. */
 const listenTimeoutMs = 30_000;
