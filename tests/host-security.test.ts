@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { dependenciesDir } from "../src/main/package-dir.ts";
 import { defaultPageFiles, letIn, startTestHost } from "./support/test-host.ts";
@@ -226,20 +225,6 @@ describe("static files", () => {
       cache: response.headers.get("cache-control"),
       same: (await response.text()) === (await unversioned.text()),
     }).toEqual({ status: 200, cache: "public, max-age=31536000, immutable", same: true });
-  });
-
-  test("a monaco chunk named by its content's hash is kept by the browser without asking again", async () => {
-    await using host = await startTestHost();
-    const cookie = await letIn(host);
-    const chunk = readdirSync(join(dependenciesDir(), "monaco-editor/min/vs")).find((name) =>
-      /^editor-[A-Za-z0-9_-]{8}\.js$/.test(name),
-    );
-    expect(chunk).toBeDefined();
-    const response = await fetch(`${host.origin}/monaco/vs/${chunk}`, { headers: { cookie } });
-    expect({ status: response.status, cache: response.headers.get("cache-control") }).toEqual({
-      status: 200,
-      cache: "public, max-age=31536000, immutable",
-    });
   });
 
   test.each([

@@ -10,7 +10,7 @@ import { examplesDir, lessonTryArgs, listExamples } from "../src/main/examples.t
 import type { ServerWsOpenEvent, TimelineEvent } from "../src/contract/index.ts";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { traceSnippet, type TraceOptions, type TraceResult } from "../src/supervisor/trace.ts";
-import { kindsOf, ofKind, only, receivedText } from "./support/timeline.ts";
+import { type EventOfKind, kindsOf, ofKind, only, receivedText } from "./support/timeline.ts";
 import { openClient } from "../src/clients/index.ts";
 import { createEventLog } from "./support/event-log.ts";
 import { readLanes } from "../src/lenses/index.ts";
@@ -1068,6 +1068,13 @@ describe("22: writing after the client left", () => {
   );
 });
 
+/** Each lane's first reconnect: on a busy machine a lane back early may be cut again and come back once more. */
+function firstReconnects(events: readonly TimelineEvent[]) {
+  const first = new Map<number, EventOfKind<"reconnect">>();
+  for (const back of ofKind(events, "reconnect")) if (!first.has(back.lane)) first.set(back.lane, back);
+  return first;
+}
+
 describe("23: reconnect storms", () => {
   test(
     "/herd: five lanes back within a few ms after the same retry, told as a storm at the retry line; /jittered spreads them, no storm",
@@ -1077,23 +1084,16 @@ describe("23: reconnect storms", () => {
         traceLesson("23-reconnect-storm"),
         traceLesson("23-reconnect-storm", { path: "/jittered", durationMs: 4_800 }),
       ]);
-      // Each lane's first return: on a busy machine a lane back early may be cut again and return once more.
-      const firstBack = new Map<number, number>();
-      for (const back of ofKind(herd.events, "reconnect"))
-        if (!firstBack.has(back.lane)) firstBack.set(back.lane, back.t);
-      const back = [...firstBack.values()];
+      const back = [...firstReconnects(herd.events).values()].map((event) => event.t);
       expect(back.length).toBe(5);
       expect(Math.max(...back) - Math.min(...back)).toBeLessThan(50);
       expect(ofKind(herd.events, "pitfall").map(({ pitfall, line }) => ({ pitfall, line }))).toEqual([
         { pitfall: "reconnect-storm", line: 14 },
       ]);
 
-      // Each lane's first reconnect (a quick one may be cut again and come back a second time).
-      const first = new Map<number, number>();
-      for (const back of ofKind(spread.events, "reconnect"))
-        if (!first.has(back.lane)) first.set(back.lane, Math.round(back.delayMs));
-      expect(first.size).toBe(5);
-      expect(new Set(first.values()).size).toBe(5);
+      const first = [...firstReconnects(spread.events).values()].map((event) => Math.round(event.delayMs));
+      expect(first.length).toBe(5);
+      expect(new Set(first).size).toBe(5);
       expect(ofKind(spread.events, "pitfall")).toEqual([]);
     },
     traceTimeoutMs,

@@ -20,6 +20,7 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { CompilerOptionValue, EditorTypes } from "../contract/index.ts";
 import { denoEditorDeclarations } from "./editor-deno-types.ts";
+import { contentTag, tagged } from "./static-files.ts";
 
 /**
  * The options snippets are checked with, in tsconfig form: the tests give the same object to
@@ -131,7 +132,7 @@ export function createEditorTypesCache(nodeModules: string): EditorTypesCache {
     if (built) return built;
     const building = buildEditorTypes(nodeModules).then((types) => {
       const json = JSON.stringify(types);
-      return { json, etag: `"${Bun.hash(json).toString(36)}"` };
+      return { json, etag: contentTag(json) };
     });
     built = building;
     building.catch(() => {
@@ -143,9 +144,7 @@ export function createEditorTypesCache(nodeModules: string): EditorTypesCache {
     get,
     async serve(request: Request): Promise<Response> {
       const { json, etag } = await get();
-      const headers = { etag, "cache-control": "no-cache" };
-      if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
-      return new Response(json, { headers: { ...headers, "content-type": "application/json" } });
+      return tagged(request, etag, json, { "cache-control": "no-cache", "content-type": "application/json" });
     },
   };
 }

@@ -14,7 +14,7 @@ import { monacoBase, monacoPreloads, withPreloads } from "./monaco-preload.ts";
 import { withTheme } from "./page-theme.ts";
 import { parseLanePath, proxyToLane } from "./lane-proxy.ts";
 import { createSession, type PageConnection, type Session, type SessionOptions } from "./session.ts";
-import { serveFileInside } from "./static-files.ts";
+import { contentTag, serveFileInside, tagged } from "./static-files.ts";
 import { buildWebview, sourceMapPath, type WebviewBundle } from "./webview-bundle.ts";
 import { loadHostPort, saveHostPort } from "./files/index.ts";
 import { dependenciesDir } from "./package-dir.ts";
@@ -56,10 +56,7 @@ interface SocketData {
 }
 
 const noStore = "no-store";
-/**
- * A file whose URL changes with its content (Monaco's build under its version's path, and its
- * chunks, named by their content's hash) is kept by the browser without asking again.
- */
+/** A file whose URL changes with its content (Monaco's build, under its version's path) is kept by the browser without asking again. */
 const immutable = "public, max-age=31536000, immutable";
 /**
  * Any other file the browser may keep, but checks again (a 304 when it is the same) on every load:
@@ -67,8 +64,6 @@ const immutable = "public, max-age=31536000, immutable";
  * under the same names.
  */
 const revalidate = "no-cache";
-/** Monaco's chunk names end in an 8-character content hash (`editor-BdtEMBbM.js`). */
-const hashedName = /-[A-Za-z0-9_-]{8}\.(js|css)$/;
 /** A replay of a full buffer is tens of MB; a page too slow for more than this is closed and reconnects. */
 const pageBackpressureLimit = 256 * 1024 * 1024;
 
@@ -117,14 +112,11 @@ function withHeaders(response: Response, headers: Record<string, string>): Respo
  * edit gets the new build and one without gets the cached file and the code compiled from it.
  */
 function revalidated(request: Request, body: string, contentType: string): Response {
-  const headers = {
+  return tagged(request, contentTag(body), body, {
     ...commonHeaders,
     "content-type": contentType,
     "cache-control": revalidate,
-    etag: `"${Bun.hash(body).toString(36)}"`,
-  };
-  if (request.headers.get("if-none-match") === headers.etag) return new Response(null, { status: 304, headers });
-  return new Response(body, { headers });
+  });
 }
 
 /** Listens on `preferred` (a remembered port) when it can, else on `port`. */
@@ -252,11 +244,10 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
       return text(405, `${request.method} is not supported here\n`);
     if (url.pathname.startsWith("/monaco/")) {
       // Under the installed version's own path a file never changes; under plain /monaco it may.
-      const versioned = `${await monaco}/`;
-      const pinned = versioned !== "/monaco/" && url.pathname.startsWith(versioned);
-      const path = url.pathname.slice(pinned ? versioned.length : "/monaco/".length);
-      const cache = pinned || hashedName.test(path) ? immutable : revalidate;
-      return withHeaders(await serveFileInside(monacoRoot, path, cache, request), {});
+      const base = await monaco;
+      const pinned = base !== "/monaco" && url.pathname.startsWith(`${base}/`);
+      const path = url.pathname.slice((pinned ? base : "/monaco").length + 1);
+      return withHeaders(await serveFileInside(monacoRoot, path, pinned ? immutable : revalidate, request), {});
     }
     switch (url.pathname) {
       case "/":

@@ -27,16 +27,31 @@ export function resolveInside(root: string, urlPath: string): string | undefined
   return path.startsWith(base + sep) ? path : undefined;
 }
 
+/** An entity tag naming `body`'s content. */
+export function contentTag(body: string): string {
+  return `"${Bun.hash(body).toString(36)}"`;
+}
+
+/**
+ * The answer to `request`: `body` with `headers` and the entity tag `etag`, or a 304 without the
+ * body when the request says it already holds that version (`If-None-Match`).
+ */
+export function tagged(request: Request, etag: string, body: string | Blob, headers: Record<string, string>): Response {
+  const all = { ...headers, etag };
+  if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers: all });
+  return new Response(body, { headers: all });
+}
+
 /**
  * Serves `urlPath` from `root` with its content type and an entity tag (its size and modification
- * time), answering 304 when `request` already holds that version: 403 for paths that try to
- * leave, 404 when missing.
+ * time), a 304 when `request` already holds that version: 403 for paths that try to leave, 404
+ * when missing.
  */
 export async function serveFileInside(
   root: string,
   urlPath: string,
   cacheControl: string,
-  request?: Request,
+  request: Request,
 ): Promise<Response> {
   const path = resolveInside(root, urlPath);
   if (path === undefined)
@@ -44,11 +59,6 @@ export async function serveFileInside(
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) return new Response("Not found\n", { status: 404, headers: plainText });
   const file = Bun.file(path);
-  const headers = {
-    "content-type": file.type,
-    "cache-control": cacheControl,
-    etag: `"${info.size.toString(36)}-${Math.trunc(info.mtimeMs).toString(36)}"`,
-  };
-  if (request?.headers.get("if-none-match") === headers.etag) return new Response(null, { status: 304, headers });
-  return new Response(file, { headers });
+  const etag = `"${info.size.toString(36)}-${Math.trunc(info.mtimeMs).toString(36)}"`;
+  return tagged(request, etag, file, { "content-type": file.type, "cache-control": cacheControl });
 }

@@ -112,12 +112,10 @@ export function followNodeResponse({ tracker, ctx, req, res }: NodeResponseFollo
         } else if (!over) {
           commit("stream");
           const written = chunkOf(chunk, encoding);
-          if (tracker.countWrite(ctx, written)) return Reflect.apply(original, this, args);
-          const t = tracker.now();
-          tracker.write(ctx, written, "res-write", {
-            t,
-            line: ctx.gate.folding(t) ? undefined : callerLine(),
-          });
+          if (!tracker.countWrite(ctx, written)) {
+            const t = tracker.now();
+            tracker.write(ctx, written, "res-write", { t, line: ctx.gate.folding(t) ? undefined : callerLine() });
+          }
         }
         return Reflect.apply(original, this, args);
       },

@@ -17,7 +17,7 @@ export function traceSource(
   return traceSnippet({ snippetPath: inlineSnippetPath, source, ...options });
 }
 
-type EventOfKind<K extends TimelineEvent["kind"]> = Extract<TimelineEvent, { kind: K }>;
+export type EventOfKind<K extends TimelineEvent["kind"]> = Extract<TimelineEvent, { kind: K }>;
 
 /** Every event of one kind, typed. */
 export function ofKind<K extends TimelineEvent["kind"]>(
