@@ -394,9 +394,13 @@ describe("09: backpressure", () => {
       const waits = writes.slice(1).map((w) => w.waitedMs);
       for (const waited of waits) expect(typeof waited).toBe("number");
       // The waits are the transfer itself: they add up to most of the time from first write to end.
+      const span = only(events, "end").t - writes[0]!.t;
       const waited = waits.reduce((sum: number, ms) => sum + (ms ?? 0), 0);
-      expect(waited).toBeGreaterThan(0.5 * (only(events, "end").t - writes[0]!.t));
-      expect(waits.filter((ms) => (ms ?? 0) > 1).length).toBeGreaterThanOrEqual(8);
+      expect(waited).toBeGreaterThan(0.5 * span);
+      // Spread over the yields, not one stall: many waits are at least half of what a chunk takes on
+      // this run's wire (a fixed 1 ms would measure the client's speed: a fast one drains a MiB in less).
+      const perChunk = span / writes.length;
+      expect(waits.filter((ms) => (ms ?? 0) > perChunk / 2).length).toBeGreaterThanOrEqual(8);
       // 6 to 10 MiB measured on a 2-core machine, loaded or not.
       expect(mostAhead(events)).toBeLessThan(16 * MiB);
       expect(only(events, "disconnect")).toMatchObject({ by: "server", bytes: 64 * MiB });
