@@ -36,13 +36,15 @@ export function createConsolePanel(container: HTMLElement, store: EventStore, on
 
   store.subscribe({
     appended(from) {
-      const stick = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
       const items: HTMLLIElement[] = [];
       for (let i = from; i < store.events.length; i++) {
         const item = lineFor(store.events[i]!);
         if (item) items.push(item);
       }
+      // Read only when lines are added: reading the list's layout makes the browser lay out the
+      // whole page there and then, which every frame of a recording's events would pay for.
       if (items.length === 0) return;
+      const stick = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
       list.append(...items.slice(-maxLines));
       while (list.childElementCount > maxLines) list.firstElementChild?.remove();
       if (stick) list.scrollTop = list.scrollHeight;

@@ -20,7 +20,11 @@ import { deriveExpectations, traceSettingsOf } from "../expect/index.ts";
 import { byId } from "./dom.ts";
 import type { HostConnection } from "./host-connection.ts";
 import type { RecordingViewer } from "./recording-viewer.ts";
-import type { RecordingWorkerMessage, RecordingWorkerRequest } from "./recording-worker-messages.ts";
+import {
+  createEventRowsDecoder,
+  type RecordingWorkerMessage,
+  type RecordingWorkerRequest,
+} from "./recording-worker-messages.ts";
 
 export interface RecordingFilesOptions {
   connection: HostConnection;
@@ -97,15 +101,26 @@ export function createRecordingFiles(options: RecordingFilesOptions): RecordingF
       worker.terminate();
       if (reading === worker) reading = undefined;
     };
+    const decoder = createEventRowsDecoder();
     worker.onmessage = (message: MessageEvent<RecordingWorkerMessage>) => {
       const answer = message.data;
       switch (answer.type) {
         case "header":
           load.header(answer.header);
           return;
-        case "events":
-          if (!load.append(JSON.parse(answer.json) as TimelineEvent[], answer)) stop();
+        case "events": {
+          let events: TimelineEvent[];
+          try {
+            events = decoder.decode(answer);
+          } catch (error) {
+            stop();
+            load.fail();
+            say(`${name} could not be read: ${errorMessage(error)}`, "error");
+            return;
+          }
+          if (!load.append(events, answer)) stop();
           return;
+        }
         case "done":
           stop();
           load.finish();

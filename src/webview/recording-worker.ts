@@ -6,7 +6,11 @@
  */
 
 import { createRecordingReader, errorMessage, type TimelineEvent } from "../contract/index.ts";
-import type { RecordingWorkerMessage, RecordingWorkerRequest } from "./recording-worker-messages.ts";
+import {
+  createEventRowsEncoder,
+  type RecordingWorkerMessage,
+  type RecordingWorkerRequest,
+} from "./recording-worker-messages.ts";
 
 /** Events per message: few enough that the page takes each batch well within a frame's budget. */
 const batchEvents = 4_000;
@@ -22,10 +26,11 @@ async function read(request: RecordingWorkerRequest): Promise<void> {
   let done = 0;
   let headerSent = false;
   let batch: TimelineEvent[] = [];
+  const encoder = createEventRowsEncoder();
 
   const send = (final: boolean) => {
     if (batch.length === 0 && !final) return;
-    scope.postMessage({ type: "events", json: JSON.stringify(batch), done, total });
+    scope.postMessage({ type: "events", ...encoder.encode(batch), done, total });
     batch = [];
   };
   /** Takes what a piece gave; false once the file is refused. */

@@ -17,18 +17,51 @@ export interface LinkEnd<M> {
   linkCount: number;
 }
 
-interface ByteItem<M> {
-  t: number;
-  bytes: number;
-  /** Cumulative byte offset after this item, within its stream. */
-  end: number;
+/**
+ * One side's byte items (writes or chunks) in time order, as columns: a lane of a long recording
+ * has hundreds of thousands, and numbers kept in arrays are stored as they are, where an object
+ * per item (with its times boxed) would be three for the collector to walk.
+ */
+class ByteItems<M> {
+  readonly ts: number[] = [];
+  readonly bytes: number[] = [];
+  /** Cumulative byte offset after each item, within its stream. */
+  readonly ends: number[] = [];
   /** `undefined` for folded items: they advance the offsets but have no link. */
-  mark: M | undefined;
+  readonly marks: (M | undefined)[] = [];
+
+  get length(): number {
+    return this.ts.length;
+  }
+  /** The offset after the last item: the bytes covered so far. */
+  get end(): number {
+    return this.ends.length === 0 ? 0 : this.ends[this.ends.length - 1]!;
+  }
+  get lastT(): number | undefined {
+    return this.ts.length === 0 ? undefined : this.ts[this.ts.length - 1];
+  }
+  push(t: number, bytes: number, mark: M | undefined): void {
+    this.ends.push(this.end + bytes);
+    this.ts.push(t);
+    this.bytes.push(bytes);
+    this.marks.push(mark);
+  }
+  /** Each item, for the rare rebuild after something arrived out of order. */
+  entries(): { t: number; bytes: number; mark: M | undefined }[] {
+    return this.ts.map((t, i) => ({ t, bytes: this.bytes[i]!, mark: this.marks[i] }));
+  }
+}
+
+/** The items in time order (ties keep their order), their offsets counted again. */
+function sortedItems<M>(entries: { t: number; bytes: number; mark: M | undefined }[]): ByteItems<M> {
+  const items = new ByteItems<M>();
+  for (const entry of entries.sort((a, b) => a.t - b.t)) items.push(entry.t, entry.bytes, entry.mark);
+  return items;
 }
 
 interface ServerStream<M> {
   requestId: number;
-  items: ByteItem<M>[];
+  items: ByteItems<M>;
   /** Items before this index are linked (or can never be). */
   linked: number;
   pair: Connection<M> | undefined;
@@ -39,23 +72,13 @@ export interface Connection<M> {
   readonly openT: number;
   /** The request the nth open was paired with, once both exist. */
   requestId: number | undefined;
-  items: ByteItem<M>[];
+  items: ByteItems<M>;
   /** The chunk the next write's search starts from. */
   cursor: number;
   pair: ServerStream<M> | undefined;
 }
 
 const lastOf = <T>(items: readonly T[]): T | undefined => items[items.length - 1];
-
-function pushItem<M>(items: ByteItem<M>[], t: number, bytes: number, mark: M | undefined): void {
-  items.push({ t, bytes, end: (lastOf(items)?.end ?? 0) + bytes, mark });
-}
-
-function recount<M>(items: ByteItem<M>[]): void {
-  items.sort((a, b) => a.t - b.t); // stable: ties keep arrival order
-  let end = 0;
-  for (const item of items) item.end = end += item.bytes;
-}
 
 export interface LaneLinks<M extends LinkEnd<M>> {
   /** A server `request` event. */
@@ -81,13 +104,13 @@ export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: 
   const servers = new Map<number, ServerStream<M>>();
   let connections: Connection<M>[] = [];
   /** Client bytes that arrived before any open on the lane. */
-  let orphans: ByteItem<M>[] = [];
+  let orphans = new ByteItems<M>();
   let dirty = false;
 
   function serverStream(requestId: number): ServerStream<M> {
     let stream = servers.get(requestId);
     if (stream === undefined) {
-      stream = { requestId, items: [], linked: 0, pair: undefined };
+      stream = { requestId, items: new ByteItems<M>(), linked: 0, pair: undefined };
       servers.set(requestId, stream);
     }
     return stream;
@@ -96,20 +119,20 @@ export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: 
   function advance(server: ServerStream<M>, connection: Connection<M>): void {
     const writes = server.items;
     const chunks = connection.items;
-    const covered = lastOf(chunks)?.end ?? 0;
+    const covered = chunks.end;
     let i = server.linked;
     let j = connection.cursor;
     while (i < writes.length) {
-      const write = writes[i]!;
-      if (write.bytes > 0) {
-        const lastByte = write.end - 1;
+      if (writes.bytes[i]! > 0) {
+        const lastByte = writes.ends[i]! - 1;
         if (lastByte >= covered) break;
-        while (chunks[j]!.end <= lastByte) j++;
-        const chunk = chunks[j]!;
-        if (write.mark !== undefined && chunk.mark !== undefined) {
-          write.mark.link = chunk.mark;
-          chunk.mark.linkCount++;
-          onLink(write.mark, chunk.mark);
+        while (chunks.ends[j]! <= lastByte) j++;
+        const write = writes.marks[i];
+        const chunk = chunks.marks[j];
+        if (write !== undefined && chunk !== undefined) {
+          write.link = chunk;
+          chunk.linkCount++;
+          onLink(write, chunk);
         }
       }
       i++;
@@ -131,19 +154,21 @@ export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: 
 
   function rebuild(): void {
     dirty = false;
-    const clientItems = [...orphans, ...connections.flatMap((c) => c.items)].sort((a, b) => a.t - b.t);
+    const clientItems = [orphans, ...connections.map((c) => c.items)]
+      .flatMap((items) => items.entries())
+      .sort((a, b) => a.t - b.t);
     for (const item of clientItems) if (item.mark !== undefined) item.mark.linkCount = 0;
     for (const server of servers.values()) {
-      for (const item of server.items) if (item.mark !== undefined) item.mark.link = undefined;
-      recount(server.items);
+      for (const mark of server.items.marks) if (mark !== undefined) mark.link = undefined;
+      server.items = sortedItems(server.items.entries());
       server.linked = 0;
       server.pair = undefined;
     }
     requestIds.sort((a, b) => a - b);
     connections = connections.sort((a, b) => a.openT - b.openT);
-    orphans = [];
+    orphans = new ByteItems<M>();
     for (const connection of connections) {
-      connection.items = [];
+      connection.items = new ByteItems<M>();
       connection.cursor = 0;
       connection.pair = undefined;
       connection.requestId = undefined;
@@ -151,9 +176,8 @@ export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: 
     let c = -1;
     for (const item of clientItems) {
       while (c + 1 < connections.length && connections[c + 1]!.openT <= item.t) c++;
-      (connections[c]?.items ?? orphans).push(item);
+      (connections[c]?.items ?? orphans).push(item.t, item.bytes, item.mark);
     }
-    for (const connection of connections) recount(connection.items);
     for (let index = 0; index < Math.min(requestIds.length, connections.length); index++) pair(index);
   }
 
@@ -170,17 +194,23 @@ export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: 
 
     addServerBytes(requestId: number, t: number, bytes: number, mark: M | undefined): void {
       const server = serverStream(requestId);
-      const last = lastOf(server.items);
-      if (last !== undefined && t < last.t) dirty = true;
-      pushItem(server.items, t, bytes, mark);
+      const lastT = server.items.lastT;
+      if (lastT !== undefined && t < lastT) dirty = true;
+      server.items.push(t, bytes, mark);
       if (!dirty && server.pair !== undefined) advance(server, server.pair);
     },
 
     addOpen(t: number): Connection<M> {
       const last = lastOf(connections);
       if (last !== undefined && t < last.openT) dirty = true;
-      if (orphans.some((item) => item.t >= t)) dirty = true;
-      const connection: Connection<M> = { openT: t, requestId: undefined, items: [], cursor: 0, pair: undefined };
+      if (orphans.ts.some((orphanT) => orphanT >= t)) dirty = true;
+      const connection: Connection<M> = {
+        openT: t,
+        requestId: undefined,
+        items: new ByteItems<M>(),
+        cursor: 0,
+        pair: undefined,
+      };
       connections.push(connection);
       if (!dirty) pair(connections.length - 1);
       return connection;
@@ -189,12 +219,12 @@ export function createLaneLinks<M extends LinkEnd<M>>(onLink: (write: M, chunk: 
     addClientBytes(t: number, bytes: number, mark: M | undefined): void {
       const connection = lastOf(connections);
       if (connection === undefined) {
-        orphans.push({ t, bytes, end: 0, mark });
+        orphans.push(t, bytes, mark);
         return;
       }
-      const last = lastOf(connection.items);
-      if (t < connection.openT || (last !== undefined && t < last.t)) dirty = true;
-      pushItem(connection.items, t, bytes, mark);
+      const lastT = connection.items.lastT;
+      if (t < connection.openT || (lastT !== undefined && t < lastT)) dirty = true;
+      connection.items.push(t, bytes, mark);
       if (!dirty && connection.pair !== undefined) advance(connection.pair, connection);
     },
 

@@ -21,13 +21,6 @@ export const markRoles: readonly MarkRole[] = [
 /** Each role's position in `markRoles`. */
 export const roleIds = Object.fromEntries(markRoles.map((role, i) => [role, i])) as Record<MarkRole, number>;
 
-export interface MarkLook {
-  role: MarkRole;
-  label: string;
-  /** 0..1, see `TimelineMark.size`. */
-  size: number;
-}
-
 const lifecycleSize = 0.9;
 const pointSize = 0.55;
 
@@ -58,132 +51,188 @@ function clip(text: string, max = 40): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
+/** A mark's colour role and size: what the timeline needs of every event as it arrives. */
+export interface MarkShape {
+  role: MarkRole;
+  /** 0..1, see `TimelineMark.size`. */
+  size: number;
+}
+
+/** A mark's whole look: its shape and its short label. */
+export interface MarkLook extends MarkShape {
+  label: string;
+}
+
 /**
  * How `event`'s mark looks on the timeline: its colour role, short label and size. (Its one-line
  * text for the table and the CLI is the contract's `describeEvent`.)
  */
 export function markLookOf(event: TimelineEvent): MarkLook {
+  return { ...markShapeOf(event), label: markLabelOf(event) };
+}
+
+const shape = (role: MarkRole, size: number): MarkShape => ({ role, size });
+
+/** Where `event`'s mark begins: a folded run's first event, any other event's own time. */
+export function markStart(event: TimelineEvent): number {
+  return event.kind === "folded" ? Math.min(event.since, event.t) : event.t;
+}
+
+/**
+ * `event`'s colour role and size. Apart from its label, which is written only for the marks that
+ * are drawn with one or hovered: a million labels would cost a recording's opening as much as the
+ * rest of its mark.
+ */
+export function markShapeOf(event: TimelineEvent): MarkShape {
   switch (event.kind) {
     case "loaded":
-      return { role: "load", label: `v${event.version} loaded`, size: 1 };
-    case "load-error":
-      return { role: "error", label: `v${event.version} failed: ${event.failure}${lineSuffix(event.line)}`, size: 1 };
     case "restarted":
-      return { role: "load", label: `restarted (${event.cause})`, size: 1 };
-    case "log":
-      return {
-        role: event.level === "error" || event.level === "stderr" ? "error" : "log",
-        label: clip(event.text),
-        size: 0.4,
-      };
+      return shape("load", 1);
+    case "load-error":
     case "uncaught":
-      return { role: "error", label: `uncaught: ${clip(event.message)}`, size: 1 };
+    case "error":
+    case "sse-invalid":
+    case "ws-error":
+      return shape("error", 1);
+    case "log":
+      return shape(event.level === "error" || event.level === "stderr" ? "error" : "log", 0.4);
     case "pitfall":
-      return { role: "log", label: event.pitfall, size: 1 };
+      return shape("log", 1);
     case "summary":
-      return { role: "lifecycle", label: "summary", size: lifecycleSize };
     case "request":
-      return {
-        role: "lifecycle",
-        label: `${event.method} ${clip(event.path, 24)} → v${event.version}`,
-        size: lifecycleSize,
-      };
     case "response":
-      return { role: "lifecycle", label: `${event.status}`, size: lifecycleSize };
+    case "end":
+    case "open":
+    case "headers":
+    case "reconnect":
+    case "ws-open":
+      return shape("lifecycle", lifecycleSize);
     case "write":
       // The handler's own writes into a transform the body reads through: drawn faint, they are not the wire's.
-      if (event.upstream)
-        return { role: "folded", label: `upstream ${formatBytes(event.bytes)}`, size: sizeForBytes(event.bytes) };
-      return { role: "write", label: formatBytes(event.bytes), size: sizeForBytes(event.bytes) };
-    case "end":
-      return { role: "lifecycle", label: `end, ${event.writes} writes`, size: lifecycleSize };
-    case "error":
-      return { role: "error", label: `error: ${clip(event.message)}${lineSuffix(event.line)}`, size: 1 };
+      return shape(event.upstream ? "folded" : "write", sizeForBytes(event.bytes));
     case "abort":
-      if (event.cause === "idle-timeout")
-        return { role: "error", label: `idle timeout (${event.idleTimeout?.seconds ?? "?"} s)`, size: pointSize };
-      if (event.cause === "runner-lost") return { role: "error", label: "runner lost", size: pointSize };
-      return { role: "abort", label: "abort", size: pointSize };
+      return shape(event.cause === "idle-timeout" || event.cause === "runner-lost" ? "error" : "abort", pointSize);
     case "cancel":
-      return { role: "abort", label: "cancel", size: pointSize };
+      return shape("abort", pointSize);
     case "cleanup":
-      return { role: "cleanup", label: `cleanup after ${formatDuration(event.afterMs)}`, size: 1 };
+      return shape("cleanup", 1);
     case "leak":
-      return { role: "leak", label: `leak: ${event.what}${lineSuffix(event.line)}`, size: 1 };
+      return shape("leak", 1);
     case "folded":
-      return { role: "folded", label: `×${event.count} ${event.of}`, size: sizeForBytes(event.bytes) };
-    case "open":
-      return { role: "lifecycle", label: event.attempt > 1 ? `open #${event.attempt}` : "open", size: lifecycleSize };
-    case "headers":
-      return { role: "lifecycle", label: `${event.status} after ${formatDuration(event.ttfbMs)}`, size: lifecycleSize };
+      return shape("folded", sizeForBytes(event.bytes));
     case "chunk":
-      return { role: "chunk", label: formatBytes(event.bytes), size: sizeForBytes(event.bytes) };
+      return shape("chunk", sizeForBytes(event.bytes));
     case "sse":
-      return {
-        role: "sse",
-        label: `${clip(escapeInvisible(event.event), 24)}${event.lastEventId === "" ? "" : ` #${clip(escapeInvisible(event.lastEventId), 12)}`}`,
-        size: pointSize,
-      };
-    case "sse-no-event":
-      return event.reason === "id-only"
-        ? {
-            role: "sse",
-            label: event.lastEventId === "" ? "id reset" : `id → ${clip(escapeInvisible(event.lastEventId), 12)}`,
-            size: 0.4,
-          }
-        : {
-            role: event.reason === "unfinished" ? "abort" : "log",
-            label: event.reason === "unfinished" ? "unfinished event dropped" : "no data",
-            size: 0.4,
-          };
-    case "sse-comment":
-      return { role: "log", label: `: ${clip(event.text, 20)}`, size: 0.4 };
     case "sse-retry":
-      return { role: "lifecycle", label: `retry ${formatDuration(event.ms)}`, size: pointSize };
-    case "sse-invalid":
-      return { role: "error", label: `invalid SSE: ${event.type}`, size: 1 };
+    case "ws-publish":
+      return shape(event.kind === "sse-retry" ? "lifecycle" : "sse", pointSize);
+    case "sse-no-event":
+      return shape(event.reason === "id-only" ? "sse" : event.reason === "unfinished" ? "abort" : "log", 0.4);
+    case "sse-comment":
+      return shape("log", 0.4);
     case "json-line":
-      return event.error === undefined
-        ? { role: "sse", label: clip(escapeInvisible(event.text), 24), size: pointSize }
-        : { role: "error", label: `line ${event.line}: not JSON`, size: 1 };
+      return event.error === undefined ? shape("sse", pointSize) : shape("error", 1);
     case "reading":
-      return {
-        role: event.state === "paused" ? "abort" : "lifecycle",
-        label: `${event.state === "paused" ? "paused" : "resumed"} reading`,
-        size: pointSize,
-      };
+      return shape(event.state === "paused" ? "abort" : "lifecycle", pointSize);
     case "disconnect":
-      if (event.by === "drop") return { role: "abort", label: "dropped", size: lifecycleSize };
-      return {
-        role: event.by === "error" ? "error" : "lifecycle",
-        label: `disconnect by ${event.by}${event.cause === "idle-timeout" ? ": idle timeout" : event.cause === "runner-lost" ? ": runner lost" : ""}`,
-        size: lifecycleSize,
-      };
-    case "reconnect":
-      return { role: "lifecycle", label: `reconnect after ${formatDuration(event.delayMs)}`, size: lifecycleSize };
-    case "ws-open":
-      return {
-        role: "lifecycle",
-        label: event.side === "server" ? `ws open v${event.version}` : "ws open",
-        size: lifecycleSize,
-      };
+      return shape(event.by === "drop" ? "abort" : event.by === "error" ? "error" : "lifecycle", lifecycleSize);
     // What a side sent is drawn as a write, what it received as a chunk, on either row.
     case "ws-send":
-      return { role: "write", label: messageLabel(event), size: sizeForBytes(event.bytes) };
+      return shape("write", sizeForBytes(event.bytes));
     case "ws-message":
-      return { role: "chunk", label: messageLabel(event), size: sizeForBytes(event.bytes) };
+      return shape("chunk", sizeForBytes(event.bytes));
     case "ws-drain":
-      return { role: "cleanup", label: "drain", size: pointSize };
+      return shape("cleanup", pointSize);
     case "ws-close":
-      return {
-        role: event.code === 1000 || event.code === 1001 || event.code === 1005 ? "lifecycle" : "abort",
-        label: `ws close ${event.code}`,
-        size: lifecycleSize,
-      };
+      return shape(
+        event.code === 1000 || event.code === 1001 || event.code === 1005 ? "lifecycle" : "abort",
+        lifecycleSize,
+      );
+    default: {
+      const _never: never = event;
+      return _never;
+    }
+  }
+}
+
+/** `event`'s mark's short label, as the timeline writes it beside the mark and in its tooltip. */
+export function markLabelOf(event: TimelineEvent): string {
+  switch (event.kind) {
+    case "loaded":
+      return `v${event.version} loaded`;
+    case "load-error":
+      return `v${event.version} failed: ${event.failure}${lineSuffix(event.line)}`;
+    case "restarted":
+      return `restarted (${event.cause})`;
+    case "log":
+      return clip(event.text);
+    case "uncaught":
+      return `uncaught: ${clip(event.message)}`;
+    case "pitfall":
+      return event.pitfall;
+    case "summary":
+      return "summary";
+    case "request":
+      return `${event.method} ${clip(event.path, 24)} → v${event.version}`;
+    case "response":
+      return `${event.status}`;
+    case "write":
+      return event.upstream ? `upstream ${formatBytes(event.bytes)}` : formatBytes(event.bytes);
+    case "end":
+      return `end, ${event.writes} writes`;
+    case "error":
+      return `error: ${clip(event.message)}${lineSuffix(event.line)}`;
+    case "abort":
+      if (event.cause === "idle-timeout") return `idle timeout (${event.idleTimeout?.seconds ?? "?"} s)`;
+      return event.cause === "runner-lost" ? "runner lost" : "abort";
+    case "cancel":
+      return "cancel";
+    case "cleanup":
+      return `cleanup after ${formatDuration(event.afterMs)}`;
+    case "leak":
+      return `leak: ${event.what}${lineSuffix(event.line)}`;
+    case "folded":
+      return `×${event.count} ${event.of}`;
+    case "open":
+      return event.attempt > 1 ? `open #${event.attempt}` : "open";
+    case "headers":
+      return `${event.status} after ${formatDuration(event.ttfbMs)}`;
+    case "chunk":
+      return formatBytes(event.bytes);
+    case "sse":
+      return `${clip(escapeInvisible(event.event), 24)}${event.lastEventId === "" ? "" : ` #${clip(escapeInvisible(event.lastEventId), 12)}`}`;
+    case "sse-no-event":
+      if (event.reason === "id-only")
+        return event.lastEventId === "" ? "id reset" : `id → ${clip(escapeInvisible(event.lastEventId), 12)}`;
+      return event.reason === "unfinished" ? "unfinished event dropped" : "no data";
+    case "sse-comment":
+      return `: ${clip(event.text, 20)}`;
+    case "sse-retry":
+      return `retry ${formatDuration(event.ms)}`;
+    case "sse-invalid":
+      return `invalid SSE: ${event.type}`;
+    case "json-line":
+      return event.error === undefined ? clip(escapeInvisible(event.text), 24) : `line ${event.line}: not JSON`;
+    case "reading":
+      return `${event.state === "paused" ? "paused" : "resumed"} reading`;
+    case "disconnect":
+      if (event.by === "drop") return "dropped";
+      return `disconnect by ${event.by}${event.cause === "idle-timeout" ? ": idle timeout" : event.cause === "runner-lost" ? ": runner lost" : ""}`;
+    case "reconnect":
+      return `reconnect after ${formatDuration(event.delayMs)}`;
+    case "ws-open":
+      return event.side === "server" ? `ws open v${event.version}` : "ws open";
+    case "ws-send":
+    case "ws-message":
+      return messageLabel(event);
+    case "ws-drain":
+      return "drain";
+    case "ws-close":
+      return `ws close ${event.code}`;
     case "ws-publish":
-      return { role: "sse", label: `publish ${clip(event.topic, 16)} → ${event.subscribers}`, size: pointSize };
+      return `publish ${clip(event.topic, 16)} → ${event.subscribers}`;
     case "ws-error":
-      return { role: "error", label: `ws error: ${clip(event.message)}`, size: 1 };
+      return `ws error: ${clip(event.message)}`;
     default: {
       const _never: never = event;
       return _never;

@@ -10,7 +10,7 @@
 
 import type { TimelineEvent } from "../../contract/index.ts";
 import { createLaneLinks, type LaneLinks } from "./byte-links.ts";
-import { markLookOf, roleIds } from "./mark-look.ts";
+import { markShapeOf, markStart, roleIds } from "./mark-look.ts";
 import { firstAtOrAfter } from "./mark-search.ts";
 import { Mark, mergeIncoming, Request, Row, rowLabel, sideOrder, Span } from "./timeline-rows.ts";
 import type { RowSide, TimelineLink, TimelineMark, TimelineRow, TimelineSpan } from "./timeline-types.ts";
@@ -75,8 +75,6 @@ export function createTimelineModel(initialStart = 0): TimelineModel {
   let lanes = new Map<number, Lane>();
   let loads: { t: number; version: number }[] = [];
   let staleFromCache = new Map<number, number | undefined>();
-  // A Map, not a WeakMap: each mark holds its event already, and a WeakMap of a million entries costs the collector far more.
-  let markByEvent = new Map<TimelineEvent, Mark>();
   let eventCount = 0;
   let firstT = Infinity;
   let lastT = -Infinity;
@@ -294,16 +292,15 @@ export function createTimelineModel(initialStart = 0): TimelineModel {
       const touchedLanes = new Set<number>();
       for (const event of events) {
         const into = rowFor(event);
-        const look = markLookOf(event);
-        const start = event.kind === "folded" ? Math.min(event.since, event.t) : event.t;
+        const look = markShapeOf(event);
+        const start = markStart(event);
         const ownRequestId = "requestId" in event ? event.requestId : undefined;
-        const mark = new Mark(event, look.role, event.t, start, into, look.size, look.label, ownRequestId);
+        const mark = new Mark(event, look.role, event.t, into, ownRequestId);
         derive(event, mark, into);
         into.incoming.push(mark);
         into.roleCounts[roleIds[look.role]]!++;
         touched.add(into);
         touchedLanes.add(event.lane);
-        markByEvent.set(event, mark);
         if (event.t - start > into.maxMarkDuration) into.maxMarkDuration = event.t - start;
         if (start < firstT) firstT = start;
         if (event.t > lastT) lastT = event.t;
@@ -339,7 +336,6 @@ export function createTimelineModel(initialStart = 0): TimelineModel {
       lanes = new Map();
       loads = [];
       staleFromCache = new Map();
-      markByEvent = new Map();
       eventCount = 0;
       firstT = Infinity;
       lastT = -Infinity;
@@ -350,16 +346,19 @@ export function createTimelineModel(initialStart = 0): TimelineModel {
     },
 
     markOf(event: TimelineEvent): TimelineMark | undefined {
-      const known = markByEvent.get(event);
-      if (known !== undefined) return known;
+      // Found by time in its row rather than kept in a map from events: a map of a million events
+      // costs a recording's opening a third of the model's time, for a lookup made on a click.
       const into = rowByKey.get(
         event.lane * 3 + sideOrder[event.side === "runner" && event.lane > 0 ? "server" : event.side],
       );
       if (into === undefined) return undefined;
+      let equal: Mark | undefined;
       for (let i = firstAtOrAfter(into, event.t); i < into.marks.length && into.marks[i]!.t === event.t; i++) {
-        if (into.marks[i]!.kind === event.kind) return into.marks[i];
+        const mark = into.marks[i]!;
+        if (mark.event === event) return mark;
+        if (equal === undefined && mark.kind === event.kind) equal = mark;
       }
-      return undefined;
+      return equal;
     },
 
     links(laneNumber?: number): TimelineLink[] {

@@ -6,7 +6,7 @@
 
 import type { TimelineEvent } from "../../contract/index.ts";
 import type { Connection } from "./byte-links.ts";
-import { markRoles, roleIds } from "./mark-look.ts";
+import { markLabelOf, markRoles, markShapeOf, markStart, roleIds } from "./mark-look.ts";
 import { firstAfter } from "./mark-search.ts";
 import type {
   MarkRole,
@@ -18,6 +18,12 @@ import type {
   TimelineSpan,
 } from "./timeline-types.ts";
 
+/**
+ * One event's mark. It keeps only what cannot be read from its event: a recording has a million,
+ * and every field held apart (a time is a number the engine boxes on its own) is that many more
+ * objects for the collector to walk while the recording opens. Its row's columns hold the times,
+ * roles and sizes the drawing scans.
+ */
 export class Mark implements TimelineMark {
   link: Mark | undefined = undefined;
   linkCount = 0;
@@ -27,14 +33,21 @@ export class Mark implements TimelineMark {
     readonly event: TimelineEvent,
     readonly role: MarkRole,
     readonly t: number,
-    readonly start: number,
     readonly row: Row,
-    readonly size: number,
-    readonly label: string,
     private readonly ownRequestId: number | undefined,
   ) {}
   get kind(): TimelineEvent["kind"] {
     return this.event.kind;
+  }
+  get start(): number {
+    return markStart(this.event);
+  }
+  get size(): number {
+    return markShapeOf(this.event).size;
+  }
+  /** Written when asked for: only marks drawn with a label, or hovered, need one. */
+  get label(): string {
+    return markLabelOf(this.event);
   }
   get requestId(): number | undefined {
     return this.ownRequestId ?? this.connection?.requestId;

@@ -1,0 +1,119 @@
+/**
+ * A recording's events as rows between the worker and the page (`recording-worker-messages.ts`):
+ * what the page rebuilds is what the worker had, field for field and in the same order, across
+ * batches and through the structured clone a message makes; a batch that breaks the form is refused.
+ */
+
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import type { TimelineEvent } from "../src/contract/index.ts";
+import { traceSnippet } from "../src/supervisor/trace.ts";
+import {
+  createEventRowsDecoder,
+  createEventRowsEncoder,
+  type EventRows,
+} from "../src/webview/recording-worker-messages.ts";
+
+const lesson = (name: string) => join(import.meta.dir, "..", "assets", "examples", name);
+
+/** Sends `events` in batches of `size` as the worker does, and takes them as the page does. */
+function roundTrip(events: readonly TimelineEvent[], size: number): { decoded: TimelineEvent[]; batches: EventRows[] } {
+  const encoder = createEventRowsEncoder();
+  const decoder = createEventRowsDecoder();
+  const decoded: TimelineEvent[] = [];
+  const batches: EventRows[] = [];
+  for (let at = 0; at < events.length; at += size) {
+    // A message's data is a structured clone of what was posted.
+    const batch = structuredClone(encoder.encode(events.slice(at, at + size)));
+    batches.push(batch);
+    for (const event of decoder.decode(batch)) decoded.push(event);
+  }
+  return { decoded, batches };
+}
+
+describe("recording rows", () => {
+  test("a traced run's events come back as they were, field order included, in any batch size", async () => {
+    // SSE with ids, retries and comments, and a generator's cleanup: many kinds and shapes.
+    const sse = await traceSnippet({ snippetPath: lesson("06-sse-fields.ts") });
+    const cleanup = await traceSnippet({ snippetPath: lesson("07-cleanup.ts") });
+    // What a recording file carries: the events as JSON.
+    const events = JSON.parse(JSON.stringify([...sse.events, ...cleanup.events])) as TimelineEvent[];
+    expect(new Set(events.map((event) => event.kind)).size).toBeGreaterThan(8);
+    for (const size of [1, 7, 4_000]) {
+      const { decoded } = roundTrip(events, size);
+      expect(decoded).toEqual(events);
+      expect(decoded.map((event) => Object.keys(event))).toEqual(events.map((event) => Object.keys(event)));
+      expect(decoded.every((event) => Object.getPrototypeOf(event) === Object.prototype)).toBe(true);
+    }
+  }, 30_000);
+
+  test("each shape is named once, in the batch that first uses it; the same kind with other fields is a shape of its own", () => {
+    const chunk = (t: number, text: string): TimelineEvent => ({
+      t,
+      lane: 1,
+      side: "client",
+      kind: "chunk",
+      bytes: text.length,
+      text,
+    });
+    const write = (t: number, upstream?: true): TimelineEvent => ({
+      t,
+      lane: 1,
+      side: "server",
+      kind: "write",
+      requestId: 1,
+      version: 1,
+      bytes: 1,
+      text: "a",
+      via: "enqueue",
+      ...(upstream ? { upstream } : {}),
+    });
+    const events = [chunk(1, "a"), write(2), chunk(3, "b"), write(4, true), write(5), chunk(6, "c")];
+    const { decoded, batches } = roundTrip(events, 3);
+    expect(decoded).toEqual(events);
+    expect(batches.map((batch) => batch.shapes.map((keys) => keys.join(",")))).toEqual([
+      ["t,lane,side,kind,bytes,text", "t,lane,side,kind,requestId,version,bytes,text,via"],
+      ["t,lane,side,kind,requestId,version,bytes,text,via,upstream"],
+    ]);
+    // Values only after the first batch: no field name travels twice.
+    expect(batches[1]!.rows).toEqual([
+      2,
+      4,
+      1,
+      "server",
+      "write",
+      1,
+      1,
+      1,
+      "a",
+      "enqueue",
+      true,
+      1,
+      5,
+      1,
+      "server",
+      "write",
+      1,
+      1,
+      1,
+      "a",
+      "enqueue",
+      0,
+      6,
+      1,
+      "client",
+      "chunk",
+      1,
+      "c",
+    ]);
+  });
+
+  test("a batch that names an unknown shape, stops mid-row or names __proto__ is refused", () => {
+    const decoder = createEventRowsDecoder();
+    expect(() => decoder.decode({ shapes: [], rows: [0, 1] })).toThrow(/names no known shape/);
+    expect(() => decoder.decode({ shapes: [["t", "lane"]], rows: [0, 1] })).toThrow(/cut short/);
+    expect(() => createEventRowsDecoder().decode({ shapes: [["t", "__proto__"]], rows: [0, 1, {}] })).toThrow(
+      /__proto__/,
+    );
+  });
+});
