@@ -36,9 +36,18 @@ describe("recording rows", () => {
     // SSE with ids, retries and comments, and a generator's cleanup: many kinds and shapes.
     const sse = await traceSnippet({ snippetPath: lesson("06-sse-fields.ts") });
     const cleanup = await traceSnippet({ snippetPath: lesson("07-cleanup.ts") });
+    // Messages sent and received on both sides: one kind, two sides.
+    const chat = await traceSnippet({
+      snippetPath: lesson("15-websocket-chat.ts"),
+      client: "websocket",
+      path: "/chat?name=ada",
+      send: ["hi"],
+      durationMs: 600,
+    });
     // What a recording file carries: the events as JSON.
-    const events = JSON.parse(JSON.stringify([...sse.events, ...cleanup.events])) as TimelineEvent[];
-    expect(new Set(events.map((event) => event.kind)).size).toBeGreaterThan(8);
+    const events = JSON.parse(JSON.stringify([...sse.events, ...cleanup.events, ...chat.events])) as TimelineEvent[];
+    expect(new Set(events.map((event) => event.kind)).size).toBeGreaterThan(12);
+    expect(new Set(events.filter((event) => event.kind === "ws-send").map((event) => event.side)).size).toBe(2);
     for (const size of [1, 7, 4_000]) {
       const { decoded } = roundTrip(events, size);
       expect(decoded).toEqual(events);
@@ -71,48 +80,27 @@ describe("recording rows", () => {
     const events = [chunk(1, "a"), write(2), chunk(3, "b"), write(4, true), write(5), chunk(6, "c")];
     const { decoded, batches } = roundTrip(events, 3);
     expect(decoded).toEqual(events);
-    expect(batches.map((batch) => batch.shapes.map((keys) => keys.join(",")))).toEqual([
-      ["t,lane,side,kind,bytes,text", "t,lane,side,kind,requestId,version,bytes,text,via"],
-      ["t,lane,side,kind,requestId,version,bytes,text,via,upstream"],
+    expect(
+      batches.map((batch) => batch.shapes.map(({ keys, kind, side }) => `${side} ${kind}: ${keys.join(",")}`)),
+    ).toEqual([
+      ["client chunk: t,lane,side,kind,bytes,text", "server write: t,lane,side,kind,requestId,version,bytes,text,via"],
+      ["server write: t,lane,side,kind,requestId,version,bytes,text,via,upstream"],
     ]);
-    // Values only after the first batch: no field name travels twice.
+    // Values only after the first batch, and not the kind or side its shape holds: no field name travels twice.
     expect(batches[1]!.rows).toEqual([
-      2,
-      4,
-      1,
-      "server",
-      "write",
-      1,
-      1,
-      1,
-      "a",
-      "enqueue",
-      true,
-      1,
-      5,
-      1,
-      "server",
-      "write",
-      1,
-      1,
-      1,
-      "a",
-      "enqueue",
-      0,
-      6,
-      1,
-      "client",
-      "chunk",
-      1,
-      "c",
+      // write at 4 (upstream: its own shape), write at 5, chunk at 6
+      ...[2, 4, 1, 1, 1, 1, "a", "enqueue", true],
+      ...[1, 5, 1, 1, 1, 1, "a", "enqueue"],
+      ...[0, 6, 1, 1, "c"],
     ]);
   });
 
   test("a batch that names an unknown shape, stops mid-row or names __proto__ is refused", () => {
     const decoder = createEventRowsDecoder();
     expect(() => decoder.decode({ shapes: [], rows: [0, 1] })).toThrow(/names no known shape/);
-    expect(() => decoder.decode({ shapes: [["t", "lane"]], rows: [0, 1] })).toThrow(/cut short/);
-    expect(() => createEventRowsDecoder().decode({ shapes: [["t", "__proto__"]], rows: [0, 1, {}] })).toThrow(
+    const shape = (keys: string[]) => ({ keys, kind: "chunk", side: "client" });
+    expect(() => decoder.decode({ shapes: [shape(["t", "lane"])], rows: [0, 1] })).toThrow(/cut short/);
+    expect(() => createEventRowsDecoder().decode({ shapes: [shape(["t", "__proto__"])], rows: [0, 1, {}] })).toThrow(
       /__proto__/,
     );
   });
