@@ -19,10 +19,11 @@ import type {
 } from "./timeline-types.ts";
 
 /**
- * One event's mark. It keeps only what cannot be read from its event: a recording has a million,
- * and every field held apart (a time is a number the engine boxes on its own) is that many more
- * objects for the collector to walk while the recording opens. Its row's columns hold the times,
- * roles and sizes the drawing scans.
+ * One event's mark. Besides its time (read in every merge and search) it keeps only what cannot be
+ * read from its event: a recording has a million marks, and every field held apart (a time or a
+ * size is a number the engine boxes on its own) is that many more objects for the collector to walk
+ * while the recording opens. Its row's columns hold the times, starts, roles and sizes the drawing
+ * scans.
  */
 export class Mark implements TimelineMark {
   link: Mark | undefined = undefined;
