@@ -97,8 +97,8 @@ describe("recording rows", () => {
 
   test("a batch that names an unknown shape, stops mid-row or names __proto__ is refused", () => {
     const decoder = createEventRowsDecoder();
-    expect(() => decoder.decode({ shapes: [], rows: [0, 1] })).toThrow(/names no known shape/);
-    const shape = (keys: string[]) => ({ keys, kind: "chunk", side: "client" });
+    expect(() => decoder.decode({ shapes: [], rows: [0, 1] })).toThrow(/names shape 0, never given/);
+    const shape = (keys: string[]) => ({ keys, kind: "chunk" as const, side: "client" as const });
     expect(() => decoder.decode({ shapes: [shape(["t", "lane"])], rows: [0, 1] })).toThrow(/cut short/);
     expect(() => createEventRowsDecoder().decode({ shapes: [shape(["t", "__proto__"])], rows: [0, 1, {}] })).toThrow(
       /__proto__/,

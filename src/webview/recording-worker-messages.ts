@@ -23,8 +23,8 @@ export interface RecordingWorkerRequest {
  */
 export interface EventShape {
   keys: string[];
-  kind: string;
-  side: string;
+  kind: TimelineEvent["kind"];
+  side: TimelineEvent["side"];
 }
 
 /** A batch of events as rows (see above). */
@@ -122,9 +122,13 @@ export function createEventRowsDecoder(): EventRowsDecoder {
       const events: TimelineEvent[] = [];
       let at = 0;
       while (at < rows.length) {
-        const shape = known[rows[at++] as number];
-        if (shape === undefined || at + shape.values.length > rows.length)
-          throw new Error(`a recording batch's row at ${at - 1} names no known shape or is cut short`);
+        const id = rows[at++];
+        const shape = known[id as number];
+        if (shape === undefined) throw new Error(`a recording batch's row at ${at - 1} names shape ${id}, never given`);
+        if (at + shape.values.length > rows.length)
+          throw new Error(
+            `a recording batch's row at ${at - 1} is cut short: its shape has ${shape.values.length} values`,
+          );
         const event: Record<string, unknown> = { ...shape.model };
         for (const key of shape.values) event[key] = rows[at++];
         events.push(event as unknown as TimelineEvent);
