@@ -252,8 +252,15 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   let viewportHeight = 0;
   let renderTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** The scroll position that shows the last row. */
-  const bottom = () => Math.max(0, (rows.length + 1) * rowHeight - viewportHeight);
+  /** The scroll position that shows the last of `count` rows. */
+  const bottomOf = (count: number) => Math.max(0, (count + 1) * rowHeight - viewportHeight);
+  const bottom = () => bottomOf(rows.length);
+  /**
+   * How many rows the DOM is drawn for. A scroll event is judged against them, not against rows that
+   * arrived since: the browser may deliver the event of the table's own scroll to the bottom after
+   * the next batch, and the table must not take that for the user scrolling up.
+   */
+  let drawnRows = 0;
 
   function scheduleRender(): void {
     renderTimer ??= setTimeout(render, streamingRenderMs);
@@ -278,6 +285,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
       return;
     }
     drawn = showing;
+    drawnRows = rows.length;
     const top = element("tr", { class: "spacer", "aria-hidden": "true" });
     top.style.height = `${first * rowHeight}px`;
     const bottomSpacer = element("tr", { class: "spacer", "aria-hidden": "true" });
@@ -332,7 +340,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   });
   scroller.addEventListener("scroll", () => {
     scrollTop = scroller.scrollTop;
-    stickToBottom = scrollTop >= bottom() - rowHeight;
+    stickToBottom = scrollTop >= bottomOf(drawnRows) - rowHeight;
     render();
   });
   body.addEventListener("click", (click) => {

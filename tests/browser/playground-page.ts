@@ -142,7 +142,13 @@ export async function waitForRow(page: Page, pattern: RegExp, timeoutMs?: number
     );
   } catch (error) {
     const rows = await tableRows(page).catch(() => ["(the page could not be read)"]);
-    throw new Error(`no row matches ${pattern}; the table shows:\n${rows.join("\n")}`, { cause: error });
+    const where = await page
+      .$eval(".table-scroller", (scroller) => {
+        const count = scroller.parentElement?.querySelector(".row-count")?.textContent;
+        return `${count}, scrolled to ${scroller.scrollTop} of ${scroller.scrollHeight - scroller.clientHeight} px`;
+      })
+      .catch(() => "(the scroller could not be read)");
+    throw new Error(`no row matches ${pattern}; the table (${where}) shows:\n${rows.join("\n")}`, { cause: error });
   }
 }
 
