@@ -10,7 +10,6 @@ import {
   type RecordingHeader,
   type TimelineEvent,
 } from "../src/contract/index.ts";
-import { markLookOf } from "../src/webview/timeline/mark-look.ts";
 import { createTimelineModel } from "../src/webview/timeline/index.ts";
 
 const events: TimelineEvent[] = [
@@ -152,7 +151,13 @@ describe("the new events, as they read", () => {
   });
 
   test("on the timeline: JSON lines drawn as SSE events are, the rest as what they mean", () => {
-    expect(events.slice(2).map((event) => markLookOf(event))).toEqual([
+    const model = createTimelineModel(0);
+    model.append(events);
+    const looks = events.slice(2).map((event) => {
+      const mark = model.markOf(event);
+      return mark && { role: mark.role, label: mark.label, size: mark.size };
+    });
+    expect(looks).toEqual([
       { role: "sse", label: '{"a":"\\uFEFF"}', size: 0.55 },
       { role: "error", label: "line 2: not JSON", size: 1 },
       { role: "abort", label: "paused reading", size: 0.55 },

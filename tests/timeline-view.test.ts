@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { TimelineEvent } from "../src/contract/index.ts";
+import { bundledPage } from "./browser/bundled-page.ts";
 import { artifactsDir, launchChromium } from "./browser/chromium.ts";
 
 // The page: the timeline alone in a full-window container, bundled for the browser as the app is.
@@ -35,20 +34,16 @@ Object.assign(window, { model, view, calls, flood, frame });
 
 let browser: Browser;
 let context: BrowserContext | undefined;
-let dir: string;
 let html: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "timeline-view-"));
-  writeFileSync(join(dir, "entry.js"), entrySource);
-  const [build, launched] = await Promise.all([
-    Bun.build({ entrypoints: [join(dir, "entry.js")], target: "browser" }),
-    launchChromium(),
-  ]);
-  browser = launched;
-  if (!build.success) throw new AggregateError(build.logs, "the timeline did not bundle");
-  const script = await build.outputs[0]!.text();
-  html = `<!doctype html><meta charset="utf-8"><style>body{margin:0}#timeline{position:absolute;inset:0}</style><div id="timeline"></div><script type="module">${script.replaceAll("</script", "<\\/script")}</script>`;
+  html = await bundledPage({
+    entrySource,
+    body: '<div id="timeline"></div>',
+    style: "body{margin:0}#timeline{position:absolute;inset:0}",
+    name: "the timeline",
+  });
+  browser = await launchChromium();
 });
 afterEach(async () => {
   await context?.close();
@@ -56,7 +51,6 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function openTimeline(colorScheme: "light" | "dark" = "light"): Promise<Page> {

@@ -69,8 +69,10 @@ const shapeHeld = (key: string) => key === "kind" || key === "side";
 /** The worker's side: one encoder per file read, as its shape numbers count from the file's start. */
 export function createEventRowsEncoder(): EventRowsEncoder {
   const shapeIds = new Map<string, number>();
+  /** Each shape by its number: its fields, and those of them that rows hold. */
+  const byId: { id: number; keys: string[]; values: string[] }[] = [];
   /** The shape each side's kind had last: almost every event has it, checked without naming its keys. */
-  const lastOf = new Map<string, Map<string, { id: number; keys: string[]; values: string[] }>>();
+  const lastOf = new Map<string, Map<string, (typeof byId)[number]>>();
   return {
     encode(events) {
       const shapes: EventShape[] = [];
@@ -91,8 +93,9 @@ export function createEventRowsEncoder(): EventRowsEncoder {
             id = shapeIds.size;
             shapeIds.set(signature, id);
             shapes.push({ keys, kind: event.kind, side: event.side });
+            byId.push({ id, keys, values: keys.filter((key) => !shapeHeld(key)) });
           }
-          shape = { id, keys, values: keys.filter((key) => !shapeHeld(key)) };
+          shape = byId[id]!;
           ofSide.set(event.kind, shape);
         }
         rows.push(shape.id);

@@ -5,10 +5,9 @@
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { bundledPage } from "./bundled-page.ts";
 import { launchChromium } from "./chromium.ts";
 
 const webview = join(import.meta.dir, "..", "..", "src", "webview");
@@ -31,33 +30,27 @@ const scroller = () => document.querySelector(".table-scroller");
 /** The indices of the events the table draws, first and last. */
 function drawn() {
   const rows = [...document.querySelectorAll(".events-table tr[data-index]")].map((row) => Number(row.dataset.index));
-  return { first: Math.min(...rows), last: Math.max(...rows), events: store.events.length };
+  return { first: Math.min(...rows), last: Math.max(...rows) };
 }
 Object.assign(window, { store, writes, frame, scroller, drawn });
 `;
 
 let browser: Browser;
-let dir: string;
 let html: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "events-table-"));
-  writeFileSync(join(dir, "entry.js"), entrySource);
-  const [build, launched] = await Promise.all([
-    Bun.build({ entrypoints: [join(dir, "entry.js")], target: "browser" }),
-    launchChromium(),
-  ]);
-  browser = launched;
-  if (!build.success) throw new AggregateError(build.logs, "the events table did not bundle");
-  const script = await build.outputs[0]!.text();
-  // Ten rows' height, rows as tall as the table counts them.
-  const style =
-    "body{margin:0}#table{display:flex;flex-direction:column;height:242px}.table-scroller{flex:1;overflow:auto}tr{height:22px}td{padding:0;white-space:nowrap}";
-  html = `<!doctype html><meta charset="utf-8"><style>${style}</style><div id="table"></div><script type="module">${script.replaceAll("</script", "<\\/script")}</script>`;
+  html = await bundledPage({
+    entrySource,
+    body: '<div id="table"></div>',
+    // Ten rows' height, rows as tall as the table counts them.
+    style:
+      "body{margin:0}#table{display:flex;flex-direction:column;height:242px}.table-scroller{flex:1;overflow:auto}tr{height:22px}td{padding:0;white-space:nowrap}",
+    name: "the events table",
+  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function openTable(): Promise<Page> {
@@ -71,7 +64,6 @@ async function openTable(): Promise<Page> {
 interface Drawn {
   first: number;
   last: number;
-  events: number;
 }
 
 declare const store: { append(batch: unknown[]): void; events: unknown[] };
@@ -80,17 +72,35 @@ declare function frame(): Promise<void>;
 declare function scroller(): HTMLElement;
 declare function drawn(): Drawn;
 
-/** Waits until the table has drawn what the store holds (it draws streaming rows at most every 100 ms). */
-async function settled(page: Page): Promise<Drawn> {
-  await page.waitForTimeout(250);
+/**
+ * Waits until the table has drawn all `count` events (it draws rows streaming in at most every
+ * 100 ms, and writes its count as it draws them), then says which it shows.
+ */
+async function drawnAll(page: Page, count: number): Promise<Drawn> {
+  await page.waitForFunction(
+    (expected) => document.querySelector(".row-count")?.textContent === `${expected} events`,
+    count,
+  );
   return page.evaluate(() => drawn());
+}
+
+/** Scrolls the table to its top or bottom as a user would, and waits for the table to hear of it. */
+function scrollAs(page: Page, to: "top" | "bottom"): Promise<void> {
+  return page.evaluate(
+    (where) =>
+      new Promise<void>((resolve) => {
+        scroller().addEventListener("scroll", () => resolve(), { once: true });
+        scroller().scrollTop = where === "top" ? 0 : scroller().scrollHeight;
+      }),
+    to,
+  );
 }
 
 describe("the events table", () => {
   test("follows the newest row, even when its own scroll event arrives after the next batch", async () => {
     const page = await openTable();
     await page.evaluate(() => store.append(writes(30)));
-    expect((await settled(page)).last).toBe(29);
+    expect((await drawnAll(page, 30)).last).toBe(29);
 
     // The table moved itself to the bottom; the next batch is announced, and only then does the
     // scroll event of that move reach it (Chromium may deliver it that late).
@@ -99,31 +109,27 @@ describe("the events table", () => {
       await frame();
       scroller().dispatchEvent(new Event("scroll"));
     });
-    expect(await settled(page)).toMatchObject({ last: 49, events: 50 });
+    expect((await drawnAll(page, 50)).last).toBe(49);
 
     await page.evaluate(() => store.append(writes(5)));
-    expect((await settled(page)).last).toBe(54);
+    expect((await drawnAll(page, 55)).last).toBe(54);
     await page.close();
   });
 
   test("stays where the user scrolled up to while rows stream in, and follows again once back at the bottom", async () => {
     const page = await openTable();
     await page.evaluate(() => store.append(writes(100)));
-    expect((await settled(page)).last).toBe(99);
+    expect((await drawnAll(page, 100)).last).toBe(99);
 
-    await page.evaluate(() => {
-      scroller().scrollTop = 0;
-    });
+    await scrollAs(page, "top");
     await page.evaluate(() => store.append(writes(20)));
-    const up = await settled(page);
+    const up = await drawnAll(page, 120);
     expect(up.first).toBe(0);
     expect(up.last).toBeLessThan(119);
 
-    await page.evaluate(() => {
-      scroller().scrollTop = scroller().scrollHeight;
-    });
+    await scrollAs(page, "bottom");
     await page.evaluate(() => store.append(writes(20)));
-    expect(await settled(page)).toMatchObject({ last: 139, events: 140 });
+    expect((await drawnAll(page, 140)).last).toBe(139);
     await page.close();
   });
 });

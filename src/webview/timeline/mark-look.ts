@@ -58,19 +58,6 @@ export interface MarkShape {
   size: number;
 }
 
-/** A mark's whole look: its shape and its short label. */
-export interface MarkLook extends MarkShape {
-  label: string;
-}
-
-/**
- * How `event`'s mark looks on the timeline: its colour role, short label and size. (Its one-line
- * text for the table and the CLI is the contract's `describeEvent`.)
- */
-export function markLookOf(event: TimelineEvent): MarkLook {
-  return { ...markShapeOf(event), label: markLabelOf(event) };
-}
-
 const shape = (role: MarkRole, size: number): MarkShape => ({ role, size });
 
 /** Where `event`'s mark begins: a folded run's first event, any other event's own time. */
@@ -155,7 +142,10 @@ export function markShapeOf(event: TimelineEvent): MarkShape {
   }
 }
 
-/** `event`'s mark's short label, as the timeline writes it beside the mark and in its tooltip. */
+/**
+ * `event`'s mark's short label, as the timeline writes it beside the mark and in its tooltip. (Its
+ * one-line text for the table and the CLI is the contract's `describeEvent`.)
+ */
 export function markLabelOf(event: TimelineEvent): string {
   switch (event.kind) {
     case "loaded":
