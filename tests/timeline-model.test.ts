@@ -695,4 +695,21 @@ describe("queries", () => {
       ["sse", 1],
     ]);
   });
+
+  test("the typed columns mirror the marks when batches follow the row, in their order or not", () => {
+    const model = modelOf(
+      // In order, after nothing: a folded run starts before its time, chunk sizes differ.
+      [chunk(1, 1, 10), folded(4, 1, "client", "chunk", 3, 30, 2), sse(5, 1, "x"), chunk(6, 1, 5000)],
+      // In order, after the row's last mark.
+      [chunk(7, 1, 1), sse(8, 1, "y")],
+      // After the row's last mark, but out of order within the batch.
+      [chunk(12, 1, 700), folded(11, 1, "client", "chunk", 2, 20, 9), sse(10, 1, "z")],
+    );
+    const row = model.rows[2]!;
+    expect(row.marks.map((mark) => mark.t)).toEqual([1, 4, 5, 6, 7, 8, 10, 11, 12]);
+    const columns = row.marks.map((_, i) => [row.times[i], row.starts[i], markRoles[row.roleIds[i]!], row.sizes[i]]);
+    expect(columns).toEqual(row.marks.map((mark) => [mark.t, mark.start, mark.role, Math.fround(mark.size)]));
+    expect(row.starts[1]).toBe(2);
+    expect(row.starts[7]).toBe(9);
+  });
 });
