@@ -3,20 +3,23 @@
  * `app.listen(3000)`) through the runner's one `Bun.serve`.
  *
  * Bun implements `node:http` on a `Bun.serve` of its own, with a native request path that
- * `server.reload` cannot take over. So the snippet's server really listens, exactly as Bun runs
- * it, but on a loopback port of its own chosen by the system (the port the snippet names is
- * ignored, as `Bun.serve`'s is), and the runner's server relays each request to it: the body in,
- * the status, headers and bytes out, and the client's disconnect as a closed connection. The
- * request's context (lane, id, version) travels in a header only the runner knows how to write,
- * so inside the snippet's server every handler, timer and console call is attributed to it, and
- * its response is followed write by write where it is produced.
+ * `server.reload` cannot take over. So the snippet's server really listens, as Bun runs it, but on
+ * a loopback port of its own chosen by the system (the port the snippet names is ignored, as
+ * `Bun.serve`'s is), and the runner's server hands it each request over a connection held in
+ * memory (`node-http-connection.ts`), as a server is handed a socket it accepted: the request in
+ * as HTTP/1.1 bytes, the answer out as the bytes the server wrote, and the client's disconnect as
+ * the end of the connection. No byte crosses the kernel twice. The request's context (lane, id,
+ * version) travels in a header only the runner knows how to write, so inside the snippet's server
+ * every handler, timer and console call is attributed to it, and its response is followed write
+ * by write where it is produced.
  */
 
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Server } from "bun";
-import { NativeReadableStream, NativeResponse } from "./native-globals.ts";
+import { NativeResponse } from "./native-globals.ts";
+import { exchange, type SocketAddress } from "./node-http-connection.ts";
 import { followNodeResponse } from "./node-response-follow.ts";
 import { recordedElsewhere } from "./recorded-elsewhere.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
@@ -44,21 +47,7 @@ export interface NodeHttpBridgeOptions {
 
 /** Carries `<secret>.<requestId>` from the runner's server to the snippet's node server. */
 const contextHeader = "x-stream-playground-request";
-/** Headers about one connection, not the message (RFC 9110 §7.6.1): the relay has connections of its own. */
-const hopByHop = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "transfer-encoding",
-  "upgrade",
-  "te",
-  "trailer",
-]);
-
 const originalListen = http.Server.prototype.listen;
-/** Kept from before any snippet runs, which may replace `http.request` for its own reasons. */
-const originalRequest = http.request;
-const originalAddress = http.Server.prototype.address;
 
 /** The port asked for in any of listen's shapes: (port, host?, backlog?, cb?), (options, cb?), (cb?). */
 function requestedPort(args: unknown[]): number | undefined {
@@ -175,21 +164,28 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions): NodeHttpBr
     },
 
     handlerFor(listen: CapturedListen): FetchHandler {
-      const internal = Reflect.apply(originalAddress, listen.server, []) as AddressInfo | string | null;
-      const port = internal !== null && typeof internal === "object" ? internal.port : undefined;
       return async (request: Request, runnerServer: Server<unknown>) => {
         // Bun's node:http has no idle timeout (it starts its Bun.serve with idleTimeout 0): the relay adds none either.
         runnerServer.timeout(request, 0);
         const ctx = requestStorage.getStore();
-        if (!ctx || port === undefined) throw new Error("the snippet's node:http server is not listening");
+        if (!ctx || !listen.server.listening) throw new Error("the snippet's node:http server is not listening");
         const key = `${secret}.${ctx.requestId}`;
         waiting.set(key, ctx);
         const url = new URL(request.url);
         const headers = new Headers(request.headers);
         headers.set(contextHeader, key);
+        const client = runnerServer.requestIP(request);
         try {
           return recordedElsewhere(
-            await relay(request, `http://127.0.0.1:${port}${url.pathname}${url.search}`, headers),
+            await exchange({
+              server: listen.server,
+              request,
+              target: `${url.pathname}${url.search}`,
+              headers,
+              remote: client === null ? undefined : (client as SocketAddress),
+              local: { address: "127.0.0.1", family: "IPv4", port: runnerServer.port ?? 0 },
+              outside: (fn) => requestStorage.exit(fn),
+            }),
           );
         } catch (error) {
           // The client left while the relay was under way: the node side records what that did.
@@ -209,80 +205,6 @@ export function createNodeHttpBridge(options: NodeHttpBridgeOptions): NodeHttpBr
       }
     },
   };
-}
-
-/**
- * Relays `request` to the snippet's own server at `target` with `node:http`, and its answer back as
- * a Response whose body streams with backpressure. The bytes are the snippet's, as it wrote them
- * (nothing is decompressed), and a quiet stream may stay quiet for as long as it likes. A client
- * that leaves ends the relay's connection as a client closing its own does (the bytes in flight
- * read and dropped, then the socket ended), so the snippet's server sees what it would see under
- * plain Bun: `fetch` would reset the connection instead, and Koa's error handler would get a
- * `read ECONNRESET` first.
- */
-/** How many bytes of the snippet's answer the relay holds before it pauses reading them. */
-const relayBufferBytes = 1 << 20;
-
-function relay(request: Request, target: string, headers: Headers): Promise<Response> {
-  const { promise, resolve, reject } = Promise.withResolvers<Response>();
-  const outgoing = originalRequest(target, { method: request.method, headers: [...headers].flat(), agent: false });
-  let incoming: http.IncomingMessage | undefined;
-  const leave = () => {
-    if (!incoming) {
-      outgoing.destroy();
-      return;
-    }
-    const socket = incoming.socket;
-    incoming.resume();
-    socket.end();
-  };
-  if (request.signal.aborted) leave();
-  else request.signal.addEventListener("abort", leave, { once: true });
-  outgoing.on("error", (error) => {
-    if (!incoming) reject(error);
-  });
-  outgoing.on("response", (response) => {
-    incoming = response;
-    const relayed = new Headers();
-    const raw = response.rawHeaders;
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      if (!hopByHop.has(raw[i]!.toLowerCase())) relayed.append(raw[i]!, raw[i + 1]!);
-    }
-    const body = new NativeReadableStream<Uint8Array>(
-      {
-        start(controller) {
-          response.on("data", (chunk: Buffer) => {
-            controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-            if ((controller.desiredSize ?? 1) <= 0) response.pause();
-          });
-          response.on("end", () => controller.close());
-          response.on("error", (error) => controller.error(error));
-        },
-        pull() {
-          response.resume();
-        },
-        cancel: leave,
-        // Up to 1 MiB waits here before the snippet's server is paused: a chunk at a time would pause and
-        // resume it on every write.
-      },
-      { highWaterMark: relayBufferBytes, size: (chunk) => chunk?.byteLength ?? 0 },
-    );
-    const empty = request.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
-    resolve(
-      new NativeResponse(empty ? null : body, {
-        status: response.statusCode,
-        statusText: response.statusMessage,
-        headers: relayed,
-      }),
-    );
-  });
-  if (request.body) {
-    (async () => {
-      for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) outgoing.write(chunk);
-      outgoing.end();
-    })().catch((error: unknown) => outgoing.destroy(error instanceof Error ? error : new Error(String(error))));
-  } else outgoing.end();
-  return promise;
 }
 
 function stripRawHeader(raw: string[]): void {
