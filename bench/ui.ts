@@ -85,6 +85,8 @@ interface ReadyTiming {
   ready: number;
   /** When this process saw the page say so (through the browser's automation, which lags a busy page). */
   observed: number;
+  /** The editor ready, in ms from the page's navigation, by its own clock. */
+  fromNavigation: number;
   parts: Record<string, number>;
 }
 
@@ -126,6 +128,7 @@ async function timeReady(
     return {
       ready,
       observed,
+      fromNavigation: timing.marks.find((entry) => entry.name === "startup:editor-ready")!.at,
       parts: {
         host: printed,
         page: script - printed,
@@ -153,6 +156,28 @@ async function timeBarePage(browser: Browser): Promise<number> {
     await page.goto(server.url);
     await page.waitForLoadState("load");
     return performance.now() - started;
+  } finally {
+    await page.close();
+    await server.stop();
+  }
+}
+
+/**
+ * Monaco's editor alone in a bare page, from the same build with the same preload hints: ms from
+ * the page's navigation to the editor created, by the page's own clock. What any page with this
+ * editor pays of a first start, beside the playground's page.
+ */
+async function timeMonacoAlone(browser: Browser): Promise<number> {
+  const page = await browser.newPage();
+  const server = await spawnServer(
+    [process.execPath, join(import.meta.dir, "fixtures", "monaco-page-fixture.ts")],
+    {},
+    /^(http\S+)$/m,
+  );
+  try {
+    await page.goto(server.url, { waitUntil: "commit" });
+    await page.waitForSelector("body[data-ready]", { state: "attached", timeout: 30_000 });
+    return await page.evaluate(() => performance.getEntriesByName("ready")[0]!.startTime);
   } finally {
     await page.close();
     await server.stop();
@@ -299,8 +324,10 @@ export async function measureUi(): Promise<Figure[]> {
   try {
     const ready: ReadyTiming[] = [];
     const bare: number[] = [];
+    const monacoAlone: number[] = [];
     for (let i = 0; i < readyRuns; i++) {
       bare.push(await timeBarePage(browser));
+      monacoAlone.push(await timeMonacoAlone(browser));
       ready.push(await timeReady(browser));
     }
     const partNames = Object.keys(ready[0]!.parts);
@@ -313,7 +340,7 @@ export async function measureUi(): Promise<Figure[]> {
       samples: ready.map((run) => run.ready),
       // Each part's median: they need not add up to the median of the whole.
       parts: Object.fromEntries(partNames.map((name) => [name, median(ready.map((run) => run.parts[name]!))])),
-      note: `start:web spawned → the page's editor ready for typing by its own clock, in an already-open Chromium; median of ${readyRuns}; seen by the test driver after ${median(ready.map((run) => run.observed)).toFixed(0)} ms (median; it lags a busy page)`,
+      note: `start:web spawned → the page's editor ready for typing by its own clock, in an already-open Chromium; median of ${readyRuns}; from the page's navigation ${median(ready.map((run) => run.fromNavigation)).toFixed(0)} ms, Monaco's editor alone in a bare page from the same build ${median(monacoAlone).toFixed(0)} ms; seen by the test driver after ${median(ready.map((run) => run.observed)).toFixed(0)} ms (median; it lags a busy page)`,
     });
     return [readyFigure, await measureWarmStart(), ...(await measureFrames(browser))];
   } finally {
