@@ -113,11 +113,13 @@ async function timeReady(
     }));
     // A page time on this process's clock, in ms from the spawn.
     const fromSpawn = (pageMs: number) => timing.origin + pageMs - (performance.timeOrigin + spawnedAt);
-    const mark = (name: StartupMark) => {
+    /** When the page marked `name`, in ms from its navigation. */
+    const markAt = (name: StartupMark) => {
       const found = timing.marks.find((entry) => entry.name === `startup:${name}`);
       if (!found) throw new Error(`the page did not mark startup:${name}`);
-      return fromSpawn(found.at);
+      return found.at;
     };
+    const mark = (name: StartupMark) => fromSpawn(markAt(name));
     const printed = web.printedAt - spawnedAt;
     const [script, monaco, created, ready] = [
       mark("page-script"),
@@ -128,7 +130,7 @@ async function timeReady(
     return {
       ready,
       observed,
-      fromNavigation: timing.marks.find((entry) => entry.name === "startup:editor-ready")!.at,
+      fromNavigation: markAt("editor-ready"),
       parts: {
         host: printed,
         page: script - printed,

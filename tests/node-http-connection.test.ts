@@ -15,12 +15,19 @@ const remote: SocketAddress = { address: "127.0.0.1", family: "IPv4", port: 5012
 
 /** What a server saw of each request, by its `x-id`. */
 const seen = new Map<string, string[]>();
+/** Settled when the request with that `x-id` reaches a point a test waits for (named per route below). */
+const reached = new Map<string, PromiseWithResolvers<void>>();
+const reach = (id: string) => {
+  const found = reached.get(id) ?? Promise.withResolvers<void>();
+  reached.set(id, found);
+  return found;
+};
 
 function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
   const url = new URL(req.url ?? "/", "http://x");
-  const id = req.headers["x-id"];
+  const id = String(req.headers["x-id"]);
   const log: string[] = [];
-  if (typeof id === "string") seen.set(id, log);
+  seen.set(id, log);
   switch (url.pathname) {
     case "/chunked":
       res.writeHead(200, { "content-type": "text/plain", "x-custom": "yes" });
@@ -58,15 +65,18 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
       const chunk = Buffer.alloc(64 * 1024, 97);
       let written = 0;
       res.writeHead(200, { "content-type": "application/octet-stream" });
+      // Reached when a write is held back for the first time, or else when every byte was written.
       const pump = () => {
         while (written < total) {
           written += chunk.length;
           log[0] = String(written);
           if (!res.write(chunk)) {
+            reach(id).resolve();
             res.once("drain", pump);
             return;
           }
         }
+        reach(id).resolve();
         res.end();
       };
       pump();
@@ -74,7 +84,11 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
     }
     case "/forever": {
       req.on("aborted", () => log.push("aborted"));
-      req.on("close", () => log.push("req close"));
+      // Reached once the request is closed, the last of what a leaving client makes it see.
+      req.on("close", () => {
+        log.push("req close");
+        reach(id).resolve();
+      });
       res.on("close", () => log.push("res close"));
       res.writeHead(200, { "content-type": "text/plain" });
       const timer = setInterval(() => res.write("tick\n"), 5);
@@ -172,7 +186,7 @@ test("the socket names the client and the server the request came between", asyn
 
 test("a client that does not read holds the server's writes back, and gets every byte once it does", async () => {
   const response = await viaConnection("/bulk?mib=32", { headers: { "x-id": "bulk" } });
-  await Bun.sleep(300);
+  await reach("bulk").promise;
   const writtenWhileIdle = Number(seen.get("bulk")?.[0]);
   expect(writtenWhileIdle).toBeGreaterThan(0);
   expect(writtenWhileIdle).toBeLessThan(4 * MiB);
@@ -185,7 +199,7 @@ test("a client that leaves ends the connection: the server sees aborted, then cl
   const reader = response.body!.getReader();
   await reader.read();
   leaving.abort();
-  await Bun.sleep(50);
+  await reach("forever").promise;
   const log = seen.get("forever")!;
   expect(log.slice(0, 1)).toEqual(["aborted"]);
   expect(log).toContain("res close");

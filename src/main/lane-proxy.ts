@@ -6,6 +6,7 @@
 
 import { errorMessage, laneHeader } from "../contract/index.ts";
 import type { LaneTap } from "../clients/index.ts";
+import { hopByHopFields } from "../shared/index.ts";
 
 /** What a lane request goes to. */
 export interface LaneTarget {
@@ -20,18 +21,8 @@ export interface LaneTarget {
   tap?: LaneTap | undefined;
 }
 
-/** Fields that describe one hop, not the message (RFC 9110 §7.6.1), plus what must not cross. */
-const hopByHop = [
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-];
+/** Fields that describe one hop, not the message, and the proxy's own credentials: none cross. */
+const hopByHop = [...hopByHopFields, "proxy-authenticate", "proxy-authorization"];
 
 /**
  * Request fields kept from the runner: `host` is the runner's own, `cookie` holds the host's

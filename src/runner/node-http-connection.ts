@@ -13,18 +13,8 @@
 import type http from "node:http";
 import { Duplex } from "node:stream";
 import { HTTPParser } from "http-parser-js";
+import { isHopByHop } from "../shared/index.ts";
 import { NativeReadableStream, NativeResponse } from "./native-globals.ts";
-
-/** Headers about one connection, not the message (RFC 9110 §7.6.1): each side of the relay has its own. */
-const hopByHop = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "transfer-encoding",
-  "upgrade",
-  "te",
-  "trailer",
-]);
 
 /** How many bytes of the snippet's answer wait in the response before its server's writes are held. */
 const responseBufferBytes = 1 << 20;
@@ -87,7 +77,7 @@ export function exchange(options: NodeHttpExchangeOptions): Promise<Response> {
     if (statusCode >= 100 && statusCode < 200) return 1;
     const relayed = new Headers();
     for (let i = 0; i + 1 < headers.length; i += 2) {
-      if (!hopByHop.has(headers[i]!.toLowerCase())) relayed.append(headers[i]!, headers[i + 1]!);
+      if (!isHopByHop(headers[i]!)) relayed.append(headers[i]!, headers[i + 1]!);
     }
     const empty = noBody || statusCode === 204 || statusCode === 304;
     const stream = empty
@@ -121,8 +111,9 @@ export function exchange(options: NodeHttpExchangeOptions): Promise<Response> {
   /** The server's side ended or broke: whatever it had not finished answering ends with it. */
   const serverGone = (error: Error | null) => {
     if (complete || left) return;
-    const finished = error === null && parser.finish() === undefined && complete;
-    if (finished) return;
+    // A body that runs to the end of the connection is complete when the server ends it.
+    if (error === null) parser.finish();
+    if (complete) return;
     const problem = error ?? new Error("the snippet's server closed the connection before it finished answering");
     if (!answered) reject(problem);
     else body?.error(problem);
@@ -180,12 +171,13 @@ export function exchange(options: NodeHttpExchangeOptions): Promise<Response> {
 
   outside(() => {
     server.emit("connection", socket);
-    const head = requestHead(request.method, options.target, options.headers, request.body !== null);
+    // A body without a length (a stream the client sent) goes in chunked, as a client would send it.
+    const chunked = request.body !== null && !options.headers.has("content-length");
+    const head = requestHead(request.method, options.target, options.headers, chunked);
     if (request.body === null) {
       socket.push(head);
       return;
     }
-    const chunked = !options.headers.has("content-length");
     (async () => {
       await send(head);
       for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
@@ -202,11 +194,11 @@ export function exchange(options: NodeHttpExchangeOptions): Promise<Response> {
 
 const crlf = Buffer.from("\r\n");
 
-/** The request line and headers, framed for a body of unknown length when the client sent one without a length. */
-function requestHead(method: string, target: string, headers: Headers, hasBody: boolean): string {
+/** The request line and headers; `chunked` frames the body in chunks. */
+function requestHead(method: string, target: string, headers: Headers, chunked: boolean): string {
   let head = `${method} ${target} HTTP/1.1\r\n`;
-  for (const [name, value] of headers) if (!hopByHop.has(name)) head += `${name}: ${value}\r\n`;
-  if (hasBody && !headers.has("content-length")) head += "transfer-encoding: chunked\r\n";
+  for (const [name, value] of headers) if (!isHopByHop(name)) head += `${name}: ${value}\r\n`;
+  if (chunked) head += "transfer-encoding: chunked\r\n";
   return `${head}\r\n`;
 }
 
