@@ -134,8 +134,10 @@ export function createSession(options: SessionOptions = {}): Session {
         onPageReady: options.onPageReady,
       }),
     greet: (end) => {
-      end.push("status", { status: status() });
+      // The workspace first: a starting page shows its document as soon as its editor exists, and a
+      // message that arrives while Monaco's modules run waits until they are done.
       if (files) end.push("workspace", { workspace: files.state() });
+      end.push("status", { status: status() });
     },
     bufferCapacity: options.bufferCapacity,
     batchIntervalMs: options.batchIntervalMs,

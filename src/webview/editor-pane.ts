@@ -71,8 +71,11 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
   function restoreWorkspace(): void {
     if (!workspace || !editor) return;
     documents.restore(workspace);
-    if (runs.status?.serving === undefined) void runs.run();
     reportReady();
+    // Whether something serves is the host's status to say, which may come just after the workspace.
+    void runs.statusHeard().then(() => {
+      if (runs.status?.serving === undefined) void runs.run();
+    });
   }
 
   async function start(): Promise<void> {

@@ -46,8 +46,10 @@ const { sayFailure } = statusLine;
 
 const connection = createHostConnection({
   onState(state) {
-    if (state === "closed") statusLine.say("Lost the host; reconnecting…", "error");
-    else if (state === "open") statusLine.say(runs.describeServing());
+    if (state === "closed") {
+      runs.connectionLost();
+      statusLine.say("Lost the host; reconnecting…", "error");
+    } else if (state === "open") statusLine.say(runs.describeServing());
   },
   onPush: (push) => pushes.handle(push),
 });

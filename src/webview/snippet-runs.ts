@@ -38,11 +38,16 @@ export interface SnippetRuns {
   servingTone(): StatusTone;
   /** The editor's text changed: the status line says so when that changes whether it is what serves. */
   edited(): void;
+  /** Resolves once the host's status has been heard over the current connection. */
+  statusHeard(): Promise<void>;
+  /** The connection to the host was lost: the status heard over it may no longer hold. */
+  connectionLost(): void;
 }
 
 export function createSnippetRuns(options: SnippetRunsOptions): SnippetRuns {
   const { connection, statusLine } = options;
   let status: HostStatus | undefined;
+  let heard = Promise.withResolvers<void>();
   let lastLoad: { version: number; at: number; ms: number } | undefined;
   /** The editor's text as this page last sent it to load, and how that went. */
   let sent: { source: string; failed?: { version: number; where: string } | undefined } | undefined;
@@ -125,6 +130,11 @@ export function createSnippetRuns(options: SnippetRunsOptions): SnippetRuns {
     },
     set status(next) {
       status = next;
+      if (next) heard.resolve();
+    },
+    statusHeard: () => heard.promise,
+    connectionLost() {
+      heard = Promise.withResolvers();
     },
     describeServing,
     servingTone,

@@ -34,6 +34,27 @@ async function secondWindow(first: Page): Promise<Page> {
 const kept = () => readFile(join(playground.workspaceDir, "untitled-1.ts"), "utf8");
 
 describe("two windows on one snippet", () => {
+  test("a second window shows the version that serves and does not load the snippet again", async () => {
+    const a = await playground.open();
+    const servingIn = async (page: Page) =>
+      Number(/v(\d+) live/.exec((await page.textContent("#status")) ?? "")?.[1] ?? Number.NaN);
+    const serving = await servingIn(a);
+    expect(serving).toBeGreaterThan(0);
+    const b = await secondWindow(a);
+    await b.waitForFunction(() => /v\d+ live/.test(document.getElementById("status")?.textContent ?? ""));
+    expect(await servingIn(b)).toBe(serving);
+    // A load from the second window would have taken the next version: the first window's Run gets it.
+    await a.click("#run");
+    await a.waitForFunction(
+      (next) => document.getElementById("status")?.textContent?.includes(`v${next} live`),
+      serving + 1,
+    );
+    await b.waitForFunction(
+      (next) => document.getElementById("status")?.textContent?.includes(`v${next} live`),
+      serving + 1,
+    );
+  }, 30_000);
+
   test("an edit in one window shows in the other, which says so", async () => {
     const a = await playground.open();
     const b = await secondWindow(a);
