@@ -51,40 +51,33 @@ function clip(text: string, max = 40): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
-/** A mark's colour role and size: what the timeline needs of every event as it arrives. */
-export interface MarkShape {
-  role: MarkRole;
-  /** 0..1, see `TimelineMark.size`. */
-  size: number;
-}
-
-const shape = (role: MarkRole, size: number): MarkShape => ({ role, size });
-
 /** Where `event`'s mark begins: a folded run's first event, any other event's own time. */
 export function markStart(event: TimelineEvent): number {
   return event.kind === "folded" ? Math.min(event.since, event.t) : event.t;
 }
 
 /**
- * `event`'s colour role and size. Apart from its label, which is written only for the marks that
- * are drawn with one or hovered: written for every event, labels took over a tenth of the model's
- * time opening a million-event recording, and few of them are ever drawn.
+ * `event`'s colour role: what the timeline needs of every event as it arrives, so it allocates
+ * nothing. Its size (`markSizeOf`) is worked out when the mark is drawn, and its label
+ * (`markLabelOf`) only for the marks drawn with one or hovered: written for every event, labels took
+ * over a tenth of the model's time opening a million-event recording, and few of them are ever drawn.
  */
-export function markShapeOf(event: TimelineEvent): MarkShape {
+export function markRoleOf(event: TimelineEvent): MarkRole {
   switch (event.kind) {
     case "loaded":
     case "restarted":
-      return shape("load", 1);
+      return "load";
     case "load-error":
     case "uncaught":
     case "error":
     case "sse-invalid":
     case "ws-error":
-      return shape("error", 1);
+      return "error";
     case "log":
-      return shape(event.level === "error" || event.level === "stderr" ? "error" : "log", 0.4);
+      return event.level === "error" || event.level === "stderr" ? "error" : "log";
     case "pitfall":
-      return shape("log", 1);
+    case "sse-comment":
+      return "log";
     case "summary":
     case "request":
     case "response":
@@ -93,48 +86,93 @@ export function markShapeOf(event: TimelineEvent): MarkShape {
     case "headers":
     case "reconnect":
     case "ws-open":
-      return shape("lifecycle", lifecycleSize);
+    case "sse-retry":
+      return "lifecycle";
     case "write":
       // The handler's own writes into a transform the body reads through: drawn faint, they are not the wire's.
-      return shape(event.upstream ? "folded" : "write", sizeForBytes(event.bytes));
+      return event.upstream ? "folded" : "write";
     case "abort":
-      return shape(event.cause === "idle-timeout" || event.cause === "runner-lost" ? "error" : "abort", pointSize);
+      return event.cause === "idle-timeout" || event.cause === "runner-lost" ? "error" : "abort";
     case "cancel":
-      return shape("abort", pointSize);
+      return "abort";
     case "cleanup":
-      return shape("cleanup", 1);
+    case "ws-drain":
+      return "cleanup";
     case "leak":
-      return shape("leak", 1);
+      return "leak";
     case "folded":
-      return shape("folded", sizeForBytes(event.bytes));
+      return "folded";
     case "chunk":
-      return shape("chunk", sizeForBytes(event.bytes));
+    case "ws-message":
+      return "chunk";
+    case "sse":
+    case "ws-publish":
+      return "sse";
+    case "sse-no-event":
+      return event.reason === "id-only" ? "sse" : event.reason === "unfinished" ? "abort" : "log";
+    case "json-line":
+      return event.error === undefined ? "sse" : "error";
+    case "reading":
+      return event.state === "paused" ? "abort" : "lifecycle";
+    case "disconnect":
+      return event.by === "drop" ? "abort" : event.by === "error" ? "error" : "lifecycle";
+    // What a side sent is drawn as a write, what it received as a chunk, on either row.
+    case "ws-send":
+      return "write";
+    case "ws-close":
+      return event.code === 1000 || event.code === 1001 || event.code === 1005 ? "lifecycle" : "abort";
+    default: {
+      const _never: never = event;
+      return _never;
+    }
+  }
+}
+
+/** `event`'s mark's height, 0..1 (see `TimelineMark.size`): by its bytes for what carries bytes. */
+export function markSizeOf(event: TimelineEvent): number {
+  switch (event.kind) {
+    case "write":
+    case "folded":
+    case "chunk":
+    case "ws-send":
+    case "ws-message":
+      return sizeForBytes(event.bytes);
+    case "log":
+    case "sse-no-event":
+    case "sse-comment":
+      return 0.4;
+    case "abort":
+    case "cancel":
     case "sse":
     case "sse-retry":
     case "ws-publish":
-      return shape(event.kind === "sse-retry" ? "lifecycle" : "sse", pointSize);
-    case "sse-no-event":
-      return shape(event.reason === "id-only" ? "sse" : event.reason === "unfinished" ? "abort" : "log", 0.4);
-    case "sse-comment":
-      return shape("log", 0.4);
-    case "json-line":
-      return event.error === undefined ? shape("sse", pointSize) : shape("error", 1);
     case "reading":
-      return shape(event.state === "paused" ? "abort" : "lifecycle", pointSize);
-    case "disconnect":
-      return shape(event.by === "drop" ? "abort" : event.by === "error" ? "error" : "lifecycle", lifecycleSize);
-    // What a side sent is drawn as a write, what it received as a chunk, on either row.
-    case "ws-send":
-      return shape("write", sizeForBytes(event.bytes));
-    case "ws-message":
-      return shape("chunk", sizeForBytes(event.bytes));
     case "ws-drain":
-      return shape("cleanup", pointSize);
+      return pointSize;
+    case "summary":
+    case "request":
+    case "response":
+    case "end":
+    case "open":
+    case "headers":
+    case "reconnect":
+    case "ws-open":
+    case "disconnect":
     case "ws-close":
-      return shape(
-        event.code === 1000 || event.code === 1001 || event.code === 1005 ? "lifecycle" : "abort",
-        lifecycleSize,
-      );
+      return lifecycleSize;
+    case "json-line":
+      return event.error === undefined ? pointSize : 1;
+    case "loaded":
+    case "restarted":
+    case "load-error":
+    case "uncaught":
+    case "error":
+    case "sse-invalid":
+    case "ws-error":
+    case "pitfall":
+    case "cleanup":
+    case "leak":
+      return 1;
     default: {
       const _never: never = event;
       return _never;

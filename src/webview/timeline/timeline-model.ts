@@ -10,7 +10,7 @@
 
 import type { TimelineEvent } from "../../contract/index.ts";
 import { createLaneLinks, type LaneLinks } from "./byte-links.ts";
-import { markShapeOf, markStart, roleIds } from "./mark-look.ts";
+import { markRoleOf, markStart, roleIds } from "./mark-look.ts";
 import { firstAtOrAfter } from "./mark-search.ts";
 import { Mark, mergeIncoming, Request, Row, rowLabel, sideOrder, Span } from "./timeline-rows.ts";
 import type { RowSide, TimelineLink, TimelineMark, TimelineRow, TimelineSpan } from "./timeline-types.ts";
@@ -292,13 +292,13 @@ export function createTimelineModel(initialStart = 0): TimelineModel {
       const touchedLanes = new Set<number>();
       for (const event of events) {
         const into = rowFor(event);
-        const look = markShapeOf(event);
+        const role = markRoleOf(event);
         const start = markStart(event);
         const ownRequestId = "requestId" in event ? event.requestId : undefined;
-        const mark = new Mark(event, look.role, event.t, into, ownRequestId);
+        const mark = new Mark(event, role, event.t, into, ownRequestId);
         derive(event, mark, into);
         into.incoming.push(mark);
-        into.roleCounts[roleIds[look.role]]!++;
+        into.roleCounts[roleIds[role]]!++;
         touched.add(into);
         touchedLanes.add(event.lane);
         if (event.t - start > into.maxMarkDuration) into.maxMarkDuration = event.t - start;

@@ -6,7 +6,7 @@
 
 import type { TimelineEvent } from "../../contract/index.ts";
 import type { Connection } from "./byte-links.ts";
-import { markLabelOf, markRoles, markShapeOf, markStart, roleIds } from "./mark-look.ts";
+import { markLabelOf, markRoles, markSizeOf, markStart, roleIds } from "./mark-look.ts";
 import { firstAfter } from "./mark-search.ts";
 import type {
   MarkRole,
@@ -44,7 +44,7 @@ export class Mark implements TimelineMark {
     return markStart(this.event);
   }
   get size(): number {
-    return markShapeOf(this.event).size;
+    return markSizeOf(this.event);
   }
   /** Written when asked for: only marks drawn with a label, or hovered, need one. */
   get label(): string {
