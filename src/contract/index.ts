@@ -166,6 +166,7 @@ export {
   type WorkspaceState,
   workspaceStateCheck,
 } from "./files.ts";
+export { formatCount } from "./format-count.ts";
 export { hostCookieName, hostCookiePrefix } from "./host-cookie.ts";
 export {
   isJsonLinesType,

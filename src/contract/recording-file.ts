@@ -19,6 +19,7 @@ import {
   type Check,
 } from "./check.ts";
 import { clientRequestCheck, type ClientRequest } from "./client-request.ts";
+import { formatCount } from "./format-count.ts";
 import { timelineEventCheck } from "./timeline-checks.ts";
 import type { TimelineEvent } from "./timeline-events.ts";
 import { timelineJsonLines } from "./timeline-file.ts";
@@ -190,7 +191,7 @@ export function createRecordingReader(): RecordingReader {
     }
     seenContent = true;
     if (count > maxRecordingEvents)
-      return `it has more than ${maxRecordingEvents.toLocaleString("en")} events, more than the page keeps`;
+      return `it has more than ${formatCount(maxRecordingEvents)} events, more than the page keeps`;
     return undefined;
   }
 

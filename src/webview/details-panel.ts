@@ -4,7 +4,14 @@
  * whole of it.
  */
 
-import { describeEvent, errorMessage, fromBase64, type OpenEvent, type TimelineEvent } from "../contract/index.ts";
+import {
+  describeEvent,
+  errorMessage,
+  formatCount,
+  fromBase64,
+  type OpenEvent,
+  type TimelineEvent,
+} from "../contract/index.ts";
 import { appendVisible, appendVisibleBytes, element } from "./dom.ts";
 
 /** `63 61 66 C3`: bytes as hex, for the bytes a preview carries. */
@@ -27,7 +34,7 @@ function cutValue(pre: HTMLElement, value: string, name: string, save: SaveValue
   const note = element(
     "p",
     { class: "details-cut" },
-    `… and ${more.toLocaleString("en")} more characters, not shown (${(value.length / 2 ** 20).toFixed(1)} MB in all). `,
+    `… and ${formatCount(more)} more characters, not shown (${(value.length / 2 ** 20).toFixed(1)} MB in all). `,
   );
   note.append(button);
   return [pre, note];

@@ -4,7 +4,14 @@
  * the DOM, so a hundred thousand events scroll as easily as ten.
  */
 
-import { describeEvent, escapeInvisible, type Side, type TimelineEvent, visibleText } from "../contract/index.ts";
+import {
+  describeEvent,
+  escapeInvisible,
+  formatCount,
+  type Side,
+  type TimelineEvent,
+  visibleText,
+} from "../contract/index.ts";
 import { element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 
@@ -294,9 +301,8 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     for (let i = first; i < last; i++) rendered.push(rowFor(rows[i]!));
     body.replaceChildren(top, ...rendered, bottomSpacer);
     if (stickToBottom) scroller.scrollTop = scrollTop;
-    const events = (n: number) => `${n.toLocaleString("en")} event${n === 1 ? "" : "s"}`;
-    count.textContent =
-      rows.length === seen ? events(rows.length) : `${rows.length.toLocaleString("en")} of ${events(seen)}`;
+    const events = (n: number) => `${formatCount(n)} event${n === 1 ? "" : "s"}`;
+    count.textContent = rows.length === seen ? events(rows.length) : `${formatCount(rows.length)} of ${events(seen)}`;
   }
 
   function scrollToRow(position: number): void {

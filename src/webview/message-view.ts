@@ -8,7 +8,7 @@
  * marked on the lane's client row in the timeline.
  */
 
-import type { ClientRequest, TimelineEvent } from "../contract/index.ts";
+import { type ClientRequest, formatCount, type TimelineEvent } from "../contract/index.ts";
 import {
   createLensReader,
   describeTiming,
@@ -60,7 +60,7 @@ interface Lane {
   rule: string | undefined;
 }
 
-const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en")} ms`;
+const ms = (value: number) => `${value < 10 ? value.toFixed(1) : formatCount(Math.round(value))} ms`;
 
 export function createMessageView(container: HTMLElement, store: EventStore, options: MessageViewOptions): MessageView {
   const picker = element("select", { "aria-label": "Client lane for the message" });
@@ -222,7 +222,7 @@ export function createMessageView(container: HTMLElement, store: EventStore, opt
     const { timing } = reading;
     if (timing.firstTokenMs !== undefined)
       stat(stats, "first token", ms(timing.firstTokenMs), "from the request to the first text");
-    stat(stats, "deltas", timing.deltas.toLocaleString("en"));
+    stat(stats, "deltas", formatCount(timing.deltas));
     if (timing.gapP50Ms !== undefined) stat(stats, "gap p50", ms(timing.gapP50Ms));
     if (timing.gapP95Ms !== undefined) stat(stats, "gap p95", ms(timing.gapP95Ms));
     if (timing.stall)
@@ -249,7 +249,7 @@ export function createMessageView(container: HTMLElement, store: EventStore, opt
 
     if (reading.reasoning) {
       const details = element("details", { class: "message-reasoning", open: "" });
-      details.append(element("summary", {}, `Reasoning (${reading.reasoning.length.toLocaleString("en")} characters)`));
+      details.append(element("summary", {}, `Reasoning (${formatCount(reading.reasoning.length)} characters)`));
       const text = element("div", { class: "message-text" });
       drawText(text, reading, "reasoning", requestT);
       details.append(text);

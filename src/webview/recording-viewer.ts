@@ -9,6 +9,7 @@
 
 import {
   escapeInvisible,
+  formatCount,
   type Recording,
   type RecordingHeader,
   type TimelineEvent,
@@ -153,7 +154,7 @@ export function createRecordingViewer(options: RecordingViewerOptions): Recordin
   function describe(recording: OpenRecording, lanes: number, reading: string | undefined): string {
     const header = recording.header;
     const made = madeText(header);
-    const count = `${recording.events.length.toLocaleString("en")} events, ${lanes} lane${lanes === 1 ? "" : "s"}`;
+    const count = `${formatCount(recording.events.length)} events, ${lanes} lane${lanes === 1 ? "" : "s"}`;
     const name = cut(recording.name, 80);
     const titled = header?.title ? ` (${cut(header.title, 80)})` : "";
     return reading === undefined

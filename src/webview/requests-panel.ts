@@ -4,6 +4,7 @@
  * Choosing a row selects its lane: the page frames it on the timeline.
  */
 
+import { formatCount } from "../contract/index.ts";
 import { element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 import { createRequestLog, type RequestLog, requestCells } from "./request-log.ts";
@@ -86,7 +87,7 @@ export function createRequestsPanel(
           element("td", { class: "request", title: cells.request }, cells.request),
           element("td", { class: "first-byte", title: "From the request to the response's head" }, cells.firstByte),
           element("td", { class: "duration" }, cells.duration),
-          element("td", { class: "received", title: `${row.bytes.toLocaleString("en")} bytes` }, cells.received),
+          element("td", { class: "received", title: `${formatCount(row.bytes)} bytes` }, cells.received),
           element("td", { class: `ending tone-${cells.tone}`, title: cells.title || cells.ending }, cells.ending),
         );
         return tr;
