@@ -88,6 +88,8 @@ describe("processes a run leaves behind", () => {
       stdio: ["ignore", "pipe", "ignore"],
     });
     await child.stdout.getReader().read();
+    // Looked for once the shell has become the sleep: a process being exec'd has no environment to read.
+    while ((await Bun.file(`/proc/${child.pid}/comm`).text()).trim() !== "sleep") await Bun.sleep(5);
     const found = findLeftovers(marker).map((p) => p.pid);
     const ended = (await endLeftovers(marker, 0)).map((p) => p.pid);
     await child.exited;
