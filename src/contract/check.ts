@@ -157,12 +157,19 @@ export type ShapeOf<S extends Shape> = { [K in keyof S]: Checked<S[K]> };
  */
 export function object<S extends Shape>(shape: S): Check<ShapeOf<S>> {
   const keys = Object.keys(shape);
+  const checks = keys.map((key) => shape[key]!);
   return (value) => {
     if (!isFields(value)) throw new CheckProblem("must be an object");
     const rebuilt: Fields = {};
-    for (const key of keys) {
-      const field = inside(key, shape[key]!, value[key]);
-      if (field !== undefined) rebuilt[key] = field;
+    let i = 0;
+    try {
+      for (; i < keys.length; i++) {
+        const field = checks[i]!(value[keys[i]!]);
+        if (field !== undefined) rebuilt[keys[i]!] = field;
+      }
+    } catch (error) {
+      if (error instanceof CheckProblem) throw error.within(keys[i]!);
+      throw error;
     }
     return rebuilt as ShapeOf<S>;
   };
