@@ -239,6 +239,7 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
     timer = undefined;
     if (container.hidden) return;
     const started = performance.now();
+    takeNew();
     const lane = lanes.get(Number(picker.value));
     drawing = undefined;
     if (lane) {
@@ -326,41 +327,56 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
     }
   }
 
+  /**
+   * The store's events from this index on are not taken yet. A hidden view takes none: what it would
+   * keep of them (each chunk's bytes, measured) is worked out once it is shown, so a recording of
+   * hundreds of thousands of chunks opens without the view's work while another tab is in front.
+   */
+  let takenTo = 0;
+
+  /** Takes the store's new events into their lanes' bytes; the lanes that changed. */
+  function takeNew(): Set<number> {
+    const changed = new Set<number>();
+    for (let i = takenTo; i < store.events.length; i++) {
+      const event = store.events[i]!;
+      if (event.side !== "client") continue;
+      if (event.kind === "chunk") {
+        const lane = laneOf(event.lane);
+        lane.chunks++;
+        const t = event.t - store.timelineStart;
+        const item = keptChunk(event, lane.chunks, t);
+        lane.items.push(item);
+        if (event.decoded) {
+          lane.decoded.push({ kind: "chunk", event, index: lane.chunks, t, size: 0, decoded: true });
+          lane.encoding = event.decoded.encoding;
+        }
+        lane.bytes += item.size;
+        changed.add(event.lane);
+      } else if (event.kind === "folded" && event.of === "chunk") {
+        const lane = laneOf(event.lane);
+        lane.chunks += event.count;
+        lane.items.push({ kind: "folded", count: event.count, bytes: event.bytes });
+        lane.decoded.push({ kind: "folded", count: event.count, bytes: event.bytes });
+        changed.add(event.lane);
+      } else if (event.kind === "open" && event.attempt > 1 && lanes.has(event.lane)) {
+        laneOf(event.lane).items.push({ kind: "connection", attempt: event.attempt });
+        laneOf(event.lane).decoded.push({ kind: "connection", attempt: event.attempt });
+      }
+    }
+    takenTo = store.events.length;
+    for (const number of changed) trim(laneOf(number));
+    return changed;
+  }
+
   picker.addEventListener("change", show);
   mode.addEventListener("change", show);
   store.subscribe({
-    appended(from) {
-      const changed = new Set<number>();
-      for (let i = from; i < store.events.length; i++) {
-        const event = store.events[i]!;
-        if (event.side !== "client") continue;
-        if (event.kind === "chunk") {
-          const lane = laneOf(event.lane);
-          lane.chunks++;
-          const t = event.t - store.timelineStart;
-          const item = keptChunk(event, lane.chunks, t);
-          lane.items.push(item);
-          if (event.decoded) {
-            lane.decoded.push({ kind: "chunk", event, index: lane.chunks, t, size: 0, decoded: true });
-            lane.encoding = event.decoded.encoding;
-          }
-          lane.bytes += item.size;
-          changed.add(event.lane);
-        } else if (event.kind === "folded" && event.of === "chunk") {
-          const lane = laneOf(event.lane);
-          lane.chunks += event.count;
-          lane.items.push({ kind: "folded", count: event.count, bytes: event.bytes });
-          lane.decoded.push({ kind: "folded", count: event.count, bytes: event.bytes });
-          changed.add(event.lane);
-        } else if (event.kind === "open" && event.attempt > 1 && lanes.has(event.lane)) {
-          laneOf(event.lane).items.push({ kind: "connection", attempt: event.attempt });
-          laneOf(event.lane).decoded.push({ kind: "connection", attempt: event.attempt });
-        }
-      }
-      for (const number of changed) trim(laneOf(number));
-      if (changed.has(Number(picker.value))) timer ??= setTimeout(show, redrawMs);
+    appended() {
+      if (container.hidden) return;
+      if (takeNew().has(Number(picker.value))) timer ??= setTimeout(show, redrawMs);
     },
     cleared() {
+      takenTo = 0;
       lanes.clear();
       picker.replaceChildren();
       show();
