@@ -22,6 +22,8 @@ import { createFigure } from "./figure.ts";
 import type { Figure } from "./types.ts";
 
 const eventCount = 900_000;
+/** The shortest task the browser's long-task observer reports. */
+const longTaskMs = 50;
 
 /** Writes, chunks and SSE events on ten lanes, as a long recorded stream has them. */
 function recordingText(): string {
@@ -110,7 +112,8 @@ export async function measureRecordingOpen(): Promise<Figure[]> {
     const openMs = Date.now() - started;
     await page.waitForTimeout(500);
     const tasks = await tasksSince();
-    const longest = Math.max(0, ...tasks);
+    // The browser reports only tasks over 50 ms: with none, 50 ms is what is known of the longest.
+    const longest = tasks.length === 0 ? longTaskMs : Math.max(...tasks);
     const count = await page.textContent(".row-count");
     return [
       createFigure({
@@ -131,7 +134,10 @@ export async function measureRecordingOpen(): Promise<Figure[]> {
         unit: "ms",
         goal: { op: "<=", limit: 100 },
         anchor: { label: "the bare reader's longest task", value: bareLongest, unit: "ms" },
-        note: `${tasks.length} tasks over 50 ms while it opened`,
+        note:
+          tasks.length === 0
+            ? `no task over ${longTaskMs} ms while it opened (the browser reports none shorter): at most ${longTaskMs} ms`
+            : `${tasks.length} tasks over ${longTaskMs} ms while it opened`,
       }),
     ];
   } finally {
