@@ -4,7 +4,7 @@
  * so nothing that tests or browser mode load may reach it.
  */
 
-import type { BrowserWindow as AppWindow } from "electrobun/bun";
+import Electrobun, { BrowserWindow, Screen, Utils } from "electrobun/bun";
 import { join } from "node:path";
 import { windowTitle, type FileDialogs } from "../files/index.ts";
 import { startHost } from "../host-server.ts";
@@ -27,7 +27,7 @@ const pageReconnectGraceMs = 5_000;
 /** A connected page that sends nothing (not even its heartbeat, every 5 s) for this long has hung. */
 const pageSilenceMs = 30_000;
 
-let window: AppWindow | undefined;
+let window: BrowserWindow | undefined;
 /** The window's last size and place, kept as it changes: a closed window can no longer be asked. */
 let lastFrame: Frame | undefined;
 let quitting = false;
@@ -79,9 +79,7 @@ const pageLossLines: Record<PageLossReason, string> = {
   silent: `the window's page stopped responding for ${pageSilenceMs / 1000} s`,
 };
 
-// The host starts while Electrobun's own module loads (about a tenth of a second of a start):
-// neither needs the other until the window opens.
-const hostStarting = startHost({
+const host = await startHost({
   // The window's origin stays the same from launch to launch, and so does what WebKit cached of the page.
   port: "remembered",
   session: {
@@ -102,17 +100,13 @@ const hostStarting = startHost({
     },
   },
 });
-// Handled where it is awaited; marked now so a failure while Electrobun loads is not reported twice.
-hostStarting.catch(() => {});
-const { default: Electrobun, BrowserWindow, Screen, Utils } = await import("electrobun/bun");
-const host = await hostStarting;
 
 function currentTitle(): string {
   const document = host.session.workspace()?.document;
   return document ? windowTitle(document) : appTitle;
 }
 
-function openWindow(): AppWindow {
+function openWindow(): BrowserWindow {
   const frame = placeWindow(lastFrame ?? host.session.workspace()?.settings.window, Screen.getAllDisplays());
   lastFrame = frame;
   const opened = new BrowserWindow({ title: currentTitle(), url: host.launchUrl, frame });
@@ -153,7 +147,7 @@ function openWindow(): AppWindow {
  * been seen to leave a new window's page blank, and a blank window is the one thing a person
  * cannot do anything about.
  */
-function watchPageLoad(opened: AppWindow): void {
+function watchPageLoad(opened: BrowserWindow): void {
   const since = pagesReady;
   setTimeout(() => {
     if (pagesReady > since || window !== opened || quitting) return;
