@@ -36,9 +36,12 @@ export function desktopUnavailable(): string | undefined {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits until `check` returns something other than undefined, or fails after `timeoutMs`. */
+/**
+ * Waits until `check` returns something other than undefined, or fails after `timeoutMs`, saying
+ * what it waited for (`what`, or what `what()` says then).
+ */
 export async function waitFor<T>(
-  what: string,
+  what: string | (() => string),
   check: () => T | undefined | Promise<T | undefined>,
   timeoutMs: number,
 ): Promise<T> {
@@ -46,7 +49,9 @@ export async function waitFor<T>(
   while (true) {
     const value = await check();
     if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (performance.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === "string" ? what : what()}`);
+    }
     await sleep(100);
   }
 }
@@ -167,6 +172,17 @@ export function startDesktopSession(options: DesktopSessionOptions) {
   void collectLines(child.stderr, lines);
   const xenv = { ...process.env, DISPLAY: options.display };
 
+  /** What the app said before a wait timed out: its last lines, and the end of its desktop.log. */
+  const saidSoFar = () => {
+    let log: string;
+    try {
+      log = readFileSync(join(options.workspace, "desktop.log"), "utf8").trim().split("\n").slice(-15).join(" | ");
+    } catch (error) {
+      log = `(not readable: ${errorMessage(error)})`;
+    }
+    return `npm start printed: ${lines.slice(-8).join(" | ") || "nothing"}; desktop.log ends: ${log}`;
+  };
+
   const session = {
     marker,
     /** Every line `npm start` printed so far (stdout and stderr). */
@@ -179,7 +195,7 @@ export function startDesktopSession(options: DesktopSessionOptions) {
     /** Waits for a line matching `pattern` and returns it. */
     waitForLine(pattern: RegExp, timeoutMs: number): Promise<string> {
       return waitFor(
-        `a line matching ${pattern} (so far: ${lines.slice(-8).join(" | ")})`,
+        () => `a line matching ${pattern} (${saidSoFar()})`,
         () => lines.find((line) => pattern.test(line)),
         timeoutMs,
       );
@@ -187,7 +203,7 @@ export function startDesktopSession(options: DesktopSessionOptions) {
     /** The app's visible window (one of this session's processes owns it), once there is one. */
     waitForWindow(timeoutMs: number): Promise<string> {
       return waitFor(
-        "the app's window",
+        () => `the app's window (${saidSoFar()})`,
         () => {
           const result = Bun.spawnSync(["xdotool", "search", "--onlyvisible", "--class", appWindowClass], {
             env: xenv,
