@@ -1,7 +1,8 @@
 /**
  * `npm test`: every test file under tests/ (unit, integration, browser and desktop) with `bun test`,
  * then one closing line that says how it went: `tests: N passed, N failed`. A run that leaves a
- * process behind fails, naming it.
+ * process behind fails, naming it. Why each failed test failed is said again just before that
+ * line, so the end of a long log (all a CI summary may show) still says it.
  */
 
 import { mkdtempSync, rmSync } from "node:fs";
@@ -44,8 +45,36 @@ function phases(named: string[]): Phase[] {
 const root = new URL("..", import.meta.url).pathname;
 const count = (tail: string, word: string) => Number(new RegExp(`^\\s*(\\d+) ${word}$`, "m").exec(tail)?.[1] ?? 0);
 
-/** Runs one `bun test`, passing its report through, and returns its exit code and counts. */
-async function runPhase(phase: Phase): Promise<{ code: number; passed: number; failed: number }> {
+/** How much of one failure's report is said again at the end: its error, not its whole source excerpt. */
+const failureLines = 12;
+const failureLineChars = 1_500;
+
+/**
+ * Collects, from `bun test`'s report, line by line, each failed test's name with the error printed
+ * before it (bun prints a failure's error, then its `(fail)` line).
+ */
+function createFailureCollector() {
+  const failures: string[] = [];
+  let since: string[] = [];
+  return {
+    failures,
+    line(line: string) {
+      if (line.startsWith("(fail) ")) {
+        const errorAt = since.findIndex((text) => /^(error|\w*Error)\b/.test(text));
+        const why = (errorAt === -1 ? since : since.slice(errorAt))
+          .filter((text) => text.trim() !== "")
+          .slice(0, failureLines)
+          .map((text) => `    ${text.length > failureLineChars ? `${text.slice(0, failureLineChars)}…` : text}`);
+        failures.push([line, ...why].join("\n"));
+        since = [];
+      } else if (/^\((pass|skip|todo)\) /.test(line) || /^\S.*\.test\.ts:$/.test(line)) since = [];
+      else since.push(line);
+    },
+  };
+}
+
+/** Runs one `bun test`, passing its report through, and returns its exit code, counts and failures. */
+async function runPhase(phase: Phase): Promise<{ code: number; passed: number; failed: number; failures: string[] }> {
   const child = Bun.spawn([process.execPath, "test", "--timeout", "30000", ...phase.args], {
     cwd: root,
     stdout: "inherit",
@@ -59,24 +88,31 @@ async function runPhase(phase: Phase): Promise<{ code: number; passed: number; f
   });
   // bun test reports on stderr; pass it through and keep the counts.
   let tail = "";
+  let partial = "";
+  const collector = createFailureCollector();
   const decoder = new TextDecoder();
   for await (const chunk of child.stderr) {
     const text = decoder.decode(chunk, { stream: true });
     process.stderr.write(text);
     tail = (tail + text).slice(-4_000);
+    const lines = (partial + text).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) collector.line(line);
   }
   const code = await child.exited;
-  return { code, passed: count(tail, "pass"), failed: count(tail, "fail") };
+  return { code, passed: count(tail, "pass"), failed: count(tail, "fail"), failures: collector.failures };
 }
 
 let code = 0;
 let passed = 0;
 let failed = 0;
+const failures: string[] = [];
 for (const phase of phases(process.argv.slice(2))) {
   const result = await runPhase(phase);
   code ||= result.code;
   passed += result.passed;
   failed += result.failed;
+  failures.push(...result.failures);
 }
 const leftovers = await endLeftovers(runMarker, 5_000);
 rmSync(home, { recursive: true, force: true });
@@ -85,6 +121,7 @@ if (leftovers.length > 0) {
     `\nThe tests left ${leftovers.length} process(es) running (now killed):\n${leftovers.map((p) => `  ${p.pid} ${p.command.slice(0, 160)}`).join("\n")}`,
   );
 }
+if (failures.length > 0) console.error(`\nWhy the failed tests failed:\n${failures.join("\n")}`);
 const ok = code === 0 && failed === 0 && passed > 0 && leftovers.length === 0;
 console.log(`\n${ok ? "PASS" : "FAIL"} tests: ${passed} passed, ${failed} failed`);
 process.exit(ok ? 0 : 1);
