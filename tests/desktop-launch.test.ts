@@ -3,7 +3,19 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildStamp, isBuildCurrent, locateAppBundle } from "../src/main/desktop/app-bundle.ts";
 import type { AppProcess } from "../src/main/desktop/app-process.ts";
-import { desktopFailureLine, desktopReadyLine, runDesktopApp } from "../src/main/desktop/start-desktop.ts";
+import {
+  crashSignalOf,
+  createCrashBudget,
+  keepDesktopRunning,
+  type Relaunched,
+} from "../src/main/desktop/keep-running.ts";
+import {
+  desktopFailureLine,
+  desktopReadyLine,
+  pageReadyLine,
+  runDesktopApp,
+  type DesktopRun,
+} from "../src/main/desktop/start-desktop.ts";
 import { gtkThemeFor } from "../src/main/desktop/gtk-theme.ts";
 import { fallbackFrame, placeWindow } from "../src/main/desktop/window-frame.ts";
 import { watchParent } from "../src/main/parent-watch.ts";
@@ -67,11 +79,12 @@ function createManualTimers() {
   };
 }
 
-function start(fake: ReturnType<typeof createFakeApp>, timers = createManualTimers()) {
+function start(fake: ReturnType<typeof createFakeApp>, timers = createManualTimers(), pageReadyTimeoutMs?: number) {
   const seen: string[] = [];
   const run = runDesktopApp({
     launch: () => fake.app,
     readyTimeoutMs: 30_000,
+    pageReadyTimeoutMs,
     quitGraceMs: 5_000,
     onLine: (line) => seen.push(line),
     ...timers,
@@ -133,7 +146,7 @@ describe("starting the desktop app", () => {
     const { run, timers } = start(fake);
     timers.fireAll();
     expect({ started: await run.started, calls: fake.calls }).toEqual({
-      started: { ok: false, reason: "the desktop window did not open within 30 s" },
+      started: { ok: false, reason: "the desktop window did not open within 30 s", timedOut: true },
       calls: ["kill"],
     });
   });
@@ -151,6 +164,36 @@ describe("starting the desktop app", () => {
     expect(await stopped).toBe(143);
   });
 
+  test("a window whose first page never says it is ready ends the app as hung; a page that does keeps it", async () => {
+    const stuck = createFakeApp();
+    const hung = start(stuck, createManualTimers(), 40_000);
+    stuck.print(desktopReadyLine);
+    expect(await hung.run.started).toEqual({ ok: true });
+    expect({ pending: hung.timers.pending, hung: hung.run.hung }).toEqual({ pending: 1, hung: undefined });
+    hung.timers.fireAll();
+    stuck.exit(137);
+    expect({ code: await hung.run.ended, calls: stuck.calls, hung: hung.run.hung }).toEqual({
+      code: 137,
+      calls: ["kill", "kill"],
+      hung: "its page did not say it was ready within 40 s of the window opening",
+    });
+
+    const fine = createFakeApp();
+    const ready = start(fine, createManualTimers(), 40_000);
+    fine.print(desktopReadyLine);
+    fine.print(`${pageReadyLine} (512 ms after the page began loading)`);
+    await ready.run.started;
+    await settle();
+    // Its timer is cleared: nothing is left to fire, and the app runs on.
+    expect({ pending: ready.timers.pending, calls: fine.calls, hung: ready.run.hung }).toEqual({
+      pending: 0,
+      calls: [],
+      hung: undefined,
+    });
+    fine.exit(0);
+    expect(await ready.run.ended).toBe(0);
+  });
+
   test("stop before the window opened ends the group at once", async () => {
     const fake = createFakeApp();
     const { run } = start(fake);
@@ -161,6 +204,190 @@ describe("starting the desktop app", () => {
       code: 137,
       calls: "kill",
     });
+  });
+});
+
+/** A running app the test ends when it likes. */
+function createFakeRun(hung?: string) {
+  const ended = Promise.withResolvers<number>();
+  const calls: string[] = [];
+  const run: DesktopRun = {
+    started: Promise.resolve({ ok: true }),
+    ended: ended.promise,
+    hung,
+    stop() {
+      calls.push("stop");
+      ended.resolve(143);
+      return ended.promise;
+    },
+  };
+  return { run, calls, end: (code: number) => ended.resolve(code) };
+}
+
+/** Lets every settled promise's reactions run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function keepRunning(options: {
+  first: DesktopRun;
+  relaunches: Relaunched[];
+  stopped?: () => boolean;
+  now?: () => number;
+}) {
+  const said: string[] = [];
+  const reasons: string[] = [];
+  let relaunched = 0;
+  const exit = keepDesktopRunning({
+    first: options.first,
+    relaunch: async (why) => {
+      reasons.push(why);
+      const next = options.relaunches[relaunched++];
+      if (!next) throw new Error("relaunched more often than the test expected");
+      return next;
+    },
+    budget: createCrashBudget({ limit: 2, windowMs: 60_000, now: options.now ?? (() => 0) }),
+    stopped: options.stopped ?? (() => false),
+    logFile: "/tmp/desktop.log",
+    say: (line) => said.push(line),
+  });
+  return { exit, said, reasons, relaunches: () => relaunched };
+}
+
+describe("keeping the desktop app running", () => {
+  test("only the launcher's codes for a crash signal count as a crash", () => {
+    expect([133, 134, 135, 136, 132, 139, 159].map(crashSignalOf)).toEqual([
+      "SIGTRAP",
+      "SIGABRT",
+      "SIGBUS",
+      "SIGFPE",
+      "SIGILL",
+      "SIGSEGV",
+      "SIGSYS",
+    ]);
+    // A normal quit, an exit with an error, and signals someone sends to end the app on purpose.
+    expect([0, 1, 2, 128, 129, 130, 137, 143].map(crashSignalOf)).toEqual(Array(8).fill(undefined));
+  });
+
+  test("an app that quits ends npm start with its code, and nothing is opened again", async () => {
+    for (const code of [0, 1, 143]) {
+      const first = createFakeRun();
+      const kept = keepRunning({ first: first.run, relaunches: [] });
+      first.end(code);
+      expect({ code: await kept.exit, said: kept.said, relaunches: kept.relaunches() }).toEqual({
+        code,
+        said: [],
+        relaunches: 0,
+      });
+    }
+  });
+
+  test("a crash is said, with its signal and the log, and the app is opened again", async () => {
+    const first = createFakeRun();
+    const second = createFakeRun();
+    const kept = keepRunning({ first: first.run, relaunches: [{ ok: true, run: second.run }] });
+    first.end(133);
+    await settle();
+    expect({ said: kept.said, reasons: kept.reasons }).toEqual({
+      said: [
+        "Stream Playground: the desktop app crashed (SIGTRAP); opening it again with your drafts. (Details: /tmp/desktop.log)",
+      ],
+      // The app opened again is told why, for its page to say.
+      reasons: ["crashed"],
+    });
+    second.end(0);
+    expect(await kept.exit).toBe(0);
+  });
+
+  test("an app ended as hung is opened again, saying why", async () => {
+    const first = createFakeRun("its page did not say it was ready within 40 s of the window opening");
+    const second = createFakeRun();
+    const kept = keepRunning({ first: first.run, relaunches: [{ ok: true, run: second.run }] });
+    first.end(137);
+    await settle();
+    expect({ said: kept.said, reasons: kept.reasons }).toEqual({
+      said: [
+        "Stream Playground: the desktop app hung (its page did not say it was ready within 40 s of the window opening); opening it again with your drafts. (Details: /tmp/desktop.log)",
+      ],
+      reasons: ["hung"],
+    });
+    second.end(0);
+    expect(await kept.exit).toBe(0);
+  });
+
+  test("crashes beyond the budget's limit within its window end npm start with the crash's code", async () => {
+    const runs = [createFakeRun(), createFakeRun(), createFakeRun()];
+    let clock = 0;
+    const kept = keepRunning({
+      first: runs[0]!.run,
+      relaunches: [
+        { ok: true, run: runs[1]!.run },
+        { ok: true, run: runs[2]!.run },
+      ],
+      now: () => clock,
+    });
+    for (const run of runs) {
+      clock += 10_000;
+      run.end(139);
+      await settle();
+    }
+    expect({ code: await kept.exit, relaunches: kept.relaunches(), last: kept.said.at(-1) }).toEqual({
+      code: 139,
+      relaunches: 2,
+      last: "Stream Playground: the desktop app crashed (SIGSEGV), 3 times within 1 min; not opening it again. Your edits are kept as drafts. (Details: /tmp/desktop.log)",
+    });
+  });
+
+  test("crashes far apart are each recovered from: the budget counts only its window", async () => {
+    const budget = createCrashBudget({
+      limit: 2,
+      windowMs: 60_000,
+      now: (() => {
+        let clock = 0;
+        return () => (clock += 45_000);
+      })(),
+    });
+    // 45 s apart: never more than two within a minute.
+    expect(Array.from({ length: 6 }, () => budget.spend())).toEqual(Array(6).fill(true));
+    const tight = createCrashBudget({ limit: 2, windowMs: 60_000, now: () => 0 });
+    expect([tight.spend(), tight.spend(), tight.spend()]).toEqual([true, true, false]);
+  });
+
+  test("a relaunch that fails ends npm start with code 1, saying why", async () => {
+    const first = createFakeRun();
+    const kept = keepRunning({
+      first: first.run,
+      relaunches: [{ ok: false, reason: "the desktop window did not open within 30 s" }],
+    });
+    first.end(134);
+    expect({ code: await kept.exit, last: kept.said.at(-1) }).toEqual({
+      code: 1,
+      last: "Stream Playground: the desktop app could not be opened again: the desktop window did not open within 30 s",
+    });
+  });
+
+  test("an app that ends while npm start is stopping is no crash: exit 0, and a relaunch under way is stopped", async () => {
+    let stopping = false;
+    const first = createFakeRun();
+    const kept = keepRunning({ first: first.run, relaunches: [], stopped: () => stopping });
+    stopping = true;
+    first.end(139);
+    expect({ code: await kept.exit, said: kept.said }).toEqual({ code: 0, said: [] });
+
+    stopping = false;
+    const crashed = createFakeRun();
+    const reopened = createFakeRun();
+    const during = keepDesktopRunning({
+      first: crashed.run,
+      relaunch: async () => {
+        stopping = true;
+        return { ok: true, run: reopened.run };
+      },
+      budget: createCrashBudget({ limit: 2, windowMs: 60_000 }),
+      stopped: () => stopping,
+      logFile: "/tmp/desktop.log",
+      say: () => {},
+    });
+    crashed.end(133);
+    expect({ code: await during, reopened: reopened.calls }).toEqual({ code: 0, reopened: ["stop"] });
   });
 });
 

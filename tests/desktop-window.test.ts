@@ -5,7 +5,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseRecording, type TimelineEvent } from "../src/contract/index.ts";
 import { starterSnippet } from "../src/main/files/index.ts";
@@ -32,6 +32,11 @@ if (unavailable) console.log(`desktop tests skipped: ${unavailable}`);
 
 /** A first start builds the app (a few seconds, more on a busy machine); later ones only launch it. */
 const windowTimeoutMs = 60_000;
+/**
+ * The window's page is ready within a second or two; one the app loads again (after 20 s) or that
+ * `npm start` reopens as hung (after 40 s) is ready within this.
+ */
+const pageReadyTimeoutMs = 60_000;
 
 let xvfb: Awaited<ReturnType<typeof startXvfb>> | undefined;
 beforeAll(async () => {
@@ -60,6 +65,18 @@ function start(
   extra: Partial<Pick<DesktopSessionOptions, "args" | "env" | "command" | "cwd">> = {},
 ): DesktopSession {
   return startDesktopSession({ display: xvfb!.display, home: profile.home, workspace: profile.workspace, ...extra });
+}
+
+/** A snippet file `events.ts` in `folder`, which the workspace has open: the app starts on it. */
+function openOnFile(profile: { workspace: string }, folder: string): { file: string; original: string } {
+  const file = join(folder, "events.ts");
+  const original = `export default () => new Response("from the file\\n");\n`;
+  writeFileSync(file, original);
+  writeFileSync(
+    join(profile.workspace, "session.json"),
+    JSON.stringify({ document: { id: crypto.randomUUID(), path: file, untitled: false }, recent: [file] }),
+  );
+  return { file, original };
 }
 
 /** Unique colours in a part of a screenshot: a blank or black area has one or two. */
@@ -122,7 +139,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await using app = start(profile);
     const window = await app.waitForWindow(windowTimeoutMs);
     // The page says when its editor is ready for typing; then it has drawn.
-    await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
+    await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
     mkdirSync(artifactsDir, { recursive: true });
     const shot = join(artifactsDir, "desktop-window.png");
     const geometry = app.windowGeometry(window);
@@ -147,8 +164,8 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       editorDrawn: colours(shot, editor) >= 20,
       toolbarDrawn: colours(shot, { x: geometry.x, y: geometry.y, width: geometry.width, height: 46 }) >= 10,
       lines: app.lines
-        // A toolkit crash while starting is retried once, and says so (tests/desktop-launch.test.ts).
-        .filter((line) => line.startsWith("Stream Playground:") && !line.includes("crashed while starting"))
+        // A toolkit crash or hang while starting is retried once, and says so (tests/desktop-launch.test.ts).
+        .filter((line) => line.startsWith("Stream Playground:") && !/(crashed|hung) while starting/.test(line))
         .map((line) => line.replace(/\(log: .*\)$/, "(log)").replace(/\(\d+ ms after/, "(N ms after")),
     }).toEqual({
       title: "Untitled 1 — Stream Playground",
@@ -201,7 +218,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     );
     await using app = start(profile, { args: [file] });
     const window = await app.waitForWindow(windowTimeoutMs);
-    await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
+    await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
     expect(app.windowTitle(window)).toBe("outside.ts — Stream Playground");
     // As curl would: straight to the runner that serves the file, once the page has loaded it. The
     // runner may still be starting (or listening not yet) when the editor is ready: look again until
@@ -238,7 +255,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     {
       await using app = start(profile);
       const window = await app.waitForWindow(windowTimeoutMs);
-      await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
+      await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
       app.xdotool("windowsize", window, String(moved.width), String(moved.height));
       app.xdotool("windowmove", window, String(moved.x), String(moved.y));
       await Bun.sleep(500);
@@ -336,7 +353,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await using out = await createTempDir("desktop-export-");
     await using app = start(profile);
     const window = await app.waitForWindow(windowTimeoutMs);
-    await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
+    await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
     const { width, height } = app.windowGeometry(window);
     const controls = await measurePage({ width, height }, ["#connect", "#export-menu > summary"]);
     const menu = await measurePage(
@@ -399,7 +416,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       await using profile = await freshProfile();
       await using app = start(profile);
       const window = await app.waitForWindow(windowTimeoutMs);
-      await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
+      await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
       const { width, height } = app.windowGeometry(window);
       const controls = await measurePage({ width, height }, ["#connect", "#export-menu > summary"]);
       const menu = await measurePage(
@@ -431,7 +448,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await using profile = await freshProfile();
     await using app = start(profile);
     const window = await app.waitForWindow(windowTimeoutMs);
-    await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
+    await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
     const { width, height } = app.windowGeometry(window);
     const toolbar = await measurePage({ width, height }, ["#file-menu > summary", "#export-menu > summary"]);
     const fileMenu = await measurePage(
@@ -487,16 +504,68 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     app.screenshot(join(artifactsDir, "desktop-recording-reopened.png"));
   }, 300_000);
 
+  test("an app that crashes is opened again, saying so, with the unsaved edit it had, and its old runner gone", async () => {
+    await using profile = await freshProfile();
+    await using project = await createTempDir("desktop-project-");
+    const { file, original } = openOnFile(profile, project.dir);
+    await using app = start(profile);
+    const window = await app.waitForWindow(windowTimeoutMs);
+    await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
+    app.click(window, { x: 300, y: 300 });
+    app.xdotool("type", "--delay", "80", "// edited");
+    // The page keeps an unsaved edit as a draft in the workspace, a moment after the typing stops.
+    const drafts = join(profile.workspace, "drafts");
+    await waitFor(
+      "the edit kept as a draft",
+      () =>
+        existsSync(drafts) &&
+        readdirSync(drafts).some((name) => readFileSync(join(drafts, name), "utf8").includes("// edited"))
+          ? true
+          : undefined,
+      10_000,
+    );
+    const appProcess = () => processesWith(app.marker).find((p) => p.command.includes("Resources/main.js"));
+    const runners = () => processesWith(app.marker).filter((p) => p.command.includes("runner-process.ts"));
+    const crashed = appProcess();
+    const oldRunners = runners().map((p) => p.pid);
+    expect({ app: crashed !== undefined, runners: oldRunners.length }).toEqual({ app: true, runners: 1 });
+    // A native crash, as Bun's FFI callbacks from the GTK thread now and then cause: SIGTRAP.
+    process.kill(crashed!.pid, "SIGTRAP");
+    await app.waitForLine(/^Stream Playground: the desktop app crashed/, 15_000);
+    await waitFor(
+      "the reopened page ready",
+      () =>
+        app.lines.filter((line) => line.startsWith("Stream Playground: editor ready")).length === 2 ? true : undefined,
+      45_000,
+    );
+    const reopened = await app.waitForWindow(windowTimeoutMs);
+    // The crashed app's runner notices its host is gone within a second or so.
+    const oldRunnerLeft = () => runners().some((p) => oldRunners.includes(p.pid));
+    await waitFor("the old runner gone", () => (oldRunnerLeft() ? undefined : true), 5_000).catch(() => undefined);
+    await Bun.sleep(500);
+    app.screenshot(join(artifactsDir, "desktop-reopened-after-crash.png"));
+    expect({
+      said: app.lines
+        .find((line) => line.includes("the desktop app crashed"))
+        ?.replace(/\(Details: .*\)$/, "(Details)"),
+      title: app.windowTitle(reopened),
+      newApp: appProcess()?.pid !== crashed!.pid,
+      // The crashed app's runner ended with it; the new app has one of its own.
+      oldRunnerLeft: oldRunnerLeft(),
+      onDisk: readFileSync(file, "utf8"),
+    }).toEqual({
+      said: "Stream Playground: the desktop app crashed (SIGTRAP); opening it again with your drafts. (Details)",
+      title: "events.ts • — Stream Playground",
+      newApp: true,
+      oldRunnerLeft: false,
+      onDisk: original,
+    });
+  }, 180_000);
+
   test("closing with unsaved edits asks in the same window, without loading it again: Cancel keeps editing, Keep as draft quits and the edit comes back", async () => {
     await using profile = await freshProfile();
     await using project = await createTempDir("desktop-project-");
-    const file = join(project.dir, "events.ts");
-    const original = `export default () => new Response("from the file\\n");\n`;
-    writeFileSync(file, original);
-    writeFileSync(
-      join(profile.workspace, "session.json"),
-      JSON.stringify({ document: { id: crypto.randomUUID(), path: file, untitled: false }, recent: [file] }),
-    );
+    const { file, original } = openOnFile(profile, project.dir);
     const question = await measurePage(
       { width: 1178, height: 736 },
       ["#quit-cancel", "#quit-draft"],
@@ -505,7 +574,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     {
       await using app = start(profile);
       const window = await app.waitForWindow(windowTimeoutMs);
-      await app.waitForLine(/^Stream Playground: editor ready/, 30_000);
+      await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
       app.click(window, { x: 300, y: 300 });
       app.xdotool("type", "--delay", "80", "// edited");
       await waitFor(
@@ -536,7 +605,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     }
     await using again = start(profile);
     const window = await again.waitForWindow(windowTimeoutMs);
-    await again.waitForLine(/^Stream Playground: editor ready/, 30_000);
+    await again.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
     expect(again.windowTitle(window)).toBe("events.ts • — Stream Playground");
   }, 180_000);
 });

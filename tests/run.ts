@@ -56,9 +56,13 @@ const failureLineChars = 1_500;
 function createFailureCollector() {
   const failures: string[] = [];
   let since: string[] = [];
+  /** Past bun's own summary (`N tests failed:`), which lists the failed tests again. */
+  let inSummary = false;
   return {
     failures,
     line(line: string) {
+      if (/^\d+ tests? failed:$/.test(line.trim())) inSummary = true;
+      if (inSummary) return;
       if (line.startsWith("(fail) ")) {
         const errorAt = since.findIndex((text) => /^(error|\w*Error)\b/.test(text));
         const why = (errorAt === -1 ? since : since.slice(errorAt))

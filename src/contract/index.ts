@@ -167,6 +167,13 @@ export {
   workspaceStateCheck,
 } from "./files.ts";
 export { formatCount } from "./format-count.ts";
+export {
+  describePageReload,
+  isPageReloadReason,
+  type PageReloadReason,
+  pageReloadParameter,
+  pageReloadReasons,
+} from "./page-reload.ts";
 export { hostCookieName, hostCookiePrefix } from "./host-cookie.ts";
 export {
   isJsonLinesType,

@@ -5,11 +5,10 @@
  * period and counts as neither.
  */
 
-import type { EndpointTimers } from "../contract/index.ts";
+import type { EndpointTimers, PageReloadReason } from "../contract/index.ts";
 
 /** Why a page is taken for lost: its connection closed and none came back, or it went silent while connected. */
-export const pageLossReasons = ["closed", "silent"] as const;
-export type PageLossReason = (typeof pageLossReasons)[number];
+export type PageLossReason = Extract<PageReloadReason, "closed" | "silent">;
 
 export interface PageWatchOptions {
   /** How long after the last page's connection closed before the page counts as gone. */

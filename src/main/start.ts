@@ -10,6 +10,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gtkThemeFor } from "./desktop/gtk-theme.ts";
+import { createCrashBudget, keepDesktopRunning } from "./desktop/keep-running.ts";
 import { launchDesktop } from "./desktop/launch-desktop.ts";
 import { loadSettings } from "./files/index.ts";
 import { packageDir } from "./package-dir.ts";
@@ -34,6 +35,10 @@ function hasWebkitGtk(): boolean {
 }
 
 const say = (line: string) => console.log(line);
+
+/** The desktop app is opened again after a crash, up to this many crashes within this long. */
+const desktopCrashLimit = 3;
+const desktopCrashWindowMs = 5 * 60_000;
 
 /** The snippet file named on the command line, as an absolute path; it must be a file that exists. */
 function fileArgument(args: readonly string[]): string | undefined {
@@ -92,7 +97,14 @@ if (mode.mode === "browser") {
     await launchWebHost({ openPath });
   } else {
     say(`Stream Playground: desktop app running; Ctrl+C quits it (log: ${desktop.logFile})`);
-    const code = await desktop.run.ended;
-    process.exit(stopping.signal.aborted ? 0 : code);
+    const code = await keepDesktopRunning({
+      first: desktop.run,
+      relaunch: desktop.relaunch,
+      budget: createCrashBudget({ limit: desktopCrashLimit, windowMs: desktopCrashWindowMs }),
+      stopped: () => stopping.signal.aborted,
+      logFile: desktop.logFile,
+      say,
+    });
+    process.exit(code);
   }
 }

@@ -23,8 +23,11 @@ export interface EditorPaneOptions {
   documents: Documents;
   settings: PageSettings;
   runs: SnippetRuns;
-  /** The editor became ready for typing (once). */
-  onReady?: (() => void) | undefined;
+  /**
+   * The page has shown what serves, once after its editor became ready: the host's status, and the
+   * result of the load the page started when nothing served. A word said then stays up.
+   */
+  onSettled?: (() => void) | undefined;
 }
 
 export interface EditorPane {
@@ -57,6 +60,8 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
   let reportedReady = false;
 
   /** The editor is ready for typing once it shows the host's document: say so, once. */
+  let settled = false;
+
   function reportReady(): void {
     if (reportedReady) return;
     reportedReady = true;
@@ -64,7 +69,6 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
     document.body.dataset.editorReady = "true";
     // The desktop app reports when its window is ready for typing (and `npm run bench` times it).
     void connection.request("page-ready", { editorReadyMs: performance.now() }).catch(options.statusLine.sayFailure);
-    options.onReady?.();
   }
 
   /** Puts the host's document into the editor (once both have arrived) and runs it. */
@@ -73,8 +77,11 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
     documents.restore(workspace);
     reportReady();
     // Whether something serves is the host's status to say, which may come just after the workspace.
-    void runs.statusHeard().then(() => {
-      if (runs.status?.serving === undefined) void runs.run();
+    void runs.statusHeard().then(async () => {
+      if (runs.status?.serving === undefined) await runs.run();
+      if (settled) return;
+      settled = true;
+      options.onSettled?.();
     });
   }
 

@@ -5,7 +5,14 @@
  * This file only creates the page's parts and connects them; each part's file says what it does.
  */
 
-import { type ClientRequest, curlCommand, type TimelineEvent } from "../contract/index.ts";
+import {
+  type ClientRequest,
+  curlCommand,
+  describePageReload,
+  isPageReloadReason,
+  pageReloadParameter,
+  type TimelineEvent,
+} from "../contract/index.ts";
 import { createClientControls } from "./client-controls.ts";
 import { createClientLanes } from "./client-lanes.ts";
 import { createConsolePanel } from "./console-panel.ts";
@@ -350,15 +357,17 @@ const toolbar = createToolbar({
     exportMenu.suggestRequest(example.request);
   },
 });
-const pane = createEditorPane({ connection, statusLine, documents, settings, runs, onReady: sayWhyReloaded });
+const pane = createEditorPane({ connection, statusLine, documents, settings, runs, onSettled: sayWhyReloaded });
 
-/** The desktop app loaded this page again because the last one died or hung (`?restarted=`): say so, once. */
+/**
+ * The desktop app loaded this page again, or opened again, because something died or hung
+ * (`?restarted=`): say so, once, after the page has shown what serves (which would replace it).
+ */
 function sayWhyReloaded(): void {
   const url = new URL(location.href);
-  const reason = url.searchParams.get("restarted");
+  const reason = url.searchParams.get(pageReloadParameter);
   if (reason === null) return;
-  url.searchParams.delete("restarted");
+  url.searchParams.delete(pageReloadParameter);
   history.replaceState(null, "", url);
-  const what = reason === "silent" ? "The page stopped responding" : "The page stopped (its web process ended)";
-  statusLine.say(`${what} and was loaded again; your edits were kept.`, "error");
+  if (isPageReloadReason(reason)) statusLine.say(describePageReload(reason), "error");
 }

@@ -7,6 +7,7 @@
 
 import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
+import { describePageReload, pageReloadParameter, pageReloadReasons } from "../../src/contract/index.ts";
 import { pasteAndRun, showOnly, tableRows, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 
 const playground = usePlaygroundInChromium();
@@ -60,6 +61,30 @@ describe("the status line tells the truth", () => {
     await page.keyboard.press("ControlOrMeta+S");
     await page.waitForFunction(() => /^v4 live · loaded /.test(document.getElementById("status")?.textContent ?? ""));
     expect(await statusIsError(page)).toBe(false);
+  }, 60_000);
+
+  test("a page the desktop app loaded again, or opened again after a crash or hang, says why once; its address forgets it", async () => {
+    const page = await playground.open();
+    for (const reason of pageReloadReasons) {
+      await page.goto(`${playground.host.launchUrl}&${pageReloadParameter}=${reason}`);
+      await page.waitForSelector("body[data-editor-ready]");
+      await page.waitForFunction(
+        (text) => document.getElementById("status")?.textContent === text,
+        describePageReload(reason),
+      );
+      expect({
+        error: await statusIsError(page),
+        address: new URL(page.url()).searchParams.has(pageReloadParameter),
+      }).toEqual({
+        error: true,
+        address: false,
+      });
+    }
+    // A reason this page does not know is dropped without a word.
+    await page.goto(`${playground.host.launchUrl}&${pageReloadParameter}=elsewhere`);
+    await page.waitForSelector("body[data-editor-ready]");
+    await page.waitForFunction(() => /v\d+ live/.test(document.getElementById("status")?.textContent ?? ""));
+    expect(new URL(page.url()).searchParams.has(pageReloadParameter)).toBe(false);
   }, 60_000);
 
   test("Back to live speaks of the live session again", async () => {

@@ -13,9 +13,10 @@ import { createPageWatch, type PageLossReason } from "../page-watch.ts";
 import { holdCloseRequests } from "./close-request.ts";
 import { withDialogParent } from "./dialog-parent.ts";
 import { applyLinuxWindowLook } from "./linux-window.ts";
-import { desktopReadyLine } from "./start-desktop.ts";
+import { reopenedVariable } from "./keep-running.ts";
+import { desktopReadyLine, pageReadyLine } from "./start-desktop.ts";
 import { placeWindow, type Frame } from "./window-frame.ts";
-import { errorMessage } from "../../contract/index.ts";
+import { errorMessage, type PageReloadReason, pageReloadParameter } from "../../contract/index.ts";
 
 const appTitle = "Stream Playground";
 /** How long after a window closed a new one is opened in its place (see `confirmQuit`). */
@@ -63,6 +64,11 @@ const underWindow = <T>(run: () => Promise<T>) => withDialogParent(window?.ptr, 
 /** The file `stream-playground FILE` named; taken out of the environment the runner inherits. */
 const openPath = process.env.STREAM_PLAYGROUND_OPEN || undefined;
 delete process.env.STREAM_PLAYGROUND_OPEN;
+/** `npm start` opened the app again after it crashed or hung: its first page says so (see `keep-running.ts`). */
+const reopened = process.env[reopenedVariable];
+delete process.env[reopenedVariable];
+const firstPageReason: PageReloadReason | undefined =
+  reopened === "crashed" ? "app-crashed" : reopened === "hung" ? "app-hung" : undefined;
 
 /** Loads the window's page again when it died or hung, saying why in the log and, once loaded, in the page. */
 const pageWatch = createPageWatch({
@@ -71,7 +77,7 @@ const pageWatch = createPageWatch({
   onLost(reason: PageLossReason) {
     if (!window || quitting) return;
     console.error(`Stream Playground: ${pageLossLines[reason]}; loading it again`);
-    window.webview.loadURL(`${host.launchUrl}&restarted=${reason}`);
+    window.webview.loadURL(reloadUrl(reason));
   },
 });
 const pageLossLines: Record<PageLossReason, string> = {
@@ -96,10 +102,15 @@ const host = await startHost({
       for (const wake of readyWaiters) wake();
       readyWaiters = [];
       // `npm start` shows this line; `npm run bench` times the window by it.
-      console.log(`Stream Playground: editor ready (${Math.round(editorReadyMs)} ms after the page began loading)`);
+      console.log(`${pageReadyLine} (${Math.round(editorReadyMs)} ms after the page began loading)`);
     },
   },
 });
+
+/** The page's URL with the reason it was loaded again, for the page to say. */
+function reloadUrl(reason: PageReloadReason): string {
+  return `${host.launchUrl}&${pageReloadParameter}=${reason}`;
+}
 
 function currentTitle(): string {
   const document = host.session.workspace()?.document;
@@ -109,7 +120,8 @@ function currentTitle(): string {
 function openWindow(): BrowserWindow {
   const frame = placeWindow(lastFrame ?? host.session.workspace()?.settings.window, Screen.getAllDisplays());
   lastFrame = frame;
-  const opened = new BrowserWindow({ title: currentTitle(), url: host.launchUrl, frame });
+  const firstPage = firstPageReason && pagesReady === 0 ? reloadUrl(firstPageReason) : host.launchUrl;
+  const opened = new BrowserWindow({ title: currentTitle(), url: firstPage, frame });
   opened.on("resize", (event) => {
     const { x, y, width, height } = (event as { data: Frame }).data;
     lastFrame = { x, y, width, height };

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { locateAppBundle } from "./app-bundle.ts";
 import { spawnApp } from "./app-process.ts";
 import { ensureAppBuilt } from "./build-app.ts";
+import { type ReopenReason, reopenedVariable } from "./keep-running.ts";
 import { desktopReadyLine, runDesktopApp, type DesktopRun } from "./start-desktop.ts";
 
 export interface LaunchDesktopOptions {
@@ -26,10 +27,18 @@ export interface LaunchDesktopOptions {
   signal: AbortSignal;
   /** How long the window may take to open once launched; 30 s when left out. */
   readyTimeoutMs?: number | undefined;
+  /** How long its first page may then take to be ready before the app counts as hung; 40 s when left out. */
+  pageReadyTimeoutMs?: number | undefined;
 }
 
 export type LaunchDesktopResult =
-  | { ok: true; run: DesktopRun; logFile: string }
+  | {
+      ok: true;
+      run: DesktopRun;
+      logFile: string;
+      /** Launches the app again, as this launch did, after it crashed or hung (see `keep-running.ts`). */
+      relaunch: (why: ReopenReason) => Promise<LaunchDesktopResult>;
+    }
   | { ok: false; reason: string; logFile: string };
 
 /** The app's display name, as `electrobun.config.ts` gives it. */
@@ -63,7 +72,7 @@ export async function launchDesktop(options: LaunchDesktopOptions): Promise<Laun
   });
   if (!built.ok) return { ok: false, reason: built.reason, logFile };
   if (options.signal.aborted) return { ok: false, reason: "stopped before the window opened", logFile };
-  const attempt = () => {
+  const attempt = (reopened: ReopenReason | undefined) => {
     const run = runDesktopApp({
       launch: () =>
         spawnApp({
@@ -73,9 +82,12 @@ export async function launchDesktop(options: LaunchDesktopOptions): Promise<Laun
             ...options.env,
             STREAM_PLAYGROUND_ROOT: options.projectRoot,
             STREAM_PLAYGROUND_LAUNCHED_BY: String(process.pid),
+            [reopenedVariable]: reopened,
           },
         }),
       readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+      // Longer than the app's own wait before it loads a slow page again (20 s; see `app.ts`).
+      pageReadyTimeoutMs: options.pageReadyTimeoutMs ?? 40_000,
       quitGraceMs: 5_000,
       onLine(line, opened) {
         appendFileSync(logFile, `${line}\n`);
@@ -85,20 +97,24 @@ export async function launchDesktop(options: LaunchDesktopOptions): Promise<Laun
     options.signal.addEventListener("abort", () => void run.stop(), { once: true });
     return run;
   };
-  let run = attempt();
-  let started = await run.started;
-  if (!started.ok && started.crashed && !options.signal.aborted) {
-    // A crash while the toolkit starts is rare and seldom repeats: one more try before the browser.
-    await run.ended;
-    const again = `the desktop app crashed while starting (${started.reason}); starting it once more`;
-    appendFileSync(logFile, `Stream Playground: ${again}\n`);
-    options.say(`Stream Playground: ${again}…`);
-    run = attempt();
-    started = await run.started;
-  }
-  if (!started.ok) {
-    await run.ended;
-    return { ok: false, reason: started.reason, logFile };
-  }
-  return { ok: true, run, logFile };
+  /** Launches the app; a start that crashed or hung in the toolkit is tried once more. */
+  const open = async (reopened?: ReopenReason): Promise<LaunchDesktopResult> => {
+    let run = attempt(reopened);
+    let started = await run.started;
+    if (!started.ok && (started.crashed || started.timedOut) && !options.signal.aborted) {
+      // Rare, and seldom twice in a row: one more try before the browser.
+      await run.ended;
+      const again = `the desktop app ${started.crashed ? "crashed" : "hung"} while starting (${started.reason}); starting it once more`;
+      appendFileSync(logFile, `Stream Playground: ${again}\n`);
+      options.say(`Stream Playground: ${again}…`);
+      run = attempt(reopened);
+      started = await run.started;
+    }
+    if (!started.ok) {
+      await run.ended;
+      return { ok: false, reason: started.reason, logFile };
+    }
+    return { ok: true, run, logFile, relaunch: open };
+  };
+  return open();
 }

@@ -3,27 +3,36 @@
  * and watch its output for the line that says the window is open. The start is bounded: an app
  * that exits first, says it failed, or shows no window in time is ended and reported in one line,
  * so `npm start` can serve the browser instead. Once open, the app runs until it quits or `stop()`
- * ends it (Ctrl+C, SIGTERM, the terminal going away), group and all.
+ * ends it (Ctrl+C, SIGTERM, the terminal going away), group and all; or, when its first page never
+ * says its editor is ready, until it is ended as hung (`keep-running.ts` opens it again).
  */
 
 import type { AppProcess } from "./app-process.ts";
 
 /** The desktop app prints this once its window is open; until then a failure means "fall back". */
 export const desktopReadyLine = "Stream Playground: desktop window open";
+/** The desktop app prints this, with the time it took, each time its page's editor is ready. */
+export const pageReadyLine = "Stream Playground: editor ready";
 /** The desktop app prints this, with the reason, when it cannot start (see `index.ts`). */
 export const desktopFailureLine = "Stream Playground: desktop app failed:";
 
 /**
  * `crashed`: the app died by a signal before its window opened (the launcher exits with 128 + the
- * signal), which a native toolkit does now and then while starting; worth one more try.
+ * signal); `timedOut`: its window did not open in time (the app was ended). A native toolkit does
+ * either now and then while starting; both are worth one more try.
  */
-export type DesktopStart = { ok: true } | { ok: false; reason: string; crashed?: boolean };
+export type DesktopStart = { ok: true } | { ok: false; reason: string; crashed?: boolean; timedOut?: boolean };
 
 export interface DesktopRunOptions {
   /** Starts the app's processes. */
   launch: () => AppProcess;
   /** How long the window may take to open before the start counts as failed. */
   readyTimeoutMs: number;
+  /**
+   * How long the window's first page may take to say its editor is ready before the app counts as
+   * hung and is ended (the app loads a slow page again itself, sooner: see `app.ts`). Left out: no limit.
+   */
+  pageReadyTimeoutMs?: number | undefined;
   /** How long the app may take to quit after being asked before its whole group is killed. */
   quitGraceMs: number;
   /**
@@ -41,6 +50,8 @@ export interface DesktopRun {
   readonly ended: Promise<number>;
   /** Asks the app to quit, then ends its group if it has not within the grace. Settles when it has ended. */
   stop(): Promise<number>;
+  /** Why the app was ended as hung (its window open, its page never ready), if it was. */
+  readonly hung: string | undefined;
 }
 
 /** The last line that looks like an error, to say in one line why a start or a build failed. */
@@ -57,6 +68,9 @@ export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
   const app = options.launch();
   const started = Promise.withResolvers<DesktopStart>();
   let opened = false;
+  let pageReady = false;
+  let hung: string | undefined;
+  let pageTimer: ReturnType<typeof setTimeout> | undefined;
   let settled = false;
   let failure: string | undefined;
   const recent: string[] = [];
@@ -72,6 +86,7 @@ export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
     settle({
       ok: false,
       reason: `the desktop window did not open within ${Math.round(options.readyTimeoutMs / 1000)} s`,
+      timedOut: true,
     });
     app.kill();
   }, options.readyTimeoutMs);
@@ -79,12 +94,24 @@ export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
   const reading = (async () => {
     for await (const line of app.lines) {
       options.onLine(line, opened);
+      if (!pageReady && line.includes(pageReadyLine)) {
+        pageReady = true;
+        if (pageTimer !== undefined) clearTimer(pageTimer);
+      }
       if (opened) continue;
       recent.push(line);
       if (recent.length > 50) recent.shift();
       if (line.includes(desktopReadyLine)) {
         opened = true;
         settle({ ok: true });
+        const limit = options.pageReadyTimeoutMs;
+        if (limit !== undefined && !pageReady) {
+          pageTimer = setTimer(() => {
+            if (pageReady) return;
+            hung = `its page did not say it was ready within ${Math.round(limit / 1000)} s of the window opening`;
+            app.kill();
+          }, limit);
+        }
       } else if (line.includes(desktopFailureLine)) {
         failure = line.slice(line.indexOf(desktopFailureLine) + desktopFailureLine.length).trim();
       }
@@ -92,6 +119,7 @@ export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
   })();
 
   const ended = app.exited.then(async (code) => {
+    if (pageTimer !== undefined) clearTimer(pageTimer);
     // Helpers the app left in its group (accessibility services re-parented to init) end with it,
     // and with them the last holders of its output pipes: then every line has been read.
     app.kill();
@@ -110,7 +138,11 @@ export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
   return {
     started: started.promise,
     ended,
+    get hung() {
+      return hung;
+    },
     stop(): Promise<number> {
+      if (pageTimer !== undefined) clearTimer(pageTimer);
       if (!opened) {
         settle({ ok: false, reason: "stopped before the window opened" });
         app.kill();
