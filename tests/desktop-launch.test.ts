@@ -112,7 +112,13 @@ describe("starting the desktop app", () => {
     const { run } = start(fake);
     fake.print(`${desktopFailureLine} cannot find the playground's files`);
     fake.exit(0);
-    expect(await run.started).toEqual({ ok: false, reason: "cannot find the playground's files", crashed: false });
+    // The app named its reason: a second try would only say it again.
+    expect(await run.started).toEqual({
+      ok: false,
+      reason: "cannot find the playground's files",
+      retry: false,
+      crashed: false,
+    });
   });
 
   test("an app that exits before its window opened is reported with its last error line", async () => {
@@ -125,6 +131,7 @@ describe("starting the desktop app", () => {
       ok: false,
       reason:
         "the desktop app exited with code 1 before its window opened (error: libwebkit2gtk-4.1.so.0: cannot open shared object file)",
+      retry: true,
       crashed: false,
     });
   });
@@ -137,6 +144,7 @@ describe("starting the desktop app", () => {
     expect(await run.started).toEqual({
       ok: false,
       reason: "the desktop app exited with code 133 before its window opened",
+      retry: true,
       crashed: true,
     });
   });
@@ -146,7 +154,7 @@ describe("starting the desktop app", () => {
     const { run, timers } = start(fake);
     timers.fireAll();
     expect({ started: await run.started, calls: fake.calls }).toEqual({
-      started: { ok: false, reason: "the desktop window did not open within 30 s", timedOut: true },
+      started: { ok: false, reason: "the desktop window did not open within 30 s", retry: true, timedOut: true },
       calls: ["kill"],
     });
   });
@@ -200,7 +208,7 @@ describe("starting the desktop app", () => {
     const stopped = run.stop();
     fake.exit(137);
     expect({ started: await run.started, code: await stopped, calls: fake.calls[0] }).toEqual({
-      started: { ok: false, reason: "stopped before the window opened" },
+      started: { ok: false, reason: "stopped before the window opened", retry: false },
       code: 137,
       calls: "kill",
     });

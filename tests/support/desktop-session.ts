@@ -67,8 +67,11 @@ export function run(command: string[], env: Record<string, string | undefined> =
 /** A display of the test's own: `Xvfb -displayfd` picks a free number and tells it. */
 export async function startXvfb(size = "1280x800x24") {
   const xvfb = Bun.spawn(["Xvfb", "-displayfd", "1", "-screen", "0", size, "-nolisten", "tcp"], {
-    stdio: ["ignore", "pipe", "ignore"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  // What the X server says (a client it refused, say), for a test that waited for a window in vain.
+  const said: string[] = [];
+  void collectLines(xvfb.stderr, said);
   const reader = xvfb.stdout.getReader();
   let text = "";
   while (!text.includes("\n")) {
@@ -80,6 +83,8 @@ export async function startXvfb(size = "1280x800x24") {
   const display = `:${text.trim()}`;
   return {
     display,
+    /** The X server's last lines on stderr, or "nothing". */
+    said: () => said.slice(-8).join(" | ") || "nothing",
     async [Symbol.asyncDispose]() {
       xvfb.kill("SIGKILL");
       await xvfb.exited;
@@ -142,6 +147,8 @@ export interface DesktopSessionOptions {
   command?: string[] | undefined;
   cwd?: string | undefined;
   env?: Record<string, string | undefined> | undefined;
+  /** What the X server said, for a wait that times out. */
+  displaySaid?: (() => string) | undefined;
 }
 
 /** `npm start` (or another command) under `dbus-run-session`, in a process group of its own. */
@@ -180,7 +187,8 @@ export function startDesktopSession(options: DesktopSessionOptions) {
     } catch (error) {
       log = `(not readable: ${errorMessage(error)})`;
     }
-    return `npm start printed: ${lines.slice(-8).join(" | ") || "nothing"}; desktop.log ends: ${log}`;
+    const display = options.displaySaid ? `; the X server said: ${options.displaySaid()}` : "";
+    return `npm start printed: ${lines.slice(-8).join(" | ") || "nothing"}; desktop.log ends: ${log}${display}`;
   };
 
   const session = {

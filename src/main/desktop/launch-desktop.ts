@@ -97,14 +97,15 @@ export async function launchDesktop(options: LaunchDesktopOptions): Promise<Laun
     options.signal.addEventListener("abort", () => void run.stop(), { once: true });
     return run;
   };
-  /** Launches the app; a start that crashed or hung in the toolkit is tried once more. */
+  /** Launches the app; a start that may well work on a second try (see `DesktopStart`) is tried once more. */
   const open = async (reopened?: ReopenReason): Promise<LaunchDesktopResult> => {
     let run = attempt(reopened);
     let started = await run.started;
-    if (!started.ok && (started.crashed || started.timedOut) && !options.signal.aborted) {
+    if (!started.ok && started.retry && !options.signal.aborted) {
       // Rare, and seldom twice in a row: one more try before the browser.
       await run.ended;
-      const again = `the desktop app ${started.crashed ? "crashed" : "hung"} while starting (${started.reason}); starting it once more`;
+      const what = started.crashed ? "crashed" : started.timedOut ? "hung" : "failed";
+      const again = `the desktop app ${what} while starting (${started.reason}); starting it once more`;
       appendFileSync(logFile, `Stream Playground: ${again}\n`);
       options.say(`Stream Playground: ${again}…`);
       run = attempt(reopened);

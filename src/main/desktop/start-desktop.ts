@@ -17,11 +17,15 @@ export const pageReadyLine = "Stream Playground: editor ready";
 export const desktopFailureLine = "Stream Playground: desktop app failed:";
 
 /**
- * `crashed`: the app died by a signal before its window opened (the launcher exits with 128 + the
- * signal); `timedOut`: its window did not open in time (the app was ended). A native toolkit does
- * either now and then while starting; both are worth one more try.
+ * A start that failed: `crashed` when the app died by a signal before its window opened (the
+ * launcher exits with 128 + the signal), `timedOut` when its window did not open in time (the app
+ * was ended). `retry` when it may well start on a second try: it crashed, hung, or exited without
+ * the app itself saying why (a native toolkit does each now and then while starting, and an X
+ * server has been seen to refuse one connection); not when the app named a reason or was stopped.
  */
-export type DesktopStart = { ok: true } | { ok: false; reason: string; crashed?: boolean; timedOut?: boolean };
+export type DesktopStart =
+  | { ok: true }
+  | { ok: false; reason: string; retry: boolean; crashed?: boolean; timedOut?: boolean };
 
 export interface DesktopRunOptions {
   /** Starts the app's processes. */
@@ -86,6 +90,7 @@ export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
     settle({
       ok: false,
       reason: `the desktop window did not open within ${Math.round(options.readyTimeoutMs / 1000)} s`,
+      retry: true,
       timedOut: true,
     });
     app.kill();
@@ -129,6 +134,7 @@ export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
       settle({
         ok: false,
         reason: failure ?? `the desktop app exited with code ${code} before its window opened${why ? ` (${why})` : ""}`,
+        retry: failure === undefined,
         crashed: failure === undefined && code > 128,
       });
     }
@@ -144,7 +150,7 @@ export function runDesktopApp(options: DesktopRunOptions): DesktopRun {
     stop(): Promise<number> {
       if (pageTimer !== undefined) clearTimer(pageTimer);
       if (!opened) {
-        settle({ ok: false, reason: "stopped before the window opened" });
+        settle({ ok: false, reason: "stopped before the window opened", retry: false });
         app.kill();
         return ended;
       }
