@@ -340,7 +340,7 @@ describe("keeping the desktop app running", () => {
     expect({ code: await kept.exit, relaunches: kept.relaunches(), last: kept.said.at(-1) }).toEqual({
       code: 139,
       relaunches: 2,
-      last: "Stream Playground: the desktop app crashed (SIGSEGV), 3 times within 1 min; not opening it again. Your edits are kept as drafts. (Details: /tmp/desktop.log)",
+      last: "Stream Playground: the desktop app crashed (SIGSEGV); that makes 3 crashes or hangs within 1 min, so it is not opened again. Your edits are kept as drafts. (Details: /tmp/desktop.log)",
     });
   });
 

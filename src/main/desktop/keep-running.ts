@@ -85,7 +85,7 @@ export async function keepDesktopRunning(options: KeepRunningOptions): Promise<n
     if (what === undefined) return code;
     if (!options.budget.spend()) {
       options.say(
-        `Stream Playground: the desktop app ${what}, ${options.budget.limit + 1} times within ${Math.round(options.budget.windowMs / 60_000)} min; not opening it again. Your edits are kept as drafts. (Details: ${options.logFile})`,
+        `Stream Playground: the desktop app ${what}; that makes ${options.budget.limit + 1} crashes or hangs within ${Math.round(options.budget.windowMs / 60_000)} min, so it is not opened again. Your edits are kept as drafts. (Details: ${options.logFile})`,
       );
       return run.hung ? 1 : code;
     }
