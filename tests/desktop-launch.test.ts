@@ -81,15 +81,25 @@ function createManualTimers() {
 
 function start(fake: ReturnType<typeof createFakeApp>, timers = createManualTimers(), pageReadyTimeoutMs?: number) {
   const seen: string[] = [];
+  let onSeen: (() => void) | undefined;
   const run = runDesktopApp({
     launch: () => fake.app,
     readyTimeoutMs: 30_000,
     pageReadyTimeoutMs,
     quitGraceMs: 5_000,
-    onLine: (line) => seen.push(line),
+    onLine: (line) => {
+      seen.push(line);
+      onSeen?.();
+    },
     ...timers,
   });
-  return { run, seen, timers };
+  /** Resolves once the run has been handed `count` lines (and has done what each line asks). */
+  const seenLines = (count: number) =>
+    new Promise<void>((resolve) => {
+      onSeen = () => seen.length >= count && resolve();
+      onSeen();
+    });
+  return { run, seen, timers, seenLines };
 }
 
 describe("starting the desktop app", () => {
@@ -190,8 +200,7 @@ describe("starting the desktop app", () => {
     const ready = start(fine, createManualTimers(), 40_000);
     fine.print(desktopReadyLine);
     fine.print(`${pageReadyLine} (512 ms after the page began loading)`);
-    await ready.run.started;
-    await settle();
+    await ready.seenLines(2);
     // Its timer is cleared: nothing is left to fire, and the app runs on.
     expect({ pending: ready.timers.pending, calls: fine.calls, hung: ready.run.hung }).toEqual({
       pending: 0,
@@ -232,9 +241,6 @@ function createFakeRun(hung?: string) {
   return { run, calls, end: (code: number) => ended.resolve(code) };
 }
 
-/** Lets every settled promise's reactions run. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
-
 function keepRunning(options: {
   first: DesktopRun;
   relaunches: Relaunched[];
@@ -244,11 +250,14 @@ function keepRunning(options: {
   const said: string[] = [];
   const reasons: string[] = [];
   let relaunched = 0;
+  let waiters: { count: number; wake: () => void }[] = [];
   const exit = keepDesktopRunning({
     first: options.first,
     relaunch: async (why) => {
       reasons.push(why);
       const next = options.relaunches[relaunched++];
+      for (const waiter of waiters) if (relaunched >= waiter.count) waiter.wake();
+      waiters = waiters.filter((waiter) => relaunched < waiter.count);
       if (!next) throw new Error("relaunched more often than the test expected");
       return next;
     },
@@ -257,7 +266,10 @@ function keepRunning(options: {
     logFile: "/tmp/desktop.log",
     say: (line) => said.push(line),
   });
-  return { exit, said, reasons, relaunches: () => relaunched };
+  /** Resolves once the app has been opened again `count` times in all. */
+  const relaunchedTimes = (count: number) =>
+    new Promise<void>((wake) => (relaunched >= count ? wake() : waiters.push({ count, wake })));
+  return { exit, said, reasons, relaunches: () => relaunched, relaunchedTimes };
 }
 
 describe("keeping the desktop app running", () => {
@@ -288,34 +300,31 @@ describe("keeping the desktop app running", () => {
     }
   });
 
-  test("a crash is said, with its signal and the log, and the app is opened again", async () => {
-    const first = createFakeRun();
+  test.each([
+    {
+      ending: "a crash",
+      code: 133,
+      hung: undefined,
+      said: "the desktop app crashed (SIGTRAP); opening it again with your drafts.",
+      reason: "app-crashed",
+    },
+    {
+      ending: "a hang",
+      code: 137,
+      hung: "its page did not say it was ready within 40 s of the window opening",
+      said: "the desktop app hung (its page did not say it was ready within 40 s of the window opening); opening it again with your drafts.",
+      reason: "app-hung",
+    },
+  ])("$ending is said, with why and the log, and the app is opened again, told why", async (ending) => {
+    const first = createFakeRun(ending.hung);
     const second = createFakeRun();
     const kept = keepRunning({ first: first.run, relaunches: [{ ok: true, run: second.run }] });
-    first.end(133);
-    await settle();
+    first.end(ending.code);
+    await kept.relaunchedTimes(1);
     expect({ said: kept.said, reasons: kept.reasons }).toEqual({
-      said: [
-        "Stream Playground: the desktop app crashed (SIGTRAP); opening it again with your drafts. (Details: /tmp/desktop.log)",
-      ],
+      said: [`Stream Playground: ${ending.said} (Details: /tmp/desktop.log)`],
       // The app opened again is told why, for its page to say.
-      reasons: ["crashed"],
-    });
-    second.end(0);
-    expect(await kept.exit).toBe(0);
-  });
-
-  test("an app ended as hung is opened again, saying why", async () => {
-    const first = createFakeRun("its page did not say it was ready within 40 s of the window opening");
-    const second = createFakeRun();
-    const kept = keepRunning({ first: first.run, relaunches: [{ ok: true, run: second.run }] });
-    first.end(137);
-    await settle();
-    expect({ said: kept.said, reasons: kept.reasons }).toEqual({
-      said: [
-        "Stream Playground: the desktop app hung (its page did not say it was ready within 40 s of the window opening); opening it again with your drafts. (Details: /tmp/desktop.log)",
-      ],
-      reasons: ["hung"],
+      reasons: [ending.reason],
     });
     second.end(0);
     expect(await kept.exit).toBe(0);
@@ -332,10 +341,10 @@ describe("keeping the desktop app running", () => {
       ],
       now: () => clock,
     });
-    for (const run of runs) {
+    for (const [i, run] of runs.entries()) {
       clock += 10_000;
       run.end(139);
-      await settle();
+      if (i < runs.length - 1) await kept.relaunchedTimes(i + 1);
     }
     expect({ code: await kept.exit, relaunches: kept.relaunches(), last: kept.said.at(-1) }).toEqual({
       code: 139,

@@ -59,9 +59,10 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
   let workspace: WorkspaceState | undefined;
   let reportedReady = false;
 
-  /** The editor is ready for typing once it shows the host's document: say so, once. */
+  /** The page has shown what serves (see `onSettled`). */
   let settled = false;
 
+  /** The editor is ready for typing once it shows the host's document: say so, once. */
   function reportReady(): void {
     if (reportedReady) return;
     reportedReady = true;

@@ -16,7 +16,7 @@ import { applyLinuxWindowLook } from "./linux-window.ts";
 import { reopenedVariable } from "./keep-running.ts";
 import { desktopReadyLine, pageReadyLine } from "./start-desktop.ts";
 import { placeWindow, type Frame } from "./window-frame.ts";
-import { errorMessage, type PageReloadReason, pageReloadParameter } from "../../contract/index.ts";
+import { errorMessage, isPageReloadReason, type PageReloadReason, pageReloadParameter } from "../../contract/index.ts";
 
 const appTitle = "Stream Playground";
 /** How long after a window closed a new one is opened in its place (see `confirmQuit`). */
@@ -67,8 +67,7 @@ delete process.env.STREAM_PLAYGROUND_OPEN;
 /** `npm start` opened the app again after it crashed or hung: its first page says so (see `keep-running.ts`). */
 const reopened = process.env[reopenedVariable];
 delete process.env[reopenedVariable];
-const firstPageReason: PageReloadReason | undefined =
-  reopened === "crashed" ? "app-crashed" : reopened === "hung" ? "app-hung" : undefined;
+const firstPageReason = isPageReloadReason(reopened) ? reopened : undefined;
 
 /** Loads the window's page again when it died or hung, saying why in the log and, once loaded, in the page. */
 const pageWatch = createPageWatch({

@@ -7,11 +7,12 @@
  * `start-desktop.ts`). A crash that repeats quickly ends `npm start` instead of looping.
  */
 
+import type { PageReloadReason } from "../../contract/index.ts";
 import type { DesktopRun } from "./start-desktop.ts";
 
-/** Set, for an app opened again, to why (`crashed` or `hung`): its first page says so. */
+/** Set, for an app opened again, to why (`app-crashed` or `app-hung`): its first page says so. */
 export const reopenedVariable = "STREAM_PLAYGROUND_REOPENED";
-export type ReopenReason = "crashed" | "hung";
+export type ReopenReason = Extract<PageReloadReason, "app-crashed" | "app-hung">;
 
 /** Signals that mean the app crashed, not that someone ended it (SIGTERM, SIGINT, SIGHUP, SIGKILL). */
 const crashSignals: Record<number, string> = {
@@ -92,7 +93,7 @@ export async function keepDesktopRunning(options: KeepRunningOptions): Promise<n
     options.say(
       `Stream Playground: the desktop app ${what}; opening it again with your drafts. (Details: ${options.logFile})`,
     );
-    const again = await options.relaunch(run.hung ? "hung" : "crashed");
+    const again = await options.relaunch(run.hung ? "app-hung" : "app-crashed");
     if (options.stopped()) {
       if (again.ok) await again.run.stop();
       return 0;
