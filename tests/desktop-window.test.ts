@@ -517,17 +517,25 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await using app = start(profile);
     const window = await app.waitForWindow(windowTimeoutMs);
     await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
-    app.click(window, { x: 300, y: 300 });
-    app.xdotool("type", "--delay", "80", "// edited");
+    await app.clickAndType(window, { x: 300, y: 300 }, "// edited");
     // The page keeps an unsaved edit as a draft in the workspace, a moment after the typing stops.
     const drafts = join(profile.workspace, "drafts");
+    const draftTexts = () =>
+      existsSync(drafts)
+        ? readdirSync(drafts).map((name) => {
+            try {
+              return readFileSync(join(drafts, name), "utf8");
+            } catch {
+              return ""; // A draft being replaced (written beside it, then renamed).
+            }
+          })
+        : [];
     await waitFor(
-      "the edit kept as a draft",
-      () =>
-        existsSync(drafts) &&
-        readdirSync(drafts).some((name) => readFileSync(join(drafts, name), "utf8").includes("// edited"))
-          ? true
-          : undefined,
+      () => {
+        app.screenshot(join(artifactsDir, "desktop-crash-no-draft.png"));
+        return `the edit kept as a draft (the window's title: ${JSON.stringify(app.windowTitle(window))}; drafts: ${JSON.stringify(draftTexts())})`;
+      },
+      () => (draftTexts().some((text) => text.includes("// edited")) ? true : undefined),
       10_000,
     );
     const appProcess = () => processesWith(app.marker).find((p) => p.command.includes("Resources/main.js"));
@@ -583,8 +591,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       await using app = start(profile);
       const window = await app.waitForWindow(windowTimeoutMs);
       await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
-      app.click(window, { x: 300, y: 300 });
-      app.xdotool("type", "--delay", "80", "// edited");
+      await app.clickAndType(window, { x: 300, y: 300 }, "// edited");
       await waitFor(
         "the unsaved marker in the title",
         () => (app.windowTitle(window).includes("•") ? true : undefined),

@@ -34,6 +34,9 @@ export function desktopUnavailable(): string | undefined {
   return undefined;
 }
 
+/** How long after a click the keys are pressed (see `clickAndType`). */
+const clickToKeysMs = 250;
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -256,6 +259,17 @@ export function startDesktopSession(options: DesktopSessionOptions) {
     /** A left click at `point`, in the window's own coordinates (which also gives the page focus). */
     click(window: string, point: { x: number; y: number }): void {
       run(["xdotool", "mousemove", "--window", window, String(point.x), String(point.y), "click", "1"], xenv);
+    },
+    /**
+     * Clicks at `point` in the window's page, then types `text` there, as a person would. WebKit
+     * queues mouse and key events separately, each waiting for the page's answer to the one before,
+     * so a key pressed a millisecond after a click can reach the page before the click has moved the
+     * focus, and is lost (1 start in 6 here). A hand takes far longer to go from mouse to keys.
+     */
+    async clickAndType(window: string, point: { x: number; y: number }, text: string): Promise<void> {
+      this.click(window, point);
+      await sleep(clickToKeysMs);
+      run(["xdotool", "type", "--delay", "80", text], xenv);
     },
     /** A top-level window with exactly this title (a dialog), once there is one. */
     waitForWindowNamed(title: string, timeoutMs: number): Promise<string> {
