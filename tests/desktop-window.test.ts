@@ -23,6 +23,7 @@ import {
   startDesktopSession,
   startXvfb,
   waitFor,
+  withoutRecoveries,
   type DesktopSession,
   type DesktopSessionOptions,
 } from "./support/desktop-session.ts";
@@ -37,6 +38,8 @@ const windowTimeoutMs = 60_000;
  * `npm start` reopens as hung (after 40 s) is ready within this.
  */
 const pageReadyTimeoutMs = 60_000;
+/** From `npm start` to the editor ready: the window, then its page. */
+const editorTimeoutMs = windowTimeoutMs + pageReadyTimeoutMs;
 
 let xvfb: Awaited<ReturnType<typeof startXvfb>> | undefined;
 beforeAll(async () => {
@@ -143,9 +146,8 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
   test("npm start opens the window with the app's title, class and icon, and it shows the editor and the page; a page whose web process dies is loaded again", async () => {
     await using profile = await freshProfile();
     await using app = start(profile);
-    const window = await app.waitForWindow(windowTimeoutMs);
     // The page says when its editor is ready for typing; then it has drawn.
-    await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
+    const window = await app.waitForEditor(editorTimeoutMs);
     mkdirSync(artifactsDir, { recursive: true });
     const shot = join(artifactsDir, "desktop-window.png");
     const geometry = app.windowGeometry(window);
@@ -169,9 +171,9 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       geometry,
       editorDrawn: colours(shot, editor) >= 20,
       toolbarDrawn: colours(shot, { x: geometry.x, y: geometry.y, width: geometry.width, height: 46 }) >= 10,
-      lines: app.lines
-        // A toolkit crash, hang or failure while starting is retried once, and says so (tests/desktop-launch.test.ts).
-        .filter((line) => line.startsWith("Stream Playground:") && !/(crashed|hung|failed) while starting/.test(line))
+      // A start retried or an app reopened says so (tests/desktop-launch.test.ts); the rest is as without.
+      lines: withoutRecoveries(app.lines)
+        .filter((line) => line.startsWith("Stream Playground:"))
         .map((line) => line.replace(/\(log: .*\)$/, "(log)").replace(/\(\d+ ms after/, "(N ms after")),
     }).toEqual({
       title: "Untitled 1 — Stream Playground",
@@ -193,12 +195,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     expect(webProcesses.length).toBeGreaterThan(0);
     for (const { pid } of webProcesses) process.kill(pid, "SIGKILL");
     await app.waitForLine(/^Stream Playground: the window's page went away/, 15_000);
-    await waitFor(
-      "the page loaded again",
-      () =>
-        app.lines.filter((line) => line.startsWith("Stream Playground: editor ready")).length === 2 ? true : undefined,
-      30_000,
-    );
+    await waitFor("the page loaded again", () => (app.pageLoads() === 2 ? true : undefined), 30_000);
     expect(app.windowTitle(window)).toBe("Untitled 1 — Stream Playground");
     // WebKit paints the page (and its line saying why it was loaded again) a moment after it is ready.
     await Bun.sleep(1_000);
@@ -223,8 +220,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
 `,
     );
     await using app = start(profile, { args: [file] });
-    const window = await app.waitForWindow(windowTimeoutMs);
-    await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
+    const window = await app.waitForEditor(editorTimeoutMs);
     expect(app.windowTitle(window)).toBe("outside.ts — Stream Playground");
     // As curl would: straight to the runner that serves the file, once the page has loaded it. The
     // runner may still be starting (or listening not yet) when the editor is ready: look again until
@@ -260,8 +256,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     const moved = { x: 100, y: 40, width: 1000, height: 700 };
     {
       await using app = start(profile);
-      const window = await app.waitForWindow(windowTimeoutMs);
-      await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
+      const window = await app.waitForEditor(editorTimeoutMs);
       app.xdotool("windowsize", window, String(moved.width), String(moved.height));
       app.xdotool("windowmove", window, String(moved.x), String(moved.y));
       await Bun.sleep(500);
@@ -358,8 +353,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await using profile = await freshProfile();
     await using out = await createTempDir("desktop-export-");
     await using app = start(profile);
-    const window = await app.waitForWindow(windowTimeoutMs);
-    await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
+    const window = await app.waitForEditor(editorTimeoutMs);
     const { width, height } = app.windowGeometry(window);
     const controls = await measurePage({ width, height }, ["#connect", "#export-menu > summary"]);
     const menu = await measurePage(
@@ -421,8 +415,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     {
       await using profile = await freshProfile();
       await using app = start(profile);
-      const window = await app.waitForWindow(windowTimeoutMs);
-      await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
+      const window = await app.waitForEditor(editorTimeoutMs);
       const { width, height } = app.windowGeometry(window);
       const controls = await measurePage({ width, height }, ["#connect", "#export-menu > summary"]);
       const menu = await measurePage(
@@ -453,8 +446,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     // Another machine: another profile and workspace, another host and runner; only the file goes along.
     await using profile = await freshProfile();
     await using app = start(profile);
-    const window = await app.waitForWindow(windowTimeoutMs);
-    await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
+    const window = await app.waitForEditor(editorTimeoutMs);
     const { width, height } = app.windowGeometry(window);
     const toolbar = await measurePage({ width, height }, ["#file-menu > summary", "#export-menu > summary"]);
     const fileMenu = await measurePage(
@@ -515,8 +507,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await using project = await createTempDir("desktop-project-");
     const { file, original } = openOnFile(profile, project.dir);
     await using app = start(profile);
-    const window = await app.waitForWindow(windowTimeoutMs);
-    await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
+    const window = await app.waitForEditor(editorTimeoutMs);
     await app.clickAndType(window, { x: 300, y: 300 }, "// edited");
     // The page keeps an unsaved edit as a draft in the workspace, a moment after the typing stops.
     const drafts = join(profile.workspace, "drafts");
@@ -544,15 +535,14 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     const oldRunners = runners().map((p) => p.pid);
     expect({ app: crashed !== undefined, runners: oldRunners.length }).toEqual({ app: true, runners: 1 });
     // A native crash, as Bun's FFI callbacks from the GTK thread now and then cause: SIGTRAP.
+    const linesBefore = app.lines.length;
     process.kill(crashed!.pid, "SIGTRAP");
-    await app.waitForLine(/^Stream Playground: the desktop app crashed/, 15_000);
-    await waitFor(
-      "the reopened page ready",
-      () =>
-        app.lines.filter((line) => line.startsWith("Stream Playground: editor ready")).length === 2 ? true : undefined,
-      45_000,
+    const crashLine = await waitFor(
+      "npm start saying the app crashed",
+      () => app.lines.slice(linesBefore).find((line) => line.startsWith("Stream Playground: the desktop app crashed")),
+      15_000,
     );
-    const reopened = await app.waitForWindow(windowTimeoutMs);
+    const reopened = await app.waitForEditor(editorTimeoutMs);
     // The crashed app's runner notices its host is gone within a second or so.
     const oldRunnerLeft = () => runners().some((p) => oldRunners.includes(p.pid));
     await waitFor("the old runner gone", () => (oldRunnerLeft() ? undefined : true), 5_000).catch(() => undefined);
@@ -560,10 +550,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     app.screenshot(join(artifactsDir, "desktop-reopened-after-crash.png"));
     expect({
       // Bun's own crash handler may turn the trap into another crash signal (SIGILL) on its way out.
-      said: app.lines
-        .find((line) => line.includes("the desktop app crashed"))
-        ?.replace(/\(Details: .*\)$/, "(Details)")
-        .replace(/\((SIGTRAP|SIGILL)\)/, "(SIGTRAP or SIGILL)"),
+      said: crashLine.replace(/\(Details: .*\)$/, "(Details)").replace(/\((SIGTRAP|SIGILL)\)/, "(SIGTRAP or SIGILL)"),
       title: app.windowTitle(reopened),
       newApp: appProcess()?.pid !== crashed!.pid,
       // The crashed app's runner ended with it; the new app has one of its own.
@@ -589,8 +576,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     );
     {
       await using app = start(profile);
-      const window = await app.waitForWindow(windowTimeoutMs);
-      await app.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
+      const window = await app.waitForEditor(editorTimeoutMs);
       await app.clickAndType(window, { x: 300, y: 300 }, "// edited");
       await waitFor(
         "the unsaved marker in the title",
@@ -598,7 +584,6 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
         10_000,
       );
 
-      const readyLines = () => app.lines.filter((line) => line.startsWith("Stream Playground: editor ready")).length;
       // Close, as a window manager's close button does: the same window stays, its page asks.
       app.closeWindow();
       await waitForQuestion(app, window);
@@ -607,7 +592,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       const afterCancel = {
         title: app.windowTitle(window),
         exited: (await app.exitedWithin(0)) !== "still running",
-        pageLoads: readyLines(),
+        pageLoads: app.pageLoads(),
       };
       app.closeWindow();
       await waitForQuestion(app, window);
@@ -619,8 +604,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       });
     }
     await using again = start(profile);
-    const window = await again.waitForWindow(windowTimeoutMs);
-    await again.waitForLine(/^Stream Playground: editor ready/, pageReadyTimeoutMs);
+    const window = await again.waitForEditor(editorTimeoutMs);
     expect(again.windowTitle(window)).toBe("events.ts • — Stream Playground");
   }, 180_000);
 });

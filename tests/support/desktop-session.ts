@@ -13,6 +13,7 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { collectLines } from "./lines.ts";
 import { errorMessage } from "../../src/contract/index.ts";
+import { desktopReadyLine } from "../../src/main/desktop/start-desktop.ts";
 
 export const projectRoot = join(import.meta.dir, "..", "..");
 /** The harness's own WM_DELETE_WINDOW sender (Xvfb has no window manager to close windows). */
@@ -138,6 +139,30 @@ export function listeningPorts(pid: number): number[] {
   return ports;
 }
 
+/** The line the app prints once its page's editor is ready for typing (a page loaded again prints it again). */
+const editorReadyLine = /^Stream Playground: editor ready/;
+/** `npm start` opening the app again after it crashed or hung (`keep-running.ts`). */
+const reopenedLine = /^Stream Playground: the desktop app (crashed|hung) .*; opening it again/;
+/** `npm start` trying a failed start once more (`launch-desktop.ts`). */
+const retriedLine = /^Stream Playground: the desktop app \w+ while starting/;
+
+/**
+ * `npm start`'s lines as a start that needed no second try would have printed them: without its
+ * lines about a start tried again or an app opened again (Electrobun's Bun crashes or hangs now and
+ * then; `npm start` recovers), and without the reopened app's own window-open line.
+ */
+export function withoutRecoveries(lines: readonly string[]): string[] {
+  const kept: string[] = [];
+  let reopening = false;
+  for (const line of lines) {
+    if (retriedLine.test(line)) continue;
+    if (reopenedLine.test(line)) reopening = true;
+    else if (reopening && line.startsWith(desktopReadyLine)) reopening = false;
+    else kept.push(line);
+  }
+  return kept;
+}
+
 export interface DesktopSessionOptions {
   display: string;
   /** HOME for the app (WebKit keeps its profile there). */
@@ -211,6 +236,24 @@ export function startDesktopSession(options: DesktopSessionOptions) {
         timeoutMs,
       );
     },
+    /** How many times the open app's page has said its editor is ready: since npm start last opened it again, if it did. */
+    pageLoads(): number {
+      const reopened = lines.findLastIndex((line) => reopenedLine.test(line));
+      return lines.slice(reopened + 1).filter((line) => editorReadyLine.test(line)).length;
+    },
+    /**
+     * Waits until the app's editor is ready for typing, and returns its window: after a reopen on
+     * the way (see `withoutRecoveries`), the window of the app that is open now.
+     */
+    async waitForEditor(timeoutMs: number): Promise<string> {
+      const started = performance.now();
+      await waitFor(
+        () => `the editor ready (${saidSoFar()})`,
+        () => (session.pageLoads() > 0 ? true : undefined),
+        timeoutMs,
+      );
+      return session.waitForWindow(Math.max(1_000, timeoutMs - (performance.now() - started)));
+    },
     /** The app's visible window (one of this session's processes owns it), once there is one. */
     waitForWindow(timeoutMs: number): Promise<string> {
       return waitFor(
@@ -267,7 +310,7 @@ export function startDesktopSession(options: DesktopSessionOptions) {
      * focus, and is lost (1 start in 6 here). A hand takes far longer to go from mouse to keys.
      */
     async clickAndType(window: string, point: { x: number; y: number }, text: string): Promise<void> {
-      this.click(window, point);
+      session.click(window, point);
       await sleep(clickToKeysMs);
       run(["xdotool", "type", "--delay", "80", text], xenv);
     },
