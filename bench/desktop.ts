@@ -1,10 +1,9 @@
 /**
  * `desktop-ready-ms`: from `npm start` to the editor ready for typing in the desktop window (the
  * page reports it, and the app prints `editor ready`), beside the same page in Chromium from
- * `npm run start:web` in the same run, interleaved. The goal is the window's own cost: at most a
- * tenth more than the browser, since npm, Bun, the host and the page are the same in both. The app's build is made once
- * before timing:
- * a first start builds it, later starts only launch it.
+ * `npm run start:web` in the same run, interleaved. The goal is the window's own cost: no more than
+ * the browser's, since npm, Bun, the host and the page are the same in both. The app's build is
+ * made once before timing: a first start builds it, later starts only launch it.
  *
  * Every start runs in one home folder, as a person's starts do, so Bun's and npm's own caches in it
  * are as warm as they are for the browser's start (which runs in this process's home); what the
