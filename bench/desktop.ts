@@ -37,8 +37,9 @@ async function timeDesktop(display: string, home: string): Promise<number> {
   await using workspace = await createTempDir("bench-desktop-ws-");
   const started = performance.now();
   await using app = startDesktopSession({ display, home, workspace: workspace.dir });
-  await app.waitForLine(/^Stream Playground: editor ready/, 60_000);
-  const elapsed = performance.now() - started;
+  const ready = /^Stream Playground: editor ready/;
+  await app.waitForLine(ready, 60_000);
+  const elapsed = app.arrivedAt(ready)! - started;
   // Quit as a person would, so the next start measures a cold app, not one still ending.
   process.kill(app.npmPid(), "SIGTERM");
   await app.waitUntilAllEnded(15_000);

@@ -203,8 +203,11 @@ export function startDesktopSession(options: DesktopSessionOptions) {
     detached: true,
   });
   const lines: string[] = [];
-  void collectLines(child.stdout, lines);
-  void collectLines(child.stderr, lines);
+  /** When each line arrived (`performance.now()`), by its index in `lines`. */
+  const arrivals: number[] = [];
+  const arrived = () => arrivals.push(performance.now());
+  void collectLines(child.stdout, lines, arrived);
+  void collectLines(child.stderr, lines, arrived);
   const xenv = { ...process.env, DISPLAY: options.display };
 
   /** What the app said before a wait timed out: its last lines, and the end of its desktop.log. */
@@ -235,6 +238,14 @@ export function startDesktopSession(options: DesktopSessionOptions) {
         () => lines.find((line) => pattern.test(line)),
         timeoutMs,
       );
+    },
+    /**
+     * When the first line matching `pattern` arrived (`performance.now()`), to time a start by it:
+     * a wait for it looks only every 100 ms.
+     */
+    arrivedAt(pattern: RegExp): number | undefined {
+      const index = lines.findIndex((line) => pattern.test(line));
+      return index < 0 ? undefined : arrivals[index];
     },
     /** How many times the open app's page has said its editor is ready: since npm start last opened it again, if it did. */
     pageLoads(): number {
