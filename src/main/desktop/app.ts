@@ -6,8 +6,8 @@
 
 import Electrobun, { BrowserWindow, Screen, Utils } from "electrobun/bun";
 import { join } from "node:path";
-import { windowTitle, type FileDialogs } from "../files/index.ts";
-import { startHost } from "../host-server.ts";
+import { loadSettings, windowTitle, type FileDialogs } from "../files/index.ts";
+import { type Host, startHost } from "../host-server.ts";
 import { projectRoot } from "../project-root.ts";
 import { createPageWatch, type PageLossReason } from "../page-watch.ts";
 import { holdCloseRequests } from "./close-request.ts";
@@ -16,6 +16,7 @@ import { applyLinuxWindowLook } from "./linux-window.ts";
 import { reopenedVariable } from "./keep-running.ts";
 import { desktopReadyLine, pageReadyLine } from "./start-desktop.ts";
 import { placeWindow, type Frame } from "./window-frame.ts";
+import { resolveWorkspaceDir } from "../workspace.ts";
 import { errorMessage, isPageReloadReason, type PageReloadReason, pageReloadParameter } from "../../contract/index.ts";
 
 const appTitle = "Stream Playground";
@@ -84,9 +85,18 @@ const pageLossLines: Record<PageLossReason, string> = {
   silent: `the window's page stopped responding for ${pageSilenceMs / 1000} s`,
 };
 
-const host = await startHost({
+/**
+ * The host, once it has started (its page's build made, its runner up). The window opens before
+ * that, as soon as the host listens: its page loads meanwhile, as a browser's does.
+ */
+let host: Host | undefined;
+/** The page's address, known once the host listens. */
+let launchUrl = "";
+const listening = Promise.withResolvers<string>();
+const hostStarting = startHost({
   // The window's origin stays the same from launch to launch, and so does what WebKit cached of the page.
   port: "remembered",
+  onListening: (url) => listening.resolve(url),
   session: {
     onPageActivity(activity) {
       if (activity === "attached") pageWatch.attached();
@@ -108,18 +118,22 @@ const host = await startHost({
 
 /** The page's URL with the reason it was loaded again, for the page to say. */
 function reloadUrl(reason: PageReloadReason): string {
-  return `${host.launchUrl}&${pageReloadParameter}=${reason}`;
+  return `${launchUrl}&${pageReloadParameter}=${reason}`;
 }
 
 function currentTitle(): string {
-  const document = host.session.workspace()?.document;
+  const document = host?.session.workspace()?.document;
   return document ? windowTitle(document) : appTitle;
 }
 
-function openWindow(): BrowserWindow {
-  const frame = placeWindow(lastFrame ?? host.session.workspace()?.settings.window, Screen.getAllDisplays());
+/** Opens the window on the page, where it last was (`savedFrame` before the workspace is open). */
+function openWindow(savedFrame?: Frame): BrowserWindow {
+  const frame = placeWindow(
+    lastFrame ?? host?.session.workspace()?.settings.window ?? savedFrame,
+    Screen.getAllDisplays(),
+  );
   lastFrame = frame;
-  const firstPage = firstPageReason && pagesReady === 0 ? reloadUrl(firstPageReason) : host.launchUrl;
+  const firstPage = firstPageReason && pagesReady === 0 ? reloadUrl(firstPageReason) : launchUrl;
   const opened = new BrowserWindow({ title: currentTitle(), url: firstPage, frame });
   opened.on("resize", (event) => {
     const { x, y, width, height } = (event as { data: Frame }).data;
@@ -165,7 +179,7 @@ function watchPageLoad(opened: BrowserWindow): void {
     console.error(
       `Stream Playground: the window's page did not load within ${pageLoadPatienceMs / 1000} s; loading it again`,
     );
-    opened.webview.loadURL(host.launchUrl);
+    opened.webview.loadURL(launchUrl);
   }, pageLoadPatienceMs);
 }
 
@@ -178,11 +192,19 @@ function quitNow(): void {
   pageWatch.stop();
   const frame = window?.getFrame() ?? lastFrame;
   window?.close();
-  void (frame ? host.session.updateSettings({ window: frame }) : Promise.resolve())
-    .catch((error: unknown) =>
-      console.error(`Stream Playground: the window's place was not saved: ${errorMessage(error)}`),
-    )
-    .then(() => host.stop())
+  // A quit while the host is still starting waits for it, so that its runner is stopped too.
+  void hostStarting
+    .then(async (started) => {
+      if (frame)
+        await started.session
+          .updateSettings({ window: frame })
+          .catch((error: unknown) =>
+            console.error(`Stream Playground: the window's place was not saved: ${errorMessage(error)}`),
+          );
+      await started.stop();
+    })
+    // A host that failed to start has nothing to stop (and the app says why: see `index.ts`).
+    .catch(() => undefined)
     .finally(() => Utils.quit());
 }
 
@@ -197,7 +219,7 @@ function nextPageReady(timeoutMs: number): Promise<void> {
 /** The user asked the window to close, and it is still open: ask there when there are edits to lose. */
 function onCloseRequest(): void {
   if (quitting || asking) return;
-  if (!host.session.hasUnsavedChanges()) {
+  if (!host?.session.hasUnsavedChanges()) {
     quitNow();
     return;
   }
@@ -226,8 +248,9 @@ async function confirmQuit(): Promise<void> {
   }
   asking = true;
   try {
-    const choice = await host.session.askToQuit();
-    if (choice === "save") await host.session.saveAll();
+    const session = (await hostStarting).session;
+    const choice = await session.askToQuit();
+    if (choice === "save") await session.saveAll();
     if (choice !== "cancel") quitNow();
   } finally {
     asking = false;
@@ -242,7 +265,7 @@ Electrobun.events.on("before-quit", (event: { response?: { allow: boolean } }) =
   // The answer must be given now, the question takes a while: hold the quit and ask.
   event.response = { allow: false };
   if (asking) return;
-  if (!signalled && host.session.hasUnsavedChanges()) {
+  if (!signalled && host?.session.hasUnsavedChanges()) {
     void confirmQuit().catch((error: unknown) => {
       console.error(
         `Stream Playground: asking before quitting failed (${errorMessage(error)}); the edits stay as a draft`,
@@ -268,5 +291,14 @@ function quitWithLauncher(pid: number): void {
 const launchedBy = Number(process.env.STREAM_PLAYGROUND_LAUNCHED_BY);
 if (Number.isSafeInteger(launchedBy) && launchedBy > 0) quitWithLauncher(launchedBy);
 
-window = openWindow();
+// Where the window was last time, read while the host starts (the session reads it too, later).
+const savedFrame = loadSettings(resolveWorkspaceDir(undefined)).then(
+  ({ settings }) => settings.window,
+  () => undefined,
+);
+// A host that fails before it listens rejects here, and the app says so (see `index.ts`).
+launchUrl = await Promise.race([listening.promise, hostStarting.then((started) => started.launchUrl)]);
+window = openWindow(await savedFrame);
+host = await hostStarting;
+window?.setTitle(currentTitle());
 console.log(desktopReadyLine);
