@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { TimelineEvent } from "../src/contract/index.ts";
-import { ofKind, traceSource } from "./support/timeline.ts";
+import { ofKind, only, traceSource } from "./support/timeline.ts";
 
 const GiB = 1024 ** 3;
 
@@ -11,6 +11,16 @@ function bytesOn(events: readonly TimelineEvent[], one: "write" | "chunk") {
     .filter((e) => e.of === one)
     .reduce((sum, e) => sum + e.bytes, 0);
   return single + folded;
+}
+
+/** Writes on the server side: recorded one by one plus those folded. */
+function writesOn(events: readonly TimelineEvent[]) {
+  return (
+    ofKind(events, "write").length +
+    ofKind(events, "folded")
+      .filter((e) => e.of === "write")
+      .reduce((n, e) => n + e.count, 0)
+  );
 }
 
 /** Traces `source` while sampling this process's memory: the host side of the trace lives here. */
@@ -64,4 +74,84 @@ describe("flood control", () => {
     expect(events.length).toBeLessThan(50_000);
     expect(growth).toBeLessThan(256 * 1024 * 1024);
   }, 60_000);
+
+  // Under a flood, writes are counted into folds without a time each: the body's last writes, its
+  // end, its error and its cancel must still all be seen, as on a stream that does not flood.
+  test("a flood that ends: every write counted, then its end", async () => {
+    const { events } = await traceSource(`export default () => new Response(async function* () {
+      const chunk = new Uint8Array(1024).fill(120);
+      for (let i = 0; i < 200_000; i++) yield chunk;
+    });`);
+    expect({
+      writes: writesOn(events),
+      written: bytesOn(events, "write"),
+      received: bytesOn(events, "chunk"),
+      ends: ofKind(events, "end").map(({ writes, bytes }) => ({ writes, bytes })),
+      last: events.filter((event) => event.side === "server").at(-1)?.kind,
+      disconnect: ofKind(events, "disconnect").map((event) => event.by),
+    }).toEqual({
+      writes: 200_000,
+      written: 200_000 * 1024,
+      received: 200_000 * 1024,
+      ends: [{ writes: 200_000, bytes: 200_000 * 1024 }],
+      last: "end",
+      disconnect: ["server"],
+    });
+    expect(ofKind(events, "folded").length).toBeGreaterThan(0);
+  }, 30_000);
+
+  test("a flood that throws part-way: every write before it counted, and the error at its line", async () => {
+    const { events } = await traceSource(`export default () => new Response(async function* () {
+      const chunk = new Uint8Array(1024).fill(120);
+      for (let i = 0; i < 100_000; i++) yield chunk;
+      throw new Error("the rows ran out");
+    });`);
+    expect({
+      writes: writesOn(events),
+      written: bytesOn(events, "write"),
+      errors: ofKind(events, "error").map(({ during, message, line }) => ({ during, message, line })),
+      ends: ofKind(events, "end").length,
+      disconnect: ofKind(events, "disconnect").map((event) => event.by),
+    }).toEqual({
+      writes: 100_000,
+      written: 100_000 * 1024,
+      errors: [{ during: "body", message: "the rows ran out", line: 4 }],
+      ends: 0,
+      disconnect: ["error"],
+    });
+    expect(ofKind(events, "folded").length).toBeGreaterThan(0);
+  }, 30_000);
+
+  test("a flood the client leaves: the cancel and the generator's finally, and no more written than it took", async () => {
+    const { events } = await traceSource(
+      `export default () => new Response(async function* () {
+      const chunk = new Uint8Array(1024).fill(120);
+      try {
+        while (true) yield chunk;
+      } finally {
+        console.log("closed");
+      }
+    });`,
+      { durationMs: 500 },
+    );
+    const written = bytesOn(events, "write");
+    expect({
+      cancels: ofKind(events, "cancel").length,
+      cleanups: ofKind(events, "cleanup").map((event) => event.via),
+      // Logged from the request's own context, entered as Bun resumed the generator.
+      logged: ofKind(events, "log").map(({ text, requestId }) => ({ text, requestId })),
+      ends: ofKind(events, "end").length,
+      // Every byte counted is a write of 1 KiB; the client read some of them before it left.
+      whole: written % 1024,
+      readPart: bytesOn(events, "chunk") <= written,
+    }).toEqual({
+      cancels: 1,
+      cleanups: ["generator-finally"],
+      logged: [{ text: "closed", requestId: only(events, "request").requestId }],
+      ends: 0,
+      whole: 0,
+      readPart: true,
+    });
+    expect(ofKind(events, "folded").length).toBeGreaterThan(0);
+  }, 30_000);
 });
