@@ -265,29 +265,33 @@ export function startDesktopSession(options: DesktopSessionOptions) {
       );
       return session.waitForWindow(Math.max(1_000, timeoutMs - (performance.now() - started)));
     },
-    /** The app's visible window (one of this session's processes owns it), once there is one. */
+    /** The app's visible window (one of this session's processes owns it), if there is one now. */
+    findWindow(): string | undefined {
+      const result = Bun.spawnSync(["xdotool", "search", "--onlyvisible", "--class", appWindowClass], {
+        env: xenv,
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      const windows = result.stdout.toString().trim().split("\n").filter(Boolean);
+      // Only this session's: a window of an earlier session may still be closing on the display.
+      const ours = new Set(processesWith(marker).map((p) => p.pid));
+      return windows.find((window) => {
+        const owner = Bun.spawnSync(["xdotool", "getwindowpid", window], {
+          env: xenv,
+          stdio: ["ignore", "pipe", "ignore"],
+        });
+        return ours.has(Number(owner.stdout.toString().trim()));
+      });
+    },
+    /** The app's visible window, once there is one. */
     waitForWindow(timeoutMs: number): Promise<string> {
       return waitFor(
         () => `the app's window (${saidSoFar()})`,
-        () => {
-          const result = Bun.spawnSync(["xdotool", "search", "--onlyvisible", "--class", appWindowClass], {
-            env: xenv,
-            stdio: ["ignore", "pipe", "ignore"],
-          });
-          const windows = result.stdout.toString().trim().split("\n").filter(Boolean);
-          // Only this session's: a window of an earlier session may still be closing on the display.
-          const ours = new Set(processesWith(marker).map((p) => p.pid));
-          return windows.find((window) => {
-            const owner = Bun.spawnSync(["xdotool", "getwindowpid", window], {
-              env: xenv,
-              stdio: ["ignore", "pipe", "ignore"],
-            });
-            return ours.has(Number(owner.stdout.toString().trim()));
-          });
-        },
+        () => session.findWindow(),
         timeoutMs,
       );
     },
+    /** What the app said so far, for a test's own wait that timed out. */
+    said: saidSoFar,
     /** The window's title as the X server has it (`_NET_WM_NAME`, UTF-8). */
     windowTitle(window: string): string {
       const text = run(["xprop", "-id", window, "_NET_WM_NAME"], xenv);
