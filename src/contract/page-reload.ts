@@ -15,16 +15,14 @@ export function isPageReloadReason(value: unknown): value is PageReloadReason {
   return (pageReloadReasons as readonly unknown[]).includes(value);
 }
 
-/** What the page says about it, once, in its status line. */
+/** What the page says about each reason, once, in its status line. */
+const pageReloadWords: Record<PageReloadReason, string> = {
+  closed: "The page stopped (its web process ended) and was loaded again; your edits were kept.",
+  silent: "The page stopped responding and was loaded again; your edits were kept.",
+  "app-crashed": "The desktop app crashed and was opened again; your edits were kept.",
+  "app-hung": "The desktop app stopped responding while it opened, and was opened again; your edits were kept.",
+};
+
 export function describePageReload(reason: PageReloadReason): string {
-  switch (reason) {
-    case "closed":
-      return "The page stopped (its web process ended) and was loaded again; your edits were kept.";
-    case "silent":
-      return "The page stopped responding and was loaded again; your edits were kept.";
-    case "app-crashed":
-      return "The desktop app crashed and was opened again; your edits were kept.";
-    case "app-hung":
-      return "The desktop app stopped responding while it opened, and was opened again; your edits were kept.";
-  }
+  return pageReloadWords[reason];
 }
