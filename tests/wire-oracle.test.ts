@@ -190,4 +190,22 @@ describe("where a write came from", () => {
     const generator = await traceSource(`export default () => new Response(async function* () { yield "a"; });`);
     expect(ofKind(generator.events, "write").map((event) => event.line)).toEqual([undefined]);
   }, 20_000);
+
+  test("a generator that writes through the sink its yield gives back: plain Bun's bytes, each write in its place", async () => {
+    const file = join(wire, "generator-sink-writes.ts");
+    const { runner } = await startRunner();
+    expect((await runner.load(await Bun.file(file).text(), file)).kind).toBe("loaded");
+    await using oracle = await startOracle(file);
+    const [played, plain] = await Promise.all([answerOf(runner.url), answerOf(oracle.url)]);
+    expect(played).toEqual(plain);
+    expect(plain.body).toBe("data: one\n\ndata: two\n\ndata: three\n\n");
+    const { events } = await traceSnippet({ snippetPath: file });
+    expect(ofKind(events, "write").map(({ via, line, bytes }) => ({ via, line, bytes }))).toEqual([
+      { via: "yield", line: undefined, bytes: 11 },
+      { via: "write", line: 11, bytes: 11 },
+      { via: "yield", line: undefined, bytes: 13 },
+    ]);
+    const received = ofKind(events, "chunk").reduce((sum, chunk) => sum + chunk.bytes, 0);
+    expect(ofKind(events, "end")[0]?.bytes).toBe(received);
+  }, 20_000);
 });

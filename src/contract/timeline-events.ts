@@ -115,7 +115,10 @@ export const writeVias = [
   "yield",
   /** `controller.enqueue` on a ReadableStream. */
   "enqueue",
-  /** `controller.write` on a `type: "direct"` ReadableStream. */
+  /**
+   * `controller.write` on a `type: "direct"` ReadableStream, or `sink.write` on the sink Bun hands an
+   * async generator body back from `yield`.
+   */
   "write",
   /** A whole non-streaming body (a string, bytes, a Blob). */
   "body",

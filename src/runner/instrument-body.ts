@@ -90,8 +90,12 @@ export function installBodyInstrumentation(
     let lastYieldAt: number | undefined;
     let waitedMs: number | undefined;
     let lastPauseAt = tracker.now();
+    /** What Bun hands the body's `next()`: its sink, which `yield` evaluates to in a generator. */
+    let given: unknown;
+    /** The same sink with its writes recorded: what the body is handed instead. */
+    let handed: unknown;
     // Made once per stream, not per chunk: this is the hot path of every generator body.
-    const step = () => inner.next();
+    const step = () => inner.next(handed);
     const pull = () => ctx.enter(step);
     const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
     const settled = (result: IteratorResult<unknown>) => {
@@ -110,11 +114,36 @@ export function installBodyInstrumentation(
       over = true;
       throw error;
     };
+    /**
+     * Bun's sink, as the body may use it: `const sink = yield chunk` gives a generator the
+     * response's sink, and what it writes there goes on the wire between two yields.
+     */
+    const recordingSink = (sink: unknown): unknown => {
+      if (typeof sink !== "object" || sink === null) return sink;
+      return new Proxy(sink, {
+        get(target, key) {
+          const value: unknown = Reflect.get(target, key);
+          if (typeof value !== "function") return value;
+          if (key !== "write") return value.bind(target);
+          return (chunk: unknown) => {
+            if (!over && !writes.count(chunk)) {
+              const t = tracker.now();
+              writes.write(chunk, "write", { t, line: ctx.gate.folding(t) ? undefined : callerLine() });
+            }
+            return Reflect.apply(value, target, [chunk]);
+          };
+        },
+      });
+    };
     const wrapper: AsyncIterableIterator<unknown> = {
       [Symbol.asyncIterator]() {
         return wrapper;
       },
-      next() {
+      next(sink?: unknown) {
+        if (sink !== given) {
+          given = sink;
+          handed = recordingSink(sink);
+        }
         // While the stream's writes are being folded into counts, none of them is recorded with
         // its wait, so the last yield's time stands in for the clock: one clock read per chunk,
         // not two, on the path a flood takes.
