@@ -16,7 +16,6 @@ import { loadSettings } from "./files/index.ts";
 import { packageDir } from "./package-dir.ts";
 import { projectRoot } from "./project-root.ts";
 import { chooseLaunchMode } from "./launch-mode.ts";
-import { launchWebHost } from "./launch-web.ts";
 import { watchParent } from "./parent-watch.ts";
 import { resolveWorkspaceDir } from "./workspace.ts";
 
@@ -35,6 +34,15 @@ function hasWebkitGtk(): boolean {
 }
 
 const say = (line: string) => console.log(line);
+
+/**
+ * Browser mode: the host, in this process. Its modules are loaded only here, so that a desktop
+ * start does not wait for them (the desktop app loads the host in its own process).
+ */
+async function serveInBrowser(openPath: string | undefined): Promise<void> {
+  const { launchWebHost } = await import("./launch-web.ts");
+  await launchWebHost({ openPath });
+}
 
 /** The desktop app is opened again after a crash, up to this many crashes within this long. */
 const desktopCrashLimit = 3;
@@ -63,7 +71,7 @@ const mode = chooseLaunchMode({
 
 if (mode.mode === "browser") {
   say(`Desktop app not started: ${mode.reason}; serving the playground in the browser instead.`);
-  await launchWebHost({ openPath });
+  await serveInBrowser(openPath);
 } else {
   const stopping = new AbortController();
   const stop = () => stopping.abort();
@@ -94,7 +102,7 @@ if (mode.mode === "browser") {
     say(
       `Desktop app not started: ${desktop.reason}; serving the playground in the browser instead. (Details: ${desktop.logFile})`,
     );
-    await launchWebHost({ openPath });
+    await serveInBrowser(openPath);
   } else {
     say(`Stream Playground: desktop app running; Ctrl+C quits it (log: ${desktop.logFile})`);
     const code = await keepDesktopRunning({
