@@ -20,7 +20,7 @@ import { chromiumArgs, chromiumPath, launchChromium } from "../tests/browser/chr
 import { createFigure } from "./figure.ts";
 import { writeTickerRecording } from "./fixtures/million-events.ts";
 import { median, percentile } from "./stats.ts";
-import type { StartupMark } from "../src/webview/startup-marks.ts";
+import type { StartupMark } from "../src/contract/index.ts";
 import type { Figure } from "./types.ts";
 
 const root = join(import.meta.dir, "..");

@@ -4,6 +4,7 @@ import {
   clientEventCheck,
   hostPushChecks,
   loadFailures,
+  pageRequestChecks,
   runCheck,
   runnerPushChecks,
   runnerRequestChecks,
@@ -49,6 +50,19 @@ describe("checks of what crosses a boundary", () => {
     ["an array for an object", runnerRequestChecks.settle.request, [1], "must be an object"],
   ])("%s is refused, saying where", (_name, check: Check<unknown>, value, problem) => {
     expect(problemOf(check, value)).toBe(problem);
+  });
+
+  test("a page's ready report keeps the milestones it names, each a number of ms, and refuses any other", () => {
+    const ready = pageRequestChecks["page-ready"].request;
+    const marks = { "page-script": 120.5, "monaco-loaded": 350, "editor-created": 400, "editor-ready": 401 };
+    expect(runCheck(ready, { editorReadyMs: 401, marks })).toEqual({ ok: true, value: { editorReadyMs: 401, marks } });
+    expect(runCheck(ready, { editorReadyMs: 401 })).toEqual({ ok: true, value: { editorReadyMs: 401 } });
+    expect(problemOf(ready, { editorReadyMs: 1, marks: { "page-script": -1 } })).toBe(
+      "marks.page-script must be a number of ms",
+    );
+    expect(problemOf(ready, { editorReadyMs: 1, marks: { "first-paint": 3 } })).toBe(
+      "marks.first-paint is not one of the page's start milestones",
+    );
   });
 
   test("a problem deep inside says its whole path", () => {

@@ -13,6 +13,8 @@ import {
   desktopFailureLine,
   desktopReadyLine,
   pageReadyLine,
+  pageReadyMessage,
+  pageReadyParts,
   runDesktopApp,
   type DesktopRun,
 } from "../src/main/desktop/start-desktop.ts";
@@ -527,5 +529,27 @@ describe("the GTK theme the app starts with", () => {
       gtkThemeFor("light", {}),
       gtkThemeFor("system", {}),
     ]).toEqual(["Adwaita:dark", undefined, undefined, undefined]);
+  });
+});
+
+describe("the editor ready line", () => {
+  test("says how long the page took and, from the milestones it reported, in what parts; the benchmark reads them back", () => {
+    const marks = { "page-script": 180.4, "monaco-loaded": 410.6, "editor-created": 452, "editor-ready": 452.7 };
+    const line = pageReadyMessage({ editorReadyMs: 452.7, marks });
+    expect(line).toBe(
+      "Stream Playground: editor ready (453 ms after the page began loading: page 180, Monaco 230, editor 41, document 1 ms)",
+    );
+    expect(pageReadyParts(line)).toEqual({ page: 180, monaco: 230, editor: 41, document: 1 });
+  });
+
+  test("without every milestone up to the editor ready, it gives the time alone, and there are no parts to read", () => {
+    for (const marks of [undefined, { "page-script": 180, "monaco-loaded": 410 }]) {
+      const line = pageReadyMessage({ editorReadyMs: 512, marks });
+      expect(line).toBe("Stream Playground: editor ready (512 ms after the page began loading)");
+      expect(pageReadyParts(line)).toBeUndefined();
+    }
+    expect(
+      pageReadyParts("Stream Playground: something else: page 1, Monaco 2, editor 3, document 4 ms)"),
+    ).toBeUndefined();
   });
 });

@@ -201,6 +201,7 @@ export {
   maxSaveCopyBytes,
   type OpenedDocument,
   pageRequestChecks,
+  type PageReady,
   type PageRequests,
   type QuitChoice,
   quitChoices,
@@ -373,3 +374,11 @@ export {
   traceSettingsFor,
 } from "./trace-settings.ts";
 export { type CurlRequest, curlCommand, shellQuote } from "./curl-command.ts";
+export {
+  type StartupMark,
+  startupMarks,
+  type StartupParts,
+  startupParts,
+  type StartupTimes,
+  startupTimesCheck,
+} from "./page-start.ts";

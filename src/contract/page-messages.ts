@@ -55,6 +55,7 @@ import {
   type RecordingSources,
 } from "./recording-file.ts";
 import { clientEventCheck, timelineEventCheck } from "./timeline-checks.ts";
+import { type StartupTimes, startupTimesCheck } from "./page-start.ts";
 import {
   clientKinds,
   type ClientEvent,
@@ -168,6 +169,14 @@ export interface ExportRequest {
 }
 
 /** Page → host requests, and what each is answered with. */
+/** A page's editor is ready for typing. */
+export interface PageReady {
+  /** How long after the page began loading, by its own clock. */
+  editorReadyMs: number;
+  /** When each milestone of its start came. */
+  marks?: StartupTimes | undefined;
+}
+
 export interface PageRequests {
   /** Load a new version of the snippet. `path` is its file, when it has one. */
   load: { request: { source: string; path?: string | undefined }; reply: LoadOutcome };
@@ -225,8 +234,8 @@ export interface PageRequests {
   export: { request: ExportRequest; reply: ExportResult };
   /** Write an export where the user chose in the save sheet, never replacing a file without their word (desktop only). */
   "save-copy": { request: SaveCopyRequest; reply: SaveCopyReply };
-  /** The page's editor is ready for typing, this long after the page began loading. */
-  "page-ready": { request: { editorReadyMs: number }; reply: Empty };
+  /** The page's editor is ready for typing. */
+  "page-ready": { request: PageReady; reply: Empty };
   /** The user's answer to `quit-requested`. */
   "quit-answer": { request: { choice: QuitChoice }; reply: Empty };
 }
@@ -443,7 +452,10 @@ export const pageRequestChecks: RequestChecks<PageRequests> = {
   },
   "save-copy": { request: saveCopyRequestCheck, reply: saveCopyReplyCheck },
   "page-ready": {
-    request: object({ editorReadyMs: refine(number, (ms) => ms >= 0, "must be a number of ms") }),
+    request: object({
+      editorReadyMs: refine(number, (ms) => ms >= 0, "must be a number of ms"),
+      marks: optional(startupTimesCheck),
+    }),
     reply: emptyCheck,
   },
   "quit-answer": { request: object({ choice: oneOf(quitChoices) }), reply: emptyCheck },

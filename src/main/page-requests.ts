@@ -12,6 +12,7 @@ import type {
   Handlers,
   HostStatus,
   LoadOutcome,
+  PageReady,
   PageRequests,
   SnippetDocument,
   TimelineEvent,
@@ -50,7 +51,7 @@ export interface PageRequestContext {
   /** Records an event the page saw itself (its own EventSource's). */
   record: (event: TimelineEvent) => void;
   /** A page's editor became ready for typing, `editorReadyMs` after it began loading. */
-  onPageReady?: ((editorReadyMs: number) => void) | undefined;
+  onPageReady?: ((ready: PageReady) => void) | undefined;
 }
 
 export function pageRequestHandlers(page: PageConnection, context: PageRequestContext): Handlers<PageRequests> {
@@ -154,7 +155,7 @@ export function pageRequestHandlers(page: PageConnection, context: PageRequestCo
       return workspaceFiles().saveCopy(request.path, content, { kind: request.kind, replace: request.replace });
     },
     "page-ready": (request) => {
-      context.onPageReady?.(request.editorReadyMs);
+      context.onPageReady?.(request);
       return {};
     },
     "quit-answer": (request) => {

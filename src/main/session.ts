@@ -22,6 +22,7 @@ import {
   errorMessage,
   type HostStatus,
   type LoadOutcome,
+  type PageReady,
   type QuitChoice,
   type Settings,
   type TimelineEvent,
@@ -62,8 +63,11 @@ export interface SessionOptions {
   batchIntervalMs?: number | undefined;
   /** A batch this large is sent at once. */
   batchMaxPending?: number | undefined;
-  /** A page's editor became ready for typing, `editorReadyMs` after it began loading (the desktop app says so). */
-  onPageReady?: ((editorReadyMs: number) => void) | undefined;
+  /**
+   * A page's editor became ready for typing, `editorReadyMs` after it began loading, its start's
+   * milestones in `marks` (the desktop app says so).
+   */
+  onPageReady?: ((ready: PageReady) => void) | undefined;
   /** A page connected, went away, or sent something (the desktop app watches its page with it; see `page-watch.ts`). */
   onPageActivity?: ((activity: "attached" | "detached" | "heard") => void) | undefined;
 }

@@ -14,7 +14,7 @@ import { holdMonacoWorkers } from "./editor/worker-gate.ts";
 import type { HostConnection } from "./host-connection.ts";
 import type { PageSettings } from "./page-settings.ts";
 import type { SnippetRuns } from "./snippet-runs.ts";
-import { markStartup } from "./startup-marks.ts";
+import { markStartup, startupTimes } from "./startup-marks.ts";
 import type { StatusLine } from "./status-line.ts";
 
 export interface EditorPaneOptions {
@@ -69,7 +69,9 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
     markStartup("editor-ready");
     document.body.dataset.editorReady = "true";
     // The desktop app reports when its window is ready for typing (and `npm run bench` times it).
-    void connection.request("page-ready", { editorReadyMs: performance.now() }).catch(options.statusLine.sayFailure);
+    void connection
+      .request("page-ready", { editorReadyMs: performance.now(), marks: startupTimes() })
+      .catch(options.statusLine.sayFailure);
   }
 
   /** Puts the host's document into the editor (once both have arrived) and runs it. */

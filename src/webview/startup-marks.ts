@@ -1,25 +1,10 @@
 /**
- * Milestones of the page's start, as `performance.mark`s: where the time to an editor ready for
- * typing goes (`npm run bench` reads them to split `ui-ready-ms` and `desktop-ready-ms` into parts).
- * Each is marked once, at the first time it happens.
+ * The page's start milestones (`startupMarks`, in the contract), marked as `performance.mark`s as
+ * they happen: the page reports them with `page-ready`, and `npm run bench` reads them from the
+ * browser. Each is marked once, at the first time it happens.
  */
 
-export const startupMarks = [
-  /** The page's own script began running. */
-  "page-script",
-  /** Monaco's editor modules were loaded and its API defined. */
-  "monaco-loaded",
-  /** The host's workspace (the open document) arrived over the page's WebSocket. */
-  "workspace-received",
-  /** The editor exists, with its model, in the page. */
-  "editor-created",
-  /** The editor shows the host's document: ready for typing. */
-  "editor-ready",
-  /** Bun's type declarations are in the editor's TypeScript. */
-  "types-applied",
-] as const;
-
-export type StartupMark = (typeof startupMarks)[number];
+import { type StartupMark, type StartupTimes, startupMarks } from "../contract/index.ts";
 
 const marked = new Set<StartupMark>();
 
@@ -28,4 +13,14 @@ export function markStartup(name: StartupMark): void {
   if (marked.has(name)) return;
   marked.add(name);
   performance.mark(`startup:${name}`);
+}
+
+/** When each milestone marked so far came, in ms from the page's navigation. */
+export function startupTimes(): StartupTimes {
+  const times: StartupTimes = {};
+  for (const name of startupMarks) {
+    const [entry] = performance.getEntriesByName(`startup:${name}`, "mark");
+    if (entry) times[name] = entry.startTime;
+  }
+  return times;
 }

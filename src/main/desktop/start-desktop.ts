@@ -7,12 +7,34 @@
  * says its editor is ready, until it is ended as hung (`keep-running.ts` opens it again).
  */
 
+import { type PageReady, type StartupParts, startupParts } from "../../contract/index.ts";
 import type { AppProcess } from "./app-process.ts";
 
 /** The desktop app prints this once its window is open; until then a failure means "fall back". */
 export const desktopReadyLine = "Stream Playground: desktop window open";
 /** The desktop app prints this, with the time it took, each time its page's editor is ready. */
 export const pageReadyLine = "Stream Playground: editor ready";
+/**
+ * The line the desktop app prints when its page's editor is ready: how long after the page began
+ * loading, and, where the page said when its milestones came, the parts of that time.
+ */
+export function pageReadyMessage({ editorReadyMs, marks }: PageReady): string {
+  const parts = marks === undefined ? undefined : startupParts(marks);
+  const split =
+    parts === undefined
+      ? ""
+      : `: page ${Math.round(parts.page)}, Monaco ${Math.round(parts.monaco)}, editor ${Math.round(parts.editor)}, document ${Math.round(parts.document)} ms`;
+  return `${pageReadyLine} (${Math.round(editorReadyMs)} ms after the page began loading${split})`;
+}
+
+/** The parts a `pageReadyMessage` line gives, if it gives them. */
+export function pageReadyParts(line: string): StartupParts | undefined {
+  const found = /page (\d+), Monaco (\d+), editor (\d+), document (\d+) ms\)$/.exec(line);
+  if (!found || !line.startsWith(pageReadyLine)) return undefined;
+  const [page, monaco, editor, document] = found.slice(1).map(Number) as [number, number, number, number];
+  return { page, monaco, editor, document };
+}
+
 /** The desktop app prints this, with the reason, when it cannot start (see `index.ts`). */
 export const desktopFailureLine = "Stream Playground: desktop app failed:";
 
