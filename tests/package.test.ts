@@ -69,11 +69,25 @@ beforeAll(async () => {
   );
   await Bun.write(join(project, "my-greeting", "index.js"), 'export const greeting = "hello from my own package";\n');
   await Bun.write(join(project, "handler.ts"), handler);
+  // A registry request that stalls is given up after 30 s and tried again (npm's own default waits 5 minutes).
   const install = Bun.spawnSync(
-    ["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", `./${tarball}`],
+    [
+      "npm",
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--prefer-offline",
+      "--fetch-timeout=30000",
+      "--fetch-retries=3",
+      "--loglevel=error",
+      `./${tarball}`,
+    ],
     { cwd: project, stdio: ["ignore", "pipe", "pipe"], timeout: 240_000 },
   );
-  if (install.exitCode !== 0) throw new Error(`npm install of the tarball failed: ${install.stderr}`);
+  if (install.exitCode !== 0)
+    throw new Error(
+      `npm install of the tarball failed${install.exitCode === null ? " (ended after 240 s)" : ` with code ${install.exitCode}`}: ${install.stderr}`,
+    );
   installed = join(project, "node_modules", "stream-playground");
 }, 300_000);
 
