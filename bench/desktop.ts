@@ -19,7 +19,7 @@ import { launchChromium } from "../tests/browser/chromium.ts";
 import { desktopUnavailable, startDesktopSession, startXvfb } from "../tests/support/desktop-session.ts";
 import { createTempDir } from "../tests/support/temp-dir.ts";
 import type { StartupParts } from "../src/contract/index.ts";
-import { pageReadyParts } from "../src/main/desktop/start-desktop.ts";
+import { readPageReadyLine } from "../src/main/desktop/start-desktop.ts";
 import { createFigure } from "./figure.ts";
 import { median } from "./stats.ts";
 import type { Figure } from "./types.ts";
@@ -55,16 +55,17 @@ async function timeDesktop(display: string, home: string): Promise<DesktopStart>
   // Quit as a person would, so the next start measures a cold app, not one still ending.
   process.kill(app.npmPid(), "SIGTERM");
   await app.waitUntilAllEnded(15_000);
-  const page = /\((\d+) ms after the page began loading/.exec(line)?.[1];
-  return { ms, page: page === undefined ? undefined : Number(page), parts: pageReadyParts(line) };
+  const said = readPageReadyLine(line);
+  return { ms, page: said?.editorReadyMs, parts: said?.parts };
 }
 
 /** Where a median desktop start's time went: before the page's navigation, and the page's own parts. */
 function describeStarts(starts: readonly DesktopStart[]): string {
-  const pages = starts.flatMap((start) => (start.page === undefined ? [] : [start.page]));
+  const told = starts.flatMap(({ ms, page }) => (page === undefined ? [] : [{ ms, page }]));
   const parts = starts.flatMap((start) => (start.parts === undefined ? [] : [start.parts]));
-  if (pages.length === 0) return "";
-  const before = median(starts.flatMap((start) => (start.page === undefined ? [] : [start.ms - start.page])));
+  if (told.length === 0) return "";
+  const pages = told.map(({ page }) => page);
+  const before = median(told.map(({ ms, page }) => ms - page));
   const part = (name: keyof StartupParts) => Math.round(median(parts.map((each) => each[name])));
   const split =
     parts.length === 0

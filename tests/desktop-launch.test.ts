@@ -14,7 +14,7 @@ import {
   desktopReadyLine,
   pageReadyLine,
   pageReadyMessage,
-  pageReadyParts,
+  readPageReadyLine,
   runDesktopApp,
   type DesktopRun,
 } from "../src/main/desktop/start-desktop.ts";
@@ -539,17 +539,22 @@ describe("the editor ready line", () => {
     expect(line).toBe(
       "Stream Playground: editor ready (453 ms after the page began loading: page 180, Monaco 230, editor 41, document 1 ms)",
     );
-    expect(pageReadyParts(line)).toEqual({ page: 180, monaco: 230, editor: 41, document: 1 });
+    expect(readPageReadyLine(line)).toEqual({
+      editorReadyMs: 453,
+      parts: { page: 180, monaco: 230, editor: 41, document: 1 },
+    });
   });
 
-  test("without every milestone up to the editor ready, it gives the time alone, and there are no parts to read", () => {
+  test("without every milestone up to the editor ready, it gives the time alone; another line is not read as one", () => {
     for (const marks of [undefined, { "page-script": 180, "monaco-loaded": 410 }]) {
       const line = pageReadyMessage({ editorReadyMs: 512, marks });
       expect(line).toBe("Stream Playground: editor ready (512 ms after the page began loading)");
-      expect(pageReadyParts(line)).toBeUndefined();
+      expect(readPageReadyLine(line)).toEqual({ editorReadyMs: 512 });
     }
     expect(
-      pageReadyParts("Stream Playground: something else: page 1, Monaco 2, editor 3, document 4 ms)"),
+      readPageReadyLine(
+        "Stream Playground: something else (5 ms after the page began loading: page 1, Monaco 2, editor 3, document 4 ms)",
+      ),
     ).toBeUndefined();
   });
 });

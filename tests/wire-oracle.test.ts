@@ -28,6 +28,9 @@ describe("documented streams answer with plain Bun's wire bytes", () => {
     ["wire/gzip-compression-stream.ts", ["/"]],
     ["wire/openai-chat-stream.ts", ["/v1/chat/completions"]],
     ["snippets/documented/bun-file-and-spawn-bodies.ts", ["/file", "/spawn", "/"]],
+    ["snippets/documented/bun-generator-function-body.ts", ["/"]],
+    ["snippets/documented/bun-generator-object-body.ts", ["/"]],
+    ["snippets/documented/bun-async-iterable-object.ts", ["/"]],
   ] as const)(
     "%s",
     async (fixture, paths) => {

@@ -168,7 +168,6 @@ export interface ExportRequest {
   tryRequest?: TryRequest | undefined;
 }
 
-/** Page → host requests, and what each is answered with. */
 /** A page's editor is ready for typing. */
 export interface PageReady {
   /** How long after the page began loading, by its own clock. */
@@ -177,6 +176,7 @@ export interface PageReady {
   marks?: StartupTimes | undefined;
 }
 
+/** Page → host requests, and what each is answered with. */
 export interface PageRequests {
   /** Load a new version of the snippet. `path` is its file, when it has one. */
   load: { request: { source: string; path?: string | undefined }; reply: LoadOutcome };

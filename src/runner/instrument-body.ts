@@ -120,18 +120,20 @@ export function installBodyInstrumentation(
      */
     const recordingSink = (sink: unknown): unknown => {
       if (typeof sink !== "object" || sink === null) return sink;
+      const write: unknown = Reflect.get(sink, "write");
+      if (typeof write !== "function") return sink;
+      const recordingWrite = (chunk: unknown) => {
+        if (!over && !writes.count(chunk)) {
+          const t = tracker.now();
+          writes.write(chunk, "write", { t, line: ctx.gate.folding(t) ? undefined : callerLine() });
+        }
+        return Reflect.apply(write, sink, [chunk]);
+      };
       return new Proxy(sink, {
         get(target, key) {
+          if (key === "write") return recordingWrite;
           const value: unknown = Reflect.get(target, key);
-          if (typeof value !== "function") return value;
-          if (key !== "write") return value.bind(target);
-          return (chunk: unknown) => {
-            if (!over && !writes.count(chunk)) {
-              const t = tracker.now();
-              writes.write(chunk, "write", { t, line: ctx.gate.folding(t) ? undefined : callerLine() });
-            }
-            return Reflect.apply(value, target, [chunk]);
-          };
+          return typeof value === "function" ? value.bind(target) : value;
         },
       });
     };

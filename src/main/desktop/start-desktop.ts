@@ -27,12 +27,19 @@ export function pageReadyMessage({ editorReadyMs, marks }: PageReady): string {
   return `${pageReadyLine} (${Math.round(editorReadyMs)} ms after the page began loading${split})`;
 }
 
-/** The parts a `pageReadyMessage` line gives, if it gives them. */
-export function pageReadyParts(line: string): StartupParts | undefined {
-  const found = /page (\d+), Monaco (\d+), editor (\d+), document (\d+) ms\)$/.exec(line);
-  if (!found || !line.startsWith(pageReadyLine)) return undefined;
-  const [page, monaco, editor, document] = found.slice(1).map(Number) as [number, number, number, number];
-  return { page, monaco, editor, document };
+/** What a `pageReadyMessage` line says (ms rounded as printed), or undefined for any other line. */
+export function readPageReadyLine(line: string): { editorReadyMs: number; parts?: StartupParts } | undefined {
+  if (!line.startsWith(pageReadyLine)) return undefined;
+  const said =
+    /\((\d+) ms after the page began loading(?:: page (\d+), Monaco (\d+), editor (\d+), document (\d+) ms)?\)$/.exec(
+      line,
+    );
+  if (!said) return undefined;
+  const editorReadyMs = Number(said[1]);
+  // The parts come all four or not at all.
+  if (said[2] === undefined) return { editorReadyMs };
+  const [page, monaco, editor, document] = said.slice(2).map(Number) as [number, number, number, number];
+  return { editorReadyMs, parts: { page, monaco, editor, document } };
 }
 
 /** The desktop app prints this, with the reason, when it cannot start (see `index.ts`). */
