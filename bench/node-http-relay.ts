@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
+import { pinServersApart } from "./cores.ts";
 import { createFigure } from "./figure.ts";
 import { median, percentile } from "./stats.ts";
 import type { Figure } from "./types.ts";
@@ -60,6 +61,7 @@ export async function measureNodeHttpRelay(): Promise<Figure[]> {
     const loaded = await runner.load(await Bun.file(serverPath).text(), serverPath);
     if (loaded.kind !== "loaded") throw new Error(`the node:http server did not load: ${loaded.message}`);
     const tracedBase = runner.url.replace(/\/$/, "");
+    using cores = pinServersApart([plain.pid, runner.pid]);
     const bulkQuery = `/bulk?chunk=${bulk.chunk}&total=${bulk.total}`;
     const tickQuery = `/ticks?count=${ticks.count}&gap=${ticks.gap}`;
 
@@ -90,7 +92,7 @@ export async function measureNodeHttpRelay(): Promise<Figure[]> {
           samples: rates.plain,
         },
         samples: rates.traced,
-        note: `traced ${tracedRate.toFixed(0)} MiB/s through the relay; ${bulk.total / MiB} MiB in ${bulk.chunk / 1024} KiB res.write calls`,
+        note: `traced ${tracedRate.toFixed(0)} MiB/s through the relay; ${bulk.total / MiB} MiB in ${bulk.chunk / 1024} KiB res.write calls; ${cores.note}`,
       }),
       createFigure({
         name: "node-http-relay-latency-p50",
@@ -103,7 +105,7 @@ export async function measureNodeHttpRelay(): Promise<Figure[]> {
           unit: "ms",
           samples: [percentile(delays.plain, 95)],
         },
-        note: `res.write to the client's read, ${delays.traced.length} writes ${ticks.gap} ms apart; p95 traced ${percentile(delays.traced, 95).toFixed(2)} ms, plain ${percentile(delays.plain, 95).toFixed(2)} ms`,
+        note: `res.write to the client's read, ${delays.traced.length} writes ${ticks.gap} ms apart; p95 traced ${percentile(delays.traced, 95).toFixed(2)} ms, plain ${percentile(delays.plain, 95).toFixed(2)} ms; ${cores.note}`,
       }),
     ];
   } finally {

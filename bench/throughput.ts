@@ -4,6 +4,7 @@
  * generator module served by a bare `Bun.serve` in its own `bun` process and read by a bare
  * `fetch`. Both are read from this process, in interleaved pairs (`pairs.ts`); the figure is the
  * median of the pairs' ratios, with their spread, and each server's CPU time per GiB beside it.
+ * Both servers run on a core of their own, this process on the other (`cores.ts`).
  */
 
 import { readFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { openClient } from "../src/clients/index.ts";
 import type { DisconnectEvent, TimelineEvent } from "../src/contract/index.ts";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
+import { pinServersApart } from "./cores.ts";
 import { createFigure } from "./figure.ts";
 import { describeSpread, runPairs } from "./pairs.ts";
 import { median } from "./stats.ts";
@@ -142,34 +144,40 @@ export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
     const loaded = await runner.load(await Bun.file(generatorPath).text(), generatorPath);
     if (loaded.kind !== "loaded") throw new Error(`the generator did not load: ${loaded.message}`);
     const tracedUrl = `${runner.url}${query}`;
+    using cores = pinServersApart([plainServer.pid, runner.pid]);
 
     const plain: Run[] = [];
     const traced: Run[] = [];
     /** CPU seconds each server spent per GiB, per run: steadier than wall time on a busy machine. */
     const serverCpu = { plain: [] as number[], traced: [] as number[] };
+    /** The same for this process, the reading client (with the supervisor, on traced runs). */
+    const clientCpu = { plain: [] as number[], traced: [] as number[] };
     const gib = c.totalBytes / 1024 ** 3;
     const withCpu = async <R extends Run>(
       pid: number | undefined,
-      into: number[],
+      side: "plain" | "traced",
       run: () => Promise<R>,
     ): Promise<R> => {
       const before = cpuSeconds(pid);
+      const ownBefore = process.cpuUsage();
       const result = await run();
+      const own = process.cpuUsage(ownBefore);
       const after = cpuSeconds(pid);
-      if (before !== undefined && after !== undefined) into.push((after - before) / gib);
+      if (before !== undefined && after !== undefined) serverCpu[side].push((after - before) / gib);
+      clientCpu[side].push((own.user + own.system) / 1e6 / gib);
       return result;
     };
     const runs = await runPairs({
       pairs,
       between: () => Bun.gc(true),
       anchor: async () => {
-        const run = await withCpu(plainServer.pid, serverCpu.plain, () => readPlain(plainUrl));
+        const run = await withCpu(plainServer.pid, "plain", () => readPlain(plainUrl));
         plain.push(run);
         return mibPerSecond(run);
       },
       measured: async () => {
         events = [];
-        const run = await withCpu(runner.pid, serverCpu.traced, async () => {
+        const run = await withCpu(runner.pid, "traced", async () => {
           const read = await readTraced(tracedUrl, events);
           // Let the runner's last events and cleanup (or its restart) arrive before the next run starts.
           await runner.settle(5_000);
@@ -188,7 +196,7 @@ export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
     const eventCount = median(traced.map((run) => run.events ?? 0));
     const cpuNote =
       serverCpu.plain.length > 0 && serverCpu.traced.length > 0
-        ? `; server CPU per GiB: plain ${median(serverCpu.plain).toFixed(2)} s, runner ${median(serverCpu.traced).toFixed(2)} s`
+        ? `; server CPU per GiB: plain ${median(serverCpu.plain).toFixed(2)} s, runner ${median(serverCpu.traced).toFixed(2)} s; client CPU per GiB: plain ${median(clientCpu.plain).toFixed(2)} s, traced ${median(clientCpu.traced).toFixed(2)} s`
         : "";
     return [
       createFigure({
@@ -199,7 +207,7 @@ export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
         anchor: { label: "plain Bun.serve", value: median(runs.anchor), unit: "MiB/s", samples: runs.anchor },
         samples: runs.ratios,
         // The spread says how far to trust the ratio: on a busy machine one side's runs can differ 2x.
-        note: `median of ${pairs} interleaved pairs' ratios: ${describeSpread(runs.ratios)}; traced ${median(runs.measured).toFixed(0)} MiB/s (runs ${range(runs.measured)}), plain runs ${range(runs.anchor)} MiB/s; ${c.totalBytes / MiB} MiB in ${c.chunkBytes} B chunks; ${eventCount} events per traced run${cpuNote}`,
+        note: `median of ${pairs} interleaved pairs' ratios: ${describeSpread(runs.ratios)}; traced ${median(runs.measured).toFixed(0)} MiB/s (runs ${range(runs.measured)}), plain runs ${range(runs.anchor)} MiB/s; ${c.totalBytes / MiB} MiB in ${c.chunkBytes} B chunks; ${eventCount} events per traced run${cpuNote}; ${cores.note}`,
         failed:
           cutOff.length === 0
             ? undefined

@@ -11,6 +11,7 @@ import { type TimelineEvent, errorMessage } from "../src/contract/index.ts";
 import { openClient } from "../src/clients/index.ts";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
+import { pinServersApart } from "./cores.ts";
 import { createFigure } from "./figure.ts";
 import { median } from "./stats.ts";
 import type { Figure } from "./types.ts";
@@ -114,6 +115,7 @@ export async function measureWebSocketEcho(): Promise<Figure[]> {
     const loaded = await runner.load(await Bun.file(echoPath).text(), echoPath);
     if (loaded.kind !== "loaded") throw new Error(`the echo server did not load: ${loaded.message}`);
     const tracedUrl = runner.url.replace(/^http/, "ws");
+    using cores = pinServersApart([plainServer.pid, runner.pid]);
 
     const plain: Run[] = [];
     const traced: Run[] = [];
@@ -143,7 +145,7 @@ export async function measureWebSocketEcho(): Promise<Figure[]> {
         goal: { op: ">=", limit: goal },
         anchor: { label: "plain Bun.serve", value: plainMedian, unit: "msg/s", samples: plainRates },
         samples: tracedRates,
-        note: `traced ${tracedMedian.toFixed(0)} msg/s; runs: plain ${range(plainRates)}, traced ${range(tracedRates)} msg/s; ${messages} echoes of ${messageBytes} B per run; ${median(traced.map((run) => run.events ?? 0)).toFixed(0)} events per traced run`,
+        note: `traced ${tracedMedian.toFixed(0)} msg/s; runs: plain ${range(plainRates)}, traced ${range(tracedRates)} msg/s; ${messages} echoes of ${messageBytes} B per run; ${median(traced.map((run) => run.events ?? 0)).toFixed(0)} events per traced run; ${cores.note}`,
       }),
     ];
   } finally {
