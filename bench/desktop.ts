@@ -127,8 +127,8 @@ export async function measureDesktop(): Promise<Figure[]> {
         name: "desktop-ready-ms",
         value: median(desktop),
         unit: "ms",
-        // The window's own cost: npm, Bun and the page are the same as the browser's.
-        goal: { op: "<=", limit: 1.0, of: "anchor-times" },
+        // The window's own cost (npm, Bun and the page are the same as the browser's), and a start within 900 ms.
+        goal: { op: "<=", limit: 1.0, of: "anchor-times", alsoFixed: 900 },
         anchor: {
           label: "the same page in Chromium (start:web → editor ready)",
           value: median(web),

@@ -27,16 +27,22 @@ function limitOf(goal: Goal, anchor: Anchor | undefined): number {
 }
 
 function goalText(goal: Goal): string {
-  if (goal.of === "anchor-times") return `${goal.op} ${goal.limit}x anchor`;
-  if (goal.of === "anchor-plus") return `${goal.op} anchor + ${goal.limit}`;
+  const fixed = goal.alsoFixed === undefined ? "" : `, ${goal.op} ${goal.alsoFixed}`;
+  if (goal.of === "anchor-times") return `${goal.op} ${goal.limit}x anchor${fixed}`;
+  if (goal.of === "anchor-plus") return `${goal.op} anchor + ${goal.limit}${fixed}`;
   return `${goal.op} ${goal.limit}`;
 }
+
+const meets = (value: number, op: Goal["op"], limit: number) => (op === "<=" ? value <= limit : value >= limit);
 
 export function createFigure(input: FigureInput): Figure {
   const { name, value, unit, goal, anchor, samples, parts, failed } = input;
   const note = [failed, input.note].filter((text) => text !== undefined).join("; ") || undefined;
   const limit = goal === undefined ? undefined : limitOf(goal, anchor);
-  const met = goal === undefined || limit === undefined ? null : goal.op === "<=" ? value <= limit : value >= limit;
+  const met =
+    goal === undefined || limit === undefined
+      ? null
+      : meets(value, goal.op, limit) && (goal.alsoFixed === undefined || meets(value, goal.op, goal.alsoFixed));
   const ratio = anchor !== undefined && anchor.unit === unit && anchor.value !== 0 ? value / anchor.value : undefined;
   // Built field by field so the JSON reads in the documented order and leaves out what is absent.
   return {

@@ -18,6 +18,8 @@ export interface Goal {
   limit: number;
   /** Left out for a fixed limit. */
   of?: "anchor-times" | "anchor-plus" | undefined;
+  /** A fixed limit the value must meet as well, beside one set against the anchor (`<= 1x anchor, <= 900`). */
+  alsoFixed?: number | undefined;
 }
 
 /** The same quantity measured on something to compare against, in the same run. */
