@@ -6,7 +6,8 @@
  * says what the playground costs the server rather than where the scheduler put it.
  *
  * Linux only (`taskset`, from util-linux); elsewhere, or with fewer than two cores, nothing is
- * pinned and the note says so.
+ * pinned and the note says so. `cpuSeconds` reads what a server spent, which on its own core says
+ * what a run cost it more steadily than the run's speed.
  */
 
 import { readFileSync } from "node:fs";
@@ -62,3 +63,19 @@ export function pinServersApart(servers: readonly (number | undefined)[]): CoreP
     },
   };
 }
+
+/** CPU seconds (user + system) a process has used so far, from Linux's /proc; undefined elsewhere. */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+  } catch {
+    // Not Linux, or the process is gone: the note goes without CPU times.
+    return undefined;
+  }
+}
+
+/** Linux reports CPU time in clock ticks; 100 a second on every platform Bun supports. */
+const clockTicksPerSecond = 100;

@@ -2,23 +2,29 @@
  * `node-http-relay-throughput` and `node-http-relay-latency-p50`: what serving a snippet's
  * node:http server through the runner's relay costs. The same server module
  * (`fixtures/node-http-stream.ts`) is read through the runner (traced, as `trace` reads it) and
- * run plainly by `bun` in its own process (the anchor); runs alternate so noise falls on both.
+ * run plainly by `bun` in its own process (the anchor). The throughput is the median of
+ * interleaved pairs' ratios (`pairs.ts`), as the generator's is; the latency comes from a few runs
+ * of ticks on each side, one after the other.
  */
 
 import { join } from "node:path";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
-import { pinServersApart } from "./cores.ts";
+import { cpuSeconds, pinServersApart } from "./cores.ts";
 import { createFigure } from "./figure.ts";
+import { describeSpread, runPairs } from "./pairs.ts";
 import { median, percentile } from "./stats.ts";
 import type { Figure } from "./types.ts";
 
 const fixtures = join(import.meta.dir, "fixtures");
 const serverPath = join(fixtures, "node-http-stream.ts");
 const MiB = 1024 ** 2;
-const bulk = { chunk: 64 * 1024, total: 256 * MiB };
+const bulk = { chunk: 64 * 1024, total: 1024 * MiB };
 const ticks = { count: 50, gap: 20 };
-const repetitions = 3;
+/** Bulk reads per side, in interleaved pairs, as for the generator's throughput (`throughput.ts`). */
+const bulkPairs = 15;
+/** Tick runs per side: 50 writes 20 ms apart each. */
+const tickRuns = 3;
 const runTimeoutMs = 120_000;
 
 async function readBulk(url: string): Promise<number> {
@@ -65,34 +71,53 @@ export async function measureNodeHttpRelay(): Promise<Figure[]> {
     const bulkQuery = `/bulk?chunk=${bulk.chunk}&total=${bulk.total}`;
     const tickQuery = `/ticks?count=${ticks.count}&gap=${ticks.gap}`;
 
-    const rates = { plain: [] as number[], traced: [] as number[] };
+    /** CPU seconds each server spent per GiB, per run. */
+    const cpu = { plain: [] as number[], traced: [] as number[] };
+    const gib = bulk.total / 1024 ** 3;
+    const withCpu = async (side: "plain" | "traced", pid: number | undefined, run: () => Promise<number>) => {
+      const before = cpuSeconds(pid);
+      const rate = await run();
+      const after = cpuSeconds(pid);
+      if (before !== undefined && after !== undefined) cpu[side].push((after - before) / gib);
+      return rate;
+    };
+    const rates = await runPairs({
+      pairs: bulkPairs,
+      anchor: () => withCpu("plain", plain.pid, () => readBulk(plainBase + bulkQuery)),
+      measured: async () => {
+        const rate = await withCpu("traced", runner.pid, () => readBulk(tracedBase + bulkQuery));
+        await runner.settle(5_000);
+        return rate;
+      },
+    });
     const delays = { plain: [] as number[], traced: [] as number[] };
-    for (let i = 0; i < repetitions; i++) {
-      rates.plain.push(await readBulk(plainBase + bulkQuery));
-      rates.traced.push(await readBulk(tracedBase + bulkQuery));
-      await runner.settle(5_000);
+    for (let i = 0; i < tickRuns; i++) {
       delays.plain.push(...(await readTicks(plainBase + tickQuery)));
       delays.traced.push(...(await readTicks(tracedBase + tickQuery)));
       await runner.settle(5_000);
     }
-    const plainRate = median(rates.plain);
-    const tracedRate = median(rates.traced);
+    const cpuNote =
+      cpu.plain.length > 0 && cpu.traced.length > 0
+        ? `; server CPU per GiB: plain ${median(cpu.plain).toFixed(2)} s, runner ${median(cpu.traced).toFixed(2)} s`
+        : "";
+    const plainRate = median(rates.anchor);
+    const tracedRate = median(rates.measured);
     const plainDelay = percentile(delays.plain, 50);
     const tracedDelay = percentile(delays.traced, 50);
     return [
       createFigure({
         name: "node-http-relay-throughput",
-        value: tracedRate / plainRate,
+        value: median(rates.ratios),
         unit: "x",
         goal: { op: ">=", limit: 0.9 },
         anchor: {
           label: "the node:http server run by plain bun",
           value: plainRate,
           unit: "MiB/s",
-          samples: rates.plain,
+          samples: rates.anchor,
         },
-        samples: rates.traced,
-        note: `traced ${tracedRate.toFixed(0)} MiB/s through the relay; ${bulk.total / MiB} MiB in ${bulk.chunk / 1024} KiB res.write calls; ${cores.note}`,
+        samples: rates.ratios,
+        note: `median of ${bulkPairs} interleaved pairs' ratios: ${describeSpread(rates.ratios)}; traced ${tracedRate.toFixed(0)} MiB/s through the relay; ${bulk.total / MiB} MiB in ${bulk.chunk / 1024} KiB res.write calls${cpuNote}; ${cores.note}`,
       }),
       createFigure({
         name: "node-http-relay-latency-p50",

@@ -7,13 +7,12 @@
  * Both servers run on a core of their own, this process on the other (`cores.ts`).
  */
 
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openClient } from "../src/clients/index.ts";
 import type { DisconnectEvent, TimelineEvent } from "../src/contract/index.ts";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
-import { pinServersApart } from "./cores.ts";
+import { cpuSeconds, pinServersApart } from "./cores.ts";
 import { createFigure } from "./figure.ts";
 import { describeSpread, runPairs } from "./pairs.ts";
 import { median } from "./stats.ts";
@@ -113,21 +112,6 @@ function classify(run: Run & { disconnect: DisconnectEvent | undefined }, events
   if (restarted?.kind === "restarted") return { ...measured, cutOff: `${restarted.cause}: ${restarted.reason}` };
   throw new Error(`the traced stream did not end normally: ${JSON.stringify(disconnect)}`);
 }
-
-/** CPU seconds (user + system) a process has used so far, from Linux's /proc; undefined elsewhere. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
-  } catch {
-    // Not Linux, or the process is gone: the note goes without CPU times.
-    return undefined;
-  }
-}
-/** Linux reports CPU time in clock ticks; 100 a second on every platform Bun supports. */
-const clockTicksPerSecond = 100;
 
 export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
   const query = `?chunk=${c.chunkBytes}&total=${c.totalBytes}`;
