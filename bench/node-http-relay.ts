@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
-import { cpuSeconds, pinServersApart } from "./cores.ts";
+import { createServerCpu, pinServersApart } from "./cores.ts";
 import { createFigure } from "./figure.ts";
 import { describeSpread, runPairs } from "./pairs.ts";
 import { median, percentile } from "./stats.ts";
@@ -71,21 +71,12 @@ export async function measureNodeHttpRelay(): Promise<Figure[]> {
     const bulkQuery = `/bulk?chunk=${bulk.chunk}&total=${bulk.total}`;
     const tickQuery = `/ticks?count=${ticks.count}&gap=${ticks.gap}`;
 
-    /** CPU seconds each server spent per GiB, per run. */
-    const cpu = { plain: [] as number[], traced: [] as number[] };
-    const gib = bulk.total / 1024 ** 3;
-    const withCpu = async (side: "plain" | "traced", pid: number | undefined, run: () => Promise<number>) => {
-      const before = cpuSeconds(pid);
-      const rate = await run();
-      const after = cpuSeconds(pid);
-      if (before !== undefined && after !== undefined) cpu[side].push((after - before) / gib);
-      return rate;
-    };
+    const serverCpu = createServerCpu(bulk.total / 1024 ** 3);
     const rates = await runPairs({
       pairs: bulkPairs,
-      anchor: () => withCpu("plain", plain.pid, () => readBulk(plainBase + bulkQuery)),
+      anchor: () => serverCpu.measure("plain", plain.pid, () => readBulk(plainBase + bulkQuery)),
       measured: async () => {
-        const rate = await withCpu("traced", runner.pid, () => readBulk(tracedBase + bulkQuery));
+        const rate = await serverCpu.measure("traced", runner.pid, () => readBulk(tracedBase + bulkQuery));
         await runner.settle(5_000);
         return rate;
       },
@@ -96,10 +87,6 @@ export async function measureNodeHttpRelay(): Promise<Figure[]> {
       delays.traced.push(...(await readTicks(tracedBase + tickQuery)));
       await runner.settle(5_000);
     }
-    const cpuNote =
-      cpu.plain.length > 0 && cpu.traced.length > 0
-        ? `; server CPU per GiB: plain ${median(cpu.plain).toFixed(2)} s, runner ${median(cpu.traced).toFixed(2)} s`
-        : "";
     const plainRate = median(rates.anchor);
     const tracedRate = median(rates.measured);
     const plainDelay = percentile(delays.plain, 50);
@@ -117,7 +104,7 @@ export async function measureNodeHttpRelay(): Promise<Figure[]> {
           samples: rates.anchor,
         },
         samples: rates.ratios,
-        note: `median of ${bulkPairs} interleaved pairs' ratios: ${describeSpread(rates.ratios)}; traced ${tracedRate.toFixed(0)} MiB/s through the relay; ${bulk.total / MiB} MiB in ${bulk.chunk / 1024} KiB res.write calls${cpuNote}; ${cores.note}`,
+        note: `median of ${bulkPairs} interleaved pairs' ratios: ${describeSpread(rates.ratios)}; traced ${tracedRate.toFixed(0)} MiB/s through the relay; ${bulk.total / MiB} MiB in ${bulk.chunk / 1024} KiB res.write calls${serverCpu.note()}; ${cores.note}`,
       }),
       createFigure({
         name: "node-http-relay-latency-p50",

@@ -12,7 +12,7 @@ import { openClient } from "../src/clients/index.ts";
 import type { DisconnectEvent, TimelineEvent } from "../src/contract/index.ts";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
-import { cpuSeconds, pinServersApart } from "./cores.ts";
+import { createServerCpu, type PairSide, pinServersApart } from "./cores.ts";
 import { createFigure } from "./figure.ts";
 import { describeSpread, runPairs } from "./pairs.ts";
 import { median } from "./stats.ts";
@@ -132,25 +132,19 @@ export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
 
     const plain: Run[] = [];
     const traced: Run[] = [];
-    /** CPU seconds each server spent per GiB, per run: steadier than wall time on a busy machine. */
-    const serverCpu = { plain: [] as number[], traced: [] as number[] };
-    /** The same for this process, the reading client (with the supervisor, on traced runs). */
-    const clientCpu = { plain: [] as number[], traced: [] as number[] };
     const gib = c.totalBytes / 1024 ** 3;
-    const withCpu = async <R extends Run>(
-      pid: number | undefined,
-      side: "plain" | "traced",
-      run: () => Promise<R>,
-    ): Promise<R> => {
-      const before = cpuSeconds(pid);
-      const ownBefore = process.cpuUsage();
-      const result = await run();
-      const own = process.cpuUsage(ownBefore);
-      const after = cpuSeconds(pid);
-      if (before !== undefined && after !== undefined) serverCpu[side].push((after - before) / gib);
-      clientCpu[side].push((own.user + own.system) / 1e6 / gib);
-      return result;
-    };
+    /** CPU seconds each server spent per GiB, per run: steadier than wall time on a busy machine. */
+    const serverCpu = createServerCpu(gib);
+    /** The same for this process, the reading client (with the supervisor, on traced runs). */
+    const clientCpu: Record<PairSide, number[]> = { plain: [], traced: [] };
+    const withCpu = <R extends Run>(pid: number | undefined, side: PairSide, run: () => Promise<R>): Promise<R> =>
+      serverCpu.measure(side, pid, async () => {
+        const before = process.cpuUsage();
+        const result = await run();
+        const own = process.cpuUsage(before);
+        clientCpu[side].push((own.user + own.system) / 1e6 / gib);
+        return result;
+      });
     const runs = await runPairs({
       pairs,
       between: () => Bun.gc(true),
@@ -178,10 +172,7 @@ export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
     }
     const cutOff = traced.filter((run) => run.cutOff !== undefined);
     const eventCount = median(traced.map((run) => run.events ?? 0));
-    const cpuNote =
-      serverCpu.plain.length > 0 && serverCpu.traced.length > 0
-        ? `; server CPU per GiB: plain ${median(serverCpu.plain).toFixed(2)} s, runner ${median(serverCpu.traced).toFixed(2)} s; client CPU per GiB: plain ${median(clientCpu.plain).toFixed(2)} s, traced ${median(clientCpu.traced).toFixed(2)} s`
-        : "";
+    const cpuNote = `${serverCpu.note()}; client CPU per GiB: plain ${median(clientCpu.plain).toFixed(2)} s, traced ${median(clientCpu.traced).toFixed(2)} s`;
     return [
       createFigure({
         name: c.name,
