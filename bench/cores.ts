@@ -6,8 +6,9 @@
  * says what the playground costs the server rather than where the scheduler put it.
  *
  * Linux only (`taskset`, from util-linux); elsewhere, or with fewer than two cores, nothing is
- * pinned and the note says so. `createServerCpu` tallies what each server spent per GiB, which on
- * its own core says what a run cost it more steadily than the run's speed.
+ * pinned and the note says so. `createServerCpu` tallies what each server spent per unit of work
+ * (a GiB read, a run of echoes), which on its own core says what a run cost it more steadily than
+ * the run's speed.
  */
 
 import { readFileSync } from "node:fs";
@@ -84,27 +85,34 @@ const clockTicksPerSecond = 100;
 /** Which server of a pair a run read from. */
 export type PairSide = "plain" | "traced";
 
-/** CPU seconds each server of a pair spent per GiB, run by run. */
+/** CPU seconds each server of a pair spent per unit of work, run by run. */
 export interface ServerCpu {
-  /** Runs `run` (one read of `gib` GiB) and adds what `pid` spent on it to `side`'s runs. */
+  /** Runs `run` (`amount` units of work) and adds what `pid` spent on it to `side`'s runs. */
   measure<R>(side: PairSide, pid: number | undefined, run: () => Promise<R>): Promise<R>;
   /** `; server CPU per GiB: plain 0.37 s, runner 0.45 s` (medians), or nothing where /proc gave none. */
   note(): string;
 }
 
-export function createServerCpu(gib: number): ServerCpu {
+export interface ServerCpuOptions {
+  /** How much work one run is, in `unit`s. */
+  amount: number;
+  /** What the CPU time is given per: `GiB`, `run of 100000 echoes`. */
+  unit: string;
+}
+
+export function createServerCpu({ amount, unit }: ServerCpuOptions): ServerCpu {
   const runs: Record<PairSide, number[]> = { plain: [], traced: [] };
   return {
     async measure(side, pid, run) {
       const before = cpuSeconds(pid);
       const result = await run();
       const after = cpuSeconds(pid);
-      if (before !== undefined && after !== undefined) runs[side].push((after - before) / gib);
+      if (before !== undefined && after !== undefined) runs[side].push((after - before) / amount);
       return result;
     },
     note() {
       if (runs.plain.length === 0 || runs.traced.length === 0) return "";
-      return `; server CPU per GiB: plain ${median(runs.plain).toFixed(2)} s, runner ${median(runs.traced).toFixed(2)} s`;
+      return `; server CPU per ${unit}: plain ${median(runs.plain).toFixed(2)} s, runner ${median(runs.traced).toFixed(2)} s`;
     },
   };
 }

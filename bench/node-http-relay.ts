@@ -71,7 +71,7 @@ export async function measureNodeHttpRelay(): Promise<Figure[]> {
     const bulkQuery = `/bulk?chunk=${bulk.chunk}&total=${bulk.total}`;
     const tickQuery = `/ticks?count=${ticks.count}&gap=${ticks.gap}`;
 
-    const serverCpu = createServerCpu(bulk.total / 1024 ** 3);
+    const serverCpu = createServerCpu({ amount: bulk.total / 1024 ** 3, unit: "GiB" });
     const rates = await runPairs({
       pairs: bulkPairs,
       anchor: () => serverCpu.measure("plain", plain.pid, () => readBulk(plainBase + bulkQuery)),

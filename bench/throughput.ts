@@ -134,7 +134,7 @@ export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
     const traced: Run[] = [];
     const gib = c.totalBytes / 1024 ** 3;
     /** CPU seconds each server spent per GiB, per run: steadier than wall time on a busy machine. */
-    const serverCpu = createServerCpu(gib);
+    const serverCpu = createServerCpu({ amount: gib, unit: "GiB" });
     /** The same for this process, the reading client (with the supervisor, on traced runs). */
     const clientCpu: Record<PairSide, number[]> = { plain: [], traced: [] };
     const withCpu = <R extends Run>(pid: number | undefined, side: PairSide, run: () => Promise<R>): Promise<R> =>

@@ -1,7 +1,8 @@
 /**
  * `ws-echo-ratio`: 1 KiB messages a second echoed by a WebSocket server traced by the runner, read
  * and written by a `websocket` client (the path `trace --client websocket` takes), against
- * the same module served by a bare `Bun.serve` in its own `bun` process and a bare `WebSocket`.
+ * the same module served by a bare `Bun.serve` in its own `bun` process and a bare `WebSocket`
+ * that reads each message it gets, as any client does (and the traced one must, to record it).
  * Each run sends its messages in one burst and ends when the last echo arrives. Runs alternate
  * plain, traced, plain, … so noise on this shared machine falls on both alike.
  */
@@ -11,7 +12,7 @@ import { type TimelineEvent, errorMessage } from "../src/contract/index.ts";
 import { openClient } from "../src/clients/index.ts";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
-import { pinServersApart } from "./cores.ts";
+import { createServerCpu, pinServersApart } from "./cores.ts";
 import { createFigure } from "./figure.ts";
 import { median } from "./stats.ts";
 import type { Figure } from "./types.ts";
@@ -49,13 +50,18 @@ async function runPlain(url: string): Promise<Run> {
   });
   const done = Promise.withResolvers<number>();
   let echoed = 0;
-  socket.addEventListener("message", () => {
+  let characters = 0;
+  socket.addEventListener("message", (event: MessageEvent<string>) => {
+    // Reading a message costs Bun work (its text is made then): a client that never reads one does less than any real client.
+    characters += event.data.length;
     if (++echoed === messages) done.resolve(performance.now());
   });
   const started = performance.now();
   for (let i = 0; i < messages; i++) socket.send(payload);
   const finished = await within(done.promise, "a plain run");
   socket.close();
+  if (characters !== messages * payload.length)
+    throw new Error(`the plain echo sent back ${characters} characters instead of ${messages * payload.length}`);
   return { perSecond: messages / ((finished - started) / 1000) };
 }
 
@@ -119,16 +125,21 @@ export async function measureWebSocketEcho(): Promise<Figure[]> {
 
     const plain: Run[] = [];
     const traced: Run[] = [];
+    const serverCpu = createServerCpu({ amount: 1, unit: `run of ${messages} echoes` });
     for (let i = 0; i < repetitions; i++) {
       Bun.gc(true);
-      plain.push(await runPlain(plainUrl));
+      plain.push(await serverCpu.measure("plain", plainServer.pid, () => runPlain(plainUrl)));
       Bun.gc(true);
       runnerEvents = 0;
-      const run = await runTraced(tracedUrl).catch((error: unknown) => {
-        // Say what happened to the runner, when something did: a run cut off by a restart is the runner failing.
-        const message = errorMessage(error);
-        throw new Error(restarts.length > 0 ? `${message}; the runner was restarted: ${restarts.join("; ")}` : message);
-      });
+      const run = await serverCpu
+        .measure("traced", runner.pid, () => runTraced(tracedUrl))
+        .catch((error: unknown) => {
+          // Say what happened to the runner, when something did: a run cut off by a restart is the runner failing.
+          const message = errorMessage(error);
+          throw new Error(
+            restarts.length > 0 ? `${message}; the runner was restarted: ${restarts.join("; ")}` : message,
+          );
+        });
       // The server's side of the run (its events and the socket's close) settles before the next plain run.
       await runner.settle(5_000);
       traced.push({ ...run, events: (run.events ?? 0) + runnerEvents });
@@ -145,7 +156,7 @@ export async function measureWebSocketEcho(): Promise<Figure[]> {
         goal: { op: ">=", limit: goal },
         anchor: { label: "plain Bun.serve", value: plainMedian, unit: "msg/s", samples: plainRates },
         samples: tracedRates,
-        note: `traced ${tracedMedian.toFixed(0)} msg/s; runs: plain ${range(plainRates)}, traced ${range(tracedRates)} msg/s; ${messages} echoes of ${messageBytes} B per run; ${median(traced.map((run) => run.events ?? 0)).toFixed(0)} events per traced run; ${cores.note}`,
+        note: `traced ${tracedMedian.toFixed(0)} msg/s; runs: plain ${range(plainRates)}, traced ${range(tracedRates)} msg/s; ${messages} echoes of ${messageBytes} B per run; ${median(traced.map((run) => run.events ?? 0)).toFixed(0)} events per traced run${serverCpu.note()}; ${cores.note}`,
       }),
     ];
   } finally {
