@@ -21,6 +21,7 @@ import { createTempDir } from "../tests/support/temp-dir.ts";
 import type { StartupParts } from "../src/contract/index.ts";
 import { readPageReadyLine } from "../src/main/desktop/start-desktop.ts";
 import { createFigure } from "./figure.ts";
+import { editorReady, readPageMarks, waitInPage } from "./page-marks.ts";
 import { median } from "./stats.ts";
 import type { Figure } from "./types.ts";
 
@@ -74,7 +75,7 @@ function describeStarts(starts: readonly DesktopStart[]): string {
   return `; the window's page began loading ${Math.round(before)} ms after npm start was spawned (npm, Electrobun, the host, the window) and was ready ${Math.round(median(pages))} ms later${split}, medians`;
 }
 
-/** `npm run start:web` into an already-open Chromium: ms from spawning it to the editor ready. */
+/** `npm run start:web` into an already-open Chromium: ms from spawning it to the editor ready, by the page's clock. */
 async function timeBrowser(browser: Awaited<ReturnType<typeof launchChromium>>): Promise<number> {
   const page = await browser.newPage();
   const started = performance.now();
@@ -90,9 +91,9 @@ async function timeBrowser(browser: Awaited<ReturnType<typeof launchChromium>>):
       text += decoder.decode(chunk, { stream: true });
       const url = /^Stream Playground: (\S+)$/m.exec(text)?.[1];
       if (!url) continue;
-      await page.goto(url);
-      await page.waitForSelector("body[data-editor-ready]", { timeout: 30_000 });
-      return performance.now() - started;
+      await page.goto(url, { waitUntil: "commit" });
+      await waitInPage(page, editorReady, 30_000);
+      return (await readPageMarks(page)).here("startup:editor-ready") - started;
     }
     throw new Error(`start:web ended without printing its URL: ${text}`);
   } finally {

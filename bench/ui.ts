@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { chromiumArgs, chromiumPath, launchChromium } from "../tests/browser/chromium.ts";
 import { createFigure } from "./figure.ts";
+import { editorReady, readPageMarks, waitInPage } from "./page-marks.ts";
 import { writeTickerRecording } from "./fixtures/million-events.ts";
 import { median, percentile } from "./stats.ts";
 import type { StartupMark } from "../src/contract/index.ts";
@@ -105,21 +106,13 @@ async function timeReady(
   try {
     // "commit": the page's own milestones say when it is ready; the load event is not one of them.
     await page.goto(web.url, { waitUntil: "commit" });
-    await page.waitForSelector("body[data-editor-ready]", { timeout: 30_000 });
+    await waitInPage(page, editorReady, 30_000);
     const observed = performance.now() - spawnedAt;
-    const timing = await page.evaluate(() => ({
-      origin: performance.timeOrigin,
-      marks: performance.getEntriesByType("mark").map((mark) => ({ name: mark.name, at: mark.startTime })),
-    }));
-    // A page time on this process's clock, in ms from the spawn.
-    const fromSpawn = (pageMs: number) => timing.origin + pageMs - (performance.timeOrigin + spawnedAt);
+    const marks = await readPageMarks(page);
     /** When the page marked `name`, in ms from its navigation. */
-    const markAt = (name: StartupMark) => {
-      const found = timing.marks.find((entry) => entry.name === `startup:${name}`);
-      if (!found) throw new Error(`the page did not mark startup:${name}`);
-      return found.at;
-    };
-    const mark = (name: StartupMark) => fromSpawn(markAt(name));
+    const markAt = (name: StartupMark) => marks.at(`startup:${name}`);
+    /** The same, in ms from the spawn. */
+    const mark = (name: StartupMark) => marks.here(`startup:${name}`) - spawnedAt;
     const printed = web.printedAt - spawnedAt;
     const [script, monaco, created, ready] = [
       mark("page-script"),
@@ -178,8 +171,8 @@ async function timeMonacoAlone(browser: Browser): Promise<number> {
   );
   try {
     await page.goto(server.url, { waitUntil: "commit" });
-    await page.waitForSelector("body[data-ready]", { state: "attached", timeout: 30_000 });
-    return await page.evaluate(() => performance.getEntriesByName("ready")[0]!.startTime);
+    await waitInPage(page, `document.body?.hasAttribute("data-ready") === true`, 30_000);
+    return (await readPageMarks(page)).at("ready");
   } finally {
     await page.close();
     await server.stop();

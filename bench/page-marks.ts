@@ -1,0 +1,57 @@
+/**
+ * A page's start as the page itself timed it, waited for without putting the test driver's code
+ * into the page while it starts. Playwright's `waitForSelector` first injects Playwright's own
+ * script, whose compiling took 46 ms of the page's main thread in the middle of its start (a
+ * Chromium trace of a first start, 2026-12-05), and the page's milestones after it were timed with
+ * that in them. Asked over the DevTools protocol instead, the page runs a one-line check now and then.
+ */
+
+import type { Page } from "playwright-core";
+
+/** How often the page is asked; the milestones' times are the page's own, so this adds nothing to them. */
+const pollMs = 10;
+
+/** The playground's page has its editor ready for typing. */
+export const editorReady = `document.body?.hasAttribute("data-editor-ready") === true`;
+
+/** Resolves once `condition`, a JavaScript expression, is true in the page; throws after `timeoutMs`. */
+export async function waitInPage(page: Page, condition: string, timeoutMs: number): Promise<void> {
+  const session = await page.context().newCDPSession(page);
+  try {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const { result } = await session
+        .send("Runtime.evaluate", { expression: condition, returnByValue: true })
+        // Between two documents there is briefly none to ask: not there yet.
+        .catch(() => ({ result: { value: false } }));
+      if (result.value === true) return;
+      if (performance.now() > deadline) throw new Error(`the page did not get to ${condition} in ${timeoutMs} ms`);
+      await Bun.sleep(pollMs);
+    }
+  } finally {
+    await session.detach().catch(() => {});
+  }
+}
+
+/** The page's `performance.mark`s: ms from its navigation, by its clock, whose origin is epoch ms. */
+export interface PageMarks {
+  origin: number;
+  /** When the page marked `name`; throws when it did not. */
+  at(name: string): number;
+  /** The same time on this process's clock (`performance.now()`), through the clocks' common origin. */
+  here(name: string): number;
+}
+
+export async function readPageMarks(page: Page): Promise<PageMarks> {
+  const { origin, marks } = await page.evaluate(() => ({
+    origin: performance.timeOrigin,
+    marks: performance.getEntriesByType("mark").map((mark) => [mark.name, mark.startTime] as const),
+  }));
+  const times = new Map(marks);
+  const at = (name: string) => {
+    const time = times.get(name);
+    if (time === undefined) throw new Error(`the page did not mark ${name}`);
+    return time;
+  };
+  return { origin, at, here: (name) => origin + at(name) - performance.timeOrigin };
+}
