@@ -11,8 +11,11 @@ import type { Page } from "playwright-core";
 /** How often the page is asked; the milestones' times are the page's own, so this adds nothing to them. */
 const pollMs = 10;
 
+/** The condition that the page's body carries the attribute `name` (how pages here say they are ready). */
+export const bodyHas = (name: string) => `document.body?.hasAttribute(${JSON.stringify(name)}) === true`;
+
 /** The playground's page has its editor ready for typing. */
-export const editorReady = `document.body?.hasAttribute("data-editor-ready") === true`;
+export const editorReady = bodyHas("data-editor-ready");
 
 /** Resolves once `condition`, a JavaScript expression, is true in the page; throws after `timeoutMs`. */
 export async function waitInPage(page: Page, condition: string, timeoutMs: number): Promise<void> {
@@ -35,7 +38,6 @@ export async function waitInPage(page: Page, condition: string, timeoutMs: numbe
 
 /** The page's `performance.mark`s: ms from its navigation, by its clock, whose origin is epoch ms. */
 export interface PageMarks {
-  origin: number;
   /** When the page marked `name`; throws when it did not. */
   at(name: string): number;
   /** The same time on this process's clock (`performance.now()`), through the clocks' common origin. */
@@ -53,5 +55,5 @@ export async function readPageMarks(page: Page): Promise<PageMarks> {
     if (time === undefined) throw new Error(`the page did not mark ${name}`);
     return time;
   };
-  return { origin, at, here: (name) => origin + at(name) - performance.timeOrigin };
+  return { at, here: (name) => origin + at(name) - performance.timeOrigin };
 }

@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { chromiumArgs, chromiumPath, launchChromium } from "../tests/browser/chromium.ts";
 import { createFigure } from "./figure.ts";
-import { editorReady, readPageMarks, waitInPage } from "./page-marks.ts";
+import { bodyHas, editorReady, readPageMarks, waitInPage } from "./page-marks.ts";
 import { writeTickerRecording } from "./fixtures/million-events.ts";
 import { median, percentile } from "./stats.ts";
 import type { StartupMark } from "../src/contract/index.ts";
@@ -171,7 +171,7 @@ async function timeMonacoAlone(browser: Browser): Promise<number> {
   );
   try {
     await page.goto(server.url, { waitUntil: "commit" });
-    await waitInPage(page, `document.body?.hasAttribute("data-ready") === true`, 30_000);
+    await waitInPage(page, bodyHas("data-ready"), 30_000);
     return (await readPageMarks(page)).at("ready");
   } finally {
     await page.close();
