@@ -137,7 +137,7 @@ export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
     const serverCpu = createServerCpu({ amount: gib, unit: "GiB" });
     /** The same for this process, the reading client (with the supervisor, on traced runs). */
     const clientCpu: Record<PairSide, number[]> = { plain: [], traced: [] };
-    const withCpu = <R extends Run>(pid: number | undefined, side: PairSide, run: () => Promise<R>): Promise<R> =>
+    const withCpu = <R extends Run>(side: PairSide, pid: number | undefined, run: () => Promise<R>): Promise<R> =>
       serverCpu.measure(side, pid, async () => {
         const before = process.cpuUsage();
         const result = await run();
@@ -149,13 +149,13 @@ export async function measureThroughput(c: ThroughputCase): Promise<Figure[]> {
       pairs,
       between: () => Bun.gc(true),
       anchor: async () => {
-        const run = await withCpu(plainServer.pid, "plain", () => readPlain(plainUrl));
+        const run = await withCpu("plain", plainServer.pid, () => readPlain(plainUrl));
         plain.push(run);
         return mibPerSecond(run);
       },
       measured: async () => {
         events = [];
-        const run = await withCpu(runner.pid, "traced", async () => {
+        const run = await withCpu("traced", runner.pid, async () => {
           const read = await readTraced(tracedUrl, events);
           // Let the runner's last events and cleanup (or its restart) arrive before the next run starts.
           await runner.settle(5_000);
