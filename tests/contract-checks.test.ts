@@ -4,10 +4,14 @@ import {
   clientEventCheck,
   hostPushChecks,
   loadFailures,
+  number,
+  object,
+  optional,
   pageRequestChecks,
   runCheck,
   runnerPushChecks,
   runnerRequestChecks,
+  string,
   timelineEventCheck,
   writeVias,
   type Check,
@@ -34,6 +38,62 @@ describe("checks of what crosses a boundary", () => {
     ).toEqual({
       ok: true,
       value: { version: 2, source: "x", path: "/a.ts" },
+    });
+  });
+
+  test("an object is copied only where a field is left behind, and then only as far out as that field", () => {
+    const check = object({ name: string, inner: object({ n: number, tag: optional(string) }), note: optional(string) });
+    const exact = JSON.parse(`{"name": "a", "inner": {"n": 1}}`) as unknown;
+    const extraInside = JSON.parse(`{"name": "a", "inner": {"n": 1, "x": true}, "note": "b"}`) as {
+      inner: object;
+    };
+    const extraOutside = JSON.parse(`{"name": "a", "inner": {"n": 1}, "x": true}`) as { inner: object };
+    const fromInside = check(extraInside);
+    const fromOutside = check(extraOutside);
+    const seen: Record<string, unknown> = {
+      exactIsItself: check(exact) === exact,
+      fromInside,
+      insideOrder: Object.keys(fromInside),
+      insideCopied: fromInside !== extraInside && fromInside.inner !== extraInside.inner,
+      fromOutside,
+      outsideInnerKept: fromOutside !== extraOutside && fromOutside.inner === extraOutside.inner,
+      originalsUntouched: [extraInside, extraOutside],
+    };
+    expect(seen).toEqual({
+      exactIsItself: true,
+      fromInside: { name: "a", inner: { n: 1 }, note: "b" },
+      insideOrder: ["name", "inner", "note"],
+      insideCopied: true,
+      fromOutside: { name: "a", inner: { n: 1 } },
+      outsideInnerKept: true,
+      originalsUntouched: [
+        { name: "a", inner: { n: 1, x: true }, note: "b" },
+        { name: "a", inner: { n: 1 }, x: true },
+      ],
+    });
+  });
+
+  test("a field that is present but undefined, or an object that is not plain, comes back as a copy of the named fields", () => {
+    const check = object({ n: number, tag: optional(string) });
+    class Point {
+      n = 1;
+      get tag(): string {
+        return "from the prototype";
+      }
+    }
+    const point = new Point();
+    const withUndefined = { n: 2, tag: undefined };
+    const fromPoint = check(point);
+    const fromUndefined = check(withUndefined);
+    const seen: Record<string, unknown> = {
+      fromPoint: { copied: fromPoint !== point, plain: Object.getPrototypeOf(fromPoint) === Object.prototype },
+      pointFields: { ...fromPoint },
+      fromUndefined: { copied: fromUndefined !== withUndefined, keys: Object.keys(fromUndefined) },
+    };
+    expect(seen).toEqual({
+      fromPoint: { copied: true, plain: true },
+      pointFields: { n: 1, tag: "from the prototype" },
+      fromUndefined: { copied: true, keys: ["n"] },
     });
   });
 

@@ -133,7 +133,7 @@ export type RecordingRead =
   | {
       ok: true;
       header?: RecordingHeader | undefined;
-      /** The events as checked: rebuilt from the fields the contract names, nothing else of the line. */
+      /** The events as checked: the fields the contract names, nothing else of the line. */
       events: TimelineEvent[];
     }
   | { ok: false; problem: string };

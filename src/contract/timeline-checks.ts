@@ -1,6 +1,6 @@
 /**
  * Checks for timeline events, one per kind, built from the same lists their types are derived
- * from. Each event is rebuilt from its own fields, so nothing the contract does not name travels on.
+ * from. An event keeps only the fields its kind names, so nothing the contract does not name travels on.
  */
 
 import {
