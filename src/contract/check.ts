@@ -7,8 +7,8 @@
  * Paths are only built when something is wrong, so a check that passes costs one walk of the
  * value. An object is copied only where something is left behind: a plain object (as `JSON.parse`
  * and structured cloning give) with no field but those named comes back as itself. In Chromium,
- * a recording's 900,000 events are checked that way in about half the time copying each took, and
- * no event is made twice for the collector to clear.
+ * a recording's 900,000 events are checked that way in a little over half the time copying each
+ * took, and no event is made twice for the collector to clear.
  */
 
 /** What is wrong with a value, and where: `events[3].kind must be one of …`. */
