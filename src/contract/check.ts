@@ -46,8 +46,11 @@ type Fields = Record<string, unknown>;
 const isFields = (value: unknown): value is Fields =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
-/** A plain object, as `JSON.parse` and structured cloning make: not a class's instance, whose prototype may hold getters. */
-function isPlain(value: Fields): boolean {
+/**
+ * A plain object, as an object literal, `JSON.parse` and structured cloning make: not a class's
+ * instance, whose prototype may hold getters.
+ */
+export function isPlain(value: object): boolean {
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }

@@ -14,6 +14,7 @@ export {
   describedAs,
   either,
   integer,
+  isPlain,
   literal,
   number,
   object,

@@ -6,7 +6,7 @@
  * (Hono, Elysia, h3, itty-router), or Bun's `{ fetch, routes, error }` object.
  */
 
-import type { Notice, SnippetForm } from "../contract/index.ts";
+import { isPlain, type Notice, type SnippetForm } from "../contract/index.ts";
 import type { CapturedListen, NodeHttpBridge } from "./node-http-bridge.ts";
 import { websocketOption, type CapturedServe } from "./serve-capture.ts";
 import type { FetchHandler, SnippetHandlers } from "./snippet-handlers.ts";
@@ -115,7 +115,7 @@ export function findHandlers(
   if (fallback !== null && typeof fallback === "object") {
     const object = fallback as Record<string, unknown>;
     const fetch = typeof object.fetch === "function" ? (object.fetch as FetchHandler) : undefined;
-    if (fetch && !isPlainObject(object)) {
+    if (fetch && !isPlain(object)) {
       // A framework's app: its own `routes` (Hono, Elysia and itty-router keep an array there) and
       // `error` are its business, not Bun's server options.
       return { ok: true, form: "default-app", handlers: { fetch: fetch.bind(object) }, notices };
@@ -146,11 +146,6 @@ export function findHandlers(
     }
   }
   return { ok: false };
-}
-
-function isPlainObject(value: object): boolean {
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }
 
 function ignoredOptionMessage(option: string, where: string, url: string): string {
