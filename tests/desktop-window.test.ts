@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseRecording, type TimelineEvent } from "../src/contract/index.ts";
-import { starterSnippet } from "../src/main/files/index.ts";
+import { isAtomicTempName, starterSnippet } from "../src/main/files/index.ts";
 import { traceSnippet } from "../src/supervisor/trace.ts";
 import { quitQuestionText } from "../src/webview/quit-dialog.ts";
 import { artifactsDir } from "./browser/chromium.ts";
@@ -547,16 +547,20 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     const window = await app.waitForEditor(editorTimeoutMs);
     await app.clickAndType(window, { x: 300, y: 300 }, "// edited");
     // The page keeps an unsaved edit as a draft in the workspace, a moment after the typing stops.
+    // A draft is kept once it is renamed into place: the file it is written to first is not one,
+    // and the next start clears it away.
     const drafts = join(profile.workspace, "drafts");
     const draftTexts = () =>
       existsSync(drafts)
-        ? readdirSync(drafts).map((name) => {
-            try {
-              return readFileSync(join(drafts, name), "utf8");
-            } catch {
-              return ""; // A draft being replaced (written beside it, then renamed).
-            }
-          })
+        ? readdirSync(drafts)
+            .filter((name) => !isAtomicTempName(name))
+            .map((name) => {
+              try {
+                return readFileSync(join(drafts, name), "utf8");
+              } catch {
+                return ""; // Removed between the listing and the read.
+              }
+            })
         : [];
     await waitFor(
       () => {
