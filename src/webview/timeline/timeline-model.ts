@@ -295,7 +295,7 @@ export function createTimelineModel(initialStart = 0): TimelineModel {
         const role = markRoleOf(event);
         const start = markStart(event);
         const ownRequestId = "requestId" in event ? event.requestId : undefined;
-        const mark = new Mark(event, role, event.t, into, ownRequestId);
+        const mark = new Mark(event, role, into, ownRequestId);
         derive(event, mark, into);
         into.incoming.push(mark);
         into.roleCounts[roleIds[role]]!++;

@@ -19,11 +19,11 @@ import type {
 } from "./timeline-types.ts";
 
 /**
- * One event's mark. Besides its time (read in every merge and search) it keeps only what cannot be
- * read from its event: a recording has a million marks, and every field held apart (a time or a
- * size is a number the engine boxes on its own) is that many more objects for the collector to walk
- * while the recording opens. Its row's columns hold the times, starts, roles and sizes the drawing
- * scans.
+ * One event's mark. It keeps only what cannot be read from its event: a recording has a million
+ * marks, and every field held apart (a time or a size is a number the engine boxes on its own) is
+ * that many more objects for the collector to walk while the recording opens. Even its time is
+ * read from the event; its row's columns hold the times, starts, roles and sizes the drawing and
+ * the searches scan.
  */
 export class Mark implements TimelineMark {
   link: Mark | undefined = undefined;
@@ -33,10 +33,12 @@ export class Mark implements TimelineMark {
   constructor(
     readonly event: TimelineEvent,
     readonly role: MarkRole,
-    readonly t: number,
     readonly row: Row,
     private readonly ownRequestId: number | undefined,
   ) {}
+  get t(): number {
+    return this.event.t;
+  }
   get kind(): TimelineEvent["kind"] {
     return this.event.kind;
   }
