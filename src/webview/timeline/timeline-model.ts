@@ -10,7 +10,7 @@
 
 import type { TimelineEvent } from "../../contract/index.ts";
 import { createLaneLinks, type LaneLinks } from "./byte-links.ts";
-import { markRoleOf, markStart, roleIds } from "./mark-look.ts";
+import { markRoleOf, markSizeOf, markStart, roleIds } from "./mark-look.ts";
 import { firstAtOrAfter } from "./mark-search.ts";
 import { Mark, mergeIncoming, Request, Row, rowLabel, sideOrder, Span } from "./timeline-rows.ts";
 import type { RowSide, TimelineLink, TimelineMark, TimelineRow, TimelineSpan } from "./timeline-types.ts";
@@ -290,17 +290,27 @@ export function createTimelineModel(initialStart = 0): TimelineModel {
       if (events.length === 0) return;
       const touched = new Set<Row>();
       const touchedLanes = new Set<number>();
+      // Consecutive events often share a row and a lane: the sets are asked only when one changes.
+      let lastRow: Row | undefined;
+      let lastLane: number | undefined;
       for (const event of events) {
         const into = rowFor(event);
-        const role = markRoleOf(event);
+        const roleId = roleIds[markRoleOf(event)];
         const start = markStart(event);
         const ownRequestId = "requestId" in event ? event.requestId : undefined;
-        const mark = new Mark(event, role, into, ownRequestId);
+        const mark = new Mark(event, roleId, into, ownRequestId);
         derive(event, mark, into);
         into.incoming.push(mark);
-        into.roleCounts[roleIds[role]]!++;
-        touched.add(into);
-        touchedLanes.add(event.lane);
+        into.incomingColumns.push(event.t, start, roleId, markSizeOf(event));
+        into.roleCounts[roleId]!++;
+        if (into !== lastRow) {
+          touched.add(into);
+          lastRow = into;
+        }
+        if (event.lane !== lastLane) {
+          touchedLanes.add(event.lane);
+          lastLane = event.lane;
+        }
         if (event.t - start > into.maxMarkDuration) into.maxMarkDuration = event.t - start;
         if (start < firstT) firstT = start;
         if (event.t > lastT) lastT = event.t;

@@ -6,7 +6,7 @@
 
 import type { TimelineEvent } from "../../contract/index.ts";
 import type { Connection } from "./byte-links.ts";
-import { markLabelOf, markRoles, markSizeOf, markStart, roleIds } from "./mark-look.ts";
+import { markLabelOf, markRoles, markSizeOf, markStart } from "./mark-look.ts";
 import { firstAfter } from "./mark-search.ts";
 import type {
   MarkRole,
@@ -32,12 +32,16 @@ export class Mark implements TimelineMark {
   connection: Connection<Mark> | undefined = undefined;
   constructor(
     readonly event: TimelineEvent,
-    readonly role: MarkRole,
+    /** Its role's position in `markRoles`: a small number is held as it is, a role's name by reference. */
+    readonly roleId: number,
     readonly row: Row,
     private readonly ownRequestId: number | undefined,
   ) {}
   get t(): number {
     return this.event.t;
+  }
+  get role(): MarkRole {
+    return markRoles[this.roleId]!;
   }
   get kind(): TimelineEvent["kind"] {
     return this.event.kind;
@@ -72,6 +76,12 @@ export class Row implements TimelineRow {
   linkReach = 0;
   /** This batch's marks, merged into `marks` at the end of `append`. */
   incoming: Mark[] = [];
+  /**
+   * The batch's columns, entry i describing `incoming[i]`, filled as each mark is made (its event
+   * just read): a batch in time order after the row's last mark is copied into the columns from
+   * these, without reading a mark or an event again.
+   */
+  incomingColumns = new IncomingColumns();
   reorder = false;
   constructor(
     readonly lane: number,
@@ -80,9 +90,8 @@ export class Row implements TimelineRow {
     public label: string,
   ) {}
 
-  /** Copies marks[from..] into the columns, growing them as needed. */
-  syncColumns(from: number): void {
-    const count = this.marks.length;
+  /** Grows the columns to hold `count` marks. */
+  private reserve(count: number): void {
     if (count > this.times.length) {
       const capacity = Math.max(count, this.times.length * 2);
       const grow = <A extends Float64Array | Float32Array | Uint8Array>(old: A, make: (n: number) => A): A => {
@@ -95,13 +104,44 @@ export class Row implements TimelineRow {
       this.roleIds = grow(this.roleIds, (n) => new Uint8Array(n));
       this.sizes = grow(this.sizes, (n) => new Float32Array(n));
     }
+  }
+
+  /** Copies marks[from..] into the columns, growing them as needed. */
+  syncColumns(from: number): void {
+    const count = this.marks.length;
+    this.reserve(count);
     for (let i = from; i < count; i++) {
       const mark = this.marks[i]!;
       this.times[i] = mark.t;
       this.starts[i] = mark.start;
-      this.roleIds[i] = roleIds[mark.role];
+      this.roleIds[i] = mark.roleId;
       this.sizes[i] = mark.size;
     }
+  }
+
+  /** Copies a batch's columns in from position `from`, where its marks were just appended. */
+  copyColumns(from: number, batch: IncomingColumns): void {
+    this.reserve(from + batch.times.length);
+    for (let j = 0; j < batch.times.length; j++) {
+      this.times[from + j] = batch.times[j]!;
+      this.starts[from + j] = batch.starts[j]!;
+      this.roleIds[from + j] = batch.roleIds[j]!;
+      this.sizes[from + j] = batch.sizes[j]!;
+    }
+  }
+}
+
+/** What the columns will hold for a batch's marks, in arrival order (numbers held as they are). */
+export class IncomingColumns {
+  readonly times: number[] = [];
+  readonly starts: number[] = [];
+  readonly roleIds: number[] = [];
+  readonly sizes: number[] = [];
+  push(t: number, start: number, roleId: number, size: number): void {
+    this.times.push(t);
+    this.starts.push(start);
+    this.roleIds.push(roleId);
+    this.sizes.push(size);
   }
 }
 
@@ -171,9 +211,13 @@ export function rowLabel(lane: number, side: RowSide, outside = false): string {
 /** Merges a batch (arrival order) into a row's sorted marks in O(batch + displaced marks). */
 export function mergeIncoming(row: Row): void {
   const batch = row.incoming;
+  const columns = row.incomingColumns;
   row.incoming = [];
+  row.incomingColumns = new IncomingColumns();
+  let inOrder = true;
   for (let i = 1; i < batch.length; i++) {
-    if (batch[i]!.t < batch[i - 1]!.t) {
+    if (columns.times[i]! < columns.times[i - 1]!) {
+      inOrder = false;
       batch.sort(byT); // stable, and near-linear on nearly sorted input
       break;
     }
@@ -181,16 +225,17 @@ export function mergeIncoming(row: Row): void {
   const marks = row.marks;
   const first = batch[0];
   if (first === undefined) return;
-  const last = marks[marks.length - 1];
-  if (last === undefined || last.t <= first.t) {
-    const from = marks.length;
+  const from = marks.length;
+  if (from === 0 || row.times[from - 1]! <= first.t) {
     for (const mark of batch) marks.push(mark);
-    row.syncColumns(from);
+    // Sorted, the batch's marks are no longer in the order its columns were gathered in.
+    if (inOrder) row.copyColumns(from, columns);
+    else row.syncColumns(from);
     return;
   }
   // Marks already in the row go before new ones at equal times: they arrived first.
-  const from = firstAfter(row, first.t);
-  const tail = marks.splice(from);
+  const at = firstAfter(row, first.t);
+  const tail = marks.splice(at);
   let i = 0;
   let j = 0;
   while (i < tail.length || j < batch.length) {
@@ -204,5 +249,5 @@ export function mergeIncoming(row: Row): void {
       j++;
     }
   }
-  row.syncColumns(from);
+  row.syncColumns(at);
 }
