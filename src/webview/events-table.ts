@@ -14,6 +14,7 @@ import {
 } from "../contract/index.ts";
 import { element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
+import { createTableScroll, type TableScroll } from "./table-scroll.ts";
 
 export interface EventsTableOptions {
   onSelect: (event: TimelineEvent | undefined) => void;
@@ -259,9 +260,15 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   let viewportHeight = 0;
   let renderTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** The scroll position that shows the last of `count` rows. */
-  const bottomOf = (count: number) => Math.max(0, (count + 1) * rowHeight - viewportHeight);
-  const bottom = () => bottomOf(rows.length);
+  /** Where the scroll position puts `count` rows (a very long table scrolls a shorter height than its rows'). */
+  const scrollFor = (count: number): TableScroll =>
+    createTableScroll({
+      rows: count,
+      rowHeight,
+      header: rowHeight,
+      viewport: viewportHeight,
+      oneForOne: viewportHeight + (overscan + 1) * rowHeight,
+    });
   /**
    * How many rows the DOM is drawn for. A scroll event is judged against them, not against rows that
    * arrived since: the browser may deliver the event of the table's own scroll to the bottom after
@@ -278,14 +285,29 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   /** Counts selections, so a new one is drawn. */
   let selections = 0;
 
+  /** The spacers above and below the drawn rows, and the heights they were given. */
+  const topSpacer = element("tr", { class: "spacer", "aria-hidden": "true" });
+  const bottomSpacer = element("tr", { class: "spacer", "aria-hidden": "true" });
+  let spacers = "";
+
   function render(): void {
     clearTimeout(renderTimer);
     renderTimer = undefined;
+    const scroll = scrollFor(rows.length);
     // Past the last row is nowhere to be: a filter that leaves fewer rows brings the view back to them.
-    scrollTop = stickToBottom ? bottom() : Math.min(scrollTop, bottom());
-    const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+    scrollTop = stickToBottom ? scroll.maxScrollTop : Math.min(scrollTop, scroll.maxScrollTop);
+    const content = scroll.contentAt(scrollTop);
+    const first = Math.max(0, Math.floor(content / rowHeight) - overscan);
     const visible = Math.ceil(viewportHeight / rowHeight) + overscan * 2;
     const last = Math.min(rows.length, first + visible);
+    // The first drawn row goes where the content offset puts it in view; at full height that is its own place.
+    const above = Math.max(0, Math.round(scrollTop - content + first * rowHeight));
+    const below = Math.max(0, scroll.bodyHeight - above - (last - first) * rowHeight);
+    if (`${above} ${below}` !== spacers) {
+      spacers = `${above} ${below}`;
+      topSpacer.style.height = `${above}px`;
+      bottomSpacer.style.height = `${below}px`;
+    }
     const showing = `${first} ${last} ${rows.length} ${rows[first]} ${rows[last - 1]} ${selections} ${sseView} ${seen}`;
     if (showing === drawn) {
       if (stickToBottom) scroller.scrollTop = scrollTop;
@@ -293,22 +315,20 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     }
     drawn = showing;
     drawnRows = rows.length;
-    const top = element("tr", { class: "spacer", "aria-hidden": "true" });
-    top.style.height = `${first * rowHeight}px`;
-    const bottomSpacer = element("tr", { class: "spacer", "aria-hidden": "true" });
-    bottomSpacer.style.height = `${(rows.length - last) * rowHeight}px`;
     const rendered: HTMLTableRowElement[] = [];
     for (let i = first; i < last; i++) rendered.push(rowFor(rows[i]!));
-    body.replaceChildren(top, ...rendered, bottomSpacer);
+    body.replaceChildren(topSpacer, ...rendered, bottomSpacer);
     if (stickToBottom) scroller.scrollTop = scrollTop;
     const events = (n: number) => `${formatCount(n)} event${n === 1 ? "" : "s"}`;
     count.textContent = rows.length === seen ? events(rows.length) : `${formatCount(rows.length)} of ${events(seen)}`;
   }
 
   function scrollToRow(position: number): void {
+    const scroll = scrollFor(rows.length);
+    const content = scroll.contentAt(scrollTop);
     const top = position * rowHeight;
-    if (top < scrollTop || top + rowHeight > scrollTop + viewportHeight - rowHeight) {
-      scrollTop = Math.max(0, top - viewportHeight / 2);
+    if (top < content || top + rowHeight > content + viewportHeight - rowHeight) {
+      scrollTop = scroll.scrollTopFor(Math.max(0, top - viewportHeight / 2));
       scroller.scrollTop = scrollTop;
     }
   }
@@ -346,7 +366,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   });
   scroller.addEventListener("scroll", () => {
     scrollTop = scroller.scrollTop;
-    stickToBottom = scrollTop >= bottomOf(drawnRows) - rowHeight;
+    stickToBottom = scrollTop >= scrollFor(drawnRows).maxScrollTop - rowHeight;
     render();
   });
   body.addEventListener("click", (click) => {

@@ -44,7 +44,7 @@ beforeAll(async () => {
     body: '<div id="table"></div>',
     // Ten rows' height, rows as tall as the table counts them.
     style:
-      "body{margin:0}#table{display:flex;flex-direction:column;height:242px}.table-scroller{flex:1;overflow:auto}tr{height:22px}td{padding:0;white-space:nowrap}",
+      "body{margin:0}#table{display:flex;flex-direction:column;height:242px}.table-scroller{flex:1;overflow:auto}table{border-collapse:collapse}tr{height:22px}td{padding:0;white-space:nowrap;font:12px/16px monospace}",
     name: "the events table",
   });
   browser = await launchChromium();
@@ -79,7 +79,7 @@ declare function drawn(): Drawn;
 async function drawnAll(page: Page, count: number): Promise<Drawn> {
   await page.waitForFunction(
     (expected) => document.querySelector(".row-count")?.textContent === `${expected} events`,
-    count,
+    count.toLocaleString("en"),
   );
   return page.evaluate(() => drawn());
 }
@@ -132,4 +132,70 @@ describe("the events table", () => {
     expect((await drawnAll(page, 140)).last).toBe(139);
     await page.close();
   });
+
+  test("a million rows are drawn 22 px apart, as the browser paints them, at the bottom and in the middle", async () => {
+    const page = await openTable();
+    await page.evaluate(() => {
+      for (let i = 0; i < 10; i++) store.append(writes(100_000));
+    });
+    expect((await drawnAll(page, 1_000_000)).last).toBe(999_999);
+    expect(await textRowTops(page)).toEqual(evenlySpaced(await textRowTops(page)));
+
+    await scrollTo(page, 0.5);
+    const middle = await page.evaluate(() => drawn());
+    // Halfway down the scroll range is halfway through the rows, give or take a screenful.
+    expect(Math.abs((middle.first + middle.last) / 2 - 500_000)).toBeLessThan(30);
+    expect(await textRowTops(page)).toEqual(evenlySpaced(await textRowTops(page)));
+
+    await scrollAs(page, "top");
+    expect((await page.evaluate(() => drawn())).first).toBe(0);
+    await page.close();
+  }, 60_000);
 });
+
+/** Scrolls the table to a fraction of its scroll range, and waits for the table to hear of it. */
+function scrollTo(page: Page, fraction: number): Promise<void> {
+  return page.evaluate(
+    (part) =>
+      new Promise<void>((resolve) => {
+        scroller().addEventListener("scroll", () => requestAnimationFrame(() => resolve()), { once: true });
+        scroller().scrollTop = (scroller().scrollHeight - scroller().clientHeight) * part;
+      }),
+    fraction,
+  );
+}
+
+/**
+ * Where each line of text begins in the table as Chromium painted it: a screenshot of the table,
+ * read back through a canvas in the page, each run of pixel rows with ink in the time column
+ * being one table row's text.
+ */
+async function textRowTops(page: Page): Promise<number[]> {
+  await page.evaluate(() => frame());
+  const box = (await page.locator(".table-scroller").boundingBox())!;
+  const shot = await page.screenshot({ clip: { x: box.x, y: box.y, width: 80, height: box.height } });
+  return page.evaluate(async (png) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${png}`;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext("2d")!;
+    context.drawImage(image, 0, 0);
+    const { data } = context.getImageData(0, 0, image.width, image.height);
+    const inked = (y: number) => {
+      for (let x = 0; x < image.width; x++) if (data[(y * image.width + x) * 4]! < 128) return true;
+      return false;
+    };
+    const tops: number[] = [];
+    for (let y = 1; y < image.height; y++) if (inked(y) && !inked(y - 1)) tops.push(y);
+    return tops;
+  }, shot.toString("base64"));
+}
+
+/** The tops a text row would have at exactly 22 px apart, from the first found: what `tops` must equal. */
+function evenlySpaced(tops: number[]): number[] {
+  if (tops.length < 5) throw new Error(`found ${tops.length} rows of text in the table, too few to judge`);
+  return tops.map((_, i) => tops[0]! + i * 22);
+}
