@@ -413,8 +413,10 @@ describe("09: backpressure", () => {
       // this run's wire (a fixed 1 ms would measure the client's speed: a fast one drains a MiB in less).
       const perChunk = span / writes.length;
       expect(waits.filter((ms) => (ms ?? 0) > perChunk / 2).length).toBeGreaterThanOrEqual(8);
-      // 6 to 10 MiB measured on a 2-core machine, loaded or not.
-      expect(mostAhead(events)).toBeLessThan(16 * MiB);
+      // Held back, where /enqueue-all is all 64 MiB ahead: 6 to 10 MiB on a 2-core machine, and up
+      // to 27 MiB with both cores kept busy by other work (the client reading late, the buffers
+      // between them full), never half the stream.
+      expect(mostAhead(events)).toBeLessThan(32 * MiB);
       expect(only(events, "disconnect")).toMatchObject({ by: "server", bytes: 64 * MiB });
     },
     traceTimeoutMs,
