@@ -8,6 +8,7 @@
  */
 
 import { join } from "node:path";
+import { errorMessage } from "../src/contract/index.ts";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
 import { createServerCpu, pinServersApart } from "./cores.ts";
@@ -29,10 +30,15 @@ const runTimeoutMs = 120_000;
 
 async function readBulk(url: string): Promise<number> {
   const started = performance.now();
-  const response = await fetch(url, { signal: AbortSignal.timeout(runTimeoutMs) });
-  const reader = response.body!.getReader();
   let bytes = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) bytes += read.value.byteLength;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(runTimeoutMs) });
+    const reader = response.body!.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) bytes += read.value.byteLength;
+  } catch (error) {
+    // Which server failed, and how far into its body.
+    throw new Error(`${url} failed after ${bytes} of ${bulk.total} bytes: ${errorMessage(error)}`);
+  }
   if (bytes !== bulk.total) throw new Error(`${url} sent ${bytes} bytes instead of ${bulk.total}`);
   return bytes / MiB / ((performance.now() - started) / 1000);
 }
@@ -60,7 +66,13 @@ export async function measureNodeHttpRelay(): Promise<Figure[]> {
     stdout: "pipe",
     stderr: "inherit",
   });
-  const runner = createRunner({ onEvent: () => {} });
+  /** Why the runner restarted, if it did: a read cut short says so. */
+  const restarts: string[] = [];
+  const runner = createRunner({
+    onEvent: (event) => {
+      if (event.kind === "restarted") restarts.push(event.reason);
+    },
+  });
   try {
     const plainBase = `http://127.0.0.1:${await announcedPort(plain.stdout, 10_000)}`;
     await runner.start();
@@ -76,7 +88,12 @@ export async function measureNodeHttpRelay(): Promise<Figure[]> {
       pairs: bulkPairs,
       anchor: () => serverCpu.measure("plain", plain.pid, () => readBulk(plainBase + bulkQuery)),
       measured: async () => {
-        const rate = await serverCpu.measure("traced", runner.pid, () => readBulk(tracedBase + bulkQuery));
+        const rate = await serverCpu
+          .measure("traced", runner.pid, () => readBulk(tracedBase + bulkQuery))
+          .catch((error: unknown) => {
+            const why = restarts.length > 0 ? `; the runner restarted: ${restarts.join("; ")}` : "";
+            throw new Error(`${errorMessage(error)}${why}`);
+          });
         await runner.settle(5_000);
         return rate;
       },
