@@ -78,7 +78,7 @@ function start(
 
 /**
  * The self-contained app's own launcher, with nothing pointing it at the project. Electrobun's Bun
- * now and then crashes as the app starts (see the README's notes on failed starts); `npm start`
+ * now and then crashes as the app starts (see the notes on failed starts in bench/README.md); `npm start`
  * tries such a start once more, and so does this, which runs the launcher without `npm start`.
  */
 async function startBuilt(profile: { home: string; workspace: string }, launcher: string): Promise<DesktopSession> {
