@@ -59,9 +59,12 @@ describe("the user's workspace", () => {
       env: userEnv(home.dir),
       stdio: ["ignore", "pipe", "pipe"],
     });
+    const passed = /PASS tests: \d+ passed, 0 failed/.test(run.stdout.toString());
     expect({
-      passed: /PASS tests: \d+ passed, 0 failed/.test(run.stdout.toString()),
+      passed,
       workspace: snapshot(home.workspace),
+      // A run that failed says why: the end of what it printed, with its own list of failures.
+      ...(passed ? {} : { output: `${run.stdout.toString()}\n${run.stderr.toString().slice(-6_000)}` }),
     }).toEqual({ passed: true, workspace: before });
   }, 120_000);
 
