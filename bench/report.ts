@@ -19,8 +19,10 @@ export function formatNumber(value: number): string {
 /** Rounds for JSON: three decimals says everything these measurements can. */
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
-export function figureJson(figure: Figure): string {
-  return JSON.stringify(figure, (_key, value: unknown) => (typeof value === "number" ? round(value) : value));
+/** One figure as a JSON line; `run` numbers it among several runs (`--runs`). */
+export function figureJson(figure: Figure, run?: number): string {
+  const line = run === undefined ? figure : { ...figure, run };
+  return JSON.stringify(line, (_key, value: unknown) => (typeof value === "number" ? round(value) : value));
 }
 
 function verdict(figure: Figure): string {
