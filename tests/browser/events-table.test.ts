@@ -133,6 +133,49 @@ describe("the events table", () => {
     await page.close();
   });
 
+  test("lists rows by time whatever order their batches bring them in, ties in the order they arrived", async () => {
+    const page = await openTable();
+    // Times of each batch as it arrives: in order and after the rows so far, out of order within
+    // itself, reaching back before the last rows, and ties with rows already listed.
+    const batches = [
+      [0, 20, 40],
+      [50, 10, 30],
+      [45, 60],
+      [20, 60, 5],
+    ];
+    await page.evaluate(async (times) => {
+      for (const batch of times) {
+        store.append(
+          batch.map((t) => ({
+            t,
+            lane: 1,
+            side: "server",
+            kind: "write",
+            requestId: 1,
+            version: 1,
+            bytes: 1,
+            text: "x",
+            via: "yield",
+          })),
+        );
+        // The store hands the table what arrived at the next frame: one batch each.
+        await frame();
+        await frame();
+      }
+    }, batches);
+    await drawnAll(page, 11);
+    const listed = await page.evaluate(() =>
+      [...document.querySelectorAll(".events-table tr[data-index]")].map((row) =>
+        Number((row as HTMLElement).dataset.index),
+      ),
+    );
+    const arrived = batches.flat().map((t, index) => ({ t, index }));
+    // Array.prototype.sort is stable: equal times keep their arrival order.
+    const byTime = [...arrived].sort((a, b) => a.t - b.t).map((event) => event.index);
+    expect(listed).toEqual(byTime);
+    await page.close();
+  });
+
   test("a million rows are drawn 22 px apart, as the browser paints them, at the bottom and in the middle", async () => {
     const page = await openTable();
     await page.evaluate(() => {
