@@ -10,7 +10,6 @@
  *   and cross-origin requests, so the upgrade requires it.
  */
 
-import { timingSafeEqual } from "node:crypto";
 import { hostCookieName } from "../contract/index.ts";
 
 export interface AccessGuardOptions {
@@ -73,7 +72,7 @@ export function createAccessGuard(options: AccessGuardOptions): AccessGuard {
   function isSecret(value: string | undefined | null): boolean {
     if (value === undefined || value === null) return false;
     const given = Buffer.from(value);
-    return given.length === secret.length && timingSafeEqual(given, secret);
+    return given.length === secret.length && crypto.timingSafeEqual(given, secret);
   }
 
   return {

@@ -3,7 +3,6 @@
  * words, so the UI, the tests and the terminal read a suggested request the same way.
  */
 
-import { parseArgs } from "node:util";
 import {
   type ClientBehaviour,
   errorMessage,
@@ -86,7 +85,8 @@ function slowOptions(values: Record<string, string | boolean | string[] | undefi
 
 export function parseTraceArgs(argv: readonly string[]): TraceArgsResult {
   try {
-    const { values, positionals } = parseArgs({
+    // `node:util` is loaded when arguments are first read, not with every process that imports this.
+    const { values, positionals } = process.getBuiltinModule("node:util").parseArgs({
       args: [...argv],
       allowPositionals: true,
       options: {

@@ -9,7 +9,6 @@
  * Windows, `…/<App Name>-<env>.app/Contents/MacOS/launcher` on macOS (no suffix for `stable`).
  */
 
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageDir } from "../package-dir.ts";
@@ -78,7 +77,8 @@ export function buildInputs(projectRoot: string): string[] {
 
 /** A digest of the inputs' contents; a missing input counts as its own value. */
 export function buildStamp(inputs: readonly string[]): string {
-  const hash = createHash("sha256");
+  // Bun's own hasher: `node:crypto` would add its load to every `npm start`.
+  const hash = new Bun.CryptoHasher("sha256");
   for (const input of inputs) {
     hash.update(input);
     hash.update(existsSync(input) ? readFileSync(input) : "(missing)");

@@ -8,13 +8,17 @@
  * left behind; `removeLeftoverTempFiles` clears them from folders the playground owns.
  */
 
-import { randomBytes } from "node:crypto";
 import { chmod, open, readdir, realpath, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { errorCode } from "./files-error.ts";
 
 const tempSuffix = ".partial";
 const tempPattern = /^\..+\.[0-9a-f]{12}\.partial$/;
+
+/** `bytes` random bytes in hex, from the global Web Crypto (`node:crypto` would add its load to every start). */
+function randomHex(bytes: number): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("hex");
+}
 
 /** True for the names `writeFileAtomic` gives its temporary files. */
 export function isAtomicTempName(name: string): boolean {
@@ -39,7 +43,7 @@ async function writeTarget(path: string): Promise<{ path: string; mode: number |
 export async function writeFileAtomic(path: string, text: string | Uint8Array, mode = 0o666): Promise<void> {
   const target = await writeTarget(path);
   const folder = dirname(target.path);
-  const temp = join(folder, `.${basename(target.path)}.${randomBytes(6).toString("hex")}${tempSuffix}`);
+  const temp = join(folder, `.${basename(target.path)}.${randomHex(6)}${tempSuffix}`);
   const handle = await open(temp, "wx", mode);
   try {
     try {
