@@ -34,16 +34,10 @@ export function contentEncodingOf(header: string | null): ContentEncoding | unde
   return contentEncodings.find((encoding) => encoding === name);
 }
 
-/**
- * `node:zlib`, loaded when the first compressed body arrives: loading it (and the Node streams it
- * stands on) took ~10 ms of every host start, for bodies most sessions never see.
- */
-function loadZlib(): typeof zlib {
-  return process.getBuiltinModule("node:zlib");
-}
-
 function decompressorFor(encoding: ContentEncoding): { stream: zlib.Gunzip; flush: number } {
-  const zlib = loadZlib();
+  // Loaded for the first compressed body rather than at every host start: `node:zlib` and the
+  // Node streams it stands on took ~10 ms of each start, for bodies most sessions never see.
+  const zlib = process.getBuiltinModule("node:zlib");
   switch (encoding) {
     case "gzip":
       return { stream: zlib.createGunzip(), flush: zlib.constants.Z_SYNC_FLUSH };

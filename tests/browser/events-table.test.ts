@@ -16,14 +16,15 @@ import { createEventStore } from ${JSON.stringify(join(webview, "event-store.ts"
 import { createEventsTable } from ${JSON.stringify(join(webview, "events-table.ts"))};
 const store = createEventStore();
 createEventsTable(document.getElementById("table"), store, { onSelect() {} });
+/** Server writes on lane 1 at these times. */
+const writesAt = (times) =>
+  times.map((t) => ({ t, lane: 1, side: "server", kind: "write", requestId: 1, version: 1, bytes: 1, text: "x", via: "yield" }));
 let written = 0;
 /** n server writes on lane 1, 10 ms apart. */
 function writes(n) {
-  const batch = [];
-  for (let i = 0; i < n; i++, written++) {
-    batch.push({ t: written * 10, lane: 1, side: "server", kind: "write", requestId: 1, version: 1, bytes: 1, text: "x", via: "yield" });
-  }
-  return batch;
+  const times = Array.from({ length: n }, (_, i) => (written + i) * 10);
+  written += n;
+  return writesAt(times);
 }
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
 const scroller = () => document.querySelector(".table-scroller");
@@ -32,7 +33,7 @@ function drawn() {
   const rows = [...document.querySelectorAll(".events-table tr[data-index]")].map((row) => Number(row.dataset.index));
   return { first: Math.min(...rows), last: Math.max(...rows) };
 }
-Object.assign(window, { store, writes, frame, scroller, drawn });
+Object.assign(window, { store, writesAt, writes, frame, scroller, drawn });
 `;
 
 let browser: Browser;
@@ -67,6 +68,7 @@ interface Drawn {
 }
 
 declare const store: { append(batch: unknown[]): void; events: unknown[] };
+declare function writesAt(times: number[]): unknown[];
 declare function writes(n: number): unknown[];
 declare function frame(): Promise<void>;
 declare function scroller(): HTMLElement;
@@ -145,21 +147,9 @@ describe("the events table", () => {
     ];
     await page.evaluate(async (times) => {
       for (const batch of times) {
-        store.append(
-          batch.map((t) => ({
-            t,
-            lane: 1,
-            side: "server",
-            kind: "write",
-            requestId: 1,
-            version: 1,
-            bytes: 1,
-            text: "x",
-            via: "yield",
-          })),
-        );
-        // The store hands the table what arrived at the next frame: one batch each.
-        await frame();
+        store.append(writesAt(batch));
+        // The store hands the table what arrived at the next frame, before this wait's callback
+        // (asked for after it): the table takes one batch at a time.
         await frame();
       }
     }, batches);
