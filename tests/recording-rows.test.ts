@@ -95,6 +95,45 @@ describe("recording rows", () => {
     ]);
   });
 
+  test("a field's strings come back as they were when they repeat, alternate, change type or recur in another shape", () => {
+    const sse = (t: number, event: string, data: string | number): TimelineEvent =>
+      ({ t, lane: 1, side: "client", kind: "sse", event, data, lastEventId: "" }) as TimelineEvent;
+    const chunk = (t: number, text: string): TimelineEvent => ({
+      t,
+      lane: 1,
+      side: "client",
+      kind: "chunk",
+      bytes: text.length,
+      text,
+    });
+    const write = (t: number, text: string): TimelineEvent => ({
+      t,
+      lane: 1,
+      side: "server",
+      kind: "write",
+      requestId: 1,
+      version: 1,
+      bytes: text.length,
+      text,
+      via: "yield",
+    });
+    const events = [
+      sse(1, "message", "x"),
+      sse(2, "message", "x"),
+      sse(3, "ping", "y"),
+      sse(4, "message", "x"),
+      sse(5, "message", 7),
+      sse(6, "message", "x"),
+      write(7, "data: 1\n\n"),
+      chunk(8, "data: 1\n\n"),
+      chunk(9, "data: 2\n\n"),
+      write(10, "data: 1\n\n"),
+      chunk(11, ""),
+      write(12, ""),
+    ];
+    for (const size of [1, 2, 12]) expect(roundTrip(events, size).decoded).toEqual(events);
+  });
+
   test("a batch that names an unknown shape, stops mid-row or names __proto__ is refused", () => {
     const decoder = createEventRowsDecoder();
     expect(() => decoder.decode({ shapes: [], rows: [0, 1] })).toThrow(/names shape 0, never given/);
