@@ -6,7 +6,7 @@
 
 import { createTrailingDebounce, type WorkspaceState, errorMessage } from "../contract/index.ts";
 import type { Documents } from "./documents.ts";
-import { byId } from "./dom.ts";
+import { byId, element } from "./dom.ts";
 import { createEditor, type SnippetEditor } from "./editor/create-editor.ts";
 import { loadMonaco } from "./editor/monaco-loader.ts";
 import { checkSyntaxOnly, loadSnippetTypes } from "./editor/snippet-types.ts";
@@ -52,7 +52,7 @@ function afterPaint(): Promise<void> {
   });
 }
 
-/** Creates the pane and starts the editor in it; a failure to start is said in the status line. */
+/** Creates the pane and starts the editor in it; a failure to start is said in its place and in the status line. */
 export function createEditorPane(options: EditorPaneOptions): EditorPane {
   const { connection, documents, settings, runs } = options;
   let editor: SnippetEditor | undefined;
@@ -127,9 +127,14 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
     document.body.dataset.typesReady = "true";
   }
 
-  start().catch((error: unknown) =>
-    options.statusLine.say(`The editor failed to start: ${errorMessage(error)}`, "error"),
-  );
+  start().catch((error: unknown) => {
+    const message = `The editor failed to start: ${errorMessage(error)}`;
+    options.statusLine.say(message, "error");
+    // Said where the editor would be as well: the status line moves on to the host's news.
+    byId("editor", HTMLDivElement).replaceChildren(
+      element("p", { class: "editor-failed", role: "alert" }, `${message}. Reload the page to try again.`),
+    );
+  });
 
   return {
     get editor() {
