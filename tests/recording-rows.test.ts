@@ -95,9 +95,16 @@ describe("recording rows", () => {
     ]);
   });
 
-  test("a field's strings come back as they were when they repeat, alternate, change type or recur in another shape", () => {
-    const sse = (t: number, event: string, data: string | number): TimelineEvent =>
-      ({ t, lane: 1, side: "client", kind: "sse", event, data, lastEventId: "" }) as TimelineEvent;
+  test("a field's strings come back as they were when they repeat, alternate, or recur in another shape", () => {
+    const sse = (t: number, event: string, data: string): TimelineEvent => ({
+      t,
+      lane: 1,
+      side: "client",
+      kind: "sse",
+      event,
+      data,
+      lastEventId: "",
+    });
     const chunk = (t: number, text: string): TimelineEvent => ({
       t,
       lane: 1,
@@ -122,7 +129,7 @@ describe("recording rows", () => {
       sse(2, "message", "x"),
       sse(3, "ping", "y"),
       sse(4, "message", "x"),
-      sse(5, "message", 7),
+      sse(5, "message", "xx"),
       sse(6, "message", "x"),
       write(7, "data: 1\n\n"),
       chunk(8, "data: 1\n\n"),

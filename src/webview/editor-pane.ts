@@ -128,12 +128,13 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
   }
 
   start().catch((error: unknown) => {
-    const message = `The editor failed to start: ${errorMessage(error)}`;
+    const message = `The editor failed to start: ${errorMessage(error).replace(/\.$/, "")}`;
     options.statusLine.say(message, "error");
-    // Said where the editor would be as well: the status line moves on to the host's news.
-    byId("editor", HTMLDivElement).replaceChildren(
-      element("p", { class: "editor-failed", role: "alert" }, `${message}. Reload the page to try again.`),
-    );
+    // Where there is no editor, said in its place as well: the status line moves on to the host's news.
+    if (!editor)
+      byId("editor", HTMLDivElement).replaceChildren(
+        element("p", { class: "editor-failed", role: "alert" }, `${message}. Reload the page to try again.`),
+      );
   });
 
   return {
