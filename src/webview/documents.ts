@@ -274,8 +274,11 @@ export function createDocuments(options: DocumentsOptions): Documents {
   /** Another window changed the snippet: shown here, unless this window has edits of its own to ask about. */
   function takeEdited(id: string, source: string, revision: number): void {
     if (!current || current.id !== id) return;
-    // Edits of this window's own not yet with the host were made beside the other window's.
-    if (draft.pending || (conflictWith !== undefined && conflictWith !== "disk")) {
+    // Edits of this window's own that the host has not taken yet (waiting for the pause in typing,
+    // or sent and not answered) were made beside the other window's: they are asked about, never
+    // written over.
+    const ownEdits = draft.pending || (host !== undefined && options.getSource() !== host.source);
+    if (ownEdits || (conflictWith !== undefined && conflictWith !== "disk")) {
       askAboutWindow({ source, revision });
       return;
     }

@@ -17,10 +17,27 @@ const playground = usePlaygroundInChromium();
 const editorText = (page: Page) => page.evaluate(() => window.monaco!.editor.getModels()[0]!.getValue());
 
 /** Types `text` at the end of the page's editor, as a person would. */
-async function typeAtEnd(page: Page, text: string): Promise<void> {
+/** Puts the editor's cursor at the end of its text. */
+async function cursorAtEnd(page: Page): Promise<void> {
   await page.click(".monaco-editor .view-lines");
   await page.keyboard.press("ControlOrMeta+End");
-  await page.keyboard.type(text);
+}
+
+/** Puts `text` at the end of the editor as one edit, as a paste does: a busy machine cannot split it into two drafts. */
+async function typeAtEnd(page: Page, text: string): Promise<void> {
+  await cursorAtEnd(page);
+  await page.keyboard.insertText(text);
+}
+
+/**
+ * An edit in each window at the same moment: both cursors placed first, then both texts put in
+ * together. Typed one window after the other, the second edit could come after the first window's
+ * draft had reached it (a draft goes out 400 ms after the last key), no longer beside it.
+ */
+async function typeInBoth(a: Page, b: Page): Promise<void> {
+  await cursorAtEnd(a);
+  await cursorAtEnd(b);
+  await Promise.all([a.keyboard.insertText("\n// from A\n"), b.keyboard.insertText("\n// from B\n")]);
 }
 
 async function secondWindow(first: Page): Promise<Page> {
@@ -71,10 +88,9 @@ describe("two windows on one snippet", () => {
   test("edits typed in both at once: the second window is asked, and its choice reaches the first", async () => {
     const a = await playground.open();
     const b = await secondWindow(a);
-    // Both within the pause before a draft goes out: whichever reaches the host second was made
-    // beside the other's.
-    await typeAtEnd(a, "\n// from A\n");
-    await typeAtEnd(b, "\n// from B\n");
+    // Both at once, well within the pause before a draft goes out: whichever reaches the host
+    // second was made beside the other's.
+    await typeInBoth(a, b);
     const asked = await Promise.race([
       a.waitForSelector("#conflict:not([hidden])").then(() => a),
       b.waitForSelector("#conflict:not([hidden])").then(() => b),
@@ -100,8 +116,7 @@ describe("two windows on one snippet", () => {
   test("choosing the other window's edits takes them here, and nothing is sent back", async () => {
     const a = await playground.open();
     const b = await secondWindow(a);
-    await typeAtEnd(a, "\n// from A\n");
-    await typeAtEnd(b, "\n// from B\n");
+    await typeInBoth(a, b);
     const asked = await Promise.race([
       a.waitForSelector("#conflict:not([hidden])").then(() => a),
       b.waitForSelector("#conflict:not([hidden])").then(() => b),
@@ -113,6 +128,49 @@ describe("two windows on one snippet", () => {
     await Bun.sleep(800);
     expect(await editorText(other)).toBe(theirs);
     expect(await kept()).toBe(theirs);
+  }, 30_000);
+
+  test("edits still on their way to the host when the other window's arrive are kept and asked about, not written over", async () => {
+    const context = await playground.newContext({ viewport: { width: 1440, height: 900 } });
+    const a = await context.newPage();
+    // Window A's drafts are held on their way to the host until released: the other window's
+    // edit reaches the host first, and its news reaches A while A's own draft is still out.
+    let held = 0;
+    const { promise: released, resolve: release } = Promise.withResolvers<void>();
+    await a.routeWebSocket(/\/ws$/, (page) => {
+      const host = page.connectToServer();
+      page.onMessage((message) => {
+        const isDraft = typeof message === "string" && JSON.parse(message).payload?.type === "draft";
+        if (!isDraft) return host.send(message);
+        held++;
+        void released.then(() => host.send(message));
+      });
+    });
+    await a.goto(playground.host.launchUrl);
+    await a.waitForSelector("body[data-editor-ready]");
+    await a.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
+    const b = await secondWindow(a);
+
+    await typeAtEnd(a, "\n// from A\n");
+    for (const deadline = Date.now() + 5_000; held === 0; await Bun.sleep(20))
+      if (Date.now() > deadline) throw new Error("window A sent no draft");
+    await typeAtEnd(b, "\n// from B\n");
+    for (const deadline = Date.now() + 5_000; !(await kept()).includes("// from B"); await Bun.sleep(20))
+      if (Date.now() > deadline) throw new Error("the host did not take window B's edit");
+
+    await a.waitForSelector("#conflict:not([hidden])", { timeout: 5_000 });
+    const mine = await editorText(a);
+    expect(mine).toContain("// from A");
+    expect(mine).not.toContain("// from B");
+    // A's draft arrives now, made on the text before B's edit: the host keeps B's until A chooses.
+    release();
+    await Bun.sleep(500);
+    expect(await kept()).toBe(await editorText(b));
+    expect(await editorText(a)).toBe(mine);
+
+    await a.click("#conflict-mine");
+    await b.waitForFunction((expected) => window.monaco!.editor.getModels()[0]!.getValue() === expected, mine);
+    expect(await kept()).toBe(mine);
   }, 30_000);
 
   test("a file opened elsewhere opens in both; a save in one is the other's text, clean", async () => {
