@@ -31,6 +31,32 @@ function roundTrip(events: readonly TimelineEvent[], size: number): { decoded: T
   return { decoded, batches };
 }
 
+const chunk = (t: number, text: string): TimelineEvent => ({
+  t,
+  lane: 1,
+  side: "client",
+  kind: "chunk",
+  bytes: text.length,
+  text,
+});
+
+/** A server write on lane 1: of `a` by `enqueue` unless told otherwise. */
+const write = (
+  t: number,
+  { text = "a", via = "enqueue", upstream }: { text?: string; via?: "enqueue" | "yield"; upstream?: true } = {},
+): TimelineEvent => ({
+  t,
+  lane: 1,
+  side: "server",
+  kind: "write",
+  requestId: 1,
+  version: 1,
+  bytes: text.length,
+  text,
+  via,
+  ...(upstream ? { upstream } : {}),
+});
+
 describe("recording rows", () => {
   test("a traced run's events come back as they were, field order included, in any batch size", async () => {
     // SSE with ids, retries and comments, and a generator's cleanup: many kinds and shapes.
@@ -57,27 +83,7 @@ describe("recording rows", () => {
   }, 30_000);
 
   test("each shape is named once, in the batch that first uses it; the same kind with other fields is a shape of its own", () => {
-    const chunk = (t: number, text: string): TimelineEvent => ({
-      t,
-      lane: 1,
-      side: "client",
-      kind: "chunk",
-      bytes: text.length,
-      text,
-    });
-    const write = (t: number, upstream?: true): TimelineEvent => ({
-      t,
-      lane: 1,
-      side: "server",
-      kind: "write",
-      requestId: 1,
-      version: 1,
-      bytes: 1,
-      text: "a",
-      via: "enqueue",
-      ...(upstream ? { upstream } : {}),
-    });
-    const events = [chunk(1, "a"), write(2), chunk(3, "b"), write(4, true), write(5), chunk(6, "c")];
+    const events = [chunk(1, "a"), write(2), chunk(3, "b"), write(4, { upstream: true }), write(5), chunk(6, "c")];
     const { decoded, batches } = roundTrip(events, 3);
     expect(decoded).toEqual(events);
     expect(
@@ -105,25 +111,6 @@ describe("recording rows", () => {
       data,
       lastEventId: "",
     });
-    const chunk = (t: number, text: string): TimelineEvent => ({
-      t,
-      lane: 1,
-      side: "client",
-      kind: "chunk",
-      bytes: text.length,
-      text,
-    });
-    const write = (t: number, text: string): TimelineEvent => ({
-      t,
-      lane: 1,
-      side: "server",
-      kind: "write",
-      requestId: 1,
-      version: 1,
-      bytes: text.length,
-      text,
-      via: "yield",
-    });
     const events = [
       sse(1, "message", "x"),
       sse(2, "message", "x"),
@@ -131,12 +118,12 @@ describe("recording rows", () => {
       sse(4, "message", "x"),
       sse(5, "message", "xx"),
       sse(6, "message", "x"),
-      write(7, "data: 1\n\n"),
+      write(7, { text: "data: 1\n\n", via: "yield" }),
       chunk(8, "data: 1\n\n"),
       chunk(9, "data: 2\n\n"),
-      write(10, "data: 1\n\n"),
+      write(10, { text: "data: 1\n\n", via: "yield" }),
       chunk(11, ""),
-      write(12, ""),
+      write(12, { text: "", via: "yield" }),
     ];
     for (const size of [1, 2, 12]) expect(roundTrip(events, size).decoded).toEqual(events);
   });

@@ -16,7 +16,6 @@ const playground = usePlaygroundInChromium();
 
 const editorText = (page: Page) => page.evaluate(() => window.monaco!.editor.getModels()[0]!.getValue());
 
-/** Types `text` at the end of the page's editor, as a person would. */
 /** Puts the editor's cursor at the end of its text. */
 async function cursorAtEnd(page: Page): Promise<void> {
   await page.click(".monaco-editor .view-lines");
@@ -135,15 +134,21 @@ describe("two windows on one snippet", () => {
     const a = await context.newPage();
     // Window A's drafts are held on their way to the host until released: the other window's
     // edit reaches the host first, and its news reaches A while A's own draft is still out.
-    let held = 0;
+    const { promise: draftHeld, resolve: holdDraft } = Promise.withResolvers<number>();
     const { promise: released, resolve: release } = Promise.withResolvers<void>();
+    const { promise: draftAnswered, resolve: answerDraft } = Promise.withResolvers<void>();
     await a.routeWebSocket(/\/ws$/, (page) => {
       const host = page.connectToServer();
       page.onMessage((message) => {
-        const isDraft = typeof message === "string" && JSON.parse(message).payload?.type === "draft";
-        if (!isDraft) return host.send(message);
-        held++;
+        const sent = typeof message === "string" ? JSON.parse(message) : undefined;
+        if (sent?.payload?.type !== "draft") return host.send(message);
+        holdDraft(sent.id);
         void released.then(() => host.send(message));
+      });
+      host.onMessage((message) => {
+        page.send(message);
+        const got = typeof message === "string" ? JSON.parse(message) : undefined;
+        if (got?.replyId !== undefined) void draftHeld.then((id) => got.replyId === id && answerDraft());
       });
     });
     await a.goto(playground.host.launchUrl);
@@ -152,19 +157,17 @@ describe("two windows on one snippet", () => {
     const b = await secondWindow(a);
 
     await typeAtEnd(a, "\n// from A\n");
-    for (const deadline = Date.now() + 5_000; held === 0; await Bun.sleep(20))
-      if (Date.now() > deadline) throw new Error("window A sent no draft");
+    await draftHeld;
     await typeAtEnd(b, "\n// from B\n");
-    for (const deadline = Date.now() + 5_000; !(await kept()).includes("// from B"); await Bun.sleep(20))
-      if (Date.now() > deadline) throw new Error("the host did not take window B's edit");
-
+    // B's edit reaches the host and its news reaches A, whose own draft is still out.
     await a.waitForSelector("#conflict:not([hidden])", { timeout: 5_000 });
     const mine = await editorText(a);
     expect(mine).toContain("// from A");
     expect(mine).not.toContain("// from B");
     // A's draft arrives now, made on the text before B's edit: the host keeps B's until A chooses.
     release();
-    await Bun.sleep(500);
+    await draftAnswered;
+    expect(await kept()).toContain("// from B");
     expect(await kept()).toBe(await editorText(b));
     expect(await editorText(a)).toBe(mine);
 
