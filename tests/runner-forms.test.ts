@@ -155,3 +155,31 @@ describe("pitfalls", () => {
     expect(load.notices[0]!.message).toContain("source text");
   });
 });
+
+describe("a handler that returns no Response", () => {
+  test("says what it returned, on the timeline and to the client, and how to fix the usual slips", async () => {
+    const cases = [
+      {
+        source: `export default async function* () { yield "x"; }`,
+        said: "an async generator",
+        fix: "new Response(body)",
+      },
+      { source: `export default () => "hello";`, said: `the string "hello"`, fix: "new Response(text)" },
+      {
+        source: `export default () => { new Response("lost"); };`,
+        said: "nothing (undefined)",
+        fix: "`return` missing",
+      },
+      { source: `export default () => ({ ok: true });`, said: "a plain object", fix: "Response.json(value)" },
+    ];
+    const results = await Promise.all(cases.map((c) => serve(c.source)));
+    for (const [i, result] of results.entries()) {
+      const { said, fix } = cases[i]!;
+      const error = only(result.events, "error");
+      expect(error.message).toStartWith(`the handler returned ${said} instead of a Response: `);
+      expect(error.message).toContain(fix);
+      expect(result.status).toBe(500);
+      expect(result.text).toContain(error.message);
+    }
+  });
+});

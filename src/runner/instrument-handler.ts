@@ -11,6 +11,7 @@ import type { BodyInstrumentation } from "./instrument-body.ts";
 import type { WebSocketInstrumentation } from "./instrument-websocket.ts";
 import { laneHeader } from "../contract/index.ts";
 import type { OutsideConnections } from "./outside-connections.ts";
+import { notAResponseMessage } from "./not-a-response.ts";
 import { isRecordedElsewhere } from "./recorded-elsewhere.ts";
 import { guardRequest } from "./request-guard.ts";
 import { staticRoute } from "./static-route.ts";
@@ -73,9 +74,9 @@ export function instrumentHandlers(
       result = new NativeResponse("the request could not be upgraded to a WebSocket", { status: 400 });
     }
     if (!(result instanceof NativeResponse)) {
-      const message = `the handler returned ${result === undefined ? "undefined" : typeof result} instead of a Response`;
-      tracker.error(ctx, new TypeError(message), "handler", readable);
-      result = await answerError(ctx, new TypeError(message));
+      const error = new TypeError(notAResponseMessage(result));
+      tracker.error(ctx, error, "handler", readable);
+      result = await answerError(ctx, error);
     }
     const response = result as Response;
     if (isRecordedElsewhere(response)) return response;
