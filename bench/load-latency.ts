@@ -13,7 +13,11 @@ import { percentile } from "./stats.ts";
 import type { Figure } from "./types.ts";
 
 const loads = 300;
-/** First loads warm up the JIT and the module loader; a user's first edit pays this once. */
+/**
+ * The first loads set up the module loader and JavaScriptCore's first tiers. Its optimizing compiles
+ * of the load path's functions go on for some 250 loads, at the same loads in every run (one load in
+ * five shares its moment with one); those loads are counted, as a session's first edits pay them too.
+ */
 const warmup = 5;
 const timeoutMs = 5_000;
 const snippetPath = join(import.meta.dir, "fixtures", "inline.ts");
