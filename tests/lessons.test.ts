@@ -288,7 +288,7 @@ describe("06: every SSE field", () => {
 
 describe("07: cleanup when the client leaves", () => {
   test(
-    "/slow-finally: the generator's finally runs only when its sleep ends, after one more yield",
+    "/slow-finally: the generator's finally runs only when its sleep ends, after one more yield that is never sent",
     async () => {
       const { events } = await traceLesson("07-cleanup");
       expect(kindsOf(events, "server", 1)).toEqual([
@@ -299,6 +299,10 @@ describe("07: cleanup when the client leaves", () => {
         "cancel",
         "write",
         "cleanup",
+      ]);
+      expect(ofKind(events, "write").map((write) => [write.text, write.unsent])).toEqual([
+        ["data: tick 1\n\n", undefined],
+        ["data: tick 2\n\n", true],
       ]);
       const cleanup = only(events, "cleanup");
       expect(cleanup.via).toBe("generator-finally");

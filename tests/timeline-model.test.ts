@@ -391,6 +391,25 @@ describe("write → chunk links", () => {
     ]);
   });
 
+  test("writes that are not the wire's (upstream of a transform, unsent after the client left) link to no chunk", () => {
+    const model = modelOf([
+      open(1, 1),
+      request(2, 1, 1),
+      // The handler's plain text into its own stream, which the body gzips: 100 B upstream, 20 B on the wire.
+      { ...write(3, 1, 1, 100), upstream: true },
+      { ...folded(4, 1, "server", "write", 5, 500, 3.5, 1), upstream: true },
+      write(5, 1, 1, 20),
+      chunk(6, 1, 20),
+      write(7, 1, 1, 10),
+      chunk(8, 1, 10),
+      { ...write(9, 1, 1, 10), unsent: true },
+    ]);
+    expect(linksOf(model)).toEqual([
+      [5, 6],
+      [7, 8],
+    ]);
+  });
+
   test("a write after a folded run links to the chunk holding its last byte", () => {
     const chunks = Array.from({ length: 10 }, (_, i) => chunk(50 + i, 1, 101));
     const model = modelOf([

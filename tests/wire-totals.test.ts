@@ -1,6 +1,6 @@
 /**
  * What the server side shows adds up, for every snippet the suite has (fixtures and lessons): each
- * request's writes add up to its `end`, nothing is written after it, and a body the server ended
+ * request's writes add up to its `end`, nothing is written after it or after a cancel, and a body the server ended
  * reached the client whole, byte for byte (the client counts the bytes as they came off the wire).
  */
 
@@ -44,11 +44,13 @@ export function wireTotalProblems(events: readonly TimelineEvent[]): string[] {
   const problems: string[] = [];
   const requests = new Map<
     number,
-    { lane: number; writes: number; bytes: number; end?: { writes: number; bytes: number } }
+    { lane: number; writes: number; bytes: number; end?: { writes: number; bytes: number }; cancelled?: boolean }
   >();
   for (const event of events) {
-    // The handler's writes upstream of a transform are not the wire's (`WriteEvent.upstream`).
-    if (event.side !== "server" || ("upstream" in event && event.upstream)) continue;
+    // The handler's writes upstream of a transform, and a generator's yield after the client left,
+    // are not the wire's (`WriteEvent.upstream`, `WriteEvent.unsent`).
+    if (event.side !== "server" || ("upstream" in event && event.upstream) || ("unsent" in event && event.unsent))
+      continue;
     if (event.kind === "request") requests.set(event.requestId, { lane: event.lane, writes: 0, bytes: 0 });
     const request = "requestId" in event && event.requestId !== undefined ? requests.get(event.requestId) : undefined;
     if (!request) continue;
@@ -60,9 +62,11 @@ export function wireTotalProblems(events: readonly TimelineEvent[]): string[] {
           : undefined;
     if (written) {
       if (request.end) problems.push(`request ${event.requestId}: a write after its end`);
+      if (request.cancelled) problems.push(`request ${event.requestId}: a write after its cancel`);
       request.writes += written.writes;
       request.bytes += written.bytes;
     }
+    if (event.kind === "cancel") request.cancelled = true;
     if (event.kind === "end") {
       if (request.end) problems.push(`request ${event.requestId}: a second end`);
       request.end = { writes: event.writes, bytes: event.bytes };
@@ -110,7 +114,7 @@ describe("the server's totals are the client's", () => {
     expect(results).toEqual(Object.fromEntries(snippets.map((file) => [file, []])));
   }, 240_000);
 
-  test("the check itself: a write after the end, an end that does not add up and a short client are named", () => {
+  test("the check itself: a write after the end or the cancel, an end that does not add up and a short client are named", () => {
     const server = { side: "server", lane: 1, requestId: 1, version: 1 } as const;
     const events: TimelineEvent[] = [
       { ...server, t: 0, kind: "request", method: "GET", path: "/" },
@@ -118,10 +122,15 @@ describe("the server's totals are the client's", () => {
       { ...server, t: 2, kind: "end", writes: 2, bytes: 3 },
       { ...server, t: 3, kind: "write", bytes: 2, text: "de", via: "enqueue" },
       { t: 4, lane: 1, side: "client", kind: "disconnect", by: "server", bytes: 2, chunks: 1 },
+      { ...server, t: 5, lane: 2, requestId: 2, kind: "request", method: "GET", path: "/" },
+      { ...server, t: 6, lane: 2, requestId: 2, kind: "cancel", reason: "the client went away" },
+      { ...server, t: 7, lane: 2, requestId: 2, kind: "write", bytes: 1, text: "f", via: "yield", unsent: true },
+      { ...server, t: 8, lane: 2, requestId: 2, kind: "write", bytes: 1, text: "g", via: "yield" },
     ];
     expect(wireTotalProblems(events)).toEqual([
       "request 1: end says 2 writes, 3 B; the writes add up to 1, 3 B",
       "request 1: a write after its end",
+      "request 2: a write after its cancel",
       "lane 1: the server wrote 3 B, the client received 2 B",
     ]);
   });

@@ -114,6 +114,11 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
           detail: `${event.bytes} B by ${event.via}${at(event.line)} into the handler's own stream, upstream of the wire ${visiblePreview(event)}`,
           colour: "dim",
         };
+      if (event.unsent)
+        return {
+          detail: `${event.bytes} B by ${event.via}${at(event.line)} after the client left, never sent ${visiblePreview(event)}`,
+          colour: "dim",
+        };
       return {
         detail: `${event.bytes} B by ${event.via}${at(event.line)}${waited} ${visiblePreview(event)}`,
         colour: "reset",

@@ -127,6 +127,7 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
     waitedMs: optional(number),
     line: position,
     upstream: optional(literal(true)),
+    unsent: optional(literal(true)),
   }),
   end: object({ ...serverAt("end"), writes: integer(0), bytes: integer(0) }),
   error: object({

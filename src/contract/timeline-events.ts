@@ -337,6 +337,13 @@ export interface WriteEvent extends ServerEventAt<"write"> {
    * those.
    */
   upstream?: true | undefined;
+  /**
+   * Yielded by a generator body after the client left: Bun had called the body's `return()`
+   * while the generator was between yields (in an `await`), so the value it yielded next went
+   * to a read Bun had given up on, just before its `finally` ran. Never on the wire; the `end`
+   * does not count it.
+   */
+  unsent?: true | undefined;
 }
 
 export interface EndEvent extends ServerEventAt<"end"> {

@@ -27,7 +27,7 @@ export const eventFields = {
   summary: ["counts"],
   request: ["requestId", "version", "method", "path", "from"],
   response: ["requestId", "version", "status", "headers", "body"],
-  write: ["requestId", "version", "bytes", "text", "via", "base64", "waitedMs", "line", "upstream"],
+  write: ["requestId", "version", "bytes", "text", "via", "base64", "waitedMs", "line", "upstream", "unsent"],
   end: ["requestId", "version", "writes", "bytes"],
   error: ["requestId", "version", "message", "line", "column", "stack", "during", "handler"],
   abort: ["requestId", "version", "cause", "detail", "idleTimeout", "quietMs"],

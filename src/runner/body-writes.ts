@@ -25,6 +25,8 @@ export interface BodyWrites {
    * (`RequestTracker.countWrite`); false when it was not, and the caller records it with `write`.
    */
   count(chunk: unknown): boolean;
+  /** A chunk the source produced after the client left, which Bun never took (see `WriteEvent.unsent`). */
+  unsent(chunk: unknown, via: WriteVia): void;
   /** The source ended. */
   end(): void;
   /** The source failed (its controller's `error()`, a throwing `start` or `pull`). */
@@ -62,6 +64,9 @@ export function createBodyWrites({ tracker, ctx, readable, snippetsOwn }: BodyWr
       if (state === "wire") tracker.write(ctx, chunk, via, at);
       else if (state === "held") held.push({ kind: "write", chunk, via, t: at?.t ?? tracker.now(), line: at?.line });
       else if (state === "upstream") tracker.upstreamWrite(ctx, chunk, via, at);
+    },
+    unsent(chunk, via) {
+      if (state === "wire") tracker.unsentWrite(ctx, chunk, via);
     },
     count(chunk) {
       return state === "wire" && tracker.countWrite(ctx, chunk);

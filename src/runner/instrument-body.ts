@@ -99,6 +99,12 @@ export function installBodyInstrumentation(
     const pull = () => ctx.enter(step);
     const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
     const settled = (result: IteratorResult<unknown>) => {
+      if (over) {
+        // Bun called return() while this step was under way (the client left mid-`await`): the
+        // value the generator yields now settles a next() Bun gave up on, and never reaches the socket.
+        if (!result.done) writes.unsent(result.value, "yield");
+        return result;
+      }
       if (result.done) {
         over = true;
         writes.end();

@@ -197,6 +197,11 @@ export interface RequestTracker {
    * recorded as `upstream`, not counted in the body's writes.
    */
   upstreamWrite(ctx: RequestContext, chunk: unknown, via: WriteVia, at?: WriteAt): void;
+  /**
+   * A generator body yielded after Bun called its `return()` (the client left while it was between
+   * yields): recorded as `unsent`, not counted in the body's writes.
+   */
+  unsentWrite(ctx: RequestContext, chunk: unknown, via: WriteVia): void;
   /** A whole (non-streaming) body was sent. */
   whole(ctx: RequestContext, chunk: unknown): void;
   /** The body ended: what flood control still holds is recorded, then the `end`. */
@@ -515,6 +520,10 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       const bytes = chunkBytes(chunk);
       if (ctx.upstreamGate.admit(t, bytes, (fold) => recordFold(ctx, fold, "write", true)))
         record(ctx, { kind: "write", bytes, ...chunkPreview(chunk), via, line: at?.line, upstream: true }, t);
+    },
+
+    unsentWrite(ctx: RequestContext, chunk: unknown, via: WriteVia): void {
+      record(ctx, { kind: "write", bytes: chunkBytes(chunk), ...chunkPreview(chunk), via, unsent: true });
     },
 
     whole(ctx: RequestContext, chunk: unknown): void {

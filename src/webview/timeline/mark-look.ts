@@ -89,8 +89,9 @@ export function markRoleOf(event: TimelineEvent): MarkRole {
     case "sse-retry":
       return "lifecycle";
     case "write":
-      // The handler's own writes into a transform the body reads through: drawn faint, they are not the wire's.
-      return event.upstream ? "folded" : "write";
+      // The handler's own writes into a transform the body reads through, and a generator's yield after
+      // the client left: drawn faint, they are not the wire's.
+      return event.upstream || event.unsent ? "folded" : "write";
     case "abort":
       return event.cause === "idle-timeout" || event.cause === "runner-lost" ? "error" : "abort";
     case "cancel":
@@ -205,7 +206,8 @@ export function markLabelOf(event: TimelineEvent): string {
     case "response":
       return `${event.status}`;
     case "write":
-      return event.upstream ? `upstream ${formatBytes(event.bytes)}` : formatBytes(event.bytes);
+      if (event.upstream) return `upstream ${formatBytes(event.bytes)}`;
+      return event.unsent ? `unsent ${formatBytes(event.bytes)}` : formatBytes(event.bytes);
     case "end":
       return `end, ${event.writes} writes`;
     case "error":

@@ -153,7 +153,8 @@ export function createTimelineModel(initialStart = 0): TimelineModel {
   function derive(event: TimelineEvent, mark: Mark, into: Row): void {
     if (event.kind === "folded") {
       const { links, toClient, toServer } = lane(event.lane);
-      if (event.side === "server" && event.of === "write") {
+      // Upstream writes are not the wire's bytes: the client's chunks are matched with the wire's alone.
+      if (event.side === "server" && event.of === "write" && !event.upstream) {
         const requestId = event.requestId ?? links.lastRequestId;
         if (requestId !== undefined) links.addServerBytes(requestId, event.t, event.bytes, undefined);
       } else if (event.side === "client" && event.of === "chunk") {
@@ -191,7 +192,7 @@ export function createTimelineModel(initialStart = 0): TimelineModel {
         case "ws-publish":
           break;
         case "write":
-          links.addServerBytes(event.requestId, event.t, event.bytes, mark);
+          if (!event.upstream && !event.unsent) links.addServerBytes(event.requestId, event.t, event.bytes, mark);
           break;
         case "end":
           found.ended = event.t;
