@@ -1,6 +1,7 @@
 /**
  * The same uncaught error again and again is told three times, then counted: one `folded` row per
- * window for each message at each line, with the count. Different errors are told on their own.
+ * window for each message at each line, with the count, for as long as it goes on. Different
+ * errors are told on their own.
  */
 
 import { describe, expect, test } from "bun:test";
@@ -41,8 +42,31 @@ describe("repeats of one error", () => {
     expect(emitted).toEqual([
       { t: 5_000, lane: 0, side: "runner", kind: "folded", of: "uncaught", count: 17, bytes: 0, since: 600 },
     ]);
-    // A new window tells three again.
+    // The repeats go on: the next window is counted whole, and closes as one folded row.
     expect([5_200, 5_400, 5_600, 5_800].map((t) => repeats.admit("13:TypeError: Invalid state", t))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    advance(10_200);
+    expect(emitted.at(-1)).toEqual({
+      t: 10_200,
+      lane: 0,
+      side: "runner",
+      kind: "folded",
+      of: "uncaught",
+      count: 4,
+      bytes: 0,
+      since: 5_200,
+    });
+  });
+
+  test("after a window's worth of quiet the same error is told again", () => {
+    const { repeats, advance } = fold();
+    for (let i = 0; i < 5; i++) repeats.admit("13:TypeError: a", i * 100);
+    advance(5_000);
+    expect([11_000, 11_100, 11_200, 11_300].map((t) => repeats.admit("13:TypeError: a", t))).toEqual([
       true,
       true,
       true,

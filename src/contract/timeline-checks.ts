@@ -100,7 +100,13 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
     requestId: optional(integer(0)),
     line: position,
   }),
-  uncaught: object({ ...at("runner", "uncaught"), message: string, line: position, stack: optional(string) }),
+  uncaught: object({
+    ...at("runner", "uncaught"),
+    message: string,
+    line: position,
+    version: optional(integer(1)),
+    stack: optional(string),
+  }),
   pitfall: object({
     ...at("runner", "pitfall"),
     pitfall: oneOf(pitfallKinds),

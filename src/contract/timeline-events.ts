@@ -272,6 +272,8 @@ export interface LogEvent extends EventAt<"runner", "log"> {
 export interface UncaughtEvent extends EventAt<"runner", "uncaught"> {
   message: string;
   line?: number | undefined;
+  /** The version whose code threw (`line` is in its source), when the stack runs through the snippet. */
+  version?: number | undefined;
   stack?: string | undefined;
 }
 

@@ -22,7 +22,7 @@ export const eventFields = {
   "load-error": ["version", "failure", "message", "line", "column", "module", "serving"],
   restarted: ["cause", "reason", "version", "line"],
   log: ["level", "text", "requestId", "line"],
-  uncaught: ["message", "line", "stack"],
+  uncaught: ["message", "line", "version", "stack"],
   pitfall: ["pitfall", "message", "requestId", "version", "line"],
   summary: ["counts"],
   request: ["requestId", "version", "method", "path", "from"],

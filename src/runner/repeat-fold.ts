@@ -1,8 +1,9 @@
 /**
  * The same error again and again (a leaked timer that throws on every tick) is told a few times and
  * then counted: past `shown` repeats within a window, each repeat of one message at one line is
- * folded into a `folded` event that closes with the window. The timeline keeps the story (the
- * first throws, then "× 97 more"), not a thousand identical rows.
+ * folded into a `folded` event that closes with the window. While the repeats go on, each later
+ * window is counted whole; after a window's worth of quiet the error is told again. The timeline
+ * keeps the story (the first throws, then "× 97 more" every window), not a thousand identical rows.
  */
 
 import type { FoldableKind, FoldedEvent } from "../contract/index.ts";
@@ -29,12 +30,19 @@ export function createRepeatFold(options: RepeatFoldOptions): RepeatFold {
   const windowMs = options.windowMs ?? 5_000;
   const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
   /** Per key: the window's start, how many were told, and what was folded since. */
-  const windows = new Map<string, { start: number; told: number; folded: number; since: number; timer: boolean }>();
+  const windows = new Map<
+    string,
+    { start: number; told: number; folded: number; since: number; last: number; timer: boolean }
+  >();
+  /** Keys whose last window folded repeats, with when the last repeat came: a streak still going on. */
+  const streaks = new Map<string, number>();
 
   function close(key: string): void {
     const window = windows.get(key);
     windows.delete(key);
     if (!window || window.folded === 0) return;
+    streaks.set(key, window.last);
+    for (const [other, last] of streaks) if (window.last - last > windowMs) streaks.delete(other);
     options.emit({
       t: options.now(),
       lane: 0,
@@ -55,9 +63,14 @@ export function createRepeatFold(options: RepeatFoldOptions): RepeatFold {
         window = undefined;
       }
       if (!window) {
-        window = { start: t, told: 0, folded: 0, since: t, timer: false };
+        // A streak that goes on is only counted: its first repeats were told in an earlier window.
+        const streak = streaks.get(key);
+        streaks.delete(key);
+        const told = streak !== undefined && t - streak <= windowMs ? shown : 0;
+        window = { start: t, told, folded: 0, since: t, last: t, timer: false };
         windows.set(key, window);
       }
+      window.last = t;
       if (window.told < shown) {
         window.told++;
         return true;

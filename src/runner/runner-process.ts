@@ -235,10 +235,10 @@ function reportUncaught(error: unknown): void {
   if (error !== null && typeof error === "object" && reportedErrors.has(error)) return;
   const err = error instanceof Error ? error : new Error(String(error));
   const message = `${err.name}: ${err.message}`;
-  const line = snippetPosition(err.stack)?.line;
+  const { line, version } = snippetPosition(err.stack) ?? {};
   const t = now();
-  if (!uncaughtRepeats.admit(`${line ?? "-"}:${message}`, t)) return;
-  emit({ t, lane: 0, side: "runner", kind: "uncaught", message, line, stack: readable(err.stack) });
+  if (!uncaughtRepeats.admit(`${version ?? "-"}:${line ?? "-"}:${message}`, t)) return;
+  emit({ t, lane: 0, side: "runner", kind: "uncaught", message, line, version, stack: readable(err.stack) });
 }
 /** A leaked timer that throws on every tick is told a few times, then counted. */
 const uncaughtRepeats = createRepeatFold({

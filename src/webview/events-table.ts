@@ -149,34 +149,36 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     return true;
   }
 
+  function laneOption(lane: number): HTMLOptionElement {
+    const name = lane === 0 ? "runner (0)" : `${outsideLanes.has(lane) ? "outside" : "client"} ${lane}`;
+    return element("option", { value: String(lane) }, name);
+  }
+
+  /** The lane and kind menus: what has arrived, and always the filter in force, shown chosen. */
+  function fillMenus(): void {
+    const lanes = new Set(lanesSeen);
+    if (filter.lane !== undefined) lanes.add(filter.lane);
+    laneSelect.replaceChildren(
+      element("option", { value: "" }, "all lanes"),
+      ...[...lanes].sort((a, b) => a - b).map(laneOption),
+    );
+    laneSelect.value = filter.lane === undefined ? "" : String(filter.lane);
+    const kinds = new Set(kindsSeen);
+    if (filter.kind !== undefined) kinds.add(filter.kind);
+    kindSelect.replaceChildren(
+      element("option", { value: "" }, "all kinds"),
+      ...[...kinds].sort().map((kind) => element("option", { value: kind }, kind)),
+    );
+    kindSelect.value = filter.kind ?? "";
+  }
+
   function noteOptions(event: TimelineEvent): void {
     // A client from outside the playground opens its lane: it is named as one.
     if (event.kind === "open" && event.outside !== undefined) outsideLanes.add(event.lane);
-    if (!lanesSeen.has(event.lane)) {
-      lanesSeen.add(event.lane);
-      const options = [...lanesSeen].sort((a, b) => a - b);
-      const value = laneSelect.value;
-      laneSelect.replaceChildren(
-        element("option", { value: "" }, "all lanes"),
-        ...options.map((lane) =>
-          element(
-            "option",
-            { value: String(lane) },
-            lane === 0 ? "runner (0)" : `${outsideLanes.has(lane) ? "outside" : "client"} ${lane}`,
-          ),
-        ),
-      );
-      laneSelect.value = value;
-    }
-    if (!kindsSeen.has(event.kind)) {
-      kindsSeen.add(event.kind);
-      const value = kindSelect.value;
-      kindSelect.replaceChildren(
-        element("option", { value: "" }, "all kinds"),
-        ...[...kindsSeen].sort().map((kind) => element("option", { value: kind }, kind)),
-      );
-      kindSelect.value = value;
-    }
+    if (lanesSeen.has(event.lane) && kindsSeen.has(event.kind)) return;
+    lanesSeen.add(event.lane);
+    kindsSeen.add(event.kind);
+    fillMenus();
   }
 
   const timeOf = (index: number) => store.events[index]!.t;
@@ -417,7 +419,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
       seen = store.events.length;
       scheduleRender();
     },
-    cleared() {
+    cleared(_start, why) {
       rows = [];
       seen = 0;
       drawn = "";
@@ -426,8 +428,13 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
       outsideLanes.clear();
       sseLanes.clear();
       kindsSeen.clear();
-      laneSelect.replaceChildren(element("option", { value: "" }, "all lanes"));
-      kindSelect.replaceChildren(element("option", { value: "" }, "all kinds"));
+      if (why === "cleared") {
+        // Lanes are numbered afresh after Clear, so a lane filter would pick some other client: the table shows all again.
+        filter.lane = undefined;
+        filter.kind = undefined;
+        setColumns(false);
+      }
+      fillMenus();
       stickToBottom = true;
       render();
     },
@@ -438,8 +445,8 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   return {
     select: (event) => select(event, false),
     showLane(lane) {
-      laneSelect.value = lane === undefined ? "" : String(lane);
       filter.lane = lane;
+      fillMenus();
       refilter();
     },
   };

@@ -330,8 +330,10 @@ store.subscribe({
       else if (event.kind === "restarted") toolbar.offerRestart(undefined);
     }
   },
-  cleared() {
-    // The clients (and their chips) follow the host's status, which comes with every clear.
+  cleared(_start, why) {
+    // The clients (and their chips) follow the host's status, which comes with every clear. The
+    // event the details showed is gone, and its lane's number may soon be another client's.
+    if (why === "cleared") details.show(undefined);
   },
 });
 
@@ -347,6 +349,7 @@ const toolbar = createToolbar({
   connection,
   statusLine,
   run: () => void runs.run(),
+  describeServing: () => runs.describeServing(),
   onCleared: (status) => pushes.showCleared(status),
   editorStarted: () => pane.editor !== undefined,
   openExample(example) {

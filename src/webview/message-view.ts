@@ -357,6 +357,8 @@ export function createMessageView(container: HTMLElement, store: EventStore, opt
       cursor = undefined;
       picked = undefined;
       options.onMarks([]);
+      // Drawn only while the tab is shown, so its name is reset here: no lane is read now.
+      options.tab.textContent = "Message";
       show();
     },
   });

@@ -15,6 +15,8 @@ export interface ToolbarOptions {
   statusLine: StatusLine;
   /** Runs the editor's snippet. */
   run: () => void;
+  /** What serves now, as the status line says it (`v3 live · … · http://127.0.0.1:…`). */
+  describeServing: () => string;
   /** The host cleared the timeline at this page's request. */
   onCleared: (status: HostStatus) => void;
   /** True once the editor has started; examples open only then. */
@@ -54,7 +56,7 @@ export function createToolbar(options: ToolbarOptions): Toolbar {
       .then(
         () =>
           statusLine.say(
-            "Restarted the server: what the snippet left running has ended; the last version serves again",
+            `Restarted the server: what the snippet left running has ended · ${options.describeServing()}`,
             "ok",
           ),
         statusLine.sayFailure,

@@ -115,6 +115,11 @@ describe("the Message tab", () => {
     expect(await page.textContent("#panel-message .message-text")).toBe(
       'You asked: "Why is the sky blue?". This answer streams one token at a time.',
     );
+
+    // Cleared while another tab is shown, the tab no longer names a stream: none is read now.
+    await page.click("#tab-events");
+    await page.click("#clear");
+    await page.waitForFunction(() => document.querySelector("#tab-message")?.textContent === "Message");
   }, 60_000);
 
   test("a recording of an MCP exchange, made by trace --record, is read through its lens with the lane's request (lesson 18)", async () => {

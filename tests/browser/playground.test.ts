@@ -114,6 +114,39 @@ describe("the playground in Chromium", () => {
     await page.screenshot({ path: join(artifactsDir, "playground-syntax-error.png") });
   });
 
+  test("markers belong to the version serving: an older version's leaked timer still throwing marks nothing in the new one", async () => {
+    const page = await openPlayground();
+    const markers = () =>
+      page.evaluate(() =>
+        window
+          .monaco!.editor.getModelMarkers({ owner: "stream-playground" })
+          .map((m) => [m.startLineNumber, m.message]),
+      );
+    // A timer nobody clears throws every 50 ms, for as long as the runner lives (each error its own, so none is folded).
+    await pasteAndRun(
+      page,
+      `let n = 0;\nsetInterval(() => {\n  throw new Error(\`tick \${++n} failed\`);\n}, 50);\nexport default () => new Response("v1");\n`,
+    );
+    await page.waitForFunction(() =>
+      window.monaco!.editor.getModelMarkers({ owner: "stream-playground" }).some((m) => m.message.includes("failed")),
+    );
+    expect((await markers())[0]).toEqual([3, "Error: tick 1 failed"]);
+
+    await pasteAndRun(
+      page,
+      `// another snippet, whose line 3 is blank\n\n\nexport default () => new Response("v2");\n`,
+    );
+    // v1's timer goes on throwing at v1's line 3 while v2 serves.
+    await showOnly(page, { kind: "uncaught" });
+    const thrown = () => page.textContent(".row-count").then((text) => Number(/^([\d,]+)/.exec(text ?? "")?.[1]));
+    const before = await thrown();
+    await page.waitForFunction(
+      (count) => Number(/^([\d,]+)/.exec(document.querySelector(".row-count")?.textContent ?? "")?.[1]) > count + 2,
+      before,
+    );
+    expect(await markers()).toEqual([]);
+  });
+
   test("SSE fields arrive parsed and their details show the wire text", async () => {
     const page = await openPlayground("dark");
     await pasteAndRun(

@@ -119,6 +119,37 @@ describe("Clear", () => {
   }, 30_000);
 });
 
+describe("Clear", () => {
+  test("starts the table and the details afresh: no filter or event of the cleared lanes is left", async () => {
+    const page = await playground.open();
+    await pasteAndRun(page, twoEvents);
+    await page.fill("#client-count", "2");
+    await page.click("#connect");
+    await waitForRow(page, /^2 client disconnect /);
+    await showOnly(page, { lane: "2", kind: "chunk" });
+    await page.click(".events-table tr[data-index]");
+    await page.waitForFunction(() => document.getElementById("details")?.textContent?.includes("chunk"));
+
+    await page.click("#clear");
+    await page.waitForFunction(() => document.querySelector(".row-count")?.textContent === "0 events");
+    const menus = () =>
+      page.evaluate(() =>
+        ["Filter by lane", "Filter by kind"].map(
+          (label) => (document.querySelector(`[aria-label="${label}"]`) as HTMLSelectElement).selectedOptions[0]?.text,
+        ),
+      );
+    expect(await menus()).toEqual(["all lanes", "all kinds"]);
+    expect(await page.textContent("#details")).toContain("Select an event in the timeline or the table");
+
+    // What comes next is listed whole, as the menus say: lane 1's rows as well as lane 2's, every kind.
+    await page.click("#connect");
+    await waitForRow(page, /^1 client disconnect /);
+    await waitForRow(page, /^2 client disconnect /);
+    expect(await menus()).toEqual(["all lanes", "all kinds"]);
+    expect(await page.textContent(".row-count")).toMatch(/^[\d,]+ events$/);
+  }, 30_000);
+});
+
 describe("the events table", () => {
   test("Find searches every column; counts read as words; measured times read as people write them", async () => {
     const page = await playground.open();

@@ -108,7 +108,9 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
       render();
     },
     noteEvents(events: readonly TimelineEvent[], version: number | undefined): void {
-      if (version !== markersVersion) {
+      // Another version serves: what the last one did is not this source's (its lines are another text's).
+      const replaced = version !== markersVersion;
+      if (replaced) {
         markersVersion = version;
         runtime = [];
         seen.clear();
@@ -124,7 +126,8 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
       for (const event of events) {
         if (event.kind === "loaded" && event.version === version) {
           for (const notice of event.notices) add(notice.line, monaco.MarkerSeverity.Warning, notice.message, "notice");
-        } else if (event.kind === "uncaught") add(event.line, monaco.MarkerSeverity.Error, event.message, "runtime");
+        } else if (event.kind === "uncaught" && event.version === version)
+          add(event.line, monaco.MarkerSeverity.Error, event.message, "runtime");
         else if (event.kind === "error" && event.version === version)
           add(
             event.line,
@@ -137,7 +140,7 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
         else if (event.kind === "leak" && event.version === version)
           add(event.line, monaco.MarkerSeverity.Warning, `leak (${event.what}): ${event.detail}`, "leak");
       }
-      if (runtime.length !== before || events.length === 0) render();
+      if (replaced || runtime.length !== before || events.length === 0) render();
     },
     revealLine(line: number): void {
       editor.revealLineInCenter(line);
