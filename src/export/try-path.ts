@@ -1,12 +1,19 @@
 /**
- * The request the header's `curl` line makes. A path the snippet names (a route, or a
- * `pathname === "/events"` test) whose code streams is the one worth trying, an SSE one first (for
- * a snippet that serves WebSockets, the one that upgrades);
- * otherwise `/`, or the first route when there is nothing else to ask for.
+ * The request the header's `curl` line makes. A path the snippet names (a route in Bun's `routes`,
+ * a framework's `app.get("/events", …)`, or a `pathname === "/events"` test) whose code streams is
+ * the one worth trying, an SSE one first (for a snippet that serves WebSockets, the one that
+ * upgrades); otherwise `/`, or the first route when there is nothing else to ask for.
  */
 
 import { declarationOf, type SnippetSyntax, ts, walk } from "./snippet-syntax.ts";
 import type { TryRequest } from "../contract/index.ts";
+
+/** A framework's route methods (Hono, Express, Fastify, Elysia, h3, itty-router, Koa's router): `app.get(path, handler)`. */
+const routeMethods = new Set(["get", "post", "put", "patch", "delete", "all"]);
+/** Framework helpers that answer with an event stream (Hono's `streamSSE`, h3's `createEventStream`, Elysia's `sse`). */
+const sseHelpers = new Set(["streamSSE", "createEventStream", "sse"]);
+/** Framework helpers that answer with a stream (Hono's `stream` and `streamText`). */
+const streamHelpers = new Set(["stream", "streamText"]);
 
 interface Candidate {
   path: string;
@@ -66,6 +73,23 @@ export function guessTryRequest(syntax: SnippetSyntax): TryRequest {
       (node.name.text === "fetch" || node.name.text === "handler")
     )
       hasFetch = true;
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      routeMethods.has(node.expression.name.text) &&
+      node.arguments.length >= 2
+    ) {
+      const [first] = node.arguments;
+      const verb = node.expression.name.text;
+      if (first && ts.isStringLiteralLike(first) && first.text.startsWith("/"))
+        candidates.push({
+          path: concretePath(first.text),
+          method: verb === "get" || verb === "all" ? undefined : verb.toUpperCase(),
+          streams: streaming(node),
+          route: true,
+          upgrades: upgrading(node),
+        });
+    }
     if (ts.isBinaryExpression(node) && isEquality(node.operatorToken.kind)) {
       const literal = [node.left, node.right].find((side) => ts.isStringLiteral(side) && side.text.startsWith("/"));
       const other = literal === node.left ? node.right : node.left;
@@ -129,6 +153,15 @@ function streaming(node: ts.Node, followNames = true): number {
   let level = 0;
   walk(node, (inner) => {
     if (ts.isStringLiteralLike(inner) && inner.text.includes("text/event-stream")) level = 2;
+    else if (ts.isCallExpression(inner) && ts.isIdentifier(inner.expression) && sseHelpers.has(inner.expression.text))
+      level = 2;
+    else if (
+      level === 0 &&
+      ts.isCallExpression(inner) &&
+      ts.isIdentifier(inner.expression) &&
+      streamHelpers.has(inner.expression.text)
+    )
+      level = 1;
     else if (level === 0 && isStreamingSyntax(inner)) level = 1;
     else if (followNames && level < 2 && ts.isIdentifier(inner)) {
       const declaration = declarationOf(inner.text, inner);

@@ -35,6 +35,27 @@ export interface ExportMenuOptions {
   timelinePng: () => Promise<Blob>;
   /** The open snippet's file name (`events.ts`), for the exported server file's name. */
   documentName: () => string | undefined;
+  /** The request the client controls describe now (the next Connect's), undefined while a field makes no sense. */
+  clientRequest: () => ClientRequest | undefined;
+}
+
+/**
+ * The request the exported file's `curl` line makes: the one the client controls are set to, when
+ * they name a path of the snippet's own other than `/`; else the open lesson's; else none (the
+ * export then guesses from the snippet's routes).
+ */
+export function tryRequestFor(
+  controls: ClientRequest | undefined,
+  suggested: TryRequest | undefined,
+): TryRequest | undefined {
+  if (controls === undefined || !controls.path.startsWith("/") || controls.path === "/") return suggested;
+  const { path, method, headers, body } = controls;
+  return {
+    path,
+    ...(method === "GET" ? {} : { method }),
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
+    ...(body ? { body } : {}),
+  };
 }
 
 /** The name offered for a snippet's server file: `events.server.ts` for `events.ts`; `server.ts` for an untitled one. */
@@ -67,7 +88,8 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
     statusLine.say(`Exporting for ${target === "bun" ? "Bun" : "Deno"}…`);
     let result: ExportResult;
     try {
-      result = await connection.request("export", { source, target, tryRequest: suggestedRequest });
+      const tryRequest = tryRequestFor(options.clientRequest(), suggestedRequest);
+      result = await connection.request("export", { source, target, tryRequest });
     } catch (error) {
       return sayFailure(error);
     }

@@ -299,6 +299,7 @@ const exportMenu = createExportMenu({
   source: () => pane.editor?.source,
   timelinePng: () => timeline.toPng(),
   documentName: () => (documents.untitled ? undefined : documents.path?.split("/").at(-1)),
+  clientRequest: () => controls.current(),
 });
 const pushes = createHostPushHandler({
   store,
