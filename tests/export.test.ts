@@ -545,6 +545,19 @@ describe("export command", () => {
     });
   }, 15_000);
 
+  test("an -o file that cannot be written is a usage error, said in one line before anything is written", async () => {
+    const snippet = await snippetFile("greet.ts", defaultFunction.source);
+    const notAFolder = join(scratch, "not-a-folder.txt");
+    await Bun.write(notAFolder, "a file");
+    const out = join(notAFolder, "server.ts");
+    const { stdout, stderr, code } = await runCli(snippet, "-o", out);
+    expect({ code, stdout, first: stderr.split("\n")[0] }).toEqual({
+      code: 2,
+      stdout: "",
+      first: `-o ${out} cannot be written: ${notAFolder} is a file, not a folder`,
+    });
+  }, 15_000);
+
   test("a usage error exits 2 and explains itself", async () => {
     const snippet = await snippetFile("greet.ts", defaultFunction.source);
     const results = await Promise.all([runCli(snippet, "--target", "node"), runCli(snippet, "--port", "0"), runCli()]);

@@ -208,6 +208,47 @@ describe("serve", () => {
     expect(recording.recording.events.filter((event) => event.kind === "request")).toHaveLength(1);
   }, 60_000);
 
+  test("a --record file that cannot be written is a usage error, said in one line before serving starts", async () => {
+    await using home = await createTempDir("serve-home-");
+    await using folder = await createTempDir("serve-record-");
+    const notAFolder = join(folder.dir, "not-a-folder.txt");
+    await Bun.write(notAFolder, "a file");
+    const recordFile = join(notAFolder, "served.recording.jsonl");
+    await using command = startCommand("node", [bin, "serve", openaiFixture, "--port", "0", "--record", recordFile], {
+      env: { STREAM_PLAYGROUND_HOME: home.dir, NO_COLOR: "1" },
+    });
+    expect(await command.exited).toBe(2);
+    expect(command.stderr[0]?.text).toBe(
+      `--record ${recordFile} cannot be written: ${notAFolder} is a file, not a folder`,
+    );
+  }, 30_000);
+
+  test("a recording that cannot be written at Ctrl+C is said after the report, and exits 1", async () => {
+    await using home = await createTempDir("serve-home-");
+    await using folder = await createTempDir("serve-record-");
+    const recordFile = join(folder.dir, "served.recording.jsonl");
+    // The snippet takes the recording's path for a folder of its own while it serves.
+    const file = join(folder.dir, "takes-the-path.ts");
+    await Bun.write(
+      file,
+      `import { mkdirSync } from "node:fs";
+mkdirSync(${JSON.stringify(recordFile)});
+export default () => new Response("ok");
+`,
+    );
+    const expectFile = join(folder.dir, "served.expect.json");
+    await Bun.write(
+      expectFile,
+      JSON.stringify({ version: 1, expect: [{ name: "nobody calls", never: { kind: "request" } }] }),
+    );
+    await using served = await serve(file, ["--port", "0", "--expect", expectFile, "--record", recordFile], home.dir);
+    served.interrupt();
+    expect(await served.exited).toBe(1);
+    const stderr = served.stderr.map((line) => line.text);
+    expect(stderr.some((line) => line.includes("✓ 1  nobody calls"))).toBe(true);
+    expect(stderr.at(-1)).toStartWith(`serve: could not write the recording to ${recordFile}: `);
+  }, 30_000);
+
   test("a file that does not load is said to, answers 503, and serves once a save fixes it", async () => {
     await using home = await createTempDir("serve-home-");
     await using folder = await createTempDir("serve-broken-");

@@ -105,6 +105,60 @@ describe("trace command", () => {
   });
 });
 
+/** A snippet in `dir` that makes `path` a folder when it loads, so a file can no longer be written there. */
+async function snippetTaking(path: string, dir: string): Promise<string> {
+  const snippet = join(dir, "takes-the-path.ts");
+  await Bun.write(
+    snippet,
+    `import { mkdirSync } from "node:fs";
+mkdirSync(${JSON.stringify(path)});
+export default () => new Response("ok");
+`,
+  );
+  return snippet;
+}
+
+describe("trace --record", () => {
+  test("a file that cannot be written is a usage error, said in one line before the trace starts", async () => {
+    await using dir = await createTempDir("trace-record-");
+    const notAFolder = join(dir.dir, "not-a-folder.txt");
+    await Bun.write(notAFolder, "a file");
+    const recording = join(notAFolder, "run.jsonl");
+    const { stdout, stderr, code } = await trace(fixture("generator.ts"), "--record", recording);
+    expect({ code, stdout, first: stderr.split("\n")[0] }).toEqual({
+      code: 2,
+      stdout: "",
+      first: `--record ${recording} cannot be written: ${notAFolder} is a file, not a folder`,
+    });
+  });
+
+  test("a recording that cannot be written at the end is said last, after the whole timeline, and exits 1", async () => {
+    await using dir = await createTempDir("trace-record-");
+    const recording = join(dir.dir, "run.jsonl");
+    const snippet = await snippetTaking(recording, dir.dir);
+    const { stdout, stderr, code } = await trace(snippet, "--record", recording);
+    expect(code).toBe(1);
+    expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/ runner {2}summary {6}loaded 1, /);
+    expect(stderr.trimEnd().split("\n").at(-1)).toStartWith(`trace: could not write the recording to ${recording}: `);
+  });
+
+  test("with --expect, the report is printed before a recording that failed to be written is said", async () => {
+    await using dir = await createTempDir("trace-record-");
+    const recording = join(dir.dir, "run.jsonl");
+    const snippet = await snippetTaking(recording, dir.dir);
+    const expectFile = join(dir.dir, "holds.expect.json");
+    await Bun.write(
+      expectFile,
+      JSON.stringify({ version: 1, expect: [{ name: "it ends", happens: { kind: "end" } }] }),
+    );
+    const { stdout, stderr, code } = await trace(snippet, "--expect", expectFile, "--record", recording);
+    expect(code).toBe(1);
+    expect(stdout).toContain("✓ 1  it ends");
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(stderr).toStartWith(`trace: could not write the recording to ${recording}: `);
+  });
+});
+
 describe("trace prints as it happens", () => {
   test("each --json line reaches a reading process within 300 ms of its event, long before the trace ends", async () => {
     await using dir = await createTempDir("trace-live-");

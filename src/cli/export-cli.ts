@@ -1,19 +1,21 @@
 /**
  * `stream-playground export <snippet.ts> --target bun|deno [-o server.ts] [--port 3000] [--path /events]`
  * (`npm run export --` in a checkout): write the snippet as a standalone server file. Exits 0 when it was written, 1 when the export
- * was refused (nothing is written then), 2 on a usage error.
+ * was refused (nothing is written then) or the file could not be written, 2 on a usage error.
  */
 
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { errorMessage } from "../contract/index.ts";
 import { exportSnippet, type ExportTarget } from "../export/index.ts";
+import { outputFileProblem, writeOutputFile } from "./output-file.ts";
 import { writeAll } from "./terminal-output.ts";
 
 export const exportUsage = `usage: stream-playground export <snippet.ts> [options]
 
 Writes the snippet as a standalone server file for Bun or Deno, which runs without the playground.
-Exit codes: 0 it was written, 1 the export was refused (nothing is written), 2 a usage error.
+Exit codes: 0 it was written, 1 the export was refused (nothing is written) or the file could not
+be written, 2 a usage error.
 
   --target bun|deno   the runtime the file is for (default bun)
   -o, --out FILE      where to write it; - or none writes to standard output
@@ -61,6 +63,10 @@ export async function exportCommand(argv: readonly string[]): Promise<never> {
   const snippet = Bun.file(snippetPath);
   if (!(await snippet.exists())) fail(`no such file: ${snippetPath}`);
   const out = values.out === "-" ? undefined : values.out;
+  if (out !== undefined) {
+    const problem = await outputFileProblem(out);
+    if (problem !== undefined) fail(`-o ${out} cannot be written: ${problem}`);
+  }
 
   const result = await exportSnippet({
     source: await snippet.text(),
@@ -81,7 +87,11 @@ export async function exportCommand(argv: readonly string[]): Promise<never> {
     process.exit(1);
   }
   if (out) {
-    await Bun.write(out, result.code);
+    const problem = await writeOutputFile(out, result.code);
+    if (problem !== undefined) {
+      console.error(`could not write ${out}: ${problem}`);
+      process.exit(1);
+    }
     const runtime = target === "bun" ? "Bun" : "Deno";
     console.error(
       `wrote ${out} for ${runtime}${result.changes.length > 0 ? `, with ${result.changes.length} change${result.changes.length === 1 ? "" : "s"} listed in its header` : ""}`,

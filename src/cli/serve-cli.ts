@@ -27,6 +27,7 @@ import { watchFile } from "../shared/index.ts";
 import { createEndStory, createReconnectStorms, createRunner } from "../supervisor/index.ts";
 import { formatEvent, wantsColour } from "./format-timeline.ts";
 import { createLiveTimeline } from "./live-timeline.ts";
+import { outputFileProblem, writeOutputFile } from "./output-file.ts";
 import { createTerminalOutput, writeAll } from "./terminal-output.ts";
 
 export const serveUsage = `usage: stream-playground serve <snippet.ts> [options]
@@ -47,8 +48,9 @@ socket: when it connected, from where, and what it asked for.
   --cleanup-grace MS      how long server cleanup may take before it counts as leaked (default 3000)
   --help                  this text
 
-Exit codes: 0 stopped by Ctrl+C (and every expectation held), 1 the port could not be had or an
-expectation did not hold, 2 a usage error or an expectation file that is not valid.`;
+Exit codes: 0 stopped by Ctrl+C (and every expectation held), 1 the port could not be had, an
+expectation did not hold or the --record file could not be written, 2 a usage error or an
+expectation file that is not valid.`;
 
 const defaultServePort = 3000;
 
@@ -101,6 +103,10 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
   const json = values.json === true;
   const expectPath = values.expect as string | undefined;
   const recordPath = values.record as string | undefined;
+  if (recordPath !== undefined) {
+    const problem = await outputFileProblem(recordPath);
+    if (problem !== undefined) fail(`--record ${recordPath} cannot be written: ${problem}`);
+  }
 
   let expectations: ExpectationFile | undefined;
   if (expectPath !== undefined) {
@@ -212,6 +218,8 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
   live.push(summary);
   live.finish();
 
+  /** Why the recording could not be written: said after the report, and the run exits 1. */
+  let recordProblem: string | undefined;
   if (recordPath !== undefined && kept) {
     const header: RecordingHeader = {
       format: recordingFormat,
@@ -222,13 +230,17 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
       versions,
       lanes: [],
     };
-    await Bun.write(recordPath, recordingJsonLines(header, rebaseTimeline(kept, 0)));
-    say(`recorded the timeline in ${recordPath}`);
+    recordProblem = await writeOutputFile(recordPath, recordingJsonLines(header, rebaseTimeline(kept, 0)));
+    if (recordProblem === undefined) say(`recorded the timeline in ${recordPath}`);
   }
+  const sayRecordProblem = () => {
+    if (recordProblem !== undefined) say(`could not write the recording to ${recordPath}: ${recordProblem}`);
+  };
 
   if (expectations === undefined || !kept) {
     if (!output.readerGone) await writeAll(process.stdout, "");
-    process.exit(0);
+    sayRecordProblem();
+    process.exit(recordProblem === undefined ? 0 : 1);
   }
   const events = rebaseTimeline(kept, 0);
   const evaluation = evaluateExpectations(expectations.expect, events);
@@ -237,7 +249,8 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
   const report = `${title + formatReport(evaluation, { colour: wantsColour(process.stderr) })}\n`;
   // The timeline went out live; the report follows it, beside stdout so `--json` stays clean JSON.
   await writeAll(process.stderr, `\n${report}`);
-  process.exit(evaluation.ok ? 0 : 1);
+  sayRecordProblem();
+  process.exit(evaluation.ok && recordProblem === undefined ? 0 : 1);
 }
 
 /** The port the snippet names, or undefined when it names none (or cannot be read). */

@@ -2,8 +2,8 @@
  * `stream-playground trace <snippet.ts> [options]` (or `--url URL`; `npm run trace --` in a
  * checkout): trace a snippet, or any server, from the terminal and print its timeline as it
  * happens; with `--expect FILE`, check the timeline against an expectation file and print a
- * report. Exits 0 when the snippet loaded (and every expectation held), 1 when not, 2 on a usage
- * error or an expectation file that is not valid.
+ * report. Exits 0 when the snippet loaded (and every expectation held), 1 when not (or when the
+ * `--record` file could not be written), 2 on a usage error or an expectation file that is not valid.
  */
 
 import { basename } from "node:path";
@@ -21,6 +21,7 @@ import { evaluateExpectations, formatReport } from "../expect/index.ts";
 import { formatEvent, wantsColour } from "./format-timeline.ts";
 import { createLensFormat } from "./lane-lenses.ts";
 import { createLiveTimeline } from "./live-timeline.ts";
+import { outputFileProblem, writeOutputFile } from "./output-file.ts";
 import { createTerminalOutput, writeAll } from "./terminal-output.ts";
 import { parseTraceArgs } from "../shared/index.ts";
 import { describeRun, laneRequestsOf, mergeTraceSettings } from "./trace-settings.ts";
@@ -31,7 +32,8 @@ export const traceUsage = `usage: stream-playground trace <snippet.ts> [options]
 
 Loads the snippet into a fresh runner, points clients at it and prints both sides of every request
 as it happens, then what leaked. Exit codes: 0 the snippet loaded (and every expectation held),
-1 it did not (or an expectation failed), 2 a usage error or an expectation file that is not valid.
+1 it did not (or an expectation failed, or the --record file could not be written), 2 a usage
+error or an expectation file that is not valid.
 
   --path /events          path (and query) the clients request (default /)
   --url URL               trace another server instead of a snippet (http:, https:, ws:, wss:):
@@ -109,6 +111,10 @@ export async function traceCommand(argv: readonly string[]): Promise<never> {
     if (problem !== undefined) fail(`--url: ${problem}`);
   }
   if (args.snippetPath && !(await Bun.file(args.snippetPath).exists())) fail(`no such file: ${args.snippetPath}`);
+  if (args.recordPath !== undefined) {
+    const problem = await outputFileProblem(args.recordPath);
+    if (problem !== undefined) fail(`--record ${args.recordPath} cannot be written: ${problem}`);
+  }
 
   const stop = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop.abort());
@@ -163,6 +169,8 @@ export async function traceCommand(argv: readonly string[]): Promise<never> {
     versions.push({ version: result.load.version, source, path: snippetPath });
   }
 
+  /** Why the recording could not be written, said last so the run's own output comes first. */
+  let recordProblem: string | undefined;
   if (args.recordPath !== undefined) {
     const header: RecordingHeader = {
       format: recordingFormat,
@@ -173,8 +181,12 @@ export async function traceCommand(argv: readonly string[]): Promise<never> {
       versions,
       lanes: laneRequestsOf(run),
     };
-    await Bun.write(args.recordPath, recordingJsonLines(header, events));
+    recordProblem = await writeOutputFile(args.recordPath, recordingJsonLines(header, events));
   }
+  const sayRecordProblem = () => {
+    if (recordProblem !== undefined)
+      console.error(`trace: could not write the recording to ${args.recordPath}: ${recordProblem}`);
+  };
 
   const timeline = () => {
     const format = lensFormat();
@@ -187,7 +199,8 @@ export async function traceCommand(argv: readonly string[]): Promise<never> {
     if (summary?.kind === "summary") live?.push(summary);
     live?.finish();
     if (!output.readerGone) await writeAll(process.stdout, "");
-    process.exit(traced ? 0 : 1);
+    sayRecordProblem();
+    process.exit(traced && recordProblem === undefined ? 0 : 1);
   }
 
   const evaluation = evaluateExpectations(expectations.expect, events, {
@@ -205,7 +218,8 @@ export async function traceCommand(argv: readonly string[]): Promise<never> {
     // A run that holds says so briefly; one that does not shows the timeline it was checked against.
     await writeAll(process.stdout, (evaluation.ok ? "" : `${timeline()}\n`) + report);
   }
-  process.exit(traced && evaluation.ok ? 0 : 1);
+  sayRecordProblem();
+  process.exit(traced && evaluation.ok && recordProblem === undefined ? 0 : 1);
 }
 
 if (import.meta.main) await traceCommand(process.argv.slice(2));
