@@ -87,6 +87,47 @@ describe("trace through a lens", () => {
   }, 30_000);
 });
 
+describe("a lens rule that cannot be read", () => {
+  test("--lens is refused with exit 2, saying what a rule looks like", async () => {
+    const snippet = join(examplesDir, "13-post-llm-stream.ts");
+    const results = await Promise.all(
+      ["garbage[", "notarule", "$.choices[0"].map((rule) => trace(snippet, "--lens", rule)),
+    );
+    expect(results.map(({ code, stdout, stderr }) => [code, stdout, stderr.split("\n")[0]])).toEqual([
+      [
+        2,
+        "",
+        '--lens "garbage[" is not a lens rule: a rule starts with `$` (the payload), as in `$.choices[0].delta.content`',
+      ],
+      [
+        2,
+        "",
+        '--lens "notarule" is not a lens rule: a rule starts with `$` (the payload), as in `$.choices[0].delta.content`',
+      ],
+      [
+        2,
+        "",
+        '--lens "$.choices[0" is not a lens rule: cannot read the rule from character 10: "[0"; a rule is a path from the payload\'s root, such as $.choices[0].delta.content, $.items[*].text or $["odd key"]',
+      ],
+    ]);
+  }, 30_000);
+
+  test("an expectation file's trace.lens is refused as the file's problem, with exit 2", async () => {
+    await using dir = await createTempDir("trace-lens-rule-");
+    const expectFile = join(dir.dir, "rule.expect.json");
+    await Bun.write(
+      expectFile,
+      JSON.stringify({ version: 1, trace: { lens: "$.token[" }, expect: [{ happens: { kind: "end" } }] }),
+    );
+    const { code, stdout, stderr } = await trace(join(examplesDir, "13-post-llm-stream.ts"), "--expect", expectFile);
+    expect({ code, stdout, stderr: stderr.trim() }).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `${expectFile} is not a valid expectation file: trace.lens cannot read the rule from character 8: "["; a rule is a path from the payload's root, such as $.choices[0].delta.content, $.items[*].text or $["odd key"]`,
+    });
+  }, 30_000);
+});
+
 test("--url: another server's stream is read through its lens too (Anthropic over SSE, Ollama over NDJSON)", async () => {
   await using server = Bun.serve({
     port: 0,

@@ -13,7 +13,21 @@ import {
   type LensReader,
   lensSummary,
   type LensViolation,
+  parseJsonPath,
 } from "../lenses/index.ts";
+
+/**
+ * Why `rule` is not a lens rule the trace can read a lane through, saying what one looks like; undefined when it is.
+ * (The contract's check on a file's `lens` only asks for the `$`; a rule that a lane's reader cannot parse is
+ * otherwise read as no rule at all.)
+ */
+export function lensRuleProblem(rule: string): string | undefined {
+  const parsed = parseJsonPath(rule);
+  if (parsed.ok) return undefined;
+  // The error for a rule without its `$` already shows what one looks like.
+  if (!rule.trim().startsWith("$")) return parsed.error;
+  return `${parsed.error}; a rule is a path from the payload's root, such as $.choices[0].delta.content, $.items[*].text or $["odd key"]`;
+}
 
 export interface LaneLenses {
   /** Reads `event` (in the order printed) and gives the lines to print after it. */

@@ -19,7 +19,7 @@ import {
 } from "../contract/index.ts";
 import { evaluateExpectations, formatReport } from "../expect/index.ts";
 import { formatEvent, wantsColour } from "./format-timeline.ts";
-import { createLensFormat } from "./lane-lenses.ts";
+import { createLensFormat, lensRuleProblem } from "./lane-lenses.ts";
 import { createLiveTimeline } from "./live-timeline.ts";
 import { outputFileProblem, writeOutputFile } from "./output-file.ts";
 import { createTerminalOutput, writeAll } from "./terminal-output.ts";
@@ -104,6 +104,12 @@ export async function traceCommand(argv: readonly string[]): Promise<never> {
   }
 
   const run = mergeTraceSettings(expectations?.trace, args);
+  const lensProblem = run.lens === undefined ? undefined : lensRuleProblem(run.lens);
+  if (lensProblem !== undefined) {
+    if (args.lens !== undefined) fail(`--lens ${JSON.stringify(args.lens)} is not a lens rule: ${lensProblem}`);
+    console.error(`${args.expectPath} is not a valid expectation file: trace.lens ${lensProblem}`);
+    process.exit(2);
+  }
   if (run.url === undefined && !args.snippetPath) fail("give a snippet file, or --url for another server");
   if (run.url !== undefined && args.snippetPath) fail("give a snippet file or --url, not both");
   if (run.url !== undefined) {
