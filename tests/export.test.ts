@@ -560,10 +560,16 @@ describe("export command", () => {
 
   test("a usage error exits 2 and explains itself", async () => {
     const snippet = await snippetFile("greet.ts", defaultFunction.source);
-    const results = await Promise.all([runCli(snippet, "--target", "node"), runCli(snippet, "--port", "0"), runCli()]);
+    const results = await Promise.all([
+      runCli(snippet, "--target", "node"),
+      runCli(snippet, "--port", "0"),
+      runCli(snippet, "--port", "-1"),
+      runCli(),
+    ]);
     expect(results.map(({ code, stderr }) => [code, stderr.split("\n")[0]])).toEqual([
       [2, '--target is bun or deno, not "node"'],
       [2, '--port takes a port from 1 to 65535, not "0"'],
+      [2, '--port takes a port from 1 to 65535, not "-1"'],
       [2, "give exactly one snippet file"],
     ]);
   }, 15_000);

@@ -208,6 +208,23 @@ describe("serve", () => {
     expect(recording.recording.events.filter((event) => event.kind === "request")).toHaveLength(1);
   }, 60_000);
 
+  test("a negative number is refused in the command's own words, written --port -1 or --port=-1", async () => {
+    await using home = await createTempDir("serve-home-");
+    const refused = async (...args: string[]) => {
+      await using command = startCommand("node", [bin, "serve", openaiFixture, ...args], {
+        env: { STREAM_PLAYGROUND_HOME: home.dir, NO_COLOR: "1" },
+      });
+      return [await command.exited, command.stderr[0]?.text];
+    };
+    expect(
+      await Promise.all([refused("--port", "-1"), refused("--port=-1"), refused("--cleanup-grace", "-5")]),
+    ).toEqual([
+      [2, '--port takes a port number (0 to 65535), not "-1"'],
+      [2, '--port takes a port number (0 to 65535), not "-1"'],
+      [2, '--cleanup-grace takes a non-negative number, not "-5"'],
+    ]);
+  }, 30_000);
+
   test("a --record file that cannot be written is a usage error, said in one line before serving starts", async () => {
     await using home = await createTempDir("serve-home-");
     await using folder = await createTempDir("serve-record-");

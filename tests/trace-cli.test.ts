@@ -103,6 +103,66 @@ describe("trace command", () => {
     expect(code).toBe(2);
     expect(stderr).toContain("--client is stream, eventsource or websocket");
   });
+
+  test("an option the client would not use is refused with exit 2, saying why, instead of being left out", async () => {
+    const refusals = [
+      ["--client", "eventsource", "--method", "POST"],
+      ["--client", "websocket", "--body", "x"],
+      ["--client", "eventsource", "--body", "x"],
+      ["--send-every", "100"],
+      ["--client", "websocket", "--send-every", "100"],
+      ["--clients", "0"],
+      ["--clients", "1.5"],
+    ];
+    const results = await Promise.all(refusals.map((args) => trace(fixture("generator.ts"), ...args)));
+    expect(results.map(({ code, stdout, stderr }) => [code, stdout, stderr.split("\n")[0]])).toEqual([
+      [2, "", "--method is for the stream client: an EventSource only sends GET"],
+      [2, "", "--body is for the stream client: a WebSocket sends no request body"],
+      [2, "", "--body is for the stream client: an EventSource sends no request body"],
+      [2, "", "--send-every is for --client websocket"],
+      [2, "", "--send-every needs --send: the messages it sends, one at a time"],
+      [2, "", '--clients takes a whole number from 1 to 100, not "0"'],
+      [2, "", '--clients takes a whole number from 1 to 100, not "1.5"'],
+    ]);
+  });
+
+  test("a negative number is refused in the command's own words, written --duration -5 or --duration=-5", async () => {
+    const results = await Promise.all([
+      trace(fixture("generator.ts"), "--duration", "-5"),
+      trace(fixture("generator.ts"), "--duration=-5"),
+      trace(fixture("generator.ts"), "--stall-after", "-0.5"),
+    ]);
+    expect(results.map(({ code, stderr }) => [code, stderr.split("\n")[0]])).toEqual([
+      [2, '--duration takes a non-negative number, not "-5"'],
+      [2, '--duration takes a non-negative number, not "-5"'],
+      [2, '--stall-after takes a non-negative number, not "-0.5"'],
+    ]);
+  });
+
+  test("an expectation file's trace settings the client would not use are refused too, by the file's names", async () => {
+    await using dir = await createTempDir("trace-settings-");
+    const file = async (name: string, trace: object) => {
+      const path = join(dir.dir, name);
+      await Bun.write(path, JSON.stringify({ version: 1, trace, expect: [{ happens: { kind: "end" } }] }));
+      return path;
+    };
+    const post = await file("post.expect.json", { client: "eventsource", method: "POST" });
+    const postOnly = await file("post-only.expect.json", { method: "POST" });
+    const noClients = await file("no-clients.expect.json", { clients: 0 });
+    const results = await Promise.all([
+      trace(fixture("generator.ts"), "--expect", post),
+      trace(fixture("generator.ts"), "--expect", postOnly, "--client", "eventsource"),
+      trace(fixture("generator.ts"), "--expect", noClients),
+    ]);
+    expect(results.map(({ code, stderr }) => [code, stderr.trim()])).toEqual([
+      [
+        2,
+        `${post} is not a valid expectation file: trace.method is for the stream client: an EventSource only sends GET`,
+      ],
+      [2, `${postOnly}: trace.method is for the stream client: an EventSource only sends GET`],
+      [2, `${noClients} is not a valid expectation file: trace.clients must be a whole number from 1 to 100`],
+    ]);
+  });
 });
 
 /** A snippet in `dir` that makes `path` a folder when it loads, so a file can no longer be written there. */

@@ -8,6 +8,7 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { errorMessage } from "../contract/index.ts";
 import { exportSnippet, type ExportTarget } from "../export/index.ts";
+import { joinNegativeValues } from "../shared/index.ts";
 import { outputFileProblem, writeOutputFile } from "./output-file.ts";
 import { writeAll } from "./terminal-output.ts";
 
@@ -31,7 +32,7 @@ function fail(message: string): never {
 function parse(argv: readonly string[]) {
   try {
     return parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv, ["port"]),
       allowPositionals: true,
       options: {
         target: { type: "string" },

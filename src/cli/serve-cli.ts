@@ -23,7 +23,7 @@ import {
 } from "../contract/index.ts";
 import { evaluateExpectations, formatReport } from "../expect/index.ts";
 import { namedPort } from "../export/index.ts";
-import { watchFile } from "../shared/index.ts";
+import { joinNegativeValues, watchFile } from "../shared/index.ts";
 import { createEndStory, createReconnectStorms, createRunner } from "../supervisor/index.ts";
 import { formatEvent, wantsColour } from "./format-timeline.ts";
 import { createLiveTimeline } from "./live-timeline.ts";
@@ -73,7 +73,7 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv, ["port", "cleanup-grace"]),
       allowPositionals: true,
       options: {
         port: { type: "string" },

@@ -16,6 +16,7 @@ import {
   type RecordingHeader,
   type TimelineEvent,
   timelineJsonLines,
+  unusedTraceSetting,
 } from "../contract/index.ts";
 import { evaluateExpectations, formatReport } from "../expect/index.ts";
 import { formatEvent, wantsColour } from "./format-timeline.ts";
@@ -23,7 +24,7 @@ import { createLensFormat, lensRuleProblem } from "./lane-lenses.ts";
 import { createLiveTimeline } from "./live-timeline.ts";
 import { outputFileProblem, writeOutputFile } from "./output-file.ts";
 import { createTerminalOutput, writeAll } from "./terminal-output.ts";
-import { parseTraceArgs } from "../shared/index.ts";
+import { parseTraceArgs, traceOptionName } from "../shared/index.ts";
 import { describeRun, laneRequestsOf, mergeTraceSettings } from "./trace-settings.ts";
 import { traceSnippet, reachedServer, traceUrl, urlProblem } from "../supervisor/index.ts";
 
@@ -41,7 +42,7 @@ error or an expectation file that is not valid.
   --client stream|eventsource|websocket
                           fetch and read the body (default), behave like an EventSource, or open
                           a WebSocket (ws://) and trace its messages both ways
-  --clients N             how many clients, each on its own lane (default 1)
+  --clients N             how many clients, each on its own lane (1 to 100, default 1)
   --method POST           request method (stream client)
   --header K:V            request header, repeatable
   --body TEXT             request body (stream client)
@@ -104,6 +105,15 @@ export async function traceCommand(argv: readonly string[]): Promise<never> {
   }
 
   const run = mergeTraceSettings(expectations?.trace, args);
+  // A setting the client would not use is refused, by the name it was given: an option, or the file's `trace` field.
+  const onCommandLine = (field: keyof typeof run) => args[field] !== undefined;
+  const inFile = (field: keyof typeof run) => !onCommandLine(field) && expectations?.trace?.[field] !== undefined;
+  const unused = unusedTraceSetting(run, (field) => (inFile(field) ? `trace.${field}` : traceOptionName(field)));
+  if (unused !== undefined) {
+    if (onCommandLine(unused.field)) fail(`${traceOptionName(unused.field)} ${unused.problem}`);
+    console.error(`${args.expectPath}: trace.${unused.field} ${unused.problem}`);
+    process.exit(2);
+  }
   const lensProblem = run.lens === undefined ? undefined : lensRuleProblem(run.lens);
   if (lensProblem !== undefined) {
     if (args.lens !== undefined) fail(`--lens ${JSON.stringify(args.lens)} is not a lens rule: ${lensProblem}`);

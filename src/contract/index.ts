@@ -373,6 +373,8 @@ export {
   type TraceSettings,
   traceSettingsCheck,
   traceSettingsFor,
+  type UnusedTraceSetting,
+  unusedTraceSetting,
 } from "./trace-settings.ts";
 export { type CurlRequest, curlCommand, shellQuote } from "./curl-command.ts";
 export {

@@ -3,7 +3,18 @@
  * command's options, which win over the file's), and the client request each lane then makes.
  */
 
-import { array, integer, number, partialObject, record, refine, string, oneOf, type Check } from "./check.ts";
+import {
+  array,
+  CheckProblem,
+  integer,
+  number,
+  partialObject,
+  record,
+  refine,
+  string,
+  oneOf,
+  type Check,
+} from "./check.ts";
 import { clientBehaviourCheck } from "./client-behaviour.ts";
 import { clientKindFor, definedFields, isOutsideUrl, lensRuleCheck, type ClientRequest } from "./client-request.ts";
 import { clientKinds, type ClientKind } from "./timeline-events.ts";
@@ -70,7 +81,48 @@ export const traceClientKinds = clientKinds.filter(
   (kind): kind is Exclude<ClientKind, "browser"> => kind !== "browser",
 );
 
-export const traceSettingsCheck: Check<TraceSettings> = partialObject(
+/** A setting the trace's client would not use, and why: `{ field: "method", problem: "is for the stream client: …" }`. */
+export interface UnusedTraceSetting {
+  field: keyof TraceSettings;
+  /** Why, to follow the setting's name; other settings named as `nameOf` names them. */
+  problem: string;
+}
+
+const clientWords = { eventsource: "an EventSource", websocket: "a WebSocket", stream: "a stream client" } as const;
+
+/**
+ * The first of `settings` that the client they ask for would not use, where leaving it out quietly
+ * would trace something other than what was asked: a POST or a body from a client that can only
+ * GET, WebSocket messages from a client that is not one, `sendEveryMs` with nothing to send.
+ * `nameOf` names a setting in the reader's words (`--send` on the command line, `send` in a file).
+ */
+export function unusedTraceSetting(
+  settings: TraceSettings,
+  nameOf: (field: keyof TraceSettings) => string = (field) => field,
+): UnusedTraceSetting | undefined {
+  const client = clientKindFor(settings.client, settings.url);
+  if (client !== "stream") {
+    if (settings.method !== undefined && settings.method.toUpperCase() !== "GET")
+      return { field: "method", problem: `is for the stream client: ${clientWords[client]} only sends GET` };
+    if (settings.body !== undefined)
+      return { field: "body", problem: `is for the stream client: ${clientWords[client]} sends no request body` };
+  }
+  if (client !== "websocket") {
+    for (const field of ["send", "sendEveryMs"] as const)
+      if (settings[field] !== undefined)
+        return { field, problem: `is for the websocket client: ${clientWords[client]} sends no messages` };
+    if (settings.protocols !== undefined)
+      return {
+        field: "protocols",
+        problem: `is for the websocket client: ${clientWords[client]} offers no subprotocols`,
+      };
+  }
+  if (settings.sendEveryMs !== undefined && (settings.send ?? []).length === 0)
+    return { field: "sendEveryMs", problem: `needs ${nameOf("send")}: the messages it sends, one at a time` };
+  return undefined;
+}
+
+const traceSettingsFields = partialObject(
   {
     path: refine(string, (path) => path.startsWith("/"), "must start with /"),
     url: refine(string, (url) => /^(https?|wss?):\/\/./i.test(url), "must be an http:, https:, ws: or wss: URL"),
@@ -90,3 +142,10 @@ export const traceSettingsCheck: Check<TraceSettings> = partialObject(
   },
   "is not a trace setting (path, url, client, clients, method, headers, body, durationMs, disconnectAfterMs, cleanupGraceMs, send, sendEveryMs, protocols, slow, lens)",
 );
+
+export const traceSettingsCheck: Check<TraceSettings> = (value) => {
+  const settings = traceSettingsFields(value);
+  const unused = unusedTraceSetting(settings);
+  if (unused !== undefined) throw new CheckProblem(unused.problem, [unused.field]);
+  return settings;
+};

@@ -7,6 +7,7 @@
 export { defaultWatchDebounceMs, type FileWatch, watchFile } from "./file-watcher.ts";
 export { createFloodGate, defaultFloodGate, type FloodGate, type FloodGateOptions, type Fold } from "./flood-gate.ts";
 export { hopByHopFields, isHopByHop } from "./hop-by-hop.ts";
+export { joinNegativeValues } from "./option-values.ts";
 export { chunkBytes, type ChunkPreview, chunkPreview, previewChars } from "./preview.ts";
 export { isBunIdleTimeoutWarning, parseNote, type RunnerNote, writeNote } from "./runner-notes.ts";
 export {
@@ -14,6 +15,7 @@ export {
   splitWords,
   type TraceArgs,
   type TraceArgsResult,
+  traceOptionName,
   traceSettingsOfArgs,
 } from "./trace-options.ts";
 export { bytesOf, hexPreview, hexPreviewBytes, parseHex, payloadBytes, payloadOf } from "./ws-payload.ts";

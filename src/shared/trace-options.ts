@@ -7,10 +7,12 @@ import {
   type ClientBehaviour,
   errorMessage,
   isWebSocketUrl,
+  maxClientsPerConnect,
   parseByteSize,
   type TraceSettings,
   traceClientKinds,
 } from "../contract/index.ts";
+import { joinNegativeValues } from "./option-values.ts";
 
 /** The command's options: a trace's settings, and what the command does with the timeline. */
 export interface TraceArgs extends TraceSettings {
@@ -38,13 +40,58 @@ export function traceSettingsOfArgs(args: TraceArgs): TraceSettings {
   return settings;
 }
 
+/** The option that gives each trace setting, as a message about it names it. */
+const traceOptionNames: Record<keyof TraceSettings, string> = {
+  path: "--path",
+  url: "--url",
+  client: "--client",
+  clients: "--clients",
+  method: "--method",
+  headers: "--header",
+  body: "--body",
+  durationMs: "--duration",
+  disconnectAfterMs: "--disconnect-after",
+  cleanupGraceMs: "--cleanup-grace",
+  send: "--send",
+  sendEveryMs: "--send-every",
+  protocols: "--protocol",
+  slow: "--read-rate, --stall-after, --stall-for or --drop-after-bytes",
+  lens: "--lens",
+};
+
+/** The option that gives `field` on the command line: `--send-every` for `sendEveryMs`. */
+export function traceOptionName(field: keyof TraceSettings): string {
+  return traceOptionNames[field];
+}
+
 export type TraceArgsResult = { ok: true; args: TraceArgs } | { ok: false; message: string };
+
+/** The options that take a number, which a negative one is refused by name rather than read as an option. */
+const numberOptions = [
+  "clients",
+  "duration",
+  "disconnect-after",
+  "cleanup-grace",
+  "send-every",
+  "stall-after",
+  "stall-for",
+  "read-rate",
+  "drop-after-bytes",
+];
 
 function number(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${name} takes a non-negative number, not "${value}"`);
   return parsed;
+}
+
+function clientCount(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > maxClientsPerConnect)
+    throw new Error(`--clients takes a whole number from 1 to ${maxClientsPerConnect}, not "${value}"`);
+  return count;
 }
 
 /** Splits a line of options as a shell would for simple words and "quoted strings". */
@@ -87,7 +134,7 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgsResult {
   try {
     // `node:util` is loaded when arguments are first read, not with every process that imports this.
     const { values, positionals } = process.getBuiltinModule("node:util").parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv, numberOptions),
       allowPositionals: true,
       options: {
         path: { type: "string" },
@@ -140,7 +187,7 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgsResult {
         snippetPath: positionals[0],
         path: values.path,
         client,
-        clients: number(values.clients, "clients"),
+        clients: clientCount(values.clients),
         method: values.method,
         headers,
         body: values.body,
