@@ -558,6 +558,17 @@ describe("export command", () => {
     });
   }, 15_000);
 
+  test("--version after the command prints the package's version and exits 0", async () => {
+    const snippet = await snippetFile("greet.ts", defaultFunction.source);
+    const { version } = JSON.parse(readFileSync(join(import.meta.dir, "..", "package.json"), "utf8")) as {
+      version: string;
+    };
+    expect(await Promise.all([runCli("--version"), runCli(snippet, "--target", "deno", "--version")])).toEqual([
+      { stdout: `${version}\n`, stderr: "", code: 0 },
+      { stdout: `${version}\n`, stderr: "", code: 0 },
+    ]);
+  }, 15_000);
+
   test("a usage error exits 2 and explains itself", async () => {
     const snippet = await snippetFile("greet.ts", defaultFunction.source);
     const results = await Promise.all([

@@ -208,6 +208,16 @@ describe("serve", () => {
     expect(recording.recording.events.filter((event) => event.kind === "request")).toHaveLength(1);
   }, 60_000);
 
+  test("--version after the command and its file prints the package's version and exits 0", async () => {
+    await using home = await createTempDir("serve-home-");
+    const { version } = (await Bun.file(join(root, "package.json")).json()) as { version: string };
+    await using command = startCommand("node", [bin, "serve", openaiFixture, "--version"], {
+      env: { STREAM_PLAYGROUND_HOME: home.dir },
+    });
+    expect(await command.exited).toBe(0);
+    expect(command.stdout.map((line) => line.text)).toEqual([version]);
+  }, 30_000);
+
   test("a negative number is refused in the command's own words, written --port -1 or --port=-1", async () => {
     await using home = await createTempDir("serve-home-");
     const refused = async (...args: string[]) => {

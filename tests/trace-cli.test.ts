@@ -178,6 +178,24 @@ export default () => new Response("ok");
   return snippet;
 }
 
+describe("trace --version", () => {
+  test("prints the version stream-playground --version prints and exits 0, from the entry and after a file", async () => {
+    const bin = join(import.meta.dir, "..", "bin", "stream-playground.js");
+    const { version } = (await Bun.file(join(import.meta.dir, "..", "package.json")).json()) as { version: string };
+    const bare = Bun.spawnSync(["node", bin, "--version"]).stdout.toString();
+    const afterFile = Bun.spawnSync(["node", bin, "trace", fixture("generator.ts"), "--version"]);
+    expect({
+      entry: await trace("--version"),
+      afterFile: { stdout: afterFile.stdout.toString(), code: afterFile.exitCode },
+      bare,
+    }).toEqual({
+      entry: { stdout: `${version}\n`, stderr: "", code: 0 },
+      afterFile: { stdout: `${version}\n`, code: 0 },
+      bare: `${version}\n`,
+    });
+  });
+});
+
 describe("trace --record", () => {
   test("a file that cannot be written is a usage error, said in one line before the trace starts", async () => {
     await using dir = await createTempDir("trace-record-");

@@ -11,6 +11,7 @@ import { exportSnippet, type ExportTarget } from "../export/index.ts";
 import { joinNegativeValues } from "../shared/index.ts";
 import { outputFileProblem, writeOutputFile } from "./output-file.ts";
 import { writeAll } from "./terminal-output.ts";
+import { printVersion } from "./version.ts";
 
 export const exportUsage = `usage: stream-playground export <snippet.ts> [options]
 
@@ -22,7 +23,8 @@ be written, 2 a usage error.
   -o, --out FILE      where to write it; - or none writes to standard output
   --port N            the port it listens on (default: the snippet's own, else 3000)
   --path /events      the path the header's curl line requests (default: guessed from the snippet)
-  --help              this text`;
+  --help              this text
+  --version           the version`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${exportUsage}`);
@@ -40,6 +42,7 @@ function parse(argv: readonly string[]) {
         port: { type: "string" },
         path: { type: "string" },
         help: { type: "boolean", short: "h" },
+        version: { type: "boolean" },
       },
     });
   } catch (error) {
@@ -54,6 +57,7 @@ export async function exportCommand(argv: readonly string[]): Promise<never> {
     console.log(exportUsage);
     process.exit(0);
   }
+  if (values.version) await printVersion();
   if (positionals.length !== 1) fail("give exactly one snippet file");
   const snippetPath = positionals[0]!;
   const target = values.target ?? "bun";

@@ -29,6 +29,7 @@ import { formatEvent, wantsColour } from "./format-timeline.ts";
 import { createLiveTimeline } from "./live-timeline.ts";
 import { outputFileProblem, writeOutputFile } from "./output-file.ts";
 import { createTerminalOutput, writeAll } from "./terminal-output.ts";
+import { printVersion } from "./version.ts";
 
 export const serveUsage = `usage: stream-playground serve <snippet.ts> [options]
 
@@ -47,6 +48,7 @@ socket: when it connected, from where, and what it asked for.
                           (File → Open recording)
   --cleanup-grace MS      how long server cleanup may take before it counts as leaked (default 3000)
   --help                  this text
+  --version               the version
 
 Exit codes: 0 stopped by Ctrl+C (and every expectation held), 1 the port could not be had, an
 expectation did not hold or the --record file could not be written, 2 a usage error or an
@@ -82,6 +84,7 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
         record: { type: "string" },
         "cleanup-grace": { type: "string" },
         help: { type: "boolean", short: "h" },
+        version: { type: "boolean" },
       },
     }));
   } catch (error) {
@@ -91,6 +94,7 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
     console.log(serveUsage);
     process.exit(0);
   }
+  if (values.version) await printVersion();
   if (positionals.length !== 1)
     fail(positionals.length === 0 ? "give the snippet file to serve" : "give one snippet file");
   const snippetPath = resolve(positionals[0]!);

@@ -24,6 +24,7 @@ import { createLensFormat, lensRuleProblem } from "./lane-lenses.ts";
 import { createLiveTimeline } from "./live-timeline.ts";
 import { outputFileProblem, writeOutputFile } from "./output-file.ts";
 import { createTerminalOutput, writeAll } from "./terminal-output.ts";
+import { printVersion } from "./version.ts";
 import { parseTraceArgs, traceOptionName } from "../shared/index.ts";
 import { describeRun, laneRequestsOf, mergeTraceSettings } from "./trace-settings.ts";
 import { traceSnippet, reachedServer, traceUrl, urlProblem } from "../supervisor/index.ts";
@@ -75,7 +76,8 @@ error or an expectation file that is not valid.
                           exit 1 when an expectation does not hold
   --record FILE           also write the timeline as a recording the playground opens
                           (File → Open recording)
-  --help                  this text`;
+  --help                  this text
+  --version               the version`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${traceUsage}`);
@@ -91,6 +93,7 @@ export async function traceCommand(argv: readonly string[]): Promise<never> {
     console.log(traceUsage);
     process.exit(0);
   }
+  if (args.version) await printVersion();
 
   let expectations: ExpectationFile | undefined;
   if (args.expectPath !== undefined) {

@@ -25,6 +25,8 @@ export interface TraceArgs extends TraceSettings {
   recordPath?: string | undefined;
   json: boolean;
   help: boolean;
+  /** Print the version instead of tracing. */
+  version: boolean;
 }
 
 /** The trace's settings among the command's options, without what the command does with the timeline. */
@@ -35,6 +37,7 @@ export function traceSettingsOfArgs(args: TraceArgs): TraceSettings {
     recordPath: _record,
     json: _json,
     help: _help,
+    version: _version,
     ...settings
   } = args;
   return settings;
@@ -159,6 +162,7 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgsResult {
         record: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
+        version: { type: "boolean" },
       },
     });
     if (positionals.length > 1) throw new Error("give exactly one snippet file");
@@ -204,6 +208,7 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgsResult {
         recordPath: values.record,
         json: values.json === true,
         help: values.help === true,
+        version: values.version === true,
       },
     };
   } catch (error) {
