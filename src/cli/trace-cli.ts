@@ -53,8 +53,9 @@ error or an expectation file that is not valid.
   --protocol NAME         websocket: a subprotocol to offer, repeatable
   --duration MS           end the trace MS after it starts, whatever the snippet does: a load
                           still running is given up, clients are disconnected, and the server's
-                          cleanup then gets the cleanup grace (eventsource default: 5000,
-                          websocket default: 2000, when the clients close with 1000)
+                          cleanup then gets the cleanup grace (default: 5000 for eventsource
+                          clients, 2000 for websocket clients, which then close with code 1000;
+                          stream clients: when their streams end)
   --disconnect-after MS   disconnect each client MS after it opened
   --cleanup-grace MS      how long server cleanup may take before it counts as leaked (default 3000)
 
@@ -139,8 +140,8 @@ export async function traceCommand(argv: readonly string[]): Promise<never> {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop.abort());
 
   // Without --expect the timeline is printed as it happens, a line per event, flushed as it goes
-  // (so `| jq` and `| grep --line-buffered` see each at once). With --expect the report leads, so
-  // the timeline is printed after it, when an expectation fails.
+  // (so `| jq` and `| grep --line-buffered` see each at once). With --expect it is printed at the
+  // end, before the report, and only when an expectation fails.
   const began = performance.now();
   const lensFormat = () =>
     createLensFormat({
