@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import type { AbortEvent, DisconnectEvent, TimelineEvent } from "../src/contract/index.ts";
+import { type AbortEvent, type DisconnectEvent, describeEvent, type TimelineEvent } from "../src/contract/index.ts";
 import { abortCauseOf } from "../src/runner/request-tracker.ts";
 import { createEndStory } from "../src/supervisor/end-story.ts";
 import { createManualTimers } from "./support/manual-timers.ts";
@@ -145,6 +145,21 @@ describe("the client's own disconnect has the last word", () => {
       left,
       { t: 9_501, lane: 1, side: "server", kind: "abort", requestId: 1, version: 1, cause: "client-left" },
       { ...cancel, reason: "the client went away; Bun called return() on the body" },
+    ]);
+  });
+});
+
+describe("a reset, as it reads", () => {
+  test("in one sentence: the error's own full stop goes, and one chunk is a chunk", () => {
+    expect([describeEvent(reset(10)), describeEvent({ ...reset(10), chunks: 0, bytes: 0 })]).toEqual([
+      {
+        detail: "by error: ECONNRESET: The socket connection was closed unexpectedly after 1 chunk, 13 B",
+        colour: "red",
+      },
+      {
+        detail: "by error: ECONNRESET: The socket connection was closed unexpectedly after 0 chunks, 0 B",
+        colour: "red",
+      },
     ]);
   });
 });

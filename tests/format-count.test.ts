@@ -1,7 +1,7 @@
-/** `formatCount` writes integers as `toLocaleString("en")` does, which is its oracle. */
+/** `formatCount` writes integers as `toLocaleString("en")` does, which is its oracle; `countWithNoun` says `1 write`, never `1 writes`. */
 
 import { describe, expect, test } from "bun:test";
-import { formatCount } from "../src/contract/index.ts";
+import { countWithNoun, formatCount } from "../src/contract/index.ts";
 
 describe("formatCount", () => {
   const integers = [0, 1, 9, 10, 99, 100, 999, 1_000, 1_001, 9_999, 10_000, 123_456, 999_999, 1_000_000, 1_234_567_890];
@@ -28,5 +28,20 @@ describe("formatCount", () => {
   test("what is not a safe integer is left to toLocaleString", () => {
     for (const n of [1.5, 1234.5678, 2 ** 60, Number.NaN, Number.POSITIVE_INFINITY])
       expect(formatCount(n)).toBe(n.toLocaleString("en"));
+  });
+});
+
+describe("countWithNoun", () => {
+  test("the noun is singular for exactly one, plural for none and for more", () => {
+    expect([0, 1, 2, 21].map((n) => countWithNoun(n, "write"))).toEqual([
+      "0 writes",
+      "1 write",
+      "2 writes",
+      "21 writes",
+    ]);
+  });
+
+  test("a noun that does not take an s is given its plural", () => {
+    expect([1, 3].map((n) => countWithNoun(n, "reply", "replies"))).toEqual(["1 reply", "3 replies"]);
   });
 });

@@ -506,6 +506,27 @@ describe("spans", () => {
   });
 });
 
+describe("mark labels", () => {
+  test("an end counts its writes in words: 1 write, 2 writes", () => {
+    const end = (t: number, requestId: number, writes: number): TimelineEvent => ({
+      t,
+      lane: requestId,
+      side: "server",
+      kind: "end",
+      requestId,
+      version: 1,
+      writes,
+      bytes: writes * 3,
+    });
+    const events = [request(1, 1, 1), end(10, 1, 1), request(2, 2, 1), end(20, 2, 2)];
+    const model = modelOf(events);
+    expect([events[1]!, events[3]!].map((event) => model.markOf(event)?.label)).toEqual([
+      "end, 1 write",
+      "end, 2 writes",
+    ]);
+  });
+});
+
 describe("stale versions", () => {
   const events = (): TimelineEvent[] => [
     loaded(0, 1),

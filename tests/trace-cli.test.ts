@@ -77,6 +77,24 @@ describe("trace command", () => {
     expect(stdout).not.toContain("\x1b[");
   });
 
+  test("counts read as words: a response of one write ends with 1 write, and its client read 1 chunk", async () => {
+    await using dir = await createTempDir("trace-counts-");
+    const snippet = join(dir.dir, "one-write.ts");
+    await Bun.write(snippet, 'export default () => new Response("hi");\n');
+    const { stdout, code } = await trace(snippet);
+    expect(code).toBe(0);
+    const detail = (kind: string) =>
+      stdout
+        .split("\n")
+        .find((line) => line.includes(`  ${kind} `))
+        ?.split(/\s{2,}/)
+        .at(-1);
+    expect({ end: detail("end"), disconnect: detail("disconnect") }).toEqual({
+      end: "1 write, 2 B",
+      disconnect: "by server after 1 chunk, 2 B",
+    });
+  });
+
   test("POST with headers and a body reaches the handler", async () => {
     const { stdout } = await trace(
       fixture("bun-serve.ts"),

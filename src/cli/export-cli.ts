@@ -6,7 +6,7 @@
 
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { errorMessage } from "../contract/index.ts";
+import { countWithNoun, errorMessage } from "../contract/index.ts";
 import { exportSnippet, type ExportTarget } from "../export/index.ts";
 import { joinNegativeValues } from "../shared/index.ts";
 import { outputFileProblem, writeOutputFile } from "./output-file.ts";
@@ -99,7 +99,7 @@ export async function exportCommand(argv: readonly string[]): Promise<never> {
     }
     const runtime = target === "bun" ? "Bun" : "Deno";
     console.error(
-      `wrote ${out} for ${runtime}${result.changes.length > 0 ? `, with ${result.changes.length} change${result.changes.length === 1 ? "" : "s"} listed in its header` : ""}`,
+      `wrote ${out} for ${runtime}${result.changes.length > 0 ? `, with ${countWithNoun(result.changes.length, "change")} listed in its header` : ""}`,
     );
   } else {
     await writeAll(process.stdout, result.code);

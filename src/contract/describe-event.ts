@@ -9,6 +9,7 @@ import type { OpenEvent, SseEvent, SseNoEventEvent, TimelineEvent } from "./time
 import { describeWebSocketEvent } from "./describe-websocket-event.ts";
 import type { EventColour } from "./event-colour.ts";
 import { escapeInvisible, visiblePreview, visibleText } from "./visible-text.ts";
+import { countWithNoun } from "./format-count.ts";
 
 /**
  * `#7`: what `MessageEvent.lastEventId` is, whether this event's block or an earlier one set it; nothing when it is
@@ -125,7 +126,7 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
       };
     }
     case "end":
-      return { detail: `${event.writes} writes, ${event.bytes} B`, colour: "blue" };
+      return { detail: `${countWithNoun(event.writes, "write")}, ${event.bytes} B`, colour: "blue" };
     case "error":
       return {
         detail: `${event.handler === undefined ? event.during : `${event.handler} handler`}${at(event.line)}: ${event.message}`,
@@ -158,7 +159,7 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
           colour: "dim",
         };
       return {
-        detail: `${event.count} ${event.upstream ? "upstream " : ""}${event.of} events (${event.bytes} B) over ${ms(event.t - event.since)}, folded`,
+        detail: `${countWithNoun(event.count, `${event.upstream ? "upstream " : ""}${event.of} event`)} (${event.bytes} B) over ${ms(event.t - event.since)}, folded`,
         colour: "dim",
       };
     case "open":
@@ -208,11 +209,12 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
     case "disconnect":
       if (event.by === "drop")
         return {
-          detail: `dropped after ${event.chunks} chunks, ${event.bytes} B, as the lane's setting says: no clean close`,
+          detail: `dropped after ${countWithNoun(event.chunks, "chunk")}, ${event.bytes} B, as the lane's setting says: no clean close`,
           colour: "yellow",
         };
       return {
-        detail: `by ${event.by}${event.message ? `: ${event.message}` : ""} after ${event.chunks} chunks, ${event.bytes} B${event.causeDetail ? `, because ${event.causeDetail}` : ""}`,
+        // An error's own full stop ("…closed unexpectedly.") would end the sentence before its count.
+        detail: `by ${event.by}${event.message ? `: ${event.message.replace(/\.$/, "")}` : ""} after ${countWithNoun(event.chunks, "chunk")}, ${event.bytes} B${event.causeDetail ? `, because ${event.causeDetail}` : ""}`,
         colour: event.by === "error" ? "red" : "cyan",
       };
     case "reconnect":

@@ -8,3 +8,11 @@ export function formatCount(n: number): string {
   if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString("en");
   return String(n).replace(/\B(?=(\d{3})+$)/g, ",");
 }
+
+/**
+ * `count` and its noun, the noun singular for exactly one: `1 write`, `0 chunks`, `3 changes`;
+ * `plural` for a noun that does not take an `s`.
+ */
+export function countWithNoun(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}

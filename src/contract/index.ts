@@ -167,7 +167,7 @@ export {
   type WorkspaceState,
   workspaceStateCheck,
 } from "./files.ts";
-export { formatCount } from "./format-count.ts";
+export { countWithNoun, formatCount } from "./format-count.ts";
 export {
   describePageReload,
   isPageReloadReason,

@@ -11,6 +11,7 @@ import type {
   NeverExpectation,
   TimelineEvent,
 } from "../contract/index.ts";
+import { countWithNoun } from "../contract/index.ts";
 import { countBounds, describeCount, describeEventBriefly } from "./describe-expectation.ts";
 import { fail, nearestMiss, pass, refs, type Outcome } from "./expectation-result.ts";
 import { describePattern, matchesPattern } from "./match-event.ts";
@@ -112,7 +113,7 @@ export function checkNever(expectation: NeverExpectation, index: TimelineIndex):
   const scopes = index.scopes(expectation.eachLane === true);
   return acrossScopes(scopes, (scope) => {
     const offenders = scope.events.filter((event) => matchesPattern(event, expectation.never));
-    if (offenders.length === 0) return pass(`none among ${scope.events.length} events`);
+    if (offenders.length === 0) return pass(`none among ${countWithNoun(scope.events.length, "event")}`);
     // More than one is listed under the summary by the report.
     return fail(
       offenders.length === 1

@@ -5,7 +5,7 @@
  * signature has no reading, and is not looked at again until its client reconnects.
  */
 
-import type { JsonValue, TimelineEvent } from "../contract/index.ts";
+import { countWithNoun, type JsonValue, type TimelineEvent } from "../contract/index.ts";
 import { aiSdkUiPartTypes, createAiSdkUiLens } from "./ai-sdk-ui.ts";
 import { createAnthropicLens } from "./anthropic.ts";
 import { createGeminiLens } from "./gemini.ts";
@@ -143,7 +143,7 @@ export function createLensReader(options: LensOptions = {}): LensReader {
       builder.violation(
         requestT ?? 0,
         "incomplete",
-        `${folded} events were folded under flood control: the message lacks their part`,
+        `${countWithNoun(folded, "event")} ${folded === 1 ? "was" : "were"} folded under flood control: the message lacks their part`,
       );
     for (const frame of pending) recognised.lens.frame(frame);
     pending = [];
@@ -263,7 +263,7 @@ export function createLensReader(options: LensOptions = {}): LensReader {
           recognised?.builder.violation(
             event.t,
             "incomplete",
-            `${event.count} events were folded under flood control: the message lacks their part`,
+            `${countWithNoun(event.count, "event")} ${event.count === 1 ? "was" : "were"} folded under flood control: the message lacks their part`,
           );
           return;
         case "disconnect":

@@ -5,6 +5,7 @@
  */
 
 import {
+  countWithNoun,
   rebaseTimeline,
   timelineJsonLines,
   type ClientRequest,
@@ -108,7 +109,9 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
     );
     const { text, tone } = describeSave(outcome, `${name} for ${runtime}`);
     const changed =
-      outcome.saved && result.changes.length ? ` · ${result.changes.length} change(s) listed in its header` : "";
+      outcome.saved && result.changes.length
+        ? ` · ${countWithNoun(result.changes.length, "change")} listed in its header`
+        : "";
     statusLine.say(text + changed, tone);
   }
 

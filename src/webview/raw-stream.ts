@@ -5,7 +5,15 @@
  * control) is said where it is missing. Pure: the raw view draws what this gives.
  */
 
-import { type ChunkEvent, cutTail, fromBase64, readSequence, sequenceLength, utf8Pieces } from "../contract/index.ts";
+import {
+  type ChunkEvent,
+  countWithNoun,
+  cutTail,
+  fromBase64,
+  readSequence,
+  sequenceLength,
+  utf8Pieces,
+} from "../contract/index.ts";
 
 /** What a lane received, in order. */
 export type RawItem =
@@ -82,7 +90,7 @@ export function rawSegments(items: readonly RawItem[]): RawSegment[] {
       dropCarry("a character whose rest was folded");
       segments.push({
         kind: "note",
-        text: `${item.count} chunks (${sizeText(item.bytes)}) folded by flood control: not kept`,
+        text: `${countWithNoun(item.count, "chunk")} (${sizeText(item.bytes)}) folded by flood control: not kept`,
       });
       continue;
     }
@@ -156,7 +164,7 @@ export function rawHexRows(items: readonly RawItem[]): HexRow[] {
         note:
           item.kind === "connection"
             ? `reconnected (connection ${item.attempt}): a new stream`
-            : `${item.count} chunks (${sizeText(item.bytes)}) folded by flood control: not kept`,
+            : `${countWithNoun(item.count, "chunk")} (${sizeText(item.bytes)}) folded by flood control: not kept`,
       });
       continue;
     }

@@ -6,7 +6,7 @@
  * in what a screenful costs.
  */
 
-import type { ChunkEvent } from "../contract/index.ts";
+import { type ChunkEvent, countWithNoun } from "../contract/index.ts";
 import { appendVisible, element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 import { type RawLine, rawTextLines } from "./raw-lines.ts";
@@ -262,7 +262,9 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
         : mode.value === "decoded"
           ? `decoded from ${lane.encoding}; the wire carried the compressed bytes`
           : `${lane.encoding} on the wire: choose Decoded to read it`,
-      lane?.dropped ? `the first ${lane.dropped} chunks are no longer kept` : "",
+      lane?.dropped
+        ? `the first ${countWithNoun(lane.dropped, "chunk")} ${lane.dropped === 1 ? "is" : "are"} no longer kept`
+        : "",
     ];
     const noteText = notes.filter((text) => text !== "").join("; ");
     // Set only when it changed: new text outside the view's own box would lay out the page around it.

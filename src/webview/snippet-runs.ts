@@ -3,7 +3,7 @@
  * what serves now, or why a version did not load (with a marker in the editor at the failing line).
  */
 
-import type { HostStatus, LoadOutcome, TimelineEvent } from "../contract/index.ts";
+import { countWithNoun, type HostStatus, type LoadOutcome, type TimelineEvent } from "../contract/index.ts";
 import type { SnippetEditor } from "./editor/create-editor.ts";
 import type { HostConnection } from "./host-connection.ts";
 import type { StatusLine, StatusTone } from "./status-line.ts";
@@ -95,7 +95,10 @@ export function createSnippetRuns(options: SnippetRunsOptions): SnippetRuns {
       status = status && { ...status, serving: event.version };
       editor.clearLoadError();
       editor.noteEvents(options.events(), event.version);
-      statusLine.say(describeServing() + (event.notices.length ? ` · ${event.notices.length} notice(s)` : ""), "ok");
+      statusLine.say(
+        describeServing() + (event.notices.length ? ` · ${countWithNoun(event.notices.length, "notice")}` : ""),
+        "ok",
+      );
     } else {
       editor.showLoadError(event);
       const where =

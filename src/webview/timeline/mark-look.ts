@@ -1,6 +1,6 @@
 /** How each event kind's mark looks on the timeline: its colour role, its label and its size. */
 
-import { type TimelineEvent, escapeInvisible } from "../../contract/index.ts";
+import { countWithNoun, type TimelineEvent, escapeInvisible } from "../../contract/index.ts";
 import type { MarkRole } from "./timeline-types.ts";
 
 /** Every role, in drawing order (later roles are drawn on top). */
@@ -209,7 +209,7 @@ export function markLabelOf(event: TimelineEvent): string {
       if (event.upstream) return `upstream ${formatBytes(event.bytes)}`;
       return event.unsent ? `unsent ${formatBytes(event.bytes)}` : formatBytes(event.bytes);
     case "end":
-      return `end, ${event.writes} writes`;
+      return `end, ${countWithNoun(event.writes, "write")}`;
     case "error":
       return `error: ${clip(event.message)}${lineSuffix(event.line)}`;
     case "abort":

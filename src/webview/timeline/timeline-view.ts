@@ -6,7 +6,7 @@
  * interaction), never once per event.
  */
 
-import type { TimelineEvent } from "../../contract/index.ts";
+import { countWithNoun, type TimelineEvent } from "../../contract/index.ts";
 import { markNear } from "./mark-search.ts";
 import { axisHeight, plotGeometry, type FrameStats, type RowBox } from "./frame.ts";
 import { createTimelineRenderer } from "./timeline-draw.ts";
@@ -209,7 +209,7 @@ export function createTimelineView(
         ? `${formatDuration(Math.max(0, range.from - model.timelineStart))} to ${formatDuration(Math.max(0, range.to - model.timelineStart))}`
         : `${signed(range.from - origin.t)} to ${signed(range.to - origin.t)} from ${origin.label}'s request`;
     const label =
-      `Timeline of ${model.eventCount} events on ${model.rows.length} rows, showing ${shown}` +
+      `Timeline of ${countWithNoun(model.eventCount, "event")} on ${countWithNoun(model.rows.length, "row")}, showing ${shown}` +
       (following ? ", following live" : "") +
       ". Scroll or +/- to zoom, drag or arrow keys to pan, f to fit, l to follow.";
     if (label !== ariaLabel) {
