@@ -16,7 +16,7 @@ import {
   type TimelineEvent,
 } from "../../src/contract/index.ts";
 import { createTempDir } from "../support/temp-dir.ts";
-import { showOnly, tableRows, usePlaygroundInChromium } from "./playground-page.ts";
+import { openLesson, showOnly, tableRows, usePlaygroundInChromium } from "./playground-page.ts";
 
 const playground = usePlaygroundInChromium();
 
@@ -89,6 +89,20 @@ describe("recordings, large and hostile", () => {
     );
     await page.waitForFunction(() => document.querySelector(".row-count")?.textContent === "300,000 events");
   }, 60_000);
+
+  test("the open lesson's page gives way to the recording's snippet, and comes back with Back to live", async () => {
+    await using files = await createTempDir("recording-file-");
+    const page = await playground.open();
+    await openLesson(page, "01-generator-body");
+    expect(await page.isVisible("#lesson")).toBe(true);
+    await openRecording(page, files.dir, "short.recording.jsonl", recordingJsonLines(header(), manyEvents(10)));
+    await opened(page);
+    expect(await page.isVisible("#recording-source")).toBe(true);
+    expect(await page.isVisible("#lesson")).toBe(false);
+    await page.click("#recording-close");
+    await page.waitForSelector("#recording-bar", { state: "hidden" });
+    expect(await page.isVisible("#lesson")).toBe(true);
+  }, 30_000);
 
   test("a file refused part-way returns to live, saying which line", async () => {
     await using files = await createTempDir("recording-file-");

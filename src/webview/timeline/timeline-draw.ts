@@ -197,6 +197,8 @@ export function createTimelineRenderer(): TimelineRenderer {
           : tick === 0
             ? `0 · ${origin.label}`
             : `${tick < 0 ? "−" : "+"}${text}`;
+      // A label the right edge would cut ("+100 m") is left out; its tick still shows where it is.
+      if (x + 3 + ctx.measureText(label).width > scene.width) continue;
       if (origin !== undefined && tick === 0) ctx.fillStyle = theme.fg;
       ctx.fillText(label, x + 3, axisHeight / 2 - 2);
       ctx.fillStyle = theme.muted;
