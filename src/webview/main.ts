@@ -168,6 +168,7 @@ const requests = createRequestsPanel(byId("panel-requests", HTMLDivElement), sto
       store.events.find((event) => event.lane === lane && event.side === "client" && event.kind === "headers") ??
       store.events.find((event) => event.lane === lane && (event.kind === "open" || event.kind === "request"));
     table.showLane(lane);
+    rawView.showLane(lane);
     if (head) {
       timeline.select(head);
       table.select(head);

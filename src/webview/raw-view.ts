@@ -105,6 +105,8 @@ function hex2(byte: number): string {
 export interface RawView {
   /** Draws the chosen lane now (nothing while the view is hidden). */
   show(): void;
+  /** Chooses a client's lane (a request chosen elsewhere), drawn when the view is next shown. */
+  showLane(lane: number): void;
   /** How long the last draw took, in ms. */
   readonly lastDrawMs: number;
 }
@@ -233,6 +235,9 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
     pre.replaceChildren(top, ...rows, bottom);
   }
 
+  /** A lane chosen elsewhere, to pick once its bytes are taken (a hidden view takes none). */
+  let wanted: number | undefined;
+
   /** Draws the chosen lane, but only while the panel can be seen: a hidden one costs nothing. */
   function show(): void {
     clearTimeout(timer);
@@ -240,6 +245,10 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
     if (container.hidden) return;
     const started = performance.now();
     takeNew();
+    if (wanted !== undefined && lanes.has(wanted)) {
+      picker.value = String(wanted);
+      wanted = undefined;
+    }
     const lane = lanes.get(Number(picker.value));
     drawing = undefined;
     if (lane) {
@@ -379,6 +388,7 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
     },
     cleared() {
       takenTo = 0;
+      wanted = undefined;
       lanes.clear();
       picker.replaceChildren();
       show();
@@ -386,6 +396,10 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
   });
   return {
     show,
+    showLane(lane) {
+      wanted = lane;
+      show();
+    },
     get lastDrawMs() {
       return lastDrawMs;
     },

@@ -90,6 +90,9 @@ describe("the playground in Chromium", () => {
     expect(await page.getAttribute('.requests-table tr[data-lane="2"]', "aria-selected")).toBe("true");
     expect(await page.inputValue('[aria-label="Filter by lane"]')).toBe("2");
     await page.screenshot({ path: join(artifactsDir, "playground-requests.png") });
+    // The raw stream shows the request chosen, too.
+    await page.click("#tab-raw");
+    expect(await page.inputValue('[aria-label="Client lane for the raw stream"]')).toBe("2");
   });
 
   test("a syntax error becomes a marker at its line while the last good version keeps serving", async () => {
