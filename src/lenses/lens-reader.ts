@@ -116,6 +116,11 @@ function createProtocolLens(protocol: LensProtocol, builder: MessageBuilder, opt
   }
 }
 
+/** The violation a message with folded events has: their part of it was never seen. */
+function foldedMissing(count: number): string {
+  return `${countWithNoun(count, "event")} ${count === 1 ? "was" : "were"} folded under flood control: the message lacks their part`;
+}
+
 export function createLensReader(options: LensOptions = {}): LensReader {
   const parsedRule = options.rule === undefined || options.rule.trim() === "" ? undefined : parseJsonPath(options.rule);
   const steps = parsedRule?.ok ? parsedRule.steps : [];
@@ -139,12 +144,7 @@ export function createLensReader(options: LensOptions = {}): LensReader {
   const begin = (recognition: Recognition) => {
     const builder = createMessageBuilder();
     recognised = { ...recognition, builder, lens: createProtocolLens(recognition.protocol, builder, options, steps) };
-    if (folded > 0)
-      builder.violation(
-        requestT ?? 0,
-        "incomplete",
-        `${countWithNoun(folded, "event")} ${folded === 1 ? "was" : "were"} folded under flood control: the message lacks their part`,
-      );
+    if (folded > 0) builder.violation(requestT ?? 0, "incomplete", foldedMissing(folded));
     for (const frame of pending) recognised.lens.frame(frame);
     pending = [];
   };
@@ -260,11 +260,7 @@ export function createLensReader(options: LensOptions = {}): LensReader {
         case "folded":
           if (event.of !== "sse" && event.of !== "json-line") return;
           folded += event.count;
-          recognised?.builder.violation(
-            event.t,
-            "incomplete",
-            `${countWithNoun(event.count, "event")} ${event.count === 1 ? "was" : "were"} folded under flood control: the message lacks their part`,
-          );
+          recognised?.builder.violation(event.t, "incomplete", foldedMissing(event.count));
           return;
         case "disconnect":
           endStream(event.t);

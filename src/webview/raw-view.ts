@@ -379,7 +379,11 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
     return changed;
   }
 
-  picker.addEventListener("change", show);
+  picker.addEventListener("change", () => {
+    // The user's choice wins over a request chosen elsewhere whose bytes have not come yet.
+    wanted = undefined;
+    show();
+  });
   mode.addEventListener("change", show);
   store.subscribe({
     appended() {
