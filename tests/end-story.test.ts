@@ -4,7 +4,13 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import { type AbortEvent, type DisconnectEvent, describeEvent, type TimelineEvent } from "../src/contract/index.ts";
+import {
+  type AbortEvent,
+  type CleanupEvent,
+  type DisconnectEvent,
+  describeEvent,
+  type TimelineEvent,
+} from "../src/contract/index.ts";
 import { abortCauseOf } from "../src/runner/request-tracker.ts";
 import { createEndStory } from "../src/supervisor/end-story.ts";
 import { createManualTimers } from "./support/manual-timers.ts";
@@ -138,14 +144,54 @@ describe("the client's own disconnect has the last word", () => {
       version: 1,
       reason: "Bun's idle timeout closed the connection; Bun called return() on the body",
     };
+    const server = { lane: 1, side: "server", requestId: 1, version: 1 } as const;
+    const unsent: TimelineEvent = {
+      ...server,
+      t: 9_502,
+      kind: "write",
+      bytes: 3,
+      text: "hi\n",
+      via: "yield",
+      unsent: true,
+      cause: "idle-timeout",
+    };
+    const leak: TimelineEvent = {
+      ...server,
+      t: 9_600,
+      kind: "leak",
+      what: "interval",
+      detail: "an interval (every 50 ms) was created 99 ms after Bun's idle timeout closed the connection: …",
+    };
+    const cleanup: CleanupEvent = {
+      ...server,
+      t: 9_700,
+      kind: "cleanup",
+      afterMs: 199,
+      via: "generator-finally",
+      cause: "idle-timeout",
+    };
+    // Another request's cleanup after a real idle timeout keeps its cause.
+    const otherCleanup: CleanupEvent = { ...cleanup, lane: 2, requestId: 2 };
     end.take(left);
     end.take(idleAbort(9_501));
     end.take(cancel);
+    end.take(unsent);
+    end.take(leak);
+    end.take(cleanup);
+    end.take(otherCleanup);
     expect(emitted).toEqual([
       left,
       { t: 9_501, lane: 1, side: "server", kind: "abort", requestId: 1, version: 1, cause: "client-left" },
       { ...cancel, reason: "the client went away; Bun called return() on the body" },
+      { ...unsent, cause: undefined },
+      { ...leak, detail: "an interval (every 50 ms) was created 99 ms after the client left: …" },
+      { ...cleanup, cause: undefined },
+      otherCleanup,
     ]);
+    expect(describeEvent(emitted[5]!).detail).toBe("generator-finally finished 199.0 ms after the client left");
+    expect(describeEvent(otherCleanup).detail).toBe(
+      "generator-finally finished 199.0 ms after Bun's idle timeout closed the connection",
+    );
   });
 });
 

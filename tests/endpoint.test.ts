@@ -25,6 +25,7 @@ function handlers(overrides: Partial<Handlers<RunnerRequests>> = {}): Handlers<R
     "clock-set": () => ({}),
     configure: () => ({}),
     settle: () => ({ open: 0 }),
+    close: () => ({ open: 0 }),
     ...overrides,
   };
 }

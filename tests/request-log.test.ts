@@ -181,6 +181,53 @@ describe("the request log", () => {
     ]);
   });
 
+  test("an outside client's lane ends as its server side says: complete, cut by a cause, or open again for its next request", () => {
+    const outside = (t: number, lane: number, requestId = lane): TimelineEvent => ({
+      ...(request(t, lane, requestId) as Extract<TimelineEvent, { kind: "request" }>),
+      from: `127.0.0.1:5000${lane}`,
+    });
+    const response: TimelineEvent = {
+      t: 6,
+      lane: 1,
+      side: "server",
+      kind: "response",
+      requestId: 1,
+      version: 1,
+      status: 200,
+      headers: { "content-type": "text/event-stream" },
+      body: "stream",
+    };
+    const stopped: TimelineEvent = {
+      ...(abort(900, 1) as Extract<TimelineEvent, { kind: "abort" }>),
+      cause: "server-stopped",
+      detail: "serve was stopped (Ctrl+C) while this request was open: Bun closed its connection",
+    };
+    const log = createRequestLog();
+    log.append([outside(5, 1), response, outside(5, 2), end(9, 2), outside(20, 2, 3)]);
+    // Lane 2's connection asked again after its first request completed: open again, not complete.
+    expect(log.rows.map((row) => [row.lane, row.status, requestCells(row, 100).ending])).toEqual([
+      [1, 200, "open"],
+      [2, undefined, "open"],
+    ]);
+    log.append([stopped, end(30, 2, 3)]);
+    expect(log.rows.map((row) => [row.lane, requestCells(row, 100)])).toEqual([
+      [
+        1,
+        expect.objectContaining({
+          status: "200",
+          ending: "server stopped",
+          tone: "warn",
+          duration: "895 ms",
+          received: "—",
+        }),
+      ],
+      [2, expect.objectContaining({ ending: "complete", tone: "ok", duration: "25 ms", received: "—" })],
+    ]);
+    expect(requestCells(log.rows[0]!, undefined).title).toBe(
+      "serve was stopped (Ctrl+C) while this request was open: Bun closed its connection\noutside client from 127.0.0.1:50001",
+    );
+  });
+
   test("clear forgets every row", () => {
     const log = createRequestLog();
     log.append([open(0, 1)]);

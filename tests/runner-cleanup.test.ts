@@ -1,6 +1,11 @@
 import { describe, expect, test } from "bun:test";
+import { describeEvent } from "../src/contract/index.ts";
 import { fixture, kindsOf, ofKind, only, traceSource } from "./support/timeline.ts";
+import { kind } from "./support/event-log.ts";
+import { runnerPerTest } from "./support/test-runner.ts";
 import { traceSnippet } from "../src/supervisor/trace.ts";
+
+const startRunner = runnerPerTest();
 
 describe("cleanup when the client goes away", () => {
   test("a generator's finally is recorded when it next resumes, after the wait", async () => {
@@ -142,5 +147,40 @@ describe("console", () => {
       { level: "warn", text: "serving", lane: 1, line: 3 },
       { level: "warn", text: "serving", lane: 2, line: 3 },
     ]);
+  });
+});
+
+describe("cleanup when the server is stopped", () => {
+  test("closing the runner with a generator parked in its sleep tells the abort, the unsent yield and the finally as the server stopping", async () => {
+    const { runner, log } = await startRunner();
+    await runner.load(await Bun.file(fixture("parked-generator.ts")).text(), fixture("parked-generator.ts"));
+    const response = await fetch(runner.url);
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("tick 0\n");
+    const detail = "the test stopped the server while this request was open";
+    expect(await runner.close(detail, 3_000)).toBe(0);
+    // The client sees its connection cut, as a stopped server cuts it.
+    await expect(reader.read()).rejects.toThrow();
+
+    const server = log.events.filter((event) => event.side === "server");
+    expect(server.map((event) => event.kind)).toEqual([
+      "request",
+      "response",
+      "write",
+      "abort",
+      "cancel",
+      "write",
+      "cleanup",
+    ]);
+    const [abort, cancel, unsent, cleanup] = server.slice(3);
+    expect(abort).toMatchObject({ cause: "server-stopped", detail });
+    expect(cancel?.kind === "cancel" && cancel.reason).toBe("the server was stopped; Bun called return() on the body");
+    expect(unsent).toMatchObject({ text: "tick 1\n", unsent: true, cause: "server-stopped" });
+    expect(cleanup).toMatchObject({ via: "generator-finally", cause: "server-stopped" });
+    expect([unsent!, cleanup!].map((event) => describeEvent(event).detail)).toEqual([
+      String.raw`7 B by yield after the server was stopped, never sent "tick 1\n"`,
+      expect.stringMatching(/^generator-finally finished \d+(\.\d)? (ms|s) after the server was stopped$/),
+    ]);
+    expect(log.events.filter(kind("log")).map((event) => event.text)).toEqual(["cleaned up"]);
   });
 });

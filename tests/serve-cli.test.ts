@@ -56,6 +56,32 @@ function streamOf(url: string) {
   return { firstChunk: firstChunk.promise, done };
 }
 
+const stoppedMidStream = join(import.meta.dir, "fixtures", "endings", "stopped-mid-stream.ts");
+const stopOracle = join(import.meta.dir, "fixtures", "endings", "stop-oracle.ts");
+
+/** How a client read with `node:http` saw a stream end: the body it got, and whether it was cut. */
+function cutStreamOf(url: string) {
+  const firstChunk = Promise.withResolvers<void>();
+  const ended = new Promise<{ body: string; complete: boolean; error: string | undefined }>((resolve, reject) => {
+    let body = "";
+    let error: string | undefined;
+    http
+      .get(url, (response) => {
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => {
+          body += chunk;
+          firstChunk.resolve();
+        });
+        response.on("error", (failure: NodeJS.ErrnoException) => {
+          error = failure.code ?? failure.message;
+        });
+        response.on("close", () => resolve({ body, complete: response.complete, error }));
+      })
+      .on("error", reject);
+  });
+  return { firstChunk: firstChunk.promise, ended };
+}
+
 describe("serve", () => {
   test("outside clients get plain Bun's bytes, each connection on its own lane, and Ctrl+C ends every process", async () => {
     await using home = await createTempDir("serve-home-");
@@ -321,5 +347,79 @@ export default () => new Response("ok");
     served.interrupt();
     expect(await served.exited).toBe(0);
     expect(served.stdout.map((line) => line.text).join("\n")).not.toContain("ignored");
+  }, 30_000);
+
+  test("Ctrl+C with a stream open ends it as plain Bun's server.stop(true) does, and the timeline tells the abort, the cancel and its cleanup", async () => {
+    await using home = await createTempDir("serve-home-");
+    await using oracle = startCommand(process.execPath, [stopOracle, stoppedMidStream]);
+    const announced = await oracle.line("stdout", (text) => text.startsWith('{"port":'));
+    const oraclePort = (JSON.parse(announced) as { port: number }).port;
+    const port = freePort();
+    await using served = await serve(stoppedMidStream, ["--port", String(port), "--json"], home.dir);
+
+    const plain = cutStreamOf(`http://127.0.0.1:${oraclePort}/`);
+    const played = cutStreamOf(`http://127.0.0.1:${port}/`);
+    await Promise.all([plain.firstChunk, played.firstChunk]);
+    oracle.interrupt();
+    served.interrupt();
+    const [plainEnd, playedEnd] = await Promise.all([plain.ended, played.ended]);
+    expect(await served.exited).toBe(0);
+    await waitFor(
+      "every process serve started to end",
+      () => (served.running().length === 0 ? true : undefined),
+      10_000,
+    );
+
+    // The client's side: cut the same way, after the same kind of bytes.
+    expect({ ...playedEnd, body: undefined }).toEqual({ ...plainEnd, body: undefined });
+    expect(playedEnd.complete).toBe(false);
+    for (const { body } of [plainEnd, playedEnd]) expect(body).toMatch(/^(data: \d+\n\n)+$/);
+    // The handler's side: what it printed under plain Bun, it printed in the playground, in the same order.
+    const plainPrinted = oracle.stdout.map((line) => line.text).filter((text) => !text.startsWith('{"port":'));
+    expect(plainPrinted).toContain("the stream's cancel ran");
+    const events = eventsOf(served.stdout);
+    const logged = events.flatMap((event) => (event.kind === "log" ? [event.text] : []));
+    expect(logged).toEqual(plainPrinted);
+
+    // And the timeline says why: the server was stopped, not the client leaving.
+    const abort = events.find((event) => event.kind === "abort");
+    expect(abort).toMatchObject({ side: "server", cause: "server-stopped" });
+    expect(abort?.kind === "abort" && abort.detail).toContain("serve was stopped (Ctrl+C)");
+    const cancel = events.find((event) => event.kind === "cancel");
+    expect(cancel?.kind === "cancel" && cancel.reason).toStartWith("the server was stopped");
+    const cleanups = events.filter((event) => event.kind === "cleanup");
+    expect(cleanups.map((cleanup) => cleanup.kind === "cleanup" && [cleanup.via, cleanup.cause])).toEqual([
+      ["abort-listener", "server-stopped"],
+      ["stream-cancel", "server-stopped"],
+    ]);
+    for (const cleanup of cleanups) expect(cleanup.t).toBeGreaterThanOrEqual(abort!.t);
+    expect(events.some((event) => event.kind === "leak")).toBe(false);
+    expect(events.at(-1)).toMatchObject({ kind: "summary", counts: { abort: 1, cancel: 1, cleanup: 2 } });
+  }, 30_000);
+
+  test("a cleanup that never finishes when serve stops is told as leaked after the grace, and a second Ctrl+C does not wait", async () => {
+    await using home = await createTempDir("serve-home-");
+    const port = freePort();
+    await using served = await serve(stoppedMidStream, ["--port", String(port), "--cleanup-grace", "300"], home.dir);
+    const stuck = cutStreamOf(`http://127.0.0.1:${port}/?stuck`);
+    await stuck.firstChunk;
+    served.interrupt();
+    expect(await served.exited).toBe(0);
+    const printed = served.stdout.map((line) => line.text).join("\n");
+    expect(printed).toContain("has not finished 300 ms after the server was stopped");
+
+    // With a grace longer than anyone waits, the second Ctrl+C ends it: the test's own time limit is shorter.
+    await using again = await serve(stoppedMidStream, ["--port", String(port), "--cleanup-grace", "60000"], home.dir);
+    const second = cutStreamOf(`http://127.0.0.1:${port}/?stuck`);
+    await second.firstChunk;
+    again.interrupt();
+    await again.line("stderr", (text) => text.includes("Ctrl+C again stops now"));
+    again.interrupt();
+    expect(await again.exited).toBe(0);
+    await waitFor(
+      "every process serve started to end",
+      () => (again.running().length === 0 ? true : undefined),
+      10_000,
+    );
   }, 30_000);
 });

@@ -753,3 +753,33 @@ describe("queries", () => {
     expect(row.starts[7]).toBe(9);
   });
 });
+
+describe("an abort's mark", () => {
+  test("says why the request ended, and only a fault is drawn as an error", () => {
+    const model = createTimelineModel(0);
+    const aborted = (t: number, fields: Partial<AbortEvent>): AbortEvent => ({
+      t,
+      lane: 1,
+      side: "server",
+      kind: "abort",
+      requestId: t,
+      version: 1,
+      ...fields,
+    });
+    model.append([
+      aborted(1, { cause: "client-left" }),
+      aborted(2, { cause: "server-stopped", detail: "serve was stopped (Ctrl+C) while this request was open" }),
+      aborted(3, { cause: "runner-lost", detail: "the runner serving it went away" }),
+      aborted(4, { cause: "idle-timeout", idleTimeout: { seconds: 10, source: "default" }, quietMs: 10_000 }),
+      aborted(5, {}),
+    ]);
+    const marks = model.rows.flatMap((row) => row.marks).map((mark) => [mark.label, mark.role]);
+    expect(marks).toEqual([
+      ["abort", "abort"],
+      ["server stopped", "abort"],
+      ["runner lost", "error"],
+      ["idle timeout (10 s)", "error"],
+      ["abort", "abort"],
+    ]);
+  });
+});

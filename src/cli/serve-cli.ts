@@ -24,7 +24,7 @@ import {
 import { evaluateExpectations, formatReport } from "../expect/index.ts";
 import { namedPort } from "../export/index.ts";
 import { joinNegativeValues, watchFile } from "../shared/index.ts";
-import { createEndStory, createReconnectStorms, createRunner } from "../supervisor/index.ts";
+import { createEndStory, createReconnectStorms, createRunner, defaultCleanupGraceMs } from "../supervisor/index.ts";
 import { formatEvent, wantsColour } from "./format-timeline.ts";
 import { createLiveTimeline } from "./live-timeline.ts";
 import { outputFileProblem, writeOutputFile } from "./output-file.ts";
@@ -55,6 +55,10 @@ expectation did not hold or the --record file could not be written, 2 a usage er
 expectation file that is not valid.`;
 
 const defaultServePort = 3000;
+/** Beyond the cleanup grace, for the runner to declare a leak and answer. */
+const closeMarginMs = 1_000;
+/** How long stopping may wait on open requests before it says so. */
+const closeNoticeMs = 500;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${serveUsage}`);
@@ -130,7 +134,17 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
 
   const began = performance.now();
   const stop = Promise.withResolvers<string>();
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop.resolve(signal));
+  /**
+   * A signal after stopping said it waits: stop now, without waiting for open requests' cleanup.
+   * (Only then: one Ctrl+C in a terminal arrives twice, from the terminal and from the launcher.)
+   */
+  const stopNow = Promise.withResolvers<void>();
+  let saidWaiting = false;
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+    process.on(signal, () => {
+      if (saidWaiting) stopNow.resolve();
+      stop.resolve(signal === "SIGINT" ? "Ctrl+C" : signal);
+    });
   const output = createTerminalOutput({ onReaderGone: () => stop.resolve("the reader of the output went away") });
   const colour = wantsColour(process.stdout);
   const live = createLiveTimeline({
@@ -217,6 +231,19 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
   watch.close();
   say(`stopping (${reason})`);
   await reloading;
+  // Requests still open end as a server being shut down ends them, so the timeline tells how: the
+  // abort, the body's cancel, whether the cleanup ran. A cleanup that never finishes is declared
+  // leaked after the grace period; a second Ctrl+C stops without waiting.
+  const waitMs = (cleanupGraceMs ?? defaultCleanupGraceMs) + closeMarginMs;
+  const waiting = setTimeout(() => {
+    saidWaiting = true;
+    say(`waiting up to ${Math.ceil(waitMs / 1_000)} s for open requests' cleanup; Ctrl+C again stops now`);
+  }, closeNoticeMs);
+  await Promise.race([
+    runner.close(`serve was stopped (${reason}) while this request was open: Bun closed its connection`, waitMs),
+    stopNow.promise,
+  ]);
+  clearTimeout(waiting);
   await runner.stop();
   story.flush();
   live.push(summary);

@@ -10,6 +10,7 @@ import { describeWebSocketEvent } from "./describe-websocket-event.ts";
 import type { EventColour } from "./event-colour.ts";
 import { escapeInvisible, visiblePreview, visibleText } from "./visible-text.ts";
 import { countWithNoun } from "./format-count.ts";
+import { requestEnd } from "./request-end.ts";
 
 /**
  * `#7`: what `MessageEvent.lastEventId` is, whether this event's block or an earlier one set it; nothing when it is
@@ -117,7 +118,7 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
         };
       if (event.unsent)
         return {
-          detail: `${event.bytes} B by ${event.via}${at(event.line)} after the client left, never sent ${visiblePreview(event)}`,
+          detail: `${event.bytes} B by ${event.via}${at(event.line)} after ${requestEnd(event.cause)}, never sent ${visiblePreview(event)}`,
           colour: "dim",
         };
       return {
@@ -138,7 +139,11 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
           event.cause === undefined || event.cause === "client-left"
             ? "req.signal aborted: the client went away"
             : `req.signal aborted: ${event.detail ?? event.cause}`,
-        colour: event.cause === undefined || event.cause === "client-left" ? "yellow" : "red",
+        // The client leaving and the server being stopped are ends someone chose; the others are faults.
+        colour:
+          event.cause === undefined || event.cause === "client-left" || event.cause === "server-stopped"
+            ? "yellow"
+            : "red",
       };
     case "cancel":
       return { detail: event.reason, colour: "yellow" };
@@ -146,8 +151,8 @@ export function describeEvent(event: TimelineEvent): { detail: string; colour: E
       return {
         detail:
           event.via === "timer-cleared"
-            ? `the snippet cleared its request's timer ${ms(event.afterMs)} after the client left`
-            : `${event.via} finished ${ms(event.afterMs)} after the client left`,
+            ? `the snippet cleared its request's timer ${ms(event.afterMs)} after ${requestEnd(event.cause)}`
+            : `${event.via} finished ${ms(event.afterMs)} after ${requestEnd(event.cause)}`,
         colour: "green",
       };
     case "leak":

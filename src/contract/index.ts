@@ -168,6 +168,7 @@ export {
   workspaceStateCheck,
 } from "./files.ts";
 export { countWithNoun, formatCount } from "./format-count.ts";
+export { requestEnd } from "./request-end.ts";
 export {
   describePageReload,
   isPageReloadReason,

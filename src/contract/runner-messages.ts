@@ -64,6 +64,13 @@ export interface RunnerRequests {
    * when it gave up.
    */
   settle: { request: { timeoutMs: number }; reply: { open: number } };
+  /**
+   * Stop serving as a server being shut down does: close every open connection (Bun's
+   * `server.stop(true)`), the handlers seeing the abort a client leaving gives them and `detail`
+   * telling why on the timeline; then answer as `settle` does, once their cleanups are done or
+   * declared leaked. The runner takes no new connection after it.
+   */
+  close: { request: { detail: string; timeoutMs: number }; reply: { open: number } };
 }
 
 /**
@@ -105,6 +112,7 @@ export const runnerRequestChecks: RequestChecks<RunnerRequests> = {
   "clock-set": { request: object({ offsetMs: number }), reply: emptyCheck },
   configure: { request: object({ cleanupGraceMs: number, topLevelTimeoutMs: number }), reply: emptyCheck },
   settle: { request: object({ timeoutMs: number }), reply: object({ open: integer(0) }) },
+  close: { request: object({ detail: string, timeoutMs: number }), reply: object({ open: integer(0) }) },
 };
 
 export const runnerPushChecks: PushChecks<RunnerPushes> = {

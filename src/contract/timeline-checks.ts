@@ -36,6 +36,7 @@ import {
   sseNoEventReasons,
   writeVias,
   type ClientEvent,
+  type EndCause,
   type Notice,
   type RunnerProducedEvent,
   type TimelineEvent,
@@ -49,6 +50,10 @@ import { wsHandlerNames } from "./websocket-events.ts";
 
 /** 1-based line or column. */
 const position = optional(integer(1));
+/** A cause told beside an end the client did not make (a reset, a cleanup, an unsent write). */
+const endCausesButClientLeft = endCauses.filter(
+  (cause): cause is Exclude<EndCause, "client-left"> => cause !== "client-left",
+);
 
 export const noticeCheck: Check<Notice> = object({ message: string, line: position, column: position });
 
@@ -134,6 +139,7 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
     line: position,
     upstream: optional(literal(true)),
     unsent: optional(literal(true)),
+    cause: optional(oneOf(endCausesButClientLeft)),
   }),
   end: object({ ...serverAt("end"), writes: integer(0), bytes: integer(0) }),
   error: object({
@@ -153,7 +159,12 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
     quietMs: optional(number),
   }),
   cancel: object({ ...serverAt("cancel"), reason: string }),
-  cleanup: object({ ...serverAt("cleanup"), afterMs: number, via: oneOf(cleanupVias) }),
+  cleanup: object({
+    ...serverAt("cleanup"),
+    afterMs: number,
+    via: oneOf(cleanupVias),
+    cause: optional(oneOf(endCausesButClientLeft)),
+  }),
   leak: object({ ...serverAt("leak"), what: oneOf(leakKinds), line: position, detail: string }),
   folded: object({
     t: number,
@@ -212,7 +223,7 @@ const eventChecks: { [K in TimelineKind]: Check<EventOfKind<K>> } = {
     message: optional(string),
     bytes: integer(0),
     chunks: integer(0),
-    cause: optional(oneOf(endCauses.filter((cause) => cause !== "client-left"))),
+    cause: optional(oneOf(endCausesButClientLeft)),
     causeDetail: optional(string),
   }),
   reconnect: object({ ...at("client", "reconnect"), lastEventId: optional(string), delayMs: number }),

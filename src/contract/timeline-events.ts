@@ -141,9 +141,11 @@ export type DisconnectBy = (typeof disconnectBys)[number];
  * closed the connection. `idle-timeout`: Bun closed it because nothing was written for the
  * request's idle timeout (the server's `idleTimeout`, 10 s by default, or `server.timeout(req, n)`);
  * the handler sees the same abort as when a client leaves. `runner-lost`: the runner process
- * serving it was killed or exited (and is being restarted).
+ * serving it was killed or exited (and is being restarted). `server-stopped`: the server was
+ * stopped while it was open (`serve` ended by Ctrl+C): Bun closed the connection, and the handler
+ * saw the same abort as when a client leaves, so its cleanup runs as it would then.
  */
-export const endCauses = ["client-left", "idle-timeout", "runner-lost"] as const;
+export const endCauses = ["client-left", "idle-timeout", "runner-lost", "server-stopped"] as const;
 export type EndCause = (typeof endCauses)[number];
 
 /** Where a request's idle timeout came from: the server's `idleTimeout` (or Bun's default), or `server.timeout(req, n)`. */
@@ -346,6 +348,8 @@ export interface WriteEvent extends ServerEventAt<"write"> {
    * does not count it.
    */
   unsent?: true | undefined;
+  /** For an `unsent` write: what ended the request, when it was not the client leaving. */
+  cause?: Exclude<EndCause, "client-left"> | undefined;
 }
 
 export interface EndEvent extends ServerEventAt<"end"> {
@@ -366,7 +370,7 @@ export interface ServerErrorEvent extends ServerEventAt<"error"> {
 }
 
 export interface AbortEvent extends ServerEventAt<"abort"> {
-  /** Why: the client left, Bun's idle timeout, or the runner went away. Recordings made before it was known leave it out. */
+  /** Why: the client left, Bun's idle timeout, the runner went away, or the server was stopped. Recordings made before it was known leave it out. */
   cause?: EndCause | undefined;
   /** A sentence for a cause other than `client-left`: what happened, and for an idle timeout the fix. */
   detail?: string | undefined;
@@ -384,6 +388,8 @@ export interface CleanupEvent extends ServerEventAt<"cleanup"> {
   /** From the client going away (or the cancel, when there was no abort) to the cleanup finishing. */
   afterMs: number;
   via: CleanupVia;
+  /** What ended the request, when it was not the client leaving (Bun's idle timeout, the server stopping). */
+  cause?: Exclude<EndCause, "client-left"> | undefined;
 }
 
 export interface LeakEvent extends ServerEventAt<"leak"> {

@@ -10,15 +10,16 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createFloodGate, type Fold, type FloodGate, chunkBytes, chunkPreview } from "../shared/index.ts";
 import { nativeClearTimeout, nativeSetTimeout } from "./native-globals.ts";
-import type {
-  CleanupVia,
-  EndCause,
-  FoldableKind,
-  IdleTimeoutSource,
-  LeakKind,
-  RunnerProducedEvent,
-  ServerEvent,
-  WriteVia,
+import {
+  requestEnd,
+  type CleanupVia,
+  type EndCause,
+  type FoldableKind,
+  type IdleTimeoutSource,
+  type LeakKind,
+  type RunnerProducedEvent,
+  type ServerEvent,
+  type WriteVia,
 } from "../contract/index.ts";
 import { snippetPosition } from "./snippet-paths.ts";
 import type { StreamPitfalls } from "./stream-pitfalls.ts";
@@ -132,11 +133,21 @@ export function idleTimeoutDetail(idle: { seconds: number; source: IdleTimeoutSo
   return `Bun's idle timeout closed the connection: nothing was written for ${(quietMs / 1_000).toFixed(1)} s (${limit}). The client did not leave. Fix: write a comment line (": ping") and a blank line every few seconds, or call server.timeout(req, 0) for this request`;
 }
 
-/** A cancel's reason, told as what it was: Bun's idle timeout, not the client. */
-function idleCancelReason(reason: string): string {
-  const closed = "Bun's idle timeout closed the connection";
+/**
+ * A cancel's reason, told as what it was when the client did not leave: Bun's idle timeout closed
+ * the connection, or the server was stopped. The body's own words ("the client went away; Bun
+ * called return() on the body") assume a client leaving.
+ */
+function cancelReason(cause: EndCause | undefined, reason: string): string {
+  if (cause !== "idle-timeout" && cause !== "server-stopped") return reason;
+  const closed = cause === "idle-timeout" ? "Bun's idle timeout closed the connection" : "the server was stopped";
   if (reason.startsWith("the client went away")) return closed + reason.slice("the client went away".length);
   return reason === "" || reason === "undefined" ? closed : `${closed} (${reason})`;
+}
+
+/** A request's end cause as told beside its cleanup or an unsent write: only when the client did not leave. */
+function causeBesideEnd(cause: EndCause | undefined): Exclude<EndCause, "client-left"> | undefined {
+  return cause === "client-left" ? undefined : cause;
 }
 
 /** Time after a body finishes for synchronous and abort-driven cleanup to run before timers are checked. */
@@ -253,6 +264,11 @@ export interface RequestTracker {
   readonly inFlight: number;
   /** How long a started cleanup may take before it is reported as leaked, from now on. */
   setCleanupGrace(ms: number): void;
+  /**
+   * The server is being stopped with requests open (`detail` says why): the aborts that follow are
+   * told as the server stopping, not as their clients leaving.
+   */
+  serverStopping(detail: string): void;
 }
 
 export function createRequestTracker(options: RequestTrackerOptions): RequestTracker {
@@ -260,8 +276,15 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
   const idleTimeoutS = options.idleTimeoutS ?? 10;
   let graceMs = options.cleanupGraceMs;
   let nextRequestId = 1;
+  /** Set once the server is being stopped: why, for the aborts that follow. */
+  let stoppedBecause: string | undefined;
   const open = new Set<RequestContext>();
   const settleWaiters = new Set<() => void>();
+
+  /** What ended a request: its abort's cause, or the server stopping when Bun cancelled its body first. */
+  function endOf(ctx: RequestContext): EndCause | undefined {
+    return ctx.abortCause ?? (stoppedBecause === undefined ? undefined : "server-stopped");
+  }
 
   function record(ctx: RequestContext, fields: WithoutCommon<ServerEvent>, t = now(), version = ctx.version): void {
     emit({ t, lane: ctx.lane, side: "server", requestId: ctx.requestId, version, ...fields } as ServerEvent);
@@ -420,8 +443,10 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
           if (ctx.websocket) return;
           const at = now();
           ctx.abortedAt = at;
-          ctx.abortCause = abortCauseOf(ctx, at);
-          if (ctx.abortCause === "idle-timeout") {
+          ctx.abortCause = stoppedBecause === undefined ? abortCauseOf(ctx, at) : "server-stopped";
+          if (ctx.abortCause === "server-stopped") {
+            record(ctx, { kind: "abort", cause: "server-stopped", detail: stoppedBecause }, at);
+          } else if (ctx.abortCause === "idle-timeout") {
             const quietMs = at - ctx.lastActivityAt;
             record(
               ctx,
@@ -446,7 +471,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
                   ctx,
                   "handler",
                   undefined,
-                  `the handler had not returned a response ${graceMs} ms after the client left`,
+                  `the handler had not returned a response ${graceMs} ms after ${requestEnd(endOf(ctx))}`,
                 );
                 ctx.phase = "finished";
               }
@@ -523,7 +548,14 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
     },
 
     unsentWrite(ctx: RequestContext, chunk: unknown, via: WriteVia): void {
-      record(ctx, { kind: "write", bytes: chunkBytes(chunk), ...chunkPreview(chunk), via, unsent: true });
+      record(ctx, {
+        kind: "write",
+        bytes: chunkBytes(chunk),
+        ...chunkPreview(chunk),
+        via,
+        unsent: true,
+        cause: causeBesideEnd(endOf(ctx)),
+      });
     },
 
     whole(ctx: RequestContext, chunk: unknown): void {
@@ -564,7 +596,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       if (ctx.cancelled) return;
       ctx.cancelled = true;
       const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason ?? "");
-      record(ctx, { kind: "cancel", reason: ctx.abortCause === "idle-timeout" ? idleCancelReason(text) : text });
+      record(ctx, { kind: "cancel", reason: cancelReason(endOf(ctx), text) });
       finish(ctx);
     },
 
@@ -576,9 +608,9 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
         done,
         () => {
           ctx.cleanedUp = true;
-          record(ctx, { kind: "cleanup", afterMs: now() - from, via });
+          record(ctx, { kind: "cleanup", afterMs: now() - from, via, cause: causeBesideEnd(endOf(ctx)) });
         },
-        () => leak(ctx, what, line, `${waitingFor} has not finished ${graceMs} ms after the client left`),
+        () => leak(ctx, what, line, `${waitingFor} has not finished ${graceMs} ms after ${requestEnd(endOf(ctx))}`),
       );
     },
 
@@ -588,7 +620,12 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
 
     cleanedUp(ctx: RequestContext, via: CleanupVia): void {
       ctx.cleanedUp = true;
-      record(ctx, { kind: "cleanup", afterMs: now() - (ctx.abortedAt ?? now()), via });
+      record(ctx, {
+        kind: "cleanup",
+        afterMs: now() - (ctx.abortedAt ?? now()),
+        via,
+        cause: causeBesideEnd(endOf(ctx)),
+      });
     },
 
     timerCreated(ctx: RequestContext, timer: TrackedTimer): void {
@@ -601,7 +638,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
         ctx,
         timer.kind,
         timer.line,
-        `${what} was created ${Math.round(now() - ctx.abortedAt)} ms after the client left: code serving this request is still running (a loop that does not check whether the client is gone?)`,
+        `${what} was created ${Math.round(now() - ctx.abortedAt)} ms after ${requestEnd(endOf(ctx))}: code serving this request is still running (a loop that does not check whether the client is gone?)`,
       );
     },
 
@@ -612,7 +649,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
           : via === "res-write"
             ? "res.write() returns false and the bytes go nowhere"
             : "enqueue() throws on a cancelled stream";
-      leak(ctx, "stream", line, `the stream keeps writing after the client left (${consequence})`);
+      leak(ctx, "stream", line, `the stream keeps writing after ${requestEnd(endOf(ctx))} (${consequence})`);
       pitfalls?.writeAfterClose(ctx, line);
     },
 
@@ -631,6 +668,10 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
 
     get inFlight(): number {
       return open.size;
+    },
+
+    serverStopping(detail: string): void {
+      stoppedBecause = detail;
     },
 
     setCleanupGrace(ms: number): void {

@@ -202,6 +202,14 @@ const host = createEndpoint<NoRequests, RunnerRequests, RunnerPushes>({
         flush();
         return { open };
       },
+      close: async (request) => {
+        tracker.serverStopping(request.detail);
+        // Closes the listener and every connection: each open request's signal aborts, its body is cancelled.
+        await server.stop(true);
+        const open = await tracker.settled(request.timeoutMs);
+        flush();
+        return { open };
+      },
     },
   },
   onProblem: (problem) =>

@@ -14,7 +14,7 @@
  * the timeline is flushed.
  */
 
-import type { DisconnectEvent, EndCause, TimelineEvent } from "../contract/index.ts";
+import { requestEnd, type DisconnectEvent, type EndCause, type TimelineEvent } from "../contract/index.ts";
 
 export interface EndStory {
   /** Passes `event` on, or holds it for a moment (a disconnect whose cause may be on its way). */
@@ -49,7 +49,11 @@ export function createEndStory(options: EndStoryOptions): EndStory {
   const held = new Map<number, { event: DisconnectEvent; timer: unknown }>();
   /** When each lane's client last disconnected by itself (or dropped the connection). */
   const leftAt = new Map<number, number>();
-  /** Requests whose abort was the client leaving after all: their cancel says so too. */
+  /**
+   * Requests whose abort was the client leaving after all: their cancel, cleanup and leaks say so
+   * too. Kept until the cleanup (a request may have a cancel and no cleanup; the set stays small,
+   * as only a client leaving just as Bun's idle timeout would have closed the stream adds to it).
+   */
   const clientLeft = new Set<number>();
 
   function release(lane: number, cause?: ServerCause): void {
@@ -72,8 +76,23 @@ export function createEndStory(options: EndStoryOptions): EndStory {
         }
       }
       if (event.side === "server" && event.kind === "cancel" && clientLeft.has(event.requestId)) {
-        clientLeft.delete(event.requestId);
         emit({ ...event, reason: event.reason.replace(idleCancel, "the client went away") });
+        return;
+      }
+      // What followed such an abort (its cleanup, a leak, a write never sent) tells the client leaving too.
+      if (
+        event.side === "server" &&
+        (event.kind === "cleanup" || event.kind === "write") &&
+        event.cause === "idle-timeout" &&
+        clientLeft.has(event.requestId)
+      ) {
+        const { cause: _cause, ...told } = event;
+        if (event.kind === "cleanup") clientLeft.delete(event.requestId);
+        emit(told);
+        return;
+      }
+      if (event.side === "server" && event.kind === "leak" && clientLeft.has(event.requestId)) {
+        emit({ ...event, detail: event.detail.replaceAll(requestEnd("idle-timeout"), requestEnd("client-left")) });
         return;
       }
       if (event.side === "server" && event.kind === "abort") {

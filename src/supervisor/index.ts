@@ -8,7 +8,7 @@
 export { createEndStory, type EndStory, type EndStoryOptions } from "./end-story.ts";
 export { createReconnectStorms, type ReconnectStorms, type ReconnectStormsOptions } from "./reconnect-storms.ts";
 export { type LaneClient, type LaneClientOptions, openLaneClient, type TraceClientOptions } from "./lanes.ts";
-export { createRunner, type Runner, type RunnerOptions } from "./supervisor.ts";
+export { createRunner, defaultCleanupGraceMs, type Runner, type RunnerOptions } from "./supervisor.ts";
 export {
   defaultDurationMs,
   defaultEventSourceDurationMs,

@@ -37,6 +37,9 @@ import {
 import { isBunIdleTimeoutWarning, parseNote } from "../shared/index.ts";
 import { runnerBunFlags, runnerBunPath } from "./runner-bun.ts";
 
+/** How long a started cleanup may take, unless told otherwise, before it is reported as leaked. */
+export const defaultCleanupGraceMs = 3_000;
+
 export interface RunnerOptions {
   /** Receives every event: the runner's own, its load results, restarts and its output. */
   onEvent: (event: TimelineEvent) => void;
@@ -44,7 +47,7 @@ export interface RunnerOptions {
   now?: () => number;
   /** Port to serve on; 0 picks a free one, which is then kept across restarts. */
   port?: number;
-  /** How long a cleanup may take before it is reported as leaked. */
+  /** How long a cleanup may take before it is reported as leaked (default `defaultCleanupGraceMs`). */
   cleanupGraceMs?: number;
   /** How long a snippet's top-level code may await before its load is given up. */
   topLevelTimeoutMs?: number;
@@ -121,6 +124,14 @@ export interface Runner {
    */
   settle(timeoutMs: number): Promise<number>;
   /**
+   * The first step of stopping for good when the timeline should tell how open requests ended:
+   * the runner closes every open connection as a server shut down does (`detail` says why on
+   * each request's abort), and this waits up to `timeoutMs` for their cleanups. Resolves with how
+   * many were still open then; `stop` ends the runner after it. Nothing restarts the runner from
+   * here on.
+   */
+  close(detail: string, timeoutMs: number): Promise<number>;
+  /**
    * Stops the runner for good; a request still open (a load) is answered as lost, with `reason`.
    * A runner that does not exit on SIGTERM within a moment is killed.
    */
@@ -145,7 +156,7 @@ export function createRunner(options: RunnerOptions): Runner {
   const emit = options.onEvent;
   const watchdogMs = options.watchdogMs ?? 800;
   const recycleAfterLoads = options.recycleAfterLoads ?? 500;
-  const cleanupGraceMs = options.cleanupGraceMs ?? 3_000;
+  const cleanupGraceMs = options.cleanupGraceMs ?? defaultCleanupGraceMs;
   const topLevelTimeoutMs = options.topLevelTimeoutMs ?? 5_000;
   const replyTimeoutMs = options.replyTimeoutMs ?? 10_000;
   const memoryLimitBytes = (options.memoryLimitMb ?? defaultMemoryLimitMb()) * 1024 * 1024;
@@ -643,6 +654,18 @@ export function createRunner(options: RunnerOptions): Runner {
       });
       queue = replaced.catch(() => undefined);
       return replaced;
+    },
+
+    async close(detail: string, timeoutMs: number): Promise<number> {
+      stopping = true;
+      await restarting;
+      try {
+        return (await request("close", { detail, timeoutMs }, timeoutMs + replyTimeoutMs)).open;
+      } catch (error) {
+        if (!(error instanceof RunnerLost)) throw error;
+        // Gone, or too slow to answer: `stop` ends what is left, the requests' ends untold.
+        return inFlight;
+      }
     },
 
     async stop(reason = "the runner was stopped"): Promise<void> {

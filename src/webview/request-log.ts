@@ -13,7 +13,8 @@ import { formatDuration } from "./timeline/index.ts";
  * How a lane's request ended, as its two sides tell it (the end story already gave the client's
  * reset the server side's cause). `complete`: the server ended the body. `client-left`: the client
  * closed it (Disconnect, or its delay). `idle-timeout`: Bun closed a quiet stream. `runner-lost`:
- * the runner serving it went away. `error`: the connection failed, or the handler threw.
+ * the runner serving it went away. `server-stopped`: the server was stopped with it open (`serve`
+ * ended by Ctrl+C). `error`: the connection failed, or the handler threw.
  * `dropped`: the lane's own setting cut it, as a broken network would. `closed`: a WebSocket's
  * close.
  */
@@ -22,6 +23,7 @@ export const requestEndings = [
   "client-left",
   "idle-timeout",
   "runner-lost",
+  "server-stopped",
   "error",
   "dropped",
   "closed",
@@ -129,7 +131,15 @@ export function createRequestLog(): RequestLog {
     return row;
   }
 
-  function endWith(row: Building, t: number, ending: RequestEnding, detail: string | undefined): void {
+  /** A lane of a client from outside the playground: its server side is all that tells how it went. */
+  const outsideOnly = (row: Building) => row.outside !== undefined;
+
+  function endWith(
+    row: Building,
+    t: number | undefined,
+    ending: RequestEnding | undefined,
+    detail: string | undefined,
+  ): void {
     row.endedAt = t;
     row.ending = ending;
     row.endingDetail = detail;
@@ -151,13 +161,24 @@ export function createRequestLog(): RequestLog {
           if (row.method === "") row.method = event.method;
           if (row.path === "") row.path = event.path;
           if (event.from !== undefined) row.outside = event.from;
+          // Another request on an outside client's connection: the lane is open again.
+          if (outsideOnly(row)) endWith(row, undefined, undefined, undefined);
+          break;
+        case "response":
+          if (outsideOnly(row)) row.status = event.status;
           break;
         case "end":
+          open.delete(event.requestId);
+          if (outsideOnly(row)) endWith(row, event.t, "complete", undefined);
+          break;
         case "abort":
           open.delete(event.requestId);
+          if (outsideOnly(row)) endWith(row, event.t, event.cause ?? "client-left", event.detail);
           break;
         case "ws-close":
           open.delete(event.requestId);
+          if (outsideOnly(row))
+            endWith(row, event.t, "closed", `${event.code}${event.reason ? ` ${event.reason}` : ""}`);
           break;
         case "leak":
           row.leaks++;
@@ -281,6 +302,8 @@ export function describeEnding(row: RequestRow): { text: string; tone: "ok" | "w
       return { text: "idle timeout", tone: "warn" };
     case "runner-lost":
       return { text: "runner lost", tone: "error" };
+    case "server-stopped":
+      return { text: "server stopped", tone: "warn" };
     case "error":
       return { text: detail ? `error: ${detail}` : "error", tone: "error" };
     case "dropped":
@@ -318,7 +341,8 @@ export function requestCells(row: RequestRow, now: number | undefined): RequestC
     request: `${row.method || "?"} ${row.path || "?"}`,
     firstByte: row.firstByteMs === undefined ? "—" : formatAfter(row.firstByteMs),
     duration: formatDuration(Math.max(0, until - row.start)),
-    received: formatByteSize(row.bytes),
+    // An outside client's reading is its own: the server's side cannot say what it received.
+    received: row.outside === undefined ? formatByteSize(row.bytes) : "—",
     ending: `${text}${leaks}`,
     tone: row.leaks > 0 && tone !== "live" ? "error" : tone,
     title: [row.endingDetail, row.outside ? `outside client from ${row.outside}` : undefined]

@@ -214,6 +214,7 @@ export function markLabelOf(event: TimelineEvent): string {
       return `error: ${clip(event.message)}${lineSuffix(event.line)}`;
     case "abort":
       if (event.cause === "idle-timeout") return `idle timeout (${event.idleTimeout?.seconds ?? "?"} s)`;
+      if (event.cause === "server-stopped") return "server stopped";
       return event.cause === "runner-lost" ? "runner lost" : "abort";
     case "cancel":
       return "cancel";
