@@ -59,18 +59,22 @@ describe("cleanup when the client goes away", () => {
     expect(cancel.t).toBeGreaterThanOrEqual(abort.t);
   });
 
-  test("an abort listener on req.signal is recorded as the cleanup", async () => {
+  test("an abort listener on req.signal is recorded as the cleanup, and what it logs is on the request's lane", async () => {
     const { events } = await traceSource(
       `export default (req: Request) => {
         let timer: any;
         const stream = new ReadableStream({ start(c) { timer = setInterval(() => c.enqueue("x"), 20); } });
-        req.signal.addEventListener("abort", () => clearInterval(timer));
+        req.signal.addEventListener("abort", () => {
+          clearInterval(timer);
+          console.log("stopped ticking");
+        });
         return new Response(stream);
       };`,
       { disconnectAfterMs: 100 },
     );
     expect(only(events, "cleanup").via).toBe("abort-listener");
     expect(ofKind(events, "leak")).toEqual([]);
+    expect(only(events, "log")).toMatchObject({ text: "stopped ticking", lane: 1, line: 6 });
   });
 
   test("a generator stuck on a promise that never settles is reported as leaked, with its line", async () => {

@@ -1,6 +1,7 @@
 /**
  * A handler can clean up by listening to `req.signal`. Listeners the snippet's own code adds to a
- * request's signal are wrapped so the timeline shows when they ran, as a cleanup.
+ * request's signal are wrapped so the timeline shows when they ran, as a cleanup, and run in the
+ * request's context, so what they log is told on the request's lane.
  */
 
 import type { RequestContext, RequestTracker } from "./request-tracker.ts";
@@ -36,8 +37,8 @@ export function installAbortListenerTracking(tracker: RequestTracker): AbortList
       const original = listener;
       wrapper = function (this: unknown, event: Event) {
         try {
-          if (typeof original === "function") original.call(this, event);
-          else original.handleEvent(event);
+          // In the request's context, as its handler ran: what the listener logs is on its lane.
+          ctx.enter(() => (typeof original === "function" ? original.call(this, event) : original.handleEvent(event)));
         } finally {
           tracker.cleanedUp(ctx, "abort-listener");
         }
