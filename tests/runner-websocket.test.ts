@@ -557,8 +557,40 @@ describe("flood control", () => {
       sent: total,
       received: total,
     });
+    // Every byte too: "m0" … "m9" are two bytes each.
+    const receivedBytes =
+      events.filter((e) => e.side === "client" && e.kind === "ws-message").length * 2 +
+      ofKind(events, "folded")
+        .filter((e) => e.side === "client" && e.of === "ws-message")
+        .reduce((n, e) => n + e.bytes, 0);
+    expect(receivedBytes).toBe(total * 2);
     expect(ofKind(events, "folded").length).toBeGreaterThan(0);
     expect(events.length).toBeLessThan(total);
+  }, 20_000);
+
+  test("a client's burst of sends folds into counts and bytes that add up on both sides, in time order", async () => {
+    const total = 20_000;
+    const send = Array.from({ length: total }, (_, i) => `é${i % 10}`);
+    const { events } = await traceSource(
+      `export default {
+  fetch: (req, server) => (server.upgrade(req) ? undefined : new Response("no")),
+  websocket: { message() {} },
+};`,
+      { client: "websocket", send, durationMs: 1_500 },
+    );
+    const tally = (side: "server" | "client", of: "ws-send" | "ws-message") => {
+      const one = events.filter((e) => e.side === side && e.kind === of);
+      const folds = ofKind(events, "folded").filter((e) => e.side === side && e.of === of);
+      return {
+        count: one.length + folds.reduce((n, e) => n + e.count, 0),
+        // "é" is two bytes in UTF-8, its digit one.
+        bytes: one.length * 3 + folds.reduce((n, e) => n + e.bytes, 0),
+      };
+    };
+    expect(tally("client", "ws-send")).toEqual({ count: total, bytes: total * 3 });
+    expect(tally("server", "ws-message")).toEqual({ count: total, bytes: total * 3 });
+    const clientSide = events.filter((e) => e.side === "client" && e.lane === 1);
+    for (let i = 1; i < clientSide.length; i++) expect(clientSide[i]!.t).toBeGreaterThanOrEqual(clientSide[i - 1]!.t);
   }, 20_000);
 });
 

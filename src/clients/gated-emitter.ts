@@ -25,6 +25,16 @@ export interface GatedEmitter<E extends ClientEvent> {
    * events that are emitted, so a folded chunk costs no text preview.
    */
   record(t: number, bytes: number, make: () => E): void;
+  /**
+   * `record` for a hot path, without a function made per event: true when the caller is to emit
+   * its event at `t` now, false when it was counted into the current fold.
+   */
+  admit(t: number, bytes: number): boolean;
+  /**
+   * Counts an event into the current fold without reading the clock, while a flood is being
+   * folded (`FloodGate.count`): false when the caller is to read the clock and `admit` it.
+   */
+  count(bytes: number): boolean;
   /** Emits what is still being folded (the stream ended, or is about to be reported as ended). */
   flush(): void;
 }
@@ -55,16 +65,20 @@ export function createGatedEmitter<E extends ClientEvent>(options: GatedEmitterO
     if (fold) emitFold(fold);
   }
 
+  function admit(t: number, bytes: number): boolean {
+    if (gate.admit(t, bytes, emitFold)) return true;
+    // The gate closes a fold only when a later event arrives. Without this timer a burst followed
+    // by silence would stay off the timeline until the stream ended.
+    closeTimer ??= setTimeout(flush, gateOptions.foldWindowMs);
+    return false;
+  }
+
   return {
     record(t: number, bytes: number, make: () => E): void {
-      if (gate.admit(t, bytes, emitFold)) {
-        emit(make());
-        return;
-      }
-      // The gate closes a fold only when a later event arrives. Without this timer a burst followed
-      // by silence would stay off the timeline until the stream ended.
-      closeTimer ??= setTimeout(flush, gateOptions.foldWindowMs);
+      if (admit(t, bytes)) emit(make());
     },
+    admit,
+    count: (bytes) => gate.count(bytes),
     flush,
   };
 }

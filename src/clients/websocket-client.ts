@@ -96,9 +96,11 @@ export function openWebSocketClient(options: ClientOptions): Client {
           : (["still connecting", "open", "closing", "closed"][socket.readyState] ?? "not open");
       throw new Error(`the WebSocket on lane ${lane} is ${state}: nothing was sent`);
     }
-    const t = now();
     const bytes = payloadBytes(data);
-    sent.record(t, bytes, () => ({ t, lane, side: "client", kind: "ws-send", ...payloadOf(data, bytes) }));
+    if (!sent.count(bytes)) {
+      const t = now();
+      if (sent.admit(t, bytes)) emit({ t, lane, side: "client", kind: "ws-send", ...payloadOf(data, bytes) });
+    }
     socket.send(data);
   }
 
@@ -159,10 +161,13 @@ export function openWebSocketClient(options: ClientOptions): Client {
     });
     opened.addEventListener("message", (event: MessageEvent) => {
       if (ended) return;
-      const t = now();
       const data: unknown = event.data;
       const bytes = payloadBytes(data);
-      received.record(t, bytes, () => ({ t, lane, side: "client", kind: "ws-message", ...payloadOf(data, bytes) }));
+      // Under a flood most messages are counted into a fold without a clock read of their own.
+      if (!received.count(bytes)) {
+        const t = now();
+        if (received.admit(t, bytes)) emit({ t, lane, side: "client", kind: "ws-message", ...payloadOf(data, bytes) });
+      }
       receivedBytes += bytes;
       if (dropAfterBytes !== undefined && receivedBytes >= dropAfterBytes) {
         emit({
