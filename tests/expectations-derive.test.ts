@@ -6,6 +6,11 @@ import { parseExpectationFile, type LaneRequest } from "../src/contract/index.ts
 import { deriveExpectations, evaluateExpectations, traceSettingsOf } from "../src/expect/index.ts";
 import { examplesDir } from "../src/main/examples.ts";
 import { traceSnippet, type TraceOptions } from "../src/supervisor/trace.ts";
+import { fixture } from "./support/timeline.ts";
+import { runnerPerTest } from "./support/test-runner.ts";
+import { openSocket } from "./support/websocket-clients.ts";
+
+const startRunner = runnerPerTest();
 
 /** Lessons traced as a person would try them, each a different kind of stream. */
 const lessons: { id: string; options: Omit<TraceOptions, "snippetPath"> }[] = [
@@ -58,6 +63,44 @@ describe("expectations derived from a timeline", () => {
       name: "nothing went wrong",
       never: { kind: { oneOf: ["uncaught", "leak", "load-error", "restarted", "sse-invalid", "ws-error"] } },
     });
+  }, 20_000);
+});
+
+describe("a WebSocket's close in a derived file", () => {
+  const closeCodes = fixture("websocket/close-codes.ts");
+  /** A session's timeline: one socket, ended by `end` once it said hello and heard it back. */
+  async function session(end: (socket: Awaited<ReturnType<typeof openSocket>>) => void) {
+    const { runner, log } = await startRunner();
+    await runner.load(await Bun.file(closeCodes).text(), closeCodes);
+    const socket = await openSocket(log, runner.url, 1);
+    socket.messages.send("hello");
+    await log.next((event) => event.kind === "ws-message" && event.side === "client");
+    end(socket);
+    await socket.done;
+    return log.events;
+  }
+  const closeStep = (events: Parameters<typeof deriveExpectations>[0]) =>
+    deriveExpectations(events)
+      .expect.flatMap((expectation) => ("inOrder" in expectation ? expectation.inOrder : []))
+      .find((step) => step.kind === "ws-close");
+
+  test("closed by hand with a code of its own: the file asks that the client closed it, which a trace of its settings does", async () => {
+    const byHand = await session((socket) => socket.messages.close(4000, "done here"));
+    expect(closeStep(byHand)).toEqual({ kind: "ws-close", side: "client", by: "client" });
+    const file = deriveExpectations(byHand);
+    // The same expectations against a trace that ends the lane itself, as `trace --expect` runs the file.
+    const { events } = await traceSnippet({
+      snippetPath: closeCodes,
+      client: "websocket",
+      send: ["hello"],
+      durationMs: 600,
+    });
+    expect(evaluateExpectations(file.expect, events).results.filter((result) => !result.ok)).toEqual([]);
+  }, 20_000);
+
+  test("closed by the server: the file asks for the server's code", async () => {
+    const byServer = await session((socket) => socket.messages.send("close-me"));
+    expect(closeStep(byServer)).toEqual({ kind: "ws-close", side: "client", code: 4002 });
   }, 20_000);
 });
 

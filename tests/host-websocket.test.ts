@@ -48,7 +48,7 @@ describe("websocket clients through the host", () => {
     const close = (side: "server" | "client") => ofKind(page.events, "ws-close").find((e) => e.side === side);
     expect({ server: close("server"), client: close("client") }).toMatchObject({
       server: { code: 4000, reason: "done here" },
-      client: { code: 4000, reason: "done here", wasClean: true },
+      client: { code: 4000, reason: "done here", wasClean: true, by: "client" },
     });
     expect(ofKind(page.events, "ws-open").find((e) => e.side === "client")).toMatchObject({ protocol: "chat" });
     expect(

@@ -115,7 +115,8 @@ describe("echo", () => {
     ]);
     expect(bySide(ofKind(events, "ws-close")).map(fields)).toEqual([
       { kind: "ws-close", version: 1, code: 1000, reason: "" },
-      { kind: "ws-close", code: 1000, reason: "", wasClean: true },
+      // The trace ended the lane: the client began the close.
+      { kind: "ws-close", code: 1000, reason: "", wasClean: true, by: "client" },
     ]);
     expect(
       ofKind(events, "log").map((log) => ({
@@ -296,7 +297,7 @@ describe("close codes both ways", () => {
     const closes = bySide(ofKind(log.events, "ws-close"));
     expect(closes.map((e): Record<string, unknown> => ({ side: e.side, ...fields(e) }))).toEqual([
       { side: "server", kind: "ws-close", version: 1, code: 4001, reason: "client bye" },
-      { side: "client", kind: "ws-close", ...plain.close },
+      { side: "client", kind: "ws-close", ...plain.close, by: "client" },
     ]);
     expect(only(log.events, "log").text).toBe("closed 4001 client bye");
   });
@@ -317,7 +318,7 @@ describe("close codes both ways", () => {
       bySide(ofKind(log.events, "ws-close")).map((e): Record<string, unknown> => ({ side: e.side, ...fields(e) })),
     ).toEqual([
       { side: "server", kind: "ws-close", version: 1, code: 4002, reason: "server says bye" },
-      { side: "client", kind: "ws-close", ...plain.close },
+      { side: "client", kind: "ws-close", ...plain.close, by: "server" },
     ]);
   });
 

@@ -113,7 +113,8 @@ describe("a WebSocket client that drops", () => {
       { kind: "ws-message", bytes: 9, binary: false, text: "message 2" },
       { kind: "ws-message", bytes: 9, binary: false, text: "message 3" },
       { kind: "ws-error", message: "dropped after 27 B of messages, by the lane's setting" },
-      { kind: "ws-close", code: 1006, reason: "", wasClean: false },
+      // The client dropped it, by the lane's setting.
+      { kind: "ws-close", code: 1006, reason: "", wasClean: false, by: "client" },
     ]);
     expect(ofKind(events, "ws-close").find((event) => event.side === "server")?.code).toBe(1006);
   }, 20_000);

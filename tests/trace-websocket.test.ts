@@ -55,7 +55,7 @@ describe("trace --client websocket", () => {
       "open websocket GET ws://127.0.0.1:PORT/chat",
       "ws-open protocol none",
       'ws-send 5 B text "hello"',
-      "ws-close code 1000, clean",
+      "ws-close code 1000, clean, by the client",
     ]);
     expect(lines(stdout, "runner")).toEqual([
       "log log (line 6): Client connected",

@@ -48,6 +48,8 @@ export function openWebSocketClient(options: ClientOptions): Client {
   let socket: WebSocket | undefined;
   let link: SlowLink | undefined;
   let receivedBytes = 0;
+  /** Set when this client asked to close or dropped the connection: it, not the server, ended it. */
+  let closedByClient = false;
   let sendTimer: ReturnType<typeof setInterval> | undefined;
   let dropTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -79,7 +81,9 @@ export function openWebSocketClient(options: ClientOptions): Client {
     // Folds first, so every message is on the timeline before the close.
     received.flush();
     sent.flush();
-    emit({ t: now(), lane, side: "client", kind: "ws-close", code, reason, wasClean });
+    // A close frame the client did not ask for is the server's; a 1006 the client did not cause is neither's.
+    const by = closedByClient ? "client" : code === 1006 ? undefined : "server";
+    emit({ t: now(), lane, side: "client", kind: "ws-close", code, reason, wasClean, ...(by ? { by } : {}) });
     resolve();
   }
 
@@ -106,6 +110,7 @@ export function openWebSocketClient(options: ClientOptions): Client {
 
   /** Ends the connection without a closing handshake, as a broken network would. */
   function terminate(): void {
+    closedByClient = true;
     (socket as unknown as { terminate?: () => void } | undefined)?.terminate?.();
     finish(1006, "", false);
   }
@@ -113,10 +118,12 @@ export function openWebSocketClient(options: ClientOptions): Client {
   function close(code?: number, reason?: string): void {
     if (ended) return;
     if (socket === undefined) {
+      closedByClient = true;
       closeWanted = { code, reason };
       return;
     }
     if (socket.readyState >= WebSocket.CLOSING) return;
+    closedByClient = true;
     socket.close(code, reason);
     // A server that never answers the closing handshake would keep this client open for ever.
     dropTimer = setTimeout(terminate, closeHandshakeMs);

@@ -72,7 +72,7 @@ export function describeWebSocketEvent(
       return { detail: describePayload(event, visible), colour: "magenta" };
     case "ws-close":
       return {
-        detail: `${closeDetail(event.code, event.reason, visible)}, ${event.wasClean ? "clean" : "not clean"}`,
+        detail: `${closeDetail(event.code, event.reason, visible)}, ${event.wasClean ? "clean" : "not clean"}${event.by === undefined ? "" : `, by the ${event.by}`}`,
         colour: event.wasClean && normalCloses.has(event.code) ? "cyan" : "yellow",
       };
     case "ws-error":

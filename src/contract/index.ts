@@ -367,6 +367,8 @@ export {
   wsPublishers,
   type WsSendVia,
   wsSendVias,
+  type WsCloseBy,
+  wsCloseBys,
 } from "./websocket-events.ts";
 export {
   clientRequestOf,

@@ -51,7 +51,7 @@ export const eventFields = {
   "ws-message": ["requestId", "version", "bytes", "binary", "text"],
   "ws-send": ["requestId", "version", "bytes", "binary", "text", "result", "via", "topic"],
   "ws-drain": ["requestId", "version"],
-  "ws-close": ["requestId", "version", "code", "reason", "wasClean"],
+  "ws-close": ["requestId", "version", "code", "reason", "wasClean", "by"],
   "ws-publish": ["requestId", "version", "bytes", "binary", "text", "topic", "subscribers", "result", "by"],
   "ws-error": ["message"],
 } as const satisfies { readonly [K in TimelineKind]: readonly OwnFields<K>[] };

@@ -5,6 +5,7 @@
 
 import { boolean, integer, literal, number, object, oneOf, optional, string, tagged, type Check } from "./check.ts";
 import {
+  wsCloseBys,
   wsPublishers,
   wsSendVias,
   type ClientWebSocketEvent,
@@ -61,7 +62,13 @@ export const clientWsChecks: { [K in ClientWebSocketEvent["kind"]]: Check<Client
   "ws-open": object({ ...clientAt("ws-open"), protocol: string, extensions: string }),
   "ws-send": object({ ...clientAt("ws-send"), ...payload }),
   "ws-message": object({ ...clientAt("ws-message"), ...payload }),
-  "ws-close": object({ ...clientAt("ws-close"), code: closeCode, reason: string, wasClean: boolean }),
+  "ws-close": object({
+    ...clientAt("ws-close"),
+    code: closeCode,
+    reason: string,
+    wasClean: boolean,
+    by: optional(oneOf(wsCloseBys)),
+  }),
   "ws-error": object({ ...clientAt("ws-error"), message: string }),
 };
 

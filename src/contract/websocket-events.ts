@@ -106,7 +106,17 @@ export interface ClientWsCloseEvent extends EventAt<"client", "ws-close"> {
   reason: string;
   /** False when the connection ended without a closing handshake (1006). */
   wasClean: boolean;
+  /**
+   * Who ended it: the client (its own close or drop: `trace` ending a lane, a close asked for on
+   * the page) or the server (its close frame came first). Absent when the connection failed under
+   * both, and in recordings from before it was told.
+   */
+  by?: WsCloseBy | undefined;
 }
+
+/** Who ended a WebSocket, as its client saw it. */
+export const wsCloseBys = ["client", "server"] as const;
+export type WsCloseBy = (typeof wsCloseBys)[number];
 
 export interface ClientWsErrorEvent extends EventAt<"client", "ws-error"> {
   message: string;

@@ -61,7 +61,14 @@ function laneOrder(events: readonly TimelineEvent[]): EventPattern[] {
     (event) => event.kind === "disconnect" || (event.kind === "ws-close" && event.side === "client"),
   );
   if (end?.kind === "disconnect") steps.push({ kind: "disconnect", by: end.by });
-  else if (end?.kind === "ws-close") steps.push({ kind: "ws-close", side: "client", code: end.code });
+  // A close the client began has the code it chose (`trace` ends a lane with 1000, a close asked
+  // for on the page with the code typed there): who closed is what a trace can hold to.
+  else if (end?.kind === "ws-close")
+    steps.push(
+      end.by === "client"
+        ? { kind: "ws-close", side: "client", by: "client" }
+        : { kind: "ws-close", side: "client", code: end.code },
+    );
   return steps;
 }
 

@@ -259,7 +259,9 @@ export function markLabelOf(event: TimelineEvent): string {
     case "ws-drain":
       return "drain";
     case "ws-close":
-      return `ws close ${event.code}`;
+      return event.side === "client" && event.by !== undefined
+        ? `ws close ${event.code} by ${event.by}`
+        : `ws close ${event.code}`;
     case "ws-publish":
       return `publish ${clip(event.topic, 16)} → ${event.subscribers}`;
     case "ws-error":
