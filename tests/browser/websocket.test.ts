@@ -48,7 +48,8 @@ describe("a WebSocket lane in Chromium", () => {
     await page.fill('.ws-box[data-lane="1"] .ws-code', "4001");
     await page.fill('.ws-box[data-lane="1"] .ws-reason', "done");
     await page.click('.ws-box[data-lane="1"] .ws-close');
-    await waitForRow(page, /^1 client ws-close code 4001 "done", clean$/);
+    // Closed from the box: the client began the close.
+    await waitForRow(page, /^1 client ws-close code 4001 "done", clean, by the client$/);
     await waitForRow(page, /^1 server ws-close code 4001 "done"$/);
     // The chip (and its box) go once the socket has closed.
     await page.waitForSelector('.ws-box[data-lane="1"]', { state: "detached" });
