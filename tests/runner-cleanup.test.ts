@@ -187,4 +187,20 @@ describe("cleanup when the server is stopped", () => {
     ]);
     expect(log.events.filter(kind("log")).map((event) => event.text)).toEqual(["cleaned up"]);
   });
+
+  test("a direct stream that keeps writing after the server is stopped is told as a leak and a pitfall that say so", async () => {
+    const { runner, log } = await startRunner({ cleanupGraceMs: 200 });
+    const loop = fixture("direct-loop.ts");
+    await runner.load(await Bun.file(loop).text(), loop);
+    const reader = (await fetch(runner.url)).body!.getReader();
+    await reader.read();
+    await runner.close("the test stopped the server", 2_000);
+    await expect(reader.read()).rejects.toThrow();
+    expect(log.events.filter(kind("leak")).map((leak) => [leak.line, leak.detail])).toEqual([
+      [7, "the stream keeps writing after the server was stopped (write() returns 0 and the loop goes on)"],
+    ]);
+    expect(log.events.filter(kind("pitfall")).map((pitfall) => pitfall.message)).toEqual([
+      expect.stringMatching(/^the stream is written after the server was stopped \(on a ReadableStream,/),
+    ]);
+  });
 });

@@ -79,13 +79,14 @@ describe("the runner's pitfall watch", () => {
     pitfalls.response(one, sse);
     pitfalls.write(one, "data: hello\n\n", 7);
     pitfalls.idleTimeout(one, 4_012, 2);
-    pitfalls.writeAfterClose(one, 9);
-    pitfalls.writeAfterClose(request(2), 9);
+    pitfalls.writeAfterClose(one, 9, "the client left");
+    pitfalls.writeAfterClose(request(2), 9, "the server was stopped");
     expect(told.map(({ pitfall, line }) => ({ pitfall, line }))).toEqual([
       { pitfall: "idle-timeout", line: 7 },
       { pitfall: "write-after-close", line: 9 },
     ]);
     expect(told[0]!.message).toStartWith("the stream was quiet for 4.0 s and Bun closed it (its idle timeout is 2 s;");
+    expect(told[1]!.message).toStartWith("the stream is written after the client left (on a ReadableStream,");
   });
 });
 

@@ -650,7 +650,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
             ? "res.write() returns false and the bytes go nowhere"
             : "enqueue() throws on a cancelled stream";
       leak(ctx, "stream", line, `the stream keeps writing after ${requestEnd(endOf(ctx))} (${consequence})`);
-      pitfalls?.writeAfterClose(ctx, line);
+      pitfalls?.writeAfterClose(ctx, line, requestEnd(endOf(ctx)));
     },
 
     settled(timeoutMs: number): Promise<number> {

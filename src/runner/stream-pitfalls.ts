@@ -26,7 +26,8 @@ export interface StreamPitfalls {
   /** Bun's idle timeout closed the request after `quietMs` without a write. */
   idleTimeout(request: PitfallRequest, quietMs: number, limitSeconds: number): void;
   /** The snippet wrote to the stream after its client had gone. */
-  writeAfterClose(request: PitfallRequest, line: number | undefined): void;
+  /** `ended`: what closed the request first, in the timeline's words (`the client left`). */
+  writeAfterClose(request: PitfallRequest, line: number | undefined, ended: string): void;
 }
 
 export interface StreamPitfallsOptions {
@@ -162,12 +163,12 @@ export function createStreamPitfalls(options: StreamPitfallsOptions): StreamPitf
       );
     },
 
-    writeAfterClose(request, line) {
+    writeAfterClose(request, line, ended) {
       tell(
         request,
         "write-after-close",
         line,
-        "the stream is written after its client left (on a ReadableStream, enqueue() throws ERR_INVALID_STATE: the controller is closed). Stop the writing when the client goes: clear its timer in the stream's cancel(), or listen for req.signal's abort.",
+        `the stream is written after ${ended} (on a ReadableStream, enqueue() throws ERR_INVALID_STATE: the controller is closed). Stop the writing when the client goes: clear its timer in the stream's cancel(), or listen for req.signal's abort.`,
       );
     },
   };
