@@ -136,6 +136,7 @@ describe("the request log", () => {
         { t: 1, lane: 6, side: "client", kind: "ws-open", protocol: "", extensions: "" },
         { t: 9, lane: 6, side: "client", kind: "ws-close", code: 1006, reason: "", wasClean: false },
       ],
+      [open(0, 7), disconnect(10, 7, { by: "error", cause: "server-stopped" })],
     ).map((row) => {
       const cells = requestCells(row, undefined);
       return [row.lane, row.ending, cells.ending, cells.tone];
@@ -147,6 +148,7 @@ describe("the request log", () => {
       [4, "dropped", "dropped", "warn"],
       [5, "error", "error: boom", "error"],
       [6, "closed", "closed 1006", "warn"],
+      [7, "server-stopped", "server stopped", "warn"],
     ]);
   });
 

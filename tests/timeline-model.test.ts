@@ -4,6 +4,8 @@ import type {
   CancelEvent,
   ChunkEvent,
   CleanupEvent,
+  DisconnectEvent,
+  EndCause,
   FoldedEvent,
   LeakEvent,
   LoadedEvent,
@@ -780,6 +782,27 @@ describe("an abort's mark", () => {
       ["runner lost", "error"],
       ["idle timeout (10 s)", "error"],
       ["abort", "abort"],
+    ]);
+  });
+
+  test("a client's reset names the server side's cause", () => {
+    const model = createTimelineModel(0);
+    const reset = (t: number, cause?: Exclude<EndCause, "client-left">): DisconnectEvent => ({
+      t,
+      lane: 1,
+      side: "client",
+      kind: "disconnect",
+      by: "error",
+      bytes: 0,
+      chunks: 0,
+      ...(cause ? { cause } : {}),
+    });
+    model.append([reset(1), reset(2, "idle-timeout"), reset(3, "runner-lost"), reset(4, "server-stopped")]);
+    expect(model.rows.flatMap((row) => row.marks).map((mark) => mark.label)).toEqual([
+      "disconnect by error",
+      "disconnect by error: idle timeout",
+      "disconnect by error: runner lost",
+      "disconnect by error: server stopped",
     ]);
   });
 });

@@ -265,6 +265,7 @@ export function createRequestLog(): RequestLog {
 function endingOf(event: Extract<TimelineEvent, { kind: "disconnect" }>): RequestEnding {
   if (event.cause === "idle-timeout") return "idle-timeout";
   if (event.cause === "runner-lost") return "runner-lost";
+  if (event.cause === "server-stopped") return "server-stopped";
   switch (event.by) {
     case "server":
       return "complete";

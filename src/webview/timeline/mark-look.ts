@@ -1,6 +1,6 @@
 /** How each event kind's mark looks on the timeline: its colour role, its label and its size. */
 
-import { countWithNoun, type TimelineEvent, escapeInvisible } from "../../contract/index.ts";
+import { countWithNoun, type EndCause, type TimelineEvent, escapeInvisible } from "../../contract/index.ts";
 import type { MarkRole } from "./timeline-types.ts";
 
 /** Every role, in drawing order (later roles are drawn on top). */
@@ -181,6 +181,13 @@ export function markSizeOf(event: TimelineEvent): number {
   }
 }
 
+/** A client reset's cause, as its mark's label says it. */
+const disconnectCauseLabels: Record<Exclude<EndCause, "client-left">, string> = {
+  "idle-timeout": "idle timeout",
+  "runner-lost": "runner lost",
+  "server-stopped": "server stopped",
+};
+
 /**
  * `event`'s mark's short label, as the timeline writes it beside the mark and in its tooltip. (Its
  * one-line text for the table and the CLI is the contract's `describeEvent`.)
@@ -248,7 +255,7 @@ export function markLabelOf(event: TimelineEvent): string {
       return `${event.state === "paused" ? "paused" : "resumed"} reading`;
     case "disconnect":
       if (event.by === "drop") return "dropped";
-      return `disconnect by ${event.by}${event.cause === "idle-timeout" ? ": idle timeout" : event.cause === "runner-lost" ? ": runner lost" : ""}`;
+      return `disconnect by ${event.by}${event.cause === undefined ? "" : `: ${disconnectCauseLabels[event.cause]}`}`;
     case "reconnect":
       return `reconnect after ${formatDuration(event.delayMs)}`;
     case "ws-open":
