@@ -25,8 +25,10 @@ export interface StreamPitfalls {
   write(request: PitfallRequest, chunk: unknown, line: number | undefined): boolean;
   /** Bun's idle timeout closed the request after `quietMs` without a write. */
   idleTimeout(request: PitfallRequest, quietMs: number, limitSeconds: number): void;
-  /** The snippet wrote to the stream after its client had gone. */
-  /** `ended`: what closed the request first, in the timeline's words (`the client left`). */
+  /**
+   * The snippet wrote to the stream after its request was closed; `ended` says what closed it, in
+   * the timeline's words (`the client left`, `the server was stopped`).
+   */
   writeAfterClose(request: PitfallRequest, line: number | undefined, ended: string): void;
 }
 
