@@ -117,7 +117,7 @@ describe("expectation files", () => {
       return read.ok ? "valid" : read.problem;
     });
     expect(problems).toEqual([
-      "it is not JSON: JSON Parse error: Expected '}'",
+      "it is not JSON: line 1, column 2: expected a property name in double quotes",
       "expect must list at least one expectation",
       "expect[0] must check one thing, not happens and never: make them separate expectations",
       "expect[0] says nothing to check: give one of happens, never, inOrder, sameOnEveryLane, endsOnItsVersion, steady, message",
