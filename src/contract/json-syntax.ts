@@ -61,50 +61,42 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
     }
   }
 
+  /** An object's or an array's items, from its opening bracket to `close`, separated by commas. */
+  function items(close: "}" | "]", item: () => void): void {
+    i++; // the opening bracket
+    space();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      item();
+      space();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      if (text[i] !== ",") stop(`',' or '${close}'`);
+      i++;
+    }
+  }
+
+  function member(): void {
+    space();
+    if (text[i] !== '"') stop("a property name in double quotes");
+    string();
+    space();
+    if (text[i] !== ":") stop("':'");
+    i++;
+    value();
+  }
+
   function value(): void {
     space();
     const c = text[i];
-    if (c === "{") {
-      i++;
-      space();
-      if (text[i] === "}") {
-        i++;
-        return;
-      }
-      for (;;) {
-        space();
-        if (text[i] !== '"') stop("a property name in double quotes");
-        string();
-        space();
-        if (text[i] !== ":") stop("':'");
-        i++;
-        value();
-        space();
-        if (text[i] === "}") {
-          i++;
-          return;
-        }
-        if (text[i] !== ",") stop("',' or '}'");
-        i++;
-      }
-    }
-    if (c === "[") {
-      i++;
-      space();
-      if (text[i] === "]") {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        space();
-        if (text[i] === "]") {
-          i++;
-          return;
-        }
-        if (text[i] !== ",") stop("',' or ']'");
-        i++;
-      }
+    if (c === "{" || c === "[") {
+      items(c === "{" ? "}" : "]", c === "{" ? member : value);
+      return;
     }
     if (c === '"') {
       string();
