@@ -98,6 +98,20 @@ describe("a WebSocket's close in a derived file", () => {
     expect(evaluateExpectations(file.expect, events).results.filter((result) => !result.ok)).toEqual([]);
   }, 20_000);
 
+  test("a reply to a message typed by hand is left out when the file's settings do not send it, so a trace of them meets the file", async () => {
+    const byHand = await session((socket) => socket.messages.close(1000));
+    const settings = { client: "websocket" as const, durationMs: 600 };
+    const file = deriveExpectations(byHand, { trace: settings });
+    const asked = JSON.stringify(file.expect);
+    expect(asked).not.toContain("ws-message");
+    expect(asked).toContain('"ws-open"');
+    const { events } = await traceSnippet({ snippetPath: closeCodes, ...settings });
+    expect(evaluateExpectations(file.expect, events).results.filter((result) => !result.ok)).toEqual([]);
+    // Settings that send the same message: the reply is the stream's, and asked for.
+    const scripted = deriveExpectations(byHand, { trace: { ...settings, send: ["hello"] } });
+    expect(JSON.stringify(scripted.expect)).toContain("ws-message");
+  }, 20_000);
+
   test("closed by the server: the file asks for the server's code", async () => {
     const byServer = await session((socket) => socket.messages.send("close-me"));
     expect(closeStep(byServer)).toEqual({ kind: "ws-close", side: "client", code: 4002 });
