@@ -167,7 +167,7 @@ describe("cleanup when the server is stopped", () => {
     await expect(reader.read()).rejects.toThrow();
 
     const server = log.events.filter((event) => event.side === "server");
-    expect(server.map((event) => event.kind)).toEqual([
+    expect(kindsOf(log.events, "server")).toEqual([
       "request",
       "response",
       "write",

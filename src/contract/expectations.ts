@@ -33,7 +33,7 @@ import {
   string,
   type Check,
 } from "./check.ts";
-import { jsonSyntaxError } from "./json-syntax.ts";
+import { jsonProblem } from "./json-syntax.ts";
 import { jsonValue, type JsonValue } from "./json-value.ts";
 import type { TimelineKind } from "./timeline-events.ts";
 import { commonFields, eventFields, timelineKinds } from "./timeline-kinds.ts";
@@ -419,11 +419,7 @@ export function parseExpectationFile(
   try {
     value = JSON.parse(text);
   } catch (error) {
-    // Bun's message says what it did not expect, not where: the place is read separately.
-    const at = jsonSyntaxError(text);
-    const why =
-      at === undefined ? errorMessage(error) : `line ${at.line}, column ${at.column}: expected ${at.expected}`;
-    return { ok: false, problem: `it is not JSON: ${why}` };
+    return { ok: false, problem: `it is not JSON: ${jsonProblem(text, error)}` };
   }
   try {
     return { ok: true, file: expectationFileCheck(value) };

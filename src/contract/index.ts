@@ -169,7 +169,7 @@ export {
 } from "./files.ts";
 export { countWithNoun, formatCount } from "./format-count.ts";
 export { requestEnd } from "./request-end.ts";
-export { type JsonSyntaxError, jsonSyntaxError } from "./json-syntax.ts";
+export { jsonProblem, type JsonSyntaxError, jsonSyntaxError } from "./json-syntax.ts";
 export {
   describePageReload,
   isPageReloadReason,

@@ -8,12 +8,23 @@
  * commands alike and imports nothing, and the grammar is small and fixed.
  */
 
+import { errorMessage } from "./error-message.ts";
+
 /** The first place a text is not JSON: 1-based line and column (in UTF-16 code units). */
 export interface JsonSyntaxError {
   line: number;
   column: number;
   /** What JSON allows there: `',' or ']'`, `a property name in double quotes`, … */
   expected: string;
+}
+
+/**
+ * Why `JSON.parse` refused `text`, for the person who wrote it: `line 5, column 5: expected ',' or
+ * ']'`, or the parser's own message where the place cannot be said.
+ */
+export function jsonProblem(text: string, error: unknown): string {
+  const at = jsonSyntaxError(text);
+  return at === undefined ? errorMessage(error) : `line ${at.line}, column ${at.column}: expected ${at.expected}`;
 }
 
 class Stop {

@@ -54,7 +54,7 @@ const sameList = (lists: readonly unknown[][]) =>
  * Whether a lane's first message from the server came only after the client sent one its trace
  * settings do not (typed into the lane's box on the page): a trace of the file would not send it,
  * so the reply is not the stream's to expect. Compared by text, as the timeline keeps it (a preview
- * of a long message, so a scripted message is matched by its start too).
+ * of a long message: a scripted message is matched by its start).
  */
 function repliedToHand(events: readonly TimelineEvent[], scripted: readonly string[]): boolean {
   const firstReply = events.find((event) => event.kind === "ws-message" && event.side === "client");
@@ -64,7 +64,7 @@ function repliedToHand(events: readonly TimelineEvent[], scripted: readonly stri
       event.kind === "ws-send" &&
       event.side === "client" &&
       event.t <= firstReply.t &&
-      (event.binary || !scripted.some((message) => message === event.text || message.startsWith(event.text))),
+      (event.binary || !scripted.some((message) => message.startsWith(event.text))),
   );
 }
 

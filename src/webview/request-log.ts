@@ -134,15 +134,17 @@ export function createRequestLog(): RequestLog {
   /** A lane of a client from outside the playground: its server side is all that tells how it went. */
   const outsideOnly = (row: Building) => row.outside !== undefined;
 
-  function endWith(
-    row: Building,
-    t: number | undefined,
-    ending: RequestEnding | undefined,
-    detail: string | undefined,
-  ): void {
+  function endWith(row: Building, t: number, ending: RequestEnding, detail: string | undefined): void {
     row.endedAt = t;
     row.ending = ending;
     row.endingDetail = detail;
+  }
+
+  /** The lane is open again (a reconnect, or an outside client's next request on its connection). */
+  function reopen(row: Building): void {
+    row.endedAt = undefined;
+    row.ending = undefined;
+    row.endingDetail = undefined;
   }
 
   function take(event: TimelineEvent): void {
@@ -162,7 +164,7 @@ export function createRequestLog(): RequestLog {
           if (row.path === "") row.path = event.path;
           if (event.from !== undefined) row.outside = event.from;
           // Another request on an outside client's connection: the lane is open again.
-          if (outsideOnly(row)) endWith(row, undefined, undefined, undefined);
+          if (outsideOnly(row)) reopen(row);
           break;
         case "response":
           if (outsideOnly(row)) row.status = event.status;
@@ -199,11 +201,7 @@ export function createRequestLog(): RequestLog {
           if (event.outside !== undefined) row.outside = event.outside;
           row.attempts = Math.max(row.attempts, event.attempt);
           // A reconnect opens the lane again: it has not ended after all.
-          if (row.endedAt !== undefined && row.endedAt <= event.t) {
-            row.endedAt = undefined;
-            row.ending = undefined;
-            row.endingDetail = undefined;
-          }
+          if (row.endedAt !== undefined && row.endedAt <= event.t) reopen(row);
           break;
         case "headers":
           row.status = event.status;

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { errorCode } from "./files-error.ts";
-import { errorMessage, jsonSyntaxError } from "../../contract/index.ts";
+import { jsonProblem } from "../../contract/index.ts";
 
 export type JsonRead =
   | { kind: "missing" }
@@ -25,10 +25,7 @@ export async function readJsonFile(path: string): Promise<JsonRead> {
   try {
     return { kind: "ok", value: JSON.parse(text) as unknown };
   } catch (error) {
-    const at = jsonSyntaxError(text);
-    const why =
-      at === undefined ? errorMessage(error) : `line ${at.line}, column ${at.column}: expected ${at.expected}`;
-    return { kind: "invalid", message: `${path} is not JSON (${why}); it was ignored.` };
+    return { kind: "invalid", message: `${path} is not JSON (${jsonProblem(text, error)}); it was ignored.` };
   }
 }
 
