@@ -123,6 +123,8 @@ export interface WebSocketInstrumentation {
   upgradeDeno(ctx: RequestContext, request: Request, upgrade: DenoUpgrade): boolean;
   /** The upgrade a Deno handler's response asks for, if it is one. */
   denoUpgradeOf(response: unknown): DenoUpgrade | undefined;
+  /** The runner is going away: every message flood control is still counting is recorded now. */
+  flushFolds(): void;
 }
 
 export function createWebSocketInstrumentation(options: WebSocketInstrumentationOptions): WebSocketInstrumentation {
@@ -151,19 +153,26 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
     }),
   );
 
+  /** Gates folding now, each closed by its timer or its socket's close, or by `flushFolds`. */
+  const folding = new Set<() => void>();
+
   function createGate(onFold: (fold: Fold) => void): Gate {
     const gate = createFloodGate();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const flush = () => {
       if (timer !== undefined) nativeClearTimeout(timer);
       timer = undefined;
+      folding.delete(flush);
       const fold = gate.flush();
       if (fold) onFold(fold);
     };
     return {
       admit(t, bytes) {
         if (gate.admit(t, bytes, onFold)) return true;
-        timer ??= nativeSetTimeout(flush, defaultFloodGate.foldWindowMs);
+        if (timer === undefined) {
+          timer = nativeSetTimeout(flush, defaultFloodGate.foldWindowMs);
+          folding.add(flush);
+        }
         return false;
       },
       count: (bytes) => gate.count(bytes),
@@ -497,5 +506,9 @@ export function createWebSocketInstrumentation(options: WebSocketInstrumentation
     },
 
     denoUpgradeOf,
+
+    flushFolds(): void {
+      for (const flush of [...folding]) flush();
+    },
   };
 }

@@ -218,6 +218,11 @@ export interface RequestTracker {
   /** The body ended: what flood control still holds is recorded, then the `end`. */
   end(ctx: RequestContext): void;
   /**
+   * The runner is going away with requests open: what flood control still holds of each is
+   * recorded now, so the writes it counted reach the timeline before the process ends.
+   */
+  flushFolds(): void;
+  /**
    * The handler (`during: "handler"`) or the body (`"body"`, which finishes the request) threw; `readable` turns the
    * stack into what the timeline shows.
    */
@@ -399,12 +404,17 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
     done.then(completed, completed);
   }
 
-  function finish(ctx: RequestContext): void {
-    if (ctx.phase === "finished" || ctx.phase === "settled") return;
+  /** Records what flood control still holds of a request's writes (and of its upstream writes). */
+  function recordHeldFolds(ctx: RequestContext): void {
     const fold = ctx.gate.flush();
     if (fold) recordFold(ctx, fold);
     const upstream = ctx.upstreamGate?.flush();
     if (upstream) recordFold(ctx, upstream, "write", true);
+  }
+
+  function finish(ctx: RequestContext): void {
+    if (ctx.phase === "finished" || ctx.phase === "settled") return;
+    recordHeldFolds(ctx);
     ctx.phase = "finished";
     maybeSettle(ctx);
   }
@@ -570,6 +580,10 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       if (fold) recordFold(ctx, fold);
       record(ctx, { kind: "end", writes: ctx.writes, bytes: ctx.bytes });
       finish(ctx);
+    },
+
+    flushFolds(): void {
+      for (const ctx of open) if (ctx.phase !== "finished" && ctx.phase !== "settled") recordHeldFolds(ctx);
     },
 
     error(

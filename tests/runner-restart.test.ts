@@ -1,0 +1,153 @@
+/**
+ * A runner restarted (the page's Restart, or replaced when idle) ends with SIGTERM: what it had
+ * counted but not yet told (the repeat fold of an error thrown again and again, flood control's
+ * folds of a stream or a WebSocket still open, the batch waiting to be sent) reaches the timeline
+ * before it goes. Each side is checked against a count kept outside the playground: a file the
+ * snippet writes, or what a client read off the wire.
+ */
+
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { get } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TimelineEvent } from "../src/contract/index.ts";
+import { waitFor } from "./support/desktop-session.ts";
+import { kind } from "./support/event-log.ts";
+import { runnerPerTest } from "./support/test-runner.ts";
+import { inlineSnippetPath, ofKind } from "./support/timeline.ts";
+
+const startRunner = runnerPerTest();
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Events of kind `of` on the server side (or the runner's, for `uncaught`): told one by one plus folded. */
+function countOf(
+  events: readonly TimelineEvent[],
+  of: "write" | "ws-send" | "uncaught",
+): { count: number; bytes: number } {
+  const told = events.filter((e) => e.kind === of && (e.side === "server" || e.side === "runner"));
+  const folded = ofKind(events, "folded").filter((e) => e.of === of && e.side !== "client");
+  return {
+    count: told.length + folded.reduce((n, e) => n + e.count, 0),
+    bytes:
+      told.reduce((n, e) => n + ("bytes" in e && typeof e.bytes === "number" ? e.bytes : 0), 0) +
+      folded.reduce((n, e) => n + e.bytes, 0),
+  };
+}
+
+describe("a restarted runner tells what it had counted", () => {
+  test("an error thrown again and again: every throw is told or counted, up to the restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "runner-restart-"));
+    dirs.push(dir);
+    const counter = join(dir, "thrown");
+    const started = join(dir, "started");
+    // Only the first runner throws: the one that replaces it loads the same snippet.
+    const source = `import { existsSync, writeFileSync } from "node:fs";
+if (!existsSync(${JSON.stringify(started)})) {
+  writeFileSync(${JSON.stringify(started)}, "");
+  let thrown = 0;
+  setInterval(() => {
+    writeFileSync(${JSON.stringify(counter)}, String(++thrown));
+    throw new Error("tick");
+  }, 2);
+}
+export default () => new Response("ok");`;
+    const { runner, log } = await startRunner();
+    expect((await runner.load(source, inlineSnippetPath)).kind).toBe("loaded");
+    // Past the three told on their own, the rest is being counted.
+    await waitFor(
+      "ten throws",
+      () => (Number(existsSync(counter) && readFileSync(counter, "utf8")) >= 10 ? true : undefined),
+      5_000,
+    );
+    await runner.restart("asked by the test");
+    const thrown = Number(readFileSync(counter, "utf8"));
+    const told = await waitFor(
+      () => `the throws told to reach ${thrown}: ${countOf(log.events, "uncaught").count}`,
+      () => {
+        const { count } = countOf(log.events, "uncaught");
+        return count >= thrown ? count : undefined;
+      },
+      2_000,
+    );
+    expect(told).toBe(thrown);
+    expect(ofKind(log.events, "uncaught").length).toBe(3);
+    expect(ofKind(log.events, "folded").filter((e) => e.of === "uncaught").length).toBeGreaterThan(0);
+  });
+
+  test("a stream flooding when the runner is restarted: its writes add up to at least what the client read", async () => {
+    const { runner, log } = await startRunner();
+    const source = `const chunk = "x".repeat(1024);
+export default () => new Response(new ReadableStream({ pull(controller) { controller.enqueue(chunk); } }));`;
+    expect((await runner.load(source, inlineSnippetPath)).kind).toBe("loaded");
+    let received = 0;
+    const ended = Promise.withResolvers<void>();
+    get(runner.url, (response) => {
+      response.on("data", (chunk: Buffer) => {
+        received += chunk.byteLength;
+      });
+      response.on("error", () => ended.resolve());
+      response.on("close", () => ended.resolve());
+    }).on("error", () => ended.resolve());
+    // The flood is folding: some of its writes were counted rather than told one by one.
+    await log.next(kind("folded"));
+    await Bun.sleep(100);
+    await runner.restart("asked by the test");
+    await ended.promise;
+    // What the client read left the runner's stream; bytes still in the socket's buffers were lost with it.
+    const written = await waitFor(
+      () => `the writes told to reach the ${received} B read: ${countOf(log.events, "write").bytes} B`,
+      () => {
+        const { bytes } = countOf(log.events, "write");
+        return bytes >= received ? bytes : undefined;
+      },
+      2_000,
+    );
+    expect(received).toBeGreaterThan(0);
+    expect(written).toBeGreaterThanOrEqual(received);
+  });
+
+  test("a WebSocket flooding when the runner is restarted: its sends add up to at least what the client read", async () => {
+    const { runner, log } = await startRunner();
+    const source = `const timers = new Map();
+export default {
+  fetch(req, server) { return server.upgrade(req) ? undefined : new Response("upgrade", { status: 400 }); },
+  websocket: {
+    open(ws) {
+      const pump = () => {
+        for (let i = 0; i < 50; i++) ws.send("tick " + i);
+        timers.set(ws, setTimeout(pump, 0));
+      };
+      pump();
+    },
+    message() {},
+    close(ws) { clearTimeout(timers.get(ws)); },
+  },
+};`;
+    expect((await runner.load(source, inlineSnippetPath)).kind).toBe("loaded");
+    let received = 0;
+    const closed = Promise.withResolvers<void>();
+    const socket = new WebSocket(runner.url.replace("http", "ws"));
+    socket.onmessage = () => {
+      received++;
+    };
+    socket.onclose = () => closed.resolve();
+    await log.next(kind("folded"));
+    await Bun.sleep(100);
+    await runner.restart("asked by the test");
+    await closed.promise;
+    const sent = await waitFor(
+      () => `the sends told to reach the ${received} messages read: ${countOf(log.events, "ws-send").count}`,
+      () => {
+        const { count } = countOf(log.events, "ws-send");
+        return count >= received ? count : undefined;
+      },
+      2_000,
+    );
+    expect(received).toBeGreaterThan(0);
+    expect(sent).toBeGreaterThanOrEqual(received);
+  });
+});
