@@ -61,7 +61,7 @@ export interface RunnerRequests {
   configure: { request: RunnerSettings; reply: Empty };
   /**
    * Answer once every request has finished and its cleanup is done or declared leaked; `open` counts those still open
-   * when it gave up.
+   * when it gave up. What was being counted (flood control's folds, an error's repeats) is told before the answer.
    */
   settle: { request: { timeoutMs: number }; reply: { open: number } };
   /**

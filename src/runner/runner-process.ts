@@ -202,7 +202,7 @@ const host = createEndpoint<NoRequests, RunnerRequests, RunnerPushes>({
       },
       settle: async (request) => {
         const open = await tracker.settled(request.timeoutMs);
-        flush();
+        sendHeld();
         return { open };
       },
       close: async (request) => {
@@ -210,7 +210,7 @@ const host = createEndpoint<NoRequests, RunnerRequests, RunnerPushes>({
         // Closes the listener and every connection: each open request's signal aborts, its body is cancelled.
         await server.stop(true);
         const open = await tracker.settled(request.timeoutMs);
-        flush();
+        sendHeld();
         return { open };
       },
     },
@@ -262,7 +262,10 @@ const uncaughtRepeats = createRepeatFold({
 process.on("uncaughtException", reportUncaught);
 process.on("unhandledRejection", reportUncaught);
 
-/** The runner is about to end: what flood control and the repeat fold are still counting is recorded, and the batch sent. */
+/**
+ * What flood control and the repeat fold are still counting is recorded, and the batch sent: the
+ * host asks for the timeline so far (`settle`, `close`), or the runner is about to end.
+ */
 function sendHeld(): void {
   uncaughtRepeats.flush();
   tracker.flushFolds();

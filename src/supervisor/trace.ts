@@ -68,10 +68,13 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
   const cleanupGraceMs = options.cleanupGraceMs ?? 3_000;
   const began = options.began ?? performance.now();
   const events: TimelineEvent[] = [];
+  /** Set once the timeline is taken: what the runner says while it stops comes after the trace's end. */
+  let over = false;
   // A client's reset waits a moment for the server side's cause (an idle timeout, a lost runner).
   // Clients that all come back at one moment are told as a storm, once every end has its story.
   const storms = createReconnectStorms({
     emit: (event) => {
+      if (over) return;
       events.push(event);
       options.onEvent?.(event);
     },
@@ -108,6 +111,7 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
       };
       record(load);
       story.flush();
+      over = true;
       return { load, events: rebaseTimeline(events, began) };
     }
     const loading = runner.load(source, snippetPath);
@@ -127,6 +131,7 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
       }
     }
     story.flush();
+    over = true;
     return { load, events: rebaseTimeline(events, began) };
   } finally {
     end.cancel();

@@ -1,9 +1,10 @@
 /**
- * A runner restarted (the page's Restart, or replaced when idle) ends with SIGTERM: what it had
- * counted but not yet told (the repeat fold of an error thrown again and again, flood control's
- * folds of a stream or a WebSocket still open, the batch waiting to be sent) reaches the timeline
- * before it goes. Each side is checked against a count kept outside the playground: a file the
- * snippet writes, or what a client read off the wire.
+ * What the runner counted but had not yet told (the repeat fold of an error thrown again and again,
+ * flood control's folds of a stream or a WebSocket still open, the batch waiting to be sent)
+ * reaches the timeline when the runner is restarted (the page's Restart, or replaced when idle:
+ * it ends with SIGTERM) and when a trace takes its timeline. Each is checked against a count kept
+ * outside the playground: a file the snippet writes, what a client read off the wire, or throws the
+ * snippet makes a known number of.
  */
 
 import { afterEach, describe, expect, test } from "bun:test";
@@ -15,7 +16,7 @@ import type { TimelineEvent } from "../src/contract/index.ts";
 import { waitFor } from "./support/desktop-session.ts";
 import { kind } from "./support/event-log.ts";
 import { runnerPerTest } from "./support/test-runner.ts";
-import { inlineSnippetPath, ofKind } from "./support/timeline.ts";
+import { inlineSnippetPath, ofKind, traceSource } from "./support/timeline.ts";
 
 const startRunner = runnerPerTest();
 const dirs: string[] = [];
@@ -149,5 +150,38 @@ export default {
     );
     expect(received).toBeGreaterThan(0);
     expect(sent).toBeGreaterThanOrEqual(received);
+  });
+});
+
+describe("a trace tells what the runner had counted when it ends", () => {
+  test("an error thrown ten times during a trace: three told and seven counted", async () => {
+    const source = `let thrown = 0;
+const timer = setInterval(() => {
+  if (++thrown === 10) clearInterval(timer);
+  throw new Error("tick");
+}, 5);
+export default async () => {
+  await Bun.sleep(300);
+  return new Response("ok");
+};`;
+    const { events } = await traceSource(source);
+    expect(countOf(events, "uncaught").count).toBe(10);
+    expect(ofKind(events, "uncaught").length).toBe(3);
+    expect(events.at(-1)?.kind).toBe("summary");
+  });
+
+  test("an error that goes on past the trace's end: what the runner tells while it stops is not printed after the summary", async () => {
+    // The last throw comes as the runner is told to stop, after the trace took its timeline.
+    const source = `setInterval(() => { throw new Error("tick"); }, 5);
+process.on("SIGTERM", () => { throw new Error("tick"); });
+export default async () => {
+  await Bun.sleep(100);
+  return new Response("ok");
+};`;
+    const live: TimelineEvent[] = [];
+    const { events } = await traceSource(source, { onEvent: (event) => live.push(event) });
+    expect(ofKind(events, "folded").filter((e) => e.of === "uncaught").length).toBeGreaterThan(0);
+    // What the trace printed as it ran is its timeline, the summary aside (printed apart, last).
+    expect(live.length).toBe(events.length - 1);
   });
 });
