@@ -123,7 +123,7 @@ export interface WebSocketInstrumentation {
   upgradeDeno(ctx: RequestContext, request: Request, upgrade: DenoUpgrade): boolean;
   /** The upgrade a Deno handler's response asks for, if it is one. */
   denoUpgradeOf(response: unknown): DenoUpgrade | undefined;
-  /** The runner is going away: every message flood control is still counting is recorded now. */
+  /** Every message flood control is still counting is recorded now (the host asks for the timeline, or the runner ends). */
   flushFolds(): void;
 }
 

@@ -218,8 +218,8 @@ export interface RequestTracker {
   /** The body ended: what flood control still holds is recorded, then the `end`. */
   end(ctx: RequestContext): void;
   /**
-   * The runner is going away with requests open: what flood control still holds of each is
-   * recorded now, so the writes it counted reach the timeline before the process ends.
+   * What flood control still holds of each open request is recorded now, so the writes it counted
+   * are on the timeline: the host asks for the timeline so far, or the runner is about to end.
    */
   flushFolds(): void;
   /**
