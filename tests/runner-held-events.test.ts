@@ -39,6 +39,26 @@ function countOf(
   };
 }
 
+/**
+ * Waits until what was told of `of` (one by one and folded) reaches `atLeast` in `measure`, and
+ * returns what it reached; a wait that runs out names both numbers.
+ */
+function toldReaching(
+  events: readonly TimelineEvent[],
+  of: "write" | "ws-send" | "uncaught",
+  measure: "count" | "bytes",
+  atLeast: number,
+): Promise<number> {
+  return waitFor(
+    () => `the ${of} events told to reach ${atLeast} ${measure}: ${countOf(events, of)[measure]}`,
+    () => {
+      const told = countOf(events, of)[measure];
+      return told >= atLeast ? told : undefined;
+    },
+    2_000,
+  );
+}
+
 describe("a restarted runner tells what it had counted", () => {
   test("an error thrown again and again: every throw is told or counted, up to the restart", async () => {
     const dir = mkdtempSync(join(tmpdir(), "runner-restart-"));
@@ -66,14 +86,7 @@ export default () => new Response("ok");`;
     );
     await runner.restart("asked by the test");
     const thrown = Number(readFileSync(counter, "utf8"));
-    const told = await waitFor(
-      () => `the throws told to reach ${thrown}: ${countOf(log.events, "uncaught").count}`,
-      () => {
-        const { count } = countOf(log.events, "uncaught");
-        return count >= thrown ? count : undefined;
-      },
-      2_000,
-    );
+    const told = await toldReaching(log.events, "uncaught", "count", thrown);
     expect(told).toBe(thrown);
     expect(ofKind(log.events, "uncaught").length).toBe(3);
     expect(ofKind(log.events, "folded").filter((e) => e.of === "uncaught").length).toBeGreaterThan(0);
@@ -99,14 +112,7 @@ export default () => new Response(new ReadableStream({ pull(controller) { contro
     await runner.restart("asked by the test");
     await ended.promise;
     // What the client read left the runner's stream; bytes still in the socket's buffers were lost with it.
-    const written = await waitFor(
-      () => `the writes told to reach the ${received} B read: ${countOf(log.events, "write").bytes} B`,
-      () => {
-        const { bytes } = countOf(log.events, "write");
-        return bytes >= received ? bytes : undefined;
-      },
-      2_000,
-    );
+    const written = await toldReaching(log.events, "write", "bytes", received);
     expect(received).toBeGreaterThan(0);
     expect(written).toBeGreaterThanOrEqual(received);
   });
@@ -140,14 +146,7 @@ export default {
     await Bun.sleep(100);
     await runner.restart("asked by the test");
     await closed.promise;
-    const sent = await waitFor(
-      () => `the sends told to reach the ${received} messages read: ${countOf(log.events, "ws-send").count}`,
-      () => {
-        const { count } = countOf(log.events, "ws-send");
-        return count >= received ? count : undefined;
-      },
-      2_000,
-    );
+    const sent = await toldReaching(log.events, "ws-send", "count", received);
     expect(received).toBeGreaterThan(0);
     expect(sent).toBeGreaterThanOrEqual(received);
   });
