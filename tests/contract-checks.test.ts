@@ -139,7 +139,9 @@ describe("checks of what crosses a boundary", () => {
         via: "carrier-pigeon",
       },
     ];
-    expect(problemOf(runnerPushChecks.events, { events })).toBe(`events[0].via must be one of ${writeVias.join(", ")}`);
+    expect(problemOf(runnerPushChecks.events, { seq: 1, events })).toBe(
+      `events[0].via must be one of ${writeVias.join(", ")}`,
+    );
   });
 
   test("a kind that is a prototype member finds nothing", () => {

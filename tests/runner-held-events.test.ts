@@ -16,7 +16,7 @@ import type { TimelineEvent } from "../src/contract/index.ts";
 import { waitFor } from "./support/desktop-session.ts";
 import { kind } from "./support/event-log.ts";
 import { runnerPerTest } from "./support/test-runner.ts";
-import { inlineSnippetPath, ofKind, traceSource } from "./support/timeline.ts";
+import { inlineSnippetPath, ofKind, only, traceSource } from "./support/timeline.ts";
 
 const startRunner = runnerPerTest();
 const dirs: string[] = [];
@@ -182,5 +182,26 @@ export default async () => {
     expect(ofKind(events, "folded").filter((e) => e.of === "uncaught").length).toBeGreaterThan(0);
     // What the trace printed as it ran is its timeline, the summary aside (printed apart, last).
     expect(live.length).toBe(events.length - 1);
+  });
+});
+
+describe("a snippet's process.exit leaves what it recorded on the timeline", () => {
+  test("a burst of 1,500 writes and then process.exit: the request, its response and every write are told", async () => {
+    // About 1.5 MB of events, most of it still being written to the host when the process ends.
+    const source = `const chunk = "y".repeat(1000);
+export default () => new Response(new ReadableStream({
+  start(controller) {
+    for (let i = 0; i < 1500; i++) controller.enqueue(chunk);
+    setTimeout(() => process.exit(3), 0);
+  },
+}));`;
+    const { events } = await traceSource(source);
+    expect(ofKind(events, "request").length).toBe(1);
+    expect(ofKind(events, "response").length).toBe(1);
+    expect(countOf(events, "write")).toEqual({ count: 1500, bytes: 1_500_000 });
+    const received = ofKind(events, "chunk").reduce((sum, chunk) => sum + chunk.bytes, 0);
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThanOrEqual(1_500_000);
+    expect(only(events, "restarted").cause).toBe("exit");
   });
 });

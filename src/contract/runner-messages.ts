@@ -80,8 +80,12 @@ export interface RunnerRequests {
 export interface RunnerPushes {
   /** Sent once the server listens. */
   ready: { port: number; pid: number };
-  /** A batch of events, already on the host's clock. */
-  events: { events: RunnerProducedEvent[] };
+  /**
+   * A batch of events, already on the host's clock, numbered from 1 by each runner. A snippet's
+   * `process.exit` writes the batches the channel had not finished writing again on stderr (see
+   * `runner-notes.ts`), so the host takes each number once, whichever way it came first.
+   */
+  events: { seq: number; events: RunnerProducedEvent[] };
   /**
    * Every 100 ms while the event loop turns; about once a second it also says how much memory the
    * runner holds (resident, and the JavaScript heap's share), so the host can watch it.
@@ -117,7 +121,7 @@ export const runnerRequestChecks: RequestChecks<RunnerRequests> = {
 
 export const runnerPushChecks: PushChecks<RunnerPushes> = {
   ready: object({ port: integer(0, 65_535), pid: integer(1) }),
-  events: object({ events: array(runnerProducedEventCheck) }),
+  events: object({ seq: integer(1), events: array(runnerProducedEventCheck) }),
   heartbeat: object({
     inFlight: integer(0),
     memory: optional(object({ rssBytes: integer(0), heapBytes: integer(0) })),

@@ -51,12 +51,23 @@ const now = () => performance.now() + clockOffset;
 
 let batch: RunnerProducedEvent[] = [];
 let batchTimer: ReturnType<typeof setTimeout> | undefined;
+let batchSeq = 0;
+/**
+ * Batches handed to the channel that it has not finished writing, oldest first: a burst of a
+ * thousand writes is a message of about a megabyte, which a process that ends meanwhile loses.
+ */
+const unwritten: { seq: number; events: RunnerProducedEvent[] }[] = [];
+/** The batch the endpoint is sending now, for its send to know when it was written. */
+let sending: (typeof unwritten)[number] | undefined;
 function flush(): void {
   batchTimer = undefined;
   if (batch.length === 0) return;
-  const events = batch;
+  const sent = { seq: ++batchSeq, events: batch };
   batch = [];
-  host.push("events", { events });
+  unwritten.push(sent);
+  sending = sent;
+  host.push("events", sent);
+  sending = undefined;
 }
 function emit(event: RunnerProducedEvent): void {
   batch.push(event);
@@ -183,9 +194,19 @@ Object.defineProperty(process, "connected", { value: false, configurable: true, 
 /** Set while the runner ends: called once a message has been written to the channel. */
 let onWritten: (() => void) | undefined;
 
+/** Sends a message; once the channel has written it, a batch it carried is no longer unwritten. */
+function send(message: unknown): void {
+  const batchSent = sending;
+  sending = undefined;
+  sendToHost!(message, undefined, undefined, () => {
+    if (batchSent !== undefined) unwritten.splice(unwritten.indexOf(batchSent), 1);
+    onWritten?.();
+  });
+}
+
 const host = createEndpoint<NoRequests, RunnerRequests, RunnerPushes>({
   peer: "the host",
-  send: (message) => sendToHost(message, undefined, undefined, onWritten),
+  send,
   answers: {
     checks: runnerRequestChecks,
     handlers: {
@@ -262,14 +283,16 @@ const uncaughtRepeats = createRepeatFold({
 process.on("uncaughtException", reportUncaught);
 process.on("unhandledRejection", reportUncaught);
 
-/**
- * What flood control and the repeat fold are still counting is recorded, and the batch sent: the
- * host asks for the timeline so far (`settle`, `close`), or the runner is about to end.
- */
-function sendHeld(): void {
+/** What flood control and the repeat fold are still counting is recorded now (into the batch). */
+function closeFolds(): void {
   uncaughtRepeats.flush();
   tracker.flushFolds();
   websockets.flushFolds();
+}
+
+/** Folds closed and the batch sent: the host asks for the timeline so far (`settle`, `close`), or the runner is about to end. */
+function sendHeld(): void {
+  closeFolds();
   flush();
 }
 
@@ -297,11 +320,16 @@ function endAfterSending(code: number): void {
   heartbeat();
 }
 
-// The host learns why the runner went away from a note on stderr: it is written synchronously,
-// so it arrives even though the process is gone a moment later (a large IPC message may not).
+// A snippet's `process.exit` ends the process now, as it does under plain Bun. The host learns why,
+// and what was recorded and not yet written to it (the request, its writes), from notes on stderr:
+// written synchronously, they arrive whole even though the process is gone a moment later.
 process.exit = ((code?: number | string | null) => {
   const status = Number(code ?? process.exitCode ?? 0) || 0;
-  sendHeld();
+  closeFolds();
+  // The host takes each batch once, by its number, whether the channel finished writing it or not.
+  for (const { seq, events } of unwritten) writeNote({ kind: "events", seq, events });
+  if (batch.length > 0) writeNote({ kind: "events", seq: ++batchSeq, events: batch });
+  batch = [];
   writeNote({ kind: "exit", code: status, line: callerLine() });
   nativeProcessExit(status);
 }) as typeof process.exit;

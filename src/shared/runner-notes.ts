@@ -1,18 +1,21 @@
 /**
  * Notes the runner writes to stderr synchronously, for the moments IPC cannot be trusted: a
- * snippet calling `process.exit` (the process is gone before an IPC message leaves), and a request
- * about to enter a handler (which may block the event loop for good, so a queued IPC message would
- * never be sent). The supervisor reads them from the stderr pipe and keeps them out of the logs.
+ * snippet calling `process.exit` (the process is gone before the channel writes what it holds: the
+ * exit itself, and the batches of events not yet written), and a request about to enter a handler
+ * (which may block the event loop for good, so a queued IPC message would never be sent). The
+ * supervisor reads them from the stderr pipe and keeps them out of the logs.
  */
 
 import { writeSync } from "node:fs";
+import { type RunnerProducedEvent, runCheck, runnerPushChecks } from "../contract/index.ts";
 
 /** Starts every note; a NUL keeps it from matching anything a snippet would print itself. */
 const noteMarker = "\u0000stream-playground:";
 
 export type RunnerNote =
   | { kind: "exit"; code: number; line?: number | undefined }
-  | { kind: "request"; requestId: number; lane: number; method: string; path: string; version: number };
+  | { kind: "request"; requestId: number; lane: number; method: string; path: string; version: number }
+  | { kind: "events"; seq: number; events: RunnerProducedEvent[] };
 
 /** Writes a note now, before anything else can happen. */
 export function writeNote(note: RunnerNote): void {
@@ -33,6 +36,11 @@ export function parseNote(line: string): RunnerNote | undefined {
   }
   if (value === null || typeof value !== "object") return undefined;
   const note = value as Record<string, unknown>;
+  if (note.kind === "events") {
+    // Checked as the same batch over IPC would be; one that is not is shown as the line it is.
+    const checked = runCheck(runnerPushChecks.events, { seq: note.seq, events: note.events });
+    return checked.ok ? { kind: "events", ...checked.value } : undefined;
+  }
   if (note.kind === "exit" && isNumber(note.code))
     return { kind: "exit", code: note.code, line: isNumber(note.line) ? note.line : undefined };
   if (

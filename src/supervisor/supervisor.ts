@@ -29,12 +29,14 @@ import {
   type NoRequests,
   type PushPayload,
   type RestartCause,
+  type RunnerProducedEvent,
   type RunnerPushes,
   type RunnerRequests,
   type TimelineEvent,
   type TypeOf,
 } from "../contract/index.ts";
 import { isBunIdleTimeoutWarning, parseNote } from "../shared/index.ts";
+import { type BatchLedger, createBatchLedger } from "./batch-ledger.ts";
 import { runnerBunFlags, runnerBunPath } from "./runner-bun.ts";
 
 /** How long a started cleanup may take, unless told otherwise, before it is reported as leaked. */
@@ -259,14 +261,18 @@ export function createRunner(options: RunnerOptions): Runner {
     return lane;
   }
 
-  function onPush(push: PushPayload<RunnerPushes>): void {
+  function takeEvents(events: readonly RunnerProducedEvent[]): void {
+    for (const runnerEvent of events) {
+      const event = runnerEvent.lane < 0 ? { ...runnerEvent, lane: laneOf(runnerEvent.lane) } : runnerEvent;
+      followRequests(event);
+      emit(event);
+    }
+  }
+
+  function onPush(push: PushPayload<RunnerPushes>, batches: BatchLedger): void {
     switch (push.type) {
       case "events":
-        for (const runnerEvent of push.events) {
-          const event = runnerEvent.lane < 0 ? { ...runnerEvent, lane: laneOf(runnerEvent.lane) } : runnerEvent;
-          followRequests(event);
-          emit(event);
-        }
+        if (batches.take(push.seq, "ipc")) takeEvents(push.events);
         return;
       case "heartbeat":
         inFlight = push.inFlight;
@@ -328,7 +334,11 @@ export function createRunner(options: RunnerOptions): Runner {
     }
   }
 
-  async function pipeLines(stream: ReadableStream<Uint8Array>, level: "stdout" | "stderr"): Promise<void> {
+  async function pipeLines(
+    stream: ReadableStream<Uint8Array>,
+    level: "stdout" | "stderr",
+    batches: BatchLedger,
+  ): Promise<void> {
     const decoder = new TextDecoder();
     let pending = "";
     for await (const chunk of stream) {
@@ -341,7 +351,9 @@ export function createRunner(options: RunnerOptions): Runner {
         if (level === "stderr" && isBunIdleTimeoutWarning(line)) continue;
         if (!note) runnerLog(level, line);
         else if (note.kind === "exit") exitNote = { code: note.code, line: note.line };
-        else if (!endedRequests.delete(note.requestId))
+        else if (note.kind === "events") {
+          if (batches.take(note.seq, "stderr")) takeEvents(note.events);
+        } else if (!endedRequests.delete(note.requestId))
           openRequests.set(note.requestId, {
             description: `${note.method} ${note.path} (request ${note.requestId}, v${note.version})`,
             lane: laneOf(note.lane),
@@ -371,6 +383,8 @@ export function createRunner(options: RunnerOptions): Runner {
     killedBecause = undefined;
     unanswered = undefined;
     exitNote = undefined;
+    // A new runner numbers its batches from 1 again.
+    const batches = createBatchLedger();
     const process = Bun.spawn([runnerBunPath(), ...runnerBunFlags, options.entry ?? runnerEntry], {
       env: { ...globalThis.process.env, PLAYGROUND_RUNNER_PORT: String(port) },
       stdio: ["ignore", "pipe", "pipe"],
@@ -395,15 +409,15 @@ export function createRunner(options: RunnerOptions): Runner {
       send: (message) => process.send(message),
       sends: runnerRequestChecks,
       timeouts: { default: replyTimeoutMs, load: topLevelTimeoutMs + replyTimeoutMs },
-      pushes: { checks: runnerPushChecks, onPush },
+      pushes: { checks: runnerPushChecks, onPush: (push) => onPush(push, batches) },
       onProblem: (problem) =>
         runnerLog("stderr", `the host ignored a message from the runner: ${problem.slice(0, 300)}`),
     });
     child = process;
     runnerEnd = end;
     starting = true;
-    void pipeLines(process.stdout, "stdout");
-    void pipeLines(process.stderr, "stderr");
+    void pipeLines(process.stdout, "stdout", batches);
+    void pipeLines(process.stderr, "stderr", batches);
     const died = exited.promise.then(() => {
       throw new RunnerLost("the runner exited while starting");
     });
