@@ -46,8 +46,8 @@ describe("WebSocket event checks", () => {
 
   test("the runner may push only the server's WebSocket events, and a page only the client's", () => {
     expect({
-      runnerServer: problemOf(runnerPushChecks.events, { events: [serverMessage] }),
-      runnerClient: problemOf(runnerPushChecks.events, { events: [clientOpen] }),
+      runnerServer: problemOf(runnerPushChecks.events, { seq: 1, events: [serverMessage] }),
+      runnerClient: problemOf(runnerPushChecks.events, { seq: 1, events: [clientOpen] }),
       pageClient: problemOf(clientEventCheck, clientOpen),
       pageServer: problemOf(clientEventCheck, serverMessage),
     }).toEqual({
