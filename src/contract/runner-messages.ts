@@ -81,9 +81,10 @@ export interface RunnerPushes {
   /** Sent once the server listens. */
   ready: { port: number; pid: number };
   /**
-   * A batch of events, already on the host's clock, numbered from 1 by each runner. A snippet's
-   * `process.exit` writes the batches the channel had not finished writing again on stderr (see
-   * `runner-notes.ts`), so the host takes each number once, whichever way it came first.
+   * A batch of events, already on the host's clock, numbered from 1 by each runner. A runner that
+   * ends (SIGTERM, a snippet's `process.exit`) writes the batches the channel had not finished
+   * writing again on stderr (see `runner-notes.ts`), so the host takes each number once, whichever
+   * way it came first.
    */
   events: { seq: number; events: RunnerProducedEvent[] };
   /**

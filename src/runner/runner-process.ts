@@ -191,17 +191,12 @@ for (const name of ["send", "disconnect", "channel"] as const)
   Object.defineProperty(process, name, { value: undefined, configurable: true, writable: true });
 Object.defineProperty(process, "connected", { value: false, configurable: true, writable: true });
 
-/** Set while the runner ends: called once a message has been written to the channel. */
-let onWritten: (() => void) | undefined;
-
 /** Sends a message; once the channel has written it, a batch it carried is no longer unwritten. */
 function send(message: unknown): void {
   const batchSent = sending;
   sending = undefined;
-  sendToHost!(message, undefined, undefined, () => {
-    if (batchSent !== undefined) unwritten.splice(unwritten.indexOf(batchSent), 1);
-    onWritten?.();
-  });
+  if (batchSent === undefined) sendToHost!(message);
+  else sendToHost!(message, undefined, undefined, () => unwritten.splice(unwritten.indexOf(batchSent), 1));
 }
 
 const host = createEndpoint<NoRequests, RunnerRequests, RunnerPushes>({
@@ -296,43 +291,28 @@ function sendHeld(): void {
   flush();
 }
 
-/** How long an ending runner waits for its last messages to be written before it ends anyway. */
-const lastMessagesMs = 500;
-
 /**
- * Ends the runner once what it recorded has reached the host. A process that ends straight after
- * sending loses what the channel had not yet written (measured: of 5,000 messages of 230 bytes,
- * about half arrived), so what is held is sent (a heartbeat after it, so there is always a message)
- * and the process waits for the channel to write it: messages are written in order, so the first
- * one written means the rest before it were. The snippet ran meanwhile; what it recorded since
- * (a fold of the writes that went on, a few events) goes in one last message, which the emptied
- * channel takes at once, and the process ends before anything more can be written to a client.
+ * Ends the process now. What was recorded and not yet written to the host (the batches the channel
+ * still holds, the batch being gathered, the folds still counting) is written to stderr first, as
+ * notes: written synchronously, they arrive whole even though the process is gone a moment later,
+ * where a process that ends with messages in the channel loses them (measured: of 5,000 messages
+ * of 230 bytes sent just before, about half arrived; a burst of a thousand writes is a message of
+ * a megabyte). The host takes each batch once, by its number, whichever way it came first.
  */
-function endAfterSending(code: number): void {
-  const end = () => nativeProcessExit(code);
-  nativeSetTimeout(end, lastMessagesMs);
-  onWritten = () => {
-    onWritten = undefined;
-    sendHeld();
-    end();
-  };
-  sendHeld();
-  heartbeat();
-}
-
-// A snippet's `process.exit` ends the process now, as it does under plain Bun. The host learns why,
-// and what was recorded and not yet written to it (the request, its writes), from notes on stderr:
-// written synchronously, they arrive whole even though the process is gone a moment later.
-process.exit = ((code?: number | string | null) => {
-  const status = Number(code ?? process.exitCode ?? 0) || 0;
+function endNow(code: number, snippetExit?: { line: number | undefined }): never {
   closeFolds();
-  // The host takes each batch once, by its number, whether the channel finished writing it or not.
   for (const { seq, events } of unwritten) writeNote({ kind: "events", seq, events });
   if (batch.length > 0) writeNote({ kind: "events", seq: ++batchSeq, events: batch });
   batch = [];
-  writeNote({ kind: "exit", code: status, line: callerLine() });
-  nativeProcessExit(status);
-}) as typeof process.exit;
+  // The snippet called `process.exit`: the host tells the exit apart from its own SIGTERM by this note.
+  if (snippetExit) writeNote({ kind: "exit", code, line: snippetExit.line });
+  return nativeProcessExit(code);
+}
+
+// A snippet's `process.exit` ends the process now, as it does under plain Bun; the host learns why
+// from the exit note, with the snippet's line.
+process.exit = ((code?: number | string | null) =>
+  endNow(Number(code ?? process.exitCode ?? 0) || 0, { line: callerLine() })) as typeof process.exit;
 
 // The host owns this process: when it goes (even killed without a chance to stop us), so do we.
 process.on("disconnect", () => nativeProcessExit(0));
@@ -340,7 +320,7 @@ process.on("disconnect", () => nativeProcessExit(0));
 process.on("SIGINT", () => {});
 // The host stops the runner with SIGTERM. Listening first, this ends it even when a snippet's
 // library listens too and would only shut its server down (h3's serve does, graceful for 5 s).
-process.on("SIGTERM", () => endAfterSending(0));
+process.on("SIGTERM", () => endNow(0));
 
 let lastHeartbeatAt = performance.now();
 /** Memory is read with every tenth heartbeat: once a second is often enough to watch it. */

@@ -1,9 +1,10 @@
 /**
- * Notes the runner writes to stderr synchronously, for the moments IPC cannot be trusted: a
- * snippet calling `process.exit` (the process is gone before the channel writes what it holds: the
- * exit itself, and the batches of events not yet written), and a request about to enter a handler
- * (which may block the event loop for good, so a queued IPC message would never be sent). The
- * supervisor reads them from the stderr pipe and keeps them out of the logs.
+ * Notes the runner writes to stderr synchronously, for the moments IPC cannot be trusted: the
+ * runner ending (a snippet's `process.exit`, the host's SIGTERM: the process is gone before the
+ * channel writes what it holds, so the batches of events not yet written, and the exit itself),
+ * and a request about to enter a handler (which may block the event loop for good, so a queued IPC
+ * message would never be sent). The supervisor reads them from the stderr pipe and keeps them out
+ * of the logs.
  */
 
 import { writeSync } from "node:fs";

@@ -1,7 +1,7 @@
 /**
  * Which of one runner's event batches the host has taken. Batches come over IPC in order; a
- * snippet's `process.exit` writes the ones the channel had not finished writing again on stderr,
- * which the host may read before or after what IPC still delivers. Each batch is taken once.
+ * runner that ends writes the ones the channel had not finished writing again on stderr, which the
+ * host may read before or after what IPC still delivers. Each batch is taken once.
  */
 
 export interface BatchLedger {
