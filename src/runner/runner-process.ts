@@ -300,12 +300,16 @@ function sendHeld(): void {
  * a megabyte). The host takes each batch once, by its number, whichever way it came first.
  */
 function endNow(code: number, snippetExit?: { line: number | undefined }): never {
-  closeFolds();
-  for (const { seq, events } of unwritten) writeNote({ kind: "events", seq, events });
-  if (batch.length > 0) writeNote({ kind: "events", seq: ++batchSeq, events: batch });
-  batch = [];
-  // The snippet called `process.exit`: the host tells the exit apart from its own SIGTERM by this note.
-  if (snippetExit) writeNote({ kind: "exit", code, line: snippetExit.line });
+  try {
+    closeFolds();
+    for (const { seq, events } of unwritten) writeNote({ kind: "events", seq, events });
+    if (batch.length > 0) writeNote({ kind: "events", seq: ++batchSeq, events: batch });
+    batch = [];
+    // The snippet called `process.exit`: the host tells the exit apart from its own SIGTERM by this note.
+    if (snippetExit) writeNote({ kind: "exit", code, line: snippetExit.line });
+  } catch {
+    // Nothing more can be told (stderr gone): the process ends all the same, as a restart waits for it.
+  }
   return nativeProcessExit(code);
 }
 
