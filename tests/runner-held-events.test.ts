@@ -13,8 +13,9 @@ import { get } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TimelineEvent } from "../src/contract/index.ts";
+import type { Runner } from "../src/supervisor/supervisor.ts";
 import { waitFor } from "./support/desktop-session.ts";
-import { kind } from "./support/event-log.ts";
+import { type createEventLog, kind } from "./support/event-log.ts";
 import { runnerPerTest } from "./support/test-runner.ts";
 import { inlineSnippetPath, ofKind, only, traceSource } from "./support/timeline.ts";
 
@@ -57,6 +58,26 @@ function toldReaching(
     },
     2_000,
   );
+}
+
+/**
+ * Restarts the runner in the middle of a fold: once flood control has told one fold and the client
+ * has read `more` (bytes or messages) since, so the flood is being counted into the next; then
+ * waits for the client to see its connection end.
+ */
+async function restartWhileFolding(options: {
+  runner: Runner;
+  log: ReturnType<typeof createEventLog>;
+  read: () => number;
+  more: number;
+  clientEnded: Promise<void>;
+}): Promise<void> {
+  const { runner, log, read, more, clientEnded } = options;
+  await log.next(kind("folded"));
+  const from = read();
+  await waitFor(`the client to read ${more} more`, () => (read() >= from + more ? true : undefined), 5_000);
+  await runner.restart("asked by the test");
+  await clientEnded;
 }
 
 describe("a restarted runner tells what it had counted", () => {
@@ -106,11 +127,7 @@ export default () => new Response(new ReadableStream({ pull(controller) { contro
       response.on("error", () => ended.resolve());
       response.on("close", () => ended.resolve());
     }).on("error", () => ended.resolve());
-    // The flood is folding: some of its writes were counted rather than told one by one.
-    await log.next(kind("folded"));
-    await Bun.sleep(100);
-    await runner.restart("asked by the test");
-    await ended.promise;
+    await restartWhileFolding({ runner, log, read: () => received, more: 4 << 20, clientEnded: ended.promise });
     // What the client read left the runner's stream; bytes still in the socket's buffers were lost with it.
     const written = await toldReaching(log.events, "write", "bytes", received);
     expect(received).toBeGreaterThan(0);
@@ -142,10 +159,7 @@ export default {
       received++;
     };
     socket.onclose = () => closed.resolve();
-    await log.next(kind("folded"));
-    await Bun.sleep(100);
-    await runner.restart("asked by the test");
-    await closed.promise;
+    await restartWhileFolding({ runner, log, read: () => received, more: 5_000, clientEnded: closed.promise });
     const sent = await toldReaching(log.events, "ws-send", "count", received);
     expect(received).toBeGreaterThan(0);
     expect(sent).toBeGreaterThanOrEqual(received);

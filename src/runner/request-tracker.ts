@@ -404,6 +404,9 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
     done.then(completed, completed);
   }
 
+  /** The request's body is done (finished), and perhaps its cleanups too (settled). */
+  const isOver = (ctx: RequestContext) => ctx.phase === "finished" || ctx.phase === "settled";
+
   /** Records what flood control still holds of a request's writes (and of its upstream writes). */
   function recordHeldFolds(ctx: RequestContext): void {
     const fold = ctx.gate.flush();
@@ -413,7 +416,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
   }
 
   function finish(ctx: RequestContext): void {
-    if (ctx.phase === "finished" || ctx.phase === "settled") return;
+    if (isOver(ctx)) return;
     recordHeldFolds(ctx);
     ctx.phase = "finished";
     maybeSettle(ctx);
@@ -575,7 +578,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
     },
 
     end(ctx: RequestContext): void {
-      if (ctx.phase === "finished" || ctx.phase === "settled") return;
+      if (isOver(ctx)) return;
       const fold = ctx.gate.flush();
       if (fold) recordFold(ctx, fold);
       record(ctx, { kind: "end", writes: ctx.writes, bytes: ctx.bytes });
@@ -583,7 +586,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
     },
 
     flushFolds(): void {
-      for (const ctx of open) if (ctx.phase !== "finished" && ctx.phase !== "settled") recordHeldFolds(ctx);
+      for (const ctx of open) if (!isOver(ctx)) recordHeldFolds(ctx);
     },
 
     error(
@@ -643,8 +646,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
     },
 
     timerCreated(ctx: RequestContext, timer: TrackedTimer): void {
-      if (ctx.abortedAt === undefined || ctx.reportedLateTimer || (ctx.phase !== "finished" && ctx.phase !== "settled"))
-        return;
+      if (ctx.abortedAt === undefined || ctx.reportedLateTimer || !isOver(ctx)) return;
       ctx.reportedLateTimer = true;
       const what =
         timer.kind === "interval" ? `an interval (every ${timer.delayMs} ms)` : `a timeout (${timer.delayMs} ms)`;

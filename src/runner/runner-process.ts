@@ -53,21 +53,21 @@ let batch: RunnerProducedEvent[] = [];
 let batchTimer: ReturnType<typeof setTimeout> | undefined;
 let batchSeq = 0;
 /**
- * Batches handed to the channel that it has not finished writing, oldest first: a burst of a
- * thousand writes is a message of about a megabyte, which a process that ends meanwhile loses.
+ * Batches handed to the channel that it has not finished writing, by number (oldest first): a
+ * burst of a thousand writes is a message of about a megabyte, which a process that ends meanwhile loses.
  */
-const unwritten: { seq: number; events: RunnerProducedEvent[] }[] = [];
-/** The batch the endpoint is sending now, for its send to know when it was written. */
-let sending: (typeof unwritten)[number] | undefined;
+const unwritten = new Map<number, RunnerProducedEvent[]>();
+/** The number of the batch the endpoint is sending now, for its send to know when it was written. */
+let sending: number | undefined;
 function flush(): void {
   batchTimer = undefined;
   if (batch.length === 0) return;
-  const sent = { seq: ++batchSeq, events: batch };
-  batch = [];
-  unwritten.push(sent);
-  sending = sent;
-  host.push("events", sent);
+  const seq = ++batchSeq;
+  unwritten.set(seq, batch);
+  sending = seq;
+  host.push("events", { seq, events: batch });
   sending = undefined;
+  batch = [];
 }
 function emit(event: RunnerProducedEvent): void {
   batch.push(event);
@@ -196,7 +196,7 @@ function send(message: unknown): void {
   const batchSent = sending;
   sending = undefined;
   if (batchSent === undefined) sendToHost!(message);
-  else sendToHost!(message, undefined, undefined, () => unwritten.splice(unwritten.indexOf(batchSent), 1));
+  else sendToHost!(message, undefined, undefined, () => unwritten.delete(batchSent));
 }
 
 const host = createEndpoint<NoRequests, RunnerRequests, RunnerPushes>({
@@ -302,7 +302,7 @@ function sendHeld(): void {
 function endNow(code: number, snippetExit?: { line: number | undefined }): never {
   try {
     closeFolds();
-    for (const { seq, events } of unwritten) writeNote({ kind: "events", seq, events });
+    for (const [seq, events] of unwritten) writeNote({ kind: "events", seq, events });
     if (batch.length > 0) writeNote({ kind: "events", seq: ++batchSeq, events: batch });
     batch = [];
     // The snippet called `process.exit`: the host tells the exit apart from its own SIGTERM by this note.
