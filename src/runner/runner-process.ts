@@ -34,7 +34,7 @@ import { createOutsideConnections } from "./outside-connections.ts";
 import { installProcessGuard } from "./process-guard.ts";
 import { guardRequest } from "./request-guard.ts";
 import { createRequestTracker, requestStorage } from "./request-tracker.ts";
-import { writeNote } from "../shared/index.ts";
+import { openPulseWriter, runnerPulseVariable, writeNote } from "../shared/index.ts";
 import { createSnippetLoader } from "./snippet-loader.ts";
 import { installTimerTracking } from "./timer-tracking.ts";
 import { createStreamPitfalls } from "./stream-pitfalls.ts";
@@ -42,6 +42,10 @@ import { createRepeatFold } from "./repeat-fold.ts";
 import { callerLine, readableStack, snippetPosition } from "./snippet-paths.ts";
 
 const heartbeatMs = 100;
+/** The heartbeat's second way to the host, read without its event loop (`src/shared/runner-pulse.ts`). */
+const pulseFile = openPulseWriter(process.env[runnerPulseVariable]);
+// Opened: the snippet has no use for its name.
+delete process.env[runnerPulseVariable];
 /** Events are sent in batches: at most this long after the first one of a batch. */
 const batchDelayMs = 4;
 const batchMax = 2_000;
@@ -332,6 +336,7 @@ const memoryEvery = 10;
 let heartbeats = 0;
 function heartbeat(): void {
   lastHeartbeatAt = performance.now();
+  pulseFile.beat();
   const memory =
     heartbeats++ % memoryEvery === 0
       ? { rssBytes: process.memoryUsage.rss(), heapBytes: process.memoryUsage().heapUsed }

@@ -1,6 +1,6 @@
 /**
  * Code the runner process and the host side (host, CLI) both run: flood control, chunk previews,
- * WebSocket messages as text or hex, the header fields a relay keeps to its own connection, the runner's stderr notes, the `trace` command's words,
+ * WebSocket messages as text or hex, the header fields a relay keeps to its own connection, the runner's stderr notes and its pulse, the `trace` command's words,
  * which a lesson's try line uses too, and the watch on a file an editor saves. Bun's APIs, no DOM.
  */
 
@@ -10,6 +10,13 @@ export { hopByHopFields, isHopByHop } from "./hop-by-hop.ts";
 export { joinNegativeValues } from "./option-values.ts";
 export { chunkBytes, type ChunkPreview, chunkPreview, previewChars } from "./preview.ts";
 export { isBunIdleTimeoutWarning, parseNote, type RunnerNote, writeNote } from "./runner-notes.ts";
+export {
+  createPulseReader,
+  openPulseWriter,
+  type PulseReader,
+  type PulseWriter,
+  runnerPulseVariable,
+} from "./runner-pulse.ts";
 export {
   parseTraceArgs,
   splitWords,

@@ -35,7 +35,13 @@ import {
   type TimelineEvent,
   type TypeOf,
 } from "../contract/index.ts";
-import { isBunIdleTimeoutWarning, parseNote } from "../shared/index.ts";
+import {
+  createPulseReader,
+  isBunIdleTimeoutWarning,
+  parseNote,
+  type PulseReader,
+  runnerPulseVariable,
+} from "../shared/index.ts";
 import { type BatchLedger, createBatchLedger } from "./batch-ledger.ts";
 import { runnerBunFlags, runnerBunPath } from "./runner-bun.ts";
 
@@ -171,6 +177,9 @@ export function createRunner(options: RunnerOptions): Runner {
   let lastGood: GoodVersion | undefined;
   let loading: number | undefined;
   let lastHeartbeat = 0;
+  /** The current runner's pulse file, and the count last read from it. */
+  let pulse: PulseReader | undefined;
+  let lastPulse: number | undefined;
   /** Snippet versions the current runner process has imported (each stays in its memory). */
   let importedByRunner = 0;
   let inFlight = 0;
@@ -385,24 +394,36 @@ export function createRunner(options: RunnerOptions): Runner {
     exitNote = undefined;
     // A new runner numbers its batches from 1 again.
     const batches = createBatchLedger();
-    const process = Bun.spawn([runnerBunPath(), ...runnerBunFlags, options.entry ?? runnerEntry], {
-      env: { ...globalThis.process.env, PLAYGROUND_RUNNER_PORT: String(port) },
-      stdio: ["ignore", "pipe", "pipe"],
-      // The host and the runner may be different Bun versions (the desktop app's host runs on
-      // Electrobun's); only JSON is understood by both ends.
-      serialization: "json",
-      ipc: (value: unknown) => {
-        // Any message shows the runner's event loop is turning.
-        lastHeartbeat = now();
-        end.receive(value);
-      },
-      // A group of its own, so that whatever the snippet spawns goes when the runner does.
-      detached: true,
-      onExit: (exitedProcess, code, signal) => {
-        endGroup(exitedProcess.pid);
-        return onExit(code, signal);
-      },
-    });
+    const pulseReader = openPulse();
+    let process: Subprocess<"ignore", "pipe", "pipe">;
+    try {
+      process = Bun.spawn([runnerBunPath(), ...runnerBunFlags, options.entry ?? runnerEntry], {
+        env: {
+          ...globalThis.process.env,
+          PLAYGROUND_RUNNER_PORT: String(port),
+          ...(pulseReader && { [runnerPulseVariable]: pulseReader.path }),
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+        // The host and the runner may be different Bun versions (the desktop app's host runs on
+        // Electrobun's); only JSON is understood by both ends.
+        serialization: "json",
+        ipc: (value: unknown) => {
+          // Any message shows the runner's event loop is turning.
+          lastHeartbeat = now();
+          end.receive(value);
+        },
+        // A group of its own, so that whatever the snippet spawns goes when the runner does.
+        detached: true,
+        onExit: (exitedProcess, code, signal) => {
+          pulseReader?.close();
+          endGroup(exitedProcess.pid);
+          return onExit(code, signal);
+        },
+      });
+    } catch (error) {
+      pulseReader?.close();
+      throw error;
+    }
     const end = createEndpoint<RunnerRequests, NoRequests, NoPushes, RunnerPushes>({
       peer: "the runner",
       // Throws once the channel has closed, a moment before the exit is reported: the runner is going away.
@@ -415,6 +436,8 @@ export function createRunner(options: RunnerOptions): Runner {
     });
     child = process;
     runnerEnd = end;
+    pulse = pulseReader;
+    lastPulse = undefined;
     starting = true;
     void pipeLines(process.stdout, "stdout", batches);
     void pipeLines(process.stderr, "stderr", batches);
@@ -431,6 +454,8 @@ export function createRunner(options: RunnerOptions): Runner {
     } finally {
       clearTimeout(startTimer);
       starting = false;
+      // The runner opens its pulse file before it is ready: the name is needed no more.
+      pulseReader?.unlink();
     }
     lastHeartbeat = now();
     await putOnHostClock();
@@ -546,11 +571,30 @@ export function createRunner(options: RunnerOptions): Runner {
     }
   }
 
+  /** A new pulse file for a runner about to be spawned; without one, the heartbeat goes over IPC alone. */
+  function openPulse(): PulseReader | undefined {
+    try {
+      return createPulseReader();
+    } catch (error) {
+      runnerLog(
+        "stderr",
+        `the runner's pulse file could not be made (${errorMessage(error)}): a host too busy to read IPC may take the runner for blocked`,
+      );
+      return undefined;
+    }
+  }
+
   let lastCheckAt = 0;
   function checkHeartbeat(): void {
     const at = now();
     const late = at - lastCheckAt > heartbeatCheckMs * 10;
     lastCheckAt = at;
+    // The runner's pulse shows its loop turning even while its IPC messages wait unread.
+    const beats = pulse?.read();
+    if (beats !== undefined && beats !== lastPulse) {
+      lastPulse = beats;
+      lastHeartbeat = at;
+    }
     // A check that itself ran late means the host was busy: heartbeats may be waiting unread in
     // the IPC channel, so give them a turn before judging the runner.
     // A starting runner has not sent a heartbeat yet; its start has a timeout of its own.
