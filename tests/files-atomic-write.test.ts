@@ -12,7 +12,7 @@ async function tempFolder() {
   return { dir, [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Starts the fixture rewriting `path`; resolves once its loop runs. */
+/** Starts the fixture rewriting `path`; resolves once its first write is done and its loop runs. */
 async function startRewriting(path: string) {
   const child = Bun.spawn([process.execPath, fixture, path], { stdout: "pipe", stderr: "inherit" });
   const reader = child.stdout.getReader();

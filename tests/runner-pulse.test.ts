@@ -31,6 +31,7 @@ describe("the runner's pulse file", () => {
       openPulseWriter(first.path).beat();
       expect(second.read()).toBeUndefined();
       expect(() => openPulseWriter(undefined).beat()).not.toThrow();
+      expect(() => openPulseWriter(`${first.path}-not-there`).beat()).not.toThrow();
     } finally {
       first.close();
       second.close();
