@@ -118,15 +118,20 @@ describe("why a request's signal aborted", () => {
     lastActivityAt,
   });
 
-  test("quiet for the whole limit: Bun's idle timeout", () => {
+  // Bun closes idle connections on a sweep every 4 s: a limit of L s closes a quiet connection
+  // (ceil(L / 4) − 1) × 4 s to ceil(L / 4) × 4 s after its last write (request-tracker.ts).
+  test("quiet for as long as the sweeps before a limit's last one: Bun's idle timeout", () => {
     expect(abortCauseOf(at(10, 1_000), 13_000)).toBe("idle-timeout");
+    expect(abortCauseOf(at(10, 5_000), 13_000)).toBe("idle-timeout");
+    expect(abortCauseOf(at(8, 0), 3_950)).toBe("idle-timeout");
+    // Under a limit of 4 s or less the first sweep may come any time after the last write.
     expect(abortCauseOf(at(2, 0), 2_000)).toBe("idle-timeout");
+    expect(abortCauseOf(at(2, 0), 10)).toBe("idle-timeout");
   });
 
-  test("a write within the limit, or no limit at all: the client left", () => {
-    expect(abortCauseOf(at(10, 5_000), 13_000)).toBe("client-left");
-    expect(abortCauseOf(at(10, 4_100), 13_000)).toBe("client-left");
-    expect(abortCauseOf(at(10, 4_000), 13_000)).toBe("idle-timeout");
+  test("quiet for less, or no limit at all: the client left", () => {
+    expect(abortCauseOf(at(10, 5_200), 13_000)).toBe("client-left");
+    expect(abortCauseOf(at(8, 0), 3_800)).toBe("client-left");
     expect(abortCauseOf(at(0, 0), 600_000)).toBe("client-left");
   });
 });

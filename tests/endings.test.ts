@@ -5,10 +5,14 @@
  */
 
 import { describe, expect, test } from "bun:test";
+import { request } from "node:http";
 import { join } from "node:path";
 import type { TimelineEvent } from "../src/contract/index.ts";
 import { traceSnippet } from "../src/supervisor/trace.ts";
+import { runnerPerTest } from "./support/test-runner.ts";
 import { ofKind, traceSource } from "./support/timeline.ts";
+
+const startRunner = runnerPerTest();
 
 const endings = (name: string) => join(import.meta.dir, "fixtures", "endings", name);
 
@@ -71,6 +75,36 @@ describe("idle timeouts are Bun's, not the client's", () => {
       ends: 0,
       disconnect: { by: "error", cause: "idle-timeout" },
     });
+  }, 30_000);
+
+  test("every quiet stream Bun closes is told as its idle timeout, however soon after its last write Bun's sweep came", async () => {
+    const { runner, log } = await startRunner();
+    const path = endings("quiet-sse.ts");
+    expect((await runner.load(await Bun.file(path).text(), path)).kind).toBe("loaded");
+    // Clients that never leave, their starts spread over one 4 s sweep of Bun's idle timer: Bun
+    // closes each at the first sweep after it (a 2 s limit), some of them well under 2 s after the
+    // stream's one write. Every end is Bun's.
+    const clients = 8;
+    const closed = await Promise.all(
+      Array.from({ length: clients }, async (_, i) => {
+        await Bun.sleep(i * 500);
+        return new Promise<string>((resolve) => {
+          const req = request(new URL("/?timeout=2", runner.url), (res) => {
+            res.on("data", () => {});
+            res.on("error", () => {});
+            res.on("close", () => resolve(res.complete ? "ended" : "cut by the server"));
+          });
+          req.on("error", (error) => resolve(`failed: ${error.message}`));
+          req.end();
+        });
+      }),
+    );
+    expect(closed).toEqual(Array(clients).fill("cut by the server"));
+    await runner.settle(2_000);
+    const aborts = log.events.filter((event) => event.kind === "abort");
+    expect(aborts.map((abort) => abort.cause)).toEqual(Array(clients).fill("idle-timeout"));
+    // The case a limit's time alone would have told as the client leaving did come up.
+    expect(Math.min(...aborts.map((abort) => abort.quietMs ?? Infinity))).toBeLessThan(1_000);
   }, 30_000);
 
   test("server.timeout(req, 0) keeps a quiet stream open until the client leaves", async () => {

@@ -51,8 +51,9 @@ error or an expectation file that is not valid.
   --send-every MS         websocket: send one message every MS ms, round and round, instead of
                           all at once
   --protocol NAME         websocket: a subprotocol to offer, repeatable
-  --duration MS           end the trace MS after it starts, whatever the snippet does: a load
-                          still running is given up, clients are disconnected, and the server's
+  --duration MS           end the trace MS after its runner is serving (the playground's own
+                          start is not counted), whatever the snippet does: a load still running
+                          is given up, clients are disconnected, and the server's
                           cleanup then gets the cleanup grace (default: 5000 for eventsource
                           clients, 2000 for websocket clients, which then close with code 1000;
                           stream clients: when their streams end)

@@ -110,16 +110,28 @@ export interface RequestTrackerOptions {
 export type WithoutCommon<E> = E extends ServerEvent ? Omit<E, "t" | "lane" | "side" | "requestId" | "version"> : never;
 
 /**
- * Why a request's signal aborted at `at`: Bun's idle timeout when nothing went out for about the
- * request's limit, otherwise the client leaving. Bun's idle timer is coarse (Bun 1.4.5, measured:
- * a 2 s limit closed quiet streams after 1.7 to 4.0 s, a 10 s limit after 10.0 to 12.0 s), so a
- * quiet stretch from a second short of the limit on counts. Where the client's own disconnect is
- * on the timeline too, the end story (`src/supervisor/end-story.ts`) has the last word.
+ * Bun closes idle connections on a sweep every 4 s (Bun 1.4.5): a limit of L seconds runs out at
+ * the ceil(L / 4)th sweep after the last write, so a quiet connection is closed from
+ * (ceil(L / 4) − 1) × 4 s to ceil(L / 4) × 4 s after it, wherever the sweep happens to fall
+ * (measured, twelve quiet streams each, their starts spread over a sweep: a 2 s limit closed them
+ * 0.01–3.69 s after their last write, 8 s 4.03–7.67 s, 10 s 8.03–11.70 s).
+ */
+const idleSweepMs = 4_000;
+/** The sweep's own lateness and the moment the runner read its clock for the last write. */
+const idleSlackMs = 100;
+
+/**
+ * Why a request's signal aborted at `at`: Bun's idle timeout when it had been quiet long enough for
+ * a sweep to close it (above), otherwise the client leaving. Under a limit of 4 s or less a sweep
+ * may close a stream any time after its last write, so such an abort counts as Bun's. Where the
+ * client's own disconnect is on the timeline too, the end story (`src/supervisor/end-story.ts`)
+ * has the last word.
  */
 export function abortCauseOf(ctx: Pick<RequestContext, "idleTimeout" | "lastActivityAt">, at: number): EndCause {
   const { seconds } = ctx.idleTimeout;
   if (seconds <= 0) return "client-left";
-  return at - ctx.lastActivityAt >= Math.max(500, (seconds - 1) * 1_000) ? "idle-timeout" : "client-left";
+  const earliestMs = (Math.ceil(seconds / (idleSweepMs / 1_000)) - 1) * idleSweepMs - idleSlackMs;
+  return at - ctx.lastActivityAt >= earliestMs ? "idle-timeout" : "client-left";
 }
 
 /** What the timeline says about an idle timeout: what happened, and the cures. */
@@ -130,7 +142,17 @@ export function idleTimeoutDetail(idle: { seconds: number; source: IdleTimeoutSo
       : idle.source === "server"
         ? `the server's idleTimeout of ${idle.seconds} s`
         : `Bun's default idleTimeout of ${idle.seconds} s`;
-  return `Bun's idle timeout closed the connection: nothing was written for ${(quietMs / 1_000).toFixed(1)} s (${limit}). The client did not leave. Fix: write a comment line (": ping") and a blank line every few seconds, or call server.timeout(req, 0) for this request`;
+  return `Bun's idle timeout closed the connection: nothing was written for ${(quietMs / 1_000).toFixed(1)} s (${limit}). The client did not leave. Fix: ${idleTimeoutCure(idle.seconds)}`;
+}
+
+/**
+ * What keeps a stream open under a limit. At 4 s or less no write does: Bun's next sweep ends the
+ * stream whatever it wrote (Bun 1.4.5, measured: a 2 s limit cut streams writing every second).
+ */
+function idleTimeoutCure(seconds: number): string {
+  return seconds <= idleSweepMs / 1_000
+    ? `a limit of ${seconds} s ends a stream at Bun's next idle sweep (every 4 s) whatever it writes: raise it above 4 s and write a comment line (": ping") and a blank line more often than that, or call server.timeout(req, 0) for this request`
+    : `write a comment line (": ping") and a blank line every few seconds, or call server.timeout(req, 0) for this request`;
 }
 
 /**

@@ -161,7 +161,9 @@ export function createStreamPitfalls(options: StreamPitfallsOptions): StreamPitf
         request,
         "idle-timeout",
         line,
-        `the stream was quiet for ${(quietMs / 1000).toFixed(1)} s and Bun closed it (its idle timeout is ${limitSeconds} s; proxies and load balancers close quiet connections at 30 to 100 s). Send a comment every few seconds (": ping\\n\\n", which clients ignore), or lift Bun's limit for this request with server.timeout(req, 0).`,
+        limitSeconds <= 4
+          ? `the stream was quiet for ${(quietMs / 1000).toFixed(1)} s and Bun closed it (its idle timeout is ${limitSeconds} s: at 4 s or less Bun's next idle sweep, every 4 s, ends a stream whatever it writes). Raise the limit above 4 s and send a comment more often than that (": ping\\n\\n", which clients ignore), or lift Bun's limit for this request with server.timeout(req, 0).`
+          : `the stream was quiet for ${(quietMs / 1000).toFixed(1)} s and Bun closed it (its idle timeout is ${limitSeconds} s; proxies and load balancers close quiet connections at 30 to 100 s). Send a comment every few seconds (": ping\\n\\n", which clients ignore), or lift Bun's limit for this request with server.timeout(req, 0).`,
       );
     },
 

@@ -84,7 +84,11 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
   const record = story.take;
 
   const durationMs = options.durationMs ?? defaultDurationMs(options.client ?? "stream");
-  const end = endOfTrace(durationMs, options.stop);
+  // The duration is the snippet's: it counts from the runner serving, not from the playground's own
+  // start, which a busy machine can stretch past a short trace's whole length. Until then only a
+  // stop ends the trace (and the runner's start has its own time limit).
+  const starting = endOfTrace(undefined, options.stop);
+  let end = starting;
   // Connections from outside the trace (curl while it runs) get lanes after the trace's own clients.
   let lastLane = options.clients ?? 1;
   const runner = createRunner({
@@ -94,12 +98,13 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
     outsideLane: () => ++lastLane,
   });
   try {
-    // Whichever comes first: the runner serving, or the end of the trace (which stops the runner).
-    const starting = runner.start();
-    const started = await Promise.race([starting.then(() => true), end.reached.then(() => false)]);
+    // Whichever comes first: the runner serving, or a stop (which stops the runner).
+    const start = runner.start();
+    const started = await Promise.race([start.then(() => true), starting.reached.then(() => false)]);
+    starting.cancel();
     if (!started) {
       await runner.stop(end.reason());
-      await starting.catch(() => undefined);
+      await start.catch(() => undefined);
       const load: LoadErrorEvent = {
         t: performance.now(),
         lane: 0,
@@ -114,6 +119,7 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
       over = true;
       return { load, events: rebaseTimeline(events, began) };
     }
+    end = endOfTrace(durationMs, options.stop);
     const loading = runner.load(source, snippetPath);
     const answered = await Promise.race([loading.then(() => true), end.reached.then(() => false)]);
     // Stopping the runner answers the load still running with a load error, which names the reason.
