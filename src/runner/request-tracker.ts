@@ -117,6 +117,9 @@ export type WithoutCommon<E> = E extends ServerEvent ? Omit<E, "t" | "lane" | "s
  * 0.01–3.69 s after their last write, 8 s 4.03–7.67 s, 10 s 8.03–11.70 s).
  */
 const idleSweepMs = 4_000;
+
+/** True when a limit is so short that Bun's next sweep ends a stream whatever it writes. */
+export const idleLimitBelowSweep = (seconds: number) => seconds <= idleSweepMs / 1_000;
 /** The sweep's own lateness and the moment the runner read its clock for the last write. */
 const idleSlackMs = 100;
 
@@ -150,7 +153,7 @@ export function idleTimeoutDetail(idle: { seconds: number; source: IdleTimeoutSo
  * stream whatever it wrote (Bun 1.4.5, measured: a 2 s limit cut streams writing every second).
  */
 function idleTimeoutCure(seconds: number): string {
-  return seconds <= idleSweepMs / 1_000
+  return idleLimitBelowSweep(seconds)
     ? `a limit of ${seconds} s ends a stream at Bun's next idle sweep (every 4 s) whatever it writes: raise it above 4 s and write a comment line (": ping") and a blank line more often than that, or call server.timeout(req, 0) for this request`
     : `write a comment line (": ping") and a blank line every few seconds, or call server.timeout(req, 0) for this request`;
 }

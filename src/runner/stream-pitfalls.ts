@@ -6,6 +6,7 @@
  */
 
 import type { PitfallEvent, PitfallKind } from "../contract/index.ts";
+import { idleLimitBelowSweep } from "./request-tracker.ts";
 
 /** What the watch knows of a request: the tracker's context, by reference. */
 export interface PitfallRequest {
@@ -154,6 +155,8 @@ export function createStreamPitfalls(options: StreamPitfallsOptions): StreamPitf
     },
 
     idleTimeout(request, quietMs, limitSeconds) {
+      const closed = `the stream was quiet for ${(quietMs / 1000).toFixed(1)} s and Bun closed it (its idle timeout is ${limitSeconds} s`;
+      const cures = `(": ping\\n\\n", which clients ignore), or lift Bun's limit for this request with server.timeout(req, 0).`;
       const line =
         streams.get(request)?.lastLine ??
         streamSources.map((pattern) => options.sourceLine?.(request.version, pattern)).find((at) => at !== undefined);
@@ -161,9 +164,9 @@ export function createStreamPitfalls(options: StreamPitfallsOptions): StreamPitf
         request,
         "idle-timeout",
         line,
-        limitSeconds <= 4
-          ? `the stream was quiet for ${(quietMs / 1000).toFixed(1)} s and Bun closed it (its idle timeout is ${limitSeconds} s: at 4 s or less Bun's next idle sweep, every 4 s, ends a stream whatever it writes). Raise the limit above 4 s and send a comment more often than that (": ping\\n\\n", which clients ignore), or lift Bun's limit for this request with server.timeout(req, 0).`
-          : `the stream was quiet for ${(quietMs / 1000).toFixed(1)} s and Bun closed it (its idle timeout is ${limitSeconds} s; proxies and load balancers close quiet connections at 30 to 100 s). Send a comment every few seconds (": ping\\n\\n", which clients ignore), or lift Bun's limit for this request with server.timeout(req, 0).`,
+        idleLimitBelowSweep(limitSeconds)
+          ? `${closed}: at 4 s or less Bun's next idle sweep, every 4 s, ends a stream whatever it writes). Raise the limit above 4 s and send a comment more often than that ${cures}`
+          : `${closed}; proxies and load balancers close quiet connections at 30 to 100 s). Send a comment every few seconds ${cures}`,
       );
     },
 

@@ -103,7 +103,7 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
     const started = await Promise.race([start.then(() => true), starting.reached.then(() => false)]);
     starting.cancel();
     if (!started) {
-      await runner.stop(end.reason());
+      await runner.stop(starting.reason());
       await start.catch(() => undefined);
       const load: LoadErrorEvent = {
         t: performance.now(),
@@ -112,7 +112,7 @@ export async function traceSnippet(options: TraceOptions): Promise<TraceResult> 
         kind: "load-error",
         version: 1,
         failure: "runner-lost",
-        message: `${end.reason()} before the runner started`,
+        message: `${starting.reason()} before the runner started`,
       };
       record(load);
       story.flush();
