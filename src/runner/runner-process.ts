@@ -44,7 +44,7 @@ import { callerLine, readableStack, snippetPosition } from "./snippet-paths.ts";
 const heartbeatMs = 100;
 /** The heartbeat's second way to the host, read without its event loop (`src/shared/runner-pulse.ts`). */
 const pulseFile = openPulseWriter(process.env[runnerPulseVariable]);
-// Opened: the snippet has no use for its name.
+// Opened: the snippet has no use for its number.
 delete process.env[runnerPulseVariable];
 /** Events are sent in batches: at most this long after the first one of a batch. */
 const batchDelayMs = 4;

@@ -15,6 +15,7 @@ export {
   openPulseWriter,
   type PulseReader,
   type PulseWriter,
+  pulseDescriptor,
   runnerPulseVariable,
 } from "./runner-pulse.ts";
 export {

@@ -10,16 +10,20 @@
  * middle of serving. The pulse reaches the host without its event loop.
  *
  * The file is the host's: created fresh (never one that exists), readable by this user only, and
- * unlinked once the runner has opened it, so nothing is left behind and only the two processes
- * hold it.
+ * unlinked in the same breath, so it has no name for anyone to find and none to leave behind when
+ * either process is killed. The runner gets the open file itself, as one more stdio descriptor
+ * (`pulseDescriptor`), and its number in the environment.
  */
 
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** The environment variable naming the pulse file to the runner, which removes it before any snippet runs. */
+/** The environment variable giving the runner its pulse file's descriptor; the runner removes it before any snippet runs. */
 export const runnerPulseVariable = "PLAYGROUND_RUNNER_PULSE";
+
+/** The runner's descriptor for its pulse file: the entry after stdin, stdout and stderr in its `stdio`. */
+export const pulseDescriptor = 3;
 
 /** The runner's side. */
 export interface PulseWriter {
@@ -29,26 +33,26 @@ export interface PulseWriter {
 
 /** The host's side, one per runner process. */
 export interface PulseReader {
-  /** The file's path, for the runner's environment. */
-  readonly path: string;
+  /** The open file, to hand to the runner as its stdio entry `pulseDescriptor`; `undefined` once closed. */
+  readonly fd: number | undefined;
   /** The count the runner wrote last; `undefined` when the file holds none (yet, or any more). */
   read(): number | undefined;
-  /** Removes the file's name; the runner and this reader keep their open files. */
-  unlink(): void;
-  /** Closes the file (and removes its name, if still there). */
+  /** Closes the host's copy of the file; the runner's copy is the runner's. */
   close(): void;
 }
 
 const countBytes = 4;
 
 /**
- * Opens the pulse file the host named. Without one (a test's own runner), or one that cannot be
- * opened, beats go nowhere and the heartbeat goes over IPC alone.
+ * Opens the pulse file the host gave this process, from the descriptor number in `value` (the
+ * runner's `runnerPulseVariable`). Without one (a test's own runner), or with a descriptor that is
+ * not a regular file (an environment inherited from elsewhere), beats go nowhere and the heartbeat
+ * goes over IPC alone.
  */
-export function openPulseWriter(path: string | undefined): PulseWriter {
-  let fd: number | undefined;
+export function openPulseWriter(value: string | undefined): PulseWriter {
+  let fd: number | undefined = value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
   try {
-    if (path !== undefined && path !== "") fd = openSync(path, "r+");
+    if (fd !== undefined && !fstatSync(fd).isFile()) fd = undefined;
   } catch {
     fd = undefined;
   }
@@ -70,24 +74,22 @@ export function openPulseWriter(path: string | undefined): PulseWriter {
   };
 }
 
-/** Creates a new, empty pulse file for one runner process. */
+/** Creates a new pulse file for one runner process, open and already without a name. */
 export function createPulseReader(): PulseReader {
   const path = join(tmpdir(), `stream-playground-pulse-${process.pid}-${crypto.randomUUID()}`);
   // "wx+": created here or not at all, so the name can never be one planted beforehand; read and written.
   let fd: number | undefined = openSync(path, "wx+", 0o600);
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
   const bytes = Buffer.alloc(countBytes);
-  let linked = true;
-  const unlink = () => {
-    if (!linked) return;
-    linked = false;
-    try {
-      unlinkSync(path);
-    } catch {
-      // Already gone: the name is what this removes, and it is not there.
-    }
-  };
   return {
-    path,
+    get fd() {
+      return fd;
+    },
     read() {
       if (fd === undefined) return undefined;
       try {
@@ -96,9 +98,7 @@ export function createPulseReader(): PulseReader {
         return undefined;
       }
     },
-    unlink,
     close() {
-      unlink();
       if (fd !== undefined) closeSync(fd);
       fd = undefined;
     },

@@ -40,6 +40,7 @@ import {
   isBunIdleTimeoutWarning,
   parseNote,
   type PulseReader,
+  pulseDescriptor,
   runnerPulseVariable,
 } from "../shared/index.ts";
 import { type BatchLedger, createBatchLedger } from "./batch-ledger.ts";
@@ -395,15 +396,16 @@ export function createRunner(options: RunnerOptions): Runner {
     // A new runner numbers its batches from 1 again.
     const batches = createBatchLedger();
     const pulseReader = openPulse();
+    const env: Record<string, string | undefined> = { ...globalThis.process.env, PLAYGROUND_RUNNER_PORT: String(port) };
+    // Only this host's own pulse: never a number inherited from whoever started the host.
+    delete env[runnerPulseVariable];
+    if (pulseReader?.fd !== undefined) env[runnerPulseVariable] = String(pulseDescriptor);
     let process: Subprocess<"ignore", "pipe", "pipe">;
     try {
       process = Bun.spawn([runnerBunPath(), ...runnerBunFlags, options.entry ?? runnerEntry], {
-        env: {
-          ...globalThis.process.env,
-          PLAYGROUND_RUNNER_PORT: String(port),
-          ...(pulseReader && { [runnerPulseVariable]: pulseReader.path }),
-        },
-        stdio: ["ignore", "pipe", "pipe"],
+        env,
+        // The pulse file goes as the runner's descriptor `pulseDescriptor`, the entry after stderr.
+        stdio: ["ignore", "pipe", "pipe", ...(pulseReader?.fd !== undefined ? [pulseReader.fd] : [])],
         // The host and the runner may be different Bun versions (the desktop app's host runs on
         // Electrobun's); only JSON is understood by both ends.
         serialization: "json",
@@ -454,8 +456,6 @@ export function createRunner(options: RunnerOptions): Runner {
     } finally {
       clearTimeout(startTimer);
       starting = false;
-      // The runner opens its pulse file before it is ready: the name is needed no more.
-      pulseReader?.unlink();
     }
     lastHeartbeat = now();
     await putOnHostClock();
