@@ -35,6 +35,9 @@ export function desktopUnavailable(): string | undefined {
   return undefined;
 }
 
+/** How long a session's end may take to find no process of its own left. */
+const disposeTimeoutMs = 5_000;
+
 /** How long after a click the keys are pressed (see `clickAndType`). */
 const clickToKeysMs = 250;
 
@@ -179,7 +182,31 @@ export interface DesktopSessionOptions {
   displaySaid?: (() => string) | undefined;
 }
 
-/** `npm start` (or another command) under `dbus-run-session`, in a process group of its own. */
+const systemSessionBusConfig = "/usr/share/dbus-1/session.conf";
+
+/**
+ * `dbus-run-session`'s arguments for a bus whose socket is made in `folder`: the system's session
+ * configuration listens in /tmp, and the socket's file outlives the bus there. Without that
+ * configuration to copy, the system's own is used.
+ */
+function sessionBusArgs(folder: string): string[] {
+  let config: string;
+  try {
+    config = readFileSync(systemSessionBusConfig, "utf8");
+  } catch {
+    return [];
+  }
+  const listen = /<listen>[^<]*<\/listen>/;
+  if (!listen.test(config)) return [];
+  const path = join(folder, ".desktop-test-session-bus.conf");
+  writeFileSync(path, config.replace(listen, `<listen>unix:dir=${folder}</listen>`));
+  return [`--config-file=${path}`];
+}
+
+/**
+ * `npm start` (or another command) under `dbus-run-session`, in a process group of its own, with
+ * the bus's socket in `options.home`.
+ */
 export function startDesktopSession(options: DesktopSessionOptions) {
   const marker = `STREAM_PLAYGROUND_TEST_MARK=${crypto.randomUUID()}`;
   const [markName, markValue] = marker.split("=") as [string, string];
@@ -196,12 +223,15 @@ export function startDesktopSession(options: DesktopSessionOptions) {
     [markName]: markValue,
   };
   const command = options.command ?? ["npm", "start", "--silent", "--", "--no-open", ...(options.args ?? [])];
-  const child: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(["dbus-run-session", "--", ...command], {
-    cwd: options.cwd ?? projectRoot,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
+  const child: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(
+    ["dbus-run-session", ...sessionBusArgs(options.home), "--", ...command],
+    {
+      cwd: options.cwd ?? projectRoot,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
   const lines: string[] = [];
   /** When each line arrived (`performance.now()`), by its index in `lines`. */
   const arrivals: number[] = [];
@@ -389,18 +419,24 @@ export function startDesktopSession(options: DesktopSessionOptions) {
       writeFileSync(join(logs, `${name}-npm-start.log`), `${lines.join("\n")}\n`);
       if (existsSync(join(options.workspace, "desktop.log")))
         copyFileSync(join(options.workspace, "desktop.log"), join(logs, `${name}-desktop.log`));
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // The group is gone already.
-      }
-      for (const { pid } of processesWith(marker)) {
+      // Again until none is left: a process started while the others were being ended (npm
+      // start reopening the app) would otherwise write into a HOME the test removes next.
+      const deadline = performance.now() + disposeTimeoutMs;
+      do {
         try {
-          process.kill(pid, "SIGKILL");
+          process.kill(-child.pid, "SIGKILL");
         } catch {
-          // Gone.
+          // The group is gone already.
         }
-      }
+        for (const { pid } of processesWith(marker)) {
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {
+            // Gone.
+          }
+        }
+        await sleep(20);
+      } while (processesWith(marker).length > 0 && performance.now() < deadline);
       await child.exited;
     },
   };
