@@ -23,6 +23,7 @@ import {
 import { startHost } from "../src/main/host-server.ts";
 import { launchChromium } from "../tests/browser/chromium.ts";
 import { createFigure } from "./figure.ts";
+import { waitForEditorCheck } from "./page-marks.ts";
 import type { Figure } from "./types.ts";
 
 const eventCount = 900_000;
@@ -87,6 +88,8 @@ export async function measureRecordingOpen(): Promise<Figure[]> {
     });
     await page.goto(host.launchUrl);
     await page.waitForSelector("body[data-editor-ready]");
+    // Neither the anchor nor the open shares the cores with the editor's first type check.
+    await waitForEditorCheck(page, 60_000);
     await page.waitForTimeout(1_000);
     const tasksSince = () =>
       page.evaluate(() => {

@@ -48,7 +48,7 @@ const benchmarks: Benchmark[] = [
   { name: "ws-echo-ratio", figures: ["ws-echo-ratio"], run: measureWebSocketEcho },
   {
     name: "ui",
-    figures: ["ui-ready-ms", "ui-ready-warm-ms", "ui-frame-p95-flood", "ui-frame-p95-1m"],
+    figures: ["ui-ready-ms", "ui-ready-warm-ms", "ui-frame-p95-flood", "editor-first-check-ms", "ui-frame-p95-1m"],
     run: measureUi,
   },
   { name: "desktop", figures: ["desktop-ready-ms"], run: measureDesktop },
