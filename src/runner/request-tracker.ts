@@ -116,10 +116,11 @@ export type WithoutCommon<E> = E extends ServerEvent ? Omit<E, "t" | "lane" | "s
  * (measured, twelve quiet streams each, their starts spread over a sweep: a 2 s limit closed them
  * 0.01–3.69 s after their last write, 8 s 4.03–7.67 s, 10 s 8.03–11.70 s).
  */
-const idleSweepMs = 4_000;
+export const idleSweepSeconds = 4;
+const idleSweepMs = idleSweepSeconds * 1_000;
 
 /** True when a limit is so short that Bun's next sweep ends a stream whatever it writes. */
-export const idleLimitBelowSweep = (seconds: number) => seconds <= idleSweepMs / 1_000;
+export const idleLimitBelowSweep = (seconds: number) => seconds <= idleSweepSeconds;
 /** The sweep's own lateness and the moment the runner read its clock for the last write. */
 const idleSlackMs = 100;
 
@@ -133,7 +134,7 @@ const idleSlackMs = 100;
 export function abortCauseOf(ctx: Pick<RequestContext, "idleTimeout" | "lastActivityAt">, at: number): EndCause {
   const { seconds } = ctx.idleTimeout;
   if (seconds <= 0) return "client-left";
-  const earliestMs = (Math.ceil(seconds / (idleSweepMs / 1_000)) - 1) * idleSweepMs - idleSlackMs;
+  const earliestMs = (Math.ceil(seconds / idleSweepSeconds) - 1) * idleSweepMs - idleSlackMs;
   return at - ctx.lastActivityAt >= earliestMs ? "idle-timeout" : "client-left";
 }
 
@@ -154,7 +155,7 @@ export function idleTimeoutDetail(idle: { seconds: number; source: IdleTimeoutSo
  */
 function idleTimeoutCure(seconds: number): string {
   return idleLimitBelowSweep(seconds)
-    ? `a limit of ${seconds} s ends a stream at Bun's next idle sweep (every 4 s) whatever it writes: raise it above 4 s and write a comment line (": ping") and a blank line more often than that, or call server.timeout(req, 0) for this request`
+    ? `a limit of ${seconds} s ends a stream at Bun's next idle sweep (every ${idleSweepSeconds} s) whatever it writes: raise it above ${idleSweepSeconds} s and write a comment line (": ping") and a blank line more often than that, or call server.timeout(req, 0) for this request`
     : `write a comment line (": ping") and a blank line every few seconds, or call server.timeout(req, 0) for this request`;
 }
 

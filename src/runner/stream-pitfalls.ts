@@ -6,7 +6,7 @@
  */
 
 import type { PitfallEvent, PitfallKind } from "../contract/index.ts";
-import { idleLimitBelowSweep } from "./request-tracker.ts";
+import { idleLimitBelowSweep, idleSweepSeconds } from "./request-tracker.ts";
 
 /** What the watch knows of a request: the tracker's context, by reference. */
 export interface PitfallRequest {
@@ -165,7 +165,7 @@ export function createStreamPitfalls(options: StreamPitfallsOptions): StreamPitf
         "idle-timeout",
         line,
         idleLimitBelowSweep(limitSeconds)
-          ? `${closed}: at 4 s or less Bun's next idle sweep, every 4 s, ends a stream whatever it writes). Raise the limit above 4 s and send a comment more often than that ${cures}`
+          ? `${closed}: at ${idleSweepSeconds} s or less Bun's next idle sweep, every ${idleSweepSeconds} s, ends a stream whatever it writes). Raise the limit above ${idleSweepSeconds} s and send a comment more often than that ${cures}`
           : `${closed}; proxies and load balancers close quiet connections at 30 to 100 s). Send a comment every few seconds ${cures}`,
       );
     },
