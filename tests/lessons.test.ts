@@ -480,11 +480,19 @@ describe("09: backpressure", () => {
   test(
     "/ws, read by a client that stops reading: send returns -1, the feed waits for drain, and drain comes once it reads again",
     async () => {
+      // The trace ends once the client has all 64 messages: on a busy machine reading 64 MiB after
+      // the pause takes longer than on a quiet one, so the duration is only the bound.
+      const allReceived = new AbortController();
+      let received = 0;
       const { events } = await traceLesson("09-backpressure", {
         path: "/ws",
         client: "websocket",
         slow: { stallAfterMs: 200, stallMs: 1_000 },
-        durationMs: 3_000,
+        durationMs: 15_000,
+        onEvent: (event) => {
+          if (event.kind === "ws-message" && event.side === "client" && ++received === 64) allReceived.abort();
+        },
+        stop: allReceived.signal,
       });
       const [paused, resumed] = ofKind(events, "reading");
       const sends = ofKind(events, "ws-send").filter((event) => event.side === "server");

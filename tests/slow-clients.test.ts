@@ -158,7 +158,11 @@ describe("a slow client against a snippet", () => {
     );
     const [paused, resumed] = ofKind(events, "reading");
     expect([paused?.state, resumed?.state]).toEqual(["paused", "resumed"]);
-    expect(between(events, paused!.t, resumed!.t).filter((event) => event.side === "client")).toEqual([]);
+    // The stall is of reading the body: the response's headers come when fetch answers, which on a
+    // busy machine can be after the stall began.
+    expect(
+      between(events, paused!.t, resumed!.t).filter((event) => event.side === "client" && event.kind !== "headers"),
+    ).toEqual([]);
     expect(ofKind(events, "end")[0]!.t).toBeGreaterThan(resumed!.t);
     // And the write that waited out the stall says so.
     expect(Math.max(...ofKind(events, "write").map((write) => write.waitedMs ?? 0))).toBeGreaterThan(0);
