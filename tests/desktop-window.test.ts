@@ -392,11 +392,10 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await using app = start(profile);
     const window = await app.waitForEditor(editorTimeoutMs);
     const { width, height } = app.windowGeometry(window);
-    const controls = await measurePage({ width, height }, ["#connect", "#export-menu > summary"]);
-    const menu = await measurePage(
+    const [controls, menu] = await measurePage(
       { width, height },
-      ["#export-json"],
-      `document.getElementById("export-menu").open = true`,
+      { selectors: ["#connect", "#export-menu > summary"] },
+      { selectors: ["#export-json"], prepare: `document.getElementById("export-menu").open = true` },
     );
     app.click(window, controls["#connect"]!);
     // The starter snippet streams five ticks 200 ms apart; give the stream time to end.
@@ -454,11 +453,10 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       await using app = start(profile);
       const window = await app.waitForEditor(editorTimeoutMs);
       const { width, height } = app.windowGeometry(window);
-      const controls = await measurePage({ width, height }, ["#connect", "#export-menu > summary"]);
-      const menu = await measurePage(
+      const [controls, menu] = await measurePage(
         { width, height },
-        ["#export-recording"],
-        `document.getElementById("export-menu").open = true`,
+        { selectors: ["#connect", "#export-menu > summary"] },
+        { selectors: ["#export-recording"], prepare: `document.getElementById("export-menu").open = true` },
       );
       app.click(window, controls["#connect"]!);
       // The starter snippet streams five ticks 200 ms apart; give the stream time to end.
@@ -485,24 +483,20 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await using app = start(profile);
     const window = await app.waitForEditor(editorTimeoutMs);
     const { width, height } = app.windowGeometry(window);
-    const toolbar = await measurePage({ width, height }, ["#file-menu > summary", "#export-menu > summary"]);
-    const fileMenu = await measurePage(
+    const [toolbar, fileMenu, exportMenu, recordingBar] = await measurePage(
       { width, height },
-      ["#file-open-recording"],
-      `document.getElementById("file-menu").open = true`,
+      { selectors: ["#file-menu > summary", "#export-menu > summary"] },
+      { selectors: ["#file-open-recording"], prepare: `document.getElementById("file-menu").open = true` },
+      {
+        selectors: ["#export-json"],
+        prepare: `document.getElementById("file-menu").open = false; document.getElementById("export-menu").open = true`,
+      },
+      {
+        selectors: ["#recording-bar"],
+        prepare: `document.getElementById("export-menu").open = false; document.getElementById("recording-bar").hidden = false`,
+      },
     );
-    const exportMenu = await measurePage(
-      { width, height },
-      ["#export-json"],
-      `document.getElementById("export-menu").open = true`,
-    );
-    const bar = (
-      await measurePage(
-        { width, height },
-        ["#recording-bar"],
-        `document.getElementById("recording-bar").hidden = false`,
-      )
-    )["#recording-bar"]!;
+    const bar = recordingBar["#recording-bar"]!;
     app.click(window, toolbar["#file-menu > summary"]!);
     await Bun.sleep(300);
     app.click(window, fileMenu["#file-open-recording"]!);
@@ -610,10 +604,12 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await using profile = await freshProfile();
     await using project = await createTempDir("desktop-project-");
     const { file, original } = openOnFile(profile, project.dir);
-    const question = await measurePage(
+    const [question] = await measurePage(
       { width: 1178, height: 736 },
-      ["#quit-cancel", "#quit-draft"],
-      `document.getElementById("quit-dialog-text").textContent = ${JSON.stringify(quitQuestionText("events.ts"))}; document.getElementById("quit-dialog").showModal()`,
+      {
+        selectors: ["#quit-cancel", "#quit-draft"],
+        prepare: `document.getElementById("quit-dialog-text").textContent = ${JSON.stringify(quitQuestionText("events.ts"))}; document.getElementById("quit-dialog").showModal()`,
+      },
     );
     {
       await using app = start(profile);
