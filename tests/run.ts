@@ -16,11 +16,18 @@ const home = mkdtempSync(join(tmpdir(), "stream-playground-tests-"));
 const runMarker = `STREAM_PLAYGROUND_TEST_RUN=${crypto.randomUUID()}`;
 
 /**
- * Unit and integration files mostly wait (on sockets, timers, child processes), so two run at
- * once; browser and window tests drive Chromium and WebKit, whose timing the tests watch, so they
- * run one at a time, after (with the few other files whose timing is strict). A run of named files (`npm test -- tests/x.test.ts`) runs them in order.
+ * Unit and integration files mostly wait (on sockets, timers, child processes, Bun's 10 s idle
+ * timeout): two of them kept the machine's two cores 59% busy, three keep them about 80% busy and
+ * end a minute sooner. Browser and window tests drive Chromium and WebKit, whose timing the tests
+ * watch, so they run one at a time, after (with the few other files whose timing is strict). A
+ * run of named files (`npm test -- tests/x.test.ts`) runs them in order.
  */
-const parallelWorkers = 2;
+const parallelWorkers = 3;
+/**
+ * How long each unit and integration file took, so the workers start the slowest first rather than
+ * find one of them at the end (`bun test --timings`). `npm test -- --update-timings` measures them again.
+ */
+const timingsFile = "tests/file-timings.json";
 /**
  * Files that check wall-clock gaps tight enough (a tick every 500 ms, none later than 800 ms) that
  * a second worker's load breaks them: they run with the browser tests, one at a time.
@@ -31,13 +38,22 @@ interface Phase {
   args: string[];
 }
 
-function phases(named: string[]): Phase[] {
+function phases(args: string[]): Phase[] {
+  const updateTimings = args.includes("--update-timings");
+  const named = args.filter((arg) => arg !== "--update-timings");
   if (named.length > 0) return [{ args: named }];
   const all = [...new Bun.Glob("tests/**/*.test.ts").scanSync({ cwd: root })].sort();
   const onScreen = (file: string) =>
     file.startsWith("tests/browser/") || file.startsWith("tests/desktop-") || timingStrict.has(file);
   return [
-    { args: [`--parallel=${parallelWorkers}`, ...all.filter((file) => !onScreen(file)).map((file) => `./${file}`)] },
+    {
+      args: [
+        `--parallel=${parallelWorkers}`,
+        `--timings=${timingsFile}`,
+        ...(updateTimings ? ["--update-timings"] : []),
+        ...all.filter((file) => !onScreen(file)).map((file) => `./${file}`),
+      ],
+    },
     { args: all.filter(onScreen).map((file) => `./${file}`) },
   ];
 }
