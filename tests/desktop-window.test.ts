@@ -12,7 +12,7 @@ import { isAtomicTempName, starterSnippet } from "../src/main/files/index.ts";
 import { traceSnippet } from "../src/supervisor/trace.ts";
 import { quitQuestionText } from "../src/webview/quit-dialog.ts";
 import { artifactsDir } from "./browser/chromium.ts";
-import { measurePage } from "./support/page-layout.ts";
+import { measurePage, type Point } from "./support/page-layout.ts";
 import { createTempDir } from "./support/temp-dir.ts";
 import {
   desktopUnavailable,
@@ -107,6 +107,37 @@ async function startBuilt(profile: { home: string; workspace: string }, launcher
     if (attempt === 2) throw new Error(`the self-contained app crashed twice while starting: ${crash}`);
     console.log(`desktop: the self-contained app crashed while starting (${crash}); starting it once more`);
   }
+}
+
+/**
+ * Where every control the window tests click is, each in the state it is clicked in, for a window
+ * of `size`: measured in Chromium once per size (one start of the host and the page, each several
+ * seconds of both cores here), as the same page lays out the same way in any test.
+ */
+const layouts = new Map<string, Promise<Record<string, Point>>>();
+function pageLayout(size: { width: number; height: number }): Promise<Record<string, Point>> {
+  const key = `${size.width}x${size.height}`;
+  const known = layouts.get(key);
+  if (known) return known;
+  const menu = (name: string, open: boolean) => `document.getElementById("${name}").open = ${open};`;
+  const measuring = measurePage(
+    size,
+    { selectors: ["#connect", "#file-menu > summary", "#export-menu > summary"] },
+    { selectors: ["#file-open-recording"], prepare: menu("file-menu", true) },
+    { selectors: ["#export-json", "#export-recording"], prepare: menu("file-menu", false) + menu("export-menu", true) },
+    {
+      selectors: ["#recording-bar"],
+      prepare: `${menu("export-menu", false)} document.getElementById("recording-bar").hidden = false;`,
+    },
+    {
+      selectors: ["#quit-cancel", "#quit-draft"],
+      prepare: `document.getElementById("quit-dialog-text").textContent = ${JSON.stringify(quitQuestionText("events.ts"))}; document.getElementById("quit-dialog").showModal()`,
+    },
+  ).then((views): Record<string, Point> => Object.assign({}, ...views));
+  layouts.set(key, measuring);
+  // A failed measurement is not kept: the next test measures again.
+  measuring.catch(() => layouts.delete(key));
+  return measuring;
 }
 
 /** A snippet file `events.ts` in `folder`, which the workspace has open: the app starts on it. */
@@ -392,17 +423,13 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await using app = start(profile);
     const window = await app.waitForEditor(editorTimeoutMs);
     const { width, height } = app.windowGeometry(window);
-    const [controls, menu] = await measurePage(
-      { width, height },
-      { selectors: ["#connect", "#export-menu > summary"] },
-      { selectors: ["#export-json"], prepare: `document.getElementById("export-menu").open = true` },
-    );
-    app.click(window, controls["#connect"]!);
+    const layout = await pageLayout({ width, height });
+    app.click(window, layout["#connect"]!);
     // The starter snippet streams five ticks 200 ms apart; give the stream time to end.
     await Bun.sleep(3_000);
-    app.click(window, controls["#export-menu > summary"]!);
+    app.click(window, layout["#export-menu > summary"]!);
     await Bun.sleep(300);
-    app.click(window, menu["#export-json"]!);
+    app.click(window, layout["#export-json"]!);
     await nameInSheet(app, window, "first-run", out.dir);
     app.screenshot(join(artifactsDir, "desktop-save-sheet.png"));
     const exported = join(out.dir, "first-run.jsonl");
@@ -453,17 +480,13 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       await using app = start(profile);
       const window = await app.waitForEditor(editorTimeoutMs);
       const { width, height } = app.windowGeometry(window);
-      const [controls, menu] = await measurePage(
-        { width, height },
-        { selectors: ["#connect", "#export-menu > summary"] },
-        { selectors: ["#export-recording"], prepare: `document.getElementById("export-menu").open = true` },
-      );
-      app.click(window, controls["#connect"]!);
+      const layout = await pageLayout({ width, height });
+      app.click(window, layout["#connect"]!);
       // The starter snippet streams five ticks 200 ms apart; give the stream time to end.
       await Bun.sleep(3_000);
-      app.click(window, controls["#export-menu > summary"]!);
+      app.click(window, layout["#export-menu > summary"]!);
       await Bun.sleep(300);
-      app.click(window, menu["#export-recording"]!);
+      app.click(window, layout["#export-recording"]!);
       await nameInSheet(app, window, "starter", out.dir);
       const file = join(out.dir, "starter.recording.jsonl");
       await waitFor("the exported recording", () => (existsSync(file) ? true : undefined), 15_000);
@@ -483,23 +506,11 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await using app = start(profile);
     const window = await app.waitForEditor(editorTimeoutMs);
     const { width, height } = app.windowGeometry(window);
-    const [toolbar, fileMenu, exportMenu, recordingBar] = await measurePage(
-      { width, height },
-      { selectors: ["#file-menu > summary", "#export-menu > summary"] },
-      { selectors: ["#file-open-recording"], prepare: `document.getElementById("file-menu").open = true` },
-      {
-        selectors: ["#export-json"],
-        prepare: `document.getElementById("file-menu").open = false; document.getElementById("export-menu").open = true`,
-      },
-      {
-        selectors: ["#recording-bar"],
-        prepare: `document.getElementById("export-menu").open = false; document.getElementById("recording-bar").hidden = false`,
-      },
-    );
-    const bar = recordingBar["#recording-bar"]!;
-    app.click(window, toolbar["#file-menu > summary"]!);
+    const layout = await pageLayout({ width, height });
+    const bar = layout["#recording-bar"]!;
+    app.click(window, layout["#file-menu > summary"]!);
     await Bun.sleep(300);
-    app.click(window, fileMenu["#file-open-recording"]!);
+    app.click(window, layout["#file-open-recording"]!);
     await chooseIn(app, await app.waitForWindowNamed("Open File", 15_000), recording);
     // The recording's bar, tinted blue, is up once the page shows it (over the editor, which is white).
     const shot = join(artifactsDir, "desktop-recording-bar.png");
@@ -514,9 +525,9 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       15_000,
     );
     // What the window shows now, exported as the timeline JSON: the recording's events, as they were.
-    app.click(window, toolbar["#export-menu > summary"]!);
+    app.click(window, layout["#export-menu > summary"]!);
     await Bun.sleep(300);
-    app.click(window, exportMenu["#export-json"]!);
+    app.click(window, layout["#export-json"]!);
     await nameInSheet(app, window, "shown", out.dir);
     const shown = join(out.dir, "shown.jsonl");
     const text = await waitFor(
@@ -604,16 +615,11 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
     await using profile = await freshProfile();
     await using project = await createTempDir("desktop-project-");
     const { file, original } = openOnFile(profile, project.dir);
-    const [question] = await measurePage(
-      { width: 1178, height: 736 },
-      {
-        selectors: ["#quit-cancel", "#quit-draft"],
-        prepare: `document.getElementById("quit-dialog-text").textContent = ${JSON.stringify(quitQuestionText("events.ts"))}; document.getElementById("quit-dialog").showModal()`,
-      },
-    );
     {
       await using app = start(profile);
       const window = await app.waitForEditor(editorTimeoutMs);
+      const { width, height } = app.windowGeometry(window);
+      const layout = await pageLayout({ width, height });
       await app.clickAndType(window, { x: 300, y: 300 }, "// edited");
       await waitFor(
         "the unsaved marker in the title",
@@ -624,7 +630,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       // Close, as a window manager's close button does: the same window stays, its page asks.
       app.closeWindow();
       await waitForQuestion(app, window);
-      app.click(window, question["#quit-cancel"]!);
+      app.click(window, layout["#quit-cancel"]!);
       await Bun.sleep(1_000);
       const afterCancel = {
         title: app.windowTitle(window),
@@ -633,7 +639,7 @@ describe.skipIf(unavailable !== undefined)("the desktop app in a window", () => 
       };
       app.closeWindow();
       await waitForQuestion(app, window);
-      app.click(window, question["#quit-draft"]!);
+      app.click(window, layout["#quit-draft"]!);
       expect({ afterCancel, exit: await app.exitedWithin(20_000), onDisk: readFileSync(file, "utf8") }).toEqual({
         afterCancel: { title: "events.ts • — Stream Playground", exited: false, pageLoads: 1 },
         exit: 0,
