@@ -82,16 +82,25 @@ export function mountTimeline(
   });
   container.addEventListener("pointerleave", () => (tooltip.hidden = true));
 
+  /**
+   * Follow live's dot beats only while a request of the latest run is still going: a beat drawn
+   * for ever would redraw the page every frame, idle or not (a core's tenth in Chromium without a
+   * GPU), and would say something is live when nothing is.
+   */
+  const showRun = () => {
+    fitRun.disabled = run === undefined;
+    follow.dataset.live = String(run !== undefined && !run.settled);
+  };
   store.subscribe({
     appended(from) {
       model.append(store.events.slice(from));
       run = latestRun(options.lanes());
-      fitRun.disabled = run === undefined;
+      showRun();
     },
     cleared(start) {
       model.clear(start);
       run = undefined;
-      fitRun.disabled = true;
+      showRun();
     },
   });
 

@@ -101,6 +101,34 @@ describe("the playground in Chromium", () => {
     expect(await page.inputValue('[aria-label="Client lane for the raw stream"]')).toBe("2");
   });
 
+  test("Follow live's dot beats while a request is live and is still otherwise: a page with nothing live runs no animation", async () => {
+    const page = await openPlayground();
+    // Nothing has connected: once the editor's scrollbar has faded, nothing moves (a beat would
+    // redraw the page every frame).
+    await page.waitForFunction(() => document.getAnimations().length === 0);
+    expect(await page.getAttribute("#timeline-follow", "data-live")).not.toBe("true");
+    await pasteAndRun(
+      page,
+      `export default () => new Response(async function* () {
+  for (let i = 1; i <= 10; i++) {
+    yield "tick " + i + "\\n";
+    await Bun.sleep(150);
+  }
+});
+`,
+    );
+    await page.click("#connect");
+    await page.waitForFunction(() =>
+      document.getAnimations().some((a) => (a as CSSAnimation).animationName === "live-beat"),
+    );
+    expect(await page.getAttribute("#timeline-follow", "data-live")).toBe("true");
+    await waitForRow(page, /^1 client disconnect by server/);
+    await waitForRow(page, /^1 server end/);
+    await page.waitForFunction(() => document.getAnimations().length === 0);
+    expect(await page.getAttribute("#timeline-follow", "data-live")).toBe("false");
+    expect(await page.getAttribute("#timeline-follow", "aria-pressed")).toBe("true");
+  });
+
   test("a syntax error becomes a marker at its line while the last good version keeps serving", async () => {
     const page = await openPlayground();
     await pasteAndRun(page, ticker);
