@@ -93,7 +93,11 @@ export async function startXvfb(size = "1280x800x24") {
     /** The X server's last lines on stderr, or "nothing". */
     said: () => said.slice(-8).join(" | ") || "nothing",
     async [Symbol.asyncDispose]() {
-      xvfb.kill("SIGKILL");
+      // Asked first: Xvfb ended by SIGTERM removes its socket in /tmp/.X11-unix and its lock file,
+      // which a SIGKILL leaves behind.
+      xvfb.kill("SIGTERM");
+      const ended = await Promise.race([xvfb.exited.then(() => true), Bun.sleep(2_000).then(() => false)]);
+      if (!ended) xvfb.kill("SIGKILL");
       await xvfb.exited;
     },
   };
