@@ -87,9 +87,13 @@ export function mountTimeline(
    * for ever would redraw the page every frame, idle or not (a core's tenth in Chromium without a
    * GPU), and would say something is live when nothing is.
    */
+  let live = false;
   const showRun = () => {
     fitRun.disabled = run === undefined;
-    follow.dataset.live = String(run !== undefined && !run.settled);
+    // Written only when it changes: each write of the attribute has the page's styles looked at again.
+    if (live === (run !== undefined && !run.settled)) return;
+    live = !live;
+    follow.dataset.live = String(live);
   };
   store.subscribe({
     appended(from) {
