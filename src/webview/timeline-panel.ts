@@ -91,8 +91,9 @@ export function mountTimeline(
   const showRun = () => {
     fitRun.disabled = run === undefined;
     // Written only when it changes: each write of the attribute has the page's styles looked at again.
-    if (live === (run !== undefined && !run.settled)) return;
-    live = !live;
+    const nowLive = run !== undefined && !run.settled;
+    if (nowLive === live) return;
+    live = nowLive;
     follow.dataset.live = String(live);
   };
   store.subscribe({
