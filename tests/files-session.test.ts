@@ -791,8 +791,8 @@ describe("settings and recent files", () => {
         settings: { ...defaultSettings, theme: "dark" },
       });
       const window = { width: 1200, height: 800, x: 10, y: -20 };
-      expect(await page.request("settings-set", { settings: { autoRun: true, window } })).toEqual({
-        settings: { theme: "dark", autoRun: true, defaultClient: "stream", window },
+      expect(await page.request("settings-set", { settings: { autoRun: true, checkTypes: false, window } })).toEqual({
+        settings: { theme: "dark", autoRun: true, checkTypes: false, defaultClient: "stream", window },
       });
       await other.until(() => (other.pushes("settings").length === 2 ? true : undefined));
     }
@@ -800,6 +800,7 @@ describe("settings and recent files", () => {
     expect((await (await openPage(host)).workspace()).settings).toEqual({
       theme: "dark",
       autoRun: true,
+      checkTypes: false,
       defaultClient: "stream",
       window: { width: 1200, height: 800, x: 10, y: -20 },
     });
@@ -818,11 +819,13 @@ describe("settings and recent files", () => {
     expect([
       await send({ theme: "blue" }),
       await send({ autoRun: "yes" }),
+      await send({ checkTypes: "off" }),
       await send({ window: { width: 0, height: 1, x: 0, y: 0 } }),
       await send({ fontSize: 12 }),
     ]).toEqual([
       malformed("theme must be one of system, light, dark"),
       malformed("autoRun must be true or false"),
+      malformed("checkTypes must be true or false"),
       malformed(
         "window must be { width, height, x, y } in whole pixels (width and height 1 or more, all within ±100000)",
       ),

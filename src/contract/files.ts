@@ -47,6 +47,11 @@ export type SavedFileKind = (typeof savedFileKinds)[number];
 export interface Settings {
   theme: Theme;
   autoRun: boolean;
+  /**
+   * Whether the editor checks the snippet against Bun's and Node's type declarations (as `tsc`
+   * would); off, it checks only syntax and never reads the ~4 MB of declarations.
+   */
+  checkTypes: boolean;
   defaultClient: ClientKind;
   /** The desktop window's last size and place. */
   window?: WindowPlace | undefined;
@@ -154,6 +159,7 @@ export const windowPlaceCheck: Check<WindowPlace> = describedAs(
 export const settingFieldChecks: { [K in keyof Settings]-?: Check<NonNullable<Settings[K]>> } = {
   theme: oneOf(themes),
   autoRun: boolean,
+  checkTypes: boolean,
   defaultClient: oneOf(clientKinds),
   window: windowPlaceCheck,
   folders: partialObject(

@@ -9,7 +9,7 @@ import type { Documents } from "./documents.ts";
 import { byId, element } from "./dom.ts";
 import { createEditor, type SnippetEditor } from "./editor/create-editor.ts";
 import { loadMonaco } from "./editor/monaco-loader.ts";
-import { checkSyntaxOnly, loadSnippetTypes } from "./editor/snippet-types.ts";
+import { checkSyntaxOnly, createSnippetTypes, type SnippetTypes } from "./editor/snippet-types.ts";
 import { holdMonacoWorkers } from "./editor/worker-gate.ts";
 import type { HostConnection } from "./host-connection.ts";
 import type { PageSettings } from "./page-settings.ts";
@@ -37,6 +37,11 @@ export interface EditorPane {
   readonly workspace: WorkspaceState | undefined;
   /** The host sent the workspace: its document goes into the editor (once both are there) and runs. */
   showWorkspace(workspace: WorkspaceState): void;
+  /**
+   * The `checkTypes` setting, as the host has it: on, the snippet is checked against Bun's types;
+   * off, only its syntax. The editor's types wait for the first call (the workspace's settings).
+   */
+  checkTypes(on: boolean): void;
 }
 
 const autoRunDelayMs = 800;
@@ -61,6 +66,24 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
 
   /** The page has shown what serves (see `onSettled`). */
   let settled = false;
+
+  /** Whether the settings ask for Bun's types; known once the host's settings arrive. */
+  let typesWanted: boolean | undefined;
+  const typesSettingKnown = Promise.withResolvers<void>();
+  /** Set once Monaco has loaded and the editor is on screen; changes of the setting apply from then. */
+  let snippetTypes: SnippetTypes | undefined;
+
+  async function applyTypeChecks(types: SnippetTypes, on: boolean): Promise<void> {
+    try {
+      await types.set(on);
+      if (on) markStartup("types-applied");
+    } catch (error) {
+      // The editor works without the types: it checks only syntax then.
+      console.warn("Bun's types did not load", error);
+    }
+    if (on && typesWanted) document.body.dataset.typesReady = "true";
+    else if (!typesWanted) delete document.body.dataset.typesReady;
+  }
 
   /** The editor is ready for typing once it shows the host's document: say so, once. */
   function reportReady(): void {
@@ -118,13 +141,10 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
     restoreWorkspace();
     await afterPaint();
     setTimeout(() => workersMayStart.resolve(), workersWaitForTypesMs);
-    // The editor works without the types: it checks only syntax then.
-    await loadSnippetTypes(monaco).then(
-      () => markStartup("types-applied"),
-      (error: unknown) => console.warn("Bun's types did not load", error),
-    );
+    await typesSettingKnown.promise;
+    snippetTypes = createSnippetTypes(monaco);
+    await applyTypeChecks(snippetTypes, typesWanted ?? true);
     workersMayStart.resolve();
-    document.body.dataset.typesReady = "true";
   }
 
   start().catch((error: unknown) => {
@@ -147,6 +167,12 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
     showWorkspace(next) {
       workspace = next;
       if (editor) restoreWorkspace();
+    },
+    checkTypes(on) {
+      if (on === typesWanted) return;
+      typesWanted = on;
+      typesSettingKnown.resolve();
+      if (snippetTypes) void applyTypeChecks(snippetTypes, on);
     },
   };
 }

@@ -260,6 +260,7 @@ const settings = createPageSettings({
     pane.editor?.setDark(dark);
     timeline.view.setDark(dark);
   },
+  onCheckTypes: (on) => pane.checkTypes(on),
 });
 const documents = createDocuments({
   connection,

@@ -1,6 +1,7 @@
 /**
- * The settings the page shows and the host keeps: theme (system, light, dark), auto-run, and the
- * default client. The theme is applied at once to the page, the editor and the timeline.
+ * The settings the page shows and the host keeps: theme (system, light, dark), auto-run, checking
+ * types, and the default client. The theme is applied at once to the page, the editor and the
+ * timeline; checking types, to the editor.
  */
 
 import type { ClientKind, Settings } from "../contract/index.ts";
@@ -10,6 +11,8 @@ export interface PageSettingsOptions {
   save: (settings: Partial<Settings>) => void;
   /** The effective theme changed (a choice, or the system's, when following it). */
   onTheme: (dark: boolean) => void;
+  /** Whether the editor checks the snippet's types: told with the host's settings, and when it is changed. */
+  onCheckTypes: (on: boolean) => void;
 }
 
 export interface PageSettings {
@@ -24,6 +27,7 @@ export interface PageSettings {
 export function createPageSettings(options: PageSettingsOptions): PageSettings {
   const themeSelect = byId("theme", HTMLSelectElement);
   const autoRun = byId("auto-run", HTMLInputElement);
+  const checkTypes = byId("check-types", HTMLInputElement);
   const clientKind = byId("client-kind", HTMLSelectElement);
   const systemDark = matchMedia("(prefers-color-scheme: dark)");
   let theme: Settings["theme"] = "system";
@@ -43,12 +47,18 @@ export function createPageSettings(options: PageSettingsOptions): PageSettings {
     options.save({ theme });
   });
   autoRun.addEventListener("change", () => options.save({ autoRun: autoRun.checked }));
+  checkTypes.addEventListener("change", () => {
+    options.onCheckTypes(checkTypes.checked);
+    options.save({ checkTypes: checkTypes.checked });
+  });
 
   return {
     apply(settings) {
       theme = settings.theme;
       themeSelect.value = theme;
       autoRun.checked = settings.autoRun;
+      checkTypes.checked = settings.checkTypes;
+      options.onCheckTypes(settings.checkTypes);
       clientKind.value = settings.defaultClient;
       clientKind.dispatchEvent(new Event("change"));
       applyTheme();

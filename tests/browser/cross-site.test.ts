@@ -7,7 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { usePlaygroundInChromium } from "./playground-page.ts";
 
-const playground = usePlaygroundInChromium();
+const playground = usePlaygroundInChromium({ settings: { checkTypes: false } });
 
 describe("another port's page", () => {
   test("what Chromium sends for an <img> from another 127.0.0.1 port carries the host's cookie, and the host refuses it", async () => {

@@ -65,6 +65,18 @@ interface MarkerView {
   message: string;
 }
 
+/** The errors and warnings on screen, in the order of the text. */
+function markersOnScreen(page: Page): Promise<MarkerView[]> {
+  return page.evaluate(() => {
+    const monaco = window.monaco!;
+    return monaco.editor
+      .getModelMarkers({ resource: monaco.Uri.parse("file:///snippet.ts") })
+      .filter((m) => m.severity >= monaco.MarkerSeverity.Warning)
+      .map((m) => ({ line: m.startLineNumber, column: m.startColumn, owner: m.owner, message: m.message }))
+      .sort((a, b) => a.line - b.line || a.column - b.column);
+  });
+}
+
 /**
  * Puts `source` into the editor and waits until Monaco's markers are those of this text: asks
  * TypeScript's worker for the diagnostics Monaco shows (less the codes it is told to ignore), waits
@@ -102,14 +114,7 @@ async function markersFor(page: Page, source: string): Promise<MarkerView[]> {
     )
     // The assertion after this shows what is on screen; a timeout here would only hide it.
     .catch(() => {});
-  return page.evaluate(() => {
-    const monaco = window.monaco!;
-    return monaco.editor
-      .getModelMarkers({ resource: monaco.Uri.parse("file:///snippet.ts") })
-      .filter((m) => m.severity >= monaco.MarkerSeverity.Warning)
-      .map((m) => ({ line: m.startLineNumber, column: m.startColumn, owner: m.owner, message: m.message }))
-      .sort((a, b) => a.line - b.line || a.column - b.column);
-  });
+  return markersOnScreen(page);
 }
 
 /** Points the mouse at `line`:`column`, as a reader would, and returns the hover's text once it contains `waitFor`. */
@@ -252,6 +257,73 @@ describe("the editor's types in Chromium", () => {
             mistakes: (await markersFor(page, mistakenSnippet)).map((m) => m.line),
             consoleErrors,
           }).toEqual({ before: { semantic: false, markers: 0 }, starter: [], mistakes: [2, 3], consoleErrors: [] });
+        });
+      },
+    );
+  }, 60_000);
+});
+
+/** The errors and warnings on screen once `count` of them show (a wait that gives up leaves what shows to the assertion). */
+async function markersOnceThere(page: Page, count: number): Promise<MarkerView[]> {
+  await page
+    .waitForFunction(
+      (expected) => {
+        const monaco = window.monaco!;
+        const markers = monaco.editor.getModelMarkers({ resource: monaco.Uri.parse("file:///snippet.ts") });
+        return markers.filter((m) => m.severity >= monaco.MarkerSeverity.Warning).length === expected;
+      },
+      count,
+      { timeout: 15_000 },
+    )
+    .catch(() => {});
+  return markersOnScreen(page);
+}
+
+describe("the Types setting", () => {
+  test("off (as saved), the editor checks only syntax and never fetches the declarations; on, Bun's types mark the mistakes; the choice is saved", async () => {
+    await withHost(
+      (dir) => writeFileSync(join(dir, "settings.json"), JSON.stringify({ checkTypes: false })),
+      async (host) => {
+        await withContext(async (context) => {
+          const declarationFetches: string[] = [];
+          context.on("request", (request) => {
+            if (new URL(request.url()).pathname === "/types/editor.json") declarationFetches.push(request.url());
+          });
+          const lines = (markers: MarkerView[]) => markers.map((m) => `${m.line}:${m.owner}`);
+          // The two type mistakes (lines 2 and 3) and a syntax error (line 5). Monaco sets a
+          // version's syntax and semantic markers at once: with the syntax error there, the check is done.
+          const source = `${mistakenSnippet}const late = ;\n`;
+          const page = await context.newPage();
+          page.on("pageerror", (error) => console.error("page error:", error.message));
+          await page.goto(host.launchUrl);
+          await page.waitForSelector("body[data-editor-ready]");
+          await page.evaluate((text) => {
+            window.monaco!.editor.getModel(window.monaco!.Uri.parse("file:///snippet.ts"))!.setValue(text);
+          }, source);
+          const off = lines(await markersOnceThere(page, 1));
+          const offState = await page.evaluate(() => ({
+            checkbox: (document.getElementById("check-types") as HTMLInputElement).checked,
+            typesReady: document.body.dataset.typesReady ?? null,
+          }));
+
+          await page.click("#check-types");
+          await page.waitForSelector("body[data-types-ready]");
+          const on = lines(await markersFor(page, source));
+          const saved = host.session.workspace()?.settings.checkTypes;
+
+          await page.click("#check-types");
+          const offAgain = lines(await markersOnceThere(page, 1));
+          await page.waitForFunction(() => document.body.dataset.typesReady === undefined);
+
+          expect({ off, offState, on, saved, offAgain, fetches: declarationFetches.length }).toEqual({
+            off: ["5:typescript"],
+            offState: { checkbox: false, typesReady: null },
+            on: ["2:typescript", "3:typescript", "5:typescript"],
+            saved: true,
+            offAgain: ["5:typescript"],
+            fetches: 1,
+          });
+          expect(host.session.workspace()?.settings.checkTypes).toBe(false);
         });
       },
     );

@@ -12,7 +12,7 @@ import { pasteAndRun, showOnly, usePlaygroundInChromium, waitForRow } from "./pl
 
 const fixtures = join(import.meta.dir, "..", "fixtures", "frameworks");
 
-const playground = usePlaygroundInChromium();
+const playground = usePlaygroundInChromium({ settings: { checkTypes: false } });
 
 /** Connects one client to `path`, disconnecting it after `ms`. */
 async function connect(page: Page, path: string, ms: number): Promise<void> {

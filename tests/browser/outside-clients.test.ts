@@ -9,7 +9,7 @@ import { openPage } from "../support/page-socket.ts";
 import { artifactsDir } from "./chromium.ts";
 import { showOnly, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 
-const playground = usePlaygroundInChromium();
+const playground = usePlaygroundInChromium({ settings: { checkTypes: false } });
 
 const ticks = `export default () => {
   const body = async function* () {

@@ -1,19 +1,30 @@
 /** Driving the playground's page in Chromium as a person does: paste, run, read the events table. */
 
 import { afterAll, afterEach, beforeAll, beforeEach } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Settings } from "../../src/contract/index.ts";
 import { examplesDir } from "../../src/main/examples.ts";
 import { startHost, type Host } from "../../src/main/host-server.ts";
 import { launchChromium } from "./chromium.ts";
+
+export interface PlaygroundInChromiumOptions {
+  /**
+   * Settings the workspace starts with (its `settings.json`), as a person's saved ones would be.
+   * Files about the wire and the timeline turn `checkTypes` off: reading and checking Bun's
+   * declarations is the largest part of a page's start on two cores, and those files start a page
+   * for nearly every test. The editor's own files keep the default.
+   */
+  settings?: Partial<Settings>;
+}
 
 /**
  * One Chromium for the test file and a fresh host (and runner, and workspace) for every test, so no
  * test sees another's lanes. Call at the top of a test file; it registers the hooks.
  */
-export function usePlaygroundInChromium() {
+export function usePlaygroundInChromium(options: PlaygroundInChromiumOptions = {}) {
   let host: Host | undefined;
   let workspaceDir: string | undefined;
   let browser: Browser | undefined;
@@ -23,6 +34,7 @@ export function usePlaygroundInChromium() {
   });
   beforeEach(async () => {
     workspaceDir = mkdtempSync(join(tmpdir(), "playground-browser-"));
+    if (options.settings) writeFileSync(join(workspaceDir, "settings.json"), JSON.stringify(options.settings));
     host = await startHost({ port: 0, session: { workspaceDir } });
   });
   afterEach(async () => {

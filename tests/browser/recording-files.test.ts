@@ -18,7 +18,7 @@ import {
 import { createTempDir } from "../support/temp-dir.ts";
 import { openLesson, showOnly, tableRows, usePlaygroundInChromium } from "./playground-page.ts";
 
-const playground = usePlaygroundInChromium();
+const playground = usePlaygroundInChromium({ settings: { checkTypes: false } });
 
 const header = (fields: Partial<RecordingHeader> = {}): RecordingHeader => ({
   format: recordingFormat,

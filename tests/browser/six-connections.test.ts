@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { showOnly, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 
-const playground = usePlaygroundInChromium();
+const playground = usePlaygroundInChromium({ settings: { checkTypes: false } });
 
 describe("six connections per origin", () => {
   test("seven of this browser's EventSources: six open at once, the seventh only after a stream ends", async () => {

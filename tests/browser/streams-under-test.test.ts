@@ -14,7 +14,7 @@ import { artifactsDir } from "./chromium.ts";
 import { pasteAndRun, showOnly, tableRows, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 import { createTempDir } from "../support/temp-dir.ts";
 
-const playground = usePlaygroundInChromium();
+const playground = usePlaygroundInChromium({ settings: { checkTypes: false } });
 
 const sseTicks = `export default () => new Response(async function* () {
   yield "event: hello\\ndata: hi\\n\\n";

@@ -10,7 +10,7 @@ import type { Page } from "playwright-core";
 import { describePageReload, pageReloadParameter, pageReloadReasons } from "../../src/contract/index.ts";
 import { pasteAndRun, showOnly, tableRows, usePlaygroundInChromium, waitForRow } from "./playground-page.ts";
 
-const playground = usePlaygroundInChromium();
+const playground = usePlaygroundInChromium({ settings: { checkTypes: false } });
 
 const status = (page: Page) => page.textContent("#status");
 const statusIsError = (page: Page) =>

@@ -12,7 +12,7 @@ import { openPage } from "../support/page-socket.ts";
 import { artifactsDir } from "./chromium.ts";
 import { usePlaygroundInChromium } from "./playground-page.ts";
 
-const playground = usePlaygroundInChromium();
+const playground = usePlaygroundInChromium({ settings: { checkTypes: false } });
 
 const editorText = (page: Page) => page.evaluate(() => window.monaco!.editor.getModels()[0]!.getValue());
 

@@ -15,7 +15,7 @@ const documented = (name: string) =>
 const websocketFixture = (name: string) =>
   readFileSync(join(import.meta.dir, "..", "fixtures", "snippets", "websocket", name), "utf8");
 
-const playground = usePlaygroundInChromium();
+const playground = usePlaygroundInChromium({ settings: { checkTypes: false } });
 
 /** Connects one `websocket` client on `path` from the controls. */
 async function connectWebSocket(page: Page, path: string): Promise<void> {

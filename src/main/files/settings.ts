@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { runCheck, settingFieldChecks, type Check, type Settings } from "../../contract/index.ts";
 import { readJsonFile, writeJsonFile } from "./json-file.ts";
 
-export const defaultSettings: Settings = { theme: "system", autoRun: false, defaultClient: "stream" };
+export const defaultSettings: Settings = { theme: "system", autoRun: false, checkTypes: true, defaultClient: "stream" };
 
 /** Settings from the file's contents: every valid field, defaults for the rest. */
 export function readSettings(value: unknown): Settings {
