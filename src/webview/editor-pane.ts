@@ -9,7 +9,12 @@ import type { Documents } from "./documents.ts";
 import { byId, element } from "./dom.ts";
 import { createEditor, type SnippetEditor } from "./editor/create-editor.ts";
 import { loadMonaco } from "./editor/monaco-loader.ts";
-import { checkSyntaxOnly, createSnippetTypes, type SnippetTypes } from "./editor/snippet-types.ts";
+import {
+  checkSyntaxOnly,
+  createSnippetTypes,
+  registerSyntaxOnlyTypeScript,
+  type SnippetTypes,
+} from "./editor/snippet-types.ts";
 import { holdMonacoWorkers } from "./editor/worker-gate.ts";
 import type { HostConnection } from "./host-connection.ts";
 import type { PageSettings } from "./page-settings.ts";
@@ -118,9 +123,11 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
     const workersMayStart = Promise.withResolvers<void>();
     holdMonacoWorkers(workersMayStart.promise);
     checkSyntaxOnly(monaco);
+    const syntaxLanguage = registerSyntaxOnlyTypeScript(monaco);
     const debounce = createTrailingDebounce(() => void runs.run(), autoRunDelayMs);
     editor = createEditor(monaco, byId("editor", HTMLDivElement), {
       initialSource: workspace?.document.source ?? "",
+      language: syntaxLanguage,
       onRun: () => {
         debounce.cancel();
         documents.saveForRun();
@@ -142,7 +149,7 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
     await afterPaint();
     setTimeout(() => workersMayStart.resolve(), workersWaitForTypesMs);
     await typesSettingKnown.promise;
-    snippetTypes = createSnippetTypes(monaco);
+    snippetTypes = createSnippetTypes(monaco, { model: editor.model, syntaxLanguage });
     await applyTypeChecks(snippetTypes, typesWanted ?? true);
     workersMayStart.resolve();
   }

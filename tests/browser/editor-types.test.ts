@@ -280,47 +280,73 @@ async function markersOnceThere(page: Page, count: number): Promise<MarkerView[]
 }
 
 describe("the Types setting", () => {
-  test("off (as saved), the editor checks only syntax and never fetches the declarations; on, Bun's types mark the mistakes; the choice is saved", async () => {
+  test("off (as saved), the editor fetches no declarations and starts no TypeScript worker, and the runner marks a load error; on, TypeScript marks the mistakes; the choice is saved", async () => {
     await withHost(
       (dir) => writeFileSync(join(dir, "settings.json"), JSON.stringify({ checkTypes: false })),
       async (host) => {
         await withContext(async (context) => {
           const declarationFetches: string[] = [];
+          // TypeScript's worker, as the page starts it: Monaco's build fetches its script (~7 MB).
+          const typescriptWorkerFetches: string[] = [];
           context.on("request", (request) => {
-            if (new URL(request.url()).pathname === "/types/editor.json") declarationFetches.push(request.url());
+            const { pathname } = new URL(request.url());
+            if (pathname === "/types/editor.json") declarationFetches.push(pathname);
+            if (/\/vs\/assets\/ts\.worker-[^/]*\.js$/.test(pathname)) typescriptWorkerFetches.push(pathname);
           });
-          const lines = (markers: MarkerView[]) => markers.map((m) => `${m.line}:${m.owner}`);
-          // The two type mistakes (lines 2 and 3) and a syntax error (line 5). Monaco sets a
-          // version's syntax and semantic markers at once: with the syntax error there, the check is done.
-          const source = `${mistakenSnippet}const late = ;\n`;
           const page = await context.newPage();
           page.on("pageerror", (error) => console.error("page error:", error.message));
           await page.goto(host.launchUrl);
           await page.waitForSelector("body[data-editor-ready]");
+          const lines = (markers: MarkerView[]) => markers.map((m) => `${m.line}:${m.owner}`).sort();
+          const state = () =>
+            page.evaluate(() => ({
+              checkbox: (document.getElementById("check-types") as HTMLInputElement).checked,
+              typesReady: document.body.dataset.typesReady ?? null,
+              language: window.monaco!.editor.getModel(window.monaco!.Uri.parse("file:///snippet.ts"))!.getLanguageId(),
+            }));
+
+          // Two type mistakes (lines 2 and 3) and a syntax error (line 5), run: the runner marks the error.
+          const source = `${mistakenSnippet}const late = ;\n`;
           await page.evaluate((text) => {
             window.monaco!.editor.getModel(window.monaco!.Uri.parse("file:///snippet.ts"))!.setValue(text);
           }, source);
-          const off = lines(await markersOnceThere(page, 1));
-          const offState = await page.evaluate(() => ({
-            checkbox: (document.getElementById("check-types") as HTMLInputElement).checked,
-            typesReady: document.body.dataset.typesReady ?? null,
-          }));
+          await page.click("#run");
+          await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("did not load"));
+          const off = { markers: lines(await markersOnceThere(page, 1)), ...(await state()) };
+          const offWorkers = typescriptWorkerFetches.length;
 
           await page.click("#check-types");
           await page.waitForSelector("body[data-types-ready]");
-          const on = lines(await markersFor(page, source));
+          const on = { markers: lines(await markersFor(page, source)), ...(await state()) };
+          const onWorkers = typescriptWorkerFetches.length;
           const saved = host.session.workspace()?.settings.checkTypes;
 
           await page.click("#check-types");
-          const offAgain = lines(await markersOnceThere(page, 1));
           await page.waitForFunction(() => document.body.dataset.typesReady === undefined);
+          const offAgain = { markers: lines(await markersOnceThere(page, 1)), ...(await state()) };
 
-          expect({ off, offState, on, saved, offAgain, fetches: declarationFetches.length }).toEqual({
-            off: ["5:typescript"],
-            offState: { checkbox: false, typesReady: null },
-            on: ["2:typescript", "3:typescript", "5:typescript"],
+          expect({ off, offWorkers, on, onWorkers, saved, offAgain, fetches: declarationFetches.length }).toEqual({
+            off: {
+              markers: ["5:stream-playground"],
+              checkbox: false,
+              typesReady: null,
+              language: "typescript-syntax",
+            },
+            offWorkers: 0,
+            on: {
+              markers: ["2:typescript", "3:typescript", "5:stream-playground", "5:typescript"],
+              checkbox: true,
+              typesReady: "true",
+              language: "typescript",
+            },
+            onWorkers: 1,
             saved: true,
-            offAgain: ["5:typescript"],
+            offAgain: {
+              markers: ["5:stream-playground"],
+              checkbox: false,
+              typesReady: null,
+              language: "typescript-syntax",
+            },
             fetches: 1,
           });
           expect(host.session.workspace()?.settings.checkTypes).toBe(false);

@@ -13,9 +13,9 @@ import { launchChromium } from "./chromium.ts";
 export interface PlaygroundInChromiumOptions {
   /**
    * Settings the workspace starts with (its `settings.json`), as a person's saved ones would be.
-   * Files about the wire and the timeline turn `checkTypes` off: reading and checking Bun's
-   * declarations is the largest part of a page's start on two cores, and those files start a page
-   * for nearly every test. The editor's own files keep the default.
+   * Files about the wire and the timeline turn `checkTypes` off: TypeScript's worker and Bun's
+   * declarations are about half of a page's start on two cores, and those files start a page for
+   * nearly every test. The editor's own files keep the default.
    */
   settings?: Partial<Settings>;
 }

@@ -11,6 +11,8 @@ import type { MonacoApi } from "./monaco-loader.ts";
 
 export interface EditorOptions {
   initialSource: string;
+  /** The language the snippet starts in (TypeScript's syntax alone until its types are checked: snippet-types.ts). */
+  language: string;
   /** Ctrl/Cmd+S or the Run button. */
   onRun: () => void;
   /** Any edit. */
@@ -28,6 +30,8 @@ function themeFor(dark: boolean): string {
 export interface SnippetEditor {
   /** The snippet's text; setting it replaces the whole text. */
   source: string;
+  /** Monaco's model of the snippet. */
+  readonly model: Monaco.editor.ITextModel;
   /** Moves the keyboard focus into the editor. */
   focus(): void;
   /** Follows the page's theme (the user's choice, or the system's). */
@@ -46,7 +50,11 @@ export interface SnippetEditor {
 }
 
 export function createEditor(monaco: MonacoApi, container: HTMLElement, options: EditorOptions): SnippetEditor {
-  const model = monaco.editor.createModel(options.initialSource, "typescript", monaco.Uri.parse("file:///snippet.ts"));
+  const model = monaco.editor.createModel(
+    options.initialSource,
+    options.language,
+    monaco.Uri.parse("file:///snippet.ts"),
+  );
   const editor = monaco.editor.create(container, {
     model,
     automaticLayout: true,
@@ -86,6 +94,7 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
   }
 
   return {
+    model,
     get source(): string {
       return model.getValue();
     },

@@ -3,12 +3,14 @@
  * compiler options and the declarations of bun-types, @types/node, undici-types and the
  * playground's `Deno`, all from the host.
  *
- * They come after the editor can be typed into: the editor opens checking only syntax (rather than
- * marking every `Bun` and `Response` as unknown), and `SnippetTypes.set(true)` then fetches the
- * types (~4 MB) and turns the semantic checks on. Monaco's TypeScript worker is held back until
- * then (worker-gate.ts), so it starts once, already with Bun's types. With the `checkTypes` setting
- * off, the declarations are never fetched and the editor checks only syntax: what reading and
- * checking them costs (seconds of a core at every start on a small machine) is not spent.
+ * They come after the editor can be typed into: the snippet starts in TypeScript's syntax alone
+ * (its colours, no checks, rather than every `Bun` and `Response` marked unknown), and
+ * `SnippetTypes.set(true)` then fetches the types (~4 MB), turns the semantic checks on and gives
+ * the snippet to Monaco's TypeScript service, whose worker starts then, once, with Bun's types
+ * (worker-gate.ts holds Monaco's workers until then). With the `checkTypes` setting off the snippet
+ * stays in TypeScript's syntax: neither the declarations nor TypeScript's worker are loaded, which
+ * is seconds of a core at every start on a small machine, and a version that does not load is still
+ * marked at its line, by the runner.
  */
 
 import type * as Monaco from "monaco-editor";
@@ -55,24 +57,70 @@ export function checkSyntaxOnly(monaco: MonacoApi): void {
   semanticChecks(monaco, false);
 }
 
+/** The snippet's language while its types are not checked (see `registerSyntaxOnlyTypeScript`). */
+const syntaxOnlyLanguage = "typescript-syntax";
+
+/** What Monaco's TypeScript syntax module gives: the colouring's grammar and the brackets, comments and indents. */
+interface TypeScriptSyntax {
+  conf: Monaco.languages.LanguageConfiguration;
+  language: Monaco.languages.IMonarchLanguage;
+}
+
+/**
+ * Registers TypeScript's syntax (Monaco's own colouring, brackets and comments for it) under a
+ * language of its own, which Monaco's TypeScript service does not serve: while the snippet is in
+ * it, no TypeScript worker starts (a ~7 MB script and a core for seconds on a small machine), and
+ * the editor looks the same. Monaco registers TypeScript with the loader of that syntax; a Monaco
+ * that does not leaves the snippet in "typescript", checking only syntax while types are off.
+ * Returns the language the snippet starts in.
+ */
+export function registerSyntaxOnlyTypeScript(monaco: MonacoApi): string {
+  const typescript = monaco.languages.getLanguages().find((language) => language.id === "typescript");
+  const loader = (typescript as { loader?: unknown } | undefined)?.loader;
+  if (typeof loader !== "function") return "typescript";
+  const syntax = () => (loader as () => Promise<TypeScriptSyntax>)();
+  monaco.languages.register({ id: syntaxOnlyLanguage });
+  monaco.languages.registerTokensProviderFactory(syntaxOnlyLanguage, { create: async () => (await syntax()).language });
+  monaco.languages.onLanguage(syntaxOnlyLanguage, () => {
+    syntax().then(
+      ({ conf }) => monaco.languages.setLanguageConfiguration(syntaxOnlyLanguage, conf),
+      (error: unknown) => console.warn("TypeScript's brackets and comments did not load", error),
+    );
+  });
+  return syntaxOnlyLanguage;
+}
+
 /** The editor's checks against Bun's types (the `checkTypes` setting), turned on and off as it changes. */
 export interface SnippetTypes {
   /**
-   * On: fetches the declarations the first time and turns the semantic checks on; rejects if they
-   * could not be loaded (the editor goes on checking syntax, and the next `set(true)` tries again).
-   * Off: syntax checks only. The last call wins when one is still fetching.
+   * On: fetches the declarations the first time, turns the semantic checks on and gives the
+   * snippet to TypeScript's service; rejects if the declarations could not be loaded (the service
+   * then checks syntax only, and the next `set(true)` tries again). Off: the snippet goes back to
+   * TypeScript's syntax alone, and its markers from TypeScript go. The last call wins when one is
+   * still fetching.
    */
   set(on: boolean): Promise<void>;
 }
 
-export function createSnippetTypes(monaco: MonacoApi): SnippetTypes {
+export interface SnippetTypesOptions {
+  /** The snippet's model. */
+  model: Monaco.editor.ITextModel;
+  /** Its language while types are off: `registerSyntaxOnlyTypeScript`'s answer. */
+  syntaxLanguage: string;
+}
+
+export function createSnippetTypes(monaco: MonacoApi, { model, syntaxLanguage }: SnippetTypesOptions): SnippetTypes {
   let declarations: Promise<void> | undefined;
   let wanted = false;
+  const speak = (language: string) => {
+    if (model.getLanguageId() !== language) monaco.editor.setModelLanguage(model, language);
+  };
   return {
     async set(on) {
       wanted = on;
       if (!on) {
         semanticChecks(monaco, false);
+        speak(syntaxLanguage);
         return;
       }
       declarations ??= fetchEditorTypes().then(
@@ -82,8 +130,15 @@ export function createSnippetTypes(monaco: MonacoApi): SnippetTypes {
           throw error;
         },
       );
-      await declarations;
-      if (wanted) semanticChecks(monaco, true);
+      let failure: { error: unknown } | undefined;
+      await declarations.catch((error: unknown) => {
+        failure = { error };
+      });
+      if (!wanted) return;
+      // Options first: a change of them restarts the worker, which the language change starts.
+      if (!failure) semanticChecks(monaco, true);
+      speak("typescript");
+      if (failure) throw failure.error;
     },
   };
 }
