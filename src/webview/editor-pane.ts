@@ -127,7 +127,9 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
     const debounce = createTrailingDebounce(() => void runs.run(), autoRunDelayMs);
     editor = createEditor(monaco, byId("editor", HTMLDivElement), {
       initialSource: workspace?.document.source ?? "",
-      language: syntaxLanguage,
+      // TypeScript's service from the start when the settings (which usually come before Monaco)
+      // ask for types: nothing to move later, and its worker waits for the types (worker-gate.ts).
+      language: typesWanted === true ? "typescript" : syntaxLanguage,
       onRun: () => {
         debounce.cancel();
         documents.saveForRun();

@@ -78,11 +78,12 @@ export function registerSyntaxOnlyTypeScript(monaco: MonacoApi): string {
   const typescript = monaco.languages.getLanguages().find((language) => language.id === "typescript");
   const loader = (typescript as { loader?: unknown } | undefined)?.loader;
   if (typeof loader !== "function") return "typescript";
-  const syntax = () => (loader as () => Promise<TypeScriptSyntax>)();
+  // Asked for now, before the snippet's model exists: its colours come sooner after its text.
+  const syntax = (loader as () => Promise<TypeScriptSyntax>)();
   monaco.languages.register({ id: syntaxOnlyLanguage });
-  monaco.languages.registerTokensProviderFactory(syntaxOnlyLanguage, { create: async () => (await syntax()).language });
+  monaco.languages.registerTokensProviderFactory(syntaxOnlyLanguage, { create: async () => (await syntax).language });
   monaco.languages.onLanguage(syntaxOnlyLanguage, () => {
-    syntax().then(
+    syntax.then(
       ({ conf }) => monaco.languages.setLanguageConfiguration(syntaxOnlyLanguage, conf),
       (error: unknown) => console.warn("TypeScript's brackets and comments did not load", error),
     );
