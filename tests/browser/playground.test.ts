@@ -11,7 +11,7 @@ import {
   waitForRow,
 } from "./playground-page.ts";
 
-const playground = usePlaygroundInChromium();
+const playground = usePlaygroundInChromium({ settings: { checkTypes: false } });
 const openPlayground = (colorScheme: "light" | "dark" = "light") => playground.open(colorScheme);
 
 const ticker = `export default function (req: Request) {
