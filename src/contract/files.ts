@@ -49,7 +49,8 @@ export interface Settings {
   autoRun: boolean;
   /**
    * Whether the editor checks the snippet against Bun's and Node's type declarations (as `tsc`
-   * would); off, it checks only syntax and never reads the ~4 MB of declarations.
+   * would); off, it only colours it, loading neither TypeScript's worker nor the ~4 MB of
+   * declarations, and a version that does not load is marked by the runner.
    */
   checkTypes: boolean;
   defaultClient: ClientKind;

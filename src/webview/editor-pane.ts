@@ -44,7 +44,7 @@ export interface EditorPane {
   showWorkspace(workspace: WorkspaceState): void;
   /**
    * The `checkTypes` setting, as the host has it: on, the snippet is checked against Bun's types;
-   * off, only its syntax. The editor's types wait for the first call (the workspace's settings).
+   * off, it is only coloured. The editor's types wait for the first call (the workspace's settings).
    */
   checkTypes(on: boolean): void;
 }
@@ -83,7 +83,7 @@ export function createEditorPane(options: EditorPaneOptions): EditorPane {
       await types.set(on);
       if (on) markStartup("types-applied");
     } catch (error) {
-      // The editor works without the types: it checks only syntax then.
+      // The editor works without the types: TypeScript checks only syntax then.
       console.warn("Bun's types did not load", error);
     }
     if (on && typesWanted) document.body.dataset.typesReady = "true";

@@ -115,9 +115,11 @@ export async function pasteAndRun(page: Page, source: string): Promise<void> {
   await page.keyboard.press("ControlOrMeta+V");
   await page.waitForFunction((text) => window.monaco!.editor.getModels()[0]!.getValue() === text, source);
   await page.keyboard.press("ControlOrMeta+S");
+  // The load's own reply, not only the host's status (which may say the new version is live first):
+  // it adds when the version loaded, or says why it did not.
   await page.waitForFunction((version) => {
     const status = document.getElementById("status")?.textContent ?? "";
-    return status.includes("did not load") || Number(/v(\d+) live/.exec(status)?.[1] ?? 0) > version;
+    return status.includes("did not load") || Number(/v(\d+) live · loaded /.exec(status)?.[1] ?? 0) > version;
   }, before);
 }
 

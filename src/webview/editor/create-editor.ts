@@ -11,7 +11,7 @@ import type { MonacoApi } from "./monaco-loader.ts";
 
 export interface EditorOptions {
   initialSource: string;
-  /** The language the snippet starts in (TypeScript's syntax alone until its types are checked: snippet-types.ts). */
+  /** The language the snippet starts in: TypeScript's, or its syntax alone (snippet-types.ts). */
   language: string;
   /** Ctrl/Cmd+S or the Run button. */
   onRun: () => void;

@@ -3,14 +3,15 @@
  * compiler options and the declarations of bun-types, @types/node, undici-types and the
  * playground's `Deno`, all from the host.
  *
- * They come after the editor can be typed into: the snippet starts in TypeScript's syntax alone
- * (its colours, no checks, rather than every `Bun` and `Response` marked unknown), and
- * `SnippetTypes.set(true)` then fetches the types (~4 MB), turns the semantic checks on and gives
- * the snippet to Monaco's TypeScript service, whose worker starts then, once, with Bun's types
- * (worker-gate.ts holds Monaco's workers until then). With the `checkTypes` setting off the snippet
- * stays in TypeScript's syntax: neither the declarations nor TypeScript's worker are loaded, which
- * is seconds of a core at every start on a small machine, and a version that does not load is still
- * marked at its line, by the runner.
+ * They come after the editor can be typed into: the snippet starts in Monaco's TypeScript service
+ * checking only syntax (rather than marking every `Bun` and `Response` as unknown), and
+ * `SnippetTypes.set(true)` then fetches the types (~4 MB) and turns the semantic checks on;
+ * TypeScript's worker is held back until then (worker-gate.ts), so it starts once, with Bun's types.
+ * With the `checkTypes` setting off the snippet is in TypeScript's syntax alone instead, a language
+ * of its own (`registerSyntaxOnlyTypeScript`): neither the declarations nor TypeScript's worker are
+ * loaded, which is seconds of a core at every start on a small machine, and a version that does not
+ * load is still marked at its line, by the runner. A snippet whose settings have not come by the
+ * time the editor is made starts there too, until they say.
  */
 
 import type * as Monaco from "monaco-editor";
@@ -80,6 +81,8 @@ export function registerSyntaxOnlyTypeScript(monaco: MonacoApi): string {
   if (typeof loader !== "function") return "typescript";
   // Asked for now, before the snippet's model exists: its colours come sooner after its text.
   const syntax = (loader as () => Promise<TypeScriptSyntax>)();
+  // A failure is said where the syntax is used (below, and by Monaco's colouring), not here as well.
+  syntax.catch(() => {});
   monaco.languages.register({ id: syntaxOnlyLanguage });
   monaco.languages.registerTokensProviderFactory(syntaxOnlyLanguage, { create: async () => (await syntax).language });
   monaco.languages.onLanguage(syntaxOnlyLanguage, () => {
