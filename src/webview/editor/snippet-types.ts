@@ -116,7 +116,7 @@ export interface SnippetTypesOptions {
 export function createSnippetTypes(monaco: MonacoApi, { model, syntaxLanguage }: SnippetTypesOptions): SnippetTypes {
   let declarations: Promise<void> | undefined;
   let wanted = false;
-  const speak = (language: string) => {
+  const moveTo = (language: string) => {
     if (model.getLanguageId() !== language) monaco.editor.setModelLanguage(model, language);
   };
   return {
@@ -124,7 +124,7 @@ export function createSnippetTypes(monaco: MonacoApi, { model, syntaxLanguage }:
       wanted = on;
       if (!on) {
         semanticChecks(monaco, false);
-        speak(syntaxLanguage);
+        moveTo(syntaxLanguage);
         return;
       }
       declarations ??= fetchEditorTypes().then(
@@ -141,7 +141,7 @@ export function createSnippetTypes(monaco: MonacoApi, { model, syntaxLanguage }:
       if (!wanted) return;
       // Options first: a change of them restarts the worker, which the language change starts.
       if (!failure) semanticChecks(monaco, true);
-      speak("typescript");
+      moveTo("typescript");
       if (failure) throw failure.error;
     },
   };
