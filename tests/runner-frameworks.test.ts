@@ -95,7 +95,7 @@ describe("Hono", () => {
   test(
     "streamSSE: events arrive parsed; a client that leaves gets abort, cancel, then onAbort as the stream's cleanup",
     async () => {
-      const { events } = await traceFramework("hono.ts", { path: "/sse", disconnectAfterMs: 130 });
+      const { events } = await traceFramework("hono.ts", { path: "/sse", disconnectAfterMs: 400 });
       const sse = ofKind(events, "sse", 1).map(({ event, id, data }) => ({ event, id, data }));
       expect(sse.length).toBeGreaterThanOrEqual(2);
       expect(sse).toEqual(sse.map((_, i) => ({ event: "tick", id: String(i), data: `tick ${i}` })));
@@ -188,7 +188,7 @@ describe("Express", () => {
   test(
     "SSE: flushHeaders is the response, res.write the writes, and req.on('close') the cleanup after the client leaves",
     async () => {
-      const { events } = await traceFramework("express.ts", { path: "/events", disconnectAfterMs: 190 });
+      const { events } = await traceFramework("express.ts", { path: "/events", disconnectAfterMs: 400 });
       const server = kindsOf(events, "server", 1);
       expect(server.slice(0, 2)).toEqual(["request", "response"]);
       const response = only(events, "response");

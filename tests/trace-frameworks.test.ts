@@ -41,7 +41,7 @@ describe("trace of a Hono app", () => {
   test(
     "streamSSE with an early disconnect: writes and events on both sides, then abort, cancel and onAbort's cleanup",
     async () => {
-      const { code, events } = await trace("hono.ts", "--path", "/sse", "--disconnect-after", "180");
+      const { code, events } = await trace("hono.ts", "--path", "/sse", "--disconnect-after", "400");
       expect(code).toBe(0);
       expect(only(events, "loaded").form).toBe("default-app");
       const writes = ofKind(events, "write", 1);
@@ -64,7 +64,7 @@ describe("trace of an Express app", () => {
   test(
     "SSE with an early disconnect: res.write on the server, events on the client, then req.on('close') as the cleanup",
     async () => {
-      const { code, events } = await trace("express.ts", "--path", "/events", "--disconnect-after", "180");
+      const { code, events } = await trace("express.ts", "--path", "/events", "--disconnect-after", "400");
       expect(code).toBe(0);
       expect(only(events, "loaded").form).toBe("node-http");
       const writes = ofKind(events, "write", 1);
