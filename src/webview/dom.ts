@@ -14,6 +14,15 @@ export function element<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/**
+ * Sets a node's text when it differs from what it shows. Writing the same text again still
+ * replaces the node's text, and the page is laid out again for it: a counter written on every
+ * frame of a flood would cost a layout a frame.
+ */
+export function setText(node: Node, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 /** The element with this id; a missing one is a bug in index.html, so it throws. */
 export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   const node = document.getElementById(id);

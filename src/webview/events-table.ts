@@ -12,7 +12,7 @@ import {
   type TimelineEvent,
   visibleText,
 } from "../contract/index.ts";
-import { element } from "./dom.ts";
+import { element, setText } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 import { createTableScroll, type TableScroll } from "./table-scroll.ts";
 
@@ -306,6 +306,36 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   const bottomSpacer = element("tr", { class: "spacer", "aria-hidden": "true" });
   let spacers = "";
 
+  /** The rows in the DOM, top to bottom, and the event each shows. */
+  let drawnIndexes: number[] = [];
+  let drawnElements: HTMLTableRowElement[] = [];
+  /** The selection and columns the drawn rows were made with: rows made with others are made again. */
+  let drawnLook = "";
+
+  /**
+   * Puts the rows for `indexes` between the spacers. A table following its newest rows mostly
+   * shows the same rows moved up: those stay the same elements, the ones scrolled past are removed
+   * and the new ones added below, so the browser lays out and styles only what changed.
+   */
+  function drawRows(indexes: readonly number[]): void {
+    const look = `${selections} ${sseView}`;
+    const from = look === drawnLook && indexes.length > 0 ? drawnIndexes.indexOf(indexes[0]!) : -1;
+    const keep = from === -1 ? 0 : drawnIndexes.length - from;
+    let same = from !== -1 && keep <= indexes.length;
+    for (let k = 0; same && k < keep; k++) same = drawnIndexes[from + k] === indexes[k];
+    if (!same) {
+      drawnElements = indexes.map(rowFor);
+      body.replaceChildren(topSpacer, ...drawnElements, bottomSpacer);
+    } else {
+      for (const gone of drawnElements.slice(0, from)) gone.remove();
+      const added = indexes.slice(keep).map(rowFor);
+      bottomSpacer.before(...added);
+      drawnElements = [...drawnElements.slice(from), ...added];
+    }
+    drawnIndexes = [...indexes];
+    drawnLook = look;
+  }
+
   function render(): void {
     clearTimeout(renderTimer);
     renderTimer = undefined;
@@ -331,12 +361,10 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     }
     drawn = showing;
     drawnRows = rows.length;
-    const rendered: HTMLTableRowElement[] = [];
-    for (let i = first; i < last; i++) rendered.push(rowFor(rows[i]!));
-    body.replaceChildren(topSpacer, ...rendered, bottomSpacer);
+    drawRows(rows.slice(first, last));
     if (stickToBottom) scroller.scrollTop = scrollTop;
     const events = (n: number) => `${formatCount(n)} event${n === 1 ? "" : "s"}`;
-    count.textContent = rows.length === seen ? events(rows.length) : `${formatCount(rows.length)} of ${events(seen)}`;
+    setText(count, rows.length === seen ? events(rows.length) : `${formatCount(rows.length)} of ${events(seen)}`);
   }
 
   function scrollToRow(position: number): void {
@@ -423,6 +451,8 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
       rows = [];
       seen = 0;
       drawn = "";
+      // Trimmed, the store's indexes moved: the same index is another event now.
+      drawnLook = "";
       selected = undefined;
       lanesSeen.clear();
       outsideLanes.clear();

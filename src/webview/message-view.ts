@@ -16,7 +16,7 @@ import {
   type LensReading,
   lensProtocolNames,
 } from "../lenses/index.ts";
-import { appendVisible, element } from "./dom.ts";
+import { appendVisible, element, setText } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 import type { LensLaneMarks } from "./timeline/index.ts";
 
@@ -188,8 +188,8 @@ export function createMessageView(container: HTMLElement, store: EventStore, opt
     const reading = lane?.reader.reading();
     if (number !== undefined && picker.value !== String(number)) picker.value = String(number);
     if (lane) rule.value = lane.rule ?? "";
-    note.textContent = lane?.reader.ruleError ?? "";
-    options.tab.textContent = reading ? `Message · ${lensProtocolNames[reading.protocol]}` : "Message";
+    setText(note, lane?.reader.ruleError ?? "");
+    setText(options.tab, reading ? `Message · ${lensProtocolNames[reading.protocol]}` : "Message");
     if (!reading) {
       body.append(
         element(

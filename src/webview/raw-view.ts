@@ -7,7 +7,7 @@
  */
 
 import { type ChunkEvent, countWithNoun } from "../contract/index.ts";
-import { appendVisible, element } from "./dom.ts";
+import { appendVisible, element, setText } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 import { type RawLine, rawTextLines } from "./raw-lines.ts";
 import {
@@ -277,7 +277,7 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
     ];
     const noteText = notes.filter((text) => text !== "").join("; ");
     // Set only when it changed: new text outside the view's own box would lay out the page around it.
-    if (note.textContent !== noteText) note.textContent = noteText;
+    setText(note, noteText);
     lastDrawMs = performance.now() - started;
   }
 

@@ -5,7 +5,7 @@
  */
 
 import { formatCount } from "../contract/index.ts";
-import { element } from "./dom.ts";
+import { element, setText } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 import { createRequestLog, type RequestLog, requestCells } from "./request-log.ts";
 
@@ -66,7 +66,7 @@ export function createRequestsPanel(
   container.append(empty, table);
 
   function draw(): void {
-    count.textContent = log.rows.length === 0 ? "" : String(log.rows.length);
+    setText(count, log.rows.length === 0 ? "" : String(log.rows.length));
     if (container.hidden) return;
     drawn = log.revision;
     empty.hidden = log.rows.length > 0;

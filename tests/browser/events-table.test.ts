@@ -135,6 +135,53 @@ describe("the events table", () => {
     await page.close();
   });
 
+  test("following the newest rows, a row still in view stays the same element, and a late row is put in its place", async () => {
+    const page = await openTable();
+    const listed = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll(".events-table tr[data-index]")].map((row) =>
+          Number((row as HTMLElement).dataset.index),
+        ),
+      );
+    /** Which of the rows in view are the elements drawn before, as a pointer over one would find it. */
+    const keptFromBefore = () =>
+      page.evaluate(() => {
+        const before = (window as unknown as { before: Set<Element> }).before;
+        return [...document.querySelectorAll(".events-table tr[data-index]")].map((row) => before.has(row));
+      });
+    const remember = () =>
+      page.evaluate(() => {
+        Object.assign(window, { before: new Set(document.querySelectorAll(".events-table tr[data-index]")) });
+      });
+
+    await page.evaluate(() => store.append(writes(30)));
+    await drawnAll(page, 30);
+    const first = await listed();
+    expect(first.at(-1)).toBe(29);
+    await remember();
+
+    await page.evaluate(() => store.append(writes(5)));
+    await drawnAll(page, 35);
+    const next = await listed();
+    // The view moved down by five rows: the rows both draws show are the same elements, the new ones new.
+    expect(next).toEqual(first.slice(5).concat([30, 31, 32, 33, 34]));
+    expect(await keptFromBefore()).toEqual(next.map((index) => index < 30));
+    await remember();
+
+    // A late event (t 305 ms, between the rows at 300 and 310) goes between them, not at the end.
+    await page.evaluate(() => store.append(writesAt([305])));
+    await drawnAll(page, 36);
+    const late = await listed();
+    expect(late.slice(-6)).toEqual([30, 35, 31, 32, 33, 34]);
+    expect(late).toEqual([...next.slice(1, -4), 35, ...next.slice(-4)]);
+    // What is drawn matches what a fresh table shows: the time column of each row is its event's.
+    const times = await page.evaluate(() =>
+      [...document.querySelectorAll(".events-table tr[data-index]")].map((row) => Number(row.firstChild!.textContent)),
+    );
+    expect(times).toEqual(late.map((index) => (index === 35 ? 305 : index * 10)));
+    await page.close();
+  });
+
   test("lists rows by time whatever order their batches bring them in, ties in the order they arrived", async () => {
     const page = await openTable();
     // Times of each batch as it arrives: in order and after the rows so far, out of order within
