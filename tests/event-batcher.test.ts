@@ -30,7 +30,6 @@ function batcherWith(timers: ReturnType<typeof manualTimers>) {
   const batches: number[] = [];
   const batcher = createEventBatcher({
     intervalMs: 30,
-    floodIntervalMs: 60,
     floodPerSecond: 5_000,
     maxPending: 5_000,
     flush: (events) => batches.push(events.length),

@@ -21,13 +21,11 @@ export interface BatchTimers {
 }
 
 export interface EventBatcherOptions {
-  /** The longest an event waits before it is sent, while events come at a moderate rate. */
+  /** The longest an event waits before it is sent while events come at a moderate rate; twice that in a flood. */
   intervalMs?: number | undefined;
-  /** The longest an event waits while they come in a flood (`floodPerSecond` or more). */
-  floodIntervalMs?: number | undefined;
   /**
    * Events a second from which a stream of them is a flood: a batch that held that many over its
-   * interval makes the next one wait `floodIntervalMs`; one that held fewer, `intervalMs` again.
+   * interval makes the next one wait twice `intervalMs`; one that held fewer, `intervalMs` again.
    */
   floodPerSecond?: number | undefined;
   /** A batch this large is sent without waiting for the timer. */
@@ -38,7 +36,6 @@ export interface EventBatcherOptions {
 }
 
 export const defaultBatchIntervalMs = 30;
-export const defaultFloodBatchIntervalMs = 60;
 export const defaultFloodPerSecond = 5_000;
 export const defaultBatchMaxPending = 5_000;
 
@@ -59,13 +56,13 @@ export interface EventBatcher {
 
 export function createEventBatcher(options: EventBatcherOptions): EventBatcher {
   const intervalMs = options.intervalMs ?? defaultBatchIntervalMs;
-  const floodIntervalMs = options.floodIntervalMs ?? defaultFloodBatchIntervalMs;
+  const floodIntervalMs = intervalMs * 2;
   const floodPerSecond = options.floodPerSecond ?? defaultFloodPerSecond;
   const maxPending = options.maxPending ?? defaultBatchMaxPending;
   const timers = options.timers ?? realTimers;
   let pending: TimelineEvent[] = [];
   let timer: unknown;
-  /** How long the next batch waits: `intervalMs`, or `floodIntervalMs` after a flood's batch. */
+  /** How long the next batch waits: `intervalMs`, or twice that after a flood's batch. */
   let waitMs = intervalMs;
 
   function stopTimer(): void {

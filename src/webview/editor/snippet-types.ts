@@ -134,15 +134,17 @@ export function createSnippetTypes(monaco: MonacoApi, { model, syntaxLanguage }:
           throw error;
         },
       );
-      let failure: { error: unknown } | undefined;
-      await declarations.catch((error: unknown) => {
-        failure = { error };
-      });
+      try {
+        await declarations;
+      } catch (error) {
+        if (!wanted) return;
+        moveTo("typescript");
+        throw error;
+      }
       if (!wanted) return;
       // Options first: a change of them restarts the worker, which the language change starts.
-      if (!failure) semanticChecks(monaco, true);
+      semanticChecks(monaco, true);
       moveTo("typescript");
-      if (failure) throw failure.error;
     },
   };
 }
