@@ -301,8 +301,7 @@ export function createTimelineModel(initialStart = 0): TimelineModel {
         const ownRequestId = "requestId" in event ? event.requestId : undefined;
         const mark = new Mark(event, roleId, into, ownRequestId);
         derive(event, mark, into);
-        into.incoming.push(mark);
-        into.incomingColumns.push(event.t, start, roleId, markSizeOf(event));
+        into.stage(mark, event.t, start, roleId, markSizeOf(event));
         into.roleCounts[roleId]!++;
         if (into !== lastRow) {
           touched.add(into);

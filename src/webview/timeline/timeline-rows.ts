@@ -74,14 +74,12 @@ export class Row implements TimelineRow {
   spans: Span[] = [];
   requests: Request[] = [];
   linkReach = 0;
-  /** This batch's marks, merged into `marks` at the end of `append`. */
-  incoming: Mark[] = [];
   /**
-   * The batch's columns, entry i describing `incoming[i]`, filled as each mark is made (its event
-   * just read): a batch in time order after the row's last mark is copied into the columns from
-   * these, without reading a mark or an event again.
+   * This batch's marks, merged into `marks` at the end of `append`. Their columns are written past
+   * the row's last mark as each is made (its event just read): a batch in time order after the
+   * row's last mark is then already in place, with nothing gathered apart and copied in.
    */
-  incomingColumns = new IncomingColumns();
+  incoming: Mark[] = [];
   reorder = false;
   constructor(
     readonly lane: number,
@@ -106,6 +104,17 @@ export class Row implements TimelineRow {
     }
   }
 
+  /** Adds a mark to this batch, its columns written after those of the batch's marks before it. */
+  stage(mark: Mark, t: number, start: number, roleId: number, size: number): void {
+    const at = this.marks.length + this.incoming.length;
+    this.reserve(at + 1);
+    this.times[at] = t;
+    this.starts[at] = start;
+    this.roleIds[at] = roleId;
+    this.sizes[at] = size;
+    this.incoming.push(mark);
+  }
+
   /** Copies marks[from..] into the columns, growing them as needed. */
   syncColumns(from: number): void {
     const count = this.marks.length;
@@ -117,31 +126,6 @@ export class Row implements TimelineRow {
       this.roleIds[i] = mark.roleId;
       this.sizes[i] = mark.size;
     }
-  }
-
-  /** Copies a batch's columns in from position `from`, where its marks were just appended. */
-  copyColumns(from: number, batch: IncomingColumns): void {
-    this.reserve(from + batch.times.length);
-    for (let j = 0; j < batch.times.length; j++) {
-      this.times[from + j] = batch.times[j]!;
-      this.starts[from + j] = batch.starts[j]!;
-      this.roleIds[from + j] = batch.roleIds[j]!;
-      this.sizes[from + j] = batch.sizes[j]!;
-    }
-  }
-}
-
-/** What the columns will hold for a batch's marks, in arrival order (numbers held as they are). */
-export class IncomingColumns {
-  readonly times: number[] = [];
-  readonly starts: number[] = [];
-  readonly roleIds: number[] = [];
-  readonly sizes: number[] = [];
-  push(t: number, start: number, roleId: number, size: number): void {
-    this.times.push(t);
-    this.starts.push(start);
-    this.roleIds.push(roleId);
-    this.sizes.push(size);
   }
 }
 
@@ -211,26 +195,24 @@ export function rowLabel(lane: number, side: RowSide, outside = false): string {
 /** Merges a batch (arrival order) into a row's sorted marks in O(batch + displaced marks). */
 export function mergeIncoming(row: Row): void {
   const batch = row.incoming;
-  const columns = row.incomingColumns;
   row.incoming = [];
-  row.incomingColumns = new IncomingColumns();
+  const marks = row.marks;
+  const from = marks.length;
+  const times = row.times;
   let inOrder = true;
-  for (let i = 1; i < batch.length; i++) {
-    if (columns.times[i]! < columns.times[i - 1]!) {
+  for (let i = from + 1; i < from + batch.length; i++) {
+    if (times[i]! < times[i - 1]!) {
       inOrder = false;
       batch.sort(byT); // stable, and near-linear on nearly sorted input
       break;
     }
   }
-  const marks = row.marks;
   const first = batch[0];
   if (first === undefined) return;
-  const from = marks.length;
-  if (from === 0 || row.times[from - 1]! <= first.t) {
+  if (from === 0 || times[from - 1]! <= first.t) {
     for (const mark of batch) marks.push(mark);
-    // Sorted, the batch's marks are no longer in the order its columns were gathered in.
-    if (inOrder) row.copyColumns(from, columns);
-    else row.syncColumns(from);
+    // Staged in arrival order, the columns are in place unless the batch had to be sorted.
+    if (!inOrder) row.syncColumns(from);
     return;
   }
   // Marks already in the row go before new ones at equal times: they arrived first.
