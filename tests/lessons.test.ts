@@ -1115,14 +1115,19 @@ describe("23: reconnect storms", () => {
   test(
     "/herd: five lanes back within a few ms after the same retry, told as a storm at the retry line; /jittered spreads them, no storm",
     async () => {
-      // Long enough for every client's own retry (up to 3 s) after the cut (within 1.5 s).
+      // Long enough for every client's own retry (up to 3 s) after the cut (within 1.5 s), with a
+      // second to spare on a busy machine.
       const [herd, spread] = await Promise.all([
         traceLesson("23-reconnect-storm"),
-        traceLesson("23-reconnect-storm", { path: "/jittered", durationMs: 4_800 }),
+        traceLesson("23-reconnect-storm", { path: "/jittered", durationMs: 5_500 }),
       ]);
-      const back = [...firstReconnects(herd.events).values()].map((event) => event.t);
-      expect(back.length).toBe(5);
-      expect(Math.max(...back) - Math.min(...back)).toBeLessThan(50);
+      // Five lanes whose reconnects fall within 50 ms of each other. (A client that connected just
+      // after a cut is cut at the next one: the herd is then whole a cut later.)
+      const reconnects = ofKind(herd.events, "reconnect");
+      const herdSizes = reconnects.map(
+        (first) => new Set(reconnects.filter((r) => r.t >= first.t && r.t - first.t < 50).map((r) => r.lane)).size,
+      );
+      expect(Math.max(0, ...herdSizes)).toBe(5);
       expect(ofKind(herd.events, "pitfall").map(({ pitfall, line }) => ({ pitfall, line }))).toEqual([
         { pitfall: "reconnect-storm", line: 14 },
       ]);
