@@ -18,9 +18,11 @@ const runMarker = `STREAM_PLAYGROUND_TEST_RUN=${crypto.randomUUID()}`;
 /**
  * Unit and integration files mostly wait (on sockets, timers, child processes, Bun's 10 s idle
  * timeout): two of them kept the machine's two cores 59% busy, three keep them about 80% busy and
- * end a minute sooner. Browser and window tests drive Chromium and WebKit, whose timing the tests
- * watch, so they run one at a time, after (with the few other files whose timing is strict). A
- * run of named files (`npm test -- tests/x.test.ts`) runs them in order.
+ * end a minute sooner. Browser tests drive Chromium, whose timing they watch, so they run one at a
+ * time, after (with the few other files whose timing is strict, last). The window tests drive the
+ * desktop app under Xvfb beside them: each kind alone kept the two cores 71% and 81% busy, and
+ * together they end 50 s sooner than one after the other. A run of named files
+ * (`npm test -- tests/x.test.ts`) runs them in order.
  */
 const parallelWorkers = 3;
 /**
@@ -34,27 +36,45 @@ const timingsFile = "tests/file-timings.json";
  */
 const timingStrict = new Set(["tests/trace-expect.test.ts"]);
 
-interface Phase {
+interface Run {
   args: string[];
+  /** Its report is held and printed whole when it ends, so it does not interleave with another run's. */
+  held?: boolean;
+}
+
+/** Runs that go one after the other; each phase's runs go at once. */
+interface Phase {
+  runs: Run[];
 }
 
 function phases(args: string[]): Phase[] {
   const updateTimings = args.includes("--update-timings");
   const named = args.filter((arg) => arg !== "--update-timings");
-  if (named.length > 0) return [{ args: named }];
+  if (named.length > 0) return [{ runs: [{ args: named }] }];
   const all = [...new Bun.Glob("tests/**/*.test.ts").scanSync({ cwd: root })].sort();
-  const onScreen = (file: string) =>
-    file.startsWith("tests/browser/") || file.startsWith("tests/desktop-") || timingStrict.has(file);
+  const inBrowser = (file: string) => file.startsWith("tests/browser/");
+  const inWindow = (file: string) => file.startsWith("tests/desktop-");
+  const paths = (files: string[]) => files.map((file) => `./${file}`);
   return [
     {
-      args: [
-        `--parallel=${parallelWorkers}`,
-        `--timings=${timingsFile}`,
-        ...(updateTimings ? ["--update-timings"] : []),
-        ...all.filter((file) => !onScreen(file)).map((file) => `./${file}`),
+      runs: [
+        {
+          args: [
+            `--parallel=${parallelWorkers}`,
+            `--timings=${timingsFile}`,
+            ...(updateTimings ? ["--update-timings"] : []),
+            ...paths(all.filter((file) => !inBrowser(file) && !inWindow(file) && !timingStrict.has(file))),
+          ],
+        },
       ],
     },
-    { args: all.filter(onScreen).map((file) => `./${file}`) },
+    {
+      runs: [
+        // The strict files last: the window tests end long before.
+        { args: paths([...all.filter(inBrowser), ...all.filter((file) => timingStrict.has(file))]) },
+        { args: paths(all.filter(inWindow)), held: true },
+      ],
+    },
   ];
 }
 
@@ -94,8 +114,8 @@ function createFailureCollector() {
 }
 
 /** Runs one `bun test`, passing its report through, and returns its exit code, counts and failures. */
-async function runPhase(phase: Phase): Promise<{ code: number; passed: number; failed: number; failures: string[] }> {
-  const child = Bun.spawn([process.execPath, "test", "--timeout", "30000", ...phase.args], {
+async function runTests(run: Run): Promise<{ code: number; passed: number; failed: number; failures: string[] }> {
+  const child = Bun.spawn([process.execPath, "test", "--timeout", "30000", ...run.args], {
     cwd: root,
     stdout: "inherit",
     stderr: "pipe",
@@ -109,17 +129,20 @@ async function runPhase(phase: Phase): Promise<{ code: number; passed: number; f
   // bun test reports on stderr; pass it through and keep the counts.
   let tail = "";
   let partial = "";
+  let held = "";
   const collector = createFailureCollector();
   const decoder = new TextDecoder();
   for await (const chunk of child.stderr) {
     const text = decoder.decode(chunk, { stream: true });
-    process.stderr.write(text);
+    if (run.held) held += text;
+    else process.stderr.write(text);
     tail = (tail + text).slice(-4_000);
     const lines = (partial + text).split("\n");
     partial = lines.pop() ?? "";
     for (const line of lines) collector.line(line);
   }
   const code = await child.exited;
+  if (run.held) process.stderr.write(`\n${held}`);
   return { code, passed: count(tail, "pass"), failed: count(tail, "fail"), failures: collector.failures };
 }
 
@@ -128,11 +151,12 @@ let passed = 0;
 let failed = 0;
 const failures: string[] = [];
 for (const phase of phases(process.argv.slice(2))) {
-  const result = await runPhase(phase);
-  code ||= result.code;
-  passed += result.passed;
-  failed += result.failed;
-  failures.push(...result.failures);
+  for (const result of await Promise.all(phase.runs.map(runTests))) {
+    code ||= result.code;
+    passed += result.passed;
+    failed += result.failed;
+    failures.push(...result.failures);
+  }
 }
 const leftovers = await endLeftovers(runMarker, 5_000);
 rmSync(home, { recursive: true, force: true });
