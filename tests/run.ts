@@ -38,7 +38,7 @@ const timingStrict = new Set(["tests/trace-expect.test.ts"]);
 
 interface Run {
   args: string[];
-  /** Its report is held and printed whole when it ends, so it does not interleave with another run's. */
+  /** Its report is held and printed whole after its phase, so it does not interleave with another run's. */
   held?: boolean;
 }
 
@@ -114,7 +114,9 @@ function createFailureCollector() {
 }
 
 /** Runs one `bun test`, passing its report through, and returns its exit code, counts and failures. */
-async function runTests(run: Run): Promise<{ code: number; passed: number; failed: number; failures: string[] }> {
+async function runTests(
+  run: Run,
+): Promise<{ code: number; passed: number; failed: number; failures: string[]; held: string }> {
   const child = Bun.spawn([process.execPath, "test", "--timeout", "30000", ...run.args], {
     cwd: root,
     stdout: "inherit",
@@ -142,8 +144,7 @@ async function runTests(run: Run): Promise<{ code: number; passed: number; faile
     for (const line of lines) collector.line(line);
   }
   const code = await child.exited;
-  if (run.held) process.stderr.write(`\n${held}`);
-  return { code, passed: count(tail, "pass"), failed: count(tail, "fail"), failures: collector.failures };
+  return { code, passed: count(tail, "pass"), failed: count(tail, "fail"), failures: collector.failures, held };
 }
 
 let code = 0;
@@ -156,6 +157,7 @@ for (const phase of phases(process.argv.slice(2))) {
     passed += result.passed;
     failed += result.failed;
     failures.push(...result.failures);
+    if (result.held !== "") process.stderr.write(`\n${result.held}`);
   }
 }
 const leftovers = await endLeftovers(runMarker, 5_000);
