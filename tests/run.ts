@@ -18,11 +18,11 @@ const runMarker = `STREAM_PLAYGROUND_TEST_RUN=${crypto.randomUUID()}`;
 /**
  * Unit and integration files mostly wait (on sockets, timers, child processes, Bun's 10 s idle
  * timeout): two of them kept the machine's two cores 59% busy, three keep them about 80% busy and
- * end a minute sooner. Browser tests drive Chromium, whose timing they watch, so they run one at a
- * time, after (with the few other files whose timing is strict, last). The window tests drive the
- * desktop app under Xvfb beside them: each kind alone kept the two cores 71% and 81% busy, and
- * together they end 50 s sooner than one after the other. A run of named files
- * (`npm test -- tests/x.test.ts`) runs them in order.
+ * end a minute sooner. Browser and window tests drive Chromium and the desktop app under Xvfb: one
+ * browser file alone kept the two cores 71% busy, the window tests 81%. They run after, in two
+ * lines side by side, each one file at a time: the window tests and then the browser files that
+ * only wait for what they check (`besideTheWindow`), and the other browser files, with those whose
+ * timing is strict last. A run of named files (`npm test -- tests/x.test.ts`) runs them in order.
  */
 const parallelWorkers = 3;
 /**
@@ -35,6 +35,18 @@ const timingsFile = "tests/file-timings.json";
  * a second worker's load breaks them: they run with the browser tests, one at a time.
  */
 const timingStrict = new Set(["tests/trace-expect.test.ts"]);
+/**
+ * Browser files that wait for what they check, with no clock in their assertions and no fixed
+ * pause: they run after the window tests, beside the other browser files, so the two kinds of
+ * browser test share the phase's time about evenly.
+ */
+const besideTheWindow = [
+  "tests/browser/editor-types.test.ts",
+  "tests/browser/recording-files.test.ts",
+  "tests/browser/frameworks.test.ts",
+  "tests/browser/lessons-ux.test.ts",
+  "tests/browser/content-security.test.ts",
+];
 
 interface Run {
   args: string[];
@@ -52,8 +64,9 @@ function phases(args: string[]): Phase[] {
   const named = args.filter((arg) => arg !== "--update-timings");
   if (named.length > 0) return [{ runs: [{ args: named }] }];
   const all = [...new Bun.Glob("tests/**/*.test.ts").scanSync({ cwd: root })].sort();
-  const inBrowser = (file: string) => file.startsWith("tests/browser/");
+  const onScreen = (file: string) => file.startsWith("tests/browser/") || file.startsWith("tests/desktop-");
   const inWindow = (file: string) => file.startsWith("tests/desktop-");
+  const inBrowser = (file: string) => file.startsWith("tests/browser/") && !besideTheWindow.includes(file);
   const paths = (files: string[]) => files.map((file) => `./${file}`);
   return [
     {
@@ -63,16 +76,16 @@ function phases(args: string[]): Phase[] {
             `--parallel=${parallelWorkers}`,
             `--timings=${timingsFile}`,
             ...(updateTimings ? ["--update-timings"] : []),
-            ...paths(all.filter((file) => !inBrowser(file) && !inWindow(file) && !timingStrict.has(file))),
+            ...paths(all.filter((file) => !onScreen(file) && !timingStrict.has(file))),
           ],
         },
       ],
     },
     {
       runs: [
-        // The strict files last: the window tests end long before.
+        // The files whose timing is strict last, when the other line has mostly ended.
         { args: paths([...all.filter(inBrowser), ...all.filter((file) => timingStrict.has(file))]) },
-        { args: paths(all.filter(inWindow)), held: true },
+        { args: paths([...all.filter(inWindow), ...besideTheWindow.filter((file) => all.includes(file))]), held: true },
       ],
     },
   ];

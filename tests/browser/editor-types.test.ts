@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startHost, type Host } from "../../src/main/host-server.ts";
 import { loadSnippetCorpus, mistakenSnippet } from "../support/snippet-corpus.ts";
+import { waitFor } from "../support/desktop-session.ts";
 import { artifactsDir, launchChromium } from "./chromium.ts";
 
 let browser: Browser;
@@ -279,6 +280,18 @@ async function markersOnceThere(page: Page, count: number): Promise<MarkerView[]
   return markersOnScreen(page);
 }
 
+/**
+ * Waits until the host has saved the Types setting as `expected`: the page sends a change over its
+ * socket, and the host may take a moment on a busy machine.
+ */
+function savedCheckTypes(host: Host, expected: boolean): Promise<boolean> {
+  return waitFor(
+    `the host to save checkTypes: ${expected}`,
+    () => (host.session.workspace()?.settings.checkTypes === expected ? expected : undefined),
+    5_000,
+  );
+}
+
 describe("the Types setting", () => {
   test("off (as saved), the editor fetches no declarations and starts no TypeScript worker, and the runner marks a load error; on, TypeScript marks the mistakes; the choice is saved", async () => {
     await withHost(
@@ -319,7 +332,7 @@ describe("the Types setting", () => {
           await page.waitForSelector("body[data-types-ready]");
           const on = { markers: lines(await markersFor(page, source)), ...(await state()) };
           const onWorkers = typescriptWorkerFetches.length;
-          const saved = host.session.workspace()?.settings.checkTypes;
+          const saved = await savedCheckTypes(host, true);
 
           await page.click("#check-types");
           await page.waitForFunction(() => document.body.dataset.typesReady === undefined);
@@ -349,7 +362,7 @@ describe("the Types setting", () => {
             },
             fetches: 1,
           });
-          expect(host.session.workspace()?.settings.checkTypes).toBe(false);
+          expect(await savedCheckTypes(host, false)).toBe(false);
         });
       },
     );
