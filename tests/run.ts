@@ -32,7 +32,8 @@ const parallelWorkers = 3;
 const timingsFile = "tests/file-timings.json";
 /**
  * Files that check wall-clock gaps tight enough (a tick every 500 ms, none later than 800 ms) that
- * a second worker's load breaks them: they run with the browser tests, one at a time.
+ * a second worker's load breaks them: they run last in the browser tests' line, when the line beside
+ * it has mostly ended.
  */
 const timingStrict = new Set(["tests/trace-expect.test.ts"]);
 /**
@@ -54,7 +55,7 @@ interface Run {
   held?: boolean;
 }
 
-/** Runs that go one after the other; each phase's runs go at once. */
+/** `bun test` runs that go at once; the phases go one after the other. */
 interface Phase {
   runs: Run[];
 }
