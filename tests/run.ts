@@ -18,11 +18,12 @@ const runMarker = `STREAM_PLAYGROUND_TEST_RUN=${crypto.randomUUID()}`;
 /**
  * Unit and integration files mostly wait (on sockets, timers, child processes, Bun's 10 s idle
  * timeout): two of them kept the machine's two cores 59% busy, three keep them about 80% busy and
- * end a minute sooner. Browser and window tests drive Chromium and the desktop app under Xvfb: one
- * browser file alone kept the two cores 71% busy, the window tests 81%. They run after, in two
- * lines side by side, each one file at a time: the window tests and then the browser files that
- * only wait for what they check (`besideTheWindow`), and the other browser files, with those whose
- * timing is strict last. A run of named files (`npm test -- tests/x.test.ts`) runs them in order.
+ * end a minute sooner. Then the window tests, which drive the desktop app under Xvfb and type into
+ * it, one at a time and alone: beside browser tests, keys typed into the window were lost. Last the
+ * browser tests: one file alone kept the two cores 71% busy, so they run in two lines side by side,
+ * each one file at a time, the files that only wait for what they check (`secondLine`) in one and
+ * the others in the other, those whose timing is strict last. A run of named files
+ * (`npm test -- tests/x.test.ts`) runs them in order.
  */
 const parallelWorkers = 3;
 /**
@@ -32,21 +33,25 @@ const parallelWorkers = 3;
 const timingsFile = "tests/file-timings.json";
 /**
  * Files that check wall-clock gaps tight enough (a tick every 500 ms, none later than 800 ms) that
- * a second worker's load breaks them: they run last in the browser tests' line, when the line beside
- * it has mostly ended.
+ * a second worker's load breaks them: they run last in the first browser line, when the second has
+ * mostly ended.
  */
 const timingStrict = new Set(["tests/trace-expect.test.ts"]);
 /**
  * Browser files that wait for what they check, with no clock in their assertions and no fixed
- * pause: they run after the window tests, beside the other browser files, so the two kinds of
- * browser test share the phase's time about evenly.
+ * pause: they run in a line of their own beside the other browser files, taking about as long.
  */
-const besideTheWindow = [
+const secondLine = [
   "tests/browser/editor-types.test.ts",
   "tests/browser/recording-files.test.ts",
   "tests/browser/frameworks.test.ts",
+  "tests/browser/websocket.test.ts",
   "tests/browser/lessons-ux.test.ts",
   "tests/browser/content-security.test.ts",
+  "tests/browser/wire-truth.test.ts",
+  "tests/browser/cross-site.test.ts",
+  "tests/browser/page-start.test.ts",
+  "tests/browser/requests-panel.test.ts",
 ];
 
 interface Run {
@@ -67,7 +72,7 @@ function phases(args: string[]): Phase[] {
   const all = [...new Bun.Glob("tests/**/*.test.ts").scanSync({ cwd: root })].sort();
   const onScreen = (file: string) => file.startsWith("tests/browser/") || file.startsWith("tests/desktop-");
   const inWindow = (file: string) => file.startsWith("tests/desktop-");
-  const inBrowser = (file: string) => file.startsWith("tests/browser/") && !besideTheWindow.includes(file);
+  const inFirstLine = (file: string) => file.startsWith("tests/browser/") && !secondLine.includes(file);
   const paths = (files: string[]) => files.map((file) => `./${file}`);
   return [
     {
@@ -82,11 +87,12 @@ function phases(args: string[]): Phase[] {
         },
       ],
     },
+    { runs: [{ args: paths(all.filter(inWindow)) }] },
     {
       runs: [
         // The files whose timing is strict last, when the other line has mostly ended.
-        { args: paths([...all.filter(inBrowser), ...all.filter((file) => timingStrict.has(file))]) },
-        { args: paths([...all.filter(inWindow), ...besideTheWindow.filter((file) => all.includes(file))]), held: true },
+        { args: paths([...all.filter(inFirstLine), ...all.filter((file) => timingStrict.has(file))]) },
+        { args: paths(secondLine.filter((file) => all.includes(file))), held: true },
       ],
     },
   ];
