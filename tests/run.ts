@@ -70,9 +70,9 @@ function phases(args: string[]): Phase[] {
   const named = args.filter((arg) => arg !== "--update-timings");
   if (named.length > 0) return [{ runs: [{ args: named }] }];
   const all = [...new Bun.Glob("tests/**/*.test.ts").scanSync({ cwd: root })].sort();
-  const onScreen = (file: string) => file.startsWith("tests/browser/") || file.startsWith("tests/desktop-");
+  const inBrowser = (file: string) => file.startsWith("tests/browser/");
   const inWindow = (file: string) => file.startsWith("tests/desktop-");
-  const inFirstLine = (file: string) => file.startsWith("tests/browser/") && !secondLine.includes(file);
+  const inFirstLine = (file: string) => inBrowser(file) && !secondLine.includes(file);
   const paths = (files: string[]) => files.map((file) => `./${file}`);
   return [
     {
@@ -82,7 +82,7 @@ function phases(args: string[]): Phase[] {
             `--parallel=${parallelWorkers}`,
             `--timings=${timingsFile}`,
             ...(updateTimings ? ["--update-timings"] : []),
-            ...paths(all.filter((file) => !onScreen(file) && !timingStrict.has(file))),
+            ...paths(all.filter((file) => !inBrowser(file) && !inWindow(file) && !timingStrict.has(file))),
           ],
         },
       ],
