@@ -19,11 +19,12 @@ const runMarker = `STREAM_PLAYGROUND_TEST_RUN=${crypto.randomUUID()}`;
  * Unit and integration files mostly wait (on sockets, timers, child processes, Bun's 10 s idle
  * timeout): two of them kept the machine's two cores 59% busy, three keep them about 80% busy and
  * end a minute sooner. Then the window tests, which drive the desktop app under Xvfb and type into
- * it, one at a time and alone: beside browser tests, keys typed into the window were lost. Last the
- * browser tests: one file alone kept the two cores 71% busy, so they run in two lines side by side,
- * each one file at a time, the files that only wait for what they check (`secondLine`) in one and
- * the others in the other, those whose timing is strict last. A run of named files
- * (`npm test -- tests/x.test.ts`) runs them in order.
+ * it, one at a time and alone: beside browser tests, keys typed into the window were lost. Then the
+ * browser files that only wait for what they check: one file alone kept the two cores 71% busy, so
+ * they run in two lines side by side, one file at a time in each. Last, one at a time and alone,
+ * the browser files whose assertions or pauses depend on the clock (`clockWatching`): beside
+ * another browser, a reconnect's delay measured against Chromium's own was 352 ms off. A run of
+ * named files (`npm test -- tests/x.test.ts`) runs them in order.
  */
 const parallelWorkers = 3;
 /**
@@ -33,19 +34,30 @@ const parallelWorkers = 3;
 const timingsFile = "tests/file-timings.json";
 /**
  * Files that check wall-clock gaps tight enough (a tick every 500 ms, none later than 800 ms) that
- * a second worker's load breaks them: they run last in the first browser line, when the second has
- * mostly ended.
+ * a second worker's load breaks them: they run last, alone.
  */
 const timingStrict = new Set(["tests/trace-expect.test.ts"]);
 /**
- * Browser files that wait for what they check, with no clock in their assertions and no fixed
- * pause: they run in a line of their own beside the other browser files, taking about as long.
+ * Browser files whose assertions or pauses depend on the clock (reconnect delays against
+ * Chromium's, a stall, a draft's 400 ms, a layout's settling, chunks a set time apart): alone.
+ */
+const clockWatching = [
+  "tests/browser/byte-views.test.ts",
+  "tests/browser/events-table.test.ts",
+  "tests/browser/layout.test.ts",
+  "tests/browser/message-view.test.ts",
+  "tests/browser/six-connections.test.ts",
+  "tests/browser/sse-oracle.test.ts",
+  "tests/browser/streams-under-test.test.ts",
+  "tests/browser/truthful-status.test.ts",
+  "tests/browser/two-windows.test.ts",
+];
+/**
+ * Of the other browser files, those in the second of the two lines, chosen so the lines take about
+ * as long as each other.
  */
 const secondLine = [
   "tests/browser/editor-types.test.ts",
-  "tests/browser/recording-files.test.ts",
-  "tests/browser/frameworks.test.ts",
-  "tests/browser/websocket.test.ts",
   "tests/browser/lessons-ux.test.ts",
   "tests/browser/content-security.test.ts",
   "tests/browser/wire-truth.test.ts",
@@ -72,7 +84,8 @@ function phases(args: string[]): Phase[] {
   const all = [...new Bun.Glob("tests/**/*.test.ts").scanSync({ cwd: root })].sort();
   const inBrowser = (file: string) => file.startsWith("tests/browser/");
   const inWindow = (file: string) => file.startsWith("tests/desktop-");
-  const inFirstLine = (file: string) => inBrowser(file) && !secondLine.includes(file);
+  const inLines = (file: string) => inBrowser(file) && !clockWatching.includes(file);
+  const present = (files: string[]) => files.filter((file) => all.includes(file));
   const paths = (files: string[]) => files.map((file) => `./${file}`);
   return [
     {
@@ -90,11 +103,11 @@ function phases(args: string[]): Phase[] {
     { runs: [{ args: paths(all.filter(inWindow)) }] },
     {
       runs: [
-        // The files whose timing is strict last, when the other line has mostly ended.
-        { args: paths([...all.filter(inFirstLine), ...all.filter((file) => timingStrict.has(file))]) },
-        { args: paths(secondLine.filter((file) => all.includes(file))), held: true },
+        { args: paths(all.filter((file) => inLines(file) && !secondLine.includes(file))) },
+        { args: paths(present(secondLine)), held: true },
       ],
     },
+    { runs: [{ args: paths([...present(clockWatching), ...all.filter((file) => timingStrict.has(file))]) }] },
   ];
 }
 
