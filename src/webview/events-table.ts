@@ -410,6 +410,9 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   });
   scroller.addEventListener("scroll", () => {
     scrollTop = scroller.scrollTop;
+    // Its height as it is now: when the table grows (the lane chips above it go), the browser moves
+    // a table at its end up with it, and may say so before the resize observer says it grew.
+    viewportHeight = scroller.clientHeight;
     stickToBottom = scrollTop >= scrollFor(drawnRows).maxScrollTop - rowHeight;
     render();
   });

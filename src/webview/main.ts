@@ -357,6 +357,9 @@ const toolbar = createToolbar({
   editorStarted: () => pane.editor !== undefined,
   openExample(example) {
     viewer.close();
+    // A lesson starts with no client of the last one still connected: a chat's sockets sending every
+    // second would otherwise run on into the new lesson's timeline and table.
+    clientLanes.disconnect();
     // Opening an example never loses the user's own snippet: the example becomes a new untitled one.
     void documents.openAsNew(example.source).then(() => void runs.run());
     controls.set(example.request);

@@ -1,7 +1,8 @@
 /**
  * Lessons are self-contained, in Chromium: a lesson sets every client control (nothing of the last
- * lesson's request carries over), the Examples menu numbers its lessons and marks the open one, and
- * a new snippet leaves the lesson's text and mark behind.
+ * lesson's request carries over) and opens with none of the last lesson's clients still connected,
+ * the Examples menu numbers its lessons and marks the open one, and a new snippet leaves the
+ * lesson's text and mark behind.
  */
 
 import { describe, expect, test } from "bun:test";
@@ -12,6 +13,20 @@ import { openLesson, usePlaygroundInChromium, waitForRow } from "./playground-pa
 
 const playground = usePlaygroundInChromium();
 
+/**
+ * Waits for the events table to be scrolled to its end, as it is while it follows the newest rows:
+ * it must not take the browser moving it, as the lane chips above it go, for the user scrolling up.
+ */
+const tableAtEnd = (page: Page) =>
+  page.waitForFunction(
+    () => {
+      const scroller = document.querySelector(".table-scroller")!;
+      return scroller.scrollTop >= scroller.scrollHeight - scroller.clientHeight - 1;
+    },
+    undefined,
+    { timeout: 5_000 },
+  );
+
 /** The Examples menu's labels, without its prompt. */
 const lessons = (page: Page) =>
   page.$$eval("#examples option", (options) =>
@@ -19,15 +34,22 @@ const lessons = (page: Page) =>
   );
 
 describe("lessons", () => {
-  test("each sets its own client: lesson 7 after the WebSocket lesson connects a stream client and works; leaving its leak behind offers Restart server", async () => {
+  test("each sets its own client and starts with none of the last one's connected: lesson 7 after the WebSocket chat connects a stream client and works; leaving its leak behind offers Restart server", async () => {
     const page = await playground.open();
-    await page.selectOption("#examples", "15-websocket-chat");
-    await page.waitForFunction(
-      () => (document.getElementById("client-kind") as HTMLSelectElement).value === "websocket",
-    );
-    expect(await page.inputValue("#client-count")).toBe("3");
+    await openLesson(page, "15-websocket-chat");
+    expect({
+      client: await page.inputValue("#client-kind"),
+      clients: await page.inputValue("#client-count"),
+    }).toEqual({ client: "websocket", clients: "3" });
+    // The chat's three sockets, each saying hello every second.
+    await page.click("#connect");
+    for (const lane of [1, 2, 3]) await waitForRow(page, new RegExp(`^${lane} client ws-message `));
 
     await openLesson(page, "07-cleanup");
+    // The chat's sockets were let go as the lesson opened: each closed by its client, no chip left.
+    for (const lane of [1, 2, 3])
+      await waitForRow(page, new RegExp(`^${lane} client ws-close code 1000, clean, by the client$`));
+    await page.waitForSelector("#lanes .lane-chip", { state: "detached" });
     expect({
       client: await page.inputValue("#client-kind"),
       path: await page.inputValue("#client-path"),
@@ -35,13 +57,14 @@ describe("lessons", () => {
       disconnectAfter: await page.inputValue("#client-disconnect-after"),
     }).toEqual({ client: "stream", path: "/slow-finally", clients: "1", disconnectAfter: "500" });
     await page.click("#connect");
-    await waitForRow(page, /^1 client headers 200 /);
+    await waitForRow(page, /^4 client headers 200 /);
+    await tableAtEnd(page);
     expect(await page.locator(".events-table td.kind:text-is('ws-error')").count()).toBe(0);
 
     // Its /leaky route leaves an interval running; moving on to another lesson offers to end it.
     await page.fill("#client-path", "/leaky");
     await page.click("#connect");
-    await waitForRow(page, /^2 server leak /);
+    await waitForRow(page, /^5 server leak /);
     await page.selectOption("#examples", "01-generator-body");
     await page.waitForSelector("#restart-server.offer");
     expect({
