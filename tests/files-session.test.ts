@@ -598,7 +598,12 @@ describe("watching the open file", () => {
   test("a change by another program is taken when there are no edits, and the runner serves it, whether written in place or renamed over", async () => {
     await using opened = await startWithFileOpen("served.ts", "one");
     const { projectDir, path: served, host, page, id } = opened;
-    const changes: { how: string; pushed: PushPayload<HostPushes>; loaded: string; serves: string }[] = [];
+    const changes: {
+      how: string;
+      pushed: PushPayload<HostPushes>;
+      loaded: { kind: string; source: string };
+      serves: string;
+    }[] = [];
     const edits: [string, () => Promise<void>][] = [
       ["in place", () => writeFile(served, handler("two"))],
       // As many editors save: a new file renamed over the old one (a new inode).
@@ -619,7 +624,7 @@ describe("watching the open file", () => {
       changes.push({
         how,
         pushed,
-        loaded: loaded.event.kind,
+        loaded: { kind: loaded.event.kind, source: loaded.source },
         serves: await (await fetch(host.session.runnerUrl)).text(),
       });
     }
@@ -627,19 +632,19 @@ describe("watching the open file", () => {
       {
         how: "in place",
         pushed: { type: "file-changed", id, source: handler("two"), conflict: false },
-        loaded: "loaded",
+        loaded: { kind: "loaded", source: handler("two") },
         serves: "two",
       },
       {
         how: "renamed over",
         pushed: { type: "file-changed", id, source: handler("three"), conflict: false },
-        loaded: "loaded",
+        loaded: { kind: "loaded", source: handler("three") },
         serves: "three",
       },
       {
         how: "in place after the rename",
         pushed: { type: "file-changed", id, source: handler("four"), conflict: false },
-        loaded: "loaded",
+        loaded: { kind: "loaded", source: handler("four") },
         serves: "four",
       },
     ]);
@@ -678,7 +683,7 @@ describe("watching the open file", () => {
       mine,
       keptDraft,
       theirs,
-      loaded: loaded.event.kind,
+      loaded: { kind: loaded.event.kind, source: loaded.source },
       serves: await (await fetch(host.session.runnerUrl)).text(),
       drafts: await readdir(join(workspaceDir, "drafts")),
     }).toEqual({
@@ -711,7 +716,7 @@ describe("watching the open file", () => {
         },
         recent: [events],
       },
-      loaded: "loaded",
+      loaded: { kind: "loaded", source: handler("theirs again") },
       serves: "theirs again",
       drafts: ["index.json"],
     });

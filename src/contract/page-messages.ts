@@ -247,8 +247,11 @@ export interface HostPushes {
   events: { events: TimelineEvent[] };
   /** Another page cleared the timeline. */
   cleared: { status: HostStatus };
-  /** A load no page asked for (the open file changed on disk). */
-  "load-result": { event: LoadOutcome };
+  /**
+   * A load no page asked for (the open file changed on disk, or a conflict was resolved with its
+   * text): the text loaded, and how it went.
+   */
+  "load-result": { event: LoadOutcome; source: string };
   /** Sent when a page connects: the document to show, recent files, settings. */
   workspace: { workspace: WorkspaceState };
   /** Another page opened a document (new, open, save as, a resolved conflict). */
@@ -465,7 +468,7 @@ export const hostPushChecks: PushChecks<HostPushes> = {
   status: object({ status: hostStatusCheck }),
   events: object({ events: array(timelineEventCheck) }),
   cleared: object({ status: hostStatusCheck }),
-  "load-result": object({ event: loadOutcomeCheck }),
+  "load-result": object({ event: loadOutcomeCheck, source: string }),
   workspace: object({ workspace: workspaceStateCheck }),
   document: object({ document: snippetDocumentCheck, recent: array(string) }),
   edited: object({ id: documentIdCheck, source: string, revision: integer(1) }),

@@ -245,7 +245,7 @@ export function createSession(options: SessionOptions = {}): Session {
   /** Loads text no page asked for (a file changed on disk): every page gets the result. */
   async function loadForEveryPage(source: string, path: string): Promise<void> {
     try {
-      pages.broadcast("load-result", { event: await load(source, path) });
+      pages.broadcast("load-result", { event: await load(source, path), source });
     } catch (error) {
       pages.broadcast("failed", { message: `loading the changed ${path} failed: ${errorMessage(error)}` });
     }

@@ -34,8 +34,12 @@ export interface DocumentsOptions {
   getSource: () => string | undefined;
   setSource: (source: string) => void;
   say: (text: string, tone?: "ok" | "error") => void;
-  /** A document was opened or reloaded from disk: run it. `another` when it is not the one open before (New, Open). */
-  onOpened: (another: boolean) => void;
+  /**
+   * A document was opened or reloaded from disk: run it, unless `loadedByHost` (the host loads the
+   * file's text for every page itself, when a conflict is resolved with it). `another` when it is
+   * not the one open before (New, Open).
+   */
+  onOpened: (another: boolean, loadedByHost: boolean) => void;
 }
 
 const draftDelayMs = 400;
@@ -166,11 +170,15 @@ export function createDocuments(options: DocumentsOptions): Documents {
   }
 
   /** Sends a file request and applies its answer; edits not yet sent as a draft go first. */
-  async function run<K extends DocumentRequest>(type: K, fields: PageRequests[K]["request"]): Promise<void> {
+  async function run<K extends DocumentRequest>(
+    type: K,
+    fields: PageRequests[K]["request"],
+    loadedByHost = false,
+  ): Promise<void> {
     menu.open = false;
     try {
       await flushDraft();
-      apply((await connection.request(type, fields)) as DocumentReply);
+      apply((await connection.request(type, fields)) as DocumentReply, loadedByHost);
     } catch (error) {
       report(error);
     }
@@ -186,7 +194,7 @@ export function createDocuments(options: DocumentsOptions): Documents {
     }
   }
 
-  function apply(reply: DocumentReply): void {
+  function apply(reply: DocumentReply, loadedByHost = false): void {
     if (reply.type === "cancelled") return;
     if (reply.type === "edited-elsewhere") {
       askAboutWindow(reply);
@@ -197,7 +205,7 @@ export function createDocuments(options: DocumentsOptions): Documents {
     if (!reply.document.dirty) savedSource = reply.document.source;
     showRecent(reply.recent);
     say(`${reply.document.name} ${documentState(reply.document)}`, "ok");
-    options.onOpened(another);
+    options.onOpened(another, loadedByHost);
   }
 
   const documentState = (doc: SnippetDocument) =>
@@ -234,7 +242,7 @@ export function createDocuments(options: DocumentsOptions): Documents {
   byId("conflict-theirs", HTMLButtonElement).addEventListener("click", () => {
     if (!current) return;
     if (conflictWith === "disk" || conflictWith === undefined)
-      return void run("file-conflict-resolve", { id: current.id, keep: "theirs" });
+      return void run("file-conflict-resolve", { id: current.id, keep: "theirs" }, true);
     const theirs = conflictWith;
     conflictWith = undefined;
     conflict.hidden = true;

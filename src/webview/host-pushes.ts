@@ -89,14 +89,14 @@ export function createHostPushHandler(options: HostPushHandlerOptions): HostPush
         options.documents.editedElsewhere(payload.id, payload.source, payload.revision);
         return;
       case "file-changed":
+        // Without a conflict the host loads the file's text for every page: its outcome comes next.
         options.documents.fileChanged(payload.id, payload.source, payload.conflict);
-        if (!payload.conflict) void runs.run();
         return;
       case "settings":
         options.settings.apply(payload.settings);
         return;
       case "load-result":
-        runs.showLoad(payload.event);
+        runs.showLoad(payload.event, payload.source);
         return;
       case "failed":
         statusLine.say(payload.message, "error");

@@ -270,7 +270,7 @@ const documents = createDocuments({
     if (pane.editor) pane.editor.source = source;
   },
   say: statusLine.say,
-  onOpened: (another) => {
+  onOpened: (another, loadedByHost) => {
     // A lesson's text belongs to the lesson's snippet: another document (New, Open) leaves it.
     if (another) {
       byId("lesson", HTMLElement).hidden = true;
@@ -280,7 +280,7 @@ const documents = createDocuments({
     }
     // A snippet opened from the File menu is for editing: back to live, where it runs.
     viewer.close();
-    void runs.run();
+    if (!loadedByHost) void runs.run();
   },
 });
 const controls = createClientControls({

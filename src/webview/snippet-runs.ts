@@ -24,8 +24,11 @@ export interface SnippetRunsOptions {
 export interface SnippetRuns {
   /** Sends the editor's snippet to the host to load, and shows the outcome. */
   run(): Promise<void>;
-  /** Shows a load's outcome, this page's or one the host pushed: the status line and the editor's marker. */
-  showLoad(outcome: LoadOutcome): void;
+  /**
+   * Shows a load's outcome, this page's or one the host pushed: the status line and the editor's
+   * marker. A pushed load gives the text the host loaded, which the editor's text is then compared with.
+   */
+  showLoad(outcome: LoadOutcome, source?: string): void;
   /** The host's status as last heard (with a version this page loaded since); undefined before the first. */
   status: HostStatus | undefined;
   /**
@@ -86,9 +89,10 @@ export function createSnippetRuns(options: SnippetRunsOptions): SnippetRuns {
     return status?.serving === undefined ? "" : "ok";
   }
 
-  function showLoad(event: LoadOutcome): void {
+  function showLoad(event: LoadOutcome, source?: string): void {
     const editor = options.editor();
     if (!editor) return;
+    if (source !== undefined) sent = { source };
     if (event.kind === "loaded") {
       if (sent) sent.failed = undefined;
       lastLoad = { version: event.version, at: Date.now(), ms: event.loadMs };

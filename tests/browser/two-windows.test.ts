@@ -1,13 +1,15 @@
 /**
  * Two windows on one snippet, in Chromium: an edit in one shows in the other, and edits typed in
  * both at once are never dropped silently: the window whose edits came second is asked which to
- * keep, and its choice reaches the other.
+ * keep, and its choice reaches the other. A change to the open file by another program is loaded
+ * once, by the host, for every window, as is the file's text taken over unsaved edits.
  */
 
 import { describe, expect, test } from "bun:test";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { waitFor } from "../support/desktop-session.ts";
 import { openPage } from "../support/page-socket.ts";
 import { artifactsDir } from "./chromium.ts";
 import { usePlaygroundInChromium } from "./playground-page.ts";
@@ -174,6 +176,83 @@ describe("two windows on one snippet", () => {
     await a.click("#conflict-mine");
     await b.waitForFunction((expected) => window.monaco!.editor.getModels()[0]!.getValue() === expected, mine);
     expect(await kept()).toBe(mine);
+  }, 30_000);
+
+  test("a change to the open file by another program is loaded once, by the host, for both windows, and each says the file's text is what serves", async () => {
+    const a = await playground.open();
+    const b = await secondWindow(a);
+    const path = join(playground.workspaceDir, "changed-on-disk.ts");
+    await writeFile(path, 'export default () => new Response("before");\n');
+    // A third window (a socket, as a page speaks) opens the file, and hears what the host loads.
+    const third = await openPage(playground.host);
+    await third.request("file-open", { path });
+    for (const page of [a, b])
+      await page.waitForFunction(() => document.getElementById("document-name")?.textContent === "changed-on-disk.ts");
+
+    const from = third.messages.length;
+    const after = 'export default () => new Response("after");\n';
+    await writeFile(path, after);
+    const loaded = await third.push("load-result", from);
+    expect({ kind: loaded.event.kind, source: loaded.source }).toEqual({ kind: "loaded", source: after });
+    // Each window shows the file's text and says the host's version of it serves: not "edited since".
+    for (const page of [a, b])
+      await page.waitForFunction(
+        ([text, version]) =>
+          window.monaco!.editor.getModels()[0]!.getValue() === text &&
+          new RegExp(`^v${version} live · loaded [^·]+ · http`).test(
+            document.getElementById("status")?.textContent ?? "",
+          ),
+        [after, loaded.event.version] as const,
+      );
+    // A window that loaded the change itself as well did so as it heard of it, before this Run:
+    // the Run would then not be the next version.
+    await a.click("#run");
+    await a.waitForFunction((version) => {
+      const serving = /^v(\d+) live/.exec(document.getElementById("status")?.textContent ?? "")?.[1];
+      return serving !== undefined && serving !== String(version);
+    }, loaded.event.version);
+    expect({
+      page: /^v(\d+) live/.exec((await a.textContent("#status")) ?? "")?.[1],
+      host: playground.host.session.status().serving,
+    }).toEqual({ page: String(loaded.event.version + 1), host: loaded.event.version + 1 });
+  }, 30_000);
+
+  test("with unsaved edits, taking the changed file's text loads it once, and the window says it serves", async () => {
+    const a = await playground.open();
+    const path = join(playground.workspaceDir, "taken-from-disk.ts");
+    await writeFile(path, 'export default () => new Response("before");\n');
+    const third = await openPage(playground.host);
+    await third.request("file-open", { path });
+    await a.waitForFunction(() => document.getElementById("document-name")?.textContent === "taken-from-disk.ts");
+    await typeAtEnd(a, "// mine\n");
+    await waitFor(
+      "the host to hold the edit",
+      () => playground.host.session.workspace()?.document.dirty || undefined,
+      5_000,
+    );
+
+    const theirs = 'export default () => new Response("theirs");\n';
+    await writeFile(path, theirs);
+    await a.waitForSelector("#conflict:not([hidden])");
+    const from = third.messages.length;
+    await a.click("#conflict-theirs");
+    const loaded = await third.push("load-result", from);
+    expect({ kind: loaded.event.kind, source: loaded.source }).toEqual({ kind: "loaded", source: theirs });
+    await a.waitForFunction(
+      ([text, version]) =>
+        window.monaco!.editor.getModels()[0]!.getValue() === text &&
+        new RegExp(`^v${version} live · loaded [^·]+ · http`).test(
+          document.getElementById("status")?.textContent ?? "",
+        ),
+      [theirs, loaded.event.version] as const,
+    );
+    // Had the window loaded the text itself as well, as it took it, this Run would not be the next version.
+    await a.click("#run");
+    await a.waitForFunction((version) => {
+      const serving = /^v(\d+) live/.exec(document.getElementById("status")?.textContent ?? "")?.[1];
+      return serving !== undefined && serving !== String(version);
+    }, loaded.event.version);
+    expect(playground.host.session.status().serving).toBe(loaded.event.version + 1);
   }, 30_000);
 
   test("a file opened elsewhere opens in both; a save in one is the other's text, clean", async () => {
