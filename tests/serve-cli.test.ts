@@ -335,6 +335,28 @@ export default () => new Response("ok");
     await waitFor("every process to end", () => (command.running().length === 0 ? true : undefined), 10_000);
   }, 30_000);
 
+  test("the serving line's Try command, pasted into a shell, gets the snippet's stream: curl at its SSE route, a WebSocket client for a chat", async () => {
+    await using home = await createTempDir("serve-home-");
+    const cases = [
+      { lesson: "03-sse-generator", command: /^curl -N http:\/\/localhost:\d+\/events$/, prints: "data: hello" },
+      { lesson: "15-websocket-chat", command: /^bun -e '.*ws:\/\/localhost:\d+\/chat/, prints: "guest 1 joined" },
+    ];
+    for (const { lesson, command, prints } of cases) {
+      const file = join(root, "assets", "examples", `${lesson}.ts`);
+      await using served = await serve(file, ["--port", String(freePort())], home.dir);
+      const said = served.stderr.find((line) => line.text.startsWith("serve: serving"))?.text ?? "";
+      const suggested = / Try: (.*)$/.exec(said)?.[1] ?? "";
+      expect({ lesson, suggested }).toEqual({ lesson, suggested: expect.stringMatching(command) });
+      // Run as printed; `bun` is where `npm install` put it, as in a terminal of this project.
+      await using shell = startCommand("sh", ["-c", suggested], {
+        env: { PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}` },
+      });
+      expect(await shell.line("stdout", (text) => text === prints, 10_000)).toBe(prints);
+      served.interrupt();
+      expect(await served.exited).toBe(0);
+    }
+  }, 40_000);
+
   test("without --port, the port the snippet names is used", async () => {
     await using home = await createTempDir("serve-home-");
     await using folder = await createTempDir("serve-named-");

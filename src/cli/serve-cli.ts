@@ -22,7 +22,7 @@ import {
   type TimelineEvent,
 } from "../contract/index.ts";
 import { evaluateExpectations, formatReport } from "../expect/index.ts";
-import { namedPort } from "../export/index.ts";
+import { namedPort, tryCommand } from "../export/index.ts";
 import { joinNegativeValues, watchFile } from "../shared/index.ts";
 import { createEndStory, createReconnectStorms, createRunner, defaultCleanupGraceMs } from "../supervisor/index.ts";
 import { formatEvent, wantsColour } from "./format-timeline.ts";
@@ -204,9 +204,11 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
 
   const url = `http://localhost:${runner.port}/`;
   const problem = await load(source).catch((error: unknown) => errorMessage(error));
+  // The route worth trying, as an exported file's header names it; the root when the snippet cannot be read for one.
+  const tryIt = await tryCommand(source, snippetPath, runner.port).catch(() => `curl -N ${url}`);
   say(
     problem === undefined
-      ? `serving ${basename(snippetPath)} on ${url} (also 127.0.0.1); every save reloads it; Ctrl+C stops. Try: curl -N ${url}`
+      ? `serving ${basename(snippetPath)} on ${url} (also 127.0.0.1); every save reloads it; Ctrl+C stops. Try: ${tryIt}`
       : `${basename(snippetPath)} did not load (${problem}); ${url} answers 503 until a save of the file loads; Ctrl+C stops`,
   );
 

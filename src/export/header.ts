@@ -32,11 +32,16 @@ export function renderHeader(content: HeaderContent): string {
     `${content.fileName}: a standalone ${runtime} server, exported from Stream Playground (${content.snippetName}).`,
     "",
     `Run it:  ${run}`,
-    `Try it:  ${content.websocket ? webSocketLine(content.target, content.tryRequest, content.port) : curlLine(content.tryRequest, content.port)}`,
+    `Try it:  ${tryLine(content.target, content.tryRequest, content.port, content.websocket ?? false)}`,
   ];
   if (content.changes.length > 0) lines.push("", `Changed for ${runtime}:`, ...content.changes.flatMap(bullet));
   if (content.notes.length > 0) lines.push("", "Good to know:", ...content.notes.flatMap(bullet));
   return `${lines.map((line) => (line === "" ? "//" : `// ${line}`)).join("\n")}\n\n`;
+}
+
+/** The line that tries the server: a one-line WebSocket client when it serves WebSockets, otherwise `curl -N`. */
+export function tryLine(target: ExportTarget, request: TryRequest, port: number, websocket: boolean): string {
+  return websocket ? webSocketLine(target, request, port) : curlLine(request, port);
 }
 
 /** `curl -N [-X POST] [-H 'k: v'] [-d '…'] http://localhost:PORT/path`, quoted for a POSIX shell. */

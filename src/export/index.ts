@@ -21,6 +21,12 @@ export async function exportSnippet(options: ExportOptions): Promise<ExportResul
   return exportSnippetNow(options);
 }
 
+/** The line that tries a snippet served on `port`: `curl -N` at its likeliest streaming route, or a WebSocket client. */
+export async function tryCommand(source: string, path: string, port: number): Promise<string> {
+  const { tryCommandNow } = await import("./try-command.ts");
+  return tryCommandNow(source, path, port);
+}
+
 /** The port a snippet names for itself (`Bun.serve({ port: 8080 })`, `app.listen(3000)`), if it names one. */
 export async function namedPort(source: string, path: string): Promise<number | undefined> {
   const { namedPortNow } = await import("./named-port.ts");
