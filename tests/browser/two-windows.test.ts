@@ -48,6 +48,26 @@ async function secondWindow(first: Page): Promise<Page> {
   return page;
 }
 
+/** Waits until `page`'s editor holds `text` and its status line says `version` serves, not "edited since". */
+function servingText(page: Page, text: string, version: number) {
+  return page.waitForFunction(
+    ([expected, serving]) =>
+      window.monaco!.editor.getModels()[0]!.getValue() === expected &&
+      new RegExp(`^v${serving} live · loaded [^·]+ · http`).test(document.getElementById("status")?.textContent ?? ""),
+    [text, version] as const,
+  );
+}
+
+/** Clicks Run in `page`, and returns the version its status line then says serves (the first other than `before`). */
+async function runAgain(page: Page, before: number): Promise<number> {
+  await page.click("#run");
+  const serving = await page.waitForFunction((previous) => {
+    const version = /^v(\d+) live/.exec(document.getElementById("status")?.textContent ?? "")?.[1];
+    return version !== undefined && version !== String(previous) ? Number(version) : undefined;
+  }, before);
+  return (await serving.jsonValue()) as number;
+}
+
 /** The untitled snippet's file in the workspace: what the host keeps. */
 const kept = () => readFile(join(playground.workspaceDir, "untitled-1.ts"), "utf8");
 
@@ -195,26 +215,13 @@ describe("two windows on one snippet", () => {
     const loaded = await third.push("load-result", from);
     expect({ kind: loaded.event.kind, source: loaded.source }).toEqual({ kind: "loaded", source: after });
     // Each window shows the file's text and says the host's version of it serves: not "edited since".
-    for (const page of [a, b])
-      await page.waitForFunction(
-        ([text, version]) =>
-          window.monaco!.editor.getModels()[0]!.getValue() === text &&
-          new RegExp(`^v${version} live · loaded [^·]+ · http`).test(
-            document.getElementById("status")?.textContent ?? "",
-          ),
-        [after, loaded.event.version] as const,
-      );
+    for (const page of [a, b]) await servingText(page, after, loaded.event.version);
     // A window that loaded the change itself as well did so as it heard of it, before this Run:
     // the Run would then not be the next version.
-    await a.click("#run");
-    await a.waitForFunction((version) => {
-      const serving = /^v(\d+) live/.exec(document.getElementById("status")?.textContent ?? "")?.[1];
-      return serving !== undefined && serving !== String(version);
-    }, loaded.event.version);
-    expect({
-      page: /^v(\d+) live/.exec((await a.textContent("#status")) ?? "")?.[1],
-      host: playground.host.session.status().serving,
-    }).toEqual({ page: String(loaded.event.version + 1), host: loaded.event.version + 1 });
+    expect({ page: await runAgain(a, loaded.event.version), host: playground.host.session.status().serving }).toEqual({
+      page: loaded.event.version + 1,
+      host: loaded.event.version + 1,
+    });
   }, 30_000);
 
   test("with unsaved edits, taking the changed file's text loads it once, and the window says it serves", async () => {
@@ -238,21 +245,12 @@ describe("two windows on one snippet", () => {
     await a.click("#conflict-theirs");
     const loaded = await third.push("load-result", from);
     expect({ kind: loaded.event.kind, source: loaded.source }).toEqual({ kind: "loaded", source: theirs });
-    await a.waitForFunction(
-      ([text, version]) =>
-        window.monaco!.editor.getModels()[0]!.getValue() === text &&
-        new RegExp(`^v${version} live · loaded [^·]+ · http`).test(
-          document.getElementById("status")?.textContent ?? "",
-        ),
-      [theirs, loaded.event.version] as const,
-    );
+    await servingText(a, theirs, loaded.event.version);
     // Had the window loaded the text itself as well, as it took it, this Run would not be the next version.
-    await a.click("#run");
-    await a.waitForFunction((version) => {
-      const serving = /^v(\d+) live/.exec(document.getElementById("status")?.textContent ?? "")?.[1];
-      return serving !== undefined && serving !== String(version);
-    }, loaded.event.version);
-    expect(playground.host.session.status().serving).toBe(loaded.event.version + 1);
+    expect({ page: await runAgain(a, loaded.event.version), host: playground.host.session.status().serving }).toEqual({
+      page: loaded.event.version + 1,
+      host: loaded.event.version + 1,
+    });
   }, 30_000);
 
   test("a file opened elsewhere opens in both; a save in one is the other's text, clean", async () => {
