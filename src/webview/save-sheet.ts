@@ -126,24 +126,30 @@ export function createSaveSheet(options: SaveSheetOptions): SaveSheet {
     return row;
   }
 
-  /** Shows `dir`'s contents; true once it is the sheet's folder. */
-  async function list(dir: string): Promise<boolean> {
+  /**
+   * Shows `dir`'s contents: `listed` once it is the sheet's folder, `superseded` when another folder
+   * was asked for meanwhile (or the sheet closed), `failed` when it could not be read.
+   */
+  async function list(dir: string): Promise<"listed" | "superseded" | "failed"> {
     const mine = ++listings;
+    const typed = folderInput.value;
     try {
       const reply: FolderListing = await options.connection.request("file-list", { dir, all: true });
-      if (mine !== listings || !dialog.open) return false;
+      if (mine !== listings || !dialog.open) return "superseded";
       folder = reply.dir;
-      folderInput.value = reply.dir;
+      // A folder typed meanwhile stays as typed: it is listed as the field is left, or on Enter.
+      if (folderInput.value === typed) folderInput.value = reply.dir;
       files = new Set(reply.entries.filter((item) => !item.directory).map((item) => item.name));
       const rows = reply.entries.map(entry);
       if (reply.parent) rows.unshift(entry({ name: "..", path: reply.parent, directory: true }));
       listing.replaceChildren(...rows);
       resetQuestion();
       say("");
-      return true;
+      return "listed";
     } catch (error) {
-      if (mine === listings) say(`Cannot show ${dir}: ${errorMessage(error)}`);
-      return false;
+      if (mine !== listings) return "superseded";
+      say(`Cannot show ${dir}: ${errorMessage(error)}`);
+      return "failed";
     }
   }
 
@@ -170,7 +176,7 @@ export function createSaveSheet(options: SaveSheetOptions): SaveSheet {
     if (problem) return say(problem);
     if (folderInput.value.trim() !== folder) {
       // A folder typed but not yet listed: listed first, so a file there is seen before it is replaced.
-      void list(folderInput.value.trim()).then((listed) => listed && form.requestSubmit(ok));
+      void list(folderInput.value.trim()).then((listed) => listed === "listed" && form.requestSubmit(ok));
       return;
     }
     if (files.has(name) && replaceAgreed !== name) {
@@ -210,9 +216,10 @@ export function createSaveSheet(options: SaveSheetOptions): SaveSheet {
         resolve(choice);
       };
       if (!dialog.open) dialog.showModal();
-      // A remembered folder that is gone since: the sheet starts at home instead.
+      // A remembered folder that is gone since: the sheet starts at home instead (not when a folder
+      // typed meanwhile is what the sheet lists now).
       void list(start).then((listed) => {
-        if (!listed && dialog.open && places.homeDir !== undefined && start !== places.homeDir)
+        if (listed === "failed" && dialog.open && places.homeDir !== undefined && start !== places.homeDir)
           void list(places.homeDir);
       });
       nameInput.focus();

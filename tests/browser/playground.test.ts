@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { waitFor } from "../support/desktop-session.ts";
 import { artifactsDir } from "./chromium.ts";
 import {
   liveVersion,
@@ -354,6 +355,76 @@ describe("the playground in Chromium", () => {
     await page.keyboard.press("ControlOrMeta+S");
     await page.waitForFunction(() => document.title === "saved-snippet.ts — Stream Playground");
     expect(await Bun.file(file).text()).toBe(`${ticker}// edited\n`);
+  });
+
+  test("a folder typed while the sheet's first listing is on its way is where the file is saved, and stays typed when that listing arrives", async () => {
+    const context = await playground.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    // The host's answers to the sheet's folder listings, held while `holding` until released, in order.
+    const listings = new Set<number>();
+    let sent = 0;
+    let holding = false;
+    const held: (() => void)[] = [];
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      const host = ws.connectToServer();
+      ws.onMessage((message) => {
+        const request = typeof message === "string" ? JSON.parse(message) : undefined;
+        if (request?.payload?.type === "file-list") {
+          listings.add(request.id);
+          sent++;
+        }
+        host.send(message);
+      });
+      host.onMessage((message) => {
+        const answer = typeof message === "string" ? JSON.parse(message) : undefined;
+        if (holding && listings.has(answer?.replyId)) held.push(() => ws.send(message));
+        else ws.send(message);
+      });
+    });
+    await page.goto(playground.host.launchUrl);
+    await page.waitForSelector("body[data-editor-ready]");
+    await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("live"));
+    const saveAs = async (name: string, folder: string) => {
+      await mkdir(folder);
+      await page.click("#file-menu summary");
+      await page.click("#file-save-as");
+      await page.keyboard.type(name);
+      await page.fill("#save-sheet-folder", folder);
+      // Enter in the name: the folder field's change lists the typed folder, and the save lists it again.
+      await page.press("#save-sheet-name", "Enter");
+    };
+    // Saved once, the sheet starts next time in that folder rather than at home.
+    await saveAs("first", join(playground.workspaceDir, "first-folder"));
+    await page.waitForFunction(() => document.getElementById("document-name")?.textContent === "first.ts");
+
+    holding = true;
+    const before = sent;
+    const folder = join(playground.workspaceDir, "typed-folder");
+    await saveAs("held-listing", folder);
+    await waitFor("the sheet's three listings", () => (sent >= before + 3 ? true : undefined), 5_000);
+    // The answers come now, in order: the start folder's first, after the typed folder was asked for.
+    holding = false;
+    for (const release of held.splice(0)) release();
+    await page.waitForFunction(() => document.getElementById("document-name")?.textContent === "held-listing.ts");
+    expect(await Bun.file(join(folder, "held-listing.ts")).exists()).toBe(true);
+
+    // A listing that arrives while a folder is being typed leaves what was typed in the field.
+    holding = true;
+    const typedOver = join(playground.workspaceDir, "typed-while-listing");
+    await mkdir(typedOver);
+    await page.click("#file-menu summary");
+    await page.click("#file-save-as");
+    await page.keyboard.type("typed-over");
+    await waitFor("the sheet's listing", () => (held.length > 0 ? true : undefined), 5_000);
+    await page.fill("#save-sheet-folder", typedOver);
+    holding = false;
+    for (const release of held.splice(0)) release();
+    await page.waitForSelector("#save-sheet-list li");
+    expect(await page.inputValue("#save-sheet-folder")).toBe(typedOver);
+    await page.press("#save-sheet-name", "Enter");
+    await page.waitForFunction(() => document.getElementById("document-name")?.textContent === "typed-over.ts");
+    expect(await Bun.file(join(typedOver, "typed-over.ts")).exists()).toBe(true);
+    await context.close();
   });
 
   test("the host refuses a page without the launch token", async () => {
