@@ -48,6 +48,20 @@ async function secondWindow(first: Page): Promise<Page> {
   return page;
 }
 
+/**
+ * Writes `text` to `name` in the workspace folder and opens it from a third window (a socket, as a
+ * page speaks), which `pages` follow; the socket also hears what the host pushes from then on.
+ */
+async function openFromThirdWindow(name: string, text: string, pages: readonly Page[]) {
+  const path = join(playground.workspaceDir, name);
+  await writeFile(path, text);
+  const third = await openPage(playground.host);
+  await third.request("file-open", { path });
+  for (const page of pages)
+    await page.waitForFunction((expected) => document.getElementById("document-name")?.textContent === expected, name);
+  return { path, third };
+}
+
 /** Waits until `page`'s editor holds `text` and its status line says `version` serves, not "edited since". */
 function servingText(page: Page, text: string, version: number) {
   return page.waitForFunction(
@@ -201,13 +215,8 @@ describe("two windows on one snippet", () => {
   test("a change to the open file by another program is loaded once, by the host, for both windows, and each says the file's text is what serves", async () => {
     const a = await playground.open();
     const b = await secondWindow(a);
-    const path = join(playground.workspaceDir, "changed-on-disk.ts");
-    await writeFile(path, 'export default () => new Response("before");\n');
-    // A third window (a socket, as a page speaks) opens the file, and hears what the host loads.
-    const third = await openPage(playground.host);
-    await third.request("file-open", { path });
-    for (const page of [a, b])
-      await page.waitForFunction(() => document.getElementById("document-name")?.textContent === "changed-on-disk.ts");
+    const before = 'export default () => new Response("before");\n';
+    const { path, third } = await openFromThirdWindow("changed-on-disk.ts", before, [a, b]);
 
     const from = third.messages.length;
     const after = 'export default () => new Response("after");\n';
@@ -226,11 +235,8 @@ describe("two windows on one snippet", () => {
 
   test("with unsaved edits, taking the changed file's text loads it once, and the window says it serves", async () => {
     const a = await playground.open();
-    const path = join(playground.workspaceDir, "taken-from-disk.ts");
-    await writeFile(path, 'export default () => new Response("before");\n');
-    const third = await openPage(playground.host);
-    await third.request("file-open", { path });
-    await a.waitForFunction(() => document.getElementById("document-name")?.textContent === "taken-from-disk.ts");
+    const before = 'export default () => new Response("before");\n';
+    const { path, third } = await openFromThirdWindow("taken-from-disk.ts", before, [a]);
     await typeAtEnd(a, "// mine\n");
     await waitFor(
       "the host to hold the edit",
@@ -256,13 +262,12 @@ describe("two windows on one snippet", () => {
   test("a file opened elsewhere opens in both; a save in one is the other's text, clean", async () => {
     const a = await playground.open();
     const b = await secondWindow(a);
-    const path = join(playground.workspaceDir, "shared-events.ts");
-    await writeFile(path, 'export default () => new Response("one");\n');
-    // A third window (a socket, as a page speaks) opens a file: both windows follow.
-    const third = await openPage(playground.host);
-    await third.request("file-open", { path });
+    // A third window opens a file: both windows follow.
+    const { path } = await openFromThirdWindow("shared-events.ts", 'export default () => new Response("one");\n', [
+      a,
+      b,
+    ]);
     for (const page of [a, b]) {
-      await page.waitForFunction(() => document.getElementById("document-name")?.textContent === "shared-events.ts");
       expect(await editorText(page)).toBe('export default () => new Response("one");\n');
     }
     await typeAtEnd(a, "// saved from A\n");
