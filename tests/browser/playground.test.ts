@@ -144,11 +144,9 @@ describe("the playground in Chromium", () => {
     await page.click("#connect");
     await waitForRow(page, /client disconnect/);
     await showOnly(page, { kind: "chunk" });
-    expect((await tableRows(page)).map((row) => row.replace(/^\d+ client chunk \d+ B /, ""))).toEqual([
-      '"tick 1\\n"',
-      '"tick 2\\n"',
-      '"tick 3\\n"',
-    ]);
+    // The last good version's three ticks reach the client, in as many reads as the wire made of them.
+    const received = (await tableRows(page)).map((row) => JSON.parse(row.replace(/^\d+ client chunk \d+ B /, "")));
+    expect(received.join("")).toBe("tick 1\ntick 2\ntick 3\n");
     await page.screenshot({ path: join(artifactsDir, "playground-syntax-error.png") });
   });
 
