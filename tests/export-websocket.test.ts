@@ -128,6 +128,19 @@ describe("the exported file", () => {
     );
   });
 
+  test.each(["hono-ws.ts", "elysia-ws.ts"])(
+    "of a framework's WebSocket route (%s) tries it with a WebSocket on the route's path",
+    async (name) => {
+      const path = join(import.meta.dir, "fixtures", "frameworks", name);
+      const result = await exportSnippet({ source: readFileSync(path, "utf8"), path, target: "bun", port: 4321 });
+      if (!result.ok) throw new Error(result.error.message);
+      expect(/^\/\/ Try it: {2}(\S+ \S+) '.*new WebSocket\("([^"]+)"\)/m.exec(result.code)?.slice(1)).toEqual([
+        "bun -e",
+        "ws://localhost:4321/ws",
+      ]);
+    },
+  );
+
   test("for deno says what changed: the serve call, the helper, and the options that have no effect", async () => {
     const source = `Bun.serve({\n  fetch: (req, server) => (server.upgrade(req) ? undefined : new Response("no")),\n  websocket: {\n    idleTimeout: 30,\n    message(ws, message) {\n      ws.send(message);\n    },\n  },\n});\n`;
     const result = await exportSnippet({ source, path: fixture("inline.ts"), target: "deno", port: 4321 });

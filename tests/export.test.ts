@@ -3,12 +3,14 @@ import type { Subprocess } from "bun";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join } from "node:path";
-import { examplesDir, lessonTryArgs } from "../src/main/examples.ts";
+import { examplesDir } from "../src/main/examples.ts";
+import { lessonTryArgs } from "../src/shared/index.ts";
 import { exportSnippet, type ExportResult, type ExportTarget } from "../src/export/index.ts";
 import { openClient } from "../src/clients/index.ts";
 import type { DisconnectBy, TimelineEvent } from "../src/contract/index.ts";
 import { traceSnippet } from "../src/supervisor/trace.ts";
 import { freePort } from "./support/free-port.ts";
+import { startOracle } from "./support/oracle.ts";
 import {
   bunOnly,
   bunServeWithPort,
@@ -562,6 +564,40 @@ describe("export command", () => {
       first: `-o ${out} cannot be written: ${notAFolder} is a file, not a folder`,
     });
   }, 15_000);
+
+  test("for a lesson's snippet, the try line is the lesson's request: pasted into a shell, it gets the reply plain Bun gives the same command", async () => {
+    const lesson = join(examplesDir, "16-llm-chat-stream.ts");
+    const port = freePort();
+    const { stdout, code } = await runCli(lesson, "--port", String(port));
+    expect(code).toBe(0);
+    const tryLine = /^\/\/ Try it: {2}(.*)$/m.exec(stdout)?.[1] ?? "";
+    const { body } = lessonTryArgs(readFileSync(join(examplesDir, "16-llm-chat-stream.md"), "utf8"))!;
+    expect(tryLine).toBe(
+      `curl -N -X POST -H 'content-type: application/json' -d '${body}' http://localhost:${port}/v1/chat/completions`,
+    );
+    await runExported("bun", stdout, "lesson-try", port);
+    await using oracle = await startOracle(lesson);
+    /** The reply's text as an OpenAI client assembles it: each chunk's delta content, in order. */
+    const replyTo = async (command: string) => {
+      const shell = Bun.spawn(["sh", "-c", command], { stdout: "pipe", stderr: "ignore" });
+      const text = await new Response(shell.stdout).text();
+      await shell.exited;
+      const chunks = text
+        .split("\n")
+        .filter((line) => line.startsWith("data: {"))
+        .map((line) => JSON.parse(line.slice("data: ".length)) as { choices: { delta: { content?: string } }[] });
+      return {
+        content: chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join(""),
+        done: text.includes("data: [DONE]"),
+      };
+    };
+    const [fromFile, plain] = await Promise.all([
+      replyTo(tryLine),
+      replyTo(tryLine.replace(`http://localhost:${port}/`, oracle.url)),
+    ]);
+    expect(fromFile).toEqual(plain);
+    expect(plain).toEqual({ content: expect.stringContaining("That is why the sky looks blue."), done: true });
+  }, 30_000);
 
   test("--version after the command prints the package's version and exits 0", async () => {
     const snippet = await snippetFile("greet.ts", defaultFunction.source);

@@ -6,7 +6,8 @@
 
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { examplesDir, lessonTryArgs, listExamples } from "../src/main/examples.ts";
+import { examplesDir, listExamples } from "../src/main/examples.ts";
+import { lessonTryArgs } from "../src/shared/index.ts";
 import type { ServerWsOpenEvent, TimelineEvent } from "../src/contract/index.ts";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { traceSnippet, type TraceOptions, type TraceResult } from "../src/supervisor/trace.ts";

@@ -8,7 +8,7 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { countWithNoun, errorMessage } from "../contract/index.ts";
 import { exportSnippet, type ExportTarget } from "../export/index.ts";
-import { joinNegativeValues } from "../shared/index.ts";
+import { joinNegativeValues, lessonTryRequest } from "../shared/index.ts";
 import { outputFileProblem, writeOutputFile } from "./output-file.ts";
 import { writeAll } from "./terminal-output.ts";
 import { printVersion } from "./version.ts";
@@ -79,7 +79,7 @@ export async function exportCommand(argv: readonly string[]): Promise<never> {
     target: target as ExportTarget,
     port,
     fileName: out ? basename(out) : undefined,
-    tryRequest: values.path === undefined ? undefined : { path: values.path },
+    tryRequest: values.path === undefined ? await lessonTryRequest(snippetPath) : { path: values.path },
   });
 
   if (!result.ok) {

@@ -23,7 +23,7 @@ import {
 } from "../contract/index.ts";
 import { evaluateExpectations, formatReport } from "../expect/index.ts";
 import { namedPort, tryCommand } from "../export/index.ts";
-import { joinNegativeValues, watchFile } from "../shared/index.ts";
+import { joinNegativeValues, lessonTryRequest, watchFile } from "../shared/index.ts";
 import { createEndStory, createReconnectStorms, createRunner, defaultCleanupGraceMs } from "../supervisor/index.ts";
 import { formatEvent, wantsColour } from "./format-timeline.ts";
 import { createLiveTimeline } from "./live-timeline.ts";
@@ -204,8 +204,14 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
 
   const url = `http://localhost:${runner.port}/`;
   const problem = await load(source).catch((error: unknown) => errorMessage(error));
-  // The route worth trying, as an exported file's header names it; the root when the snippet cannot be read for one.
-  const tryIt = await tryCommand(source, snippetPath, runner.port).catch(() => `curl -N ${url}`);
+  // The request its lesson is tried with, else the route worth trying, as an exported file's header
+  // names them; the root when the snippet cannot be read for one.
+  const tryIt = await tryCommand({
+    source,
+    path: snippetPath,
+    port: runner.port,
+    request: await lessonTryRequest(snippetPath),
+  }).catch(() => `curl -N ${url}`);
   say(
     problem === undefined
       ? `serving ${basename(snippetPath)} on ${url} (also 127.0.0.1); every save reloads it; Ctrl+C stops. Try: ${tryIt}`

@@ -6,6 +6,7 @@
  */
 
 import type { ExportOptions, ExportResult } from "../contract/index.ts";
+import type { TryCommandOptions } from "./try-command.ts";
 
 export type {
   ExportError,
@@ -15,6 +16,7 @@ export type {
   ExportTarget,
   TryRequest,
 } from "../contract/index.ts";
+export type { TryCommandOptions } from "./try-command.ts";
 
 export async function exportSnippet(options: ExportOptions): Promise<ExportResult> {
   const { exportSnippetNow } = await import("./export-snippet.ts");
@@ -22,9 +24,9 @@ export async function exportSnippet(options: ExportOptions): Promise<ExportResul
 }
 
 /** The line that tries a snippet served on `port`: `curl -N` at its likeliest streaming route, or a WebSocket client. */
-export async function tryCommand(source: string, path: string, port: number): Promise<string> {
+export async function tryCommand(options: TryCommandOptions): Promise<string> {
   const { tryCommandNow } = await import("./try-command.ts");
-  return tryCommandNow(source, path, port);
+  return tryCommandNow(options);
 }
 
 /** The port a snippet names for itself (`Bun.serve({ port: 8080 })`, `app.listen(3000)`), if it names one. */

@@ -27,7 +27,10 @@ interface Candidate {
   upgrades?: boolean;
 }
 
-/** Whether the snippet serves WebSockets: Bun's `websocket` option, or Deno's `upgradeWebSocket`. */
+/**
+ * Whether the snippet serves WebSockets: Bun's `websocket` option, Deno's `Deno.upgradeWebSocket`,
+ * Hono's `upgradeWebSocket(…)` helper, or Elysia's `.ws(path, handlers)` route.
+ */
 export function servesWebSockets(syntax: SnippetSyntax): boolean {
   let found = false;
   walk(syntax.file, (node) => {
@@ -38,8 +41,19 @@ export function servesWebSockets(syntax: SnippetSyntax): boolean {
     )
       found = true;
     if (ts.isPropertyAccessExpression(node) && node.name.text === "upgradeWebSocket") found = true;
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "upgradeWebSocket")
+      found = true;
+    if (webSocketRoutePath(node) !== undefined) found = true;
   });
   return found;
+}
+
+/** `app.ws("/chat", { message… })`: Elysia's WebSocket route, whose path is the one to open. */
+function webSocketRoutePath(node: ts.Node): string | undefined {
+  if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return undefined;
+  if (node.expression.name.text !== "ws" || node.arguments.length < 2) return undefined;
+  const [first] = node.arguments;
+  return first && ts.isStringLiteralLike(first) && first.text.startsWith("/") ? first.text : undefined;
 }
 
 export function guessTryRequest(syntax: SnippetSyntax): TryRequest {
@@ -73,6 +87,9 @@ export function guessTryRequest(syntax: SnippetSyntax): TryRequest {
       (node.name.text === "fetch" || node.name.text === "handler")
     )
       hasFetch = true;
+    const webSocketRoute = webSocketRoutePath(node);
+    if (webSocketRoute !== undefined)
+      candidates.push({ path: concretePath(webSocketRoute), streams: 0, route: true, upgrades: true });
     if (
       ts.isCallExpression(node) &&
       ts.isPropertyAccessExpression(node.expression) &&
@@ -177,18 +194,20 @@ function streaming(node: ts.Node, followNames = true): number {
   return level;
 }
 
-/** Whether `node` upgrades to a WebSocket: `server.upgrade(req)`, `Deno.upgradeWebSocket(req)`. */
+/** Whether `node` upgrades to a WebSocket: `server.upgrade(req)`, `Deno.upgradeWebSocket(req)`, Hono's `upgradeWebSocket(…)`. */
 function upgrading(node: ts.Node): boolean {
   let found = false;
   walk(node, (inner) => {
-    if (
-      ts.isCallExpression(inner) &&
-      ts.isPropertyAccessExpression(inner.expression) &&
-      ["upgrade", "upgradeWebSocket"].includes(inner.expression.name.text)
-    )
-      found = true;
+    if (upgradesHere(inner)) found = true;
   });
   return found;
+}
+
+function upgradesHere(node: ts.Node): boolean {
+  if (!ts.isCallExpression(node)) return false;
+  const callee = node.expression;
+  if (ts.isPropertyAccessExpression(callee)) return ["upgrade", "upgradeWebSocket"].includes(callee.name.text);
+  return ts.isIdentifier(callee) && callee.text === "upgradeWebSocket";
 }
 
 function isStreamingSyntax(node: ts.Node): boolean {

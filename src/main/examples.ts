@@ -1,26 +1,15 @@
 /**
  * The examples menu: every `assets/examples/NN-name.ts` with its lesson `NN-name.md` beside it.
- * A lesson names the request it is meant to be tried with in an HTML comment the reader never
- * sees, in the `trace` command's words:
- *
- *     <!-- try: --path /events --client eventsource --duration 5000 -->
+ * A lesson's try line (`src/shared/lesson-try.ts`) is the request the client controls are set to
+ * when it opens.
  */
 
 import { Glob } from "bun";
 import { basename, join } from "node:path";
 import { type ClientRequestSettings, definedFields, type ExampleInfo } from "../contract/index.ts";
-import { parseTraceArgs, splitWords, type TraceArgs, traceSettingsOfArgs } from "../shared/index.ts";
+import { lessonTryArgs, type TraceArgs, traceSettingsOfArgs } from "../shared/index.ts";
 
 export const examplesDir = join(import.meta.dir, "..", "..", "assets", "examples");
-
-/** The options in a lesson's `<!-- try: … -->` line, if it has one. */
-export function lessonTryArgs(markdown: string): TraceArgs | undefined {
-  const line = /<!--\s*try:(.*?)-->/s.exec(markdown)?.[1];
-  if (line === undefined) return undefined;
-  const parsed = parseTraceArgs(splitWords(line.trim()));
-  if (!parsed.ok) throw new Error(`the lesson's try line is not valid: ${parsed.message}`);
-  return parsed.args;
-}
 
 /**
  * The request a lesson's try line describes; another server's URL takes the path's place, as in the client controls.

@@ -1,12 +1,13 @@
 /**
  * Code the runner process and the host side (host, CLI) both run: flood control, chunk previews,
- * WebSocket messages as text or hex, the header fields a relay keeps to its own connection, the runner's stderr notes and its pulse, the `trace` command's words,
- * which a lesson's try line uses too, and the watch on a file an editor saves. Bun's APIs, no DOM.
+ * WebSocket messages as text or hex, the header fields a relay keeps to its own connection, the runner's stderr notes and its pulse, the `trace` command's words
+ * and a lesson's try line in them, and the watch on a file an editor saves. Bun's APIs, no DOM.
  */
 
 export { defaultWatchDebounceMs, type FileWatch, watchFile } from "./file-watcher.ts";
 export { createFloodGate, defaultFloodGate, type FloodGate, type FloodGateOptions, type Fold } from "./flood-gate.ts";
 export { hopByHopFields, isHopByHop } from "./hop-by-hop.ts";
+export { lessonPathOf, lessonTryArgs, lessonTryRequest } from "./lesson-try.ts";
 export { joinNegativeValues } from "./option-values.ts";
 export { chunkBytes, type ChunkPreview, chunkPreview, previewChars } from "./preview.ts";
 export { isBunIdleTimeoutWarning, parseNote, type RunnerNote, writeNote } from "./runner-notes.ts";

@@ -6,7 +6,8 @@
 
 import { describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
-import { examplesDir, lessonTryArgs } from "../../src/main/examples.ts";
+import { examplesDir } from "../../src/main/examples.ts";
+import { lessonTryArgs } from "../../src/shared/index.ts";
 import { createTempDir } from "../support/temp-dir.ts";
 import { join } from "node:path";
 import OpenAI from "openai";
