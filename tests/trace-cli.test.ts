@@ -116,6 +116,53 @@ describe("trace command", () => {
     expect(chunks.map((c) => c.text).join("")).toBe("created ink");
   });
 
+  test("a snippet with its lesson beside it, traced with no option naming a request, makes the request the lesson tries; one such option makes yours", async () => {
+    await using folder = await createTempDir("trace-lesson-");
+    const snippet = join(folder.dir, "01-echo.ts");
+    await Bun.write(
+      snippet,
+      `export default async (req: Request) => new Response(req.method + " " + new URL(req.url).pathname + new URL(req.url).search + " " + (await req.text()));\n`,
+    );
+    const words = "--path /items?x=1 --method POST --header 'content-type: text/plain' --body 'ink and paper'";
+    await Bun.write(join(folder.dir, "01-echo.md"), `# Echo\n\n<!-- try: ${words} -->\n\nWhat it says back.\n`);
+    const answered = (stdout: string) =>
+      stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { kind: string; side: string; text?: string; method?: string; url?: string })
+        .filter((event) => event.side === "client" && (event.kind === "chunk" || event.kind === "open"))
+        .map((event) => (event.kind === "open" ? `${event.method} ${new URL(event.url!).pathname}` : event.text));
+    const [bare, timed, given, own] = await Promise.all([
+      trace(snippet, "--json"),
+      trace(snippet, "--json", "--duration", "3000"),
+      // The same words on the command line: what the lesson's request must match.
+      trace(
+        snippet,
+        "--json",
+        "--path",
+        "/items?x=1",
+        "--method",
+        "POST",
+        "--header",
+        "content-type: text/plain",
+        "--body",
+        "ink and paper",
+      ),
+      trace(snippet, "--json", "--path", "/"),
+    ]);
+    expect(answered(given.stdout)).toEqual(["POST /items", "POST /items?x=1 ink and paper"]);
+    expect(answered(bare.stdout)).toEqual(answered(given.stdout));
+    expect(answered(timed.stdout)).toEqual(answered(given.stdout));
+    expect(answered(own.stdout)).toEqual(["GET /", "GET / "]);
+    // Said on stderr, so the timeline on stdout stays as --json promises; only when it is the lesson's request.
+    expect([bare, timed, given, own].map((run) => run.stderr.trim())).toEqual([
+      `trace: the request 01-echo.md tries: ${words} (any option naming a request makes yours instead)`,
+      `trace: the request 01-echo.md tries: ${words} (any option naming a request makes yours instead)`,
+      "",
+      "",
+    ]);
+  }, 30_000);
+
   test("bad arguments explain themselves and exit 2", async () => {
     const { stderr, code } = await trace(fixture("generator.ts"), "--client", "carrier-pigeon");
     expect(code).toBe(2);

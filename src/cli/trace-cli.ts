@@ -25,8 +25,8 @@ import { createLiveTimeline } from "./live-timeline.ts";
 import { outputFileProblem, writeOutputFile } from "./output-file.ts";
 import { createTerminalOutput, writeAll } from "./terminal-output.ts";
 import { printVersion } from "./version.ts";
-import { parseTraceArgs, traceOptionName } from "../shared/index.ts";
-import { describeRun, laneRequestsOf, mergeTraceSettings } from "./trace-settings.ts";
+import { lessonTryOf, parseTraceArgs, traceOptionName } from "../shared/index.ts";
+import { describeRun, laneRequestsOf, mergeTraceSettings, namesARequest } from "./trace-settings.ts";
 import { traceSnippet, reachedServer, traceUrl, urlProblem } from "../supervisor/index.ts";
 
 export const traceUsage = `usage: stream-playground trace <snippet.ts> [options]
@@ -37,7 +37,9 @@ as it happens, then what leaked. Exit codes: 0 the snippet loaded (and every exp
 1 it did not (or an expectation failed, or the --record file could not be written), 2 a usage
 error or an expectation file that is not valid.
 
-  --path /events          path (and query) the clients request (default /)
+  --path /events          path (and query) the clients request (default /; for a snippet with its
+                          lesson beside it, name.md, and no option naming a request: the
+                          request the lesson tries)
   --url URL               trace another server instead of a snippet (http:, https:, ws:, wss:):
                           only the client side is seen
   --client stream|eventsource|websocket
@@ -109,7 +111,12 @@ export async function traceCommand(argv: readonly string[]): Promise<never> {
     expectations = read.file;
   }
 
-  const run = mergeTraceSettings(expectations?.trace, args);
+  // A lesson's snippet traced with no request of the command line's or the file's makes the lesson's.
+  const lesson =
+    args.snippetPath !== undefined && expectations?.trace === undefined && !namesARequest(args)
+      ? await lessonTryOf(args.snippetPath)
+      : undefined;
+  const run = mergeTraceSettings(expectations?.trace ?? lesson?.settings, args);
   // A setting the client would not use is refused, by the name it was given: an option, or the file's `trace` field.
   const onCommandLine = (field: keyof typeof run) => args[field] !== undefined;
   const inFile = (field: keyof typeof run) => !onCommandLine(field) && expectations?.trace?.[field] !== undefined;
@@ -136,6 +143,11 @@ export async function traceCommand(argv: readonly string[]): Promise<never> {
     const problem = await outputFileProblem(args.recordPath);
     if (problem !== undefined) fail(`--record ${args.recordPath} cannot be written: ${problem}`);
   }
+
+  if (lesson !== undefined)
+    console.error(
+      `trace: the request ${basename(lesson.lessonPath)} tries: ${lesson.words} (any option naming a request makes yours instead)`,
+    );
 
   const stop = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop.abort());

@@ -1,6 +1,7 @@
 /**
- * The settings of one trace run from the terminal: an expectation file's `trace` settings, with
- * the command line's options on top, as the options `traceSnippet` and `traceUrl` take.
+ * The settings of one trace run from the terminal: an expectation file's `trace` settings (or the
+ * try line of the lesson beside the snippet), with the command line's options on top, as the
+ * options `traceSnippet` and `traceUrl` take.
  */
 
 import {
@@ -11,6 +12,17 @@ import {
   type TraceSettings,
 } from "../contract/index.ts";
 import { type TraceArgs, traceSettingsOfArgs } from "../shared/index.ts";
+
+/** The settings that shape no request: how long the trace runs, how long cleanup may take, where a payload's text is. */
+const runOnlySettings: readonly string[] = ["durationMs", "cleanupGraceMs", "lens"] satisfies (keyof TraceSettings)[];
+
+/** Whether the command line names a request of its own (a path, a client, a header…), not only how to run one. */
+export function namesARequest(args: TraceArgs): boolean {
+  return Object.entries(definedFields(traceSettingsOfArgs(args))).some(
+    ([field, value]) =>
+      !runOnlySettings.includes(field) && !(field === "headers" && Object.keys(value as object).length === 0),
+  );
+}
 
 /** The file's settings, each replaced by the command line's when it gives one; headers are merged. */
 export function mergeTraceSettings(file: TraceSettings | undefined, args: TraceArgs): TraceSettings {

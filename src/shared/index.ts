@@ -7,7 +7,13 @@
 export { defaultWatchDebounceMs, type FileWatch, watchFile } from "./file-watcher.ts";
 export { createFloodGate, defaultFloodGate, type FloodGate, type FloodGateOptions, type Fold } from "./flood-gate.ts";
 export { hopByHopFields, isHopByHop } from "./hop-by-hop.ts";
-export { lessonPathOf, lessonTryArgs, lessonTryRequest } from "./lesson-try.ts";
+export {
+  type LessonTry,
+  lessonPathOf,
+  lessonTryArgs,
+  lessonTryOf,
+  lessonTryRequest,
+} from "./lesson-try.ts";
 export { joinNegativeValues } from "./option-values.ts";
 export { chunkBytes, type ChunkPreview, chunkPreview, previewChars } from "./preview.ts";
 export { isBunIdleTimeoutWarning, parseNote, type RunnerNote, writeNote } from "./runner-notes.ts";

@@ -4,16 +4,19 @@
  *
  *     <!-- try: --path /events --client eventsource --duration 5000 -->
  *
- * The examples menu suggests it to the client controls; `serve` and `export` name it in their try
- * line when the snippet file has its lesson beside it.
+ * The examples menu suggests it to the client controls; for a snippet file with its lesson beside
+ * it, `trace` makes it when no option names a request, and `serve` and `export` name it in their
+ * try line.
  */
 
-import type { TryRequest } from "../contract/index.ts";
+import type { TraceSettings, TryRequest } from "../contract/index.ts";
 import { parseTraceArgs, splitWords, type TraceArgs, traceSettingsOfArgs } from "./trace-options.ts";
+
+const tryLinePattern = /<!--\s*try:(.*?)-->/s;
 
 /** The options in a lesson's `<!-- try: … -->` line, if it has one; throws for a line the `trace` command would refuse. */
 export function lessonTryArgs(markdown: string): TraceArgs | undefined {
-  const line = /<!--\s*try:(.*?)-->/s.exec(markdown)?.[1];
+  const line = tryLinePattern.exec(markdown)?.[1];
   if (line === undefined) return undefined;
   const parsed = parseTraceArgs(splitWords(line.trim()));
   if (!parsed.ok) throw new Error(`the lesson's try line is not valid: ${parsed.message}`);
@@ -25,21 +28,42 @@ export function lessonPathOf(snippetPath: string): string {
   return snippetPath.replace(/\.[cm]?[jt]sx?$/, "") + ".md";
 }
 
+/** A lesson's try line, read for the snippet beside it. */
+export interface LessonTry {
+  /** The lesson's file. */
+  lessonPath: string;
+  /** The line's options as written: `--path /events --client eventsource`. */
+  words: string;
+  settings: TraceSettings;
+}
+
+/**
+ * The try line of the lesson beside `snippetPath`; undefined when there is no lesson, it has no
+ * try line, or the line is not one the `trace` command would take.
+ */
+export async function lessonTryOf(snippetPath: string): Promise<LessonTry | undefined> {
+  const lessonPath = lessonPathOf(snippetPath);
+  const lesson = Bun.file(lessonPath);
+  if (!(await lesson.exists())) return undefined;
+  const markdown = await lesson.text();
+  let args: TraceArgs | undefined;
+  try {
+    args = lessonTryArgs(markdown);
+  } catch {
+    return undefined;
+  }
+  const words = tryLinePattern.exec(markdown)?.[1]?.trim();
+  return args && words !== undefined ? { lessonPath, words, settings: traceSettingsOfArgs(args) } : undefined;
+}
+
 /**
  * The request the lesson beside `snippetPath` is tried with, when there is a lesson with a valid
  * try line that asks the snippet's own server (not another server's URL).
  */
 export async function lessonTryRequest(snippetPath: string): Promise<TryRequest | undefined> {
-  const lesson = Bun.file(lessonPathOf(snippetPath));
-  if (!(await lesson.exists())) return undefined;
-  let args: TraceArgs | undefined;
-  try {
-    args = lessonTryArgs(await lesson.text());
-  } catch {
-    return undefined;
-  }
-  if (args === undefined) return undefined;
-  const { url, path, method, headers, body } = traceSettingsOfArgs(args);
+  const lesson = await lessonTryOf(snippetPath);
+  if (lesson === undefined) return undefined;
+  const { url, path, method, headers, body } = lesson.settings;
   if (url !== undefined || path === undefined) return undefined;
   return {
     path,
