@@ -599,6 +599,19 @@ describe("export command", () => {
     expect(plain).toEqual({ content: expect.stringContaining("That is why the sky looks blue."), done: true });
   }, 30_000);
 
+  test("a lesson's try line keeps its client: curl for a stream client though the snippet also serves WebSockets, a WebSocket client for a websocket one", async () => {
+    const tryLines = await Promise.all(
+      ["09-backpressure.ts", "15-websocket-chat.ts"].map(async (file) => {
+        const { stdout } = await runCli(join(examplesDir, file), "--port", "4321");
+        return /^\/\/ Try it: {2}(.*)$/m.exec(stdout)?.[1];
+      }),
+    );
+    expect(tryLines).toEqual([
+      "curl -N http://localhost:4321/generator",
+      `bun -e 'const ws = new WebSocket("ws://localhost:4321/chat"); ws.onopen = () => ws.send("hello"); ws.onmessage = (event) => console.log(event.data);'`,
+    ]);
+  }, 15_000);
+
   test("--version after the command prints the package's version and exits 0", async () => {
     const snippet = await snippetFile("greet.ts", defaultFunction.source);
     const { version } = JSON.parse(readFileSync(join(import.meta.dir, "..", "package.json"), "utf8")) as {

@@ -3,7 +3,19 @@
  * data, so a result crosses to the page as is.
  */
 
-import { array, integer, literal, object, oneOf, optional, record, string, tagged, type Check } from "./check.ts";
+import {
+  array,
+  boolean,
+  integer,
+  literal,
+  object,
+  oneOf,
+  optional,
+  record,
+  string,
+  tagged,
+  type Check,
+} from "./check.ts";
 import { loadFailures, type LoadFailure } from "./timeline-events.ts";
 
 /** The runtimes an exported file can be for. */
@@ -35,6 +47,11 @@ export interface TryRequest {
   method?: string | undefined;
   headers?: Record<string, string> | undefined;
   body?: string | undefined;
+  /**
+   * Whether the request's client opens a WebSocket, so the line is a WebSocket client rather than
+   * `curl`; when left out, a WebSocket client for a snippet that serves WebSockets.
+   */
+  websocket?: boolean | undefined;
 }
 
 export type ExportResult =
@@ -81,6 +98,7 @@ export const tryRequestCheck: Check<TryRequest> = object({
   method: optional(string),
   headers: optional(record(string)),
   body: optional(string),
+  websocket: optional(boolean),
 });
 
 export const exportResultCheck: Check<ExportResult> = tagged("ok", {

@@ -115,7 +115,7 @@ function assemble(syntax: SnippetSyntax, build: TargetBuild, options: ExportOpti
       port: build.port.port,
       tryRequest: options.tryRequest ?? guessTryRequest(syntax),
       permissions: build.permissions,
-      websocket: servesWebSockets(syntax),
+      websocket: options.tryRequest?.websocket ?? servesWebSockets(syntax),
       changes,
       notes,
     });

@@ -21,5 +21,5 @@ export interface TryCommandOptions {
 
 export function tryCommandNow({ source, path, port, request }: TryCommandOptions): string {
   const syntax = parseSnippet(source, path);
-  return tryLine("bun", request ?? guessTryRequest(syntax), port, servesWebSockets(syntax));
+  return tryLine("bun", request ?? guessTryRequest(syntax), port, request?.websocket ?? servesWebSockets(syntax));
 }

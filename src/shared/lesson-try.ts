@@ -63,10 +63,11 @@ export async function lessonTryOf(snippetPath: string): Promise<LessonTry | unde
 export async function lessonTryRequest(snippetPath: string): Promise<TryRequest | undefined> {
   const lesson = await lessonTryOf(snippetPath);
   if (lesson === undefined) return undefined;
-  const { url, path, method, headers, body } = lesson.settings;
+  const { url, path, client, method, headers, body } = lesson.settings;
   if (url !== undefined || path === undefined) return undefined;
   return {
     path,
+    websocket: client === "websocket",
     ...(method === undefined || method.toUpperCase() === "GET" ? {} : { method }),
     ...(headers && Object.keys(headers).length > 0 ? { headers } : {}),
     ...(body === undefined ? {} : { body }),

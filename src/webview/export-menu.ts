@@ -50,9 +50,10 @@ export function tryRequestFor(
   suggested: TryRequest | undefined,
 ): TryRequest | undefined {
   if (controls === undefined || !controls.path.startsWith("/") || controls.path === "/") return suggested;
-  const { path, method, headers, body } = controls;
+  const { path, client, method, headers, body } = controls;
   return {
     path,
+    websocket: client === "websocket",
     ...(method === "GET" ? {} : { method }),
     ...(Object.keys(headers).length > 0 ? { headers } : {}),
     ...(body ? { body } : {}),
@@ -167,7 +168,13 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
       suggestedRequest =
         request.path === undefined
           ? undefined
-          : { path: request.path, method: request.method, headers: request.headers, body: request.body };
+          : {
+              path: request.path,
+              method: request.method,
+              headers: request.headers,
+              body: request.body,
+              websocket: request.client === "websocket",
+            };
     },
   };
 }

@@ -5,6 +5,7 @@ import { waitFor } from "../support/desktop-session.ts";
 import { artifactsDir } from "./chromium.ts";
 import {
   liveVersion,
+  openLesson,
   pasteAndRun,
   showOnly,
   tableRows,
@@ -308,6 +309,20 @@ describe("the playground in Chromium", () => {
     expect(code).toMatch(/Bun\.serve\(\{/);
     expect(code).toContain("curl -N http://localhost:");
     expect(await page.textContent("#status")).toContain("Exported server.ts for Bun");
+  });
+
+  test("a lesson's snippet exports with the lesson's request in its try line: curl for its stream, though the snippet serves WebSockets too, and a WebSocket client once the controls say websocket", async () => {
+    const page = await openPlayground();
+    await openLesson(page, "09-backpressure");
+    const tryLine = async () => {
+      await page.click("#export-menu summary");
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-bun")]);
+      return /^\/\/ Try it: {2}(.*)$/m.exec(await Bun.file((await download.path())!).text())?.[1];
+    };
+    expect(await tryLine()).toBe("curl -N http://localhost:3000/generator");
+    await page.selectOption("#client-kind", "websocket");
+    await page.fill("#client-path", "/ws");
+    expect(await tryLine()).toMatch(/^bun -e 'const ws = new WebSocket\("ws:\/\/localhost:3000\/ws"\);/);
   });
 
   test("save as asks for a name and a folder, asks before replacing a file, and Ctrl+S writes later edits", async () => {
