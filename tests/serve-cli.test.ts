@@ -5,6 +5,7 @@
  */
 
 import { describe, expect, test } from "bun:test";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import http from "node:http";
 import OpenAI from "openai";
@@ -194,6 +195,33 @@ describe("serve", () => {
     expect(secondRequest).toMatchObject({ version: 2 });
     expect(events.some((e) => e.kind === "abort" || e.kind === "restarted")).toBe(false);
   }, 60_000);
+
+  test("a file removed leaves its last version serving, says so, and loads again once written back", async () => {
+    await using home = await createTempDir("serve-home-");
+    await using folder = await createTempDir("serve-removed-");
+    const file = join(folder.dir, "answer.ts");
+    const snippet = (word: string) => `export default () => new Response(${JSON.stringify(word)});\n`;
+    await Bun.write(file, snippet("one"));
+    const port = freePort();
+    await using served = await serve(file, ["--port", String(port), "--json"], home.dir);
+    const answer = async () => (await fetch(`http://127.0.0.1:${port}/`)).text();
+    expect(await answer()).toBe("one");
+    await rm(file);
+    const said = await served.line("stderr", (text) => text.includes("is gone"), 10_000);
+    expect(said).toBe(
+      `serve: ${file} is gone (removed or renamed); the version that last loaded keeps serving, and the file loads again once it is back`,
+    );
+    expect(await answer()).toBe("one");
+    await Bun.write(file, snippet("two"));
+    await waitFor(
+      "v2 to load",
+      () => (eventsOf(served.stdout).some((e) => e.kind === "loaded" && e.version === 2) ? true : undefined),
+      10_000,
+    );
+    expect(await answer()).toBe("two");
+    served.interrupt();
+    expect(await served.exited).toBe(0);
+  }, 30_000);
 
   test("--expect and --record report at Ctrl+C: the recording opens, a broken expectation exits 1", async () => {
     await using home = await createTempDir("serve-home-");

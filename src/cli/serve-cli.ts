@@ -226,7 +226,11 @@ export async function serveCommand(argv: readonly string[]): Promise<never> {
       try {
         text = await Bun.file(snippetPath).text();
       } catch (error) {
-        say(`could not read ${snippetPath}: ${errorMessage(error)}`);
+        say(
+          (error as NodeJS.ErrnoException).code === "ENOENT"
+            ? `${snippetPath} is gone (removed or renamed); the version that last loaded keeps serving, and the file loads again once it is back`
+            : `could not read ${snippetPath}: ${errorMessage(error)}`,
+        );
         return;
       }
       if (text === source) return;
