@@ -121,6 +121,8 @@ describe("the JSON-lines recorder", () => {
 describe("the stream client on an NDJSON body", () => {
   for (const contentType of ["application/x-ndjson", "application/jsonl; charset=utf-8", "application/x-jsonlines"]) {
     test(`${contentType}: lines cut across writes arrive as whole json-line events, after the chunks that completed them`, async () => {
+      // The second write waits for the client to have read the first, so they are two chunks however busy the machine.
+      const firstRead = Promise.withResolvers<void>();
       await using server = Bun.serve({
         port: 0,
         fetch: () =>
@@ -128,8 +130,7 @@ describe("the stream client on an NDJSON body", () => {
             new ReadableStream({
               async pull(controller) {
                 controller.enqueue('{"i":1}\n{"i"');
-                // Apart enough that a busy machine still reads them as two chunks.
-                await Bun.sleep(50);
+                await firstRead.promise;
                 controller.enqueue(':2}\n{"i":3}\n');
                 controller.close();
               },
@@ -143,7 +144,10 @@ describe("the stream client on an NDJSON body", () => {
         url: server.url.href,
         client: "stream",
         now: () => performance.now(),
-        emit: (event) => events.push(event),
+        emit: (event) => {
+          events.push(event);
+          if (event.kind === "chunk") firstRead.resolve();
+        },
       });
       await probe.done;
       const kinds = events.map((event) =>
