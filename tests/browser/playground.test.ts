@@ -325,6 +325,48 @@ describe("the playground in Chromium", () => {
     expect(await tryLine()).toMatch(/^bun -e 'const ws = new WebSocket\("ws:\/\/localhost:3000\/ws"\);/);
   });
 
+  test("the editor lets a keyboard out: tabbing in shows how, Ctrl+M makes Tab move on to the client controls and back, and a click shows nothing", async () => {
+    const page = await openPlayground();
+    const source = await page.evaluate(() => window.monaco!.editor.getModels()[0]!.getValue());
+    const focused = () => page.evaluate(() => document.activeElement?.closest("[id]")?.id);
+    const hint = () =>
+      page.locator(".tab-focus-hint").evaluate((node: HTMLElement) => (node.hidden ? "" : node.textContent));
+    // From the toolbar's last button, Tab goes into the editor, which says what Tab does there.
+    await page.focus("#export-menu > summary");
+    await page.keyboard.press("Tab");
+    expect({ focused: await focused(), hint: await hint() }).toEqual({
+      focused: "editor",
+      hint: "Tab indents · Ctrl+M: Tab moves focus",
+    });
+    expect(await page.getAttribute("#editor .native-edit-context, #editor textarea", "aria-label")).toContain(
+      "Ctrl+M makes Tab move focus out of the editor",
+    );
+    await page.screenshot({ path: join(artifactsDir, "editor-tab-hint.png") });
+    await page.keyboard.press("Control+M");
+    expect(await hint()).toBe("Tab moves focus · Ctrl+M: Tab indents");
+    // Said to a screen reader too, which does not read the hint.
+    expect(await page.textContent('#editor [role="status"]')).toBe("Tab now moves focus out of the editor");
+    await page.keyboard.press("Tab");
+    expect({ focused: await focused(), hint: await hint() }).toEqual({ focused: "client-kind", hint: "" });
+    await page.keyboard.press("Shift+Tab");
+    expect({ focused: await focused(), hint: await hint() }).toEqual({
+      focused: "editor",
+      hint: "Tab moves focus · Ctrl+M: Tab indents",
+    });
+    // Back as it was: Tab indents again.
+    await page.keyboard.press("Control+M");
+    await page.keyboard.press("Tab");
+    expect({ focused: await focused(), hint: await hint() }).toEqual({
+      focused: "editor",
+      hint: "Tab indents · Ctrl+M: Tab moves focus",
+    });
+    expect(await page.evaluate(() => window.monaco!.editor.getModels()[0]!.getValue())).not.toBe(source);
+    // A pointer in the editor is shown nothing.
+    await page.click("#client-path");
+    await page.click(".monaco-editor .view-lines");
+    expect({ focused: await focused(), hint: await hint() }).toEqual({ focused: "editor", hint: "" });
+  });
+
   test("save as asks for a name and a folder, asks before replacing a file, and Ctrl+S writes later edits", async () => {
     const page = await openPlayground();
     await pasteAndRun(page, ticker);

@@ -1,13 +1,15 @@
 /**
  * The snippet editor: Monaco with TypeScript and Bun's types (snippet-types.ts), and the types of
  * the packages installed beside the snippet (import-types.ts). Ctrl/Cmd+S runs the snippet; load
- * errors, runtime errors and leaks become markers at their lines.
+ * errors, runtime errors and leaks become markers at their lines. Tab indents; a keyboard leaves
+ * the editor by making Tab move focus, which a hint names (tab-focus-hint.ts).
  */
 
 import type * as Monaco from "monaco-editor";
 import type { LoadErrorEvent, TimelineEvent } from "../../contract/index.ts";
 import { createImportTypes } from "./import-types.ts";
 import type { MonacoApi } from "./monaco-loader.ts";
+import { addTabFocusToggle, tabFocusKeys } from "./tab-focus-hint.ts";
 
 export interface EditorOptions {
   initialSource: string;
@@ -55,6 +57,7 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
     options.language,
     monaco.Uri.parse("file:///snippet.ts"),
   );
+  const platform = navigator.platform || navigator.userAgent;
   const editor = monaco.editor.create(container, {
     model,
     automaticLayout: true,
@@ -63,8 +66,9 @@ export function createEditor(monaco: MonacoApi, container: HTMLElement, options:
     scrollBeyondLastLine: false,
     theme: themeFor(matchMedia("(prefers-color-scheme: dark)").matches),
     tabSize: 2,
-    ariaLabel: "Snippet editor",
+    ariaLabel: `Snippet editor. Tab indents; ${tabFocusKeys(platform)} makes Tab move focus out of the editor, and back.`,
   });
+  addTabFocusToggle({ monaco, editor, container, platform });
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, options.onRun);
   model.onDidChangeContent(options.onChange);
   createImportTypes(monaco, model, {
