@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { createTempDir } from "./support/temp-dir.ts";
 import { fixture, only, receivedText, traceSource } from "./support/timeline.ts";
 import { traceSnippet } from "../src/supervisor/trace.ts";
 
@@ -51,6 +53,25 @@ describe("default export forms", () => {
       418,
       "handled boom",
     ]);
+    expect(route.notices).toEqual([]);
+  });
+
+  test("an object with routes and no fetch() is served, with a notice that plain bun would exit: as it does", async () => {
+    const source = `export default {\n  routes: { "/hi": () => new Response("hi") },\n};\n`;
+    const result = await serve(source, "/hi");
+    expect({ text: result.text, notices: result.notices.map((notice) => notice.message) }).toEqual({
+      text: "hi",
+      notices: [expect.stringContaining("`bun` running this file serves a default export only when it has fetch()")],
+    });
+    // The same file run by plain bun: it ends at once, having served nothing.
+    await using folder = await createTempDir("routes-only-");
+    const file = join(folder.dir, "routes-only.ts");
+    await Bun.write(file, source);
+    const plain = Bun.spawn([process.execPath, file], { stdout: "pipe", stderr: "pipe" });
+    const ended = await Promise.race([plain.exited, Bun.sleep(5_000).then(() => "still running")]);
+    plain.kill();
+    await plain.exited;
+    expect({ ended, printed: await new Response(plain.stdout).text() }).toEqual({ ended: 0, printed: "" });
   });
 });
 

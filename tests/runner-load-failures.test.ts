@@ -11,6 +11,8 @@ import {
 } from "../src/contract/index.ts";
 import { runnerBunPath } from "../src/supervisor/runner-bun.ts";
 import { kind } from "./support/event-log.ts";
+import { startOracle } from "./support/oracle.ts";
+import { createTempDir } from "./support/temp-dir.ts";
 import { runnerPerTest } from "./support/test-runner.ts";
 import { inlineSnippetPath } from "./support/timeline.ts";
 
@@ -121,6 +123,33 @@ describe("every load is answered", () => {
       answers: 1,
     });
   });
+});
+
+describe("a framework's form the runner does not serve", () => {
+  test("Next.js's route handlers exported by method are a no-handler error at the GET's line, whose suggested line serves them as plain Bun does", async () => {
+    const { runner } = await startRunner();
+    const path = join(import.meta.dir, "fixtures/snippets/documented/next-route-handler.ts");
+    const source = await Bun.file(path).text();
+    const refused = await runner.load(source, path);
+    expect(refused).toMatchObject({ kind: "load-error", failure: "no-handler", line: 31, column: 23 });
+    const suggested = /add: (export default .*;)$/.exec(refused.kind === "load-error" ? refused.message : "")?.[1];
+    expect(suggested).toBe(
+      `export default { routes: { "/*": { GET } }, fetch: () => new Response("Not Found", { status: 404 }) };`,
+    );
+    // The line added as the message says: it loads, and streams what plain Bun streams from the same file.
+    await using folder = await createTempDir("next-route-");
+    const fixed = join(folder.dir, "route.ts");
+    await Bun.write(fixed, `${source}\n${suggested}\n`);
+    expect((await runner.load(await Bun.file(fixed).text(), fixed)).kind).toBe("loaded");
+    await using oracle = await startOracle(fixed);
+    const [traced, plain] = await Promise.all(
+      [runner.url, oracle.url].map(async (url) => (await fetch(new URL("/api/stream", url))).text()),
+    );
+    expect({ traced, plain }).toEqual({
+      traced: "<p>One</p><p>Two</p><p>Three</p>",
+      plain: "<p>One</p><p>Two</p><p>Three</p>",
+    });
+  }, 20_000);
 });
 
 describe("the runner process itself", () => {

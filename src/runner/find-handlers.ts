@@ -126,6 +126,11 @@ export function findHandlers(
         ? (object.routes as Record<string, unknown>)
         : undefined;
     if (fetch || routes) {
+      if (!fetch)
+        notices.push({
+          message:
+            'the default export has routes but no fetch(): they are served here as Bun.serve({ routes }) serves them, but `bun` running this file serves a default export only when it has fetch(), and would exit serving nothing. Add a fetch() for what the routes do not answer, such as fetch: () => new Response("Not Found", { status: 404 })',
+        });
       for (const option of ["port", "hostname", "unix", "tls"]) {
         if (object[option] !== undefined && !(option === "port" && object[option] === servedPort))
           notices.push({ message: ignoredOptionMessage(option, "the default export", url) });

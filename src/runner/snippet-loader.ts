@@ -15,6 +15,7 @@ import type { LoadFailed, Notice, SnippetForm } from "../contract/index.ts";
 import { findHandlers } from "./find-handlers.ts";
 import type { CapturedListen, NodeHttpBridge } from "./node-http-bridge.ts";
 import { missingPackageMessage } from "./package-hint.ts";
+import { methodExportsProblem } from "./method-exports.ts";
 import { findPitfalls } from "./snippet-pitfalls.ts";
 import { captureServeCalls, type CapturedServe } from "./serve-capture.ts";
 import { withSnippetImportMeta } from "./import-meta.ts";
@@ -113,6 +114,8 @@ export function createSnippetLoader(options: SnippetLoaderOptions): SnippetLoade
         listens.filter((listen) => !found.ok || listen !== found.served).map((listen) => listen.server),
       );
       if (!found.ok) {
+        const methodExports = methodExportsProblem(exports, source);
+        if (methodExports) return { ok: false, failure: "no-handler", ...methodExports };
         return {
           ok: false,
           failure: "no-handler",
