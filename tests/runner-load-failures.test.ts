@@ -128,7 +128,7 @@ describe("every load is answered", () => {
 describe("a framework's form the runner does not serve", () => {
   test("Next.js's route handlers exported by method are a no-handler error at the GET's line, whose suggested line serves them as plain Bun does", async () => {
     const { runner } = await startRunner();
-    const path = join(import.meta.dir, "fixtures/snippets/documented/next-route-handler.ts");
+    const path = join(import.meta.dir, "fixtures/snippets/next-route-handler.ts");
     const source = await Bun.file(path).text();
     const refused = await runner.load(source, path);
     expect(refused).toMatchObject({ kind: "load-error", failure: "no-handler", line: 31, column: 23 });
