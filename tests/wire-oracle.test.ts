@@ -123,7 +123,14 @@ describe("a library's own streams are not the response's writes", () => {
     const writes = ofKind(events, "write");
     // A push every 100 ms and the client gone at 350 ms: three on a quiet machine, fewer when the
     // handler starts late on a busy one. Each push is one write of its own event, 100 ms after the last.
-    expect(server).toEqual(["request", "response", ...writes.map(() => "write"), "abort", "cancel", "cleanup"]);
+    expect(server).toEqual([
+      "request",
+      "response",
+      ...writes.map(() => "write" as const),
+      "abort" as const,
+      "cancel" as const,
+      "cleanup" as const,
+    ]);
     expect(writes.length).toBeGreaterThan(0);
     expect(writes.map((event) => event.text)).toEqual(writes.map(() => "data: Hello world\n\n"));
     for (const [earlier, later] of writes.slice(0, -1).map((event, i) => [event, writes[i + 1]!] as const))
