@@ -54,6 +54,27 @@ export interface TryRequest {
   websocket?: boolean | undefined;
 }
 
+/** What a try line repeats of a client's request. */
+export interface TriedRequest {
+  path: string;
+  /** The client kind (`stream`, `eventsource`, `websocket`…); a try line opens a WebSocket only for `websocket`. */
+  client?: string | undefined;
+  method?: string | undefined;
+  headers?: Record<string, string> | undefined;
+  body?: string | undefined;
+}
+
+/** A client's request as a try line makes it: its method unless GET, its headers if any, its body, and whether it opens a WebSocket. */
+export function tryRequestOf({ path, client, method, headers, body }: TriedRequest): TryRequest {
+  return {
+    path,
+    websocket: client === "websocket",
+    ...(method === undefined || method.toUpperCase() === "GET" ? {} : { method }),
+    ...(headers && Object.keys(headers).length > 0 ? { headers } : {}),
+    ...(body ? { body } : {}),
+  };
+}
+
 export type ExportResult =
   | {
       ok: true;

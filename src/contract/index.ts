@@ -137,8 +137,10 @@ export {
   exportResultCheck,
   type ExportTarget,
   exportTargets,
+  type TriedRequest,
   type TryRequest,
   tryRequestCheck,
+  tryRequestOf,
 } from "./export.ts";
 export {
   absolutePathCheck,

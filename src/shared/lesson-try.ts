@@ -9,16 +9,19 @@
  * try line.
  */
 
-import type { TraceSettings, TryRequest } from "../contract/index.ts";
+import { type TraceSettings, type TryRequest, tryRequestOf } from "../contract/index.ts";
 import { parseTraceArgs, splitWords, type TraceArgs, traceSettingsOfArgs } from "./trace-options.ts";
 
-const tryLinePattern = /<!--\s*try:(.*?)-->/s;
+/** The options of a lesson's `<!-- try: … -->` line as written, if it has one. */
+function tryLineOf(markdown: string): string | undefined {
+  return /<!--\s*try:(.*?)-->/s.exec(markdown)?.[1]?.trim();
+}
 
 /** The options in a lesson's `<!-- try: … -->` line, if it has one; throws for a line the `trace` command would refuse. */
 export function lessonTryArgs(markdown: string): TraceArgs | undefined {
-  const line = tryLinePattern.exec(markdown)?.[1];
+  const line = tryLineOf(markdown);
   if (line === undefined) return undefined;
-  const parsed = parseTraceArgs(splitWords(line.trim()));
+  const parsed = parseTraceArgs(splitWords(line));
   if (!parsed.ok) throw new Error(`the lesson's try line is not valid: ${parsed.message}`);
   return parsed.args;
 }
@@ -45,15 +48,10 @@ export async function lessonTryOf(snippetPath: string): Promise<LessonTry | unde
   const lessonPath = lessonPathOf(snippetPath);
   const lesson = Bun.file(lessonPath);
   if (!(await lesson.exists())) return undefined;
-  const markdown = await lesson.text();
-  let args: TraceArgs | undefined;
-  try {
-    args = lessonTryArgs(markdown);
-  } catch {
-    return undefined;
-  }
-  const words = tryLinePattern.exec(markdown)?.[1]?.trim();
-  return args && words !== undefined ? { lessonPath, words, settings: traceSettingsOfArgs(args) } : undefined;
+  const words = tryLineOf(await lesson.text());
+  if (words === undefined) return undefined;
+  const parsed = parseTraceArgs(splitWords(words));
+  return parsed.ok ? { lessonPath, words, settings: traceSettingsOfArgs(parsed.args) } : undefined;
 }
 
 /**
@@ -63,13 +61,6 @@ export async function lessonTryOf(snippetPath: string): Promise<LessonTry | unde
 export async function lessonTryRequest(snippetPath: string): Promise<TryRequest | undefined> {
   const lesson = await lessonTryOf(snippetPath);
   if (lesson === undefined) return undefined;
-  const { url, path, client, method, headers, body } = lesson.settings;
-  if (url !== undefined || path === undefined) return undefined;
-  return {
-    path,
-    websocket: client === "websocket",
-    ...(method === undefined || method.toUpperCase() === "GET" ? {} : { method }),
-    ...(headers && Object.keys(headers).length > 0 ? { headers } : {}),
-    ...(body === undefined ? {} : { body }),
-  };
+  const { url, path } = lesson.settings;
+  return url === undefined && path !== undefined ? tryRequestOf({ ...lesson.settings, path }) : undefined;
 }

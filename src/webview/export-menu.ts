@@ -8,6 +8,7 @@ import {
   countWithNoun,
   rebaseTimeline,
   timelineJsonLines,
+  tryRequestOf,
   type ClientRequest,
   type ExportResult,
   type ExportTarget,
@@ -50,14 +51,7 @@ export function tryRequestFor(
   suggested: TryRequest | undefined,
 ): TryRequest | undefined {
   if (controls === undefined || !controls.path.startsWith("/") || controls.path === "/") return suggested;
-  const { path, client, method, headers, body } = controls;
-  return {
-    path,
-    websocket: client === "websocket",
-    ...(method === "GET" ? {} : { method }),
-    ...(Object.keys(headers).length > 0 ? { headers } : {}),
-    ...(body ? { body } : {}),
-  };
+  return tryRequestOf(controls);
 }
 
 /** The name offered for a snippet's server file: `events.server.ts` for `events.ts`; `server.ts` for an untitled one. */
@@ -165,16 +159,7 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
 
   return {
     suggestRequest(request) {
-      suggestedRequest =
-        request.path === undefined
-          ? undefined
-          : {
-              path: request.path,
-              method: request.method,
-              headers: request.headers,
-              body: request.body,
-              websocket: request.client === "websocket",
-            };
+      suggestedRequest = request.path === undefined ? undefined : tryRequestOf({ ...request, path: request.path });
     },
   };
 }

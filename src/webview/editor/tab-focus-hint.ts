@@ -20,7 +20,7 @@ export function tabFocusKeys(platform: string): string {
 }
 
 /** What the hint says: what Tab does now, and how to change it. */
-export function tabFocusHintText(tabMovesFocus: boolean, keys: string): string {
+function tabFocusHintText(tabMovesFocus: boolean, keys: string): string {
   return tabMovesFocus ? `Tab moves focus · ${keys}: Tab indents` : `Tab indents · ${keys}: Tab moves focus`;
 }
 
