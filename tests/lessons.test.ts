@@ -846,7 +846,7 @@ describe("15: WebSocket or SSE, a chat over pub/sub", () => {
           emit: log.push,
         });
         await feedOpen;
-        const socket = await openSocket(log, runner.url, 2, "/chat?name=ann");
+        const socket = await openSocket(log, runner.url, 2, { path: "/chat?name=ann" });
         const heard = log.next(
           (e): e is Extract<TimelineEvent, { kind: "sse" }> => e.kind === "sse" && e.data === "ann: anyone here?",
         );

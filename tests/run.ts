@@ -17,16 +17,18 @@ const runMarker = `STREAM_PLAYGROUND_TEST_RUN=${crypto.randomUUID()}`;
 
 /**
  * Unit and integration files mostly wait (on sockets, timers, child processes, Bun's 10 s idle
- * timeout): two of them kept the machine's two cores 59% busy, three keep them about 80% busy and
- * end a minute sooner. Then the window tests, which drive the desktop app under Xvfb and type into
- * it, one at a time and alone: beside browser tests, keys typed into the window were lost. Then the
- * browser files that only wait for what they check: one file alone kept the two cores 71% busy, so
- * they run in two lines side by side, one file at a time in each. Last, one at a time and alone,
- * the browser files whose assertions or pauses depend on the clock (`clockWatching`): beside
- * another browser, a reconnect's delay measured against Chromium's own was 352 ms off. A run of
- * named files (`npm test -- tests/x.test.ts`) runs them in order.
+ * timeout): three of them at once kept the machine's two cores half busy (154 s); five keep them
+ * 73% busy and end in 100 s. With another program keeping one core busy, as on a loaded machine,
+ * three took 172 s and five 118 s (six, 113 s). Then the window tests, which drive the desktop app
+ * under Xvfb and type into it, one at a time and alone: beside browser tests, keys typed into the
+ * window were lost. Then the browser files that only wait for what they check: one file alone kept
+ * the two cores 71% busy, so they run in two lines side by side, one file at a time in each. Last,
+ * one at a time and alone, the browser files whose assertions or pauses depend on the clock
+ * (`clockWatching`): beside another browser, a reconnect's delay measured against Chromium's own
+ * was 352 ms off. A run of named files (`npm test -- tests/x.test.ts`) runs them in order. Each
+ * phase says how long it took.
  */
-const parallelWorkers = 3;
+const parallelWorkers = 5;
 /**
  * How long each unit and integration file took, so the workers start the slowest first rather than
  * find one of them at the end (`bun test --timings`). `npm test -- --update-timings` measures them again.
@@ -74,13 +76,15 @@ interface Run {
 
 /** `bun test` runs that go at once; the phases go one after the other. */
 interface Phase {
+  /** Said with how long it took, so a slow run shows where its time went. */
+  name: string;
   runs: Run[];
 }
 
 function phases(args: string[]): Phase[] {
   const updateTimings = args.includes("--update-timings");
   const named = args.filter((arg) => arg !== "--update-timings");
-  if (named.length > 0) return [{ runs: [{ args: named }] }];
+  if (named.length > 0) return [{ name: "the named files", runs: [{ args: named }] }];
   const all = [...new Bun.Glob("tests/**/*.test.ts").scanSync({ cwd: root })].sort();
   const inBrowser = (file: string) => file.startsWith("tests/browser/");
   const inWindow = (file: string) => file.startsWith("tests/desktop-");
@@ -89,6 +93,7 @@ function phases(args: string[]): Phase[] {
   const paths = (files: string[]) => files.map((file) => `./${file}`);
   return [
     {
+      name: "the unit and integration files",
       runs: [
         {
           args: [
@@ -100,14 +105,18 @@ function phases(args: string[]): Phase[] {
         },
       ],
     },
-    { runs: [{ args: paths(all.filter(inWindow)) }] },
+    { name: "the window files", runs: [{ args: paths(all.filter(inWindow)) }] },
     {
+      name: "the browser files in two lines",
       runs: [
         { args: paths(all.filter((file) => inLines(file) && !secondLine.includes(file))) },
         { args: paths(present(secondLine)), held: true },
       ],
     },
-    { runs: [{ args: paths([...present(clockWatching), ...all.filter((file) => timingStrict.has(file))]) }] },
+    {
+      name: "the clock-watching files",
+      runs: [{ args: paths([...present(clockWatching), ...all.filter((file) => timingStrict.has(file))]) }],
+    },
   ];
 }
 
@@ -185,13 +194,16 @@ let passed = 0;
 let failed = 0;
 const failures: string[] = [];
 for (const phase of phases(process.argv.slice(2))) {
-  for (const result of await Promise.all(phase.runs.map(runTests))) {
+  const started = performance.now();
+  const results = await Promise.all(phase.runs.map(runTests));
+  for (const result of results) {
     code ||= result.code;
     passed += result.passed;
     failed += result.failed;
     failures.push(...result.failures);
     if (result.held !== "") process.stderr.write(`\n${result.held}`);
   }
+  console.error(`\ntests: ${phase.name} took ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 const leftovers = await endLeftovers(runMarker, 5_000);
 rmSync(home, { recursive: true, force: true });

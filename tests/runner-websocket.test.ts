@@ -214,7 +214,9 @@ describe("pub/sub across clients", () => {
     await runner.load(await Bun.file(websocketFixture("chat.ts")).text(), websocketFixture("chat.ts"));
     const names = ["ann", "bob", "cy"];
     const welcomed = names.map((_, i) => nextMessage(log, i + 1));
-    const sockets = await Promise.all(names.map((name, i) => openSocket(log, runner.url, i + 1, `/?name=${name}`)));
+    const sockets = await Promise.all(
+      names.map((name, i) => openSocket(log, runner.url, i + 1, { path: `/?name=${name}` })),
+    );
     await Promise.all(welcomed);
 
     const relayed = [nextMessage(log, 2), nextMessage(log, 3)];
@@ -463,6 +465,8 @@ describe("errors in handlers", () => {
 
 describe("backpressure", () => {
   test("send returns −1 once Bun queues behind backpressure, drain follows, and every message arrives", async () => {
+    // A client that reads as fast as it can may keep up with all 64 MiB on an idle loopback, and Bun
+    // then never queues: this one reads nothing for its first half second.
     const { runner, log } = await startRunner();
     await runner.load(
       `export default {
@@ -479,7 +483,7 @@ describe("backpressure", () => {
 };`,
       inlineSnippetPath,
     );
-    const socket = await openSocket(log, runner.url, 1);
+    const socket = await openSocket(log, runner.url, 1, { slow: { stallAfterMs: 0, stallMs: 500 } });
     const drained = log.next(
       (e): e is Extract<TimelineEvent, { kind: "ws-message" }> =>
         e.kind === "ws-message" && e.side === "client" && e.text === "drained",

@@ -28,7 +28,7 @@ export function lessonTryArgs(markdown: string): TraceArgs | undefined {
 
 /** The lesson beside a snippet file: `16-llm-chat-stream.md` for `16-llm-chat-stream.ts`. */
 export function lessonPathOf(snippetPath: string): string {
-  return snippetPath.replace(/\.[cm]?[jt]sx?$/, "") + ".md";
+  return `${snippetPath.replace(/\.[cm]?[jt]sx?$/, "")}.md`;
 }
 
 /** A lesson's try line, read for the snippet beside it. */

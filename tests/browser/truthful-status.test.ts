@@ -153,6 +153,8 @@ describe("Clear", () => {
 describe("the events table", () => {
   test("Find searches every column; counts read as words; measured times read as people write them", async () => {
     const page = await playground.open();
+    // The starter snippet's load is the one event; the page may be drawn before it is listed.
+    await page.waitForFunction(() => document.querySelector(".row-count")?.textContent !== "0 events");
     expect(await page.textContent(".row-count")).toBe("1 event");
     await pasteAndRun(page, twoEvents);
     await page.selectOption("#client-kind", "eventsource");

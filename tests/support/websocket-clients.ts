@@ -1,7 +1,7 @@
 /** WebSocket clients for tests: a probe on a lane of a test runner, and a bare one for an oracle. */
 
 import type { TimelineEvent } from "../../src/contract/index.ts";
-import { openClient, type MessageChannel, type Client } from "../../src/clients/index.ts";
+import { openClient, type MessageChannel, type Client, type ClientOptions } from "../../src/clients/index.ts";
 import { kind } from "./event-log.ts";
 
 interface LiveLog {
@@ -9,12 +9,15 @@ interface LiveLog {
   next<E extends TimelineEvent>(match: (event: TimelineEvent) => event is E): Promise<E>;
 }
 
-/** A `websocket` probe on `lane`, resolved once its handshake is done (or failed). */
+/**
+ * A `websocket` probe on `lane`, resolved once its handshake is done (or failed): at `path`, reading
+ * as `slow` says (as fast as it can when not given).
+ */
 export async function openSocket(
   log: LiveLog,
   url: string,
   lane: number,
-  path = "/",
+  { path = "/", slow }: Pick<ClientOptions, "slow"> & { path?: string } = {},
 ): Promise<Client & { messages: MessageChannel }> {
   const opened = log.next(
     (event): event is TimelineEvent =>
@@ -24,6 +27,7 @@ export async function openSocket(
     lane,
     url: new URL(path, url).href,
     client: "websocket",
+    slow,
     now: () => performance.now(),
     emit: log.push,
   });
