@@ -150,6 +150,32 @@ describe("a framework's form the runner does not serve", () => {
       plain: "<p>One</p><p>Two</p><p>Three</p>",
     });
   }, 20_000);
+
+  test("an Astro endpoint, whose handler takes the framework's context, gets a suggested line that builds it, and then streams as under plain Bun", async () => {
+    const { runner } = await startRunner();
+    const path = join(import.meta.dir, "fixtures/snippets/astro-endpoint.ts");
+    const source = await Bun.file(path).text();
+    const refused = await runner.load(source, path);
+    expect(refused).toMatchObject({ kind: "load-error", failure: "no-handler", line: 5, column: 14 });
+    const message = refused.kind === "load-error" ? refused.message : "";
+    expect(message).toContain("as SvelteKit and Astro write them");
+    const suggested = /add: (export default .*;)$/.exec(message)?.[1];
+    expect(suggested).toBe(
+      `export default { routes: { "/*": { GET: (request) => GET({ request, url: new URL(request.url), params: {} }) } }, fetch: () => new Response("Not Found", { status: 404 }) };`,
+    );
+    await using folder = await createTempDir("astro-endpoint-");
+    const fixed = join(folder.dir, "count.ts");
+    await Bun.write(fixed, `${source}\n${suggested}\n`);
+    expect((await runner.load(await Bun.file(fixed).text(), fixed)).kind).toBe("loaded");
+    await using oracle = await startOracle(fixed);
+    const [traced, plain] = await Promise.all(
+      [runner.url, oracle.url].map(async (url) => (await fetch(new URL("/api/count?to=4", url))).text()),
+    );
+    expect({ traced, plain }).toEqual({
+      traced: "count 1\ncount 2\ncount 3\ncount 4\n",
+      plain: "count 1\ncount 2\ncount 3\ncount 4\n",
+    });
+  }, 20_000);
 });
 
 describe("the runner process itself", () => {

@@ -1,9 +1,11 @@
 /**
  * Route handlers exported by HTTP method (`export async function GET(request)`), the form of
- * Next.js's App Router, are served by that framework's router, not by a server of their own: a
- * snippet of them alone has nothing to serve. Its load error says so at the first one's line, with
- * the line that serves them, here and under plain `bun`: Bun's `routes`, each method on every path,
- * beside the `fetch` that `bun` needs to serve a default export at all.
+ * Next.js's App Router, SvelteKit's `+server.ts` and Astro's endpoints, are served by that
+ * framework's router, not by a server of their own: a snippet of them alone has nothing to serve.
+ * Its load error says so at the first one's line, with the line that serves them, here and under
+ * plain `bun`: Bun's `routes`, each method on every path, beside the `fetch` that `bun` needs to
+ * serve a default export at all. Next.js's handlers take the Request itself; SvelteKit's and
+ * Astro's take a context object (`{ request, url, params }`), which the suggested line builds.
  */
 
 /** The methods a route module exports handlers under. */
@@ -24,10 +26,30 @@ export function methodExportsProblem(
   const [first] = methods;
   if (first === undefined) return undefined;
   const exported = methods.map((method) => `export function ${method}`).join(", ");
+  const withContext = methods.some((method) => takesContext(exports[method] as (...args: unknown[]) => unknown));
+  const routes = withContext
+    ? methods.map((method) => `${method}: (request) => ${method}({ request, url: new URL(request.url), params: {} })`)
+    : methods;
+  const serving = `export default { routes: { "/*": { ${routes.join(", ")} } }, fetch: () => new Response("Not Found", { status: 404 }) };`;
+  const form = withContext
+    ? "as SvelteKit and Astro write them, taking the framework's context ({ request, url, params }) rather than a Request,"
+    : "as Next.js's App Router writes them,";
   return {
-    message: `no handler found: route handlers exported by method (${exported}), as Next.js's App Router writes them, are served by a framework's router, not by a server of their own. To serve them on every path, here and under \`bun\`, add: export default { routes: { "/*": { ${methods.join(", ")} } }, fetch: () => new Response("Not Found", { status: 404 }) };`,
+    message: `no handler found: route handlers exported by method (${exported}), ${form} are served by a framework's router, not by a server of their own. To serve them on every path, here and under \`bun\`, add: ${serving}`,
     ...declarationOf(first, source),
   };
+}
+
+/**
+ * Whether a handler's first parameter is a framework's context object rather than a Request:
+ * destructured (`({ params, request })`), or named as one (`event`, `context`, `ctx`).
+ */
+function takesContext(handler: (...args: unknown[]) => unknown): boolean {
+  const text = Function.prototype.toString.call(handler);
+  const parameter = /^\s*(?:async\s*)?(?:function\s*\*?\s*[\w$]*\s*)?\(?\s*([{\w$])([\w$]*)/.exec(text);
+  if (!parameter) return false;
+  const [, start, rest] = parameter;
+  return start === "{" || /^(event|context|ctx)$/.test(`${start}${rest}`);
 }
 
 /** Where `name` is exported: `export async function GET`, `export const GET =`, `export { handler as GET }`. */
