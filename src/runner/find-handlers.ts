@@ -87,7 +87,7 @@ export function findHandlers(
     if (listen.server.listenerCount("upgrade") > 0) {
       notices.push({
         message:
-          "WebSockets on a node:http server (its 'upgrade' listeners, as the ws package adds) are not supported yet: the playground relays its HTTP requests only. Bun.serve's websocket option, Hono's upgradeWebSocket and Elysia's .ws() are",
+          "WebSockets on a node:http server (its 'upgrade' listeners, as the ws package adds) are not supported yet: the playground relays its HTTP requests only. Bun.serve's websocket option, Hono's upgradeWebSocket and Elysia's .ws() are served, and traced on both sides.",
         line: listen.line,
       });
     }
