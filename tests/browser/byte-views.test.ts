@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import type { TimelineEvent } from "../../src/contract/index.ts";
 import { openPage } from "../support/page-socket.ts";
+import { createTempDir } from "../support/temp-dir.ts";
 import { artifactsDir } from "./chromium.ts";
 import { usePlaygroundInChromium } from "./playground-page.ts";
 
@@ -16,19 +17,24 @@ const playground = usePlaygroundInChromium({ settings: { checkTypes: false } });
 
 /**
  * A stream whose chunks cut a character in two, begin with a BOM, and carry bytes that are not
- * UTF-8; written far enough apart that a busy machine still reads them as six chunks.
+ * UTF-8. Each write waits until the client has read the one before (the test says so by writing
+ * `read-N` into `gate`), so they are six chunks however busy the machine.
  */
-const awkwardStream = `export default () => new Response(async function* () {
+const awkwardStream = (gate: string) => `const gate = ${JSON.stringify(gate)};
+async function read(n: number) {
+  while (!(await Bun.file(gate + "/read-" + n).exists())) await Bun.sleep(5);
+}
+export default () => new Response(async function* () {
   yield new TextEncoder().encode("retry: 100000\\nid: 1\\ndata: caf");
-  await Bun.sleep(150);
+  await read(1);
   yield new Uint8Array([0xc3]);
-  await Bun.sleep(150);
+  await read(2);
   yield new Uint8Array([0xa9, 0x0a, 0x0a]);
-  await Bun.sleep(150);
+  await read(3);
   yield "\\uFEFFdata: three\\n\\n";
-  await Bun.sleep(150);
+  await read(4);
   yield "data: zero\\u200Bwidth\\n\\nid: 2\\n\\n";
-  await Bun.sleep(150);
+  await read(5);
   yield new Uint8Array([0x64, 0x61, 0x74, 0x61, 0x3a, 0x20, 0xff, 0x0a, 0x0a]);
 }, { headers: { "content-type": "text/event-stream" } });
 `;
@@ -38,17 +44,22 @@ async function openPlayground(): Promise<{ page: Page; socket: Awaited<ReturnTyp
   return { page, socket: await openPage(playground.host) };
 }
 
-/** Loads `source` for every page, connects one client of `kind` from the page's controls, and waits for it to end. */
-async function connectAndEnd(
-  page: Page,
-  socket: Awaited<ReturnType<typeof openPage>>,
-  source: string,
-  kind: string,
-): Promise<void> {
-  const loaded = await socket.request("load", { source });
+/**
+ * Loads the awkward stream for every page, connects one client of `kind` from the page's controls,
+ * lets the stream write each chunk once the client has read the one before, and waits for the
+ * client to end.
+ */
+async function connectAndEnd(page: Page, socket: Awaited<ReturnType<typeof openPage>>, kind: string): Promise<void> {
+  await using gate = await createTempDir("byte-views-gate-");
+  const loaded = await socket.request("load", { source: awkwardStream(gate.dir) });
   if (loaded.kind !== "loaded") throw new Error(`did not load: ${loaded.message}`);
   await page.selectOption("#client-kind", kind);
   await page.click("#connect");
+  const read = () => socket.events.filter((e) => e.kind === "chunk" && e.side === "client").length;
+  for (let n = 1; n <= 5; n++) {
+    await socket.until(() => (read() >= n ? true : undefined));
+    await Bun.write(join(gate.dir, `read-${n}`), "");
+  }
   await socket.event((e): e is Extract<TimelineEvent, { kind: "disconnect" }> => e.kind === "disconnect");
 }
 
@@ -61,7 +72,7 @@ async function detailsOf(page: Page, kind: string): Promise<string[]> {
 describe("bytes as they were", () => {
   test("the table writes out invisible characters and shows bytes that are not UTF-8 as \\xNN, and each event's lastEventId", async () => {
     const { page, socket } = await openPlayground();
-    await connectAndEnd(page, socket, awkwardStream, "stream");
+    await connectAndEnd(page, socket, "stream");
     expect(await detailsOf(page, "chunk")).toEqual([
       '29 B "retry: 100000\\nid: 1\\ndata: caf"',
       '1 B "\\xC3"',
@@ -86,7 +97,7 @@ describe("bytes as they were", () => {
 
   test("the raw stream decodes the lane as one stream: a split character shows whole at the chunk edge; hex shows the bytes", async () => {
     const { page, socket } = await openPlayground();
-    await connectAndEnd(page, socket, awkwardStream, "stream");
+    await connectAndEnd(page, socket, "stream");
     await page.click("#tab-raw");
     await page.waitForFunction(() => document.querySelectorAll(".raw-stream .chunk-edge").length === 6);
     const text = await page.$eval(".raw-stream", (view) => ({
@@ -127,7 +138,7 @@ describe("bytes as they were", () => {
 
   test("details show a chunk's bytes and what is not UTF-8 in them", async () => {
     const { page, socket } = await openPlayground();
-    await connectAndEnd(page, socket, awkwardStream, "stream");
+    await connectAndEnd(page, socket, "stream");
     await page.selectOption('[aria-label="Filter by kind"]', "chunk");
     await page.click(".events-table tr[data-index] >> nth=1");
     const fields = await page.$$eval("#details dl dt, #details dl dd", (cells) =>
@@ -141,7 +152,7 @@ describe("the dark theme", () => {
   test("picked on a light system, it reaches every part of the page, the timeline's lane bands included", async () => {
     const { page, socket } = await openPlayground();
     await page.selectOption("#theme", "dark");
-    await connectAndEnd(page, socket, awkwardStream, "eventsource");
+    await connectAndEnd(page, socket, "eventsource");
     // Open a lesson too, so its panel is on the page.
     await page.selectOption("#examples", "11-reconnect-lab");
     await page.waitForSelector("#lesson:not([hidden])");
