@@ -416,8 +416,11 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
     stickToBottom = scrollTop >= scrollFor(drawnRows).maxScrollTop - rowHeight;
     render();
   });
-  body.addEventListener("click", (click) => {
-    const row = (click.target as HTMLElement).closest("tr[data-index]");
+  // On the press, not the click: a click needs the press and the release on the same row, and rows
+  // arriving in between (a live stream's next batch) redraw the table, which lost the click.
+  body.addEventListener("pointerdown", (press) => {
+    if (press.button !== 0) return;
+    const row = (press.target as HTMLElement).closest("tr[data-index]");
     if (row) select(store.events[Number(row.getAttribute("data-index"))], true);
   });
   scroller.addEventListener("keydown", (key) => {
