@@ -126,52 +126,51 @@ describe("every load is answered", () => {
 });
 
 describe("a framework's form the runner does not serve", () => {
-  test("Next.js's route handlers exported by method are a no-handler error at the GET's line, whose suggested line serves them as plain Bun does", async () => {
+  /**
+   * Loads the fixture `name` (refused), then the same file with the line its error suggests added:
+   * what that loads as, and what `path` streams from the runner and from plain Bun running it.
+   */
+  async function withSuggestedLine(name: string, path: string) {
     const { runner } = await startRunner();
-    const path = join(import.meta.dir, "fixtures/snippets/next-route-handler.ts");
-    const source = await Bun.file(path).text();
-    const refused = await runner.load(source, path);
-    expect(refused).toMatchObject({ kind: "load-error", failure: "no-handler", line: 31, column: 23 });
-    const suggested = /add: (export default .*;)$/.exec(refused.kind === "load-error" ? refused.message : "")?.[1];
-    expect(suggested).toBe(
-      `export default { routes: { "/*": { GET } }, fetch: () => new Response("Not Found", { status: 404 }) };`,
-    );
+    const file = join(import.meta.dir, "fixtures/snippets", name);
+    const source = await Bun.file(file).text();
+    const refused = await runner.load(source, file);
+    const message = refused.kind === "load-error" ? refused.message : "";
+    const suggested = /add: (export default .*;)$/.exec(message)?.[1];
     // The line added as the message says: it loads, and streams what plain Bun streams from the same file.
-    await using folder = await createTempDir("next-route-");
-    const fixed = join(folder.dir, "route.ts");
+    await using folder = await createTempDir("suggested-line-");
+    const fixed = join(folder.dir, name);
     await Bun.write(fixed, `${source}\n${suggested}\n`);
-    expect((await runner.load(await Bun.file(fixed).text(), fixed)).kind).toBe("loaded");
+    const loaded = (await runner.load(await Bun.file(fixed).text(), fixed)).kind;
     await using oracle = await startOracle(fixed);
     const [traced, plain] = await Promise.all(
-      [runner.url, oracle.url].map(async (url) => (await fetch(new URL("/api/stream", url))).text()),
+      [runner.url, oracle.url].map(async (url) => (await fetch(new URL(path, url))).text()),
     );
-    expect({ traced, plain }).toEqual({
+    return { refused, message, suggested, loaded, traced, plain };
+  }
+
+  test("Next.js's route handlers exported by method are a no-handler error at the GET's line, whose suggested line serves them as plain Bun does", async () => {
+    const run = await withSuggestedLine("next-route-handler.ts", "/api/stream");
+    expect(run.refused).toMatchObject({ kind: "load-error", failure: "no-handler", line: 31, column: 23 });
+    expect(run.suggested).toBe(
+      `export default { routes: { "/*": { GET } }, fetch: () => new Response("Not Found", { status: 404 }) };`,
+    );
+    expect({ loaded: run.loaded, traced: run.traced, plain: run.plain }).toEqual({
+      loaded: "loaded",
       traced: "<p>One</p><p>Two</p><p>Three</p>",
       plain: "<p>One</p><p>Two</p><p>Three</p>",
     });
   }, 20_000);
 
   test("an Astro endpoint, whose handler takes the framework's context, gets a suggested line that builds it, and then streams as under plain Bun", async () => {
-    const { runner } = await startRunner();
-    const path = join(import.meta.dir, "fixtures/snippets/astro-endpoint.ts");
-    const source = await Bun.file(path).text();
-    const refused = await runner.load(source, path);
-    expect(refused).toMatchObject({ kind: "load-error", failure: "no-handler", line: 5, column: 14 });
-    const message = refused.kind === "load-error" ? refused.message : "";
-    expect(message).toContain("as SvelteKit and Astro write them");
-    const suggested = /add: (export default .*;)$/.exec(message)?.[1];
-    expect(suggested).toBe(
+    const run = await withSuggestedLine("astro-endpoint.ts", "/api/count?to=4");
+    expect(run.refused).toMatchObject({ kind: "load-error", failure: "no-handler", line: 5, column: 14 });
+    expect(run.message).toContain("as SvelteKit and Astro write them");
+    expect(run.suggested).toBe(
       `export default { routes: { "/*": { GET: (request) => GET({ request, url: new URL(request.url), params: {} }) } }, fetch: () => new Response("Not Found", { status: 404 }) };`,
     );
-    await using folder = await createTempDir("astro-endpoint-");
-    const fixed = join(folder.dir, "count.ts");
-    await Bun.write(fixed, `${source}\n${suggested}\n`);
-    expect((await runner.load(await Bun.file(fixed).text(), fixed)).kind).toBe("loaded");
-    await using oracle = await startOracle(fixed);
-    const [traced, plain] = await Promise.all(
-      [runner.url, oracle.url].map(async (url) => (await fetch(new URL("/api/count?to=4", url))).text()),
-    );
-    expect({ traced, plain }).toEqual({
+    expect({ loaded: run.loaded, traced: run.traced, plain: run.plain }).toEqual({
+      loaded: "loaded",
       traced: "count 1\ncount 2\ncount 3\ncount 4\n",
       plain: "count 1\ncount 2\ncount 3\ncount 4\n",
     });
