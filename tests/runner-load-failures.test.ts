@@ -9,6 +9,7 @@ import {
   type RunnerRequests,
   type TimelineEvent,
 } from "../src/contract/index.ts";
+import { methodExportsProblem } from "../src/runner/method-exports.ts";
 import { runnerBunPath } from "../src/supervisor/runner-bun.ts";
 import { kind } from "./support/event-log.ts";
 import { startOracle } from "./support/oracle.ts";
@@ -175,6 +176,21 @@ describe("a framework's form the runner does not serve", () => {
       plain: "count 1\ncount 2\ncount 3\ncount 4\n",
     });
   }, 20_000);
+});
+
+describe("the line suggested for method exports", () => {
+  test("wraps only the handlers that take a context; one that takes the Request is routed as it is", () => {
+    const problem = methodExportsProblem(
+      {
+        GET: (_request: Request) => new Response("get"),
+        POST: ({ request }: { request: Request }) => new Response(request.method),
+      },
+      "export function GET(request) {}\nexport const POST = ({ request }) => {};\n",
+    );
+    expect(/add: (export default .*;)$/.exec(problem?.message ?? "")?.[1]).toBe(
+      `export default { routes: { "/*": { GET, POST: (request) => POST({ request, url: new URL(request.url), params: {} }) } }, fetch: () => new Response("Not Found", { status: 404 }) };`,
+    );
+  });
 });
 
 describe("the runner process itself", () => {

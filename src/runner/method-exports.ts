@@ -26,14 +26,18 @@ export function methodExportsProblem(
   const [first] = methods;
   if (first === undefined) return undefined;
   const exported = methods.map((method) => `export function ${method}`).join(", ");
-  const withContext = methods.some((method) => takesContext(exports[method] as (...args: unknown[]) => unknown));
-  const routes = withContext
-    ? methods.map((method) => `${method}: (request) => ${method}({ request, url: new URL(request.url), params: {} })`)
-    : methods;
+  // Each handler as it takes its argument: the Request itself, or a context built from it.
+  const withContext = methods.filter((method) => takesContext(exports[method] as (...args: unknown[]) => unknown));
+  const routes = methods.map((method) =>
+    withContext.includes(method)
+      ? `${method}: (request) => ${method}({ request, url: new URL(request.url), params: {} })`
+      : method,
+  );
   const serving = `export default { routes: { "/*": { ${routes.join(", ")} } }, fetch: () => new Response("Not Found", { status: 404 }) };`;
-  const form = withContext
-    ? "as SvelteKit and Astro write them, taking the framework's context ({ request, url, params }) rather than a Request,"
-    : "as Next.js's App Router writes them,";
+  const form =
+    withContext.length > 0
+      ? "as SvelteKit and Astro write them, taking the framework's context ({ request, url, params }) rather than a Request,"
+      : "as Next.js's App Router writes them,";
   return {
     message: `no handler found: route handlers exported by method (${exported}), ${form} are served by a framework's router, not by a server of their own. To serve them on every path, here and under \`bun\`, add: ${serving}`,
     ...declarationOf(first, source),
