@@ -19,7 +19,12 @@ import { launchChromium } from "../tests/browser/chromium.ts";
 import { desktopUnavailable, startDesktopSession, startXvfb } from "../tests/support/desktop-session.ts";
 import { createTempDir } from "../tests/support/temp-dir.ts";
 import type { StartupParts } from "../src/contract/index.ts";
-import { readPageReadyLine } from "../src/main/desktop/start-desktop.ts";
+import {
+  type LaunchStep,
+  type LaunchTimes,
+  readDesktopOpenLine,
+  readPageReadyLine,
+} from "../src/main/desktop/start-desktop.ts";
 import { createFigure } from "./figure.ts";
 import { editorReady, readPageMarks, waitInPage } from "./page-marks.ts";
 import { median } from "./stats.ts";
@@ -42,6 +47,8 @@ interface DesktopStart {
   page?: number | undefined;
   /** That time's parts, when the page reported its milestones. */
   parts?: StartupParts | undefined;
+  /** ms from spawning npm to `npm start` launching the app, and the app's steps after that, when it said them. */
+  launch?: { launchedMs: number; times: LaunchTimes } | undefined;
 }
 
 /** One `npm start` in the window, its web data removed first. */
@@ -53,11 +60,15 @@ async function timeDesktop(display: string, home: string): Promise<DesktopStart>
   const ready = /^Stream Playground: editor ready/;
   const line = await app.waitForLine(ready, 60_000);
   const ms = app.arrivedAt(ready)! - started;
+  const open = /^Stream Playground: desktop window open/;
+  const times = readDesktopOpenLine(app.lines.find((each) => open.test(each)) ?? "");
+  // The launch is known to the app, not to this process: it is the window's line less the time it gave.
+  const launch = times && { launchedMs: app.arrivedAt(open)! - started - times.openMs, times };
   // Quit as a person would, so the next start measures a cold app, not one still ending.
   process.kill(app.npmPid(), "SIGTERM");
   await app.waitUntilAllEnded(15_000);
   const said = readPageReadyLine(line);
-  return { ms, page: said?.editorReadyMs, parts: said?.parts };
+  return { ms, page: said?.editorReadyMs, parts: said?.parts, launch };
 }
 
 /** Where a median desktop start's time went: before the page's navigation, and the page's own parts. */
@@ -72,7 +83,23 @@ function describeStarts(starts: readonly DesktopStart[]): string {
     parts.length === 0
       ? ""
       : ` (page ${part("page")}, Monaco ${part("monaco")}, editor ${part("editor")}, document ${part("document")} ms)`;
-  return `; the window's page began loading ${Math.round(before)} ms after npm start was spawned (npm, Electrobun, the host, the window) and was ready ${Math.round(median(pages))} ms later${split}, medians`;
+  return `; the window's page began loading ${Math.round(before)} ms after npm start was spawned${describeLaunch(starts)} and was ready ${Math.round(median(pages))} ms later${split}, medians`;
+}
+
+/**
+ * The steps before the window's page began loading, from the medians of the starts that said them:
+ * npm to the app's launch, Electrobun's launcher and Bun to the app's modules loaded, the host
+ * listening, the window made, and WebKit's web process up until the page's navigation.
+ */
+function describeLaunch(starts: readonly DesktopStart[]): string {
+  const told = starts.flatMap(({ ms, page, launch }) =>
+    page === undefined || launch === undefined ? [] : [{ before: ms - page, ...launch }],
+  );
+  if (told.length === 0) return " (npm, Electrobun, the host, the window)";
+  const at = (pick: (start: (typeof told)[number]) => number) => Math.round(median(told.map(pick)));
+  const launched = at((start) => start.launchedMs);
+  const steps = (step: LaunchStep) => at((start) => start.launchedMs + start.times.steps[step]);
+  return ` (npm launched the app at ${launched} ms; Electrobun's launcher and Bun had the app's modules loaded at ${steps("modules")}, the host listening at ${steps("listening")}, the window made at ${steps("window")}; then WebKit's web process until the page's navigation)`;
 }
 
 /** `npm run start:web` into an already-open Chromium: ms from spawning it to the editor ready, by the page's clock. */

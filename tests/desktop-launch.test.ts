@@ -11,9 +11,11 @@ import {
 } from "../src/main/desktop/keep-running.ts";
 import {
   desktopFailureLine,
+  desktopOpenMessage,
   desktopReadyLine,
   pageReadyLine,
   pageReadyMessage,
+  readDesktopOpenLine,
   readPageReadyLine,
   runDesktopApp,
   type DesktopRun,
@@ -556,5 +558,32 @@ describe("the editor ready line", () => {
         "Stream Playground: something else (5 ms after the page began loading: page 1, Monaco 2, editor 3, document 4 ms)",
       ),
     ).toBeUndefined();
+  });
+});
+
+describe("the window's open line", () => {
+  test("says when each step of the app's start came after npm start launched it; the benchmark reads them back", () => {
+    const line = desktopOpenMessage({ steps: { modules: 212.4, listening: 220.6, window: 301 }, openMs: 388.5 });
+    expect(line).toBe(
+      "Stream Playground: desktop window open (389 ms after its launch: its modules loaded at 212, the host listening at 221, the window made at 301 ms)",
+    );
+    expect(readDesktopOpenLine(line)).toEqual({ openMs: 389, steps: { modules: 212, listening: 221, window: 301 } });
+  });
+
+  test("an app launched by hand says the bare line, which npm start still takes for an open window", async () => {
+    expect(desktopOpenMessage(undefined)).toBe(desktopReadyLine);
+    expect(readDesktopOpenLine(desktopReadyLine)).toBeUndefined();
+    expect(
+      readDesktopOpenLine(
+        "Stream Playground: editor ready (5 ms after its launch: its modules loaded at 1, the host listening at 2, the window made at 3 ms)",
+      ),
+    ).toBeUndefined();
+    // What npm start waits for is the line's beginning: the times after it change nothing.
+    const fake = createFakeApp();
+    const { run } = start(fake);
+    fake.print(desktopOpenMessage({ steps: { modules: 1, listening: 2, window: 3 }, openMs: 4 }));
+    expect(await run.started).toEqual({ ok: true });
+    fake.exit(0);
+    expect(await run.ended).toBe(0);
   });
 });

@@ -14,10 +14,16 @@ import { holdCloseRequests } from "./close-request.ts";
 import { withDialogParent } from "./dialog-parent.ts";
 import { applyLinuxWindowLook } from "./linux-window.ts";
 import { reopenedVariable } from "./keep-running.ts";
-import { desktopReadyLine, pageReadyMessage } from "./start-desktop.ts";
+import { desktopOpenMessage, launchedAtVariable, pageReadyMessage } from "./start-desktop.ts";
 import { placeWindow, type Frame } from "./window-frame.ts";
 import { resolveWorkspaceDir } from "../workspace.ts";
 import { errorMessage, isPageReloadReason, type PageReloadReason, pageReloadParameter } from "../../contract/index.ts";
+
+/** Every module of the app is loaded (Electrobun's native core with them) when its body begins. */
+const modulesLoadedAt = Date.now();
+/** When `npm start` launched the app, for the window's line (see `desktopOpenMessage`). */
+const launchedAt = Number(process.env[launchedAtVariable]);
+delete process.env[launchedAtVariable];
 
 const appTitle = "Stream Playground";
 /** How long after a window closed a new one is opened in its place (see `confirmQuit`). */
@@ -93,10 +99,14 @@ let host: Host | undefined;
 /** The page's address, known once the host listens. */
 let launchUrl = "";
 const listening = Promise.withResolvers<string>();
+let listeningAt = Number.NaN;
 const hostStarting = startHost({
   // The window's origin stays the same from launch to launch, and so does what WebKit cached of the page.
   port: "remembered",
-  onListening: (url) => listening.resolve(url),
+  onListening: (url) => {
+    listeningAt = Date.now();
+    listening.resolve(url);
+  },
   session: {
     onPageActivity(activity) {
       if (activity === "attached") pageWatch.attached();
@@ -299,6 +309,22 @@ const savedFrame = loadSettings(resolveWorkspaceDir(undefined)).then(
 // A host that fails before it listens rejects here, and the app says so (see `index.ts`).
 launchUrl = await Promise.race([listening.promise, hostStarting.then((started) => started.launchUrl)]);
 window = openWindow(await savedFrame);
+const windowAt = Date.now();
 host = await hostStarting;
 window?.setTitle(currentTitle());
-console.log(desktopReadyLine);
+// Where the start's time went, for `npm run bench` and desktop.log; a launch by hand has no launch time.
+const sinceLaunch = (at: number) => at - launchedAt;
+console.log(
+  desktopOpenMessage(
+    Number.isSafeInteger(launchedAt) && launchedAt > 0
+      ? {
+          steps: {
+            modules: sinceLaunch(modulesLoadedAt),
+            listening: sinceLaunch(listeningAt),
+            window: sinceLaunch(windowAt),
+          },
+          openMs: sinceLaunch(Date.now()),
+        }
+      : undefined,
+  ),
+);

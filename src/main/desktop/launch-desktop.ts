@@ -11,7 +11,7 @@ import { locateAppBundle } from "./app-bundle.ts";
 import { spawnApp } from "./app-process.ts";
 import { ensureAppBuilt } from "./build-app.ts";
 import { type ReopenReason, reopenedVariable } from "./keep-running.ts";
-import { desktopReadyLine, runDesktopApp, type DesktopRun } from "./start-desktop.ts";
+import { desktopReadyLine, launchedAtVariable, runDesktopApp, type DesktopRun } from "./start-desktop.ts";
 
 export interface LaunchDesktopOptions {
   projectRoot: string;
@@ -83,6 +83,7 @@ export async function launchDesktop(options: LaunchDesktopOptions): Promise<Laun
             STREAM_PLAYGROUND_ROOT: options.projectRoot,
             STREAM_PLAYGROUND_LAUNCHED_BY: String(process.pid),
             [reopenedVariable]: reopened,
+            [launchedAtVariable]: String(Date.now()),
           },
         }),
       readyTimeoutMs: options.readyTimeoutMs ?? 30_000,

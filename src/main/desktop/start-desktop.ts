@@ -12,6 +12,50 @@ import type { AppProcess } from "./app-process.ts";
 
 /** The desktop app prints this once its window is open; until then a failure means "fall back". */
 export const desktopReadyLine = "Stream Playground: desktop window open";
+/**
+ * When `npm start` launched the app (ms since the epoch), in the app's environment: the app says
+ * how long after it each step of its start came (`desktopOpenMessage`).
+ */
+export const launchedAtVariable = "STREAM_PLAYGROUND_LAUNCHED_AT";
+
+/** The app's own steps from its launch to its window, in the order they come. */
+export const launchSteps = ["modules", "listening", "window"] as const;
+export type LaunchStep = (typeof launchSteps)[number];
+/** ms from the launch to each step, and to the window's line itself (the host started, its runner up). */
+export interface LaunchTimes {
+  steps: Record<LaunchStep, number>;
+  openMs: number;
+}
+const launchStepLabels: Record<LaunchStep, string> = {
+  // Electrobun's launcher and Bun started, and the app's modules loaded (Electrobun's native core with them).
+  modules: "its modules loaded at",
+  listening: "the host listening at",
+  // Electrobun's window and its WebKit view made; the page begins loading once WebKit's web process is up.
+  window: "the window made at",
+};
+
+/**
+ * The line the desktop app prints once its window is open: with the times of its steps when it
+ * knows when it was launched (`npm start` says so), and the bare line otherwise.
+ */
+export function desktopOpenMessage(times: LaunchTimes | undefined): string {
+  if (times === undefined) return desktopReadyLine;
+  const steps = launchSteps.map((step) => `${launchStepLabels[step]} ${Math.round(times.steps[step])}`).join(", ");
+  return `${desktopReadyLine} (${Math.round(times.openMs)} ms after its launch: ${steps} ms)`;
+}
+
+/** What a `desktopOpenMessage` line says of the start's steps (ms rounded as printed), or undefined. */
+export function readDesktopOpenLine(line: string): LaunchTimes | undefined {
+  if (!line.startsWith(desktopReadyLine)) return undefined;
+  const steps = launchSteps.map((step) => `${launchStepLabels[step]} (\\d+)`).join(", ");
+  const said = new RegExp(`\\((\\d+) ms after its launch: ${steps} ms\\)$`).exec(line);
+  if (!said) return undefined;
+  const [openMs, ...times] = said.slice(1).map(Number) as [number, ...number[]];
+  return {
+    openMs,
+    steps: Object.fromEntries(launchSteps.map((step, i) => [step, times[i]!])) as Record<LaunchStep, number>,
+  };
+}
 /** The desktop app prints this, with the time it took, each time its page's editor is ready. */
 export const pageReadyLine = "Stream Playground: editor ready";
 /**
