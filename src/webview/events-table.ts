@@ -22,7 +22,11 @@ export interface EventsTableOptions {
 
 const rowHeight = 22;
 const overscan = 10;
-/** Rows streaming in are drawn at most this often: faster than that nobody can read them. */
+/**
+ * Rows streaming in are drawn at most this often: faster than that nobody can read them. A row
+ * after a quiet spell is drawn at once, so a lone event (a load, one chunk) shows in the table as
+ * it shows on the timeline.
+ */
 const streamingRenderMs = 100;
 
 interface Filter {
@@ -275,6 +279,8 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   let scrollTop = 0;
   let viewportHeight = 0;
   let renderTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the table was last drawn (`performance.now()`). */
+  let renderedAt = Number.NEGATIVE_INFINITY;
 
   /** Where the scroll position puts `count` rows (a very long table scrolls a shorter height than its rows'). */
   const scrollFor = (count: number): TableScroll =>
@@ -293,7 +299,8 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   let drawnRows = 0;
 
   function scheduleRender(): void {
-    renderTimer ??= setTimeout(render, streamingRenderMs);
+    // The next task at the soonest, so that rows arriving in one batch are drawn together.
+    renderTimer ??= setTimeout(render, Math.max(0, renderedAt + streamingRenderMs - performance.now()));
   }
 
   /** What the DOM shows now: drawn again only when it changes, so a row under the pointer stays the same element. */
@@ -339,6 +346,7 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   function render(): void {
     clearTimeout(renderTimer);
     renderTimer = undefined;
+    renderedAt = performance.now();
     const scroll = scrollFor(rows.length);
     // Past the last row is nowhere to be: a filter that leaves fewer rows brings the view back to them.
     scrollTop = stickToBottom ? scroll.maxScrollTop : Math.min(scrollTop, scroll.maxScrollTop);

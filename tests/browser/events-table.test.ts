@@ -54,9 +54,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function openTable(): Promise<Page> {
+async function openTable(options: { fakeClock?: boolean } = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 800, height: 400 } });
   page.on("pageerror", (error) => console.error("page error:", error.message));
+  // The page's timers, clock and frames then move only when the test moves them.
+  if (options.fakeClock) await page.clock.install();
   await page.setContent(html);
   await page.waitForFunction(() => "drawn" in window);
   return page;
@@ -115,6 +117,30 @@ describe("the events table", () => {
 
     await page.evaluate(() => store.append(writes(5)));
     expect((await drawnAll(page, 55)).last).toBe(54);
+    await page.close();
+  });
+
+  test("draws a row that comes after a quiet spell at once, and rows streaming in at most every 100 ms", async () => {
+    const page = await openTable({ fakeClock: true });
+    const count = () => page.evaluate(() => document.querySelector(".row-count")?.textContent);
+    await page.clock.runFor(500);
+    // The store tells its views of a batch on the next frame; the table draws it in the same tick.
+    await page.evaluate(() => store.append(writes(1)));
+    await page.clock.runFor(16);
+    const lone = await count();
+
+    await page.evaluate(() => store.append(writes(1)));
+    await page.clock.runFor(16);
+    const soonAfter = await count();
+    await page.clock.runFor(50);
+    const stillWithin = await count();
+    await page.clock.runFor(50);
+    expect({ lone, soonAfter, stillWithin, after: await count() }).toEqual({
+      lone: "1 event",
+      soonAfter: "1 event",
+      stillWithin: "1 event",
+      after: "2 events",
+    });
     await page.close();
   });
 
