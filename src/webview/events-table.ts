@@ -279,8 +279,8 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   let scrollTop = 0;
   let viewportHeight = 0;
   let renderTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the table was last drawn (`performance.now()`). */
-  let renderedAt = Number.NEGATIVE_INFINITY;
+  /** When rows streaming in were last drawn (`performance.now()`); a scroll's or a resize's drawing does not count. */
+  let streamedAt = Number.NEGATIVE_INFINITY;
 
   /** Where the scroll position puts `count` rows (a very long table scrolls a shorter height than its rows'). */
   const scrollFor = (count: number): TableScroll =>
@@ -300,7 +300,13 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
 
   function scheduleRender(): void {
     // The next task at the soonest, so that rows arriving in one batch are drawn together.
-    renderTimer ??= setTimeout(render, Math.max(0, renderedAt + streamingRenderMs - performance.now()));
+    renderTimer ??= setTimeout(
+      () => {
+        streamedAt = performance.now();
+        render();
+      },
+      Math.max(0, streamedAt + streamingRenderMs - performance.now()),
+    );
   }
 
   /** What the DOM shows now: drawn again only when it changes, so a row under the pointer stays the same element. */
@@ -346,7 +352,6 @@ export function createEventsTable(container: HTMLElement, store: EventStore, opt
   function render(): void {
     clearTimeout(renderTimer);
     renderTimer = undefined;
-    renderedAt = performance.now();
     const scroll = scrollFor(rows.length);
     // Past the last row is nowhere to be: a filter that leaves fewer rows brings the view back to them.
     scrollTop = stickToBottom ? scroll.maxScrollTop : Math.min(scrollTop, scroll.maxScrollTop);

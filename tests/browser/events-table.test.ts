@@ -57,7 +57,7 @@ afterAll(async () => {
 async function openTable(options: { fakeClock?: boolean } = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 800, height: 400 } });
   page.on("pageerror", (error) => console.error("page error:", error.message));
-  // The page's timers, clock and frames then move only when the test moves them.
+  // The page's timers, clock and frames are then Playwright's (running until a test pauses them).
   if (options.fakeClock) await page.clock.install();
   await page.setContent(html);
   await page.waitForFunction(() => "drawn" in window);
@@ -123,17 +123,34 @@ describe("the events table", () => {
   test("draws a row that comes after a quiet spell at once, and rows streaming in at most every 100 ms", async () => {
     const page = await openTable({ fakeClock: true });
     const count = () => page.evaluate(() => document.querySelector(".row-count")?.textContent);
-    await page.clock.runFor(500);
-    // The store tells its views of a batch on the next frame; the table draws it in the same tick.
+    // The table draws all it has when it first learns its size, whenever the browser tells it (which
+    // would draw the second row early): once a resize observer made after the table's has heard,
+    // the table's has too.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) =>
+          new ResizeObserver((_, observer) => {
+            observer.disconnect();
+            resolve();
+          }).observe(scroller()),
+        ),
+    );
+    // A second from now, and still from then on: only the test moves the page's time (a busy
+    // machine's own time passing between two steps would otherwise move it too).
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
+    // The store tells its views of a batch on the next frame, and the table draws it in the task
+    // after: within two frames (32 ms), a third of the 100 ms a stream's rows may wait.
     await page.evaluate(() => store.append(writes(1)));
-    await page.clock.runFor(16);
+    await page.clock.runFor(32);
     const lone = await count();
 
+    // 32 ms after the first row, 32 ms more, then 30: within 100 ms of the first row's drawing.
     await page.evaluate(() => store.append(writes(1)));
-    await page.clock.runFor(16);
+    await page.clock.runFor(32);
     const soonAfter = await count();
-    await page.clock.runFor(50);
+    await page.clock.runFor(30);
     const stillWithin = await count();
+    // 144 ms after the first append, more than 100 ms after its row was drawn.
     await page.clock.runFor(50);
     expect({ lone, soonAfter, stillWithin, after: await count() }).toEqual({
       lone: "1 event",
