@@ -92,9 +92,7 @@ function describeStarts(starts: readonly DesktopStart[]): string {
  * listening, the window made, and WebKit's web process up until the page's navigation.
  */
 function describeLaunch(starts: readonly DesktopStart[]): string {
-  const told = starts.flatMap(({ ms, page, launch }) =>
-    page === undefined || launch === undefined ? [] : [{ before: ms - page, ...launch }],
-  );
+  const told = starts.flatMap(({ launch }) => (launch === undefined ? [] : [launch]));
   if (told.length === 0) return " (npm, Electrobun, the host, the window)";
   const at = (pick: (start: (typeof told)[number]) => number) => Math.round(median(told.map(pick)));
   const launched = at((start) => start.launchedMs);
