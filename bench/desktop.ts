@@ -15,7 +15,6 @@
 
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { launchChromium } from "../tests/browser/chromium.ts";
 import { desktopUnavailable, startDesktopSession, startXvfb } from "../tests/support/desktop-session.ts";
 import { createTempDir } from "../tests/support/temp-dir.ts";
 import type { StartupParts } from "../src/contract/index.ts";
@@ -26,7 +25,8 @@ import {
   readPageReadyLine,
 } from "../src/main/desktop/start-desktop.ts";
 import { createFigure } from "./figure.ts";
-import { editorReady, readPageMarks, waitInPage } from "./page-marks.ts";
+import { type BareChromium, launchBareChromium } from "./bare-chromium.ts";
+import { editorReady, readPageMarks, waitUntil } from "./page-marks.ts";
 import { median } from "./stats.ts";
 import type { Figure } from "./types.ts";
 
@@ -100,9 +100,12 @@ function describeLaunch(starts: readonly DesktopStart[]): string {
   return ` (npm launched the app at ${launched} ms; Electrobun's launcher and Bun had the app's modules loaded at ${steps("modules")}, the host listening at ${steps("listening")}, the window made at ${steps("window")}; then WebKit's web process until the page's navigation)`;
 }
 
-/** `npm run start:web` into an already-open Chromium: ms from spawning it to the editor ready, by the page's clock. */
-async function timeBrowser(browser: Awaited<ReturnType<typeof launchChromium>>): Promise<number> {
-  const page = await browser.newPage();
+/**
+ * `npm run start:web` into a new tab of an already-open Chromium, with no DevTools domain on in the
+ * page (as the window has none): ms from spawning it to the editor ready, by the page's clock.
+ */
+async function timeBrowser(browser: BareChromium): Promise<number> {
+  await using tab = await browser.newTab("empty");
   const started = performance.now();
   const child = Bun.spawn(["npm", "run", "--silent", "start:web", "--", "--no-open"], {
     cwd: root,
@@ -116,13 +119,12 @@ async function timeBrowser(browser: Awaited<ReturnType<typeof launchChromium>>):
       text += decoder.decode(chunk, { stream: true });
       const url = /^Stream Playground: (\S+)$/m.exec(text)?.[1];
       if (!url) continue;
-      await page.goto(url, { waitUntil: "commit" });
-      await waitInPage(page, editorReady, 30_000);
-      return (await readPageMarks(page)).here("startup:editor-ready") - started;
+      await tab.navigate(url);
+      await waitUntil(tab.evaluate, editorReady, 30_000);
+      return (await readPageMarks(tab.evaluate)).here("startup:editor-ready") - started;
     }
     throw new Error(`start:web ended without printing its URL: ${text}`);
   } finally {
-    await page.close();
     child.kill("SIGTERM");
     await child.exited;
   }
@@ -137,7 +139,7 @@ export async function measureDesktop(): Promise<Figure[]> {
   }
   await using xvfb = await startXvfb();
   await using home = await createTempDir("bench-desktop-home-");
-  const browser = await launchChromium();
+  const browser = await launchBareChromium();
   try {
     // The first start may build the app: not a start a person makes twice.
     await timeDesktop(xvfb.display, home.dir);

@@ -17,20 +17,30 @@ export const bodyHas = (name: string) => `document.body?.hasAttribute(${JSON.str
 /** The playground's page has its editor ready for typing. */
 export const editorReady = bodyHas("data-editor-ready");
 
-/** Resolves once `condition`, a JavaScript expression, is true in the page; throws after `timeoutMs`. */
+/** Asks a page for the value of a JavaScript expression. */
+export type AskPage = (expression: string) => Promise<unknown>;
+
+/** Resolves once `condition`, a JavaScript expression, is true in the page `ask` asks; throws after `timeoutMs`. */
+export async function waitUntil(ask: AskPage, condition: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    // Between two documents there is briefly none to ask: not there yet.
+    if ((await ask(condition).catch(() => false)) === true) return;
+    if (performance.now() > deadline) throw new Error(`the page did not get to ${condition} in ${timeoutMs} ms`);
+    await Bun.sleep(pollMs);
+  }
+}
+
+/** `waitUntil` for a page Playwright drives, asked on a DevTools session of its own. */
 export async function waitInPage(page: Page, condition: string, timeoutMs: number): Promise<void> {
   const session = await page.context().newCDPSession(page);
   try {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const { result } = await session
-        .send("Runtime.evaluate", { expression: condition, returnByValue: true })
-        // Between two documents there is briefly none to ask: not there yet.
-        .catch(() => ({ result: { value: false } }));
-      if (result.value === true) return;
-      if (performance.now() > deadline) throw new Error(`the page did not get to ${condition} in ${timeoutMs} ms`);
-      await Bun.sleep(pollMs);
-    }
+    await waitUntil(
+      async (expression) =>
+        (await session.send("Runtime.evaluate", { expression, returnByValue: true })).result.value as unknown,
+      condition,
+      timeoutMs,
+    );
   } finally {
     await session.detach().catch(() => {});
   }
@@ -44,11 +54,16 @@ export interface PageMarks {
   here(name: string): number;
 }
 
-export async function readPageMarks(page: Page): Promise<PageMarks> {
-  const { origin, marks } = await page.evaluate(() => ({
-    origin: performance.timeOrigin,
-    marks: performance.getEntriesByType("mark").map((mark) => [mark.name, mark.startTime] as const),
-  }));
+/** The expression that reads a page's clock origin and marks, as JSON. */
+const marksExpression = `JSON.stringify({ origin: performance.timeOrigin, marks: performance.getEntriesByType("mark").map((mark) => [mark.name, mark.startTime]) })`;
+
+/** The marks of the page `ask` asks (a Playwright `Page` is asked through its own `evaluate`). */
+export async function readPageMarks(page: Page | AskPage): Promise<PageMarks> {
+  const ask: AskPage = typeof page === "function" ? page : (expression) => page.evaluate(expression);
+  const { origin, marks } = JSON.parse(String(await ask(marksExpression))) as {
+    origin: number;
+    marks: [string, number][];
+  };
   const times = new Map(marks);
   const at = (name: string) => {
     const time = times.get(name);

@@ -6,6 +6,8 @@
  * - `ui-ready-warm-ms`: the same, on a launch after the first, with the browser's cache kept from one
  *   launch to the next (a Chromium profile of its own) and the host on the port it used last, as
  *   `npm run start:web` runs it without `PORT`; against the first launch into that empty cache.
+ *   Both start figures, and their anchors, are timed in a Chromium with no DevTools domain on in the
+ *   page (bare-chromium.ts), as a person's browser runs it; the frame figures in one Playwright drives.
  * - `ui-frame-p95-flood`: p95 time between animation frames while a handler's clients produce
  *   20,000 events a second for 5 s, against the same page's frames at rest. Both are measured once
  *   the editor's first type check with Bun's types is over (`editor-first-check-ms`, printed for
@@ -18,10 +20,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { chromiumArgs, chromiumPath, launchChromium } from "../tests/browser/chromium.ts";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../tests/browser/chromium.ts";
+import { type BareChromium, launchBareChromium } from "./bare-chromium.ts";
 import { createFigure } from "./figure.ts";
-import { bodyHas, editorReady, readPageMarks, waitForEditorCheck, waitInPage } from "./page-marks.ts";
+import { bodyHas, editorReady, readPageMarks, waitForEditorCheck, waitUntil } from "./page-marks.ts";
 import { writeTickerRecording } from "./fixtures/million-events.ts";
 import { median, percentile } from "./stats.ts";
 import type { StartupMark } from "../src/contract/index.ts";
@@ -99,19 +102,16 @@ interface ReadyTiming {
  * `startup:editor-ready` mark, put on this process's clock through the two clocks' common origin
  * (both count from the epoch), as `desktop-ready-ms` takes the window's own word for it.
  */
-async function timeReady(
-  browser: Pick<Browser, "newPage">,
-  port?: Parameters<typeof startWeb>[0],
-): Promise<ReadyTiming> {
-  const page = await browser.newPage();
+async function timeReady(browser: BareChromium, port?: Parameters<typeof startWeb>[0]): Promise<ReadyTiming> {
+  // The cache the profile keeps for a launch on the port the last one used; an empty one otherwise.
+  await using tab = await browser.newTab(port?.remembered ? "profile" : "empty");
   const spawnedAt = performance.now();
   const web = await startWeb(port);
   try {
-    // "commit": the page's own milestones say when it is ready; the load event is not one of them.
-    await page.goto(web.url, { waitUntil: "commit" });
-    await waitInPage(page, editorReady, 30_000);
+    await tab.navigate(web.url);
+    await waitUntil(tab.evaluate, editorReady, 30_000);
     const observed = performance.now() - spawnedAt;
-    const marks = await readPageMarks(page);
+    const marks = await readPageMarks(tab.evaluate);
     /** When the page marked `name`, in ms from its navigation. */
     const markAt = (name: StartupMark) => marks.at(`startup:${name}`);
     /** The same, in ms from the spawn. */
@@ -136,14 +136,13 @@ async function timeReady(
       },
     };
   } finally {
-    await page.close();
     await web.stop();
   }
 }
 
 /** A process serving an empty page, loaded in the same browser: the floor under any local page. */
-async function timeBarePage(browser: Browser): Promise<number> {
-  const page = await browser.newPage();
+async function timeBarePage(browser: BareChromium): Promise<number> {
+  await using tab = await browser.newTab("empty");
   const started = performance.now();
   const server = await spawnServer(
     [process.execPath, join(import.meta.dir, "fixtures", "blank-page-fixture.ts")],
@@ -151,11 +150,15 @@ async function timeBarePage(browser: Browser): Promise<number> {
     /^(http\S+)$/m,
   );
   try {
-    await page.goto(server.url);
-    await page.waitForLoadState("load");
-    return performance.now() - started;
+    await tab.navigate(server.url);
+    const loaded = `performance.getEntriesByType("navigation")[0]?.loadEventEnd > 0`;
+    await waitUntil(tab.evaluate, loaded, 30_000);
+    // The load event's end by the page's clock, put on this process's through their common origin.
+    const at = Number(
+      await tab.evaluate(`performance.timeOrigin + performance.getEntriesByType("navigation")[0].loadEventEnd`),
+    );
+    return at - performance.timeOrigin - started;
   } finally {
-    await page.close();
     await server.stop();
   }
 }
@@ -165,19 +168,18 @@ async function timeBarePage(browser: Browser): Promise<number> {
  * the page's navigation to the editor created, by the page's own clock. What any page with this
  * editor pays of a first start, beside the playground's page.
  */
-async function timeMonacoAlone(browser: Browser): Promise<number> {
-  const page = await browser.newPage();
+async function timeMonacoAlone(browser: BareChromium): Promise<number> {
+  await using tab = await browser.newTab("empty");
   const server = await spawnServer(
     [process.execPath, join(import.meta.dir, "fixtures", "monaco-page-fixture.ts")],
     {},
     /^(http\S+)$/m,
   );
   try {
-    await page.goto(server.url, { waitUntil: "commit" });
-    await waitInPage(page, bodyHas("data-ready"), 30_000);
-    return (await readPageMarks(page)).at("ready");
+    await tab.navigate(server.url);
+    await waitUntil(tab.evaluate, bodyHas("data-ready"), 30_000);
+    return (await readPageMarks(tab.evaluate)).at("ready");
   } finally {
-    await page.close();
     await server.stop();
   }
 }
@@ -301,11 +303,11 @@ async function measureFrames(browser: Browser): Promise<Figure[]> {
 async function measureWarmStart(): Promise<Figure> {
   const profile = mkdtempSync(join(tmpdir(), "bench-ui-profile-"));
   const home = mkdtempSync(join(tmpdir(), "bench-ui-home-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args: chromiumArgs });
+  const browser = await launchBareChromium({ profile });
   try {
-    const first = await timeReady(context, { remembered: true, home });
+    const first = await timeReady(browser, { remembered: true, home });
     const warm: ReadyTiming[] = [];
-    for (let i = 0; i < warmRuns; i++) warm.push(await timeReady(context, { remembered: true, home }));
+    for (let i = 0; i < warmRuns; i++) warm.push(await timeReady(browser, { remembered: true, home }));
     const partNames = Object.keys(warm[0]!.parts);
     return createFigure({
       name: "ui-ready-warm-ms",
@@ -318,14 +320,19 @@ async function measureWarmStart(): Promise<Figure> {
       note: `start:web without PORT spawned → the editor ready, median of the ${warmRuns} launches after the first (${warm.map((run) => run.ready.toFixed(0)).join(", ")} ms), one Chromium profile kept throughout`,
     });
   } finally {
-    await context.close();
+    await browser.close();
     rmSync(profile, { recursive: true, force: true });
     rmSync(home, { recursive: true, force: true });
   }
 }
 
 export async function measureUi(): Promise<Figure[]> {
-  const browser = await launchChromium();
+  return [await measureFirstStart(), await measureWarmStart(), ...(await measureFramesInChromium())];
+}
+
+/** `ui-ready-ms`: first starts, each into an empty cache, beside a bare page and Monaco alone, interleaved. */
+async function measureFirstStart(): Promise<Figure> {
+  const browser = await launchBareChromium();
   try {
     const ready: ReadyTiming[] = [];
     const bare: number[] = [];
@@ -336,7 +343,7 @@ export async function measureUi(): Promise<Figure[]> {
       ready.push(await timeReady(browser));
     }
     const partNames = Object.keys(ready[0]!.parts);
-    const readyFigure = createFigure({
+    return createFigure({
       name: "ui-ready-ms",
       value: median(ready.map((run) => run.ready)),
       unit: "ms",
@@ -345,9 +352,18 @@ export async function measureUi(): Promise<Figure[]> {
       samples: ready.map((run) => run.ready),
       // Each part's median: they need not add up to the median of the whole.
       parts: Object.fromEntries(partNames.map((name) => [name, median(ready.map((run) => run.parts[name]!))])),
-      note: `start:web spawned → the page's editor ready for typing by its own clock, in an already-open Chromium; median of ${readyRuns}; from the page's navigation ${median(ready.map((run) => run.fromNavigation)).toFixed(0)} ms, Monaco's editor alone in a bare page from the same build ${median(monacoAlone).toFixed(0)} ms; seen by the test driver after ${median(ready.map((run) => run.observed)).toFixed(0)} ms (median; it lags a busy page)`,
+      note: `start:web spawned → the page's editor ready for typing by its own clock, in a new tab of an already-open Chromium with no DevTools domain on in the page; median of ${readyRuns}; from the page's navigation ${median(ready.map((run) => run.fromNavigation)).toFixed(0)} ms, Monaco's editor alone in a bare page from the same build ${median(monacoAlone).toFixed(0)} ms; seen by the test driver after ${median(ready.map((run) => run.observed)).toFixed(0)} ms (median; it lags a busy page)`,
     });
-    return [readyFigure, await measureWarmStart(), ...(await measureFrames(browser))];
+  } finally {
+    await browser.close();
+  }
+}
+
+/** The frame figures, in a Chromium Playwright drives: they scroll, zoom and type. */
+async function measureFramesInChromium(): Promise<Figure[]> {
+  const browser = await launchChromium();
+  try {
+    return await measureFrames(browser);
   } finally {
     await browser.close();
   }
