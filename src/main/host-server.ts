@@ -16,7 +16,7 @@ import { parseLanePath, proxyToLane } from "./lane-proxy.ts";
 import { createSession, type PageConnection, type Session, type SessionOptions } from "./session.ts";
 import { contentTag, serveFileInside, tagged } from "./static-files.ts";
 import { buildWebview, sourceMapPath, type WebviewBundle } from "./webview-bundle.ts";
-import { loadHostPort, saveHostPort } from "./files/index.ts";
+import { loadHostPort, loadPageBuild, saveHostPort, savePageBuild } from "./files/index.ts";
 import { dependenciesDir } from "./package-dir.ts";
 import { resolveWorkspaceDir } from "./workspace.ts";
 import { projectRoot } from "./project-root.ts";
@@ -164,7 +164,16 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
   const log = options.log ?? ((line: string) => console.error(line));
   const session = createSession(options.session);
   const editorTypes = createEditorTypesCache(nodeModules);
-  const building = buildWebview(webviewEntry, projectRoot);
+  const workspaceDir = resolveWorkspaceDir(options.session?.workspaceDir);
+  const buildStartedAt = Date.now();
+  /** Whether the page's build is the one the last launch kept (files/page-build.ts). */
+  let keptBuild = false;
+  const building = loadPageBuild(workspaceDir, webviewEntry, sourceMapPath)
+    .catch(() => undefined)
+    .then((kept): Promise<WebviewBundle> | WebviewBundle => {
+      keptBuild = kept !== undefined;
+      return kept ?? buildWebview(webviewEntry, projectRoot);
+    });
   /** The build's outcome once it is known; the page itself does not wait for it (its script does). */
   let built: WebviewBundle | undefined;
   void building.then((bundle) => {
@@ -182,7 +191,6 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     }),
   );
 
-  const workspaceDir = resolveWorkspaceDir(options.session?.workspaceDir);
   const remembered = options.port === "remembered" ? await loadHostPort(workspaceDir) : undefined;
   const listen = (port: number) =>
     Bun.serve<SocketData>({
@@ -333,6 +341,16 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
         log(`host: the next launch may listen elsewhere (its port could not be kept): ${errorMessage(error)}`),
       );
     if (!bundle.ok) log(`The page did not build; it shows this error instead:\n${bundle.message}`);
+    else if (!keptBuild)
+      await savePageBuild({
+        workspaceDir,
+        entry: webviewEntry,
+        mapPath: sourceMapPath,
+        build: bundle,
+        startedAt: buildStartedAt,
+      }).catch((error: unknown) =>
+        log(`host: the next launch will build the page again (this build could not be kept): ${errorMessage(error)}`),
+      );
   } catch (error) {
     await stop();
     throw error;

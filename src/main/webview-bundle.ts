@@ -11,7 +11,15 @@ import { errorMessage } from "../contract/index.ts";
  * when the script does not import it (served as the file is now, so editing it needs no restart).
  */
 export type WebviewBundle =
-  | { ok: true; js: string; map?: string | undefined; css?: string | undefined; appCss?: string | undefined }
+  | {
+      ok: true;
+      js: string;
+      map?: string | undefined;
+      css?: string | undefined;
+      appCss?: string | undefined;
+      /** The files the build read (absolute paths), by which a kept build is checked (files/page-build.ts). */
+      inputs: string[];
+    }
   | { ok: false; message: string };
 
 /** Where the page finds the script's source map (the host serves it beside the script). */
@@ -64,7 +72,7 @@ export async function buildWebview(
   const styles = result.outputs.filter((output) => output.path.endsWith(".css"));
   const css = styles.length > 0 ? (await Promise.all(styles.map((output) => output.text()))).join("\n") : undefined;
   // The metafile names inputs relative to the working directory.
-  const inputs = new Set(Object.keys(result.metafile?.inputs ?? {}).map((input) => resolve(input)));
+  const inputs = Object.keys(result.metafile?.inputs ?? {}).map((input) => resolve(input));
   const appCss = join(dirname(resolve(entry)), "app.css");
   const js = await script.text();
   return {
@@ -72,6 +80,7 @@ export async function buildWebview(
     js: map && mapPath !== undefined ? `${js}\n//# sourceMappingURL=${mapPath}\n` : js,
     map: map ? await map.text() : undefined,
     css,
-    appCss: inputs.has(appCss) ? undefined : appCss,
+    appCss: inputs.includes(appCss) ? undefined : appCss,
+    inputs,
   };
 }

@@ -3,6 +3,7 @@ export { isDocumentId } from "./document-id.ts";
 export { FilesError, type FilesErrorKind } from "./files-error.ts";
 export { listFolder, type FolderListing } from "./folder-listing.ts";
 export { loadHostPort, saveHostPort } from "./host-port.ts";
+export { loadPageBuild, savePageBuild } from "./page-build.ts";
 export { maxRecentFiles } from "./recent-files.ts";
 export { defaultSettings, loadSettings } from "./settings.ts";
 export { maxSnippetBytes } from "./snippet-names.ts";
