@@ -26,7 +26,7 @@ import {
 } from "../src/main/desktop/start-desktop.ts";
 import { createFigure } from "./figure.ts";
 import { type BareChromium, launchBareChromium } from "./bare-chromium.ts";
-import { editorReady, readPageMarks, waitUntil } from "./page-marks.ts";
+import { editorReady, readPageMarks, startsApart, waitUntil } from "./page-marks.ts";
 import { median } from "./stats.ts";
 import type { Figure } from "./types.ts";
 
@@ -146,7 +146,9 @@ export async function measureDesktop(): Promise<Figure[]> {
     const starts: DesktopStart[] = [];
     const web: number[] = [];
     for (let i = 0; i < runs; i++) {
+      await startsApart();
       starts.push(await timeDesktop(xvfb.display, home.dir));
+      await startsApart();
       web.push(await timeBrowser(browser));
     }
     const desktop = starts.map((start) => start.ms);

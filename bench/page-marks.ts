@@ -11,6 +11,16 @@ import type { Page } from "playwright-core";
 /** How often the page is asked; the milestones' times are the page's own, so this adds nothing to them. */
 const pollMs = 10;
 
+/**
+ * Waits before a timed start: back to back, the start before it was still ending (its host, its
+ * runner and its tab's renderer going away) while the next one began, and a warm start's host took
+ * 75–102 ms to print its address instead of 52–54 ms (2026-12-07). A person does not start the
+ * playground again the moment it closed. No wait in the benchmarks' quick pass.
+ */
+export async function startsApart(): Promise<void> {
+  if (process.env.STREAM_PLAYGROUND_BENCH_QUICK !== "1") await Bun.sleep(1_000);
+}
+
 /** The condition that the page's body carries the attribute `name` (how pages here say they are ready). */
 export const bodyHas = (name: string) => `document.body?.hasAttribute(${JSON.stringify(name)}) === true`;
 

@@ -24,7 +24,7 @@ import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "../tests/browser/chromium.ts";
 import { type BareChromium, launchBareChromium } from "./bare-chromium.ts";
 import { createFigure } from "./figure.ts";
-import { bodyHas, editorReady, readPageMarks, waitForEditorCheck, waitUntil } from "./page-marks.ts";
+import { bodyHas, editorReady, readPageMarks, startsApart, waitForEditorCheck, waitUntil } from "./page-marks.ts";
 import { writeTickerRecording } from "./fixtures/million-events.ts";
 import { median, percentile } from "./stats.ts";
 import type { StartupMark } from "../src/contract/index.ts";
@@ -307,7 +307,10 @@ async function measureWarmStart(): Promise<Figure> {
   try {
     const first = await timeReady(browser, { remembered: true, home });
     const warm: ReadyTiming[] = [];
-    for (let i = 0; i < warmRuns; i++) warm.push(await timeReady(browser, { remembered: true, home }));
+    for (let i = 0; i < warmRuns; i++) {
+      await startsApart();
+      warm.push(await timeReady(browser, { remembered: true, home }));
+    }
     const partNames = Object.keys(warm[0]!.parts);
     return createFigure({
       name: "ui-ready-warm-ms",
@@ -338,8 +341,11 @@ async function measureFirstStart(): Promise<Figure> {
     const bare: number[] = [];
     const monacoAlone: number[] = [];
     for (let i = 0; i < readyRuns; i++) {
+      await startsApart();
       bare.push(await timeBarePage(browser));
+      await startsApart();
       monacoAlone.push(await timeMonacoAlone(browser));
+      await startsApart();
       ready.push(await timeReady(browser));
     }
     const partNames = Object.keys(ready[0]!.parts);
