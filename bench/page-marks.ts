@@ -12,10 +12,11 @@ import type { Page } from "playwright-core";
 const pollMs = 10;
 
 /**
- * Waits before a timed start: back to back, the start before it was still ending (its host, its
- * runner and its tab's renderer going away) while the next one began, and a warm start's host took
- * 75–102 ms to print its address instead of 52–54 ms (2026-12-07). A person does not start the
- * playground again the moment it closed. No wait in the benchmarks' quick pass.
+ * Waits before a timed start, once its tab is made: back to back, what came before was still ending
+ * or starting (the last start's host, runner and tab's renderer; a new tab's browser context) while
+ * the start began, and a warm start's host took 75–102 ms to print its address instead of 52–54 ms
+ * (2026-12-07). A person starts the playground into a browser that is open and idle, not the
+ * moment it last closed. No wait in the benchmarks' quick pass.
  */
 export async function startsApart(): Promise<void> {
   if (process.env.STREAM_PLAYGROUND_BENCH_QUICK !== "1") await Bun.sleep(1_000);

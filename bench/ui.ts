@@ -105,6 +105,7 @@ interface ReadyTiming {
 async function timeReady(browser: BareChromium, port?: Parameters<typeof startWeb>[0]): Promise<ReadyTiming> {
   // The cache the profile keeps for a launch on the port the last one used; an empty one otherwise.
   await using tab = await browser.newTab(port?.remembered ? "profile" : "empty");
+  await startsApart();
   const spawnedAt = performance.now();
   const web = await startWeb(port);
   try {
@@ -143,6 +144,7 @@ async function timeReady(browser: BareChromium, port?: Parameters<typeof startWe
 /** A process serving an empty page, loaded in the same browser: the floor under any local page. */
 async function timeBarePage(browser: BareChromium): Promise<number> {
   await using tab = await browser.newTab("empty");
+  await startsApart();
   const started = performance.now();
   const server = await spawnServer(
     [process.execPath, join(import.meta.dir, "fixtures", "blank-page-fixture.ts")],
@@ -170,6 +172,7 @@ async function timeBarePage(browser: BareChromium): Promise<number> {
  */
 async function timeMonacoAlone(browser: BareChromium): Promise<number> {
   await using tab = await browser.newTab("empty");
+  await startsApart();
   const server = await spawnServer(
     [process.execPath, join(import.meta.dir, "fixtures", "monaco-page-fixture.ts")],
     {},
@@ -307,10 +310,7 @@ async function measureWarmStart(): Promise<Figure> {
   try {
     const first = await timeReady(browser, { remembered: true, home });
     const warm: ReadyTiming[] = [];
-    for (let i = 0; i < warmRuns; i++) {
-      await startsApart();
-      warm.push(await timeReady(browser, { remembered: true, home }));
-    }
+    for (let i = 0; i < warmRuns; i++) warm.push(await timeReady(browser, { remembered: true, home }));
     const partNames = Object.keys(warm[0]!.parts);
     return createFigure({
       name: "ui-ready-warm-ms",
@@ -341,11 +341,8 @@ async function measureFirstStart(): Promise<Figure> {
     const bare: number[] = [];
     const monacoAlone: number[] = [];
     for (let i = 0; i < readyRuns; i++) {
-      await startsApart();
       bare.push(await timeBarePage(browser));
-      await startsApart();
       monacoAlone.push(await timeMonacoAlone(browser));
-      await startsApart();
       ready.push(await timeReady(browser));
     }
     const partNames = Object.keys(ready[0]!.parts);
