@@ -3,8 +3,9 @@
  * opens and closes tabs and asks a page one-line questions (`Runtime.evaluate`), with no DevTools
  * domain turned on in the page. Playwright turns on a page's Runtime, Network, Log and Page domains
  * and a script world of its own before the page's first byte; a start timed through it pays for
- * them, Monaco's most (bench/README.md, "A page's start without DevTools in it"). The start figures
- * are timed here; the benchmarks that click and type in a page use Playwright.
+ * them, Monaco's most (bench/README.md, "Later on 2026-12-07: a page's start without DevTools in
+ * it"). The start figures are timed here; the benchmarks that click and type in a page use
+ * Playwright.
  */
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";

@@ -6,7 +6,7 @@
  * build was done. A kept build is used when it was made by this Bun, with these options, from the
  * same entry, and every file it was made from has the size and modification time it had then; any
  * doubt (a file changed or gone, a kept file that is not one) means a build, as when there is none.
- * A file the build reads for the first time is in a changed one.
+ * A file the page's script newly imports needs no check of its own: the file importing it changed.
  */
 
 import { stat } from "node:fs/promises";
