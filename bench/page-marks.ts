@@ -7,19 +7,17 @@
  */
 
 import type { Page } from "playwright-core";
+import { untilQuiet } from "./quiet.ts";
 
 /** How often the page is asked; the milestones' times are the page's own, so this adds nothing to them. */
 const pollMs = 10;
 
 /**
- * Waits before a timed start, once its tab is made: back to back, what came before was still ending
- * or starting (the last start's host, runner and tab's renderer; a new tab's browser context) while
- * the start began, and a warm start's host took 75–102 ms to print its address instead of 52–54 ms
- * (2026-12-07). A person starts the playground into a browser that is open and idle, not the
- * moment it last closed. No wait in the benchmarks' quick pass.
+ * Waits before a timed start, once its tab is made, until the machine is quiet (quiet.ts). No wait
+ * in the benchmarks' quick pass.
  */
 export async function startsApart(): Promise<void> {
-  if (process.env.STREAM_PLAYGROUND_BENCH_QUICK !== "1") await Bun.sleep(1_000);
+  if (process.env.STREAM_PLAYGROUND_BENCH_QUICK !== "1") await untilQuiet();
 }
 
 /** The condition that the page's body carries the attribute `name` (how pages here say they are ready). */
@@ -68,9 +66,8 @@ export interface PageMarks {
 /** The expression that reads a page's clock origin and marks, as JSON. */
 const marksExpression = `JSON.stringify({ origin: performance.timeOrigin, marks: performance.getEntriesByType("mark").map((mark) => [mark.name, mark.startTime]) })`;
 
-/** The marks of the page `ask` asks (a Playwright `Page` is asked through its own `evaluate`). */
-export async function readPageMarks(page: Page | AskPage): Promise<PageMarks> {
-  const ask: AskPage = typeof page === "function" ? page : (expression) => page.evaluate(expression);
+/** The marks of the page `ask` asks. */
+export async function readPageMarks(ask: AskPage): Promise<PageMarks> {
   const { origin, marks } = JSON.parse(String(await ask(marksExpression))) as {
     origin: number;
     marks: [string, number][];

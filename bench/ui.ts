@@ -355,7 +355,7 @@ async function measureFirstStart(): Promise<Figure> {
       samples: ready.map((run) => run.ready),
       // Each part's median: they need not add up to the median of the whole.
       parts: Object.fromEntries(partNames.map((name) => [name, median(ready.map((run) => run.parts[name]!))])),
-      note: `start:web spawned → the page's editor ready for typing by its own clock, in a tab of an already-open Chromium, made a second before, with no DevTools domain on in the page; median of ${readyRuns}; from the page's navigation ${median(ready.map((run) => run.fromNavigation)).toFixed(0)} ms, Monaco's editor alone in a bare page from the same build ${median(monacoAlone).toFixed(0)} ms; seen by the test driver after ${median(ready.map((run) => run.observed)).toFixed(0)} ms (median; it lags a busy page)`,
+      note: `start:web spawned → the page's editor ready for typing by its own clock, in a tab of an already-open Chromium, the machine quiet once the tab was made, with no DevTools domain on in the page; median of ${readyRuns}; from the page's navigation ${median(ready.map((run) => run.fromNavigation)).toFixed(0)} ms, Monaco's editor alone in a bare page from the same build ${median(monacoAlone).toFixed(0)} ms; seen by the test driver after ${median(ready.map((run) => run.observed)).toFixed(0)} ms (median; it lags a busy page)`,
     });
   } finally {
     await browser.close();
