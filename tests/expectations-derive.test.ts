@@ -2,7 +2,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { parseExpectationFile, type LaneRequest } from "../src/contract/index.ts";
+import { parseExpectationFile, type LaneRequest, type TimelineEvent } from "../src/contract/index.ts";
 import { deriveExpectations, evaluateExpectations, traceSettingsOf } from "../src/expect/index.ts";
 import { examplesDir } from "../src/main/examples.ts";
 import { traceSnippet, type TraceOptions } from "../src/supervisor/trace.ts";
@@ -116,6 +116,58 @@ describe("a WebSocket's close in a derived file", () => {
     const byServer = await session((socket) => socket.messages.send("close-me"));
     expect(closeStep(byServer)).toEqual({ kind: "ws-close", side: "client", code: 4002 });
   }, 20_000);
+});
+
+describe("the times a file allows", () => {
+  /** One lane of an SSE stream as a warm runner on an idle machine serves it: first data 4 ms after the open. */
+  const quick: TimelineEvent[] = [
+    { t: 10, lane: 1, side: "client", kind: "open", client: "stream", method: "GET", url: "/", attempt: 1 },
+    { t: 11, lane: 1, side: "server", kind: "request", requestId: 1, version: 1, method: "GET", path: "/" },
+    { t: 13, lane: 1, side: "client", kind: "headers", status: 200, headers: {}, ttfbMs: 3 },
+    ...[14, 54, 94, 136].map(
+      (t, i): TimelineEvent => ({
+        t,
+        lane: 1,
+        side: "client",
+        kind: "sse",
+        event: "message",
+        lastEventId: "",
+        data: `${i}`,
+      }),
+    ),
+    { t: 150, lane: 1, side: "client", kind: "disconnect", by: "client", bytes: 40, chunks: 4 },
+    { t: 151, lane: 1, side: "server", kind: "abort", requestId: 1, version: 1 },
+    { t: 152, lane: 1, side: "server", kind: "cleanup", requestId: 1, version: 1, afterMs: 1, via: "stream-cancel" },
+  ];
+  const allowed = (events: readonly TimelineEvent[]) =>
+    Object.fromEntries(
+      deriveExpectations(events).expect.flatMap((expectation) => {
+        if ("maxGapMs" in expectation) return [[expectation.name, expectation.maxGapMs]];
+        return "withinMs" in expectation ? [[expectation.name, expectation.withinMs]] : [];
+      }),
+    );
+
+  test("twice what was seen and a quarter second more, rounded up: room for a cold runner on a busy machine", () => {
+    expect(allowed(quick)).toEqual({
+      "the first sse comes soon after the client opens": 260, // 4 ms seen: 2 × 4 + 250 = 258
+      "SSE events keep coming": 320, // the widest gap 42 ms: 1.5 × 42 + 250 = 313
+      "cleanup runs soon after the client leaves": 260, // 2 ms: 2 × 2 + 250 = 254
+    });
+  });
+
+  test("a re-run whose first data and every gap come 200 ms later still meets the file; 300 ms later, it does not", () => {
+    const file = deriveExpectations(quick);
+    /** The same timeline with the first event `by` ms later, each gap between events `by` ms wider. */
+    const later = (by: number) =>
+      quick.map((event, i) => ({ ...event, t: event.t + (event.kind === "sse" ? by * (i - 2) : i > 6 ? by * 5 : 0) }));
+    const failed = (events: TimelineEvent[]) =>
+      evaluateExpectations(file.expect, events).results.flatMap((result, i) =>
+        result.ok ? [] : [file.expect[i]!.name],
+      );
+    expect(failed(later(0))).toEqual([]);
+    expect(failed(later(200))).toEqual([]);
+    expect(failed(later(300))).toEqual(["the first sse comes soon after the client opens", "SSE events keep coming"]);
+  });
 });
 
 describe("trace settings from the lanes' requests", () => {

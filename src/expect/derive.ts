@@ -33,8 +33,13 @@ const troubleKinds = [
 /** What a client receives as data, by preference: parsed events before the raw chunks. */
 const dataKinds = ["sse", "json-line", "ws-message", "chunk"] as const satisfies readonly TimelineKind[];
 
-/** Up, to a round number of ms with room to spare: twice what was seen, and 50 ms more. */
-function roomy(ms: number, factor = 2, extra = 50): number {
+/**
+ * Up, to a round number of ms with room to spare: twice what was seen, and a quarter second more.
+ * The file is checked again by `trace`, most often in CI: a fresh runner whose first request is
+ * cold, on a machine busy with other work, where a stream that answered in 5 ms on the page can
+ * take 80.
+ */
+function roomy(ms: number, factor = 2, extra = 250): number {
   const wanted = ms * factor + extra;
   const step = wanted < 1_000 ? 10 : 100;
   return Math.ceil(wanted / step) * step;
@@ -211,7 +216,7 @@ export function deriveExpectations(events: readonly TimelineEvent[], options: De
       candidates.push({
         name: "SSE events keep coming",
         steady: { kind: "sse" },
-        maxGapMs: roomy(Math.max(...gaps), 1.5, 100),
+        maxGapMs: roomy(Math.max(...gaps), 1.5),
       });
     }
 
