@@ -21,6 +21,7 @@ import {
   type DesktopRun,
 } from "../src/main/desktop/start-desktop.ts";
 import { gtkThemeFor } from "../src/main/desktop/gtk-theme.ts";
+import { showsInTerminal } from "../src/main/desktop/launch-desktop.ts";
 import { fallbackFrame, placeWindow } from "../src/main/desktop/window-frame.ts";
 import { watchParent } from "../src/main/parent-watch.ts";
 import { withoutRecoveries } from "./support/desktop-session.ts";
@@ -558,6 +559,42 @@ describe("the editor ready line", () => {
         "Stream Playground: something else (5 ms after the page began loading: page 1, Monaco 2, editor 3, document 4 ms)",
       ),
     ).toBeUndefined();
+  });
+});
+
+describe("what npm start shows of the app's lines", () => {
+  const editorReady = pageReadyMessage({ editorReadyMs: 507, marks: undefined });
+  const windowOpen = desktopOpenMessage({ steps: { modules: 251, listening: 257, window: 348 }, openMs: 2_202 });
+  /** What the terminal gets of `lines`, the window opening at its line, as `runDesktopApp` reports it. */
+  function shown(lines: readonly string[], verbose = false): string[] {
+    let opened = false;
+    return lines.filter((line) => {
+      const shows = showsInTerminal(line, { opened, verbose });
+      if (line.includes(desktopReadyLine)) opened = true;
+      return shows;
+    });
+  }
+
+  test("the editor's ready line, also when it comes before the window's (a host whose runner started after the page was ready)", () => {
+    const lines = [
+      "Launcher starting on linux...",
+      "Stream Playground: runner took a while",
+      editorReady,
+      windowOpen,
+      "Stream Playground: desktop app running",
+      "GlobalShortcut: Event loop ready",
+      "host: the runner restarted",
+      "GLXBadWindow error",
+      "libEGL warning: something",
+    ];
+    expect(shown(lines)).toEqual([
+      editorReady,
+      windowOpen,
+      "Stream Playground: desktop app running",
+      "host: the runner restarted",
+      "libEGL warning: something",
+    ]);
+    expect(shown(lines, true)).toEqual(lines);
   });
 });
 

@@ -11,7 +11,13 @@ import { locateAppBundle } from "./app-bundle.ts";
 import { spawnApp } from "./app-process.ts";
 import { ensureAppBuilt } from "./build-app.ts";
 import { type ReopenReason, reopenedVariable } from "./keep-running.ts";
-import { desktopReadyLine, launchedAtVariable, runDesktopApp, type DesktopRun } from "./start-desktop.ts";
+import {
+  desktopReadyLine,
+  launchedAtVariable,
+  pageReadyLine,
+  runDesktopApp,
+  type DesktopRun,
+} from "./start-desktop.ts";
 
 export interface LaunchDesktopOptions {
   projectRoot: string;
@@ -44,9 +50,15 @@ export type LaunchDesktopResult =
 /** The app's display name, as `electrobun.config.ts` gives it. */
 const appName = "Stream Playground";
 
-/** Lines worth a terminal: the playground's own, and anything that reads like trouble. */
-function isForTerminal(line: string): boolean {
-  if (line.includes("GLXBadWindow") || line.includes("Failed to set fd limit")) return false;
+/**
+ * Whether a line the app printed goes to the terminal: every line with `verbose`; the window's
+ * line and the editor's ready line always (the editor can be ready first, when the page loads
+ * faster than the host starts its runner); once the window is open, the playground's own lines and
+ * anything that reads like trouble. Before that, a failed start is said in one line of its own.
+ */
+export function showsInTerminal(line: string, { opened, verbose }: { opened: boolean; verbose: boolean }): boolean {
+  if (verbose || line.includes(desktopReadyLine) || line.includes(pageReadyLine)) return true;
+  if (!opened || line.includes("GLXBadWindow") || line.includes("Failed to set fd limit")) return false;
   return /^(Stream Playground|workspace:|host:)/.test(line) || /\b(error|warning|failed)\b/i.test(line);
 }
 
@@ -92,7 +104,7 @@ export async function launchDesktop(options: LaunchDesktopOptions): Promise<Laun
       quitGraceMs: 5_000,
       onLine(line, opened) {
         appendFileSync(logFile, `${line}\n`);
-        if (options.verbose || (opened && isForTerminal(line)) || line.includes(desktopReadyLine)) options.say(line);
+        if (showsInTerminal(line, { opened, verbose: options.verbose })) options.say(line);
       },
     });
     options.signal.addEventListener("abort", () => void run.stop(), { once: true });
