@@ -36,8 +36,8 @@ const dataKinds = ["sse", "json-line", "ws-message", "chunk"] as const satisfies
 /**
  * Up, to a round number of ms with room to spare: twice what was seen, and a quarter second more.
  * The file is checked again by `trace`, most often in CI: a fresh runner whose first request is
- * cold, on a machine busy with other work, where a stream that answered in 5 ms on the page can
- * take 80.
+ * cold, on a machine busy with other work. Twice what was seen and 50 ms more was missed there by
+ * a trace of a stream that sends an event every 40 ms.
  */
 function roomy(ms: number, factor = 2, extra = 250): number {
   const wanted = ms * factor + extra;
