@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { definedDependencies, monacoEntry, monacoPreloads } from "../src/main/monaco-preload.ts";
 import { dependenciesDir } from "../src/main/package-dir.ts";
+import { createTempDir } from "./support/temp-dir.ts";
 
 const installed = join(dependenciesDir(), "monaco-editor/min");
 const fileOf = (root: string, href: string) => join(root, href.replace(/^\/monaco\//, ""));
@@ -32,42 +32,35 @@ describe("the scripts a page is told to fetch for Monaco", () => {
   });
 
   test("follow a build's own define headers, relative and plugin names included, whatever its chunks", async () => {
-    const root = mkdtempSync(join(tmpdir(), "stream-playground-monaco-build-"));
-    try {
-      mkdirSync(join(root, "vs/editor"), { recursive: true });
-      const write = (id: string, deps: string[], bytes: number) =>
-        writeFileSync(
-          join(root, `${id}.js`),
-          `define("${id}", [${["require", "exports", ...deps].map((d) => JSON.stringify(d)).join(", ")}], function () {});${" ".repeat(bytes)}`,
-        );
-      write("vs/editor/editor.main", ["../small", "../big", "vs/nls.loader!"], 10);
-      write("vs/small", ["./shared"], 100);
-      write("vs/big", ["./shared", "./absent"], 50_000);
-      write("vs/shared", [], 5_000);
-      write("vs/nls.loader", [], 1_000);
-      const preloads = await monacoPreloads(root, "/monaco/1.2.3");
-      expect(preloads).toEqual({
-        loader: "/monaco/1.2.3/vs/loader.js",
-        scripts: [
-          "/monaco/1.2.3/vs/big.js",
-          "/monaco/1.2.3/vs/shared.js",
-          "/monaco/1.2.3/vs/nls.loader.js",
-          "/monaco/1.2.3/vs/small.js",
-          "/monaco/1.2.3/vs/editor/editor.main.js",
-        ],
-        styles: ["/monaco/1.2.3/vs/editor/editor.main.css"],
-      });
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    await using build = await createTempDir("stream-playground-monaco-build-");
+    const root = build.dir;
+    mkdirSync(join(root, "vs/editor"), { recursive: true });
+    const write = (id: string, deps: string[], bytes: number) =>
+      writeFileSync(
+        join(root, `${id}.js`),
+        `define("${id}", [${["require", "exports", ...deps].map((d) => JSON.stringify(d)).join(", ")}], function () {});${" ".repeat(bytes)}`,
+      );
+    write("vs/editor/editor.main", ["../small", "../big", "vs/nls.loader!"], 10);
+    write("vs/small", ["./shared"], 100);
+    write("vs/big", ["./shared", "./absent"], 50_000);
+    write("vs/shared", [], 5_000);
+    write("vs/nls.loader", [], 1_000);
+    const preloads = await monacoPreloads(root, "/monaco/1.2.3");
+    expect(preloads).toEqual({
+      loader: "/monaco/1.2.3/vs/loader.js",
+      scripts: [
+        "/monaco/1.2.3/vs/big.js",
+        "/monaco/1.2.3/vs/shared.js",
+        "/monaco/1.2.3/vs/nls.loader.js",
+        "/monaco/1.2.3/vs/small.js",
+        "/monaco/1.2.3/vs/editor/editor.main.js",
+      ],
+      styles: ["/monaco/1.2.3/vs/editor/editor.main.css"],
+    });
   });
 
   test("are none where there is no build, so the page loads Monaco without hints", async () => {
-    const root = mkdtempSync(join(tmpdir(), "stream-playground-monaco-build-"));
-    try {
-      expect(await monacoPreloads(root)).toEqual({ loader: "/monaco/vs/loader.js", scripts: [], styles: [] });
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    await using empty = await createTempDir("stream-playground-monaco-build-");
+    expect(await monacoPreloads(empty.dir)).toEqual({ loader: "/monaco/vs/loader.js", scripts: [], styles: [] });
   });
 });

@@ -73,6 +73,7 @@ describe("the page's build, kept between launches", () => {
     ["another entry's build", (kept: Record<string, unknown>) => ({ ...kept, entry: "/elsewhere/main.ts" })],
     ["a build without its script", (kept: Record<string, unknown>) => ({ ...kept, js: 1 })],
     ["a build whose files are not listed", (kept: Record<string, unknown>) => ({ ...kept, inputs: [] })],
+    ["a file listed without its size", (kept: Record<string, unknown>) => ({ ...kept, inputs: [["/a.ts", 1]] })],
   ])("is not used when the file holds %s", async (_name, damage) => {
     await using page = await oldPage();
     const { entry } = await buildAndKeep(page.dir);

@@ -166,14 +166,11 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
   const editorTypes = createEditorTypesCache(nodeModules);
   const workspaceDir = resolveWorkspaceDir(options.session?.workspaceDir);
   const buildStartedAt = Date.now();
-  /** Whether the page's build is the one the last launch kept (files/page-build.ts). */
-  let keptBuild = false;
-  const building = loadPageBuild(workspaceDir, webviewEntry, sourceMapPath)
-    .catch(() => undefined)
-    .then((kept): Promise<WebviewBundle> | WebviewBundle => {
-      keptBuild = kept !== undefined;
-      return kept ?? buildWebview(webviewEntry, projectRoot);
-    });
+  /** The build the last launch kept, when it still holds (files/page-build.ts). */
+  const kept = loadPageBuild(workspaceDir, webviewEntry, sourceMapPath).catch(() => undefined);
+  const building = kept.then((build): Promise<WebviewBundle> | WebviewBundle =>
+    build === undefined ? buildWebview(webviewEntry, projectRoot) : build,
+  );
   /** The build's outcome once it is known; the page itself does not wait for it (its script does). */
   let built: WebviewBundle | undefined;
   void building.then((bundle) => {
@@ -341,7 +338,7 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
         log(`host: the next launch may listen elsewhere (its port could not be kept): ${errorMessage(error)}`),
       );
     if (!bundle.ok) log(`The page did not build; it shows this error instead:\n${bundle.message}`);
-    else if (!keptBuild)
+    else if ((await kept) === undefined)
       await savePageBuild({
         workspaceDir,
         entry: webviewEntry,

@@ -11,6 +11,17 @@
 
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import {
+  array,
+  type Check,
+  CheckProblem,
+  literal,
+  number,
+  object,
+  refine,
+  runCheck,
+  string,
+} from "../../contract/index.ts";
 import { readJsonFile, writeJsonFile } from "./json-file.ts";
 import type { WebviewBundle } from "../webview-bundle.ts";
 
@@ -45,36 +56,31 @@ async function inputNow(path: string): Promise<Input | undefined> {
 
 const bunVersion = `${Bun.version}+${Bun.revision}`;
 
-const isText = (value: unknown): value is string => typeof value === "string";
-const isTextOrNull = (value: unknown): value is string | null => value === null || typeof value === "string";
+const textOrNull: Check<string | null> = (value) => (value === null ? null : string(value));
 
-function isInput(value: unknown): value is Input {
-  return (
-    Array.isArray(value) &&
-    value.length === 3 &&
-    typeof value[0] === "string" &&
-    typeof value[1] === "number" &&
-    typeof value[2] === "number"
-  );
-}
+const inputCheck: Check<Input> = (value) => {
+  if (!Array.isArray(value) || value.length !== 3) throw new CheckProblem("must be [path, size, modified ms]");
+  return [string(value[0]), number(value[1]), number(value[2])];
+};
 
-/** The file's contents when they are a kept build of `entry`; undefined for anything else. */
+const keptBuildCheck: Check<KeptBuild> = object({
+  format: literal(format),
+  bun: string,
+  entry: string,
+  mapPath: textOrNull,
+  inputs: refine(array(inputCheck), (inputs) => inputs.length > 0, "must name a file"),
+  js: string,
+  map: textOrNull,
+  css: textOrNull,
+  appCss: textOrNull,
+});
+
+/** The file's contents when they are a kept build of `entry`, by this Bun; undefined for anything else. */
 function readKept(value: unknown, entry: string, mapPath: string | undefined): KeptBuild | undefined {
-  if (value === null || typeof value !== "object") return undefined;
-  const kept = value as Partial<Record<keyof KeptBuild, unknown>>;
-  const same =
-    kept.format === format &&
-    kept.bun === bunVersion &&
-    kept.entry === entry &&
-    kept.mapPath === (mapPath ?? null) &&
-    Array.isArray(kept.inputs) &&
-    kept.inputs.length > 0 &&
-    kept.inputs.every(isInput) &&
-    isText(kept.js) &&
-    isTextOrNull(kept.map) &&
-    isTextOrNull(kept.css) &&
-    isTextOrNull(kept.appCss);
-  return same ? (kept as KeptBuild) : undefined;
+  const read = runCheck(keptBuildCheck, value);
+  if (!read.ok) return undefined;
+  const kept = read.value;
+  return kept.bun === bunVersion && kept.entry === entry && kept.mapPath === (mapPath ?? null) ? kept : undefined;
 }
 
 /**
