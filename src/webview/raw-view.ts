@@ -178,6 +178,50 @@ function hexRow(hexRow: HexRow): HTMLElement {
   return row;
 }
 
+/** What a text row shows, as one string: two rows with the same key look the same. */
+function textRowKey(line: RawLine): string {
+  let key = "t";
+  for (const piece of line) {
+    key += `\u0000${piece.kind}\u0001${piece.kind === "edge" ? `${piece.index}\u0001${piece.title}` : piece.text}`;
+    if (piece.kind === "bytes") key += `\u0001${piece.why}`;
+    else if (piece.kind === "split") key += `\u0001${piece.title}`;
+  }
+  return key;
+}
+
+/** What a hex row shows, as one string. */
+function hexRowKey(row: HexRow): string {
+  if ("note" in row) return `n\u0000${row.note}`;
+  let key = `h\u0000${row.offset}`;
+  for (const cell of row.cells) key += "edge" in cell ? `\u0000e${cell.edge}` : `\u0000${cell.byte}`;
+  return key;
+}
+
+/** A spacer's height, set only when it changes. */
+function setHeight(spacer: HTMLElement, px: number): void {
+  const height = `${px}px`;
+  if (spacer.style.height !== height) spacer.style.height = height;
+}
+
+/**
+ * Makes `parent`'s children `wanted`, in order, moving none of those already there: they are
+ * wanted in the order they are in (rows by index), so the others are removed and the new ones put
+ * in between. A node taken out and put back would be laid out again from scratch.
+ */
+function placeChildren(parent: HTMLElement, wanted: readonly HTMLElement[]): void {
+  const keep = new Set<Node>(wanted);
+  for (let child = parent.firstChild; child !== null; ) {
+    const after = child.nextSibling;
+    if (!keep.has(child)) child.remove();
+    child = after;
+  }
+  let at = parent.firstChild;
+  for (const node of wanted) {
+    if (node === at) at = at.nextSibling;
+    else parent.insertBefore(node, at);
+  }
+}
+
 export function createRawView(container: HTMLElement, store: EventStore): RawView {
   const picker = element("select", { "aria-label": "Client lane for the raw stream" });
   const mode = element("select", { "aria-label": "Show the raw stream as" });
@@ -218,21 +262,39 @@ export function createRawView(container: HTMLElement, store: EventStore): RawVie
     return Math.max(8, Math.floor(width / charWidth) - 1);
   }
 
-  /** Only the rows in view (and `overscan` either side) are in the DOM; spacers keep the scroll height. */
+  const topSpacer = element("div", { class: "raw-spacer", "aria-hidden": "true" });
+  const bottomSpacer = element("div", { class: "raw-spacer", "aria-hidden": "true" });
+  /** The rows in the DOM, by their index in the drawing, each with what it shows. */
+  let shownRows = new Map<number, { key: string; row: HTMLElement }>();
+
+  /**
+   * Only the rows in view (and `overscan` either side) are in the DOM; spacers keep the scroll
+   * height. A row that shows what it showed before stays in the DOM as it is: a redraw as bytes
+   * arrive, or a scroll, lays out only the rows that are new (the text of a row made again is
+   * shaped again, which for characters no installed font has can cost a browser a millisecond a row).
+   */
   function render(): void {
     const total = drawnRows(drawing);
     const height = viewportHeight || window.innerHeight;
     scrollTop = Math.min(scrollTop, Math.max(0, total * lineHeight + 2 * padding - height));
     const first = Math.max(0, Math.floor((scrollTop - padding) / lineHeight) - overscan);
     const last = Math.min(total, first + Math.ceil(height / lineHeight) + 2 * overscan);
-    const top = element("div", { class: "raw-spacer", "aria-hidden": "true" });
-    top.style.height = `${first * lineHeight}px`;
-    const bottom = element("div", { class: "raw-spacer", "aria-hidden": "true" });
-    bottom.style.height = `${(total - last) * lineHeight}px`;
-    const rows: HTMLElement[] = [];
-    if (drawing?.mode === "hex") for (let i = first; i < last; i++) rows.push(hexRow(drawing.rows[i]!));
-    else if (drawing) for (let i = first; i < last; i++) rows.push(textRow(drawing.lines[i]!));
-    pre.replaceChildren(top, ...rows, bottom);
+    setHeight(topSpacer, first * lineHeight);
+    setHeight(bottomSpacer, (total - last) * lineHeight);
+    const next = new Map<number, { key: string; row: HTMLElement }>();
+    const wanted: HTMLElement[] = [topSpacer];
+    const drawn = drawing;
+    for (let i = first; drawn !== undefined && i < last; i++) {
+      const key = drawn.mode === "hex" ? hexRowKey(drawn.rows[i]!) : textRowKey(drawn.lines[i]!);
+      let shown = shownRows.get(i);
+      if (shown?.key !== key)
+        shown = { key, row: drawn.mode === "hex" ? hexRow(drawn.rows[i]!) : textRow(drawn.lines[i]!) };
+      next.set(i, shown);
+      wanted.push(shown.row);
+    }
+    wanted.push(bottomSpacer);
+    shownRows = next;
+    placeChildren(pre, wanted);
   }
 
   /** A lane chosen elsewhere, to pick once its bytes are taken (a hidden view takes none). */

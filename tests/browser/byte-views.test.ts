@@ -136,6 +136,92 @@ describe("bytes as they were", () => {
     await page.screenshot({ path: join(artifactsDir, "raw-stream-hex.png") });
   });
 
+  test("a long lane has only the rows in view in the DOM; a redraw keeps the rows that did not change, a scroll those still in view", async () => {
+    const { page, socket } = await openPlayground();
+    // 400 numbered lines in 40 chunks: far more rows than the view shows.
+    const loaded = await socket.request("load", {
+      source: `export default () => new Response(async function* () {
+  for (let chunk = 0; chunk < 40; chunk++) {
+    let text = "";
+    for (let line = chunk * 10; line < chunk * 10 + 10; line++) text += "line " + String(line).padStart(4, "0") + "\\n";
+    yield text;
+    await Bun.sleep(1);
+  }
+});`,
+    });
+    if (loaded.kind !== "loaded") throw new Error(`did not load: ${loaded.message}`);
+    await page.click("#connect");
+    const ended = await socket.event(
+      (e): e is Extract<TimelineEvent, { kind: "disconnect" }> => e.kind === "disconnect",
+    );
+    await page.click("#tab-raw");
+    // However the writes fell into reads: the view has drawn every chunk the client read.
+    await page.waitForFunction(
+      (chunks) => document.querySelector<HTMLElement>(".raw-stream")?.dataset.chunks === String(chunks),
+      ended.chunks,
+    );
+    /** The rows in the DOM: how many, the first and last lines they show, and how many are the nodes kept as `before`. */
+    const rows = () =>
+      page.evaluate(() => {
+        const lines = [...document.querySelectorAll<HTMLElement>(".raw-stream .raw-line")];
+        const before = (window as unknown as { rowsBefore?: HTMLElement[] }).rowsBefore ?? [];
+        const number = (row: HTMLElement | undefined) => /line (\d{4})/.exec(row?.textContent ?? "")?.[1];
+        return {
+          count: lines.length,
+          first: number(lines[0]),
+          last: number(lines.at(-1)),
+          kept: lines.filter((row) => before.includes(row)).length,
+        };
+      });
+    const keepRows = () =>
+      page.evaluate(() => {
+        (window as unknown as { rowsBefore: HTMLElement[] }).rowsBefore = [
+          ...document.querySelectorAll<HTMLElement>(".raw-stream .raw-line"),
+        ];
+      });
+    const drawn = await rows();
+    expect(drawn.first).toBe("0000");
+    expect(drawn.count).toBeGreaterThan(10);
+    expect(drawn.count).toBeLessThan(120);
+
+    // Redrawn as it is (the view's own redraw when bytes arrive): every row stays the node it was.
+    await keepRows();
+    await page.dispatchEvent('[aria-label="Show the raw stream as"]', "change");
+    expect(await rows()).toEqual({ ...drawn, kept: drawn.count });
+
+    // Scrolled down by 20 rows (16 px each): the rows still in view are the same nodes, the rest are new.
+    await keepRows();
+    await page.$eval(".raw-stream", (view) => {
+      view.scrollTop = 20 * 16;
+    });
+    await page.waitForFunction(
+      () => !/line 0000/.test(document.querySelector(".raw-stream .raw-line")?.textContent ?? ""),
+    );
+    const scrolled = await rows();
+    expect(scrolled.kept).toBeGreaterThan(0);
+    expect(scrolled.kept).toBeLessThan(scrolled.count);
+    expect(Number(scrolled.first)).toBeGreaterThan(0);
+    expect(Number(scrolled.last)).toBe(Number(drawn.last) + Number(scrolled.first));
+
+    // As hex every row is another: none is kept. Scrolled to the end, the last line is there.
+    await keepRows();
+    await page.selectOption('[aria-label="Show the raw stream as"]', "text");
+    await page.selectOption('[aria-label="Show the raw stream as"]', "hex");
+    expect((await page.$$eval(".raw-stream .raw-line", (lines) => lines.length)) > 0).toBe(true);
+    expect(
+      await page.evaluate(() =>
+        [...document.querySelectorAll(".raw-stream .raw-line")].some((row) =>
+          ((window as unknown as { rowsBefore: Element[] }).rowsBefore ?? []).includes(row),
+        ),
+      ),
+    ).toBe(false);
+    await page.selectOption('[aria-label="Show the raw stream as"]', "text");
+    await page.$eval(".raw-stream", (view) => {
+      view.scrollTop = view.scrollHeight;
+    });
+    await page.waitForFunction(() => /line 0399/.test(document.querySelector(".raw-stream")?.textContent ?? ""));
+  });
+
   test("details show a chunk's bytes and what is not UTF-8 in them", async () => {
     const { page, socket } = await openPlayground();
     await connectAndEnd(page, socket, "stream");
