@@ -38,10 +38,15 @@ export function usePlaygroundInChromium(options: PlaygroundInChromiumOptions = {
     host = await startHost({ port: 0, session: { workspaceDir } });
   });
   afterEach(async () => {
-    await context?.close();
+    const closing = context?.close();
     context = undefined;
-    await host?.stop();
-    if (workspaceDir) rmSync(workspaceDir, { recursive: true, force: true });
+    try {
+      await closing;
+    } finally {
+      // Also when the browser is already gone (a test that timed out has it killed): nothing is left behind.
+      await host?.stop();
+      if (workspaceDir) rmSync(workspaceDir, { recursive: true, force: true });
+    }
   });
   afterAll(async () => {
     await browser?.close();
