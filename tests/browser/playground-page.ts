@@ -115,7 +115,11 @@ export async function liveVersion(page: Page): Promise<number> {
 export async function pasteAndRun(page: Page, source: string): Promise<void> {
   const before = await liveVersion(page);
   await page.evaluate((text) => navigator.clipboard.writeText(text), source);
-  await page.click(".monaco-editor .view-lines");
+  // Near the text's top left corner: a snippet with long lines has lines wider and taller than the
+  // editor, and their middle, where a click goes by default, can be outside it (under the lesson).
+  await page.click(".monaco-editor .view-lines", { position: { x: 8, y: 8 } });
+  // Keys go where the caret is: on a busy machine the editor may take its focus after the click returns.
+  await page.waitForFunction(() => window.monaco!.editor.getEditors()[0]?.hasTextFocus() === true);
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.press("ControlOrMeta+V");
   await page.waitForFunction((text) => window.monaco!.editor.getModels()[0]!.getValue() === text, source);
