@@ -25,20 +25,26 @@ export interface SnippetPosition {
   version: number;
 }
 
-const framePattern = /([^\s()]+\.v(\d+)\.snippet\.[cm]?[jt]sx?):(\d+):(\d+)/;
+/**
+ * Where a frame is in a snippet version (`.v3.snippet.ts:12:5`), without the path before it:
+ * found in one pass over a stack, where a pattern that starts with the path is tried from every
+ * character (6–18 µs a stack against 0.1 µs), on a path taken per write.
+ */
+const framePlace = /\.v(\d+)\.snippet\.[cm]?[jt]sx?:(\d+):(\d+)/;
 /**
  * The playground's own sources (the runner, and the shared code and contract it runs), whose frames a user's stack
  * leaves out.
  */
 const playgroundSources = `${dirname(dirname(import.meta.path))}/`;
-const framePatternGlobal = new RegExp(framePattern.source, "g");
+/** Every frame in a snippet version, with its path: what a readable stack names by the snippet's own file. */
+const snippetFrames = /([^\s()]+\.v(\d+)\.snippet\.[cm]?[jt]sx?):(\d+):(\d+)/g;
 
 /** The first stack frame that is in a snippet, as a position in its source. */
 export function snippetPosition(stack: string | undefined): SnippetPosition | undefined {
   if (!stack) return undefined;
-  const match = framePattern.exec(stack);
+  const match = framePlace.exec(stack);
   if (!match) return undefined;
-  return { version: Number(match[2]), line: Number(match[3]), column: Number(match[4]) };
+  return { version: Number(match[1]), line: Number(match[2]), column: Number(match[3]) };
 }
 
 /**
@@ -50,8 +56,8 @@ export function readableStack(stack: string | undefined, snippetPath: string): s
   const name = basename(snippetPath);
   return stack
     .split("\n")
-    .filter((line) => !/^\s+at /.test(line) || framePattern.test(line) || !line.includes(playgroundSources))
-    .map((line) => line.replace(framePatternGlobal, (_all, _path, _v, row, col) => `${name}:${row}:${col}`))
+    .filter((line) => !/^\s+at /.test(line) || framePlace.test(line) || !line.includes(playgroundSources))
+    .map((line) => line.replace(snippetFrames, (_all, _path, _v, row, col) => `${name}:${row}:${col}`))
     .join("\n");
 }
 
@@ -71,5 +77,5 @@ export function calledBySnippet(): boolean {
   const frames = (new Error().stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
   // Frame 0 is this function, frame 1 the function asking, frame 2 on its callers.
   const caller = frames.slice(2).find((frame) => !/\(native[:)]|\[native code\]/.test(frame));
-  return caller !== undefined && framePattern.test(caller);
+  return caller !== undefined && framePlace.test(caller);
 }
