@@ -30,6 +30,31 @@ describe("a flood gate counting writes without a time", () => {
     expect(closed).toEqual([{ count: untimedRun + 3, bytes: 5 * (untimedRun + 3), since: 2, until: 50 }]);
   });
 
+  test("a tally kept elsewhere: room for as many as count would take, counted together", () => {
+    const gate = createFloodGate({ ...options, burst: 0 });
+    expect(gate.room()).toBe(0);
+    // Folding from the first timed event on.
+    gate.admit(10, 1, () => {});
+    expect(gate.room()).toBe(untimedRun);
+    gate.count(2);
+    gate.count(2);
+    expect(gate.room()).toBe(untimedRun - 2);
+    gate.countMany(untimedRun - 2, 3 * (untimedRun - 2));
+    // The run without a time is used up, as if each had gone through count: the next needs a time.
+    expect(gate.room()).toBe(0);
+    expect(gate.count(2)).toBe(false);
+    expect(gate.flush()).toEqual({ count: untimedRun + 1, bytes: 1 + 4 + 3 * (untimedRun - 2), since: 10, until: 10 });
+  });
+
+  test("a tally counted after its fold was flushed starts one at the last time read, and loses nothing", () => {
+    const gate = createFloodGate({ ...options, burst: 0 });
+    gate.admit(10, 1, () => {});
+    gate.admit(40, 1, () => {});
+    gate.flush();
+    gate.countMany(5, 50);
+    expect(gate.flush()).toEqual({ count: 5, bytes: 50, since: 40, until: 40 });
+  });
+
   test("what was counted is in the fold that ending the stream flushes", () => {
     const gate = createFloodGate({ ...options, burst: 0 });
     gate.admit(0, 1, () => {});

@@ -1,6 +1,10 @@
 import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
 import type { TimelineEvent } from "../src/contract/index.ts";
+import { runnerPerTest } from "./support/test-runner.ts";
 import { ofKind, only, traceSource } from "./support/timeline.ts";
+
+const startRunner = runnerPerTest();
 
 const GiB = 1024 ** 3;
 
@@ -120,6 +124,48 @@ describe("flood control", () => {
       disconnect: ["error"],
     });
     expect(ofKind(events, "folded").length).toBeGreaterThan(0);
+  }, 30_000);
+
+  test("a timeline asked for while a flood runs: the folds shown so far and the end add up, none counted twice", async () => {
+    const { runner, log } = await startRunner();
+    const chunks = 300_000;
+    const loaded = await runner.load(
+      `export default () => new Response(async function* () {
+        const chunk = new Uint8Array(1024).fill(120);
+        for (let i = 1; i <= ${chunks}; i++) {
+          yield chunk;
+          // A turn of the event loop now and then, for the host's asks to reach the runner mid-flood.
+          if (i % 20_000 === 0) await Bun.sleep(5);
+        }
+      });`,
+      join(import.meta.dir, "flood-asked.ts"),
+    );
+    expect(loaded.kind).toBe("loaded");
+    let read = false;
+    const reading = fetch(runner.url)
+      .then((response) => response.arrayBuffer())
+      .finally(() => {
+        read = true;
+      });
+    // Each ask has the runner record what flood control holds so far, as the app's live timeline does.
+    let foldsBeforeEnd = 0;
+    while (!read) {
+      await runner.settle(1);
+      if (ofKind(log.events, "end").length === 0) foldsBeforeEnd = ofKind(log.events, "folded").length;
+    }
+    expect((await reading).byteLength).toBe(chunks * 1024);
+    await runner.settle(5_000);
+    expect({
+      writes: writesOn(log.events),
+      written: bytesOn(log.events, "write"),
+      ends: ofKind(log.events, "end").map(({ writes, bytes }) => ({ writes, bytes })),
+    }).toEqual({
+      writes: chunks,
+      written: chunks * 1024,
+      ends: [{ writes: chunks, bytes: chunks * 1024 }],
+    });
+    // Folds were recorded while the stream still ran, not only at its end.
+    expect(foldsBeforeEnd).toBeGreaterThan(1);
   }, 30_000);
 
   test("a flood the client leaves: the cancel and the generator's finally, and no more written than it took", async () => {

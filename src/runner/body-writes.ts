@@ -25,6 +25,10 @@ export interface BodyWrites {
    * (`RequestTracker.countWrite`); false when it was not, and the caller records it with `write`.
    */
   count(chunk: unknown): boolean;
+  /** How many chunks `countMany` may count now: 0 unless `count` would take them (`RequestTracker.untimedRoom`). */
+  room(): number;
+  /** Counts `chunks` chunks of `bytes` bytes in all, after `room` said there was room for them. */
+  countMany(chunks: number, bytes: number): void;
   /** A chunk the source produced after the client left, which Bun never took (see `WriteEvent.unsent`). */
   unsent(chunk: unknown, via: WriteVia): void;
   /** The source ended. */
@@ -70,6 +74,12 @@ export function createBodyWrites({ tracker, ctx, readable, snippetsOwn }: BodyWr
     },
     count(chunk) {
       return state === "wire" && tracker.countWrite(ctx, chunk);
+    },
+    room() {
+      return state === "wire" ? tracker.untimedRoom(ctx) : 0;
+    },
+    countMany(chunks, bytes) {
+      if (state === "wire") tracker.countWrites(ctx, chunks, bytes);
     },
     end() {
       if (state === "wire") tracker.end(ctx);

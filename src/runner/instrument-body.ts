@@ -14,6 +14,7 @@
  * the handler returns, and what the tap reads is what goes on the wire.
  */
 
+import { chunkBytes } from "../shared/index.ts";
 import { type BodyWrites, createBodyWrites } from "./body-writes.ts";
 import { NativeReadableStream, NativeResponse } from "./native-globals.ts";
 import { requestStorage, type RequestContext, type RequestTracker } from "./request-tracker.ts";
@@ -98,7 +99,28 @@ export function installBodyInstrumentation(
     const step = () => inner.next(handed);
     const pull = () => ctx.enter(step);
     const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+    /**
+     * A step handed to Bun as the body's own promise, with no reaction of ours on it (under a
+     * flood, see `next`): seen once Bun asks for the next step or calls `return()`, or when the
+     * event loop next turns (`look`), whichever comes first.
+     */
+    let unobserved: Promise<IteratorResult<unknown>> | undefined;
+    let looking = false;
+    /**
+     * Chunks seen under a flood and not yet counted: up to `room` of them (what the request's
+     * flood gate would count one by one without a time) are added up here and counted together.
+     */
+    let tally = 0;
+    let tallyBytes = 0;
+    let room = 0;
+    const countTally = () => {
+      if (tally === 0) return;
+      writes.countMany(tally, tallyBytes);
+      tally = 0;
+      tallyBytes = 0;
+    };
     const settled = (result: IteratorResult<unknown>) => {
+      countTally();
       if (over) {
         // Bun called return() while this step was under way (the client left mid-`await`): the
         // value the generator yields now settles a next() Bun gave up on, and never reaches the socket.
@@ -115,10 +137,85 @@ export function installBodyInstrumentation(
       }
       return result;
     };
-    const failed = (error: unknown): never => {
+    const fail = (error: unknown) => {
+      countTally();
       if (!over) tracker.error(ctx, error, "body", readable);
       over = true;
+    };
+    const failed = (error: unknown): never => {
+      fail(error);
       throw error;
+    };
+    /** Sees a settled step that was not seen yet: a chunk goes into the tally while there is room. */
+    const see = (step: Promise<IteratorResult<unknown>>) => {
+      unobserved = undefined;
+      if (Bun.peek.status(step) === "rejected") {
+        fail(Bun.peek(step));
+        return;
+      }
+      const result = Bun.peek(step) as IteratorResult<unknown>;
+      if (!result.done && !over) {
+        if (tally === 0) {
+          room = writes.room();
+          ctx.countTallied = countTally;
+        }
+        if (tally < room) {
+          tally++;
+          tallyBytes += chunkBytes(result.value);
+          if (tally === room) countTally();
+          return;
+        }
+      }
+      settled(result);
+    };
+    /**
+     * Sees the step Bun took before, as Bun asks for the next one or calls `return()`: it has
+     * settled by then, or it is seen by a reaction of its own (Bun never did that here).
+     */
+    const seeTaken = () => {
+      const step = unobserved;
+      if (step === undefined) return;
+      if (Bun.peek.status(step) !== "pending") see(step);
+      else {
+        unobserved = undefined;
+        step.then(settled, fail);
+      }
+    };
+    /**
+     * The event loop turned with a step unseen: seen now if it settled, or else as soon as it does,
+     * unless Bun takes it first (Bun's own reaction runs before ours, and may call `next()` or
+     * `return()` at once: the step is seen there, in order).
+     */
+    const look = () => {
+      looking = false;
+      const step = unobserved;
+      if (step === undefined) return;
+      if (Bun.peek.status(step) !== "pending") see(step);
+      else {
+        const whenSettled = () => {
+          if (unobserved === step) see(step);
+        };
+        step.then(whenSettled, whenSettled);
+      }
+    };
+    /**
+     * A step under a flood: Bun gets the body's own promise. A reaction on every step is what
+     * seeing it would cost (in a bare server, a 1 KiB flood took ~20% more CPU with one), and a
+     * folded write needs no time of its own. The step is seen when Bun asks for the next one, so
+     * every chunk is counted; an end or a failure as the generator settles it without awaiting,
+     * or else when Bun calls `return()` or the event loop next turns, whichever is first.
+     */
+    const unobservedStep = (): Promise<IteratorResult<unknown>> => {
+      const next = pull();
+      if (!(next instanceof Promise)) return Promise.resolve(next).then(settled, failed);
+      unobserved = next;
+      // Settled already (a generator that returned without awaiting): seen now, at its own time.
+      if (Bun.peek.status(next) !== "pending") see(next);
+      else if (!looking) {
+        looking = true;
+        setImmediate(look);
+      }
+      return next;
     };
     /**
      * Bun's sink, as the body may use it: `const sink = yield chunk` gives a generator the
@@ -129,6 +226,7 @@ export function installBodyInstrumentation(
       const write: unknown = Reflect.get(sink, "write");
       if (typeof write !== "function") return sink;
       const recordingWrite = (chunk: unknown) => {
+        countTally();
         if (!over && !writes.count(chunk)) {
           const t = tracker.now();
           writes.write(chunk, "write", { t, line: ctx.gate.folding(t) ? undefined : callerLine() });
@@ -152,6 +250,9 @@ export function installBodyInstrumentation(
           given = sink;
           handed = recordingSink(sink);
         }
+        seeTaken();
+        // A tally under way: the stream is folding still, and the pause below was looked at when it began.
+        if (tally > 0) return unobservedStep();
         // While the stream's writes are being folded into counts, none of them is recorded with
         // its wait, so the last yield's time stands in for the clock: one clock read per chunk,
         // not two, on the path a flood takes.
@@ -165,9 +266,11 @@ export function installBodyInstrumentation(
           lastPauseAt = now;
           return pause().then(pull).then(settled, failed);
         }
-        return pull().then(settled, failed);
+        return folding ? unobservedStep() : pull().then(settled, failed);
       },
       return(value?: unknown) {
+        seeTaken();
+        countTally();
         if (over)
           return typeof inner.return === "function" ? inner.return(value) : Promise.resolve({ done: true, value });
         over = true;

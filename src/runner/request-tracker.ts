@@ -65,6 +65,11 @@ export interface RequestContext {
   readonly gate: FloodGate;
   /** Flood control for the handler's writes upstream of the wire (see `RequestTracker.upstreamWrite`), made when first needed. */
   upstreamGate?: FloodGate;
+  /**
+   * Counts the writes a body holds in a tally of its own under a flood (`instrument-body.ts`):
+   * called before the request's folds are recorded, so none is left out of them.
+   */
+  countTallied?: (() => void) | undefined;
   /** Records a fold the gate closed: made once per request, not once per write. */
   readonly onFold: (fold: Fold) => void;
   /**
@@ -229,6 +234,10 @@ export interface RequestTracker {
    * false when it was not counted, and the caller records it with `write`.
    */
   countWrite(ctx: RequestContext, chunk: unknown): boolean;
+  /** How many writes `countWrites` may count now without a time: 0 unless they would be folded (see `FloodGate.room`). */
+  untimedRoom(ctx: RequestContext): number;
+  /** Counts `writes` writes of `bytes` bytes in all, after `untimedRoom` said there was room for them. */
+  countWrites(ctx: RequestContext, writes: number, bytes: number): void;
   /**
    * The handler wrote into its own stream, which the response's body reads through a transform:
    * recorded as `upstream`, not counted in the body's writes.
@@ -435,6 +444,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
 
   /** Records what flood control still holds of a request's writes (and of its upstream writes). */
   function recordHeldFolds(ctx: RequestContext): void {
+    ctx.countTallied?.();
     const fold = ctx.gate.flush();
     if (fold) recordFold(ctx, fold);
     const upstream = ctx.upstreamGate?.flush();
@@ -576,6 +586,16 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       ctx.writes++;
       ctx.bytes += bytes;
       return true;
+    },
+
+    untimedRoom(ctx: RequestContext): number {
+      return ctx.textRead === false ? ctx.gate.room() : 0;
+    },
+
+    countWrites(ctx: RequestContext, writes: number, bytes: number): void {
+      ctx.gate.countMany(writes, bytes);
+      ctx.writes += writes;
+      ctx.bytes += bytes;
     },
 
     upstreamWrite(ctx: RequestContext, chunk: unknown, via: WriteVia, at?: WriteAt): void {

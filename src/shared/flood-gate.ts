@@ -50,6 +50,14 @@ export interface FloodGate {
    * least once every `untimedRun` events.
    */
   count(bytes: number): boolean;
+  /**
+   * How many events `count` would take now, one after another: 0 unless the stream is folding.
+   * A caller that keeps a tally of its own asks this first, then counts that many at most with
+   * `countMany`, before anything else reaches the gate.
+   */
+  room(): number;
+  /** Counts `events` events of `bytes` bytes in all, as as many calls to `count` would (see `room`). */
+  countMany(events: number, bytes: number): void;
   /** Ends folding now (the stream ended): returns what was still being folded. */
   flush(): Fold | undefined;
 }
@@ -67,6 +75,8 @@ export function createFloodGate(options: FloodGateOptions = defaultFloodGate): F
   let refilledAt = 0;
   let foldUntil = -Infinity;
   let fold: Fold | undefined;
+  /** The time of the last timed event. */
+  let lastAt = 0;
 
   /** Closes the current fold, if any, and returns it for the caller to record. */
   function takeFold(): Fold | undefined {
@@ -78,6 +88,7 @@ export function createFloodGate(options: FloodGateOptions = defaultFloodGate): F
   return {
     admit(now: number, bytes: number, onFoldClosed: (fold: Fold) => void): boolean {
       untimed = 0;
+      lastAt = now;
       if (now < foldUntil) {
         if (fold) {
           fold.count++;
@@ -109,6 +120,16 @@ export function createFloodGate(options: FloodGateOptions = defaultFloodGate): F
       fold.count++;
       fold.bytes += bytes;
       return true;
+    },
+    room(): number {
+      return fold === undefined ? 0 : Math.max(0, untimedRun - untimed);
+    },
+    countMany(events: number, bytes: number): void {
+      // A fold closed since `room` was asked (it should not be): the events start one at the last time read.
+      fold ??= { count: 0, bytes: 0, since: lastAt, until: lastAt };
+      untimed += events;
+      fold.count += events;
+      fold.bytes += bytes;
     },
     flush: takeFold,
   };
