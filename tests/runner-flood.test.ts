@@ -126,6 +126,33 @@ describe("flood control", () => {
     expect(ofKind(events, "folded").length).toBeGreaterThan(0);
   }, 30_000);
 
+  // A step that settles after an await inside the microtask queue is seen neither as the
+  // generator returns it nor by a reaction attached once the event loop turned, but as Bun calls
+  // return() or the loop turns: the end and the error are still there, whole.
+  test("a flood that ends or throws just after an await: its end, or its error at its line", async () => {
+    const flood = (after: string) => `export default () => new Response(async function* () {
+      const chunk = new Uint8Array(1024).fill(120);
+      for (let i = 0; i < 100_000; i++) yield chunk;
+      await null;
+      ${after}
+    });`;
+    const ended = (await traceSource(flood(""))).events;
+    const failed = (await traceSource(flood(`throw new Error("the rows ran out");`))).events;
+    expect({
+      ends: ofKind(ended, "end").map(({ writes, bytes }) => ({ writes, bytes })),
+      endedBy: ofKind(ended, "disconnect").map((event) => event.by),
+      errors: ofKind(failed, "error").map(({ during, message, line }) => ({ during, message, line })),
+      written: bytesOn(failed, "write"),
+      failedBy: ofKind(failed, "disconnect").map((event) => event.by),
+    }).toEqual({
+      ends: [{ writes: 100_000, bytes: 100_000 * 1024 }],
+      endedBy: ["server"],
+      errors: [{ during: "body", message: "the rows ran out", line: 5 }],
+      written: 100_000 * 1024,
+      failedBy: ["error"],
+    });
+  }, 30_000);
+
   test("a timeline asked for while a flood runs: the folds shown so far and the end add up, none counted twice", async () => {
     const { runner, log } = await startRunner();
     const chunks = 300_000;

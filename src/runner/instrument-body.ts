@@ -203,7 +203,9 @@ export function installBodyInstrumentation(
      * seeing it would cost (in a bare server, a 1 KiB flood took ~20% more CPU with one), and a
      * folded write needs no time of its own. The step is seen when Bun asks for the next one, so
      * every chunk is counted; an end or a failure as the generator settles it without awaiting,
-     * or else when Bun calls `return()` or the event loop next turns, whichever is first.
+     * or else when Bun calls `return()` or the event loop next turns, whichever is first (Bun
+     * calls neither `return()` nor anything else after a step that failed). A step still pending
+     * when the loop turns is awaiting real work, and is seen by a reaction at its own time.
      */
     const unobservedStep = (): Promise<IteratorResult<unknown>> => {
       const next = pull();
