@@ -67,8 +67,11 @@ async function hostPeakDuringStream(): Promise<{ before: number; peak: number; r
   return { before, peak, runnerPeak: runnerPeak - runnerBefore, events: host.page.events.length - from };
 }
 
-/** A bare Bun process's memory while it reads 1 GiB from a bare `Bun.serve`. */
-async function bareReaderPeak(): Promise<number> {
+/**
+ * A bare Bun process's memory while it reads 1 GiB from a bare `Bun.serve`; with `free`, one that
+ * frees each chunk once counted, as the playground's client does.
+ */
+async function bareReaderPeak({ free }: { free: boolean }): Promise<number> {
   const server = Bun.spawn([process.execPath, join(fixtures, "plain-server-fixture.ts")], {
     stdin: "ignore",
     stdout: "pipe",
@@ -76,11 +79,14 @@ async function bareReaderPeak(): Promise<number> {
   });
   try {
     const url = `http://127.0.0.1:${await announcedPort(server.stdout, 10_000)}/?chunk=${chunkBytes}&total=${GiB}`;
-    const reader = Bun.spawn([process.execPath, join(fixtures, "plain-reader-fixture.ts"), url], {
-      stdin: "pipe",
-      stdout: "pipe",
-      stderr: "inherit",
-    });
+    const reader = Bun.spawn(
+      [process.execPath, join(fixtures, "plain-reader-fixture.ts"), url, ...(free ? ["--free"] : [])],
+      {
+        stdin: "pipe",
+        stdout: "pipe",
+        stderr: "inherit",
+      },
+    );
     try {
       const lines = linesOf(reader.stdout);
       if ((await lines.next()).value !== "ready") throw new Error("the bare reader did not start");
@@ -127,7 +133,8 @@ export async function measureStreamMemory(): Promise<Figure[]> {
         failed: "not measured: process memory is read from Linux's /proc",
       }),
     ];
-  const bare = await bareReaderPeak();
+  const bare = await bareReaderPeak({ free: false });
+  const freeing = await bareReaderPeak({ free: true });
   const host = await hostPeakDuringStream();
   return [
     createFigure({
@@ -136,7 +143,7 @@ export async function measureStreamMemory(): Promise<Figure[]> {
       unit: "MB",
       goal: { op: "<=", limit: 1.05, of: "anchor-times" },
       anchor: { label: "a bare Bun process reading the same 1 GiB", value: bare, unit: "MB" },
-      note: `host resident memory at its peak over its level before (${host.before.toFixed(0)} MB), while a page's stream client read 1 GiB in ${chunkBytes / 1024} KiB chunks (${host.events} events) and for ${afterStreamMs} ms after; the runner rose ${host.runnerPeak.toFixed(0)} MB`,
+      note: `host resident memory at its peak over its level before (${host.before.toFixed(0)} MB), while a page's stream client read 1 GiB in ${chunkBytes / 1024} KiB chunks (${host.events} events) and for ${afterStreamMs} ms after; the runner rose ${host.runnerPeak.toFixed(0)} MB; a bare reader that frees each chunk once counted, as the host's client does, rose ${freeing.toFixed(1)} MB (the host ${((host.peak - host.before) / freeing).toFixed(2)}× it)`,
     }),
   ];
 }
