@@ -56,6 +56,11 @@ interface Source {
 /** Longest run of body pulls without giving the event loop a turn. */
 const maxBusyMs = 50;
 
+/** What a fulfilled step of an iterator gives: an object with `done`, own or inherited. */
+function isIteratorResult(value: unknown): value is IteratorResult<unknown> {
+  return typeof value === "object" && value !== null && "done" in value;
+}
+
 export function installBodyInstrumentation(
   tracker: RequestTracker,
   readable: (stack: string | undefined) => string | undefined,
@@ -148,12 +153,15 @@ export function installBodyInstrumentation(
     };
     /** Sees a settled step that was not seen yet: a chunk goes into the tally while there is room. */
     const see = (step: Promise<IteratorResult<unknown>>) => {
-      unobserved = undefined;
       if (Bun.peek.status(step) === "rejected") {
+        unobserved = undefined;
         fail(Bun.peek(step));
         return;
       }
-      const result = Bun.peek(step) as IteratorResult<unknown>;
+      seeResult(Bun.peek(step) as IteratorResult<unknown>);
+    };
+    const seeResult = (result: IteratorResult<unknown>) => {
+      unobserved = undefined;
       if (!result.done && !over) {
         if (tally === 0) {
           room = writes.room();
@@ -170,16 +178,19 @@ export function installBodyInstrumentation(
     };
     /**
      * Sees the step Bun took before, as Bun asks for the next one or calls `return()`: it has
-     * settled by then, or it is seen by a reaction of its own (Bun never did that here).
+     * settled by then, or it is seen by a reaction of its own (Bun never did that here). This is
+     * the path every step of a flood takes, so it looks once: Bun asks for nothing after a step
+     * that failed, and what it took is the step's result unless that is not one.
      */
     const seeTaken = () => {
       const step = unobserved;
       if (step === undefined) return;
-      if (Bun.peek.status(step) !== "pending") see(step);
-      else {
+      const taken: unknown = Bun.peek(step);
+      if (taken === step) {
         unobserved = undefined;
         step.then(settled, fail);
-      }
+      } else if (isIteratorResult(taken)) seeResult(taken);
+      else see(step);
     };
     /**
      * The event loop turned with a step unseen: seen now if it settled, or else as soon as it does,
@@ -212,7 +223,7 @@ export function installBodyInstrumentation(
       if (!(next instanceof Promise)) return Promise.resolve(next).then(settled, failed);
       unobserved = next;
       // Settled already (a generator that returned without awaiting): seen now, at its own time.
-      if (Bun.peek.status(next) !== "pending") see(next);
+      if (Bun.peek(next) !== next) see(next);
       else if (!looking) {
         looking = true;
         setImmediate(look);
