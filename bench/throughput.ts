@@ -1,11 +1,11 @@
 /**
  * `throughput-ratio-64k` / `throughput-ratio-1k`: 1 GiB streamed by an async generator through the
- * instrumented runner and read by a client (the path `trace` takes), against the same
- * generator module served by a bare `Bun.serve` in its own `bun` process and read by a bare
- * `fetch` that frees each chunk as it goes, as the playground's client does. Both are read from
- * this process, in interleaved pairs (`pairs.ts`); the figure is the
- * median of the pairs' ratios, with their spread, and each server's CPU time per GiB beside it.
- * Both servers run on a core of their own, this process on the other (`cores.ts`).
+ * instrumented runner and read by a client (the path `trace` takes), against the same generator
+ * module served by a bare `Bun.serve` in its own `bun` process and read by a bare `fetch` that
+ * frees each chunk as it goes, as the playground's client does. Both are read from this process,
+ * in interleaved pairs (`pairs.ts`); the figure is the median of the pairs' ratios, with their
+ * spread, and each server's CPU time per GiB beside it. Both servers run on a core of their own,
+ * this process on the other (`cores.ts`).
  */
 
 import { join } from "node:path";
