@@ -9,7 +9,7 @@
  */
 
 import { join } from "node:path";
-import { openClient } from "../src/clients/index.ts";
+import { openClient, releaseChunk } from "../src/clients/index.ts";
 import type { DisconnectEvent, TimelineEvent } from "../src/contract/index.ts";
 import { createRunner } from "../src/supervisor/supervisor.ts";
 import { announcedPort } from "./child-output.ts";
@@ -67,19 +67,6 @@ const range = (values: readonly number[]) => `${Math.min(...values).toFixed(0)}�
 /** A stream the runner did not deliver whole counts as nothing delivered: the user saw it fail. */
 const mibPerSecond = (run: Run) => (run.cutOff !== undefined ? 0 : run.bytes / MiB / (run.ms / 1000));
 
-/**
- * Frees a chunk's memory once it is counted, as the playground's client frees each chunk it has
- * taken (`src/clients/connection.ts`). Read at full speed, a body otherwise leaves its buffers to the
- * collector, and a reader that keeps them spends more of the client's core per GiB (0.40–0.41 s
- * against 0.34–0.35 s at 64 KiB): with the client as busy as the server, the anchor then ran slower
- * than plain Bun serves, and the ratio said as much about the two readers as about the servers.
- */
-function release(chunk: Uint8Array): void {
-  const { buffer } = chunk;
-  if (buffer instanceof ArrayBuffer && chunk.byteOffset === 0 && buffer.byteLength === chunk.byteLength)
-    buffer.transfer(0);
-}
-
 async function readPlain(url: string): Promise<Run> {
   const started = performance.now();
   const response = await fetch(url, { signal: AbortSignal.timeout(runTimeoutMs) });
@@ -88,7 +75,11 @@ async function readPlain(url: string): Promise<Run> {
   let bytes = 0;
   for (let read = await reader.read(); !read.done; read = await reader.read()) {
     bytes += read.value.byteLength;
-    release(read.value);
+    // Freed once counted, as the playground's client frees each chunk it has taken. A reader that
+    // leaves its chunks to the collector spends more of the client's core per GiB (0.40–0.41 s
+    // against 0.34–0.35 s at 64 KiB): with the client as busy as the server, the anchor then ran
+    // slower than plain Bun serves, and the ratio said as much about the readers as the servers.
+    releaseChunk(read.value);
   }
   return { bytes, ms: performance.now() - started };
 }

@@ -17,6 +17,18 @@ import type { ReadPacer } from "./read-pacer.ts";
 import type { ClientEventSink } from "./types.ts";
 
 /** What reads a body beside the chunks: SSE events, JSON lines. */
+/**
+ * Gives a chunk's memory back once it was read, rather than when the collector next runs: a body
+ * read at full speed otherwise leaves its buffers behind (a bare Bun reader of 1 GiB in 64 KiB
+ * chunks peaks ~26 MB up; releasing each, ~12 MB). Only a chunk that is its whole buffer is
+ * released; nothing may read the chunk afterwards.
+ */
+export function releaseChunk(chunk: Uint8Array): void {
+  const { buffer } = chunk;
+  if (buffer instanceof ArrayBuffer && chunk.byteOffset === 0 && buffer.byteLength === chunk.byteLength)
+    buffer.transfer(0);
+}
+
 export interface BodyRecorder {
   /** The next bytes of the body, cut anywhere. */
   feed(bytes: Uint8Array): void;
@@ -128,19 +140,6 @@ export function openConnection(options: ConnectionOptions): Connection {
       });
   }
 
-  /**
-   * Gives a chunk's memory back once it was taken, rather than when the collector next runs: a body
-   * read at full speed otherwise leaves its buffers behind (a bare Bun reader of 1 GiB in 64 KiB
-   * chunks peaks ~26 MB up; releasing each, ~12 MB). Everything `take` keeps of a chunk is a copy
-   * (previews are strings, the recorders decode it), so this is safe once `take` has returned
-   * without a decoder, which reads the chunk later. Only a chunk that is its whole buffer is released.
-   */
-  function release(chunk: Uint8Array): void {
-    const { buffer } = chunk;
-    if (buffer instanceof ArrayBuffer && chunk.byteOffset === 0 && buffer.byteLength === chunk.byteLength)
-      buffer.transfer(0);
-  }
-
   /** Drops the connection as a broken network would, by the lane's `dropAfterBytes`. */
   function drop(): ConnectionEnd {
     const dropped = finish("drop", `dropped after ${formatByteSize(bytes)} of the body, by the lane's setting`);
@@ -179,7 +178,9 @@ export function openConnection(options: ConnectionOptions): Connection {
         for (let read = await reader.read(); !read.done && !end; read = await reader.read()) {
           if (pacer === undefined && dropAfterBytes === undefined) {
             take(read.value);
-            if (!decoder) release(read.value);
+            // Everything `take` keeps of a chunk is a copy (previews are strings, the recorders
+            // decode it); a decoder reads the chunk later, so then it is left to the collector.
+            if (!decoder) releaseChunk(read.value);
             continue;
           }
           // A slow client takes what arrived a slice at a time, and asks for more only when it may read again.

@@ -10,6 +10,7 @@ export { createSseRecorder, type SseRecorder } from "./sse-recorder.ts";
 export { defaultRetryMs } from "./eventsource-client.ts";
 export { createReadMemoryGuard, type ReadMemoryGuard } from "./read-memory-guard.ts";
 export { createLaneTap, type LaneTap, type LaneTapConnection } from "./lane-tap.ts";
+export { releaseChunk } from "./connection.ts";
 export { openEventSourceClient, openStreamClient, openWebSocketClient };
 
 /** Opens the client `options.client` names; it starts connecting at once. */
