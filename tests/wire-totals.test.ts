@@ -18,6 +18,7 @@ const folders = [
   "tests/fixtures/frameworks",
   "tests/fixtures/wire",
   "tests/fixtures/endings",
+  "tests/fixtures/error-prints",
   "assets/examples",
 ];
 /** Files in those folders that are not snippets. */

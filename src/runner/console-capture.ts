@@ -4,7 +4,7 @@
  */
 
 import { format } from "node:util";
-import { createFloodGate } from "../shared/index.ts";
+import { createFloodGate, readableText } from "../shared/index.ts";
 import type { LogLevel, RunnerProducedEvent } from "../contract/index.ts";
 import { requestStorage } from "./request-tracker.ts";
 import { callerLine } from "./snippet-paths.ts";
@@ -37,7 +37,8 @@ export function installConsoleCapture(now: () => number, emit: (event: RunnerPro
         side: "runner",
         kind: "log",
         level,
-        text,
+        // A logged error's stack as under plain Bun: the snippet's file, none of the playground's frames.
+        text: readableText(text),
         requestId: ctx?.requestId,
         line: callerLine(),
       });

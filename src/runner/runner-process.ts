@@ -34,12 +34,12 @@ import { createOutsideConnections } from "./outside-connections.ts";
 import { installProcessGuard } from "./process-guard.ts";
 import { guardRequest } from "./request-guard.ts";
 import { createRequestTracker, requestStorage } from "./request-tracker.ts";
-import { openPulseWriter, runnerPulseVariable, writeNote } from "../shared/index.ts";
+import { openPulseWriter, readableStack, runnerPulseVariable, writeNote } from "../shared/index.ts";
 import { createSnippetLoader } from "./snippet-loader.ts";
 import { installTimerTracking } from "./timer-tracking.ts";
 import { createStreamPitfalls } from "./stream-pitfalls.ts";
 import { createRepeatFold } from "./repeat-fold.ts";
-import { callerLine, readableStack, snippetPosition } from "./snippet-paths.ts";
+import { callerLine, snippetPosition } from "./snippet-paths.ts";
 
 const heartbeatMs = 100;
 /** The heartbeat's second way to the host, read without its event loop (`src/shared/runner-pulse.ts`). */

@@ -19,7 +19,8 @@ import { methodExportsProblem } from "./method-exports.ts";
 import { findPitfalls } from "./snippet-pitfalls.ts";
 import { captureServeCalls, type CapturedServe } from "./serve-capture.ts";
 import { withSnippetImportMeta } from "./import-meta.ts";
-import { snippetPosition, virtualSnippetFilter, virtualSnippetPath } from "./snippet-paths.ts";
+import { virtualSnippetPath } from "../shared/index.ts";
+import { snippetPosition, virtualSnippetFilter } from "./snippet-paths.ts";
 import { nativeClearTimeout, nativeSetTimeout } from "./native-globals.ts";
 import type { SnippetHandlers } from "./snippet-handlers.ts";
 

@@ -1,6 +1,6 @@
 /**
  * Code the runner process and the host side (host, CLI) both run: flood control, chunk previews,
- * WebSocket messages as text or hex, the header fields a relay keeps to its own connection, the runner's stderr notes and its pulse, the `trace` command's words
+ * WebSocket messages as text or hex, the header fields a relay keeps to its own connection, the runner's stderr notes and its pulse, stacks named by the snippet's own file, the `trace` command's words
  * and a lesson's try line in them, and the watch on a file an editor saves. Bun's APIs, no DOM.
  */
 
@@ -25,6 +25,20 @@ export {
   pulseDescriptor,
   runnerPulseVariable,
 } from "./runner-pulse.ts";
+export {
+  isFileFrame,
+  isStackFrame,
+  readableFrames,
+  readableStack,
+  readableText,
+  type SnippetPosition,
+  snippetFileNamed,
+  snippetFrameOf,
+  snippetFramePlace,
+  userFrames,
+  virtualSnippetPath,
+  virtualSnippetSuffix,
+} from "./snippet-stack.ts";
 export {
   parseTraceArgs,
   splitWords,

@@ -44,6 +44,7 @@ import {
   runnerPulseVariable,
 } from "../shared/index.ts";
 import { type BatchLedger, createBatchLedger } from "./batch-ledger.ts";
+import { createRunnerStderr } from "./error-print.ts";
 import { runnerBunFlags, runnerBunPath } from "./runner-bun.ts";
 
 /** How long a started cleanup may take, unless told otherwise, before it is reported as leaked. */
@@ -101,6 +102,8 @@ const startTimeoutMs = 10_000;
 /** Restarts within this window count towards a crash loop. */
 const crashLoopWindowMs = 5_000;
 const crashLoopRestarts = 3;
+/** Versions whose source is kept for the code frames of their errors: the latest this many. */
+const keptSources = 64;
 
 /** The runner's memory limit: `STREAM_PLAYGROUND_MEMORY_LIMIT_MB`, else 2 GB. */
 function defaultMemoryLimitMb(): number {
@@ -206,6 +209,8 @@ export function createRunner(options: RunnerOptions): Runner {
   const openRequests = new Map<number, { description: string; lane: number; version: number }>();
   /** Requests whose end arrived (over IPC) perhaps before their start note (over stderr). */
   const endedRequests = new Set<number>();
+  /** The sources of the latest versions, for drawing the code frames Bun prints again (`error-print.ts`). */
+  const versionSources = new Map<number, string>();
   let ready = Promise.withResolvers<void>();
   let exited = Promise.withResolvers<void>();
 
@@ -350,16 +355,30 @@ export function createRunner(options: RunnerOptions): Runner {
     batches: BatchLedger,
   ): Promise<void> {
     const decoder = new TextDecoder();
+    // Bun's own prints on stderr are read a read at a time (a print's frame and its stack together).
+    const output =
+      level === "stderr"
+        ? createRunnerStderr({
+            sourceOf: (version) => versionSources.get(version),
+            emit: (line) => runnerLog(level, line),
+          })
+        : {
+            take(lines: readonly string[]) {
+              for (const line of lines) runnerLog(level, line);
+            },
+            end() {},
+          };
     let pending = "";
     for await (const chunk of stream) {
       pending += decoder.decode(chunk, { stream: true });
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
+      const logged: string[] = [];
       for (const line of lines) {
         const note = level === "stderr" ? parseNote(line) : undefined;
         // The request's own abort says it, with the limit that really applied.
         if (level === "stderr" && isBunIdleTimeoutWarning(line)) continue;
-        if (!note) runnerLog(level, line);
+        if (!note) logged.push(line);
         else if (note.kind === "exit") exitNote = { code: note.code, line: note.line };
         else if (note.kind === "events") {
           if (batches.take(note.seq, "stderr")) takeEvents(note.events);
@@ -370,8 +389,10 @@ export function createRunner(options: RunnerOptions): Runner {
             version: note.version,
           });
       }
+      output.take(logged);
     }
-    if (pending) runnerLog(level, pending);
+    output.take(pending ? [pending] : []);
+    output.end();
   }
 
   /** Puts the runner on the host's clock: it adds the offset to its own readings. */
@@ -635,6 +656,9 @@ export function createRunner(options: RunnerOptions): Runner {
 
   async function loadNow(source: string, path: string): Promise<LoadedEvent | LoadErrorEvent> {
     const version = nextVersion++;
+    versionSources.set(version, source);
+    // A stream of a version this old that fails still prints, with Bun's own frame.
+    if (versionSources.size > keptSources) versionSources.delete(versionSources.keys().next().value!);
     await restarting;
     if (importedByRunner >= recycleAfterLoads && inFlight === 0 && openRequests.size === 0) await recycle();
     const started = now();
