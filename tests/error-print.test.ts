@@ -75,13 +75,13 @@ describe("Bun's prints on the runner's stderr", () => {
       `      at rows (${snippet}:6:15)`,
       `      at unobservedStep (${runnerFile}:221:20)`,
     ];
-    expect(readableStderr(printed, sourceOf)).toEqual(plainPrint);
+    expect(readableStderr(printed, sourceOf)).toEqual([plainPrint.join("\n")]);
   });
 
   test("a print with no frame (Bun no longer held the module's source) gets one above the error", () => {
-    expect(readableStderr(["error: the rows ran out", `      at rows (${snippet}:6:15)`], sourceOf)).toEqual(
-      plainPrint,
-    );
+    expect(readableStderr(["error: the rows ran out", `      at rows (${snippet}:6:15)`], sourceOf)).toEqual([
+      plainPrint.join("\n"),
+    ]);
   });
 
   test("above an error printed with its own fields and a message of two lines", () => {
@@ -95,12 +95,14 @@ describe("Bun's prints on the runner's stderr", () => {
     ];
     expect(readableStderr(printed, sourceOf)).toEqual([
       "some earlier output",
-      ...plainPrint.slice(0, 7),
-      "TypeError: first line",
-      "second line",
-      " status: 503,",
-      "",
-      `      at rows (${snippetFile}:6:15)`,
+      [
+        ...plainPrint.slice(0, 7),
+        "TypeError: first line",
+        "second line",
+        " status: 503,",
+        "",
+        `      at rows (${snippetFile}:6:15)`,
+      ].join("\n"),
     ]);
   });
 
@@ -114,11 +116,13 @@ describe("Bun's prints on the runner's stderr", () => {
       `      at rows (${snippet}:3:5)`,
     ];
     expect(readableStderr(printed, sourceOf)).toEqual([
-      ...plainPrint.slice(0, 7),
-      "SyntaxError: JSON Parse error: Expected '}'",
-      `      at <anonymous> (${snippetFile}:6:15)`,
-      "      at map (native:1:11)",
-      `      at rows (${snippetFile}:3:5)`,
+      [
+        ...plainPrint.slice(0, 7),
+        "SyntaxError: JSON Parse error: Expected '}'",
+        `      at <anonymous> (${snippetFile}:6:15)`,
+        "      at map (native:1:11)",
+        `      at rows (${snippetFile}:3:5)`,
+      ].join("\n"),
     ]);
   });
 
@@ -131,14 +135,15 @@ describe("Bun's prints on the runner's stderr", () => {
       `      at boom (${pkg}:1:33)`,
       `      at rows (${snippet}:6:15)`,
     ];
-    expect(readableStderr(printed, sourceOf)).toEqual([...printed.slice(0, 4), `      at rows (${snippetFile}:6:15)`]);
+    expect(readableStderr(printed, sourceOf)).toEqual([
+      [...printed.slice(0, 4), `      at rows (${snippetFile}:6:15)`].join("\n"),
+    ]);
   });
 
   test("a version whose source is not known keeps Bun's print, with the snippet's file named", () => {
     const other = virtualSnippetPath(snippetFile, 9);
     expect(readableStderr(["error: x", `      at rows (${other}:6:15)`], sourceOf)).toEqual([
-      "error: x",
-      `      at rows (${snippetFile}:6:15)`,
+      `error: x\n      at rows (${snippetFile}:6:15)`,
     ]);
   });
 
@@ -147,7 +152,7 @@ describe("Bun's prints on the runner's stderr", () => {
     expect(readableStderr(written, sourceOf)).toEqual(["Error: x", `    at rows (${snippetFile}:6:15)`]);
   });
 
-  test("two errors in one read (an error and its cause) are each drawn", () => {
+  test("two errors in one read (an error and its cause) are each drawn, each an entry of its own", () => {
     const printed = [
       "error: outer",
       `      at rows (${snippet}:6:15)`,
@@ -159,13 +164,9 @@ describe("Bun's prints on the runner's stderr", () => {
     const frame = plainPrint.slice(0, 7);
     const stack = plainPrint.slice(8);
     expect(readableStderr(printed, sourceOf)).toEqual([
-      ...frame,
-      "error: outer",
-      ...stack,
+      [...frame, "error: outer", ...stack].join("\n"),
       "",
-      ...frame,
-      "error: inner",
-      ...stack,
+      [...frame, "error: inner", ...stack].join("\n"),
     ]);
   });
 });
@@ -180,7 +181,7 @@ describe("the runner's stderr, read by reads", () => {
     stderr.take([...transpiledFrame.slice(3), "error: the rows ran out"]);
     expect(emitted).toEqual(["a line before"]);
     stderr.take([`      at rows (${snippet}:6:15)`]);
-    expect(emitted).toEqual(["a line before", ...plainPrint]);
+    expect(emitted).toEqual(["a line before", plainPrint.join("\n")]);
     expect(clock.pending).toBe(0);
   });
 

@@ -78,20 +78,26 @@ async function plainPrint(file: string): Promise<string[]> {
   }
 }
 
-/** What the playground shows as the runner's stderr while it serves `file` and one request to it. */
-async function playgroundPrint(file: string): Promise<string[]> {
+/**
+ * What the playground shows as the runner's stderr while it serves `file` and one request to it:
+ * its lines, and the entries (log events) they came in.
+ */
+async function playgroundPrint(file: string): Promise<{ lines: string[]; entries: string[] }> {
   const { runner, log } = await startRunner();
   const loaded = await runner.load(await Bun.file(file).text(), file);
   if (loaded.kind !== "loaded") throw new Error(`${file} did not load: ${JSON.stringify(loaded)}`);
   await readAll(loaded.url);
-  const stderr = () =>
+  const entries = () =>
     log.events
       .filter(
         (event): event is Extract<TimelineEvent, { kind: "log" }> => event.kind === "log" && event.level === "stderr",
       )
-      .map((event) => event.text)
-      .filter((line) => line !== "");
-  return whenStill(stderr, `the playground serving ${file}`);
+      .map((event) => event.text);
+  const lines = await whenStill(
+    () => entries().flatMap((entry) => entry.split("\n").filter((line) => line !== "")),
+    `the playground serving ${file}`,
+  );
+  return { lines, entries: entries() };
 }
 
 describe("Bun's print of an error a body threw, as plain Bun prints it", () => {
@@ -109,7 +115,11 @@ describe("Bun's print of an error a body threw, as plain Bun prints it", () => {
       // The print names the snippet's file and has a frame drawn from it: not a vacuous match.
       expect(plain.some((line) => line.includes(`(${file}:`))).toBe(true);
       expect(plain.some((line) => /^ *\d+ \| /.test(line))).toBe(true);
-      expect(shown.map(comparable)).toEqual(plain.map(comparable));
+      expect(shown.lines.map(comparable)).toEqual(plain.map(comparable));
+      // Each print is one entry: its frame, its error and its stack together.
+      const prints = shown.entries.filter((entry) => entry.includes("\n      at "));
+      expect(prints.length).toBe(plain.filter((line) => /^ +\^$/.test(line)).length);
+      for (const print of prints) expect(print).toMatch(/^ *\d+ \| [\s\S]*\n +\^\n[\s\S]*\n {6}at /);
     });
   }
 });

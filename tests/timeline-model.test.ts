@@ -527,6 +527,22 @@ describe("mark labels", () => {
       "end, 2 writes",
     ]);
   });
+  test("a log is labelled by its text; a print of Bun's by its error, not by the code frame above it", () => {
+    const print = [
+      "5 |     await null;",
+      '6 |     throw new Error("the rows ran out");',
+      "                  ^",
+      "error: the rows ran out",
+      "      at rows (/home/user/rows.ts:6:15)",
+    ].join("\n");
+    const events = [log(1, 0, "listening on 3000"), log(2, 0, print), log(3, 0, "12 | a table row")];
+    const model = modelOf(events);
+    const [plain, printed, tableRow] = events.map((event) => model.markOf(event)?.label);
+    expect(plain).toBe("listening on 3000");
+    expect(printed).toStartWith("error: the rows ran out at rows (");
+    // A line that only looks like a frame's, alone, is the label itself.
+    expect(tableRow).toBe("12 | a table row");
+  });
 });
 
 describe("stale versions", () => {

@@ -51,6 +51,8 @@ export function codeFrame(source: string, line: number, column: number): string[
 /**
  * Lines the runner wrote to stderr, read together, as a user reads them: each stack read by
  * `readableFrames`, and each of Bun's prints whose frame is the snippet's drawn from its source.
+ * A print of Bun's (its frame, the error and its stack) is one entry of several lines; any other
+ * line is an entry of its own.
  */
 export function readableStderr(lines: readonly string[], sourceOf: SourceOf): string[] {
   const out: string[] = [];
@@ -63,42 +65,46 @@ export function readableStderr(lines: readonly string[], sourceOf: SourceOf): st
     const start = i;
     while (i < lines.length && isStackFrame(lines[i]!)) i++;
     const stack = lines.slice(start, i);
-    out.push(...(printedFrame.test(stack[0]!) ? framedAgain(out, userFrames(stack), sourceOf) : readableFrames(stack)));
+    if (!printedFrame.test(stack[0]!)) {
+      out.push(...readableFrames(stack));
+      continue;
+    }
+    const { from, frames } = framedAgain(out, userFrames(stack), sourceOf);
+    out.push([...out.splice(from), ...frames].join("\n"));
   }
   return out;
 }
 
 /**
- * One of Bun's prints, its stack's `userFrames` given and its head the last lines of `out`: when the frame
- * Bun draws from (the first with a file) is the snippet's, the frame is drawn from its source, in
- * place of the one Bun drew or above the error where it drew none, and the frames above that one
- * go, as Bun leaves them out when it has the file.
+ * One of Bun's prints, its stack's `userFrames` given and its head the last entries of `out`: when
+ * the frame Bun draws from (the first with a file) is the snippet's, the frame is drawn from its
+ * source, in place of the one Bun drew or above the error where it drew none, and the frames above
+ * that one go, as Bun leaves them out when it has the file. Says where in `out` the print begins.
  */
-function framedAgain(out: string[], frames: string[], sourceOf: SourceOf): string[] {
+function framedAgain(out: string[], frames: string[], sourceOf: SourceOf): { from: number; frames: string[] } {
+  const caret = findCaret(out);
+  let top = caret ?? findHead(out) ?? out.length;
+  if (caret !== undefined) while (top > 0 && codeLine.test(out[top - 1]!)) top--;
   const drawnFrom = frames.findIndex(isFileFrame);
   const place = drawnFrom === -1 ? undefined : snippetFrameOf(frames[drawnFrom]!);
   const source = place && sourceOf(place.version);
   const frame = place && source !== undefined ? codeFrame(source, place.line, place.column) : [];
-  if (frame.length === 0) return frames.map(snippetFileNamed);
-  const caret = findCaret(out);
-  if (caret !== undefined) {
-    let top = caret;
-    while (top > 0 && codeLine.test(out[top - 1]!)) top--;
-    out.splice(top, caret + 1 - top, ...frame);
-  } else {
-    const head = findHead(out);
-    if (head !== undefined) out.splice(head, 0, ...frame);
-  }
-  return frames
-    .slice(drawnFrom)
-    .map((line) => snippetFileNamed(line).replace(/^( {6}at )(\/.*:\d+:\d+)$/, "$1<anonymous> ($2)"));
+  if (frame.length === 0) return { from: top, frames: frames.map(snippetFileNamed) };
+  if (caret !== undefined) out.splice(top, caret + 1 - top, ...frame);
+  else out.splice(top, 0, ...frame);
+  return {
+    from: top,
+    frames: frames
+      .slice(drawnFrom)
+      .map((line) => snippetFileNamed(line).replace(/^( {6}at )(\/.*:\d+:\d+)$/, "$1<anonymous> ($2)")),
+  };
 }
 
 /** The caret of the frame Bun drew above the error that ends `out`, if it drew one. */
 function findCaret(out: readonly string[]): number | undefined {
   for (let at = out.length - 1; at >= Math.max(0, out.length - headReach); at--) {
     if (caretLine.test(out[at]!)) return at > 0 && codeLine.test(out[at - 1]!) ? at : undefined;
-    if (isStackFrame(out[at]!) || codeLine.test(out[at]!)) return undefined;
+    if (endsSearch(out[at]!) || codeLine.test(out[at]!)) return undefined;
   }
   return undefined;
 }
@@ -106,16 +112,21 @@ function findCaret(out: readonly string[]): number | undefined {
 /** The first line of the error that ends `out`: the nearest that reads as one. */
 function findHead(out: readonly string[]): number | undefined {
   for (let at = out.length - 1; at >= Math.max(0, out.length - headReach); at--) {
-    if (isStackFrame(out[at]!)) return undefined;
+    if (endsSearch(out[at]!)) return undefined;
     if (errorHead.test(out[at]!)) return at;
   }
   return undefined;
 }
 
+/** A stack's line, or an earlier print (an entry of several lines): no error above it is this one's. */
+function endsSearch(entry: string): boolean {
+  return isStackFrame(entry) || entry.includes("\n");
+}
+
 export interface RunnerStderrOptions {
   sourceOf: SourceOf;
-  /** Receives each line, read. */
-  emit: (line: string) => void;
+  /** Receives each entry, read: a line, or a print of Bun's (several lines). */
+  emit: (entry: string) => void;
   /** How long the start of a print is held for the rest of it, when a read ends inside one. */
   holdMs?: number;
   timers?: EndpointTimers;
@@ -143,7 +154,7 @@ export function createRunnerStderr(options: RunnerStderrOptions): RunnerStderr {
   let held: string[] = [];
   let timer: unknown;
   const pass = (lines: readonly string[]) => {
-    for (const line of readableStderr(lines, options.sourceOf)) options.emit(line);
+    for (const entry of readableStderr(lines, options.sourceOf)) options.emit(entry);
   };
   const end = () => {
     if (timer !== undefined) timers.clearTimeout(timer);

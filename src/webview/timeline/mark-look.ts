@@ -51,6 +51,16 @@ function clip(text: string, max = 40): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
+/** A print of Bun's begins with the code frame of the error it is about: these are its lines. */
+const codeFrameLine = /^ *\d+ \| |^ +\^$/;
+
+/** A log's label: its text from its first line that is not a code frame's (the error, for a print of Bun's). */
+function logLabel(text: string): string {
+  const lines = text.split("\n");
+  const head = lines.findIndex((line) => !codeFrameLine.test(line));
+  return clip(head <= 0 ? text : lines.slice(head).join("\n"));
+}
+
 /** Where `event`'s mark begins: a folded run's first event, any other event's own time. */
 export function markStart(event: TimelineEvent): number {
   return event.kind === "folded" ? Math.min(event.since, event.t) : event.t;
@@ -201,7 +211,7 @@ export function markLabelOf(event: TimelineEvent): string {
     case "restarted":
       return `restarted (${event.cause})`;
     case "log":
-      return clip(event.text);
+      return logLabel(event.text);
     case "uncaught":
       return `uncaught: ${clip(event.message)}`;
     case "pitfall":
