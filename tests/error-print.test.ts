@@ -172,44 +172,59 @@ describe("Bun's prints on the runner's stderr", () => {
 });
 
 describe("the runner's stderr, read by reads", () => {
-  test("a print split across two reads is held until its stack comes, and read whole", () => {
+  /** A reader on manual timers, and what it emitted: each entry with when its first line was read. */
+  function reader(holdMs?: number) {
     const clock = createManualTimers();
-    const emitted: string[] = [];
-    const stderr = createRunnerStderr({ sourceOf, emit: (line) => emitted.push(line), timers: clock.timers });
-    stderr.take(["a line before", ...transpiledFrame.slice(0, 3)]);
-    expect(emitted).toEqual(["a line before"]);
-    stderr.take([...transpiledFrame.slice(3), "error: the rows ran out"]);
-    expect(emitted).toEqual(["a line before"]);
-    stderr.take([`      at rows (${snippet}:6:15)`]);
-    expect(emitted).toEqual(["a line before", plainPrint.join("\n")]);
+    const emitted: [string, number][] = [];
+    const stderr = createRunnerStderr({
+      sourceOf,
+      emit: (entry, readAt) => emitted.push([entry, readAt]),
+      timers: clock.timers,
+      holdMs,
+    });
+    return { clock, emitted, stderr };
+  }
+
+  test("a print split across reads is held until its stack comes, read whole, and timed by its first read", () => {
+    const { clock, emitted, stderr } = reader();
+    stderr.take(["a line before", ...transpiledFrame.slice(0, 3)], 100);
+    expect(emitted).toEqual([["a line before", 100]]);
+    stderr.take([...transpiledFrame.slice(3), "error: the rows ran out"], 101);
+    expect(emitted).toEqual([["a line before", 100]]);
+    stderr.take([`      at rows (${snippet}:6:15)`], 102);
+    expect(emitted).toEqual([
+      ["a line before", 100],
+      [plainPrint.join("\n"), 100],
+    ]);
     expect(clock.pending).toBe(0);
   });
 
   test("lines that only look like a frame's start are passed on once the hold runs out", () => {
-    const clock = createManualTimers();
-    const emitted: string[] = [];
-    const stderr = createRunnerStderr({
-      sourceOf,
-      emit: (line) => emitted.push(line),
-      timers: clock.timers,
-      holdMs: 50,
-    });
-    stderr.take(["12 | a table row"]);
+    const { clock, emitted, stderr } = reader(50);
+    stderr.take(["12 | a table row"], 7);
     clock.advance(49);
     expect(emitted).toEqual([]);
     clock.advance(1);
-    expect(emitted).toEqual(["12 | a table row"]);
+    expect(emitted).toEqual([["12 | a table row", 7]]);
+  });
+
+  test("a table that goes on looking like a frame is held a frame's length at most", () => {
+    const { emitted, stderr } = reader();
+    const rows = Array.from({ length: 40 }, (_, i) => `${i + 1} | row ${i + 1}`);
+    stderr.take(rows.slice(0, 20), 1);
+    stderr.take(rows.slice(20), 2);
+    // Each read passes on all but the last lines that could still be the top of a frame.
+    expect(emitted.length).toBeGreaterThanOrEqual(40 - 7);
+    expect(emitted.map(([entry]) => entry)).toEqual(rows.slice(0, emitted.length));
   });
 
   test("what is held when the stream ends is passed on", () => {
-    const emitted: string[] = [];
-    const stderr = createRunnerStderr({
-      sourceOf,
-      emit: (line) => emitted.push(line),
-      timers: createManualTimers().timers,
-    });
-    stderr.take(["3 | x", "    ^"]);
+    const { emitted, stderr } = reader();
+    stderr.take(["3 | x", "    ^"], 5);
     stderr.end();
-    expect(emitted).toEqual(["3 | x", "    ^"]);
+    expect(emitted).toEqual([
+      ["3 | x", 5],
+      ["    ^", 5],
+    ]);
   });
 });

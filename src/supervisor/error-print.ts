@@ -125,8 +125,8 @@ function endsSearch(entry: string): boolean {
 
 export interface RunnerStderrOptions {
   sourceOf: SourceOf;
-  /** Receives each entry, read: a line, or a print of Bun's (several lines). */
-  emit: (entry: string) => void;
+  /** Receives each entry, read (a line, or a print of Bun's of several lines), with when its first line was read. */
+  emit: (entry: string, readAt: number) => void;
   /** How long the start of a print is held for the rest of it, when a read ends inside one. */
   holdMs?: number;
   timers?: EndpointTimers;
@@ -134,8 +134,8 @@ export interface RunnerStderrOptions {
 
 /** The runner's stderr, read by reads (`readableStderr`). */
 export interface RunnerStderr {
-  /** The lines of one read, the runner's notes taken out. */
-  take(lines: readonly string[]): void;
+  /** The lines of one read, the runner's notes taken out, and when it was read. */
+  take(lines: readonly string[], readAt: number): void;
   /** Passes on what is held: the stream ended. */
   end(): void;
 }
@@ -152,39 +152,52 @@ export function createRunnerStderr(options: RunnerStderrOptions): RunnerStderr {
     clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
   };
   let held: string[] = [];
+  /** When the held lines were read: the time of the print they begin. */
+  let heldAt = 0;
   let timer: unknown;
-  const pass = (lines: readonly string[]) => {
-    for (const entry of readableStderr(lines, options.sourceOf)) options.emit(entry);
+  const pass = (lines: readonly string[], readAt: number) => {
+    for (const entry of readableStderr(lines, options.sourceOf)) options.emit(entry, readAt);
   };
   const end = () => {
     if (timer !== undefined) timers.clearTimeout(timer);
     timer = undefined;
     const lines = held;
     held = [];
-    if (lines.length > 0) pass(lines);
+    if (lines.length > 0) pass(lines, heldAt);
   };
   return {
-    take(lines) {
+    take(lines, readAt) {
       if (timer !== undefined) timers.clearTimeout(timer);
       timer = undefined;
-      const all = held.length === 0 ? lines : [...held, ...lines];
+      const before = held.length;
+      const from = before === 0 ? readAt : heldAt;
+      const all = before === 0 ? lines : [...held, ...lines];
       const open = openPrint(all);
       held = all.slice(open);
-      pass(open === all.length ? all : all.slice(0, open));
-      if (held.length > 0) timer = timers.setTimeout(end, holdMs);
+      pass(open === all.length ? all : all.slice(0, open), from);
+      if (held.length > 0) {
+        // What stays held begins in the earlier read, or in this one.
+        heldAt = open < before ? from : readAt;
+        timer = timers.setTimeout(end, holdMs);
+      }
     },
     end,
   };
 }
 
-/** Where a print that `lines` ends inside begins (a code frame with no stack under it yet), or their length. */
+/**
+ * Where a print that `lines` ends inside begins (a code frame with no stack under it yet), or their
+ * length. What is held is a frame's length at most: lines that go on looking like one (a table a
+ * snippet prints) pass on as they come.
+ */
 function openPrint(lines: readonly string[]): number {
+  const frameLines = (line: string) => codeLine.test(line) || caretLine.test(line);
   for (let at = lines.length - 1; at >= Math.max(0, lines.length - headReach - linesAbove - 2); at--) {
     const line = lines[at]!;
     if (isStackFrame(line)) break;
-    if (codeLine.test(line) || caretLine.test(line)) {
+    if (frameLines(line)) {
       let top = at;
-      while (top > 0 && (codeLine.test(lines[top - 1]!) || caretLine.test(lines[top - 1]!))) top--;
+      while (top > 0 && at - top < linesAbove + 1 && frameLines(lines[top - 1]!)) top--;
       return top;
     }
   }

@@ -214,8 +214,9 @@ export function createRunner(options: RunnerOptions): Runner {
   let ready = Promise.withResolvers<void>();
   let exited = Promise.withResolvers<void>();
 
-  function runnerLog(level: "stdout" | "stderr", text: string): void {
-    emit({ t: now(), lane: 0, side: "runner", kind: "log", level, text });
+  /** A line (or a print of Bun's) of the runner's own output, at the time it was read (now, when left out). */
+  function runnerLog(level: "stdout" | "stderr", text: string, readAt = now()): void {
+    emit({ t: readAt, lane: 0, side: "runner", kind: "log", level, text });
   }
 
   /** Set once the current runner held more than its limit: it is replaced when next idle. */
@@ -360,11 +361,11 @@ export function createRunner(options: RunnerOptions): Runner {
       level === "stderr"
         ? createRunnerStderr({
             sourceOf: (version) => versionSources.get(version),
-            emit: (line) => runnerLog(level, line),
+            emit: (entry, readAt) => runnerLog(level, entry, readAt),
           })
         : {
-            take(lines: readonly string[]) {
-              for (const line of lines) runnerLog(level, line);
+            take(lines: readonly string[], readAt: number) {
+              for (const line of lines) runnerLog(level, line, readAt);
             },
             end() {},
           };
@@ -389,9 +390,9 @@ export function createRunner(options: RunnerOptions): Runner {
             version: note.version,
           });
       }
-      output.take(logged);
+      output.take(logged, now());
     }
-    output.take(pending ? [pending] : []);
+    output.take(pending ? [pending] : [], now());
     output.end();
   }
 
