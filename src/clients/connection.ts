@@ -16,7 +16,6 @@ import { createGatedEmitter } from "./gated-emitter.ts";
 import type { ReadPacer } from "./read-pacer.ts";
 import type { ClientEventSink } from "./types.ts";
 
-/** What reads a body beside the chunks: SSE events, JSON lines. */
 /**
  * Gives a chunk's memory back once it was read, rather than when the collector next runs: a body
  * read at full speed otherwise leaves its buffers behind (a bare Bun reader of 1 GiB in 64 KiB
@@ -29,6 +28,7 @@ export function releaseChunk(chunk: Uint8Array): void {
     buffer.transfer(0);
 }
 
+/** What reads a body beside the chunks: SSE events, JSON lines. */
 export interface BodyRecorder {
   /** The next bytes of the body, cut anywhere. */
   feed(bytes: Uint8Array): void;

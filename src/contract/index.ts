@@ -61,6 +61,7 @@ export {
   type ClockSyncOptions,
   syncClock,
 } from "./clock-sync.ts";
+export { codeFrameCaret, codeFrameSourceLine, isCodeFrameLine, logHeadline } from "./code-frame.ts";
 export { describeEvent } from "./describe-event.ts";
 export { describePayload, describeSendResult, describeWebSocketEvent } from "./describe-websocket-event.ts";
 export {

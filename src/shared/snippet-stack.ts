@@ -38,6 +38,7 @@ const frameLine = /^\s+at /;
 /** A frame with a file of its own, as opposed to Bun's builtins (`native`, `unknown`) and Node's modules. */
 const fileFrame = /(?:\(|at )(?:\/|file:)/;
 
+/** Whether a line is a stack frame's (`at …`), in either form. */
 export function isStackFrame(line: string): boolean {
   return frameLine.test(line);
 }

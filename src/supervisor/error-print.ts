@@ -10,7 +10,7 @@
  * `readableFrames` reads one; everything else passes as it was written.
  */
 
-import type { EndpointTimers } from "../contract/index.ts";
+import { codeFrameCaret, codeFrameSourceLine, type EndpointTimers, isCodeFrameLine } from "../contract/index.ts";
 import {
   isFileFrame,
   isStackFrame,
@@ -20,10 +20,6 @@ import {
   userFrames,
 } from "../shared/index.ts";
 
-/** A code frame line as Bun prints it: the line number, right-aligned, then ` | `. */
-const codeLine = /^ *\d+ \| /;
-/** The caret under the column that threw. */
-const caretLine = /^ +\^$/;
 /** Bun's printed stack: six spaces, where a stack in a message or a snippet's own output has four. */
 const printedFrame = /^ {6}at /;
 /** The first line of a printed error: `error: message` for an Error, `TypeError: message`, a class's name. */
@@ -84,7 +80,7 @@ export function readableStderr(lines: readonly string[], sourceOf: SourceOf): st
 function framedAgain(out: string[], frames: string[], sourceOf: SourceOf): { from: number; frames: string[] } {
   const caret = findCaret(out);
   let top = caret ?? findHead(out) ?? out.length;
-  if (caret !== undefined) while (top > 0 && codeLine.test(out[top - 1]!)) top--;
+  if (caret !== undefined) while (top > 0 && codeFrameSourceLine.test(out[top - 1]!)) top--;
   const drawnFrom = frames.findIndex(isFileFrame);
   const place = drawnFrom === -1 ? undefined : snippetFrameOf(frames[drawnFrom]!);
   const source = place && sourceOf(place.version);
@@ -103,8 +99,8 @@ function framedAgain(out: string[], frames: string[], sourceOf: SourceOf): { fro
 /** The caret of the frame Bun drew above the error that ends `out`, if it drew one. */
 function findCaret(out: readonly string[]): number | undefined {
   for (let at = out.length - 1; at >= Math.max(0, out.length - headReach); at--) {
-    if (caretLine.test(out[at]!)) return at > 0 && codeLine.test(out[at - 1]!) ? at : undefined;
-    if (endsSearch(out[at]!) || codeLine.test(out[at]!)) return undefined;
+    if (codeFrameCaret.test(out[at]!)) return at > 0 && codeFrameSourceLine.test(out[at - 1]!) ? at : undefined;
+    if (endsSearch(out[at]!) || codeFrameSourceLine.test(out[at]!)) return undefined;
   }
   return undefined;
 }
@@ -191,13 +187,12 @@ export function createRunnerStderr(options: RunnerStderrOptions): RunnerStderr {
  * snippet prints) pass on as they come.
  */
 function openPrint(lines: readonly string[]): number {
-  const frameLines = (line: string) => codeLine.test(line) || caretLine.test(line);
   for (let at = lines.length - 1; at >= Math.max(0, lines.length - headReach - linesAbove - 2); at--) {
     const line = lines[at]!;
     if (isStackFrame(line)) break;
-    if (frameLines(line)) {
+    if (isCodeFrameLine(line)) {
       let top = at;
-      while (top > 0 && at - top < linesAbove + 1 && frameLines(lines[top - 1]!)) top--;
+      while (top > 0 && at - top < linesAbove + 1 && isCodeFrameLine(lines[top - 1]!)) top--;
       return top;
     }
   }

@@ -1,6 +1,6 @@
 /** The snippet's console output and uncaught errors, with the time, lane and line of each. */
 
-import type { TimelineEvent } from "../contract/index.ts";
+import { isCodeFrameLine, type TimelineEvent } from "../contract/index.ts";
 import { element } from "./dom.ts";
 import type { EventStore } from "./event-store.ts";
 
@@ -30,7 +30,9 @@ export function createConsolePanel(container: HTMLElement, store: EventStore, on
       at.addEventListener("click", () => onReveal(line));
       item.append(at);
     }
-    item.append(element("span", { class: "console-text" }, text));
+    // A print of Bun's keeps its lines whole, so the caret stays under its column: it scrolls instead.
+    const print = isCodeFrameLine(text.split("\n", 1)[0] ?? "");
+    item.append(element("span", { class: print ? "console-text console-print" : "console-text" }, text));
     return item;
   }
 

@@ -151,6 +151,58 @@ describe("the playground in Chromium", () => {
     await page.screenshot({ path: join(artifactsDir, "playground-syntax-error.png") });
   });
 
+  test("a body that throws: the console shows Bun's print as one entry, the editor's lines kept whole and the caret under the column", async () => {
+    const page = await openPlayground();
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const throwing = `export default function handler() {
+  async function* rows() {
+    yield "row 0 of a report that is wider than the console is at this width\\n";
+    await Bun.sleep(5);
+    throw new Error("the rows ran out");
+  }
+  return new Response(rows());
+}
+`;
+    await pasteAndRun(page, throwing);
+    await page.click("#connect");
+    await page.click("#tab-console");
+    await page.waitForSelector(".console-print", { timeout: 10_000 });
+    const print = await page.$eval(".console-print", (element) => {
+      const text = element.firstChild as Text;
+      const lines = text.data.split("\n");
+      /** Where the character at `column` (1-based) of line `index` is drawn. */
+      const leftOf = (index: number, column: number) => {
+        const start = lines.slice(0, index).reduce((sum, line) => sum + line.length + 1, 0) + column - 1;
+        const range = document.createRange();
+        range.setStart(text, start);
+        range.setEnd(text, start + 1);
+        return range.getBoundingClientRect().left;
+      };
+      const caret = lines.findIndex((line) => /^ +\^$/.test(line));
+      const thrown = lines[caret - 1]!;
+      return {
+        lines,
+        // The caret's left against the left of the column it points at, on the line above.
+        caretOff: leftOf(caret, lines[caret]!.length) - leftOf(caret - 1, thrown.indexOf("Error") + 1),
+        overflows: element.scrollWidth > element.clientWidth,
+      };
+    });
+    expect(print.lines.slice(0, 5)).toEqual(
+      throwing
+        .split("\n")
+        .slice(0, 5)
+        .map((line, i) => `${i + 1} | ${line}`),
+    );
+    expect(print.lines.slice(6)).toEqual([
+      "error: the rows ran out",
+      expect.stringMatching(/^ {6}at rows \(.*:5:15\)$/),
+    ]);
+    expect(Math.abs(print.caretOff)).toBeLessThan(1);
+    // The longest line is wider than the panel: it scrolls rather than wrapping under the caret.
+    expect(print.overflows).toBe(true);
+    expect(await page.locator(".console-lines li").count()).toBe(1);
+  });
+
   test("markers belong to the version serving: an older version's leaked timer still throwing marks nothing in the new one", async () => {
     const page = await openPlayground();
     const markers = () =>

@@ -1,6 +1,12 @@
 /** How each event kind's mark looks on the timeline: its colour role, its label and its size. */
 
-import { countWithNoun, type EndCause, type TimelineEvent, escapeInvisible } from "../../contract/index.ts";
+import {
+  countWithNoun,
+  type EndCause,
+  type TimelineEvent,
+  escapeInvisible,
+  logHeadline,
+} from "../../contract/index.ts";
 import type { MarkRole } from "./timeline-types.ts";
 
 /** Every role, in drawing order (later roles are drawn on top). */
@@ -49,16 +55,6 @@ const lineSuffix = (line: number | undefined) => (line === undefined ? "" : `, l
 function clip(text: string, max = 40): string {
   const oneLine = text.replace(/\s+/g, " ").trim();
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
-}
-
-/** A print of Bun's begins with the code frame of the error it is about: these are its lines. */
-const codeFrameLine = /^ *\d+ \| |^ +\^$/;
-
-/** A log's label: its text from its first line that is not a code frame's (the error, for a print of Bun's). */
-function logLabel(text: string): string {
-  const lines = text.split("\n");
-  const head = lines.findIndex((line) => !codeFrameLine.test(line));
-  return clip(head <= 0 ? text : lines.slice(head).join("\n"));
 }
 
 /** Where `event`'s mark begins: a folded run's first event, any other event's own time. */
@@ -211,7 +207,8 @@ export function markLabelOf(event: TimelineEvent): string {
     case "restarted":
       return `restarted (${event.cause})`;
     case "log":
-      return logLabel(event.text);
+      // A print of Bun's is labelled by its error, not by the code frame above it.
+      return clip(logHeadline(event.text));
     case "uncaught":
       return `uncaught: ${clip(event.message)}`;
     case "pitfall":
